@@ -165,7 +165,7 @@ pub fn emit(program: &ir::Program) -> Vec<OutputFile> {
             let spec = cilium::cidr_group_spec_text(group);
             let kind = cilium::Kind::CidrGroup;
             let api_version = cilium::api_version(kind, program.cilium_version);
-            cilium::push_document(&mut contents, (kind, api_version), name, None, &spec);
+            cilium::push_document(&mut contents, (kind, api_version), name, None, None, &spec);
         }
         files.push(OutputFile {
             path: CIDR_GROUPS_FILE.to_owned(),
@@ -215,6 +215,7 @@ fn print_file(
             (kind, cilium::API_VERSION),
             &policy.name,
             namespace,
+            Some(&policy.spec.metadata),
             specs.text(&policy.spec),
         );
     }

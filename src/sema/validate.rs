@@ -238,6 +238,67 @@ pub fn label_key(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<
     Some(ir::LabelKey::new(text, CHECKED))
 }
 
+/// Which map of `metadata` a key is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetadataMap {
+    /// `metadata.labels`.
+    Labels,
+    /// `metadata.annotations`.
+    Annotations,
+}
+
+impl MetadataMap {
+    /// The words for one entry, in messages.
+    pub fn what(self) -> &'static str {
+        match self {
+            MetadataMap::Labels => "metadata label",
+            MetadataMap::Annotations => "annotation",
+        }
+    }
+}
+
+/// A key of `metadata.labels` or `metadata.annotations`, checked as the API
+/// server checks it (`IsQualifiedName`; for an annotation, of the key in
+/// lower case). Unlike a selector key it has no Cilium `source:`.
+pub fn metadata_key(
+    text: &str,
+    span: Span,
+    map: MetadataMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::MetadataKey> {
+    let checked = match map {
+        MetadataMap::Labels => text.to_owned(),
+        MetadataMap::Annotations => text.to_ascii_lowercase(),
+    };
+    let (prefix, name) = match checked.split_once('/') {
+        Some((prefix, name)) => (Some(prefix), name),
+        None => (None, checked.as_str()),
+    };
+    let why = if name.is_empty() || name.len() > 63 {
+        Some("the name part must have 1 to 63 characters")
+    } else if !is_qualified_name(name) {
+        Some(
+            "the name part must start and end with a letter or digit and hold only letters, digits, `-`, `_` and `.`",
+        )
+    } else if prefix.is_some_and(|prefix| prefix.is_empty() || !is_dns_subdomain(prefix)) {
+        Some("the prefix before `/` must be a lower-case DNS subdomain of at most 253 characters")
+    } else {
+        None
+    };
+    match why {
+        Some(why) => {
+            diags.push(report::invalid_metadata_key(span, map.what(), text, why));
+            None
+        }
+        None => Some(ir::MetadataKey::new(text, CHECKED)),
+    }
+}
+
+/// An annotation value: any string the language can write.
+pub fn annotation_value(text: String) -> ir::AnnotationValue {
+    ir::AnnotationValue::new(text, CHECKED)
+}
+
 /// A label value.
 pub fn label_value(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::LabelValue> {
     if text.is_empty() || (text.len() <= 63 && is_qualified_name(text)) {

@@ -31,6 +31,8 @@ pub fn describe(kind: Rule) -> &'static str {
         Rule::select | Rule::kw_select => "`select`",
         Rule::description | Rule::kw_description => "`description`",
         Rule::label | Rule::kw_label => "`label`",
+        Rule::metadata | Rule::kw_metadata => "`metadata`",
+        Rule::kw_annotation => "`annotation`",
         Rule::default_deny | Rule::kw_default => "`default deny`",
         Rule::no_default_deny | Rule::kw_no => "`no default deny`",
         Rule::silence | Rule::kw_silence => "`silence`",

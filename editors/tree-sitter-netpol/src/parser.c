@@ -15,16 +15,16 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 516
+#define STATE_COUNT 521
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 223
+#define SYMBOL_COUNT 226
 #define ALIAS_COUNT 4
-#define TOKEN_COUNT 99
+#define TOKEN_COUNT 101
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 30
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 94
+#define PRODUCTION_ID_COUNT 95
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
@@ -60,200 +60,203 @@ enum ts_symbol_identifiers {
   anon_sym_use = 30,
   anon_sym_description = 31,
   anon_sym_label = 32,
-  anon_sym_default = 33,
-  anon_sym_deny = 34,
-  anon_sym_no = 35,
-  anon_sym_ingress = 36,
-  anon_sym_egress = 37,
-  anon_sym_select = 38,
-  anon_sym_pods = 39,
-  anon_sym_all = 40,
-  anon_sym_nodes = 41,
-  anon_sym_everything = 42,
-  anon_sym_in = 43,
-  anon_sym_except = 44,
-  anon_sym_with = 45,
-  anon_sym_allow = 46,
-  sym_sentence_word = 47,
-  anon_sym_from = 48,
-  anon_sym_to = 49,
-  anon_sym_anywhere = 50,
-  anon_sym_entity = 51,
-  anon_sym_LBRACK = 52,
-  anon_sym_RBRACK = 53,
-  anon_sym_fqdn = 54,
-  anon_sym_service = 55,
-  anon_sym_services = 56,
-  anon_sym_sni = 57,
-  anon_sym_icmp = 58,
-  anon_sym_ipv4 = 59,
-  anon_sym_ipv6 = 60,
-  sym_icmp_type = 61,
-  anon_sym_http = 62,
-  anon_sym_method = 63,
-  anon_sym_host = 64,
-  anon_sym_header = 65,
-  sym_http_method = 66,
-  anon_sym_grpc = 67,
-  anon_sym_kafka = 68,
-  anon_sym_produce = 69,
-  anon_sym_consume = 70,
-  anon_sym_apikey = 71,
-  anon_sym_topic = 72,
-  anon_sym_client = 73,
-  anon_sym_version = 74,
-  anon_sym_dns = 75,
-  anon_sym_expect = 76,
-  anon_sym_account = 77,
-  anon_sym_node = 78,
-  anon_sym_BANG_EQ = 79,
-  anon_sym_notin = 80,
-  anon_sym_BANG = 81,
-  sym_label_key = 82,
-  sym_label_value = 83,
-  anon_sym_DASH = 84,
-  anon_sym_SLASH = 85,
-  sym_port_number = 86,
-  sym__port_number_immediate = 87,
-  sym_protocol = 88,
-  sym_cidr = 89,
-  sym_number = 90,
-  anon_sym_DQUOTE = 91,
-  aux_sym_string_token1 = 92,
-  anon_sym_DQUOTE2 = 93,
-  sym_escape_sequence = 94,
-  sym_const_ref = 95,
-  sym_identifier = 96,
-  sym__name_token = 97,
-  sym_comment = 98,
-  sym_source_file = 99,
-  sym__item = 100,
-  sym_silence = 101,
-  sym_inventory = 102,
-  sym_inventory_entry = 103,
-  sym_cidr_groups = 104,
-  sym_cilium = 105,
-  sym_import = 106,
-  sym_const_definition = 107,
-  sym_category = 108,
-  sym_sentence_declaration = 109,
-  sym_sentence_declaration_clause = 110,
-  sym_parameters = 111,
-  sym_parameter = 112,
-  sym_type = 113,
-  sym_namespace = 114,
-  sym_cluster_policy = 115,
-  sym_body = 116,
-  sym_policy = 117,
-  sym_policy_body = 118,
-  sym__policy_item = 119,
-  sym_use = 120,
-  sym_arguments = 121,
-  sym_argument = 122,
-  sym_description = 123,
-  sym_label = 124,
-  sym_default_deny = 125,
-  sym_no_default_deny = 126,
-  sym_direction = 127,
-  sym_select = 128,
-  sym_subject_pods = 129,
-  sym_subject_all_nodes = 130,
-  sym_subject_nodes = 131,
-  sym_subject_everything = 132,
-  sym_scope = 133,
-  sym_scope_all = 134,
-  sym_scope_labelled = 135,
-  sym_scope_named = 136,
-  sym__name_list = 137,
-  sym_rule = 138,
-  sym_verb = 139,
-  sym_sentence = 140,
-  sym_sentence_clause = 141,
-  sym__sentence_keyword = 142,
-  sym_sentence_values = 143,
-  sym__sentence_value = 144,
-  sym_way = 145,
-  sym__peer = 146,
-  sym_peer_pods = 147,
-  sym_peer_namespace = 148,
-  sym_peer_namespaces = 149,
-  sym_peer_entity = 150,
-  sym_entity = 151,
-  sym_peer_cidr = 152,
-  sym_cidr_item = 153,
-  sym_cidr_list = 154,
-  sym_peer_fqdn = 155,
-  sym_peer_service = 156,
-  sym_peer_services = 157,
-  sym_ports = 158,
-  sym_sni = 159,
-  sym_icmps = 160,
-  sym_icmp_item = 161,
-  sym__l7 = 162,
-  sym_http = 163,
-  sym_grpc = 164,
-  sym_kafka = 165,
-  sym_dns = 166,
-  sym_expect = 167,
-  sym_flow = 168,
-  sym__endpoint = 169,
-  sym_endpoint_pods = 170,
-  sym_endpoint_namespace = 171,
-  sym_endpoint_node = 172,
-  sym_endpoint_entity = 173,
-  sym_endpoint_cidr = 174,
-  sym_endpoint_fqdn = 175,
-  sym_flow_port = 176,
-  sym_flow_icmp = 177,
-  sym_flow_http = 178,
-  sym_flow_dns = 179,
-  sym__selector = 180,
-  sym_selector = 181,
-  sym_selector_eq = 182,
-  sym_selector_ne = 183,
-  sym_selector_in = 184,
-  sym_selector_notin = 185,
-  sym_selector_exists = 186,
-  sym_selector_not_exists = 187,
-  sym__label_value = 188,
-  sym__value = 189,
-  sym_list = 190,
-  sym__cidr_or_ref = 191,
-  sym__string_or_ref = 192,
-  sym_port = 193,
-  sym_string = 194,
-  sym_name = 195,
-  aux_sym_source_file_repeat1 = 196,
-  aux_sym_silence_repeat1 = 197,
-  aux_sym_inventory_repeat1 = 198,
-  aux_sym_inventory_entry_repeat1 = 199,
-  aux_sym_sentence_declaration_repeat1 = 200,
-  aux_sym_sentence_declaration_clause_repeat1 = 201,
-  aux_sym_parameters_repeat1 = 202,
-  aux_sym_body_repeat1 = 203,
-  aux_sym_policy_body_repeat1 = 204,
-  aux_sym_arguments_repeat1 = 205,
-  aux_sym_default_deny_repeat1 = 206,
-  aux_sym__name_list_repeat1 = 207,
-  aux_sym_rule_repeat1 = 208,
-  aux_sym_sentence_repeat1 = 209,
-  aux_sym_sentence_values_repeat1 = 210,
-  aux_sym_peer_pods_repeat1 = 211,
-  aux_sym_peer_entity_repeat1 = 212,
-  aux_sym_peer_cidr_repeat1 = 213,
-  aux_sym_cidr_list_repeat1 = 214,
-  aux_sym_peer_fqdn_repeat1 = 215,
-  aux_sym_ports_repeat1 = 216,
-  aux_sym_icmps_repeat1 = 217,
-  aux_sym_http_repeat1 = 218,
-  aux_sym_selector_repeat1 = 219,
-  aux_sym_selector_in_repeat1 = 220,
-  aux_sym_list_repeat1 = 221,
-  aux_sym_string_repeat1 = 222,
-  alias_sym_kafka_apikey = 223,
-  alias_sym_namespace_name = 224,
-  alias_sym_sentence_value = 225,
-  alias_sym_service_name = 226,
+  anon_sym_metadata = 33,
+  anon_sym_annotation = 34,
+  anon_sym_default = 35,
+  anon_sym_deny = 36,
+  anon_sym_no = 37,
+  anon_sym_ingress = 38,
+  anon_sym_egress = 39,
+  anon_sym_select = 40,
+  anon_sym_pods = 41,
+  anon_sym_all = 42,
+  anon_sym_nodes = 43,
+  anon_sym_everything = 44,
+  anon_sym_in = 45,
+  anon_sym_except = 46,
+  anon_sym_with = 47,
+  anon_sym_allow = 48,
+  sym_sentence_word = 49,
+  anon_sym_from = 50,
+  anon_sym_to = 51,
+  anon_sym_anywhere = 52,
+  anon_sym_entity = 53,
+  anon_sym_LBRACK = 54,
+  anon_sym_RBRACK = 55,
+  anon_sym_fqdn = 56,
+  anon_sym_service = 57,
+  anon_sym_services = 58,
+  anon_sym_sni = 59,
+  anon_sym_icmp = 60,
+  anon_sym_ipv4 = 61,
+  anon_sym_ipv6 = 62,
+  sym_icmp_type = 63,
+  anon_sym_http = 64,
+  anon_sym_method = 65,
+  anon_sym_host = 66,
+  anon_sym_header = 67,
+  sym_http_method = 68,
+  anon_sym_grpc = 69,
+  anon_sym_kafka = 70,
+  anon_sym_produce = 71,
+  anon_sym_consume = 72,
+  anon_sym_apikey = 73,
+  anon_sym_topic = 74,
+  anon_sym_client = 75,
+  anon_sym_version = 76,
+  anon_sym_dns = 77,
+  anon_sym_expect = 78,
+  anon_sym_account = 79,
+  anon_sym_node = 80,
+  anon_sym_BANG_EQ = 81,
+  anon_sym_notin = 82,
+  anon_sym_BANG = 83,
+  sym_label_key = 84,
+  sym_label_value = 85,
+  anon_sym_DASH = 86,
+  anon_sym_SLASH = 87,
+  sym_port_number = 88,
+  sym__port_number_immediate = 89,
+  sym_protocol = 90,
+  sym_cidr = 91,
+  sym_number = 92,
+  anon_sym_DQUOTE = 93,
+  aux_sym_string_token1 = 94,
+  anon_sym_DQUOTE2 = 95,
+  sym_escape_sequence = 96,
+  sym_const_ref = 97,
+  sym_identifier = 98,
+  sym__name_token = 99,
+  sym_comment = 100,
+  sym_source_file = 101,
+  sym__item = 102,
+  sym_silence = 103,
+  sym_inventory = 104,
+  sym_inventory_entry = 105,
+  sym_cidr_groups = 106,
+  sym_cilium = 107,
+  sym_import = 108,
+  sym_const_definition = 109,
+  sym_category = 110,
+  sym_sentence_declaration = 111,
+  sym_sentence_declaration_clause = 112,
+  sym_parameters = 113,
+  sym_parameter = 114,
+  sym_type = 115,
+  sym_namespace = 116,
+  sym_cluster_policy = 117,
+  sym_body = 118,
+  sym_policy = 119,
+  sym_policy_body = 120,
+  sym__policy_item = 121,
+  sym_use = 122,
+  sym_arguments = 123,
+  sym_argument = 124,
+  sym_description = 125,
+  sym_label = 126,
+  sym_metadata = 127,
+  sym_default_deny = 128,
+  sym_no_default_deny = 129,
+  sym_direction = 130,
+  sym_select = 131,
+  sym_subject_pods = 132,
+  sym_subject_all_nodes = 133,
+  sym_subject_nodes = 134,
+  sym_subject_everything = 135,
+  sym_scope = 136,
+  sym_scope_all = 137,
+  sym_scope_labelled = 138,
+  sym_scope_named = 139,
+  sym__name_list = 140,
+  sym_rule = 141,
+  sym_verb = 142,
+  sym_sentence = 143,
+  sym_sentence_clause = 144,
+  sym__sentence_keyword = 145,
+  sym_sentence_values = 146,
+  sym__sentence_value = 147,
+  sym_way = 148,
+  sym__peer = 149,
+  sym_peer_pods = 150,
+  sym_peer_namespace = 151,
+  sym_peer_namespaces = 152,
+  sym_peer_entity = 153,
+  sym_entity = 154,
+  sym_peer_cidr = 155,
+  sym_cidr_item = 156,
+  sym_cidr_list = 157,
+  sym_peer_fqdn = 158,
+  sym_peer_service = 159,
+  sym_peer_services = 160,
+  sym_ports = 161,
+  sym_sni = 162,
+  sym_icmps = 163,
+  sym_icmp_item = 164,
+  sym__l7 = 165,
+  sym_http = 166,
+  sym_grpc = 167,
+  sym_kafka = 168,
+  sym_dns = 169,
+  sym_expect = 170,
+  sym_flow = 171,
+  sym__endpoint = 172,
+  sym_endpoint_pods = 173,
+  sym_endpoint_namespace = 174,
+  sym_endpoint_node = 175,
+  sym_endpoint_entity = 176,
+  sym_endpoint_cidr = 177,
+  sym_endpoint_fqdn = 178,
+  sym_flow_port = 179,
+  sym_flow_icmp = 180,
+  sym_flow_http = 181,
+  sym_flow_dns = 182,
+  sym__selector = 183,
+  sym_selector = 184,
+  sym_selector_eq = 185,
+  sym_selector_ne = 186,
+  sym_selector_in = 187,
+  sym_selector_notin = 188,
+  sym_selector_exists = 189,
+  sym_selector_not_exists = 190,
+  sym__label_value = 191,
+  sym__value = 192,
+  sym_list = 193,
+  sym__cidr_or_ref = 194,
+  sym__string_or_ref = 195,
+  sym_port = 196,
+  sym_string = 197,
+  sym_name = 198,
+  aux_sym_source_file_repeat1 = 199,
+  aux_sym_silence_repeat1 = 200,
+  aux_sym_inventory_repeat1 = 201,
+  aux_sym_inventory_entry_repeat1 = 202,
+  aux_sym_sentence_declaration_repeat1 = 203,
+  aux_sym_sentence_declaration_clause_repeat1 = 204,
+  aux_sym_parameters_repeat1 = 205,
+  aux_sym_body_repeat1 = 206,
+  aux_sym_policy_body_repeat1 = 207,
+  aux_sym_arguments_repeat1 = 208,
+  aux_sym_default_deny_repeat1 = 209,
+  aux_sym__name_list_repeat1 = 210,
+  aux_sym_rule_repeat1 = 211,
+  aux_sym_sentence_repeat1 = 212,
+  aux_sym_sentence_values_repeat1 = 213,
+  aux_sym_peer_pods_repeat1 = 214,
+  aux_sym_peer_entity_repeat1 = 215,
+  aux_sym_peer_cidr_repeat1 = 216,
+  aux_sym_cidr_list_repeat1 = 217,
+  aux_sym_peer_fqdn_repeat1 = 218,
+  aux_sym_ports_repeat1 = 219,
+  aux_sym_icmps_repeat1 = 220,
+  aux_sym_http_repeat1 = 221,
+  aux_sym_selector_repeat1 = 222,
+  aux_sym_selector_in_repeat1 = 223,
+  aux_sym_list_repeat1 = 224,
+  aux_sym_string_repeat1 = 225,
+  alias_sym_kafka_apikey = 226,
+  alias_sym_namespace_name = 227,
+  alias_sym_sentence_value = 228,
+  alias_sym_service_name = 229,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -290,6 +293,8 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_use] = "use",
   [anon_sym_description] = "description",
   [anon_sym_label] = "label",
+  [anon_sym_metadata] = "metadata",
+  [anon_sym_annotation] = "annotation",
   [anon_sym_default] = "default",
   [anon_sym_deny] = "deny",
   [anon_sym_no] = "no",
@@ -382,6 +387,7 @@ static const char * const ts_symbol_names[] = {
   [sym_argument] = "argument",
   [sym_description] = "description",
   [sym_label] = "label",
+  [sym_metadata] = "metadata",
   [sym_default_deny] = "default_deny",
   [sym_no_default_deny] = "no_default_deny",
   [sym_direction] = "direction",
@@ -520,6 +526,8 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_use] = anon_sym_use,
   [anon_sym_description] = anon_sym_description,
   [anon_sym_label] = anon_sym_label,
+  [anon_sym_metadata] = anon_sym_metadata,
+  [anon_sym_annotation] = anon_sym_annotation,
   [anon_sym_default] = anon_sym_default,
   [anon_sym_deny] = anon_sym_deny,
   [anon_sym_no] = anon_sym_no,
@@ -612,6 +620,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_argument] = sym_argument,
   [sym_description] = sym_description,
   [sym_label] = sym_label,
+  [sym_metadata] = sym_metadata,
   [sym_default_deny] = sym_default_deny,
   [sym_no_default_deny] = sym_no_default_deny,
   [sym_direction] = sym_direction,
@@ -846,6 +855,14 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_label] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_metadata] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_annotation] = {
     .visible = true,
     .named = false,
   },
@@ -1214,6 +1231,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_label] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_metadata] = {
     .visible = true,
     .named = true,
   },
@@ -1728,59 +1749,60 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [33] = {.index = 56, .length = 1},
   [36] = {.index = 57, .length = 1},
   [38] = {.index = 58, .length = 1},
-  [39] = {.index = 59, .length = 1},
-  [40] = {.index = 60, .length = 3},
-  [42] = {.index = 63, .length = 1},
-  [43] = {.index = 64, .length = 1},
-  [44] = {.index = 65, .length = 2},
-  [45] = {.index = 67, .length = 1},
-  [46] = {.index = 68, .length = 1},
-  [47] = {.index = 69, .length = 1},
-  [48] = {.index = 70, .length = 1},
-  [49] = {.index = 71, .length = 1},
-  [50] = {.index = 72, .length = 2},
+  [39] = {.index = 59, .length = 2},
+  [40] = {.index = 61, .length = 1},
+  [41] = {.index = 62, .length = 3},
+  [43] = {.index = 65, .length = 1},
+  [44] = {.index = 66, .length = 1},
+  [45] = {.index = 67, .length = 2},
+  [46] = {.index = 69, .length = 1},
+  [47] = {.index = 70, .length = 1},
+  [48] = {.index = 71, .length = 1},
+  [49] = {.index = 72, .length = 1},
+  [50] = {.index = 73, .length = 1},
   [51] = {.index = 74, .length = 2},
-  [53] = {.index = 76, .length = 1},
-  [54] = {.index = 77, .length = 1},
-  [55] = {.index = 78, .length = 1},
-  [56] = {.index = 79, .length = 2},
+  [52] = {.index = 76, .length = 2},
+  [54] = {.index = 78, .length = 1},
+  [55] = {.index = 79, .length = 1},
+  [56] = {.index = 80, .length = 1},
   [57] = {.index = 81, .length = 2},
   [58] = {.index = 83, .length = 2},
   [59] = {.index = 85, .length = 2},
-  [60] = {.index = 87, .length = 1},
-  [61] = {.index = 88, .length = 2},
+  [60] = {.index = 87, .length = 2},
+  [61] = {.index = 89, .length = 1},
   [62] = {.index = 90, .length = 2},
-  [63] = {.index = 92, .length = 1},
-  [64] = {.index = 93, .length = 1},
-  [65] = {.index = 94, .length = 1},
-  [66] = {.index = 58, .length = 1},
-  [67] = {.index = 95, .length = 2},
+  [63] = {.index = 92, .length = 2},
+  [64] = {.index = 94, .length = 1},
+  [65] = {.index = 95, .length = 1},
+  [66] = {.index = 96, .length = 1},
+  [67] = {.index = 58, .length = 1},
   [68] = {.index = 97, .length = 2},
-  [69] = {.index = 99, .length = 3},
-  [70] = {.index = 102, .length = 2},
+  [69] = {.index = 99, .length = 2},
+  [70] = {.index = 101, .length = 3},
   [71] = {.index = 104, .length = 2},
-  [72] = {.index = 106, .length = 3},
-  [73] = {.index = 109, .length = 1},
-  [74] = {.index = 110, .length = 1},
-  [75] = {.index = 111, .length = 1},
-  [76] = {.index = 112, .length = 2},
+  [72] = {.index = 106, .length = 2},
+  [73] = {.index = 108, .length = 3},
+  [74] = {.index = 111, .length = 1},
+  [75] = {.index = 112, .length = 1},
+  [76] = {.index = 113, .length = 1},
   [77] = {.index = 114, .length = 2},
   [78] = {.index = 116, .length = 2},
-  [79] = {.index = 63, .length = 1},
-  [80] = {.index = 118, .length = 3},
-  [81] = {.index = 121, .length = 3},
-  [82] = {.index = 124, .length = 3},
-  [83] = {.index = 127, .length = 3},
-  [84] = {.index = 130, .length = 2},
+  [79] = {.index = 118, .length = 2},
+  [80] = {.index = 65, .length = 1},
+  [81] = {.index = 120, .length = 3},
+  [82] = {.index = 123, .length = 3},
+  [83] = {.index = 126, .length = 3},
+  [84] = {.index = 129, .length = 3},
   [85] = {.index = 132, .length = 2},
   [86] = {.index = 134, .length = 2},
-  [87] = {.index = 136, .length = 4},
-  [88] = {.index = 140, .length = 2},
+  [87] = {.index = 136, .length = 2},
+  [88] = {.index = 138, .length = 4},
   [89] = {.index = 142, .length = 2},
   [90] = {.index = 144, .length = 2},
-  [91] = {.index = 146, .length = 3},
-  [92] = {.index = 149, .length = 3},
-  [93] = {.index = 152, .length = 3},
+  [91] = {.index = 146, .length = 2},
+  [92] = {.index = 148, .length = 3},
+  [93] = {.index = 151, .length = 3},
+  [94] = {.index = 154, .length = 3},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -1877,149 +1899,152 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
   [58] =
     {field_account, 3},
   [59] =
+    {field_key, 2},
+    {field_value, 4},
+  [61] =
     {field_header, 1, .inherited = true},
-  [60] =
+  [62] =
     {field_default, 4},
     {field_name, 0},
     {field_type, 2},
-  [63] =
-    {field_account, 4},
-  [64] =
-    {field_request, 1},
   [65] =
+    {field_account, 4},
+  [66] =
+    {field_request, 1},
+  [67] =
     {field_name, 0},
     {field_value, 2},
-  [67] =
-    {field_method, 2},
-  [68] =
-    {field_host, 2},
   [69] =
-    {field_header, 1},
+    {field_method, 2},
   [70] =
-    {field_path, 2},
+    {field_host, 2},
   [71] =
-    {field_header, 2, .inherited = true},
+    {field_header, 1},
   [72] =
+    {field_path, 2},
+  [73] =
+    {field_header, 2, .inherited = true},
+  [74] =
     {field_header, 2, .inherited = true},
     {field_path, 1},
-  [74] =
+  [76] =
     {field_header, 0, .inherited = true},
     {field_header, 1, .inherited = true},
-  [76] =
-    {field_topic, 2},
-  [77] =
-    {field_client, 2},
   [78] =
-    {field_version, 2},
+    {field_topic, 2},
   [79] =
+    {field_client, 2},
+  [80] =
+    {field_version, 2},
+  [81] =
     {field_header, 2, .inherited = true},
     {field_request, 1},
-  [81] =
+  [83] =
     {field_method, 2},
     {field_path, 3},
-  [83] =
-    {field_header, 3, .inherited = true},
-    {field_method, 2},
   [85] =
     {field_header, 3, .inherited = true},
-    {field_host, 2},
+    {field_method, 2},
   [87] =
+    {field_header, 3, .inherited = true},
+    {field_host, 2},
+  [89] =
     {field_host, 3},
-  [88] =
+  [90] =
     {field_header, 3, .inherited = true},
     {field_path, 2},
-  [90] =
+  [92] =
     {field_host, 3},
     {field_path, 1},
-  [92] =
-    {field_topic, 3},
-  [93] =
-    {field_client, 3},
   [94] =
-    {field_version, 3},
+    {field_topic, 3},
   [95] =
+    {field_client, 3},
+  [96] =
+    {field_version, 3},
+  [97] =
     {field_host, 3},
     {field_request, 1},
-  [97] =
+  [99] =
     {field_host, 4},
     {field_method, 2},
-  [99] =
+  [101] =
     {field_header, 4, .inherited = true},
     {field_method, 2},
     {field_path, 3},
-  [102] =
+  [104] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
-  [104] =
+  [106] =
     {field_host, 4},
     {field_path, 2},
-  [106] =
+  [108] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_path, 1},
-  [109] =
-    {field_topic, 4},
-  [110] =
-    {field_client, 4},
   [111] =
-    {field_version, 4},
+    {field_topic, 4},
   [112] =
     {field_client, 4},
-    {field_topic, 2},
-  [114] =
-    {field_topic, 2},
+  [113] =
     {field_version, 4},
+  [114] =
+    {field_client, 4},
+    {field_topic, 2},
   [116] =
-    {field_client, 2},
+    {field_topic, 2},
     {field_version, 4},
   [118] =
+    {field_client, 2},
+    {field_version, 4},
+  [120] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_request, 1},
-  [121] =
+  [123] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_method, 2},
-  [124] =
+  [126] =
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [127] =
+  [129] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_path, 2},
-  [130] =
+  [132] =
     {field_client, 5},
     {field_topic, 3},
-  [132] =
+  [134] =
     {field_topic, 3},
     {field_version, 5},
-  [134] =
+  [136] =
     {field_client, 3},
     {field_version, 5},
-  [136] =
+  [138] =
     {field_header, 6, .inherited = true},
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [140] =
+  [142] =
     {field_client, 6},
     {field_topic, 4},
-  [142] =
-    {field_topic, 4},
-    {field_version, 6},
   [144] =
-    {field_client, 4},
+    {field_topic, 4},
     {field_version, 6},
   [146] =
     {field_client, 4},
+    {field_version, 6},
+  [148] =
+    {field_client, 4},
     {field_topic, 2},
     {field_version, 6},
-  [149] =
+  [151] =
     {field_client, 5},
     {field_topic, 3},
     {field_version, 7},
-  [152] =
+  [154] =
     {field_client, 6},
     {field_topic, 4},
     {field_version, 8},
@@ -2042,17 +2067,14 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [37] = {
     [3] = alias_sym_namespace_name,
   },
-  [41] = {
+  [42] = {
     [4] = alias_sym_namespace_name,
   },
-  [52] = {
+  [53] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [66] = {
+  [67] = {
     [6] = alias_sym_namespace_name,
-  },
-  [73] = {
-    [2] = alias_sym_kafka_apikey,
   },
   [74] = {
     [2] = alias_sym_kafka_apikey,
@@ -2060,11 +2082,11 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [75] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [79] = {
-    [7] = alias_sym_namespace_name,
-  },
-  [88] = {
+  [76] = {
     [2] = alias_sym_kafka_apikey,
+  },
+  [80] = {
+    [7] = alias_sym_namespace_name,
   },
   [89] = {
     [2] = alias_sym_kafka_apikey,
@@ -2072,7 +2094,10 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [90] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [93] = {
+  [91] = {
+    [2] = alias_sym_kafka_apikey,
+  },
+  [94] = {
     [2] = alias_sym_kafka_apikey,
   },
 };
@@ -2097,8 +2122,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [8] = 8,
   [9] = 9,
   [10] = 10,
-  [11] = 11,
-  [12] = 9,
+  [11] = 9,
+  [12] = 12,
   [13] = 13,
   [14] = 14,
   [15] = 15,
@@ -2164,14 +2189,14 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [75] = 75,
   [76] = 76,
   [77] = 77,
-  [78] = 48,
+  [78] = 38,
   [79] = 79,
   [80] = 80,
   [81] = 81,
   [82] = 82,
   [83] = 83,
   [84] = 84,
-  [85] = 64,
+  [85] = 85,
   [86] = 86,
   [87] = 87,
   [88] = 88,
@@ -2183,7 +2208,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [94] = 94,
   [95] = 95,
   [96] = 96,
-  [97] = 97,
+  [97] = 77,
   [98] = 98,
   [99] = 99,
   [100] = 100,
@@ -2199,7 +2224,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [110] = 110,
   [111] = 111,
   [112] = 112,
-  [113] = 96,
+  [113] = 113,
   [114] = 114,
   [115] = 115,
   [116] = 116,
@@ -2228,7 +2253,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [139] = 139,
   [140] = 140,
   [141] = 141,
-  [142] = 142,
+  [142] = 86,
   [143] = 143,
   [144] = 144,
   [145] = 145,
@@ -2267,9 +2292,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [178] = 178,
   [179] = 179,
   [180] = 180,
-  [181] = 170,
+  [181] = 180,
   [182] = 182,
-  [183] = 147,
+  [183] = 183,
   [184] = 184,
   [185] = 185,
   [186] = 186,
@@ -2291,7 +2316,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [202] = 202,
   [203] = 203,
   [204] = 204,
-  [205] = 205,
+  [205] = 157,
   [206] = 206,
   [207] = 207,
   [208] = 208,
@@ -2308,11 +2333,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [219] = 219,
   [220] = 220,
   [221] = 221,
-  [222] = 220,
+  [222] = 222,
   [223] = 223,
   [224] = 224,
-  [225] = 223,
-  [226] = 226,
+  [225] = 225,
+  [226] = 222,
   [227] = 227,
   [228] = 228,
   [229] = 229,
@@ -2327,7 +2352,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [238] = 238,
   [239] = 239,
   [240] = 240,
-  [241] = 241,
+  [241] = 235,
   [242] = 242,
   [243] = 243,
   [244] = 244,
@@ -2363,20 +2388,20 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [274] = 274,
   [275] = 275,
   [276] = 276,
-  [277] = 64,
-  [278] = 278,
-  [279] = 219,
-  [280] = 280,
+  [277] = 277,
+  [278] = 240,
+  [279] = 279,
+  [280] = 77,
   [281] = 281,
   [282] = 282,
-  [283] = 283,
+  [283] = 282,
   [284] = 284,
-  [285] = 282,
+  [285] = 285,
   [286] = 286,
-  [287] = 96,
+  [287] = 287,
   [288] = 288,
   [289] = 289,
-  [290] = 290,
+  [290] = 86,
   [291] = 291,
   [292] = 292,
   [293] = 293,
@@ -2388,23 +2413,23 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [299] = 299,
   [300] = 300,
   [301] = 301,
-  [302] = 66,
-  [303] = 67,
+  [302] = 302,
+  [303] = 303,
   [304] = 304,
   [305] = 305,
   [306] = 306,
   [307] = 307,
-  [308] = 308,
-  [309] = 309,
+  [308] = 64,
+  [309] = 63,
   [310] = 310,
   [311] = 311,
   [312] = 312,
   [313] = 313,
   [314] = 314,
-  [315] = 15,
+  [315] = 315,
   [316] = 316,
-  [317] = 79,
-  [318] = 318,
+  [317] = 15,
+  [318] = 84,
   [319] = 319,
   [320] = 320,
   [321] = 321,
@@ -2441,14 +2466,14 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [352] = 352,
   [353] = 353,
   [354] = 354,
-  [355] = 95,
-  [356] = 356,
+  [355] = 355,
+  [356] = 92,
   [357] = 357,
-  [358] = 319,
+  [358] = 358,
   [359] = 359,
-  [360] = 347,
-  [361] = 330,
-  [362] = 362,
+  [360] = 338,
+  [361] = 339,
+  [362] = 354,
   [363] = 363,
   [364] = 364,
   [365] = 365,
@@ -2486,7 +2511,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [397] = 397,
   [398] = 398,
   [399] = 399,
-  [400] = 388,
+  [400] = 400,
   [401] = 401,
   [402] = 402,
   [403] = 403,
@@ -2499,7 +2524,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [410] = 410,
   [411] = 411,
   [412] = 412,
-  [413] = 413,
+  [413] = 384,
   [414] = 414,
   [415] = 415,
   [416] = 416,
@@ -2528,22 +2553,22 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [439] = 439,
   [440] = 440,
   [441] = 441,
-  [442] = 442,
+  [442] = 416,
   [443] = 443,
   [444] = 444,
   [445] = 445,
-  [446] = 446,
-  [447] = 447,
-  [448] = 134,
-  [449] = 2,
-  [450] = 120,
-  [451] = 451,
-  [452] = 3,
+  [446] = 140,
+  [447] = 2,
+  [448] = 448,
+  [449] = 132,
+  [450] = 450,
+  [451] = 3,
+  [452] = 452,
   [453] = 453,
   [454] = 454,
   [455] = 455,
   [456] = 456,
-  [457] = 428,
+  [457] = 457,
   [458] = 458,
   [459] = 459,
   [460] = 460,
@@ -2558,7 +2583,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [469] = 469,
   [470] = 470,
   [471] = 471,
-  [472] = 472,
+  [472] = 399,
   [473] = 473,
   [474] = 474,
   [475] = 475,
@@ -2571,7 +2596,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [482] = 482,
   [483] = 483,
   [484] = 484,
-  [485] = 406,
+  [485] = 485,
   [486] = 486,
   [487] = 487,
   [488] = 488,
@@ -2586,22 +2611,27 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [497] = 497,
   [498] = 498,
   [499] = 499,
-  [500] = 406,
+  [500] = 500,
   [501] = 501,
   [502] = 502,
-  [503] = 468,
+  [503] = 503,
   [504] = 504,
-  [505] = 470,
+  [505] = 399,
   [506] = 506,
   [507] = 507,
-  [508] = 508,
+  [508] = 491,
   [509] = 509,
-  [510] = 510,
-  [511] = 467,
+  [510] = 500,
+  [511] = 511,
   [512] = 512,
   [513] = 513,
   [514] = 514,
   [515] = 515,
+  [516] = 474,
+  [517] = 517,
+  [518] = 518,
+  [519] = 519,
+  [520] = 520,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2609,74 +2639,74 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(315);
+      if (eof) ADVANCE(330);
       ADVANCE_MAP(
-        '!', 442,
-        '"', 598,
-        '#', 766,
-        '$', 307,
-        '(', 342,
-        ')', 343,
-        ',', 319,
-        '-', 568,
-        '/', 569,
-        ':', 344,
-        '=', 337,
-        '[', 401,
-        '\\', 299,
-        ']', 402,
-        'a', 614,
-        'c', 605,
-        'd', 631,
-        'e', 654,
-        'f', 708,
-        'g', 710,
-        'h', 636,
-        'i', 615,
-        'k', 606,
-        'l', 607,
-        'm', 643,
-        'n', 609,
-        'p', 692,
-        's', 632,
-        't', 691,
-        'u', 723,
-        'v', 641,
-        'w', 668,
-        '{', 324,
-        '}', 325,
+        '!', 460,
+        '"', 623,
+        '#', 797,
+        '$', 322,
+        '(', 357,
+        ')', 358,
+        ',', 334,
+        '-', 593,
+        '/', 594,
+        ':', 359,
+        '=', 352,
+        '[', 419,
+        '\\', 314,
+        ']', 420,
+        'a', 642,
+        'c', 630,
+        'd', 660,
+        'e', 683,
+        'f', 738,
+        'g', 740,
+        'h', 665,
+        'i', 643,
+        'k', 631,
+        'l', 632,
+        'm', 672,
+        'n', 634,
+        'p', 721,
+        's', 661,
+        't', 720,
+        'u', 753,
+        'v', 670,
+        'w', 696,
+        '{', 339,
+        '}', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(308);
+          lookahead == ' ') SKIP(323);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(593);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(757);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(788);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(25);
-      if (lookahead == '"') ADVANCE(598);
-      if (lookahead == '#') ADVANCE(597);
-      if (lookahead == '\\') ADVANCE(299);
+      if (lookahead == '"') ADVANCE(623);
+      if (lookahead == '#') ADVANCE(622);
+      if (lookahead == '\\') ADVANCE(314);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(596);
-      if (lookahead != 0) ADVANCE(597);
+          lookahead == ' ') ADVANCE(621);
+      if (lookahead != 0) ADVANCE(622);
       END_STATE();
     case 2:
       ADVANCE_MAP(
         '!', 45,
-        '#', 766,
-        ',', 319,
-        '=', 337,
-        'a', 158,
-        'c', 139,
-        'e', 184,
-        'f', 216,
-        'i', 172,
-        'n', 56,
-        'p', 204,
-        's', 96,
-        '}', 325,
+        '#', 797,
+        ',', 334,
+        '=', 352,
+        'a', 165,
+        'c', 147,
+        'e', 193,
+        'f', 227,
+        'i', 179,
+        'n', 61,
+        'p', 215,
+        's', 102,
+        '}', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
@@ -2684,46 +2714,46 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 441,
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        ',', 319,
-        '[', 401,
-        '{', 324,
-        '}', 325,
+        '!', 459,
+        '"', 620,
+        '#', 797,
+        '$', 322,
+        ',', 334,
+        '[', 419,
+        '{', 339,
+        '}', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        ')', 343,
-        ':', 587,
-        '[', 401,
-        '_', 758,
-        '{', 324,
+        '"', 620,
+        '#', 797,
+        '$', 322,
+        ')', 358,
+        ':', 612,
+        '[', 419,
+        '_', 789,
+        '{', 339,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(570);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(595);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(602);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(627);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(603);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(628);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(595);
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
-      if (lookahead == ')') ADVANCE(343);
+      if (lookahead == '"') ADVANCE(620);
+      if (lookahead == '#') ADVANCE(797);
+      if (lookahead == '$') ADVANCE(322);
+      if (lookahead == ')') ADVANCE(358);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2731,4758 +2761,4934 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(567);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(592);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(595);
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
-      if (lookahead == ':') ADVANCE(587);
-      if (lookahead == '[') ADVANCE(401);
-      if (lookahead == ']') ADVANCE(402);
-      if (lookahead == '{') ADVANCE(324);
+      if (lookahead == '"') ADVANCE(620);
+      if (lookahead == '#') ADVANCE(797);
+      if (lookahead == '$') ADVANCE(322);
+      if (lookahead == ':') ADVANCE(612);
+      if (lookahead == '[') ADVANCE(419);
+      if (lookahead == ']') ADVANCE(420);
+      if (lookahead == '{') ADVANCE(339);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(570);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(595);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(571);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(596);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(602);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(595);
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
-      if (lookahead == ':') ADVANCE(587);
-      if (lookahead == '[') ADVANCE(401);
-      if (lookahead == 'g') ADVANCE(574);
-      if (lookahead == '{') ADVANCE(324);
+      if (lookahead == '"') ADVANCE(620);
+      if (lookahead == '#') ADVANCE(797);
+      if (lookahead == '$') ADVANCE(322);
+      if (lookahead == ':') ADVANCE(612);
+      if (lookahead == '[') ADVANCE(419);
+      if (lookahead == 'g') ADVANCE(599);
+      if (lookahead == '{') ADVANCE(339);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(570);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(595);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(571);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(596);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(602);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        '[', 401,
-        'a', 496,
-        'd', 467,
-        'e', 562,
-        'f', 534,
-        'i', 506,
-        'l', 443,
-        'n', 444,
-        'p', 512,
-        's', 475,
-        't', 513,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '"', 620,
+        '#', 797,
+        '$', 322,
+        '[', 419,
+        'a', 519,
+        'd', 489,
+        'e', 587,
+        'f', 557,
+        'i', 529,
+        'l', 461,
+        'm', 490,
+        'n', 462,
+        'p', 535,
+        's', 498,
+        't', 536,
+        'u', 564,
+        '{', 339,
+        '}', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        '[', 401,
-        'a', 496,
-        'd', 467,
-        'f', 534,
-        'i', 506,
-        'l', 443,
-        'n', 444,
-        'p', 515,
-        's', 475,
-        't', 513,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '"', 620,
+        '#', 797,
+        '$', 322,
+        '[', 419,
+        'a', 519,
+        'd', 489,
+        'f', 557,
+        'i', 529,
+        'l', 461,
+        'm', 490,
+        'n', 462,
+        'p', 538,
+        's', 498,
+        't', 536,
+        'u', 564,
+        '{', 339,
+        '}', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        '[', 401,
-        'f', 534,
-        'i', 506,
-        'n', 445,
-        'p', 515,
-        't', 513,
-        '{', 324,
+        '"', 620,
+        '#', 797,
+        '$', 322,
+        '[', 419,
+        'f', 557,
+        'i', 529,
+        'n', 463,
+        'p', 538,
+        't', 536,
+        '{', 339,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 11:
-      if (lookahead == '"') ADVANCE(595);
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
+      if (lookahead == '"') ADVANCE(620);
+      if (lookahead == '#') ADVANCE(797);
+      if (lookahead == '$') ADVANCE(322);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(796);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(595);
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == ',') ADVANCE(319);
-      if (lookahead == 's') ADVANCE(762);
-      if (lookahead == '}') ADVANCE(325);
+      if (lookahead == '"') ADVANCE(620);
+      if (lookahead == '#') ADVANCE(797);
+      if (lookahead == ',') ADVANCE(334);
+      if (lookahead == 's') ADVANCE(793);
+      if (lookahead == '}') ADVANCE(340);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(796);
       END_STATE();
     case 13:
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'a', 496,
-        'd', 467,
-        'e', 562,
-        'i', 506,
-        'l', 443,
-        'n', 511,
-        'p', 520,
-        's', 475,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '#', 797,
+        '$', 322,
+        'a', 519,
+        'd', 489,
+        'e', 587,
+        'i', 529,
+        'l', 461,
+        'm', 490,
+        'n', 534,
+        'p', 543,
+        's', 498,
+        'u', 564,
+        '{', 339,
+        '}', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 14:
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'a', 496,
-        'd', 467,
-        'i', 506,
-        'l', 443,
-        'n', 511,
-        's', 475,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '#', 797,
+        '$', 322,
+        'a', 519,
+        'd', 489,
+        'i', 529,
+        'l', 461,
+        'm', 490,
+        'n', 534,
+        's', 498,
+        'u', 564,
+        '{', 339,
+        '}', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'a', 496,
-        'd', 466,
-        'e', 562,
-        'g', 536,
-        'h', 554,
-        'i', 458,
-        'k', 447,
-        'l', 443,
-        'n', 511,
-        'p', 516,
-        's', 474,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '#', 797,
+        '$', 322,
+        'a', 519,
+        'd', 488,
+        'e', 587,
+        'g', 559,
+        'h', 579,
+        'i', 479,
+        'k', 467,
+        'l', 461,
+        'm', 490,
+        'n', 534,
+        'p', 539,
+        's', 497,
+        'u', 564,
+        '{', 339,
+        '}', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 16:
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'a', 496,
-        'd', 466,
-        'e', 562,
-        'h', 554,
-        'i', 458,
-        'k', 447,
-        'l', 443,
-        'n', 511,
-        'p', 516,
-        's', 475,
-        'u', 540,
-        'w', 490,
-        '{', 324,
-        '}', 325,
+        '#', 797,
+        '$', 322,
+        'a', 519,
+        'd', 488,
+        'e', 587,
+        'h', 579,
+        'i', 479,
+        'k', 467,
+        'l', 461,
+        'm', 490,
+        'n', 534,
+        'p', 539,
+        's', 498,
+        'u', 564,
+        'w', 513,
+        '{', 339,
+        '}', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 17:
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'a', 496,
-        'd', 466,
-        'e', 562,
-        'h', 554,
-        'i', 459,
-        'k', 447,
-        'l', 443,
-        'n', 511,
-        'p', 516,
-        's', 475,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '#', 797,
+        '$', 322,
+        'a', 519,
+        'd', 488,
+        'e', 587,
+        'h', 579,
+        'i', 480,
+        'k', 467,
+        'l', 461,
+        'm', 490,
+        'n', 534,
+        'p', 539,
+        's', 498,
+        'u', 564,
+        '{', 339,
+        '}', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 18:
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'a', 496,
-        'd', 466,
-        'g', 536,
-        'h', 554,
-        'i', 458,
-        'k', 447,
-        'l', 443,
-        'n', 511,
-        'p', 519,
-        's', 474,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '#', 797,
+        '$', 322,
+        'a', 519,
+        'd', 488,
+        'g', 559,
+        'h', 579,
+        'i', 479,
+        'k', 467,
+        'l', 461,
+        'm', 490,
+        'n', 534,
+        'p', 542,
+        's', 497,
+        'u', 564,
+        '{', 339,
+        '}', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
-      if (lookahead == 'i') ADVANCE(506);
-      if (lookahead == 't') ADVANCE(513);
-      if (lookahead == 'w') ADVANCE(490);
-      if (lookahead == '{') ADVANCE(324);
+      if (lookahead == '#') ADVANCE(797);
+      if (lookahead == '$') ADVANCE(322);
+      if (lookahead == 'i') ADVANCE(529);
+      if (lookahead == 't') ADVANCE(536);
+      if (lookahead == 'w') ADVANCE(513);
+      if (lookahead == '{') ADVANCE(339);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(19);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
-      if (lookahead == 't') ADVANCE(513);
-      if (lookahead == '{') ADVANCE(324);
+      if (lookahead == '#') ADVANCE(797);
+      if (lookahead == '$') ADVANCE(322);
+      if (lookahead == 't') ADVANCE(536);
+      if (lookahead == '{') ADVANCE(339);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
+      if (lookahead == '#') ADVANCE(797);
+      if (lookahead == '$') ADVANCE(322);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(576);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(601);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(602);
       END_STATE();
     case 22:
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == 'c') ADVANCE(142);
-      if (lookahead == 'e') ADVANCE(183);
-      if (lookahead == 'f') ADVANCE(216);
-      if (lookahead == 'n') ADVANCE(52);
-      if (lookahead == 'p') ADVANCE(199);
+      if (lookahead == '#') ADVANCE(797);
+      if (lookahead == 'c') ADVANCE(149);
+      if (lookahead == 'e') ADVANCE(192);
+      if (lookahead == 'f') ADVANCE(227);
+      if (lookahead == 'n') ADVANCE(53);
+      if (lookahead == 'p') ADVANCE(211);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == 'f') ADVANCE(391);
-      if (lookahead == 't') ADVANCE(389);
+      if (lookahead == '#') ADVANCE(797);
+      if (lookahead == 'f') ADVANCE(409);
+      if (lookahead == 't') ADVANCE(407);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(23);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 24:
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == 'i') ADVANCE(413);
+      if (lookahead == '#') ADVANCE(797);
+      if (lookahead == 'i') ADVANCE(431);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(24);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(415);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(433);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(434);
       END_STATE();
     case 25:
-      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '#') ADVANCE(797);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
       END_STATE();
     case 26:
-      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '#') ADVANCE(797);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(578);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(579);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(604);
       END_STATE();
     case 27:
-      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '#') ADVANCE(797);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(27);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(320);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(335);
       END_STATE();
     case 28:
-      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '#') ADVANCE(797);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(28);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(415);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 29:
-      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '#') ADVANCE(797);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(29);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(433);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(434);
       END_STATE();
     case 30:
-      if (lookahead == '.') ADVANCE(300);
+      if (lookahead == '.') ADVANCE(315);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == '.') ADVANCE(303);
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == '.') ADVANCE(318);
+      if (lookahead == ':') ADVANCE(612);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 32:
-      if (lookahead == '.') ADVANCE(304);
+      if (lookahead == '.') ADVANCE(319);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 33:
-      if (lookahead == '.') ADVANCE(306);
+      if (lookahead == '.') ADVANCE(321);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 34:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(612);
       if (lookahead == 'a') ADVANCE(41);
-      if (lookahead == 'i') ADVANCE(77);
-      if (lookahead == 'l') ADVANCE(140);
-      if (lookahead == 'o') ADVANCE(181);
+      if (lookahead == 'i') ADVANCE(82);
+      if (lookahead == 'l') ADVANCE(145);
+      if (lookahead == 'o') ADVANCE(189);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 35:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(612);
       if (lookahead == 'a') ADVANCE(42);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 36:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(612);
       if (lookahead == 'e') ADVANCE(37);
-      if (lookahead == 'n') ADVANCE(234);
+      if (lookahead == 'n') ADVANCE(245);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 37:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(612);
       if (lookahead == 'f') ADVANCE(35);
-      if (lookahead == 'n') ADVANCE(286);
-      if (lookahead == 's') ADVANCE(64);
+      if (lookahead == 'n') ADVANCE(301);
+      if (lookahead == 's') ADVANCE(69);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'e')) ADVANCE(44);
       END_STATE();
     case 38:
-      if (lookahead == ':') ADVANCE(587);
-      if (lookahead == 'g') ADVANCE(231);
-      if (lookahead == 'x') ADVANCE(210);
+      if (lookahead == ':') ADVANCE(612);
+      if (lookahead == 'g') ADVANCE(241);
+      if (lookahead == 'x') ADVANCE(220);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 39:
-      if (lookahead == ':') ADVANCE(587);
-      if (lookahead == 'l') ADVANCE(157);
-      if (lookahead == 'p') ADVANCE(136);
+      if (lookahead == ':') ADVANCE(612);
+      if (lookahead == 'l') ADVANCE(164);
+      if (lookahead == 'p') ADVANCE(142);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(298);
+          lookahead == 'n') ADVANCE(313);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 40:
-      if (lookahead == ':') ADVANCE(587);
-      if (lookahead == 'l') ADVANCE(157);
-      if (lookahead == 'p') ADVANCE(136);
+      if (lookahead == ':') ADVANCE(612);
+      if (lookahead == 'l') ADVANCE(164);
+      if (lookahead == 'p') ADVANCE(142);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 41:
-      if (lookahead == ':') ADVANCE(587);
-      if (lookahead == 't') ADVANCE(90);
+      if (lookahead == ':') ADVANCE(612);
+      if (lookahead == 't') ADVANCE(96);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 42:
-      if (lookahead == ':') ADVANCE(587);
-      if (lookahead == 'u') ADVANCE(160);
+      if (lookahead == ':') ADVANCE(612);
+      if (lookahead == 'u') ADVANCE(167);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 43:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(612);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(298);
+          lookahead == 'n') ADVANCE(313);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 44:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(612);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 45:
-      if (lookahead == '=') ADVANCE(439);
+      if (lookahead == '=') ADVANCE(457);
       END_STATE();
     case 46:
-      if (lookahead == 'a') ADVANCE(268);
-      if (lookahead == 'i') ADVANCE(77);
-      if (lookahead == 'l') ADVANCE(140);
-      if (lookahead == 'o') ADVANCE(185);
+      if (lookahead == 'a') ADVANCE(280);
+      if (lookahead == 'i') ADVANCE(82);
+      if (lookahead == 'l') ADVANCE(145);
+      if (lookahead == 'o') ADVANCE(194);
       END_STATE();
     case 47:
-      if (lookahead == 'a') ADVANCE(125);
+      if (lookahead == 'a') ADVANCE(132);
       END_STATE();
     case 48:
-      if (lookahead == 'a') ADVANCE(57);
+      if (lookahead == 'a') ADVANCE(62);
       END_STATE();
     case 49:
-      if (lookahead == 'a') ADVANCE(86);
+      if (lookahead == 'a') ADVANCE(91);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(425);
+      if (lookahead == 'a') ADVANCE(443);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(169);
-      if (lookahead == 'o') ADVANCE(370);
+      if (lookahead == 'a') ADVANCE(381);
       END_STATE();
     case 52:
-      if (lookahead == 'a') ADVANCE(169);
-      if (lookahead == 'o') ADVANCE(85);
+      if (lookahead == 'a') ADVANCE(176);
+      if (lookahead == 'o') ADVANCE(388);
       END_STATE();
     case 53:
-      if (lookahead == 'a') ADVANCE(277);
+      if (lookahead == 'a') ADVANCE(176);
+      if (lookahead == 'o') ADVANCE(90);
       END_STATE();
     case 54:
-      if (lookahead == 'a') ADVANCE(70);
+      if (lookahead == 'a') ADVANCE(92);
       END_STATE();
     case 55:
-      if (lookahead == 'a') ADVANCE(74);
+      if (lookahead == 'a') ADVANCE(92);
+      if (lookahead == 'h') ADVANCE(202);
       END_STATE();
     case 56:
-      if (lookahead == 'a') ADVANCE(171);
-      if (lookahead == 'o') ADVANCE(84);
+      if (lookahead == 'a') ADVANCE(292);
       END_STATE();
     case 57:
-      if (lookahead == 'b') ADVANCE(104);
+      if (lookahead == 'a') ADVANCE(288);
       END_STATE();
     case 58:
-      if (lookahead == 'c') ADVANCE(63);
-      if (lookahead == 'l') ADVANCE(157);
+      if (lookahead == 'a') ADVANCE(283);
       END_STATE();
     case 59:
-      if (lookahead == 'c') ADVANCE(168);
-      if (lookahead == 'm') ADVANCE(209);
-      if (lookahead == 'n') ADVANCE(381);
+      if (lookahead == 'a') ADVANCE(75);
       END_STATE();
     case 60:
-      if (lookahead == 'c') ADVANCE(423);
+      if (lookahead == 'a') ADVANCE(78);
       END_STATE();
     case 61:
-      if (lookahead == 'c') ADVANCE(430);
+      if (lookahead == 'a') ADVANCE(178);
+      if (lookahead == 'o') ADVANCE(89);
       END_STATE();
     case 62:
-      if (lookahead == 'c') ADVANCE(287);
+      if (lookahead == 'b') ADVANCE(109);
       END_STATE();
     case 63:
-      if (lookahead == 'c') ADVANCE(191);
+      if (lookahead == 'c') ADVANCE(68);
+      if (lookahead == 'l') ADVANCE(164);
+      if (lookahead == 'n') ADVANCE(187);
       END_STATE();
     case 64:
-      if (lookahead == 'c') ADVANCE(226);
+      if (lookahead == 'c') ADVANCE(175);
+      if (lookahead == 'm') ADVANCE(221);
+      if (lookahead == 'n') ADVANCE(399);
       END_STATE();
     case 65:
-      if (lookahead == 'c') ADVANCE(108);
-      if (lookahead == 'p') ADVANCE(107);
+      if (lookahead == 'c') ADVANCE(441);
       END_STATE();
     case 66:
-      if (lookahead == 'c') ADVANCE(259);
+      if (lookahead == 'c') ADVANCE(448);
       END_STATE();
     case 67:
-      if (lookahead == 'c') ADVANCE(91);
+      if (lookahead == 'c') ADVANCE(302);
       END_STATE();
     case 68:
-      if (lookahead == 'c') ADVANCE(261);
+      if (lookahead == 'c') ADVANCE(200);
       END_STATE();
     case 69:
-      if (lookahead == 'c') ADVANCE(92);
+      if (lookahead == 'c') ADVANCE(237);
       END_STATE();
     case 70:
-      if (lookahead == 'c') ADVANCE(93);
+      if (lookahead == 'c') ADVANCE(114);
+      if (lookahead == 'p') ADVANCE(112);
       END_STATE();
     case 71:
-      if (lookahead == 'c') ADVANCE(95);
+      if (lookahead == 'c') ADVANCE(271);
       END_STATE();
     case 72:
       if (lookahead == 'c') ADVANCE(97);
       END_STATE();
     case 73:
-      if (lookahead == 'c') ADVANCE(272);
+      if (lookahead == 'c') ADVANCE(98);
       END_STATE();
     case 74:
-      if (lookahead == 'c') ADVANCE(99);
+      if (lookahead == 'c') ADVANCE(273);
       END_STATE();
     case 75:
-      if (lookahead == 'd') ADVANCE(419);
+      if (lookahead == 'c') ADVANCE(99);
       END_STATE();
     case 76:
-      if (lookahead == 'd') ADVANCE(218);
+      if (lookahead == 'c') ADVANCE(101);
       END_STATE();
     case 77:
-      if (lookahead == 'd') ADVANCE(218);
-      if (lookahead == 'l') ADVANCE(137);
+      if (lookahead == 'c') ADVANCE(103);
       END_STATE();
     case 78:
-      if (lookahead == 'd') ADVANCE(235);
+      if (lookahead == 'c') ADVANCE(105);
       END_STATE();
     case 79:
-      if (lookahead == 'd') ADVANCE(235);
-      if (lookahead == 'l') ADVANCE(141);
-      if (lookahead == 'r') ADVANCE(254);
+      if (lookahead == 'c') ADVANCE(286);
       END_STATE();
     case 80:
-      if (lookahead == 'd') ADVANCE(235);
-      if (lookahead == 'l') ADVANCE(141);
-      if (lookahead == 'r') ADVANCE(264);
+      if (lookahead == 'd') ADVANCE(437);
       END_STATE();
     case 81:
-      if (lookahead == 'd') ADVANCE(281);
+      if (lookahead == 'd') ADVANCE(229);
       END_STATE();
     case 82:
-      if (lookahead == 'd') ADVANCE(175);
+      if (lookahead == 'd') ADVANCE(229);
+      if (lookahead == 'l') ADVANCE(143);
       END_STATE();
     case 83:
-      if (lookahead == 'd') ADVANCE(221);
+      if (lookahead == 'd') ADVANCE(246);
       END_STATE();
     case 84:
-      if (lookahead == 'd') ADVANCE(116);
-      if (lookahead == 't') ADVANCE(144);
+      if (lookahead == 'd') ADVANCE(246);
+      if (lookahead == 'l') ADVANCE(146);
+      if (lookahead == 'r') ADVANCE(266);
       END_STATE();
     case 85:
-      if (lookahead == 'd') ADVANCE(100);
+      if (lookahead == 'd') ADVANCE(246);
+      if (lookahead == 'l') ADVANCE(146);
+      if (lookahead == 'r') ADVANCE(276);
       END_STATE();
     case 86:
-      if (lookahead == 'd') ADVANCE(111);
+      if (lookahead == 'd') ADVANCE(296);
       END_STATE();
     case 87:
-      if (lookahead == 'e') ADVANCE(126);
-      if (lookahead == 'n') ADVANCE(234);
+      if (lookahead == 'd') ADVANCE(183);
       END_STATE();
     case 88:
-      if (lookahead == 'e') ADVANCE(162);
-      if (lookahead == 'i') ADVANCE(159);
-      if (lookahead == 'n') ADVANCE(135);
-      if (lookahead == 'y') ADVANCE(249);
+      if (lookahead == 'd') ADVANCE(232);
       END_STATE();
     case 89:
-      if (lookahead == 'e') ADVANCE(360);
+      if (lookahead == 'd') ADVANCE(122);
+      if (lookahead == 't') ADVANCE(151);
       END_STATE();
     case 90:
-      if (lookahead == 'e') ADVANCE(129);
+      if (lookahead == 'd') ADVANCE(106);
       END_STATE();
     case 91:
-      if (lookahead == 'e') ADVANCE(316);
+      if (lookahead == 'd') ADVANCE(117);
       END_STATE();
     case 92:
-      if (lookahead == 'e') ADVANCE(341);
+      if (lookahead == 'd') ADVANCE(58);
       END_STATE();
     case 93:
-      if (lookahead == 'e') ADVANCE(355);
+      if (lookahead == 'e') ADVANCE(133);
+      if (lookahead == 'n') ADVANCE(245);
       END_STATE();
     case 94:
-      if (lookahead == 'e') ADVANCE(428);
+      if (lookahead == 'e') ADVANCE(169);
+      if (lookahead == 'i') ADVANCE(166);
+      if (lookahead == 'n') ADVANCE(141);
+      if (lookahead == 'y') ADVANCE(260);
       END_STATE();
     case 95:
-      if (lookahead == 'e') ADVANCE(427);
+      if (lookahead == 'e') ADVANCE(375);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(163);
-      if (lookahead == 't') ADVANCE(229);
+      if (lookahead == 'e') ADVANCE(136);
       END_STATE();
     case 97:
-      if (lookahead == 'e') ADVANCE(404);
+      if (lookahead == 'e') ADVANCE(331);
       END_STATE();
     case 98:
-      if (lookahead == 'e') ADVANCE(399);
-      END_STATE();
-    case 99:
       if (lookahead == 'e') ADVANCE(356);
       END_STATE();
+    case 99:
+      if (lookahead == 'e') ADVANCE(370);
+      END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(438);
+      if (lookahead == 'e') ADVANCE(446);
       END_STATE();
     case 101:
-      if (lookahead == 'e') ADVANCE(180);
+      if (lookahead == 'e') ADVANCE(445);
       END_STATE();
     case 102:
-      if (lookahead == 'e') ADVANCE(225);
+      if (lookahead == 'e') ADVANCE(170);
+      if (lookahead == 't') ADVANCE(243);
       END_STATE();
     case 103:
-      if (lookahead == 'e') ADVANCE(49);
-      if (lookahead == 'o') ADVANCE(244);
-      if (lookahead == 't') ADVANCE(266);
+      if (lookahead == 'e') ADVANCE(422);
       END_STATE();
     case 104:
-      if (lookahead == 'e') ADVANCE(154);
+      if (lookahead == 'e') ADVANCE(417);
       END_STATE();
     case 105:
-      if (lookahead == 'e') ADVANCE(252);
+      if (lookahead == 'e') ADVANCE(371);
       END_STATE();
     case 106:
-      if (lookahead == 'e') ADVANCE(179);
+      if (lookahead == 'e') ADVANCE(456);
       END_STATE();
     case 107:
-      if (lookahead == 'e') ADVANCE(66);
+      if (lookahead == 'e') ADVANCE(236);
       END_STATE();
     case 108:
-      if (lookahead == 'e') ADVANCE(212);
+      if (lookahead == 'e') ADVANCE(49);
+      if (lookahead == 'o') ADVANCE(255);
+      if (lookahead == 't') ADVANCE(278);
       END_STATE();
     case 109:
-      if (lookahead == 'e') ADVANCE(289);
+      if (lookahead == 'e') ADVANCE(161);
       END_STATE();
     case 110:
-      if (lookahead == 'e') ADVANCE(167);
+      if (lookahead == 'e') ADVANCE(190);
       END_STATE();
     case 111:
-      if (lookahead == 'e') ADVANCE(219);
+      if (lookahead == 'e') ADVANCE(263);
       END_STATE();
     case 112:
-      if (lookahead == 'e') ADVANCE(245);
+      if (lookahead == 'e') ADVANCE(71);
       END_STATE();
     case 113:
-      if (lookahead == 'e') ADVANCE(220);
+      if (lookahead == 'e') ADVANCE(188);
       END_STATE();
     case 114:
-      if (lookahead == 'e') ADVANCE(247);
+      if (lookahead == 'e') ADVANCE(223);
       END_STATE();
     case 115:
-      if (lookahead == 'e') ADVANCE(227);
+      if (lookahead == 'e') ADVANCE(304);
       END_STATE();
     case 116:
-      if (lookahead == 'e') ADVANCE(240);
+      if (lookahead == 'e') ADVANCE(174);
       END_STATE();
     case 117:
-      if (lookahead == 'e') ADVANCE(161);
-      if (lookahead == 'i') ADVANCE(159);
-      if (lookahead == 'y') ADVANCE(249);
+      if (lookahead == 'e') ADVANCE(230);
       END_STATE();
     case 118:
-      if (lookahead == 'e') ADVANCE(161);
-      if (lookahead == 'i') ADVANCE(159);
-      if (lookahead == 'y') ADVANCE(249);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(297);
+      if (lookahead == 'e') ADVANCE(256);
       END_STATE();
     case 119:
-      if (lookahead == 'e') ADVANCE(68);
+      if (lookahead == 'e') ADVANCE(231);
       END_STATE();
     case 120:
-      if (lookahead == 'e') ADVANCE(248);
+      if (lookahead == 'e') ADVANCE(258);
       END_STATE();
     case 121:
-      if (lookahead == 'e') ADVANCE(232);
+      if (lookahead == 'e') ADVANCE(238);
       END_STATE();
     case 122:
-      if (lookahead == 'e') ADVANCE(73);
-      END_STATE();
-    case 123:
-      if (lookahead == 'e') ADVANCE(186);
-      END_STATE();
-    case 124:
       if (lookahead == 'e') ADVANCE(251);
       END_STATE();
+    case 123:
+      if (lookahead == 'e') ADVANCE(284);
+      END_STATE();
+    case 124:
+      if (lookahead == 'e') ADVANCE(168);
+      if (lookahead == 'i') ADVANCE(166);
+      if (lookahead == 'y') ADVANCE(260);
+      END_STATE();
     case 125:
-      if (lookahead == 'f') ADVANCE(152);
+      if (lookahead == 'e') ADVANCE(168);
+      if (lookahead == 'i') ADVANCE(166);
+      if (lookahead == 'y') ADVANCE(260);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(312);
       END_STATE();
     case 126:
-      if (lookahead == 'f') ADVANCE(53);
-      if (lookahead == 'n') ADVANCE(286);
-      if (lookahead == 's') ADVANCE(64);
+      if (lookahead == 'e') ADVANCE(74);
       END_STATE();
     case 127:
-      if (lookahead == 'g') ADVANCE(351);
+      if (lookahead == 'e') ADVANCE(259);
       END_STATE();
     case 128:
-      if (lookahead == 'g') ADVANCE(380);
+      if (lookahead == 'e') ADVANCE(242);
       END_STATE();
     case 129:
-      if (lookahead == 'g') ADVANCE(200);
+      if (lookahead == 'e') ADVANCE(79);
       END_STATE();
     case 130:
-      if (lookahead == 'g') ADVANCE(233);
+      if (lookahead == 'e') ADVANCE(195);
       END_STATE();
     case 131:
-      if (lookahead == 'h') ADVANCE(384);
+      if (lookahead == 'e') ADVANCE(262);
       END_STATE();
     case 132:
-      if (lookahead == 'h') ADVANCE(192);
+      if (lookahead == 'f') ADVANCE(159);
       END_STATE();
     case 133:
-      if (lookahead == 'h') ADVANCE(148);
+      if (lookahead == 'f') ADVANCE(56);
+      if (lookahead == 'n') ADVANCE(301);
+      if (lookahead == 's') ADVANCE(69);
       END_STATE();
     case 134:
-      if (lookahead == 'h') ADVANCE(121);
+      if (lookahead == 'g') ADVANCE(366);
       END_STATE();
     case 135:
-      if (lookahead == 'i') ADVANCE(406);
+      if (lookahead == 'g') ADVANCE(398);
       END_STATE();
     case 136:
-      if (lookahead == 'i') ADVANCE(153);
+      if (lookahead == 'g') ADVANCE(210);
       END_STATE();
     case 137:
-      if (lookahead == 'i') ADVANCE(278);
+      if (lookahead == 'g') ADVANCE(244);
       END_STATE();
     case 138:
-      if (lookahead == 'i') ADVANCE(267);
+      if (lookahead == 'h') ADVANCE(402);
       END_STATE();
     case 139:
-      if (lookahead == 'i') ADVANCE(83);
+      if (lookahead == 'h') ADVANCE(155);
       END_STATE();
     case 140:
-      if (lookahead == 'i') ADVANCE(101);
-      if (lookahead == 'u') ADVANCE(250);
+      if (lookahead == 'h') ADVANCE(128);
       END_STATE();
     case 141:
-      if (lookahead == 'i') ADVANCE(62);
+      if (lookahead == 'i') ADVANCE(424);
       END_STATE();
     case 142:
-      if (lookahead == 'i') ADVANCE(76);
+      if (lookahead == 'i') ADVANCE(160);
       END_STATE();
     case 143:
-      if (lookahead == 'i') ADVANCE(61);
+      if (lookahead == 'i') ADVANCE(293);
       END_STATE();
     case 144:
-      if (lookahead == 'i') ADVANCE(176);
+      if (lookahead == 'i') ADVANCE(264);
       END_STATE();
     case 145:
-      if (lookahead == 'i') ADVANCE(195);
+      if (lookahead == 'i') ADVANCE(110);
+      if (lookahead == 'u') ADVANCE(261);
       END_STATE();
     case 146:
-      if (lookahead == 'i') ADVANCE(177);
+      if (lookahead == 'i') ADVANCE(67);
       END_STATE();
     case 147:
-      if (lookahead == 'i') ADVANCE(197);
+      if (lookahead == 'i') ADVANCE(88);
       END_STATE();
     case 148:
-      if (lookahead == 'i') ADVANCE(178);
+      if (lookahead == 'i') ADVANCE(66);
       END_STATE();
     case 149:
-      if (lookahead == 'i') ADVANCE(270);
+      if (lookahead == 'i') ADVANCE(81);
       END_STATE();
     case 150:
-      if (lookahead == 'i') ADVANCE(213);
+      if (lookahead == 'i') ADVANCE(205);
       END_STATE();
     case 151:
-      if (lookahead == 'i') ADVANCE(72);
+      if (lookahead == 'i') ADVANCE(184);
       END_STATE();
     case 152:
-      if (lookahead == 'k') ADVANCE(50);
+      if (lookahead == 'i') ADVANCE(207);
       END_STATE();
     case 153:
-      if (lookahead == 'k') ADVANCE(109);
+      if (lookahead == 'i') ADVANCE(185);
       END_STATE();
     case 154:
-      if (lookahead == 'l') ADVANCE(364);
+      if (lookahead == 'i') ADVANCE(208);
       END_STATE();
     case 155:
-      if (lookahead == 'l') ADVANCE(378);
+      if (lookahead == 'i') ADVANCE(186);
       END_STATE();
     case 156:
-      if (lookahead == 'l') ADVANCE(141);
+      if (lookahead == 'i') ADVANCE(282);
       END_STATE();
     case 157:
-      if (lookahead == 'l') ADVANCE(190);
+      if (lookahead == 'i') ADVANCE(226);
       END_STATE();
     case 158:
-      if (lookahead == 'l') ADVANCE(155);
-      if (lookahead == 'n') ADVANCE(291);
+      if (lookahead == 'i') ADVANCE(77);
       END_STATE();
     case 159:
-      if (lookahead == 'l') ADVANCE(106);
+      if (lookahead == 'k') ADVANCE(50);
       END_STATE();
     case 160:
-      if (lookahead == 'l') ADVANCE(263);
+      if (lookahead == 'k') ADVANCE(115);
       END_STATE();
     case 161:
-      if (lookahead == 'l') ADVANCE(119);
+      if (lookahead == 'l') ADVANCE(379);
       END_STATE();
     case 162:
-      if (lookahead == 'l') ADVANCE(119);
-      if (lookahead == 'n') ADVANCE(276);
+      if (lookahead == 'l') ADVANCE(396);
       END_STATE();
     case 163:
-      if (lookahead == 'l') ADVANCE(122);
-      if (lookahead == 'r') ADVANCE(282);
+      if (lookahead == 'l') ADVANCE(146);
       END_STATE();
     case 164:
-      if (lookahead == 'm') ADVANCE(209);
-      if (lookahead == 'n') ADVANCE(130);
+      if (lookahead == 'l') ADVANCE(199);
       END_STATE();
     case 165:
-      if (lookahead == 'm') ADVANCE(393);
+      if (lookahead == 'l') ADVANCE(162);
+      if (lookahead == 'n') ADVANCE(306);
       END_STATE();
     case 166:
-      if (lookahead == 'm') ADVANCE(330);
+      if (lookahead == 'l') ADVANCE(113);
       END_STATE();
     case 167:
-      if (lookahead == 'm') ADVANCE(353);
+      if (lookahead == 'l') ADVANCE(275);
       END_STATE();
     case 168:
-      if (lookahead == 'm') ADVANCE(206);
+      if (lookahead == 'l') ADVANCE(126);
       END_STATE();
     case 169:
-      if (lookahead == 'm') ADVANCE(112);
+      if (lookahead == 'l') ADVANCE(126);
+      if (lookahead == 'n') ADVANCE(291);
       END_STATE();
     case 170:
-      if (lookahead == 'm') ADVANCE(94);
+      if (lookahead == 'l') ADVANCE(129);
+      if (lookahead == 'r') ADVANCE(297);
       END_STATE();
     case 171:
-      if (lookahead == 'm') ADVANCE(124);
+      if (lookahead == 'm') ADVANCE(221);
+      if (lookahead == 'n') ADVANCE(137);
       END_STATE();
     case 172:
-      if (lookahead == 'n') ADVANCE(381);
+      if (lookahead == 'm') ADVANCE(411);
       END_STATE();
     case 173:
-      if (lookahead == 'n') ADVANCE(432);
+      if (lookahead == 'm') ADVANCE(345);
       END_STATE();
     case 174:
-      if (lookahead == 'n') ADVANCE(362);
+      if (lookahead == 'm') ADVANCE(368);
       END_STATE();
     case 175:
-      if (lookahead == 'n') ADVANCE(403);
+      if (lookahead == 'm') ADVANCE(217);
       END_STATE();
     case 176:
-      if (lookahead == 'n') ADVANCE(440);
+      if (lookahead == 'm') ADVANCE(118);
       END_STATE();
     case 177:
-      if (lookahead == 'n') ADVANCE(127);
+      if (lookahead == 'm') ADVANCE(100);
       END_STATE();
     case 178:
-      if (lookahead == 'n') ADVANCE(128);
+      if (lookahead == 'm') ADVANCE(131);
       END_STATE();
     case 179:
-      if (lookahead == 'n') ADVANCE(67);
+      if (lookahead == 'n') ADVANCE(399);
       END_STATE();
     case 180:
-      if (lookahead == 'n') ADVANCE(257);
+      if (lookahead == 'n') ADVANCE(450);
       END_STATE();
     case 181:
-      if (lookahead == 'n') ADVANCE(237);
+      if (lookahead == 'n') ADVANCE(383);
       END_STATE();
     case 182:
-      if (lookahead == 'n') ADVANCE(262);
+      if (lookahead == 'n') ADVANCE(377);
       END_STATE();
     case 183:
-      if (lookahead == 'n') ADVANCE(273);
+      if (lookahead == 'n') ADVANCE(421);
       END_STATE();
     case 184:
-      if (lookahead == 'n') ADVANCE(273);
-      if (lookahead == 'v') ADVANCE(115);
+      if (lookahead == 'n') ADVANCE(458);
       END_STATE();
     case 185:
-      if (lookahead == 'n') ADVANCE(246);
+      if (lookahead == 'n') ADVANCE(134);
       END_STATE();
     case 186:
-      if (lookahead == 'n') ADVANCE(69);
+      if (lookahead == 'n') ADVANCE(135);
       END_STATE();
     case 187:
-      if (lookahead == 'o') ADVANCE(79);
+      if (lookahead == 'n') ADVANCE(209);
       END_STATE();
     case 188:
-      if (lookahead == 'o') ADVANCE(396);
+      if (lookahead == 'n') ADVANCE(72);
       END_STATE();
     case 189:
-      if (lookahead == 'o') ADVANCE(279);
-      if (lookahead == 'p') ADVANCE(60);
+      if (lookahead == 'n') ADVANCE(248);
       END_STATE();
     case 190:
-      if (lookahead == 'o') ADVANCE(283);
+      if (lookahead == 'n') ADVANCE(269);
       END_STATE();
     case 191:
-      if (lookahead == 'o') ADVANCE(280);
+      if (lookahead == 'n') ADVANCE(274);
       END_STATE();
     case 192:
-      if (lookahead == 'o') ADVANCE(75);
+      if (lookahead == 'n') ADVANCE(287);
       END_STATE();
     case 193:
-      if (lookahead == 'o') ADVANCE(165);
+      if (lookahead == 'n') ADVANCE(287);
+      if (lookahead == 'v') ADVANCE(121);
       END_STATE();
     case 194:
-      if (lookahead == 'o') ADVANCE(81);
+      if (lookahead == 'n') ADVANCE(257);
       END_STATE();
     case 195:
-      if (lookahead == 'o') ADVANCE(173);
+      if (lookahead == 'n') ADVANCE(73);
       END_STATE();
     case 196:
-      if (lookahead == 'o') ADVANCE(156);
-      if (lookahead == 'r') ADVANCE(194);
+      if (lookahead == 'o') ADVANCE(84);
       END_STATE();
     case 197:
-      if (lookahead == 'o') ADVANCE(174);
+      if (lookahead == 'o') ADVANCE(414);
       END_STATE();
     case 198:
-      if (lookahead == 'o') ADVANCE(230);
+      if (lookahead == 'o') ADVANCE(294);
+      if (lookahead == 'p') ADVANCE(65);
       END_STATE();
     case 199:
-      if (lookahead == 'o') ADVANCE(78);
+      if (lookahead == 'o') ADVANCE(298);
       END_STATE();
     case 200:
-      if (lookahead == 'o') ADVANCE(224);
+      if (lookahead == 'o') ADVANCE(295);
       END_STATE();
     case 201:
-      if (lookahead == 'o') ADVANCE(214);
+      if (lookahead == 'o') ADVANCE(172);
       END_STATE();
     case 202:
-      if (lookahead == 'o') ADVANCE(214);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(296);
-      END_STATE();
-    case 203:
-      if (lookahead == 'o') ADVANCE(222);
-      END_STATE();
-    case 204:
       if (lookahead == 'o') ADVANCE(80);
       END_STATE();
+    case 203:
+      if (lookahead == 'o') ADVANCE(86);
+      END_STATE();
+    case 204:
+      if (lookahead == 'o') ADVANCE(163);
+      if (lookahead == 'r') ADVANCE(203);
+      END_STATE();
     case 205:
-      if (lookahead == 'p') ADVANCE(417);
+      if (lookahead == 'o') ADVANCE(180);
       END_STATE();
     case 206:
-      if (lookahead == 'p') ADVANCE(408);
+      if (lookahead == 'o') ADVANCE(240);
       END_STATE();
     case 207:
-      if (lookahead == 'p') ADVANCE(60);
+      if (lookahead == 'o') ADVANCE(181);
       END_STATE();
     case 208:
-      if (lookahead == 'p') ADVANCE(54);
+      if (lookahead == 'o') ADVANCE(182);
       END_STATE();
     case 209:
-      if (lookahead == 'p') ADVANCE(198);
+      if (lookahead == 'o') ADVANCE(281);
       END_STATE();
     case 210:
-      if (lookahead == 'p') ADVANCE(107);
+      if (lookahead == 'o') ADVANCE(235);
       END_STATE();
     case 211:
-      if (lookahead == 'p') ADVANCE(236);
+      if (lookahead == 'o') ADVANCE(83);
       END_STATE();
     case 212:
-      if (lookahead == 'p') ADVANCE(258);
+      if (lookahead == 'o') ADVANCE(224);
       END_STATE();
     case 213:
-      if (lookahead == 'p') ADVANCE(274);
+      if (lookahead == 'o') ADVANCE(224);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(311);
       END_STATE();
     case 214:
-      if (lookahead == 'p') ADVANCE(143);
+      if (lookahead == 'o') ADVANCE(233);
       END_STATE();
     case 215:
-      if (lookahead == 'p') ADVANCE(55);
+      if (lookahead == 'o') ADVANCE(85);
       END_STATE();
     case 216:
-      if (lookahead == 'q') ADVANCE(82);
+      if (lookahead == 'p') ADVANCE(435);
       END_STATE();
     case 217:
-      if (lookahead == 'r') ADVANCE(189);
+      if (lookahead == 'p') ADVANCE(426);
       END_STATE();
     case 218:
-      if (lookahead == 'r') ADVANCE(326);
+      if (lookahead == 'p') ADVANCE(65);
       END_STATE();
     case 219:
-      if (lookahead == 'r') ADVANCE(421);
+      if (lookahead == 'p') ADVANCE(59);
       END_STATE();
     case 220:
-      if (lookahead == 'r') ADVANCE(321);
+      if (lookahead == 'p') ADVANCE(112);
       END_STATE();
     case 221:
-      if (lookahead == 'r') ADVANCE(327);
+      if (lookahead == 'p') ADVANCE(206);
       END_STATE();
     case 222:
-      if (lookahead == 'r') ADVANCE(352);
+      if (lookahead == 'p') ADVANCE(247);
       END_STATE();
     case 223:
-      if (lookahead == 'r') ADVANCE(193);
+      if (lookahead == 'p') ADVANCE(270);
       END_STATE();
     case 224:
-      if (lookahead == 'r') ADVANCE(288);
+      if (lookahead == 'p') ADVANCE(148);
       END_STATE();
     case 225:
-      if (lookahead == 'r') ADVANCE(243);
+      if (lookahead == 'p') ADVANCE(60);
       END_STATE();
     case 226:
-      if (lookahead == 'r') ADVANCE(150);
+      if (lookahead == 'p') ADVANCE(290);
       END_STATE();
     case 227:
-      if (lookahead == 'r') ADVANCE(292);
+      if (lookahead == 'q') ADVANCE(87);
       END_STATE();
     case 228:
-      if (lookahead == 'r') ADVANCE(207);
+      if (lookahead == 'r') ADVANCE(198);
       END_STATE();
     case 229:
-      if (lookahead == 'r') ADVANCE(146);
+      if (lookahead == 'r') ADVANCE(341);
       END_STATE();
     case 230:
-      if (lookahead == 'r') ADVANCE(260);
+      if (lookahead == 'r') ADVANCE(439);
       END_STATE();
     case 231:
-      if (lookahead == 'r') ADVANCE(114);
+      if (lookahead == 'r') ADVANCE(336);
       END_STATE();
     case 232:
-      if (lookahead == 'r') ADVANCE(98);
+      if (lookahead == 'r') ADVANCE(342);
       END_STATE();
     case 233:
-      if (lookahead == 'r') ADVANCE(120);
+      if (lookahead == 'r') ADVANCE(367);
       END_STATE();
     case 234:
-      if (lookahead == 's') ADVANCE(433);
+      if (lookahead == 'r') ADVANCE(201);
       END_STATE();
     case 235:
-      if (lookahead == 's') ADVANCE(376);
+      if (lookahead == 'r') ADVANCE(303);
       END_STATE();
     case 236:
-      if (lookahead == 's') ADVANCE(329);
+      if (lookahead == 'r') ADVANCE(254);
       END_STATE();
     case 237:
-      if (lookahead == 's') ADVANCE(256);
+      if (lookahead == 'r') ADVANCE(157);
       END_STATE();
     case 238:
-      if (lookahead == 's') ADVANCE(373);
+      if (lookahead == 'r') ADVANCE(307);
       END_STATE();
     case 239:
-      if (lookahead == 's') ADVANCE(372);
+      if (lookahead == 'r') ADVANCE(218);
       END_STATE();
     case 240:
-      if (lookahead == 's') ADVANCE(379);
+      if (lookahead == 'r') ADVANCE(272);
       END_STATE();
     case 241:
-      if (lookahead == 's') ADVANCE(89);
+      if (lookahead == 'r') ADVANCE(120);
       END_STATE();
     case 242:
-      if (lookahead == 's') ADVANCE(89);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(296);
+      if (lookahead == 'r') ADVANCE(104);
       END_STATE();
     case 243:
-      if (lookahead == 's') ADVANCE(145);
+      if (lookahead == 'r') ADVANCE(153);
       END_STATE();
     case 244:
-      if (lookahead == 's') ADVANCE(253);
+      if (lookahead == 'r') ADVANCE(127);
       END_STATE();
     case 245:
-      if (lookahead == 's') ADVANCE(208);
+      if (lookahead == 's') ADVANCE(451);
       END_STATE();
     case 246:
-      if (lookahead == 's') ADVANCE(255);
+      if (lookahead == 's') ADVANCE(394);
       END_STATE();
     case 247:
-      if (lookahead == 's') ADVANCE(238);
+      if (lookahead == 's') ADVANCE(344);
       END_STATE();
     case 248:
-      if (lookahead == 's') ADVANCE(239);
+      if (lookahead == 's') ADVANCE(268);
       END_STATE();
     case 249:
-      if (lookahead == 's') ADVANCE(271);
+      if (lookahead == 's') ADVANCE(391);
       END_STATE();
     case 250:
-      if (lookahead == 's') ADVANCE(275);
+      if (lookahead == 's') ADVANCE(390);
       END_STATE();
     case 251:
-      if (lookahead == 's') ADVANCE(215);
+      if (lookahead == 's') ADVANCE(397);
       END_STATE();
     case 252:
-      if (lookahead == 't') ADVANCE(132);
+      if (lookahead == 's') ADVANCE(95);
       END_STATE();
     case 253:
-      if (lookahead == 't') ADVANCE(420);
+      if (lookahead == 's') ADVANCE(95);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(311);
       END_STATE();
     case 254:
-      if (lookahead == 't') ADVANCE(347);
+      if (lookahead == 's') ADVANCE(150);
       END_STATE();
     case 255:
-      if (lookahead == 't') ADVANCE(335);
+      if (lookahead == 's') ADVANCE(265);
       END_STATE();
     case 256:
-      if (lookahead == 't') ADVANCE(335);
-      if (lookahead == 'u') ADVANCE(170);
+      if (lookahead == 's') ADVANCE(219);
       END_STATE();
     case 257:
-      if (lookahead == 't') ADVANCE(431);
+      if (lookahead == 's') ADVANCE(267);
       END_STATE();
     case 258:
-      if (lookahead == 't') ADVANCE(383);
+      if (lookahead == 's') ADVANCE(249);
       END_STATE();
     case 259:
-      if (lookahead == 't') ADVANCE(435);
+      if (lookahead == 's') ADVANCE(250);
       END_STATE();
     case 260:
-      if (lookahead == 't') ADVANCE(333);
+      if (lookahead == 's') ADVANCE(285);
       END_STATE();
     case 261:
-      if (lookahead == 't') ADVANCE(374);
+      if (lookahead == 's') ADVANCE(289);
       END_STATE();
     case 262:
-      if (lookahead == 't') ADVANCE(437);
+      if (lookahead == 's') ADVANCE(225);
       END_STATE();
     case 263:
-      if (lookahead == 't') ADVANCE(366);
+      if (lookahead == 't') ADVANCE(55);
       END_STATE();
     case 264:
-      if (lookahead == 't') ADVANCE(348);
+      if (lookahead == 't') ADVANCE(138);
       END_STATE();
     case 265:
-      if (lookahead == 't') ADVANCE(266);
+      if (lookahead == 't') ADVANCE(438);
       END_STATE();
     case 266:
-      if (lookahead == 't') ADVANCE(205);
+      if (lookahead == 't') ADVANCE(362);
       END_STATE();
     case 267:
-      if (lookahead == 't') ADVANCE(131);
+      if (lookahead == 't') ADVANCE(350);
       END_STATE();
     case 268:
-      if (lookahead == 't') ADVANCE(90);
+      if (lookahead == 't') ADVANCE(350);
+      if (lookahead == 'u') ADVANCE(177);
       END_STATE();
     case 269:
-      if (lookahead == 't') ADVANCE(133);
+      if (lookahead == 't') ADVANCE(449);
       END_STATE();
     case 270:
-      if (lookahead == 't') ADVANCE(290);
+      if (lookahead == 't') ADVANCE(401);
       END_STATE();
     case 271:
-      if (lookahead == 't') ADVANCE(110);
+      if (lookahead == 't') ADVANCE(453);
       END_STATE();
     case 272:
-      if (lookahead == 't') ADVANCE(203);
+      if (lookahead == 't') ADVANCE(348);
       END_STATE();
     case 273:
-      if (lookahead == 't') ADVANCE(149);
+      if (lookahead == 't') ADVANCE(392);
       END_STATE();
     case 274:
-      if (lookahead == 't') ADVANCE(147);
+      if (lookahead == 't') ADVANCE(455);
       END_STATE();
     case 275:
-      if (lookahead == 't') ADVANCE(113);
+      if (lookahead == 't') ADVANCE(384);
       END_STATE();
     case 276:
-      if (lookahead == 't') ADVANCE(123);
+      if (lookahead == 't') ADVANCE(363);
       END_STATE();
     case 277:
-      if (lookahead == 'u') ADVANCE(160);
+      if (lookahead == 't') ADVANCE(278);
       END_STATE();
     case 278:
-      if (lookahead == 'u') ADVANCE(166);
+      if (lookahead == 't') ADVANCE(216);
       END_STATE();
     case 279:
-      if (lookahead == 'u') ADVANCE(211);
+      if (lookahead == 't') ADVANCE(139);
       END_STATE();
     case 280:
-      if (lookahead == 'u') ADVANCE(182);
+      if (lookahead == 't') ADVANCE(96);
       END_STATE();
     case 281:
-      if (lookahead == 'u') ADVANCE(71);
+      if (lookahead == 't') ADVANCE(57);
       END_STATE();
     case 282:
-      if (lookahead == 'v') ADVANCE(151);
+      if (lookahead == 't') ADVANCE(305);
       END_STATE();
     case 283:
-      if (lookahead == 'w') ADVANCE(386);
+      if (lookahead == 't') ADVANCE(51);
       END_STATE();
     case 284:
-      if (lookahead == 'w') ADVANCE(134);
+      if (lookahead == 't') ADVANCE(54);
       END_STATE();
     case 285:
-      if (lookahead == 'x') ADVANCE(65);
+      if (lookahead == 't') ADVANCE(116);
       END_STATE();
     case 286:
-      if (lookahead == 'y') ADVANCE(368);
+      if (lookahead == 't') ADVANCE(214);
       END_STATE();
     case 287:
-      if (lookahead == 'y') ADVANCE(358);
+      if (lookahead == 't') ADVANCE(156);
       END_STATE();
     case 288:
-      if (lookahead == 'y') ADVANCE(339);
+      if (lookahead == 't') ADVANCE(152);
       END_STATE();
     case 289:
-      if (lookahead == 'y') ADVANCE(429);
+      if (lookahead == 't') ADVANCE(119);
       END_STATE();
     case 290:
-      if (lookahead == 'y') ADVANCE(400);
+      if (lookahead == 't') ADVANCE(154);
       END_STATE();
     case 291:
-      if (lookahead == 'y') ADVANCE(284);
+      if (lookahead == 't') ADVANCE(130);
       END_STATE();
     case 292:
-      if (lookahead == 'y') ADVANCE(269);
+      if (lookahead == 'u') ADVANCE(167);
       END_STATE();
     case 293:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(297);
+      if (lookahead == 'u') ADVANCE(173);
       END_STATE();
     case 294:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(296);
+      if (lookahead == 'u') ADVANCE(222);
       END_STATE();
     case 295:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(296);
+      if (lookahead == 'u') ADVANCE(191);
       END_STATE();
     case 296:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(580);
+      if (lookahead == 'u') ADVANCE(76);
       END_STATE();
     case 297:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(296);
+      if (lookahead == 'v') ADVANCE(158);
       END_STATE();
     case 298:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(580);
+      if (lookahead == 'w') ADVANCE(404);
       END_STATE();
     case 299:
+      if (lookahead == 'w') ADVANCE(140);
+      END_STATE();
+    case 300:
+      if (lookahead == 'x') ADVANCE(70);
+      END_STATE();
+    case 301:
+      if (lookahead == 'y') ADVANCE(386);
+      END_STATE();
+    case 302:
+      if (lookahead == 'y') ADVANCE(373);
+      END_STATE();
+    case 303:
+      if (lookahead == 'y') ADVANCE(354);
+      END_STATE();
+    case 304:
+      if (lookahead == 'y') ADVANCE(447);
+      END_STATE();
+    case 305:
+      if (lookahead == 'y') ADVANCE(418);
+      END_STATE();
+    case 306:
+      if (lookahead == 'y') ADVANCE(299);
+      END_STATE();
+    case 307:
+      if (lookahead == 'y') ADVANCE(279);
+      END_STATE();
+    case 308:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(312);
+      END_STATE();
+    case 309:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(311);
+      END_STATE();
+    case 310:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(311);
+      END_STATE();
+    case 311:
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(605);
+      END_STATE();
+    case 312:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(311);
+      END_STATE();
+    case 313:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(605);
+      END_STATE();
+    case 314:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(599);
+          lookahead == 't') ADVANCE(624);
       END_STATE();
-    case 300:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(332);
+    case 315:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(347);
       END_STATE();
-    case 301:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(590);
+    case 316:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(615);
       END_STATE();
-    case 302:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(592);
+    case 317:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(617);
       END_STATE();
-    case 303:
+    case 318:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
-    case 304:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(591);
+    case 319:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(616);
       END_STATE();
-    case 305:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
+    case 320:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(614);
       END_STATE();
-    case 306:
+    case 321:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
-    case 307:
+    case 322:
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(600);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(625);
       END_STATE();
-    case 308:
-      if (eof) ADVANCE(315);
+    case 323:
+      if (eof) ADVANCE(330);
       ADVANCE_MAP(
-        '!', 442,
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        '(', 342,
-        ')', 343,
-        ',', 319,
-        ':', 344,
-        '=', 337,
-        '[', 401,
-        ']', 402,
-        'a', 614,
-        'c', 605,
-        'd', 631,
-        'e', 654,
-        'f', 708,
-        'g', 710,
-        'h', 636,
-        'i', 615,
-        'k', 606,
-        'l', 607,
-        'm', 643,
-        'n', 609,
-        'p', 692,
-        's', 632,
-        't', 691,
-        'u', 723,
-        'v', 641,
-        'w', 668,
-        '{', 324,
-        '}', 325,
+        '!', 460,
+        '"', 620,
+        '#', 797,
+        '$', 322,
+        '(', 357,
+        ')', 358,
+        ',', 334,
+        ':', 359,
+        '=', 352,
+        '[', 419,
+        ']', 420,
+        'a', 642,
+        'c', 630,
+        'd', 660,
+        'e', 683,
+        'f', 738,
+        'g', 740,
+        'h', 665,
+        'i', 643,
+        'k', 631,
+        'l', 632,
+        'm', 672,
+        'n', 634,
+        'p', 721,
+        's', 661,
+        't', 720,
+        'u', 753,
+        'v', 670,
+        'w', 696,
+        '{', 339,
+        '}', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(308);
+          lookahead == ' ') SKIP(323);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(593);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(757);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(788);
       END_STATE();
-    case 309:
-      if (eof) ADVANCE(315);
+    case 324:
+      if (eof) ADVANCE(330);
       ADVANCE_MAP(
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        '(', 342,
-        ')', 343,
-        ',', 319,
-        '-', 568,
-        '/', 569,
-        '=', 337,
-        ']', 402,
-        'a', 58,
+        '"', 620,
+        '#', 797,
+        '$', 322,
+        '(', 357,
+        ')', 358,
+        ',', 334,
+        '-', 593,
+        '/', 594,
+        '=', 352,
+        ']', 420,
+        'a', 63,
         'c', 46,
-        'd', 87,
-        'e', 285,
-        'f', 223,
-        'g', 217,
-        'h', 103,
-        'i', 59,
+        'd', 93,
+        'e', 300,
+        'f', 234,
+        'g', 228,
+        'h', 108,
+        'i', 64,
         'k', 47,
         'l', 48,
-        'm', 105,
-        'n', 51,
-        'p', 187,
-        's', 88,
-        't', 188,
-        'u', 241,
-        'v', 102,
-        'w', 138,
-        '{', 324,
-        '}', 325,
+        'm', 111,
+        'n', 52,
+        'p', 196,
+        's', 94,
+        't', 197,
+        'u', 252,
+        'v', 107,
+        'w', 144,
+        '{', 339,
+        '}', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(310);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(594);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(422);
+          lookahead == ' ') SKIP(325);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(619);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(440);
       END_STATE();
-    case 310:
-      if (eof) ADVANCE(315);
+    case 325:
+      if (eof) ADVANCE(330);
       ADVANCE_MAP(
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        '(', 342,
-        ')', 343,
-        ',', 319,
-        '=', 337,
-        ']', 402,
-        'a', 58,
+        '"', 620,
+        '#', 797,
+        '$', 322,
+        '(', 357,
+        ')', 358,
+        ',', 334,
+        '=', 352,
+        ']', 420,
+        'a', 63,
         'c', 46,
-        'd', 87,
-        'e', 285,
-        'f', 223,
-        'g', 217,
-        'h', 103,
-        'i', 59,
+        'd', 93,
+        'e', 300,
+        'f', 234,
+        'g', 228,
+        'h', 108,
+        'i', 64,
         'k', 47,
         'l', 48,
-        'm', 105,
-        'n', 51,
-        'p', 187,
-        's', 88,
-        't', 188,
-        'u', 241,
-        'v', 102,
-        'w', 138,
-        '{', 324,
-        '}', 325,
+        'm', 111,
+        'n', 52,
+        'p', 196,
+        's', 94,
+        't', 197,
+        'u', 252,
+        'v', 107,
+        'w', 144,
+        '{', 339,
+        '}', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(310);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(594);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(422);
+          lookahead == ' ') SKIP(325);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(619);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(440);
       END_STATE();
-    case 311:
-      if (eof) ADVANCE(315);
+    case 326:
+      if (eof) ADVANCE(330);
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        ':', 587,
+        '#', 797,
+        '$', 322,
+        ':', 612,
         'A', 43,
-        'S', 293,
-        'T', 294,
-        'U', 295,
-        '[', 401,
-        ']', 402,
+        'S', 308,
+        'T', 309,
+        'U', 310,
+        '[', 419,
+        ']', 420,
         'a', 39,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 228,
-        'h', 265,
-        'i', 164,
+        'g', 239,
+        'h', 277,
+        'i', 171,
         'k', 47,
         'l', 48,
-        'n', 51,
-        'p', 196,
-        's', 118,
-        't', 202,
-        'u', 242,
-        'v', 102,
-        '}', 325,
+        'm', 123,
+        'n', 52,
+        'p', 204,
+        's', 125,
+        't', 213,
+        'u', 253,
+        'v', 107,
+        '}', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(312);
+          lookahead == ' ') SKIP(327);
       if (('B' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 312:
-      if (eof) ADVANCE(315);
+    case 327:
+      if (eof) ADVANCE(330);
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        ':', 587,
-        '[', 401,
-        ']', 402,
+        '#', 797,
+        '$', 322,
+        ':', 612,
+        '[', 419,
+        ']', 420,
         'a', 40,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 228,
-        'h', 265,
-        'i', 164,
+        'g', 239,
+        'h', 277,
+        'i', 171,
         'k', 47,
         'l', 48,
-        'n', 51,
-        'p', 196,
-        's', 117,
-        't', 201,
-        'u', 241,
-        'v', 102,
-        '}', 325,
+        'm', 123,
+        'n', 52,
+        'p', 204,
+        's', 124,
+        't', 212,
+        'u', 252,
+        'v', 107,
+        '}', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(312);
+          lookahead == ' ') SKIP(327);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 313:
-      if (eof) ADVANCE(315);
+    case 328:
+      if (eof) ADVANCE(330);
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'c', 449,
-        'd', 508,
-        'e', 562,
-        'h', 554,
-        'i', 456,
-        'k', 447,
-        'n', 445,
-        'p', 519,
-        's', 491,
-        'w', 490,
-        '{', 324,
+        '#', 797,
+        '$', 322,
+        'c', 469,
+        'd', 531,
+        'e', 587,
+        'h', 579,
+        'i', 477,
+        'k', 467,
+        'n', 463,
+        'p', 542,
+        's', 514,
+        'w', 513,
+        '{', 339,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(313);
+          lookahead == ' ') SKIP(328);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 314:
-      if (eof) ADVANCE(315);
+    case 329:
+      if (eof) ADVANCE(330);
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'c', 449,
-        'd', 508,
-        'e', 562,
-        'h', 554,
-        'i', 457,
-        'k', 447,
-        'n', 445,
-        'p', 519,
-        's', 491,
-        '{', 324,
+        '#', 797,
+        '$', 322,
+        'c', 469,
+        'd', 531,
+        'e', 587,
+        'h', 579,
+        'i', 478,
+        'k', 467,
+        'n', 463,
+        'p', 542,
+        's', 514,
+        '{', 339,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(314);
+          lookahead == ' ') SKIP(329);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 315:
+    case 330:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 316:
+    case 331:
       ACCEPT_TOKEN(anon_sym_silence);
       END_STATE();
-    case 317:
+    case 332:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(796);
       END_STATE();
-    case 318:
+    case 333:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 319:
+    case 334:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 320:
+    case 335:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(320);
-      END_STATE();
-    case 321:
-      ACCEPT_TOKEN(anon_sym_cluster);
-      END_STATE();
-    case 322:
-      ACCEPT_TOKEN(anon_sym_cluster);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 323:
-      ACCEPT_TOKEN(anon_sym_namespaces);
-      END_STATE();
-    case 324:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
-      END_STATE();
-    case 325:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
-      END_STATE();
-    case 326:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      END_STATE();
-    case 327:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(345);
-      END_STATE();
-    case 328:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 329:
-      ACCEPT_TOKEN(anon_sym_groups);
-      END_STATE();
-    case 330:
-      ACCEPT_TOKEN(anon_sym_cilium);
-      END_STATE();
-    case 331:
-      ACCEPT_TOKEN(anon_sym_cilium);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 332:
-      ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(332);
-      END_STATE();
-    case 333:
-      ACCEPT_TOKEN(anon_sym_import);
-      END_STATE();
-    case 334:
-      ACCEPT_TOKEN(anon_sym_import);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 335:
-      ACCEPT_TOKEN(anon_sym_const);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(335);
       END_STATE();
     case 336:
+      ACCEPT_TOKEN(anon_sym_cluster);
+      END_STATE();
+    case 337:
+      ACCEPT_TOKEN(anon_sym_cluster);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 338:
+      ACCEPT_TOKEN(anon_sym_namespaces);
+      END_STATE();
+    case 339:
+      ACCEPT_TOKEN(anon_sym_LBRACE);
+      END_STATE();
+    case 340:
+      ACCEPT_TOKEN(anon_sym_RBRACE);
+      END_STATE();
+    case 341:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      END_STATE();
+    case 342:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (lookahead == 's') ADVANCE(360);
+      END_STATE();
+    case 343:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 344:
+      ACCEPT_TOKEN(anon_sym_groups);
+      END_STATE();
+    case 345:
+      ACCEPT_TOKEN(anon_sym_cilium);
+      END_STATE();
+    case 346:
+      ACCEPT_TOKEN(anon_sym_cilium);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 347:
+      ACCEPT_TOKEN(sym_cilium_version);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(347);
+      END_STATE();
+    case 348:
+      ACCEPT_TOKEN(anon_sym_import);
+      END_STATE();
+    case 349:
+      ACCEPT_TOKEN(anon_sym_import);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 350:
+      ACCEPT_TOKEN(anon_sym_const);
+      END_STATE();
+    case 351:
       ACCEPT_TOKEN(anon_sym_const);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 337:
+    case 352:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 338:
+    case 353:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 339:
-      ACCEPT_TOKEN(anon_sym_category);
-      END_STATE();
-    case 340:
-      ACCEPT_TOKEN(anon_sym_category);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 341:
-      ACCEPT_TOKEN(anon_sym_sentence);
-      END_STATE();
-    case 342:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
-      END_STATE();
-    case 343:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
-      END_STATE();
-    case 344:
-      ACCEPT_TOKEN(anon_sym_COLON);
-      END_STATE();
-    case 345:
-      ACCEPT_TOKEN(anon_sym_cidrs);
-      END_STATE();
-    case 346:
-      ACCEPT_TOKEN(anon_sym_ports);
-      END_STATE();
-    case 347:
-      ACCEPT_TOKEN(anon_sym_port);
-      END_STATE();
-    case 348:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(346);
-      END_STATE();
-    case 349:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 350:
-      ACCEPT_TOKEN(anon_sym_strings);
-      END_STATE();
-    case 351:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(350);
-      END_STATE();
-    case 352:
-      ACCEPT_TOKEN(anon_sym_selector);
-      END_STATE();
-    case 353:
-      ACCEPT_TOKEN(anon_sym_system);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(602);
       END_STATE();
     case 354:
+      ACCEPT_TOKEN(anon_sym_category);
+      END_STATE();
+    case 355:
+      ACCEPT_TOKEN(anon_sym_category);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 356:
+      ACCEPT_TOKEN(anon_sym_sentence);
+      END_STATE();
+    case 357:
+      ACCEPT_TOKEN(anon_sym_LPAREN);
+      END_STATE();
+    case 358:
+      ACCEPT_TOKEN(anon_sym_RPAREN);
+      END_STATE();
+    case 359:
+      ACCEPT_TOKEN(anon_sym_COLON);
+      END_STATE();
+    case 360:
+      ACCEPT_TOKEN(anon_sym_cidrs);
+      END_STATE();
+    case 361:
+      ACCEPT_TOKEN(anon_sym_ports);
+      END_STATE();
+    case 362:
+      ACCEPT_TOKEN(anon_sym_port);
+      END_STATE();
+    case 363:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(361);
+      END_STATE();
+    case 364:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 365:
+      ACCEPT_TOKEN(anon_sym_strings);
+      END_STATE();
+    case 366:
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(365);
+      END_STATE();
+    case 367:
+      ACCEPT_TOKEN(anon_sym_selector);
+      END_STATE();
+    case 368:
+      ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 369:
       ACCEPT_TOKEN(anon_sym_system);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 355:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      END_STATE();
-    case 356:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(323);
-      END_STATE();
-    case 357:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 358:
-      ACCEPT_TOKEN(anon_sym_policy);
-      END_STATE();
-    case 359:
-      ACCEPT_TOKEN(anon_sym_policy);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 360:
-      ACCEPT_TOKEN(anon_sym_use);
-      END_STATE();
-    case 361:
-      ACCEPT_TOKEN(anon_sym_use);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 362:
-      ACCEPT_TOKEN(anon_sym_description);
-      END_STATE();
-    case 363:
-      ACCEPT_TOKEN(anon_sym_description);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 364:
-      ACCEPT_TOKEN(anon_sym_label);
-      END_STATE();
-    case 365:
-      ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 366:
-      ACCEPT_TOKEN(anon_sym_default);
-      END_STATE();
-    case 367:
-      ACCEPT_TOKEN(anon_sym_default);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 368:
-      ACCEPT_TOKEN(anon_sym_deny);
-      END_STATE();
-    case 369:
-      ACCEPT_TOKEN(anon_sym_deny);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 370:
-      ACCEPT_TOKEN(anon_sym_no);
+      ACCEPT_TOKEN(anon_sym_namespace);
       END_STATE();
     case 371:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(338);
+      END_STATE();
+    case 372:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 373:
+      ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 374:
+      ACCEPT_TOKEN(anon_sym_policy);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 375:
+      ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 376:
+      ACCEPT_TOKEN(anon_sym_use);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 377:
+      ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(anon_sym_description);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 379:
+      ACCEPT_TOKEN(anon_sym_label);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 381:
+      ACCEPT_TOKEN(anon_sym_metadata);
+      END_STATE();
+    case 382:
+      ACCEPT_TOKEN(anon_sym_metadata);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 383:
+      ACCEPT_TOKEN(anon_sym_annotation);
+      END_STATE();
+    case 384:
+      ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 385:
+      ACCEPT_TOKEN(anon_sym_default);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 386:
+      ACCEPT_TOKEN(anon_sym_deny);
+      END_STATE();
+    case 387:
+      ACCEPT_TOKEN(anon_sym_deny);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 388:
+      ACCEPT_TOKEN(anon_sym_no);
+      END_STATE();
+    case 389:
       ACCEPT_TOKEN(anon_sym_no);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 372:
-      ACCEPT_TOKEN(anon_sym_ingress);
-      END_STATE();
-    case 373:
-      ACCEPT_TOKEN(anon_sym_egress);
-      END_STATE();
-    case 374:
-      ACCEPT_TOKEN(anon_sym_select);
-      END_STATE();
-    case 375:
-      ACCEPT_TOKEN(anon_sym_select);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 376:
-      ACCEPT_TOKEN(anon_sym_pods);
-      END_STATE();
-    case 377:
-      ACCEPT_TOKEN(anon_sym_pods);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 378:
-      ACCEPT_TOKEN(anon_sym_all);
-      END_STATE();
-    case 379:
-      ACCEPT_TOKEN(anon_sym_nodes);
-      END_STATE();
-    case 380:
-      ACCEPT_TOKEN(anon_sym_everything);
-      END_STATE();
-    case 381:
-      ACCEPT_TOKEN(anon_sym_in);
-      END_STATE();
-    case 382:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 383:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 384:
-      ACCEPT_TOKEN(anon_sym_with);
-      END_STATE();
-    case 385:
-      ACCEPT_TOKEN(anon_sym_with);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 386:
-      ACCEPT_TOKEN(anon_sym_allow);
-      END_STATE();
-    case 387:
-      ACCEPT_TOKEN(anon_sym_allow);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 388:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'm') ADVANCE(394);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
-      END_STATE();
-    case 389:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(397);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 390:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(388);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
+      ACCEPT_TOKEN(anon_sym_ingress);
       END_STATE();
     case 391:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'r') ADVANCE(390);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
+      ACCEPT_TOKEN(anon_sym_egress);
       END_STATE();
     case 392:
+      ACCEPT_TOKEN(anon_sym_select);
+      END_STATE();
+    case 393:
+      ACCEPT_TOKEN(anon_sym_select);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 394:
+      ACCEPT_TOKEN(anon_sym_pods);
+      END_STATE();
+    case 395:
+      ACCEPT_TOKEN(anon_sym_pods);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 396:
+      ACCEPT_TOKEN(anon_sym_all);
+      END_STATE();
+    case 397:
+      ACCEPT_TOKEN(anon_sym_nodes);
+      END_STATE();
+    case 398:
+      ACCEPT_TOKEN(anon_sym_everything);
+      END_STATE();
+    case 399:
+      ACCEPT_TOKEN(anon_sym_in);
+      END_STATE();
+    case 400:
+      ACCEPT_TOKEN(anon_sym_in);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 401:
+      ACCEPT_TOKEN(anon_sym_except);
+      END_STATE();
+    case 402:
+      ACCEPT_TOKEN(anon_sym_with);
+      END_STATE();
+    case 403:
+      ACCEPT_TOKEN(anon_sym_with);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 404:
+      ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 405:
+      ACCEPT_TOKEN(anon_sym_allow);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 406:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'm') ADVANCE(412);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+      END_STATE();
+    case 407:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(415);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+      END_STATE();
+    case 408:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(406);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+      END_STATE();
+    case 409:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'r') ADVANCE(408);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+      END_STATE();
+    case 410:
       ACCEPT_TOKEN(sym_sentence_word);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
-    case 393:
+    case 411:
       ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
-    case 394:
+    case 412:
       ACCEPT_TOKEN(anon_sym_from);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
-    case 395:
+    case 413:
       ACCEPT_TOKEN(anon_sym_from);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 396:
+    case 414:
       ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
-    case 397:
+    case 415:
       ACCEPT_TOKEN(anon_sym_to);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
-    case 398:
+    case 416:
       ACCEPT_TOKEN(anon_sym_to);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 399:
+    case 417:
       ACCEPT_TOKEN(anon_sym_anywhere);
       END_STATE();
-    case 400:
+    case 418:
       ACCEPT_TOKEN(anon_sym_entity);
       END_STATE();
-    case 401:
+    case 419:
       ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
-    case 402:
+    case 420:
       ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
-    case 403:
+    case 421:
       ACCEPT_TOKEN(anon_sym_fqdn);
       END_STATE();
-    case 404:
+    case 422:
       ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(405);
+      if (lookahead == 's') ADVANCE(423);
       END_STATE();
-    case 405:
+    case 423:
       ACCEPT_TOKEN(anon_sym_services);
       END_STATE();
-    case 406:
+    case 424:
       ACCEPT_TOKEN(anon_sym_sni);
       END_STATE();
-    case 407:
+    case 425:
       ACCEPT_TOKEN(anon_sym_sni);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 408:
+    case 426:
       ACCEPT_TOKEN(anon_sym_icmp);
       END_STATE();
-    case 409:
+    case 427:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 410:
+    case 428:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(434);
       END_STATE();
-    case 411:
+    case 429:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
-      END_STATE();
-    case 412:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(410);
-      if (lookahead == '6') ADVANCE(411);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
-      END_STATE();
-    case 413:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(414);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
-      END_STATE();
-    case 414:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(412);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
-      END_STATE();
-    case 415:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(415);
-      END_STATE();
-    case 416:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
-      END_STATE();
-    case 417:
-      ACCEPT_TOKEN(anon_sym_http);
-      END_STATE();
-    case 418:
-      ACCEPT_TOKEN(anon_sym_http);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 419:
-      ACCEPT_TOKEN(anon_sym_method);
-      END_STATE();
-    case 420:
-      ACCEPT_TOKEN(anon_sym_host);
-      END_STATE();
-    case 421:
-      ACCEPT_TOKEN(anon_sym_header);
-      END_STATE();
-    case 422:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(422);
-      END_STATE();
-    case 423:
-      ACCEPT_TOKEN(anon_sym_grpc);
-      END_STATE();
-    case 424:
-      ACCEPT_TOKEN(anon_sym_grpc);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 425:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      END_STATE();
-    case 426:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 427:
-      ACCEPT_TOKEN(anon_sym_produce);
-      END_STATE();
-    case 428:
-      ACCEPT_TOKEN(anon_sym_consume);
-      END_STATE();
-    case 429:
-      ACCEPT_TOKEN(anon_sym_apikey);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(434);
       END_STATE();
     case 430:
-      ACCEPT_TOKEN(anon_sym_topic);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == '4') ADVANCE(428);
+      if (lookahead == '6') ADVANCE(429);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(434);
       END_STATE();
     case 431:
-      ACCEPT_TOKEN(anon_sym_client);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'p') ADVANCE(432);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(434);
       END_STATE();
     case 432:
-      ACCEPT_TOKEN(anon_sym_version);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'v') ADVANCE(430);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(434);
       END_STATE();
     case 433:
-      ACCEPT_TOKEN(anon_sym_dns);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(433);
       END_STATE();
     case 434:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(434);
+      END_STATE();
+    case 435:
+      ACCEPT_TOKEN(anon_sym_http);
+      END_STATE();
+    case 436:
+      ACCEPT_TOKEN(anon_sym_http);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 437:
+      ACCEPT_TOKEN(anon_sym_method);
+      END_STATE();
+    case 438:
+      ACCEPT_TOKEN(anon_sym_host);
+      END_STATE();
+    case 439:
+      ACCEPT_TOKEN(anon_sym_header);
+      END_STATE();
+    case 440:
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(440);
+      END_STATE();
+    case 441:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      END_STATE();
+    case 442:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 443:
+      ACCEPT_TOKEN(anon_sym_kafka);
+      END_STATE();
+    case 444:
+      ACCEPT_TOKEN(anon_sym_kafka);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 445:
+      ACCEPT_TOKEN(anon_sym_produce);
+      END_STATE();
+    case 446:
+      ACCEPT_TOKEN(anon_sym_consume);
+      END_STATE();
+    case 447:
+      ACCEPT_TOKEN(anon_sym_apikey);
+      END_STATE();
+    case 448:
+      ACCEPT_TOKEN(anon_sym_topic);
+      END_STATE();
+    case 449:
+      ACCEPT_TOKEN(anon_sym_client);
+      END_STATE();
+    case 450:
+      ACCEPT_TOKEN(anon_sym_version);
+      END_STATE();
+    case 451:
+      ACCEPT_TOKEN(anon_sym_dns);
+      END_STATE();
+    case 452:
       ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 435:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 436:
-      ACCEPT_TOKEN(anon_sym_expect);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 437:
-      ACCEPT_TOKEN(anon_sym_account);
-      END_STATE();
-    case 438:
-      ACCEPT_TOKEN(anon_sym_node);
-      END_STATE();
-    case 439:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
-      END_STATE();
-    case 440:
-      ACCEPT_TOKEN(anon_sym_notin);
-      END_STATE();
-    case 441:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      END_STATE();
-    case 442:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(439);
-      END_STATE();
-    case 443:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(451);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 444:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(504);
-      if (lookahead == 'o') ADVANCE(371);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 445:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(504);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 446:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(559);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 447:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(481);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 448:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(426);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 449:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(555);
-      if (lookahead == 'i') ADVANCE(465);
-      if (lookahead == 'l') ADVANCE(560);
-      if (lookahead == 'o') ADVANCE(510);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 450:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(462);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 451:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(477);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 452:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(424);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 453:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(533);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 454:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(564);
+      ACCEPT_TOKEN(anon_sym_expect);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 455:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(546);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_account);
       END_STATE();
     case 456:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(505);
-      if (lookahead == 'm') ADVANCE(529);
-      if (lookahead == 'n') ADVANCE(382);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_node);
       END_STATE();
     case 457:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(505);
-      if (lookahead == 'm') ADVANCE(529);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 458:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(505);
-      if (lookahead == 'n') ADVANCE(382);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
     case 459:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(505);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
     case 460:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(547);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(457);
       END_STATE();
     case 461:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(469);
+      if (lookahead == 'a') ADVANCE(472);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 462:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(470);
+      if (lookahead == 'a') ADVANCE(527);
+      if (lookahead == 'o') ADVANCE(389);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 463:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(538);
-      if (lookahead == 'l') ADVANCE(487);
-      if (lookahead == 'r') ADVANCE(545);
+      if (lookahead == 'a') ADVANCE(527);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 464:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(538);
-      if (lookahead == 'r') ADVANCE(545);
+      if (lookahead == 'a') ADVANCE(584);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 465:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(531);
-      if (lookahead == 'l') ADVANCE(488);
+      if (lookahead == 'a') ADVANCE(486);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 466:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(482);
-      if (lookahead == 'n') ADVANCE(539);
+      if (lookahead == 'a') ADVANCE(382);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 467:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(482);
+      if (lookahead == 'a') ADVANCE(504);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 468:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(361);
+      if (lookahead == 'a') ADVANCE(444);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 469:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(318);
+      if (lookahead == 'a') ADVANCE(580);
+      if (lookahead == 'i') ADVANCE(487);
+      if (lookahead == 'l') ADVANCE(585);
+      if (lookahead == 'o') ADVANCE(533);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 470:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(357);
+      if (lookahead == 'a') ADVANCE(578);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 471:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(483);
+      if (lookahead == 'a') ADVANCE(483);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 472:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(509);
+      if (lookahead == 'b') ADVANCE(500);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 473:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(455);
+      if (lookahead == 'c') ADVANCE(442);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 474:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(500);
-      if (lookahead == 'i') ADVANCE(499);
-      if (lookahead == 'n') ADVANCE(485);
+      if (lookahead == 'c') ADVANCE(556);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 475:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(500);
-      if (lookahead == 'i') ADVANCE(499);
+      if (lookahead == 'c') ADVANCE(589);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 476:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(541);
+      if (lookahead == 'c') ADVANCE(569);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 477:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(495);
+      if (lookahead == 'c') ADVANCE(528);
+      if (lookahead == 'm') ADVANCE(552);
+      if (lookahead == 'n') ADVANCE(400);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 478:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(503);
+      if (lookahead == 'c') ADVANCE(528);
+      if (lookahead == 'm') ADVANCE(552);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 479:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(528);
+      if (lookahead == 'n') ADVANCE(400);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 480:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(528);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 481:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(570);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 482:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(492);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 483:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(493);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 484:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(561);
+      if (lookahead == 'l') ADVANCE(510);
+      if (lookahead == 'r') ADVANCE(568);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 485:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(561);
+      if (lookahead == 'r') ADVANCE(568);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 486:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(470);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 487:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(553);
+      if (lookahead == 'l') ADVANCE(511);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 488:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(505);
+      if (lookahead == 'n') ADVANCE(562);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 489:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(505);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 490:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(575);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 491:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(376);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 492:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(333);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 493:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(372);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 494:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(506);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 495:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'e') ADVANCE(532);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 480:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(460);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 481:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(492);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 482:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(446);
-      if (lookahead == 'n') ADVANCE(563);
-      if (lookahead == 's') ADVANCE(453);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 483:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(522);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 484:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(385);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 485:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(407);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 486:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(528);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 487:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(454);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 488:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(558);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 489:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(518);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 490:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(549);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 491:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(499);
-      if (lookahead == 'y') ADVANCE(542);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 492:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(448);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 493:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(487);
-      if (lookahead == 'r') ADVANCE(545);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 494:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(487);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 495:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(365);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 496:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(497);
+      if (lookahead == 'e') ADVANCE(476);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 497:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(514);
+      if (lookahead == 'e') ADVANCE(523);
+      if (lookahead == 'i') ADVANCE(522);
+      if (lookahead == 'n') ADVANCE(508);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 498:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(548);
+      if (lookahead == 'e') ADVANCE(523);
+      if (lookahead == 'i') ADVANCE(522);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 499:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(472);
+      if (lookahead == 'e') ADVANCE(563);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 500:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(480);
+      if (lookahead == 'e') ADVANCE(518);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 501:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(395);
+      if (lookahead == 'e') ADVANCE(526);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 502:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(331);
+      if (lookahead == 'e') ADVANCE(554);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 503:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(354);
+      if (lookahead == 'e') ADVANCE(481);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 504:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(476);
+      if (lookahead == 'f') ADVANCE(515);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 505:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(524);
+      if (lookahead == 'f') ADVANCE(464);
+      if (lookahead == 'n') ADVANCE(588);
+      if (lookahead == 's') ADVANCE(474);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 506:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(382);
+      if (lookahead == 'g') ADVANCE(545);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 507:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(363);
+      if (lookahead == 'h') ADVANCE(403);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 508:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(539);
+      if (lookahead == 'i') ADVANCE(425);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 509:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(461);
+      if (lookahead == 'i') ADVANCE(551);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 510:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(544);
+      if (lookahead == 'i') ADVANCE(475);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 511:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(371);
+      if (lookahead == 'i') ADVANCE(583);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 512:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(463);
+      if (lookahead == 'i') ADVANCE(541);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 513:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(398);
+      if (lookahead == 'i') ADVANCE(572);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 514:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(561);
+      if (lookahead == 'i') ADVANCE(522);
+      if (lookahead == 'y') ADVANCE(565);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 515:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(464);
+      if (lookahead == 'k') ADVANCE(468);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 516:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(493);
+      if (lookahead == 'l') ADVANCE(510);
+      if (lookahead == 'r') ADVANCE(568);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 517:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(501);
+      if (lookahead == 'l') ADVANCE(510);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 518:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(507);
+      if (lookahead == 'l') ADVANCE(380);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 519:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(520);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 520:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(537);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 521:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(571);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 522:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(495);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 523:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(503);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 524:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(413);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 525:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(346);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 526:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(369);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 527:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(499);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 528:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(547);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 529:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(400);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 530:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(378);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 531:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(562);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 532:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(482);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 533:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(567);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 534:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(389);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 535:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(484);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 536:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(416);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 537:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(586);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 538:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(485);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 539:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(516);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 540:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(524);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 541:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(530);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 520:
+    case 542:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(494);
+      if (lookahead == 'o') ADVANCE(555);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 521:
+    case 543:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(537);
+      if (lookahead == 'o') ADVANCE(517);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 522:
+    case 544:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(535);
+      if (lookahead == 'o') ADVANCE(560);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 523:
+    case 545:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(418);
+      if (lookahead == 'o') ADVANCE(558);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 524:
+    case 546:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(409);
+      if (lookahead == 'p') ADVANCE(436);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 525:
+    case 547:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(427);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 548:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(496);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 549:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(471);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 550:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'p') ADVANCE(473);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 526:
+    case 551:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(450);
+      if (lookahead == 'p') ADVANCE(576);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 527:
+    case 552:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(452);
+      if (lookahead == 'p') ADVANCE(544);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 528:
+    case 553:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(552);
+      if (lookahead == 'r') ADVANCE(343);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 529:
+    case 554:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(521);
+      if (lookahead == 'r') ADVANCE(337);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 530:
+    case 555:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(545);
+      if (lookahead == 'r') ADVANCE(568);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 531:
+    case 556:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(328);
+      if (lookahead == 'r') ADVANCE(509);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 532:
+    case 557:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(322);
+      if (lookahead == 'r') ADVANCE(540);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 533:
+    case 558:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(486);
+      if (lookahead == 'r') ADVANCE(590);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 534:
+    case 559:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(517);
+      if (lookahead == 'r') ADVANCE(550);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 535:
+    case 560:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(565);
+      if (lookahead == 'r') ADVANCE(574);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 536:
+    case 561:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(527);
+      if (lookahead == 's') ADVANCE(395);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 537:
+    case 562:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(551);
+      if (lookahead == 's') ADVANCE(452);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 538:
+    case 563:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(377);
+      if (lookahead == 's') ADVANCE(549);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 539:
+    case 564:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(434);
+      if (lookahead == 's') ADVANCE(491);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 540:
+    case 565:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(468);
+      if (lookahead == 's') ADVANCE(581);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 541:
+    case 566:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(526);
+      if (lookahead == 's') ADVANCE(582);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 542:
+    case 567:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(556);
+      if (lookahead == 's') ADVANCE(573);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 543:
+    case 568:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(557);
+      if (lookahead == 't') ADVANCE(364);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 544:
+    case 569:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(550);
+      if (lookahead == 't') ADVANCE(454);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 545:
+    case 570:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(393);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 571:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(385);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 572:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(507);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 573:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(351);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      END_STATE();
+    case 574:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 't') ADVANCE(349);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 546:
+    case 575:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(436);
+      if (lookahead == 't') ADVANCE(465);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 547:
+    case 576:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(375);
+      if (lookahead == 't') ADVANCE(512);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 548:
+    case 577:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(367);
+      if (lookahead == 't') ADVANCE(546);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 549:
+    case 578:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(484);
+      if (lookahead == 't') ADVANCE(466);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 550:
+    case 579:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(336);
+      if (lookahead == 't') ADVANCE(577);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 551:
+    case 580:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(334);
+      if (lookahead == 't') ADVANCE(494);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 552:
+    case 581:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(489);
+      if (lookahead == 't') ADVANCE(501);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 553:
+    case 582:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(523);
+      if (lookahead == 't') ADVANCE(502);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 554:
+    case 583:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(553);
+      if (lookahead == 'u') ADVANCE(525);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 555:
+    case 584:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(471);
+      if (lookahead == 'u') ADVANCE(521);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 556:
+    case 585:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(478);
+      if (lookahead == 'u') ADVANCE(566);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 557:
+    case 586:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(479);
+      if (lookahead == 'w') ADVANCE(405);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 558:
+    case 587:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(502);
+      if (lookahead == 'x') ADVANCE(548);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 559:
+    case 588:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(498);
+      if (lookahead == 'y') ADVANCE(387);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 560:
+    case 589:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(543);
+      if (lookahead == 'y') ADVANCE(374);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 561:
+    case 590:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(387);
+      if (lookahead == 'y') ADVANCE(355);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 562:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'x') ADVANCE(525);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 563:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(369);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 564:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(359);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 565:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(340);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 566:
+    case 591:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
-    case 567:
+    case 592:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(567);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(592);
       END_STATE();
-    case 568:
+    case 593:
       ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
-    case 569:
+    case 594:
       ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
-    case 570:
+    case 595:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(303);
-      if (lookahead == ':') ADVANCE(587);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(570);
+      if (lookahead == '.') ADVANCE(318);
+      if (lookahead == ':') ADVANCE(612);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(595);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
-    case 571:
+    case 596:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(612);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(571);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(596);
       if (lookahead == '-' ||
           ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(602);
       END_STATE();
-    case 572:
+    case 597:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(575);
+      if (lookahead == 'o') ADVANCE(600);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(602);
       END_STATE();
-    case 573:
+    case 598:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(338);
+      if (lookahead == 'p') ADVANCE(353);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(602);
       END_STATE();
-    case 574:
+    case 599:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(572);
+      if (lookahead == 'r') ADVANCE(597);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(602);
       END_STATE();
-    case 575:
+    case 600:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(573);
+      if (lookahead == 'u') ADVANCE(598);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(602);
       END_STATE();
-    case 576:
+    case 601:
       ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(576);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(601);
       END_STATE();
-    case 577:
+    case 602:
       ACCEPT_TOKEN(sym_port_number);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(602);
       END_STATE();
-    case 578:
+    case 603:
       ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(578);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
       END_STATE();
-    case 579:
+    case 604:
       ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(579);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(604);
       END_STATE();
-    case 580:
+    case 605:
       ACCEPT_TOKEN(sym_protocol);
       END_STATE();
-    case 581:
+    case 606:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
-      if (lookahead == ':') ADVANCE(588);
+      if (lookahead == '.') ADVANCE(316);
+      if (lookahead == '/') ADVANCE(317);
+      if (lookahead == ':') ADVANCE(613);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(581);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(606);
       END_STATE();
-    case 582:
+    case 607:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
-      if (lookahead == ':') ADVANCE(581);
+      if (lookahead == '.') ADVANCE(316);
+      if (lookahead == '/') ADVANCE(317);
+      if (lookahead == ':') ADVANCE(606);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(582);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(607);
       END_STATE();
-    case 583:
+    case 608:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
-      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == '.') ADVANCE(316);
+      if (lookahead == '/') ADVANCE(317);
+      if (lookahead == ':') ADVANCE(607);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(583);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(608);
       END_STATE();
-    case 584:
+    case 609:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
-      if (lookahead == ':') ADVANCE(583);
+      if (lookahead == '.') ADVANCE(316);
+      if (lookahead == '/') ADVANCE(317);
+      if (lookahead == ':') ADVANCE(608);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(584);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(609);
       END_STATE();
-    case 585:
+    case 610:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
-      if (lookahead == ':') ADVANCE(584);
+      if (lookahead == '.') ADVANCE(316);
+      if (lookahead == '/') ADVANCE(317);
+      if (lookahead == ':') ADVANCE(609);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(585);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(610);
       END_STATE();
-    case 586:
+    case 611:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
-      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == '.') ADVANCE(316);
+      if (lookahead == '/') ADVANCE(317);
+      if (lookahead == ':') ADVANCE(610);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(586);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(611);
       END_STATE();
-    case 587:
+    case 612:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
-      if (lookahead == ':') ADVANCE(586);
+      if (lookahead == '.') ADVANCE(316);
+      if (lookahead == '/') ADVANCE(317);
+      if (lookahead == ':') ADVANCE(611);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(587);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(612);
       END_STATE();
-    case 588:
+    case 613:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
+      if (lookahead == '.') ADVANCE(316);
+      if (lookahead == '/') ADVANCE(317);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(588);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(613);
       END_STATE();
-    case 589:
+    case 614:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(304);
-      if (lookahead == '/') ADVANCE(302);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(317);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(614);
       END_STATE();
-    case 590:
+    case 615:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(305);
-      if (lookahead == '/') ADVANCE(302);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(590);
+      if (lookahead == '.') ADVANCE(320);
+      if (lookahead == '/') ADVANCE(317);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(615);
       END_STATE();
-    case 591:
+    case 616:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(302);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(591);
+      if (lookahead == '/') ADVANCE(317);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(616);
       END_STATE();
-    case 592:
+    case 617:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(592);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(617);
       END_STATE();
-    case 593:
+    case 618:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(300);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(593);
+      if (lookahead == '.') ADVANCE(315);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
       END_STATE();
-    case 594:
+    case 619:
       ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(594);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(619);
       END_STATE();
-    case 595:
+    case 620:
       ACCEPT_TOKEN(anon_sym_DQUOTE);
       END_STATE();
-    case 596:
+    case 621:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(597);
+      if (lookahead == '#') ADVANCE(622);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(596);
+          lookahead == ' ') ADVANCE(621);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(597);
+          lookahead != '\\') ADVANCE(622);
       END_STATE();
-    case 597:
+    case 622:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(597);
+          lookahead != '\\') ADVANCE(622);
       END_STATE();
-    case 598:
+    case 623:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 599:
+    case 624:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 600:
+    case 625:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(600);
-      END_STATE();
-    case 601:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '4') ADVANCE(758);
-      if (lookahead == '6') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 602:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(602);
-      if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(603);
-      END_STATE();
-    case 603:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(603);
-      END_STATE();
-    case 604:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 605:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(736);
-      if (lookahead == 'i') ADVANCE(627);
-      if (lookahead == 'l') ADVANCE(665);
-      if (lookahead == 'o') ADVANCE(688);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 606:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(651);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 607:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(612);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 608:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(629);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 609:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(684);
-      if (lookahead == 'o') ADVANCE(738);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 610:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(748);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 611:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(622);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 612:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(637);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 613:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 614:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(618);
-      if (lookahead == 'l') ADVANCE(677);
-      if (lookahead == 'n') ADVANCE(755);
-      if (lookahead == 'p') ADVANCE(662);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 615:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(682);
-      if (lookahead == 'm') ADVANCE(705);
-      if (lookahead == 'n') ADVANCE(758);
-      if (lookahead == 'p') ADVANCE(750);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 616:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(754);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 617:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(630);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 618:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(696);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 619:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(640);
-      if (lookahead == 'p') ADVANCE(642);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 620:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(730);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 621:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(744);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 622:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(634);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 623:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(719);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 624:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 625:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(720);
-      if (lookahead == 'l') ADVANCE(666);
-      if (lookahead == 'r') ADVANCE(732);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(625);
       END_STATE();
     case 626:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(685);
+      if (lookahead == '4') ADVANCE(789);
+      if (lookahead == '6') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 627:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(711);
-      if (lookahead == 'l') ADVANCE(664);
+      if (lookahead == '_') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(627);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(628);
       END_STATE();
     case 628:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(749);
+      if (lookahead == '_') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(628);
       END_STATE();
     case 629:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(647);
+      if (lookahead == 'a') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 630:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(758);
+      if (lookahead == 'a') ADVANCE(767);
+      if (lookahead == 'i') ADVANCE(655);
+      if (lookahead == 'l') ADVANCE(693);
+      if (lookahead == 'o') ADVANCE(716);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 631:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(652);
-      if (lookahead == 'n') ADVANCE(720);
+      if (lookahead == 'a') ADVANCE(680);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 632:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(680);
-      if (lookahead == 'i') ADVANCE(679);
-      if (lookahead == 'n') ADVANCE(661);
-      if (lookahead == 't') ADVANCE(717);
-      if (lookahead == 'y') ADVANCE(727);
+      if (lookahead == 'a') ADVANCE(640);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 633:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(656);
+      if (lookahead == 'a') ADVANCE(658);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 634:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(720);
+      if (lookahead == 'a') ADVANCE(712);
+      if (lookahead == 'o') ADVANCE(769);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 635:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(754);
+      if (lookahead == 'a') ADVANCE(657);
+      if (lookahead == 'h') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 636:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(608);
-      if (lookahead == 'o') ADVANCE(725);
-      if (lookahead == 't') ADVANCE(734);
+      if (lookahead == 'a') ADVANCE(780);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 637:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(676);
+      if (lookahead == 'a') ADVANCE(650);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 638:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(690);
+      if (lookahead == 'a') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 639:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(681);
+      if (lookahead == 'a') ADVANCE(768);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 640:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(706);
+      if (lookahead == 'b') ADVANCE(666);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 641:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(716);
+      if (lookahead == 'c') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 642:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(620);
+      if (lookahead == 'c') ADVANCE(646);
+      if (lookahead == 'l') ADVANCE(705);
+      if (lookahead == 'n') ADVANCE(717);
+      if (lookahead == 'p') ADVANCE(690);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 643:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(731);
+      if (lookahead == 'c') ADVANCE(710);
+      if (lookahead == 'm') ADVANCE(735);
+      if (lookahead == 'n') ADVANCE(789);
+      if (lookahead == 'p') ADVANCE(782);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 644:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(689);
+      if (lookahead == 'c') ADVANCE(786);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 645:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(714);
+      if (lookahead == 'c') ADVANCE(659);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 646:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(722);
+      if (lookahead == 'c') ADVANCE(725);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 647:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(669);
+      if (lookahead == 'p') ADVANCE(671);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 648:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(760);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 649:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(773);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 650:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(664);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 651:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(749);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 652:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(789);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 653:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(750);
+      if (lookahead == 'l') ADVANCE(694);
+      if (lookahead == 'r') ADVANCE(764);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 654:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(713);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 655:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(742);
+      if (lookahead == 'l') ADVANCE(692);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 656:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(781);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 657:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(639);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 658:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(676);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 659:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(789);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 660:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(681);
+      if (lookahead == 'n') ADVANCE(750);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 661:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(708);
+      if (lookahead == 'i') ADVANCE(707);
+      if (lookahead == 'n') ADVANCE(689);
+      if (lookahead == 't') ADVANCE(747);
+      if (lookahead == 'y') ADVANCE(757);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 662:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(786);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 663:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(685);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 664:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(750);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 665:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(633);
+      if (lookahead == 'o') ADVANCE(755);
+      if (lookahead == 't') ADVANCE(765);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 666:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(704);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 667:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(719);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 668:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(709);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 648:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(724);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 649:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(713);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 650:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(621);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 651:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(674);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 652:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(610);
-      if (lookahead == 'n') ADVANCE(754);
-      if (lookahead == 's') ADVANCE(623);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 653:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 654:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(715);
-      if (lookahead == 'n') ADVANCE(742);
-      if (lookahead == 'v') ADVANCE(645);
-      if (lookahead == 'x') ADVANCE(619);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 655:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(720);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 656:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(702);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 657:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 658:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(669);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 659:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(649);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 660:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(699);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 661:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 662:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(675);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 663:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(685);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 664:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(747);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 665:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(638);
-      if (lookahead == 'u') ADVANCE(728);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 666:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(616);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 667:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(686);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 668:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(735);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 669:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(687);
+      if (lookahead == 'e') ADVANCE(736);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 670:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(694);
+      if (lookahead == 'e') ADVANCE(746);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 671:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(622);
+      if (lookahead == 'e') ADVANCE(648);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 672:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(733);
+      if (lookahead == 'e') ADVANCE(762);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 673:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(707);
+      if (lookahead == 'e') ADVANCE(718);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 674:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(604);
+      if (lookahead == 'e') ADVANCE(743);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 675:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(635);
+      if (lookahead == 'e') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 676:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(758);
+      if (lookahead == 'e') ADVANCE(739);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 677:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(695);
+      if (lookahead == 'e') ADVANCE(754);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 678:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(730);
+      if (lookahead == 'e') ADVANCE(744);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 679:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(644);
+      if (lookahead == 'e') ADVANCE(649);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 680:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(650);
-      if (lookahead == 'n') ADVANCE(740);
-      if (lookahead == 'r') ADVANCE(751);
+      if (lookahead == 'f') ADVANCE(702);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 681:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(758);
+      if (lookahead == 'f') ADVANCE(636);
+      if (lookahead == 'n') ADVANCE(786);
+      if (lookahead == 's') ADVANCE(651);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 682:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(703);
+      if (lookahead == 'g') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 683:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(630);
+      if (lookahead == 'g') ADVANCE(745);
+      if (lookahead == 'n') ADVANCE(775);
+      if (lookahead == 'v') ADVANCE(674);
+      if (lookahead == 'x') ADVANCE(647);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 684:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(648);
+      if (lookahead == 'g') ADVANCE(750);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 685:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(758);
+      if (lookahead == 'g') ADVANCE(731);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 686:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(655);
+      if (lookahead == 'h') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 687:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(653);
+      if (lookahead == 'h') ADVANCE(697);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 688:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(721);
+      if (lookahead == 'h') ADVANCE(678);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 689:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(617);
+      if (lookahead == 'i') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 690:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(730);
+      if (lookahead == 'i') ADVANCE(703);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 691:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(758);
+      if (lookahead == 'i') ADVANCE(713);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 692:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(625);
-      if (lookahead == 'r') ADVANCE(697);
+      if (lookahead == 'i') ADVANCE(779);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 693:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(745);
-      if (lookahead == 'p') ADVANCE(613);
+      if (lookahead == 'i') ADVANCE(667);
+      if (lookahead == 'u') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 694:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(685);
+      if (lookahead == 'i') ADVANCE(644);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 695:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(752);
+      if (lookahead == 'i') ADVANCE(714);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 696:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(746);
+      if (lookahead == 'i') ADVANCE(763);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 697:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(628);
+      if (lookahead == 'i') ADVANCE(715);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 698:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(681);
+      if (lookahead == 'i') ADVANCE(650);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 699:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(624);
+      if (lookahead == 'i') ADVANCE(723);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 700:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(718);
+      if (lookahead == 'i') ADVANCE(761);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
     case 701:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(737);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 702:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(629);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 703:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(662);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 704:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(789);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 705:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(724);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 706:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(760);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 707:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(673);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 708:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(679);
+      if (lookahead == 'n') ADVANCE(772);
+      if (lookahead == 'r') ADVANCE(783);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 709:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(789);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 710:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(733);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 711:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(659);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 712:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(677);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 713:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(789);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 714:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(684);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 715:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(682);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 716:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(751);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 717:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(732);
+      if (lookahead == 'y') ADVANCE(785);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 718:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(645);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 719:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(760);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 720:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(789);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 721:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(653);
+      if (lookahead == 'r') ADVANCE(726);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 722:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(777);
+      if (lookahead == 'p') ADVANCE(641);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 723:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(713);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 724:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(784);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 725:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(778);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 726:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(656);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 727:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'o') ADVANCE(709);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 702:
+    case 728:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(712);
+      if (lookahead == 'o') ADVANCE(652);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 703:
+    case 729:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(758);
+      if (lookahead == 'o') ADVANCE(748);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 704:
+    case 730:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(611);
+      if (lookahead == 'o') ADVANCE(739);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 705:
+    case 731:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(700);
+      if (lookahead == 'o') ADVANCE(741);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 706:
+    case 732:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(730);
+      if (lookahead == 'o') ADVANCE(770);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 707:
+    case 733:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(739);
+      if (lookahead == 'p') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 708:
+    case 734:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'q') ADVANCE(626);
-      if (lookahead == 'r') ADVANCE(698);
+      if (lookahead == 'p') ADVANCE(637);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 709:
+    case 735:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(758);
+      if (lookahead == 'p') ADVANCE(729);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 710:
+    case 736:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(693);
+      if (lookahead == 'p') ADVANCE(760);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 711:
+    case 737:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(720);
+      if (lookahead == 'p') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 712:
+    case 738:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(754);
+      if (lookahead == 'q') ADVANCE(654);
+      if (lookahead == 'r') ADVANCE(727);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 713:
+    case 739:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(630);
+      if (lookahead == 'r') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 714:
+    case 740:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(722);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 741:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(786);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 742:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(750);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 743:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(787);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 744:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(659);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 745:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(675);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 746:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'r') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 715:
+    case 747:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(646);
+      if (lookahead == 'r') ADVANCE(695);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 716:
+    case 748:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(726);
+      if (lookahead == 'r') ADVANCE(760);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 717:
+    case 749:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(667);
+      if (lookahead == 'r') ADVANCE(701);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 718:
+    case 750:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(730);
+      if (lookahead == 's') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 719:
+    case 751:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(673);
+      if (lookahead == 's') ADVANCE(759);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 720:
+    case 752:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(758);
+      if (lookahead == 's') ADVANCE(750);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 721:
+    case 753:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(729);
+      if (lookahead == 's') ADVANCE(659);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 722:
+    case 754:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(720);
+      if (lookahead == 's') ADVANCE(734);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 723:
+    case 755:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(630);
+      if (lookahead == 's') ADVANCE(760);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 724:
+    case 756:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(704);
+      if (lookahead == 's') ADVANCE(699);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 725:
+    case 757:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(730);
+      if (lookahead == 's') ADVANCE(774);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 726:
+    case 758:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(670);
+      if (lookahead == 's') ADVANCE(776);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 727:
+    case 759:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(741);
+      if (lookahead == 't') ADVANCE(789);
+      if (lookahead == 'u') ADVANCE(711);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 728:
+    case 760:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(743);
+      if (lookahead == 't') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 729:
+    case 761:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(758);
-      if (lookahead == 'u') ADVANCE(683);
+      if (lookahead == 't') ADVANCE(786);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 730:
+    case 762:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(758);
+      if (lookahead == 't') ADVANCE(635);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 731:
+    case 763:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(660);
+      if (lookahead == 't') ADVANCE(686);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 732:
+    case 764:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(720);
+      if (lookahead == 't') ADVANCE(750);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 733:
+    case 765:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(754);
+      if (lookahead == 't') ADVANCE(733);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 734:
+    case 766:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(703);
+      if (lookahead == 't') ADVANCE(687);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 735:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(657);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 736:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(633);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 737:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(658);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 738:
+    case 767:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(663);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 739:
+    case 768:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(670);
+      if (lookahead == 't') ADVANCE(629);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 740:
+    case 769:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(644);
+      if (lookahead == 't') ADVANCE(691);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 741:
+    case 770:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(639);
+      if (lookahead == 't') ADVANCE(638);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 742:
+    case 771:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(672);
+      if (lookahead == 't') ADVANCE(699);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 743:
+    case 772:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(647);
+      if (lookahead == 't') ADVANCE(673);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 744:
+    case 773:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(701);
+      if (lookahead == 't') ADVANCE(730);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 745:
+    case 774:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(703);
+      if (lookahead == 't') ADVANCE(668);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 746:
+    case 775:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(690);
+      if (lookahead == 't') ADVANCE(700);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 747:
+    case 776:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(681);
+      if (lookahead == 't') ADVANCE(676);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 748:
+    case 777:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(678);
+      if (lookahead == 'u') ADVANCE(733);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 749:
+    case 778:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(617);
+      if (lookahead == 'u') ADVANCE(719);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 750:
+    case 779:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(601);
+      if (lookahead == 'u') ADVANCE(709);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 751:
+    case 780:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(671);
+      if (lookahead == 'u') ADVANCE(706);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 752:
+    case 781:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(758);
+      if (lookahead == 'u') ADVANCE(645);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 753:
+    case 782:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(659);
+      if (lookahead == 'v') ADVANCE(626);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 754:
+    case 783:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(758);
+      if (lookahead == 'v') ADVANCE(698);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 755:
+    case 784:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(753);
+      if (lookahead == 'w') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 756:
+    case 785:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(737);
+      if (lookahead == 'w') ADVANCE(688);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 757:
+    case 786:
       ACCEPT_TOKEN(sym_identifier);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(757);
+      if (lookahead == 'y') ADVANCE(789);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 787:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(766);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+      END_STATE();
+    case 788:
+      ACCEPT_TOKEN(sym_identifier);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(788);
       if (('0' <= lookahead && lookahead <= '9') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 758:
+    case 789:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
       END_STATE();
-    case 759:
+    case 790:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(761);
+      if (lookahead == 'c') ADVANCE(792);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(796);
       END_STATE();
-    case 760:
+    case 791:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(764);
+      if (lookahead == 'e') ADVANCE(795);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(796);
       END_STATE();
-    case 761:
+    case 792:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(317);
+      if (lookahead == 'e') ADVANCE(332);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(796);
       END_STATE();
-    case 762:
+    case 793:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(763);
+      if (lookahead == 'i') ADVANCE(794);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(796);
       END_STATE();
-    case 763:
+    case 794:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(760);
+      if (lookahead == 'l') ADVANCE(791);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(796);
       END_STATE();
-    case 764:
+    case 795:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(759);
+      if (lookahead == 'n') ADVANCE(790);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(796);
       END_STATE();
-    case 765:
+    case 796:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(796);
       END_STATE();
-    case 766:
+    case 797:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(766);
+          lookahead != '\n') ADVANCE(797);
       END_STATE();
     default:
       return false;
@@ -7491,521 +7697,526 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 309},
-  [2] = {.lex_state = 309},
-  [3] = {.lex_state = 309},
-  [4] = {.lex_state = 309},
-  [5] = {.lex_state = 309},
-  [6] = {.lex_state = 309},
-  [7] = {.lex_state = 309},
-  [8] = {.lex_state = 309},
+  [1] = {.lex_state = 324},
+  [2] = {.lex_state = 324},
+  [3] = {.lex_state = 324},
+  [4] = {.lex_state = 324},
+  [5] = {.lex_state = 324},
+  [6] = {.lex_state = 324},
+  [7] = {.lex_state = 324},
+  [8] = {.lex_state = 324},
   [9] = {.lex_state = 8},
-  [10] = {.lex_state = 309},
-  [11] = {.lex_state = 309},
-  [12] = {.lex_state = 9},
-  [13] = {.lex_state = 311},
-  [14] = {.lex_state = 309},
-  [15] = {.lex_state = 309},
-  [16] = {.lex_state = 309},
-  [17] = {.lex_state = 309},
-  [18] = {.lex_state = 309},
-  [19] = {.lex_state = 309},
-  [20] = {.lex_state = 309},
-  [21] = {.lex_state = 309},
-  [22] = {.lex_state = 309},
-  [23] = {.lex_state = 309},
-  [24] = {.lex_state = 309},
-  [25] = {.lex_state = 309},
-  [26] = {.lex_state = 311},
-  [27] = {.lex_state = 311},
-  [28] = {.lex_state = 309},
-  [29] = {.lex_state = 309},
-  [30] = {.lex_state = 309},
-  [31] = {.lex_state = 309},
-  [32] = {.lex_state = 309},
-  [33] = {.lex_state = 309},
-  [34] = {.lex_state = 309},
-  [35] = {.lex_state = 309},
-  [36] = {.lex_state = 309},
-  [37] = {.lex_state = 309},
-  [38] = {.lex_state = 309},
-  [39] = {.lex_state = 309},
-  [40] = {.lex_state = 309},
-  [41] = {.lex_state = 309},
-  [42] = {.lex_state = 309},
-  [43] = {.lex_state = 309},
-  [44] = {.lex_state = 309},
-  [45] = {.lex_state = 309},
-  [46] = {.lex_state = 309},
-  [47] = {.lex_state = 309},
-  [48] = {.lex_state = 15},
-  [49] = {.lex_state = 309},
-  [50] = {.lex_state = 309},
-  [51] = {.lex_state = 309},
-  [52] = {.lex_state = 309},
-  [53] = {.lex_state = 309},
-  [54] = {.lex_state = 309},
-  [55] = {.lex_state = 309},
-  [56] = {.lex_state = 309},
-  [57] = {.lex_state = 309},
-  [58] = {.lex_state = 309},
-  [59] = {.lex_state = 309},
-  [60] = {.lex_state = 309},
-  [61] = {.lex_state = 309},
-  [62] = {.lex_state = 309},
-  [63] = {.lex_state = 309},
-  [64] = {.lex_state = 16},
-  [65] = {.lex_state = 309},
-  [66] = {.lex_state = 309},
-  [67] = {.lex_state = 309},
-  [68] = {.lex_state = 309},
-  [69] = {.lex_state = 309},
-  [70] = {.lex_state = 309},
-  [71] = {.lex_state = 309},
-  [72] = {.lex_state = 309},
-  [73] = {.lex_state = 309},
-  [74] = {.lex_state = 309},
-  [75] = {.lex_state = 309},
-  [76] = {.lex_state = 309},
-  [77] = {.lex_state = 309},
+  [10] = {.lex_state = 324},
+  [11] = {.lex_state = 9},
+  [12] = {.lex_state = 324},
+  [13] = {.lex_state = 326},
+  [14] = {.lex_state = 324},
+  [15] = {.lex_state = 324},
+  [16] = {.lex_state = 324},
+  [17] = {.lex_state = 324},
+  [18] = {.lex_state = 324},
+  [19] = {.lex_state = 324},
+  [20] = {.lex_state = 324},
+  [21] = {.lex_state = 324},
+  [22] = {.lex_state = 324},
+  [23] = {.lex_state = 324},
+  [24] = {.lex_state = 324},
+  [25] = {.lex_state = 324},
+  [26] = {.lex_state = 326},
+  [27] = {.lex_state = 324},
+  [28] = {.lex_state = 326},
+  [29] = {.lex_state = 324},
+  [30] = {.lex_state = 324},
+  [31] = {.lex_state = 324},
+  [32] = {.lex_state = 324},
+  [33] = {.lex_state = 324},
+  [34] = {.lex_state = 324},
+  [35] = {.lex_state = 324},
+  [36] = {.lex_state = 324},
+  [37] = {.lex_state = 324},
+  [38] = {.lex_state = 15},
+  [39] = {.lex_state = 324},
+  [40] = {.lex_state = 324},
+  [41] = {.lex_state = 324},
+  [42] = {.lex_state = 324},
+  [43] = {.lex_state = 324},
+  [44] = {.lex_state = 324},
+  [45] = {.lex_state = 324},
+  [46] = {.lex_state = 324},
+  [47] = {.lex_state = 324},
+  [48] = {.lex_state = 324},
+  [49] = {.lex_state = 324},
+  [50] = {.lex_state = 324},
+  [51] = {.lex_state = 324},
+  [52] = {.lex_state = 324},
+  [53] = {.lex_state = 324},
+  [54] = {.lex_state = 324},
+  [55] = {.lex_state = 324},
+  [56] = {.lex_state = 324},
+  [57] = {.lex_state = 324},
+  [58] = {.lex_state = 324},
+  [59] = {.lex_state = 324},
+  [60] = {.lex_state = 324},
+  [61] = {.lex_state = 324},
+  [62] = {.lex_state = 324},
+  [63] = {.lex_state = 324},
+  [64] = {.lex_state = 324},
+  [65] = {.lex_state = 324},
+  [66] = {.lex_state = 324},
+  [67] = {.lex_state = 324},
+  [68] = {.lex_state = 324},
+  [69] = {.lex_state = 324},
+  [70] = {.lex_state = 324},
+  [71] = {.lex_state = 324},
+  [72] = {.lex_state = 324},
+  [73] = {.lex_state = 324},
+  [74] = {.lex_state = 324},
+  [75] = {.lex_state = 324},
+  [76] = {.lex_state = 324},
+  [77] = {.lex_state = 16},
   [78] = {.lex_state = 18},
-  [79] = {.lex_state = 309},
-  [80] = {.lex_state = 309},
-  [81] = {.lex_state = 309},
-  [82] = {.lex_state = 309},
-  [83] = {.lex_state = 309},
-  [84] = {.lex_state = 309},
-  [85] = {.lex_state = 313},
-  [86] = {.lex_state = 309},
-  [87] = {.lex_state = 309},
-  [88] = {.lex_state = 309},
-  [89] = {.lex_state = 309},
-  [90] = {.lex_state = 309},
-  [91] = {.lex_state = 309},
-  [92] = {.lex_state = 309},
-  [93] = {.lex_state = 309},
-  [94] = {.lex_state = 309},
-  [95] = {.lex_state = 309},
-  [96] = {.lex_state = 17},
-  [97] = {.lex_state = 309},
-  [98] = {.lex_state = 309},
-  [99] = {.lex_state = 309},
-  [100] = {.lex_state = 309},
-  [101] = {.lex_state = 309},
-  [102] = {.lex_state = 309},
-  [103] = {.lex_state = 309},
-  [104] = {.lex_state = 309},
-  [105] = {.lex_state = 309},
-  [106] = {.lex_state = 309},
-  [107] = {.lex_state = 309},
-  [108] = {.lex_state = 309},
-  [109] = {.lex_state = 309},
-  [110] = {.lex_state = 309},
-  [111] = {.lex_state = 309},
-  [112] = {.lex_state = 309},
-  [113] = {.lex_state = 314},
-  [114] = {.lex_state = 309},
-  [115] = {.lex_state = 309},
-  [116] = {.lex_state = 309},
-  [117] = {.lex_state = 309},
-  [118] = {.lex_state = 309},
-  [119] = {.lex_state = 309},
-  [120] = {.lex_state = 309},
-  [121] = {.lex_state = 309},
-  [122] = {.lex_state = 309},
-  [123] = {.lex_state = 309},
-  [124] = {.lex_state = 309},
-  [125] = {.lex_state = 309},
-  [126] = {.lex_state = 309},
-  [127] = {.lex_state = 309},
-  [128] = {.lex_state = 309},
-  [129] = {.lex_state = 309},
-  [130] = {.lex_state = 309},
-  [131] = {.lex_state = 309},
-  [132] = {.lex_state = 309},
-  [133] = {.lex_state = 309},
-  [134] = {.lex_state = 309},
-  [135] = {.lex_state = 309},
-  [136] = {.lex_state = 309},
-  [137] = {.lex_state = 309},
-  [138] = {.lex_state = 309},
-  [139] = {.lex_state = 309},
-  [140] = {.lex_state = 309},
-  [141] = {.lex_state = 309},
-  [142] = {.lex_state = 309},
-  [143] = {.lex_state = 309},
-  [144] = {.lex_state = 309},
-  [145] = {.lex_state = 309},
-  [146] = {.lex_state = 309},
-  [147] = {.lex_state = 13},
-  [148] = {.lex_state = 309},
-  [149] = {.lex_state = 309},
-  [150] = {.lex_state = 309},
-  [151] = {.lex_state = 309},
-  [152] = {.lex_state = 309},
-  [153] = {.lex_state = 309},
-  [154] = {.lex_state = 309},
-  [155] = {.lex_state = 309},
-  [156] = {.lex_state = 309},
-  [157] = {.lex_state = 309},
-  [158] = {.lex_state = 309},
-  [159] = {.lex_state = 309},
-  [160] = {.lex_state = 309},
-  [161] = {.lex_state = 309},
-  [162] = {.lex_state = 309},
-  [163] = {.lex_state = 309},
-  [164] = {.lex_state = 309},
-  [165] = {.lex_state = 309},
-  [166] = {.lex_state = 309},
-  [167] = {.lex_state = 309},
-  [168] = {.lex_state = 309},
-  [169] = {.lex_state = 309},
-  [170] = {.lex_state = 2},
-  [171] = {.lex_state = 309},
-  [172] = {.lex_state = 309},
-  [173] = {.lex_state = 10},
-  [174] = {.lex_state = 309},
-  [175] = {.lex_state = 309},
-  [176] = {.lex_state = 309},
-  [177] = {.lex_state = 309},
-  [178] = {.lex_state = 309},
-  [179] = {.lex_state = 309},
-  [180] = {.lex_state = 309},
+  [79] = {.lex_state = 324},
+  [80] = {.lex_state = 324},
+  [81] = {.lex_state = 324},
+  [82] = {.lex_state = 324},
+  [83] = {.lex_state = 324},
+  [84] = {.lex_state = 324},
+  [85] = {.lex_state = 324},
+  [86] = {.lex_state = 17},
+  [87] = {.lex_state = 324},
+  [88] = {.lex_state = 324},
+  [89] = {.lex_state = 324},
+  [90] = {.lex_state = 324},
+  [91] = {.lex_state = 324},
+  [92] = {.lex_state = 324},
+  [93] = {.lex_state = 324},
+  [94] = {.lex_state = 324},
+  [95] = {.lex_state = 324},
+  [96] = {.lex_state = 324},
+  [97] = {.lex_state = 328},
+  [98] = {.lex_state = 324},
+  [99] = {.lex_state = 324},
+  [100] = {.lex_state = 324},
+  [101] = {.lex_state = 324},
+  [102] = {.lex_state = 324},
+  [103] = {.lex_state = 324},
+  [104] = {.lex_state = 324},
+  [105] = {.lex_state = 324},
+  [106] = {.lex_state = 324},
+  [107] = {.lex_state = 324},
+  [108] = {.lex_state = 324},
+  [109] = {.lex_state = 324},
+  [110] = {.lex_state = 324},
+  [111] = {.lex_state = 324},
+  [112] = {.lex_state = 324},
+  [113] = {.lex_state = 324},
+  [114] = {.lex_state = 324},
+  [115] = {.lex_state = 324},
+  [116] = {.lex_state = 324},
+  [117] = {.lex_state = 324},
+  [118] = {.lex_state = 324},
+  [119] = {.lex_state = 324},
+  [120] = {.lex_state = 324},
+  [121] = {.lex_state = 324},
+  [122] = {.lex_state = 324},
+  [123] = {.lex_state = 324},
+  [124] = {.lex_state = 324},
+  [125] = {.lex_state = 324},
+  [126] = {.lex_state = 324},
+  [127] = {.lex_state = 324},
+  [128] = {.lex_state = 324},
+  [129] = {.lex_state = 324},
+  [130] = {.lex_state = 324},
+  [131] = {.lex_state = 324},
+  [132] = {.lex_state = 324},
+  [133] = {.lex_state = 324},
+  [134] = {.lex_state = 324},
+  [135] = {.lex_state = 324},
+  [136] = {.lex_state = 324},
+  [137] = {.lex_state = 324},
+  [138] = {.lex_state = 324},
+  [139] = {.lex_state = 324},
+  [140] = {.lex_state = 324},
+  [141] = {.lex_state = 324},
+  [142] = {.lex_state = 329},
+  [143] = {.lex_state = 324},
+  [144] = {.lex_state = 324},
+  [145] = {.lex_state = 324},
+  [146] = {.lex_state = 324},
+  [147] = {.lex_state = 324},
+  [148] = {.lex_state = 324},
+  [149] = {.lex_state = 324},
+  [150] = {.lex_state = 324},
+  [151] = {.lex_state = 324},
+  [152] = {.lex_state = 324},
+  [153] = {.lex_state = 324},
+  [154] = {.lex_state = 324},
+  [155] = {.lex_state = 324},
+  [156] = {.lex_state = 324},
+  [157] = {.lex_state = 13},
+  [158] = {.lex_state = 324},
+  [159] = {.lex_state = 324},
+  [160] = {.lex_state = 324},
+  [161] = {.lex_state = 324},
+  [162] = {.lex_state = 324},
+  [163] = {.lex_state = 324},
+  [164] = {.lex_state = 324},
+  [165] = {.lex_state = 324},
+  [166] = {.lex_state = 324},
+  [167] = {.lex_state = 324},
+  [168] = {.lex_state = 324},
+  [169] = {.lex_state = 324},
+  [170] = {.lex_state = 324},
+  [171] = {.lex_state = 324},
+  [172] = {.lex_state = 324},
+  [173] = {.lex_state = 324},
+  [174] = {.lex_state = 324},
+  [175] = {.lex_state = 324},
+  [176] = {.lex_state = 324},
+  [177] = {.lex_state = 324},
+  [178] = {.lex_state = 324},
+  [179] = {.lex_state = 324},
+  [180] = {.lex_state = 2},
   [181] = {.lex_state = 2},
-  [182] = {.lex_state = 309},
-  [183] = {.lex_state = 14},
-  [184] = {.lex_state = 309},
-  [185] = {.lex_state = 309},
-  [186] = {.lex_state = 309},
-  [187] = {.lex_state = 309},
-  [188] = {.lex_state = 309},
-  [189] = {.lex_state = 309},
-  [190] = {.lex_state = 309},
-  [191] = {.lex_state = 309},
-  [192] = {.lex_state = 309},
-  [193] = {.lex_state = 309},
-  [194] = {.lex_state = 309},
-  [195] = {.lex_state = 309},
-  [196] = {.lex_state = 309},
-  [197] = {.lex_state = 309},
-  [198] = {.lex_state = 309},
-  [199] = {.lex_state = 309},
-  [200] = {.lex_state = 309},
-  [201] = {.lex_state = 309},
-  [202] = {.lex_state = 309},
-  [203] = {.lex_state = 309},
-  [204] = {.lex_state = 309},
-  [205] = {.lex_state = 309},
-  [206] = {.lex_state = 309},
-  [207] = {.lex_state = 309},
-  [208] = {.lex_state = 309},
-  [209] = {.lex_state = 4},
-  [210] = {.lex_state = 309},
-  [211] = {.lex_state = 309},
-  [212] = {.lex_state = 309},
-  [213] = {.lex_state = 4},
-  [214] = {.lex_state = 309},
-  [215] = {.lex_state = 309},
-  [216] = {.lex_state = 309},
+  [182] = {.lex_state = 324},
+  [183] = {.lex_state = 324},
+  [184] = {.lex_state = 324},
+  [185] = {.lex_state = 324},
+  [186] = {.lex_state = 324},
+  [187] = {.lex_state = 324},
+  [188] = {.lex_state = 324},
+  [189] = {.lex_state = 324},
+  [190] = {.lex_state = 324},
+  [191] = {.lex_state = 324},
+  [192] = {.lex_state = 324},
+  [193] = {.lex_state = 324},
+  [194] = {.lex_state = 324},
+  [195] = {.lex_state = 324},
+  [196] = {.lex_state = 324},
+  [197] = {.lex_state = 324},
+  [198] = {.lex_state = 324},
+  [199] = {.lex_state = 324},
+  [200] = {.lex_state = 324},
+  [201] = {.lex_state = 324},
+  [202] = {.lex_state = 324},
+  [203] = {.lex_state = 324},
+  [204] = {.lex_state = 324},
+  [205] = {.lex_state = 14},
+  [206] = {.lex_state = 10},
+  [207] = {.lex_state = 324},
+  [208] = {.lex_state = 324},
+  [209] = {.lex_state = 324},
+  [210] = {.lex_state = 324},
+  [211] = {.lex_state = 324},
+  [212] = {.lex_state = 324},
+  [213] = {.lex_state = 324},
+  [214] = {.lex_state = 324},
+  [215] = {.lex_state = 324},
+  [216] = {.lex_state = 324},
   [217] = {.lex_state = 4},
-  [218] = {.lex_state = 309},
-  [219] = {.lex_state = 10},
-  [220] = {.lex_state = 22},
-  [221] = {.lex_state = 4},
+  [218] = {.lex_state = 4},
+  [219] = {.lex_state = 4},
+  [220] = {.lex_state = 324},
+  [221] = {.lex_state = 324},
   [222] = {.lex_state = 22},
-  [223] = {.lex_state = 22},
-  [224] = {.lex_state = 309},
-  [225] = {.lex_state = 22},
-  [226] = {.lex_state = 309},
-  [227] = {.lex_state = 7},
-  [228] = {.lex_state = 309},
-  [229] = {.lex_state = 309},
-  [230] = {.lex_state = 309},
-  [231] = {.lex_state = 309},
-  [232] = {.lex_state = 309},
-  [233] = {.lex_state = 309},
-  [234] = {.lex_state = 6},
-  [235] = {.lex_state = 6},
-  [236] = {.lex_state = 6},
-  [237] = {.lex_state = 309},
-  [238] = {.lex_state = 309},
-  [239] = {.lex_state = 309},
-  [240] = {.lex_state = 309},
-  [241] = {.lex_state = 309},
-  [242] = {.lex_state = 309},
-  [243] = {.lex_state = 309},
-  [244] = {.lex_state = 309},
-  [245] = {.lex_state = 309},
-  [246] = {.lex_state = 309},
-  [247] = {.lex_state = 309},
+  [223] = {.lex_state = 324},
+  [224] = {.lex_state = 4},
+  [225] = {.lex_state = 324},
+  [226] = {.lex_state = 22},
+  [227] = {.lex_state = 324},
+  [228] = {.lex_state = 324},
+  [229] = {.lex_state = 324},
+  [230] = {.lex_state = 324},
+  [231] = {.lex_state = 324},
+  [232] = {.lex_state = 324},
+  [233] = {.lex_state = 324},
+  [234] = {.lex_state = 324},
+  [235] = {.lex_state = 22},
+  [236] = {.lex_state = 324},
+  [237] = {.lex_state = 324},
+  [238] = {.lex_state = 324},
+  [239] = {.lex_state = 324},
+  [240] = {.lex_state = 10},
+  [241] = {.lex_state = 22},
+  [242] = {.lex_state = 6},
+  [243] = {.lex_state = 6},
+  [244] = {.lex_state = 7},
+  [245] = {.lex_state = 6},
+  [246] = {.lex_state = 324},
+  [247] = {.lex_state = 6},
   [248] = {.lex_state = 6},
-  [249] = {.lex_state = 309},
-  [250] = {.lex_state = 309},
-  [251] = {.lex_state = 309},
-  [252] = {.lex_state = 309},
-  [253] = {.lex_state = 309},
-  [254] = {.lex_state = 309},
-  [255] = {.lex_state = 309},
-  [256] = {.lex_state = 309},
-  [257] = {.lex_state = 6},
-  [258] = {.lex_state = 309},
-  [259] = {.lex_state = 6},
-  [260] = {.lex_state = 6},
-  [261] = {.lex_state = 309},
-  [262] = {.lex_state = 309},
-  [263] = {.lex_state = 309},
-  [264] = {.lex_state = 309},
-  [265] = {.lex_state = 309},
-  [266] = {.lex_state = 309},
-  [267] = {.lex_state = 309},
-  [268] = {.lex_state = 309},
-  [269] = {.lex_state = 309},
-  [270] = {.lex_state = 309},
-  [271] = {.lex_state = 309},
-  [272] = {.lex_state = 3},
+  [249] = {.lex_state = 324},
+  [250] = {.lex_state = 324},
+  [251] = {.lex_state = 324},
+  [252] = {.lex_state = 324},
+  [253] = {.lex_state = 6},
+  [254] = {.lex_state = 324},
+  [255] = {.lex_state = 324},
+  [256] = {.lex_state = 324},
+  [257] = {.lex_state = 324},
+  [258] = {.lex_state = 324},
+  [259] = {.lex_state = 324},
+  [260] = {.lex_state = 324},
+  [261] = {.lex_state = 324},
+  [262] = {.lex_state = 324},
+  [263] = {.lex_state = 324},
+  [264] = {.lex_state = 324},
+  [265] = {.lex_state = 324},
+  [266] = {.lex_state = 324},
+  [267] = {.lex_state = 324},
+  [268] = {.lex_state = 324},
+  [269] = {.lex_state = 324},
+  [270] = {.lex_state = 324},
+  [271] = {.lex_state = 6},
+  [272] = {.lex_state = 324},
   [273] = {.lex_state = 3},
   [274] = {.lex_state = 3},
-  [275] = {.lex_state = 3},
-  [276] = {.lex_state = 2},
-  [277] = {.lex_state = 19},
-  [278] = {.lex_state = 3},
-  [279] = {.lex_state = 309},
-  [280] = {.lex_state = 309},
-  [281] = {.lex_state = 2},
+  [275] = {.lex_state = 2},
+  [276] = {.lex_state = 3},
+  [277] = {.lex_state = 3},
+  [278] = {.lex_state = 324},
+  [279] = {.lex_state = 3},
+  [280] = {.lex_state = 19},
+  [281] = {.lex_state = 324},
   [282] = {.lex_state = 2},
-  [283] = {.lex_state = 3},
+  [283] = {.lex_state = 2},
   [284] = {.lex_state = 3},
   [285] = {.lex_state = 2},
-  [286] = {.lex_state = 12},
-  [287] = {.lex_state = 20},
+  [286] = {.lex_state = 3},
+  [287] = {.lex_state = 324},
   [288] = {.lex_state = 12},
-  [289] = {.lex_state = 309},
-  [290] = {.lex_state = 12},
-  [291] = {.lex_state = 5},
-  [292] = {.lex_state = 5},
-  [293] = {.lex_state = 2},
-  [294] = {.lex_state = 309},
-  [295] = {.lex_state = 3},
-  [296] = {.lex_state = 3},
-  [297] = {.lex_state = 2},
+  [289] = {.lex_state = 12},
+  [290] = {.lex_state = 20},
+  [291] = {.lex_state = 12},
+  [292] = {.lex_state = 2},
+  [293] = {.lex_state = 326},
+  [294] = {.lex_state = 2},
+  [295] = {.lex_state = 11},
+  [296] = {.lex_state = 5},
+  [297] = {.lex_state = 326},
   [298] = {.lex_state = 3},
-  [299] = {.lex_state = 12},
-  [300] = {.lex_state = 5},
+  [299] = {.lex_state = 5},
+  [300] = {.lex_state = 12},
   [301] = {.lex_state = 5},
-  [302] = {.lex_state = 12},
-  [303] = {.lex_state = 12},
+  [302] = {.lex_state = 5},
+  [303] = {.lex_state = 3},
   [304] = {.lex_state = 3},
-  [305] = {.lex_state = 311},
-  [306] = {.lex_state = 311},
-  [307] = {.lex_state = 11},
-  [308] = {.lex_state = 3},
-  [309] = {.lex_state = 5},
-  [310] = {.lex_state = 5},
+  [305] = {.lex_state = 324},
+  [306] = {.lex_state = 3},
+  [307] = {.lex_state = 3},
+  [308] = {.lex_state = 12},
+  [309] = {.lex_state = 12},
+  [310] = {.lex_state = 326},
   [311] = {.lex_state = 5},
   [312] = {.lex_state = 5},
-  [313] = {.lex_state = 311},
+  [313] = {.lex_state = 5},
   [314] = {.lex_state = 5},
-  [315] = {.lex_state = 3},
-  [316] = {.lex_state = 12},
-  [317] = {.lex_state = 12},
-  [318] = {.lex_state = 5},
-  [319] = {.lex_state = 1},
-  [320] = {.lex_state = 309},
-  [321] = {.lex_state = 309},
-  [322] = {.lex_state = 309},
-  [323] = {.lex_state = 24},
-  [324] = {.lex_state = 309},
-  [325] = {.lex_state = 309},
-  [326] = {.lex_state = 309},
-  [327] = {.lex_state = 11},
-  [328] = {.lex_state = 311},
-  [329] = {.lex_state = 24},
-  [330] = {.lex_state = 23},
-  [331] = {.lex_state = 309},
-  [332] = {.lex_state = 309},
-  [333] = {.lex_state = 309},
-  [334] = {.lex_state = 309},
-  [335] = {.lex_state = 24},
-  [336] = {.lex_state = 309},
-  [337] = {.lex_state = 309},
-  [338] = {.lex_state = 309},
-  [339] = {.lex_state = 309},
-  [340] = {.lex_state = 309},
-  [341] = {.lex_state = 309},
-  [342] = {.lex_state = 309},
-  [343] = {.lex_state = 11},
-  [344] = {.lex_state = 309},
-  [345] = {.lex_state = 309},
-  [346] = {.lex_state = 309},
-  [347] = {.lex_state = 1},
-  [348] = {.lex_state = 309},
-  [349] = {.lex_state = 309},
-  [350] = {.lex_state = 311},
-  [351] = {.lex_state = 309},
-  [352] = {.lex_state = 309},
-  [353] = {.lex_state = 309},
-  [354] = {.lex_state = 1},
-  [355] = {.lex_state = 12},
+  [315] = {.lex_state = 12},
+  [316] = {.lex_state = 5},
+  [317] = {.lex_state = 3},
+  [318] = {.lex_state = 12},
+  [319] = {.lex_state = 5},
+  [320] = {.lex_state = 5},
+  [321] = {.lex_state = 324},
+  [322] = {.lex_state = 324},
+  [323] = {.lex_state = 324},
+  [324] = {.lex_state = 324},
+  [325] = {.lex_state = 324},
+  [326] = {.lex_state = 11},
+  [327] = {.lex_state = 324},
+  [328] = {.lex_state = 11},
+  [329] = {.lex_state = 326},
+  [330] = {.lex_state = 324},
+  [331] = {.lex_state = 324},
+  [332] = {.lex_state = 324},
+  [333] = {.lex_state = 326},
+  [334] = {.lex_state = 324},
+  [335] = {.lex_state = 324},
+  [336] = {.lex_state = 324},
+  [337] = {.lex_state = 324},
+  [338] = {.lex_state = 1},
+  [339] = {.lex_state = 1},
+  [340] = {.lex_state = 324},
+  [341] = {.lex_state = 324},
+  [342] = {.lex_state = 326},
+  [343] = {.lex_state = 324},
+  [344] = {.lex_state = 324},
+  [345] = {.lex_state = 24},
+  [346] = {.lex_state = 12},
+  [347] = {.lex_state = 324},
+  [348] = {.lex_state = 324},
+  [349] = {.lex_state = 324},
+  [350] = {.lex_state = 1},
+  [351] = {.lex_state = 324},
+  [352] = {.lex_state = 24},
+  [353] = {.lex_state = 324},
+  [354] = {.lex_state = 23},
+  [355] = {.lex_state = 24},
   [356] = {.lex_state = 12},
-  [357] = {.lex_state = 11},
-  [358] = {.lex_state = 1},
-  [359] = {.lex_state = 309},
+  [357] = {.lex_state = 324},
+  [358] = {.lex_state = 324},
+  [359] = {.lex_state = 324},
   [360] = {.lex_state = 1},
-  [361] = {.lex_state = 23},
-  [362] = {.lex_state = 309},
-  [363] = {.lex_state = 311},
-  [364] = {.lex_state = 0},
-  [365] = {.lex_state = 0},
-  [366] = {.lex_state = 4},
-  [367] = {.lex_state = 0},
-  [368] = {.lex_state = 21},
-  [369] = {.lex_state = 0},
-  [370] = {.lex_state = 21},
+  [361] = {.lex_state = 1},
+  [362] = {.lex_state = 23},
+  [363] = {.lex_state = 324},
+  [364] = {.lex_state = 324},
+  [365] = {.lex_state = 11},
+  [366] = {.lex_state = 326},
+  [367] = {.lex_state = 11},
+  [368] = {.lex_state = 11},
+  [369] = {.lex_state = 324},
+  [370] = {.lex_state = 11},
   [371] = {.lex_state = 0},
-  [372] = {.lex_state = 11},
-  [373] = {.lex_state = 11},
-  [374] = {.lex_state = 21},
-  [375] = {.lex_state = 0},
-  [376] = {.lex_state = 11},
-  [377] = {.lex_state = 0},
-  [378] = {.lex_state = 0},
-  [379] = {.lex_state = 0},
-  [380] = {.lex_state = 0},
-  [381] = {.lex_state = 0},
+  [372] = {.lex_state = 4},
+  [373] = {.lex_state = 0},
+  [374] = {.lex_state = 11},
+  [375] = {.lex_state = 21},
+  [376] = {.lex_state = 0},
+  [377] = {.lex_state = 326},
+  [378] = {.lex_state = 326},
+  [379] = {.lex_state = 11},
+  [380] = {.lex_state = 11},
+  [381] = {.lex_state = 21},
   [382] = {.lex_state = 0},
-  [383] = {.lex_state = 311},
-  [384] = {.lex_state = 11},
-  [385] = {.lex_state = 311},
+  [383] = {.lex_state = 0},
+  [384] = {.lex_state = 324},
+  [385] = {.lex_state = 0},
   [386] = {.lex_state = 0},
   [387] = {.lex_state = 0},
-  [388] = {.lex_state = 309},
-  [389] = {.lex_state = 11},
+  [388] = {.lex_state = 4},
+  [389] = {.lex_state = 0},
   [390] = {.lex_state = 0},
   [391] = {.lex_state = 0},
-  [392] = {.lex_state = 311},
-  [393] = {.lex_state = 0},
-  [394] = {.lex_state = 0},
-  [395] = {.lex_state = 0},
-  [396] = {.lex_state = 311},
-  [397] = {.lex_state = 11},
-  [398] = {.lex_state = 309},
-  [399] = {.lex_state = 0},
-  [400] = {.lex_state = 309},
-  [401] = {.lex_state = 311},
-  [402] = {.lex_state = 11},
+  [392] = {.lex_state = 0},
+  [393] = {.lex_state = 11},
+  [394] = {.lex_state = 11},
+  [395] = {.lex_state = 21},
+  [396] = {.lex_state = 0},
+  [397] = {.lex_state = 0},
+  [398] = {.lex_state = 11},
+  [399] = {.lex_state = 23},
+  [400] = {.lex_state = 0},
+  [401] = {.lex_state = 0},
+  [402] = {.lex_state = 0},
   [403] = {.lex_state = 0},
-  [404] = {.lex_state = 4},
+  [404] = {.lex_state = 0},
   [405] = {.lex_state = 0},
-  [406] = {.lex_state = 23},
-  [407] = {.lex_state = 4},
+  [406] = {.lex_state = 0},
+  [407] = {.lex_state = 0},
   [408] = {.lex_state = 0},
   [409] = {.lex_state = 0},
-  [410] = {.lex_state = 11},
-  [411] = {.lex_state = 11},
-  [412] = {.lex_state = 0},
-  [413] = {.lex_state = 4},
-  [414] = {.lex_state = 0},
+  [410] = {.lex_state = 4},
+  [411] = {.lex_state = 0},
+  [412] = {.lex_state = 326},
+  [413] = {.lex_state = 324},
+  [414] = {.lex_state = 326},
   [415] = {.lex_state = 0},
-  [416] = {.lex_state = 0},
+  [416] = {.lex_state = 324},
   [417] = {.lex_state = 0},
   [418] = {.lex_state = 0},
-  [419] = {.lex_state = 0},
-  [420] = {.lex_state = 0},
+  [419] = {.lex_state = 2},
+  [420] = {.lex_state = 324},
   [421] = {.lex_state = 0},
-  [422] = {.lex_state = 0},
-  [423] = {.lex_state = 309},
+  [422] = {.lex_state = 324},
+  [423] = {.lex_state = 11},
   [424] = {.lex_state = 0},
-  [425] = {.lex_state = 0},
-  [426] = {.lex_state = 11},
+  [425] = {.lex_state = 324},
+  [426] = {.lex_state = 0},
   [427] = {.lex_state = 0},
-  [428] = {.lex_state = 309},
+  [428] = {.lex_state = 0},
   [429] = {.lex_state = 0},
-  [430] = {.lex_state = 309},
-  [431] = {.lex_state = 11},
+  [430] = {.lex_state = 0},
+  [431] = {.lex_state = 0},
   [432] = {.lex_state = 0},
-  [433] = {.lex_state = 0},
-  [434] = {.lex_state = 309},
-  [435] = {.lex_state = 309},
-  [436] = {.lex_state = 0},
-  [437] = {.lex_state = 0},
-  [438] = {.lex_state = 2},
-  [439] = {.lex_state = 0},
-  [440] = {.lex_state = 11},
+  [433] = {.lex_state = 11},
+  [434] = {.lex_state = 0},
+  [435] = {.lex_state = 11},
+  [436] = {.lex_state = 324},
+  [437] = {.lex_state = 11},
+  [438] = {.lex_state = 0},
+  [439] = {.lex_state = 324},
+  [440] = {.lex_state = 4},
   [441] = {.lex_state = 0},
-  [442] = {.lex_state = 0},
-  [443] = {.lex_state = 309},
+  [442] = {.lex_state = 324},
+  [443] = {.lex_state = 0},
   [444] = {.lex_state = 0},
   [445] = {.lex_state = 0},
-  [446] = {.lex_state = 0},
-  [447] = {.lex_state = 0},
-  [448] = {.lex_state = 12},
+  [446] = {.lex_state = 12},
+  [447] = {.lex_state = 12},
+  [448] = {.lex_state = 0},
   [449] = {.lex_state = 12},
-  [450] = {.lex_state = 12},
-  [451] = {.lex_state = 11},
-  [452] = {.lex_state = 12},
+  [450] = {.lex_state = 0},
+  [451] = {.lex_state = 12},
+  [452] = {.lex_state = 0},
   [453] = {.lex_state = 11},
-  [454] = {.lex_state = 11},
+  [454] = {.lex_state = 0},
   [455] = {.lex_state = 0},
-  [456] = {.lex_state = 11},
-  [457] = {.lex_state = 309},
-  [458] = {.lex_state = 0},
-  [459] = {.lex_state = 309},
-  [460] = {.lex_state = 309},
-  [461] = {.lex_state = 309},
-  [462] = {.lex_state = 11},
-  [463] = {.lex_state = 309},
-  [464] = {.lex_state = 309},
-  [465] = {.lex_state = 2},
+  [456] = {.lex_state = 0},
+  [457] = {.lex_state = 0},
+  [458] = {.lex_state = 324},
+  [459] = {.lex_state = 11},
+  [460] = {.lex_state = 0},
+  [461] = {.lex_state = 11},
+  [462] = {.lex_state = 324},
+  [463] = {.lex_state = 2},
+  [464] = {.lex_state = 0},
+  [465] = {.lex_state = 324},
   [466] = {.lex_state = 0},
-  [467] = {.lex_state = 309},
-  [468] = {.lex_state = 27},
-  [469] = {.lex_state = 309},
-  [470] = {.lex_state = 27},
-  [471] = {.lex_state = 309},
-  [472] = {.lex_state = 309},
-  [473] = {.lex_state = 309},
-  [474] = {.lex_state = 309},
-  [475] = {.lex_state = 309},
-  [476] = {.lex_state = 309},
-  [477] = {.lex_state = 309},
-  [478] = {.lex_state = 309},
-  [479] = {.lex_state = 4},
-  [480] = {.lex_state = 309},
-  [481] = {.lex_state = 309},
-  [482] = {.lex_state = 309},
-  [483] = {.lex_state = 0},
-  [484] = {.lex_state = 0},
-  [485] = {.lex_state = 309},
-  [486] = {.lex_state = 311},
-  [487] = {.lex_state = 0},
-  [488] = {.lex_state = 2},
-  [489] = {.lex_state = 4},
-  [490] = {.lex_state = 309},
-  [491] = {.lex_state = 0},
-  [492] = {.lex_state = 29},
-  [493] = {.lex_state = 0},
-  [494] = {.lex_state = 309},
-  [495] = {.lex_state = 0},
-  [496] = {.lex_state = 309},
-  [497] = {.lex_state = 3},
-  [498] = {.lex_state = 28},
-  [499] = {.lex_state = 309},
-  [500] = {.lex_state = 29},
-  [501] = {.lex_state = 309},
-  [502] = {.lex_state = 309},
-  [503] = {.lex_state = 27},
-  [504] = {.lex_state = 0},
-  [505] = {.lex_state = 27},
-  [506] = {.lex_state = 309},
+  [467] = {.lex_state = 324},
+  [468] = {.lex_state = 324},
+  [469] = {.lex_state = 324},
+  [470] = {.lex_state = 326},
+  [471] = {.lex_state = 324},
+  [472] = {.lex_state = 324},
+  [473] = {.lex_state = 324},
+  [474] = {.lex_state = 324},
+  [475] = {.lex_state = 324},
+  [476] = {.lex_state = 324},
+  [477] = {.lex_state = 324},
+  [478] = {.lex_state = 324},
+  [479] = {.lex_state = 324},
+  [480] = {.lex_state = 324},
+  [481] = {.lex_state = 324},
+  [482] = {.lex_state = 324},
+  [483] = {.lex_state = 4},
+  [484] = {.lex_state = 2},
+  [485] = {.lex_state = 324},
+  [486] = {.lex_state = 324},
+  [487] = {.lex_state = 324},
+  [488] = {.lex_state = 0},
+  [489] = {.lex_state = 2},
+  [490] = {.lex_state = 3},
+  [491] = {.lex_state = 27},
+  [492] = {.lex_state = 0},
+  [493] = {.lex_state = 28},
+  [494] = {.lex_state = 0},
+  [495] = {.lex_state = 3},
+  [496] = {.lex_state = 326},
+  [497] = {.lex_state = 324},
+  [498] = {.lex_state = 3},
+  [499] = {.lex_state = 0},
+  [500] = {.lex_state = 27},
+  [501] = {.lex_state = 4},
+  [502] = {.lex_state = 324},
+  [503] = {.lex_state = 0},
+  [504] = {.lex_state = 324},
+  [505] = {.lex_state = 28},
+  [506] = {.lex_state = 4},
   [507] = {.lex_state = 0},
-  [508] = {.lex_state = 311},
-  [509] = {.lex_state = 3},
-  [510] = {.lex_state = 4},
-  [511] = {.lex_state = 309},
-  [512] = {.lex_state = 309},
-  [513] = {.lex_state = 26},
-  [514] = {.lex_state = 2},
-  [515] = {.lex_state = 309},
+  [508] = {.lex_state = 27},
+  [509] = {.lex_state = 26},
+  [510] = {.lex_state = 27},
+  [511] = {.lex_state = 324},
+  [512] = {.lex_state = 11},
+  [513] = {.lex_state = 29},
+  [514] = {.lex_state = 324},
+  [515] = {.lex_state = 324},
+  [516] = {.lex_state = 324},
+  [517] = {.lex_state = 0},
+  [518] = {.lex_state = 324},
+  [519] = {.lex_state = 324},
+  [520] = {.lex_state = 0},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -8041,6 +8252,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_use] = ACTIONS(1),
     [anon_sym_description] = ACTIONS(1),
     [anon_sym_label] = ACTIONS(1),
+    [anon_sym_metadata] = ACTIONS(1),
+    [anon_sym_annotation] = ACTIONS(1),
     [anon_sym_default] = ACTIONS(1),
     [anon_sym_deny] = ACTIONS(1),
     [anon_sym_no] = ACTIONS(1),
@@ -8095,19 +8308,19 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(507),
-    [sym__item] = STATE(86),
-    [sym_silence] = STATE(86),
-    [sym_inventory] = STATE(86),
-    [sym_cidr_groups] = STATE(86),
-    [sym_cilium] = STATE(86),
-    [sym_import] = STATE(86),
-    [sym_const_definition] = STATE(86),
-    [sym_category] = STATE(86),
-    [sym_namespace] = STATE(86),
-    [sym_cluster_policy] = STATE(86),
-    [sym_expect] = STATE(86),
-    [aux_sym_source_file_repeat1] = STATE(86),
+    [sym_source_file] = STATE(466),
+    [sym__item] = STATE(111),
+    [sym_silence] = STATE(111),
+    [sym_inventory] = STATE(111),
+    [sym_cidr_groups] = STATE(111),
+    [sym_cilium] = STATE(111),
+    [sym_import] = STATE(111),
+    [sym_const_definition] = STATE(111),
+    [sym_category] = STATE(111),
+    [sym_namespace] = STATE(111),
+    [sym_cluster_policy] = STATE(111),
+    [sym_expect] = STATE(111),
+    [aux_sym_source_file_repeat1] = STATE(111),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_silence] = ACTIONS(7),
     [anon_sym_cluster] = ACTIONS(9),
@@ -8127,7 +8340,7 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(27), 42,
+    ACTIONS(27), 43,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8146,6 +8359,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8170,10 +8384,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [48] = 2,
+  [49] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 42,
+    ACTIONS(29), 43,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8192,6 +8406,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8216,10 +8431,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [96] = 2,
+  [98] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(31), 36,
+    ACTIONS(31), 37,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8238,6 +8453,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8256,10 +8472,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [138] = 2,
+  [141] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(33), 36,
+    ACTIONS(33), 37,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8278,6 +8494,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8296,10 +8513,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [180] = 2,
+  [184] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(35), 36,
+    ACTIONS(35), 37,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8318,6 +8535,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8336,10 +8554,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [222] = 2,
+  [227] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(37), 36,
+    ACTIONS(37), 37,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8358,6 +8576,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8376,10 +8595,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [264] = 2,
+  [270] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 34,
+    ACTIONS(39), 35,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8397,6 +8616,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8414,7 +8634,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [304] = 13,
+  [311] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -8429,15 +8649,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(97), 1,
+    STATE(112), 1,
       sym_sentence_values,
-    STATE(110), 2,
+    STATE(109), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(173), 2,
+    STATE(206), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(151), 5,
+    STATE(159), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
@@ -8450,26 +8670,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(41), 11,
+    ACTIONS(41), 12,
       anon_sym_silence,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [365] = 4,
+  [373] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DASH,
     ACTIONS(61), 1,
       anon_sym_SLASH,
-    ACTIONS(57), 30,
+    ACTIONS(57), 31,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8487,6 +8708,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8500,43 +8722,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [407] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(65), 1,
-      anon_sym_SLASH,
-    ACTIONS(63), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [446] = 13,
+  [416] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -8551,15 +8737,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(97), 1,
+    STATE(112), 1,
       sym_sentence_values,
-    STATE(110), 2,
+    STATE(109), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(173), 2,
+    STATE(206), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(151), 5,
+    STATE(159), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
@@ -8572,17 +8758,55 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(41), 9,
+    ACTIONS(41), 10,
       anon_sym_silence,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [505] = 7,
+  [476] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(65), 1,
+      anon_sym_SLASH,
+    ACTIONS(63), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [516] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(71), 1,
@@ -8596,7 +8820,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(69), 2,
       anon_sym_produce,
       anon_sym_consume,
-    ACTIONS(67), 25,
+    ACTIONS(67), 26,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -8612,6 +8836,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8622,7 +8847,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [552] = 9,
+  [564] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(81), 1,
@@ -8635,14 +8860,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
     ACTIONS(89), 1,
       anon_sym_dns,
-    STATE(32), 2,
+    STATE(35), 2,
       sym_flow_port,
       sym_flow_icmp,
-    STATE(133), 3,
+    STATE(138), 3,
       sym_kafka,
       sym_flow_http,
       sym_flow_dns,
-    ACTIONS(79), 21,
+    ACTIONS(79), 22,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -8658,51 +8883,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [603] = 2,
+  [616] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(91), 31,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [640] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 30,
+    ACTIONS(91), 32,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8720,10 +8911,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_in,
       anon_sym_allow,
       anon_sym_to,
       anon_sym_sni,
@@ -8733,10 +8926,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [676] = 2,
+  [654] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(63), 30,
+    ACTIONS(93), 31,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8747,75 +8940,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [712] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(95), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [748] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(97), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
       anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
@@ -8823,21 +8947,24 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_from,
       anon_sym_to,
-      anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [783] = 2,
+  [691] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(99), 29,
+    ACTIONS(63), 31,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8849,32 +8976,69 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_const,
       anon_sym_category,
       anon_sym_RPAREN,
-      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
       anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [818] = 4,
+  [728] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(103), 1,
+    ACTIONS(95), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [765] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(99), 1,
       anon_sym_in,
-    ACTIONS(105), 1,
+    ACTIONS(101), 1,
       anon_sym_with,
-    ACTIONS(101), 27,
+    ACTIONS(97), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -8891,6 +9055,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8902,10 +9067,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [857] = 2,
+  [805] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(107), 29,
+    ACTIONS(103), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8924,6 +9089,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8935,10 +9101,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [892] = 2,
+  [841] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(109), 29,
+    ACTIONS(105), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8957,6 +9123,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8968,14 +9135,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [927] = 3,
+  [877] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(113), 1,
-      anon_sym_in,
-    ACTIONS(111), 27,
+    ACTIONS(107), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
@@ -8983,6 +9149,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
+      anon_sym_RPAREN,
       anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
@@ -8990,61 +9157,131 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
       anon_sym_allow,
+      anon_sym_from,
       anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
+      anon_sym_RBRACK,
       anon_sym_expect,
-  [963] = 13,
+  [913] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(109), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [949] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(87), 1,
       anon_sym_kafka,
-    ACTIONS(117), 1,
+    ACTIONS(113), 1,
       anon_sym_port,
-    ACTIONS(119), 1,
+    ACTIONS(115), 1,
       anon_sym_sni,
-    ACTIONS(121), 1,
+    ACTIONS(117), 1,
       anon_sym_icmp,
-    ACTIONS(123), 1,
+    ACTIONS(119), 1,
       anon_sym_http,
-    ACTIONS(125), 1,
+    ACTIONS(121), 1,
       anon_sym_grpc,
-    ACTIONS(127), 1,
+    ACTIONS(123), 1,
       anon_sym_dns,
-    STATE(51), 1,
+    STATE(56), 1,
       sym_ports,
     STATE(83), 1,
       sym_sni,
-    STATE(107), 1,
+    STATE(100), 1,
       sym_icmps,
-    STATE(108), 6,
+    STATE(98), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(115), 12,
+    ACTIONS(111), 13,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [1019] = 5,
+  [1006] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(127), 1,
+      anon_sym_in,
+    ACTIONS(125), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1043] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(131), 1,
@@ -9053,7 +9290,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_client,
     ACTIONS(135), 1,
       anon_sym_version,
-    ACTIONS(129), 25,
+    ACTIONS(129), 26,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9069,6 +9306,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9079,16 +9317,50 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1059] = 5,
+  [1084] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(139), 1,
-      anon_sym_topic,
-    ACTIONS(141), 1,
-      anon_sym_client,
+      anon_sym_in,
+    ACTIONS(137), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1121] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(143), 1,
+      anon_sym_topic,
+    ACTIONS(145), 1,
+      anon_sym_client,
+    ACTIONS(147), 1,
       anon_sym_version,
-    ACTIONS(137), 25,
+    ACTIONS(141), 26,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9104,6 +9376,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9114,12 +9387,55 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1099] = 3,
+  [1162] = 15,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(147), 1,
-      anon_sym_in,
-    ACTIONS(145), 27,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(149), 1,
+      anon_sym_RBRACE,
+    ACTIONS(151), 1,
+      anon_sym_policy,
+    ACTIONS(153), 1,
+      anon_sym_use,
+    ACTIONS(155), 1,
+      anon_sym_description,
+    ACTIONS(157), 1,
+      anon_sym_label,
+    ACTIONS(159), 1,
+      anon_sym_metadata,
+    ACTIONS(161), 1,
+      anon_sym_default,
+    ACTIONS(165), 1,
+      anon_sym_no,
+    ACTIONS(167), 1,
+      anon_sym_select,
+    ACTIONS(169), 1,
+      anon_sym_expect,
+    STATE(354), 1,
+      sym_verb,
+    ACTIONS(163), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(47), 14,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1222] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(171), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9136,6 +9452,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9147,10 +9464,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1135] = 2,
+  [1256] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(149), 27,
+    ACTIONS(173), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9167,6 +9484,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9178,10 +9496,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1168] = 2,
+  [1290] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(151), 27,
+    ACTIONS(175), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9198,6 +9516,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9209,10 +9528,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1201] = 2,
+  [1324] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(153), 27,
+    ACTIONS(177), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9229,6 +9548,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9240,7 +9560,39 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1234] = 6,
+  [1358] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(179), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1392] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(85), 1,
@@ -9249,11 +9601,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
     ACTIONS(89), 1,
       anon_sym_dns,
-    STATE(144), 3,
+    STATE(121), 3,
       sym_kafka,
       sym_flow_http,
       sym_flow_dns,
-    ACTIONS(155), 21,
+    ACTIONS(181), 22,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9269,396 +9621,62 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [1275] = 2,
+  [1434] = 15,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(157), 27,
-      ts_builtin_sym_end,
+    ACTIONS(183), 1,
       anon_sym_silence,
-      anon_sym_cluster,
+    ACTIONS(186), 1,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
+    ACTIONS(188), 1,
       anon_sym_policy,
+    ACTIONS(191), 1,
       anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1308] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(159), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1341] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(161), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1374] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(163), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1407] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(167), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(165), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1444] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(170), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1477] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(174), 1,
-      anon_sym_client,
-    ACTIONS(176), 1,
-      anon_sym_version,
-    ACTIONS(172), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1514] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(180), 1,
-      anon_sym_client,
-    ACTIONS(182), 1,
-      anon_sym_version,
-    ACTIONS(178), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1551] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(184), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1584] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(186), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1617] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(188), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1650] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(192), 1,
-      anon_sym_client,
     ACTIONS(194), 1,
-      anon_sym_version,
-    ACTIONS(190), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
       anon_sym_description,
+    ACTIONS(197), 1,
       anon_sym_label,
+    ACTIONS(200), 1,
+      anon_sym_metadata,
+    ACTIONS(203), 1,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(209), 1,
       anon_sym_no,
+    ACTIONS(212), 1,
       anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
+    ACTIONS(215), 1,
       anon_sym_expect,
-  [1687] = 2,
+    STATE(354), 1,
+      sym_verb,
+    ACTIONS(206), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(36), 14,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1494] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(196), 27,
+    ACTIONS(218), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9675,6 +9693,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9686,94 +9705,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1720] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(198), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1753] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(200), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1786] = 9,
+  [1528] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(204), 1,
+    ACTIONS(222), 1,
       anon_sym_RBRACE,
-    ACTIONS(206), 1,
+    ACTIONS(224), 1,
       anon_sym_in,
-    ACTIONS(208), 1,
+    ACTIONS(226), 1,
       sym_label_key,
-    ACTIONS(210), 1,
+    ACTIONS(228), 1,
       sym_const_ref,
-    STATE(163), 1,
+    STATE(178), 1,
       sym_scope,
-    STATE(89), 3,
+    STATE(88), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(202), 18,
+    ACTIONS(220), 19,
       anon_sym_silence,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9786,12 +9744,142 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1833] = 3,
+  [1576] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(214), 1,
+    ACTIONS(230), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1610] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(232), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1644] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(234), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1678] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(236), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1712] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(240), 1,
+      anon_sym_client,
+    ACTIONS(242), 1,
       anon_sym_version,
-    ACTIONS(212), 25,
+    ACTIONS(238), 26,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9807,6 +9895,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9817,12 +9906,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1867] = 3,
+  [1750] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(218), 1,
+    ACTIONS(246), 1,
+      anon_sym_client,
+    ACTIONS(248), 1,
       anon_sym_version,
-    ACTIONS(216), 25,
+    ACTIONS(244), 26,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9838,6 +9929,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9848,1131 +9940,2154 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1901] = 11,
+  [1788] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(250), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1822] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(252), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1856] = 15,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(151), 1,
+      anon_sym_policy,
+    ACTIONS(153), 1,
+      anon_sym_use,
+    ACTIONS(155), 1,
+      anon_sym_description,
+    ACTIONS(157), 1,
+      anon_sym_label,
+    ACTIONS(159), 1,
+      anon_sym_metadata,
+    ACTIONS(161), 1,
+      anon_sym_default,
+    ACTIONS(165), 1,
+      anon_sym_no,
+    ACTIONS(167), 1,
+      anon_sym_select,
+    ACTIONS(169), 1,
+      anon_sym_expect,
+    ACTIONS(254), 1,
+      anon_sym_RBRACE,
+    STATE(354), 1,
+      sym_verb,
+    ACTIONS(163), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(36), 14,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1916] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(258), 1,
+      anon_sym_client,
+    ACTIONS(260), 1,
+      anon_sym_version,
+    ACTIONS(256), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1954] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(262), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1988] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(264), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2022] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(268), 1,
+      anon_sym_header,
+    STATE(51), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(266), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2060] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(271), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2093] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(273), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2126] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(277), 1,
+      anon_sym_version,
+    ACTIONS(275), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2161] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(281), 1,
+      anon_sym_version,
+    ACTIONS(279), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2196] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_kafka,
+    ACTIONS(115), 1,
+      anon_sym_sni,
+    ACTIONS(117), 1,
+      anon_sym_icmp,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(79), 1,
+      sym_sni,
+    STATE(102), 1,
+      sym_icmps,
+    STATE(103), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(283), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2247] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(287), 1,
+      anon_sym_version,
+    ACTIONS(285), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2282] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(291), 1,
+      anon_sym_version,
+    ACTIONS(289), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2317] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(295), 1,
+      anon_sym_version,
+    ACTIONS(293), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2352] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(299), 1,
+      anon_sym_version,
+    ACTIONS(297), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2387] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2420] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(303), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2452] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(307), 1,
+      anon_sym_COMMA,
+    STATE(64), 1,
+      aux_sym_silence_repeat1,
+    STATE(140), 1,
+      sym_string,
+    ACTIONS(305), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2492] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(307), 1,
+      anon_sym_COMMA,
+    STATE(84), 1,
+      aux_sym_silence_repeat1,
+    STATE(132), 1,
+      sym_string,
+    ACTIONS(309), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2532] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(311), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2564] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(313), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2596] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(315), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2628] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(317), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2660] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(319), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2692] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(321), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2724] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(323), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2756] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(325), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2788] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(327), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2820] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(329), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2852] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(333), 1,
+      anon_sym_method,
+    ACTIONS(335), 1,
+      anon_sym_host,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    ACTIONS(339), 1,
+      sym_http_method,
+    ACTIONS(341), 1,
+      sym_const_ref,
+    STATE(200), 1,
+      aux_sym_http_repeat1,
+    STATE(170), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(331), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2900] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(343), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2932] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(226), 1,
+      sym_label_key,
+    ACTIONS(347), 1,
+      anon_sym_RBRACE,
+    ACTIONS(349), 1,
+      anon_sym_in,
+    ACTIONS(351), 1,
+      anon_sym_with,
+    ACTIONS(353), 1,
+      sym_const_ref,
+    STATE(19), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(345), 17,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2978] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(222), 1,
+      anon_sym_RBRACE,
+    ACTIONS(224), 1,
+      anon_sym_in,
+    ACTIONS(226), 1,
+      sym_label_key,
+    ACTIONS(228), 1,
+      sym_const_ref,
+    STATE(178), 1,
+      sym_scope,
+    STATE(88), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(220), 17,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3024] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_kafka,
+    ACTIONS(117), 1,
+      anon_sym_icmp,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(108), 1,
+      sym_icmps,
+    STATE(110), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(355), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3069] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(357), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3100] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(359), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3131] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    ACTIONS(363), 1,
+      anon_sym_host,
+    STATE(95), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(361), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3168] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_kafka,
+    ACTIONS(117), 1,
+      anon_sym_icmp,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(102), 1,
+      sym_icmps,
+    STATE(103), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(283), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3213] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(367), 1,
+      anon_sym_COMMA,
+    STATE(84), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(365), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [3248] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(96), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(370), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3282] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(226), 1,
+      sym_label_key,
+    ACTIONS(374), 1,
+      anon_sym_RBRACE,
+    ACTIONS(376), 1,
+      sym_const_ref,
+    STATE(32), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(372), 17,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3322] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(153), 1,
+      anon_sym_use,
+    ACTIONS(155), 1,
+      anon_sym_description,
+    ACTIONS(157), 1,
+      anon_sym_label,
+    ACTIONS(159), 1,
+      anon_sym_metadata,
+    ACTIONS(161), 1,
+      anon_sym_default,
+    ACTIONS(165), 1,
+      anon_sym_no,
+    ACTIONS(378), 1,
+      anon_sym_RBRACE,
+    ACTIONS(380), 1,
+      anon_sym_select,
+    STATE(362), 1,
+      sym_verb,
+    ACTIONS(163), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(93), 12,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3374] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(384), 1,
+      anon_sym_COMMA,
+    ACTIONS(386), 1,
+      anon_sym_in,
+    STATE(90), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(165), 1,
+      sym_scope,
+    ACTIONS(382), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3412] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    ACTIONS(390), 1,
+      anon_sym_host,
+    ACTIONS(392), 1,
+      sym_const_ref,
+    STATE(185), 1,
+      aux_sym_http_repeat1,
+    STATE(162), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(388), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3454] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(384), 1,
+      anon_sym_COMMA,
+    ACTIONS(386), 1,
+      anon_sym_in,
+    STATE(105), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(160), 1,
+      sym_scope,
+    ACTIONS(394), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3492] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    ACTIONS(398), 1,
+      anon_sym_host,
+    ACTIONS(400), 1,
+      sym_const_ref,
+    STATE(188), 1,
+      aux_sym_http_repeat1,
+    STATE(163), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(396), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3534] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(365), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [3564] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(402), 1,
+      anon_sym_silence,
+    ACTIONS(405), 1,
+      anon_sym_RBRACE,
+    ACTIONS(407), 1,
+      anon_sym_use,
+    ACTIONS(410), 1,
+      anon_sym_description,
+    ACTIONS(413), 1,
+      anon_sym_label,
+    ACTIONS(416), 1,
+      anon_sym_metadata,
+    ACTIONS(419), 1,
+      anon_sym_default,
+    ACTIONS(425), 1,
+      anon_sym_no,
+    ACTIONS(428), 1,
+      anon_sym_select,
+    STATE(362), 1,
+      sym_verb,
+    ACTIONS(422), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(93), 12,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3616] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(153), 1,
+      anon_sym_use,
+    ACTIONS(155), 1,
+      anon_sym_description,
+    ACTIONS(157), 1,
+      anon_sym_label,
+    ACTIONS(159), 1,
+      anon_sym_metadata,
+    ACTIONS(161), 1,
+      anon_sym_default,
+    ACTIONS(165), 1,
+      anon_sym_no,
+    ACTIONS(380), 1,
+      anon_sym_select,
+    ACTIONS(431), 1,
+      anon_sym_RBRACE,
+    STATE(362), 1,
+      sym_verb,
+    ACTIONS(163), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(87), 12,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3668] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(51), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(433), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3702] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(51), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(435), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3736] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(226), 1,
+      sym_label_key,
+    ACTIONS(347), 1,
+      ts_builtin_sym_end,
+    ACTIONS(349), 1,
+      anon_sym_in,
+    ACTIONS(351), 1,
+      anon_sym_with,
+    ACTIONS(353), 1,
+      sym_const_ref,
+    STATE(19), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(345), 15,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3780] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(87), 1,
       anon_sym_kafka,
     ACTIONS(119), 1,
-      anon_sym_sni,
-    ACTIONS(121), 1,
-      anon_sym_icmp,
-    ACTIONS(123), 1,
       anon_sym_http,
-    ACTIONS(125), 1,
+    ACTIONS(121), 1,
       anon_sym_grpc,
-    ACTIONS(127), 1,
+    ACTIONS(123), 1,
       anon_sym_dns,
-    STATE(80), 1,
-      sym_sni,
-    STATE(99), 1,
-      sym_icmps,
-    STATE(100), 6,
+    STATE(104), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(220), 12,
+    ACTIONS(283), 13,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [1951] = 14,
+  [3819] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(222), 1,
-      anon_sym_RBRACE,
-    ACTIONS(224), 1,
-      anon_sym_policy,
-    ACTIONS(226), 1,
-      anon_sym_use,
-    ACTIONS(228), 1,
-      anon_sym_description,
-    ACTIONS(230), 1,
-      anon_sym_label,
-    ACTIONS(232), 1,
-      anon_sym_default,
-    ACTIONS(236), 1,
-      anon_sym_no,
-    ACTIONS(238), 1,
-      anon_sym_select,
-    ACTIONS(240), 1,
-      anon_sym_expect,
-    STATE(330), 1,
-      sym_verb,
-    ACTIONS(234), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(61), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [2007] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(242), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2039] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(244), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2071] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(246), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_header,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2103] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(250), 1,
-      anon_sym_version,
-    ACTIONS(248), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2137] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(254), 1,
-      anon_sym_version,
-    ACTIONS(252), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2171] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(224), 1,
-      anon_sym_policy,
-    ACTIONS(226), 1,
-      anon_sym_use,
-    ACTIONS(228), 1,
-      anon_sym_description,
-    ACTIONS(230), 1,
-      anon_sym_label,
-    ACTIONS(232), 1,
-      anon_sym_default,
-    ACTIONS(236), 1,
-      anon_sym_no,
-    ACTIONS(238), 1,
-      anon_sym_select,
-    ACTIONS(240), 1,
-      anon_sym_expect,
-    ACTIONS(256), 1,
-      anon_sym_RBRACE,
-    STATE(330), 1,
-      sym_verb,
-    ACTIONS(234), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(52), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [2227] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(260), 1,
-      anon_sym_version,
-    ACTIONS(258), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2261] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(264), 1,
-      anon_sym_version,
-    ACTIONS(262), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2295] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(266), 1,
-      anon_sym_silence,
-    ACTIONS(269), 1,
-      anon_sym_RBRACE,
-    ACTIONS(271), 1,
-      anon_sym_policy,
-    ACTIONS(274), 1,
-      anon_sym_use,
-    ACTIONS(277), 1,
-      anon_sym_description,
-    ACTIONS(280), 1,
-      anon_sym_label,
-    ACTIONS(283), 1,
-      anon_sym_default,
-    ACTIONS(289), 1,
-      anon_sym_no,
-    ACTIONS(292), 1,
-      anon_sym_select,
-    ACTIONS(295), 1,
-      anon_sym_expect,
-    STATE(330), 1,
-      sym_verb,
-    ACTIONS(286), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(61), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [2351] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(298), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2382] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(302), 1,
-      anon_sym_method,
-    ACTIONS(304), 1,
-      anon_sym_host,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    ACTIONS(308), 1,
-      sym_http_method,
-    ACTIONS(310), 1,
-      sym_const_ref,
-    STATE(186), 1,
-      aux_sym_http_repeat1,
-    STATE(177), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(300), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2429] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(314), 1,
-      anon_sym_RBRACE,
-    ACTIONS(316), 1,
-      anon_sym_in,
-    ACTIONS(318), 1,
-      anon_sym_with,
-    ACTIONS(320), 1,
-      sym_const_ref,
-    STATE(21), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(312), 16,
-      anon_sym_silence,
+    STATE(101), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(206), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(439), 6,
       anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2474] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(322), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
       anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2505] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(326), 1,
-      anon_sym_COMMA,
-    STATE(67), 1,
-      aux_sym_silence_repeat1,
-    STATE(134), 1,
-      sym_string,
-    ACTIONS(324), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2544] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(326), 1,
-      anon_sym_COMMA,
-    STATE(79), 1,
-      aux_sym_silence_repeat1,
-    STATE(120), 1,
-      sym_string,
-    ACTIONS(328), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2583] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2614] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(332), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2645] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(334), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2676] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(336), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2707] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(338), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2738] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(340), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2769] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(342), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2800] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(344), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2831] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(346), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2862] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2893] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(204), 1,
-      anon_sym_RBRACE,
-    ACTIONS(206), 1,
+      anon_sym_pods,
       anon_sym_in,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(210), 1,
-      sym_const_ref,
-    STATE(163), 1,
-      sym_scope,
-    STATE(89), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(202), 16,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(437), 13,
       anon_sym_silence,
-      anon_sym_port,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2938] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_COMMA,
-    STATE(79), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(350), 22,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-      anon_sym_DQUOTE,
-  [2972] = 9,
+  [3854] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(87), 1,
       anon_sym_kafka,
-    ACTIONS(121), 1,
-      anon_sym_icmp,
-    ACTIONS(123), 1,
+    ACTIONS(119), 1,
       anon_sym_http,
-    ACTIONS(125), 1,
+    ACTIONS(121), 1,
       anon_sym_grpc,
-    ACTIONS(127), 1,
+    ACTIONS(123), 1,
       anon_sym_dns,
+    STATE(103), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(283), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3893] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(101), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(206), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(443), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(441), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3928] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(110), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(355), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3967] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(104), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(355), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4006] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(448), 1,
+      anon_sym_http,
+    ACTIONS(451), 1,
+      anon_sym_grpc,
+    ACTIONS(454), 1,
+      anon_sym_kafka,
+    ACTIONS(457), 1,
+      anon_sym_dns,
+    STATE(104), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(446), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4045] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(462), 1,
+      anon_sym_COMMA,
     STATE(105), 1,
-      sym_icmps,
-    STATE(106), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(355), 12,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(460), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_in,
       anon_sym_allow,
-      anon_sym_expect,
-  [3016] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(357), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
       anon_sym_http,
+      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3046] = 2,
+  [4078] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(359), 24,
+    ACTIONS(465), 1,
       ts_builtin_sym_end,
+    ACTIONS(467), 1,
       anon_sym_silence,
+    ACTIONS(470), 1,
       anon_sym_cluster,
-      anon_sym_RBRACE,
+    ACTIONS(473), 1,
       anon_sym_cidr,
+    ACTIONS(476), 1,
       anon_sym_cilium,
+    ACTIONS(479), 1,
       anon_sym_import,
+    ACTIONS(482), 1,
       anon_sym_const,
+    ACTIONS(485), 1,
       anon_sym_category,
+    ACTIONS(488), 1,
       anon_sym_system,
+    ACTIONS(491), 1,
       anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
+    ACTIONS(494), 1,
       anon_sym_expect,
-  [3076] = 9,
+    STATE(106), 12,
+      sym__item,
+      sym_silence,
+      sym_inventory,
+      sym_cidr_groups,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      sym_expect,
+      aux_sym_source_file_repeat1,
+  [4129] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(87), 1,
       anon_sym_kafka,
-    ACTIONS(121), 1,
-      anon_sym_icmp,
-    ACTIONS(123), 1,
+    ACTIONS(119), 1,
       anon_sym_http,
-    ACTIONS(125), 1,
+    ACTIONS(121), 1,
       anon_sym_grpc,
-    ACTIONS(127), 1,
+    ACTIONS(123), 1,
       anon_sym_dns,
-    STATE(99), 1,
-      sym_icmps,
-    STATE(100), 6,
+    STATE(104), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(220), 12,
+    ACTIONS(497), 13,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3120] = 5,
+  [4168] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    ACTIONS(363), 1,
-      anon_sym_host,
-    STATE(91), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(361), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3156] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(314), 1,
-      ts_builtin_sym_end,
-    ACTIONS(316), 1,
-      anon_sym_in,
-    ACTIONS(318), 1,
-      anon_sym_with,
-    ACTIONS(320), 1,
-      sym_const_ref,
-    STATE(21), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(312), 15,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
+    ACTIONS(87), 1,
       anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
       anon_sym_dns,
+    STATE(107), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(499), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-  [3200] = 13,
+  [4207] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(101), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(206), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(439), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(501), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4242] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(104), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(499), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4281] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -10995,9 +12110,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_namespace,
     ACTIONS(25), 1,
       anon_sym_expect,
-    ACTIONS(365), 1,
+    ACTIONS(503), 1,
       ts_builtin_sym_end,
-    STATE(93), 12,
+    STATE(106), 12,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -11010,525 +12125,54 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [3251] = 6,
+  [4332] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(369), 1,
-      anon_sym_COMMA,
-    ACTIONS(371), 1,
-      anon_sym_in,
-    STATE(103), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(167), 1,
-      sym_scope,
-    ACTIONS(367), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3288] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    ACTIONS(375), 1,
-      anon_sym_host,
-    ACTIONS(377), 1,
-      sym_const_ref,
-    STATE(191), 1,
-      aux_sym_http_repeat1,
-    STATE(168), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(373), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3329] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(369), 1,
-      anon_sym_COMMA,
-    ACTIONS(371), 1,
-      anon_sym_in,
-    STATE(87), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(179), 1,
-      sym_scope,
-    ACTIONS(379), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3366] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    ACTIONS(383), 1,
-      anon_sym_host,
-    ACTIONS(385), 1,
-      sym_const_ref,
-    STATE(194), 1,
-      aux_sym_http_repeat1,
-    STATE(161), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(381), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3407] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(387), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3440] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(94), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(389), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3473] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(391), 1,
-      ts_builtin_sym_end,
-    ACTIONS(393), 1,
-      anon_sym_silence,
-    ACTIONS(396), 1,
-      anon_sym_cluster,
-    ACTIONS(399), 1,
-      anon_sym_cidr,
-    ACTIONS(402), 1,
-      anon_sym_cilium,
-    ACTIONS(405), 1,
-      anon_sym_import,
-    ACTIONS(408), 1,
-      anon_sym_const,
-    ACTIONS(411), 1,
-      anon_sym_category,
-    ACTIONS(414), 1,
-      anon_sym_system,
-    ACTIONS(417), 1,
-      anon_sym_namespace,
-    ACTIONS(420), 1,
-      anon_sym_expect,
-    STATE(93), 12,
-      sym__item,
-      sym_silence,
-      sym_inventory,
-      sym_cidr_groups,
-      sym_cilium,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      sym_expect,
-      aux_sym_source_file_repeat1,
-  [3524] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(423), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3557] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(350), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-      anon_sym_DQUOTE,
-  [3586] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(427), 1,
-      anon_sym_RBRACE,
-    ACTIONS(429), 1,
-      sym_const_ref,
-    STATE(35), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(425), 16,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3625] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(98), 2,
+    STATE(99), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(173), 2,
+    STATE(206), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(433), 6,
+    ACTIONS(439), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(431), 12,
+    ACTIONS(505), 13,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3659] = 5,
+  [4367] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(104), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(173), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(433), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(435), 12,
+    ACTIONS(507), 22,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3693] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(106), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(355), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3731] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(101), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(355), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3769] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(439), 1,
-      anon_sym_http,
-    ACTIONS(442), 1,
-      anon_sym_grpc,
-    ACTIONS(445), 1,
-      anon_sym_kafka,
-    ACTIONS(448), 1,
-      anon_sym_dns,
-    STATE(101), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(437), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3807] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(226), 1,
-      anon_sym_use,
-    ACTIONS(228), 1,
-      anon_sym_description,
-    ACTIONS(230), 1,
-      anon_sym_label,
-    ACTIONS(232), 1,
-      anon_sym_default,
-    ACTIONS(236), 1,
-      anon_sym_no,
-    ACTIONS(451), 1,
-      anon_sym_RBRACE,
-    ACTIONS(453), 1,
-      anon_sym_select,
-    STATE(361), 1,
-      sym_verb,
-    ACTIONS(234), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(112), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3855] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(457), 1,
       anon_sym_COMMA,
-    STATE(103), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(455), 20,
-      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_in,
+      anon_sym_except,
       anon_sym_allow,
       anon_sym_sni,
       anon_sym_icmp,
@@ -11537,384 +12181,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3887] = 5,
+  [4395] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(104), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(173), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(462), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(460), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3921] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(109), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(465), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3959] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(101), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(465), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3997] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(100), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(220), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4035] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(101), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(220), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4073] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(101), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(467), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4111] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(104), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(173), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(433), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(469), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4145] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(226), 1,
-      anon_sym_use,
-    ACTIONS(228), 1,
-      anon_sym_description,
-    ACTIONS(230), 1,
-      anon_sym_label,
-    ACTIONS(232), 1,
-      anon_sym_default,
-    ACTIONS(236), 1,
-      anon_sym_no,
-    ACTIONS(453), 1,
-      anon_sym_select,
-    ACTIONS(471), 1,
-      anon_sym_RBRACE,
-    STATE(361), 1,
-      sym_verb,
-    ACTIONS(234), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(102), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [4193] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(473), 1,
-      anon_sym_silence,
-    ACTIONS(476), 1,
-      anon_sym_RBRACE,
-    ACTIONS(478), 1,
-      anon_sym_use,
-    ACTIONS(481), 1,
-      anon_sym_description,
-    ACTIONS(484), 1,
-      anon_sym_label,
-    ACTIONS(487), 1,
-      anon_sym_default,
-    ACTIONS(493), 1,
-      anon_sym_no,
-    ACTIONS(496), 1,
-      anon_sym_select,
-    STATE(361), 1,
-      sym_verb,
-    ACTIONS(490), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(112), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [4241] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(427), 1,
-      ts_builtin_sym_end,
-    ACTIONS(429), 1,
-      sym_const_ref,
-    STATE(35), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(425), 15,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4279] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(501), 1,
+    ACTIONS(511), 1,
       anon_sym_COMMA,
-    STATE(119), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(499), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4310] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(505), 1,
-      anon_sym_COMMA,
-    STATE(118), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(503), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4341] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(509), 1,
-      anon_sym_COMMA,
-    STATE(116), 1,
+    STATE(124), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(507), 19,
+    ACTIONS(509), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -11922,6 +12196,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11934,39 +12209,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4372] = 2,
+  [4427] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(455), 21,
-      anon_sym_silence,
+    ACTIONS(515), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4399] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(514), 1,
-      anon_sym_COMMA,
-    STATE(118), 1,
+    STATE(127), 1,
       aux_sym_peer_entity_repeat1,
-    ACTIONS(512), 19,
+    ACTIONS(513), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -11974,6 +12224,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11986,14 +12237,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4430] = 4,
+  [4459] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(519), 1,
       anon_sym_COMMA,
-    STATE(119), 1,
+    STATE(128), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(517), 19,
+    ACTIONS(517), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12001,6 +12252,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12013,39 +12265,42 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4461] = 2,
+  [4491] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(522), 21,
-      ts_builtin_sym_end,
+    ACTIONS(386), 1,
+      anon_sym_in,
+    STATE(171), 1,
+      sym_scope,
+    ACTIONS(521), 20,
       anon_sym_silence,
-      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [4488] = 4,
+  [4523] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(526), 1,
+    ACTIONS(511), 1,
       anon_sym_COMMA,
-    STATE(140), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(524), 19,
+    STATE(114), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(523), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12053,6 +12308,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12065,40 +12321,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4519] = 3,
+  [4555] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(530), 1,
-      anon_sym_except,
-    ACTIONS(528), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4548] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(505), 1,
+    ACTIONS(515), 1,
       anon_sym_COMMA,
     STATE(115), 1,
       aux_sym_peer_entity_repeat1,
-    ACTIONS(532), 19,
+    ACTIONS(525), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12106,6 +12336,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12118,37 +12349,62 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4579] = 4,
+  [4587] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(501), 1,
-      anon_sym_COMMA,
-    STATE(114), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(534), 19,
+    ACTIONS(527), 22,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [4610] = 2,
+  [4615] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(536), 21,
+    ACTIONS(529), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4643] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(531), 22,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -12157,6 +12413,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12170,374 +12427,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4637] = 4,
+  [4671] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(371), 1,
-      anon_sym_in,
-    STATE(165), 1,
-      sym_scope,
-    ACTIONS(538), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4668] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(371), 1,
-      anon_sym_in,
-    STATE(160), 1,
-      sym_scope,
-    ACTIONS(540), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4699] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(542), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4726] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(544), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4753] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(371), 1,
-      anon_sym_in,
-    STATE(162), 1,
-      sym_scope,
-    ACTIONS(546), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4784] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(548), 21,
-      anon_sym_silence,
+    ACTIONS(535), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4811] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(552), 1,
-      anon_sym_COMMA,
-    STATE(141), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(550), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4842] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(155), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4869] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(554), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4896] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(556), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4923] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(558), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4950] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(560), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4977] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(552), 1,
-      anon_sym_COMMA,
-    STATE(143), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(562), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5008] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(564), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5035] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(526), 1,
-      anon_sym_COMMA,
-    STATE(142), 1,
+    STATE(123), 1,
       aux_sym_peer_cidr_repeat1,
-    ACTIONS(566), 19,
+    ACTIONS(533), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12545,6 +12442,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12557,14 +12455,68 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5066] = 4,
+  [4703] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(552), 1,
+    ACTIONS(540), 1,
+      anon_sym_COMMA,
+    STATE(124), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(538), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4735] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(460), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4763] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(519), 1,
       anon_sym_COMMA,
     STATE(116), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(568), 19,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(543), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12572,10 +12524,282 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4795] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(547), 1,
+      anon_sym_COMMA,
+    STATE(127), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(545), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4827] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(552), 1,
+      anon_sym_COMMA,
+    STATE(128), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(550), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4859] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(386), 1,
+      anon_sym_in,
+    STATE(177), 1,
+      sym_scope,
+    ACTIONS(555), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4891] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(557), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4919] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(386), 1,
+      anon_sym_in,
+    STATE(164), 1,
+      sym_scope,
+    ACTIONS(559), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4951] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(561), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4979] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(565), 1,
+      anon_sym_COMMA,
+    STATE(143), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(563), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5011] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(569), 1,
+      anon_sym_except,
+    ACTIONS(567), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5041] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(571), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5069] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(573), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
       anon_sym_allow,
       anon_sym_sni,
       anon_sym_icmp,
@@ -12587,38 +12811,11 @@ static const uint16_t ts_small_parse_table[] = {
   [5097] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(572), 1,
+    ACTIONS(511), 1,
       anon_sym_COMMA,
-    STATE(142), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(570), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5128] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(552), 1,
-      anon_sym_COMMA,
-    STATE(116), 1,
+    STATE(144), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(575), 19,
+    ACTIONS(575), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12626,6 +12823,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12638,10 +12836,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5159] = 2,
+  [5129] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(577), 21,
+    ACTIONS(181), 22,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -12657,30 +12855,83 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5186] = 4,
+  [5157] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(581), 1,
-      anon_sym_COMMA,
-    STATE(145), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(579), 18,
+    ACTIONS(577), 22,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5185] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(579), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5213] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(581), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
       anon_sym_allow,
       anon_sym_sni,
       anon_sym_icmp,
@@ -12689,77 +12940,53 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5216] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(586), 1,
-      anon_sym_COMMA,
-    STATE(145), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(584), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5246] = 9,
+  [5241] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(206), 1,
-      anon_sym_in,
-    ACTIONS(208), 1,
+    ACTIONS(226), 1,
       sym_label_key,
-    ACTIONS(590), 1,
-      anon_sym_RBRACE,
-    ACTIONS(592), 1,
+    ACTIONS(374), 1,
+      ts_builtin_sym_end,
+    ACTIONS(376), 1,
       sym_const_ref,
-    STATE(239), 1,
-      sym_scope,
-    STATE(218), 3,
+    STATE(32), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(588), 11,
+    ACTIONS(372), 15,
       anon_sym_silence,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [5286] = 4,
+  [5279] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(586), 1,
+    ACTIONS(565), 1,
       anon_sym_COMMA,
-    STATE(146), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(594), 18,
+    STATE(123), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(583), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12772,39 +12999,67 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5316] = 3,
+  [5311] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(598), 1,
-      anon_sym_EQ,
-    ACTIONS(596), 19,
-      anon_sym_silence,
+    ACTIONS(511), 1,
       anon_sym_COMMA,
+    STATE(124), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(585), 20,
+      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [5344] = 4,
+  [5343] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(602), 1,
+    ACTIONS(550), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5370] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(589), 1,
       anon_sym_COMMA,
     STATE(155), 1,
       aux_sym_sentence_values_repeat1,
-    ACTIONS(600), 18,
+    ACTIONS(587), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12813,6 +13068,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12823,44 +13079,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [5374] = 4,
+  [5401] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(602), 1,
+    ACTIONS(593), 1,
       anon_sym_COMMA,
-    STATE(150), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(604), 18,
+    STATE(151), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(591), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [5404] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(512), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12873,12 +13106,166 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5430] = 3,
+  [5432] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(593), 1,
+      anon_sym_COMMA,
+    STATE(147), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(595), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5463] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(533), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5490] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(597), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5517] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(601), 1,
+      anon_sym_COMMA,
+    STATE(151), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(599), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5548] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(538), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5575] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(604), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5602] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(608), 1,
       anon_sym_except,
-    ACTIONS(606), 19,
+    ACTIONS(606), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12886,6 +13273,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12898,38 +13286,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5458] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(507), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5484] = 4,
+  [5631] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(612), 1,
       anon_sym_COMMA,
     STATE(155), 1,
       aux_sym_sentence_values_repeat1,
-    ACTIONS(610), 18,
+    ACTIONS(610), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12938,6 +13302,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12948,330 +13313,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [5514] = 2,
+  [5662] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(517), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5540] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(617), 1,
+      anon_sym_EQ,
     ACTIONS(615), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5566] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(570), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5592] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(617), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5618] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(619), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5643] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    ACTIONS(623), 1,
-      anon_sym_host,
-    STATE(199), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(621), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5674] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(625), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5699] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(379), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5724] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(501), 1,
-      anon_sym_COMMA,
-    STATE(176), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(627), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5753] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(629), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5778] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(631), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5803] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(633), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5828] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    ACTIONS(637), 1,
-      anon_sym_host,
-    STATE(197), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(635), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5859] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(610), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13282,29 +13339,607 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [5884] = 11,
+  [5691] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(639), 1,
-      anon_sym_namespaces,
-    ACTIONS(641), 1,
-      anon_sym_cidr,
-    ACTIONS(643), 1,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(224), 1,
+      anon_sym_in,
+    ACTIONS(226), 1,
+      sym_label_key,
+    ACTIONS(621), 1,
+      anon_sym_RBRACE,
+    ACTIONS(623), 1,
+      sym_const_ref,
+    STATE(236), 1,
+      sym_scope,
+    STATE(209), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(619), 12,
+      anon_sym_silence,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5732] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(545), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5759] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(589), 1,
+      anon_sym_COMMA,
+    STATE(146), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(625), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_namespace,
-    ACTIONS(645), 1,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
       anon_sym_pods,
-    ACTIONS(649), 1,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [5790] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(627), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5816] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(599), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5842] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    ACTIONS(631), 1,
+      anon_sym_host,
+    STATE(192), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(629), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5874] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    ACTIONS(635), 1,
+      anon_sym_host,
+    STATE(195), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(633), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5906] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(637), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5932] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(394), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5958] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(639), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5984] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(641), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6010] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(643), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6036] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(610), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6062] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    ACTIONS(647), 1,
+      anon_sym_host,
+    STATE(186), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(645), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6094] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(649), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6120] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(651), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6146] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(519), 1,
+      anon_sym_COMMA,
+    STATE(128), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(653), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6176] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(655), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6202] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(519), 1,
+      anon_sym_COMMA,
+    STATE(173), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(657), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6232] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(659), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6258] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(661), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6284] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(382), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6310] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(51), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(663), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6339] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(665), 1,
+      anon_sym_namespaces,
+    ACTIONS(667), 1,
+      anon_sym_cidr,
+    ACTIONS(669), 1,
+      anon_sym_namespace,
+    ACTIONS(671), 1,
+      anon_sym_pods,
+    ACTIONS(675), 1,
       anon_sym_entity,
-    ACTIONS(651), 1,
+    ACTIONS(677), 1,
       anon_sym_fqdn,
-    ACTIONS(653), 1,
+    ACTIONS(679), 1,
       anon_sym_service,
-    ACTIONS(655), 1,
+    ACTIONS(681), 1,
       anon_sym_services,
-    ACTIONS(647), 2,
+    ACTIONS(673), 2,
       anon_sym_everything,
       anon_sym_anywhere,
-    STATE(25), 9,
+    STATE(24), 9,
       sym__peer,
       sym_peer_pods,
       sym_peer_namespace,
@@ -13314,53 +13949,642 @@ static const uint16_t ts_small_parse_table[] = {
       sym_peer_fqdn,
       sym_peer_service,
       sym_peer_services,
-  [5927] = 2,
+  [6382] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(657), 19,
+    ACTIONS(665), 1,
+      anon_sym_namespaces,
+    ACTIONS(667), 1,
+      anon_sym_cidr,
+    ACTIONS(669), 1,
+      anon_sym_namespace,
+    ACTIONS(675), 1,
+      anon_sym_entity,
+    ACTIONS(677), 1,
+      anon_sym_fqdn,
+    ACTIONS(679), 1,
+      anon_sym_service,
+    ACTIONS(681), 1,
+      anon_sym_services,
+    ACTIONS(683), 1,
+      anon_sym_pods,
+    ACTIONS(673), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(24), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [6425] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(685), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6450] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(689), 1,
+      anon_sym_COMMA,
+    STATE(189), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(687), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5952] = 2,
+  [6479] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(659), 19,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(191), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(691), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5977] = 10,
+  [6508] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(51), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(693), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6537] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(51), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(695), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6566] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(519), 1,
+      anon_sym_COMMA,
+    STATE(128), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(697), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6595] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(51), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(699), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6624] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(703), 1,
+      anon_sym_COMMA,
+    STATE(189), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(701), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6653] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(196), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(706), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6682] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(51), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(708), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6711] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(51), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(710), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6740] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(198), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(712), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6769] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(179), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(714), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6798] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(51), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(716), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6827] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(51), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(718), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6856] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(201), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(720), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6885] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(51), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(722), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6914] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(689), 1,
+      anon_sym_COMMA,
+    STATE(183), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(724), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6943] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(51), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(726), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6972] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(51), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(728), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7001] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(204), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(730), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7030] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(519), 1,
+      anon_sym_COMMA,
+    STATE(187), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(732), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7059] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(337), 1,
+      anon_sym_header,
+    STATE(51), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(734), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7088] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(224), 1,
+      anon_sym_in,
+    ACTIONS(226), 1,
+      sym_label_key,
+    ACTIONS(621), 1,
+      anon_sym_RBRACE,
+    ACTIONS(623), 1,
+      sym_const_ref,
+    STATE(236), 1,
+      sym_scope,
+    STATE(209), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(619), 10,
+      anon_sym_silence,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [7127] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -13373,125 +14597,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(184), 1,
+    STATE(182), 1,
       sym_sentence_values,
-    STATE(219), 2,
+    STATE(240), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(151), 5,
+    STATE(159), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-    ACTIONS(661), 6,
+    ACTIONS(736), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [6018] = 2,
+  [7168] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(663), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6043] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(665), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6068] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(501), 1,
-      anon_sym_COMMA,
-    STATE(119), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(667), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6097] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    ACTIONS(671), 1,
-      anon_sym_host,
-    STATE(192), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(669), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6128] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(579), 19,
+    ACTIONS(701), 18,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13499,110 +14626,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6153] = 2,
+  [7192] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(367), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6178] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(673), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6203] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(639), 1,
-      anon_sym_namespaces,
-    ACTIONS(641), 1,
-      anon_sym_cidr,
-    ACTIONS(643), 1,
-      anon_sym_namespace,
-    ACTIONS(649), 1,
-      anon_sym_entity,
-    ACTIONS(651), 1,
-      anon_sym_fqdn,
-    ACTIONS(653), 1,
-      anon_sym_service,
-    ACTIONS(655), 1,
-      anon_sym_services,
-    ACTIONS(675), 1,
-      anon_sym_pods,
-    ACTIONS(647), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(25), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [6246] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(203), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(677), 16,
+    ACTIONS(738), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13613,714 +14658,172 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6274] = 9,
+  [7215] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(206), 1,
+    ACTIONS(386), 1,
       anon_sym_in,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(590), 1,
-      anon_sym_RBRACE,
-    ACTIONS(592), 1,
-      sym_const_ref,
-    STATE(239), 1,
+    STATE(230), 1,
       sym_scope,
-    STATE(218), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(588), 9,
-      anon_sym_silence,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [6312] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(679), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6336] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(683), 1,
-      anon_sym_COMMA,
-    STATE(187), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(681), 16,
+    ACTIONS(740), 13,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [6364] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(685), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6392] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(683), 1,
-      anon_sym_COMMA,
-    STATE(189), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(687), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6420] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(501), 1,
-      anon_sym_COMMA,
-    STATE(193), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(689), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6448] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(693), 1,
-      anon_sym_COMMA,
-    STATE(189), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(691), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6476] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(195), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(696), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6504] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(698), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6532] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(700), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6560] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(501), 1,
-      anon_sym_COMMA,
-    STATE(119), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(702), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6588] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(704), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6616] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(706), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6644] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(200), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(708), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6672] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(710), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6700] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(202), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(712), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6728] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(714), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6756] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(716), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6784] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(205), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(718), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6812] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(720), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6840] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(722), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6868] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(206), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(724), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6896] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(726), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6924] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(728), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6952] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(691), 17,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6975] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(730), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6997] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(732), 1,
-      anon_sym_RPAREN,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(736), 1,
-      sym_cidr,
-    ACTIONS(738), 1,
-      sym_const_ref,
-    ACTIONS(740), 1,
-      sym_identifier,
-    STATE(365), 1,
-      sym_argument,
-    STATE(424), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7035] = 4,
+  [7240] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(744), 1,
-      anon_sym_LPAREN,
-    STATE(233), 1,
-      sym_arguments,
-    ACTIONS(742), 12,
+      anon_sym_COMMA,
+    STATE(212), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(742), 13,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7059] = 4,
+  [7265] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(748), 1,
       anon_sym_COMMA,
     STATE(211), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(746), 12,
+    ACTIONS(746), 13,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7083] = 4,
+  [7290] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(753), 1,
+    ACTIONS(744), 1,
+      anon_sym_COMMA,
+    STATE(211), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(751), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7315] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(755), 1,
+      anon_sym_LPAREN,
+    STATE(233), 1,
+      sym_arguments,
+    ACTIONS(753), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7340] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(744), 1,
+      anon_sym_COMMA,
+    STATE(211), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(757), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7365] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(744), 1,
       anon_sym_COMMA,
     STATE(214), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(751), 12,
+    ACTIONS(759), 13,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7107] = 11,
+  [7390] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(746), 14,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7410] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -14329,213 +14832,368 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(736), 1,
-      sym_cidr,
-    ACTIONS(738), 1,
-      sym_const_ref,
-    ACTIONS(740), 1,
-      sym_identifier,
-    ACTIONS(755), 1,
+    ACTIONS(761), 1,
       anon_sym_RPAREN,
-    STATE(439), 1,
-      sym_argument,
-    STATE(424), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7145] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(753), 1,
-      anon_sym_COMMA,
-    STATE(211), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(757), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7169] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(753), 1,
-      anon_sym_COMMA,
-    STATE(211), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(759), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7193] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(753), 1,
-      anon_sym_COMMA,
-    STATE(215), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(761), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7217] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(736), 1,
-      sym_cidr,
-    ACTIONS(738), 1,
-      sym_const_ref,
-    ACTIONS(740), 1,
-      sym_identifier,
     ACTIONS(763), 1,
-      anon_sym_RPAREN,
-    STATE(439), 1,
-      sym_argument,
-    STATE(424), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7255] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(371), 1,
-      anon_sym_in,
-    STATE(244), 1,
-      sym_scope,
-    ACTIONS(765), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7279] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(772), 1,
-      sym_label_key,
-    STATE(219), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(767), 4,
-      anon_sym_LBRACE,
-      anon_sym_LBRACK,
-      anon_sym_DQUOTE,
-      sym_const_ref,
-    ACTIONS(769), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [7304] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(774), 1,
-      anon_sym_cidr,
-    ACTIONS(776), 1,
-      anon_sym_namespace,
-    ACTIONS(778), 1,
-      anon_sym_pods,
-    ACTIONS(780), 1,
-      anon_sym_entity,
-    ACTIONS(782), 1,
-      anon_sym_fqdn,
-    ACTIONS(784), 1,
-      anon_sym_node,
-    STATE(14), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7335] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
       sym_port_number,
-    ACTIONS(736), 1,
+    ACTIONS(765), 1,
       sym_cidr,
-    ACTIONS(738), 1,
+    ACTIONS(767), 1,
       sym_const_ref,
-    ACTIONS(740), 1,
+    ACTIONS(769), 1,
       sym_identifier,
-    STATE(439), 1,
+    STATE(452), 1,
       sym_argument,
-    STATE(424), 5,
+    STATE(445), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [7370] = 8,
+  [7448] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(774), 1,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(763), 1,
+      sym_port_number,
+    ACTIONS(765), 1,
+      sym_cidr,
+    ACTIONS(767), 1,
+      sym_const_ref,
+    ACTIONS(769), 1,
+      sym_identifier,
+    ACTIONS(771), 1,
+      anon_sym_RPAREN,
+    STATE(452), 1,
+      sym_argument,
+    STATE(445), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7486] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(763), 1,
+      sym_port_number,
+    ACTIONS(765), 1,
+      sym_cidr,
+    ACTIONS(767), 1,
+      sym_const_ref,
+    ACTIONS(769), 1,
+      sym_identifier,
+    ACTIONS(773), 1,
+      anon_sym_RPAREN,
+    STATE(392), 1,
+      sym_argument,
+    STATE(445), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7524] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(775), 14,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7544] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(777), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7563] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(779), 1,
       anon_sym_cidr,
-    ACTIONS(776), 1,
+    ACTIONS(781), 1,
       anon_sym_namespace,
-    ACTIONS(780), 1,
-      anon_sym_entity,
-    ACTIONS(782), 1,
-      anon_sym_fqdn,
-    ACTIONS(786), 1,
+    ACTIONS(783), 1,
       anon_sym_pods,
-    ACTIONS(788), 1,
+    ACTIONS(785), 1,
+      anon_sym_entity,
+    ACTIONS(787), 1,
+      anon_sym_fqdn,
+    ACTIONS(789), 1,
+      anon_sym_node,
+    STATE(474), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7594] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(791), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7613] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(763), 1,
+      sym_port_number,
+    ACTIONS(765), 1,
+      sym_cidr,
+    ACTIONS(767), 1,
+      sym_const_ref,
+    ACTIONS(769), 1,
+      sym_identifier,
+    STATE(452), 1,
+      sym_argument,
+    STATE(445), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7648] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(793), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7667] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(779), 1,
+      anon_sym_cidr,
+    ACTIONS(781), 1,
+      anon_sym_namespace,
+    ACTIONS(783), 1,
+      anon_sym_pods,
+    ACTIONS(785), 1,
+      anon_sym_entity,
+    ACTIONS(787), 1,
+      anon_sym_fqdn,
+    ACTIONS(789), 1,
+      anon_sym_node,
+    STATE(516), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7698] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(795), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7717] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(797), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7736] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(799), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7755] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(801), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7774] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(803), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7793] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(805), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7812] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(807), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7831] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(809), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7850] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(779), 1,
+      anon_sym_cidr,
+    ACTIONS(781), 1,
+      anon_sym_namespace,
+    ACTIONS(785), 1,
+      anon_sym_entity,
+    ACTIONS(787), 1,
+      anon_sym_fqdn,
+    ACTIONS(811), 1,
+      anon_sym_pods,
+    ACTIONS(813), 1,
       anon_sym_node,
     STATE(14), 7,
       sym__endpoint,
@@ -14545,449 +15203,118 @@ static const uint16_t ts_small_parse_table[] = {
       sym_endpoint_entity,
       sym_endpoint_cidr,
       sym_endpoint_fqdn,
-  [7401] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(774), 1,
-      anon_sym_cidr,
-    ACTIONS(776), 1,
-      anon_sym_namespace,
-    ACTIONS(780), 1,
-      anon_sym_entity,
-    ACTIONS(782), 1,
-      anon_sym_fqdn,
-    ACTIONS(790), 1,
-      anon_sym_pods,
-    ACTIONS(792), 1,
-      anon_sym_node,
-    STATE(467), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7432] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(746), 13,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7451] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(774), 1,
-      anon_sym_cidr,
-    ACTIONS(776), 1,
-      anon_sym_namespace,
-    ACTIONS(780), 1,
-      anon_sym_entity,
-    ACTIONS(782), 1,
-      anon_sym_fqdn,
-    ACTIONS(790), 1,
-      anon_sym_pods,
-    ACTIONS(792), 1,
-      anon_sym_node,
-    STATE(511), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7482] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(794), 13,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7501] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(796), 1,
-      anon_sym_group,
-    ACTIONS(798), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(250), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7531] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(800), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7549] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(802), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7567] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(804), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7585] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(806), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7603] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(808), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7621] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(810), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7639] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(812), 1,
-      anon_sym_RBRACK,
-    ACTIONS(814), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(371), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7669] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(816), 1,
-      anon_sym_RBRACK,
-    ACTIONS(818), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(442), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7699] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(820), 1,
-      anon_sym_RBRACK,
-    ACTIONS(818), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(442), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7729] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(822), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7747] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(824), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7765] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(765), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7783] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(826), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7801] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(828), 1,
-      anon_sym_LBRACE,
-    ACTIONS(832), 1,
-      sym_const_ref,
-    STATE(266), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(280), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(830), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [7827] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(834), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7845] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(836), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7863] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(838), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
   [7881] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(840), 12,
+    ACTIONS(740), 13,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7899] = 2,
+  [7900] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(842), 11,
-      ts_builtin_sym_end,
+    ACTIONS(815), 13,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-  [7916] = 2,
+  [7919] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(844), 11,
-      ts_builtin_sym_end,
+    ACTIONS(817), 13,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-  [7933] = 7,
+  [7938] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(819), 13,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7957] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(826), 1,
+      sym_label_key,
+    STATE(240), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(821), 4,
+      anon_sym_LBRACE,
+      anon_sym_LBRACK,
+      anon_sym_DQUOTE,
+      sym_const_ref,
+    ACTIONS(823), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [7982] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(779), 1,
+      anon_sym_cidr,
+    ACTIONS(781), 1,
+      anon_sym_namespace,
+    ACTIONS(785), 1,
+      anon_sym_entity,
+    ACTIONS(787), 1,
+      anon_sym_fqdn,
+    ACTIONS(828), 1,
+      anon_sym_pods,
+    ACTIONS(830), 1,
+      anon_sym_node,
+    STATE(14), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8013] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -14996,78 +15323,146 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(734), 1,
+    ACTIONS(763), 1,
       sym_port_number,
-    ACTIONS(846), 2,
+    ACTIONS(832), 1,
+      anon_sym_RBRACK,
+    ACTIONS(834), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(268), 5,
+    STATE(434), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [7960] = 2,
+  [8043] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(848), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [7977] = 2,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(763), 1,
+      sym_port_number,
+    ACTIONS(836), 1,
+      anon_sym_RBRACK,
+    ACTIONS(834), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(434), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8073] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(850), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [7994] = 2,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(763), 1,
+      sym_port_number,
+    ACTIONS(838), 1,
+      anon_sym_group,
+    ACTIONS(840), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(254), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8103] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(852), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8011] = 2,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(763), 1,
+      sym_port_number,
+    ACTIONS(842), 1,
+      anon_sym_RBRACK,
+    ACTIONS(844), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(401), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8133] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(854), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
+    ACTIONS(846), 1,
+      anon_sym_LBRACE,
+    ACTIONS(850), 1,
+      sym_const_ref,
+    STATE(256), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(281), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(848), 6,
+      anon_sym_port,
       anon_sym_namespace,
-      anon_sym_expect,
-  [8028] = 2,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8159] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(763), 1,
+      sym_port_number,
+    ACTIONS(852), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(448), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8186] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(763), 1,
+      sym_port_number,
+    ACTIONS(854), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(427), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8213] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(856), 11,
@@ -15082,46 +15477,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8045] = 5,
+  [8230] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(858), 1,
-      anon_sym_LBRACE,
-    STATE(255), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(280), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(830), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8068] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(860), 1,
-      anon_sym_LBRACE,
-    STATE(255), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(280), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(862), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8091] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(865), 11,
+    ACTIONS(858), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15133,7 +15492,37 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8108] = 7,
+  [8247] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(860), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8264] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(862), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8281] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15142,21 +15531,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(734), 1,
+    ACTIONS(763), 1,
       sym_port_number,
-    ACTIONS(867), 2,
+    ACTIONS(864), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(420), 5,
+    STATE(260), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8135] = 2,
+  [8308] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(869), 11,
+    ACTIONS(866), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15168,188 +15557,43 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8152] = 7,
+  [8325] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(868), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8342] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(870), 1,
       anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(818), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(442), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8179] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(871), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(429), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8206] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(873), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8223] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(875), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8240] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(877), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8257] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(879), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8274] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(881), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8291] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(883), 1,
-      anon_sym_LBRACE,
-    STATE(255), 2,
+    STATE(267), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(280), 2,
+    STATE(281), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(830), 6,
+    ACTIONS(848), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8314] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(885), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8331] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(887), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8348] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(889), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
   [8365] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(891), 11,
+    ACTIONS(872), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15361,43 +15605,264 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8382] = 5,
+  [8382] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(893), 1,
+    ACTIONS(874), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8399] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(876), 1,
       anon_sym_LBRACE,
-    STATE(254), 2,
+    STATE(266), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(280), 2,
+    STATE(281), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(830), 6,
+    ACTIONS(848), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8405] = 6,
+  [8422] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(895), 1,
-      anon_sym_RBRACE,
-    ACTIONS(897), 1,
-      anon_sym_BANG,
-    ACTIONS(899), 1,
-      sym_label_key,
-    ACTIONS(901), 1,
+    ACTIONS(878), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8439] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(880), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8456] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(882), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8473] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(884), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8490] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(886), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8507] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(888), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8524] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(890), 1,
+      anon_sym_LBRACE,
+    STATE(267), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(281), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(848), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8547] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(892), 1,
+      anon_sym_LBRACE,
+    STATE(267), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(281), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(894), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8570] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(897), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8587] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(899), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8604] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(901), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8621] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(763), 1,
+      sym_port_number,
+    ACTIONS(834), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(437), 6,
+    STATE(434), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8648] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(903), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8665] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(905), 1,
+      anon_sym_RBRACE,
+    ACTIONS(907), 1,
+      anon_sym_BANG,
+    ACTIONS(909), 1,
+      sym_label_key,
+    ACTIONS(911), 1,
+      sym_const_ref,
+    STATE(387), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [8429] = 7,
+  [8689] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15406,9 +15871,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(903), 1,
+    ACTIONS(913), 1,
       sym_label_key,
-    ACTIONS(905), 1,
+    ACTIONS(915), 1,
       sym_const_ref,
     STATE(169), 5,
       sym__sentence_value,
@@ -15416,49 +15881,13 @@ static const uint16_t ts_small_parse_table[] = {
       sym_selector_eq,
       sym_list,
       sym_string,
-  [8455] = 6,
+  [8715] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(897), 1,
-      anon_sym_BANG,
-    ACTIONS(899), 1,
-      sym_label_key,
-    ACTIONS(901), 1,
-      sym_const_ref,
-    ACTIONS(907), 1,
-      anon_sym_RBRACE,
-    STATE(437), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [8479] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(897), 1,
-      anon_sym_BANG,
-    ACTIONS(899), 1,
-      sym_label_key,
-    ACTIONS(909), 1,
-      anon_sym_RBRACE,
-    ACTIONS(911), 1,
-      sym_const_ref,
-    STATE(377), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [8503] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(915), 2,
+    ACTIONS(919), 2,
       anon_sym_namespace,
       anon_sym_service,
-    ACTIONS(913), 8,
+    ACTIONS(917), 8,
       anon_sym_namespaces,
       anon_sym_cidr,
       anon_sym_pods,
@@ -15467,200 +15896,189 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_entity,
       anon_sym_fqdn,
       anon_sym_services,
-  [8521] = 8,
+  [8733] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(312), 1,
-      anon_sym_to,
-    ACTIONS(316), 1,
-      anon_sym_in,
-    ACTIONS(318), 1,
-      anon_sym_with,
-    ACTIONS(320), 1,
-      sym_const_ref,
-    STATE(21), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8548] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(897), 1,
+    ACTIONS(907), 1,
       anon_sym_BANG,
-    ACTIONS(899), 1,
+    ACTIONS(909), 1,
       sym_label_key,
-    ACTIONS(901), 1,
+    ACTIONS(921), 1,
+      anon_sym_RBRACE,
+    ACTIONS(923), 1,
       sym_const_ref,
-    STATE(437), 6,
+    STATE(432), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [8569] = 4,
+  [8757] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(767), 1,
+    ACTIONS(907), 1,
+      anon_sym_BANG,
+    ACTIONS(909), 1,
+      sym_label_key,
+    ACTIONS(923), 1,
       sym_const_ref,
-    STATE(279), 2,
+    ACTIONS(925), 1,
+      anon_sym_RBRACE,
+    STATE(432), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [8781] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(821), 1,
+      sym_const_ref,
+    STATE(278), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(917), 6,
+    ACTIONS(927), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8588] = 4,
+  [8800] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(922), 1,
+    ACTIONS(907), 1,
+      anon_sym_BANG,
+    ACTIONS(909), 1,
+      sym_label_key,
+    ACTIONS(923), 1,
       sym_const_ref,
-    STATE(279), 2,
+    STATE(432), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [8821] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(226), 1,
+      sym_label_key,
+    ACTIONS(345), 1,
+      anon_sym_to,
+    ACTIONS(349), 1,
+      anon_sym_in,
+    ACTIONS(351), 1,
+      anon_sym_with,
+    ACTIONS(353), 1,
+      sym_const_ref,
+    STATE(19), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [8848] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(932), 1,
+      sym_const_ref,
+    STATE(278), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(920), 6,
+    ACTIONS(930), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8607] = 4,
+  [8867] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(395), 1,
+    ACTIONS(934), 1,
+      anon_sym_pods,
+    ACTIONS(936), 1,
+      anon_sym_all,
+    ACTIONS(938), 1,
+      anon_sym_nodes,
+    ACTIONS(940), 1,
+      anon_sym_everything,
+    STATE(237), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [8889] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(936), 1,
+      anon_sym_all,
+    ACTIONS(938), 1,
+      anon_sym_nodes,
+    ACTIONS(940), 1,
+      anon_sym_everything,
+    ACTIONS(942), 1,
+      anon_sym_pods,
+    STATE(237), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [8911] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(946), 1,
+      sym_label_key,
+    ACTIONS(948), 1,
+      sym_const_ref,
+    ACTIONS(944), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(450), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [8933] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(407), 1,
       sym_type,
-    ACTIONS(924), 3,
+    ACTIONS(950), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(926), 4,
+    ACTIONS(952), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [8625] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(928), 1,
-      anon_sym_pods,
-    ACTIONS(930), 1,
-      anon_sym_all,
-    ACTIONS(932), 1,
-      anon_sym_nodes,
-    ACTIONS(934), 1,
-      anon_sym_everything,
-    STATE(238), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [8647] = 6,
+  [8951] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(938), 1,
-      sym_label_key,
-    ACTIONS(940), 1,
-      sym_const_ref,
-    ACTIONS(936), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(445), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8669] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(938), 1,
-      sym_label_key,
-    ACTIONS(944), 1,
-      sym_const_ref,
-    ACTIONS(942), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(455), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8691] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(930), 1,
-      anon_sym_all,
-    ACTIONS(932), 1,
-      anon_sym_nodes,
-    ACTIONS(934), 1,
-      anon_sym_everything,
     ACTIONS(946), 1,
-      anon_sym_pods,
-    STATE(238), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [8713] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(948), 1,
-      anon_sym_silence,
-    ACTIONS(950), 1,
-      anon_sym_RBRACE,
-    ACTIONS(952), 1,
-      sym__name_token,
-    STATE(283), 1,
-      sym_name,
-    STATE(427), 1,
-      sym_inventory_entry,
-    STATE(316), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [8736] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(208), 1,
       sym_label_key,
-    ACTIONS(425), 1,
-      anon_sym_to,
-    ACTIONS(429), 1,
+    ACTIONS(956), 1,
       sym_const_ref,
-    STATE(35), 3,
+    ACTIONS(954), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(454), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [8757] = 7,
+  [8973] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(948), 1,
-      anon_sym_silence,
-    ACTIONS(952), 1,
-      sym__name_token,
-    ACTIONS(954), 1,
-      anon_sym_RBRACE,
-    STATE(283), 1,
-      sym_name,
-    STATE(427), 1,
-      sym_inventory_entry,
-    STATE(316), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [8780] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(956), 7,
+    ACTIONS(958), 7,
       anon_sym_LBRACE,
       anon_sym_port,
       anon_sym_namespace,
@@ -15668,329 +16086,388 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8793] = 7,
+  [8986] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(948), 1,
+    ACTIONS(960), 1,
       anon_sym_silence,
-    ACTIONS(952), 1,
-      sym__name_token,
-    ACTIONS(958), 1,
+    ACTIONS(962), 1,
       anon_sym_RBRACE,
-    STATE(283), 1,
+    ACTIONS(964), 1,
+      sym__name_token,
+    STATE(286), 1,
       sym_name,
-    STATE(391), 1,
+    STATE(457), 1,
       sym_inventory_entry,
-    STATE(316), 2,
+    STATE(315), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [8816] = 5,
+  [9009] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
     ACTIONS(960), 1,
-      anon_sym_RPAREN,
-    ACTIONS(962), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(441), 2,
-      sym__label_value,
-      sym_string,
-  [8834] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
+      anon_sym_silence,
     ACTIONS(964), 1,
-      anon_sym_RPAREN,
-    ACTIONS(962), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(441), 2,
-      sym__label_value,
-      sym_string,
-  [8852] = 5,
+      sym__name_token,
+    ACTIONS(966), 1,
+      anon_sym_RBRACE,
+    STATE(286), 1,
+      sym_name,
+    STATE(376), 1,
+      sym_inventory_entry,
+    STATE(315), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9032] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(966), 1,
-      anon_sym_namespaces,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(226), 1,
+      sym_label_key,
+    ACTIONS(372), 1,
+      anon_sym_to,
+    ACTIONS(376), 1,
+      sym_const_ref,
+    STATE(32), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9053] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(960), 1,
+      anon_sym_silence,
+    ACTIONS(964), 1,
+      sym__name_token,
     ACTIONS(968), 1,
+      anon_sym_RBRACE,
+    STATE(286), 1,
+      sym_name,
+    STATE(457), 1,
+      sym_inventory_entry,
+    STATE(315), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9076] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(617), 1,
+      anon_sym_EQ,
+    ACTIONS(972), 1,
+      anon_sym_in,
+    ACTIONS(974), 1,
+      anon_sym_BANG_EQ,
+    ACTIONS(976), 1,
+      anon_sym_notin,
+    ACTIONS(970), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [9096] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(978), 1,
+      anon_sym_LBRACK,
+    STATE(149), 1,
+      sym_cidr_item,
+    ACTIONS(980), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(134), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9114] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(982), 1,
+      anon_sym_namespaces,
+    ACTIONS(984), 1,
       anon_sym_namespace,
-    ACTIONS(970), 1,
+    ACTIONS(986), 1,
       anon_sym_all,
     STATE(174), 3,
       sym_scope_all,
       sym_scope_labelled,
       sym_scope_named,
-  [8870] = 7,
+  [9132] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(972), 1,
-      anon_sym_LBRACE,
-    ACTIONS(974), 1,
-      anon_sym_sentence,
-    ACTIONS(976), 1,
-      anon_sym_LPAREN,
-    STATE(267), 1,
-      sym_body,
-    STATE(353), 1,
-      sym_parameters,
-    STATE(444), 1,
-      sym_sentence_declaration,
-  [8892] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(938), 1,
-      sym_label_key,
-    ACTIONS(978), 1,
-      sym_const_ref,
-    STATE(117), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8910] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(938), 1,
-      sym_label_key,
-    ACTIONS(980), 1,
-      sym_const_ref,
-    STATE(243), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8928] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(598), 1,
-      anon_sym_EQ,
-    ACTIONS(984), 1,
-      anon_sym_in,
-    ACTIONS(986), 1,
-      anon_sym_BANG_EQ,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
     ACTIONS(988), 1,
-      anon_sym_notin,
-    ACTIONS(982), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [8948] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(938), 1,
-      sym_label_key,
-    ACTIONS(990), 1,
       sym_const_ref,
-    STATE(172), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8966] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(948), 1,
-      anon_sym_silence,
-    ACTIONS(952), 1,
+    ACTIONS(990), 1,
       sym__name_token,
-    STATE(283), 1,
+    STATE(31), 3,
+      sym__string_or_ref,
+      sym_string,
       sym_name,
-    STATE(427), 1,
-      sym_inventory_entry,
-    STATE(316), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [8986] = 5,
+  [9150] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(992), 1,
       anon_sym_RPAREN,
-    ACTIONS(962), 2,
+    ACTIONS(994), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(441), 2,
+    STATE(456), 2,
       sym__label_value,
       sym_string,
-  [9004] = 5,
+  [9168] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(994), 1,
-      anon_sym_RPAREN,
-    ACTIONS(962), 2,
-      sym_label_value,
+    ACTIONS(978), 1,
+      anon_sym_LBRACK,
+    STATE(133), 1,
+      sym_cidr_item,
+    ACTIONS(980), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(441), 2,
-      sym__label_value,
-      sym_string,
-  [9022] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(998), 1,
-      anon_sym_COMMA,
-    ACTIONS(1000), 1,
-      anon_sym_DQUOTE,
-    STATE(303), 1,
-      aux_sym_silence_repeat1,
-    STATE(448), 1,
-      sym_string,
-    ACTIONS(996), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9042] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(998), 1,
-      anon_sym_COMMA,
-    ACTIONS(1000), 1,
-      anon_sym_DQUOTE,
-    STATE(317), 1,
-      aux_sym_silence_repeat1,
-    STATE(450), 1,
-      sym_string,
-    ACTIONS(1002), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9062] = 5,
+    STATE(134), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9186] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(938), 1,
+    ACTIONS(946), 1,
+      sym_label_key,
+    ACTIONS(996), 1,
+      sym_const_ref,
+    STATE(125), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9204] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(998), 1,
+      anon_sym_RPAREN,
+    ACTIONS(994), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(456), 2,
+      sym__label_value,
+      sym_string,
+  [9222] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(960), 1,
+      anon_sym_silence,
+    ACTIONS(964), 1,
+      sym__name_token,
+    STATE(286), 1,
+      sym_name,
+    STATE(457), 1,
+      sym_inventory_entry,
+    STATE(315), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9242] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1000), 1,
+      anon_sym_RPAREN,
+    ACTIONS(994), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(456), 2,
+      sym__label_value,
+      sym_string,
+  [9260] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1002), 1,
+      anon_sym_RPAREN,
+    ACTIONS(994), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(456), 2,
+      sym__label_value,
+      sym_string,
+  [9278] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(946), 1,
       sym_label_key,
     ACTIONS(1004), 1,
       sym_const_ref,
-    STATE(130), 3,
+    STATE(172), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9080] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1006), 1,
-      anon_sym_LBRACK,
-    STATE(121), 1,
-      sym_cidr_item,
-    ACTIONS(1008), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(122), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9098] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1006), 1,
-      anon_sym_LBRACK,
-    STATE(158), 1,
-      sym_cidr_item,
-    ACTIONS(1008), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(122), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9116] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1010), 1,
-      sym_const_ref,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    STATE(29), 3,
-      sym__string_or_ref,
-      sym_string,
-      sym_name,
-  [9134] = 5,
+  [9296] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(938), 1,
+    ACTIONS(946), 1,
       sym_label_key,
-    ACTIONS(1014), 1,
+    ACTIONS(1006), 1,
       sym_const_ref,
-    STATE(171), 3,
+    STATE(239), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9152] = 4,
+  [9314] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1016), 2,
-      sym_label_value,
+    ACTIONS(1008), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1010), 1,
+      anon_sym_sentence,
+    ACTIONS(1012), 1,
+      anon_sym_LPAREN,
+    STATE(249), 1,
+      sym_body,
+    STATE(357), 1,
+      sym_parameters,
+    STATE(431), 1,
+      sym_sentence_declaration,
+  [9336] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(946), 1,
+      sym_label_key,
+    ACTIONS(1014), 1,
       sym_const_ref,
-    STATE(8), 2,
-      sym__label_value,
-      sym_string,
-  [9167] = 4,
+    STATE(167), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9354] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(946), 1,
+      sym_label_key,
+    ACTIONS(1016), 1,
+      sym_const_ref,
+    STATE(117), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9372] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1020), 1,
+      anon_sym_COMMA,
+    ACTIONS(1022), 1,
       anon_sym_DQUOTE,
+    STATE(318), 1,
+      aux_sym_silence_repeat1,
+    STATE(449), 1,
+      sym_string,
     ACTIONS(1018), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(381), 2,
-      sym__label_value,
-      sym_string,
-  [9182] = 4,
+      anon_sym_silence,
+      sym__name_token,
+  [9392] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(1020), 1,
+      anon_sym_COMMA,
+    ACTIONS(1022), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1020), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(245), 2,
-      sym__label_value,
+    STATE(308), 1,
+      aux_sym_silence_repeat1,
+    STATE(446), 1,
       sym_string,
-  [9197] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1022), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(380), 2,
-      sym__label_value,
-      sym_string,
-  [9212] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1006), 1,
-      anon_sym_LBRACK,
     ACTIONS(1024), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9412] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(978), 1,
+      anon_sym_LBRACK,
+    ACTIONS(1026), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(157), 2,
+    STATE(150), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [9227] = 4,
+  [9427] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1026), 2,
+    ACTIONS(1028), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(432), 2,
+    STATE(404), 2,
       sym__label_value,
       sym_string,
-  [9242] = 2,
+  [9442] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1030), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(405), 2,
+      sym__label_value,
+      sym_string,
+  [9457] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1032), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(429), 2,
+      sym__label_value,
+      sym_string,
+  [9472] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1034), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(228), 2,
+      sym__label_value,
+      sym_string,
+  [9487] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(960), 1,
+      anon_sym_silence,
+    ACTIONS(964), 1,
+      sym__name_token,
+    STATE(284), 1,
+      sym_name,
+    STATE(346), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9504] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(994), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(456), 2,
+      sym__label_value,
+      sym_string,
+  [9519] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(91), 5,
@@ -15999,2018 +16476,2038 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
       sym_label_key,
       sym_const_ref,
-  [9253] = 5,
+  [9530] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(948), 1,
-      anon_sym_silence,
-    ACTIONS(952), 1,
-      sym__name_token,
-    STATE(284), 1,
-      sym_name,
-    STATE(356), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9270] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(350), 1,
+    ACTIONS(365), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1030), 1,
+    ACTIONS(1038), 1,
       anon_sym_COMMA,
-    STATE(317), 1,
+    STATE(318), 1,
       aux_sym_silence_repeat1,
-    ACTIONS(1028), 2,
+    ACTIONS(1036), 2,
       anon_sym_silence,
       sym__name_token,
-  [9287] = 4,
+  [9547] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(962), 2,
+    ACTIONS(1041), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(441), 2,
+    STATE(225), 2,
       sym__label_value,
       sym_string,
-  [9302] = 4,
-    ACTIONS(1035), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(1037), 1,
-      sym_comment,
-    STATE(360), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1033), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9316] = 4,
+  [9562] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1039), 1,
+    ACTIONS(1043), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(39), 2,
-      sym__string_or_ref,
+    STATE(8), 2,
+      sym__label_value,
       sym_string,
-  [9330] = 4,
+  [9577] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1041), 1,
+    ACTIONS(1045), 1,
       sym_const_ref,
-    STATE(56), 2,
+    STATE(82), 2,
       sym__string_or_ref,
       sym_string,
-  [9344] = 4,
+  [9591] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1043), 1,
-      sym_const_ref,
-    STATE(164), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9358] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(1047), 1,
-      sym_icmp_type,
-    STATE(185), 1,
-      sym_icmp_item,
-    ACTIONS(1045), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [9372] = 4,
+      sym_const_ref,
+    STATE(44), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9605] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1049), 1,
       sym_const_ref,
-    STATE(208), 2,
+    STATE(55), 2,
       sym__string_or_ref,
       sym_string,
-  [9386] = 4,
+  [9619] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1051), 1,
       sym_const_ref,
-    STATE(229), 2,
+    STATE(91), 2,
       sym__string_or_ref,
       sym_string,
-  [9400] = 4,
+  [9633] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1053), 1,
       sym_const_ref,
-    STATE(188), 2,
+    STATE(85), 2,
       sym__string_or_ref,
       sym_string,
-  [9414] = 5,
+  [9647] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1012), 1,
+    ACTIONS(990), 1,
       sym__name_token,
     ACTIONS(1055), 1,
       sym_const_ref,
-    STATE(138), 1,
+    STATE(118), 1,
       sym_name,
-    STATE(175), 1,
+    STATE(168), 1,
       sym__name_list,
-  [9430] = 4,
+  [9663] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
     ACTIONS(1057), 1,
+      sym_const_ref,
+    STATE(184), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9677] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(990), 1,
+      sym__name_token,
+    ACTIONS(1055), 1,
+      sym_const_ref,
+    STATE(118), 1,
+      sym_name,
+    STATE(166), 1,
+      sym__name_list,
+  [9693] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1059), 1,
       anon_sym_RBRACK,
-    STATE(433), 1,
+    STATE(417), 1,
       sym__cidr_or_ref,
-    ACTIONS(1059), 2,
+    ACTIONS(1061), 2,
       sym_cidr,
       sym_const_ref,
-  [9444] = 4,
+  [9707] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1047), 1,
-      sym_icmp_type,
-    STATE(207), 1,
-      sym_icmp_item,
-    ACTIONS(1045), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [9458] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1061), 1,
-      sym_sentence_word,
-    STATE(170), 1,
-      sym_way,
-    ACTIONS(1063), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [9472] = 4,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1063), 1,
+      sym_const_ref,
+    STATE(194), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9721] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1065), 1,
       sym_const_ref,
-    STATE(196), 2,
+    STATE(126), 2,
       sym__string_or_ref,
       sym_string,
-  [9486] = 4,
+  [9735] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1067), 1,
       sym_const_ref,
-    STATE(198), 2,
+    STATE(197), 2,
       sym__string_or_ref,
       sym_string,
-  [9500] = 4,
+  [9749] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
     ACTIONS(1069), 1,
+      anon_sym_RBRACK,
+    STATE(402), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1071), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(40), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9514] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1071), 1,
-      sym_const_ref,
-    STATE(57), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9528] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1047), 1,
-      sym_icmp_type,
-    STATE(82), 1,
-      sym_icmp_item,
-    ACTIONS(1045), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [9542] = 4,
+  [9763] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1073), 1,
       sym_const_ref,
-    STATE(84), 2,
+    STATE(52), 2,
       sym__string_or_ref,
       sym_string,
-  [9556] = 4,
+  [9777] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1075), 1,
       sym_const_ref,
-    STATE(128), 2,
+    STATE(48), 2,
       sym__string_or_ref,
       sym_string,
-  [9570] = 4,
+  [9791] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1077), 1,
       sym_const_ref,
-    STATE(92), 2,
+    STATE(57), 2,
       sym__string_or_ref,
       sym_string,
-  [9584] = 4,
+  [9805] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1079), 1,
       sym_const_ref,
-    STATE(190), 2,
+    STATE(58), 2,
       sym__string_or_ref,
       sym_string,
-  [9598] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1081), 1,
-      sym_const_ref,
-    STATE(55), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9612] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
+  [9819] = 4,
     ACTIONS(1083), 1,
-      sym_const_ref,
-    STATE(182), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9626] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
+      anon_sym_DQUOTE2,
     ACTIONS(1085), 1,
-      sym_const_ref,
-    STATE(201), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9640] = 5,
-    ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1055), 1,
-      sym_const_ref,
-    STATE(138), 1,
-      sym_name,
-    STATE(166), 1,
-      sym__name_list,
-  [9656] = 4,
-    ACTIONS(3), 1,
+    STATE(339), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1081), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [9833] = 4,
+    ACTIONS(1085), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1087), 1,
-      sym_const_ref,
-    STATE(44), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9670] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
     ACTIONS(1089), 1,
-      sym_const_ref,
-    STATE(59), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9684] = 4,
+      anon_sym_DQUOTE2,
+    STATE(350), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1087), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [9847] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1091), 1,
       sym_const_ref,
-    STATE(60), 2,
+    STATE(202), 2,
       sym__string_or_ref,
       sym_string,
-  [9698] = 4,
-    ACTIONS(1037), 1,
+  [9861] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1093), 1,
+      sym_const_ref,
+    STATE(193), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9875] = 4,
+    ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1095), 1,
-      anon_sym_DQUOTE2,
-    STATE(354), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1093), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9712] = 4,
+      anon_sym_RBRACK,
+    STATE(417), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1061), 2,
+      sym_cidr,
+      sym_const_ref,
+  [9889] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1097), 1,
       sym_const_ref,
-    STATE(204), 2,
+    STATE(175), 2,
       sym__string_or_ref,
       sym_string,
-  [9726] = 4,
+  [9903] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1099), 1,
       sym_const_ref,
-    STATE(50), 2,
+    STATE(59), 2,
       sym__string_or_ref,
       sym_string,
-  [9740] = 4,
+  [9917] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1101), 1,
-      anon_sym_RBRACK,
-    STATE(399), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1103), 2,
-      sym_cidr,
-      sym_const_ref,
-  [9754] = 4,
+    ACTIONS(1103), 1,
+      sym_icmp_type,
+    STATE(199), 1,
+      sym_icmp_item,
+    ACTIONS(1101), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [9931] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
     ACTIONS(1105), 1,
-      sym_const_ref,
-    STATE(49), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9768] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1107), 1,
-      sym_const_ref,
-    STATE(156), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9782] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(972), 1,
-      anon_sym_LBRACE,
-    ACTIONS(974), 1,
-      anon_sym_sentence,
-    STATE(261), 1,
-      sym_body,
-    STATE(416), 1,
-      sym_sentence_declaration,
-  [9798] = 4,
-    ACTIONS(1037), 1,
-      sym_comment,
-    ACTIONS(1112), 1,
-      anon_sym_DQUOTE2,
-    STATE(354), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1109), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9812] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(350), 2,
-      anon_sym_COMMA,
-      anon_sym_DQUOTE,
-    ACTIONS(1028), 2,
       anon_sym_silence,
+    ACTIONS(1108), 1,
       sym__name_token,
-  [9824] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1114), 1,
-      anon_sym_silence,
-    ACTIONS(1117), 1,
-      sym__name_token,
-    STATE(356), 2,
+    STATE(346), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [9838] = 5,
+  [9945] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1055), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1110), 1,
       sym_const_ref,
-    STATE(138), 1,
-      sym_name,
-    STATE(180), 1,
-      sym__name_list,
-  [9854] = 4,
-    ACTIONS(1037), 1,
+    STATE(208), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9959] = 4,
+    ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1121), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1112), 1,
+      sym_const_ref,
+    STATE(203), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9973] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1114), 1,
+      sym_const_ref,
+    STATE(43), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9987] = 4,
+    ACTIONS(1085), 1,
+      sym_comment,
+    ACTIONS(1119), 1,
       anon_sym_DQUOTE2,
-    STATE(347), 1,
+    STATE(350), 1,
       aux_sym_string_repeat1,
-    ACTIONS(1119), 2,
+    ACTIONS(1116), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [9868] = 4,
+  [10001] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1121), 1,
+      sym_const_ref,
+    STATE(60), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10015] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1103), 1,
+      sym_icmp_type,
+    STATE(81), 1,
+      sym_icmp_item,
+    ACTIONS(1101), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10029] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1123), 1,
       sym_const_ref,
-    STATE(124), 2,
+    STATE(54), 2,
       sym__string_or_ref,
       sym_string,
-  [9882] = 4,
-    ACTIONS(1037), 1,
-      sym_comment,
-    ACTIONS(1125), 1,
-      anon_sym_DQUOTE2,
-    STATE(354), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1093), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9896] = 4,
+  [10043] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1127), 1,
+    ACTIONS(1125), 1,
       sym_sentence_word,
     STATE(181), 1,
       sym_way,
-    ACTIONS(1063), 2,
+    ACTIONS(1127), 2,
       anon_sym_from,
       anon_sym_to,
-  [9910] = 4,
+  [10057] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1103), 1,
+      sym_icmp_type,
+    STATE(207), 1,
+      sym_icmp_item,
+    ACTIONS(1101), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10071] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(365), 2,
+      anon_sym_COMMA,
+      anon_sym_DQUOTE,
+    ACTIONS(1036), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [10083] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1008), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1010), 1,
+      anon_sym_sentence,
+    STATE(263), 1,
+      sym_body,
+    STATE(430), 1,
+      sym_sentence_declaration,
+  [10099] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1129), 1,
       sym_const_ref,
-    STATE(90), 2,
+    STATE(120), 2,
       sym__string_or_ref,
       sym_string,
-  [9924] = 4,
+  [10113] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
     ACTIONS(1131), 1,
-      anon_sym_RBRACK,
-    STATE(433), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1059), 2,
-      sym_cidr,
       sym_const_ref,
-  [9938] = 4,
+    STATE(223), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10127] = 4,
+    ACTIONS(1085), 1,
+      sym_comment,
+    ACTIONS(1135), 1,
+      anon_sym_DQUOTE2,
+    STATE(361), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1133), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10141] = 4,
+    ACTIONS(1085), 1,
+      sym_comment,
+    ACTIONS(1137), 1,
+      anon_sym_DQUOTE2,
+    STATE(350), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1087), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10155] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1133), 1,
-      anon_sym_COMMA,
-    ACTIONS(1136), 1,
-      anon_sym_RBRACK,
-    STATE(364), 1,
-      aux_sym_cidr_list_repeat1,
-  [9951] = 4,
+    ACTIONS(1139), 1,
+      sym_sentence_word,
+    STATE(180), 1,
+      sym_way,
+    ACTIONS(1127), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [10169] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1138), 1,
-      anon_sym_COMMA,
-    ACTIONS(1140), 1,
-      anon_sym_RPAREN,
-    STATE(386), 1,
-      aux_sym_arguments_repeat1,
-  [9964] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1142), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1144), 1,
-      sym_identifier,
-    STATE(458), 1,
-      sym_parameter,
-  [9977] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1142), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1146), 1,
-      anon_sym_COMMA,
-    STATE(375), 1,
-      aux_sym_parameters_repeat1,
-  [9990] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1148), 1,
-      sym_port_number,
-    ACTIONS(1150), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1141), 1,
       sym_const_ref,
-    STATE(178), 1,
-      sym_port,
-  [10003] = 4,
+    STATE(190), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10183] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1152), 1,
-      anon_sym_COMMA,
-    ACTIONS(1155), 1,
-      anon_sym_RBRACK,
-    STATE(369), 1,
-      aux_sym_list_repeat1,
-  [10016] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1148), 1,
-      sym_port_number,
-    ACTIONS(1157), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1143), 1,
       sym_const_ref,
-    STATE(148), 1,
-      sym_port,
-  [10029] = 4,
+    STATE(145), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10197] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1159), 1,
-      anon_sym_COMMA,
-    ACTIONS(1161), 1,
-      anon_sym_RBRACK,
-    STATE(393), 1,
-      aux_sym_list_repeat1,
-  [10042] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
+    ACTIONS(990), 1,
       sym__name_token,
-    ACTIONS(1163), 1,
+    ACTIONS(1055), 1,
       sym_const_ref,
-    STATE(36), 1,
+    STATE(118), 1,
       sym_name,
-  [10055] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1165), 1,
-      sym_const_ref,
-    STATE(28), 1,
-      sym_name,
-  [10068] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1148), 1,
-      sym_port_number,
-    ACTIONS(1167), 1,
-      sym_const_ref,
-    STATE(81), 1,
-      sym_port,
-  [10081] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1169), 1,
-      anon_sym_COMMA,
-    ACTIONS(1172), 1,
-      anon_sym_RPAREN,
-    STATE(375), 1,
-      aux_sym_parameters_repeat1,
-  [10094] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1174), 1,
-      sym_const_ref,
-    STATE(42), 1,
-      sym_name,
-  [10107] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1176), 1,
-      anon_sym_COMMA,
-    ACTIONS(1178), 1,
-      anon_sym_RBRACE,
-    STATE(412), 1,
-      aux_sym_selector_repeat1,
-  [10120] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1180), 1,
-      anon_sym_COMMA,
-    ACTIONS(1183), 1,
-      anon_sym_RBRACE,
-    STATE(378), 1,
-      aux_sym_inventory_repeat1,
-  [10133] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1185), 1,
-      anon_sym_COMMA,
-    ACTIONS(1188), 1,
-      anon_sym_RPAREN,
-    STATE(379), 1,
-      aux_sym_selector_in_repeat1,
-  [10146] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1190), 1,
-      anon_sym_COMMA,
-    ACTIONS(1192), 1,
-      anon_sym_RPAREN,
-    STATE(387), 1,
-      aux_sym_selector_in_repeat1,
-  [10159] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1194), 1,
-      anon_sym_COMMA,
-    ACTIONS(1196), 1,
-      anon_sym_RPAREN,
-    STATE(394), 1,
-      aux_sym_selector_in_repeat1,
-  [10172] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1198), 1,
-      anon_sym_COMMA,
-    ACTIONS(1200), 1,
-      anon_sym_RPAREN,
-    STATE(367), 1,
-      aux_sym_parameters_repeat1,
-  [10185] = 3,
+    STATE(176), 1,
+      sym__name_list,
+  [10213] = 3,
     ACTIONS(3), 1,
       sym_comment,
     STATE(216), 1,
       sym_direction,
-    ACTIONS(1202), 2,
+    ACTIONS(1145), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [10196] = 4,
+  [10224] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1012), 1,
+    ACTIONS(990), 1,
       sym__name_token,
-    ACTIONS(1204), 1,
+    ACTIONS(1147), 1,
       sym_const_ref,
-    STATE(24), 1,
+    STATE(34), 1,
       sym_name,
-  [10209] = 3,
+  [10237] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(224), 1,
-      sym_direction,
-    ACTIONS(1202), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10220] = 4,
+    ACTIONS(990), 1,
+      sym__name_token,
+    ACTIONS(1149), 1,
+      sym_const_ref,
+    STATE(25), 1,
+      sym_name,
+  [10250] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(755), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1206), 1,
+    STATE(493), 1,
+      sym_verb,
+    ACTIONS(1151), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10261] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(990), 1,
+      sym__name_token,
+    ACTIONS(1153), 1,
+      sym_const_ref,
+    STATE(153), 1,
+      sym_name,
+  [10274] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1155), 1,
       anon_sym_COMMA,
-    STATE(405), 1,
-      aux_sym_arguments_repeat1,
-  [10233] = 4,
+    ACTIONS(1157), 1,
+      anon_sym_RPAREN,
+    STATE(389), 1,
+      aux_sym_parameters_repeat1,
+  [10287] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1159), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1161), 1,
+      sym_identifier,
+    STATE(371), 1,
+      sym_parameter,
+  [10300] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(832), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1163), 1,
+      anon_sym_COMMA,
+    STATE(385), 1,
+      aux_sym_list_repeat1,
+  [10313] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(990), 1,
+      sym__name_token,
+    ACTIONS(1165), 1,
+      sym_const_ref,
+    STATE(50), 1,
+      sym_name,
+  [10326] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1167), 1,
+      sym_port_number,
+    ACTIONS(1169), 1,
+      sym_const_ref,
+    STATE(161), 1,
+      sym_port,
+  [10339] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1171), 1,
+      anon_sym_COMMA,
+    ACTIONS(1173), 1,
+      anon_sym_RBRACE,
+    STATE(383), 1,
+      aux_sym_inventory_repeat1,
+  [10352] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(417), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1061), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10363] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(37), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1175), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10374] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(990), 1,
+      sym__name_token,
+    ACTIONS(1177), 1,
+      sym_const_ref,
+    STATE(42), 1,
+      sym_name,
+  [10387] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(990), 1,
+      sym__name_token,
+    ACTIONS(1179), 1,
+      sym_const_ref,
+    STATE(131), 1,
+      sym_name,
+  [10400] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1167), 1,
+      sym_port_number,
+    ACTIONS(1181), 1,
+      sym_const_ref,
+    STATE(148), 1,
+      sym_port,
+  [10413] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1183), 1,
+      anon_sym_COMMA,
+    ACTIONS(1186), 1,
+      anon_sym_RBRACE,
+    STATE(382), 1,
+      aux_sym_selector_repeat1,
+  [10426] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1188), 1,
+      anon_sym_COMMA,
+    STATE(411), 1,
+      aux_sym_inventory_repeat1,
+  [10439] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(442), 1,
+      sym_verb,
+    ACTIONS(1190), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10450] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1192), 1,
+      anon_sym_COMMA,
+    ACTIONS(1195), 1,
+      anon_sym_RBRACK,
+    STATE(385), 1,
+      aux_sym_list_repeat1,
+  [10463] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(998), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1197), 1,
+      anon_sym_COMMA,
+    STATE(403), 1,
+      aux_sym_selector_in_repeat1,
+  [10476] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1199), 1,
+      anon_sym_COMMA,
+    ACTIONS(1201), 1,
+      anon_sym_RBRACE,
+    STATE(406), 1,
+      aux_sym_selector_repeat1,
+  [10489] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1161), 1,
+      sym_identifier,
+    ACTIONS(1203), 1,
+      anon_sym_RPAREN,
+    STATE(421), 1,
+      sym_parameter,
+  [10502] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1203), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1205), 1,
+      anon_sym_COMMA,
+    STATE(390), 1,
+      aux_sym_parameters_repeat1,
+  [10515] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1207), 1,
+      anon_sym_COMMA,
+    ACTIONS(1210), 1,
+      anon_sym_RPAREN,
+    STATE(390), 1,
+      aux_sym_parameters_repeat1,
+  [10528] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(992), 1,
       anon_sym_RPAREN,
-    ACTIONS(1208), 1,
-      anon_sym_COMMA,
-    STATE(379), 1,
-      aux_sym_selector_in_repeat1,
-  [10246] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(457), 1,
-      sym_verb,
-    ACTIONS(1210), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10257] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
     ACTIONS(1212), 1,
+      anon_sym_COMMA,
+    STATE(403), 1,
+      aux_sym_selector_in_repeat1,
+  [10541] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1214), 1,
+      anon_sym_COMMA,
+    ACTIONS(1216), 1,
+      anon_sym_RPAREN,
+    STATE(397), 1,
+      aux_sym_arguments_repeat1,
+  [10554] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(990), 1,
+      sym__name_token,
+    ACTIONS(1218), 1,
+      sym_const_ref,
+    STATE(40), 1,
+      sym_name,
+  [10567] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(990), 1,
+      sym__name_token,
+    ACTIONS(1220), 1,
+      sym_const_ref,
+    STATE(27), 1,
+      sym_name,
+  [10580] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1167), 1,
+      sym_port_number,
+    ACTIONS(1222), 1,
+      sym_const_ref,
+    STATE(80), 1,
+      sym_port,
+  [10593] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1224), 1,
+      anon_sym_COMMA,
+    ACTIONS(1227), 1,
+      anon_sym_RPAREN,
+    STATE(396), 1,
+      aux_sym_arguments_repeat1,
+  [10606] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(771), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1229), 1,
+      anon_sym_COMMA,
+    STATE(396), 1,
+      aux_sym_arguments_repeat1,
+  [10619] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(990), 1,
+      sym__name_token,
+    ACTIONS(1231), 1,
       sym_const_ref,
     STATE(46), 1,
       sym_name,
-  [10270] = 2,
+  [10632] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1214), 3,
-      anon_sym_COMMA,
-      anon_sym_EQ,
-      anon_sym_RPAREN,
-  [10279] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1216), 1,
-      anon_sym_COMMA,
-    ACTIONS(1218), 1,
-      anon_sym_RBRACE,
-    STATE(403), 1,
-      aux_sym_inventory_repeat1,
-  [10292] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(433), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1059), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10303] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(816), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1220), 1,
-      anon_sym_COMMA,
-    STATE(369), 1,
-      aux_sym_list_repeat1,
-  [10316] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(994), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1222), 1,
-      anon_sym_COMMA,
-    STATE(379), 1,
-      aux_sym_selector_in_repeat1,
-  [10329] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1226), 1,
-      anon_sym_EQ,
-    ACTIONS(1224), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10340] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(33), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1228), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10351] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1230), 1,
-      sym_const_ref,
-    STATE(47), 1,
-      sym_name,
-  [10364] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(492), 1,
-      sym_verb,
-    ACTIONS(1232), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10375] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1234), 1,
-      anon_sym_COMMA,
-    ACTIONS(1236), 1,
-      anon_sym_RBRACK,
-    STATE(409), 1,
-      aux_sym_cidr_list_repeat1,
-  [10388] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(428), 1,
-      sym_verb,
-    ACTIONS(1210), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10399] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(212), 1,
-      sym_direction,
-    ACTIONS(1202), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10410] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1238), 1,
-      sym_const_ref,
-    STATE(159), 1,
-      sym_name,
-  [10423] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(954), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1240), 1,
-      anon_sym_COMMA,
-    STATE(378), 1,
-      aux_sym_inventory_repeat1,
-  [10436] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1144), 1,
-      sym_identifier,
-    ACTIONS(1242), 1,
-      anon_sym_RPAREN,
-    STATE(382), 1,
-      sym_parameter,
-  [10449] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1244), 1,
-      anon_sym_COMMA,
-    ACTIONS(1247), 1,
-      anon_sym_RPAREN,
-    STATE(405), 1,
-      aux_sym_arguments_repeat1,
-  [10462] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1249), 3,
+    ACTIONS(1233), 3,
       sym_sentence_word,
       anon_sym_from,
       anon_sym_to,
-  [10471] = 4,
+  [10641] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1144), 1,
-      sym_identifier,
-    ACTIONS(1251), 1,
+    ACTIONS(1235), 3,
+      anon_sym_COMMA,
+      anon_sym_EQ,
       anon_sym_RPAREN,
-    STATE(458), 1,
-      sym_parameter,
-  [10484] = 4,
+  [10650] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1253), 1,
+    ACTIONS(1237), 1,
+      anon_sym_COMMA,
+    ACTIONS(1239), 1,
+      anon_sym_RBRACK,
+    STATE(373), 1,
+      aux_sym_list_repeat1,
+  [10663] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1241), 1,
+      anon_sym_COMMA,
+    ACTIONS(1243), 1,
+      anon_sym_RBRACK,
+    STATE(408), 1,
+      aux_sym_cidr_list_repeat1,
+  [10676] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1245), 1,
+      anon_sym_COMMA,
+    ACTIONS(1248), 1,
+      anon_sym_RPAREN,
+    STATE(403), 1,
+      aux_sym_selector_in_repeat1,
+  [10689] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1250), 1,
+      anon_sym_COMMA,
+    ACTIONS(1252), 1,
+      anon_sym_RPAREN,
+    STATE(386), 1,
+      aux_sym_selector_in_repeat1,
+  [10702] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1254), 1,
       anon_sym_COMMA,
     ACTIONS(1256), 1,
-      anon_sym_RBRACE,
-    STATE(408), 1,
-      aux_sym_selector_repeat1,
-  [10497] = 4,
+      anon_sym_RPAREN,
+    STATE(391), 1,
+      aux_sym_selector_in_repeat1,
+  [10715] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1057), 1,
-      anon_sym_RBRACK,
+    ACTIONS(921), 1,
+      anon_sym_RBRACE,
     ACTIONS(1258), 1,
       anon_sym_COMMA,
-    STATE(364), 1,
-      aux_sym_cidr_list_repeat1,
-  [10510] = 4,
+    STATE(382), 1,
+      aux_sym_selector_repeat1,
+  [10728] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1260), 1,
-      sym_const_ref,
-    STATE(127), 1,
-      sym_name,
-  [10523] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
     ACTIONS(1262), 1,
-      sym_const_ref,
-    STATE(31), 1,
-      sym_name,
-  [10536] = 4,
+      anon_sym_EQ,
+    ACTIONS(1260), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [10739] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(907), 1,
-      anon_sym_RBRACE,
+    ACTIONS(1095), 1,
+      anon_sym_RBRACK,
     ACTIONS(1264), 1,
       anon_sym_COMMA,
-    STATE(408), 1,
-      aux_sym_selector_repeat1,
-  [10549] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1144), 1,
-      sym_identifier,
-    STATE(458), 1,
-      sym_parameter,
-  [10559] = 3,
+    STATE(409), 1,
+      aux_sym_cidr_list_repeat1,
+  [10752] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1266), 1,
+      anon_sym_COMMA,
+    ACTIONS(1269), 1,
+      anon_sym_RBRACK,
+    STATE(409), 1,
+      aux_sym_cidr_list_repeat1,
+  [10765] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1161), 1,
+      sym_identifier,
+    ACTIONS(1271), 1,
+      anon_sym_RPAREN,
+    STATE(421), 1,
+      sym_parameter,
+  [10778] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1273), 1,
+      anon_sym_COMMA,
+    ACTIONS(1276), 1,
+      anon_sym_RBRACE,
+    STATE(411), 1,
+      aux_sym_inventory_repeat1,
+  [10791] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(210), 1,
+      sym_direction,
+    ACTIONS(1145), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [10802] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(416), 1,
+      sym_verb,
+    ACTIONS(1190), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10813] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(215), 1,
+      sym_direction,
+    ACTIONS(1145), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [10824] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1008), 1,
       anon_sym_LBRACE,
-    STATE(247), 1,
+    STATE(264), 1,
+      sym_body,
+  [10834] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1278), 1,
+      anon_sym_from,
+    STATE(130), 1,
+      sym_flow,
+  [10844] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1269), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [10852] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1280), 1,
+      anon_sym_LBRACE,
+    STATE(231), 1,
       sym_policy_body,
-  [10569] = 2,
+  [10862] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1268), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10577] = 3,
+    ACTIONS(1282), 1,
+      anon_sym_namespaces,
+    ACTIONS(1284), 1,
+      anon_sym_policy,
+  [10872] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(972), 1,
+    ACTIONS(1286), 2,
       anon_sym_LBRACE,
-    STATE(253), 1,
-      sym_body,
-  [10587] = 3,
+      anon_sym_sentence,
+  [10880] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(972), 1,
-      anon_sym_LBRACE,
-    STATE(269), 1,
-      sym_body,
-  [10597] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1270), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10605] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1272), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10613] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1274), 2,
+    ACTIONS(1210), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [10621] = 2,
+  [10888] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1276), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10629] = 2,
+    ACTIONS(1288), 2,
+      anon_sym_label,
+      anon_sym_annotation,
+  [10896] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1278), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10637] = 3,
+    ACTIONS(1290), 1,
+      sym__name_token,
+    STATE(424), 1,
+      sym_name,
+  [10906] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1280), 1,
+      anon_sym_LBRACE,
+    STATE(251), 1,
+      sym_policy_body,
+  [10916] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     STATE(270), 1,
       sym_string,
-  [10647] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1280), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10655] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1266), 1,
-      anon_sym_LBRACE,
-    STATE(231), 1,
-      sym_policy_body,
-  [10665] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1282), 1,
-      sym__name_token,
-    STATE(417), 1,
-      sym_name,
-  [10675] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1183), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10683] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1284), 1,
-      anon_sym_from,
-    STATE(136), 1,
-      sym_flow,
-  [10693] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1286), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10701] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1288), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [10709] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1290), 1,
-      sym__name_token,
-    STATE(30), 1,
-      sym_entity,
-  [10719] = 2,
+  [10926] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1292), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [10727] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1136), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [10735] = 2,
+  [10934] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1294), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [10743] = 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [10942] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1296), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [10751] = 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10950] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1298), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [10759] = 2,
+  [10958] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1256), 2,
+    ACTIONS(1008), 1,
+      anon_sym_LBRACE,
+    STATE(252), 1,
+      sym_body,
+  [10968] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1008), 1,
+      anon_sym_LBRACE,
+    STATE(261), 1,
+      sym_body,
+  [10978] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1186), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [10767] = 3,
+  [10986] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1300), 1,
-      anon_sym_namespaces,
-    ACTIONS(1302), 1,
-      anon_sym_policy,
-  [10777] = 2,
+      sym__name_token,
+    STATE(119), 1,
+      sym_entity,
+  [10996] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1247), 2,
+    ACTIONS(1195), 2,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10785] = 3,
+      anon_sym_RBRACK,
+  [11004] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1290), 1,
       sym__name_token,
-    STATE(152), 1,
-      sym_entity,
-  [10795] = 2,
+    STATE(415), 1,
+      sym_name,
+  [11014] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1188), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10803] = 2,
+    ACTIONS(1302), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11022] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1155), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [10811] = 2,
+    ACTIONS(1290), 1,
+      sym__name_token,
+    STATE(438), 1,
+      sym_name,
+  [11032] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1008), 1,
+      anon_sym_LBRACE,
+    STATE(272), 1,
+      sym_body,
+  [11042] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1304), 2,
       anon_sym_LBRACE,
       anon_sym_sentence,
-  [10819] = 3,
+  [11050] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(972), 1,
-      anon_sym_LBRACE,
-    STATE(258), 1,
-      sym_body,
-  [10829] = 2,
+    ACTIONS(1161), 1,
+      sym_identifier,
+    STATE(421), 1,
+      sym_parameter,
+  [11060] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1306), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [10837] = 3,
+  [11068] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(972), 1,
-      anon_sym_LBRACE,
-    STATE(262), 1,
-      sym_body,
-  [10847] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1308), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10855] = 2,
+    ACTIONS(1308), 1,
+      anon_sym_from,
+    STATE(130), 1,
+      sym_flow,
+  [11078] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1310), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [10863] = 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11086] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1312), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [10871] = 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11094] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1314), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [10879] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1282), 1,
-      sym__name_token,
-    STATE(425), 1,
-      sym_name,
-  [10889] = 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11102] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1316), 2,
       anon_sym_silence,
       sym__name_token,
-  [10897] = 3,
+  [11110] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1282), 1,
+    ACTIONS(1318), 2,
+      anon_sym_silence,
       sym__name_token,
-    STATE(414), 1,
-      sym_name,
-  [10907] = 3,
+  [11118] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1320), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11126] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1322), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11134] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1324), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11142] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1326), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11150] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1227), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11158] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1290), 1,
       sym__name_token,
-    STATE(123), 1,
-      sym_entity,
-  [10917] = 2,
+    STATE(418), 1,
+      sym_name,
+  [11168] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1318), 2,
+    ACTIONS(1328), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [10925] = 3,
+  [11176] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1282), 1,
-      sym__name_token,
-    STATE(446), 1,
-      sym_name,
-  [10935] = 3,
+    ACTIONS(1330), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11184] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1320), 1,
-      anon_sym_from,
-    STATE(136), 1,
-      sym_flow,
-  [10945] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1172), 2,
+    ACTIONS(1248), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [10953] = 2,
+  [11192] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1322), 1,
-      anon_sym_with,
-  [10960] = 2,
+    ACTIONS(1276), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11200] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1324), 1,
-      anon_sym_namespace,
-  [10967] = 2,
+    ACTIONS(1332), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11208] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1326), 1,
-      sym_number,
-  [10974] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1328), 1,
+    ACTIONS(1300), 1,
       sym__name_token,
-  [10981] = 2,
+    STATE(158), 1,
+      sym_entity,
+  [11218] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1330), 1,
-      sym_number,
-  [10988] = 2,
+    ACTIONS(1334), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11226] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1332), 1,
-      sym_number,
-  [10995] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1334), 1,
-      anon_sym_namespaces,
-  [11002] = 2,
+    ACTIONS(1300), 1,
+      sym__name_token,
+    STATE(30), 1,
+      sym_entity,
+  [11236] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1336), 1,
-      anon_sym_LBRACE,
-  [11009] = 2,
+      anon_sym_with,
+  [11243] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1338), 1,
-      anon_sym_to,
-  [11016] = 2,
+      anon_sym_nodes,
+  [11250] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1340), 1,
-      sym_lint_code,
-  [11023] = 2,
+      anon_sym_EQ,
+  [11257] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1342), 1,
-      anon_sym_deny,
-  [11030] = 2,
+      anon_sym_with,
+  [11264] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1344), 1,
-      sym_lint_code,
-  [11037] = 2,
+      ts_builtin_sym_end,
+  [11271] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1346), 1,
       anon_sym_namespace,
-  [11044] = 2,
+  [11278] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1348), 1,
-      sym_number,
-  [11051] = 2,
+      anon_sym_account,
+  [11285] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1350), 1,
-      sym_number,
-  [11058] = 2,
+      anon_sym_default,
+  [11292] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1352), 1,
-      sym_number,
-  [11065] = 2,
+      sym_protocol,
+  [11299] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1354), 1,
-      anon_sym_namespace,
-  [11072] = 2,
+      sym_number,
+  [11306] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1356), 1,
-      sym_number,
-  [11079] = 2,
+      anon_sym_from,
+  [11313] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1358), 1,
       anon_sym_namespace,
-  [11086] = 2,
+  [11320] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1360), 1,
-      sym_number,
-  [11093] = 2,
+      anon_sym_to,
+  [11327] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1362), 1,
-      sym_identifier,
-  [11100] = 2,
+      sym_number,
+  [11334] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1364), 1,
-      anon_sym_account,
-  [11107] = 2,
+      sym_number,
+  [11341] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1366), 1,
-      anon_sym_account,
-  [11114] = 2,
+      sym_number,
+  [11348] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1368), 1,
       sym_number,
-  [11121] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(598), 1,
-      anon_sym_EQ,
-  [11128] = 2,
+  [11355] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1370), 1,
-      anon_sym_EQ,
-  [11135] = 2,
+      sym_number,
+  [11362] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1372), 1,
-      anon_sym_from,
-  [11142] = 2,
+      anon_sym_account,
+  [11369] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1374), 1,
-      sym_protocol,
-  [11149] = 2,
+      sym_number,
+  [11376] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1376), 1,
-      anon_sym_EQ,
-  [11156] = 2,
+      anon_sym_groups,
+  [11383] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1378), 1,
-      anon_sym_nodes,
-  [11163] = 2,
+      sym_identifier,
+  [11390] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1380), 1,
-      sym_identifier,
-  [11170] = 2,
+      sym_cilium_version,
+  [11397] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1382), 1,
-      sym_number,
-  [11177] = 2,
+      anon_sym_namespace,
+  [11404] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1384), 1,
-      anon_sym_LPAREN,
-  [11184] = 2,
+      sym_number,
+  [11411] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1386), 1,
-      sym_sentence_word,
-  [11191] = 2,
+      sym_number,
+  [11418] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1388), 1,
-      anon_sym_LPAREN,
-  [11198] = 2,
+      anon_sym_COLON,
+  [11425] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1390), 1,
-      anon_sym_with,
-  [11205] = 2,
+      anon_sym_namespaces,
+  [11432] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1392), 1,
-      anon_sym_COLON,
-  [11212] = 2,
+      sym_label_key,
+  [11439] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1394), 1,
-      sym_number,
-  [11219] = 2,
+      sym_lint_code,
+  [11446] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1396), 1,
-      sym_label_key,
-  [11226] = 2,
+      anon_sym_LPAREN,
+  [11453] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1398), 1,
-      sym_icmp_type,
-  [11233] = 2,
+      sym_sentence_word,
+  [11460] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1400), 1,
-      anon_sym_groups,
-  [11240] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1372), 1,
-      sym_sentence_word,
-  [11247] = 2,
+      anon_sym_EQ,
+  [11467] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1402), 1,
-      sym_number,
-  [11254] = 2,
+      sym_label_key,
+  [11474] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1404), 1,
-      anon_sym_deny,
-  [11261] = 2,
+      sym_protocol,
+  [11481] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1406), 1,
-      sym_lint_code,
-  [11268] = 2,
+      anon_sym_namespace,
+  [11488] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1408), 1,
-      anon_sym_COLON,
-  [11275] = 2,
+      sym_label_key,
+  [11495] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(617), 1,
+      anon_sym_EQ,
+  [11502] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1410), 1,
       sym_lint_code,
-  [11282] = 2,
+  [11509] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1412), 1,
-      anon_sym_default,
-  [11289] = 2,
+      sym_identifier,
+  [11516] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1414), 1,
-      ts_builtin_sym_end,
-  [11296] = 2,
+      anon_sym_namespace,
+  [11523] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1416), 1,
-      sym_protocol,
-  [11303] = 2,
+      anon_sym_EQ,
+  [11530] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1418), 1,
-      sym_label_key,
-  [11310] = 2,
+      sym_number,
+  [11537] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1356), 1,
+      sym_sentence_word,
+  [11544] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1420), 1,
       sym_identifier,
-  [11317] = 2,
+  [11551] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1422), 1,
-      anon_sym_to,
-  [11324] = 2,
+      anon_sym_LPAREN,
+  [11558] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1424), 1,
-      anon_sym_namespace,
-  [11331] = 2,
+      sym_lint_code,
+  [11565] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1426), 1,
       sym__port_number_immediate,
-  [11338] = 2,
+  [11572] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1428), 1,
-      sym_cilium_version,
-  [11345] = 2,
+      sym_lint_code,
+  [11579] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1430), 1,
+      anon_sym_deny,
+  [11586] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1432), 1,
+      sym__name_token,
+  [11593] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1434), 1,
+      sym_icmp_type,
+  [11600] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1436), 1,
+      sym_number,
+  [11607] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1438), 1,
+      sym_number,
+  [11614] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1440), 1,
+      anon_sym_to,
+  [11621] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1442), 1,
+      anon_sym_COLON,
+  [11628] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1444), 1,
+      anon_sym_deny,
+  [11635] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1446), 1,
       anon_sym_with,
+  [11642] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1448), 1,
+      anon_sym_LBRACE,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 48,
-  [SMALL_STATE(4)] = 96,
-  [SMALL_STATE(5)] = 138,
-  [SMALL_STATE(6)] = 180,
-  [SMALL_STATE(7)] = 222,
-  [SMALL_STATE(8)] = 264,
-  [SMALL_STATE(9)] = 304,
-  [SMALL_STATE(10)] = 365,
-  [SMALL_STATE(11)] = 407,
-  [SMALL_STATE(12)] = 446,
-  [SMALL_STATE(13)] = 505,
-  [SMALL_STATE(14)] = 552,
-  [SMALL_STATE(15)] = 603,
-  [SMALL_STATE(16)] = 640,
-  [SMALL_STATE(17)] = 676,
-  [SMALL_STATE(18)] = 712,
-  [SMALL_STATE(19)] = 748,
-  [SMALL_STATE(20)] = 783,
-  [SMALL_STATE(21)] = 818,
-  [SMALL_STATE(22)] = 857,
-  [SMALL_STATE(23)] = 892,
-  [SMALL_STATE(24)] = 927,
-  [SMALL_STATE(25)] = 963,
-  [SMALL_STATE(26)] = 1019,
-  [SMALL_STATE(27)] = 1059,
-  [SMALL_STATE(28)] = 1099,
-  [SMALL_STATE(29)] = 1135,
-  [SMALL_STATE(30)] = 1168,
-  [SMALL_STATE(31)] = 1201,
-  [SMALL_STATE(32)] = 1234,
-  [SMALL_STATE(33)] = 1275,
-  [SMALL_STATE(34)] = 1308,
-  [SMALL_STATE(35)] = 1341,
-  [SMALL_STATE(36)] = 1374,
-  [SMALL_STATE(37)] = 1407,
-  [SMALL_STATE(38)] = 1444,
-  [SMALL_STATE(39)] = 1477,
-  [SMALL_STATE(40)] = 1514,
-  [SMALL_STATE(41)] = 1551,
-  [SMALL_STATE(42)] = 1584,
-  [SMALL_STATE(43)] = 1617,
-  [SMALL_STATE(44)] = 1650,
-  [SMALL_STATE(45)] = 1687,
-  [SMALL_STATE(46)] = 1720,
-  [SMALL_STATE(47)] = 1753,
-  [SMALL_STATE(48)] = 1786,
-  [SMALL_STATE(49)] = 1833,
-  [SMALL_STATE(50)] = 1867,
-  [SMALL_STATE(51)] = 1901,
-  [SMALL_STATE(52)] = 1951,
-  [SMALL_STATE(53)] = 2007,
-  [SMALL_STATE(54)] = 2039,
-  [SMALL_STATE(55)] = 2071,
-  [SMALL_STATE(56)] = 2103,
-  [SMALL_STATE(57)] = 2137,
-  [SMALL_STATE(58)] = 2171,
-  [SMALL_STATE(59)] = 2227,
-  [SMALL_STATE(60)] = 2261,
-  [SMALL_STATE(61)] = 2295,
-  [SMALL_STATE(62)] = 2351,
-  [SMALL_STATE(63)] = 2382,
-  [SMALL_STATE(64)] = 2429,
-  [SMALL_STATE(65)] = 2474,
-  [SMALL_STATE(66)] = 2505,
-  [SMALL_STATE(67)] = 2544,
-  [SMALL_STATE(68)] = 2583,
-  [SMALL_STATE(69)] = 2614,
-  [SMALL_STATE(70)] = 2645,
-  [SMALL_STATE(71)] = 2676,
-  [SMALL_STATE(72)] = 2707,
-  [SMALL_STATE(73)] = 2738,
-  [SMALL_STATE(74)] = 2769,
-  [SMALL_STATE(75)] = 2800,
-  [SMALL_STATE(76)] = 2831,
-  [SMALL_STATE(77)] = 2862,
-  [SMALL_STATE(78)] = 2893,
-  [SMALL_STATE(79)] = 2938,
-  [SMALL_STATE(80)] = 2972,
-  [SMALL_STATE(81)] = 3016,
-  [SMALL_STATE(82)] = 3046,
-  [SMALL_STATE(83)] = 3076,
-  [SMALL_STATE(84)] = 3120,
-  [SMALL_STATE(85)] = 3156,
-  [SMALL_STATE(86)] = 3200,
-  [SMALL_STATE(87)] = 3251,
-  [SMALL_STATE(88)] = 3288,
-  [SMALL_STATE(89)] = 3329,
-  [SMALL_STATE(90)] = 3366,
-  [SMALL_STATE(91)] = 3407,
-  [SMALL_STATE(92)] = 3440,
-  [SMALL_STATE(93)] = 3473,
-  [SMALL_STATE(94)] = 3524,
-  [SMALL_STATE(95)] = 3557,
-  [SMALL_STATE(96)] = 3586,
-  [SMALL_STATE(97)] = 3625,
-  [SMALL_STATE(98)] = 3659,
-  [SMALL_STATE(99)] = 3693,
-  [SMALL_STATE(100)] = 3731,
-  [SMALL_STATE(101)] = 3769,
-  [SMALL_STATE(102)] = 3807,
-  [SMALL_STATE(103)] = 3855,
-  [SMALL_STATE(104)] = 3887,
-  [SMALL_STATE(105)] = 3921,
-  [SMALL_STATE(106)] = 3959,
-  [SMALL_STATE(107)] = 3997,
-  [SMALL_STATE(108)] = 4035,
-  [SMALL_STATE(109)] = 4073,
-  [SMALL_STATE(110)] = 4111,
-  [SMALL_STATE(111)] = 4145,
-  [SMALL_STATE(112)] = 4193,
-  [SMALL_STATE(113)] = 4241,
-  [SMALL_STATE(114)] = 4279,
-  [SMALL_STATE(115)] = 4310,
-  [SMALL_STATE(116)] = 4341,
-  [SMALL_STATE(117)] = 4372,
-  [SMALL_STATE(118)] = 4399,
-  [SMALL_STATE(119)] = 4430,
-  [SMALL_STATE(120)] = 4461,
-  [SMALL_STATE(121)] = 4488,
-  [SMALL_STATE(122)] = 4519,
-  [SMALL_STATE(123)] = 4548,
-  [SMALL_STATE(124)] = 4579,
-  [SMALL_STATE(125)] = 4610,
-  [SMALL_STATE(126)] = 4637,
-  [SMALL_STATE(127)] = 4668,
-  [SMALL_STATE(128)] = 4699,
-  [SMALL_STATE(129)] = 4726,
-  [SMALL_STATE(130)] = 4753,
-  [SMALL_STATE(131)] = 4784,
-  [SMALL_STATE(132)] = 4811,
-  [SMALL_STATE(133)] = 4842,
-  [SMALL_STATE(134)] = 4869,
-  [SMALL_STATE(135)] = 4896,
-  [SMALL_STATE(136)] = 4923,
-  [SMALL_STATE(137)] = 4950,
-  [SMALL_STATE(138)] = 4977,
-  [SMALL_STATE(139)] = 5008,
-  [SMALL_STATE(140)] = 5035,
-  [SMALL_STATE(141)] = 5066,
-  [SMALL_STATE(142)] = 5097,
-  [SMALL_STATE(143)] = 5128,
-  [SMALL_STATE(144)] = 5159,
-  [SMALL_STATE(145)] = 5186,
-  [SMALL_STATE(146)] = 5216,
-  [SMALL_STATE(147)] = 5246,
-  [SMALL_STATE(148)] = 5286,
-  [SMALL_STATE(149)] = 5316,
-  [SMALL_STATE(150)] = 5344,
-  [SMALL_STATE(151)] = 5374,
-  [SMALL_STATE(152)] = 5404,
-  [SMALL_STATE(153)] = 5430,
-  [SMALL_STATE(154)] = 5458,
-  [SMALL_STATE(155)] = 5484,
-  [SMALL_STATE(156)] = 5514,
-  [SMALL_STATE(157)] = 5540,
-  [SMALL_STATE(158)] = 5566,
-  [SMALL_STATE(159)] = 5592,
-  [SMALL_STATE(160)] = 5618,
-  [SMALL_STATE(161)] = 5643,
-  [SMALL_STATE(162)] = 5674,
-  [SMALL_STATE(163)] = 5699,
-  [SMALL_STATE(164)] = 5724,
-  [SMALL_STATE(165)] = 5753,
-  [SMALL_STATE(166)] = 5778,
-  [SMALL_STATE(167)] = 5803,
-  [SMALL_STATE(168)] = 5828,
-  [SMALL_STATE(169)] = 5859,
-  [SMALL_STATE(170)] = 5884,
-  [SMALL_STATE(171)] = 5927,
-  [SMALL_STATE(172)] = 5952,
-  [SMALL_STATE(173)] = 5977,
-  [SMALL_STATE(174)] = 6018,
-  [SMALL_STATE(175)] = 6043,
-  [SMALL_STATE(176)] = 6068,
-  [SMALL_STATE(177)] = 6097,
-  [SMALL_STATE(178)] = 6128,
-  [SMALL_STATE(179)] = 6153,
-  [SMALL_STATE(180)] = 6178,
-  [SMALL_STATE(181)] = 6203,
-  [SMALL_STATE(182)] = 6246,
-  [SMALL_STATE(183)] = 6274,
-  [SMALL_STATE(184)] = 6312,
-  [SMALL_STATE(185)] = 6336,
-  [SMALL_STATE(186)] = 6364,
-  [SMALL_STATE(187)] = 6392,
-  [SMALL_STATE(188)] = 6420,
-  [SMALL_STATE(189)] = 6448,
-  [SMALL_STATE(190)] = 6476,
-  [SMALL_STATE(191)] = 6504,
-  [SMALL_STATE(192)] = 6532,
-  [SMALL_STATE(193)] = 6560,
-  [SMALL_STATE(194)] = 6588,
-  [SMALL_STATE(195)] = 6616,
-  [SMALL_STATE(196)] = 6644,
-  [SMALL_STATE(197)] = 6672,
-  [SMALL_STATE(198)] = 6700,
-  [SMALL_STATE(199)] = 6728,
-  [SMALL_STATE(200)] = 6756,
-  [SMALL_STATE(201)] = 6784,
-  [SMALL_STATE(202)] = 6812,
-  [SMALL_STATE(203)] = 6840,
-  [SMALL_STATE(204)] = 6868,
-  [SMALL_STATE(205)] = 6896,
-  [SMALL_STATE(206)] = 6924,
-  [SMALL_STATE(207)] = 6952,
-  [SMALL_STATE(208)] = 6975,
-  [SMALL_STATE(209)] = 6997,
-  [SMALL_STATE(210)] = 7035,
-  [SMALL_STATE(211)] = 7059,
-  [SMALL_STATE(212)] = 7083,
-  [SMALL_STATE(213)] = 7107,
-  [SMALL_STATE(214)] = 7145,
-  [SMALL_STATE(215)] = 7169,
-  [SMALL_STATE(216)] = 7193,
-  [SMALL_STATE(217)] = 7217,
-  [SMALL_STATE(218)] = 7255,
-  [SMALL_STATE(219)] = 7279,
-  [SMALL_STATE(220)] = 7304,
-  [SMALL_STATE(221)] = 7335,
-  [SMALL_STATE(222)] = 7370,
-  [SMALL_STATE(223)] = 7401,
-  [SMALL_STATE(224)] = 7432,
-  [SMALL_STATE(225)] = 7451,
-  [SMALL_STATE(226)] = 7482,
-  [SMALL_STATE(227)] = 7501,
-  [SMALL_STATE(228)] = 7531,
-  [SMALL_STATE(229)] = 7549,
-  [SMALL_STATE(230)] = 7567,
-  [SMALL_STATE(231)] = 7585,
-  [SMALL_STATE(232)] = 7603,
-  [SMALL_STATE(233)] = 7621,
-  [SMALL_STATE(234)] = 7639,
-  [SMALL_STATE(235)] = 7669,
-  [SMALL_STATE(236)] = 7699,
-  [SMALL_STATE(237)] = 7729,
-  [SMALL_STATE(238)] = 7747,
-  [SMALL_STATE(239)] = 7765,
-  [SMALL_STATE(240)] = 7783,
-  [SMALL_STATE(241)] = 7801,
-  [SMALL_STATE(242)] = 7827,
-  [SMALL_STATE(243)] = 7845,
-  [SMALL_STATE(244)] = 7863,
-  [SMALL_STATE(245)] = 7881,
-  [SMALL_STATE(246)] = 7899,
-  [SMALL_STATE(247)] = 7916,
-  [SMALL_STATE(248)] = 7933,
-  [SMALL_STATE(249)] = 7960,
-  [SMALL_STATE(250)] = 7977,
-  [SMALL_STATE(251)] = 7994,
-  [SMALL_STATE(252)] = 8011,
-  [SMALL_STATE(253)] = 8028,
-  [SMALL_STATE(254)] = 8045,
-  [SMALL_STATE(255)] = 8068,
-  [SMALL_STATE(256)] = 8091,
-  [SMALL_STATE(257)] = 8108,
-  [SMALL_STATE(258)] = 8135,
-  [SMALL_STATE(259)] = 8152,
-  [SMALL_STATE(260)] = 8179,
-  [SMALL_STATE(261)] = 8206,
-  [SMALL_STATE(262)] = 8223,
-  [SMALL_STATE(263)] = 8240,
-  [SMALL_STATE(264)] = 8257,
-  [SMALL_STATE(265)] = 8274,
-  [SMALL_STATE(266)] = 8291,
-  [SMALL_STATE(267)] = 8314,
-  [SMALL_STATE(268)] = 8331,
-  [SMALL_STATE(269)] = 8348,
-  [SMALL_STATE(270)] = 8365,
-  [SMALL_STATE(271)] = 8382,
-  [SMALL_STATE(272)] = 8405,
-  [SMALL_STATE(273)] = 8429,
-  [SMALL_STATE(274)] = 8455,
-  [SMALL_STATE(275)] = 8479,
-  [SMALL_STATE(276)] = 8503,
-  [SMALL_STATE(277)] = 8521,
-  [SMALL_STATE(278)] = 8548,
-  [SMALL_STATE(279)] = 8569,
-  [SMALL_STATE(280)] = 8588,
-  [SMALL_STATE(281)] = 8607,
-  [SMALL_STATE(282)] = 8625,
-  [SMALL_STATE(283)] = 8647,
-  [SMALL_STATE(284)] = 8669,
-  [SMALL_STATE(285)] = 8691,
-  [SMALL_STATE(286)] = 8713,
-  [SMALL_STATE(287)] = 8736,
-  [SMALL_STATE(288)] = 8757,
-  [SMALL_STATE(289)] = 8780,
-  [SMALL_STATE(290)] = 8793,
-  [SMALL_STATE(291)] = 8816,
-  [SMALL_STATE(292)] = 8834,
-  [SMALL_STATE(293)] = 8852,
-  [SMALL_STATE(294)] = 8870,
-  [SMALL_STATE(295)] = 8892,
-  [SMALL_STATE(296)] = 8910,
-  [SMALL_STATE(297)] = 8928,
-  [SMALL_STATE(298)] = 8948,
-  [SMALL_STATE(299)] = 8966,
-  [SMALL_STATE(300)] = 8986,
-  [SMALL_STATE(301)] = 9004,
-  [SMALL_STATE(302)] = 9022,
-  [SMALL_STATE(303)] = 9042,
-  [SMALL_STATE(304)] = 9062,
-  [SMALL_STATE(305)] = 9080,
-  [SMALL_STATE(306)] = 9098,
-  [SMALL_STATE(307)] = 9116,
-  [SMALL_STATE(308)] = 9134,
-  [SMALL_STATE(309)] = 9152,
-  [SMALL_STATE(310)] = 9167,
-  [SMALL_STATE(311)] = 9182,
-  [SMALL_STATE(312)] = 9197,
-  [SMALL_STATE(313)] = 9212,
-  [SMALL_STATE(314)] = 9227,
-  [SMALL_STATE(315)] = 9242,
-  [SMALL_STATE(316)] = 9253,
-  [SMALL_STATE(317)] = 9270,
-  [SMALL_STATE(318)] = 9287,
-  [SMALL_STATE(319)] = 9302,
-  [SMALL_STATE(320)] = 9316,
-  [SMALL_STATE(321)] = 9330,
-  [SMALL_STATE(322)] = 9344,
-  [SMALL_STATE(323)] = 9358,
-  [SMALL_STATE(324)] = 9372,
-  [SMALL_STATE(325)] = 9386,
-  [SMALL_STATE(326)] = 9400,
-  [SMALL_STATE(327)] = 9414,
-  [SMALL_STATE(328)] = 9430,
-  [SMALL_STATE(329)] = 9444,
-  [SMALL_STATE(330)] = 9458,
-  [SMALL_STATE(331)] = 9472,
-  [SMALL_STATE(332)] = 9486,
-  [SMALL_STATE(333)] = 9500,
-  [SMALL_STATE(334)] = 9514,
-  [SMALL_STATE(335)] = 9528,
-  [SMALL_STATE(336)] = 9542,
-  [SMALL_STATE(337)] = 9556,
-  [SMALL_STATE(338)] = 9570,
-  [SMALL_STATE(339)] = 9584,
-  [SMALL_STATE(340)] = 9598,
-  [SMALL_STATE(341)] = 9612,
-  [SMALL_STATE(342)] = 9626,
-  [SMALL_STATE(343)] = 9640,
-  [SMALL_STATE(344)] = 9656,
-  [SMALL_STATE(345)] = 9670,
-  [SMALL_STATE(346)] = 9684,
-  [SMALL_STATE(347)] = 9698,
-  [SMALL_STATE(348)] = 9712,
-  [SMALL_STATE(349)] = 9726,
-  [SMALL_STATE(350)] = 9740,
-  [SMALL_STATE(351)] = 9754,
-  [SMALL_STATE(352)] = 9768,
-  [SMALL_STATE(353)] = 9782,
-  [SMALL_STATE(354)] = 9798,
-  [SMALL_STATE(355)] = 9812,
-  [SMALL_STATE(356)] = 9824,
-  [SMALL_STATE(357)] = 9838,
-  [SMALL_STATE(358)] = 9854,
-  [SMALL_STATE(359)] = 9868,
-  [SMALL_STATE(360)] = 9882,
-  [SMALL_STATE(361)] = 9896,
-  [SMALL_STATE(362)] = 9910,
-  [SMALL_STATE(363)] = 9924,
-  [SMALL_STATE(364)] = 9938,
-  [SMALL_STATE(365)] = 9951,
-  [SMALL_STATE(366)] = 9964,
-  [SMALL_STATE(367)] = 9977,
-  [SMALL_STATE(368)] = 9990,
-  [SMALL_STATE(369)] = 10003,
-  [SMALL_STATE(370)] = 10016,
-  [SMALL_STATE(371)] = 10029,
-  [SMALL_STATE(372)] = 10042,
-  [SMALL_STATE(373)] = 10055,
-  [SMALL_STATE(374)] = 10068,
-  [SMALL_STATE(375)] = 10081,
-  [SMALL_STATE(376)] = 10094,
-  [SMALL_STATE(377)] = 10107,
-  [SMALL_STATE(378)] = 10120,
-  [SMALL_STATE(379)] = 10133,
-  [SMALL_STATE(380)] = 10146,
-  [SMALL_STATE(381)] = 10159,
-  [SMALL_STATE(382)] = 10172,
-  [SMALL_STATE(383)] = 10185,
-  [SMALL_STATE(384)] = 10196,
-  [SMALL_STATE(385)] = 10209,
-  [SMALL_STATE(386)] = 10220,
-  [SMALL_STATE(387)] = 10233,
-  [SMALL_STATE(388)] = 10246,
-  [SMALL_STATE(389)] = 10257,
-  [SMALL_STATE(390)] = 10270,
-  [SMALL_STATE(391)] = 10279,
-  [SMALL_STATE(392)] = 10292,
-  [SMALL_STATE(393)] = 10303,
-  [SMALL_STATE(394)] = 10316,
-  [SMALL_STATE(395)] = 10329,
-  [SMALL_STATE(396)] = 10340,
-  [SMALL_STATE(397)] = 10351,
-  [SMALL_STATE(398)] = 10364,
-  [SMALL_STATE(399)] = 10375,
-  [SMALL_STATE(400)] = 10388,
-  [SMALL_STATE(401)] = 10399,
-  [SMALL_STATE(402)] = 10410,
-  [SMALL_STATE(403)] = 10423,
-  [SMALL_STATE(404)] = 10436,
-  [SMALL_STATE(405)] = 10449,
-  [SMALL_STATE(406)] = 10462,
-  [SMALL_STATE(407)] = 10471,
-  [SMALL_STATE(408)] = 10484,
-  [SMALL_STATE(409)] = 10497,
-  [SMALL_STATE(410)] = 10510,
-  [SMALL_STATE(411)] = 10523,
-  [SMALL_STATE(412)] = 10536,
-  [SMALL_STATE(413)] = 10549,
-  [SMALL_STATE(414)] = 10559,
-  [SMALL_STATE(415)] = 10569,
-  [SMALL_STATE(416)] = 10577,
-  [SMALL_STATE(417)] = 10587,
-  [SMALL_STATE(418)] = 10597,
-  [SMALL_STATE(419)] = 10605,
-  [SMALL_STATE(420)] = 10613,
-  [SMALL_STATE(421)] = 10621,
-  [SMALL_STATE(422)] = 10629,
-  [SMALL_STATE(423)] = 10637,
-  [SMALL_STATE(424)] = 10647,
-  [SMALL_STATE(425)] = 10655,
-  [SMALL_STATE(426)] = 10665,
-  [SMALL_STATE(427)] = 10675,
-  [SMALL_STATE(428)] = 10683,
-  [SMALL_STATE(429)] = 10693,
-  [SMALL_STATE(430)] = 10701,
-  [SMALL_STATE(431)] = 10709,
-  [SMALL_STATE(432)] = 10719,
-  [SMALL_STATE(433)] = 10727,
-  [SMALL_STATE(434)] = 10735,
-  [SMALL_STATE(435)] = 10743,
-  [SMALL_STATE(436)] = 10751,
-  [SMALL_STATE(437)] = 10759,
-  [SMALL_STATE(438)] = 10767,
-  [SMALL_STATE(439)] = 10777,
-  [SMALL_STATE(440)] = 10785,
-  [SMALL_STATE(441)] = 10795,
-  [SMALL_STATE(442)] = 10803,
-  [SMALL_STATE(443)] = 10811,
-  [SMALL_STATE(444)] = 10819,
-  [SMALL_STATE(445)] = 10829,
-  [SMALL_STATE(446)] = 10837,
-  [SMALL_STATE(447)] = 10847,
-  [SMALL_STATE(448)] = 10855,
-  [SMALL_STATE(449)] = 10863,
-  [SMALL_STATE(450)] = 10871,
-  [SMALL_STATE(451)] = 10879,
-  [SMALL_STATE(452)] = 10889,
-  [SMALL_STATE(453)] = 10897,
-  [SMALL_STATE(454)] = 10907,
-  [SMALL_STATE(455)] = 10917,
-  [SMALL_STATE(456)] = 10925,
-  [SMALL_STATE(457)] = 10935,
-  [SMALL_STATE(458)] = 10945,
-  [SMALL_STATE(459)] = 10953,
-  [SMALL_STATE(460)] = 10960,
-  [SMALL_STATE(461)] = 10967,
-  [SMALL_STATE(462)] = 10974,
-  [SMALL_STATE(463)] = 10981,
-  [SMALL_STATE(464)] = 10988,
-  [SMALL_STATE(465)] = 10995,
-  [SMALL_STATE(466)] = 11002,
-  [SMALL_STATE(467)] = 11009,
-  [SMALL_STATE(468)] = 11016,
-  [SMALL_STATE(469)] = 11023,
-  [SMALL_STATE(470)] = 11030,
-  [SMALL_STATE(471)] = 11037,
-  [SMALL_STATE(472)] = 11044,
-  [SMALL_STATE(473)] = 11051,
-  [SMALL_STATE(474)] = 11058,
-  [SMALL_STATE(475)] = 11065,
-  [SMALL_STATE(476)] = 11072,
-  [SMALL_STATE(477)] = 11079,
-  [SMALL_STATE(478)] = 11086,
-  [SMALL_STATE(479)] = 11093,
-  [SMALL_STATE(480)] = 11100,
-  [SMALL_STATE(481)] = 11107,
-  [SMALL_STATE(482)] = 11114,
-  [SMALL_STATE(483)] = 11121,
-  [SMALL_STATE(484)] = 11128,
-  [SMALL_STATE(485)] = 11135,
-  [SMALL_STATE(486)] = 11142,
-  [SMALL_STATE(487)] = 11149,
-  [SMALL_STATE(488)] = 11156,
-  [SMALL_STATE(489)] = 11163,
-  [SMALL_STATE(490)] = 11170,
-  [SMALL_STATE(491)] = 11177,
-  [SMALL_STATE(492)] = 11184,
-  [SMALL_STATE(493)] = 11191,
-  [SMALL_STATE(494)] = 11198,
-  [SMALL_STATE(495)] = 11205,
-  [SMALL_STATE(496)] = 11212,
-  [SMALL_STATE(497)] = 11219,
-  [SMALL_STATE(498)] = 11226,
-  [SMALL_STATE(499)] = 11233,
-  [SMALL_STATE(500)] = 11240,
-  [SMALL_STATE(501)] = 11247,
-  [SMALL_STATE(502)] = 11254,
-  [SMALL_STATE(503)] = 11261,
-  [SMALL_STATE(504)] = 11268,
-  [SMALL_STATE(505)] = 11275,
-  [SMALL_STATE(506)] = 11282,
-  [SMALL_STATE(507)] = 11289,
-  [SMALL_STATE(508)] = 11296,
-  [SMALL_STATE(509)] = 11303,
-  [SMALL_STATE(510)] = 11310,
-  [SMALL_STATE(511)] = 11317,
-  [SMALL_STATE(512)] = 11324,
-  [SMALL_STATE(513)] = 11331,
-  [SMALL_STATE(514)] = 11338,
-  [SMALL_STATE(515)] = 11345,
+  [SMALL_STATE(3)] = 49,
+  [SMALL_STATE(4)] = 98,
+  [SMALL_STATE(5)] = 141,
+  [SMALL_STATE(6)] = 184,
+  [SMALL_STATE(7)] = 227,
+  [SMALL_STATE(8)] = 270,
+  [SMALL_STATE(9)] = 311,
+  [SMALL_STATE(10)] = 373,
+  [SMALL_STATE(11)] = 416,
+  [SMALL_STATE(12)] = 476,
+  [SMALL_STATE(13)] = 516,
+  [SMALL_STATE(14)] = 564,
+  [SMALL_STATE(15)] = 616,
+  [SMALL_STATE(16)] = 654,
+  [SMALL_STATE(17)] = 691,
+  [SMALL_STATE(18)] = 728,
+  [SMALL_STATE(19)] = 765,
+  [SMALL_STATE(20)] = 805,
+  [SMALL_STATE(21)] = 841,
+  [SMALL_STATE(22)] = 877,
+  [SMALL_STATE(23)] = 913,
+  [SMALL_STATE(24)] = 949,
+  [SMALL_STATE(25)] = 1006,
+  [SMALL_STATE(26)] = 1043,
+  [SMALL_STATE(27)] = 1084,
+  [SMALL_STATE(28)] = 1121,
+  [SMALL_STATE(29)] = 1162,
+  [SMALL_STATE(30)] = 1222,
+  [SMALL_STATE(31)] = 1256,
+  [SMALL_STATE(32)] = 1290,
+  [SMALL_STATE(33)] = 1324,
+  [SMALL_STATE(34)] = 1358,
+  [SMALL_STATE(35)] = 1392,
+  [SMALL_STATE(36)] = 1434,
+  [SMALL_STATE(37)] = 1494,
+  [SMALL_STATE(38)] = 1528,
+  [SMALL_STATE(39)] = 1576,
+  [SMALL_STATE(40)] = 1610,
+  [SMALL_STATE(41)] = 1644,
+  [SMALL_STATE(42)] = 1678,
+  [SMALL_STATE(43)] = 1712,
+  [SMALL_STATE(44)] = 1750,
+  [SMALL_STATE(45)] = 1788,
+  [SMALL_STATE(46)] = 1822,
+  [SMALL_STATE(47)] = 1856,
+  [SMALL_STATE(48)] = 1916,
+  [SMALL_STATE(49)] = 1954,
+  [SMALL_STATE(50)] = 1988,
+  [SMALL_STATE(51)] = 2022,
+  [SMALL_STATE(52)] = 2060,
+  [SMALL_STATE(53)] = 2093,
+  [SMALL_STATE(54)] = 2126,
+  [SMALL_STATE(55)] = 2161,
+  [SMALL_STATE(56)] = 2196,
+  [SMALL_STATE(57)] = 2247,
+  [SMALL_STATE(58)] = 2282,
+  [SMALL_STATE(59)] = 2317,
+  [SMALL_STATE(60)] = 2352,
+  [SMALL_STATE(61)] = 2387,
+  [SMALL_STATE(62)] = 2420,
+  [SMALL_STATE(63)] = 2452,
+  [SMALL_STATE(64)] = 2492,
+  [SMALL_STATE(65)] = 2532,
+  [SMALL_STATE(66)] = 2564,
+  [SMALL_STATE(67)] = 2596,
+  [SMALL_STATE(68)] = 2628,
+  [SMALL_STATE(69)] = 2660,
+  [SMALL_STATE(70)] = 2692,
+  [SMALL_STATE(71)] = 2724,
+  [SMALL_STATE(72)] = 2756,
+  [SMALL_STATE(73)] = 2788,
+  [SMALL_STATE(74)] = 2820,
+  [SMALL_STATE(75)] = 2852,
+  [SMALL_STATE(76)] = 2900,
+  [SMALL_STATE(77)] = 2932,
+  [SMALL_STATE(78)] = 2978,
+  [SMALL_STATE(79)] = 3024,
+  [SMALL_STATE(80)] = 3069,
+  [SMALL_STATE(81)] = 3100,
+  [SMALL_STATE(82)] = 3131,
+  [SMALL_STATE(83)] = 3168,
+  [SMALL_STATE(84)] = 3213,
+  [SMALL_STATE(85)] = 3248,
+  [SMALL_STATE(86)] = 3282,
+  [SMALL_STATE(87)] = 3322,
+  [SMALL_STATE(88)] = 3374,
+  [SMALL_STATE(89)] = 3412,
+  [SMALL_STATE(90)] = 3454,
+  [SMALL_STATE(91)] = 3492,
+  [SMALL_STATE(92)] = 3534,
+  [SMALL_STATE(93)] = 3564,
+  [SMALL_STATE(94)] = 3616,
+  [SMALL_STATE(95)] = 3668,
+  [SMALL_STATE(96)] = 3702,
+  [SMALL_STATE(97)] = 3736,
+  [SMALL_STATE(98)] = 3780,
+  [SMALL_STATE(99)] = 3819,
+  [SMALL_STATE(100)] = 3854,
+  [SMALL_STATE(101)] = 3893,
+  [SMALL_STATE(102)] = 3928,
+  [SMALL_STATE(103)] = 3967,
+  [SMALL_STATE(104)] = 4006,
+  [SMALL_STATE(105)] = 4045,
+  [SMALL_STATE(106)] = 4078,
+  [SMALL_STATE(107)] = 4129,
+  [SMALL_STATE(108)] = 4168,
+  [SMALL_STATE(109)] = 4207,
+  [SMALL_STATE(110)] = 4242,
+  [SMALL_STATE(111)] = 4281,
+  [SMALL_STATE(112)] = 4332,
+  [SMALL_STATE(113)] = 4367,
+  [SMALL_STATE(114)] = 4395,
+  [SMALL_STATE(115)] = 4427,
+  [SMALL_STATE(116)] = 4459,
+  [SMALL_STATE(117)] = 4491,
+  [SMALL_STATE(118)] = 4523,
+  [SMALL_STATE(119)] = 4555,
+  [SMALL_STATE(120)] = 4587,
+  [SMALL_STATE(121)] = 4615,
+  [SMALL_STATE(122)] = 4643,
+  [SMALL_STATE(123)] = 4671,
+  [SMALL_STATE(124)] = 4703,
+  [SMALL_STATE(125)] = 4735,
+  [SMALL_STATE(126)] = 4763,
+  [SMALL_STATE(127)] = 4795,
+  [SMALL_STATE(128)] = 4827,
+  [SMALL_STATE(129)] = 4859,
+  [SMALL_STATE(130)] = 4891,
+  [SMALL_STATE(131)] = 4919,
+  [SMALL_STATE(132)] = 4951,
+  [SMALL_STATE(133)] = 4979,
+  [SMALL_STATE(134)] = 5011,
+  [SMALL_STATE(135)] = 5041,
+  [SMALL_STATE(136)] = 5069,
+  [SMALL_STATE(137)] = 5097,
+  [SMALL_STATE(138)] = 5129,
+  [SMALL_STATE(139)] = 5157,
+  [SMALL_STATE(140)] = 5185,
+  [SMALL_STATE(141)] = 5213,
+  [SMALL_STATE(142)] = 5241,
+  [SMALL_STATE(143)] = 5279,
+  [SMALL_STATE(144)] = 5311,
+  [SMALL_STATE(145)] = 5343,
+  [SMALL_STATE(146)] = 5370,
+  [SMALL_STATE(147)] = 5401,
+  [SMALL_STATE(148)] = 5432,
+  [SMALL_STATE(149)] = 5463,
+  [SMALL_STATE(150)] = 5490,
+  [SMALL_STATE(151)] = 5517,
+  [SMALL_STATE(152)] = 5548,
+  [SMALL_STATE(153)] = 5575,
+  [SMALL_STATE(154)] = 5602,
+  [SMALL_STATE(155)] = 5631,
+  [SMALL_STATE(156)] = 5662,
+  [SMALL_STATE(157)] = 5691,
+  [SMALL_STATE(158)] = 5732,
+  [SMALL_STATE(159)] = 5759,
+  [SMALL_STATE(160)] = 5790,
+  [SMALL_STATE(161)] = 5816,
+  [SMALL_STATE(162)] = 5842,
+  [SMALL_STATE(163)] = 5874,
+  [SMALL_STATE(164)] = 5906,
+  [SMALL_STATE(165)] = 5932,
+  [SMALL_STATE(166)] = 5958,
+  [SMALL_STATE(167)] = 5984,
+  [SMALL_STATE(168)] = 6010,
+  [SMALL_STATE(169)] = 6036,
+  [SMALL_STATE(170)] = 6062,
+  [SMALL_STATE(171)] = 6094,
+  [SMALL_STATE(172)] = 6120,
+  [SMALL_STATE(173)] = 6146,
+  [SMALL_STATE(174)] = 6176,
+  [SMALL_STATE(175)] = 6202,
+  [SMALL_STATE(176)] = 6232,
+  [SMALL_STATE(177)] = 6258,
+  [SMALL_STATE(178)] = 6284,
+  [SMALL_STATE(179)] = 6310,
+  [SMALL_STATE(180)] = 6339,
+  [SMALL_STATE(181)] = 6382,
+  [SMALL_STATE(182)] = 6425,
+  [SMALL_STATE(183)] = 6450,
+  [SMALL_STATE(184)] = 6479,
+  [SMALL_STATE(185)] = 6508,
+  [SMALL_STATE(186)] = 6537,
+  [SMALL_STATE(187)] = 6566,
+  [SMALL_STATE(188)] = 6595,
+  [SMALL_STATE(189)] = 6624,
+  [SMALL_STATE(190)] = 6653,
+  [SMALL_STATE(191)] = 6682,
+  [SMALL_STATE(192)] = 6711,
+  [SMALL_STATE(193)] = 6740,
+  [SMALL_STATE(194)] = 6769,
+  [SMALL_STATE(195)] = 6798,
+  [SMALL_STATE(196)] = 6827,
+  [SMALL_STATE(197)] = 6856,
+  [SMALL_STATE(198)] = 6885,
+  [SMALL_STATE(199)] = 6914,
+  [SMALL_STATE(200)] = 6943,
+  [SMALL_STATE(201)] = 6972,
+  [SMALL_STATE(202)] = 7001,
+  [SMALL_STATE(203)] = 7030,
+  [SMALL_STATE(204)] = 7059,
+  [SMALL_STATE(205)] = 7088,
+  [SMALL_STATE(206)] = 7127,
+  [SMALL_STATE(207)] = 7168,
+  [SMALL_STATE(208)] = 7192,
+  [SMALL_STATE(209)] = 7215,
+  [SMALL_STATE(210)] = 7240,
+  [SMALL_STATE(211)] = 7265,
+  [SMALL_STATE(212)] = 7290,
+  [SMALL_STATE(213)] = 7315,
+  [SMALL_STATE(214)] = 7340,
+  [SMALL_STATE(215)] = 7365,
+  [SMALL_STATE(216)] = 7390,
+  [SMALL_STATE(217)] = 7410,
+  [SMALL_STATE(218)] = 7448,
+  [SMALL_STATE(219)] = 7486,
+  [SMALL_STATE(220)] = 7524,
+  [SMALL_STATE(221)] = 7544,
+  [SMALL_STATE(222)] = 7563,
+  [SMALL_STATE(223)] = 7594,
+  [SMALL_STATE(224)] = 7613,
+  [SMALL_STATE(225)] = 7648,
+  [SMALL_STATE(226)] = 7667,
+  [SMALL_STATE(227)] = 7698,
+  [SMALL_STATE(228)] = 7717,
+  [SMALL_STATE(229)] = 7736,
+  [SMALL_STATE(230)] = 7755,
+  [SMALL_STATE(231)] = 7774,
+  [SMALL_STATE(232)] = 7793,
+  [SMALL_STATE(233)] = 7812,
+  [SMALL_STATE(234)] = 7831,
+  [SMALL_STATE(235)] = 7850,
+  [SMALL_STATE(236)] = 7881,
+  [SMALL_STATE(237)] = 7900,
+  [SMALL_STATE(238)] = 7919,
+  [SMALL_STATE(239)] = 7938,
+  [SMALL_STATE(240)] = 7957,
+  [SMALL_STATE(241)] = 7982,
+  [SMALL_STATE(242)] = 8013,
+  [SMALL_STATE(243)] = 8043,
+  [SMALL_STATE(244)] = 8073,
+  [SMALL_STATE(245)] = 8103,
+  [SMALL_STATE(246)] = 8133,
+  [SMALL_STATE(247)] = 8159,
+  [SMALL_STATE(248)] = 8186,
+  [SMALL_STATE(249)] = 8213,
+  [SMALL_STATE(250)] = 8230,
+  [SMALL_STATE(251)] = 8247,
+  [SMALL_STATE(252)] = 8264,
+  [SMALL_STATE(253)] = 8281,
+  [SMALL_STATE(254)] = 8308,
+  [SMALL_STATE(255)] = 8325,
+  [SMALL_STATE(256)] = 8342,
+  [SMALL_STATE(257)] = 8365,
+  [SMALL_STATE(258)] = 8382,
+  [SMALL_STATE(259)] = 8399,
+  [SMALL_STATE(260)] = 8422,
+  [SMALL_STATE(261)] = 8439,
+  [SMALL_STATE(262)] = 8456,
+  [SMALL_STATE(263)] = 8473,
+  [SMALL_STATE(264)] = 8490,
+  [SMALL_STATE(265)] = 8507,
+  [SMALL_STATE(266)] = 8524,
+  [SMALL_STATE(267)] = 8547,
+  [SMALL_STATE(268)] = 8570,
+  [SMALL_STATE(269)] = 8587,
+  [SMALL_STATE(270)] = 8604,
+  [SMALL_STATE(271)] = 8621,
+  [SMALL_STATE(272)] = 8648,
+  [SMALL_STATE(273)] = 8665,
+  [SMALL_STATE(274)] = 8689,
+  [SMALL_STATE(275)] = 8715,
+  [SMALL_STATE(276)] = 8733,
+  [SMALL_STATE(277)] = 8757,
+  [SMALL_STATE(278)] = 8781,
+  [SMALL_STATE(279)] = 8800,
+  [SMALL_STATE(280)] = 8821,
+  [SMALL_STATE(281)] = 8848,
+  [SMALL_STATE(282)] = 8867,
+  [SMALL_STATE(283)] = 8889,
+  [SMALL_STATE(284)] = 8911,
+  [SMALL_STATE(285)] = 8933,
+  [SMALL_STATE(286)] = 8951,
+  [SMALL_STATE(287)] = 8973,
+  [SMALL_STATE(288)] = 8986,
+  [SMALL_STATE(289)] = 9009,
+  [SMALL_STATE(290)] = 9032,
+  [SMALL_STATE(291)] = 9053,
+  [SMALL_STATE(292)] = 9076,
+  [SMALL_STATE(293)] = 9096,
+  [SMALL_STATE(294)] = 9114,
+  [SMALL_STATE(295)] = 9132,
+  [SMALL_STATE(296)] = 9150,
+  [SMALL_STATE(297)] = 9168,
+  [SMALL_STATE(298)] = 9186,
+  [SMALL_STATE(299)] = 9204,
+  [SMALL_STATE(300)] = 9222,
+  [SMALL_STATE(301)] = 9242,
+  [SMALL_STATE(302)] = 9260,
+  [SMALL_STATE(303)] = 9278,
+  [SMALL_STATE(304)] = 9296,
+  [SMALL_STATE(305)] = 9314,
+  [SMALL_STATE(306)] = 9336,
+  [SMALL_STATE(307)] = 9354,
+  [SMALL_STATE(308)] = 9372,
+  [SMALL_STATE(309)] = 9392,
+  [SMALL_STATE(310)] = 9412,
+  [SMALL_STATE(311)] = 9427,
+  [SMALL_STATE(312)] = 9442,
+  [SMALL_STATE(313)] = 9457,
+  [SMALL_STATE(314)] = 9472,
+  [SMALL_STATE(315)] = 9487,
+  [SMALL_STATE(316)] = 9504,
+  [SMALL_STATE(317)] = 9519,
+  [SMALL_STATE(318)] = 9530,
+  [SMALL_STATE(319)] = 9547,
+  [SMALL_STATE(320)] = 9562,
+  [SMALL_STATE(321)] = 9577,
+  [SMALL_STATE(322)] = 9591,
+  [SMALL_STATE(323)] = 9605,
+  [SMALL_STATE(324)] = 9619,
+  [SMALL_STATE(325)] = 9633,
+  [SMALL_STATE(326)] = 9647,
+  [SMALL_STATE(327)] = 9663,
+  [SMALL_STATE(328)] = 9677,
+  [SMALL_STATE(329)] = 9693,
+  [SMALL_STATE(330)] = 9707,
+  [SMALL_STATE(331)] = 9721,
+  [SMALL_STATE(332)] = 9735,
+  [SMALL_STATE(333)] = 9749,
+  [SMALL_STATE(334)] = 9763,
+  [SMALL_STATE(335)] = 9777,
+  [SMALL_STATE(336)] = 9791,
+  [SMALL_STATE(337)] = 9805,
+  [SMALL_STATE(338)] = 9819,
+  [SMALL_STATE(339)] = 9833,
+  [SMALL_STATE(340)] = 9847,
+  [SMALL_STATE(341)] = 9861,
+  [SMALL_STATE(342)] = 9875,
+  [SMALL_STATE(343)] = 9889,
+  [SMALL_STATE(344)] = 9903,
+  [SMALL_STATE(345)] = 9917,
+  [SMALL_STATE(346)] = 9931,
+  [SMALL_STATE(347)] = 9945,
+  [SMALL_STATE(348)] = 9959,
+  [SMALL_STATE(349)] = 9973,
+  [SMALL_STATE(350)] = 9987,
+  [SMALL_STATE(351)] = 10001,
+  [SMALL_STATE(352)] = 10015,
+  [SMALL_STATE(353)] = 10029,
+  [SMALL_STATE(354)] = 10043,
+  [SMALL_STATE(355)] = 10057,
+  [SMALL_STATE(356)] = 10071,
+  [SMALL_STATE(357)] = 10083,
+  [SMALL_STATE(358)] = 10099,
+  [SMALL_STATE(359)] = 10113,
+  [SMALL_STATE(360)] = 10127,
+  [SMALL_STATE(361)] = 10141,
+  [SMALL_STATE(362)] = 10155,
+  [SMALL_STATE(363)] = 10169,
+  [SMALL_STATE(364)] = 10183,
+  [SMALL_STATE(365)] = 10197,
+  [SMALL_STATE(366)] = 10213,
+  [SMALL_STATE(367)] = 10224,
+  [SMALL_STATE(368)] = 10237,
+  [SMALL_STATE(369)] = 10250,
+  [SMALL_STATE(370)] = 10261,
+  [SMALL_STATE(371)] = 10274,
+  [SMALL_STATE(372)] = 10287,
+  [SMALL_STATE(373)] = 10300,
+  [SMALL_STATE(374)] = 10313,
+  [SMALL_STATE(375)] = 10326,
+  [SMALL_STATE(376)] = 10339,
+  [SMALL_STATE(377)] = 10352,
+  [SMALL_STATE(378)] = 10363,
+  [SMALL_STATE(379)] = 10374,
+  [SMALL_STATE(380)] = 10387,
+  [SMALL_STATE(381)] = 10400,
+  [SMALL_STATE(382)] = 10413,
+  [SMALL_STATE(383)] = 10426,
+  [SMALL_STATE(384)] = 10439,
+  [SMALL_STATE(385)] = 10450,
+  [SMALL_STATE(386)] = 10463,
+  [SMALL_STATE(387)] = 10476,
+  [SMALL_STATE(388)] = 10489,
+  [SMALL_STATE(389)] = 10502,
+  [SMALL_STATE(390)] = 10515,
+  [SMALL_STATE(391)] = 10528,
+  [SMALL_STATE(392)] = 10541,
+  [SMALL_STATE(393)] = 10554,
+  [SMALL_STATE(394)] = 10567,
+  [SMALL_STATE(395)] = 10580,
+  [SMALL_STATE(396)] = 10593,
+  [SMALL_STATE(397)] = 10606,
+  [SMALL_STATE(398)] = 10619,
+  [SMALL_STATE(399)] = 10632,
+  [SMALL_STATE(400)] = 10641,
+  [SMALL_STATE(401)] = 10650,
+  [SMALL_STATE(402)] = 10663,
+  [SMALL_STATE(403)] = 10676,
+  [SMALL_STATE(404)] = 10689,
+  [SMALL_STATE(405)] = 10702,
+  [SMALL_STATE(406)] = 10715,
+  [SMALL_STATE(407)] = 10728,
+  [SMALL_STATE(408)] = 10739,
+  [SMALL_STATE(409)] = 10752,
+  [SMALL_STATE(410)] = 10765,
+  [SMALL_STATE(411)] = 10778,
+  [SMALL_STATE(412)] = 10791,
+  [SMALL_STATE(413)] = 10802,
+  [SMALL_STATE(414)] = 10813,
+  [SMALL_STATE(415)] = 10824,
+  [SMALL_STATE(416)] = 10834,
+  [SMALL_STATE(417)] = 10844,
+  [SMALL_STATE(418)] = 10852,
+  [SMALL_STATE(419)] = 10862,
+  [SMALL_STATE(420)] = 10872,
+  [SMALL_STATE(421)] = 10880,
+  [SMALL_STATE(422)] = 10888,
+  [SMALL_STATE(423)] = 10896,
+  [SMALL_STATE(424)] = 10906,
+  [SMALL_STATE(425)] = 10916,
+  [SMALL_STATE(426)] = 10926,
+  [SMALL_STATE(427)] = 10934,
+  [SMALL_STATE(428)] = 10942,
+  [SMALL_STATE(429)] = 10950,
+  [SMALL_STATE(430)] = 10958,
+  [SMALL_STATE(431)] = 10968,
+  [SMALL_STATE(432)] = 10978,
+  [SMALL_STATE(433)] = 10986,
+  [SMALL_STATE(434)] = 10996,
+  [SMALL_STATE(435)] = 11004,
+  [SMALL_STATE(436)] = 11014,
+  [SMALL_STATE(437)] = 11022,
+  [SMALL_STATE(438)] = 11032,
+  [SMALL_STATE(439)] = 11042,
+  [SMALL_STATE(440)] = 11050,
+  [SMALL_STATE(441)] = 11060,
+  [SMALL_STATE(442)] = 11068,
+  [SMALL_STATE(443)] = 11078,
+  [SMALL_STATE(444)] = 11086,
+  [SMALL_STATE(445)] = 11094,
+  [SMALL_STATE(446)] = 11102,
+  [SMALL_STATE(447)] = 11110,
+  [SMALL_STATE(448)] = 11118,
+  [SMALL_STATE(449)] = 11126,
+  [SMALL_STATE(450)] = 11134,
+  [SMALL_STATE(451)] = 11142,
+  [SMALL_STATE(452)] = 11150,
+  [SMALL_STATE(453)] = 11158,
+  [SMALL_STATE(454)] = 11168,
+  [SMALL_STATE(455)] = 11176,
+  [SMALL_STATE(456)] = 11184,
+  [SMALL_STATE(457)] = 11192,
+  [SMALL_STATE(458)] = 11200,
+  [SMALL_STATE(459)] = 11208,
+  [SMALL_STATE(460)] = 11218,
+  [SMALL_STATE(461)] = 11226,
+  [SMALL_STATE(462)] = 11236,
+  [SMALL_STATE(463)] = 11243,
+  [SMALL_STATE(464)] = 11250,
+  [SMALL_STATE(465)] = 11257,
+  [SMALL_STATE(466)] = 11264,
+  [SMALL_STATE(467)] = 11271,
+  [SMALL_STATE(468)] = 11278,
+  [SMALL_STATE(469)] = 11285,
+  [SMALL_STATE(470)] = 11292,
+  [SMALL_STATE(471)] = 11299,
+  [SMALL_STATE(472)] = 11306,
+  [SMALL_STATE(473)] = 11313,
+  [SMALL_STATE(474)] = 11320,
+  [SMALL_STATE(475)] = 11327,
+  [SMALL_STATE(476)] = 11334,
+  [SMALL_STATE(477)] = 11341,
+  [SMALL_STATE(478)] = 11348,
+  [SMALL_STATE(479)] = 11355,
+  [SMALL_STATE(480)] = 11362,
+  [SMALL_STATE(481)] = 11369,
+  [SMALL_STATE(482)] = 11376,
+  [SMALL_STATE(483)] = 11383,
+  [SMALL_STATE(484)] = 11390,
+  [SMALL_STATE(485)] = 11397,
+  [SMALL_STATE(486)] = 11404,
+  [SMALL_STATE(487)] = 11411,
+  [SMALL_STATE(488)] = 11418,
+  [SMALL_STATE(489)] = 11425,
+  [SMALL_STATE(490)] = 11432,
+  [SMALL_STATE(491)] = 11439,
+  [SMALL_STATE(492)] = 11446,
+  [SMALL_STATE(493)] = 11453,
+  [SMALL_STATE(494)] = 11460,
+  [SMALL_STATE(495)] = 11467,
+  [SMALL_STATE(496)] = 11474,
+  [SMALL_STATE(497)] = 11481,
+  [SMALL_STATE(498)] = 11488,
+  [SMALL_STATE(499)] = 11495,
+  [SMALL_STATE(500)] = 11502,
+  [SMALL_STATE(501)] = 11509,
+  [SMALL_STATE(502)] = 11516,
+  [SMALL_STATE(503)] = 11523,
+  [SMALL_STATE(504)] = 11530,
+  [SMALL_STATE(505)] = 11537,
+  [SMALL_STATE(506)] = 11544,
+  [SMALL_STATE(507)] = 11551,
+  [SMALL_STATE(508)] = 11558,
+  [SMALL_STATE(509)] = 11565,
+  [SMALL_STATE(510)] = 11572,
+  [SMALL_STATE(511)] = 11579,
+  [SMALL_STATE(512)] = 11586,
+  [SMALL_STATE(513)] = 11593,
+  [SMALL_STATE(514)] = 11600,
+  [SMALL_STATE(515)] = 11607,
+  [SMALL_STATE(516)] = 11614,
+  [SMALL_STATE(517)] = 11621,
+  [SMALL_STATE(518)] = 11628,
+  [SMALL_STATE(519)] = 11635,
+  [SMALL_STATE(520)] = 11642,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -18018,690 +18515,698 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
   [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
   [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
-  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
   [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
   [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
   [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 30),
   [41] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
   [45] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
-  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(173),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
-  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(149),
-  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
-  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(206),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(156),
+  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
   [57] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
-  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
+  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(509),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
   [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
+  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(470),
   [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
   [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
-  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
+  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
+  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
   [79] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
-  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
-  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
+  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
+  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
   [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
   [91] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
   [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
   [95] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
-  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [99] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [101] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
-  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
-  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
-  [107] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [111] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
-  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
-  [115] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
-  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
-  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
-  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
-  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
+  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
+  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
+  [103] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [105] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [107] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [111] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
+  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
+  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
+  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
+  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
   [129] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
-  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 52),
-  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
-  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
-  [145] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
-  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(460),
-  [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
-  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
-  [153] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
-  [155] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
-  [157] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
-  [159] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
-  [161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
-  [163] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 41),
-  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51),
-  [167] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51), SHIFT_REPEAT(340),
-  [170] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
-  [172] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
-  [174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
-  [178] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 63),
-  [180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
-  [182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
-  [184] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
-  [186] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 66),
-  [188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
-  [190] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 73),
-  [192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
-  [196] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 42),
-  [198] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 79),
-  [200] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
-  [202] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [204] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [206] = {.entry = {.count = 1, .reusable = false}}, SHIFT(293),
-  [208] = {.entry = {.count = 1, .reusable = false}}, SHIFT(483),
-  [210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [212] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 88),
-  [214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
-  [216] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 84),
-  [218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
-  [220] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
-  [222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(451),
-  [226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
-  [228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
-  [232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
-  [234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
-  [236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
-  [238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
-  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [242] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 47),
-  [248] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
-  [250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
-  [252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
-  [254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
-  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
-  [258] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
-  [260] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
-  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
-  [264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
-  [266] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(468),
-  [269] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [271] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(451),
-  [274] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(489),
-  [277] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
-  [280] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(497),
-  [283] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
-  [286] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
-  [289] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(506),
-  [292] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(282),
-  [295] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(388),
-  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
-  [300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [302] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [304] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
-  [306] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
-  [312] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [316] = {.entry = {.count = 1, .reusable = false}}, SHIFT(512),
-  [318] = {.entry = {.count = 1, .reusable = false}}, SHIFT(481),
-  [320] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
-  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(470),
-  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
-  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
-  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
-  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
-  [338] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
-  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
-  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
-  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
-  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 92),
-  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 93),
-  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [352] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(470),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
+  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
+  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 43),
+  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
+  [141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
+  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
+  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
+  [149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
+  [151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
+  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
+  [155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
+  [157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(498),
+  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
+  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(518),
+  [163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
+  [167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
+  [169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
+  [171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
+  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
+  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
+  [177] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
+  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
+  [181] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
+  [183] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(491),
+  [186] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [188] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(453),
+  [191] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(506),
+  [194] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
+  [197] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(498),
+  [200] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(422),
+  [203] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(518),
+  [206] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(399),
+  [209] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(469),
+  [212] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(282),
+  [215] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(413),
+  [218] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
+  [220] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [222] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [224] = {.entry = {.count = 1, .reusable = false}}, SHIFT(294),
+  [226] = {.entry = {.count = 1, .reusable = false}}, SHIFT(499),
+  [228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [230] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
+  [232] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
+  [234] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
+  [236] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
+  [238] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
+  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
+  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
+  [246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
+  [248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
+  [250] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
+  [252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 67),
+  [254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
+  [256] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
+  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [260] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
+  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 43),
+  [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 80),
+  [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52),
+  [268] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52), SHIFT_REPEAT(334),
+  [271] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 48),
+  [273] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [275] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
+  [277] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
+  [279] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
+  [281] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
+  [283] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
+  [285] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
+  [287] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
+  [289] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
+  [291] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
+  [293] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
+  [295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
+  [297] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
+  [299] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
+  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 93),
+  [305] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [307] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
+  [309] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [311] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
+  [313] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 56),
+  [315] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
+  [317] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 79),
+  [319] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
+  [321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 87),
+  [323] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 66),
+  [325] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
+  [327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
+  [329] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 92),
+  [331] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [333] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
+  [335] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
+  [337] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
+  [339] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [341] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
+  [343] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 94),
+  [345] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [347] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [349] = {.entry = {.count = 1, .reusable = false}}, SHIFT(473),
+  [351] = {.entry = {.count = 1, .reusable = false}}, SHIFT(480),
+  [353] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
   [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
   [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
   [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
-  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 43),
-  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [367] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
-  [377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
-  [379] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 45),
-  [383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
-  [385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
-  [387] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 56),
-  [389] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 67),
-  [391] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [393] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(468),
-  [396] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(438),
-  [399] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(499),
-  [402] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
-  [405] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(423),
-  [408] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(479),
-  [411] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(510),
-  [414] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(475),
-  [417] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(426),
-  [420] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(400),
-  [423] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 80),
-  [425] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [427] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [429] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
-  [431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
-  [433] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
-  [435] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
-  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [439] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(63),
-  [442] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(324),
-  [445] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(13),
-  [448] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(326),
-  [451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [455] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [457] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(295),
-  [460] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
-  [462] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(173),
-  [465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
-  [467] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
-  [469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
-  [471] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
-  [473] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(468),
-  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [478] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(489),
-  [481] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
-  [484] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(497),
-  [487] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
-  [490] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
-  [493] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(506),
-  [496] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(285),
-  [499] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [503] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [505] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
-  [507] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [509] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(402),
-  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [514] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(440),
-  [517] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [519] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(352),
-  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
-  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [526] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [530] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
-  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
-  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [552] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
-  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
-  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
-  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [572] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(306),
-  [575] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
-  [577] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
-  [579] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [581] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(368),
-  [584] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [586] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
-  [588] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [592] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [594] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [596] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
-  [598] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
-  [602] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
-  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
+  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 44),
+  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
+  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [367] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
+  [370] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 68),
+  [372] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
+  [378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
+  [380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
+  [382] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
+  [388] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
+  [394] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [396] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
+  [398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
+  [400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
+  [402] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(491),
+  [405] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [407] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(506),
+  [410] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
+  [413] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(498),
+  [416] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(422),
+  [419] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(518),
+  [422] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(399),
+  [425] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(469),
+  [428] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(283),
+  [431] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
+  [433] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 57),
+  [435] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 81),
+  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
+  [439] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
+  [441] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
+  [443] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(206),
+  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [448] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(75),
+  [451] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(347),
+  [454] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(13),
+  [457] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(348),
+  [460] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [462] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(298),
+  [465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [467] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(491),
+  [470] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(419),
+  [473] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(482),
+  [476] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(484),
+  [479] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(425),
+  [482] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(483),
+  [485] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
+  [488] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(485),
+  [491] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(437),
+  [494] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(384),
+  [497] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
+  [499] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
+  [501] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
+  [503] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [505] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
+  [507] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [509] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
+  [511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
+  [513] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [515] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
+  [517] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [519] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [523] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
+  [525] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [527] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
+  [529] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
+  [531] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [533] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [535] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(293),
+  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [540] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(370),
+  [543] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [547] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(459),
+  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [552] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(364),
+  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [557] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
+  [559] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
+  [561] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
+  [563] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [565] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [567] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [569] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
+  [571] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [573] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [575] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [577] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [579] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [581] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [583] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [585] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [587] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
+  [589] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
+  [591] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [593] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
+  [595] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [597] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [601] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(375),
+  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
   [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [608] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
+  [608] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
   [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
-  [612] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(273),
-  [615] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [617] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
-  [619] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
-  [621] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 57),
-  [623] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [625] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
-  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 48),
-  [637] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
-  [639] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
-  [641] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [643] = {.entry = {.count = 1, .reusable = false}}, SHIFT(357),
-  [645] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
-  [647] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [649] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
-  [651] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [653] = {.entry = {.count = 1, .reusable = false}}, SHIFT(410),
-  [655] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
-  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [661] = {.entry = {.count = 1, .reusable = false}}, SHIFT(219),
-  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [665] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
-  [669] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 68),
-  [679] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
-  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [683] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 39),
+  [612] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(274),
+  [615] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
+  [617] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
+  [619] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [621] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [623] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
+  [625] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
+  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
+  [631] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
+  [635] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
+  [637] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
+  [639] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [641] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [645] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [647] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
+  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
+  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
+  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [661] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
+  [665] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
+  [667] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
+  [669] = {.entry = {.count = 1, .reusable = false}}, SHIFT(326),
+  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [673] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
+  [677] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [679] = {.entry = {.count = 1, .reusable = false}}, SHIFT(380),
+  [681] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
+  [683] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
+  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
   [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [693] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(329),
-  [696] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
-  [698] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
-  [700] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
-  [702] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [704] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
-  [706] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
+  [689] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 47),
+  [693] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
+  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 51),
+  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
+  [701] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [703] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(355),
+  [706] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
   [708] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
-  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
-  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
+  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
+  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 63),
   [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
   [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
   [718] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
   [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
-  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 81),
-  [724] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
-  [726] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
-  [728] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 87),
-  [730] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [732] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
-  [734] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
-  [736] = {.entry = {.count = 1, .reusable = false}}, SHIFT(424),
-  [738] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
-  [740] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
-  [742] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
-  [744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
+  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 73),
+  [724] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [726] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 40),
+  [728] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 84),
+  [730] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
+  [732] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [734] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 88),
+  [736] = {.entry = {.count = 1, .reusable = false}}, SHIFT(240),
+  [738] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [740] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [742] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
   [746] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [748] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(385),
-  [751] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
-  [755] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [748] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(366),
+  [751] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [753] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
+  [755] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
   [757] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
-  [765] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [769] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(219),
-  [772] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [774] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
-  [776] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
-  [778] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [780] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
-  [782] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
-  [784] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
-  [786] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [788] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
-  [790] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
-  [792] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
-  [794] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [796] = {.entry = {.count = 1, .reusable = false}}, SHIFT(248),
-  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
-  [800] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [802] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [804] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [806] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [808] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [810] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
-  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
-  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(442),
-  [820] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [822] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
-  [824] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [826] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [828] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
-  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
-  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
-  [834] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [836] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [838] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [840] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
-  [842] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [844] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
-  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
-  [848] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [850] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
-  [852] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [854] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [856] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
-  [858] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
-  [860] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
-  [862] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(280),
-  [865] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [867] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
-  [869] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
-  [871] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
-  [873] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
-  [875] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
-  [877] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [879] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [881] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [883] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
-  [885] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [887] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
-  [889] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [891] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [893] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
-  [895] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [897] = {.entry = {.count = 1, .reusable = true}}, SHIFT(509),
-  [899] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
-  [901] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
-  [903] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
-  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
-  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [909] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
-  [913] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [915] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [917] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(279),
-  [920] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [922] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
-  [924] = {.entry = {.count = 1, .reusable = false}}, SHIFT(390),
-  [926] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
-  [928] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [930] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
-  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
-  [936] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
-  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
-  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
-  [942] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
-  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
-  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
-  [948] = {.entry = {.count = 1, .reusable = false}}, SHIFT(503),
-  [950] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [952] = {.entry = {.count = 1, .reusable = false}}, SHIFT(315),
-  [954] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
-  [956] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
-  [958] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [960] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
-  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
-  [964] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
-  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
-  [968] = {.entry = {.count = 1, .reusable = false}}, SHIFT(343),
-  [970] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
-  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [974] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
-  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
-  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [982] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
-  [984] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
-  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
-  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
-  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
-  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
-  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
-  [996] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
-  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
-  [1002] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
-  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
-  [1016] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
-  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
-  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
-  [1028] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [1030] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(505),
-  [1033] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [1035] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
-  [1037] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [1039] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
-  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [1043] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
-  [1045] = {.entry = {.count = 1, .reusable = false}}, SHIFT(498),
-  [1047] = {.entry = {.count = 1, .reusable = false}}, SHIFT(53),
-  [1049] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
-  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
-  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
-  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
-  [1057] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
-  [1059] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
-  [1061] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
-  [1063] = {.entry = {.count = 1, .reusable = false}}, SHIFT(276),
-  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
-  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
-  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
-  [1071] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [1073] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [1075] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
-  [1077] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
-  [1079] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
-  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [1083] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
-  [1085] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
-  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
-  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [1091] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [1093] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
-  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
-  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [1103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
-  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
-  [1109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(354),
-  [1112] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [1114] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(503),
-  [1117] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
-  [1125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
-  [1127] = {.entry = {.count = 1, .reusable = false}}, SHIFT(12),
-  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
-  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
-  [1133] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(392),
-  [1136] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [1138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
-  [1140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
-  [1142] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
-  [1144] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
-  [1146] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
-  [1148] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [1150] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
-  [1152] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(259),
-  [1155] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
-  [1159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
-  [1161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [1163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
-  [1165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [1167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [1169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(413),
-  [1172] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
-  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
-  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [1180] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(299),
-  [1183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [1185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(318),
-  [1188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
-  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
-  [1194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
-  [1196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
-  [1198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
-  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
-  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
-  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
-  [1210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
-  [1212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
-  [1214] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
-  [1218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
-  [1220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
-  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
-  [1224] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
-  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
-  [1228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
-  [1230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [1232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
-  [1234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
-  [1236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
-  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
-  [1240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
-  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
-  [1244] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(221),
-  [1247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [1249] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
-  [1251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
-  [1253] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(278),
-  [1256] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [1258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [1260] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
-  [1262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
-  [1264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
-  [1266] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
-  [1268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
-  [1270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
-  [1272] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
-  [1274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 40),
-  [1276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
-  [1278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
-  [1280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
-  [1282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [1284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
-  [1286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 44),
-  [1288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [1292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
-  [1294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
-  [1300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(466),
-  [1302] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
-  [1304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
-  [1308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
-  [1310] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1312] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1314] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
-  [1316] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
-  [1320] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
-  [1322] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
-  [1324] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
-  [1326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [1328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [1330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [1332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [1334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
-  [1336] = {.entry = {.count = 1, .reusable = true}}, SHIFT(290),
-  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
-  [1340] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [1342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
-  [1344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
-  [1346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
-  [1348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [1350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [1352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
-  [1356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
-  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
-  [1364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
-  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
-  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
-  [1372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
-  [1378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [1380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
-  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
-  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
-  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
-  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
-  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
-  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [1400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
-  [1402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
-  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
-  [1408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
-  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
-  [1414] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(415),
-  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
-  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
-  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
-  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
+  [763] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
+  [765] = {.entry = {.count = 1, .reusable = false}}, SHIFT(445),
+  [767] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
+  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
+  [771] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
+  [773] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
+  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [777] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [779] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
+  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
+  [783] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
+  [785] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
+  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(290),
+  [791] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [793] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
+  [795] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [797] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_metadata, 5, 0, 39),
+  [799] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [801] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [803] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [805] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [807] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
+  [809] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [811] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [813] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
+  [815] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [817] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [819] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [821] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [823] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(240),
+  [826] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
+  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
+  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [838] = {.entry = {.count = 1, .reusable = false}}, SHIFT(253),
+  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
+  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [846] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
+  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
+  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
+  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(448),
+  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
+  [856] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [858] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [860] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
+  [862] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
+  [864] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
+  [866] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
+  [868] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [870] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
+  [872] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [874] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
+  [878] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
+  [880] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
+  [882] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [884] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
+  [886] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
+  [888] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [890] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
+  [892] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
+  [894] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(281),
+  [897] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [899] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [901] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [903] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
+  [909] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
+  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
+  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
+  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
+  [917] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [919] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [921] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [923] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
+  [925] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [927] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(278),
+  [930] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
+  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
+  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
+  [936] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
+  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
+  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
+  [942] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
+  [944] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
+  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
+  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(450),
+  [950] = {.entry = {.count = 1, .reusable = false}}, SHIFT(400),
+  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [954] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
+  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
+  [958] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
+  [960] = {.entry = {.count = 1, .reusable = false}}, SHIFT(508),
+  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
+  [964] = {.entry = {.count = 1, .reusable = false}}, SHIFT(317),
+  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
+  [968] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
+  [970] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
+  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(492),
+  [974] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
+  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
+  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
+  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
+  [984] = {.entry = {.count = 1, .reusable = false}}, SHIFT(328),
+  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
+  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
+  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(460),
+  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
+  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
+  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
+  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
+  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
+  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
+  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
+  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
+  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
+  [1016] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
+  [1018] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
+  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [1024] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
+  [1028] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
+  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
+  [1032] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
+  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
+  [1036] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [1038] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(510),
+  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
+  [1043] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [1045] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
+  [1047] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
+  [1049] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
+  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
+  [1057] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
+  [1059] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
+  [1061] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
+  [1063] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
+  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
+  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
+  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
+  [1071] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
+  [1073] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [1075] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
+  [1077] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [1079] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
+  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
+  [1083] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [1085] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [1091] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
+  [1093] = {.entry = {.count = 1, .reusable = true}}, SHIFT(193),
+  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
+  [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
+  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [1101] = {.entry = {.count = 1, .reusable = false}}, SHIFT(513),
+  [1103] = {.entry = {.count = 1, .reusable = false}}, SHIFT(53),
+  [1105] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(508),
+  [1108] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [1110] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
+  [1112] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
+  [1114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [1116] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(350),
+  [1119] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [1125] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
+  [1127] = {.entry = {.count = 1, .reusable = false}}, SHIFT(275),
+  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
+  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
+  [1133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
+  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(451),
+  [1139] = {.entry = {.count = 1, .reusable = false}}, SHIFT(11),
+  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
+  [1143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
+  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
+  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
+  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
+  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
+  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
+  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
+  [1159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(458),
+  [1161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
+  [1163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
+  [1165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
+  [1167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [1169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
+  [1171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
+  [1173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
+  [1175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
+  [1177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
+  [1179] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
+  [1181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
+  [1183] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(279),
+  [1186] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
+  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
+  [1192] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(271),
+  [1195] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
+  [1199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
+  [1201] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [1203] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
+  [1205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
+  [1207] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(440),
+  [1210] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [1212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
+  [1214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
+  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
+  [1218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
+  [1220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [1224] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(224),
+  [1227] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1229] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
+  [1231] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
+  [1233] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
+  [1235] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1237] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [1239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [1241] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
+  [1243] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
+  [1245] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(316),
+  [1248] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [1250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
+  [1252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
+  [1254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
+  [1256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
+  [1258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
+  [1260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
+  [1262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [1264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [1266] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(377),
+  [1269] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1271] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
+  [1273] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(300),
+  [1276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [1278] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
+  [1280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
+  [1282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
+  [1284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
+  [1286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
+  [1290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [1292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
+  [1294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 41),
+  [1296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
+  [1298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
+  [1300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
+  [1302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
+  [1308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
+  [1310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
+  [1312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
+  [1314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
+  [1316] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1318] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 45),
+  [1322] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
+  [1324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
+  [1326] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [1330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
+  [1332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
+  [1336] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
+  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
+  [1340] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
+  [1342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [1344] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
+  [1348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
+  [1350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
+  [1352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [1356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
+  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [1364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [1372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
+  [1374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
+  [1378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
+  [1380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
+  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
+  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
+  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
+  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
+  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
+  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [1400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
+  [1402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
+  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [1408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
+  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
+  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
+  [1414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
+  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
+  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
+  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
+  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(414),
+  [1432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [1434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
+  [1436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [1438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [1440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [1442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [1444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
+  [1446] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [1448] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
 };
 
 #ifdef __cplusplus

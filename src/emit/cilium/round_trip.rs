@@ -524,6 +524,8 @@ impl Generator {
                     (key.as_str().into(), value.as_str().into())
                 })
                 .collect(),
+            // Printed under `metadata`, not under `spec` (see `push_metadata`).
+            metadata: ir::ObjectMetadata::default(),
         }
     }
 }

@@ -50,6 +50,8 @@ const BODY: &[&str] = &[
     "description",
     "expect",
     "label",
+    "metadata annotation",
+    "metadata label",
     "no default deny",
     "policy",
     "select",

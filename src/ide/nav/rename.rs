@@ -62,6 +62,8 @@ pub(super) const KEYWORDS: &[&str] = &[
     "version",
     "dns",
     "sni",
+    "metadata",
+    "annotation",
     "notin",
     "sentence",
     "cilium",

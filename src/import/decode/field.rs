@@ -113,7 +113,7 @@ impl Doc<'_> {
     /// else is not valid where Kubernetes or Cilium expects a name (E0702).
     pub fn word(&mut self, path: &str, value: &Value, what: &str) -> Option<String> {
         let text = self.text(path, value)?;
-        if is_word(&text, what == "label key") {
+        if is_word(&text, what == "label key" || what == "annotation key") {
             return Some(text);
         }
         self.invalid(path, format!("`{text}` is not a valid {what}"));

@@ -681,3 +681,31 @@ fn input_names_cannot_add_statements_to_the_imported_repository() {
         "{text}"
     );
 }
+
+/// The object's labels and annotations become `metadata` statements; only
+/// `kubectl apply`'s own record is left out.
+#[test]
+fn metadata_labels_and_annotations_become_metadata_statements() {
+    let text = round_trip(&[(
+        "owned.yaml",
+        r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: api
+  namespace: shop
+  labels:
+    team: payments
+    app.kubernetes.io/part-of: shop
+    empty: ""
+  annotations:
+    example.com/runbook: "https://runbooks.example.com/api: #3"
+    example.com/notes: "two\nlines"
+spec:
+  endpointSelector: {matchLabels: {app: api}}
+  ingress:
+  - fromEndpoints: [{matchLabels: {app: web}}]
+"#,
+    )]);
+    insta::assert_snapshot!(text);
+}
