@@ -122,6 +122,7 @@ codes! {
     E0703: "import output directory already holds `.netpol` files",
     E0704: "two imported policies with the same name",
     E0705: "nothing to import",
+    E0708: "a field Cilium has removed",
     E0801: "expectation does not hold",
     E0802: "unknown namespace in a flow",
     E0803: "flow end that is not one endpoint",
