@@ -118,6 +118,8 @@ pub struct PolicySpec {
     pub labels: BTreeMap<LabelKey, LabelValue>,
     /// The object's `metadata.labels` and `metadata.annotations`.
     pub metadata: ObjectMetadata,
+    /// `log.value`: the text Hubble copies into the flows the rule decides.
+    pub log: Option<LogValue>,
 }
 
 /// What the object carries in `metadata` besides its name and namespace.

@@ -61,6 +61,8 @@ pub enum Stmt {
     Rule(Box<Rule>),
     /// `metadata label key=value` or `metadata annotation key=value`.
     Metadata(Metadata),
+    /// `log "text"`.
+    Log(Value, Span),
 }
 
 /// `metadata label key=value` or `metadata annotation key="text"`: one entry

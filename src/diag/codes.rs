@@ -86,6 +86,7 @@ codes! {
     E0219: "TLS server names where Cilium has no place for them",
     E0240: "invalid metadata label or annotation key",
     E0241: "one metadata key with two values",
+    E0242: "invalid log value",
     E0301: "missing argument",
     E0302: "unknown argument",
     E0303: "category with policies used inside a policy",

@@ -97,6 +97,17 @@ pub struct Rule<'a> {
     /// `labels`.
     #[cfg_attr(test, serde(skip_serializing_if = "Vec::is_empty"))]
     pub labels: Vec<Label<'a>>,
+    /// `log`.
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    pub log: Option<LogConfig<'a>>,
+}
+
+/// `log`: what Hubble copies into the flows the rule decides.
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
+pub struct LogConfig<'a> {
+    /// `value`.
+    pub value: &'a str,
 }
 
 /// `enableDefaultDeny`.

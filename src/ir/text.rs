@@ -124,6 +124,8 @@ checked_text! {
     MetadataKey;
     /// A value of `metadata.annotations`: any string the language can write.
     AnnotationValue;
+    /// A rule's `log.value`: at most 32 printable characters.
+    LogValue;
 }
 
 impl NamespaceName {

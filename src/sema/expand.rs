@@ -416,6 +416,14 @@ impl<'a> Expander<'a, '_> {
                     }
                 }
             }
+            ast::Stmt::Log(value, span) => {
+                versions::check_rule_log(*span, self.version, self.diags);
+                if let Some(text) = self.eval.string(value, env, self.diags) {
+                    if let Some(log) = validate::log_value(text, value.span(), self.diags) {
+                        parts.log = Some((log, *span));
+                    }
+                }
+            }
             ast::Stmt::Metadata(metadata) => {
                 let map = match metadata.kind {
                     ast::MetadataKind::Label => validate::MetadataMap::Labels,
@@ -545,6 +553,7 @@ impl<'a> Expander<'a, '_> {
             egress_deny: parts.egress_deny,
             labels: parts.labels,
             metadata: parts.metadata,
+            log: parts.log.map(|(log, _)| log),
         };
         cilium::check_not_empty(&spec, name_span, self.diags)?;
         Some(spec)

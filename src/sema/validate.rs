@@ -294,6 +294,24 @@ pub fn metadata_key(
     }
 }
 
+/// A rule's `log` value: at most 32 characters, none of them a control,
+/// formatting or private-use character (the CRD's `maxLength: 32` and
+/// `^\PC*$`; an unassigned code point is left to the API server).
+pub fn log_value(text: String, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::LogValue> {
+    let count = text.chars().count();
+    let unprintable = text.chars().find(|&c| {
+        crate::diag::escape::needs_escape(c)
+            || matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{10FFFF}')
+    });
+    let why = match unprintable {
+        Some(c) => format!("holds the unprintable character U+{:04X}", u32::from(c)),
+        None if count > 32 => format!("{count} characters, over 32"),
+        None => return Some(ir::LogValue::new(text, CHECKED)),
+    };
+    diags.push(report::invalid_log_value(span, &why));
+    None
+}
+
 /// An annotation value: any string the language can write.
 pub fn annotation_value(text: String) -> ir::AnnotationValue {
     ir::AnnotationValue::new(text, CHECKED)

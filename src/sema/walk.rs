@@ -164,6 +164,7 @@ fn statement<'a>(stmt: &'a ast::Stmt, outer: &Place<'a>, visitor: &mut impl Visi
         }
         ast::Stmt::Description(text, span) => value(text, &at(*span, Slot::Description), visitor),
         ast::Stmt::Label(_, text, span) => value(text, &at(*span, Slot::Other), visitor),
+        ast::Stmt::Log(text, span) => value(text, &at(*span, Slot::Description), visitor),
         ast::Stmt::Metadata(metadata) => {
             let slot = match metadata.kind {
                 ast::MetadataKind::Label => Slot::Other,

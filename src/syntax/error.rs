@@ -33,6 +33,7 @@ pub fn describe(kind: Rule) -> &'static str {
         Rule::label | Rule::kw_label => "`label`",
         Rule::metadata | Rule::kw_metadata => "`metadata`",
         Rule::kw_annotation => "`annotation`",
+        Rule::log | Rule::kw_log => "`log`",
         Rule::default_deny | Rule::kw_default => "`default deny`",
         Rule::no_default_deny | Rule::kw_no => "`no default deny`",
         Rule::silence | Rule::kw_silence => "`silence`",

@@ -15,11 +15,11 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 521
+#define STATE_COUNT 523
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 226
+#define SYMBOL_COUNT 228
 #define ALIAS_COUNT 4
-#define TOKEN_COUNT 101
+#define TOKEN_COUNT 102
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 30
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
@@ -60,203 +60,205 @@ enum ts_symbol_identifiers {
   anon_sym_use = 30,
   anon_sym_description = 31,
   anon_sym_label = 32,
-  anon_sym_metadata = 33,
-  anon_sym_annotation = 34,
-  anon_sym_default = 35,
-  anon_sym_deny = 36,
-  anon_sym_no = 37,
-  anon_sym_ingress = 38,
-  anon_sym_egress = 39,
-  anon_sym_select = 40,
-  anon_sym_pods = 41,
-  anon_sym_all = 42,
-  anon_sym_nodes = 43,
-  anon_sym_everything = 44,
-  anon_sym_in = 45,
-  anon_sym_except = 46,
-  anon_sym_with = 47,
-  anon_sym_allow = 48,
-  sym_sentence_word = 49,
-  anon_sym_from = 50,
-  anon_sym_to = 51,
-  anon_sym_anywhere = 52,
-  anon_sym_entity = 53,
-  anon_sym_LBRACK = 54,
-  anon_sym_RBRACK = 55,
-  anon_sym_fqdn = 56,
-  anon_sym_service = 57,
-  anon_sym_services = 58,
-  anon_sym_sni = 59,
-  anon_sym_icmp = 60,
-  anon_sym_ipv4 = 61,
-  anon_sym_ipv6 = 62,
-  sym_icmp_type = 63,
-  anon_sym_http = 64,
-  anon_sym_method = 65,
-  anon_sym_host = 66,
-  anon_sym_header = 67,
-  sym_http_method = 68,
-  anon_sym_grpc = 69,
-  anon_sym_kafka = 70,
-  anon_sym_produce = 71,
-  anon_sym_consume = 72,
-  anon_sym_apikey = 73,
-  anon_sym_topic = 74,
-  anon_sym_client = 75,
-  anon_sym_version = 76,
-  anon_sym_dns = 77,
-  anon_sym_expect = 78,
-  anon_sym_account = 79,
-  anon_sym_node = 80,
-  anon_sym_BANG_EQ = 81,
-  anon_sym_notin = 82,
-  anon_sym_BANG = 83,
-  sym_label_key = 84,
-  sym_label_value = 85,
-  anon_sym_DASH = 86,
-  anon_sym_SLASH = 87,
-  sym_port_number = 88,
-  sym__port_number_immediate = 89,
-  sym_protocol = 90,
-  sym_cidr = 91,
-  sym_number = 92,
-  anon_sym_DQUOTE = 93,
-  aux_sym_string_token1 = 94,
-  anon_sym_DQUOTE2 = 95,
-  sym_escape_sequence = 96,
-  sym_const_ref = 97,
-  sym_identifier = 98,
-  sym__name_token = 99,
-  sym_comment = 100,
-  sym_source_file = 101,
-  sym__item = 102,
-  sym_silence = 103,
-  sym_inventory = 104,
-  sym_inventory_entry = 105,
-  sym_cidr_groups = 106,
-  sym_cilium = 107,
-  sym_import = 108,
-  sym_const_definition = 109,
-  sym_category = 110,
-  sym_sentence_declaration = 111,
-  sym_sentence_declaration_clause = 112,
-  sym_parameters = 113,
-  sym_parameter = 114,
-  sym_type = 115,
-  sym_namespace = 116,
-  sym_cluster_policy = 117,
-  sym_body = 118,
-  sym_policy = 119,
-  sym_policy_body = 120,
-  sym__policy_item = 121,
-  sym_use = 122,
-  sym_arguments = 123,
-  sym_argument = 124,
-  sym_description = 125,
-  sym_label = 126,
-  sym_metadata = 127,
-  sym_default_deny = 128,
-  sym_no_default_deny = 129,
-  sym_direction = 130,
-  sym_select = 131,
-  sym_subject_pods = 132,
-  sym_subject_all_nodes = 133,
-  sym_subject_nodes = 134,
-  sym_subject_everything = 135,
-  sym_scope = 136,
-  sym_scope_all = 137,
-  sym_scope_labelled = 138,
-  sym_scope_named = 139,
-  sym__name_list = 140,
-  sym_rule = 141,
-  sym_verb = 142,
-  sym_sentence = 143,
-  sym_sentence_clause = 144,
-  sym__sentence_keyword = 145,
-  sym_sentence_values = 146,
-  sym__sentence_value = 147,
-  sym_way = 148,
-  sym__peer = 149,
-  sym_peer_pods = 150,
-  sym_peer_namespace = 151,
-  sym_peer_namespaces = 152,
-  sym_peer_entity = 153,
-  sym_entity = 154,
-  sym_peer_cidr = 155,
-  sym_cidr_item = 156,
-  sym_cidr_list = 157,
-  sym_peer_fqdn = 158,
-  sym_peer_service = 159,
-  sym_peer_services = 160,
-  sym_ports = 161,
-  sym_sni = 162,
-  sym_icmps = 163,
-  sym_icmp_item = 164,
-  sym__l7 = 165,
-  sym_http = 166,
-  sym_grpc = 167,
-  sym_kafka = 168,
-  sym_dns = 169,
-  sym_expect = 170,
-  sym_flow = 171,
-  sym__endpoint = 172,
-  sym_endpoint_pods = 173,
-  sym_endpoint_namespace = 174,
-  sym_endpoint_node = 175,
-  sym_endpoint_entity = 176,
-  sym_endpoint_cidr = 177,
-  sym_endpoint_fqdn = 178,
-  sym_flow_port = 179,
-  sym_flow_icmp = 180,
-  sym_flow_http = 181,
-  sym_flow_dns = 182,
-  sym__selector = 183,
-  sym_selector = 184,
-  sym_selector_eq = 185,
-  sym_selector_ne = 186,
-  sym_selector_in = 187,
-  sym_selector_notin = 188,
-  sym_selector_exists = 189,
-  sym_selector_not_exists = 190,
-  sym__label_value = 191,
-  sym__value = 192,
-  sym_list = 193,
-  sym__cidr_or_ref = 194,
-  sym__string_or_ref = 195,
-  sym_port = 196,
-  sym_string = 197,
-  sym_name = 198,
-  aux_sym_source_file_repeat1 = 199,
-  aux_sym_silence_repeat1 = 200,
-  aux_sym_inventory_repeat1 = 201,
-  aux_sym_inventory_entry_repeat1 = 202,
-  aux_sym_sentence_declaration_repeat1 = 203,
-  aux_sym_sentence_declaration_clause_repeat1 = 204,
-  aux_sym_parameters_repeat1 = 205,
-  aux_sym_body_repeat1 = 206,
-  aux_sym_policy_body_repeat1 = 207,
-  aux_sym_arguments_repeat1 = 208,
-  aux_sym_default_deny_repeat1 = 209,
-  aux_sym__name_list_repeat1 = 210,
-  aux_sym_rule_repeat1 = 211,
-  aux_sym_sentence_repeat1 = 212,
-  aux_sym_sentence_values_repeat1 = 213,
-  aux_sym_peer_pods_repeat1 = 214,
-  aux_sym_peer_entity_repeat1 = 215,
-  aux_sym_peer_cidr_repeat1 = 216,
-  aux_sym_cidr_list_repeat1 = 217,
-  aux_sym_peer_fqdn_repeat1 = 218,
-  aux_sym_ports_repeat1 = 219,
-  aux_sym_icmps_repeat1 = 220,
-  aux_sym_http_repeat1 = 221,
-  aux_sym_selector_repeat1 = 222,
-  aux_sym_selector_in_repeat1 = 223,
-  aux_sym_list_repeat1 = 224,
-  aux_sym_string_repeat1 = 225,
-  alias_sym_kafka_apikey = 226,
-  alias_sym_namespace_name = 227,
-  alias_sym_sentence_value = 228,
-  alias_sym_service_name = 229,
+  anon_sym_log = 33,
+  anon_sym_metadata = 34,
+  anon_sym_annotation = 35,
+  anon_sym_default = 36,
+  anon_sym_deny = 37,
+  anon_sym_no = 38,
+  anon_sym_ingress = 39,
+  anon_sym_egress = 40,
+  anon_sym_select = 41,
+  anon_sym_pods = 42,
+  anon_sym_all = 43,
+  anon_sym_nodes = 44,
+  anon_sym_everything = 45,
+  anon_sym_in = 46,
+  anon_sym_except = 47,
+  anon_sym_with = 48,
+  anon_sym_allow = 49,
+  sym_sentence_word = 50,
+  anon_sym_from = 51,
+  anon_sym_to = 52,
+  anon_sym_anywhere = 53,
+  anon_sym_entity = 54,
+  anon_sym_LBRACK = 55,
+  anon_sym_RBRACK = 56,
+  anon_sym_fqdn = 57,
+  anon_sym_service = 58,
+  anon_sym_services = 59,
+  anon_sym_sni = 60,
+  anon_sym_icmp = 61,
+  anon_sym_ipv4 = 62,
+  anon_sym_ipv6 = 63,
+  sym_icmp_type = 64,
+  anon_sym_http = 65,
+  anon_sym_method = 66,
+  anon_sym_host = 67,
+  anon_sym_header = 68,
+  sym_http_method = 69,
+  anon_sym_grpc = 70,
+  anon_sym_kafka = 71,
+  anon_sym_produce = 72,
+  anon_sym_consume = 73,
+  anon_sym_apikey = 74,
+  anon_sym_topic = 75,
+  anon_sym_client = 76,
+  anon_sym_version = 77,
+  anon_sym_dns = 78,
+  anon_sym_expect = 79,
+  anon_sym_account = 80,
+  anon_sym_node = 81,
+  anon_sym_BANG_EQ = 82,
+  anon_sym_notin = 83,
+  anon_sym_BANG = 84,
+  sym_label_key = 85,
+  sym_label_value = 86,
+  anon_sym_DASH = 87,
+  anon_sym_SLASH = 88,
+  sym_port_number = 89,
+  sym__port_number_immediate = 90,
+  sym_protocol = 91,
+  sym_cidr = 92,
+  sym_number = 93,
+  anon_sym_DQUOTE = 94,
+  aux_sym_string_token1 = 95,
+  anon_sym_DQUOTE2 = 96,
+  sym_escape_sequence = 97,
+  sym_const_ref = 98,
+  sym_identifier = 99,
+  sym__name_token = 100,
+  sym_comment = 101,
+  sym_source_file = 102,
+  sym__item = 103,
+  sym_silence = 104,
+  sym_inventory = 105,
+  sym_inventory_entry = 106,
+  sym_cidr_groups = 107,
+  sym_cilium = 108,
+  sym_import = 109,
+  sym_const_definition = 110,
+  sym_category = 111,
+  sym_sentence_declaration = 112,
+  sym_sentence_declaration_clause = 113,
+  sym_parameters = 114,
+  sym_parameter = 115,
+  sym_type = 116,
+  sym_namespace = 117,
+  sym_cluster_policy = 118,
+  sym_body = 119,
+  sym_policy = 120,
+  sym_policy_body = 121,
+  sym__policy_item = 122,
+  sym_use = 123,
+  sym_arguments = 124,
+  sym_argument = 125,
+  sym_description = 126,
+  sym_label = 127,
+  sym_log = 128,
+  sym_metadata = 129,
+  sym_default_deny = 130,
+  sym_no_default_deny = 131,
+  sym_direction = 132,
+  sym_select = 133,
+  sym_subject_pods = 134,
+  sym_subject_all_nodes = 135,
+  sym_subject_nodes = 136,
+  sym_subject_everything = 137,
+  sym_scope = 138,
+  sym_scope_all = 139,
+  sym_scope_labelled = 140,
+  sym_scope_named = 141,
+  sym__name_list = 142,
+  sym_rule = 143,
+  sym_verb = 144,
+  sym_sentence = 145,
+  sym_sentence_clause = 146,
+  sym__sentence_keyword = 147,
+  sym_sentence_values = 148,
+  sym__sentence_value = 149,
+  sym_way = 150,
+  sym__peer = 151,
+  sym_peer_pods = 152,
+  sym_peer_namespace = 153,
+  sym_peer_namespaces = 154,
+  sym_peer_entity = 155,
+  sym_entity = 156,
+  sym_peer_cidr = 157,
+  sym_cidr_item = 158,
+  sym_cidr_list = 159,
+  sym_peer_fqdn = 160,
+  sym_peer_service = 161,
+  sym_peer_services = 162,
+  sym_ports = 163,
+  sym_sni = 164,
+  sym_icmps = 165,
+  sym_icmp_item = 166,
+  sym__l7 = 167,
+  sym_http = 168,
+  sym_grpc = 169,
+  sym_kafka = 170,
+  sym_dns = 171,
+  sym_expect = 172,
+  sym_flow = 173,
+  sym__endpoint = 174,
+  sym_endpoint_pods = 175,
+  sym_endpoint_namespace = 176,
+  sym_endpoint_node = 177,
+  sym_endpoint_entity = 178,
+  sym_endpoint_cidr = 179,
+  sym_endpoint_fqdn = 180,
+  sym_flow_port = 181,
+  sym_flow_icmp = 182,
+  sym_flow_http = 183,
+  sym_flow_dns = 184,
+  sym__selector = 185,
+  sym_selector = 186,
+  sym_selector_eq = 187,
+  sym_selector_ne = 188,
+  sym_selector_in = 189,
+  sym_selector_notin = 190,
+  sym_selector_exists = 191,
+  sym_selector_not_exists = 192,
+  sym__label_value = 193,
+  sym__value = 194,
+  sym_list = 195,
+  sym__cidr_or_ref = 196,
+  sym__string_or_ref = 197,
+  sym_port = 198,
+  sym_string = 199,
+  sym_name = 200,
+  aux_sym_source_file_repeat1 = 201,
+  aux_sym_silence_repeat1 = 202,
+  aux_sym_inventory_repeat1 = 203,
+  aux_sym_inventory_entry_repeat1 = 204,
+  aux_sym_sentence_declaration_repeat1 = 205,
+  aux_sym_sentence_declaration_clause_repeat1 = 206,
+  aux_sym_parameters_repeat1 = 207,
+  aux_sym_body_repeat1 = 208,
+  aux_sym_policy_body_repeat1 = 209,
+  aux_sym_arguments_repeat1 = 210,
+  aux_sym_default_deny_repeat1 = 211,
+  aux_sym__name_list_repeat1 = 212,
+  aux_sym_rule_repeat1 = 213,
+  aux_sym_sentence_repeat1 = 214,
+  aux_sym_sentence_values_repeat1 = 215,
+  aux_sym_peer_pods_repeat1 = 216,
+  aux_sym_peer_entity_repeat1 = 217,
+  aux_sym_peer_cidr_repeat1 = 218,
+  aux_sym_cidr_list_repeat1 = 219,
+  aux_sym_peer_fqdn_repeat1 = 220,
+  aux_sym_ports_repeat1 = 221,
+  aux_sym_icmps_repeat1 = 222,
+  aux_sym_http_repeat1 = 223,
+  aux_sym_selector_repeat1 = 224,
+  aux_sym_selector_in_repeat1 = 225,
+  aux_sym_list_repeat1 = 226,
+  aux_sym_string_repeat1 = 227,
+  alias_sym_kafka_apikey = 228,
+  alias_sym_namespace_name = 229,
+  alias_sym_sentence_value = 230,
+  alias_sym_service_name = 231,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -293,6 +295,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_use] = "use",
   [anon_sym_description] = "description",
   [anon_sym_label] = "label",
+  [anon_sym_log] = "log",
   [anon_sym_metadata] = "metadata",
   [anon_sym_annotation] = "annotation",
   [anon_sym_default] = "default",
@@ -387,6 +390,7 @@ static const char * const ts_symbol_names[] = {
   [sym_argument] = "argument",
   [sym_description] = "description",
   [sym_label] = "label",
+  [sym_log] = "log",
   [sym_metadata] = "metadata",
   [sym_default_deny] = "default_deny",
   [sym_no_default_deny] = "no_default_deny",
@@ -526,6 +530,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_use] = anon_sym_use,
   [anon_sym_description] = anon_sym_description,
   [anon_sym_label] = anon_sym_label,
+  [anon_sym_log] = anon_sym_log,
   [anon_sym_metadata] = anon_sym_metadata,
   [anon_sym_annotation] = anon_sym_annotation,
   [anon_sym_default] = anon_sym_default,
@@ -620,6 +625,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_argument] = sym_argument,
   [sym_description] = sym_description,
   [sym_label] = sym_label,
+  [sym_log] = sym_log,
   [sym_metadata] = sym_metadata,
   [sym_default_deny] = sym_default_deny,
   [sym_no_default_deny] = sym_no_default_deny,
@@ -855,6 +861,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_label] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_log] = {
     .visible = true,
     .named = false,
   },
@@ -1231,6 +1241,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_label] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_log] = {
     .visible = true,
     .named = true,
   },
@@ -2189,7 +2203,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [75] = 75,
   [76] = 76,
   [77] = 77,
-  [78] = 38,
+  [78] = 51,
   [79] = 79,
   [80] = 80,
   [81] = 81,
@@ -2208,7 +2222,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [94] = 94,
   [95] = 95,
   [96] = 96,
-  [97] = 77,
+  [97] = 97,
   [98] = 98,
   [99] = 99,
   [100] = 100,
@@ -2221,7 +2235,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [107] = 107,
   [108] = 108,
   [109] = 109,
-  [110] = 110,
+  [110] = 70,
   [111] = 111,
   [112] = 112,
   [113] = 113,
@@ -2253,7 +2267,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [139] = 139,
   [140] = 140,
   [141] = 141,
-  [142] = 86,
+  [142] = 142,
   [143] = 143,
   [144] = 144,
   [145] = 145,
@@ -2268,7 +2282,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [154] = 154,
   [155] = 155,
   [156] = 156,
-  [157] = 157,
+  [157] = 90,
   [158] = 158,
   [159] = 159,
   [160] = 160,
@@ -2292,7 +2306,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [178] = 178,
   [179] = 179,
   [180] = 180,
-  [181] = 180,
+  [181] = 181,
   [182] = 182,
   [183] = 183,
   [184] = 184,
@@ -2312,13 +2326,13 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [198] = 198,
   [199] = 199,
   [200] = 200,
-  [201] = 201,
+  [201] = 154,
   [202] = 202,
   [203] = 203,
   [204] = 204,
-  [205] = 157,
+  [205] = 205,
   [206] = 206,
-  [207] = 207,
+  [207] = 206,
   [208] = 208,
   [209] = 209,
   [210] = 210,
@@ -2337,7 +2351,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [223] = 223,
   [224] = 224,
   [225] = 225,
-  [226] = 222,
+  [226] = 226,
   [227] = 227,
   [228] = 228,
   [229] = 229,
@@ -2352,8 +2366,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [238] = 238,
   [239] = 239,
   [240] = 240,
-  [241] = 235,
-  [242] = 242,
+  [241] = 239,
+  [242] = 238,
   [243] = 243,
   [244] = 244,
   [245] = 245,
@@ -2389,19 +2403,19 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [275] = 275,
   [276] = 276,
   [277] = 277,
-  [278] = 240,
-  [279] = 279,
-  [280] = 77,
+  [278] = 278,
+  [279] = 237,
+  [280] = 70,
   [281] = 281,
   [282] = 282,
-  [283] = 282,
+  [283] = 283,
   [284] = 284,
   [285] = 285,
   [286] = 286,
-  [287] = 287,
+  [287] = 285,
   [288] = 288,
-  [289] = 289,
-  [290] = 86,
+  [289] = 90,
+  [290] = 290,
   [291] = 291,
   [292] = 292,
   [293] = 293,
@@ -2417,21 +2431,21 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [303] = 303,
   [304] = 304,
   [305] = 305,
-  [306] = 306,
+  [306] = 68,
   [307] = 307,
-  [308] = 64,
-  [309] = 63,
+  [308] = 308,
+  [309] = 62,
   [310] = 310,
   [311] = 311,
-  [312] = 312,
+  [312] = 15,
   [313] = 313,
   [314] = 314,
   [315] = 315,
   [316] = 316,
-  [317] = 15,
-  [318] = 84,
+  [317] = 317,
+  [318] = 318,
   [319] = 319,
-  [320] = 320,
+  [320] = 85,
   [321] = 321,
   [322] = 322,
   [323] = 323,
@@ -2466,18 +2480,18 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [352] = 352,
   [353] = 353,
   [354] = 354,
-  [355] = 355,
-  [356] = 92,
+  [355] = 342,
+  [356] = 356,
   [357] = 357,
   [358] = 358,
   [359] = 359,
-  [360] = 338,
-  [361] = 339,
-  [362] = 354,
+  [360] = 360,
+  [361] = 89,
+  [362] = 362,
   [363] = 363,
   [364] = 364,
-  [365] = 365,
-  [366] = 366,
+  [365] = 333,
+  [366] = 325,
   [367] = 367,
   [368] = 368,
   [369] = 369,
@@ -2488,7 +2502,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [374] = 374,
   [375] = 375,
   [376] = 376,
-  [377] = 377,
+  [377] = 372,
   [378] = 378,
   [379] = 379,
   [380] = 380,
@@ -2524,11 +2538,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [410] = 410,
   [411] = 411,
   [412] = 412,
-  [413] = 384,
+  [413] = 413,
   [414] = 414,
   [415] = 415,
   [416] = 416,
-  [417] = 417,
+  [417] = 3,
   [418] = 418,
   [419] = 419,
   [420] = 420,
@@ -2553,16 +2567,16 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [439] = 439,
   [440] = 440,
   [441] = 441,
-  [442] = 416,
+  [442] = 442,
   [443] = 443,
   [444] = 444,
   [445] = 445,
-  [446] = 140,
-  [447] = 2,
-  [448] = 448,
-  [449] = 132,
+  [446] = 446,
+  [447] = 447,
+  [448] = 140,
+  [449] = 2,
   [450] = 450,
-  [451] = 3,
+  [451] = 125,
   [452] = 452,
   [453] = 453,
   [454] = 454,
@@ -2573,7 +2587,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [459] = 459,
   [460] = 460,
   [461] = 461,
-  [462] = 462,
+  [462] = 431,
   [463] = 463,
   [464] = 464,
   [465] = 465,
@@ -2583,7 +2597,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [469] = 469,
   [470] = 470,
   [471] = 471,
-  [472] = 399,
+  [472] = 472,
   [473] = 473,
   [474] = 474,
   [475] = 475,
@@ -2616,22 +2630,24 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [502] = 502,
   [503] = 503,
   [504] = 504,
-  [505] = 399,
+  [505] = 505,
   [506] = 506,
-  [507] = 507,
-  [508] = 491,
+  [507] = 399,
+  [508] = 508,
   [509] = 509,
-  [510] = 500,
-  [511] = 511,
-  [512] = 512,
+  [510] = 502,
+  [511] = 399,
+  [512] = 498,
   [513] = 513,
   [514] = 514,
   [515] = 515,
-  [516] = 474,
+  [516] = 516,
   [517] = 517,
-  [518] = 518,
+  [518] = 505,
   [519] = 519,
   [520] = 520,
+  [521] = 521,
+  [522] = 522,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2639,74 +2655,74 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(330);
+      if (eof) ADVANCE(331);
       ADVANCE_MAP(
-        '!', 460,
-        '"', 623,
-        '#', 797,
-        '$', 322,
-        '(', 357,
-        ')', 358,
-        ',', 334,
-        '-', 593,
-        '/', 594,
-        ':', 359,
-        '=', 352,
-        '[', 419,
-        '\\', 314,
-        ']', 420,
-        'a', 642,
-        'c', 630,
-        'd', 660,
-        'e', 683,
-        'f', 738,
-        'g', 740,
-        'h', 665,
-        'i', 643,
-        'k', 631,
-        'l', 632,
-        'm', 672,
-        'n', 634,
-        'p', 721,
-        's', 661,
-        't', 720,
-        'u', 753,
-        'v', 670,
-        'w', 696,
-        '{', 339,
-        '}', 340,
+        '!', 463,
+        '"', 627,
+        '#', 801,
+        '$', 323,
+        '(', 358,
+        ')', 359,
+        ',', 335,
+        '-', 597,
+        '/', 598,
+        ':', 360,
+        '=', 353,
+        '[', 422,
+        '\\', 315,
+        ']', 423,
+        'a', 646,
+        'c', 634,
+        'd', 664,
+        'e', 687,
+        'f', 742,
+        'g', 744,
+        'h', 667,
+        'i', 647,
+        'k', 635,
+        'l', 636,
+        'm', 676,
+        'n', 638,
+        'p', 725,
+        's', 665,
+        't', 724,
+        'u', 757,
+        'v', 674,
+        'w', 700,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(323);
+          lookahead == ' ') SKIP(324);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(788);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(792);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(25);
-      if (lookahead == '"') ADVANCE(623);
-      if (lookahead == '#') ADVANCE(622);
-      if (lookahead == '\\') ADVANCE(314);
+      if (lookahead == '"') ADVANCE(627);
+      if (lookahead == '#') ADVANCE(626);
+      if (lookahead == '\\') ADVANCE(315);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(621);
-      if (lookahead != 0) ADVANCE(622);
+          lookahead == ' ') ADVANCE(625);
+      if (lookahead != 0) ADVANCE(626);
       END_STATE();
     case 2:
       ADVANCE_MAP(
         '!', 45,
-        '#', 797,
-        ',', 334,
-        '=', 352,
-        'a', 165,
-        'c', 147,
-        'e', 193,
-        'f', 227,
-        'i', 179,
+        '#', 801,
+        ',', 335,
+        '=', 353,
+        'a', 166,
+        'c', 148,
+        'e', 194,
+        'f', 228,
+        'i', 180,
         'n', 61,
-        'p', 215,
-        's', 102,
-        '}', 340,
+        'p', 216,
+        's', 101,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
@@ -2714,46 +2730,46 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 459,
-        '"', 620,
-        '#', 797,
-        '$', 322,
-        ',', 334,
-        '[', 419,
-        '{', 339,
-        '}', 340,
+        '!', 462,
+        '"', 624,
+        '#', 801,
+        '$', 323,
+        ',', 335,
+        '[', 422,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '"', 620,
-        '#', 797,
-        '$', 322,
-        ')', 358,
-        ':', 612,
-        '[', 419,
-        '_', 789,
-        '{', 339,
+        '"', 624,
+        '#', 801,
+        '$', 323,
+        ')', 359,
+        ':', 616,
+        '[', 422,
+        '_', 793,
+        '{', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(595);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(599);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(627);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(631);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(628);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(632);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(620);
-      if (lookahead == '#') ADVANCE(797);
-      if (lookahead == '$') ADVANCE(322);
-      if (lookahead == ')') ADVANCE(358);
+      if (lookahead == '"') ADVANCE(624);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(323);
+      if (lookahead == ')') ADVANCE(359);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2761,524 +2777,525 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(592);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(596);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(620);
-      if (lookahead == '#') ADVANCE(797);
-      if (lookahead == '$') ADVANCE(322);
-      if (lookahead == ':') ADVANCE(612);
-      if (lookahead == '[') ADVANCE(419);
-      if (lookahead == ']') ADVANCE(420);
-      if (lookahead == '{') ADVANCE(339);
+      if (lookahead == '"') ADVANCE(624);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(323);
+      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == '[') ADVANCE(422);
+      if (lookahead == ']') ADVANCE(423);
+      if (lookahead == '{') ADVANCE(340);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(595);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(599);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(596);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(600);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(602);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(606);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(620);
-      if (lookahead == '#') ADVANCE(797);
-      if (lookahead == '$') ADVANCE(322);
-      if (lookahead == ':') ADVANCE(612);
-      if (lookahead == '[') ADVANCE(419);
-      if (lookahead == 'g') ADVANCE(599);
-      if (lookahead == '{') ADVANCE(339);
+      if (lookahead == '"') ADVANCE(624);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(323);
+      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == '[') ADVANCE(422);
+      if (lookahead == 'g') ADVANCE(603);
+      if (lookahead == '{') ADVANCE(340);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(595);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(599);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(596);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(600);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(602);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(606);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 620,
-        '#', 797,
-        '$', 322,
-        '[', 419,
-        'a', 519,
-        'd', 489,
-        'e', 587,
-        'f', 557,
-        'i', 529,
-        'l', 461,
-        'm', 490,
-        'n', 462,
-        'p', 535,
-        's', 498,
-        't', 536,
-        'u', 564,
-        '{', 339,
-        '}', 340,
+        '"', 624,
+        '#', 801,
+        '$', 323,
+        '[', 422,
+        'a', 523,
+        'd', 492,
+        'e', 591,
+        'f', 561,
+        'i', 533,
+        'l', 464,
+        'm', 493,
+        'n', 465,
+        'p', 539,
+        's', 501,
+        't', 540,
+        'u', 568,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 620,
-        '#', 797,
-        '$', 322,
-        '[', 419,
-        'a', 519,
-        'd', 489,
-        'f', 557,
-        'i', 529,
-        'l', 461,
-        'm', 490,
-        'n', 462,
-        'p', 538,
-        's', 498,
-        't', 536,
-        'u', 564,
-        '{', 339,
-        '}', 340,
+        '"', 624,
+        '#', 801,
+        '$', 323,
+        '[', 422,
+        'a', 523,
+        'd', 492,
+        'f', 561,
+        'i', 533,
+        'l', 464,
+        'm', 493,
+        'n', 465,
+        'p', 542,
+        's', 501,
+        't', 540,
+        'u', 568,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 620,
-        '#', 797,
-        '$', 322,
-        '[', 419,
-        'f', 557,
-        'i', 529,
-        'n', 463,
-        'p', 538,
-        't', 536,
-        '{', 339,
+        '"', 624,
+        '#', 801,
+        '$', 323,
+        '[', 422,
+        'f', 561,
+        'i', 533,
+        'n', 466,
+        'p', 542,
+        't', 540,
+        '{', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 11:
-      if (lookahead == '"') ADVANCE(620);
-      if (lookahead == '#') ADVANCE(797);
-      if (lookahead == '$') ADVANCE(322);
+      if (lookahead == '"') ADVANCE(624);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(323);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(796);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(620);
-      if (lookahead == '#') ADVANCE(797);
-      if (lookahead == ',') ADVANCE(334);
-      if (lookahead == 's') ADVANCE(793);
-      if (lookahead == '}') ADVANCE(340);
+      if (lookahead == '"') ADVANCE(624);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == ',') ADVANCE(335);
+      if (lookahead == 's') ADVANCE(797);
+      if (lookahead == '}') ADVANCE(341);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(796);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 13:
       ADVANCE_MAP(
-        '#', 797,
-        '$', 322,
-        'a', 519,
-        'd', 489,
-        'e', 587,
-        'i', 529,
-        'l', 461,
-        'm', 490,
-        'n', 534,
-        'p', 543,
-        's', 498,
-        'u', 564,
-        '{', 339,
-        '}', 340,
+        '#', 801,
+        '$', 323,
+        'a', 523,
+        'd', 492,
+        'e', 591,
+        'i', 533,
+        'l', 464,
+        'm', 493,
+        'n', 538,
+        'p', 547,
+        's', 501,
+        'u', 568,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 14:
       ADVANCE_MAP(
-        '#', 797,
-        '$', 322,
-        'a', 519,
-        'd', 489,
-        'i', 529,
-        'l', 461,
-        'm', 490,
-        'n', 534,
-        's', 498,
-        'u', 564,
-        '{', 339,
-        '}', 340,
+        '#', 801,
+        '$', 323,
+        'a', 523,
+        'd', 492,
+        'i', 533,
+        'l', 464,
+        'm', 493,
+        'n', 538,
+        's', 501,
+        'u', 568,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 797,
-        '$', 322,
-        'a', 519,
-        'd', 488,
-        'e', 587,
-        'g', 559,
-        'h', 579,
-        'i', 479,
-        'k', 467,
-        'l', 461,
-        'm', 490,
-        'n', 534,
-        'p', 539,
-        's', 497,
-        'u', 564,
-        '{', 339,
-        '}', 340,
+        '#', 801,
+        '$', 323,
+        'a', 523,
+        'd', 491,
+        'e', 591,
+        'g', 563,
+        'h', 583,
+        'i', 482,
+        'k', 470,
+        'l', 464,
+        'm', 493,
+        'n', 538,
+        'p', 543,
+        's', 500,
+        'u', 568,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 16:
       ADVANCE_MAP(
-        '#', 797,
-        '$', 322,
-        'a', 519,
-        'd', 488,
-        'e', 587,
-        'h', 579,
-        'i', 479,
-        'k', 467,
-        'l', 461,
-        'm', 490,
-        'n', 534,
-        'p', 539,
-        's', 498,
-        'u', 564,
-        'w', 513,
-        '{', 339,
-        '}', 340,
+        '#', 801,
+        '$', 323,
+        'a', 523,
+        'd', 491,
+        'e', 591,
+        'h', 583,
+        'i', 482,
+        'k', 470,
+        'l', 464,
+        'm', 493,
+        'n', 538,
+        'p', 543,
+        's', 501,
+        'u', 568,
+        'w', 517,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 17:
       ADVANCE_MAP(
-        '#', 797,
-        '$', 322,
-        'a', 519,
-        'd', 488,
-        'e', 587,
-        'h', 579,
-        'i', 480,
-        'k', 467,
-        'l', 461,
-        'm', 490,
-        'n', 534,
-        'p', 539,
-        's', 498,
-        'u', 564,
-        '{', 339,
-        '}', 340,
+        '#', 801,
+        '$', 323,
+        'a', 523,
+        'd', 491,
+        'e', 591,
+        'h', 583,
+        'i', 483,
+        'k', 470,
+        'l', 464,
+        'm', 493,
+        'n', 538,
+        'p', 543,
+        's', 501,
+        'u', 568,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 18:
       ADVANCE_MAP(
-        '#', 797,
-        '$', 322,
-        'a', 519,
-        'd', 488,
-        'g', 559,
-        'h', 579,
-        'i', 479,
-        'k', 467,
-        'l', 461,
-        'm', 490,
-        'n', 534,
-        'p', 542,
-        's', 497,
-        'u', 564,
-        '{', 339,
-        '}', 340,
+        '#', 801,
+        '$', 323,
+        'a', 523,
+        'd', 491,
+        'g', 563,
+        'h', 583,
+        'i', 482,
+        'k', 470,
+        'l', 464,
+        'm', 493,
+        'n', 538,
+        'p', 546,
+        's', 500,
+        'u', 568,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(797);
-      if (lookahead == '$') ADVANCE(322);
-      if (lookahead == 'i') ADVANCE(529);
-      if (lookahead == 't') ADVANCE(536);
-      if (lookahead == 'w') ADVANCE(513);
-      if (lookahead == '{') ADVANCE(339);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(323);
+      if (lookahead == 'i') ADVANCE(533);
+      if (lookahead == 't') ADVANCE(540);
+      if (lookahead == 'w') ADVANCE(517);
+      if (lookahead == '{') ADVANCE(340);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(19);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(797);
-      if (lookahead == '$') ADVANCE(322);
-      if (lookahead == 't') ADVANCE(536);
-      if (lookahead == '{') ADVANCE(339);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(323);
+      if (lookahead == 't') ADVANCE(540);
+      if (lookahead == '{') ADVANCE(340);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(797);
-      if (lookahead == '$') ADVANCE(322);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(323);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(601);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(602);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
       END_STATE();
     case 22:
-      if (lookahead == '#') ADVANCE(797);
-      if (lookahead == 'c') ADVANCE(149);
-      if (lookahead == 'e') ADVANCE(192);
-      if (lookahead == 'f') ADVANCE(227);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == 'c') ADVANCE(150);
+      if (lookahead == 'e') ADVANCE(193);
+      if (lookahead == 'f') ADVANCE(228);
       if (lookahead == 'n') ADVANCE(53);
-      if (lookahead == 'p') ADVANCE(211);
+      if (lookahead == 'p') ADVANCE(212);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '#') ADVANCE(797);
-      if (lookahead == 'f') ADVANCE(409);
-      if (lookahead == 't') ADVANCE(407);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == 'f') ADVANCE(412);
+      if (lookahead == 't') ADVANCE(410);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(23);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
       END_STATE();
     case 24:
-      if (lookahead == '#') ADVANCE(797);
-      if (lookahead == 'i') ADVANCE(431);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == 'i') ADVANCE(434);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(24);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(433);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(436);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(434);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
       END_STATE();
     case 25:
-      if (lookahead == '#') ADVANCE(797);
+      if (lookahead == '#') ADVANCE(801);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
       END_STATE();
     case 26:
-      if (lookahead == '#') ADVANCE(797);
+      if (lookahead == '#') ADVANCE(801);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(607);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(604);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
       END_STATE();
     case 27:
-      if (lookahead == '#') ADVANCE(797);
+      if (lookahead == '#') ADVANCE(801);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(27);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(335);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
       END_STATE();
     case 28:
-      if (lookahead == '#') ADVANCE(797);
+      if (lookahead == '#') ADVANCE(801);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(28);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(436);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
       END_STATE();
     case 29:
-      if (lookahead == '#') ADVANCE(797);
+      if (lookahead == '#') ADVANCE(801);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(29);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(433);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(434);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(336);
       END_STATE();
     case 30:
-      if (lookahead == '.') ADVANCE(315);
+      if (lookahead == '.') ADVANCE(316);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == '.') ADVANCE(318);
-      if (lookahead == ':') ADVANCE(612);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == ':') ADVANCE(616);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 32:
-      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '.') ADVANCE(320);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 33:
-      if (lookahead == '.') ADVANCE(321);
+      if (lookahead == '.') ADVANCE(322);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 34:
-      if (lookahead == ':') ADVANCE(612);
+      if (lookahead == ':') ADVANCE(616);
       if (lookahead == 'a') ADVANCE(41);
       if (lookahead == 'i') ADVANCE(82);
-      if (lookahead == 'l') ADVANCE(145);
-      if (lookahead == 'o') ADVANCE(189);
+      if (lookahead == 'l') ADVANCE(146);
+      if (lookahead == 'o') ADVANCE(190);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 35:
-      if (lookahead == ':') ADVANCE(612);
+      if (lookahead == ':') ADVANCE(616);
       if (lookahead == 'a') ADVANCE(42);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 36:
-      if (lookahead == ':') ADVANCE(612);
+      if (lookahead == ':') ADVANCE(616);
       if (lookahead == 'e') ADVANCE(37);
-      if (lookahead == 'n') ADVANCE(245);
+      if (lookahead == 'n') ADVANCE(246);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 37:
-      if (lookahead == ':') ADVANCE(612);
+      if (lookahead == ':') ADVANCE(616);
       if (lookahead == 'f') ADVANCE(35);
-      if (lookahead == 'n') ADVANCE(301);
+      if (lookahead == 'n') ADVANCE(302);
       if (lookahead == 's') ADVANCE(69);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'e')) ADVANCE(44);
       END_STATE();
     case 38:
-      if (lookahead == ':') ADVANCE(612);
-      if (lookahead == 'g') ADVANCE(241);
-      if (lookahead == 'x') ADVANCE(220);
+      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == 'g') ADVANCE(242);
+      if (lookahead == 'x') ADVANCE(221);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 39:
-      if (lookahead == ':') ADVANCE(612);
-      if (lookahead == 'l') ADVANCE(164);
-      if (lookahead == 'p') ADVANCE(142);
+      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == 'l') ADVANCE(165);
+      if (lookahead == 'p') ADVANCE(143);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(313);
+          lookahead == 'n') ADVANCE(314);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 40:
-      if (lookahead == ':') ADVANCE(612);
-      if (lookahead == 'l') ADVANCE(164);
-      if (lookahead == 'p') ADVANCE(142);
+      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == 'l') ADVANCE(165);
+      if (lookahead == 'p') ADVANCE(143);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 41:
-      if (lookahead == ':') ADVANCE(612);
-      if (lookahead == 't') ADVANCE(96);
+      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == 't') ADVANCE(107);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 42:
-      if (lookahead == ':') ADVANCE(612);
-      if (lookahead == 'u') ADVANCE(167);
+      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == 'u') ADVANCE(168);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 43:
-      if (lookahead == ':') ADVANCE(612);
+      if (lookahead == ':') ADVANCE(616);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(313);
+          lookahead == 'n') ADVANCE(314);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 44:
-      if (lookahead == ':') ADVANCE(612);
+      if (lookahead == ':') ADVANCE(616);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 45:
-      if (lookahead == '=') ADVANCE(457);
+      if (lookahead == '=') ADVANCE(460);
       END_STATE();
     case 46:
-      if (lookahead == 'a') ADVANCE(280);
+      if (lookahead == 'a') ADVANCE(281);
       if (lookahead == 'i') ADVANCE(82);
-      if (lookahead == 'l') ADVANCE(145);
-      if (lookahead == 'o') ADVANCE(194);
+      if (lookahead == 'l') ADVANCE(146);
+      if (lookahead == 'o') ADVANCE(195);
       END_STATE();
     case 47:
       if (lookahead == 'a') ADVANCE(132);
       END_STATE();
     case 48:
       if (lookahead == 'a') ADVANCE(62);
+      if (lookahead == 'o') ADVANCE(134);
       END_STATE();
     case 49:
       if (lookahead == 'a') ADVANCE(91);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(443);
+      if (lookahead == 'a') ADVANCE(446);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(381);
+      if (lookahead == 'a') ADVANCE(384);
       END_STATE();
     case 52:
-      if (lookahead == 'a') ADVANCE(176);
-      if (lookahead == 'o') ADVANCE(388);
+      if (lookahead == 'a') ADVANCE(177);
+      if (lookahead == 'o') ADVANCE(391);
       END_STATE();
     case 53:
-      if (lookahead == 'a') ADVANCE(176);
+      if (lookahead == 'a') ADVANCE(177);
       if (lookahead == 'o') ADVANCE(90);
       END_STATE();
     case 54:
@@ -3286,13 +3303,13 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 55:
       if (lookahead == 'a') ADVANCE(92);
-      if (lookahead == 'h') ADVANCE(202);
+      if (lookahead == 'h') ADVANCE(203);
       END_STATE();
     case 56:
-      if (lookahead == 'a') ADVANCE(292);
+      if (lookahead == 'a') ADVANCE(293);
       END_STATE();
     case 57:
-      if (lookahead == 'a') ADVANCE(288);
+      if (lookahead == 'a') ADVANCE(289);
       END_STATE();
     case 58:
       if (lookahead == 'a') ADVANCE(283);
@@ -3304,7 +3321,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'a') ADVANCE(78);
       END_STATE();
     case 61:
-      if (lookahead == 'a') ADVANCE(178);
+      if (lookahead == 'a') ADVANCE(179);
       if (lookahead == 'o') ADVANCE(89);
       END_STATE();
     case 62:
@@ -3312,98 +3329,98 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 63:
       if (lookahead == 'c') ADVANCE(68);
-      if (lookahead == 'l') ADVANCE(164);
-      if (lookahead == 'n') ADVANCE(187);
+      if (lookahead == 'l') ADVANCE(165);
+      if (lookahead == 'n') ADVANCE(188);
       END_STATE();
     case 64:
-      if (lookahead == 'c') ADVANCE(175);
-      if (lookahead == 'm') ADVANCE(221);
-      if (lookahead == 'n') ADVANCE(399);
+      if (lookahead == 'c') ADVANCE(176);
+      if (lookahead == 'm') ADVANCE(222);
+      if (lookahead == 'n') ADVANCE(402);
       END_STATE();
     case 65:
-      if (lookahead == 'c') ADVANCE(441);
+      if (lookahead == 'c') ADVANCE(444);
       END_STATE();
     case 66:
-      if (lookahead == 'c') ADVANCE(448);
+      if (lookahead == 'c') ADVANCE(451);
       END_STATE();
     case 67:
-      if (lookahead == 'c') ADVANCE(302);
+      if (lookahead == 'c') ADVANCE(303);
       END_STATE();
     case 68:
-      if (lookahead == 'c') ADVANCE(200);
+      if (lookahead == 'c') ADVANCE(201);
       END_STATE();
     case 69:
-      if (lookahead == 'c') ADVANCE(237);
+      if (lookahead == 'c') ADVANCE(238);
       END_STATE();
     case 70:
       if (lookahead == 'c') ADVANCE(114);
       if (lookahead == 'p') ADVANCE(112);
       END_STATE();
     case 71:
-      if (lookahead == 'c') ADVANCE(271);
+      if (lookahead == 'c') ADVANCE(272);
       END_STATE();
     case 72:
-      if (lookahead == 'c') ADVANCE(97);
+      if (lookahead == 'c') ADVANCE(96);
       END_STATE();
     case 73:
-      if (lookahead == 'c') ADVANCE(98);
+      if (lookahead == 'c') ADVANCE(97);
       END_STATE();
     case 74:
-      if (lookahead == 'c') ADVANCE(273);
+      if (lookahead == 'c') ADVANCE(274);
       END_STATE();
     case 75:
-      if (lookahead == 'c') ADVANCE(99);
+      if (lookahead == 'c') ADVANCE(98);
       END_STATE();
     case 76:
-      if (lookahead == 'c') ADVANCE(101);
+      if (lookahead == 'c') ADVANCE(100);
       END_STATE();
     case 77:
-      if (lookahead == 'c') ADVANCE(103);
+      if (lookahead == 'c') ADVANCE(102);
       END_STATE();
     case 78:
-      if (lookahead == 'c') ADVANCE(105);
+      if (lookahead == 'c') ADVANCE(104);
       END_STATE();
     case 79:
-      if (lookahead == 'c') ADVANCE(286);
+      if (lookahead == 'c') ADVANCE(287);
       END_STATE();
     case 80:
-      if (lookahead == 'd') ADVANCE(437);
+      if (lookahead == 'd') ADVANCE(440);
       END_STATE();
     case 81:
-      if (lookahead == 'd') ADVANCE(229);
+      if (lookahead == 'd') ADVANCE(230);
       END_STATE();
     case 82:
-      if (lookahead == 'd') ADVANCE(229);
-      if (lookahead == 'l') ADVANCE(143);
+      if (lookahead == 'd') ADVANCE(230);
+      if (lookahead == 'l') ADVANCE(144);
       END_STATE();
     case 83:
-      if (lookahead == 'd') ADVANCE(246);
+      if (lookahead == 'd') ADVANCE(247);
       END_STATE();
     case 84:
-      if (lookahead == 'd') ADVANCE(246);
-      if (lookahead == 'l') ADVANCE(146);
-      if (lookahead == 'r') ADVANCE(266);
+      if (lookahead == 'd') ADVANCE(247);
+      if (lookahead == 'l') ADVANCE(147);
+      if (lookahead == 'r') ADVANCE(267);
       END_STATE();
     case 85:
-      if (lookahead == 'd') ADVANCE(246);
-      if (lookahead == 'l') ADVANCE(146);
-      if (lookahead == 'r') ADVANCE(276);
+      if (lookahead == 'd') ADVANCE(247);
+      if (lookahead == 'l') ADVANCE(147);
+      if (lookahead == 'r') ADVANCE(277);
       END_STATE();
     case 86:
-      if (lookahead == 'd') ADVANCE(296);
+      if (lookahead == 'd') ADVANCE(297);
       END_STATE();
     case 87:
-      if (lookahead == 'd') ADVANCE(183);
+      if (lookahead == 'd') ADVANCE(184);
       END_STATE();
     case 88:
-      if (lookahead == 'd') ADVANCE(232);
+      if (lookahead == 'd') ADVANCE(233);
       END_STATE();
     case 89:
       if (lookahead == 'd') ADVANCE(122);
-      if (lookahead == 't') ADVANCE(151);
+      if (lookahead == 't') ADVANCE(152);
       END_STATE();
     case 90:
-      if (lookahead == 'd') ADVANCE(106);
+      if (lookahead == 'd') ADVANCE(105);
       END_STATE();
     case 91:
       if (lookahead == 'd') ADVANCE(117);
@@ -3413,2776 +3430,2762 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 93:
       if (lookahead == 'e') ADVANCE(133);
-      if (lookahead == 'n') ADVANCE(245);
+      if (lookahead == 'n') ADVANCE(246);
       END_STATE();
     case 94:
-      if (lookahead == 'e') ADVANCE(169);
-      if (lookahead == 'i') ADVANCE(166);
-      if (lookahead == 'n') ADVANCE(141);
-      if (lookahead == 'y') ADVANCE(260);
+      if (lookahead == 'e') ADVANCE(170);
+      if (lookahead == 'i') ADVANCE(167);
+      if (lookahead == 'n') ADVANCE(142);
+      if (lookahead == 'y') ADVANCE(261);
       END_STATE();
     case 95:
-      if (lookahead == 'e') ADVANCE(375);
+      if (lookahead == 'e') ADVANCE(376);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(136);
+      if (lookahead == 'e') ADVANCE(332);
       END_STATE();
     case 97:
-      if (lookahead == 'e') ADVANCE(331);
+      if (lookahead == 'e') ADVANCE(357);
       END_STATE();
     case 98:
-      if (lookahead == 'e') ADVANCE(356);
-      END_STATE();
-    case 99:
-      if (lookahead == 'e') ADVANCE(370);
-      END_STATE();
-    case 100:
-      if (lookahead == 'e') ADVANCE(446);
-      END_STATE();
-    case 101:
-      if (lookahead == 'e') ADVANCE(445);
-      END_STATE();
-    case 102:
-      if (lookahead == 'e') ADVANCE(170);
-      if (lookahead == 't') ADVANCE(243);
-      END_STATE();
-    case 103:
-      if (lookahead == 'e') ADVANCE(422);
-      END_STATE();
-    case 104:
-      if (lookahead == 'e') ADVANCE(417);
-      END_STATE();
-    case 105:
       if (lookahead == 'e') ADVANCE(371);
       END_STATE();
+    case 99:
+      if (lookahead == 'e') ADVANCE(449);
+      END_STATE();
+    case 100:
+      if (lookahead == 'e') ADVANCE(448);
+      END_STATE();
+    case 101:
+      if (lookahead == 'e') ADVANCE(171);
+      if (lookahead == 't') ADVANCE(244);
+      END_STATE();
+    case 102:
+      if (lookahead == 'e') ADVANCE(425);
+      END_STATE();
+    case 103:
+      if (lookahead == 'e') ADVANCE(420);
+      END_STATE();
+    case 104:
+      if (lookahead == 'e') ADVANCE(372);
+      END_STATE();
+    case 105:
+      if (lookahead == 'e') ADVANCE(459);
+      END_STATE();
     case 106:
-      if (lookahead == 'e') ADVANCE(456);
+      if (lookahead == 'e') ADVANCE(49);
+      if (lookahead == 'o') ADVANCE(256);
+      if (lookahead == 't') ADVANCE(279);
       END_STATE();
     case 107:
-      if (lookahead == 'e') ADVANCE(236);
+      if (lookahead == 'e') ADVANCE(137);
       END_STATE();
     case 108:
-      if (lookahead == 'e') ADVANCE(49);
-      if (lookahead == 'o') ADVANCE(255);
-      if (lookahead == 't') ADVANCE(278);
+      if (lookahead == 'e') ADVANCE(237);
       END_STATE();
     case 109:
-      if (lookahead == 'e') ADVANCE(161);
+      if (lookahead == 'e') ADVANCE(162);
       END_STATE();
     case 110:
-      if (lookahead == 'e') ADVANCE(190);
+      if (lookahead == 'e') ADVANCE(191);
       END_STATE();
     case 111:
-      if (lookahead == 'e') ADVANCE(263);
+      if (lookahead == 'e') ADVANCE(264);
       END_STATE();
     case 112:
       if (lookahead == 'e') ADVANCE(71);
       END_STATE();
     case 113:
-      if (lookahead == 'e') ADVANCE(188);
+      if (lookahead == 'e') ADVANCE(189);
       END_STATE();
     case 114:
-      if (lookahead == 'e') ADVANCE(223);
+      if (lookahead == 'e') ADVANCE(224);
       END_STATE();
     case 115:
-      if (lookahead == 'e') ADVANCE(304);
+      if (lookahead == 'e') ADVANCE(305);
       END_STATE();
     case 116:
-      if (lookahead == 'e') ADVANCE(174);
+      if (lookahead == 'e') ADVANCE(175);
       END_STATE();
     case 117:
-      if (lookahead == 'e') ADVANCE(230);
-      END_STATE();
-    case 118:
-      if (lookahead == 'e') ADVANCE(256);
-      END_STATE();
-    case 119:
       if (lookahead == 'e') ADVANCE(231);
       END_STATE();
+    case 118:
+      if (lookahead == 'e') ADVANCE(257);
+      END_STATE();
+    case 119:
+      if (lookahead == 'e') ADVANCE(232);
+      END_STATE();
     case 120:
-      if (lookahead == 'e') ADVANCE(258);
+      if (lookahead == 'e') ADVANCE(259);
       END_STATE();
     case 121:
-      if (lookahead == 'e') ADVANCE(238);
+      if (lookahead == 'e') ADVANCE(239);
       END_STATE();
     case 122:
-      if (lookahead == 'e') ADVANCE(251);
+      if (lookahead == 'e') ADVANCE(252);
       END_STATE();
     case 123:
-      if (lookahead == 'e') ADVANCE(284);
+      if (lookahead == 'e') ADVANCE(285);
       END_STATE();
     case 124:
-      if (lookahead == 'e') ADVANCE(168);
-      if (lookahead == 'i') ADVANCE(166);
-      if (lookahead == 'y') ADVANCE(260);
+      if (lookahead == 'e') ADVANCE(169);
+      if (lookahead == 'i') ADVANCE(167);
+      if (lookahead == 'y') ADVANCE(261);
       END_STATE();
     case 125:
-      if (lookahead == 'e') ADVANCE(168);
-      if (lookahead == 'i') ADVANCE(166);
-      if (lookahead == 'y') ADVANCE(260);
+      if (lookahead == 'e') ADVANCE(169);
+      if (lookahead == 'i') ADVANCE(167);
+      if (lookahead == 'y') ADVANCE(261);
       if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(312);
+          lookahead == 'c') ADVANCE(313);
       END_STATE();
     case 126:
       if (lookahead == 'e') ADVANCE(74);
       END_STATE();
     case 127:
-      if (lookahead == 'e') ADVANCE(259);
+      if (lookahead == 'e') ADVANCE(260);
       END_STATE();
     case 128:
-      if (lookahead == 'e') ADVANCE(242);
+      if (lookahead == 'e') ADVANCE(243);
       END_STATE();
     case 129:
       if (lookahead == 'e') ADVANCE(79);
       END_STATE();
     case 130:
-      if (lookahead == 'e') ADVANCE(195);
+      if (lookahead == 'e') ADVANCE(196);
       END_STATE();
     case 131:
-      if (lookahead == 'e') ADVANCE(262);
+      if (lookahead == 'e') ADVANCE(263);
       END_STATE();
     case 132:
-      if (lookahead == 'f') ADVANCE(159);
+      if (lookahead == 'f') ADVANCE(160);
       END_STATE();
     case 133:
       if (lookahead == 'f') ADVANCE(56);
-      if (lookahead == 'n') ADVANCE(301);
+      if (lookahead == 'n') ADVANCE(302);
       if (lookahead == 's') ADVANCE(69);
       END_STATE();
     case 134:
-      if (lookahead == 'g') ADVANCE(366);
+      if (lookahead == 'g') ADVANCE(382);
       END_STATE();
     case 135:
-      if (lookahead == 'g') ADVANCE(398);
+      if (lookahead == 'g') ADVANCE(367);
       END_STATE();
     case 136:
-      if (lookahead == 'g') ADVANCE(210);
+      if (lookahead == 'g') ADVANCE(401);
       END_STATE();
     case 137:
-      if (lookahead == 'g') ADVANCE(244);
+      if (lookahead == 'g') ADVANCE(211);
       END_STATE();
     case 138:
-      if (lookahead == 'h') ADVANCE(402);
+      if (lookahead == 'g') ADVANCE(245);
       END_STATE();
     case 139:
-      if (lookahead == 'h') ADVANCE(155);
+      if (lookahead == 'h') ADVANCE(405);
       END_STATE();
     case 140:
-      if (lookahead == 'h') ADVANCE(128);
+      if (lookahead == 'h') ADVANCE(156);
       END_STATE();
     case 141:
-      if (lookahead == 'i') ADVANCE(424);
+      if (lookahead == 'h') ADVANCE(128);
       END_STATE();
     case 142:
-      if (lookahead == 'i') ADVANCE(160);
+      if (lookahead == 'i') ADVANCE(427);
       END_STATE();
     case 143:
-      if (lookahead == 'i') ADVANCE(293);
+      if (lookahead == 'i') ADVANCE(161);
       END_STATE();
     case 144:
-      if (lookahead == 'i') ADVANCE(264);
+      if (lookahead == 'i') ADVANCE(294);
       END_STATE();
     case 145:
-      if (lookahead == 'i') ADVANCE(110);
-      if (lookahead == 'u') ADVANCE(261);
+      if (lookahead == 'i') ADVANCE(265);
       END_STATE();
     case 146:
-      if (lookahead == 'i') ADVANCE(67);
+      if (lookahead == 'i') ADVANCE(110);
+      if (lookahead == 'u') ADVANCE(262);
       END_STATE();
     case 147:
-      if (lookahead == 'i') ADVANCE(88);
+      if (lookahead == 'i') ADVANCE(67);
       END_STATE();
     case 148:
-      if (lookahead == 'i') ADVANCE(66);
+      if (lookahead == 'i') ADVANCE(88);
       END_STATE();
     case 149:
-      if (lookahead == 'i') ADVANCE(81);
+      if (lookahead == 'i') ADVANCE(66);
       END_STATE();
     case 150:
-      if (lookahead == 'i') ADVANCE(205);
+      if (lookahead == 'i') ADVANCE(81);
       END_STATE();
     case 151:
-      if (lookahead == 'i') ADVANCE(184);
+      if (lookahead == 'i') ADVANCE(206);
       END_STATE();
     case 152:
-      if (lookahead == 'i') ADVANCE(207);
-      END_STATE();
-    case 153:
       if (lookahead == 'i') ADVANCE(185);
       END_STATE();
-    case 154:
+    case 153:
       if (lookahead == 'i') ADVANCE(208);
       END_STATE();
-    case 155:
+    case 154:
       if (lookahead == 'i') ADVANCE(186);
       END_STATE();
+    case 155:
+      if (lookahead == 'i') ADVANCE(209);
+      END_STATE();
     case 156:
-      if (lookahead == 'i') ADVANCE(282);
+      if (lookahead == 'i') ADVANCE(187);
       END_STATE();
     case 157:
-      if (lookahead == 'i') ADVANCE(226);
+      if (lookahead == 'i') ADVANCE(284);
       END_STATE();
     case 158:
-      if (lookahead == 'i') ADVANCE(77);
+      if (lookahead == 'i') ADVANCE(227);
       END_STATE();
     case 159:
-      if (lookahead == 'k') ADVANCE(50);
+      if (lookahead == 'i') ADVANCE(77);
       END_STATE();
     case 160:
-      if (lookahead == 'k') ADVANCE(115);
+      if (lookahead == 'k') ADVANCE(50);
       END_STATE();
     case 161:
-      if (lookahead == 'l') ADVANCE(379);
+      if (lookahead == 'k') ADVANCE(115);
       END_STATE();
     case 162:
-      if (lookahead == 'l') ADVANCE(396);
+      if (lookahead == 'l') ADVANCE(380);
       END_STATE();
     case 163:
-      if (lookahead == 'l') ADVANCE(146);
+      if (lookahead == 'l') ADVANCE(399);
       END_STATE();
     case 164:
-      if (lookahead == 'l') ADVANCE(199);
+      if (lookahead == 'l') ADVANCE(147);
       END_STATE();
     case 165:
-      if (lookahead == 'l') ADVANCE(162);
-      if (lookahead == 'n') ADVANCE(306);
+      if (lookahead == 'l') ADVANCE(200);
       END_STATE();
     case 166:
-      if (lookahead == 'l') ADVANCE(113);
+      if (lookahead == 'l') ADVANCE(163);
+      if (lookahead == 'n') ADVANCE(307);
       END_STATE();
     case 167:
-      if (lookahead == 'l') ADVANCE(275);
+      if (lookahead == 'l') ADVANCE(113);
       END_STATE();
     case 168:
-      if (lookahead == 'l') ADVANCE(126);
+      if (lookahead == 'l') ADVANCE(276);
       END_STATE();
     case 169:
       if (lookahead == 'l') ADVANCE(126);
-      if (lookahead == 'n') ADVANCE(291);
       END_STATE();
     case 170:
-      if (lookahead == 'l') ADVANCE(129);
-      if (lookahead == 'r') ADVANCE(297);
+      if (lookahead == 'l') ADVANCE(126);
+      if (lookahead == 'n') ADVANCE(292);
       END_STATE();
     case 171:
-      if (lookahead == 'm') ADVANCE(221);
-      if (lookahead == 'n') ADVANCE(137);
+      if (lookahead == 'l') ADVANCE(129);
+      if (lookahead == 'r') ADVANCE(298);
       END_STATE();
     case 172:
-      if (lookahead == 'm') ADVANCE(411);
+      if (lookahead == 'm') ADVANCE(222);
+      if (lookahead == 'n') ADVANCE(138);
       END_STATE();
     case 173:
-      if (lookahead == 'm') ADVANCE(345);
+      if (lookahead == 'm') ADVANCE(414);
       END_STATE();
     case 174:
-      if (lookahead == 'm') ADVANCE(368);
+      if (lookahead == 'm') ADVANCE(346);
       END_STATE();
     case 175:
-      if (lookahead == 'm') ADVANCE(217);
+      if (lookahead == 'm') ADVANCE(369);
       END_STATE();
     case 176:
-      if (lookahead == 'm') ADVANCE(118);
+      if (lookahead == 'm') ADVANCE(218);
       END_STATE();
     case 177:
-      if (lookahead == 'm') ADVANCE(100);
+      if (lookahead == 'm') ADVANCE(118);
       END_STATE();
     case 178:
-      if (lookahead == 'm') ADVANCE(131);
+      if (lookahead == 'm') ADVANCE(99);
       END_STATE();
     case 179:
-      if (lookahead == 'n') ADVANCE(399);
+      if (lookahead == 'm') ADVANCE(131);
       END_STATE();
     case 180:
-      if (lookahead == 'n') ADVANCE(450);
+      if (lookahead == 'n') ADVANCE(402);
       END_STATE();
     case 181:
-      if (lookahead == 'n') ADVANCE(383);
+      if (lookahead == 'n') ADVANCE(453);
       END_STATE();
     case 182:
-      if (lookahead == 'n') ADVANCE(377);
+      if (lookahead == 'n') ADVANCE(386);
       END_STATE();
     case 183:
-      if (lookahead == 'n') ADVANCE(421);
+      if (lookahead == 'n') ADVANCE(378);
       END_STATE();
     case 184:
-      if (lookahead == 'n') ADVANCE(458);
+      if (lookahead == 'n') ADVANCE(424);
       END_STATE();
     case 185:
-      if (lookahead == 'n') ADVANCE(134);
+      if (lookahead == 'n') ADVANCE(461);
       END_STATE();
     case 186:
       if (lookahead == 'n') ADVANCE(135);
       END_STATE();
     case 187:
-      if (lookahead == 'n') ADVANCE(209);
+      if (lookahead == 'n') ADVANCE(136);
       END_STATE();
     case 188:
-      if (lookahead == 'n') ADVANCE(72);
+      if (lookahead == 'n') ADVANCE(210);
       END_STATE();
     case 189:
-      if (lookahead == 'n') ADVANCE(248);
+      if (lookahead == 'n') ADVANCE(72);
       END_STATE();
     case 190:
-      if (lookahead == 'n') ADVANCE(269);
+      if (lookahead == 'n') ADVANCE(249);
       END_STATE();
     case 191:
-      if (lookahead == 'n') ADVANCE(274);
+      if (lookahead == 'n') ADVANCE(270);
       END_STATE();
     case 192:
-      if (lookahead == 'n') ADVANCE(287);
+      if (lookahead == 'n') ADVANCE(275);
       END_STATE();
     case 193:
-      if (lookahead == 'n') ADVANCE(287);
-      if (lookahead == 'v') ADVANCE(121);
+      if (lookahead == 'n') ADVANCE(288);
       END_STATE();
     case 194:
-      if (lookahead == 'n') ADVANCE(257);
+      if (lookahead == 'n') ADVANCE(288);
+      if (lookahead == 'v') ADVANCE(121);
       END_STATE();
     case 195:
-      if (lookahead == 'n') ADVANCE(73);
+      if (lookahead == 'n') ADVANCE(258);
       END_STATE();
     case 196:
-      if (lookahead == 'o') ADVANCE(84);
+      if (lookahead == 'n') ADVANCE(73);
       END_STATE();
     case 197:
-      if (lookahead == 'o') ADVANCE(414);
+      if (lookahead == 'o') ADVANCE(84);
       END_STATE();
     case 198:
-      if (lookahead == 'o') ADVANCE(294);
-      if (lookahead == 'p') ADVANCE(65);
+      if (lookahead == 'o') ADVANCE(417);
       END_STATE();
     case 199:
-      if (lookahead == 'o') ADVANCE(298);
+      if (lookahead == 'o') ADVANCE(295);
+      if (lookahead == 'p') ADVANCE(65);
       END_STATE();
     case 200:
-      if (lookahead == 'o') ADVANCE(295);
+      if (lookahead == 'o') ADVANCE(299);
       END_STATE();
     case 201:
-      if (lookahead == 'o') ADVANCE(172);
+      if (lookahead == 'o') ADVANCE(296);
       END_STATE();
     case 202:
-      if (lookahead == 'o') ADVANCE(80);
+      if (lookahead == 'o') ADVANCE(173);
       END_STATE();
     case 203:
-      if (lookahead == 'o') ADVANCE(86);
+      if (lookahead == 'o') ADVANCE(80);
       END_STATE();
     case 204:
-      if (lookahead == 'o') ADVANCE(163);
-      if (lookahead == 'r') ADVANCE(203);
+      if (lookahead == 'o') ADVANCE(86);
       END_STATE();
     case 205:
-      if (lookahead == 'o') ADVANCE(180);
+      if (lookahead == 'o') ADVANCE(164);
+      if (lookahead == 'r') ADVANCE(204);
       END_STATE();
     case 206:
-      if (lookahead == 'o') ADVANCE(240);
+      if (lookahead == 'o') ADVANCE(181);
       END_STATE();
     case 207:
-      if (lookahead == 'o') ADVANCE(181);
+      if (lookahead == 'o') ADVANCE(241);
       END_STATE();
     case 208:
       if (lookahead == 'o') ADVANCE(182);
       END_STATE();
     case 209:
-      if (lookahead == 'o') ADVANCE(281);
+      if (lookahead == 'o') ADVANCE(183);
       END_STATE();
     case 210:
-      if (lookahead == 'o') ADVANCE(235);
+      if (lookahead == 'o') ADVANCE(282);
       END_STATE();
     case 211:
-      if (lookahead == 'o') ADVANCE(83);
+      if (lookahead == 'o') ADVANCE(236);
       END_STATE();
     case 212:
-      if (lookahead == 'o') ADVANCE(224);
+      if (lookahead == 'o') ADVANCE(83);
       END_STATE();
     case 213:
-      if (lookahead == 'o') ADVANCE(224);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(311);
+      if (lookahead == 'o') ADVANCE(225);
       END_STATE();
     case 214:
-      if (lookahead == 'o') ADVANCE(233);
+      if (lookahead == 'o') ADVANCE(225);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(312);
       END_STATE();
     case 215:
-      if (lookahead == 'o') ADVANCE(85);
+      if (lookahead == 'o') ADVANCE(234);
       END_STATE();
     case 216:
-      if (lookahead == 'p') ADVANCE(435);
+      if (lookahead == 'o') ADVANCE(85);
       END_STATE();
     case 217:
-      if (lookahead == 'p') ADVANCE(426);
+      if (lookahead == 'p') ADVANCE(438);
       END_STATE();
     case 218:
-      if (lookahead == 'p') ADVANCE(65);
+      if (lookahead == 'p') ADVANCE(429);
       END_STATE();
     case 219:
-      if (lookahead == 'p') ADVANCE(59);
+      if (lookahead == 'p') ADVANCE(65);
       END_STATE();
     case 220:
-      if (lookahead == 'p') ADVANCE(112);
+      if (lookahead == 'p') ADVANCE(59);
       END_STATE();
     case 221:
-      if (lookahead == 'p') ADVANCE(206);
+      if (lookahead == 'p') ADVANCE(112);
       END_STATE();
     case 222:
-      if (lookahead == 'p') ADVANCE(247);
+      if (lookahead == 'p') ADVANCE(207);
       END_STATE();
     case 223:
-      if (lookahead == 'p') ADVANCE(270);
+      if (lookahead == 'p') ADVANCE(248);
       END_STATE();
     case 224:
-      if (lookahead == 'p') ADVANCE(148);
+      if (lookahead == 'p') ADVANCE(271);
       END_STATE();
     case 225:
-      if (lookahead == 'p') ADVANCE(60);
+      if (lookahead == 'p') ADVANCE(149);
       END_STATE();
     case 226:
-      if (lookahead == 'p') ADVANCE(290);
+      if (lookahead == 'p') ADVANCE(60);
       END_STATE();
     case 227:
-      if (lookahead == 'q') ADVANCE(87);
+      if (lookahead == 'p') ADVANCE(291);
       END_STATE();
     case 228:
-      if (lookahead == 'r') ADVANCE(198);
+      if (lookahead == 'q') ADVANCE(87);
       END_STATE();
     case 229:
-      if (lookahead == 'r') ADVANCE(341);
+      if (lookahead == 'r') ADVANCE(199);
       END_STATE();
     case 230:
-      if (lookahead == 'r') ADVANCE(439);
-      END_STATE();
-    case 231:
-      if (lookahead == 'r') ADVANCE(336);
-      END_STATE();
-    case 232:
       if (lookahead == 'r') ADVANCE(342);
       END_STATE();
+    case 231:
+      if (lookahead == 'r') ADVANCE(442);
+      END_STATE();
+    case 232:
+      if (lookahead == 'r') ADVANCE(337);
+      END_STATE();
     case 233:
-      if (lookahead == 'r') ADVANCE(367);
+      if (lookahead == 'r') ADVANCE(343);
       END_STATE();
     case 234:
-      if (lookahead == 'r') ADVANCE(201);
+      if (lookahead == 'r') ADVANCE(368);
       END_STATE();
     case 235:
-      if (lookahead == 'r') ADVANCE(303);
+      if (lookahead == 'r') ADVANCE(202);
       END_STATE();
     case 236:
-      if (lookahead == 'r') ADVANCE(254);
+      if (lookahead == 'r') ADVANCE(304);
       END_STATE();
     case 237:
-      if (lookahead == 'r') ADVANCE(157);
+      if (lookahead == 'r') ADVANCE(255);
       END_STATE();
     case 238:
-      if (lookahead == 'r') ADVANCE(307);
+      if (lookahead == 'r') ADVANCE(158);
       END_STATE();
     case 239:
-      if (lookahead == 'r') ADVANCE(218);
+      if (lookahead == 'r') ADVANCE(308);
       END_STATE();
     case 240:
-      if (lookahead == 'r') ADVANCE(272);
+      if (lookahead == 'r') ADVANCE(219);
       END_STATE();
     case 241:
-      if (lookahead == 'r') ADVANCE(120);
+      if (lookahead == 'r') ADVANCE(273);
       END_STATE();
     case 242:
-      if (lookahead == 'r') ADVANCE(104);
+      if (lookahead == 'r') ADVANCE(120);
       END_STATE();
     case 243:
-      if (lookahead == 'r') ADVANCE(153);
+      if (lookahead == 'r') ADVANCE(103);
       END_STATE();
     case 244:
-      if (lookahead == 'r') ADVANCE(127);
+      if (lookahead == 'r') ADVANCE(154);
       END_STATE();
     case 245:
-      if (lookahead == 's') ADVANCE(451);
+      if (lookahead == 'r') ADVANCE(127);
       END_STATE();
     case 246:
-      if (lookahead == 's') ADVANCE(394);
+      if (lookahead == 's') ADVANCE(454);
       END_STATE();
     case 247:
-      if (lookahead == 's') ADVANCE(344);
-      END_STATE();
-    case 248:
-      if (lookahead == 's') ADVANCE(268);
-      END_STATE();
-    case 249:
-      if (lookahead == 's') ADVANCE(391);
-      END_STATE();
-    case 250:
-      if (lookahead == 's') ADVANCE(390);
-      END_STATE();
-    case 251:
       if (lookahead == 's') ADVANCE(397);
       END_STATE();
+    case 248:
+      if (lookahead == 's') ADVANCE(345);
+      END_STATE();
+    case 249:
+      if (lookahead == 's') ADVANCE(269);
+      END_STATE();
+    case 250:
+      if (lookahead == 's') ADVANCE(394);
+      END_STATE();
+    case 251:
+      if (lookahead == 's') ADVANCE(393);
+      END_STATE();
     case 252:
-      if (lookahead == 's') ADVANCE(95);
+      if (lookahead == 's') ADVANCE(400);
       END_STATE();
     case 253:
       if (lookahead == 's') ADVANCE(95);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(311);
       END_STATE();
     case 254:
-      if (lookahead == 's') ADVANCE(150);
+      if (lookahead == 's') ADVANCE(95);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(312);
       END_STATE();
     case 255:
-      if (lookahead == 's') ADVANCE(265);
+      if (lookahead == 's') ADVANCE(151);
       END_STATE();
     case 256:
-      if (lookahead == 's') ADVANCE(219);
+      if (lookahead == 's') ADVANCE(266);
       END_STATE();
     case 257:
-      if (lookahead == 's') ADVANCE(267);
+      if (lookahead == 's') ADVANCE(220);
       END_STATE();
     case 258:
-      if (lookahead == 's') ADVANCE(249);
+      if (lookahead == 's') ADVANCE(268);
       END_STATE();
     case 259:
       if (lookahead == 's') ADVANCE(250);
       END_STATE();
     case 260:
-      if (lookahead == 's') ADVANCE(285);
+      if (lookahead == 's') ADVANCE(251);
       END_STATE();
     case 261:
-      if (lookahead == 's') ADVANCE(289);
+      if (lookahead == 's') ADVANCE(286);
       END_STATE();
     case 262:
-      if (lookahead == 's') ADVANCE(225);
+      if (lookahead == 's') ADVANCE(290);
       END_STATE();
     case 263:
-      if (lookahead == 't') ADVANCE(55);
+      if (lookahead == 's') ADVANCE(226);
       END_STATE();
     case 264:
-      if (lookahead == 't') ADVANCE(138);
+      if (lookahead == 't') ADVANCE(55);
       END_STATE();
     case 265:
-      if (lookahead == 't') ADVANCE(438);
-      END_STATE();
-    case 266:
-      if (lookahead == 't') ADVANCE(362);
-      END_STATE();
-    case 267:
-      if (lookahead == 't') ADVANCE(350);
-      END_STATE();
-    case 268:
-      if (lookahead == 't') ADVANCE(350);
-      if (lookahead == 'u') ADVANCE(177);
-      END_STATE();
-    case 269:
-      if (lookahead == 't') ADVANCE(449);
-      END_STATE();
-    case 270:
-      if (lookahead == 't') ADVANCE(401);
-      END_STATE();
-    case 271:
-      if (lookahead == 't') ADVANCE(453);
-      END_STATE();
-    case 272:
-      if (lookahead == 't') ADVANCE(348);
-      END_STATE();
-    case 273:
-      if (lookahead == 't') ADVANCE(392);
-      END_STATE();
-    case 274:
-      if (lookahead == 't') ADVANCE(455);
-      END_STATE();
-    case 275:
-      if (lookahead == 't') ADVANCE(384);
-      END_STATE();
-    case 276:
-      if (lookahead == 't') ADVANCE(363);
-      END_STATE();
-    case 277:
-      if (lookahead == 't') ADVANCE(278);
-      END_STATE();
-    case 278:
-      if (lookahead == 't') ADVANCE(216);
-      END_STATE();
-    case 279:
       if (lookahead == 't') ADVANCE(139);
       END_STATE();
+    case 266:
+      if (lookahead == 't') ADVANCE(441);
+      END_STATE();
+    case 267:
+      if (lookahead == 't') ADVANCE(363);
+      END_STATE();
+    case 268:
+      if (lookahead == 't') ADVANCE(351);
+      END_STATE();
+    case 269:
+      if (lookahead == 't') ADVANCE(351);
+      if (lookahead == 'u') ADVANCE(178);
+      END_STATE();
+    case 270:
+      if (lookahead == 't') ADVANCE(452);
+      END_STATE();
+    case 271:
+      if (lookahead == 't') ADVANCE(404);
+      END_STATE();
+    case 272:
+      if (lookahead == 't') ADVANCE(456);
+      END_STATE();
+    case 273:
+      if (lookahead == 't') ADVANCE(349);
+      END_STATE();
+    case 274:
+      if (lookahead == 't') ADVANCE(395);
+      END_STATE();
+    case 275:
+      if (lookahead == 't') ADVANCE(458);
+      END_STATE();
+    case 276:
+      if (lookahead == 't') ADVANCE(387);
+      END_STATE();
+    case 277:
+      if (lookahead == 't') ADVANCE(364);
+      END_STATE();
+    case 278:
+      if (lookahead == 't') ADVANCE(279);
+      END_STATE();
+    case 279:
+      if (lookahead == 't') ADVANCE(217);
+      END_STATE();
     case 280:
-      if (lookahead == 't') ADVANCE(96);
+      if (lookahead == 't') ADVANCE(140);
       END_STATE();
     case 281:
-      if (lookahead == 't') ADVANCE(57);
+      if (lookahead == 't') ADVANCE(107);
       END_STATE();
     case 282:
-      if (lookahead == 't') ADVANCE(305);
+      if (lookahead == 't') ADVANCE(57);
       END_STATE();
     case 283:
       if (lookahead == 't') ADVANCE(51);
       END_STATE();
     case 284:
-      if (lookahead == 't') ADVANCE(54);
+      if (lookahead == 't') ADVANCE(306);
       END_STATE();
     case 285:
-      if (lookahead == 't') ADVANCE(116);
+      if (lookahead == 't') ADVANCE(54);
       END_STATE();
     case 286:
-      if (lookahead == 't') ADVANCE(214);
+      if (lookahead == 't') ADVANCE(116);
       END_STATE();
     case 287:
-      if (lookahead == 't') ADVANCE(156);
+      if (lookahead == 't') ADVANCE(215);
       END_STATE();
     case 288:
-      if (lookahead == 't') ADVANCE(152);
+      if (lookahead == 't') ADVANCE(157);
       END_STATE();
     case 289:
-      if (lookahead == 't') ADVANCE(119);
+      if (lookahead == 't') ADVANCE(153);
       END_STATE();
     case 290:
-      if (lookahead == 't') ADVANCE(154);
+      if (lookahead == 't') ADVANCE(119);
       END_STATE();
     case 291:
-      if (lookahead == 't') ADVANCE(130);
+      if (lookahead == 't') ADVANCE(155);
       END_STATE();
     case 292:
-      if (lookahead == 'u') ADVANCE(167);
+      if (lookahead == 't') ADVANCE(130);
       END_STATE();
     case 293:
-      if (lookahead == 'u') ADVANCE(173);
+      if (lookahead == 'u') ADVANCE(168);
       END_STATE();
     case 294:
-      if (lookahead == 'u') ADVANCE(222);
+      if (lookahead == 'u') ADVANCE(174);
       END_STATE();
     case 295:
-      if (lookahead == 'u') ADVANCE(191);
+      if (lookahead == 'u') ADVANCE(223);
       END_STATE();
     case 296:
-      if (lookahead == 'u') ADVANCE(76);
+      if (lookahead == 'u') ADVANCE(192);
       END_STATE();
     case 297:
-      if (lookahead == 'v') ADVANCE(158);
+      if (lookahead == 'u') ADVANCE(76);
       END_STATE();
     case 298:
-      if (lookahead == 'w') ADVANCE(404);
+      if (lookahead == 'v') ADVANCE(159);
       END_STATE();
     case 299:
-      if (lookahead == 'w') ADVANCE(140);
+      if (lookahead == 'w') ADVANCE(407);
       END_STATE();
     case 300:
-      if (lookahead == 'x') ADVANCE(70);
+      if (lookahead == 'w') ADVANCE(141);
       END_STATE();
     case 301:
-      if (lookahead == 'y') ADVANCE(386);
+      if (lookahead == 'x') ADVANCE(70);
       END_STATE();
     case 302:
-      if (lookahead == 'y') ADVANCE(373);
+      if (lookahead == 'y') ADVANCE(389);
       END_STATE();
     case 303:
-      if (lookahead == 'y') ADVANCE(354);
+      if (lookahead == 'y') ADVANCE(374);
       END_STATE();
     case 304:
-      if (lookahead == 'y') ADVANCE(447);
+      if (lookahead == 'y') ADVANCE(355);
       END_STATE();
     case 305:
-      if (lookahead == 'y') ADVANCE(418);
+      if (lookahead == 'y') ADVANCE(450);
       END_STATE();
     case 306:
-      if (lookahead == 'y') ADVANCE(299);
+      if (lookahead == 'y') ADVANCE(421);
       END_STATE();
     case 307:
-      if (lookahead == 'y') ADVANCE(279);
+      if (lookahead == 'y') ADVANCE(300);
       END_STATE();
     case 308:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(312);
+      if (lookahead == 'y') ADVANCE(280);
       END_STATE();
     case 309:
       if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(311);
+          lookahead == 'c') ADVANCE(313);
       END_STATE();
     case 310:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(311);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(312);
       END_STATE();
     case 311:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(605);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(312);
       END_STATE();
     case 312:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(311);
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(609);
       END_STATE();
     case 313:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(605);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(312);
       END_STATE();
     case 314:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(609);
+      END_STATE();
+    case 315:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(624);
-      END_STATE();
-    case 315:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(347);
+          lookahead == 't') ADVANCE(628);
       END_STATE();
     case 316:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(615);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(348);
       END_STATE();
     case 317:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(617);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(619);
       END_STATE();
     case 318:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(621);
       END_STATE();
     case 319:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(616);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 320:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(614);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(620);
       END_STATE();
     case 321:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
       END_STATE();
     case 322:
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(625);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 323:
-      if (eof) ADVANCE(330);
-      ADVANCE_MAP(
-        '!', 460,
-        '"', 620,
-        '#', 797,
-        '$', 322,
-        '(', 357,
-        ')', 358,
-        ',', 334,
-        ':', 359,
-        '=', 352,
-        '[', 419,
-        ']', 420,
-        'a', 642,
-        'c', 630,
-        'd', 660,
-        'e', 683,
-        'f', 738,
-        'g', 740,
-        'h', 665,
-        'i', 643,
-        'k', 631,
-        'l', 632,
-        'm', 672,
-        'n', 634,
-        'p', 721,
-        's', 661,
-        't', 720,
-        'u', 753,
-        'v', 670,
-        'w', 696,
-        '{', 339,
-        '}', 340,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(323);
-      if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(788);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
       END_STATE();
     case 324:
-      if (eof) ADVANCE(330);
+      if (eof) ADVANCE(331);
       ADVANCE_MAP(
-        '"', 620,
-        '#', 797,
-        '$', 322,
-        '(', 357,
-        ')', 358,
-        ',', 334,
-        '-', 593,
-        '/', 594,
-        '=', 352,
-        ']', 420,
-        'a', 63,
-        'c', 46,
-        'd', 93,
-        'e', 300,
-        'f', 234,
-        'g', 228,
-        'h', 108,
-        'i', 64,
-        'k', 47,
-        'l', 48,
-        'm', 111,
-        'n', 52,
-        'p', 196,
-        's', 94,
-        't', 197,
-        'u', 252,
-        'v', 107,
-        'w', 144,
-        '{', 339,
-        '}', 340,
+        '!', 463,
+        '"', 624,
+        '#', 801,
+        '$', 323,
+        '(', 358,
+        ')', 359,
+        ',', 335,
+        ':', 360,
+        '=', 353,
+        '[', 422,
+        ']', 423,
+        'a', 646,
+        'c', 634,
+        'd', 664,
+        'e', 687,
+        'f', 742,
+        'g', 744,
+        'h', 667,
+        'i', 647,
+        'k', 635,
+        'l', 636,
+        'm', 676,
+        'n', 638,
+        'p', 725,
+        's', 665,
+        't', 724,
+        'u', 757,
+        'v', 674,
+        'w', 700,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(325);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(619);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(440);
+          lookahead == ' ') SKIP(324);
+      if (lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(792);
       END_STATE();
     case 325:
-      if (eof) ADVANCE(330);
+      if (eof) ADVANCE(331);
       ADVANCE_MAP(
-        '"', 620,
-        '#', 797,
-        '$', 322,
-        '(', 357,
-        ')', 358,
-        ',', 334,
-        '=', 352,
-        ']', 420,
+        '"', 624,
+        '#', 801,
+        '$', 323,
+        '(', 358,
+        ')', 359,
+        ',', 335,
+        '-', 597,
+        '/', 598,
+        '=', 353,
+        ']', 423,
         'a', 63,
         'c', 46,
         'd', 93,
-        'e', 300,
-        'f', 234,
-        'g', 228,
-        'h', 108,
+        'e', 301,
+        'f', 235,
+        'g', 229,
+        'h', 106,
         'i', 64,
         'k', 47,
         'l', 48,
         'm', 111,
         'n', 52,
-        'p', 196,
+        'p', 197,
         's', 94,
-        't', 197,
-        'u', 252,
-        'v', 107,
-        'w', 144,
-        '{', 339,
-        '}', 340,
+        't', 198,
+        'u', 253,
+        'v', 108,
+        'w', 145,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(325);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(619);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(440);
+          lookahead == ' ') SKIP(326);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(623);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(443);
       END_STATE();
     case 326:
-      if (eof) ADVANCE(330);
+      if (eof) ADVANCE(331);
       ADVANCE_MAP(
-        '#', 797,
-        '$', 322,
-        ':', 612,
+        '"', 624,
+        '#', 801,
+        '$', 323,
+        '(', 358,
+        ')', 359,
+        ',', 335,
+        '=', 353,
+        ']', 423,
+        'a', 63,
+        'c', 46,
+        'd', 93,
+        'e', 301,
+        'f', 235,
+        'g', 229,
+        'h', 106,
+        'i', 64,
+        'k', 47,
+        'l', 48,
+        'm', 111,
+        'n', 52,
+        'p', 197,
+        's', 94,
+        't', 198,
+        'u', 253,
+        'v', 108,
+        'w', 145,
+        '{', 340,
+        '}', 341,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(326);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(623);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(443);
+      END_STATE();
+    case 327:
+      if (eof) ADVANCE(331);
+      ADVANCE_MAP(
+        '#', 801,
+        '$', 323,
+        ':', 616,
         'A', 43,
-        'S', 308,
-        'T', 309,
-        'U', 310,
-        '[', 419,
-        ']', 420,
+        'S', 309,
+        'T', 310,
+        'U', 311,
+        '[', 422,
+        ']', 423,
         'a', 39,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 239,
-        'h', 277,
-        'i', 171,
+        'g', 240,
+        'h', 278,
+        'i', 172,
         'k', 47,
         'l', 48,
         'm', 123,
         'n', 52,
-        'p', 204,
+        'p', 205,
         's', 125,
-        't', 213,
-        'u', 253,
-        'v', 107,
-        '}', 340,
+        't', 214,
+        'u', 254,
+        'v', 108,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(327);
+          lookahead == ' ') SKIP(328);
       if (('B' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 327:
-      if (eof) ADVANCE(330);
+    case 328:
+      if (eof) ADVANCE(331);
       ADVANCE_MAP(
-        '#', 797,
-        '$', 322,
-        ':', 612,
-        '[', 419,
-        ']', 420,
+        '#', 801,
+        '$', 323,
+        ':', 616,
+        '[', 422,
+        ']', 423,
         'a', 40,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 239,
-        'h', 277,
-        'i', 171,
+        'g', 240,
+        'h', 278,
+        'i', 172,
         'k', 47,
         'l', 48,
         'm', 123,
         'n', 52,
-        'p', 204,
+        'p', 205,
         's', 124,
-        't', 212,
-        'u', 252,
-        'v', 107,
-        '}', 340,
+        't', 213,
+        'u', 253,
+        'v', 108,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(327);
+          lookahead == ' ') SKIP(328);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 328:
-      if (eof) ADVANCE(330);
-      ADVANCE_MAP(
-        '#', 797,
-        '$', 322,
-        'c', 469,
-        'd', 531,
-        'e', 587,
-        'h', 579,
-        'i', 477,
-        'k', 467,
-        'n', 463,
-        'p', 542,
-        's', 514,
-        'w', 513,
-        '{', 339,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(328);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
     case 329:
-      if (eof) ADVANCE(330);
+      if (eof) ADVANCE(331);
       ADVANCE_MAP(
-        '#', 797,
-        '$', 322,
-        'c', 469,
-        'd', 531,
-        'e', 587,
-        'h', 579,
-        'i', 478,
-        'k', 467,
-        'n', 463,
-        'p', 542,
-        's', 514,
-        '{', 339,
+        '#', 801,
+        '$', 323,
+        'c', 472,
+        'd', 535,
+        'e', 591,
+        'h', 583,
+        'i', 480,
+        'k', 470,
+        'n', 466,
+        'p', 546,
+        's', 518,
+        'w', 517,
+        '{', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(329);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 330:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      if (eof) ADVANCE(331);
+      ADVANCE_MAP(
+        '#', 801,
+        '$', 323,
+        'c', 472,
+        'd', 535,
+        'e', 591,
+        'h', 583,
+        'i', 481,
+        'k', 470,
+        'n', 466,
+        'p', 546,
+        's', 518,
+        '{', 340,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(330);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 331:
-      ACCEPT_TOKEN(anon_sym_silence);
+      ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
     case 332:
+      ACCEPT_TOKEN(anon_sym_silence);
+      END_STATE();
+    case 333:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(796);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 333:
+    case 334:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 334:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 335:
+      ACCEPT_TOKEN(anon_sym_COMMA);
+      END_STATE();
+    case 336:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(335);
-      END_STATE();
-    case 336:
-      ACCEPT_TOKEN(anon_sym_cluster);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(336);
       END_STATE();
     case 337:
       ACCEPT_TOKEN(anon_sym_cluster);
+      END_STATE();
+    case 338:
+      ACCEPT_TOKEN(anon_sym_cluster);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 338:
-      ACCEPT_TOKEN(anon_sym_namespaces);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 339:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
+      ACCEPT_TOKEN(anon_sym_namespaces);
       END_STATE();
     case 340:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
+      ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
     case 341:
-      ACCEPT_TOKEN(anon_sym_cidr);
+      ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
     case 342:
       ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(360);
       END_STATE();
     case 343:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (lookahead == 's') ADVANCE(361);
+      END_STATE();
+    case 344:
       ACCEPT_TOKEN(anon_sym_cidr);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 344:
-      ACCEPT_TOKEN(anon_sym_groups);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 345:
-      ACCEPT_TOKEN(anon_sym_cilium);
+      ACCEPT_TOKEN(anon_sym_groups);
       END_STATE();
     case 346:
       ACCEPT_TOKEN(anon_sym_cilium);
+      END_STATE();
+    case 347:
+      ACCEPT_TOKEN(anon_sym_cilium);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 347:
-      ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(347);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 348:
-      ACCEPT_TOKEN(anon_sym_import);
+      ACCEPT_TOKEN(sym_cilium_version);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(348);
       END_STATE();
     case 349:
       ACCEPT_TOKEN(anon_sym_import);
+      END_STATE();
+    case 350:
+      ACCEPT_TOKEN(anon_sym_import);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 350:
-      ACCEPT_TOKEN(anon_sym_const);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 351:
       ACCEPT_TOKEN(anon_sym_const);
+      END_STATE();
+    case 352:
+      ACCEPT_TOKEN(anon_sym_const);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 352:
-      ACCEPT_TOKEN(anon_sym_EQ);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 353:
+      ACCEPT_TOKEN(anon_sym_EQ);
+      END_STATE();
+    case 354:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(602);
-      END_STATE();
-    case 354:
-      ACCEPT_TOKEN(anon_sym_category);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
       END_STATE();
     case 355:
       ACCEPT_TOKEN(anon_sym_category);
+      END_STATE();
+    case 356:
+      ACCEPT_TOKEN(anon_sym_category);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 356:
-      ACCEPT_TOKEN(anon_sym_sentence);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 357:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
+      ACCEPT_TOKEN(anon_sym_sentence);
       END_STATE();
     case 358:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
+      ACCEPT_TOKEN(anon_sym_LPAREN);
       END_STATE();
     case 359:
-      ACCEPT_TOKEN(anon_sym_COLON);
+      ACCEPT_TOKEN(anon_sym_RPAREN);
       END_STATE();
     case 360:
-      ACCEPT_TOKEN(anon_sym_cidrs);
+      ACCEPT_TOKEN(anon_sym_COLON);
       END_STATE();
     case 361:
-      ACCEPT_TOKEN(anon_sym_ports);
+      ACCEPT_TOKEN(anon_sym_cidrs);
       END_STATE();
     case 362:
-      ACCEPT_TOKEN(anon_sym_port);
+      ACCEPT_TOKEN(anon_sym_ports);
       END_STATE();
     case 363:
       ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(361);
       END_STATE();
     case 364:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(362);
+      END_STATE();
+    case 365:
       ACCEPT_TOKEN(anon_sym_port);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 365:
-      ACCEPT_TOKEN(anon_sym_strings);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 366:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(365);
+      ACCEPT_TOKEN(anon_sym_strings);
       END_STATE();
     case 367:
-      ACCEPT_TOKEN(anon_sym_selector);
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(366);
       END_STATE();
     case 368:
-      ACCEPT_TOKEN(anon_sym_system);
+      ACCEPT_TOKEN(anon_sym_selector);
       END_STATE();
     case 369:
       ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 370:
+      ACCEPT_TOKEN(anon_sym_system);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 370:
-      ACCEPT_TOKEN(anon_sym_namespace);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 371:
       ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(338);
       END_STATE();
     case 372:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(339);
+      END_STATE();
+    case 373:
       ACCEPT_TOKEN(anon_sym_namespace);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 373:
-      ACCEPT_TOKEN(anon_sym_policy);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 374:
       ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 375:
+      ACCEPT_TOKEN(anon_sym_policy);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 375:
-      ACCEPT_TOKEN(anon_sym_use);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 376:
       ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 377:
+      ACCEPT_TOKEN(anon_sym_use);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 377:
-      ACCEPT_TOKEN(anon_sym_description);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 378:
       ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 379:
+      ACCEPT_TOKEN(anon_sym_description);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 379:
-      ACCEPT_TOKEN(anon_sym_label);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 380:
       ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
       END_STATE();
     case 381:
-      ACCEPT_TOKEN(anon_sym_metadata);
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 382:
+      ACCEPT_TOKEN(anon_sym_log);
+      END_STATE();
+    case 383:
+      ACCEPT_TOKEN(anon_sym_log);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 384:
+      ACCEPT_TOKEN(anon_sym_metadata);
+      END_STATE();
+    case 385:
       ACCEPT_TOKEN(anon_sym_metadata);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 383:
-      ACCEPT_TOKEN(anon_sym_annotation);
-      END_STATE();
-    case 384:
-      ACCEPT_TOKEN(anon_sym_default);
-      END_STATE();
-    case 385:
-      ACCEPT_TOKEN(anon_sym_default);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 386:
-      ACCEPT_TOKEN(anon_sym_deny);
+      ACCEPT_TOKEN(anon_sym_annotation);
       END_STATE();
     case 387:
+      ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 388:
+      ACCEPT_TOKEN(anon_sym_default);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 389:
+      ACCEPT_TOKEN(anon_sym_deny);
+      END_STATE();
+    case 390:
       ACCEPT_TOKEN(anon_sym_deny);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 388:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 389:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 390:
-      ACCEPT_TOKEN(anon_sym_ingress);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 391:
-      ACCEPT_TOKEN(anon_sym_egress);
+      ACCEPT_TOKEN(anon_sym_no);
       END_STATE();
     case 392:
-      ACCEPT_TOKEN(anon_sym_select);
+      ACCEPT_TOKEN(anon_sym_no);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 393:
+      ACCEPT_TOKEN(anon_sym_ingress);
+      END_STATE();
+    case 394:
+      ACCEPT_TOKEN(anon_sym_egress);
+      END_STATE();
+    case 395:
+      ACCEPT_TOKEN(anon_sym_select);
+      END_STATE();
+    case 396:
       ACCEPT_TOKEN(anon_sym_select);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 394:
-      ACCEPT_TOKEN(anon_sym_pods);
-      END_STATE();
-    case 395:
-      ACCEPT_TOKEN(anon_sym_pods);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 396:
-      ACCEPT_TOKEN(anon_sym_all);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 397:
-      ACCEPT_TOKEN(anon_sym_nodes);
+      ACCEPT_TOKEN(anon_sym_pods);
       END_STATE();
     case 398:
-      ACCEPT_TOKEN(anon_sym_everything);
+      ACCEPT_TOKEN(anon_sym_pods);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 399:
-      ACCEPT_TOKEN(anon_sym_in);
+      ACCEPT_TOKEN(anon_sym_all);
       END_STATE();
     case 400:
+      ACCEPT_TOKEN(anon_sym_nodes);
+      END_STATE();
+    case 401:
+      ACCEPT_TOKEN(anon_sym_everything);
+      END_STATE();
+    case 402:
+      ACCEPT_TOKEN(anon_sym_in);
+      END_STATE();
+    case 403:
       ACCEPT_TOKEN(anon_sym_in);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 401:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 402:
-      ACCEPT_TOKEN(anon_sym_with);
-      END_STATE();
-    case 403:
-      ACCEPT_TOKEN(anon_sym_with);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 404:
-      ACCEPT_TOKEN(anon_sym_allow);
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
     case 405:
+      ACCEPT_TOKEN(anon_sym_with);
+      END_STATE();
+    case 406:
+      ACCEPT_TOKEN(anon_sym_with);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 407:
+      ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 408:
       ACCEPT_TOKEN(anon_sym_allow);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 406:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'm') ADVANCE(412);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
-      END_STATE();
-    case 407:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(415);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
-      END_STATE();
-    case 408:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(406);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 409:
       ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'r') ADVANCE(408);
+      if (lookahead == 'm') ADVANCE(415);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
       END_STATE();
     case 410:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(418);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+      END_STATE();
+    case 411:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(409);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+      END_STATE();
+    case 412:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'r') ADVANCE(411);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+      END_STATE();
+    case 413:
       ACCEPT_TOKEN(sym_sentence_word);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
-      END_STATE();
-    case 411:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 412:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
-      END_STATE();
-    case 413:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
       END_STATE();
     case 414:
-      ACCEPT_TOKEN(anon_sym_to);
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
     case 415:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+      END_STATE();
+    case 416:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 417:
+      ACCEPT_TOKEN(anon_sym_to);
+      END_STATE();
+    case 418:
       ACCEPT_TOKEN(anon_sym_to);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
       END_STATE();
-    case 416:
+    case 419:
       ACCEPT_TOKEN(anon_sym_to);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 417:
-      ACCEPT_TOKEN(anon_sym_anywhere);
-      END_STATE();
-    case 418:
-      ACCEPT_TOKEN(anon_sym_entity);
-      END_STATE();
-    case 419:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 420:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
+      ACCEPT_TOKEN(anon_sym_anywhere);
       END_STATE();
     case 421:
-      ACCEPT_TOKEN(anon_sym_fqdn);
+      ACCEPT_TOKEN(anon_sym_entity);
       END_STATE();
     case 422:
-      ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(423);
+      ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
     case 423:
-      ACCEPT_TOKEN(anon_sym_services);
+      ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
     case 424:
-      ACCEPT_TOKEN(anon_sym_sni);
+      ACCEPT_TOKEN(anon_sym_fqdn);
       END_STATE();
     case 425:
+      ACCEPT_TOKEN(anon_sym_service);
+      if (lookahead == 's') ADVANCE(426);
+      END_STATE();
+    case 426:
+      ACCEPT_TOKEN(anon_sym_services);
+      END_STATE();
+    case 427:
+      ACCEPT_TOKEN(anon_sym_sni);
+      END_STATE();
+    case 428:
       ACCEPT_TOKEN(anon_sym_sni);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 426:
+    case 429:
       ACCEPT_TOKEN(anon_sym_icmp);
       END_STATE();
-    case 427:
+    case 430:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 428:
+    case 431:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(434);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
       END_STATE();
-    case 429:
+    case 432:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(434);
-      END_STATE();
-    case 430:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(428);
-      if (lookahead == '6') ADVANCE(429);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(434);
-      END_STATE();
-    case 431:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(432);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(434);
-      END_STATE();
-    case 432:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(430);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(434);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
       END_STATE();
     case 433:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(433);
+      if (lookahead == '4') ADVANCE(431);
+      if (lookahead == '6') ADVANCE(432);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
       END_STATE();
     case 434:
       ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'p') ADVANCE(435);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(434);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
       END_STATE();
     case 435:
-      ACCEPT_TOKEN(anon_sym_http);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'v') ADVANCE(433);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
       END_STATE();
     case 436:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(436);
+      END_STATE();
+    case 437:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
+      END_STATE();
+    case 438:
+      ACCEPT_TOKEN(anon_sym_http);
+      END_STATE();
+    case 439:
       ACCEPT_TOKEN(anon_sym_http);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 437:
-      ACCEPT_TOKEN(anon_sym_method);
-      END_STATE();
-    case 438:
-      ACCEPT_TOKEN(anon_sym_host);
-      END_STATE();
-    case 439:
-      ACCEPT_TOKEN(anon_sym_header);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 440:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(440);
+      ACCEPT_TOKEN(anon_sym_method);
       END_STATE();
     case 441:
-      ACCEPT_TOKEN(anon_sym_grpc);
+      ACCEPT_TOKEN(anon_sym_host);
       END_STATE();
     case 442:
+      ACCEPT_TOKEN(anon_sym_header);
+      END_STATE();
+    case 443:
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(443);
+      END_STATE();
+    case 444:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      END_STATE();
+    case 445:
       ACCEPT_TOKEN(anon_sym_grpc);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 443:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      END_STATE();
-    case 444:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 445:
-      ACCEPT_TOKEN(anon_sym_produce);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 446:
-      ACCEPT_TOKEN(anon_sym_consume);
+      ACCEPT_TOKEN(anon_sym_kafka);
       END_STATE();
     case 447:
-      ACCEPT_TOKEN(anon_sym_apikey);
+      ACCEPT_TOKEN(anon_sym_kafka);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 448:
-      ACCEPT_TOKEN(anon_sym_topic);
+      ACCEPT_TOKEN(anon_sym_produce);
       END_STATE();
     case 449:
-      ACCEPT_TOKEN(anon_sym_client);
+      ACCEPT_TOKEN(anon_sym_consume);
       END_STATE();
     case 450:
-      ACCEPT_TOKEN(anon_sym_version);
+      ACCEPT_TOKEN(anon_sym_apikey);
       END_STATE();
     case 451:
-      ACCEPT_TOKEN(anon_sym_dns);
+      ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
     case 452:
+      ACCEPT_TOKEN(anon_sym_client);
+      END_STATE();
+    case 453:
+      ACCEPT_TOKEN(anon_sym_version);
+      END_STATE();
+    case 454:
+      ACCEPT_TOKEN(anon_sym_dns);
+      END_STATE();
+    case 455:
       ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 453:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 454:
-      ACCEPT_TOKEN(anon_sym_expect);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 455:
-      ACCEPT_TOKEN(anon_sym_account);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 456:
-      ACCEPT_TOKEN(anon_sym_node);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 457:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
+      ACCEPT_TOKEN(anon_sym_expect);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 458:
-      ACCEPT_TOKEN(anon_sym_notin);
+      ACCEPT_TOKEN(anon_sym_account);
       END_STATE();
     case 459:
-      ACCEPT_TOKEN(anon_sym_BANG);
+      ACCEPT_TOKEN(anon_sym_node);
       END_STATE();
     case 460:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(457);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 461:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(472);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
     case 462:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(527);
-      if (lookahead == 'o') ADVANCE(389);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
     case 463:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(527);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(460);
       END_STATE();
     case 464:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(584);
+      if (lookahead == 'a') ADVANCE(475);
+      if (lookahead == 'o') ADVANCE(509);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 465:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(531);
+      if (lookahead == 'o') ADVANCE(392);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 466:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(531);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 467:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(588);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 468:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(489);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 469:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(385);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 470:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(508);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 471:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(447);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 472:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(584);
+      if (lookahead == 'i') ADVANCE(490);
+      if (lookahead == 'l') ADVANCE(589);
+      if (lookahead == 'o') ADVANCE(537);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 473:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(582);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 474:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'a') ADVANCE(486);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 466:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(382);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 467:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(504);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 468:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(444);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 469:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(580);
-      if (lookahead == 'i') ADVANCE(487);
-      if (lookahead == 'l') ADVANCE(585);
-      if (lookahead == 'o') ADVANCE(533);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 470:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(578);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 471:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(483);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 472:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(500);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 473:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(442);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 474:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(556);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 475:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(589);
+      if (lookahead == 'b') ADVANCE(503);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 476:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(569);
+      if (lookahead == 'c') ADVANCE(445);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 477:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(528);
-      if (lookahead == 'm') ADVANCE(552);
-      if (lookahead == 'n') ADVANCE(400);
+      if (lookahead == 'c') ADVANCE(560);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 478:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(528);
-      if (lookahead == 'm') ADVANCE(552);
+      if (lookahead == 'c') ADVANCE(593);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 479:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(528);
-      if (lookahead == 'n') ADVANCE(400);
+      if (lookahead == 'c') ADVANCE(573);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 480:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(528);
+      if (lookahead == 'c') ADVANCE(532);
+      if (lookahead == 'm') ADVANCE(556);
+      if (lookahead == 'n') ADVANCE(403);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 481:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(570);
+      if (lookahead == 'c') ADVANCE(532);
+      if (lookahead == 'm') ADVANCE(556);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 482:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(492);
+      if (lookahead == 'c') ADVANCE(532);
+      if (lookahead == 'n') ADVANCE(403);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 483:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(493);
+      if (lookahead == 'c') ADVANCE(532);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 484:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(561);
-      if (lookahead == 'l') ADVANCE(510);
-      if (lookahead == 'r') ADVANCE(568);
+      if (lookahead == 'c') ADVANCE(574);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 485:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(561);
-      if (lookahead == 'r') ADVANCE(568);
+      if (lookahead == 'c') ADVANCE(495);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 486:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(470);
+      if (lookahead == 'c') ADVANCE(496);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 487:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(553);
-      if (lookahead == 'l') ADVANCE(511);
+      if (lookahead == 'd') ADVANCE(565);
+      if (lookahead == 'l') ADVANCE(514);
+      if (lookahead == 'r') ADVANCE(572);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 488:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(505);
-      if (lookahead == 'n') ADVANCE(562);
+      if (lookahead == 'd') ADVANCE(565);
+      if (lookahead == 'r') ADVANCE(572);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 489:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(505);
+      if (lookahead == 'd') ADVANCE(473);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 490:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(575);
+      if (lookahead == 'd') ADVANCE(557);
+      if (lookahead == 'l') ADVANCE(515);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 491:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(376);
+      if (lookahead == 'e') ADVANCE(507);
+      if (lookahead == 'n') ADVANCE(566);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 492:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(333);
+      if (lookahead == 'e') ADVANCE(507);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 493:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(372);
+      if (lookahead == 'e') ADVANCE(579);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 494:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(506);
+      if (lookahead == 'e') ADVANCE(377);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 495:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(532);
+      if (lookahead == 'e') ADVANCE(334);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 496:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(476);
+      if (lookahead == 'e') ADVANCE(373);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 497:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(523);
-      if (lookahead == 'i') ADVANCE(522);
-      if (lookahead == 'n') ADVANCE(508);
+      if (lookahead == 'e') ADVANCE(536);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 498:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(523);
-      if (lookahead == 'i') ADVANCE(522);
+      if (lookahead == 'e') ADVANCE(510);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 499:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(563);
+      if (lookahead == 'e') ADVANCE(479);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 500:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(518);
+      if (lookahead == 'e') ADVANCE(527);
+      if (lookahead == 'i') ADVANCE(526);
+      if (lookahead == 'n') ADVANCE(512);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 501:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(526);
+      if (lookahead == 'e') ADVANCE(527);
+      if (lookahead == 'i') ADVANCE(526);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 502:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(554);
+      if (lookahead == 'e') ADVANCE(567);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 503:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(481);
+      if (lookahead == 'e') ADVANCE(522);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 504:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(515);
+      if (lookahead == 'e') ADVANCE(530);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 505:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(464);
-      if (lookahead == 'n') ADVANCE(588);
-      if (lookahead == 's') ADVANCE(474);
+      if (lookahead == 'e') ADVANCE(558);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 506:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(545);
+      if (lookahead == 'e') ADVANCE(484);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 507:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(403);
+      if (lookahead == 'f') ADVANCE(467);
+      if (lookahead == 'n') ADVANCE(592);
+      if (lookahead == 's') ADVANCE(477);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 508:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(425);
+      if (lookahead == 'f') ADVANCE(519);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 509:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(551);
+      if (lookahead == 'g') ADVANCE(383);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 510:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(475);
+      if (lookahead == 'g') ADVANCE(549);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 511:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(583);
+      if (lookahead == 'h') ADVANCE(406);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 512:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(541);
+      if (lookahead == 'i') ADVANCE(428);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 513:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(572);
+      if (lookahead == 'i') ADVANCE(555);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 514:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(522);
-      if (lookahead == 'y') ADVANCE(565);
+      if (lookahead == 'i') ADVANCE(478);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 515:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(468);
+      if (lookahead == 'i') ADVANCE(587);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 516:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(510);
-      if (lookahead == 'r') ADVANCE(568);
+      if (lookahead == 'i') ADVANCE(545);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 517:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(510);
+      if (lookahead == 'i') ADVANCE(576);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 518:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(380);
+      if (lookahead == 'i') ADVANCE(526);
+      if (lookahead == 'y') ADVANCE(569);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 519:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(520);
+      if (lookahead == 'k') ADVANCE(471);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 520:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(537);
+      if (lookahead == 'l') ADVANCE(514);
+      if (lookahead == 'r') ADVANCE(572);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 521:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(571);
+      if (lookahead == 'l') ADVANCE(514);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 522:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(495);
+      if (lookahead == 'l') ADVANCE(381);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 523:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(503);
+      if (lookahead == 'l') ADVANCE(524);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 524:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(413);
+      if (lookahead == 'l') ADVANCE(541);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 525:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(346);
+      if (lookahead == 'l') ADVANCE(575);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 526:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(369);
+      if (lookahead == 'l') ADVANCE(497);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 527:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(499);
+      if (lookahead == 'l') ADVANCE(506);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 528:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(547);
+      if (lookahead == 'm') ADVANCE(416);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 529:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(400);
+      if (lookahead == 'm') ADVANCE(347);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 530:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(378);
+      if (lookahead == 'm') ADVANCE(370);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 531:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(562);
+      if (lookahead == 'm') ADVANCE(502);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 532:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(482);
+      if (lookahead == 'm') ADVANCE(551);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 533:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(567);
+      if (lookahead == 'n') ADVANCE(403);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 534:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(389);
+      if (lookahead == 'n') ADVANCE(379);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 535:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(484);
+      if (lookahead == 'n') ADVANCE(566);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 536:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(416);
+      if (lookahead == 'n') ADVANCE(485);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 537:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(586);
+      if (lookahead == 'n') ADVANCE(571);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 538:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(485);
+      if (lookahead == 'o') ADVANCE(392);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 539:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(516);
+      if (lookahead == 'o') ADVANCE(487);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 540:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(524);
+      if (lookahead == 'o') ADVANCE(419);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 541:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(530);
+      if (lookahead == 'o') ADVANCE(590);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 542:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(555);
+      if (lookahead == 'o') ADVANCE(488);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 543:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(517);
+      if (lookahead == 'o') ADVANCE(520);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 544:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(560);
+      if (lookahead == 'o') ADVANCE(528);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 545:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(558);
+      if (lookahead == 'o') ADVANCE(534);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 546:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(436);
+      if (lookahead == 'o') ADVANCE(559);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 547:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(427);
+      if (lookahead == 'o') ADVANCE(521);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 548:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(496);
+      if (lookahead == 'o') ADVANCE(564);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 549:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(471);
+      if (lookahead == 'o') ADVANCE(562);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 550:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(473);
+      if (lookahead == 'p') ADVANCE(439);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 551:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(576);
+      if (lookahead == 'p') ADVANCE(430);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 552:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(544);
+      if (lookahead == 'p') ADVANCE(499);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 553:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(343);
+      if (lookahead == 'p') ADVANCE(474);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 554:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(337);
+      if (lookahead == 'p') ADVANCE(476);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 555:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(568);
+      if (lookahead == 'p') ADVANCE(580);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 556:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(509);
+      if (lookahead == 'p') ADVANCE(548);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 557:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(540);
+      if (lookahead == 'r') ADVANCE(344);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 558:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(590);
+      if (lookahead == 'r') ADVANCE(338);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 559:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(550);
+      if (lookahead == 'r') ADVANCE(572);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 560:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(574);
+      if (lookahead == 'r') ADVANCE(513);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 561:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(395);
+      if (lookahead == 'r') ADVANCE(544);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 562:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(452);
+      if (lookahead == 'r') ADVANCE(594);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 563:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(549);
+      if (lookahead == 'r') ADVANCE(554);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 564:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(491);
+      if (lookahead == 'r') ADVANCE(578);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 565:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(581);
+      if (lookahead == 's') ADVANCE(398);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 566:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(582);
+      if (lookahead == 's') ADVANCE(455);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 567:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(573);
+      if (lookahead == 's') ADVANCE(553);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 568:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(364);
+      if (lookahead == 's') ADVANCE(494);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 569:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(454);
+      if (lookahead == 's') ADVANCE(585);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 570:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(393);
+      if (lookahead == 's') ADVANCE(586);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 571:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(385);
+      if (lookahead == 's') ADVANCE(577);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 572:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(507);
+      if (lookahead == 't') ADVANCE(365);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 573:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(351);
+      if (lookahead == 't') ADVANCE(457);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 574:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(349);
+      if (lookahead == 't') ADVANCE(396);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 575:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(465);
+      if (lookahead == 't') ADVANCE(388);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 576:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(512);
+      if (lookahead == 't') ADVANCE(511);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 577:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(546);
+      if (lookahead == 't') ADVANCE(352);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 578:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(466);
+      if (lookahead == 't') ADVANCE(350);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 579:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(577);
+      if (lookahead == 't') ADVANCE(468);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 580:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(494);
+      if (lookahead == 't') ADVANCE(516);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 581:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(501);
+      if (lookahead == 't') ADVANCE(550);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 582:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(502);
+      if (lookahead == 't') ADVANCE(469);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 583:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(581);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 584:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(498);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 585:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(504);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 586:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(505);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 587:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(529);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 588:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'u') ADVANCE(525);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 584:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(521);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 585:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(566);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 586:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(405);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 587:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'x') ADVANCE(548);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
-      END_STATE();
-    case 588:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(387);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 589:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(374);
+      if (lookahead == 'u') ADVANCE(570);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 590:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(355);
+      if (lookahead == 'w') ADVANCE(408);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 591:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'x') ADVANCE(552);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 592:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(390);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 593:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(375);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 594:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(356);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 595:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(591);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 592:
+    case 596:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(592);
-      END_STATE();
-    case 593:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      END_STATE();
-    case 594:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      END_STATE();
-    case 595:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(318);
-      if (lookahead == ':') ADVANCE(612);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(595);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
-      END_STATE();
-    case 596:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(612);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(596);
-      if (lookahead == '-' ||
-          ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(602);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(596);
       END_STATE();
     case 597:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(600);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(602);
+      ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
     case 598:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(353);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(602);
+      ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
     case 599:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(597);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(602);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == ':') ADVANCE(616);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(599);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 600:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(598);
+      if (lookahead == ':') ADVANCE(616);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(600);
       if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(602);
+          ('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(606);
       END_STATE();
     case 601:
       ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(601);
+      if (lookahead == 'o') ADVANCE(604);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
       END_STATE();
     case 602:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'p') ADVANCE(354);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+      END_STATE();
+    case 603:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'r') ADVANCE(601);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+      END_STATE();
+    case 604:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'u') ADVANCE(602);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+      END_STATE();
+    case 605:
+      ACCEPT_TOKEN(sym_port_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
+      END_STATE();
+    case 606:
       ACCEPT_TOKEN(sym_port_number);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(602);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
       END_STATE();
-    case 603:
+    case 607:
       ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(607);
       END_STATE();
-    case 604:
+    case 608:
       ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(604);
-      END_STATE();
-    case 605:
-      ACCEPT_TOKEN(sym_protocol);
-      END_STATE();
-    case 606:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(316);
-      if (lookahead == '/') ADVANCE(317);
-      if (lookahead == ':') ADVANCE(613);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(606);
-      END_STATE();
-    case 607:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(316);
-      if (lookahead == '/') ADVANCE(317);
-      if (lookahead == ':') ADVANCE(606);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(607);
-      END_STATE();
-    case 608:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(316);
-      if (lookahead == '/') ADVANCE(317);
-      if (lookahead == ':') ADVANCE(607);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
       END_STATE();
     case 609:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(316);
-      if (lookahead == '/') ADVANCE(317);
-      if (lookahead == ':') ADVANCE(608);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(609);
+      ACCEPT_TOKEN(sym_protocol);
       END_STATE();
     case 610:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(316);
-      if (lookahead == '/') ADVANCE(317);
-      if (lookahead == ':') ADVANCE(609);
+      if (lookahead == '.') ADVANCE(317);
+      if (lookahead == '/') ADVANCE(318);
+      if (lookahead == ':') ADVANCE(617);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(610);
       END_STATE();
     case 611:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(316);
-      if (lookahead == '/') ADVANCE(317);
+      if (lookahead == '.') ADVANCE(317);
+      if (lookahead == '/') ADVANCE(318);
       if (lookahead == ':') ADVANCE(610);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
@@ -6190,8 +6193,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 612:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(316);
-      if (lookahead == '/') ADVANCE(317);
+      if (lookahead == '.') ADVANCE(317);
+      if (lookahead == '/') ADVANCE(318);
       if (lookahead == ':') ADVANCE(611);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
@@ -6199,1496 +6202,1533 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 613:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(316);
-      if (lookahead == '/') ADVANCE(317);
+      if (lookahead == '.') ADVANCE(317);
+      if (lookahead == '/') ADVANCE(318);
+      if (lookahead == ':') ADVANCE(612);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(613);
       END_STATE();
     case 614:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(317);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(614);
+      if (lookahead == '.') ADVANCE(317);
+      if (lookahead == '/') ADVANCE(318);
+      if (lookahead == ':') ADVANCE(613);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(614);
       END_STATE();
     case 615:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(320);
-      if (lookahead == '/') ADVANCE(317);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(615);
+      if (lookahead == '.') ADVANCE(317);
+      if (lookahead == '/') ADVANCE(318);
+      if (lookahead == ':') ADVANCE(614);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(615);
       END_STATE();
     case 616:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(317);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(616);
+      if (lookahead == '.') ADVANCE(317);
+      if (lookahead == '/') ADVANCE(318);
+      if (lookahead == ':') ADVANCE(615);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(616);
       END_STATE();
     case 617:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(617);
+      if (lookahead == '.') ADVANCE(317);
+      if (lookahead == '/') ADVANCE(318);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(617);
       END_STATE();
     case 618:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(315);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(320);
+      if (lookahead == '/') ADVANCE(318);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
       END_STATE();
     case 619:
-      ACCEPT_TOKEN(sym_number);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(321);
+      if (lookahead == '/') ADVANCE(318);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(619);
       END_STATE();
     case 620:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '/') ADVANCE(318);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(620);
       END_STATE();
     case 621:
+      ACCEPT_TOKEN(sym_cidr);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(621);
+      END_STATE();
+    case 622:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(316);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
+      END_STATE();
+    case 623:
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(623);
+      END_STATE();
+    case 624:
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      END_STATE();
+    case 625:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(622);
+      if (lookahead == '#') ADVANCE(626);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(621);
+          lookahead == ' ') ADVANCE(625);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(622);
+          lookahead != '\\') ADVANCE(626);
       END_STATE();
-    case 622:
+    case 626:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(622);
+          lookahead != '\\') ADVANCE(626);
       END_STATE();
-    case 623:
+    case 627:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 624:
+    case 628:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 625:
+    case 629:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(625);
-      END_STATE();
-    case 626:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '4') ADVANCE(789);
-      if (lookahead == '6') ADVANCE(789);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 627:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(789);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(627);
-      if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(628);
-      END_STATE();
-    case 628:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(789);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(628);
-      END_STATE();
-    case 629:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(789);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
       END_STATE();
     case 630:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(767);
-      if (lookahead == 'i') ADVANCE(655);
-      if (lookahead == 'l') ADVANCE(693);
-      if (lookahead == 'o') ADVANCE(716);
+      if (lookahead == '4') ADVANCE(793);
+      if (lookahead == '6') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 631:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(680);
+      if (lookahead == '_') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(631);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(632);
       END_STATE();
     case 632:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(640);
+      if (lookahead == '_') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(632);
       END_STATE();
     case 633:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(658);
+      if (lookahead == 'a') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 634:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(712);
-      if (lookahead == 'o') ADVANCE(769);
+      if (lookahead == 'a') ADVANCE(772);
+      if (lookahead == 'i') ADVANCE(659);
+      if (lookahead == 'l') ADVANCE(697);
+      if (lookahead == 'o') ADVANCE(720);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 635:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(657);
-      if (lookahead == 'h') ADVANCE(728);
+      if (lookahead == 'a') ADVANCE(684);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 636:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(780);
+      if (lookahead == 'a') ADVANCE(644);
+      if (lookahead == 'o') ADVANCE(686);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 637:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(650);
+      if (lookahead == 'a') ADVANCE(662);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 638:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(716);
+      if (lookahead == 'o') ADVANCE(774);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 639:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(661);
+      if (lookahead == 'h') ADVANCE(732);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 640:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(784);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 641:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(654);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 642:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(775);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 643:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'a') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 639:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(768);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 640:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(666);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 641:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(789);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 642:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(646);
-      if (lookahead == 'l') ADVANCE(705);
-      if (lookahead == 'n') ADVANCE(717);
-      if (lookahead == 'p') ADVANCE(690);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 643:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(710);
-      if (lookahead == 'm') ADVANCE(735);
-      if (lookahead == 'n') ADVANCE(789);
-      if (lookahead == 'p') ADVANCE(782);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 644:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(786);
+      if (lookahead == 'b') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 645:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(659);
+      if (lookahead == 'c') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 646:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(725);
+      if (lookahead == 'c') ADVANCE(650);
+      if (lookahead == 'l') ADVANCE(709);
+      if (lookahead == 'n') ADVANCE(721);
+      if (lookahead == 'p') ADVANCE(694);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 647:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(669);
-      if (lookahead == 'p') ADVANCE(671);
+      if (lookahead == 'c') ADVANCE(714);
+      if (lookahead == 'm') ADVANCE(739);
+      if (lookahead == 'n') ADVANCE(793);
+      if (lookahead == 'p') ADVANCE(786);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 648:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(760);
+      if (lookahead == 'c') ADVANCE(790);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 649:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(773);
+      if (lookahead == 'c') ADVANCE(663);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 650:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(664);
+      if (lookahead == 'c') ADVANCE(729);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 651:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(749);
+      if (lookahead == 'c') ADVANCE(673);
+      if (lookahead == 'p') ADVANCE(675);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 652:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(789);
+      if (lookahead == 'c') ADVANCE(764);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 653:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(750);
-      if (lookahead == 'l') ADVANCE(694);
-      if (lookahead == 'r') ADVANCE(764);
+      if (lookahead == 'c') ADVANCE(777);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 654:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(713);
+      if (lookahead == 'c') ADVANCE(668);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 655:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(742);
-      if (lookahead == 'l') ADVANCE(692);
+      if (lookahead == 'c') ADVANCE(753);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 656:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(781);
+      if (lookahead == 'd') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 657:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(639);
+      if (lookahead == 'd') ADVANCE(754);
+      if (lookahead == 'l') ADVANCE(698);
+      if (lookahead == 'r') ADVANCE(768);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 658:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(676);
+      if (lookahead == 'd') ADVANCE(717);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 659:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(789);
+      if (lookahead == 'd') ADVANCE(746);
+      if (lookahead == 'l') ADVANCE(696);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 660:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(681);
-      if (lookahead == 'n') ADVANCE(750);
+      if (lookahead == 'd') ADVANCE(785);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 661:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(708);
-      if (lookahead == 'i') ADVANCE(707);
-      if (lookahead == 'n') ADVANCE(689);
-      if (lookahead == 't') ADVANCE(747);
-      if (lookahead == 'y') ADVANCE(757);
+      if (lookahead == 'd') ADVANCE(643);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 662:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(786);
+      if (lookahead == 'd') ADVANCE(680);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 663:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(685);
+      if (lookahead == 'e') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 664:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(750);
+      if (lookahead == 'e') ADVANCE(685);
+      if (lookahead == 'n') ADVANCE(754);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 665:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(633);
-      if (lookahead == 'o') ADVANCE(755);
-      if (lookahead == 't') ADVANCE(765);
+      if (lookahead == 'e') ADVANCE(712);
+      if (lookahead == 'i') ADVANCE(711);
+      if (lookahead == 'n') ADVANCE(693);
+      if (lookahead == 't') ADVANCE(751);
+      if (lookahead == 'y') ADVANCE(761);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 666:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(704);
+      if (lookahead == 'e') ADVANCE(790);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 667:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(719);
+      if (lookahead == 'e') ADVANCE(637);
+      if (lookahead == 'o') ADVANCE(759);
+      if (lookahead == 't') ADVANCE(769);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 668:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(709);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 669:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(736);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 670:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(746);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 671:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(648);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 672:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(762);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 673:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(718);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 674:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(743);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 675:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(752);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 676:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(739);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 677:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(754);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 669:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(689);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 670:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(708);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 671:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(723);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 672:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(713);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 673:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(740);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 674:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(750);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 675:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(652);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 676:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(766);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 677:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(722);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 678:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(744);
+      if (lookahead == 'e') ADVANCE(747);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 679:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(649);
+      if (lookahead == 'e') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 680:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(702);
+      if (lookahead == 'e') ADVANCE(743);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 681:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(636);
-      if (lookahead == 'n') ADVANCE(786);
-      if (lookahead == 's') ADVANCE(651);
+      if (lookahead == 'e') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 682:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(789);
+      if (lookahead == 'e') ADVANCE(748);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 683:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(745);
-      if (lookahead == 'n') ADVANCE(775);
-      if (lookahead == 'v') ADVANCE(674);
-      if (lookahead == 'x') ADVANCE(647);
+      if (lookahead == 'e') ADVANCE(653);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 684:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(750);
+      if (lookahead == 'f') ADVANCE(706);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 685:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(731);
+      if (lookahead == 'f') ADVANCE(640);
+      if (lookahead == 'n') ADVANCE(790);
+      if (lookahead == 's') ADVANCE(655);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 686:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(789);
+      if (lookahead == 'g') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 687:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(697);
+      if (lookahead == 'g') ADVANCE(749);
+      if (lookahead == 'n') ADVANCE(779);
+      if (lookahead == 'v') ADVANCE(678);
+      if (lookahead == 'x') ADVANCE(651);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 688:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(678);
+      if (lookahead == 'g') ADVANCE(754);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 689:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(789);
+      if (lookahead == 'g') ADVANCE(735);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 690:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(703);
+      if (lookahead == 'h') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 691:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(713);
+      if (lookahead == 'h') ADVANCE(701);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 692:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(779);
+      if (lookahead == 'h') ADVANCE(682);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 693:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(667);
-      if (lookahead == 'u') ADVANCE(758);
+      if (lookahead == 'i') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 694:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(644);
+      if (lookahead == 'i') ADVANCE(707);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 695:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(714);
+      if (lookahead == 'i') ADVANCE(717);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 696:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(763);
+      if (lookahead == 'i') ADVANCE(783);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 697:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(715);
+      if (lookahead == 'i') ADVANCE(671);
+      if (lookahead == 'u') ADVANCE(762);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 698:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(650);
+      if (lookahead == 'i') ADVANCE(648);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 699:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(723);
+      if (lookahead == 'i') ADVANCE(719);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 700:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(761);
+      if (lookahead == 'i') ADVANCE(767);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 701:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(737);
+      if (lookahead == 'i') ADVANCE(718);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 702:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(629);
+      if (lookahead == 'i') ADVANCE(654);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 703:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(662);
+      if (lookahead == 'i') ADVANCE(727);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 704:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(789);
+      if (lookahead == 'i') ADVANCE(765);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 705:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(724);
+      if (lookahead == 'i') ADVANCE(741);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 706:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(760);
+      if (lookahead == 'k') ADVANCE(633);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 707:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(673);
+      if (lookahead == 'k') ADVANCE(666);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 708:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(679);
-      if (lookahead == 'n') ADVANCE(772);
-      if (lookahead == 'r') ADVANCE(783);
+      if (lookahead == 'l') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 709:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(789);
+      if (lookahead == 'l') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 710:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(733);
+      if (lookahead == 'l') ADVANCE(764);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 711:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(659);
+      if (lookahead == 'l') ADVANCE(677);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 712:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(677);
+      if (lookahead == 'l') ADVANCE(683);
+      if (lookahead == 'n') ADVANCE(776);
+      if (lookahead == 'r') ADVANCE(787);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 713:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(789);
+      if (lookahead == 'm') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 714:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(684);
+      if (lookahead == 'm') ADVANCE(737);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 715:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(682);
+      if (lookahead == 'm') ADVANCE(663);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 716:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(751);
+      if (lookahead == 'm') ADVANCE(681);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 717:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(732);
-      if (lookahead == 'y') ADVANCE(785);
+      if (lookahead == 'n') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 718:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(645);
+      if (lookahead == 'n') ADVANCE(686);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 719:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(760);
+      if (lookahead == 'n') ADVANCE(688);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 720:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(789);
+      if (lookahead == 'n') ADVANCE(755);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 721:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(653);
-      if (lookahead == 'r') ADVANCE(726);
+      if (lookahead == 'n') ADVANCE(736);
+      if (lookahead == 'y') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 722:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(777);
-      if (lookahead == 'p') ADVANCE(641);
+      if (lookahead == 'n') ADVANCE(649);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 723:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(764);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 724:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 725:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(657);
+      if (lookahead == 'r') ADVANCE(730);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 726:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(781);
+      if (lookahead == 'p') ADVANCE(645);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 727:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(717);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 728:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(788);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 729:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(782);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 730:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(660);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 731:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'o') ADVANCE(713);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 724:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(784);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 725:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(778);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 726:
+    case 732:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'o') ADVANCE(656);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 727:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(709);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 728:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(652);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 729:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(748);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 730:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(739);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 731:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(741);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 732:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(770);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 733:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(789);
+      if (lookahead == 'o') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 734:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(637);
+      if (lookahead == 'o') ADVANCE(743);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 735:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(729);
+      if (lookahead == 'o') ADVANCE(745);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 736:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(760);
+      if (lookahead == 'o') ADVANCE(773);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 737:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(771);
+      if (lookahead == 'p') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 738:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'q') ADVANCE(654);
-      if (lookahead == 'r') ADVANCE(727);
+      if (lookahead == 'p') ADVANCE(641);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 739:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(789);
+      if (lookahead == 'p') ADVANCE(733);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 740:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(722);
+      if (lookahead == 'p') ADVANCE(764);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 741:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(786);
+      if (lookahead == 'p') ADVANCE(775);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 742:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(750);
+      if (lookahead == 'q') ADVANCE(658);
+      if (lookahead == 'r') ADVANCE(731);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 743:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(787);
+      if (lookahead == 'r') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 744:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(659);
+      if (lookahead == 'r') ADVANCE(726);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 745:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(675);
+      if (lookahead == 'r') ADVANCE(790);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 746:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(756);
+      if (lookahead == 'r') ADVANCE(754);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 747:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(695);
+      if (lookahead == 'r') ADVANCE(791);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 748:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(663);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 749:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(679);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 750:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'r') ADVANCE(760);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 749:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(701);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 750:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(789);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 751:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(759);
+      if (lookahead == 'r') ADVANCE(699);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 752:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(750);
+      if (lookahead == 'r') ADVANCE(764);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 753:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(659);
+      if (lookahead == 'r') ADVANCE(705);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 754:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(734);
+      if (lookahead == 's') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 755:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(760);
+      if (lookahead == 's') ADVANCE(763);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 756:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(699);
+      if (lookahead == 's') ADVANCE(754);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 757:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(774);
+      if (lookahead == 's') ADVANCE(663);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 758:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(776);
+      if (lookahead == 's') ADVANCE(738);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 759:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(789);
-      if (lookahead == 'u') ADVANCE(711);
+      if (lookahead == 's') ADVANCE(764);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 760:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(789);
+      if (lookahead == 's') ADVANCE(703);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 761:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(786);
+      if (lookahead == 's') ADVANCE(778);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 762:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(635);
+      if (lookahead == 's') ADVANCE(780);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 763:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(686);
+      if (lookahead == 't') ADVANCE(793);
+      if (lookahead == 'u') ADVANCE(715);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 764:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(750);
+      if (lookahead == 't') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 765:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(733);
+      if (lookahead == 't') ADVANCE(790);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 766:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(687);
+      if (lookahead == 't') ADVANCE(639);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 767:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(663);
+      if (lookahead == 't') ADVANCE(690);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 768:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(629);
+      if (lookahead == 't') ADVANCE(754);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 769:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(737);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 770:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(691);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 770:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(638);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 771:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(699);
+      if (lookahead == 't') ADVANCE(633);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 772:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(673);
+      if (lookahead == 't') ADVANCE(669);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 773:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(730);
+      if (lookahead == 't') ADVANCE(642);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 774:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(668);
+      if (lookahead == 't') ADVANCE(695);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 775:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(700);
+      if (lookahead == 't') ADVANCE(703);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 776:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(676);
+      if (lookahead == 't') ADVANCE(677);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 777:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(733);
+      if (lookahead == 't') ADVANCE(734);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 778:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(719);
+      if (lookahead == 't') ADVANCE(672);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 779:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(709);
+      if (lookahead == 't') ADVANCE(704);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 780:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(706);
+      if (lookahead == 't') ADVANCE(680);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 781:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(645);
+      if (lookahead == 'u') ADVANCE(737);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 782:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(626);
+      if (lookahead == 'u') ADVANCE(723);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 783:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(698);
+      if (lookahead == 'u') ADVANCE(713);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 784:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(789);
+      if (lookahead == 'u') ADVANCE(710);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 785:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(688);
+      if (lookahead == 'u') ADVANCE(649);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 786:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(789);
+      if (lookahead == 'v') ADVANCE(630);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 787:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(766);
+      if (lookahead == 'v') ADVANCE(702);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 788:
       ACCEPT_TOKEN(sym_identifier);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(788);
+      if (lookahead == 'w') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 789:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(692);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 790:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 791:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(770);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 792:
+      ACCEPT_TOKEN(sym_identifier);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(792);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 793:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(789);
-      END_STATE();
-    case 790:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(792);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(796);
-      END_STATE();
-    case 791:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(795);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(796);
-      END_STATE();
-    case 792:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(332);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(796);
-      END_STATE();
-    case 793:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(794);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(796);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 794:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(791);
+      if (lookahead == 'c') ADVANCE(796);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(796);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 795:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(790);
+      if (lookahead == 'e') ADVANCE(799);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(796);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 796:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'e') ADVANCE(333);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 797:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'i') ADVANCE(798);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 798:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'l') ADVANCE(795);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 799:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'n') ADVANCE(794);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 800:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(796);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 797:
+    case 801:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(797);
+          lookahead != '\n') ADVANCE(801);
       END_STATE();
     default:
       return false;
@@ -7697,526 +7737,528 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 324},
-  [2] = {.lex_state = 324},
-  [3] = {.lex_state = 324},
-  [4] = {.lex_state = 324},
-  [5] = {.lex_state = 324},
-  [6] = {.lex_state = 324},
-  [7] = {.lex_state = 324},
-  [8] = {.lex_state = 324},
+  [1] = {.lex_state = 325},
+  [2] = {.lex_state = 325},
+  [3] = {.lex_state = 325},
+  [4] = {.lex_state = 325},
+  [5] = {.lex_state = 325},
+  [6] = {.lex_state = 325},
+  [7] = {.lex_state = 325},
+  [8] = {.lex_state = 325},
   [9] = {.lex_state = 8},
-  [10] = {.lex_state = 324},
+  [10] = {.lex_state = 325},
   [11] = {.lex_state = 9},
-  [12] = {.lex_state = 324},
-  [13] = {.lex_state = 326},
-  [14] = {.lex_state = 324},
-  [15] = {.lex_state = 324},
-  [16] = {.lex_state = 324},
-  [17] = {.lex_state = 324},
-  [18] = {.lex_state = 324},
-  [19] = {.lex_state = 324},
-  [20] = {.lex_state = 324},
-  [21] = {.lex_state = 324},
-  [22] = {.lex_state = 324},
-  [23] = {.lex_state = 324},
-  [24] = {.lex_state = 324},
-  [25] = {.lex_state = 324},
-  [26] = {.lex_state = 326},
-  [27] = {.lex_state = 324},
-  [28] = {.lex_state = 326},
-  [29] = {.lex_state = 324},
-  [30] = {.lex_state = 324},
-  [31] = {.lex_state = 324},
-  [32] = {.lex_state = 324},
-  [33] = {.lex_state = 324},
-  [34] = {.lex_state = 324},
-  [35] = {.lex_state = 324},
-  [36] = {.lex_state = 324},
-  [37] = {.lex_state = 324},
-  [38] = {.lex_state = 15},
-  [39] = {.lex_state = 324},
-  [40] = {.lex_state = 324},
-  [41] = {.lex_state = 324},
-  [42] = {.lex_state = 324},
-  [43] = {.lex_state = 324},
-  [44] = {.lex_state = 324},
-  [45] = {.lex_state = 324},
-  [46] = {.lex_state = 324},
-  [47] = {.lex_state = 324},
-  [48] = {.lex_state = 324},
-  [49] = {.lex_state = 324},
-  [50] = {.lex_state = 324},
-  [51] = {.lex_state = 324},
-  [52] = {.lex_state = 324},
-  [53] = {.lex_state = 324},
-  [54] = {.lex_state = 324},
-  [55] = {.lex_state = 324},
-  [56] = {.lex_state = 324},
-  [57] = {.lex_state = 324},
-  [58] = {.lex_state = 324},
-  [59] = {.lex_state = 324},
-  [60] = {.lex_state = 324},
-  [61] = {.lex_state = 324},
-  [62] = {.lex_state = 324},
-  [63] = {.lex_state = 324},
-  [64] = {.lex_state = 324},
-  [65] = {.lex_state = 324},
-  [66] = {.lex_state = 324},
-  [67] = {.lex_state = 324},
-  [68] = {.lex_state = 324},
-  [69] = {.lex_state = 324},
-  [70] = {.lex_state = 324},
-  [71] = {.lex_state = 324},
-  [72] = {.lex_state = 324},
-  [73] = {.lex_state = 324},
-  [74] = {.lex_state = 324},
-  [75] = {.lex_state = 324},
-  [76] = {.lex_state = 324},
-  [77] = {.lex_state = 16},
+  [12] = {.lex_state = 325},
+  [13] = {.lex_state = 325},
+  [14] = {.lex_state = 327},
+  [15] = {.lex_state = 325},
+  [16] = {.lex_state = 325},
+  [17] = {.lex_state = 325},
+  [18] = {.lex_state = 325},
+  [19] = {.lex_state = 325},
+  [20] = {.lex_state = 325},
+  [21] = {.lex_state = 325},
+  [22] = {.lex_state = 325},
+  [23] = {.lex_state = 325},
+  [24] = {.lex_state = 325},
+  [25] = {.lex_state = 325},
+  [26] = {.lex_state = 325},
+  [27] = {.lex_state = 325},
+  [28] = {.lex_state = 325},
+  [29] = {.lex_state = 327},
+  [30] = {.lex_state = 327},
+  [31] = {.lex_state = 325},
+  [32] = {.lex_state = 325},
+  [33] = {.lex_state = 325},
+  [34] = {.lex_state = 325},
+  [35] = {.lex_state = 325},
+  [36] = {.lex_state = 325},
+  [37] = {.lex_state = 325},
+  [38] = {.lex_state = 325},
+  [39] = {.lex_state = 325},
+  [40] = {.lex_state = 325},
+  [41] = {.lex_state = 325},
+  [42] = {.lex_state = 325},
+  [43] = {.lex_state = 325},
+  [44] = {.lex_state = 325},
+  [45] = {.lex_state = 325},
+  [46] = {.lex_state = 325},
+  [47] = {.lex_state = 325},
+  [48] = {.lex_state = 325},
+  [49] = {.lex_state = 325},
+  [50] = {.lex_state = 325},
+  [51] = {.lex_state = 15},
+  [52] = {.lex_state = 325},
+  [53] = {.lex_state = 325},
+  [54] = {.lex_state = 325},
+  [55] = {.lex_state = 325},
+  [56] = {.lex_state = 325},
+  [57] = {.lex_state = 325},
+  [58] = {.lex_state = 325},
+  [59] = {.lex_state = 325},
+  [60] = {.lex_state = 325},
+  [61] = {.lex_state = 325},
+  [62] = {.lex_state = 325},
+  [63] = {.lex_state = 325},
+  [64] = {.lex_state = 325},
+  [65] = {.lex_state = 325},
+  [66] = {.lex_state = 325},
+  [67] = {.lex_state = 325},
+  [68] = {.lex_state = 325},
+  [69] = {.lex_state = 325},
+  [70] = {.lex_state = 16},
+  [71] = {.lex_state = 325},
+  [72] = {.lex_state = 325},
+  [73] = {.lex_state = 325},
+  [74] = {.lex_state = 325},
+  [75] = {.lex_state = 325},
+  [76] = {.lex_state = 325},
+  [77] = {.lex_state = 325},
   [78] = {.lex_state = 18},
-  [79] = {.lex_state = 324},
-  [80] = {.lex_state = 324},
-  [81] = {.lex_state = 324},
-  [82] = {.lex_state = 324},
-  [83] = {.lex_state = 324},
-  [84] = {.lex_state = 324},
-  [85] = {.lex_state = 324},
-  [86] = {.lex_state = 17},
-  [87] = {.lex_state = 324},
-  [88] = {.lex_state = 324},
-  [89] = {.lex_state = 324},
-  [90] = {.lex_state = 324},
-  [91] = {.lex_state = 324},
-  [92] = {.lex_state = 324},
-  [93] = {.lex_state = 324},
-  [94] = {.lex_state = 324},
-  [95] = {.lex_state = 324},
-  [96] = {.lex_state = 324},
-  [97] = {.lex_state = 328},
-  [98] = {.lex_state = 324},
-  [99] = {.lex_state = 324},
-  [100] = {.lex_state = 324},
-  [101] = {.lex_state = 324},
-  [102] = {.lex_state = 324},
-  [103] = {.lex_state = 324},
-  [104] = {.lex_state = 324},
-  [105] = {.lex_state = 324},
-  [106] = {.lex_state = 324},
-  [107] = {.lex_state = 324},
-  [108] = {.lex_state = 324},
-  [109] = {.lex_state = 324},
-  [110] = {.lex_state = 324},
-  [111] = {.lex_state = 324},
-  [112] = {.lex_state = 324},
-  [113] = {.lex_state = 324},
-  [114] = {.lex_state = 324},
-  [115] = {.lex_state = 324},
-  [116] = {.lex_state = 324},
-  [117] = {.lex_state = 324},
-  [118] = {.lex_state = 324},
-  [119] = {.lex_state = 324},
-  [120] = {.lex_state = 324},
-  [121] = {.lex_state = 324},
-  [122] = {.lex_state = 324},
-  [123] = {.lex_state = 324},
-  [124] = {.lex_state = 324},
-  [125] = {.lex_state = 324},
-  [126] = {.lex_state = 324},
-  [127] = {.lex_state = 324},
-  [128] = {.lex_state = 324},
-  [129] = {.lex_state = 324},
-  [130] = {.lex_state = 324},
-  [131] = {.lex_state = 324},
-  [132] = {.lex_state = 324},
-  [133] = {.lex_state = 324},
-  [134] = {.lex_state = 324},
-  [135] = {.lex_state = 324},
-  [136] = {.lex_state = 324},
-  [137] = {.lex_state = 324},
-  [138] = {.lex_state = 324},
-  [139] = {.lex_state = 324},
-  [140] = {.lex_state = 324},
-  [141] = {.lex_state = 324},
-  [142] = {.lex_state = 329},
-  [143] = {.lex_state = 324},
-  [144] = {.lex_state = 324},
-  [145] = {.lex_state = 324},
-  [146] = {.lex_state = 324},
-  [147] = {.lex_state = 324},
-  [148] = {.lex_state = 324},
-  [149] = {.lex_state = 324},
-  [150] = {.lex_state = 324},
-  [151] = {.lex_state = 324},
-  [152] = {.lex_state = 324},
-  [153] = {.lex_state = 324},
-  [154] = {.lex_state = 324},
-  [155] = {.lex_state = 324},
-  [156] = {.lex_state = 324},
-  [157] = {.lex_state = 13},
-  [158] = {.lex_state = 324},
-  [159] = {.lex_state = 324},
-  [160] = {.lex_state = 324},
-  [161] = {.lex_state = 324},
-  [162] = {.lex_state = 324},
-  [163] = {.lex_state = 324},
-  [164] = {.lex_state = 324},
-  [165] = {.lex_state = 324},
-  [166] = {.lex_state = 324},
-  [167] = {.lex_state = 324},
-  [168] = {.lex_state = 324},
-  [169] = {.lex_state = 324},
-  [170] = {.lex_state = 324},
-  [171] = {.lex_state = 324},
-  [172] = {.lex_state = 324},
-  [173] = {.lex_state = 324},
-  [174] = {.lex_state = 324},
-  [175] = {.lex_state = 324},
-  [176] = {.lex_state = 324},
-  [177] = {.lex_state = 324},
-  [178] = {.lex_state = 324},
-  [179] = {.lex_state = 324},
-  [180] = {.lex_state = 2},
-  [181] = {.lex_state = 2},
-  [182] = {.lex_state = 324},
-  [183] = {.lex_state = 324},
-  [184] = {.lex_state = 324},
-  [185] = {.lex_state = 324},
-  [186] = {.lex_state = 324},
-  [187] = {.lex_state = 324},
-  [188] = {.lex_state = 324},
-  [189] = {.lex_state = 324},
-  [190] = {.lex_state = 324},
-  [191] = {.lex_state = 324},
-  [192] = {.lex_state = 324},
-  [193] = {.lex_state = 324},
-  [194] = {.lex_state = 324},
-  [195] = {.lex_state = 324},
-  [196] = {.lex_state = 324},
-  [197] = {.lex_state = 324},
-  [198] = {.lex_state = 324},
-  [199] = {.lex_state = 324},
-  [200] = {.lex_state = 324},
-  [201] = {.lex_state = 324},
-  [202] = {.lex_state = 324},
-  [203] = {.lex_state = 324},
-  [204] = {.lex_state = 324},
-  [205] = {.lex_state = 14},
-  [206] = {.lex_state = 10},
-  [207] = {.lex_state = 324},
-  [208] = {.lex_state = 324},
-  [209] = {.lex_state = 324},
-  [210] = {.lex_state = 324},
-  [211] = {.lex_state = 324},
-  [212] = {.lex_state = 324},
-  [213] = {.lex_state = 324},
-  [214] = {.lex_state = 324},
-  [215] = {.lex_state = 324},
-  [216] = {.lex_state = 324},
-  [217] = {.lex_state = 4},
-  [218] = {.lex_state = 4},
-  [219] = {.lex_state = 4},
-  [220] = {.lex_state = 324},
-  [221] = {.lex_state = 324},
-  [222] = {.lex_state = 22},
-  [223] = {.lex_state = 324},
-  [224] = {.lex_state = 4},
-  [225] = {.lex_state = 324},
-  [226] = {.lex_state = 22},
-  [227] = {.lex_state = 324},
-  [228] = {.lex_state = 324},
-  [229] = {.lex_state = 324},
-  [230] = {.lex_state = 324},
-  [231] = {.lex_state = 324},
-  [232] = {.lex_state = 324},
-  [233] = {.lex_state = 324},
-  [234] = {.lex_state = 324},
-  [235] = {.lex_state = 22},
-  [236] = {.lex_state = 324},
-  [237] = {.lex_state = 324},
-  [238] = {.lex_state = 324},
-  [239] = {.lex_state = 324},
-  [240] = {.lex_state = 10},
+  [79] = {.lex_state = 325},
+  [80] = {.lex_state = 325},
+  [81] = {.lex_state = 325},
+  [82] = {.lex_state = 325},
+  [83] = {.lex_state = 325},
+  [84] = {.lex_state = 325},
+  [85] = {.lex_state = 325},
+  [86] = {.lex_state = 325},
+  [87] = {.lex_state = 325},
+  [88] = {.lex_state = 325},
+  [89] = {.lex_state = 325},
+  [90] = {.lex_state = 17},
+  [91] = {.lex_state = 325},
+  [92] = {.lex_state = 325},
+  [93] = {.lex_state = 325},
+  [94] = {.lex_state = 325},
+  [95] = {.lex_state = 325},
+  [96] = {.lex_state = 325},
+  [97] = {.lex_state = 325},
+  [98] = {.lex_state = 325},
+  [99] = {.lex_state = 325},
+  [100] = {.lex_state = 325},
+  [101] = {.lex_state = 325},
+  [102] = {.lex_state = 325},
+  [103] = {.lex_state = 325},
+  [104] = {.lex_state = 325},
+  [105] = {.lex_state = 325},
+  [106] = {.lex_state = 325},
+  [107] = {.lex_state = 325},
+  [108] = {.lex_state = 325},
+  [109] = {.lex_state = 325},
+  [110] = {.lex_state = 329},
+  [111] = {.lex_state = 325},
+  [112] = {.lex_state = 325},
+  [113] = {.lex_state = 325},
+  [114] = {.lex_state = 325},
+  [115] = {.lex_state = 325},
+  [116] = {.lex_state = 325},
+  [117] = {.lex_state = 325},
+  [118] = {.lex_state = 325},
+  [119] = {.lex_state = 325},
+  [120] = {.lex_state = 325},
+  [121] = {.lex_state = 325},
+  [122] = {.lex_state = 325},
+  [123] = {.lex_state = 325},
+  [124] = {.lex_state = 325},
+  [125] = {.lex_state = 325},
+  [126] = {.lex_state = 325},
+  [127] = {.lex_state = 325},
+  [128] = {.lex_state = 325},
+  [129] = {.lex_state = 325},
+  [130] = {.lex_state = 325},
+  [131] = {.lex_state = 325},
+  [132] = {.lex_state = 325},
+  [133] = {.lex_state = 325},
+  [134] = {.lex_state = 325},
+  [135] = {.lex_state = 325},
+  [136] = {.lex_state = 325},
+  [137] = {.lex_state = 325},
+  [138] = {.lex_state = 325},
+  [139] = {.lex_state = 325},
+  [140] = {.lex_state = 325},
+  [141] = {.lex_state = 325},
+  [142] = {.lex_state = 325},
+  [143] = {.lex_state = 325},
+  [144] = {.lex_state = 325},
+  [145] = {.lex_state = 325},
+  [146] = {.lex_state = 325},
+  [147] = {.lex_state = 325},
+  [148] = {.lex_state = 325},
+  [149] = {.lex_state = 325},
+  [150] = {.lex_state = 325},
+  [151] = {.lex_state = 325},
+  [152] = {.lex_state = 325},
+  [153] = {.lex_state = 325},
+  [154] = {.lex_state = 13},
+  [155] = {.lex_state = 325},
+  [156] = {.lex_state = 325},
+  [157] = {.lex_state = 330},
+  [158] = {.lex_state = 325},
+  [159] = {.lex_state = 325},
+  [160] = {.lex_state = 325},
+  [161] = {.lex_state = 325},
+  [162] = {.lex_state = 325},
+  [163] = {.lex_state = 325},
+  [164] = {.lex_state = 325},
+  [165] = {.lex_state = 325},
+  [166] = {.lex_state = 325},
+  [167] = {.lex_state = 325},
+  [168] = {.lex_state = 325},
+  [169] = {.lex_state = 325},
+  [170] = {.lex_state = 325},
+  [171] = {.lex_state = 325},
+  [172] = {.lex_state = 325},
+  [173] = {.lex_state = 325},
+  [174] = {.lex_state = 325},
+  [175] = {.lex_state = 325},
+  [176] = {.lex_state = 325},
+  [177] = {.lex_state = 325},
+  [178] = {.lex_state = 325},
+  [179] = {.lex_state = 325},
+  [180] = {.lex_state = 325},
+  [181] = {.lex_state = 325},
+  [182] = {.lex_state = 325},
+  [183] = {.lex_state = 325},
+  [184] = {.lex_state = 325},
+  [185] = {.lex_state = 325},
+  [186] = {.lex_state = 325},
+  [187] = {.lex_state = 325},
+  [188] = {.lex_state = 325},
+  [189] = {.lex_state = 325},
+  [190] = {.lex_state = 325},
+  [191] = {.lex_state = 325},
+  [192] = {.lex_state = 325},
+  [193] = {.lex_state = 325},
+  [194] = {.lex_state = 325},
+  [195] = {.lex_state = 325},
+  [196] = {.lex_state = 325},
+  [197] = {.lex_state = 325},
+  [198] = {.lex_state = 325},
+  [199] = {.lex_state = 325},
+  [200] = {.lex_state = 325},
+  [201] = {.lex_state = 14},
+  [202] = {.lex_state = 325},
+  [203] = {.lex_state = 325},
+  [204] = {.lex_state = 10},
+  [205] = {.lex_state = 325},
+  [206] = {.lex_state = 2},
+  [207] = {.lex_state = 2},
+  [208] = {.lex_state = 325},
+  [209] = {.lex_state = 325},
+  [210] = {.lex_state = 325},
+  [211] = {.lex_state = 325},
+  [212] = {.lex_state = 325},
+  [213] = {.lex_state = 325},
+  [214] = {.lex_state = 325},
+  [215] = {.lex_state = 325},
+  [216] = {.lex_state = 325},
+  [217] = {.lex_state = 325},
+  [218] = {.lex_state = 325},
+  [219] = {.lex_state = 325},
+  [220] = {.lex_state = 325},
+  [221] = {.lex_state = 325},
+  [222] = {.lex_state = 325},
+  [223] = {.lex_state = 4},
+  [224] = {.lex_state = 325},
+  [225] = {.lex_state = 325},
+  [226] = {.lex_state = 325},
+  [227] = {.lex_state = 325},
+  [228] = {.lex_state = 4},
+  [229] = {.lex_state = 325},
+  [230] = {.lex_state = 325},
+  [231] = {.lex_state = 325},
+  [232] = {.lex_state = 325},
+  [233] = {.lex_state = 325},
+  [234] = {.lex_state = 4},
+  [235] = {.lex_state = 325},
+  [236] = {.lex_state = 325},
+  [237] = {.lex_state = 10},
+  [238] = {.lex_state = 22},
+  [239] = {.lex_state = 22},
+  [240] = {.lex_state = 4},
   [241] = {.lex_state = 22},
-  [242] = {.lex_state = 6},
+  [242] = {.lex_state = 22},
   [243] = {.lex_state = 6},
-  [244] = {.lex_state = 7},
+  [244] = {.lex_state = 325},
   [245] = {.lex_state = 6},
-  [246] = {.lex_state = 324},
+  [246] = {.lex_state = 7},
   [247] = {.lex_state = 6},
-  [248] = {.lex_state = 6},
-  [249] = {.lex_state = 324},
-  [250] = {.lex_state = 324},
-  [251] = {.lex_state = 324},
-  [252] = {.lex_state = 324},
-  [253] = {.lex_state = 6},
-  [254] = {.lex_state = 324},
-  [255] = {.lex_state = 324},
-  [256] = {.lex_state = 324},
-  [257] = {.lex_state = 324},
-  [258] = {.lex_state = 324},
-  [259] = {.lex_state = 324},
-  [260] = {.lex_state = 324},
-  [261] = {.lex_state = 324},
-  [262] = {.lex_state = 324},
-  [263] = {.lex_state = 324},
-  [264] = {.lex_state = 324},
-  [265] = {.lex_state = 324},
-  [266] = {.lex_state = 324},
-  [267] = {.lex_state = 324},
-  [268] = {.lex_state = 324},
-  [269] = {.lex_state = 324},
-  [270] = {.lex_state = 324},
-  [271] = {.lex_state = 6},
-  [272] = {.lex_state = 324},
-  [273] = {.lex_state = 3},
+  [248] = {.lex_state = 325},
+  [249] = {.lex_state = 325},
+  [250] = {.lex_state = 325},
+  [251] = {.lex_state = 325},
+  [252] = {.lex_state = 325},
+  [253] = {.lex_state = 325},
+  [254] = {.lex_state = 6},
+  [255] = {.lex_state = 325},
+  [256] = {.lex_state = 325},
+  [257] = {.lex_state = 325},
+  [258] = {.lex_state = 325},
+  [259] = {.lex_state = 325},
+  [260] = {.lex_state = 325},
+  [261] = {.lex_state = 325},
+  [262] = {.lex_state = 6},
+  [263] = {.lex_state = 325},
+  [264] = {.lex_state = 325},
+  [265] = {.lex_state = 325},
+  [266] = {.lex_state = 325},
+  [267] = {.lex_state = 6},
+  [268] = {.lex_state = 325},
+  [269] = {.lex_state = 6},
+  [270] = {.lex_state = 325},
+  [271] = {.lex_state = 325},
+  [272] = {.lex_state = 325},
+  [273] = {.lex_state = 325},
   [274] = {.lex_state = 3},
-  [275] = {.lex_state = 2},
+  [275] = {.lex_state = 3},
   [276] = {.lex_state = 3},
-  [277] = {.lex_state = 3},
-  [278] = {.lex_state = 324},
-  [279] = {.lex_state = 3},
+  [277] = {.lex_state = 2},
+  [278] = {.lex_state = 3},
+  [279] = {.lex_state = 325},
   [280] = {.lex_state = 19},
-  [281] = {.lex_state = 324},
-  [282] = {.lex_state = 2},
-  [283] = {.lex_state = 2},
-  [284] = {.lex_state = 3},
+  [281] = {.lex_state = 3},
+  [282] = {.lex_state = 325},
+  [283] = {.lex_state = 3},
+  [284] = {.lex_state = 2},
   [285] = {.lex_state = 2},
   [286] = {.lex_state = 3},
-  [287] = {.lex_state = 324},
-  [288] = {.lex_state = 12},
-  [289] = {.lex_state = 12},
-  [290] = {.lex_state = 20},
+  [287] = {.lex_state = 2},
+  [288] = {.lex_state = 325},
+  [289] = {.lex_state = 20},
+  [290] = {.lex_state = 12},
   [291] = {.lex_state = 12},
-  [292] = {.lex_state = 2},
-  [293] = {.lex_state = 326},
-  [294] = {.lex_state = 2},
-  [295] = {.lex_state = 11},
+  [292] = {.lex_state = 12},
+  [293] = {.lex_state = 3},
+  [294] = {.lex_state = 3},
+  [295] = {.lex_state = 5},
   [296] = {.lex_state = 5},
-  [297] = {.lex_state = 326},
-  [298] = {.lex_state = 3},
-  [299] = {.lex_state = 5},
-  [300] = {.lex_state = 12},
-  [301] = {.lex_state = 5},
-  [302] = {.lex_state = 5},
-  [303] = {.lex_state = 3},
-  [304] = {.lex_state = 3},
-  [305] = {.lex_state = 324},
-  [306] = {.lex_state = 3},
-  [307] = {.lex_state = 3},
-  [308] = {.lex_state = 12},
+  [297] = {.lex_state = 5},
+  [298] = {.lex_state = 327},
+  [299] = {.lex_state = 3},
+  [300] = {.lex_state = 3},
+  [301] = {.lex_state = 2},
+  [302] = {.lex_state = 327},
+  [303] = {.lex_state = 325},
+  [304] = {.lex_state = 12},
+  [305] = {.lex_state = 3},
+  [306] = {.lex_state = 12},
+  [307] = {.lex_state = 11},
+  [308] = {.lex_state = 5},
   [309] = {.lex_state = 12},
-  [310] = {.lex_state = 326},
+  [310] = {.lex_state = 2},
   [311] = {.lex_state = 5},
-  [312] = {.lex_state = 5},
-  [313] = {.lex_state = 5},
+  [312] = {.lex_state = 3},
+  [313] = {.lex_state = 327},
   [314] = {.lex_state = 5},
-  [315] = {.lex_state = 12},
+  [315] = {.lex_state = 5},
   [316] = {.lex_state = 5},
-  [317] = {.lex_state = 3},
+  [317] = {.lex_state = 5},
   [318] = {.lex_state = 12},
   [319] = {.lex_state = 5},
-  [320] = {.lex_state = 5},
-  [321] = {.lex_state = 324},
-  [322] = {.lex_state = 324},
-  [323] = {.lex_state = 324},
-  [324] = {.lex_state = 324},
-  [325] = {.lex_state = 324},
-  [326] = {.lex_state = 11},
-  [327] = {.lex_state = 324},
-  [328] = {.lex_state = 11},
-  [329] = {.lex_state = 326},
-  [330] = {.lex_state = 324},
-  [331] = {.lex_state = 324},
-  [332] = {.lex_state = 324},
-  [333] = {.lex_state = 326},
-  [334] = {.lex_state = 324},
-  [335] = {.lex_state = 324},
-  [336] = {.lex_state = 324},
-  [337] = {.lex_state = 324},
-  [338] = {.lex_state = 1},
-  [339] = {.lex_state = 1},
-  [340] = {.lex_state = 324},
-  [341] = {.lex_state = 324},
-  [342] = {.lex_state = 326},
-  [343] = {.lex_state = 324},
-  [344] = {.lex_state = 324},
-  [345] = {.lex_state = 24},
-  [346] = {.lex_state = 12},
-  [347] = {.lex_state = 324},
-  [348] = {.lex_state = 324},
-  [349] = {.lex_state = 324},
-  [350] = {.lex_state = 1},
-  [351] = {.lex_state = 324},
-  [352] = {.lex_state = 24},
-  [353] = {.lex_state = 324},
-  [354] = {.lex_state = 23},
-  [355] = {.lex_state = 24},
-  [356] = {.lex_state = 12},
-  [357] = {.lex_state = 324},
-  [358] = {.lex_state = 324},
-  [359] = {.lex_state = 324},
-  [360] = {.lex_state = 1},
-  [361] = {.lex_state = 1},
-  [362] = {.lex_state = 23},
-  [363] = {.lex_state = 324},
-  [364] = {.lex_state = 324},
-  [365] = {.lex_state = 11},
-  [366] = {.lex_state = 326},
-  [367] = {.lex_state = 11},
-  [368] = {.lex_state = 11},
-  [369] = {.lex_state = 324},
-  [370] = {.lex_state = 11},
-  [371] = {.lex_state = 0},
-  [372] = {.lex_state = 4},
-  [373] = {.lex_state = 0},
-  [374] = {.lex_state = 11},
-  [375] = {.lex_state = 21},
-  [376] = {.lex_state = 0},
-  [377] = {.lex_state = 326},
-  [378] = {.lex_state = 326},
+  [320] = {.lex_state = 12},
+  [321] = {.lex_state = 5},
+  [322] = {.lex_state = 325},
+  [323] = {.lex_state = 12},
+  [324] = {.lex_state = 24},
+  [325] = {.lex_state = 1},
+  [326] = {.lex_state = 325},
+  [327] = {.lex_state = 325},
+  [328] = {.lex_state = 325},
+  [329] = {.lex_state = 24},
+  [330] = {.lex_state = 325},
+  [331] = {.lex_state = 325},
+  [332] = {.lex_state = 325},
+  [333] = {.lex_state = 1},
+  [334] = {.lex_state = 325},
+  [335] = {.lex_state = 325},
+  [336] = {.lex_state = 327},
+  [337] = {.lex_state = 325},
+  [338] = {.lex_state = 325},
+  [339] = {.lex_state = 325},
+  [340] = {.lex_state = 325},
+  [341] = {.lex_state = 325},
+  [342] = {.lex_state = 23},
+  [343] = {.lex_state = 325},
+  [344] = {.lex_state = 325},
+  [345] = {.lex_state = 325},
+  [346] = {.lex_state = 325},
+  [347] = {.lex_state = 325},
+  [348] = {.lex_state = 24},
+  [349] = {.lex_state = 11},
+  [350] = {.lex_state = 325},
+  [351] = {.lex_state = 325},
+  [352] = {.lex_state = 325},
+  [353] = {.lex_state = 327},
+  [354] = {.lex_state = 325},
+  [355] = {.lex_state = 23},
+  [356] = {.lex_state = 325},
+  [357] = {.lex_state = 325},
+  [358] = {.lex_state = 11},
+  [359] = {.lex_state = 325},
+  [360] = {.lex_state = 325},
+  [361] = {.lex_state = 12},
+  [362] = {.lex_state = 1},
+  [363] = {.lex_state = 11},
+  [364] = {.lex_state = 327},
+  [365] = {.lex_state = 1},
+  [366] = {.lex_state = 1},
+  [367] = {.lex_state = 325},
+  [368] = {.lex_state = 4},
+  [369] = {.lex_state = 0},
+  [370] = {.lex_state = 21},
+  [371] = {.lex_state = 11},
+  [372] = {.lex_state = 325},
+  [373] = {.lex_state = 11},
+  [374] = {.lex_state = 327},
+  [375] = {.lex_state = 0},
+  [376] = {.lex_state = 11},
+  [377] = {.lex_state = 325},
+  [378] = {.lex_state = 0},
   [379] = {.lex_state = 11},
-  [380] = {.lex_state = 11},
-  [381] = {.lex_state = 21},
+  [380] = {.lex_state = 21},
+  [381] = {.lex_state = 0},
   [382] = {.lex_state = 0},
-  [383] = {.lex_state = 0},
-  [384] = {.lex_state = 324},
+  [383] = {.lex_state = 21},
+  [384] = {.lex_state = 0},
   [385] = {.lex_state = 0},
-  [386] = {.lex_state = 0},
+  [386] = {.lex_state = 4},
   [387] = {.lex_state = 0},
-  [388] = {.lex_state = 4},
-  [389] = {.lex_state = 0},
+  [388] = {.lex_state = 11},
+  [389] = {.lex_state = 11},
   [390] = {.lex_state = 0},
   [391] = {.lex_state = 0},
-  [392] = {.lex_state = 0},
-  [393] = {.lex_state = 11},
-  [394] = {.lex_state = 11},
-  [395] = {.lex_state = 21},
+  [392] = {.lex_state = 11},
+  [393] = {.lex_state = 0},
+  [394] = {.lex_state = 0},
+  [395] = {.lex_state = 327},
   [396] = {.lex_state = 0},
   [397] = {.lex_state = 0},
-  [398] = {.lex_state = 11},
+  [398] = {.lex_state = 325},
   [399] = {.lex_state = 23},
   [400] = {.lex_state = 0},
-  [401] = {.lex_state = 0},
+  [401] = {.lex_state = 11},
   [402] = {.lex_state = 0},
   [403] = {.lex_state = 0},
   [404] = {.lex_state = 0},
   [405] = {.lex_state = 0},
   [406] = {.lex_state = 0},
-  [407] = {.lex_state = 0},
-  [408] = {.lex_state = 0},
+  [407] = {.lex_state = 327},
+  [408] = {.lex_state = 327},
   [409] = {.lex_state = 0},
-  [410] = {.lex_state = 4},
-  [411] = {.lex_state = 0},
-  [412] = {.lex_state = 326},
-  [413] = {.lex_state = 324},
-  [414] = {.lex_state = 326},
+  [410] = {.lex_state = 0},
+  [411] = {.lex_state = 4},
+  [412] = {.lex_state = 0},
+  [413] = {.lex_state = 11},
+  [414] = {.lex_state = 0},
   [415] = {.lex_state = 0},
-  [416] = {.lex_state = 324},
-  [417] = {.lex_state = 0},
-  [418] = {.lex_state = 0},
-  [419] = {.lex_state = 2},
-  [420] = {.lex_state = 324},
+  [416] = {.lex_state = 327},
+  [417] = {.lex_state = 12},
+  [418] = {.lex_state = 11},
+  [419] = {.lex_state = 0},
+  [420] = {.lex_state = 0},
   [421] = {.lex_state = 0},
-  [422] = {.lex_state = 324},
-  [423] = {.lex_state = 11},
+  [422] = {.lex_state = 0},
+  [423] = {.lex_state = 0},
   [424] = {.lex_state = 0},
-  [425] = {.lex_state = 324},
-  [426] = {.lex_state = 0},
+  [425] = {.lex_state = 11},
+  [426] = {.lex_state = 2},
   [427] = {.lex_state = 0},
-  [428] = {.lex_state = 0},
+  [428] = {.lex_state = 325},
   [429] = {.lex_state = 0},
   [430] = {.lex_state = 0},
-  [431] = {.lex_state = 0},
-  [432] = {.lex_state = 0},
-  [433] = {.lex_state = 11},
+  [431] = {.lex_state = 325},
+  [432] = {.lex_state = 11},
+  [433] = {.lex_state = 0},
   [434] = {.lex_state = 0},
-  [435] = {.lex_state = 11},
-  [436] = {.lex_state = 324},
-  [437] = {.lex_state = 11},
-  [438] = {.lex_state = 0},
-  [439] = {.lex_state = 324},
-  [440] = {.lex_state = 4},
+  [435] = {.lex_state = 325},
+  [436] = {.lex_state = 0},
+  [437] = {.lex_state = 0},
+  [438] = {.lex_state = 11},
+  [439] = {.lex_state = 0},
+  [440] = {.lex_state = 325},
   [441] = {.lex_state = 0},
-  [442] = {.lex_state = 324},
+  [442] = {.lex_state = 0},
   [443] = {.lex_state = 0},
   [444] = {.lex_state = 0},
-  [445] = {.lex_state = 0},
-  [446] = {.lex_state = 12},
-  [447] = {.lex_state = 12},
-  [448] = {.lex_state = 0},
+  [445] = {.lex_state = 11},
+  [446] = {.lex_state = 0},
+  [447] = {.lex_state = 325},
+  [448] = {.lex_state = 12},
   [449] = {.lex_state = 12},
   [450] = {.lex_state = 0},
   [451] = {.lex_state = 12},
   [452] = {.lex_state = 0},
   [453] = {.lex_state = 11},
   [454] = {.lex_state = 0},
-  [455] = {.lex_state = 0},
+  [455] = {.lex_state = 325},
   [456] = {.lex_state = 0},
   [457] = {.lex_state = 0},
-  [458] = {.lex_state = 324},
-  [459] = {.lex_state = 11},
-  [460] = {.lex_state = 0},
-  [461] = {.lex_state = 11},
-  [462] = {.lex_state = 324},
-  [463] = {.lex_state = 2},
-  [464] = {.lex_state = 0},
-  [465] = {.lex_state = 324},
+  [458] = {.lex_state = 0},
+  [459] = {.lex_state = 0},
+  [460] = {.lex_state = 325},
+  [461] = {.lex_state = 4},
+  [462] = {.lex_state = 325},
+  [463] = {.lex_state = 11},
+  [464] = {.lex_state = 4},
+  [465] = {.lex_state = 325},
   [466] = {.lex_state = 0},
-  [467] = {.lex_state = 324},
-  [468] = {.lex_state = 324},
-  [469] = {.lex_state = 324},
-  [470] = {.lex_state = 326},
-  [471] = {.lex_state = 324},
-  [472] = {.lex_state = 324},
-  [473] = {.lex_state = 324},
-  [474] = {.lex_state = 324},
-  [475] = {.lex_state = 324},
-  [476] = {.lex_state = 324},
-  [477] = {.lex_state = 324},
-  [478] = {.lex_state = 324},
-  [479] = {.lex_state = 324},
-  [480] = {.lex_state = 324},
-  [481] = {.lex_state = 324},
-  [482] = {.lex_state = 324},
-  [483] = {.lex_state = 4},
-  [484] = {.lex_state = 2},
-  [485] = {.lex_state = 324},
-  [486] = {.lex_state = 324},
-  [487] = {.lex_state = 324},
-  [488] = {.lex_state = 0},
-  [489] = {.lex_state = 2},
-  [490] = {.lex_state = 3},
-  [491] = {.lex_state = 27},
+  [467] = {.lex_state = 3},
+  [468] = {.lex_state = 3},
+  [469] = {.lex_state = 0},
+  [470] = {.lex_state = 26},
+  [471] = {.lex_state = 325},
+  [472] = {.lex_state = 325},
+  [473] = {.lex_state = 0},
+  [474] = {.lex_state = 11},
+  [475] = {.lex_state = 325},
+  [476] = {.lex_state = 325},
+  [477] = {.lex_state = 325},
+  [478] = {.lex_state = 325},
+  [479] = {.lex_state = 325},
+  [480] = {.lex_state = 325},
+  [481] = {.lex_state = 325},
+  [482] = {.lex_state = 0},
+  [483] = {.lex_state = 325},
+  [484] = {.lex_state = 327},
+  [485] = {.lex_state = 325},
+  [486] = {.lex_state = 0},
+  [487] = {.lex_state = 325},
+  [488] = {.lex_state = 325},
+  [489] = {.lex_state = 325},
+  [490] = {.lex_state = 27},
+  [491] = {.lex_state = 325},
   [492] = {.lex_state = 0},
-  [493] = {.lex_state = 28},
+  [493] = {.lex_state = 325},
   [494] = {.lex_state = 0},
-  [495] = {.lex_state = 3},
-  [496] = {.lex_state = 326},
-  [497] = {.lex_state = 324},
-  [498] = {.lex_state = 3},
-  [499] = {.lex_state = 0},
-  [500] = {.lex_state = 27},
-  [501] = {.lex_state = 4},
-  [502] = {.lex_state = 324},
-  [503] = {.lex_state = 0},
-  [504] = {.lex_state = 324},
-  [505] = {.lex_state = 28},
-  [506] = {.lex_state = 4},
-  [507] = {.lex_state = 0},
-  [508] = {.lex_state = 27},
-  [509] = {.lex_state = 26},
-  [510] = {.lex_state = 27},
-  [511] = {.lex_state = 324},
-  [512] = {.lex_state = 11},
-  [513] = {.lex_state = 29},
-  [514] = {.lex_state = 324},
-  [515] = {.lex_state = 324},
-  [516] = {.lex_state = 324},
-  [517] = {.lex_state = 0},
-  [518] = {.lex_state = 324},
-  [519] = {.lex_state = 324},
-  [520] = {.lex_state = 0},
+  [495] = {.lex_state = 0},
+  [496] = {.lex_state = 325},
+  [497] = {.lex_state = 28},
+  [498] = {.lex_state = 29},
+  [499] = {.lex_state = 4},
+  [500] = {.lex_state = 325},
+  [501] = {.lex_state = 2},
+  [502] = {.lex_state = 29},
+  [503] = {.lex_state = 2},
+  [504] = {.lex_state = 325},
+  [505] = {.lex_state = 325},
+  [506] = {.lex_state = 0},
+  [507] = {.lex_state = 27},
+  [508] = {.lex_state = 325},
+  [509] = {.lex_state = 0},
+  [510] = {.lex_state = 29},
+  [511] = {.lex_state = 325},
+  [512] = {.lex_state = 29},
+  [513] = {.lex_state = 325},
+  [514] = {.lex_state = 4},
+  [515] = {.lex_state = 325},
+  [516] = {.lex_state = 327},
+  [517] = {.lex_state = 325},
+  [518] = {.lex_state = 325},
+  [519] = {.lex_state = 325},
+  [520] = {.lex_state = 325},
+  [521] = {.lex_state = 3},
+  [522] = {.lex_state = 2},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -8252,6 +8294,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_use] = ACTIONS(1),
     [anon_sym_description] = ACTIONS(1),
     [anon_sym_label] = ACTIONS(1),
+    [anon_sym_log] = ACTIONS(1),
     [anon_sym_metadata] = ACTIONS(1),
     [anon_sym_annotation] = ACTIONS(1),
     [anon_sym_default] = ACTIONS(1),
@@ -8308,7 +8351,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(466),
+    [sym_source_file] = STATE(492),
     [sym__item] = STATE(111),
     [sym_silence] = STATE(111),
     [sym_inventory] = STATE(111),
@@ -8340,7 +8383,7 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(27), 43,
+    ACTIONS(27), 44,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8359,6 +8402,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8384,10 +8428,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [49] = 2,
+  [50] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 43,
+    ACTIONS(29), 44,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8406,6 +8450,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8431,10 +8476,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [98] = 2,
+  [100] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(31), 37,
+    ACTIONS(31), 38,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8453,6 +8498,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8472,10 +8518,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [141] = 2,
+  [144] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(33), 37,
+    ACTIONS(33), 38,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8494,6 +8540,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8513,10 +8560,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [184] = 2,
+  [188] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(35), 37,
+    ACTIONS(35), 38,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8535,6 +8582,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8554,10 +8602,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [227] = 2,
+  [232] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(37), 37,
+    ACTIONS(37), 38,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8576,6 +8624,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8595,10 +8644,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [270] = 2,
+  [276] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 35,
+    ACTIONS(39), 36,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8616,6 +8665,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8634,7 +8684,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [311] = 13,
+  [318] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -8649,12 +8699,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(112), 1,
+    STATE(98), 1,
       sym_sentence_values,
-    STATE(109), 2,
+    STATE(99), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(206), 2,
+    STATE(204), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
     STATE(159), 5,
@@ -8670,12 +8720,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(41), 12,
+    ACTIONS(41), 13,
       anon_sym_silence,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8683,14 +8734,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [373] = 4,
+  [381] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DASH,
     ACTIONS(61), 1,
       anon_sym_SLASH,
-    ACTIONS(57), 31,
+    ACTIONS(57), 32,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8708,6 +8759,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8722,7 +8774,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [416] = 13,
+  [425] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -8737,12 +8789,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(112), 1,
+    STATE(98), 1,
       sym_sentence_values,
-    STATE(109), 2,
+    STATE(99), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(206), 2,
+    STATE(204), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
     STATE(159), 5,
@@ -8758,23 +8810,24 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(41), 10,
+    ACTIONS(41), 11,
       anon_sym_silence,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [476] = 3,
+  [486] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(65), 1,
       anon_sym_SLASH,
-    ACTIONS(63), 31,
+    ACTIONS(63), 32,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8792,6 +8845,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8806,68 +8860,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [516] = 7,
+  [527] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(71), 1,
-      anon_sym_apikey,
-    ACTIONS(73), 1,
-      anon_sym_topic,
-    ACTIONS(75), 1,
-      anon_sym_client,
-    ACTIONS(77), 1,
-      anon_sym_version,
-    ACTIONS(69), 2,
-      anon_sym_produce,
-      anon_sym_consume,
-    ACTIONS(67), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [564] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
+    ACTIONS(69), 1,
       anon_sym_port,
-    ACTIONS(83), 1,
+    ACTIONS(71), 1,
       anon_sym_icmp,
-    ACTIONS(85), 1,
+    ACTIONS(73), 1,
       anon_sym_http,
-    ACTIONS(87), 1,
+    ACTIONS(75), 1,
       anon_sym_kafka,
-    ACTIONS(89), 1,
+    ACTIONS(77), 1,
       anon_sym_dns,
     STATE(35), 2,
       sym_flow_port,
       sym_flow_icmp,
-    STATE(138), 3,
+    STATE(112), 3,
       sym_kafka,
       sym_flow_http,
       sym_flow_dns,
-    ACTIONS(79), 22,
+    ACTIONS(67), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -8883,6 +8896,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8890,356 +8904,456 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [616] = 2,
+  [580] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(91), 32,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [654] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 31,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [691] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(63), 31,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [728] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(95), 31,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [765] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(99), 1,
-      anon_sym_in,
-    ACTIONS(101), 1,
-      anon_sym_with,
-    ACTIONS(97), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [805] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [841] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(105), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [877] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(107), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [913] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(109), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [949] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(83), 1,
+      anon_sym_apikey,
+    ACTIONS(85), 1,
+      anon_sym_topic,
     ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(113), 1,
-      anon_sym_port,
-    ACTIONS(115), 1,
-      anon_sym_sni,
-    ACTIONS(117), 1,
-      anon_sym_icmp,
-    ACTIONS(119), 1,
+      anon_sym_client,
+    ACTIONS(89), 1,
+      anon_sym_version,
+    ACTIONS(81), 2,
+      anon_sym_produce,
+      anon_sym_consume,
+    ACTIONS(79), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_http,
-    ACTIONS(121), 1,
       anon_sym_grpc,
-    ACTIONS(123), 1,
+      anon_sym_kafka,
       anon_sym_dns,
-    STATE(56), 1,
+      anon_sym_expect,
+  [629] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(91), 33,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [668] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(93), 32,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [706] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(63), 32,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [744] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(95), 32,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [782] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(97), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [819] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(101), 1,
+      anon_sym_in,
+    ACTIONS(103), 1,
+      anon_sym_with,
+    ACTIONS(99), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [860] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(105), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [897] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(107), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [934] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(109), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [971] = 16,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(111), 1,
+      anon_sym_RBRACE,
+    ACTIONS(113), 1,
+      anon_sym_policy,
+    ACTIONS(115), 1,
+      anon_sym_use,
+    ACTIONS(117), 1,
+      anon_sym_description,
+    ACTIONS(119), 1,
+      anon_sym_label,
+    ACTIONS(121), 1,
+      anon_sym_log,
+    ACTIONS(123), 1,
+      anon_sym_metadata,
+    ACTIONS(125), 1,
+      anon_sym_default,
+    ACTIONS(129), 1,
+      anon_sym_no,
+    ACTIONS(131), 1,
+      anon_sym_select,
+    ACTIONS(133), 1,
+      anon_sym_expect,
+    STATE(355), 1,
+      sym_verb,
+    ACTIONS(127), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(27), 15,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1035] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(137), 1,
+      anon_sym_port,
+    ACTIONS(139), 1,
+      anon_sym_sni,
+    ACTIONS(141), 1,
+      anon_sym_icmp,
+    ACTIONS(143), 1,
+      anon_sym_http,
+    ACTIONS(145), 1,
+      anon_sym_grpc,
+    ACTIONS(147), 1,
+      anon_sym_dns,
+    STATE(57), 1,
       sym_ports,
-    STATE(83), 1,
+    STATE(87), 1,
       sym_sni,
-    STATE(100), 1,
+    STATE(108), 1,
       sym_icmps,
-    STATE(98), 6,
+    STATE(109), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(111), 13,
+    ACTIONS(135), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9247,183 +9361,94 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [1006] = 3,
+  [1093] = 16,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(127), 1,
-      anon_sym_in,
-    ACTIONS(125), 28,
-      ts_builtin_sym_end,
+    ACTIONS(149), 1,
       anon_sym_silence,
-      anon_sym_cluster,
+    ACTIONS(152), 1,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
+    ACTIONS(154), 1,
       anon_sym_policy,
+    ACTIONS(157), 1,
       anon_sym_use,
+    ACTIONS(160), 1,
       anon_sym_description,
+    ACTIONS(163), 1,
       anon_sym_label,
+    ACTIONS(166), 1,
+      anon_sym_log,
+    ACTIONS(169), 1,
       anon_sym_metadata,
+    ACTIONS(172), 1,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(178), 1,
       anon_sym_no,
+    ACTIONS(181), 1,
       anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
+    ACTIONS(184), 1,
       anon_sym_expect,
-  [1043] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(131), 1,
-      anon_sym_topic,
-    ACTIONS(133), 1,
-      anon_sym_client,
-    ACTIONS(135), 1,
-      anon_sym_version,
-    ACTIONS(129), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
+    STATE(355), 1,
+      sym_verb,
+    ACTIONS(175), 2,
       anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1084] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(139), 1,
-      anon_sym_in,
-    ACTIONS(137), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1121] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(143), 1,
-      anon_sym_topic,
-    ACTIONS(145), 1,
-      anon_sym_client,
-    ACTIONS(147), 1,
-      anon_sym_version,
-    ACTIONS(141), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1162] = 15,
+    STATE(26), 15,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1157] = 16,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(149), 1,
-      anon_sym_RBRACE,
-    ACTIONS(151), 1,
+    ACTIONS(113), 1,
       anon_sym_policy,
-    ACTIONS(153), 1,
+    ACTIONS(115), 1,
       anon_sym_use,
-    ACTIONS(155), 1,
+    ACTIONS(117), 1,
       anon_sym_description,
-    ACTIONS(157), 1,
+    ACTIONS(119), 1,
       anon_sym_label,
-    ACTIONS(159), 1,
+    ACTIONS(121), 1,
+      anon_sym_log,
+    ACTIONS(123), 1,
       anon_sym_metadata,
-    ACTIONS(161), 1,
+    ACTIONS(125), 1,
       anon_sym_default,
-    ACTIONS(165), 1,
+    ACTIONS(129), 1,
       anon_sym_no,
-    ACTIONS(167), 1,
+    ACTIONS(131), 1,
       anon_sym_select,
-    ACTIONS(169), 1,
+    ACTIONS(133), 1,
       anon_sym_expect,
-    STATE(354), 1,
+    ACTIONS(187), 1,
+      anon_sym_RBRACE,
+    STATE(355), 1,
       sym_verb,
-    ACTIONS(163), 2,
+    ACTIONS(127), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(47), 14,
+    STATE(26), 15,
       sym_silence,
       sym_policy,
       sym__policy_item,
       sym_use,
       sym_description,
       sym_label,
+      sym_log,
       sym_metadata,
       sym_default_deny,
       sym_no_default_deny,
@@ -9432,251 +9457,12 @@ static const uint16_t ts_small_parse_table[] = {
       sym_sentence,
       sym_expect,
       aux_sym_body_repeat1,
-  [1222] = 2,
+  [1221] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(171), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1256] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(173), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1290] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(175), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1324] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(177), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1358] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(179), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1392] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(85), 1,
-      anon_sym_http,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(89), 1,
-      anon_sym_dns,
-    STATE(121), 3,
-      sym_kafka,
-      sym_flow_http,
-      sym_flow_dns,
-    ACTIONS(181), 22,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [1434] = 15,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(183), 1,
-      anon_sym_silence,
-    ACTIONS(186), 1,
-      anon_sym_RBRACE,
-    ACTIONS(188), 1,
-      anon_sym_policy,
     ACTIONS(191), 1,
-      anon_sym_use,
-    ACTIONS(194), 1,
-      anon_sym_description,
-    ACTIONS(197), 1,
-      anon_sym_label,
-    ACTIONS(200), 1,
-      anon_sym_metadata,
-    ACTIONS(203), 1,
-      anon_sym_default,
-    ACTIONS(209), 1,
-      anon_sym_no,
-    ACTIONS(212), 1,
-      anon_sym_select,
-    ACTIONS(215), 1,
-      anon_sym_expect,
-    STATE(354), 1,
-      sym_verb,
-    ACTIONS(206), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(36), 14,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [1494] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(218), 28,
+      anon_sym_in,
+    ACTIONS(189), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9693,6 +9479,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9705,49 +9492,86 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1528] = 9,
+  [1259] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(222), 1,
-      anon_sym_RBRACE,
-    ACTIONS(224), 1,
-      anon_sym_in,
-    ACTIONS(226), 1,
-      sym_label_key,
-    ACTIONS(228), 1,
-      sym_const_ref,
-    STATE(178), 1,
-      sym_scope,
-    STATE(88), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(220), 19,
+    ACTIONS(195), 1,
+      anon_sym_topic,
+    ACTIONS(197), 1,
+      anon_sym_client,
+    ACTIONS(199), 1,
+      anon_sym_version,
+    ACTIONS(193), 27,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_port,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1576] = 2,
+  [1301] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(230), 28,
+    ACTIONS(203), 1,
+      anon_sym_topic,
+    ACTIONS(205), 1,
+      anon_sym_client,
+    ACTIONS(207), 1,
+      anon_sym_version,
+    ACTIONS(201), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1343] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(211), 1,
+      anon_sym_in,
+    ACTIONS(209), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9764,6 +9588,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9776,10 +9601,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1610] = 2,
+  [1381] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(232), 28,
+    ACTIONS(213), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9796,6 +9621,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9808,10 +9634,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1644] = 2,
+  [1416] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(234), 28,
+    ACTIONS(215), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9828,6 +9654,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9840,10 +9667,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1678] = 2,
+  [1451] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(236), 28,
+    ACTIONS(217), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9860,6 +9687,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9872,14 +9700,284 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1712] = 4,
+  [1486] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(73), 1,
+      anon_sym_http,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(77), 1,
+      anon_sym_dns,
+    STATE(114), 3,
+      sym_kafka,
+      sym_flow_http,
+      sym_flow_dns,
+    ACTIONS(219), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [1529] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(221), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1564] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(223), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1599] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(225), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1634] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(227), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1669] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(229), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1704] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(233), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(231), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1743] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(236), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1778] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(240), 1,
       anon_sym_client,
     ACTIONS(242), 1,
       anon_sym_version,
-    ACTIONS(238), 26,
+    ACTIONS(238), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9895,6 +9993,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9906,14 +10005,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1750] = 4,
+  [1817] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(246), 1,
       anon_sym_client,
     ACTIONS(248), 1,
       anon_sym_version,
-    ACTIONS(244), 26,
+    ACTIONS(244), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9929,6 +10028,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9940,10 +10040,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1788] = 2,
+  [1856] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(250), 28,
+    ACTIONS(250), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9960,6 +10060,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9972,10 +10073,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1822] = 2,
+  [1891] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(252), 28,
+    ACTIONS(252), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9992,6 +10093,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10004,59 +10106,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1856] = 15,
+  [1926] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(151), 1,
-      anon_sym_policy,
-    ACTIONS(153), 1,
-      anon_sym_use,
-    ACTIONS(155), 1,
-      anon_sym_description,
-    ACTIONS(157), 1,
-      anon_sym_label,
-    ACTIONS(159), 1,
-      anon_sym_metadata,
-    ACTIONS(161), 1,
-      anon_sym_default,
-    ACTIONS(165), 1,
-      anon_sym_no,
-    ACTIONS(167), 1,
-      anon_sym_select,
-    ACTIONS(169), 1,
-      anon_sym_expect,
-    ACTIONS(254), 1,
-      anon_sym_RBRACE,
-    STATE(354), 1,
-      sym_verb,
-    ACTIONS(163), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(36), 14,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [1916] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(258), 1,
+    ACTIONS(256), 1,
       anon_sym_client,
-    ACTIONS(260), 1,
+    ACTIONS(258), 1,
       anon_sym_version,
-    ACTIONS(256), 26,
+    ACTIONS(254), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10072,6 +10129,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10083,10 +10141,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1954] = 2,
+  [1965] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(262), 28,
+    ACTIONS(260), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10103,6 +10161,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10115,10 +10174,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1988] = 2,
+  [2000] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(264), 28,
+    ACTIONS(262), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10135,6 +10194,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10147,14 +10207,85 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2022] = 4,
+  [2035] = 2,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(264), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2070] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
     ACTIONS(268), 1,
-      anon_sym_header,
-    STATE(51), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(266), 26,
+      anon_sym_RBRACE,
+    ACTIONS(270), 1,
+      anon_sym_in,
+    ACTIONS(272), 1,
+      sym_label_key,
+    ACTIONS(274), 1,
+      sym_const_ref,
+    STATE(164), 1,
+      sym_scope,
+    STATE(94), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(266), 20,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2119] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(278), 1,
+      anon_sym_version,
+    ACTIONS(276), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10170,6 +10301,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10181,41 +10313,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2060] = 2,
+  [2155] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(271), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_header,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2093] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(273), 27,
+    ACTIONS(280), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -10232,6 +10333,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10243,12 +10345,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2126] = 3,
+  [2189] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(277), 1,
-      anon_sym_version,
-    ACTIONS(275), 26,
+    ACTIONS(282), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10264,6 +10364,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10271,16 +10372,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_http,
+      anon_sym_header,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2161] = 3,
+  [2223] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(281), 1,
+    ACTIONS(286), 1,
       anon_sym_version,
-    ACTIONS(279), 26,
+    ACTIONS(284), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10296,6 +10398,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10307,39 +10410,73 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2196] = 11,
+  [2259] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(290), 1,
+      anon_sym_version,
+    ACTIONS(288), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
       anon_sym_kafka,
-    ACTIONS(115), 1,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2295] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(139), 1,
       anon_sym_sni,
-    ACTIONS(117), 1,
+    ACTIONS(141), 1,
       anon_sym_icmp,
-    ACTIONS(119), 1,
+    ACTIONS(143), 1,
       anon_sym_http,
-    ACTIONS(121), 1,
+    ACTIONS(145), 1,
       anon_sym_grpc,
-    ACTIONS(123), 1,
+    ACTIONS(147), 1,
       anon_sym_dns,
-    STATE(79), 1,
+    STATE(83), 1,
       sym_sni,
-    STATE(102), 1,
+    STATE(101), 1,
       sym_icmps,
-    STATE(103), 6,
+    STATE(97), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(283), 13,
+    ACTIONS(292), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10347,138 +10484,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [2247] = 3,
+  [2347] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(287), 1,
-      anon_sym_version,
-    ACTIONS(285), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2282] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(291), 1,
-      anon_sym_version,
-    ACTIONS(289), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2317] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(295), 1,
-      anon_sym_version,
-    ACTIONS(293), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2352] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(299), 1,
-      anon_sym_version,
-    ACTIONS(297), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2387] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(301), 27,
+    ACTIONS(294), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -10495,6 +10504,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10506,10 +10516,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2420] = 2,
+  [2381] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(303), 26,
+    ACTIONS(298), 1,
+      anon_sym_version,
+    ACTIONS(296), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10525,6 +10537,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10536,18 +10549,84 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2452] = 6,
+  [2417] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(302), 1,
+      anon_sym_version,
+    ACTIONS(300), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2453] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(306), 1,
+      anon_sym_version,
+    ACTIONS(304), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2489] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(307), 1,
+    ACTIONS(310), 1,
       anon_sym_COMMA,
-    STATE(64), 1,
+    STATE(85), 1,
       aux_sym_silence_repeat1,
-    STATE(140), 1,
+    STATE(125), 1,
       sym_string,
-    ACTIONS(305), 22,
+    ACTIONS(308), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10563,6 +10642,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10570,18 +10650,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [2492] = 6,
+  [2530] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(307), 1,
-      anon_sym_COMMA,
-    STATE(84), 1,
-      aux_sym_silence_repeat1,
-    STATE(132), 1,
-      sym_string,
-    ACTIONS(309), 22,
+    ACTIONS(312), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10597,32 +10669,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2532] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(311), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10634,10 +10681,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2564] = 2,
+  [2563] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(313), 26,
+    ACTIONS(314), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10653,6 +10700,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10667,7 +10715,7 @@ static const uint16_t ts_small_parse_table[] = {
   [2596] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(315), 26,
+    ACTIONS(316), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10683,6 +10731,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10694,10 +10743,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2628] = 2,
+  [2629] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(317), 26,
+    ACTIONS(318), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10713,6 +10762,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10724,10 +10774,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2660] = 2,
+  [2662] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(319), 26,
+    ACTIONS(320), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10743,6 +10793,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10754,198 +10805,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2692] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(321), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2724] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(323), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2756] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(325), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2788] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(327), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2820] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(329), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2852] = 10,
+  [2695] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(333), 1,
-      anon_sym_method,
-    ACTIONS(335), 1,
-      anon_sym_host,
-    ACTIONS(337), 1,
-      anon_sym_header,
-    ACTIONS(339), 1,
-      sym_http_method,
-    ACTIONS(341), 1,
-      sym_const_ref,
-    STATE(200), 1,
-      aux_sym_http_repeat1,
-    STATE(170), 2,
-      sym__string_or_ref,
+    ACTIONS(310), 1,
+      anon_sym_COMMA,
+    STATE(62), 1,
+      aux_sym_silence_repeat1,
+    STATE(140), 1,
       sym_string,
-    ACTIONS(331), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2900] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(343), 26,
+    ACTIONS(322), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10961,6 +10832,34 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2736] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(324), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10972,32 +10871,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2932] = 9,
+  [2769] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(226), 1,
+    ACTIONS(272), 1,
       sym_label_key,
-    ACTIONS(347), 1,
+    ACTIONS(328), 1,
       anon_sym_RBRACE,
-    ACTIONS(349), 1,
+    ACTIONS(330), 1,
       anon_sym_in,
-    ACTIONS(351), 1,
+    ACTIONS(332), 1,
       anon_sym_with,
-    ACTIONS(353), 1,
+    ACTIONS(334), 1,
       sym_const_ref,
-    STATE(19), 3,
+    STATE(20), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(345), 17,
+    ACTIONS(326), 18,
       anon_sym_silence,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11009,31 +10909,257 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2978] = 9,
+  [2816] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(336), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2849] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(338), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2882] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(340), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2915] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(342), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2948] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(344), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2981] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(348), 1,
+      anon_sym_method,
+    ACTIONS(350), 1,
+      anon_sym_host,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    ACTIONS(354), 1,
+      sym_http_method,
+    ACTIONS(356), 1,
+      sym_const_ref,
+    STATE(179), 1,
+      aux_sym_http_repeat1,
+    STATE(160), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(346), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3030] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(358), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3063] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(222), 1,
+    ACTIONS(268), 1,
       anon_sym_RBRACE,
-    ACTIONS(224), 1,
+    ACTIONS(270), 1,
       anon_sym_in,
-    ACTIONS(226), 1,
+    ACTIONS(272), 1,
       sym_label_key,
-    ACTIONS(228), 1,
+    ACTIONS(274), 1,
       sym_const_ref,
-    STATE(178), 1,
+    STATE(164), 1,
       sym_scope,
-    STATE(88), 3,
+    STATE(94), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(220), 17,
+    ACTIONS(266), 18,
       anon_sym_silence,
       anon_sym_port,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11046,110 +11172,58 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3024] = 9,
+  [3110] = 14,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(115), 1,
+      anon_sym_use,
     ACTIONS(117), 1,
-      anon_sym_icmp,
+      anon_sym_description,
     ACTIONS(119), 1,
-      anon_sym_http,
+      anon_sym_label,
     ACTIONS(121), 1,
-      anon_sym_grpc,
+      anon_sym_log,
     ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(108), 1,
-      sym_icmps,
-    STATE(110), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(355), 13,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
       anon_sym_metadata,
+    ACTIONS(125), 1,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(129), 1,
       anon_sym_no,
+    ACTIONS(360), 1,
+      anon_sym_RBRACE,
+    ACTIONS(362), 1,
       anon_sym_select,
+    STATE(342), 1,
+      sym_verb,
+    ACTIONS(127), 2,
+      anon_sym_deny,
       anon_sym_allow,
-      anon_sym_expect,
-  [3069] = 2,
+    STATE(84), 13,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3166] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(357), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3100] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(359), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3131] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(337), 1,
+    ACTIONS(352), 1,
       anon_sym_header,
-    ACTIONS(363), 1,
+    ACTIONS(366), 1,
       anon_sym_host,
-    STATE(95), 1,
+    STATE(93), 1,
       aux_sym_http_repeat1,
-    ACTIONS(361), 22,
+    ACTIONS(364), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11165,6 +11239,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11172,20 +11247,80 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3168] = 9,
+  [3204] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(117), 1,
-      anon_sym_icmp,
-    ACTIONS(119), 1,
+    ACTIONS(368), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
+      anon_sym_kafka,
       anon_sym_dns,
-    STATE(102), 1,
+      anon_sym_expect,
+  [3236] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(370), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3268] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(141), 1,
+      anon_sym_icmp,
+    ACTIONS(143), 1,
+      anon_sym_http,
+    ACTIONS(145), 1,
+      anon_sym_grpc,
+    ACTIONS(147), 1,
+      anon_sym_dns,
+    STATE(104), 1,
       sym_icmps,
     STATE(103), 6,
       sym__l7,
@@ -11194,13 +11329,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(283), 13,
+    ACTIONS(372), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11208,14 +11344,56 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3213] = 4,
+  [3314] = 14,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(367), 1,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(115), 1,
+      anon_sym_use,
+    ACTIONS(117), 1,
+      anon_sym_description,
+    ACTIONS(119), 1,
+      anon_sym_label,
+    ACTIONS(121), 1,
+      anon_sym_log,
+    ACTIONS(123), 1,
+      anon_sym_metadata,
+    ACTIONS(125), 1,
+      anon_sym_default,
+    ACTIONS(129), 1,
+      anon_sym_no,
+    ACTIONS(362), 1,
+      anon_sym_select,
+    ACTIONS(374), 1,
+      anon_sym_RBRACE,
+    STATE(342), 1,
+      sym_verb,
+    ACTIONS(127), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(86), 13,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3370] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(378), 1,
       anon_sym_COMMA,
-    STATE(84), 1,
+    STATE(85), 1,
       aux_sym_silence_repeat1,
-    ACTIONS(365), 23,
+    ACTIONS(376), 24,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11231,6 +11409,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11239,14 +11418,323 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_expect,
       anon_sym_DQUOTE,
-  [3248] = 4,
+  [3406] = 14,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(337), 1,
+    ACTIONS(381), 1,
+      anon_sym_silence,
+    ACTIONS(384), 1,
+      anon_sym_RBRACE,
+    ACTIONS(386), 1,
+      anon_sym_use,
+    ACTIONS(389), 1,
+      anon_sym_description,
+    ACTIONS(392), 1,
+      anon_sym_label,
+    ACTIONS(395), 1,
+      anon_sym_log,
+    ACTIONS(398), 1,
+      anon_sym_metadata,
+    ACTIONS(401), 1,
+      anon_sym_default,
+    ACTIONS(407), 1,
+      anon_sym_no,
+    ACTIONS(410), 1,
+      anon_sym_select,
+    STATE(342), 1,
+      sym_verb,
+    ACTIONS(404), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(86), 13,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3462] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(141), 1,
+      anon_sym_icmp,
+    ACTIONS(143), 1,
+      anon_sym_http,
+    ACTIONS(145), 1,
+      anon_sym_grpc,
+    ACTIONS(147), 1,
+      anon_sym_dns,
+    STATE(101), 1,
+      sym_icmps,
+    STATE(97), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(292), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3508] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    ACTIONS(415), 1,
+      anon_sym_host,
+    ACTIONS(417), 1,
+      sym_const_ref,
+    STATE(187), 1,
+      aux_sym_http_repeat1,
+    STATE(175), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(413), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3551] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(376), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [3582] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(272), 1,
+      sym_label_key,
+    ACTIONS(421), 1,
+      anon_sym_RBRACE,
+    ACTIONS(423), 1,
+      sym_const_ref,
+    STATE(38), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(419), 18,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3623] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(427), 1,
+      anon_sym_COMMA,
+    ACTIONS(429), 1,
+      anon_sym_in,
+    STATE(102), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(174), 1,
+      sym_scope,
+    ACTIONS(425), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3662] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    ACTIONS(433), 1,
+      anon_sym_host,
+    ACTIONS(435), 1,
+      sym_const_ref,
+    STATE(193), 1,
+      aux_sym_http_repeat1,
+    STATE(161), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(431), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3705] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(437), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3740] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(427), 1,
+      anon_sym_COMMA,
+    ACTIONS(429), 1,
+      anon_sym_in,
+    STATE(91), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(173), 1,
+      sym_scope,
+    ACTIONS(439), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3779] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
       anon_sym_header,
     STATE(96), 1,
       aux_sym_http_repeat1,
-    ACTIONS(370), 22,
+    ACTIONS(441), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11262,6 +11750,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11269,324 +11758,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3282] = 7,
+  [3814] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(226), 1,
-      sym_label_key,
-    ACTIONS(374), 1,
-      anon_sym_RBRACE,
-    ACTIONS(376), 1,
-      sym_const_ref,
-    STATE(32), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(372), 17,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3322] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(153), 1,
-      anon_sym_use,
-    ACTIONS(155), 1,
-      anon_sym_description,
-    ACTIONS(157), 1,
-      anon_sym_label,
-    ACTIONS(159), 1,
-      anon_sym_metadata,
-    ACTIONS(161), 1,
-      anon_sym_default,
-    ACTIONS(165), 1,
-      anon_sym_no,
-    ACTIONS(378), 1,
-      anon_sym_RBRACE,
-    ACTIONS(380), 1,
-      anon_sym_select,
-    STATE(362), 1,
-      sym_verb,
-    ACTIONS(163), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(93), 12,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3374] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(384), 1,
-      anon_sym_COMMA,
-    ACTIONS(386), 1,
-      anon_sym_in,
-    STATE(90), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(165), 1,
-      sym_scope,
-    ACTIONS(382), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3412] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(337), 1,
+    ACTIONS(352), 1,
       anon_sym_header,
-    ACTIONS(390), 1,
-      anon_sym_host,
-    ACTIONS(392), 1,
-      sym_const_ref,
-    STATE(185), 1,
+    STATE(41), 1,
       aux_sym_http_repeat1,
-    STATE(162), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(388), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3454] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(384), 1,
-      anon_sym_COMMA,
-    ACTIONS(386), 1,
-      anon_sym_in,
-    STATE(105), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(160), 1,
-      sym_scope,
-    ACTIONS(394), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3492] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(337), 1,
-      anon_sym_header,
-    ACTIONS(398), 1,
-      anon_sym_host,
-    ACTIONS(400), 1,
-      sym_const_ref,
-    STATE(188), 1,
-      aux_sym_http_repeat1,
-    STATE(163), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(396), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3534] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(365), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-      anon_sym_DQUOTE,
-  [3564] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(402), 1,
-      anon_sym_silence,
-    ACTIONS(405), 1,
-      anon_sym_RBRACE,
-    ACTIONS(407), 1,
-      anon_sym_use,
-    ACTIONS(410), 1,
-      anon_sym_description,
-    ACTIONS(413), 1,
-      anon_sym_label,
-    ACTIONS(416), 1,
-      anon_sym_metadata,
-    ACTIONS(419), 1,
-      anon_sym_default,
-    ACTIONS(425), 1,
-      anon_sym_no,
-    ACTIONS(428), 1,
-      anon_sym_select,
-    STATE(362), 1,
-      sym_verb,
-    ACTIONS(422), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(93), 12,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3616] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(153), 1,
-      anon_sym_use,
-    ACTIONS(155), 1,
-      anon_sym_description,
-    ACTIONS(157), 1,
-      anon_sym_label,
-    ACTIONS(159), 1,
-      anon_sym_metadata,
-    ACTIONS(161), 1,
-      anon_sym_default,
-    ACTIONS(165), 1,
-      anon_sym_no,
-    ACTIONS(380), 1,
-      anon_sym_select,
-    ACTIONS(431), 1,
-      anon_sym_RBRACE,
-    STATE(362), 1,
-      sym_verb,
-    ACTIONS(163), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(87), 12,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3668] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(337), 1,
-      anon_sym_header,
-    STATE(51), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(433), 22,
+    ACTIONS(443), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11602,6 +11781,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11609,96 +11789,32 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3702] = 4,
+  [3849] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(337), 1,
-      anon_sym_header,
-    STATE(51), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(435), 22,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3736] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(226), 1,
-      sym_label_key,
-    ACTIONS(347), 1,
-      ts_builtin_sym_end,
-    ACTIONS(349), 1,
-      anon_sym_in,
-    ACTIONS(351), 1,
-      anon_sym_with,
-    ACTIONS(353), 1,
-      sym_const_ref,
-    STATE(19), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(345), 15,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
+    ACTIONS(75), 1,
       anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3780] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
+    ACTIONS(143), 1,
       anon_sym_http,
-    ACTIONS(121), 1,
+    ACTIONS(145), 1,
       anon_sym_grpc,
-    ACTIONS(123), 1,
+    ACTIONS(147), 1,
       anon_sym_dns,
-    STATE(104), 6,
+    STATE(100), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(283), 13,
+    ACTIONS(372), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11706,29 +11822,30 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3819] = 5,
+  [3889] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(101), 2,
+    STATE(107), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(206), 2,
+    STATE(204), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(439), 6,
+    ACTIONS(447), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(437), 13,
+    ACTIONS(445), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11736,16 +11853,80 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3854] = 7,
+  [3925] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
+    STATE(106), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(204), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(447), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(449), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3961] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(453), 1,
       anon_sym_http,
-    ACTIONS(121), 1,
+    ACTIONS(456), 1,
       anon_sym_grpc,
-    ACTIONS(123), 1,
+    ACTIONS(459), 1,
+      anon_sym_kafka,
+    ACTIONS(462), 1,
+      anon_sym_dns,
+    STATE(100), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(451), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4001] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(143), 1,
+      anon_sym_http,
+    ACTIONS(145), 1,
+      anon_sym_grpc,
+    ACTIONS(147), 1,
       anon_sym_dns,
     STATE(103), 6,
       sym__l7,
@@ -11754,13 +11935,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(283), 13,
+    ACTIONS(372), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11768,140 +11950,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3893] = 5,
+  [4041] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(101), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(206), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(443), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(441), 13,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3928] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(110), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(355), 13,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3967] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(104), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(355), 13,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4006] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(448), 1,
-      anon_sym_http,
-    ACTIONS(451), 1,
-      anon_sym_grpc,
-    ACTIONS(454), 1,
-      anon_sym_kafka,
-    ACTIONS(457), 1,
-      anon_sym_dns,
-    STATE(104), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(446), 13,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4045] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(462), 1,
+    ACTIONS(467), 1,
       anon_sym_COMMA,
-    STATE(105), 1,
+    STATE(102), 1,
       aux_sym_peer_pods_repeat1,
-    ACTIONS(460), 21,
+    ACTIONS(465), 22,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -11909,6 +11965,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11923,69 +11980,32 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4078] = 13,
+  [4075] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(465), 1,
-      ts_builtin_sym_end,
-    ACTIONS(467), 1,
-      anon_sym_silence,
-    ACTIONS(470), 1,
-      anon_sym_cluster,
-    ACTIONS(473), 1,
-      anon_sym_cidr,
-    ACTIONS(476), 1,
-      anon_sym_cilium,
-    ACTIONS(479), 1,
-      anon_sym_import,
-    ACTIONS(482), 1,
-      anon_sym_const,
-    ACTIONS(485), 1,
-      anon_sym_category,
-    ACTIONS(488), 1,
-      anon_sym_system,
-    ACTIONS(491), 1,
-      anon_sym_namespace,
-    ACTIONS(494), 1,
-      anon_sym_expect,
-    STATE(106), 12,
-      sym__item,
-      sym_silence,
-      sym_inventory,
-      sym_cidr_groups,
-      sym_cilium,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      sym_expect,
-      aux_sym_source_file_repeat1,
-  [4129] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(75), 1,
       anon_sym_kafka,
-    ACTIONS(119), 1,
+    ACTIONS(143), 1,
       anon_sym_http,
-    ACTIONS(121), 1,
+    ACTIONS(145), 1,
       anon_sym_grpc,
-    ACTIONS(123), 1,
+    ACTIONS(147), 1,
       anon_sym_dns,
-    STATE(104), 6,
+    STATE(100), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(497), 13,
+    ACTIONS(470), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11993,31 +12013,32 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4168] = 7,
+  [4115] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(75), 1,
       anon_sym_kafka,
-    ACTIONS(119), 1,
+    ACTIONS(143), 1,
       anon_sym_http,
-    ACTIONS(121), 1,
+    ACTIONS(145), 1,
       anon_sym_grpc,
-    ACTIONS(123), 1,
+    ACTIONS(147), 1,
       anon_sym_dns,
-    STATE(107), 6,
+    STATE(105), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(499), 13,
+    ACTIONS(470), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12025,29 +12046,63 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4207] = 5,
+  [4155] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(101), 2,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(143), 1,
+      anon_sym_http,
+    ACTIONS(145), 1,
+      anon_sym_grpc,
+    ACTIONS(147), 1,
+      anon_sym_dns,
+    STATE(100), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(472), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4195] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(106), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(206), 2,
+    STATE(204), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(439), 6,
+    ACTIONS(476), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(501), 13,
+    ACTIONS(474), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12055,31 +12110,63 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4242] = 7,
+  [4231] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
+    STATE(106), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(204), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(447), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(479), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4267] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
       anon_sym_kafka,
-    ACTIONS(119), 1,
+    ACTIONS(143), 1,
       anon_sym_http,
-    ACTIONS(121), 1,
+    ACTIONS(145), 1,
       anon_sym_grpc,
-    ACTIONS(123), 1,
+    ACTIONS(147), 1,
       anon_sym_dns,
-    STATE(104), 6,
+    STATE(97), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(499), 13,
+    ACTIONS(292), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12087,7 +12174,75 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4281] = 13,
+  [4307] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(143), 1,
+      anon_sym_http,
+    ACTIONS(145), 1,
+      anon_sym_grpc,
+    ACTIONS(147), 1,
+      anon_sym_dns,
+    STATE(100), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(292), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4347] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(272), 1,
+      sym_label_key,
+    ACTIONS(328), 1,
+      ts_builtin_sym_end,
+    ACTIONS(330), 1,
+      anon_sym_in,
+    ACTIONS(332), 1,
+      anon_sym_with,
+    ACTIONS(334), 1,
+      sym_const_ref,
+    STATE(20), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(326), 15,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4391] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -12110,9 +12265,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_namespace,
     ACTIONS(25), 1,
       anon_sym_expect,
-    ACTIONS(503), 1,
+    ACTIONS(481), 1,
       ts_builtin_sym_end,
-    STATE(106), 12,
+    STATE(142), 12,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -12125,29 +12280,26 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [4332] = 5,
+  [4442] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(99), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(206), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(439), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(505), 13,
+    ACTIONS(219), 23,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12155,10 +12307,64 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4367] = 2,
+  [4471] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(507), 22,
+    ACTIONS(483), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4500] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(485), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4529] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(487), 23,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -12167,6 +12373,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12181,14 +12388,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4395] = 4,
+  [4558] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(511), 1,
+    ACTIONS(491), 1,
       anon_sym_COMMA,
-    STATE(124), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(509), 20,
+    STATE(116), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(489), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12196,6 +12403,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12209,14 +12417,182 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4427] = 4,
+  [4591] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(496), 1,
+      anon_sym_COMMA,
+    STATE(117), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(494), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4624] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(465), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4653] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(499), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4682] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(503), 1,
+      anon_sym_COMMA,
+    STATE(120), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(501), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4715] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(508), 1,
+      anon_sym_COMMA,
+    STATE(121), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(506), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4748] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(511), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4777] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(515), 1,
       anon_sym_COMMA,
-    STATE(127), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(513), 20,
+    STATE(116), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(513), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12224,6 +12600,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12237,14 +12614,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4459] = 4,
+  [4810] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(519), 1,
       anon_sym_COMMA,
-    STATE(128), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(517), 20,
+    STATE(117), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(517), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12252,6 +12629,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12265,14 +12643,355 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4491] = 4,
+  [4843] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(386), 1,
+    ACTIONS(521), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4872] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(525), 1,
+      anon_sym_COMMA,
+    STATE(120), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(523), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4905] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(527), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4934] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(531), 1,
+      anon_sym_COMMA,
+    STATE(121), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(529), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4967] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(429), 1,
+      anon_sym_in,
+    STATE(166), 1,
+      sym_scope,
+    ACTIONS(533), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5000] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(535), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5029] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(515), 1,
+      anon_sym_COMMA,
+    STATE(123), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(537), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5062] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(541), 1,
+      anon_sym_except,
+    ACTIONS(539), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5093] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(519), 1,
+      anon_sym_COMMA,
+    STATE(124), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(543), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5126] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(519), 1,
+      anon_sym_COMMA,
+    STATE(143), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(545), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5159] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(525), 1,
+      anon_sym_COMMA,
+    STATE(126), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(547), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5192] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(531), 1,
+      anon_sym_COMMA,
+    STATE(128), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(549), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5225] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(429), 1,
       anon_sym_in,
     STATE(171), 1,
       sym_scope,
-    ACTIONS(521), 20,
+    ACTIONS(551), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12280,6 +12999,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12293,214 +13013,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4523] = 4,
+  [5258] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(511), 1,
-      anon_sym_COMMA,
-    STATE(114), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(523), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4555] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(515), 1,
-      anon_sym_COMMA,
-    STATE(115), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(525), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4587] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(527), 22,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4615] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(529), 22,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4643] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(531), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4671] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(535), 1,
-      anon_sym_COMMA,
-    STATE(123), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(533), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4703] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(540), 1,
-      anon_sym_COMMA,
-    STATE(124), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(538), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4735] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(460), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
+    ACTIONS(429), 1,
       anon_sym_in,
+    STATE(172), 1,
+      sym_scope,
+    ACTIONS(553), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
       anon_sym_icmp,
@@ -12509,313 +13042,133 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4763] = 4,
+  [5291] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(555), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5320] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(557), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5349] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(559), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5378] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(561), 1,
+      ts_builtin_sym_end,
+    ACTIONS(563), 1,
+      anon_sym_silence,
+    ACTIONS(566), 1,
+      anon_sym_cluster,
+    ACTIONS(569), 1,
+      anon_sym_cidr,
+    ACTIONS(572), 1,
+      anon_sym_cilium,
+    ACTIONS(575), 1,
+      anon_sym_import,
+    ACTIONS(578), 1,
+      anon_sym_const,
+    ACTIONS(581), 1,
+      anon_sym_category,
+    ACTIONS(584), 1,
+      anon_sym_system,
+    ACTIONS(587), 1,
+      anon_sym_namespace,
+    ACTIONS(590), 1,
+      anon_sym_expect,
+    STATE(142), 12,
+      sym__item,
+      sym_silence,
+      sym_inventory,
+      sym_cidr_groups,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      sym_expect,
+      aux_sym_source_file_repeat1,
+  [5429] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(519), 1,
       anon_sym_COMMA,
-    STATE(116), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(543), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4795] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(547), 1,
-      anon_sym_COMMA,
-    STATE(127), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(545), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4827] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(552), 1,
-      anon_sym_COMMA,
-    STATE(128), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(550), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4859] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(386), 1,
-      anon_sym_in,
-    STATE(177), 1,
-      sym_scope,
-    ACTIONS(555), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4891] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(557), 22,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4919] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(386), 1,
-      anon_sym_in,
-    STATE(164), 1,
-      sym_scope,
-    ACTIONS(559), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4951] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(561), 22,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4979] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(565), 1,
-      anon_sym_COMMA,
-    STATE(143), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(563), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5011] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(569), 1,
-      anon_sym_except,
-    ACTIONS(567), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5041] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(571), 22,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5069] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(573), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5097] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(511), 1,
-      anon_sym_COMMA,
-    STATE(144), 1,
+    STATE(117), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(575), 20,
+    ACTIONS(593), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12823,6 +13176,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12836,231 +13190,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5129] = 2,
+  [5462] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(181), 22,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5157] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(577), 22,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5185] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(579), 22,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5213] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(581), 22,
+    ACTIONS(597), 1,
+      anon_sym_EQ,
+    ACTIONS(595), 21,
       anon_sym_silence,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5241] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(226), 1,
-      sym_label_key,
-    ACTIONS(374), 1,
-      ts_builtin_sym_end,
-    ACTIONS(376), 1,
-      sym_const_ref,
-    STATE(32), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(372), 15,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5279] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(565), 1,
-      anon_sym_COMMA,
-    STATE(123), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(583), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5311] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(511), 1,
-      anon_sym_COMMA,
-    STATE(124), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(585), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5343] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(550), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5370] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(589), 1,
-      anon_sym_COMMA,
-    STATE(155), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(587), 19,
-      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_namespace,
@@ -13068,6 +13205,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -13079,20 +13217,47 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [5401] = 4,
+  [5492] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(593), 1,
+    ACTIONS(599), 22,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(151), 1,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5520] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(603), 1,
+      anon_sym_COMMA,
+    STATE(146), 1,
       aux_sym_ports_repeat1,
-    ACTIONS(591), 19,
+    ACTIONS(601), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -13106,173 +13271,48 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5432] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(593), 1,
-      anon_sym_COMMA,
-    STATE(147), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(595), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5463] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(533), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5490] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(597), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5517] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(601), 1,
-      anon_sym_COMMA,
-    STATE(151), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(599), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5548] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(538), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5575] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(604), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5602] = 3,
+  [5552] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(608), 1,
-      anon_sym_except,
+      anon_sym_COMMA,
+    STATE(155), 1,
+      aux_sym_sentence_values_repeat1,
     ACTIONS(606), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [5584] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(612), 1,
+      anon_sym_except,
+    ACTIONS(610), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -13286,84 +13326,166 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5631] = 4,
+  [5614] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(612), 1,
-      anon_sym_COMMA,
-    STATE(155), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(610), 19,
+    ACTIONS(501), 22,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_port,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [5662] = 3,
+  [5642] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(617), 1,
-      anon_sym_EQ,
-    ACTIONS(615), 20,
+    ACTIONS(506), 22,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_port,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [5691] = 9,
+  [5670] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(616), 1,
+      anon_sym_COMMA,
+    STATE(152), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(614), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5702] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(616), 1,
+      anon_sym_COMMA,
+    STATE(146), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(618), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5734] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(489), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5762] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(224), 1,
+    ACTIONS(270), 1,
       anon_sym_in,
-    ACTIONS(226), 1,
+    ACTIONS(272), 1,
       sym_label_key,
-    ACTIONS(621), 1,
+    ACTIONS(622), 1,
       anon_sym_RBRACE,
-    ACTIONS(623), 1,
+    ACTIONS(624), 1,
       sym_const_ref,
-    STATE(236), 1,
+    STATE(232), 1,
       sym_scope,
     STATE(209), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(619), 12,
+    ACTIONS(620), 13,
       anon_sym_silence,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -13371,39 +13493,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5732] = 2,
+  [5804] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(545), 21,
-      anon_sym_silence,
+    ACTIONS(628), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5759] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(589), 1,
-      anon_sym_COMMA,
-    STATE(146), 1,
+    STATE(155), 1,
       aux_sym_sentence_values_repeat1,
-    ACTIONS(625), 19,
+    ACTIONS(626), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -13412,6 +13509,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -13423,10 +13521,177 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [5790] = 2,
+  [5836] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(627), 20,
+    ACTIONS(631), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5864] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(272), 1,
+      sym_label_key,
+    ACTIONS(421), 1,
+      ts_builtin_sym_end,
+    ACTIONS(423), 1,
+      sym_const_ref,
+    STATE(38), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(419), 15,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5902] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(494), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5930] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(608), 1,
+      anon_sym_COMMA,
+    STATE(147), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(633), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [5962] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    ACTIONS(637), 1,
+      anon_sym_host,
+    STATE(189), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(635), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5995] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    ACTIONS(641), 1,
+      anon_sym_host,
+    STATE(182), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(639), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6028] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(643), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -13434,6 +13699,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -13447,10 +13713,342 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5816] = 2,
+  [6055] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(599), 20,
+    ACTIONS(626), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6082] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(439), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6109] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(645), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6136] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(647), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6163] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(531), 1,
+      anon_sym_COMMA,
+    STATE(169), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(649), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6194] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(651), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6221] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(531), 1,
+      anon_sym_COMMA,
+    STATE(121), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(653), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6252] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(655), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6279] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(657), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6306] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(659), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6333] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(425), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6360] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(661), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6387] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    ACTIONS(665), 1,
+      anon_sym_host,
+    STATE(197), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(663), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6420] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(601), 21,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13458,6 +14056,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -13471,22 +14070,201 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5842] = 5,
+  [6447] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(337), 1,
+    ACTIONS(667), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6474] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(669), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6501] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
       anon_sym_header,
-    ACTIONS(631), 1,
-      anon_sym_host,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(671), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6531] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(675), 1,
+      anon_sym_COMMA,
+    STATE(188), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(673), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6561] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(190), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(677), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6591] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(679), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6621] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(681), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6651] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
     STATE(192), 1,
       aux_sym_http_repeat1,
-    ACTIONS(629), 17,
+    ACTIONS(683), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -13498,726 +14276,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5874] = 5,
+  [6681] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(337), 1,
+    ACTIONS(352), 1,
       anon_sym_header,
-    ACTIONS(635), 1,
-      anon_sym_host,
-    STATE(195), 1,
+    STATE(41), 1,
       aux_sym_http_repeat1,
-    ACTIONS(633), 17,
+    ACTIONS(685), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5906] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(637), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5932] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(394), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5958] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(639), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5984] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(641), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6010] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(643), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6036] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(610), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6062] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(337), 1,
-      anon_sym_header,
-    ACTIONS(647), 1,
-      anon_sym_host,
-    STATE(186), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(645), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6094] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(649), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6120] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(651), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6146] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(519), 1,
-      anon_sym_COMMA,
-    STATE(128), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(653), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6176] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(655), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6202] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(519), 1,
-      anon_sym_COMMA,
-    STATE(173), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(657), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6232] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(659), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6258] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(661), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6284] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(382), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6310] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(337), 1,
-      anon_sym_header,
-    STATE(51), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(663), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6339] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(665), 1,
-      anon_sym_namespaces,
-    ACTIONS(667), 1,
-      anon_sym_cidr,
-    ACTIONS(669), 1,
-      anon_sym_namespace,
-    ACTIONS(671), 1,
-      anon_sym_pods,
-    ACTIONS(675), 1,
-      anon_sym_entity,
-    ACTIONS(677), 1,
-      anon_sym_fqdn,
-    ACTIONS(679), 1,
-      anon_sym_service,
-    ACTIONS(681), 1,
-      anon_sym_services,
-    ACTIONS(673), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(24), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [6382] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(665), 1,
-      anon_sym_namespaces,
-    ACTIONS(667), 1,
-      anon_sym_cidr,
-    ACTIONS(669), 1,
-      anon_sym_namespace,
-    ACTIONS(675), 1,
-      anon_sym_entity,
-    ACTIONS(677), 1,
-      anon_sym_fqdn,
-    ACTIONS(679), 1,
-      anon_sym_service,
-    ACTIONS(681), 1,
-      anon_sym_services,
-    ACTIONS(683), 1,
-      anon_sym_pods,
-    ACTIONS(673), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(24), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [6425] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(685), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6450] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(689), 1,
-      anon_sym_COMMA,
-    STATE(189), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(687), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6479] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(337), 1,
-      anon_sym_header,
-    STATE(191), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(691), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6508] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(337), 1,
-      anon_sym_header,
-    STATE(51), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(693), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6537] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(337), 1,
-      anon_sym_header,
-    STATE(51), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(695), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6566] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(519), 1,
-      anon_sym_COMMA,
-    STATE(128), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(697), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6595] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(337), 1,
-      anon_sym_header,
-    STATE(51), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(699), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6624] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(703), 1,
-      anon_sym_COMMA,
-    STATE(189), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(701), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6653] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(337), 1,
-      anon_sym_header,
-    STATE(196), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(706), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6682] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(337), 1,
-      anon_sym_header,
-    STATE(51), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(708), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14232,17 +14305,18 @@ static const uint16_t ts_small_parse_table[] = {
   [6711] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(337), 1,
+    ACTIONS(352), 1,
       anon_sym_header,
-    STATE(51), 1,
+    STATE(194), 1,
       aux_sym_http_repeat1,
-    ACTIONS(710), 17,
+    ACTIONS(687), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14254,20 +14328,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6740] = 4,
+  [6741] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(337), 1,
+    ACTIONS(352), 1,
       anon_sym_header,
-    STATE(198), 1,
+    STATE(41), 1,
       aux_sym_http_repeat1,
-    ACTIONS(712), 17,
+    ACTIONS(689), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14279,145 +14354,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6769] = 4,
+  [6771] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(337), 1,
-      anon_sym_header,
-    STATE(179), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(714), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6798] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(337), 1,
-      anon_sym_header,
-    STATE(51), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(716), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6827] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(337), 1,
-      anon_sym_header,
-    STATE(51), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(718), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6856] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(337), 1,
-      anon_sym_header,
-    STATE(201), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(720), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6885] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(337), 1,
-      anon_sym_header,
-    STATE(51), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(722), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6914] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(689), 1,
+    ACTIONS(693), 1,
       anon_sym_COMMA,
-    STATE(183), 1,
+    STATE(188), 1,
       aux_sym_icmps_repeat1,
-    ACTIONS(724), 17,
+    ACTIONS(691), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14429,20 +14380,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6943] = 4,
+  [6801] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(337), 1,
+    ACTIONS(352), 1,
       anon_sym_header,
-    STATE(51), 1,
+    STATE(41), 1,
       aux_sym_http_repeat1,
-    ACTIONS(726), 17,
+    ACTIONS(696), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14454,20 +14406,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6972] = 4,
+  [6831] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(337), 1,
+    ACTIONS(352), 1,
       anon_sym_header,
-    STATE(51), 1,
+    STATE(41), 1,
       aux_sym_http_repeat1,
-    ACTIONS(728), 17,
+    ACTIONS(698), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14479,20 +14432,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7001] = 4,
+  [6861] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(337), 1,
+    ACTIONS(352), 1,
       anon_sym_header,
-    STATE(204), 1,
+    STATE(196), 1,
       aux_sym_http_repeat1,
-    ACTIONS(730), 17,
+    ACTIONS(700), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14504,20 +14458,203 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7030] = 4,
+  [6891] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(519), 1,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(702), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6921] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(704), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6951] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(706), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6981] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(183), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(708), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7011] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(710), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7041] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(712), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7071] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(185), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(714), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7101] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(675), 1,
       anon_sym_COMMA,
-    STATE(187), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(732), 17,
+    STATE(180), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(716), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14529,20 +14666,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7059] = 4,
+  [7131] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(337), 1,
-      anon_sym_header,
-    STATE(51), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(734), 17,
+    ACTIONS(531), 1,
+      anon_sym_COMMA,
+    STATE(203), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(718), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14554,37 +14692,88 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7088] = 9,
+  [7161] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(224), 1,
+    ACTIONS(270), 1,
       anon_sym_in,
-    ACTIONS(226), 1,
+    ACTIONS(272), 1,
       sym_label_key,
-    ACTIONS(621), 1,
+    ACTIONS(622), 1,
       anon_sym_RBRACE,
-    ACTIONS(623), 1,
+    ACTIONS(624), 1,
       sym_const_ref,
-    STATE(236), 1,
+    STATE(232), 1,
       sym_scope,
     STATE(209), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(619), 10,
+    ACTIONS(620), 11,
       anon_sym_silence,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [7127] = 10,
+  [7201] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(720), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [7227] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(531), 1,
+      anon_sym_COMMA,
+    STATE(121), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(722), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7257] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -14597,9 +14786,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(182), 1,
+    STATE(202), 1,
       sym_sentence_values,
-    STATE(240), 2,
+    STATE(237), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
     STATE(159), 5,
@@ -14608,17 +14797,17 @@ static const uint16_t ts_small_parse_table[] = {
       sym_selector_eq,
       sym_list,
       sym_string,
-    ACTIONS(736), 6,
+    ACTIONS(724), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [7168] = 2,
+  [7298] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(701), 18,
+    ACTIONS(691), 19,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -14626,6 +14815,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14637,16 +14827,81 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7192] = 2,
+  [7323] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(738), 17,
+    ACTIONS(726), 1,
+      anon_sym_namespaces,
+    ACTIONS(728), 1,
+      anon_sym_cidr,
+    ACTIONS(730), 1,
+      anon_sym_namespace,
+    ACTIONS(732), 1,
+      anon_sym_pods,
+    ACTIONS(736), 1,
+      anon_sym_entity,
+    ACTIONS(738), 1,
+      anon_sym_fqdn,
+    ACTIONS(740), 1,
+      anon_sym_service,
+    ACTIONS(742), 1,
+      anon_sym_services,
+    ACTIONS(734), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(25), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [7366] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(726), 1,
+      anon_sym_namespaces,
+    ACTIONS(728), 1,
+      anon_sym_cidr,
+    ACTIONS(730), 1,
+      anon_sym_namespace,
+    ACTIONS(736), 1,
+      anon_sym_entity,
+    ACTIONS(738), 1,
+      anon_sym_fqdn,
+    ACTIONS(740), 1,
+      anon_sym_service,
+    ACTIONS(742), 1,
+      anon_sym_services,
+    ACTIONS(744), 1,
+      anon_sym_pods,
+    ACTIONS(734), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(25), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [7409] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(746), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14658,20 +14913,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7215] = 4,
+  [7433] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(386), 1,
+    ACTIONS(429), 1,
       anon_sym_in,
-    STATE(230), 1,
+    STATE(220), 1,
       sym_scope,
-    ACTIONS(740), 13,
+    ACTIONS(748), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14679,125 +14935,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7240] = 4,
+  [7459] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(744), 1,
-      anon_sym_COMMA,
-    STATE(212), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(742), 13,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7265] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(748), 1,
-      anon_sym_COMMA,
-    STATE(211), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(746), 13,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7290] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(744), 1,
-      anon_sym_COMMA,
-    STATE(211), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(751), 13,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7315] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(755), 1,
-      anon_sym_LPAREN,
-    STATE(233), 1,
-      sym_arguments,
-    ACTIONS(753), 13,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7340] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(744), 1,
-      anon_sym_COMMA,
-    STATE(211), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(757), 13,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7365] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(744), 1,
+    ACTIONS(752), 1,
       anon_sym_COMMA,
     STATE(214), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(759), 13,
+    ACTIONS(750), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14805,10 +14957,120 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7390] = 2,
+  [7485] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(746), 14,
+    ACTIONS(756), 1,
+      anon_sym_LPAREN,
+    STATE(230), 1,
+      sym_arguments,
+    ACTIONS(754), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7511] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(752), 1,
+      anon_sym_COMMA,
+    STATE(214), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(758), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7537] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(752), 1,
+      anon_sym_COMMA,
+    STATE(212), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(760), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7563] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(764), 1,
+      anon_sym_COMMA,
+    STATE(214), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(762), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7589] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(752), 1,
+      anon_sym_COMMA,
+    STATE(210), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(767), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7615] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(762), 15,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -14816,6 +15078,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14823,237 +15086,72 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7410] = 11,
+  [7636] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(761), 1,
-      anon_sym_RPAREN,
-    ACTIONS(763), 1,
-      sym_port_number,
-    ACTIONS(765), 1,
-      sym_cidr,
-    ACTIONS(767), 1,
-      sym_const_ref,
-    ACTIONS(769), 1,
-      sym_identifier,
-    STATE(452), 1,
-      sym_argument,
-    STATE(445), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7448] = 11,
+    ACTIONS(769), 15,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7657] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(763), 1,
-      sym_port_number,
-    ACTIONS(765), 1,
-      sym_cidr,
-    ACTIONS(767), 1,
-      sym_const_ref,
-    ACTIONS(769), 1,
-      sym_identifier,
-    ACTIONS(771), 1,
-      anon_sym_RPAREN,
-    STATE(452), 1,
-      sym_argument,
-    STATE(445), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7486] = 11,
+    ACTIONS(771), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7677] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(763), 1,
-      sym_port_number,
-    ACTIONS(765), 1,
-      sym_cidr,
-    ACTIONS(767), 1,
-      sym_const_ref,
-    ACTIONS(769), 1,
-      sym_identifier,
-    ACTIONS(773), 1,
-      anon_sym_RPAREN,
-    STATE(392), 1,
-      sym_argument,
-    STATE(445), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7524] = 2,
+    ACTIONS(773), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7697] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(775), 14,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7544] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(777), 13,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7563] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(779), 1,
-      anon_sym_cidr,
-    ACTIONS(781), 1,
-      anon_sym_namespace,
-    ACTIONS(783), 1,
-      anon_sym_pods,
-    ACTIONS(785), 1,
-      anon_sym_entity,
-    ACTIONS(787), 1,
-      anon_sym_fqdn,
-    ACTIONS(789), 1,
-      anon_sym_node,
-    STATE(474), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7594] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(791), 13,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7613] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(763), 1,
-      sym_port_number,
-    ACTIONS(765), 1,
-      sym_cidr,
-    ACTIONS(767), 1,
-      sym_const_ref,
-    ACTIONS(769), 1,
-      sym_identifier,
-    STATE(452), 1,
-      sym_argument,
-    STATE(445), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7648] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(793), 13,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7667] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(779), 1,
-      anon_sym_cidr,
-    ACTIONS(781), 1,
-      anon_sym_namespace,
-    ACTIONS(783), 1,
-      anon_sym_pods,
-    ACTIONS(785), 1,
-      anon_sym_entity,
-    ACTIONS(787), 1,
-      anon_sym_fqdn,
-    ACTIONS(789), 1,
-      anon_sym_node,
-    STATE(516), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7698] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(795), 13,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -15064,13 +15162,14 @@ static const uint16_t ts_small_parse_table[] = {
   [7717] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(797), 13,
+    ACTIONS(777), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -15078,16 +15177,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7736] = 2,
+  [7737] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(799), 13,
+    ACTIONS(779), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -15095,124 +15195,44 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7755] = 2,
+  [7757] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(801), 13,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7774] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(803), 13,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7793] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(805), 13,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7812] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(807), 13,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7831] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(809), 13,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7850] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(779), 1,
-      anon_sym_cidr,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
     ACTIONS(781), 1,
-      anon_sym_namespace,
+      anon_sym_RPAREN,
+    ACTIONS(783), 1,
+      sym_port_number,
     ACTIONS(785), 1,
-      anon_sym_entity,
+      sym_cidr,
     ACTIONS(787), 1,
-      anon_sym_fqdn,
-    ACTIONS(811), 1,
-      anon_sym_pods,
-    ACTIONS(813), 1,
-      anon_sym_node,
-    STATE(14), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7881] = 2,
+      sym_const_ref,
+    ACTIONS(789), 1,
+      sym_identifier,
+    STATE(424), 1,
+      sym_argument,
+    STATE(427), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7795] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(740), 13,
+    ACTIONS(791), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -15220,16 +15240,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7900] = 2,
+  [7815] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(815), 13,
+    ACTIONS(793), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -15237,16 +15258,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7919] = 2,
+  [7835] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(817), 13,
+    ACTIONS(795), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -15254,16 +15276,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7938] = 2,
+  [7855] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(819), 13,
+    ACTIONS(797), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -15271,42 +15294,222 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7957] = 5,
+  [7875] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(826), 1,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(783), 1,
+      sym_port_number,
+    ACTIONS(785), 1,
+      sym_cidr,
+    ACTIONS(787), 1,
+      sym_const_ref,
+    ACTIONS(789), 1,
+      sym_identifier,
+    ACTIONS(799), 1,
+      anon_sym_RPAREN,
+    STATE(424), 1,
+      sym_argument,
+    STATE(427), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7913] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(801), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7933] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(803), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7953] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(805), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7973] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(748), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7993] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(807), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8013] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(783), 1,
+      sym_port_number,
+    ACTIONS(785), 1,
+      sym_cidr,
+    ACTIONS(787), 1,
+      sym_const_ref,
+    ACTIONS(789), 1,
+      sym_identifier,
+    ACTIONS(809), 1,
+      anon_sym_RPAREN,
+    STATE(406), 1,
+      sym_argument,
+    STATE(427), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8051] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(811), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8071] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(813), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8091] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(820), 1,
       sym_label_key,
-    STATE(240), 2,
+    STATE(237), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(821), 4,
+    ACTIONS(815), 4,
       anon_sym_LBRACE,
       anon_sym_LBRACK,
       anon_sym_DQUOTE,
       sym_const_ref,
-    ACTIONS(823), 6,
+    ACTIONS(817), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [7982] = 8,
+  [8116] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(779), 1,
+    ACTIONS(822), 1,
       anon_sym_cidr,
-    ACTIONS(781), 1,
+    ACTIONS(824), 1,
       anon_sym_namespace,
-    ACTIONS(785), 1,
-      anon_sym_entity,
-    ACTIONS(787), 1,
-      anon_sym_fqdn,
-    ACTIONS(828), 1,
+    ACTIONS(826), 1,
       anon_sym_pods,
+    ACTIONS(828), 1,
+      anon_sym_entity,
     ACTIONS(830), 1,
+      anon_sym_fqdn,
+    ACTIONS(832), 1,
       anon_sym_node,
-    STATE(14), 7,
+    STATE(13), 7,
       sym__endpoint,
       sym_endpoint_pods,
       sym_endpoint_namespace,
@@ -15314,51 +15517,30 @@ static const uint16_t ts_small_parse_table[] = {
       sym_endpoint_entity,
       sym_endpoint_cidr,
       sym_endpoint_fqdn,
-  [8013] = 8,
+  [8147] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(763), 1,
-      sym_port_number,
-    ACTIONS(832), 1,
-      anon_sym_RBRACK,
-    ACTIONS(834), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(434), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8043] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(763), 1,
-      sym_port_number,
+    ACTIONS(822), 1,
+      anon_sym_cidr,
+    ACTIONS(824), 1,
+      anon_sym_namespace,
+    ACTIONS(828), 1,
+      anon_sym_entity,
+    ACTIONS(830), 1,
+      anon_sym_fqdn,
+    ACTIONS(834), 1,
+      anon_sym_pods,
     ACTIONS(836), 1,
-      anon_sym_RBRACK,
-    ACTIONS(834), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(434), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8073] = 8,
+      anon_sym_node,
+    STATE(505), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8178] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15367,20 +15549,69 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(763), 1,
+    ACTIONS(783), 1,
       sym_port_number,
-    ACTIONS(838), 1,
-      anon_sym_group,
-    ACTIONS(840), 2,
+    ACTIONS(785), 1,
       sym_cidr,
+    ACTIONS(787), 1,
       sym_const_ref,
-    STATE(254), 5,
+    ACTIONS(789), 1,
+      sym_identifier,
+    STATE(424), 1,
+      sym_argument,
+    STATE(427), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8103] = 8,
+  [8213] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(822), 1,
+      anon_sym_cidr,
+    ACTIONS(824), 1,
+      anon_sym_namespace,
+    ACTIONS(828), 1,
+      anon_sym_entity,
+    ACTIONS(830), 1,
+      anon_sym_fqdn,
+    ACTIONS(834), 1,
+      anon_sym_pods,
+    ACTIONS(836), 1,
+      anon_sym_node,
+    STATE(518), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8244] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(822), 1,
+      anon_sym_cidr,
+    ACTIONS(824), 1,
+      anon_sym_namespace,
+    ACTIONS(828), 1,
+      anon_sym_entity,
+    ACTIONS(830), 1,
+      anon_sym_fqdn,
+    ACTIONS(838), 1,
+      anon_sym_pods,
+    ACTIONS(840), 1,
+      anon_sym_node,
+    STATE(13), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8275] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15389,30 +15620,30 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(763), 1,
+    ACTIONS(783), 1,
       sym_port_number,
     ACTIONS(842), 1,
       anon_sym_RBRACK,
     ACTIONS(844), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(401), 5,
+    STATE(382), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8133] = 6,
+  [8305] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(846), 1,
       anon_sym_LBRACE,
     ACTIONS(850), 1,
       sym_const_ref,
-    STATE(256), 2,
+    STATE(270), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(281), 2,
+    STATE(282), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
     ACTIONS(848), 6,
@@ -15422,7 +15653,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8159] = 7,
+  [8331] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15431,98 +15662,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(763), 1,
+    ACTIONS(783), 1,
       sym_port_number,
-    ACTIONS(852), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(448), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8186] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(763), 1,
-      sym_port_number,
+    ACTIONS(852), 1,
+      anon_sym_RBRACK,
     ACTIONS(854), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(427), 5,
+    STATE(454), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8213] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(856), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8230] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(858), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8247] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(860), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8264] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(862), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8281] = 7,
+  [8361] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15531,18 +15684,75 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(763), 1,
+    ACTIONS(783), 1,
       sym_port_number,
-    ACTIONS(864), 2,
+    ACTIONS(856), 1,
+      anon_sym_group,
+    ACTIONS(858), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(260), 5,
+    STATE(257), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8308] = 2,
+  [8391] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(783), 1,
+      sym_port_number,
+    ACTIONS(860), 1,
+      anon_sym_RBRACK,
+    ACTIONS(854), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(454), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8421] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(862), 1,
+      anon_sym_LBRACE,
+    STATE(261), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(282), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(848), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8444] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(864), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8461] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(866), 11,
@@ -15557,7 +15767,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8325] = 2,
+  [8478] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(868), 11,
@@ -15572,25 +15782,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8342] = 5,
+  [8495] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(870), 1,
-      anon_sym_LBRACE,
-    STATE(267), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(281), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(848), 6,
-      anon_sym_port,
+    ACTIONS(870), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8365] = 2,
+      anon_sym_expect,
+  [8512] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(872), 11,
@@ -15605,10 +15812,30 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8382] = 2,
+  [8529] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(874), 11,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(783), 1,
+      sym_port_number,
+    ACTIONS(874), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(252), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8556] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(876), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15620,25 +15847,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8399] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(876), 1,
-      anon_sym_LBRACE,
-    STATE(266), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(281), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(848), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8422] = 2,
+  [8573] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(878), 11,
@@ -15653,7 +15862,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8439] = 2,
+  [8590] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(880), 11,
@@ -15668,7 +15877,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8456] = 2,
+  [8607] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(882), 11,
@@ -15683,7 +15892,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8473] = 2,
+  [8624] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(884), 11,
@@ -15698,7 +15907,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8490] = 2,
+  [8641] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(886), 11,
@@ -15713,30 +15922,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8507] = 2,
+  [8658] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(888), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8524] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(890), 1,
+    ACTIONS(888), 1,
       anon_sym_LBRACE,
-    STATE(267), 2,
+    STATE(273), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(281), 2,
+    STATE(282), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
     ACTIONS(848), 6,
@@ -15746,28 +15940,163 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8547] = 5,
+  [8681] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(892), 1,
+    ACTIONS(43), 1,
       anon_sym_LBRACE,
-    STATE(267), 2,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(783), 1,
+      sym_port_number,
+    ACTIONS(890), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(450), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8708] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(892), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8725] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(894), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8742] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(896), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8759] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(898), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8776] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(783), 1,
+      sym_port_number,
+    ACTIONS(854), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(454), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8803] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(900), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8820] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(783), 1,
+      sym_port_number,
+    ACTIONS(902), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(421), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8847] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(904), 1,
+      anon_sym_LBRACE,
+    STATE(273), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(281), 2,
+    STATE(282), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(894), 6,
+    ACTIONS(848), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8570] = 2,
+  [8870] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(897), 11,
+    ACTIONS(906), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15779,10 +16108,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8587] = 2,
+  [8887] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(899), 11,
+    ACTIONS(908), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15794,75 +16123,61 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8604] = 2,
+  [8904] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(901), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8621] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(910), 1,
       anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(763), 1,
-      sym_port_number,
-    ACTIONS(834), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(434), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8648] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(903), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
+    STATE(273), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(282), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(912), 6,
+      anon_sym_port,
       anon_sym_namespace,
-      anon_sym_expect,
-  [8665] = 6,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8927] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(905), 1,
+    ACTIONS(915), 1,
       anon_sym_RBRACE,
-    ACTIONS(907), 1,
+    ACTIONS(917), 1,
       anon_sym_BANG,
-    ACTIONS(909), 1,
+    ACTIONS(919), 1,
       sym_label_key,
-    ACTIONS(911), 1,
+    ACTIONS(921), 1,
       sym_const_ref,
-    STATE(387), 6,
+    STATE(452), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [8689] = 7,
+  [8951] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(917), 1,
+      anon_sym_BANG,
+    ACTIONS(919), 1,
+      sym_label_key,
+    ACTIONS(923), 1,
+      anon_sym_RBRACE,
+    ACTIONS(925), 1,
+      sym_const_ref,
+    STATE(375), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [8975] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15871,23 +16186,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(913), 1,
+    ACTIONS(927), 1,
       sym_label_key,
-    ACTIONS(915), 1,
+    ACTIONS(929), 1,
       sym_const_ref,
-    STATE(169), 5,
+    STATE(163), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-  [8715] = 3,
+  [9001] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(919), 2,
+    ACTIONS(933), 2,
       anon_sym_namespace,
       anon_sym_service,
-    ACTIONS(917), 8,
+    ACTIONS(931), 8,
       anon_sym_namespaces,
       anon_sym_cidr,
       anon_sym_pods,
@@ -15896,140 +16211,90 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_entity,
       anon_sym_fqdn,
       anon_sym_services,
-  [8733] = 6,
+  [9019] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(907), 1,
+    ACTIONS(917), 1,
       anon_sym_BANG,
-    ACTIONS(909), 1,
+    ACTIONS(919), 1,
       sym_label_key,
     ACTIONS(921), 1,
-      anon_sym_RBRACE,
-    ACTIONS(923), 1,
       sym_const_ref,
-    STATE(432), 6,
+    ACTIONS(935), 1,
+      anon_sym_RBRACE,
+    STATE(452), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [8757] = 6,
+  [9043] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(907), 1,
-      anon_sym_BANG,
-    ACTIONS(909), 1,
-      sym_label_key,
-    ACTIONS(923), 1,
+    ACTIONS(815), 1,
       sym_const_ref,
-    ACTIONS(925), 1,
-      anon_sym_RBRACE,
-    STATE(432), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [8781] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(821), 1,
-      sym_const_ref,
-    STATE(278), 2,
+    STATE(279), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(927), 6,
+    ACTIONS(937), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8800] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(907), 1,
-      anon_sym_BANG,
-    ACTIONS(909), 1,
-      sym_label_key,
-    ACTIONS(923), 1,
-      sym_const_ref,
-    STATE(432), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [8821] = 8,
+  [9062] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(226), 1,
+    ACTIONS(272), 1,
       sym_label_key,
-    ACTIONS(345), 1,
+    ACTIONS(326), 1,
       anon_sym_to,
-    ACTIONS(349), 1,
+    ACTIONS(330), 1,
       anon_sym_in,
-    ACTIONS(351), 1,
+    ACTIONS(332), 1,
       anon_sym_with,
-    ACTIONS(353), 1,
+    ACTIONS(334), 1,
       sym_const_ref,
-    STATE(19), 3,
+    STATE(20), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [8848] = 4,
+  [9089] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(932), 1,
+    ACTIONS(917), 1,
+      anon_sym_BANG,
+    ACTIONS(919), 1,
+      sym_label_key,
+    ACTIONS(921), 1,
       sym_const_ref,
-    STATE(278), 2,
+    STATE(452), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [9110] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(942), 1,
+      sym_const_ref,
+    STATE(279), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(930), 6,
+    ACTIONS(940), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8867] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(934), 1,
-      anon_sym_pods,
-    ACTIONS(936), 1,
-      anon_sym_all,
-    ACTIONS(938), 1,
-      anon_sym_nodes,
-    ACTIONS(940), 1,
-      anon_sym_everything,
-    STATE(237), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [8889] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(936), 1,
-      anon_sym_all,
-    ACTIONS(938), 1,
-      anon_sym_nodes,
-    ACTIONS(940), 1,
-      anon_sym_everything,
-    ACTIONS(942), 1,
-      anon_sym_pods,
-    STATE(237), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [8911] = 6,
+  [9129] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -16041,14 +16306,14 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(944), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-    STATE(450), 3,
+    STATE(443), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [8933] = 4,
+  [9151] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(407), 1,
+    STATE(385), 1,
       sym_type,
     ACTIONS(950), 3,
       anon_sym_cidr,
@@ -16059,26 +16324,58 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [8951] = 6,
+  [9169] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(954), 1,
+      anon_sym_pods,
+    ACTIONS(956), 1,
+      anon_sym_all,
+    ACTIONS(958), 1,
+      anon_sym_nodes,
+    ACTIONS(960), 1,
+      anon_sym_everything,
+    STATE(221), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [9191] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
     ACTIONS(946), 1,
       sym_label_key,
-    ACTIONS(956), 1,
+    ACTIONS(964), 1,
       sym_const_ref,
-    ACTIONS(954), 2,
+    ACTIONS(962), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-    STATE(454), 3,
+    STATE(442), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [8973] = 2,
+  [9213] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(958), 7,
+    ACTIONS(956), 1,
+      anon_sym_all,
+    ACTIONS(958), 1,
+      anon_sym_nodes,
+    ACTIONS(960), 1,
+      anon_sym_everything,
+    ACTIONS(966), 1,
+      anon_sym_pods,
+    STATE(221), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [9235] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 7,
       anon_sym_LBRACE,
       anon_sym_port,
       anon_sym_namespace,
@@ -16086,149 +16383,148 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8986] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(960), 1,
-      anon_sym_silence,
-    ACTIONS(962), 1,
-      anon_sym_RBRACE,
-    ACTIONS(964), 1,
-      sym__name_token,
-    STATE(286), 1,
-      sym_name,
-    STATE(457), 1,
-      sym_inventory_entry,
-    STATE(315), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9009] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(960), 1,
-      anon_sym_silence,
-    ACTIONS(964), 1,
-      sym__name_token,
-    ACTIONS(966), 1,
-      anon_sym_RBRACE,
-    STATE(286), 1,
-      sym_name,
-    STATE(376), 1,
-      sym_inventory_entry,
-    STATE(315), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9032] = 6,
+  [9248] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(226), 1,
+    ACTIONS(272), 1,
       sym_label_key,
-    ACTIONS(372), 1,
+    ACTIONS(419), 1,
       anon_sym_to,
-    ACTIONS(376), 1,
+    ACTIONS(423), 1,
       sym_const_ref,
-    STATE(32), 3,
+    STATE(38), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9053] = 7,
+  [9269] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(960), 1,
+    ACTIONS(970), 1,
       anon_sym_silence,
-    ACTIONS(964), 1,
-      sym__name_token,
-    ACTIONS(968), 1,
+    ACTIONS(972), 1,
       anon_sym_RBRACE,
-    STATE(286), 1,
+    ACTIONS(974), 1,
+      sym__name_token,
+    STATE(283), 1,
       sym_name,
-    STATE(457), 1,
+    STATE(439), 1,
       sym_inventory_entry,
-    STATE(315), 2,
+    STATE(318), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [9076] = 6,
+  [9292] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(617), 1,
-      anon_sym_EQ,
-    ACTIONS(972), 1,
-      anon_sym_in,
+    ACTIONS(970), 1,
+      anon_sym_silence,
     ACTIONS(974), 1,
-      anon_sym_BANG_EQ,
+      sym__name_token,
     ACTIONS(976), 1,
-      anon_sym_notin,
-    ACTIONS(970), 2,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
-  [9096] = 5,
+    STATE(283), 1,
+      sym_name,
+    STATE(439), 1,
+      sym_inventory_entry,
+    STATE(318), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9315] = 7,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(970), 1,
+      anon_sym_silence,
+    ACTIONS(974), 1,
+      sym__name_token,
     ACTIONS(978), 1,
-      anon_sym_LBRACK,
-    STATE(149), 1,
-      sym_cidr_item,
-    ACTIONS(980), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(134), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9114] = 5,
+      anon_sym_RBRACE,
+    STATE(283), 1,
+      sym_name,
+    STATE(394), 1,
+      sym_inventory_entry,
+    STATE(318), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9338] = 5,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(946), 1,
+      sym_label_key,
+    ACTIONS(980), 1,
+      sym_const_ref,
+    STATE(178), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9356] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(946), 1,
+      sym_label_key,
     ACTIONS(982), 1,
-      anon_sym_namespaces,
+      sym_const_ref,
+    STATE(170), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9374] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
     ACTIONS(984), 1,
-      anon_sym_namespace,
-    ACTIONS(986), 1,
-      anon_sym_all,
-    STATE(174), 3,
-      sym_scope_all,
-      sym_scope_labelled,
-      sym_scope_named,
-  [9132] = 5,
+      anon_sym_RPAREN,
+    ACTIONS(986), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(457), 2,
+      sym__label_value,
+      sym_string,
+  [9392] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(988), 1,
+      anon_sym_RPAREN,
+    ACTIONS(986), 2,
+      sym_label_value,
       sym_const_ref,
-    ACTIONS(990), 1,
-      sym__name_token,
-    STATE(31), 3,
-      sym__string_or_ref,
+    STATE(457), 2,
+      sym__label_value,
       sym_string,
-      sym_name,
-  [9150] = 5,
+  [9410] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(992), 1,
+    ACTIONS(990), 1,
       anon_sym_RPAREN,
-    ACTIONS(994), 2,
+    ACTIONS(986), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(456), 2,
+    STATE(457), 2,
       sym__label_value,
       sym_string,
-  [9168] = 5,
+  [9428] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(978), 1,
+    ACTIONS(992), 1,
       anon_sym_LBRACK,
-    STATE(133), 1,
+    STATE(153), 1,
       sym_cidr_item,
-    ACTIONS(980), 2,
+    ACTIONS(994), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(134), 2,
+    STATE(132), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [9186] = 5,
+  [9446] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -16237,90 +16533,51 @@ static const uint16_t ts_small_parse_table[] = {
       sym_label_key,
     ACTIONS(996), 1,
       sym_const_ref,
-    STATE(125), 3,
+    STATE(129), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9204] = 5,
+  [9464] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(946), 1,
+      sym_label_key,
     ACTIONS(998), 1,
-      anon_sym_RPAREN,
-    ACTIONS(994), 2,
-      sym_label_value,
       sym_const_ref,
-    STATE(456), 2,
-      sym__label_value,
-      sym_string,
-  [9222] = 6,
+    STATE(118), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9482] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(960), 1,
-      anon_sym_silence,
-    ACTIONS(964), 1,
-      sym__name_token,
-    STATE(286), 1,
-      sym_name,
-    STATE(457), 1,
-      sym_inventory_entry,
-    STATE(315), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9242] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1000), 1,
-      anon_sym_RPAREN,
-    ACTIONS(994), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(456), 2,
-      sym__label_value,
-      sym_string,
-  [9260] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
+    ACTIONS(597), 1,
+      anon_sym_EQ,
     ACTIONS(1002), 1,
-      anon_sym_RPAREN,
-    ACTIONS(994), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(456), 2,
-      sym__label_value,
-      sym_string,
-  [9278] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(946), 1,
-      sym_label_key,
+      anon_sym_in,
     ACTIONS(1004), 1,
-      sym_const_ref,
-    STATE(172), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9296] = 5,
+      anon_sym_BANG_EQ,
+    ACTIONS(1006), 1,
+      anon_sym_notin,
+    ACTIONS(1000), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [9502] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(946), 1,
-      sym_label_key,
-    ACTIONS(1006), 1,
+    ACTIONS(992), 1,
+      anon_sym_LBRACK,
+    STATE(131), 1,
+      sym_cidr_item,
+    ACTIONS(994), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(239), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9314] = 7,
+    STATE(132), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9520] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1008), 1,
@@ -16329,13 +16586,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_sentence,
     ACTIONS(1012), 1,
       anon_sym_LPAREN,
-    STATE(249), 1,
+    STATE(266), 1,
       sym_body,
-    STATE(357), 1,
+    STATE(339), 1,
       sym_parameters,
-    STATE(431), 1,
+    STATE(422), 1,
       sym_sentence_declaration,
-  [9336] = 5,
+  [9542] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(970), 1,
+      anon_sym_silence,
+    ACTIONS(974), 1,
+      sym__name_token,
+    STATE(283), 1,
+      sym_name,
+    STATE(439), 1,
+      sym_inventory_entry,
+    STATE(318), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9562] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -16344,130 +16615,89 @@ static const uint16_t ts_small_parse_table[] = {
       sym_label_key,
     ACTIONS(1014), 1,
       sym_const_ref,
-    STATE(167), 3,
+    STATE(236), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9354] = 5,
+  [9580] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(946), 1,
-      sym_label_key,
-    ACTIONS(1016), 1,
-      sym_const_ref,
-    STATE(117), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9372] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1020), 1,
+    ACTIONS(1018), 1,
       anon_sym_COMMA,
-    ACTIONS(1022), 1,
-      anon_sym_DQUOTE,
-    STATE(318), 1,
-      aux_sym_silence_repeat1,
-    STATE(449), 1,
-      sym_string,
-    ACTIONS(1018), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9392] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(1020), 1,
-      anon_sym_COMMA,
-    ACTIONS(1022), 1,
       anon_sym_DQUOTE,
-    STATE(308), 1,
+    STATE(309), 1,
       aux_sym_silence_repeat1,
-    STATE(446), 1,
+    STATE(448), 1,
       sym_string,
-    ACTIONS(1024), 2,
+    ACTIONS(1016), 2,
       anon_sym_silence,
       sym__name_token,
-  [9412] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(978), 1,
-      anon_sym_LBRACK,
-    ACTIONS(1026), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(150), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9427] = 4,
+  [9600] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1028), 2,
-      sym_label_value,
+    ACTIONS(1022), 1,
       sym_const_ref,
-    STATE(404), 2,
-      sym__label_value,
-      sym_string,
-  [9442] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1030), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(405), 2,
-      sym__label_value,
-      sym_string,
-  [9457] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1032), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(429), 2,
-      sym__label_value,
-      sym_string,
-  [9472] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1034), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(228), 2,
-      sym__label_value,
-      sym_string,
-  [9487] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(960), 1,
-      anon_sym_silence,
-    ACTIONS(964), 1,
+    ACTIONS(1024), 1,
       sym__name_token,
-    STATE(284), 1,
+    STATE(33), 3,
+      sym__string_or_ref,
+      sym_string,
       sym_name,
-    STATE(346), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9504] = 4,
+  [9618] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(994), 2,
+    ACTIONS(1026), 1,
+      anon_sym_RPAREN,
+    ACTIONS(986), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(456), 2,
+    STATE(457), 2,
       sym__label_value,
       sym_string,
-  [9519] = 2,
+  [9636] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1018), 1,
+      anon_sym_COMMA,
+    ACTIONS(1020), 1,
+      anon_sym_DQUOTE,
+    STATE(320), 1,
+      aux_sym_silence_repeat1,
+    STATE(451), 1,
+      sym_string,
+    ACTIONS(1028), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9656] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1030), 1,
+      anon_sym_namespaces,
+    ACTIONS(1032), 1,
+      anon_sym_namespace,
+    ACTIONS(1034), 1,
+      anon_sym_all,
+    STATE(165), 3,
+      sym_scope_all,
+      sym_scope_labelled,
+      sym_scope_named,
+  [9674] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(986), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(457), 2,
+      sym__label_value,
+      sym_string,
+  [9689] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(91), 5,
@@ -16476,2038 +16706,2117 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
       sym_label_key,
       sym_const_ref,
-  [9530] = 5,
+  [9700] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(365), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1038), 1,
-      anon_sym_COMMA,
-    STATE(318), 1,
-      aux_sym_silence_repeat1,
+    ACTIONS(992), 1,
+      anon_sym_LBRACK,
     ACTIONS(1036), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9547] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1041), 2,
-      sym_label_value,
+      sym_cidr,
       sym_const_ref,
-    STATE(225), 2,
-      sym__label_value,
-      sym_string,
-  [9562] = 4,
+    STATE(156), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9715] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1043), 2,
+    ACTIONS(1038), 2,
       sym_label_value,
       sym_const_ref,
     STATE(8), 2,
       sym__label_value,
       sym_string,
-  [9577] = 4,
+  [9730] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1045), 1,
+    ACTIONS(1040), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(82), 2,
-      sym__string_or_ref,
+    STATE(378), 2,
+      sym__label_value,
       sym_string,
-  [9591] = 4,
+  [9745] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1047), 1,
+    ACTIONS(1042), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(446), 2,
+      sym__label_value,
+      sym_string,
+  [9760] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1044), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(403), 2,
+      sym__label_value,
+      sym_string,
+  [9775] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(970), 1,
+      anon_sym_silence,
+    ACTIONS(974), 1,
+      sym__name_token,
+    STATE(286), 1,
+      sym_name,
+    STATE(323), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9792] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1046), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(218), 2,
+      sym__label_value,
+      sym_string,
+  [9807] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(376), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1050), 1,
+      anon_sym_COMMA,
+    STATE(320), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(1048), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9824] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1053), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(219), 2,
+      sym__label_value,
+      sym_string,
+  [9839] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1055), 1,
       sym_const_ref,
     STATE(44), 2,
       sym__string_or_ref,
       sym_string,
-  [9605] = 4,
+  [9853] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1057), 1,
+      anon_sym_silence,
+    ACTIONS(1060), 1,
+      sym__name_token,
+    STATE(323), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9867] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1064), 1,
+      sym_icmp_type,
+    STATE(205), 1,
+      sym_icmp_item,
+    ACTIONS(1062), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [9881] = 4,
+    ACTIONS(1068), 1,
+      anon_sym_DQUOTE2,
+    ACTIONS(1070), 1,
+      sym_comment,
+    STATE(362), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1066), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [9895] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1049), 1,
+    ACTIONS(1072), 1,
+      sym_const_ref,
+    STATE(195), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9909] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1074), 1,
+      sym_const_ref,
+    STATE(198), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9923] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1076), 1,
       sym_const_ref,
     STATE(55), 2,
       sym__string_or_ref,
       sym_string,
-  [9619] = 4,
+  [9937] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1051), 1,
-      sym_const_ref,
-    STATE(91), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9633] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1053), 1,
-      sym_const_ref,
-    STATE(85), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9647] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(990), 1,
-      sym__name_token,
-    ACTIONS(1055), 1,
-      sym_const_ref,
-    STATE(118), 1,
-      sym_name,
-    STATE(168), 1,
-      sym__name_list,
-  [9663] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1057), 1,
-      sym_const_ref,
-    STATE(184), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9677] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(990), 1,
-      sym__name_token,
-    ACTIONS(1055), 1,
-      sym_const_ref,
-    STATE(118), 1,
-      sym_name,
-    STATE(166), 1,
-      sym__name_list,
-  [9693] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1059), 1,
-      anon_sym_RBRACK,
-    STATE(417), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1061), 2,
-      sym_cidr,
-      sym_const_ref,
-  [9707] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1063), 1,
-      sym_const_ref,
-    STATE(194), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9721] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1065), 1,
-      sym_const_ref,
-    STATE(126), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9735] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1067), 1,
-      sym_const_ref,
-    STATE(197), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9749] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1069), 1,
-      anon_sym_RBRACK,
-    STATE(402), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1071), 2,
-      sym_cidr,
-      sym_const_ref,
-  [9763] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1073), 1,
-      sym_const_ref,
-    STATE(52), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9777] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1075), 1,
-      sym_const_ref,
-    STATE(48), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9791] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1077), 1,
-      sym_const_ref,
-    STATE(57), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9805] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1079), 1,
-      sym_const_ref,
-    STATE(58), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9819] = 4,
-    ACTIONS(1083), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(1085), 1,
-      sym_comment,
-    STATE(339), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1081), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9833] = 4,
-    ACTIONS(1085), 1,
-      sym_comment,
-    ACTIONS(1089), 1,
-      anon_sym_DQUOTE2,
-    STATE(350), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1087), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9847] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1091), 1,
-      sym_const_ref,
-    STATE(202), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9861] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1093), 1,
-      sym_const_ref,
-    STATE(193), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9875] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1095), 1,
-      anon_sym_RBRACK,
-    STATE(417), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1061), 2,
-      sym_cidr,
-      sym_const_ref,
-  [9889] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1097), 1,
-      sym_const_ref,
-    STATE(175), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9903] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1099), 1,
-      sym_const_ref,
-    STATE(59), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9917] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1103), 1,
+    ACTIONS(1064), 1,
       sym_icmp_type,
-    STATE(199), 1,
+    STATE(82), 1,
       sym_icmp_item,
-    ACTIONS(1101), 2,
+    ACTIONS(1062), 2,
       anon_sym_ipv4,
       anon_sym_ipv6,
-  [9931] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1105), 1,
-      anon_sym_silence,
-    ACTIONS(1108), 1,
-      sym__name_token,
-    STATE(346), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9945] = 4,
+  [9951] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1110), 1,
+    ACTIONS(1078), 1,
       sym_const_ref,
-    STATE(208), 2,
+    STATE(80), 2,
       sym__string_or_ref,
       sym_string,
-  [9959] = 4,
+  [9965] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1112), 1,
+    ACTIONS(1080), 1,
       sym_const_ref,
-    STATE(203), 2,
+    STATE(113), 2,
       sym__string_or_ref,
       sym_string,
-  [9973] = 4,
+  [9979] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1114), 1,
+    ACTIONS(1082), 1,
       sym_const_ref,
-    STATE(43), 2,
+    STATE(95), 2,
       sym__string_or_ref,
       sym_string,
-  [9987] = 4,
-    ACTIONS(1085), 1,
+  [9993] = 4,
+    ACTIONS(1070), 1,
       sym_comment,
-    ACTIONS(1119), 1,
+    ACTIONS(1086), 1,
       anon_sym_DQUOTE2,
-    STATE(350), 1,
+    STATE(325), 1,
       aux_sym_string_repeat1,
-    ACTIONS(1116), 2,
+    ACTIONS(1084), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [10001] = 4,
+  [10007] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1121), 1,
+    ACTIONS(1088), 1,
       sym_const_ref,
-    STATE(60), 2,
+    STATE(150), 2,
       sym__string_or_ref,
       sym_string,
-  [10015] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1103), 1,
-      sym_icmp_type,
-    STATE(81), 1,
-      sym_icmp_item,
-    ACTIONS(1101), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [10029] = 4,
+  [10021] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1123), 1,
+    ACTIONS(1090), 1,
       sym_const_ref,
-    STATE(54), 2,
+    STATE(167), 2,
       sym__string_or_ref,
       sym_string,
-  [10043] = 4,
+  [10035] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1125), 1,
-      sym_sentence_word,
-    STATE(181), 1,
-      sym_way,
-    ACTIONS(1127), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [10057] = 4,
+    ACTIONS(1092), 1,
+      anon_sym_RBRACK,
+    STATE(419), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1094), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10049] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1103), 1,
-      sym_icmp_type,
-    STATE(207), 1,
-      sym_icmp_item,
-    ACTIONS(1101), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [10071] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(365), 2,
-      anon_sym_COMMA,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1036), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [10083] = 5,
+    ACTIONS(1096), 1,
+      sym_const_ref,
+    STATE(92), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10063] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1098), 1,
+      sym_const_ref,
+    STATE(181), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10077] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1008), 1,
       anon_sym_LBRACE,
     ACTIONS(1010), 1,
       anon_sym_sentence,
-    STATE(263), 1,
+    STATE(264), 1,
       sym_body,
-    STATE(430), 1,
+    STATE(423), 1,
       sym_sentence_declaration,
-  [10099] = 4,
+  [10093] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1129), 1,
+    ACTIONS(1100), 1,
       sym_const_ref,
-    STATE(120), 2,
+    STATE(186), 2,
       sym__string_or_ref,
       sym_string,
-  [10113] = 4,
+  [10107] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1131), 1,
+    ACTIONS(1102), 1,
       sym_const_ref,
-    STATE(223), 2,
+    STATE(54), 2,
       sym__string_or_ref,
       sym_string,
-  [10127] = 4,
-    ACTIONS(1085), 1,
-      sym_comment,
-    ACTIONS(1135), 1,
-      anon_sym_DQUOTE2,
-    STATE(361), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1133), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10141] = 4,
-    ACTIONS(1085), 1,
-      sym_comment,
-    ACTIONS(1137), 1,
-      anon_sym_DQUOTE2,
-    STATE(350), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1087), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10155] = 4,
+  [10121] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1139), 1,
+    ACTIONS(1104), 1,
       sym_sentence_word,
-    STATE(180), 1,
+    STATE(207), 1,
       sym_way,
-    ACTIONS(1127), 2,
+    ACTIONS(1106), 2,
       anon_sym_from,
       anon_sym_to,
-  [10169] = 4,
+  [10135] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1141), 1,
+    ACTIONS(1108), 1,
       sym_const_ref,
-    STATE(190), 2,
+    STATE(43), 2,
       sym__string_or_ref,
       sym_string,
-  [10183] = 4,
+  [10149] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1143), 1,
+    ACTIONS(1110), 1,
       sym_const_ref,
-    STATE(145), 2,
+    STATE(47), 2,
       sym__string_or_ref,
       sym_string,
-  [10197] = 5,
+  [10163] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(990), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1112), 1,
+      sym_const_ref,
+    STATE(56), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10177] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1114), 1,
+      sym_const_ref,
+    STATE(59), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10191] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1116), 1,
+      sym_const_ref,
+    STATE(61), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10205] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1064), 1,
+      sym_icmp_type,
+    STATE(199), 1,
+      sym_icmp_item,
+    ACTIONS(1062), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10219] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1024), 1,
       sym__name_token,
-    ACTIONS(1055), 1,
+    ACTIONS(1118), 1,
       sym_const_ref,
-    STATE(118), 1,
+    STATE(134), 1,
       sym_name,
-    STATE(176), 1,
+    STATE(162), 1,
       sym__name_list,
-  [10213] = 3,
+  [10235] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(216), 1,
-      sym_direction,
-    ACTIONS(1145), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10224] = 4,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1120), 1,
+      sym_const_ref,
+    STATE(191), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10249] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(990), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1122), 1,
+      sym_const_ref,
+    STATE(136), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10263] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1124), 1,
+      sym_const_ref,
+    STATE(52), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10277] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1126), 1,
+      anon_sym_RBRACK,
+    STATE(391), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1128), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10291] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1130), 1,
+      sym_const_ref,
+    STATE(208), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10305] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1132), 1,
+      sym_sentence_word,
+    STATE(206), 1,
+      sym_way,
+    ACTIONS(1106), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [10319] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1134), 1,
+      sym_const_ref,
+    STATE(60), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10333] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1136), 1,
+      sym_const_ref,
+    STATE(200), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10347] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1024), 1,
       sym__name_token,
+    ACTIONS(1118), 1,
+      sym_const_ref,
+    STATE(134), 1,
+      sym_name,
+    STATE(168), 1,
+      sym__name_list,
+  [10363] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1138), 1,
+      sym_const_ref,
+    STATE(225), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10377] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1140), 1,
+      sym_const_ref,
+    STATE(222), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10391] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(376), 2,
+      anon_sym_COMMA,
+      anon_sym_DQUOTE,
+    ACTIONS(1048), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [10403] = 4,
+    ACTIONS(1070), 1,
+      sym_comment,
+    ACTIONS(1145), 1,
+      anon_sym_DQUOTE2,
+    STATE(362), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1142), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10417] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1024), 1,
+      sym__name_token,
+    ACTIONS(1118), 1,
+      sym_const_ref,
+    STATE(134), 1,
+      sym_name,
+    STATE(177), 1,
+      sym__name_list,
+  [10433] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(1147), 1,
+      anon_sym_RBRACK,
+    STATE(419), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1094), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(34), 1,
-      sym_name,
-  [10237] = 4,
-    ACTIONS(3), 1,
+  [10447] = 4,
+    ACTIONS(1070), 1,
       sym_comment,
-    ACTIONS(990), 1,
-      sym__name_token,
-    ACTIONS(1149), 1,
-      sym_const_ref,
-    STATE(25), 1,
-      sym_name,
-  [10250] = 3,
-    ACTIONS(3), 1,
+    ACTIONS(1151), 1,
+      anon_sym_DQUOTE2,
+    STATE(366), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1149), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10461] = 4,
+    ACTIONS(1070), 1,
       sym_comment,
-    STATE(493), 1,
-      sym_verb,
-    ACTIONS(1151), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10261] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(990), 1,
-      sym__name_token,
     ACTIONS(1153), 1,
-      sym_const_ref,
-    STATE(153), 1,
-      sym_name,
-  [10274] = 4,
+      anon_sym_DQUOTE2,
+    STATE(362), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1066), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10475] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
     ACTIONS(1155), 1,
-      anon_sym_COMMA,
-    ACTIONS(1157), 1,
-      anon_sym_RPAREN,
-    STATE(389), 1,
-      aux_sym_parameters_repeat1,
-  [10287] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1159), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1161), 1,
-      sym_identifier,
-    STATE(371), 1,
-      sym_parameter,
-  [10300] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(832), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1163), 1,
-      anon_sym_COMMA,
-    STATE(385), 1,
-      aux_sym_list_repeat1,
-  [10313] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(990), 1,
-      sym__name_token,
-    ACTIONS(1165), 1,
       sym_const_ref,
-    STATE(50), 1,
-      sym_name,
-  [10326] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1167), 1,
-      sym_port_number,
-    ACTIONS(1169), 1,
-      sym_const_ref,
-    STATE(161), 1,
-      sym_port,
-  [10339] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1171), 1,
-      anon_sym_COMMA,
-    ACTIONS(1173), 1,
-      anon_sym_RBRACE,
-    STATE(383), 1,
-      aux_sym_inventory_repeat1,
-  [10352] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(417), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1061), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10363] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(37), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1175), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10374] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(990), 1,
-      sym__name_token,
-    ACTIONS(1177), 1,
-      sym_const_ref,
-    STATE(42), 1,
-      sym_name,
-  [10387] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(990), 1,
-      sym__name_token,
-    ACTIONS(1179), 1,
-      sym_const_ref,
-    STATE(131), 1,
-      sym_name,
-  [10400] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1167), 1,
-      sym_port_number,
-    ACTIONS(1181), 1,
-      sym_const_ref,
-    STATE(148), 1,
-      sym_port,
-  [10413] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1183), 1,
-      anon_sym_COMMA,
-    ACTIONS(1186), 1,
-      anon_sym_RBRACE,
-    STATE(382), 1,
-      aux_sym_selector_repeat1,
-  [10426] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1188), 1,
-      anon_sym_COMMA,
-    STATE(411), 1,
-      aux_sym_inventory_repeat1,
-  [10439] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(442), 1,
-      sym_verb,
-    ACTIONS(1190), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10450] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1192), 1,
-      anon_sym_COMMA,
-    ACTIONS(1195), 1,
-      anon_sym_RBRACK,
-    STATE(385), 1,
-      aux_sym_list_repeat1,
-  [10463] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(998), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1197), 1,
-      anon_sym_COMMA,
-    STATE(403), 1,
-      aux_sym_selector_in_repeat1,
-  [10476] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1199), 1,
-      anon_sym_COMMA,
-    ACTIONS(1201), 1,
-      anon_sym_RBRACE,
-    STATE(406), 1,
-      aux_sym_selector_repeat1,
+    STATE(184), 2,
+      sym__string_or_ref,
+      sym_string,
   [10489] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1161), 1,
-      sym_identifier,
-    ACTIONS(1203), 1,
+    ACTIONS(1157), 1,
       anon_sym_RPAREN,
-    STATE(421), 1,
+    ACTIONS(1159), 1,
+      sym_identifier,
+    STATE(441), 1,
       sym_parameter,
   [10502] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1203), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1205), 1,
+    ACTIONS(1161), 1,
       anon_sym_COMMA,
-    STATE(390), 1,
-      aux_sym_parameters_repeat1,
+    ACTIONS(1164), 1,
+      anon_sym_RPAREN,
+    STATE(369), 1,
+      aux_sym_selector_in_repeat1,
   [10515] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1207), 1,
-      anon_sym_COMMA,
-    ACTIONS(1210), 1,
-      anon_sym_RPAREN,
-    STATE(390), 1,
-      aux_sym_parameters_repeat1,
+    ACTIONS(1166), 1,
+      sym_port_number,
+    ACTIONS(1168), 1,
+      sym_const_ref,
+    STATE(151), 1,
+      sym_port,
   [10528] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(992), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1212), 1,
-      anon_sym_COMMA,
-    STATE(403), 1,
-      aux_sym_selector_in_repeat1,
-  [10541] = 4,
+    ACTIONS(1024), 1,
+      sym__name_token,
+    ACTIONS(1170), 1,
+      sym_const_ref,
+    STATE(49), 1,
+      sym_name,
+  [10541] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1214), 1,
+    STATE(462), 1,
+      sym_verb,
+    ACTIONS(1172), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10552] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1024), 1,
+      sym__name_token,
+    ACTIONS(1174), 1,
+      sym_const_ref,
+    STATE(37), 1,
+      sym_name,
+  [10565] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(419), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1094), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10576] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1176), 1,
       anon_sym_COMMA,
-    ACTIONS(1216), 1,
+    ACTIONS(1178), 1,
+      anon_sym_RBRACE,
+    STATE(390), 1,
+      aux_sym_selector_repeat1,
+  [10589] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1024), 1,
+      sym__name_token,
+    ACTIONS(1180), 1,
+      sym_const_ref,
+    STATE(31), 1,
+      sym_name,
+  [10602] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(431), 1,
+      sym_verb,
+    ACTIONS(1172), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10613] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1182), 1,
+      anon_sym_COMMA,
+    ACTIONS(1184), 1,
       anon_sym_RPAREN,
     STATE(397), 1,
-      aux_sym_arguments_repeat1,
-  [10554] = 4,
+      aux_sym_selector_in_repeat1,
+  [10626] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(990), 1,
+    ACTIONS(1024), 1,
       sym__name_token,
-    ACTIONS(1218), 1,
+    ACTIONS(1186), 1,
       sym_const_ref,
-    STATE(40), 1,
+    STATE(138), 1,
       sym_name,
-  [10567] = 4,
+  [10639] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(990), 1,
-      sym__name_token,
-    ACTIONS(1220), 1,
-      sym_const_ref,
-    STATE(27), 1,
-      sym_name,
-  [10580] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1167), 1,
+    ACTIONS(1166), 1,
       sym_port_number,
-    ACTIONS(1222), 1,
+    ACTIONS(1188), 1,
       sym_const_ref,
-    STATE(80), 1,
+    STATE(81), 1,
       sym_port,
-  [10593] = 4,
+  [10652] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1224), 1,
+    ACTIONS(1190), 1,
       anon_sym_COMMA,
-    ACTIONS(1227), 1,
-      anon_sym_RPAREN,
-    STATE(396), 1,
-      aux_sym_arguments_repeat1,
-  [10606] = 4,
+    ACTIONS(1193), 1,
+      anon_sym_RBRACK,
+    STATE(381), 1,
+      aux_sym_cidr_list_repeat1,
+  [10665] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(771), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1229), 1,
+    ACTIONS(1195), 1,
       anon_sym_COMMA,
+    ACTIONS(1197), 1,
+      anon_sym_RBRACK,
     STATE(396), 1,
-      aux_sym_arguments_repeat1,
-  [10619] = 4,
+      aux_sym_list_repeat1,
+  [10678] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(990), 1,
-      sym__name_token,
-    ACTIONS(1231), 1,
+    ACTIONS(1166), 1,
+      sym_port_number,
+    ACTIONS(1199), 1,
       sym_const_ref,
-    STATE(46), 1,
-      sym_name,
-  [10632] = 2,
+    STATE(176), 1,
+      sym_port,
+  [10691] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1233), 3,
-      sym_sentence_word,
-      anon_sym_from,
-      anon_sym_to,
-  [10641] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1235), 3,
+    ACTIONS(1201), 3,
       anon_sym_COMMA,
       anon_sym_EQ,
       anon_sym_RPAREN,
-  [10650] = 4,
+  [10700] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1237), 1,
+    ACTIONS(1205), 1,
+      anon_sym_EQ,
+    ACTIONS(1203), 2,
       anon_sym_COMMA,
-    ACTIONS(1239), 1,
-      anon_sym_RBRACK,
-    STATE(373), 1,
-      aux_sym_list_repeat1,
-  [10663] = 4,
+      anon_sym_RPAREN,
+  [10711] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1241), 1,
+    ACTIONS(1159), 1,
+      sym_identifier,
+    ACTIONS(1207), 1,
+      anon_sym_RPAREN,
+    STATE(441), 1,
+      sym_parameter,
+  [10724] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1209), 1,
       anon_sym_COMMA,
-    ACTIONS(1243), 1,
+    ACTIONS(1212), 1,
+      anon_sym_RPAREN,
+    STATE(387), 1,
+      aux_sym_parameters_repeat1,
+  [10737] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1024), 1,
+      sym__name_token,
+    ACTIONS(1214), 1,
+      sym_const_ref,
+    STATE(34), 1,
+      sym_name,
+  [10750] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1024), 1,
+      sym__name_token,
+    ACTIONS(1216), 1,
+      sym_const_ref,
+    STATE(28), 1,
+      sym_name,
+  [10763] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(915), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1218), 1,
+      anon_sym_COMMA,
+    STATE(405), 1,
+      aux_sym_selector_repeat1,
+  [10776] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1220), 1,
+      anon_sym_COMMA,
+    ACTIONS(1222), 1,
       anon_sym_RBRACK,
-    STATE(408), 1,
+    STATE(412), 1,
       aux_sym_cidr_list_repeat1,
-  [10676] = 4,
+  [10789] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1245), 1,
+    ACTIONS(1024), 1,
+      sym__name_token,
+    ACTIONS(1224), 1,
+      sym_const_ref,
+    STATE(40), 1,
+      sym_name,
+  [10802] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(781), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1226), 1,
+      anon_sym_COMMA,
+    STATE(404), 1,
+      aux_sym_arguments_repeat1,
+  [10815] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1228), 1,
+      anon_sym_COMMA,
+    ACTIONS(1230), 1,
+      anon_sym_RBRACE,
+    STATE(415), 1,
+      aux_sym_inventory_repeat1,
+  [10828] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(216), 1,
+      sym_direction,
+    ACTIONS(1232), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [10839] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(852), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1234), 1,
+      anon_sym_COMMA,
+    STATE(409), 1,
+      aux_sym_list_repeat1,
+  [10852] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(988), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1236), 1,
+      anon_sym_COMMA,
+    STATE(369), 1,
+      aux_sym_selector_in_repeat1,
+  [10865] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(490), 1,
+      sym_verb,
+    ACTIONS(1238), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10876] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1240), 3,
+      sym_sentence_word,
+      anon_sym_from,
+      anon_sym_to,
+  [10885] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(990), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1242), 1,
+      anon_sym_COMMA,
+    STATE(369), 1,
+      aux_sym_selector_in_repeat1,
+  [10898] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1024), 1,
+      sym__name_token,
+    ACTIONS(1244), 1,
+      sym_const_ref,
+    STATE(46), 1,
+      sym_name,
+  [10911] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1246), 1,
       anon_sym_COMMA,
     ACTIONS(1248), 1,
       anon_sym_RPAREN,
-    STATE(403), 1,
-      aux_sym_selector_in_repeat1,
-  [10689] = 4,
+    STATE(414), 1,
+      aux_sym_parameters_repeat1,
+  [10924] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1250), 1,
       anon_sym_COMMA,
     ACTIONS(1252), 1,
       anon_sym_RPAREN,
-    STATE(386), 1,
+    STATE(400), 1,
       aux_sym_selector_in_repeat1,
-  [10702] = 4,
+  [10937] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1254), 1,
       anon_sym_COMMA,
-    ACTIONS(1256), 1,
+    ACTIONS(1257), 1,
       anon_sym_RPAREN,
-    STATE(391), 1,
-      aux_sym_selector_in_repeat1,
-  [10715] = 4,
+    STATE(404), 1,
+      aux_sym_arguments_repeat1,
+  [10950] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(921), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1258), 1,
+    ACTIONS(1259), 1,
       anon_sym_COMMA,
-    STATE(382), 1,
-      aux_sym_selector_repeat1,
-  [10728] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(1262), 1,
-      anon_sym_EQ,
-    ACTIONS(1260), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10739] = 4,
+      anon_sym_RBRACE,
+    STATE(405), 1,
+      aux_sym_selector_repeat1,
+  [10963] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1095), 1,
-      anon_sym_RBRACK,
     ACTIONS(1264), 1,
       anon_sym_COMMA,
-    STATE(409), 1,
-      aux_sym_cidr_list_repeat1,
-  [10752] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(1266), 1,
-      anon_sym_COMMA,
-    ACTIONS(1269), 1,
-      anon_sym_RBRACK,
-    STATE(409), 1,
-      aux_sym_cidr_list_repeat1,
-  [10765] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1161), 1,
-      sym_identifier,
-    ACTIONS(1271), 1,
       anon_sym_RPAREN,
-    STATE(421), 1,
-      sym_parameter,
-  [10778] = 4,
+    STATE(393), 1,
+      aux_sym_arguments_repeat1,
+  [10976] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1273), 1,
-      anon_sym_COMMA,
-    ACTIONS(1276), 1,
-      anon_sym_RBRACE,
-    STATE(411), 1,
-      aux_sym_inventory_repeat1,
-  [10791] = 3,
+    STATE(39), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1268), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10987] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(210), 1,
+    STATE(213), 1,
       sym_direction,
-    ACTIONS(1145), 2,
+    ACTIONS(1232), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [10802] = 3,
+  [10998] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(416), 1,
-      sym_verb,
-    ACTIONS(1190), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10813] = 3,
+    ACTIONS(1270), 1,
+      anon_sym_COMMA,
+    ACTIONS(1273), 1,
+      anon_sym_RBRACK,
+    STATE(409), 1,
+      aux_sym_list_repeat1,
+  [11011] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1275), 1,
+      anon_sym_COMMA,
+    ACTIONS(1278), 1,
+      anon_sym_RBRACE,
+    STATE(410), 1,
+      aux_sym_inventory_repeat1,
+  [11024] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1159), 1,
+      sym_identifier,
+    ACTIONS(1280), 1,
+      anon_sym_RPAREN,
+    STATE(402), 1,
+      sym_parameter,
+  [11037] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1147), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1282), 1,
+      anon_sym_COMMA,
+    STATE(381), 1,
+      aux_sym_cidr_list_repeat1,
+  [11050] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1024), 1,
+      sym__name_token,
+    ACTIONS(1284), 1,
+      sym_const_ref,
+    STATE(145), 1,
+      sym_name,
+  [11063] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1157), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1286), 1,
+      anon_sym_COMMA,
+    STATE(387), 1,
+      aux_sym_parameters_repeat1,
+  [11076] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(976), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1288), 1,
+      anon_sym_COMMA,
+    STATE(410), 1,
+      aux_sym_inventory_repeat1,
+  [11089] = 3,
     ACTIONS(3), 1,
       sym_comment,
     STATE(215), 1,
       sym_direction,
-    ACTIONS(1145), 2,
+    ACTIONS(1232), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [10824] = 3,
+  [11100] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1008), 1,
-      anon_sym_LBRACE,
-    STATE(264), 1,
-      sym_body,
-  [10834] = 3,
+    ACTIONS(1290), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11108] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1278), 1,
-      anon_sym_from,
-    STATE(130), 1,
-      sym_flow,
-  [10844] = 2,
+    ACTIONS(1292), 1,
+      sym__name_token,
+    STATE(149), 1,
+      sym_entity,
+  [11118] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1269), 2,
+    ACTIONS(1193), 2,
       anon_sym_COMMA,
       anon_sym_RBRACK,
-  [10852] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1280), 1,
-      anon_sym_LBRACE,
-    STATE(231), 1,
-      sym_policy_body,
-  [10862] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1282), 1,
-      anon_sym_namespaces,
-    ACTIONS(1284), 1,
-      anon_sym_policy,
-  [10872] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1286), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [10880] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1210), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10888] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1288), 2,
-      anon_sym_label,
-      anon_sym_annotation,
-  [10896] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1290), 1,
-      sym__name_token,
-    STATE(424), 1,
-      sym_name,
-  [10906] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1280), 1,
-      anon_sym_LBRACE,
-    STATE(251), 1,
-      sym_policy_body,
-  [10916] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    STATE(270), 1,
-      sym_string,
-  [10926] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1292), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10934] = 2,
+  [11126] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1294), 2,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10942] = 2,
+      anon_sym_RBRACE,
+  [11134] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1296), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10950] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1298), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10958] = 3,
+      anon_sym_RPAREN,
+  [11142] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1008), 1,
       anon_sym_LBRACE,
-    STATE(252), 1,
+    STATE(263), 1,
       sym_body,
-  [10968] = 3,
+  [11152] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1008), 1,
       anon_sym_LBRACE,
-    STATE(261), 1,
+    STATE(259), 1,
       sym_body,
-  [10978] = 2,
+  [11162] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1186), 2,
+    ACTIONS(1257), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10986] = 3,
+      anon_sym_RPAREN,
+  [11170] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1300), 1,
+    ACTIONS(1292), 1,
       sym__name_token,
-    STATE(119), 1,
+    STATE(36), 1,
       sym_entity,
-  [10996] = 2,
+  [11180] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1195), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [11004] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1290), 1,
-      sym__name_token,
-    STATE(415), 1,
-      sym_name,
-  [11014] = 2,
+    ACTIONS(1298), 1,
+      anon_sym_namespaces,
+    ACTIONS(1300), 1,
+      anon_sym_policy,
+  [11190] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1302), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11022] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1290), 1,
-      sym__name_token,
-    STATE(438), 1,
-      sym_name,
-  [11032] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1008), 1,
-      anon_sym_LBRACE,
-    STATE(272), 1,
-      sym_body,
-  [11042] = 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11198] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1304), 2,
       anon_sym_LBRACE,
       anon_sym_sentence,
-  [11050] = 3,
+  [11206] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1161), 1,
-      sym_identifier,
-    STATE(421), 1,
-      sym_parameter,
-  [11060] = 2,
+    ACTIONS(1008), 1,
+      anon_sym_LBRACE,
+    STATE(265), 1,
+      sym_body,
+  [11216] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1306), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11068] = 3,
+    ACTIONS(1306), 1,
+      anon_sym_LBRACE,
+    STATE(233), 1,
+      sym_policy_body,
+  [11226] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1308), 1,
       anon_sym_from,
-    STATE(130), 1,
+    STATE(141), 1,
       sym_flow,
-  [11078] = 2,
+  [11236] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1310), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11086] = 2,
+    ACTIONS(1310), 1,
+      sym__name_token,
+    STATE(458), 1,
+      sym_name,
+  [11246] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1312), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11094] = 2,
+  [11254] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1314), 2,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11102] = 2,
+      anon_sym_RBRACE,
+  [11262] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    STATE(253), 1,
+      sym_string,
+  [11272] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1306), 1,
+      anon_sym_LBRACE,
+    STATE(255), 1,
+      sym_policy_body,
+  [11282] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1316), 2,
-      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11290] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1310), 1,
       sym__name_token,
-  [11110] = 2,
+    STATE(430), 1,
+      sym_name,
+  [11300] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1278), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11308] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1318), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11118] = 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11316] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1212), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11324] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1320), 2,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11126] = 2,
+      anon_sym_RBRACE,
+  [11332] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1322), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11134] = 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11340] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1324), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11142] = 2,
+  [11348] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1310), 1,
+      sym__name_token,
+    STATE(436), 1,
+      sym_name,
+  [11358] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1326), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11150] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1227), 2,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11158] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1290), 1,
-      sym__name_token,
-    STATE(418), 1,
-      sym_name,
-  [11168] = 2,
+      anon_sym_RBRACE,
+  [11366] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1328), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11176] = 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11374] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1330), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11184] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1248), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11192] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1276), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11200] = 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11382] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1332), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11208] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1300), 1,
+      anon_sym_silence,
       sym__name_token,
-    STATE(158), 1,
-      sym_entity,
-  [11218] = 2,
+  [11390] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1334), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11226] = 3,
+      anon_sym_RPAREN,
+  [11398] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1300), 1,
+    ACTIONS(1336), 2,
+      anon_sym_silence,
       sym__name_token,
-    STATE(30), 1,
-      sym_entity,
-  [11236] = 2,
+  [11406] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1336), 1,
-      anon_sym_with,
-  [11243] = 2,
+    ACTIONS(1262), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11414] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1338), 1,
-      anon_sym_nodes,
-  [11250] = 2,
+    ACTIONS(1310), 1,
+      sym__name_token,
+    STATE(429), 1,
+      sym_name,
+  [11424] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1340), 1,
-      anon_sym_EQ,
-  [11257] = 2,
+    ACTIONS(1273), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [11432] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1342), 1,
-      anon_sym_with,
-  [11264] = 2,
+    ACTIONS(1338), 2,
+      anon_sym_label,
+      anon_sym_annotation,
+  [11440] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1344), 1,
-      ts_builtin_sym_end,
-  [11271] = 2,
+    ACTIONS(1340), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11448] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1164), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11456] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1008), 1,
+      anon_sym_LBRACE,
+    STATE(268), 1,
+      sym_body,
+  [11466] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1342), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11474] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1344), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11482] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1159), 1,
+      sym_identifier,
+    STATE(441), 1,
+      sym_parameter,
+  [11492] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1346), 1,
-      anon_sym_namespace,
-  [11278] = 2,
+      anon_sym_from,
+    STATE(141), 1,
+      sym_flow,
+  [11502] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1292), 1,
+      sym__name_token,
+    STATE(135), 1,
+      sym_entity,
+  [11512] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1348), 1,
-      anon_sym_account,
-  [11285] = 2,
+      sym_identifier,
+  [11519] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1350), 1,
-      anon_sym_default,
-  [11292] = 2,
+      sym_number,
+  [11526] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1352), 1,
-      sym_protocol,
-  [11299] = 2,
+      anon_sym_EQ,
+  [11533] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1354), 1,
-      sym_number,
-  [11306] = 2,
+      sym_label_key,
+  [11540] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1356), 1,
-      anon_sym_from,
-  [11313] = 2,
+      sym_label_key,
+  [11547] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(597), 1,
+      anon_sym_EQ,
+  [11554] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1358), 1,
-      anon_sym_namespace,
-  [11320] = 2,
+      sym__port_number_immediate,
+  [11561] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1360), 1,
-      anon_sym_to,
-  [11327] = 2,
+      sym_number,
+  [11568] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1362), 1,
       sym_number,
-  [11334] = 2,
+  [11575] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1364), 1,
-      sym_number,
-  [11341] = 2,
+      anon_sym_COLON,
+  [11582] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1366), 1,
-      sym_number,
-  [11348] = 2,
+      sym__name_token,
+  [11589] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1368), 1,
-      sym_number,
-  [11355] = 2,
+      anon_sym_groups,
+  [11596] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1370), 1,
-      sym_number,
-  [11362] = 2,
+      anon_sym_namespace,
+  [11603] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1372), 1,
       anon_sym_account,
-  [11369] = 2,
+  [11610] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1374), 1,
-      sym_number,
-  [11376] = 2,
+      anon_sym_namespace,
+  [11617] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1376), 1,
-      anon_sym_groups,
-  [11383] = 2,
+      sym_number,
+  [11624] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1378), 1,
-      sym_identifier,
-  [11390] = 2,
+      sym_number,
+  [11631] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1380), 1,
-      sym_cilium_version,
-  [11397] = 2,
+      sym_number,
+  [11638] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1382), 1,
-      anon_sym_namespace,
-  [11404] = 2,
+      anon_sym_LPAREN,
+  [11645] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1384), 1,
       sym_number,
-  [11411] = 2,
+  [11652] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1386), 1,
-      sym_number,
-  [11418] = 2,
+      sym_protocol,
+  [11659] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1388), 1,
-      anon_sym_COLON,
-  [11425] = 2,
+      sym_number,
+  [11666] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1390), 1,
-      anon_sym_namespaces,
-  [11432] = 2,
+      anon_sym_LPAREN,
+  [11673] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1392), 1,
-      sym_label_key,
-  [11439] = 2,
+      anon_sym_deny,
+  [11680] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1394), 1,
-      sym_lint_code,
-  [11446] = 2,
+      anon_sym_namespace,
+  [11687] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1396), 1,
-      anon_sym_LPAREN,
-  [11453] = 2,
+      sym_number,
+  [11694] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1398), 1,
       sym_sentence_word,
-  [11460] = 2,
+  [11701] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1400), 1,
-      anon_sym_EQ,
-  [11467] = 2,
+      sym_number,
+  [11708] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1402), 1,
-      sym_label_key,
-  [11474] = 2,
+      ts_builtin_sym_end,
+  [11715] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1404), 1,
-      sym_protocol,
-  [11481] = 2,
+      anon_sym_with,
+  [11722] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1406), 1,
-      anon_sym_namespace,
-  [11488] = 2,
+      anon_sym_LBRACE,
+  [11729] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1408), 1,
-      sym_label_key,
-  [11495] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(617), 1,
-      anon_sym_EQ,
-  [11502] = 2,
+      anon_sym_COLON,
+  [11736] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1410), 1,
-      sym_lint_code,
-  [11509] = 2,
+      anon_sym_account,
+  [11743] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1412), 1,
-      sym_identifier,
-  [11516] = 2,
+      sym_icmp_type,
+  [11750] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1414), 1,
-      anon_sym_namespace,
-  [11523] = 2,
+      sym_lint_code,
+  [11757] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1416), 1,
-      anon_sym_EQ,
-  [11530] = 2,
+      sym_identifier,
+  [11764] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1418), 1,
-      sym_number,
-  [11537] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1356), 1,
-      sym_sentence_word,
-  [11544] = 2,
+      anon_sym_namespace,
+  [11771] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1420), 1,
-      sym_identifier,
-  [11551] = 2,
+      sym_cilium_version,
+  [11778] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1422), 1,
-      anon_sym_LPAREN,
-  [11558] = 2,
+      sym_lint_code,
+  [11785] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1424), 1,
-      sym_lint_code,
-  [11565] = 2,
+      anon_sym_namespaces,
+  [11792] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1426), 1,
-      sym__port_number_immediate,
-  [11572] = 2,
+      anon_sym_namespace,
+  [11799] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1428), 1,
-      sym_lint_code,
-  [11579] = 2,
+      anon_sym_to,
+  [11806] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1430), 1,
-      anon_sym_deny,
-  [11586] = 2,
+      anon_sym_EQ,
+  [11813] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1432), 1,
-      sym__name_token,
-  [11593] = 2,
+      sym_sentence_word,
+  [11820] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1434), 1,
-      sym_icmp_type,
-  [11600] = 2,
+      anon_sym_deny,
+  [11827] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1436), 1,
-      sym_number,
-  [11607] = 2,
+      anon_sym_EQ,
+  [11834] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1438), 1,
-      sym_number,
-  [11614] = 2,
+      sym_lint_code,
+  [11841] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1432), 1,
+      anon_sym_from,
+  [11848] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1440), 1,
-      anon_sym_to,
-  [11621] = 2,
+      sym_lint_code,
+  [11855] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1442), 1,
-      anon_sym_COLON,
-  [11628] = 2,
+      anon_sym_default,
+  [11862] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1444), 1,
-      anon_sym_deny,
-  [11635] = 2,
+      sym_identifier,
+  [11869] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1446), 1,
       anon_sym_with,
-  [11642] = 2,
+  [11876] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1448), 1,
-      anon_sym_LBRACE,
+      sym_protocol,
+  [11883] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1450), 1,
+      sym_number,
+  [11890] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1452), 1,
+      anon_sym_to,
+  [11897] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1454), 1,
+      sym_number,
+  [11904] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1456), 1,
+      anon_sym_with,
+  [11911] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1458), 1,
+      sym_label_key,
+  [11918] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1460), 1,
+      anon_sym_nodes,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 49,
-  [SMALL_STATE(4)] = 98,
-  [SMALL_STATE(5)] = 141,
-  [SMALL_STATE(6)] = 184,
-  [SMALL_STATE(7)] = 227,
-  [SMALL_STATE(8)] = 270,
-  [SMALL_STATE(9)] = 311,
-  [SMALL_STATE(10)] = 373,
-  [SMALL_STATE(11)] = 416,
-  [SMALL_STATE(12)] = 476,
-  [SMALL_STATE(13)] = 516,
-  [SMALL_STATE(14)] = 564,
-  [SMALL_STATE(15)] = 616,
-  [SMALL_STATE(16)] = 654,
-  [SMALL_STATE(17)] = 691,
-  [SMALL_STATE(18)] = 728,
-  [SMALL_STATE(19)] = 765,
-  [SMALL_STATE(20)] = 805,
-  [SMALL_STATE(21)] = 841,
-  [SMALL_STATE(22)] = 877,
-  [SMALL_STATE(23)] = 913,
-  [SMALL_STATE(24)] = 949,
-  [SMALL_STATE(25)] = 1006,
-  [SMALL_STATE(26)] = 1043,
-  [SMALL_STATE(27)] = 1084,
-  [SMALL_STATE(28)] = 1121,
-  [SMALL_STATE(29)] = 1162,
-  [SMALL_STATE(30)] = 1222,
-  [SMALL_STATE(31)] = 1256,
-  [SMALL_STATE(32)] = 1290,
-  [SMALL_STATE(33)] = 1324,
-  [SMALL_STATE(34)] = 1358,
-  [SMALL_STATE(35)] = 1392,
-  [SMALL_STATE(36)] = 1434,
-  [SMALL_STATE(37)] = 1494,
-  [SMALL_STATE(38)] = 1528,
-  [SMALL_STATE(39)] = 1576,
-  [SMALL_STATE(40)] = 1610,
-  [SMALL_STATE(41)] = 1644,
-  [SMALL_STATE(42)] = 1678,
-  [SMALL_STATE(43)] = 1712,
-  [SMALL_STATE(44)] = 1750,
-  [SMALL_STATE(45)] = 1788,
-  [SMALL_STATE(46)] = 1822,
-  [SMALL_STATE(47)] = 1856,
-  [SMALL_STATE(48)] = 1916,
-  [SMALL_STATE(49)] = 1954,
-  [SMALL_STATE(50)] = 1988,
-  [SMALL_STATE(51)] = 2022,
-  [SMALL_STATE(52)] = 2060,
-  [SMALL_STATE(53)] = 2093,
-  [SMALL_STATE(54)] = 2126,
-  [SMALL_STATE(55)] = 2161,
-  [SMALL_STATE(56)] = 2196,
-  [SMALL_STATE(57)] = 2247,
-  [SMALL_STATE(58)] = 2282,
-  [SMALL_STATE(59)] = 2317,
-  [SMALL_STATE(60)] = 2352,
-  [SMALL_STATE(61)] = 2387,
-  [SMALL_STATE(62)] = 2420,
-  [SMALL_STATE(63)] = 2452,
-  [SMALL_STATE(64)] = 2492,
-  [SMALL_STATE(65)] = 2532,
-  [SMALL_STATE(66)] = 2564,
-  [SMALL_STATE(67)] = 2596,
-  [SMALL_STATE(68)] = 2628,
-  [SMALL_STATE(69)] = 2660,
-  [SMALL_STATE(70)] = 2692,
-  [SMALL_STATE(71)] = 2724,
-  [SMALL_STATE(72)] = 2756,
-  [SMALL_STATE(73)] = 2788,
-  [SMALL_STATE(74)] = 2820,
-  [SMALL_STATE(75)] = 2852,
-  [SMALL_STATE(76)] = 2900,
-  [SMALL_STATE(77)] = 2932,
-  [SMALL_STATE(78)] = 2978,
-  [SMALL_STATE(79)] = 3024,
-  [SMALL_STATE(80)] = 3069,
-  [SMALL_STATE(81)] = 3100,
-  [SMALL_STATE(82)] = 3131,
-  [SMALL_STATE(83)] = 3168,
-  [SMALL_STATE(84)] = 3213,
-  [SMALL_STATE(85)] = 3248,
-  [SMALL_STATE(86)] = 3282,
-  [SMALL_STATE(87)] = 3322,
-  [SMALL_STATE(88)] = 3374,
-  [SMALL_STATE(89)] = 3412,
-  [SMALL_STATE(90)] = 3454,
-  [SMALL_STATE(91)] = 3492,
-  [SMALL_STATE(92)] = 3534,
-  [SMALL_STATE(93)] = 3564,
-  [SMALL_STATE(94)] = 3616,
-  [SMALL_STATE(95)] = 3668,
-  [SMALL_STATE(96)] = 3702,
-  [SMALL_STATE(97)] = 3736,
-  [SMALL_STATE(98)] = 3780,
-  [SMALL_STATE(99)] = 3819,
-  [SMALL_STATE(100)] = 3854,
-  [SMALL_STATE(101)] = 3893,
-  [SMALL_STATE(102)] = 3928,
-  [SMALL_STATE(103)] = 3967,
-  [SMALL_STATE(104)] = 4006,
-  [SMALL_STATE(105)] = 4045,
-  [SMALL_STATE(106)] = 4078,
-  [SMALL_STATE(107)] = 4129,
-  [SMALL_STATE(108)] = 4168,
-  [SMALL_STATE(109)] = 4207,
-  [SMALL_STATE(110)] = 4242,
-  [SMALL_STATE(111)] = 4281,
-  [SMALL_STATE(112)] = 4332,
-  [SMALL_STATE(113)] = 4367,
-  [SMALL_STATE(114)] = 4395,
-  [SMALL_STATE(115)] = 4427,
-  [SMALL_STATE(116)] = 4459,
-  [SMALL_STATE(117)] = 4491,
-  [SMALL_STATE(118)] = 4523,
-  [SMALL_STATE(119)] = 4555,
-  [SMALL_STATE(120)] = 4587,
-  [SMALL_STATE(121)] = 4615,
-  [SMALL_STATE(122)] = 4643,
-  [SMALL_STATE(123)] = 4671,
-  [SMALL_STATE(124)] = 4703,
-  [SMALL_STATE(125)] = 4735,
-  [SMALL_STATE(126)] = 4763,
-  [SMALL_STATE(127)] = 4795,
-  [SMALL_STATE(128)] = 4827,
-  [SMALL_STATE(129)] = 4859,
-  [SMALL_STATE(130)] = 4891,
-  [SMALL_STATE(131)] = 4919,
-  [SMALL_STATE(132)] = 4951,
-  [SMALL_STATE(133)] = 4979,
-  [SMALL_STATE(134)] = 5011,
-  [SMALL_STATE(135)] = 5041,
-  [SMALL_STATE(136)] = 5069,
-  [SMALL_STATE(137)] = 5097,
-  [SMALL_STATE(138)] = 5129,
-  [SMALL_STATE(139)] = 5157,
-  [SMALL_STATE(140)] = 5185,
-  [SMALL_STATE(141)] = 5213,
-  [SMALL_STATE(142)] = 5241,
-  [SMALL_STATE(143)] = 5279,
-  [SMALL_STATE(144)] = 5311,
-  [SMALL_STATE(145)] = 5343,
-  [SMALL_STATE(146)] = 5370,
-  [SMALL_STATE(147)] = 5401,
-  [SMALL_STATE(148)] = 5432,
-  [SMALL_STATE(149)] = 5463,
-  [SMALL_STATE(150)] = 5490,
-  [SMALL_STATE(151)] = 5517,
-  [SMALL_STATE(152)] = 5548,
-  [SMALL_STATE(153)] = 5575,
-  [SMALL_STATE(154)] = 5602,
-  [SMALL_STATE(155)] = 5631,
-  [SMALL_STATE(156)] = 5662,
-  [SMALL_STATE(157)] = 5691,
-  [SMALL_STATE(158)] = 5732,
-  [SMALL_STATE(159)] = 5759,
-  [SMALL_STATE(160)] = 5790,
-  [SMALL_STATE(161)] = 5816,
-  [SMALL_STATE(162)] = 5842,
-  [SMALL_STATE(163)] = 5874,
-  [SMALL_STATE(164)] = 5906,
-  [SMALL_STATE(165)] = 5932,
-  [SMALL_STATE(166)] = 5958,
-  [SMALL_STATE(167)] = 5984,
-  [SMALL_STATE(168)] = 6010,
-  [SMALL_STATE(169)] = 6036,
-  [SMALL_STATE(170)] = 6062,
-  [SMALL_STATE(171)] = 6094,
-  [SMALL_STATE(172)] = 6120,
-  [SMALL_STATE(173)] = 6146,
-  [SMALL_STATE(174)] = 6176,
-  [SMALL_STATE(175)] = 6202,
-  [SMALL_STATE(176)] = 6232,
-  [SMALL_STATE(177)] = 6258,
-  [SMALL_STATE(178)] = 6284,
-  [SMALL_STATE(179)] = 6310,
-  [SMALL_STATE(180)] = 6339,
-  [SMALL_STATE(181)] = 6382,
-  [SMALL_STATE(182)] = 6425,
-  [SMALL_STATE(183)] = 6450,
-  [SMALL_STATE(184)] = 6479,
-  [SMALL_STATE(185)] = 6508,
-  [SMALL_STATE(186)] = 6537,
-  [SMALL_STATE(187)] = 6566,
-  [SMALL_STATE(188)] = 6595,
-  [SMALL_STATE(189)] = 6624,
-  [SMALL_STATE(190)] = 6653,
-  [SMALL_STATE(191)] = 6682,
-  [SMALL_STATE(192)] = 6711,
-  [SMALL_STATE(193)] = 6740,
-  [SMALL_STATE(194)] = 6769,
-  [SMALL_STATE(195)] = 6798,
-  [SMALL_STATE(196)] = 6827,
-  [SMALL_STATE(197)] = 6856,
-  [SMALL_STATE(198)] = 6885,
-  [SMALL_STATE(199)] = 6914,
-  [SMALL_STATE(200)] = 6943,
-  [SMALL_STATE(201)] = 6972,
-  [SMALL_STATE(202)] = 7001,
-  [SMALL_STATE(203)] = 7030,
-  [SMALL_STATE(204)] = 7059,
-  [SMALL_STATE(205)] = 7088,
-  [SMALL_STATE(206)] = 7127,
-  [SMALL_STATE(207)] = 7168,
-  [SMALL_STATE(208)] = 7192,
-  [SMALL_STATE(209)] = 7215,
-  [SMALL_STATE(210)] = 7240,
-  [SMALL_STATE(211)] = 7265,
-  [SMALL_STATE(212)] = 7290,
-  [SMALL_STATE(213)] = 7315,
-  [SMALL_STATE(214)] = 7340,
-  [SMALL_STATE(215)] = 7365,
-  [SMALL_STATE(216)] = 7390,
-  [SMALL_STATE(217)] = 7410,
-  [SMALL_STATE(218)] = 7448,
-  [SMALL_STATE(219)] = 7486,
-  [SMALL_STATE(220)] = 7524,
-  [SMALL_STATE(221)] = 7544,
-  [SMALL_STATE(222)] = 7563,
-  [SMALL_STATE(223)] = 7594,
-  [SMALL_STATE(224)] = 7613,
-  [SMALL_STATE(225)] = 7648,
-  [SMALL_STATE(226)] = 7667,
-  [SMALL_STATE(227)] = 7698,
-  [SMALL_STATE(228)] = 7717,
-  [SMALL_STATE(229)] = 7736,
-  [SMALL_STATE(230)] = 7755,
-  [SMALL_STATE(231)] = 7774,
-  [SMALL_STATE(232)] = 7793,
-  [SMALL_STATE(233)] = 7812,
-  [SMALL_STATE(234)] = 7831,
-  [SMALL_STATE(235)] = 7850,
-  [SMALL_STATE(236)] = 7881,
-  [SMALL_STATE(237)] = 7900,
-  [SMALL_STATE(238)] = 7919,
-  [SMALL_STATE(239)] = 7938,
-  [SMALL_STATE(240)] = 7957,
-  [SMALL_STATE(241)] = 7982,
-  [SMALL_STATE(242)] = 8013,
-  [SMALL_STATE(243)] = 8043,
-  [SMALL_STATE(244)] = 8073,
-  [SMALL_STATE(245)] = 8103,
-  [SMALL_STATE(246)] = 8133,
-  [SMALL_STATE(247)] = 8159,
-  [SMALL_STATE(248)] = 8186,
-  [SMALL_STATE(249)] = 8213,
-  [SMALL_STATE(250)] = 8230,
-  [SMALL_STATE(251)] = 8247,
-  [SMALL_STATE(252)] = 8264,
-  [SMALL_STATE(253)] = 8281,
-  [SMALL_STATE(254)] = 8308,
-  [SMALL_STATE(255)] = 8325,
-  [SMALL_STATE(256)] = 8342,
-  [SMALL_STATE(257)] = 8365,
-  [SMALL_STATE(258)] = 8382,
-  [SMALL_STATE(259)] = 8399,
-  [SMALL_STATE(260)] = 8422,
-  [SMALL_STATE(261)] = 8439,
-  [SMALL_STATE(262)] = 8456,
-  [SMALL_STATE(263)] = 8473,
-  [SMALL_STATE(264)] = 8490,
-  [SMALL_STATE(265)] = 8507,
-  [SMALL_STATE(266)] = 8524,
-  [SMALL_STATE(267)] = 8547,
-  [SMALL_STATE(268)] = 8570,
-  [SMALL_STATE(269)] = 8587,
-  [SMALL_STATE(270)] = 8604,
-  [SMALL_STATE(271)] = 8621,
-  [SMALL_STATE(272)] = 8648,
-  [SMALL_STATE(273)] = 8665,
-  [SMALL_STATE(274)] = 8689,
-  [SMALL_STATE(275)] = 8715,
-  [SMALL_STATE(276)] = 8733,
-  [SMALL_STATE(277)] = 8757,
-  [SMALL_STATE(278)] = 8781,
-  [SMALL_STATE(279)] = 8800,
-  [SMALL_STATE(280)] = 8821,
-  [SMALL_STATE(281)] = 8848,
-  [SMALL_STATE(282)] = 8867,
-  [SMALL_STATE(283)] = 8889,
-  [SMALL_STATE(284)] = 8911,
-  [SMALL_STATE(285)] = 8933,
-  [SMALL_STATE(286)] = 8951,
-  [SMALL_STATE(287)] = 8973,
-  [SMALL_STATE(288)] = 8986,
-  [SMALL_STATE(289)] = 9009,
-  [SMALL_STATE(290)] = 9032,
-  [SMALL_STATE(291)] = 9053,
-  [SMALL_STATE(292)] = 9076,
-  [SMALL_STATE(293)] = 9096,
-  [SMALL_STATE(294)] = 9114,
-  [SMALL_STATE(295)] = 9132,
-  [SMALL_STATE(296)] = 9150,
-  [SMALL_STATE(297)] = 9168,
-  [SMALL_STATE(298)] = 9186,
-  [SMALL_STATE(299)] = 9204,
-  [SMALL_STATE(300)] = 9222,
-  [SMALL_STATE(301)] = 9242,
-  [SMALL_STATE(302)] = 9260,
-  [SMALL_STATE(303)] = 9278,
-  [SMALL_STATE(304)] = 9296,
-  [SMALL_STATE(305)] = 9314,
-  [SMALL_STATE(306)] = 9336,
-  [SMALL_STATE(307)] = 9354,
-  [SMALL_STATE(308)] = 9372,
-  [SMALL_STATE(309)] = 9392,
-  [SMALL_STATE(310)] = 9412,
-  [SMALL_STATE(311)] = 9427,
-  [SMALL_STATE(312)] = 9442,
-  [SMALL_STATE(313)] = 9457,
-  [SMALL_STATE(314)] = 9472,
-  [SMALL_STATE(315)] = 9487,
-  [SMALL_STATE(316)] = 9504,
-  [SMALL_STATE(317)] = 9519,
-  [SMALL_STATE(318)] = 9530,
-  [SMALL_STATE(319)] = 9547,
-  [SMALL_STATE(320)] = 9562,
-  [SMALL_STATE(321)] = 9577,
-  [SMALL_STATE(322)] = 9591,
-  [SMALL_STATE(323)] = 9605,
-  [SMALL_STATE(324)] = 9619,
-  [SMALL_STATE(325)] = 9633,
-  [SMALL_STATE(326)] = 9647,
-  [SMALL_STATE(327)] = 9663,
-  [SMALL_STATE(328)] = 9677,
-  [SMALL_STATE(329)] = 9693,
-  [SMALL_STATE(330)] = 9707,
-  [SMALL_STATE(331)] = 9721,
-  [SMALL_STATE(332)] = 9735,
-  [SMALL_STATE(333)] = 9749,
-  [SMALL_STATE(334)] = 9763,
-  [SMALL_STATE(335)] = 9777,
-  [SMALL_STATE(336)] = 9791,
-  [SMALL_STATE(337)] = 9805,
-  [SMALL_STATE(338)] = 9819,
-  [SMALL_STATE(339)] = 9833,
-  [SMALL_STATE(340)] = 9847,
-  [SMALL_STATE(341)] = 9861,
-  [SMALL_STATE(342)] = 9875,
-  [SMALL_STATE(343)] = 9889,
-  [SMALL_STATE(344)] = 9903,
-  [SMALL_STATE(345)] = 9917,
-  [SMALL_STATE(346)] = 9931,
-  [SMALL_STATE(347)] = 9945,
-  [SMALL_STATE(348)] = 9959,
-  [SMALL_STATE(349)] = 9973,
-  [SMALL_STATE(350)] = 9987,
-  [SMALL_STATE(351)] = 10001,
-  [SMALL_STATE(352)] = 10015,
-  [SMALL_STATE(353)] = 10029,
-  [SMALL_STATE(354)] = 10043,
-  [SMALL_STATE(355)] = 10057,
-  [SMALL_STATE(356)] = 10071,
-  [SMALL_STATE(357)] = 10083,
-  [SMALL_STATE(358)] = 10099,
-  [SMALL_STATE(359)] = 10113,
-  [SMALL_STATE(360)] = 10127,
-  [SMALL_STATE(361)] = 10141,
-  [SMALL_STATE(362)] = 10155,
-  [SMALL_STATE(363)] = 10169,
-  [SMALL_STATE(364)] = 10183,
-  [SMALL_STATE(365)] = 10197,
-  [SMALL_STATE(366)] = 10213,
-  [SMALL_STATE(367)] = 10224,
-  [SMALL_STATE(368)] = 10237,
-  [SMALL_STATE(369)] = 10250,
-  [SMALL_STATE(370)] = 10261,
-  [SMALL_STATE(371)] = 10274,
-  [SMALL_STATE(372)] = 10287,
-  [SMALL_STATE(373)] = 10300,
-  [SMALL_STATE(374)] = 10313,
-  [SMALL_STATE(375)] = 10326,
-  [SMALL_STATE(376)] = 10339,
-  [SMALL_STATE(377)] = 10352,
-  [SMALL_STATE(378)] = 10363,
-  [SMALL_STATE(379)] = 10374,
-  [SMALL_STATE(380)] = 10387,
-  [SMALL_STATE(381)] = 10400,
-  [SMALL_STATE(382)] = 10413,
-  [SMALL_STATE(383)] = 10426,
-  [SMALL_STATE(384)] = 10439,
-  [SMALL_STATE(385)] = 10450,
-  [SMALL_STATE(386)] = 10463,
-  [SMALL_STATE(387)] = 10476,
-  [SMALL_STATE(388)] = 10489,
-  [SMALL_STATE(389)] = 10502,
-  [SMALL_STATE(390)] = 10515,
-  [SMALL_STATE(391)] = 10528,
-  [SMALL_STATE(392)] = 10541,
-  [SMALL_STATE(393)] = 10554,
-  [SMALL_STATE(394)] = 10567,
-  [SMALL_STATE(395)] = 10580,
-  [SMALL_STATE(396)] = 10593,
-  [SMALL_STATE(397)] = 10606,
-  [SMALL_STATE(398)] = 10619,
-  [SMALL_STATE(399)] = 10632,
-  [SMALL_STATE(400)] = 10641,
-  [SMALL_STATE(401)] = 10650,
-  [SMALL_STATE(402)] = 10663,
-  [SMALL_STATE(403)] = 10676,
-  [SMALL_STATE(404)] = 10689,
-  [SMALL_STATE(405)] = 10702,
-  [SMALL_STATE(406)] = 10715,
-  [SMALL_STATE(407)] = 10728,
-  [SMALL_STATE(408)] = 10739,
-  [SMALL_STATE(409)] = 10752,
-  [SMALL_STATE(410)] = 10765,
-  [SMALL_STATE(411)] = 10778,
-  [SMALL_STATE(412)] = 10791,
-  [SMALL_STATE(413)] = 10802,
-  [SMALL_STATE(414)] = 10813,
-  [SMALL_STATE(415)] = 10824,
-  [SMALL_STATE(416)] = 10834,
-  [SMALL_STATE(417)] = 10844,
-  [SMALL_STATE(418)] = 10852,
-  [SMALL_STATE(419)] = 10862,
-  [SMALL_STATE(420)] = 10872,
-  [SMALL_STATE(421)] = 10880,
-  [SMALL_STATE(422)] = 10888,
-  [SMALL_STATE(423)] = 10896,
-  [SMALL_STATE(424)] = 10906,
-  [SMALL_STATE(425)] = 10916,
-  [SMALL_STATE(426)] = 10926,
-  [SMALL_STATE(427)] = 10934,
-  [SMALL_STATE(428)] = 10942,
-  [SMALL_STATE(429)] = 10950,
-  [SMALL_STATE(430)] = 10958,
-  [SMALL_STATE(431)] = 10968,
-  [SMALL_STATE(432)] = 10978,
-  [SMALL_STATE(433)] = 10986,
-  [SMALL_STATE(434)] = 10996,
-  [SMALL_STATE(435)] = 11004,
-  [SMALL_STATE(436)] = 11014,
-  [SMALL_STATE(437)] = 11022,
-  [SMALL_STATE(438)] = 11032,
-  [SMALL_STATE(439)] = 11042,
-  [SMALL_STATE(440)] = 11050,
-  [SMALL_STATE(441)] = 11060,
-  [SMALL_STATE(442)] = 11068,
-  [SMALL_STATE(443)] = 11078,
-  [SMALL_STATE(444)] = 11086,
-  [SMALL_STATE(445)] = 11094,
-  [SMALL_STATE(446)] = 11102,
-  [SMALL_STATE(447)] = 11110,
-  [SMALL_STATE(448)] = 11118,
-  [SMALL_STATE(449)] = 11126,
-  [SMALL_STATE(450)] = 11134,
-  [SMALL_STATE(451)] = 11142,
-  [SMALL_STATE(452)] = 11150,
-  [SMALL_STATE(453)] = 11158,
-  [SMALL_STATE(454)] = 11168,
-  [SMALL_STATE(455)] = 11176,
-  [SMALL_STATE(456)] = 11184,
-  [SMALL_STATE(457)] = 11192,
-  [SMALL_STATE(458)] = 11200,
-  [SMALL_STATE(459)] = 11208,
-  [SMALL_STATE(460)] = 11218,
-  [SMALL_STATE(461)] = 11226,
-  [SMALL_STATE(462)] = 11236,
-  [SMALL_STATE(463)] = 11243,
-  [SMALL_STATE(464)] = 11250,
-  [SMALL_STATE(465)] = 11257,
-  [SMALL_STATE(466)] = 11264,
-  [SMALL_STATE(467)] = 11271,
-  [SMALL_STATE(468)] = 11278,
-  [SMALL_STATE(469)] = 11285,
-  [SMALL_STATE(470)] = 11292,
-  [SMALL_STATE(471)] = 11299,
-  [SMALL_STATE(472)] = 11306,
-  [SMALL_STATE(473)] = 11313,
-  [SMALL_STATE(474)] = 11320,
-  [SMALL_STATE(475)] = 11327,
-  [SMALL_STATE(476)] = 11334,
-  [SMALL_STATE(477)] = 11341,
-  [SMALL_STATE(478)] = 11348,
-  [SMALL_STATE(479)] = 11355,
-  [SMALL_STATE(480)] = 11362,
-  [SMALL_STATE(481)] = 11369,
-  [SMALL_STATE(482)] = 11376,
-  [SMALL_STATE(483)] = 11383,
-  [SMALL_STATE(484)] = 11390,
-  [SMALL_STATE(485)] = 11397,
-  [SMALL_STATE(486)] = 11404,
-  [SMALL_STATE(487)] = 11411,
-  [SMALL_STATE(488)] = 11418,
-  [SMALL_STATE(489)] = 11425,
-  [SMALL_STATE(490)] = 11432,
-  [SMALL_STATE(491)] = 11439,
-  [SMALL_STATE(492)] = 11446,
-  [SMALL_STATE(493)] = 11453,
-  [SMALL_STATE(494)] = 11460,
-  [SMALL_STATE(495)] = 11467,
-  [SMALL_STATE(496)] = 11474,
-  [SMALL_STATE(497)] = 11481,
-  [SMALL_STATE(498)] = 11488,
-  [SMALL_STATE(499)] = 11495,
-  [SMALL_STATE(500)] = 11502,
-  [SMALL_STATE(501)] = 11509,
-  [SMALL_STATE(502)] = 11516,
-  [SMALL_STATE(503)] = 11523,
-  [SMALL_STATE(504)] = 11530,
-  [SMALL_STATE(505)] = 11537,
-  [SMALL_STATE(506)] = 11544,
-  [SMALL_STATE(507)] = 11551,
-  [SMALL_STATE(508)] = 11558,
-  [SMALL_STATE(509)] = 11565,
-  [SMALL_STATE(510)] = 11572,
-  [SMALL_STATE(511)] = 11579,
-  [SMALL_STATE(512)] = 11586,
-  [SMALL_STATE(513)] = 11593,
-  [SMALL_STATE(514)] = 11600,
-  [SMALL_STATE(515)] = 11607,
-  [SMALL_STATE(516)] = 11614,
-  [SMALL_STATE(517)] = 11621,
-  [SMALL_STATE(518)] = 11628,
-  [SMALL_STATE(519)] = 11635,
-  [SMALL_STATE(520)] = 11642,
+  [SMALL_STATE(3)] = 50,
+  [SMALL_STATE(4)] = 100,
+  [SMALL_STATE(5)] = 144,
+  [SMALL_STATE(6)] = 188,
+  [SMALL_STATE(7)] = 232,
+  [SMALL_STATE(8)] = 276,
+  [SMALL_STATE(9)] = 318,
+  [SMALL_STATE(10)] = 381,
+  [SMALL_STATE(11)] = 425,
+  [SMALL_STATE(12)] = 486,
+  [SMALL_STATE(13)] = 527,
+  [SMALL_STATE(14)] = 580,
+  [SMALL_STATE(15)] = 629,
+  [SMALL_STATE(16)] = 668,
+  [SMALL_STATE(17)] = 706,
+  [SMALL_STATE(18)] = 744,
+  [SMALL_STATE(19)] = 782,
+  [SMALL_STATE(20)] = 819,
+  [SMALL_STATE(21)] = 860,
+  [SMALL_STATE(22)] = 897,
+  [SMALL_STATE(23)] = 934,
+  [SMALL_STATE(24)] = 971,
+  [SMALL_STATE(25)] = 1035,
+  [SMALL_STATE(26)] = 1093,
+  [SMALL_STATE(27)] = 1157,
+  [SMALL_STATE(28)] = 1221,
+  [SMALL_STATE(29)] = 1259,
+  [SMALL_STATE(30)] = 1301,
+  [SMALL_STATE(31)] = 1343,
+  [SMALL_STATE(32)] = 1381,
+  [SMALL_STATE(33)] = 1416,
+  [SMALL_STATE(34)] = 1451,
+  [SMALL_STATE(35)] = 1486,
+  [SMALL_STATE(36)] = 1529,
+  [SMALL_STATE(37)] = 1564,
+  [SMALL_STATE(38)] = 1599,
+  [SMALL_STATE(39)] = 1634,
+  [SMALL_STATE(40)] = 1669,
+  [SMALL_STATE(41)] = 1704,
+  [SMALL_STATE(42)] = 1743,
+  [SMALL_STATE(43)] = 1778,
+  [SMALL_STATE(44)] = 1817,
+  [SMALL_STATE(45)] = 1856,
+  [SMALL_STATE(46)] = 1891,
+  [SMALL_STATE(47)] = 1926,
+  [SMALL_STATE(48)] = 1965,
+  [SMALL_STATE(49)] = 2000,
+  [SMALL_STATE(50)] = 2035,
+  [SMALL_STATE(51)] = 2070,
+  [SMALL_STATE(52)] = 2119,
+  [SMALL_STATE(53)] = 2155,
+  [SMALL_STATE(54)] = 2189,
+  [SMALL_STATE(55)] = 2223,
+  [SMALL_STATE(56)] = 2259,
+  [SMALL_STATE(57)] = 2295,
+  [SMALL_STATE(58)] = 2347,
+  [SMALL_STATE(59)] = 2381,
+  [SMALL_STATE(60)] = 2417,
+  [SMALL_STATE(61)] = 2453,
+  [SMALL_STATE(62)] = 2489,
+  [SMALL_STATE(63)] = 2530,
+  [SMALL_STATE(64)] = 2563,
+  [SMALL_STATE(65)] = 2596,
+  [SMALL_STATE(66)] = 2629,
+  [SMALL_STATE(67)] = 2662,
+  [SMALL_STATE(68)] = 2695,
+  [SMALL_STATE(69)] = 2736,
+  [SMALL_STATE(70)] = 2769,
+  [SMALL_STATE(71)] = 2816,
+  [SMALL_STATE(72)] = 2849,
+  [SMALL_STATE(73)] = 2882,
+  [SMALL_STATE(74)] = 2915,
+  [SMALL_STATE(75)] = 2948,
+  [SMALL_STATE(76)] = 2981,
+  [SMALL_STATE(77)] = 3030,
+  [SMALL_STATE(78)] = 3063,
+  [SMALL_STATE(79)] = 3110,
+  [SMALL_STATE(80)] = 3166,
+  [SMALL_STATE(81)] = 3204,
+  [SMALL_STATE(82)] = 3236,
+  [SMALL_STATE(83)] = 3268,
+  [SMALL_STATE(84)] = 3314,
+  [SMALL_STATE(85)] = 3370,
+  [SMALL_STATE(86)] = 3406,
+  [SMALL_STATE(87)] = 3462,
+  [SMALL_STATE(88)] = 3508,
+  [SMALL_STATE(89)] = 3551,
+  [SMALL_STATE(90)] = 3582,
+  [SMALL_STATE(91)] = 3623,
+  [SMALL_STATE(92)] = 3662,
+  [SMALL_STATE(93)] = 3705,
+  [SMALL_STATE(94)] = 3740,
+  [SMALL_STATE(95)] = 3779,
+  [SMALL_STATE(96)] = 3814,
+  [SMALL_STATE(97)] = 3849,
+  [SMALL_STATE(98)] = 3889,
+  [SMALL_STATE(99)] = 3925,
+  [SMALL_STATE(100)] = 3961,
+  [SMALL_STATE(101)] = 4001,
+  [SMALL_STATE(102)] = 4041,
+  [SMALL_STATE(103)] = 4075,
+  [SMALL_STATE(104)] = 4115,
+  [SMALL_STATE(105)] = 4155,
+  [SMALL_STATE(106)] = 4195,
+  [SMALL_STATE(107)] = 4231,
+  [SMALL_STATE(108)] = 4267,
+  [SMALL_STATE(109)] = 4307,
+  [SMALL_STATE(110)] = 4347,
+  [SMALL_STATE(111)] = 4391,
+  [SMALL_STATE(112)] = 4442,
+  [SMALL_STATE(113)] = 4471,
+  [SMALL_STATE(114)] = 4500,
+  [SMALL_STATE(115)] = 4529,
+  [SMALL_STATE(116)] = 4558,
+  [SMALL_STATE(117)] = 4591,
+  [SMALL_STATE(118)] = 4624,
+  [SMALL_STATE(119)] = 4653,
+  [SMALL_STATE(120)] = 4682,
+  [SMALL_STATE(121)] = 4715,
+  [SMALL_STATE(122)] = 4748,
+  [SMALL_STATE(123)] = 4777,
+  [SMALL_STATE(124)] = 4810,
+  [SMALL_STATE(125)] = 4843,
+  [SMALL_STATE(126)] = 4872,
+  [SMALL_STATE(127)] = 4905,
+  [SMALL_STATE(128)] = 4934,
+  [SMALL_STATE(129)] = 4967,
+  [SMALL_STATE(130)] = 5000,
+  [SMALL_STATE(131)] = 5029,
+  [SMALL_STATE(132)] = 5062,
+  [SMALL_STATE(133)] = 5093,
+  [SMALL_STATE(134)] = 5126,
+  [SMALL_STATE(135)] = 5159,
+  [SMALL_STATE(136)] = 5192,
+  [SMALL_STATE(137)] = 5225,
+  [SMALL_STATE(138)] = 5258,
+  [SMALL_STATE(139)] = 5291,
+  [SMALL_STATE(140)] = 5320,
+  [SMALL_STATE(141)] = 5349,
+  [SMALL_STATE(142)] = 5378,
+  [SMALL_STATE(143)] = 5429,
+  [SMALL_STATE(144)] = 5462,
+  [SMALL_STATE(145)] = 5492,
+  [SMALL_STATE(146)] = 5520,
+  [SMALL_STATE(147)] = 5552,
+  [SMALL_STATE(148)] = 5584,
+  [SMALL_STATE(149)] = 5614,
+  [SMALL_STATE(150)] = 5642,
+  [SMALL_STATE(151)] = 5670,
+  [SMALL_STATE(152)] = 5702,
+  [SMALL_STATE(153)] = 5734,
+  [SMALL_STATE(154)] = 5762,
+  [SMALL_STATE(155)] = 5804,
+  [SMALL_STATE(156)] = 5836,
+  [SMALL_STATE(157)] = 5864,
+  [SMALL_STATE(158)] = 5902,
+  [SMALL_STATE(159)] = 5930,
+  [SMALL_STATE(160)] = 5962,
+  [SMALL_STATE(161)] = 5995,
+  [SMALL_STATE(162)] = 6028,
+  [SMALL_STATE(163)] = 6055,
+  [SMALL_STATE(164)] = 6082,
+  [SMALL_STATE(165)] = 6109,
+  [SMALL_STATE(166)] = 6136,
+  [SMALL_STATE(167)] = 6163,
+  [SMALL_STATE(168)] = 6194,
+  [SMALL_STATE(169)] = 6221,
+  [SMALL_STATE(170)] = 6252,
+  [SMALL_STATE(171)] = 6279,
+  [SMALL_STATE(172)] = 6306,
+  [SMALL_STATE(173)] = 6333,
+  [SMALL_STATE(174)] = 6360,
+  [SMALL_STATE(175)] = 6387,
+  [SMALL_STATE(176)] = 6420,
+  [SMALL_STATE(177)] = 6447,
+  [SMALL_STATE(178)] = 6474,
+  [SMALL_STATE(179)] = 6501,
+  [SMALL_STATE(180)] = 6531,
+  [SMALL_STATE(181)] = 6561,
+  [SMALL_STATE(182)] = 6591,
+  [SMALL_STATE(183)] = 6621,
+  [SMALL_STATE(184)] = 6651,
+  [SMALL_STATE(185)] = 6681,
+  [SMALL_STATE(186)] = 6711,
+  [SMALL_STATE(187)] = 6741,
+  [SMALL_STATE(188)] = 6771,
+  [SMALL_STATE(189)] = 6801,
+  [SMALL_STATE(190)] = 6831,
+  [SMALL_STATE(191)] = 6861,
+  [SMALL_STATE(192)] = 6891,
+  [SMALL_STATE(193)] = 6921,
+  [SMALL_STATE(194)] = 6951,
+  [SMALL_STATE(195)] = 6981,
+  [SMALL_STATE(196)] = 7011,
+  [SMALL_STATE(197)] = 7041,
+  [SMALL_STATE(198)] = 7071,
+  [SMALL_STATE(199)] = 7101,
+  [SMALL_STATE(200)] = 7131,
+  [SMALL_STATE(201)] = 7161,
+  [SMALL_STATE(202)] = 7201,
+  [SMALL_STATE(203)] = 7227,
+  [SMALL_STATE(204)] = 7257,
+  [SMALL_STATE(205)] = 7298,
+  [SMALL_STATE(206)] = 7323,
+  [SMALL_STATE(207)] = 7366,
+  [SMALL_STATE(208)] = 7409,
+  [SMALL_STATE(209)] = 7433,
+  [SMALL_STATE(210)] = 7459,
+  [SMALL_STATE(211)] = 7485,
+  [SMALL_STATE(212)] = 7511,
+  [SMALL_STATE(213)] = 7537,
+  [SMALL_STATE(214)] = 7563,
+  [SMALL_STATE(215)] = 7589,
+  [SMALL_STATE(216)] = 7615,
+  [SMALL_STATE(217)] = 7636,
+  [SMALL_STATE(218)] = 7657,
+  [SMALL_STATE(219)] = 7677,
+  [SMALL_STATE(220)] = 7697,
+  [SMALL_STATE(221)] = 7717,
+  [SMALL_STATE(222)] = 7737,
+  [SMALL_STATE(223)] = 7757,
+  [SMALL_STATE(224)] = 7795,
+  [SMALL_STATE(225)] = 7815,
+  [SMALL_STATE(226)] = 7835,
+  [SMALL_STATE(227)] = 7855,
+  [SMALL_STATE(228)] = 7875,
+  [SMALL_STATE(229)] = 7913,
+  [SMALL_STATE(230)] = 7933,
+  [SMALL_STATE(231)] = 7953,
+  [SMALL_STATE(232)] = 7973,
+  [SMALL_STATE(233)] = 7993,
+  [SMALL_STATE(234)] = 8013,
+  [SMALL_STATE(235)] = 8051,
+  [SMALL_STATE(236)] = 8071,
+  [SMALL_STATE(237)] = 8091,
+  [SMALL_STATE(238)] = 8116,
+  [SMALL_STATE(239)] = 8147,
+  [SMALL_STATE(240)] = 8178,
+  [SMALL_STATE(241)] = 8213,
+  [SMALL_STATE(242)] = 8244,
+  [SMALL_STATE(243)] = 8275,
+  [SMALL_STATE(244)] = 8305,
+  [SMALL_STATE(245)] = 8331,
+  [SMALL_STATE(246)] = 8361,
+  [SMALL_STATE(247)] = 8391,
+  [SMALL_STATE(248)] = 8421,
+  [SMALL_STATE(249)] = 8444,
+  [SMALL_STATE(250)] = 8461,
+  [SMALL_STATE(251)] = 8478,
+  [SMALL_STATE(252)] = 8495,
+  [SMALL_STATE(253)] = 8512,
+  [SMALL_STATE(254)] = 8529,
+  [SMALL_STATE(255)] = 8556,
+  [SMALL_STATE(256)] = 8573,
+  [SMALL_STATE(257)] = 8590,
+  [SMALL_STATE(258)] = 8607,
+  [SMALL_STATE(259)] = 8624,
+  [SMALL_STATE(260)] = 8641,
+  [SMALL_STATE(261)] = 8658,
+  [SMALL_STATE(262)] = 8681,
+  [SMALL_STATE(263)] = 8708,
+  [SMALL_STATE(264)] = 8725,
+  [SMALL_STATE(265)] = 8742,
+  [SMALL_STATE(266)] = 8759,
+  [SMALL_STATE(267)] = 8776,
+  [SMALL_STATE(268)] = 8803,
+  [SMALL_STATE(269)] = 8820,
+  [SMALL_STATE(270)] = 8847,
+  [SMALL_STATE(271)] = 8870,
+  [SMALL_STATE(272)] = 8887,
+  [SMALL_STATE(273)] = 8904,
+  [SMALL_STATE(274)] = 8927,
+  [SMALL_STATE(275)] = 8951,
+  [SMALL_STATE(276)] = 8975,
+  [SMALL_STATE(277)] = 9001,
+  [SMALL_STATE(278)] = 9019,
+  [SMALL_STATE(279)] = 9043,
+  [SMALL_STATE(280)] = 9062,
+  [SMALL_STATE(281)] = 9089,
+  [SMALL_STATE(282)] = 9110,
+  [SMALL_STATE(283)] = 9129,
+  [SMALL_STATE(284)] = 9151,
+  [SMALL_STATE(285)] = 9169,
+  [SMALL_STATE(286)] = 9191,
+  [SMALL_STATE(287)] = 9213,
+  [SMALL_STATE(288)] = 9235,
+  [SMALL_STATE(289)] = 9248,
+  [SMALL_STATE(290)] = 9269,
+  [SMALL_STATE(291)] = 9292,
+  [SMALL_STATE(292)] = 9315,
+  [SMALL_STATE(293)] = 9338,
+  [SMALL_STATE(294)] = 9356,
+  [SMALL_STATE(295)] = 9374,
+  [SMALL_STATE(296)] = 9392,
+  [SMALL_STATE(297)] = 9410,
+  [SMALL_STATE(298)] = 9428,
+  [SMALL_STATE(299)] = 9446,
+  [SMALL_STATE(300)] = 9464,
+  [SMALL_STATE(301)] = 9482,
+  [SMALL_STATE(302)] = 9502,
+  [SMALL_STATE(303)] = 9520,
+  [SMALL_STATE(304)] = 9542,
+  [SMALL_STATE(305)] = 9562,
+  [SMALL_STATE(306)] = 9580,
+  [SMALL_STATE(307)] = 9600,
+  [SMALL_STATE(308)] = 9618,
+  [SMALL_STATE(309)] = 9636,
+  [SMALL_STATE(310)] = 9656,
+  [SMALL_STATE(311)] = 9674,
+  [SMALL_STATE(312)] = 9689,
+  [SMALL_STATE(313)] = 9700,
+  [SMALL_STATE(314)] = 9715,
+  [SMALL_STATE(315)] = 9730,
+  [SMALL_STATE(316)] = 9745,
+  [SMALL_STATE(317)] = 9760,
+  [SMALL_STATE(318)] = 9775,
+  [SMALL_STATE(319)] = 9792,
+  [SMALL_STATE(320)] = 9807,
+  [SMALL_STATE(321)] = 9824,
+  [SMALL_STATE(322)] = 9839,
+  [SMALL_STATE(323)] = 9853,
+  [SMALL_STATE(324)] = 9867,
+  [SMALL_STATE(325)] = 9881,
+  [SMALL_STATE(326)] = 9895,
+  [SMALL_STATE(327)] = 9909,
+  [SMALL_STATE(328)] = 9923,
+  [SMALL_STATE(329)] = 9937,
+  [SMALL_STATE(330)] = 9951,
+  [SMALL_STATE(331)] = 9965,
+  [SMALL_STATE(332)] = 9979,
+  [SMALL_STATE(333)] = 9993,
+  [SMALL_STATE(334)] = 10007,
+  [SMALL_STATE(335)] = 10021,
+  [SMALL_STATE(336)] = 10035,
+  [SMALL_STATE(337)] = 10049,
+  [SMALL_STATE(338)] = 10063,
+  [SMALL_STATE(339)] = 10077,
+  [SMALL_STATE(340)] = 10093,
+  [SMALL_STATE(341)] = 10107,
+  [SMALL_STATE(342)] = 10121,
+  [SMALL_STATE(343)] = 10135,
+  [SMALL_STATE(344)] = 10149,
+  [SMALL_STATE(345)] = 10163,
+  [SMALL_STATE(346)] = 10177,
+  [SMALL_STATE(347)] = 10191,
+  [SMALL_STATE(348)] = 10205,
+  [SMALL_STATE(349)] = 10219,
+  [SMALL_STATE(350)] = 10235,
+  [SMALL_STATE(351)] = 10249,
+  [SMALL_STATE(352)] = 10263,
+  [SMALL_STATE(353)] = 10277,
+  [SMALL_STATE(354)] = 10291,
+  [SMALL_STATE(355)] = 10305,
+  [SMALL_STATE(356)] = 10319,
+  [SMALL_STATE(357)] = 10333,
+  [SMALL_STATE(358)] = 10347,
+  [SMALL_STATE(359)] = 10363,
+  [SMALL_STATE(360)] = 10377,
+  [SMALL_STATE(361)] = 10391,
+  [SMALL_STATE(362)] = 10403,
+  [SMALL_STATE(363)] = 10417,
+  [SMALL_STATE(364)] = 10433,
+  [SMALL_STATE(365)] = 10447,
+  [SMALL_STATE(366)] = 10461,
+  [SMALL_STATE(367)] = 10475,
+  [SMALL_STATE(368)] = 10489,
+  [SMALL_STATE(369)] = 10502,
+  [SMALL_STATE(370)] = 10515,
+  [SMALL_STATE(371)] = 10528,
+  [SMALL_STATE(372)] = 10541,
+  [SMALL_STATE(373)] = 10552,
+  [SMALL_STATE(374)] = 10565,
+  [SMALL_STATE(375)] = 10576,
+  [SMALL_STATE(376)] = 10589,
+  [SMALL_STATE(377)] = 10602,
+  [SMALL_STATE(378)] = 10613,
+  [SMALL_STATE(379)] = 10626,
+  [SMALL_STATE(380)] = 10639,
+  [SMALL_STATE(381)] = 10652,
+  [SMALL_STATE(382)] = 10665,
+  [SMALL_STATE(383)] = 10678,
+  [SMALL_STATE(384)] = 10691,
+  [SMALL_STATE(385)] = 10700,
+  [SMALL_STATE(386)] = 10711,
+  [SMALL_STATE(387)] = 10724,
+  [SMALL_STATE(388)] = 10737,
+  [SMALL_STATE(389)] = 10750,
+  [SMALL_STATE(390)] = 10763,
+  [SMALL_STATE(391)] = 10776,
+  [SMALL_STATE(392)] = 10789,
+  [SMALL_STATE(393)] = 10802,
+  [SMALL_STATE(394)] = 10815,
+  [SMALL_STATE(395)] = 10828,
+  [SMALL_STATE(396)] = 10839,
+  [SMALL_STATE(397)] = 10852,
+  [SMALL_STATE(398)] = 10865,
+  [SMALL_STATE(399)] = 10876,
+  [SMALL_STATE(400)] = 10885,
+  [SMALL_STATE(401)] = 10898,
+  [SMALL_STATE(402)] = 10911,
+  [SMALL_STATE(403)] = 10924,
+  [SMALL_STATE(404)] = 10937,
+  [SMALL_STATE(405)] = 10950,
+  [SMALL_STATE(406)] = 10963,
+  [SMALL_STATE(407)] = 10976,
+  [SMALL_STATE(408)] = 10987,
+  [SMALL_STATE(409)] = 10998,
+  [SMALL_STATE(410)] = 11011,
+  [SMALL_STATE(411)] = 11024,
+  [SMALL_STATE(412)] = 11037,
+  [SMALL_STATE(413)] = 11050,
+  [SMALL_STATE(414)] = 11063,
+  [SMALL_STATE(415)] = 11076,
+  [SMALL_STATE(416)] = 11089,
+  [SMALL_STATE(417)] = 11100,
+  [SMALL_STATE(418)] = 11108,
+  [SMALL_STATE(419)] = 11118,
+  [SMALL_STATE(420)] = 11126,
+  [SMALL_STATE(421)] = 11134,
+  [SMALL_STATE(422)] = 11142,
+  [SMALL_STATE(423)] = 11152,
+  [SMALL_STATE(424)] = 11162,
+  [SMALL_STATE(425)] = 11170,
+  [SMALL_STATE(426)] = 11180,
+  [SMALL_STATE(427)] = 11190,
+  [SMALL_STATE(428)] = 11198,
+  [SMALL_STATE(429)] = 11206,
+  [SMALL_STATE(430)] = 11216,
+  [SMALL_STATE(431)] = 11226,
+  [SMALL_STATE(432)] = 11236,
+  [SMALL_STATE(433)] = 11246,
+  [SMALL_STATE(434)] = 11254,
+  [SMALL_STATE(435)] = 11262,
+  [SMALL_STATE(436)] = 11272,
+  [SMALL_STATE(437)] = 11282,
+  [SMALL_STATE(438)] = 11290,
+  [SMALL_STATE(439)] = 11300,
+  [SMALL_STATE(440)] = 11308,
+  [SMALL_STATE(441)] = 11316,
+  [SMALL_STATE(442)] = 11324,
+  [SMALL_STATE(443)] = 11332,
+  [SMALL_STATE(444)] = 11340,
+  [SMALL_STATE(445)] = 11348,
+  [SMALL_STATE(446)] = 11358,
+  [SMALL_STATE(447)] = 11366,
+  [SMALL_STATE(448)] = 11374,
+  [SMALL_STATE(449)] = 11382,
+  [SMALL_STATE(450)] = 11390,
+  [SMALL_STATE(451)] = 11398,
+  [SMALL_STATE(452)] = 11406,
+  [SMALL_STATE(453)] = 11414,
+  [SMALL_STATE(454)] = 11424,
+  [SMALL_STATE(455)] = 11432,
+  [SMALL_STATE(456)] = 11440,
+  [SMALL_STATE(457)] = 11448,
+  [SMALL_STATE(458)] = 11456,
+  [SMALL_STATE(459)] = 11466,
+  [SMALL_STATE(460)] = 11474,
+  [SMALL_STATE(461)] = 11482,
+  [SMALL_STATE(462)] = 11492,
+  [SMALL_STATE(463)] = 11502,
+  [SMALL_STATE(464)] = 11512,
+  [SMALL_STATE(465)] = 11519,
+  [SMALL_STATE(466)] = 11526,
+  [SMALL_STATE(467)] = 11533,
+  [SMALL_STATE(468)] = 11540,
+  [SMALL_STATE(469)] = 11547,
+  [SMALL_STATE(470)] = 11554,
+  [SMALL_STATE(471)] = 11561,
+  [SMALL_STATE(472)] = 11568,
+  [SMALL_STATE(473)] = 11575,
+  [SMALL_STATE(474)] = 11582,
+  [SMALL_STATE(475)] = 11589,
+  [SMALL_STATE(476)] = 11596,
+  [SMALL_STATE(477)] = 11603,
+  [SMALL_STATE(478)] = 11610,
+  [SMALL_STATE(479)] = 11617,
+  [SMALL_STATE(480)] = 11624,
+  [SMALL_STATE(481)] = 11631,
+  [SMALL_STATE(482)] = 11638,
+  [SMALL_STATE(483)] = 11645,
+  [SMALL_STATE(484)] = 11652,
+  [SMALL_STATE(485)] = 11659,
+  [SMALL_STATE(486)] = 11666,
+  [SMALL_STATE(487)] = 11673,
+  [SMALL_STATE(488)] = 11680,
+  [SMALL_STATE(489)] = 11687,
+  [SMALL_STATE(490)] = 11694,
+  [SMALL_STATE(491)] = 11701,
+  [SMALL_STATE(492)] = 11708,
+  [SMALL_STATE(493)] = 11715,
+  [SMALL_STATE(494)] = 11722,
+  [SMALL_STATE(495)] = 11729,
+  [SMALL_STATE(496)] = 11736,
+  [SMALL_STATE(497)] = 11743,
+  [SMALL_STATE(498)] = 11750,
+  [SMALL_STATE(499)] = 11757,
+  [SMALL_STATE(500)] = 11764,
+  [SMALL_STATE(501)] = 11771,
+  [SMALL_STATE(502)] = 11778,
+  [SMALL_STATE(503)] = 11785,
+  [SMALL_STATE(504)] = 11792,
+  [SMALL_STATE(505)] = 11799,
+  [SMALL_STATE(506)] = 11806,
+  [SMALL_STATE(507)] = 11813,
+  [SMALL_STATE(508)] = 11820,
+  [SMALL_STATE(509)] = 11827,
+  [SMALL_STATE(510)] = 11834,
+  [SMALL_STATE(511)] = 11841,
+  [SMALL_STATE(512)] = 11848,
+  [SMALL_STATE(513)] = 11855,
+  [SMALL_STATE(514)] = 11862,
+  [SMALL_STATE(515)] = 11869,
+  [SMALL_STATE(516)] = 11876,
+  [SMALL_STATE(517)] = 11883,
+  [SMALL_STATE(518)] = 11890,
+  [SMALL_STATE(519)] = 11897,
+  [SMALL_STATE(520)] = 11904,
+  [SMALL_STATE(521)] = 11911,
+  [SMALL_STATE(522)] = 11918,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -18515,16 +18824,16 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
   [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
   [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
   [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
@@ -18533,680 +18842,685 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
   [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 30),
   [41] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
   [45] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
-  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(206),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(156),
-  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(204),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
+  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(144),
+  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
   [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
   [57] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(509),
-  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
+  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(470),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
   [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(470),
-  [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
-  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
-  [79] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
-  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
-  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
+  [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
+  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
+  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
+  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [79] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
+  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
+  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
   [91] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
   [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
   [95] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
-  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
-  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
-  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
-  [103] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [105] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [107] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [111] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
-  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
-  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
-  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
-  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
-  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
-  [129] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
-  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
-  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 43),
-  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
-  [141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
-  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
-  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
-  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
-  [149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
-  [151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
-  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
-  [155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(498),
-  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
-  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(518),
-  [163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
-  [167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
-  [169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
-  [171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
-  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
-  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
-  [177] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
-  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
-  [181] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
-  [183] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(491),
-  [186] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [188] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(453),
-  [191] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(506),
-  [194] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
-  [197] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(498),
-  [200] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(422),
-  [203] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(518),
-  [206] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(399),
-  [209] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(469),
-  [212] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(282),
-  [215] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(413),
-  [218] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
-  [220] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [222] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [224] = {.entry = {.count = 1, .reusable = false}}, SHIFT(294),
-  [226] = {.entry = {.count = 1, .reusable = false}}, SHIFT(499),
-  [228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [230] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
-  [232] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
-  [234] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
-  [236] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
+  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [99] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
+  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
+  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
+  [105] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [107] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
+  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
+  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
+  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
+  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
+  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
+  [125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
+  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
+  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
+  [135] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
+  [137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
+  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
+  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
+  [149] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
+  [152] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [154] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(438),
+  [157] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
+  [160] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
+  [163] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(467),
+  [166] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(360),
+  [169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(455),
+  [172] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(508),
+  [175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(399),
+  [178] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(513),
+  [181] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(287),
+  [184] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(372),
+  [187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [189] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
+  [191] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
+  [193] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [195] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
+  [199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
+  [201] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
+  [203] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
+  [205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
+  [207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
+  [209] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 43),
+  [211] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
+  [213] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
+  [215] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
+  [217] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
+  [219] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
+  [221] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
+  [223] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
+  [225] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
+  [227] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
+  [229] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
+  [231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52),
+  [233] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52), SHIFT_REPEAT(341),
+  [236] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
   [238] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
-  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
+  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
   [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
-  [246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
+  [246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
   [250] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
   [252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 67),
-  [254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
-  [256] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
-  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [260] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
-  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 43),
-  [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 80),
-  [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52),
-  [268] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52), SHIFT_REPEAT(334),
-  [271] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 48),
-  [273] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [275] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
-  [277] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
-  [279] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
-  [281] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
-  [283] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
-  [285] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
-  [287] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
-  [289] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
-  [291] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
-  [293] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
-  [295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
-  [297] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
-  [299] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
-  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 93),
-  [305] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [307] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
-  [309] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [311] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
-  [313] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 56),
-  [315] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
-  [317] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 79),
-  [319] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
-  [321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 87),
-  [323] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 66),
-  [325] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
-  [327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
-  [329] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 92),
-  [331] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [333] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
-  [335] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
-  [337] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [339] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [341] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
-  [343] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 94),
-  [345] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [347] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [349] = {.entry = {.count = 1, .reusable = false}}, SHIFT(473),
-  [351] = {.entry = {.count = 1, .reusable = false}}, SHIFT(480),
-  [353] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
-  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
-  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
-  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 44),
-  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [367] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
-  [370] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 68),
-  [372] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
-  [378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
-  [382] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
-  [388] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
-  [394] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [396] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
-  [398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
-  [400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
-  [402] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(491),
-  [405] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [407] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(506),
-  [410] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
-  [413] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(498),
-  [416] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(422),
-  [419] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(518),
-  [422] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(399),
-  [425] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(469),
-  [428] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(283),
-  [431] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [433] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 57),
-  [435] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 81),
-  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
-  [439] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
-  [441] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
-  [443] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(206),
-  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [448] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(75),
-  [451] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(347),
-  [454] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(13),
-  [457] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(348),
-  [460] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [462] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(298),
-  [465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [467] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(491),
-  [470] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(419),
-  [473] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(482),
-  [476] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(484),
-  [479] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(425),
-  [482] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(483),
-  [485] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
-  [488] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(485),
-  [491] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(437),
-  [494] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(384),
-  [497] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
-  [499] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
-  [501] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
-  [503] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [505] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
-  [507] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [509] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
-  [511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
-  [513] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [515] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
-  [517] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [519] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
-  [521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [523] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
-  [525] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [527] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
-  [529] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
-  [531] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [533] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [535] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(293),
-  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [540] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(370),
-  [543] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [547] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(459),
-  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [552] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(364),
-  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [557] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
-  [559] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
-  [561] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
-  [563] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [565] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [567] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [569] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
-  [571] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [573] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [575] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [577] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [579] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [581] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [583] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [585] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [587] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
-  [589] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
-  [591] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [593] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
-  [595] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [597] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [601] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(375),
-  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
-  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [608] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
-  [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
-  [612] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(274),
-  [615] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
-  [617] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
-  [619] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [621] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [623] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
-  [625] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
-  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
-  [631] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
-  [635] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [637] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
-  [639] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [641] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [254] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
+  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
+  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 43),
+  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 80),
+  [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
+  [266] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [270] = {.entry = {.count = 1, .reusable = false}}, SHIFT(310),
+  [272] = {.entry = {.count = 1, .reusable = false}}, SHIFT(469),
+  [274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
+  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
+  [278] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
+  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 48),
+  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
+  [286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
+  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
+  [290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
+  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
+  [294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
+  [298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
+  [300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
+  [302] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
+  [304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
+  [306] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
+  [308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(498),
+  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
+  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 66),
+  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
+  [318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 79),
+  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 56),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 87),
+  [326] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [330] = {.entry = {.count = 1, .reusable = false}}, SHIFT(488),
+  [332] = {.entry = {.count = 1, .reusable = false}}, SHIFT(496),
+  [334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
+  [338] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
+  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 92),
+  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 93),
+  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 94),
+  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
+  [352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
+  [354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
+  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
+  [360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
+  [362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 44),
+  [366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [368] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
+  [370] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
+  [372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
+  [374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
+  [376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [378] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(498),
+  [381] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
+  [384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [386] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
+  [389] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
+  [392] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(467),
+  [395] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(360),
+  [398] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(455),
+  [401] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(508),
+  [404] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(399),
+  [407] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(513),
+  [410] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(285),
+  [413] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [415] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
+  [419] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [421] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
+  [425] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
+  [429] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
+  [431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
+  [433] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [435] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
+  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 57),
+  [439] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [441] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 68),
+  [443] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 81),
+  [445] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
+  [447] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
+  [449] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
+  [451] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [453] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(76),
+  [456] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(354),
+  [459] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
+  [462] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(357),
+  [465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [467] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(300),
+  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
+  [472] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
+  [474] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
+  [476] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(204),
+  [479] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
+  [481] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [483] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
+  [485] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
+  [487] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [489] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [491] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(298),
+  [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [496] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(413),
+  [499] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [501] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [503] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(418),
+  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [508] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(334),
+  [511] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [513] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [515] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [517] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [519] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
+  [521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
+  [523] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [525] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
+  [527] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [529] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [531] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
+  [533] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [535] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [537] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [539] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [541] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [543] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
+  [547] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [549] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [551] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [553] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
+  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [557] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [559] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
+  [561] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [563] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
+  [566] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(426),
+  [569] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(475),
+  [572] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
+  [575] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(435),
+  [578] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(464),
+  [581] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(499),
+  [584] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(478),
+  [587] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(432),
+  [590] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(377),
+  [593] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
+  [595] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
+  [597] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
+  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
+  [601] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [603] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(383),
+  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
+  [608] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
+  [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [612] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [614] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [616] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
+  [618] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [620] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [622] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [624] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
+  [626] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
+  [628] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(276),
+  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
+  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [637] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
+  [639] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
+  [641] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
   [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [645] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [647] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
-  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [645] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
+  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
   [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
-  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
-  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [661] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
-  [665] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
-  [667] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
-  [669] = {.entry = {.count = 1, .reusable = false}}, SHIFT(326),
-  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [673] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
-  [677] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
-  [679] = {.entry = {.count = 1, .reusable = false}}, SHIFT(380),
-  [681] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
-  [683] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
-  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
-  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [689] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 47),
-  [693] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
-  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 51),
-  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
-  [701] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [703] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(355),
-  [706] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
-  [708] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
-  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
-  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 63),
-  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
-  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
-  [718] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
-  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
-  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 73),
-  [724] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [726] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 40),
-  [728] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 84),
-  [730] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
-  [732] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [734] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 88),
-  [736] = {.entry = {.count = 1, .reusable = false}}, SHIFT(240),
-  [738] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [740] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [742] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [746] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [748] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(366),
-  [751] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [753] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
-  [755] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
-  [757] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
-  [763] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
-  [765] = {.entry = {.count = 1, .reusable = false}}, SHIFT(445),
-  [767] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
-  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
-  [771] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
-  [773] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
-  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [777] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [779] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
-  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
-  [783] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
-  [785] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
-  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(290),
-  [791] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [793] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
-  [795] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [797] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_metadata, 5, 0, 39),
-  [799] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [801] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [803] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
+  [661] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
+  [665] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [669] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [671] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 40),
+  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
+  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
+  [679] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
+  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
+  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
+  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 73),
+  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 47),
+  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
+  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [693] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(324),
+  [696] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 51),
+  [698] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
+  [700] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
+  [702] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 84),
+  [704] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
+  [706] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
+  [708] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
+  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 88),
+  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
+  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 63),
+  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [718] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
+  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [724] = {.entry = {.count = 1, .reusable = false}}, SHIFT(237),
+  [726] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
+  [728] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
+  [730] = {.entry = {.count = 1, .reusable = false}}, SHIFT(349),
+  [732] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
+  [734] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [736] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
+  [738] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [740] = {.entry = {.count = 1, .reusable = false}}, SHIFT(379),
+  [742] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
+  [744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [746] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [748] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [750] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [752] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
+  [754] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
+  [756] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
+  [758] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [760] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [762] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [764] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(395),
+  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [769] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [771] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_metadata, 5, 0, 39),
+  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
+  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [777] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [779] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_log, 2, 0, 0),
+  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
+  [783] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
+  [785] = {.entry = {.count = 1, .reusable = false}}, SHIFT(427),
+  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
+  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
+  [791] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [793] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [795] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [797] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [799] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
+  [801] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [803] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
   [805] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [807] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
-  [809] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
-  [811] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
-  [813] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
-  [815] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [817] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [819] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [821] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [823] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(240),
-  [826] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
-  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
-  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [838] = {.entry = {.count = 1, .reusable = false}}, SHIFT(253),
-  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
-  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [807] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [809] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
+  [811] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [813] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [815] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [817] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(237),
+  [820] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [822] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [824] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
+  [826] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
+  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
+  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
+  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
+  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
+  [838] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
+  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
   [846] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
-  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
-  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
-  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(448),
-  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
-  [856] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [858] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [860] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
-  [862] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
-  [864] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
-  [866] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
-  [868] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [870] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
-  [872] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [874] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
-  [878] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
-  [880] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
-  [882] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [884] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
-  [886] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
-  [888] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [890] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
-  [892] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
-  [894] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(281),
-  [897] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [899] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [901] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [903] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
-  [909] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
-  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
-  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
-  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
-  [917] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [919] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [921] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [923] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
-  [925] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [927] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(278),
-  [930] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
-  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
-  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [936] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
-  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
-  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
-  [942] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
-  [944] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
-  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
-  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(450),
-  [950] = {.entry = {.count = 1, .reusable = false}}, SHIFT(400),
-  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
-  [954] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
-  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
-  [958] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
-  [960] = {.entry = {.count = 1, .reusable = false}}, SHIFT(508),
-  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
-  [964] = {.entry = {.count = 1, .reusable = false}}, SHIFT(317),
-  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
-  [968] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [970] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
-  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(492),
-  [974] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
-  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
-  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
-  [984] = {.entry = {.count = 1, .reusable = false}}, SHIFT(328),
-  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
-  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
-  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(460),
-  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
-  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
-  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
-  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
-  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
-  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
-  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
-  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
-  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
-  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
-  [1016] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
-  [1018] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
-  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [1024] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
-  [1028] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
-  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
-  [1032] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
-  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
-  [1036] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [1038] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(510),
-  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
-  [1043] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [1045] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
-  [1047] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
-  [1049] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
-  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
-  [1057] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
-  [1059] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
-  [1061] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
-  [1063] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
-  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
-  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
-  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
-  [1071] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
-  [1073] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [1075] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
-  [1077] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [1079] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
-  [1083] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [1085] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [1091] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
-  [1093] = {.entry = {.count = 1, .reusable = true}}, SHIFT(193),
-  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
-  [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
-  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [1101] = {.entry = {.count = 1, .reusable = false}}, SHIFT(513),
-  [1103] = {.entry = {.count = 1, .reusable = false}}, SHIFT(53),
-  [1105] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(508),
-  [1108] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [1110] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
-  [1112] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
-  [1114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [1116] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(350),
-  [1119] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [1125] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
-  [1127] = {.entry = {.count = 1, .reusable = false}}, SHIFT(275),
-  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
-  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
-  [1133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
-  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
-  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(451),
-  [1139] = {.entry = {.count = 1, .reusable = false}}, SHIFT(11),
-  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
-  [1143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
-  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
-  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
-  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
-  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
-  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
-  [1159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(458),
-  [1161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
-  [1163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [1165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
-  [1167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [1169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
-  [1171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
-  [1173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
-  [1175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
-  [1177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
-  [1179] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
-  [1181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
-  [1183] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(279),
-  [1186] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
-  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
-  [1192] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(271),
-  [1195] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [1197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
-  [1199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
-  [1201] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [1203] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
-  [1205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
-  [1207] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(440),
-  [1210] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [1212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
-  [1214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
-  [1218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
-  [1220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [1224] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(224),
-  [1227] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [1229] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
-  [1231] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
-  [1233] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
-  [1235] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [1237] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [1239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [1241] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
-  [1243] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
-  [1245] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(316),
-  [1248] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [1250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
-  [1252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
-  [1254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [1256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
-  [1258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
-  [1260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
-  [1262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
-  [1264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [1266] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(377),
-  [1269] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [1271] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
-  [1273] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(300),
-  [1276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [1278] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
-  [1280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
-  [1282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
-  [1284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
-  [1286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
-  [1290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
-  [1292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
-  [1294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 41),
-  [1296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
-  [1298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
-  [1300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [1302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
-  [1308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
-  [1310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
-  [1312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
-  [1314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
-  [1316] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1318] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 45),
-  [1322] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
-  [1324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
-  [1326] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
-  [1330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
-  [1332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
-  [1336] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
-  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
-  [1340] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
-  [1342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
-  [1344] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
-  [1348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
-  [1350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
-  [1352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [1356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
-  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
-  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [1364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [1372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
-  [1374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
-  [1378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
-  [1380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
-  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
-  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
-  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
-  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
-  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
-  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [1400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
-  [1402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
-  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [1408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
-  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
-  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [1414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
-  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
-  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
-  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
-  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
-  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(414),
-  [1432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [1434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
-  [1436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [1438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [1440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [1442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [1444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
-  [1446] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [1448] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
+  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
+  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
+  [856] = {.entry = {.count = 1, .reusable = false}}, SHIFT(254),
+  [858] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
+  [860] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [862] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
+  [864] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [866] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [868] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [870] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
+  [872] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [874] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
+  [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
+  [878] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [880] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
+  [882] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [884] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
+  [886] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [888] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
+  [890] = {.entry = {.count = 1, .reusable = true}}, SHIFT(450),
+  [892] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
+  [894] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
+  [896] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
+  [898] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [900] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [902] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
+  [904] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
+  [906] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [908] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [910] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
+  [912] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(282),
+  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [917] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
+  [919] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
+  [921] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
+  [923] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [925] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
+  [927] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
+  [929] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
+  [931] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [933] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [935] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [937] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(279),
+  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
+  [942] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
+  [944] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
+  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
+  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
+  [950] = {.entry = {.count = 1, .reusable = false}}, SHIFT(384),
+  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
+  [954] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
+  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
+  [958] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
+  [960] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
+  [962] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
+  [964] = {.entry = {.count = 1, .reusable = true}}, SHIFT(442),
+  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
+  [968] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
+  [970] = {.entry = {.count = 1, .reusable = false}}, SHIFT(510),
+  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
+  [974] = {.entry = {.count = 1, .reusable = false}}, SHIFT(312),
+  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
+  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
+  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
+  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
+  [984] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
+  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
+  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
+  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
+  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
+  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
+  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
+  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
+  [1000] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
+  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
+  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
+  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
+  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
+  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
+  [1016] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
+  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
+  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
+  [1028] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
+  [1032] = {.entry = {.count = 1, .reusable = false}}, SHIFT(358),
+  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
+  [1036] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
+  [1038] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [1040] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
+  [1042] = {.entry = {.count = 1, .reusable = true}}, SHIFT(446),
+  [1044] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
+  [1046] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
+  [1048] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [1050] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(512),
+  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
+  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
+  [1057] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(510),
+  [1060] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [1062] = {.entry = {.count = 1, .reusable = false}}, SHIFT(497),
+  [1064] = {.entry = {.count = 1, .reusable = false}}, SHIFT(53),
+  [1066] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [1068] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [1070] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [1072] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
+  [1074] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
+  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [1078] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [1080] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
+  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [1084] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
+  [1086] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [1088] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
+  [1090] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
+  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
+  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
+  [1096] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
+  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(181),
+  [1100] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
+  [1102] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [1104] = {.entry = {.count = 1, .reusable = false}}, SHIFT(11),
+  [1106] = {.entry = {.count = 1, .reusable = false}}, SHIFT(277),
+  [1108] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [1110] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [1112] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [1114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [1116] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
+  [1118] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
+  [1120] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
+  [1122] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
+  [1124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [1126] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
+  [1128] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
+  [1130] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
+  [1132] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
+  [1134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [1136] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
+  [1138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
+  [1140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
+  [1142] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(362),
+  [1145] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
+  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
+  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
+  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
+  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
+  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
+  [1159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
+  [1161] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(311),
+  [1164] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [1166] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [1168] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [1170] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
+  [1172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
+  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
+  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
+  [1182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
+  [1184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
+  [1186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
+  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [1190] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(374),
+  [1193] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1195] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [1197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [1199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
+  [1201] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1203] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
+  [1205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
+  [1207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(460),
+  [1209] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(461),
+  [1212] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [1214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
+  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [1218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
+  [1220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
+  [1224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
+  [1228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
+  [1230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [1232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
+  [1234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
+  [1236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
+  [1240] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
+  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
+  [1244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
+  [1246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
+  [1248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
+  [1250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
+  [1252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
+  [1254] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(240),
+  [1257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1259] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(281),
+  [1262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
+  [1266] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
+  [1268] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
+  [1270] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(267),
+  [1273] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1275] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(304),
+  [1278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [1280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
+  [1282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
+  [1284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
+  [1286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
+  [1288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(290),
+  [1290] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1292] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
+  [1294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
+  [1296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 45),
+  [1298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
+  [1300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
+  [1302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
+  [1304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1306] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [1308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [1310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
+  [1312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
+  [1314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
+  [1316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
+  [1318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
+  [1322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [1324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
+  [1326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
+  [1328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1330] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1332] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 41),
+  [1336] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
+  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
+  [1340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
+  [1342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
+  [1344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [1348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(509),
+  [1350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [1352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
+  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(466),
+  [1356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
+  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [1364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
+  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
+  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
+  [1372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
+  [1374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
+  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [1378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [1380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
+  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
+  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
+  [1400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [1402] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
+  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
+  [1408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
+  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
+  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
+  [1414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
+  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
+  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
+  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
+  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
+  [1432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
+  [1436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [1438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [1440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [1442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
+  [1444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
+  [1446] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [1448] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [1450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [1452] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [1454] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [1456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
+  [1458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
+  [1460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
 };
 
 #ifdef __cplusplus

@@ -1,4 +1,5 @@
-//! The object's `metadata` labels and annotations (E0240-E0241).
+//! The object's `metadata` labels and annotations (E0240-E0241), and the
+//! rule's `log` (E0242).
 
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
@@ -31,4 +32,12 @@ pub fn metadata_key_twice(span: Span, what: &str, key: &str, first: Span) -> Dia
     .secondary(first, "first value")
     .note("`metadata` is a map: an object carries one value per key")
     .help("keep one of the two")
+}
+
+/// `E0242`: a `log` value the CRD refuses; `why` says how.
+pub fn invalid_log_value(span: Span, why: &str) -> Diagnostic {
+    Diagnostic::new(Code::E0242, span, "invalid `log` value")
+        .label(why.to_owned())
+        .note("Cilium's `log.value` is at most 32 printable characters: no control, formatting or private-use character")
+        .help("keep `log` to a short tag; `description` holds longer text")
 }

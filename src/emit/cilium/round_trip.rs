@@ -526,6 +526,7 @@ impl Generator {
                 .collect(),
             // Printed under `metadata`, not under `spec` (see `push_metadata`).
             metadata: ir::ObjectMetadata::default(),
+            log: self.optional(|generator| generator.text().as_str().into()),
         }
     }
 }

@@ -50,6 +50,7 @@ const BODY: &[&str] = &[
     "description",
     "expect",
     "label",
+    "log",
     "metadata annotation",
     "metadata label",
     "no default deny",

@@ -379,6 +379,7 @@ fn stmt_span(stmt: &ast::Stmt) -> Span {
         ast::Stmt::Use(use_stmt) => use_stmt.span,
         ast::Stmt::Select(select) => select.span,
         ast::Stmt::Description(_, span)
+        | ast::Stmt::Log(_, span)
         | ast::Stmt::Label(_, _, span)
         | ast::Stmt::DefaultDeny(_, span)
         | ast::Stmt::NoDefaultDeny(_, span) => *span,

@@ -64,6 +64,7 @@ pub(super) const KEYWORDS: &[&str] = &[
     "sni",
     "metadata",
     "annotation",
+    "log",
     "notin",
     "sentence",
     "cilium",

@@ -341,11 +341,9 @@ fn spec(ctx: &mut Doc<'_>, path: &str, value: &Value, kind: Kind) -> Option<Spec
         "labels",
         "description",
         "enableDefaultDeny",
-    ];
-    let unsayable = [(
         "log",
-        "`.netpol` has no way to write the `log` value that Hubble copies into flows",
-    )];
+    ];
+    let unsayable = [];
     ctx.fields(
         path,
         map,
@@ -361,6 +359,7 @@ fn spec(ctx: &mut Doc<'_>, path: &str, value: &Value, kind: Kind) -> Option<Spec
             "description" => spec.description = ctx.text(field, value),
             "labels" => spec.labels = labels(ctx, field, value),
             "enableDefaultDeny" => default_deny(ctx, field, value, &mut spec),
+            "log" => spec.log = log(ctx, field, value),
             section => {
                 let (direction, deny) = match section {
                     "ingress" => (rule::Section::Ingress, false),
@@ -387,6 +386,22 @@ fn spec(ctx: &mut Doc<'_>, path: &str, value: &Value, kind: Kind) -> Option<Spec
         _ => ctx.invalid(path, "a rule needs exactly one of `endpointSelector` and `nodeSelector`, and this one has both"),
     }
     (!ctx.failed).then_some(spec)
+}
+
+/// `log: {value: text}`.
+fn log(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<String> {
+    let map = ctx.object(path, value)?;
+    let mut text = None;
+    ctx.fields(path, map, &["value"], &[], |ctx, _, field, value| {
+        text = ctx.text(field, value);
+    });
+    if !map.contains_key("value") {
+        ctx.cannot_say(
+            path,
+            "`log \"text\"` always writes a `value`, and this `log` has none",
+        );
+    }
+    text
 }
 
 fn default_deny(ctx: &mut Doc<'_>, path: &str, value: &Value, spec: &mut Spec) {

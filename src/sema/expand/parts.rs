@@ -17,6 +17,8 @@ pub struct Parts {
     pub description: Option<(ir::Description, Span)>,
     /// `label`s.
     pub labels: std::collections::BTreeMap<ir::LabelKey, ir::LabelValue>,
+    /// `log`.
+    pub log: Option<(ir::LogValue, Span)>,
     /// `metadata label`s and `metadata annotation`s.
     pub metadata: ir::ObjectMetadata,
     /// Where each `metadata` key was given its value, for E0241.
@@ -68,6 +70,9 @@ impl Parts {
         }
         if self.description.is_none() {
             self.description.clone_from(&other.description);
+        }
+        if self.log.is_none() {
+            self.log.clone_from(&other.log);
         }
         self.labels
             .extend(other.labels.iter().map(|(k, v)| (k.clone(), v.clone())));

@@ -76,6 +76,13 @@ impl Cx {
                 };
                 ast::Stmt::Label(self.text(&key), self.value(value), span)
             }
+            R::log => {
+                let value = children(pair.into_inner())
+                    .next()
+                    .map(|value| self.value(value))
+                    .unwrap_or_else(|| unreachable!("grammar: log has a value"));
+                ast::Stmt::Log(value, span)
+            }
             R::metadata => {
                 let kind = if pair
                     .clone()

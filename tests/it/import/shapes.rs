@@ -709,3 +709,22 @@ spec:
     )]);
     insta::assert_snapshot!(text);
 }
+
+/// A rule's `log` becomes a `log` statement.
+#[test]
+fn the_rule_log_becomes_a_log_statement() {
+    let text = round_trip(&[(
+        "logged.yaml",
+        r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: api}}
+  log: {value: "shop-api: #1"}
+  ingress:
+  - fromEndpoints: [{matchLabels: {app: web}}]
+"#,
+    )]);
+    insta::assert_snapshot!(text);
+}
