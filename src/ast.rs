@@ -19,8 +19,8 @@ pub use items::{
     SentenceClause, SentenceDecl, SentenceDeclClause, Silence,
 };
 pub use policies::{
-    Arg, BodyItem, Direction, NamespaceDecl, PolicyDecl, Scope, ScopeKind, Select, Stmt, Subject,
-    Use,
+    Arg, BodyItem, Direction, Metadata, MetadataKind, NamespaceDecl, PolicyDecl, Scope, ScopeKind,
+    Select, Stmt, Subject, Use,
 };
 pub use rules::{
     CidrItem, Http, IcmpFamily, IcmpItem, Kafka, KafkaRole, L7, Method, Peer, PeerKind, Rule, Verb,

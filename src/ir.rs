@@ -147,6 +147,28 @@ pub struct PolicySpec {
     pub egress_deny: Vec<EgressDenyRule>,
     /// Rule labels (`labels`), by key.
     pub labels: BTreeMap<LabelKey, LabelValue>,
+    /// The object's `metadata.labels` and `metadata.annotations`.
+    pub metadata: ObjectMetadata,
+    /// `log.value`: the text Hubble copies into the flows the rule decides.
+    pub log: Option<LogValue>,
+}
+
+/// What the object carries in `metadata` besides its name and namespace.
+/// netpolc writes no label or annotation of its own there, so these are
+/// exactly what the policy's `metadata` statements say.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ObjectMetadata {
+    /// `metadata.labels`, by key.
+    pub labels: BTreeMap<MetadataKey, LabelValue>,
+    /// `metadata.annotations`, by key.
+    pub annotations: BTreeMap<MetadataKey, AnnotationValue>,
+}
+
+impl ObjectMetadata {
+    /// True when there is no label and no annotation.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty() && self.annotations.is_empty()
+    }
 }
 
 impl PolicySpec {

@@ -117,7 +117,7 @@ module.exports = grammar({
     policy_body: ($) => seq('{', repeat(choice($.silence, $._policy_item)), '}'),
 
     _policy_item: ($) =>
-      choice($.use, $.select, $.description, $.label, $.default_deny, $.no_default_deny, $.rule, $.sentence),
+      choice($.use, $.select, $.description, $.label, $.default_deny, $.no_default_deny, $.rule, $.sentence, $.metadata, $.log),
 
     // `use NAME` or `use NAME(arg: value, ...)`.
     use: ($) => seq('use', field('category', $.identifier), optional(field('arguments', $.arguments))),
@@ -133,6 +133,12 @@ module.exports = grammar({
 
     // `label key=value`.
     label: ($) => seq('label', field('key', $.label_key), '=', field('value', $._label_value)),
+    // `log "text"`: the rule's `log.value`.
+    log: ($) => seq('log', $._string_or_ref),
+
+    // `metadata label key=value`, `metadata annotation key="text"`.
+    metadata: ($) =>
+      seq('metadata', choice('label', 'annotation'), field('key', $.label_key), '=', field('value', $._label_value)),
 
     // `default deny ingress, egress`.
     default_deny: ($) => seq('default', 'deny', commaSep1($.direction)),

@@ -59,6 +59,33 @@ pub enum Stmt {
     NoDefaultDeny(Vec<Spanned<Direction>>, Span),
     /// An allow or deny rule (boxed: by far the largest statement).
     Rule(Box<Rule>),
+    /// `metadata label key=value` or `metadata annotation key=value`.
+    Metadata(Metadata),
+    /// `log "text"`.
+    Log(Value, Span),
+}
+
+/// `metadata label key=value` or `metadata annotation key="text"`: one entry
+/// of the object's `metadata.labels` or `metadata.annotations`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Metadata {
+    /// Which map the entry goes to.
+    pub kind: MetadataKind,
+    /// The key.
+    pub key: Spanned<String>,
+    /// The value.
+    pub value: Value,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// The map of a [`Metadata`] statement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MetadataKind {
+    /// `metadata label`: `metadata.labels`.
+    Label,
+    /// `metadata annotation`: `metadata.annotations`.
+    Annotation,
 }
 
 /// `use NAME(arg: value, ...)`.

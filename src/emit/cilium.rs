@@ -97,6 +97,17 @@ pub struct Rule<'a> {
     /// `labels`.
     #[cfg_attr(test, serde(skip_serializing_if = "Vec::is_empty"))]
     pub labels: Vec<Label<'a>>,
+    /// `log`.
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    pub log: Option<LogConfig<'a>>,
+}
+
+/// `log`: what Hubble copies into the flows the rule decides.
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
+pub struct LogConfig<'a> {
+    /// `value`.
+    pub value: &'a str,
 }
 
 /// `enableDefaultDeny`.
@@ -510,7 +521,7 @@ pub fn push_cidr_group_document(
 ) {
     let spec = cidr_group_spec_text(group);
     if group.labels.is_empty() {
-        push_document(out, (Kind::CidrGroup, api_version), name, None, &spec);
+        push_document(out, (Kind::CidrGroup, api_version), name, None, None, &spec);
         return;
     }
     out.push_str("---\napiVersion: ");
@@ -547,6 +558,7 @@ pub fn push_document(
     (kind, api_version): (Kind, &str),
     name: &str,
     namespace: Option<&str>,
+    metadata: Option<&ir::ObjectMetadata>,
     spec_text: &str,
 ) {
     out.push_str("---\napiVersion: ");
@@ -559,8 +571,33 @@ pub fn push_document(
         out.push_str("\n  namespace: ");
         yaml::push_scalar(out, namespace, 2);
     }
-    out.push_str("\nspec:\n");
+    out.push('\n');
+    if let Some(metadata) = metadata {
+        push_metadata(out, metadata);
+    }
+    out.push_str("spec:\n");
     out.push_str(spec_text);
+}
+
+/// Appends `labels:` and `annotations:` under `metadata:`, each only when
+/// it has an entry.
+fn push_metadata(out: &mut String, metadata: &ir::ObjectMetadata) {
+    if metadata.is_empty() {
+        return;
+    }
+    let mut map = yaml::Node::top(out, 2).mapping();
+    if !metadata.labels.is_empty() {
+        let mut labels = map.field("labels").mapping();
+        for (key, value) in &metadata.labels {
+            labels.key(key).str(value);
+        }
+    }
+    if !metadata.annotations.is_empty() {
+        let mut annotations = map.field("annotations").mapping();
+        for (key, value) in &metadata.annotations {
+            annotations.key(key).str(value);
+        }
+    }
 }
 
 /// Serializes `(key, value)` pairs, already in key order, as a map.

@@ -214,6 +214,7 @@ fn print_file(
             (kind, cilium::API_VERSION),
             &policy.name,
             namespace,
+            Some(&policy.spec.metadata),
             specs.text(&policy.spec),
         );
     }

@@ -390,5 +390,8 @@ fn hugs_after(kind: Rule, parent: Rule) -> bool {
 
 /// The rules whose `=` or `!=` has no spaces around it: `key=value`.
 fn hugs_operator(parent: Rule) -> bool {
-    matches!(parent, Rule::sel_eq | Rule::sel_ne | Rule::label)
+    matches!(
+        parent,
+        Rule::sel_eq | Rule::sel_ne | Rule::label | Rule::metadata
+    )
 }

@@ -76,6 +76,13 @@ pub struct Spec {
     pub egress_deny: Vec<Rule>,
     /// `labels`, as key and value.
     pub labels: Vec<(String, String)>,
+    /// `log.value`.
+    pub log: Option<String>,
+    /// The object's `metadata.labels`, as key and value.
+    pub metadata_labels: Vec<(String, String)>,
+    /// The object's `metadata.annotations` but `kubectl apply`'s own record,
+    /// as key and value.
+    pub annotations: Vec<(String, String)>,
 }
 
 /// What a rule applies to.

@@ -51,6 +51,23 @@ pub fn policy(out: &mut String, indent: usize, policy: &PolicyText<'_>, consts: 
     for (key, value) in &spec.labels {
         push_line(out, &inner, &format!("label {key}={}", label_value(value)));
     }
+    if let Some(log) = &spec.log {
+        push_line(out, &inner, &format!("log {}", quote(log)));
+    }
+    for (key, value) in &spec.metadata_labels {
+        push_line(
+            out,
+            &inner,
+            &format!("metadata label {key}={}", label_value(value)),
+        );
+    }
+    for (key, value) in &spec.annotations {
+        push_line(
+            out,
+            &inner,
+            &format!("metadata annotation {key}={}", quote(value)),
+        );
+    }
     push_line(
         out,
         &inner,

@@ -118,6 +118,14 @@ checked_text! {
     IcmpName;
     /// A policy `description`: any string the language can write.
     Description;
+    /// A key of the object's `metadata.labels` or `metadata.annotations`: an
+    /// optional DNS-1123 subdomain prefix and `/`, then a name of at most 63
+    /// letters, digits, `-`, `_` and `.` (no Cilium `source:`).
+    MetadataKey;
+    /// A value of `metadata.annotations`: any string the language can write.
+    AnnotationValue;
+    /// A rule's `log.value`: at most 32 printable characters.
+    LogValue;
 }
 
 impl NamespaceName {

@@ -416,6 +416,41 @@ impl<'a> Expander<'a, '_> {
                     }
                 }
             }
+            ast::Stmt::Log(value, span) => {
+                versions::check_rule_log(*span, self.version, self.diags);
+                if let Some(text) = self.eval.string(value, env, self.diags) {
+                    if let Some(log) = validate::log_value(text, value.span(), self.diags) {
+                        parts.log = Some((log, *span));
+                    }
+                }
+            }
+            ast::Stmt::Metadata(metadata) => {
+                let map = match metadata.kind {
+                    ast::MetadataKind::Label => validate::MetadataMap::Labels,
+                    ast::MetadataKind::Annotation => validate::MetadataMap::Annotations,
+                };
+                let key =
+                    validate::metadata_key(&metadata.key.node, metadata.key.span, map, self.diags);
+                let text = self.eval.string(&metadata.value, env, self.diags);
+                let (Some(key), Some(text)) = (key, text) else {
+                    return;
+                };
+                match map {
+                    validate::MetadataMap::Labels => {
+                        if let Some(value) =
+                            validate::label_value(&text, metadata.value.span(), self.diags)
+                        {
+                            parts.metadata_label(key, value, metadata.span, self.diags);
+                        }
+                    }
+                    validate::MetadataMap::Annotations => parts.annotation(
+                        key,
+                        validate::annotation_value(text),
+                        metadata.span,
+                        self.diags,
+                    ),
+                }
+            }
             ast::Stmt::DefaultDeny(directions, span) => {
                 for direction in directions {
                     // The empty rule: no peer, no ports.
@@ -517,6 +552,8 @@ impl<'a> Expander<'a, '_> {
             egress: parts.egress,
             egress_deny: parts.egress_deny,
             labels: parts.labels,
+            metadata: parts.metadata,
+            log: parts.log.map(|(log, _)| log),
         };
         cilium::check_not_empty(&spec, name_span, self.diags)?;
         Some(spec)

@@ -238,6 +238,85 @@ pub fn label_key(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<
     Some(ir::LabelKey::new(text, CHECKED))
 }
 
+/// Which map of `metadata` a key is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetadataMap {
+    /// `metadata.labels`.
+    Labels,
+    /// `metadata.annotations`.
+    Annotations,
+}
+
+impl MetadataMap {
+    /// The words for one entry, in messages.
+    pub fn what(self) -> &'static str {
+        match self {
+            MetadataMap::Labels => "metadata label",
+            MetadataMap::Annotations => "annotation",
+        }
+    }
+}
+
+/// A key of `metadata.labels` or `metadata.annotations`, checked as the API
+/// server checks it (`IsQualifiedName`; for an annotation, of the key in
+/// lower case). Unlike a selector key it has no Cilium `source:`.
+pub fn metadata_key(
+    text: &str,
+    span: Span,
+    map: MetadataMap,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::MetadataKey> {
+    let checked = match map {
+        MetadataMap::Labels => text.to_owned(),
+        MetadataMap::Annotations => text.to_ascii_lowercase(),
+    };
+    let (prefix, name) = match checked.split_once('/') {
+        Some((prefix, name)) => (Some(prefix), name),
+        None => (None, checked.as_str()),
+    };
+    let why = if name.is_empty() || name.len() > 63 {
+        Some("the name part must have 1 to 63 characters")
+    } else if !is_qualified_name(name) {
+        Some(
+            "the name part must start and end with a letter or digit and hold only letters, digits, `-`, `_` and `.`",
+        )
+    } else if prefix.is_some_and(|prefix| prefix.is_empty() || !is_dns_subdomain(prefix)) {
+        Some("the prefix before `/` must be a lower-case DNS subdomain of at most 253 characters")
+    } else {
+        None
+    };
+    match why {
+        Some(why) => {
+            diags.push(report::invalid_metadata_key(span, map.what(), text, why));
+            None
+        }
+        None => Some(ir::MetadataKey::new(text, CHECKED)),
+    }
+}
+
+/// A rule's `log` value: at most 32 characters, none of them a control,
+/// formatting or private-use character (the CRD's `maxLength: 32` and
+/// `^\PC*$`; an unassigned code point is left to the API server).
+pub fn log_value(text: String, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::LogValue> {
+    let count = text.chars().count();
+    let unprintable = text.chars().find(|&c| {
+        crate::diag::escape::needs_escape(c)
+            || matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..='\u{10FFFF}')
+    });
+    let why = match unprintable {
+        Some(c) => format!("holds the unprintable character U+{:04X}", u32::from(c)),
+        None if count > 32 => format!("{count} characters, over 32"),
+        None => return Some(ir::LogValue::new(text, CHECKED)),
+    };
+    diags.push(report::invalid_log_value(span, &why));
+    None
+}
+
+/// An annotation value: any string the language can write.
+pub fn annotation_value(text: String) -> ir::AnnotationValue {
+    ir::AnnotationValue::new(text, CHECKED)
+}
+
 /// A label value.
 pub fn label_value(text: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::LabelValue> {
     if text.is_empty() || (text.len() <= 63 && is_qualified_name(text)) {

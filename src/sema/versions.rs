@@ -46,6 +46,18 @@ pub fn check_default_deny_switch(span: Span, version: CiliumVersion, diags: &mut
     }
 }
 
+/// `log` (the rule's `log`, from 1.18).
+pub fn check_rule_log(span: Span, version: CiliumVersion, diags: &mut Vec<Diagnostic>) {
+    if version < CiliumVersion::RULE_LOG {
+        diags.push(too_old(
+            span,
+            "`log` (the rule's `log`)",
+            CiliumVersion::RULE_LOG,
+            version,
+        ));
+    }
+}
+
 /// FQDN patterns and Kafka rules of one lowered rule.
 pub fn check_rule(
     rule: &ast::Rule,

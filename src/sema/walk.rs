@@ -169,6 +169,14 @@ fn statement<'a>(stmt: &'a ast::Stmt, outer: &Place<'a>, visitor: &mut impl Visi
         }
         ast::Stmt::Description(text, span) => value(text, &at(*span, Slot::Description), visitor),
         ast::Stmt::Label(_, text, span) => value(text, &at(*span, Slot::Other), visitor),
+        ast::Stmt::Log(text, span) => value(text, &at(*span, Slot::Description), visitor),
+        ast::Stmt::Metadata(metadata) => {
+            let slot = match metadata.kind {
+                ast::MetadataKind::Label => Slot::Other,
+                ast::MetadataKind::Annotation => Slot::Description,
+            };
+            value(&metadata.value, &at(metadata.span, slot), visitor);
+        }
         ast::Stmt::DefaultDeny(..) | ast::Stmt::NoDefaultDeny(..) => {}
         ast::Stmt::Rule(rule) => self::rule(rule, &at(rule.span, Slot::Other), visitor),
     }

@@ -132,6 +132,9 @@ fn is_keyword(kind: R) -> bool {
             | R::kw_version
             | R::kw_dns
             | R::kw_sni
+            | R::kw_metadata
+            | R::kw_annotation
+            | R::kw_log
             | R::kw_notin
             | R::kw_sentence
             | R::kw_expect

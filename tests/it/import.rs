@@ -73,9 +73,18 @@ pub fn assert_round_trip(imported: &Import, files: &[(&str, &str)]) {
                     "creationTimestamp",
                     "managedFields",
                     "selfLink",
-                    "annotations",
                 ] {
                     metadata.remove(field);
+                }
+                // `kubectl apply`'s own record, and nothing else of the annotations.
+                if let Some(annotations) = metadata
+                    .get_mut("annotations")
+                    .and_then(Value::as_object_mut)
+                {
+                    annotations.remove("kubectl.kubernetes.io/last-applied-configuration");
+                    if annotations.is_empty() {
+                        metadata.remove("annotations");
+                    }
                 }
             }
             match doc["kind"].as_str() {

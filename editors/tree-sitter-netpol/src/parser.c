@@ -15,16 +15,16 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 545
+#define STATE_COUNT 523
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 229
+#define SYMBOL_COUNT 228
 #define ALIAS_COUNT 4
-#define TOKEN_COUNT 99
+#define TOKEN_COUNT 102
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 30
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 94
+#define PRODUCTION_ID_COUNT 95
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
@@ -43,195 +43,195 @@ enum ts_symbol_identifiers {
   anon_sym_const = 13,
   anon_sym_EQ = 14,
   anon_sym_group = 15,
-  anon_sym_label = 16,
-  anon_sym_category = 17,
-  anon_sym_sentence = 18,
-  anon_sym_LPAREN = 19,
-  anon_sym_RPAREN = 20,
-  anon_sym_COLON = 21,
-  anon_sym_cidrs = 22,
-  anon_sym_ports = 23,
-  anon_sym_port = 24,
-  anon_sym_strings = 25,
-  anon_sym_string = 26,
-  anon_sym_selector = 27,
-  anon_sym_system = 28,
-  anon_sym_namespace = 29,
-  anon_sym_policy = 30,
-  anon_sym_use = 31,
-  anon_sym_description = 32,
-  anon_sym_default = 33,
-  anon_sym_deny = 34,
-  anon_sym_no = 35,
-  anon_sym_ingress = 36,
-  anon_sym_egress = 37,
-  anon_sym_select = 38,
-  anon_sym_pods = 39,
-  anon_sym_all = 40,
-  anon_sym_nodes = 41,
-  anon_sym_everything = 42,
-  anon_sym_in = 43,
-  anon_sym_except = 44,
-  anon_sym_with = 45,
-  anon_sym_allow = 46,
-  sym_sentence_word = 47,
-  anon_sym_from = 48,
-  anon_sym_to = 49,
-  anon_sym_anywhere = 50,
-  anon_sym_entity = 51,
-  anon_sym_LBRACK = 52,
-  anon_sym_RBRACK = 53,
-  anon_sym_fqdn = 54,
-  anon_sym_service = 55,
-  anon_sym_services = 56,
-  anon_sym_sni = 57,
-  anon_sym_icmp = 58,
-  anon_sym_ipv4 = 59,
-  anon_sym_ipv6 = 60,
-  sym_icmp_type = 61,
-  anon_sym_http = 62,
-  anon_sym_method = 63,
-  anon_sym_host = 64,
-  anon_sym_header = 65,
-  sym_http_method = 66,
-  anon_sym_grpc = 67,
-  anon_sym_kafka = 68,
-  anon_sym_produce = 69,
-  anon_sym_consume = 70,
-  anon_sym_apikey = 71,
-  anon_sym_topic = 72,
-  anon_sym_client = 73,
-  anon_sym_version = 74,
-  anon_sym_dns = 75,
-  anon_sym_expect = 76,
-  anon_sym_account = 77,
-  anon_sym_node = 78,
-  anon_sym_BANG_EQ = 79,
-  anon_sym_notin = 80,
-  anon_sym_BANG = 81,
-  sym_label_key = 82,
-  sym_label_value = 83,
-  anon_sym_DASH = 84,
-  anon_sym_SLASH = 85,
-  sym_port_number = 86,
-  sym__port_number_immediate = 87,
-  sym_protocol = 88,
-  sym_cidr = 89,
-  sym_number = 90,
-  anon_sym_DQUOTE = 91,
-  aux_sym_string_token1 = 92,
-  anon_sym_DQUOTE2 = 93,
-  sym_escape_sequence = 94,
-  sym_const_ref = 95,
-  sym_identifier = 96,
-  sym__name_token = 97,
-  sym_comment = 98,
-  sym_source_file = 99,
-  sym__item = 100,
-  sym_silence = 101,
-  sym_inventory = 102,
-  sym_inventory_entry = 103,
-  sym_cidr_groups = 104,
-  sym_cilium = 105,
-  sym_import = 106,
-  sym_const_definition = 107,
-  sym_group_labels = 108,
-  sym_category = 109,
-  sym_sentence_declaration = 110,
-  sym_sentence_declaration_clause = 111,
-  sym_parameters = 112,
-  sym_parameter = 113,
-  sym_type = 114,
-  sym_namespace = 115,
-  sym_cluster_policy = 116,
-  sym_body = 117,
-  sym_policy = 118,
-  sym_policy_body = 119,
-  sym__policy_item = 120,
-  sym_use = 121,
-  sym_arguments = 122,
-  sym_argument = 123,
-  sym_description = 124,
-  sym_label = 125,
-  sym_default_deny = 126,
-  sym_no_default_deny = 127,
-  sym_direction = 128,
-  sym_select = 129,
-  sym_subject_pods = 130,
-  sym_subject_all_nodes = 131,
-  sym_subject_nodes = 132,
-  sym_subject_everything = 133,
-  sym_scope = 134,
-  sym_scope_all = 135,
-  sym_scope_labelled = 136,
-  sym_scope_named = 137,
-  sym__name_list = 138,
-  sym_rule = 139,
-  sym_verb = 140,
-  sym_sentence = 141,
-  sym_sentence_clause = 142,
-  sym__sentence_keyword = 143,
-  sym_sentence_values = 144,
-  sym__sentence_value = 145,
-  sym_way = 146,
-  sym__peer = 147,
-  sym_peer_pods = 148,
-  sym_peer_namespace = 149,
-  sym_peer_namespaces = 150,
-  sym_peer_entity = 151,
-  sym_entity = 152,
-  sym_peer_cidr = 153,
-  sym_cidr_item = 154,
-  sym_cidr_list = 155,
-  sym_peer_fqdn = 156,
-  sym_peer_service = 157,
-  sym_peer_services = 158,
-  sym_peer_service_list = 159,
-  sym_peer_cidr_groups = 160,
-  sym_peer_nodes = 161,
-  sym_ports = 162,
-  sym_sni = 163,
-  sym_icmps = 164,
-  sym_icmp_item = 165,
-  sym__l7 = 166,
-  sym_http = 167,
-  sym_grpc = 168,
-  sym_kafka = 169,
-  sym_dns = 170,
-  sym_expect = 171,
-  sym_flow = 172,
-  sym__endpoint = 173,
-  sym_endpoint_pods = 174,
-  sym_endpoint_namespace = 175,
-  sym_endpoint_node = 176,
-  sym_endpoint_entity = 177,
-  sym_endpoint_cidr = 178,
-  sym_endpoint_fqdn = 179,
-  sym_flow_port = 180,
-  sym_flow_icmp = 181,
-  sym_flow_http = 182,
-  sym_flow_dns = 183,
-  sym__selector = 184,
-  sym_selector = 185,
-  sym_selector_eq = 186,
-  sym_selector_ne = 187,
-  sym_selector_in = 188,
-  sym_selector_notin = 189,
-  sym_selector_exists = 190,
-  sym_selector_not_exists = 191,
-  sym__label_value = 192,
-  sym__value = 193,
-  sym_list = 194,
-  sym__cidr_or_ref = 195,
-  sym__string_or_ref = 196,
-  sym_port = 197,
-  sym_string = 198,
-  sym_name = 199,
-  aux_sym_source_file_repeat1 = 200,
-  aux_sym_silence_repeat1 = 201,
-  aux_sym_inventory_repeat1 = 202,
-  aux_sym_inventory_entry_repeat1 = 203,
-  aux_sym_group_labels_repeat1 = 204,
+  anon_sym_category = 16,
+  anon_sym_sentence = 17,
+  anon_sym_LPAREN = 18,
+  anon_sym_RPAREN = 19,
+  anon_sym_COLON = 20,
+  anon_sym_cidrs = 21,
+  anon_sym_ports = 22,
+  anon_sym_port = 23,
+  anon_sym_strings = 24,
+  anon_sym_string = 25,
+  anon_sym_selector = 26,
+  anon_sym_system = 27,
+  anon_sym_namespace = 28,
+  anon_sym_policy = 29,
+  anon_sym_use = 30,
+  anon_sym_description = 31,
+  anon_sym_label = 32,
+  anon_sym_log = 33,
+  anon_sym_metadata = 34,
+  anon_sym_annotation = 35,
+  anon_sym_default = 36,
+  anon_sym_deny = 37,
+  anon_sym_no = 38,
+  anon_sym_ingress = 39,
+  anon_sym_egress = 40,
+  anon_sym_select = 41,
+  anon_sym_pods = 42,
+  anon_sym_all = 43,
+  anon_sym_nodes = 44,
+  anon_sym_everything = 45,
+  anon_sym_in = 46,
+  anon_sym_except = 47,
+  anon_sym_with = 48,
+  anon_sym_allow = 49,
+  sym_sentence_word = 50,
+  anon_sym_from = 51,
+  anon_sym_to = 52,
+  anon_sym_anywhere = 53,
+  anon_sym_entity = 54,
+  anon_sym_LBRACK = 55,
+  anon_sym_RBRACK = 56,
+  anon_sym_fqdn = 57,
+  anon_sym_service = 58,
+  anon_sym_services = 59,
+  anon_sym_sni = 60,
+  anon_sym_icmp = 61,
+  anon_sym_ipv4 = 62,
+  anon_sym_ipv6 = 63,
+  sym_icmp_type = 64,
+  anon_sym_http = 65,
+  anon_sym_method = 66,
+  anon_sym_host = 67,
+  anon_sym_header = 68,
+  sym_http_method = 69,
+  anon_sym_grpc = 70,
+  anon_sym_kafka = 71,
+  anon_sym_produce = 72,
+  anon_sym_consume = 73,
+  anon_sym_apikey = 74,
+  anon_sym_topic = 75,
+  anon_sym_client = 76,
+  anon_sym_version = 77,
+  anon_sym_dns = 78,
+  anon_sym_expect = 79,
+  anon_sym_account = 80,
+  anon_sym_node = 81,
+  anon_sym_BANG_EQ = 82,
+  anon_sym_notin = 83,
+  anon_sym_BANG = 84,
+  sym_label_key = 85,
+  sym_label_value = 86,
+  anon_sym_DASH = 87,
+  anon_sym_SLASH = 88,
+  sym_port_number = 89,
+  sym__port_number_immediate = 90,
+  sym_protocol = 91,
+  sym_cidr = 92,
+  sym_number = 93,
+  anon_sym_DQUOTE = 94,
+  aux_sym_string_token1 = 95,
+  anon_sym_DQUOTE2 = 96,
+  sym_escape_sequence = 97,
+  sym_const_ref = 98,
+  sym_identifier = 99,
+  sym__name_token = 100,
+  sym_comment = 101,
+  sym_source_file = 102,
+  sym__item = 103,
+  sym_silence = 104,
+  sym_inventory = 105,
+  sym_inventory_entry = 106,
+  sym_cidr_groups = 107,
+  sym_cilium = 108,
+  sym_import = 109,
+  sym_const_definition = 110,
+  sym_category = 111,
+  sym_sentence_declaration = 112,
+  sym_sentence_declaration_clause = 113,
+  sym_parameters = 114,
+  sym_parameter = 115,
+  sym_type = 116,
+  sym_namespace = 117,
+  sym_cluster_policy = 118,
+  sym_body = 119,
+  sym_policy = 120,
+  sym_policy_body = 121,
+  sym__policy_item = 122,
+  sym_use = 123,
+  sym_arguments = 124,
+  sym_argument = 125,
+  sym_description = 126,
+  sym_label = 127,
+  sym_log = 128,
+  sym_metadata = 129,
+  sym_default_deny = 130,
+  sym_no_default_deny = 131,
+  sym_direction = 132,
+  sym_select = 133,
+  sym_subject_pods = 134,
+  sym_subject_all_nodes = 135,
+  sym_subject_nodes = 136,
+  sym_subject_everything = 137,
+  sym_scope = 138,
+  sym_scope_all = 139,
+  sym_scope_labelled = 140,
+  sym_scope_named = 141,
+  sym__name_list = 142,
+  sym_rule = 143,
+  sym_verb = 144,
+  sym_sentence = 145,
+  sym_sentence_clause = 146,
+  sym__sentence_keyword = 147,
+  sym_sentence_values = 148,
+  sym__sentence_value = 149,
+  sym_way = 150,
+  sym__peer = 151,
+  sym_peer_pods = 152,
+  sym_peer_namespace = 153,
+  sym_peer_namespaces = 154,
+  sym_peer_entity = 155,
+  sym_entity = 156,
+  sym_peer_cidr = 157,
+  sym_cidr_item = 158,
+  sym_cidr_list = 159,
+  sym_peer_fqdn = 160,
+  sym_peer_service = 161,
+  sym_peer_services = 162,
+  sym_ports = 163,
+  sym_sni = 164,
+  sym_icmps = 165,
+  sym_icmp_item = 166,
+  sym__l7 = 167,
+  sym_http = 168,
+  sym_grpc = 169,
+  sym_kafka = 170,
+  sym_dns = 171,
+  sym_expect = 172,
+  sym_flow = 173,
+  sym__endpoint = 174,
+  sym_endpoint_pods = 175,
+  sym_endpoint_namespace = 176,
+  sym_endpoint_node = 177,
+  sym_endpoint_entity = 178,
+  sym_endpoint_cidr = 179,
+  sym_endpoint_fqdn = 180,
+  sym_flow_port = 181,
+  sym_flow_icmp = 182,
+  sym_flow_http = 183,
+  sym_flow_dns = 184,
+  sym__selector = 185,
+  sym_selector = 186,
+  sym_selector_eq = 187,
+  sym_selector_ne = 188,
+  sym_selector_in = 189,
+  sym_selector_notin = 190,
+  sym_selector_exists = 191,
+  sym_selector_not_exists = 192,
+  sym__label_value = 193,
+  sym__value = 194,
+  sym_list = 195,
+  sym__cidr_or_ref = 196,
+  sym__string_or_ref = 197,
+  sym_port = 198,
+  sym_string = 199,
+  sym_name = 200,
+  aux_sym_source_file_repeat1 = 201,
+  aux_sym_silence_repeat1 = 202,
+  aux_sym_inventory_repeat1 = 203,
+  aux_sym_inventory_entry_repeat1 = 204,
   aux_sym_sentence_declaration_repeat1 = 205,
   aux_sym_sentence_declaration_clause_repeat1 = 206,
   aux_sym_parameters_repeat1 = 207,
@@ -248,18 +248,17 @@ enum ts_symbol_identifiers {
   aux_sym_peer_cidr_repeat1 = 218,
   aux_sym_cidr_list_repeat1 = 219,
   aux_sym_peer_fqdn_repeat1 = 220,
-  aux_sym_peer_service_list_repeat1 = 221,
-  aux_sym_ports_repeat1 = 222,
-  aux_sym_icmps_repeat1 = 223,
-  aux_sym_http_repeat1 = 224,
-  aux_sym_selector_repeat1 = 225,
-  aux_sym_selector_in_repeat1 = 226,
-  aux_sym_list_repeat1 = 227,
-  aux_sym_string_repeat1 = 228,
-  alias_sym_kafka_apikey = 229,
-  alias_sym_namespace_name = 230,
-  alias_sym_sentence_value = 231,
-  alias_sym_service_name = 232,
+  aux_sym_ports_repeat1 = 221,
+  aux_sym_icmps_repeat1 = 222,
+  aux_sym_http_repeat1 = 223,
+  aux_sym_selector_repeat1 = 224,
+  aux_sym_selector_in_repeat1 = 225,
+  aux_sym_list_repeat1 = 226,
+  aux_sym_string_repeat1 = 227,
+  alias_sym_kafka_apikey = 228,
+  alias_sym_namespace_name = 229,
+  alias_sym_sentence_value = 230,
+  alias_sym_service_name = 231,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -279,7 +278,6 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_const] = "const",
   [anon_sym_EQ] = "=",
   [anon_sym_group] = "group",
-  [anon_sym_label] = "label",
   [anon_sym_category] = "category",
   [anon_sym_sentence] = "sentence",
   [anon_sym_LPAREN] = "(",
@@ -296,6 +294,10 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_policy] = "policy",
   [anon_sym_use] = "use",
   [anon_sym_description] = "description",
+  [anon_sym_label] = "label",
+  [anon_sym_log] = "log",
+  [anon_sym_metadata] = "metadata",
+  [anon_sym_annotation] = "annotation",
   [anon_sym_default] = "default",
   [anon_sym_deny] = "deny",
   [anon_sym_no] = "no",
@@ -371,7 +373,6 @@ static const char * const ts_symbol_names[] = {
   [sym_cilium] = "cilium",
   [sym_import] = "import",
   [sym_const_definition] = "const_definition",
-  [sym_group_labels] = "group_labels",
   [sym_category] = "category",
   [sym_sentence_declaration] = "sentence_declaration",
   [sym_sentence_declaration_clause] = "sentence_declaration_clause",
@@ -389,6 +390,8 @@ static const char * const ts_symbol_names[] = {
   [sym_argument] = "argument",
   [sym_description] = "description",
   [sym_label] = "label",
+  [sym_log] = "log",
+  [sym_metadata] = "metadata",
   [sym_default_deny] = "default_deny",
   [sym_no_default_deny] = "no_default_deny",
   [sym_direction] = "direction",
@@ -422,9 +425,6 @@ static const char * const ts_symbol_names[] = {
   [sym_peer_fqdn] = "peer_fqdn",
   [sym_peer_service] = "peer_service",
   [sym_peer_services] = "peer_services",
-  [sym_peer_service_list] = "peer_service_list",
-  [sym_peer_cidr_groups] = "peer_cidr_groups",
-  [sym_peer_nodes] = "peer_nodes",
   [sym_ports] = "ports",
   [sym_sni] = "sni",
   [sym_icmps] = "icmps",
@@ -467,7 +467,6 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_silence_repeat1] = "silence_repeat1",
   [aux_sym_inventory_repeat1] = "inventory_repeat1",
   [aux_sym_inventory_entry_repeat1] = "inventory_entry_repeat1",
-  [aux_sym_group_labels_repeat1] = "group_labels_repeat1",
   [aux_sym_sentence_declaration_repeat1] = "sentence_declaration_repeat1",
   [aux_sym_sentence_declaration_clause_repeat1] = "sentence_declaration_clause_repeat1",
   [aux_sym_parameters_repeat1] = "parameters_repeat1",
@@ -484,7 +483,6 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_peer_cidr_repeat1] = "peer_cidr_repeat1",
   [aux_sym_cidr_list_repeat1] = "cidr_list_repeat1",
   [aux_sym_peer_fqdn_repeat1] = "peer_fqdn_repeat1",
-  [aux_sym_peer_service_list_repeat1] = "peer_service_list_repeat1",
   [aux_sym_ports_repeat1] = "ports_repeat1",
   [aux_sym_icmps_repeat1] = "icmps_repeat1",
   [aux_sym_http_repeat1] = "http_repeat1",
@@ -515,7 +513,6 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_const] = anon_sym_const,
   [anon_sym_EQ] = anon_sym_EQ,
   [anon_sym_group] = anon_sym_group,
-  [anon_sym_label] = anon_sym_label,
   [anon_sym_category] = anon_sym_category,
   [anon_sym_sentence] = anon_sym_sentence,
   [anon_sym_LPAREN] = anon_sym_LPAREN,
@@ -532,6 +529,10 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_policy] = anon_sym_policy,
   [anon_sym_use] = anon_sym_use,
   [anon_sym_description] = anon_sym_description,
+  [anon_sym_label] = anon_sym_label,
+  [anon_sym_log] = anon_sym_log,
+  [anon_sym_metadata] = anon_sym_metadata,
+  [anon_sym_annotation] = anon_sym_annotation,
   [anon_sym_default] = anon_sym_default,
   [anon_sym_deny] = anon_sym_deny,
   [anon_sym_no] = anon_sym_no,
@@ -607,7 +608,6 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_cilium] = sym_cilium,
   [sym_import] = sym_import,
   [sym_const_definition] = sym_const_definition,
-  [sym_group_labels] = sym_group_labels,
   [sym_category] = sym_category,
   [sym_sentence_declaration] = sym_sentence_declaration,
   [sym_sentence_declaration_clause] = sym_sentence_declaration_clause,
@@ -625,6 +625,8 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_argument] = sym_argument,
   [sym_description] = sym_description,
   [sym_label] = sym_label,
+  [sym_log] = sym_log,
+  [sym_metadata] = sym_metadata,
   [sym_default_deny] = sym_default_deny,
   [sym_no_default_deny] = sym_no_default_deny,
   [sym_direction] = sym_direction,
@@ -658,9 +660,6 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_peer_fqdn] = sym_peer_fqdn,
   [sym_peer_service] = sym_peer_service,
   [sym_peer_services] = sym_peer_services,
-  [sym_peer_service_list] = sym_peer_service_list,
-  [sym_peer_cidr_groups] = sym_peer_cidr_groups,
-  [sym_peer_nodes] = sym_peer_nodes,
   [sym_ports] = sym_ports,
   [sym_sni] = sym_sni,
   [sym_icmps] = sym_icmps,
@@ -703,7 +702,6 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_silence_repeat1] = aux_sym_silence_repeat1,
   [aux_sym_inventory_repeat1] = aux_sym_inventory_repeat1,
   [aux_sym_inventory_entry_repeat1] = aux_sym_inventory_entry_repeat1,
-  [aux_sym_group_labels_repeat1] = aux_sym_group_labels_repeat1,
   [aux_sym_sentence_declaration_repeat1] = aux_sym_sentence_declaration_repeat1,
   [aux_sym_sentence_declaration_clause_repeat1] = aux_sym_sentence_declaration_clause_repeat1,
   [aux_sym_parameters_repeat1] = aux_sym_parameters_repeat1,
@@ -720,7 +718,6 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_peer_cidr_repeat1] = aux_sym_peer_cidr_repeat1,
   [aux_sym_cidr_list_repeat1] = aux_sym_cidr_list_repeat1,
   [aux_sym_peer_fqdn_repeat1] = aux_sym_peer_fqdn_repeat1,
-  [aux_sym_peer_service_list_repeat1] = aux_sym_peer_service_list_repeat1,
   [aux_sym_ports_repeat1] = aux_sym_ports_repeat1,
   [aux_sym_icmps_repeat1] = aux_sym_icmps_repeat1,
   [aux_sym_http_repeat1] = aux_sym_http_repeat1,
@@ -799,10 +796,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
-  [anon_sym_label] = {
-    .visible = true,
-    .named = false,
-  },
   [anon_sym_category] = {
     .visible = true,
     .named = false,
@@ -864,6 +857,22 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_description] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_label] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_log] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_metadata] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_annotation] = {
     .visible = true,
     .named = false,
   },
@@ -1167,10 +1176,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
-  [sym_group_labels] = {
-    .visible = true,
-    .named = true,
-  },
   [sym_category] = {
     .visible = true,
     .named = true,
@@ -1236,6 +1241,14 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_label] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_log] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_metadata] = {
     .visible = true,
     .named = true,
   },
@@ -1368,18 +1381,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_peer_services] = {
-    .visible = true,
-    .named = true,
-  },
-  [sym_peer_service_list] = {
-    .visible = true,
-    .named = true,
-  },
-  [sym_peer_cidr_groups] = {
-    .visible = true,
-    .named = true,
-  },
-  [sym_peer_nodes] = {
     .visible = true,
     .named = true,
   },
@@ -1551,10 +1552,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = false,
     .named = false,
   },
-  [aux_sym_group_labels_repeat1] = {
-    .visible = false,
-    .named = false,
-  },
   [aux_sym_sentence_declaration_repeat1] = {
     .visible = false,
     .named = false,
@@ -1616,10 +1613,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [aux_sym_peer_fqdn_repeat1] = {
-    .visible = false,
-    .named = false,
-  },
-  [aux_sym_peer_service_list_repeat1] = {
     .visible = false,
     .named = false,
   },
@@ -1765,64 +1758,65 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [28] = {.index = 47, .length = 2},
   [29] = {.index = 49, .length = 2},
   [30] = {.index = 51, .length = 2},
-  [31] = {.index = 53, .length = 2},
-  [32] = {.index = 55, .length = 1},
+  [31] = {.index = 53, .length = 1},
+  [32] = {.index = 54, .length = 2},
   [33] = {.index = 56, .length = 1},
   [36] = {.index = 57, .length = 1},
   [38] = {.index = 58, .length = 1},
-  [39] = {.index = 59, .length = 1},
-  [40] = {.index = 60, .length = 3},
-  [42] = {.index = 63, .length = 1},
-  [43] = {.index = 64, .length = 1},
-  [44] = {.index = 65, .length = 2},
-  [45] = {.index = 67, .length = 1},
-  [46] = {.index = 68, .length = 1},
-  [47] = {.index = 69, .length = 1},
-  [48] = {.index = 70, .length = 1},
-  [49] = {.index = 71, .length = 1},
-  [50] = {.index = 72, .length = 2},
+  [39] = {.index = 59, .length = 2},
+  [40] = {.index = 61, .length = 1},
+  [41] = {.index = 62, .length = 3},
+  [43] = {.index = 65, .length = 1},
+  [44] = {.index = 66, .length = 1},
+  [45] = {.index = 67, .length = 2},
+  [46] = {.index = 69, .length = 1},
+  [47] = {.index = 70, .length = 1},
+  [48] = {.index = 71, .length = 1},
+  [49] = {.index = 72, .length = 1},
+  [50] = {.index = 73, .length = 1},
   [51] = {.index = 74, .length = 2},
-  [53] = {.index = 76, .length = 1},
-  [54] = {.index = 77, .length = 1},
-  [55] = {.index = 78, .length = 1},
-  [56] = {.index = 79, .length = 2},
+  [52] = {.index = 76, .length = 2},
+  [54] = {.index = 78, .length = 1},
+  [55] = {.index = 79, .length = 1},
+  [56] = {.index = 80, .length = 1},
   [57] = {.index = 81, .length = 2},
   [58] = {.index = 83, .length = 2},
   [59] = {.index = 85, .length = 2},
-  [60] = {.index = 87, .length = 1},
-  [61] = {.index = 88, .length = 2},
+  [60] = {.index = 87, .length = 2},
+  [61] = {.index = 89, .length = 1},
   [62] = {.index = 90, .length = 2},
-  [63] = {.index = 92, .length = 1},
-  [64] = {.index = 93, .length = 1},
-  [65] = {.index = 94, .length = 1},
-  [66] = {.index = 58, .length = 1},
-  [67] = {.index = 95, .length = 2},
+  [63] = {.index = 92, .length = 2},
+  [64] = {.index = 94, .length = 1},
+  [65] = {.index = 95, .length = 1},
+  [66] = {.index = 96, .length = 1},
+  [67] = {.index = 58, .length = 1},
   [68] = {.index = 97, .length = 2},
-  [69] = {.index = 99, .length = 3},
-  [70] = {.index = 102, .length = 2},
+  [69] = {.index = 99, .length = 2},
+  [70] = {.index = 101, .length = 3},
   [71] = {.index = 104, .length = 2},
-  [72] = {.index = 106, .length = 3},
-  [73] = {.index = 109, .length = 1},
-  [74] = {.index = 110, .length = 1},
-  [75] = {.index = 111, .length = 1},
-  [76] = {.index = 112, .length = 2},
+  [72] = {.index = 106, .length = 2},
+  [73] = {.index = 108, .length = 3},
+  [74] = {.index = 111, .length = 1},
+  [75] = {.index = 112, .length = 1},
+  [76] = {.index = 113, .length = 1},
   [77] = {.index = 114, .length = 2},
   [78] = {.index = 116, .length = 2},
-  [79] = {.index = 63, .length = 1},
-  [80] = {.index = 118, .length = 3},
-  [81] = {.index = 121, .length = 3},
-  [82] = {.index = 124, .length = 3},
-  [83] = {.index = 127, .length = 3},
-  [84] = {.index = 130, .length = 2},
+  [79] = {.index = 118, .length = 2},
+  [80] = {.index = 65, .length = 1},
+  [81] = {.index = 120, .length = 3},
+  [82] = {.index = 123, .length = 3},
+  [83] = {.index = 126, .length = 3},
+  [84] = {.index = 129, .length = 3},
   [85] = {.index = 132, .length = 2},
   [86] = {.index = 134, .length = 2},
-  [87] = {.index = 136, .length = 4},
-  [88] = {.index = 140, .length = 2},
+  [87] = {.index = 136, .length = 2},
+  [88] = {.index = 138, .length = 4},
   [89] = {.index = 142, .length = 2},
   [90] = {.index = 144, .length = 2},
-  [91] = {.index = 146, .length = 3},
-  [92] = {.index = 149, .length = 3},
-  [93] = {.index = 152, .length = 3},
+  [91] = {.index = 146, .length = 2},
+  [92] = {.index = 148, .length = 3},
+  [93] = {.index = 151, .length = 3},
+  [94] = {.index = 154, .length = 3},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -1908,10 +1902,10 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
     {field_key, 0},
     {field_value, 2},
   [53] =
+    {field_value, 0},
+  [54] =
     {field_key, 1},
     {field_value, 3},
-  [55] =
-    {field_value, 0},
   [56] =
     {field_values, 1},
   [57] =
@@ -1919,149 +1913,152 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
   [58] =
     {field_account, 3},
   [59] =
+    {field_key, 2},
+    {field_value, 4},
+  [61] =
     {field_header, 1, .inherited = true},
-  [60] =
+  [62] =
     {field_default, 4},
     {field_name, 0},
     {field_type, 2},
-  [63] =
-    {field_account, 4},
-  [64] =
-    {field_request, 1},
   [65] =
+    {field_account, 4},
+  [66] =
+    {field_request, 1},
+  [67] =
     {field_name, 0},
     {field_value, 2},
-  [67] =
-    {field_method, 2},
-  [68] =
-    {field_host, 2},
   [69] =
-    {field_header, 1},
+    {field_method, 2},
   [70] =
-    {field_path, 2},
+    {field_host, 2},
   [71] =
-    {field_header, 2, .inherited = true},
+    {field_header, 1},
   [72] =
+    {field_path, 2},
+  [73] =
+    {field_header, 2, .inherited = true},
+  [74] =
     {field_header, 2, .inherited = true},
     {field_path, 1},
-  [74] =
+  [76] =
     {field_header, 0, .inherited = true},
     {field_header, 1, .inherited = true},
-  [76] =
-    {field_topic, 2},
-  [77] =
-    {field_client, 2},
   [78] =
-    {field_version, 2},
+    {field_topic, 2},
   [79] =
+    {field_client, 2},
+  [80] =
+    {field_version, 2},
+  [81] =
     {field_header, 2, .inherited = true},
     {field_request, 1},
-  [81] =
+  [83] =
     {field_method, 2},
     {field_path, 3},
-  [83] =
-    {field_header, 3, .inherited = true},
-    {field_method, 2},
   [85] =
     {field_header, 3, .inherited = true},
-    {field_host, 2},
+    {field_method, 2},
   [87] =
+    {field_header, 3, .inherited = true},
+    {field_host, 2},
+  [89] =
     {field_host, 3},
-  [88] =
+  [90] =
     {field_header, 3, .inherited = true},
     {field_path, 2},
-  [90] =
+  [92] =
     {field_host, 3},
     {field_path, 1},
-  [92] =
-    {field_topic, 3},
-  [93] =
-    {field_client, 3},
   [94] =
-    {field_version, 3},
+    {field_topic, 3},
   [95] =
+    {field_client, 3},
+  [96] =
+    {field_version, 3},
+  [97] =
     {field_host, 3},
     {field_request, 1},
-  [97] =
+  [99] =
     {field_host, 4},
     {field_method, 2},
-  [99] =
+  [101] =
     {field_header, 4, .inherited = true},
     {field_method, 2},
     {field_path, 3},
-  [102] =
+  [104] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
-  [104] =
+  [106] =
     {field_host, 4},
     {field_path, 2},
-  [106] =
+  [108] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_path, 1},
-  [109] =
-    {field_topic, 4},
-  [110] =
-    {field_client, 4},
   [111] =
-    {field_version, 4},
+    {field_topic, 4},
   [112] =
     {field_client, 4},
-    {field_topic, 2},
-  [114] =
-    {field_topic, 2},
+  [113] =
     {field_version, 4},
+  [114] =
+    {field_client, 4},
+    {field_topic, 2},
   [116] =
-    {field_client, 2},
+    {field_topic, 2},
     {field_version, 4},
   [118] =
+    {field_client, 2},
+    {field_version, 4},
+  [120] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_request, 1},
-  [121] =
+  [123] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_method, 2},
-  [124] =
+  [126] =
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [127] =
+  [129] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_path, 2},
-  [130] =
+  [132] =
     {field_client, 5},
     {field_topic, 3},
-  [132] =
+  [134] =
     {field_topic, 3},
     {field_version, 5},
-  [134] =
+  [136] =
     {field_client, 3},
     {field_version, 5},
-  [136] =
+  [138] =
     {field_header, 6, .inherited = true},
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [140] =
+  [142] =
     {field_client, 6},
     {field_topic, 4},
-  [142] =
-    {field_topic, 4},
-    {field_version, 6},
   [144] =
-    {field_client, 4},
+    {field_topic, 4},
     {field_version, 6},
   [146] =
     {field_client, 4},
+    {field_version, 6},
+  [148] =
+    {field_client, 4},
     {field_topic, 2},
     {field_version, 6},
-  [149] =
+  [151] =
     {field_client, 5},
     {field_topic, 3},
     {field_version, 7},
-  [152] =
+  [154] =
     {field_client, 6},
     {field_topic, 4},
     {field_version, 8},
@@ -2084,17 +2081,14 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [37] = {
     [3] = alias_sym_namespace_name,
   },
-  [41] = {
+  [42] = {
     [4] = alias_sym_namespace_name,
   },
-  [52] = {
+  [53] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [66] = {
+  [67] = {
     [6] = alias_sym_namespace_name,
-  },
-  [73] = {
-    [2] = alias_sym_kafka_apikey,
   },
   [74] = {
     [2] = alias_sym_kafka_apikey,
@@ -2102,11 +2096,11 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [75] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [79] = {
-    [7] = alias_sym_namespace_name,
-  },
-  [88] = {
+  [76] = {
     [2] = alias_sym_kafka_apikey,
+  },
+  [80] = {
+    [7] = alias_sym_namespace_name,
   },
   [89] = {
     [2] = alias_sym_kafka_apikey,
@@ -2114,7 +2108,10 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [90] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [93] = {
+  [91] = {
+    [2] = alias_sym_kafka_apikey,
+  },
+  [94] = {
     [2] = alias_sym_kafka_apikey,
   },
 };
@@ -2139,9 +2136,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [8] = 8,
   [9] = 9,
   [10] = 10,
-  [11] = 11,
+  [11] = 9,
   [12] = 12,
-  [13] = 9,
+  [13] = 13,
   [14] = 14,
   [15] = 15,
   [16] = 16,
@@ -2205,15 +2202,15 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [74] = 74,
   [75] = 75,
   [76] = 76,
-  [77] = 30,
-  [78] = 78,
+  [77] = 77,
+  [78] = 51,
   [79] = 79,
   [80] = 80,
   [81] = 81,
   [82] = 82,
   [83] = 83,
   [84] = 84,
-  [85] = 63,
+  [85] = 85,
   [86] = 86,
   [87] = 87,
   [88] = 88,
@@ -2225,10 +2222,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [94] = 94,
   [95] = 95,
   [96] = 96,
-  [97] = 87,
+  [97] = 97,
   [98] = 98,
   [99] = 99,
-  [100] = 98,
+  [100] = 100,
   [101] = 101,
   [102] = 102,
   [103] = 103,
@@ -2238,7 +2235,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [107] = 107,
   [108] = 108,
   [109] = 109,
-  [110] = 110,
+  [110] = 70,
   [111] = 111,
   [112] = 112,
   [113] = 113,
@@ -2281,11 +2278,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [150] = 150,
   [151] = 151,
   [152] = 152,
-  [153] = 152,
-  [154] = 120,
-  [155] = 130,
-  [156] = 131,
-  [157] = 157,
+  [153] = 153,
+  [154] = 154,
+  [155] = 155,
+  [156] = 156,
+  [157] = 90,
   [158] = 158,
   [159] = 159,
   [160] = 160,
@@ -2305,7 +2302,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [174] = 174,
   [175] = 175,
   [176] = 176,
-  [177] = 157,
+  [177] = 177,
   [178] = 178,
   [179] = 179,
   [180] = 180,
@@ -2324,18 +2321,18 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [193] = 193,
   [194] = 194,
   [195] = 195,
-  [196] = 169,
+  [196] = 196,
   [197] = 197,
   [198] = 198,
   [199] = 199,
   [200] = 200,
-  [201] = 201,
+  [201] = 154,
   [202] = 202,
   [203] = 203,
   [204] = 204,
   [205] = 205,
   [206] = 206,
-  [207] = 207,
+  [207] = 206,
   [208] = 208,
   [209] = 209,
   [210] = 210,
@@ -2368,10 +2365,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [237] = 237,
   [238] = 238,
   [239] = 239,
-  [240] = 233,
-  [241] = 241,
-  [242] = 242,
-  [243] = 239,
+  [240] = 240,
+  [241] = 239,
+  [242] = 238,
+  [243] = 243,
   [244] = 244,
   [245] = 245,
   [246] = 246,
@@ -2407,40 +2404,40 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [276] = 276,
   [277] = 277,
   [278] = 278,
-  [279] = 279,
-  [280] = 280,
+  [279] = 237,
+  [280] = 70,
   [281] = 281,
   [282] = 282,
   [283] = 283,
   [284] = 284,
   [285] = 285,
   [286] = 286,
-  [287] = 287,
+  [287] = 285,
   [288] = 288,
-  [289] = 289,
+  [289] = 90,
   [290] = 290,
   [291] = 291,
   [292] = 292,
   [293] = 293,
   [294] = 294,
   [295] = 295,
-  [296] = 63,
+  [296] = 296,
   [297] = 297,
   [298] = 298,
-  [299] = 234,
+  [299] = 299,
   [300] = 300,
   [301] = 301,
   [302] = 302,
   [303] = 303,
-  [304] = 303,
+  [304] = 304,
   [305] = 305,
-  [306] = 306,
+  [306] = 68,
   [307] = 307,
-  [308] = 98,
-  [309] = 309,
+  [308] = 308,
+  [309] = 62,
   [310] = 310,
   [311] = 311,
-  [312] = 312,
+  [312] = 15,
   [313] = 313,
   [314] = 314,
   [315] = 315,
@@ -2448,7 +2445,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [317] = 317,
   [318] = 318,
   [319] = 319,
-  [320] = 320,
+  [320] = 85,
   [321] = 321,
   [322] = 322,
   [323] = 323,
@@ -2456,18 +2453,18 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [325] = 325,
   [326] = 326,
   [327] = 327,
-  [328] = 316,
-  [329] = 66,
-  [330] = 65,
+  [328] = 328,
+  [329] = 329,
+  [330] = 330,
   [331] = 331,
   [332] = 332,
   [333] = 333,
   [334] = 334,
   [335] = 335,
   [336] = 336,
-  [337] = 15,
+  [337] = 337,
   [338] = 338,
-  [339] = 79,
+  [339] = 339,
   [340] = 340,
   [341] = 341,
   [342] = 342,
@@ -2483,18 +2480,18 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [352] = 352,
   [353] = 353,
   [354] = 354,
-  [355] = 355,
+  [355] = 342,
   [356] = 356,
   [357] = 357,
   [358] = 358,
   [359] = 359,
   [360] = 360,
-  [361] = 361,
+  [361] = 89,
   [362] = 362,
   [363] = 363,
   [364] = 364,
-  [365] = 365,
-  [366] = 366,
+  [365] = 333,
+  [366] = 325,
   [367] = 367,
   [368] = 368,
   [369] = 369,
@@ -2505,17 +2502,17 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [374] = 374,
   [375] = 375,
   [376] = 376,
-  [377] = 377,
-  [378] = 95,
+  [377] = 372,
+  [378] = 378,
   [379] = 379,
   [380] = 380,
   [381] = 381,
-  [382] = 377,
-  [383] = 342,
-  [384] = 344,
-  [385] = 381,
+  [382] = 382,
+  [383] = 383,
+  [384] = 384,
+  [385] = 385,
   [386] = 386,
-  [387] = 361,
+  [387] = 387,
   [388] = 388,
   [389] = 389,
   [390] = 390,
@@ -2541,11 +2538,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [410] = 410,
   [411] = 411,
   [412] = 412,
-  [413] = 389,
+  [413] = 413,
   [414] = 414,
   [415] = 415,
   [416] = 416,
-  [417] = 417,
+  [417] = 3,
   [418] = 418,
   [419] = 419,
   [420] = 420,
@@ -2576,10 +2573,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [445] = 445,
   [446] = 446,
   [447] = 447,
-  [448] = 448,
-  [449] = 449,
+  [448] = 140,
+  [449] = 2,
   [450] = 450,
-  [451] = 451,
+  [451] = 125,
   [452] = 452,
   [453] = 453,
   [454] = 454,
@@ -2590,16 +2587,16 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [459] = 459,
   [460] = 460,
   [461] = 461,
-  [462] = 462,
+  [462] = 431,
   [463] = 463,
   [464] = 464,
   [465] = 465,
-  [466] = 126,
+  [466] = 466,
   [467] = 467,
-  [468] = 2,
+  [468] = 468,
   [469] = 469,
-  [470] = 119,
-  [471] = 3,
+  [470] = 470,
+  [471] = 471,
   [472] = 472,
   [473] = 473,
   [474] = 474,
@@ -2611,7 +2608,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [480] = 480,
   [481] = 481,
   [482] = 482,
-  [483] = 446,
+  [483] = 483,
   [484] = 484,
   [485] = 485,
   [486] = 486,
@@ -2635,44 +2632,22 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [504] = 504,
   [505] = 505,
   [506] = 506,
-  [507] = 507,
+  [507] = 399,
   [508] = 508,
   [509] = 509,
-  [510] = 510,
-  [511] = 511,
-  [512] = 512,
-  [513] = 426,
+  [510] = 502,
+  [511] = 399,
+  [512] = 498,
+  [513] = 513,
   [514] = 514,
   [515] = 515,
   [516] = 516,
   [517] = 517,
-  [518] = 518,
+  [518] = 505,
   [519] = 519,
   [520] = 520,
   [521] = 521,
   [522] = 522,
-  [523] = 523,
-  [524] = 524,
-  [525] = 426,
-  [526] = 526,
-  [527] = 527,
-  [528] = 504,
-  [529] = 529,
-  [530] = 510,
-  [531] = 531,
-  [532] = 532,
-  [533] = 533,
-  [534] = 534,
-  [535] = 535,
-  [536] = 536,
-  [537] = 537,
-  [538] = 506,
-  [539] = 539,
-  [540] = 487,
-  [541] = 541,
-  [542] = 542,
-  [543] = 543,
-  [544] = 544,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2680,74 +2655,74 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(313);
+      if (eof) ADVANCE(331);
       ADVANCE_MAP(
-        '!', 440,
-        '"', 596,
-        '#', 764,
-        '$', 305,
-        '(', 342,
-        ')', 343,
-        ',', 317,
-        '-', 566,
-        '/', 567,
-        ':', 344,
-        '=', 335,
-        '[', 399,
-        '\\', 297,
-        ']', 400,
-        'a', 612,
-        'c', 603,
-        'd', 629,
-        'e', 652,
-        'f', 706,
-        'g', 708,
-        'h', 634,
-        'i', 613,
-        'k', 604,
-        'l', 605,
-        'm', 641,
-        'n', 607,
-        'p', 690,
-        's', 630,
-        't', 689,
-        'u', 721,
-        'v', 639,
-        'w', 666,
-        '{', 322,
-        '}', 323,
+        '!', 463,
+        '"', 627,
+        '#', 801,
+        '$', 323,
+        '(', 358,
+        ')', 359,
+        ',', 335,
+        '-', 597,
+        '/', 598,
+        ':', 360,
+        '=', 353,
+        '[', 422,
+        '\\', 315,
+        ']', 423,
+        'a', 646,
+        'c', 634,
+        'd', 664,
+        'e', 687,
+        'f', 742,
+        'g', 744,
+        'h', 667,
+        'i', 647,
+        'k', 635,
+        'l', 636,
+        'm', 676,
+        'n', 638,
+        'p', 725,
+        's', 665,
+        't', 724,
+        'u', 757,
+        'v', 674,
+        'w', 700,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(306);
+          lookahead == ' ') SKIP(324);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(591);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(755);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(792);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(25);
-      if (lookahead == '"') ADVANCE(596);
-      if (lookahead == '#') ADVANCE(595);
-      if (lookahead == '\\') ADVANCE(297);
+      if (lookahead == '"') ADVANCE(627);
+      if (lookahead == '#') ADVANCE(626);
+      if (lookahead == '\\') ADVANCE(315);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(594);
-      if (lookahead != 0) ADVANCE(595);
+          lookahead == ' ') ADVANCE(625);
+      if (lookahead != 0) ADVANCE(626);
       END_STATE();
     case 2:
       ADVANCE_MAP(
         '!', 45,
-        '#', 764,
-        ',', 317,
-        '=', 335,
-        'a', 158,
-        'c', 139,
-        'e', 183,
-        'f', 215,
-        'i', 172,
-        'n', 56,
-        'p', 204,
-        's', 97,
-        '}', 323,
+        '#', 801,
+        ',', 335,
+        '=', 353,
+        'a', 166,
+        'c', 148,
+        'e', 194,
+        'f', 228,
+        'i', 180,
+        'n', 61,
+        'p', 216,
+        's', 101,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
@@ -2755,46 +2730,46 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 439,
-        '"', 593,
-        '#', 764,
-        '$', 305,
-        ',', 317,
-        '[', 399,
-        '{', 322,
-        '}', 323,
+        '!', 462,
+        '"', 624,
+        '#', 801,
+        '$', 323,
+        ',', 335,
+        '[', 422,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '"', 593,
-        '#', 764,
-        '$', 305,
-        ')', 343,
-        ':', 585,
-        '[', 399,
-        '_', 756,
-        '{', 322,
+        '"', 624,
+        '#', 801,
+        '$', 323,
+        ')', 359,
+        ':', 616,
+        '[', 422,
+        '_', 793,
+        '{', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(568);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(599);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(600);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(631);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(632);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(593);
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == '$') ADVANCE(305);
-      if (lookahead == ')') ADVANCE(343);
+      if (lookahead == '"') ADVANCE(624);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(323);
+      if (lookahead == ')') ADVANCE(359);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2802,4753 +2777,4958 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(565);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(596);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(593);
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == '$') ADVANCE(305);
-      if (lookahead == ':') ADVANCE(585);
-      if (lookahead == '[') ADVANCE(399);
-      if (lookahead == ']') ADVANCE(400);
-      if (lookahead == '{') ADVANCE(322);
+      if (lookahead == '"') ADVANCE(624);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(323);
+      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == '[') ADVANCE(422);
+      if (lookahead == ']') ADVANCE(423);
+      if (lookahead == '{') ADVANCE(340);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(568);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(599);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(569);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(600);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(575);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(606);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(593);
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == '$') ADVANCE(305);
-      if (lookahead == ':') ADVANCE(585);
-      if (lookahead == '[') ADVANCE(399);
-      if (lookahead == 'g') ADVANCE(572);
-      if (lookahead == '{') ADVANCE(322);
+      if (lookahead == '"') ADVANCE(624);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(323);
+      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == '[') ADVANCE(422);
+      if (lookahead == 'g') ADVANCE(603);
+      if (lookahead == '{') ADVANCE(340);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(568);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(599);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(569);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(600);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(575);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(606);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 593,
-        '#', 764,
-        '$', 305,
-        '[', 399,
-        'a', 494,
-        'd', 465,
-        'e', 560,
-        'f', 532,
-        'i', 504,
-        'l', 441,
-        'n', 442,
-        'p', 510,
-        's', 473,
-        't', 511,
-        'u', 538,
-        '{', 322,
-        '}', 323,
+        '"', 624,
+        '#', 801,
+        '$', 323,
+        '[', 422,
+        'a', 523,
+        'd', 492,
+        'e', 591,
+        'f', 561,
+        'i', 533,
+        'l', 464,
+        'm', 493,
+        'n', 465,
+        'p', 539,
+        's', 501,
+        't', 540,
+        'u', 568,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 593,
-        '#', 764,
-        '$', 305,
-        '[', 399,
-        'a', 494,
-        'd', 465,
-        'f', 532,
-        'i', 504,
-        'l', 441,
-        'n', 442,
-        'p', 513,
-        's', 473,
-        't', 511,
-        'u', 538,
-        '{', 322,
-        '}', 323,
+        '"', 624,
+        '#', 801,
+        '$', 323,
+        '[', 422,
+        'a', 523,
+        'd', 492,
+        'f', 561,
+        'i', 533,
+        'l', 464,
+        'm', 493,
+        'n', 465,
+        'p', 542,
+        's', 501,
+        't', 540,
+        'u', 568,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 593,
-        '#', 764,
-        '$', 305,
-        '[', 399,
-        'f', 532,
-        'i', 504,
-        'n', 443,
-        'p', 513,
-        't', 511,
-        '{', 322,
+        '"', 624,
+        '#', 801,
+        '$', 323,
+        '[', 422,
+        'f', 561,
+        'i', 533,
+        'n', 466,
+        'p', 542,
+        't', 540,
+        '{', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 11:
-      if (lookahead == '"') ADVANCE(593);
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == '$') ADVANCE(305);
+      if (lookahead == '"') ADVANCE(624);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(323);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(593);
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == ',') ADVANCE(317);
-      if (lookahead == 's') ADVANCE(760);
-      if (lookahead == '}') ADVANCE(323);
+      if (lookahead == '"') ADVANCE(624);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == ',') ADVANCE(335);
+      if (lookahead == 's') ADVANCE(797);
+      if (lookahead == '}') ADVANCE(341);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 13:
       ADVANCE_MAP(
-        '#', 764,
-        '$', 305,
-        'a', 494,
-        'd', 465,
-        'e', 560,
-        'i', 504,
-        'l', 441,
-        'n', 509,
-        'p', 518,
-        's', 473,
-        'u', 538,
-        '{', 322,
-        '}', 323,
+        '#', 801,
+        '$', 323,
+        'a', 523,
+        'd', 492,
+        'e', 591,
+        'i', 533,
+        'l', 464,
+        'm', 493,
+        'n', 538,
+        'p', 547,
+        's', 501,
+        'u', 568,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 14:
       ADVANCE_MAP(
-        '#', 764,
-        '$', 305,
-        'a', 494,
-        'd', 465,
-        'i', 504,
-        'l', 441,
-        'n', 509,
-        's', 473,
-        'u', 538,
-        '{', 322,
-        '}', 323,
+        '#', 801,
+        '$', 323,
+        'a', 523,
+        'd', 492,
+        'i', 533,
+        'l', 464,
+        'm', 493,
+        'n', 538,
+        's', 501,
+        'u', 568,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 764,
-        '$', 305,
-        'a', 494,
-        'd', 464,
-        'e', 560,
-        'g', 534,
-        'h', 552,
-        'i', 456,
-        'k', 445,
-        'l', 441,
-        'n', 509,
-        'p', 514,
-        's', 472,
-        'u', 538,
-        '{', 322,
-        '}', 323,
+        '#', 801,
+        '$', 323,
+        'a', 523,
+        'd', 491,
+        'e', 591,
+        'g', 563,
+        'h', 583,
+        'i', 482,
+        'k', 470,
+        'l', 464,
+        'm', 493,
+        'n', 538,
+        'p', 543,
+        's', 500,
+        'u', 568,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 16:
       ADVANCE_MAP(
-        '#', 764,
-        '$', 305,
-        'a', 494,
-        'd', 464,
-        'e', 560,
-        'h', 552,
-        'i', 456,
-        'k', 445,
-        'l', 441,
-        'n', 509,
-        'p', 514,
-        's', 473,
-        'u', 538,
-        'w', 488,
-        '{', 322,
-        '}', 323,
+        '#', 801,
+        '$', 323,
+        'a', 523,
+        'd', 491,
+        'e', 591,
+        'h', 583,
+        'i', 482,
+        'k', 470,
+        'l', 464,
+        'm', 493,
+        'n', 538,
+        'p', 543,
+        's', 501,
+        'u', 568,
+        'w', 517,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 17:
       ADVANCE_MAP(
-        '#', 764,
-        '$', 305,
-        'a', 494,
-        'd', 464,
-        'e', 560,
-        'h', 552,
-        'i', 457,
-        'k', 445,
-        'l', 441,
-        'n', 509,
-        'p', 514,
-        's', 473,
-        'u', 538,
-        '{', 322,
-        '}', 323,
+        '#', 801,
+        '$', 323,
+        'a', 523,
+        'd', 491,
+        'e', 591,
+        'h', 583,
+        'i', 483,
+        'k', 470,
+        'l', 464,
+        'm', 493,
+        'n', 538,
+        'p', 543,
+        's', 501,
+        'u', 568,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 18:
       ADVANCE_MAP(
-        '#', 764,
-        '$', 305,
-        'a', 494,
-        'd', 464,
-        'g', 534,
-        'h', 552,
-        'i', 456,
-        'k', 445,
-        'l', 441,
-        'n', 509,
-        'p', 517,
-        's', 472,
-        'u', 538,
-        '{', 322,
-        '}', 323,
+        '#', 801,
+        '$', 323,
+        'a', 523,
+        'd', 491,
+        'g', 563,
+        'h', 583,
+        'i', 482,
+        'k', 470,
+        'l', 464,
+        'm', 493,
+        'n', 538,
+        'p', 546,
+        's', 500,
+        'u', 568,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == '$') ADVANCE(305);
-      if (lookahead == 'i') ADVANCE(504);
-      if (lookahead == 't') ADVANCE(511);
-      if (lookahead == 'w') ADVANCE(488);
-      if (lookahead == '{') ADVANCE(322);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(323);
+      if (lookahead == 'i') ADVANCE(533);
+      if (lookahead == 't') ADVANCE(540);
+      if (lookahead == 'w') ADVANCE(517);
+      if (lookahead == '{') ADVANCE(340);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(19);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == '$') ADVANCE(305);
-      if (lookahead == 't') ADVANCE(511);
-      if (lookahead == '{') ADVANCE(322);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(323);
+      if (lookahead == 't') ADVANCE(540);
+      if (lookahead == '{') ADVANCE(340);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == '$') ADVANCE(305);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(323);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(574);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
       END_STATE();
     case 22:
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == 'c') ADVANCE(143);
-      if (lookahead == 'e') ADVANCE(182);
-      if (lookahead == 'f') ADVANCE(215);
-      if (lookahead == 'n') ADVANCE(52);
-      if (lookahead == 'p') ADVANCE(199);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == 'c') ADVANCE(150);
+      if (lookahead == 'e') ADVANCE(193);
+      if (lookahead == 'f') ADVANCE(228);
+      if (lookahead == 'n') ADVANCE(53);
+      if (lookahead == 'p') ADVANCE(212);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == 'f') ADVANCE(389);
-      if (lookahead == 't') ADVANCE(387);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == 'f') ADVANCE(412);
+      if (lookahead == 't') ADVANCE(410);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(23);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
       END_STATE();
     case 24:
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == 'i') ADVANCE(411);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == 'i') ADVANCE(434);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(24);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(413);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(436);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
       END_STATE();
     case 25:
-      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == '#') ADVANCE(801);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
       END_STATE();
     case 26:
-      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == '#') ADVANCE(801);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(576);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(607);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
       END_STATE();
     case 27:
-      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == '#') ADVANCE(801);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(27);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(318);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
       END_STATE();
     case 28:
-      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == '#') ADVANCE(801);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(28);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(413);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(436);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
       END_STATE();
     case 29:
-      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == '#') ADVANCE(801);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(29);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(336);
       END_STATE();
     case 30:
-      if (lookahead == '.') ADVANCE(298);
+      if (lookahead == '.') ADVANCE(316);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == ':') ADVANCE(616);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 32:
-      if (lookahead == '.') ADVANCE(302);
+      if (lookahead == '.') ADVANCE(320);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 33:
-      if (lookahead == '.') ADVANCE(304);
+      if (lookahead == '.') ADVANCE(322);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 34:
-      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == ':') ADVANCE(616);
       if (lookahead == 'a') ADVANCE(41);
-      if (lookahead == 'i') ADVANCE(77);
-      if (lookahead == 'l') ADVANCE(140);
-      if (lookahead == 'o') ADVANCE(180);
+      if (lookahead == 'i') ADVANCE(82);
+      if (lookahead == 'l') ADVANCE(146);
+      if (lookahead == 'o') ADVANCE(190);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 35:
-      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == ':') ADVANCE(616);
       if (lookahead == 'a') ADVANCE(42);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 36:
-      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == ':') ADVANCE(616);
       if (lookahead == 'e') ADVANCE(37);
-      if (lookahead == 'n') ADVANCE(232);
+      if (lookahead == 'n') ADVANCE(246);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 37:
-      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == ':') ADVANCE(616);
       if (lookahead == 'f') ADVANCE(35);
-      if (lookahead == 'n') ADVANCE(284);
-      if (lookahead == 's') ADVANCE(64);
+      if (lookahead == 'n') ADVANCE(302);
+      if (lookahead == 's') ADVANCE(69);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'e')) ADVANCE(44);
       END_STATE();
     case 38:
-      if (lookahead == ':') ADVANCE(585);
-      if (lookahead == 'g') ADVANCE(229);
-      if (lookahead == 'x') ADVANCE(209);
+      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == 'g') ADVANCE(242);
+      if (lookahead == 'x') ADVANCE(221);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 39:
-      if (lookahead == ':') ADVANCE(585);
-      if (lookahead == 'l') ADVANCE(157);
-      if (lookahead == 'p') ADVANCE(136);
+      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == 'l') ADVANCE(165);
+      if (lookahead == 'p') ADVANCE(143);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(296);
+          lookahead == 'n') ADVANCE(314);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 40:
-      if (lookahead == ':') ADVANCE(585);
-      if (lookahead == 'l') ADVANCE(157);
-      if (lookahead == 'p') ADVANCE(136);
+      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == 'l') ADVANCE(165);
+      if (lookahead == 'p') ADVANCE(143);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 41:
-      if (lookahead == ':') ADVANCE(585);
-      if (lookahead == 't') ADVANCE(90);
+      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == 't') ADVANCE(107);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 42:
-      if (lookahead == ':') ADVANCE(585);
-      if (lookahead == 'u') ADVANCE(160);
+      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == 'u') ADVANCE(168);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 43:
-      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == ':') ADVANCE(616);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(296);
+          lookahead == 'n') ADVANCE(314);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 44:
-      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == ':') ADVANCE(616);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 45:
-      if (lookahead == '=') ADVANCE(437);
+      if (lookahead == '=') ADVANCE(460);
       END_STATE();
     case 46:
-      if (lookahead == 'a') ADVANCE(266);
-      if (lookahead == 'i') ADVANCE(77);
-      if (lookahead == 'l') ADVANCE(140);
-      if (lookahead == 'o') ADVANCE(184);
+      if (lookahead == 'a') ADVANCE(281);
+      if (lookahead == 'i') ADVANCE(82);
+      if (lookahead == 'l') ADVANCE(146);
+      if (lookahead == 'o') ADVANCE(195);
       END_STATE();
     case 47:
-      if (lookahead == 'a') ADVANCE(125);
+      if (lookahead == 'a') ADVANCE(132);
       END_STATE();
     case 48:
-      if (lookahead == 'a') ADVANCE(57);
+      if (lookahead == 'a') ADVANCE(62);
+      if (lookahead == 'o') ADVANCE(134);
       END_STATE();
     case 49:
-      if (lookahead == 'a') ADVANCE(86);
+      if (lookahead == 'a') ADVANCE(91);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(423);
+      if (lookahead == 'a') ADVANCE(446);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(169);
-      if (lookahead == 'o') ADVANCE(368);
+      if (lookahead == 'a') ADVANCE(384);
       END_STATE();
     case 52:
-      if (lookahead == 'a') ADVANCE(169);
-      if (lookahead == 'o') ADVANCE(85);
+      if (lookahead == 'a') ADVANCE(177);
+      if (lookahead == 'o') ADVANCE(391);
       END_STATE();
     case 53:
-      if (lookahead == 'a') ADVANCE(275);
+      if (lookahead == 'a') ADVANCE(177);
+      if (lookahead == 'o') ADVANCE(90);
       END_STATE();
     case 54:
-      if (lookahead == 'a') ADVANCE(71);
+      if (lookahead == 'a') ADVANCE(92);
       END_STATE();
     case 55:
-      if (lookahead == 'a') ADVANCE(74);
+      if (lookahead == 'a') ADVANCE(92);
+      if (lookahead == 'h') ADVANCE(203);
       END_STATE();
     case 56:
-      if (lookahead == 'a') ADVANCE(171);
-      if (lookahead == 'o') ADVANCE(84);
+      if (lookahead == 'a') ADVANCE(293);
       END_STATE();
     case 57:
-      if (lookahead == 'b') ADVANCE(104);
+      if (lookahead == 'a') ADVANCE(289);
       END_STATE();
     case 58:
-      if (lookahead == 'c') ADVANCE(63);
-      if (lookahead == 'l') ADVANCE(157);
+      if (lookahead == 'a') ADVANCE(283);
       END_STATE();
     case 59:
-      if (lookahead == 'c') ADVANCE(168);
-      if (lookahead == 'm') ADVANCE(208);
-      if (lookahead == 'n') ADVANCE(379);
+      if (lookahead == 'a') ADVANCE(75);
       END_STATE();
     case 60:
-      if (lookahead == 'c') ADVANCE(421);
+      if (lookahead == 'a') ADVANCE(78);
       END_STATE();
     case 61:
-      if (lookahead == 'c') ADVANCE(428);
+      if (lookahead == 'a') ADVANCE(179);
+      if (lookahead == 'o') ADVANCE(89);
       END_STATE();
     case 62:
-      if (lookahead == 'c') ADVANCE(285);
+      if (lookahead == 'b') ADVANCE(109);
       END_STATE();
     case 63:
-      if (lookahead == 'c') ADVANCE(191);
+      if (lookahead == 'c') ADVANCE(68);
+      if (lookahead == 'l') ADVANCE(165);
+      if (lookahead == 'n') ADVANCE(188);
       END_STATE();
     case 64:
-      if (lookahead == 'c') ADVANCE(225);
+      if (lookahead == 'c') ADVANCE(176);
+      if (lookahead == 'm') ADVANCE(222);
+      if (lookahead == 'n') ADVANCE(402);
       END_STATE();
     case 65:
-      if (lookahead == 'c') ADVANCE(108);
-      if (lookahead == 'p') ADVANCE(107);
+      if (lookahead == 'c') ADVANCE(444);
       END_STATE();
     case 66:
-      if (lookahead == 'c') ADVANCE(257);
+      if (lookahead == 'c') ADVANCE(451);
       END_STATE();
     case 67:
-      if (lookahead == 'c') ADVANCE(91);
+      if (lookahead == 'c') ADVANCE(303);
       END_STATE();
     case 68:
-      if (lookahead == 'c') ADVANCE(259);
+      if (lookahead == 'c') ADVANCE(201);
       END_STATE();
     case 69:
-      if (lookahead == 'c') ADVANCE(92);
+      if (lookahead == 'c') ADVANCE(238);
       END_STATE();
     case 70:
-      if (lookahead == 'c') ADVANCE(93);
+      if (lookahead == 'c') ADVANCE(114);
+      if (lookahead == 'p') ADVANCE(112);
       END_STATE();
     case 71:
-      if (lookahead == 'c') ADVANCE(94);
+      if (lookahead == 'c') ADVANCE(272);
       END_STATE();
     case 72:
       if (lookahead == 'c') ADVANCE(96);
       END_STATE();
     case 73:
-      if (lookahead == 'c') ADVANCE(270);
+      if (lookahead == 'c') ADVANCE(97);
       END_STATE();
     case 74:
-      if (lookahead == 'c') ADVANCE(99);
+      if (lookahead == 'c') ADVANCE(274);
       END_STATE();
     case 75:
-      if (lookahead == 'd') ADVANCE(417);
+      if (lookahead == 'c') ADVANCE(98);
       END_STATE();
     case 76:
-      if (lookahead == 'd') ADVANCE(217);
+      if (lookahead == 'c') ADVANCE(100);
       END_STATE();
     case 77:
-      if (lookahead == 'd') ADVANCE(217);
-      if (lookahead == 'l') ADVANCE(137);
+      if (lookahead == 'c') ADVANCE(102);
       END_STATE();
     case 78:
-      if (lookahead == 'd') ADVANCE(233);
+      if (lookahead == 'c') ADVANCE(104);
       END_STATE();
     case 79:
-      if (lookahead == 'd') ADVANCE(233);
-      if (lookahead == 'l') ADVANCE(141);
-      if (lookahead == 'r') ADVANCE(252);
+      if (lookahead == 'c') ADVANCE(287);
       END_STATE();
     case 80:
-      if (lookahead == 'd') ADVANCE(233);
-      if (lookahead == 'l') ADVANCE(141);
-      if (lookahead == 'r') ADVANCE(262);
+      if (lookahead == 'd') ADVANCE(440);
       END_STATE();
     case 81:
-      if (lookahead == 'd') ADVANCE(279);
+      if (lookahead == 'd') ADVANCE(230);
       END_STATE();
     case 82:
-      if (lookahead == 'd') ADVANCE(175);
+      if (lookahead == 'd') ADVANCE(230);
+      if (lookahead == 'l') ADVANCE(144);
       END_STATE();
     case 83:
-      if (lookahead == 'd') ADVANCE(220);
+      if (lookahead == 'd') ADVANCE(247);
       END_STATE();
     case 84:
-      if (lookahead == 'd') ADVANCE(116);
-      if (lookahead == 't') ADVANCE(145);
+      if (lookahead == 'd') ADVANCE(247);
+      if (lookahead == 'l') ADVANCE(147);
+      if (lookahead == 'r') ADVANCE(267);
       END_STATE();
     case 85:
-      if (lookahead == 'd') ADVANCE(100);
+      if (lookahead == 'd') ADVANCE(247);
+      if (lookahead == 'l') ADVANCE(147);
+      if (lookahead == 'r') ADVANCE(277);
       END_STATE();
     case 86:
-      if (lookahead == 'd') ADVANCE(111);
+      if (lookahead == 'd') ADVANCE(297);
       END_STATE();
     case 87:
-      if (lookahead == 'e') ADVANCE(126);
-      if (lookahead == 'n') ADVANCE(232);
+      if (lookahead == 'd') ADVANCE(184);
       END_STATE();
     case 88:
-      if (lookahead == 'e') ADVANCE(162);
-      if (lookahead == 'i') ADVANCE(159);
-      if (lookahead == 'n') ADVANCE(135);
-      if (lookahead == 'y') ADVANCE(247);
+      if (lookahead == 'd') ADVANCE(233);
       END_STATE();
     case 89:
-      if (lookahead == 'e') ADVANCE(360);
+      if (lookahead == 'd') ADVANCE(122);
+      if (lookahead == 't') ADVANCE(152);
       END_STATE();
     case 90:
-      if (lookahead == 'e') ADVANCE(129);
+      if (lookahead == 'd') ADVANCE(105);
       END_STATE();
     case 91:
-      if (lookahead == 'e') ADVANCE(402);
+      if (lookahead == 'd') ADVANCE(117);
       END_STATE();
     case 92:
-      if (lookahead == 'e') ADVANCE(314);
+      if (lookahead == 'd') ADVANCE(58);
       END_STATE();
     case 93:
-      if (lookahead == 'e') ADVANCE(341);
+      if (lookahead == 'e') ADVANCE(133);
+      if (lookahead == 'n') ADVANCE(246);
       END_STATE();
     case 94:
-      if (lookahead == 'e') ADVANCE(355);
+      if (lookahead == 'e') ADVANCE(170);
+      if (lookahead == 'i') ADVANCE(167);
+      if (lookahead == 'n') ADVANCE(142);
+      if (lookahead == 'y') ADVANCE(261);
       END_STATE();
     case 95:
-      if (lookahead == 'e') ADVANCE(426);
+      if (lookahead == 'e') ADVANCE(376);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(425);
+      if (lookahead == 'e') ADVANCE(332);
       END_STATE();
     case 97:
-      if (lookahead == 'e') ADVANCE(163);
-      if (lookahead == 't') ADVANCE(227);
+      if (lookahead == 'e') ADVANCE(357);
       END_STATE();
     case 98:
-      if (lookahead == 'e') ADVANCE(397);
+      if (lookahead == 'e') ADVANCE(371);
       END_STATE();
     case 99:
-      if (lookahead == 'e') ADVANCE(356);
+      if (lookahead == 'e') ADVANCE(449);
       END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(436);
+      if (lookahead == 'e') ADVANCE(448);
       END_STATE();
     case 101:
-      if (lookahead == 'e') ADVANCE(179);
+      if (lookahead == 'e') ADVANCE(171);
+      if (lookahead == 't') ADVANCE(244);
       END_STATE();
     case 102:
-      if (lookahead == 'e') ADVANCE(224);
+      if (lookahead == 'e') ADVANCE(425);
       END_STATE();
     case 103:
-      if (lookahead == 'e') ADVANCE(49);
-      if (lookahead == 'o') ADVANCE(242);
-      if (lookahead == 't') ADVANCE(264);
+      if (lookahead == 'e') ADVANCE(420);
       END_STATE();
     case 104:
-      if (lookahead == 'e') ADVANCE(154);
+      if (lookahead == 'e') ADVANCE(372);
       END_STATE();
     case 105:
-      if (lookahead == 'e') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(459);
       END_STATE();
     case 106:
-      if (lookahead == 'e') ADVANCE(185);
+      if (lookahead == 'e') ADVANCE(49);
+      if (lookahead == 'o') ADVANCE(256);
+      if (lookahead == 't') ADVANCE(279);
       END_STATE();
     case 107:
-      if (lookahead == 'e') ADVANCE(66);
+      if (lookahead == 'e') ADVANCE(137);
       END_STATE();
     case 108:
-      if (lookahead == 'e') ADVANCE(211);
+      if (lookahead == 'e') ADVANCE(237);
       END_STATE();
     case 109:
-      if (lookahead == 'e') ADVANCE(287);
+      if (lookahead == 'e') ADVANCE(162);
       END_STATE();
     case 110:
-      if (lookahead == 'e') ADVANCE(167);
+      if (lookahead == 'e') ADVANCE(191);
       END_STATE();
     case 111:
-      if (lookahead == 'e') ADVANCE(218);
+      if (lookahead == 'e') ADVANCE(264);
       END_STATE();
     case 112:
-      if (lookahead == 'e') ADVANCE(243);
+      if (lookahead == 'e') ADVANCE(71);
       END_STATE();
     case 113:
-      if (lookahead == 'e') ADVANCE(219);
+      if (lookahead == 'e') ADVANCE(189);
       END_STATE();
     case 114:
-      if (lookahead == 'e') ADVANCE(245);
+      if (lookahead == 'e') ADVANCE(224);
       END_STATE();
     case 115:
-      if (lookahead == 'e') ADVANCE(226);
+      if (lookahead == 'e') ADVANCE(305);
       END_STATE();
     case 116:
-      if (lookahead == 'e') ADVANCE(238);
+      if (lookahead == 'e') ADVANCE(175);
       END_STATE();
     case 117:
-      if (lookahead == 'e') ADVANCE(161);
-      if (lookahead == 'i') ADVANCE(159);
-      if (lookahead == 'y') ADVANCE(247);
+      if (lookahead == 'e') ADVANCE(231);
       END_STATE();
     case 118:
-      if (lookahead == 'e') ADVANCE(161);
-      if (lookahead == 'i') ADVANCE(159);
-      if (lookahead == 'y') ADVANCE(247);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(295);
+      if (lookahead == 'e') ADVANCE(257);
       END_STATE();
     case 119:
-      if (lookahead == 'e') ADVANCE(68);
+      if (lookahead == 'e') ADVANCE(232);
       END_STATE();
     case 120:
-      if (lookahead == 'e') ADVANCE(230);
+      if (lookahead == 'e') ADVANCE(259);
       END_STATE();
     case 121:
-      if (lookahead == 'e') ADVANCE(246);
+      if (lookahead == 'e') ADVANCE(239);
       END_STATE();
     case 122:
-      if (lookahead == 'e') ADVANCE(73);
+      if (lookahead == 'e') ADVANCE(252);
       END_STATE();
     case 123:
-      if (lookahead == 'e') ADVANCE(186);
+      if (lookahead == 'e') ADVANCE(285);
       END_STATE();
     case 124:
-      if (lookahead == 'e') ADVANCE(249);
+      if (lookahead == 'e') ADVANCE(169);
+      if (lookahead == 'i') ADVANCE(167);
+      if (lookahead == 'y') ADVANCE(261);
       END_STATE();
     case 125:
-      if (lookahead == 'f') ADVANCE(152);
+      if (lookahead == 'e') ADVANCE(169);
+      if (lookahead == 'i') ADVANCE(167);
+      if (lookahead == 'y') ADVANCE(261);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(313);
       END_STATE();
     case 126:
-      if (lookahead == 'f') ADVANCE(53);
-      if (lookahead == 'n') ADVANCE(284);
-      if (lookahead == 's') ADVANCE(64);
+      if (lookahead == 'e') ADVANCE(74);
       END_STATE();
     case 127:
-      if (lookahead == 'g') ADVANCE(351);
+      if (lookahead == 'e') ADVANCE(260);
       END_STATE();
     case 128:
-      if (lookahead == 'g') ADVANCE(378);
+      if (lookahead == 'e') ADVANCE(243);
       END_STATE();
     case 129:
-      if (lookahead == 'g') ADVANCE(200);
+      if (lookahead == 'e') ADVANCE(79);
       END_STATE();
     case 130:
-      if (lookahead == 'g') ADVANCE(231);
+      if (lookahead == 'e') ADVANCE(196);
       END_STATE();
     case 131:
-      if (lookahead == 'h') ADVANCE(382);
+      if (lookahead == 'e') ADVANCE(263);
       END_STATE();
     case 132:
-      if (lookahead == 'h') ADVANCE(192);
+      if (lookahead == 'f') ADVANCE(160);
       END_STATE();
     case 133:
-      if (lookahead == 'h') ADVANCE(149);
+      if (lookahead == 'f') ADVANCE(56);
+      if (lookahead == 'n') ADVANCE(302);
+      if (lookahead == 's') ADVANCE(69);
       END_STATE();
     case 134:
-      if (lookahead == 'h') ADVANCE(120);
+      if (lookahead == 'g') ADVANCE(382);
       END_STATE();
     case 135:
-      if (lookahead == 'i') ADVANCE(404);
+      if (lookahead == 'g') ADVANCE(367);
       END_STATE();
     case 136:
-      if (lookahead == 'i') ADVANCE(153);
+      if (lookahead == 'g') ADVANCE(401);
       END_STATE();
     case 137:
-      if (lookahead == 'i') ADVANCE(276);
+      if (lookahead == 'g') ADVANCE(211);
       END_STATE();
     case 138:
-      if (lookahead == 'i') ADVANCE(265);
+      if (lookahead == 'g') ADVANCE(245);
       END_STATE();
     case 139:
-      if (lookahead == 'i') ADVANCE(83);
+      if (lookahead == 'h') ADVANCE(405);
       END_STATE();
     case 140:
-      if (lookahead == 'i') ADVANCE(101);
-      if (lookahead == 'u') ADVANCE(248);
+      if (lookahead == 'h') ADVANCE(156);
       END_STATE();
     case 141:
-      if (lookahead == 'i') ADVANCE(62);
+      if (lookahead == 'h') ADVANCE(128);
       END_STATE();
     case 142:
-      if (lookahead == 'i') ADVANCE(67);
+      if (lookahead == 'i') ADVANCE(427);
       END_STATE();
     case 143:
-      if (lookahead == 'i') ADVANCE(76);
+      if (lookahead == 'i') ADVANCE(161);
       END_STATE();
     case 144:
-      if (lookahead == 'i') ADVANCE(61);
+      if (lookahead == 'i') ADVANCE(294);
       END_STATE();
     case 145:
-      if (lookahead == 'i') ADVANCE(176);
+      if (lookahead == 'i') ADVANCE(265);
       END_STATE();
     case 146:
-      if (lookahead == 'i') ADVANCE(195);
+      if (lookahead == 'i') ADVANCE(110);
+      if (lookahead == 'u') ADVANCE(262);
       END_STATE();
     case 147:
-      if (lookahead == 'i') ADVANCE(177);
+      if (lookahead == 'i') ADVANCE(67);
       END_STATE();
     case 148:
-      if (lookahead == 'i') ADVANCE(197);
+      if (lookahead == 'i') ADVANCE(88);
       END_STATE();
     case 149:
-      if (lookahead == 'i') ADVANCE(178);
+      if (lookahead == 'i') ADVANCE(66);
       END_STATE();
     case 150:
-      if (lookahead == 'i') ADVANCE(268);
+      if (lookahead == 'i') ADVANCE(81);
       END_STATE();
     case 151:
-      if (lookahead == 'i') ADVANCE(212);
+      if (lookahead == 'i') ADVANCE(206);
       END_STATE();
     case 152:
-      if (lookahead == 'k') ADVANCE(50);
+      if (lookahead == 'i') ADVANCE(185);
       END_STATE();
     case 153:
-      if (lookahead == 'k') ADVANCE(109);
+      if (lookahead == 'i') ADVANCE(208);
       END_STATE();
     case 154:
-      if (lookahead == 'l') ADVANCE(337);
+      if (lookahead == 'i') ADVANCE(186);
       END_STATE();
     case 155:
-      if (lookahead == 'l') ADVANCE(376);
+      if (lookahead == 'i') ADVANCE(209);
       END_STATE();
     case 156:
-      if (lookahead == 'l') ADVANCE(141);
+      if (lookahead == 'i') ADVANCE(187);
       END_STATE();
     case 157:
-      if (lookahead == 'l') ADVANCE(190);
+      if (lookahead == 'i') ADVANCE(284);
       END_STATE();
     case 158:
-      if (lookahead == 'l') ADVANCE(155);
-      if (lookahead == 'n') ADVANCE(289);
+      if (lookahead == 'i') ADVANCE(227);
       END_STATE();
     case 159:
-      if (lookahead == 'l') ADVANCE(106);
+      if (lookahead == 'i') ADVANCE(77);
       END_STATE();
     case 160:
-      if (lookahead == 'l') ADVANCE(261);
+      if (lookahead == 'k') ADVANCE(50);
       END_STATE();
     case 161:
-      if (lookahead == 'l') ADVANCE(119);
+      if (lookahead == 'k') ADVANCE(115);
       END_STATE();
     case 162:
-      if (lookahead == 'l') ADVANCE(119);
-      if (lookahead == 'n') ADVANCE(274);
-      if (lookahead == 'r') ADVANCE(280);
+      if (lookahead == 'l') ADVANCE(380);
       END_STATE();
     case 163:
-      if (lookahead == 'l') ADVANCE(122);
-      if (lookahead == 'r') ADVANCE(280);
+      if (lookahead == 'l') ADVANCE(399);
       END_STATE();
     case 164:
-      if (lookahead == 'm') ADVANCE(208);
-      if (lookahead == 'n') ADVANCE(130);
+      if (lookahead == 'l') ADVANCE(147);
       END_STATE();
     case 165:
-      if (lookahead == 'm') ADVANCE(391);
+      if (lookahead == 'l') ADVANCE(200);
       END_STATE();
     case 166:
-      if (lookahead == 'm') ADVANCE(328);
+      if (lookahead == 'l') ADVANCE(163);
+      if (lookahead == 'n') ADVANCE(307);
       END_STATE();
     case 167:
-      if (lookahead == 'm') ADVANCE(353);
+      if (lookahead == 'l') ADVANCE(113);
       END_STATE();
     case 168:
-      if (lookahead == 'm') ADVANCE(206);
+      if (lookahead == 'l') ADVANCE(276);
       END_STATE();
     case 169:
-      if (lookahead == 'm') ADVANCE(112);
+      if (lookahead == 'l') ADVANCE(126);
       END_STATE();
     case 170:
-      if (lookahead == 'm') ADVANCE(95);
+      if (lookahead == 'l') ADVANCE(126);
+      if (lookahead == 'n') ADVANCE(292);
       END_STATE();
     case 171:
-      if (lookahead == 'm') ADVANCE(124);
+      if (lookahead == 'l') ADVANCE(129);
+      if (lookahead == 'r') ADVANCE(298);
       END_STATE();
     case 172:
-      if (lookahead == 'n') ADVANCE(379);
+      if (lookahead == 'm') ADVANCE(222);
+      if (lookahead == 'n') ADVANCE(138);
       END_STATE();
     case 173:
-      if (lookahead == 'n') ADVANCE(430);
+      if (lookahead == 'm') ADVANCE(414);
       END_STATE();
     case 174:
-      if (lookahead == 'n') ADVANCE(362);
+      if (lookahead == 'm') ADVANCE(346);
       END_STATE();
     case 175:
-      if (lookahead == 'n') ADVANCE(401);
+      if (lookahead == 'm') ADVANCE(369);
       END_STATE();
     case 176:
-      if (lookahead == 'n') ADVANCE(438);
+      if (lookahead == 'm') ADVANCE(218);
       END_STATE();
     case 177:
-      if (lookahead == 'n') ADVANCE(127);
+      if (lookahead == 'm') ADVANCE(118);
       END_STATE();
     case 178:
-      if (lookahead == 'n') ADVANCE(128);
+      if (lookahead == 'm') ADVANCE(99);
       END_STATE();
     case 179:
-      if (lookahead == 'n') ADVANCE(255);
+      if (lookahead == 'm') ADVANCE(131);
       END_STATE();
     case 180:
-      if (lookahead == 'n') ADVANCE(235);
+      if (lookahead == 'n') ADVANCE(402);
       END_STATE();
     case 181:
-      if (lookahead == 'n') ADVANCE(260);
+      if (lookahead == 'n') ADVANCE(453);
       END_STATE();
     case 182:
-      if (lookahead == 'n') ADVANCE(271);
+      if (lookahead == 'n') ADVANCE(386);
       END_STATE();
     case 183:
-      if (lookahead == 'n') ADVANCE(271);
-      if (lookahead == 'v') ADVANCE(115);
+      if (lookahead == 'n') ADVANCE(378);
       END_STATE();
     case 184:
-      if (lookahead == 'n') ADVANCE(244);
+      if (lookahead == 'n') ADVANCE(424);
       END_STATE();
     case 185:
-      if (lookahead == 'n') ADVANCE(69);
+      if (lookahead == 'n') ADVANCE(461);
       END_STATE();
     case 186:
-      if (lookahead == 'n') ADVANCE(70);
+      if (lookahead == 'n') ADVANCE(135);
       END_STATE();
     case 187:
-      if (lookahead == 'o') ADVANCE(79);
+      if (lookahead == 'n') ADVANCE(136);
       END_STATE();
     case 188:
-      if (lookahead == 'o') ADVANCE(394);
+      if (lookahead == 'n') ADVANCE(210);
       END_STATE();
     case 189:
-      if (lookahead == 'o') ADVANCE(277);
-      if (lookahead == 'p') ADVANCE(60);
+      if (lookahead == 'n') ADVANCE(72);
       END_STATE();
     case 190:
-      if (lookahead == 'o') ADVANCE(281);
+      if (lookahead == 'n') ADVANCE(249);
       END_STATE();
     case 191:
-      if (lookahead == 'o') ADVANCE(278);
+      if (lookahead == 'n') ADVANCE(270);
       END_STATE();
     case 192:
-      if (lookahead == 'o') ADVANCE(75);
+      if (lookahead == 'n') ADVANCE(275);
       END_STATE();
     case 193:
-      if (lookahead == 'o') ADVANCE(165);
+      if (lookahead == 'n') ADVANCE(288);
       END_STATE();
     case 194:
-      if (lookahead == 'o') ADVANCE(81);
+      if (lookahead == 'n') ADVANCE(288);
+      if (lookahead == 'v') ADVANCE(121);
       END_STATE();
     case 195:
-      if (lookahead == 'o') ADVANCE(173);
+      if (lookahead == 'n') ADVANCE(258);
       END_STATE();
     case 196:
-      if (lookahead == 'o') ADVANCE(156);
-      if (lookahead == 'r') ADVANCE(194);
+      if (lookahead == 'n') ADVANCE(73);
       END_STATE();
     case 197:
-      if (lookahead == 'o') ADVANCE(174);
+      if (lookahead == 'o') ADVANCE(84);
       END_STATE();
     case 198:
-      if (lookahead == 'o') ADVANCE(228);
+      if (lookahead == 'o') ADVANCE(417);
       END_STATE();
     case 199:
-      if (lookahead == 'o') ADVANCE(78);
+      if (lookahead == 'o') ADVANCE(295);
+      if (lookahead == 'p') ADVANCE(65);
       END_STATE();
     case 200:
-      if (lookahead == 'o') ADVANCE(223);
+      if (lookahead == 'o') ADVANCE(299);
       END_STATE();
     case 201:
-      if (lookahead == 'o') ADVANCE(213);
+      if (lookahead == 'o') ADVANCE(296);
       END_STATE();
     case 202:
-      if (lookahead == 'o') ADVANCE(213);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(294);
+      if (lookahead == 'o') ADVANCE(173);
       END_STATE();
     case 203:
-      if (lookahead == 'o') ADVANCE(221);
-      END_STATE();
-    case 204:
       if (lookahead == 'o') ADVANCE(80);
       END_STATE();
+    case 204:
+      if (lookahead == 'o') ADVANCE(86);
+      END_STATE();
     case 205:
-      if (lookahead == 'p') ADVANCE(415);
+      if (lookahead == 'o') ADVANCE(164);
+      if (lookahead == 'r') ADVANCE(204);
       END_STATE();
     case 206:
-      if (lookahead == 'p') ADVANCE(406);
+      if (lookahead == 'o') ADVANCE(181);
       END_STATE();
     case 207:
-      if (lookahead == 'p') ADVANCE(54);
+      if (lookahead == 'o') ADVANCE(241);
       END_STATE();
     case 208:
-      if (lookahead == 'p') ADVANCE(198);
+      if (lookahead == 'o') ADVANCE(182);
       END_STATE();
     case 209:
-      if (lookahead == 'p') ADVANCE(107);
+      if (lookahead == 'o') ADVANCE(183);
       END_STATE();
     case 210:
-      if (lookahead == 'p') ADVANCE(234);
+      if (lookahead == 'o') ADVANCE(282);
       END_STATE();
     case 211:
-      if (lookahead == 'p') ADVANCE(256);
+      if (lookahead == 'o') ADVANCE(236);
       END_STATE();
     case 212:
-      if (lookahead == 'p') ADVANCE(272);
+      if (lookahead == 'o') ADVANCE(83);
       END_STATE();
     case 213:
-      if (lookahead == 'p') ADVANCE(144);
+      if (lookahead == 'o') ADVANCE(225);
       END_STATE();
     case 214:
-      if (lookahead == 'p') ADVANCE(55);
+      if (lookahead == 'o') ADVANCE(225);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(312);
       END_STATE();
     case 215:
-      if (lookahead == 'q') ADVANCE(82);
+      if (lookahead == 'o') ADVANCE(234);
       END_STATE();
     case 216:
-      if (lookahead == 'r') ADVANCE(189);
+      if (lookahead == 'o') ADVANCE(85);
       END_STATE();
     case 217:
-      if (lookahead == 'r') ADVANCE(324);
+      if (lookahead == 'p') ADVANCE(438);
       END_STATE();
     case 218:
-      if (lookahead == 'r') ADVANCE(419);
+      if (lookahead == 'p') ADVANCE(429);
       END_STATE();
     case 219:
-      if (lookahead == 'r') ADVANCE(319);
+      if (lookahead == 'p') ADVANCE(65);
       END_STATE();
     case 220:
-      if (lookahead == 'r') ADVANCE(325);
+      if (lookahead == 'p') ADVANCE(59);
       END_STATE();
     case 221:
-      if (lookahead == 'r') ADVANCE(352);
+      if (lookahead == 'p') ADVANCE(112);
       END_STATE();
     case 222:
-      if (lookahead == 'r') ADVANCE(193);
+      if (lookahead == 'p') ADVANCE(207);
       END_STATE();
     case 223:
-      if (lookahead == 'r') ADVANCE(286);
+      if (lookahead == 'p') ADVANCE(248);
       END_STATE();
     case 224:
-      if (lookahead == 'r') ADVANCE(241);
+      if (lookahead == 'p') ADVANCE(271);
       END_STATE();
     case 225:
-      if (lookahead == 'r') ADVANCE(151);
+      if (lookahead == 'p') ADVANCE(149);
       END_STATE();
     case 226:
-      if (lookahead == 'r') ADVANCE(290);
+      if (lookahead == 'p') ADVANCE(60);
       END_STATE();
     case 227:
-      if (lookahead == 'r') ADVANCE(147);
+      if (lookahead == 'p') ADVANCE(291);
       END_STATE();
     case 228:
-      if (lookahead == 'r') ADVANCE(258);
+      if (lookahead == 'q') ADVANCE(87);
       END_STATE();
     case 229:
-      if (lookahead == 'r') ADVANCE(114);
+      if (lookahead == 'r') ADVANCE(199);
       END_STATE();
     case 230:
-      if (lookahead == 'r') ADVANCE(98);
+      if (lookahead == 'r') ADVANCE(342);
       END_STATE();
     case 231:
-      if (lookahead == 'r') ADVANCE(121);
+      if (lookahead == 'r') ADVANCE(442);
       END_STATE();
     case 232:
-      if (lookahead == 's') ADVANCE(431);
+      if (lookahead == 'r') ADVANCE(337);
       END_STATE();
     case 233:
-      if (lookahead == 's') ADVANCE(374);
+      if (lookahead == 'r') ADVANCE(343);
       END_STATE();
     case 234:
-      if (lookahead == 's') ADVANCE(327);
+      if (lookahead == 'r') ADVANCE(368);
       END_STATE();
     case 235:
-      if (lookahead == 's') ADVANCE(254);
+      if (lookahead == 'r') ADVANCE(202);
       END_STATE();
     case 236:
-      if (lookahead == 's') ADVANCE(371);
+      if (lookahead == 'r') ADVANCE(304);
       END_STATE();
     case 237:
-      if (lookahead == 's') ADVANCE(370);
+      if (lookahead == 'r') ADVANCE(255);
       END_STATE();
     case 238:
-      if (lookahead == 's') ADVANCE(377);
+      if (lookahead == 'r') ADVANCE(158);
       END_STATE();
     case 239:
-      if (lookahead == 's') ADVANCE(89);
+      if (lookahead == 'r') ADVANCE(308);
       END_STATE();
     case 240:
-      if (lookahead == 's') ADVANCE(89);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(294);
+      if (lookahead == 'r') ADVANCE(219);
       END_STATE();
     case 241:
-      if (lookahead == 's') ADVANCE(146);
+      if (lookahead == 'r') ADVANCE(273);
       END_STATE();
     case 242:
-      if (lookahead == 's') ADVANCE(251);
+      if (lookahead == 'r') ADVANCE(120);
       END_STATE();
     case 243:
-      if (lookahead == 's') ADVANCE(207);
+      if (lookahead == 'r') ADVANCE(103);
       END_STATE();
     case 244:
-      if (lookahead == 's') ADVANCE(253);
+      if (lookahead == 'r') ADVANCE(154);
       END_STATE();
     case 245:
-      if (lookahead == 's') ADVANCE(236);
+      if (lookahead == 'r') ADVANCE(127);
       END_STATE();
     case 246:
-      if (lookahead == 's') ADVANCE(237);
+      if (lookahead == 's') ADVANCE(454);
       END_STATE();
     case 247:
-      if (lookahead == 's') ADVANCE(269);
+      if (lookahead == 's') ADVANCE(397);
       END_STATE();
     case 248:
-      if (lookahead == 's') ADVANCE(273);
+      if (lookahead == 's') ADVANCE(345);
       END_STATE();
     case 249:
-      if (lookahead == 's') ADVANCE(214);
+      if (lookahead == 's') ADVANCE(269);
       END_STATE();
     case 250:
-      if (lookahead == 't') ADVANCE(132);
+      if (lookahead == 's') ADVANCE(394);
       END_STATE();
     case 251:
-      if (lookahead == 't') ADVANCE(418);
+      if (lookahead == 's') ADVANCE(393);
       END_STATE();
     case 252:
-      if (lookahead == 't') ADVANCE(347);
+      if (lookahead == 's') ADVANCE(400);
       END_STATE();
     case 253:
-      if (lookahead == 't') ADVANCE(333);
+      if (lookahead == 's') ADVANCE(95);
       END_STATE();
     case 254:
-      if (lookahead == 't') ADVANCE(333);
-      if (lookahead == 'u') ADVANCE(170);
+      if (lookahead == 's') ADVANCE(95);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(312);
       END_STATE();
     case 255:
-      if (lookahead == 't') ADVANCE(429);
+      if (lookahead == 's') ADVANCE(151);
       END_STATE();
     case 256:
-      if (lookahead == 't') ADVANCE(381);
+      if (lookahead == 's') ADVANCE(266);
       END_STATE();
     case 257:
-      if (lookahead == 't') ADVANCE(433);
+      if (lookahead == 's') ADVANCE(220);
       END_STATE();
     case 258:
-      if (lookahead == 't') ADVANCE(331);
+      if (lookahead == 's') ADVANCE(268);
       END_STATE();
     case 259:
-      if (lookahead == 't') ADVANCE(372);
+      if (lookahead == 's') ADVANCE(250);
       END_STATE();
     case 260:
-      if (lookahead == 't') ADVANCE(435);
+      if (lookahead == 's') ADVANCE(251);
       END_STATE();
     case 261:
-      if (lookahead == 't') ADVANCE(364);
+      if (lookahead == 's') ADVANCE(286);
       END_STATE();
     case 262:
-      if (lookahead == 't') ADVANCE(348);
+      if (lookahead == 's') ADVANCE(290);
       END_STATE();
     case 263:
-      if (lookahead == 't') ADVANCE(264);
+      if (lookahead == 's') ADVANCE(226);
       END_STATE();
     case 264:
-      if (lookahead == 't') ADVANCE(205);
+      if (lookahead == 't') ADVANCE(55);
       END_STATE();
     case 265:
-      if (lookahead == 't') ADVANCE(131);
+      if (lookahead == 't') ADVANCE(139);
       END_STATE();
     case 266:
-      if (lookahead == 't') ADVANCE(90);
+      if (lookahead == 't') ADVANCE(441);
       END_STATE();
     case 267:
-      if (lookahead == 't') ADVANCE(133);
+      if (lookahead == 't') ADVANCE(363);
       END_STATE();
     case 268:
-      if (lookahead == 't') ADVANCE(288);
+      if (lookahead == 't') ADVANCE(351);
       END_STATE();
     case 269:
-      if (lookahead == 't') ADVANCE(110);
+      if (lookahead == 't') ADVANCE(351);
+      if (lookahead == 'u') ADVANCE(178);
       END_STATE();
     case 270:
-      if (lookahead == 't') ADVANCE(203);
+      if (lookahead == 't') ADVANCE(452);
       END_STATE();
     case 271:
-      if (lookahead == 't') ADVANCE(150);
+      if (lookahead == 't') ADVANCE(404);
       END_STATE();
     case 272:
-      if (lookahead == 't') ADVANCE(148);
+      if (lookahead == 't') ADVANCE(456);
       END_STATE();
     case 273:
-      if (lookahead == 't') ADVANCE(113);
+      if (lookahead == 't') ADVANCE(349);
       END_STATE();
     case 274:
-      if (lookahead == 't') ADVANCE(123);
+      if (lookahead == 't') ADVANCE(395);
       END_STATE();
     case 275:
-      if (lookahead == 'u') ADVANCE(160);
+      if (lookahead == 't') ADVANCE(458);
       END_STATE();
     case 276:
-      if (lookahead == 'u') ADVANCE(166);
+      if (lookahead == 't') ADVANCE(387);
       END_STATE();
     case 277:
-      if (lookahead == 'u') ADVANCE(210);
+      if (lookahead == 't') ADVANCE(364);
       END_STATE();
     case 278:
-      if (lookahead == 'u') ADVANCE(181);
+      if (lookahead == 't') ADVANCE(279);
       END_STATE();
     case 279:
-      if (lookahead == 'u') ADVANCE(72);
+      if (lookahead == 't') ADVANCE(217);
       END_STATE();
     case 280:
-      if (lookahead == 'v') ADVANCE(142);
+      if (lookahead == 't') ADVANCE(140);
       END_STATE();
     case 281:
-      if (lookahead == 'w') ADVANCE(384);
+      if (lookahead == 't') ADVANCE(107);
       END_STATE();
     case 282:
-      if (lookahead == 'w') ADVANCE(134);
+      if (lookahead == 't') ADVANCE(57);
       END_STATE();
     case 283:
-      if (lookahead == 'x') ADVANCE(65);
+      if (lookahead == 't') ADVANCE(51);
       END_STATE();
     case 284:
-      if (lookahead == 'y') ADVANCE(366);
+      if (lookahead == 't') ADVANCE(306);
       END_STATE();
     case 285:
-      if (lookahead == 'y') ADVANCE(358);
+      if (lookahead == 't') ADVANCE(54);
       END_STATE();
     case 286:
-      if (lookahead == 'y') ADVANCE(339);
+      if (lookahead == 't') ADVANCE(116);
       END_STATE();
     case 287:
-      if (lookahead == 'y') ADVANCE(427);
+      if (lookahead == 't') ADVANCE(215);
       END_STATE();
     case 288:
-      if (lookahead == 'y') ADVANCE(398);
+      if (lookahead == 't') ADVANCE(157);
       END_STATE();
     case 289:
-      if (lookahead == 'y') ADVANCE(282);
+      if (lookahead == 't') ADVANCE(153);
       END_STATE();
     case 290:
-      if (lookahead == 'y') ADVANCE(267);
+      if (lookahead == 't') ADVANCE(119);
       END_STATE();
     case 291:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(295);
+      if (lookahead == 't') ADVANCE(155);
       END_STATE();
     case 292:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(294);
+      if (lookahead == 't') ADVANCE(130);
       END_STATE();
     case 293:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(294);
+      if (lookahead == 'u') ADVANCE(168);
       END_STATE();
     case 294:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(578);
+      if (lookahead == 'u') ADVANCE(174);
       END_STATE();
     case 295:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(294);
+      if (lookahead == 'u') ADVANCE(223);
       END_STATE();
     case 296:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(578);
+      if (lookahead == 'u') ADVANCE(192);
       END_STATE();
     case 297:
+      if (lookahead == 'u') ADVANCE(76);
+      END_STATE();
+    case 298:
+      if (lookahead == 'v') ADVANCE(159);
+      END_STATE();
+    case 299:
+      if (lookahead == 'w') ADVANCE(407);
+      END_STATE();
+    case 300:
+      if (lookahead == 'w') ADVANCE(141);
+      END_STATE();
+    case 301:
+      if (lookahead == 'x') ADVANCE(70);
+      END_STATE();
+    case 302:
+      if (lookahead == 'y') ADVANCE(389);
+      END_STATE();
+    case 303:
+      if (lookahead == 'y') ADVANCE(374);
+      END_STATE();
+    case 304:
+      if (lookahead == 'y') ADVANCE(355);
+      END_STATE();
+    case 305:
+      if (lookahead == 'y') ADVANCE(450);
+      END_STATE();
+    case 306:
+      if (lookahead == 'y') ADVANCE(421);
+      END_STATE();
+    case 307:
+      if (lookahead == 'y') ADVANCE(300);
+      END_STATE();
+    case 308:
+      if (lookahead == 'y') ADVANCE(280);
+      END_STATE();
+    case 309:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(313);
+      END_STATE();
+    case 310:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(312);
+      END_STATE();
+    case 311:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(312);
+      END_STATE();
+    case 312:
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(609);
+      END_STATE();
+    case 313:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(312);
+      END_STATE();
+    case 314:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(609);
+      END_STATE();
+    case 315:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(597);
+          lookahead == 't') ADVANCE(628);
       END_STATE();
-    case 298:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(330);
+    case 316:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(348);
       END_STATE();
-    case 299:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(588);
+    case 317:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(619);
       END_STATE();
-    case 300:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(590);
+    case 318:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(621);
       END_STATE();
-    case 301:
+    case 319:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
-    case 302:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
+    case 320:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(620);
       END_STATE();
-    case 303:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(587);
+    case 321:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
       END_STATE();
-    case 304:
+    case 322:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
-    case 305:
+    case 323:
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(598);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
       END_STATE();
-    case 306:
-      if (eof) ADVANCE(313);
+    case 324:
+      if (eof) ADVANCE(331);
       ADVANCE_MAP(
-        '!', 440,
-        '"', 593,
-        '#', 764,
-        '$', 305,
-        '(', 342,
-        ')', 343,
-        ',', 317,
-        ':', 344,
-        '=', 335,
-        '[', 399,
-        ']', 400,
-        'a', 612,
-        'c', 603,
-        'd', 629,
-        'e', 652,
-        'f', 706,
-        'g', 708,
-        'h', 634,
-        'i', 613,
-        'k', 604,
-        'l', 605,
-        'm', 641,
-        'n', 607,
-        'p', 690,
-        's', 630,
-        't', 689,
-        'u', 721,
-        'v', 639,
-        'w', 666,
-        '{', 322,
-        '}', 323,
+        '!', 463,
+        '"', 624,
+        '#', 801,
+        '$', 323,
+        '(', 358,
+        ')', 359,
+        ',', 335,
+        ':', 360,
+        '=', 353,
+        '[', 422,
+        ']', 423,
+        'a', 646,
+        'c', 634,
+        'd', 664,
+        'e', 687,
+        'f', 742,
+        'g', 744,
+        'h', 667,
+        'i', 647,
+        'k', 635,
+        'l', 636,
+        'm', 676,
+        'n', 638,
+        'p', 725,
+        's', 665,
+        't', 724,
+        'u', 757,
+        'v', 674,
+        'w', 700,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(306);
+          lookahead == ' ') SKIP(324);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(591);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(755);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(792);
       END_STATE();
-    case 307:
-      if (eof) ADVANCE(313);
+    case 325:
+      if (eof) ADVANCE(331);
       ADVANCE_MAP(
-        '"', 593,
-        '#', 764,
-        '$', 305,
-        '(', 342,
-        ')', 343,
-        ',', 317,
-        '-', 566,
-        '/', 567,
-        '=', 335,
-        ']', 400,
-        'a', 58,
+        '"', 624,
+        '#', 801,
+        '$', 323,
+        '(', 358,
+        ')', 359,
+        ',', 335,
+        '-', 597,
+        '/', 598,
+        '=', 353,
+        ']', 423,
+        'a', 63,
         'c', 46,
-        'd', 87,
-        'e', 283,
-        'f', 222,
-        'g', 216,
-        'h', 103,
-        'i', 59,
+        'd', 93,
+        'e', 301,
+        'f', 235,
+        'g', 229,
+        'h', 106,
+        'i', 64,
         'k', 47,
         'l', 48,
-        'm', 105,
-        'n', 51,
-        'p', 187,
-        's', 88,
-        't', 188,
-        'u', 239,
-        'v', 102,
-        'w', 138,
-        '{', 322,
-        '}', 323,
+        'm', 111,
+        'n', 52,
+        'p', 197,
+        's', 94,
+        't', 198,
+        'u', 253,
+        'v', 108,
+        'w', 145,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(308);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(592);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(420);
+          lookahead == ' ') SKIP(326);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(623);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(443);
       END_STATE();
-    case 308:
-      if (eof) ADVANCE(313);
+    case 326:
+      if (eof) ADVANCE(331);
       ADVANCE_MAP(
-        '"', 593,
-        '#', 764,
-        '$', 305,
-        '(', 342,
-        ')', 343,
-        ',', 317,
-        '=', 335,
-        ']', 400,
-        'a', 58,
+        '"', 624,
+        '#', 801,
+        '$', 323,
+        '(', 358,
+        ')', 359,
+        ',', 335,
+        '=', 353,
+        ']', 423,
+        'a', 63,
         'c', 46,
-        'd', 87,
-        'e', 283,
-        'f', 222,
-        'g', 216,
-        'h', 103,
-        'i', 59,
+        'd', 93,
+        'e', 301,
+        'f', 235,
+        'g', 229,
+        'h', 106,
+        'i', 64,
         'k', 47,
         'l', 48,
-        'm', 105,
-        'n', 51,
-        'p', 187,
-        's', 88,
-        't', 188,
-        'u', 239,
-        'v', 102,
-        'w', 138,
-        '{', 322,
-        '}', 323,
+        'm', 111,
+        'n', 52,
+        'p', 197,
+        's', 94,
+        't', 198,
+        'u', 253,
+        'v', 108,
+        'w', 145,
+        '{', 340,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(308);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(592);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(420);
+          lookahead == ' ') SKIP(326);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(623);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(443);
       END_STATE();
-    case 309:
-      if (eof) ADVANCE(313);
+    case 327:
+      if (eof) ADVANCE(331);
       ADVANCE_MAP(
-        '#', 764,
-        '$', 305,
-        ':', 585,
+        '#', 801,
+        '$', 323,
+        ':', 616,
         'A', 43,
-        'S', 291,
-        'T', 292,
-        'U', 293,
-        '[', 399,
-        ']', 400,
+        'S', 309,
+        'T', 310,
+        'U', 311,
+        '[', 422,
+        ']', 423,
         'a', 39,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 216,
-        'h', 263,
-        'i', 164,
+        'g', 240,
+        'h', 278,
+        'i', 172,
         'k', 47,
         'l', 48,
-        'n', 51,
-        'p', 196,
-        's', 118,
-        't', 202,
-        'u', 240,
-        'v', 102,
-        '}', 323,
+        'm', 123,
+        'n', 52,
+        'p', 205,
+        's', 125,
+        't', 214,
+        'u', 254,
+        'v', 108,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(310);
+          lookahead == ' ') SKIP(328);
       if (('B' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 310:
-      if (eof) ADVANCE(313);
+    case 328:
+      if (eof) ADVANCE(331);
       ADVANCE_MAP(
-        '#', 764,
-        '$', 305,
-        ':', 585,
-        '[', 399,
-        ']', 400,
+        '#', 801,
+        '$', 323,
+        ':', 616,
+        '[', 422,
+        ']', 423,
         'a', 40,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 216,
-        'h', 263,
-        'i', 164,
+        'g', 240,
+        'h', 278,
+        'i', 172,
         'k', 47,
         'l', 48,
-        'n', 51,
-        'p', 196,
-        's', 117,
-        't', 201,
-        'u', 239,
-        'v', 102,
-        '}', 323,
+        'm', 123,
+        'n', 52,
+        'p', 205,
+        's', 124,
+        't', 213,
+        'u', 253,
+        'v', 108,
+        '}', 341,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(310);
+          lookahead == ' ') SKIP(328);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 311:
-      if (eof) ADVANCE(313);
+    case 329:
+      if (eof) ADVANCE(331);
       ADVANCE_MAP(
-        '#', 764,
-        '$', 305,
-        'c', 447,
-        'd', 506,
-        'e', 560,
-        'h', 552,
-        'i', 454,
-        'k', 445,
-        'n', 443,
-        'p', 517,
-        's', 489,
-        'w', 488,
-        '{', 322,
+        '#', 801,
+        '$', 323,
+        'c', 472,
+        'd', 535,
+        'e', 591,
+        'h', 583,
+        'i', 480,
+        'k', 470,
+        'n', 466,
+        'p', 546,
+        's', 518,
+        'w', 517,
+        '{', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(311);
+          lookahead == ' ') SKIP(329);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 312:
-      if (eof) ADVANCE(313);
+    case 330:
+      if (eof) ADVANCE(331);
       ADVANCE_MAP(
-        '#', 764,
-        '$', 305,
-        'c', 447,
-        'd', 506,
-        'e', 560,
-        'h', 552,
-        'i', 455,
-        'k', 445,
-        'n', 443,
-        'p', 517,
-        's', 489,
-        '{', 322,
+        '#', 801,
+        '$', 323,
+        'c', 472,
+        'd', 535,
+        'e', 591,
+        'h', 583,
+        'i', 481,
+        'k', 470,
+        'n', 466,
+        'p', 546,
+        's', 518,
+        '{', 340,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(312);
+          lookahead == ' ') SKIP(330);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 313:
+    case 331:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 314:
+    case 332:
       ACCEPT_TOKEN(anon_sym_silence);
       END_STATE();
-    case 315:
+    case 333:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 316:
+    case 334:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 317:
+    case 335:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 318:
+    case 336:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(318);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(336);
       END_STATE();
-    case 319:
+    case 337:
       ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
-    case 320:
+    case 338:
       ACCEPT_TOKEN(anon_sym_cluster);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 321:
+    case 339:
       ACCEPT_TOKEN(anon_sym_namespaces);
       END_STATE();
-    case 322:
+    case 340:
       ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
-    case 323:
+    case 341:
       ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
-    case 324:
+    case 342:
       ACCEPT_TOKEN(anon_sym_cidr);
       END_STATE();
-    case 325:
+    case 343:
       ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(345);
+      if (lookahead == 's') ADVANCE(361);
       END_STATE();
-    case 326:
+    case 344:
       ACCEPT_TOKEN(anon_sym_cidr);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 327:
+    case 345:
       ACCEPT_TOKEN(anon_sym_groups);
       END_STATE();
-    case 328:
+    case 346:
       ACCEPT_TOKEN(anon_sym_cilium);
       END_STATE();
-    case 329:
+    case 347:
       ACCEPT_TOKEN(anon_sym_cilium);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 330:
+    case 348:
       ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(330);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(348);
       END_STATE();
-    case 331:
+    case 349:
       ACCEPT_TOKEN(anon_sym_import);
       END_STATE();
-    case 332:
+    case 350:
       ACCEPT_TOKEN(anon_sym_import);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 333:
+    case 351:
       ACCEPT_TOKEN(anon_sym_const);
       END_STATE();
-    case 334:
+    case 352:
       ACCEPT_TOKEN(anon_sym_const);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 335:
+    case 353:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 336:
+    case 354:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
-      END_STATE();
-    case 337:
-      ACCEPT_TOKEN(anon_sym_label);
-      END_STATE();
-    case 338:
-      ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 339:
-      ACCEPT_TOKEN(anon_sym_category);
-      END_STATE();
-    case 340:
-      ACCEPT_TOKEN(anon_sym_category);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 341:
-      ACCEPT_TOKEN(anon_sym_sentence);
-      END_STATE();
-    case 342:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
-      END_STATE();
-    case 343:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
-      END_STATE();
-    case 344:
-      ACCEPT_TOKEN(anon_sym_COLON);
-      END_STATE();
-    case 345:
-      ACCEPT_TOKEN(anon_sym_cidrs);
-      END_STATE();
-    case 346:
-      ACCEPT_TOKEN(anon_sym_ports);
-      END_STATE();
-    case 347:
-      ACCEPT_TOKEN(anon_sym_port);
-      END_STATE();
-    case 348:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(346);
-      END_STATE();
-    case 349:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 350:
-      ACCEPT_TOKEN(anon_sym_strings);
-      END_STATE();
-    case 351:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(350);
-      END_STATE();
-    case 352:
-      ACCEPT_TOKEN(anon_sym_selector);
-      END_STATE();
-    case 353:
-      ACCEPT_TOKEN(anon_sym_system);
-      END_STATE();
-    case 354:
-      ACCEPT_TOKEN(anon_sym_system);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
       END_STATE();
     case 355:
-      ACCEPT_TOKEN(anon_sym_namespace);
+      ACCEPT_TOKEN(anon_sym_category);
       END_STATE();
     case 356:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(321);
+      ACCEPT_TOKEN(anon_sym_category);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 357:
+      ACCEPT_TOKEN(anon_sym_sentence);
+      END_STATE();
+    case 358:
+      ACCEPT_TOKEN(anon_sym_LPAREN);
+      END_STATE();
+    case 359:
+      ACCEPT_TOKEN(anon_sym_RPAREN);
+      END_STATE();
+    case 360:
+      ACCEPT_TOKEN(anon_sym_COLON);
+      END_STATE();
+    case 361:
+      ACCEPT_TOKEN(anon_sym_cidrs);
+      END_STATE();
+    case 362:
+      ACCEPT_TOKEN(anon_sym_ports);
+      END_STATE();
+    case 363:
+      ACCEPT_TOKEN(anon_sym_port);
+      END_STATE();
+    case 364:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(362);
+      END_STATE();
+    case 365:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 366:
+      ACCEPT_TOKEN(anon_sym_strings);
+      END_STATE();
+    case 367:
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(366);
+      END_STATE();
+    case 368:
+      ACCEPT_TOKEN(anon_sym_selector);
+      END_STATE();
+    case 369:
+      ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 370:
+      ACCEPT_TOKEN(anon_sym_system);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 371:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      END_STATE();
+    case 372:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(339);
+      END_STATE();
+    case 373:
       ACCEPT_TOKEN(anon_sym_namespace);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 358:
-      ACCEPT_TOKEN(anon_sym_policy);
-      END_STATE();
-    case 359:
-      ACCEPT_TOKEN(anon_sym_policy);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 360:
-      ACCEPT_TOKEN(anon_sym_use);
-      END_STATE();
-    case 361:
-      ACCEPT_TOKEN(anon_sym_use);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 362:
-      ACCEPT_TOKEN(anon_sym_description);
-      END_STATE();
-    case 363:
-      ACCEPT_TOKEN(anon_sym_description);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 364:
-      ACCEPT_TOKEN(anon_sym_default);
-      END_STATE();
-    case 365:
-      ACCEPT_TOKEN(anon_sym_default);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 366:
-      ACCEPT_TOKEN(anon_sym_deny);
-      END_STATE();
-    case 367:
-      ACCEPT_TOKEN(anon_sym_deny);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 368:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 369:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 370:
-      ACCEPT_TOKEN(anon_sym_ingress);
-      END_STATE();
-    case 371:
-      ACCEPT_TOKEN(anon_sym_egress);
-      END_STATE();
-    case 372:
-      ACCEPT_TOKEN(anon_sym_select);
-      END_STATE();
-    case 373:
-      ACCEPT_TOKEN(anon_sym_select);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 374:
-      ACCEPT_TOKEN(anon_sym_pods);
+      ACCEPT_TOKEN(anon_sym_policy);
       END_STATE();
     case 375:
+      ACCEPT_TOKEN(anon_sym_policy);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 376:
+      ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 377:
+      ACCEPT_TOKEN(anon_sym_use);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 379:
+      ACCEPT_TOKEN(anon_sym_description);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(anon_sym_label);
+      END_STATE();
+    case 381:
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 382:
+      ACCEPT_TOKEN(anon_sym_log);
+      END_STATE();
+    case 383:
+      ACCEPT_TOKEN(anon_sym_log);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 384:
+      ACCEPT_TOKEN(anon_sym_metadata);
+      END_STATE();
+    case 385:
+      ACCEPT_TOKEN(anon_sym_metadata);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 386:
+      ACCEPT_TOKEN(anon_sym_annotation);
+      END_STATE();
+    case 387:
+      ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 388:
+      ACCEPT_TOKEN(anon_sym_default);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 389:
+      ACCEPT_TOKEN(anon_sym_deny);
+      END_STATE();
+    case 390:
+      ACCEPT_TOKEN(anon_sym_deny);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 391:
+      ACCEPT_TOKEN(anon_sym_no);
+      END_STATE();
+    case 392:
+      ACCEPT_TOKEN(anon_sym_no);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 393:
+      ACCEPT_TOKEN(anon_sym_ingress);
+      END_STATE();
+    case 394:
+      ACCEPT_TOKEN(anon_sym_egress);
+      END_STATE();
+    case 395:
+      ACCEPT_TOKEN(anon_sym_select);
+      END_STATE();
+    case 396:
+      ACCEPT_TOKEN(anon_sym_select);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 397:
+      ACCEPT_TOKEN(anon_sym_pods);
+      END_STATE();
+    case 398:
       ACCEPT_TOKEN(anon_sym_pods);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 376:
-      ACCEPT_TOKEN(anon_sym_all);
-      END_STATE();
-    case 377:
-      ACCEPT_TOKEN(anon_sym_nodes);
-      END_STATE();
-    case 378:
-      ACCEPT_TOKEN(anon_sym_everything);
-      END_STATE();
-    case 379:
-      ACCEPT_TOKEN(anon_sym_in);
-      END_STATE();
-    case 380:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 381:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 382:
-      ACCEPT_TOKEN(anon_sym_with);
-      END_STATE();
-    case 383:
-      ACCEPT_TOKEN(anon_sym_with);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 384:
-      ACCEPT_TOKEN(anon_sym_allow);
-      END_STATE();
-    case 385:
-      ACCEPT_TOKEN(anon_sym_allow);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 386:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'm') ADVANCE(392);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
-      END_STATE();
-    case 387:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(395);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
-      END_STATE();
-    case 388:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(386);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
-      END_STATE();
-    case 389:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'r') ADVANCE(388);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
-      END_STATE();
-    case 390:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
-      END_STATE();
-    case 391:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
-      END_STATE();
-    case 393:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 394:
-      ACCEPT_TOKEN(anon_sym_to);
-      END_STATE();
-    case 395:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
-      END_STATE();
-    case 396:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 397:
-      ACCEPT_TOKEN(anon_sym_anywhere);
-      END_STATE();
-    case 398:
-      ACCEPT_TOKEN(anon_sym_entity);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 399:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
+      ACCEPT_TOKEN(anon_sym_all);
       END_STATE();
     case 400:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
+      ACCEPT_TOKEN(anon_sym_nodes);
       END_STATE();
     case 401:
-      ACCEPT_TOKEN(anon_sym_fqdn);
+      ACCEPT_TOKEN(anon_sym_everything);
       END_STATE();
     case 402:
-      ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(403);
+      ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
     case 403:
-      ACCEPT_TOKEN(anon_sym_services);
+      ACCEPT_TOKEN(anon_sym_in);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 404:
-      ACCEPT_TOKEN(anon_sym_sni);
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
     case 405:
+      ACCEPT_TOKEN(anon_sym_with);
+      END_STATE();
+    case 406:
+      ACCEPT_TOKEN(anon_sym_with);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 407:
+      ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 408:
+      ACCEPT_TOKEN(anon_sym_allow);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 409:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'm') ADVANCE(415);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+      END_STATE();
+    case 410:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(418);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+      END_STATE();
+    case 411:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(409);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+      END_STATE();
+    case 412:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'r') ADVANCE(411);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+      END_STATE();
+    case 413:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+      END_STATE();
+    case 414:
+      ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 415:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+      END_STATE();
+    case 416:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 417:
+      ACCEPT_TOKEN(anon_sym_to);
+      END_STATE();
+    case 418:
+      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+      END_STATE();
+    case 419:
+      ACCEPT_TOKEN(anon_sym_to);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 420:
+      ACCEPT_TOKEN(anon_sym_anywhere);
+      END_STATE();
+    case 421:
+      ACCEPT_TOKEN(anon_sym_entity);
+      END_STATE();
+    case 422:
+      ACCEPT_TOKEN(anon_sym_LBRACK);
+      END_STATE();
+    case 423:
+      ACCEPT_TOKEN(anon_sym_RBRACK);
+      END_STATE();
+    case 424:
+      ACCEPT_TOKEN(anon_sym_fqdn);
+      END_STATE();
+    case 425:
+      ACCEPT_TOKEN(anon_sym_service);
+      if (lookahead == 's') ADVANCE(426);
+      END_STATE();
+    case 426:
+      ACCEPT_TOKEN(anon_sym_services);
+      END_STATE();
+    case 427:
+      ACCEPT_TOKEN(anon_sym_sni);
+      END_STATE();
+    case 428:
       ACCEPT_TOKEN(anon_sym_sni);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 406:
+    case 429:
       ACCEPT_TOKEN(anon_sym_icmp);
       END_STATE();
-    case 407:
+    case 430:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 408:
+    case 431:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
       END_STATE();
-    case 409:
+    case 432:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
-      END_STATE();
-    case 410:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(408);
-      if (lookahead == '6') ADVANCE(409);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
-      END_STATE();
-    case 411:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(412);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
-      END_STATE();
-    case 412:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(410);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
-      END_STATE();
-    case 413:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(413);
-      END_STATE();
-    case 414:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
-      END_STATE();
-    case 415:
-      ACCEPT_TOKEN(anon_sym_http);
-      END_STATE();
-    case 416:
-      ACCEPT_TOKEN(anon_sym_http);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 417:
-      ACCEPT_TOKEN(anon_sym_method);
-      END_STATE();
-    case 418:
-      ACCEPT_TOKEN(anon_sym_host);
-      END_STATE();
-    case 419:
-      ACCEPT_TOKEN(anon_sym_header);
-      END_STATE();
-    case 420:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(420);
-      END_STATE();
-    case 421:
-      ACCEPT_TOKEN(anon_sym_grpc);
-      END_STATE();
-    case 422:
-      ACCEPT_TOKEN(anon_sym_grpc);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 423:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      END_STATE();
-    case 424:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 425:
-      ACCEPT_TOKEN(anon_sym_produce);
-      END_STATE();
-    case 426:
-      ACCEPT_TOKEN(anon_sym_consume);
-      END_STATE();
-    case 427:
-      ACCEPT_TOKEN(anon_sym_apikey);
-      END_STATE();
-    case 428:
-      ACCEPT_TOKEN(anon_sym_topic);
-      END_STATE();
-    case 429:
-      ACCEPT_TOKEN(anon_sym_client);
-      END_STATE();
-    case 430:
-      ACCEPT_TOKEN(anon_sym_version);
-      END_STATE();
-    case 431:
-      ACCEPT_TOKEN(anon_sym_dns);
-      END_STATE();
-    case 432:
-      ACCEPT_TOKEN(anon_sym_dns);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
       END_STATE();
     case 433:
-      ACCEPT_TOKEN(anon_sym_expect);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == '4') ADVANCE(431);
+      if (lookahead == '6') ADVANCE(432);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
       END_STATE();
     case 434:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'p') ADVANCE(435);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
+      END_STATE();
+    case 435:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'v') ADVANCE(433);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
+      END_STATE();
+    case 436:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(436);
+      END_STATE();
+    case 437:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
+      END_STATE();
+    case 438:
+      ACCEPT_TOKEN(anon_sym_http);
+      END_STATE();
+    case 439:
+      ACCEPT_TOKEN(anon_sym_http);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 440:
+      ACCEPT_TOKEN(anon_sym_method);
+      END_STATE();
+    case 441:
+      ACCEPT_TOKEN(anon_sym_host);
+      END_STATE();
+    case 442:
+      ACCEPT_TOKEN(anon_sym_header);
+      END_STATE();
+    case 443:
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(443);
+      END_STATE();
+    case 444:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      END_STATE();
+    case 445:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 446:
+      ACCEPT_TOKEN(anon_sym_kafka);
+      END_STATE();
+    case 447:
+      ACCEPT_TOKEN(anon_sym_kafka);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 448:
+      ACCEPT_TOKEN(anon_sym_produce);
+      END_STATE();
+    case 449:
+      ACCEPT_TOKEN(anon_sym_consume);
+      END_STATE();
+    case 450:
+      ACCEPT_TOKEN(anon_sym_apikey);
+      END_STATE();
+    case 451:
+      ACCEPT_TOKEN(anon_sym_topic);
+      END_STATE();
+    case 452:
+      ACCEPT_TOKEN(anon_sym_client);
+      END_STATE();
+    case 453:
+      ACCEPT_TOKEN(anon_sym_version);
+      END_STATE();
+    case 454:
+      ACCEPT_TOKEN(anon_sym_dns);
+      END_STATE();
+    case 455:
+      ACCEPT_TOKEN(anon_sym_dns);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 456:
+      ACCEPT_TOKEN(anon_sym_expect);
+      END_STATE();
+    case 457:
       ACCEPT_TOKEN(anon_sym_expect);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 435:
-      ACCEPT_TOKEN(anon_sym_account);
-      END_STATE();
-    case 436:
-      ACCEPT_TOKEN(anon_sym_node);
-      END_STATE();
-    case 437:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
-      END_STATE();
-    case 438:
-      ACCEPT_TOKEN(anon_sym_notin);
-      END_STATE();
-    case 439:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      END_STATE();
-    case 440:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(437);
-      END_STATE();
-    case 441:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(449);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 442:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(502);
-      if (lookahead == 'o') ADVANCE(369);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 443:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(502);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 444:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(557);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 445:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(479);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 446:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(424);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 447:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(553);
-      if (lookahead == 'i') ADVANCE(463);
-      if (lookahead == 'l') ADVANCE(558);
-      if (lookahead == 'o') ADVANCE(508);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 448:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(460);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 449:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(475);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 450:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(422);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 451:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(531);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 452:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(562);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 453:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(544);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 454:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(503);
-      if (lookahead == 'm') ADVANCE(527);
-      if (lookahead == 'n') ADVANCE(380);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 455:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(503);
-      if (lookahead == 'm') ADVANCE(527);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 456:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(503);
-      if (lookahead == 'n') ADVANCE(380);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 457:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(503);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 458:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(545);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      ACCEPT_TOKEN(anon_sym_account);
       END_STATE();
     case 459:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(467);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      ACCEPT_TOKEN(anon_sym_node);
       END_STATE();
     case 460:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(468);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 461:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(536);
-      if (lookahead == 'l') ADVANCE(485);
-      if (lookahead == 'r') ADVANCE(543);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
     case 462:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(536);
-      if (lookahead == 'r') ADVANCE(543);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
     case 463:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(529);
-      if (lookahead == 'l') ADVANCE(486);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(460);
       END_STATE();
     case 464:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(480);
-      if (lookahead == 'n') ADVANCE(537);
+      if (lookahead == 'a') ADVANCE(475);
+      if (lookahead == 'o') ADVANCE(509);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 465:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(480);
+      if (lookahead == 'a') ADVANCE(531);
+      if (lookahead == 'o') ADVANCE(392);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 466:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(361);
+      if (lookahead == 'a') ADVANCE(531);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 467:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(316);
+      if (lookahead == 'a') ADVANCE(588);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 468:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(357);
+      if (lookahead == 'a') ADVANCE(489);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 469:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(481);
+      if (lookahead == 'a') ADVANCE(385);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 470:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(508);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 471:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(447);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 472:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(584);
+      if (lookahead == 'i') ADVANCE(490);
+      if (lookahead == 'l') ADVANCE(589);
+      if (lookahead == 'o') ADVANCE(537);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 473:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(582);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 474:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(486);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 475:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'b') ADVANCE(503);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 476:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(445);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 477:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(560);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 478:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(593);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 479:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(573);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 480:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(532);
+      if (lookahead == 'm') ADVANCE(556);
+      if (lookahead == 'n') ADVANCE(403);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 481:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(532);
+      if (lookahead == 'm') ADVANCE(556);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 482:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(532);
+      if (lookahead == 'n') ADVANCE(403);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 483:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(532);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 484:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(574);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 485:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(495);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 486:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(496);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 487:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(565);
+      if (lookahead == 'l') ADVANCE(514);
+      if (lookahead == 'r') ADVANCE(572);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 488:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(565);
+      if (lookahead == 'r') ADVANCE(572);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 489:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(473);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 490:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(557);
+      if (lookahead == 'l') ADVANCE(515);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 491:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(507);
+      if (lookahead == 'n') ADVANCE(566);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 492:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'e') ADVANCE(507);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 471:
+    case 493:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(453);
+      if (lookahead == 'e') ADVANCE(579);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 472:
+    case 494:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(498);
-      if (lookahead == 'i') ADVANCE(497);
-      if (lookahead == 'n') ADVANCE(483);
+      if (lookahead == 'e') ADVANCE(377);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 473:
+    case 495:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(498);
-      if (lookahead == 'i') ADVANCE(497);
+      if (lookahead == 'e') ADVANCE(334);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 474:
+    case 496:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(539);
+      if (lookahead == 'e') ADVANCE(373);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 475:
+    case 497:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(493);
+      if (lookahead == 'e') ADVANCE(536);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 476:
+    case 498:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(501);
+      if (lookahead == 'e') ADVANCE(510);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 477:
+    case 499:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(479);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 500:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(527);
+      if (lookahead == 'i') ADVANCE(526);
+      if (lookahead == 'n') ADVANCE(512);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 501:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(527);
+      if (lookahead == 'i') ADVANCE(526);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 502:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(567);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 503:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(522);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 504:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'e') ADVANCE(530);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 478:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(458);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 479:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(490);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 480:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(444);
-      if (lookahead == 'n') ADVANCE(561);
-      if (lookahead == 's') ADVANCE(451);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 481:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(520);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 482:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(383);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 483:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(405);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 484:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(526);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 485:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(452);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 486:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(556);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 487:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(516);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 488:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(547);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 489:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(497);
-      if (lookahead == 'y') ADVANCE(540);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 490:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(446);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 491:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(485);
-      if (lookahead == 'r') ADVANCE(543);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 492:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(485);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 493:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(338);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 494:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(495);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 495:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(512);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 496:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(546);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 497:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(470);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 498:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(478);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 499:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(393);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 500:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(329);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 501:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(354);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 502:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(474);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 503:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(522);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 504:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(380);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 505:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(363);
+      if (lookahead == 'e') ADVANCE(558);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 506:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(537);
+      if (lookahead == 'e') ADVANCE(484);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 507:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(459);
+      if (lookahead == 'f') ADVANCE(467);
+      if (lookahead == 'n') ADVANCE(592);
+      if (lookahead == 's') ADVANCE(477);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 508:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(542);
+      if (lookahead == 'f') ADVANCE(519);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 509:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(369);
+      if (lookahead == 'g') ADVANCE(383);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 510:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(461);
+      if (lookahead == 'g') ADVANCE(549);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 511:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(396);
+      if (lookahead == 'h') ADVANCE(406);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 512:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(559);
+      if (lookahead == 'i') ADVANCE(428);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 513:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(462);
+      if (lookahead == 'i') ADVANCE(555);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 514:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(491);
+      if (lookahead == 'i') ADVANCE(478);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 515:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(499);
+      if (lookahead == 'i') ADVANCE(587);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 516:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(505);
+      if (lookahead == 'i') ADVANCE(545);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 517:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(576);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 518:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(526);
+      if (lookahead == 'y') ADVANCE(569);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 519:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'k') ADVANCE(471);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 520:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(514);
+      if (lookahead == 'r') ADVANCE(572);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 521:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(514);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 522:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(381);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 523:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(524);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 524:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(541);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 525:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(575);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 526:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(497);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 527:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(506);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 528:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(416);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 529:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(347);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 530:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(370);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 531:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(502);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 532:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(551);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 533:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(403);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 534:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(379);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 535:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(566);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 536:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(485);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 537:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(571);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 538:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(392);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 539:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(487);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 540:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(419);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 541:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(590);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 542:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(488);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 543:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(520);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 544:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(528);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 518:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(492);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 519:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(535);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 520:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(533);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 521:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(416);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 522:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(407);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 523:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(471);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 524:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(448);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 525:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(450);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 526:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(550);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 527:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(519);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 528:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(543);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 529:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(326);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 530:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(320);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 531:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(484);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 532:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(515);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 533:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(563);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 534:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(525);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 535:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(549);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 536:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(375);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 537:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(432);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 538:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(466);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 539:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(524);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 540:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(554);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 541:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(555);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 542:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(548);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 543:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(349);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 544:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(434);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 545:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(373);
+      if (lookahead == 'o') ADVANCE(534);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 546:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(559);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 547:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(521);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 548:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(564);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 549:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(562);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 550:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(439);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 551:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(430);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 552:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(499);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 553:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(474);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 554:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(476);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 555:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(580);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 556:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(548);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 557:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(344);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 558:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(338);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 559:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(572);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 560:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(513);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 561:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(544);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 562:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(594);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 563:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(554);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 564:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(578);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 565:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(398);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 566:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(455);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 567:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(553);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 568:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(494);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 569:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(585);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 570:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(586);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 571:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(577);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 572:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 't') ADVANCE(365);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 547:
+    case 573:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(482);
+      if (lookahead == 't') ADVANCE(457);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 548:
+    case 574:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(334);
+      if (lookahead == 't') ADVANCE(396);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 549:
+    case 575:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(332);
+      if (lookahead == 't') ADVANCE(388);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 550:
+    case 576:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(487);
+      if (lookahead == 't') ADVANCE(511);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 551:
+    case 577:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(521);
+      if (lookahead == 't') ADVANCE(352);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 552:
+    case 578:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(551);
+      if (lookahead == 't') ADVANCE(350);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 553:
+    case 579:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(468);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 580:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(516);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 581:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(550);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 582:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 't') ADVANCE(469);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 554:
+    case 583:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(476);
+      if (lookahead == 't') ADVANCE(581);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 555:
+    case 584:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(477);
+      if (lookahead == 't') ADVANCE(498);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 556:
+    case 585:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(500);
+      if (lookahead == 't') ADVANCE(504);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 557:
+    case 586:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(496);
+      if (lookahead == 't') ADVANCE(505);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 558:
+    case 587:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(541);
+      if (lookahead == 'u') ADVANCE(529);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 559:
+    case 588:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(385);
+      if (lookahead == 'u') ADVANCE(525);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 560:
+    case 589:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'x') ADVANCE(523);
+      if (lookahead == 'u') ADVANCE(570);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 561:
+    case 590:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(367);
+      if (lookahead == 'w') ADVANCE(408);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 562:
+    case 591:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(359);
+      if (lookahead == 'x') ADVANCE(552);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 563:
+    case 592:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(340);
+      if (lookahead == 'y') ADVANCE(390);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 564:
+    case 593:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(375);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 594:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(356);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      END_STATE();
+    case 595:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
-    case 565:
+    case 596:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(565);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(596);
       END_STATE();
-    case 566:
+    case 597:
       ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
-    case 567:
+    case 598:
       ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
-    case 568:
+    case 599:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == ':') ADVANCE(585);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(568);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == ':') ADVANCE(616);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(599);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
-    case 569:
+    case 600:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == ':') ADVANCE(616);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(569);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(600);
       if (lookahead == '-' ||
           ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(575);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(606);
       END_STATE();
-    case 570:
+    case 601:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(573);
+      if (lookahead == 'o') ADVANCE(604);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
       END_STATE();
-    case 571:
+    case 602:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(336);
+      if (lookahead == 'p') ADVANCE(354);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
       END_STATE();
-    case 572:
+    case 603:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(570);
+      if (lookahead == 'r') ADVANCE(601);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
       END_STATE();
-    case 573:
+    case 604:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(571);
+      if (lookahead == 'u') ADVANCE(602);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
       END_STATE();
-    case 574:
+    case 605:
       ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(574);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
       END_STATE();
-    case 575:
+    case 606:
       ACCEPT_TOKEN(sym_port_number);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
       END_STATE();
-    case 576:
+    case 607:
       ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(576);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(607);
       END_STATE();
-    case 577:
+    case 608:
       ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
       END_STATE();
-    case 578:
+    case 609:
       ACCEPT_TOKEN(sym_protocol);
       END_STATE();
-    case 579:
+    case 610:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(299);
-      if (lookahead == '/') ADVANCE(300);
-      if (lookahead == ':') ADVANCE(586);
+      if (lookahead == '.') ADVANCE(317);
+      if (lookahead == '/') ADVANCE(318);
+      if (lookahead == ':') ADVANCE(617);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(579);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(610);
       END_STATE();
-    case 580:
+    case 611:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(299);
-      if (lookahead == '/') ADVANCE(300);
-      if (lookahead == ':') ADVANCE(579);
+      if (lookahead == '.') ADVANCE(317);
+      if (lookahead == '/') ADVANCE(318);
+      if (lookahead == ':') ADVANCE(610);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(580);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(611);
       END_STATE();
-    case 581:
+    case 612:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(299);
-      if (lookahead == '/') ADVANCE(300);
-      if (lookahead == ':') ADVANCE(580);
+      if (lookahead == '.') ADVANCE(317);
+      if (lookahead == '/') ADVANCE(318);
+      if (lookahead == ':') ADVANCE(611);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(581);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(612);
       END_STATE();
-    case 582:
+    case 613:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(299);
-      if (lookahead == '/') ADVANCE(300);
-      if (lookahead == ':') ADVANCE(581);
+      if (lookahead == '.') ADVANCE(317);
+      if (lookahead == '/') ADVANCE(318);
+      if (lookahead == ':') ADVANCE(612);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(582);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(613);
       END_STATE();
-    case 583:
+    case 614:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(299);
-      if (lookahead == '/') ADVANCE(300);
-      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == '.') ADVANCE(317);
+      if (lookahead == '/') ADVANCE(318);
+      if (lookahead == ':') ADVANCE(613);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(583);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(614);
       END_STATE();
-    case 584:
+    case 615:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(299);
-      if (lookahead == '/') ADVANCE(300);
-      if (lookahead == ':') ADVANCE(583);
+      if (lookahead == '.') ADVANCE(317);
+      if (lookahead == '/') ADVANCE(318);
+      if (lookahead == ':') ADVANCE(614);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(584);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(615);
       END_STATE();
-    case 585:
+    case 616:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(299);
-      if (lookahead == '/') ADVANCE(300);
-      if (lookahead == ':') ADVANCE(584);
+      if (lookahead == '.') ADVANCE(317);
+      if (lookahead == '/') ADVANCE(318);
+      if (lookahead == ':') ADVANCE(615);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(585);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(616);
       END_STATE();
-    case 586:
+    case 617:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(299);
-      if (lookahead == '/') ADVANCE(300);
+      if (lookahead == '.') ADVANCE(317);
+      if (lookahead == '/') ADVANCE(318);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(586);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(617);
       END_STATE();
-    case 587:
+    case 618:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(302);
-      if (lookahead == '/') ADVANCE(300);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(587);
+      if (lookahead == '.') ADVANCE(320);
+      if (lookahead == '/') ADVANCE(318);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
       END_STATE();
-    case 588:
+    case 619:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(303);
-      if (lookahead == '/') ADVANCE(300);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(588);
+      if (lookahead == '.') ADVANCE(321);
+      if (lookahead == '/') ADVANCE(318);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(619);
       END_STATE();
-    case 589:
+    case 620:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(300);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
+      if (lookahead == '/') ADVANCE(318);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(620);
       END_STATE();
-    case 590:
+    case 621:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(590);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(621);
       END_STATE();
-    case 591:
+    case 622:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(298);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(591);
+      if (lookahead == '.') ADVANCE(316);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
       END_STATE();
-    case 592:
+    case 623:
       ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(592);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(623);
       END_STATE();
-    case 593:
+    case 624:
       ACCEPT_TOKEN(anon_sym_DQUOTE);
       END_STATE();
-    case 594:
+    case 625:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(595);
+      if (lookahead == '#') ADVANCE(626);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(594);
+          lookahead == ' ') ADVANCE(625);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(595);
+          lookahead != '\\') ADVANCE(626);
       END_STATE();
-    case 595:
+    case 626:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(595);
+          lookahead != '\\') ADVANCE(626);
       END_STATE();
-    case 596:
+    case 627:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 597:
+    case 628:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 598:
+    case 629:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(598);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
       END_STATE();
-    case 599:
+    case 630:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '4') ADVANCE(756);
-      if (lookahead == '6') ADVANCE(756);
+      if (lookahead == '4') ADVANCE(793);
+      if (lookahead == '6') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 600:
+    case 631:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(756);
+      if (lookahead == '_') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(600);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(631);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(632);
       END_STATE();
-    case 601:
+    case 632:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(756);
+      if (lookahead == '_') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(632);
       END_STATE();
-    case 602:
+    case 633:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(756);
+      if (lookahead == 'a') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 603:
+    case 634:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(734);
-      if (lookahead == 'i') ADVANCE(625);
-      if (lookahead == 'l') ADVANCE(663);
+      if (lookahead == 'a') ADVANCE(772);
+      if (lookahead == 'i') ADVANCE(659);
+      if (lookahead == 'l') ADVANCE(697);
+      if (lookahead == 'o') ADVANCE(720);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 635:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(684);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 636:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(644);
       if (lookahead == 'o') ADVANCE(686);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 604:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(649);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 605:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(610);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 606:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(627);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 607:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(682);
-      if (lookahead == 'o') ADVANCE(736);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 608:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(746);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 609:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(620);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 610:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(635);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 611:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 612:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(616);
-      if (lookahead == 'l') ADVANCE(675);
-      if (lookahead == 'n') ADVANCE(753);
-      if (lookahead == 'p') ADVANCE(660);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 613:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(680);
-      if (lookahead == 'm') ADVANCE(703);
-      if (lookahead == 'n') ADVANCE(756);
-      if (lookahead == 'p') ADVANCE(748);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 614:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(752);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 615:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(628);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 616:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(694);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 617:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(638);
-      if (lookahead == 'p') ADVANCE(640);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 618:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(728);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 619:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(742);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 620:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(632);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 621:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(717);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 622:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 623:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(718);
-      if (lookahead == 'l') ADVANCE(664);
-      if (lookahead == 'r') ADVANCE(730);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 624:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(683);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 625:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(709);
-      if (lookahead == 'l') ADVANCE(662);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 626:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(747);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 627:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(645);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 628:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 629:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(650);
-      if (lookahead == 'n') ADVANCE(718);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 630:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(678);
-      if (lookahead == 'i') ADVANCE(677);
-      if (lookahead == 'n') ADVANCE(659);
-      if (lookahead == 't') ADVANCE(715);
-      if (lookahead == 'y') ADVANCE(725);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 631:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(654);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 632:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(718);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 633:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(752);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 634:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(606);
-      if (lookahead == 'o') ADVANCE(723);
-      if (lookahead == 't') ADVANCE(732);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 635:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(674);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 636:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(688);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 637:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(679);
+      if (lookahead == 'a') ADVANCE(662);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 638:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(704);
+      if (lookahead == 'a') ADVANCE(716);
+      if (lookahead == 'o') ADVANCE(774);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 639:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(714);
+      if (lookahead == 'a') ADVANCE(661);
+      if (lookahead == 'h') ADVANCE(732);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 640:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(618);
+      if (lookahead == 'a') ADVANCE(784);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 641:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(729);
+      if (lookahead == 'a') ADVANCE(654);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 642:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(687);
+      if (lookahead == 'a') ADVANCE(775);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 643:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(712);
+      if (lookahead == 'a') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 644:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(720);
+      if (lookahead == 'b') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 645:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(707);
+      if (lookahead == 'c') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 646:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(650);
+      if (lookahead == 'l') ADVANCE(709);
+      if (lookahead == 'n') ADVANCE(721);
+      if (lookahead == 'p') ADVANCE(694);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 647:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(714);
+      if (lookahead == 'm') ADVANCE(739);
+      if (lookahead == 'n') ADVANCE(793);
+      if (lookahead == 'p') ADVANCE(786);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 648:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(790);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 649:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(663);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 650:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(729);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 651:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(673);
+      if (lookahead == 'p') ADVANCE(675);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 652:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(764);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 653:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(777);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 654:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(668);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 655:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(753);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 656:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 657:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(754);
+      if (lookahead == 'l') ADVANCE(698);
+      if (lookahead == 'r') ADVANCE(768);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 658:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(717);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 659:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(746);
+      if (lookahead == 'l') ADVANCE(696);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 660:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(785);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 661:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(643);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 662:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(680);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 663:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 664:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(685);
+      if (lookahead == 'n') ADVANCE(754);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 665:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(712);
+      if (lookahead == 'i') ADVANCE(711);
+      if (lookahead == 'n') ADVANCE(693);
+      if (lookahead == 't') ADVANCE(751);
+      if (lookahead == 'y') ADVANCE(761);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 666:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(790);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 667:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(637);
+      if (lookahead == 'o') ADVANCE(759);
+      if (lookahead == 't') ADVANCE(769);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 668:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(754);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 669:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(689);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 670:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(708);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 671:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(723);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 672:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(713);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 673:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(740);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 674:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(750);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 675:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(652);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 676:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(766);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 677:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(722);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 647:
+    case 678:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(711);
+      if (lookahead == 'e') ADVANCE(747);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 648:
+    case 679:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(619);
+      if (lookahead == 'e') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 649:
+    case 680:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(672);
+      if (lookahead == 'e') ADVANCE(743);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 650:
+    case 681:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(608);
-      if (lookahead == 'n') ADVANCE(752);
-      if (lookahead == 's') ADVANCE(621);
+      if (lookahead == 'e') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 651:
+    case 682:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(756);
+      if (lookahead == 'e') ADVANCE(748);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 652:
+    case 683:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(713);
-      if (lookahead == 'n') ADVANCE(740);
-      if (lookahead == 'v') ADVANCE(643);
-      if (lookahead == 'x') ADVANCE(617);
+      if (lookahead == 'e') ADVANCE(653);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 653:
+    case 684:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(718);
+      if (lookahead == 'f') ADVANCE(706);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 654:
+    case 685:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(700);
+      if (lookahead == 'f') ADVANCE(640);
+      if (lookahead == 'n') ADVANCE(790);
+      if (lookahead == 's') ADVANCE(655);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 655:
+    case 686:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(756);
+      if (lookahead == 'g') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 656:
+    case 687:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(667);
+      if (lookahead == 'g') ADVANCE(749);
+      if (lookahead == 'n') ADVANCE(779);
+      if (lookahead == 'v') ADVANCE(678);
+      if (lookahead == 'x') ADVANCE(651);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 657:
+    case 688:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(647);
+      if (lookahead == 'g') ADVANCE(754);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 658:
+    case 689:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(697);
+      if (lookahead == 'g') ADVANCE(735);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 659:
+    case 690:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(756);
+      if (lookahead == 'h') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 660:
+    case 691:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(673);
+      if (lookahead == 'h') ADVANCE(701);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 661:
+    case 692:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(683);
+      if (lookahead == 'h') ADVANCE(682);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 662:
+    case 693:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(745);
+      if (lookahead == 'i') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 663:
+    case 694:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(636);
-      if (lookahead == 'u') ADVANCE(726);
+      if (lookahead == 'i') ADVANCE(707);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 664:
+    case 695:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(614);
+      if (lookahead == 'i') ADVANCE(717);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 665:
+    case 696:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(684);
+      if (lookahead == 'i') ADVANCE(783);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 666:
+    case 697:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(733);
+      if (lookahead == 'i') ADVANCE(671);
+      if (lookahead == 'u') ADVANCE(762);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 667:
+    case 698:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(685);
+      if (lookahead == 'i') ADVANCE(648);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 668:
+    case 699:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(692);
+      if (lookahead == 'i') ADVANCE(719);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 669:
+    case 700:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(620);
+      if (lookahead == 'i') ADVANCE(767);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 670:
+    case 701:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(731);
+      if (lookahead == 'i') ADVANCE(718);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 671:
+    case 702:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(705);
+      if (lookahead == 'i') ADVANCE(654);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 672:
+    case 703:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(602);
+      if (lookahead == 'i') ADVANCE(727);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 673:
+    case 704:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(765);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 705:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(741);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 706:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'k') ADVANCE(633);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 674:
+    case 707:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(756);
+      if (lookahead == 'k') ADVANCE(666);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 675:
+    case 708:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(693);
+      if (lookahead == 'l') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 676:
+    case 709:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'l') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 677:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(642);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 678:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(648);
-      if (lookahead == 'n') ADVANCE(738);
-      if (lookahead == 'r') ADVANCE(749);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 679:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 680:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(701);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 681:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(628);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 682:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(646);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 683:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 684:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(653);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 685:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(651);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 686:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(719);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 687:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(615);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 688:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(728);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 689:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 690:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(623);
-      if (lookahead == 'r') ADVANCE(695);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 691:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(743);
-      if (lookahead == 'p') ADVANCE(611);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 692:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(683);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 693:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(750);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 694:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(744);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 695:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(626);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 696:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(679);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 697:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(622);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 698:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(716);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 699:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(707);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 700:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(710);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 701:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 702:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(609);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 703:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(698);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 704:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(728);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 705:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(737);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 706:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'q') ADVANCE(624);
-      if (lookahead == 'r') ADVANCE(696);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 707:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 708:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(691);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 709:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(718);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 710:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(752);
+      if (lookahead == 'l') ADVANCE(764);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 711:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(628);
+      if (lookahead == 'l') ADVANCE(677);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 712:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(683);
+      if (lookahead == 'n') ADVANCE(776);
+      if (lookahead == 'r') ADVANCE(787);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 713:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 714:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(737);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 715:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(663);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 716:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(681);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 717:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 718:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(686);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 719:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(688);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 720:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(755);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 721:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(736);
+      if (lookahead == 'y') ADVANCE(789);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 722:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(649);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 723:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(764);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 724:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 725:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(657);
+      if (lookahead == 'r') ADVANCE(730);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 726:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(781);
+      if (lookahead == 'p') ADVANCE(645);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 727:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(717);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 728:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(788);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 729:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(782);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 730:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(660);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 731:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(713);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 732:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(656);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 733:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(752);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 734:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(743);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 735:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(745);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 736:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(773);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 737:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 738:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(641);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 739:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(733);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 740:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(764);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 741:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(775);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 742:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'q') ADVANCE(658);
+      if (lookahead == 'r') ADVANCE(731);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 743:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 744:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(726);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 745:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(790);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 746:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'r') ADVANCE(754);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 713:
+    case 747:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(644);
+      if (lookahead == 'r') ADVANCE(791);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 714:
+    case 748:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(724);
+      if (lookahead == 'r') ADVANCE(663);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 715:
+    case 749:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(665);
+      if (lookahead == 'r') ADVANCE(679);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 716:
+    case 750:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(728);
+      if (lookahead == 'r') ADVANCE(760);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 717:
+    case 751:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(671);
+      if (lookahead == 'r') ADVANCE(699);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 718:
+    case 752:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(756);
+      if (lookahead == 'r') ADVANCE(764);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 719:
+    case 753:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(727);
+      if (lookahead == 'r') ADVANCE(705);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 720:
+    case 754:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(718);
+      if (lookahead == 's') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 721:
+    case 755:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(628);
+      if (lookahead == 's') ADVANCE(763);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 722:
+    case 756:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(702);
+      if (lookahead == 's') ADVANCE(754);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 723:
+    case 757:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(728);
+      if (lookahead == 's') ADVANCE(663);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 724:
+    case 758:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(668);
+      if (lookahead == 's') ADVANCE(738);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 725:
+    case 759:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(739);
+      if (lookahead == 's') ADVANCE(764);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 726:
+    case 760:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(741);
+      if (lookahead == 's') ADVANCE(703);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 727:
+    case 761:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(756);
-      if (lookahead == 'u') ADVANCE(681);
+      if (lookahead == 's') ADVANCE(778);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 728:
+    case 762:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(756);
+      if (lookahead == 's') ADVANCE(780);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 729:
+    case 763:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(658);
+      if (lookahead == 't') ADVANCE(793);
+      if (lookahead == 'u') ADVANCE(715);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 730:
+    case 764:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(718);
+      if (lookahead == 't') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 731:
+    case 765:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(752);
+      if (lookahead == 't') ADVANCE(790);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 732:
+    case 766:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(701);
+      if (lookahead == 't') ADVANCE(639);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 733:
+    case 767:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(655);
+      if (lookahead == 't') ADVANCE(690);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 734:
+    case 768:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(631);
+      if (lookahead == 't') ADVANCE(754);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 735:
+    case 769:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(656);
+      if (lookahead == 't') ADVANCE(737);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 736:
+    case 770:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(661);
+      if (lookahead == 't') ADVANCE(691);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 737:
+    case 771:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(668);
+      if (lookahead == 't') ADVANCE(633);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 738:
+    case 772:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(669);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 773:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(642);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 739:
+    case 774:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(637);
+      if (lookahead == 't') ADVANCE(695);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 740:
+    case 775:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(670);
+      if (lookahead == 't') ADVANCE(703);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 741:
+    case 776:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(645);
+      if (lookahead == 't') ADVANCE(677);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 742:
+    case 777:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(699);
+      if (lookahead == 't') ADVANCE(734);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 743:
+    case 778:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(701);
+      if (lookahead == 't') ADVANCE(672);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 744:
+    case 779:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(688);
+      if (lookahead == 't') ADVANCE(704);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 745:
+    case 780:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(679);
+      if (lookahead == 't') ADVANCE(680);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 746:
+    case 781:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(676);
+      if (lookahead == 'u') ADVANCE(737);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 747:
+    case 782:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(615);
+      if (lookahead == 'u') ADVANCE(723);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 748:
+    case 783:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(599);
+      if (lookahead == 'u') ADVANCE(713);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 749:
+    case 784:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(669);
+      if (lookahead == 'u') ADVANCE(710);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 750:
+    case 785:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(756);
+      if (lookahead == 'u') ADVANCE(649);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 751:
+    case 786:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(657);
+      if (lookahead == 'v') ADVANCE(630);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 752:
+    case 787:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(756);
+      if (lookahead == 'v') ADVANCE(702);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 753:
+    case 788:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(751);
+      if (lookahead == 'w') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 754:
+    case 789:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(735);
+      if (lookahead == 'w') ADVANCE(692);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 755:
+    case 790:
       ACCEPT_TOKEN(sym_identifier);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(755);
+      if (lookahead == 'y') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 791:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(770);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 792:
+      ACCEPT_TOKEN(sym_identifier);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(792);
       if (('0' <= lookahead && lookahead <= '9') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 756:
+    case 793:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 757:
+    case 794:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(759);
+      if (lookahead == 'c') ADVANCE(796);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 758:
+    case 795:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(762);
+      if (lookahead == 'e') ADVANCE(799);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 759:
+    case 796:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(315);
+      if (lookahead == 'e') ADVANCE(333);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 760:
+    case 797:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(761);
+      if (lookahead == 'i') ADVANCE(798);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 761:
+    case 798:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(758);
+      if (lookahead == 'l') ADVANCE(795);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 762:
+    case 799:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(757);
+      if (lookahead == 'n') ADVANCE(794);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 763:
+    case 800:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 764:
+    case 801:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(764);
+          lookahead != '\n') ADVANCE(801);
       END_STATE();
     default:
       return false;
@@ -7557,550 +7737,528 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 307},
-  [2] = {.lex_state = 307},
-  [3] = {.lex_state = 307},
-  [4] = {.lex_state = 307},
-  [5] = {.lex_state = 307},
-  [6] = {.lex_state = 307},
-  [7] = {.lex_state = 307},
-  [8] = {.lex_state = 307},
+  [1] = {.lex_state = 325},
+  [2] = {.lex_state = 325},
+  [3] = {.lex_state = 325},
+  [4] = {.lex_state = 325},
+  [5] = {.lex_state = 325},
+  [6] = {.lex_state = 325},
+  [7] = {.lex_state = 325},
+  [8] = {.lex_state = 325},
   [9] = {.lex_state = 8},
-  [10] = {.lex_state = 307},
-  [11] = {.lex_state = 307},
-  [12] = {.lex_state = 307},
-  [13] = {.lex_state = 9},
-  [14] = {.lex_state = 309},
-  [15] = {.lex_state = 307},
-  [16] = {.lex_state = 307},
-  [17] = {.lex_state = 307},
-  [18] = {.lex_state = 307},
-  [19] = {.lex_state = 307},
-  [20] = {.lex_state = 307},
-  [21] = {.lex_state = 307},
-  [22] = {.lex_state = 307},
-  [23] = {.lex_state = 307},
-  [24] = {.lex_state = 307},
-  [25] = {.lex_state = 307},
-  [26] = {.lex_state = 309},
-  [27] = {.lex_state = 307},
-  [28] = {.lex_state = 309},
-  [29] = {.lex_state = 307},
-  [30] = {.lex_state = 15},
-  [31] = {.lex_state = 307},
-  [32] = {.lex_state = 307},
-  [33] = {.lex_state = 307},
-  [34] = {.lex_state = 307},
-  [35] = {.lex_state = 307},
-  [36] = {.lex_state = 307},
-  [37] = {.lex_state = 307},
-  [38] = {.lex_state = 307},
-  [39] = {.lex_state = 307},
-  [40] = {.lex_state = 307},
-  [41] = {.lex_state = 307},
-  [42] = {.lex_state = 307},
-  [43] = {.lex_state = 307},
-  [44] = {.lex_state = 307},
-  [45] = {.lex_state = 307},
-  [46] = {.lex_state = 307},
-  [47] = {.lex_state = 307},
-  [48] = {.lex_state = 307},
-  [49] = {.lex_state = 307},
-  [50] = {.lex_state = 307},
-  [51] = {.lex_state = 307},
-  [52] = {.lex_state = 307},
-  [53] = {.lex_state = 307},
-  [54] = {.lex_state = 307},
-  [55] = {.lex_state = 307},
-  [56] = {.lex_state = 307},
-  [57] = {.lex_state = 307},
-  [58] = {.lex_state = 307},
-  [59] = {.lex_state = 307},
-  [60] = {.lex_state = 307},
-  [61] = {.lex_state = 307},
-  [62] = {.lex_state = 307},
-  [63] = {.lex_state = 16},
-  [64] = {.lex_state = 307},
-  [65] = {.lex_state = 307},
-  [66] = {.lex_state = 307},
-  [67] = {.lex_state = 307},
-  [68] = {.lex_state = 307},
-  [69] = {.lex_state = 307},
-  [70] = {.lex_state = 307},
-  [71] = {.lex_state = 307},
-  [72] = {.lex_state = 307},
-  [73] = {.lex_state = 307},
-  [74] = {.lex_state = 307},
-  [75] = {.lex_state = 307},
-  [76] = {.lex_state = 307},
-  [77] = {.lex_state = 18},
-  [78] = {.lex_state = 307},
-  [79] = {.lex_state = 307},
-  [80] = {.lex_state = 307},
-  [81] = {.lex_state = 307},
-  [82] = {.lex_state = 307},
-  [83] = {.lex_state = 307},
-  [84] = {.lex_state = 307},
-  [85] = {.lex_state = 311},
-  [86] = {.lex_state = 307},
-  [87] = {.lex_state = 2},
-  [88] = {.lex_state = 307},
-  [89] = {.lex_state = 307},
-  [90] = {.lex_state = 307},
-  [91] = {.lex_state = 307},
-  [92] = {.lex_state = 307},
-  [93] = {.lex_state = 307},
-  [94] = {.lex_state = 307},
-  [95] = {.lex_state = 307},
-  [96] = {.lex_state = 307},
-  [97] = {.lex_state = 2},
-  [98] = {.lex_state = 17},
-  [99] = {.lex_state = 307},
-  [100] = {.lex_state = 312},
-  [101] = {.lex_state = 307},
-  [102] = {.lex_state = 307},
-  [103] = {.lex_state = 307},
-  [104] = {.lex_state = 307},
-  [105] = {.lex_state = 307},
-  [106] = {.lex_state = 307},
-  [107] = {.lex_state = 307},
-  [108] = {.lex_state = 307},
-  [109] = {.lex_state = 307},
-  [110] = {.lex_state = 307},
-  [111] = {.lex_state = 307},
-  [112] = {.lex_state = 307},
-  [113] = {.lex_state = 307},
-  [114] = {.lex_state = 307},
-  [115] = {.lex_state = 307},
-  [116] = {.lex_state = 307},
-  [117] = {.lex_state = 307},
-  [118] = {.lex_state = 307},
-  [119] = {.lex_state = 307},
-  [120] = {.lex_state = 307},
-  [121] = {.lex_state = 307},
-  [122] = {.lex_state = 307},
-  [123] = {.lex_state = 307},
-  [124] = {.lex_state = 307},
-  [125] = {.lex_state = 307},
-  [126] = {.lex_state = 307},
-  [127] = {.lex_state = 307},
-  [128] = {.lex_state = 307},
-  [129] = {.lex_state = 307},
-  [130] = {.lex_state = 307},
-  [131] = {.lex_state = 307},
-  [132] = {.lex_state = 307},
-  [133] = {.lex_state = 307},
-  [134] = {.lex_state = 307},
-  [135] = {.lex_state = 307},
-  [136] = {.lex_state = 307},
-  [137] = {.lex_state = 307},
-  [138] = {.lex_state = 307},
-  [139] = {.lex_state = 307},
-  [140] = {.lex_state = 307},
-  [141] = {.lex_state = 307},
-  [142] = {.lex_state = 307},
-  [143] = {.lex_state = 307},
-  [144] = {.lex_state = 307},
-  [145] = {.lex_state = 307},
-  [146] = {.lex_state = 307},
-  [147] = {.lex_state = 307},
-  [148] = {.lex_state = 307},
-  [149] = {.lex_state = 307},
-  [150] = {.lex_state = 307},
-  [151] = {.lex_state = 307},
-  [152] = {.lex_state = 307},
-  [153] = {.lex_state = 307},
-  [154] = {.lex_state = 307},
-  [155] = {.lex_state = 307},
-  [156] = {.lex_state = 307},
-  [157] = {.lex_state = 307},
-  [158] = {.lex_state = 307},
-  [159] = {.lex_state = 307},
-  [160] = {.lex_state = 307},
-  [161] = {.lex_state = 307},
-  [162] = {.lex_state = 307},
-  [163] = {.lex_state = 307},
-  [164] = {.lex_state = 307},
-  [165] = {.lex_state = 307},
-  [166] = {.lex_state = 307},
-  [167] = {.lex_state = 307},
-  [168] = {.lex_state = 307},
-  [169] = {.lex_state = 13},
-  [170] = {.lex_state = 307},
-  [171] = {.lex_state = 307},
-  [172] = {.lex_state = 307},
-  [173] = {.lex_state = 307},
-  [174] = {.lex_state = 307},
-  [175] = {.lex_state = 307},
-  [176] = {.lex_state = 307},
-  [177] = {.lex_state = 307},
-  [178] = {.lex_state = 307},
-  [179] = {.lex_state = 307},
-  [180] = {.lex_state = 307},
-  [181] = {.lex_state = 307},
-  [182] = {.lex_state = 307},
-  [183] = {.lex_state = 307},
-  [184] = {.lex_state = 307},
-  [185] = {.lex_state = 10},
-  [186] = {.lex_state = 307},
-  [187] = {.lex_state = 307},
-  [188] = {.lex_state = 307},
-  [189] = {.lex_state = 307},
-  [190] = {.lex_state = 307},
-  [191] = {.lex_state = 307},
-  [192] = {.lex_state = 307},
-  [193] = {.lex_state = 307},
-  [194] = {.lex_state = 307},
-  [195] = {.lex_state = 307},
-  [196] = {.lex_state = 14},
-  [197] = {.lex_state = 307},
-  [198] = {.lex_state = 307},
-  [199] = {.lex_state = 307},
-  [200] = {.lex_state = 307},
-  [201] = {.lex_state = 307},
-  [202] = {.lex_state = 307},
-  [203] = {.lex_state = 307},
-  [204] = {.lex_state = 307},
-  [205] = {.lex_state = 307},
-  [206] = {.lex_state = 307},
-  [207] = {.lex_state = 307},
-  [208] = {.lex_state = 307},
-  [209] = {.lex_state = 307},
-  [210] = {.lex_state = 307},
-  [211] = {.lex_state = 307},
-  [212] = {.lex_state = 307},
-  [213] = {.lex_state = 307},
-  [214] = {.lex_state = 307},
-  [215] = {.lex_state = 307},
-  [216] = {.lex_state = 307},
-  [217] = {.lex_state = 307},
-  [218] = {.lex_state = 307},
-  [219] = {.lex_state = 307},
-  [220] = {.lex_state = 307},
-  [221] = {.lex_state = 307},
-  [222] = {.lex_state = 4},
-  [223] = {.lex_state = 307},
-  [224] = {.lex_state = 4},
-  [225] = {.lex_state = 307},
-  [226] = {.lex_state = 307},
-  [227] = {.lex_state = 307},
+  [10] = {.lex_state = 325},
+  [11] = {.lex_state = 9},
+  [12] = {.lex_state = 325},
+  [13] = {.lex_state = 325},
+  [14] = {.lex_state = 327},
+  [15] = {.lex_state = 325},
+  [16] = {.lex_state = 325},
+  [17] = {.lex_state = 325},
+  [18] = {.lex_state = 325},
+  [19] = {.lex_state = 325},
+  [20] = {.lex_state = 325},
+  [21] = {.lex_state = 325},
+  [22] = {.lex_state = 325},
+  [23] = {.lex_state = 325},
+  [24] = {.lex_state = 325},
+  [25] = {.lex_state = 325},
+  [26] = {.lex_state = 325},
+  [27] = {.lex_state = 325},
+  [28] = {.lex_state = 325},
+  [29] = {.lex_state = 327},
+  [30] = {.lex_state = 327},
+  [31] = {.lex_state = 325},
+  [32] = {.lex_state = 325},
+  [33] = {.lex_state = 325},
+  [34] = {.lex_state = 325},
+  [35] = {.lex_state = 325},
+  [36] = {.lex_state = 325},
+  [37] = {.lex_state = 325},
+  [38] = {.lex_state = 325},
+  [39] = {.lex_state = 325},
+  [40] = {.lex_state = 325},
+  [41] = {.lex_state = 325},
+  [42] = {.lex_state = 325},
+  [43] = {.lex_state = 325},
+  [44] = {.lex_state = 325},
+  [45] = {.lex_state = 325},
+  [46] = {.lex_state = 325},
+  [47] = {.lex_state = 325},
+  [48] = {.lex_state = 325},
+  [49] = {.lex_state = 325},
+  [50] = {.lex_state = 325},
+  [51] = {.lex_state = 15},
+  [52] = {.lex_state = 325},
+  [53] = {.lex_state = 325},
+  [54] = {.lex_state = 325},
+  [55] = {.lex_state = 325},
+  [56] = {.lex_state = 325},
+  [57] = {.lex_state = 325},
+  [58] = {.lex_state = 325},
+  [59] = {.lex_state = 325},
+  [60] = {.lex_state = 325},
+  [61] = {.lex_state = 325},
+  [62] = {.lex_state = 325},
+  [63] = {.lex_state = 325},
+  [64] = {.lex_state = 325},
+  [65] = {.lex_state = 325},
+  [66] = {.lex_state = 325},
+  [67] = {.lex_state = 325},
+  [68] = {.lex_state = 325},
+  [69] = {.lex_state = 325},
+  [70] = {.lex_state = 16},
+  [71] = {.lex_state = 325},
+  [72] = {.lex_state = 325},
+  [73] = {.lex_state = 325},
+  [74] = {.lex_state = 325},
+  [75] = {.lex_state = 325},
+  [76] = {.lex_state = 325},
+  [77] = {.lex_state = 325},
+  [78] = {.lex_state = 18},
+  [79] = {.lex_state = 325},
+  [80] = {.lex_state = 325},
+  [81] = {.lex_state = 325},
+  [82] = {.lex_state = 325},
+  [83] = {.lex_state = 325},
+  [84] = {.lex_state = 325},
+  [85] = {.lex_state = 325},
+  [86] = {.lex_state = 325},
+  [87] = {.lex_state = 325},
+  [88] = {.lex_state = 325},
+  [89] = {.lex_state = 325},
+  [90] = {.lex_state = 17},
+  [91] = {.lex_state = 325},
+  [92] = {.lex_state = 325},
+  [93] = {.lex_state = 325},
+  [94] = {.lex_state = 325},
+  [95] = {.lex_state = 325},
+  [96] = {.lex_state = 325},
+  [97] = {.lex_state = 325},
+  [98] = {.lex_state = 325},
+  [99] = {.lex_state = 325},
+  [100] = {.lex_state = 325},
+  [101] = {.lex_state = 325},
+  [102] = {.lex_state = 325},
+  [103] = {.lex_state = 325},
+  [104] = {.lex_state = 325},
+  [105] = {.lex_state = 325},
+  [106] = {.lex_state = 325},
+  [107] = {.lex_state = 325},
+  [108] = {.lex_state = 325},
+  [109] = {.lex_state = 325},
+  [110] = {.lex_state = 329},
+  [111] = {.lex_state = 325},
+  [112] = {.lex_state = 325},
+  [113] = {.lex_state = 325},
+  [114] = {.lex_state = 325},
+  [115] = {.lex_state = 325},
+  [116] = {.lex_state = 325},
+  [117] = {.lex_state = 325},
+  [118] = {.lex_state = 325},
+  [119] = {.lex_state = 325},
+  [120] = {.lex_state = 325},
+  [121] = {.lex_state = 325},
+  [122] = {.lex_state = 325},
+  [123] = {.lex_state = 325},
+  [124] = {.lex_state = 325},
+  [125] = {.lex_state = 325},
+  [126] = {.lex_state = 325},
+  [127] = {.lex_state = 325},
+  [128] = {.lex_state = 325},
+  [129] = {.lex_state = 325},
+  [130] = {.lex_state = 325},
+  [131] = {.lex_state = 325},
+  [132] = {.lex_state = 325},
+  [133] = {.lex_state = 325},
+  [134] = {.lex_state = 325},
+  [135] = {.lex_state = 325},
+  [136] = {.lex_state = 325},
+  [137] = {.lex_state = 325},
+  [138] = {.lex_state = 325},
+  [139] = {.lex_state = 325},
+  [140] = {.lex_state = 325},
+  [141] = {.lex_state = 325},
+  [142] = {.lex_state = 325},
+  [143] = {.lex_state = 325},
+  [144] = {.lex_state = 325},
+  [145] = {.lex_state = 325},
+  [146] = {.lex_state = 325},
+  [147] = {.lex_state = 325},
+  [148] = {.lex_state = 325},
+  [149] = {.lex_state = 325},
+  [150] = {.lex_state = 325},
+  [151] = {.lex_state = 325},
+  [152] = {.lex_state = 325},
+  [153] = {.lex_state = 325},
+  [154] = {.lex_state = 13},
+  [155] = {.lex_state = 325},
+  [156] = {.lex_state = 325},
+  [157] = {.lex_state = 330},
+  [158] = {.lex_state = 325},
+  [159] = {.lex_state = 325},
+  [160] = {.lex_state = 325},
+  [161] = {.lex_state = 325},
+  [162] = {.lex_state = 325},
+  [163] = {.lex_state = 325},
+  [164] = {.lex_state = 325},
+  [165] = {.lex_state = 325},
+  [166] = {.lex_state = 325},
+  [167] = {.lex_state = 325},
+  [168] = {.lex_state = 325},
+  [169] = {.lex_state = 325},
+  [170] = {.lex_state = 325},
+  [171] = {.lex_state = 325},
+  [172] = {.lex_state = 325},
+  [173] = {.lex_state = 325},
+  [174] = {.lex_state = 325},
+  [175] = {.lex_state = 325},
+  [176] = {.lex_state = 325},
+  [177] = {.lex_state = 325},
+  [178] = {.lex_state = 325},
+  [179] = {.lex_state = 325},
+  [180] = {.lex_state = 325},
+  [181] = {.lex_state = 325},
+  [182] = {.lex_state = 325},
+  [183] = {.lex_state = 325},
+  [184] = {.lex_state = 325},
+  [185] = {.lex_state = 325},
+  [186] = {.lex_state = 325},
+  [187] = {.lex_state = 325},
+  [188] = {.lex_state = 325},
+  [189] = {.lex_state = 325},
+  [190] = {.lex_state = 325},
+  [191] = {.lex_state = 325},
+  [192] = {.lex_state = 325},
+  [193] = {.lex_state = 325},
+  [194] = {.lex_state = 325},
+  [195] = {.lex_state = 325},
+  [196] = {.lex_state = 325},
+  [197] = {.lex_state = 325},
+  [198] = {.lex_state = 325},
+  [199] = {.lex_state = 325},
+  [200] = {.lex_state = 325},
+  [201] = {.lex_state = 14},
+  [202] = {.lex_state = 325},
+  [203] = {.lex_state = 325},
+  [204] = {.lex_state = 10},
+  [205] = {.lex_state = 325},
+  [206] = {.lex_state = 2},
+  [207] = {.lex_state = 2},
+  [208] = {.lex_state = 325},
+  [209] = {.lex_state = 325},
+  [210] = {.lex_state = 325},
+  [211] = {.lex_state = 325},
+  [212] = {.lex_state = 325},
+  [213] = {.lex_state = 325},
+  [214] = {.lex_state = 325},
+  [215] = {.lex_state = 325},
+  [216] = {.lex_state = 325},
+  [217] = {.lex_state = 325},
+  [218] = {.lex_state = 325},
+  [219] = {.lex_state = 325},
+  [220] = {.lex_state = 325},
+  [221] = {.lex_state = 325},
+  [222] = {.lex_state = 325},
+  [223] = {.lex_state = 4},
+  [224] = {.lex_state = 325},
+  [225] = {.lex_state = 325},
+  [226] = {.lex_state = 325},
+  [227] = {.lex_state = 325},
   [228] = {.lex_state = 4},
-  [229] = {.lex_state = 307},
-  [230] = {.lex_state = 307},
-  [231] = {.lex_state = 307},
-  [232] = {.lex_state = 307},
-  [233] = {.lex_state = 22},
-  [234] = {.lex_state = 10},
-  [235] = {.lex_state = 307},
-  [236] = {.lex_state = 307},
-  [237] = {.lex_state = 4},
-  [238] = {.lex_state = 307},
+  [229] = {.lex_state = 325},
+  [230] = {.lex_state = 325},
+  [231] = {.lex_state = 325},
+  [232] = {.lex_state = 325},
+  [233] = {.lex_state = 325},
+  [234] = {.lex_state = 4},
+  [235] = {.lex_state = 325},
+  [236] = {.lex_state = 325},
+  [237] = {.lex_state = 10},
+  [238] = {.lex_state = 22},
   [239] = {.lex_state = 22},
-  [240] = {.lex_state = 22},
-  [241] = {.lex_state = 307},
-  [242] = {.lex_state = 307},
-  [243] = {.lex_state = 22},
-  [244] = {.lex_state = 307},
-  [245] = {.lex_state = 307},
-  [246] = {.lex_state = 6},
-  [247] = {.lex_state = 307},
-  [248] = {.lex_state = 307},
-  [249] = {.lex_state = 307},
-  [250] = {.lex_state = 307},
-  [251] = {.lex_state = 307},
-  [252] = {.lex_state = 7},
-  [253] = {.lex_state = 307},
-  [254] = {.lex_state = 307},
-  [255] = {.lex_state = 307},
-  [256] = {.lex_state = 307},
-  [257] = {.lex_state = 307},
-  [258] = {.lex_state = 307},
-  [259] = {.lex_state = 6},
-  [260] = {.lex_state = 307},
-  [261] = {.lex_state = 307},
-  [262] = {.lex_state = 307},
-  [263] = {.lex_state = 307},
-  [264] = {.lex_state = 6},
-  [265] = {.lex_state = 307},
-  [266] = {.lex_state = 307},
-  [267] = {.lex_state = 307},
-  [268] = {.lex_state = 307},
-  [269] = {.lex_state = 307},
-  [270] = {.lex_state = 307},
-  [271] = {.lex_state = 307},
-  [272] = {.lex_state = 307},
-  [273] = {.lex_state = 307},
-  [274] = {.lex_state = 307},
-  [275] = {.lex_state = 307},
-  [276] = {.lex_state = 307},
-  [277] = {.lex_state = 307},
-  [278] = {.lex_state = 307},
-  [279] = {.lex_state = 307},
-  [280] = {.lex_state = 307},
-  [281] = {.lex_state = 307},
-  [282] = {.lex_state = 307},
-  [283] = {.lex_state = 6},
-  [284] = {.lex_state = 6},
-  [285] = {.lex_state = 307},
-  [286] = {.lex_state = 307},
-  [287] = {.lex_state = 6},
-  [288] = {.lex_state = 307},
-  [289] = {.lex_state = 2},
-  [290] = {.lex_state = 307},
-  [291] = {.lex_state = 6},
-  [292] = {.lex_state = 3},
+  [240] = {.lex_state = 4},
+  [241] = {.lex_state = 22},
+  [242] = {.lex_state = 22},
+  [243] = {.lex_state = 6},
+  [244] = {.lex_state = 325},
+  [245] = {.lex_state = 6},
+  [246] = {.lex_state = 7},
+  [247] = {.lex_state = 6},
+  [248] = {.lex_state = 325},
+  [249] = {.lex_state = 325},
+  [250] = {.lex_state = 325},
+  [251] = {.lex_state = 325},
+  [252] = {.lex_state = 325},
+  [253] = {.lex_state = 325},
+  [254] = {.lex_state = 6},
+  [255] = {.lex_state = 325},
+  [256] = {.lex_state = 325},
+  [257] = {.lex_state = 325},
+  [258] = {.lex_state = 325},
+  [259] = {.lex_state = 325},
+  [260] = {.lex_state = 325},
+  [261] = {.lex_state = 325},
+  [262] = {.lex_state = 6},
+  [263] = {.lex_state = 325},
+  [264] = {.lex_state = 325},
+  [265] = {.lex_state = 325},
+  [266] = {.lex_state = 325},
+  [267] = {.lex_state = 6},
+  [268] = {.lex_state = 325},
+  [269] = {.lex_state = 6},
+  [270] = {.lex_state = 325},
+  [271] = {.lex_state = 325},
+  [272] = {.lex_state = 325},
+  [273] = {.lex_state = 325},
+  [274] = {.lex_state = 3},
+  [275] = {.lex_state = 3},
+  [276] = {.lex_state = 3},
+  [277] = {.lex_state = 2},
+  [278] = {.lex_state = 3},
+  [279] = {.lex_state = 325},
+  [280] = {.lex_state = 19},
+  [281] = {.lex_state = 3},
+  [282] = {.lex_state = 325},
+  [283] = {.lex_state = 3},
+  [284] = {.lex_state = 2},
+  [285] = {.lex_state = 2},
+  [286] = {.lex_state = 3},
+  [287] = {.lex_state = 2},
+  [288] = {.lex_state = 325},
+  [289] = {.lex_state = 20},
+  [290] = {.lex_state = 12},
+  [291] = {.lex_state = 12},
+  [292] = {.lex_state = 12},
   [293] = {.lex_state = 3},
   [294] = {.lex_state = 3},
-  [295] = {.lex_state = 3},
-  [296] = {.lex_state = 19},
-  [297] = {.lex_state = 3},
-  [298] = {.lex_state = 307},
-  [299] = {.lex_state = 307},
+  [295] = {.lex_state = 5},
+  [296] = {.lex_state = 5},
+  [297] = {.lex_state = 5},
+  [298] = {.lex_state = 327},
+  [299] = {.lex_state = 3},
   [300] = {.lex_state = 3},
-  [301] = {.lex_state = 3},
-  [302] = {.lex_state = 2},
-  [303] = {.lex_state = 2},
-  [304] = {.lex_state = 2},
-  [305] = {.lex_state = 12},
-  [306] = {.lex_state = 309},
-  [307] = {.lex_state = 12},
-  [308] = {.lex_state = 20},
-  [309] = {.lex_state = 307},
-  [310] = {.lex_state = 12},
-  [311] = {.lex_state = 3},
+  [301] = {.lex_state = 2},
+  [302] = {.lex_state = 327},
+  [303] = {.lex_state = 325},
+  [304] = {.lex_state = 12},
+  [305] = {.lex_state = 3},
+  [306] = {.lex_state = 12},
+  [307] = {.lex_state = 11},
+  [308] = {.lex_state = 5},
+  [309] = {.lex_state = 12},
+  [310] = {.lex_state = 2},
+  [311] = {.lex_state = 5},
   [312] = {.lex_state = 3},
-  [313] = {.lex_state = 309},
-  [314] = {.lex_state = 11},
-  [315] = {.lex_state = 3},
-  [316] = {.lex_state = 2},
-  [317] = {.lex_state = 3},
-  [318] = {.lex_state = 5},
+  [313] = {.lex_state = 327},
+  [314] = {.lex_state = 5},
+  [315] = {.lex_state = 5},
+  [316] = {.lex_state = 5},
+  [317] = {.lex_state = 5},
+  [318] = {.lex_state = 12},
   [319] = {.lex_state = 5},
-  [320] = {.lex_state = 2},
+  [320] = {.lex_state = 12},
   [321] = {.lex_state = 5},
-  [322] = {.lex_state = 3},
-  [323] = {.lex_state = 3},
-  [324] = {.lex_state = 12},
-  [325] = {.lex_state = 3},
-  [326] = {.lex_state = 307},
-  [327] = {.lex_state = 5},
-  [328] = {.lex_state = 2},
-  [329] = {.lex_state = 12},
-  [330] = {.lex_state = 12},
-  [331] = {.lex_state = 5},
-  [332] = {.lex_state = 5},
-  [333] = {.lex_state = 5},
-  [334] = {.lex_state = 5},
-  [335] = {.lex_state = 309},
-  [336] = {.lex_state = 12},
-  [337] = {.lex_state = 3},
-  [338] = {.lex_state = 5},
-  [339] = {.lex_state = 12},
-  [340] = {.lex_state = 5},
-  [341] = {.lex_state = 307},
-  [342] = {.lex_state = 1},
-  [343] = {.lex_state = 307},
-  [344] = {.lex_state = 1},
-  [345] = {.lex_state = 11},
-  [346] = {.lex_state = 307},
-  [347] = {.lex_state = 307},
-  [348] = {.lex_state = 309},
-  [349] = {.lex_state = 309},
-  [350] = {.lex_state = 307},
-  [351] = {.lex_state = 24},
-  [352] = {.lex_state = 307},
-  [353] = {.lex_state = 307},
-  [354] = {.lex_state = 1},
-  [355] = {.lex_state = 307},
-  [356] = {.lex_state = 307},
-  [357] = {.lex_state = 307},
-  [358] = {.lex_state = 307},
-  [359] = {.lex_state = 307},
-  [360] = {.lex_state = 307},
-  [361] = {.lex_state = 11},
-  [362] = {.lex_state = 307},
-  [363] = {.lex_state = 307},
-  [364] = {.lex_state = 307},
-  [365] = {.lex_state = 307},
-  [366] = {.lex_state = 307},
-  [367] = {.lex_state = 307},
-  [368] = {.lex_state = 12},
-  [369] = {.lex_state = 307},
-  [370] = {.lex_state = 307},
-  [371] = {.lex_state = 307},
-  [372] = {.lex_state = 24},
-  [373] = {.lex_state = 307},
-  [374] = {.lex_state = 307},
-  [375] = {.lex_state = 307},
-  [376] = {.lex_state = 307},
-  [377] = {.lex_state = 11},
-  [378] = {.lex_state = 12},
-  [379] = {.lex_state = 307},
-  [380] = {.lex_state = 307},
-  [381] = {.lex_state = 23},
-  [382] = {.lex_state = 11},
-  [383] = {.lex_state = 1},
-  [384] = {.lex_state = 1},
-  [385] = {.lex_state = 23},
-  [386] = {.lex_state = 309},
-  [387] = {.lex_state = 11},
-  [388] = {.lex_state = 24},
-  [389] = {.lex_state = 307},
+  [322] = {.lex_state = 325},
+  [323] = {.lex_state = 12},
+  [324] = {.lex_state = 24},
+  [325] = {.lex_state = 1},
+  [326] = {.lex_state = 325},
+  [327] = {.lex_state = 325},
+  [328] = {.lex_state = 325},
+  [329] = {.lex_state = 24},
+  [330] = {.lex_state = 325},
+  [331] = {.lex_state = 325},
+  [332] = {.lex_state = 325},
+  [333] = {.lex_state = 1},
+  [334] = {.lex_state = 325},
+  [335] = {.lex_state = 325},
+  [336] = {.lex_state = 327},
+  [337] = {.lex_state = 325},
+  [338] = {.lex_state = 325},
+  [339] = {.lex_state = 325},
+  [340] = {.lex_state = 325},
+  [341] = {.lex_state = 325},
+  [342] = {.lex_state = 23},
+  [343] = {.lex_state = 325},
+  [344] = {.lex_state = 325},
+  [345] = {.lex_state = 325},
+  [346] = {.lex_state = 325},
+  [347] = {.lex_state = 325},
+  [348] = {.lex_state = 24},
+  [349] = {.lex_state = 11},
+  [350] = {.lex_state = 325},
+  [351] = {.lex_state = 325},
+  [352] = {.lex_state = 325},
+  [353] = {.lex_state = 327},
+  [354] = {.lex_state = 325},
+  [355] = {.lex_state = 23},
+  [356] = {.lex_state = 325},
+  [357] = {.lex_state = 325},
+  [358] = {.lex_state = 11},
+  [359] = {.lex_state = 325},
+  [360] = {.lex_state = 325},
+  [361] = {.lex_state = 12},
+  [362] = {.lex_state = 1},
+  [363] = {.lex_state = 11},
+  [364] = {.lex_state = 327},
+  [365] = {.lex_state = 1},
+  [366] = {.lex_state = 1},
+  [367] = {.lex_state = 325},
+  [368] = {.lex_state = 4},
+  [369] = {.lex_state = 0},
+  [370] = {.lex_state = 21},
+  [371] = {.lex_state = 11},
+  [372] = {.lex_state = 325},
+  [373] = {.lex_state = 11},
+  [374] = {.lex_state = 327},
+  [375] = {.lex_state = 0},
+  [376] = {.lex_state = 11},
+  [377] = {.lex_state = 325},
+  [378] = {.lex_state = 0},
+  [379] = {.lex_state = 11},
+  [380] = {.lex_state = 21},
+  [381] = {.lex_state = 0},
+  [382] = {.lex_state = 0},
+  [383] = {.lex_state = 21},
+  [384] = {.lex_state = 0},
+  [385] = {.lex_state = 0},
+  [386] = {.lex_state = 4},
+  [387] = {.lex_state = 0},
+  [388] = {.lex_state = 11},
+  [389] = {.lex_state = 11},
   [390] = {.lex_state = 0},
-  [391] = {.lex_state = 21},
-  [392] = {.lex_state = 0},
-  [393] = {.lex_state = 309},
-  [394] = {.lex_state = 4},
-  [395] = {.lex_state = 11},
-  [396] = {.lex_state = 309},
-  [397] = {.lex_state = 309},
-  [398] = {.lex_state = 11},
-  [399] = {.lex_state = 11},
+  [391] = {.lex_state = 0},
+  [392] = {.lex_state = 11},
+  [393] = {.lex_state = 0},
+  [394] = {.lex_state = 0},
+  [395] = {.lex_state = 327},
+  [396] = {.lex_state = 0},
+  [397] = {.lex_state = 0},
+  [398] = {.lex_state = 325},
+  [399] = {.lex_state = 23},
   [400] = {.lex_state = 0},
   [401] = {.lex_state = 11},
   [402] = {.lex_state = 0},
   [403] = {.lex_state = 0},
-  [404] = {.lex_state = 307},
+  [404] = {.lex_state = 0},
   [405] = {.lex_state = 0},
-  [406] = {.lex_state = 4},
-  [407] = {.lex_state = 0},
-  [408] = {.lex_state = 0},
-  [409] = {.lex_state = 4},
-  [410] = {.lex_state = 21},
-  [411] = {.lex_state = 0},
-  [412] = {.lex_state = 11},
-  [413] = {.lex_state = 307},
-  [414] = {.lex_state = 309},
+  [406] = {.lex_state = 0},
+  [407] = {.lex_state = 327},
+  [408] = {.lex_state = 327},
+  [409] = {.lex_state = 0},
+  [410] = {.lex_state = 0},
+  [411] = {.lex_state = 4},
+  [412] = {.lex_state = 0},
+  [413] = {.lex_state = 11},
+  [414] = {.lex_state = 0},
   [415] = {.lex_state = 0},
-  [416] = {.lex_state = 0},
-  [417] = {.lex_state = 11},
+  [416] = {.lex_state = 327},
+  [417] = {.lex_state = 12},
   [418] = {.lex_state = 11},
-  [419] = {.lex_state = 11},
-  [420] = {.lex_state = 11},
+  [419] = {.lex_state = 0},
+  [420] = {.lex_state = 0},
   [421] = {.lex_state = 0},
-  [422] = {.lex_state = 21},
+  [422] = {.lex_state = 0},
   [423] = {.lex_state = 0},
   [424] = {.lex_state = 0},
-  [425] = {.lex_state = 0},
-  [426] = {.lex_state = 23},
+  [425] = {.lex_state = 11},
+  [426] = {.lex_state = 2},
   [427] = {.lex_state = 0},
-  [428] = {.lex_state = 0},
-  [429] = {.lex_state = 309},
+  [428] = {.lex_state = 325},
+  [429] = {.lex_state = 0},
   [430] = {.lex_state = 0},
-  [431] = {.lex_state = 0},
-  [432] = {.lex_state = 0},
+  [431] = {.lex_state = 325},
+  [432] = {.lex_state = 11},
   [433] = {.lex_state = 0},
   [434] = {.lex_state = 0},
-  [435] = {.lex_state = 0},
+  [435] = {.lex_state = 325},
   [436] = {.lex_state = 0},
   [437] = {.lex_state = 0},
   [438] = {.lex_state = 11},
   [439] = {.lex_state = 0},
-  [440] = {.lex_state = 11},
+  [440] = {.lex_state = 325},
   [441] = {.lex_state = 0},
   [442] = {.lex_state = 0},
   [443] = {.lex_state = 0},
-  [444] = {.lex_state = 307},
-  [445] = {.lex_state = 3},
-  [446] = {.lex_state = 307},
-  [447] = {.lex_state = 307},
-  [448] = {.lex_state = 0},
-  [449] = {.lex_state = 0},
+  [444] = {.lex_state = 0},
+  [445] = {.lex_state = 11},
+  [446] = {.lex_state = 0},
+  [447] = {.lex_state = 325},
+  [448] = {.lex_state = 12},
+  [449] = {.lex_state = 12},
   [450] = {.lex_state = 0},
-  [451] = {.lex_state = 0},
+  [451] = {.lex_state = 12},
   [452] = {.lex_state = 0},
   [453] = {.lex_state = 11},
   [454] = {.lex_state = 0},
-  [455] = {.lex_state = 0},
-  [456] = {.lex_state = 11},
+  [455] = {.lex_state = 325},
+  [456] = {.lex_state = 0},
   [457] = {.lex_state = 0},
-  [458] = {.lex_state = 307},
-  [459] = {.lex_state = 4},
-  [460] = {.lex_state = 0},
-  [461] = {.lex_state = 0},
-  [462] = {.lex_state = 0},
+  [458] = {.lex_state = 0},
+  [459] = {.lex_state = 0},
+  [460] = {.lex_state = 325},
+  [461] = {.lex_state = 4},
+  [462] = {.lex_state = 325},
   [463] = {.lex_state = 11},
-  [464] = {.lex_state = 0},
-  [465] = {.lex_state = 0},
-  [466] = {.lex_state = 12},
-  [467] = {.lex_state = 11},
-  [468] = {.lex_state = 12},
-  [469] = {.lex_state = 307},
-  [470] = {.lex_state = 12},
-  [471] = {.lex_state = 12},
-  [472] = {.lex_state = 0},
-  [473] = {.lex_state = 11},
-  [474] = {.lex_state = 0},
-  [475] = {.lex_state = 0},
-  [476] = {.lex_state = 0},
-  [477] = {.lex_state = 0},
-  [478] = {.lex_state = 0},
-  [479] = {.lex_state = 307},
-  [480] = {.lex_state = 0},
-  [481] = {.lex_state = 0},
+  [464] = {.lex_state = 4},
+  [465] = {.lex_state = 325},
+  [466] = {.lex_state = 0},
+  [467] = {.lex_state = 3},
+  [468] = {.lex_state = 3},
+  [469] = {.lex_state = 0},
+  [470] = {.lex_state = 26},
+  [471] = {.lex_state = 325},
+  [472] = {.lex_state = 325},
+  [473] = {.lex_state = 0},
+  [474] = {.lex_state = 11},
+  [475] = {.lex_state = 325},
+  [476] = {.lex_state = 325},
+  [477] = {.lex_state = 325},
+  [478] = {.lex_state = 325},
+  [479] = {.lex_state = 325},
+  [480] = {.lex_state = 325},
+  [481] = {.lex_state = 325},
   [482] = {.lex_state = 0},
-  [483] = {.lex_state = 307},
-  [484] = {.lex_state = 3},
-  [485] = {.lex_state = 2},
-  [486] = {.lex_state = 307},
-  [487] = {.lex_state = 2},
-  [488] = {.lex_state = 307},
-  [489] = {.lex_state = 307},
-  [490] = {.lex_state = 2},
-  [491] = {.lex_state = 2},
-  [492] = {.lex_state = 307},
-  [493] = {.lex_state = 307},
-  [494] = {.lex_state = 307},
-  [495] = {.lex_state = 307},
-  [496] = {.lex_state = 307},
-  [497] = {.lex_state = 307},
-  [498] = {.lex_state = 0},
-  [499] = {.lex_state = 307},
-  [500] = {.lex_state = 11},
-  [501] = {.lex_state = 3},
-  [502] = {.lex_state = 307},
-  [503] = {.lex_state = 309},
-  [504] = {.lex_state = 27},
-  [505] = {.lex_state = 4},
-  [506] = {.lex_state = 307},
-  [507] = {.lex_state = 307},
-  [508] = {.lex_state = 307},
-  [509] = {.lex_state = 28},
-  [510] = {.lex_state = 27},
-  [511] = {.lex_state = 307},
-  [512] = {.lex_state = 0},
-  [513] = {.lex_state = 307},
-  [514] = {.lex_state = 307},
-  [515] = {.lex_state = 307},
-  [516] = {.lex_state = 0},
-  [517] = {.lex_state = 307},
-  [518] = {.lex_state = 0},
-  [519] = {.lex_state = 307},
-  [520] = {.lex_state = 0},
-  [521] = {.lex_state = 307},
-  [522] = {.lex_state = 4},
-  [523] = {.lex_state = 307},
-  [524] = {.lex_state = 307},
-  [525] = {.lex_state = 29},
-  [526] = {.lex_state = 307},
-  [527] = {.lex_state = 29},
-  [528] = {.lex_state = 27},
-  [529] = {.lex_state = 307},
-  [530] = {.lex_state = 27},
-  [531] = {.lex_state = 0},
-  [532] = {.lex_state = 3},
-  [533] = {.lex_state = 307},
-  [534] = {.lex_state = 0},
-  [535] = {.lex_state = 0},
-  [536] = {.lex_state = 4},
-  [537] = {.lex_state = 0},
-  [538] = {.lex_state = 307},
-  [539] = {.lex_state = 26},
-  [540] = {.lex_state = 2},
-  [541] = {.lex_state = 309},
-  [542] = {.lex_state = 307},
-  [543] = {.lex_state = 307},
-  [544] = {.lex_state = 307},
+  [483] = {.lex_state = 325},
+  [484] = {.lex_state = 327},
+  [485] = {.lex_state = 325},
+  [486] = {.lex_state = 0},
+  [487] = {.lex_state = 325},
+  [488] = {.lex_state = 325},
+  [489] = {.lex_state = 325},
+  [490] = {.lex_state = 27},
+  [491] = {.lex_state = 325},
+  [492] = {.lex_state = 0},
+  [493] = {.lex_state = 325},
+  [494] = {.lex_state = 0},
+  [495] = {.lex_state = 0},
+  [496] = {.lex_state = 325},
+  [497] = {.lex_state = 28},
+  [498] = {.lex_state = 29},
+  [499] = {.lex_state = 4},
+  [500] = {.lex_state = 325},
+  [501] = {.lex_state = 2},
+  [502] = {.lex_state = 29},
+  [503] = {.lex_state = 2},
+  [504] = {.lex_state = 325},
+  [505] = {.lex_state = 325},
+  [506] = {.lex_state = 0},
+  [507] = {.lex_state = 27},
+  [508] = {.lex_state = 325},
+  [509] = {.lex_state = 0},
+  [510] = {.lex_state = 29},
+  [511] = {.lex_state = 325},
+  [512] = {.lex_state = 29},
+  [513] = {.lex_state = 325},
+  [514] = {.lex_state = 4},
+  [515] = {.lex_state = 325},
+  [516] = {.lex_state = 327},
+  [517] = {.lex_state = 325},
+  [518] = {.lex_state = 325},
+  [519] = {.lex_state = 325},
+  [520] = {.lex_state = 325},
+  [521] = {.lex_state = 3},
+  [522] = {.lex_state = 2},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -8119,7 +8277,6 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_const] = ACTIONS(1),
     [anon_sym_EQ] = ACTIONS(1),
     [anon_sym_group] = ACTIONS(1),
-    [anon_sym_label] = ACTIONS(1),
     [anon_sym_category] = ACTIONS(1),
     [anon_sym_sentence] = ACTIONS(1),
     [anon_sym_LPAREN] = ACTIONS(1),
@@ -8136,6 +8293,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_policy] = ACTIONS(1),
     [anon_sym_use] = ACTIONS(1),
     [anon_sym_description] = ACTIONS(1),
+    [anon_sym_label] = ACTIONS(1),
+    [anon_sym_log] = ACTIONS(1),
+    [anon_sym_metadata] = ACTIONS(1),
+    [anon_sym_annotation] = ACTIONS(1),
     [anon_sym_default] = ACTIONS(1),
     [anon_sym_deny] = ACTIONS(1),
     [anon_sym_no] = ACTIONS(1),
@@ -8190,19 +8351,19 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(535),
-    [sym__item] = STATE(91),
-    [sym_silence] = STATE(91),
-    [sym_inventory] = STATE(91),
-    [sym_cidr_groups] = STATE(91),
-    [sym_cilium] = STATE(91),
-    [sym_import] = STATE(91),
-    [sym_const_definition] = STATE(91),
-    [sym_category] = STATE(91),
-    [sym_namespace] = STATE(91),
-    [sym_cluster_policy] = STATE(91),
-    [sym_expect] = STATE(91),
-    [aux_sym_source_file_repeat1] = STATE(91),
+    [sym_source_file] = STATE(492),
+    [sym__item] = STATE(111),
+    [sym_silence] = STATE(111),
+    [sym_inventory] = STATE(111),
+    [sym_cidr_groups] = STATE(111),
+    [sym_cilium] = STATE(111),
+    [sym_import] = STATE(111),
+    [sym_const_definition] = STATE(111),
+    [sym_category] = STATE(111),
+    [sym_namespace] = STATE(111),
+    [sym_cluster_policy] = STATE(111),
+    [sym_expect] = STATE(111),
+    [aux_sym_source_file_repeat1] = STATE(111),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_silence] = ACTIONS(7),
     [anon_sym_cluster] = ACTIONS(9),
@@ -8222,7 +8383,7 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(27), 42,
+    ACTIONS(27), 44,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8232,7 +8393,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8241,6 +8401,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8265,10 +8428,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [48] = 2,
+  [50] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 42,
+    ACTIONS(29), 44,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8278,7 +8441,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8287,6 +8449,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8311,10 +8476,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [96] = 2,
+  [100] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(31), 36,
+    ACTIONS(31), 38,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8324,7 +8489,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8333,6 +8497,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8351,10 +8518,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [138] = 2,
+  [144] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(33), 36,
+    ACTIONS(33), 38,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8364,7 +8531,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8373,6 +8539,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8391,10 +8560,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [180] = 2,
+  [188] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(35), 36,
+    ACTIONS(35), 38,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8404,7 +8573,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8413,6 +8581,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8431,10 +8602,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [222] = 2,
+  [232] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(37), 36,
+    ACTIONS(37), 38,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8444,7 +8615,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8453,6 +8623,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8471,10 +8644,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [264] = 2,
+  [276] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 34,
+    ACTIONS(39), 36,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8484,7 +8657,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -8492,6 +8664,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8509,7 +8684,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [304] = 13,
+  [318] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -8524,15 +8699,105 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(117), 1,
+    STATE(98), 1,
       sym_sentence_values,
-    STATE(118), 2,
+    STATE(99), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(185), 2,
+    STATE(204), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(175), 5,
+    STATE(159), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+    ACTIONS(47), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(41), 13,
+      anon_sym_silence,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [381] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DASH,
+    ACTIONS(61), 1,
+      anon_sym_SLASH,
+    ACTIONS(57), 32,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [425] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_RBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(51), 1,
+      sym_label_key,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(55), 1,
+      sym_const_ref,
+    STATE(98), 1,
+      sym_sentence_values,
+    STATE(99), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(204), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    STATE(159), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
@@ -8547,60 +8812,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
     ACTIONS(41), 11,
       anon_sym_silence,
-      anon_sym_label,
-      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_expect,
-  [365] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DASH,
-    ACTIONS(61), 1,
-      anon_sym_SLASH,
-    ACTIONS(57), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [407] = 3,
+  [486] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(65), 1,
       anon_sym_SLASH,
-    ACTIONS(63), 30,
+    ACTIONS(63), 32,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8610,7 +8837,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -8618,6 +8844,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8631,7 +8860,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [446] = 9,
+  [527] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(69), 1,
@@ -8644,14 +8873,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
     ACTIONS(77), 1,
       anon_sym_dns,
-    STATE(34), 2,
+    STATE(35), 2,
       sym_flow_port,
       sym_flow_icmp,
-    STATE(127), 3,
+    STATE(112), 3,
       sym_kafka,
       sym_flow_http,
       sym_flow_dns,
-    ACTIONS(67), 21,
+    ACTIONS(67), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -8660,66 +8889,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [497] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_RBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(51), 1,
-      sym_label_key,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(55), 1,
-      sym_const_ref,
-    STATE(117), 1,
-      sym_sentence_values,
-    STATE(118), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(185), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    STATE(175), 5,
-      sym__sentence_value,
-      sym_selector,
-      sym_selector_eq,
-      sym_list,
-      sym_string,
-    ACTIONS(47), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(41), 9,
-      anon_sym_silence,
-      anon_sym_label,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [556] = 7,
+  [580] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(83), 1,
@@ -8733,7 +8918,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(81), 2,
       anon_sym_produce,
       anon_sym_consume,
-    ACTIONS(79), 25,
+    ACTIONS(79), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -8742,13 +8927,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8759,10 +8946,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [603] = 2,
+  [629] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(91), 31,
+    ACTIONS(91), 33,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8772,7 +8959,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -8780,6 +8966,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8794,10 +8983,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [640] = 2,
+  [668] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(93), 30,
+    ACTIONS(93), 32,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8807,7 +8996,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -8815,6 +9003,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8828,10 +9019,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [676] = 2,
+  [706] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(95), 30,
+    ACTIONS(63), 32,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8841,7 +9032,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -8849,6 +9039,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8862,10 +9055,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [712] = 2,
+  [744] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(63), 30,
+    ACTIONS(95), 32,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8875,7 +9068,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -8883,6 +9075,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8896,10 +9091,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [748] = 2,
+  [782] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(97), 29,
+    ACTIONS(97), 31,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8909,7 +9104,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8918,6 +9112,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8929,89 +9126,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [783] = 2,
+  [819] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(101), 1,
+      anon_sym_in,
+    ACTIONS(103), 1,
+      anon_sym_with,
     ACTIONS(99), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [818] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(101), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [853] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(105), 1,
-      anon_sym_in,
-    ACTIONS(107), 1,
-      anon_sym_with,
-    ACTIONS(103), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9019,6 +9149,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9030,10 +9163,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [892] = 2,
+  [860] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(109), 29,
+    ACTIONS(105), 31,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9043,7 +9176,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -9052,6 +9184,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9063,258 +9198,347 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [927] = 13,
+  [897] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(107), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [934] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(109), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [971] = 16,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(111), 1,
+      anon_sym_RBRACE,
+    ACTIONS(113), 1,
+      anon_sym_policy,
+    ACTIONS(115), 1,
+      anon_sym_use,
+    ACTIONS(117), 1,
+      anon_sym_description,
+    ACTIONS(119), 1,
+      anon_sym_label,
+    ACTIONS(121), 1,
+      anon_sym_log,
+    ACTIONS(123), 1,
+      anon_sym_metadata,
+    ACTIONS(125), 1,
+      anon_sym_default,
+    ACTIONS(129), 1,
+      anon_sym_no,
+    ACTIONS(131), 1,
+      anon_sym_select,
+    ACTIONS(133), 1,
+      anon_sym_expect,
+    STATE(355), 1,
+      sym_verb,
+    ACTIONS(127), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(27), 15,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1035] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(75), 1,
       anon_sym_kafka,
-    ACTIONS(113), 1,
+    ACTIONS(137), 1,
       anon_sym_port,
-    ACTIONS(115), 1,
+    ACTIONS(139), 1,
       anon_sym_sni,
-    ACTIONS(117), 1,
+    ACTIONS(141), 1,
       anon_sym_icmp,
-    ACTIONS(119), 1,
+    ACTIONS(143), 1,
       anon_sym_http,
-    ACTIONS(121), 1,
+    ACTIONS(145), 1,
       anon_sym_grpc,
-    ACTIONS(123), 1,
+    ACTIONS(147), 1,
       anon_sym_dns,
-    STATE(61), 1,
+    STATE(57), 1,
       sym_ports,
-    STATE(80), 1,
+    STATE(87), 1,
       sym_sni,
-    STATE(106), 1,
+    STATE(108), 1,
       sym_icmps,
-    STATE(107), 6,
+    STATE(109), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(111), 12,
+    ACTIONS(135), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [983] = 3,
+  [1093] = 16,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(127), 1,
-      anon_sym_in,
-    ACTIONS(125), 27,
-      ts_builtin_sym_end,
+    ACTIONS(149), 1,
       anon_sym_silence,
-      anon_sym_cluster,
+    ACTIONS(152), 1,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
+    ACTIONS(154), 1,
       anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1019] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(131), 1,
-      anon_sym_topic,
-    ACTIONS(133), 1,
-      anon_sym_client,
-    ACTIONS(135), 1,
-      anon_sym_version,
-    ACTIONS(129), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1059] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(139), 1,
-      anon_sym_in,
-    ACTIONS(137), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1095] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(143), 1,
-      anon_sym_topic,
-    ACTIONS(145), 1,
-      anon_sym_client,
-    ACTIONS(147), 1,
-      anon_sym_version,
-    ACTIONS(141), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1135] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(149), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1168] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(153), 1,
-      anon_sym_RBRACE,
-    ACTIONS(155), 1,
-      anon_sym_in,
     ACTIONS(157), 1,
-      sym_label_key,
-    ACTIONS(159), 1,
-      sym_const_ref,
-    STATE(183), 1,
-      sym_scope,
-    STATE(94), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(151), 18,
-      anon_sym_silence,
+      anon_sym_use,
+    ACTIONS(160), 1,
+      anon_sym_description,
+    ACTIONS(163), 1,
       anon_sym_label,
+    ACTIONS(166), 1,
+      anon_sym_log,
+    ACTIONS(169), 1,
+      anon_sym_metadata,
+    ACTIONS(172), 1,
+      anon_sym_default,
+    ACTIONS(178), 1,
+      anon_sym_no,
+    ACTIONS(181), 1,
+      anon_sym_select,
+    ACTIONS(184), 1,
+      anon_sym_expect,
+    STATE(355), 1,
+      sym_verb,
+    ACTIONS(175), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(26), 15,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1157] = 16,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(113), 1,
+      anon_sym_policy,
+    ACTIONS(115), 1,
+      anon_sym_use,
+    ACTIONS(117), 1,
+      anon_sym_description,
+    ACTIONS(119), 1,
+      anon_sym_label,
+    ACTIONS(121), 1,
+      anon_sym_log,
+    ACTIONS(123), 1,
+      anon_sym_metadata,
+    ACTIONS(125), 1,
+      anon_sym_default,
+    ACTIONS(129), 1,
+      anon_sym_no,
+    ACTIONS(131), 1,
+      anon_sym_select,
+    ACTIONS(133), 1,
+      anon_sym_expect,
+    ACTIONS(187), 1,
+      anon_sym_RBRACE,
+    STATE(355), 1,
+      sym_verb,
+    ACTIONS(127), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(26), 15,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1221] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(191), 1,
+      anon_sym_in,
+    ACTIONS(189), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
       anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
+      anon_sym_to,
       anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1259] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(195), 1,
+      anon_sym_topic,
+    ACTIONS(197), 1,
+      anon_sym_client,
+    ACTIONS(199), 1,
+      anon_sym_version,
+    ACTIONS(193), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1215] = 2,
+  [1301] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(161), 27,
+    ACTIONS(203), 1,
+      anon_sym_topic,
+    ACTIONS(205), 1,
+      anon_sym_client,
+    ACTIONS(207), 1,
+      anon_sym_version,
+    ACTIONS(201), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9323,7 +9547,39 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1343] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(211), 1,
+      anon_sym_in,
+    ACTIONS(209), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9331,6 +9587,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9342,10 +9601,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1248] = 2,
+  [1381] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(163), 27,
+    ACTIONS(213), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9354,7 +9613,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9362,6 +9620,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9373,10 +9634,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1281] = 2,
+  [1416] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(165), 27,
+    ACTIONS(215), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9385,7 +9646,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9393,6 +9653,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9404,7 +9667,40 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1314] = 6,
+  [1451] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(217), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1486] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(73), 1,
@@ -9413,11 +9709,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
     ACTIONS(77), 1,
       anon_sym_dns,
-    STATE(138), 3,
+    STATE(114), 3,
       sym_kafka,
       sym_flow_http,
       sym_flow_dns,
-    ACTIONS(167), 21,
+    ACTIONS(219), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9426,23 +9722,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [1355] = 2,
+  [1529] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(169), 27,
+    ACTIONS(221), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9451,7 +9749,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9459,6 +9756,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9470,10 +9770,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1388] = 2,
+  [1564] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(171), 27,
+    ACTIONS(223), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9482,7 +9782,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9490,6 +9789,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9501,10 +9803,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1421] = 2,
+  [1599] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(173), 27,
+    ACTIONS(225), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9513,7 +9815,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9521,6 +9822,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9532,10 +9836,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1454] = 2,
+  [1634] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(175), 27,
+    ACTIONS(227), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9544,7 +9848,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9552,6 +9855,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9563,10 +9869,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1487] = 2,
+  [1669] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(177), 27,
+    ACTIONS(229), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9575,7 +9881,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9583,6 +9888,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9594,14 +9902,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1520] = 4,
+  [1704] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(181), 1,
+    ACTIONS(233), 1,
       anon_sym_header,
-    STATE(40), 1,
+    STATE(41), 1,
       aux_sym_http_repeat1,
-    ACTIONS(179), 25,
+    ACTIONS(231), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9610,13 +9918,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9627,10 +9937,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1557] = 2,
+  [1743] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(184), 27,
+    ACTIONS(236), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9639,7 +9949,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9647,6 +9956,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9658,14 +9970,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1590] = 4,
+  [1778] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(188), 1,
+    ACTIONS(240), 1,
       anon_sym_client,
-    ACTIONS(190), 1,
+    ACTIONS(242), 1,
       anon_sym_version,
-    ACTIONS(186), 25,
+    ACTIONS(238), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9674,13 +9986,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9691,376 +10005,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1627] = 4,
+  [1817] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(194), 1,
-      anon_sym_client,
-    ACTIONS(196), 1,
-      anon_sym_version,
-    ACTIONS(192), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1664] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(198), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1697] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(202), 1,
-      anon_sym_client,
-    ACTIONS(204), 1,
-      anon_sym_version,
-    ACTIONS(200), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1734] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(206), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1767] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(208), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1800] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(210), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1833] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(212), 1,
-      anon_sym_silence,
-    ACTIONS(215), 1,
-      anon_sym_RBRACE,
-    ACTIONS(217), 1,
-      anon_sym_label,
-    ACTIONS(220), 1,
-      anon_sym_policy,
-    ACTIONS(223), 1,
-      anon_sym_use,
-    ACTIONS(226), 1,
-      anon_sym_description,
-    ACTIONS(229), 1,
-      anon_sym_default,
-    ACTIONS(235), 1,
-      anon_sym_no,
-    ACTIONS(238), 1,
-      anon_sym_select,
-    ACTIONS(241), 1,
-      anon_sym_expect,
-    STATE(381), 1,
-      sym_verb,
-    ACTIONS(232), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(49), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [1889] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(244), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1921] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
     ACTIONS(246), 1,
-      anon_sym_RBRACE,
+      anon_sym_client,
     ACTIONS(248), 1,
-      anon_sym_label,
-    ACTIONS(250), 1,
-      anon_sym_policy,
-    ACTIONS(252), 1,
-      anon_sym_use,
-    ACTIONS(254), 1,
-      anon_sym_description,
-    ACTIONS(256), 1,
-      anon_sym_default,
-    ACTIONS(260), 1,
-      anon_sym_no,
-    ACTIONS(262), 1,
-      anon_sym_select,
-    ACTIONS(264), 1,
-      anon_sym_expect,
-    STATE(381), 1,
-      sym_verb,
-    ACTIONS(258), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(49), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [1977] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(266), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2009] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(268), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_header,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2041] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(272), 1,
       anon_sym_version,
-    ACTIONS(270), 25,
+    ACTIONS(244), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10069,13 +10021,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10086,54 +10040,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2075] = 14,
+  [1856] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(248), 1,
-      anon_sym_label,
-    ACTIONS(250), 1,
-      anon_sym_policy,
-    ACTIONS(252), 1,
-      anon_sym_use,
-    ACTIONS(254), 1,
-      anon_sym_description,
-    ACTIONS(256), 1,
-      anon_sym_default,
-    ACTIONS(260), 1,
-      anon_sym_no,
-    ACTIONS(262), 1,
-      anon_sym_select,
-    ACTIONS(264), 1,
-      anon_sym_expect,
-    ACTIONS(274), 1,
-      anon_sym_RBRACE,
-    STATE(381), 1,
-      sym_verb,
-    ACTIONS(258), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(51), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [2131] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(278), 1,
-      anon_sym_version,
-    ACTIONS(276), 25,
+    ACTIONS(250), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10142,278 +10052,85 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2165] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(282), 1,
-      anon_sym_version,
-    ACTIONS(280), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2199] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(286), 1,
-      anon_sym_version,
-    ACTIONS(284), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2233] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(290), 1,
-      anon_sym_version,
-    ACTIONS(288), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2267] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(294), 1,
-      anon_sym_version,
-    ACTIONS(292), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2301] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(115), 1,
-      anon_sym_sni,
-    ACTIONS(117), 1,
-      anon_sym_icmp,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(81), 1,
-      sym_sni,
-    STATE(109), 1,
-      sym_icmps,
-    STATE(110), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(296), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2351] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(298), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2382] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(157), 1,
-      sym_label_key,
-    ACTIONS(302), 1,
-      anon_sym_RBRACE,
-    ACTIONS(304), 1,
-      anon_sym_in,
-    ACTIONS(306), 1,
-      anon_sym_with,
-    ACTIONS(308), 1,
-      sym_const_ref,
-    STATE(22), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(300), 16,
-      anon_sym_silence,
-      anon_sym_label,
       anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_to,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2427] = 10,
+  [1891] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(312), 1,
-      anon_sym_method,
-    ACTIONS(314), 1,
-      anon_sym_host,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    ACTIONS(318), 1,
-      sym_http_method,
-    ACTIONS(320), 1,
-      sym_const_ref,
-    STATE(219), 1,
-      aux_sym_http_repeat1,
-    STATE(191), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(310), 16,
+    ACTIONS(252), 29,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_label,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1926] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(256), 1,
+      anon_sym_client,
+    ACTIONS(258), 1,
+      anon_sym_version,
+    ACTIONS(254), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10424,18 +10141,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2474] = 6,
+  [1965] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(324), 1,
-      anon_sym_COMMA,
-    STATE(79), 1,
-      aux_sym_silence_repeat1,
-    STATE(119), 1,
-      sym_string,
-    ACTIONS(322), 21,
+    ACTIONS(260), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10444,85 +10153,31 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
+      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2513] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(324), 1,
-      anon_sym_COMMA,
-    STATE(65), 1,
-      aux_sym_silence_repeat1,
-    STATE(126), 1,
-      sym_string,
-    ACTIONS(326), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
       anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_expect,
-  [2552] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(328), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2583] = 2,
+  [2000] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(330), 25,
+    ACTIONS(262), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10531,27 +10186,31 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
+      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2614] = 2,
+  [2035] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(332), 25,
+    ACTIONS(264), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10560,251 +10219,55 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
+      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2645] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(334), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
       anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2676] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(336), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2707] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(338), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2738] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(340), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2769] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(342), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2800] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(344), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2831] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(346), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2862] = 9,
+  [2070] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(153), 1,
+    ACTIONS(268), 1,
       anon_sym_RBRACE,
-    ACTIONS(155), 1,
+    ACTIONS(270), 1,
       anon_sym_in,
-    ACTIONS(157), 1,
+    ACTIONS(272), 1,
       sym_label_key,
-    ACTIONS(159), 1,
+    ACTIONS(274), 1,
       sym_const_ref,
-    STATE(183), 1,
+    STATE(164), 1,
       sym_scope,
     STATE(94), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(151), 16,
+    ACTIONS(266), 20,
       anon_sym_silence,
-      anon_sym_label,
       anon_sym_port,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10816,10 +10279,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2907] = 2,
+      anon_sym_expect,
+  [2119] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(348), 25,
+    ACTIONS(278), 1,
+      anon_sym_version,
+    ACTIONS(276), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10828,13 +10294,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10845,14 +10313,42 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2938] = 4,
+  [2155] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(352), 1,
+    ACTIONS(280), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(79), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(350), 22,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2189] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(282), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10861,153 +10357,32 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-      anon_sym_DQUOTE,
-  [2972] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(117), 1,
-      anon_sym_icmp,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(109), 1,
-      sym_icmps,
-    STATE(110), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(296), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
       anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3016] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(117), 1,
-      anon_sym_icmp,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(114), 1,
-      sym_icmps,
-    STATE(115), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(355), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3060] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(357), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3090] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
       anon_sym_header,
-    ACTIONS(361), 1,
-      anon_sym_host,
-    STATE(86), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(359), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [3126] = 2,
+  [2223] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(363), 24,
+    ACTIONS(286), 1,
+      anon_sym_version,
+    ACTIONS(284), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11016,65 +10391,170 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_http,
+      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3156] = 9,
+  [2259] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(157), 1,
-      sym_label_key,
+    ACTIONS(290), 1,
+      anon_sym_version,
+    ACTIONS(288), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2295] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(139), 1,
+      anon_sym_sni,
+    ACTIONS(141), 1,
+      anon_sym_icmp,
+    ACTIONS(143), 1,
+      anon_sym_http,
+    ACTIONS(145), 1,
+      anon_sym_grpc,
+    ACTIONS(147), 1,
+      anon_sym_dns,
+    STATE(83), 1,
+      sym_sni,
+    STATE(101), 1,
+      sym_icmps,
+    STATE(97), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(292), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2347] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(294), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2381] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(298), 1,
+      anon_sym_version,
+    ACTIONS(296), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2417] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(302), 1,
-      ts_builtin_sym_end,
-    ACTIONS(304), 1,
-      anon_sym_in,
-    ACTIONS(306), 1,
-      anon_sym_with,
-    ACTIONS(308), 1,
-      sym_const_ref,
-    STATE(22), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(300), 15,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3200] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(365), 21,
+      anon_sym_version,
+    ACTIONS(300), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11083,140 +10563,114 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3233] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(367), 1,
-      anon_sym_namespaces,
-    ACTIONS(369), 1,
-      anon_sym_cidr,
-    ACTIONS(371), 1,
-      anon_sym_namespace,
-    ACTIONS(373), 1,
-      anon_sym_pods,
-    ACTIONS(375), 1,
-      anon_sym_nodes,
-    ACTIONS(379), 1,
-      anon_sym_entity,
-    ACTIONS(381), 1,
-      anon_sym_fqdn,
-    ACTIONS(383), 1,
-      anon_sym_service,
-    ACTIONS(385), 1,
-      anon_sym_services,
-    ACTIONS(377), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(150), 2,
-      sym_peer_service,
-      sym_peer_services,
-    STATE(24), 10,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service_list,
-      sym_peer_cidr_groups,
-      sym_peer_nodes,
-  [3284] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(92), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(387), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
       anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_expect,
-  [3317] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(391), 1,
-      anon_sym_COMMA,
-    ACTIONS(393), 1,
-      anon_sym_in,
-    STATE(113), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(193), 1,
-      sym_scope,
-    ACTIONS(389), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3354] = 8,
+  [2453] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(306), 1,
+      anon_sym_version,
+    ACTIONS(304), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2489] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    ACTIONS(397), 1,
-      anon_sym_host,
-    ACTIONS(399), 1,
-      sym_const_ref,
-    STATE(195), 1,
-      aux_sym_http_repeat1,
-    STATE(188), 2,
-      sym__string_or_ref,
+    ACTIONS(310), 1,
+      anon_sym_COMMA,
+    STATE(85), 1,
+      aux_sym_silence_repeat1,
+    STATE(125), 1,
       sym_string,
-    ACTIONS(395), 16,
+    ACTIONS(308), 23,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_label,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2530] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11227,7 +10681,1568 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3395] = 13,
+  [2563] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(314), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2596] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(316), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2629] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(318), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2662] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(320), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2695] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(310), 1,
+      anon_sym_COMMA,
+    STATE(62), 1,
+      aux_sym_silence_repeat1,
+    STATE(140), 1,
+      sym_string,
+    ACTIONS(322), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2736] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(324), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2769] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(272), 1,
+      sym_label_key,
+    ACTIONS(328), 1,
+      anon_sym_RBRACE,
+    ACTIONS(330), 1,
+      anon_sym_in,
+    ACTIONS(332), 1,
+      anon_sym_with,
+    ACTIONS(334), 1,
+      sym_const_ref,
+    STATE(20), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(326), 18,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2816] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(336), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2849] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(338), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2882] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(340), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2915] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(342), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2948] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(344), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2981] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(348), 1,
+      anon_sym_method,
+    ACTIONS(350), 1,
+      anon_sym_host,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    ACTIONS(354), 1,
+      sym_http_method,
+    ACTIONS(356), 1,
+      sym_const_ref,
+    STATE(179), 1,
+      aux_sym_http_repeat1,
+    STATE(160), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(346), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3030] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(358), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3063] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(268), 1,
+      anon_sym_RBRACE,
+    ACTIONS(270), 1,
+      anon_sym_in,
+    ACTIONS(272), 1,
+      sym_label_key,
+    ACTIONS(274), 1,
+      sym_const_ref,
+    STATE(164), 1,
+      sym_scope,
+    STATE(94), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(266), 18,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3110] = 14,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(115), 1,
+      anon_sym_use,
+    ACTIONS(117), 1,
+      anon_sym_description,
+    ACTIONS(119), 1,
+      anon_sym_label,
+    ACTIONS(121), 1,
+      anon_sym_log,
+    ACTIONS(123), 1,
+      anon_sym_metadata,
+    ACTIONS(125), 1,
+      anon_sym_default,
+    ACTIONS(129), 1,
+      anon_sym_no,
+    ACTIONS(360), 1,
+      anon_sym_RBRACE,
+    ACTIONS(362), 1,
+      anon_sym_select,
+    STATE(342), 1,
+      sym_verb,
+    ACTIONS(127), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(84), 13,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3166] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    ACTIONS(366), 1,
+      anon_sym_host,
+    STATE(93), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(364), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3204] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(368), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3236] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(370), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3268] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(141), 1,
+      anon_sym_icmp,
+    ACTIONS(143), 1,
+      anon_sym_http,
+    ACTIONS(145), 1,
+      anon_sym_grpc,
+    ACTIONS(147), 1,
+      anon_sym_dns,
+    STATE(104), 1,
+      sym_icmps,
+    STATE(103), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(372), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3314] = 14,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(115), 1,
+      anon_sym_use,
+    ACTIONS(117), 1,
+      anon_sym_description,
+    ACTIONS(119), 1,
+      anon_sym_label,
+    ACTIONS(121), 1,
+      anon_sym_log,
+    ACTIONS(123), 1,
+      anon_sym_metadata,
+    ACTIONS(125), 1,
+      anon_sym_default,
+    ACTIONS(129), 1,
+      anon_sym_no,
+    ACTIONS(362), 1,
+      anon_sym_select,
+    ACTIONS(374), 1,
+      anon_sym_RBRACE,
+    STATE(342), 1,
+      sym_verb,
+    ACTIONS(127), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(86), 13,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3370] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(378), 1,
+      anon_sym_COMMA,
+    STATE(85), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(376), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [3406] = 14,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(381), 1,
+      anon_sym_silence,
+    ACTIONS(384), 1,
+      anon_sym_RBRACE,
+    ACTIONS(386), 1,
+      anon_sym_use,
+    ACTIONS(389), 1,
+      anon_sym_description,
+    ACTIONS(392), 1,
+      anon_sym_label,
+    ACTIONS(395), 1,
+      anon_sym_log,
+    ACTIONS(398), 1,
+      anon_sym_metadata,
+    ACTIONS(401), 1,
+      anon_sym_default,
+    ACTIONS(407), 1,
+      anon_sym_no,
+    ACTIONS(410), 1,
+      anon_sym_select,
+    STATE(342), 1,
+      sym_verb,
+    ACTIONS(404), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(86), 13,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3462] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(141), 1,
+      anon_sym_icmp,
+    ACTIONS(143), 1,
+      anon_sym_http,
+    ACTIONS(145), 1,
+      anon_sym_grpc,
+    ACTIONS(147), 1,
+      anon_sym_dns,
+    STATE(101), 1,
+      sym_icmps,
+    STATE(97), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(292), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3508] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    ACTIONS(415), 1,
+      anon_sym_host,
+    ACTIONS(417), 1,
+      sym_const_ref,
+    STATE(187), 1,
+      aux_sym_http_repeat1,
+    STATE(175), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(413), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3551] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(376), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [3582] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(272), 1,
+      sym_label_key,
+    ACTIONS(421), 1,
+      anon_sym_RBRACE,
+    ACTIONS(423), 1,
+      sym_const_ref,
+    STATE(38), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(419), 18,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3623] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(427), 1,
+      anon_sym_COMMA,
+    ACTIONS(429), 1,
+      anon_sym_in,
+    STATE(102), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(174), 1,
+      sym_scope,
+    ACTIONS(425), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3662] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    ACTIONS(433), 1,
+      anon_sym_host,
+    ACTIONS(435), 1,
+      sym_const_ref,
+    STATE(193), 1,
+      aux_sym_http_repeat1,
+    STATE(161), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(431), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3705] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(437), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3740] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(427), 1,
+      anon_sym_COMMA,
+    ACTIONS(429), 1,
+      anon_sym_in,
+    STATE(91), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(173), 1,
+      sym_scope,
+    ACTIONS(439), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3779] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(96), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(441), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3814] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(443), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3849] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(143), 1,
+      anon_sym_http,
+    ACTIONS(145), 1,
+      anon_sym_grpc,
+    ACTIONS(147), 1,
+      anon_sym_dns,
+    STATE(100), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(372), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3889] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(107), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(204), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(447), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(445), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3925] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(106), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(204), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(447), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(449), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3961] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(453), 1,
+      anon_sym_http,
+    ACTIONS(456), 1,
+      anon_sym_grpc,
+    ACTIONS(459), 1,
+      anon_sym_kafka,
+    ACTIONS(462), 1,
+      anon_sym_dns,
+    STATE(100), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(451), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4001] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(143), 1,
+      anon_sym_http,
+    ACTIONS(145), 1,
+      anon_sym_grpc,
+    ACTIONS(147), 1,
+      anon_sym_dns,
+    STATE(103), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(372), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4041] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(467), 1,
+      anon_sym_COMMA,
+    STATE(102), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(465), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4075] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(143), 1,
+      anon_sym_http,
+    ACTIONS(145), 1,
+      anon_sym_grpc,
+    ACTIONS(147), 1,
+      anon_sym_dns,
+    STATE(100), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(470), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4115] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(143), 1,
+      anon_sym_http,
+    ACTIONS(145), 1,
+      anon_sym_grpc,
+    ACTIONS(147), 1,
+      anon_sym_dns,
+    STATE(105), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(470), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4155] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(143), 1,
+      anon_sym_http,
+    ACTIONS(145), 1,
+      anon_sym_grpc,
+    ACTIONS(147), 1,
+      anon_sym_dns,
+    STATE(100), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(472), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4195] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(106), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(204), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(476), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(474), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4231] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(106), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(204), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(447), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(479), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4267] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(143), 1,
+      anon_sym_http,
+    ACTIONS(145), 1,
+      anon_sym_grpc,
+    ACTIONS(147), 1,
+      anon_sym_dns,
+    STATE(97), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(292), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4307] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(143), 1,
+      anon_sym_http,
+    ACTIONS(145), 1,
+      anon_sym_grpc,
+    ACTIONS(147), 1,
+      anon_sym_dns,
+    STATE(100), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(292), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4347] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(272), 1,
+      sym_label_key,
+    ACTIONS(328), 1,
+      ts_builtin_sym_end,
+    ACTIONS(330), 1,
+      anon_sym_in,
+    ACTIONS(332), 1,
+      anon_sym_with,
+    ACTIONS(334), 1,
+      sym_const_ref,
+    STATE(20), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(326), 15,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4391] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -11250,9 +12265,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_namespace,
     ACTIONS(25), 1,
       anon_sym_expect,
-    ACTIONS(401), 1,
+    ACTIONS(481), 1,
       ts_builtin_sym_end,
-    STATE(93), 12,
+    STATE(142), 12,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -11265,14 +12280,10 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [3446] = 4,
+  [4442] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(403), 21,
+    ACTIONS(219), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11281,76 +12292,119 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3479] = 13,
+  [4471] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(405), 1,
+    ACTIONS(483), 23,
       ts_builtin_sym_end,
-    ACTIONS(407), 1,
       anon_sym_silence,
-    ACTIONS(410), 1,
       anon_sym_cluster,
-    ACTIONS(413), 1,
+      anon_sym_RBRACE,
       anon_sym_cidr,
-    ACTIONS(416), 1,
       anon_sym_cilium,
-    ACTIONS(419), 1,
       anon_sym_import,
-    ACTIONS(422), 1,
       anon_sym_const,
-    ACTIONS(425), 1,
       anon_sym_category,
-    ACTIONS(428), 1,
       anon_sym_system,
-    ACTIONS(431), 1,
       anon_sym_namespace,
-    ACTIONS(434), 1,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-    STATE(93), 12,
-      sym__item,
-      sym_silence,
-      sym_inventory,
-      sym_cidr_groups,
-      sym_cilium,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      sym_expect,
-      aux_sym_source_file_repeat1,
-  [3530] = 6,
+  [4500] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(391), 1,
-      anon_sym_COMMA,
-    ACTIONS(393), 1,
-      anon_sym_in,
-    STATE(89), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(189), 1,
-      sym_scope,
-    ACTIONS(437), 19,
+    ACTIONS(485), 23,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4529] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(487), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4558] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(491), 1,
+      anon_sym_COMMA,
+    STATE(116), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(489), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11363,791 +12417,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3567] = 2,
+  [4591] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(350), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
+    ACTIONS(496), 1,
       anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-      anon_sym_DQUOTE,
-  [3596] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    ACTIONS(441), 1,
-      anon_sym_host,
-    ACTIONS(443), 1,
-      sym_const_ref,
-    STATE(204), 1,
-      aux_sym_http_repeat1,
-    STATE(190), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(439), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3637] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(367), 1,
-      anon_sym_namespaces,
-    ACTIONS(369), 1,
-      anon_sym_cidr,
-    ACTIONS(371), 1,
-      anon_sym_namespace,
-    ACTIONS(375), 1,
-      anon_sym_nodes,
-    ACTIONS(379), 1,
-      anon_sym_entity,
-    ACTIONS(381), 1,
-      anon_sym_fqdn,
-    ACTIONS(383), 1,
-      anon_sym_service,
-    ACTIONS(385), 1,
-      anon_sym_services,
-    ACTIONS(445), 1,
-      anon_sym_pods,
-    ACTIONS(377), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(150), 2,
-      sym_peer_service,
-      sym_peer_services,
-    STATE(24), 10,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service_list,
-      sym_peer_cidr_groups,
-      sym_peer_nodes,
-  [3688] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(157), 1,
-      sym_label_key,
-    ACTIONS(449), 1,
-      anon_sym_RBRACE,
-    ACTIONS(451), 1,
-      sym_const_ref,
-    STATE(48), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(447), 16,
-      anon_sym_silence,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3727] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(248), 1,
-      anon_sym_label,
-    ACTIONS(252), 1,
-      anon_sym_use,
-    ACTIONS(254), 1,
-      anon_sym_description,
-    ACTIONS(256), 1,
-      anon_sym_default,
-    ACTIONS(260), 1,
-      anon_sym_no,
-    ACTIONS(453), 1,
-      anon_sym_RBRACE,
-    ACTIONS(455), 1,
-      anon_sym_select,
-    STATE(385), 1,
-      sym_verb,
-    ACTIONS(258), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(105), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3775] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(157), 1,
-      sym_label_key,
-    ACTIONS(449), 1,
-      ts_builtin_sym_end,
-    ACTIONS(451), 1,
-      sym_const_ref,
-    STATE(48), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(447), 15,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3813] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(102), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(185), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(459), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(457), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3847] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(102), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(185), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(463), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(461), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3881] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(468), 1,
-      anon_sym_in,
-    STATE(161), 1,
-      sym_scope,
-    ACTIONS(466), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3913] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(468), 1,
-      anon_sym_in,
-    STATE(164), 1,
-      sym_scope,
-    ACTIONS(470), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3945] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(472), 1,
-      anon_sym_silence,
-    ACTIONS(475), 1,
-      anon_sym_RBRACE,
-    ACTIONS(477), 1,
-      anon_sym_label,
-    ACTIONS(480), 1,
-      anon_sym_use,
-    ACTIONS(483), 1,
-      anon_sym_description,
-    ACTIONS(486), 1,
-      anon_sym_default,
-    ACTIONS(492), 1,
-      anon_sym_no,
-    ACTIONS(495), 1,
-      anon_sym_select,
-    STATE(385), 1,
-      sym_verb,
-    ACTIONS(489), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(105), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3993] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(110), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(296), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4031] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(111), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(296), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4069] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(468), 1,
-      anon_sym_in,
-    STATE(167), 1,
-      sym_scope,
-    ACTIONS(498), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4101] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(115), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(355), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4139] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(111), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(355), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4177] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(502), 1,
-      anon_sym_http,
-    ACTIONS(505), 1,
-      anon_sym_grpc,
-    ACTIONS(508), 1,
-      anon_sym_kafka,
-    ACTIONS(511), 1,
-      anon_sym_dns,
-    STATE(111), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(500), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4215] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(248), 1,
-      anon_sym_label,
-    ACTIONS(252), 1,
-      anon_sym_use,
-    ACTIONS(254), 1,
-      anon_sym_description,
-    ACTIONS(256), 1,
-      anon_sym_default,
-    ACTIONS(260), 1,
-      anon_sym_no,
-    ACTIONS(455), 1,
-      anon_sym_select,
-    ACTIONS(514), 1,
-      anon_sym_RBRACE,
-    STATE(385), 1,
-      sym_verb,
-    ACTIONS(258), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(99), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [4263] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(518), 1,
-      anon_sym_COMMA,
-    STATE(113), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(516), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4295] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(116), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(521), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4333] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(111), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(521), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4371] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(111), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(523), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4409] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(101), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(185), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(459), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(525), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4443] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(102), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(185), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(459), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(527), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4477] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(529), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4504] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(533), 1,
-      anon_sym_COMMA,
-    STATE(131), 1,
+    STATE(117), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(531), 19,
+    ACTIONS(494), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12160,25 +12446,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4535] = 4,
+  [4624] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(391), 1,
-      anon_sym_COMMA,
-    STATE(132), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(535), 19,
+    ACTIONS(465), 23,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_in,
       anon_sym_allow,
       anon_sym_sni,
       anon_sym_icmp,
@@ -12187,21 +12473,50 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4566] = 4,
+  [4653] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(539), 1,
+    ACTIONS(499), 23,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(133), 1,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4682] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(503), 1,
+      anon_sym_COMMA,
+    STATE(120), 1,
       aux_sym_peer_entity_repeat1,
-    ACTIONS(537), 19,
+    ACTIONS(501), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12214,21 +12529,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4597] = 4,
+  [4715] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(543), 1,
+    ACTIONS(508), 1,
       anon_sym_COMMA,
-    STATE(134), 1,
+    STATE(121), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(541), 19,
+    ACTIONS(506), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12241,10 +12558,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4628] = 2,
+  [4748] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(545), 21,
+    ACTIONS(511), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -12253,34 +12570,38 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4655] = 4,
+  [4777] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(549), 1,
+    ACTIONS(515), 1,
       anon_sym_COMMA,
-    STATE(136), 1,
-      aux_sym_peer_service_list_repeat1,
-    ACTIONS(547), 19,
+    STATE(116), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(513), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12293,96 +12614,422 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4686] = 2,
+  [4810] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(519), 1,
+      anon_sym_COMMA,
+    STATE(117), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(517), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4843] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(521), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4872] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(525), 1,
+      anon_sym_COMMA,
+    STATE(120), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(523), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4905] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(527), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4934] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(531), 1,
+      anon_sym_COMMA,
+    STATE(121), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(529), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4967] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(429), 1,
+      anon_sym_in,
+    STATE(166), 1,
+      sym_scope,
+    ACTIONS(533), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5000] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(535), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5029] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(515), 1,
+      anon_sym_COMMA,
+    STATE(123), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(537), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5062] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(541), 1,
+      anon_sym_except,
+    ACTIONS(539), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5093] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(519), 1,
+      anon_sym_COMMA,
+    STATE(124), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(543), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5126] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(519), 1,
+      anon_sym_COMMA,
+    STATE(143), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(545), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5159] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(525), 1,
+      anon_sym_COMMA,
+    STATE(126), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(547), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5192] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(531), 1,
+      anon_sym_COMMA,
+    STATE(128), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(549), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5225] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(429), 1,
+      anon_sym_in,
+    STATE(171), 1,
+      sym_scope,
     ACTIONS(551), 21,
-      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [4713] = 2,
+  [5258] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(167), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4740] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(429), 1,
+      anon_sym_in,
+    STATE(172), 1,
+      sym_scope,
     ACTIONS(553), 21,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4767] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(557), 1,
-      anon_sym_COMMA,
-    STATE(140), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(555), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
       anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12395,145 +13042,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4798] = 4,
+  [5291] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(533), 1,
-      anon_sym_COMMA,
-    STATE(141), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(559), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4829] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(533), 1,
-      anon_sym_COMMA,
-    STATE(141), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(561), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4860] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(391), 1,
-      anon_sym_COMMA,
-    STATE(113), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(563), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4891] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(539), 1,
-      anon_sym_COMMA,
-    STATE(143), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(565), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4922] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(543), 1,
-      anon_sym_COMMA,
-    STATE(144), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(567), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4953] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(569), 21,
+    ACTIONS(555), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -12542,50 +13054,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4980] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(573), 1,
-      anon_sym_COMMA,
-    STATE(136), 1,
-      aux_sym_peer_service_list_repeat1,
-    ACTIONS(571), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
       anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [5011] = 2,
+  [5320] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(576), 21,
+    ACTIONS(557), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -12594,23 +13081,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5038] = 2,
+  [5349] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(578), 21,
+    ACTIONS(559), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -12619,88 +13108,76 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5065] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(391), 1,
-      anon_sym_COMMA,
-    STATE(145), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(580), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
       anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [5096] = 4,
+  [5378] = 13,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(561), 1,
+      ts_builtin_sym_end,
+    ACTIONS(563), 1,
+      anon_sym_silence,
+    ACTIONS(566), 1,
+      anon_sym_cluster,
+    ACTIONS(569), 1,
+      anon_sym_cidr,
+    ACTIONS(572), 1,
+      anon_sym_cilium,
+    ACTIONS(575), 1,
+      anon_sym_import,
+    ACTIONS(578), 1,
+      anon_sym_const,
+    ACTIONS(581), 1,
+      anon_sym_category,
     ACTIONS(584), 1,
-      anon_sym_COMMA,
-    STATE(140), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(582), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
+      anon_sym_system,
+    ACTIONS(587), 1,
+      anon_sym_namespace,
+    ACTIONS(590), 1,
       anon_sym_expect,
-  [5127] = 4,
+    STATE(142), 12,
+      sym__item,
+      sym_silence,
+      sym_inventory,
+      sym_cidr_groups,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      sym_expect,
+      aux_sym_source_file_repeat1,
+  [5429] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(589), 1,
+    ACTIONS(519), 1,
       anon_sym_COMMA,
-    STATE(141), 1,
+    STATE(117), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(587), 19,
+    ACTIONS(593), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12713,46 +13190,47 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5158] = 2,
+  [5462] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(516), 21,
+    ACTIONS(597), 1,
+      anon_sym_EQ,
+    ACTIONS(595), 21,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
       anon_sym_in,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
+      anon_sym_from,
+      anon_sym_to,
       anon_sym_expect,
-  [5185] = 4,
+  [5492] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(594), 1,
-      anon_sym_COMMA,
-    STATE(143), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(592), 19,
+    ACTIONS(599), 22,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12765,21 +13243,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5216] = 4,
+  [5520] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(599), 1,
+    ACTIONS(603), 1,
       anon_sym_COMMA,
-    STATE(144), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(597), 19,
+    STATE(146), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(601), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12792,124 +13271,49 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5247] = 4,
+  [5552] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(391), 1,
+    ACTIONS(608), 1,
       anon_sym_COMMA,
-    STATE(113), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(602), 19,
+    STATE(155), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(606), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
+      anon_sym_from,
+      anon_sym_to,
       anon_sym_expect,
-  [5278] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(604), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5305] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(606), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5332] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(557), 1,
-      anon_sym_COMMA,
-    STATE(129), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(608), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5363] = 3,
+  [5584] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(612), 1,
       anon_sym_except,
-    ACTIONS(610), 20,
+    ACTIONS(610), 21,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12922,21 +13326,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5392] = 4,
+  [5614] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(549), 1,
-      anon_sym_COMMA,
-    STATE(125), 1,
-      aux_sym_peer_service_list_repeat1,
-    ACTIONS(614), 19,
+    ACTIONS(501), 22,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12949,46 +13352,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5423] = 2,
+  [5642] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(616), 21,
-      ts_builtin_sym_end,
+    ACTIONS(506), 22,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5450] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(533), 1,
       anon_sym_COMMA,
-    STATE(130), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(618), 19,
-      anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13001,349 +13378,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5481] = 4,
+  [5670] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(620), 1,
+    ACTIONS(616), 1,
       anon_sym_COMMA,
-    STATE(155), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(618), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5512] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(623), 1,
-      anon_sym_COMMA,
-    STATE(156), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(531), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5543] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(626), 1,
-      anon_sym_COMMA,
-    STATE(141), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(559), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5574] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(629), 1,
-      anon_sym_COMMA,
-    STATE(141), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(561), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5605] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(634), 1,
-      anon_sym_except,
-    ACTIONS(632), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5634] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(636), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5661] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(638), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5687] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(640), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5713] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(642), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5739] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(646), 1,
-      anon_sym_COMMA,
-    STATE(180), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(644), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [5769] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(592), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5795] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(648), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5821] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(597), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5847] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(652), 1,
-      anon_sym_COMMA,
-    STATE(168), 1,
+    STATE(152), 1,
       aux_sym_ports_repeat1,
-    ACTIONS(650), 18,
+    ACTIONS(614), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13356,44 +13406,48 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5877] = 2,
+  [5702] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(654), 20,
+    ACTIONS(616), 1,
+      anon_sym_COMMA,
+    STATE(146), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(618), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5734] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(489), 22,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5903] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(652), 1,
-      anon_sym_COMMA,
-    STATE(172), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(656), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
       anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13406,49 +13460,81 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5933] = 9,
+  [5762] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(155), 1,
+    ACTIONS(270), 1,
       anon_sym_in,
-    ACTIONS(157), 1,
+    ACTIONS(272), 1,
       sym_label_key,
-    ACTIONS(660), 1,
+    ACTIONS(622), 1,
       anon_sym_RBRACE,
-    ACTIONS(662), 1,
+    ACTIONS(624), 1,
       sym_const_ref,
-    STATE(248), 1,
+    STATE(232), 1,
       sym_scope,
-    STATE(231), 3,
+    STATE(209), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(658), 11,
+    ACTIONS(620), 13,
       anon_sym_silence,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5973] = 2,
+  [5804] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(664), 20,
+    ACTIONS(628), 1,
+      anon_sym_COMMA,
+    STATE(155), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(626), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [5836] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(631), 22,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13461,18 +13547,51 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5999] = 2,
+  [5864] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(666), 20,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(272), 1,
+      sym_label_key,
+    ACTIONS(421), 1,
+      ts_builtin_sym_end,
+    ACTIONS(423), 1,
+      sym_const_ref,
+    STATE(38), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(419), 15,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5902] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(494), 22,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13485,20 +13604,103 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6025] = 4,
+  [5930] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(670), 1,
+    ACTIONS(608), 1,
       anon_sym_COMMA,
-    STATE(172), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(668), 18,
+    STATE(147), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(633), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [5962] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    ACTIONS(637), 1,
+      anon_sym_host,
+    STATE(189), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(635), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5995] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    ACTIONS(641), 1,
+      anon_sym_host,
+    STATE(182), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(639), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6028] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(643), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13511,300 +13713,1067 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6055] = 3,
+  [6055] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(626), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6082] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(439), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6109] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(645), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6136] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(647), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6163] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(531), 1,
+      anon_sym_COMMA,
+    STATE(169), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(649), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6194] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(651), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6221] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(531), 1,
+      anon_sym_COMMA,
+    STATE(121), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(653), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6252] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(655), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6279] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(657), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6306] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(659), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6333] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(425), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6360] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(661), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6387] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    ACTIONS(665), 1,
+      anon_sym_host,
+    STATE(197), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(663), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6420] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(601), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6447] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(667), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6474] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(669), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6501] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(671), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6531] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(675), 1,
-      anon_sym_EQ,
-    ACTIONS(673), 19,
-      anon_sym_silence,
       anon_sym_COMMA,
+    STATE(188), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(673), 18,
+      anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6083] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(677), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
       anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6109] = 4,
+  [6561] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(646), 1,
-      anon_sym_COMMA,
-    STATE(162), 1,
-      aux_sym_sentence_values_repeat1,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(190), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(677), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6591] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
     ACTIONS(679), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6139] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(571), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
       anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6165] = 3,
+  [6621] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(681), 1,
-      anon_sym_except,
-    ACTIONS(632), 19,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(681), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6193] = 2,
+  [6651] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(587), 20,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(192), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(683), 18,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6219] = 2,
+  [6681] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(683), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6245] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(687), 1,
-      anon_sym_COMMA,
-    STATE(180), 1,
-      aux_sym_sentence_values_repeat1,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
     ACTIONS(685), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6275] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(582), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
       anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6301] = 2,
+  [6711] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(685), 19,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(194), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(687), 18,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6326] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(437), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
       anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6351] = 4,
+  [6741] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(543), 1,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(689), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6771] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(693), 1,
       anon_sym_COMMA,
-    STATE(186), 1,
+    STATE(188), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(691), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6801] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(696), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6831] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(698), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6861] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(196), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(700), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6891] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(702), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6921] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(704), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6951] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(706), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6981] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(183), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(708), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7011] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(710), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7041] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(712), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7071] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 1,
+      anon_sym_header,
+    STATE(185), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(714), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7101] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(675), 1,
+      anon_sym_COMMA,
+    STATE(180), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(716), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7131] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(531), 1,
+      anon_sym_COMMA,
+    STATE(203), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(690), 17,
+    ACTIONS(718), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6380] = 10,
+  [7161] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(270), 1,
+      anon_sym_in,
+    ACTIONS(272), 1,
+      sym_label_key,
+    ACTIONS(622), 1,
+      anon_sym_RBRACE,
+    ACTIONS(624), 1,
+      sym_const_ref,
+    STATE(232), 1,
+      sym_scope,
+    STATE(209), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(620), 11,
+      anon_sym_silence,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [7201] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(720), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [7227] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(531), 1,
+      anon_sym_COMMA,
+    STATE(121), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(722), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7257] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -13817,88 +14786,37 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(201), 1,
+    STATE(202), 1,
       sym_sentence_values,
-    STATE(234), 2,
+    STATE(237), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(175), 5,
+    STATE(159), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-    ACTIONS(692), 6,
+    ACTIONS(724), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [6421] = 4,
+  [7298] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(543), 1,
-      anon_sym_COMMA,
-    STATE(144), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(694), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6450] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(668), 19,
+    ACTIONS(691), 19,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6475] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    ACTIONS(698), 1,
-      anon_sym_host,
-    STATE(207), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(696), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
       anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13909,1112 +14827,720 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6506] = 2,
+  [7323] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(389), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6531] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    ACTIONS(702), 1,
-      anon_sym_host,
-    STATE(210), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(700), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6562] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    ACTIONS(706), 1,
-      anon_sym_host,
-    STATE(199), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(704), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6593] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(708), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6618] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(710), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6643] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(712), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6668] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(714), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6696] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(155), 1,
-      anon_sym_in,
-    ACTIONS(157), 1,
-      sym_label_key,
-    ACTIONS(660), 1,
-      anon_sym_RBRACE,
-    ACTIONS(662), 1,
-      sym_const_ref,
-    STATE(248), 1,
-      sym_scope,
-    STATE(231), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(658), 9,
-      anon_sym_silence,
-      anon_sym_label,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [6734] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(718), 1,
-      anon_sym_COMMA,
-    STATE(203), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(716), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6762] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(205), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(720), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6790] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(722), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6818] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(543), 1,
-      anon_sym_COMMA,
-    STATE(144), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(724), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6846] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(726), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
+    ACTIONS(726), 1,
+      anon_sym_namespaces,
+    ACTIONS(728), 1,
+      anon_sym_cidr,
+    ACTIONS(730), 1,
       anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6870] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(718), 1,
-      anon_sym_COMMA,
-    STATE(197), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(728), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6898] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(732), 1,
-      anon_sym_COMMA,
-    STATE(203), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(730), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6926] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(735), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6954] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(737), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6982] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(211), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(739), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7010] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(741), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7038] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(213), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(743), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7066] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(215), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(745), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7094] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(747), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7122] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(749), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7150] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(217), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(751), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7178] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(753), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7206] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(543), 1,
-      anon_sym_COMMA,
-    STATE(200), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(755), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7234] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(757), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7262] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(218), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(759), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7290] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(761), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7318] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(763), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7346] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(765), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7374] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(730), 17,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7397] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(767), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7419] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(769), 1,
-      anon_sym_RPAREN,
-    ACTIONS(771), 1,
-      sym_port_number,
-    ACTIONS(773), 1,
-      sym_cidr,
-    ACTIONS(775), 1,
-      sym_const_ref,
-    ACTIONS(777), 1,
-      sym_identifier,
-    STATE(457), 1,
-      sym_argument,
-    STATE(481), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7457] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(781), 1,
-      anon_sym_LPAREN,
-    STATE(263), 1,
-      sym_arguments,
-    ACTIONS(779), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7481] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(771), 1,
-      sym_port_number,
-    ACTIONS(773), 1,
-      sym_cidr,
-    ACTIONS(775), 1,
-      sym_const_ref,
-    ACTIONS(777), 1,
-      sym_identifier,
-    ACTIONS(783), 1,
-      anon_sym_RPAREN,
-    STATE(457), 1,
-      sym_argument,
-    STATE(481), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7519] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(787), 1,
-      anon_sym_COMMA,
-    STATE(229), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(785), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7543] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(787), 1,
-      anon_sym_COMMA,
-    STATE(227), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(789), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7567] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(793), 1,
-      anon_sym_COMMA,
-    STATE(227), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(791), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7591] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(771), 1,
-      sym_port_number,
-    ACTIONS(773), 1,
-      sym_cidr,
-    ACTIONS(775), 1,
-      sym_const_ref,
-    ACTIONS(777), 1,
-      sym_identifier,
-    ACTIONS(796), 1,
-      anon_sym_RPAREN,
-    STATE(392), 1,
-      sym_argument,
-    STATE(481), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7629] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(787), 1,
-      anon_sym_COMMA,
-    STATE(227), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(798), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7653] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(787), 1,
-      anon_sym_COMMA,
-    STATE(226), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(800), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7677] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(393), 1,
-      anon_sym_in,
-    STATE(262), 1,
-      sym_scope,
-    ACTIONS(802), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7701] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(806), 1,
-      anon_sym_label,
-    STATE(272), 1,
-      sym_group_labels,
-    ACTIONS(804), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [7724] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(808), 1,
-      anon_sym_cidr,
-    ACTIONS(810), 1,
-      anon_sym_namespace,
-    ACTIONS(812), 1,
       anon_sym_pods,
-    ACTIONS(814), 1,
+    ACTIONS(736), 1,
       anon_sym_entity,
-    ACTIONS(816), 1,
+    ACTIONS(738), 1,
       anon_sym_fqdn,
-    ACTIONS(818), 1,
-      anon_sym_node,
-    STATE(538), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7755] = 5,
+    ACTIONS(740), 1,
+      anon_sym_service,
+    ACTIONS(742), 1,
+      anon_sym_services,
+    ACTIONS(734), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(25), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [7366] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(825), 1,
+    ACTIONS(726), 1,
+      anon_sym_namespaces,
+    ACTIONS(728), 1,
+      anon_sym_cidr,
+    ACTIONS(730), 1,
+      anon_sym_namespace,
+    ACTIONS(736), 1,
+      anon_sym_entity,
+    ACTIONS(738), 1,
+      anon_sym_fqdn,
+    ACTIONS(740), 1,
+      anon_sym_service,
+    ACTIONS(742), 1,
+      anon_sym_services,
+    ACTIONS(744), 1,
+      anon_sym_pods,
+    ACTIONS(734), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(25), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [7409] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(746), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7433] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(429), 1,
+      anon_sym_in,
+    STATE(220), 1,
+      sym_scope,
+    ACTIONS(748), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7459] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(752), 1,
+      anon_sym_COMMA,
+    STATE(214), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(750), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7485] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(756), 1,
+      anon_sym_LPAREN,
+    STATE(230), 1,
+      sym_arguments,
+    ACTIONS(754), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7511] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(752), 1,
+      anon_sym_COMMA,
+    STATE(214), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(758), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7537] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(752), 1,
+      anon_sym_COMMA,
+    STATE(212), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(760), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7563] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(764), 1,
+      anon_sym_COMMA,
+    STATE(214), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(762), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7589] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(752), 1,
+      anon_sym_COMMA,
+    STATE(210), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(767), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7615] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(762), 15,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7636] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(769), 15,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7657] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(771), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7677] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(773), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7697] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(775), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7717] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(777), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7737] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(779), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7757] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(781), 1,
+      anon_sym_RPAREN,
+    ACTIONS(783), 1,
+      sym_port_number,
+    ACTIONS(785), 1,
+      sym_cidr,
+    ACTIONS(787), 1,
+      sym_const_ref,
+    ACTIONS(789), 1,
+      sym_identifier,
+    STATE(424), 1,
+      sym_argument,
+    STATE(427), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7795] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(791), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7815] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(793), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7835] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(795), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7855] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(797), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7875] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(783), 1,
+      sym_port_number,
+    ACTIONS(785), 1,
+      sym_cidr,
+    ACTIONS(787), 1,
+      sym_const_ref,
+    ACTIONS(789), 1,
+      sym_identifier,
+    ACTIONS(799), 1,
+      anon_sym_RPAREN,
+    STATE(424), 1,
+      sym_argument,
+    STATE(427), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7913] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(801), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7933] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(803), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7953] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(805), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7973] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(748), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7993] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(807), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8013] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(783), 1,
+      sym_port_number,
+    ACTIONS(785), 1,
+      sym_cidr,
+    ACTIONS(787), 1,
+      sym_const_ref,
+    ACTIONS(789), 1,
+      sym_identifier,
+    ACTIONS(809), 1,
+      anon_sym_RPAREN,
+    STATE(406), 1,
+      sym_argument,
+    STATE(427), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8051] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(811), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8071] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(813), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8091] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(820), 1,
       sym_label_key,
-    STATE(234), 2,
+    STATE(237), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(820), 4,
+    ACTIONS(815), 4,
       anon_sym_LBRACE,
       anon_sym_LBRACK,
       anon_sym_DQUOTE,
       sym_const_ref,
-    ACTIONS(822), 6,
+    ACTIONS(817), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [7780] = 2,
+  [8116] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(827), 13,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7799] = 2,
+    ACTIONS(822), 1,
+      anon_sym_cidr,
+    ACTIONS(824), 1,
+      anon_sym_namespace,
+    ACTIONS(826), 1,
+      anon_sym_pods,
+    ACTIONS(828), 1,
+      anon_sym_entity,
+    ACTIONS(830), 1,
+      anon_sym_fqdn,
+    ACTIONS(832), 1,
+      anon_sym_node,
+    STATE(13), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8147] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(791), 13,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7818] = 10,
+    ACTIONS(822), 1,
+      anon_sym_cidr,
+    ACTIONS(824), 1,
+      anon_sym_namespace,
+    ACTIONS(828), 1,
+      anon_sym_entity,
+    ACTIONS(830), 1,
+      anon_sym_fqdn,
+    ACTIONS(834), 1,
+      anon_sym_pods,
+    ACTIONS(836), 1,
+      anon_sym_node,
+    STATE(505), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8178] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15023,57 +15549,38 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(771), 1,
+    ACTIONS(783), 1,
       sym_port_number,
-    ACTIONS(773), 1,
+    ACTIONS(785), 1,
       sym_cidr,
-    ACTIONS(775), 1,
+    ACTIONS(787), 1,
       sym_const_ref,
-    ACTIONS(777), 1,
+    ACTIONS(789), 1,
       sym_identifier,
-    STATE(457), 1,
+    STATE(424), 1,
       sym_argument,
-    STATE(481), 5,
+    STATE(427), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [7853] = 4,
+  [8213] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(831), 1,
-      anon_sym_COMMA,
-    STATE(241), 1,
-      aux_sym_group_labels_repeat1,
-    ACTIONS(829), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
+    ACTIONS(822), 1,
       anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
+    ACTIONS(824), 1,
       anon_sym_namespace,
-      anon_sym_expect,
-  [7876] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(808), 1,
-      anon_sym_cidr,
-    ACTIONS(810), 1,
-      anon_sym_namespace,
-    ACTIONS(814), 1,
+    ACTIONS(828), 1,
       anon_sym_entity,
-    ACTIONS(816), 1,
+    ACTIONS(830), 1,
       anon_sym_fqdn,
-    ACTIONS(833), 1,
+    ACTIONS(834), 1,
       anon_sym_pods,
-    ACTIONS(835), 1,
+    ACTIONS(836), 1,
       anon_sym_node,
-    STATE(12), 7,
+    STATE(518), 7,
       sym__endpoint,
       sym_endpoint_pods,
       sym_endpoint_namespace,
@@ -15081,22 +15588,22 @@ static const uint16_t ts_small_parse_table[] = {
       sym_endpoint_entity,
       sym_endpoint_cidr,
       sym_endpoint_fqdn,
-  [7907] = 8,
+  [8244] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(808), 1,
+    ACTIONS(822), 1,
       anon_sym_cidr,
-    ACTIONS(810), 1,
+    ACTIONS(824), 1,
       anon_sym_namespace,
-    ACTIONS(812), 1,
-      anon_sym_pods,
-    ACTIONS(814), 1,
+    ACTIONS(828), 1,
       anon_sym_entity,
-    ACTIONS(816), 1,
+    ACTIONS(830), 1,
       anon_sym_fqdn,
-    ACTIONS(818), 1,
+    ACTIONS(838), 1,
+      anon_sym_pods,
+    ACTIONS(840), 1,
       anon_sym_node,
-    STATE(506), 7,
+    STATE(13), 7,
       sym__endpoint,
       sym_endpoint_pods,
       sym_endpoint_namespace,
@@ -15104,103 +15611,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_endpoint_entity,
       sym_endpoint_cidr,
       sym_endpoint_fqdn,
-  [7938] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(839), 1,
-      anon_sym_COMMA,
-    STATE(241), 1,
-      aux_sym_group_labels_repeat1,
-    ACTIONS(837), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [7961] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(806), 1,
-      anon_sym_label,
-    STATE(268), 1,
-      sym_group_labels,
-    ACTIONS(842), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [7984] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(808), 1,
-      anon_sym_cidr,
-    ACTIONS(810), 1,
-      anon_sym_namespace,
-    ACTIONS(814), 1,
-      anon_sym_entity,
-    ACTIONS(816), 1,
-      anon_sym_fqdn,
-    ACTIONS(844), 1,
-      anon_sym_pods,
-    ACTIONS(846), 1,
-      anon_sym_node,
-    STATE(12), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [8015] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(831), 1,
-      anon_sym_COMMA,
-    STATE(238), 1,
-      aux_sym_group_labels_repeat1,
-    ACTIONS(848), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8038] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(850), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8056] = 8,
+  [8275] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15209,100 +15620,62 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(771), 1,
+    ACTIONS(783), 1,
+      sym_port_number,
+    ACTIONS(842), 1,
+      anon_sym_RBRACK,
+    ACTIONS(844), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(382), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8305] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(846), 1,
+      anon_sym_LBRACE,
+    ACTIONS(850), 1,
+      sym_const_ref,
+    STATE(270), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(282), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(848), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8331] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(783), 1,
       sym_port_number,
     ACTIONS(852), 1,
       anon_sym_RBRACK,
     ACTIONS(854), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(433), 5,
+    STATE(454), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8086] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(856), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8104] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(802), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8122] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(858), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8140] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(860), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8158] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(862), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8176] = 8,
+  [8361] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15311,120 +15684,135 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(771), 1,
+    ACTIONS(783), 1,
       sym_port_number,
-    ACTIONS(864), 1,
+    ACTIONS(856), 1,
       anon_sym_group,
-    ACTIONS(866), 2,
+    ACTIONS(858), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(232), 5,
+    STATE(257), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8206] = 6,
+  [8391] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(868), 1,
+    ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(872), 1,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(783), 1,
+      sym_port_number,
+    ACTIONS(860), 1,
+      anon_sym_RBRACK,
+    ACTIONS(854), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(285), 2,
+    STATE(454), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8421] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(862), 1,
+      anon_sym_LBRACE,
+    STATE(261), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(298), 2,
+    STATE(282), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(870), 6,
+    ACTIONS(848), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8232] = 2,
+  [8444] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(874), 12,
+    ACTIONS(864), 11,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_expect,
-  [8250] = 2,
+  [8461] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(876), 12,
+    ACTIONS(866), 11,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_expect,
-  [8268] = 2,
+  [8478] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(878), 12,
+    ACTIONS(868), 11,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_expect,
-  [8286] = 2,
+  [8495] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(880), 12,
+    ACTIONS(870), 11,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_expect,
-  [8304] = 2,
+  [8512] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(882), 12,
+    ACTIONS(872), 11,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_expect,
-  [8322] = 8,
+  [8529] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15433,199 +15821,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(771), 1,
+    ACTIONS(783), 1,
       sym_port_number,
-    ACTIONS(884), 1,
-      anon_sym_RBRACK,
-    ACTIONS(886), 2,
+    ACTIONS(874), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(441), 5,
+    STATE(252), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8352] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(837), 12,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8370] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(888), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8388] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(890), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8406] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(892), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8424] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(771), 1,
-      sym_port_number,
-    ACTIONS(894), 1,
-      anon_sym_RBRACK,
-    ACTIONS(886), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(441), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8454] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(896), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8471] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(898), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8488] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(900), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8505] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(902), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8522] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(904), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8539] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(906), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
   [8556] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(908), 11,
+    ACTIONS(876), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15640,7 +15850,7 @@ static const uint16_t ts_small_parse_table[] = {
   [8573] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(910), 11,
+    ACTIONS(878), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15655,7 +15865,7 @@ static const uint16_t ts_small_parse_table[] = {
   [8590] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(912), 11,
+    ACTIONS(880), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15670,7 +15880,7 @@ static const uint16_t ts_small_parse_table[] = {
   [8607] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(914), 11,
+    ACTIONS(882), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15685,7 +15895,7 @@ static const uint16_t ts_small_parse_table[] = {
   [8624] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(916), 11,
+    ACTIONS(884), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15700,7 +15910,7 @@ static const uint16_t ts_small_parse_table[] = {
   [8641] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(918), 11,
+    ACTIONS(886), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15712,103 +15922,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8658] = 2,
+  [8658] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(920), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8675] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(922), 1,
+    ACTIONS(888), 1,
       anon_sym_LBRACE,
-    STATE(290), 2,
+    STATE(273), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(298), 2,
+    STATE(282), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(870), 6,
+    ACTIONS(848), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8698] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(924), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8715] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(926), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8732] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(928), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8749] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(930), 1,
-      anon_sym_LBRACE,
-    STATE(278), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(298), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(870), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8772] = 7,
+  [8681] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15817,59 +15949,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(771), 1,
+    ACTIONS(783), 1,
       sym_port_number,
-    ACTIONS(932), 2,
+    ACTIONS(890), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(455), 5,
+    STATE(450), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8799] = 7,
+  [8708] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(771), 1,
-      sym_port_number,
-    ACTIONS(886), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(441), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8826] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(934), 1,
-      anon_sym_LBRACE,
-    STATE(290), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(298), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(870), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8849] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(936), 11,
+    ACTIONS(892), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15881,30 +15975,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8866] = 7,
+  [8725] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(771), 1,
-      sym_port_number,
-    ACTIONS(938), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(242), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8893] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(940), 11,
+    ACTIONS(894), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15916,41 +15990,37 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8910] = 3,
+  [8742] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(944), 2,
-      anon_sym_namespace,
-      anon_sym_service,
-    ACTIONS(942), 9,
-      anon_sym_namespaces,
+    ACTIONS(896), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_cidr,
-      anon_sym_pods,
-      anon_sym_nodes,
-      anon_sym_everything,
-      anon_sym_anywhere,
-      anon_sym_entity,
-      anon_sym_fqdn,
-      anon_sym_services,
-  [8929] = 5,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8759] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(946), 1,
-      anon_sym_LBRACE,
-    STATE(290), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(298), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(948), 6,
-      anon_sym_port,
+    ACTIONS(898), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8952] = 7,
+      anon_sym_expect,
+  [8776] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15959,36 +16029,155 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(771), 1,
+    ACTIONS(783), 1,
       sym_port_number,
-    ACTIONS(951), 2,
+    ACTIONS(854), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(439), 5,
+    STATE(454), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8979] = 6,
+  [8803] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(953), 1,
+    ACTIONS(900), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8820] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(783), 1,
+      sym_port_number,
+    ACTIONS(902), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(421), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8847] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(904), 1,
+      anon_sym_LBRACE,
+    STATE(273), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(282), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(848), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8870] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(906), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8887] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(908), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8904] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(910), 1,
+      anon_sym_LBRACE,
+    STATE(273), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(282), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(912), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8927] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(915), 1,
       anon_sym_RBRACE,
-    ACTIONS(955), 1,
+    ACTIONS(917), 1,
       anon_sym_BANG,
-    ACTIONS(957), 1,
+    ACTIONS(919), 1,
       sym_label_key,
-    ACTIONS(959), 1,
+    ACTIONS(921), 1,
       sym_const_ref,
-    STATE(480), 6,
+    STATE(452), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [9003] = 7,
+  [8951] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(917), 1,
+      anon_sym_BANG,
+    ACTIONS(919), 1,
+      sym_label_key,
+    ACTIONS(923), 1,
+      anon_sym_RBRACE,
+    ACTIONS(925), 1,
+      sym_const_ref,
+    STATE(375), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [8975] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15997,261 +16186,196 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(961), 1,
+    ACTIONS(927), 1,
       sym_label_key,
-    ACTIONS(963), 1,
+    ACTIONS(929), 1,
       sym_const_ref,
-    STATE(182), 5,
+    STATE(163), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-  [9029] = 6,
+  [9001] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(955), 1,
+    ACTIONS(933), 2,
+      anon_sym_namespace,
+      anon_sym_service,
+    ACTIONS(931), 8,
+      anon_sym_namespaces,
+      anon_sym_cidr,
+      anon_sym_pods,
+      anon_sym_everything,
+      anon_sym_anywhere,
+      anon_sym_entity,
+      anon_sym_fqdn,
+      anon_sym_services,
+  [9019] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(917), 1,
       anon_sym_BANG,
-    ACTIONS(957), 1,
+    ACTIONS(919), 1,
       sym_label_key,
-    ACTIONS(965), 1,
-      anon_sym_RBRACE,
-    ACTIONS(967), 1,
+    ACTIONS(921), 1,
       sym_const_ref,
-    STATE(428), 6,
+    ACTIONS(935), 1,
+      anon_sym_RBRACE,
+    STATE(452), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [9053] = 6,
+  [9043] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(955), 1,
-      anon_sym_BANG,
-    ACTIONS(957), 1,
-      sym_label_key,
-    ACTIONS(959), 1,
+    ACTIONS(815), 1,
       sym_const_ref,
-    ACTIONS(969), 1,
-      anon_sym_RBRACE,
-    STATE(480), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [9077] = 8,
+    STATE(279), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(937), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9062] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(157), 1,
+    ACTIONS(272), 1,
       sym_label_key,
-    ACTIONS(300), 1,
+    ACTIONS(326), 1,
       anon_sym_to,
-    ACTIONS(304), 1,
+    ACTIONS(330), 1,
       anon_sym_in,
-    ACTIONS(306), 1,
+    ACTIONS(332), 1,
       anon_sym_with,
-    ACTIONS(308), 1,
+    ACTIONS(334), 1,
       sym_const_ref,
-    STATE(22), 3,
+    STATE(20), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9104] = 5,
+  [9089] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(955), 1,
+    ACTIONS(917), 1,
       anon_sym_BANG,
-    ACTIONS(957), 1,
+    ACTIONS(919), 1,
       sym_label_key,
-    ACTIONS(959), 1,
+    ACTIONS(921), 1,
       sym_const_ref,
-    STATE(480), 6,
+    STATE(452), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [9125] = 4,
+  [9110] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(973), 1,
+    ACTIONS(942), 1,
       sym_const_ref,
-    STATE(299), 2,
+    STATE(279), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(971), 6,
+    ACTIONS(940), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [9144] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(820), 1,
-      sym_const_ref,
-    STATE(299), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(975), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [9163] = 6,
+  [9129] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(980), 1,
+    ACTIONS(946), 1,
       sym_label_key,
-    ACTIONS(982), 1,
+    ACTIONS(948), 1,
       sym_const_ref,
-    ACTIONS(978), 2,
+    ACTIONS(944), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-    STATE(472), 3,
+    STATE(443), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9185] = 6,
+  [9151] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(980), 1,
-      sym_label_key,
-    ACTIONS(986), 1,
-      sym_const_ref,
-    ACTIONS(984), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(464), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9207] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(408), 1,
+    STATE(385), 1,
       sym_type,
-    ACTIONS(988), 3,
+    ACTIONS(950), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(990), 4,
+    ACTIONS(952), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [9225] = 6,
+  [9169] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(992), 1,
+    ACTIONS(954), 1,
       anon_sym_pods,
-    ACTIONS(994), 1,
+    ACTIONS(956), 1,
       anon_sym_all,
-    ACTIONS(996), 1,
+    ACTIONS(958), 1,
       anon_sym_nodes,
-    ACTIONS(998), 1,
+    ACTIONS(960), 1,
       anon_sym_everything,
-    STATE(261), 4,
+    STATE(221), 4,
       sym_subject_pods,
       sym_subject_all_nodes,
       sym_subject_nodes,
       sym_subject_everything,
-  [9247] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(994), 1,
-      anon_sym_all,
-    ACTIONS(996), 1,
-      anon_sym_nodes,
-    ACTIONS(998), 1,
-      anon_sym_everything,
-    ACTIONS(1000), 1,
-      anon_sym_pods,
-    STATE(261), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [9269] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1002), 1,
-      anon_sym_silence,
-    ACTIONS(1004), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1006), 1,
-      sym__name_token,
-    STATE(301), 1,
-      sym_name,
-    STATE(403), 1,
-      sym_inventory_entry,
-    STATE(336), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9292] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1008), 1,
-      anon_sym_groups,
-    ACTIONS(1010), 1,
-      anon_sym_LBRACK,
-    STATE(148), 1,
-      sym_cidr_item,
-    ACTIONS(1012), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(149), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9313] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1002), 1,
-      anon_sym_silence,
-    ACTIONS(1006), 1,
-      sym__name_token,
-    ACTIONS(1014), 1,
-      anon_sym_RBRACE,
-    STATE(301), 1,
-      sym_name,
-    STATE(460), 1,
-      sym_inventory_entry,
-    STATE(336), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9336] = 6,
+  [9191] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(157), 1,
+    ACTIONS(946), 1,
       sym_label_key,
-    ACTIONS(447), 1,
-      anon_sym_to,
-    ACTIONS(451), 1,
+    ACTIONS(964), 1,
       sym_const_ref,
-    STATE(48), 3,
+    ACTIONS(962), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(442), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9357] = 2,
+  [9213] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1016), 7,
+    ACTIONS(956), 1,
+      anon_sym_all,
+    ACTIONS(958), 1,
+      anon_sym_nodes,
+    ACTIONS(960), 1,
+      anon_sym_everything,
+    ACTIONS(966), 1,
+      anon_sym_pods,
+    STATE(221), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [9235] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 7,
       anon_sym_LBRACE,
       anon_sym_port,
       anon_sym_namespace,
@@ -16259,88 +16383,297 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [9370] = 7,
+  [9248] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1002), 1,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(272), 1,
+      sym_label_key,
+    ACTIONS(419), 1,
+      anon_sym_to,
+    ACTIONS(423), 1,
+      sym_const_ref,
+    STATE(38), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9269] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(970), 1,
       anon_sym_silence,
-    ACTIONS(1006), 1,
-      sym__name_token,
-    ACTIONS(1018), 1,
+    ACTIONS(972), 1,
       anon_sym_RBRACE,
-    STATE(301), 1,
+    ACTIONS(974), 1,
+      sym__name_token,
+    STATE(283), 1,
       sym_name,
-    STATE(460), 1,
+    STATE(439), 1,
       sym_inventory_entry,
-    STATE(336), 2,
+    STATE(318), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [9393] = 5,
+  [9292] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(970), 1,
+      anon_sym_silence,
+    ACTIONS(974), 1,
+      sym__name_token,
+    ACTIONS(976), 1,
+      anon_sym_RBRACE,
+    STATE(283), 1,
+      sym_name,
+    STATE(439), 1,
+      sym_inventory_entry,
+    STATE(318), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9315] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(970), 1,
+      anon_sym_silence,
+    ACTIONS(974), 1,
+      sym__name_token,
+    ACTIONS(978), 1,
+      anon_sym_RBRACE,
+    STATE(283), 1,
+      sym_name,
+    STATE(394), 1,
+      sym_inventory_entry,
+    STATE(318), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9338] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(980), 1,
+    ACTIONS(946), 1,
       sym_label_key,
-    ACTIONS(1020), 1,
+    ACTIONS(980), 1,
       sym_const_ref,
-    STATE(142), 3,
+    STATE(178), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9411] = 5,
+  [9356] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(980), 1,
+    ACTIONS(946), 1,
       sym_label_key,
-    ACTIONS(1022), 1,
+    ACTIONS(982), 1,
       sym_const_ref,
-    STATE(179), 3,
+    STATE(170), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9429] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1010), 1,
-      anon_sym_LBRACK,
-    STATE(181), 1,
-      sym_cidr_item,
-    ACTIONS(1012), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(149), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9447] = 5,
+  [9374] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1024), 1,
+    ACTIONS(984), 1,
+      anon_sym_RPAREN,
+    ACTIONS(986), 2,
+      sym_label_value,
       sym_const_ref,
-    ACTIONS(1026), 1,
+    STATE(457), 2,
+      sym__label_value,
+      sym_string,
+  [9392] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(988), 1,
+      anon_sym_RPAREN,
+    ACTIONS(986), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(457), 2,
+      sym__label_value,
+      sym_string,
+  [9410] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(990), 1,
+      anon_sym_RPAREN,
+    ACTIONS(986), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(457), 2,
+      sym__label_value,
+      sym_string,
+  [9428] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(992), 1,
+      anon_sym_LBRACK,
+    STATE(153), 1,
+      sym_cidr_item,
+    ACTIONS(994), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(132), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9446] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(946), 1,
+      sym_label_key,
+    ACTIONS(996), 1,
+      sym_const_ref,
+    STATE(129), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9464] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(946), 1,
+      sym_label_key,
+    ACTIONS(998), 1,
+      sym_const_ref,
+    STATE(118), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9482] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(597), 1,
+      anon_sym_EQ,
+    ACTIONS(1002), 1,
+      anon_sym_in,
+    ACTIONS(1004), 1,
+      anon_sym_BANG_EQ,
+    ACTIONS(1006), 1,
+      anon_sym_notin,
+    ACTIONS(1000), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [9502] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(992), 1,
+      anon_sym_LBRACK,
+    STATE(131), 1,
+      sym_cidr_item,
+    ACTIONS(994), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(132), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9520] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1008), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1010), 1,
+      anon_sym_sentence,
+    ACTIONS(1012), 1,
+      anon_sym_LPAREN,
+    STATE(266), 1,
+      sym_body,
+    STATE(339), 1,
+      sym_parameters,
+    STATE(422), 1,
+      sym_sentence_declaration,
+  [9542] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(970), 1,
+      anon_sym_silence,
+    ACTIONS(974), 1,
+      sym__name_token,
+    STATE(283), 1,
+      sym_name,
+    STATE(439), 1,
+      sym_inventory_entry,
+    STATE(318), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9562] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(946), 1,
+      sym_label_key,
+    ACTIONS(1014), 1,
+      sym_const_ref,
+    STATE(236), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9580] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1018), 1,
+      anon_sym_COMMA,
+    ACTIONS(1020), 1,
+      anon_sym_DQUOTE,
+    STATE(309), 1,
+      aux_sym_silence_repeat1,
+    STATE(448), 1,
+      sym_string,
+    ACTIONS(1016), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9600] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1022), 1,
+      sym_const_ref,
+    ACTIONS(1024), 1,
       sym__name_token,
     STATE(33), 3,
       sym__string_or_ref,
       sym_string,
       sym_name,
-  [9465] = 5,
+  [9618] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(980), 1,
-      sym_label_key,
-    ACTIONS(1028), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1026), 1,
+      anon_sym_RPAREN,
+    ACTIONS(986), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(139), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9483] = 5,
+    STATE(457), 2,
+      sym__label_value,
+      sym_string,
+  [9636] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1018), 1,
+      anon_sym_COMMA,
+    ACTIONS(1020), 1,
+      anon_sym_DQUOTE,
+    STATE(320), 1,
+      aux_sym_silence_repeat1,
+    STATE(451), 1,
+      sym_string,
+    ACTIONS(1028), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9656] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1030), 1,
@@ -16349,266 +16682,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_namespace,
     ACTIONS(1034), 1,
       anon_sym_all,
-    STATE(174), 3,
+    STATE(165), 3,
       sym_scope_all,
       sym_scope_labelled,
       sym_scope_named,
-  [9501] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(980), 1,
-      sym_label_key,
-    ACTIONS(1036), 1,
-      sym_const_ref,
-    STATE(121), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9519] = 5,
+  [9674] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1038), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1040), 2,
+    ACTIONS(986), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(462), 2,
+    STATE(457), 2,
       sym__label_value,
       sym_string,
-  [9537] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1042), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1040), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(462), 2,
-      sym__label_value,
-      sym_string,
-  [9555] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(675), 1,
-      anon_sym_EQ,
-    ACTIONS(1046), 1,
-      anon_sym_in,
-    ACTIONS(1048), 1,
-      anon_sym_BANG_EQ,
-    ACTIONS(1050), 1,
-      anon_sym_notin,
-    ACTIONS(1044), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [9575] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1052), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1040), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(462), 2,
-      sym__label_value,
-      sym_string,
-  [9593] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(980), 1,
-      sym_label_key,
-    ACTIONS(1054), 1,
-      sym_const_ref,
-    STATE(255), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9611] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(980), 1,
-      sym_label_key,
-    ACTIONS(1056), 1,
-      sym_const_ref,
-    STATE(194), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9629] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1002), 1,
-      anon_sym_silence,
-    ACTIONS(1006), 1,
-      sym__name_token,
-    STATE(301), 1,
-      sym_name,
-    STATE(460), 1,
-      sym_inventory_entry,
-    STATE(336), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9649] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(980), 1,
-      sym_label_key,
-    ACTIONS(1058), 1,
-      sym_const_ref,
-    STATE(108), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9667] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1060), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1062), 1,
-      anon_sym_sentence,
-    ACTIONS(1064), 1,
-      anon_sym_LPAREN,
-    STATE(274), 1,
-      sym_body,
-    STATE(370), 1,
-      sym_parameters,
-    STATE(482), 1,
-      sym_sentence_declaration,
-  [9689] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1066), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1040), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(462), 2,
-      sym__label_value,
-      sym_string,
-  [9707] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1030), 1,
-      anon_sym_namespaces,
-    ACTIONS(1068), 1,
-      anon_sym_namespace,
-    ACTIONS(1070), 1,
-      anon_sym_all,
-    STATE(174), 3,
-      sym_scope_all,
-      sym_scope_labelled,
-      sym_scope_named,
-  [9725] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1074), 1,
-      anon_sym_COMMA,
-    ACTIONS(1076), 1,
-      anon_sym_DQUOTE,
-    STATE(330), 1,
-      aux_sym_silence_repeat1,
-    STATE(466), 1,
-      sym_string,
-    ACTIONS(1072), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9745] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1074), 1,
-      anon_sym_COMMA,
-    ACTIONS(1076), 1,
-      anon_sym_DQUOTE,
-    STATE(339), 1,
-      aux_sym_silence_repeat1,
-    STATE(470), 1,
-      sym_string,
-    ACTIONS(1078), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9765] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1080), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(8), 2,
-      sym__label_value,
-      sym_string,
-  [9780] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1082), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(477), 2,
-      sym__label_value,
-      sym_string,
-  [9795] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1084), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(424), 2,
-      sym__label_value,
-      sym_string,
-  [9810] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1086), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(425), 2,
-      sym__label_value,
-      sym_string,
-  [9825] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1010), 1,
-      anon_sym_LBRACK,
-    ACTIONS(1088), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(170), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9840] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1002), 1,
-      anon_sym_silence,
-    ACTIONS(1006), 1,
-      sym__name_token,
-    STATE(300), 1,
-      sym_name,
-    STATE(368), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9857] = 2,
+  [9689] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(91), 5,
@@ -16617,7 +16706,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
       sym_label_key,
       sym_const_ref,
-  [9868] = 4,
+  [9700] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(992), 1,
+      anon_sym_LBRACK,
+    ACTIONS(1036), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(156), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9715] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1038), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(8), 2,
+      sym__label_value,
+      sym_string,
+  [9730] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
@@ -16625,2094 +16736,2087 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(1040), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(462), 2,
+    STATE(378), 2,
       sym__label_value,
       sym_string,
-  [9883] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(350), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1092), 1,
-      anon_sym_COMMA,
-    STATE(339), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(1090), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9900] = 4,
+  [9745] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1095), 2,
+    ACTIONS(1042), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(251), 2,
+    STATE(446), 2,
       sym__label_value,
       sym_string,
-  [9915] = 4,
+  [9760] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1097), 1,
+    ACTIONS(1044), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(216), 2,
-      sym__string_or_ref,
+    STATE(403), 2,
+      sym__label_value,
       sym_string,
-  [9929] = 4,
-    ACTIONS(1101), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(1103), 1,
-      sym_comment,
-    STATE(344), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1099), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9943] = 4,
+  [9775] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1105), 1,
-      sym_const_ref,
-    STATE(88), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9957] = 4,
-    ACTIONS(1103), 1,
-      sym_comment,
-    ACTIONS(1109), 1,
-      anon_sym_DQUOTE2,
-    STATE(354), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1107), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9971] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
+    ACTIONS(970), 1,
+      anon_sym_silence,
+    ACTIONS(974), 1,
       sym__name_token,
-    ACTIONS(1111), 1,
-      sym_const_ref,
-    STATE(120), 1,
+    STATE(286), 1,
       sym_name,
-    STATE(192), 1,
-      sym__name_list,
-  [9987] = 4,
+    STATE(323), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9792] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1113), 1,
+    ACTIONS(1046), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(53), 2,
+    STATE(218), 2,
+      sym__label_value,
+      sym_string,
+  [9807] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(376), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1050), 1,
+      anon_sym_COMMA,
+    STATE(320), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(1048), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9824] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1053), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(219), 2,
+      sym__label_value,
+      sym_string,
+  [9839] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1055), 1,
+      sym_const_ref,
+    STATE(44), 2,
       sym__string_or_ref,
       sym_string,
-  [10001] = 4,
+  [9853] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1057), 1,
+      anon_sym_silence,
+    ACTIONS(1060), 1,
+      sym__name_token,
+    STATE(323), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9867] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1064), 1,
+      sym_icmp_type,
+    STATE(205), 1,
+      sym_icmp_item,
+    ACTIONS(1062), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [9881] = 4,
+    ACTIONS(1068), 1,
+      anon_sym_DQUOTE2,
+    ACTIONS(1070), 1,
+      sym_comment,
+    STATE(362), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1066), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [9895] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1115), 1,
+    ACTIONS(1072), 1,
       sym_const_ref,
-    STATE(42), 2,
+    STATE(195), 2,
       sym__string_or_ref,
       sym_string,
-  [10015] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1117), 1,
-      anon_sym_RBRACK,
-    STATE(478), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1119), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10029] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1121), 1,
-      anon_sym_RBRACK,
-    STATE(430), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1123), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10043] = 4,
+  [9909] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1125), 1,
+    ACTIONS(1074), 1,
+      sym_const_ref,
+    STATE(198), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9923] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1076), 1,
+      sym_const_ref,
+    STATE(55), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9937] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1064), 1,
+      sym_icmp_type,
+    STATE(82), 1,
+      sym_icmp_item,
+    ACTIONS(1062), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [9951] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1078), 1,
+      sym_const_ref,
+    STATE(80), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9965] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1080), 1,
+      sym_const_ref,
+    STATE(113), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9979] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1082), 1,
+      sym_const_ref,
+    STATE(95), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9993] = 4,
+    ACTIONS(1070), 1,
+      sym_comment,
+    ACTIONS(1086), 1,
+      anon_sym_DQUOTE2,
+    STATE(325), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1084), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10007] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1088), 1,
+      sym_const_ref,
+    STATE(150), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10021] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1090), 1,
+      sym_const_ref,
+    STATE(167), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10035] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1092), 1,
+      anon_sym_RBRACK,
+    STATE(419), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1094), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10049] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1096), 1,
+      sym_const_ref,
+    STATE(92), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10063] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1098), 1,
+      sym_const_ref,
+    STATE(181), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10077] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1008), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1010), 1,
+      anon_sym_sentence,
+    STATE(264), 1,
+      sym_body,
+    STATE(423), 1,
+      sym_sentence_declaration,
+  [10093] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1100), 1,
+      sym_const_ref,
+    STATE(186), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10107] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1102), 1,
       sym_const_ref,
     STATE(54), 2,
       sym__string_or_ref,
       sym_string,
-  [10057] = 4,
+  [10121] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1129), 1,
+    ACTIONS(1104), 1,
+      sym_sentence_word,
+    STATE(207), 1,
+      sym_way,
+    ACTIONS(1106), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [10135] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1108), 1,
+      sym_const_ref,
+    STATE(43), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10149] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1110), 1,
+      sym_const_ref,
+    STATE(47), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10163] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1112), 1,
+      sym_const_ref,
+    STATE(56), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10177] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1114), 1,
+      sym_const_ref,
+    STATE(59), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10191] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1116), 1,
+      sym_const_ref,
+    STATE(61), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10205] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1064), 1,
       sym_icmp_type,
-    STATE(220), 1,
+    STATE(199), 1,
       sym_icmp_item,
-    ACTIONS(1127), 2,
+    ACTIONS(1062), 2,
       anon_sym_ipv4,
       anon_sym_ipv6,
-  [10071] = 4,
+  [10219] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1024), 1,
+      sym__name_token,
+    ACTIONS(1118), 1,
+      sym_const_ref,
+    STATE(134), 1,
+      sym_name,
+    STATE(162), 1,
+      sym__name_list,
+  [10235] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1131), 1,
+    ACTIONS(1120), 1,
       sym_const_ref,
-    STATE(209), 2,
+    STATE(191), 2,
       sym__string_or_ref,
       sym_string,
-  [10085] = 4,
+  [10249] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1133), 1,
+    ACTIONS(1122), 1,
       sym_const_ref,
-    STATE(206), 2,
+    STATE(136), 2,
       sym__string_or_ref,
       sym_string,
-  [10099] = 4,
-    ACTIONS(1103), 1,
+  [10263] = 4,
+    ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1124), 1,
+      sym_const_ref,
+    STATE(52), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10277] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1126), 1,
+      anon_sym_RBRACK,
+    STATE(391), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1128), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10291] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1130), 1,
+      sym_const_ref,
+    STATE(208), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10305] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1132), 1,
+      sym_sentence_word,
+    STATE(206), 1,
+      sym_way,
+    ACTIONS(1106), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [10319] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1134), 1,
+      sym_const_ref,
+    STATE(60), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10333] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1136), 1,
+      sym_const_ref,
+    STATE(200), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10347] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1024), 1,
+      sym__name_token,
+    ACTIONS(1118), 1,
+      sym_const_ref,
+    STATE(134), 1,
+      sym_name,
+    STATE(168), 1,
+      sym__name_list,
+  [10363] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
     ACTIONS(1138), 1,
-      anon_sym_DQUOTE2,
-    STATE(354), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1135), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10113] = 4,
+      sym_const_ref,
+    STATE(225), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10377] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1140), 1,
       sym_const_ref,
-    STATE(212), 2,
+    STATE(222), 2,
       sym__string_or_ref,
       sym_string,
-  [10127] = 4,
+  [10391] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(376), 2,
+      anon_sym_COMMA,
       anon_sym_DQUOTE,
-    ACTIONS(1142), 1,
+    ACTIONS(1048), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [10403] = 4,
+    ACTIONS(1070), 1,
+      sym_comment,
+    ACTIONS(1145), 1,
+      anon_sym_DQUOTE2,
+    STATE(362), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1142), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10417] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1024), 1,
+      sym__name_token,
+    ACTIONS(1118), 1,
       sym_const_ref,
-    STATE(45), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10141] = 4,
+    STATE(134), 1,
+      sym_name,
+    STATE(177), 1,
+      sym__name_list,
+  [10433] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1144), 1,
+    ACTIONS(1147), 1,
+      anon_sym_RBRACK,
+    STATE(419), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1094), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(57), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10155] = 4,
+  [10447] = 4,
+    ACTIONS(1070), 1,
+      sym_comment,
+    ACTIONS(1151), 1,
+      anon_sym_DQUOTE2,
+    STATE(366), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1149), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10461] = 4,
+    ACTIONS(1070), 1,
+      sym_comment,
+    ACTIONS(1153), 1,
+      anon_sym_DQUOTE2,
+    STATE(362), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1066), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10475] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1146), 1,
-      sym_const_ref,
-    STATE(56), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10169] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1148), 1,
-      sym_const_ref,
-    STATE(123), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10183] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1150), 1,
+    ACTIONS(1155), 1,
       sym_const_ref,
     STATE(184), 2,
       sym__string_or_ref,
       sym_string,
-  [10197] = 5,
+  [10489] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1111), 1,
-      sym_const_ref,
-    STATE(120), 1,
-      sym_name,
-    STATE(171), 1,
-      sym__name_list,
-  [10213] = 4,
+    ACTIONS(1157), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1159), 1,
+      sym_identifier,
+    STATE(441), 1,
+      sym_parameter,
+  [10502] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1152), 1,
-      sym_const_ref,
-    STATE(208), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10227] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1154), 1,
-      sym_const_ref,
-    STATE(221), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10241] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1156), 1,
-      sym_const_ref,
-    STATE(198), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10255] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1158), 1,
-      sym_const_ref,
-    STATE(214), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10269] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1160), 1,
-      sym_const_ref,
-    STATE(59), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10283] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(383), 1,
-      anon_sym_service,
-    ACTIONS(385), 1,
-      anon_sym_services,
-    STATE(176), 2,
-      sym_peer_service,
-      sym_peer_services,
-  [10297] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1162), 1,
-      anon_sym_silence,
-    ACTIONS(1165), 1,
-      sym__name_token,
-    STATE(368), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [10311] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1167), 1,
-      sym_const_ref,
-    STATE(257), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10325] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1060), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1062), 1,
-      anon_sym_sentence,
-    STATE(267), 1,
-      sym_body,
-    STATE(449), 1,
-      sym_sentence_declaration,
-  [10341] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1169), 1,
-      sym_const_ref,
-    STATE(60), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10355] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1129), 1,
-      sym_icmp_type,
-    STATE(82), 1,
-      sym_icmp_item,
-    ACTIONS(1127), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [10369] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1171), 1,
-      sym_const_ref,
-    STATE(83), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10383] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1173), 1,
-      sym_const_ref,
-    STATE(137), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10397] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1175), 1,
-      sym_const_ref,
-    STATE(165), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10411] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1177), 1,
-      sym_const_ref,
-    STATE(96), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10425] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1111), 1,
-      sym_const_ref,
-    STATE(120), 1,
-      sym_name,
-    STATE(159), 1,
-      sym__name_list,
-  [10441] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(350), 2,
+    ACTIONS(1161), 1,
       anon_sym_COMMA,
-      anon_sym_DQUOTE,
-    ACTIONS(1090), 2,
-      anon_sym_silence,
+    ACTIONS(1164), 1,
+      anon_sym_RPAREN,
+    STATE(369), 1,
+      aux_sym_selector_in_repeat1,
+  [10515] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1166), 1,
+      sym_port_number,
+    ACTIONS(1168), 1,
+      sym_const_ref,
+    STATE(151), 1,
+      sym_port,
+  [10528] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1024), 1,
       sym__name_token,
-  [10453] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1179), 1,
+    ACTIONS(1170), 1,
       sym_const_ref,
-    STATE(43), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10467] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1181), 1,
-      sym_const_ref,
-    STATE(58), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10481] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1183), 1,
-      sym_sentence_word,
-    STATE(87), 1,
-      sym_way,
-    ACTIONS(1185), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [10495] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1187), 1,
-      sym_const_ref,
-    STATE(154), 1,
+    STATE(49), 1,
       sym_name,
-    STATE(159), 1,
-      sym__name_list,
-  [10511] = 4,
-    ACTIONS(1103), 1,
+  [10541] = 3,
+    ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1191), 1,
-      anon_sym_DQUOTE2,
-    STATE(384), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1189), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10525] = 4,
-    ACTIONS(1103), 1,
+    STATE(462), 1,
+      sym_verb,
+    ACTIONS(1172), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10552] = 4,
+    ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(1024), 1,
+      sym__name_token,
+    ACTIONS(1174), 1,
+      sym_const_ref,
+    STATE(37), 1,
+      sym_name,
+  [10565] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(419), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1094), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10576] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1176), 1,
+      anon_sym_COMMA,
+    ACTIONS(1178), 1,
+      anon_sym_RBRACE,
+    STATE(390), 1,
+      aux_sym_selector_repeat1,
+  [10589] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1024), 1,
+      sym__name_token,
+    ACTIONS(1180), 1,
+      sym_const_ref,
+    STATE(31), 1,
+      sym_name,
+  [10602] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(431), 1,
+      sym_verb,
+    ACTIONS(1172), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10613] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1182), 1,
+      anon_sym_COMMA,
+    ACTIONS(1184), 1,
+      anon_sym_RPAREN,
+    STATE(397), 1,
+      aux_sym_selector_in_repeat1,
+  [10626] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1024), 1,
+      sym__name_token,
+    ACTIONS(1186), 1,
+      sym_const_ref,
+    STATE(138), 1,
+      sym_name,
+  [10639] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1166), 1,
+      sym_port_number,
+    ACTIONS(1188), 1,
+      sym_const_ref,
+    STATE(81), 1,
+      sym_port,
+  [10652] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1190), 1,
+      anon_sym_COMMA,
     ACTIONS(1193), 1,
-      anon_sym_DQUOTE2,
-    STATE(354), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1107), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10539] = 4,
+      anon_sym_RBRACK,
+    STATE(381), 1,
+      aux_sym_cidr_list_repeat1,
+  [10665] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1195), 1,
-      sym_sentence_word,
-    STATE(97), 1,
-      sym_way,
-    ACTIONS(1185), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [10553] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
+      anon_sym_COMMA,
     ACTIONS(1197), 1,
       anon_sym_RBRACK,
-    STATE(478), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1119), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10567] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1187), 1,
-      sym_const_ref,
-    STATE(154), 1,
-      sym_name,
-    STATE(171), 1,
-      sym__name_list,
-  [10583] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1129), 1,
-      sym_icmp_type,
-    STATE(202), 1,
-      sym_icmp_item,
-    ACTIONS(1127), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [10597] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(446), 1,
-      sym_verb,
-    ACTIONS(1199), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10608] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1201), 1,
-      anon_sym_COMMA,
-    ACTIONS(1204), 1,
-      anon_sym_RBRACK,
-    STATE(390), 1,
+    STATE(396), 1,
       aux_sym_list_repeat1,
-  [10621] = 4,
+  [10678] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1206), 1,
+    ACTIONS(1166), 1,
       sym_port_number,
-    ACTIONS(1208), 1,
+    ACTIONS(1199), 1,
       sym_const_ref,
-    STATE(187), 1,
+    STATE(176), 1,
       sym_port,
-  [10634] = 4,
+  [10691] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1210), 1,
+    ACTIONS(1201), 3,
+      anon_sym_COMMA,
+      anon_sym_EQ,
+      anon_sym_RPAREN,
+  [10700] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1205), 1,
+      anon_sym_EQ,
+    ACTIONS(1203), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [10711] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1159), 1,
+      sym_identifier,
+    ACTIONS(1207), 1,
+      anon_sym_RPAREN,
+    STATE(441), 1,
+      sym_parameter,
+  [10724] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1209), 1,
       anon_sym_COMMA,
     ACTIONS(1212), 1,
       anon_sym_RPAREN,
-    STATE(432), 1,
-      aux_sym_arguments_repeat1,
-  [10647] = 3,
+    STATE(387), 1,
+      aux_sym_parameters_repeat1,
+  [10737] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(236), 1,
-      sym_direction,
-    ACTIONS(1214), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10658] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1216), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1218), 1,
-      sym_identifier,
-    STATE(436), 1,
-      sym_parameter,
-  [10671] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
+    ACTIONS(1024), 1,
       sym__name_token,
-    ACTIONS(1220), 1,
+    ACTIONS(1214), 1,
       sym_const_ref,
-    STATE(160), 1,
+    STATE(34), 1,
       sym_name,
-  [10684] = 3,
+  [10750] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(36), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1222), 2,
-      sym_cidr,
+    ACTIONS(1024), 1,
+      sym__name_token,
+    ACTIONS(1216), 1,
       sym_const_ref,
-  [10695] = 3,
+    STATE(28), 1,
+      sym_name,
+  [10763] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(230), 1,
-      sym_direction,
-    ACTIONS(1214), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10706] = 4,
+    ACTIONS(915), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1218), 1,
+      anon_sym_COMMA,
+    STATE(405), 1,
+      aux_sym_selector_repeat1,
+  [10776] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1026), 1,
+    ACTIONS(1220), 1,
+      anon_sym_COMMA,
+    ACTIONS(1222), 1,
+      anon_sym_RBRACK,
+    STATE(412), 1,
+      aux_sym_cidr_list_repeat1,
+  [10789] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1024), 1,
       sym__name_token,
     ACTIONS(1224), 1,
       sym_const_ref,
-    STATE(38), 1,
+    STATE(40), 1,
       sym_name,
-  [10719] = 4,
+  [10802] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
+    ACTIONS(781), 1,
+      anon_sym_RPAREN,
     ACTIONS(1226), 1,
-      sym_const_ref,
-    STATE(44), 1,
-      sym_name,
-  [10732] = 4,
+      anon_sym_COMMA,
+    STATE(404), 1,
+      aux_sym_arguments_repeat1,
+  [10815] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1228), 1,
       anon_sym_COMMA,
-    ACTIONS(1231), 1,
-      anon_sym_RPAREN,
-    STATE(400), 1,
-      aux_sym_selector_in_repeat1,
-  [10745] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1233), 1,
-      sym_const_ref,
-    STATE(104), 1,
-      sym_name,
-  [10758] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1235), 1,
-      anon_sym_COMMA,
-    ACTIONS(1238), 1,
-      anon_sym_RBRACK,
-    STATE(402), 1,
-      aux_sym_cidr_list_repeat1,
-  [10771] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1240), 1,
-      anon_sym_COMMA,
-    ACTIONS(1242), 1,
+    ACTIONS(1230), 1,
       anon_sym_RBRACE,
-    STATE(437), 1,
-      aux_sym_inventory_repeat1,
-  [10784] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(527), 1,
-      sym_verb,
-    ACTIONS(1244), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10795] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1246), 3,
-      anon_sym_COMMA,
-      anon_sym_EQ,
-      anon_sym_RPAREN,
-  [10804] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1218), 1,
-      sym_identifier,
-    ACTIONS(1248), 1,
-      anon_sym_RPAREN,
-    STATE(448), 1,
-      sym_parameter,
-  [10817] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1248), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1250), 1,
-      anon_sym_COMMA,
-    STATE(411), 1,
-      aux_sym_parameters_repeat1,
-  [10830] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1254), 1,
-      anon_sym_EQ,
-    ACTIONS(1252), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10841] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1218), 1,
-      sym_identifier,
-    ACTIONS(1256), 1,
-      anon_sym_RPAREN,
-    STATE(448), 1,
-      sym_parameter,
-  [10854] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1206), 1,
-      sym_port_number,
-    ACTIONS(1258), 1,
-      sym_const_ref,
-    STATE(166), 1,
-      sym_port,
-  [10867] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1260), 1,
-      anon_sym_COMMA,
-    ACTIONS(1263), 1,
-      anon_sym_RPAREN,
-    STATE(411), 1,
-      aux_sym_parameters_repeat1,
-  [10880] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1265), 1,
-      sym_const_ref,
-    STATE(41), 1,
-      sym_name,
-  [10893] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(483), 1,
-      sym_verb,
-    ACTIONS(1199), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10904] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(478), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1119), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10915] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1038), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1267), 1,
-      anon_sym_COMMA,
-    STATE(400), 1,
-      aux_sym_selector_in_repeat1,
-  [10928] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1042), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1269), 1,
-      anon_sym_COMMA,
-    STATE(400), 1,
-      aux_sym_selector_in_repeat1,
-  [10941] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1271), 1,
-      sym_const_ref,
-    STATE(32), 1,
-      sym_name,
-  [10954] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1273), 1,
-      sym_const_ref,
-    STATE(25), 1,
-      sym_name,
-  [10967] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1275), 1,
-      sym_const_ref,
-    STATE(39), 1,
-      sym_name,
-  [10980] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1277), 1,
-      sym_const_ref,
-    STATE(27), 1,
-      sym_name,
-  [10993] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1279), 1,
-      anon_sym_COMMA,
-    ACTIONS(1282), 1,
-      anon_sym_RPAREN,
-    STATE(421), 1,
-      aux_sym_arguments_repeat1,
-  [11006] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1206), 1,
-      sym_port_number,
-    ACTIONS(1284), 1,
-      sym_const_ref,
-    STATE(84), 1,
-      sym_port,
-  [11019] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1286), 1,
-      anon_sym_COMMA,
-    ACTIONS(1289), 1,
-      anon_sym_RBRACE,
-    STATE(423), 1,
-      aux_sym_inventory_repeat1,
-  [11032] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1291), 1,
-      anon_sym_COMMA,
-    ACTIONS(1293), 1,
-      anon_sym_RPAREN,
     STATE(415), 1,
-      aux_sym_selector_in_repeat1,
-  [11045] = 4,
+      aux_sym_inventory_repeat1,
+  [10828] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1295), 1,
+    STATE(216), 1,
+      sym_direction,
+    ACTIONS(1232), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [10839] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(852), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1234), 1,
       anon_sym_COMMA,
-    ACTIONS(1297), 1,
-      anon_sym_RPAREN,
-    STATE(416), 1,
-      aux_sym_selector_in_repeat1,
-  [11058] = 2,
+    STATE(409), 1,
+      aux_sym_list_repeat1,
+  [10852] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1299), 3,
+    ACTIONS(988), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1236), 1,
+      anon_sym_COMMA,
+    STATE(369), 1,
+      aux_sym_selector_in_repeat1,
+  [10865] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(490), 1,
+      sym_verb,
+    ACTIONS(1238), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10876] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1240), 3,
       sym_sentence_word,
       anon_sym_from,
       anon_sym_to,
-  [11067] = 4,
+  [10885] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1197), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1301), 1,
+    ACTIONS(990), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1242), 1,
       anon_sym_COMMA,
-    STATE(402), 1,
-      aux_sym_cidr_list_repeat1,
-  [11080] = 4,
+    STATE(369), 1,
+      aux_sym_selector_in_repeat1,
+  [10898] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1303), 1,
+    ACTIONS(1024), 1,
+      sym__name_token,
+    ACTIONS(1244), 1,
+      sym_const_ref,
+    STATE(46), 1,
+      sym_name,
+  [10911] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1246), 1,
       anon_sym_COMMA,
-    ACTIONS(1305), 1,
+    ACTIONS(1248), 1,
+      anon_sym_RPAREN,
+    STATE(414), 1,
+      aux_sym_parameters_repeat1,
+  [10924] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1250), 1,
+      anon_sym_COMMA,
+    ACTIONS(1252), 1,
+      anon_sym_RPAREN,
+    STATE(400), 1,
+      aux_sym_selector_in_repeat1,
+  [10937] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1254), 1,
+      anon_sym_COMMA,
+    ACTIONS(1257), 1,
+      anon_sym_RPAREN,
+    STATE(404), 1,
+      aux_sym_arguments_repeat1,
+  [10950] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1259), 1,
+      anon_sym_COMMA,
+    ACTIONS(1262), 1,
       anon_sym_RBRACE,
-    STATE(431), 1,
+    STATE(405), 1,
       aux_sym_selector_repeat1,
-  [11093] = 3,
+  [10963] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(225), 1,
+    ACTIONS(1264), 1,
+      anon_sym_COMMA,
+    ACTIONS(1266), 1,
+      anon_sym_RPAREN,
+    STATE(393), 1,
+      aux_sym_arguments_repeat1,
+  [10976] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(39), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1268), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10987] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(213), 1,
       sym_direction,
-    ACTIONS(1214), 2,
+    ACTIONS(1232), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [11104] = 4,
+  [10998] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1307), 1,
+    ACTIONS(1270), 1,
       anon_sym_COMMA,
-    ACTIONS(1309), 1,
+    ACTIONS(1273), 1,
       anon_sym_RBRACK,
-    STATE(427), 1,
-      aux_sym_cidr_list_repeat1,
-  [11117] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(953), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1311), 1,
-      anon_sym_COMMA,
-    STATE(434), 1,
-      aux_sym_selector_repeat1,
-  [11130] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(783), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1313), 1,
-      anon_sym_COMMA,
-    STATE(421), 1,
-      aux_sym_arguments_repeat1,
-  [11143] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1315), 1,
-      anon_sym_COMMA,
-    ACTIONS(1317), 1,
-      anon_sym_RBRACK,
-    STATE(435), 1,
+    STATE(409), 1,
       aux_sym_list_repeat1,
-  [11156] = 4,
+  [11011] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1319), 1,
+    ACTIONS(1275), 1,
       anon_sym_COMMA,
-    ACTIONS(1322), 1,
+    ACTIONS(1278), 1,
       anon_sym_RBRACE,
-    STATE(434), 1,
-      aux_sym_selector_repeat1,
-  [11169] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(884), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1324), 1,
-      anon_sym_COMMA,
-    STATE(390), 1,
-      aux_sym_list_repeat1,
-  [11182] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1326), 1,
-      anon_sym_COMMA,
-    ACTIONS(1328), 1,
-      anon_sym_RPAREN,
-    STATE(407), 1,
-      aux_sym_parameters_repeat1,
-  [11195] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1014), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1330), 1,
-      anon_sym_COMMA,
-    STATE(423), 1,
+    STATE(410), 1,
       aux_sym_inventory_repeat1,
-  [11208] = 3,
+  [11024] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1332), 1,
+    ACTIONS(1159), 1,
+      sym_identifier,
+    ACTIONS(1280), 1,
+      anon_sym_RPAREN,
+    STATE(402), 1,
+      sym_parameter,
+  [11037] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1147), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1282), 1,
+      anon_sym_COMMA,
+    STATE(381), 1,
+      aux_sym_cidr_list_repeat1,
+  [11050] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1024), 1,
       sym__name_token,
-    STATE(163), 1,
-      sym_entity,
-  [11218] = 2,
+    ACTIONS(1284), 1,
+      sym_const_ref,
+    STATE(145), 1,
+      sym_name,
+  [11063] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1334), 2,
+    ACTIONS(1157), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1286), 1,
+      anon_sym_COMMA,
+    STATE(387), 1,
+      aux_sym_parameters_repeat1,
+  [11076] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(976), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1288), 1,
+      anon_sym_COMMA,
+    STATE(410), 1,
+      aux_sym_inventory_repeat1,
+  [11089] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(215), 1,
+      sym_direction,
+    ACTIONS(1232), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [11100] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1290), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11108] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1292), 1,
+      sym__name_token,
+    STATE(149), 1,
+      sym_entity,
+  [11118] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1193), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [11126] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1294), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11134] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1296), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
+  [11142] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1008), 1,
+      anon_sym_LBRACE,
+    STATE(263), 1,
+      sym_body,
+  [11152] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1008), 1,
+      anon_sym_LBRACE,
+    STATE(259), 1,
+      sym_body,
+  [11162] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1257), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11170] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1292), 1,
+      sym__name_token,
+    STATE(36), 1,
+      sym_entity,
+  [11180] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1298), 1,
+      anon_sym_namespaces,
+    ACTIONS(1300), 1,
+      anon_sym_policy,
+  [11190] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1302), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11198] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1304), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11206] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1008), 1,
+      anon_sym_LBRACE,
+    STATE(265), 1,
+      sym_body,
+  [11216] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1306), 1,
+      anon_sym_LBRACE,
+    STATE(233), 1,
+      sym_policy_body,
   [11226] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1336), 1,
-      sym__name_token,
-    STATE(475), 1,
-      sym_name,
-  [11236] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1204), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [11244] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1060), 1,
-      anon_sym_LBRACE,
-    STATE(277), 1,
-      sym_body,
-  [11254] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1338), 1,
-      anon_sym_LBRACE,
-    STATE(247), 1,
-      sym_policy_body,
-  [11264] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1340), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11272] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(980), 1,
-      sym_label_key,
-    STATE(244), 1,
-      sym_selector_eq,
-  [11282] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1342), 1,
+    ACTIONS(1308), 1,
       anon_sym_from,
-    STATE(151), 1,
+    STATE(141), 1,
       sym_flow,
-  [11292] = 2,
+  [11236] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1344), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11300] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1263), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11308] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1060), 1,
-      anon_sym_LBRACE,
-    STATE(269), 1,
-      sym_body,
-  [11318] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1346), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11326] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1348), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11334] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1350), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11342] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1336), 1,
+    ACTIONS(1310), 1,
       sym__name_token,
-    STATE(476), 1,
+    STATE(458), 1,
       sym_name,
-  [11352] = 2,
+  [11246] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1352), 2,
+    ACTIONS(1312), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11360] = 2,
+  [11254] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1354), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11368] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1336), 1,
-      sym__name_token,
-    STATE(443), 1,
-      sym_name,
-  [11378] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1282), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11386] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1356), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11394] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1218), 1,
-      sym_identifier,
-    STATE(448), 1,
-      sym_parameter,
-  [11404] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1289), 2,
+    ACTIONS(1314), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11412] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1358), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11420] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1231), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11428] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1332), 1,
-      sym__name_token,
-    STATE(122), 1,
-      sym_entity,
-  [11438] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1360), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11446] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1362), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11454] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1364), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11462] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1332), 1,
-      sym__name_token,
-    STATE(35), 1,
-      sym_entity,
-  [11472] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1366), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11480] = 3,
+  [11262] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    STATE(280), 1,
+    STATE(253), 1,
       sym_string,
-  [11490] = 2,
+  [11272] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1368), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11498] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1370), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11506] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1372), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11514] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1336), 1,
-      sym__name_token,
-    STATE(442), 1,
-      sym_name,
-  [11524] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1374), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11532] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1060), 1,
+    ACTIONS(1306), 1,
       anon_sym_LBRACE,
-    STATE(275), 1,
-      sym_body,
-  [11542] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1338), 1,
-      anon_sym_LBRACE,
-    STATE(286), 1,
+    STATE(255), 1,
       sym_policy_body,
-  [11552] = 2,
+  [11282] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1376), 2,
+    ACTIONS(1316), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11560] = 2,
+  [11290] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1238), 2,
+    ACTIONS(1310), 1,
+      sym__name_token,
+    STATE(430), 1,
+      sym_name,
+  [11300] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1278), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [11568] = 2,
+      anon_sym_RBRACE,
+  [11308] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1378), 2,
+    ACTIONS(1318), 2,
       anon_sym_LBRACE,
       anon_sym_sentence,
-  [11576] = 2,
+  [11316] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1212), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11324] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1320), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11332] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1322), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11584] = 2,
+  [11340] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1380), 2,
+    ACTIONS(1324), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11348] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1310), 1,
+      sym__name_token,
+    STATE(436), 1,
+      sym_name,
+  [11358] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1326), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11366] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1328), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11374] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1330), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11382] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1332), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11390] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1334), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [11592] = 3,
+  [11398] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1060), 1,
+    ACTIONS(1336), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11406] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1262), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11414] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1310), 1,
+      sym__name_token,
+    STATE(429), 1,
+      sym_name,
+  [11424] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1273), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [11432] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1338), 2,
+      anon_sym_label,
+      anon_sym_annotation,
+  [11440] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1340), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11448] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1164), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11456] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1008), 1,
       anon_sym_LBRACE,
-    STATE(266), 1,
+    STATE(268), 1,
       sym_body,
-  [11602] = 3,
+  [11466] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1342), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11474] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1344), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11482] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1159), 1,
+      sym_identifier,
+    STATE(441), 1,
+      sym_parameter,
+  [11492] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1346), 1,
+      anon_sym_from,
+    STATE(141), 1,
+      sym_flow,
+  [11502] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1292), 1,
+      sym__name_token,
+    STATE(135), 1,
+      sym_entity,
+  [11512] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1348), 1,
+      sym_identifier,
+  [11519] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1350), 1,
+      sym_number,
+  [11526] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1352), 1,
+      anon_sym_EQ,
+  [11533] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1354), 1,
+      sym_label_key,
+  [11540] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1356), 1,
+      sym_label_key,
+  [11547] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(597), 1,
+      anon_sym_EQ,
+  [11554] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1358), 1,
+      sym__port_number_immediate,
+  [11561] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1360), 1,
+      sym_number,
+  [11568] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1362), 1,
+      sym_number,
+  [11575] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1364), 1,
+      anon_sym_COLON,
+  [11582] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1366), 1,
+      sym__name_token,
+  [11589] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1368), 1,
+      anon_sym_groups,
+  [11596] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1370), 1,
+      anon_sym_namespace,
+  [11603] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1372), 1,
+      anon_sym_account,
+  [11610] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1374), 1,
+      anon_sym_namespace,
+  [11617] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1376), 1,
+      sym_number,
+  [11624] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1378), 1,
+      sym_number,
+  [11631] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1380), 1,
+      sym_number,
+  [11638] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1382), 1,
-      anon_sym_from,
-    STATE(151), 1,
-      sym_flow,
-  [11612] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(980), 1,
-      sym_label_key,
-    STATE(260), 1,
-      sym_selector_eq,
-  [11622] = 3,
+      anon_sym_LPAREN,
+  [11645] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1384), 1,
-      anon_sym_namespaces,
+      sym_number,
+  [11652] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(1386), 1,
-      anon_sym_policy,
-  [11632] = 2,
+      sym_protocol,
+  [11659] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1388), 1,
-      anon_sym_namespace,
-  [11639] = 2,
+      sym_number,
+  [11666] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1390), 1,
-      anon_sym_namespaces,
-  [11646] = 2,
+      anon_sym_LPAREN,
+  [11673] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1392), 1,
-      anon_sym_namespace,
-  [11653] = 2,
+      anon_sym_deny,
+  [11680] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1394), 1,
-      sym_number,
-  [11660] = 2,
+      anon_sym_namespace,
+  [11687] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1396), 1,
-      anon_sym_nodes,
-  [11667] = 2,
+      sym_number,
+  [11694] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1398), 1,
-      sym_cilium_version,
-  [11674] = 2,
+      sym_sentence_word,
+  [11701] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1400), 1,
       sym_number,
-  [11681] = 2,
+  [11708] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1402), 1,
-      sym_number,
-  [11688] = 2,
+      ts_builtin_sym_end,
+  [11715] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1404), 1,
-      sym_number,
-  [11695] = 2,
+      anon_sym_with,
+  [11722] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1406), 1,
-      anon_sym_groups,
-  [11702] = 2,
+      anon_sym_LBRACE,
+  [11729] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1408), 1,
-      sym_number,
-  [11709] = 2,
+      anon_sym_COLON,
+  [11736] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1410), 1,
-      anon_sym_namespace,
-  [11716] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(675), 1,
-      anon_sym_EQ,
-  [11723] = 2,
+      anon_sym_account,
+  [11743] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1412), 1,
-      anon_sym_account,
-  [11730] = 2,
+      sym_icmp_type,
+  [11750] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1414), 1,
-      sym__name_token,
-  [11737] = 2,
+      sym_lint_code,
+  [11757] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1416), 1,
-      sym_label_key,
-  [11744] = 2,
+      sym_identifier,
+  [11764] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1418), 1,
-      sym_number,
-  [11751] = 2,
+      anon_sym_namespace,
+  [11771] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1420), 1,
-      sym_protocol,
-  [11758] = 2,
+      sym_cilium_version,
+  [11778] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1422), 1,
       sym_lint_code,
-  [11765] = 2,
+  [11785] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1424), 1,
-      sym_identifier,
-  [11772] = 2,
+      anon_sym_namespaces,
+  [11792] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1426), 1,
-      anon_sym_to,
-  [11779] = 2,
+      anon_sym_namespace,
+  [11799] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1428), 1,
-      sym_number,
-  [11786] = 2,
+      anon_sym_to,
+  [11806] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1430), 1,
-      anon_sym_deny,
-  [11793] = 2,
+      anon_sym_EQ,
+  [11813] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1432), 1,
-      sym_icmp_type,
-  [11800] = 2,
+      sym_sentence_word,
+  [11820] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1434), 1,
-      sym_lint_code,
-  [11807] = 2,
+      anon_sym_deny,
+  [11827] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1436), 1,
-      anon_sym_namespace,
-  [11814] = 2,
+      anon_sym_EQ,
+  [11834] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1438), 1,
-      anon_sym_EQ,
-  [11821] = 2,
+      sym_lint_code,
+  [11841] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1432), 1,
+      anon_sym_from,
+  [11848] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1440), 1,
-      anon_sym_from,
-  [11828] = 2,
+      sym_lint_code,
+  [11855] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1442), 1,
-      anon_sym_deny,
-  [11835] = 2,
+      anon_sym_default,
+  [11862] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1444), 1,
-      anon_sym_default,
-  [11842] = 2,
+      sym_identifier,
+  [11869] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1446), 1,
-      anon_sym_EQ,
-  [11849] = 2,
+      anon_sym_with,
+  [11876] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1448), 1,
-      sym_number,
-  [11856] = 2,
+      sym_protocol,
+  [11883] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1450), 1,
-      anon_sym_LPAREN,
-  [11863] = 2,
+      sym_number,
+  [11890] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1452), 1,
-      sym_number,
-  [11870] = 2,
+      anon_sym_to,
+  [11897] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1454), 1,
-      anon_sym_LPAREN,
-  [11877] = 2,
+      sym_number,
+  [11904] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1456), 1,
       anon_sym_with,
-  [11884] = 2,
+  [11911] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1458), 1,
-      sym_identifier,
-  [11891] = 2,
+      sym_label_key,
+  [11918] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1460), 1,
-      anon_sym_with,
-  [11898] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1462), 1,
-      anon_sym_namespace,
-  [11905] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1440), 1,
-      sym_sentence_word,
-  [11912] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1464), 1,
-      sym_number,
-  [11919] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1466), 1,
-      sym_sentence_word,
-  [11926] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1468), 1,
-      sym_lint_code,
-  [11933] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1470), 1,
-      anon_sym_with,
-  [11940] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1472), 1,
-      sym_lint_code,
-  [11947] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1474), 1,
-      anon_sym_LBRACE,
-  [11954] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1476), 1,
-      sym_label_key,
-  [11961] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1478), 1,
-      sym_number,
-  [11968] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1480), 1,
-      anon_sym_COLON,
-  [11975] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1482), 1,
-      ts_builtin_sym_end,
-  [11982] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1484), 1,
-      sym_identifier,
-  [11989] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1486), 1,
-      anon_sym_COLON,
-  [11996] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1488), 1,
-      anon_sym_to,
-  [12003] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1490), 1,
-      sym__port_number_immediate,
-  [12010] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1492), 1,
-      anon_sym_namespaces,
-  [12017] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1494), 1,
-      sym_protocol,
-  [12024] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1496), 1,
-      sym_number,
-  [12031] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1498), 1,
-      anon_sym_with,
-  [12038] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1500), 1,
-      anon_sym_account,
+      anon_sym_nodes,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 48,
-  [SMALL_STATE(4)] = 96,
-  [SMALL_STATE(5)] = 138,
-  [SMALL_STATE(6)] = 180,
-  [SMALL_STATE(7)] = 222,
-  [SMALL_STATE(8)] = 264,
-  [SMALL_STATE(9)] = 304,
-  [SMALL_STATE(10)] = 365,
-  [SMALL_STATE(11)] = 407,
-  [SMALL_STATE(12)] = 446,
-  [SMALL_STATE(13)] = 497,
-  [SMALL_STATE(14)] = 556,
-  [SMALL_STATE(15)] = 603,
-  [SMALL_STATE(16)] = 640,
-  [SMALL_STATE(17)] = 676,
-  [SMALL_STATE(18)] = 712,
-  [SMALL_STATE(19)] = 748,
-  [SMALL_STATE(20)] = 783,
-  [SMALL_STATE(21)] = 818,
-  [SMALL_STATE(22)] = 853,
-  [SMALL_STATE(23)] = 892,
-  [SMALL_STATE(24)] = 927,
-  [SMALL_STATE(25)] = 983,
-  [SMALL_STATE(26)] = 1019,
-  [SMALL_STATE(27)] = 1059,
-  [SMALL_STATE(28)] = 1095,
-  [SMALL_STATE(29)] = 1135,
-  [SMALL_STATE(30)] = 1168,
-  [SMALL_STATE(31)] = 1215,
-  [SMALL_STATE(32)] = 1248,
-  [SMALL_STATE(33)] = 1281,
-  [SMALL_STATE(34)] = 1314,
-  [SMALL_STATE(35)] = 1355,
-  [SMALL_STATE(36)] = 1388,
-  [SMALL_STATE(37)] = 1421,
-  [SMALL_STATE(38)] = 1454,
-  [SMALL_STATE(39)] = 1487,
-  [SMALL_STATE(40)] = 1520,
-  [SMALL_STATE(41)] = 1557,
-  [SMALL_STATE(42)] = 1590,
-  [SMALL_STATE(43)] = 1627,
-  [SMALL_STATE(44)] = 1664,
-  [SMALL_STATE(45)] = 1697,
-  [SMALL_STATE(46)] = 1734,
-  [SMALL_STATE(47)] = 1767,
-  [SMALL_STATE(48)] = 1800,
-  [SMALL_STATE(49)] = 1833,
-  [SMALL_STATE(50)] = 1889,
-  [SMALL_STATE(51)] = 1921,
-  [SMALL_STATE(52)] = 1977,
-  [SMALL_STATE(53)] = 2009,
-  [SMALL_STATE(54)] = 2041,
-  [SMALL_STATE(55)] = 2075,
-  [SMALL_STATE(56)] = 2131,
-  [SMALL_STATE(57)] = 2165,
-  [SMALL_STATE(58)] = 2199,
-  [SMALL_STATE(59)] = 2233,
-  [SMALL_STATE(60)] = 2267,
-  [SMALL_STATE(61)] = 2301,
-  [SMALL_STATE(62)] = 2351,
-  [SMALL_STATE(63)] = 2382,
-  [SMALL_STATE(64)] = 2427,
-  [SMALL_STATE(65)] = 2474,
-  [SMALL_STATE(66)] = 2513,
-  [SMALL_STATE(67)] = 2552,
-  [SMALL_STATE(68)] = 2583,
-  [SMALL_STATE(69)] = 2614,
-  [SMALL_STATE(70)] = 2645,
-  [SMALL_STATE(71)] = 2676,
-  [SMALL_STATE(72)] = 2707,
-  [SMALL_STATE(73)] = 2738,
-  [SMALL_STATE(74)] = 2769,
-  [SMALL_STATE(75)] = 2800,
-  [SMALL_STATE(76)] = 2831,
-  [SMALL_STATE(77)] = 2862,
-  [SMALL_STATE(78)] = 2907,
-  [SMALL_STATE(79)] = 2938,
-  [SMALL_STATE(80)] = 2972,
-  [SMALL_STATE(81)] = 3016,
-  [SMALL_STATE(82)] = 3060,
-  [SMALL_STATE(83)] = 3090,
-  [SMALL_STATE(84)] = 3126,
-  [SMALL_STATE(85)] = 3156,
-  [SMALL_STATE(86)] = 3200,
-  [SMALL_STATE(87)] = 3233,
-  [SMALL_STATE(88)] = 3284,
-  [SMALL_STATE(89)] = 3317,
-  [SMALL_STATE(90)] = 3354,
-  [SMALL_STATE(91)] = 3395,
-  [SMALL_STATE(92)] = 3446,
-  [SMALL_STATE(93)] = 3479,
-  [SMALL_STATE(94)] = 3530,
-  [SMALL_STATE(95)] = 3567,
-  [SMALL_STATE(96)] = 3596,
-  [SMALL_STATE(97)] = 3637,
-  [SMALL_STATE(98)] = 3688,
-  [SMALL_STATE(99)] = 3727,
-  [SMALL_STATE(100)] = 3775,
-  [SMALL_STATE(101)] = 3813,
-  [SMALL_STATE(102)] = 3847,
-  [SMALL_STATE(103)] = 3881,
-  [SMALL_STATE(104)] = 3913,
-  [SMALL_STATE(105)] = 3945,
-  [SMALL_STATE(106)] = 3993,
-  [SMALL_STATE(107)] = 4031,
-  [SMALL_STATE(108)] = 4069,
-  [SMALL_STATE(109)] = 4101,
-  [SMALL_STATE(110)] = 4139,
-  [SMALL_STATE(111)] = 4177,
-  [SMALL_STATE(112)] = 4215,
-  [SMALL_STATE(113)] = 4263,
-  [SMALL_STATE(114)] = 4295,
-  [SMALL_STATE(115)] = 4333,
-  [SMALL_STATE(116)] = 4371,
-  [SMALL_STATE(117)] = 4409,
-  [SMALL_STATE(118)] = 4443,
-  [SMALL_STATE(119)] = 4477,
-  [SMALL_STATE(120)] = 4504,
-  [SMALL_STATE(121)] = 4535,
-  [SMALL_STATE(122)] = 4566,
-  [SMALL_STATE(123)] = 4597,
-  [SMALL_STATE(124)] = 4628,
-  [SMALL_STATE(125)] = 4655,
-  [SMALL_STATE(126)] = 4686,
-  [SMALL_STATE(127)] = 4713,
-  [SMALL_STATE(128)] = 4740,
-  [SMALL_STATE(129)] = 4767,
-  [SMALL_STATE(130)] = 4798,
-  [SMALL_STATE(131)] = 4829,
-  [SMALL_STATE(132)] = 4860,
-  [SMALL_STATE(133)] = 4891,
-  [SMALL_STATE(134)] = 4922,
-  [SMALL_STATE(135)] = 4953,
-  [SMALL_STATE(136)] = 4980,
-  [SMALL_STATE(137)] = 5011,
-  [SMALL_STATE(138)] = 5038,
-  [SMALL_STATE(139)] = 5065,
-  [SMALL_STATE(140)] = 5096,
-  [SMALL_STATE(141)] = 5127,
-  [SMALL_STATE(142)] = 5158,
-  [SMALL_STATE(143)] = 5185,
-  [SMALL_STATE(144)] = 5216,
-  [SMALL_STATE(145)] = 5247,
-  [SMALL_STATE(146)] = 5278,
-  [SMALL_STATE(147)] = 5305,
-  [SMALL_STATE(148)] = 5332,
-  [SMALL_STATE(149)] = 5363,
-  [SMALL_STATE(150)] = 5392,
-  [SMALL_STATE(151)] = 5423,
-  [SMALL_STATE(152)] = 5450,
-  [SMALL_STATE(153)] = 5481,
-  [SMALL_STATE(154)] = 5512,
-  [SMALL_STATE(155)] = 5543,
-  [SMALL_STATE(156)] = 5574,
-  [SMALL_STATE(157)] = 5605,
-  [SMALL_STATE(158)] = 5634,
-  [SMALL_STATE(159)] = 5661,
-  [SMALL_STATE(160)] = 5687,
-  [SMALL_STATE(161)] = 5713,
-  [SMALL_STATE(162)] = 5739,
-  [SMALL_STATE(163)] = 5769,
-  [SMALL_STATE(164)] = 5795,
-  [SMALL_STATE(165)] = 5821,
-  [SMALL_STATE(166)] = 5847,
-  [SMALL_STATE(167)] = 5877,
-  [SMALL_STATE(168)] = 5903,
-  [SMALL_STATE(169)] = 5933,
-  [SMALL_STATE(170)] = 5973,
-  [SMALL_STATE(171)] = 5999,
-  [SMALL_STATE(172)] = 6025,
-  [SMALL_STATE(173)] = 6055,
-  [SMALL_STATE(174)] = 6083,
-  [SMALL_STATE(175)] = 6109,
-  [SMALL_STATE(176)] = 6139,
-  [SMALL_STATE(177)] = 6165,
-  [SMALL_STATE(178)] = 6193,
-  [SMALL_STATE(179)] = 6219,
-  [SMALL_STATE(180)] = 6245,
-  [SMALL_STATE(181)] = 6275,
-  [SMALL_STATE(182)] = 6301,
-  [SMALL_STATE(183)] = 6326,
-  [SMALL_STATE(184)] = 6351,
-  [SMALL_STATE(185)] = 6380,
-  [SMALL_STATE(186)] = 6421,
-  [SMALL_STATE(187)] = 6450,
-  [SMALL_STATE(188)] = 6475,
-  [SMALL_STATE(189)] = 6506,
-  [SMALL_STATE(190)] = 6531,
-  [SMALL_STATE(191)] = 6562,
-  [SMALL_STATE(192)] = 6593,
-  [SMALL_STATE(193)] = 6618,
-  [SMALL_STATE(194)] = 6643,
-  [SMALL_STATE(195)] = 6668,
-  [SMALL_STATE(196)] = 6696,
-  [SMALL_STATE(197)] = 6734,
-  [SMALL_STATE(198)] = 6762,
-  [SMALL_STATE(199)] = 6790,
-  [SMALL_STATE(200)] = 6818,
-  [SMALL_STATE(201)] = 6846,
-  [SMALL_STATE(202)] = 6870,
-  [SMALL_STATE(203)] = 6898,
-  [SMALL_STATE(204)] = 6926,
-  [SMALL_STATE(205)] = 6954,
-  [SMALL_STATE(206)] = 6982,
-  [SMALL_STATE(207)] = 7010,
-  [SMALL_STATE(208)] = 7038,
-  [SMALL_STATE(209)] = 7066,
-  [SMALL_STATE(210)] = 7094,
-  [SMALL_STATE(211)] = 7122,
-  [SMALL_STATE(212)] = 7150,
-  [SMALL_STATE(213)] = 7178,
-  [SMALL_STATE(214)] = 7206,
-  [SMALL_STATE(215)] = 7234,
-  [SMALL_STATE(216)] = 7262,
-  [SMALL_STATE(217)] = 7290,
-  [SMALL_STATE(218)] = 7318,
-  [SMALL_STATE(219)] = 7346,
-  [SMALL_STATE(220)] = 7374,
-  [SMALL_STATE(221)] = 7397,
-  [SMALL_STATE(222)] = 7419,
-  [SMALL_STATE(223)] = 7457,
-  [SMALL_STATE(224)] = 7481,
-  [SMALL_STATE(225)] = 7519,
-  [SMALL_STATE(226)] = 7543,
-  [SMALL_STATE(227)] = 7567,
-  [SMALL_STATE(228)] = 7591,
-  [SMALL_STATE(229)] = 7629,
-  [SMALL_STATE(230)] = 7653,
-  [SMALL_STATE(231)] = 7677,
-  [SMALL_STATE(232)] = 7701,
-  [SMALL_STATE(233)] = 7724,
-  [SMALL_STATE(234)] = 7755,
-  [SMALL_STATE(235)] = 7780,
-  [SMALL_STATE(236)] = 7799,
-  [SMALL_STATE(237)] = 7818,
-  [SMALL_STATE(238)] = 7853,
-  [SMALL_STATE(239)] = 7876,
-  [SMALL_STATE(240)] = 7907,
-  [SMALL_STATE(241)] = 7938,
-  [SMALL_STATE(242)] = 7961,
-  [SMALL_STATE(243)] = 7984,
-  [SMALL_STATE(244)] = 8015,
-  [SMALL_STATE(245)] = 8038,
-  [SMALL_STATE(246)] = 8056,
-  [SMALL_STATE(247)] = 8086,
-  [SMALL_STATE(248)] = 8104,
-  [SMALL_STATE(249)] = 8122,
-  [SMALL_STATE(250)] = 8140,
-  [SMALL_STATE(251)] = 8158,
-  [SMALL_STATE(252)] = 8176,
-  [SMALL_STATE(253)] = 8206,
-  [SMALL_STATE(254)] = 8232,
-  [SMALL_STATE(255)] = 8250,
-  [SMALL_STATE(256)] = 8268,
-  [SMALL_STATE(257)] = 8286,
-  [SMALL_STATE(258)] = 8304,
-  [SMALL_STATE(259)] = 8322,
-  [SMALL_STATE(260)] = 8352,
-  [SMALL_STATE(261)] = 8370,
-  [SMALL_STATE(262)] = 8388,
-  [SMALL_STATE(263)] = 8406,
-  [SMALL_STATE(264)] = 8424,
-  [SMALL_STATE(265)] = 8454,
-  [SMALL_STATE(266)] = 8471,
-  [SMALL_STATE(267)] = 8488,
-  [SMALL_STATE(268)] = 8505,
-  [SMALL_STATE(269)] = 8522,
-  [SMALL_STATE(270)] = 8539,
-  [SMALL_STATE(271)] = 8556,
-  [SMALL_STATE(272)] = 8573,
-  [SMALL_STATE(273)] = 8590,
-  [SMALL_STATE(274)] = 8607,
-  [SMALL_STATE(275)] = 8624,
-  [SMALL_STATE(276)] = 8641,
-  [SMALL_STATE(277)] = 8658,
-  [SMALL_STATE(278)] = 8675,
-  [SMALL_STATE(279)] = 8698,
-  [SMALL_STATE(280)] = 8715,
-  [SMALL_STATE(281)] = 8732,
-  [SMALL_STATE(282)] = 8749,
-  [SMALL_STATE(283)] = 8772,
-  [SMALL_STATE(284)] = 8799,
-  [SMALL_STATE(285)] = 8826,
-  [SMALL_STATE(286)] = 8849,
-  [SMALL_STATE(287)] = 8866,
-  [SMALL_STATE(288)] = 8893,
-  [SMALL_STATE(289)] = 8910,
-  [SMALL_STATE(290)] = 8929,
-  [SMALL_STATE(291)] = 8952,
-  [SMALL_STATE(292)] = 8979,
-  [SMALL_STATE(293)] = 9003,
-  [SMALL_STATE(294)] = 9029,
-  [SMALL_STATE(295)] = 9053,
-  [SMALL_STATE(296)] = 9077,
-  [SMALL_STATE(297)] = 9104,
-  [SMALL_STATE(298)] = 9125,
-  [SMALL_STATE(299)] = 9144,
-  [SMALL_STATE(300)] = 9163,
-  [SMALL_STATE(301)] = 9185,
-  [SMALL_STATE(302)] = 9207,
-  [SMALL_STATE(303)] = 9225,
-  [SMALL_STATE(304)] = 9247,
-  [SMALL_STATE(305)] = 9269,
-  [SMALL_STATE(306)] = 9292,
-  [SMALL_STATE(307)] = 9313,
-  [SMALL_STATE(308)] = 9336,
-  [SMALL_STATE(309)] = 9357,
-  [SMALL_STATE(310)] = 9370,
-  [SMALL_STATE(311)] = 9393,
-  [SMALL_STATE(312)] = 9411,
-  [SMALL_STATE(313)] = 9429,
-  [SMALL_STATE(314)] = 9447,
-  [SMALL_STATE(315)] = 9465,
-  [SMALL_STATE(316)] = 9483,
-  [SMALL_STATE(317)] = 9501,
-  [SMALL_STATE(318)] = 9519,
-  [SMALL_STATE(319)] = 9537,
-  [SMALL_STATE(320)] = 9555,
-  [SMALL_STATE(321)] = 9575,
-  [SMALL_STATE(322)] = 9593,
-  [SMALL_STATE(323)] = 9611,
-  [SMALL_STATE(324)] = 9629,
-  [SMALL_STATE(325)] = 9649,
-  [SMALL_STATE(326)] = 9667,
-  [SMALL_STATE(327)] = 9689,
-  [SMALL_STATE(328)] = 9707,
-  [SMALL_STATE(329)] = 9725,
-  [SMALL_STATE(330)] = 9745,
-  [SMALL_STATE(331)] = 9765,
-  [SMALL_STATE(332)] = 9780,
-  [SMALL_STATE(333)] = 9795,
-  [SMALL_STATE(334)] = 9810,
-  [SMALL_STATE(335)] = 9825,
-  [SMALL_STATE(336)] = 9840,
-  [SMALL_STATE(337)] = 9857,
-  [SMALL_STATE(338)] = 9868,
-  [SMALL_STATE(339)] = 9883,
-  [SMALL_STATE(340)] = 9900,
-  [SMALL_STATE(341)] = 9915,
-  [SMALL_STATE(342)] = 9929,
-  [SMALL_STATE(343)] = 9943,
-  [SMALL_STATE(344)] = 9957,
-  [SMALL_STATE(345)] = 9971,
-  [SMALL_STATE(346)] = 9987,
-  [SMALL_STATE(347)] = 10001,
-  [SMALL_STATE(348)] = 10015,
-  [SMALL_STATE(349)] = 10029,
-  [SMALL_STATE(350)] = 10043,
-  [SMALL_STATE(351)] = 10057,
-  [SMALL_STATE(352)] = 10071,
-  [SMALL_STATE(353)] = 10085,
-  [SMALL_STATE(354)] = 10099,
-  [SMALL_STATE(355)] = 10113,
-  [SMALL_STATE(356)] = 10127,
-  [SMALL_STATE(357)] = 10141,
-  [SMALL_STATE(358)] = 10155,
-  [SMALL_STATE(359)] = 10169,
-  [SMALL_STATE(360)] = 10183,
-  [SMALL_STATE(361)] = 10197,
-  [SMALL_STATE(362)] = 10213,
-  [SMALL_STATE(363)] = 10227,
-  [SMALL_STATE(364)] = 10241,
-  [SMALL_STATE(365)] = 10255,
-  [SMALL_STATE(366)] = 10269,
-  [SMALL_STATE(367)] = 10283,
-  [SMALL_STATE(368)] = 10297,
-  [SMALL_STATE(369)] = 10311,
-  [SMALL_STATE(370)] = 10325,
-  [SMALL_STATE(371)] = 10341,
-  [SMALL_STATE(372)] = 10355,
-  [SMALL_STATE(373)] = 10369,
-  [SMALL_STATE(374)] = 10383,
-  [SMALL_STATE(375)] = 10397,
-  [SMALL_STATE(376)] = 10411,
-  [SMALL_STATE(377)] = 10425,
-  [SMALL_STATE(378)] = 10441,
-  [SMALL_STATE(379)] = 10453,
-  [SMALL_STATE(380)] = 10467,
-  [SMALL_STATE(381)] = 10481,
-  [SMALL_STATE(382)] = 10495,
-  [SMALL_STATE(383)] = 10511,
-  [SMALL_STATE(384)] = 10525,
-  [SMALL_STATE(385)] = 10539,
-  [SMALL_STATE(386)] = 10553,
-  [SMALL_STATE(387)] = 10567,
-  [SMALL_STATE(388)] = 10583,
-  [SMALL_STATE(389)] = 10597,
-  [SMALL_STATE(390)] = 10608,
-  [SMALL_STATE(391)] = 10621,
-  [SMALL_STATE(392)] = 10634,
-  [SMALL_STATE(393)] = 10647,
-  [SMALL_STATE(394)] = 10658,
-  [SMALL_STATE(395)] = 10671,
-  [SMALL_STATE(396)] = 10684,
-  [SMALL_STATE(397)] = 10695,
-  [SMALL_STATE(398)] = 10706,
-  [SMALL_STATE(399)] = 10719,
-  [SMALL_STATE(400)] = 10732,
-  [SMALL_STATE(401)] = 10745,
-  [SMALL_STATE(402)] = 10758,
-  [SMALL_STATE(403)] = 10771,
-  [SMALL_STATE(404)] = 10784,
-  [SMALL_STATE(405)] = 10795,
-  [SMALL_STATE(406)] = 10804,
-  [SMALL_STATE(407)] = 10817,
-  [SMALL_STATE(408)] = 10830,
-  [SMALL_STATE(409)] = 10841,
-  [SMALL_STATE(410)] = 10854,
-  [SMALL_STATE(411)] = 10867,
-  [SMALL_STATE(412)] = 10880,
-  [SMALL_STATE(413)] = 10893,
-  [SMALL_STATE(414)] = 10904,
-  [SMALL_STATE(415)] = 10915,
-  [SMALL_STATE(416)] = 10928,
-  [SMALL_STATE(417)] = 10941,
-  [SMALL_STATE(418)] = 10954,
-  [SMALL_STATE(419)] = 10967,
-  [SMALL_STATE(420)] = 10980,
-  [SMALL_STATE(421)] = 10993,
-  [SMALL_STATE(422)] = 11006,
-  [SMALL_STATE(423)] = 11019,
-  [SMALL_STATE(424)] = 11032,
-  [SMALL_STATE(425)] = 11045,
-  [SMALL_STATE(426)] = 11058,
-  [SMALL_STATE(427)] = 11067,
-  [SMALL_STATE(428)] = 11080,
-  [SMALL_STATE(429)] = 11093,
-  [SMALL_STATE(430)] = 11104,
-  [SMALL_STATE(431)] = 11117,
-  [SMALL_STATE(432)] = 11130,
-  [SMALL_STATE(433)] = 11143,
-  [SMALL_STATE(434)] = 11156,
-  [SMALL_STATE(435)] = 11169,
-  [SMALL_STATE(436)] = 11182,
-  [SMALL_STATE(437)] = 11195,
-  [SMALL_STATE(438)] = 11208,
-  [SMALL_STATE(439)] = 11218,
-  [SMALL_STATE(440)] = 11226,
-  [SMALL_STATE(441)] = 11236,
-  [SMALL_STATE(442)] = 11244,
-  [SMALL_STATE(443)] = 11254,
-  [SMALL_STATE(444)] = 11264,
-  [SMALL_STATE(445)] = 11272,
-  [SMALL_STATE(446)] = 11282,
-  [SMALL_STATE(447)] = 11292,
-  [SMALL_STATE(448)] = 11300,
-  [SMALL_STATE(449)] = 11308,
-  [SMALL_STATE(450)] = 11318,
-  [SMALL_STATE(451)] = 11326,
-  [SMALL_STATE(452)] = 11334,
-  [SMALL_STATE(453)] = 11342,
-  [SMALL_STATE(454)] = 11352,
-  [SMALL_STATE(455)] = 11360,
-  [SMALL_STATE(456)] = 11368,
-  [SMALL_STATE(457)] = 11378,
-  [SMALL_STATE(458)] = 11386,
-  [SMALL_STATE(459)] = 11394,
-  [SMALL_STATE(460)] = 11404,
-  [SMALL_STATE(461)] = 11412,
-  [SMALL_STATE(462)] = 11420,
-  [SMALL_STATE(463)] = 11428,
-  [SMALL_STATE(464)] = 11438,
-  [SMALL_STATE(465)] = 11446,
-  [SMALL_STATE(466)] = 11454,
-  [SMALL_STATE(467)] = 11462,
-  [SMALL_STATE(468)] = 11472,
-  [SMALL_STATE(469)] = 11480,
-  [SMALL_STATE(470)] = 11490,
-  [SMALL_STATE(471)] = 11498,
-  [SMALL_STATE(472)] = 11506,
-  [SMALL_STATE(473)] = 11514,
-  [SMALL_STATE(474)] = 11524,
-  [SMALL_STATE(475)] = 11532,
-  [SMALL_STATE(476)] = 11542,
-  [SMALL_STATE(477)] = 11552,
-  [SMALL_STATE(478)] = 11560,
-  [SMALL_STATE(479)] = 11568,
-  [SMALL_STATE(480)] = 11576,
-  [SMALL_STATE(481)] = 11584,
-  [SMALL_STATE(482)] = 11592,
-  [SMALL_STATE(483)] = 11602,
-  [SMALL_STATE(484)] = 11612,
-  [SMALL_STATE(485)] = 11622,
-  [SMALL_STATE(486)] = 11632,
-  [SMALL_STATE(487)] = 11639,
-  [SMALL_STATE(488)] = 11646,
-  [SMALL_STATE(489)] = 11653,
-  [SMALL_STATE(490)] = 11660,
-  [SMALL_STATE(491)] = 11667,
-  [SMALL_STATE(492)] = 11674,
-  [SMALL_STATE(493)] = 11681,
-  [SMALL_STATE(494)] = 11688,
-  [SMALL_STATE(495)] = 11695,
-  [SMALL_STATE(496)] = 11702,
-  [SMALL_STATE(497)] = 11709,
-  [SMALL_STATE(498)] = 11716,
-  [SMALL_STATE(499)] = 11723,
-  [SMALL_STATE(500)] = 11730,
-  [SMALL_STATE(501)] = 11737,
-  [SMALL_STATE(502)] = 11744,
-  [SMALL_STATE(503)] = 11751,
-  [SMALL_STATE(504)] = 11758,
-  [SMALL_STATE(505)] = 11765,
-  [SMALL_STATE(506)] = 11772,
-  [SMALL_STATE(507)] = 11779,
-  [SMALL_STATE(508)] = 11786,
-  [SMALL_STATE(509)] = 11793,
-  [SMALL_STATE(510)] = 11800,
-  [SMALL_STATE(511)] = 11807,
-  [SMALL_STATE(512)] = 11814,
-  [SMALL_STATE(513)] = 11821,
-  [SMALL_STATE(514)] = 11828,
-  [SMALL_STATE(515)] = 11835,
-  [SMALL_STATE(516)] = 11842,
-  [SMALL_STATE(517)] = 11849,
-  [SMALL_STATE(518)] = 11856,
-  [SMALL_STATE(519)] = 11863,
-  [SMALL_STATE(520)] = 11870,
-  [SMALL_STATE(521)] = 11877,
-  [SMALL_STATE(522)] = 11884,
-  [SMALL_STATE(523)] = 11891,
-  [SMALL_STATE(524)] = 11898,
-  [SMALL_STATE(525)] = 11905,
-  [SMALL_STATE(526)] = 11912,
-  [SMALL_STATE(527)] = 11919,
-  [SMALL_STATE(528)] = 11926,
-  [SMALL_STATE(529)] = 11933,
-  [SMALL_STATE(530)] = 11940,
-  [SMALL_STATE(531)] = 11947,
-  [SMALL_STATE(532)] = 11954,
-  [SMALL_STATE(533)] = 11961,
-  [SMALL_STATE(534)] = 11968,
-  [SMALL_STATE(535)] = 11975,
-  [SMALL_STATE(536)] = 11982,
-  [SMALL_STATE(537)] = 11989,
-  [SMALL_STATE(538)] = 11996,
-  [SMALL_STATE(539)] = 12003,
-  [SMALL_STATE(540)] = 12010,
-  [SMALL_STATE(541)] = 12017,
-  [SMALL_STATE(542)] = 12024,
-  [SMALL_STATE(543)] = 12031,
-  [SMALL_STATE(544)] = 12038,
+  [SMALL_STATE(3)] = 50,
+  [SMALL_STATE(4)] = 100,
+  [SMALL_STATE(5)] = 144,
+  [SMALL_STATE(6)] = 188,
+  [SMALL_STATE(7)] = 232,
+  [SMALL_STATE(8)] = 276,
+  [SMALL_STATE(9)] = 318,
+  [SMALL_STATE(10)] = 381,
+  [SMALL_STATE(11)] = 425,
+  [SMALL_STATE(12)] = 486,
+  [SMALL_STATE(13)] = 527,
+  [SMALL_STATE(14)] = 580,
+  [SMALL_STATE(15)] = 629,
+  [SMALL_STATE(16)] = 668,
+  [SMALL_STATE(17)] = 706,
+  [SMALL_STATE(18)] = 744,
+  [SMALL_STATE(19)] = 782,
+  [SMALL_STATE(20)] = 819,
+  [SMALL_STATE(21)] = 860,
+  [SMALL_STATE(22)] = 897,
+  [SMALL_STATE(23)] = 934,
+  [SMALL_STATE(24)] = 971,
+  [SMALL_STATE(25)] = 1035,
+  [SMALL_STATE(26)] = 1093,
+  [SMALL_STATE(27)] = 1157,
+  [SMALL_STATE(28)] = 1221,
+  [SMALL_STATE(29)] = 1259,
+  [SMALL_STATE(30)] = 1301,
+  [SMALL_STATE(31)] = 1343,
+  [SMALL_STATE(32)] = 1381,
+  [SMALL_STATE(33)] = 1416,
+  [SMALL_STATE(34)] = 1451,
+  [SMALL_STATE(35)] = 1486,
+  [SMALL_STATE(36)] = 1529,
+  [SMALL_STATE(37)] = 1564,
+  [SMALL_STATE(38)] = 1599,
+  [SMALL_STATE(39)] = 1634,
+  [SMALL_STATE(40)] = 1669,
+  [SMALL_STATE(41)] = 1704,
+  [SMALL_STATE(42)] = 1743,
+  [SMALL_STATE(43)] = 1778,
+  [SMALL_STATE(44)] = 1817,
+  [SMALL_STATE(45)] = 1856,
+  [SMALL_STATE(46)] = 1891,
+  [SMALL_STATE(47)] = 1926,
+  [SMALL_STATE(48)] = 1965,
+  [SMALL_STATE(49)] = 2000,
+  [SMALL_STATE(50)] = 2035,
+  [SMALL_STATE(51)] = 2070,
+  [SMALL_STATE(52)] = 2119,
+  [SMALL_STATE(53)] = 2155,
+  [SMALL_STATE(54)] = 2189,
+  [SMALL_STATE(55)] = 2223,
+  [SMALL_STATE(56)] = 2259,
+  [SMALL_STATE(57)] = 2295,
+  [SMALL_STATE(58)] = 2347,
+  [SMALL_STATE(59)] = 2381,
+  [SMALL_STATE(60)] = 2417,
+  [SMALL_STATE(61)] = 2453,
+  [SMALL_STATE(62)] = 2489,
+  [SMALL_STATE(63)] = 2530,
+  [SMALL_STATE(64)] = 2563,
+  [SMALL_STATE(65)] = 2596,
+  [SMALL_STATE(66)] = 2629,
+  [SMALL_STATE(67)] = 2662,
+  [SMALL_STATE(68)] = 2695,
+  [SMALL_STATE(69)] = 2736,
+  [SMALL_STATE(70)] = 2769,
+  [SMALL_STATE(71)] = 2816,
+  [SMALL_STATE(72)] = 2849,
+  [SMALL_STATE(73)] = 2882,
+  [SMALL_STATE(74)] = 2915,
+  [SMALL_STATE(75)] = 2948,
+  [SMALL_STATE(76)] = 2981,
+  [SMALL_STATE(77)] = 3030,
+  [SMALL_STATE(78)] = 3063,
+  [SMALL_STATE(79)] = 3110,
+  [SMALL_STATE(80)] = 3166,
+  [SMALL_STATE(81)] = 3204,
+  [SMALL_STATE(82)] = 3236,
+  [SMALL_STATE(83)] = 3268,
+  [SMALL_STATE(84)] = 3314,
+  [SMALL_STATE(85)] = 3370,
+  [SMALL_STATE(86)] = 3406,
+  [SMALL_STATE(87)] = 3462,
+  [SMALL_STATE(88)] = 3508,
+  [SMALL_STATE(89)] = 3551,
+  [SMALL_STATE(90)] = 3582,
+  [SMALL_STATE(91)] = 3623,
+  [SMALL_STATE(92)] = 3662,
+  [SMALL_STATE(93)] = 3705,
+  [SMALL_STATE(94)] = 3740,
+  [SMALL_STATE(95)] = 3779,
+  [SMALL_STATE(96)] = 3814,
+  [SMALL_STATE(97)] = 3849,
+  [SMALL_STATE(98)] = 3889,
+  [SMALL_STATE(99)] = 3925,
+  [SMALL_STATE(100)] = 3961,
+  [SMALL_STATE(101)] = 4001,
+  [SMALL_STATE(102)] = 4041,
+  [SMALL_STATE(103)] = 4075,
+  [SMALL_STATE(104)] = 4115,
+  [SMALL_STATE(105)] = 4155,
+  [SMALL_STATE(106)] = 4195,
+  [SMALL_STATE(107)] = 4231,
+  [SMALL_STATE(108)] = 4267,
+  [SMALL_STATE(109)] = 4307,
+  [SMALL_STATE(110)] = 4347,
+  [SMALL_STATE(111)] = 4391,
+  [SMALL_STATE(112)] = 4442,
+  [SMALL_STATE(113)] = 4471,
+  [SMALL_STATE(114)] = 4500,
+  [SMALL_STATE(115)] = 4529,
+  [SMALL_STATE(116)] = 4558,
+  [SMALL_STATE(117)] = 4591,
+  [SMALL_STATE(118)] = 4624,
+  [SMALL_STATE(119)] = 4653,
+  [SMALL_STATE(120)] = 4682,
+  [SMALL_STATE(121)] = 4715,
+  [SMALL_STATE(122)] = 4748,
+  [SMALL_STATE(123)] = 4777,
+  [SMALL_STATE(124)] = 4810,
+  [SMALL_STATE(125)] = 4843,
+  [SMALL_STATE(126)] = 4872,
+  [SMALL_STATE(127)] = 4905,
+  [SMALL_STATE(128)] = 4934,
+  [SMALL_STATE(129)] = 4967,
+  [SMALL_STATE(130)] = 5000,
+  [SMALL_STATE(131)] = 5029,
+  [SMALL_STATE(132)] = 5062,
+  [SMALL_STATE(133)] = 5093,
+  [SMALL_STATE(134)] = 5126,
+  [SMALL_STATE(135)] = 5159,
+  [SMALL_STATE(136)] = 5192,
+  [SMALL_STATE(137)] = 5225,
+  [SMALL_STATE(138)] = 5258,
+  [SMALL_STATE(139)] = 5291,
+  [SMALL_STATE(140)] = 5320,
+  [SMALL_STATE(141)] = 5349,
+  [SMALL_STATE(142)] = 5378,
+  [SMALL_STATE(143)] = 5429,
+  [SMALL_STATE(144)] = 5462,
+  [SMALL_STATE(145)] = 5492,
+  [SMALL_STATE(146)] = 5520,
+  [SMALL_STATE(147)] = 5552,
+  [SMALL_STATE(148)] = 5584,
+  [SMALL_STATE(149)] = 5614,
+  [SMALL_STATE(150)] = 5642,
+  [SMALL_STATE(151)] = 5670,
+  [SMALL_STATE(152)] = 5702,
+  [SMALL_STATE(153)] = 5734,
+  [SMALL_STATE(154)] = 5762,
+  [SMALL_STATE(155)] = 5804,
+  [SMALL_STATE(156)] = 5836,
+  [SMALL_STATE(157)] = 5864,
+  [SMALL_STATE(158)] = 5902,
+  [SMALL_STATE(159)] = 5930,
+  [SMALL_STATE(160)] = 5962,
+  [SMALL_STATE(161)] = 5995,
+  [SMALL_STATE(162)] = 6028,
+  [SMALL_STATE(163)] = 6055,
+  [SMALL_STATE(164)] = 6082,
+  [SMALL_STATE(165)] = 6109,
+  [SMALL_STATE(166)] = 6136,
+  [SMALL_STATE(167)] = 6163,
+  [SMALL_STATE(168)] = 6194,
+  [SMALL_STATE(169)] = 6221,
+  [SMALL_STATE(170)] = 6252,
+  [SMALL_STATE(171)] = 6279,
+  [SMALL_STATE(172)] = 6306,
+  [SMALL_STATE(173)] = 6333,
+  [SMALL_STATE(174)] = 6360,
+  [SMALL_STATE(175)] = 6387,
+  [SMALL_STATE(176)] = 6420,
+  [SMALL_STATE(177)] = 6447,
+  [SMALL_STATE(178)] = 6474,
+  [SMALL_STATE(179)] = 6501,
+  [SMALL_STATE(180)] = 6531,
+  [SMALL_STATE(181)] = 6561,
+  [SMALL_STATE(182)] = 6591,
+  [SMALL_STATE(183)] = 6621,
+  [SMALL_STATE(184)] = 6651,
+  [SMALL_STATE(185)] = 6681,
+  [SMALL_STATE(186)] = 6711,
+  [SMALL_STATE(187)] = 6741,
+  [SMALL_STATE(188)] = 6771,
+  [SMALL_STATE(189)] = 6801,
+  [SMALL_STATE(190)] = 6831,
+  [SMALL_STATE(191)] = 6861,
+  [SMALL_STATE(192)] = 6891,
+  [SMALL_STATE(193)] = 6921,
+  [SMALL_STATE(194)] = 6951,
+  [SMALL_STATE(195)] = 6981,
+  [SMALL_STATE(196)] = 7011,
+  [SMALL_STATE(197)] = 7041,
+  [SMALL_STATE(198)] = 7071,
+  [SMALL_STATE(199)] = 7101,
+  [SMALL_STATE(200)] = 7131,
+  [SMALL_STATE(201)] = 7161,
+  [SMALL_STATE(202)] = 7201,
+  [SMALL_STATE(203)] = 7227,
+  [SMALL_STATE(204)] = 7257,
+  [SMALL_STATE(205)] = 7298,
+  [SMALL_STATE(206)] = 7323,
+  [SMALL_STATE(207)] = 7366,
+  [SMALL_STATE(208)] = 7409,
+  [SMALL_STATE(209)] = 7433,
+  [SMALL_STATE(210)] = 7459,
+  [SMALL_STATE(211)] = 7485,
+  [SMALL_STATE(212)] = 7511,
+  [SMALL_STATE(213)] = 7537,
+  [SMALL_STATE(214)] = 7563,
+  [SMALL_STATE(215)] = 7589,
+  [SMALL_STATE(216)] = 7615,
+  [SMALL_STATE(217)] = 7636,
+  [SMALL_STATE(218)] = 7657,
+  [SMALL_STATE(219)] = 7677,
+  [SMALL_STATE(220)] = 7697,
+  [SMALL_STATE(221)] = 7717,
+  [SMALL_STATE(222)] = 7737,
+  [SMALL_STATE(223)] = 7757,
+  [SMALL_STATE(224)] = 7795,
+  [SMALL_STATE(225)] = 7815,
+  [SMALL_STATE(226)] = 7835,
+  [SMALL_STATE(227)] = 7855,
+  [SMALL_STATE(228)] = 7875,
+  [SMALL_STATE(229)] = 7913,
+  [SMALL_STATE(230)] = 7933,
+  [SMALL_STATE(231)] = 7953,
+  [SMALL_STATE(232)] = 7973,
+  [SMALL_STATE(233)] = 7993,
+  [SMALL_STATE(234)] = 8013,
+  [SMALL_STATE(235)] = 8051,
+  [SMALL_STATE(236)] = 8071,
+  [SMALL_STATE(237)] = 8091,
+  [SMALL_STATE(238)] = 8116,
+  [SMALL_STATE(239)] = 8147,
+  [SMALL_STATE(240)] = 8178,
+  [SMALL_STATE(241)] = 8213,
+  [SMALL_STATE(242)] = 8244,
+  [SMALL_STATE(243)] = 8275,
+  [SMALL_STATE(244)] = 8305,
+  [SMALL_STATE(245)] = 8331,
+  [SMALL_STATE(246)] = 8361,
+  [SMALL_STATE(247)] = 8391,
+  [SMALL_STATE(248)] = 8421,
+  [SMALL_STATE(249)] = 8444,
+  [SMALL_STATE(250)] = 8461,
+  [SMALL_STATE(251)] = 8478,
+  [SMALL_STATE(252)] = 8495,
+  [SMALL_STATE(253)] = 8512,
+  [SMALL_STATE(254)] = 8529,
+  [SMALL_STATE(255)] = 8556,
+  [SMALL_STATE(256)] = 8573,
+  [SMALL_STATE(257)] = 8590,
+  [SMALL_STATE(258)] = 8607,
+  [SMALL_STATE(259)] = 8624,
+  [SMALL_STATE(260)] = 8641,
+  [SMALL_STATE(261)] = 8658,
+  [SMALL_STATE(262)] = 8681,
+  [SMALL_STATE(263)] = 8708,
+  [SMALL_STATE(264)] = 8725,
+  [SMALL_STATE(265)] = 8742,
+  [SMALL_STATE(266)] = 8759,
+  [SMALL_STATE(267)] = 8776,
+  [SMALL_STATE(268)] = 8803,
+  [SMALL_STATE(269)] = 8820,
+  [SMALL_STATE(270)] = 8847,
+  [SMALL_STATE(271)] = 8870,
+  [SMALL_STATE(272)] = 8887,
+  [SMALL_STATE(273)] = 8904,
+  [SMALL_STATE(274)] = 8927,
+  [SMALL_STATE(275)] = 8951,
+  [SMALL_STATE(276)] = 8975,
+  [SMALL_STATE(277)] = 9001,
+  [SMALL_STATE(278)] = 9019,
+  [SMALL_STATE(279)] = 9043,
+  [SMALL_STATE(280)] = 9062,
+  [SMALL_STATE(281)] = 9089,
+  [SMALL_STATE(282)] = 9110,
+  [SMALL_STATE(283)] = 9129,
+  [SMALL_STATE(284)] = 9151,
+  [SMALL_STATE(285)] = 9169,
+  [SMALL_STATE(286)] = 9191,
+  [SMALL_STATE(287)] = 9213,
+  [SMALL_STATE(288)] = 9235,
+  [SMALL_STATE(289)] = 9248,
+  [SMALL_STATE(290)] = 9269,
+  [SMALL_STATE(291)] = 9292,
+  [SMALL_STATE(292)] = 9315,
+  [SMALL_STATE(293)] = 9338,
+  [SMALL_STATE(294)] = 9356,
+  [SMALL_STATE(295)] = 9374,
+  [SMALL_STATE(296)] = 9392,
+  [SMALL_STATE(297)] = 9410,
+  [SMALL_STATE(298)] = 9428,
+  [SMALL_STATE(299)] = 9446,
+  [SMALL_STATE(300)] = 9464,
+  [SMALL_STATE(301)] = 9482,
+  [SMALL_STATE(302)] = 9502,
+  [SMALL_STATE(303)] = 9520,
+  [SMALL_STATE(304)] = 9542,
+  [SMALL_STATE(305)] = 9562,
+  [SMALL_STATE(306)] = 9580,
+  [SMALL_STATE(307)] = 9600,
+  [SMALL_STATE(308)] = 9618,
+  [SMALL_STATE(309)] = 9636,
+  [SMALL_STATE(310)] = 9656,
+  [SMALL_STATE(311)] = 9674,
+  [SMALL_STATE(312)] = 9689,
+  [SMALL_STATE(313)] = 9700,
+  [SMALL_STATE(314)] = 9715,
+  [SMALL_STATE(315)] = 9730,
+  [SMALL_STATE(316)] = 9745,
+  [SMALL_STATE(317)] = 9760,
+  [SMALL_STATE(318)] = 9775,
+  [SMALL_STATE(319)] = 9792,
+  [SMALL_STATE(320)] = 9807,
+  [SMALL_STATE(321)] = 9824,
+  [SMALL_STATE(322)] = 9839,
+  [SMALL_STATE(323)] = 9853,
+  [SMALL_STATE(324)] = 9867,
+  [SMALL_STATE(325)] = 9881,
+  [SMALL_STATE(326)] = 9895,
+  [SMALL_STATE(327)] = 9909,
+  [SMALL_STATE(328)] = 9923,
+  [SMALL_STATE(329)] = 9937,
+  [SMALL_STATE(330)] = 9951,
+  [SMALL_STATE(331)] = 9965,
+  [SMALL_STATE(332)] = 9979,
+  [SMALL_STATE(333)] = 9993,
+  [SMALL_STATE(334)] = 10007,
+  [SMALL_STATE(335)] = 10021,
+  [SMALL_STATE(336)] = 10035,
+  [SMALL_STATE(337)] = 10049,
+  [SMALL_STATE(338)] = 10063,
+  [SMALL_STATE(339)] = 10077,
+  [SMALL_STATE(340)] = 10093,
+  [SMALL_STATE(341)] = 10107,
+  [SMALL_STATE(342)] = 10121,
+  [SMALL_STATE(343)] = 10135,
+  [SMALL_STATE(344)] = 10149,
+  [SMALL_STATE(345)] = 10163,
+  [SMALL_STATE(346)] = 10177,
+  [SMALL_STATE(347)] = 10191,
+  [SMALL_STATE(348)] = 10205,
+  [SMALL_STATE(349)] = 10219,
+  [SMALL_STATE(350)] = 10235,
+  [SMALL_STATE(351)] = 10249,
+  [SMALL_STATE(352)] = 10263,
+  [SMALL_STATE(353)] = 10277,
+  [SMALL_STATE(354)] = 10291,
+  [SMALL_STATE(355)] = 10305,
+  [SMALL_STATE(356)] = 10319,
+  [SMALL_STATE(357)] = 10333,
+  [SMALL_STATE(358)] = 10347,
+  [SMALL_STATE(359)] = 10363,
+  [SMALL_STATE(360)] = 10377,
+  [SMALL_STATE(361)] = 10391,
+  [SMALL_STATE(362)] = 10403,
+  [SMALL_STATE(363)] = 10417,
+  [SMALL_STATE(364)] = 10433,
+  [SMALL_STATE(365)] = 10447,
+  [SMALL_STATE(366)] = 10461,
+  [SMALL_STATE(367)] = 10475,
+  [SMALL_STATE(368)] = 10489,
+  [SMALL_STATE(369)] = 10502,
+  [SMALL_STATE(370)] = 10515,
+  [SMALL_STATE(371)] = 10528,
+  [SMALL_STATE(372)] = 10541,
+  [SMALL_STATE(373)] = 10552,
+  [SMALL_STATE(374)] = 10565,
+  [SMALL_STATE(375)] = 10576,
+  [SMALL_STATE(376)] = 10589,
+  [SMALL_STATE(377)] = 10602,
+  [SMALL_STATE(378)] = 10613,
+  [SMALL_STATE(379)] = 10626,
+  [SMALL_STATE(380)] = 10639,
+  [SMALL_STATE(381)] = 10652,
+  [SMALL_STATE(382)] = 10665,
+  [SMALL_STATE(383)] = 10678,
+  [SMALL_STATE(384)] = 10691,
+  [SMALL_STATE(385)] = 10700,
+  [SMALL_STATE(386)] = 10711,
+  [SMALL_STATE(387)] = 10724,
+  [SMALL_STATE(388)] = 10737,
+  [SMALL_STATE(389)] = 10750,
+  [SMALL_STATE(390)] = 10763,
+  [SMALL_STATE(391)] = 10776,
+  [SMALL_STATE(392)] = 10789,
+  [SMALL_STATE(393)] = 10802,
+  [SMALL_STATE(394)] = 10815,
+  [SMALL_STATE(395)] = 10828,
+  [SMALL_STATE(396)] = 10839,
+  [SMALL_STATE(397)] = 10852,
+  [SMALL_STATE(398)] = 10865,
+  [SMALL_STATE(399)] = 10876,
+  [SMALL_STATE(400)] = 10885,
+  [SMALL_STATE(401)] = 10898,
+  [SMALL_STATE(402)] = 10911,
+  [SMALL_STATE(403)] = 10924,
+  [SMALL_STATE(404)] = 10937,
+  [SMALL_STATE(405)] = 10950,
+  [SMALL_STATE(406)] = 10963,
+  [SMALL_STATE(407)] = 10976,
+  [SMALL_STATE(408)] = 10987,
+  [SMALL_STATE(409)] = 10998,
+  [SMALL_STATE(410)] = 11011,
+  [SMALL_STATE(411)] = 11024,
+  [SMALL_STATE(412)] = 11037,
+  [SMALL_STATE(413)] = 11050,
+  [SMALL_STATE(414)] = 11063,
+  [SMALL_STATE(415)] = 11076,
+  [SMALL_STATE(416)] = 11089,
+  [SMALL_STATE(417)] = 11100,
+  [SMALL_STATE(418)] = 11108,
+  [SMALL_STATE(419)] = 11118,
+  [SMALL_STATE(420)] = 11126,
+  [SMALL_STATE(421)] = 11134,
+  [SMALL_STATE(422)] = 11142,
+  [SMALL_STATE(423)] = 11152,
+  [SMALL_STATE(424)] = 11162,
+  [SMALL_STATE(425)] = 11170,
+  [SMALL_STATE(426)] = 11180,
+  [SMALL_STATE(427)] = 11190,
+  [SMALL_STATE(428)] = 11198,
+  [SMALL_STATE(429)] = 11206,
+  [SMALL_STATE(430)] = 11216,
+  [SMALL_STATE(431)] = 11226,
+  [SMALL_STATE(432)] = 11236,
+  [SMALL_STATE(433)] = 11246,
+  [SMALL_STATE(434)] = 11254,
+  [SMALL_STATE(435)] = 11262,
+  [SMALL_STATE(436)] = 11272,
+  [SMALL_STATE(437)] = 11282,
+  [SMALL_STATE(438)] = 11290,
+  [SMALL_STATE(439)] = 11300,
+  [SMALL_STATE(440)] = 11308,
+  [SMALL_STATE(441)] = 11316,
+  [SMALL_STATE(442)] = 11324,
+  [SMALL_STATE(443)] = 11332,
+  [SMALL_STATE(444)] = 11340,
+  [SMALL_STATE(445)] = 11348,
+  [SMALL_STATE(446)] = 11358,
+  [SMALL_STATE(447)] = 11366,
+  [SMALL_STATE(448)] = 11374,
+  [SMALL_STATE(449)] = 11382,
+  [SMALL_STATE(450)] = 11390,
+  [SMALL_STATE(451)] = 11398,
+  [SMALL_STATE(452)] = 11406,
+  [SMALL_STATE(453)] = 11414,
+  [SMALL_STATE(454)] = 11424,
+  [SMALL_STATE(455)] = 11432,
+  [SMALL_STATE(456)] = 11440,
+  [SMALL_STATE(457)] = 11448,
+  [SMALL_STATE(458)] = 11456,
+  [SMALL_STATE(459)] = 11466,
+  [SMALL_STATE(460)] = 11474,
+  [SMALL_STATE(461)] = 11482,
+  [SMALL_STATE(462)] = 11492,
+  [SMALL_STATE(463)] = 11502,
+  [SMALL_STATE(464)] = 11512,
+  [SMALL_STATE(465)] = 11519,
+  [SMALL_STATE(466)] = 11526,
+  [SMALL_STATE(467)] = 11533,
+  [SMALL_STATE(468)] = 11540,
+  [SMALL_STATE(469)] = 11547,
+  [SMALL_STATE(470)] = 11554,
+  [SMALL_STATE(471)] = 11561,
+  [SMALL_STATE(472)] = 11568,
+  [SMALL_STATE(473)] = 11575,
+  [SMALL_STATE(474)] = 11582,
+  [SMALL_STATE(475)] = 11589,
+  [SMALL_STATE(476)] = 11596,
+  [SMALL_STATE(477)] = 11603,
+  [SMALL_STATE(478)] = 11610,
+  [SMALL_STATE(479)] = 11617,
+  [SMALL_STATE(480)] = 11624,
+  [SMALL_STATE(481)] = 11631,
+  [SMALL_STATE(482)] = 11638,
+  [SMALL_STATE(483)] = 11645,
+  [SMALL_STATE(484)] = 11652,
+  [SMALL_STATE(485)] = 11659,
+  [SMALL_STATE(486)] = 11666,
+  [SMALL_STATE(487)] = 11673,
+  [SMALL_STATE(488)] = 11680,
+  [SMALL_STATE(489)] = 11687,
+  [SMALL_STATE(490)] = 11694,
+  [SMALL_STATE(491)] = 11701,
+  [SMALL_STATE(492)] = 11708,
+  [SMALL_STATE(493)] = 11715,
+  [SMALL_STATE(494)] = 11722,
+  [SMALL_STATE(495)] = 11729,
+  [SMALL_STATE(496)] = 11736,
+  [SMALL_STATE(497)] = 11743,
+  [SMALL_STATE(498)] = 11750,
+  [SMALL_STATE(499)] = 11757,
+  [SMALL_STATE(500)] = 11764,
+  [SMALL_STATE(501)] = 11771,
+  [SMALL_STATE(502)] = 11778,
+  [SMALL_STATE(503)] = 11785,
+  [SMALL_STATE(504)] = 11792,
+  [SMALL_STATE(505)] = 11799,
+  [SMALL_STATE(506)] = 11806,
+  [SMALL_STATE(507)] = 11813,
+  [SMALL_STATE(508)] = 11820,
+  [SMALL_STATE(509)] = 11827,
+  [SMALL_STATE(510)] = 11834,
+  [SMALL_STATE(511)] = 11841,
+  [SMALL_STATE(512)] = 11848,
+  [SMALL_STATE(513)] = 11855,
+  [SMALL_STATE(514)] = 11862,
+  [SMALL_STATE(515)] = 11869,
+  [SMALL_STATE(516)] = 11876,
+  [SMALL_STATE(517)] = 11883,
+  [SMALL_STATE(518)] = 11890,
+  [SMALL_STATE(519)] = 11897,
+  [SMALL_STATE(520)] = 11904,
+  [SMALL_STATE(521)] = 11911,
+  [SMALL_STATE(522)] = 11918,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -18720,722 +18824,703 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(524),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
   [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
   [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
-  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
-  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
-  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
+  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
+  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
+  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
   [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 30),
   [41] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
   [45] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
-  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(185),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(173),
-  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
-  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
+  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(204),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
+  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(144),
+  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
   [57] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(539),
-  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
+  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(470),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
   [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(541),
+  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
   [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
-  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
-  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
+  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
+  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
   [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
   [79] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
+  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
+  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
   [91] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
   [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
   [95] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
-  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [99] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [101] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [103] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
-  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
-  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
-  [109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [111] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
-  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
-  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
-  [125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
-  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
-  [129] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
-  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
-  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(542),
-  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
-  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
-  [141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 52),
-  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
-  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
-  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
-  [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
-  [151] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [153] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [155] = {.entry = {.count = 1, .reusable = false}}, SHIFT(316),
-  [157] = {.entry = {.count = 1, .reusable = false}}, SHIFT(498),
-  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
-  [161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
-  [163] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
-  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
-  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
-  [169] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
-  [171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
-  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
-  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
-  [177] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 41),
-  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51),
-  [181] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51), SHIFT_REPEAT(346),
-  [184] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 79),
-  [186] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
-  [188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
-  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(526),
-  [192] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 63),
-  [194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
-  [198] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 66),
-  [200] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 73),
-  [202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
-  [204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(492),
-  [206] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
-  [208] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 42),
-  [210] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
-  [212] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(504),
-  [215] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [217] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(532),
-  [220] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(456),
-  [223] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(536),
-  [226] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
-  [229] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
-  [232] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(426),
-  [235] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(515),
-  [238] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(303),
-  [241] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(413),
-  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
-  [248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(532),
-  [250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
-  [252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(536),
-  [254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
-  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
-  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
-  [260] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
-  [262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
-  [264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
-  [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 47),
-  [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
-  [272] = {.entry = {.count = 1, .reusable = true}}, SHIFT(533),
-  [274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
-  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
-  [278] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
-  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
-  [282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
-  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
+  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [99] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
+  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
+  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
+  [105] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [107] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
+  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
+  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
+  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
+  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
+  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
+  [125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
+  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
+  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
+  [135] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
+  [137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
+  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
+  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
+  [149] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
+  [152] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [154] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(438),
+  [157] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
+  [160] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
+  [163] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(467),
+  [166] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(360),
+  [169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(455),
+  [172] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(508),
+  [175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(399),
+  [178] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(513),
+  [181] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(287),
+  [184] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(372),
+  [187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [189] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
+  [191] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
+  [193] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [195] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
+  [199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
+  [201] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
+  [203] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
+  [205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
+  [207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
+  [209] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 43),
+  [211] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
+  [213] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
+  [215] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
+  [217] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
+  [219] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
+  [221] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
+  [223] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
+  [225] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
+  [227] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
+  [229] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
+  [231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52),
+  [233] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52), SHIFT_REPEAT(341),
+  [236] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
+  [238] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
+  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
+  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
+  [246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
+  [250] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
+  [252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 67),
+  [254] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
+  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
+  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 43),
+  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 80),
+  [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
+  [266] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [270] = {.entry = {.count = 1, .reusable = false}}, SHIFT(310),
+  [272] = {.entry = {.count = 1, .reusable = false}}, SHIFT(469),
+  [274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
+  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
+  [278] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
+  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 48),
+  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
   [286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
-  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 84),
-  [290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
-  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 88),
-  [294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
-  [296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
-  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
-  [300] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [304] = {.entry = {.count = 1, .reusable = false}}, SHIFT(486),
-  [306] = {.entry = {.count = 1, .reusable = false}}, SHIFT(544),
-  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [312] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
-  [314] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
-  [316] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [318] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
-  [320] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
-  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [324] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
-  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
-  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
-  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
-  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
-  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
-  [338] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
-  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
-  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
-  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 92),
-  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 93),
-  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
-  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [352] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(510),
-  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
-  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
-  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 43),
-  [361] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
-  [363] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
-  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 56),
-  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(529),
-  [369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [371] = {.entry = {.count = 1, .reusable = false}}, SHIFT(345),
-  [373] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
-  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
-  [377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
-  [381] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [383] = {.entry = {.count = 1, .reusable = false}}, SHIFT(401),
-  [385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
-  [387] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 67),
-  [389] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [391] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
-  [393] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
-  [395] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [397] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
-  [399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
-  [401] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [403] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 80),
-  [405] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [407] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(504),
-  [410] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(485),
-  [413] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(495),
-  [416] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(491),
-  [419] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(469),
-  [422] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(505),
-  [425] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(522),
-  [428] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(524),
-  [431] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(473),
-  [434] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(389),
-  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [439] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 45),
-  [441] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [443] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
-  [445] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [447] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [449] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
-  [453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
-  [455] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
-  [457] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
-  [459] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
-  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
-  [463] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(185),
-  [466] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
-  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
-  [472] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(504),
-  [475] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [477] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(532),
-  [480] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(536),
-  [483] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
-  [486] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
-  [489] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(426),
-  [492] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(515),
-  [495] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(304),
-  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [502] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(64),
-  [505] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(363),
-  [508] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
-  [511] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(365),
-  [514] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [518] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(311),
-  [521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
-  [523] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
-  [525] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
-  [527] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
-  [529] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
-  [531] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
-  [533] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
-  [535] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 2, 0, 0),
-  [537] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [539] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
-  [541] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [543] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
-  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [547] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service_list, 2, 0, 0),
-  [549] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
-  [551] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [553] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [557] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [559] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [561] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
-  [563] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 3, 0, 0),
-  [565] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [567] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [569] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [571] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0),
-  [573] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0), SHIFT_REPEAT(367),
-  [576] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
-  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
-  [580] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr_groups, 4, 0, 0),
-  [582] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [584] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(313),
-  [587] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [589] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(395),
-  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [594] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(438),
-  [597] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [599] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(375),
-  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr_groups, 5, 0, 0),
-  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [608] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [612] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
-  [614] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__peer, 1, 0, 0),
-  [616] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
-  [618] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [620] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0), SHIFT(395),
-  [623] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34), SHIFT(395),
-  [626] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0), SHIFT(395),
-  [629] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34), SHIFT(395),
-  [632] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [634] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
-  [636] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [638] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [640] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
-  [642] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [644] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
-  [646] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [648] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
-  [650] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [652] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
-  [654] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [656] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [658] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [660] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [662] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
-  [664] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [666] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [668] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [670] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(391),
-  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
-  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
-  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [679] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
-  [681] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
-  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
-  [687] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(293),
-  [690] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
-  [692] = {.entry = {.count = 1, .reusable = false}}, SHIFT(234),
-  [694] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
-  [696] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 48),
-  [698] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [700] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 57),
-  [702] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
-  [704] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [706] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [708] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
-  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [718] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
-  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
-  [724] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [726] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
-  [728] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [730] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [732] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(351),
-  [735] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
-  [737] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
-  [739] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
-  [741] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
-  [743] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
-  [745] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 68),
-  [747] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
-  [749] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
-  [751] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
-  [753] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
-  [755] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [757] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 81),
-  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
-  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
-  [763] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 87),
-  [765] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 39),
-  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [771] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
-  [773] = {.entry = {.count = 1, .reusable = false}}, SHIFT(481),
-  [775] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
-  [777] = {.entry = {.count = 1, .reusable = true}}, SHIFT(537),
-  [779] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
-  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
-  [783] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [785] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
-  [789] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [791] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [793] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(393),
-  [796] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
-  [798] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [800] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [802] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [804] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
-  [806] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
-  [808] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
-  [810] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
-  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
-  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
-  [820] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [822] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(234),
-  [825] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [827] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [829] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 3, 0, 0),
-  [831] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
-  [833] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [835] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
-  [837] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0),
-  [839] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0), SHIFT_REPEAT(484),
-  [842] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
-  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
-  [848] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 2, 0, 0),
-  [850] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
-  [856] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [858] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [860] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [862] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 31),
-  [864] = {.entry = {.count = 1, .reusable = false}}, SHIFT(287),
-  [866] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
-  [868] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
-  [870] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [872] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
-  [874] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [878] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [880] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [882] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
-  [884] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [886] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
-  [888] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [890] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [892] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
-  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [896] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [898] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
-  [900] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
-  [902] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 6, 0, 15),
-  [904] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
-  [906] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [908] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [910] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 9),
-  [912] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [914] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [916] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
-  [918] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [920] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [922] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
-  [924] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [926] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [928] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [930] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
-  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
-  [934] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
-  [936] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
-  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [940] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [942] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [944] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [946] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
-  [948] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(298),
-  [951] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
-  [953] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [955] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
-  [957] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
-  [959] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
-  [961] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
-  [963] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
-  [965] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [967] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
-  [969] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [971] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
-  [973] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [975] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(299),
-  [978] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
-  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(498),
-  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
-  [984] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
-  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
-  [988] = {.entry = {.count = 1, .reusable = false}}, SHIFT(405),
-  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
-  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
-  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
-  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
-  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
-  [1002] = {.entry = {.count = 1, .reusable = false}}, SHIFT(528),
-  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
-  [1006] = {.entry = {.count = 1, .reusable = false}}, SHIFT(337),
-  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(523),
-  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
-  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
-  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
-  [1016] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
-  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
-  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
-  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
-  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
-  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [1028] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(543),
-  [1032] = {.entry = {.count = 1, .reusable = false}}, SHIFT(361),
-  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
-  [1036] = {.entry = {.count = 1, .reusable = true}}, SHIFT(121),
-  [1038] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
-  [1040] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
-  [1042] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
-  [1044] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
-  [1046] = {.entry = {.count = 1, .reusable = true}}, SHIFT(518),
-  [1048] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [1050] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
-  [1052] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
-  [1054] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
-  [1056] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
-  [1058] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
-  [1060] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [1062] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
-  [1064] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
-  [1066] = {.entry = {.count = 1, .reusable = true}}, SHIFT(450),
-  [1068] = {.entry = {.count = 1, .reusable = false}}, SHIFT(387),
-  [1070] = {.entry = {.count = 1, .reusable = true}}, SHIFT(540),
-  [1072] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [1074] = {.entry = {.count = 1, .reusable = true}}, SHIFT(530),
-  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
-  [1078] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [1080] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
-  [1084] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
-  [1086] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
-  [1088] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
-  [1090] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [1092] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(530),
-  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
-  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [1103] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
-  [1109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [1111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
-  [1113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
-  [1115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
-  [1117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
-  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
-  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
-  [1125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [1127] = {.entry = {.count = 1, .reusable = false}}, SHIFT(509),
-  [1129] = {.entry = {.count = 1, .reusable = false}}, SHIFT(50),
-  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
-  [1133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
-  [1135] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(354),
-  [1138] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [1140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
-  [1142] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
-  [1144] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [1146] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [1148] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
-  [1150] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
-  [1152] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
-  [1154] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
-  [1156] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
-  [1158] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
-  [1160] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [1162] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(528),
-  [1165] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [1167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
-  [1169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [1171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
-  [1173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
-  [1175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
-  [1177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
-  [1179] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [1181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [1183] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
-  [1185] = {.entry = {.count = 1, .reusable = false}}, SHIFT(289),
-  [1187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
-  [1189] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
-  [1191] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
-  [1193] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
-  [1195] = {.entry = {.count = 1, .reusable = false}}, SHIFT(13),
-  [1197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
-  [1199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
-  [1201] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(284),
-  [1204] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(187),
-  [1210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
-  [1212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
-  [1214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
-  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
-  [1218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(534),
-  [1220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
-  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
-  [1224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
-  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
-  [1228] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(338),
-  [1231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [1233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
-  [1235] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(414),
-  [1238] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [1240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
-  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [1244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(525),
-  [1246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [1248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
-  [1250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
-  [1252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
-  [1254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
-  [1256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(458),
-  [1258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
-  [1260] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(459),
-  [1263] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [1265] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [1267] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
-  [1269] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
-  [1271] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
-  [1273] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [1275] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [1277] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [1279] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(237),
-  [1282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [1284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [1286] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(324),
-  [1289] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [1291] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
-  [1293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(451),
-  [1295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
-  [1297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
-  [1299] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
-  [1301] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [1303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
-  [1305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [1307] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
-  [1309] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
-  [1311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [1313] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
-  [1315] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
-  [1317] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [1319] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(297),
-  [1322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [1324] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
-  [1326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
-  [1328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
-  [1330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
-  [1332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [1334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 40),
-  [1336] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
-  [1340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
-  [1344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
-  [1348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
-  [1350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
-  [1352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
-  [1354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 44),
-  [1356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
-  [1360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
-  [1362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
-  [1364] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1366] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1368] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
-  [1370] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
-  [1374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
-  [1376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
-  [1378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1380] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 32),
-  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
-  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(531),
-  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
-  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
-  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
-  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
-  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
-  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
-  [1400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [1402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [1408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
-  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
-  [1414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
-  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
-  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
-  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
-  [1432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [1434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
-  [1436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [1438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
-  [1440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
-  [1444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
-  [1446] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [1448] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [1450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [1452] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [1454] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [1456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [1458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
-  [1460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [1462] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
-  [1464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [1466] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
-  [1468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [1470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
-  [1472] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
-  [1474] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [1476] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
-  [1478] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [1480] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
-  [1482] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
-  [1486] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
-  [1488] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [1490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [1492] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [1494] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [1496] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [1498] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
-  [1500] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
+  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
+  [290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
+  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
+  [294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
+  [298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
+  [300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
+  [302] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
+  [304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
+  [306] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
+  [308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(498),
+  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
+  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 66),
+  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
+  [318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 79),
+  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 56),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 87),
+  [326] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [330] = {.entry = {.count = 1, .reusable = false}}, SHIFT(488),
+  [332] = {.entry = {.count = 1, .reusable = false}}, SHIFT(496),
+  [334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
+  [338] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
+  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 92),
+  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 93),
+  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 94),
+  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
+  [352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
+  [354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
+  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
+  [360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
+  [362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 44),
+  [366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [368] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
+  [370] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
+  [372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
+  [374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
+  [376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [378] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(498),
+  [381] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
+  [384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [386] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
+  [389] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
+  [392] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(467),
+  [395] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(360),
+  [398] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(455),
+  [401] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(508),
+  [404] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(399),
+  [407] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(513),
+  [410] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(285),
+  [413] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [415] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
+  [419] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [421] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
+  [425] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
+  [429] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
+  [431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
+  [433] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [435] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
+  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 57),
+  [439] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [441] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 68),
+  [443] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 81),
+  [445] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
+  [447] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
+  [449] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
+  [451] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [453] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(76),
+  [456] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(354),
+  [459] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
+  [462] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(357),
+  [465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [467] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(300),
+  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
+  [472] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
+  [474] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
+  [476] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(204),
+  [479] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
+  [481] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [483] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
+  [485] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
+  [487] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [489] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [491] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(298),
+  [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [496] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(413),
+  [499] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [501] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [503] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(418),
+  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [508] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(334),
+  [511] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [513] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [515] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [517] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [519] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
+  [521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
+  [523] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [525] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
+  [527] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [529] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [531] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
+  [533] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [535] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [537] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [539] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [541] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [543] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
+  [547] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [549] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [551] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [553] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
+  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [557] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [559] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
+  [561] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [563] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
+  [566] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(426),
+  [569] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(475),
+  [572] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
+  [575] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(435),
+  [578] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(464),
+  [581] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(499),
+  [584] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(478),
+  [587] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(432),
+  [590] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(377),
+  [593] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
+  [595] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
+  [597] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
+  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
+  [601] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [603] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(383),
+  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
+  [608] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
+  [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [612] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [614] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [616] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
+  [618] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [620] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [622] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [624] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
+  [626] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
+  [628] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(276),
+  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
+  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [637] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
+  [639] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
+  [641] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [645] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
+  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
+  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
+  [661] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
+  [665] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [669] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [671] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 40),
+  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
+  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
+  [679] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
+  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
+  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
+  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 73),
+  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 47),
+  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
+  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [693] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(324),
+  [696] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 51),
+  [698] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
+  [700] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
+  [702] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 84),
+  [704] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
+  [706] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
+  [708] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
+  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 88),
+  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
+  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 63),
+  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [718] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
+  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [724] = {.entry = {.count = 1, .reusable = false}}, SHIFT(237),
+  [726] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
+  [728] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
+  [730] = {.entry = {.count = 1, .reusable = false}}, SHIFT(349),
+  [732] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
+  [734] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [736] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
+  [738] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [740] = {.entry = {.count = 1, .reusable = false}}, SHIFT(379),
+  [742] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
+  [744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [746] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [748] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [750] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [752] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
+  [754] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
+  [756] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
+  [758] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [760] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [762] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [764] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(395),
+  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [769] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [771] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_metadata, 5, 0, 39),
+  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
+  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [777] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [779] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_log, 2, 0, 0),
+  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
+  [783] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
+  [785] = {.entry = {.count = 1, .reusable = false}}, SHIFT(427),
+  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
+  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
+  [791] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [793] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [795] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [797] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [799] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
+  [801] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [803] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
+  [805] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [807] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [809] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
+  [811] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [813] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [815] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [817] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(237),
+  [820] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [822] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [824] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
+  [826] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
+  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
+  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
+  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
+  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
+  [838] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
+  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
+  [846] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
+  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
+  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
+  [856] = {.entry = {.count = 1, .reusable = false}}, SHIFT(254),
+  [858] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
+  [860] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [862] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
+  [864] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [866] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [868] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [870] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
+  [872] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [874] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
+  [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
+  [878] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [880] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
+  [882] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [884] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
+  [886] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [888] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
+  [890] = {.entry = {.count = 1, .reusable = true}}, SHIFT(450),
+  [892] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
+  [894] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
+  [896] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
+  [898] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [900] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [902] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
+  [904] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
+  [906] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [908] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [910] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
+  [912] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(282),
+  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [917] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
+  [919] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
+  [921] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
+  [923] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [925] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
+  [927] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
+  [929] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
+  [931] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [933] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [935] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [937] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(279),
+  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
+  [942] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
+  [944] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
+  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
+  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
+  [950] = {.entry = {.count = 1, .reusable = false}}, SHIFT(384),
+  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
+  [954] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
+  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
+  [958] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
+  [960] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
+  [962] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
+  [964] = {.entry = {.count = 1, .reusable = true}}, SHIFT(442),
+  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
+  [968] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
+  [970] = {.entry = {.count = 1, .reusable = false}}, SHIFT(510),
+  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
+  [974] = {.entry = {.count = 1, .reusable = false}}, SHIFT(312),
+  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
+  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
+  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
+  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
+  [984] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
+  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
+  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
+  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
+  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
+  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
+  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
+  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
+  [1000] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
+  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
+  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
+  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
+  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
+  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
+  [1016] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
+  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
+  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
+  [1028] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
+  [1032] = {.entry = {.count = 1, .reusable = false}}, SHIFT(358),
+  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
+  [1036] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
+  [1038] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [1040] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
+  [1042] = {.entry = {.count = 1, .reusable = true}}, SHIFT(446),
+  [1044] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
+  [1046] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
+  [1048] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [1050] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(512),
+  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
+  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
+  [1057] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(510),
+  [1060] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [1062] = {.entry = {.count = 1, .reusable = false}}, SHIFT(497),
+  [1064] = {.entry = {.count = 1, .reusable = false}}, SHIFT(53),
+  [1066] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [1068] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [1070] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [1072] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
+  [1074] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
+  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [1078] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [1080] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
+  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [1084] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
+  [1086] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [1088] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
+  [1090] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
+  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
+  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
+  [1096] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
+  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(181),
+  [1100] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
+  [1102] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [1104] = {.entry = {.count = 1, .reusable = false}}, SHIFT(11),
+  [1106] = {.entry = {.count = 1, .reusable = false}}, SHIFT(277),
+  [1108] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [1110] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [1112] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [1114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [1116] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
+  [1118] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
+  [1120] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
+  [1122] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
+  [1124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [1126] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
+  [1128] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
+  [1130] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
+  [1132] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
+  [1134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [1136] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
+  [1138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
+  [1140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
+  [1142] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(362),
+  [1145] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
+  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
+  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
+  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
+  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
+  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
+  [1159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
+  [1161] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(311),
+  [1164] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [1166] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [1168] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [1170] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
+  [1172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
+  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
+  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
+  [1182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
+  [1184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
+  [1186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
+  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [1190] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(374),
+  [1193] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1195] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [1197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [1199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
+  [1201] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1203] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
+  [1205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
+  [1207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(460),
+  [1209] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(461),
+  [1212] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [1214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
+  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [1218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
+  [1220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
+  [1224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
+  [1228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
+  [1230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [1232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
+  [1234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
+  [1236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
+  [1240] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
+  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
+  [1244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
+  [1246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
+  [1248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
+  [1250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
+  [1252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
+  [1254] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(240),
+  [1257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1259] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(281),
+  [1262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
+  [1266] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
+  [1268] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
+  [1270] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(267),
+  [1273] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1275] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(304),
+  [1278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [1280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
+  [1282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
+  [1284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
+  [1286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
+  [1288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(290),
+  [1290] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1292] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
+  [1294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
+  [1296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 45),
+  [1298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
+  [1300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
+  [1302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
+  [1304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1306] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [1308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [1310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
+  [1312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
+  [1314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
+  [1316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
+  [1318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
+  [1322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [1324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
+  [1326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
+  [1328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1330] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1332] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 41),
+  [1336] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
+  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
+  [1340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
+  [1342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
+  [1344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [1348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(509),
+  [1350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [1352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
+  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(466),
+  [1356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
+  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [1364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
+  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
+  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
+  [1372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
+  [1374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
+  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [1378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [1380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
+  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
+  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
+  [1400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [1402] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
+  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
+  [1408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
+  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
+  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
+  [1414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
+  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
+  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
+  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
+  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
+  [1432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
+  [1436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [1438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [1440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [1442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
+  [1444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
+  [1446] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [1448] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [1450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [1452] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [1454] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [1456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
+  [1458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
+  [1460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
 };
 
 #ifdef __cplusplus

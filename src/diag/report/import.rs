@@ -9,6 +9,15 @@ pub fn unsupported_field(path: &dyn fmt::Display, place: &dyn fmt::Display) -> D
     Diagnostic::without_span(Code::E0701, format!("cannot import `{path}` of {place}"))
 }
 
+/// `E0708`: a field Cilium has removed or renamed; the note says which
+/// lines still read it.
+pub fn removed_field(path: &dyn fmt::Display, place: &dyn fmt::Display) -> Diagnostic {
+    Diagnostic::without_span(
+        Code::E0708,
+        format!("`{path}` of {place} is a field Cilium has removed"),
+    )
+}
+
 /// What [`invalid_document`] reports.
 pub enum InvalidDocument<'a> {
     /// "cannot import document {index} of `{file}`: it uses a YAML tag"

@@ -3,7 +3,7 @@
 use super::{
     CidrRule, DefaultDenyConfig, EgressRule, FqdnSelector, IcmpField, IcmpKind, IcmpRule,
     IngressRule, K8sServiceNamespace, L7Rules, Label, LabelSelector, LabelSelectorRequirement,
-    PortProtocol, PortRule, PortRuleHttp, PortRuleKafka, Rule, Service, ServiceSelector,
+    LogConfig, PortProtocol, PortRule, PortRuleHttp, PortRuleKafka, Rule, Service, ServiceSelector,
 };
 use crate::ir;
 
@@ -41,6 +41,7 @@ impl<'a> Rule<'a> {
                     value: value.as_str(),
                 })
                 .collect(),
+            log: spec.log.as_deref().map(|value| LogConfig { value }),
         }
     }
 }

@@ -524,6 +524,9 @@ impl Generator {
                     (key.as_str().into(), value.as_str().into())
                 })
                 .collect(),
+            // Printed under `metadata`, not under `spec` (see `push_metadata`).
+            metadata: ir::ObjectMetadata::default(),
+            log: self.optional(|generator| generator.text().as_str().into()),
         }
     }
 }

@@ -481,3 +481,56 @@ fn l7_without_ports_keeps_its_rules() {
             - method: GET
     ");
 }
+
+#[test]
+fn metadata_labels_and_annotations_sit_under_metadata() {
+    let metadata = ir::ObjectMetadata {
+        labels: BTreeMap::from([
+            ("team".into(), "payments".into()),
+            ("audited".into(), "yes".into()),
+            ("app.kubernetes.io/part-of".into(), "shop".into()),
+        ]),
+        annotations: BTreeMap::from([(
+            "example.com/owner".into(),
+            "Payments: #42\nsecond line".into(),
+        )]),
+    };
+    let mut out = String::new();
+    push_document(
+        &mut out,
+        (Kind::Cnp, API_VERSION),
+        "api",
+        Some("shop"),
+        Some(&metadata),
+        "  endpointSelector: {}\n",
+    );
+    insta::assert_snapshot!(out, @r"
+    ---
+    apiVersion: cilium.io/v2
+    kind: CiliumNetworkPolicy
+    metadata:
+      name: api
+      namespace: shop
+      labels:
+        app.kubernetes.io/part-of: shop
+        audited: 'yes'
+        team: payments
+      annotations:
+        example.com/owner: |-
+          Payments: #42
+          second line
+    spec:
+      endpointSelector: {}
+    ");
+    // Nothing is added for an object without labels and annotations.
+    let mut bare = String::new();
+    push_document(
+        &mut bare,
+        (Kind::Cnp, API_VERSION),
+        "api",
+        Some("shop"),
+        Some(&ir::ObjectMetadata::default()),
+        "  endpointSelector: {}\n",
+    );
+    assert!(bare.contains("  namespace: shop\nspec:\n"), "{bare}");
+}

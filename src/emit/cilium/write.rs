@@ -79,6 +79,9 @@ impl Write for Rule<'_> {
         non_empty(&mut map, "egress", &self.egress);
         non_empty(&mut map, "egressDeny", &self.egress_deny);
         non_empty(&mut map, "labels", &self.labels);
+        if let Some(log) = &self.log {
+            map.field("log").mapping().str("value", log.value);
+        }
     }
 }
 

@@ -277,6 +277,19 @@ fn statement(analysis: &Analysis, file: FileId, offset: usize) -> Option<(Span, 
             text.push_str(&policy(analysis, namespace.as_deref(), &policy_name));
             Some((rule.span, text))
         }
+        ast::Stmt::Metadata(metadata) => {
+            let (namespace, policy_name) = policy_at(analysis, syntax, metadata.span)?;
+            let map = match metadata.kind {
+                ast::MetadataKind::Label => "labels",
+                ast::MetadataKind::Annotation => "annotations",
+            };
+            let mut text = format!(
+                "This sets `metadata.{map}` entry `{}` of the object ",
+                metadata.key.node
+            );
+            text.push_str(&policy(analysis, namespace.as_deref(), &policy_name));
+            Some((metadata.span, text))
+        }
         _ => None,
     }
 }
@@ -366,10 +379,12 @@ fn stmt_span(stmt: &ast::Stmt) -> Span {
         ast::Stmt::Use(use_stmt) => use_stmt.span,
         ast::Stmt::Select(select) => select.span,
         ast::Stmt::Description(_, span)
+        | ast::Stmt::Log(_, span)
         | ast::Stmt::Label(_, _, span)
         | ast::Stmt::DefaultDeny(_, span)
         | ast::Stmt::NoDefaultDeny(_, span) => *span,
         ast::Stmt::Rule(rule) => rule.span,
+        ast::Stmt::Metadata(metadata) => metadata.span,
     }
 }
 

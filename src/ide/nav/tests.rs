@@ -766,3 +766,27 @@ fn hover_on_an_expectation_shows_the_flow_for_each_namespace_it_is_checked_in() 
         ]
     );
 }
+
+#[test]
+fn hover_on_a_metadata_statement_names_its_map_and_key() {
+    let analysis = analysis(&[(
+        "shop.netpol",
+        "namespace shop {\n  policy api {\n    metadata annotation example.com/owner=\"payments\"\n    allow from pods\n  }\n}\n",
+    )]);
+    assert!(!crate::diag::has_errors(&analysis.diagnostics));
+    let (span, markdown) = hover_at(&analysis, "shop.netpol", "metadata", 0, 2);
+    assert_eq!(
+        span,
+        "shop.netpol:3:5 metadata annotation example.com/owner=\"payments\""
+    );
+    assert!(
+        markdown.starts_with(
+            "This sets `metadata.annotations` entry `example.com/owner` of the object CiliumNetworkPolicy `api` in namespace `shop`:\n\n```yaml\n"
+        ),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("  annotations:\n    example.com/owner: payments\n"),
+        "{markdown}"
+    );
+}

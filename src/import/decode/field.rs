@@ -54,6 +54,15 @@ impl Doc<'_> {
         self.diags.push(diag);
     }
 
+    /// E0708: the field is one Cilium has removed or renamed.
+    pub fn removed(&mut self, path: &str, why: impl Into<String>) {
+        self.failed = true;
+        let diag = report::removed_field(&path, &self.place())
+            .note(why)
+            .help("rewrite the policy without this field first: what Cilium v1.19 refuses, netpolc does not write");
+        self.diags.push(diag);
+    }
+
     /// E0702: the field is not valid Cilium.
     pub fn invalid(&mut self, path: &str, why: impl Into<String>) {
         self.failed = true;
@@ -113,7 +122,7 @@ impl Doc<'_> {
     /// else is not valid where Kubernetes or Cilium expects a name (E0702).
     pub fn word(&mut self, path: &str, value: &Value, what: &str) -> Option<String> {
         let text = self.text(path, value)?;
-        if is_word(&text, what == "label key") {
+        if is_word(&text, what == "label key" || what == "annotation key") {
             return Some(text);
         }
         self.invalid(path, format!("`{text}` is not a valid {what}"));
@@ -191,6 +200,9 @@ impl Doc<'_> {
             } else if let Some((_, why)) = unsayable.iter().find(|(name, _)| name == key) {
                 self.cannot_say(&field, *why);
                 ok = false;
+            } else if let Some((_, why)) = REMOVED.iter().find(|(name, _)| name == key) {
+                self.removed(&field, *why);
+                ok = false;
             } else {
                 let expected: Vec<String> = known.iter().map(|name| format!("`{name}`")).collect();
                 self.invalid(
@@ -206,6 +218,23 @@ impl Doc<'_> {
         ok
     }
 }
+
+/// Rule fields Cilium has removed or renamed, with what became of them
+/// (E0708): not a feature `.netpol` lacks, but one Cilium no longer reads.
+const REMOVED: &[(&str, &str)] = &[
+    (
+        "fromRequires",
+        "Cilium deprecated `fromRequires` and removed it in 1.19: its schema allows no entries, so the API server of Cilium 1.19 and later refuses the policy; write the required labels into the `fromEndpoints` selectors instead",
+    ),
+    (
+        "toRequires",
+        "Cilium deprecated `toRequires` and removed it in 1.19: its schema allows no entries, so the API server of Cilium 1.19 and later refuses the policy; write the required labels into the `toEndpoints` selectors instead",
+    ),
+    (
+        "auth",
+        "`auth` is the old name of `authentication`; no CRD of Cilium 1.14 or later has it, so the API server drops it (or refuses it under strict field validation) and the rule asks for no authentication at all",
+    ),
+];
 
 /// True for a name (`[A-Za-z0-9][A-Za-z0-9._-]*`), or, when `key`, a label
 /// key (which may also start with `_` and hold `/` and `:`).

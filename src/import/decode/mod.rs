@@ -187,7 +187,7 @@ fn policy(ctx: &mut Doc<'_>, path: &str, map: &Map<String, Value>, kind: Kind) -
             _ => {}
         },
     );
-    let (name, namespace) = match metadata {
+    let (name, namespace, object) = match metadata {
         Some(value) => self::metadata(ctx, &field::join(path, "metadata"), value, kind)?,
         None => {
             ctx.invalid(
@@ -214,7 +214,9 @@ fn policy(ctx: &mut Doc<'_>, path: &str, map: &Map<String, Value>, kind: Kind) -
             None
         }
     };
-    let spec = spec?;
+    let mut spec = spec?;
+    spec.metadata_labels = object.labels;
+    spec.annotations = object.annotations;
     (!ctx.failed).then(|| Policy {
         origin: Origin {
             file: ctx.file.to_owned(),
@@ -228,22 +230,26 @@ fn policy(ctx: &mut Doc<'_>, path: &str, map: &Map<String, Value>, kind: Kind) -
     })
 }
 
+/// The object's `metadata.labels` and `metadata.annotations`.
+#[derive(Default)]
+struct ObjectMetadata {
+    labels: Vec<(String, String)>,
+    annotations: Vec<(String, String)>,
+}
+
 fn metadata(
     ctx: &mut Doc<'_>,
     path: &str,
     value: &Value,
     kind: Kind,
-) -> Option<(String, Option<String>)> {
+) -> Option<(String, Option<String>, ObjectMetadata)> {
     let map = ctx.object(path, value)?;
     let mut name = None;
     let mut namespace = None;
-    let mut known = vec!["name", "namespace", "annotations"];
+    let mut object = ObjectMetadata::default();
+    let mut known = vec!["name", "namespace", "labels", "annotations"];
     known.extend_from_slice(SERVER_SET);
     let unsayable = [
-        (
-            "labels",
-            "`.netpol` has no way to write labels on the policy object (`label` sets the rule's `labels`, which is another field)",
-        ),
         (
             "generateName",
             "netpolc names every policy; `generateName` leaves the name to the API server",
@@ -262,7 +268,8 @@ fn metadata(
         |ctx, key, field, value| match key {
             "name" => name = ctx.word(field, value, "Kubernetes object name"),
             "namespace" => namespace = ctx.word(field, value, "namespace name"),
-            "annotations" => annotations(ctx, field, value),
+            "labels" => object.labels = string_map(ctx, field, value, false),
+            "annotations" => object.annotations = string_map(ctx, field, value, true),
             _ => ctx.ignored.push(field.to_owned()),
         },
     );
@@ -282,26 +289,41 @@ fn metadata(
         );
         return None;
     }
-    Some((name, namespace))
+    Some((name, namespace, object))
 }
 
-/// Annotations: only `kubectl apply`'s own record is left out; any other
-/// annotation is refused.
-fn annotations(ctx: &mut Doc<'_>, path: &str, value: &Value) {
+/// `metadata.labels` or `metadata.annotations`, as key and value in key
+/// order. Of the annotations, `kubectl apply`'s own record is left out: it
+/// is written by `kubectl`, not by the policy's author.
+fn string_map(
+    ctx: &mut Doc<'_>,
+    path: &str,
+    value: &Value,
+    annotations: bool,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
     let Some(map) = ctx.object(path, value) else {
-        return;
+        return out;
     };
-    for key in map.keys() {
+    for (key, value) in map {
         let field = format!("{path}.{key}");
-        if key == LAST_APPLIED {
+        if annotations && key == LAST_APPLIED {
             ctx.ignored.push(field);
+            continue;
+        }
+        let what = if annotations {
+            "annotation key"
         } else {
-            ctx.cannot_say(
-                &field,
-                "`.netpol` has no way to write annotations on the policy object",
-            );
+            "label key"
+        };
+        let key = ctx.word(&field, &Value::String(key.clone()), what);
+        let text = ctx.text(&field, value);
+        if let (Some(key), Some(text)) = (key, text) {
+            out.push((key, text));
         }
     }
+    out.sort();
+    out
 }
 
 /// One Cilium rule: `spec` or an entry of `specs`.
@@ -319,11 +341,9 @@ fn spec(ctx: &mut Doc<'_>, path: &str, value: &Value, kind: Kind) -> Option<Spec
         "labels",
         "description",
         "enableDefaultDeny",
-    ];
-    let unsayable = [(
         "log",
-        "`.netpol` has no way to write the `log` value that Hubble copies into flows",
-    )];
+    ];
+    let unsayable = [];
     ctx.fields(
         path,
         map,
@@ -339,6 +359,7 @@ fn spec(ctx: &mut Doc<'_>, path: &str, value: &Value, kind: Kind) -> Option<Spec
             "description" => spec.description = ctx.text(field, value),
             "labels" => spec.labels = labels(ctx, field, value),
             "enableDefaultDeny" => default_deny(ctx, field, value, &mut spec),
+            "log" => spec.log = log(ctx, field, value),
             section => {
                 let (direction, deny) = match section {
                     "ingress" => (rule::Section::Ingress, false),
@@ -365,6 +386,22 @@ fn spec(ctx: &mut Doc<'_>, path: &str, value: &Value, kind: Kind) -> Option<Spec
         _ => ctx.invalid(path, "a rule needs exactly one of `endpointSelector` and `nodeSelector`, and this one has both"),
     }
     (!ctx.failed).then_some(spec)
+}
+
+/// `log: {value: text}`.
+fn log(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<String> {
+    let map = ctx.object(path, value)?;
+    let mut text = None;
+    ctx.fields(path, map, &["value"], &[], |ctx, _, field, value| {
+        text = ctx.text(field, value);
+    });
+    if !map.contains_key("value") {
+        ctx.cannot_say(
+            path,
+            "`log \"text\"` always writes a `value`, and this `log` has none",
+        );
+    }
+    text
 }
 
 fn default_deny(ctx: &mut Doc<'_>, path: &str, value: &Value, spec: &mut Spec) {

@@ -24,14 +24,6 @@ pub enum Section {
 /// Why `.netpol` cannot say a rule field.
 const UNSAYABLE: &[(&str, &str)] = &[
     (
-        "fromRequires",
-        "`fromRequires` was removed in Cilium 1.19 (its schema allows no entries), and `.netpol` has no such peer",
-    ),
-    (
-        "toRequires",
-        "`toRequires` was removed in Cilium 1.19 (its schema allows no entries), and `.netpol` has no such peer",
-    ),
-    (
         "fromGroups",
         "`.netpol` has no peer for cloud provider groups",
     ),

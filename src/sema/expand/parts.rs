@@ -17,6 +17,12 @@ pub struct Parts {
     pub description: Option<(ir::Description, Span)>,
     /// `label`s.
     pub labels: std::collections::BTreeMap<ir::LabelKey, ir::LabelValue>,
+    /// `log`.
+    pub log: Option<(ir::LogValue, Span)>,
+    /// `metadata label`s and `metadata annotation`s.
+    pub metadata: ir::ObjectMetadata,
+    /// Where each `metadata` key was given its value, for E0241.
+    pub metadata_spans: std::collections::BTreeMap<(bool, ir::MetadataKey), Span>,
     /// Where `default deny` was said, per direction.
     pub deny_said: safety::Said,
     /// Where `no default deny` was said, per direction.
@@ -65,8 +71,19 @@ impl Parts {
         if self.description.is_none() {
             self.description.clone_from(&other.description);
         }
+        if self.log.is_none() {
+            self.log.clone_from(&other.log);
+        }
         self.labels
             .extend(other.labels.iter().map(|(k, v)| (k.clone(), v.clone())));
+        for (key, value) in &other.metadata.labels {
+            let first = other.metadata_spans.get(&(false, key.clone())).copied();
+            self.metadata_label(key.clone(), value.clone(), first.unwrap_or(use_span), diags);
+        }
+        for (key, value) in &other.metadata.annotations {
+            let first = other.metadata_spans.get(&(true, key.clone())).copied();
+            self.annotation(key.clone(), value.clone(), first.unwrap_or(use_span), diags);
+        }
         self.deny_said.merge(other.deny_said, use_span);
         self.no_deny_said.merge(other.no_deny_said, use_span);
         self.ingress.extend(other.ingress.iter().cloned());
@@ -78,6 +95,62 @@ impl Parts {
         self.touched |= other.touched;
         self.broken |= other.broken;
         self.select_written |= other.select_written;
+    }
+
+    /// Adds a `metadata label`, or reports E0241 when the key already has
+    /// another value.
+    pub(super) fn metadata_label(
+        &mut self,
+        key: ir::MetadataKey,
+        value: ir::LabelValue,
+        span: Span,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        match self.metadata.labels.get(&key) {
+            Some(previous) if *previous != value => {
+                let first = self.metadata_spans.get(&(false, key.clone())).copied();
+                diags.push(report::metadata_key_twice(
+                    span,
+                    "metadata label",
+                    &key,
+                    first.unwrap_or(span),
+                ));
+                self.broken = true;
+            }
+            Some(_) => {}
+            None => {
+                self.metadata_spans.insert((false, key.clone()), span);
+                self.metadata.labels.insert(key, value);
+            }
+        }
+    }
+
+    /// Adds a `metadata annotation`, or reports E0241 when the key already
+    /// has another value.
+    pub(super) fn annotation(
+        &mut self,
+        key: ir::MetadataKey,
+        value: ir::AnnotationValue,
+        span: Span,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        match self.metadata.annotations.get(&key) {
+            Some(previous) if *previous != value => {
+                let first = self.metadata_spans.get(&(true, key.clone())).copied();
+                diags.push(report::metadata_key_twice(
+                    span,
+                    "annotation",
+                    &key,
+                    first.unwrap_or(span),
+                ));
+                self.broken = true;
+            }
+            Some(_) => {}
+            None => {
+                self.metadata_spans.insert((true, key.clone()), span);
+                self.metadata.annotations.insert(key, value);
+            }
+        }
     }
 
     pub(super) fn prefix_category(&mut self, category: &str) {

@@ -76,6 +76,34 @@ impl Cx {
                 };
                 ast::Stmt::Label(self.text(&key), self.value(value), span)
             }
+            R::log => {
+                let value = children(pair.into_inner())
+                    .next()
+                    .map(|value| self.value(value))
+                    .unwrap_or_else(|| unreachable!("grammar: log has a value"));
+                ast::Stmt::Log(value, span)
+            }
+            R::metadata => {
+                let kind = if pair
+                    .clone()
+                    .into_inner()
+                    .any(|part| part.as_rule() == R::kw_annotation)
+                {
+                    ast::MetadataKind::Annotation
+                } else {
+                    ast::MetadataKind::Label
+                };
+                let mut inner = children(pair.into_inner());
+                let (Some(key), Some(value)) = (inner.next(), inner.next()) else {
+                    unreachable!("grammar: metadata has a key and a value")
+                };
+                ast::Stmt::Metadata(ast::Metadata {
+                    kind,
+                    key: self.text(&key),
+                    value: self.value(value),
+                    span,
+                })
+            }
             R::default_deny => ast::Stmt::DefaultDeny(self.directions(pair), span),
             R::no_default_deny => ast::Stmt::NoDefaultDeny(self.directions(pair), span),
             R::rule => ast::Stmt::Rule(Box::new(self.rule(pair))),

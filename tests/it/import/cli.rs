@@ -1,5 +1,5 @@
 //! `netpolc import` on the command line: each exit path, and what is (not)
-//! written. The codes raised here (E0701 to E0705) are listed in
+//! written. The codes raised here (E0701 to E0705, E0708) are listed in
 //! `CLI_CODES` of `error_codes.rs`.
 
 use std::fs;
@@ -366,4 +366,52 @@ fn the_platform_example_imports_with_a_category_for_the_user_facing_namespaces()
     // The imported repository builds without warnings.
     let lint = netpolc(&dir.path().join("policies"), &["lint", "--deny-warnings"]);
     assert_eq!(lint.code, 0, "{}", lint.stderr);
+}
+
+/// A field Cilium removed is refused as such (E0708), not as something
+/// `.netpol` lacks (E0701): `fromRequires`, and the old name `auth`.
+#[test]
+fn a_field_cilium_removed_is_e0708() {
+    let requires = "\
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: requires-rule, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: db}}
+  ingress:
+  - fromRequires: [{matchLabels: {env: prod}}]
+  egress:
+  - toEndpoints: [{}]
+    auth: {type: spire}
+";
+    let dir = repo(&[("requires.yaml", requires.as_bytes())]);
+    let run = netpolc(
+        dir.path(),
+        &["import", "requires.yaml", "--out", "policies"],
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("error[E0708]: `spec.ingress[0].fromRequires` of policy `requires-rule` in `requires.yaml` is a field Cilium has removed"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("removed it in 1.19: its schema allows no entries"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("error[E0708]: `spec.egress[0].auth` of policy `requires-rule` in `requires.yaml` is a field Cilium has removed"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("`auth` is the old name of `authentication`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("E0701"), "{}", run.stderr);
+    assert!(!dir.path().join("policies").exists());
 }

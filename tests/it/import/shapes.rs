@@ -763,4 +763,49 @@ fn labelled_cidr_groups_and_group_selectors_round_trip() {
             && refused.contains("every entry of its CIDR set"),
         "{refused}"
     );
+/// The object's labels and annotations become `metadata` statements; only
+/// `kubectl apply`'s own record is left out.
+#[test]
+fn metadata_labels_and_annotations_become_metadata_statements() {
+    let text = round_trip(&[(
+        "owned.yaml",
+        r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: api
+  namespace: shop
+  labels:
+    team: payments
+    app.kubernetes.io/part-of: shop
+    empty: ""
+  annotations:
+    example.com/runbook: "https://runbooks.example.com/api: #3"
+    example.com/notes: "two\nlines"
+spec:
+  endpointSelector: {matchLabels: {app: api}}
+  ingress:
+  - fromEndpoints: [{matchLabels: {app: web}}]
+"#,
+    )]);
+    insta::assert_snapshot!(text);
+}
+
+/// A rule's `log` becomes a `log` statement.
+#[test]
+fn the_rule_log_becomes_a_log_statement() {
+    let text = round_trip(&[(
+        "logged.yaml",
+        r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: api}}
+  log: {value: "shop-api: #1"}
+  ingress:
+  - fromEndpoints: [{matchLabels: {app: web}}]
+"#,
+    )]);
+    insta::assert_snapshot!(text);
 }
