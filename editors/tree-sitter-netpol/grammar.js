@@ -168,6 +168,7 @@ module.exports = grammar({
         optional($.ports),
         optional($.sni),
         optional($.icmps),
+        optional($.authentication),
         repeat($._l7),
       ),
 
@@ -247,6 +248,9 @@ module.exports = grammar({
 
     // `sni "api.stripe.com", "*.stripe.com"`: TLS server names.
     sni: ($) => seq('sni', commaSep1($._string_or_ref)),
+
+    // `authentication required`: mutual authentication.
+    authentication: ($) => seq('authentication', $.name),
 
     // `icmp EchoRequest, ipv6 PacketTooBig, 8`.
     icmps: ($) => seq('icmp', commaSep1($.icmp_item)),

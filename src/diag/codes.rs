@@ -84,6 +84,8 @@ codes! {
     E0217: "duplicate TLS server name",
     E0218: "TLS server names together with L7 rules",
     E0219: "TLS server names where Cilium has no place for them",
+    E0220: "authentication on a deny rule",
+    E0221: "unknown authentication mode",
     E0301: "missing argument",
     E0302: "unknown argument",
     E0303: "category with policies used inside a policy",

@@ -183,6 +183,9 @@ pub struct IngressRule<'a> {
     /// `icmps`.
     #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub icmps: Option<Vec<IcmpRule<'a>>>,
+    /// `authentication`.
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    pub authentication: Option<Authentication>,
 }
 
 /// An `egress` or `egressDeny` entry (a deny rule never has `toFQDNs` or
@@ -235,6 +238,9 @@ pub struct EgressRule<'a> {
     /// `icmps`.
     #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub icmps: Option<Vec<IcmpRule<'a>>>,
+    /// `authentication`.
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    pub authentication: Option<Authentication>,
 }
 
 /// A `CIDRSet` entry: exactly one of `cidr` and `cidrGroupRef` is set.
@@ -409,6 +415,14 @@ pub struct PortRuleKafka<'a> {
     /// `topic`.
     #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<&'a str>,
+}
+
+/// An allow rule's `authentication`.
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
+pub struct Authentication {
+    /// `mode`.
+    pub mode: &'static str,
 }
 
 /// An `icmps` entry.

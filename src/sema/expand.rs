@@ -432,6 +432,7 @@ impl<'a> Expander<'a, '_> {
                             ports: Vec::new(),
                             icmps: Vec::new(),
                             l7: None,
+                            authentication: None,
                         }),
                         ast::Direction::Egress => parts.egress.push(ir::Rule {
                             origin,
@@ -439,6 +440,7 @@ impl<'a> Expander<'a, '_> {
                             ports: Vec::new(),
                             icmps: Vec::new(),
                             l7: None,
+                            authentication: None,
                         }),
                     }
                 }

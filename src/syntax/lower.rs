@@ -132,6 +132,7 @@ fn is_keyword(kind: R) -> bool {
             | R::kw_version
             | R::kw_dns
             | R::kw_sni
+            | R::kw_authentication
             | R::kw_notin
             | R::kw_sentence
             | R::kw_expect

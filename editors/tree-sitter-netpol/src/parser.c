@@ -15,11 +15,11 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 516
+#define STATE_COUNT 523
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 223
+#define SYMBOL_COUNT 225
 #define ALIAS_COUNT 4
-#define TOKEN_COUNT 99
+#define TOKEN_COUNT 100
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 30
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
@@ -85,175 +85,177 @@ enum ts_symbol_identifiers {
   anon_sym_service = 55,
   anon_sym_services = 56,
   anon_sym_sni = 57,
-  anon_sym_icmp = 58,
-  anon_sym_ipv4 = 59,
-  anon_sym_ipv6 = 60,
-  sym_icmp_type = 61,
-  anon_sym_http = 62,
-  anon_sym_method = 63,
-  anon_sym_host = 64,
-  anon_sym_header = 65,
-  sym_http_method = 66,
-  anon_sym_grpc = 67,
-  anon_sym_kafka = 68,
-  anon_sym_produce = 69,
-  anon_sym_consume = 70,
-  anon_sym_apikey = 71,
-  anon_sym_topic = 72,
-  anon_sym_client = 73,
-  anon_sym_version = 74,
-  anon_sym_dns = 75,
-  anon_sym_expect = 76,
-  anon_sym_account = 77,
-  anon_sym_node = 78,
-  anon_sym_BANG_EQ = 79,
-  anon_sym_notin = 80,
-  anon_sym_BANG = 81,
-  sym_label_key = 82,
-  sym_label_value = 83,
-  anon_sym_DASH = 84,
-  anon_sym_SLASH = 85,
-  sym_port_number = 86,
-  sym__port_number_immediate = 87,
-  sym_protocol = 88,
-  sym_cidr = 89,
-  sym_number = 90,
-  anon_sym_DQUOTE = 91,
-  aux_sym_string_token1 = 92,
-  anon_sym_DQUOTE2 = 93,
-  sym_escape_sequence = 94,
-  sym_const_ref = 95,
-  sym_identifier = 96,
-  sym__name_token = 97,
-  sym_comment = 98,
-  sym_source_file = 99,
-  sym__item = 100,
-  sym_silence = 101,
-  sym_inventory = 102,
-  sym_inventory_entry = 103,
-  sym_cidr_groups = 104,
-  sym_cilium = 105,
-  sym_import = 106,
-  sym_const_definition = 107,
-  sym_category = 108,
-  sym_sentence_declaration = 109,
-  sym_sentence_declaration_clause = 110,
-  sym_parameters = 111,
-  sym_parameter = 112,
-  sym_type = 113,
-  sym_namespace = 114,
-  sym_cluster_policy = 115,
-  sym_body = 116,
-  sym_policy = 117,
-  sym_policy_body = 118,
-  sym__policy_item = 119,
-  sym_use = 120,
-  sym_arguments = 121,
-  sym_argument = 122,
-  sym_description = 123,
-  sym_label = 124,
-  sym_default_deny = 125,
-  sym_no_default_deny = 126,
-  sym_direction = 127,
-  sym_select = 128,
-  sym_subject_pods = 129,
-  sym_subject_all_nodes = 130,
-  sym_subject_nodes = 131,
-  sym_subject_everything = 132,
-  sym_scope = 133,
-  sym_scope_all = 134,
-  sym_scope_labelled = 135,
-  sym_scope_named = 136,
-  sym__name_list = 137,
-  sym_rule = 138,
-  sym_verb = 139,
-  sym_sentence = 140,
-  sym_sentence_clause = 141,
-  sym__sentence_keyword = 142,
-  sym_sentence_values = 143,
-  sym__sentence_value = 144,
-  sym_way = 145,
-  sym__peer = 146,
-  sym_peer_pods = 147,
-  sym_peer_namespace = 148,
-  sym_peer_namespaces = 149,
-  sym_peer_entity = 150,
-  sym_entity = 151,
-  sym_peer_cidr = 152,
-  sym_cidr_item = 153,
-  sym_cidr_list = 154,
-  sym_peer_fqdn = 155,
-  sym_peer_service = 156,
-  sym_peer_services = 157,
-  sym_ports = 158,
-  sym_sni = 159,
-  sym_icmps = 160,
-  sym_icmp_item = 161,
-  sym__l7 = 162,
-  sym_http = 163,
-  sym_grpc = 164,
-  sym_kafka = 165,
-  sym_dns = 166,
-  sym_expect = 167,
-  sym_flow = 168,
-  sym__endpoint = 169,
-  sym_endpoint_pods = 170,
-  sym_endpoint_namespace = 171,
-  sym_endpoint_node = 172,
-  sym_endpoint_entity = 173,
-  sym_endpoint_cidr = 174,
-  sym_endpoint_fqdn = 175,
-  sym_flow_port = 176,
-  sym_flow_icmp = 177,
-  sym_flow_http = 178,
-  sym_flow_dns = 179,
-  sym__selector = 180,
-  sym_selector = 181,
-  sym_selector_eq = 182,
-  sym_selector_ne = 183,
-  sym_selector_in = 184,
-  sym_selector_notin = 185,
-  sym_selector_exists = 186,
-  sym_selector_not_exists = 187,
-  sym__label_value = 188,
-  sym__value = 189,
-  sym_list = 190,
-  sym__cidr_or_ref = 191,
-  sym__string_or_ref = 192,
-  sym_port = 193,
-  sym_string = 194,
-  sym_name = 195,
-  aux_sym_source_file_repeat1 = 196,
-  aux_sym_silence_repeat1 = 197,
-  aux_sym_inventory_repeat1 = 198,
-  aux_sym_inventory_entry_repeat1 = 199,
-  aux_sym_sentence_declaration_repeat1 = 200,
-  aux_sym_sentence_declaration_clause_repeat1 = 201,
-  aux_sym_parameters_repeat1 = 202,
-  aux_sym_body_repeat1 = 203,
-  aux_sym_policy_body_repeat1 = 204,
-  aux_sym_arguments_repeat1 = 205,
-  aux_sym_default_deny_repeat1 = 206,
-  aux_sym__name_list_repeat1 = 207,
-  aux_sym_rule_repeat1 = 208,
-  aux_sym_sentence_repeat1 = 209,
-  aux_sym_sentence_values_repeat1 = 210,
-  aux_sym_peer_pods_repeat1 = 211,
-  aux_sym_peer_entity_repeat1 = 212,
-  aux_sym_peer_cidr_repeat1 = 213,
-  aux_sym_cidr_list_repeat1 = 214,
-  aux_sym_peer_fqdn_repeat1 = 215,
-  aux_sym_ports_repeat1 = 216,
-  aux_sym_icmps_repeat1 = 217,
-  aux_sym_http_repeat1 = 218,
-  aux_sym_selector_repeat1 = 219,
-  aux_sym_selector_in_repeat1 = 220,
-  aux_sym_list_repeat1 = 221,
-  aux_sym_string_repeat1 = 222,
-  alias_sym_kafka_apikey = 223,
-  alias_sym_namespace_name = 224,
-  alias_sym_sentence_value = 225,
-  alias_sym_service_name = 226,
+  anon_sym_authentication = 58,
+  anon_sym_icmp = 59,
+  anon_sym_ipv4 = 60,
+  anon_sym_ipv6 = 61,
+  sym_icmp_type = 62,
+  anon_sym_http = 63,
+  anon_sym_method = 64,
+  anon_sym_host = 65,
+  anon_sym_header = 66,
+  sym_http_method = 67,
+  anon_sym_grpc = 68,
+  anon_sym_kafka = 69,
+  anon_sym_produce = 70,
+  anon_sym_consume = 71,
+  anon_sym_apikey = 72,
+  anon_sym_topic = 73,
+  anon_sym_client = 74,
+  anon_sym_version = 75,
+  anon_sym_dns = 76,
+  anon_sym_expect = 77,
+  anon_sym_account = 78,
+  anon_sym_node = 79,
+  anon_sym_BANG_EQ = 80,
+  anon_sym_notin = 81,
+  anon_sym_BANG = 82,
+  sym_label_key = 83,
+  sym_label_value = 84,
+  anon_sym_DASH = 85,
+  anon_sym_SLASH = 86,
+  sym_port_number = 87,
+  sym__port_number_immediate = 88,
+  sym_protocol = 89,
+  sym_cidr = 90,
+  sym_number = 91,
+  anon_sym_DQUOTE = 92,
+  aux_sym_string_token1 = 93,
+  anon_sym_DQUOTE2 = 94,
+  sym_escape_sequence = 95,
+  sym_const_ref = 96,
+  sym_identifier = 97,
+  sym__name_token = 98,
+  sym_comment = 99,
+  sym_source_file = 100,
+  sym__item = 101,
+  sym_silence = 102,
+  sym_inventory = 103,
+  sym_inventory_entry = 104,
+  sym_cidr_groups = 105,
+  sym_cilium = 106,
+  sym_import = 107,
+  sym_const_definition = 108,
+  sym_category = 109,
+  sym_sentence_declaration = 110,
+  sym_sentence_declaration_clause = 111,
+  sym_parameters = 112,
+  sym_parameter = 113,
+  sym_type = 114,
+  sym_namespace = 115,
+  sym_cluster_policy = 116,
+  sym_body = 117,
+  sym_policy = 118,
+  sym_policy_body = 119,
+  sym__policy_item = 120,
+  sym_use = 121,
+  sym_arguments = 122,
+  sym_argument = 123,
+  sym_description = 124,
+  sym_label = 125,
+  sym_default_deny = 126,
+  sym_no_default_deny = 127,
+  sym_direction = 128,
+  sym_select = 129,
+  sym_subject_pods = 130,
+  sym_subject_all_nodes = 131,
+  sym_subject_nodes = 132,
+  sym_subject_everything = 133,
+  sym_scope = 134,
+  sym_scope_all = 135,
+  sym_scope_labelled = 136,
+  sym_scope_named = 137,
+  sym__name_list = 138,
+  sym_rule = 139,
+  sym_verb = 140,
+  sym_sentence = 141,
+  sym_sentence_clause = 142,
+  sym__sentence_keyword = 143,
+  sym_sentence_values = 144,
+  sym__sentence_value = 145,
+  sym_way = 146,
+  sym__peer = 147,
+  sym_peer_pods = 148,
+  sym_peer_namespace = 149,
+  sym_peer_namespaces = 150,
+  sym_peer_entity = 151,
+  sym_entity = 152,
+  sym_peer_cidr = 153,
+  sym_cidr_item = 154,
+  sym_cidr_list = 155,
+  sym_peer_fqdn = 156,
+  sym_peer_service = 157,
+  sym_peer_services = 158,
+  sym_ports = 159,
+  sym_sni = 160,
+  sym_authentication = 161,
+  sym_icmps = 162,
+  sym_icmp_item = 163,
+  sym__l7 = 164,
+  sym_http = 165,
+  sym_grpc = 166,
+  sym_kafka = 167,
+  sym_dns = 168,
+  sym_expect = 169,
+  sym_flow = 170,
+  sym__endpoint = 171,
+  sym_endpoint_pods = 172,
+  sym_endpoint_namespace = 173,
+  sym_endpoint_node = 174,
+  sym_endpoint_entity = 175,
+  sym_endpoint_cidr = 176,
+  sym_endpoint_fqdn = 177,
+  sym_flow_port = 178,
+  sym_flow_icmp = 179,
+  sym_flow_http = 180,
+  sym_flow_dns = 181,
+  sym__selector = 182,
+  sym_selector = 183,
+  sym_selector_eq = 184,
+  sym_selector_ne = 185,
+  sym_selector_in = 186,
+  sym_selector_notin = 187,
+  sym_selector_exists = 188,
+  sym_selector_not_exists = 189,
+  sym__label_value = 190,
+  sym__value = 191,
+  sym_list = 192,
+  sym__cidr_or_ref = 193,
+  sym__string_or_ref = 194,
+  sym_port = 195,
+  sym_string = 196,
+  sym_name = 197,
+  aux_sym_source_file_repeat1 = 198,
+  aux_sym_silence_repeat1 = 199,
+  aux_sym_inventory_repeat1 = 200,
+  aux_sym_inventory_entry_repeat1 = 201,
+  aux_sym_sentence_declaration_repeat1 = 202,
+  aux_sym_sentence_declaration_clause_repeat1 = 203,
+  aux_sym_parameters_repeat1 = 204,
+  aux_sym_body_repeat1 = 205,
+  aux_sym_policy_body_repeat1 = 206,
+  aux_sym_arguments_repeat1 = 207,
+  aux_sym_default_deny_repeat1 = 208,
+  aux_sym__name_list_repeat1 = 209,
+  aux_sym_rule_repeat1 = 210,
+  aux_sym_sentence_repeat1 = 211,
+  aux_sym_sentence_values_repeat1 = 212,
+  aux_sym_peer_pods_repeat1 = 213,
+  aux_sym_peer_entity_repeat1 = 214,
+  aux_sym_peer_cidr_repeat1 = 215,
+  aux_sym_cidr_list_repeat1 = 216,
+  aux_sym_peer_fqdn_repeat1 = 217,
+  aux_sym_ports_repeat1 = 218,
+  aux_sym_icmps_repeat1 = 219,
+  aux_sym_http_repeat1 = 220,
+  aux_sym_selector_repeat1 = 221,
+  aux_sym_selector_in_repeat1 = 222,
+  aux_sym_list_repeat1 = 223,
+  aux_sym_string_repeat1 = 224,
+  alias_sym_kafka_apikey = 225,
+  alias_sym_namespace_name = 226,
+  alias_sym_sentence_value = 227,
+  alias_sym_service_name = 228,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -315,6 +317,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_service] = "service",
   [anon_sym_services] = "services",
   [anon_sym_sni] = "sni",
+  [anon_sym_authentication] = "authentication",
   [anon_sym_icmp] = "icmp",
   [anon_sym_ipv4] = "ipv4",
   [anon_sym_ipv6] = "ipv6",
@@ -417,6 +420,7 @@ static const char * const ts_symbol_names[] = {
   [sym_peer_services] = "peer_services",
   [sym_ports] = "ports",
   [sym_sni] = "sni",
+  [sym_authentication] = "authentication",
   [sym_icmps] = "icmps",
   [sym_icmp_item] = "icmp_item",
   [sym__l7] = "_l7",
@@ -545,6 +549,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_service] = anon_sym_service,
   [anon_sym_services] = anon_sym_services,
   [anon_sym_sni] = anon_sym_sni,
+  [anon_sym_authentication] = anon_sym_authentication,
   [anon_sym_icmp] = anon_sym_icmp,
   [anon_sym_ipv4] = anon_sym_ipv4,
   [anon_sym_ipv6] = anon_sym_ipv6,
@@ -647,6 +652,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_peer_services] = sym_peer_services,
   [sym_ports] = sym_ports,
   [sym_sni] = sym_sni,
+  [sym_authentication] = sym_authentication,
   [sym_icmps] = sym_icmps,
   [sym_icmp_item] = sym_icmp_item,
   [sym__l7] = sym__l7,
@@ -946,6 +952,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_sni] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_authentication] = {
     .visible = true,
     .named = false,
   },
@@ -1354,6 +1364,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_sni] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_authentication] = {
     .visible = true,
     .named = true,
   },
@@ -2098,13 +2112,13 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [9] = 9,
   [10] = 10,
   [11] = 11,
-  [12] = 9,
+  [12] = 12,
   [13] = 13,
   [14] = 14,
   [15] = 15,
   [16] = 16,
   [17] = 17,
-  [18] = 18,
+  [18] = 10,
   [19] = 19,
   [20] = 20,
   [21] = 21,
@@ -2149,7 +2163,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [60] = 60,
   [61] = 61,
   [62] = 62,
-  [63] = 63,
+  [63] = 25,
   [64] = 64,
   [65] = 65,
   [66] = 66,
@@ -2164,18 +2178,18 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [75] = 75,
   [76] = 76,
   [77] = 77,
-  [78] = 48,
+  [78] = 78,
   [79] = 79,
   [80] = 80,
   [81] = 81,
   [82] = 82,
   [83] = 83,
   [84] = 84,
-  [85] = 64,
+  [85] = 85,
   [86] = 86,
   [87] = 87,
   [88] = 88,
-  [89] = 89,
+  [89] = 79,
   [90] = 90,
   [91] = 91,
   [92] = 92,
@@ -2199,7 +2213,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [110] = 110,
   [111] = 111,
   [112] = 112,
-  [113] = 96,
+  [113] = 113,
   [114] = 114,
   [115] = 115,
   [116] = 116,
@@ -2209,7 +2223,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [120] = 120,
   [121] = 121,
   [122] = 122,
-  [123] = 123,
+  [123] = 99,
   [124] = 124,
   [125] = 125,
   [126] = 126,
@@ -2267,17 +2281,17 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [178] = 178,
   [179] = 179,
   [180] = 180,
-  [181] = 170,
+  [181] = 181,
   [182] = 182,
-  [183] = 147,
+  [183] = 183,
   [184] = 184,
   [185] = 185,
   [186] = 186,
   [187] = 187,
   [188] = 188,
-  [189] = 189,
+  [189] = 185,
   [190] = 190,
-  [191] = 191,
+  [191] = 164,
   [192] = 192,
   [193] = 193,
   [194] = 194,
@@ -2308,17 +2322,17 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [219] = 219,
   [220] = 220,
   [221] = 221,
-  [222] = 220,
+  [222] = 222,
   [223] = 223,
   [224] = 224,
-  [225] = 223,
+  [225] = 225,
   [226] = 226,
   [227] = 227,
   [228] = 228,
   [229] = 229,
   [230] = 230,
-  [231] = 231,
-  [232] = 232,
+  [231] = 230,
+  [232] = 229,
   [233] = 233,
   [234] = 234,
   [235] = 235,
@@ -2363,24 +2377,24 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [274] = 274,
   [275] = 275,
   [276] = 276,
-  [277] = 64,
+  [277] = 277,
   [278] = 278,
-  [279] = 219,
+  [279] = 279,
   [280] = 280,
   [281] = 281,
   [282] = 282,
   [283] = 283,
-  [284] = 284,
-  [285] = 282,
+  [284] = 227,
+  [285] = 79,
   [286] = 286,
-  [287] = 96,
+  [287] = 287,
   [288] = 288,
-  [289] = 289,
+  [289] = 287,
   [290] = 290,
   [291] = 291,
   [292] = 292,
   [293] = 293,
-  [294] = 294,
+  [294] = 99,
   [295] = 295,
   [296] = 296,
   [297] = 297,
@@ -2388,8 +2402,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [299] = 299,
   [300] = 300,
   [301] = 301,
-  [302] = 66,
-  [303] = 67,
+  [302] = 302,
+  [303] = 303,
   [304] = 304,
   [305] = 305,
   [306] = 306,
@@ -2399,18 +2413,18 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [310] = 310,
   [311] = 311,
   [312] = 312,
-  [313] = 313,
-  [314] = 314,
-  [315] = 15,
+  [313] = 67,
+  [314] = 74,
+  [315] = 315,
   [316] = 316,
-  [317] = 79,
+  [317] = 317,
   [318] = 318,
   [319] = 319,
   [320] = 320,
   [321] = 321,
   [322] = 322,
-  [323] = 323,
-  [324] = 324,
+  [323] = 82,
+  [324] = 12,
   [325] = 325,
   [326] = 326,
   [327] = 327,
@@ -2441,20 +2455,20 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [352] = 352,
   [353] = 353,
   [354] = 354,
-  [355] = 95,
+  [355] = 355,
   [356] = 356,
   [357] = 357,
-  [358] = 319,
+  [358] = 358,
   [359] = 359,
-  [360] = 347,
-  [361] = 330,
+  [360] = 360,
+  [361] = 361,
   [362] = 362,
   [363] = 363,
-  [364] = 364,
+  [364] = 100,
   [365] = 365,
-  [366] = 366,
-  [367] = 367,
-  [368] = 368,
+  [366] = 353,
+  [367] = 329,
+  [368] = 341,
   [369] = 369,
   [370] = 370,
   [371] = 371,
@@ -2486,7 +2500,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [397] = 397,
   [398] = 398,
   [399] = 399,
-  [400] = 388,
+  [400] = 400,
   [401] = 401,
   [402] = 402,
   [403] = 403,
@@ -2495,7 +2509,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [406] = 406,
   [407] = 407,
   [408] = 408,
-  [409] = 409,
+  [409] = 388,
   [410] = 410,
   [411] = 411,
   [412] = 412,
@@ -2534,18 +2548,18 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [445] = 445,
   [446] = 446,
   [447] = 447,
-  [448] = 134,
-  [449] = 2,
-  [450] = 120,
+  [448] = 448,
+  [449] = 449,
+  [450] = 159,
   [451] = 451,
-  [452] = 3,
+  [452] = 2,
   [453] = 453,
-  [454] = 454,
-  [455] = 455,
+  [454] = 146,
+  [455] = 3,
   [456] = 456,
-  [457] = 428,
+  [457] = 457,
   [458] = 458,
-  [459] = 459,
+  [459] = 420,
   [460] = 460,
   [461] = 461,
   [462] = 462,
@@ -2571,7 +2585,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [482] = 482,
   [483] = 483,
   [484] = 484,
-  [485] = 406,
+  [485] = 485,
   [486] = 486,
   [487] = 487,
   [488] = 488,
@@ -2586,22 +2600,29 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [497] = 497,
   [498] = 498,
   [499] = 499,
-  [500] = 406,
+  [500] = 500,
   [501] = 501,
   [502] = 502,
-  [503] = 468,
+  [503] = 503,
   [504] = 504,
-  [505] = 470,
-  [506] = 506,
-  [507] = 507,
+  [505] = 505,
+  [506] = 406,
+  [507] = 406,
   [508] = 508,
   [509] = 509,
-  [510] = 510,
-  [511] = 467,
-  [512] = 512,
+  [510] = 501,
+  [511] = 511,
+  [512] = 497,
   [513] = 513,
   [514] = 514,
   [515] = 515,
+  [516] = 516,
+  [517] = 517,
+  [518] = 466,
+  [519] = 519,
+  [520] = 520,
+  [521] = 521,
+  [522] = 522,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2609,74 +2630,74 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(315);
+      if (eof) ADVANCE(327);
       ADVANCE_MAP(
-        '!', 442,
-        '"', 598,
-        '#', 766,
-        '$', 307,
-        '(', 342,
-        ')', 343,
-        ',', 319,
-        '-', 568,
-        '/', 569,
-        ':', 344,
-        '=', 337,
-        '[', 401,
-        '\\', 299,
-        ']', 402,
-        'a', 614,
-        'c', 605,
-        'd', 631,
-        'e', 654,
-        'f', 708,
-        'g', 710,
-        'h', 636,
-        'i', 615,
-        'k', 606,
-        'l', 607,
-        'm', 643,
-        'n', 609,
-        'p', 692,
-        's', 632,
-        't', 691,
-        'u', 723,
-        'v', 641,
-        'w', 668,
-        '{', 324,
-        '}', 325,
+        '!', 456,
+        '"', 625,
+        '#', 801,
+        '$', 319,
+        '(', 354,
+        ')', 355,
+        ',', 331,
+        '-', 595,
+        '/', 596,
+        ':', 356,
+        '=', 349,
+        '[', 413,
+        '\\', 311,
+        ']', 414,
+        'a', 642,
+        'c', 634,
+        'd', 660,
+        'e', 684,
+        'f', 741,
+        'g', 743,
+        'h', 665,
+        'i', 643,
+        'k', 632,
+        'l', 633,
+        'm', 677,
+        'n', 636,
+        'p', 725,
+        's', 661,
+        't', 724,
+        'u', 756,
+        'v', 670,
+        'w', 705,
+        '{', 336,
+        '}', 337,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(308);
+          lookahead == ' ') SKIP(320);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(593);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(757);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(620);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(792);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(25);
-      if (lookahead == '"') ADVANCE(598);
-      if (lookahead == '#') ADVANCE(597);
-      if (lookahead == '\\') ADVANCE(299);
+      if (lookahead == '"') ADVANCE(625);
+      if (lookahead == '#') ADVANCE(624);
+      if (lookahead == '\\') ADVANCE(311);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(596);
-      if (lookahead != 0) ADVANCE(597);
+          lookahead == ' ') ADVANCE(623);
+      if (lookahead != 0) ADVANCE(624);
       END_STATE();
     case 2:
       ADVANCE_MAP(
         '!', 45,
-        '#', 766,
-        ',', 319,
-        '=', 337,
-        'a', 158,
-        'c', 139,
-        'e', 184,
-        'f', 216,
-        'i', 172,
-        'n', 56,
-        'p', 204,
-        's', 96,
-        '}', 325,
+        '#', 801,
+        ',', 331,
+        '=', 349,
+        'a', 164,
+        'c', 142,
+        'e', 192,
+        'f', 225,
+        'i', 178,
+        'n', 57,
+        'p', 213,
+        's', 98,
+        '}', 337,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
@@ -2684,46 +2705,46 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 441,
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        ',', 319,
-        '[', 401,
-        '{', 324,
-        '}', 325,
+        '!', 455,
+        '"', 622,
+        '#', 801,
+        '$', 319,
+        ',', 331,
+        '[', 413,
+        '{', 336,
+        '}', 337,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        ')', 343,
-        ':', 587,
-        '[', 401,
-        '_', 758,
-        '{', 324,
+        '"', 622,
+        '#', 801,
+        '$', 319,
+        ')', 355,
+        ':', 614,
+        '[', 413,
+        '_', 793,
+        '{', 336,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(570);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(597);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(602);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(629);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(603);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(630);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(595);
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
-      if (lookahead == ')') ADVANCE(343);
+      if (lookahead == '"') ADVANCE(622);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(319);
+      if (lookahead == ')') ADVANCE(355);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2731,4758 +2752,4975 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(567);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(594);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(595);
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
-      if (lookahead == ':') ADVANCE(587);
-      if (lookahead == '[') ADVANCE(401);
-      if (lookahead == ']') ADVANCE(402);
-      if (lookahead == '{') ADVANCE(324);
+      if (lookahead == '"') ADVANCE(622);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(319);
+      if (lookahead == ':') ADVANCE(614);
+      if (lookahead == '[') ADVANCE(413);
+      if (lookahead == ']') ADVANCE(414);
+      if (lookahead == '{') ADVANCE(336);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(570);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(597);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(571);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(598);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(604);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(595);
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
-      if (lookahead == ':') ADVANCE(587);
-      if (lookahead == '[') ADVANCE(401);
-      if (lookahead == 'g') ADVANCE(574);
-      if (lookahead == '{') ADVANCE(324);
+      if (lookahead == '"') ADVANCE(622);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(319);
+      if (lookahead == ':') ADVANCE(614);
+      if (lookahead == '[') ADVANCE(413);
+      if (lookahead == 'g') ADVANCE(601);
+      if (lookahead == '{') ADVANCE(336);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(570);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(597);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(571);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(598);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(604);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        '[', 401,
-        'a', 496,
-        'd', 467,
-        'e', 562,
-        'f', 534,
-        'i', 506,
-        'l', 443,
-        'n', 444,
-        'p', 512,
-        's', 475,
-        't', 513,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '"', 622,
+        '#', 801,
+        '$', 319,
+        '[', 413,
+        'a', 517,
+        'd', 483,
+        'e', 589,
+        'f', 558,
+        'i', 527,
+        'l', 457,
+        'n', 458,
+        'p', 535,
+        's', 491,
+        't', 536,
+        'u', 564,
+        '{', 336,
+        '}', 337,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        '[', 401,
-        'a', 496,
-        'd', 467,
-        'f', 534,
-        'i', 506,
-        'l', 443,
-        'n', 444,
-        'p', 515,
-        's', 475,
-        't', 513,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '"', 622,
+        '#', 801,
+        '$', 319,
+        '[', 413,
+        'a', 517,
+        'd', 483,
+        'f', 558,
+        'i', 527,
+        'l', 457,
+        'n', 458,
+        'p', 538,
+        's', 491,
+        't', 536,
+        'u', 564,
+        '{', 336,
+        '}', 337,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        '[', 401,
-        'f', 534,
-        'i', 506,
-        'n', 445,
-        'p', 515,
-        't', 513,
-        '{', 324,
+        '"', 622,
+        '#', 801,
+        '$', 319,
+        '[', 413,
+        'f', 558,
+        'i', 527,
+        'n', 459,
+        'p', 538,
+        't', 536,
+        '{', 336,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 11:
-      if (lookahead == '"') ADVANCE(595);
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
+      if (lookahead == '"') ADVANCE(622);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(319);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(595);
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == ',') ADVANCE(319);
-      if (lookahead == 's') ADVANCE(762);
-      if (lookahead == '}') ADVANCE(325);
+      if (lookahead == '"') ADVANCE(622);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == ',') ADVANCE(331);
+      if (lookahead == 's') ADVANCE(797);
+      if (lookahead == '}') ADVANCE(337);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 13:
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'a', 496,
-        'd', 467,
-        'e', 562,
-        'i', 506,
-        'l', 443,
-        'n', 511,
-        'p', 520,
-        's', 475,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '#', 801,
+        '$', 319,
+        'a', 517,
+        'd', 483,
+        'e', 589,
+        'i', 527,
+        'l', 457,
+        'n', 534,
+        'p', 544,
+        's', 491,
+        'u', 564,
+        '{', 336,
+        '}', 337,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 14:
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'a', 496,
-        'd', 467,
-        'i', 506,
-        'l', 443,
-        'n', 511,
-        's', 475,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '#', 801,
+        '$', 319,
+        'a', 517,
+        'd', 483,
+        'i', 527,
+        'l', 457,
+        'n', 534,
+        's', 491,
+        'u', 564,
+        '{', 336,
+        '}', 337,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'a', 496,
-        'd', 466,
-        'e', 562,
-        'g', 536,
-        'h', 554,
-        'i', 458,
-        'k', 447,
-        'l', 443,
-        'n', 511,
-        'p', 516,
-        's', 474,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '#', 801,
+        '$', 319,
+        'a', 517,
+        'd', 482,
+        'e', 589,
+        'h', 579,
+        'i', 473,
+        'k', 461,
+        'l', 457,
+        'n', 534,
+        'p', 539,
+        's', 491,
+        'u', 564,
+        'w', 510,
+        '{', 336,
+        '}', 337,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 16:
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'a', 496,
-        'd', 466,
-        'e', 562,
-        'h', 554,
-        'i', 458,
-        'k', 447,
-        'l', 443,
-        'n', 511,
-        'p', 516,
-        's', 475,
-        'u', 540,
-        'w', 490,
-        '{', 324,
-        '}', 325,
+        '#', 801,
+        '$', 319,
+        'a', 517,
+        'd', 482,
+        'e', 589,
+        'h', 579,
+        'i', 474,
+        'k', 461,
+        'l', 457,
+        'n', 534,
+        'p', 539,
+        's', 491,
+        'u', 564,
+        '{', 336,
+        '}', 337,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 17:
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'a', 496,
-        'd', 466,
-        'e', 562,
-        'h', 554,
-        'i', 459,
-        'k', 447,
-        'l', 443,
-        'n', 511,
-        'p', 516,
-        's', 475,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '#', 801,
+        '$', 319,
+        'a', 516,
+        'd', 482,
+        'e', 589,
+        'g', 560,
+        'h', 579,
+        'i', 473,
+        'k', 461,
+        'l', 457,
+        'n', 534,
+        'p', 539,
+        's', 490,
+        'u', 564,
+        '{', 336,
+        '}', 337,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 18:
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'a', 496,
-        'd', 466,
-        'g', 536,
-        'h', 554,
-        'i', 458,
-        'k', 447,
-        'l', 443,
-        'n', 511,
-        'p', 519,
-        's', 474,
-        'u', 540,
-        '{', 324,
-        '}', 325,
+        '#', 801,
+        '$', 319,
+        'a', 516,
+        'd', 482,
+        'g', 560,
+        'h', 579,
+        'i', 473,
+        'k', 461,
+        'l', 457,
+        'n', 534,
+        'p', 542,
+        's', 490,
+        'u', 564,
+        '{', 336,
+        '}', 337,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
-      if (lookahead == 'i') ADVANCE(506);
-      if (lookahead == 't') ADVANCE(513);
-      if (lookahead == 'w') ADVANCE(490);
-      if (lookahead == '{') ADVANCE(324);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(319);
+      if (lookahead == 'i') ADVANCE(527);
+      if (lookahead == 't') ADVANCE(536);
+      if (lookahead == 'w') ADVANCE(510);
+      if (lookahead == '{') ADVANCE(336);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(19);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
-      if (lookahead == 't') ADVANCE(513);
-      if (lookahead == '{') ADVANCE(324);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(319);
+      if (lookahead == 't') ADVANCE(536);
+      if (lookahead == '{') ADVANCE(336);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == '$') ADVANCE(307);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '$') ADVANCE(319);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(576);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(604);
       END_STATE();
     case 22:
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == 'c') ADVANCE(142);
-      if (lookahead == 'e') ADVANCE(183);
-      if (lookahead == 'f') ADVANCE(216);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == 'c') ADVANCE(145);
+      if (lookahead == 'e') ADVANCE(191);
+      if (lookahead == 'f') ADVANCE(225);
       if (lookahead == 'n') ADVANCE(52);
-      if (lookahead == 'p') ADVANCE(199);
+      if (lookahead == 'p') ADVANCE(208);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == 'f') ADVANCE(391);
-      if (lookahead == 't') ADVANCE(389);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == 'f') ADVANCE(403);
+      if (lookahead == 't') ADVANCE(401);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(23);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(404);
       END_STATE();
     case 24:
-      if (lookahead == '#') ADVANCE(766);
-      if (lookahead == 'i') ADVANCE(413);
+      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == 'i') ADVANCE(427);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(24);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(415);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(429);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(430);
       END_STATE();
     case 25:
-      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '#') ADVANCE(801);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
       END_STATE();
     case 26:
-      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '#') ADVANCE(801);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(578);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(579);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
       END_STATE();
     case 27:
-      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '#') ADVANCE(801);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(27);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(429);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(320);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(430);
       END_STATE();
     case 28:
-      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '#') ADVANCE(801);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(28);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(415);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(332);
       END_STATE();
     case 29:
-      if (lookahead == '#') ADVANCE(766);
+      if (lookahead == '#') ADVANCE(801);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(29);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(404);
       END_STATE();
     case 30:
-      if (lookahead == '.') ADVANCE(300);
+      if (lookahead == '.') ADVANCE(312);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == '.') ADVANCE(303);
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == '.') ADVANCE(315);
+      if (lookahead == ':') ADVANCE(614);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 32:
-      if (lookahead == '.') ADVANCE(304);
+      if (lookahead == '.') ADVANCE(316);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 33:
-      if (lookahead == '.') ADVANCE(306);
+      if (lookahead == '.') ADVANCE(318);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 34:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(614);
       if (lookahead == 'a') ADVANCE(41);
-      if (lookahead == 'i') ADVANCE(77);
-      if (lookahead == 'l') ADVANCE(140);
-      if (lookahead == 'o') ADVANCE(181);
+      if (lookahead == 'i') ADVANCE(79);
+      if (lookahead == 'l') ADVANCE(143);
+      if (lookahead == 'o') ADVANCE(188);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 35:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(614);
       if (lookahead == 'a') ADVANCE(42);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 36:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(614);
       if (lookahead == 'e') ADVANCE(37);
-      if (lookahead == 'n') ADVANCE(234);
+      if (lookahead == 'n') ADVANCE(243);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 37:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(614);
       if (lookahead == 'f') ADVANCE(35);
-      if (lookahead == 'n') ADVANCE(286);
-      if (lookahead == 's') ADVANCE(64);
+      if (lookahead == 'n') ADVANCE(298);
+      if (lookahead == 's') ADVANCE(65);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'e')) ADVANCE(44);
       END_STATE();
     case 38:
-      if (lookahead == ':') ADVANCE(587);
-      if (lookahead == 'g') ADVANCE(231);
-      if (lookahead == 'x') ADVANCE(210);
+      if (lookahead == ':') ADVANCE(614);
+      if (lookahead == 'g') ADVANCE(239);
+      if (lookahead == 'x') ADVANCE(219);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 39:
-      if (lookahead == ':') ADVANCE(587);
-      if (lookahead == 'l') ADVANCE(157);
-      if (lookahead == 'p') ADVANCE(136);
+      if (lookahead == ':') ADVANCE(614);
+      if (lookahead == 'l') ADVANCE(163);
+      if (lookahead == 'p') ADVANCE(140);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(298);
+          lookahead == 'n') ADVANCE(310);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 40:
-      if (lookahead == ':') ADVANCE(587);
-      if (lookahead == 'l') ADVANCE(157);
-      if (lookahead == 'p') ADVANCE(136);
+      if (lookahead == ':') ADVANCE(614);
+      if (lookahead == 'l') ADVANCE(163);
+      if (lookahead == 'p') ADVANCE(140);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 41:
-      if (lookahead == ':') ADVANCE(587);
-      if (lookahead == 't') ADVANCE(90);
+      if (lookahead == ':') ADVANCE(614);
+      if (lookahead == 't') ADVANCE(92);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 42:
-      if (lookahead == ':') ADVANCE(587);
-      if (lookahead == 'u') ADVANCE(160);
+      if (lookahead == ':') ADVANCE(614);
+      if (lookahead == 'u') ADVANCE(166);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 43:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(614);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(298);
+          lookahead == 'n') ADVANCE(310);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 44:
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(614);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 45:
-      if (lookahead == '=') ADVANCE(439);
+      if (lookahead == '=') ADVANCE(453);
       END_STATE();
     case 46:
-      if (lookahead == 'a') ADVANCE(268);
-      if (lookahead == 'i') ADVANCE(77);
-      if (lookahead == 'l') ADVANCE(140);
-      if (lookahead == 'o') ADVANCE(185);
+      if (lookahead == 'a') ADVANCE(128);
       END_STATE();
     case 47:
-      if (lookahead == 'a') ADVANCE(125);
+      if (lookahead == 'a') ADVANCE(58);
       END_STATE();
     case 48:
-      if (lookahead == 'a') ADVANCE(57);
+      if (lookahead == 'a') ADVANCE(88);
       END_STATE();
     case 49:
-      if (lookahead == 'a') ADVANCE(86);
+      if (lookahead == 'a') ADVANCE(439);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(425);
+      if (lookahead == 'a') ADVANCE(278);
+      if (lookahead == 'i') ADVANCE(79);
+      if (lookahead == 'l') ADVANCE(143);
+      if (lookahead == 'o') ADVANCE(194);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(169);
-      if (lookahead == 'o') ADVANCE(370);
+      if (lookahead == 'a') ADVANCE(175);
+      if (lookahead == 'o') ADVANCE(382);
       END_STATE();
     case 52:
-      if (lookahead == 'a') ADVANCE(169);
-      if (lookahead == 'o') ADVANCE(85);
+      if (lookahead == 'a') ADVANCE(175);
+      if (lookahead == 'o') ADVANCE(87);
       END_STATE();
     case 53:
-      if (lookahead == 'a') ADVANCE(277);
+      if (lookahead == 'a') ADVANCE(289);
       END_STATE();
     case 54:
-      if (lookahead == 'a') ADVANCE(70);
+      if (lookahead == 'a') ADVANCE(72);
       END_STATE();
     case 55:
-      if (lookahead == 'a') ADVANCE(74);
+      if (lookahead == 'a') ADVANCE(76);
       END_STATE();
     case 56:
-      if (lookahead == 'a') ADVANCE(171);
-      if (lookahead == 'o') ADVANCE(84);
+      if (lookahead == 'a') ADVANCE(287);
       END_STATE();
     case 57:
-      if (lookahead == 'b') ADVANCE(104);
+      if (lookahead == 'a') ADVANCE(177);
+      if (lookahead == 'o') ADVANCE(86);
       END_STATE();
     case 58:
-      if (lookahead == 'c') ADVANCE(63);
-      if (lookahead == 'l') ADVANCE(157);
+      if (lookahead == 'b') ADVANCE(106);
       END_STATE();
     case 59:
-      if (lookahead == 'c') ADVANCE(168);
-      if (lookahead == 'm') ADVANCE(209);
-      if (lookahead == 'n') ADVANCE(381);
+      if (lookahead == 'c') ADVANCE(64);
+      if (lookahead == 'l') ADVANCE(163);
+      if (lookahead == 'u') ADVANCE(261);
       END_STATE();
     case 60:
-      if (lookahead == 'c') ADVANCE(423);
+      if (lookahead == 'c') ADVANCE(174);
+      if (lookahead == 'm') ADVANCE(218);
+      if (lookahead == 'n') ADVANCE(393);
       END_STATE();
     case 61:
-      if (lookahead == 'c') ADVANCE(430);
+      if (lookahead == 'c') ADVANCE(437);
       END_STATE();
     case 62:
-      if (lookahead == 'c') ADVANCE(287);
+      if (lookahead == 'c') ADVANCE(444);
       END_STATE();
     case 63:
-      if (lookahead == 'c') ADVANCE(191);
+      if (lookahead == 'c') ADVANCE(299);
       END_STATE();
     case 64:
-      if (lookahead == 'c') ADVANCE(226);
+      if (lookahead == 'c') ADVANCE(199);
       END_STATE();
     case 65:
-      if (lookahead == 'c') ADVANCE(108);
-      if (lookahead == 'p') ADVANCE(107);
+      if (lookahead == 'c') ADVANCE(235);
       END_STATE();
     case 66:
-      if (lookahead == 'c') ADVANCE(259);
+      if (lookahead == 'c') ADVANCE(109);
+      if (lookahead == 'p') ADVANCE(108);
       END_STATE();
     case 67:
-      if (lookahead == 'c') ADVANCE(91);
+      if (lookahead == 'c') ADVANCE(56);
       END_STATE();
     case 68:
-      if (lookahead == 'c') ADVANCE(261);
+      if (lookahead == 'c') ADVANCE(268);
       END_STATE();
     case 69:
-      if (lookahead == 'c') ADVANCE(92);
-      END_STATE();
-    case 70:
       if (lookahead == 'c') ADVANCE(93);
       END_STATE();
+    case 70:
+      if (lookahead == 'c') ADVANCE(270);
+      END_STATE();
     case 71:
-      if (lookahead == 'c') ADVANCE(95);
+      if (lookahead == 'c') ADVANCE(94);
       END_STATE();
     case 72:
-      if (lookahead == 'c') ADVANCE(97);
+      if (lookahead == 'c') ADVANCE(95);
       END_STATE();
     case 73:
-      if (lookahead == 'c') ADVANCE(272);
+      if (lookahead == 'c') ADVANCE(97);
       END_STATE();
     case 74:
       if (lookahead == 'c') ADVANCE(99);
       END_STATE();
     case 75:
-      if (lookahead == 'd') ADVANCE(419);
+      if (lookahead == 'c') ADVANCE(282);
       END_STATE();
     case 76:
-      if (lookahead == 'd') ADVANCE(218);
+      if (lookahead == 'c') ADVANCE(101);
       END_STATE();
     case 77:
-      if (lookahead == 'd') ADVANCE(218);
-      if (lookahead == 'l') ADVANCE(137);
+      if (lookahead == 'd') ADVANCE(433);
       END_STATE();
     case 78:
-      if (lookahead == 'd') ADVANCE(235);
+      if (lookahead == 'd') ADVANCE(227);
       END_STATE();
     case 79:
-      if (lookahead == 'd') ADVANCE(235);
+      if (lookahead == 'd') ADVANCE(227);
       if (lookahead == 'l') ADVANCE(141);
-      if (lookahead == 'r') ADVANCE(254);
       END_STATE();
     case 80:
-      if (lookahead == 'd') ADVANCE(235);
-      if (lookahead == 'l') ADVANCE(141);
-      if (lookahead == 'r') ADVANCE(264);
+      if (lookahead == 'd') ADVANCE(244);
       END_STATE();
     case 81:
-      if (lookahead == 'd') ADVANCE(281);
+      if (lookahead == 'd') ADVANCE(244);
+      if (lookahead == 'l') ADVANCE(144);
+      if (lookahead == 'r') ADVANCE(263);
       END_STATE();
     case 82:
-      if (lookahead == 'd') ADVANCE(175);
+      if (lookahead == 'd') ADVANCE(244);
+      if (lookahead == 'l') ADVANCE(144);
+      if (lookahead == 'r') ADVANCE(273);
       END_STATE();
     case 83:
-      if (lookahead == 'd') ADVANCE(221);
+      if (lookahead == 'd') ADVANCE(293);
       END_STATE();
     case 84:
-      if (lookahead == 'd') ADVANCE(116);
-      if (lookahead == 't') ADVANCE(144);
+      if (lookahead == 'd') ADVANCE(182);
       END_STATE();
     case 85:
-      if (lookahead == 'd') ADVANCE(100);
+      if (lookahead == 'd') ADVANCE(230);
       END_STATE();
     case 86:
-      if (lookahead == 'd') ADVANCE(111);
+      if (lookahead == 'd') ADVANCE(117);
+      if (lookahead == 't') ADVANCE(149);
       END_STATE();
     case 87:
-      if (lookahead == 'e') ADVANCE(126);
-      if (lookahead == 'n') ADVANCE(234);
+      if (lookahead == 'd') ADVANCE(102);
       END_STATE();
     case 88:
-      if (lookahead == 'e') ADVANCE(162);
-      if (lookahead == 'i') ADVANCE(159);
-      if (lookahead == 'n') ADVANCE(135);
-      if (lookahead == 'y') ADVANCE(249);
+      if (lookahead == 'd') ADVANCE(112);
       END_STATE();
     case 89:
-      if (lookahead == 'e') ADVANCE(360);
+      if (lookahead == 'e') ADVANCE(129);
+      if (lookahead == 'n') ADVANCE(243);
       END_STATE();
     case 90:
-      if (lookahead == 'e') ADVANCE(129);
+      if (lookahead == 'e') ADVANCE(168);
+      if (lookahead == 'i') ADVANCE(165);
+      if (lookahead == 'n') ADVANCE(139);
+      if (lookahead == 'y') ADVANCE(259);
       END_STATE();
     case 91:
-      if (lookahead == 'e') ADVANCE(316);
+      if (lookahead == 'e') ADVANCE(372);
       END_STATE();
     case 92:
-      if (lookahead == 'e') ADVANCE(341);
+      if (lookahead == 'e') ADVANCE(132);
       END_STATE();
     case 93:
-      if (lookahead == 'e') ADVANCE(355);
+      if (lookahead == 'e') ADVANCE(328);
       END_STATE();
     case 94:
-      if (lookahead == 'e') ADVANCE(428);
+      if (lookahead == 'e') ADVANCE(353);
       END_STATE();
     case 95:
-      if (lookahead == 'e') ADVANCE(427);
+      if (lookahead == 'e') ADVANCE(367);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(163);
-      if (lookahead == 't') ADVANCE(229);
+      if (lookahead == 'e') ADVANCE(442);
       END_STATE();
     case 97:
-      if (lookahead == 'e') ADVANCE(404);
+      if (lookahead == 'e') ADVANCE(441);
       END_STATE();
     case 98:
-      if (lookahead == 'e') ADVANCE(399);
+      if (lookahead == 'e') ADVANCE(169);
+      if (lookahead == 't') ADVANCE(241);
       END_STATE();
     case 99:
-      if (lookahead == 'e') ADVANCE(356);
+      if (lookahead == 'e') ADVANCE(416);
       END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(438);
+      if (lookahead == 'e') ADVANCE(411);
       END_STATE();
     case 101:
-      if (lookahead == 'e') ADVANCE(180);
+      if (lookahead == 'e') ADVANCE(368);
       END_STATE();
     case 102:
-      if (lookahead == 'e') ADVANCE(225);
+      if (lookahead == 'e') ADVANCE(452);
       END_STATE();
     case 103:
-      if (lookahead == 'e') ADVANCE(49);
-      if (lookahead == 'o') ADVANCE(244);
-      if (lookahead == 't') ADVANCE(266);
+      if (lookahead == 'e') ADVANCE(187);
       END_STATE();
     case 104:
-      if (lookahead == 'e') ADVANCE(154);
+      if (lookahead == 'e') ADVANCE(234);
       END_STATE();
     case 105:
-      if (lookahead == 'e') ADVANCE(252);
+      if (lookahead == 'e') ADVANCE(48);
+      if (lookahead == 'o') ADVANCE(252);
+      if (lookahead == 't') ADVANCE(274);
       END_STATE();
     case 106:
-      if (lookahead == 'e') ADVANCE(179);
+      if (lookahead == 'e') ADVANCE(160);
       END_STATE();
     case 107:
-      if (lookahead == 'e') ADVANCE(66);
-      END_STATE();
-    case 108:
-      if (lookahead == 'e') ADVANCE(212);
-      END_STATE();
-    case 109:
-      if (lookahead == 'e') ADVANCE(289);
-      END_STATE();
-    case 110:
-      if (lookahead == 'e') ADVANCE(167);
-      END_STATE();
-    case 111:
-      if (lookahead == 'e') ADVANCE(219);
-      END_STATE();
-    case 112:
-      if (lookahead == 'e') ADVANCE(245);
-      END_STATE();
-    case 113:
-      if (lookahead == 'e') ADVANCE(220);
-      END_STATE();
-    case 114:
-      if (lookahead == 'e') ADVANCE(247);
-      END_STATE();
-    case 115:
-      if (lookahead == 'e') ADVANCE(227);
-      END_STATE();
-    case 116:
-      if (lookahead == 'e') ADVANCE(240);
-      END_STATE();
-    case 117:
-      if (lookahead == 'e') ADVANCE(161);
-      if (lookahead == 'i') ADVANCE(159);
-      if (lookahead == 'y') ADVANCE(249);
-      END_STATE();
-    case 118:
-      if (lookahead == 'e') ADVANCE(161);
-      if (lookahead == 'i') ADVANCE(159);
-      if (lookahead == 'y') ADVANCE(249);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(297);
-      END_STATE();
-    case 119:
-      if (lookahead == 'e') ADVANCE(68);
-      END_STATE();
-    case 120:
-      if (lookahead == 'e') ADVANCE(248);
-      END_STATE();
-    case 121:
-      if (lookahead == 'e') ADVANCE(232);
-      END_STATE();
-    case 122:
-      if (lookahead == 'e') ADVANCE(73);
-      END_STATE();
-    case 123:
       if (lookahead == 'e') ADVANCE(186);
       END_STATE();
+    case 108:
+      if (lookahead == 'e') ADVANCE(68);
+      END_STATE();
+    case 109:
+      if (lookahead == 'e') ADVANCE(221);
+      END_STATE();
+    case 110:
+      if (lookahead == 'e') ADVANCE(301);
+      END_STATE();
+    case 111:
+      if (lookahead == 'e') ADVANCE(173);
+      END_STATE();
+    case 112:
+      if (lookahead == 'e') ADVANCE(228);
+      END_STATE();
+    case 113:
+      if (lookahead == 'e') ADVANCE(255);
+      END_STATE();
+    case 114:
+      if (lookahead == 'e') ADVANCE(229);
+      END_STATE();
+    case 115:
+      if (lookahead == 'e') ADVANCE(257);
+      END_STATE();
+    case 116:
+      if (lookahead == 'e') ADVANCE(236);
+      END_STATE();
+    case 117:
+      if (lookahead == 'e') ADVANCE(249);
+      END_STATE();
+    case 118:
+      if (lookahead == 'e') ADVANCE(275);
+      END_STATE();
+    case 119:
+      if (lookahead == 'e') ADVANCE(167);
+      if (lookahead == 'i') ADVANCE(165);
+      if (lookahead == 'y') ADVANCE(259);
+      END_STATE();
+    case 120:
+      if (lookahead == 'e') ADVANCE(167);
+      if (lookahead == 'i') ADVANCE(165);
+      if (lookahead == 'y') ADVANCE(259);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(309);
+      END_STATE();
+    case 121:
+      if (lookahead == 'e') ADVANCE(70);
+      END_STATE();
+    case 122:
+      if (lookahead == 'e') ADVANCE(258);
+      END_STATE();
+    case 123:
+      if (lookahead == 'e') ADVANCE(240);
+      END_STATE();
     case 124:
-      if (lookahead == 'e') ADVANCE(251);
+      if (lookahead == 'e') ADVANCE(190);
       END_STATE();
     case 125:
-      if (lookahead == 'f') ADVANCE(152);
+      if (lookahead == 'e') ADVANCE(75);
       END_STATE();
     case 126:
-      if (lookahead == 'f') ADVANCE(53);
-      if (lookahead == 'n') ADVANCE(286);
-      if (lookahead == 's') ADVANCE(64);
+      if (lookahead == 'e') ADVANCE(193);
       END_STATE();
     case 127:
-      if (lookahead == 'g') ADVANCE(351);
+      if (lookahead == 'e') ADVANCE(260);
       END_STATE();
     case 128:
-      if (lookahead == 'g') ADVANCE(380);
+      if (lookahead == 'f') ADVANCE(158);
       END_STATE();
     case 129:
-      if (lookahead == 'g') ADVANCE(200);
+      if (lookahead == 'f') ADVANCE(53);
+      if (lookahead == 'n') ADVANCE(298);
+      if (lookahead == 's') ADVANCE(65);
       END_STATE();
     case 130:
-      if (lookahead == 'g') ADVANCE(233);
+      if (lookahead == 'g') ADVANCE(363);
       END_STATE();
     case 131:
-      if (lookahead == 'h') ADVANCE(384);
+      if (lookahead == 'g') ADVANCE(392);
       END_STATE();
     case 132:
-      if (lookahead == 'h') ADVANCE(192);
+      if (lookahead == 'g') ADVANCE(209);
       END_STATE();
     case 133:
-      if (lookahead == 'h') ADVANCE(148);
+      if (lookahead == 'g') ADVANCE(242);
       END_STATE();
     case 134:
-      if (lookahead == 'h') ADVANCE(121);
+      if (lookahead == 'h') ADVANCE(396);
       END_STATE();
     case 135:
-      if (lookahead == 'i') ADVANCE(406);
+      if (lookahead == 'h') ADVANCE(200);
       END_STATE();
     case 136:
-      if (lookahead == 'i') ADVANCE(153);
+      if (lookahead == 'h') ADVANCE(124);
       END_STATE();
     case 137:
-      if (lookahead == 'i') ADVANCE(278);
+      if (lookahead == 'h') ADVANCE(153);
       END_STATE();
     case 138:
-      if (lookahead == 'i') ADVANCE(267);
+      if (lookahead == 'h') ADVANCE(123);
       END_STATE();
     case 139:
-      if (lookahead == 'i') ADVANCE(83);
+      if (lookahead == 'i') ADVANCE(418);
       END_STATE();
     case 140:
-      if (lookahead == 'i') ADVANCE(101);
-      if (lookahead == 'u') ADVANCE(250);
+      if (lookahead == 'i') ADVANCE(159);
       END_STATE();
     case 141:
-      if (lookahead == 'i') ADVANCE(62);
+      if (lookahead == 'i') ADVANCE(290);
       END_STATE();
     case 142:
-      if (lookahead == 'i') ADVANCE(76);
+      if (lookahead == 'i') ADVANCE(85);
       END_STATE();
     case 143:
-      if (lookahead == 'i') ADVANCE(61);
+      if (lookahead == 'i') ADVANCE(103);
+      if (lookahead == 'u') ADVANCE(254);
       END_STATE();
     case 144:
-      if (lookahead == 'i') ADVANCE(176);
+      if (lookahead == 'i') ADVANCE(63);
       END_STATE();
     case 145:
-      if (lookahead == 'i') ADVANCE(195);
+      if (lookahead == 'i') ADVANCE(78);
       END_STATE();
     case 146:
-      if (lookahead == 'i') ADVANCE(177);
+      if (lookahead == 'i') ADVANCE(67);
       END_STATE();
     case 147:
-      if (lookahead == 'i') ADVANCE(197);
+      if (lookahead == 'i') ADVANCE(62);
       END_STATE();
     case 148:
-      if (lookahead == 'i') ADVANCE(178);
+      if (lookahead == 'i') ADVANCE(203);
       END_STATE();
     case 149:
-      if (lookahead == 'i') ADVANCE(270);
+      if (lookahead == 'i') ADVANCE(183);
       END_STATE();
     case 150:
-      if (lookahead == 'i') ADVANCE(213);
+      if (lookahead == 'i') ADVANCE(205);
       END_STATE();
     case 151:
-      if (lookahead == 'i') ADVANCE(72);
+      if (lookahead == 'i') ADVANCE(184);
       END_STATE();
     case 152:
-      if (lookahead == 'k') ADVANCE(50);
+      if (lookahead == 'i') ADVANCE(207);
       END_STATE();
     case 153:
-      if (lookahead == 'k') ADVANCE(109);
+      if (lookahead == 'i') ADVANCE(185);
       END_STATE();
     case 154:
-      if (lookahead == 'l') ADVANCE(364);
+      if (lookahead == 'i') ADVANCE(280);
       END_STATE();
     case 155:
-      if (lookahead == 'l') ADVANCE(378);
+      if (lookahead == 'i') ADVANCE(222);
       END_STATE();
     case 156:
-      if (lookahead == 'l') ADVANCE(141);
+      if (lookahead == 'i') ADVANCE(277);
       END_STATE();
     case 157:
-      if (lookahead == 'l') ADVANCE(190);
+      if (lookahead == 'i') ADVANCE(74);
       END_STATE();
     case 158:
-      if (lookahead == 'l') ADVANCE(155);
-      if (lookahead == 'n') ADVANCE(291);
+      if (lookahead == 'k') ADVANCE(49);
       END_STATE();
     case 159:
-      if (lookahead == 'l') ADVANCE(106);
+      if (lookahead == 'k') ADVANCE(110);
       END_STATE();
     case 160:
-      if (lookahead == 'l') ADVANCE(263);
+      if (lookahead == 'l') ADVANCE(376);
       END_STATE();
     case 161:
-      if (lookahead == 'l') ADVANCE(119);
+      if (lookahead == 'l') ADVANCE(390);
       END_STATE();
     case 162:
-      if (lookahead == 'l') ADVANCE(119);
-      if (lookahead == 'n') ADVANCE(276);
+      if (lookahead == 'l') ADVANCE(144);
       END_STATE();
     case 163:
-      if (lookahead == 'l') ADVANCE(122);
-      if (lookahead == 'r') ADVANCE(282);
+      if (lookahead == 'l') ADVANCE(198);
       END_STATE();
     case 164:
-      if (lookahead == 'm') ADVANCE(209);
-      if (lookahead == 'n') ADVANCE(130);
+      if (lookahead == 'l') ADVANCE(161);
+      if (lookahead == 'n') ADVANCE(303);
       END_STATE();
     case 165:
-      if (lookahead == 'm') ADVANCE(393);
+      if (lookahead == 'l') ADVANCE(107);
       END_STATE();
     case 166:
-      if (lookahead == 'm') ADVANCE(330);
+      if (lookahead == 'l') ADVANCE(272);
       END_STATE();
     case 167:
-      if (lookahead == 'm') ADVANCE(353);
+      if (lookahead == 'l') ADVANCE(121);
       END_STATE();
     case 168:
-      if (lookahead == 'm') ADVANCE(206);
+      if (lookahead == 'l') ADVANCE(121);
+      if (lookahead == 'n') ADVANCE(288);
       END_STATE();
     case 169:
-      if (lookahead == 'm') ADVANCE(112);
+      if (lookahead == 'l') ADVANCE(125);
+      if (lookahead == 'r') ADVANCE(294);
       END_STATE();
     case 170:
-      if (lookahead == 'm') ADVANCE(94);
+      if (lookahead == 'm') ADVANCE(218);
+      if (lookahead == 'n') ADVANCE(133);
       END_STATE();
     case 171:
-      if (lookahead == 'm') ADVANCE(124);
+      if (lookahead == 'm') ADVANCE(405);
       END_STATE();
     case 172:
-      if (lookahead == 'n') ADVANCE(381);
+      if (lookahead == 'm') ADVANCE(342);
       END_STATE();
     case 173:
-      if (lookahead == 'n') ADVANCE(432);
+      if (lookahead == 'm') ADVANCE(365);
       END_STATE();
     case 174:
-      if (lookahead == 'n') ADVANCE(362);
+      if (lookahead == 'm') ADVANCE(215);
       END_STATE();
     case 175:
-      if (lookahead == 'n') ADVANCE(403);
+      if (lookahead == 'm') ADVANCE(113);
       END_STATE();
     case 176:
-      if (lookahead == 'n') ADVANCE(440);
+      if (lookahead == 'm') ADVANCE(96);
       END_STATE();
     case 177:
-      if (lookahead == 'n') ADVANCE(127);
+      if (lookahead == 'm') ADVANCE(127);
       END_STATE();
     case 178:
-      if (lookahead == 'n') ADVANCE(128);
+      if (lookahead == 'n') ADVANCE(393);
       END_STATE();
     case 179:
-      if (lookahead == 'n') ADVANCE(67);
+      if (lookahead == 'n') ADVANCE(446);
       END_STATE();
     case 180:
-      if (lookahead == 'n') ADVANCE(257);
+      if (lookahead == 'n') ADVANCE(374);
       END_STATE();
     case 181:
-      if (lookahead == 'n') ADVANCE(237);
+      if (lookahead == 'n') ADVANCE(420);
       END_STATE();
     case 182:
-      if (lookahead == 'n') ADVANCE(262);
+      if (lookahead == 'n') ADVANCE(415);
       END_STATE();
     case 183:
-      if (lookahead == 'n') ADVANCE(273);
+      if (lookahead == 'n') ADVANCE(454);
       END_STATE();
     case 184:
-      if (lookahead == 'n') ADVANCE(273);
-      if (lookahead == 'v') ADVANCE(115);
+      if (lookahead == 'n') ADVANCE(130);
       END_STATE();
     case 185:
-      if (lookahead == 'n') ADVANCE(246);
+      if (lookahead == 'n') ADVANCE(131);
       END_STATE();
     case 186:
       if (lookahead == 'n') ADVANCE(69);
       END_STATE();
     case 187:
-      if (lookahead == 'o') ADVANCE(79);
+      if (lookahead == 'n') ADVANCE(266);
       END_STATE();
     case 188:
-      if (lookahead == 'o') ADVANCE(396);
+      if (lookahead == 'n') ADVANCE(246);
       END_STATE();
     case 189:
-      if (lookahead == 'o') ADVANCE(279);
-      if (lookahead == 'p') ADVANCE(60);
+      if (lookahead == 'n') ADVANCE(271);
       END_STATE();
     case 190:
-      if (lookahead == 'o') ADVANCE(283);
+      if (lookahead == 'n') ADVANCE(284);
       END_STATE();
     case 191:
-      if (lookahead == 'o') ADVANCE(280);
+      if (lookahead == 'n') ADVANCE(283);
       END_STATE();
     case 192:
-      if (lookahead == 'o') ADVANCE(75);
+      if (lookahead == 'n') ADVANCE(283);
+      if (lookahead == 'v') ADVANCE(116);
       END_STATE();
     case 193:
-      if (lookahead == 'o') ADVANCE(165);
+      if (lookahead == 'n') ADVANCE(71);
       END_STATE();
     case 194:
-      if (lookahead == 'o') ADVANCE(81);
+      if (lookahead == 'n') ADVANCE(256);
       END_STATE();
     case 195:
-      if (lookahead == 'o') ADVANCE(173);
+      if (lookahead == 'o') ADVANCE(81);
       END_STATE();
     case 196:
-      if (lookahead == 'o') ADVANCE(156);
-      if (lookahead == 'r') ADVANCE(194);
+      if (lookahead == 'o') ADVANCE(408);
       END_STATE();
     case 197:
-      if (lookahead == 'o') ADVANCE(174);
+      if (lookahead == 'o') ADVANCE(291);
+      if (lookahead == 'p') ADVANCE(61);
       END_STATE();
     case 198:
-      if (lookahead == 'o') ADVANCE(230);
+      if (lookahead == 'o') ADVANCE(295);
       END_STATE();
     case 199:
-      if (lookahead == 'o') ADVANCE(78);
+      if (lookahead == 'o') ADVANCE(292);
       END_STATE();
     case 200:
-      if (lookahead == 'o') ADVANCE(224);
+      if (lookahead == 'o') ADVANCE(77);
       END_STATE();
     case 201:
-      if (lookahead == 'o') ADVANCE(214);
+      if (lookahead == 'o') ADVANCE(171);
       END_STATE();
     case 202:
-      if (lookahead == 'o') ADVANCE(214);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(296);
+      if (lookahead == 'o') ADVANCE(83);
       END_STATE();
     case 203:
-      if (lookahead == 'o') ADVANCE(222);
+      if (lookahead == 'o') ADVANCE(179);
       END_STATE();
     case 204:
-      if (lookahead == 'o') ADVANCE(80);
+      if (lookahead == 'o') ADVANCE(162);
+      if (lookahead == 'r') ADVANCE(202);
       END_STATE();
     case 205:
-      if (lookahead == 'p') ADVANCE(417);
+      if (lookahead == 'o') ADVANCE(180);
       END_STATE();
     case 206:
-      if (lookahead == 'p') ADVANCE(408);
+      if (lookahead == 'o') ADVANCE(238);
       END_STATE();
     case 207:
-      if (lookahead == 'p') ADVANCE(60);
+      if (lookahead == 'o') ADVANCE(181);
       END_STATE();
     case 208:
-      if (lookahead == 'p') ADVANCE(54);
+      if (lookahead == 'o') ADVANCE(80);
       END_STATE();
     case 209:
-      if (lookahead == 'p') ADVANCE(198);
+      if (lookahead == 'o') ADVANCE(233);
       END_STATE();
     case 210:
-      if (lookahead == 'p') ADVANCE(107);
+      if (lookahead == 'o') ADVANCE(223);
       END_STATE();
     case 211:
-      if (lookahead == 'p') ADVANCE(236);
+      if (lookahead == 'o') ADVANCE(223);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(308);
       END_STATE();
     case 212:
-      if (lookahead == 'p') ADVANCE(258);
+      if (lookahead == 'o') ADVANCE(231);
       END_STATE();
     case 213:
-      if (lookahead == 'p') ADVANCE(274);
+      if (lookahead == 'o') ADVANCE(82);
       END_STATE();
     case 214:
-      if (lookahead == 'p') ADVANCE(143);
+      if (lookahead == 'p') ADVANCE(431);
       END_STATE();
     case 215:
-      if (lookahead == 'p') ADVANCE(55);
+      if (lookahead == 'p') ADVANCE(422);
       END_STATE();
     case 216:
-      if (lookahead == 'q') ADVANCE(82);
+      if (lookahead == 'p') ADVANCE(61);
       END_STATE();
     case 217:
-      if (lookahead == 'r') ADVANCE(189);
+      if (lookahead == 'p') ADVANCE(54);
       END_STATE();
     case 218:
-      if (lookahead == 'r') ADVANCE(326);
+      if (lookahead == 'p') ADVANCE(206);
       END_STATE();
     case 219:
-      if (lookahead == 'r') ADVANCE(421);
+      if (lookahead == 'p') ADVANCE(108);
       END_STATE();
     case 220:
-      if (lookahead == 'r') ADVANCE(321);
+      if (lookahead == 'p') ADVANCE(245);
       END_STATE();
     case 221:
-      if (lookahead == 'r') ADVANCE(327);
+      if (lookahead == 'p') ADVANCE(267);
       END_STATE();
     case 222:
-      if (lookahead == 'r') ADVANCE(352);
+      if (lookahead == 'p') ADVANCE(285);
       END_STATE();
     case 223:
-      if (lookahead == 'r') ADVANCE(193);
+      if (lookahead == 'p') ADVANCE(147);
       END_STATE();
     case 224:
-      if (lookahead == 'r') ADVANCE(288);
+      if (lookahead == 'p') ADVANCE(55);
       END_STATE();
     case 225:
-      if (lookahead == 'r') ADVANCE(243);
+      if (lookahead == 'q') ADVANCE(84);
       END_STATE();
     case 226:
-      if (lookahead == 'r') ADVANCE(150);
+      if (lookahead == 'r') ADVANCE(197);
       END_STATE();
     case 227:
-      if (lookahead == 'r') ADVANCE(292);
+      if (lookahead == 'r') ADVANCE(338);
       END_STATE();
     case 228:
-      if (lookahead == 'r') ADVANCE(207);
+      if (lookahead == 'r') ADVANCE(435);
       END_STATE();
     case 229:
-      if (lookahead == 'r') ADVANCE(146);
+      if (lookahead == 'r') ADVANCE(333);
       END_STATE();
     case 230:
-      if (lookahead == 'r') ADVANCE(260);
+      if (lookahead == 'r') ADVANCE(339);
       END_STATE();
     case 231:
-      if (lookahead == 'r') ADVANCE(114);
+      if (lookahead == 'r') ADVANCE(364);
       END_STATE();
     case 232:
-      if (lookahead == 'r') ADVANCE(98);
+      if (lookahead == 'r') ADVANCE(201);
       END_STATE();
     case 233:
-      if (lookahead == 'r') ADVANCE(120);
+      if (lookahead == 'r') ADVANCE(300);
       END_STATE();
     case 234:
-      if (lookahead == 's') ADVANCE(433);
+      if (lookahead == 'r') ADVANCE(253);
       END_STATE();
     case 235:
-      if (lookahead == 's') ADVANCE(376);
+      if (lookahead == 'r') ADVANCE(155);
       END_STATE();
     case 236:
-      if (lookahead == 's') ADVANCE(329);
+      if (lookahead == 'r') ADVANCE(304);
       END_STATE();
     case 237:
-      if (lookahead == 's') ADVANCE(256);
+      if (lookahead == 'r') ADVANCE(216);
       END_STATE();
     case 238:
-      if (lookahead == 's') ADVANCE(373);
+      if (lookahead == 'r') ADVANCE(269);
       END_STATE();
     case 239:
-      if (lookahead == 's') ADVANCE(372);
+      if (lookahead == 'r') ADVANCE(115);
       END_STATE();
     case 240:
-      if (lookahead == 's') ADVANCE(379);
+      if (lookahead == 'r') ADVANCE(100);
       END_STATE();
     case 241:
-      if (lookahead == 's') ADVANCE(89);
+      if (lookahead == 'r') ADVANCE(151);
       END_STATE();
     case 242:
-      if (lookahead == 's') ADVANCE(89);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(296);
+      if (lookahead == 'r') ADVANCE(122);
       END_STATE();
     case 243:
-      if (lookahead == 's') ADVANCE(145);
+      if (lookahead == 's') ADVANCE(447);
       END_STATE();
     case 244:
-      if (lookahead == 's') ADVANCE(253);
+      if (lookahead == 's') ADVANCE(388);
       END_STATE();
     case 245:
-      if (lookahead == 's') ADVANCE(208);
+      if (lookahead == 's') ADVANCE(341);
       END_STATE();
     case 246:
-      if (lookahead == 's') ADVANCE(255);
+      if (lookahead == 's') ADVANCE(265);
       END_STATE();
     case 247:
-      if (lookahead == 's') ADVANCE(238);
+      if (lookahead == 's') ADVANCE(385);
       END_STATE();
     case 248:
-      if (lookahead == 's') ADVANCE(239);
+      if (lookahead == 's') ADVANCE(384);
       END_STATE();
     case 249:
-      if (lookahead == 's') ADVANCE(271);
+      if (lookahead == 's') ADVANCE(391);
       END_STATE();
     case 250:
-      if (lookahead == 's') ADVANCE(275);
+      if (lookahead == 's') ADVANCE(91);
       END_STATE();
     case 251:
-      if (lookahead == 's') ADVANCE(215);
+      if (lookahead == 's') ADVANCE(91);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(308);
       END_STATE();
     case 252:
-      if (lookahead == 't') ADVANCE(132);
+      if (lookahead == 's') ADVANCE(262);
       END_STATE();
     case 253:
-      if (lookahead == 't') ADVANCE(420);
+      if (lookahead == 's') ADVANCE(148);
       END_STATE();
     case 254:
-      if (lookahead == 't') ADVANCE(347);
+      if (lookahead == 's') ADVANCE(286);
       END_STATE();
     case 255:
-      if (lookahead == 't') ADVANCE(335);
+      if (lookahead == 's') ADVANCE(217);
       END_STATE();
     case 256:
-      if (lookahead == 't') ADVANCE(335);
-      if (lookahead == 'u') ADVANCE(170);
+      if (lookahead == 's') ADVANCE(264);
       END_STATE();
     case 257:
-      if (lookahead == 't') ADVANCE(431);
+      if (lookahead == 's') ADVANCE(247);
       END_STATE();
     case 258:
-      if (lookahead == 't') ADVANCE(383);
+      if (lookahead == 's') ADVANCE(248);
       END_STATE();
     case 259:
-      if (lookahead == 't') ADVANCE(435);
+      if (lookahead == 's') ADVANCE(281);
       END_STATE();
     case 260:
-      if (lookahead == 't') ADVANCE(333);
+      if (lookahead == 's') ADVANCE(224);
       END_STATE();
     case 261:
-      if (lookahead == 't') ADVANCE(374);
+      if (lookahead == 't') ADVANCE(136);
       END_STATE();
     case 262:
-      if (lookahead == 't') ADVANCE(437);
+      if (lookahead == 't') ADVANCE(434);
       END_STATE();
     case 263:
-      if (lookahead == 't') ADVANCE(366);
+      if (lookahead == 't') ADVANCE(359);
       END_STATE();
     case 264:
-      if (lookahead == 't') ADVANCE(348);
+      if (lookahead == 't') ADVANCE(347);
       END_STATE();
     case 265:
-      if (lookahead == 't') ADVANCE(266);
+      if (lookahead == 't') ADVANCE(347);
+      if (lookahead == 'u') ADVANCE(176);
       END_STATE();
     case 266:
-      if (lookahead == 't') ADVANCE(205);
+      if (lookahead == 't') ADVANCE(445);
       END_STATE();
     case 267:
-      if (lookahead == 't') ADVANCE(131);
+      if (lookahead == 't') ADVANCE(395);
       END_STATE();
     case 268:
-      if (lookahead == 't') ADVANCE(90);
+      if (lookahead == 't') ADVANCE(449);
       END_STATE();
     case 269:
-      if (lookahead == 't') ADVANCE(133);
+      if (lookahead == 't') ADVANCE(345);
       END_STATE();
     case 270:
-      if (lookahead == 't') ADVANCE(290);
+      if (lookahead == 't') ADVANCE(386);
       END_STATE();
     case 271:
-      if (lookahead == 't') ADVANCE(110);
+      if (lookahead == 't') ADVANCE(451);
       END_STATE();
     case 272:
-      if (lookahead == 't') ADVANCE(203);
+      if (lookahead == 't') ADVANCE(378);
       END_STATE();
     case 273:
-      if (lookahead == 't') ADVANCE(149);
+      if (lookahead == 't') ADVANCE(360);
       END_STATE();
     case 274:
-      if (lookahead == 't') ADVANCE(147);
+      if (lookahead == 't') ADVANCE(214);
       END_STATE();
     case 275:
-      if (lookahead == 't') ADVANCE(113);
+      if (lookahead == 't') ADVANCE(135);
       END_STATE();
     case 276:
-      if (lookahead == 't') ADVANCE(123);
+      if (lookahead == 't') ADVANCE(274);
       END_STATE();
     case 277:
-      if (lookahead == 'u') ADVANCE(160);
+      if (lookahead == 't') ADVANCE(134);
       END_STATE();
     case 278:
-      if (lookahead == 'u') ADVANCE(166);
+      if (lookahead == 't') ADVANCE(92);
       END_STATE();
     case 279:
-      if (lookahead == 'u') ADVANCE(211);
+      if (lookahead == 't') ADVANCE(137);
       END_STATE();
     case 280:
-      if (lookahead == 'u') ADVANCE(182);
+      if (lookahead == 't') ADVANCE(302);
       END_STATE();
     case 281:
-      if (lookahead == 'u') ADVANCE(71);
+      if (lookahead == 't') ADVANCE(111);
       END_STATE();
     case 282:
-      if (lookahead == 'v') ADVANCE(151);
+      if (lookahead == 't') ADVANCE(212);
       END_STATE();
     case 283:
-      if (lookahead == 'w') ADVANCE(386);
+      if (lookahead == 't') ADVANCE(154);
       END_STATE();
     case 284:
-      if (lookahead == 'w') ADVANCE(134);
+      if (lookahead == 't') ADVANCE(146);
       END_STATE();
     case 285:
-      if (lookahead == 'x') ADVANCE(65);
+      if (lookahead == 't') ADVANCE(150);
       END_STATE();
     case 286:
-      if (lookahead == 'y') ADVANCE(368);
+      if (lookahead == 't') ADVANCE(114);
       END_STATE();
     case 287:
-      if (lookahead == 'y') ADVANCE(358);
+      if (lookahead == 't') ADVANCE(152);
       END_STATE();
     case 288:
-      if (lookahead == 'y') ADVANCE(339);
+      if (lookahead == 't') ADVANCE(126);
       END_STATE();
     case 289:
-      if (lookahead == 'y') ADVANCE(429);
+      if (lookahead == 'u') ADVANCE(166);
       END_STATE();
     case 290:
-      if (lookahead == 'y') ADVANCE(400);
+      if (lookahead == 'u') ADVANCE(172);
       END_STATE();
     case 291:
-      if (lookahead == 'y') ADVANCE(284);
+      if (lookahead == 'u') ADVANCE(220);
       END_STATE();
     case 292:
-      if (lookahead == 'y') ADVANCE(269);
+      if (lookahead == 'u') ADVANCE(189);
       END_STATE();
     case 293:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(297);
+      if (lookahead == 'u') ADVANCE(73);
       END_STATE();
     case 294:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(296);
+      if (lookahead == 'v') ADVANCE(157);
       END_STATE();
     case 295:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(296);
+      if (lookahead == 'w') ADVANCE(398);
       END_STATE();
     case 296:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(580);
+      if (lookahead == 'w') ADVANCE(138);
       END_STATE();
     case 297:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(296);
+      if (lookahead == 'x') ADVANCE(66);
       END_STATE();
     case 298:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(580);
+      if (lookahead == 'y') ADVANCE(380);
       END_STATE();
     case 299:
+      if (lookahead == 'y') ADVANCE(370);
+      END_STATE();
+    case 300:
+      if (lookahead == 'y') ADVANCE(351);
+      END_STATE();
+    case 301:
+      if (lookahead == 'y') ADVANCE(443);
+      END_STATE();
+    case 302:
+      if (lookahead == 'y') ADVANCE(412);
+      END_STATE();
+    case 303:
+      if (lookahead == 'y') ADVANCE(296);
+      END_STATE();
+    case 304:
+      if (lookahead == 'y') ADVANCE(279);
+      END_STATE();
+    case 305:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(309);
+      END_STATE();
+    case 306:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(308);
+      END_STATE();
+    case 307:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(308);
+      END_STATE();
+    case 308:
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(607);
+      END_STATE();
+    case 309:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(308);
+      END_STATE();
+    case 310:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(607);
+      END_STATE();
+    case 311:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(599);
+          lookahead == 't') ADVANCE(626);
       END_STATE();
-    case 300:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(332);
+    case 312:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(344);
       END_STATE();
-    case 301:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(590);
+    case 313:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(617);
       END_STATE();
-    case 302:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(592);
+    case 314:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(619);
       END_STATE();
-    case 303:
+    case 315:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
-    case 304:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(591);
+    case 316:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
       END_STATE();
-    case 305:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
+    case 317:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(616);
       END_STATE();
-    case 306:
+    case 318:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
-    case 307:
+    case 319:
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(600);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(627);
       END_STATE();
-    case 308:
-      if (eof) ADVANCE(315);
+    case 320:
+      if (eof) ADVANCE(327);
       ADVANCE_MAP(
-        '!', 442,
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        '(', 342,
-        ')', 343,
-        ',', 319,
-        ':', 344,
-        '=', 337,
-        '[', 401,
-        ']', 402,
-        'a', 614,
-        'c', 605,
-        'd', 631,
-        'e', 654,
-        'f', 708,
-        'g', 710,
-        'h', 636,
-        'i', 615,
-        'k', 606,
-        'l', 607,
-        'm', 643,
-        'n', 609,
-        'p', 692,
-        's', 632,
-        't', 691,
-        'u', 723,
-        'v', 641,
-        'w', 668,
-        '{', 324,
-        '}', 325,
+        '!', 456,
+        '"', 622,
+        '#', 801,
+        '$', 319,
+        '(', 354,
+        ')', 355,
+        ',', 331,
+        ':', 356,
+        '=', 349,
+        '[', 413,
+        ']', 414,
+        'a', 642,
+        'c', 634,
+        'd', 660,
+        'e', 684,
+        'f', 741,
+        'g', 743,
+        'h', 665,
+        'i', 643,
+        'k', 632,
+        'l', 633,
+        'm', 677,
+        'n', 636,
+        'p', 725,
+        's', 661,
+        't', 724,
+        'u', 756,
+        'v', 670,
+        'w', 705,
+        '{', 336,
+        '}', 337,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(308);
+          lookahead == ' ') SKIP(320);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(593);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(757);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(620);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(792);
       END_STATE();
-    case 309:
-      if (eof) ADVANCE(315);
+    case 321:
+      if (eof) ADVANCE(327);
       ADVANCE_MAP(
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        '(', 342,
-        ')', 343,
-        ',', 319,
-        '-', 568,
-        '/', 569,
-        '=', 337,
-        ']', 402,
-        'a', 58,
-        'c', 46,
-        'd', 87,
-        'e', 285,
-        'f', 223,
-        'g', 217,
-        'h', 103,
-        'i', 59,
-        'k', 47,
-        'l', 48,
-        'm', 105,
+        '"', 622,
+        '#', 801,
+        '$', 319,
+        '(', 354,
+        ')', 355,
+        ',', 331,
+        '-', 595,
+        '/', 596,
+        '=', 349,
+        ']', 414,
+        'a', 59,
+        'c', 50,
+        'd', 89,
+        'e', 297,
+        'f', 232,
+        'g', 226,
+        'h', 105,
+        'i', 60,
+        'k', 46,
+        'l', 47,
+        'm', 118,
         'n', 51,
-        'p', 187,
-        's', 88,
-        't', 188,
-        'u', 241,
-        'v', 102,
-        'w', 138,
-        '{', 324,
-        '}', 325,
+        'p', 195,
+        's', 90,
+        't', 196,
+        'u', 250,
+        'v', 104,
+        'w', 156,
+        '{', 336,
+        '}', 337,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(310);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(594);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(422);
+          lookahead == ' ') SKIP(322);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(621);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(436);
       END_STATE();
-    case 310:
-      if (eof) ADVANCE(315);
+    case 322:
+      if (eof) ADVANCE(327);
       ADVANCE_MAP(
-        '"', 595,
-        '#', 766,
-        '$', 307,
-        '(', 342,
-        ')', 343,
-        ',', 319,
-        '=', 337,
-        ']', 402,
-        'a', 58,
-        'c', 46,
-        'd', 87,
-        'e', 285,
-        'f', 223,
-        'g', 217,
-        'h', 103,
-        'i', 59,
-        'k', 47,
-        'l', 48,
-        'm', 105,
+        '"', 622,
+        '#', 801,
+        '$', 319,
+        '(', 354,
+        ')', 355,
+        ',', 331,
+        '=', 349,
+        ']', 414,
+        'a', 59,
+        'c', 50,
+        'd', 89,
+        'e', 297,
+        'f', 232,
+        'g', 226,
+        'h', 105,
+        'i', 60,
+        'k', 46,
+        'l', 47,
+        'm', 118,
         'n', 51,
-        'p', 187,
-        's', 88,
-        't', 188,
-        'u', 241,
-        'v', 102,
-        'w', 138,
-        '{', 324,
-        '}', 325,
+        'p', 195,
+        's', 90,
+        't', 196,
+        'u', 250,
+        'v', 104,
+        'w', 156,
+        '{', 336,
+        '}', 337,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(310);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(594);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(422);
+          lookahead == ' ') SKIP(322);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(621);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(436);
       END_STATE();
-    case 311:
-      if (eof) ADVANCE(315);
+    case 323:
+      if (eof) ADVANCE(327);
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        ':', 587,
+        '#', 801,
+        '$', 319,
+        ':', 614,
         'A', 43,
-        'S', 293,
-        'T', 294,
-        'U', 295,
-        '[', 401,
-        ']', 402,
+        'S', 305,
+        'T', 306,
+        'U', 307,
+        '[', 413,
+        ']', 414,
         'a', 39,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 228,
-        'h', 265,
-        'i', 164,
-        'k', 47,
-        'l', 48,
+        'g', 237,
+        'h', 276,
+        'i', 170,
+        'k', 46,
+        'l', 47,
         'n', 51,
-        'p', 196,
-        's', 118,
-        't', 202,
-        'u', 242,
-        'v', 102,
-        '}', 325,
+        'p', 204,
+        's', 120,
+        't', 211,
+        'u', 251,
+        'v', 104,
+        '}', 337,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(312);
+          lookahead == ' ') SKIP(324);
       if (('B' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 312:
-      if (eof) ADVANCE(315);
+    case 324:
+      if (eof) ADVANCE(327);
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        ':', 587,
-        '[', 401,
-        ']', 402,
+        '#', 801,
+        '$', 319,
+        ':', 614,
+        '[', 413,
+        ']', 414,
         'a', 40,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 228,
-        'h', 265,
-        'i', 164,
-        'k', 47,
-        'l', 48,
+        'g', 237,
+        'h', 276,
+        'i', 170,
+        'k', 46,
+        'l', 47,
         'n', 51,
-        'p', 196,
-        's', 117,
-        't', 201,
-        'u', 241,
-        'v', 102,
-        '}', 325,
+        'p', 204,
+        's', 119,
+        't', 210,
+        'u', 250,
+        'v', 104,
+        '}', 337,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(312);
+          lookahead == ' ') SKIP(324);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 313:
-      if (eof) ADVANCE(315);
+    case 325:
+      if (eof) ADVANCE(327);
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'c', 449,
-        'd', 508,
-        'e', 562,
-        'h', 554,
-        'i', 456,
-        'k', 447,
-        'n', 445,
-        'p', 519,
-        's', 491,
-        'w', 490,
-        '{', 324,
+        '#', 801,
+        '$', 319,
+        'c', 463,
+        'd', 530,
+        'e', 589,
+        'h', 579,
+        'i', 471,
+        'k', 461,
+        'n', 459,
+        'p', 542,
+        's', 511,
+        'w', 510,
+        '{', 336,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(313);
+          lookahead == ' ') SKIP(325);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 314:
-      if (eof) ADVANCE(315);
+    case 326:
+      if (eof) ADVANCE(327);
       ADVANCE_MAP(
-        '#', 766,
-        '$', 307,
-        'c', 449,
-        'd', 508,
-        'e', 562,
-        'h', 554,
-        'i', 457,
-        'k', 447,
-        'n', 445,
-        'p', 519,
-        's', 491,
-        '{', 324,
+        '#', 801,
+        '$', 319,
+        'c', 463,
+        'd', 530,
+        'e', 589,
+        'h', 579,
+        'i', 472,
+        'k', 461,
+        'n', 459,
+        'p', 542,
+        's', 511,
+        '{', 336,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(314);
+          lookahead == ' ') SKIP(326);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 315:
+    case 327:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 316:
+    case 328:
       ACCEPT_TOKEN(anon_sym_silence);
       END_STATE();
-    case 317:
+    case 329:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 318:
+    case 330:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 319:
+    case 331:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 320:
+    case 332:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(320);
-      END_STATE();
-    case 321:
-      ACCEPT_TOKEN(anon_sym_cluster);
-      END_STATE();
-    case 322:
-      ACCEPT_TOKEN(anon_sym_cluster);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 323:
-      ACCEPT_TOKEN(anon_sym_namespaces);
-      END_STATE();
-    case 324:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
-      END_STATE();
-    case 325:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
-      END_STATE();
-    case 326:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      END_STATE();
-    case 327:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(345);
-      END_STATE();
-    case 328:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 329:
-      ACCEPT_TOKEN(anon_sym_groups);
-      END_STATE();
-    case 330:
-      ACCEPT_TOKEN(anon_sym_cilium);
-      END_STATE();
-    case 331:
-      ACCEPT_TOKEN(anon_sym_cilium);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 332:
-      ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(332);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(332);
       END_STATE();
     case 333:
-      ACCEPT_TOKEN(anon_sym_import);
+      ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
     case 334:
+      ACCEPT_TOKEN(anon_sym_cluster);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 335:
+      ACCEPT_TOKEN(anon_sym_namespaces);
+      END_STATE();
+    case 336:
+      ACCEPT_TOKEN(anon_sym_LBRACE);
+      END_STATE();
+    case 337:
+      ACCEPT_TOKEN(anon_sym_RBRACE);
+      END_STATE();
+    case 338:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      END_STATE();
+    case 339:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (lookahead == 's') ADVANCE(357);
+      END_STATE();
+    case 340:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 341:
+      ACCEPT_TOKEN(anon_sym_groups);
+      END_STATE();
+    case 342:
+      ACCEPT_TOKEN(anon_sym_cilium);
+      END_STATE();
+    case 343:
+      ACCEPT_TOKEN(anon_sym_cilium);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 344:
+      ACCEPT_TOKEN(sym_cilium_version);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(344);
+      END_STATE();
+    case 345:
+      ACCEPT_TOKEN(anon_sym_import);
+      END_STATE();
+    case 346:
       ACCEPT_TOKEN(anon_sym_import);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 335:
+    case 347:
       ACCEPT_TOKEN(anon_sym_const);
       END_STATE();
-    case 336:
+    case 348:
       ACCEPT_TOKEN(anon_sym_const);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 337:
+    case 349:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 338:
+    case 350:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 339:
-      ACCEPT_TOKEN(anon_sym_category);
-      END_STATE();
-    case 340:
-      ACCEPT_TOKEN(anon_sym_category);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 341:
-      ACCEPT_TOKEN(anon_sym_sentence);
-      END_STATE();
-    case 342:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
-      END_STATE();
-    case 343:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
-      END_STATE();
-    case 344:
-      ACCEPT_TOKEN(anon_sym_COLON);
-      END_STATE();
-    case 345:
-      ACCEPT_TOKEN(anon_sym_cidrs);
-      END_STATE();
-    case 346:
-      ACCEPT_TOKEN(anon_sym_ports);
-      END_STATE();
-    case 347:
-      ACCEPT_TOKEN(anon_sym_port);
-      END_STATE();
-    case 348:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(346);
-      END_STATE();
-    case 349:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 350:
-      ACCEPT_TOKEN(anon_sym_strings);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(604);
       END_STATE();
     case 351:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(350);
+      ACCEPT_TOKEN(anon_sym_category);
       END_STATE();
     case 352:
-      ACCEPT_TOKEN(anon_sym_selector);
+      ACCEPT_TOKEN(anon_sym_category);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 353:
-      ACCEPT_TOKEN(anon_sym_system);
+      ACCEPT_TOKEN(anon_sym_sentence);
       END_STATE();
     case 354:
+      ACCEPT_TOKEN(anon_sym_LPAREN);
+      END_STATE();
+    case 355:
+      ACCEPT_TOKEN(anon_sym_RPAREN);
+      END_STATE();
+    case 356:
+      ACCEPT_TOKEN(anon_sym_COLON);
+      END_STATE();
+    case 357:
+      ACCEPT_TOKEN(anon_sym_cidrs);
+      END_STATE();
+    case 358:
+      ACCEPT_TOKEN(anon_sym_ports);
+      END_STATE();
+    case 359:
+      ACCEPT_TOKEN(anon_sym_port);
+      END_STATE();
+    case 360:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(358);
+      END_STATE();
+    case 361:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 362:
+      ACCEPT_TOKEN(anon_sym_strings);
+      END_STATE();
+    case 363:
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(362);
+      END_STATE();
+    case 364:
+      ACCEPT_TOKEN(anon_sym_selector);
+      END_STATE();
+    case 365:
+      ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 366:
       ACCEPT_TOKEN(anon_sym_system);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 355:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      END_STATE();
-    case 356:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(323);
-      END_STATE();
-    case 357:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 358:
-      ACCEPT_TOKEN(anon_sym_policy);
-      END_STATE();
-    case 359:
-      ACCEPT_TOKEN(anon_sym_policy);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 360:
-      ACCEPT_TOKEN(anon_sym_use);
-      END_STATE();
-    case 361:
-      ACCEPT_TOKEN(anon_sym_use);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 362:
-      ACCEPT_TOKEN(anon_sym_description);
-      END_STATE();
-    case 363:
-      ACCEPT_TOKEN(anon_sym_description);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 364:
-      ACCEPT_TOKEN(anon_sym_label);
-      END_STATE();
-    case 365:
-      ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 366:
-      ACCEPT_TOKEN(anon_sym_default);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 367:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      END_STATE();
+    case 368:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(335);
+      END_STATE();
+    case 369:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 370:
+      ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 371:
+      ACCEPT_TOKEN(anon_sym_policy);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 372:
+      ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 373:
+      ACCEPT_TOKEN(anon_sym_use);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 374:
+      ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 375:
+      ACCEPT_TOKEN(anon_sym_description);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 376:
+      ACCEPT_TOKEN(anon_sym_label);
+      END_STATE();
+    case 377:
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 379:
       ACCEPT_TOKEN(anon_sym_default);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 368:
-      ACCEPT_TOKEN(anon_sym_deny);
-      END_STATE();
-    case 369:
-      ACCEPT_TOKEN(anon_sym_deny);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 370:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 371:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 372:
-      ACCEPT_TOKEN(anon_sym_ingress);
-      END_STATE();
-    case 373:
-      ACCEPT_TOKEN(anon_sym_egress);
-      END_STATE();
-    case 374:
-      ACCEPT_TOKEN(anon_sym_select);
-      END_STATE();
-    case 375:
-      ACCEPT_TOKEN(anon_sym_select);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 376:
-      ACCEPT_TOKEN(anon_sym_pods);
-      END_STATE();
-    case 377:
-      ACCEPT_TOKEN(anon_sym_pods);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 378:
-      ACCEPT_TOKEN(anon_sym_all);
-      END_STATE();
-    case 379:
-      ACCEPT_TOKEN(anon_sym_nodes);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 380:
-      ACCEPT_TOKEN(anon_sym_everything);
+      ACCEPT_TOKEN(anon_sym_deny);
       END_STATE();
     case 381:
-      ACCEPT_TOKEN(anon_sym_in);
+      ACCEPT_TOKEN(anon_sym_deny);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 382:
+      ACCEPT_TOKEN(anon_sym_no);
+      END_STATE();
+    case 383:
+      ACCEPT_TOKEN(anon_sym_no);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 384:
+      ACCEPT_TOKEN(anon_sym_ingress);
+      END_STATE();
+    case 385:
+      ACCEPT_TOKEN(anon_sym_egress);
+      END_STATE();
+    case 386:
+      ACCEPT_TOKEN(anon_sym_select);
+      END_STATE();
+    case 387:
+      ACCEPT_TOKEN(anon_sym_select);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 388:
+      ACCEPT_TOKEN(anon_sym_pods);
+      END_STATE();
+    case 389:
+      ACCEPT_TOKEN(anon_sym_pods);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 390:
+      ACCEPT_TOKEN(anon_sym_all);
+      END_STATE();
+    case 391:
+      ACCEPT_TOKEN(anon_sym_nodes);
+      END_STATE();
+    case 392:
+      ACCEPT_TOKEN(anon_sym_everything);
+      END_STATE();
+    case 393:
+      ACCEPT_TOKEN(anon_sym_in);
+      END_STATE();
+    case 394:
       ACCEPT_TOKEN(anon_sym_in);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 383:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 384:
-      ACCEPT_TOKEN(anon_sym_with);
-      END_STATE();
-    case 385:
-      ACCEPT_TOKEN(anon_sym_with);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 386:
-      ACCEPT_TOKEN(anon_sym_allow);
-      END_STATE();
-    case 387:
-      ACCEPT_TOKEN(anon_sym_allow);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 388:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'm') ADVANCE(394);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
-      END_STATE();
-    case 389:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(397);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
-      END_STATE();
-    case 390:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(388);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
-      END_STATE();
-    case 391:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'r') ADVANCE(390);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
-      END_STATE();
-    case 393:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 394:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 395:
+      ACCEPT_TOKEN(anon_sym_except);
+      END_STATE();
+    case 396:
+      ACCEPT_TOKEN(anon_sym_with);
+      END_STATE();
+    case 397:
+      ACCEPT_TOKEN(anon_sym_with);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 398:
+      ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 399:
+      ACCEPT_TOKEN(anon_sym_allow);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 400:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'm') ADVANCE(406);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(404);
+      END_STATE();
+    case 401:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(409);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(404);
+      END_STATE();
+    case 402:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(400);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(404);
+      END_STATE();
+    case 403:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'r') ADVANCE(402);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(404);
+      END_STATE();
+    case 404:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(404);
+      END_STATE();
+    case 405:
+      ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 406:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(404);
+      END_STATE();
+    case 407:
       ACCEPT_TOKEN(anon_sym_from);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 396:
+    case 408:
       ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
-    case 397:
+    case 409:
       ACCEPT_TOKEN(anon_sym_to);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(392);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(404);
       END_STATE();
-    case 398:
+    case 410:
       ACCEPT_TOKEN(anon_sym_to);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 399:
+    case 411:
       ACCEPT_TOKEN(anon_sym_anywhere);
       END_STATE();
-    case 400:
+    case 412:
       ACCEPT_TOKEN(anon_sym_entity);
       END_STATE();
-    case 401:
+    case 413:
       ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
-    case 402:
+    case 414:
       ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
-    case 403:
+    case 415:
       ACCEPT_TOKEN(anon_sym_fqdn);
       END_STATE();
-    case 404:
+    case 416:
       ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(405);
+      if (lookahead == 's') ADVANCE(417);
       END_STATE();
-    case 405:
+    case 417:
       ACCEPT_TOKEN(anon_sym_services);
       END_STATE();
-    case 406:
+    case 418:
       ACCEPT_TOKEN(anon_sym_sni);
       END_STATE();
-    case 407:
+    case 419:
       ACCEPT_TOKEN(anon_sym_sni);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 408:
+    case 420:
+      ACCEPT_TOKEN(anon_sym_authentication);
+      END_STATE();
+    case 421:
+      ACCEPT_TOKEN(anon_sym_authentication);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 422:
       ACCEPT_TOKEN(anon_sym_icmp);
       END_STATE();
-    case 409:
+    case 423:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 410:
+    case 424:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(430);
       END_STATE();
-    case 411:
+    case 425:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
-      END_STATE();
-    case 412:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(410);
-      if (lookahead == '6') ADVANCE(411);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
-      END_STATE();
-    case 413:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(414);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
-      END_STATE();
-    case 414:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(412);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
-      END_STATE();
-    case 415:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(415);
-      END_STATE();
-    case 416:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(416);
-      END_STATE();
-    case 417:
-      ACCEPT_TOKEN(anon_sym_http);
-      END_STATE();
-    case 418:
-      ACCEPT_TOKEN(anon_sym_http);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 419:
-      ACCEPT_TOKEN(anon_sym_method);
-      END_STATE();
-    case 420:
-      ACCEPT_TOKEN(anon_sym_host);
-      END_STATE();
-    case 421:
-      ACCEPT_TOKEN(anon_sym_header);
-      END_STATE();
-    case 422:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(422);
-      END_STATE();
-    case 423:
-      ACCEPT_TOKEN(anon_sym_grpc);
-      END_STATE();
-    case 424:
-      ACCEPT_TOKEN(anon_sym_grpc);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 425:
-      ACCEPT_TOKEN(anon_sym_kafka);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(430);
       END_STATE();
     case 426:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == '4') ADVANCE(424);
+      if (lookahead == '6') ADVANCE(425);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(430);
+      END_STATE();
+    case 427:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'p') ADVANCE(428);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(430);
+      END_STATE();
+    case 428:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'v') ADVANCE(426);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(430);
+      END_STATE();
+    case 429:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(429);
+      END_STATE();
+    case 430:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(430);
+      END_STATE();
+    case 431:
+      ACCEPT_TOKEN(anon_sym_http);
+      END_STATE();
+    case 432:
+      ACCEPT_TOKEN(anon_sym_http);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 433:
+      ACCEPT_TOKEN(anon_sym_method);
+      END_STATE();
+    case 434:
+      ACCEPT_TOKEN(anon_sym_host);
+      END_STATE();
+    case 435:
+      ACCEPT_TOKEN(anon_sym_header);
+      END_STATE();
+    case 436:
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(436);
+      END_STATE();
+    case 437:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      END_STATE();
+    case 438:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 439:
+      ACCEPT_TOKEN(anon_sym_kafka);
+      END_STATE();
+    case 440:
       ACCEPT_TOKEN(anon_sym_kafka);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 427:
-      ACCEPT_TOKEN(anon_sym_produce);
-      END_STATE();
-    case 428:
-      ACCEPT_TOKEN(anon_sym_consume);
-      END_STATE();
-    case 429:
-      ACCEPT_TOKEN(anon_sym_apikey);
-      END_STATE();
-    case 430:
-      ACCEPT_TOKEN(anon_sym_topic);
-      END_STATE();
-    case 431:
-      ACCEPT_TOKEN(anon_sym_client);
-      END_STATE();
-    case 432:
-      ACCEPT_TOKEN(anon_sym_version);
-      END_STATE();
-    case 433:
-      ACCEPT_TOKEN(anon_sym_dns);
-      END_STATE();
-    case 434:
-      ACCEPT_TOKEN(anon_sym_dns);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 435:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 436:
-      ACCEPT_TOKEN(anon_sym_expect);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 437:
-      ACCEPT_TOKEN(anon_sym_account);
-      END_STATE();
-    case 438:
-      ACCEPT_TOKEN(anon_sym_node);
-      END_STATE();
-    case 439:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
-      END_STATE();
-    case 440:
-      ACCEPT_TOKEN(anon_sym_notin);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 441:
-      ACCEPT_TOKEN(anon_sym_BANG);
+      ACCEPT_TOKEN(anon_sym_produce);
       END_STATE();
     case 442:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(439);
+      ACCEPT_TOKEN(anon_sym_consume);
       END_STATE();
     case 443:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(451);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_apikey);
       END_STATE();
     case 444:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(504);
-      if (lookahead == 'o') ADVANCE(371);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
     case 445:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(504);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_client);
       END_STATE();
     case 446:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(559);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 447:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(481);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_dns);
       END_STATE();
     case 448:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(426);
+      ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 449:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(555);
-      if (lookahead == 'i') ADVANCE(465);
-      if (lookahead == 'l') ADVANCE(560);
-      if (lookahead == 'o') ADVANCE(510);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 450:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(462);
+      ACCEPT_TOKEN(anon_sym_expect);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 451:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(477);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_account);
       END_STATE();
     case 452:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(424);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_node);
       END_STATE();
     case 453:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(533);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 454:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(564);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
     case 455:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(546);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
     case 456:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(505);
-      if (lookahead == 'm') ADVANCE(529);
-      if (lookahead == 'n') ADVANCE(382);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(453);
       END_STATE();
     case 457:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(505);
-      if (lookahead == 'm') ADVANCE(529);
+      if (lookahead == 'a') ADVANCE(466);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 458:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(505);
-      if (lookahead == 'n') ADVANCE(382);
+      if (lookahead == 'a') ADVANCE(525);
+      if (lookahead == 'o') ADVANCE(383);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 459:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(505);
+      if (lookahead == 'a') ADVANCE(525);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 460:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(547);
+      if (lookahead == 'a') ADVANCE(586);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 461:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(469);
+      if (lookahead == 'a') ADVANCE(498);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 462:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(470);
+      if (lookahead == 'a') ADVANCE(440);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 463:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(538);
-      if (lookahead == 'l') ADVANCE(487);
-      if (lookahead == 'r') ADVANCE(545);
+      if (lookahead == 'a') ADVANCE(580);
+      if (lookahead == 'i') ADVANCE(481);
+      if (lookahead == 'l') ADVANCE(587);
+      if (lookahead == 'o') ADVANCE(533);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 464:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(538);
-      if (lookahead == 'r') ADVANCE(545);
+      if (lookahead == 'a') ADVANCE(478);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 465:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(531);
-      if (lookahead == 'l') ADVANCE(488);
+      if (lookahead == 'a') ADVANCE(584);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 466:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(482);
-      if (lookahead == 'n') ADVANCE(539);
+      if (lookahead == 'b') ADVANCE(493);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 467:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(482);
+      if (lookahead == 'c') ADVANCE(438);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 468:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(361);
+      if (lookahead == 'c') ADVANCE(557);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 469:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(318);
+      if (lookahead == 'c') ADVANCE(591);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 470:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(357);
+      if (lookahead == 'c') ADVANCE(570);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 471:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(483);
+      if (lookahead == 'c') ADVANCE(526);
+      if (lookahead == 'm') ADVANCE(553);
+      if (lookahead == 'n') ADVANCE(394);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 472:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(509);
+      if (lookahead == 'c') ADVANCE(526);
+      if (lookahead == 'm') ADVANCE(553);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 473:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(455);
+      if (lookahead == 'c') ADVANCE(526);
+      if (lookahead == 'n') ADVANCE(394);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 474:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(500);
-      if (lookahead == 'i') ADVANCE(499);
-      if (lookahead == 'n') ADVANCE(485);
+      if (lookahead == 'c') ADVANCE(526);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 475:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(500);
-      if (lookahead == 'i') ADVANCE(499);
+      if (lookahead == 'c') ADVANCE(571);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 476:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(541);
+      if (lookahead == 'c') ADVANCE(465);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 477:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(495);
+      if (lookahead == 'c') ADVANCE(485);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 478:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(503);
+      if (lookahead == 'c') ADVANCE(486);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 479:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(562);
+      if (lookahead == 'l') ADVANCE(505);
+      if (lookahead == 'r') ADVANCE(569);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 480:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(562);
+      if (lookahead == 'r') ADVANCE(569);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 481:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(555);
+      if (lookahead == 'l') ADVANCE(506);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 482:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(499);
+      if (lookahead == 'n') ADVANCE(563);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 483:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(499);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 484:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(373);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 485:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(330);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 486:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(369);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 487:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(500);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 488:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(531);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 489:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(470);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 490:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(521);
+      if (lookahead == 'i') ADVANCE(520);
+      if (lookahead == 'n') ADVANCE(503);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 491:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(521);
+      if (lookahead == 'i') ADVANCE(520);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 492:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(565);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 493:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(515);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 494:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'e') ADVANCE(532);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 480:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(460);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 481:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(492);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 482:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(446);
-      if (lookahead == 'n') ADVANCE(563);
-      if (lookahead == 's') ADVANCE(453);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 483:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(522);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 484:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(385);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 485:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(407);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 486:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(528);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 487:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(454);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 488:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(558);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 489:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(518);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 490:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(549);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 491:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(499);
-      if (lookahead == 'y') ADVANCE(542);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 492:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(448);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 493:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(487);
-      if (lookahead == 'r') ADVANCE(545);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 494:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(487);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 495:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(365);
+      if (lookahead == 'e') ADVANCE(524);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 496:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(556);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 497:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(475);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 498:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'f') ADVANCE(512);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 499:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'f') ADVANCE(460);
+      if (lookahead == 'n') ADVANCE(590);
+      if (lookahead == 's') ADVANCE(468);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 500:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'g') ADVANCE(546);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 501:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'h') ADVANCE(397);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 502:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'h') ADVANCE(494);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 503:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(419);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 504:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(552);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 505:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(469);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 506:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(585);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 507:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(541);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 508:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(476);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 509:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(543);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 510:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(576);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 511:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(520);
+      if (lookahead == 'y') ADVANCE(566);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 512:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'k') ADVANCE(462);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 513:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(505);
+      if (lookahead == 'r') ADVANCE(569);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 514:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(505);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 515:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(377);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 516:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(518);
+      if (lookahead == 'u') ADVANCE(573);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 517:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(518);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 518:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(537);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 519:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(572);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 520:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(488);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 521:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'l') ADVANCE(497);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 497:
+    case 522:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(514);
+      if (lookahead == 'm') ADVANCE(407);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 498:
+    case 523:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(548);
+      if (lookahead == 'm') ADVANCE(343);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 499:
+    case 524:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(472);
+      if (lookahead == 'm') ADVANCE(366);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 500:
+    case 525:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(480);
+      if (lookahead == 'm') ADVANCE(492);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 501:
+    case 526:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(395);
+      if (lookahead == 'm') ADVANCE(548);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 502:
+    case 527:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(331);
+      if (lookahead == 'n') ADVANCE(394);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 503:
+    case 528:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(354);
+      if (lookahead == 'n') ADVANCE(375);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 504:
+    case 529:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(476);
+      if (lookahead == 'n') ADVANCE(421);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 505:
+    case 530:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(524);
+      if (lookahead == 'n') ADVANCE(563);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 506:
+    case 531:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(382);
+      if (lookahead == 'n') ADVANCE(477);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 507:
+    case 532:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(363);
+      if (lookahead == 'n') ADVANCE(583);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 508:
+    case 533:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(539);
+      if (lookahead == 'n') ADVANCE(568);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 509:
+    case 534:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(461);
+      if (lookahead == 'o') ADVANCE(383);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 510:
+    case 535:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(544);
+      if (lookahead == 'o') ADVANCE(479);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 511:
+    case 536:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(371);
+      if (lookahead == 'o') ADVANCE(410);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 512:
+    case 537:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(463);
+      if (lookahead == 'o') ADVANCE(588);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 513:
+    case 538:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(398);
+      if (lookahead == 'o') ADVANCE(480);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 514:
+    case 539:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(513);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 540:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(522);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 541:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(528);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 542:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(554);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 543:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(529);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 544:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(514);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 545:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(561);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 515:
+    case 546:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(464);
+      if (lookahead == 'o') ADVANCE(559);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 516:
+    case 547:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(493);
+      if (lookahead == 'p') ADVANCE(432);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 517:
+    case 548:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(501);
+      if (lookahead == 'p') ADVANCE(423);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 518:
+    case 549:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(507);
+      if (lookahead == 'p') ADVANCE(489);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 519:
+    case 550:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(530);
+      if (lookahead == 'p') ADVANCE(464);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 520:
+    case 551:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(494);
+      if (lookahead == 'p') ADVANCE(467);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 521:
+    case 552:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(537);
+      if (lookahead == 'p') ADVANCE(577);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 522:
+    case 553:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(535);
+      if (lookahead == 'p') ADVANCE(545);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 523:
+    case 554:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(418);
+      if (lookahead == 'r') ADVANCE(569);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 524:
+    case 555:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(409);
+      if (lookahead == 'r') ADVANCE(340);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 525:
+    case 556:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(473);
+      if (lookahead == 'r') ADVANCE(334);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 526:
+    case 557:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(450);
+      if (lookahead == 'r') ADVANCE(504);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 527:
+    case 558:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(452);
+      if (lookahead == 'r') ADVANCE(540);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 528:
+    case 559:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(552);
+      if (lookahead == 'r') ADVANCE(592);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 529:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(521);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 530:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(545);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 531:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(328);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 532:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(322);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 533:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(486);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 534:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(517);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 535:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(565);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 536:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(527);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 537:
+    case 560:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'r') ADVANCE(551);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 538:
+    case 561:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(377);
+      if (lookahead == 'r') ADVANCE(575);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 539:
+    case 562:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(434);
+      if (lookahead == 's') ADVANCE(389);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 540:
+    case 563:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(468);
+      if (lookahead == 's') ADVANCE(448);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 541:
+    case 564:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(526);
+      if (lookahead == 's') ADVANCE(484);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
-    case 542:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(556);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 543:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(557);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 544:
+    case 565:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 's') ADVANCE(550);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 545:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(349);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 546:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(436);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 547:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(375);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 548:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(367);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 549:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(484);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 550:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(336);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 551:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(334);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 552:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(489);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 553:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(523);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 554:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(553);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 555:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(471);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 556:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(478);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 557:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(479);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 558:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(502);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 559:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(498);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 560:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(543);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 561:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(387);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 562:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'x') ADVANCE(525);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 563:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(369);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 564:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(359);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 565:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(340);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 566:
       ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(581);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
       END_STATE();
     case 567:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(582);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 568:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(574);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 569:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(361);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 570:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(450);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 571:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(387);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 572:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(379);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 573:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(502);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 574:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(348);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 575:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(346);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 576:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(501);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 577:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(507);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 578:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(547);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 579:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(578);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 580:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(487);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 581:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(495);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 582:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(496);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 583:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(508);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 584:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(509);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 585:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(523);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 586:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(519);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 587:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(567);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 588:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'w') ADVANCE(399);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 589:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'x') ADVANCE(549);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 590:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(381);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 591:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(371);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 592:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(352);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 593:
+      ACCEPT_TOKEN(sym_label_key);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      END_STATE();
+    case 594:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(567);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(594);
       END_STATE();
-    case 568:
+    case 595:
       ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
-    case 569:
+    case 596:
       ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
-    case 570:
+    case 597:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(303);
-      if (lookahead == ':') ADVANCE(587);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(570);
+      if (lookahead == '.') ADVANCE(315);
+      if (lookahead == ':') ADVANCE(614);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(597);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
-    case 571:
+    case 598:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(587);
+      if (lookahead == ':') ADVANCE(614);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(571);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(598);
       if (lookahead == '-' ||
           ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(604);
       END_STATE();
-    case 572:
+    case 599:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(575);
+      if (lookahead == 'o') ADVANCE(602);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(604);
       END_STATE();
-    case 573:
+    case 600:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(338);
+      if (lookahead == 'p') ADVANCE(350);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(604);
       END_STATE();
-    case 574:
+    case 601:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(572);
+      if (lookahead == 'r') ADVANCE(599);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(604);
       END_STATE();
-    case 575:
+    case 602:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(573);
+      if (lookahead == 'u') ADVANCE(600);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(604);
       END_STATE();
-    case 576:
+    case 603:
       ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(576);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
       END_STATE();
-    case 577:
+    case 604:
       ACCEPT_TOKEN(sym_port_number);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(604);
       END_STATE();
-    case 578:
+    case 605:
       ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(578);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
       END_STATE();
-    case 579:
+    case 606:
       ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(579);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
       END_STATE();
-    case 580:
+    case 607:
       ACCEPT_TOKEN(sym_protocol);
       END_STATE();
-    case 581:
+    case 608:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
-      if (lookahead == ':') ADVANCE(588);
+      if (lookahead == '.') ADVANCE(313);
+      if (lookahead == '/') ADVANCE(314);
+      if (lookahead == ':') ADVANCE(615);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(581);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(608);
       END_STATE();
-    case 582:
+    case 609:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
-      if (lookahead == ':') ADVANCE(581);
+      if (lookahead == '.') ADVANCE(313);
+      if (lookahead == '/') ADVANCE(314);
+      if (lookahead == ':') ADVANCE(608);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(582);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(609);
       END_STATE();
-    case 583:
+    case 610:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
-      if (lookahead == ':') ADVANCE(582);
+      if (lookahead == '.') ADVANCE(313);
+      if (lookahead == '/') ADVANCE(314);
+      if (lookahead == ':') ADVANCE(609);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(583);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(610);
       END_STATE();
-    case 584:
+    case 611:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
-      if (lookahead == ':') ADVANCE(583);
+      if (lookahead == '.') ADVANCE(313);
+      if (lookahead == '/') ADVANCE(314);
+      if (lookahead == ':') ADVANCE(610);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(584);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(611);
       END_STATE();
-    case 585:
+    case 612:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
-      if (lookahead == ':') ADVANCE(584);
+      if (lookahead == '.') ADVANCE(313);
+      if (lookahead == '/') ADVANCE(314);
+      if (lookahead == ':') ADVANCE(611);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(585);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(612);
       END_STATE();
-    case 586:
+    case 613:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
-      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == '.') ADVANCE(313);
+      if (lookahead == '/') ADVANCE(314);
+      if (lookahead == ':') ADVANCE(612);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(586);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(613);
       END_STATE();
-    case 587:
+    case 614:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
-      if (lookahead == ':') ADVANCE(586);
+      if (lookahead == '.') ADVANCE(313);
+      if (lookahead == '/') ADVANCE(314);
+      if (lookahead == ':') ADVANCE(613);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(587);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(614);
       END_STATE();
-    case 588:
+    case 615:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == '/') ADVANCE(302);
+      if (lookahead == '.') ADVANCE(313);
+      if (lookahead == '/') ADVANCE(314);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(588);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(615);
       END_STATE();
-    case 589:
+    case 616:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(304);
-      if (lookahead == '/') ADVANCE(302);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
+      if (lookahead == '.') ADVANCE(316);
+      if (lookahead == '/') ADVANCE(314);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(616);
       END_STATE();
-    case 590:
+    case 617:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(305);
-      if (lookahead == '/') ADVANCE(302);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(590);
+      if (lookahead == '.') ADVANCE(317);
+      if (lookahead == '/') ADVANCE(314);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(617);
       END_STATE();
-    case 591:
+    case 618:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(302);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(591);
+      if (lookahead == '/') ADVANCE(314);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
       END_STATE();
-    case 592:
+    case 619:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(592);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(619);
       END_STATE();
-    case 593:
+    case 620:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(300);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(593);
+      if (lookahead == '.') ADVANCE(312);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(620);
       END_STATE();
-    case 594:
+    case 621:
       ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(594);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(621);
       END_STATE();
-    case 595:
+    case 622:
       ACCEPT_TOKEN(anon_sym_DQUOTE);
       END_STATE();
-    case 596:
+    case 623:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(597);
+      if (lookahead == '#') ADVANCE(624);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(596);
+          lookahead == ' ') ADVANCE(623);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(597);
+          lookahead != '\\') ADVANCE(624);
       END_STATE();
-    case 597:
+    case 624:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(597);
+          lookahead != '\\') ADVANCE(624);
       END_STATE();
-    case 598:
+    case 625:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 599:
+    case 626:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 600:
+    case 627:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(600);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(627);
       END_STATE();
-    case 601:
+    case 628:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '4') ADVANCE(758);
-      if (lookahead == '6') ADVANCE(758);
+      if (lookahead == '4') ADVANCE(793);
+      if (lookahead == '6') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 602:
+    case 629:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(758);
+      if (lookahead == '_') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(602);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(629);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(603);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(630);
       END_STATE();
-    case 603:
+    case 630:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(758);
+      if (lookahead == '_') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(603);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(630);
       END_STATE();
-    case 604:
+    case 631:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 605:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(736);
-      if (lookahead == 'i') ADVANCE(627);
-      if (lookahead == 'l') ADVANCE(665);
-      if (lookahead == 'o') ADVANCE(688);
+      if (lookahead == 'a') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 606:
+    case 632:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(681);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 633:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(640);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 634:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(770);
+      if (lookahead == 'i') ADVANCE(656);
+      if (lookahead == 'l') ADVANCE(696);
+      if (lookahead == 'o') ADVANCE(720);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 635:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(658);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 636:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(716);
+      if (lookahead == 'o') ADVANCE(772);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 637:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'a') ADVANCE(783);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 638:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'a') ADVANCE(651);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 607:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(612);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 608:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(629);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 609:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(684);
-      if (lookahead == 'o') ADVANCE(738);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 610:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(748);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 611:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(622);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 612:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(637);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 613:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 614:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(618);
-      if (lookahead == 'l') ADVANCE(677);
-      if (lookahead == 'n') ADVANCE(755);
-      if (lookahead == 'p') ADVANCE(662);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 615:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(682);
-      if (lookahead == 'm') ADVANCE(705);
-      if (lookahead == 'n') ADVANCE(758);
-      if (lookahead == 'p') ADVANCE(750);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 616:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(754);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 617:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(630);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 618:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(696);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 619:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(640);
-      if (lookahead == 'p') ADVANCE(642);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 620:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(730);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 621:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(744);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 622:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(634);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 623:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(719);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 624:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 625:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(720);
-      if (lookahead == 'l') ADVANCE(666);
-      if (lookahead == 'r') ADVANCE(732);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 626:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(685);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 627:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(711);
-      if (lookahead == 'l') ADVANCE(664);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 628:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(749);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 629:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(647);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 630:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 631:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(652);
-      if (lookahead == 'n') ADVANCE(720);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 632:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(680);
-      if (lookahead == 'i') ADVANCE(679);
-      if (lookahead == 'n') ADVANCE(661);
-      if (lookahead == 't') ADVANCE(717);
-      if (lookahead == 'y') ADVANCE(727);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 633:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(656);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 634:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(720);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 635:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(754);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 636:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(608);
-      if (lookahead == 'o') ADVANCE(725);
-      if (lookahead == 't') ADVANCE(734);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 637:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(676);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 638:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(690);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 639:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(681);
+      if (lookahead == 'a') ADVANCE(773);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 640:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(706);
+      if (lookahead == 'b') ADVANCE(666);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 641:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(716);
+      if (lookahead == 'c') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 642:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(620);
+      if (lookahead == 'c') ADVANCE(646);
+      if (lookahead == 'l') ADVANCE(709);
+      if (lookahead == 'n') ADVANCE(790);
+      if (lookahead == 'p') ADVANCE(693);
+      if (lookahead == 'u') ADVANCE(764);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 643:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(731);
+      if (lookahead == 'c') ADVANCE(714);
+      if (lookahead == 'm') ADVANCE(738);
+      if (lookahead == 'n') ADVANCE(793);
+      if (lookahead == 'p') ADVANCE(785);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 644:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(689);
+      if (lookahead == 'c') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 645:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(714);
+      if (lookahead == 'c') ADVANCE(659);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 646:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(729);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 647:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(763);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 648:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(639);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 649:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(669);
+      if (lookahead == 'p') ADVANCE(671);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 650:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(779);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 651:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(663);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 652:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(752);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 653:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 654:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(753);
+      if (lookahead == 'l') ADVANCE(697);
+      if (lookahead == 'r') ADVANCE(765);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 655:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(717);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 656:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(744);
+      if (lookahead == 'l') ADVANCE(695);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 657:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(784);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 658:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(675);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 659:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 660:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(682);
+      if (lookahead == 'n') ADVANCE(753);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 661:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(712);
+      if (lookahead == 'i') ADVANCE(711);
+      if (lookahead == 'n') ADVANCE(692);
+      if (lookahead == 't') ADVANCE(751);
+      if (lookahead == 'y') ADVANCE(761);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 662:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(686);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 663:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(753);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 664:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(789);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 665:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(635);
+      if (lookahead == 'o') ADVANCE(758);
+      if (lookahead == 't') ADVANCE(767);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 666:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(708);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 667:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(722);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 647:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(709);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 648:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(724);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 649:
+    case 668:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(713);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 650:
+    case 669:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(621);
+      if (lookahead == 'e') ADVANCE(739);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 651:
+    case 670:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(674);
+      if (lookahead == 'e') ADVANCE(749);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 652:
+    case 671:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(610);
-      if (lookahead == 'n') ADVANCE(754);
-      if (lookahead == 's') ADVANCE(623);
+      if (lookahead == 'e') ADVANCE(647);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 653:
+    case 672:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(758);
+      if (lookahead == 'e') ADVANCE(721);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 654:
+    case 673:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(715);
-      if (lookahead == 'n') ADVANCE(742);
-      if (lookahead == 'v') ADVANCE(645);
-      if (lookahead == 'x') ADVANCE(619);
+      if (lookahead == 'e') ADVANCE(747);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 655:
+    case 674:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(720);
+      if (lookahead == 'e') ADVANCE(755);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 656:
+    case 675:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(702);
+      if (lookahead == 'e') ADVANCE(742);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 657:
+    case 676:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(758);
+      if (lookahead == 'e') ADVANCE(757);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 658:
+    case 677:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(669);
+      if (lookahead == 'e') ADVANCE(768);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 659:
+    case 678:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(649);
+      if (lookahead == 'e') ADVANCE(746);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 660:
+    case 679:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(723);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 680:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(650);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 681:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'f') ADVANCE(706);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 682:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'f') ADVANCE(637);
+      if (lookahead == 'n') ADVANCE(789);
+      if (lookahead == 's') ADVANCE(652);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 683:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'g') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 684:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'g') ADVANCE(748);
+      if (lookahead == 'n') ADVANCE(777);
+      if (lookahead == 'v') ADVANCE(673);
+      if (lookahead == 'x') ADVANCE(649);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 685:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'g') ADVANCE(753);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 686:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'g') ADVANCE(735);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 687:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'h') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 688:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'h') ADVANCE(699);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 661:
+    case 689:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(758);
+      if (lookahead == 'h') ADVANCE(678);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 662:
+    case 690:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(675);
+      if (lookahead == 'h') ADVANCE(732);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 663:
+    case 691:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(685);
+      if (lookahead == 'h') ADVANCE(679);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 664:
+    case 692:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(747);
+      if (lookahead == 'i') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 665:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(638);
-      if (lookahead == 'u') ADVANCE(728);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 666:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(616);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 667:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(686);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 668:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(735);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 669:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(687);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 670:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(694);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 671:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(622);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 672:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(733);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 673:
+    case 693:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'i') ADVANCE(707);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 674:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(604);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 675:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(635);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 676:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 677:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(695);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 678:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(730);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 679:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(644);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 680:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(650);
-      if (lookahead == 'n') ADVANCE(740);
-      if (lookahead == 'r') ADVANCE(751);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 681:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 682:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(703);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 683:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(630);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 684:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(648);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 685:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 686:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(655);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 687:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(653);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 688:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(721);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 689:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(617);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 690:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(730);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 691:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 692:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(625);
-      if (lookahead == 'r') ADVANCE(697);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
-      END_STATE();
-    case 693:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(745);
-      if (lookahead == 'p') ADVANCE(613);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 694:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(685);
+      if (lookahead == 'i') ADVANCE(717);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 695:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(752);
+      if (lookahead == 'i') ADVANCE(782);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 696:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(746);
+      if (lookahead == 'i') ADVANCE(667);
+      if (lookahead == 'u') ADVANCE(759);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 697:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(628);
+      if (lookahead == 'i') ADVANCE(644);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 698:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(681);
+      if (lookahead == 'i') ADVANCE(718);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 699:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(624);
+      if (lookahead == 'i') ADVANCE(719);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 700:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(718);
+      if (lookahead == 'i') ADVANCE(727);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 701:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(709);
+      if (lookahead == 'i') ADVANCE(651);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 702:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(712);
+      if (lookahead == 'i') ADVANCE(648);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 703:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(758);
+      if (lookahead == 'i') ADVANCE(766);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 704:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(611);
+      if (lookahead == 'i') ADVANCE(740);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 705:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(700);
+      if (lookahead == 'i') ADVANCE(769);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 706:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(730);
+      if (lookahead == 'k') ADVANCE(631);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 707:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(739);
+      if (lookahead == 'k') ADVANCE(664);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 708:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'q') ADVANCE(626);
-      if (lookahead == 'r') ADVANCE(698);
+      if (lookahead == 'l') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 709:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(758);
+      if (lookahead == 'l') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 710:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(693);
+      if (lookahead == 'l') ADVANCE(763);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 711:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(720);
+      if (lookahead == 'l') ADVANCE(672);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 712:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(754);
+      if (lookahead == 'l') ADVANCE(680);
+      if (lookahead == 'n') ADVANCE(774);
+      if (lookahead == 'r') ADVANCE(786);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 713:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(630);
+      if (lookahead == 'm') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 714:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(756);
+      if (lookahead == 'm') ADVANCE(736);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 715:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(646);
+      if (lookahead == 'm') ADVANCE(659);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
     case 716:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(676);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 717:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 718:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(685);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 719:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(683);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 720:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(754);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 721:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(645);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 722:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(763);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 723:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(775);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 724:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 725:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(654);
+      if (lookahead == 'r') ADVANCE(730);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 726:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(780);
+      if (lookahead == 'p') ADVANCE(641);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 727:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(717);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 728:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(787);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 729:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(781);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 730:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(657);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 731:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(713);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 732:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(653);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 733:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(750);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 734:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(742);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 735:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(745);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 736:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 737:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(638);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 738:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(733);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 739:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(763);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 740:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(773);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 741:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'q') ADVANCE(655);
+      if (lookahead == 'r') ADVANCE(731);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 742:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 743:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'r') ADVANCE(726);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 717:
+    case 744:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(667);
+      if (lookahead == 'r') ADVANCE(753);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 718:
+    case 745:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(730);
+      if (lookahead == 'r') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 719:
+    case 746:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(673);
+      if (lookahead == 'r') ADVANCE(659);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 720:
+    case 747:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(758);
+      if (lookahead == 'r') ADVANCE(791);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 721:
+    case 748:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(729);
+      if (lookahead == 'r') ADVANCE(674);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 722:
+    case 749:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(720);
+      if (lookahead == 'r') ADVANCE(760);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 723:
+    case 750:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(630);
+      if (lookahead == 'r') ADVANCE(763);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 724:
+    case 751:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(704);
+      if (lookahead == 'r') ADVANCE(698);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 725:
+    case 752:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(730);
+      if (lookahead == 'r') ADVANCE(704);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 726:
+    case 753:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(670);
+      if (lookahead == 's') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 727:
+    case 754:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(741);
+      if (lookahead == 's') ADVANCE(762);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 728:
+    case 755:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(743);
+      if (lookahead == 's') ADVANCE(753);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 729:
+    case 756:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(758);
-      if (lookahead == 'u') ADVANCE(683);
+      if (lookahead == 's') ADVANCE(659);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 730:
+    case 757:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(758);
+      if (lookahead == 's') ADVANCE(737);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 731:
+    case 758:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(660);
+      if (lookahead == 's') ADVANCE(763);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 732:
+    case 759:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(720);
+      if (lookahead == 's') ADVANCE(778);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 733:
+    case 760:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(754);
+      if (lookahead == 's') ADVANCE(700);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 734:
+    case 761:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(703);
+      if (lookahead == 's') ADVANCE(776);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 735:
+    case 762:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(657);
+      if (lookahead == 't') ADVANCE(793);
+      if (lookahead == 'u') ADVANCE(715);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 736:
+    case 763:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(633);
+      if (lookahead == 't') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 737:
+    case 764:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(658);
+      if (lookahead == 't') ADVANCE(691);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 738:
+    case 765:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(663);
+      if (lookahead == 't') ADVANCE(753);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 739:
+    case 766:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(670);
+      if (lookahead == 't') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 740:
+    case 767:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(644);
+      if (lookahead == 't') ADVANCE(736);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 741:
+    case 768:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(639);
+      if (lookahead == 't') ADVANCE(690);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 742:
+    case 769:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(687);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 770:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(662);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 771:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(688);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 772:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(694);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 773:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(700);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 774:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(672);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 743:
+    case 775:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(647);
+      if (lookahead == 't') ADVANCE(702);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 744:
+    case 776:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(701);
+      if (lookahead == 't') ADVANCE(668);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 745:
+    case 777:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(703);
+      if (lookahead == 't') ADVANCE(703);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 746:
+    case 778:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(690);
+      if (lookahead == 't') ADVANCE(675);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 747:
+    case 779:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(681);
+      if (lookahead == 't') ADVANCE(734);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 748:
+    case 780:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(678);
+      if (lookahead == 'u') ADVANCE(736);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 749:
+    case 781:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(617);
+      if (lookahead == 'u') ADVANCE(722);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 750:
+    case 782:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(601);
+      if (lookahead == 'u') ADVANCE(713);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 751:
+    case 783:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(671);
+      if (lookahead == 'u') ADVANCE(710);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 752:
+    case 784:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(758);
+      if (lookahead == 'u') ADVANCE(645);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 753:
+    case 785:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(659);
+      if (lookahead == 'v') ADVANCE(628);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 754:
+    case 786:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(758);
+      if (lookahead == 'v') ADVANCE(701);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 755:
+    case 787:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(753);
+      if (lookahead == 'w') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 756:
+    case 788:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(737);
+      if (lookahead == 'w') ADVANCE(689);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 757:
+    case 789:
       ACCEPT_TOKEN(sym_identifier);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(757);
+      if (lookahead == 'y') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 790:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(788);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 791:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(771);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+      END_STATE();
+    case 792:
+      ACCEPT_TOKEN(sym_identifier);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(792);
       if (('0' <= lookahead && lookahead <= '9') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 758:
+    case 793:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(758);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
       END_STATE();
-    case 759:
+    case 794:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(761);
+      if (lookahead == 'c') ADVANCE(796);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 760:
+    case 795:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(764);
+      if (lookahead == 'e') ADVANCE(799);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 761:
+    case 796:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(317);
+      if (lookahead == 'e') ADVANCE(329);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 762:
+    case 797:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(763);
+      if (lookahead == 'i') ADVANCE(798);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 763:
+    case 798:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(760);
+      if (lookahead == 'l') ADVANCE(795);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 764:
+    case 799:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(759);
+      if (lookahead == 'n') ADVANCE(794);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 765:
+    case 800:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 766:
+    case 801:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(766);
+          lookahead != '\n') ADVANCE(801);
       END_STATE();
     default:
       return false;
@@ -7491,521 +7729,528 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 309},
-  [2] = {.lex_state = 309},
-  [3] = {.lex_state = 309},
-  [4] = {.lex_state = 309},
-  [5] = {.lex_state = 309},
-  [6] = {.lex_state = 309},
-  [7] = {.lex_state = 309},
-  [8] = {.lex_state = 309},
-  [9] = {.lex_state = 8},
-  [10] = {.lex_state = 309},
-  [11] = {.lex_state = 309},
-  [12] = {.lex_state = 9},
-  [13] = {.lex_state = 311},
-  [14] = {.lex_state = 309},
-  [15] = {.lex_state = 309},
-  [16] = {.lex_state = 309},
-  [17] = {.lex_state = 309},
-  [18] = {.lex_state = 309},
-  [19] = {.lex_state = 309},
-  [20] = {.lex_state = 309},
-  [21] = {.lex_state = 309},
-  [22] = {.lex_state = 309},
-  [23] = {.lex_state = 309},
-  [24] = {.lex_state = 309},
-  [25] = {.lex_state = 309},
-  [26] = {.lex_state = 311},
-  [27] = {.lex_state = 311},
-  [28] = {.lex_state = 309},
-  [29] = {.lex_state = 309},
-  [30] = {.lex_state = 309},
-  [31] = {.lex_state = 309},
-  [32] = {.lex_state = 309},
-  [33] = {.lex_state = 309},
-  [34] = {.lex_state = 309},
-  [35] = {.lex_state = 309},
-  [36] = {.lex_state = 309},
-  [37] = {.lex_state = 309},
-  [38] = {.lex_state = 309},
-  [39] = {.lex_state = 309},
-  [40] = {.lex_state = 309},
-  [41] = {.lex_state = 309},
-  [42] = {.lex_state = 309},
-  [43] = {.lex_state = 309},
-  [44] = {.lex_state = 309},
-  [45] = {.lex_state = 309},
-  [46] = {.lex_state = 309},
-  [47] = {.lex_state = 309},
-  [48] = {.lex_state = 15},
-  [49] = {.lex_state = 309},
-  [50] = {.lex_state = 309},
-  [51] = {.lex_state = 309},
-  [52] = {.lex_state = 309},
-  [53] = {.lex_state = 309},
-  [54] = {.lex_state = 309},
-  [55] = {.lex_state = 309},
-  [56] = {.lex_state = 309},
-  [57] = {.lex_state = 309},
-  [58] = {.lex_state = 309},
-  [59] = {.lex_state = 309},
-  [60] = {.lex_state = 309},
-  [61] = {.lex_state = 309},
-  [62] = {.lex_state = 309},
-  [63] = {.lex_state = 309},
-  [64] = {.lex_state = 16},
-  [65] = {.lex_state = 309},
-  [66] = {.lex_state = 309},
-  [67] = {.lex_state = 309},
-  [68] = {.lex_state = 309},
-  [69] = {.lex_state = 309},
-  [70] = {.lex_state = 309},
-  [71] = {.lex_state = 309},
-  [72] = {.lex_state = 309},
-  [73] = {.lex_state = 309},
-  [74] = {.lex_state = 309},
-  [75] = {.lex_state = 309},
-  [76] = {.lex_state = 309},
-  [77] = {.lex_state = 309},
-  [78] = {.lex_state = 18},
-  [79] = {.lex_state = 309},
-  [80] = {.lex_state = 309},
-  [81] = {.lex_state = 309},
-  [82] = {.lex_state = 309},
-  [83] = {.lex_state = 309},
-  [84] = {.lex_state = 309},
-  [85] = {.lex_state = 313},
-  [86] = {.lex_state = 309},
-  [87] = {.lex_state = 309},
-  [88] = {.lex_state = 309},
-  [89] = {.lex_state = 309},
-  [90] = {.lex_state = 309},
-  [91] = {.lex_state = 309},
-  [92] = {.lex_state = 309},
-  [93] = {.lex_state = 309},
-  [94] = {.lex_state = 309},
-  [95] = {.lex_state = 309},
-  [96] = {.lex_state = 17},
-  [97] = {.lex_state = 309},
-  [98] = {.lex_state = 309},
-  [99] = {.lex_state = 309},
-  [100] = {.lex_state = 309},
-  [101] = {.lex_state = 309},
-  [102] = {.lex_state = 309},
-  [103] = {.lex_state = 309},
-  [104] = {.lex_state = 309},
-  [105] = {.lex_state = 309},
-  [106] = {.lex_state = 309},
-  [107] = {.lex_state = 309},
-  [108] = {.lex_state = 309},
-  [109] = {.lex_state = 309},
-  [110] = {.lex_state = 309},
-  [111] = {.lex_state = 309},
-  [112] = {.lex_state = 309},
-  [113] = {.lex_state = 314},
-  [114] = {.lex_state = 309},
-  [115] = {.lex_state = 309},
-  [116] = {.lex_state = 309},
-  [117] = {.lex_state = 309},
-  [118] = {.lex_state = 309},
-  [119] = {.lex_state = 309},
-  [120] = {.lex_state = 309},
-  [121] = {.lex_state = 309},
-  [122] = {.lex_state = 309},
-  [123] = {.lex_state = 309},
-  [124] = {.lex_state = 309},
-  [125] = {.lex_state = 309},
-  [126] = {.lex_state = 309},
-  [127] = {.lex_state = 309},
-  [128] = {.lex_state = 309},
-  [129] = {.lex_state = 309},
-  [130] = {.lex_state = 309},
-  [131] = {.lex_state = 309},
-  [132] = {.lex_state = 309},
-  [133] = {.lex_state = 309},
-  [134] = {.lex_state = 309},
-  [135] = {.lex_state = 309},
-  [136] = {.lex_state = 309},
-  [137] = {.lex_state = 309},
-  [138] = {.lex_state = 309},
-  [139] = {.lex_state = 309},
-  [140] = {.lex_state = 309},
-  [141] = {.lex_state = 309},
-  [142] = {.lex_state = 309},
-  [143] = {.lex_state = 309},
-  [144] = {.lex_state = 309},
-  [145] = {.lex_state = 309},
-  [146] = {.lex_state = 309},
-  [147] = {.lex_state = 13},
-  [148] = {.lex_state = 309},
-  [149] = {.lex_state = 309},
-  [150] = {.lex_state = 309},
-  [151] = {.lex_state = 309},
-  [152] = {.lex_state = 309},
-  [153] = {.lex_state = 309},
-  [154] = {.lex_state = 309},
-  [155] = {.lex_state = 309},
-  [156] = {.lex_state = 309},
-  [157] = {.lex_state = 309},
-  [158] = {.lex_state = 309},
-  [159] = {.lex_state = 309},
-  [160] = {.lex_state = 309},
-  [161] = {.lex_state = 309},
-  [162] = {.lex_state = 309},
-  [163] = {.lex_state = 309},
-  [164] = {.lex_state = 309},
-  [165] = {.lex_state = 309},
-  [166] = {.lex_state = 309},
-  [167] = {.lex_state = 309},
-  [168] = {.lex_state = 309},
-  [169] = {.lex_state = 309},
-  [170] = {.lex_state = 2},
-  [171] = {.lex_state = 309},
-  [172] = {.lex_state = 309},
-  [173] = {.lex_state = 10},
-  [174] = {.lex_state = 309},
-  [175] = {.lex_state = 309},
-  [176] = {.lex_state = 309},
-  [177] = {.lex_state = 309},
-  [178] = {.lex_state = 309},
-  [179] = {.lex_state = 309},
-  [180] = {.lex_state = 309},
-  [181] = {.lex_state = 2},
-  [182] = {.lex_state = 309},
-  [183] = {.lex_state = 14},
-  [184] = {.lex_state = 309},
-  [185] = {.lex_state = 309},
-  [186] = {.lex_state = 309},
-  [187] = {.lex_state = 309},
-  [188] = {.lex_state = 309},
-  [189] = {.lex_state = 309},
-  [190] = {.lex_state = 309},
-  [191] = {.lex_state = 309},
-  [192] = {.lex_state = 309},
-  [193] = {.lex_state = 309},
-  [194] = {.lex_state = 309},
-  [195] = {.lex_state = 309},
-  [196] = {.lex_state = 309},
-  [197] = {.lex_state = 309},
-  [198] = {.lex_state = 309},
-  [199] = {.lex_state = 309},
-  [200] = {.lex_state = 309},
-  [201] = {.lex_state = 309},
-  [202] = {.lex_state = 309},
-  [203] = {.lex_state = 309},
-  [204] = {.lex_state = 309},
-  [205] = {.lex_state = 309},
-  [206] = {.lex_state = 309},
-  [207] = {.lex_state = 309},
-  [208] = {.lex_state = 309},
-  [209] = {.lex_state = 4},
-  [210] = {.lex_state = 309},
-  [211] = {.lex_state = 309},
-  [212] = {.lex_state = 309},
-  [213] = {.lex_state = 4},
-  [214] = {.lex_state = 309},
-  [215] = {.lex_state = 309},
-  [216] = {.lex_state = 309},
-  [217] = {.lex_state = 4},
-  [218] = {.lex_state = 309},
-  [219] = {.lex_state = 10},
-  [220] = {.lex_state = 22},
-  [221] = {.lex_state = 4},
-  [222] = {.lex_state = 22},
-  [223] = {.lex_state = 22},
-  [224] = {.lex_state = 309},
-  [225] = {.lex_state = 22},
-  [226] = {.lex_state = 309},
-  [227] = {.lex_state = 7},
-  [228] = {.lex_state = 309},
-  [229] = {.lex_state = 309},
-  [230] = {.lex_state = 309},
-  [231] = {.lex_state = 309},
-  [232] = {.lex_state = 309},
-  [233] = {.lex_state = 309},
-  [234] = {.lex_state = 6},
-  [235] = {.lex_state = 6},
-  [236] = {.lex_state = 6},
-  [237] = {.lex_state = 309},
-  [238] = {.lex_state = 309},
-  [239] = {.lex_state = 309},
-  [240] = {.lex_state = 309},
-  [241] = {.lex_state = 309},
-  [242] = {.lex_state = 309},
-  [243] = {.lex_state = 309},
-  [244] = {.lex_state = 309},
-  [245] = {.lex_state = 309},
-  [246] = {.lex_state = 309},
-  [247] = {.lex_state = 309},
-  [248] = {.lex_state = 6},
-  [249] = {.lex_state = 309},
-  [250] = {.lex_state = 309},
-  [251] = {.lex_state = 309},
-  [252] = {.lex_state = 309},
-  [253] = {.lex_state = 309},
-  [254] = {.lex_state = 309},
-  [255] = {.lex_state = 309},
-  [256] = {.lex_state = 309},
-  [257] = {.lex_state = 6},
-  [258] = {.lex_state = 309},
-  [259] = {.lex_state = 6},
-  [260] = {.lex_state = 6},
-  [261] = {.lex_state = 309},
-  [262] = {.lex_state = 309},
-  [263] = {.lex_state = 309},
-  [264] = {.lex_state = 309},
-  [265] = {.lex_state = 309},
-  [266] = {.lex_state = 309},
-  [267] = {.lex_state = 309},
-  [268] = {.lex_state = 309},
-  [269] = {.lex_state = 309},
-  [270] = {.lex_state = 309},
-  [271] = {.lex_state = 309},
-  [272] = {.lex_state = 3},
-  [273] = {.lex_state = 3},
-  [274] = {.lex_state = 3},
-  [275] = {.lex_state = 3},
-  [276] = {.lex_state = 2},
-  [277] = {.lex_state = 19},
+  [1] = {.lex_state = 321},
+  [2] = {.lex_state = 321},
+  [3] = {.lex_state = 321},
+  [4] = {.lex_state = 321},
+  [5] = {.lex_state = 321},
+  [6] = {.lex_state = 321},
+  [7] = {.lex_state = 321},
+  [8] = {.lex_state = 321},
+  [9] = {.lex_state = 321},
+  [10] = {.lex_state = 8},
+  [11] = {.lex_state = 321},
+  [12] = {.lex_state = 321},
+  [13] = {.lex_state = 321},
+  [14] = {.lex_state = 321},
+  [15] = {.lex_state = 321},
+  [16] = {.lex_state = 323},
+  [17] = {.lex_state = 321},
+  [18] = {.lex_state = 9},
+  [19] = {.lex_state = 321},
+  [20] = {.lex_state = 321},
+  [21] = {.lex_state = 321},
+  [22] = {.lex_state = 321},
+  [23] = {.lex_state = 321},
+  [24] = {.lex_state = 321},
+  [25] = {.lex_state = 17},
+  [26] = {.lex_state = 321},
+  [27] = {.lex_state = 321},
+  [28] = {.lex_state = 323},
+  [29] = {.lex_state = 321},
+  [30] = {.lex_state = 323},
+  [31] = {.lex_state = 321},
+  [32] = {.lex_state = 321},
+  [33] = {.lex_state = 321},
+  [34] = {.lex_state = 321},
+  [35] = {.lex_state = 321},
+  [36] = {.lex_state = 321},
+  [37] = {.lex_state = 321},
+  [38] = {.lex_state = 321},
+  [39] = {.lex_state = 321},
+  [40] = {.lex_state = 321},
+  [41] = {.lex_state = 321},
+  [42] = {.lex_state = 321},
+  [43] = {.lex_state = 321},
+  [44] = {.lex_state = 321},
+  [45] = {.lex_state = 321},
+  [46] = {.lex_state = 321},
+  [47] = {.lex_state = 321},
+  [48] = {.lex_state = 321},
+  [49] = {.lex_state = 321},
+  [50] = {.lex_state = 321},
+  [51] = {.lex_state = 321},
+  [52] = {.lex_state = 321},
+  [53] = {.lex_state = 321},
+  [54] = {.lex_state = 321},
+  [55] = {.lex_state = 321},
+  [56] = {.lex_state = 321},
+  [57] = {.lex_state = 321},
+  [58] = {.lex_state = 321},
+  [59] = {.lex_state = 321},
+  [60] = {.lex_state = 321},
+  [61] = {.lex_state = 321},
+  [62] = {.lex_state = 321},
+  [63] = {.lex_state = 18},
+  [64] = {.lex_state = 321},
+  [65] = {.lex_state = 321},
+  [66] = {.lex_state = 321},
+  [67] = {.lex_state = 321},
+  [68] = {.lex_state = 321},
+  [69] = {.lex_state = 321},
+  [70] = {.lex_state = 321},
+  [71] = {.lex_state = 321},
+  [72] = {.lex_state = 321},
+  [73] = {.lex_state = 321},
+  [74] = {.lex_state = 321},
+  [75] = {.lex_state = 321},
+  [76] = {.lex_state = 321},
+  [77] = {.lex_state = 321},
+  [78] = {.lex_state = 321},
+  [79] = {.lex_state = 15},
+  [80] = {.lex_state = 321},
+  [81] = {.lex_state = 321},
+  [82] = {.lex_state = 321},
+  [83] = {.lex_state = 321},
+  [84] = {.lex_state = 321},
+  [85] = {.lex_state = 321},
+  [86] = {.lex_state = 321},
+  [87] = {.lex_state = 321},
+  [88] = {.lex_state = 321},
+  [89] = {.lex_state = 325},
+  [90] = {.lex_state = 321},
+  [91] = {.lex_state = 321},
+  [92] = {.lex_state = 321},
+  [93] = {.lex_state = 321},
+  [94] = {.lex_state = 321},
+  [95] = {.lex_state = 321},
+  [96] = {.lex_state = 321},
+  [97] = {.lex_state = 321},
+  [98] = {.lex_state = 321},
+  [99] = {.lex_state = 16},
+  [100] = {.lex_state = 321},
+  [101] = {.lex_state = 321},
+  [102] = {.lex_state = 321},
+  [103] = {.lex_state = 321},
+  [104] = {.lex_state = 321},
+  [105] = {.lex_state = 321},
+  [106] = {.lex_state = 321},
+  [107] = {.lex_state = 321},
+  [108] = {.lex_state = 321},
+  [109] = {.lex_state = 321},
+  [110] = {.lex_state = 321},
+  [111] = {.lex_state = 321},
+  [112] = {.lex_state = 321},
+  [113] = {.lex_state = 321},
+  [114] = {.lex_state = 321},
+  [115] = {.lex_state = 321},
+  [116] = {.lex_state = 321},
+  [117] = {.lex_state = 321},
+  [118] = {.lex_state = 321},
+  [119] = {.lex_state = 321},
+  [120] = {.lex_state = 321},
+  [121] = {.lex_state = 321},
+  [122] = {.lex_state = 321},
+  [123] = {.lex_state = 326},
+  [124] = {.lex_state = 321},
+  [125] = {.lex_state = 321},
+  [126] = {.lex_state = 321},
+  [127] = {.lex_state = 321},
+  [128] = {.lex_state = 321},
+  [129] = {.lex_state = 321},
+  [130] = {.lex_state = 321},
+  [131] = {.lex_state = 321},
+  [132] = {.lex_state = 321},
+  [133] = {.lex_state = 321},
+  [134] = {.lex_state = 321},
+  [135] = {.lex_state = 321},
+  [136] = {.lex_state = 321},
+  [137] = {.lex_state = 321},
+  [138] = {.lex_state = 321},
+  [139] = {.lex_state = 321},
+  [140] = {.lex_state = 321},
+  [141] = {.lex_state = 321},
+  [142] = {.lex_state = 321},
+  [143] = {.lex_state = 321},
+  [144] = {.lex_state = 321},
+  [145] = {.lex_state = 321},
+  [146] = {.lex_state = 321},
+  [147] = {.lex_state = 321},
+  [148] = {.lex_state = 321},
+  [149] = {.lex_state = 321},
+  [150] = {.lex_state = 321},
+  [151] = {.lex_state = 321},
+  [152] = {.lex_state = 321},
+  [153] = {.lex_state = 321},
+  [154] = {.lex_state = 321},
+  [155] = {.lex_state = 321},
+  [156] = {.lex_state = 321},
+  [157] = {.lex_state = 321},
+  [158] = {.lex_state = 321},
+  [159] = {.lex_state = 321},
+  [160] = {.lex_state = 321},
+  [161] = {.lex_state = 321},
+  [162] = {.lex_state = 321},
+  [163] = {.lex_state = 321},
+  [164] = {.lex_state = 13},
+  [165] = {.lex_state = 321},
+  [166] = {.lex_state = 321},
+  [167] = {.lex_state = 321},
+  [168] = {.lex_state = 321},
+  [169] = {.lex_state = 321},
+  [170] = {.lex_state = 321},
+  [171] = {.lex_state = 321},
+  [172] = {.lex_state = 321},
+  [173] = {.lex_state = 321},
+  [174] = {.lex_state = 321},
+  [175] = {.lex_state = 321},
+  [176] = {.lex_state = 321},
+  [177] = {.lex_state = 321},
+  [178] = {.lex_state = 321},
+  [179] = {.lex_state = 321},
+  [180] = {.lex_state = 321},
+  [181] = {.lex_state = 321},
+  [182] = {.lex_state = 321},
+  [183] = {.lex_state = 321},
+  [184] = {.lex_state = 321},
+  [185] = {.lex_state = 2},
+  [186] = {.lex_state = 10},
+  [187] = {.lex_state = 321},
+  [188] = {.lex_state = 321},
+  [189] = {.lex_state = 2},
+  [190] = {.lex_state = 321},
+  [191] = {.lex_state = 14},
+  [192] = {.lex_state = 321},
+  [193] = {.lex_state = 321},
+  [194] = {.lex_state = 321},
+  [195] = {.lex_state = 321},
+  [196] = {.lex_state = 321},
+  [197] = {.lex_state = 321},
+  [198] = {.lex_state = 321},
+  [199] = {.lex_state = 321},
+  [200] = {.lex_state = 321},
+  [201] = {.lex_state = 321},
+  [202] = {.lex_state = 321},
+  [203] = {.lex_state = 321},
+  [204] = {.lex_state = 321},
+  [205] = {.lex_state = 321},
+  [206] = {.lex_state = 321},
+  [207] = {.lex_state = 321},
+  [208] = {.lex_state = 321},
+  [209] = {.lex_state = 321},
+  [210] = {.lex_state = 321},
+  [211] = {.lex_state = 321},
+  [212] = {.lex_state = 321},
+  [213] = {.lex_state = 321},
+  [214] = {.lex_state = 321},
+  [215] = {.lex_state = 321},
+  [216] = {.lex_state = 4},
+  [217] = {.lex_state = 321},
+  [218] = {.lex_state = 4},
+  [219] = {.lex_state = 4},
+  [220] = {.lex_state = 321},
+  [221] = {.lex_state = 321},
+  [222] = {.lex_state = 321},
+  [223] = {.lex_state = 321},
+  [224] = {.lex_state = 321},
+  [225] = {.lex_state = 4},
+  [226] = {.lex_state = 321},
+  [227] = {.lex_state = 10},
+  [228] = {.lex_state = 321},
+  [229] = {.lex_state = 22},
+  [230] = {.lex_state = 22},
+  [231] = {.lex_state = 22},
+  [232] = {.lex_state = 22},
+  [233] = {.lex_state = 321},
+  [234] = {.lex_state = 321},
+  [235] = {.lex_state = 321},
+  [236] = {.lex_state = 321},
+  [237] = {.lex_state = 7},
+  [238] = {.lex_state = 321},
+  [239] = {.lex_state = 321},
+  [240] = {.lex_state = 321},
+  [241] = {.lex_state = 321},
+  [242] = {.lex_state = 321},
+  [243] = {.lex_state = 321},
+  [244] = {.lex_state = 321},
+  [245] = {.lex_state = 321},
+  [246] = {.lex_state = 321},
+  [247] = {.lex_state = 6},
+  [248] = {.lex_state = 321},
+  [249] = {.lex_state = 6},
+  [250] = {.lex_state = 6},
+  [251] = {.lex_state = 321},
+  [252] = {.lex_state = 321},
+  [253] = {.lex_state = 6},
+  [254] = {.lex_state = 321},
+  [255] = {.lex_state = 321},
+  [256] = {.lex_state = 321},
+  [257] = {.lex_state = 321},
+  [258] = {.lex_state = 321},
+  [259] = {.lex_state = 321},
+  [260] = {.lex_state = 321},
+  [261] = {.lex_state = 321},
+  [262] = {.lex_state = 321},
+  [263] = {.lex_state = 6},
+  [264] = {.lex_state = 321},
+  [265] = {.lex_state = 321},
+  [266] = {.lex_state = 321},
+  [267] = {.lex_state = 321},
+  [268] = {.lex_state = 321},
+  [269] = {.lex_state = 321},
+  [270] = {.lex_state = 321},
+  [271] = {.lex_state = 321},
+  [272] = {.lex_state = 321},
+  [273] = {.lex_state = 6},
+  [274] = {.lex_state = 6},
+  [275] = {.lex_state = 321},
+  [276] = {.lex_state = 321},
+  [277] = {.lex_state = 321},
   [278] = {.lex_state = 3},
-  [279] = {.lex_state = 309},
-  [280] = {.lex_state = 309},
-  [281] = {.lex_state = 2},
+  [279] = {.lex_state = 3},
+  [280] = {.lex_state = 3},
+  [281] = {.lex_state = 3},
   [282] = {.lex_state = 2},
   [283] = {.lex_state = 3},
-  [284] = {.lex_state = 3},
-  [285] = {.lex_state = 2},
-  [286] = {.lex_state = 12},
-  [287] = {.lex_state = 20},
-  [288] = {.lex_state = 12},
-  [289] = {.lex_state = 309},
-  [290] = {.lex_state = 12},
-  [291] = {.lex_state = 5},
-  [292] = {.lex_state = 5},
-  [293] = {.lex_state = 2},
-  [294] = {.lex_state = 309},
-  [295] = {.lex_state = 3},
-  [296] = {.lex_state = 3},
-  [297] = {.lex_state = 2},
+  [284] = {.lex_state = 321},
+  [285] = {.lex_state = 19},
+  [286] = {.lex_state = 321},
+  [287] = {.lex_state = 2},
+  [288] = {.lex_state = 3},
+  [289] = {.lex_state = 2},
+  [290] = {.lex_state = 3},
+  [291] = {.lex_state = 2},
+  [292] = {.lex_state = 12},
+  [293] = {.lex_state = 12},
+  [294] = {.lex_state = 20},
+  [295] = {.lex_state = 12},
+  [296] = {.lex_state = 321},
+  [297] = {.lex_state = 11},
   [298] = {.lex_state = 3},
-  [299] = {.lex_state = 12},
-  [300] = {.lex_state = 5},
-  [301] = {.lex_state = 5},
-  [302] = {.lex_state = 12},
-  [303] = {.lex_state = 12},
-  [304] = {.lex_state = 3},
-  [305] = {.lex_state = 311},
-  [306] = {.lex_state = 311},
-  [307] = {.lex_state = 11},
+  [299] = {.lex_state = 5},
+  [300] = {.lex_state = 3},
+  [301] = {.lex_state = 323},
+  [302] = {.lex_state = 2},
+  [303] = {.lex_state = 5},
+  [304] = {.lex_state = 12},
+  [305] = {.lex_state = 323},
+  [306] = {.lex_state = 2},
+  [307] = {.lex_state = 5},
   [308] = {.lex_state = 3},
-  [309] = {.lex_state = 5},
-  [310] = {.lex_state = 5},
-  [311] = {.lex_state = 5},
+  [309] = {.lex_state = 3},
+  [310] = {.lex_state = 321},
+  [311] = {.lex_state = 3},
   [312] = {.lex_state = 5},
-  [313] = {.lex_state = 311},
-  [314] = {.lex_state = 5},
-  [315] = {.lex_state = 3},
-  [316] = {.lex_state = 12},
-  [317] = {.lex_state = 12},
+  [313] = {.lex_state = 12},
+  [314] = {.lex_state = 12},
+  [315] = {.lex_state = 5},
+  [316] = {.lex_state = 5},
+  [317] = {.lex_state = 5},
   [318] = {.lex_state = 5},
-  [319] = {.lex_state = 1},
-  [320] = {.lex_state = 309},
-  [321] = {.lex_state = 309},
-  [322] = {.lex_state = 309},
-  [323] = {.lex_state = 24},
-  [324] = {.lex_state = 309},
-  [325] = {.lex_state = 309},
-  [326] = {.lex_state = 309},
+  [319] = {.lex_state = 12},
+  [320] = {.lex_state = 323},
+  [321] = {.lex_state = 5},
+  [322] = {.lex_state = 5},
+  [323] = {.lex_state = 12},
+  [324] = {.lex_state = 3},
+  [325] = {.lex_state = 321},
+  [326] = {.lex_state = 321},
   [327] = {.lex_state = 11},
-  [328] = {.lex_state = 311},
-  [329] = {.lex_state = 24},
-  [330] = {.lex_state = 23},
-  [331] = {.lex_state = 309},
-  [332] = {.lex_state = 309},
-  [333] = {.lex_state = 309},
-  [334] = {.lex_state = 309},
-  [335] = {.lex_state = 24},
-  [336] = {.lex_state = 309},
-  [337] = {.lex_state = 309},
-  [338] = {.lex_state = 309},
-  [339] = {.lex_state = 309},
-  [340] = {.lex_state = 309},
-  [341] = {.lex_state = 309},
-  [342] = {.lex_state = 309},
-  [343] = {.lex_state = 11},
-  [344] = {.lex_state = 309},
-  [345] = {.lex_state = 309},
-  [346] = {.lex_state = 309},
-  [347] = {.lex_state = 1},
-  [348] = {.lex_state = 309},
-  [349] = {.lex_state = 309},
-  [350] = {.lex_state = 311},
-  [351] = {.lex_state = 309},
-  [352] = {.lex_state = 309},
-  [353] = {.lex_state = 309},
-  [354] = {.lex_state = 1},
-  [355] = {.lex_state = 12},
-  [356] = {.lex_state = 12},
-  [357] = {.lex_state = 11},
-  [358] = {.lex_state = 1},
-  [359] = {.lex_state = 309},
-  [360] = {.lex_state = 1},
-  [361] = {.lex_state = 23},
-  [362] = {.lex_state = 309},
-  [363] = {.lex_state = 311},
-  [364] = {.lex_state = 0},
-  [365] = {.lex_state = 0},
-  [366] = {.lex_state = 4},
-  [367] = {.lex_state = 0},
-  [368] = {.lex_state = 21},
-  [369] = {.lex_state = 0},
-  [370] = {.lex_state = 21},
+  [328] = {.lex_state = 321},
+  [329] = {.lex_state = 1},
+  [330] = {.lex_state = 11},
+  [331] = {.lex_state = 323},
+  [332] = {.lex_state = 24},
+  [333] = {.lex_state = 12},
+  [334] = {.lex_state = 321},
+  [335] = {.lex_state = 321},
+  [336] = {.lex_state = 321},
+  [337] = {.lex_state = 321},
+  [338] = {.lex_state = 321},
+  [339] = {.lex_state = 321},
+  [340] = {.lex_state = 11},
+  [341] = {.lex_state = 23},
+  [342] = {.lex_state = 323},
+  [343] = {.lex_state = 321},
+  [344] = {.lex_state = 321},
+  [345] = {.lex_state = 321},
+  [346] = {.lex_state = 321},
+  [347] = {.lex_state = 321},
+  [348] = {.lex_state = 321},
+  [349] = {.lex_state = 321},
+  [350] = {.lex_state = 321},
+  [351] = {.lex_state = 321},
+  [352] = {.lex_state = 24},
+  [353] = {.lex_state = 1},
+  [354] = {.lex_state = 321},
+  [355] = {.lex_state = 321},
+  [356] = {.lex_state = 321},
+  [357] = {.lex_state = 321},
+  [358] = {.lex_state = 321},
+  [359] = {.lex_state = 24},
+  [360] = {.lex_state = 321},
+  [361] = {.lex_state = 321},
+  [362] = {.lex_state = 321},
+  [363] = {.lex_state = 321},
+  [364] = {.lex_state = 12},
+  [365] = {.lex_state = 1},
+  [366] = {.lex_state = 1},
+  [367] = {.lex_state = 1},
+  [368] = {.lex_state = 23},
+  [369] = {.lex_state = 323},
+  [370] = {.lex_state = 0},
   [371] = {.lex_state = 0},
-  [372] = {.lex_state = 11},
-  [373] = {.lex_state = 11},
-  [374] = {.lex_state = 21},
+  [372] = {.lex_state = 0},
+  [373] = {.lex_state = 0},
+  [374] = {.lex_state = 4},
   [375] = {.lex_state = 0},
   [376] = {.lex_state = 11},
-  [377] = {.lex_state = 0},
-  [378] = {.lex_state = 0},
+  [377] = {.lex_state = 11},
+  [378] = {.lex_state = 323},
   [379] = {.lex_state = 0},
   [380] = {.lex_state = 0},
-  [381] = {.lex_state = 0},
-  [382] = {.lex_state = 0},
-  [383] = {.lex_state = 311},
-  [384] = {.lex_state = 11},
-  [385] = {.lex_state = 311},
+  [381] = {.lex_state = 21},
+  [382] = {.lex_state = 11},
+  [383] = {.lex_state = 323},
+  [384] = {.lex_state = 21},
+  [385] = {.lex_state = 11},
   [386] = {.lex_state = 0},
   [387] = {.lex_state = 0},
-  [388] = {.lex_state = 309},
-  [389] = {.lex_state = 11},
+  [388] = {.lex_state = 321},
+  [389] = {.lex_state = 0},
   [390] = {.lex_state = 0},
   [391] = {.lex_state = 0},
-  [392] = {.lex_state = 311},
-  [393] = {.lex_state = 0},
-  [394] = {.lex_state = 0},
-  [395] = {.lex_state = 0},
-  [396] = {.lex_state = 311},
-  [397] = {.lex_state = 11},
-  [398] = {.lex_state = 309},
-  [399] = {.lex_state = 0},
-  [400] = {.lex_state = 309},
-  [401] = {.lex_state = 311},
-  [402] = {.lex_state = 11},
+  [392] = {.lex_state = 0},
+  [393] = {.lex_state = 4},
+  [394] = {.lex_state = 4},
+  [395] = {.lex_state = 323},
+  [396] = {.lex_state = 0},
+  [397] = {.lex_state = 321},
+  [398] = {.lex_state = 323},
+  [399] = {.lex_state = 11},
+  [400] = {.lex_state = 11},
+  [401] = {.lex_state = 21},
+  [402] = {.lex_state = 0},
   [403] = {.lex_state = 0},
-  [404] = {.lex_state = 4},
+  [404] = {.lex_state = 323},
   [405] = {.lex_state = 0},
   [406] = {.lex_state = 23},
-  [407] = {.lex_state = 4},
-  [408] = {.lex_state = 0},
-  [409] = {.lex_state = 0},
+  [407] = {.lex_state = 0},
+  [408] = {.lex_state = 11},
+  [409] = {.lex_state = 321},
   [410] = {.lex_state = 11},
-  [411] = {.lex_state = 11},
+  [411] = {.lex_state = 0},
   [412] = {.lex_state = 0},
-  [413] = {.lex_state = 4},
+  [413] = {.lex_state = 11},
   [414] = {.lex_state = 0},
   [415] = {.lex_state = 0},
   [416] = {.lex_state = 0},
   [417] = {.lex_state = 0},
   [418] = {.lex_state = 0},
   [419] = {.lex_state = 0},
-  [420] = {.lex_state = 0},
+  [420] = {.lex_state = 321},
   [421] = {.lex_state = 0},
   [422] = {.lex_state = 0},
-  [423] = {.lex_state = 309},
-  [424] = {.lex_state = 0},
+  [423] = {.lex_state = 0},
+  [424] = {.lex_state = 11},
   [425] = {.lex_state = 0},
-  [426] = {.lex_state = 11},
+  [426] = {.lex_state = 0},
   [427] = {.lex_state = 0},
-  [428] = {.lex_state = 309},
-  [429] = {.lex_state = 0},
-  [430] = {.lex_state = 309},
-  [431] = {.lex_state = 11},
+  [428] = {.lex_state = 2},
+  [429] = {.lex_state = 11},
+  [430] = {.lex_state = 0},
+  [431] = {.lex_state = 0},
   [432] = {.lex_state = 0},
-  [433] = {.lex_state = 0},
-  [434] = {.lex_state = 309},
-  [435] = {.lex_state = 309},
+  [433] = {.lex_state = 321},
+  [434] = {.lex_state = 0},
+  [435] = {.lex_state = 0},
   [436] = {.lex_state = 0},
-  [437] = {.lex_state = 0},
-  [438] = {.lex_state = 2},
-  [439] = {.lex_state = 0},
+  [437] = {.lex_state = 11},
+  [438] = {.lex_state = 0},
+  [439] = {.lex_state = 321},
   [440] = {.lex_state = 11},
-  [441] = {.lex_state = 0},
+  [441] = {.lex_state = 321},
   [442] = {.lex_state = 0},
-  [443] = {.lex_state = 309},
-  [444] = {.lex_state = 0},
+  [443] = {.lex_state = 321},
+  [444] = {.lex_state = 4},
   [445] = {.lex_state = 0},
-  [446] = {.lex_state = 0},
+  [446] = {.lex_state = 321},
   [447] = {.lex_state = 0},
-  [448] = {.lex_state = 12},
-  [449] = {.lex_state = 12},
+  [448] = {.lex_state = 11},
+  [449] = {.lex_state = 11},
   [450] = {.lex_state = 12},
-  [451] = {.lex_state = 11},
+  [451] = {.lex_state = 0},
   [452] = {.lex_state = 12},
-  [453] = {.lex_state = 11},
-  [454] = {.lex_state = 11},
-  [455] = {.lex_state = 0},
+  [453] = {.lex_state = 0},
+  [454] = {.lex_state = 12},
+  [455] = {.lex_state = 12},
   [456] = {.lex_state = 11},
-  [457] = {.lex_state = 309},
+  [457] = {.lex_state = 0},
   [458] = {.lex_state = 0},
-  [459] = {.lex_state = 309},
-  [460] = {.lex_state = 309},
-  [461] = {.lex_state = 309},
-  [462] = {.lex_state = 11},
-  [463] = {.lex_state = 309},
-  [464] = {.lex_state = 309},
-  [465] = {.lex_state = 2},
-  [466] = {.lex_state = 0},
-  [467] = {.lex_state = 309},
-  [468] = {.lex_state = 27},
-  [469] = {.lex_state = 309},
+  [459] = {.lex_state = 321},
+  [460] = {.lex_state = 0},
+  [461] = {.lex_state = 0},
+  [462] = {.lex_state = 0},
+  [463] = {.lex_state = 0},
+  [464] = {.lex_state = 0},
+  [465] = {.lex_state = 11},
+  [466] = {.lex_state = 321},
+  [467] = {.lex_state = 321},
+  [468] = {.lex_state = 321},
+  [469] = {.lex_state = 321},
   [470] = {.lex_state = 27},
-  [471] = {.lex_state = 309},
-  [472] = {.lex_state = 309},
-  [473] = {.lex_state = 309},
-  [474] = {.lex_state = 309},
-  [475] = {.lex_state = 309},
-  [476] = {.lex_state = 309},
-  [477] = {.lex_state = 309},
-  [478] = {.lex_state = 309},
-  [479] = {.lex_state = 4},
-  [480] = {.lex_state = 309},
-  [481] = {.lex_state = 309},
-  [482] = {.lex_state = 309},
-  [483] = {.lex_state = 0},
-  [484] = {.lex_state = 0},
-  [485] = {.lex_state = 309},
-  [486] = {.lex_state = 311},
-  [487] = {.lex_state = 0},
-  [488] = {.lex_state = 2},
-  [489] = {.lex_state = 4},
-  [490] = {.lex_state = 309},
-  [491] = {.lex_state = 0},
-  [492] = {.lex_state = 29},
-  [493] = {.lex_state = 0},
-  [494] = {.lex_state = 309},
-  [495] = {.lex_state = 0},
-  [496] = {.lex_state = 309},
-  [497] = {.lex_state = 3},
-  [498] = {.lex_state = 28},
-  [499] = {.lex_state = 309},
-  [500] = {.lex_state = 29},
-  [501] = {.lex_state = 309},
-  [502] = {.lex_state = 309},
-  [503] = {.lex_state = 27},
-  [504] = {.lex_state = 0},
-  [505] = {.lex_state = 27},
-  [506] = {.lex_state = 309},
-  [507] = {.lex_state = 0},
-  [508] = {.lex_state = 311},
-  [509] = {.lex_state = 3},
-  [510] = {.lex_state = 4},
-  [511] = {.lex_state = 309},
-  [512] = {.lex_state = 309},
-  [513] = {.lex_state = 26},
-  [514] = {.lex_state = 2},
-  [515] = {.lex_state = 309},
+  [471] = {.lex_state = 0},
+  [472] = {.lex_state = 26},
+  [473] = {.lex_state = 0},
+  [474] = {.lex_state = 0},
+  [475] = {.lex_state = 0},
+  [476] = {.lex_state = 321},
+  [477] = {.lex_state = 321},
+  [478] = {.lex_state = 3},
+  [479] = {.lex_state = 321},
+  [480] = {.lex_state = 321},
+  [481] = {.lex_state = 321},
+  [482] = {.lex_state = 321},
+  [483] = {.lex_state = 321},
+  [484] = {.lex_state = 11},
+  [485] = {.lex_state = 3},
+  [486] = {.lex_state = 2},
+  [487] = {.lex_state = 321},
+  [488] = {.lex_state = 321},
+  [489] = {.lex_state = 321},
+  [490] = {.lex_state = 321},
+  [491] = {.lex_state = 323},
+  [492] = {.lex_state = 4},
+  [493] = {.lex_state = 321},
+  [494] = {.lex_state = 0},
+  [495] = {.lex_state = 321},
+  [496] = {.lex_state = 2},
+  [497] = {.lex_state = 28},
+  [498] = {.lex_state = 29},
+  [499] = {.lex_state = 0},
+  [500] = {.lex_state = 321},
+  [501] = {.lex_state = 28},
+  [502] = {.lex_state = 0},
+  [503] = {.lex_state = 321},
+  [504] = {.lex_state = 321},
+  [505] = {.lex_state = 321},
+  [506] = {.lex_state = 321},
+  [507] = {.lex_state = 29},
+  [508] = {.lex_state = 321},
+  [509] = {.lex_state = 4},
+  [510] = {.lex_state = 28},
+  [511] = {.lex_state = 2},
+  [512] = {.lex_state = 28},
+  [513] = {.lex_state = 321},
+  [514] = {.lex_state = 321},
+  [515] = {.lex_state = 321},
+  [516] = {.lex_state = 323},
+  [517] = {.lex_state = 4},
+  [518] = {.lex_state = 321},
+  [519] = {.lex_state = 321},
+  [520] = {.lex_state = 0},
+  [521] = {.lex_state = 0},
+  [522] = {.lex_state = 321},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -8063,6 +8308,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_service] = ACTIONS(1),
     [anon_sym_services] = ACTIONS(1),
     [anon_sym_sni] = ACTIONS(1),
+    [anon_sym_authentication] = ACTIONS(1),
     [anon_sym_icmp] = ACTIONS(1),
     [anon_sym_ipv4] = ACTIONS(1),
     [anon_sym_ipv6] = ACTIONS(1),
@@ -8095,19 +8341,19 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(507),
-    [sym__item] = STATE(86),
-    [sym_silence] = STATE(86),
-    [sym_inventory] = STATE(86),
-    [sym_cidr_groups] = STATE(86),
-    [sym_cilium] = STATE(86),
-    [sym_import] = STATE(86),
-    [sym_const_definition] = STATE(86),
-    [sym_category] = STATE(86),
-    [sym_namespace] = STATE(86),
-    [sym_cluster_policy] = STATE(86),
-    [sym_expect] = STATE(86),
-    [aux_sym_source_file_repeat1] = STATE(86),
+    [sym_source_file] = STATE(502),
+    [sym__item] = STATE(92),
+    [sym_silence] = STATE(92),
+    [sym_inventory] = STATE(92),
+    [sym_cidr_groups] = STATE(92),
+    [sym_cilium] = STATE(92),
+    [sym_import] = STATE(92),
+    [sym_const_definition] = STATE(92),
+    [sym_category] = STATE(92),
+    [sym_namespace] = STATE(92),
+    [sym_cluster_policy] = STATE(92),
+    [sym_expect] = STATE(92),
+    [aux_sym_source_file_repeat1] = STATE(92),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_silence] = ACTIONS(7),
     [anon_sym_cluster] = ACTIONS(9),
@@ -8127,7 +8373,7 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(27), 42,
+    ACTIONS(27), 43,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8158,6 +8404,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_host,
@@ -8170,10 +8417,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [48] = 2,
+  [49] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 42,
+    ACTIONS(29), 43,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8204,6 +8451,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_host,
@@ -8216,10 +8464,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [96] = 2,
+  [98] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(31), 36,
+    ACTIONS(31), 37,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8250,16 +8498,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [138] = 2,
+  [141] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(33), 36,
+    ACTIONS(33), 37,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8290,16 +8539,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [180] = 2,
+  [184] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(35), 36,
+    ACTIONS(35), 37,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8330,16 +8580,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [222] = 2,
+  [227] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(37), 36,
+    ACTIONS(37), 37,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8370,16 +8621,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [264] = 2,
+  [270] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 34,
+    ACTIONS(39), 35,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8408,49 +8660,89 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [304] = 13,
+  [311] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
-      anon_sym_LBRACE,
+      anon_sym_DASH,
     ACTIONS(45), 1,
+      anon_sym_SLASH,
+    ACTIONS(41), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
       anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [354] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(49), 1,
-      anon_sym_LBRACK,
+      anon_sym_LBRACE,
     ACTIONS(51), 1,
-      sym_label_key,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
+      anon_sym_RBRACE,
     ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(57), 1,
+      sym_label_key,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(61), 1,
       sym_const_ref,
-    STATE(97), 1,
+    STATE(138), 1,
       sym_sentence_values,
-    STATE(110), 2,
+    STATE(140), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(173), 2,
+    STATE(186), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(151), 5,
+    STATE(177), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-    ACTIONS(47), 6,
+    ACTIONS(53), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(41), 11,
+    ACTIONS(47), 11,
       anon_sym_silence,
       anon_sym_policy,
       anon_sym_use,
@@ -8462,50 +8754,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [365] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DASH,
-    ACTIONS(61), 1,
-      anon_sym_SLASH,
-    ACTIONS(57), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [407] = 3,
+  [415] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(65), 1,
       anon_sym_SLASH,
-    ACTIONS(63), 30,
+    ACTIONS(63), 31,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8530,49 +8784,273 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [446] = 13,
+  [455] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
+    ACTIONS(67), 32,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
       anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [493] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(69), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [530] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(63), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [567] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(73), 1,
+      anon_sym_port,
+    ACTIONS(75), 1,
+      anon_sym_icmp,
+    ACTIONS(77), 1,
+      anon_sym_http,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(81), 1,
+      anon_sym_dns,
+    STATE(34), 2,
+      sym_flow_port,
+      sym_flow_icmp,
+    STATE(155), 3,
+      sym_kafka,
+      sym_flow_http,
+      sym_flow_dns,
+    ACTIONS(71), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [618] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(87), 1,
+      anon_sym_apikey,
+    ACTIONS(89), 1,
+      anon_sym_topic,
+    ACTIONS(91), 1,
+      anon_sym_client,
+    ACTIONS(93), 1,
+      anon_sym_version,
+    ACTIONS(85), 2,
+      anon_sym_produce,
+      anon_sym_consume,
+    ACTIONS(83), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [665] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(95), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [702] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(49), 1,
-      anon_sym_LBRACK,
+      anon_sym_LBRACE,
     ACTIONS(51), 1,
-      sym_label_key,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
+      anon_sym_RBRACE,
     ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(57), 1,
+      sym_label_key,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(61), 1,
       sym_const_ref,
-    STATE(97), 1,
+    STATE(138), 1,
       sym_sentence_values,
-    STATE(110), 2,
+    STATE(140), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(173), 2,
+    STATE(186), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(151), 5,
+    STATE(177), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-    ACTIONS(47), 6,
+    ACTIONS(53), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(41), 9,
+    ACTIONS(47), 9,
       anon_sym_silence,
       anon_sym_use,
       anon_sym_description,
@@ -8582,456 +9060,41 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [505] = 7,
+  [761] = 15,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(71), 1,
-      anon_sym_apikey,
-    ACTIONS(73), 1,
-      anon_sym_topic,
-    ACTIONS(75), 1,
-      anon_sym_client,
-    ACTIONS(77), 1,
-      anon_sym_version,
-    ACTIONS(69), 2,
-      anon_sym_produce,
-      anon_sym_consume,
-    ACTIONS(67), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
+    ACTIONS(79), 1,
       anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [552] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
+    ACTIONS(99), 1,
       anon_sym_port,
-    ACTIONS(83), 1,
-      anon_sym_icmp,
-    ACTIONS(85), 1,
-      anon_sym_http,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(89), 1,
-      anon_sym_dns,
-    STATE(32), 2,
-      sym_flow_port,
-      sym_flow_icmp,
-    STATE(133), 3,
-      sym_kafka,
-      sym_flow_http,
-      sym_flow_dns,
-    ACTIONS(79), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [603] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(91), 31,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_to,
+    ACTIONS(101), 1,
       anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [640] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [676] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(63), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [712] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(95), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [748] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(97), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [783] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(99), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [818] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(103), 1,
-      anon_sym_in,
+      anon_sym_authentication,
     ACTIONS(105), 1,
-      anon_sym_with,
-    ACTIONS(101), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
       anon_sym_icmp,
+    ACTIONS(107), 1,
       anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [857] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(107), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [892] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(109), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [927] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(113), 1,
-      anon_sym_in,
-    ACTIONS(111), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [963] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(117), 1,
-      anon_sym_port,
-    ACTIONS(119), 1,
-      anon_sym_sni,
-    ACTIONS(121), 1,
-      anon_sym_icmp,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
+    ACTIONS(109), 1,
       anon_sym_grpc,
-    ACTIONS(127), 1,
+    ACTIONS(111), 1,
       anon_sym_dns,
-    STATE(51), 1,
+    STATE(27), 1,
       sym_ports,
-    STATE(83), 1,
+    STATE(64), 1,
       sym_sni,
-    STATE(107), 1,
+    STATE(90), 1,
       sym_icmps,
-    STATE(108), 6,
+    STATE(112), 1,
+      sym_authentication,
+    STATE(113), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(115), 12,
+    ACTIONS(97), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9044,16 +9107,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [1019] = 5,
+  [823] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(131), 1,
-      anon_sym_topic,
-    ACTIONS(133), 1,
-      anon_sym_client,
-    ACTIONS(135), 1,
-      anon_sym_version,
-    ACTIONS(129), 25,
+    ACTIONS(115), 1,
+      anon_sym_in,
+    ACTIONS(117), 1,
+      anon_sym_with,
+    ACTIONS(113), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9063,6 +9124,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
+      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
@@ -9074,21 +9136,269 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [862] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(119), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [897] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(121), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [932] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(123), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [967] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(125), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [1002] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(129), 1,
+      anon_sym_RBRACE,
+    ACTIONS(131), 1,
+      anon_sym_in,
+    ACTIONS(133), 1,
+      sym_label_key,
+    ACTIONS(135), 1,
+      sym_const_ref,
+    STATE(170), 1,
+      sym_scope,
+    STATE(87), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(127), 19,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1059] = 5,
+  [1050] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(139), 1,
+      anon_sym_in,
+    ACTIONS(137), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1086] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(101), 1,
+      anon_sym_sni,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(105), 1,
+      anon_sym_icmp,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(57), 1,
+      sym_sni,
+    STATE(88), 1,
+      sym_icmps,
+    STATE(121), 1,
+      sym_authentication,
+    STATE(122), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(141), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [1142] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(145), 1,
       anon_sym_topic,
-    ACTIONS(141), 1,
+    ACTIONS(147), 1,
       anon_sym_client,
-    ACTIONS(143), 1,
+    ACTIONS(149), 1,
       anon_sym_version,
-    ACTIONS(137), 25,
+    ACTIONS(143), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9114,73 +9424,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1099] = 3,
+  [1182] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(147), 1,
+    ACTIONS(153), 1,
       anon_sym_in,
-    ACTIONS(145), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1135] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(149), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1168] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(151), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
@@ -9209,51 +9457,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1201] = 2,
+  [1218] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(153), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1234] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(85), 1,
-      anon_sym_http,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(89), 1,
-      anon_sym_dns,
-    STATE(144), 3,
-      sym_kafka,
-      sym_flow_http,
-      sym_flow_dns,
-    ACTIONS(155), 21,
+    ACTIONS(157), 1,
+      anon_sym_topic,
+    ACTIONS(159), 1,
+      anon_sym_client,
+    ACTIONS(161), 1,
+      anon_sym_version,
+    ACTIONS(155), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9274,106 +9487,48 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_expect,
-  [1275] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(157), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
       anon_sym_http,
+      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1308] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(159), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1341] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(161), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1374] = 2,
+  [1258] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(163), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1291] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(165), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
@@ -9399,14 +9554,266 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1407] = 4,
+  [1324] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(167), 1,
+    ACTIONS(167), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1357] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(77), 1,
+      anon_sym_http,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(81), 1,
+      anon_sym_dns,
+    STATE(151), 3,
+      sym_kafka,
+      sym_flow_http,
+      sym_flow_dns,
+    ACTIONS(169), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [1398] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(171), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1431] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(173), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1464] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(175), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1497] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(177), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1530] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(179), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1563] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(181), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1596] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(185), 1,
       anon_sym_header,
-    STATE(37), 1,
+    STATE(41), 1,
       aux_sym_http_repeat1,
-    ACTIONS(165), 25,
+    ACTIONS(183), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9432,204 +9839,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1444] = 2,
+  [1633] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(170), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1477] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(174), 1,
+    ACTIONS(190), 1,
       anon_sym_client,
-    ACTIONS(176), 1,
-      anon_sym_version,
-    ACTIONS(172), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1514] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(180), 1,
-      anon_sym_client,
-    ACTIONS(182), 1,
-      anon_sym_version,
-    ACTIONS(178), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1551] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(184), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1584] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(186), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1617] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(188), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1650] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(192), 1,
-      anon_sym_client,
-    ACTIONS(194), 1,
       anon_sym_version,
-    ACTIONS(190), 25,
+    ACTIONS(188), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9655,10 +9872,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1687] = 2,
+  [1670] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(196), 27,
+    ACTIONS(196), 1,
+      anon_sym_client,
+    ACTIONS(198), 1,
+      anon_sym_version,
+    ACTIONS(194), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9668,7 +9889,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
@@ -9680,44 +9900,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
       anon_sym_http,
+      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1720] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(198), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1753] = 2,
+  [1707] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(200), 27,
@@ -9748,28 +9936,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1786] = 9,
+  [1740] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(204), 1,
-      anon_sym_RBRACE,
-    ACTIONS(206), 1,
-      anon_sym_in,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(210), 1,
-      sym_const_ref,
-    STATE(163), 1,
-      sym_scope,
-    STATE(89), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(202), 18,
+    ACTIONS(202), 27,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
       anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -9779,19 +9961,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
+      anon_sym_to,
       anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1833] = 3,
+  [1773] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(214), 1,
+    ACTIONS(206), 1,
+      anon_sym_client,
+    ACTIONS(208), 1,
       anon_sym_version,
-    ACTIONS(212), 25,
+    ACTIONS(204), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9817,12 +10000,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1867] = 3,
+  [1810] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(218), 1,
-      anon_sym_version,
-    ACTIONS(216), 25,
+    ACTIONS(210), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9832,6 +10013,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
+      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
@@ -9843,99 +10025,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1901] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_sni,
-    ACTIONS(121), 1,
+      anon_sym_to,
       anon_sym_icmp,
-    ACTIONS(123), 1,
       anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
+      anon_sym_kafka,
       anon_sym_dns,
-    STATE(80), 1,
-      sym_sni,
-    STATE(99), 1,
-      sym_icmps,
-    STATE(100), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(220), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
       anon_sym_expect,
-  [1951] = 14,
+  [1843] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(222), 1,
-      anon_sym_RBRACE,
-    ACTIONS(224), 1,
-      anon_sym_policy,
-    ACTIONS(226), 1,
-      anon_sym_use,
-    ACTIONS(228), 1,
-      anon_sym_description,
-    ACTIONS(230), 1,
-      anon_sym_label,
-    ACTIONS(232), 1,
-      anon_sym_default,
-    ACTIONS(236), 1,
-      anon_sym_no,
-    ACTIONS(238), 1,
-      anon_sym_select,
-    ACTIONS(240), 1,
-      anon_sym_expect,
-    STATE(330), 1,
-      sym_verb,
-    ACTIONS(234), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(61), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [2007] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(242), 26,
+    ACTIONS(212), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
@@ -9943,6 +10044,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
+      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
@@ -9954,18 +10056,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2039] = 2,
+  [1876] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(244), 26,
+    ACTIONS(214), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
@@ -9973,6 +10075,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
+      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
@@ -9984,15 +10087,78 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2071] = 2,
+  [1909] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(246), 26,
+    ACTIONS(216), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1942] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(218), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1975] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(220), 26,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10019,43 +10185,96 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2103] = 3,
+  [2007] = 14,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(222), 1,
+      anon_sym_RBRACE,
+    ACTIONS(224), 1,
+      anon_sym_policy,
+    ACTIONS(226), 1,
+      anon_sym_use,
+    ACTIONS(228), 1,
+      anon_sym_description,
+    ACTIONS(230), 1,
+      anon_sym_label,
+    ACTIONS(232), 1,
+      anon_sym_default,
+    ACTIONS(236), 1,
+      anon_sym_no,
+    ACTIONS(238), 1,
+      anon_sym_select,
+    ACTIONS(240), 1,
+      anon_sym_expect,
+    STATE(341), 1,
+      sym_verb,
+    ACTIONS(234), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(61), 13,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [2063] = 14,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(242), 1,
+      anon_sym_silence,
+    ACTIONS(245), 1,
+      anon_sym_RBRACE,
+    ACTIONS(247), 1,
+      anon_sym_policy,
     ACTIONS(250), 1,
-      anon_sym_version,
-    ACTIONS(248), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
       anon_sym_use,
+    ACTIONS(253), 1,
       anon_sym_description,
+    ACTIONS(256), 1,
       anon_sym_label,
+    ACTIONS(259), 1,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(265), 1,
       anon_sym_no,
+    ACTIONS(268), 1,
       anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
+    ACTIONS(271), 1,
       anon_sym_expect,
-  [2137] = 3,
+    STATE(341), 1,
+      sym_verb,
+    ACTIONS(262), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(54), 13,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [2119] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(254), 1,
+    ACTIONS(276), 1,
       anon_sym_version,
-    ACTIONS(252), 25,
+    ACTIONS(274), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10081,7 +10300,170 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2171] = 14,
+  [2153] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(280), 1,
+      anon_sym_version,
+    ACTIONS(278), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2187] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(105), 1,
+      anon_sym_icmp,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(83), 1,
+      sym_icmps,
+    STATE(133), 1,
+      sym_authentication,
+    STATE(134), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(282), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2237] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(286), 1,
+      anon_sym_version,
+    ACTIONS(284), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2271] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(290), 1,
+      anon_sym_version,
+    ACTIONS(288), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2305] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(294), 1,
+      anon_sym_version,
+    ACTIONS(292), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2339] = 14,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -10102,14 +10484,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
     ACTIONS(240), 1,
       anon_sym_expect,
-    ACTIONS(256), 1,
+    ACTIONS(296), 1,
       anon_sym_RBRACE,
-    STATE(330), 1,
+    STATE(341), 1,
       sym_verb,
     ACTIONS(234), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(52), 13,
+    STATE(54), 13,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -10123,113 +10505,11 @@ static const uint16_t ts_small_parse_table[] = {
       sym_sentence,
       sym_expect,
       aux_sym_body_repeat1,
-  [2227] = 3,
+  [2395] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(260), 1,
+    ACTIONS(300), 1,
       anon_sym_version,
-    ACTIONS(258), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2261] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(264), 1,
-      anon_sym_version,
-    ACTIONS(262), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2295] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(266), 1,
-      anon_sym_silence,
-    ACTIONS(269), 1,
-      anon_sym_RBRACE,
-    ACTIONS(271), 1,
-      anon_sym_policy,
-    ACTIONS(274), 1,
-      anon_sym_use,
-    ACTIONS(277), 1,
-      anon_sym_description,
-    ACTIONS(280), 1,
-      anon_sym_label,
-    ACTIONS(283), 1,
-      anon_sym_default,
-    ACTIONS(289), 1,
-      anon_sym_no,
-    ACTIONS(292), 1,
-      anon_sym_select,
-    ACTIONS(295), 1,
-      anon_sym_expect,
-    STATE(330), 1,
-      sym_verb,
-    ACTIONS(286), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(61), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [2351] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(298), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
@@ -10256,65 +10536,72 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2382] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(302), 1,
-      anon_sym_method,
-    ACTIONS(304), 1,
-      anon_sym_host,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    ACTIONS(308), 1,
-      sym_http_method,
-    ACTIONS(310), 1,
-      sym_const_ref,
-    STATE(186), 1,
-      aux_sym_http_repeat1,
-    STATE(177), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(300), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
   [2429] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(314), 1,
+    ACTIONS(129), 1,
       anon_sym_RBRACE,
-    ACTIONS(316), 1,
+    ACTIONS(131), 1,
       anon_sym_in,
-    ACTIONS(318), 1,
-      anon_sym_with,
-    ACTIONS(320), 1,
+    ACTIONS(133), 1,
+      sym_label_key,
+    ACTIONS(135), 1,
       sym_const_ref,
-    STATE(21), 3,
+    STATE(170), 1,
+      sym_scope,
+    STATE(87), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(312), 16,
+    ACTIONS(127), 17,
       anon_sym_silence,
       anon_sym_port,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2475] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(105), 1,
+      anon_sym_icmp,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(88), 1,
+      sym_icmps,
+    STATE(121), 1,
+      sym_authentication,
+    STATE(122), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(141), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -10324,15 +10611,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [2474] = 2,
+  [2525] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(322), 25,
+    ACTIONS(302), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10358,18 +10641,47 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2505] = 6,
+  [2556] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(304), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2587] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(326), 1,
+    ACTIONS(308), 1,
       anon_sym_COMMA,
-    STATE(67), 1,
+    STATE(74), 1,
       aux_sym_silence_repeat1,
-    STATE(134), 1,
+    STATE(159), 1,
       sym_string,
-    ACTIONS(324), 21,
+    ACTIONS(306), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10391,18 +10703,192 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [2544] = 6,
+  [2626] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(310), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2657] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2688] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(314), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2719] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(316), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2750] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(318), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2781] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(320), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2812] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(326), 1,
+    ACTIONS(308), 1,
       anon_sym_COMMA,
-    STATE(79), 1,
+    STATE(82), 1,
       aux_sym_silence_repeat1,
-    STATE(120), 1,
+    STATE(146), 1,
       sym_string,
-    ACTIONS(328), 21,
+    ACTIONS(322), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10424,7 +10910,94 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [2583] = 2,
+  [2851] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(324), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2882] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(326), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2913] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(328), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2944] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(330), 25,
@@ -10453,289 +11026,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2614] = 2,
+  [2975] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(332), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2645] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(334), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2676] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(336), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2707] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(338), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2738] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(340), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2769] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(342), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2800] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(344), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2831] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(346), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2862] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2893] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(204), 1,
-      anon_sym_RBRACE,
-    ACTIONS(206), 1,
-      anon_sym_in,
-    ACTIONS(208), 1,
+    ACTIONS(133), 1,
       sym_label_key,
-    ACTIONS(210), 1,
+    ACTIONS(334), 1,
+      anon_sym_RBRACE,
+    ACTIONS(336), 1,
+      anon_sym_in,
+    ACTIONS(338), 1,
+      anon_sym_with,
+    ACTIONS(340), 1,
       sym_const_ref,
-    STATE(163), 1,
-      sym_scope,
-    STATE(89), 3,
+    STATE(20), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(202), 16,
+    ACTIONS(332), 16,
       anon_sym_silence,
       anon_sym_port,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -10744,20 +11057,84 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
       anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3020] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(344), 1,
+      anon_sym_method,
+    ACTIONS(346), 1,
+      anon_sym_host,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    ACTIONS(350), 1,
+      sym_http_method,
+    ACTIONS(352), 1,
+      sym_const_ref,
+    STATE(190), 1,
+      aux_sym_http_repeat1,
+    STATE(180), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(342), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2938] = 4,
+      anon_sym_expect,
+  [3067] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(352), 1,
+    ACTIONS(354), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3097] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(358), 1,
       anon_sym_COMMA,
-    STATE(79), 1,
+    STATE(82), 1,
       aux_sym_silence_repeat1,
-    ACTIONS(350), 22,
+    ACTIONS(356), 22,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10780,29 +11157,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_expect,
       anon_sym_DQUOTE,
-  [2972] = 9,
+  [3131] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(79), 1,
       anon_sym_kafka,
-    ACTIONS(121), 1,
-      anon_sym_icmp,
-    ACTIONS(123), 1,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(107), 1,
       anon_sym_http,
-    ACTIONS(125), 1,
+    ACTIONS(109), 1,
       anon_sym_grpc,
-    ACTIONS(127), 1,
+    ACTIONS(111), 1,
       anon_sym_dns,
-    STATE(105), 1,
-      sym_icmps,
-    STATE(106), 6,
+    STATE(137), 1,
+      sym_authentication,
+    STATE(136), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(355), 12,
+    ACTIONS(361), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -10815,21 +11192,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3016] = 2,
+  [3175] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(357), 24,
-      ts_builtin_sym_end,
+    ACTIONS(365), 1,
+      anon_sym_COMMA,
+    ACTIONS(367), 1,
+      anon_sym_in,
+    STATE(94), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(167), 1,
+      sym_scope,
+    ACTIONS(363), 20,
       anon_sym_silence,
-      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -10839,83 +11216,24 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3046] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(359), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3076] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(121), 1,
+      anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
-    ACTIONS(123), 1,
       anon_sym_http,
-    ACTIONS(125), 1,
       anon_sym_grpc,
-    ACTIONS(127), 1,
+      anon_sym_kafka,
       anon_sym_dns,
-    STATE(99), 1,
-      sym_icmps,
-    STATE(100), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(220), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
       anon_sym_expect,
-  [3120] = 5,
+  [3213] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    ACTIONS(363), 1,
+    ACTIONS(371), 1,
       anon_sym_host,
     STATE(91), 1,
       aux_sym_http_repeat1,
-    ACTIONS(361), 21,
+    ACTIONS(369), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10937,26 +11255,121 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3156] = 9,
+  [3249] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(314), 1,
+    ACTIONS(373), 24,
       ts_builtin_sym_end,
-    ACTIONS(316), 1,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3279] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(365), 1,
+      anon_sym_COMMA,
+    ACTIONS(367), 1,
       anon_sym_in,
-    ACTIONS(318), 1,
+    STATE(84), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(173), 1,
+      sym_scope,
+    ACTIONS(375), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3317] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(133), 1,
+      sym_authentication,
+    STATE(134), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(282), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3361] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(133), 1,
+      sym_label_key,
+    ACTIONS(334), 1,
+      ts_builtin_sym_end,
+    ACTIONS(336), 1,
+      anon_sym_in,
+    ACTIONS(338), 1,
       anon_sym_with,
-    ACTIONS(320), 1,
+    ACTIONS(340), 1,
       sym_const_ref,
-    STATE(21), 3,
+    STATE(20), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(312), 15,
+    ACTIONS(332), 15,
       anon_sym_silence,
       anon_sym_cluster,
       anon_sym_cidr,
@@ -10972,7 +11385,71 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3200] = 13,
+  [3405] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(121), 1,
+      sym_authentication,
+    STATE(122), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(141), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3449] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(377), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3482] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -10995,9 +11472,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_namespace,
     ACTIONS(25), 1,
       anon_sym_expect,
-    ACTIONS(365), 1,
+    ACTIONS(379), 1,
       ts_builtin_sym_end,
-    STATE(93), 12,
+    STATE(98), 12,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -11010,56 +11487,25 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [3251] = 6,
+  [3533] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(369), 1,
-      anon_sym_COMMA,
-    ACTIONS(371), 1,
-      anon_sym_in,
-    STATE(103), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(167), 1,
-      sym_scope,
-    ACTIONS(367), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3288] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(306), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    ACTIONS(375), 1,
-      anon_sym_host,
-    ACTIONS(377), 1,
-      sym_const_ref,
-    STATE(191), 1,
+    STATE(41), 1,
       aux_sym_http_repeat1,
-    STATE(168), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(373), 16,
+    ACTIONS(381), 21,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -11069,59 +11515,82 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [3329] = 6,
+  [3566] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(369), 1,
-      anon_sym_COMMA,
-    ACTIONS(371), 1,
-      anon_sym_in,
-    STATE(87), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(179), 1,
-      sym_scope,
-    ACTIONS(379), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3366] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    ACTIONS(383), 1,
-      anon_sym_host,
     ACTIONS(385), 1,
-      sym_const_ref,
-    STATE(194), 1,
+      anon_sym_COMMA,
+    STATE(94), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(383), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3599] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(93), 1,
       aux_sym_http_repeat1,
-    STATE(161), 2,
+    ACTIONS(388), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3632] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    ACTIONS(392), 1,
+      anon_sym_host,
+    ACTIONS(394), 1,
+      sym_const_ref,
+    STATE(196), 1,
+      aux_sym_http_repeat1,
+    STATE(188), 2,
       sym__string_or_ref,
       sym_string,
-    ACTIONS(381), 16,
+    ACTIONS(390), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -11138,25 +11607,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3407] = 4,
+  [3673] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(348), 1,
       anon_sym_header,
-    STATE(37), 1,
+    ACTIONS(398), 1,
+      anon_sym_host,
+    ACTIONS(400), 1,
+      sym_const_ref,
+    STATE(199), 1,
       aux_sym_http_repeat1,
-    ACTIONS(387), 21,
-      ts_builtin_sym_end,
+    STATE(184), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(396), 16,
       anon_sym_silence,
-      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -11166,62 +11635,37 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [3440] = 4,
+  [3714] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(94), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(389), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3473] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(391), 1,
-      ts_builtin_sym_end,
-    ACTIONS(393), 1,
-      anon_sym_silence,
-    ACTIONS(396), 1,
-      anon_sym_cluster,
-    ACTIONS(399), 1,
-      anon_sym_cidr,
     ACTIONS(402), 1,
+      ts_builtin_sym_end,
+    ACTIONS(404), 1,
+      anon_sym_silence,
+    ACTIONS(407), 1,
+      anon_sym_cluster,
+    ACTIONS(410), 1,
+      anon_sym_cidr,
+    ACTIONS(413), 1,
       anon_sym_cilium,
-    ACTIONS(405), 1,
+    ACTIONS(416), 1,
       anon_sym_import,
-    ACTIONS(408), 1,
+    ACTIONS(419), 1,
       anon_sym_const,
-    ACTIONS(411), 1,
+    ACTIONS(422), 1,
       anon_sym_category,
-    ACTIONS(414), 1,
+    ACTIONS(425), 1,
       anon_sym_system,
-    ACTIONS(417), 1,
+    ACTIONS(428), 1,
       anon_sym_namespace,
-    ACTIONS(420), 1,
+    ACTIONS(431), 1,
       anon_sym_expect,
-    STATE(93), 12,
+    STATE(98), 12,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -11234,78 +11678,22 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [3524] = 4,
+  [3765] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(423), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3557] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(350), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-      anon_sym_DQUOTE,
-  [3586] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(208), 1,
+    ACTIONS(133), 1,
       sym_label_key,
-    ACTIONS(427), 1,
+    ACTIONS(436), 1,
       anon_sym_RBRACE,
-    ACTIONS(429), 1,
+    ACTIONS(438), 1,
       sym_const_ref,
-    STATE(35), 3,
+    STATE(39), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(425), 16,
+    ACTIONS(434), 16,
       anon_sym_silence,
       anon_sym_port,
       anon_sym_policy,
@@ -11322,23 +11710,76 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3625] = 5,
+  [3804] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(98), 2,
+    ACTIONS(356), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [3833] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(440), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3861] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(102), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(173), 2,
+    STATE(186), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(433), 6,
+    ACTIONS(444), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(431), 12,
+    ACTIONS(442), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -11351,25 +11792,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3659] = 5,
+  [3895] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(104), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(173), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(433), 6,
+    ACTIONS(449), 1,
+      anon_sym_COMMA,
+    STATE(115), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(447), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(435), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -11379,143 +11812,48 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_expect,
-  [3693] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(123), 1,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
       anon_sym_http,
-    ACTIONS(125), 1,
       anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(106), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(355), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3731] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
       anon_sym_kafka,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
       anon_sym_dns,
-    STATE(101), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(355), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
       anon_sym_expect,
-  [3769] = 7,
+  [3927] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(439), 1,
-      anon_sym_http,
-    ACTIONS(442), 1,
-      anon_sym_grpc,
-    ACTIONS(445), 1,
-      anon_sym_kafka,
-    ACTIONS(448), 1,
-      anon_sym_dns,
-    STATE(101), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(437), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3807] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(226), 1,
-      anon_sym_use,
-    ACTIONS(228), 1,
-      anon_sym_description,
-    ACTIONS(230), 1,
-      anon_sym_label,
-    ACTIONS(232), 1,
-      anon_sym_default,
-    ACTIONS(236), 1,
-      anon_sym_no,
-    ACTIONS(451), 1,
-      anon_sym_RBRACE,
     ACTIONS(453), 1,
-      anon_sym_select,
-    STATE(361), 1,
-      sym_verb,
-    ACTIONS(234), 2,
+      anon_sym_except,
+    ACTIONS(451), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
       anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
       anon_sym_allow,
-    STATE(112), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3855] = 4,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3957] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(457), 1,
       anon_sym_COMMA,
-    STATE(103), 1,
-      aux_sym_peer_pods_repeat1,
+    STATE(116), 1,
+      aux_sym__name_list_repeat1,
     ACTIONS(455), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -11528,34 +11866,26 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_in,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3887] = 5,
+  [3989] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(104), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(173), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(462), 6,
+    ACTIONS(457), 1,
+      anon_sym_COMMA,
+    STATE(117), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(459), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(460), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -11565,181 +11895,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_expect,
-  [3921] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(123), 1,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
       anon_sym_http,
-    ACTIONS(125), 1,
       anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(109), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(465), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3959] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
       anon_sym_kafka,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
       anon_sym_dns,
-    STATE(101), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(465), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
       anon_sym_expect,
-  [3997] = 7,
+  [4021] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(100), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(220), 12,
+    ACTIONS(463), 1,
+      anon_sym_COMMA,
+    STATE(118), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(461), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4035] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(101), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(220), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4073] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_kafka,
-    ACTIONS(123), 1,
-      anon_sym_http,
-    ACTIONS(125), 1,
-      anon_sym_grpc,
-    ACTIONS(127), 1,
-      anon_sym_dns,
-    STATE(101), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(467), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4111] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(104), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(173), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(433), 6,
       anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(469), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -11749,8 +11923,99 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [4145] = 12,
+  [4053] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(467), 1,
+      anon_sym_COMMA,
+    STATE(119), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(465), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4085] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(367), 1,
+      anon_sym_in,
+    STATE(175), 1,
+      sym_scope,
+    ACTIONS(469), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4117] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(367), 1,
+      anon_sym_in,
+    STATE(176), 1,
+      sym_scope,
+    ACTIONS(471), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4149] = 12,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -11765,16 +12030,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_default,
     ACTIONS(236), 1,
       anon_sym_no,
-    ACTIONS(453), 1,
-      anon_sym_select,
-    ACTIONS(471), 1,
+    ACTIONS(473), 1,
       anon_sym_RBRACE,
-    STATE(361), 1,
+    ACTIONS(475), 1,
+      anon_sym_select,
+    STATE(368), 1,
       sym_verb,
     ACTIONS(234), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(102), 11,
+    STATE(132), 11,
       sym_silence,
       sym__policy_item,
       sym_use,
@@ -11786,82 +12051,74 @@ static const uint16_t ts_small_parse_table[] = {
       sym_rule,
       sym_sentence,
       aux_sym_policy_body_repeat1,
-  [4193] = 12,
+  [4197] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(473), 1,
-      anon_sym_silence,
-    ACTIONS(476), 1,
-      anon_sym_RBRACE,
-    ACTIONS(478), 1,
-      anon_sym_use,
-    ACTIONS(481), 1,
-      anon_sym_description,
-    ACTIONS(484), 1,
-      anon_sym_label,
-    ACTIONS(487), 1,
-      anon_sym_default,
-    ACTIONS(493), 1,
-      anon_sym_no,
-    ACTIONS(496), 1,
-      anon_sym_select,
-    STATE(361), 1,
-      sym_verb,
-    ACTIONS(490), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(112), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [4241] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(427), 1,
-      ts_builtin_sym_end,
-    ACTIONS(429), 1,
-      sym_const_ref,
-    STATE(35), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(425), 15,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
+    ACTIONS(79), 1,
       anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
       anon_sym_dns,
+    STATE(122), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(141), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-  [4279] = 4,
+  [4235] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(501), 1,
-      anon_sym_COMMA,
-    STATE(119), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(499), 19,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(141), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(141), 12,
       anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4273] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(477), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
@@ -11872,180 +12129,24 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_except,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4310] = 4,
+  [4301] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(505), 1,
+    ACTIONS(449), 1,
       anon_sym_COMMA,
-    STATE(118), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(503), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4341] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(509), 1,
-      anon_sym_COMMA,
-    STATE(116), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(507), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4372] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(455), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4399] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(514), 1,
-      anon_sym_COMMA,
-    STATE(118), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(512), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4430] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(519), 1,
-      anon_sym_COMMA,
-    STATE(119), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(517), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4461] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(522), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4488] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(526), 1,
-      anon_sym_COMMA,
-    STATE(140), 1,
+    STATE(126), 1,
       aux_sym_peer_cidr_repeat1,
-    ACTIONS(524), 19,
+    ACTIONS(479), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12059,20 +12160,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4519] = 3,
+  [4333] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(530), 1,
-      anon_sym_except,
-    ACTIONS(528), 20,
-      anon_sym_silence,
+    ACTIONS(457), 1,
       anon_sym_COMMA,
+    STATE(127), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(481), 20,
+      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
@@ -12085,20 +12188,49 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4548] = 4,
+  [4365] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(505), 1,
+    ACTIONS(457), 1,
       anon_sym_COMMA,
-    STATE(115), 1,
+    STATE(127), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(483), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4397] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(463), 1,
+      anon_sym_COMMA,
+    STATE(129), 1,
       aux_sym_peer_entity_repeat1,
-    ACTIONS(532), 19,
+    ACTIONS(485), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12112,20 +12244,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4579] = 4,
+  [4429] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(501), 1,
+    ACTIONS(467), 1,
       anon_sym_COMMA,
-    STATE(114), 1,
+    STATE(130), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(534), 19,
+    ACTIONS(487), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12139,72 +12272,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4610] = 2,
+  [4461] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(536), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4637] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(371), 1,
-      anon_sym_in,
-    STATE(165), 1,
-      sym_scope,
-    ACTIONS(538), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4668] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(371), 1,
+    ACTIONS(367), 1,
       anon_sym_in,
     STATE(160), 1,
       sym_scope,
-    ACTIONS(540), 19,
+    ACTIONS(489), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12218,125 +12300,34 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4699] = 2,
+  [4493] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(542), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4726] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(544), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4753] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(371), 1,
-      anon_sym_in,
-    STATE(162), 1,
-      sym_scope,
-    ACTIONS(546), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
+    ACTIONS(79), 1,
       anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4784] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(548), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
+    ACTIONS(107), 1,
       anon_sym_http,
+    ACTIONS(109), 1,
       anon_sym_grpc,
-      anon_sym_kafka,
+    ACTIONS(111), 1,
       anon_sym_dns,
-      anon_sym_expect,
-  [4811] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(552), 1,
-      anon_sym_COMMA,
-    STATE(141), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(550), 19,
+    STATE(134), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(282), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -12346,331 +12337,26 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
+      anon_sym_expect,
+  [4531] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
       anon_sym_http,
+    ACTIONS(109), 1,
       anon_sym_grpc,
-      anon_sym_kafka,
+    ACTIONS(111), 1,
       anon_sym_dns,
-      anon_sym_expect,
-  [4842] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(155), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4869] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(554), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4896] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(556), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4923] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(558), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4950] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(560), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4977] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(552), 1,
-      anon_sym_COMMA,
-    STATE(143), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(562), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5008] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(564), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5035] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(526), 1,
-      anon_sym_COMMA,
-    STATE(142), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(566), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5066] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(552), 1,
-      anon_sym_COMMA,
-    STATE(116), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(568), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5097] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(572), 1,
-      anon_sym_COMMA,
-    STATE(142), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(570), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5128] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(552), 1,
-      anon_sym_COMMA,
-    STATE(116), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(575), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5159] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(577), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5186] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(581), 1,
-      anon_sym_COMMA,
-    STATE(145), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(579), 18,
+    STATE(141), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(282), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -12682,60 +12368,257 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [5216] = 4,
+  [4569] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(586), 1,
-      anon_sym_COMMA,
-    STATE(145), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(584), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5246] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(206), 1,
-      anon_sym_in,
-    ACTIONS(208), 1,
+    ACTIONS(133), 1,
       sym_label_key,
-    ACTIONS(590), 1,
-      anon_sym_RBRACE,
-    ACTIONS(592), 1,
+    ACTIONS(436), 1,
+      ts_builtin_sym_end,
+    ACTIONS(438), 1,
       sym_const_ref,
-    STATE(239), 1,
-      sym_scope,
-    STATE(218), 3,
+    STATE(39), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(588), 11,
+    ACTIONS(434), 15,
       anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4607] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(226), 1,
+      anon_sym_use,
+    ACTIONS(228), 1,
+      anon_sym_description,
+    ACTIONS(230), 1,
+      anon_sym_label,
+    ACTIONS(232), 1,
+      anon_sym_default,
+    ACTIONS(236), 1,
+      anon_sym_no,
+    ACTIONS(475), 1,
+      anon_sym_select,
+    ACTIONS(491), 1,
+      anon_sym_RBRACE,
+    STATE(368), 1,
+      sym_verb,
+    ACTIONS(234), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(111), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [4655] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(493), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4683] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(497), 1,
+      anon_sym_COMMA,
+    STATE(126), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(495), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4715] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(502), 1,
+      anon_sym_COMMA,
+    STATE(127), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(500), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4747] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(383), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4775] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(507), 1,
+      anon_sym_COMMA,
+    STATE(129), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(505), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4807] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(512), 1,
+      anon_sym_COMMA,
+    STATE(130), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(510), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4839] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(102), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(186), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(517), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(515), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -12746,14 +12629,446 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5286] = 4,
+  [4873] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(586), 1,
+    ACTIONS(519), 1,
+      anon_sym_silence,
+    ACTIONS(522), 1,
+      anon_sym_RBRACE,
+    ACTIONS(524), 1,
+      anon_sym_use,
+    ACTIONS(527), 1,
+      anon_sym_description,
+    ACTIONS(530), 1,
+      anon_sym_label,
+    ACTIONS(533), 1,
+      anon_sym_default,
+    ACTIONS(539), 1,
+      anon_sym_no,
+    ACTIONS(542), 1,
+      anon_sym_select,
+    STATE(368), 1,
+      sym_verb,
+    ACTIONS(536), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(132), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [4921] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(136), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(361), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4959] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(141), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(361), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4997] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(545), 22,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(146), 1,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5025] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(141), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(547), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5063] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(139), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(547), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5101] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(131), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(186), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(517), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(549), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5135] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(141), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(551), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5173] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(102), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(186), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(517), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(553), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5207] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(557), 1,
+      anon_sym_http,
+    ACTIONS(560), 1,
+      anon_sym_grpc,
+    ACTIONS(563), 1,
+      anon_sym_kafka,
+    ACTIONS(566), 1,
+      anon_sym_dns,
+    STATE(141), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(555), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5245] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(571), 1,
+      anon_sym_except,
+    ACTIONS(569), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5274] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(505), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5301] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(573), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5328] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(510), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5355] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(575), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5382] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(579), 1,
+      anon_sym_COMMA,
+    STATE(148), 1,
       aux_sym_ports_repeat1,
-    ACTIONS(594), 18,
+    ACTIONS(577), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -12766,22 +13081,54 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5316] = 3,
+  [5413] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(598), 1,
-      anon_sym_EQ,
-    ACTIONS(596), 19,
-      anon_sym_silence,
+    ACTIONS(579), 1,
       anon_sym_COMMA,
+    STATE(154), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(581), 19,
+      anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5444] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(583), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
@@ -12791,23 +13138,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
       anon_sym_expect,
-  [5344] = 4,
+  [5471] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(602), 1,
-      anon_sym_COMMA,
-    STATE(155), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(600), 18,
+    ACTIONS(585), 21,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
@@ -12817,46 +13163,269 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
       anon_sym_expect,
-  [5374] = 4,
+  [5498] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(602), 1,
+    ACTIONS(587), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5525] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(589), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5552] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(495), 21,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(150), 1,
-      aux_sym_sentence_values_repeat1,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5579] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(593), 1,
+      anon_sym_COMMA,
+    STATE(154), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(591), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5610] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(169), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5637] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(596), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5664] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(500), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5691] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(598), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5718] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(600), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5745] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(602), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5771] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(467), 1,
+      anon_sym_COMMA,
+    STATE(169), 1,
+      aux_sym_peer_fqdn_repeat1,
     ACTIONS(604), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [5404] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(512), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -12866,19 +13435,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5430] = 3,
+  [5801] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(608), 1,
-      anon_sym_except,
-    ACTIONS(606), 19,
+    ACTIONS(606), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12892,44 +13459,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5458] = 2,
+  [5827] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(507), 20,
-      anon_sym_silence,
+    ACTIONS(610), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5484] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(612), 1,
-      anon_sym_COMMA,
-    STATE(155), 1,
+    STATE(163), 1,
       aux_sym_sentence_values_repeat1,
-    ACTIONS(610), 18,
+    ACTIONS(608), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12948,205 +13492,141 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [5514] = 2,
+  [5857] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(517), 20,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(131), 1,
+      anon_sym_in,
+    ACTIONS(133), 1,
+      sym_label_key,
+    ACTIONS(615), 1,
+      anon_sym_RBRACE,
+    ACTIONS(617), 1,
+      sym_const_ref,
+    STATE(238), 1,
+      sym_scope,
+    STATE(217), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(613), 11,
       anon_sym_silence,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5897] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(619), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5923] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(621), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5949] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(623), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5975] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(625), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6001] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(467), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5540] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(615), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5566] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(570), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5592] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(617), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5618] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(619), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5643] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    ACTIONS(623), 1,
-      anon_sym_host,
-    STATE(199), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(621), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5674] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(625), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5699] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(379), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5724] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(501), 1,
-      anon_sym_COMMA,
-    STATE(176), 1,
+    STATE(130), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(627), 17,
+    ACTIONS(627), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -13158,16 +13638,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5753] = 2,
+  [6031] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(629), 19,
+    ACTIONS(375), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -13181,16 +13662,43 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5778] = 2,
+  [6057] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(631), 19,
+    ACTIONS(631), 1,
+      anon_sym_COMMA,
+    STATE(163), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(629), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6087] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(633), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -13204,16 +13712,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5803] = 2,
+  [6113] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(633), 19,
+    ACTIONS(363), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -13227,23 +13736,19 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5828] = 5,
+  [6139] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    ACTIONS(637), 1,
-      anon_sym_host,
-    STATE(197), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(635), 16,
+    ACTIONS(591), 20,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -13254,15 +13759,94 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5859] = 2,
+  [6165] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(610), 19,
+    ACTIONS(635), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6191] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(637), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6217] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(631), 1,
+      anon_sym_COMMA,
+    STATE(171), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(639), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6247] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(643), 1,
+      anon_sym_EQ,
+    ACTIONS(641), 19,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13282,29 +13866,178 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [5884] = 11,
+  [6275] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(639), 1,
-      anon_sym_namespaces,
-    ACTIONS(641), 1,
-      anon_sym_cidr,
-    ACTIONS(643), 1,
-      anon_sym_namespace,
-    ACTIONS(645), 1,
-      anon_sym_pods,
+    ACTIONS(645), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6301] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
     ACTIONS(649), 1,
-      anon_sym_entity,
-    ACTIONS(651), 1,
-      anon_sym_fqdn,
+      anon_sym_host,
+    STATE(192), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(647), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6332] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(653), 1,
+      anon_sym_COMMA,
+    STATE(183), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(651), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6361] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(608), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6386] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(653), 1,
+      anon_sym_COMMA,
+    STATE(187), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(655), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6415] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    ACTIONS(659), 1,
+      anon_sym_host,
+    STATE(205), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(657), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6446] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(661), 1,
+      anon_sym_namespaces,
+    ACTIONS(663), 1,
+      anon_sym_cidr,
+    ACTIONS(665), 1,
+      anon_sym_namespace,
+    ACTIONS(667), 1,
+      anon_sym_pods,
+    ACTIONS(671), 1,
+      anon_sym_entity,
+    ACTIONS(673), 1,
+      anon_sym_fqdn,
+    ACTIONS(675), 1,
       anon_sym_service,
-    ACTIONS(655), 1,
+    ACTIONS(677), 1,
       anon_sym_services,
-    ACTIONS(647), 2,
+    ACTIONS(669), 2,
       anon_sym_everything,
       anon_sym_anywhere,
-    STATE(25), 9,
+    STATE(19), 9,
       sym__peer,
       sym_peer_pods,
       sym_peer_namespace,
@@ -13314,364 +14047,45 @@ static const uint16_t ts_small_parse_table[] = {
       sym_peer_fqdn,
       sym_peer_service,
       sym_peer_services,
-  [5927] = 2,
+  [6489] = 10,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(657), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5952] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(659), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5977] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
     ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(51), 1,
-      sym_label_key,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
+      anon_sym_LBRACE,
     ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(57), 1,
+      sym_label_key,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(61), 1,
       sym_const_ref,
-    STATE(184), 1,
+    STATE(193), 1,
       sym_sentence_values,
-    STATE(219), 2,
+    STATE(227), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(151), 5,
+    STATE(177), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-    ACTIONS(661), 6,
+    ACTIONS(679), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [6018] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(663), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6043] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(665), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6068] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(501), 1,
-      anon_sym_COMMA,
-    STATE(119), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(667), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6097] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    ACTIONS(671), 1,
-      anon_sym_host,
-    STATE(192), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(669), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6128] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(579), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6153] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(367), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6178] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(673), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6203] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(639), 1,
-      anon_sym_namespaces,
-    ACTIONS(641), 1,
-      anon_sym_cidr,
-    ACTIONS(643), 1,
-      anon_sym_namespace,
-    ACTIONS(649), 1,
-      anon_sym_entity,
-    ACTIONS(651), 1,
-      anon_sym_fqdn,
-    ACTIONS(653), 1,
-      anon_sym_service,
-    ACTIONS(655), 1,
-      anon_sym_services,
-    ACTIONS(675), 1,
-      anon_sym_pods,
-    ACTIONS(647), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(25), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [6246] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(203), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(677), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6274] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(206), 1,
-      anon_sym_in,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(590), 1,
-      anon_sym_RBRACE,
-    ACTIONS(592), 1,
-      sym_const_ref,
-    STATE(239), 1,
-      sym_scope,
-    STATE(218), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(588), 9,
-      anon_sym_silence,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [6312] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(679), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6336] = 4,
+  [6530] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(683), 1,
       anon_sym_COMMA,
     STATE(187), 1,
       aux_sym_icmps_repeat1,
-    ACTIONS(681), 16,
+    ACTIONS(681), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -13683,19 +14097,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_authentication,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6364] = 4,
+  [6559] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    STATE(37), 1,
+    ACTIONS(688), 1,
+      anon_sym_host,
+    STATE(202), 1,
       aux_sym_http_repeat1,
-    ACTIONS(685), 16,
+    ACTIONS(686), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -13712,14 +14129,46 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6392] = 4,
+  [6590] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(683), 1,
-      anon_sym_COMMA,
-    STATE(189), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(687), 16,
+    ACTIONS(661), 1,
+      anon_sym_namespaces,
+    ACTIONS(663), 1,
+      anon_sym_cidr,
+    ACTIONS(665), 1,
+      anon_sym_namespace,
+    ACTIONS(671), 1,
+      anon_sym_entity,
+    ACTIONS(673), 1,
+      anon_sym_fqdn,
+    ACTIONS(675), 1,
+      anon_sym_service,
+    ACTIONS(677), 1,
+      anon_sym_services,
+    ACTIONS(690), 1,
+      anon_sym_pods,
+    ACTIONS(669), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(19), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [6633] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(692), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -13736,85 +14185,88 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6420] = 4,
+  [6661] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(501), 1,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(131), 1,
+      anon_sym_in,
+    ACTIONS(133), 1,
+      sym_label_key,
+    ACTIONS(615), 1,
+      anon_sym_RBRACE,
+    ACTIONS(617), 1,
+      sym_const_ref,
+    STATE(238), 1,
+      sym_scope,
+    STATE(217), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(613), 9,
+      anon_sym_silence,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [6699] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(694), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6727] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(696), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6751] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(467), 1,
       anon_sym_COMMA,
-    STATE(193), 1,
+    STATE(197), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(689), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6448] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(693), 1,
-      anon_sym_COMMA,
-    STATE(189), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(691), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6476] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(195), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(696), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6504] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
     ACTIONS(698), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -13832,12 +14284,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6532] = 4,
+  [6779] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    STATE(37), 1,
+    STATE(200), 1,
       aux_sym_http_repeat1,
     ACTIONS(700), 16,
       anon_sym_silence,
@@ -13856,13 +14308,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6560] = 4,
+  [6807] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(501), 1,
-      anon_sym_COMMA,
-    STATE(119), 1,
-      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
     ACTIONS(702), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -13880,13 +14332,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6588] = 4,
+  [6835] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_header,
-    STATE(37), 1,
-      aux_sym_http_repeat1,
+    ACTIONS(467), 1,
+      anon_sym_COMMA,
+    STATE(130), 1,
+      aux_sym_peer_fqdn_repeat1,
     ACTIONS(704), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -13904,12 +14356,34 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6616] = 4,
+  [6863] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(681), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6887] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
       anon_sym_header,
-    STATE(37), 1,
+    STATE(41), 1,
       aux_sym_http_repeat1,
     ACTIONS(706), 16,
       anon_sym_silence,
@@ -13928,12 +14402,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6644] = 4,
+  [6915] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    STATE(200), 1,
+    STATE(41), 1,
       aux_sym_http_repeat1,
     ACTIONS(708), 16,
       anon_sym_silence,
@@ -13952,12 +14426,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6672] = 4,
+  [6943] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    STATE(37), 1,
+    STATE(206), 1,
       aux_sym_http_repeat1,
     ACTIONS(710), 16,
       anon_sym_silence,
@@ -13976,12 +14450,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6700] = 4,
+  [6971] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    STATE(202), 1,
+    STATE(41), 1,
       aux_sym_http_repeat1,
     ACTIONS(712), 16,
       anon_sym_silence,
@@ -14000,12 +14474,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6728] = 4,
+  [6999] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    STATE(37), 1,
+    STATE(208), 1,
       aux_sym_http_repeat1,
     ACTIONS(714), 16,
       anon_sym_silence,
@@ -14024,12 +14498,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6756] = 4,
+  [7027] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    STATE(37), 1,
+    STATE(209), 1,
       aux_sym_http_repeat1,
     ACTIONS(716), 16,
       anon_sym_silence,
@@ -14048,12 +14522,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6784] = 4,
+  [7055] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    STATE(205), 1,
+    STATE(41), 1,
       aux_sym_http_repeat1,
     ACTIONS(718), 16,
       anon_sym_silence,
@@ -14072,12 +14546,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6812] = 4,
+  [7083] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    STATE(37), 1,
+    STATE(41), 1,
       aux_sym_http_repeat1,
     ACTIONS(720), 16,
       anon_sym_silence,
@@ -14096,12 +14570,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6840] = 4,
+  [7111] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    STATE(37), 1,
+    STATE(211), 1,
       aux_sym_http_repeat1,
     ACTIONS(722), 16,
       anon_sym_silence,
@@ -14120,12 +14594,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6868] = 4,
+  [7139] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    STATE(206), 1,
+    STATE(41), 1,
       aux_sym_http_repeat1,
     ACTIONS(724), 16,
       anon_sym_silence,
@@ -14144,12 +14618,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6896] = 4,
+  [7167] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    STATE(37), 1,
+    STATE(41), 1,
       aux_sym_http_repeat1,
     ACTIONS(726), 16,
       anon_sym_silence,
@@ -14168,12 +14642,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6924] = 4,
+  [7195] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    STATE(37), 1,
+    STATE(212), 1,
       aux_sym_http_repeat1,
     ACTIONS(728), 16,
       anon_sym_silence,
@@ -14192,30 +14666,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6952] = 2,
+  [7223] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(691), 17,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6975] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
     ACTIONS(730), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -14233,41 +14690,125 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6997] = 11,
+  [7251] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(732), 1,
-      anon_sym_RPAREN,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(736), 1,
-      sym_cidr,
-    ACTIONS(738), 1,
-      sym_const_ref,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(732), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7279] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(734), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7301] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(736), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7323] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(740), 1,
+      anon_sym_COMMA,
+    STATE(215), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(738), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7347] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(743), 1,
+      anon_sym_RPAREN,
+    ACTIONS(745), 1,
+      sym_port_number,
+    ACTIONS(747), 1,
+      sym_cidr,
+    ACTIONS(749), 1,
+      sym_const_ref,
+    ACTIONS(751), 1,
       sym_identifier,
-    STATE(365), 1,
+    STATE(436), 1,
       sym_argument,
-    STATE(424), 5,
+    STATE(445), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [7035] = 4,
+  [7385] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(744), 1,
-      anon_sym_LPAREN,
-    STATE(233), 1,
-      sym_arguments,
-    ACTIONS(742), 12,
+    ACTIONS(367), 1,
+      anon_sym_in,
+    STATE(234), 1,
+      sym_scope,
+    ACTIONS(753), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14280,99 +14821,66 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7059] = 4,
+  [7409] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(748), 1,
-      anon_sym_COMMA,
-    STATE(211), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(746), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7083] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(753), 1,
-      anon_sym_COMMA,
-    STATE(214), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(751), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7107] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
     ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
       anon_sym_LBRACK,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(734), 1,
+    ACTIONS(745), 1,
       sym_port_number,
-    ACTIONS(736), 1,
+    ACTIONS(747), 1,
       sym_cidr,
-    ACTIONS(738), 1,
+    ACTIONS(749), 1,
       sym_const_ref,
-    ACTIONS(740), 1,
+    ACTIONS(751), 1,
       sym_identifier,
     ACTIONS(755), 1,
       anon_sym_RPAREN,
-    STATE(439), 1,
+    STATE(436), 1,
       sym_argument,
-    STATE(424), 5,
+    STATE(445), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [7145] = 4,
+  [7447] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(753), 1,
-      anon_sym_COMMA,
-    STATE(211), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(757), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7169] = 4,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(745), 1,
+      sym_port_number,
+    ACTIONS(747), 1,
+      sym_cidr,
+    ACTIONS(749), 1,
+      sym_const_ref,
+    ACTIONS(751), 1,
+      sym_identifier,
+    ACTIONS(757), 1,
+      anon_sym_RPAREN,
+    STATE(403), 1,
+      sym_argument,
+    STATE(445), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7485] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(753), 1,
+    ACTIONS(761), 1,
       anon_sym_COMMA,
-    STATE(211), 1,
+    STATE(215), 1,
       aux_sym_default_deny_repeat1,
     ACTIONS(759), 12,
       anon_sym_silence,
@@ -14387,14 +14895,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7193] = 4,
+  [7509] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(753), 1,
-      anon_sym_COMMA,
-    STATE(215), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(761), 12,
+    ACTIONS(765), 1,
+      anon_sym_LPAREN,
+    STATE(236), 1,
+      sym_arguments,
+    ACTIONS(763), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14407,42 +14915,97 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7217] = 11,
+  [7533] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
+    ACTIONS(761), 1,
+      anon_sym_COMMA,
+    STATE(223), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(767), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7557] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(761), 1,
+      anon_sym_COMMA,
+    STATE(215), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(769), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7581] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(761), 1,
+      anon_sym_COMMA,
+    STATE(220), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(771), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7605] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
       anon_sym_LBRACK,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(734), 1,
+    ACTIONS(745), 1,
       sym_port_number,
-    ACTIONS(736), 1,
+    ACTIONS(747), 1,
       sym_cidr,
-    ACTIONS(738), 1,
+    ACTIONS(749), 1,
       sym_const_ref,
-    ACTIONS(740), 1,
+    ACTIONS(751), 1,
       sym_identifier,
-    ACTIONS(763), 1,
-      anon_sym_RPAREN,
-    STATE(439), 1,
+    STATE(436), 1,
       sym_argument,
-    STATE(424), 5,
+    STATE(445), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [7255] = 4,
+  [7640] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(371), 1,
-      anon_sym_in,
-    STATE(244), 1,
-      sym_scope,
-    ACTIONS(765), 12,
+    ACTIONS(773), 13,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
@@ -14454,113 +15017,59 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7279] = 5,
+  [7659] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(772), 1,
+    ACTIONS(780), 1,
       sym_label_key,
-    STATE(219), 2,
+    STATE(227), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(767), 4,
+    ACTIONS(775), 4,
       anon_sym_LBRACE,
       anon_sym_LBRACK,
       anon_sym_DQUOTE,
       sym_const_ref,
-    ACTIONS(769), 6,
+    ACTIONS(777), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [7304] = 8,
+  [7684] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(774), 1,
-      anon_sym_cidr,
-    ACTIONS(776), 1,
-      anon_sym_namespace,
-    ACTIONS(778), 1,
-      anon_sym_pods,
-    ACTIONS(780), 1,
-      anon_sym_entity,
+    ACTIONS(738), 13,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7703] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(782), 1,
-      anon_sym_fqdn,
+      anon_sym_cidr,
     ACTIONS(784), 1,
-      anon_sym_node,
-    STATE(14), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7335] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(736), 1,
-      sym_cidr,
-    ACTIONS(738), 1,
-      sym_const_ref,
-    ACTIONS(740), 1,
-      sym_identifier,
-    STATE(439), 1,
-      sym_argument,
-    STATE(424), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7370] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(774), 1,
-      anon_sym_cidr,
-    ACTIONS(776), 1,
       anon_sym_namespace,
-    ACTIONS(780), 1,
-      anon_sym_entity,
-    ACTIONS(782), 1,
-      anon_sym_fqdn,
     ACTIONS(786), 1,
       anon_sym_pods,
     ACTIONS(788), 1,
-      anon_sym_node,
-    STATE(14), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7401] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(774), 1,
-      anon_sym_cidr,
-    ACTIONS(776), 1,
-      anon_sym_namespace,
-    ACTIONS(780), 1,
       anon_sym_entity,
-    ACTIONS(782), 1,
-      anon_sym_fqdn,
     ACTIONS(790), 1,
-      anon_sym_pods,
+      anon_sym_fqdn,
     ACTIONS(792), 1,
       anon_sym_node,
-    STATE(467), 7,
+    STATE(15), 7,
       sym__endpoint,
       sym_endpoint_pods,
       sym_endpoint_namespace,
@@ -14568,102 +15077,76 @@ static const uint16_t ts_small_parse_table[] = {
       sym_endpoint_entity,
       sym_endpoint_cidr,
       sym_endpoint_fqdn,
-  [7432] = 2,
+  [7734] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(746), 13,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7451] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(774), 1,
-      anon_sym_cidr,
-    ACTIONS(776), 1,
-      anon_sym_namespace,
-    ACTIONS(780), 1,
-      anon_sym_entity,
     ACTIONS(782), 1,
-      anon_sym_fqdn,
+      anon_sym_cidr,
+    ACTIONS(784), 1,
+      anon_sym_namespace,
+    ACTIONS(788), 1,
+      anon_sym_entity,
     ACTIONS(790), 1,
+      anon_sym_fqdn,
+    ACTIONS(794), 1,
       anon_sym_pods,
-    ACTIONS(792), 1,
-      anon_sym_node,
-    STATE(511), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7482] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(794), 13,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7501] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
     ACTIONS(796), 1,
-      anon_sym_group,
-    ACTIONS(798), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(250), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7531] = 2,
+      anon_sym_node,
+    STATE(518), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7765] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(800), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7549] = 2,
+    ACTIONS(782), 1,
+      anon_sym_cidr,
+    ACTIONS(784), 1,
+      anon_sym_namespace,
+    ACTIONS(788), 1,
+      anon_sym_entity,
+    ACTIONS(790), 1,
+      anon_sym_fqdn,
+    ACTIONS(794), 1,
+      anon_sym_pods,
+    ACTIONS(796), 1,
+      anon_sym_node,
+    STATE(466), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7796] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(782), 1,
+      anon_sym_cidr,
+    ACTIONS(784), 1,
+      anon_sym_namespace,
+    ACTIONS(788), 1,
+      anon_sym_entity,
+    ACTIONS(790), 1,
+      anon_sym_fqdn,
+    ACTIONS(798), 1,
+      anon_sym_pods,
+    ACTIONS(800), 1,
+      anon_sym_node,
+    STATE(15), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7827] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(802), 12,
@@ -14679,7 +15162,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7567] = 2,
+  [7845] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(804), 12,
@@ -14695,7 +15178,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7585] = 2,
+  [7863] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(806), 12,
@@ -14711,7 +15194,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7603] = 2,
+  [7881] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(808), 12,
@@ -14727,10 +15210,32 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7621] = 2,
+  [7899] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(810), 12,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(745), 1,
+      sym_port_number,
+    ACTIONS(810), 1,
+      anon_sym_group,
+    ACTIONS(812), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(275), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7929] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(753), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14743,73 +15248,71 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7639] = 8,
+  [7947] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(812), 1,
-      anon_sym_RBRACK,
-    ACTIONS(814), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(371), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7669] = 8,
+    ACTIONS(814), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7965] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(816), 1,
-      anon_sym_RBRACK,
-    ACTIONS(818), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(442), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7699] = 8,
+    ACTIONS(816), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7983] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(820), 1,
-      anon_sym_RBRACK,
-    ACTIONS(818), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(442), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7729] = 2,
+    ACTIONS(818), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8001] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(820), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8019] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(822), 12,
@@ -14825,7 +15328,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7747] = 2,
+  [8037] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(824), 12,
@@ -14841,62 +15344,30 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7765] = 2,
+  [8055] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(765), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7783] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(826), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7801] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(828), 1,
+    ACTIONS(826), 1,
       anon_sym_LBRACE,
-    ACTIONS(832), 1,
+    ACTIONS(830), 1,
       sym_const_ref,
-    STATE(266), 2,
+    STATE(262), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(280), 2,
+    STATE(286), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(830), 6,
+    ACTIONS(828), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [7827] = 2,
+  [8081] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(834), 12,
+    ACTIONS(832), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14909,23 +15380,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7845] = 2,
+  [8099] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(836), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7863] = 2,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(745), 1,
+      sym_port_number,
+    ACTIONS(834), 1,
+      anon_sym_RBRACK,
+    ACTIONS(836), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(435), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8129] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(838), 12,
@@ -14941,10 +15418,54 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7881] = 2,
+  [8147] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(840), 12,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(745), 1,
+      sym_port_number,
+    ACTIONS(840), 1,
+      anon_sym_RBRACK,
+    ACTIONS(842), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(371), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8177] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(745), 1,
+      sym_port_number,
+    ACTIONS(844), 1,
+      anon_sym_RBRACK,
+    ACTIONS(836), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(435), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8207] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(846), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14957,87 +15478,45 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7899] = 2,
+  [8225] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(842), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [7916] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(844), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [7933] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(848), 1,
       anon_sym_LBRACE,
+    STATE(270), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(286), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(828), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8248] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
       anon_sym_LBRACK,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(734), 1,
+    ACTIONS(745), 1,
       sym_port_number,
-    ACTIONS(846), 2,
+    ACTIONS(850), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(268), 5,
+    STATE(438), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [7960] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(848), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [7977] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(850), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [7994] = 2,
+  [8275] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(852), 11,
@@ -15052,7 +15531,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8011] = 2,
+  [8292] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(854), 11,
@@ -15067,7 +15546,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8028] = 2,
+  [8309] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(856), 11,
@@ -15082,81 +15561,126 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8045] = 5,
+  [8326] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(858), 1,
+    ACTIONS(858), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8343] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(860), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8360] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(862), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8377] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(864), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8394] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(866), 1,
       anon_sym_LBRACE,
-    STATE(255), 2,
+    STATE(252), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(280), 2,
+    STATE(286), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(830), 6,
+    ACTIONS(828), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8068] = 5,
+  [8417] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(860), 1,
+    ACTIONS(868), 1,
       anon_sym_LBRACE,
-    STATE(255), 2,
+    STATE(270), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(280), 2,
+    STATE(286), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(862), 6,
+    ACTIONS(828), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8091] = 2,
+  [8440] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(865), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8108] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
     ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
       anon_sym_LBRACK,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(734), 1,
+    ACTIONS(745), 1,
       sym_port_number,
-    ACTIONS(867), 2,
+    ACTIONS(870), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(420), 5,
+    STATE(265), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8135] = 2,
+  [8467] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(869), 11,
+    ACTIONS(872), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15168,170 +15692,100 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8152] = 7,
+  [8484] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(874), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8501] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(876), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8518] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(878), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8535] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(880), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8552] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(882), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8569] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(884), 1,
       anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(818), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(442), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8179] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(734), 1,
-      sym_port_number,
-    ACTIONS(871), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(429), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8206] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(873), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8223] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(875), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8240] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(877), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8257] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(879), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8274] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(881), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8291] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(883), 1,
-      anon_sym_LBRACE,
-    STATE(255), 2,
+    STATE(270), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(280), 2,
+    STATE(286), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(830), 6,
+    ACTIONS(886), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8314] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(885), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8331] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(887), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8348] = 2,
+  [8592] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(889), 11,
@@ -15346,7 +15800,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8365] = 2,
+  [8609] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(891), 11,
@@ -15361,104 +15815,171 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8382] = 5,
+  [8626] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(893), 1,
-      anon_sym_LBRACE,
-    STATE(254), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(280), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(830), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8405] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(895), 1,
-      anon_sym_RBRACE,
-    ACTIONS(897), 1,
-      anon_sym_BANG,
-    ACTIONS(899), 1,
-      sym_label_key,
-    ACTIONS(901), 1,
-      sym_const_ref,
-    STATE(437), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [8429] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
     ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
       anon_sym_LBRACK,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(903), 1,
-      sym_label_key,
-    ACTIONS(905), 1,
+    ACTIONS(745), 1,
+      sym_port_number,
+    ACTIONS(893), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(169), 5,
+    STATE(434), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8653] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(745), 1,
+      sym_port_number,
+    ACTIONS(836), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(435), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8680] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(895), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8697] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(897), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8714] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(899), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8731] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(901), 1,
+      sym_label_key,
+    ACTIONS(903), 1,
+      sym_const_ref,
+    STATE(182), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-  [8455] = 6,
+  [8757] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(897), 1,
-      anon_sym_BANG,
-    ACTIONS(899), 1,
-      sym_label_key,
-    ACTIONS(901), 1,
-      sym_const_ref,
+    ACTIONS(905), 1,
+      anon_sym_RBRACE,
     ACTIONS(907), 1,
-      anon_sym_RBRACE,
-    STATE(437), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [8479] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(897), 1,
       anon_sym_BANG,
-    ACTIONS(899), 1,
-      sym_label_key,
     ACTIONS(909), 1,
-      anon_sym_RBRACE,
+      sym_label_key,
     ACTIONS(911), 1,
       sym_const_ref,
-    STATE(377), 6,
+    STATE(426), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [8503] = 3,
+  [8781] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(915), 2,
+    ACTIONS(907), 1,
+      anon_sym_BANG,
+    ACTIONS(909), 1,
+      sym_label_key,
+    ACTIONS(913), 1,
+      anon_sym_RBRACE,
+    ACTIONS(915), 1,
+      sym_const_ref,
+    STATE(407), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [8805] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(907), 1,
+      anon_sym_BANG,
+    ACTIONS(909), 1,
+      sym_label_key,
+    ACTIONS(911), 1,
+      sym_const_ref,
+    ACTIONS(917), 1,
+      anon_sym_RBRACE,
+    STATE(426), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [8829] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(921), 2,
       anon_sym_namespace,
       anon_sym_service,
-    ACTIONS(913), 8,
+    ACTIONS(919), 8,
       anon_sym_namespaces,
       anon_sym_cidr,
       anon_sym_pods,
@@ -15467,200 +15988,216 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_entity,
       anon_sym_fqdn,
       anon_sym_services,
-  [8521] = 8,
+  [8847] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(312), 1,
-      anon_sym_to,
-    ACTIONS(316), 1,
-      anon_sym_in,
-    ACTIONS(318), 1,
-      anon_sym_with,
-    ACTIONS(320), 1,
-      sym_const_ref,
-    STATE(21), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8548] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(897), 1,
+    ACTIONS(907), 1,
       anon_sym_BANG,
-    ACTIONS(899), 1,
+    ACTIONS(909), 1,
       sym_label_key,
-    ACTIONS(901), 1,
+    ACTIONS(911), 1,
       sym_const_ref,
-    STATE(437), 6,
+    STATE(426), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [8569] = 4,
+  [8868] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(767), 1,
+    ACTIONS(775), 1,
       sym_const_ref,
-    STATE(279), 2,
+    STATE(284), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(917), 6,
+    ACTIONS(923), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8588] = 4,
+  [8887] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(922), 1,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(133), 1,
+      sym_label_key,
+    ACTIONS(332), 1,
+      anon_sym_to,
+    ACTIONS(336), 1,
+      anon_sym_in,
+    ACTIONS(338), 1,
+      anon_sym_with,
+    ACTIONS(340), 1,
       sym_const_ref,
-    STATE(279), 2,
+    STATE(20), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [8914] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(928), 1,
+      sym_const_ref,
+    STATE(284), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(920), 6,
+    ACTIONS(926), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8607] = 4,
+  [8933] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(395), 1,
+    ACTIONS(930), 1,
+      anon_sym_pods,
+    ACTIONS(932), 1,
+      anon_sym_all,
+    ACTIONS(934), 1,
+      anon_sym_nodes,
+    ACTIONS(936), 1,
+      anon_sym_everything,
+    STATE(243), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [8955] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(940), 1,
+      sym_label_key,
+    ACTIONS(942), 1,
+      sym_const_ref,
+    ACTIONS(938), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(422), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [8977] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(932), 1,
+      anon_sym_all,
+    ACTIONS(934), 1,
+      anon_sym_nodes,
+    ACTIONS(936), 1,
+      anon_sym_everything,
+    ACTIONS(944), 1,
+      anon_sym_pods,
+    STATE(243), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [8999] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(940), 1,
+      sym_label_key,
+    ACTIONS(948), 1,
+      sym_const_ref,
+    ACTIONS(946), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(425), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9021] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(415), 1,
       sym_type,
-    ACTIONS(924), 3,
+    ACTIONS(950), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(926), 4,
+    ACTIONS(952), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [8625] = 6,
+  [9039] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(928), 1,
-      anon_sym_pods,
-    ACTIONS(930), 1,
-      anon_sym_all,
-    ACTIONS(932), 1,
-      anon_sym_nodes,
-    ACTIONS(934), 1,
-      anon_sym_everything,
-    STATE(238), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [8647] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(938), 1,
-      sym_label_key,
-    ACTIONS(940), 1,
-      sym_const_ref,
-    ACTIONS(936), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(445), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8669] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(938), 1,
-      sym_label_key,
-    ACTIONS(944), 1,
-      sym_const_ref,
-    ACTIONS(942), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(455), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8691] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(930), 1,
-      anon_sym_all,
-    ACTIONS(932), 1,
-      anon_sym_nodes,
-    ACTIONS(934), 1,
-      anon_sym_everything,
-    ACTIONS(946), 1,
-      anon_sym_pods,
-    STATE(238), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [8713] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(948), 1,
-      anon_sym_silence,
-    ACTIONS(950), 1,
-      anon_sym_RBRACE,
-    ACTIONS(952), 1,
-      sym__name_token,
-    STATE(283), 1,
-      sym_name,
-    STATE(427), 1,
-      sym_inventory_entry,
-    STATE(316), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [8736] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(208), 1,
-      sym_label_key,
-    ACTIONS(425), 1,
-      anon_sym_to,
-    ACTIONS(429), 1,
-      sym_const_ref,
-    STATE(35), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8757] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(948), 1,
-      anon_sym_silence,
-    ACTIONS(952), 1,
-      sym__name_token,
     ACTIONS(954), 1,
+      anon_sym_silence,
+    ACTIONS(956), 1,
       anon_sym_RBRACE,
-    STATE(283), 1,
+    ACTIONS(958), 1,
+      sym__name_token,
+    STATE(288), 1,
       sym_name,
-    STATE(427), 1,
+    STATE(460), 1,
       sym_inventory_entry,
-    STATE(316), 2,
+    STATE(319), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [8780] = 2,
+  [9062] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(956), 7,
+    ACTIONS(954), 1,
+      anon_sym_silence,
+    ACTIONS(958), 1,
+      sym__name_token,
+    ACTIONS(960), 1,
+      anon_sym_RBRACE,
+    STATE(288), 1,
+      sym_name,
+    STATE(460), 1,
+      sym_inventory_entry,
+    STATE(319), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9085] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(133), 1,
+      sym_label_key,
+    ACTIONS(434), 1,
+      anon_sym_to,
+    ACTIONS(438), 1,
+      sym_const_ref,
+    STATE(39), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9106] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(954), 1,
+      anon_sym_silence,
+    ACTIONS(958), 1,
+      sym__name_token,
+    ACTIONS(962), 1,
+      anon_sym_RBRACE,
+    STATE(288), 1,
+      sym_name,
+    STATE(392), 1,
+      sym_inventory_entry,
+    STATE(319), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9129] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(964), 7,
       anon_sym_LBRACE,
       anon_sym_port,
       anon_sym_namespace,
@@ -15668,2349 +16205,2347 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8793] = 7,
+  [9142] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(948), 1,
-      anon_sym_silence,
-    ACTIONS(952), 1,
-      sym__name_token,
-    ACTIONS(958), 1,
-      anon_sym_RBRACE,
-    STATE(283), 1,
-      sym_name,
-    STATE(391), 1,
-      sym_inventory_entry,
-    STATE(316), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [8816] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(960), 1,
-      anon_sym_RPAREN,
-    ACTIONS(962), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(441), 2,
-      sym__label_value,
-      sym_string,
-  [8834] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(964), 1,
-      anon_sym_RPAREN,
-    ACTIONS(962), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(441), 2,
-      sym__label_value,
-      sym_string,
-  [8852] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(966), 1,
-      anon_sym_namespaces,
+      sym_const_ref,
     ACTIONS(968), 1,
-      anon_sym_namespace,
-    ACTIONS(970), 1,
-      anon_sym_all,
-    STATE(174), 3,
-      sym_scope_all,
-      sym_scope_labelled,
-      sym_scope_named,
-  [8870] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(972), 1,
-      anon_sym_LBRACE,
-    ACTIONS(974), 1,
-      anon_sym_sentence,
-    ACTIONS(976), 1,
-      anon_sym_LPAREN,
-    STATE(267), 1,
-      sym_body,
-    STATE(353), 1,
-      sym_parameters,
-    STATE(444), 1,
-      sym_sentence_declaration,
-  [8892] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(938), 1,
-      sym_label_key,
-    ACTIONS(978), 1,
-      sym_const_ref,
-    STATE(117), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8910] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(938), 1,
-      sym_label_key,
-    ACTIONS(980), 1,
-      sym_const_ref,
-    STATE(243), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8928] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(598), 1,
-      anon_sym_EQ,
-    ACTIONS(984), 1,
-      anon_sym_in,
-    ACTIONS(986), 1,
-      anon_sym_BANG_EQ,
-    ACTIONS(988), 1,
-      anon_sym_notin,
-    ACTIONS(982), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [8948] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(938), 1,
-      sym_label_key,
-    ACTIONS(990), 1,
-      sym_const_ref,
-    STATE(172), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8966] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(948), 1,
-      anon_sym_silence,
-    ACTIONS(952), 1,
       sym__name_token,
-    STATE(283), 1,
-      sym_name,
-    STATE(427), 1,
-      sym_inventory_entry,
-    STATE(316), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [8986] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(992), 1,
-      anon_sym_RPAREN,
-    ACTIONS(962), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(441), 2,
-      sym__label_value,
-      sym_string,
-  [9004] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(994), 1,
-      anon_sym_RPAREN,
-    ACTIONS(962), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(441), 2,
-      sym__label_value,
-      sym_string,
-  [9022] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(998), 1,
-      anon_sym_COMMA,
-    ACTIONS(1000), 1,
-      anon_sym_DQUOTE,
-    STATE(303), 1,
-      aux_sym_silence_repeat1,
-    STATE(448), 1,
-      sym_string,
-    ACTIONS(996), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9042] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(998), 1,
-      anon_sym_COMMA,
-    ACTIONS(1000), 1,
-      anon_sym_DQUOTE,
-    STATE(317), 1,
-      aux_sym_silence_repeat1,
-    STATE(450), 1,
-      sym_string,
-    ACTIONS(1002), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9062] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(938), 1,
-      sym_label_key,
-    ACTIONS(1004), 1,
-      sym_const_ref,
-    STATE(130), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9080] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1006), 1,
-      anon_sym_LBRACK,
-    STATE(121), 1,
-      sym_cidr_item,
-    ACTIONS(1008), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(122), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9098] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1006), 1,
-      anon_sym_LBRACK,
-    STATE(158), 1,
-      sym_cidr_item,
-    ACTIONS(1008), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(122), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9116] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1010), 1,
-      sym_const_ref,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    STATE(29), 3,
+    STATE(36), 3,
       sym__string_or_ref,
       sym_string,
       sym_name,
-  [9134] = 5,
+  [9160] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(938), 1,
+    ACTIONS(940), 1,
       sym_label_key,
-    ACTIONS(1014), 1,
+    ACTIONS(970), 1,
       sym_const_ref,
-    STATE(171), 3,
+    STATE(166), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9152] = 4,
+  [9178] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1016), 2,
+    ACTIONS(972), 1,
+      anon_sym_RPAREN,
+    ACTIONS(974), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(453), 2,
+      sym__label_value,
+      sym_string,
+  [9196] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(940), 1,
+      sym_label_key,
+    ACTIONS(976), 1,
+      sym_const_ref,
+    STATE(128), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9214] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(978), 1,
+      anon_sym_LBRACK,
+    STATE(103), 1,
+      sym_cidr_item,
+    ACTIONS(980), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(104), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9232] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(982), 1,
+      anon_sym_namespaces,
+    ACTIONS(984), 1,
+      anon_sym_namespace,
+    ACTIONS(986), 1,
+      anon_sym_all,
+    STATE(179), 3,
+      sym_scope_all,
+      sym_scope_labelled,
+      sym_scope_named,
+  [9250] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(988), 1,
+      anon_sym_RPAREN,
+    ACTIONS(974), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(453), 2,
+      sym__label_value,
+      sym_string,
+  [9268] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(954), 1,
+      anon_sym_silence,
+    ACTIONS(958), 1,
+      sym__name_token,
+    STATE(288), 1,
+      sym_name,
+    STATE(460), 1,
+      sym_inventory_entry,
+    STATE(319), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9288] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(978), 1,
+      anon_sym_LBRACK,
+    STATE(153), 1,
+      sym_cidr_item,
+    ACTIONS(980), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(104), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9306] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(643), 1,
+      anon_sym_EQ,
+    ACTIONS(992), 1,
+      anon_sym_in,
+    ACTIONS(994), 1,
+      anon_sym_BANG_EQ,
+    ACTIONS(996), 1,
+      anon_sym_notin,
+    ACTIONS(990), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [9326] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(998), 1,
+      anon_sym_RPAREN,
+    ACTIONS(974), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(453), 2,
+      sym__label_value,
+      sym_string,
+  [9344] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(940), 1,
+      sym_label_key,
+    ACTIONS(1000), 1,
+      sym_const_ref,
+    STATE(162), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9362] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(940), 1,
+      sym_label_key,
+    ACTIONS(1002), 1,
+      sym_const_ref,
+    STATE(242), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9380] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1004), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1006), 1,
+      anon_sym_sentence,
+    ACTIONS(1008), 1,
+      anon_sym_LPAREN,
+    STATE(268), 1,
+      sym_body,
+    STATE(343), 1,
+      sym_parameters,
+    STATE(461), 1,
+      sym_sentence_declaration,
+  [9402] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(940), 1,
+      sym_label_key,
+    ACTIONS(1010), 1,
+      sym_const_ref,
+    STATE(120), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9420] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1012), 1,
+      anon_sym_RPAREN,
+    ACTIONS(974), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(453), 2,
+      sym__label_value,
+      sym_string,
+  [9438] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1016), 1,
+      anon_sym_COMMA,
+    ACTIONS(1018), 1,
+      anon_sym_DQUOTE,
+    STATE(314), 1,
+      aux_sym_silence_repeat1,
+    STATE(450), 1,
+      sym_string,
+    ACTIONS(1014), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9458] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1016), 1,
+      anon_sym_COMMA,
+    ACTIONS(1018), 1,
+      anon_sym_DQUOTE,
+    STATE(323), 1,
+      aux_sym_silence_repeat1,
+    STATE(454), 1,
+      sym_string,
+    ACTIONS(1020), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9478] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1022), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(251), 2,
+      sym__label_value,
+      sym_string,
+  [9493] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1024), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(423), 2,
+      sym__label_value,
+      sym_string,
+  [9508] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1026), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(411), 2,
+      sym__label_value,
+      sym_string,
+  [9523] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1028), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(412), 2,
+      sym__label_value,
+      sym_string,
+  [9538] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(954), 1,
+      anon_sym_silence,
+    ACTIONS(958), 1,
+      sym__name_token,
+    STATE(290), 1,
+      sym_name,
+    STATE(333), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9555] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(978), 1,
+      anon_sym_LBRACK,
+    ACTIONS(1030), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(156), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9570] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1032), 2,
       sym_label_value,
       sym_const_ref,
     STATE(8), 2,
       sym__label_value,
       sym_string,
-  [9167] = 4,
+  [9585] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1018), 2,
+    ACTIONS(974), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(381), 2,
+    STATE(453), 2,
       sym__label_value,
       sym_string,
-  [9182] = 4,
+  [9600] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(356), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1020), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(245), 2,
-      sym__label_value,
-      sym_string,
-  [9197] = 4,
+    ACTIONS(1036), 1,
+      anon_sym_COMMA,
+    STATE(323), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(1034), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9617] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1022), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(380), 2,
-      sym__label_value,
-      sym_string,
-  [9212] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1006), 1,
-      anon_sym_LBRACK,
-    ACTIONS(1024), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(157), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9227] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1026), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(432), 2,
-      sym__label_value,
-      sym_string,
-  [9242] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(91), 5,
+    ACTIONS(67), 5,
       anon_sym_COMMA,
       anon_sym_LBRACE,
       anon_sym_RBRACE,
       sym_label_key,
       sym_const_ref,
-  [9253] = 5,
+  [9628] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(948), 1,
-      anon_sym_silence,
-    ACTIONS(952), 1,
-      sym__name_token,
-    STATE(284), 1,
-      sym_name,
-    STATE(356), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9270] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(350), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1030), 1,
-      anon_sym_COMMA,
-    STATE(317), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(1028), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9287] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(962), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(441), 2,
-      sym__label_value,
-      sym_string,
-  [9302] = 4,
-    ACTIONS(1035), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(1037), 1,
-      sym_comment,
-    STATE(360), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1033), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9316] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
     ACTIONS(1039), 1,
       sym_const_ref,
-    STATE(39), 2,
+    STATE(239), 2,
       sym__string_or_ref,
       sym_string,
-  [9330] = 4,
+  [9642] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
     ACTIONS(1041), 1,
       sym_const_ref,
-    STATE(56), 2,
+    STATE(58), 2,
       sym__string_or_ref,
       sym_string,
-  [9344] = 4,
+  [9656] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
+    ACTIONS(968), 1,
+      sym__name_token,
     ACTIONS(1043), 1,
       sym_const_ref,
-    STATE(164), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9358] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1047), 1,
-      sym_icmp_type,
-    STATE(185), 1,
-      sym_icmp_item,
-    ACTIONS(1045), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [9372] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1049), 1,
-      sym_const_ref,
-    STATE(208), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9386] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1051), 1,
-      sym_const_ref,
-    STATE(229), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9400] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1053), 1,
-      sym_const_ref,
-    STATE(188), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9414] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1055), 1,
-      sym_const_ref,
-    STATE(138), 1,
+    STATE(106), 1,
       sym_name,
-    STATE(175), 1,
+    STATE(165), 1,
       sym__name_list,
-  [9430] = 4,
+  [9672] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1057), 1,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1045), 1,
+      sym_const_ref,
+    STATE(108), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9686] = 4,
+    ACTIONS(1049), 1,
+      anon_sym_DQUOTE2,
+    ACTIONS(1051), 1,
+      sym_comment,
+    STATE(365), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1047), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [9700] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      sym__name_token,
+    ACTIONS(1043), 1,
+      sym_const_ref,
+    STATE(106), 1,
+      sym_name,
+    STATE(172), 1,
+      sym__name_list,
+  [9716] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1053), 1,
       anon_sym_RBRACK,
-    STATE(433), 1,
+    STATE(464), 1,
       sym__cidr_or_ref,
-    ACTIONS(1059), 2,
+    ACTIONS(1055), 2,
       sym_cidr,
       sym_const_ref,
-  [9444] = 4,
+  [9730] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1047), 1,
+    ACTIONS(1059), 1,
       sym_icmp_type,
-    STATE(207), 1,
+    STATE(198), 1,
       sym_icmp_item,
-    ACTIONS(1045), 2,
+    ACTIONS(1057), 2,
       anon_sym_ipv4,
       anon_sym_ipv6,
-  [9458] = 4,
+  [9744] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1061), 1,
-      sym_sentence_word,
-    STATE(170), 1,
-      sym_way,
-    ACTIONS(1063), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [9472] = 4,
+      anon_sym_silence,
+    ACTIONS(1064), 1,
+      sym__name_token,
+    STATE(333), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9758] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1065), 1,
-      sym_const_ref,
-    STATE(196), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9486] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1067), 1,
-      sym_const_ref,
-    STATE(198), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9500] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1069), 1,
-      sym_const_ref,
-    STATE(40), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9514] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1071), 1,
-      sym_const_ref,
-    STATE(57), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9528] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1047), 1,
-      sym_icmp_type,
-    STATE(82), 1,
-      sym_icmp_item,
-    ACTIONS(1045), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [9542] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1073), 1,
-      sym_const_ref,
-    STATE(84), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9556] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1075), 1,
-      sym_const_ref,
-    STATE(128), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9570] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1077), 1,
-      sym_const_ref,
-    STATE(92), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9584] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1079), 1,
-      sym_const_ref,
-    STATE(190), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9598] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1081), 1,
-      sym_const_ref,
-    STATE(55), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9612] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1083), 1,
-      sym_const_ref,
-    STATE(182), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9626] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1085), 1,
+    ACTIONS(1066), 1,
       sym_const_ref,
     STATE(201), 2,
       sym__string_or_ref,
       sym_string,
-  [9640] = 5,
+  [9772] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1012), 1,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1068), 1,
+      sym_const_ref,
+    STATE(203), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9786] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1070), 1,
+      sym_const_ref,
+    STATE(43), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9800] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1072), 1,
+      sym_const_ref,
+    STATE(62), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9814] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1074), 1,
+      sym_const_ref,
+    STATE(145), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9828] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1076), 1,
+      sym_const_ref,
+    STATE(95), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9842] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
       sym__name_token,
-    ACTIONS(1055), 1,
+    ACTIONS(1043), 1,
       sym_const_ref,
-    STATE(138), 1,
+    STATE(106), 1,
       sym_name,
-    STATE(166), 1,
+    STATE(168), 1,
       sym__name_list,
-  [9656] = 4,
+  [9858] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1087), 1,
+    ACTIONS(1078), 1,
+      sym_sentence_word,
+    STATE(185), 1,
+      sym_way,
+    ACTIONS(1080), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [9872] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1082), 1,
+      anon_sym_RBRACK,
+    STATE(464), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1055), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(44), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9670] = 4,
+  [9886] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1089), 1,
-      sym_const_ref,
-    STATE(59), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9684] = 4,
+    ACTIONS(1004), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1006), 1,
+      anon_sym_sentence,
+    STATE(266), 1,
+      sym_body,
+    STATE(462), 1,
+      sym_sentence_declaration,
+  [9902] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1091), 1,
-      sym_const_ref,
-    STATE(60), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9698] = 4,
-    ACTIONS(1037), 1,
-      sym_comment,
-    ACTIONS(1095), 1,
-      anon_sym_DQUOTE2,
-    STATE(354), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1093), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9712] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1097), 1,
+    ACTIONS(1084), 1,
       sym_const_ref,
     STATE(204), 2,
       sym__string_or_ref,
       sym_string,
-  [9726] = 4,
+  [9916] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1099), 1,
+    ACTIONS(1086), 1,
       sym_const_ref,
-    STATE(50), 2,
+    STATE(42), 2,
       sym__string_or_ref,
       sym_string,
-  [9740] = 4,
+  [9930] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1101), 1,
-      anon_sym_RBRACK,
-    STATE(399), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1103), 2,
-      sym_cidr,
-      sym_const_ref,
-  [9754] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1105), 1,
+    ACTIONS(1088), 1,
       sym_const_ref,
-    STATE(49), 2,
+    STATE(207), 2,
       sym__string_or_ref,
       sym_string,
-  [9768] = 4,
+  [9944] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1107), 1,
+    ACTIONS(1090), 1,
       sym_const_ref,
-    STATE(156), 2,
+    STATE(46), 2,
       sym__string_or_ref,
       sym_string,
-  [9782] = 5,
+  [9958] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(972), 1,
-      anon_sym_LBRACE,
-    ACTIONS(974), 1,
-      anon_sym_sentence,
-    STATE(261), 1,
-      sym_body,
-    STATE(416), 1,
-      sym_sentence_declaration,
-  [9798] = 4,
-    ACTIONS(1037), 1,
-      sym_comment,
-    ACTIONS(1112), 1,
-      anon_sym_DQUOTE2,
-    STATE(354), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1109), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9812] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(350), 2,
-      anon_sym_COMMA,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1028), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9824] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1114), 1,
-      anon_sym_silence,
-    ACTIONS(1117), 1,
-      sym__name_token,
-    STATE(356), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9838] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1055), 1,
+    ACTIONS(1092), 1,
       sym_const_ref,
-    STATE(138), 1,
-      sym_name,
-    STATE(180), 1,
-      sym__name_list,
-  [9854] = 4,
-    ACTIONS(1037), 1,
-      sym_comment,
-    ACTIONS(1121), 1,
-      anon_sym_DQUOTE2,
-    STATE(347), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1119), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9868] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1123), 1,
-      sym_const_ref,
-    STATE(124), 2,
+    STATE(55), 2,
       sym__string_or_ref,
       sym_string,
-  [9882] = 4,
-    ACTIONS(1037), 1,
-      sym_comment,
-    ACTIONS(1125), 1,
-      anon_sym_DQUOTE2,
-    STATE(354), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1093), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9896] = 4,
+  [9972] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1127), 1,
-      sym_sentence_word,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1094), 1,
+      sym_const_ref,
+    STATE(56), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9986] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1096), 1,
+      sym_const_ref,
+    STATE(210), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10000] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1098), 1,
+      sym_const_ref,
+    STATE(161), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10014] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1059), 1,
+      sym_icmp_type,
     STATE(181), 1,
-      sym_way,
-    ACTIONS(1063), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [9910] = 4,
-    ACTIONS(3), 1,
+      sym_icmp_item,
+    ACTIONS(1057), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10028] = 4,
+    ACTIONS(1051), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1129), 1,
-      sym_const_ref,
-    STATE(90), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9924] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1131), 1,
-      anon_sym_RBRACK,
-    STATE(433), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1059), 2,
-      sym_cidr,
-      sym_const_ref,
-  [9938] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1133), 1,
-      anon_sym_COMMA,
-    ACTIONS(1136), 1,
-      anon_sym_RBRACK,
-    STATE(364), 1,
-      aux_sym_cidr_list_repeat1,
-  [9951] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1138), 1,
-      anon_sym_COMMA,
-    ACTIONS(1140), 1,
-      anon_sym_RPAREN,
-    STATE(386), 1,
-      aux_sym_arguments_repeat1,
-  [9964] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1142), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1144), 1,
-      sym_identifier,
-    STATE(458), 1,
-      sym_parameter,
-  [9977] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1142), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1146), 1,
-      anon_sym_COMMA,
-    STATE(375), 1,
-      aux_sym_parameters_repeat1,
-  [9990] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1148), 1,
-      sym_port_number,
-    ACTIONS(1150), 1,
-      sym_const_ref,
-    STATE(178), 1,
-      sym_port,
-  [10003] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1152), 1,
-      anon_sym_COMMA,
-    ACTIONS(1155), 1,
-      anon_sym_RBRACK,
-    STATE(369), 1,
-      aux_sym_list_repeat1,
-  [10016] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1148), 1,
-      sym_port_number,
-    ACTIONS(1157), 1,
-      sym_const_ref,
-    STATE(148), 1,
-      sym_port,
-  [10029] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1159), 1,
-      anon_sym_COMMA,
-    ACTIONS(1161), 1,
-      anon_sym_RBRACK,
-    STATE(393), 1,
-      aux_sym_list_repeat1,
+    ACTIONS(1102), 1,
+      anon_sym_DQUOTE2,
+    STATE(329), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1100), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
   [10042] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1163), 1,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1104), 1,
       sym_const_ref,
-    STATE(36), 1,
-      sym_name,
-  [10055] = 4,
+    STATE(59), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10056] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1165), 1,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1106), 1,
       sym_const_ref,
-    STATE(28), 1,
-      sym_name,
-  [10068] = 4,
+    STATE(214), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10070] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1148), 1,
-      sym_port_number,
-    ACTIONS(1167), 1,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1108), 1,
       sym_const_ref,
-    STATE(81), 1,
-      sym_port,
-  [10081] = 4,
+    STATE(194), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10084] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1169), 1,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1110), 1,
+      sym_const_ref,
+    STATE(97), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10098] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1112), 1,
+      sym_const_ref,
+    STATE(60), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10112] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1059), 1,
+      sym_icmp_type,
+    STATE(86), 1,
+      sym_icmp_item,
+    ACTIONS(1057), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10126] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1114), 1,
+      sym_const_ref,
+    STATE(85), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10140] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1116), 1,
+      sym_const_ref,
+    STATE(150), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10154] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1118), 1,
+      sym_const_ref,
+    STATE(195), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10168] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1120), 1,
+      sym_const_ref,
+    STATE(52), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10182] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(356), 2,
       anon_sym_COMMA,
-    ACTIONS(1172), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1034), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [10194] = 4,
+    ACTIONS(1051), 1,
+      sym_comment,
+    ACTIONS(1125), 1,
+      anon_sym_DQUOTE2,
+    STATE(365), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1122), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10208] = 4,
+    ACTIONS(1051), 1,
+      sym_comment,
+    ACTIONS(1129), 1,
+      anon_sym_DQUOTE2,
+    STATE(367), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1127), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10222] = 4,
+    ACTIONS(1051), 1,
+      sym_comment,
+    ACTIONS(1131), 1,
+      anon_sym_DQUOTE2,
+    STATE(365), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1047), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10236] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1133), 1,
+      sym_sentence_word,
+    STATE(189), 1,
+      sym_way,
+    ACTIONS(1080), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [10250] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1135), 1,
+      anon_sym_RBRACK,
+    STATE(396), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1137), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10264] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1139), 1,
+      anon_sym_COMMA,
+    ACTIONS(1141), 1,
+      anon_sym_RPAREN,
+    STATE(418), 1,
+      aux_sym_parameters_repeat1,
+  [10277] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1143), 1,
+      anon_sym_COMMA,
+    ACTIONS(1145), 1,
+      anon_sym_RBRACK,
+    STATE(380), 1,
+      aux_sym_list_repeat1,
+  [10290] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1053), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1147), 1,
+      anon_sym_COMMA,
+    STATE(373), 1,
+      aux_sym_cidr_list_repeat1,
+  [10303] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1149), 1,
+      anon_sym_COMMA,
+    ACTIONS(1152), 1,
+      anon_sym_RBRACK,
+    STATE(373), 1,
+      aux_sym_cidr_list_repeat1,
+  [10316] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1154), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1156), 1,
+      sym_identifier,
+    STATE(447), 1,
+      sym_parameter,
+  [10329] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1158), 1,
+      anon_sym_COMMA,
+    ACTIONS(1161), 1,
       anon_sym_RPAREN,
     STATE(375), 1,
       aux_sym_parameters_repeat1,
-  [10094] = 4,
+  [10342] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1012), 1,
+    ACTIONS(968), 1,
       sym__name_token,
-    ACTIONS(1174), 1,
+    ACTIONS(1163), 1,
       sym_const_ref,
-    STATE(42), 1,
+    STATE(32), 1,
       sym_name,
-  [10107] = 4,
+  [10355] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1176), 1,
-      anon_sym_COMMA,
-    ACTIONS(1178), 1,
-      anon_sym_RBRACE,
-    STATE(412), 1,
-      aux_sym_selector_repeat1,
-  [10120] = 4,
+    ACTIONS(968), 1,
+      sym__name_token,
+    ACTIONS(1165), 1,
+      sym_const_ref,
+    STATE(26), 1,
+      sym_name,
+  [10368] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1180), 1,
-      anon_sym_COMMA,
-    ACTIONS(1183), 1,
+    STATE(222), 1,
+      sym_direction,
+    ACTIONS(1167), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [10379] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(956), 1,
       anon_sym_RBRACE,
-    STATE(378), 1,
+    ACTIONS(1169), 1,
+      anon_sym_COMMA,
+    STATE(416), 1,
       aux_sym_inventory_repeat1,
-  [10133] = 4,
+  [10392] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(844), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1171), 1,
+      anon_sym_COMMA,
+    STATE(390), 1,
+      aux_sym_list_repeat1,
+  [10405] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1173), 1,
+      sym_port_number,
+    ACTIONS(1175), 1,
+      sym_const_ref,
+    STATE(174), 1,
+      sym_port,
+  [10418] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      sym__name_token,
+    ACTIONS(1177), 1,
+      sym_const_ref,
+    STATE(48), 1,
+      sym_name,
+  [10431] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(464), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1055), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10442] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1173), 1,
+      sym_port_number,
+    ACTIONS(1179), 1,
+      sym_const_ref,
+    STATE(147), 1,
+      sym_port,
+  [10455] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      sym__name_token,
+    ACTIONS(1181), 1,
+      sym_const_ref,
+    STATE(158), 1,
+      sym_name,
+  [10468] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(905), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1183), 1,
+      anon_sym_COMMA,
+    STATE(387), 1,
+      aux_sym_selector_repeat1,
+  [10481] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1185), 1,
       anon_sym_COMMA,
     ACTIONS(1188), 1,
-      anon_sym_RPAREN,
-    STATE(379), 1,
-      aux_sym_selector_in_repeat1,
-  [10146] = 4,
+      anon_sym_RBRACE,
+    STATE(387), 1,
+      aux_sym_selector_repeat1,
+  [10494] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1190), 1,
-      anon_sym_COMMA,
-    ACTIONS(1192), 1,
+    STATE(459), 1,
+      sym_verb,
+    ACTIONS(1190), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10505] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(972), 1,
       anon_sym_RPAREN,
-    STATE(387), 1,
+    ACTIONS(1192), 1,
+      anon_sym_COMMA,
+    STATE(414), 1,
       aux_sym_selector_in_repeat1,
-  [10159] = 4,
+  [10518] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1194), 1,
       anon_sym_COMMA,
-    ACTIONS(1196), 1,
-      anon_sym_RPAREN,
-    STATE(394), 1,
-      aux_sym_selector_in_repeat1,
-  [10172] = 4,
+    ACTIONS(1197), 1,
+      anon_sym_RBRACK,
+    STATE(390), 1,
+      aux_sym_list_repeat1,
+  [10531] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1198), 1,
+    ACTIONS(988), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1199), 1,
       anon_sym_COMMA,
-    ACTIONS(1200), 1,
+    STATE(414), 1,
+      aux_sym_selector_in_repeat1,
+  [10544] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1201), 1,
+      anon_sym_COMMA,
+    ACTIONS(1203), 1,
+      anon_sym_RBRACE,
+    STATE(379), 1,
+      aux_sym_inventory_repeat1,
+  [10557] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1156), 1,
+      sym_identifier,
+    ACTIONS(1205), 1,
       anon_sym_RPAREN,
-    STATE(367), 1,
-      aux_sym_parameters_repeat1,
-  [10185] = 3,
+    STATE(447), 1,
+      sym_parameter,
+  [10570] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(216), 1,
-      sym_direction,
-    ACTIONS(1202), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10196] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1204), 1,
-      sym_const_ref,
-    STATE(24), 1,
-      sym_name,
-  [10209] = 3,
+    ACTIONS(1156), 1,
+      sym_identifier,
+    ACTIONS(1207), 1,
+      anon_sym_RPAREN,
+    STATE(370), 1,
+      sym_parameter,
+  [10583] = 3,
     ACTIONS(3), 1,
       sym_comment,
     STATE(224), 1,
       sym_direction,
-    ACTIONS(1202), 2,
+    ACTIONS(1167), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [10220] = 4,
+  [10594] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(755), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1206), 1,
+    ACTIONS(1209), 1,
       anon_sym_COMMA,
-    STATE(405), 1,
-      aux_sym_arguments_repeat1,
-  [10233] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(992), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1208), 1,
-      anon_sym_COMMA,
-    STATE(379), 1,
-      aux_sym_selector_in_repeat1,
-  [10246] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(457), 1,
-      sym_verb,
-    ACTIONS(1210), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10257] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1212), 1,
-      sym_const_ref,
-    STATE(46), 1,
-      sym_name,
-  [10270] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1214), 3,
-      anon_sym_COMMA,
-      anon_sym_EQ,
-      anon_sym_RPAREN,
-  [10279] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1216), 1,
-      anon_sym_COMMA,
-    ACTIONS(1218), 1,
-      anon_sym_RBRACE,
-    STATE(403), 1,
-      aux_sym_inventory_repeat1,
-  [10292] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(433), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1059), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10303] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(816), 1,
+    ACTIONS(1211), 1,
       anon_sym_RBRACK,
-    ACTIONS(1220), 1,
-      anon_sym_COMMA,
-    STATE(369), 1,
-      aux_sym_list_repeat1,
-  [10316] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(994), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1222), 1,
-      anon_sym_COMMA,
-    STATE(379), 1,
-      aux_sym_selector_in_repeat1,
-  [10329] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1226), 1,
-      anon_sym_EQ,
-    ACTIONS(1224), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10340] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(33), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1228), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10351] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1230), 1,
-      sym_const_ref,
-    STATE(47), 1,
-      sym_name,
-  [10364] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(492), 1,
-      sym_verb,
-    ACTIONS(1232), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10375] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1234), 1,
-      anon_sym_COMMA,
-    ACTIONS(1236), 1,
-      anon_sym_RBRACK,
-    STATE(409), 1,
+    STATE(372), 1,
       aux_sym_cidr_list_repeat1,
-  [10388] = 3,
+  [10607] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(428), 1,
+    STATE(498), 1,
       sym_verb,
-    ACTIONS(1210), 2,
+    ACTIONS(1213), 2,
       anon_sym_deny,
       anon_sym_allow,
-  [10399] = 3,
+  [10618] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(212), 1,
+    STATE(49), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1215), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10629] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      sym__name_token,
+    ACTIONS(1217), 1,
+      sym_const_ref,
+    STATE(38), 1,
+      sym_name,
+  [10642] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      sym__name_token,
+    ACTIONS(1219), 1,
+      sym_const_ref,
+    STATE(29), 1,
+      sym_name,
+  [10655] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1173), 1,
+      sym_port_number,
+    ACTIONS(1221), 1,
+      sym_const_ref,
+    STATE(81), 1,
+      sym_port,
+  [10668] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1223), 1,
+      anon_sym_COMMA,
+    ACTIONS(1226), 1,
+      anon_sym_RPAREN,
+    STATE(402), 1,
+      aux_sym_arguments_repeat1,
+  [10681] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1228), 1,
+      anon_sym_COMMA,
+    ACTIONS(1230), 1,
+      anon_sym_RPAREN,
+    STATE(417), 1,
+      aux_sym_arguments_repeat1,
+  [10694] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(228), 1,
       sym_direction,
-    ACTIONS(1202), 2,
+    ACTIONS(1167), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [10410] = 4,
+  [10705] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1238), 1,
-      sym_const_ref,
-    STATE(159), 1,
-      sym_name,
-  [10423] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(954), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1240), 1,
+    ACTIONS(1232), 3,
       anon_sym_COMMA,
-    STATE(378), 1,
-      aux_sym_inventory_repeat1,
-  [10436] = 4,
+      anon_sym_EQ,
+      anon_sym_RPAREN,
+  [10714] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1144), 1,
-      sym_identifier,
+    ACTIONS(1234), 3,
+      sym_sentence_word,
+      anon_sym_from,
+      anon_sym_to,
+  [10723] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1236), 1,
+      anon_sym_COMMA,
+    ACTIONS(1238), 1,
+      anon_sym_RBRACE,
+    STATE(386), 1,
+      aux_sym_selector_repeat1,
+  [10736] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      sym__name_token,
+    ACTIONS(1240), 1,
+      sym_const_ref,
+    STATE(45), 1,
+      sym_name,
+  [10749] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(420), 1,
+      sym_verb,
+    ACTIONS(1190), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10760] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      sym__name_token,
     ACTIONS(1242), 1,
-      anon_sym_RPAREN,
-    STATE(382), 1,
-      sym_parameter,
-  [10449] = 4,
+      sym_const_ref,
+    STATE(33), 1,
+      sym_name,
+  [10773] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1244), 1,
       anon_sym_COMMA,
-    ACTIONS(1247), 1,
+    ACTIONS(1246), 1,
       anon_sym_RPAREN,
-    STATE(405), 1,
-      aux_sym_arguments_repeat1,
-  [10462] = 2,
+    STATE(389), 1,
+      aux_sym_selector_in_repeat1,
+  [10786] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1249), 3,
-      sym_sentence_word,
-      anon_sym_from,
-      anon_sym_to,
-  [10471] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1144), 1,
-      sym_identifier,
-    ACTIONS(1251), 1,
+    ACTIONS(1248), 1,
+      anon_sym_COMMA,
+    ACTIONS(1250), 1,
       anon_sym_RPAREN,
-    STATE(458), 1,
-      sym_parameter,
-  [10484] = 4,
+    STATE(391), 1,
+      aux_sym_selector_in_repeat1,
+  [10799] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1253), 1,
-      anon_sym_COMMA,
-    ACTIONS(1256), 1,
-      anon_sym_RBRACE,
-    STATE(408), 1,
-      aux_sym_selector_repeat1,
-  [10497] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1057), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1258), 1,
-      anon_sym_COMMA,
-    STATE(364), 1,
-      aux_sym_cidr_list_repeat1,
-  [10510] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 1,
+    ACTIONS(968), 1,
       sym__name_token,
-    ACTIONS(1260), 1,
+    ACTIONS(1252), 1,
       sym_const_ref,
-    STATE(127), 1,
+    STATE(110), 1,
       sym_name,
-  [10523] = 4,
+  [10812] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1012), 1,
-      sym__name_token,
-    ACTIONS(1262), 1,
-      sym_const_ref,
-    STATE(31), 1,
-      sym_name,
-  [10536] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(907), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1264), 1,
+    ACTIONS(1254), 1,
       anon_sym_COMMA,
-    STATE(408), 1,
-      aux_sym_selector_repeat1,
-  [10549] = 3,
+    ACTIONS(1257), 1,
+      anon_sym_RPAREN,
+    STATE(414), 1,
+      aux_sym_selector_in_repeat1,
+  [10825] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1144), 1,
-      sym_identifier,
-    STATE(458), 1,
-      sym_parameter,
-  [10559] = 3,
+    ACTIONS(1261), 1,
+      anon_sym_EQ,
+    ACTIONS(1259), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [10836] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(1263), 1,
+      anon_sym_COMMA,
     ACTIONS(1266), 1,
-      anon_sym_LBRACE,
-    STATE(247), 1,
-      sym_policy_body,
-  [10569] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1268), 2,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
-  [10577] = 3,
+    STATE(416), 1,
+      aux_sym_inventory_repeat1,
+  [10849] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(972), 1,
-      anon_sym_LBRACE,
-    STATE(253), 1,
-      sym_body,
-  [10587] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(972), 1,
-      anon_sym_LBRACE,
-    STATE(269), 1,
-      sym_body,
-  [10597] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1270), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10605] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1272), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10613] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1274), 2,
-      anon_sym_COMMA,
+    ACTIONS(755), 1,
       anon_sym_RPAREN,
-  [10621] = 2,
+    ACTIONS(1268), 1,
+      anon_sym_COMMA,
+    STATE(402), 1,
+      aux_sym_arguments_repeat1,
+  [10862] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1205), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1270), 1,
+      anon_sym_COMMA,
+    STATE(375), 1,
+      aux_sym_parameters_repeat1,
+  [10875] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1004), 1,
+      anon_sym_LBRACE,
+    STATE(267), 1,
+      sym_body,
+  [10885] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1272), 1,
+      anon_sym_from,
+    STATE(152), 1,
+      sym_flow,
+  [10895] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1274), 1,
+      anon_sym_LBRACE,
+    STATE(235), 1,
+      sym_policy_body,
+  [10905] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1276), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [10629] = 2,
+  [10913] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1278), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [10637] = 3,
+  [10921] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    STATE(270), 1,
-      sym_string,
-  [10647] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1280), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10655] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1266), 1,
-      anon_sym_LBRACE,
-    STATE(231), 1,
-      sym_policy_body,
-  [10665] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1282), 1,
+    ACTIONS(1280), 1,
       sym__name_token,
-    STATE(417), 1,
-      sym_name,
-  [10675] = 2,
+    STATE(143), 1,
+      sym_entity,
+  [10931] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1183), 2,
+    ACTIONS(1282), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [10683] = 3,
+  [10939] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1284), 1,
-      anon_sym_from,
-    STATE(136), 1,
-      sym_flow,
-  [10693] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1286), 2,
+    ACTIONS(1188), 2,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10701] = 2,
+      anon_sym_RBRACE,
+  [10947] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1288), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [10709] = 3,
+    ACTIONS(1284), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10955] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1286), 1,
+      anon_sym_namespaces,
+    ACTIONS(1288), 1,
+      anon_sym_policy,
+  [10965] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1290), 1,
       sym__name_token,
-    STATE(30), 1,
-      sym_entity,
-  [10719] = 2,
+    STATE(442), 1,
+      sym_name,
+  [10975] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1292), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [10727] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1136), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [10735] = 2,
+  [10983] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1294), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [10743] = 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10991] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1296), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [10751] = 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10999] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1298), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10759] = 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11007] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1256), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10767] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1300), 1,
-      anon_sym_namespaces,
-    ACTIONS(1302), 1,
-      anon_sym_policy,
-  [10777] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1247), 2,
+    ACTIONS(1300), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [10785] = 3,
+  [11015] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1290), 1,
-      sym__name_token,
-    STATE(152), 1,
-      sym_entity,
-  [10795] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1188), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10803] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1155), 2,
+    ACTIONS(1197), 2,
       anon_sym_COMMA,
       anon_sym_RBRACK,
-  [10811] = 2,
+  [11023] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1226), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11031] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      sym__name_token,
+    STATE(213), 1,
+      sym_name,
+  [11041] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1302), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11049] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    STATE(272), 1,
+      sym_string,
+  [11059] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1280), 1,
+      sym__name_token,
+    STATE(107), 1,
+      sym_entity,
+  [11069] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1304), 2,
       anon_sym_LBRACE,
       anon_sym_sentence,
-  [10819] = 3,
+  [11077] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(972), 1,
+    ACTIONS(1274), 1,
       anon_sym_LBRACE,
-    STATE(258), 1,
-      sym_body,
-  [10829] = 2,
+    STATE(257), 1,
+      sym_policy_body,
+  [11087] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1306), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10837] = 3,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11095] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(972), 1,
-      anon_sym_LBRACE,
-    STATE(262), 1,
-      sym_body,
-  [10847] = 2,
+    ACTIONS(1156), 1,
+      sym_identifier,
+    STATE(447), 1,
+      sym_parameter,
+  [11105] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1308), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10855] = 2,
+      anon_sym_RPAREN,
+  [11113] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1310), 2,
-      anon_sym_silence,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11121] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1161), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11129] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1290), 1,
       sym__name_token,
-  [10863] = 2,
+    STATE(458), 1,
+      sym_name,
+  [11139] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1290), 1,
+      sym__name_token,
+    STATE(419), 1,
+      sym_name,
+  [11149] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1312), 2,
       anon_sym_silence,
       sym__name_token,
-  [10871] = 2,
+  [11157] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1314), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [10879] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1282), 1,
-      sym__name_token,
-    STATE(425), 1,
-      sym_name,
-  [10889] = 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11165] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1316), 2,
       anon_sym_silence,
       sym__name_token,
-  [10897] = 3,
+  [11173] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1282), 1,
+    ACTIONS(1257), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11181] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1318), 2,
+      anon_sym_silence,
       sym__name_token,
-    STATE(414), 1,
-      sym_name,
-  [10907] = 3,
+  [11189] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1320), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11197] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1280), 1,
+      sym__name_token,
+    STATE(35), 1,
+      sym_entity,
+  [11207] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1322), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11215] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1004), 1,
+      anon_sym_LBRACE,
+    STATE(269), 1,
+      sym_body,
+  [11225] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1324), 1,
+      anon_sym_from,
+    STATE(152), 1,
+      sym_flow,
+  [11235] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1266), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11243] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1004), 1,
+      anon_sym_LBRACE,
+    STATE(264), 1,
+      sym_body,
+  [11253] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1004), 1,
+      anon_sym_LBRACE,
+    STATE(276), 1,
+      sym_body,
+  [11263] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1326), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11271] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1152), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [11279] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1290), 1,
       sym__name_token,
-    STATE(123), 1,
-      sym_entity,
-  [10917] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1318), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10925] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1282), 1,
-      sym__name_token,
-    STATE(446), 1,
+    STATE(421), 1,
       sym_name,
-  [10935] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1320), 1,
-      anon_sym_from,
-    STATE(136), 1,
-      sym_flow,
-  [10945] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1172), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10953] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1322), 1,
-      anon_sym_with,
-  [10960] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1324), 1,
-      anon_sym_namespace,
-  [10967] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1326), 1,
-      sym_number,
-  [10974] = 2,
+  [11289] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1328), 1,
-      sym__name_token,
-  [10981] = 2,
+      anon_sym_to,
+  [11296] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1330), 1,
       sym_number,
-  [10988] = 2,
+  [11303] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1332), 1,
       sym_number,
-  [10995] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1334), 1,
-      anon_sym_namespaces,
-  [11002] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1336), 1,
-      anon_sym_LBRACE,
-  [11009] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1338), 1,
-      anon_sym_to,
-  [11016] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1340), 1,
-      sym_lint_code,
-  [11023] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1342), 1,
-      anon_sym_deny,
-  [11030] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1344), 1,
-      sym_lint_code,
-  [11037] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1346), 1,
-      anon_sym_namespace,
-  [11044] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1348), 1,
-      sym_number,
-  [11051] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1350), 1,
-      sym_number,
-  [11058] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1352), 1,
-      sym_number,
-  [11065] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1354), 1,
-      anon_sym_namespace,
-  [11072] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1356), 1,
-      sym_number,
-  [11079] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1358), 1,
-      anon_sym_namespace,
-  [11086] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1360), 1,
-      sym_number,
-  [11093] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1362), 1,
-      sym_identifier,
-  [11100] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1364), 1,
-      anon_sym_account,
-  [11107] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1366), 1,
-      anon_sym_account,
-  [11114] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1368), 1,
-      sym_number,
-  [11121] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(598), 1,
-      anon_sym_EQ,
-  [11128] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1370), 1,
-      anon_sym_EQ,
-  [11135] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1372), 1,
-      anon_sym_from,
-  [11142] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1374), 1,
-      sym_protocol,
-  [11149] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1376), 1,
-      anon_sym_EQ,
-  [11156] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1378), 1,
-      anon_sym_nodes,
-  [11163] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1380), 1,
-      sym_identifier,
-  [11170] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1382), 1,
-      sym_number,
-  [11177] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1384), 1,
-      anon_sym_LPAREN,
-  [11184] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1386), 1,
-      sym_sentence_word,
-  [11191] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1388), 1,
-      anon_sym_LPAREN,
-  [11198] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1390), 1,
-      anon_sym_with,
-  [11205] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1392), 1,
-      anon_sym_COLON,
-  [11212] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1394), 1,
-      sym_number,
-  [11219] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1396), 1,
-      sym_label_key,
-  [11226] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1398), 1,
-      sym_icmp_type,
-  [11233] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1400), 1,
-      anon_sym_groups,
-  [11240] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1372), 1,
-      sym_sentence_word,
-  [11247] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1402), 1,
-      sym_number,
-  [11254] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1404), 1,
-      anon_sym_deny,
-  [11261] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1406), 1,
-      sym_lint_code,
-  [11268] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1408), 1,
-      anon_sym_COLON,
-  [11275] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1410), 1,
-      sym_lint_code,
-  [11282] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1412), 1,
-      anon_sym_default,
-  [11289] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1414), 1,
-      ts_builtin_sym_end,
-  [11296] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1416), 1,
-      sym_protocol,
-  [11303] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1418), 1,
-      sym_label_key,
   [11310] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1420), 1,
-      sym_identifier,
+    ACTIONS(1334), 1,
+      sym_number,
   [11317] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1422), 1,
-      anon_sym_to,
+    ACTIONS(1336), 1,
+      sym_icmp_type,
   [11324] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1424), 1,
-      anon_sym_namespace,
+    ACTIONS(1338), 1,
+      anon_sym_COLON,
   [11331] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1426), 1,
+    ACTIONS(1340), 1,
       sym__port_number_immediate,
   [11338] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1428), 1,
-      sym_cilium_version,
+    ACTIONS(1342), 1,
+      anon_sym_EQ,
   [11345] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1430), 1,
+    ACTIONS(1344), 1,
+      anon_sym_LBRACE,
+  [11352] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1346), 1,
+      anon_sym_EQ,
+  [11359] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1348), 1,
+      anon_sym_groups,
+  [11366] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1350), 1,
+      anon_sym_namespace,
+  [11373] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1352), 1,
+      sym_label_key,
+  [11380] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1354), 1,
+      sym_number,
+  [11387] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1356), 1,
+      sym_number,
+  [11394] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1358), 1,
+      sym_number,
+  [11401] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1360), 1,
+      anon_sym_account,
+  [11408] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1362), 1,
+      sym_number,
+  [11415] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1364), 1,
+      sym__name_token,
+  [11422] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1366), 1,
+      sym_label_key,
+  [11429] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1368), 1,
+      sym_cilium_version,
+  [11436] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1370), 1,
       anon_sym_with,
+  [11443] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1372), 1,
+      anon_sym_with,
+  [11450] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1374), 1,
+      sym_number,
+  [11457] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1376), 1,
+      anon_sym_namespace,
+  [11464] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1378), 1,
+      sym_protocol,
+  [11471] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1380), 1,
+      sym_identifier,
+  [11478] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1382), 1,
+      anon_sym_deny,
+  [11485] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1384), 1,
+      anon_sym_COLON,
+  [11492] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1386), 1,
+      anon_sym_with,
+  [11499] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1388), 1,
+      anon_sym_nodes,
+  [11506] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1390), 1,
+      sym_lint_code,
+  [11513] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1392), 1,
+      sym_sentence_word,
+  [11520] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1394), 1,
+      anon_sym_LPAREN,
+  [11527] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1396), 1,
+      anon_sym_default,
+  [11534] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1398), 1,
+      sym_lint_code,
+  [11541] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1400), 1,
+      ts_builtin_sym_end,
+  [11548] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1402), 1,
+      anon_sym_namespace,
+  [11555] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1404), 1,
+      anon_sym_namespace,
+  [11562] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1406), 1,
+      sym_number,
+  [11569] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1408), 1,
+      anon_sym_from,
+  [11576] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1408), 1,
+      sym_sentence_word,
+  [11583] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1410), 1,
+      anon_sym_namespace,
+  [11590] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1412), 1,
+      sym_identifier,
+  [11597] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1414), 1,
+      sym_lint_code,
+  [11604] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1416), 1,
+      anon_sym_namespaces,
+  [11611] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1418), 1,
+      sym_lint_code,
+  [11618] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1420), 1,
+      anon_sym_account,
+  [11625] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1422), 1,
+      sym_number,
+  [11632] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1424), 1,
+      sym_number,
+  [11639] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1426), 1,
+      sym_protocol,
+  [11646] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1428), 1,
+      sym_identifier,
+  [11653] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1430), 1,
+      anon_sym_to,
+  [11660] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1432), 1,
+      sym_number,
+  [11667] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1434), 1,
+      anon_sym_LPAREN,
+  [11674] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(643), 1,
+      anon_sym_EQ,
+  [11681] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1436), 1,
+      anon_sym_deny,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 48,
-  [SMALL_STATE(4)] = 96,
-  [SMALL_STATE(5)] = 138,
-  [SMALL_STATE(6)] = 180,
-  [SMALL_STATE(7)] = 222,
-  [SMALL_STATE(8)] = 264,
-  [SMALL_STATE(9)] = 304,
-  [SMALL_STATE(10)] = 365,
-  [SMALL_STATE(11)] = 407,
-  [SMALL_STATE(12)] = 446,
-  [SMALL_STATE(13)] = 505,
-  [SMALL_STATE(14)] = 552,
-  [SMALL_STATE(15)] = 603,
-  [SMALL_STATE(16)] = 640,
-  [SMALL_STATE(17)] = 676,
-  [SMALL_STATE(18)] = 712,
-  [SMALL_STATE(19)] = 748,
-  [SMALL_STATE(20)] = 783,
-  [SMALL_STATE(21)] = 818,
-  [SMALL_STATE(22)] = 857,
-  [SMALL_STATE(23)] = 892,
-  [SMALL_STATE(24)] = 927,
-  [SMALL_STATE(25)] = 963,
-  [SMALL_STATE(26)] = 1019,
-  [SMALL_STATE(27)] = 1059,
-  [SMALL_STATE(28)] = 1099,
-  [SMALL_STATE(29)] = 1135,
-  [SMALL_STATE(30)] = 1168,
-  [SMALL_STATE(31)] = 1201,
-  [SMALL_STATE(32)] = 1234,
-  [SMALL_STATE(33)] = 1275,
-  [SMALL_STATE(34)] = 1308,
-  [SMALL_STATE(35)] = 1341,
-  [SMALL_STATE(36)] = 1374,
-  [SMALL_STATE(37)] = 1407,
-  [SMALL_STATE(38)] = 1444,
-  [SMALL_STATE(39)] = 1477,
-  [SMALL_STATE(40)] = 1514,
-  [SMALL_STATE(41)] = 1551,
-  [SMALL_STATE(42)] = 1584,
-  [SMALL_STATE(43)] = 1617,
-  [SMALL_STATE(44)] = 1650,
-  [SMALL_STATE(45)] = 1687,
-  [SMALL_STATE(46)] = 1720,
-  [SMALL_STATE(47)] = 1753,
-  [SMALL_STATE(48)] = 1786,
-  [SMALL_STATE(49)] = 1833,
-  [SMALL_STATE(50)] = 1867,
-  [SMALL_STATE(51)] = 1901,
-  [SMALL_STATE(52)] = 1951,
+  [SMALL_STATE(3)] = 49,
+  [SMALL_STATE(4)] = 98,
+  [SMALL_STATE(5)] = 141,
+  [SMALL_STATE(6)] = 184,
+  [SMALL_STATE(7)] = 227,
+  [SMALL_STATE(8)] = 270,
+  [SMALL_STATE(9)] = 311,
+  [SMALL_STATE(10)] = 354,
+  [SMALL_STATE(11)] = 415,
+  [SMALL_STATE(12)] = 455,
+  [SMALL_STATE(13)] = 493,
+  [SMALL_STATE(14)] = 530,
+  [SMALL_STATE(15)] = 567,
+  [SMALL_STATE(16)] = 618,
+  [SMALL_STATE(17)] = 665,
+  [SMALL_STATE(18)] = 702,
+  [SMALL_STATE(19)] = 761,
+  [SMALL_STATE(20)] = 823,
+  [SMALL_STATE(21)] = 862,
+  [SMALL_STATE(22)] = 897,
+  [SMALL_STATE(23)] = 932,
+  [SMALL_STATE(24)] = 967,
+  [SMALL_STATE(25)] = 1002,
+  [SMALL_STATE(26)] = 1050,
+  [SMALL_STATE(27)] = 1086,
+  [SMALL_STATE(28)] = 1142,
+  [SMALL_STATE(29)] = 1182,
+  [SMALL_STATE(30)] = 1218,
+  [SMALL_STATE(31)] = 1258,
+  [SMALL_STATE(32)] = 1291,
+  [SMALL_STATE(33)] = 1324,
+  [SMALL_STATE(34)] = 1357,
+  [SMALL_STATE(35)] = 1398,
+  [SMALL_STATE(36)] = 1431,
+  [SMALL_STATE(37)] = 1464,
+  [SMALL_STATE(38)] = 1497,
+  [SMALL_STATE(39)] = 1530,
+  [SMALL_STATE(40)] = 1563,
+  [SMALL_STATE(41)] = 1596,
+  [SMALL_STATE(42)] = 1633,
+  [SMALL_STATE(43)] = 1670,
+  [SMALL_STATE(44)] = 1707,
+  [SMALL_STATE(45)] = 1740,
+  [SMALL_STATE(46)] = 1773,
+  [SMALL_STATE(47)] = 1810,
+  [SMALL_STATE(48)] = 1843,
+  [SMALL_STATE(49)] = 1876,
+  [SMALL_STATE(50)] = 1909,
+  [SMALL_STATE(51)] = 1942,
+  [SMALL_STATE(52)] = 1975,
   [SMALL_STATE(53)] = 2007,
-  [SMALL_STATE(54)] = 2039,
-  [SMALL_STATE(55)] = 2071,
-  [SMALL_STATE(56)] = 2103,
-  [SMALL_STATE(57)] = 2137,
-  [SMALL_STATE(58)] = 2171,
-  [SMALL_STATE(59)] = 2227,
-  [SMALL_STATE(60)] = 2261,
-  [SMALL_STATE(61)] = 2295,
-  [SMALL_STATE(62)] = 2351,
-  [SMALL_STATE(63)] = 2382,
-  [SMALL_STATE(64)] = 2429,
-  [SMALL_STATE(65)] = 2474,
-  [SMALL_STATE(66)] = 2505,
-  [SMALL_STATE(67)] = 2544,
-  [SMALL_STATE(68)] = 2583,
-  [SMALL_STATE(69)] = 2614,
-  [SMALL_STATE(70)] = 2645,
-  [SMALL_STATE(71)] = 2676,
-  [SMALL_STATE(72)] = 2707,
-  [SMALL_STATE(73)] = 2738,
-  [SMALL_STATE(74)] = 2769,
-  [SMALL_STATE(75)] = 2800,
-  [SMALL_STATE(76)] = 2831,
-  [SMALL_STATE(77)] = 2862,
-  [SMALL_STATE(78)] = 2893,
-  [SMALL_STATE(79)] = 2938,
-  [SMALL_STATE(80)] = 2972,
-  [SMALL_STATE(81)] = 3016,
-  [SMALL_STATE(82)] = 3046,
-  [SMALL_STATE(83)] = 3076,
-  [SMALL_STATE(84)] = 3120,
-  [SMALL_STATE(85)] = 3156,
-  [SMALL_STATE(86)] = 3200,
-  [SMALL_STATE(87)] = 3251,
-  [SMALL_STATE(88)] = 3288,
-  [SMALL_STATE(89)] = 3329,
-  [SMALL_STATE(90)] = 3366,
-  [SMALL_STATE(91)] = 3407,
-  [SMALL_STATE(92)] = 3440,
-  [SMALL_STATE(93)] = 3473,
-  [SMALL_STATE(94)] = 3524,
-  [SMALL_STATE(95)] = 3557,
-  [SMALL_STATE(96)] = 3586,
-  [SMALL_STATE(97)] = 3625,
-  [SMALL_STATE(98)] = 3659,
-  [SMALL_STATE(99)] = 3693,
-  [SMALL_STATE(100)] = 3731,
-  [SMALL_STATE(101)] = 3769,
-  [SMALL_STATE(102)] = 3807,
-  [SMALL_STATE(103)] = 3855,
-  [SMALL_STATE(104)] = 3887,
-  [SMALL_STATE(105)] = 3921,
-  [SMALL_STATE(106)] = 3959,
-  [SMALL_STATE(107)] = 3997,
-  [SMALL_STATE(108)] = 4035,
-  [SMALL_STATE(109)] = 4073,
-  [SMALL_STATE(110)] = 4111,
-  [SMALL_STATE(111)] = 4145,
-  [SMALL_STATE(112)] = 4193,
-  [SMALL_STATE(113)] = 4241,
-  [SMALL_STATE(114)] = 4279,
-  [SMALL_STATE(115)] = 4310,
-  [SMALL_STATE(116)] = 4341,
-  [SMALL_STATE(117)] = 4372,
-  [SMALL_STATE(118)] = 4399,
-  [SMALL_STATE(119)] = 4430,
+  [SMALL_STATE(54)] = 2063,
+  [SMALL_STATE(55)] = 2119,
+  [SMALL_STATE(56)] = 2153,
+  [SMALL_STATE(57)] = 2187,
+  [SMALL_STATE(58)] = 2237,
+  [SMALL_STATE(59)] = 2271,
+  [SMALL_STATE(60)] = 2305,
+  [SMALL_STATE(61)] = 2339,
+  [SMALL_STATE(62)] = 2395,
+  [SMALL_STATE(63)] = 2429,
+  [SMALL_STATE(64)] = 2475,
+  [SMALL_STATE(65)] = 2525,
+  [SMALL_STATE(66)] = 2556,
+  [SMALL_STATE(67)] = 2587,
+  [SMALL_STATE(68)] = 2626,
+  [SMALL_STATE(69)] = 2657,
+  [SMALL_STATE(70)] = 2688,
+  [SMALL_STATE(71)] = 2719,
+  [SMALL_STATE(72)] = 2750,
+  [SMALL_STATE(73)] = 2781,
+  [SMALL_STATE(74)] = 2812,
+  [SMALL_STATE(75)] = 2851,
+  [SMALL_STATE(76)] = 2882,
+  [SMALL_STATE(77)] = 2913,
+  [SMALL_STATE(78)] = 2944,
+  [SMALL_STATE(79)] = 2975,
+  [SMALL_STATE(80)] = 3020,
+  [SMALL_STATE(81)] = 3067,
+  [SMALL_STATE(82)] = 3097,
+  [SMALL_STATE(83)] = 3131,
+  [SMALL_STATE(84)] = 3175,
+  [SMALL_STATE(85)] = 3213,
+  [SMALL_STATE(86)] = 3249,
+  [SMALL_STATE(87)] = 3279,
+  [SMALL_STATE(88)] = 3317,
+  [SMALL_STATE(89)] = 3361,
+  [SMALL_STATE(90)] = 3405,
+  [SMALL_STATE(91)] = 3449,
+  [SMALL_STATE(92)] = 3482,
+  [SMALL_STATE(93)] = 3533,
+  [SMALL_STATE(94)] = 3566,
+  [SMALL_STATE(95)] = 3599,
+  [SMALL_STATE(96)] = 3632,
+  [SMALL_STATE(97)] = 3673,
+  [SMALL_STATE(98)] = 3714,
+  [SMALL_STATE(99)] = 3765,
+  [SMALL_STATE(100)] = 3804,
+  [SMALL_STATE(101)] = 3833,
+  [SMALL_STATE(102)] = 3861,
+  [SMALL_STATE(103)] = 3895,
+  [SMALL_STATE(104)] = 3927,
+  [SMALL_STATE(105)] = 3957,
+  [SMALL_STATE(106)] = 3989,
+  [SMALL_STATE(107)] = 4021,
+  [SMALL_STATE(108)] = 4053,
+  [SMALL_STATE(109)] = 4085,
+  [SMALL_STATE(110)] = 4117,
+  [SMALL_STATE(111)] = 4149,
+  [SMALL_STATE(112)] = 4197,
+  [SMALL_STATE(113)] = 4235,
+  [SMALL_STATE(114)] = 4273,
+  [SMALL_STATE(115)] = 4301,
+  [SMALL_STATE(116)] = 4333,
+  [SMALL_STATE(117)] = 4365,
+  [SMALL_STATE(118)] = 4397,
+  [SMALL_STATE(119)] = 4429,
   [SMALL_STATE(120)] = 4461,
-  [SMALL_STATE(121)] = 4488,
-  [SMALL_STATE(122)] = 4519,
-  [SMALL_STATE(123)] = 4548,
-  [SMALL_STATE(124)] = 4579,
-  [SMALL_STATE(125)] = 4610,
-  [SMALL_STATE(126)] = 4637,
-  [SMALL_STATE(127)] = 4668,
-  [SMALL_STATE(128)] = 4699,
-  [SMALL_STATE(129)] = 4726,
-  [SMALL_STATE(130)] = 4753,
-  [SMALL_STATE(131)] = 4784,
-  [SMALL_STATE(132)] = 4811,
-  [SMALL_STATE(133)] = 4842,
-  [SMALL_STATE(134)] = 4869,
-  [SMALL_STATE(135)] = 4896,
-  [SMALL_STATE(136)] = 4923,
-  [SMALL_STATE(137)] = 4950,
-  [SMALL_STATE(138)] = 4977,
-  [SMALL_STATE(139)] = 5008,
-  [SMALL_STATE(140)] = 5035,
-  [SMALL_STATE(141)] = 5066,
-  [SMALL_STATE(142)] = 5097,
-  [SMALL_STATE(143)] = 5128,
-  [SMALL_STATE(144)] = 5159,
-  [SMALL_STATE(145)] = 5186,
-  [SMALL_STATE(146)] = 5216,
-  [SMALL_STATE(147)] = 5246,
-  [SMALL_STATE(148)] = 5286,
-  [SMALL_STATE(149)] = 5316,
-  [SMALL_STATE(150)] = 5344,
-  [SMALL_STATE(151)] = 5374,
-  [SMALL_STATE(152)] = 5404,
-  [SMALL_STATE(153)] = 5430,
-  [SMALL_STATE(154)] = 5458,
-  [SMALL_STATE(155)] = 5484,
-  [SMALL_STATE(156)] = 5514,
-  [SMALL_STATE(157)] = 5540,
-  [SMALL_STATE(158)] = 5566,
-  [SMALL_STATE(159)] = 5592,
-  [SMALL_STATE(160)] = 5618,
-  [SMALL_STATE(161)] = 5643,
-  [SMALL_STATE(162)] = 5674,
-  [SMALL_STATE(163)] = 5699,
-  [SMALL_STATE(164)] = 5724,
-  [SMALL_STATE(165)] = 5753,
-  [SMALL_STATE(166)] = 5778,
-  [SMALL_STATE(167)] = 5803,
-  [SMALL_STATE(168)] = 5828,
-  [SMALL_STATE(169)] = 5859,
-  [SMALL_STATE(170)] = 5884,
-  [SMALL_STATE(171)] = 5927,
-  [SMALL_STATE(172)] = 5952,
-  [SMALL_STATE(173)] = 5977,
-  [SMALL_STATE(174)] = 6018,
-  [SMALL_STATE(175)] = 6043,
-  [SMALL_STATE(176)] = 6068,
-  [SMALL_STATE(177)] = 6097,
-  [SMALL_STATE(178)] = 6128,
-  [SMALL_STATE(179)] = 6153,
-  [SMALL_STATE(180)] = 6178,
-  [SMALL_STATE(181)] = 6203,
-  [SMALL_STATE(182)] = 6246,
-  [SMALL_STATE(183)] = 6274,
-  [SMALL_STATE(184)] = 6312,
-  [SMALL_STATE(185)] = 6336,
-  [SMALL_STATE(186)] = 6364,
-  [SMALL_STATE(187)] = 6392,
-  [SMALL_STATE(188)] = 6420,
-  [SMALL_STATE(189)] = 6448,
-  [SMALL_STATE(190)] = 6476,
-  [SMALL_STATE(191)] = 6504,
-  [SMALL_STATE(192)] = 6532,
-  [SMALL_STATE(193)] = 6560,
-  [SMALL_STATE(194)] = 6588,
-  [SMALL_STATE(195)] = 6616,
-  [SMALL_STATE(196)] = 6644,
-  [SMALL_STATE(197)] = 6672,
-  [SMALL_STATE(198)] = 6700,
-  [SMALL_STATE(199)] = 6728,
-  [SMALL_STATE(200)] = 6756,
-  [SMALL_STATE(201)] = 6784,
-  [SMALL_STATE(202)] = 6812,
-  [SMALL_STATE(203)] = 6840,
-  [SMALL_STATE(204)] = 6868,
-  [SMALL_STATE(205)] = 6896,
-  [SMALL_STATE(206)] = 6924,
-  [SMALL_STATE(207)] = 6952,
-  [SMALL_STATE(208)] = 6975,
-  [SMALL_STATE(209)] = 6997,
-  [SMALL_STATE(210)] = 7035,
-  [SMALL_STATE(211)] = 7059,
-  [SMALL_STATE(212)] = 7083,
-  [SMALL_STATE(213)] = 7107,
-  [SMALL_STATE(214)] = 7145,
-  [SMALL_STATE(215)] = 7169,
-  [SMALL_STATE(216)] = 7193,
-  [SMALL_STATE(217)] = 7217,
-  [SMALL_STATE(218)] = 7255,
-  [SMALL_STATE(219)] = 7279,
-  [SMALL_STATE(220)] = 7304,
-  [SMALL_STATE(221)] = 7335,
-  [SMALL_STATE(222)] = 7370,
-  [SMALL_STATE(223)] = 7401,
-  [SMALL_STATE(224)] = 7432,
-  [SMALL_STATE(225)] = 7451,
-  [SMALL_STATE(226)] = 7482,
-  [SMALL_STATE(227)] = 7501,
-  [SMALL_STATE(228)] = 7531,
-  [SMALL_STATE(229)] = 7549,
-  [SMALL_STATE(230)] = 7567,
-  [SMALL_STATE(231)] = 7585,
-  [SMALL_STATE(232)] = 7603,
-  [SMALL_STATE(233)] = 7621,
-  [SMALL_STATE(234)] = 7639,
-  [SMALL_STATE(235)] = 7669,
-  [SMALL_STATE(236)] = 7699,
-  [SMALL_STATE(237)] = 7729,
-  [SMALL_STATE(238)] = 7747,
-  [SMALL_STATE(239)] = 7765,
-  [SMALL_STATE(240)] = 7783,
-  [SMALL_STATE(241)] = 7801,
-  [SMALL_STATE(242)] = 7827,
-  [SMALL_STATE(243)] = 7845,
-  [SMALL_STATE(244)] = 7863,
-  [SMALL_STATE(245)] = 7881,
-  [SMALL_STATE(246)] = 7899,
-  [SMALL_STATE(247)] = 7916,
-  [SMALL_STATE(248)] = 7933,
-  [SMALL_STATE(249)] = 7960,
-  [SMALL_STATE(250)] = 7977,
-  [SMALL_STATE(251)] = 7994,
-  [SMALL_STATE(252)] = 8011,
-  [SMALL_STATE(253)] = 8028,
-  [SMALL_STATE(254)] = 8045,
-  [SMALL_STATE(255)] = 8068,
-  [SMALL_STATE(256)] = 8091,
-  [SMALL_STATE(257)] = 8108,
-  [SMALL_STATE(258)] = 8135,
-  [SMALL_STATE(259)] = 8152,
-  [SMALL_STATE(260)] = 8179,
-  [SMALL_STATE(261)] = 8206,
-  [SMALL_STATE(262)] = 8223,
-  [SMALL_STATE(263)] = 8240,
-  [SMALL_STATE(264)] = 8257,
-  [SMALL_STATE(265)] = 8274,
-  [SMALL_STATE(266)] = 8291,
-  [SMALL_STATE(267)] = 8314,
-  [SMALL_STATE(268)] = 8331,
-  [SMALL_STATE(269)] = 8348,
-  [SMALL_STATE(270)] = 8365,
-  [SMALL_STATE(271)] = 8382,
-  [SMALL_STATE(272)] = 8405,
-  [SMALL_STATE(273)] = 8429,
-  [SMALL_STATE(274)] = 8455,
-  [SMALL_STATE(275)] = 8479,
-  [SMALL_STATE(276)] = 8503,
-  [SMALL_STATE(277)] = 8521,
-  [SMALL_STATE(278)] = 8548,
-  [SMALL_STATE(279)] = 8569,
-  [SMALL_STATE(280)] = 8588,
-  [SMALL_STATE(281)] = 8607,
-  [SMALL_STATE(282)] = 8625,
-  [SMALL_STATE(283)] = 8647,
-  [SMALL_STATE(284)] = 8669,
-  [SMALL_STATE(285)] = 8691,
-  [SMALL_STATE(286)] = 8713,
-  [SMALL_STATE(287)] = 8736,
-  [SMALL_STATE(288)] = 8757,
-  [SMALL_STATE(289)] = 8780,
-  [SMALL_STATE(290)] = 8793,
-  [SMALL_STATE(291)] = 8816,
-  [SMALL_STATE(292)] = 8834,
-  [SMALL_STATE(293)] = 8852,
-  [SMALL_STATE(294)] = 8870,
-  [SMALL_STATE(295)] = 8892,
-  [SMALL_STATE(296)] = 8910,
-  [SMALL_STATE(297)] = 8928,
-  [SMALL_STATE(298)] = 8948,
-  [SMALL_STATE(299)] = 8966,
-  [SMALL_STATE(300)] = 8986,
-  [SMALL_STATE(301)] = 9004,
-  [SMALL_STATE(302)] = 9022,
-  [SMALL_STATE(303)] = 9042,
-  [SMALL_STATE(304)] = 9062,
-  [SMALL_STATE(305)] = 9080,
-  [SMALL_STATE(306)] = 9098,
-  [SMALL_STATE(307)] = 9116,
-  [SMALL_STATE(308)] = 9134,
-  [SMALL_STATE(309)] = 9152,
-  [SMALL_STATE(310)] = 9167,
-  [SMALL_STATE(311)] = 9182,
-  [SMALL_STATE(312)] = 9197,
-  [SMALL_STATE(313)] = 9212,
-  [SMALL_STATE(314)] = 9227,
-  [SMALL_STATE(315)] = 9242,
-  [SMALL_STATE(316)] = 9253,
-  [SMALL_STATE(317)] = 9270,
-  [SMALL_STATE(318)] = 9287,
-  [SMALL_STATE(319)] = 9302,
-  [SMALL_STATE(320)] = 9316,
-  [SMALL_STATE(321)] = 9330,
-  [SMALL_STATE(322)] = 9344,
-  [SMALL_STATE(323)] = 9358,
-  [SMALL_STATE(324)] = 9372,
-  [SMALL_STATE(325)] = 9386,
-  [SMALL_STATE(326)] = 9400,
-  [SMALL_STATE(327)] = 9414,
-  [SMALL_STATE(328)] = 9430,
-  [SMALL_STATE(329)] = 9444,
-  [SMALL_STATE(330)] = 9458,
-  [SMALL_STATE(331)] = 9472,
-  [SMALL_STATE(332)] = 9486,
-  [SMALL_STATE(333)] = 9500,
-  [SMALL_STATE(334)] = 9514,
-  [SMALL_STATE(335)] = 9528,
-  [SMALL_STATE(336)] = 9542,
-  [SMALL_STATE(337)] = 9556,
-  [SMALL_STATE(338)] = 9570,
-  [SMALL_STATE(339)] = 9584,
-  [SMALL_STATE(340)] = 9598,
-  [SMALL_STATE(341)] = 9612,
-  [SMALL_STATE(342)] = 9626,
-  [SMALL_STATE(343)] = 9640,
-  [SMALL_STATE(344)] = 9656,
-  [SMALL_STATE(345)] = 9670,
-  [SMALL_STATE(346)] = 9684,
-  [SMALL_STATE(347)] = 9698,
-  [SMALL_STATE(348)] = 9712,
-  [SMALL_STATE(349)] = 9726,
-  [SMALL_STATE(350)] = 9740,
-  [SMALL_STATE(351)] = 9754,
-  [SMALL_STATE(352)] = 9768,
-  [SMALL_STATE(353)] = 9782,
-  [SMALL_STATE(354)] = 9798,
-  [SMALL_STATE(355)] = 9812,
-  [SMALL_STATE(356)] = 9824,
-  [SMALL_STATE(357)] = 9838,
-  [SMALL_STATE(358)] = 9854,
-  [SMALL_STATE(359)] = 9868,
-  [SMALL_STATE(360)] = 9882,
-  [SMALL_STATE(361)] = 9896,
-  [SMALL_STATE(362)] = 9910,
-  [SMALL_STATE(363)] = 9924,
-  [SMALL_STATE(364)] = 9938,
-  [SMALL_STATE(365)] = 9951,
-  [SMALL_STATE(366)] = 9964,
-  [SMALL_STATE(367)] = 9977,
-  [SMALL_STATE(368)] = 9990,
-  [SMALL_STATE(369)] = 10003,
-  [SMALL_STATE(370)] = 10016,
-  [SMALL_STATE(371)] = 10029,
-  [SMALL_STATE(372)] = 10042,
-  [SMALL_STATE(373)] = 10055,
-  [SMALL_STATE(374)] = 10068,
-  [SMALL_STATE(375)] = 10081,
-  [SMALL_STATE(376)] = 10094,
-  [SMALL_STATE(377)] = 10107,
-  [SMALL_STATE(378)] = 10120,
-  [SMALL_STATE(379)] = 10133,
-  [SMALL_STATE(380)] = 10146,
-  [SMALL_STATE(381)] = 10159,
-  [SMALL_STATE(382)] = 10172,
-  [SMALL_STATE(383)] = 10185,
-  [SMALL_STATE(384)] = 10196,
-  [SMALL_STATE(385)] = 10209,
-  [SMALL_STATE(386)] = 10220,
-  [SMALL_STATE(387)] = 10233,
-  [SMALL_STATE(388)] = 10246,
-  [SMALL_STATE(389)] = 10257,
-  [SMALL_STATE(390)] = 10270,
-  [SMALL_STATE(391)] = 10279,
-  [SMALL_STATE(392)] = 10292,
-  [SMALL_STATE(393)] = 10303,
-  [SMALL_STATE(394)] = 10316,
-  [SMALL_STATE(395)] = 10329,
-  [SMALL_STATE(396)] = 10340,
-  [SMALL_STATE(397)] = 10351,
-  [SMALL_STATE(398)] = 10364,
-  [SMALL_STATE(399)] = 10375,
-  [SMALL_STATE(400)] = 10388,
-  [SMALL_STATE(401)] = 10399,
-  [SMALL_STATE(402)] = 10410,
-  [SMALL_STATE(403)] = 10423,
-  [SMALL_STATE(404)] = 10436,
-  [SMALL_STATE(405)] = 10449,
-  [SMALL_STATE(406)] = 10462,
-  [SMALL_STATE(407)] = 10471,
-  [SMALL_STATE(408)] = 10484,
-  [SMALL_STATE(409)] = 10497,
-  [SMALL_STATE(410)] = 10510,
-  [SMALL_STATE(411)] = 10523,
-  [SMALL_STATE(412)] = 10536,
-  [SMALL_STATE(413)] = 10549,
-  [SMALL_STATE(414)] = 10559,
-  [SMALL_STATE(415)] = 10569,
-  [SMALL_STATE(416)] = 10577,
-  [SMALL_STATE(417)] = 10587,
-  [SMALL_STATE(418)] = 10597,
-  [SMALL_STATE(419)] = 10605,
-  [SMALL_STATE(420)] = 10613,
-  [SMALL_STATE(421)] = 10621,
-  [SMALL_STATE(422)] = 10629,
-  [SMALL_STATE(423)] = 10637,
-  [SMALL_STATE(424)] = 10647,
-  [SMALL_STATE(425)] = 10655,
-  [SMALL_STATE(426)] = 10665,
-  [SMALL_STATE(427)] = 10675,
-  [SMALL_STATE(428)] = 10683,
-  [SMALL_STATE(429)] = 10693,
-  [SMALL_STATE(430)] = 10701,
-  [SMALL_STATE(431)] = 10709,
-  [SMALL_STATE(432)] = 10719,
-  [SMALL_STATE(433)] = 10727,
-  [SMALL_STATE(434)] = 10735,
-  [SMALL_STATE(435)] = 10743,
-  [SMALL_STATE(436)] = 10751,
-  [SMALL_STATE(437)] = 10759,
-  [SMALL_STATE(438)] = 10767,
-  [SMALL_STATE(439)] = 10777,
-  [SMALL_STATE(440)] = 10785,
-  [SMALL_STATE(441)] = 10795,
-  [SMALL_STATE(442)] = 10803,
-  [SMALL_STATE(443)] = 10811,
-  [SMALL_STATE(444)] = 10819,
-  [SMALL_STATE(445)] = 10829,
-  [SMALL_STATE(446)] = 10837,
-  [SMALL_STATE(447)] = 10847,
-  [SMALL_STATE(448)] = 10855,
-  [SMALL_STATE(449)] = 10863,
-  [SMALL_STATE(450)] = 10871,
-  [SMALL_STATE(451)] = 10879,
-  [SMALL_STATE(452)] = 10889,
-  [SMALL_STATE(453)] = 10897,
-  [SMALL_STATE(454)] = 10907,
-  [SMALL_STATE(455)] = 10917,
-  [SMALL_STATE(456)] = 10925,
-  [SMALL_STATE(457)] = 10935,
-  [SMALL_STATE(458)] = 10945,
-  [SMALL_STATE(459)] = 10953,
-  [SMALL_STATE(460)] = 10960,
-  [SMALL_STATE(461)] = 10967,
-  [SMALL_STATE(462)] = 10974,
-  [SMALL_STATE(463)] = 10981,
-  [SMALL_STATE(464)] = 10988,
-  [SMALL_STATE(465)] = 10995,
-  [SMALL_STATE(466)] = 11002,
-  [SMALL_STATE(467)] = 11009,
-  [SMALL_STATE(468)] = 11016,
-  [SMALL_STATE(469)] = 11023,
-  [SMALL_STATE(470)] = 11030,
-  [SMALL_STATE(471)] = 11037,
-  [SMALL_STATE(472)] = 11044,
-  [SMALL_STATE(473)] = 11051,
-  [SMALL_STATE(474)] = 11058,
-  [SMALL_STATE(475)] = 11065,
-  [SMALL_STATE(476)] = 11072,
-  [SMALL_STATE(477)] = 11079,
-  [SMALL_STATE(478)] = 11086,
-  [SMALL_STATE(479)] = 11093,
-  [SMALL_STATE(480)] = 11100,
-  [SMALL_STATE(481)] = 11107,
-  [SMALL_STATE(482)] = 11114,
-  [SMALL_STATE(483)] = 11121,
-  [SMALL_STATE(484)] = 11128,
-  [SMALL_STATE(485)] = 11135,
-  [SMALL_STATE(486)] = 11142,
-  [SMALL_STATE(487)] = 11149,
-  [SMALL_STATE(488)] = 11156,
-  [SMALL_STATE(489)] = 11163,
-  [SMALL_STATE(490)] = 11170,
-  [SMALL_STATE(491)] = 11177,
-  [SMALL_STATE(492)] = 11184,
-  [SMALL_STATE(493)] = 11191,
-  [SMALL_STATE(494)] = 11198,
-  [SMALL_STATE(495)] = 11205,
-  [SMALL_STATE(496)] = 11212,
-  [SMALL_STATE(497)] = 11219,
-  [SMALL_STATE(498)] = 11226,
-  [SMALL_STATE(499)] = 11233,
-  [SMALL_STATE(500)] = 11240,
-  [SMALL_STATE(501)] = 11247,
-  [SMALL_STATE(502)] = 11254,
-  [SMALL_STATE(503)] = 11261,
-  [SMALL_STATE(504)] = 11268,
-  [SMALL_STATE(505)] = 11275,
-  [SMALL_STATE(506)] = 11282,
-  [SMALL_STATE(507)] = 11289,
-  [SMALL_STATE(508)] = 11296,
-  [SMALL_STATE(509)] = 11303,
-  [SMALL_STATE(510)] = 11310,
-  [SMALL_STATE(511)] = 11317,
-  [SMALL_STATE(512)] = 11324,
-  [SMALL_STATE(513)] = 11331,
-  [SMALL_STATE(514)] = 11338,
-  [SMALL_STATE(515)] = 11345,
+  [SMALL_STATE(121)] = 4493,
+  [SMALL_STATE(122)] = 4531,
+  [SMALL_STATE(123)] = 4569,
+  [SMALL_STATE(124)] = 4607,
+  [SMALL_STATE(125)] = 4655,
+  [SMALL_STATE(126)] = 4683,
+  [SMALL_STATE(127)] = 4715,
+  [SMALL_STATE(128)] = 4747,
+  [SMALL_STATE(129)] = 4775,
+  [SMALL_STATE(130)] = 4807,
+  [SMALL_STATE(131)] = 4839,
+  [SMALL_STATE(132)] = 4873,
+  [SMALL_STATE(133)] = 4921,
+  [SMALL_STATE(134)] = 4959,
+  [SMALL_STATE(135)] = 4997,
+  [SMALL_STATE(136)] = 5025,
+  [SMALL_STATE(137)] = 5063,
+  [SMALL_STATE(138)] = 5101,
+  [SMALL_STATE(139)] = 5135,
+  [SMALL_STATE(140)] = 5173,
+  [SMALL_STATE(141)] = 5207,
+  [SMALL_STATE(142)] = 5245,
+  [SMALL_STATE(143)] = 5274,
+  [SMALL_STATE(144)] = 5301,
+  [SMALL_STATE(145)] = 5328,
+  [SMALL_STATE(146)] = 5355,
+  [SMALL_STATE(147)] = 5382,
+  [SMALL_STATE(148)] = 5413,
+  [SMALL_STATE(149)] = 5444,
+  [SMALL_STATE(150)] = 5471,
+  [SMALL_STATE(151)] = 5498,
+  [SMALL_STATE(152)] = 5525,
+  [SMALL_STATE(153)] = 5552,
+  [SMALL_STATE(154)] = 5579,
+  [SMALL_STATE(155)] = 5610,
+  [SMALL_STATE(156)] = 5637,
+  [SMALL_STATE(157)] = 5664,
+  [SMALL_STATE(158)] = 5691,
+  [SMALL_STATE(159)] = 5718,
+  [SMALL_STATE(160)] = 5745,
+  [SMALL_STATE(161)] = 5771,
+  [SMALL_STATE(162)] = 5801,
+  [SMALL_STATE(163)] = 5827,
+  [SMALL_STATE(164)] = 5857,
+  [SMALL_STATE(165)] = 5897,
+  [SMALL_STATE(166)] = 5923,
+  [SMALL_STATE(167)] = 5949,
+  [SMALL_STATE(168)] = 5975,
+  [SMALL_STATE(169)] = 6001,
+  [SMALL_STATE(170)] = 6031,
+  [SMALL_STATE(171)] = 6057,
+  [SMALL_STATE(172)] = 6087,
+  [SMALL_STATE(173)] = 6113,
+  [SMALL_STATE(174)] = 6139,
+  [SMALL_STATE(175)] = 6165,
+  [SMALL_STATE(176)] = 6191,
+  [SMALL_STATE(177)] = 6217,
+  [SMALL_STATE(178)] = 6247,
+  [SMALL_STATE(179)] = 6275,
+  [SMALL_STATE(180)] = 6301,
+  [SMALL_STATE(181)] = 6332,
+  [SMALL_STATE(182)] = 6361,
+  [SMALL_STATE(183)] = 6386,
+  [SMALL_STATE(184)] = 6415,
+  [SMALL_STATE(185)] = 6446,
+  [SMALL_STATE(186)] = 6489,
+  [SMALL_STATE(187)] = 6530,
+  [SMALL_STATE(188)] = 6559,
+  [SMALL_STATE(189)] = 6590,
+  [SMALL_STATE(190)] = 6633,
+  [SMALL_STATE(191)] = 6661,
+  [SMALL_STATE(192)] = 6699,
+  [SMALL_STATE(193)] = 6727,
+  [SMALL_STATE(194)] = 6751,
+  [SMALL_STATE(195)] = 6779,
+  [SMALL_STATE(196)] = 6807,
+  [SMALL_STATE(197)] = 6835,
+  [SMALL_STATE(198)] = 6863,
+  [SMALL_STATE(199)] = 6887,
+  [SMALL_STATE(200)] = 6915,
+  [SMALL_STATE(201)] = 6943,
+  [SMALL_STATE(202)] = 6971,
+  [SMALL_STATE(203)] = 6999,
+  [SMALL_STATE(204)] = 7027,
+  [SMALL_STATE(205)] = 7055,
+  [SMALL_STATE(206)] = 7083,
+  [SMALL_STATE(207)] = 7111,
+  [SMALL_STATE(208)] = 7139,
+  [SMALL_STATE(209)] = 7167,
+  [SMALL_STATE(210)] = 7195,
+  [SMALL_STATE(211)] = 7223,
+  [SMALL_STATE(212)] = 7251,
+  [SMALL_STATE(213)] = 7279,
+  [SMALL_STATE(214)] = 7301,
+  [SMALL_STATE(215)] = 7323,
+  [SMALL_STATE(216)] = 7347,
+  [SMALL_STATE(217)] = 7385,
+  [SMALL_STATE(218)] = 7409,
+  [SMALL_STATE(219)] = 7447,
+  [SMALL_STATE(220)] = 7485,
+  [SMALL_STATE(221)] = 7509,
+  [SMALL_STATE(222)] = 7533,
+  [SMALL_STATE(223)] = 7557,
+  [SMALL_STATE(224)] = 7581,
+  [SMALL_STATE(225)] = 7605,
+  [SMALL_STATE(226)] = 7640,
+  [SMALL_STATE(227)] = 7659,
+  [SMALL_STATE(228)] = 7684,
+  [SMALL_STATE(229)] = 7703,
+  [SMALL_STATE(230)] = 7734,
+  [SMALL_STATE(231)] = 7765,
+  [SMALL_STATE(232)] = 7796,
+  [SMALL_STATE(233)] = 7827,
+  [SMALL_STATE(234)] = 7845,
+  [SMALL_STATE(235)] = 7863,
+  [SMALL_STATE(236)] = 7881,
+  [SMALL_STATE(237)] = 7899,
+  [SMALL_STATE(238)] = 7929,
+  [SMALL_STATE(239)] = 7947,
+  [SMALL_STATE(240)] = 7965,
+  [SMALL_STATE(241)] = 7983,
+  [SMALL_STATE(242)] = 8001,
+  [SMALL_STATE(243)] = 8019,
+  [SMALL_STATE(244)] = 8037,
+  [SMALL_STATE(245)] = 8055,
+  [SMALL_STATE(246)] = 8081,
+  [SMALL_STATE(247)] = 8099,
+  [SMALL_STATE(248)] = 8129,
+  [SMALL_STATE(249)] = 8147,
+  [SMALL_STATE(250)] = 8177,
+  [SMALL_STATE(251)] = 8207,
+  [SMALL_STATE(252)] = 8225,
+  [SMALL_STATE(253)] = 8248,
+  [SMALL_STATE(254)] = 8275,
+  [SMALL_STATE(255)] = 8292,
+  [SMALL_STATE(256)] = 8309,
+  [SMALL_STATE(257)] = 8326,
+  [SMALL_STATE(258)] = 8343,
+  [SMALL_STATE(259)] = 8360,
+  [SMALL_STATE(260)] = 8377,
+  [SMALL_STATE(261)] = 8394,
+  [SMALL_STATE(262)] = 8417,
+  [SMALL_STATE(263)] = 8440,
+  [SMALL_STATE(264)] = 8467,
+  [SMALL_STATE(265)] = 8484,
+  [SMALL_STATE(266)] = 8501,
+  [SMALL_STATE(267)] = 8518,
+  [SMALL_STATE(268)] = 8535,
+  [SMALL_STATE(269)] = 8552,
+  [SMALL_STATE(270)] = 8569,
+  [SMALL_STATE(271)] = 8592,
+  [SMALL_STATE(272)] = 8609,
+  [SMALL_STATE(273)] = 8626,
+  [SMALL_STATE(274)] = 8653,
+  [SMALL_STATE(275)] = 8680,
+  [SMALL_STATE(276)] = 8697,
+  [SMALL_STATE(277)] = 8714,
+  [SMALL_STATE(278)] = 8731,
+  [SMALL_STATE(279)] = 8757,
+  [SMALL_STATE(280)] = 8781,
+  [SMALL_STATE(281)] = 8805,
+  [SMALL_STATE(282)] = 8829,
+  [SMALL_STATE(283)] = 8847,
+  [SMALL_STATE(284)] = 8868,
+  [SMALL_STATE(285)] = 8887,
+  [SMALL_STATE(286)] = 8914,
+  [SMALL_STATE(287)] = 8933,
+  [SMALL_STATE(288)] = 8955,
+  [SMALL_STATE(289)] = 8977,
+  [SMALL_STATE(290)] = 8999,
+  [SMALL_STATE(291)] = 9021,
+  [SMALL_STATE(292)] = 9039,
+  [SMALL_STATE(293)] = 9062,
+  [SMALL_STATE(294)] = 9085,
+  [SMALL_STATE(295)] = 9106,
+  [SMALL_STATE(296)] = 9129,
+  [SMALL_STATE(297)] = 9142,
+  [SMALL_STATE(298)] = 9160,
+  [SMALL_STATE(299)] = 9178,
+  [SMALL_STATE(300)] = 9196,
+  [SMALL_STATE(301)] = 9214,
+  [SMALL_STATE(302)] = 9232,
+  [SMALL_STATE(303)] = 9250,
+  [SMALL_STATE(304)] = 9268,
+  [SMALL_STATE(305)] = 9288,
+  [SMALL_STATE(306)] = 9306,
+  [SMALL_STATE(307)] = 9326,
+  [SMALL_STATE(308)] = 9344,
+  [SMALL_STATE(309)] = 9362,
+  [SMALL_STATE(310)] = 9380,
+  [SMALL_STATE(311)] = 9402,
+  [SMALL_STATE(312)] = 9420,
+  [SMALL_STATE(313)] = 9438,
+  [SMALL_STATE(314)] = 9458,
+  [SMALL_STATE(315)] = 9478,
+  [SMALL_STATE(316)] = 9493,
+  [SMALL_STATE(317)] = 9508,
+  [SMALL_STATE(318)] = 9523,
+  [SMALL_STATE(319)] = 9538,
+  [SMALL_STATE(320)] = 9555,
+  [SMALL_STATE(321)] = 9570,
+  [SMALL_STATE(322)] = 9585,
+  [SMALL_STATE(323)] = 9600,
+  [SMALL_STATE(324)] = 9617,
+  [SMALL_STATE(325)] = 9628,
+  [SMALL_STATE(326)] = 9642,
+  [SMALL_STATE(327)] = 9656,
+  [SMALL_STATE(328)] = 9672,
+  [SMALL_STATE(329)] = 9686,
+  [SMALL_STATE(330)] = 9700,
+  [SMALL_STATE(331)] = 9716,
+  [SMALL_STATE(332)] = 9730,
+  [SMALL_STATE(333)] = 9744,
+  [SMALL_STATE(334)] = 9758,
+  [SMALL_STATE(335)] = 9772,
+  [SMALL_STATE(336)] = 9786,
+  [SMALL_STATE(337)] = 9800,
+  [SMALL_STATE(338)] = 9814,
+  [SMALL_STATE(339)] = 9828,
+  [SMALL_STATE(340)] = 9842,
+  [SMALL_STATE(341)] = 9858,
+  [SMALL_STATE(342)] = 9872,
+  [SMALL_STATE(343)] = 9886,
+  [SMALL_STATE(344)] = 9902,
+  [SMALL_STATE(345)] = 9916,
+  [SMALL_STATE(346)] = 9930,
+  [SMALL_STATE(347)] = 9944,
+  [SMALL_STATE(348)] = 9958,
+  [SMALL_STATE(349)] = 9972,
+  [SMALL_STATE(350)] = 9986,
+  [SMALL_STATE(351)] = 10000,
+  [SMALL_STATE(352)] = 10014,
+  [SMALL_STATE(353)] = 10028,
+  [SMALL_STATE(354)] = 10042,
+  [SMALL_STATE(355)] = 10056,
+  [SMALL_STATE(356)] = 10070,
+  [SMALL_STATE(357)] = 10084,
+  [SMALL_STATE(358)] = 10098,
+  [SMALL_STATE(359)] = 10112,
+  [SMALL_STATE(360)] = 10126,
+  [SMALL_STATE(361)] = 10140,
+  [SMALL_STATE(362)] = 10154,
+  [SMALL_STATE(363)] = 10168,
+  [SMALL_STATE(364)] = 10182,
+  [SMALL_STATE(365)] = 10194,
+  [SMALL_STATE(366)] = 10208,
+  [SMALL_STATE(367)] = 10222,
+  [SMALL_STATE(368)] = 10236,
+  [SMALL_STATE(369)] = 10250,
+  [SMALL_STATE(370)] = 10264,
+  [SMALL_STATE(371)] = 10277,
+  [SMALL_STATE(372)] = 10290,
+  [SMALL_STATE(373)] = 10303,
+  [SMALL_STATE(374)] = 10316,
+  [SMALL_STATE(375)] = 10329,
+  [SMALL_STATE(376)] = 10342,
+  [SMALL_STATE(377)] = 10355,
+  [SMALL_STATE(378)] = 10368,
+  [SMALL_STATE(379)] = 10379,
+  [SMALL_STATE(380)] = 10392,
+  [SMALL_STATE(381)] = 10405,
+  [SMALL_STATE(382)] = 10418,
+  [SMALL_STATE(383)] = 10431,
+  [SMALL_STATE(384)] = 10442,
+  [SMALL_STATE(385)] = 10455,
+  [SMALL_STATE(386)] = 10468,
+  [SMALL_STATE(387)] = 10481,
+  [SMALL_STATE(388)] = 10494,
+  [SMALL_STATE(389)] = 10505,
+  [SMALL_STATE(390)] = 10518,
+  [SMALL_STATE(391)] = 10531,
+  [SMALL_STATE(392)] = 10544,
+  [SMALL_STATE(393)] = 10557,
+  [SMALL_STATE(394)] = 10570,
+  [SMALL_STATE(395)] = 10583,
+  [SMALL_STATE(396)] = 10594,
+  [SMALL_STATE(397)] = 10607,
+  [SMALL_STATE(398)] = 10618,
+  [SMALL_STATE(399)] = 10629,
+  [SMALL_STATE(400)] = 10642,
+  [SMALL_STATE(401)] = 10655,
+  [SMALL_STATE(402)] = 10668,
+  [SMALL_STATE(403)] = 10681,
+  [SMALL_STATE(404)] = 10694,
+  [SMALL_STATE(405)] = 10705,
+  [SMALL_STATE(406)] = 10714,
+  [SMALL_STATE(407)] = 10723,
+  [SMALL_STATE(408)] = 10736,
+  [SMALL_STATE(409)] = 10749,
+  [SMALL_STATE(410)] = 10760,
+  [SMALL_STATE(411)] = 10773,
+  [SMALL_STATE(412)] = 10786,
+  [SMALL_STATE(413)] = 10799,
+  [SMALL_STATE(414)] = 10812,
+  [SMALL_STATE(415)] = 10825,
+  [SMALL_STATE(416)] = 10836,
+  [SMALL_STATE(417)] = 10849,
+  [SMALL_STATE(418)] = 10862,
+  [SMALL_STATE(419)] = 10875,
+  [SMALL_STATE(420)] = 10885,
+  [SMALL_STATE(421)] = 10895,
+  [SMALL_STATE(422)] = 10905,
+  [SMALL_STATE(423)] = 10913,
+  [SMALL_STATE(424)] = 10921,
+  [SMALL_STATE(425)] = 10931,
+  [SMALL_STATE(426)] = 10939,
+  [SMALL_STATE(427)] = 10947,
+  [SMALL_STATE(428)] = 10955,
+  [SMALL_STATE(429)] = 10965,
+  [SMALL_STATE(430)] = 10975,
+  [SMALL_STATE(431)] = 10983,
+  [SMALL_STATE(432)] = 10991,
+  [SMALL_STATE(433)] = 10999,
+  [SMALL_STATE(434)] = 11007,
+  [SMALL_STATE(435)] = 11015,
+  [SMALL_STATE(436)] = 11023,
+  [SMALL_STATE(437)] = 11031,
+  [SMALL_STATE(438)] = 11041,
+  [SMALL_STATE(439)] = 11049,
+  [SMALL_STATE(440)] = 11059,
+  [SMALL_STATE(441)] = 11069,
+  [SMALL_STATE(442)] = 11077,
+  [SMALL_STATE(443)] = 11087,
+  [SMALL_STATE(444)] = 11095,
+  [SMALL_STATE(445)] = 11105,
+  [SMALL_STATE(446)] = 11113,
+  [SMALL_STATE(447)] = 11121,
+  [SMALL_STATE(448)] = 11129,
+  [SMALL_STATE(449)] = 11139,
+  [SMALL_STATE(450)] = 11149,
+  [SMALL_STATE(451)] = 11157,
+  [SMALL_STATE(452)] = 11165,
+  [SMALL_STATE(453)] = 11173,
+  [SMALL_STATE(454)] = 11181,
+  [SMALL_STATE(455)] = 11189,
+  [SMALL_STATE(456)] = 11197,
+  [SMALL_STATE(457)] = 11207,
+  [SMALL_STATE(458)] = 11215,
+  [SMALL_STATE(459)] = 11225,
+  [SMALL_STATE(460)] = 11235,
+  [SMALL_STATE(461)] = 11243,
+  [SMALL_STATE(462)] = 11253,
+  [SMALL_STATE(463)] = 11263,
+  [SMALL_STATE(464)] = 11271,
+  [SMALL_STATE(465)] = 11279,
+  [SMALL_STATE(466)] = 11289,
+  [SMALL_STATE(467)] = 11296,
+  [SMALL_STATE(468)] = 11303,
+  [SMALL_STATE(469)] = 11310,
+  [SMALL_STATE(470)] = 11317,
+  [SMALL_STATE(471)] = 11324,
+  [SMALL_STATE(472)] = 11331,
+  [SMALL_STATE(473)] = 11338,
+  [SMALL_STATE(474)] = 11345,
+  [SMALL_STATE(475)] = 11352,
+  [SMALL_STATE(476)] = 11359,
+  [SMALL_STATE(477)] = 11366,
+  [SMALL_STATE(478)] = 11373,
+  [SMALL_STATE(479)] = 11380,
+  [SMALL_STATE(480)] = 11387,
+  [SMALL_STATE(481)] = 11394,
+  [SMALL_STATE(482)] = 11401,
+  [SMALL_STATE(483)] = 11408,
+  [SMALL_STATE(484)] = 11415,
+  [SMALL_STATE(485)] = 11422,
+  [SMALL_STATE(486)] = 11429,
+  [SMALL_STATE(487)] = 11436,
+  [SMALL_STATE(488)] = 11443,
+  [SMALL_STATE(489)] = 11450,
+  [SMALL_STATE(490)] = 11457,
+  [SMALL_STATE(491)] = 11464,
+  [SMALL_STATE(492)] = 11471,
+  [SMALL_STATE(493)] = 11478,
+  [SMALL_STATE(494)] = 11485,
+  [SMALL_STATE(495)] = 11492,
+  [SMALL_STATE(496)] = 11499,
+  [SMALL_STATE(497)] = 11506,
+  [SMALL_STATE(498)] = 11513,
+  [SMALL_STATE(499)] = 11520,
+  [SMALL_STATE(500)] = 11527,
+  [SMALL_STATE(501)] = 11534,
+  [SMALL_STATE(502)] = 11541,
+  [SMALL_STATE(503)] = 11548,
+  [SMALL_STATE(504)] = 11555,
+  [SMALL_STATE(505)] = 11562,
+  [SMALL_STATE(506)] = 11569,
+  [SMALL_STATE(507)] = 11576,
+  [SMALL_STATE(508)] = 11583,
+  [SMALL_STATE(509)] = 11590,
+  [SMALL_STATE(510)] = 11597,
+  [SMALL_STATE(511)] = 11604,
+  [SMALL_STATE(512)] = 11611,
+  [SMALL_STATE(513)] = 11618,
+  [SMALL_STATE(514)] = 11625,
+  [SMALL_STATE(515)] = 11632,
+  [SMALL_STATE(516)] = 11639,
+  [SMALL_STATE(517)] = 11646,
+  [SMALL_STATE(518)] = 11653,
+  [SMALL_STATE(519)] = 11660,
+  [SMALL_STATE(520)] = 11667,
+  [SMALL_STATE(521)] = 11674,
+  [SMALL_STATE(522)] = 11681,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -18018,690 +18553,693 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(509),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(448),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
   [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
   [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
-  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
   [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
   [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
   [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 30),
-  [41] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
-  [45] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
-  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(173),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
-  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(149),
-  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
-  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
-  [57] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
-  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
+  [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
+  [47] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
+  [51] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
+  [53] = {.entry = {.count = 1, .reusable = false}}, SHIFT(186),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [57] = {.entry = {.count = 1, .reusable = false}}, SHIFT(178),
+  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
   [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
-  [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
-  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
-  [79] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
-  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
-  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [91] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
-  [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
+  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
+  [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
+  [69] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
+  [71] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
+  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [83] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
+  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
   [95] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
-  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [99] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [101] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
-  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
-  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
-  [107] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [111] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
-  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
-  [115] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
-  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
-  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
-  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
-  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
-  [129] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
-  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 52),
-  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
-  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
-  [145] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
-  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(460),
-  [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
-  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
-  [153] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
-  [155] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
-  [157] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
-  [159] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
-  [161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
-  [163] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 41),
-  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51),
-  [167] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51), SHIFT_REPEAT(340),
-  [170] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
-  [172] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
-  [174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
-  [178] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 63),
-  [180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
-  [182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
-  [184] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
-  [186] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 66),
-  [188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
-  [190] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 73),
-  [192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
-  [196] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 42),
-  [198] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 79),
-  [200] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
-  [202] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [204] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [206] = {.entry = {.count = 1, .reusable = false}}, SHIFT(293),
-  [208] = {.entry = {.count = 1, .reusable = false}}, SHIFT(483),
-  [210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [212] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 88),
-  [214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
-  [216] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 84),
-  [218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
-  [220] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
-  [222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(451),
-  [226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
+  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
+  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
+  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
+  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [113] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
+  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
+  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
+  [119] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [121] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [123] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [127] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [129] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [131] = {.entry = {.count = 1, .reusable = false}}, SHIFT(302),
+  [133] = {.entry = {.count = 1, .reusable = false}}, SHIFT(521),
+  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
+  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
+  [141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
+  [143] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
+  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
+  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
+  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
+  [155] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 52),
+  [157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
+  [163] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
+  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
+  [169] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
+  [171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
+  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
+  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
+  [177] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 41),
+  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
+  [181] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51),
+  [185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51), SHIFT_REPEAT(363),
+  [188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
+  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
+  [192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
+  [194] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 63),
+  [196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
+  [198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
+  [200] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
+  [202] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 66),
+  [204] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 73),
+  [206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
+  [210] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 42),
+  [212] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 79),
+  [214] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
+  [216] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
+  [218] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
+  [220] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 47),
+  [222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
+  [224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
+  [226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(492),
   [228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
-  [232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
+  [230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
+  [232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
   [234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
-  [236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
-  [238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
-  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [242] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 47),
-  [248] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
-  [250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
-  [252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
-  [254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
-  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
-  [258] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
-  [260] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
-  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
-  [264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
-  [266] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(468),
-  [269] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [271] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(451),
-  [274] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(489),
-  [277] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
-  [280] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(497),
-  [283] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
-  [286] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
-  [289] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(506),
-  [292] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(282),
-  [295] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(388),
-  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
-  [300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [302] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [304] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
-  [306] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
-  [312] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [316] = {.entry = {.count = 1, .reusable = false}}, SHIFT(512),
-  [318] = {.entry = {.count = 1, .reusable = false}}, SHIFT(481),
-  [320] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
-  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(470),
-  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
-  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
-  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
-  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
-  [338] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
-  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
-  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
-  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
-  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 92),
-  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 93),
-  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [352] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(470),
-  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
-  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
-  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
-  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 43),
-  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [367] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
-  [377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
-  [379] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 45),
-  [383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
-  [385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
-  [387] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 56),
-  [389] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 67),
-  [391] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [393] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(468),
-  [396] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(438),
-  [399] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(499),
-  [402] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
-  [405] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(423),
-  [408] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(479),
-  [411] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(510),
-  [414] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(475),
-  [417] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(426),
-  [420] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(400),
-  [423] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 80),
-  [425] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [427] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [429] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
-  [431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
-  [433] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
-  [435] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
-  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [439] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(63),
-  [442] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(324),
-  [445] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(13),
-  [448] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(326),
-  [451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [455] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [457] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(295),
-  [460] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
-  [462] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(173),
-  [465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
-  [467] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
-  [469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
-  [471] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
-  [473] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(468),
-  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [478] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(489),
-  [481] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
-  [484] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(497),
-  [487] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
-  [490] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
-  [493] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(506),
-  [496] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(285),
-  [499] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [503] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [505] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
-  [507] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [509] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(402),
-  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [514] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(440),
-  [517] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [519] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(352),
-  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
-  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [526] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [530] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [538] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
-  [542] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
-  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [552] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
-  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
-  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
-  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [572] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(306),
-  [575] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
-  [577] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
-  [579] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [581] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(368),
-  [584] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [586] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
-  [588] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [592] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [594] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [596] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
-  [598] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
-  [602] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
-  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
-  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [608] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
-  [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
-  [612] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(273),
-  [615] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [617] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
-  [619] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
-  [621] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 57),
-  [623] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [625] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
-  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 48),
-  [637] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
-  [639] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
-  [641] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [643] = {.entry = {.count = 1, .reusable = false}}, SHIFT(357),
-  [645] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
-  [647] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [649] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
-  [651] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [653] = {.entry = {.count = 1, .reusable = false}}, SHIFT(410),
-  [655] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
-  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [661] = {.entry = {.count = 1, .reusable = false}}, SHIFT(219),
-  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [665] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
-  [669] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 68),
-  [679] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
-  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [683] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 39),
-  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [693] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(329),
-  [696] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
-  [698] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
-  [700] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
-  [702] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [704] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
-  [706] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
-  [708] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
-  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
-  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
-  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
-  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
-  [718] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
-  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
-  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 81),
-  [724] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
-  [726] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
-  [728] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 87),
-  [730] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [732] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
-  [734] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
-  [736] = {.entry = {.count = 1, .reusable = false}}, SHIFT(424),
-  [738] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
-  [740] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
-  [742] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
-  [744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
-  [746] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [748] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(385),
-  [751] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
-  [755] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
-  [757] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
-  [765] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [769] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(219),
-  [772] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [774] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
-  [776] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
-  [778] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [780] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
-  [782] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
-  [784] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
-  [786] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [788] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
-  [790] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
-  [792] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
-  [794] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [796] = {.entry = {.count = 1, .reusable = false}}, SHIFT(248),
-  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
-  [800] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [802] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [804] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
+  [238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
+  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
+  [242] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
+  [245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [247] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(465),
+  [250] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(492),
+  [253] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
+  [256] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(485),
+  [259] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(493),
+  [262] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
+  [265] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
+  [268] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(289),
+  [271] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(409),
+  [274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
+  [276] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
+  [278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
+  [280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
+  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
+  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
+  [286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
+  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 84),
+  [290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
+  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 88),
+  [294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
+  [296] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
+  [300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
+  [302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 92),
+  [304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
+  [306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
+  [310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
+  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
+  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
+  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
+  [318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
+  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 93),
+  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
+  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
+  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
+  [332] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [336] = {.entry = {.count = 1, .reusable = false}}, SHIFT(477),
+  [338] = {.entry = {.count = 1, .reusable = false}}, SHIFT(482),
+  [340] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
+  [346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
+  [352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
+  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
+  [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [358] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(497),
+  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
+  [363] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
+  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
+  [369] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 43),
+  [371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
+  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
+  [375] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 56),
+  [379] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 80),
+  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [385] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(300),
+  [388] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 67),
+  [390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
+  [394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
+  [396] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 45),
+  [398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
+  [400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
+  [402] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [404] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
+  [407] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(428),
+  [410] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(476),
+  [413] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(486),
+  [416] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(439),
+  [419] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(509),
+  [422] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(517),
+  [425] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(504),
+  [428] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(448),
+  [431] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(388),
+  [434] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
+  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
+  [444] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(186),
+  [447] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [449] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
+  [451] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
+  [455] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [457] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
+  [459] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
+  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [463] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
+  [465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [467] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [471] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
+  [473] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
+  [475] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
+  [477] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [479] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [481] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [483] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
+  [485] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [487] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [489] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [491] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
+  [493] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [495] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [497] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(305),
+  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [502] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(385),
+  [505] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [507] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(424),
+  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [512] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(338),
+  [515] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
+  [517] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
+  [519] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
+  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [524] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(492),
+  [527] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
+  [530] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(485),
+  [533] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(493),
+  [536] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
+  [539] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
+  [542] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(287),
+  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [547] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
+  [549] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
+  [551] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 8, 0, 26),
+  [553] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
+  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [557] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(80),
+  [560] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(355),
+  [563] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(16),
+  [566] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(356),
+  [569] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [571] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
+  [573] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [575] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
+  [577] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [579] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [581] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [583] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [585] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
+  [587] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
+  [589] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
+  [591] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [593] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(381),
+  [596] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [598] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
+  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
+  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [608] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
+  [610] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(278),
+  [613] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [615] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [617] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
+  [619] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [621] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [623] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [625] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
+  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
+  [631] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
+  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [637] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
+  [639] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
+  [641] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
+  [643] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
+  [645] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [649] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [653] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 57),
+  [659] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [661] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
+  [663] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
+  [665] = {.entry = {.count = 1, .reusable = false}}, SHIFT(327),
+  [667] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [669] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
+  [673] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
+  [675] = {.entry = {.count = 1, .reusable = false}}, SHIFT(413),
+  [677] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
+  [679] = {.entry = {.count = 1, .reusable = false}}, SHIFT(227),
+  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [683] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(332),
+  [686] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 48),
+  [688] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [690] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [692] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 39),
+  [694] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
+  [696] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
+  [698] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [700] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
+  [702] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
+  [704] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [706] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
+  [708] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
+  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
+  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
+  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
+  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 68),
+  [718] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
+  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
+  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
+  [724] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
+  [726] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 81),
+  [728] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
+  [730] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
+  [732] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 87),
+  [734] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_authentication, 2, 0, 0),
+  [736] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [738] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [740] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(404),
+  [743] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
+  [745] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
+  [747] = {.entry = {.count = 1, .reusable = false}}, SHIFT(445),
+  [749] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
+  [751] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
+  [753] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [755] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
+  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
+  [763] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
+  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
+  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [769] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [771] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [777] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(227),
+  [780] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [782] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [784] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
+  [786] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [788] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
+  [790] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
+  [792] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
+  [794] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [796] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
+  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [800] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
+  [802] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [804] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
   [806] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [808] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [810] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
-  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
-  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(442),
-  [820] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [822] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
-  [824] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [826] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [828] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
-  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
-  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
-  [834] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [836] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [838] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [840] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
-  [842] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [844] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
-  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
-  [848] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [850] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
-  [852] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [854] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [856] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
-  [858] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
-  [860] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
-  [862] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(280),
-  [865] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [867] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
-  [869] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
-  [871] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
-  [873] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
-  [875] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
-  [877] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [879] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [881] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [883] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
-  [885] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [887] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
-  [889] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [808] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
+  [810] = {.entry = {.count = 1, .reusable = false}}, SHIFT(263),
+  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
+  [814] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [816] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [818] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [820] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [822] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [824] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [826] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
+  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
+  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
+  [832] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
+  [838] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
+  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [846] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
+  [848] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
+  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
+  [852] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [854] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [856] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [858] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
+  [860] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [862] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [864] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [866] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
+  [868] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
+  [870] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
+  [872] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
+  [874] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
+  [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
+  [878] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
+  [880] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [882] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [884] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
+  [886] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(286),
+  [889] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
   [891] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [893] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
-  [895] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [897] = {.entry = {.count = 1, .reusable = true}}, SHIFT(509),
-  [899] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
-  [901] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
-  [903] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
-  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
-  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [909] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
-  [913] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [915] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [917] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(279),
-  [920] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [922] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
-  [924] = {.entry = {.count = 1, .reusable = false}}, SHIFT(390),
-  [926] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
-  [928] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [930] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
-  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
-  [936] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
-  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
-  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
-  [942] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
-  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
-  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
-  [948] = {.entry = {.count = 1, .reusable = false}}, SHIFT(503),
-  [950] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [952] = {.entry = {.count = 1, .reusable = false}}, SHIFT(315),
-  [954] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
-  [956] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
-  [958] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [960] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
-  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
-  [964] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
-  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
-  [968] = {.entry = {.count = 1, .reusable = false}}, SHIFT(343),
-  [970] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
-  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [974] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
-  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
-  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [982] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
-  [984] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
-  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
-  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
-  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
-  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
-  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
-  [996] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
-  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
-  [1002] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
-  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
-  [1016] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
-  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
-  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
-  [1028] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [1030] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(505),
-  [1033] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [1035] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
-  [1037] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [1039] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
-  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [1043] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
-  [1045] = {.entry = {.count = 1, .reusable = false}}, SHIFT(498),
-  [1047] = {.entry = {.count = 1, .reusable = false}}, SHIFT(53),
-  [1049] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
-  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
-  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
-  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
-  [1057] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
-  [1059] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
-  [1061] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
-  [1063] = {.entry = {.count = 1, .reusable = false}}, SHIFT(276),
-  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
-  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
-  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
-  [1071] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [1073] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [1075] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
-  [1077] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
-  [1079] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
-  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [1083] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
-  [1085] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
-  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
-  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [1091] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [1093] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
-  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
-  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [1103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
-  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
-  [1109] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(354),
-  [1112] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [1114] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(503),
-  [1117] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
-  [1125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
-  [1127] = {.entry = {.count = 1, .reusable = false}}, SHIFT(12),
-  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
-  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
-  [1133] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(392),
-  [1136] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [1138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
-  [1140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
-  [1142] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
-  [1144] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
-  [1146] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
-  [1148] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [1150] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
-  [1152] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(259),
-  [1155] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
-  [1159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
-  [1161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [1163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
-  [1165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [1167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [1169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(413),
-  [1172] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
-  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
-  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [1180] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(299),
-  [1183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [1185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(318),
-  [1188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
-  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
-  [1194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
-  [1196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
-  [1198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
-  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
-  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
-  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
-  [1210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
-  [1212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
-  [1214] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
-  [1218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
-  [1220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
-  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
-  [1224] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
-  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
-  [1228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
-  [1230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [1232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
-  [1234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
-  [1236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
-  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
-  [1240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
-  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
-  [1244] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(221),
-  [1247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [1249] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
-  [1251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
-  [1253] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(278),
-  [1256] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [1258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [1260] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
-  [1262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
-  [1264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
-  [1266] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
-  [1268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
-  [1270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
-  [1272] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
-  [1274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 40),
-  [1276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
-  [1278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
-  [1280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
-  [1282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [1284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
-  [1286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 44),
-  [1288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [1292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
-  [1294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
-  [1300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(466),
-  [1302] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
-  [1304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
-  [1308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
-  [1310] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1312] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1314] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
-  [1316] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
-  [1320] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
-  [1322] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
-  [1324] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
-  [1326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [1328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [1330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [1332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [1334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
-  [1336] = {.entry = {.count = 1, .reusable = true}}, SHIFT(290),
-  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
-  [1340] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [1342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
-  [1344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
-  [1346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
-  [1348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [1350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [1352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
-  [1356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
-  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
-  [1364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
-  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
-  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
-  [1372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
-  [1378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [1380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
-  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
-  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
-  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
-  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
-  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
-  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [1400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
-  [1402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
-  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
-  [1408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
-  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
-  [1414] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(415),
-  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
-  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
-  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
-  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [893] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
+  [895] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
+  [897] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
+  [899] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [901] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
+  [903] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
+  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
+  [909] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
+  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [917] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [919] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [921] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [923] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(284),
+  [926] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
+  [928] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
+  [930] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
+  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
+  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [936] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
+  [938] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
+  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
+  [942] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
+  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
+  [946] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
+  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
+  [950] = {.entry = {.count = 1, .reusable = false}}, SHIFT(405),
+  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
+  [954] = {.entry = {.count = 1, .reusable = false}}, SHIFT(510),
+  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
+  [958] = {.entry = {.count = 1, .reusable = false}}, SHIFT(324),
+  [960] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
+  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
+  [964] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
+  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
+  [968] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [970] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
+  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(451),
+  [974] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
+  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
+  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
+  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
+  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
+  [984] = {.entry = {.count = 1, .reusable = false}}, SHIFT(340),
+  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
+  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
+  [990] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
+  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
+  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
+  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
+  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
+  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
+  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
+  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
+  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
+  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
+  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
+  [1014] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [1016] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
+  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
+  [1020] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
+  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
+  [1028] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
+  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
+  [1032] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [1034] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [1036] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(512),
+  [1039] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
+  [1043] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
+  [1045] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
+  [1047] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [1049] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [1051] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
+  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
+  [1057] = {.entry = {.count = 1, .reusable = false}}, SHIFT(470),
+  [1059] = {.entry = {.count = 1, .reusable = false}}, SHIFT(31),
+  [1061] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(510),
+  [1064] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [1066] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
+  [1068] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
+  [1070] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [1072] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [1074] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
+  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [1078] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
+  [1080] = {.entry = {.count = 1, .reusable = false}}, SHIFT(282),
+  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
+  [1084] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
+  [1086] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [1088] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
+  [1090] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
+  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [1096] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
+  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
+  [1100] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [1102] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [1104] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [1106] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
+  [1108] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
+  [1110] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [1112] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [1114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [1116] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
+  [1118] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
+  [1120] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [1122] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(365),
+  [1125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
+  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
+  [1133] = {.entry = {.count = 1, .reusable = false}}, SHIFT(18),
+  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
+  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
+  [1139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
+  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
+  [1143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
+  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
+  [1149] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(383),
+  [1152] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1154] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
+  [1156] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
+  [1158] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(444),
+  [1161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [1163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
+  [1165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [1167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
+  [1169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [1171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
+  [1173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
+  [1175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
+  [1177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [1179] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [1181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
+  [1183] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
+  [1185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(283),
+  [1188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
+  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
+  [1194] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(274),
+  [1197] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [1201] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
+  [1203] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
+  [1205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(446),
+  [1207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
+  [1209] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [1211] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
+  [1213] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
+  [1215] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
+  [1217] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
+  [1219] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [1221] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [1223] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(225),
+  [1226] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
+  [1230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [1232] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1234] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
+  [1236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
+  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [1240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
+  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [1244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
+  [1246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
+  [1248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
+  [1250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
+  [1252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
+  [1254] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(322),
+  [1257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [1259] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
+  [1261] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
+  [1263] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(304),
+  [1266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [1268] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
+  [1270] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
+  [1272] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [1274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
+  [1276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [1278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
+  [1280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
+  [1282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
+  [1284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
+  [1286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
+  [1288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
+  [1290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
+  [1292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
+  [1294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
+  [1296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
+  [1298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 44),
+  [1302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 40),
+  [1304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
+  [1310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1312] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
+  [1316] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1318] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
+  [1320] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
+  [1324] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
+  [1326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
+  [1328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
+  [1330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [1332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [1334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [1336] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
+  [1340] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [1342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
+  [1344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [1346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [1348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
+  [1350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
+  [1352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
+  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [1356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
+  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [1364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
+  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
+  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [1372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
+  [1374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
+  [1378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [1380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
+  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
+  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
+  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
+  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
+  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
+  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
+  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [1400] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
+  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [1408] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
+  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
+  [1414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
+  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
+  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
+  [1432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [1434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [1436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
 };
 
 #ifdef __cplusplus

@@ -3,8 +3,8 @@
 //! structs' docs say, straight into the text through [`yaml::Node`].
 
 use super::{
-    CidrGroupSpec, CidrRule, DefaultDenyConfig, EgressRule, FqdnSelector, IcmpField, IcmpKind,
-    IcmpRule, IngressRule, K8sServiceNamespace, L7Rules, Label, LabelSelector,
+    Authentication, CidrGroupSpec, CidrRule, DefaultDenyConfig, EgressRule, FqdnSelector,
+    IcmpField, IcmpKind, IcmpRule, IngressRule, K8sServiceNamespace, L7Rules, Label, LabelSelector,
     LabelSelectorRequirement, PortProtocol, PortRule, PortRuleHttp, PortRuleKafka, Rule, Service,
     ServiceSelector,
 };
@@ -125,6 +125,7 @@ impl Write for IngressRule<'_> {
         optional(&mut map, "fromCIDRSet", self.from_cidr_set.as_ref());
         optional(&mut map, "toPorts", self.to_ports.as_ref());
         optional(&mut map, "icmps", self.icmps.as_ref());
+        optional(&mut map, "authentication", self.authentication.as_ref());
     }
 }
 
@@ -139,6 +140,7 @@ impl Write for EgressRule<'_> {
         optional(&mut map, "toServices", self.to_services.as_ref());
         optional(&mut map, "toPorts", self.to_ports.as_ref());
         optional(&mut map, "icmps", self.icmps.as_ref());
+        optional(&mut map, "authentication", self.authentication.as_ref());
     }
 }
 
@@ -193,6 +195,12 @@ impl Write for PortRule<'_> {
         non_empty(&mut map, "ports", &self.ports);
         non_empty(&mut map, "serverNames", &self.server_names);
         optional(&mut map, "rules", self.rules.as_ref());
+    }
+}
+
+impl Write for Authentication {
+    fn write(&self, node: Node<'_>) {
+        node.mapping().str("mode", self.mode);
     }
 }
 

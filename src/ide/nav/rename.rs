@@ -62,6 +62,7 @@ pub(super) const KEYWORDS: &[&str] = &[
     "version",
     "dns",
     "sni",
+    "authentication",
     "notin",
     "sentence",
     "cilium",

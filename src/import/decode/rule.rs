@@ -48,10 +48,6 @@ const UNSAYABLE: &[(&str, &str)] = &[
         "toNodes",
         "`.netpol` has no peer for nodes by label; `entity remote-node` and `entity host` stand for every node",
     ),
-    (
-        "authentication",
-        "`.netpol` has no way to ask for mutual authentication",
-    ),
 ];
 
 /// The rules of one section (`ingress`, `egressDeny`, ...).
@@ -92,6 +88,7 @@ fn rule(
         ports: Vec::new(),
         icmps: Vec::new(),
         l7: None,
+        authentication: None,
     };
     // An allow rule made only of an empty endpoint list is the empty rule
     // (docs/cilium-semantics.md §5.2): it selects, allows nothing and flips the direction.
@@ -122,15 +119,21 @@ fn rule(
             "icmps",
         ],
     };
+    // Deny rules have no `authentication`: there it is an unknown field.
+    let mut known = known.to_vec();
+    if !deny {
+        known.push("authentication");
+    }
     let mut peers: Vec<String> = Vec::new();
     let errors = ctx.diags.len();
     ctx.fields(
         path,
         map,
-        known,
+        &known,
         UNSAYABLE,
         |ctx, key, field, value| match key {
             "toPorts" => ports::port_rules(ctx, field, value, &mut rule),
+            "authentication" => rule.authentication = authentication(ctx, field, value),
             "icmps" => rule.icmps = ports::icmps(ctx, field, value).unwrap_or_default(),
             _ => {
                 peers.push(format!("`{key}`"));
@@ -150,6 +153,29 @@ fn rule(
         );
     }
     (ctx.diags.len() == errors).then_some(rule)
+}
+
+/// `authentication`: `{mode: required|disabled|test-always-fail}`.
+fn authentication(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<String> {
+    let map = ctx.object(path, value)?;
+    let mut mode = None;
+    ctx.fields(path, map, &["mode"], &[], |ctx, _, field, value| {
+        let text = ctx.text(field, value);
+        match text {
+            Some(text) if ["required", "disabled", "test-always-fail"].contains(&text.as_str()) => {
+                mode = Some(text);
+            }
+            Some(text) => ctx.invalid(
+                field,
+                format!("`{text}` is not an authentication mode; Cilium knows `required`, `disabled` and `test-always-fail`"),
+            ),
+            None => {}
+        }
+    });
+    if mode.is_none() && !ctx.failed {
+        ctx.invalid(path, "Cilium needs a `mode` (`required: [mode]`)");
+    }
+    mode
 }
 
 fn peer(ctx: &mut Doc<'_>, key: &str, path: &str, value: &Value, kind: Kind) -> Option<Peer> {
