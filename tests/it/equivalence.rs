@@ -85,8 +85,15 @@
 //!     the label). netpolc's `select pods X in all namespaces` writes the term, so `import`
 //!     needs this for a cluster-wide subject without a namespace.
 //!
-//! Not normalised, on purpose (they are reported as differences): merging or splitting rules or
-//! peer lists (`[{fromEntities: [a, b]}]` versus two rules), the namespace a CNP's agent
+//! 14. **A rule with several `toPorts` entries equals one rule per entry, each with the
+//!     rule's other fields** (§2, §3.4: the agent makes the policy map entries of each
+//!     PortRule on its own, its ports with its L7 rules for the rule's peers, and entries for
+//!     the same port and peer merge alike whether they come from one rule or from several).
+//!     The normalised form has one `toPorts` entry per rule. `.netpol` writes one port list
+//!     per rule, so `import` splits such a rule.
+//!
+//! Not normalised, on purpose (they are reported as differences): merging or splitting rules
+//! (other than by `toPorts` entry, 14) or peer lists (`[{fromEntities: [a, b]}]` versus two rules), the namespace a CNP's agent
 //! injects into peer selectors (`fromEndpoints: [{}]` versus the same with the policy's
 //! namespace written out), `ingress: []` versus an absent section, `metadata`, `description`.
 
@@ -190,15 +197,41 @@ fn normalise_rule(rule: &Value, clusterwide: bool) -> Value {
         let value = match key.as_str() {
             "endpointSelector" if clusterwide => normalise_selector(&pod_subject_exists(value)),
             "endpointSelector" | "nodeSelector" => normalise_selector(value),
-            "ingress" | "egress" => map_array(value, |r| normalise_peer_rule(r, true, add_exists)),
-            "ingressDeny" | "egressDeny" => {
-                map_array(value, |r| normalise_peer_rule(r, false, add_exists))
-            }
+            "ingress" | "egress" => split_port_rules(map_array(value, |r| {
+                normalise_peer_rule(r, true, add_exists)
+            })),
+            "ingressDeny" | "egressDeny" => split_port_rules(map_array(value, |r| {
+                normalise_peer_rule(r, false, add_exists)
+            })),
             _ => value.clone(),
         };
         out.insert(key.clone(), value);
     }
     Value::Object(out)
+}
+
+/// Normalisation 14: each rule of a list with several `toPorts` entries becomes one rule per
+/// entry, with the rule's other fields.
+fn split_port_rules(rules: Value) -> Value {
+    let Value::Array(rules) = rules else {
+        return rules;
+    };
+    let mut out = Vec::new();
+    for rule in rules {
+        match rule.get("toPorts") {
+            Some(Value::Array(entries)) if entries.len() > 1 => {
+                for entry in entries {
+                    let mut one = rule.clone();
+                    if let Some(obj) = one.as_object_mut() {
+                        obj.insert("toPorts".into(), Value::Array(vec![entry.clone()]));
+                    }
+                    out.push(one);
+                }
+            }
+            _ => out.push(rule),
+        }
+    }
+    Value::Array(out)
 }
 
 /// Every key of a label selector, of `matchLabels` and `matchExpressions`.
@@ -1167,5 +1200,56 @@ spec:
             &icmp("{type: 8, family: IPv6}"),
             &["family"],
         );
+    }
+
+    // Normalisation 14.
+    #[test]
+    fn port_rules_of_one_rule_equal_one_rule_each() {
+        let one = cnp("  endpointSelector: {}
+  ingress:
+  - fromEndpoints: [{matchLabels: {app: a}}]
+    authentication: {mode: required}
+    toPorts:
+    - ports: [{port: '80', protocol: TCP}]
+      rules: {http: [{method: GET}]}
+    - ports: [{port: '53', protocol: UDP}]
+");
+        let split = cnp("  endpointSelector: {}
+  ingress:
+  - fromEndpoints: [{matchLabels: {app: a}}]
+    authentication: {mode: required}
+    toPorts:
+    - ports: [{port: '53', protocol: UDP}]
+  - fromEndpoints: [{matchLabels: {app: a}}]
+    authentication: {mode: required}
+    toPorts:
+    - ports: [{port: '80', protocol: TCP}]
+      rules: {http: [{method: GET}]}
+");
+        same(&one, &split);
+        // The split rules keep the peer: another peer on one of them differs.
+        let other_peer = cnp("  endpointSelector: {}
+  ingress:
+  - fromEndpoints: [{matchLabels: {app: a}}]
+    authentication: {mode: required}
+    toPorts:
+    - ports: [{port: '53', protocol: UDP}]
+  - fromEndpoints: [{matchLabels: {app: b}}]
+    authentication: {mode: required}
+    toPorts:
+    - ports: [{port: '80', protocol: TCP}]
+      rules: {http: [{method: GET}]}
+");
+        differ(&one, &other_peer, &["ingress"]);
+        // Several ports in one entry are not several entries.
+        let one_entry = cnp("  endpointSelector: {}
+  ingress:
+  - fromEndpoints: [{matchLabels: {app: a}}]
+    authentication: {mode: required}
+    toPorts:
+    - ports: [{port: '80', protocol: TCP}, {port: '53', protocol: UDP}]
+      rules: {http: [{method: GET}]}
+");
+        differ(&one, &one_entry, &["ingress"]);
     }
 }

@@ -67,8 +67,8 @@ pub fn section(
         ctx.cannot_say(path, "the list is empty, and `.netpol` has no way to write an empty section (Cilium ignores it, or rejects the rule when no section has a rule)");
     }
     for (index, item) in items.iter().enumerate() {
-        if let Some(rule) = rule(ctx, &format!("{path}[{index}]"), item, section, deny, kind) {
-            out.push(rule);
+        if let Some(rules) = rule(ctx, &format!("{path}[{index}]"), item, section, deny, kind) {
+            out.extend(rules);
         }
     }
     out
@@ -81,7 +81,7 @@ fn rule(
     section: Section,
     deny: bool,
     kind: Kind,
-) -> Option<Rule> {
+) -> Option<Vec<Rule>> {
     let map = ctx.object(path, value)?;
     let mut rule = Rule {
         peer: Peer::Anywhere,
@@ -95,7 +95,7 @@ fn rule(
     if !deny && map.len() == 1 {
         if let Some((key, Value::Array(items))) = map.iter().next() {
             if items.is_empty() && (key == "fromEndpoints" || key == "toEndpoints") {
-                return Some(rule);
+                return Some(vec![rule]);
             }
         }
     }
@@ -125,6 +125,7 @@ fn rule(
         known.push("authentication");
     }
     let mut peers: Vec<String> = Vec::new();
+    let mut port_entries = Vec::new();
     let errors = ctx.diags.len();
     ctx.fields(
         path,
@@ -132,7 +133,7 @@ fn rule(
         &known,
         UNSAYABLE,
         |ctx, key, field, value| match key {
-            "toPorts" => ports::port_rules(ctx, field, value, &mut rule),
+            "toPorts" => port_entries = ports::port_rules(ctx, field, value),
             "authentication" => rule.authentication = authentication(ctx, field, value),
             "icmps" => rule.icmps = ports::icmps(ctx, field, value).unwrap_or_default(),
             _ => {
@@ -152,7 +153,24 @@ fn rule(
             ),
         );
     }
-    (ctx.diags.len() == errors).then_some(rule)
+    if ctx.diags.len() != errors {
+        return None;
+    }
+    // One `.netpol` rule per `toPorts` entry, each with the rule's peer
+    // (see `ports`).
+    if port_entries.is_empty() {
+        return Some(vec![rule]);
+    }
+    Some(
+        port_entries
+            .into_iter()
+            .map(|entry| Rule {
+                ports: entry.ports,
+                l7: entry.l7,
+                ..rule.clone()
+            })
+            .collect(),
+    )
 }
 
 /// `authentication`: `{mode: required|disabled|test-always-fail}`.
