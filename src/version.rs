@@ -34,6 +34,8 @@ impl CiliumVersion {
     /// The first version serving CiliumCIDRGroup as `cilium.io/v2` (before:
     /// `cilium.io/v2alpha1` only).
     pub const CIDR_GROUP_V2: CiliumVersion = CiliumVersion { minor: 18 };
+    /// The first version with the VRRP and IGMP protocols in port rules.
+    pub const VRRP_IGMP: CiliumVersion = CiliumVersion { minor: 19 };
     /// The first version with `**.` FQDN patterns.
     pub const MULTI_LABEL_WILDCARD: CiliumVersion = CiliumVersion { minor: 19 };
     /// The first version whose `serverNames` allow `*` anywhere, not only

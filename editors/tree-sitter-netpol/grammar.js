@@ -422,7 +422,7 @@ module.exports = grammar({
 
     _port_number_immediate: (_) => token.immediate(/[0-9]+|[A-Za-z][A-Za-z0-9-]*/),
 
-    protocol: (_) => token.immediate(/[tT][cC][pP]|[uU][dD][pP]|[sS][cC][tT][pP]|[aA][nN][yY]/),
+    protocol: (_) => token.immediate(/[tT][cC][pP]|[uU][dD][pP]|[sS][cC][tT][pP]|[aA][nN][yY]|[vV][rR][rR][pP]|[iI][gG][mM][pP]/),
 
     // An IPv4 or IPv6 address with an optional prefix length.
     cidr: (_) =>

@@ -86,6 +86,7 @@ codes! {
     E0219: "TLS server names where Cilium has no place for them",
     E0220: "authentication on a deny rule",
     E0221: "unknown authentication mode",
+    E0222: "a port on VRRP or IGMP",
     E0301: "missing argument",
     E0302: "unknown argument",
     E0303: "category with policies used inside a policy",

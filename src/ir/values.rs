@@ -107,6 +107,10 @@ pub enum Protocol {
     Sctp,
     /// `ANY`: TCP, UDP and SCTP.
     Any,
+    /// `VRRP` (IP protocol 112), with port 0: Cilium 1.19 on.
+    Vrrp,
+    /// `IGMP` (IP protocol 2), with port 0: Cilium 1.19 on.
+    Igmp,
 }
 
 /// One ICMP type match.

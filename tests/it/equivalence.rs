@@ -91,6 +91,10 @@
 //!     the same port and peer merge alike whether they come from one rule or from several).
 //!     The normalised form has one `toPorts` entry per rule. `.netpol` writes one port list
 //!     per rule, so `import` splits such a rule.
+//! 15. **A `VRRP` or `IGMP` port entry without `port` equals the same entry with `port: "0"`**
+//!     (§4 rule 12: these protocols take port `"0"` or none, and both stand for the whole
+//!     protocol; no port at all is accepted only with `enable-extended-ip-protocols`, where
+//!     it means the same). The normalised form has `port: "0"`. `.netpol` writes `0/vrrp`.
 //!
 //! Not normalised, on purpose (they are reported as differences): merging or splitting rules
 //! (other than by `toPorts` entry, 14) or peer lists (`[{fromEntities: [a, b]}]` versus two rules), the namespace a CNP's agent
@@ -442,6 +446,14 @@ fn normalise_port(port: &Value) -> Value {
     // Normalisation 4: no protocol means ANY.
     if !obj.contains_key("protocol") {
         out.insert("protocol".into(), Value::String("ANY".into()));
+    }
+    // Normalisation 15: VRRP or IGMP without a port is port "0".
+    let portless = matches!(
+        obj.get("protocol").and_then(Value::as_str),
+        Some("VRRP" | "IGMP")
+    );
+    if portless && matches!(obj.get("port"), None | Some(Value::Null)) {
+        out.insert("port".into(), Value::String("0".into()));
     }
     Value::Object(out)
 }
@@ -1199,6 +1211,35 @@ spec:
             &icmp("{type: 8}"),
             &icmp("{type: 8, family: IPv6}"),
             &["family"],
+        );
+    }
+
+    // Normalisation 15.
+    #[test]
+    fn vrrp_without_a_port_equals_port_zero() {
+        let port = |entry: &str| {
+            cnp(&format!(
+                "  endpointSelector: {{}}\n  egress:\n  - toPorts:\n    - ports:\n      - {entry}\n"
+            ))
+        };
+        same(
+            &port("{protocol: VRRP}"),
+            &port("{port: '0', protocol: VRRP}"),
+        );
+        same(
+            &port("{protocol: IGMP}"),
+            &port("{port: '0', protocol: IGMP}"),
+        );
+        differ(
+            &port("{protocol: VRRP}"),
+            &port("{port: '0', protocol: IGMP}"),
+            &["protocol"],
+        );
+        // Only those two: a TCP entry without a port stays as written.
+        differ(
+            &port("{protocol: TCP}"),
+            &port("{port: '0', protocol: TCP}"),
+            &["port"],
         );
     }
 

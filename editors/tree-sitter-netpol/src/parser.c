@@ -2630,74 +2630,74 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(327);
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '!', 456,
-        '"', 625,
-        '#', 801,
-        '$', 319,
-        '(', 354,
-        ')', 355,
-        ',', 331,
-        '-', 595,
-        '/', 596,
-        ':', 356,
-        '=', 349,
-        '[', 413,
-        '\\', 311,
-        ']', 414,
-        'a', 642,
-        'c', 634,
-        'd', 660,
-        'e', 684,
-        'f', 741,
-        'g', 743,
-        'h', 665,
-        'i', 643,
-        'k', 632,
-        'l', 633,
-        'm', 677,
-        'n', 636,
-        'p', 725,
-        's', 661,
-        't', 724,
-        'u', 756,
-        'v', 670,
-        'w', 705,
-        '{', 336,
-        '}', 337,
+        '!', 462,
+        '"', 631,
+        '#', 807,
+        '$', 325,
+        '(', 360,
+        ')', 361,
+        ',', 337,
+        '-', 601,
+        '/', 602,
+        ':', 362,
+        '=', 355,
+        '[', 419,
+        '\\', 317,
+        ']', 420,
+        'a', 648,
+        'c', 640,
+        'd', 666,
+        'e', 690,
+        'f', 747,
+        'g', 749,
+        'h', 671,
+        'i', 649,
+        'k', 638,
+        'l', 639,
+        'm', 683,
+        'n', 642,
+        'p', 731,
+        's', 667,
+        't', 730,
+        'u', 762,
+        'v', 676,
+        'w', 711,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(320);
+          lookahead == ' ') SKIP(326);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(620);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(792);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(626);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(798);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(25);
-      if (lookahead == '"') ADVANCE(625);
-      if (lookahead == '#') ADVANCE(624);
-      if (lookahead == '\\') ADVANCE(311);
+      if (lookahead == '"') ADVANCE(631);
+      if (lookahead == '#') ADVANCE(630);
+      if (lookahead == '\\') ADVANCE(317);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(623);
-      if (lookahead != 0) ADVANCE(624);
+          lookahead == ' ') ADVANCE(629);
+      if (lookahead != 0) ADVANCE(630);
       END_STATE();
     case 2:
       ADVANCE_MAP(
         '!', 45,
-        '#', 801,
-        ',', 331,
-        '=', 349,
-        'a', 164,
-        'c', 142,
-        'e', 192,
-        'f', 225,
-        'i', 178,
+        '#', 807,
+        ',', 337,
+        '=', 355,
+        'a', 165,
+        'c', 143,
+        'e', 194,
+        'f', 227,
+        'i', 180,
         'n', 57,
-        'p', 213,
+        'p', 215,
         's', 98,
-        '}', 337,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
@@ -2705,46 +2705,46 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 455,
-        '"', 622,
-        '#', 801,
-        '$', 319,
-        ',', 331,
-        '[', 413,
-        '{', 336,
-        '}', 337,
+        '!', 461,
+        '"', 628,
+        '#', 807,
+        '$', 325,
+        ',', 337,
+        '[', 419,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '"', 622,
-        '#', 801,
-        '$', 319,
-        ')', 355,
-        ':', 614,
-        '[', 413,
-        '_', 793,
-        '{', 336,
+        '"', 628,
+        '#', 807,
+        '$', 325,
+        ')', 361,
+        ':', 620,
+        '[', 419,
+        '_', 799,
+        '{', 342,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(597);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(629);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(635);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(630);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(636);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(622);
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(319);
-      if (lookahead == ')') ADVANCE(355);
+      if (lookahead == '"') ADVANCE(628);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == ')') ADVANCE(361);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2752,491 +2752,491 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(594);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(600);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(622);
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(319);
-      if (lookahead == ':') ADVANCE(614);
-      if (lookahead == '[') ADVANCE(413);
-      if (lookahead == ']') ADVANCE(414);
-      if (lookahead == '{') ADVANCE(336);
+      if (lookahead == '"') ADVANCE(628);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == '[') ADVANCE(419);
+      if (lookahead == ']') ADVANCE(420);
+      if (lookahead == '{') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(597);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(598);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(604);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(604);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(622);
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(319);
-      if (lookahead == ':') ADVANCE(614);
-      if (lookahead == '[') ADVANCE(413);
-      if (lookahead == 'g') ADVANCE(601);
-      if (lookahead == '{') ADVANCE(336);
+      if (lookahead == '"') ADVANCE(628);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == '[') ADVANCE(419);
+      if (lookahead == 'g') ADVANCE(607);
+      if (lookahead == '{') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(597);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(598);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(604);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(604);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 622,
-        '#', 801,
-        '$', 319,
-        '[', 413,
-        'a', 517,
-        'd', 483,
-        'e', 589,
-        'f', 558,
-        'i', 527,
-        'l', 457,
-        'n', 458,
-        'p', 535,
-        's', 491,
-        't', 536,
-        'u', 564,
-        '{', 336,
-        '}', 337,
+        '"', 628,
+        '#', 807,
+        '$', 325,
+        '[', 419,
+        'a', 523,
+        'd', 489,
+        'e', 595,
+        'f', 564,
+        'i', 533,
+        'l', 463,
+        'n', 464,
+        'p', 541,
+        's', 497,
+        't', 542,
+        'u', 570,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 622,
-        '#', 801,
-        '$', 319,
-        '[', 413,
-        'a', 517,
-        'd', 483,
-        'f', 558,
-        'i', 527,
-        'l', 457,
-        'n', 458,
-        'p', 538,
-        's', 491,
-        't', 536,
-        'u', 564,
-        '{', 336,
-        '}', 337,
+        '"', 628,
+        '#', 807,
+        '$', 325,
+        '[', 419,
+        'a', 523,
+        'd', 489,
+        'f', 564,
+        'i', 533,
+        'l', 463,
+        'n', 464,
+        'p', 544,
+        's', 497,
+        't', 542,
+        'u', 570,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 622,
-        '#', 801,
-        '$', 319,
-        '[', 413,
-        'f', 558,
-        'i', 527,
-        'n', 459,
-        'p', 538,
-        't', 536,
-        '{', 336,
+        '"', 628,
+        '#', 807,
+        '$', 325,
+        '[', 419,
+        'f', 564,
+        'i', 533,
+        'n', 465,
+        'p', 544,
+        't', 542,
+        '{', 342,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 11:
-      if (lookahead == '"') ADVANCE(622);
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(319);
+      if (lookahead == '"') ADVANCE(628);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '$') ADVANCE(325);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(622);
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == ',') ADVANCE(331);
-      if (lookahead == 's') ADVANCE(797);
-      if (lookahead == '}') ADVANCE(337);
+      if (lookahead == '"') ADVANCE(628);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == ',') ADVANCE(337);
+      if (lookahead == 's') ADVANCE(803);
+      if (lookahead == '}') ADVANCE(343);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
       END_STATE();
     case 13:
       ADVANCE_MAP(
-        '#', 801,
-        '$', 319,
-        'a', 517,
-        'd', 483,
-        'e', 589,
-        'i', 527,
-        'l', 457,
-        'n', 534,
-        'p', 544,
-        's', 491,
-        'u', 564,
-        '{', 336,
-        '}', 337,
+        '#', 807,
+        '$', 325,
+        'a', 523,
+        'd', 489,
+        'e', 595,
+        'i', 533,
+        'l', 463,
+        'n', 540,
+        'p', 550,
+        's', 497,
+        'u', 570,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 14:
       ADVANCE_MAP(
-        '#', 801,
-        '$', 319,
-        'a', 517,
-        'd', 483,
-        'i', 527,
-        'l', 457,
-        'n', 534,
-        's', 491,
-        'u', 564,
-        '{', 336,
-        '}', 337,
+        '#', 807,
+        '$', 325,
+        'a', 523,
+        'd', 489,
+        'i', 533,
+        'l', 463,
+        'n', 540,
+        's', 497,
+        'u', 570,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 801,
-        '$', 319,
-        'a', 517,
-        'd', 482,
-        'e', 589,
-        'h', 579,
-        'i', 473,
-        'k', 461,
-        'l', 457,
-        'n', 534,
-        'p', 539,
-        's', 491,
-        'u', 564,
-        'w', 510,
-        '{', 336,
-        '}', 337,
+        '#', 807,
+        '$', 325,
+        'a', 523,
+        'd', 488,
+        'e', 595,
+        'h', 585,
+        'i', 479,
+        'k', 467,
+        'l', 463,
+        'n', 540,
+        'p', 545,
+        's', 497,
+        'u', 570,
+        'w', 516,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 16:
       ADVANCE_MAP(
-        '#', 801,
-        '$', 319,
-        'a', 517,
-        'd', 482,
-        'e', 589,
-        'h', 579,
-        'i', 474,
-        'k', 461,
-        'l', 457,
-        'n', 534,
-        'p', 539,
-        's', 491,
-        'u', 564,
-        '{', 336,
-        '}', 337,
+        '#', 807,
+        '$', 325,
+        'a', 523,
+        'd', 488,
+        'e', 595,
+        'h', 585,
+        'i', 480,
+        'k', 467,
+        'l', 463,
+        'n', 540,
+        'p', 545,
+        's', 497,
+        'u', 570,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 17:
       ADVANCE_MAP(
-        '#', 801,
-        '$', 319,
-        'a', 516,
-        'd', 482,
-        'e', 589,
-        'g', 560,
-        'h', 579,
-        'i', 473,
-        'k', 461,
-        'l', 457,
-        'n', 534,
-        'p', 539,
-        's', 490,
-        'u', 564,
-        '{', 336,
-        '}', 337,
+        '#', 807,
+        '$', 325,
+        'a', 522,
+        'd', 488,
+        'e', 595,
+        'g', 566,
+        'h', 585,
+        'i', 479,
+        'k', 467,
+        'l', 463,
+        'n', 540,
+        'p', 545,
+        's', 496,
+        'u', 570,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 18:
       ADVANCE_MAP(
-        '#', 801,
-        '$', 319,
-        'a', 516,
-        'd', 482,
-        'g', 560,
-        'h', 579,
-        'i', 473,
-        'k', 461,
-        'l', 457,
-        'n', 534,
-        'p', 542,
-        's', 490,
-        'u', 564,
-        '{', 336,
-        '}', 337,
+        '#', 807,
+        '$', 325,
+        'a', 522,
+        'd', 488,
+        'g', 566,
+        'h', 585,
+        'i', 479,
+        'k', 467,
+        'l', 463,
+        'n', 540,
+        'p', 548,
+        's', 496,
+        'u', 570,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(319);
-      if (lookahead == 'i') ADVANCE(527);
-      if (lookahead == 't') ADVANCE(536);
-      if (lookahead == 'w') ADVANCE(510);
-      if (lookahead == '{') ADVANCE(336);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == 'i') ADVANCE(533);
+      if (lookahead == 't') ADVANCE(542);
+      if (lookahead == 'w') ADVANCE(516);
+      if (lookahead == '{') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(19);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(319);
-      if (lookahead == 't') ADVANCE(536);
-      if (lookahead == '{') ADVANCE(336);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == 't') ADVANCE(542);
+      if (lookahead == '{') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(319);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '$') ADVANCE(325);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(604);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 22:
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == 'c') ADVANCE(145);
-      if (lookahead == 'e') ADVANCE(191);
-      if (lookahead == 'f') ADVANCE(225);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == 'c') ADVANCE(146);
+      if (lookahead == 'e') ADVANCE(193);
+      if (lookahead == 'f') ADVANCE(227);
       if (lookahead == 'n') ADVANCE(52);
-      if (lookahead == 'p') ADVANCE(208);
+      if (lookahead == 'p') ADVANCE(210);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == 'f') ADVANCE(403);
-      if (lookahead == 't') ADVANCE(401);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == 'f') ADVANCE(409);
+      if (lookahead == 't') ADVANCE(407);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(23);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(404);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 24:
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == 'i') ADVANCE(427);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == 'i') ADVANCE(433);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(24);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(429);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(435);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(430);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
       END_STATE();
     case 25:
-      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '#') ADVANCE(807);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
       END_STATE();
     case 26:
-      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '#') ADVANCE(807);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(611);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
       END_STATE();
     case 27:
-      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '#') ADVANCE(807);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(27);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(429);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(435);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(430);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
       END_STATE();
     case 28:
-      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '#') ADVANCE(807);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(28);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(332);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(338);
       END_STATE();
     case 29:
-      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '#') ADVANCE(807);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(29);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(404);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 30:
-      if (lookahead == '.') ADVANCE(312);
+      if (lookahead == '.') ADVANCE(318);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == '.') ADVANCE(315);
-      if (lookahead == ':') ADVANCE(614);
+      if (lookahead == '.') ADVANCE(321);
+      if (lookahead == ':') ADVANCE(620);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 32:
-      if (lookahead == '.') ADVANCE(316);
+      if (lookahead == '.') ADVANCE(322);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 33:
-      if (lookahead == '.') ADVANCE(318);
+      if (lookahead == '.') ADVANCE(324);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 34:
-      if (lookahead == ':') ADVANCE(614);
+      if (lookahead == ':') ADVANCE(620);
       if (lookahead == 'a') ADVANCE(41);
       if (lookahead == 'i') ADVANCE(79);
-      if (lookahead == 'l') ADVANCE(143);
-      if (lookahead == 'o') ADVANCE(188);
+      if (lookahead == 'l') ADVANCE(144);
+      if (lookahead == 'o') ADVANCE(190);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 35:
-      if (lookahead == ':') ADVANCE(614);
+      if (lookahead == ':') ADVANCE(620);
       if (lookahead == 'a') ADVANCE(42);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 36:
-      if (lookahead == ':') ADVANCE(614);
+      if (lookahead == ':') ADVANCE(620);
       if (lookahead == 'e') ADVANCE(37);
-      if (lookahead == 'n') ADVANCE(243);
+      if (lookahead == 'n') ADVANCE(245);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 37:
-      if (lookahead == ':') ADVANCE(614);
+      if (lookahead == ':') ADVANCE(620);
       if (lookahead == 'f') ADVANCE(35);
-      if (lookahead == 'n') ADVANCE(298);
+      if (lookahead == 'n') ADVANCE(300);
       if (lookahead == 's') ADVANCE(65);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'e')) ADVANCE(44);
       END_STATE();
     case 38:
-      if (lookahead == ':') ADVANCE(614);
-      if (lookahead == 'g') ADVANCE(239);
-      if (lookahead == 'x') ADVANCE(219);
+      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == 'g') ADVANCE(241);
+      if (lookahead == 'x') ADVANCE(221);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 39:
-      if (lookahead == ':') ADVANCE(614);
-      if (lookahead == 'l') ADVANCE(163);
-      if (lookahead == 'p') ADVANCE(140);
+      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == 'l') ADVANCE(164);
+      if (lookahead == 'p') ADVANCE(141);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(310);
+          lookahead == 'n') ADVANCE(316);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 40:
-      if (lookahead == ':') ADVANCE(614);
-      if (lookahead == 'l') ADVANCE(163);
-      if (lookahead == 'p') ADVANCE(140);
+      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == 'l') ADVANCE(164);
+      if (lookahead == 'p') ADVANCE(141);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 41:
-      if (lookahead == ':') ADVANCE(614);
+      if (lookahead == ':') ADVANCE(620);
       if (lookahead == 't') ADVANCE(92);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 42:
-      if (lookahead == ':') ADVANCE(614);
-      if (lookahead == 'u') ADVANCE(166);
+      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == 'u') ADVANCE(167);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 43:
-      if (lookahead == ':') ADVANCE(614);
+      if (lookahead == ':') ADVANCE(620);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(310);
+          lookahead == 'n') ADVANCE(316);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 44:
-      if (lookahead == ':') ADVANCE(614);
+      if (lookahead == ':') ADVANCE(620);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 45:
-      if (lookahead == '=') ADVANCE(453);
+      if (lookahead == '=') ADVANCE(459);
       END_STATE();
     case 46:
-      if (lookahead == 'a') ADVANCE(128);
+      if (lookahead == 'a') ADVANCE(129);
       END_STATE();
     case 47:
       if (lookahead == 'a') ADVANCE(58);
@@ -3245,24 +3245,24 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'a') ADVANCE(88);
       END_STATE();
     case 49:
-      if (lookahead == 'a') ADVANCE(439);
+      if (lookahead == 'a') ADVANCE(445);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(278);
+      if (lookahead == 'a') ADVANCE(280);
       if (lookahead == 'i') ADVANCE(79);
-      if (lookahead == 'l') ADVANCE(143);
-      if (lookahead == 'o') ADVANCE(194);
+      if (lookahead == 'l') ADVANCE(144);
+      if (lookahead == 'o') ADVANCE(196);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(175);
-      if (lookahead == 'o') ADVANCE(382);
+      if (lookahead == 'a') ADVANCE(177);
+      if (lookahead == 'o') ADVANCE(388);
       END_STATE();
     case 52:
-      if (lookahead == 'a') ADVANCE(175);
+      if (lookahead == 'a') ADVANCE(177);
       if (lookahead == 'o') ADVANCE(87);
       END_STATE();
     case 53:
-      if (lookahead == 'a') ADVANCE(289);
+      if (lookahead == 'a') ADVANCE(291);
       END_STATE();
     case 54:
       if (lookahead == 'a') ADVANCE(72);
@@ -3271,55 +3271,55 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'a') ADVANCE(76);
       END_STATE();
     case 56:
-      if (lookahead == 'a') ADVANCE(287);
+      if (lookahead == 'a') ADVANCE(289);
       END_STATE();
     case 57:
-      if (lookahead == 'a') ADVANCE(177);
+      if (lookahead == 'a') ADVANCE(179);
       if (lookahead == 'o') ADVANCE(86);
       END_STATE();
     case 58:
-      if (lookahead == 'b') ADVANCE(106);
+      if (lookahead == 'b') ADVANCE(107);
       END_STATE();
     case 59:
       if (lookahead == 'c') ADVANCE(64);
-      if (lookahead == 'l') ADVANCE(163);
-      if (lookahead == 'u') ADVANCE(261);
+      if (lookahead == 'l') ADVANCE(164);
+      if (lookahead == 'u') ADVANCE(263);
       END_STATE();
     case 60:
-      if (lookahead == 'c') ADVANCE(174);
-      if (lookahead == 'm') ADVANCE(218);
-      if (lookahead == 'n') ADVANCE(393);
+      if (lookahead == 'c') ADVANCE(176);
+      if (lookahead == 'm') ADVANCE(220);
+      if (lookahead == 'n') ADVANCE(399);
       END_STATE();
     case 61:
-      if (lookahead == 'c') ADVANCE(437);
+      if (lookahead == 'c') ADVANCE(443);
       END_STATE();
     case 62:
-      if (lookahead == 'c') ADVANCE(444);
+      if (lookahead == 'c') ADVANCE(450);
       END_STATE();
     case 63:
-      if (lookahead == 'c') ADVANCE(299);
+      if (lookahead == 'c') ADVANCE(301);
       END_STATE();
     case 64:
-      if (lookahead == 'c') ADVANCE(199);
+      if (lookahead == 'c') ADVANCE(201);
       END_STATE();
     case 65:
-      if (lookahead == 'c') ADVANCE(235);
+      if (lookahead == 'c') ADVANCE(237);
       END_STATE();
     case 66:
-      if (lookahead == 'c') ADVANCE(109);
-      if (lookahead == 'p') ADVANCE(108);
+      if (lookahead == 'c') ADVANCE(110);
+      if (lookahead == 'p') ADVANCE(109);
       END_STATE();
     case 67:
       if (lookahead == 'c') ADVANCE(56);
       END_STATE();
     case 68:
-      if (lookahead == 'c') ADVANCE(268);
+      if (lookahead == 'c') ADVANCE(270);
       END_STATE();
     case 69:
       if (lookahead == 'c') ADVANCE(93);
       END_STATE();
     case 70:
-      if (lookahead == 'c') ADVANCE(270);
+      if (lookahead == 'c') ADVANCE(272);
       END_STATE();
     case 71:
       if (lookahead == 'c') ADVANCE(94);
@@ -3334,4177 +3334,4158 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'c') ADVANCE(99);
       END_STATE();
     case 75:
-      if (lookahead == 'c') ADVANCE(282);
+      if (lookahead == 'c') ADVANCE(284);
       END_STATE();
     case 76:
       if (lookahead == 'c') ADVANCE(101);
       END_STATE();
     case 77:
-      if (lookahead == 'd') ADVANCE(433);
+      if (lookahead == 'd') ADVANCE(439);
       END_STATE();
     case 78:
-      if (lookahead == 'd') ADVANCE(227);
+      if (lookahead == 'd') ADVANCE(229);
       END_STATE();
     case 79:
-      if (lookahead == 'd') ADVANCE(227);
-      if (lookahead == 'l') ADVANCE(141);
+      if (lookahead == 'd') ADVANCE(229);
+      if (lookahead == 'l') ADVANCE(142);
       END_STATE();
     case 80:
-      if (lookahead == 'd') ADVANCE(244);
+      if (lookahead == 'd') ADVANCE(246);
       END_STATE();
     case 81:
-      if (lookahead == 'd') ADVANCE(244);
-      if (lookahead == 'l') ADVANCE(144);
-      if (lookahead == 'r') ADVANCE(263);
+      if (lookahead == 'd') ADVANCE(246);
+      if (lookahead == 'l') ADVANCE(145);
+      if (lookahead == 'r') ADVANCE(265);
       END_STATE();
     case 82:
-      if (lookahead == 'd') ADVANCE(244);
-      if (lookahead == 'l') ADVANCE(144);
-      if (lookahead == 'r') ADVANCE(273);
+      if (lookahead == 'd') ADVANCE(246);
+      if (lookahead == 'l') ADVANCE(145);
+      if (lookahead == 'r') ADVANCE(275);
       END_STATE();
     case 83:
-      if (lookahead == 'd') ADVANCE(293);
+      if (lookahead == 'd') ADVANCE(295);
       END_STATE();
     case 84:
-      if (lookahead == 'd') ADVANCE(182);
+      if (lookahead == 'd') ADVANCE(184);
       END_STATE();
     case 85:
-      if (lookahead == 'd') ADVANCE(230);
+      if (lookahead == 'd') ADVANCE(232);
       END_STATE();
     case 86:
-      if (lookahead == 'd') ADVANCE(117);
-      if (lookahead == 't') ADVANCE(149);
+      if (lookahead == 'd') ADVANCE(118);
+      if (lookahead == 't') ADVANCE(150);
       END_STATE();
     case 87:
       if (lookahead == 'd') ADVANCE(102);
       END_STATE();
     case 88:
-      if (lookahead == 'd') ADVANCE(112);
+      if (lookahead == 'd') ADVANCE(113);
       END_STATE();
     case 89:
-      if (lookahead == 'e') ADVANCE(129);
-      if (lookahead == 'n') ADVANCE(243);
+      if (lookahead == 'e') ADVANCE(130);
+      if (lookahead == 'n') ADVANCE(245);
       END_STATE();
     case 90:
-      if (lookahead == 'e') ADVANCE(168);
-      if (lookahead == 'i') ADVANCE(165);
-      if (lookahead == 'n') ADVANCE(139);
-      if (lookahead == 'y') ADVANCE(259);
+      if (lookahead == 'e') ADVANCE(169);
+      if (lookahead == 'i') ADVANCE(166);
+      if (lookahead == 'n') ADVANCE(140);
+      if (lookahead == 'y') ADVANCE(261);
       END_STATE();
     case 91:
-      if (lookahead == 'e') ADVANCE(372);
+      if (lookahead == 'e') ADVANCE(378);
       END_STATE();
     case 92:
-      if (lookahead == 'e') ADVANCE(132);
+      if (lookahead == 'e') ADVANCE(133);
       END_STATE();
     case 93:
-      if (lookahead == 'e') ADVANCE(328);
+      if (lookahead == 'e') ADVANCE(334);
       END_STATE();
     case 94:
-      if (lookahead == 'e') ADVANCE(353);
+      if (lookahead == 'e') ADVANCE(359);
       END_STATE();
     case 95:
-      if (lookahead == 'e') ADVANCE(367);
+      if (lookahead == 'e') ADVANCE(373);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(442);
+      if (lookahead == 'e') ADVANCE(448);
       END_STATE();
     case 97:
-      if (lookahead == 'e') ADVANCE(441);
+      if (lookahead == 'e') ADVANCE(447);
       END_STATE();
     case 98:
-      if (lookahead == 'e') ADVANCE(169);
-      if (lookahead == 't') ADVANCE(241);
+      if (lookahead == 'e') ADVANCE(170);
+      if (lookahead == 't') ADVANCE(243);
       END_STATE();
     case 99:
-      if (lookahead == 'e') ADVANCE(416);
+      if (lookahead == 'e') ADVANCE(422);
       END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(411);
+      if (lookahead == 'e') ADVANCE(417);
       END_STATE();
     case 101:
-      if (lookahead == 'e') ADVANCE(368);
+      if (lookahead == 'e') ADVANCE(374);
       END_STATE();
     case 102:
-      if (lookahead == 'e') ADVANCE(452);
+      if (lookahead == 'e') ADVANCE(458);
       END_STATE();
     case 103:
-      if (lookahead == 'e') ADVANCE(187);
+      if (lookahead == 'e') ADVANCE(189);
       END_STATE();
     case 104:
-      if (lookahead == 'e') ADVANCE(234);
-      END_STATE();
-    case 105:
-      if (lookahead == 'e') ADVANCE(48);
-      if (lookahead == 'o') ADVANCE(252);
-      if (lookahead == 't') ADVANCE(274);
-      END_STATE();
-    case 106:
-      if (lookahead == 'e') ADVANCE(160);
-      END_STATE();
-    case 107:
-      if (lookahead == 'e') ADVANCE(186);
-      END_STATE();
-    case 108:
-      if (lookahead == 'e') ADVANCE(68);
-      END_STATE();
-    case 109:
-      if (lookahead == 'e') ADVANCE(221);
-      END_STATE();
-    case 110:
-      if (lookahead == 'e') ADVANCE(301);
-      END_STATE();
-    case 111:
-      if (lookahead == 'e') ADVANCE(173);
-      END_STATE();
-    case 112:
-      if (lookahead == 'e') ADVANCE(228);
-      END_STATE();
-    case 113:
-      if (lookahead == 'e') ADVANCE(255);
-      END_STATE();
-    case 114:
-      if (lookahead == 'e') ADVANCE(229);
-      END_STATE();
-    case 115:
-      if (lookahead == 'e') ADVANCE(257);
-      END_STATE();
-    case 116:
       if (lookahead == 'e') ADVANCE(236);
       END_STATE();
+    case 105:
+      if (lookahead == 'e') ADVANCE(236);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(313);
+      END_STATE();
+    case 106:
+      if (lookahead == 'e') ADVANCE(48);
+      if (lookahead == 'o') ADVANCE(254);
+      if (lookahead == 't') ADVANCE(276);
+      END_STATE();
+    case 107:
+      if (lookahead == 'e') ADVANCE(161);
+      END_STATE();
+    case 108:
+      if (lookahead == 'e') ADVANCE(188);
+      END_STATE();
+    case 109:
+      if (lookahead == 'e') ADVANCE(68);
+      END_STATE();
+    case 110:
+      if (lookahead == 'e') ADVANCE(223);
+      END_STATE();
+    case 111:
+      if (lookahead == 'e') ADVANCE(303);
+      END_STATE();
+    case 112:
+      if (lookahead == 'e') ADVANCE(175);
+      END_STATE();
+    case 113:
+      if (lookahead == 'e') ADVANCE(230);
+      END_STATE();
+    case 114:
+      if (lookahead == 'e') ADVANCE(257);
+      END_STATE();
+    case 115:
+      if (lookahead == 'e') ADVANCE(231);
+      END_STATE();
+    case 116:
+      if (lookahead == 'e') ADVANCE(259);
+      END_STATE();
     case 117:
-      if (lookahead == 'e') ADVANCE(249);
+      if (lookahead == 'e') ADVANCE(238);
       END_STATE();
     case 118:
-      if (lookahead == 'e') ADVANCE(275);
+      if (lookahead == 'e') ADVANCE(251);
       END_STATE();
     case 119:
-      if (lookahead == 'e') ADVANCE(167);
-      if (lookahead == 'i') ADVANCE(165);
-      if (lookahead == 'y') ADVANCE(259);
+      if (lookahead == 'e') ADVANCE(277);
       END_STATE();
     case 120:
-      if (lookahead == 'e') ADVANCE(167);
-      if (lookahead == 'i') ADVANCE(165);
-      if (lookahead == 'y') ADVANCE(259);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(309);
+      if (lookahead == 'e') ADVANCE(168);
+      if (lookahead == 'i') ADVANCE(166);
+      if (lookahead == 'y') ADVANCE(261);
       END_STATE();
     case 121:
-      if (lookahead == 'e') ADVANCE(70);
+      if (lookahead == 'e') ADVANCE(168);
+      if (lookahead == 'i') ADVANCE(166);
+      if (lookahead == 'y') ADVANCE(261);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(315);
       END_STATE();
     case 122:
-      if (lookahead == 'e') ADVANCE(258);
+      if (lookahead == 'e') ADVANCE(70);
       END_STATE();
     case 123:
-      if (lookahead == 'e') ADVANCE(240);
-      END_STATE();
-    case 124:
-      if (lookahead == 'e') ADVANCE(190);
-      END_STATE();
-    case 125:
-      if (lookahead == 'e') ADVANCE(75);
-      END_STATE();
-    case 126:
-      if (lookahead == 'e') ADVANCE(193);
-      END_STATE();
-    case 127:
       if (lookahead == 'e') ADVANCE(260);
       END_STATE();
+    case 124:
+      if (lookahead == 'e') ADVANCE(242);
+      END_STATE();
+    case 125:
+      if (lookahead == 'e') ADVANCE(192);
+      END_STATE();
+    case 126:
+      if (lookahead == 'e') ADVANCE(75);
+      END_STATE();
+    case 127:
+      if (lookahead == 'e') ADVANCE(195);
+      END_STATE();
     case 128:
-      if (lookahead == 'f') ADVANCE(158);
+      if (lookahead == 'e') ADVANCE(262);
       END_STATE();
     case 129:
-      if (lookahead == 'f') ADVANCE(53);
-      if (lookahead == 'n') ADVANCE(298);
-      if (lookahead == 's') ADVANCE(65);
+      if (lookahead == 'f') ADVANCE(159);
       END_STATE();
     case 130:
-      if (lookahead == 'g') ADVANCE(363);
+      if (lookahead == 'f') ADVANCE(53);
+      if (lookahead == 'n') ADVANCE(300);
+      if (lookahead == 's') ADVANCE(65);
       END_STATE();
     case 131:
-      if (lookahead == 'g') ADVANCE(392);
+      if (lookahead == 'g') ADVANCE(369);
       END_STATE();
     case 132:
-      if (lookahead == 'g') ADVANCE(209);
+      if (lookahead == 'g') ADVANCE(398);
       END_STATE();
     case 133:
-      if (lookahead == 'g') ADVANCE(242);
+      if (lookahead == 'g') ADVANCE(211);
       END_STATE();
     case 134:
-      if (lookahead == 'h') ADVANCE(396);
+      if (lookahead == 'g') ADVANCE(244);
       END_STATE();
     case 135:
-      if (lookahead == 'h') ADVANCE(200);
+      if (lookahead == 'h') ADVANCE(402);
       END_STATE();
     case 136:
-      if (lookahead == 'h') ADVANCE(124);
+      if (lookahead == 'h') ADVANCE(202);
       END_STATE();
     case 137:
-      if (lookahead == 'h') ADVANCE(153);
+      if (lookahead == 'h') ADVANCE(125);
       END_STATE();
     case 138:
-      if (lookahead == 'h') ADVANCE(123);
+      if (lookahead == 'h') ADVANCE(154);
       END_STATE();
     case 139:
-      if (lookahead == 'i') ADVANCE(418);
+      if (lookahead == 'h') ADVANCE(124);
       END_STATE();
     case 140:
-      if (lookahead == 'i') ADVANCE(159);
+      if (lookahead == 'i') ADVANCE(424);
       END_STATE();
     case 141:
-      if (lookahead == 'i') ADVANCE(290);
+      if (lookahead == 'i') ADVANCE(160);
       END_STATE();
     case 142:
-      if (lookahead == 'i') ADVANCE(85);
+      if (lookahead == 'i') ADVANCE(292);
       END_STATE();
     case 143:
-      if (lookahead == 'i') ADVANCE(103);
-      if (lookahead == 'u') ADVANCE(254);
+      if (lookahead == 'i') ADVANCE(85);
       END_STATE();
     case 144:
-      if (lookahead == 'i') ADVANCE(63);
+      if (lookahead == 'i') ADVANCE(103);
+      if (lookahead == 'u') ADVANCE(256);
       END_STATE();
     case 145:
-      if (lookahead == 'i') ADVANCE(78);
+      if (lookahead == 'i') ADVANCE(63);
       END_STATE();
     case 146:
-      if (lookahead == 'i') ADVANCE(67);
+      if (lookahead == 'i') ADVANCE(78);
       END_STATE();
     case 147:
-      if (lookahead == 'i') ADVANCE(62);
+      if (lookahead == 'i') ADVANCE(67);
       END_STATE();
     case 148:
-      if (lookahead == 'i') ADVANCE(203);
+      if (lookahead == 'i') ADVANCE(62);
       END_STATE();
     case 149:
-      if (lookahead == 'i') ADVANCE(183);
-      END_STATE();
-    case 150:
       if (lookahead == 'i') ADVANCE(205);
       END_STATE();
-    case 151:
-      if (lookahead == 'i') ADVANCE(184);
-      END_STATE();
-    case 152:
-      if (lookahead == 'i') ADVANCE(207);
-      END_STATE();
-    case 153:
+    case 150:
       if (lookahead == 'i') ADVANCE(185);
       END_STATE();
+    case 151:
+      if (lookahead == 'i') ADVANCE(207);
+      END_STATE();
+    case 152:
+      if (lookahead == 'i') ADVANCE(186);
+      END_STATE();
+    case 153:
+      if (lookahead == 'i') ADVANCE(209);
+      END_STATE();
     case 154:
-      if (lookahead == 'i') ADVANCE(280);
+      if (lookahead == 'i') ADVANCE(187);
       END_STATE();
     case 155:
-      if (lookahead == 'i') ADVANCE(222);
+      if (lookahead == 'i') ADVANCE(282);
       END_STATE();
     case 156:
-      if (lookahead == 'i') ADVANCE(277);
+      if (lookahead == 'i') ADVANCE(224);
       END_STATE();
     case 157:
-      if (lookahead == 'i') ADVANCE(74);
+      if (lookahead == 'i') ADVANCE(279);
       END_STATE();
     case 158:
-      if (lookahead == 'k') ADVANCE(49);
+      if (lookahead == 'i') ADVANCE(74);
       END_STATE();
     case 159:
-      if (lookahead == 'k') ADVANCE(110);
+      if (lookahead == 'k') ADVANCE(49);
       END_STATE();
     case 160:
-      if (lookahead == 'l') ADVANCE(376);
+      if (lookahead == 'k') ADVANCE(111);
       END_STATE();
     case 161:
-      if (lookahead == 'l') ADVANCE(390);
+      if (lookahead == 'l') ADVANCE(382);
       END_STATE();
     case 162:
-      if (lookahead == 'l') ADVANCE(144);
+      if (lookahead == 'l') ADVANCE(396);
       END_STATE();
     case 163:
-      if (lookahead == 'l') ADVANCE(198);
+      if (lookahead == 'l') ADVANCE(145);
       END_STATE();
     case 164:
-      if (lookahead == 'l') ADVANCE(161);
-      if (lookahead == 'n') ADVANCE(303);
+      if (lookahead == 'l') ADVANCE(200);
       END_STATE();
     case 165:
-      if (lookahead == 'l') ADVANCE(107);
+      if (lookahead == 'l') ADVANCE(162);
+      if (lookahead == 'n') ADVANCE(305);
       END_STATE();
     case 166:
-      if (lookahead == 'l') ADVANCE(272);
+      if (lookahead == 'l') ADVANCE(108);
       END_STATE();
     case 167:
-      if (lookahead == 'l') ADVANCE(121);
+      if (lookahead == 'l') ADVANCE(274);
       END_STATE();
     case 168:
-      if (lookahead == 'l') ADVANCE(121);
-      if (lookahead == 'n') ADVANCE(288);
+      if (lookahead == 'l') ADVANCE(122);
       END_STATE();
     case 169:
-      if (lookahead == 'l') ADVANCE(125);
-      if (lookahead == 'r') ADVANCE(294);
+      if (lookahead == 'l') ADVANCE(122);
+      if (lookahead == 'n') ADVANCE(290);
       END_STATE();
     case 170:
-      if (lookahead == 'm') ADVANCE(218);
-      if (lookahead == 'n') ADVANCE(133);
+      if (lookahead == 'l') ADVANCE(126);
+      if (lookahead == 'r') ADVANCE(296);
       END_STATE();
     case 171:
-      if (lookahead == 'm') ADVANCE(405);
+      if (lookahead == 'm') ADVANCE(220);
+      if (lookahead == 'n') ADVANCE(134);
       END_STATE();
     case 172:
-      if (lookahead == 'm') ADVANCE(342);
+      if (lookahead == 'm') ADVANCE(220);
+      if (lookahead == 'n') ADVANCE(134);
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(311);
       END_STATE();
     case 173:
-      if (lookahead == 'm') ADVANCE(365);
+      if (lookahead == 'm') ADVANCE(411);
       END_STATE();
     case 174:
-      if (lookahead == 'm') ADVANCE(215);
+      if (lookahead == 'm') ADVANCE(348);
       END_STATE();
     case 175:
-      if (lookahead == 'm') ADVANCE(113);
+      if (lookahead == 'm') ADVANCE(371);
       END_STATE();
     case 176:
-      if (lookahead == 'm') ADVANCE(96);
+      if (lookahead == 'm') ADVANCE(217);
       END_STATE();
     case 177:
-      if (lookahead == 'm') ADVANCE(127);
+      if (lookahead == 'm') ADVANCE(114);
       END_STATE();
     case 178:
-      if (lookahead == 'n') ADVANCE(393);
+      if (lookahead == 'm') ADVANCE(96);
       END_STATE();
     case 179:
-      if (lookahead == 'n') ADVANCE(446);
+      if (lookahead == 'm') ADVANCE(128);
       END_STATE();
     case 180:
-      if (lookahead == 'n') ADVANCE(374);
+      if (lookahead == 'n') ADVANCE(399);
       END_STATE();
     case 181:
-      if (lookahead == 'n') ADVANCE(420);
+      if (lookahead == 'n') ADVANCE(452);
       END_STATE();
     case 182:
-      if (lookahead == 'n') ADVANCE(415);
+      if (lookahead == 'n') ADVANCE(380);
       END_STATE();
     case 183:
-      if (lookahead == 'n') ADVANCE(454);
+      if (lookahead == 'n') ADVANCE(426);
       END_STATE();
     case 184:
-      if (lookahead == 'n') ADVANCE(130);
+      if (lookahead == 'n') ADVANCE(421);
       END_STATE();
     case 185:
-      if (lookahead == 'n') ADVANCE(131);
+      if (lookahead == 'n') ADVANCE(460);
       END_STATE();
     case 186:
-      if (lookahead == 'n') ADVANCE(69);
+      if (lookahead == 'n') ADVANCE(131);
       END_STATE();
     case 187:
-      if (lookahead == 'n') ADVANCE(266);
+      if (lookahead == 'n') ADVANCE(132);
       END_STATE();
     case 188:
-      if (lookahead == 'n') ADVANCE(246);
+      if (lookahead == 'n') ADVANCE(69);
       END_STATE();
     case 189:
-      if (lookahead == 'n') ADVANCE(271);
+      if (lookahead == 'n') ADVANCE(268);
       END_STATE();
     case 190:
-      if (lookahead == 'n') ADVANCE(284);
+      if (lookahead == 'n') ADVANCE(248);
       END_STATE();
     case 191:
-      if (lookahead == 'n') ADVANCE(283);
+      if (lookahead == 'n') ADVANCE(273);
       END_STATE();
     case 192:
-      if (lookahead == 'n') ADVANCE(283);
-      if (lookahead == 'v') ADVANCE(116);
+      if (lookahead == 'n') ADVANCE(286);
       END_STATE();
     case 193:
-      if (lookahead == 'n') ADVANCE(71);
+      if (lookahead == 'n') ADVANCE(285);
       END_STATE();
     case 194:
-      if (lookahead == 'n') ADVANCE(256);
+      if (lookahead == 'n') ADVANCE(285);
+      if (lookahead == 'v') ADVANCE(117);
       END_STATE();
     case 195:
-      if (lookahead == 'o') ADVANCE(81);
+      if (lookahead == 'n') ADVANCE(71);
       END_STATE();
     case 196:
-      if (lookahead == 'o') ADVANCE(408);
+      if (lookahead == 'n') ADVANCE(258);
       END_STATE();
     case 197:
-      if (lookahead == 'o') ADVANCE(291);
-      if (lookahead == 'p') ADVANCE(61);
+      if (lookahead == 'o') ADVANCE(81);
       END_STATE();
     case 198:
-      if (lookahead == 'o') ADVANCE(295);
+      if (lookahead == 'o') ADVANCE(414);
       END_STATE();
     case 199:
-      if (lookahead == 'o') ADVANCE(292);
-      END_STATE();
-    case 200:
-      if (lookahead == 'o') ADVANCE(77);
-      END_STATE();
-    case 201:
-      if (lookahead == 'o') ADVANCE(171);
-      END_STATE();
-    case 202:
-      if (lookahead == 'o') ADVANCE(83);
-      END_STATE();
-    case 203:
-      if (lookahead == 'o') ADVANCE(179);
-      END_STATE();
-    case 204:
-      if (lookahead == 'o') ADVANCE(162);
-      if (lookahead == 'r') ADVANCE(202);
-      END_STATE();
-    case 205:
-      if (lookahead == 'o') ADVANCE(180);
-      END_STATE();
-    case 206:
-      if (lookahead == 'o') ADVANCE(238);
-      END_STATE();
-    case 207:
-      if (lookahead == 'o') ADVANCE(181);
-      END_STATE();
-    case 208:
-      if (lookahead == 'o') ADVANCE(80);
-      END_STATE();
-    case 209:
-      if (lookahead == 'o') ADVANCE(233);
-      END_STATE();
-    case 210:
-      if (lookahead == 'o') ADVANCE(223);
-      END_STATE();
-    case 211:
-      if (lookahead == 'o') ADVANCE(223);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(308);
-      END_STATE();
-    case 212:
-      if (lookahead == 'o') ADVANCE(231);
-      END_STATE();
-    case 213:
-      if (lookahead == 'o') ADVANCE(82);
-      END_STATE();
-    case 214:
-      if (lookahead == 'p') ADVANCE(431);
-      END_STATE();
-    case 215:
-      if (lookahead == 'p') ADVANCE(422);
-      END_STATE();
-    case 216:
+      if (lookahead == 'o') ADVANCE(293);
       if (lookahead == 'p') ADVANCE(61);
       END_STATE();
+    case 200:
+      if (lookahead == 'o') ADVANCE(297);
+      END_STATE();
+    case 201:
+      if (lookahead == 'o') ADVANCE(294);
+      END_STATE();
+    case 202:
+      if (lookahead == 'o') ADVANCE(77);
+      END_STATE();
+    case 203:
+      if (lookahead == 'o') ADVANCE(173);
+      END_STATE();
+    case 204:
+      if (lookahead == 'o') ADVANCE(83);
+      END_STATE();
+    case 205:
+      if (lookahead == 'o') ADVANCE(181);
+      END_STATE();
+    case 206:
+      if (lookahead == 'o') ADVANCE(163);
+      if (lookahead == 'r') ADVANCE(204);
+      END_STATE();
+    case 207:
+      if (lookahead == 'o') ADVANCE(182);
+      END_STATE();
+    case 208:
+      if (lookahead == 'o') ADVANCE(240);
+      END_STATE();
+    case 209:
+      if (lookahead == 'o') ADVANCE(183);
+      END_STATE();
+    case 210:
+      if (lookahead == 'o') ADVANCE(80);
+      END_STATE();
+    case 211:
+      if (lookahead == 'o') ADVANCE(235);
+      END_STATE();
+    case 212:
+      if (lookahead == 'o') ADVANCE(225);
+      END_STATE();
+    case 213:
+      if (lookahead == 'o') ADVANCE(225);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(312);
+      END_STATE();
+    case 214:
+      if (lookahead == 'o') ADVANCE(233);
+      END_STATE();
+    case 215:
+      if (lookahead == 'o') ADVANCE(82);
+      END_STATE();
+    case 216:
+      if (lookahead == 'p') ADVANCE(437);
+      END_STATE();
     case 217:
-      if (lookahead == 'p') ADVANCE(54);
+      if (lookahead == 'p') ADVANCE(428);
       END_STATE();
     case 218:
-      if (lookahead == 'p') ADVANCE(206);
+      if (lookahead == 'p') ADVANCE(61);
       END_STATE();
     case 219:
-      if (lookahead == 'p') ADVANCE(108);
+      if (lookahead == 'p') ADVANCE(54);
       END_STATE();
     case 220:
-      if (lookahead == 'p') ADVANCE(245);
+      if (lookahead == 'p') ADVANCE(208);
       END_STATE();
     case 221:
-      if (lookahead == 'p') ADVANCE(267);
+      if (lookahead == 'p') ADVANCE(109);
       END_STATE();
     case 222:
-      if (lookahead == 'p') ADVANCE(285);
+      if (lookahead == 'p') ADVANCE(247);
       END_STATE();
     case 223:
-      if (lookahead == 'p') ADVANCE(147);
+      if (lookahead == 'p') ADVANCE(269);
       END_STATE();
     case 224:
-      if (lookahead == 'p') ADVANCE(55);
+      if (lookahead == 'p') ADVANCE(287);
       END_STATE();
     case 225:
-      if (lookahead == 'q') ADVANCE(84);
+      if (lookahead == 'p') ADVANCE(148);
       END_STATE();
     case 226:
-      if (lookahead == 'r') ADVANCE(197);
+      if (lookahead == 'p') ADVANCE(55);
       END_STATE();
     case 227:
-      if (lookahead == 'r') ADVANCE(338);
+      if (lookahead == 'q') ADVANCE(84);
       END_STATE();
     case 228:
-      if (lookahead == 'r') ADVANCE(435);
+      if (lookahead == 'r') ADVANCE(199);
       END_STATE();
     case 229:
-      if (lookahead == 'r') ADVANCE(333);
+      if (lookahead == 'r') ADVANCE(344);
       END_STATE();
     case 230:
-      if (lookahead == 'r') ADVANCE(339);
+      if (lookahead == 'r') ADVANCE(441);
       END_STATE();
     case 231:
-      if (lookahead == 'r') ADVANCE(364);
+      if (lookahead == 'r') ADVANCE(339);
       END_STATE();
     case 232:
-      if (lookahead == 'r') ADVANCE(201);
+      if (lookahead == 'r') ADVANCE(345);
       END_STATE();
     case 233:
-      if (lookahead == 'r') ADVANCE(300);
+      if (lookahead == 'r') ADVANCE(370);
       END_STATE();
     case 234:
-      if (lookahead == 'r') ADVANCE(253);
+      if (lookahead == 'r') ADVANCE(203);
       END_STATE();
     case 235:
-      if (lookahead == 'r') ADVANCE(155);
+      if (lookahead == 'r') ADVANCE(302);
       END_STATE();
     case 236:
-      if (lookahead == 'r') ADVANCE(304);
+      if (lookahead == 'r') ADVANCE(255);
       END_STATE();
     case 237:
-      if (lookahead == 'r') ADVANCE(216);
+      if (lookahead == 'r') ADVANCE(156);
       END_STATE();
     case 238:
-      if (lookahead == 'r') ADVANCE(269);
+      if (lookahead == 'r') ADVANCE(306);
       END_STATE();
     case 239:
-      if (lookahead == 'r') ADVANCE(115);
+      if (lookahead == 'r') ADVANCE(218);
       END_STATE();
     case 240:
-      if (lookahead == 'r') ADVANCE(100);
+      if (lookahead == 'r') ADVANCE(271);
       END_STATE();
     case 241:
-      if (lookahead == 'r') ADVANCE(151);
+      if (lookahead == 'r') ADVANCE(116);
       END_STATE();
     case 242:
-      if (lookahead == 'r') ADVANCE(122);
+      if (lookahead == 'r') ADVANCE(100);
       END_STATE();
     case 243:
-      if (lookahead == 's') ADVANCE(447);
+      if (lookahead == 'r') ADVANCE(152);
       END_STATE();
     case 244:
-      if (lookahead == 's') ADVANCE(388);
+      if (lookahead == 'r') ADVANCE(123);
       END_STATE();
     case 245:
-      if (lookahead == 's') ADVANCE(341);
+      if (lookahead == 's') ADVANCE(453);
       END_STATE();
     case 246:
-      if (lookahead == 's') ADVANCE(265);
+      if (lookahead == 's') ADVANCE(394);
       END_STATE();
     case 247:
-      if (lookahead == 's') ADVANCE(385);
+      if (lookahead == 's') ADVANCE(347);
       END_STATE();
     case 248:
-      if (lookahead == 's') ADVANCE(384);
+      if (lookahead == 's') ADVANCE(267);
       END_STATE();
     case 249:
       if (lookahead == 's') ADVANCE(391);
       END_STATE();
     case 250:
-      if (lookahead == 's') ADVANCE(91);
+      if (lookahead == 's') ADVANCE(390);
       END_STATE();
     case 251:
-      if (lookahead == 's') ADVANCE(91);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(308);
+      if (lookahead == 's') ADVANCE(397);
       END_STATE();
     case 252:
-      if (lookahead == 's') ADVANCE(262);
+      if (lookahead == 's') ADVANCE(91);
       END_STATE();
     case 253:
-      if (lookahead == 's') ADVANCE(148);
+      if (lookahead == 's') ADVANCE(91);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(312);
       END_STATE();
     case 254:
-      if (lookahead == 's') ADVANCE(286);
-      END_STATE();
-    case 255:
-      if (lookahead == 's') ADVANCE(217);
-      END_STATE();
-    case 256:
       if (lookahead == 's') ADVANCE(264);
       END_STATE();
+    case 255:
+      if (lookahead == 's') ADVANCE(149);
+      END_STATE();
+    case 256:
+      if (lookahead == 's') ADVANCE(288);
+      END_STATE();
     case 257:
-      if (lookahead == 's') ADVANCE(247);
+      if (lookahead == 's') ADVANCE(219);
       END_STATE();
     case 258:
-      if (lookahead == 's') ADVANCE(248);
+      if (lookahead == 's') ADVANCE(266);
       END_STATE();
     case 259:
-      if (lookahead == 's') ADVANCE(281);
+      if (lookahead == 's') ADVANCE(249);
       END_STATE();
     case 260:
-      if (lookahead == 's') ADVANCE(224);
+      if (lookahead == 's') ADVANCE(250);
       END_STATE();
     case 261:
-      if (lookahead == 't') ADVANCE(136);
+      if (lookahead == 's') ADVANCE(283);
       END_STATE();
     case 262:
-      if (lookahead == 't') ADVANCE(434);
+      if (lookahead == 's') ADVANCE(226);
       END_STATE();
     case 263:
-      if (lookahead == 't') ADVANCE(359);
-      END_STATE();
-    case 264:
-      if (lookahead == 't') ADVANCE(347);
-      END_STATE();
-    case 265:
-      if (lookahead == 't') ADVANCE(347);
-      if (lookahead == 'u') ADVANCE(176);
-      END_STATE();
-    case 266:
-      if (lookahead == 't') ADVANCE(445);
-      END_STATE();
-    case 267:
-      if (lookahead == 't') ADVANCE(395);
-      END_STATE();
-    case 268:
-      if (lookahead == 't') ADVANCE(449);
-      END_STATE();
-    case 269:
-      if (lookahead == 't') ADVANCE(345);
-      END_STATE();
-    case 270:
-      if (lookahead == 't') ADVANCE(386);
-      END_STATE();
-    case 271:
-      if (lookahead == 't') ADVANCE(451);
-      END_STATE();
-    case 272:
-      if (lookahead == 't') ADVANCE(378);
-      END_STATE();
-    case 273:
-      if (lookahead == 't') ADVANCE(360);
-      END_STATE();
-    case 274:
-      if (lookahead == 't') ADVANCE(214);
-      END_STATE();
-    case 275:
-      if (lookahead == 't') ADVANCE(135);
-      END_STATE();
-    case 276:
-      if (lookahead == 't') ADVANCE(274);
-      END_STATE();
-    case 277:
-      if (lookahead == 't') ADVANCE(134);
-      END_STATE();
-    case 278:
-      if (lookahead == 't') ADVANCE(92);
-      END_STATE();
-    case 279:
       if (lookahead == 't') ADVANCE(137);
       END_STATE();
+    case 264:
+      if (lookahead == 't') ADVANCE(440);
+      END_STATE();
+    case 265:
+      if (lookahead == 't') ADVANCE(365);
+      END_STATE();
+    case 266:
+      if (lookahead == 't') ADVANCE(353);
+      END_STATE();
+    case 267:
+      if (lookahead == 't') ADVANCE(353);
+      if (lookahead == 'u') ADVANCE(178);
+      END_STATE();
+    case 268:
+      if (lookahead == 't') ADVANCE(451);
+      END_STATE();
+    case 269:
+      if (lookahead == 't') ADVANCE(401);
+      END_STATE();
+    case 270:
+      if (lookahead == 't') ADVANCE(455);
+      END_STATE();
+    case 271:
+      if (lookahead == 't') ADVANCE(351);
+      END_STATE();
+    case 272:
+      if (lookahead == 't') ADVANCE(392);
+      END_STATE();
+    case 273:
+      if (lookahead == 't') ADVANCE(457);
+      END_STATE();
+    case 274:
+      if (lookahead == 't') ADVANCE(384);
+      END_STATE();
+    case 275:
+      if (lookahead == 't') ADVANCE(366);
+      END_STATE();
+    case 276:
+      if (lookahead == 't') ADVANCE(216);
+      END_STATE();
+    case 277:
+      if (lookahead == 't') ADVANCE(136);
+      END_STATE();
+    case 278:
+      if (lookahead == 't') ADVANCE(276);
+      END_STATE();
+    case 279:
+      if (lookahead == 't') ADVANCE(135);
+      END_STATE();
     case 280:
-      if (lookahead == 't') ADVANCE(302);
+      if (lookahead == 't') ADVANCE(92);
       END_STATE();
     case 281:
-      if (lookahead == 't') ADVANCE(111);
+      if (lookahead == 't') ADVANCE(138);
       END_STATE();
     case 282:
-      if (lookahead == 't') ADVANCE(212);
+      if (lookahead == 't') ADVANCE(304);
       END_STATE();
     case 283:
-      if (lookahead == 't') ADVANCE(154);
+      if (lookahead == 't') ADVANCE(112);
       END_STATE();
     case 284:
-      if (lookahead == 't') ADVANCE(146);
+      if (lookahead == 't') ADVANCE(214);
       END_STATE();
     case 285:
-      if (lookahead == 't') ADVANCE(150);
+      if (lookahead == 't') ADVANCE(155);
       END_STATE();
     case 286:
-      if (lookahead == 't') ADVANCE(114);
+      if (lookahead == 't') ADVANCE(147);
       END_STATE();
     case 287:
-      if (lookahead == 't') ADVANCE(152);
+      if (lookahead == 't') ADVANCE(151);
       END_STATE();
     case 288:
-      if (lookahead == 't') ADVANCE(126);
+      if (lookahead == 't') ADVANCE(115);
       END_STATE();
     case 289:
-      if (lookahead == 'u') ADVANCE(166);
+      if (lookahead == 't') ADVANCE(153);
       END_STATE();
     case 290:
-      if (lookahead == 'u') ADVANCE(172);
+      if (lookahead == 't') ADVANCE(127);
       END_STATE();
     case 291:
-      if (lookahead == 'u') ADVANCE(220);
+      if (lookahead == 'u') ADVANCE(167);
       END_STATE();
     case 292:
-      if (lookahead == 'u') ADVANCE(189);
+      if (lookahead == 'u') ADVANCE(174);
       END_STATE();
     case 293:
-      if (lookahead == 'u') ADVANCE(73);
+      if (lookahead == 'u') ADVANCE(222);
       END_STATE();
     case 294:
-      if (lookahead == 'v') ADVANCE(157);
+      if (lookahead == 'u') ADVANCE(191);
       END_STATE();
     case 295:
-      if (lookahead == 'w') ADVANCE(398);
+      if (lookahead == 'u') ADVANCE(73);
       END_STATE();
     case 296:
-      if (lookahead == 'w') ADVANCE(138);
+      if (lookahead == 'v') ADVANCE(158);
       END_STATE();
     case 297:
-      if (lookahead == 'x') ADVANCE(66);
+      if (lookahead == 'w') ADVANCE(404);
       END_STATE();
     case 298:
-      if (lookahead == 'y') ADVANCE(380);
+      if (lookahead == 'w') ADVANCE(139);
       END_STATE();
     case 299:
-      if (lookahead == 'y') ADVANCE(370);
+      if (lookahead == 'x') ADVANCE(66);
       END_STATE();
     case 300:
-      if (lookahead == 'y') ADVANCE(351);
+      if (lookahead == 'y') ADVANCE(386);
       END_STATE();
     case 301:
-      if (lookahead == 'y') ADVANCE(443);
+      if (lookahead == 'y') ADVANCE(376);
       END_STATE();
     case 302:
-      if (lookahead == 'y') ADVANCE(412);
+      if (lookahead == 'y') ADVANCE(357);
       END_STATE();
     case 303:
-      if (lookahead == 'y') ADVANCE(296);
+      if (lookahead == 'y') ADVANCE(449);
       END_STATE();
     case 304:
-      if (lookahead == 'y') ADVANCE(279);
+      if (lookahead == 'y') ADVANCE(418);
       END_STATE();
     case 305:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(309);
+      if (lookahead == 'y') ADVANCE(298);
       END_STATE();
     case 306:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(308);
+      if (lookahead == 'y') ADVANCE(281);
       END_STATE();
     case 307:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(308);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(315);
       END_STATE();
     case 308:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(607);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(312);
       END_STATE();
     case 309:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(308);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(312);
       END_STATE();
     case 310:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(607);
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(311);
       END_STATE();
     case 311:
+      if (lookahead == 'M' ||
+          lookahead == 'm') ADVANCE(312);
+      END_STATE();
+    case 312:
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(613);
+      END_STATE();
+    case 313:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(312);
+      END_STATE();
+    case 314:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(313);
+      END_STATE();
+    case 315:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(312);
+      END_STATE();
+    case 316:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(613);
+      END_STATE();
+    case 317:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(626);
-      END_STATE();
-    case 312:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(344);
-      END_STATE();
-    case 313:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(617);
-      END_STATE();
-    case 314:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(619);
-      END_STATE();
-    case 315:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
-      END_STATE();
-    case 316:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
-      END_STATE();
-    case 317:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(616);
+          lookahead == 't') ADVANCE(632);
       END_STATE();
     case 318:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(350);
       END_STATE();
     case 319:
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(627);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(623);
       END_STATE();
     case 320:
-      if (eof) ADVANCE(327);
-      ADVANCE_MAP(
-        '!', 456,
-        '"', 622,
-        '#', 801,
-        '$', 319,
-        '(', 354,
-        ')', 355,
-        ',', 331,
-        ':', 356,
-        '=', 349,
-        '[', 413,
-        ']', 414,
-        'a', 642,
-        'c', 634,
-        'd', 660,
-        'e', 684,
-        'f', 741,
-        'g', 743,
-        'h', 665,
-        'i', 643,
-        'k', 632,
-        'l', 633,
-        'm', 677,
-        'n', 636,
-        'p', 725,
-        's', 661,
-        't', 724,
-        'u', 756,
-        'v', 670,
-        'w', 705,
-        '{', 336,
-        '}', 337,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(320);
-      if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(620);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(792);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(625);
       END_STATE();
     case 321:
-      if (eof) ADVANCE(327);
-      ADVANCE_MAP(
-        '"', 622,
-        '#', 801,
-        '$', 319,
-        '(', 354,
-        ')', 355,
-        ',', 331,
-        '-', 595,
-        '/', 596,
-        '=', 349,
-        ']', 414,
-        'a', 59,
-        'c', 50,
-        'd', 89,
-        'e', 297,
-        'f', 232,
-        'g', 226,
-        'h', 105,
-        'i', 60,
-        'k', 46,
-        'l', 47,
-        'm', 118,
-        'n', 51,
-        'p', 195,
-        's', 90,
-        't', 196,
-        'u', 250,
-        'v', 104,
-        'w', 156,
-        '{', 336,
-        '}', 337,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(322);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(621);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(436);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 322:
-      if (eof) ADVANCE(327);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(624);
+      END_STATE();
+    case 323:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
+      END_STATE();
+    case 324:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
+      END_STATE();
+    case 325:
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(633);
+      END_STATE();
+    case 326:
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '"', 622,
-        '#', 801,
-        '$', 319,
-        '(', 354,
-        ')', 355,
-        ',', 331,
-        '=', 349,
-        ']', 414,
+        '!', 462,
+        '"', 628,
+        '#', 807,
+        '$', 325,
+        '(', 360,
+        ')', 361,
+        ',', 337,
+        ':', 362,
+        '=', 355,
+        '[', 419,
+        ']', 420,
+        'a', 648,
+        'c', 640,
+        'd', 666,
+        'e', 690,
+        'f', 747,
+        'g', 749,
+        'h', 671,
+        'i', 649,
+        'k', 638,
+        'l', 639,
+        'm', 683,
+        'n', 642,
+        'p', 731,
+        's', 667,
+        't', 730,
+        'u', 762,
+        'v', 676,
+        'w', 711,
+        '{', 342,
+        '}', 343,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(326);
+      if (lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(626);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(798);
+      END_STATE();
+    case 327:
+      if (eof) ADVANCE(333);
+      ADVANCE_MAP(
+        '"', 628,
+        '#', 807,
+        '$', 325,
+        '(', 360,
+        ')', 361,
+        ',', 337,
+        '-', 601,
+        '/', 602,
+        '=', 355,
+        ']', 420,
         'a', 59,
         'c', 50,
         'd', 89,
-        'e', 297,
-        'f', 232,
-        'g', 226,
-        'h', 105,
+        'e', 299,
+        'f', 234,
+        'g', 228,
+        'h', 106,
         'i', 60,
         'k', 46,
         'l', 47,
-        'm', 118,
+        'm', 119,
         'n', 51,
-        'p', 195,
+        'p', 197,
         's', 90,
-        't', 196,
-        'u', 250,
+        't', 198,
+        'u', 252,
         'v', 104,
-        'w', 156,
-        '{', 336,
-        '}', 337,
+        'w', 157,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(322);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(621);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(436);
+          lookahead == ' ') SKIP(328);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(627);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(442);
       END_STATE();
-    case 323:
-      if (eof) ADVANCE(327);
+    case 328:
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '#', 801,
-        '$', 319,
-        ':', 614,
+        '"', 628,
+        '#', 807,
+        '$', 325,
+        '(', 360,
+        ')', 361,
+        ',', 337,
+        '=', 355,
+        ']', 420,
+        'a', 59,
+        'c', 50,
+        'd', 89,
+        'e', 299,
+        'f', 234,
+        'g', 228,
+        'h', 106,
+        'i', 60,
+        'k', 46,
+        'l', 47,
+        'm', 119,
+        'n', 51,
+        'p', 197,
+        's', 90,
+        't', 198,
+        'u', 252,
+        'v', 104,
+        'w', 157,
+        '{', 342,
+        '}', 343,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(328);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(627);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(442);
+      END_STATE();
+    case 329:
+      if (eof) ADVANCE(333);
+      ADVANCE_MAP(
+        '#', 807,
+        '$', 325,
+        ':', 620,
         'A', 43,
-        'S', 305,
-        'T', 306,
-        'U', 307,
-        '[', 413,
-        ']', 414,
+        'I', 310,
+        'S', 307,
+        'T', 308,
+        'U', 309,
+        'V', 314,
+        '[', 419,
+        ']', 420,
         'a', 39,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 237,
-        'h', 276,
-        'i', 170,
+        'g', 239,
+        'h', 278,
+        'i', 172,
         'k', 46,
         'l', 47,
         'n', 51,
-        'p', 204,
-        's', 120,
-        't', 211,
-        'u', 251,
-        'v', 104,
-        '}', 337,
+        'p', 206,
+        's', 121,
+        't', 213,
+        'u', 253,
+        'v', 105,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(324);
+          lookahead == ' ') SKIP(330);
       if (('B' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 324:
-      if (eof) ADVANCE(327);
+    case 330:
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '#', 801,
-        '$', 319,
-        ':', 614,
-        '[', 413,
-        ']', 414,
+        '#', 807,
+        '$', 325,
+        ':', 620,
+        '[', 419,
+        ']', 420,
         'a', 40,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 237,
-        'h', 276,
-        'i', 170,
+        'g', 239,
+        'h', 278,
+        'i', 171,
         'k', 46,
         'l', 47,
         'n', 51,
-        'p', 204,
-        's', 119,
-        't', 210,
-        'u', 250,
+        'p', 206,
+        's', 120,
+        't', 212,
+        'u', 252,
         'v', 104,
-        '}', 337,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(324);
+          lookahead == ' ') SKIP(330);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 325:
-      if (eof) ADVANCE(327);
+    case 331:
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '#', 801,
-        '$', 319,
-        'c', 463,
-        'd', 530,
-        'e', 589,
-        'h', 579,
-        'i', 471,
-        'k', 461,
-        'n', 459,
-        'p', 542,
-        's', 511,
-        'w', 510,
-        '{', 336,
+        '#', 807,
+        '$', 325,
+        'c', 469,
+        'd', 536,
+        'e', 595,
+        'h', 585,
+        'i', 477,
+        'k', 467,
+        'n', 465,
+        'p', 548,
+        's', 517,
+        'w', 516,
+        '{', 342,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(325);
+          lookahead == ' ') SKIP(331);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
-    case 326:
-      if (eof) ADVANCE(327);
+    case 332:
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '#', 801,
-        '$', 319,
-        'c', 463,
-        'd', 530,
-        'e', 589,
-        'h', 579,
-        'i', 472,
-        'k', 461,
-        'n', 459,
-        'p', 542,
-        's', 511,
-        '{', 336,
+        '#', 807,
+        '$', 325,
+        'c', 469,
+        'd', 536,
+        'e', 595,
+        'h', 585,
+        'i', 478,
+        'k', 467,
+        'n', 465,
+        'p', 548,
+        's', 517,
+        '{', 342,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(326);
+          lookahead == ' ') SKIP(332);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
-    case 327:
+    case 333:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 328:
+    case 334:
       ACCEPT_TOKEN(anon_sym_silence);
       END_STATE();
-    case 329:
+    case 335:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
       END_STATE();
-    case 330:
+    case 336:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
-    case 331:
+    case 337:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 332:
+    case 338:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(332);
-      END_STATE();
-    case 333:
-      ACCEPT_TOKEN(anon_sym_cluster);
-      END_STATE();
-    case 334:
-      ACCEPT_TOKEN(anon_sym_cluster);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 335:
-      ACCEPT_TOKEN(anon_sym_namespaces);
-      END_STATE();
-    case 336:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
-      END_STATE();
-    case 337:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
-      END_STATE();
-    case 338:
-      ACCEPT_TOKEN(anon_sym_cidr);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(338);
       END_STATE();
     case 339:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(357);
+      ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
     case 340:
+      ACCEPT_TOKEN(anon_sym_cluster);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 341:
+      ACCEPT_TOKEN(anon_sym_namespaces);
+      END_STATE();
+    case 342:
+      ACCEPT_TOKEN(anon_sym_LBRACE);
+      END_STATE();
+    case 343:
+      ACCEPT_TOKEN(anon_sym_RBRACE);
+      END_STATE();
+    case 344:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      END_STATE();
+    case 345:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (lookahead == 's') ADVANCE(363);
+      END_STATE();
+    case 346:
       ACCEPT_TOKEN(anon_sym_cidr);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 341:
-      ACCEPT_TOKEN(anon_sym_groups);
-      END_STATE();
-    case 342:
-      ACCEPT_TOKEN(anon_sym_cilium);
-      END_STATE();
-    case 343:
-      ACCEPT_TOKEN(anon_sym_cilium);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 344:
-      ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(344);
-      END_STATE();
-    case 345:
-      ACCEPT_TOKEN(anon_sym_import);
-      END_STATE();
-    case 346:
-      ACCEPT_TOKEN(anon_sym_import);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 347:
-      ACCEPT_TOKEN(anon_sym_const);
+      ACCEPT_TOKEN(anon_sym_groups);
       END_STATE();
     case 348:
+      ACCEPT_TOKEN(anon_sym_cilium);
+      END_STATE();
+    case 349:
+      ACCEPT_TOKEN(anon_sym_cilium);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 350:
+      ACCEPT_TOKEN(sym_cilium_version);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(350);
+      END_STATE();
+    case 351:
+      ACCEPT_TOKEN(anon_sym_import);
+      END_STATE();
+    case 352:
+      ACCEPT_TOKEN(anon_sym_import);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 353:
+      ACCEPT_TOKEN(anon_sym_const);
+      END_STATE();
+    case 354:
       ACCEPT_TOKEN(anon_sym_const);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
-    case 349:
+    case 355:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 350:
+    case 356:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(604);
-      END_STATE();
-    case 351:
-      ACCEPT_TOKEN(anon_sym_category);
-      END_STATE();
-    case 352:
-      ACCEPT_TOKEN(anon_sym_category);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 353:
-      ACCEPT_TOKEN(anon_sym_sentence);
-      END_STATE();
-    case 354:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
-      END_STATE();
-    case 355:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
-      END_STATE();
-    case 356:
-      ACCEPT_TOKEN(anon_sym_COLON);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 357:
-      ACCEPT_TOKEN(anon_sym_cidrs);
+      ACCEPT_TOKEN(anon_sym_category);
       END_STATE();
     case 358:
-      ACCEPT_TOKEN(anon_sym_ports);
+      ACCEPT_TOKEN(anon_sym_category);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 359:
-      ACCEPT_TOKEN(anon_sym_port);
+      ACCEPT_TOKEN(anon_sym_sentence);
       END_STATE();
     case 360:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(358);
+      ACCEPT_TOKEN(anon_sym_LPAREN);
       END_STATE();
     case 361:
+      ACCEPT_TOKEN(anon_sym_RPAREN);
+      END_STATE();
+    case 362:
+      ACCEPT_TOKEN(anon_sym_COLON);
+      END_STATE();
+    case 363:
+      ACCEPT_TOKEN(anon_sym_cidrs);
+      END_STATE();
+    case 364:
+      ACCEPT_TOKEN(anon_sym_ports);
+      END_STATE();
+    case 365:
+      ACCEPT_TOKEN(anon_sym_port);
+      END_STATE();
+    case 366:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(364);
+      END_STATE();
+    case 367:
       ACCEPT_TOKEN(anon_sym_port);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 362:
-      ACCEPT_TOKEN(anon_sym_strings);
-      END_STATE();
-    case 363:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(362);
-      END_STATE();
-    case 364:
-      ACCEPT_TOKEN(anon_sym_selector);
-      END_STATE();
-    case 365:
-      ACCEPT_TOKEN(anon_sym_system);
-      END_STATE();
-    case 366:
-      ACCEPT_TOKEN(anon_sym_system);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 367:
-      ACCEPT_TOKEN(anon_sym_namespace);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 368:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(335);
+      ACCEPT_TOKEN(anon_sym_strings);
       END_STATE();
     case 369:
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(368);
+      END_STATE();
+    case 370:
+      ACCEPT_TOKEN(anon_sym_selector);
+      END_STATE();
+    case 371:
+      ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 372:
+      ACCEPT_TOKEN(anon_sym_system);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 373:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      END_STATE();
+    case 374:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(341);
+      END_STATE();
+    case 375:
       ACCEPT_TOKEN(anon_sym_namespace);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 370:
-      ACCEPT_TOKEN(anon_sym_policy);
-      END_STATE();
-    case 371:
-      ACCEPT_TOKEN(anon_sym_policy);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 372:
-      ACCEPT_TOKEN(anon_sym_use);
-      END_STATE();
-    case 373:
-      ACCEPT_TOKEN(anon_sym_use);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 374:
-      ACCEPT_TOKEN(anon_sym_description);
-      END_STATE();
-    case 375:
-      ACCEPT_TOKEN(anon_sym_description);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 376:
-      ACCEPT_TOKEN(anon_sym_label);
+      ACCEPT_TOKEN(anon_sym_policy);
       END_STATE();
     case 377:
+      ACCEPT_TOKEN(anon_sym_policy);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 379:
+      ACCEPT_TOKEN(anon_sym_use);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 381:
+      ACCEPT_TOKEN(anon_sym_description);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 382:
+      ACCEPT_TOKEN(anon_sym_label);
+      END_STATE();
+    case 383:
       ACCEPT_TOKEN(anon_sym_label);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 378:
-      ACCEPT_TOKEN(anon_sym_default);
-      END_STATE();
-    case 379:
-      ACCEPT_TOKEN(anon_sym_default);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 380:
-      ACCEPT_TOKEN(anon_sym_deny);
-      END_STATE();
-    case 381:
-      ACCEPT_TOKEN(anon_sym_deny);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 382:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 383:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 384:
-      ACCEPT_TOKEN(anon_sym_ingress);
+      ACCEPT_TOKEN(anon_sym_default);
       END_STATE();
     case 385:
-      ACCEPT_TOKEN(anon_sym_egress);
+      ACCEPT_TOKEN(anon_sym_default);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 386:
-      ACCEPT_TOKEN(anon_sym_select);
+      ACCEPT_TOKEN(anon_sym_deny);
       END_STATE();
     case 387:
+      ACCEPT_TOKEN(anon_sym_deny);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 388:
+      ACCEPT_TOKEN(anon_sym_no);
+      END_STATE();
+    case 389:
+      ACCEPT_TOKEN(anon_sym_no);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 390:
+      ACCEPT_TOKEN(anon_sym_ingress);
+      END_STATE();
+    case 391:
+      ACCEPT_TOKEN(anon_sym_egress);
+      END_STATE();
+    case 392:
+      ACCEPT_TOKEN(anon_sym_select);
+      END_STATE();
+    case 393:
       ACCEPT_TOKEN(anon_sym_select);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 388:
-      ACCEPT_TOKEN(anon_sym_pods);
-      END_STATE();
-    case 389:
-      ACCEPT_TOKEN(anon_sym_pods);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 390:
-      ACCEPT_TOKEN(anon_sym_all);
-      END_STATE();
-    case 391:
-      ACCEPT_TOKEN(anon_sym_nodes);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(anon_sym_everything);
-      END_STATE();
-    case 393:
-      ACCEPT_TOKEN(anon_sym_in);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 394:
+      ACCEPT_TOKEN(anon_sym_pods);
+      END_STATE();
+    case 395:
+      ACCEPT_TOKEN(anon_sym_pods);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 396:
+      ACCEPT_TOKEN(anon_sym_all);
+      END_STATE();
+    case 397:
+      ACCEPT_TOKEN(anon_sym_nodes);
+      END_STATE();
+    case 398:
+      ACCEPT_TOKEN(anon_sym_everything);
+      END_STATE();
+    case 399:
+      ACCEPT_TOKEN(anon_sym_in);
+      END_STATE();
+    case 400:
       ACCEPT_TOKEN(anon_sym_in);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 395:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 396:
-      ACCEPT_TOKEN(anon_sym_with);
-      END_STATE();
-    case 397:
-      ACCEPT_TOKEN(anon_sym_with);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 398:
-      ACCEPT_TOKEN(anon_sym_allow);
-      END_STATE();
-    case 399:
-      ACCEPT_TOKEN(anon_sym_allow);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 400:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'm') ADVANCE(406);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(404);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 401:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(409);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(404);
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
     case 402:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(400);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(404);
+      ACCEPT_TOKEN(anon_sym_with);
       END_STATE();
     case 403:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'r') ADVANCE(402);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(anon_sym_with);
+      if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(404);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 404:
+      ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 405:
+      ACCEPT_TOKEN(anon_sym_allow);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 406:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'm') ADVANCE(412);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+      END_STATE();
+    case 407:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(415);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+      END_STATE();
+    case 408:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(406);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+      END_STATE();
+    case 409:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'r') ADVANCE(408);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+      END_STATE();
+    case 410:
       ACCEPT_TOKEN(sym_sentence_word);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(404);
-      END_STATE();
-    case 405:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 406:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(404);
-      END_STATE();
-    case 407:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 408:
-      ACCEPT_TOKEN(anon_sym_to);
-      END_STATE();
-    case 409:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(404);
-      END_STATE();
-    case 410:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 411:
-      ACCEPT_TOKEN(anon_sym_anywhere);
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
     case 412:
-      ACCEPT_TOKEN(anon_sym_entity);
+      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 413:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
+      ACCEPT_TOKEN(anon_sym_from);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 414:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 415:
-      ACCEPT_TOKEN(anon_sym_fqdn);
+      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 416:
-      ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(417);
+      ACCEPT_TOKEN(anon_sym_to);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 417:
-      ACCEPT_TOKEN(anon_sym_services);
+      ACCEPT_TOKEN(anon_sym_anywhere);
       END_STATE();
     case 418:
-      ACCEPT_TOKEN(anon_sym_sni);
+      ACCEPT_TOKEN(anon_sym_entity);
       END_STATE();
     case 419:
+      ACCEPT_TOKEN(anon_sym_LBRACK);
+      END_STATE();
+    case 420:
+      ACCEPT_TOKEN(anon_sym_RBRACK);
+      END_STATE();
+    case 421:
+      ACCEPT_TOKEN(anon_sym_fqdn);
+      END_STATE();
+    case 422:
+      ACCEPT_TOKEN(anon_sym_service);
+      if (lookahead == 's') ADVANCE(423);
+      END_STATE();
+    case 423:
+      ACCEPT_TOKEN(anon_sym_services);
+      END_STATE();
+    case 424:
+      ACCEPT_TOKEN(anon_sym_sni);
+      END_STATE();
+    case 425:
       ACCEPT_TOKEN(anon_sym_sni);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
-    case 420:
+    case 426:
       ACCEPT_TOKEN(anon_sym_authentication);
       END_STATE();
-    case 421:
+    case 427:
       ACCEPT_TOKEN(anon_sym_authentication);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
-    case 422:
+    case 428:
       ACCEPT_TOKEN(anon_sym_icmp);
       END_STATE();
-    case 423:
+    case 429:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
-    case 424:
+    case 430:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(430);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
       END_STATE();
-    case 425:
+    case 431:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(430);
-      END_STATE();
-    case 426:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(424);
-      if (lookahead == '6') ADVANCE(425);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(430);
-      END_STATE();
-    case 427:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(428);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(430);
-      END_STATE();
-    case 428:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(426);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(430);
-      END_STATE();
-    case 429:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(429);
-      END_STATE();
-    case 430:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(430);
-      END_STATE();
-    case 431:
-      ACCEPT_TOKEN(anon_sym_http);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
       END_STATE();
     case 432:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == '4') ADVANCE(430);
+      if (lookahead == '6') ADVANCE(431);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
+      END_STATE();
+    case 433:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'p') ADVANCE(434);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
+      END_STATE();
+    case 434:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'v') ADVANCE(432);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
+      END_STATE();
+    case 435:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(435);
+      END_STATE();
+    case 436:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
+      END_STATE();
+    case 437:
+      ACCEPT_TOKEN(anon_sym_http);
+      END_STATE();
+    case 438:
       ACCEPT_TOKEN(anon_sym_http);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 433:
-      ACCEPT_TOKEN(anon_sym_method);
-      END_STATE();
-    case 434:
-      ACCEPT_TOKEN(anon_sym_host);
-      END_STATE();
-    case 435:
-      ACCEPT_TOKEN(anon_sym_header);
-      END_STATE();
-    case 436:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(436);
-      END_STATE();
-    case 437:
-      ACCEPT_TOKEN(anon_sym_grpc);
-      END_STATE();
-    case 438:
-      ACCEPT_TOKEN(anon_sym_grpc);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 439:
-      ACCEPT_TOKEN(anon_sym_kafka);
+      ACCEPT_TOKEN(anon_sym_method);
       END_STATE();
     case 440:
+      ACCEPT_TOKEN(anon_sym_host);
+      END_STATE();
+    case 441:
+      ACCEPT_TOKEN(anon_sym_header);
+      END_STATE();
+    case 442:
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(442);
+      END_STATE();
+    case 443:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      END_STATE();
+    case 444:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 445:
+      ACCEPT_TOKEN(anon_sym_kafka);
+      END_STATE();
+    case 446:
       ACCEPT_TOKEN(anon_sym_kafka);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 441:
-      ACCEPT_TOKEN(anon_sym_produce);
-      END_STATE();
-    case 442:
-      ACCEPT_TOKEN(anon_sym_consume);
-      END_STATE();
-    case 443:
-      ACCEPT_TOKEN(anon_sym_apikey);
-      END_STATE();
-    case 444:
-      ACCEPT_TOKEN(anon_sym_topic);
-      END_STATE();
-    case 445:
-      ACCEPT_TOKEN(anon_sym_client);
-      END_STATE();
-    case 446:
-      ACCEPT_TOKEN(anon_sym_version);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 447:
-      ACCEPT_TOKEN(anon_sym_dns);
+      ACCEPT_TOKEN(anon_sym_produce);
       END_STATE();
     case 448:
+      ACCEPT_TOKEN(anon_sym_consume);
+      END_STATE();
+    case 449:
+      ACCEPT_TOKEN(anon_sym_apikey);
+      END_STATE();
+    case 450:
+      ACCEPT_TOKEN(anon_sym_topic);
+      END_STATE();
+    case 451:
+      ACCEPT_TOKEN(anon_sym_client);
+      END_STATE();
+    case 452:
+      ACCEPT_TOKEN(anon_sym_version);
+      END_STATE();
+    case 453:
+      ACCEPT_TOKEN(anon_sym_dns);
+      END_STATE();
+    case 454:
       ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 449:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 450:
-      ACCEPT_TOKEN(anon_sym_expect);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 451:
-      ACCEPT_TOKEN(anon_sym_account);
-      END_STATE();
-    case 452:
-      ACCEPT_TOKEN(anon_sym_node);
-      END_STATE();
-    case 453:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
-      END_STATE();
-    case 454:
-      ACCEPT_TOKEN(anon_sym_notin);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 455:
-      ACCEPT_TOKEN(anon_sym_BANG);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 456:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(453);
+      ACCEPT_TOKEN(anon_sym_expect);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 457:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(466);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      ACCEPT_TOKEN(anon_sym_account);
       END_STATE();
     case 458:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(525);
-      if (lookahead == 'o') ADVANCE(383);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      ACCEPT_TOKEN(anon_sym_node);
       END_STATE();
     case 459:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(525);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 460:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(586);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
     case 461:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(498);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
     case 462:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(440);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(459);
       END_STATE();
     case 463:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(580);
-      if (lookahead == 'i') ADVANCE(481);
-      if (lookahead == 'l') ADVANCE(587);
-      if (lookahead == 'o') ADVANCE(533);
+      if (lookahead == 'a') ADVANCE(472);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 464:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(478);
+      if (lookahead == 'a') ADVANCE(531);
+      if (lookahead == 'o') ADVANCE(389);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 465:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(584);
+      if (lookahead == 'a') ADVANCE(531);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 466:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(493);
+      if (lookahead == 'a') ADVANCE(592);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 467:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(438);
+      if (lookahead == 'a') ADVANCE(504);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 468:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(557);
+      if (lookahead == 'a') ADVANCE(446);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 469:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(591);
+      if (lookahead == 'a') ADVANCE(586);
+      if (lookahead == 'i') ADVANCE(487);
+      if (lookahead == 'l') ADVANCE(593);
+      if (lookahead == 'o') ADVANCE(539);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 470:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(570);
+      if (lookahead == 'a') ADVANCE(484);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 471:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(526);
-      if (lookahead == 'm') ADVANCE(553);
-      if (lookahead == 'n') ADVANCE(394);
+      if (lookahead == 'a') ADVANCE(590);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 472:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(526);
-      if (lookahead == 'm') ADVANCE(553);
+      if (lookahead == 'b') ADVANCE(499);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 473:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(526);
-      if (lookahead == 'n') ADVANCE(394);
+      if (lookahead == 'c') ADVANCE(444);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 474:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(526);
+      if (lookahead == 'c') ADVANCE(563);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 475:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(571);
+      if (lookahead == 'c') ADVANCE(597);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 476:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(465);
+      if (lookahead == 'c') ADVANCE(576);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 477:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(485);
+      if (lookahead == 'c') ADVANCE(532);
+      if (lookahead == 'm') ADVANCE(559);
+      if (lookahead == 'n') ADVANCE(400);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 478:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(486);
+      if (lookahead == 'c') ADVANCE(532);
+      if (lookahead == 'm') ADVANCE(559);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 479:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(562);
-      if (lookahead == 'l') ADVANCE(505);
-      if (lookahead == 'r') ADVANCE(569);
+      if (lookahead == 'c') ADVANCE(532);
+      if (lookahead == 'n') ADVANCE(400);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 480:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(562);
-      if (lookahead == 'r') ADVANCE(569);
+      if (lookahead == 'c') ADVANCE(532);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 481:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(555);
-      if (lookahead == 'l') ADVANCE(506);
+      if (lookahead == 'c') ADVANCE(577);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 482:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(499);
-      if (lookahead == 'n') ADVANCE(563);
+      if (lookahead == 'c') ADVANCE(471);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 483:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(499);
+      if (lookahead == 'c') ADVANCE(491);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 484:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(373);
+      if (lookahead == 'c') ADVANCE(492);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 485:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(330);
+      if (lookahead == 'd') ADVANCE(568);
+      if (lookahead == 'l') ADVANCE(511);
+      if (lookahead == 'r') ADVANCE(575);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 486:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(369);
+      if (lookahead == 'd') ADVANCE(568);
+      if (lookahead == 'r') ADVANCE(575);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 487:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(500);
+      if (lookahead == 'd') ADVANCE(561);
+      if (lookahead == 'l') ADVANCE(512);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 488:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(531);
+      if (lookahead == 'e') ADVANCE(505);
+      if (lookahead == 'n') ADVANCE(569);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 489:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(470);
+      if (lookahead == 'e') ADVANCE(505);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 490:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(521);
-      if (lookahead == 'i') ADVANCE(520);
-      if (lookahead == 'n') ADVANCE(503);
+      if (lookahead == 'e') ADVANCE(379);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 491:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(521);
-      if (lookahead == 'i') ADVANCE(520);
+      if (lookahead == 'e') ADVANCE(336);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 492:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(565);
+      if (lookahead == 'e') ADVANCE(375);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 493:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(515);
+      if (lookahead == 'e') ADVANCE(506);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 494:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(532);
+      if (lookahead == 'e') ADVANCE(537);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 495:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(524);
+      if (lookahead == 'e') ADVANCE(476);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 496:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(556);
+      if (lookahead == 'e') ADVANCE(527);
+      if (lookahead == 'i') ADVANCE(526);
+      if (lookahead == 'n') ADVANCE(509);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 497:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(475);
+      if (lookahead == 'e') ADVANCE(527);
+      if (lookahead == 'i') ADVANCE(526);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 498:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(512);
+      if (lookahead == 'e') ADVANCE(571);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 499:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(460);
-      if (lookahead == 'n') ADVANCE(590);
-      if (lookahead == 's') ADVANCE(468);
+      if (lookahead == 'e') ADVANCE(521);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 500:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(546);
+      if (lookahead == 'e') ADVANCE(538);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 501:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(397);
+      if (lookahead == 'e') ADVANCE(530);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 502:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(494);
+      if (lookahead == 'e') ADVANCE(562);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 503:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(419);
+      if (lookahead == 'e') ADVANCE(481);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 504:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(552);
+      if (lookahead == 'f') ADVANCE(518);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 505:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(469);
+      if (lookahead == 'f') ADVANCE(466);
+      if (lookahead == 'n') ADVANCE(596);
+      if (lookahead == 's') ADVANCE(474);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 506:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(585);
+      if (lookahead == 'g') ADVANCE(552);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 507:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(541);
+      if (lookahead == 'h') ADVANCE(403);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 508:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(476);
+      if (lookahead == 'h') ADVANCE(500);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 509:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(543);
+      if (lookahead == 'i') ADVANCE(425);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 510:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(576);
+      if (lookahead == 'i') ADVANCE(558);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 511:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(520);
-      if (lookahead == 'y') ADVANCE(566);
+      if (lookahead == 'i') ADVANCE(475);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 512:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(462);
+      if (lookahead == 'i') ADVANCE(591);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 513:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(505);
-      if (lookahead == 'r') ADVANCE(569);
+      if (lookahead == 'i') ADVANCE(547);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 514:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(505);
+      if (lookahead == 'i') ADVANCE(482);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 515:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(377);
+      if (lookahead == 'i') ADVANCE(549);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 516:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(518);
-      if (lookahead == 'u') ADVANCE(573);
+      if (lookahead == 'i') ADVANCE(582);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 517:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(518);
+      if (lookahead == 'i') ADVANCE(526);
+      if (lookahead == 'y') ADVANCE(572);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 518:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(537);
+      if (lookahead == 'k') ADVANCE(468);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 519:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(572);
+      if (lookahead == 'l') ADVANCE(511);
+      if (lookahead == 'r') ADVANCE(575);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 520:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(488);
+      if (lookahead == 'l') ADVANCE(511);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 521:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(497);
+      if (lookahead == 'l') ADVANCE(383);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 522:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(407);
+      if (lookahead == 'l') ADVANCE(524);
+      if (lookahead == 'u') ADVANCE(579);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 523:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(343);
+      if (lookahead == 'l') ADVANCE(524);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 524:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(366);
+      if (lookahead == 'l') ADVANCE(543);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 525:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(492);
+      if (lookahead == 'l') ADVANCE(578);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 526:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(548);
+      if (lookahead == 'l') ADVANCE(494);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 527:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(394);
+      if (lookahead == 'l') ADVANCE(503);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 528:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(375);
+      if (lookahead == 'm') ADVANCE(413);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 529:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(421);
+      if (lookahead == 'm') ADVANCE(349);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 530:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(563);
+      if (lookahead == 'm') ADVANCE(372);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 531:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(477);
+      if (lookahead == 'm') ADVANCE(498);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 532:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(583);
+      if (lookahead == 'm') ADVANCE(554);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 533:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(568);
+      if (lookahead == 'n') ADVANCE(400);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 534:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(383);
+      if (lookahead == 'n') ADVANCE(381);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 535:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(479);
+      if (lookahead == 'n') ADVANCE(427);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 536:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(410);
+      if (lookahead == 'n') ADVANCE(569);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 537:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(588);
+      if (lookahead == 'n') ADVANCE(483);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 538:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(480);
+      if (lookahead == 'n') ADVANCE(589);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 539:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(513);
+      if (lookahead == 'n') ADVANCE(574);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 540:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(522);
+      if (lookahead == 'o') ADVANCE(389);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 541:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(485);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 542:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(416);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 543:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(594);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 544:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(486);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 545:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(519);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 546:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(528);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 542:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(554);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 543:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(529);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 544:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(514);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 545:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(561);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 546:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(559);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 547:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(432);
+      if (lookahead == 'o') ADVANCE(534);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 548:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(423);
+      if (lookahead == 'o') ADVANCE(560);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 549:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(489);
+      if (lookahead == 'o') ADVANCE(535);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 550:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(464);
+      if (lookahead == 'o') ADVANCE(520);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 551:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(467);
+      if (lookahead == 'o') ADVANCE(567);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 552:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(577);
+      if (lookahead == 'o') ADVANCE(565);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 553:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(545);
+      if (lookahead == 'p') ADVANCE(438);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 554:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(569);
+      if (lookahead == 'p') ADVANCE(429);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 555:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(340);
+      if (lookahead == 'p') ADVANCE(495);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 556:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(334);
+      if (lookahead == 'p') ADVANCE(470);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 557:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(504);
+      if (lookahead == 'p') ADVANCE(473);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 558:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(540);
+      if (lookahead == 'p') ADVANCE(583);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 559:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(592);
+      if (lookahead == 'p') ADVANCE(551);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 560:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(551);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 561:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'r') ADVANCE(575);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 561:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(346);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 562:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(389);
+      if (lookahead == 'r') ADVANCE(340);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 563:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(448);
+      if (lookahead == 'r') ADVANCE(510);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 564:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(484);
+      if (lookahead == 'r') ADVANCE(546);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 565:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(550);
+      if (lookahead == 'r') ADVANCE(598);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 566:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(581);
+      if (lookahead == 'r') ADVANCE(557);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 567:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(582);
+      if (lookahead == 'r') ADVANCE(581);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 568:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(574);
+      if (lookahead == 's') ADVANCE(395);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 569:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(361);
+      if (lookahead == 's') ADVANCE(454);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 570:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(450);
+      if (lookahead == 's') ADVANCE(490);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 571:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(387);
+      if (lookahead == 's') ADVANCE(556);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 572:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(379);
+      if (lookahead == 's') ADVANCE(587);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 573:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(502);
+      if (lookahead == 's') ADVANCE(588);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 574:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(348);
+      if (lookahead == 's') ADVANCE(580);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 575:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(346);
+      if (lookahead == 't') ADVANCE(367);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 576:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(501);
+      if (lookahead == 't') ADVANCE(456);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 577:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(507);
+      if (lookahead == 't') ADVANCE(393);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 578:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(547);
+      if (lookahead == 't') ADVANCE(385);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 579:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(578);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 580:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(487);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 581:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(495);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 582:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(496);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
-      END_STATE();
-    case 583:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 't') ADVANCE(508);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 580:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(354);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 581:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(352);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 582:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(507);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 583:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(513);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 584:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(509);
+      if (lookahead == 't') ADVANCE(553);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 585:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(523);
+      if (lookahead == 't') ADVANCE(584);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 586:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(519);
+      if (lookahead == 't') ADVANCE(493);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 587:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(567);
+      if (lookahead == 't') ADVANCE(501);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 588:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(399);
+      if (lookahead == 't') ADVANCE(502);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 589:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'x') ADVANCE(549);
+      if (lookahead == 't') ADVANCE(514);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 590:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(381);
+      if (lookahead == 't') ADVANCE(515);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 591:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(371);
+      if (lookahead == 'u') ADVANCE(529);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 592:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(352);
+      if (lookahead == 'u') ADVANCE(525);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 593:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(573);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 594:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'w') ADVANCE(405);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 595:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'x') ADVANCE(555);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 596:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(387);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 597:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(377);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 598:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(358);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 599:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
-    case 594:
+    case 600:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(594);
-      END_STATE();
-    case 595:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      END_STATE();
-    case 596:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      END_STATE();
-    case 597:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(315);
-      if (lookahead == ':') ADVANCE(614);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(597);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
-      END_STATE();
-    case 598:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(614);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(598);
-      if (lookahead == '-' ||
-          ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(604);
-      END_STATE();
-    case 599:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(602);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(604);
-      END_STATE();
-    case 600:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(350);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(604);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(600);
       END_STATE();
     case 601:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(599);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(604);
+      ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
     case 602:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(600);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(604);
+      ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
     case 603:
       ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == '.') ADVANCE(321);
+      if (lookahead == ':') ADVANCE(620);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 604:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == ':') ADVANCE(620);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(604);
+      if (lookahead == '-' ||
+          ('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 605:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'o') ADVANCE(608);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 606:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'p') ADVANCE(356);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 607:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'r') ADVANCE(605);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 608:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'u') ADVANCE(606);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 609:
+      ACCEPT_TOKEN(sym_port_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      END_STATE();
+    case 610:
       ACCEPT_TOKEN(sym_port_number);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(604);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
-    case 605:
+    case 611:
       ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(611);
       END_STATE();
-    case 606:
+    case 612:
       ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
-      END_STATE();
-    case 607:
-      ACCEPT_TOKEN(sym_protocol);
-      END_STATE();
-    case 608:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(313);
-      if (lookahead == '/') ADVANCE(314);
-      if (lookahead == ':') ADVANCE(615);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(608);
-      END_STATE();
-    case 609:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(313);
-      if (lookahead == '/') ADVANCE(314);
-      if (lookahead == ':') ADVANCE(608);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(609);
-      END_STATE();
-    case 610:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(313);
-      if (lookahead == '/') ADVANCE(314);
-      if (lookahead == ':') ADVANCE(609);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(610);
-      END_STATE();
-    case 611:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(313);
-      if (lookahead == '/') ADVANCE(314);
-      if (lookahead == ':') ADVANCE(610);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(611);
-      END_STATE();
-    case 612:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(313);
-      if (lookahead == '/') ADVANCE(314);
-      if (lookahead == ':') ADVANCE(611);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(612);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
       END_STATE();
     case 613:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(313);
-      if (lookahead == '/') ADVANCE(314);
-      if (lookahead == ':') ADVANCE(612);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(613);
+      ACCEPT_TOKEN(sym_protocol);
       END_STATE();
     case 614:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(313);
-      if (lookahead == '/') ADVANCE(314);
-      if (lookahead == ':') ADVANCE(613);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(621);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(614);
       END_STATE();
     case 615:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(313);
-      if (lookahead == '/') ADVANCE(314);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(614);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(615);
       END_STATE();
     case 616:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(316);
-      if (lookahead == '/') ADVANCE(314);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(616);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(615);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(616);
       END_STATE();
     case 617:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(317);
-      if (lookahead == '/') ADVANCE(314);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(617);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(616);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(617);
       END_STATE();
     case 618:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(314);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(617);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(618);
       END_STATE();
     case 619:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(619);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(618);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(619);
       END_STATE();
     case 620:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(312);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(620);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(619);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(620);
       END_STATE();
     case 621:
-      ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(621);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(621);
       END_STATE();
     case 622:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(322);
+      if (lookahead == '/') ADVANCE(320);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
       END_STATE();
     case 623:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(323);
+      if (lookahead == '/') ADVANCE(320);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(623);
+      END_STATE();
+    case 624:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '/') ADVANCE(320);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(624);
+      END_STATE();
+    case 625:
+      ACCEPT_TOKEN(sym_cidr);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(625);
+      END_STATE();
+    case 626:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(318);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(626);
+      END_STATE();
+    case 627:
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(627);
+      END_STATE();
+    case 628:
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      END_STATE();
+    case 629:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(624);
+      if (lookahead == '#') ADVANCE(630);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(623);
+          lookahead == ' ') ADVANCE(629);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(624);
+          lookahead != '\\') ADVANCE(630);
       END_STATE();
-    case 624:
+    case 630:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(624);
+          lookahead != '\\') ADVANCE(630);
       END_STATE();
-    case 625:
+    case 631:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 626:
+    case 632:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 627:
+    case 633:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(627);
-      END_STATE();
-    case 628:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '4') ADVANCE(793);
-      if (lookahead == '6') ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 629:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(629);
-      if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(630);
-      END_STATE();
-    case 630:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(630);
-      END_STATE();
-    case 631:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 632:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(681);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 633:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(640);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(633);
       END_STATE();
     case 634:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(770);
-      if (lookahead == 'i') ADVANCE(656);
-      if (lookahead == 'l') ADVANCE(696);
-      if (lookahead == 'o') ADVANCE(720);
+      if (lookahead == '4') ADVANCE(799);
+      if (lookahead == '6') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 635:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(658);
+      if (lookahead == '_') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(635);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(636);
       END_STATE();
     case 636:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(716);
-      if (lookahead == 'o') ADVANCE(772);
+      if (lookahead == '_') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(636);
       END_STATE();
     case 637:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(783);
+      if (lookahead == 'a') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 638:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(651);
+      if (lookahead == 'a') ADVANCE(687);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 639:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(773);
+      if (lookahead == 'a') ADVANCE(646);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 640:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(666);
+      if (lookahead == 'a') ADVANCE(776);
+      if (lookahead == 'i') ADVANCE(662);
+      if (lookahead == 'l') ADVANCE(702);
+      if (lookahead == 'o') ADVANCE(726);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 641:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(793);
+      if (lookahead == 'a') ADVANCE(664);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 642:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(646);
-      if (lookahead == 'l') ADVANCE(709);
-      if (lookahead == 'n') ADVANCE(790);
-      if (lookahead == 'p') ADVANCE(693);
-      if (lookahead == 'u') ADVANCE(764);
+      if (lookahead == 'a') ADVANCE(722);
+      if (lookahead == 'o') ADVANCE(778);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 643:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(714);
-      if (lookahead == 'm') ADVANCE(738);
-      if (lookahead == 'n') ADVANCE(793);
-      if (lookahead == 'p') ADVANCE(785);
+      if (lookahead == 'a') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 644:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(789);
+      if (lookahead == 'a') ADVANCE(657);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 645:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(659);
+      if (lookahead == 'a') ADVANCE(779);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 646:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(729);
+      if (lookahead == 'b') ADVANCE(672);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 647:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(763);
+      if (lookahead == 'c') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 648:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(639);
+      if (lookahead == 'c') ADVANCE(652);
+      if (lookahead == 'l') ADVANCE(715);
+      if (lookahead == 'n') ADVANCE(796);
+      if (lookahead == 'p') ADVANCE(699);
+      if (lookahead == 'u') ADVANCE(770);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 649:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(669);
-      if (lookahead == 'p') ADVANCE(671);
+      if (lookahead == 'c') ADVANCE(720);
+      if (lookahead == 'm') ADVANCE(744);
+      if (lookahead == 'n') ADVANCE(799);
+      if (lookahead == 'p') ADVANCE(791);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 650:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(779);
+      if (lookahead == 'c') ADVANCE(795);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 651:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(663);
+      if (lookahead == 'c') ADVANCE(665);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 652:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(752);
+      if (lookahead == 'c') ADVANCE(735);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 653:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(793);
+      if (lookahead == 'c') ADVANCE(769);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 654:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(753);
-      if (lookahead == 'l') ADVANCE(697);
-      if (lookahead == 'r') ADVANCE(765);
+      if (lookahead == 'c') ADVANCE(645);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 655:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(717);
+      if (lookahead == 'c') ADVANCE(675);
+      if (lookahead == 'p') ADVANCE(677);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 656:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(744);
-      if (lookahead == 'l') ADVANCE(695);
+      if (lookahead == 'c') ADVANCE(785);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 657:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(784);
+      if (lookahead == 'c') ADVANCE(669);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 658:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(675);
+      if (lookahead == 'c') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 659:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(793);
+      if (lookahead == 'd') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 660:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(682);
-      if (lookahead == 'n') ADVANCE(753);
+      if (lookahead == 'd') ADVANCE(759);
+      if (lookahead == 'l') ADVANCE(703);
+      if (lookahead == 'r') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 661:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(712);
-      if (lookahead == 'i') ADVANCE(711);
-      if (lookahead == 'n') ADVANCE(692);
-      if (lookahead == 't') ADVANCE(751);
-      if (lookahead == 'y') ADVANCE(761);
+      if (lookahead == 'd') ADVANCE(723);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 662:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(686);
+      if (lookahead == 'd') ADVANCE(750);
+      if (lookahead == 'l') ADVANCE(701);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 663:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(753);
+      if (lookahead == 'd') ADVANCE(790);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 664:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(789);
+      if (lookahead == 'd') ADVANCE(681);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 665:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(635);
-      if (lookahead == 'o') ADVANCE(758);
-      if (lookahead == 't') ADVANCE(767);
+      if (lookahead == 'e') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 666:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(708);
+      if (lookahead == 'e') ADVANCE(688);
+      if (lookahead == 'n') ADVANCE(759);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 667:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(722);
+      if (lookahead == 'e') ADVANCE(718);
+      if (lookahead == 'i') ADVANCE(717);
+      if (lookahead == 'n') ADVANCE(698);
+      if (lookahead == 't') ADVANCE(757);
+      if (lookahead == 'y') ADVANCE(767);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 668:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(713);
+      if (lookahead == 'e') ADVANCE(692);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 669:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(739);
+      if (lookahead == 'e') ADVANCE(759);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 670:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(749);
+      if (lookahead == 'e') ADVANCE(795);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 671:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(647);
+      if (lookahead == 'e') ADVANCE(641);
+      if (lookahead == 'o') ADVANCE(764);
+      if (lookahead == 't') ADVANCE(773);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 672:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(721);
+      if (lookahead == 'e') ADVANCE(714);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 673:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(747);
+      if (lookahead == 'e') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 674:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(719);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 675:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(745);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 676:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(755);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 675:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(742);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 676:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(757);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 677:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(768);
+      if (lookahead == 'e') ADVANCE(653);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 678:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(746);
+      if (lookahead == 'e') ADVANCE(727);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 679:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(723);
+      if (lookahead == 'e') ADVANCE(753);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 680:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(650);
+      if (lookahead == 'e') ADVANCE(761);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 681:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(706);
+      if (lookahead == 'e') ADVANCE(748);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 682:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(637);
-      if (lookahead == 'n') ADVANCE(789);
-      if (lookahead == 's') ADVANCE(652);
+      if (lookahead == 'e') ADVANCE(763);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 683:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(793);
+      if (lookahead == 'e') ADVANCE(774);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 684:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(748);
-      if (lookahead == 'n') ADVANCE(777);
-      if (lookahead == 'v') ADVANCE(673);
-      if (lookahead == 'x') ADVANCE(649);
+      if (lookahead == 'e') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 685:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(753);
+      if (lookahead == 'e') ADVANCE(729);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 686:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(735);
+      if (lookahead == 'e') ADVANCE(656);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 687:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(793);
+      if (lookahead == 'f') ADVANCE(712);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 688:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(699);
+      if (lookahead == 'f') ADVANCE(643);
+      if (lookahead == 'n') ADVANCE(795);
+      if (lookahead == 's') ADVANCE(658);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 689:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(678);
+      if (lookahead == 'g') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 690:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(732);
+      if (lookahead == 'g') ADVANCE(754);
+      if (lookahead == 'n') ADVANCE(783);
+      if (lookahead == 'v') ADVANCE(679);
+      if (lookahead == 'x') ADVANCE(655);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 691:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(679);
+      if (lookahead == 'g') ADVANCE(759);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 692:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(793);
+      if (lookahead == 'g') ADVANCE(741);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 693:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(707);
+      if (lookahead == 'h') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 694:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(717);
+      if (lookahead == 'h') ADVANCE(705);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 695:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(782);
+      if (lookahead == 'h') ADVANCE(684);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 696:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(667);
-      if (lookahead == 'u') ADVANCE(759);
+      if (lookahead == 'h') ADVANCE(738);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 697:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(644);
+      if (lookahead == 'h') ADVANCE(685);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 698:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(718);
+      if (lookahead == 'i') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 699:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(719);
+      if (lookahead == 'i') ADVANCE(713);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 700:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(727);
+      if (lookahead == 'i') ADVANCE(723);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 701:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(651);
+      if (lookahead == 'i') ADVANCE(788);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 702:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(648);
+      if (lookahead == 'i') ADVANCE(673);
+      if (lookahead == 'u') ADVANCE(765);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 703:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(766);
+      if (lookahead == 'i') ADVANCE(650);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 704:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(740);
+      if (lookahead == 'i') ADVANCE(724);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 705:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(769);
+      if (lookahead == 'i') ADVANCE(725);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 706:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(631);
+      if (lookahead == 'i') ADVANCE(733);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 707:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(664);
+      if (lookahead == 'i') ADVANCE(657);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 708:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(793);
+      if (lookahead == 'i') ADVANCE(654);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 709:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(728);
+      if (lookahead == 'i') ADVANCE(772);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 710:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(763);
+      if (lookahead == 'i') ADVANCE(746);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 711:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(672);
+      if (lookahead == 'i') ADVANCE(775);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 712:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(680);
-      if (lookahead == 'n') ADVANCE(774);
-      if (lookahead == 'r') ADVANCE(786);
+      if (lookahead == 'k') ADVANCE(637);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 713:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(793);
+      if (lookahead == 'k') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 714:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(736);
+      if (lookahead == 'l') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 715:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(659);
+      if (lookahead == 'l') ADVANCE(734);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 716:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(676);
+      if (lookahead == 'l') ADVANCE(769);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 717:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(793);
+      if (lookahead == 'l') ADVANCE(678);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 718:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(685);
+      if (lookahead == 'l') ADVANCE(686);
+      if (lookahead == 'n') ADVANCE(780);
+      if (lookahead == 'r') ADVANCE(792);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 719:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(683);
+      if (lookahead == 'm') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 720:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(754);
+      if (lookahead == 'm') ADVANCE(742);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 721:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(645);
+      if (lookahead == 'm') ADVANCE(665);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 722:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(763);
+      if (lookahead == 'm') ADVANCE(682);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 723:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(775);
+      if (lookahead == 'n') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 724:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(691);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 725:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(689);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 726:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(760);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 727:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(651);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 728:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(769);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 729:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(781);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 730:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(799);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 731:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(660);
+      if (lookahead == 'r') ADVANCE(736);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 732:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(786);
+      if (lookahead == 'p') ADVANCE(647);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 733:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(723);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 734:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'o') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
-    case 725:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(654);
-      if (lookahead == 'r') ADVANCE(730);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 726:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(780);
-      if (lookahead == 'p') ADVANCE(641);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 727:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(717);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 728:
+    case 735:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'o') ADVANCE(787);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 729:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(781);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 730:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(657);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 731:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(713);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 732:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(653);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 733:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(750);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 734:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(742);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 735:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(745);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 736:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(793);
+      if (lookahead == 'o') ADVANCE(663);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 737:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(638);
+      if (lookahead == 'o') ADVANCE(719);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 738:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(733);
+      if (lookahead == 'o') ADVANCE(659);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 739:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(763);
+      if (lookahead == 'o') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 740:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(773);
+      if (lookahead == 'o') ADVANCE(748);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 741:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'q') ADVANCE(655);
-      if (lookahead == 'r') ADVANCE(731);
+      if (lookahead == 'o') ADVANCE(751);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 742:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(793);
+      if (lookahead == 'p') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 743:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(726);
+      if (lookahead == 'p') ADVANCE(644);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 744:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(753);
+      if (lookahead == 'p') ADVANCE(739);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 745:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(789);
+      if (lookahead == 'p') ADVANCE(769);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 746:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(659);
+      if (lookahead == 'p') ADVANCE(779);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 747:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(791);
+      if (lookahead == 'q') ADVANCE(661);
+      if (lookahead == 'r') ADVANCE(737);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 748:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(674);
+      if (lookahead == 'r') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 749:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(760);
+      if (lookahead == 'r') ADVANCE(732);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 750:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(763);
+      if (lookahead == 'r') ADVANCE(759);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 751:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(698);
+      if (lookahead == 'r') ADVANCE(795);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 752:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(665);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 753:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(797);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 754:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(680);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 755:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(766);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 756:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(769);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 757:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'r') ADVANCE(704);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 753:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 754:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(762);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 755:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(753);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 756:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(659);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 757:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(737);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 758:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(763);
+      if (lookahead == 'r') ADVANCE(710);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 759:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(778);
+      if (lookahead == 's') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 760:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(700);
+      if (lookahead == 's') ADVANCE(768);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 761:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(776);
+      if (lookahead == 's') ADVANCE(759);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 762:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(793);
-      if (lookahead == 'u') ADVANCE(715);
+      if (lookahead == 's') ADVANCE(665);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 763:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(793);
+      if (lookahead == 's') ADVANCE(743);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 764:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(691);
+      if (lookahead == 's') ADVANCE(769);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 765:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(753);
+      if (lookahead == 's') ADVANCE(784);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 766:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(789);
+      if (lookahead == 's') ADVANCE(706);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 767:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(736);
+      if (lookahead == 's') ADVANCE(782);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 768:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(690);
+      if (lookahead == 't') ADVANCE(799);
+      if (lookahead == 'u') ADVANCE(721);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 769:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(687);
+      if (lookahead == 't') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 770:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(662);
+      if (lookahead == 't') ADVANCE(697);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 771:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(688);
+      if (lookahead == 't') ADVANCE(759);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 772:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(694);
+      if (lookahead == 't') ADVANCE(795);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 773:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(700);
+      if (lookahead == 't') ADVANCE(742);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 774:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(672);
+      if (lookahead == 't') ADVANCE(696);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 775:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(702);
+      if (lookahead == 't') ADVANCE(693);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 776:
       ACCEPT_TOKEN(sym_identifier);
@@ -7512,215 +7493,263 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 777:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(703);
+      if (lookahead == 't') ADVANCE(694);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 778:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(675);
+      if (lookahead == 't') ADVANCE(700);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 779:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(734);
+      if (lookahead == 't') ADVANCE(706);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 780:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(736);
+      if (lookahead == 't') ADVANCE(678);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 781:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(722);
+      if (lookahead == 't') ADVANCE(708);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 782:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(713);
+      if (lookahead == 't') ADVANCE(674);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 783:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(710);
+      if (lookahead == 't') ADVANCE(709);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 784:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(645);
+      if (lookahead == 't') ADVANCE(681);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 785:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(628);
+      if (lookahead == 't') ADVANCE(740);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 786:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(701);
+      if (lookahead == 'u') ADVANCE(742);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 787:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(793);
+      if (lookahead == 'u') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 788:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(689);
+      if (lookahead == 'u') ADVANCE(719);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 789:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(793);
+      if (lookahead == 'u') ADVANCE(716);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 790:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(788);
+      if (lookahead == 'u') ADVANCE(651);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 791:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(771);
+      if (lookahead == 'v') ADVANCE(634);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 792:
       ACCEPT_TOKEN(sym_identifier);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(792);
+      if (lookahead == 'v') ADVANCE(707);
       if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 793:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(799);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 794:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(695);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 795:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(799);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 796:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(794);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 797:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(777);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 798:
+      ACCEPT_TOKEN(sym_identifier);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(798);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 799:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 794:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(796);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 795:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(799);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 796:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(329);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 797:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(798);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 798:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(795);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 799:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(794);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 800:
       ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'c') ADVANCE(802);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
       END_STATE();
     case 801:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'e') ADVANCE(805);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+      END_STATE();
+    case 802:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'e') ADVANCE(335);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+      END_STATE();
+    case 803:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'i') ADVANCE(804);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+      END_STATE();
+    case 804:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'l') ADVANCE(801);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+      END_STATE();
+    case 805:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'n') ADVANCE(800);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+      END_STATE();
+    case 806:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+      END_STATE();
+    case 807:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(801);
+          lookahead != '\n') ADVANCE(807);
       END_STATE();
     default:
       return false;
@@ -7729,292 +7758,292 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 321},
-  [2] = {.lex_state = 321},
-  [3] = {.lex_state = 321},
-  [4] = {.lex_state = 321},
-  [5] = {.lex_state = 321},
-  [6] = {.lex_state = 321},
-  [7] = {.lex_state = 321},
-  [8] = {.lex_state = 321},
-  [9] = {.lex_state = 321},
+  [1] = {.lex_state = 327},
+  [2] = {.lex_state = 327},
+  [3] = {.lex_state = 327},
+  [4] = {.lex_state = 327},
+  [5] = {.lex_state = 327},
+  [6] = {.lex_state = 327},
+  [7] = {.lex_state = 327},
+  [8] = {.lex_state = 327},
+  [9] = {.lex_state = 327},
   [10] = {.lex_state = 8},
-  [11] = {.lex_state = 321},
-  [12] = {.lex_state = 321},
-  [13] = {.lex_state = 321},
-  [14] = {.lex_state = 321},
-  [15] = {.lex_state = 321},
-  [16] = {.lex_state = 323},
-  [17] = {.lex_state = 321},
+  [11] = {.lex_state = 327},
+  [12] = {.lex_state = 327},
+  [13] = {.lex_state = 327},
+  [14] = {.lex_state = 327},
+  [15] = {.lex_state = 327},
+  [16] = {.lex_state = 329},
+  [17] = {.lex_state = 327},
   [18] = {.lex_state = 9},
-  [19] = {.lex_state = 321},
-  [20] = {.lex_state = 321},
-  [21] = {.lex_state = 321},
-  [22] = {.lex_state = 321},
-  [23] = {.lex_state = 321},
-  [24] = {.lex_state = 321},
+  [19] = {.lex_state = 327},
+  [20] = {.lex_state = 327},
+  [21] = {.lex_state = 327},
+  [22] = {.lex_state = 327},
+  [23] = {.lex_state = 327},
+  [24] = {.lex_state = 327},
   [25] = {.lex_state = 17},
-  [26] = {.lex_state = 321},
-  [27] = {.lex_state = 321},
-  [28] = {.lex_state = 323},
-  [29] = {.lex_state = 321},
-  [30] = {.lex_state = 323},
-  [31] = {.lex_state = 321},
-  [32] = {.lex_state = 321},
-  [33] = {.lex_state = 321},
-  [34] = {.lex_state = 321},
-  [35] = {.lex_state = 321},
-  [36] = {.lex_state = 321},
-  [37] = {.lex_state = 321},
-  [38] = {.lex_state = 321},
-  [39] = {.lex_state = 321},
-  [40] = {.lex_state = 321},
-  [41] = {.lex_state = 321},
-  [42] = {.lex_state = 321},
-  [43] = {.lex_state = 321},
-  [44] = {.lex_state = 321},
-  [45] = {.lex_state = 321},
-  [46] = {.lex_state = 321},
-  [47] = {.lex_state = 321},
-  [48] = {.lex_state = 321},
-  [49] = {.lex_state = 321},
-  [50] = {.lex_state = 321},
-  [51] = {.lex_state = 321},
-  [52] = {.lex_state = 321},
-  [53] = {.lex_state = 321},
-  [54] = {.lex_state = 321},
-  [55] = {.lex_state = 321},
-  [56] = {.lex_state = 321},
-  [57] = {.lex_state = 321},
-  [58] = {.lex_state = 321},
-  [59] = {.lex_state = 321},
-  [60] = {.lex_state = 321},
-  [61] = {.lex_state = 321},
-  [62] = {.lex_state = 321},
+  [26] = {.lex_state = 327},
+  [27] = {.lex_state = 327},
+  [28] = {.lex_state = 329},
+  [29] = {.lex_state = 327},
+  [30] = {.lex_state = 329},
+  [31] = {.lex_state = 327},
+  [32] = {.lex_state = 327},
+  [33] = {.lex_state = 327},
+  [34] = {.lex_state = 327},
+  [35] = {.lex_state = 327},
+  [36] = {.lex_state = 327},
+  [37] = {.lex_state = 327},
+  [38] = {.lex_state = 327},
+  [39] = {.lex_state = 327},
+  [40] = {.lex_state = 327},
+  [41] = {.lex_state = 327},
+  [42] = {.lex_state = 327},
+  [43] = {.lex_state = 327},
+  [44] = {.lex_state = 327},
+  [45] = {.lex_state = 327},
+  [46] = {.lex_state = 327},
+  [47] = {.lex_state = 327},
+  [48] = {.lex_state = 327},
+  [49] = {.lex_state = 327},
+  [50] = {.lex_state = 327},
+  [51] = {.lex_state = 327},
+  [52] = {.lex_state = 327},
+  [53] = {.lex_state = 327},
+  [54] = {.lex_state = 327},
+  [55] = {.lex_state = 327},
+  [56] = {.lex_state = 327},
+  [57] = {.lex_state = 327},
+  [58] = {.lex_state = 327},
+  [59] = {.lex_state = 327},
+  [60] = {.lex_state = 327},
+  [61] = {.lex_state = 327},
+  [62] = {.lex_state = 327},
   [63] = {.lex_state = 18},
-  [64] = {.lex_state = 321},
-  [65] = {.lex_state = 321},
-  [66] = {.lex_state = 321},
-  [67] = {.lex_state = 321},
-  [68] = {.lex_state = 321},
-  [69] = {.lex_state = 321},
-  [70] = {.lex_state = 321},
-  [71] = {.lex_state = 321},
-  [72] = {.lex_state = 321},
-  [73] = {.lex_state = 321},
-  [74] = {.lex_state = 321},
-  [75] = {.lex_state = 321},
-  [76] = {.lex_state = 321},
-  [77] = {.lex_state = 321},
-  [78] = {.lex_state = 321},
+  [64] = {.lex_state = 327},
+  [65] = {.lex_state = 327},
+  [66] = {.lex_state = 327},
+  [67] = {.lex_state = 327},
+  [68] = {.lex_state = 327},
+  [69] = {.lex_state = 327},
+  [70] = {.lex_state = 327},
+  [71] = {.lex_state = 327},
+  [72] = {.lex_state = 327},
+  [73] = {.lex_state = 327},
+  [74] = {.lex_state = 327},
+  [75] = {.lex_state = 327},
+  [76] = {.lex_state = 327},
+  [77] = {.lex_state = 327},
+  [78] = {.lex_state = 327},
   [79] = {.lex_state = 15},
-  [80] = {.lex_state = 321},
-  [81] = {.lex_state = 321},
-  [82] = {.lex_state = 321},
-  [83] = {.lex_state = 321},
-  [84] = {.lex_state = 321},
-  [85] = {.lex_state = 321},
-  [86] = {.lex_state = 321},
-  [87] = {.lex_state = 321},
-  [88] = {.lex_state = 321},
-  [89] = {.lex_state = 325},
-  [90] = {.lex_state = 321},
-  [91] = {.lex_state = 321},
-  [92] = {.lex_state = 321},
-  [93] = {.lex_state = 321},
-  [94] = {.lex_state = 321},
-  [95] = {.lex_state = 321},
-  [96] = {.lex_state = 321},
-  [97] = {.lex_state = 321},
-  [98] = {.lex_state = 321},
+  [80] = {.lex_state = 327},
+  [81] = {.lex_state = 327},
+  [82] = {.lex_state = 327},
+  [83] = {.lex_state = 327},
+  [84] = {.lex_state = 327},
+  [85] = {.lex_state = 327},
+  [86] = {.lex_state = 327},
+  [87] = {.lex_state = 327},
+  [88] = {.lex_state = 327},
+  [89] = {.lex_state = 331},
+  [90] = {.lex_state = 327},
+  [91] = {.lex_state = 327},
+  [92] = {.lex_state = 327},
+  [93] = {.lex_state = 327},
+  [94] = {.lex_state = 327},
+  [95] = {.lex_state = 327},
+  [96] = {.lex_state = 327},
+  [97] = {.lex_state = 327},
+  [98] = {.lex_state = 327},
   [99] = {.lex_state = 16},
-  [100] = {.lex_state = 321},
-  [101] = {.lex_state = 321},
-  [102] = {.lex_state = 321},
-  [103] = {.lex_state = 321},
-  [104] = {.lex_state = 321},
-  [105] = {.lex_state = 321},
-  [106] = {.lex_state = 321},
-  [107] = {.lex_state = 321},
-  [108] = {.lex_state = 321},
-  [109] = {.lex_state = 321},
-  [110] = {.lex_state = 321},
-  [111] = {.lex_state = 321},
-  [112] = {.lex_state = 321},
-  [113] = {.lex_state = 321},
-  [114] = {.lex_state = 321},
-  [115] = {.lex_state = 321},
-  [116] = {.lex_state = 321},
-  [117] = {.lex_state = 321},
-  [118] = {.lex_state = 321},
-  [119] = {.lex_state = 321},
-  [120] = {.lex_state = 321},
-  [121] = {.lex_state = 321},
-  [122] = {.lex_state = 321},
-  [123] = {.lex_state = 326},
-  [124] = {.lex_state = 321},
-  [125] = {.lex_state = 321},
-  [126] = {.lex_state = 321},
-  [127] = {.lex_state = 321},
-  [128] = {.lex_state = 321},
-  [129] = {.lex_state = 321},
-  [130] = {.lex_state = 321},
-  [131] = {.lex_state = 321},
-  [132] = {.lex_state = 321},
-  [133] = {.lex_state = 321},
-  [134] = {.lex_state = 321},
-  [135] = {.lex_state = 321},
-  [136] = {.lex_state = 321},
-  [137] = {.lex_state = 321},
-  [138] = {.lex_state = 321},
-  [139] = {.lex_state = 321},
-  [140] = {.lex_state = 321},
-  [141] = {.lex_state = 321},
-  [142] = {.lex_state = 321},
-  [143] = {.lex_state = 321},
-  [144] = {.lex_state = 321},
-  [145] = {.lex_state = 321},
-  [146] = {.lex_state = 321},
-  [147] = {.lex_state = 321},
-  [148] = {.lex_state = 321},
-  [149] = {.lex_state = 321},
-  [150] = {.lex_state = 321},
-  [151] = {.lex_state = 321},
-  [152] = {.lex_state = 321},
-  [153] = {.lex_state = 321},
-  [154] = {.lex_state = 321},
-  [155] = {.lex_state = 321},
-  [156] = {.lex_state = 321},
-  [157] = {.lex_state = 321},
-  [158] = {.lex_state = 321},
-  [159] = {.lex_state = 321},
-  [160] = {.lex_state = 321},
-  [161] = {.lex_state = 321},
-  [162] = {.lex_state = 321},
-  [163] = {.lex_state = 321},
+  [100] = {.lex_state = 327},
+  [101] = {.lex_state = 327},
+  [102] = {.lex_state = 327},
+  [103] = {.lex_state = 327},
+  [104] = {.lex_state = 327},
+  [105] = {.lex_state = 327},
+  [106] = {.lex_state = 327},
+  [107] = {.lex_state = 327},
+  [108] = {.lex_state = 327},
+  [109] = {.lex_state = 327},
+  [110] = {.lex_state = 327},
+  [111] = {.lex_state = 327},
+  [112] = {.lex_state = 327},
+  [113] = {.lex_state = 327},
+  [114] = {.lex_state = 327},
+  [115] = {.lex_state = 327},
+  [116] = {.lex_state = 327},
+  [117] = {.lex_state = 327},
+  [118] = {.lex_state = 327},
+  [119] = {.lex_state = 327},
+  [120] = {.lex_state = 327},
+  [121] = {.lex_state = 327},
+  [122] = {.lex_state = 327},
+  [123] = {.lex_state = 332},
+  [124] = {.lex_state = 327},
+  [125] = {.lex_state = 327},
+  [126] = {.lex_state = 327},
+  [127] = {.lex_state = 327},
+  [128] = {.lex_state = 327},
+  [129] = {.lex_state = 327},
+  [130] = {.lex_state = 327},
+  [131] = {.lex_state = 327},
+  [132] = {.lex_state = 327},
+  [133] = {.lex_state = 327},
+  [134] = {.lex_state = 327},
+  [135] = {.lex_state = 327},
+  [136] = {.lex_state = 327},
+  [137] = {.lex_state = 327},
+  [138] = {.lex_state = 327},
+  [139] = {.lex_state = 327},
+  [140] = {.lex_state = 327},
+  [141] = {.lex_state = 327},
+  [142] = {.lex_state = 327},
+  [143] = {.lex_state = 327},
+  [144] = {.lex_state = 327},
+  [145] = {.lex_state = 327},
+  [146] = {.lex_state = 327},
+  [147] = {.lex_state = 327},
+  [148] = {.lex_state = 327},
+  [149] = {.lex_state = 327},
+  [150] = {.lex_state = 327},
+  [151] = {.lex_state = 327},
+  [152] = {.lex_state = 327},
+  [153] = {.lex_state = 327},
+  [154] = {.lex_state = 327},
+  [155] = {.lex_state = 327},
+  [156] = {.lex_state = 327},
+  [157] = {.lex_state = 327},
+  [158] = {.lex_state = 327},
+  [159] = {.lex_state = 327},
+  [160] = {.lex_state = 327},
+  [161] = {.lex_state = 327},
+  [162] = {.lex_state = 327},
+  [163] = {.lex_state = 327},
   [164] = {.lex_state = 13},
-  [165] = {.lex_state = 321},
-  [166] = {.lex_state = 321},
-  [167] = {.lex_state = 321},
-  [168] = {.lex_state = 321},
-  [169] = {.lex_state = 321},
-  [170] = {.lex_state = 321},
-  [171] = {.lex_state = 321},
-  [172] = {.lex_state = 321},
-  [173] = {.lex_state = 321},
-  [174] = {.lex_state = 321},
-  [175] = {.lex_state = 321},
-  [176] = {.lex_state = 321},
-  [177] = {.lex_state = 321},
-  [178] = {.lex_state = 321},
-  [179] = {.lex_state = 321},
-  [180] = {.lex_state = 321},
-  [181] = {.lex_state = 321},
-  [182] = {.lex_state = 321},
-  [183] = {.lex_state = 321},
-  [184] = {.lex_state = 321},
+  [165] = {.lex_state = 327},
+  [166] = {.lex_state = 327},
+  [167] = {.lex_state = 327},
+  [168] = {.lex_state = 327},
+  [169] = {.lex_state = 327},
+  [170] = {.lex_state = 327},
+  [171] = {.lex_state = 327},
+  [172] = {.lex_state = 327},
+  [173] = {.lex_state = 327},
+  [174] = {.lex_state = 327},
+  [175] = {.lex_state = 327},
+  [176] = {.lex_state = 327},
+  [177] = {.lex_state = 327},
+  [178] = {.lex_state = 327},
+  [179] = {.lex_state = 327},
+  [180] = {.lex_state = 327},
+  [181] = {.lex_state = 327},
+  [182] = {.lex_state = 327},
+  [183] = {.lex_state = 327},
+  [184] = {.lex_state = 327},
   [185] = {.lex_state = 2},
   [186] = {.lex_state = 10},
-  [187] = {.lex_state = 321},
-  [188] = {.lex_state = 321},
+  [187] = {.lex_state = 327},
+  [188] = {.lex_state = 327},
   [189] = {.lex_state = 2},
-  [190] = {.lex_state = 321},
+  [190] = {.lex_state = 327},
   [191] = {.lex_state = 14},
-  [192] = {.lex_state = 321},
-  [193] = {.lex_state = 321},
-  [194] = {.lex_state = 321},
-  [195] = {.lex_state = 321},
-  [196] = {.lex_state = 321},
-  [197] = {.lex_state = 321},
-  [198] = {.lex_state = 321},
-  [199] = {.lex_state = 321},
-  [200] = {.lex_state = 321},
-  [201] = {.lex_state = 321},
-  [202] = {.lex_state = 321},
-  [203] = {.lex_state = 321},
-  [204] = {.lex_state = 321},
-  [205] = {.lex_state = 321},
-  [206] = {.lex_state = 321},
-  [207] = {.lex_state = 321},
-  [208] = {.lex_state = 321},
-  [209] = {.lex_state = 321},
-  [210] = {.lex_state = 321},
-  [211] = {.lex_state = 321},
-  [212] = {.lex_state = 321},
-  [213] = {.lex_state = 321},
-  [214] = {.lex_state = 321},
-  [215] = {.lex_state = 321},
+  [192] = {.lex_state = 327},
+  [193] = {.lex_state = 327},
+  [194] = {.lex_state = 327},
+  [195] = {.lex_state = 327},
+  [196] = {.lex_state = 327},
+  [197] = {.lex_state = 327},
+  [198] = {.lex_state = 327},
+  [199] = {.lex_state = 327},
+  [200] = {.lex_state = 327},
+  [201] = {.lex_state = 327},
+  [202] = {.lex_state = 327},
+  [203] = {.lex_state = 327},
+  [204] = {.lex_state = 327},
+  [205] = {.lex_state = 327},
+  [206] = {.lex_state = 327},
+  [207] = {.lex_state = 327},
+  [208] = {.lex_state = 327},
+  [209] = {.lex_state = 327},
+  [210] = {.lex_state = 327},
+  [211] = {.lex_state = 327},
+  [212] = {.lex_state = 327},
+  [213] = {.lex_state = 327},
+  [214] = {.lex_state = 327},
+  [215] = {.lex_state = 327},
   [216] = {.lex_state = 4},
-  [217] = {.lex_state = 321},
+  [217] = {.lex_state = 327},
   [218] = {.lex_state = 4},
   [219] = {.lex_state = 4},
-  [220] = {.lex_state = 321},
-  [221] = {.lex_state = 321},
-  [222] = {.lex_state = 321},
-  [223] = {.lex_state = 321},
-  [224] = {.lex_state = 321},
+  [220] = {.lex_state = 327},
+  [221] = {.lex_state = 327},
+  [222] = {.lex_state = 327},
+  [223] = {.lex_state = 327},
+  [224] = {.lex_state = 327},
   [225] = {.lex_state = 4},
-  [226] = {.lex_state = 321},
+  [226] = {.lex_state = 327},
   [227] = {.lex_state = 10},
-  [228] = {.lex_state = 321},
+  [228] = {.lex_state = 327},
   [229] = {.lex_state = 22},
   [230] = {.lex_state = 22},
   [231] = {.lex_state = 22},
   [232] = {.lex_state = 22},
-  [233] = {.lex_state = 321},
-  [234] = {.lex_state = 321},
-  [235] = {.lex_state = 321},
-  [236] = {.lex_state = 321},
+  [233] = {.lex_state = 327},
+  [234] = {.lex_state = 327},
+  [235] = {.lex_state = 327},
+  [236] = {.lex_state = 327},
   [237] = {.lex_state = 7},
-  [238] = {.lex_state = 321},
-  [239] = {.lex_state = 321},
-  [240] = {.lex_state = 321},
-  [241] = {.lex_state = 321},
-  [242] = {.lex_state = 321},
-  [243] = {.lex_state = 321},
-  [244] = {.lex_state = 321},
-  [245] = {.lex_state = 321},
-  [246] = {.lex_state = 321},
+  [238] = {.lex_state = 327},
+  [239] = {.lex_state = 327},
+  [240] = {.lex_state = 327},
+  [241] = {.lex_state = 327},
+  [242] = {.lex_state = 327},
+  [243] = {.lex_state = 327},
+  [244] = {.lex_state = 327},
+  [245] = {.lex_state = 327},
+  [246] = {.lex_state = 327},
   [247] = {.lex_state = 6},
-  [248] = {.lex_state = 321},
+  [248] = {.lex_state = 327},
   [249] = {.lex_state = 6},
   [250] = {.lex_state = 6},
-  [251] = {.lex_state = 321},
-  [252] = {.lex_state = 321},
+  [251] = {.lex_state = 327},
+  [252] = {.lex_state = 327},
   [253] = {.lex_state = 6},
-  [254] = {.lex_state = 321},
-  [255] = {.lex_state = 321},
-  [256] = {.lex_state = 321},
-  [257] = {.lex_state = 321},
-  [258] = {.lex_state = 321},
-  [259] = {.lex_state = 321},
-  [260] = {.lex_state = 321},
-  [261] = {.lex_state = 321},
-  [262] = {.lex_state = 321},
+  [254] = {.lex_state = 327},
+  [255] = {.lex_state = 327},
+  [256] = {.lex_state = 327},
+  [257] = {.lex_state = 327},
+  [258] = {.lex_state = 327},
+  [259] = {.lex_state = 327},
+  [260] = {.lex_state = 327},
+  [261] = {.lex_state = 327},
+  [262] = {.lex_state = 327},
   [263] = {.lex_state = 6},
-  [264] = {.lex_state = 321},
-  [265] = {.lex_state = 321},
-  [266] = {.lex_state = 321},
-  [267] = {.lex_state = 321},
-  [268] = {.lex_state = 321},
-  [269] = {.lex_state = 321},
-  [270] = {.lex_state = 321},
-  [271] = {.lex_state = 321},
-  [272] = {.lex_state = 321},
+  [264] = {.lex_state = 327},
+  [265] = {.lex_state = 327},
+  [266] = {.lex_state = 327},
+  [267] = {.lex_state = 327},
+  [268] = {.lex_state = 327},
+  [269] = {.lex_state = 327},
+  [270] = {.lex_state = 327},
+  [271] = {.lex_state = 327},
+  [272] = {.lex_state = 327},
   [273] = {.lex_state = 6},
   [274] = {.lex_state = 6},
-  [275] = {.lex_state = 321},
-  [276] = {.lex_state = 321},
-  [277] = {.lex_state = 321},
+  [275] = {.lex_state = 327},
+  [276] = {.lex_state = 327},
+  [277] = {.lex_state = 327},
   [278] = {.lex_state = 3},
   [279] = {.lex_state = 3},
   [280] = {.lex_state = 3},
   [281] = {.lex_state = 3},
   [282] = {.lex_state = 2},
   [283] = {.lex_state = 3},
-  [284] = {.lex_state = 321},
+  [284] = {.lex_state = 327},
   [285] = {.lex_state = 19},
-  [286] = {.lex_state = 321},
+  [286] = {.lex_state = 327},
   [287] = {.lex_state = 2},
   [288] = {.lex_state = 3},
   [289] = {.lex_state = 2},
@@ -8024,21 +8053,21 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [293] = {.lex_state = 12},
   [294] = {.lex_state = 20},
   [295] = {.lex_state = 12},
-  [296] = {.lex_state = 321},
+  [296] = {.lex_state = 327},
   [297] = {.lex_state = 11},
   [298] = {.lex_state = 3},
   [299] = {.lex_state = 5},
   [300] = {.lex_state = 3},
-  [301] = {.lex_state = 323},
+  [301] = {.lex_state = 329},
   [302] = {.lex_state = 2},
   [303] = {.lex_state = 5},
   [304] = {.lex_state = 12},
-  [305] = {.lex_state = 323},
+  [305] = {.lex_state = 329},
   [306] = {.lex_state = 2},
   [307] = {.lex_state = 5},
   [308] = {.lex_state = 3},
   [309] = {.lex_state = 3},
-  [310] = {.lex_state = 321},
+  [310] = {.lex_state = 327},
   [311] = {.lex_state = 3},
   [312] = {.lex_state = 5},
   [313] = {.lex_state = 12},
@@ -8048,56 +8077,56 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [317] = {.lex_state = 5},
   [318] = {.lex_state = 5},
   [319] = {.lex_state = 12},
-  [320] = {.lex_state = 323},
+  [320] = {.lex_state = 329},
   [321] = {.lex_state = 5},
   [322] = {.lex_state = 5},
   [323] = {.lex_state = 12},
   [324] = {.lex_state = 3},
-  [325] = {.lex_state = 321},
-  [326] = {.lex_state = 321},
+  [325] = {.lex_state = 327},
+  [326] = {.lex_state = 327},
   [327] = {.lex_state = 11},
-  [328] = {.lex_state = 321},
+  [328] = {.lex_state = 327},
   [329] = {.lex_state = 1},
   [330] = {.lex_state = 11},
-  [331] = {.lex_state = 323},
+  [331] = {.lex_state = 329},
   [332] = {.lex_state = 24},
   [333] = {.lex_state = 12},
-  [334] = {.lex_state = 321},
-  [335] = {.lex_state = 321},
-  [336] = {.lex_state = 321},
-  [337] = {.lex_state = 321},
-  [338] = {.lex_state = 321},
-  [339] = {.lex_state = 321},
+  [334] = {.lex_state = 327},
+  [335] = {.lex_state = 327},
+  [336] = {.lex_state = 327},
+  [337] = {.lex_state = 327},
+  [338] = {.lex_state = 327},
+  [339] = {.lex_state = 327},
   [340] = {.lex_state = 11},
   [341] = {.lex_state = 23},
-  [342] = {.lex_state = 323},
-  [343] = {.lex_state = 321},
-  [344] = {.lex_state = 321},
-  [345] = {.lex_state = 321},
-  [346] = {.lex_state = 321},
-  [347] = {.lex_state = 321},
-  [348] = {.lex_state = 321},
-  [349] = {.lex_state = 321},
-  [350] = {.lex_state = 321},
-  [351] = {.lex_state = 321},
+  [342] = {.lex_state = 329},
+  [343] = {.lex_state = 327},
+  [344] = {.lex_state = 327},
+  [345] = {.lex_state = 327},
+  [346] = {.lex_state = 327},
+  [347] = {.lex_state = 327},
+  [348] = {.lex_state = 327},
+  [349] = {.lex_state = 327},
+  [350] = {.lex_state = 327},
+  [351] = {.lex_state = 327},
   [352] = {.lex_state = 24},
   [353] = {.lex_state = 1},
-  [354] = {.lex_state = 321},
-  [355] = {.lex_state = 321},
-  [356] = {.lex_state = 321},
-  [357] = {.lex_state = 321},
-  [358] = {.lex_state = 321},
+  [354] = {.lex_state = 327},
+  [355] = {.lex_state = 327},
+  [356] = {.lex_state = 327},
+  [357] = {.lex_state = 327},
+  [358] = {.lex_state = 327},
   [359] = {.lex_state = 24},
-  [360] = {.lex_state = 321},
-  [361] = {.lex_state = 321},
-  [362] = {.lex_state = 321},
-  [363] = {.lex_state = 321},
+  [360] = {.lex_state = 327},
+  [361] = {.lex_state = 327},
+  [362] = {.lex_state = 327},
+  [363] = {.lex_state = 327},
   [364] = {.lex_state = 12},
   [365] = {.lex_state = 1},
   [366] = {.lex_state = 1},
   [367] = {.lex_state = 1},
   [368] = {.lex_state = 23},
-  [369] = {.lex_state = 323},
+  [369] = {.lex_state = 329},
   [370] = {.lex_state = 0},
   [371] = {.lex_state = 0},
   [372] = {.lex_state = 0},
@@ -8106,38 +8135,38 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [375] = {.lex_state = 0},
   [376] = {.lex_state = 11},
   [377] = {.lex_state = 11},
-  [378] = {.lex_state = 323},
+  [378] = {.lex_state = 329},
   [379] = {.lex_state = 0},
   [380] = {.lex_state = 0},
   [381] = {.lex_state = 21},
   [382] = {.lex_state = 11},
-  [383] = {.lex_state = 323},
+  [383] = {.lex_state = 329},
   [384] = {.lex_state = 21},
   [385] = {.lex_state = 11},
   [386] = {.lex_state = 0},
   [387] = {.lex_state = 0},
-  [388] = {.lex_state = 321},
+  [388] = {.lex_state = 327},
   [389] = {.lex_state = 0},
   [390] = {.lex_state = 0},
   [391] = {.lex_state = 0},
   [392] = {.lex_state = 0},
   [393] = {.lex_state = 4},
   [394] = {.lex_state = 4},
-  [395] = {.lex_state = 323},
+  [395] = {.lex_state = 329},
   [396] = {.lex_state = 0},
-  [397] = {.lex_state = 321},
-  [398] = {.lex_state = 323},
+  [397] = {.lex_state = 327},
+  [398] = {.lex_state = 329},
   [399] = {.lex_state = 11},
   [400] = {.lex_state = 11},
   [401] = {.lex_state = 21},
   [402] = {.lex_state = 0},
   [403] = {.lex_state = 0},
-  [404] = {.lex_state = 323},
+  [404] = {.lex_state = 329},
   [405] = {.lex_state = 0},
   [406] = {.lex_state = 23},
   [407] = {.lex_state = 0},
   [408] = {.lex_state = 11},
-  [409] = {.lex_state = 321},
+  [409] = {.lex_state = 327},
   [410] = {.lex_state = 11},
   [411] = {.lex_state = 0},
   [412] = {.lex_state = 0},
@@ -8148,7 +8177,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [417] = {.lex_state = 0},
   [418] = {.lex_state = 0},
   [419] = {.lex_state = 0},
-  [420] = {.lex_state = 321},
+  [420] = {.lex_state = 327},
   [421] = {.lex_state = 0},
   [422] = {.lex_state = 0},
   [423] = {.lex_state = 0},
@@ -8161,20 +8190,20 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [430] = {.lex_state = 0},
   [431] = {.lex_state = 0},
   [432] = {.lex_state = 0},
-  [433] = {.lex_state = 321},
+  [433] = {.lex_state = 327},
   [434] = {.lex_state = 0},
   [435] = {.lex_state = 0},
   [436] = {.lex_state = 0},
   [437] = {.lex_state = 11},
   [438] = {.lex_state = 0},
-  [439] = {.lex_state = 321},
+  [439] = {.lex_state = 327},
   [440] = {.lex_state = 11},
-  [441] = {.lex_state = 321},
+  [441] = {.lex_state = 327},
   [442] = {.lex_state = 0},
-  [443] = {.lex_state = 321},
+  [443] = {.lex_state = 327},
   [444] = {.lex_state = 4},
   [445] = {.lex_state = 0},
-  [446] = {.lex_state = 321},
+  [446] = {.lex_state = 327},
   [447] = {.lex_state = 0},
   [448] = {.lex_state = 11},
   [449] = {.lex_state = 11},
@@ -8187,70 +8216,70 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [456] = {.lex_state = 11},
   [457] = {.lex_state = 0},
   [458] = {.lex_state = 0},
-  [459] = {.lex_state = 321},
+  [459] = {.lex_state = 327},
   [460] = {.lex_state = 0},
   [461] = {.lex_state = 0},
   [462] = {.lex_state = 0},
   [463] = {.lex_state = 0},
   [464] = {.lex_state = 0},
   [465] = {.lex_state = 11},
-  [466] = {.lex_state = 321},
-  [467] = {.lex_state = 321},
-  [468] = {.lex_state = 321},
-  [469] = {.lex_state = 321},
+  [466] = {.lex_state = 327},
+  [467] = {.lex_state = 327},
+  [468] = {.lex_state = 327},
+  [469] = {.lex_state = 327},
   [470] = {.lex_state = 27},
   [471] = {.lex_state = 0},
   [472] = {.lex_state = 26},
   [473] = {.lex_state = 0},
   [474] = {.lex_state = 0},
   [475] = {.lex_state = 0},
-  [476] = {.lex_state = 321},
-  [477] = {.lex_state = 321},
+  [476] = {.lex_state = 327},
+  [477] = {.lex_state = 327},
   [478] = {.lex_state = 3},
-  [479] = {.lex_state = 321},
-  [480] = {.lex_state = 321},
-  [481] = {.lex_state = 321},
-  [482] = {.lex_state = 321},
-  [483] = {.lex_state = 321},
+  [479] = {.lex_state = 327},
+  [480] = {.lex_state = 327},
+  [481] = {.lex_state = 327},
+  [482] = {.lex_state = 327},
+  [483] = {.lex_state = 327},
   [484] = {.lex_state = 11},
   [485] = {.lex_state = 3},
   [486] = {.lex_state = 2},
-  [487] = {.lex_state = 321},
-  [488] = {.lex_state = 321},
-  [489] = {.lex_state = 321},
-  [490] = {.lex_state = 321},
-  [491] = {.lex_state = 323},
+  [487] = {.lex_state = 327},
+  [488] = {.lex_state = 327},
+  [489] = {.lex_state = 327},
+  [490] = {.lex_state = 327},
+  [491] = {.lex_state = 329},
   [492] = {.lex_state = 4},
-  [493] = {.lex_state = 321},
+  [493] = {.lex_state = 327},
   [494] = {.lex_state = 0},
-  [495] = {.lex_state = 321},
+  [495] = {.lex_state = 327},
   [496] = {.lex_state = 2},
   [497] = {.lex_state = 28},
   [498] = {.lex_state = 29},
   [499] = {.lex_state = 0},
-  [500] = {.lex_state = 321},
+  [500] = {.lex_state = 327},
   [501] = {.lex_state = 28},
   [502] = {.lex_state = 0},
-  [503] = {.lex_state = 321},
-  [504] = {.lex_state = 321},
-  [505] = {.lex_state = 321},
-  [506] = {.lex_state = 321},
+  [503] = {.lex_state = 327},
+  [504] = {.lex_state = 327},
+  [505] = {.lex_state = 327},
+  [506] = {.lex_state = 327},
   [507] = {.lex_state = 29},
-  [508] = {.lex_state = 321},
+  [508] = {.lex_state = 327},
   [509] = {.lex_state = 4},
   [510] = {.lex_state = 28},
   [511] = {.lex_state = 2},
   [512] = {.lex_state = 28},
-  [513] = {.lex_state = 321},
-  [514] = {.lex_state = 321},
-  [515] = {.lex_state = 321},
-  [516] = {.lex_state = 323},
+  [513] = {.lex_state = 327},
+  [514] = {.lex_state = 327},
+  [515] = {.lex_state = 327},
+  [516] = {.lex_state = 329},
   [517] = {.lex_state = 4},
-  [518] = {.lex_state = 321},
-  [519] = {.lex_state = 321},
+  [518] = {.lex_state = 327},
+  [519] = {.lex_state = 327},
   [520] = {.lex_state = 0},
   [521] = {.lex_state = 0},
-  [522] = {.lex_state = 321},
+  [522] = {.lex_state = 327},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {

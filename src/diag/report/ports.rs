@@ -1,4 +1,5 @@
-//! Port-level fields and authentication: `authentication` (E0220, E0221).
+//! Port-level fields and authentication: `authentication` (E0220, E0221),
+//! VRRP and IGMP ports (E0222).
 
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
@@ -24,4 +25,16 @@ pub fn unknown_authentication_mode(span: Span, mode: &str) -> Diagnostic {
     )
     .label("unknown mode")
     .note("Cilium's `authentication.mode` is one of `required`, `disabled` and `test-always-fail`")
+}
+
+/// `E0222`: VRRP or IGMP with a port other than 0.
+pub fn port_on_portless_protocol(span: Span, protocol: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::E0222,
+        span,
+        format!("`{protocol}` has no ports: write it as `0/{protocol}`"),
+    )
+    .label("a port or range with a protocol that has none")
+    .note("Cilium refuses VRRP and IGMP with a port other than \"0\": the protocols carry no port numbers")
+    .help(format!("write `port 0/{protocol}`"))
 }

@@ -289,6 +289,8 @@ impl<'a> PortProtocol<'a> {
                 ir::Protocol::Udp => "UDP",
                 ir::Protocol::Sctp => "SCTP",
                 ir::Protocol::Any => "ANY",
+                ir::Protocol::Vrrp => "VRRP",
+                ir::Protocol::Igmp => "IGMP",
             },
         }
     }

@@ -110,14 +110,29 @@ fn ports(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<Port> {
                 port.end_port = number.as_u64().and_then(|n| u32::try_from(n).ok());
             }
             ("protocol", Value::String(text)) => match text.as_str() {
-                "TCP" | "UDP" | "SCTP" => port.protocol = Some(text.to_ascii_lowercase()),
+                "TCP" | "UDP" | "SCTP" | "VRRP" | "IGMP" => port.protocol = Some(text.to_ascii_lowercase()),
                 "ANY" => {}
-                "VRRP" | "IGMP" => ctx.cannot_say(field, format!("`.netpol` has no way to write the protocol `{text}`")),
                 _ => ctx.invalid(field, "the protocol is one of `TCP`, `UDP`, `SCTP`, `VRRP`, `IGMP` and `ANY`, in upper case"),
             },
             (_, other) => ctx.invalid(field, format!("unexpected {} here", describe(other))),
         });
         if ctx.failed {
+            continue;
+        }
+        // VRRP and IGMP carry no ports: Cilium takes `"0"`, or no port
+        // (with `enable-extended-ip-protocols`), for the whole protocol;
+        // `.netpol` writes `0/vrrp` (tests/it/equivalence.rs,
+        // normalisation 15).
+        if matches!(port.protocol.as_deref(), Some("vrrp" | "igmp")) {
+            if (port.port.is_empty() || port.port == "0") && port.end_port.is_none() {
+                port.port = "0".to_owned();
+                out.push(port);
+            } else {
+                ctx.invalid(
+                    &field,
+                    "Cilium refuses VRRP and IGMP with a port other than \"0\" or empty",
+                );
+            }
             continue;
         }
         let numeric = !port.port.is_empty() && port.port.bytes().all(|b| b.is_ascii_digit());
