@@ -36,6 +36,8 @@ impl CiliumVersion {
     pub const CIDR_GROUP_V2: CiliumVersion = CiliumVersion { minor: 18 };
     /// The first version whose CRD has the rule's `log`.
     pub const RULE_LOG: CiliumVersion = CiliumVersion { minor: 18 };
+    /// The first version with the VRRP and IGMP protocols in port rules.
+    pub const VRRP_IGMP: CiliumVersion = CiliumVersion { minor: 19 };
     /// The first version with `**.` FQDN patterns.
     pub const MULTI_LABEL_WILDCARD: CiliumVersion = CiliumVersion { minor: 19 };
     /// The first version whose `serverNames` allow `*` anywhere, not only

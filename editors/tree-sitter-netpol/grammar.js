@@ -188,6 +188,7 @@ module.exports = grammar({
         optional($.ports),
         optional($.sni),
         optional($.icmps),
+        optional($.authentication),
         repeat($._l7),
       ),
 
@@ -284,6 +285,9 @@ module.exports = grammar({
 
     // `sni "api.stripe.com", "*.stripe.com"`: TLS server names.
     sni: ($) => seq('sni', commaSep1($._string_or_ref)),
+
+    // `authentication required`: mutual authentication.
+    authentication: ($) => seq('authentication', $.name),
 
     // `icmp EchoRequest, ipv6 PacketTooBig, 8`.
     icmps: ($) => seq('icmp', commaSep1($.icmp_item)),
@@ -455,7 +459,7 @@ module.exports = grammar({
 
     _port_number_immediate: (_) => token.immediate(/[0-9]+|[A-Za-z][A-Za-z0-9-]*/),
 
-    protocol: (_) => token.immediate(/[tT][cC][pP]|[uU][dD][pP]|[sS][cC][tT][pP]|[aA][nN][yY]/),
+    protocol: (_) => token.immediate(/[tT][cC][pP]|[uU][dD][pP]|[sS][cC][tT][pP]|[aA][nN][yY]|[vV][rR][rR][pP]|[iI][gG][mM][pP]/),
 
     // An IPv4 or IPv6 address with an optional prefix length.
     cidr: (_) =>

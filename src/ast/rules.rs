@@ -20,6 +20,8 @@ pub struct Rule {
     pub sni: Option<Spanned<Vec<Value>>>,
     /// `icmp ...`.
     pub icmps: Option<Spanned<Vec<IcmpItem>>>,
+    /// `authentication MODE`: the mode word, and the clause's span.
+    pub authentication: Option<Spanned<Spanned<String>>>,
     /// L7 lines, in order.
     pub l7: Vec<L7>,
     /// The whole rule.

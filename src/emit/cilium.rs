@@ -200,6 +200,9 @@ pub struct IngressRule<'a> {
     /// `icmps`.
     #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub icmps: Option<Vec<IcmpRule<'a>>>,
+    /// `authentication`.
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    pub authentication: Option<Authentication>,
 }
 
 /// An `egress` or `egressDeny` entry (a deny rule never has `toFQDNs` or
@@ -258,6 +261,9 @@ pub struct EgressRule<'a> {
     /// `icmps`.
     #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub icmps: Option<Vec<IcmpRule<'a>>>,
+    /// `authentication`.
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    pub authentication: Option<Authentication>,
 }
 
 /// A `CIDRSet` entry: exactly one of `cidr`, `cidrGroupRef` and
@@ -439,6 +445,14 @@ pub struct PortRuleKafka<'a> {
     /// `topic`.
     #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<&'a str>,
+}
+
+/// An allow rule's `authentication`.
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
+pub struct Authentication {
+    /// `mode`.
+    pub mode: &'static str,
 }
 
 /// An `icmps` entry.

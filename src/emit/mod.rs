@@ -253,6 +253,7 @@ mod tests {
             ports: Vec::new(),
             icmps: Vec::new(),
             l7: None,
+            authentication: None,
         }
     }
 

@@ -1,6 +1,6 @@
 //! What the engine says about a flow.
 
-use crate::ir::{Direction, NamespaceName, PolicyName, RuleKind, RuleOrigin};
+use crate::ir::{AuthMode, Direction, NamespaceName, PolicyName, RuleKind, RuleOrigin};
 use crate::source::Span;
 
 /// The answer for one flow: each side, and the flow's verdict.
@@ -48,6 +48,11 @@ pub struct Side {
     /// The L7 verdict when the flow has a request and the entry has L7
     /// rules: `Some(true)` when a rule admits the request.
     pub l7_allowed: Option<bool>,
+    /// The mutual authentication the matching entry asks for: the greatest
+    /// mode its allow rules name (`authentication`), as the agent merges
+    /// them. It does not change the L3/L4 verdict: with `required` the
+    /// agent holds the traffic until both identities have authenticated.
+    pub authentication: Option<AuthMode>,
     /// Policies whose `toFQDNs` rules cover the port (egress only; for
     /// `FqdnUnsupported`).
     pub fqdn_rules: Vec<PolicyRef>,

@@ -173,6 +173,7 @@ struct Hit<'p> {
     specificity: Specificity,
     decider: Decider,
     l7: Option<&'p L7>,
+    authentication: Option<crate::ir::AuthMode>,
 }
 
 /// What one side needs besides the policies.
@@ -263,6 +264,7 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
                         specificity,
                         decider,
                         l7: rule.l7,
+                        authentication: rule.authentication,
                     };
                     match rule.kind.verdict {
                         Verdict::Allow => allows.push(hit),
@@ -301,6 +303,7 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
             specificity: WILDCARD,
             decider: Decider::AllowAny(direction),
             l7: None,
+            authentication: None,
         });
     }
     if direction == Direction::Ingress
@@ -312,6 +315,7 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
             specificity: WILDCARD,
             decider: Decider::AllowLocalhost,
             l7: None,
+            authentication: None,
         });
     }
 
@@ -339,6 +343,7 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
                 L7::Dns(_) => Proxy::Dns,
                 L7::Sni(_) => Proxy::Tls,
             });
+        side.authentication = entry.iter().filter_map(|hit| hit.authentication).max();
         if let (Some(request), true) = (&flow.request, side.proxy != Proxy::None) {
             // A rule of the entry without L7 rules admits every request.
             side.l7_allowed = if entry.iter().any(|hit| hit.l7.is_none()) {

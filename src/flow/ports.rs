@@ -111,6 +111,8 @@ pub(crate) fn describe(ports: &[PortSpec], icmps: &[crate::ir::IcmpType]) -> Str
                 Protocol::Udp => "UDP",
                 Protocol::Sctp => "SCTP",
                 Protocol::Any => "ANY",
+                Protocol::Vrrp => "VRRP",
+                Protocol::Igmp => "IGMP",
             };
             match (spec.port(), spec.end_port()) {
                 (Port::Number(0), None) => format!("every port/{protocol}"),

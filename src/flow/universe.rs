@@ -312,6 +312,8 @@ impl Classes {
                     Protocol::Udp => &[FlowProtocol::Udp],
                     Protocol::Sctp => &[FlowProtocol::Sctp],
                     Protocol::Any => &[FlowProtocol::Tcp, FlowProtocol::Udp, FlowProtocol::Sctp],
+                    // No flow the engine decides is VRRP or IGMP.
+                    Protocol::Vrrp | Protocol::Igmp => &[],
                 };
                 let (first, last) = match (spec.port(), spec.end_port()) {
                     (Port::Number(0), None) | (Port::Name(_), _) => continue,

@@ -452,6 +452,12 @@ fn rule(names: &Names<'_>, verb: &str, rest: &[Tok<'_>]) -> Vec<Completion> {
     match peer.last() {
         Some(tok) if tok.is("kafka") => return words(KAFKA, CompletionKind::Keyword),
         Some(tok) if tok.is("icmp") => return words(&["ipv4", "ipv6"], CompletionKind::Keyword),
+        Some(tok) if tok.is("authentication") => {
+            return crate::ir::AuthMode::ALL
+                .iter()
+                .map(|mode| item(mode.as_str(), CompletionKind::Value))
+                .collect();
+        }
         Some(Tok::Word(word)) if NEEDS_VALUE.contains(word) => return Vec::new(),
         Some(Tok::Punct(_)) => return Vec::new(),
         _ => {}
@@ -464,9 +470,14 @@ fn rule(names: &Names<'_>, verb: &str, rest: &[Tok<'_>]) -> Vec<Completion> {
     // `sni` comes before the L7 lines and excludes them (E0218).
     if has("port") && !has("sni") {
         out.extend(words(L7, CompletionKind::Keyword));
-        if !L7.iter().any(|word| has(word)) {
+        if !L7.iter().any(|word| has(word)) && !has("authentication") {
             out.push(item("sni", CompletionKind::Keyword));
         }
+    }
+    // `authentication` comes after the ports and before the L7 lines, on
+    // allow rules only (E0220).
+    if verb == "allow" && !has("authentication") && !L7.iter().any(|word| has(word)) {
+        out.push(item("authentication", CompletionKind::Keyword));
     }
     let scoped = peer
         .first()

@@ -147,6 +147,8 @@ pub struct Rule {
     pub icmps: Vec<Icmp>,
     /// `toPorts[0].rules`, or `toPorts[0].serverNames`.
     pub l7: Option<L7>,
+    /// `authentication.mode`, one of Cilium's modes.
+    pub authentication: Option<String>,
 }
 
 impl Rule {
@@ -156,6 +158,7 @@ impl Rule {
             && self.ports.is_empty()
             && self.icmps.is_empty()
             && self.l7.is_none()
+            && self.authentication.is_none()
     }
 }
 

@@ -151,6 +151,9 @@ fn print_rule(out: &mut String, pad: &str, verb: &str, rule: &Rule, kind: Kind, 
         let icmps: Vec<String> = rule.icmps.iter().map(icmp).collect();
         let _ = write!(line, " icmp {}", icmps.join(", "));
     }
+    if let Some(mode) = &rule.authentication {
+        let _ = write!(line, " authentication {mode}");
+    }
     push_line(out, pad, &line);
     let l7_pad = format!("{pad}  ");
     match &rule.l7 {

@@ -3,7 +3,9 @@
 
 use ipnet::IpNet;
 
-use super::{CidrGroupName, Entity, FqdnSelector, IcmpType, L7, PortSpec, Selector, ServiceRef};
+use super::{
+    AuthMode, CidrGroupName, Entity, FqdnSelector, IcmpType, L7, PortSpec, Selector, ServiceRef,
+};
 use crate::source::Span;
 
 /// Which list a rule sits in.
@@ -57,10 +59,11 @@ pub enum Verdict {
 }
 
 /// One rule of a list: a peer of the list's peer type `P`, ports, ICMP
-/// types, and L7 rules where the list allows them (`L` is `Option<L7>` in an
-/// allow list and [`NoL7`] in a deny list).
+/// types, and L7 rules and authentication where the list allows them (`L`
+/// is `Option<L7>` in an allow list and [`NoL7`] in a deny list, `A` is
+/// `Option<AuthMode>` in an allow list and [`NoAuth`] in a deny list).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Rule<P, L> {
+pub struct Rule<P, L, A> {
     /// Where the rule was written.
     pub origin: RuleOrigin,
     /// The other side.
@@ -71,16 +74,41 @@ pub struct Rule<P, L> {
     pub icmps: Vec<IcmpType>,
     /// `toPorts[].rules`.
     pub l7: L,
+    /// `authentication.mode`.
+    pub authentication: A,
 }
 
 /// An `ingress` rule.
-pub type IngressRule = Rule<IngressPeer, Option<L7>>;
+pub type IngressRule = Rule<IngressPeer, Option<L7>, Option<AuthMode>>;
 /// An `ingressDeny` rule.
-pub type IngressDenyRule = Rule<IngressPeer, NoL7>;
+pub type IngressDenyRule = Rule<IngressPeer, NoL7, NoAuth>;
 /// An `egress` rule.
-pub type EgressRule = Rule<EgressPeer, Option<L7>>;
+pub type EgressRule = Rule<EgressPeer, Option<L7>, Option<AuthMode>>;
 /// An `egressDeny` rule.
-pub type EgressDenyRule = Rule<EgressDenyPeer, NoL7>;
+pub type EgressDenyRule = Rule<EgressDenyPeer, NoL7, NoAuth>;
+
+/// The authentication slot of a deny rule: Cilium's deny rules have no
+/// `authentication`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct NoAuth;
+
+/// What a rule's authentication slot holds, for [`RuleRef`].
+pub trait AuthSlot {
+    /// The mode, if any.
+    fn get(&self) -> Option<AuthMode>;
+}
+
+impl AuthSlot for Option<AuthMode> {
+    fn get(&self) -> Option<AuthMode> {
+        *self
+    }
+}
+
+impl AuthSlot for NoAuth {
+    fn get(&self) -> Option<AuthMode> {
+        None
+    }
+}
 
 /// The L7 slot of a deny rule: Cilium's deny rules match on L3 and L4 only.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -110,7 +138,7 @@ pub trait PeerKind {
     fn view(&self) -> PeerRef<'_>;
 }
 
-impl<P: PeerKind, L: L7Slot> Rule<P, L> {
+impl<P: PeerKind, L: L7Slot, A: AuthSlot> Rule<P, L, A> {
     /// The rule as a view, in the list `kind`.
     pub fn view(&self, kind: RuleKind) -> RuleRef<'_> {
         RuleRef {
@@ -120,6 +148,7 @@ impl<P: PeerKind, L: L7Slot> Rule<P, L> {
             ports: &self.ports,
             icmps: &self.icmps,
             l7: self.l7.get(),
+            authentication: self.authentication.get(),
         }
     }
 }
@@ -140,6 +169,8 @@ pub struct RuleRef<'a> {
     pub icmps: &'a [IcmpType],
     /// `toPorts[].rules`.
     pub l7: Option<&'a L7>,
+    /// `authentication.mode`.
+    pub authentication: Option<AuthMode>,
 }
 
 /// Where a rule came from.

@@ -107,6 +107,10 @@ pub enum Protocol {
     Sctp,
     /// `ANY`: TCP, UDP and SCTP.
     Any,
+    /// `VRRP` (IP protocol 112), with port 0: Cilium 1.19 on.
+    Vrrp,
+    /// `IGMP` (IP protocol 2), with port 0: Cilium 1.19 on.
+    Igmp,
 }
 
 /// One ICMP type match.
@@ -150,6 +154,45 @@ pub enum L7 {
     /// together with L7 rules (without `terminatingTLS`, which the language
     /// does not have), so it takes the rule's one L7 slot.
     Sni(Vec<ServerName>),
+}
+
+/// `authentication.mode`: the mutual authentication the traffic an allow
+/// rule admits needs (Cilium's enum; `required` is SPIFFE mutual TLS
+/// between the two identities). The order is the agent's: where several
+/// rules of one policy map entry name a mode, the greatest wins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AuthMode {
+    /// `disabled`: no authentication, as without the field.
+    Disabled,
+    /// `required`: the agent admits the traffic once both identities have
+    /// authenticated each other.
+    Required,
+    /// `test-always-fail`: authentication that always fails (Cilium's
+    /// connectivity tests).
+    TestAlwaysFail,
+}
+
+impl AuthMode {
+    /// Every mode, in the CRD's order.
+    pub const ALL: [AuthMode; 3] = [
+        AuthMode::Disabled,
+        AuthMode::Required,
+        AuthMode::TestAlwaysFail,
+    ];
+
+    /// The mode as the CRD and the language write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthMode::Required => "required",
+            AuthMode::Disabled => "disabled",
+            AuthMode::TestAlwaysFail => "test-always-fail",
+        }
+    }
+
+    /// The mode written `name`, if it is one.
+    pub fn from_name(name: &str) -> Option<AuthMode> {
+        AuthMode::ALL.into_iter().find(|mode| mode.as_str() == name)
+    }
 }
 
 /// One `rules.http` entry.

@@ -719,6 +719,8 @@ fn port_groups(ports: &[ir::PortSpec]) -> Vec<(u16, Vec<FlowProtocol>)> {
                 Protocol::Udp => vec![FlowProtocol::Udp],
                 Protocol::Sctp => vec![FlowProtocol::Sctp],
                 Protocol::Any => vec![FlowProtocol::Tcp, FlowProtocol::Udp],
+                // No flow the engine decides is VRRP or IGMP.
+                Protocol::Vrrp | Protocol::Igmp => return None,
             };
             Some((*number, protocols))
         })

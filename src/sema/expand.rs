@@ -467,6 +467,7 @@ impl<'a> Expander<'a, '_> {
                             ports: Vec::new(),
                             icmps: Vec::new(),
                             l7: None,
+                            authentication: None,
                         }),
                         ast::Direction::Egress => parts.egress.push(ir::Rule {
                             origin,
@@ -474,6 +475,7 @@ impl<'a> Expander<'a, '_> {
                             ports: Vec::new(),
                             icmps: Vec::new(),
                             l7: None,
+                            authentication: None,
                         }),
                     }
                 }

@@ -594,6 +594,13 @@ fn port(
                 ir::Protocol::Tcp => ir::FlowProtocol::Tcp,
                 ir::Protocol::Udp => ir::FlowProtocol::Udp,
                 ir::Protocol::Sctp => ir::FlowProtocol::Sctp,
+                ir::Protocol::Vrrp | ir::Protocol::Igmp => {
+                    diags.push(
+                        report::invalid_flow_port(value.span(), report::InvalidFlowPort::Zero)
+                            .note("VRRP and IGMP carry no ports, and the engine decides TCP, UDP, SCTP and ICMP flows only"),
+                    );
+                    return None;
+                }
                 ir::Protocol::Any => {
                     diags.push(
                         report::invalid_flow_port(value.span(), report::InvalidFlowPort::NoProtocol { port: &written })

@@ -58,10 +58,18 @@ pub fn place(rule: &ast::Rule, built: Lowered, diags: &mut Vec<Diagnostic>) -> O
         ports,
         icmps,
         l7,
+        authentication,
     } = built;
     if deny && l7.is_some() {
         let l7_span = rule.l7.first().map_or(rule.span, ast::L7::span);
         diags.push(report::deny_with_l7(l7_span));
+    }
+    if deny && authentication.is_some() {
+        let span = rule
+            .authentication
+            .as_ref()
+            .map_or(rule.span, |clause| clause.span);
+        diags.push(report::authentication_on_deny(span));
     }
     let peer = match peer {
         Peer::Fqdns(_) if ingress || deny => {
@@ -84,8 +92,8 @@ pub fn place(rule: &ast::Rule, built: Lowered, diags: &mut Vec<Diagnostic>) -> O
         peer => Some(peer),
     }?;
     // From here every conversion succeeds: what a list cannot hold was
-    // reported above (a deny rule's L7 rules included, so `no_l7` is `None`
-    // only after E0410).
+    // reported above (a deny rule's L7 rules and authentication included,
+    // so `no_l7` is `None` only after E0410 and `no_auth` only after E0220).
     let placed = match (ingress, deny) {
         (true, false) => Placed::Ingress(ir::Rule {
             origin,
@@ -93,6 +101,7 @@ pub fn place(rule: &ast::Rule, built: Lowered, diags: &mut Vec<Diagnostic>) -> O
             ports,
             icmps,
             l7,
+            authentication,
         }),
         (true, true) => Placed::IngressDeny(ir::Rule {
             origin,
@@ -100,6 +109,7 @@ pub fn place(rule: &ast::Rule, built: Lowered, diags: &mut Vec<Diagnostic>) -> O
             ports,
             icmps,
             l7: no_l7(l7)?,
+            authentication: no_auth(authentication)?,
         }),
         (false, false) => Placed::Egress(ir::Rule {
             origin,
@@ -107,6 +117,7 @@ pub fn place(rule: &ast::Rule, built: Lowered, diags: &mut Vec<Diagnostic>) -> O
             ports,
             icmps,
             l7,
+            authentication,
         }),
         (false, true) => Placed::EgressDeny(ir::Rule {
             origin,
@@ -114,6 +125,7 @@ pub fn place(rule: &ast::Rule, built: Lowered, diags: &mut Vec<Diagnostic>) -> O
             ports,
             icmps,
             l7: no_l7(l7)?,
+            authentication: no_auth(authentication)?,
         }),
     };
     Some(placed)
@@ -122,6 +134,12 @@ pub fn place(rule: &ast::Rule, built: Lowered, diags: &mut Vec<Diagnostic>) -> O
 /// The L7 slot of a deny rule: `None` when there were L7 rules (reported).
 fn no_l7(l7: Option<ir::L7>) -> Option<ir::NoL7> {
     l7.is_none().then_some(ir::NoL7)
+}
+
+/// A deny rule's authentication slot: `None` when the rule has a mode
+/// (E0220, reported).
+fn no_auth(mode: Option<ir::AuthMode>) -> Option<ir::NoAuth> {
+    mode.is_none().then_some(ir::NoAuth)
 }
 
 /// An ingress peer: `None` for FQDNs and services (reported).

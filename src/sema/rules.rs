@@ -277,6 +277,8 @@ pub struct Lowered {
     pub icmps: Vec<ir::IcmpType>,
     /// `toPorts[].rules`.
     pub l7: Option<ir::L7>,
+    /// `authentication.mode`.
+    pub authentication: Option<ir::AuthMode>,
 }
 
 /// A peer of any kind, before the rule's list decides which it may be.
@@ -339,6 +341,21 @@ pub fn rule(
         }
     }
     let l7 = l7::l7(eval, rule, env, diags);
+    let authentication = rule.authentication.as_ref().and_then(|clause| {
+        let mode = &clause.node;
+        let found = ir::AuthMode::from_name(&mode.node);
+        if found.is_none() {
+            let diag = report::unknown_authentication_mode(mode.span, &mode.node);
+            diags.push(super::suggest::did_you_mean_at(
+                diag,
+                mode.span,
+                &mode.node,
+                ir::AuthMode::ALL.map(ir::AuthMode::as_str),
+                str::to_owned,
+            ));
+        }
+        found
+    });
     let built = Lowered {
         origin: ir::RuleOrigin {
             span: rule.span,
@@ -348,6 +365,7 @@ pub fn rule(
         ports,
         icmps,
         l7,
+        authentication,
     };
     if error_count(diags) > errors_before {
         return None;

@@ -51,8 +51,21 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
         Some(p) if p == "tcp" => ir::Protocol::Tcp,
         Some(p) if p == "udp" => ir::Protocol::Udp,
         Some(p) if p == "sctp" => ir::Protocol::Sctp,
+        Some(p) if p == "vrrp" => ir::Protocol::Vrrp,
+        Some(p) if p == "igmp" => ir::Protocol::Igmp,
         Some(_) => ir::Protocol::Any,
     };
+    if matches!(protocol, ir::Protocol::Vrrp | ir::Protocol::Igmp)
+        && (lit.start.node != "0" || lit.end.is_some())
+    {
+        let name = if protocol == ir::Protocol::Vrrp {
+            "vrrp"
+        } else {
+            "igmp"
+        };
+        diags.push(report::port_on_portless_protocol(lit.span, name));
+        return None;
+    }
     let number =
         |text: &crate::source::Spanned<String>, diags: &mut Vec<Diagnostic>| -> Option<u16> {
             match text.node.parse::<u32>() {

@@ -3,6 +3,7 @@
 //!
 //! - `enableDefaultDeny` (`no default deny`) exists from 1.16 on;
 //! - `**.` FQDN patterns, matching several labels, exist from 1.19 on;
+//! - the protocols `VRRP` and `IGMP` exist in port rules from 1.19 on;
 //! - TLS server names with `*` anywhere (not only a `*.`/`**.` prefix)
 //!   exist from 1.20 (the development line) on;
 //! - Kafka rules are gone from 1.20 (the development line) on;
@@ -92,6 +93,20 @@ pub fn check_rule(
                 ));
             }
         }
+    }
+    if version < CiliumVersion::VRRP_IGMP
+        && built
+            .ports
+            .iter()
+            .any(|port| matches!(port.protocol(), ir::Protocol::Vrrp | ir::Protocol::Igmp))
+    {
+        let span = rule.ports.as_ref().map_or(rule.span, |ports| ports.span);
+        diags.push(too_old(
+            span,
+            "the VRRP or IGMP protocol",
+            CiliumVersion::VRRP_IGMP,
+            version,
+        ));
     }
     if version < CiliumVersion::PORT_RANGES
         && built.ports.iter().any(|port| port.end_port().is_some())

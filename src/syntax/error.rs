@@ -78,6 +78,7 @@ pub fn describe(kind: Rule) -> &'static str {
         Rule::kafka | Rule::kw_kafka => "`kafka`",
         Rule::dns | Rule::kw_dns => "`dns`",
         Rule::sni | Rule::kw_sni => "`sni`",
+        Rule::authentication | Rule::kw_authentication => "`authentication`",
         Rule::http_method | Rule::http_method_re | Rule::kw_method => {
             "an HTTP method such as `GET`"
         }

@@ -85,8 +85,19 @@
 //!     the label). netpolc's `select pods X in all namespaces` writes the term, so `import`
 //!     needs this for a cluster-wide subject without a namespace.
 //!
-//! Not normalised, on purpose (they are reported as differences): merging or splitting rules or
-//! peer lists (`[{fromEntities: [a, b]}]` versus two rules), the namespace a CNP's agent
+//! 14. **A rule with several `toPorts` entries equals one rule per entry, each with the
+//!     rule's other fields** (§2, §3.4: the agent makes the policy map entries of each
+//!     PortRule on its own, its ports with its L7 rules for the rule's peers, and entries for
+//!     the same port and peer merge alike whether they come from one rule or from several).
+//!     The normalised form has one `toPorts` entry per rule. `.netpol` writes one port list
+//!     per rule, so `import` splits such a rule.
+//! 15. **A `VRRP` or `IGMP` port entry without `port` equals the same entry with `port: "0"`**
+//!     (§4 rule 12: these protocols take port `"0"` or none, and both stand for the whole
+//!     protocol; no port at all is accepted only with `enable-extended-ip-protocols`, where
+//!     it means the same). The normalised form has `port: "0"`. `.netpol` writes `0/vrrp`.
+//!
+//! Not normalised, on purpose (they are reported as differences): merging or splitting rules
+//! (other than by `toPorts` entry, 14) or peer lists (`[{fromEntities: [a, b]}]` versus two rules), the namespace a CNP's agent
 //! injects into peer selectors (`fromEndpoints: [{}]` versus the same with the policy's
 //! namespace written out), `ingress: []` versus an absent section, `metadata`, `description`.
 
@@ -190,15 +201,41 @@ fn normalise_rule(rule: &Value, clusterwide: bool) -> Value {
         let value = match key.as_str() {
             "endpointSelector" if clusterwide => normalise_selector(&pod_subject_exists(value)),
             "endpointSelector" | "nodeSelector" => normalise_selector(value),
-            "ingress" | "egress" => map_array(value, |r| normalise_peer_rule(r, true, add_exists)),
-            "ingressDeny" | "egressDeny" => {
-                map_array(value, |r| normalise_peer_rule(r, false, add_exists))
-            }
+            "ingress" | "egress" => split_port_rules(map_array(value, |r| {
+                normalise_peer_rule(r, true, add_exists)
+            })),
+            "ingressDeny" | "egressDeny" => split_port_rules(map_array(value, |r| {
+                normalise_peer_rule(r, false, add_exists)
+            })),
             _ => value.clone(),
         };
         out.insert(key.clone(), value);
     }
     Value::Object(out)
+}
+
+/// Normalisation 14: each rule of a list with several `toPorts` entries becomes one rule per
+/// entry, with the rule's other fields.
+fn split_port_rules(rules: Value) -> Value {
+    let Value::Array(rules) = rules else {
+        return rules;
+    };
+    let mut out = Vec::new();
+    for rule in rules {
+        match rule.get("toPorts") {
+            Some(Value::Array(entries)) if entries.len() > 1 => {
+                for entry in entries {
+                    let mut one = rule.clone();
+                    if let Some(obj) = one.as_object_mut() {
+                        obj.insert("toPorts".into(), Value::Array(vec![entry.clone()]));
+                    }
+                    out.push(one);
+                }
+            }
+            _ => out.push(rule),
+        }
+    }
+    Value::Array(out)
 }
 
 /// Every key of a label selector, of `matchLabels` and `matchExpressions`.
@@ -409,6 +446,14 @@ fn normalise_port(port: &Value) -> Value {
     // Normalisation 4: no protocol means ANY.
     if !obj.contains_key("protocol") {
         out.insert("protocol".into(), Value::String("ANY".into()));
+    }
+    // Normalisation 15: VRRP or IGMP without a port is port "0".
+    let portless = matches!(
+        obj.get("protocol").and_then(Value::as_str),
+        Some("VRRP" | "IGMP")
+    );
+    if portless && matches!(obj.get("port"), None | Some(Value::Null)) {
+        out.insert("port".into(), Value::String("0".into()));
     }
     Value::Object(out)
 }
@@ -1167,5 +1212,85 @@ spec:
             &icmp("{type: 8, family: IPv6}"),
             &["family"],
         );
+    }
+
+    // Normalisation 15.
+    #[test]
+    fn vrrp_without_a_port_equals_port_zero() {
+        let port = |entry: &str| {
+            cnp(&format!(
+                "  endpointSelector: {{}}\n  egress:\n  - toPorts:\n    - ports:\n      - {entry}\n"
+            ))
+        };
+        same(
+            &port("{protocol: VRRP}"),
+            &port("{port: '0', protocol: VRRP}"),
+        );
+        same(
+            &port("{protocol: IGMP}"),
+            &port("{port: '0', protocol: IGMP}"),
+        );
+        differ(
+            &port("{protocol: VRRP}"),
+            &port("{port: '0', protocol: IGMP}"),
+            &["protocol"],
+        );
+        // Only those two: a TCP entry without a port stays as written.
+        differ(
+            &port("{protocol: TCP}"),
+            &port("{port: '0', protocol: TCP}"),
+            &["port"],
+        );
+    }
+
+    // Normalisation 14.
+    #[test]
+    fn port_rules_of_one_rule_equal_one_rule_each() {
+        let one = cnp("  endpointSelector: {}
+  ingress:
+  - fromEndpoints: [{matchLabels: {app: a}}]
+    authentication: {mode: required}
+    toPorts:
+    - ports: [{port: '80', protocol: TCP}]
+      rules: {http: [{method: GET}]}
+    - ports: [{port: '53', protocol: UDP}]
+");
+        let split = cnp("  endpointSelector: {}
+  ingress:
+  - fromEndpoints: [{matchLabels: {app: a}}]
+    authentication: {mode: required}
+    toPorts:
+    - ports: [{port: '53', protocol: UDP}]
+  - fromEndpoints: [{matchLabels: {app: a}}]
+    authentication: {mode: required}
+    toPorts:
+    - ports: [{port: '80', protocol: TCP}]
+      rules: {http: [{method: GET}]}
+");
+        same(&one, &split);
+        // The split rules keep the peer: another peer on one of them differs.
+        let other_peer = cnp("  endpointSelector: {}
+  ingress:
+  - fromEndpoints: [{matchLabels: {app: a}}]
+    authentication: {mode: required}
+    toPorts:
+    - ports: [{port: '53', protocol: UDP}]
+  - fromEndpoints: [{matchLabels: {app: b}}]
+    authentication: {mode: required}
+    toPorts:
+    - ports: [{port: '80', protocol: TCP}]
+      rules: {http: [{method: GET}]}
+");
+        differ(&one, &other_peer, &["ingress"]);
+        // Several ports in one entry are not several entries.
+        let one_entry = cnp("  endpointSelector: {}
+  ingress:
+  - fromEndpoints: [{matchLabels: {app: a}}]
+    authentication: {mode: required}
+    toPorts:
+    - ports: [{port: '80', protocol: TCP}, {port: '53', protocol: UDP}]
+      rules: {http: [{method: GET}]}
+");
+        differ(&one, &one_entry, &["ingress"]);
     }
 }

@@ -390,6 +390,46 @@ fn a_rule_with_server_names_goes_through_the_tls_proxy() {
     assert_eq!(answer["ingress"]["proxy"], "none", "{}", run.stdout);
 }
 
+#[test]
+fn a_rule_with_authentication_says_so_and_keeps_its_verdict() {
+    let web = "pods app=web in namespace storefront";
+    let accounts = "pods {app=accounts-api, app.kubernetes.io/component=api} in namespace accounts";
+    let run = platform(&[web, accounts, "--port", "8080/tcp"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("allowed: "), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("authentication required"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("note: mutual authentication required"),
+        "{}",
+        run.stdout
+    );
+    let run = platform(&[
+        web,
+        accounts,
+        "--port",
+        "8080/tcp",
+        "--message-format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let answer: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON object");
+    assert_eq!(
+        answer["ingress"]["authentication"], "required",
+        "{}",
+        run.stdout
+    );
+    // The storefront's egress asks for none: the field is left out.
+    assert!(
+        answer["egress"].get("authentication").is_none(),
+        "{}",
+        run.stdout
+    );
+}
+
 const TESTED: &str = r#"namespace shop {
   policy api {
     select pods app=api

@@ -206,6 +206,17 @@ const CONSTRUCTS: &[Construct] = &[
         20,
         "`**.` DNS pattern",
     ),
+    gated(
+        "VRRP and IGMP",
+        "cluster policy keepalived {\n  select all nodes\n  allow to anywhere port 0/vrrp, 0/igmp\n}\n",
+        19,
+        20,
+        "VRRP or IGMP protocol",
+    ),
+    construct(
+        "mutual authentication",
+        "namespace shop {\n  allow from pods app=web port 8080/tcp authentication required\n  allow to pods app=db authentication test-always-fail\n}\n",
+    ),
     construct(
         "TLS server names",
         "namespace shop {\n  allow to entity world port 443/tcp sni \"api.example.com\", \"*.example.com\", \"**.example.net\"\n  allow from pods app=web port 8443/tcp sni \"shop.example.com\"\n}\n",

@@ -17,7 +17,7 @@
   "everything" "icmp" "ipv4" "ipv6" "http" "method" "host"
   "header" "grpc" "kafka" "produce" "consume" "apikey" "topic" "client"
   "version" "dns" "sni" "metadata" "annotation" "log" "notin" "cilium" "group" "groups" "silence" "sentence"
-  "expect" "account" "node"
+  "expect" "account" "node" "authentication"
 ] @keyword
 
 (endpoint_cidr "cidr" @keyword)

@@ -17,14 +17,14 @@
 #define LANGUAGE_VERSION 15
 #define STATE_COUNT 523
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 228
+#define SYMBOL_COUNT 225
 #define ALIAS_COUNT 4
-#define TOKEN_COUNT 102
+#define TOKEN_COUNT 100
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 30
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 95
+#define PRODUCTION_ID_COUNT 94
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
@@ -60,205 +60,202 @@ enum ts_symbol_identifiers {
   anon_sym_use = 30,
   anon_sym_description = 31,
   anon_sym_label = 32,
-  anon_sym_log = 33,
-  anon_sym_metadata = 34,
-  anon_sym_annotation = 35,
-  anon_sym_default = 36,
-  anon_sym_deny = 37,
-  anon_sym_no = 38,
-  anon_sym_ingress = 39,
-  anon_sym_egress = 40,
-  anon_sym_select = 41,
-  anon_sym_pods = 42,
-  anon_sym_all = 43,
-  anon_sym_nodes = 44,
-  anon_sym_everything = 45,
-  anon_sym_in = 46,
-  anon_sym_except = 47,
-  anon_sym_with = 48,
-  anon_sym_allow = 49,
-  sym_sentence_word = 50,
-  anon_sym_from = 51,
-  anon_sym_to = 52,
-  anon_sym_anywhere = 53,
-  anon_sym_entity = 54,
-  anon_sym_LBRACK = 55,
-  anon_sym_RBRACK = 56,
-  anon_sym_fqdn = 57,
-  anon_sym_service = 58,
-  anon_sym_services = 59,
-  anon_sym_sni = 60,
-  anon_sym_icmp = 61,
-  anon_sym_ipv4 = 62,
-  anon_sym_ipv6 = 63,
-  sym_icmp_type = 64,
-  anon_sym_http = 65,
-  anon_sym_method = 66,
-  anon_sym_host = 67,
-  anon_sym_header = 68,
-  sym_http_method = 69,
-  anon_sym_grpc = 70,
-  anon_sym_kafka = 71,
-  anon_sym_produce = 72,
-  anon_sym_consume = 73,
-  anon_sym_apikey = 74,
-  anon_sym_topic = 75,
-  anon_sym_client = 76,
-  anon_sym_version = 77,
-  anon_sym_dns = 78,
-  anon_sym_expect = 79,
-  anon_sym_account = 80,
-  anon_sym_node = 81,
-  anon_sym_BANG_EQ = 82,
-  anon_sym_notin = 83,
-  anon_sym_BANG = 84,
-  sym_label_key = 85,
-  sym_label_value = 86,
-  anon_sym_DASH = 87,
-  anon_sym_SLASH = 88,
-  sym_port_number = 89,
-  sym__port_number_immediate = 90,
-  sym_protocol = 91,
-  sym_cidr = 92,
-  sym_number = 93,
-  anon_sym_DQUOTE = 94,
-  aux_sym_string_token1 = 95,
-  anon_sym_DQUOTE2 = 96,
-  sym_escape_sequence = 97,
-  sym_const_ref = 98,
-  sym_identifier = 99,
-  sym__name_token = 100,
-  sym_comment = 101,
-  sym_source_file = 102,
-  sym__item = 103,
-  sym_silence = 104,
-  sym_inventory = 105,
-  sym_inventory_entry = 106,
-  sym_cidr_groups = 107,
-  sym_cilium = 108,
-  sym_import = 109,
-  sym_const_definition = 110,
-  sym_category = 111,
-  sym_sentence_declaration = 112,
-  sym_sentence_declaration_clause = 113,
-  sym_parameters = 114,
-  sym_parameter = 115,
-  sym_type = 116,
-  sym_namespace = 117,
-  sym_cluster_policy = 118,
-  sym_body = 119,
-  sym_policy = 120,
-  sym_policy_body = 121,
-  sym__policy_item = 122,
-  sym_use = 123,
-  sym_arguments = 124,
-  sym_argument = 125,
-  sym_description = 126,
-  sym_label = 127,
-  sym_log = 128,
-  sym_metadata = 129,
-  sym_default_deny = 130,
-  sym_no_default_deny = 131,
-  sym_direction = 132,
-  sym_select = 133,
-  sym_subject_pods = 134,
-  sym_subject_all_nodes = 135,
-  sym_subject_nodes = 136,
-  sym_subject_everything = 137,
-  sym_scope = 138,
-  sym_scope_all = 139,
-  sym_scope_labelled = 140,
-  sym_scope_named = 141,
-  sym__name_list = 142,
-  sym_rule = 143,
-  sym_verb = 144,
-  sym_sentence = 145,
-  sym_sentence_clause = 146,
-  sym__sentence_keyword = 147,
-  sym_sentence_values = 148,
-  sym__sentence_value = 149,
-  sym_way = 150,
-  sym__peer = 151,
-  sym_peer_pods = 152,
-  sym_peer_namespace = 153,
-  sym_peer_namespaces = 154,
-  sym_peer_entity = 155,
-  sym_entity = 156,
-  sym_peer_cidr = 157,
-  sym_cidr_item = 158,
-  sym_cidr_list = 159,
-  sym_peer_fqdn = 160,
-  sym_peer_service = 161,
-  sym_peer_services = 162,
-  sym_ports = 163,
-  sym_sni = 164,
-  sym_icmps = 165,
-  sym_icmp_item = 166,
-  sym__l7 = 167,
-  sym_http = 168,
-  sym_grpc = 169,
-  sym_kafka = 170,
-  sym_dns = 171,
-  sym_expect = 172,
-  sym_flow = 173,
-  sym__endpoint = 174,
-  sym_endpoint_pods = 175,
-  sym_endpoint_namespace = 176,
-  sym_endpoint_node = 177,
-  sym_endpoint_entity = 178,
-  sym_endpoint_cidr = 179,
-  sym_endpoint_fqdn = 180,
-  sym_flow_port = 181,
-  sym_flow_icmp = 182,
-  sym_flow_http = 183,
-  sym_flow_dns = 184,
-  sym__selector = 185,
-  sym_selector = 186,
-  sym_selector_eq = 187,
-  sym_selector_ne = 188,
-  sym_selector_in = 189,
-  sym_selector_notin = 190,
-  sym_selector_exists = 191,
-  sym_selector_not_exists = 192,
-  sym__label_value = 193,
-  sym__value = 194,
-  sym_list = 195,
-  sym__cidr_or_ref = 196,
-  sym__string_or_ref = 197,
-  sym_port = 198,
-  sym_string = 199,
-  sym_name = 200,
-  aux_sym_source_file_repeat1 = 201,
-  aux_sym_silence_repeat1 = 202,
-  aux_sym_inventory_repeat1 = 203,
-  aux_sym_inventory_entry_repeat1 = 204,
-  aux_sym_sentence_declaration_repeat1 = 205,
-  aux_sym_sentence_declaration_clause_repeat1 = 206,
-  aux_sym_parameters_repeat1 = 207,
-  aux_sym_body_repeat1 = 208,
-  aux_sym_policy_body_repeat1 = 209,
-  aux_sym_arguments_repeat1 = 210,
-  aux_sym_default_deny_repeat1 = 211,
-  aux_sym__name_list_repeat1 = 212,
-  aux_sym_rule_repeat1 = 213,
-  aux_sym_sentence_repeat1 = 214,
-  aux_sym_sentence_values_repeat1 = 215,
-  aux_sym_peer_pods_repeat1 = 216,
-  aux_sym_peer_entity_repeat1 = 217,
-  aux_sym_peer_cidr_repeat1 = 218,
-  aux_sym_cidr_list_repeat1 = 219,
-  aux_sym_peer_fqdn_repeat1 = 220,
-  aux_sym_ports_repeat1 = 221,
-  aux_sym_icmps_repeat1 = 222,
-  aux_sym_http_repeat1 = 223,
-  aux_sym_selector_repeat1 = 224,
-  aux_sym_selector_in_repeat1 = 225,
-  aux_sym_list_repeat1 = 226,
-  aux_sym_string_repeat1 = 227,
-  alias_sym_kafka_apikey = 228,
-  alias_sym_namespace_name = 229,
-  alias_sym_sentence_value = 230,
-  alias_sym_service_name = 231,
+  anon_sym_default = 33,
+  anon_sym_deny = 34,
+  anon_sym_no = 35,
+  anon_sym_ingress = 36,
+  anon_sym_egress = 37,
+  anon_sym_select = 38,
+  anon_sym_pods = 39,
+  anon_sym_all = 40,
+  anon_sym_nodes = 41,
+  anon_sym_everything = 42,
+  anon_sym_in = 43,
+  anon_sym_except = 44,
+  anon_sym_with = 45,
+  anon_sym_allow = 46,
+  sym_sentence_word = 47,
+  anon_sym_from = 48,
+  anon_sym_to = 49,
+  anon_sym_anywhere = 50,
+  anon_sym_entity = 51,
+  anon_sym_LBRACK = 52,
+  anon_sym_RBRACK = 53,
+  anon_sym_fqdn = 54,
+  anon_sym_service = 55,
+  anon_sym_services = 56,
+  anon_sym_sni = 57,
+  anon_sym_authentication = 58,
+  anon_sym_icmp = 59,
+  anon_sym_ipv4 = 60,
+  anon_sym_ipv6 = 61,
+  sym_icmp_type = 62,
+  anon_sym_http = 63,
+  anon_sym_method = 64,
+  anon_sym_host = 65,
+  anon_sym_header = 66,
+  sym_http_method = 67,
+  anon_sym_grpc = 68,
+  anon_sym_kafka = 69,
+  anon_sym_produce = 70,
+  anon_sym_consume = 71,
+  anon_sym_apikey = 72,
+  anon_sym_topic = 73,
+  anon_sym_client = 74,
+  anon_sym_version = 75,
+  anon_sym_dns = 76,
+  anon_sym_expect = 77,
+  anon_sym_account = 78,
+  anon_sym_node = 79,
+  anon_sym_BANG_EQ = 80,
+  anon_sym_notin = 81,
+  anon_sym_BANG = 82,
+  sym_label_key = 83,
+  sym_label_value = 84,
+  anon_sym_DASH = 85,
+  anon_sym_SLASH = 86,
+  sym_port_number = 87,
+  sym__port_number_immediate = 88,
+  sym_protocol = 89,
+  sym_cidr = 90,
+  sym_number = 91,
+  anon_sym_DQUOTE = 92,
+  aux_sym_string_token1 = 93,
+  anon_sym_DQUOTE2 = 94,
+  sym_escape_sequence = 95,
+  sym_const_ref = 96,
+  sym_identifier = 97,
+  sym__name_token = 98,
+  sym_comment = 99,
+  sym_source_file = 100,
+  sym__item = 101,
+  sym_silence = 102,
+  sym_inventory = 103,
+  sym_inventory_entry = 104,
+  sym_cidr_groups = 105,
+  sym_cilium = 106,
+  sym_import = 107,
+  sym_const_definition = 108,
+  sym_category = 109,
+  sym_sentence_declaration = 110,
+  sym_sentence_declaration_clause = 111,
+  sym_parameters = 112,
+  sym_parameter = 113,
+  sym_type = 114,
+  sym_namespace = 115,
+  sym_cluster_policy = 116,
+  sym_body = 117,
+  sym_policy = 118,
+  sym_policy_body = 119,
+  sym__policy_item = 120,
+  sym_use = 121,
+  sym_arguments = 122,
+  sym_argument = 123,
+  sym_description = 124,
+  sym_label = 125,
+  sym_default_deny = 126,
+  sym_no_default_deny = 127,
+  sym_direction = 128,
+  sym_select = 129,
+  sym_subject_pods = 130,
+  sym_subject_all_nodes = 131,
+  sym_subject_nodes = 132,
+  sym_subject_everything = 133,
+  sym_scope = 134,
+  sym_scope_all = 135,
+  sym_scope_labelled = 136,
+  sym_scope_named = 137,
+  sym__name_list = 138,
+  sym_rule = 139,
+  sym_verb = 140,
+  sym_sentence = 141,
+  sym_sentence_clause = 142,
+  sym__sentence_keyword = 143,
+  sym_sentence_values = 144,
+  sym__sentence_value = 145,
+  sym_way = 146,
+  sym__peer = 147,
+  sym_peer_pods = 148,
+  sym_peer_namespace = 149,
+  sym_peer_namespaces = 150,
+  sym_peer_entity = 151,
+  sym_entity = 152,
+  sym_peer_cidr = 153,
+  sym_cidr_item = 154,
+  sym_cidr_list = 155,
+  sym_peer_fqdn = 156,
+  sym_peer_service = 157,
+  sym_peer_services = 158,
+  sym_ports = 159,
+  sym_sni = 160,
+  sym_authentication = 161,
+  sym_icmps = 162,
+  sym_icmp_item = 163,
+  sym__l7 = 164,
+  sym_http = 165,
+  sym_grpc = 166,
+  sym_kafka = 167,
+  sym_dns = 168,
+  sym_expect = 169,
+  sym_flow = 170,
+  sym__endpoint = 171,
+  sym_endpoint_pods = 172,
+  sym_endpoint_namespace = 173,
+  sym_endpoint_node = 174,
+  sym_endpoint_entity = 175,
+  sym_endpoint_cidr = 176,
+  sym_endpoint_fqdn = 177,
+  sym_flow_port = 178,
+  sym_flow_icmp = 179,
+  sym_flow_http = 180,
+  sym_flow_dns = 181,
+  sym__selector = 182,
+  sym_selector = 183,
+  sym_selector_eq = 184,
+  sym_selector_ne = 185,
+  sym_selector_in = 186,
+  sym_selector_notin = 187,
+  sym_selector_exists = 188,
+  sym_selector_not_exists = 189,
+  sym__label_value = 190,
+  sym__value = 191,
+  sym_list = 192,
+  sym__cidr_or_ref = 193,
+  sym__string_or_ref = 194,
+  sym_port = 195,
+  sym_string = 196,
+  sym_name = 197,
+  aux_sym_source_file_repeat1 = 198,
+  aux_sym_silence_repeat1 = 199,
+  aux_sym_inventory_repeat1 = 200,
+  aux_sym_inventory_entry_repeat1 = 201,
+  aux_sym_sentence_declaration_repeat1 = 202,
+  aux_sym_sentence_declaration_clause_repeat1 = 203,
+  aux_sym_parameters_repeat1 = 204,
+  aux_sym_body_repeat1 = 205,
+  aux_sym_policy_body_repeat1 = 206,
+  aux_sym_arguments_repeat1 = 207,
+  aux_sym_default_deny_repeat1 = 208,
+  aux_sym__name_list_repeat1 = 209,
+  aux_sym_rule_repeat1 = 210,
+  aux_sym_sentence_repeat1 = 211,
+  aux_sym_sentence_values_repeat1 = 212,
+  aux_sym_peer_pods_repeat1 = 213,
+  aux_sym_peer_entity_repeat1 = 214,
+  aux_sym_peer_cidr_repeat1 = 215,
+  aux_sym_cidr_list_repeat1 = 216,
+  aux_sym_peer_fqdn_repeat1 = 217,
+  aux_sym_ports_repeat1 = 218,
+  aux_sym_icmps_repeat1 = 219,
+  aux_sym_http_repeat1 = 220,
+  aux_sym_selector_repeat1 = 221,
+  aux_sym_selector_in_repeat1 = 222,
+  aux_sym_list_repeat1 = 223,
+  aux_sym_string_repeat1 = 224,
+  alias_sym_kafka_apikey = 225,
+  alias_sym_namespace_name = 226,
+  alias_sym_sentence_value = 227,
+  alias_sym_service_name = 228,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -295,9 +292,6 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_use] = "use",
   [anon_sym_description] = "description",
   [anon_sym_label] = "label",
-  [anon_sym_log] = "log",
-  [anon_sym_metadata] = "metadata",
-  [anon_sym_annotation] = "annotation",
   [anon_sym_default] = "default",
   [anon_sym_deny] = "deny",
   [anon_sym_no] = "no",
@@ -323,6 +317,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_service] = "service",
   [anon_sym_services] = "services",
   [anon_sym_sni] = "sni",
+  [anon_sym_authentication] = "authentication",
   [anon_sym_icmp] = "icmp",
   [anon_sym_ipv4] = "ipv4",
   [anon_sym_ipv6] = "ipv6",
@@ -390,8 +385,6 @@ static const char * const ts_symbol_names[] = {
   [sym_argument] = "argument",
   [sym_description] = "description",
   [sym_label] = "label",
-  [sym_log] = "log",
-  [sym_metadata] = "metadata",
   [sym_default_deny] = "default_deny",
   [sym_no_default_deny] = "no_default_deny",
   [sym_direction] = "direction",
@@ -427,6 +420,7 @@ static const char * const ts_symbol_names[] = {
   [sym_peer_services] = "peer_services",
   [sym_ports] = "ports",
   [sym_sni] = "sni",
+  [sym_authentication] = "authentication",
   [sym_icmps] = "icmps",
   [sym_icmp_item] = "icmp_item",
   [sym__l7] = "_l7",
@@ -530,9 +524,6 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_use] = anon_sym_use,
   [anon_sym_description] = anon_sym_description,
   [anon_sym_label] = anon_sym_label,
-  [anon_sym_log] = anon_sym_log,
-  [anon_sym_metadata] = anon_sym_metadata,
-  [anon_sym_annotation] = anon_sym_annotation,
   [anon_sym_default] = anon_sym_default,
   [anon_sym_deny] = anon_sym_deny,
   [anon_sym_no] = anon_sym_no,
@@ -558,6 +549,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_service] = anon_sym_service,
   [anon_sym_services] = anon_sym_services,
   [anon_sym_sni] = anon_sym_sni,
+  [anon_sym_authentication] = anon_sym_authentication,
   [anon_sym_icmp] = anon_sym_icmp,
   [anon_sym_ipv4] = anon_sym_ipv4,
   [anon_sym_ipv6] = anon_sym_ipv6,
@@ -625,8 +617,6 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_argument] = sym_argument,
   [sym_description] = sym_description,
   [sym_label] = sym_label,
-  [sym_log] = sym_log,
-  [sym_metadata] = sym_metadata,
   [sym_default_deny] = sym_default_deny,
   [sym_no_default_deny] = sym_no_default_deny,
   [sym_direction] = sym_direction,
@@ -662,6 +652,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_peer_services] = sym_peer_services,
   [sym_ports] = sym_ports,
   [sym_sni] = sym_sni,
+  [sym_authentication] = sym_authentication,
   [sym_icmps] = sym_icmps,
   [sym_icmp_item] = sym_icmp_item,
   [sym__l7] = sym__l7,
@@ -864,18 +855,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
-  [anon_sym_log] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_metadata] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_annotation] = {
-    .visible = true,
-    .named = false,
-  },
   [anon_sym_default] = {
     .visible = true,
     .named = false,
@@ -973,6 +952,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_sni] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_authentication] = {
     .visible = true,
     .named = false,
   },
@@ -1244,14 +1227,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
-  [sym_log] = {
-    .visible = true,
-    .named = true,
-  },
-  [sym_metadata] = {
-    .visible = true,
-    .named = true,
-  },
   [sym_default_deny] = {
     .visible = true,
     .named = true,
@@ -1389,6 +1364,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_sni] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_authentication] = {
     .visible = true,
     .named = true,
   },
@@ -1763,60 +1742,59 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [33] = {.index = 56, .length = 1},
   [36] = {.index = 57, .length = 1},
   [38] = {.index = 58, .length = 1},
-  [39] = {.index = 59, .length = 2},
-  [40] = {.index = 61, .length = 1},
-  [41] = {.index = 62, .length = 3},
-  [43] = {.index = 65, .length = 1},
-  [44] = {.index = 66, .length = 1},
-  [45] = {.index = 67, .length = 2},
-  [46] = {.index = 69, .length = 1},
-  [47] = {.index = 70, .length = 1},
-  [48] = {.index = 71, .length = 1},
-  [49] = {.index = 72, .length = 1},
-  [50] = {.index = 73, .length = 1},
+  [39] = {.index = 59, .length = 1},
+  [40] = {.index = 60, .length = 3},
+  [42] = {.index = 63, .length = 1},
+  [43] = {.index = 64, .length = 1},
+  [44] = {.index = 65, .length = 2},
+  [45] = {.index = 67, .length = 1},
+  [46] = {.index = 68, .length = 1},
+  [47] = {.index = 69, .length = 1},
+  [48] = {.index = 70, .length = 1},
+  [49] = {.index = 71, .length = 1},
+  [50] = {.index = 72, .length = 2},
   [51] = {.index = 74, .length = 2},
-  [52] = {.index = 76, .length = 2},
-  [54] = {.index = 78, .length = 1},
-  [55] = {.index = 79, .length = 1},
-  [56] = {.index = 80, .length = 1},
+  [53] = {.index = 76, .length = 1},
+  [54] = {.index = 77, .length = 1},
+  [55] = {.index = 78, .length = 1},
+  [56] = {.index = 79, .length = 2},
   [57] = {.index = 81, .length = 2},
   [58] = {.index = 83, .length = 2},
   [59] = {.index = 85, .length = 2},
-  [60] = {.index = 87, .length = 2},
-  [61] = {.index = 89, .length = 1},
+  [60] = {.index = 87, .length = 1},
+  [61] = {.index = 88, .length = 2},
   [62] = {.index = 90, .length = 2},
-  [63] = {.index = 92, .length = 2},
-  [64] = {.index = 94, .length = 1},
-  [65] = {.index = 95, .length = 1},
-  [66] = {.index = 96, .length = 1},
-  [67] = {.index = 58, .length = 1},
+  [63] = {.index = 92, .length = 1},
+  [64] = {.index = 93, .length = 1},
+  [65] = {.index = 94, .length = 1},
+  [66] = {.index = 58, .length = 1},
+  [67] = {.index = 95, .length = 2},
   [68] = {.index = 97, .length = 2},
-  [69] = {.index = 99, .length = 2},
-  [70] = {.index = 101, .length = 3},
+  [69] = {.index = 99, .length = 3},
+  [70] = {.index = 102, .length = 2},
   [71] = {.index = 104, .length = 2},
-  [72] = {.index = 106, .length = 2},
-  [73] = {.index = 108, .length = 3},
-  [74] = {.index = 111, .length = 1},
-  [75] = {.index = 112, .length = 1},
-  [76] = {.index = 113, .length = 1},
+  [72] = {.index = 106, .length = 3},
+  [73] = {.index = 109, .length = 1},
+  [74] = {.index = 110, .length = 1},
+  [75] = {.index = 111, .length = 1},
+  [76] = {.index = 112, .length = 2},
   [77] = {.index = 114, .length = 2},
   [78] = {.index = 116, .length = 2},
-  [79] = {.index = 118, .length = 2},
-  [80] = {.index = 65, .length = 1},
-  [81] = {.index = 120, .length = 3},
-  [82] = {.index = 123, .length = 3},
-  [83] = {.index = 126, .length = 3},
-  [84] = {.index = 129, .length = 3},
+  [79] = {.index = 63, .length = 1},
+  [80] = {.index = 118, .length = 3},
+  [81] = {.index = 121, .length = 3},
+  [82] = {.index = 124, .length = 3},
+  [83] = {.index = 127, .length = 3},
+  [84] = {.index = 130, .length = 2},
   [85] = {.index = 132, .length = 2},
   [86] = {.index = 134, .length = 2},
-  [87] = {.index = 136, .length = 2},
-  [88] = {.index = 138, .length = 4},
+  [87] = {.index = 136, .length = 4},
+  [88] = {.index = 140, .length = 2},
   [89] = {.index = 142, .length = 2},
   [90] = {.index = 144, .length = 2},
-  [91] = {.index = 146, .length = 2},
-  [92] = {.index = 148, .length = 3},
-  [93] = {.index = 151, .length = 3},
-  [94] = {.index = 154, .length = 3},
+  [91] = {.index = 146, .length = 3},
+  [92] = {.index = 149, .length = 3},
+  [93] = {.index = 152, .length = 3},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -1913,152 +1891,149 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
   [58] =
     {field_account, 3},
   [59] =
-    {field_key, 2},
-    {field_value, 4},
-  [61] =
     {field_header, 1, .inherited = true},
-  [62] =
+  [60] =
     {field_default, 4},
     {field_name, 0},
     {field_type, 2},
-  [65] =
+  [63] =
     {field_account, 4},
-  [66] =
+  [64] =
     {field_request, 1},
-  [67] =
+  [65] =
     {field_name, 0},
     {field_value, 2},
-  [69] =
+  [67] =
     {field_method, 2},
-  [70] =
+  [68] =
     {field_host, 2},
-  [71] =
+  [69] =
     {field_header, 1},
-  [72] =
+  [70] =
     {field_path, 2},
-  [73] =
+  [71] =
     {field_header, 2, .inherited = true},
-  [74] =
+  [72] =
     {field_header, 2, .inherited = true},
     {field_path, 1},
-  [76] =
+  [74] =
     {field_header, 0, .inherited = true},
     {field_header, 1, .inherited = true},
-  [78] =
+  [76] =
     {field_topic, 2},
-  [79] =
+  [77] =
     {field_client, 2},
-  [80] =
+  [78] =
     {field_version, 2},
-  [81] =
+  [79] =
     {field_header, 2, .inherited = true},
     {field_request, 1},
-  [83] =
+  [81] =
     {field_method, 2},
     {field_path, 3},
+  [83] =
+    {field_header, 3, .inherited = true},
+    {field_method, 2},
   [85] =
     {field_header, 3, .inherited = true},
-    {field_method, 2},
-  [87] =
-    {field_header, 3, .inherited = true},
     {field_host, 2},
-  [89] =
+  [87] =
     {field_host, 3},
-  [90] =
+  [88] =
     {field_header, 3, .inherited = true},
     {field_path, 2},
-  [92] =
+  [90] =
     {field_host, 3},
     {field_path, 1},
-  [94] =
+  [92] =
     {field_topic, 3},
-  [95] =
+  [93] =
     {field_client, 3},
-  [96] =
+  [94] =
     {field_version, 3},
-  [97] =
+  [95] =
     {field_host, 3},
     {field_request, 1},
-  [99] =
+  [97] =
     {field_host, 4},
     {field_method, 2},
-  [101] =
+  [99] =
     {field_header, 4, .inherited = true},
     {field_method, 2},
     {field_path, 3},
-  [104] =
+  [102] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
-  [106] =
+  [104] =
     {field_host, 4},
     {field_path, 2},
-  [108] =
+  [106] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_path, 1},
-  [111] =
+  [109] =
     {field_topic, 4},
+  [110] =
+    {field_client, 4},
+  [111] =
+    {field_version, 4},
   [112] =
     {field_client, 4},
-  [113] =
-    {field_version, 4},
+    {field_topic, 2},
   [114] =
-    {field_client, 4},
-    {field_topic, 2},
-  [116] =
     {field_topic, 2},
     {field_version, 4},
-  [118] =
+  [116] =
     {field_client, 2},
     {field_version, 4},
-  [120] =
+  [118] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_request, 1},
-  [123] =
+  [121] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_method, 2},
-  [126] =
+  [124] =
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [129] =
+  [127] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_path, 2},
-  [132] =
+  [130] =
     {field_client, 5},
     {field_topic, 3},
-  [134] =
+  [132] =
     {field_topic, 3},
     {field_version, 5},
-  [136] =
+  [134] =
     {field_client, 3},
     {field_version, 5},
-  [138] =
+  [136] =
     {field_header, 6, .inherited = true},
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [142] =
+  [140] =
     {field_client, 6},
     {field_topic, 4},
-  [144] =
+  [142] =
     {field_topic, 4},
+    {field_version, 6},
+  [144] =
+    {field_client, 4},
     {field_version, 6},
   [146] =
     {field_client, 4},
-    {field_version, 6},
-  [148] =
-    {field_client, 4},
     {field_topic, 2},
     {field_version, 6},
-  [151] =
+  [149] =
     {field_client, 5},
     {field_topic, 3},
     {field_version, 7},
-  [154] =
+  [152] =
     {field_client, 6},
     {field_topic, 4},
     {field_version, 8},
@@ -2081,14 +2056,17 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [37] = {
     [3] = alias_sym_namespace_name,
   },
-  [42] = {
+  [41] = {
     [4] = alias_sym_namespace_name,
   },
-  [53] = {
+  [52] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [67] = {
+  [66] = {
     [6] = alias_sym_namespace_name,
+  },
+  [73] = {
+    [2] = alias_sym_kafka_apikey,
   },
   [74] = {
     [2] = alias_sym_kafka_apikey,
@@ -2096,11 +2074,11 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [75] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [76] = {
-    [2] = alias_sym_kafka_apikey,
-  },
-  [80] = {
+  [79] = {
     [7] = alias_sym_namespace_name,
+  },
+  [88] = {
+    [2] = alias_sym_kafka_apikey,
   },
   [89] = {
     [2] = alias_sym_kafka_apikey,
@@ -2108,10 +2086,7 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [90] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [91] = {
-    [2] = alias_sym_kafka_apikey,
-  },
-  [94] = {
+  [93] = {
     [2] = alias_sym_kafka_apikey,
   },
 };
@@ -2136,14 +2111,14 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [8] = 8,
   [9] = 9,
   [10] = 10,
-  [11] = 9,
+  [11] = 11,
   [12] = 12,
   [13] = 13,
   [14] = 14,
   [15] = 15,
   [16] = 16,
   [17] = 17,
-  [18] = 18,
+  [18] = 10,
   [19] = 19,
   [20] = 20,
   [21] = 21,
@@ -2188,7 +2163,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [60] = 60,
   [61] = 61,
   [62] = 62,
-  [63] = 63,
+  [63] = 25,
   [64] = 64,
   [65] = 65,
   [66] = 66,
@@ -2203,7 +2178,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [75] = 75,
   [76] = 76,
   [77] = 77,
-  [78] = 51,
+  [78] = 78,
   [79] = 79,
   [80] = 80,
   [81] = 81,
@@ -2214,7 +2189,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [86] = 86,
   [87] = 87,
   [88] = 88,
-  [89] = 89,
+  [89] = 79,
   [90] = 90,
   [91] = 91,
   [92] = 92,
@@ -2235,7 +2210,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [107] = 107,
   [108] = 108,
   [109] = 109,
-  [110] = 70,
+  [110] = 110,
   [111] = 111,
   [112] = 112,
   [113] = 113,
@@ -2248,7 +2223,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [120] = 120,
   [121] = 121,
   [122] = 122,
-  [123] = 123,
+  [123] = 99,
   [124] = 124,
   [125] = 125,
   [126] = 126,
@@ -2282,7 +2257,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [154] = 154,
   [155] = 155,
   [156] = 156,
-  [157] = 90,
+  [157] = 157,
   [158] = 158,
   [159] = 159,
   [160] = 160,
@@ -2314,9 +2289,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [186] = 186,
   [187] = 187,
   [188] = 188,
-  [189] = 189,
+  [189] = 185,
   [190] = 190,
-  [191] = 191,
+  [191] = 164,
   [192] = 192,
   [193] = 193,
   [194] = 194,
@@ -2326,13 +2301,13 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [198] = 198,
   [199] = 199,
   [200] = 200,
-  [201] = 154,
+  [201] = 201,
   [202] = 202,
   [203] = 203,
   [204] = 204,
   [205] = 205,
   [206] = 206,
-  [207] = 206,
+  [207] = 207,
   [208] = 208,
   [209] = 209,
   [210] = 210,
@@ -2356,8 +2331,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [228] = 228,
   [229] = 229,
   [230] = 230,
-  [231] = 231,
-  [232] = 232,
+  [231] = 230,
+  [232] = 229,
   [233] = 233,
   [234] = 234,
   [235] = 235,
@@ -2366,8 +2341,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [238] = 238,
   [239] = 239,
   [240] = 240,
-  [241] = 239,
-  [242] = 238,
+  [241] = 241,
+  [242] = 242,
   [243] = 243,
   [244] = 244,
   [245] = 245,
@@ -2404,22 +2379,22 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [276] = 276,
   [277] = 277,
   [278] = 278,
-  [279] = 237,
-  [280] = 70,
+  [279] = 279,
+  [280] = 280,
   [281] = 281,
   [282] = 282,
   [283] = 283,
-  [284] = 284,
-  [285] = 285,
+  [284] = 227,
+  [285] = 79,
   [286] = 286,
-  [287] = 285,
+  [287] = 287,
   [288] = 288,
-  [289] = 90,
+  [289] = 287,
   [290] = 290,
   [291] = 291,
   [292] = 292,
   [293] = 293,
-  [294] = 294,
+  [294] = 99,
   [295] = 295,
   [296] = 296,
   [297] = 297,
@@ -2431,25 +2406,25 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [303] = 303,
   [304] = 304,
   [305] = 305,
-  [306] = 68,
+  [306] = 306,
   [307] = 307,
   [308] = 308,
-  [309] = 62,
+  [309] = 309,
   [310] = 310,
   [311] = 311,
-  [312] = 15,
-  [313] = 313,
-  [314] = 314,
+  [312] = 312,
+  [313] = 67,
+  [314] = 74,
   [315] = 315,
   [316] = 316,
   [317] = 317,
   [318] = 318,
   [319] = 319,
-  [320] = 85,
+  [320] = 320,
   [321] = 321,
   [322] = 322,
-  [323] = 323,
-  [324] = 324,
+  [323] = 82,
+  [324] = 12,
   [325] = 325,
   [326] = 326,
   [327] = 327,
@@ -2480,20 +2455,20 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [352] = 352,
   [353] = 353,
   [354] = 354,
-  [355] = 342,
+  [355] = 355,
   [356] = 356,
   [357] = 357,
   [358] = 358,
   [359] = 359,
   [360] = 360,
-  [361] = 89,
+  [361] = 361,
   [362] = 362,
   [363] = 363,
-  [364] = 364,
-  [365] = 333,
-  [366] = 325,
-  [367] = 367,
-  [368] = 368,
+  [364] = 100,
+  [365] = 365,
+  [366] = 353,
+  [367] = 329,
+  [368] = 341,
   [369] = 369,
   [370] = 370,
   [371] = 371,
@@ -2502,7 +2477,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [374] = 374,
   [375] = 375,
   [376] = 376,
-  [377] = 372,
+  [377] = 377,
   [378] = 378,
   [379] = 379,
   [380] = 380,
@@ -2534,7 +2509,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [406] = 406,
   [407] = 407,
   [408] = 408,
-  [409] = 409,
+  [409] = 388,
   [410] = 410,
   [411] = 411,
   [412] = 412,
@@ -2542,7 +2517,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [414] = 414,
   [415] = 415,
   [416] = 416,
-  [417] = 3,
+  [417] = 417,
   [418] = 418,
   [419] = 419,
   [420] = 420,
@@ -2573,21 +2548,21 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [445] = 445,
   [446] = 446,
   [447] = 447,
-  [448] = 140,
-  [449] = 2,
-  [450] = 450,
-  [451] = 125,
-  [452] = 452,
+  [448] = 448,
+  [449] = 449,
+  [450] = 159,
+  [451] = 451,
+  [452] = 2,
   [453] = 453,
-  [454] = 454,
-  [455] = 455,
+  [454] = 146,
+  [455] = 3,
   [456] = 456,
   [457] = 457,
   [458] = 458,
-  [459] = 459,
+  [459] = 420,
   [460] = 460,
   [461] = 461,
-  [462] = 431,
+  [462] = 462,
   [463] = 463,
   [464] = 464,
   [465] = 465,
@@ -2631,19 +2606,19 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [503] = 503,
   [504] = 504,
   [505] = 505,
-  [506] = 506,
-  [507] = 399,
+  [506] = 406,
+  [507] = 406,
   [508] = 508,
   [509] = 509,
-  [510] = 502,
-  [511] = 399,
-  [512] = 498,
+  [510] = 501,
+  [511] = 511,
+  [512] = 497,
   [513] = 513,
   [514] = 514,
   [515] = 515,
   [516] = 516,
   [517] = 517,
-  [518] = 505,
+  [518] = 466,
   [519] = 519,
   [520] = 520,
   [521] = 521,
@@ -2655,74 +2630,74 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(331);
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '!', 463,
-        '"', 627,
-        '#', 801,
-        '$', 323,
-        '(', 358,
-        ')', 359,
-        ',', 335,
-        '-', 597,
-        '/', 598,
-        ':', 360,
-        '=', 353,
-        '[', 422,
-        '\\', 315,
-        ']', 423,
-        'a', 646,
-        'c', 634,
-        'd', 664,
-        'e', 687,
-        'f', 742,
-        'g', 744,
-        'h', 667,
-        'i', 647,
-        'k', 635,
-        'l', 636,
-        'm', 676,
-        'n', 638,
-        'p', 725,
-        's', 665,
-        't', 724,
-        'u', 757,
-        'v', 674,
-        'w', 700,
-        '{', 340,
-        '}', 341,
+        '!', 462,
+        '"', 631,
+        '#', 807,
+        '$', 325,
+        '(', 360,
+        ')', 361,
+        ',', 337,
+        '-', 601,
+        '/', 602,
+        ':', 362,
+        '=', 355,
+        '[', 419,
+        '\\', 317,
+        ']', 420,
+        'a', 648,
+        'c', 640,
+        'd', 666,
+        'e', 690,
+        'f', 747,
+        'g', 749,
+        'h', 671,
+        'i', 649,
+        'k', 638,
+        'l', 639,
+        'm', 683,
+        'n', 642,
+        'p', 731,
+        's', 667,
+        't', 730,
+        'u', 762,
+        'v', 676,
+        'w', 711,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(324);
+          lookahead == ' ') SKIP(326);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(792);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(626);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(798);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(25);
-      if (lookahead == '"') ADVANCE(627);
-      if (lookahead == '#') ADVANCE(626);
-      if (lookahead == '\\') ADVANCE(315);
+      if (lookahead == '"') ADVANCE(631);
+      if (lookahead == '#') ADVANCE(630);
+      if (lookahead == '\\') ADVANCE(317);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(625);
-      if (lookahead != 0) ADVANCE(626);
+          lookahead == ' ') ADVANCE(629);
+      if (lookahead != 0) ADVANCE(630);
       END_STATE();
     case 2:
       ADVANCE_MAP(
         '!', 45,
-        '#', 801,
-        ',', 335,
-        '=', 353,
-        'a', 166,
-        'c', 148,
+        '#', 807,
+        ',', 337,
+        '=', 355,
+        'a', 165,
+        'c', 143,
         'e', 194,
-        'f', 228,
+        'f', 227,
         'i', 180,
-        'n', 61,
-        'p', 216,
-        's', 101,
-        '}', 341,
+        'n', 57,
+        'p', 215,
+        's', 98,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
@@ -2730,46 +2705,46 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 462,
-        '"', 624,
-        '#', 801,
-        '$', 323,
-        ',', 335,
-        '[', 422,
-        '{', 340,
-        '}', 341,
+        '!', 461,
+        '"', 628,
+        '#', 807,
+        '$', 325,
+        ',', 337,
+        '[', 419,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '"', 624,
-        '#', 801,
-        '$', 323,
-        ')', 359,
-        ':', 616,
-        '[', 422,
-        '_', 793,
-        '{', 340,
+        '"', 628,
+        '#', 807,
+        '$', 325,
+        ')', 361,
+        ':', 620,
+        '[', 419,
+        '_', 799,
+        '{', 342,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(599);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(631);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(635);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(632);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(636);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(624);
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(323);
-      if (lookahead == ')') ADVANCE(359);
+      if (lookahead == '"') ADVANCE(628);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == ')') ADVANCE(361);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2777,2728 +2752,2728 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(596);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(600);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(624);
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(323);
-      if (lookahead == ':') ADVANCE(616);
-      if (lookahead == '[') ADVANCE(422);
-      if (lookahead == ']') ADVANCE(423);
-      if (lookahead == '{') ADVANCE(340);
+      if (lookahead == '"') ADVANCE(628);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == '[') ADVANCE(419);
+      if (lookahead == ']') ADVANCE(420);
+      if (lookahead == '{') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(599);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(600);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(604);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(624);
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(323);
-      if (lookahead == ':') ADVANCE(616);
-      if (lookahead == '[') ADVANCE(422);
-      if (lookahead == 'g') ADVANCE(603);
-      if (lookahead == '{') ADVANCE(340);
+      if (lookahead == '"') ADVANCE(628);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == '[') ADVANCE(419);
+      if (lookahead == 'g') ADVANCE(607);
+      if (lookahead == '{') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(599);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(600);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(604);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 624,
-        '#', 801,
-        '$', 323,
-        '[', 422,
+        '"', 628,
+        '#', 807,
+        '$', 325,
+        '[', 419,
         'a', 523,
-        'd', 492,
-        'e', 591,
-        'f', 561,
+        'd', 489,
+        'e', 595,
+        'f', 564,
         'i', 533,
-        'l', 464,
-        'm', 493,
-        'n', 465,
-        'p', 539,
-        's', 501,
-        't', 540,
-        'u', 568,
-        '{', 340,
-        '}', 341,
+        'l', 463,
+        'n', 464,
+        'p', 541,
+        's', 497,
+        't', 542,
+        'u', 570,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 624,
-        '#', 801,
-        '$', 323,
-        '[', 422,
+        '"', 628,
+        '#', 807,
+        '$', 325,
+        '[', 419,
         'a', 523,
-        'd', 492,
-        'f', 561,
+        'd', 489,
+        'f', 564,
         'i', 533,
-        'l', 464,
-        'm', 493,
-        'n', 465,
-        'p', 542,
-        's', 501,
-        't', 540,
-        'u', 568,
-        '{', 340,
-        '}', 341,
+        'l', 463,
+        'n', 464,
+        'p', 544,
+        's', 497,
+        't', 542,
+        'u', 570,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 624,
-        '#', 801,
-        '$', 323,
-        '[', 422,
-        'f', 561,
+        '"', 628,
+        '#', 807,
+        '$', 325,
+        '[', 419,
+        'f', 564,
         'i', 533,
-        'n', 466,
-        'p', 542,
-        't', 540,
-        '{', 340,
+        'n', 465,
+        'p', 544,
+        't', 542,
+        '{', 342,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 11:
-      if (lookahead == '"') ADVANCE(624);
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(323);
+      if (lookahead == '"') ADVANCE(628);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '$') ADVANCE(325);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(624);
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == ',') ADVANCE(335);
-      if (lookahead == 's') ADVANCE(797);
-      if (lookahead == '}') ADVANCE(341);
+      if (lookahead == '"') ADVANCE(628);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == ',') ADVANCE(337);
+      if (lookahead == 's') ADVANCE(803);
+      if (lookahead == '}') ADVANCE(343);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
       END_STATE();
     case 13:
       ADVANCE_MAP(
-        '#', 801,
-        '$', 323,
+        '#', 807,
+        '$', 325,
         'a', 523,
-        'd', 492,
-        'e', 591,
+        'd', 489,
+        'e', 595,
         'i', 533,
-        'l', 464,
-        'm', 493,
-        'n', 538,
-        'p', 547,
-        's', 501,
-        'u', 568,
-        '{', 340,
-        '}', 341,
+        'l', 463,
+        'n', 540,
+        'p', 550,
+        's', 497,
+        'u', 570,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 14:
       ADVANCE_MAP(
-        '#', 801,
-        '$', 323,
+        '#', 807,
+        '$', 325,
         'a', 523,
-        'd', 492,
+        'd', 489,
         'i', 533,
-        'l', 464,
-        'm', 493,
-        'n', 538,
-        's', 501,
-        'u', 568,
-        '{', 340,
-        '}', 341,
+        'l', 463,
+        'n', 540,
+        's', 497,
+        'u', 570,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 801,
-        '$', 323,
+        '#', 807,
+        '$', 325,
         'a', 523,
-        'd', 491,
-        'e', 591,
-        'g', 563,
-        'h', 583,
-        'i', 482,
-        'k', 470,
-        'l', 464,
-        'm', 493,
-        'n', 538,
-        'p', 543,
-        's', 500,
-        'u', 568,
-        '{', 340,
-        '}', 341,
+        'd', 488,
+        'e', 595,
+        'h', 585,
+        'i', 479,
+        'k', 467,
+        'l', 463,
+        'n', 540,
+        'p', 545,
+        's', 497,
+        'u', 570,
+        'w', 516,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 16:
       ADVANCE_MAP(
-        '#', 801,
-        '$', 323,
+        '#', 807,
+        '$', 325,
         'a', 523,
-        'd', 491,
-        'e', 591,
-        'h', 583,
-        'i', 482,
-        'k', 470,
-        'l', 464,
-        'm', 493,
-        'n', 538,
-        'p', 543,
-        's', 501,
-        'u', 568,
-        'w', 517,
-        '{', 340,
-        '}', 341,
+        'd', 488,
+        'e', 595,
+        'h', 585,
+        'i', 480,
+        'k', 467,
+        'l', 463,
+        'n', 540,
+        'p', 545,
+        's', 497,
+        'u', 570,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 17:
       ADVANCE_MAP(
-        '#', 801,
-        '$', 323,
-        'a', 523,
-        'd', 491,
-        'e', 591,
-        'h', 583,
-        'i', 483,
-        'k', 470,
-        'l', 464,
-        'm', 493,
-        'n', 538,
-        'p', 543,
-        's', 501,
-        'u', 568,
-        '{', 340,
-        '}', 341,
+        '#', 807,
+        '$', 325,
+        'a', 522,
+        'd', 488,
+        'e', 595,
+        'g', 566,
+        'h', 585,
+        'i', 479,
+        'k', 467,
+        'l', 463,
+        'n', 540,
+        'p', 545,
+        's', 496,
+        'u', 570,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 18:
       ADVANCE_MAP(
-        '#', 801,
-        '$', 323,
-        'a', 523,
-        'd', 491,
-        'g', 563,
-        'h', 583,
-        'i', 482,
-        'k', 470,
-        'l', 464,
-        'm', 493,
-        'n', 538,
-        'p', 546,
-        's', 500,
-        'u', 568,
-        '{', 340,
-        '}', 341,
+        '#', 807,
+        '$', 325,
+        'a', 522,
+        'd', 488,
+        'g', 566,
+        'h', 585,
+        'i', 479,
+        'k', 467,
+        'l', 463,
+        'n', 540,
+        'p', 548,
+        's', 496,
+        'u', 570,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(323);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '$') ADVANCE(325);
       if (lookahead == 'i') ADVANCE(533);
-      if (lookahead == 't') ADVANCE(540);
-      if (lookahead == 'w') ADVANCE(517);
-      if (lookahead == '{') ADVANCE(340);
+      if (lookahead == 't') ADVANCE(542);
+      if (lookahead == 'w') ADVANCE(516);
+      if (lookahead == '{') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(19);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(323);
-      if (lookahead == 't') ADVANCE(540);
-      if (lookahead == '{') ADVANCE(340);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == 't') ADVANCE(542);
+      if (lookahead == '{') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(323);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '$') ADVANCE(325);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 22:
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == 'c') ADVANCE(150);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == 'c') ADVANCE(146);
       if (lookahead == 'e') ADVANCE(193);
-      if (lookahead == 'f') ADVANCE(228);
-      if (lookahead == 'n') ADVANCE(53);
-      if (lookahead == 'p') ADVANCE(212);
+      if (lookahead == 'f') ADVANCE(227);
+      if (lookahead == 'n') ADVANCE(52);
+      if (lookahead == 'p') ADVANCE(210);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == 'f') ADVANCE(412);
-      if (lookahead == 't') ADVANCE(410);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == 'f') ADVANCE(409);
+      if (lookahead == 't') ADVANCE(407);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(23);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 24:
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == 'i') ADVANCE(434);
+      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == 'i') ADVANCE(433);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(24);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(436);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(435);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
       END_STATE();
     case 25:
-      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '#') ADVANCE(807);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
       END_STATE();
     case 26:
-      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '#') ADVANCE(807);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(607);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(611);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
       END_STATE();
     case 27:
-      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '#') ADVANCE(807);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(27);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(435);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
       END_STATE();
     case 28:
-      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '#') ADVANCE(807);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(28);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(436);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(338);
       END_STATE();
     case 29:
-      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '#') ADVANCE(807);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(29);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(336);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 30:
-      if (lookahead == '.') ADVANCE(316);
+      if (lookahead == '.') ADVANCE(318);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == '.') ADVANCE(321);
+      if (lookahead == ':') ADVANCE(620);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 32:
-      if (lookahead == '.') ADVANCE(320);
+      if (lookahead == '.') ADVANCE(322);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 33:
-      if (lookahead == '.') ADVANCE(322);
+      if (lookahead == '.') ADVANCE(324);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 34:
-      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == ':') ADVANCE(620);
       if (lookahead == 'a') ADVANCE(41);
-      if (lookahead == 'i') ADVANCE(82);
-      if (lookahead == 'l') ADVANCE(146);
+      if (lookahead == 'i') ADVANCE(79);
+      if (lookahead == 'l') ADVANCE(144);
       if (lookahead == 'o') ADVANCE(190);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 35:
-      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == ':') ADVANCE(620);
       if (lookahead == 'a') ADVANCE(42);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 36:
-      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == ':') ADVANCE(620);
       if (lookahead == 'e') ADVANCE(37);
-      if (lookahead == 'n') ADVANCE(246);
+      if (lookahead == 'n') ADVANCE(245);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 37:
-      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == ':') ADVANCE(620);
       if (lookahead == 'f') ADVANCE(35);
-      if (lookahead == 'n') ADVANCE(302);
-      if (lookahead == 's') ADVANCE(69);
+      if (lookahead == 'n') ADVANCE(300);
+      if (lookahead == 's') ADVANCE(65);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'e')) ADVANCE(44);
       END_STATE();
     case 38:
-      if (lookahead == ':') ADVANCE(616);
-      if (lookahead == 'g') ADVANCE(242);
+      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == 'g') ADVANCE(241);
       if (lookahead == 'x') ADVANCE(221);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 39:
-      if (lookahead == ':') ADVANCE(616);
-      if (lookahead == 'l') ADVANCE(165);
-      if (lookahead == 'p') ADVANCE(143);
+      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == 'l') ADVANCE(164);
+      if (lookahead == 'p') ADVANCE(141);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(314);
+          lookahead == 'n') ADVANCE(316);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 40:
-      if (lookahead == ':') ADVANCE(616);
-      if (lookahead == 'l') ADVANCE(165);
-      if (lookahead == 'p') ADVANCE(143);
+      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == 'l') ADVANCE(164);
+      if (lookahead == 'p') ADVANCE(141);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 41:
-      if (lookahead == ':') ADVANCE(616);
-      if (lookahead == 't') ADVANCE(107);
+      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == 't') ADVANCE(92);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 42:
-      if (lookahead == ':') ADVANCE(616);
-      if (lookahead == 'u') ADVANCE(168);
+      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == 'u') ADVANCE(167);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 43:
-      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == ':') ADVANCE(620);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(314);
+          lookahead == 'n') ADVANCE(316);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 44:
-      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == ':') ADVANCE(620);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 45:
-      if (lookahead == '=') ADVANCE(460);
+      if (lookahead == '=') ADVANCE(459);
       END_STATE();
     case 46:
-      if (lookahead == 'a') ADVANCE(281);
-      if (lookahead == 'i') ADVANCE(82);
-      if (lookahead == 'l') ADVANCE(146);
-      if (lookahead == 'o') ADVANCE(195);
+      if (lookahead == 'a') ADVANCE(129);
       END_STATE();
     case 47:
-      if (lookahead == 'a') ADVANCE(132);
+      if (lookahead == 'a') ADVANCE(58);
       END_STATE();
     case 48:
-      if (lookahead == 'a') ADVANCE(62);
-      if (lookahead == 'o') ADVANCE(134);
+      if (lookahead == 'a') ADVANCE(88);
       END_STATE();
     case 49:
-      if (lookahead == 'a') ADVANCE(91);
+      if (lookahead == 'a') ADVANCE(445);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(446);
+      if (lookahead == 'a') ADVANCE(280);
+      if (lookahead == 'i') ADVANCE(79);
+      if (lookahead == 'l') ADVANCE(144);
+      if (lookahead == 'o') ADVANCE(196);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(384);
+      if (lookahead == 'a') ADVANCE(177);
+      if (lookahead == 'o') ADVANCE(388);
       END_STATE();
     case 52:
       if (lookahead == 'a') ADVANCE(177);
-      if (lookahead == 'o') ADVANCE(391);
+      if (lookahead == 'o') ADVANCE(87);
       END_STATE();
     case 53:
-      if (lookahead == 'a') ADVANCE(177);
-      if (lookahead == 'o') ADVANCE(90);
+      if (lookahead == 'a') ADVANCE(291);
       END_STATE();
     case 54:
-      if (lookahead == 'a') ADVANCE(92);
+      if (lookahead == 'a') ADVANCE(72);
       END_STATE();
     case 55:
-      if (lookahead == 'a') ADVANCE(92);
-      if (lookahead == 'h') ADVANCE(203);
+      if (lookahead == 'a') ADVANCE(76);
       END_STATE();
     case 56:
-      if (lookahead == 'a') ADVANCE(293);
-      END_STATE();
-    case 57:
       if (lookahead == 'a') ADVANCE(289);
       END_STATE();
+    case 57:
+      if (lookahead == 'a') ADVANCE(179);
+      if (lookahead == 'o') ADVANCE(86);
+      END_STATE();
     case 58:
-      if (lookahead == 'a') ADVANCE(283);
+      if (lookahead == 'b') ADVANCE(107);
       END_STATE();
     case 59:
-      if (lookahead == 'a') ADVANCE(75);
+      if (lookahead == 'c') ADVANCE(64);
+      if (lookahead == 'l') ADVANCE(164);
+      if (lookahead == 'u') ADVANCE(263);
       END_STATE();
     case 60:
-      if (lookahead == 'a') ADVANCE(78);
+      if (lookahead == 'c') ADVANCE(176);
+      if (lookahead == 'm') ADVANCE(220);
+      if (lookahead == 'n') ADVANCE(399);
       END_STATE();
     case 61:
-      if (lookahead == 'a') ADVANCE(179);
-      if (lookahead == 'o') ADVANCE(89);
+      if (lookahead == 'c') ADVANCE(443);
       END_STATE();
     case 62:
-      if (lookahead == 'b') ADVANCE(109);
+      if (lookahead == 'c') ADVANCE(450);
       END_STATE();
     case 63:
-      if (lookahead == 'c') ADVANCE(68);
-      if (lookahead == 'l') ADVANCE(165);
-      if (lookahead == 'n') ADVANCE(188);
+      if (lookahead == 'c') ADVANCE(301);
       END_STATE();
     case 64:
-      if (lookahead == 'c') ADVANCE(176);
-      if (lookahead == 'm') ADVANCE(222);
-      if (lookahead == 'n') ADVANCE(402);
-      END_STATE();
-    case 65:
-      if (lookahead == 'c') ADVANCE(444);
-      END_STATE();
-    case 66:
-      if (lookahead == 'c') ADVANCE(451);
-      END_STATE();
-    case 67:
-      if (lookahead == 'c') ADVANCE(303);
-      END_STATE();
-    case 68:
       if (lookahead == 'c') ADVANCE(201);
       END_STATE();
+    case 65:
+      if (lookahead == 'c') ADVANCE(237);
+      END_STATE();
+    case 66:
+      if (lookahead == 'c') ADVANCE(110);
+      if (lookahead == 'p') ADVANCE(109);
+      END_STATE();
+    case 67:
+      if (lookahead == 'c') ADVANCE(56);
+      END_STATE();
+    case 68:
+      if (lookahead == 'c') ADVANCE(270);
+      END_STATE();
     case 69:
-      if (lookahead == 'c') ADVANCE(238);
+      if (lookahead == 'c') ADVANCE(93);
       END_STATE();
     case 70:
-      if (lookahead == 'c') ADVANCE(114);
-      if (lookahead == 'p') ADVANCE(112);
-      END_STATE();
-    case 71:
       if (lookahead == 'c') ADVANCE(272);
       END_STATE();
+    case 71:
+      if (lookahead == 'c') ADVANCE(94);
+      END_STATE();
     case 72:
-      if (lookahead == 'c') ADVANCE(96);
+      if (lookahead == 'c') ADVANCE(95);
       END_STATE();
     case 73:
       if (lookahead == 'c') ADVANCE(97);
       END_STATE();
     case 74:
-      if (lookahead == 'c') ADVANCE(274);
+      if (lookahead == 'c') ADVANCE(99);
       END_STATE();
     case 75:
-      if (lookahead == 'c') ADVANCE(98);
+      if (lookahead == 'c') ADVANCE(284);
       END_STATE();
     case 76:
-      if (lookahead == 'c') ADVANCE(100);
+      if (lookahead == 'c') ADVANCE(101);
       END_STATE();
     case 77:
-      if (lookahead == 'c') ADVANCE(102);
+      if (lookahead == 'd') ADVANCE(439);
       END_STATE();
     case 78:
-      if (lookahead == 'c') ADVANCE(104);
+      if (lookahead == 'd') ADVANCE(229);
       END_STATE();
     case 79:
-      if (lookahead == 'c') ADVANCE(287);
+      if (lookahead == 'd') ADVANCE(229);
+      if (lookahead == 'l') ADVANCE(142);
       END_STATE();
     case 80:
-      if (lookahead == 'd') ADVANCE(440);
+      if (lookahead == 'd') ADVANCE(246);
       END_STATE();
     case 81:
-      if (lookahead == 'd') ADVANCE(230);
+      if (lookahead == 'd') ADVANCE(246);
+      if (lookahead == 'l') ADVANCE(145);
+      if (lookahead == 'r') ADVANCE(265);
       END_STATE();
     case 82:
-      if (lookahead == 'd') ADVANCE(230);
-      if (lookahead == 'l') ADVANCE(144);
+      if (lookahead == 'd') ADVANCE(246);
+      if (lookahead == 'l') ADVANCE(145);
+      if (lookahead == 'r') ADVANCE(275);
       END_STATE();
     case 83:
-      if (lookahead == 'd') ADVANCE(247);
+      if (lookahead == 'd') ADVANCE(295);
       END_STATE();
     case 84:
-      if (lookahead == 'd') ADVANCE(247);
-      if (lookahead == 'l') ADVANCE(147);
-      if (lookahead == 'r') ADVANCE(267);
-      END_STATE();
-    case 85:
-      if (lookahead == 'd') ADVANCE(247);
-      if (lookahead == 'l') ADVANCE(147);
-      if (lookahead == 'r') ADVANCE(277);
-      END_STATE();
-    case 86:
-      if (lookahead == 'd') ADVANCE(297);
-      END_STATE();
-    case 87:
       if (lookahead == 'd') ADVANCE(184);
       END_STATE();
+    case 85:
+      if (lookahead == 'd') ADVANCE(232);
+      END_STATE();
+    case 86:
+      if (lookahead == 'd') ADVANCE(118);
+      if (lookahead == 't') ADVANCE(150);
+      END_STATE();
+    case 87:
+      if (lookahead == 'd') ADVANCE(102);
+      END_STATE();
     case 88:
-      if (lookahead == 'd') ADVANCE(233);
+      if (lookahead == 'd') ADVANCE(113);
       END_STATE();
     case 89:
-      if (lookahead == 'd') ADVANCE(122);
-      if (lookahead == 't') ADVANCE(152);
+      if (lookahead == 'e') ADVANCE(130);
+      if (lookahead == 'n') ADVANCE(245);
       END_STATE();
     case 90:
-      if (lookahead == 'd') ADVANCE(105);
+      if (lookahead == 'e') ADVANCE(169);
+      if (lookahead == 'i') ADVANCE(166);
+      if (lookahead == 'n') ADVANCE(140);
+      if (lookahead == 'y') ADVANCE(261);
       END_STATE();
     case 91:
-      if (lookahead == 'd') ADVANCE(117);
+      if (lookahead == 'e') ADVANCE(378);
       END_STATE();
     case 92:
-      if (lookahead == 'd') ADVANCE(58);
+      if (lookahead == 'e') ADVANCE(133);
       END_STATE();
     case 93:
-      if (lookahead == 'e') ADVANCE(133);
-      if (lookahead == 'n') ADVANCE(246);
+      if (lookahead == 'e') ADVANCE(334);
       END_STATE();
     case 94:
-      if (lookahead == 'e') ADVANCE(170);
-      if (lookahead == 'i') ADVANCE(167);
-      if (lookahead == 'n') ADVANCE(142);
-      if (lookahead == 'y') ADVANCE(261);
+      if (lookahead == 'e') ADVANCE(359);
       END_STATE();
     case 95:
-      if (lookahead == 'e') ADVANCE(376);
+      if (lookahead == 'e') ADVANCE(373);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(332);
-      END_STATE();
-    case 97:
-      if (lookahead == 'e') ADVANCE(357);
-      END_STATE();
-    case 98:
-      if (lookahead == 'e') ADVANCE(371);
-      END_STATE();
-    case 99:
-      if (lookahead == 'e') ADVANCE(449);
-      END_STATE();
-    case 100:
       if (lookahead == 'e') ADVANCE(448);
       END_STATE();
+    case 97:
+      if (lookahead == 'e') ADVANCE(447);
+      END_STATE();
+    case 98:
+      if (lookahead == 'e') ADVANCE(170);
+      if (lookahead == 't') ADVANCE(243);
+      END_STATE();
+    case 99:
+      if (lookahead == 'e') ADVANCE(422);
+      END_STATE();
+    case 100:
+      if (lookahead == 'e') ADVANCE(417);
+      END_STATE();
     case 101:
-      if (lookahead == 'e') ADVANCE(171);
-      if (lookahead == 't') ADVANCE(244);
+      if (lookahead == 'e') ADVANCE(374);
       END_STATE();
     case 102:
-      if (lookahead == 'e') ADVANCE(425);
+      if (lookahead == 'e') ADVANCE(458);
       END_STATE();
     case 103:
-      if (lookahead == 'e') ADVANCE(420);
-      END_STATE();
-    case 104:
-      if (lookahead == 'e') ADVANCE(372);
-      END_STATE();
-    case 105:
-      if (lookahead == 'e') ADVANCE(459);
-      END_STATE();
-    case 106:
-      if (lookahead == 'e') ADVANCE(49);
-      if (lookahead == 'o') ADVANCE(256);
-      if (lookahead == 't') ADVANCE(279);
-      END_STATE();
-    case 107:
-      if (lookahead == 'e') ADVANCE(137);
-      END_STATE();
-    case 108:
-      if (lookahead == 'e') ADVANCE(237);
-      END_STATE();
-    case 109:
-      if (lookahead == 'e') ADVANCE(162);
-      END_STATE();
-    case 110:
-      if (lookahead == 'e') ADVANCE(191);
-      END_STATE();
-    case 111:
-      if (lookahead == 'e') ADVANCE(264);
-      END_STATE();
-    case 112:
-      if (lookahead == 'e') ADVANCE(71);
-      END_STATE();
-    case 113:
       if (lookahead == 'e') ADVANCE(189);
       END_STATE();
-    case 114:
-      if (lookahead == 'e') ADVANCE(224);
+    case 104:
+      if (lookahead == 'e') ADVANCE(236);
       END_STATE();
-    case 115:
-      if (lookahead == 'e') ADVANCE(305);
+    case 105:
+      if (lookahead == 'e') ADVANCE(236);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(313);
       END_STATE();
-    case 116:
+    case 106:
+      if (lookahead == 'e') ADVANCE(48);
+      if (lookahead == 'o') ADVANCE(254);
+      if (lookahead == 't') ADVANCE(276);
+      END_STATE();
+    case 107:
+      if (lookahead == 'e') ADVANCE(161);
+      END_STATE();
+    case 108:
+      if (lookahead == 'e') ADVANCE(188);
+      END_STATE();
+    case 109:
+      if (lookahead == 'e') ADVANCE(68);
+      END_STATE();
+    case 110:
+      if (lookahead == 'e') ADVANCE(223);
+      END_STATE();
+    case 111:
+      if (lookahead == 'e') ADVANCE(303);
+      END_STATE();
+    case 112:
       if (lookahead == 'e') ADVANCE(175);
       END_STATE();
-    case 117:
-      if (lookahead == 'e') ADVANCE(231);
+    case 113:
+      if (lookahead == 'e') ADVANCE(230);
       END_STATE();
-    case 118:
+    case 114:
       if (lookahead == 'e') ADVANCE(257);
       END_STATE();
-    case 119:
-      if (lookahead == 'e') ADVANCE(232);
+    case 115:
+      if (lookahead == 'e') ADVANCE(231);
       END_STATE();
-    case 120:
+    case 116:
       if (lookahead == 'e') ADVANCE(259);
       END_STATE();
-    case 121:
-      if (lookahead == 'e') ADVANCE(239);
+    case 117:
+      if (lookahead == 'e') ADVANCE(238);
       END_STATE();
-    case 122:
-      if (lookahead == 'e') ADVANCE(252);
+    case 118:
+      if (lookahead == 'e') ADVANCE(251);
       END_STATE();
-    case 123:
-      if (lookahead == 'e') ADVANCE(285);
+    case 119:
+      if (lookahead == 'e') ADVANCE(277);
       END_STATE();
-    case 124:
-      if (lookahead == 'e') ADVANCE(169);
-      if (lookahead == 'i') ADVANCE(167);
+    case 120:
+      if (lookahead == 'e') ADVANCE(168);
+      if (lookahead == 'i') ADVANCE(166);
       if (lookahead == 'y') ADVANCE(261);
       END_STATE();
-    case 125:
-      if (lookahead == 'e') ADVANCE(169);
-      if (lookahead == 'i') ADVANCE(167);
+    case 121:
+      if (lookahead == 'e') ADVANCE(168);
+      if (lookahead == 'i') ADVANCE(166);
       if (lookahead == 'y') ADVANCE(261);
       if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(313);
+          lookahead == 'c') ADVANCE(315);
       END_STATE();
-    case 126:
-      if (lookahead == 'e') ADVANCE(74);
+    case 122:
+      if (lookahead == 'e') ADVANCE(70);
       END_STATE();
-    case 127:
+    case 123:
       if (lookahead == 'e') ADVANCE(260);
       END_STATE();
+    case 124:
+      if (lookahead == 'e') ADVANCE(242);
+      END_STATE();
+    case 125:
+      if (lookahead == 'e') ADVANCE(192);
+      END_STATE();
+    case 126:
+      if (lookahead == 'e') ADVANCE(75);
+      END_STATE();
+    case 127:
+      if (lookahead == 'e') ADVANCE(195);
+      END_STATE();
     case 128:
-      if (lookahead == 'e') ADVANCE(243);
+      if (lookahead == 'e') ADVANCE(262);
       END_STATE();
     case 129:
-      if (lookahead == 'e') ADVANCE(79);
+      if (lookahead == 'f') ADVANCE(159);
       END_STATE();
     case 130:
-      if (lookahead == 'e') ADVANCE(196);
+      if (lookahead == 'f') ADVANCE(53);
+      if (lookahead == 'n') ADVANCE(300);
+      if (lookahead == 's') ADVANCE(65);
       END_STATE();
     case 131:
-      if (lookahead == 'e') ADVANCE(263);
+      if (lookahead == 'g') ADVANCE(369);
       END_STATE();
     case 132:
-      if (lookahead == 'f') ADVANCE(160);
+      if (lookahead == 'g') ADVANCE(398);
       END_STATE();
     case 133:
-      if (lookahead == 'f') ADVANCE(56);
-      if (lookahead == 'n') ADVANCE(302);
-      if (lookahead == 's') ADVANCE(69);
-      END_STATE();
-    case 134:
-      if (lookahead == 'g') ADVANCE(382);
-      END_STATE();
-    case 135:
-      if (lookahead == 'g') ADVANCE(367);
-      END_STATE();
-    case 136:
-      if (lookahead == 'g') ADVANCE(401);
-      END_STATE();
-    case 137:
       if (lookahead == 'g') ADVANCE(211);
       END_STATE();
+    case 134:
+      if (lookahead == 'g') ADVANCE(244);
+      END_STATE();
+    case 135:
+      if (lookahead == 'h') ADVANCE(402);
+      END_STATE();
+    case 136:
+      if (lookahead == 'h') ADVANCE(202);
+      END_STATE();
+    case 137:
+      if (lookahead == 'h') ADVANCE(125);
+      END_STATE();
     case 138:
-      if (lookahead == 'g') ADVANCE(245);
+      if (lookahead == 'h') ADVANCE(154);
       END_STATE();
     case 139:
-      if (lookahead == 'h') ADVANCE(405);
+      if (lookahead == 'h') ADVANCE(124);
       END_STATE();
     case 140:
-      if (lookahead == 'h') ADVANCE(156);
+      if (lookahead == 'i') ADVANCE(424);
       END_STATE();
     case 141:
-      if (lookahead == 'h') ADVANCE(128);
+      if (lookahead == 'i') ADVANCE(160);
       END_STATE();
     case 142:
-      if (lookahead == 'i') ADVANCE(427);
+      if (lookahead == 'i') ADVANCE(292);
       END_STATE();
     case 143:
-      if (lookahead == 'i') ADVANCE(161);
+      if (lookahead == 'i') ADVANCE(85);
       END_STATE();
     case 144:
-      if (lookahead == 'i') ADVANCE(294);
+      if (lookahead == 'i') ADVANCE(103);
+      if (lookahead == 'u') ADVANCE(256);
       END_STATE();
     case 145:
-      if (lookahead == 'i') ADVANCE(265);
+      if (lookahead == 'i') ADVANCE(63);
       END_STATE();
     case 146:
-      if (lookahead == 'i') ADVANCE(110);
-      if (lookahead == 'u') ADVANCE(262);
+      if (lookahead == 'i') ADVANCE(78);
       END_STATE();
     case 147:
       if (lookahead == 'i') ADVANCE(67);
       END_STATE();
     case 148:
-      if (lookahead == 'i') ADVANCE(88);
+      if (lookahead == 'i') ADVANCE(62);
       END_STATE();
     case 149:
-      if (lookahead == 'i') ADVANCE(66);
+      if (lookahead == 'i') ADVANCE(205);
       END_STATE();
     case 150:
-      if (lookahead == 'i') ADVANCE(81);
-      END_STATE();
-    case 151:
-      if (lookahead == 'i') ADVANCE(206);
-      END_STATE();
-    case 152:
       if (lookahead == 'i') ADVANCE(185);
       END_STATE();
-    case 153:
-      if (lookahead == 'i') ADVANCE(208);
+    case 151:
+      if (lookahead == 'i') ADVANCE(207);
       END_STATE();
-    case 154:
+    case 152:
       if (lookahead == 'i') ADVANCE(186);
       END_STATE();
-    case 155:
+    case 153:
       if (lookahead == 'i') ADVANCE(209);
       END_STATE();
-    case 156:
+    case 154:
       if (lookahead == 'i') ADVANCE(187);
       END_STATE();
+    case 155:
+      if (lookahead == 'i') ADVANCE(282);
+      END_STATE();
+    case 156:
+      if (lookahead == 'i') ADVANCE(224);
+      END_STATE();
     case 157:
-      if (lookahead == 'i') ADVANCE(284);
+      if (lookahead == 'i') ADVANCE(279);
       END_STATE();
     case 158:
-      if (lookahead == 'i') ADVANCE(227);
+      if (lookahead == 'i') ADVANCE(74);
       END_STATE();
     case 159:
-      if (lookahead == 'i') ADVANCE(77);
+      if (lookahead == 'k') ADVANCE(49);
       END_STATE();
     case 160:
-      if (lookahead == 'k') ADVANCE(50);
+      if (lookahead == 'k') ADVANCE(111);
       END_STATE();
     case 161:
-      if (lookahead == 'k') ADVANCE(115);
+      if (lookahead == 'l') ADVANCE(382);
       END_STATE();
     case 162:
-      if (lookahead == 'l') ADVANCE(380);
+      if (lookahead == 'l') ADVANCE(396);
       END_STATE();
     case 163:
-      if (lookahead == 'l') ADVANCE(399);
+      if (lookahead == 'l') ADVANCE(145);
       END_STATE();
     case 164:
-      if (lookahead == 'l') ADVANCE(147);
-      END_STATE();
-    case 165:
       if (lookahead == 'l') ADVANCE(200);
       END_STATE();
+    case 165:
+      if (lookahead == 'l') ADVANCE(162);
+      if (lookahead == 'n') ADVANCE(305);
+      END_STATE();
     case 166:
-      if (lookahead == 'l') ADVANCE(163);
-      if (lookahead == 'n') ADVANCE(307);
+      if (lookahead == 'l') ADVANCE(108);
       END_STATE();
     case 167:
-      if (lookahead == 'l') ADVANCE(113);
+      if (lookahead == 'l') ADVANCE(274);
       END_STATE();
     case 168:
-      if (lookahead == 'l') ADVANCE(276);
+      if (lookahead == 'l') ADVANCE(122);
       END_STATE();
     case 169:
-      if (lookahead == 'l') ADVANCE(126);
+      if (lookahead == 'l') ADVANCE(122);
+      if (lookahead == 'n') ADVANCE(290);
       END_STATE();
     case 170:
       if (lookahead == 'l') ADVANCE(126);
-      if (lookahead == 'n') ADVANCE(292);
+      if (lookahead == 'r') ADVANCE(296);
       END_STATE();
     case 171:
-      if (lookahead == 'l') ADVANCE(129);
-      if (lookahead == 'r') ADVANCE(298);
+      if (lookahead == 'm') ADVANCE(220);
+      if (lookahead == 'n') ADVANCE(134);
       END_STATE();
     case 172:
-      if (lookahead == 'm') ADVANCE(222);
-      if (lookahead == 'n') ADVANCE(138);
+      if (lookahead == 'm') ADVANCE(220);
+      if (lookahead == 'n') ADVANCE(134);
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(311);
       END_STATE();
     case 173:
-      if (lookahead == 'm') ADVANCE(414);
+      if (lookahead == 'm') ADVANCE(411);
       END_STATE();
     case 174:
-      if (lookahead == 'm') ADVANCE(346);
+      if (lookahead == 'm') ADVANCE(348);
       END_STATE();
     case 175:
-      if (lookahead == 'm') ADVANCE(369);
+      if (lookahead == 'm') ADVANCE(371);
       END_STATE();
     case 176:
-      if (lookahead == 'm') ADVANCE(218);
+      if (lookahead == 'm') ADVANCE(217);
       END_STATE();
     case 177:
-      if (lookahead == 'm') ADVANCE(118);
+      if (lookahead == 'm') ADVANCE(114);
       END_STATE();
     case 178:
-      if (lookahead == 'm') ADVANCE(99);
+      if (lookahead == 'm') ADVANCE(96);
       END_STATE();
     case 179:
-      if (lookahead == 'm') ADVANCE(131);
+      if (lookahead == 'm') ADVANCE(128);
       END_STATE();
     case 180:
-      if (lookahead == 'n') ADVANCE(402);
+      if (lookahead == 'n') ADVANCE(399);
       END_STATE();
     case 181:
-      if (lookahead == 'n') ADVANCE(453);
+      if (lookahead == 'n') ADVANCE(452);
       END_STATE();
     case 182:
-      if (lookahead == 'n') ADVANCE(386);
+      if (lookahead == 'n') ADVANCE(380);
       END_STATE();
     case 183:
-      if (lookahead == 'n') ADVANCE(378);
+      if (lookahead == 'n') ADVANCE(426);
       END_STATE();
     case 184:
-      if (lookahead == 'n') ADVANCE(424);
+      if (lookahead == 'n') ADVANCE(421);
       END_STATE();
     case 185:
-      if (lookahead == 'n') ADVANCE(461);
+      if (lookahead == 'n') ADVANCE(460);
       END_STATE();
     case 186:
-      if (lookahead == 'n') ADVANCE(135);
+      if (lookahead == 'n') ADVANCE(131);
       END_STATE();
     case 187:
-      if (lookahead == 'n') ADVANCE(136);
+      if (lookahead == 'n') ADVANCE(132);
       END_STATE();
     case 188:
-      if (lookahead == 'n') ADVANCE(210);
+      if (lookahead == 'n') ADVANCE(69);
       END_STATE();
     case 189:
-      if (lookahead == 'n') ADVANCE(72);
+      if (lookahead == 'n') ADVANCE(268);
       END_STATE();
     case 190:
-      if (lookahead == 'n') ADVANCE(249);
+      if (lookahead == 'n') ADVANCE(248);
       END_STATE();
     case 191:
-      if (lookahead == 'n') ADVANCE(270);
+      if (lookahead == 'n') ADVANCE(273);
       END_STATE();
     case 192:
-      if (lookahead == 'n') ADVANCE(275);
+      if (lookahead == 'n') ADVANCE(286);
       END_STATE();
     case 193:
-      if (lookahead == 'n') ADVANCE(288);
+      if (lookahead == 'n') ADVANCE(285);
       END_STATE();
     case 194:
-      if (lookahead == 'n') ADVANCE(288);
-      if (lookahead == 'v') ADVANCE(121);
+      if (lookahead == 'n') ADVANCE(285);
+      if (lookahead == 'v') ADVANCE(117);
       END_STATE();
     case 195:
-      if (lookahead == 'n') ADVANCE(258);
+      if (lookahead == 'n') ADVANCE(71);
       END_STATE();
     case 196:
-      if (lookahead == 'n') ADVANCE(73);
+      if (lookahead == 'n') ADVANCE(258);
       END_STATE();
     case 197:
-      if (lookahead == 'o') ADVANCE(84);
+      if (lookahead == 'o') ADVANCE(81);
       END_STATE();
     case 198:
-      if (lookahead == 'o') ADVANCE(417);
+      if (lookahead == 'o') ADVANCE(414);
       END_STATE();
     case 199:
-      if (lookahead == 'o') ADVANCE(295);
-      if (lookahead == 'p') ADVANCE(65);
+      if (lookahead == 'o') ADVANCE(293);
+      if (lookahead == 'p') ADVANCE(61);
       END_STATE();
     case 200:
-      if (lookahead == 'o') ADVANCE(299);
+      if (lookahead == 'o') ADVANCE(297);
       END_STATE();
     case 201:
-      if (lookahead == 'o') ADVANCE(296);
+      if (lookahead == 'o') ADVANCE(294);
       END_STATE();
     case 202:
-      if (lookahead == 'o') ADVANCE(173);
+      if (lookahead == 'o') ADVANCE(77);
       END_STATE();
     case 203:
-      if (lookahead == 'o') ADVANCE(80);
+      if (lookahead == 'o') ADVANCE(173);
       END_STATE();
     case 204:
-      if (lookahead == 'o') ADVANCE(86);
+      if (lookahead == 'o') ADVANCE(83);
       END_STATE();
     case 205:
-      if (lookahead == 'o') ADVANCE(164);
-      if (lookahead == 'r') ADVANCE(204);
-      END_STATE();
-    case 206:
       if (lookahead == 'o') ADVANCE(181);
       END_STATE();
+    case 206:
+      if (lookahead == 'o') ADVANCE(163);
+      if (lookahead == 'r') ADVANCE(204);
+      END_STATE();
     case 207:
-      if (lookahead == 'o') ADVANCE(241);
+      if (lookahead == 'o') ADVANCE(182);
       END_STATE();
     case 208:
-      if (lookahead == 'o') ADVANCE(182);
+      if (lookahead == 'o') ADVANCE(240);
       END_STATE();
     case 209:
       if (lookahead == 'o') ADVANCE(183);
       END_STATE();
     case 210:
-      if (lookahead == 'o') ADVANCE(282);
+      if (lookahead == 'o') ADVANCE(80);
       END_STATE();
     case 211:
-      if (lookahead == 'o') ADVANCE(236);
+      if (lookahead == 'o') ADVANCE(235);
       END_STATE();
     case 212:
-      if (lookahead == 'o') ADVANCE(83);
-      END_STATE();
-    case 213:
       if (lookahead == 'o') ADVANCE(225);
       END_STATE();
-    case 214:
+    case 213:
       if (lookahead == 'o') ADVANCE(225);
       if (lookahead == 'C' ||
           lookahead == 'c') ADVANCE(312);
       END_STATE();
+    case 214:
+      if (lookahead == 'o') ADVANCE(233);
+      END_STATE();
     case 215:
-      if (lookahead == 'o') ADVANCE(234);
+      if (lookahead == 'o') ADVANCE(82);
       END_STATE();
     case 216:
-      if (lookahead == 'o') ADVANCE(85);
+      if (lookahead == 'p') ADVANCE(437);
       END_STATE();
     case 217:
-      if (lookahead == 'p') ADVANCE(438);
+      if (lookahead == 'p') ADVANCE(428);
       END_STATE();
     case 218:
-      if (lookahead == 'p') ADVANCE(429);
+      if (lookahead == 'p') ADVANCE(61);
       END_STATE();
     case 219:
-      if (lookahead == 'p') ADVANCE(65);
+      if (lookahead == 'p') ADVANCE(54);
       END_STATE();
     case 220:
-      if (lookahead == 'p') ADVANCE(59);
+      if (lookahead == 'p') ADVANCE(208);
       END_STATE();
     case 221:
-      if (lookahead == 'p') ADVANCE(112);
+      if (lookahead == 'p') ADVANCE(109);
       END_STATE();
     case 222:
-      if (lookahead == 'p') ADVANCE(207);
+      if (lookahead == 'p') ADVANCE(247);
       END_STATE();
     case 223:
-      if (lookahead == 'p') ADVANCE(248);
+      if (lookahead == 'p') ADVANCE(269);
       END_STATE();
     case 224:
-      if (lookahead == 'p') ADVANCE(271);
+      if (lookahead == 'p') ADVANCE(287);
       END_STATE();
     case 225:
-      if (lookahead == 'p') ADVANCE(149);
+      if (lookahead == 'p') ADVANCE(148);
       END_STATE();
     case 226:
-      if (lookahead == 'p') ADVANCE(60);
+      if (lookahead == 'p') ADVANCE(55);
       END_STATE();
     case 227:
-      if (lookahead == 'p') ADVANCE(291);
+      if (lookahead == 'q') ADVANCE(84);
       END_STATE();
     case 228:
-      if (lookahead == 'q') ADVANCE(87);
-      END_STATE();
-    case 229:
       if (lookahead == 'r') ADVANCE(199);
       END_STATE();
+    case 229:
+      if (lookahead == 'r') ADVANCE(344);
+      END_STATE();
     case 230:
-      if (lookahead == 'r') ADVANCE(342);
+      if (lookahead == 'r') ADVANCE(441);
       END_STATE();
     case 231:
-      if (lookahead == 'r') ADVANCE(442);
+      if (lookahead == 'r') ADVANCE(339);
       END_STATE();
     case 232:
-      if (lookahead == 'r') ADVANCE(337);
+      if (lookahead == 'r') ADVANCE(345);
       END_STATE();
     case 233:
-      if (lookahead == 'r') ADVANCE(343);
+      if (lookahead == 'r') ADVANCE(370);
       END_STATE();
     case 234:
-      if (lookahead == 'r') ADVANCE(368);
+      if (lookahead == 'r') ADVANCE(203);
       END_STATE();
     case 235:
-      if (lookahead == 'r') ADVANCE(202);
+      if (lookahead == 'r') ADVANCE(302);
       END_STATE();
     case 236:
-      if (lookahead == 'r') ADVANCE(304);
-      END_STATE();
-    case 237:
       if (lookahead == 'r') ADVANCE(255);
       END_STATE();
+    case 237:
+      if (lookahead == 'r') ADVANCE(156);
+      END_STATE();
     case 238:
-      if (lookahead == 'r') ADVANCE(158);
+      if (lookahead == 'r') ADVANCE(306);
       END_STATE();
     case 239:
-      if (lookahead == 'r') ADVANCE(308);
+      if (lookahead == 'r') ADVANCE(218);
       END_STATE();
     case 240:
-      if (lookahead == 'r') ADVANCE(219);
+      if (lookahead == 'r') ADVANCE(271);
       END_STATE();
     case 241:
-      if (lookahead == 'r') ADVANCE(273);
+      if (lookahead == 'r') ADVANCE(116);
       END_STATE();
     case 242:
-      if (lookahead == 'r') ADVANCE(120);
+      if (lookahead == 'r') ADVANCE(100);
       END_STATE();
     case 243:
-      if (lookahead == 'r') ADVANCE(103);
+      if (lookahead == 'r') ADVANCE(152);
       END_STATE();
     case 244:
-      if (lookahead == 'r') ADVANCE(154);
+      if (lookahead == 'r') ADVANCE(123);
       END_STATE();
     case 245:
-      if (lookahead == 'r') ADVANCE(127);
+      if (lookahead == 's') ADVANCE(453);
       END_STATE();
     case 246:
-      if (lookahead == 's') ADVANCE(454);
-      END_STATE();
-    case 247:
-      if (lookahead == 's') ADVANCE(397);
-      END_STATE();
-    case 248:
-      if (lookahead == 's') ADVANCE(345);
-      END_STATE();
-    case 249:
-      if (lookahead == 's') ADVANCE(269);
-      END_STATE();
-    case 250:
       if (lookahead == 's') ADVANCE(394);
       END_STATE();
+    case 247:
+      if (lookahead == 's') ADVANCE(347);
+      END_STATE();
+    case 248:
+      if (lookahead == 's') ADVANCE(267);
+      END_STATE();
+    case 249:
+      if (lookahead == 's') ADVANCE(391);
+      END_STATE();
+    case 250:
+      if (lookahead == 's') ADVANCE(390);
+      END_STATE();
     case 251:
-      if (lookahead == 's') ADVANCE(393);
+      if (lookahead == 's') ADVANCE(397);
       END_STATE();
     case 252:
-      if (lookahead == 's') ADVANCE(400);
+      if (lookahead == 's') ADVANCE(91);
       END_STATE();
     case 253:
-      if (lookahead == 's') ADVANCE(95);
-      END_STATE();
-    case 254:
-      if (lookahead == 's') ADVANCE(95);
+      if (lookahead == 's') ADVANCE(91);
       if (lookahead == 'D' ||
           lookahead == 'd') ADVANCE(312);
       END_STATE();
+    case 254:
+      if (lookahead == 's') ADVANCE(264);
+      END_STATE();
     case 255:
-      if (lookahead == 's') ADVANCE(151);
+      if (lookahead == 's') ADVANCE(149);
       END_STATE();
     case 256:
-      if (lookahead == 's') ADVANCE(266);
+      if (lookahead == 's') ADVANCE(288);
       END_STATE();
     case 257:
-      if (lookahead == 's') ADVANCE(220);
+      if (lookahead == 's') ADVANCE(219);
       END_STATE();
     case 258:
-      if (lookahead == 's') ADVANCE(268);
+      if (lookahead == 's') ADVANCE(266);
       END_STATE();
     case 259:
-      if (lookahead == 's') ADVANCE(250);
+      if (lookahead == 's') ADVANCE(249);
       END_STATE();
     case 260:
-      if (lookahead == 's') ADVANCE(251);
+      if (lookahead == 's') ADVANCE(250);
       END_STATE();
     case 261:
-      if (lookahead == 's') ADVANCE(286);
+      if (lookahead == 's') ADVANCE(283);
       END_STATE();
     case 262:
-      if (lookahead == 's') ADVANCE(290);
-      END_STATE();
-    case 263:
       if (lookahead == 's') ADVANCE(226);
       END_STATE();
+    case 263:
+      if (lookahead == 't') ADVANCE(137);
+      END_STATE();
     case 264:
-      if (lookahead == 't') ADVANCE(55);
+      if (lookahead == 't') ADVANCE(440);
       END_STATE();
     case 265:
-      if (lookahead == 't') ADVANCE(139);
+      if (lookahead == 't') ADVANCE(365);
       END_STATE();
     case 266:
-      if (lookahead == 't') ADVANCE(441);
+      if (lookahead == 't') ADVANCE(353);
       END_STATE();
     case 267:
-      if (lookahead == 't') ADVANCE(363);
-      END_STATE();
-    case 268:
-      if (lookahead == 't') ADVANCE(351);
-      END_STATE();
-    case 269:
-      if (lookahead == 't') ADVANCE(351);
+      if (lookahead == 't') ADVANCE(353);
       if (lookahead == 'u') ADVANCE(178);
       END_STATE();
+    case 268:
+      if (lookahead == 't') ADVANCE(451);
+      END_STATE();
+    case 269:
+      if (lookahead == 't') ADVANCE(401);
+      END_STATE();
     case 270:
-      if (lookahead == 't') ADVANCE(452);
+      if (lookahead == 't') ADVANCE(455);
       END_STATE();
     case 271:
-      if (lookahead == 't') ADVANCE(404);
+      if (lookahead == 't') ADVANCE(351);
       END_STATE();
     case 272:
-      if (lookahead == 't') ADVANCE(456);
+      if (lookahead == 't') ADVANCE(392);
       END_STATE();
     case 273:
-      if (lookahead == 't') ADVANCE(349);
+      if (lookahead == 't') ADVANCE(457);
       END_STATE();
     case 274:
-      if (lookahead == 't') ADVANCE(395);
+      if (lookahead == 't') ADVANCE(384);
       END_STATE();
     case 275:
-      if (lookahead == 't') ADVANCE(458);
+      if (lookahead == 't') ADVANCE(366);
       END_STATE();
     case 276:
-      if (lookahead == 't') ADVANCE(387);
+      if (lookahead == 't') ADVANCE(216);
       END_STATE();
     case 277:
-      if (lookahead == 't') ADVANCE(364);
+      if (lookahead == 't') ADVANCE(136);
       END_STATE();
     case 278:
-      if (lookahead == 't') ADVANCE(279);
+      if (lookahead == 't') ADVANCE(276);
       END_STATE();
     case 279:
-      if (lookahead == 't') ADVANCE(217);
+      if (lookahead == 't') ADVANCE(135);
       END_STATE();
     case 280:
-      if (lookahead == 't') ADVANCE(140);
+      if (lookahead == 't') ADVANCE(92);
       END_STATE();
     case 281:
-      if (lookahead == 't') ADVANCE(107);
+      if (lookahead == 't') ADVANCE(138);
       END_STATE();
     case 282:
-      if (lookahead == 't') ADVANCE(57);
+      if (lookahead == 't') ADVANCE(304);
       END_STATE();
     case 283:
-      if (lookahead == 't') ADVANCE(51);
+      if (lookahead == 't') ADVANCE(112);
       END_STATE();
     case 284:
-      if (lookahead == 't') ADVANCE(306);
+      if (lookahead == 't') ADVANCE(214);
       END_STATE();
     case 285:
-      if (lookahead == 't') ADVANCE(54);
+      if (lookahead == 't') ADVANCE(155);
       END_STATE();
     case 286:
-      if (lookahead == 't') ADVANCE(116);
+      if (lookahead == 't') ADVANCE(147);
       END_STATE();
     case 287:
-      if (lookahead == 't') ADVANCE(215);
+      if (lookahead == 't') ADVANCE(151);
       END_STATE();
     case 288:
-      if (lookahead == 't') ADVANCE(157);
+      if (lookahead == 't') ADVANCE(115);
       END_STATE();
     case 289:
       if (lookahead == 't') ADVANCE(153);
       END_STATE();
     case 290:
-      if (lookahead == 't') ADVANCE(119);
+      if (lookahead == 't') ADVANCE(127);
       END_STATE();
     case 291:
-      if (lookahead == 't') ADVANCE(155);
+      if (lookahead == 'u') ADVANCE(167);
       END_STATE();
     case 292:
-      if (lookahead == 't') ADVANCE(130);
-      END_STATE();
-    case 293:
-      if (lookahead == 'u') ADVANCE(168);
-      END_STATE();
-    case 294:
       if (lookahead == 'u') ADVANCE(174);
       END_STATE();
+    case 293:
+      if (lookahead == 'u') ADVANCE(222);
+      END_STATE();
+    case 294:
+      if (lookahead == 'u') ADVANCE(191);
+      END_STATE();
     case 295:
-      if (lookahead == 'u') ADVANCE(223);
+      if (lookahead == 'u') ADVANCE(73);
       END_STATE();
     case 296:
-      if (lookahead == 'u') ADVANCE(192);
+      if (lookahead == 'v') ADVANCE(158);
       END_STATE();
     case 297:
-      if (lookahead == 'u') ADVANCE(76);
+      if (lookahead == 'w') ADVANCE(404);
       END_STATE();
     case 298:
-      if (lookahead == 'v') ADVANCE(159);
+      if (lookahead == 'w') ADVANCE(139);
       END_STATE();
     case 299:
-      if (lookahead == 'w') ADVANCE(407);
+      if (lookahead == 'x') ADVANCE(66);
       END_STATE();
     case 300:
-      if (lookahead == 'w') ADVANCE(141);
+      if (lookahead == 'y') ADVANCE(386);
       END_STATE();
     case 301:
-      if (lookahead == 'x') ADVANCE(70);
+      if (lookahead == 'y') ADVANCE(376);
       END_STATE();
     case 302:
-      if (lookahead == 'y') ADVANCE(389);
+      if (lookahead == 'y') ADVANCE(357);
       END_STATE();
     case 303:
-      if (lookahead == 'y') ADVANCE(374);
+      if (lookahead == 'y') ADVANCE(449);
       END_STATE();
     case 304:
-      if (lookahead == 'y') ADVANCE(355);
+      if (lookahead == 'y') ADVANCE(418);
       END_STATE();
     case 305:
-      if (lookahead == 'y') ADVANCE(450);
+      if (lookahead == 'y') ADVANCE(298);
       END_STATE();
     case 306:
-      if (lookahead == 'y') ADVANCE(421);
+      if (lookahead == 'y') ADVANCE(281);
       END_STATE();
     case 307:
-      if (lookahead == 'y') ADVANCE(300);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(315);
       END_STATE();
     case 308:
-      if (lookahead == 'y') ADVANCE(280);
-      END_STATE();
-    case 309:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(313);
-      END_STATE();
-    case 310:
       if (lookahead == 'C' ||
           lookahead == 'c') ADVANCE(312);
       END_STATE();
-    case 311:
+    case 309:
       if (lookahead == 'D' ||
           lookahead == 'd') ADVANCE(312);
       END_STATE();
+    case 310:
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(311);
+      END_STATE();
+    case 311:
+      if (lookahead == 'M' ||
+          lookahead == 'm') ADVANCE(312);
+      END_STATE();
     case 312:
       if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(609);
+          lookahead == 'p') ADVANCE(613);
       END_STATE();
     case 313:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(312);
+      END_STATE();
+    case 314:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(313);
+      END_STATE();
+    case 315:
       if (lookahead == 'T' ||
           lookahead == 't') ADVANCE(312);
       END_STATE();
-    case 314:
+    case 316:
       if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(609);
+          lookahead == 'y') ADVANCE(613);
       END_STATE();
-    case 315:
+    case 317:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(628);
-      END_STATE();
-    case 316:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(348);
-      END_STATE();
-    case 317:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(619);
+          lookahead == 't') ADVANCE(632);
       END_STATE();
     case 318:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(621);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(350);
       END_STATE();
     case 319:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(623);
       END_STATE();
     case 320:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(620);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(625);
       END_STATE();
     case 321:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 322:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(624);
       END_STATE();
     case 323:
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
       END_STATE();
     case 324:
-      if (eof) ADVANCE(331);
-      ADVANCE_MAP(
-        '!', 463,
-        '"', 624,
-        '#', 801,
-        '$', 323,
-        '(', 358,
-        ')', 359,
-        ',', 335,
-        ':', 360,
-        '=', 353,
-        '[', 422,
-        ']', 423,
-        'a', 646,
-        'c', 634,
-        'd', 664,
-        'e', 687,
-        'f', 742,
-        'g', 744,
-        'h', 667,
-        'i', 647,
-        'k', 635,
-        'l', 636,
-        'm', 676,
-        'n', 638,
-        'p', 725,
-        's', 665,
-        't', 724,
-        'u', 757,
-        'v', 674,
-        'w', 700,
-        '{', 340,
-        '}', 341,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(324);
-      if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(792);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 325:
-      if (eof) ADVANCE(331);
-      ADVANCE_MAP(
-        '"', 624,
-        '#', 801,
-        '$', 323,
-        '(', 358,
-        ')', 359,
-        ',', 335,
-        '-', 597,
-        '/', 598,
-        '=', 353,
-        ']', 423,
-        'a', 63,
-        'c', 46,
-        'd', 93,
-        'e', 301,
-        'f', 235,
-        'g', 229,
-        'h', 106,
-        'i', 64,
-        'k', 47,
-        'l', 48,
-        'm', 111,
-        'n', 52,
-        'p', 197,
-        's', 94,
-        't', 198,
-        'u', 253,
-        'v', 108,
-        'w', 145,
-        '{', 340,
-        '}', 341,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(326);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(623);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(443);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(633);
       END_STATE();
     case 326:
-      if (eof) ADVANCE(331);
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '"', 624,
-        '#', 801,
-        '$', 323,
-        '(', 358,
-        ')', 359,
-        ',', 335,
-        '=', 353,
-        ']', 423,
-        'a', 63,
-        'c', 46,
-        'd', 93,
-        'e', 301,
-        'f', 235,
-        'g', 229,
-        'h', 106,
-        'i', 64,
-        'k', 47,
-        'l', 48,
-        'm', 111,
-        'n', 52,
-        'p', 197,
-        's', 94,
-        't', 198,
-        'u', 253,
-        'v', 108,
-        'w', 145,
-        '{', 340,
-        '}', 341,
+        '!', 462,
+        '"', 628,
+        '#', 807,
+        '$', 325,
+        '(', 360,
+        ')', 361,
+        ',', 337,
+        ':', 362,
+        '=', 355,
+        '[', 419,
+        ']', 420,
+        'a', 648,
+        'c', 640,
+        'd', 666,
+        'e', 690,
+        'f', 747,
+        'g', 749,
+        'h', 671,
+        'i', 649,
+        'k', 638,
+        'l', 639,
+        'm', 683,
+        'n', 642,
+        'p', 731,
+        's', 667,
+        't', 730,
+        'u', 762,
+        'v', 676,
+        'w', 711,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(326);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(623);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(443);
+      if (lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(626);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(798);
       END_STATE();
     case 327:
-      if (eof) ADVANCE(331);
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '#', 801,
-        '$', 323,
-        ':', 616,
+        '"', 628,
+        '#', 807,
+        '$', 325,
+        '(', 360,
+        ')', 361,
+        ',', 337,
+        '-', 601,
+        '/', 602,
+        '=', 355,
+        ']', 420,
+        'a', 59,
+        'c', 50,
+        'd', 89,
+        'e', 299,
+        'f', 234,
+        'g', 228,
+        'h', 106,
+        'i', 60,
+        'k', 46,
+        'l', 47,
+        'm', 119,
+        'n', 51,
+        'p', 197,
+        's', 90,
+        't', 198,
+        'u', 252,
+        'v', 104,
+        'w', 157,
+        '{', 342,
+        '}', 343,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(328);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(627);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(442);
+      END_STATE();
+    case 328:
+      if (eof) ADVANCE(333);
+      ADVANCE_MAP(
+        '"', 628,
+        '#', 807,
+        '$', 325,
+        '(', 360,
+        ')', 361,
+        ',', 337,
+        '=', 355,
+        ']', 420,
+        'a', 59,
+        'c', 50,
+        'd', 89,
+        'e', 299,
+        'f', 234,
+        'g', 228,
+        'h', 106,
+        'i', 60,
+        'k', 46,
+        'l', 47,
+        'm', 119,
+        'n', 51,
+        'p', 197,
+        's', 90,
+        't', 198,
+        'u', 252,
+        'v', 104,
+        'w', 157,
+        '{', 342,
+        '}', 343,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(328);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(627);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(442);
+      END_STATE();
+    case 329:
+      if (eof) ADVANCE(333);
+      ADVANCE_MAP(
+        '#', 807,
+        '$', 325,
+        ':', 620,
         'A', 43,
-        'S', 309,
-        'T', 310,
-        'U', 311,
-        '[', 422,
-        ']', 423,
+        'I', 310,
+        'S', 307,
+        'T', 308,
+        'U', 309,
+        'V', 314,
+        '[', 419,
+        ']', 420,
         'a', 39,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 240,
+        'g', 239,
         'h', 278,
         'i', 172,
-        'k', 47,
-        'l', 48,
-        'm', 123,
-        'n', 52,
-        'p', 205,
-        's', 125,
-        't', 214,
-        'u', 254,
-        'v', 108,
-        '}', 341,
+        'k', 46,
+        'l', 47,
+        'n', 51,
+        'p', 206,
+        's', 121,
+        't', 213,
+        'u', 253,
+        'v', 105,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(328);
+          lookahead == ' ') SKIP(330);
       if (('B' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 328:
-      if (eof) ADVANCE(331);
+    case 330:
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '#', 801,
-        '$', 323,
-        ':', 616,
-        '[', 422,
-        ']', 423,
+        '#', 807,
+        '$', 325,
+        ':', 620,
+        '[', 419,
+        ']', 420,
         'a', 40,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 240,
+        'g', 239,
         'h', 278,
-        'i', 172,
-        'k', 47,
-        'l', 48,
-        'm', 123,
-        'n', 52,
-        'p', 205,
-        's', 124,
-        't', 213,
-        'u', 253,
-        'v', 108,
-        '}', 341,
+        'i', 171,
+        'k', 46,
+        'l', 47,
+        'n', 51,
+        'p', 206,
+        's', 120,
+        't', 212,
+        'u', 252,
+        'v', 104,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(328);
+          lookahead == ' ') SKIP(330);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 329:
-      if (eof) ADVANCE(331);
-      ADVANCE_MAP(
-        '#', 801,
-        '$', 323,
-        'c', 472,
-        'd', 535,
-        'e', 591,
-        'h', 583,
-        'i', 480,
-        'k', 470,
-        'n', 466,
-        'p', 546,
-        's', 518,
-        'w', 517,
-        '{', 340,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(329);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 330:
-      if (eof) ADVANCE(331);
-      ADVANCE_MAP(
-        '#', 801,
-        '$', 323,
-        'c', 472,
-        'd', 535,
-        'e', 591,
-        'h', 583,
-        'i', 481,
-        'k', 470,
-        'n', 466,
-        'p', 546,
-        's', 518,
-        '{', 340,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(330);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
     case 331:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      if (eof) ADVANCE(333);
+      ADVANCE_MAP(
+        '#', 807,
+        '$', 325,
+        'c', 469,
+        'd', 536,
+        'e', 595,
+        'h', 585,
+        'i', 477,
+        'k', 467,
+        'n', 465,
+        'p', 548,
+        's', 517,
+        'w', 516,
+        '{', 342,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(331);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 332:
-      ACCEPT_TOKEN(anon_sym_silence);
+      if (eof) ADVANCE(333);
+      ADVANCE_MAP(
+        '#', 807,
+        '$', 325,
+        'c', 469,
+        'd', 536,
+        'e', 595,
+        'h', 585,
+        'i', 478,
+        'k', 467,
+        'n', 465,
+        'p', 548,
+        's', 517,
+        '{', 342,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(332);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 333:
+      ACCEPT_TOKEN(ts_builtin_sym_end);
+      END_STATE();
+    case 334:
+      ACCEPT_TOKEN(anon_sym_silence);
+      END_STATE();
+    case 335:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
       END_STATE();
-    case 334:
+    case 336:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
-    case 335:
+    case 337:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 336:
+    case 338:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(336);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(338);
       END_STATE();
-    case 337:
+    case 339:
       ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
-    case 338:
+    case 340:
       ACCEPT_TOKEN(anon_sym_cluster);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 339:
-      ACCEPT_TOKEN(anon_sym_namespaces);
-      END_STATE();
-    case 340:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 341:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
+      ACCEPT_TOKEN(anon_sym_namespaces);
       END_STATE();
     case 342:
-      ACCEPT_TOKEN(anon_sym_cidr);
+      ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
     case 343:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(361);
+      ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
     case 344:
       ACCEPT_TOKEN(anon_sym_cidr);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 345:
-      ACCEPT_TOKEN(anon_sym_groups);
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (lookahead == 's') ADVANCE(363);
       END_STATE();
     case 346:
-      ACCEPT_TOKEN(anon_sym_cilium);
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 347:
+      ACCEPT_TOKEN(anon_sym_groups);
+      END_STATE();
+    case 348:
+      ACCEPT_TOKEN(anon_sym_cilium);
+      END_STATE();
+    case 349:
       ACCEPT_TOKEN(anon_sym_cilium);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 348:
-      ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(348);
-      END_STATE();
-    case 349:
-      ACCEPT_TOKEN(anon_sym_import);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 350:
+      ACCEPT_TOKEN(sym_cilium_version);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(350);
+      END_STATE();
+    case 351:
+      ACCEPT_TOKEN(anon_sym_import);
+      END_STATE();
+    case 352:
       ACCEPT_TOKEN(anon_sym_import);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
-    case 351:
+    case 353:
       ACCEPT_TOKEN(anon_sym_const);
       END_STATE();
-    case 352:
+    case 354:
       ACCEPT_TOKEN(anon_sym_const);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
-    case 353:
+    case 355:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 354:
+    case 356:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
-    case 355:
+    case 357:
       ACCEPT_TOKEN(anon_sym_category);
       END_STATE();
-    case 356:
+    case 358:
       ACCEPT_TOKEN(anon_sym_category);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 357:
-      ACCEPT_TOKEN(anon_sym_sentence);
-      END_STATE();
-    case 358:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 359:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
+      ACCEPT_TOKEN(anon_sym_sentence);
       END_STATE();
     case 360:
-      ACCEPT_TOKEN(anon_sym_COLON);
+      ACCEPT_TOKEN(anon_sym_LPAREN);
       END_STATE();
     case 361:
-      ACCEPT_TOKEN(anon_sym_cidrs);
+      ACCEPT_TOKEN(anon_sym_RPAREN);
       END_STATE();
     case 362:
-      ACCEPT_TOKEN(anon_sym_ports);
+      ACCEPT_TOKEN(anon_sym_COLON);
       END_STATE();
     case 363:
-      ACCEPT_TOKEN(anon_sym_port);
+      ACCEPT_TOKEN(anon_sym_cidrs);
       END_STATE();
     case 364:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(362);
+      ACCEPT_TOKEN(anon_sym_ports);
       END_STATE();
     case 365:
       ACCEPT_TOKEN(anon_sym_port);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 366:
-      ACCEPT_TOKEN(anon_sym_strings);
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(364);
       END_STATE();
     case 367:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(366);
+      ACCEPT_TOKEN(anon_sym_port);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 368:
-      ACCEPT_TOKEN(anon_sym_selector);
+      ACCEPT_TOKEN(anon_sym_strings);
       END_STATE();
     case 369:
-      ACCEPT_TOKEN(anon_sym_system);
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(368);
       END_STATE();
     case 370:
+      ACCEPT_TOKEN(anon_sym_selector);
+      END_STATE();
+    case 371:
+      ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 372:
       ACCEPT_TOKEN(anon_sym_system);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 371:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      END_STATE();
-    case 372:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(339);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 373:
       ACCEPT_TOKEN(anon_sym_namespace);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 374:
-      ACCEPT_TOKEN(anon_sym_policy);
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(341);
       END_STATE();
     case 375:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 376:
+      ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 377:
       ACCEPT_TOKEN(anon_sym_policy);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 376:
-      ACCEPT_TOKEN(anon_sym_use);
-      END_STATE();
-    case 377:
-      ACCEPT_TOKEN(anon_sym_use);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 378:
-      ACCEPT_TOKEN(anon_sym_description);
+      ACCEPT_TOKEN(anon_sym_use);
       END_STATE();
     case 379:
+      ACCEPT_TOKEN(anon_sym_use);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 381:
       ACCEPT_TOKEN(anon_sym_description);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 380:
-      ACCEPT_TOKEN(anon_sym_label);
-      END_STATE();
-    case 381:
-      ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 382:
-      ACCEPT_TOKEN(anon_sym_log);
+      ACCEPT_TOKEN(anon_sym_label);
       END_STATE();
     case 383:
-      ACCEPT_TOKEN(anon_sym_log);
+      ACCEPT_TOKEN(anon_sym_label);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 384:
-      ACCEPT_TOKEN(anon_sym_metadata);
+      ACCEPT_TOKEN(anon_sym_default);
       END_STATE();
     case 385:
-      ACCEPT_TOKEN(anon_sym_metadata);
+      ACCEPT_TOKEN(anon_sym_default);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 386:
-      ACCEPT_TOKEN(anon_sym_annotation);
+      ACCEPT_TOKEN(anon_sym_deny);
       END_STATE();
     case 387:
-      ACCEPT_TOKEN(anon_sym_default);
+      ACCEPT_TOKEN(anon_sym_deny);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 388:
-      ACCEPT_TOKEN(anon_sym_default);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      ACCEPT_TOKEN(anon_sym_no);
       END_STATE();
     case 389:
-      ACCEPT_TOKEN(anon_sym_deny);
+      ACCEPT_TOKEN(anon_sym_no);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 390:
-      ACCEPT_TOKEN(anon_sym_deny);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 391:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 393:
       ACCEPT_TOKEN(anon_sym_ingress);
       END_STATE();
-    case 394:
+    case 391:
       ACCEPT_TOKEN(anon_sym_egress);
       END_STATE();
-    case 395:
+    case 392:
       ACCEPT_TOKEN(anon_sym_select);
+      END_STATE();
+    case 393:
+      ACCEPT_TOKEN(anon_sym_select);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 394:
+      ACCEPT_TOKEN(anon_sym_pods);
+      END_STATE();
+    case 395:
+      ACCEPT_TOKEN(anon_sym_pods);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 396:
-      ACCEPT_TOKEN(anon_sym_select);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 397:
-      ACCEPT_TOKEN(anon_sym_pods);
-      END_STATE();
-    case 398:
-      ACCEPT_TOKEN(anon_sym_pods);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 399:
       ACCEPT_TOKEN(anon_sym_all);
       END_STATE();
-    case 400:
+    case 397:
       ACCEPT_TOKEN(anon_sym_nodes);
       END_STATE();
-    case 401:
+    case 398:
       ACCEPT_TOKEN(anon_sym_everything);
       END_STATE();
-    case 402:
+    case 399:
       ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
-    case 403:
+    case 400:
       ACCEPT_TOKEN(anon_sym_in);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
-    case 404:
+    case 401:
       ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
-    case 405:
+    case 402:
       ACCEPT_TOKEN(anon_sym_with);
+      END_STATE();
+    case 403:
+      ACCEPT_TOKEN(anon_sym_with);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 404:
+      ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 405:
+      ACCEPT_TOKEN(anon_sym_allow);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 406:
-      ACCEPT_TOKEN(anon_sym_with);
-      if (('-' <= lookahead && lookahead <= ':') ||
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'm') ADVANCE(412);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 407:
-      ACCEPT_TOKEN(anon_sym_allow);
-      END_STATE();
-    case 408:
-      ACCEPT_TOKEN(anon_sym_allow);
-      if (('-' <= lookahead && lookahead <= ':') ||
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(415);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+      END_STATE();
+    case 408:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(406);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 409:
       ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'm') ADVANCE(415);
+      if (lookahead == 'r') ADVANCE(408);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 410:
       ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(418);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 411:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(409);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
     case 412:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'r') ADVANCE(411);
+      ACCEPT_TOKEN(anon_sym_from);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 413:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(anon_sym_from);
+      if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 414:
-      ACCEPT_TOKEN(anon_sym_from);
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 415:
-      ACCEPT_TOKEN(anon_sym_from);
+      ACCEPT_TOKEN(anon_sym_to);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
       END_STATE();
     case 416:
-      ACCEPT_TOKEN(anon_sym_from);
+      ACCEPT_TOKEN(anon_sym_to);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 417:
-      ACCEPT_TOKEN(anon_sym_to);
-      END_STATE();
-    case 418:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
-      END_STATE();
-    case 419:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 420:
       ACCEPT_TOKEN(anon_sym_anywhere);
       END_STATE();
-    case 421:
+    case 418:
       ACCEPT_TOKEN(anon_sym_entity);
       END_STATE();
-    case 422:
+    case 419:
       ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
-    case 423:
+    case 420:
       ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
-    case 424:
+    case 421:
       ACCEPT_TOKEN(anon_sym_fqdn);
       END_STATE();
-    case 425:
+    case 422:
       ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(426);
+      if (lookahead == 's') ADVANCE(423);
       END_STATE();
-    case 426:
+    case 423:
       ACCEPT_TOKEN(anon_sym_services);
       END_STATE();
-    case 427:
+    case 424:
       ACCEPT_TOKEN(anon_sym_sni);
       END_STATE();
-    case 428:
+    case 425:
       ACCEPT_TOKEN(anon_sym_sni);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 426:
+      ACCEPT_TOKEN(anon_sym_authentication);
+      END_STATE();
+    case 427:
+      ACCEPT_TOKEN(anon_sym_authentication);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 428:
+      ACCEPT_TOKEN(anon_sym_icmp);
       END_STATE();
     case 429:
       ACCEPT_TOKEN(anon_sym_icmp);
-      END_STATE();
-    case 430:
-      ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
-    case 431:
+    case 430:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
       END_STATE();
-    case 432:
+    case 431:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
+      END_STATE();
+    case 432:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == '4') ADVANCE(430);
+      if (lookahead == '6') ADVANCE(431);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
       END_STATE();
     case 433:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(431);
-      if (lookahead == '6') ADVANCE(432);
+      if (lookahead == 'p') ADVANCE(434);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
       END_STATE();
     case 434:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(435);
+      if (lookahead == 'v') ADVANCE(432);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
       END_STATE();
     case 435:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(433);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(435);
       END_STATE();
     case 436:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(436);
-      END_STATE();
-    case 437:
-      ACCEPT_TOKEN(sym_icmp_type);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
+      END_STATE();
+    case 437:
+      ACCEPT_TOKEN(anon_sym_http);
       END_STATE();
     case 438:
       ACCEPT_TOKEN(anon_sym_http);
-      END_STATE();
-    case 439:
-      ACCEPT_TOKEN(anon_sym_http);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
-    case 440:
+    case 439:
       ACCEPT_TOKEN(anon_sym_method);
       END_STATE();
-    case 441:
+    case 440:
       ACCEPT_TOKEN(anon_sym_host);
       END_STATE();
-    case 442:
+    case 441:
       ACCEPT_TOKEN(anon_sym_header);
       END_STATE();
-    case 443:
+    case 442:
       ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(443);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(442);
+      END_STATE();
+    case 443:
+      ACCEPT_TOKEN(anon_sym_grpc);
       END_STATE();
     case 444:
       ACCEPT_TOKEN(anon_sym_grpc);
-      END_STATE();
-    case 445:
-      ACCEPT_TOKEN(anon_sym_grpc);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 445:
+      ACCEPT_TOKEN(anon_sym_kafka);
       END_STATE();
     case 446:
       ACCEPT_TOKEN(anon_sym_kafka);
-      END_STATE();
-    case 447:
-      ACCEPT_TOKEN(anon_sym_kafka);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
-    case 448:
+    case 447:
       ACCEPT_TOKEN(anon_sym_produce);
       END_STATE();
-    case 449:
+    case 448:
       ACCEPT_TOKEN(anon_sym_consume);
       END_STATE();
-    case 450:
+    case 449:
       ACCEPT_TOKEN(anon_sym_apikey);
       END_STATE();
-    case 451:
+    case 450:
       ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
-    case 452:
+    case 451:
       ACCEPT_TOKEN(anon_sym_client);
       END_STATE();
-    case 453:
+    case 452:
       ACCEPT_TOKEN(anon_sym_version);
+      END_STATE();
+    case 453:
+      ACCEPT_TOKEN(anon_sym_dns);
       END_STATE();
     case 454:
       ACCEPT_TOKEN(anon_sym_dns);
-      END_STATE();
-    case 455:
-      ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 455:
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 456:
       ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 457:
-      ACCEPT_TOKEN(anon_sym_expect);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
-    case 458:
+    case 457:
       ACCEPT_TOKEN(anon_sym_account);
       END_STATE();
-    case 459:
+    case 458:
       ACCEPT_TOKEN(anon_sym_node);
       END_STATE();
-    case 460:
+    case 459:
       ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
-    case 461:
+    case 460:
       ACCEPT_TOKEN(anon_sym_notin);
+      END_STATE();
+    case 461:
+      ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
     case 462:
       ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(459);
       END_STATE();
     case 463:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(460);
-      END_STATE();
-    case 464:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(475);
-      if (lookahead == 'o') ADVANCE(509);
+      if (lookahead == 'a') ADVANCE(472);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 464:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(531);
+      if (lookahead == 'o') ADVANCE(389);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 465:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'a') ADVANCE(531);
-      if (lookahead == 'o') ADVANCE(392);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 466:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(531);
+      if (lookahead == 'a') ADVANCE(592);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 467:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(588);
+      if (lookahead == 'a') ADVANCE(504);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 468:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(489);
+      if (lookahead == 'a') ADVANCE(446);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 469:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(385);
+      if (lookahead == 'a') ADVANCE(586);
+      if (lookahead == 'i') ADVANCE(487);
+      if (lookahead == 'l') ADVANCE(593);
+      if (lookahead == 'o') ADVANCE(539);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 470:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(508);
+      if (lookahead == 'a') ADVANCE(484);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 471:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(447);
+      if (lookahead == 'a') ADVANCE(590);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 472:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(584);
-      if (lookahead == 'i') ADVANCE(490);
-      if (lookahead == 'l') ADVANCE(589);
-      if (lookahead == 'o') ADVANCE(537);
+      if (lookahead == 'b') ADVANCE(499);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 473:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(582);
+      if (lookahead == 'c') ADVANCE(444);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 474:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(486);
+      if (lookahead == 'c') ADVANCE(563);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 475:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(503);
+      if (lookahead == 'c') ADVANCE(597);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 476:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(445);
+      if (lookahead == 'c') ADVANCE(576);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 477:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(560);
+      if (lookahead == 'c') ADVANCE(532);
+      if (lookahead == 'm') ADVANCE(559);
+      if (lookahead == 'n') ADVANCE(400);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 478:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(593);
+      if (lookahead == 'c') ADVANCE(532);
+      if (lookahead == 'm') ADVANCE(559);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 479:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(573);
+      if (lookahead == 'c') ADVANCE(532);
+      if (lookahead == 'n') ADVANCE(400);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 480:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'c') ADVANCE(532);
-      if (lookahead == 'm') ADVANCE(556);
-      if (lookahead == 'n') ADVANCE(403);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 481:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(532);
-      if (lookahead == 'm') ADVANCE(556);
+      if (lookahead == 'c') ADVANCE(577);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 482:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(532);
-      if (lookahead == 'n') ADVANCE(403);
+      if (lookahead == 'c') ADVANCE(471);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 483:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(532);
+      if (lookahead == 'c') ADVANCE(491);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 484:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(574);
+      if (lookahead == 'c') ADVANCE(492);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 485:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(495);
+      if (lookahead == 'd') ADVANCE(568);
+      if (lookahead == 'l') ADVANCE(511);
+      if (lookahead == 'r') ADVANCE(575);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 486:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(496);
+      if (lookahead == 'd') ADVANCE(568);
+      if (lookahead == 'r') ADVANCE(575);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 487:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(565);
-      if (lookahead == 'l') ADVANCE(514);
-      if (lookahead == 'r') ADVANCE(572);
+      if (lookahead == 'd') ADVANCE(561);
+      if (lookahead == 'l') ADVANCE(512);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 488:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(565);
-      if (lookahead == 'r') ADVANCE(572);
+      if (lookahead == 'e') ADVANCE(505);
+      if (lookahead == 'n') ADVANCE(569);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 489:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(473);
+      if (lookahead == 'e') ADVANCE(505);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 490:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(557);
-      if (lookahead == 'l') ADVANCE(515);
+      if (lookahead == 'e') ADVANCE(379);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 491:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(507);
-      if (lookahead == 'n') ADVANCE(566);
+      if (lookahead == 'e') ADVANCE(336);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 492:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(507);
+      if (lookahead == 'e') ADVANCE(375);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 493:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(579);
+      if (lookahead == 'e') ADVANCE(506);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 494:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(377);
+      if (lookahead == 'e') ADVANCE(537);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 495:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(334);
+      if (lookahead == 'e') ADVANCE(476);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 496:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(373);
+      if (lookahead == 'e') ADVANCE(527);
+      if (lookahead == 'i') ADVANCE(526);
+      if (lookahead == 'n') ADVANCE(509);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 497:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(536);
+      if (lookahead == 'e') ADVANCE(527);
+      if (lookahead == 'i') ADVANCE(526);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 498:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(510);
+      if (lookahead == 'e') ADVANCE(571);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 499:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(479);
+      if (lookahead == 'e') ADVANCE(521);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 500:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(527);
-      if (lookahead == 'i') ADVANCE(526);
-      if (lookahead == 'n') ADVANCE(512);
+      if (lookahead == 'e') ADVANCE(538);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 501:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(527);
-      if (lookahead == 'i') ADVANCE(526);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 502:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(567);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 503:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(522);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 504:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'e') ADVANCE(530);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 502:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(562);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 503:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(481);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 504:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'f') ADVANCE(518);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 505:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(558);
+      if (lookahead == 'f') ADVANCE(466);
+      if (lookahead == 'n') ADVANCE(596);
+      if (lookahead == 's') ADVANCE(474);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 506:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(484);
+      if (lookahead == 'g') ADVANCE(552);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 507:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(467);
-      if (lookahead == 'n') ADVANCE(592);
-      if (lookahead == 's') ADVANCE(477);
+      if (lookahead == 'h') ADVANCE(403);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 508:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(519);
+      if (lookahead == 'h') ADVANCE(500);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 509:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(383);
+      if (lookahead == 'i') ADVANCE(425);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 510:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(549);
+      if (lookahead == 'i') ADVANCE(558);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 511:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(406);
+      if (lookahead == 'i') ADVANCE(475);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 512:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(428);
+      if (lookahead == 'i') ADVANCE(591);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 513:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(555);
+      if (lookahead == 'i') ADVANCE(547);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 514:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(478);
+      if (lookahead == 'i') ADVANCE(482);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 515:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(587);
+      if (lookahead == 'i') ADVANCE(549);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 516:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(545);
+      if (lookahead == 'i') ADVANCE(582);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 517:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(576);
+      if (lookahead == 'i') ADVANCE(526);
+      if (lookahead == 'y') ADVANCE(572);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 518:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(526);
-      if (lookahead == 'y') ADVANCE(569);
+      if (lookahead == 'k') ADVANCE(468);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 519:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(471);
+      if (lookahead == 'l') ADVANCE(511);
+      if (lookahead == 'r') ADVANCE(575);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 520:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(514);
-      if (lookahead == 'r') ADVANCE(572);
+      if (lookahead == 'l') ADVANCE(511);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 521:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(514);
+      if (lookahead == 'l') ADVANCE(383);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 522:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(381);
+      if (lookahead == 'l') ADVANCE(524);
+      if (lookahead == 'u') ADVANCE(579);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 523:
       ACCEPT_TOKEN(sym_label_key);
@@ -5506,722 +5481,718 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 524:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(541);
+      if (lookahead == 'l') ADVANCE(543);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 525:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(575);
+      if (lookahead == 'l') ADVANCE(578);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 526:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(497);
+      if (lookahead == 'l') ADVANCE(494);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 527:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(506);
+      if (lookahead == 'l') ADVANCE(503);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 528:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(416);
+      if (lookahead == 'm') ADVANCE(413);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 529:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(347);
+      if (lookahead == 'm') ADVANCE(349);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 530:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(370);
+      if (lookahead == 'm') ADVANCE(372);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 531:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(502);
+      if (lookahead == 'm') ADVANCE(498);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 532:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(551);
+      if (lookahead == 'm') ADVANCE(554);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 533:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(403);
+      if (lookahead == 'n') ADVANCE(400);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 534:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(379);
+      if (lookahead == 'n') ADVANCE(381);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 535:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(566);
+      if (lookahead == 'n') ADVANCE(427);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 536:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(485);
+      if (lookahead == 'n') ADVANCE(569);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 537:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(571);
+      if (lookahead == 'n') ADVANCE(483);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 538:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(392);
+      if (lookahead == 'n') ADVANCE(589);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 539:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(487);
+      if (lookahead == 'n') ADVANCE(574);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 540:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(419);
+      if (lookahead == 'o') ADVANCE(389);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 541:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(590);
+      if (lookahead == 'o') ADVANCE(485);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 542:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(488);
+      if (lookahead == 'o') ADVANCE(416);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 543:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(520);
+      if (lookahead == 'o') ADVANCE(594);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 544:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(486);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 545:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(519);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 546:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(528);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
-    case 545:
+    case 547:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(534);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 546:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(559);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 547:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(521);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 548:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(564);
+      if (lookahead == 'o') ADVANCE(560);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 549:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(562);
+      if (lookahead == 'o') ADVANCE(535);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 550:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(439);
+      if (lookahead == 'o') ADVANCE(520);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 551:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(430);
+      if (lookahead == 'o') ADVANCE(567);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 552:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(499);
+      if (lookahead == 'o') ADVANCE(565);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 553:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(474);
+      if (lookahead == 'p') ADVANCE(438);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 554:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(476);
+      if (lookahead == 'p') ADVANCE(429);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 555:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(580);
+      if (lookahead == 'p') ADVANCE(495);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 556:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(548);
+      if (lookahead == 'p') ADVANCE(470);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 557:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(344);
+      if (lookahead == 'p') ADVANCE(473);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 558:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(338);
+      if (lookahead == 'p') ADVANCE(583);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 559:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(572);
+      if (lookahead == 'p') ADVANCE(551);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 560:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(513);
+      if (lookahead == 'r') ADVANCE(575);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 561:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(544);
+      if (lookahead == 'r') ADVANCE(346);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 562:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(594);
+      if (lookahead == 'r') ADVANCE(340);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 563:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(554);
+      if (lookahead == 'r') ADVANCE(510);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 564:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(578);
+      if (lookahead == 'r') ADVANCE(546);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 565:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(398);
+      if (lookahead == 'r') ADVANCE(598);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 566:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(455);
+      if (lookahead == 'r') ADVANCE(557);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 567:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(553);
+      if (lookahead == 'r') ADVANCE(581);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 568:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(494);
+      if (lookahead == 's') ADVANCE(395);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 569:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(585);
+      if (lookahead == 's') ADVANCE(454);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 570:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(586);
+      if (lookahead == 's') ADVANCE(490);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 571:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(577);
+      if (lookahead == 's') ADVANCE(556);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 572:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(365);
+      if (lookahead == 's') ADVANCE(587);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 573:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(457);
+      if (lookahead == 's') ADVANCE(588);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 574:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(396);
+      if (lookahead == 's') ADVANCE(580);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 575:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(388);
+      if (lookahead == 't') ADVANCE(367);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 576:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(511);
+      if (lookahead == 't') ADVANCE(456);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 577:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(393);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 578:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(385);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 579:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(508);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 580:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(354);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 581:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 't') ADVANCE(352);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 578:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(350);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 579:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(468);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 580:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(516);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 581:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(550);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 582:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(469);
+      if (lookahead == 't') ADVANCE(507);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 583:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(581);
+      if (lookahead == 't') ADVANCE(513);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 584:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(498);
+      if (lookahead == 't') ADVANCE(553);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 585:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(504);
+      if (lookahead == 't') ADVANCE(584);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 586:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(505);
+      if (lookahead == 't') ADVANCE(493);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 587:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(501);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 588:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(502);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 589:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(514);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 590:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(515);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 591:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'u') ADVANCE(529);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
-    case 588:
+    case 592:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'u') ADVANCE(525);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 589:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(570);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 590:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(408);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 591:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'x') ADVANCE(552);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 592:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(390);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 593:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(375);
+      if (lookahead == 'u') ADVANCE(573);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 594:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(356);
+      if (lookahead == 'w') ADVANCE(405);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
     case 595:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'x') ADVANCE(555);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 596:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(387);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 597:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(377);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 598:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(358);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      END_STATE();
+    case 599:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
       END_STATE();
-    case 596:
+    case 600:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(596);
-      END_STATE();
-    case 597:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      END_STATE();
-    case 598:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      END_STATE();
-    case 599:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == ':') ADVANCE(616);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(599);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
-      END_STATE();
-    case 600:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(616);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(600);
-      if (lookahead == '-' ||
-          ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(600);
       END_STATE();
     case 601:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(604);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+      ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
     case 602:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(354);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+      ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
     case 603:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(601);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+      if (lookahead == '.') ADVANCE(321);
+      if (lookahead == ':') ADVANCE(620);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 604:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(602);
+      if (lookahead == ':') ADVANCE(620);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(604);
       if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+          ('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 605:
       ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
+      if (lookahead == 'o') ADVANCE(608);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 606:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'p') ADVANCE(356);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 607:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'r') ADVANCE(605);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 608:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'u') ADVANCE(606);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 609:
+      ACCEPT_TOKEN(sym_port_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      END_STATE();
+    case 610:
       ACCEPT_TOKEN(sym_port_number);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
-    case 607:
+    case 611:
       ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(607);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(611);
       END_STATE();
-    case 608:
+    case 612:
       ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 609:
-      ACCEPT_TOKEN(sym_protocol);
-      END_STATE();
-    case 610:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(317);
-      if (lookahead == '/') ADVANCE(318);
-      if (lookahead == ':') ADVANCE(617);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(610);
-      END_STATE();
-    case 611:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(317);
-      if (lookahead == '/') ADVANCE(318);
-      if (lookahead == ':') ADVANCE(610);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(611);
-      END_STATE();
-    case 612:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(317);
-      if (lookahead == '/') ADVANCE(318);
-      if (lookahead == ':') ADVANCE(611);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(612);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
       END_STATE();
     case 613:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(317);
-      if (lookahead == '/') ADVANCE(318);
-      if (lookahead == ':') ADVANCE(612);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(613);
+      ACCEPT_TOKEN(sym_protocol);
       END_STATE();
     case 614:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(317);
-      if (lookahead == '/') ADVANCE(318);
-      if (lookahead == ':') ADVANCE(613);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(621);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(614);
       END_STATE();
     case 615:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(317);
-      if (lookahead == '/') ADVANCE(318);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
       if (lookahead == ':') ADVANCE(614);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
@@ -6229,8 +6200,8 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 616:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(317);
-      if (lookahead == '/') ADVANCE(318);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
       if (lookahead == ':') ADVANCE(615);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
@@ -6238,1497 +6209,1547 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 617:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(317);
-      if (lookahead == '/') ADVANCE(318);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(616);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(617);
       END_STATE();
     case 618:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(320);
-      if (lookahead == '/') ADVANCE(318);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(617);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(618);
       END_STATE();
     case 619:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(321);
-      if (lookahead == '/') ADVANCE(318);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(619);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(618);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(619);
       END_STATE();
     case 620:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(318);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(620);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(619);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(620);
       END_STATE();
     case 621:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(621);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(621);
       END_STATE();
     case 622:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(316);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(322);
+      if (lookahead == '/') ADVANCE(320);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
       END_STATE();
     case 623:
-      ACCEPT_TOKEN(sym_number);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(323);
+      if (lookahead == '/') ADVANCE(320);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(623);
       END_STATE();
     case 624:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '/') ADVANCE(320);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(624);
       END_STATE();
     case 625:
+      ACCEPT_TOKEN(sym_cidr);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(625);
+      END_STATE();
+    case 626:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(318);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(626);
+      END_STATE();
+    case 627:
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(627);
+      END_STATE();
+    case 628:
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      END_STATE();
+    case 629:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(626);
+      if (lookahead == '#') ADVANCE(630);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(625);
+          lookahead == ' ') ADVANCE(629);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(626);
+          lookahead != '\\') ADVANCE(630);
       END_STATE();
-    case 626:
+    case 630:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(626);
+          lookahead != '\\') ADVANCE(630);
       END_STATE();
-    case 627:
+    case 631:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 628:
+    case 632:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 629:
+    case 633:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
-      END_STATE();
-    case 630:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '4') ADVANCE(793);
-      if (lookahead == '6') ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 631:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(631);
-      if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(632);
-      END_STATE();
-    case 632:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(632);
-      END_STATE();
-    case 633:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(633);
       END_STATE();
     case 634:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(772);
-      if (lookahead == 'i') ADVANCE(659);
-      if (lookahead == 'l') ADVANCE(697);
-      if (lookahead == 'o') ADVANCE(720);
+      if (lookahead == '4') ADVANCE(799);
+      if (lookahead == '6') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 635:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(684);
+      if (lookahead == '_') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(635);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(636);
       END_STATE();
     case 636:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(644);
-      if (lookahead == 'o') ADVANCE(686);
+      if (lookahead == '_') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(636);
       END_STATE();
     case 637:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(662);
+      if (lookahead == 'a') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 638:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(716);
-      if (lookahead == 'o') ADVANCE(774);
+      if (lookahead == 'a') ADVANCE(687);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 639:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(661);
-      if (lookahead == 'h') ADVANCE(732);
+      if (lookahead == 'a') ADVANCE(646);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 640:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(784);
+      if (lookahead == 'a') ADVANCE(776);
+      if (lookahead == 'i') ADVANCE(662);
+      if (lookahead == 'l') ADVANCE(702);
+      if (lookahead == 'o') ADVANCE(726);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 641:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(654);
+      if (lookahead == 'a') ADVANCE(664);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 642:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(775);
+      if (lookahead == 'a') ADVANCE(722);
+      if (lookahead == 'o') ADVANCE(778);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 643:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(771);
+      if (lookahead == 'a') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 644:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(670);
+      if (lookahead == 'a') ADVANCE(657);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 645:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(793);
+      if (lookahead == 'a') ADVANCE(779);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 646:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(650);
-      if (lookahead == 'l') ADVANCE(709);
-      if (lookahead == 'n') ADVANCE(721);
-      if (lookahead == 'p') ADVANCE(694);
+      if (lookahead == 'b') ADVANCE(672);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 647:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(714);
-      if (lookahead == 'm') ADVANCE(739);
-      if (lookahead == 'n') ADVANCE(793);
-      if (lookahead == 'p') ADVANCE(786);
+      if (lookahead == 'c') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 648:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(790);
+      if (lookahead == 'c') ADVANCE(652);
+      if (lookahead == 'l') ADVANCE(715);
+      if (lookahead == 'n') ADVANCE(796);
+      if (lookahead == 'p') ADVANCE(699);
+      if (lookahead == 'u') ADVANCE(770);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 649:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(663);
+      if (lookahead == 'c') ADVANCE(720);
+      if (lookahead == 'm') ADVANCE(744);
+      if (lookahead == 'n') ADVANCE(799);
+      if (lookahead == 'p') ADVANCE(791);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 650:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(729);
+      if (lookahead == 'c') ADVANCE(795);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 651:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(673);
-      if (lookahead == 'p') ADVANCE(675);
+      if (lookahead == 'c') ADVANCE(665);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 652:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(764);
+      if (lookahead == 'c') ADVANCE(735);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 653:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(777);
+      if (lookahead == 'c') ADVANCE(769);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 654:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(668);
+      if (lookahead == 'c') ADVANCE(645);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 655:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(753);
+      if (lookahead == 'c') ADVANCE(675);
+      if (lookahead == 'p') ADVANCE(677);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 656:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(793);
+      if (lookahead == 'c') ADVANCE(785);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 657:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(754);
-      if (lookahead == 'l') ADVANCE(698);
-      if (lookahead == 'r') ADVANCE(768);
+      if (lookahead == 'c') ADVANCE(669);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 658:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(717);
+      if (lookahead == 'c') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 659:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(746);
-      if (lookahead == 'l') ADVANCE(696);
+      if (lookahead == 'd') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 660:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(785);
+      if (lookahead == 'd') ADVANCE(759);
+      if (lookahead == 'l') ADVANCE(703);
+      if (lookahead == 'r') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 661:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(643);
+      if (lookahead == 'd') ADVANCE(723);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 662:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(680);
+      if (lookahead == 'd') ADVANCE(750);
+      if (lookahead == 'l') ADVANCE(701);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 663:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(793);
+      if (lookahead == 'd') ADVANCE(790);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 664:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(685);
-      if (lookahead == 'n') ADVANCE(754);
+      if (lookahead == 'd') ADVANCE(681);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 665:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(712);
-      if (lookahead == 'i') ADVANCE(711);
-      if (lookahead == 'n') ADVANCE(693);
-      if (lookahead == 't') ADVANCE(751);
-      if (lookahead == 'y') ADVANCE(761);
+      if (lookahead == 'e') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 666:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(790);
+      if (lookahead == 'e') ADVANCE(688);
+      if (lookahead == 'n') ADVANCE(759);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 667:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(637);
-      if (lookahead == 'o') ADVANCE(759);
-      if (lookahead == 't') ADVANCE(769);
+      if (lookahead == 'e') ADVANCE(718);
+      if (lookahead == 'i') ADVANCE(717);
+      if (lookahead == 'n') ADVANCE(698);
+      if (lookahead == 't') ADVANCE(757);
+      if (lookahead == 'y') ADVANCE(767);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 668:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(754);
+      if (lookahead == 'e') ADVANCE(692);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 669:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(689);
+      if (lookahead == 'e') ADVANCE(759);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 670:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(708);
+      if (lookahead == 'e') ADVANCE(795);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 671:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(723);
+      if (lookahead == 'e') ADVANCE(641);
+      if (lookahead == 'o') ADVANCE(764);
+      if (lookahead == 't') ADVANCE(773);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 672:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(713);
+      if (lookahead == 'e') ADVANCE(714);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 673:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(740);
+      if (lookahead == 'e') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 674:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(750);
+      if (lookahead == 'e') ADVANCE(719);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 675:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(652);
+      if (lookahead == 'e') ADVANCE(745);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 676:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(766);
+      if (lookahead == 'e') ADVANCE(755);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 677:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(722);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 678:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(747);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 679:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 680:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(743);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 681:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 682:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(748);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 683:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(653);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 678:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(727);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 679:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(753);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 680:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(761);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 681:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(748);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 682:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(763);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 683:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(774);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 684:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(706);
+      if (lookahead == 'e') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 685:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(640);
-      if (lookahead == 'n') ADVANCE(790);
-      if (lookahead == 's') ADVANCE(655);
+      if (lookahead == 'e') ADVANCE(729);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 686:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(793);
+      if (lookahead == 'e') ADVANCE(656);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 687:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(749);
-      if (lookahead == 'n') ADVANCE(779);
-      if (lookahead == 'v') ADVANCE(678);
-      if (lookahead == 'x') ADVANCE(651);
+      if (lookahead == 'f') ADVANCE(712);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 688:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(754);
+      if (lookahead == 'f') ADVANCE(643);
+      if (lookahead == 'n') ADVANCE(795);
+      if (lookahead == 's') ADVANCE(658);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 689:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(735);
+      if (lookahead == 'g') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 690:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(793);
+      if (lookahead == 'g') ADVANCE(754);
+      if (lookahead == 'n') ADVANCE(783);
+      if (lookahead == 'v') ADVANCE(679);
+      if (lookahead == 'x') ADVANCE(655);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 691:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(701);
+      if (lookahead == 'g') ADVANCE(759);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 692:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(682);
+      if (lookahead == 'g') ADVANCE(741);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 693:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(793);
+      if (lookahead == 'h') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 694:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(707);
+      if (lookahead == 'h') ADVANCE(705);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 695:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(717);
+      if (lookahead == 'h') ADVANCE(684);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 696:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(783);
+      if (lookahead == 'h') ADVANCE(738);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 697:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(671);
-      if (lookahead == 'u') ADVANCE(762);
+      if (lookahead == 'h') ADVANCE(685);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 698:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(648);
+      if (lookahead == 'i') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 699:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(719);
+      if (lookahead == 'i') ADVANCE(713);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 700:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(767);
+      if (lookahead == 'i') ADVANCE(723);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 701:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(718);
+      if (lookahead == 'i') ADVANCE(788);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 702:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(673);
+      if (lookahead == 'u') ADVANCE(765);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 703:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(650);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 704:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(724);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 705:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(725);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 706:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(733);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 707:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(657);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 708:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'i') ADVANCE(654);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 703:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(727);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 704:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(765);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 705:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(741);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 706:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(633);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 707:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(666);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 708:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 709:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(728);
+      if (lookahead == 'i') ADVANCE(772);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 710:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(764);
+      if (lookahead == 'i') ADVANCE(746);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 711:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(677);
+      if (lookahead == 'i') ADVANCE(775);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 712:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(683);
-      if (lookahead == 'n') ADVANCE(776);
-      if (lookahead == 'r') ADVANCE(787);
+      if (lookahead == 'k') ADVANCE(637);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 713:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(793);
+      if (lookahead == 'k') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 714:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(737);
+      if (lookahead == 'l') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 715:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(663);
+      if (lookahead == 'l') ADVANCE(734);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 716:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(681);
+      if (lookahead == 'l') ADVANCE(769);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 717:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(793);
+      if (lookahead == 'l') ADVANCE(678);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 718:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(686);
+      if (lookahead == 'l') ADVANCE(686);
+      if (lookahead == 'n') ADVANCE(780);
+      if (lookahead == 'r') ADVANCE(792);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 719:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(688);
+      if (lookahead == 'm') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 720:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(755);
+      if (lookahead == 'm') ADVANCE(742);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 721:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(736);
-      if (lookahead == 'y') ADVANCE(789);
+      if (lookahead == 'm') ADVANCE(665);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 722:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(649);
+      if (lookahead == 'm') ADVANCE(682);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 723:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(764);
+      if (lookahead == 'n') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 724:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(691);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 725:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(689);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 726:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(760);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 727:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(651);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 728:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(769);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 729:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(781);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 730:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(799);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 731:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(660);
+      if (lookahead == 'r') ADVANCE(736);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 732:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(786);
+      if (lookahead == 'p') ADVANCE(647);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 733:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(723);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 734:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'o') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 725:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(657);
-      if (lookahead == 'r') ADVANCE(730);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 726:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(781);
-      if (lookahead == 'p') ADVANCE(645);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 727:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(717);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 728:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(788);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 729:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(782);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 730:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(660);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 731:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(713);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 732:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(656);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 733:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(752);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 734:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(743);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 735:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(745);
+      if (lookahead == 'o') ADVANCE(787);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 736:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(773);
+      if (lookahead == 'o') ADVANCE(663);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 737:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(793);
+      if (lookahead == 'o') ADVANCE(719);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 738:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(641);
+      if (lookahead == 'o') ADVANCE(659);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 739:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(733);
+      if (lookahead == 'o') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 740:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(764);
+      if (lookahead == 'o') ADVANCE(748);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 741:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(775);
+      if (lookahead == 'o') ADVANCE(751);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 742:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'q') ADVANCE(658);
-      if (lookahead == 'r') ADVANCE(731);
+      if (lookahead == 'p') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 743:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(793);
+      if (lookahead == 'p') ADVANCE(644);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 744:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(726);
+      if (lookahead == 'p') ADVANCE(739);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 745:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(790);
+      if (lookahead == 'p') ADVANCE(769);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 746:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(754);
+      if (lookahead == 'p') ADVANCE(779);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 747:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(791);
+      if (lookahead == 'q') ADVANCE(661);
+      if (lookahead == 'r') ADVANCE(737);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 748:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(663);
+      if (lookahead == 'r') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 749:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(679);
+      if (lookahead == 'r') ADVANCE(732);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 750:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(760);
+      if (lookahead == 'r') ADVANCE(759);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 751:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(699);
+      if (lookahead == 'r') ADVANCE(795);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 752:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(764);
+      if (lookahead == 'r') ADVANCE(665);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 753:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(705);
+      if (lookahead == 'r') ADVANCE(797);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 754:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(793);
+      if (lookahead == 'r') ADVANCE(680);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 755:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(763);
+      if (lookahead == 'r') ADVANCE(766);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 756:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(754);
+      if (lookahead == 'r') ADVANCE(769);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 757:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(663);
+      if (lookahead == 'r') ADVANCE(704);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 758:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(738);
+      if (lookahead == 'r') ADVANCE(710);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 759:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(764);
+      if (lookahead == 's') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 760:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(703);
+      if (lookahead == 's') ADVANCE(768);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 761:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(778);
+      if (lookahead == 's') ADVANCE(759);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 762:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(780);
+      if (lookahead == 's') ADVANCE(665);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 763:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(793);
-      if (lookahead == 'u') ADVANCE(715);
+      if (lookahead == 's') ADVANCE(743);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 764:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(793);
+      if (lookahead == 's') ADVANCE(769);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 765:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(790);
+      if (lookahead == 's') ADVANCE(784);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 766:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(639);
+      if (lookahead == 's') ADVANCE(706);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 767:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(690);
+      if (lookahead == 's') ADVANCE(782);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 768:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(754);
+      if (lookahead == 't') ADVANCE(799);
+      if (lookahead == 'u') ADVANCE(721);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 769:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(737);
+      if (lookahead == 't') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 770:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(691);
+      if (lookahead == 't') ADVANCE(697);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 771:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(633);
+      if (lookahead == 't') ADVANCE(759);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 772:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(669);
+      if (lookahead == 't') ADVANCE(795);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 773:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(642);
+      if (lookahead == 't') ADVANCE(742);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 774:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(695);
+      if (lookahead == 't') ADVANCE(696);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 775:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(703);
+      if (lookahead == 't') ADVANCE(693);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 776:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(677);
+      if (lookahead == 't') ADVANCE(668);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 777:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(734);
+      if (lookahead == 't') ADVANCE(694);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 778:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(672);
+      if (lookahead == 't') ADVANCE(700);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 779:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(704);
+      if (lookahead == 't') ADVANCE(706);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 780:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(680);
+      if (lookahead == 't') ADVANCE(678);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 781:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(737);
+      if (lookahead == 't') ADVANCE(708);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 782:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(723);
+      if (lookahead == 't') ADVANCE(674);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 783:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(713);
+      if (lookahead == 't') ADVANCE(709);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 784:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(710);
+      if (lookahead == 't') ADVANCE(681);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 785:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(649);
+      if (lookahead == 't') ADVANCE(740);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 786:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(630);
+      if (lookahead == 'u') ADVANCE(742);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 787:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(702);
+      if (lookahead == 'u') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 788:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(793);
+      if (lookahead == 'u') ADVANCE(719);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 789:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(692);
+      if (lookahead == 'u') ADVANCE(716);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 790:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(793);
+      if (lookahead == 'u') ADVANCE(651);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 791:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(770);
+      if (lookahead == 'v') ADVANCE(634);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 792:
       ACCEPT_TOKEN(sym_identifier);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(792);
+      if (lookahead == 'v') ADVANCE(707);
       if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 793:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(799);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 794:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(695);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 795:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(799);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 796:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(794);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 797:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(777);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 798:
+      ACCEPT_TOKEN(sym_identifier);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(798);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      END_STATE();
+    case 799:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 794:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(796);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 795:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(799);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 796:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(333);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 797:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(798);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 798:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(795);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 799:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(794);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
       END_STATE();
     case 800:
       ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'c') ADVANCE(802);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
       END_STATE();
     case 801:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'e') ADVANCE(805);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+      END_STATE();
+    case 802:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'e') ADVANCE(335);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+      END_STATE();
+    case 803:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'i') ADVANCE(804);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+      END_STATE();
+    case 804:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'l') ADVANCE(801);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+      END_STATE();
+    case 805:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'n') ADVANCE(800);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+      END_STATE();
+    case 806:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+      END_STATE();
+    case 807:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(801);
+          lookahead != '\n') ADVANCE(807);
       END_STATE();
     default:
       return false;
@@ -7737,528 +7758,528 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 325},
-  [2] = {.lex_state = 325},
-  [3] = {.lex_state = 325},
-  [4] = {.lex_state = 325},
-  [5] = {.lex_state = 325},
-  [6] = {.lex_state = 325},
-  [7] = {.lex_state = 325},
-  [8] = {.lex_state = 325},
-  [9] = {.lex_state = 8},
-  [10] = {.lex_state = 325},
-  [11] = {.lex_state = 9},
-  [12] = {.lex_state = 325},
-  [13] = {.lex_state = 325},
+  [1] = {.lex_state = 327},
+  [2] = {.lex_state = 327},
+  [3] = {.lex_state = 327},
+  [4] = {.lex_state = 327},
+  [5] = {.lex_state = 327},
+  [6] = {.lex_state = 327},
+  [7] = {.lex_state = 327},
+  [8] = {.lex_state = 327},
+  [9] = {.lex_state = 327},
+  [10] = {.lex_state = 8},
+  [11] = {.lex_state = 327},
+  [12] = {.lex_state = 327},
+  [13] = {.lex_state = 327},
   [14] = {.lex_state = 327},
-  [15] = {.lex_state = 325},
-  [16] = {.lex_state = 325},
-  [17] = {.lex_state = 325},
-  [18] = {.lex_state = 325},
-  [19] = {.lex_state = 325},
-  [20] = {.lex_state = 325},
-  [21] = {.lex_state = 325},
-  [22] = {.lex_state = 325},
-  [23] = {.lex_state = 325},
-  [24] = {.lex_state = 325},
-  [25] = {.lex_state = 325},
-  [26] = {.lex_state = 325},
-  [27] = {.lex_state = 325},
-  [28] = {.lex_state = 325},
+  [15] = {.lex_state = 327},
+  [16] = {.lex_state = 329},
+  [17] = {.lex_state = 327},
+  [18] = {.lex_state = 9},
+  [19] = {.lex_state = 327},
+  [20] = {.lex_state = 327},
+  [21] = {.lex_state = 327},
+  [22] = {.lex_state = 327},
+  [23] = {.lex_state = 327},
+  [24] = {.lex_state = 327},
+  [25] = {.lex_state = 17},
+  [26] = {.lex_state = 327},
+  [27] = {.lex_state = 327},
+  [28] = {.lex_state = 329},
   [29] = {.lex_state = 327},
-  [30] = {.lex_state = 327},
-  [31] = {.lex_state = 325},
-  [32] = {.lex_state = 325},
-  [33] = {.lex_state = 325},
-  [34] = {.lex_state = 325},
-  [35] = {.lex_state = 325},
-  [36] = {.lex_state = 325},
-  [37] = {.lex_state = 325},
-  [38] = {.lex_state = 325},
-  [39] = {.lex_state = 325},
-  [40] = {.lex_state = 325},
-  [41] = {.lex_state = 325},
-  [42] = {.lex_state = 325},
-  [43] = {.lex_state = 325},
-  [44] = {.lex_state = 325},
-  [45] = {.lex_state = 325},
-  [46] = {.lex_state = 325},
-  [47] = {.lex_state = 325},
-  [48] = {.lex_state = 325},
-  [49] = {.lex_state = 325},
-  [50] = {.lex_state = 325},
-  [51] = {.lex_state = 15},
-  [52] = {.lex_state = 325},
-  [53] = {.lex_state = 325},
-  [54] = {.lex_state = 325},
-  [55] = {.lex_state = 325},
-  [56] = {.lex_state = 325},
-  [57] = {.lex_state = 325},
-  [58] = {.lex_state = 325},
-  [59] = {.lex_state = 325},
-  [60] = {.lex_state = 325},
-  [61] = {.lex_state = 325},
-  [62] = {.lex_state = 325},
-  [63] = {.lex_state = 325},
-  [64] = {.lex_state = 325},
-  [65] = {.lex_state = 325},
-  [66] = {.lex_state = 325},
-  [67] = {.lex_state = 325},
-  [68] = {.lex_state = 325},
-  [69] = {.lex_state = 325},
-  [70] = {.lex_state = 16},
-  [71] = {.lex_state = 325},
-  [72] = {.lex_state = 325},
-  [73] = {.lex_state = 325},
-  [74] = {.lex_state = 325},
-  [75] = {.lex_state = 325},
-  [76] = {.lex_state = 325},
-  [77] = {.lex_state = 325},
-  [78] = {.lex_state = 18},
-  [79] = {.lex_state = 325},
-  [80] = {.lex_state = 325},
-  [81] = {.lex_state = 325},
-  [82] = {.lex_state = 325},
-  [83] = {.lex_state = 325},
-  [84] = {.lex_state = 325},
-  [85] = {.lex_state = 325},
-  [86] = {.lex_state = 325},
-  [87] = {.lex_state = 325},
-  [88] = {.lex_state = 325},
-  [89] = {.lex_state = 325},
-  [90] = {.lex_state = 17},
-  [91] = {.lex_state = 325},
-  [92] = {.lex_state = 325},
-  [93] = {.lex_state = 325},
-  [94] = {.lex_state = 325},
-  [95] = {.lex_state = 325},
-  [96] = {.lex_state = 325},
-  [97] = {.lex_state = 325},
-  [98] = {.lex_state = 325},
-  [99] = {.lex_state = 325},
-  [100] = {.lex_state = 325},
-  [101] = {.lex_state = 325},
-  [102] = {.lex_state = 325},
-  [103] = {.lex_state = 325},
-  [104] = {.lex_state = 325},
-  [105] = {.lex_state = 325},
-  [106] = {.lex_state = 325},
-  [107] = {.lex_state = 325},
-  [108] = {.lex_state = 325},
-  [109] = {.lex_state = 325},
-  [110] = {.lex_state = 329},
-  [111] = {.lex_state = 325},
-  [112] = {.lex_state = 325},
-  [113] = {.lex_state = 325},
-  [114] = {.lex_state = 325},
-  [115] = {.lex_state = 325},
-  [116] = {.lex_state = 325},
-  [117] = {.lex_state = 325},
-  [118] = {.lex_state = 325},
-  [119] = {.lex_state = 325},
-  [120] = {.lex_state = 325},
-  [121] = {.lex_state = 325},
-  [122] = {.lex_state = 325},
-  [123] = {.lex_state = 325},
-  [124] = {.lex_state = 325},
-  [125] = {.lex_state = 325},
-  [126] = {.lex_state = 325},
-  [127] = {.lex_state = 325},
-  [128] = {.lex_state = 325},
-  [129] = {.lex_state = 325},
-  [130] = {.lex_state = 325},
-  [131] = {.lex_state = 325},
-  [132] = {.lex_state = 325},
-  [133] = {.lex_state = 325},
-  [134] = {.lex_state = 325},
-  [135] = {.lex_state = 325},
-  [136] = {.lex_state = 325},
-  [137] = {.lex_state = 325},
-  [138] = {.lex_state = 325},
-  [139] = {.lex_state = 325},
-  [140] = {.lex_state = 325},
-  [141] = {.lex_state = 325},
-  [142] = {.lex_state = 325},
-  [143] = {.lex_state = 325},
-  [144] = {.lex_state = 325},
-  [145] = {.lex_state = 325},
-  [146] = {.lex_state = 325},
-  [147] = {.lex_state = 325},
-  [148] = {.lex_state = 325},
-  [149] = {.lex_state = 325},
-  [150] = {.lex_state = 325},
-  [151] = {.lex_state = 325},
-  [152] = {.lex_state = 325},
-  [153] = {.lex_state = 325},
-  [154] = {.lex_state = 13},
-  [155] = {.lex_state = 325},
-  [156] = {.lex_state = 325},
-  [157] = {.lex_state = 330},
-  [158] = {.lex_state = 325},
-  [159] = {.lex_state = 325},
-  [160] = {.lex_state = 325},
-  [161] = {.lex_state = 325},
-  [162] = {.lex_state = 325},
-  [163] = {.lex_state = 325},
-  [164] = {.lex_state = 325},
-  [165] = {.lex_state = 325},
-  [166] = {.lex_state = 325},
-  [167] = {.lex_state = 325},
-  [168] = {.lex_state = 325},
-  [169] = {.lex_state = 325},
-  [170] = {.lex_state = 325},
-  [171] = {.lex_state = 325},
-  [172] = {.lex_state = 325},
-  [173] = {.lex_state = 325},
-  [174] = {.lex_state = 325},
-  [175] = {.lex_state = 325},
-  [176] = {.lex_state = 325},
-  [177] = {.lex_state = 325},
-  [178] = {.lex_state = 325},
-  [179] = {.lex_state = 325},
-  [180] = {.lex_state = 325},
-  [181] = {.lex_state = 325},
-  [182] = {.lex_state = 325},
-  [183] = {.lex_state = 325},
-  [184] = {.lex_state = 325},
-  [185] = {.lex_state = 325},
-  [186] = {.lex_state = 325},
-  [187] = {.lex_state = 325},
-  [188] = {.lex_state = 325},
-  [189] = {.lex_state = 325},
-  [190] = {.lex_state = 325},
-  [191] = {.lex_state = 325},
-  [192] = {.lex_state = 325},
-  [193] = {.lex_state = 325},
-  [194] = {.lex_state = 325},
-  [195] = {.lex_state = 325},
-  [196] = {.lex_state = 325},
-  [197] = {.lex_state = 325},
-  [198] = {.lex_state = 325},
-  [199] = {.lex_state = 325},
-  [200] = {.lex_state = 325},
-  [201] = {.lex_state = 14},
-  [202] = {.lex_state = 325},
-  [203] = {.lex_state = 325},
-  [204] = {.lex_state = 10},
-  [205] = {.lex_state = 325},
-  [206] = {.lex_state = 2},
-  [207] = {.lex_state = 2},
-  [208] = {.lex_state = 325},
-  [209] = {.lex_state = 325},
-  [210] = {.lex_state = 325},
-  [211] = {.lex_state = 325},
-  [212] = {.lex_state = 325},
-  [213] = {.lex_state = 325},
-  [214] = {.lex_state = 325},
-  [215] = {.lex_state = 325},
-  [216] = {.lex_state = 325},
-  [217] = {.lex_state = 325},
-  [218] = {.lex_state = 325},
-  [219] = {.lex_state = 325},
-  [220] = {.lex_state = 325},
-  [221] = {.lex_state = 325},
-  [222] = {.lex_state = 325},
-  [223] = {.lex_state = 4},
-  [224] = {.lex_state = 325},
-  [225] = {.lex_state = 325},
-  [226] = {.lex_state = 325},
-  [227] = {.lex_state = 325},
-  [228] = {.lex_state = 4},
-  [229] = {.lex_state = 325},
-  [230] = {.lex_state = 325},
-  [231] = {.lex_state = 325},
-  [232] = {.lex_state = 325},
-  [233] = {.lex_state = 325},
-  [234] = {.lex_state = 4},
-  [235] = {.lex_state = 325},
-  [236] = {.lex_state = 325},
-  [237] = {.lex_state = 10},
-  [238] = {.lex_state = 22},
-  [239] = {.lex_state = 22},
-  [240] = {.lex_state = 4},
-  [241] = {.lex_state = 22},
-  [242] = {.lex_state = 22},
-  [243] = {.lex_state = 6},
-  [244] = {.lex_state = 325},
-  [245] = {.lex_state = 6},
-  [246] = {.lex_state = 7},
+  [30] = {.lex_state = 329},
+  [31] = {.lex_state = 327},
+  [32] = {.lex_state = 327},
+  [33] = {.lex_state = 327},
+  [34] = {.lex_state = 327},
+  [35] = {.lex_state = 327},
+  [36] = {.lex_state = 327},
+  [37] = {.lex_state = 327},
+  [38] = {.lex_state = 327},
+  [39] = {.lex_state = 327},
+  [40] = {.lex_state = 327},
+  [41] = {.lex_state = 327},
+  [42] = {.lex_state = 327},
+  [43] = {.lex_state = 327},
+  [44] = {.lex_state = 327},
+  [45] = {.lex_state = 327},
+  [46] = {.lex_state = 327},
+  [47] = {.lex_state = 327},
+  [48] = {.lex_state = 327},
+  [49] = {.lex_state = 327},
+  [50] = {.lex_state = 327},
+  [51] = {.lex_state = 327},
+  [52] = {.lex_state = 327},
+  [53] = {.lex_state = 327},
+  [54] = {.lex_state = 327},
+  [55] = {.lex_state = 327},
+  [56] = {.lex_state = 327},
+  [57] = {.lex_state = 327},
+  [58] = {.lex_state = 327},
+  [59] = {.lex_state = 327},
+  [60] = {.lex_state = 327},
+  [61] = {.lex_state = 327},
+  [62] = {.lex_state = 327},
+  [63] = {.lex_state = 18},
+  [64] = {.lex_state = 327},
+  [65] = {.lex_state = 327},
+  [66] = {.lex_state = 327},
+  [67] = {.lex_state = 327},
+  [68] = {.lex_state = 327},
+  [69] = {.lex_state = 327},
+  [70] = {.lex_state = 327},
+  [71] = {.lex_state = 327},
+  [72] = {.lex_state = 327},
+  [73] = {.lex_state = 327},
+  [74] = {.lex_state = 327},
+  [75] = {.lex_state = 327},
+  [76] = {.lex_state = 327},
+  [77] = {.lex_state = 327},
+  [78] = {.lex_state = 327},
+  [79] = {.lex_state = 15},
+  [80] = {.lex_state = 327},
+  [81] = {.lex_state = 327},
+  [82] = {.lex_state = 327},
+  [83] = {.lex_state = 327},
+  [84] = {.lex_state = 327},
+  [85] = {.lex_state = 327},
+  [86] = {.lex_state = 327},
+  [87] = {.lex_state = 327},
+  [88] = {.lex_state = 327},
+  [89] = {.lex_state = 331},
+  [90] = {.lex_state = 327},
+  [91] = {.lex_state = 327},
+  [92] = {.lex_state = 327},
+  [93] = {.lex_state = 327},
+  [94] = {.lex_state = 327},
+  [95] = {.lex_state = 327},
+  [96] = {.lex_state = 327},
+  [97] = {.lex_state = 327},
+  [98] = {.lex_state = 327},
+  [99] = {.lex_state = 16},
+  [100] = {.lex_state = 327},
+  [101] = {.lex_state = 327},
+  [102] = {.lex_state = 327},
+  [103] = {.lex_state = 327},
+  [104] = {.lex_state = 327},
+  [105] = {.lex_state = 327},
+  [106] = {.lex_state = 327},
+  [107] = {.lex_state = 327},
+  [108] = {.lex_state = 327},
+  [109] = {.lex_state = 327},
+  [110] = {.lex_state = 327},
+  [111] = {.lex_state = 327},
+  [112] = {.lex_state = 327},
+  [113] = {.lex_state = 327},
+  [114] = {.lex_state = 327},
+  [115] = {.lex_state = 327},
+  [116] = {.lex_state = 327},
+  [117] = {.lex_state = 327},
+  [118] = {.lex_state = 327},
+  [119] = {.lex_state = 327},
+  [120] = {.lex_state = 327},
+  [121] = {.lex_state = 327},
+  [122] = {.lex_state = 327},
+  [123] = {.lex_state = 332},
+  [124] = {.lex_state = 327},
+  [125] = {.lex_state = 327},
+  [126] = {.lex_state = 327},
+  [127] = {.lex_state = 327},
+  [128] = {.lex_state = 327},
+  [129] = {.lex_state = 327},
+  [130] = {.lex_state = 327},
+  [131] = {.lex_state = 327},
+  [132] = {.lex_state = 327},
+  [133] = {.lex_state = 327},
+  [134] = {.lex_state = 327},
+  [135] = {.lex_state = 327},
+  [136] = {.lex_state = 327},
+  [137] = {.lex_state = 327},
+  [138] = {.lex_state = 327},
+  [139] = {.lex_state = 327},
+  [140] = {.lex_state = 327},
+  [141] = {.lex_state = 327},
+  [142] = {.lex_state = 327},
+  [143] = {.lex_state = 327},
+  [144] = {.lex_state = 327},
+  [145] = {.lex_state = 327},
+  [146] = {.lex_state = 327},
+  [147] = {.lex_state = 327},
+  [148] = {.lex_state = 327},
+  [149] = {.lex_state = 327},
+  [150] = {.lex_state = 327},
+  [151] = {.lex_state = 327},
+  [152] = {.lex_state = 327},
+  [153] = {.lex_state = 327},
+  [154] = {.lex_state = 327},
+  [155] = {.lex_state = 327},
+  [156] = {.lex_state = 327},
+  [157] = {.lex_state = 327},
+  [158] = {.lex_state = 327},
+  [159] = {.lex_state = 327},
+  [160] = {.lex_state = 327},
+  [161] = {.lex_state = 327},
+  [162] = {.lex_state = 327},
+  [163] = {.lex_state = 327},
+  [164] = {.lex_state = 13},
+  [165] = {.lex_state = 327},
+  [166] = {.lex_state = 327},
+  [167] = {.lex_state = 327},
+  [168] = {.lex_state = 327},
+  [169] = {.lex_state = 327},
+  [170] = {.lex_state = 327},
+  [171] = {.lex_state = 327},
+  [172] = {.lex_state = 327},
+  [173] = {.lex_state = 327},
+  [174] = {.lex_state = 327},
+  [175] = {.lex_state = 327},
+  [176] = {.lex_state = 327},
+  [177] = {.lex_state = 327},
+  [178] = {.lex_state = 327},
+  [179] = {.lex_state = 327},
+  [180] = {.lex_state = 327},
+  [181] = {.lex_state = 327},
+  [182] = {.lex_state = 327},
+  [183] = {.lex_state = 327},
+  [184] = {.lex_state = 327},
+  [185] = {.lex_state = 2},
+  [186] = {.lex_state = 10},
+  [187] = {.lex_state = 327},
+  [188] = {.lex_state = 327},
+  [189] = {.lex_state = 2},
+  [190] = {.lex_state = 327},
+  [191] = {.lex_state = 14},
+  [192] = {.lex_state = 327},
+  [193] = {.lex_state = 327},
+  [194] = {.lex_state = 327},
+  [195] = {.lex_state = 327},
+  [196] = {.lex_state = 327},
+  [197] = {.lex_state = 327},
+  [198] = {.lex_state = 327},
+  [199] = {.lex_state = 327},
+  [200] = {.lex_state = 327},
+  [201] = {.lex_state = 327},
+  [202] = {.lex_state = 327},
+  [203] = {.lex_state = 327},
+  [204] = {.lex_state = 327},
+  [205] = {.lex_state = 327},
+  [206] = {.lex_state = 327},
+  [207] = {.lex_state = 327},
+  [208] = {.lex_state = 327},
+  [209] = {.lex_state = 327},
+  [210] = {.lex_state = 327},
+  [211] = {.lex_state = 327},
+  [212] = {.lex_state = 327},
+  [213] = {.lex_state = 327},
+  [214] = {.lex_state = 327},
+  [215] = {.lex_state = 327},
+  [216] = {.lex_state = 4},
+  [217] = {.lex_state = 327},
+  [218] = {.lex_state = 4},
+  [219] = {.lex_state = 4},
+  [220] = {.lex_state = 327},
+  [221] = {.lex_state = 327},
+  [222] = {.lex_state = 327},
+  [223] = {.lex_state = 327},
+  [224] = {.lex_state = 327},
+  [225] = {.lex_state = 4},
+  [226] = {.lex_state = 327},
+  [227] = {.lex_state = 10},
+  [228] = {.lex_state = 327},
+  [229] = {.lex_state = 22},
+  [230] = {.lex_state = 22},
+  [231] = {.lex_state = 22},
+  [232] = {.lex_state = 22},
+  [233] = {.lex_state = 327},
+  [234] = {.lex_state = 327},
+  [235] = {.lex_state = 327},
+  [236] = {.lex_state = 327},
+  [237] = {.lex_state = 7},
+  [238] = {.lex_state = 327},
+  [239] = {.lex_state = 327},
+  [240] = {.lex_state = 327},
+  [241] = {.lex_state = 327},
+  [242] = {.lex_state = 327},
+  [243] = {.lex_state = 327},
+  [244] = {.lex_state = 327},
+  [245] = {.lex_state = 327},
+  [246] = {.lex_state = 327},
   [247] = {.lex_state = 6},
-  [248] = {.lex_state = 325},
-  [249] = {.lex_state = 325},
-  [250] = {.lex_state = 325},
-  [251] = {.lex_state = 325},
-  [252] = {.lex_state = 325},
-  [253] = {.lex_state = 325},
-  [254] = {.lex_state = 6},
-  [255] = {.lex_state = 325},
-  [256] = {.lex_state = 325},
-  [257] = {.lex_state = 325},
-  [258] = {.lex_state = 325},
-  [259] = {.lex_state = 325},
-  [260] = {.lex_state = 325},
-  [261] = {.lex_state = 325},
-  [262] = {.lex_state = 6},
-  [263] = {.lex_state = 325},
-  [264] = {.lex_state = 325},
-  [265] = {.lex_state = 325},
-  [266] = {.lex_state = 325},
-  [267] = {.lex_state = 6},
-  [268] = {.lex_state = 325},
-  [269] = {.lex_state = 6},
-  [270] = {.lex_state = 325},
-  [271] = {.lex_state = 325},
-  [272] = {.lex_state = 325},
-  [273] = {.lex_state = 325},
-  [274] = {.lex_state = 3},
-  [275] = {.lex_state = 3},
-  [276] = {.lex_state = 3},
-  [277] = {.lex_state = 2},
+  [248] = {.lex_state = 327},
+  [249] = {.lex_state = 6},
+  [250] = {.lex_state = 6},
+  [251] = {.lex_state = 327},
+  [252] = {.lex_state = 327},
+  [253] = {.lex_state = 6},
+  [254] = {.lex_state = 327},
+  [255] = {.lex_state = 327},
+  [256] = {.lex_state = 327},
+  [257] = {.lex_state = 327},
+  [258] = {.lex_state = 327},
+  [259] = {.lex_state = 327},
+  [260] = {.lex_state = 327},
+  [261] = {.lex_state = 327},
+  [262] = {.lex_state = 327},
+  [263] = {.lex_state = 6},
+  [264] = {.lex_state = 327},
+  [265] = {.lex_state = 327},
+  [266] = {.lex_state = 327},
+  [267] = {.lex_state = 327},
+  [268] = {.lex_state = 327},
+  [269] = {.lex_state = 327},
+  [270] = {.lex_state = 327},
+  [271] = {.lex_state = 327},
+  [272] = {.lex_state = 327},
+  [273] = {.lex_state = 6},
+  [274] = {.lex_state = 6},
+  [275] = {.lex_state = 327},
+  [276] = {.lex_state = 327},
+  [277] = {.lex_state = 327},
   [278] = {.lex_state = 3},
-  [279] = {.lex_state = 325},
-  [280] = {.lex_state = 19},
+  [279] = {.lex_state = 3},
+  [280] = {.lex_state = 3},
   [281] = {.lex_state = 3},
-  [282] = {.lex_state = 325},
+  [282] = {.lex_state = 2},
   [283] = {.lex_state = 3},
-  [284] = {.lex_state = 2},
-  [285] = {.lex_state = 2},
-  [286] = {.lex_state = 3},
+  [284] = {.lex_state = 327},
+  [285] = {.lex_state = 19},
+  [286] = {.lex_state = 327},
   [287] = {.lex_state = 2},
-  [288] = {.lex_state = 325},
-  [289] = {.lex_state = 20},
-  [290] = {.lex_state = 12},
-  [291] = {.lex_state = 12},
+  [288] = {.lex_state = 3},
+  [289] = {.lex_state = 2},
+  [290] = {.lex_state = 3},
+  [291] = {.lex_state = 2},
   [292] = {.lex_state = 12},
-  [293] = {.lex_state = 3},
-  [294] = {.lex_state = 3},
-  [295] = {.lex_state = 5},
-  [296] = {.lex_state = 5},
-  [297] = {.lex_state = 5},
-  [298] = {.lex_state = 327},
-  [299] = {.lex_state = 3},
+  [293] = {.lex_state = 12},
+  [294] = {.lex_state = 20},
+  [295] = {.lex_state = 12},
+  [296] = {.lex_state = 327},
+  [297] = {.lex_state = 11},
+  [298] = {.lex_state = 3},
+  [299] = {.lex_state = 5},
   [300] = {.lex_state = 3},
-  [301] = {.lex_state = 2},
-  [302] = {.lex_state = 327},
-  [303] = {.lex_state = 325},
+  [301] = {.lex_state = 329},
+  [302] = {.lex_state = 2},
+  [303] = {.lex_state = 5},
   [304] = {.lex_state = 12},
-  [305] = {.lex_state = 3},
-  [306] = {.lex_state = 12},
-  [307] = {.lex_state = 11},
-  [308] = {.lex_state = 5},
-  [309] = {.lex_state = 12},
-  [310] = {.lex_state = 2},
-  [311] = {.lex_state = 5},
-  [312] = {.lex_state = 3},
-  [313] = {.lex_state = 327},
-  [314] = {.lex_state = 5},
+  [305] = {.lex_state = 329},
+  [306] = {.lex_state = 2},
+  [307] = {.lex_state = 5},
+  [308] = {.lex_state = 3},
+  [309] = {.lex_state = 3},
+  [310] = {.lex_state = 327},
+  [311] = {.lex_state = 3},
+  [312] = {.lex_state = 5},
+  [313] = {.lex_state = 12},
+  [314] = {.lex_state = 12},
   [315] = {.lex_state = 5},
   [316] = {.lex_state = 5},
   [317] = {.lex_state = 5},
-  [318] = {.lex_state = 12},
-  [319] = {.lex_state = 5},
-  [320] = {.lex_state = 12},
+  [318] = {.lex_state = 5},
+  [319] = {.lex_state = 12},
+  [320] = {.lex_state = 329},
   [321] = {.lex_state = 5},
-  [322] = {.lex_state = 325},
+  [322] = {.lex_state = 5},
   [323] = {.lex_state = 12},
-  [324] = {.lex_state = 24},
-  [325] = {.lex_state = 1},
-  [326] = {.lex_state = 325},
-  [327] = {.lex_state = 325},
-  [328] = {.lex_state = 325},
-  [329] = {.lex_state = 24},
-  [330] = {.lex_state = 325},
-  [331] = {.lex_state = 325},
-  [332] = {.lex_state = 325},
-  [333] = {.lex_state = 1},
-  [334] = {.lex_state = 325},
-  [335] = {.lex_state = 325},
+  [324] = {.lex_state = 3},
+  [325] = {.lex_state = 327},
+  [326] = {.lex_state = 327},
+  [327] = {.lex_state = 11},
+  [328] = {.lex_state = 327},
+  [329] = {.lex_state = 1},
+  [330] = {.lex_state = 11},
+  [331] = {.lex_state = 329},
+  [332] = {.lex_state = 24},
+  [333] = {.lex_state = 12},
+  [334] = {.lex_state = 327},
+  [335] = {.lex_state = 327},
   [336] = {.lex_state = 327},
-  [337] = {.lex_state = 325},
-  [338] = {.lex_state = 325},
-  [339] = {.lex_state = 325},
-  [340] = {.lex_state = 325},
-  [341] = {.lex_state = 325},
-  [342] = {.lex_state = 23},
-  [343] = {.lex_state = 325},
-  [344] = {.lex_state = 325},
-  [345] = {.lex_state = 325},
-  [346] = {.lex_state = 325},
-  [347] = {.lex_state = 325},
-  [348] = {.lex_state = 24},
-  [349] = {.lex_state = 11},
-  [350] = {.lex_state = 325},
-  [351] = {.lex_state = 325},
-  [352] = {.lex_state = 325},
-  [353] = {.lex_state = 327},
-  [354] = {.lex_state = 325},
-  [355] = {.lex_state = 23},
-  [356] = {.lex_state = 325},
-  [357] = {.lex_state = 325},
-  [358] = {.lex_state = 11},
-  [359] = {.lex_state = 325},
-  [360] = {.lex_state = 325},
-  [361] = {.lex_state = 12},
-  [362] = {.lex_state = 1},
-  [363] = {.lex_state = 11},
-  [364] = {.lex_state = 327},
+  [337] = {.lex_state = 327},
+  [338] = {.lex_state = 327},
+  [339] = {.lex_state = 327},
+  [340] = {.lex_state = 11},
+  [341] = {.lex_state = 23},
+  [342] = {.lex_state = 329},
+  [343] = {.lex_state = 327},
+  [344] = {.lex_state = 327},
+  [345] = {.lex_state = 327},
+  [346] = {.lex_state = 327},
+  [347] = {.lex_state = 327},
+  [348] = {.lex_state = 327},
+  [349] = {.lex_state = 327},
+  [350] = {.lex_state = 327},
+  [351] = {.lex_state = 327},
+  [352] = {.lex_state = 24},
+  [353] = {.lex_state = 1},
+  [354] = {.lex_state = 327},
+  [355] = {.lex_state = 327},
+  [356] = {.lex_state = 327},
+  [357] = {.lex_state = 327},
+  [358] = {.lex_state = 327},
+  [359] = {.lex_state = 24},
+  [360] = {.lex_state = 327},
+  [361] = {.lex_state = 327},
+  [362] = {.lex_state = 327},
+  [363] = {.lex_state = 327},
+  [364] = {.lex_state = 12},
   [365] = {.lex_state = 1},
   [366] = {.lex_state = 1},
-  [367] = {.lex_state = 325},
-  [368] = {.lex_state = 4},
-  [369] = {.lex_state = 0},
-  [370] = {.lex_state = 21},
-  [371] = {.lex_state = 11},
-  [372] = {.lex_state = 325},
-  [373] = {.lex_state = 11},
-  [374] = {.lex_state = 327},
+  [367] = {.lex_state = 1},
+  [368] = {.lex_state = 23},
+  [369] = {.lex_state = 329},
+  [370] = {.lex_state = 0},
+  [371] = {.lex_state = 0},
+  [372] = {.lex_state = 0},
+  [373] = {.lex_state = 0},
+  [374] = {.lex_state = 4},
   [375] = {.lex_state = 0},
   [376] = {.lex_state = 11},
-  [377] = {.lex_state = 325},
-  [378] = {.lex_state = 0},
-  [379] = {.lex_state = 11},
-  [380] = {.lex_state = 21},
-  [381] = {.lex_state = 0},
-  [382] = {.lex_state = 0},
-  [383] = {.lex_state = 21},
-  [384] = {.lex_state = 0},
-  [385] = {.lex_state = 0},
-  [386] = {.lex_state = 4},
+  [377] = {.lex_state = 11},
+  [378] = {.lex_state = 329},
+  [379] = {.lex_state = 0},
+  [380] = {.lex_state = 0},
+  [381] = {.lex_state = 21},
+  [382] = {.lex_state = 11},
+  [383] = {.lex_state = 329},
+  [384] = {.lex_state = 21},
+  [385] = {.lex_state = 11},
+  [386] = {.lex_state = 0},
   [387] = {.lex_state = 0},
-  [388] = {.lex_state = 11},
-  [389] = {.lex_state = 11},
+  [388] = {.lex_state = 327},
+  [389] = {.lex_state = 0},
   [390] = {.lex_state = 0},
   [391] = {.lex_state = 0},
-  [392] = {.lex_state = 11},
-  [393] = {.lex_state = 0},
-  [394] = {.lex_state = 0},
-  [395] = {.lex_state = 327},
+  [392] = {.lex_state = 0},
+  [393] = {.lex_state = 4},
+  [394] = {.lex_state = 4},
+  [395] = {.lex_state = 329},
   [396] = {.lex_state = 0},
-  [397] = {.lex_state = 0},
-  [398] = {.lex_state = 325},
-  [399] = {.lex_state = 23},
-  [400] = {.lex_state = 0},
-  [401] = {.lex_state = 11},
+  [397] = {.lex_state = 327},
+  [398] = {.lex_state = 329},
+  [399] = {.lex_state = 11},
+  [400] = {.lex_state = 11},
+  [401] = {.lex_state = 21},
   [402] = {.lex_state = 0},
   [403] = {.lex_state = 0},
-  [404] = {.lex_state = 0},
+  [404] = {.lex_state = 329},
   [405] = {.lex_state = 0},
-  [406] = {.lex_state = 0},
-  [407] = {.lex_state = 327},
-  [408] = {.lex_state = 327},
-  [409] = {.lex_state = 0},
-  [410] = {.lex_state = 0},
-  [411] = {.lex_state = 4},
+  [406] = {.lex_state = 23},
+  [407] = {.lex_state = 0},
+  [408] = {.lex_state = 11},
+  [409] = {.lex_state = 327},
+  [410] = {.lex_state = 11},
+  [411] = {.lex_state = 0},
   [412] = {.lex_state = 0},
   [413] = {.lex_state = 11},
   [414] = {.lex_state = 0},
   [415] = {.lex_state = 0},
-  [416] = {.lex_state = 327},
-  [417] = {.lex_state = 12},
-  [418] = {.lex_state = 11},
+  [416] = {.lex_state = 0},
+  [417] = {.lex_state = 0},
+  [418] = {.lex_state = 0},
   [419] = {.lex_state = 0},
-  [420] = {.lex_state = 0},
+  [420] = {.lex_state = 327},
   [421] = {.lex_state = 0},
   [422] = {.lex_state = 0},
   [423] = {.lex_state = 0},
-  [424] = {.lex_state = 0},
-  [425] = {.lex_state = 11},
-  [426] = {.lex_state = 2},
+  [424] = {.lex_state = 11},
+  [425] = {.lex_state = 0},
+  [426] = {.lex_state = 0},
   [427] = {.lex_state = 0},
-  [428] = {.lex_state = 325},
-  [429] = {.lex_state = 0},
+  [428] = {.lex_state = 2},
+  [429] = {.lex_state = 11},
   [430] = {.lex_state = 0},
-  [431] = {.lex_state = 325},
-  [432] = {.lex_state = 11},
-  [433] = {.lex_state = 0},
+  [431] = {.lex_state = 0},
+  [432] = {.lex_state = 0},
+  [433] = {.lex_state = 327},
   [434] = {.lex_state = 0},
-  [435] = {.lex_state = 325},
+  [435] = {.lex_state = 0},
   [436] = {.lex_state = 0},
-  [437] = {.lex_state = 0},
-  [438] = {.lex_state = 11},
-  [439] = {.lex_state = 0},
-  [440] = {.lex_state = 325},
-  [441] = {.lex_state = 0},
+  [437] = {.lex_state = 11},
+  [438] = {.lex_state = 0},
+  [439] = {.lex_state = 327},
+  [440] = {.lex_state = 11},
+  [441] = {.lex_state = 327},
   [442] = {.lex_state = 0},
-  [443] = {.lex_state = 0},
-  [444] = {.lex_state = 0},
-  [445] = {.lex_state = 11},
-  [446] = {.lex_state = 0},
-  [447] = {.lex_state = 325},
-  [448] = {.lex_state = 12},
-  [449] = {.lex_state = 12},
-  [450] = {.lex_state = 0},
-  [451] = {.lex_state = 12},
-  [452] = {.lex_state = 0},
-  [453] = {.lex_state = 11},
-  [454] = {.lex_state = 0},
-  [455] = {.lex_state = 325},
-  [456] = {.lex_state = 0},
+  [443] = {.lex_state = 327},
+  [444] = {.lex_state = 4},
+  [445] = {.lex_state = 0},
+  [446] = {.lex_state = 327},
+  [447] = {.lex_state = 0},
+  [448] = {.lex_state = 11},
+  [449] = {.lex_state = 11},
+  [450] = {.lex_state = 12},
+  [451] = {.lex_state = 0},
+  [452] = {.lex_state = 12},
+  [453] = {.lex_state = 0},
+  [454] = {.lex_state = 12},
+  [455] = {.lex_state = 12},
+  [456] = {.lex_state = 11},
   [457] = {.lex_state = 0},
   [458] = {.lex_state = 0},
-  [459] = {.lex_state = 0},
-  [460] = {.lex_state = 325},
-  [461] = {.lex_state = 4},
-  [462] = {.lex_state = 325},
-  [463] = {.lex_state = 11},
-  [464] = {.lex_state = 4},
-  [465] = {.lex_state = 325},
-  [466] = {.lex_state = 0},
-  [467] = {.lex_state = 3},
-  [468] = {.lex_state = 3},
-  [469] = {.lex_state = 0},
-  [470] = {.lex_state = 26},
-  [471] = {.lex_state = 325},
-  [472] = {.lex_state = 325},
+  [459] = {.lex_state = 327},
+  [460] = {.lex_state = 0},
+  [461] = {.lex_state = 0},
+  [462] = {.lex_state = 0},
+  [463] = {.lex_state = 0},
+  [464] = {.lex_state = 0},
+  [465] = {.lex_state = 11},
+  [466] = {.lex_state = 327},
+  [467] = {.lex_state = 327},
+  [468] = {.lex_state = 327},
+  [469] = {.lex_state = 327},
+  [470] = {.lex_state = 27},
+  [471] = {.lex_state = 0},
+  [472] = {.lex_state = 26},
   [473] = {.lex_state = 0},
-  [474] = {.lex_state = 11},
-  [475] = {.lex_state = 325},
-  [476] = {.lex_state = 325},
-  [477] = {.lex_state = 325},
-  [478] = {.lex_state = 325},
-  [479] = {.lex_state = 325},
-  [480] = {.lex_state = 325},
-  [481] = {.lex_state = 325},
-  [482] = {.lex_state = 0},
-  [483] = {.lex_state = 325},
-  [484] = {.lex_state = 327},
-  [485] = {.lex_state = 325},
-  [486] = {.lex_state = 0},
-  [487] = {.lex_state = 325},
-  [488] = {.lex_state = 325},
-  [489] = {.lex_state = 325},
-  [490] = {.lex_state = 27},
-  [491] = {.lex_state = 325},
-  [492] = {.lex_state = 0},
-  [493] = {.lex_state = 325},
+  [474] = {.lex_state = 0},
+  [475] = {.lex_state = 0},
+  [476] = {.lex_state = 327},
+  [477] = {.lex_state = 327},
+  [478] = {.lex_state = 3},
+  [479] = {.lex_state = 327},
+  [480] = {.lex_state = 327},
+  [481] = {.lex_state = 327},
+  [482] = {.lex_state = 327},
+  [483] = {.lex_state = 327},
+  [484] = {.lex_state = 11},
+  [485] = {.lex_state = 3},
+  [486] = {.lex_state = 2},
+  [487] = {.lex_state = 327},
+  [488] = {.lex_state = 327},
+  [489] = {.lex_state = 327},
+  [490] = {.lex_state = 327},
+  [491] = {.lex_state = 329},
+  [492] = {.lex_state = 4},
+  [493] = {.lex_state = 327},
   [494] = {.lex_state = 0},
-  [495] = {.lex_state = 0},
-  [496] = {.lex_state = 325},
+  [495] = {.lex_state = 327},
+  [496] = {.lex_state = 2},
   [497] = {.lex_state = 28},
   [498] = {.lex_state = 29},
-  [499] = {.lex_state = 4},
-  [500] = {.lex_state = 325},
-  [501] = {.lex_state = 2},
-  [502] = {.lex_state = 29},
-  [503] = {.lex_state = 2},
-  [504] = {.lex_state = 325},
-  [505] = {.lex_state = 325},
-  [506] = {.lex_state = 0},
-  [507] = {.lex_state = 27},
-  [508] = {.lex_state = 325},
-  [509] = {.lex_state = 0},
-  [510] = {.lex_state = 29},
-  [511] = {.lex_state = 325},
-  [512] = {.lex_state = 29},
-  [513] = {.lex_state = 325},
-  [514] = {.lex_state = 4},
-  [515] = {.lex_state = 325},
-  [516] = {.lex_state = 327},
-  [517] = {.lex_state = 325},
-  [518] = {.lex_state = 325},
-  [519] = {.lex_state = 325},
-  [520] = {.lex_state = 325},
-  [521] = {.lex_state = 3},
-  [522] = {.lex_state = 2},
+  [499] = {.lex_state = 0},
+  [500] = {.lex_state = 327},
+  [501] = {.lex_state = 28},
+  [502] = {.lex_state = 0},
+  [503] = {.lex_state = 327},
+  [504] = {.lex_state = 327},
+  [505] = {.lex_state = 327},
+  [506] = {.lex_state = 327},
+  [507] = {.lex_state = 29},
+  [508] = {.lex_state = 327},
+  [509] = {.lex_state = 4},
+  [510] = {.lex_state = 28},
+  [511] = {.lex_state = 2},
+  [512] = {.lex_state = 28},
+  [513] = {.lex_state = 327},
+  [514] = {.lex_state = 327},
+  [515] = {.lex_state = 327},
+  [516] = {.lex_state = 329},
+  [517] = {.lex_state = 4},
+  [518] = {.lex_state = 327},
+  [519] = {.lex_state = 327},
+  [520] = {.lex_state = 0},
+  [521] = {.lex_state = 0},
+  [522] = {.lex_state = 327},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -8294,9 +8315,6 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_use] = ACTIONS(1),
     [anon_sym_description] = ACTIONS(1),
     [anon_sym_label] = ACTIONS(1),
-    [anon_sym_log] = ACTIONS(1),
-    [anon_sym_metadata] = ACTIONS(1),
-    [anon_sym_annotation] = ACTIONS(1),
     [anon_sym_default] = ACTIONS(1),
     [anon_sym_deny] = ACTIONS(1),
     [anon_sym_no] = ACTIONS(1),
@@ -8319,6 +8337,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_service] = ACTIONS(1),
     [anon_sym_services] = ACTIONS(1),
     [anon_sym_sni] = ACTIONS(1),
+    [anon_sym_authentication] = ACTIONS(1),
     [anon_sym_icmp] = ACTIONS(1),
     [anon_sym_ipv4] = ACTIONS(1),
     [anon_sym_ipv6] = ACTIONS(1),
@@ -8351,19 +8370,19 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(492),
-    [sym__item] = STATE(111),
-    [sym_silence] = STATE(111),
-    [sym_inventory] = STATE(111),
-    [sym_cidr_groups] = STATE(111),
-    [sym_cilium] = STATE(111),
-    [sym_import] = STATE(111),
-    [sym_const_definition] = STATE(111),
-    [sym_category] = STATE(111),
-    [sym_namespace] = STATE(111),
-    [sym_cluster_policy] = STATE(111),
-    [sym_expect] = STATE(111),
-    [aux_sym_source_file_repeat1] = STATE(111),
+    [sym_source_file] = STATE(502),
+    [sym__item] = STATE(92),
+    [sym_silence] = STATE(92),
+    [sym_inventory] = STATE(92),
+    [sym_cidr_groups] = STATE(92),
+    [sym_cilium] = STATE(92),
+    [sym_import] = STATE(92),
+    [sym_const_definition] = STATE(92),
+    [sym_category] = STATE(92),
+    [sym_namespace] = STATE(92),
+    [sym_cluster_policy] = STATE(92),
+    [sym_expect] = STATE(92),
+    [aux_sym_source_file_repeat1] = STATE(92),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_silence] = ACTIONS(7),
     [anon_sym_cluster] = ACTIONS(9),
@@ -8383,7 +8402,7 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(27), 44,
+    ACTIONS(27), 43,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8402,8 +8421,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8416,6 +8433,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_host,
@@ -8428,10 +8446,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [50] = 2,
+  [49] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 44,
+    ACTIONS(29), 43,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8450,8 +8468,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8464,6 +8480,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_host,
@@ -8476,10 +8493,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [100] = 2,
+  [98] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(31), 38,
+    ACTIONS(31), 37,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8498,8 +8515,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8512,16 +8527,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [144] = 2,
+  [141] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(33), 38,
+    ACTIONS(33), 37,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8540,8 +8556,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8554,16 +8568,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [188] = 2,
+  [184] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(35), 38,
+    ACTIONS(35), 37,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8582,8 +8597,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8596,16 +8609,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [232] = 2,
+  [227] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(37), 38,
+    ACTIONS(37), 37,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8624,8 +8638,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8638,16 +8650,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [276] = 2,
+  [270] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 36,
+    ACTIONS(39), 35,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8665,8 +8678,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8678,70 +8689,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [318] = 13,
+  [311] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_RBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(51), 1,
-      sym_label_key,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(55), 1,
-      sym_const_ref,
-    STATE(98), 1,
-      sym_sentence_values,
-    STATE(99), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(204), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    STATE(159), 5,
-      sym__sentence_value,
-      sym_selector,
-      sym_selector_eq,
-      sym_list,
-      sym_string,
-    ACTIONS(47), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(41), 13,
-      anon_sym_silence,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [381] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
       anon_sym_DASH,
-    ACTIONS(61), 1,
+    ACTIONS(45), 1,
       anon_sym_SLASH,
-    ACTIONS(57), 32,
+    ACTIONS(41), 31,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8759,8 +8721,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8768,66 +8728,67 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [425] = 13,
+  [354] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_RBRACE,
     ACTIONS(49), 1,
-      anon_sym_LBRACK,
+      anon_sym_LBRACE,
     ACTIONS(51), 1,
-      sym_label_key,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
+      anon_sym_RBRACE,
     ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(57), 1,
+      sym_label_key,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(61), 1,
       sym_const_ref,
-    STATE(98), 1,
+    STATE(138), 1,
       sym_sentence_values,
-    STATE(99), 2,
+    STATE(140), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(204), 2,
+    STATE(186), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(159), 5,
+    STATE(177), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-    ACTIONS(47), 6,
+    ACTIONS(53), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(41), 11,
+    ACTIONS(47), 11,
       anon_sym_silence,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [486] = 3,
+      anon_sym_expect,
+  [415] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(65), 1,
       anon_sym_SLASH,
-    ACTIONS(63), 32,
+    ACTIONS(63), 31,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8845,8 +8806,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8854,33 +8813,140 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [527] = 9,
+  [455] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(69), 1,
+    ACTIONS(67), 32,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
       anon_sym_port,
-    ACTIONS(71), 1,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
-    ACTIONS(73), 1,
       anon_sym_http,
-    ACTIONS(75), 1,
+      anon_sym_grpc,
       anon_sym_kafka,
-    ACTIONS(77), 1,
       anon_sym_dns,
-    STATE(35), 2,
+      anon_sym_expect,
+  [493] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(69), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [530] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(63), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [567] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(73), 1,
+      anon_sym_port,
+    ACTIONS(75), 1,
+      anon_sym_icmp,
+    ACTIONS(77), 1,
+      anon_sym_http,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(81), 1,
+      anon_sym_dns,
+    STATE(34), 2,
       sym_flow_port,
       sym_flow_icmp,
-    STATE(112), 3,
+    STATE(155), 3,
       sym_kafka,
       sym_flow_http,
       sym_flow_dns,
-    ACTIONS(67), 23,
+    ACTIONS(71), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -8896,29 +8962,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [580] = 7,
+  [618] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_apikey,
-    ACTIONS(85), 1,
-      anon_sym_topic,
     ACTIONS(87), 1,
-      anon_sym_client,
+      anon_sym_apikey,
     ACTIONS(89), 1,
+      anon_sym_topic,
+    ACTIONS(91), 1,
+      anon_sym_client,
+    ACTIONS(93), 1,
       anon_sym_version,
-    ACTIONS(81), 2,
+    ACTIONS(85), 2,
       anon_sym_produce,
       anon_sym_consume,
-    ACTIONS(79), 27,
+    ACTIONS(83), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -8934,8 +8998,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8946,83 +9008,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [629] = 2,
+  [665] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(91), 33,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [668] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 32,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [706] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(63), 32,
+    ACTIONS(95), 31,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9040,8 +9029,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9049,91 +9036,114 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [744] = 2,
+  [702] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(95), 32,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(51), 1,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [782] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(97), 31,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(57), 1,
+      sym_label_key,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(61), 1,
+      sym_const_ref,
+    STATE(138), 1,
+      sym_sentence_values,
+    STATE(140), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(186), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    STATE(177), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+    ACTIONS(53), 6,
       anon_sym_port,
-      anon_sym_system,
       anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
       anon_sym_pods,
       anon_sym_in,
-      anon_sym_allow,
       anon_sym_from,
       anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [819] = 4,
+    ACTIONS(47), 9,
+      anon_sym_silence,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [761] = 15,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(99), 1,
+      anon_sym_port,
     ACTIONS(101), 1,
-      anon_sym_in,
+      anon_sym_sni,
     ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(105), 1,
+      anon_sym_icmp,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(27), 1,
+      sym_ports,
+    STATE(64), 1,
+      sym_sni,
+    STATE(90), 1,
+      sym_icmps,
+    STATE(112), 1,
+      sym_authentication,
+    STATE(113), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(97), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [823] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(115), 1,
+      anon_sym_in,
+    ACTIONS(117), 1,
       anon_sym_with,
-    ACTIONS(99), 29,
+    ACTIONS(113), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9150,8 +9160,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9163,10 +9171,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [860] = 2,
+  [862] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(105), 31,
+    ACTIONS(119), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9185,8 +9193,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9201,7 +9207,7 @@ static const uint16_t ts_small_parse_table[] = {
   [897] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(107), 31,
+    ACTIONS(121), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9220,8 +9226,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9233,10 +9237,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [934] = 2,
+  [932] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(109), 31,
+    ACTIONS(123), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9255,8 +9259,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9268,240 +9270,232 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [971] = 16,
+  [967] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
+    ACTIONS(125), 29,
+      ts_builtin_sym_end,
       anon_sym_silence,
-    ACTIONS(111), 1,
+      anon_sym_COMMA,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-    ACTIONS(113), 1,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
-    ACTIONS(115), 1,
       anon_sym_use,
-    ACTIONS(117), 1,
       anon_sym_description,
-    ACTIONS(119), 1,
       anon_sym_label,
-    ACTIONS(121), 1,
-      anon_sym_log,
-    ACTIONS(123), 1,
-      anon_sym_metadata,
-    ACTIONS(125), 1,
       anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [1002] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
     ACTIONS(129), 1,
-      anon_sym_no,
+      anon_sym_RBRACE,
     ACTIONS(131), 1,
-      anon_sym_select,
+      anon_sym_in,
     ACTIONS(133), 1,
-      anon_sym_expect,
-    STATE(355), 1,
-      sym_verb,
-    ACTIONS(127), 2,
+      sym_label_key,
+    ACTIONS(135), 1,
+      sym_const_ref,
+    STATE(170), 1,
+      sym_scope,
+    STATE(87), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(127), 19,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
       anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
       anon_sym_allow,
-    STATE(27), 15,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [1035] = 13,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1050] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(137), 1,
-      anon_sym_port,
     ACTIONS(139), 1,
-      anon_sym_sni,
-    ACTIONS(141), 1,
+      anon_sym_in,
+    ACTIONS(137), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
       anon_sym_icmp,
-    ACTIONS(143), 1,
       anon_sym_http,
-    ACTIONS(145), 1,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1086] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(101), 1,
+      anon_sym_sni,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(105), 1,
+      anon_sym_icmp,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
       anon_sym_grpc,
-    ACTIONS(147), 1,
+    ACTIONS(111), 1,
       anon_sym_dns,
     STATE(57), 1,
-      sym_ports,
-    STATE(87), 1,
       sym_sni,
-    STATE(108), 1,
+    STATE(88), 1,
       sym_icmps,
-    STATE(109), 6,
+    STATE(121), 1,
+      sym_authentication,
+    STATE(122), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(135), 14,
+    ACTIONS(141), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [1093] = 16,
+  [1142] = 5,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(145), 1,
+      anon_sym_topic,
+    ACTIONS(147), 1,
+      anon_sym_client,
     ACTIONS(149), 1,
+      anon_sym_version,
+    ACTIONS(143), 25,
+      ts_builtin_sym_end,
       anon_sym_silence,
-    ACTIONS(152), 1,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-    ACTIONS(154), 1,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1182] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(153), 1,
+      anon_sym_in,
+    ACTIONS(151), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1218] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(157), 1,
-      anon_sym_use,
-    ACTIONS(160), 1,
-      anon_sym_description,
-    ACTIONS(163), 1,
-      anon_sym_label,
-    ACTIONS(166), 1,
-      anon_sym_log,
-    ACTIONS(169), 1,
-      anon_sym_metadata,
-    ACTIONS(172), 1,
-      anon_sym_default,
-    ACTIONS(178), 1,
-      anon_sym_no,
-    ACTIONS(181), 1,
-      anon_sym_select,
-    ACTIONS(184), 1,
-      anon_sym_expect,
-    STATE(355), 1,
-      sym_verb,
-    ACTIONS(175), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(26), 15,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [1157] = 16,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(113), 1,
-      anon_sym_policy,
-    ACTIONS(115), 1,
-      anon_sym_use,
-    ACTIONS(117), 1,
-      anon_sym_description,
-    ACTIONS(119), 1,
-      anon_sym_label,
-    ACTIONS(121), 1,
-      anon_sym_log,
-    ACTIONS(123), 1,
-      anon_sym_metadata,
-    ACTIONS(125), 1,
-      anon_sym_default,
-    ACTIONS(129), 1,
-      anon_sym_no,
-    ACTIONS(131), 1,
-      anon_sym_select,
-    ACTIONS(133), 1,
-      anon_sym_expect,
-    ACTIONS(187), 1,
-      anon_sym_RBRACE,
-    STATE(355), 1,
-      sym_verb,
-    ACTIONS(127), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(26), 15,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [1221] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(191), 1,
-      anon_sym_in,
-    ACTIONS(189), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1259] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(195), 1,
       anon_sym_topic,
-    ACTIONS(197), 1,
+    ACTIONS(159), 1,
       anon_sym_client,
-    ACTIONS(199), 1,
+    ACTIONS(161), 1,
       anon_sym_version,
-    ACTIONS(193), 27,
+    ACTIONS(155), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9517,8 +9511,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9529,794 +9521,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1301] = 5,
+  [1258] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(203), 1,
-      anon_sym_topic,
-    ACTIONS(205), 1,
-      anon_sym_client,
-    ACTIONS(207), 1,
-      anon_sym_version,
-    ACTIONS(201), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1343] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(211), 1,
-      anon_sym_in,
-    ACTIONS(209), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1381] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(213), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1416] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(215), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1451] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(217), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1486] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(73), 1,
-      anon_sym_http,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(77), 1,
-      anon_sym_dns,
-    STATE(114), 3,
-      sym_kafka,
-      sym_flow_http,
-      sym_flow_dns,
-    ACTIONS(219), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [1529] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(221), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1564] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(223), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1599] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(225), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1634] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(227), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1669] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(229), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1704] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(233), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(231), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1743] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(236), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1778] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(240), 1,
-      anon_sym_client,
-    ACTIONS(242), 1,
-      anon_sym_version,
-    ACTIONS(238), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1817] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(246), 1,
-      anon_sym_client,
-    ACTIONS(248), 1,
-      anon_sym_version,
-    ACTIONS(244), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1856] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(250), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1891] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(252), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1926] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(256), 1,
-      anon_sym_client,
-    ACTIONS(258), 1,
-      anon_sym_version,
-    ACTIONS(254), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1965] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(260), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2000] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(262), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2035] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(264), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2070] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(268), 1,
-      anon_sym_RBRACE,
-    ACTIONS(270), 1,
-      anon_sym_in,
-    ACTIONS(272), 1,
-      sym_label_key,
-    ACTIONS(274), 1,
-      sym_const_ref,
-    STATE(164), 1,
-      sym_scope,
-    STATE(94), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(266), 20,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2119] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(278), 1,
-      anon_sym_version,
-    ACTIONS(276), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2155] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(280), 28,
+    ACTIONS(163), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -10333,22 +9541,93 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_authentication,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2189] = 2,
+  [1291] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(282), 28,
+    ACTIONS(165), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1324] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(167), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1357] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(77), 1,
+      anon_sym_http,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(81), 1,
+      anon_sym_dns,
+    STATE(151), 3,
+      sym_kafka,
+      sym_flow_http,
+      sym_flow_dns,
+    ACTIONS(169), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10364,8 +9643,566 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [1398] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(171), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1431] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(173), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1464] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(175), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1497] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(177), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1530] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(179), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1563] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(181), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1596] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(185), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(183), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1633] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(190), 1,
+      anon_sym_client,
+    ACTIONS(192), 1,
+      anon_sym_version,
+    ACTIONS(188), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1670] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(196), 1,
+      anon_sym_client,
+    ACTIONS(198), 1,
+      anon_sym_version,
+    ACTIONS(194), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1707] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(200), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1740] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(202), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1773] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(206), 1,
+      anon_sym_client,
+    ACTIONS(208), 1,
+      anon_sym_version,
+    ACTIONS(204), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1810] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(210), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1843] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(212), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1876] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(214), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1909] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(216), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1942] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(218), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1975] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(220), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10377,12 +10214,197 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2223] = 3,
+  [2007] = 14,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(222), 1,
+      anon_sym_RBRACE,
+    ACTIONS(224), 1,
+      anon_sym_policy,
+    ACTIONS(226), 1,
+      anon_sym_use,
+    ACTIONS(228), 1,
+      anon_sym_description,
+    ACTIONS(230), 1,
+      anon_sym_label,
+    ACTIONS(232), 1,
+      anon_sym_default,
+    ACTIONS(236), 1,
+      anon_sym_no,
+    ACTIONS(238), 1,
+      anon_sym_select,
+    ACTIONS(240), 1,
+      anon_sym_expect,
+    STATE(341), 1,
+      sym_verb,
+    ACTIONS(234), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(61), 13,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [2063] = 14,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(242), 1,
+      anon_sym_silence,
+    ACTIONS(245), 1,
+      anon_sym_RBRACE,
+    ACTIONS(247), 1,
+      anon_sym_policy,
+    ACTIONS(250), 1,
+      anon_sym_use,
+    ACTIONS(253), 1,
+      anon_sym_description,
+    ACTIONS(256), 1,
+      anon_sym_label,
+    ACTIONS(259), 1,
+      anon_sym_default,
+    ACTIONS(265), 1,
+      anon_sym_no,
+    ACTIONS(268), 1,
+      anon_sym_select,
+    ACTIONS(271), 1,
+      anon_sym_expect,
+    STATE(341), 1,
+      sym_verb,
+    ACTIONS(262), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(54), 13,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [2119] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(276), 1,
+      anon_sym_version,
+    ACTIONS(274), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2153] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(280), 1,
+      anon_sym_version,
+    ACTIONS(278), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2187] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(105), 1,
+      anon_sym_icmp,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(83), 1,
+      sym_icmps,
+    STATE(133), 1,
+      sym_authentication,
+    STATE(134), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(282), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2237] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(286), 1,
       anon_sym_version,
-    ACTIONS(284), 27,
+    ACTIONS(284), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10398,8 +10420,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10410,12 +10430,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2259] = 3,
+  [2271] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(290), 1,
       anon_sym_version,
-    ACTIONS(288), 27,
+    ACTIONS(288), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10431,8 +10451,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10443,85 +10461,190 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2295] = 11,
+  [2305] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(139), 1,
-      anon_sym_sni,
-    ACTIONS(141), 1,
-      anon_sym_icmp,
-    ACTIONS(143), 1,
+    ACTIONS(294), 1,
+      anon_sym_version,
+    ACTIONS(292), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_http,
-    ACTIONS(145), 1,
       anon_sym_grpc,
-    ACTIONS(147), 1,
+      anon_sym_kafka,
       anon_sym_dns,
-    STATE(83), 1,
-      sym_sni,
-    STATE(101), 1,
+      anon_sym_expect,
+  [2339] = 14,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(224), 1,
+      anon_sym_policy,
+    ACTIONS(226), 1,
+      anon_sym_use,
+    ACTIONS(228), 1,
+      anon_sym_description,
+    ACTIONS(230), 1,
+      anon_sym_label,
+    ACTIONS(232), 1,
+      anon_sym_default,
+    ACTIONS(236), 1,
+      anon_sym_no,
+    ACTIONS(238), 1,
+      anon_sym_select,
+    ACTIONS(240), 1,
+      anon_sym_expect,
+    ACTIONS(296), 1,
+      anon_sym_RBRACE,
+    STATE(341), 1,
+      sym_verb,
+    ACTIONS(234), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(54), 13,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [2395] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(300), 1,
+      anon_sym_version,
+    ACTIONS(298), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2429] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(129), 1,
+      anon_sym_RBRACE,
+    ACTIONS(131), 1,
+      anon_sym_in,
+    ACTIONS(133), 1,
+      sym_label_key,
+    ACTIONS(135), 1,
+      sym_const_ref,
+    STATE(170), 1,
+      sym_scope,
+    STATE(87), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(127), 17,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2475] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(105), 1,
+      anon_sym_icmp,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(88), 1,
       sym_icmps,
-    STATE(97), 6,
+    STATE(121), 1,
+      sym_authentication,
+    STATE(122), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(292), 14,
+    ACTIONS(141), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [2347] = 2,
+  [2525] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(294), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2381] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(298), 1,
-      anon_sym_version,
-    ACTIONS(296), 27,
+    ACTIONS(302), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10537,8 +10660,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10549,12 +10670,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2417] = 3,
+  [2556] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(302), 1,
-      anon_sym_version,
-    ACTIONS(300), 27,
+    ACTIONS(304), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10570,8 +10689,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10582,51 +10699,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2453] = 3,
+  [2587] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_version,
-    ACTIONS(304), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2489] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(310), 1,
+    ACTIONS(308), 1,
       anon_sym_COMMA,
-    STATE(85), 1,
+    STATE(74), 1,
       aux_sym_silence_repeat1,
-    STATE(125), 1,
+    STATE(159), 1,
       sym_string,
-    ACTIONS(308), 23,
+    ACTIONS(306), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10642,18 +10726,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [2530] = 2,
+  [2626] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(312), 27,
+    ACTIONS(310), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10669,39 +10751,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2563] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(314), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10712,10 +10761,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2596] = 2,
+  [2657] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(316), 27,
+    ACTIONS(312), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10731,8 +10780,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10743,10 +10790,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2629] = 2,
+  [2688] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(318), 27,
+    ACTIONS(314), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10762,8 +10809,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10774,10 +10819,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2662] = 2,
+  [2719] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(320), 27,
+    ACTIONS(316), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10793,8 +10838,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10805,18 +10848,76 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2695] = 6,
+  [2750] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(318), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2781] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(320), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2812] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(310), 1,
+    ACTIONS(308), 1,
       anon_sym_COMMA,
-    STATE(62), 1,
+    STATE(82), 1,
       aux_sym_silence_repeat1,
-    STATE(140), 1,
+    STATE(146), 1,
       sym_string,
-    ACTIONS(322), 23,
+    ACTIONS(322), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10832,18 +10933,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [2736] = 2,
+  [2851] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(324), 27,
+    ACTIONS(324), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10859,108 +10958,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2769] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(272), 1,
-      sym_label_key,
-    ACTIONS(328), 1,
-      anon_sym_RBRACE,
-    ACTIONS(330), 1,
-      anon_sym_in,
-    ACTIONS(332), 1,
-      anon_sym_with,
-    ACTIONS(334), 1,
-      sym_const_ref,
-    STATE(20), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(326), 18,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2816] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(336), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2849] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(338), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10974,7 +10971,7 @@ static const uint16_t ts_small_parse_table[] = {
   [2882] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(340), 27,
+    ACTIONS(326), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10990,8 +10987,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11002,10 +10997,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2915] = 2,
+  [2913] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(342), 27,
+    ACTIONS(328), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11021,8 +11016,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11033,10 +11026,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2948] = 2,
+  [2944] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(344), 27,
+    ACTIONS(330), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11052,8 +11045,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11064,1169 +11055,350 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2981] = 10,
+  [2975] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(348), 1,
-      anon_sym_method,
-    ACTIONS(350), 1,
-      anon_sym_host,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    ACTIONS(354), 1,
-      sym_http_method,
-    ACTIONS(356), 1,
-      sym_const_ref,
-    STATE(179), 1,
-      aux_sym_http_repeat1,
-    STATE(160), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(346), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3030] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(358), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3063] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(268), 1,
-      anon_sym_RBRACE,
-    ACTIONS(270), 1,
-      anon_sym_in,
-    ACTIONS(272), 1,
+    ACTIONS(133), 1,
       sym_label_key,
-    ACTIONS(274), 1,
-      sym_const_ref,
-    STATE(164), 1,
-      sym_scope,
-    STATE(94), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(266), 18,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3110] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(115), 1,
-      anon_sym_use,
-    ACTIONS(117), 1,
-      anon_sym_description,
-    ACTIONS(119), 1,
-      anon_sym_label,
-    ACTIONS(121), 1,
-      anon_sym_log,
-    ACTIONS(123), 1,
-      anon_sym_metadata,
-    ACTIONS(125), 1,
-      anon_sym_default,
-    ACTIONS(129), 1,
-      anon_sym_no,
-    ACTIONS(360), 1,
-      anon_sym_RBRACE,
-    ACTIONS(362), 1,
-      anon_sym_select,
-    STATE(342), 1,
-      sym_verb,
-    ACTIONS(127), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(84), 13,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3166] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    ACTIONS(366), 1,
-      anon_sym_host,
-    STATE(93), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(364), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3204] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(368), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3236] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(370), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3268] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(141), 1,
-      anon_sym_icmp,
-    ACTIONS(143), 1,
-      anon_sym_http,
-    ACTIONS(145), 1,
-      anon_sym_grpc,
-    ACTIONS(147), 1,
-      anon_sym_dns,
-    STATE(104), 1,
-      sym_icmps,
-    STATE(103), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(372), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3314] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(115), 1,
-      anon_sym_use,
-    ACTIONS(117), 1,
-      anon_sym_description,
-    ACTIONS(119), 1,
-      anon_sym_label,
-    ACTIONS(121), 1,
-      anon_sym_log,
-    ACTIONS(123), 1,
-      anon_sym_metadata,
-    ACTIONS(125), 1,
-      anon_sym_default,
-    ACTIONS(129), 1,
-      anon_sym_no,
-    ACTIONS(362), 1,
-      anon_sym_select,
-    ACTIONS(374), 1,
-      anon_sym_RBRACE,
-    STATE(342), 1,
-      sym_verb,
-    ACTIONS(127), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(86), 13,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3370] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(378), 1,
-      anon_sym_COMMA,
-    STATE(85), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(376), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-      anon_sym_DQUOTE,
-  [3406] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(381), 1,
-      anon_sym_silence,
-    ACTIONS(384), 1,
-      anon_sym_RBRACE,
-    ACTIONS(386), 1,
-      anon_sym_use,
-    ACTIONS(389), 1,
-      anon_sym_description,
-    ACTIONS(392), 1,
-      anon_sym_label,
-    ACTIONS(395), 1,
-      anon_sym_log,
-    ACTIONS(398), 1,
-      anon_sym_metadata,
-    ACTIONS(401), 1,
-      anon_sym_default,
-    ACTIONS(407), 1,
-      anon_sym_no,
-    ACTIONS(410), 1,
-      anon_sym_select,
-    STATE(342), 1,
-      sym_verb,
-    ACTIONS(404), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(86), 13,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3462] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(141), 1,
-      anon_sym_icmp,
-    ACTIONS(143), 1,
-      anon_sym_http,
-    ACTIONS(145), 1,
-      anon_sym_grpc,
-    ACTIONS(147), 1,
-      anon_sym_dns,
-    STATE(101), 1,
-      sym_icmps,
-    STATE(97), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(292), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3508] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    ACTIONS(415), 1,
-      anon_sym_host,
-    ACTIONS(417), 1,
-      sym_const_ref,
-    STATE(187), 1,
-      aux_sym_http_repeat1,
-    STATE(175), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(413), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3551] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(376), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-      anon_sym_DQUOTE,
-  [3582] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(272), 1,
-      sym_label_key,
-    ACTIONS(421), 1,
-      anon_sym_RBRACE,
-    ACTIONS(423), 1,
-      sym_const_ref,
-    STATE(38), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(419), 18,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3623] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(427), 1,
-      anon_sym_COMMA,
-    ACTIONS(429), 1,
-      anon_sym_in,
-    STATE(102), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(174), 1,
-      sym_scope,
-    ACTIONS(425), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3662] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    ACTIONS(433), 1,
-      anon_sym_host,
-    ACTIONS(435), 1,
-      sym_const_ref,
-    STATE(193), 1,
-      aux_sym_http_repeat1,
-    STATE(161), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(431), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3705] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(437), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3740] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(427), 1,
-      anon_sym_COMMA,
-    ACTIONS(429), 1,
-      anon_sym_in,
-    STATE(91), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(173), 1,
-      sym_scope,
-    ACTIONS(439), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3779] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(96), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(441), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3814] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(443), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3849] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(143), 1,
-      anon_sym_http,
-    ACTIONS(145), 1,
-      anon_sym_grpc,
-    ACTIONS(147), 1,
-      anon_sym_dns,
-    STATE(100), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(372), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3889] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(107), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(204), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(447), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(445), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3925] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(106), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(204), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(447), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(449), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3961] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(453), 1,
-      anon_sym_http,
-    ACTIONS(456), 1,
-      anon_sym_grpc,
-    ACTIONS(459), 1,
-      anon_sym_kafka,
-    ACTIONS(462), 1,
-      anon_sym_dns,
-    STATE(100), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(451), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4001] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(143), 1,
-      anon_sym_http,
-    ACTIONS(145), 1,
-      anon_sym_grpc,
-    ACTIONS(147), 1,
-      anon_sym_dns,
-    STATE(103), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(372), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4041] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(467), 1,
-      anon_sym_COMMA,
-    STATE(102), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(465), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4075] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(143), 1,
-      anon_sym_http,
-    ACTIONS(145), 1,
-      anon_sym_grpc,
-    ACTIONS(147), 1,
-      anon_sym_dns,
-    STATE(100), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(470), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4115] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(143), 1,
-      anon_sym_http,
-    ACTIONS(145), 1,
-      anon_sym_grpc,
-    ACTIONS(147), 1,
-      anon_sym_dns,
-    STATE(105), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(470), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4155] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(143), 1,
-      anon_sym_http,
-    ACTIONS(145), 1,
-      anon_sym_grpc,
-    ACTIONS(147), 1,
-      anon_sym_dns,
-    STATE(100), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(472), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4195] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(106), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(204), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(476), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(474), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4231] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(106), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(204), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(447), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(479), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4267] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(143), 1,
-      anon_sym_http,
-    ACTIONS(145), 1,
-      anon_sym_grpc,
-    ACTIONS(147), 1,
-      anon_sym_dns,
-    STATE(97), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(292), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4307] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(143), 1,
-      anon_sym_http,
-    ACTIONS(145), 1,
-      anon_sym_grpc,
-    ACTIONS(147), 1,
-      anon_sym_dns,
-    STATE(100), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(292), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4347] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(272), 1,
-      sym_label_key,
-    ACTIONS(328), 1,
-      ts_builtin_sym_end,
-    ACTIONS(330), 1,
-      anon_sym_in,
-    ACTIONS(332), 1,
-      anon_sym_with,
     ACTIONS(334), 1,
+      anon_sym_RBRACE,
+    ACTIONS(336), 1,
+      anon_sym_in,
+    ACTIONS(338), 1,
+      anon_sym_with,
+    ACTIONS(340), 1,
       sym_const_ref,
     STATE(20), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(326), 15,
+    ACTIONS(332), 16,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3020] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(344), 1,
+      anon_sym_method,
+    ACTIONS(346), 1,
+      anon_sym_host,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    ACTIONS(350), 1,
+      sym_http_method,
+    ACTIONS(352), 1,
+      sym_const_ref,
+    STATE(190), 1,
+      aux_sym_http_repeat1,
+    STATE(180), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(342), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3067] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(354), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3097] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(358), 1,
+      anon_sym_COMMA,
+    STATE(82), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(356), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [3131] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(137), 1,
+      sym_authentication,
+    STATE(136), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(361), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3175] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(365), 1,
+      anon_sym_COMMA,
+    ACTIONS(367), 1,
+      anon_sym_in,
+    STATE(94), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(167), 1,
+      sym_scope,
+    ACTIONS(363), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3213] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    ACTIONS(371), 1,
+      anon_sym_host,
+    STATE(91), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(369), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3249] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(373), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3279] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(365), 1,
+      anon_sym_COMMA,
+    ACTIONS(367), 1,
+      anon_sym_in,
+    STATE(84), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(173), 1,
+      sym_scope,
+    ACTIONS(375), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3317] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(133), 1,
+      sym_authentication,
+    STATE(134), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(282), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3361] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(133), 1,
+      sym_label_key,
+    ACTIONS(334), 1,
+      ts_builtin_sym_end,
+    ACTIONS(336), 1,
+      anon_sym_in,
+    ACTIONS(338), 1,
+      anon_sym_with,
+    ACTIONS(340), 1,
+      sym_const_ref,
+    STATE(20), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(332), 15,
       anon_sym_silence,
       anon_sym_cluster,
       anon_sym_cidr,
@@ -12242,7 +11414,71 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4391] = 13,
+  [3405] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(121), 1,
+      sym_authentication,
+    STATE(122), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(141), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3449] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(377), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3482] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -12265,9 +11501,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_namespace,
     ACTIONS(25), 1,
       anon_sym_expect,
-    ACTIONS(481), 1,
+    ACTIONS(379), 1,
       ts_builtin_sym_end,
-    STATE(142), 12,
+    STATE(98), 12,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -12280,10 +11516,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [4442] = 2,
+  [3533] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(219), 23,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(381), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -12299,103 +11539,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4471] = 2,
+  [3566] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(483), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4500] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(485), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4529] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(487), 23,
-      anon_sym_silence,
+    ACTIONS(385), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4558] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(491), 1,
-      anon_sym_COMMA,
-    STATE(116), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(489), 21,
+    STATE(94), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(383), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12403,63 +11560,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4591] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(496), 1,
-      anon_sym_COMMA,
-    STATE(117), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(494), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4624] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(465), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12467,16 +11567,209 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4653] = 2,
+  [3599] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(499), 23,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(93), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(388), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3632] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    ACTIONS(392), 1,
+      anon_sym_host,
+    ACTIONS(394), 1,
+      sym_const_ref,
+    STATE(196), 1,
+      aux_sym_http_repeat1,
+    STATE(188), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(390), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3673] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    ACTIONS(398), 1,
+      anon_sym_host,
+    ACTIONS(400), 1,
+      sym_const_ref,
+    STATE(199), 1,
+      aux_sym_http_repeat1,
+    STATE(184), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(396), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3714] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(402), 1,
+      ts_builtin_sym_end,
+    ACTIONS(404), 1,
+      anon_sym_silence,
+    ACTIONS(407), 1,
+      anon_sym_cluster,
+    ACTIONS(410), 1,
+      anon_sym_cidr,
+    ACTIONS(413), 1,
+      anon_sym_cilium,
+    ACTIONS(416), 1,
+      anon_sym_import,
+    ACTIONS(419), 1,
+      anon_sym_const,
+    ACTIONS(422), 1,
+      anon_sym_category,
+    ACTIONS(425), 1,
+      anon_sym_system,
+    ACTIONS(428), 1,
+      anon_sym_namespace,
+    ACTIONS(431), 1,
+      anon_sym_expect,
+    STATE(98), 12,
+      sym__item,
+      sym_silence,
+      sym_inventory,
+      sym_cidr_groups,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      sym_expect,
+      aux_sym_source_file_repeat1,
+  [3765] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(133), 1,
+      sym_label_key,
+    ACTIONS(436), 1,
+      anon_sym_RBRACE,
+    ACTIONS(438), 1,
+      sym_const_ref,
+    STATE(39), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(434), 16,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3804] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(356), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [3833] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(440), 22,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -12485,8 +11778,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -12494,20 +11785,50 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_except,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4682] = 4,
+  [3861] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(503), 1,
+    STATE(102), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(186), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(444), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(442), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3895] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(449), 1,
       anon_sym_COMMA,
-    STATE(120), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(501), 21,
+    STATE(115), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(447), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12515,14 +11836,683 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3927] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(453), 1,
+      anon_sym_except,
+    ACTIONS(451), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3957] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(457), 1,
+      anon_sym_COMMA,
+    STATE(116), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(455), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3989] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(457), 1,
+      anon_sym_COMMA,
+    STATE(117), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(459), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4021] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(463), 1,
+      anon_sym_COMMA,
+    STATE(118), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(461), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4053] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(467), 1,
+      anon_sym_COMMA,
+    STATE(119), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(465), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4085] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(367), 1,
+      anon_sym_in,
+    STATE(175), 1,
+      sym_scope,
+    ACTIONS(469), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4117] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(367), 1,
+      anon_sym_in,
+    STATE(176), 1,
+      sym_scope,
+    ACTIONS(471), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4149] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(226), 1,
+      anon_sym_use,
+    ACTIONS(228), 1,
+      anon_sym_description,
+    ACTIONS(230), 1,
+      anon_sym_label,
+    ACTIONS(232), 1,
+      anon_sym_default,
+    ACTIONS(236), 1,
+      anon_sym_no,
+    ACTIONS(473), 1,
+      anon_sym_RBRACE,
+    ACTIONS(475), 1,
+      anon_sym_select,
+    STATE(368), 1,
+      sym_verb,
+    ACTIONS(234), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(132), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [4197] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(122), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(141), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4235] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(141), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(141), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4273] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(477), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4301] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(449), 1,
+      anon_sym_COMMA,
+    STATE(126), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(479), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4333] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(457), 1,
+      anon_sym_COMMA,
+    STATE(127), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(481), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4365] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(457), 1,
+      anon_sym_COMMA,
+    STATE(127), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(483), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4397] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(463), 1,
+      anon_sym_COMMA,
+    STATE(129), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(485), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4429] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(467), 1,
+      anon_sym_COMMA,
+    STATE(130), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(487), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4461] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(367), 1,
+      anon_sym_in,
+    STATE(160), 1,
+      sym_scope,
+    ACTIONS(489), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4493] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(134), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(282), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4531] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(141), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(282), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4569] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(133), 1,
+      sym_label_key,
+    ACTIONS(436), 1,
+      ts_builtin_sym_end,
+    ACTIONS(438), 1,
+      sym_const_ref,
+    STATE(39), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(434), 15,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4607] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(226), 1,
+      anon_sym_use,
+    ACTIONS(228), 1,
+      anon_sym_description,
+    ACTIONS(230), 1,
+      anon_sym_label,
+    ACTIONS(232), 1,
+      anon_sym_default,
+    ACTIONS(236), 1,
+      anon_sym_no,
+    ACTIONS(475), 1,
+      anon_sym_select,
+    ACTIONS(491), 1,
+      anon_sym_RBRACE,
+    STATE(368), 1,
+      sym_verb,
+    ACTIONS(234), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(111), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [4655] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(493), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4683] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(497), 1,
+      anon_sym_COMMA,
+    STATE(126), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(495), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
@@ -12532,96 +12522,11 @@ static const uint16_t ts_small_parse_table[] = {
   [4715] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(508), 1,
+    ACTIONS(502), 1,
       anon_sym_COMMA,
-    STATE(121), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(506), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4748] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(511), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4777] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(515), 1,
-      anon_sym_COMMA,
-    STATE(116), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(513), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4810] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(519), 1,
-      anon_sym_COMMA,
-    STATE(117), 1,
+    STATE(127), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(517), 21,
+    ACTIONS(500), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12629,55 +12534,53 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4843] = 2,
+  [4747] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(521), 23,
-      ts_builtin_sym_end,
+    ACTIONS(383), 22,
       anon_sym_silence,
-      anon_sym_cluster,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_in,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [4872] = 4,
+  [4775] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(525), 1,
+    ACTIONS(507), 1,
       anon_sym_COMMA,
-    STATE(120), 1,
+    STATE(129), 1,
       aux_sym_peer_entity_repeat1,
-    ACTIONS(523), 21,
+    ACTIONS(505), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12685,55 +12588,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4905] = 2,
+  [4807] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(527), 23,
-      anon_sym_silence,
+    ACTIONS(512), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4934] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(531), 1,
-      anon_sym_COMMA,
-    STATE(121), 1,
+    STATE(130), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(529), 21,
+    ACTIONS(510), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12741,486 +12616,150 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4967] = 4,
+  [4839] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(429), 1,
-      anon_sym_in,
-    STATE(166), 1,
-      sym_scope,
-    ACTIONS(533), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5000] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(535), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5029] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(515), 1,
-      anon_sym_COMMA,
-    STATE(123), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(537), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5062] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(541), 1,
-      anon_sym_except,
-    ACTIONS(539), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5093] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(519), 1,
-      anon_sym_COMMA,
-    STATE(124), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(543), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5126] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(519), 1,
-      anon_sym_COMMA,
-    STATE(143), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(545), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5159] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(525), 1,
-      anon_sym_COMMA,
-    STATE(126), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(547), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5192] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(531), 1,
-      anon_sym_COMMA,
-    STATE(128), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(549), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5225] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(429), 1,
-      anon_sym_in,
-    STATE(171), 1,
-      sym_scope,
-    ACTIONS(551), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5258] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(429), 1,
-      anon_sym_in,
-    STATE(172), 1,
-      sym_scope,
-    ACTIONS(553), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5291] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(555), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5320] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(557), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5349] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(559), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5378] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(561), 1,
-      ts_builtin_sym_end,
-    ACTIONS(563), 1,
-      anon_sym_silence,
-    ACTIONS(566), 1,
-      anon_sym_cluster,
-    ACTIONS(569), 1,
-      anon_sym_cidr,
-    ACTIONS(572), 1,
-      anon_sym_cilium,
-    ACTIONS(575), 1,
-      anon_sym_import,
-    ACTIONS(578), 1,
-      anon_sym_const,
-    ACTIONS(581), 1,
-      anon_sym_category,
-    ACTIONS(584), 1,
-      anon_sym_system,
-    ACTIONS(587), 1,
-      anon_sym_namespace,
-    ACTIONS(590), 1,
-      anon_sym_expect,
-    STATE(142), 12,
-      sym__item,
-      sym_silence,
-      sym_inventory,
-      sym_cidr_groups,
-      sym_cilium,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      sym_expect,
-      aux_sym_source_file_repeat1,
-  [5429] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(519), 1,
-      anon_sym_COMMA,
-    STATE(117), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(593), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5462] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(597), 1,
-      anon_sym_EQ,
-    ACTIONS(595), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
+    STATE(102), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(186), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(517), 6,
       anon_sym_port,
       anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
       anon_sym_pods,
       anon_sym_in,
-      anon_sym_allow,
       anon_sym_from,
       anon_sym_to,
+    ACTIONS(515), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-  [5492] = 2,
+  [4873] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(599), 22,
+    ACTIONS(519), 1,
+      anon_sym_silence,
+    ACTIONS(522), 1,
+      anon_sym_RBRACE,
+    ACTIONS(524), 1,
+      anon_sym_use,
+    ACTIONS(527), 1,
+      anon_sym_description,
+    ACTIONS(530), 1,
+      anon_sym_label,
+    ACTIONS(533), 1,
+      anon_sym_default,
+    ACTIONS(539), 1,
+      anon_sym_no,
+    ACTIONS(542), 1,
+      anon_sym_select,
+    STATE(368), 1,
+      sym_verb,
+    ACTIONS(536), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(132), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [4921] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(136), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(361), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4959] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(141), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(361), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4997] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(545), 22,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13229,66 +12768,749 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_except,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5520] = 4,
+  [5025] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(603), 1,
-      anon_sym_COMMA,
-    STATE(146), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(601), 20,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(141), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(547), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5063] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(139), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(547), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5101] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(131), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(186), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(517), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(549), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5135] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(141), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(551), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5173] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(102), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(186), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(517), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(553), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5207] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(557), 1,
+      anon_sym_http,
+    ACTIONS(560), 1,
+      anon_sym_grpc,
+    ACTIONS(563), 1,
+      anon_sym_kafka,
+    ACTIONS(566), 1,
+      anon_sym_dns,
+    STATE(141), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(555), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5245] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(571), 1,
+      anon_sym_except,
+    ACTIONS(569), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5552] = 4,
+  [5274] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(608), 1,
+    ACTIONS(505), 21,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(155), 1,
-      aux_sym_sentence_values_repeat1,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5301] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(573), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5328] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(510), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5355] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(575), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5382] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(579), 1,
+      anon_sym_COMMA,
+    STATE(148), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(577), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5413] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(579), 1,
+      anon_sym_COMMA,
+    STATE(154), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(581), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5444] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(583), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5471] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(585), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5498] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(587), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5525] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(589), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5552] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(495), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5579] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(593), 1,
+      anon_sym_COMMA,
+    STATE(154), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(591), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5610] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(169), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5637] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(596), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5664] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(500), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5691] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(598), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5718] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(600), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5745] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(602), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5771] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(467), 1,
+      anon_sym_COMMA,
+    STATE(169), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(604), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5801] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(606), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5827] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(610), 1,
+      anon_sym_COMMA,
+    STATE(163), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(608), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13299,208 +13521,191 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [5584] = 3,
+  [5857] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(612), 1,
-      anon_sym_except,
-    ACTIONS(610), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5614] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(501), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5642] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(506), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5670] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(616), 1,
-      anon_sym_COMMA,
-    STATE(152), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(614), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5702] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(616), 1,
-      anon_sym_COMMA,
-    STATE(146), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(618), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5734] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(489), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5762] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(270), 1,
+    ACTIONS(131), 1,
       anon_sym_in,
-    ACTIONS(272), 1,
+    ACTIONS(133), 1,
       sym_label_key,
-    ACTIONS(622), 1,
+    ACTIONS(615), 1,
       anon_sym_RBRACE,
-    ACTIONS(624), 1,
+    ACTIONS(617), 1,
       sym_const_ref,
-    STATE(232), 1,
+    STATE(238), 1,
       sym_scope,
-    STATE(209), 3,
+    STATE(217), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(620), 13,
+    ACTIONS(613), 11,
       anon_sym_silence,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5804] = 4,
+  [5897] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(628), 1,
+    ACTIONS(619), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5923] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(621), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5949] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(623), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5975] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(625), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6001] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(467), 1,
       anon_sym_COMMA,
-    STATE(155), 1,
+    STATE(130), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(627), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6031] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(375), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6057] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(631), 1,
+      anon_sym_COMMA,
+    STATE(163), 1,
       aux_sym_sentence_values_repeat1,
-    ACTIONS(626), 20,
+    ACTIONS(629), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -13509,8 +13714,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13521,213 +13724,142 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [5836] = 2,
+  [6087] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(631), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5864] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(272), 1,
-      sym_label_key,
-    ACTIONS(421), 1,
-      ts_builtin_sym_end,
-    ACTIONS(423), 1,
-      sym_const_ref,
-    STATE(38), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(419), 15,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5902] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(494), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5930] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(608), 1,
-      anon_sym_COMMA,
-    STATE(147), 1,
-      aux_sym_sentence_values_repeat1,
     ACTIONS(633), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [5962] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    ACTIONS(637), 1,
-      anon_sym_host,
-    STATE(189), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(635), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5995] = 5,
+  [6113] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    ACTIONS(641), 1,
-      anon_sym_host,
-    STATE(182), 1,
-      aux_sym_http_repeat1,
+    ACTIONS(363), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6139] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(591), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6165] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(635), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6191] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(637), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6217] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(631), 1,
+      anon_sym_COMMA,
+    STATE(171), 1,
+      aux_sym_sentence_values_repeat1,
     ACTIONS(639), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6028] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(643), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6055] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(626), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13738,112 +13870,35 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [6082] = 2,
+  [6247] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(439), 21,
+    ACTIONS(643), 1,
+      anon_sym_EQ,
+    ACTIONS(641), 19,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6109] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(645), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6136] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(647), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6163] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(531), 1,
       anon_sym_COMMA,
-    STATE(169), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(649), 19,
-      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
+      anon_sym_from,
+      anon_sym_to,
       anon_sym_expect,
-  [6194] = 2,
+  [6275] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(651), 21,
+    ACTIONS(645), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -13851,421 +13906,35 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6221] = 4,
+  [6301] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(531), 1,
-      anon_sym_COMMA,
-    STATE(121), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(653), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6252] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(655), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6279] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(657), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6306] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(659), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6333] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(425), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6360] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(661), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6387] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    ACTIONS(665), 1,
+    ACTIONS(649), 1,
       anon_sym_host,
-    STATE(197), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(663), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6420] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(601), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6447] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(667), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6474] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(669), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6501] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(671), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6531] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(675), 1,
-      anon_sym_COMMA,
-    STATE(188), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(673), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6561] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(190), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(677), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6591] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(679), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6621] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(681), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6651] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
     STATE(192), 1,
       aux_sym_http_repeat1,
-    ACTIONS(683), 18,
+    ACTIONS(647), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14276,458 +13945,37 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6681] = 4,
+  [6332] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(685), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6711] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(194), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(687), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6741] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(689), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6771] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(693), 1,
+    ACTIONS(653), 1,
       anon_sym_COMMA,
-    STATE(188), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(691), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6801] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(696), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6831] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(698), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6861] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(196), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(700), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6891] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(702), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6921] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(704), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6951] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(706), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6981] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
     STATE(183), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(708), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7011] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(710), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7041] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(712), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7071] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(185), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(714), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7101] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(675), 1,
-      anon_sym_COMMA,
-    STATE(180), 1,
       aux_sym_icmps_repeat1,
-    ACTIONS(716), 18,
+    ACTIONS(651), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_authentication,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7131] = 4,
+  [6361] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(531), 1,
+    ACTIONS(608), 19,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(203), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(718), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7161] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(270), 1,
-      anon_sym_in,
-    ACTIONS(272), 1,
-      sym_label_key,
-    ACTIONS(622), 1,
-      anon_sym_RBRACE,
-    ACTIONS(624), 1,
-      sym_const_ref,
-    STATE(232), 1,
-      sym_scope,
-    STATE(209), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(620), 11,
-      anon_sym_silence,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [7201] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(720), 20,
-      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_namespace,
@@ -14735,8 +13983,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14747,22 +13993,47 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [7227] = 4,
+  [6386] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(531), 1,
+    ACTIONS(653), 1,
       anon_sym_COMMA,
-    STATE(121), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(722), 18,
+    STATE(187), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(655), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6415] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    ACTIONS(659), 1,
+      anon_sym_host,
+    STATE(205), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(657), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14773,136 +14044,110 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7257] = 10,
+  [6446] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
+    ACTIONS(661), 1,
+      anon_sym_namespaces,
+    ACTIONS(663), 1,
+      anon_sym_cidr,
+    ACTIONS(665), 1,
+      anon_sym_namespace,
+    ACTIONS(667), 1,
+      anon_sym_pods,
+    ACTIONS(671), 1,
+      anon_sym_entity,
+    ACTIONS(673), 1,
+      anon_sym_fqdn,
+    ACTIONS(675), 1,
+      anon_sym_service,
+    ACTIONS(677), 1,
+      anon_sym_services,
+    ACTIONS(669), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(19), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [6489] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(51), 1,
-      sym_label_key,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
+      anon_sym_LBRACE,
     ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(57), 1,
+      sym_label_key,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(61), 1,
       sym_const_ref,
-    STATE(202), 1,
+    STATE(193), 1,
       sym_sentence_values,
-    STATE(237), 2,
+    STATE(227), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(159), 5,
+    STATE(177), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-    ACTIONS(724), 6,
+    ACTIONS(679), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [7298] = 2,
+  [6530] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(691), 19,
-      anon_sym_silence,
+    ACTIONS(683), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7323] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(726), 1,
-      anon_sym_namespaces,
-    ACTIONS(728), 1,
-      anon_sym_cidr,
-    ACTIONS(730), 1,
-      anon_sym_namespace,
-    ACTIONS(732), 1,
-      anon_sym_pods,
-    ACTIONS(736), 1,
-      anon_sym_entity,
-    ACTIONS(738), 1,
-      anon_sym_fqdn,
-    ACTIONS(740), 1,
-      anon_sym_service,
-    ACTIONS(742), 1,
-      anon_sym_services,
-    ACTIONS(734), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(25), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [7366] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(726), 1,
-      anon_sym_namespaces,
-    ACTIONS(728), 1,
-      anon_sym_cidr,
-    ACTIONS(730), 1,
-      anon_sym_namespace,
-    ACTIONS(736), 1,
-      anon_sym_entity,
-    ACTIONS(738), 1,
-      anon_sym_fqdn,
-    ACTIONS(740), 1,
-      anon_sym_service,
-    ACTIONS(742), 1,
-      anon_sym_services,
-    ACTIONS(744), 1,
-      anon_sym_pods,
-    ACTIONS(734), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(25), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [7409] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(746), 18,
+    STATE(187), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(681), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6559] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    ACTIONS(688), 1,
+      anon_sym_host,
+    STATE(202), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(686), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14913,603 +14158,947 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7433] = 4,
+  [6590] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(429), 1,
+    ACTIONS(661), 1,
+      anon_sym_namespaces,
+    ACTIONS(663), 1,
+      anon_sym_cidr,
+    ACTIONS(665), 1,
+      anon_sym_namespace,
+    ACTIONS(671), 1,
+      anon_sym_entity,
+    ACTIONS(673), 1,
+      anon_sym_fqdn,
+    ACTIONS(675), 1,
+      anon_sym_service,
+    ACTIONS(677), 1,
+      anon_sym_services,
+    ACTIONS(690), 1,
+      anon_sym_pods,
+    ACTIONS(669), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(19), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [6633] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(692), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6661] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(131), 1,
       anon_sym_in,
-    STATE(220), 1,
-      sym_scope,
-    ACTIONS(748), 14,
-      anon_sym_silence,
+    ACTIONS(133), 1,
+      sym_label_key,
+    ACTIONS(615), 1,
       anon_sym_RBRACE,
-      anon_sym_policy,
+    ACTIONS(617), 1,
+      sym_const_ref,
+    STATE(238), 1,
+      sym_scope,
+    STATE(217), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(613), 9,
+      anon_sym_silence,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_expect,
-  [7459] = 4,
+  [6699] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(752), 1,
-      anon_sym_COMMA,
-    STATE(214), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(750), 14,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(694), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6727] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(696), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6751] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(467), 1,
+      anon_sym_COMMA,
+    STATE(197), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(698), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6779] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(200), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(700), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6807] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(702), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6835] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(467), 1,
+      anon_sym_COMMA,
+    STATE(130), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(704), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6863] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(681), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6887] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(706), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6915] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(708), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6943] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(206), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(710), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6971] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(712), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6999] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(208), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(714), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7027] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(209), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(716), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7055] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(718), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7083] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(720), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7111] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(211), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(722), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7139] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(724), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7167] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(726), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7195] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(212), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(728), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7223] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(730), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7251] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    STATE(41), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(732), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7279] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(734), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7301] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(736), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7323] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(740), 1,
+      anon_sym_COMMA,
+    STATE(215), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(738), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
+  [7347] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(743), 1,
+      anon_sym_RPAREN,
+    ACTIONS(745), 1,
+      sym_port_number,
+    ACTIONS(747), 1,
+      sym_cidr,
+    ACTIONS(749), 1,
+      sym_const_ref,
+    ACTIONS(751), 1,
+      sym_identifier,
+    STATE(436), 1,
+      sym_argument,
+    STATE(445), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7385] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(367), 1,
+      anon_sym_in,
+    STATE(234), 1,
+      sym_scope,
+    ACTIONS(753), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7409] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(745), 1,
+      sym_port_number,
+    ACTIONS(747), 1,
+      sym_cidr,
+    ACTIONS(749), 1,
+      sym_const_ref,
+    ACTIONS(751), 1,
+      sym_identifier,
+    ACTIONS(755), 1,
+      anon_sym_RPAREN,
+    STATE(436), 1,
+      sym_argument,
+    STATE(445), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7447] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(745), 1,
+      sym_port_number,
+    ACTIONS(747), 1,
+      sym_cidr,
+    ACTIONS(749), 1,
+      sym_const_ref,
+    ACTIONS(751), 1,
+      sym_identifier,
+    ACTIONS(757), 1,
+      anon_sym_RPAREN,
+    STATE(403), 1,
+      sym_argument,
+    STATE(445), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
   [7485] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(756), 1,
+    ACTIONS(761), 1,
+      anon_sym_COMMA,
+    STATE(215), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(759), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7509] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(765), 1,
       anon_sym_LPAREN,
-    STATE(230), 1,
+    STATE(236), 1,
       sym_arguments,
-    ACTIONS(754), 14,
+    ACTIONS(763), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7511] = 4,
+  [7533] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(752), 1,
+    ACTIONS(761), 1,
       anon_sym_COMMA,
-    STATE(214), 1,
+    STATE(223), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(758), 14,
+    ACTIONS(767), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7537] = 4,
+  [7557] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(752), 1,
+    ACTIONS(761), 1,
       anon_sym_COMMA,
-    STATE(212), 1,
+    STATE(215), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(760), 14,
+    ACTIONS(769), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7563] = 4,
+  [7581] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(764), 1,
+    ACTIONS(761), 1,
       anon_sym_COMMA,
-    STATE(214), 1,
+    STATE(220), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(762), 14,
+    ACTIONS(771), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7589] = 4,
+  [7605] = 10,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(752), 1,
-      anon_sym_COMMA,
-    STATE(210), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(767), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7615] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(762), 15,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7636] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(769), 15,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7657] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(771), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7677] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(773), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7697] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(775), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7717] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(777), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7737] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(779), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7757] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
     ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
       anon_sym_LBRACK,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(781), 1,
-      anon_sym_RPAREN,
-    ACTIONS(783), 1,
+    ACTIONS(745), 1,
       sym_port_number,
-    ACTIONS(785), 1,
+    ACTIONS(747), 1,
       sym_cidr,
-    ACTIONS(787), 1,
+    ACTIONS(749), 1,
       sym_const_ref,
-    ACTIONS(789), 1,
+    ACTIONS(751), 1,
       sym_identifier,
-    STATE(424), 1,
+    STATE(436), 1,
       sym_argument,
-    STATE(427), 5,
+    STATE(445), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [7795] = 2,
+  [7640] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(791), 14,
+    ACTIONS(773), 13,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7815] = 2,
+  [7659] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(793), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7835] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(795), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7855] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(797), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7875] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(783), 1,
-      sym_port_number,
-    ACTIONS(785), 1,
-      sym_cidr,
-    ACTIONS(787), 1,
-      sym_const_ref,
-    ACTIONS(789), 1,
-      sym_identifier,
-    ACTIONS(799), 1,
-      anon_sym_RPAREN,
-    STATE(424), 1,
-      sym_argument,
-    STATE(427), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7913] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(801), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7933] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(803), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7953] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(805), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7973] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(748), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7993] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(807), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8013] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(783), 1,
-      sym_port_number,
-    ACTIONS(785), 1,
-      sym_cidr,
-    ACTIONS(787), 1,
-      sym_const_ref,
-    ACTIONS(789), 1,
-      sym_identifier,
-    ACTIONS(809), 1,
-      anon_sym_RPAREN,
-    STATE(406), 1,
-      sym_argument,
-    STATE(427), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8051] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(811), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8071] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(813), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8091] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(820), 1,
+    ACTIONS(780), 1,
       sym_label_key,
-    STATE(237), 2,
+    STATE(227), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(815), 4,
+    ACTIONS(775), 4,
       anon_sym_LBRACE,
       anon_sym_LBRACK,
       anon_sym_DQUOTE,
       sym_const_ref,
-    ACTIONS(817), 6,
+    ACTIONS(777), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8116] = 8,
+  [7684] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(822), 1,
+    ACTIONS(738), 13,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7703] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(782), 1,
       anon_sym_cidr,
-    ACTIONS(824), 1,
+    ACTIONS(784), 1,
       anon_sym_namespace,
-    ACTIONS(826), 1,
+    ACTIONS(786), 1,
       anon_sym_pods,
-    ACTIONS(828), 1,
+    ACTIONS(788), 1,
       anon_sym_entity,
-    ACTIONS(830), 1,
+    ACTIONS(790), 1,
       anon_sym_fqdn,
-    ACTIONS(832), 1,
+    ACTIONS(792), 1,
       anon_sym_node,
-    STATE(13), 7,
+    STATE(15), 7,
       sym__endpoint,
       sym_endpoint_pods,
       sym_endpoint_namespace,
@@ -15517,68 +15106,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_endpoint_entity,
       sym_endpoint_cidr,
       sym_endpoint_fqdn,
-  [8147] = 8,
+  [7734] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(822), 1,
+    ACTIONS(782), 1,
       anon_sym_cidr,
-    ACTIONS(824), 1,
+    ACTIONS(784), 1,
       anon_sym_namespace,
-    ACTIONS(828), 1,
+    ACTIONS(788), 1,
       anon_sym_entity,
-    ACTIONS(830), 1,
+    ACTIONS(790), 1,
       anon_sym_fqdn,
-    ACTIONS(834), 1,
+    ACTIONS(794), 1,
       anon_sym_pods,
-    ACTIONS(836), 1,
-      anon_sym_node,
-    STATE(505), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [8178] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(783), 1,
-      sym_port_number,
-    ACTIONS(785), 1,
-      sym_cidr,
-    ACTIONS(787), 1,
-      sym_const_ref,
-    ACTIONS(789), 1,
-      sym_identifier,
-    STATE(424), 1,
-      sym_argument,
-    STATE(427), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8213] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(822), 1,
-      anon_sym_cidr,
-    ACTIONS(824), 1,
-      anon_sym_namespace,
-    ACTIONS(828), 1,
-      anon_sym_entity,
-    ACTIONS(830), 1,
-      anon_sym_fqdn,
-    ACTIONS(834), 1,
-      anon_sym_pods,
-    ACTIONS(836), 1,
+    ACTIONS(796), 1,
       anon_sym_node,
     STATE(518), 7,
       sym__endpoint,
@@ -15588,22 +15129,22 @@ static const uint16_t ts_small_parse_table[] = {
       sym_endpoint_entity,
       sym_endpoint_cidr,
       sym_endpoint_fqdn,
-  [8244] = 8,
+  [7765] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(822), 1,
+    ACTIONS(782), 1,
       anon_sym_cidr,
-    ACTIONS(824), 1,
+    ACTIONS(784), 1,
       anon_sym_namespace,
-    ACTIONS(828), 1,
+    ACTIONS(788), 1,
       anon_sym_entity,
-    ACTIONS(830), 1,
+    ACTIONS(790), 1,
       anon_sym_fqdn,
-    ACTIONS(838), 1,
+    ACTIONS(794), 1,
       anon_sym_pods,
-    ACTIONS(840), 1,
+    ACTIONS(796), 1,
       anon_sym_node,
-    STATE(13), 7,
+    STATE(466), 7,
       sym__endpoint,
       sym_endpoint_pods,
       sym_endpoint_namespace,
@@ -15611,133 +15152,490 @@ static const uint16_t ts_small_parse_table[] = {
       sym_endpoint_entity,
       sym_endpoint_cidr,
       sym_endpoint_fqdn,
-  [8275] = 8,
+  [7796] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
+    ACTIONS(782), 1,
+      anon_sym_cidr,
+    ACTIONS(784), 1,
+      anon_sym_namespace,
+    ACTIONS(788), 1,
+      anon_sym_entity,
+    ACTIONS(790), 1,
+      anon_sym_fqdn,
+    ACTIONS(798), 1,
+      anon_sym_pods,
+    ACTIONS(800), 1,
+      anon_sym_node,
+    STATE(15), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7827] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(802), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7845] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(804), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7863] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(806), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7881] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(808), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7899] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
       anon_sym_LBRACK,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(783), 1,
+    ACTIONS(745), 1,
       sym_port_number,
-    ACTIONS(842), 1,
-      anon_sym_RBRACK,
-    ACTIONS(844), 2,
+    ACTIONS(810), 1,
+      anon_sym_group,
+    ACTIONS(812), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(382), 5,
+    STATE(275), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8305] = 6,
+  [7929] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(846), 1,
+    ACTIONS(753), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7947] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(814), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7965] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(816), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7983] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(818), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8001] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(820), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8019] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(822), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8037] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(824), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8055] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(826), 1,
       anon_sym_LBRACE,
-    ACTIONS(850), 1,
+    ACTIONS(830), 1,
       sym_const_ref,
+    STATE(262), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(286), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(828), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8081] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(832), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8099] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(745), 1,
+      sym_port_number,
+    ACTIONS(834), 1,
+      anon_sym_RBRACK,
+    ACTIONS(836), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(435), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8129] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(838), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8147] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(745), 1,
+      sym_port_number,
+    ACTIONS(840), 1,
+      anon_sym_RBRACK,
+    ACTIONS(842), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(371), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8177] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(745), 1,
+      sym_port_number,
+    ACTIONS(844), 1,
+      anon_sym_RBRACK,
+    ACTIONS(836), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(435), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8207] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(846), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8225] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(848), 1,
+      anon_sym_LBRACE,
     STATE(270), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(282), 2,
+    STATE(286), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(848), 6,
+    ACTIONS(828), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8331] = 8,
+  [8248] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
     ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
       anon_sym_LBRACK,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(783), 1,
+    ACTIONS(745), 1,
       sym_port_number,
-    ACTIONS(852), 1,
-      anon_sym_RBRACK,
-    ACTIONS(854), 2,
+    ACTIONS(850), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(454), 5,
+    STATE(438), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8361] = 8,
+  [8275] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(783), 1,
-      sym_port_number,
-    ACTIONS(856), 1,
-      anon_sym_group,
-    ACTIONS(858), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(257), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8391] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(783), 1,
-      sym_port_number,
-    ACTIONS(860), 1,
-      anon_sym_RBRACK,
-    ACTIONS(854), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(454), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8421] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(862), 1,
-      anon_sym_LBRACE,
-    STATE(261), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(282), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(848), 6,
-      anon_sym_port,
+    ACTIONS(852), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8444] = 2,
+      anon_sym_expect,
+  [8292] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(854), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8309] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(856), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8326] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(858), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8343] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(860), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8360] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(862), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8377] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(864), 11,
@@ -15752,52 +15650,63 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8461] = 2,
+  [8394] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(866), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
+    ACTIONS(866), 1,
+      anon_sym_LBRACE,
+    STATE(252), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(286), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(828), 6,
+      anon_sym_port,
       anon_sym_namespace,
-      anon_sym_expect,
-  [8478] = 2,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8417] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(868), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
+    ACTIONS(868), 1,
+      anon_sym_LBRACE,
+    STATE(270), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(286), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(828), 6,
+      anon_sym_port,
       anon_sym_namespace,
-      anon_sym_expect,
-  [8495] = 2,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8440] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(870), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8512] = 2,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(745), 1,
+      sym_port_number,
+    ACTIONS(870), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(265), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8467] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(872), 11,
@@ -15812,27 +15721,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8529] = 7,
+  [8484] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(783), 1,
-      sym_port_number,
-    ACTIONS(874), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(252), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8556] = 2,
+    ACTIONS(874), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8501] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(876), 11,
@@ -15847,7 +15751,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8573] = 2,
+  [8518] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(878), 11,
@@ -15862,7 +15766,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8590] = 2,
+  [8535] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(880), 11,
@@ -15877,7 +15781,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8607] = 2,
+  [8552] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(882), 11,
@@ -15892,158 +15796,98 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8624] = 2,
+  [8569] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(884), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8641] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(886), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8658] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(888), 1,
+    ACTIONS(884), 1,
       anon_sym_LBRACE,
-    STATE(273), 2,
+    STATE(270), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(282), 2,
+    STATE(286), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(848), 6,
+    ACTIONS(886), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8681] = 7,
+  [8592] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
+    ACTIONS(889), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8609] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(891), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8626] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
       anon_sym_LBRACK,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(783), 1,
+    ACTIONS(745), 1,
       sym_port_number,
-    ACTIONS(890), 2,
+    ACTIONS(893), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(450), 5,
+    STATE(434), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8708] = 2,
+  [8653] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(892), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8725] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(894), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8742] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(896), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8759] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(898), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8776] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
     ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
       anon_sym_LBRACK,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(783), 1,
+    ACTIONS(745), 1,
       sym_port_number,
-    ACTIONS(854), 2,
+    ACTIONS(836), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(454), 5,
+    STATE(435), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8803] = 2,
+  [8680] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(900), 11,
+    ACTIONS(895), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -16055,154 +15899,116 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8820] = 7,
+  [8697] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
+    ACTIONS(897), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8714] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(899), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8731] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
       anon_sym_LBRACK,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(783), 1,
-      sym_port_number,
-    ACTIONS(902), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(421), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8847] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(904), 1,
-      anon_sym_LBRACE,
-    STATE(273), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(282), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(848), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8870] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(906), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8887] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(908), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8904] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(910), 1,
-      anon_sym_LBRACE,
-    STATE(273), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(282), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(912), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8927] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(915), 1,
-      anon_sym_RBRACE,
-    ACTIONS(917), 1,
-      anon_sym_BANG,
-    ACTIONS(919), 1,
+    ACTIONS(901), 1,
       sym_label_key,
-    ACTIONS(921), 1,
+    ACTIONS(903), 1,
       sym_const_ref,
-    STATE(452), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [8951] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(917), 1,
-      anon_sym_BANG,
-    ACTIONS(919), 1,
-      sym_label_key,
-    ACTIONS(923), 1,
-      anon_sym_RBRACE,
-    ACTIONS(925), 1,
-      sym_const_ref,
-    STATE(375), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [8975] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(927), 1,
-      sym_label_key,
-    ACTIONS(929), 1,
-      sym_const_ref,
-    STATE(163), 5,
+    STATE(182), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-  [9001] = 3,
+  [8757] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(933), 2,
+    ACTIONS(905), 1,
+      anon_sym_RBRACE,
+    ACTIONS(907), 1,
+      anon_sym_BANG,
+    ACTIONS(909), 1,
+      sym_label_key,
+    ACTIONS(911), 1,
+      sym_const_ref,
+    STATE(426), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [8781] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(907), 1,
+      anon_sym_BANG,
+    ACTIONS(909), 1,
+      sym_label_key,
+    ACTIONS(913), 1,
+      anon_sym_RBRACE,
+    ACTIONS(915), 1,
+      sym_const_ref,
+    STATE(407), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [8805] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(907), 1,
+      anon_sym_BANG,
+    ACTIONS(909), 1,
+      sym_label_key,
+    ACTIONS(911), 1,
+      sym_const_ref,
+    ACTIONS(917), 1,
+      anon_sym_RBRACE,
+    STATE(426), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [8829] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(921), 2,
       anon_sym_namespace,
       anon_sym_service,
-    ACTIONS(931), 8,
+    ACTIONS(919), 8,
       anon_sym_namespaces,
       anon_sym_cidr,
       anon_sym_pods,
@@ -16211,109 +16017,139 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_entity,
       anon_sym_fqdn,
       anon_sym_services,
-  [9019] = 6,
+  [8847] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(917), 1,
+    ACTIONS(907), 1,
       anon_sym_BANG,
-    ACTIONS(919), 1,
+    ACTIONS(909), 1,
       sym_label_key,
-    ACTIONS(921), 1,
+    ACTIONS(911), 1,
       sym_const_ref,
-    ACTIONS(935), 1,
-      anon_sym_RBRACE,
-    STATE(452), 6,
+    STATE(426), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [9043] = 4,
+  [8868] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(815), 1,
+    ACTIONS(775), 1,
       sym_const_ref,
-    STATE(279), 2,
+    STATE(284), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(937), 6,
+    ACTIONS(923), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [9062] = 8,
+  [8887] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(272), 1,
+    ACTIONS(133), 1,
       sym_label_key,
-    ACTIONS(326), 1,
-      anon_sym_to,
-    ACTIONS(330), 1,
-      anon_sym_in,
     ACTIONS(332), 1,
+      anon_sym_to,
+    ACTIONS(336), 1,
+      anon_sym_in,
+    ACTIONS(338), 1,
       anon_sym_with,
-    ACTIONS(334), 1,
+    ACTIONS(340), 1,
       sym_const_ref,
     STATE(20), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9089] = 5,
+  [8914] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(917), 1,
-      anon_sym_BANG,
-    ACTIONS(919), 1,
-      sym_label_key,
-    ACTIONS(921), 1,
+    ACTIONS(928), 1,
       sym_const_ref,
-    STATE(452), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [9110] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(942), 1,
-      sym_const_ref,
-    STATE(279), 2,
+    STATE(284), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(940), 6,
+    ACTIONS(926), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [9129] = 6,
+  [8933] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(930), 1,
+      anon_sym_pods,
+    ACTIONS(932), 1,
+      anon_sym_all,
+    ACTIONS(934), 1,
+      anon_sym_nodes,
+    ACTIONS(936), 1,
+      anon_sym_everything,
+    STATE(243), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [8955] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(946), 1,
+    ACTIONS(940), 1,
       sym_label_key,
-    ACTIONS(948), 1,
+    ACTIONS(942), 1,
       sym_const_ref,
-    ACTIONS(944), 2,
+    ACTIONS(938), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-    STATE(443), 3,
+    STATE(422), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9151] = 4,
+  [8977] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(385), 1,
+    ACTIONS(932), 1,
+      anon_sym_all,
+    ACTIONS(934), 1,
+      anon_sym_nodes,
+    ACTIONS(936), 1,
+      anon_sym_everything,
+    ACTIONS(944), 1,
+      anon_sym_pods,
+    STATE(243), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [8999] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(940), 1,
+      sym_label_key,
+    ACTIONS(948), 1,
+      sym_const_ref,
+    ACTIONS(946), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(425), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9021] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(415), 1,
       sym_type,
     ACTIONS(950), 3,
       anon_sym_cidr,
@@ -16324,58 +16160,73 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [9169] = 6,
+  [9039] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(954), 1,
-      anon_sym_pods,
+      anon_sym_silence,
     ACTIONS(956), 1,
-      anon_sym_all,
+      anon_sym_RBRACE,
     ACTIONS(958), 1,
-      anon_sym_nodes,
-    ACTIONS(960), 1,
-      anon_sym_everything,
-    STATE(221), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [9191] = 6,
+      sym__name_token,
+    STATE(288), 1,
+      sym_name,
+    STATE(460), 1,
+      sym_inventory_entry,
+    STATE(319), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9062] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(946), 1,
-      sym_label_key,
-    ACTIONS(964), 1,
-      sym_const_ref,
-    ACTIONS(962), 2,
-      anon_sym_COMMA,
+    ACTIONS(954), 1,
+      anon_sym_silence,
+    ACTIONS(958), 1,
+      sym__name_token,
+    ACTIONS(960), 1,
       anon_sym_RBRACE,
-    STATE(442), 3,
+    STATE(288), 1,
+      sym_name,
+    STATE(460), 1,
+      sym_inventory_entry,
+    STATE(319), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9085] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(133), 1,
+      sym_label_key,
+    ACTIONS(434), 1,
+      anon_sym_to,
+    ACTIONS(438), 1,
+      sym_const_ref,
+    STATE(39), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9213] = 6,
+  [9106] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(956), 1,
-      anon_sym_all,
+    ACTIONS(954), 1,
+      anon_sym_silence,
     ACTIONS(958), 1,
-      anon_sym_nodes,
-    ACTIONS(960), 1,
-      anon_sym_everything,
-    ACTIONS(966), 1,
-      anon_sym_pods,
-    STATE(221), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [9235] = 2,
+      sym__name_token,
+    ACTIONS(962), 1,
+      anon_sym_RBRACE,
+    STATE(288), 1,
+      sym_name,
+    STATE(392), 1,
+      sym_inventory_entry,
+    STATE(319), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9129] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(968), 7,
+    ACTIONS(964), 7,
       anon_sym_LBRACE,
       anon_sym_port,
       anon_sym_namespace,
@@ -16383,2440 +16234,2347 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [9248] = 6,
+  [9142] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(272), 1,
-      sym_label_key,
-    ACTIONS(419), 1,
-      anon_sym_to,
-    ACTIONS(423), 1,
-      sym_const_ref,
-    STATE(38), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9269] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(970), 1,
-      anon_sym_silence,
-    ACTIONS(972), 1,
-      anon_sym_RBRACE,
-    ACTIONS(974), 1,
-      sym__name_token,
-    STATE(283), 1,
-      sym_name,
-    STATE(439), 1,
-      sym_inventory_entry,
-    STATE(318), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9292] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(970), 1,
-      anon_sym_silence,
-    ACTIONS(974), 1,
-      sym__name_token,
-    ACTIONS(976), 1,
-      anon_sym_RBRACE,
-    STATE(283), 1,
-      sym_name,
-    STATE(439), 1,
-      sym_inventory_entry,
-    STATE(318), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9315] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(970), 1,
-      anon_sym_silence,
-    ACTIONS(974), 1,
-      sym__name_token,
-    ACTIONS(978), 1,
-      anon_sym_RBRACE,
-    STATE(283), 1,
-      sym_name,
-    STATE(394), 1,
-      sym_inventory_entry,
-    STATE(318), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9338] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(946), 1,
-      sym_label_key,
-    ACTIONS(980), 1,
-      sym_const_ref,
-    STATE(178), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9356] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(946), 1,
-      sym_label_key,
-    ACTIONS(982), 1,
-      sym_const_ref,
-    STATE(170), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9374] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(984), 1,
-      anon_sym_RPAREN,
-    ACTIONS(986), 2,
-      sym_label_value,
+    ACTIONS(966), 1,
       sym_const_ref,
-    STATE(457), 2,
-      sym__label_value,
-      sym_string,
-  [9392] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(988), 1,
-      anon_sym_RPAREN,
-    ACTIONS(986), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(457), 2,
-      sym__label_value,
-      sym_string,
-  [9410] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(990), 1,
-      anon_sym_RPAREN,
-    ACTIONS(986), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(457), 2,
-      sym__label_value,
-      sym_string,
-  [9428] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(992), 1,
-      anon_sym_LBRACK,
-    STATE(153), 1,
-      sym_cidr_item,
-    ACTIONS(994), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(132), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9446] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(946), 1,
-      sym_label_key,
-    ACTIONS(996), 1,
-      sym_const_ref,
-    STATE(129), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9464] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(946), 1,
-      sym_label_key,
-    ACTIONS(998), 1,
-      sym_const_ref,
-    STATE(118), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9482] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(597), 1,
-      anon_sym_EQ,
-    ACTIONS(1002), 1,
-      anon_sym_in,
-    ACTIONS(1004), 1,
-      anon_sym_BANG_EQ,
-    ACTIONS(1006), 1,
-      anon_sym_notin,
-    ACTIONS(1000), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [9502] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(992), 1,
-      anon_sym_LBRACK,
-    STATE(131), 1,
-      sym_cidr_item,
-    ACTIONS(994), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(132), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9520] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1008), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1010), 1,
-      anon_sym_sentence,
-    ACTIONS(1012), 1,
-      anon_sym_LPAREN,
-    STATE(266), 1,
-      sym_body,
-    STATE(339), 1,
-      sym_parameters,
-    STATE(422), 1,
-      sym_sentence_declaration,
-  [9542] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(970), 1,
-      anon_sym_silence,
-    ACTIONS(974), 1,
+    ACTIONS(968), 1,
       sym__name_token,
-    STATE(283), 1,
-      sym_name,
-    STATE(439), 1,
-      sym_inventory_entry,
-    STATE(318), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9562] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(946), 1,
-      sym_label_key,
-    ACTIONS(1014), 1,
-      sym_const_ref,
-    STATE(236), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9580] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1018), 1,
-      anon_sym_COMMA,
-    ACTIONS(1020), 1,
-      anon_sym_DQUOTE,
-    STATE(309), 1,
-      aux_sym_silence_repeat1,
-    STATE(448), 1,
-      sym_string,
-    ACTIONS(1016), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9600] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1022), 1,
-      sym_const_ref,
-    ACTIONS(1024), 1,
-      sym__name_token,
-    STATE(33), 3,
+    STATE(36), 3,
       sym__string_or_ref,
       sym_string,
       sym_name,
-  [9618] = 5,
+  [9160] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(940), 1,
+      sym_label_key,
+    ACTIONS(970), 1,
+      sym_const_ref,
+    STATE(166), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9178] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1026), 1,
+    ACTIONS(972), 1,
       anon_sym_RPAREN,
-    ACTIONS(986), 2,
+    ACTIONS(974), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(457), 2,
+    STATE(453), 2,
       sym__label_value,
       sym_string,
-  [9636] = 6,
+  [9196] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1018), 1,
-      anon_sym_COMMA,
-    ACTIONS(1020), 1,
-      anon_sym_DQUOTE,
-    STATE(320), 1,
-      aux_sym_silence_repeat1,
-    STATE(451), 1,
-      sym_string,
-    ACTIONS(1028), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9656] = 5,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(940), 1,
+      sym_label_key,
+    ACTIONS(976), 1,
+      sym_const_ref,
+    STATE(128), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9214] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1030), 1,
+    ACTIONS(978), 1,
+      anon_sym_LBRACK,
+    STATE(103), 1,
+      sym_cidr_item,
+    ACTIONS(980), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(104), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9232] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(982), 1,
       anon_sym_namespaces,
-    ACTIONS(1032), 1,
+    ACTIONS(984), 1,
       anon_sym_namespace,
-    ACTIONS(1034), 1,
+    ACTIONS(986), 1,
       anon_sym_all,
-    STATE(165), 3,
+    STATE(179), 3,
       sym_scope_all,
       sym_scope_labelled,
       sym_scope_named,
-  [9674] = 4,
+  [9250] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(986), 2,
+    ACTIONS(988), 1,
+      anon_sym_RPAREN,
+    ACTIONS(974), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(457), 2,
+    STATE(453), 2,
       sym__label_value,
       sym_string,
-  [9689] = 2,
+  [9268] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(91), 5,
-      anon_sym_COMMA,
-      anon_sym_LBRACE,
-      anon_sym_RBRACE,
-      sym_label_key,
-      sym_const_ref,
-  [9700] = 4,
+    ACTIONS(954), 1,
+      anon_sym_silence,
+    ACTIONS(958), 1,
+      sym__name_token,
+    STATE(288), 1,
+      sym_name,
+    STATE(460), 1,
+      sym_inventory_entry,
+    STATE(319), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9288] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(992), 1,
+    ACTIONS(978), 1,
       anon_sym_LBRACK,
-    ACTIONS(1036), 2,
+    STATE(153), 1,
+      sym_cidr_item,
+    ACTIONS(980), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(104), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9306] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(643), 1,
+      anon_sym_EQ,
+    ACTIONS(992), 1,
+      anon_sym_in,
+    ACTIONS(994), 1,
+      anon_sym_BANG_EQ,
+    ACTIONS(996), 1,
+      anon_sym_notin,
+    ACTIONS(990), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [9326] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(998), 1,
+      anon_sym_RPAREN,
+    ACTIONS(974), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(453), 2,
+      sym__label_value,
+      sym_string,
+  [9344] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(940), 1,
+      sym_label_key,
+    ACTIONS(1000), 1,
+      sym_const_ref,
+    STATE(162), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9362] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(940), 1,
+      sym_label_key,
+    ACTIONS(1002), 1,
+      sym_const_ref,
+    STATE(242), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9380] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1004), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1006), 1,
+      anon_sym_sentence,
+    ACTIONS(1008), 1,
+      anon_sym_LPAREN,
+    STATE(268), 1,
+      sym_body,
+    STATE(343), 1,
+      sym_parameters,
+    STATE(461), 1,
+      sym_sentence_declaration,
+  [9402] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(940), 1,
+      sym_label_key,
+    ACTIONS(1010), 1,
+      sym_const_ref,
+    STATE(120), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9420] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1012), 1,
+      anon_sym_RPAREN,
+    ACTIONS(974), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(453), 2,
+      sym__label_value,
+      sym_string,
+  [9438] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1016), 1,
+      anon_sym_COMMA,
+    ACTIONS(1018), 1,
+      anon_sym_DQUOTE,
+    STATE(314), 1,
+      aux_sym_silence_repeat1,
+    STATE(450), 1,
+      sym_string,
+    ACTIONS(1014), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9458] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1016), 1,
+      anon_sym_COMMA,
+    ACTIONS(1018), 1,
+      anon_sym_DQUOTE,
+    STATE(323), 1,
+      aux_sym_silence_repeat1,
+    STATE(454), 1,
+      sym_string,
+    ACTIONS(1020), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9478] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1022), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(251), 2,
+      sym__label_value,
+      sym_string,
+  [9493] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1024), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(423), 2,
+      sym__label_value,
+      sym_string,
+  [9508] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1026), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(411), 2,
+      sym__label_value,
+      sym_string,
+  [9523] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1028), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(412), 2,
+      sym__label_value,
+      sym_string,
+  [9538] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(954), 1,
+      anon_sym_silence,
+    ACTIONS(958), 1,
+      sym__name_token,
+    STATE(290), 1,
+      sym_name,
+    STATE(333), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9555] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(978), 1,
+      anon_sym_LBRACK,
+    ACTIONS(1030), 2,
       sym_cidr,
       sym_const_ref,
     STATE(156), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [9715] = 4,
+  [9570] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1038), 2,
+    ACTIONS(1032), 2,
       sym_label_value,
       sym_const_ref,
     STATE(8), 2,
       sym__label_value,
       sym_string,
+  [9585] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(974), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(453), 2,
+      sym__label_value,
+      sym_string,
+  [9600] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(356), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1036), 1,
+      anon_sym_COMMA,
+    STATE(323), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(1034), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9617] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(67), 5,
+      anon_sym_COMMA,
+      anon_sym_LBRACE,
+      anon_sym_RBRACE,
+      sym_label_key,
+      sym_const_ref,
+  [9628] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1039), 1,
+      sym_const_ref,
+    STATE(239), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9642] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1041), 1,
+      sym_const_ref,
+    STATE(58), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9656] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      sym__name_token,
+    ACTIONS(1043), 1,
+      sym_const_ref,
+    STATE(106), 1,
+      sym_name,
+    STATE(165), 1,
+      sym__name_list,
+  [9672] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1045), 1,
+      sym_const_ref,
+    STATE(108), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9686] = 4,
+    ACTIONS(1049), 1,
+      anon_sym_DQUOTE2,
+    ACTIONS(1051), 1,
+      sym_comment,
+    STATE(365), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1047), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [9700] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      sym__name_token,
+    ACTIONS(1043), 1,
+      sym_const_ref,
+    STATE(106), 1,
+      sym_name,
+    STATE(172), 1,
+      sym__name_list,
+  [9716] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1053), 1,
+      anon_sym_RBRACK,
+    STATE(464), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1055), 2,
+      sym_cidr,
+      sym_const_ref,
   [9730] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1040), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(378), 2,
-      sym__label_value,
-      sym_string,
-  [9745] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1042), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(446), 2,
-      sym__label_value,
-      sym_string,
-  [9760] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1044), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(403), 2,
-      sym__label_value,
-      sym_string,
-  [9775] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(970), 1,
-      anon_sym_silence,
-    ACTIONS(974), 1,
-      sym__name_token,
-    STATE(286), 1,
-      sym_name,
-    STATE(323), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9792] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1046), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(218), 2,
-      sym__label_value,
-      sym_string,
-  [9807] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(376), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1050), 1,
-      anon_sym_COMMA,
-    STATE(320), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(1048), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9824] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1053), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(219), 2,
-      sym__label_value,
-      sym_string,
-  [9839] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1055), 1,
-      sym_const_ref,
-    STATE(44), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9853] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1057), 1,
-      anon_sym_silence,
-    ACTIONS(1060), 1,
-      sym__name_token,
-    STATE(323), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9867] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1064), 1,
+    ACTIONS(1059), 1,
       sym_icmp_type,
-    STATE(205), 1,
+    STATE(198), 1,
       sym_icmp_item,
-    ACTIONS(1062), 2,
+    ACTIONS(1057), 2,
       anon_sym_ipv4,
       anon_sym_ipv6,
-  [9881] = 4,
+  [9744] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1061), 1,
+      anon_sym_silence,
+    ACTIONS(1064), 1,
+      sym__name_token,
+    STATE(333), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9758] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1066), 1,
+      sym_const_ref,
+    STATE(201), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9772] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
     ACTIONS(1068), 1,
-      anon_sym_DQUOTE2,
+      sym_const_ref,
+    STATE(203), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9786] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
     ACTIONS(1070), 1,
-      sym_comment,
-    STATE(362), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1066), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9895] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1072), 1,
-      sym_const_ref,
-    STATE(195), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9909] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1074), 1,
-      sym_const_ref,
-    STATE(198), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9923] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1076), 1,
-      sym_const_ref,
-    STATE(55), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9937] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1064), 1,
-      sym_icmp_type,
-    STATE(82), 1,
-      sym_icmp_item,
-    ACTIONS(1062), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [9951] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1078), 1,
-      sym_const_ref,
-    STATE(80), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9965] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1080), 1,
-      sym_const_ref,
-    STATE(113), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9979] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1082), 1,
-      sym_const_ref,
-    STATE(95), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9993] = 4,
-    ACTIONS(1070), 1,
-      sym_comment,
-    ACTIONS(1086), 1,
-      anon_sym_DQUOTE2,
-    STATE(325), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1084), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10007] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1088), 1,
-      sym_const_ref,
-    STATE(150), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10021] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1090), 1,
-      sym_const_ref,
-    STATE(167), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10035] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1092), 1,
-      anon_sym_RBRACK,
-    STATE(419), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1094), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10049] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1096), 1,
-      sym_const_ref,
-    STATE(92), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10063] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1098), 1,
-      sym_const_ref,
-    STATE(181), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10077] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1008), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1010), 1,
-      anon_sym_sentence,
-    STATE(264), 1,
-      sym_body,
-    STATE(423), 1,
-      sym_sentence_declaration,
-  [10093] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1100), 1,
-      sym_const_ref,
-    STATE(186), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10107] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1102), 1,
-      sym_const_ref,
-    STATE(54), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10121] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1104), 1,
-      sym_sentence_word,
-    STATE(207), 1,
-      sym_way,
-    ACTIONS(1106), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [10135] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1108), 1,
       sym_const_ref,
     STATE(43), 2,
       sym__string_or_ref,
       sym_string,
-  [10149] = 4,
+  [9800] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1110), 1,
+    ACTIONS(1072), 1,
       sym_const_ref,
-    STATE(47), 2,
+    STATE(62), 2,
       sym__string_or_ref,
       sym_string,
-  [10163] = 4,
+  [9814] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1112), 1,
+    ACTIONS(1074), 1,
+      sym_const_ref,
+    STATE(145), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9828] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1076), 1,
+      sym_const_ref,
+    STATE(95), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9842] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      sym__name_token,
+    ACTIONS(1043), 1,
+      sym_const_ref,
+    STATE(106), 1,
+      sym_name,
+    STATE(168), 1,
+      sym__name_list,
+  [9858] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1078), 1,
+      sym_sentence_word,
+    STATE(185), 1,
+      sym_way,
+    ACTIONS(1080), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [9872] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1082), 1,
+      anon_sym_RBRACK,
+    STATE(464), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1055), 2,
+      sym_cidr,
+      sym_const_ref,
+  [9886] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1004), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1006), 1,
+      anon_sym_sentence,
+    STATE(266), 1,
+      sym_body,
+    STATE(462), 1,
+      sym_sentence_declaration,
+  [9902] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1084), 1,
+      sym_const_ref,
+    STATE(204), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9916] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1086), 1,
+      sym_const_ref,
+    STATE(42), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9930] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1088), 1,
+      sym_const_ref,
+    STATE(207), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9944] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1090), 1,
+      sym_const_ref,
+    STATE(46), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9958] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1092), 1,
+      sym_const_ref,
+    STATE(55), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9972] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1094), 1,
       sym_const_ref,
     STATE(56), 2,
       sym__string_or_ref,
       sym_string,
-  [10177] = 4,
+  [9986] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1114), 1,
+    ACTIONS(1096), 1,
+      sym_const_ref,
+    STATE(210), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10000] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1098), 1,
+      sym_const_ref,
+    STATE(161), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10014] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1059), 1,
+      sym_icmp_type,
+    STATE(181), 1,
+      sym_icmp_item,
+    ACTIONS(1057), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10028] = 4,
+    ACTIONS(1051), 1,
+      sym_comment,
+    ACTIONS(1102), 1,
+      anon_sym_DQUOTE2,
+    STATE(329), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1100), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10042] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1104), 1,
       sym_const_ref,
     STATE(59), 2,
       sym__string_or_ref,
       sym_string,
-  [10191] = 4,
+  [10056] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1116), 1,
+    ACTIONS(1106), 1,
       sym_const_ref,
-    STATE(61), 2,
+    STATE(214), 2,
       sym__string_or_ref,
       sym_string,
-  [10205] = 4,
+  [10070] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1064), 1,
-      sym_icmp_type,
-    STATE(199), 1,
-      sym_icmp_item,
-    ACTIONS(1062), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [10219] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
-    ACTIONS(1118), 1,
-      sym_const_ref,
-    STATE(134), 1,
-      sym_name,
-    STATE(162), 1,
-      sym__name_list,
-  [10235] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1120), 1,
+    ACTIONS(1108), 1,
       sym_const_ref,
-    STATE(191), 2,
+    STATE(194), 2,
       sym__string_or_ref,
       sym_string,
-  [10249] = 4,
+  [10084] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1122), 1,
+    ACTIONS(1110), 1,
       sym_const_ref,
-    STATE(136), 2,
+    STATE(97), 2,
       sym__string_or_ref,
       sym_string,
-  [10263] = 4,
+  [10098] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1124), 1,
-      sym_const_ref,
-    STATE(52), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10277] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1126), 1,
-      anon_sym_RBRACK,
-    STATE(391), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1128), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10291] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1130), 1,
-      sym_const_ref,
-    STATE(208), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10305] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1132), 1,
-      sym_sentence_word,
-    STATE(206), 1,
-      sym_way,
-    ACTIONS(1106), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [10319] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1134), 1,
+    ACTIONS(1112), 1,
       sym_const_ref,
     STATE(60), 2,
       sym__string_or_ref,
       sym_string,
-  [10333] = 4,
+  [10112] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(1059), 1,
+      sym_icmp_type,
+    STATE(86), 1,
+      sym_icmp_item,
+    ACTIONS(1057), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10126] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1136), 1,
+    ACTIONS(1114), 1,
       sym_const_ref,
-    STATE(200), 2,
+    STATE(85), 2,
       sym__string_or_ref,
       sym_string,
-  [10347] = 5,
+  [10140] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1116), 1,
+      sym_const_ref,
+    STATE(150), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10154] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
     ACTIONS(1118), 1,
       sym_const_ref,
-    STATE(134), 1,
-      sym_name,
-    STATE(168), 1,
-      sym__name_list,
-  [10363] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1138), 1,
-      sym_const_ref,
-    STATE(225), 2,
+    STATE(195), 2,
       sym__string_or_ref,
       sym_string,
-  [10377] = 4,
+  [10168] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1140), 1,
+    ACTIONS(1120), 1,
       sym_const_ref,
-    STATE(222), 2,
+    STATE(52), 2,
       sym__string_or_ref,
       sym_string,
-  [10391] = 3,
+  [10182] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(376), 2,
+    ACTIONS(356), 2,
       anon_sym_COMMA,
       anon_sym_DQUOTE,
-    ACTIONS(1048), 2,
+    ACTIONS(1034), 2,
       anon_sym_silence,
       sym__name_token,
-  [10403] = 4,
-    ACTIONS(1070), 1,
+  [10194] = 4,
+    ACTIONS(1051), 1,
       sym_comment,
+    ACTIONS(1125), 1,
+      anon_sym_DQUOTE2,
+    STATE(365), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1122), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10208] = 4,
+    ACTIONS(1051), 1,
+      sym_comment,
+    ACTIONS(1129), 1,
+      anon_sym_DQUOTE2,
+    STATE(367), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1127), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10222] = 4,
+    ACTIONS(1051), 1,
+      sym_comment,
+    ACTIONS(1131), 1,
+      anon_sym_DQUOTE2,
+    STATE(365), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1047), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10236] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1133), 1,
+      sym_sentence_word,
+    STATE(189), 1,
+      sym_way,
+    ACTIONS(1080), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [10250] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1135), 1,
+      anon_sym_RBRACK,
+    STATE(396), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1137), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10264] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1139), 1,
+      anon_sym_COMMA,
+    ACTIONS(1141), 1,
+      anon_sym_RPAREN,
+    STATE(418), 1,
+      aux_sym_parameters_repeat1,
+  [10277] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1143), 1,
+      anon_sym_COMMA,
     ACTIONS(1145), 1,
-      anon_sym_DQUOTE2,
-    STATE(362), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1142), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10417] = 5,
+      anon_sym_RBRACK,
+    STATE(380), 1,
+      aux_sym_list_repeat1,
+  [10290] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
-    ACTIONS(1118), 1,
-      sym_const_ref,
-    STATE(134), 1,
-      sym_name,
-    STATE(177), 1,
-      sym__name_list,
-  [10433] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(1053), 1,
+      anon_sym_RBRACK,
     ACTIONS(1147), 1,
-      anon_sym_RBRACK,
-    STATE(419), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1094), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10447] = 4,
-    ACTIONS(1070), 1,
-      sym_comment,
-    ACTIONS(1151), 1,
-      anon_sym_DQUOTE2,
-    STATE(366), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1149), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10461] = 4,
-    ACTIONS(1070), 1,
-      sym_comment,
-    ACTIONS(1153), 1,
-      anon_sym_DQUOTE2,
-    STATE(362), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1066), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10475] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1155), 1,
-      sym_const_ref,
-    STATE(184), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10489] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1157), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1159), 1,
-      sym_identifier,
-    STATE(441), 1,
-      sym_parameter,
-  [10502] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1161), 1,
       anon_sym_COMMA,
-    ACTIONS(1164), 1,
-      anon_sym_RPAREN,
-    STATE(369), 1,
-      aux_sym_selector_in_repeat1,
-  [10515] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1166), 1,
-      sym_port_number,
-    ACTIONS(1168), 1,
-      sym_const_ref,
-    STATE(151), 1,
-      sym_port,
-  [10528] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
-    ACTIONS(1170), 1,
-      sym_const_ref,
-    STATE(49), 1,
-      sym_name,
-  [10541] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(462), 1,
-      sym_verb,
-    ACTIONS(1172), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10552] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
-    ACTIONS(1174), 1,
-      sym_const_ref,
-    STATE(37), 1,
-      sym_name,
-  [10565] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(419), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1094), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10576] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1176), 1,
-      anon_sym_COMMA,
-    ACTIONS(1178), 1,
-      anon_sym_RBRACE,
-    STATE(390), 1,
-      aux_sym_selector_repeat1,
-  [10589] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
-    ACTIONS(1180), 1,
-      sym_const_ref,
-    STATE(31), 1,
-      sym_name,
-  [10602] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(431), 1,
-      sym_verb,
-    ACTIONS(1172), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10613] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1182), 1,
-      anon_sym_COMMA,
-    ACTIONS(1184), 1,
-      anon_sym_RPAREN,
-    STATE(397), 1,
-      aux_sym_selector_in_repeat1,
-  [10626] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
-    ACTIONS(1186), 1,
-      sym_const_ref,
-    STATE(138), 1,
-      sym_name,
-  [10639] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1166), 1,
-      sym_port_number,
-    ACTIONS(1188), 1,
-      sym_const_ref,
-    STATE(81), 1,
-      sym_port,
-  [10652] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1190), 1,
-      anon_sym_COMMA,
-    ACTIONS(1193), 1,
-      anon_sym_RBRACK,
-    STATE(381), 1,
+    STATE(373), 1,
       aux_sym_cidr_list_repeat1,
-  [10665] = 4,
+  [10303] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1195), 1,
+    ACTIONS(1149), 1,
+      anon_sym_COMMA,
+    ACTIONS(1152), 1,
+      anon_sym_RBRACK,
+    STATE(373), 1,
+      aux_sym_cidr_list_repeat1,
+  [10316] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1154), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1156), 1,
+      sym_identifier,
+    STATE(447), 1,
+      sym_parameter,
+  [10329] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1158), 1,
+      anon_sym_COMMA,
+    ACTIONS(1161), 1,
+      anon_sym_RPAREN,
+    STATE(375), 1,
+      aux_sym_parameters_repeat1,
+  [10342] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      sym__name_token,
+    ACTIONS(1163), 1,
+      sym_const_ref,
+    STATE(32), 1,
+      sym_name,
+  [10355] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      sym__name_token,
+    ACTIONS(1165), 1,
+      sym_const_ref,
+    STATE(26), 1,
+      sym_name,
+  [10368] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(222), 1,
+      sym_direction,
+    ACTIONS(1167), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [10379] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(956), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1169), 1,
+      anon_sym_COMMA,
+    STATE(416), 1,
+      aux_sym_inventory_repeat1,
+  [10392] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(844), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1171), 1,
+      anon_sym_COMMA,
+    STATE(390), 1,
+      aux_sym_list_repeat1,
+  [10405] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1173), 1,
+      sym_port_number,
+    ACTIONS(1175), 1,
+      sym_const_ref,
+    STATE(174), 1,
+      sym_port,
+  [10418] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      sym__name_token,
+    ACTIONS(1177), 1,
+      sym_const_ref,
+    STATE(48), 1,
+      sym_name,
+  [10431] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(464), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1055), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10442] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1173), 1,
+      sym_port_number,
+    ACTIONS(1179), 1,
+      sym_const_ref,
+    STATE(147), 1,
+      sym_port,
+  [10455] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      sym__name_token,
+    ACTIONS(1181), 1,
+      sym_const_ref,
+    STATE(158), 1,
+      sym_name,
+  [10468] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(905), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1183), 1,
+      anon_sym_COMMA,
+    STATE(387), 1,
+      aux_sym_selector_repeat1,
+  [10481] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1185), 1,
+      anon_sym_COMMA,
+    ACTIONS(1188), 1,
+      anon_sym_RBRACE,
+    STATE(387), 1,
+      aux_sym_selector_repeat1,
+  [10494] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(459), 1,
+      sym_verb,
+    ACTIONS(1190), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10505] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(972), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1192), 1,
+      anon_sym_COMMA,
+    STATE(414), 1,
+      aux_sym_selector_in_repeat1,
+  [10518] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1194), 1,
       anon_sym_COMMA,
     ACTIONS(1197), 1,
       anon_sym_RBRACK,
-    STATE(396), 1,
+    STATE(390), 1,
       aux_sym_list_repeat1,
-  [10678] = 4,
+  [10531] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1166), 1,
-      sym_port_number,
+    ACTIONS(988), 1,
+      anon_sym_RPAREN,
     ACTIONS(1199), 1,
-      sym_const_ref,
-    STATE(176), 1,
-      sym_port,
-  [10691] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1201), 3,
       anon_sym_COMMA,
-      anon_sym_EQ,
-      anon_sym_RPAREN,
-  [10700] = 3,
+    STATE(414), 1,
+      aux_sym_selector_in_repeat1,
+  [10544] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(1201), 1,
+      anon_sym_COMMA,
+    ACTIONS(1203), 1,
+      anon_sym_RBRACE,
+    STATE(379), 1,
+      aux_sym_inventory_repeat1,
+  [10557] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1156), 1,
+      sym_identifier,
     ACTIONS(1205), 1,
-      anon_sym_EQ,
-    ACTIONS(1203), 2,
-      anon_sym_COMMA,
       anon_sym_RPAREN,
-  [10711] = 4,
+    STATE(447), 1,
+      sym_parameter,
+  [10570] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1159), 1,
+    ACTIONS(1156), 1,
       sym_identifier,
     ACTIONS(1207), 1,
       anon_sym_RPAREN,
-    STATE(441), 1,
+    STATE(370), 1,
       sym_parameter,
-  [10724] = 4,
+  [10583] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(224), 1,
+      sym_direction,
+    ACTIONS(1167), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [10594] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1209), 1,
       anon_sym_COMMA,
-    ACTIONS(1212), 1,
-      anon_sym_RPAREN,
-    STATE(387), 1,
-      aux_sym_parameters_repeat1,
-  [10737] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
-    ACTIONS(1214), 1,
-      sym_const_ref,
-    STATE(34), 1,
-      sym_name,
-  [10750] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
-    ACTIONS(1216), 1,
-      sym_const_ref,
-    STATE(28), 1,
-      sym_name,
-  [10763] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(915), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1218), 1,
-      anon_sym_COMMA,
-    STATE(405), 1,
-      aux_sym_selector_repeat1,
-  [10776] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1220), 1,
-      anon_sym_COMMA,
-    ACTIONS(1222), 1,
+    ACTIONS(1211), 1,
       anon_sym_RBRACK,
-    STATE(412), 1,
+    STATE(372), 1,
       aux_sym_cidr_list_repeat1,
-  [10789] = 4,
+  [10607] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
-    ACTIONS(1224), 1,
+    STATE(498), 1,
+      sym_verb,
+    ACTIONS(1213), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10618] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(49), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1215), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(40), 1,
-      sym_name,
-  [10802] = 4,
+  [10629] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(781), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1226), 1,
+    ACTIONS(968), 1,
+      sym__name_token,
+    ACTIONS(1217), 1,
+      sym_const_ref,
+    STATE(38), 1,
+      sym_name,
+  [10642] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      sym__name_token,
+    ACTIONS(1219), 1,
+      sym_const_ref,
+    STATE(29), 1,
+      sym_name,
+  [10655] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1173), 1,
+      sym_port_number,
+    ACTIONS(1221), 1,
+      sym_const_ref,
+    STATE(81), 1,
+      sym_port,
+  [10668] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1223), 1,
       anon_sym_COMMA,
-    STATE(404), 1,
+    ACTIONS(1226), 1,
+      anon_sym_RPAREN,
+    STATE(402), 1,
       aux_sym_arguments_repeat1,
-  [10815] = 4,
+  [10681] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1228), 1,
       anon_sym_COMMA,
     ACTIONS(1230), 1,
-      anon_sym_RBRACE,
-    STATE(415), 1,
-      aux_sym_inventory_repeat1,
-  [10828] = 3,
+      anon_sym_RPAREN,
+    STATE(417), 1,
+      aux_sym_arguments_repeat1,
+  [10694] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(216), 1,
+    STATE(228), 1,
       sym_direction,
-    ACTIONS(1232), 2,
+    ACTIONS(1167), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [10839] = 4,
+  [10705] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(852), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1234), 1,
+    ACTIONS(1232), 3,
       anon_sym_COMMA,
-    STATE(409), 1,
-      aux_sym_list_repeat1,
-  [10852] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(988), 1,
+      anon_sym_EQ,
       anon_sym_RPAREN,
-    ACTIONS(1236), 1,
-      anon_sym_COMMA,
-    STATE(369), 1,
-      aux_sym_selector_in_repeat1,
-  [10865] = 3,
+  [10714] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(490), 1,
-      sym_verb,
-    ACTIONS(1238), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10876] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1240), 3,
+    ACTIONS(1234), 3,
       sym_sentence_word,
       anon_sym_from,
       anon_sym_to,
-  [10885] = 4,
+  [10723] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(990), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1242), 1,
+    ACTIONS(1236), 1,
       anon_sym_COMMA,
-    STATE(369), 1,
-      aux_sym_selector_in_repeat1,
-  [10898] = 4,
+    ACTIONS(1238), 1,
+      anon_sym_RBRACE,
+    STATE(386), 1,
+      aux_sym_selector_repeat1,
+  [10736] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1024), 1,
+    ACTIONS(968), 1,
       sym__name_token,
-    ACTIONS(1244), 1,
+    ACTIONS(1240), 1,
       sym_const_ref,
-    STATE(46), 1,
+    STATE(45), 1,
       sym_name,
-  [10911] = 4,
+  [10749] = 3,
     ACTIONS(3), 1,
       sym_comment,
+    STATE(420), 1,
+      sym_verb,
+    ACTIONS(1190), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10760] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      sym__name_token,
+    ACTIONS(1242), 1,
+      sym_const_ref,
+    STATE(33), 1,
+      sym_name,
+  [10773] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1244), 1,
+      anon_sym_COMMA,
     ACTIONS(1246), 1,
-      anon_sym_COMMA,
-    ACTIONS(1248), 1,
       anon_sym_RPAREN,
-    STATE(414), 1,
-      aux_sym_parameters_repeat1,
-  [10924] = 4,
+    STATE(389), 1,
+      aux_sym_selector_in_repeat1,
+  [10786] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1250), 1,
+    ACTIONS(1248), 1,
       anon_sym_COMMA,
-    ACTIONS(1252), 1,
+    ACTIONS(1250), 1,
       anon_sym_RPAREN,
-    STATE(400), 1,
+    STATE(391), 1,
       aux_sym_selector_in_repeat1,
-  [10937] = 4,
+  [10799] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      sym__name_token,
+    ACTIONS(1252), 1,
+      sym_const_ref,
+    STATE(110), 1,
+      sym_name,
+  [10812] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1254), 1,
       anon_sym_COMMA,
     ACTIONS(1257), 1,
       anon_sym_RPAREN,
-    STATE(404), 1,
-      aux_sym_arguments_repeat1,
-  [10950] = 4,
+    STATE(414), 1,
+      aux_sym_selector_in_repeat1,
+  [10825] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1259), 1,
+    ACTIONS(1261), 1,
+      anon_sym_EQ,
+    ACTIONS(1259), 2,
       anon_sym_COMMA,
-    ACTIONS(1262), 1,
-      anon_sym_RBRACE,
-    STATE(405), 1,
-      aux_sym_selector_repeat1,
-  [10963] = 4,
+      anon_sym_RPAREN,
+  [10836] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1264), 1,
+    ACTIONS(1263), 1,
       anon_sym_COMMA,
     ACTIONS(1266), 1,
+      anon_sym_RBRACE,
+    STATE(416), 1,
+      aux_sym_inventory_repeat1,
+  [10849] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(755), 1,
       anon_sym_RPAREN,
-    STATE(393), 1,
+    ACTIONS(1268), 1,
+      anon_sym_COMMA,
+    STATE(402), 1,
       aux_sym_arguments_repeat1,
-  [10976] = 3,
+  [10862] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(39), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1268), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10987] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(213), 1,
-      sym_direction,
-    ACTIONS(1232), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10998] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(1205), 1,
+      anon_sym_RPAREN,
     ACTIONS(1270), 1,
       anon_sym_COMMA,
-    ACTIONS(1273), 1,
-      anon_sym_RBRACK,
-    STATE(409), 1,
-      aux_sym_list_repeat1,
-  [11011] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1275), 1,
-      anon_sym_COMMA,
-    ACTIONS(1278), 1,
-      anon_sym_RBRACE,
-    STATE(410), 1,
-      aux_sym_inventory_repeat1,
-  [11024] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1159), 1,
-      sym_identifier,
-    ACTIONS(1280), 1,
-      anon_sym_RPAREN,
-    STATE(402), 1,
-      sym_parameter,
-  [11037] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1147), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1282), 1,
-      anon_sym_COMMA,
-    STATE(381), 1,
-      aux_sym_cidr_list_repeat1,
-  [11050] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
-    ACTIONS(1284), 1,
-      sym_const_ref,
-    STATE(145), 1,
-      sym_name,
-  [11063] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1157), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1286), 1,
-      anon_sym_COMMA,
-    STATE(387), 1,
+    STATE(375), 1,
       aux_sym_parameters_repeat1,
-  [11076] = 4,
+  [10875] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(976), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1288), 1,
-      anon_sym_COMMA,
-    STATE(410), 1,
-      aux_sym_inventory_repeat1,
-  [11089] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(215), 1,
-      sym_direction,
-    ACTIONS(1232), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [11100] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1290), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11108] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1292), 1,
-      sym__name_token,
-    STATE(149), 1,
-      sym_entity,
-  [11118] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1193), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [11126] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1294), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11134] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1296), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11142] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1008), 1,
+    ACTIONS(1004), 1,
       anon_sym_LBRACE,
-    STATE(263), 1,
+    STATE(267), 1,
       sym_body,
-  [11152] = 3,
+  [10885] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1008), 1,
-      anon_sym_LBRACE,
-    STATE(259), 1,
-      sym_body,
-  [11162] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1257), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11170] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1292), 1,
-      sym__name_token,
-    STATE(36), 1,
-      sym_entity,
-  [11180] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1298), 1,
-      anon_sym_namespaces,
-    ACTIONS(1300), 1,
-      anon_sym_policy,
-  [11190] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1302), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11198] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1304), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11206] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1008), 1,
-      anon_sym_LBRACE,
-    STATE(265), 1,
-      sym_body,
-  [11216] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1306), 1,
-      anon_sym_LBRACE,
-    STATE(233), 1,
-      sym_policy_body,
-  [11226] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1308), 1,
+    ACTIONS(1272), 1,
       anon_sym_from,
-    STATE(141), 1,
+    STATE(152), 1,
       sym_flow,
-  [11236] = 3,
+  [10895] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1310), 1,
-      sym__name_token,
-    STATE(458), 1,
-      sym_name,
-  [11246] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1312), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11254] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1314), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11262] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    STATE(253), 1,
-      sym_string,
-  [11272] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1306), 1,
+    ACTIONS(1274), 1,
       anon_sym_LBRACE,
-    STATE(255), 1,
+    STATE(235), 1,
       sym_policy_body,
-  [11282] = 2,
+  [10905] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1316), 2,
+    ACTIONS(1276), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11290] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1310), 1,
-      sym__name_token,
-    STATE(430), 1,
-      sym_name,
-  [11300] = 2,
+  [10913] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1278), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11308] = 2,
+  [10921] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1280), 1,
+      sym__name_token,
+    STATE(143), 1,
+      sym_entity,
+  [10931] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1282), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10939] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1188), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10947] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1284), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10955] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1286), 1,
+      anon_sym_namespaces,
+    ACTIONS(1288), 1,
+      anon_sym_policy,
+  [10965] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1290), 1,
+      sym__name_token,
+    STATE(442), 1,
+      sym_name,
+  [10975] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1292), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10983] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1294), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10991] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1296), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10999] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1298), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11007] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1300), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11015] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1197), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [11023] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1226), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11031] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
+      sym__name_token,
+    STATE(213), 1,
+      sym_name,
+  [11041] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1302), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11049] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    STATE(272), 1,
+      sym_string,
+  [11059] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1280), 1,
+      sym__name_token,
+    STATE(107), 1,
+      sym_entity,
+  [11069] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1304), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11077] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1274), 1,
+      anon_sym_LBRACE,
+    STATE(257), 1,
+      sym_policy_body,
+  [11087] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1306), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11095] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1156), 1,
+      sym_identifier,
+    STATE(447), 1,
+      sym_parameter,
+  [11105] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1308), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11113] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1310), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11121] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1161), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11129] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1290), 1,
+      sym__name_token,
+    STATE(458), 1,
+      sym_name,
+  [11139] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1290), 1,
+      sym__name_token,
+    STATE(419), 1,
+      sym_name,
+  [11149] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1312), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11157] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1314), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11165] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1316), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11173] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1257), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11181] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1318), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11316] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1212), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11324] = 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11189] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1320), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11332] = 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11197] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1280), 1,
+      sym__name_token,
+    STATE(35), 1,
+      sym_entity,
+  [11207] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1322), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11340] = 2,
+  [11215] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1324), 2,
+    ACTIONS(1004), 1,
+      anon_sym_LBRACE,
+    STATE(269), 1,
+      sym_body,
+  [11225] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1324), 1,
+      anon_sym_from,
+    STATE(152), 1,
+      sym_flow,
+  [11235] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1266), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11348] = 3,
+  [11243] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1310), 1,
-      sym__name_token,
-    STATE(436), 1,
-      sym_name,
-  [11358] = 2,
+    ACTIONS(1004), 1,
+      anon_sym_LBRACE,
+    STATE(264), 1,
+      sym_body,
+  [11253] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1004), 1,
+      anon_sym_LBRACE,
+    STATE(276), 1,
+      sym_body,
+  [11263] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1326), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11366] = 2,
+  [11271] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1328), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11374] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1330), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11382] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1332), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11390] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1334), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11398] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1336), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11406] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1262), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11414] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1310), 1,
-      sym__name_token,
-    STATE(429), 1,
-      sym_name,
-  [11424] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1273), 2,
+    ACTIONS(1152), 2,
       anon_sym_COMMA,
       anon_sym_RBRACK,
-  [11432] = 2,
+  [11279] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1338), 2,
-      anon_sym_label,
-      anon_sym_annotation,
-  [11440] = 2,
+    ACTIONS(1290), 1,
+      sym__name_token,
+    STATE(421), 1,
+      sym_name,
+  [11289] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1340), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11448] = 2,
+    ACTIONS(1328), 1,
+      anon_sym_to,
+  [11296] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1164), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11456] = 3,
+    ACTIONS(1330), 1,
+      sym_number,
+  [11303] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1008), 1,
+    ACTIONS(1332), 1,
+      sym_number,
+  [11310] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1334), 1,
+      sym_number,
+  [11317] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1336), 1,
+      sym_icmp_type,
+  [11324] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1338), 1,
+      anon_sym_COLON,
+  [11331] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1340), 1,
+      sym__port_number_immediate,
+  [11338] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1342), 1,
+      anon_sym_EQ,
+  [11345] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1344), 1,
       anon_sym_LBRACE,
-    STATE(268), 1,
-      sym_body,
-  [11466] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1342), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11474] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1344), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11482] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1159), 1,
-      sym_identifier,
-    STATE(441), 1,
-      sym_parameter,
-  [11492] = 3,
+  [11352] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1346), 1,
-      anon_sym_from,
-    STATE(141), 1,
-      sym_flow,
-  [11502] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1292), 1,
-      sym__name_token,
-    STATE(135), 1,
-      sym_entity,
-  [11512] = 2,
+      anon_sym_EQ,
+  [11359] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1348), 1,
-      sym_identifier,
-  [11519] = 2,
+      anon_sym_groups,
+  [11366] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1350), 1,
-      sym_number,
-  [11526] = 2,
+      anon_sym_namespace,
+  [11373] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1352), 1,
-      anon_sym_EQ,
-  [11533] = 2,
+      sym_label_key,
+  [11380] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1354), 1,
-      sym_label_key,
-  [11540] = 2,
+      sym_number,
+  [11387] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1356), 1,
-      sym_label_key,
-  [11547] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(597), 1,
-      anon_sym_EQ,
-  [11554] = 2,
+      sym_number,
+  [11394] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1358), 1,
-      sym__port_number_immediate,
-  [11561] = 2,
+      sym_number,
+  [11401] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1360), 1,
-      sym_number,
-  [11568] = 2,
+      anon_sym_account,
+  [11408] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1362), 1,
       sym_number,
-  [11575] = 2,
+  [11415] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1364), 1,
-      anon_sym_COLON,
-  [11582] = 2,
+      sym__name_token,
+  [11422] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1366), 1,
-      sym__name_token,
-  [11589] = 2,
+      sym_label_key,
+  [11429] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1368), 1,
-      anon_sym_groups,
-  [11596] = 2,
+      sym_cilium_version,
+  [11436] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1370), 1,
-      anon_sym_namespace,
-  [11603] = 2,
+      anon_sym_with,
+  [11443] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1372), 1,
-      anon_sym_account,
-  [11610] = 2,
+      anon_sym_with,
+  [11450] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1374), 1,
-      anon_sym_namespace,
-  [11617] = 2,
+      sym_number,
+  [11457] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1376), 1,
-      sym_number,
-  [11624] = 2,
+      anon_sym_namespace,
+  [11464] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1378), 1,
-      sym_number,
-  [11631] = 2,
+      sym_protocol,
+  [11471] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1380), 1,
-      sym_number,
-  [11638] = 2,
+      sym_identifier,
+  [11478] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1382), 1,
-      anon_sym_LPAREN,
-  [11645] = 2,
+      anon_sym_deny,
+  [11485] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1384), 1,
-      sym_number,
-  [11652] = 2,
+      anon_sym_COLON,
+  [11492] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1386), 1,
-      sym_protocol,
-  [11659] = 2,
+      anon_sym_with,
+  [11499] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1388), 1,
-      sym_number,
-  [11666] = 2,
+      anon_sym_nodes,
+  [11506] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1390), 1,
-      anon_sym_LPAREN,
-  [11673] = 2,
+      sym_lint_code,
+  [11513] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1392), 1,
-      anon_sym_deny,
-  [11680] = 2,
+      sym_sentence_word,
+  [11520] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1394), 1,
-      anon_sym_namespace,
-  [11687] = 2,
+      anon_sym_LPAREN,
+  [11527] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1396), 1,
-      sym_number,
-  [11694] = 2,
+      anon_sym_default,
+  [11534] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1398), 1,
-      sym_sentence_word,
-  [11701] = 2,
+      sym_lint_code,
+  [11541] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1400), 1,
-      sym_number,
-  [11708] = 2,
+      ts_builtin_sym_end,
+  [11548] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1402), 1,
-      ts_builtin_sym_end,
-  [11715] = 2,
+      anon_sym_namespace,
+  [11555] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1404), 1,
-      anon_sym_with,
-  [11722] = 2,
+      anon_sym_namespace,
+  [11562] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1406), 1,
-      anon_sym_LBRACE,
-  [11729] = 2,
+      sym_number,
+  [11569] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1408), 1,
-      anon_sym_COLON,
-  [11736] = 2,
+      anon_sym_from,
+  [11576] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1408), 1,
+      sym_sentence_word,
+  [11583] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1410), 1,
-      anon_sym_account,
-  [11743] = 2,
+      anon_sym_namespace,
+  [11590] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1412), 1,
-      sym_icmp_type,
-  [11750] = 2,
+      sym_identifier,
+  [11597] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1414), 1,
       sym_lint_code,
-  [11757] = 2,
+  [11604] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1416), 1,
-      sym_identifier,
-  [11764] = 2,
+      anon_sym_namespaces,
+  [11611] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1418), 1,
-      anon_sym_namespace,
-  [11771] = 2,
+      sym_lint_code,
+  [11618] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1420), 1,
-      sym_cilium_version,
-  [11778] = 2,
+      anon_sym_account,
+  [11625] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1422), 1,
-      sym_lint_code,
-  [11785] = 2,
+      sym_number,
+  [11632] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1424), 1,
-      anon_sym_namespaces,
-  [11792] = 2,
+      sym_number,
+  [11639] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1426), 1,
-      anon_sym_namespace,
-  [11799] = 2,
+      sym_protocol,
+  [11646] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1428), 1,
-      anon_sym_to,
-  [11806] = 2,
+      sym_identifier,
+  [11653] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1430), 1,
-      anon_sym_EQ,
-  [11813] = 2,
+      anon_sym_to,
+  [11660] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1432), 1,
-      sym_sentence_word,
-  [11820] = 2,
+      sym_number,
+  [11667] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1434), 1,
-      anon_sym_deny,
-  [11827] = 2,
+      anon_sym_LPAREN,
+  [11674] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(643), 1,
+      anon_sym_EQ,
+  [11681] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1436), 1,
-      anon_sym_EQ,
-  [11834] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1438), 1,
-      sym_lint_code,
-  [11841] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1432), 1,
-      anon_sym_from,
-  [11848] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1440), 1,
-      sym_lint_code,
-  [11855] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1442), 1,
-      anon_sym_default,
-  [11862] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1444), 1,
-      sym_identifier,
-  [11869] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1446), 1,
-      anon_sym_with,
-  [11876] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1448), 1,
-      sym_protocol,
-  [11883] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1450), 1,
-      sym_number,
-  [11890] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1452), 1,
-      anon_sym_to,
-  [11897] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1454), 1,
-      sym_number,
-  [11904] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1456), 1,
-      anon_sym_with,
-  [11911] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1458), 1,
-      sym_label_key,
-  [11918] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1460), 1,
-      anon_sym_nodes,
+      anon_sym_deny,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 50,
-  [SMALL_STATE(4)] = 100,
-  [SMALL_STATE(5)] = 144,
-  [SMALL_STATE(6)] = 188,
-  [SMALL_STATE(7)] = 232,
-  [SMALL_STATE(8)] = 276,
-  [SMALL_STATE(9)] = 318,
-  [SMALL_STATE(10)] = 381,
-  [SMALL_STATE(11)] = 425,
-  [SMALL_STATE(12)] = 486,
-  [SMALL_STATE(13)] = 527,
-  [SMALL_STATE(14)] = 580,
-  [SMALL_STATE(15)] = 629,
-  [SMALL_STATE(16)] = 668,
-  [SMALL_STATE(17)] = 706,
-  [SMALL_STATE(18)] = 744,
-  [SMALL_STATE(19)] = 782,
-  [SMALL_STATE(20)] = 819,
-  [SMALL_STATE(21)] = 860,
+  [SMALL_STATE(3)] = 49,
+  [SMALL_STATE(4)] = 98,
+  [SMALL_STATE(5)] = 141,
+  [SMALL_STATE(6)] = 184,
+  [SMALL_STATE(7)] = 227,
+  [SMALL_STATE(8)] = 270,
+  [SMALL_STATE(9)] = 311,
+  [SMALL_STATE(10)] = 354,
+  [SMALL_STATE(11)] = 415,
+  [SMALL_STATE(12)] = 455,
+  [SMALL_STATE(13)] = 493,
+  [SMALL_STATE(14)] = 530,
+  [SMALL_STATE(15)] = 567,
+  [SMALL_STATE(16)] = 618,
+  [SMALL_STATE(17)] = 665,
+  [SMALL_STATE(18)] = 702,
+  [SMALL_STATE(19)] = 761,
+  [SMALL_STATE(20)] = 823,
+  [SMALL_STATE(21)] = 862,
   [SMALL_STATE(22)] = 897,
-  [SMALL_STATE(23)] = 934,
-  [SMALL_STATE(24)] = 971,
-  [SMALL_STATE(25)] = 1035,
-  [SMALL_STATE(26)] = 1093,
-  [SMALL_STATE(27)] = 1157,
-  [SMALL_STATE(28)] = 1221,
-  [SMALL_STATE(29)] = 1259,
-  [SMALL_STATE(30)] = 1301,
-  [SMALL_STATE(31)] = 1343,
-  [SMALL_STATE(32)] = 1381,
-  [SMALL_STATE(33)] = 1416,
-  [SMALL_STATE(34)] = 1451,
-  [SMALL_STATE(35)] = 1486,
-  [SMALL_STATE(36)] = 1529,
-  [SMALL_STATE(37)] = 1564,
-  [SMALL_STATE(38)] = 1599,
-  [SMALL_STATE(39)] = 1634,
-  [SMALL_STATE(40)] = 1669,
-  [SMALL_STATE(41)] = 1704,
-  [SMALL_STATE(42)] = 1743,
-  [SMALL_STATE(43)] = 1778,
-  [SMALL_STATE(44)] = 1817,
-  [SMALL_STATE(45)] = 1856,
-  [SMALL_STATE(46)] = 1891,
-  [SMALL_STATE(47)] = 1926,
-  [SMALL_STATE(48)] = 1965,
-  [SMALL_STATE(49)] = 2000,
-  [SMALL_STATE(50)] = 2035,
-  [SMALL_STATE(51)] = 2070,
-  [SMALL_STATE(52)] = 2119,
-  [SMALL_STATE(53)] = 2155,
-  [SMALL_STATE(54)] = 2189,
-  [SMALL_STATE(55)] = 2223,
-  [SMALL_STATE(56)] = 2259,
-  [SMALL_STATE(57)] = 2295,
-  [SMALL_STATE(58)] = 2347,
-  [SMALL_STATE(59)] = 2381,
-  [SMALL_STATE(60)] = 2417,
-  [SMALL_STATE(61)] = 2453,
-  [SMALL_STATE(62)] = 2489,
-  [SMALL_STATE(63)] = 2530,
-  [SMALL_STATE(64)] = 2563,
-  [SMALL_STATE(65)] = 2596,
-  [SMALL_STATE(66)] = 2629,
-  [SMALL_STATE(67)] = 2662,
-  [SMALL_STATE(68)] = 2695,
-  [SMALL_STATE(69)] = 2736,
-  [SMALL_STATE(70)] = 2769,
-  [SMALL_STATE(71)] = 2816,
-  [SMALL_STATE(72)] = 2849,
-  [SMALL_STATE(73)] = 2882,
-  [SMALL_STATE(74)] = 2915,
-  [SMALL_STATE(75)] = 2948,
-  [SMALL_STATE(76)] = 2981,
-  [SMALL_STATE(77)] = 3030,
-  [SMALL_STATE(78)] = 3063,
-  [SMALL_STATE(79)] = 3110,
-  [SMALL_STATE(80)] = 3166,
-  [SMALL_STATE(81)] = 3204,
-  [SMALL_STATE(82)] = 3236,
-  [SMALL_STATE(83)] = 3268,
-  [SMALL_STATE(84)] = 3314,
-  [SMALL_STATE(85)] = 3370,
-  [SMALL_STATE(86)] = 3406,
-  [SMALL_STATE(87)] = 3462,
-  [SMALL_STATE(88)] = 3508,
-  [SMALL_STATE(89)] = 3551,
-  [SMALL_STATE(90)] = 3582,
-  [SMALL_STATE(91)] = 3623,
-  [SMALL_STATE(92)] = 3662,
-  [SMALL_STATE(93)] = 3705,
-  [SMALL_STATE(94)] = 3740,
-  [SMALL_STATE(95)] = 3779,
-  [SMALL_STATE(96)] = 3814,
-  [SMALL_STATE(97)] = 3849,
-  [SMALL_STATE(98)] = 3889,
-  [SMALL_STATE(99)] = 3925,
-  [SMALL_STATE(100)] = 3961,
-  [SMALL_STATE(101)] = 4001,
-  [SMALL_STATE(102)] = 4041,
-  [SMALL_STATE(103)] = 4075,
-  [SMALL_STATE(104)] = 4115,
-  [SMALL_STATE(105)] = 4155,
-  [SMALL_STATE(106)] = 4195,
-  [SMALL_STATE(107)] = 4231,
-  [SMALL_STATE(108)] = 4267,
-  [SMALL_STATE(109)] = 4307,
-  [SMALL_STATE(110)] = 4347,
-  [SMALL_STATE(111)] = 4391,
-  [SMALL_STATE(112)] = 4442,
-  [SMALL_STATE(113)] = 4471,
-  [SMALL_STATE(114)] = 4500,
-  [SMALL_STATE(115)] = 4529,
-  [SMALL_STATE(116)] = 4558,
-  [SMALL_STATE(117)] = 4591,
-  [SMALL_STATE(118)] = 4624,
-  [SMALL_STATE(119)] = 4653,
-  [SMALL_STATE(120)] = 4682,
-  [SMALL_STATE(121)] = 4715,
-  [SMALL_STATE(122)] = 4748,
-  [SMALL_STATE(123)] = 4777,
-  [SMALL_STATE(124)] = 4810,
-  [SMALL_STATE(125)] = 4843,
-  [SMALL_STATE(126)] = 4872,
-  [SMALL_STATE(127)] = 4905,
-  [SMALL_STATE(128)] = 4934,
-  [SMALL_STATE(129)] = 4967,
-  [SMALL_STATE(130)] = 5000,
-  [SMALL_STATE(131)] = 5029,
-  [SMALL_STATE(132)] = 5062,
-  [SMALL_STATE(133)] = 5093,
-  [SMALL_STATE(134)] = 5126,
-  [SMALL_STATE(135)] = 5159,
-  [SMALL_STATE(136)] = 5192,
-  [SMALL_STATE(137)] = 5225,
-  [SMALL_STATE(138)] = 5258,
-  [SMALL_STATE(139)] = 5291,
-  [SMALL_STATE(140)] = 5320,
-  [SMALL_STATE(141)] = 5349,
-  [SMALL_STATE(142)] = 5378,
-  [SMALL_STATE(143)] = 5429,
-  [SMALL_STATE(144)] = 5462,
-  [SMALL_STATE(145)] = 5492,
-  [SMALL_STATE(146)] = 5520,
-  [SMALL_STATE(147)] = 5552,
-  [SMALL_STATE(148)] = 5584,
-  [SMALL_STATE(149)] = 5614,
-  [SMALL_STATE(150)] = 5642,
-  [SMALL_STATE(151)] = 5670,
-  [SMALL_STATE(152)] = 5702,
-  [SMALL_STATE(153)] = 5734,
-  [SMALL_STATE(154)] = 5762,
-  [SMALL_STATE(155)] = 5804,
-  [SMALL_STATE(156)] = 5836,
-  [SMALL_STATE(157)] = 5864,
-  [SMALL_STATE(158)] = 5902,
-  [SMALL_STATE(159)] = 5930,
-  [SMALL_STATE(160)] = 5962,
-  [SMALL_STATE(161)] = 5995,
-  [SMALL_STATE(162)] = 6028,
-  [SMALL_STATE(163)] = 6055,
-  [SMALL_STATE(164)] = 6082,
-  [SMALL_STATE(165)] = 6109,
-  [SMALL_STATE(166)] = 6136,
-  [SMALL_STATE(167)] = 6163,
-  [SMALL_STATE(168)] = 6194,
-  [SMALL_STATE(169)] = 6221,
-  [SMALL_STATE(170)] = 6252,
-  [SMALL_STATE(171)] = 6279,
-  [SMALL_STATE(172)] = 6306,
-  [SMALL_STATE(173)] = 6333,
-  [SMALL_STATE(174)] = 6360,
-  [SMALL_STATE(175)] = 6387,
-  [SMALL_STATE(176)] = 6420,
-  [SMALL_STATE(177)] = 6447,
-  [SMALL_STATE(178)] = 6474,
-  [SMALL_STATE(179)] = 6501,
-  [SMALL_STATE(180)] = 6531,
-  [SMALL_STATE(181)] = 6561,
-  [SMALL_STATE(182)] = 6591,
-  [SMALL_STATE(183)] = 6621,
-  [SMALL_STATE(184)] = 6651,
-  [SMALL_STATE(185)] = 6681,
-  [SMALL_STATE(186)] = 6711,
-  [SMALL_STATE(187)] = 6741,
-  [SMALL_STATE(188)] = 6771,
-  [SMALL_STATE(189)] = 6801,
-  [SMALL_STATE(190)] = 6831,
-  [SMALL_STATE(191)] = 6861,
-  [SMALL_STATE(192)] = 6891,
-  [SMALL_STATE(193)] = 6921,
-  [SMALL_STATE(194)] = 6951,
-  [SMALL_STATE(195)] = 6981,
-  [SMALL_STATE(196)] = 7011,
-  [SMALL_STATE(197)] = 7041,
-  [SMALL_STATE(198)] = 7071,
-  [SMALL_STATE(199)] = 7101,
-  [SMALL_STATE(200)] = 7131,
-  [SMALL_STATE(201)] = 7161,
-  [SMALL_STATE(202)] = 7201,
-  [SMALL_STATE(203)] = 7227,
-  [SMALL_STATE(204)] = 7257,
-  [SMALL_STATE(205)] = 7298,
-  [SMALL_STATE(206)] = 7323,
-  [SMALL_STATE(207)] = 7366,
-  [SMALL_STATE(208)] = 7409,
-  [SMALL_STATE(209)] = 7433,
-  [SMALL_STATE(210)] = 7459,
-  [SMALL_STATE(211)] = 7485,
-  [SMALL_STATE(212)] = 7511,
-  [SMALL_STATE(213)] = 7537,
-  [SMALL_STATE(214)] = 7563,
-  [SMALL_STATE(215)] = 7589,
-  [SMALL_STATE(216)] = 7615,
-  [SMALL_STATE(217)] = 7636,
-  [SMALL_STATE(218)] = 7657,
-  [SMALL_STATE(219)] = 7677,
-  [SMALL_STATE(220)] = 7697,
-  [SMALL_STATE(221)] = 7717,
-  [SMALL_STATE(222)] = 7737,
-  [SMALL_STATE(223)] = 7757,
-  [SMALL_STATE(224)] = 7795,
-  [SMALL_STATE(225)] = 7815,
-  [SMALL_STATE(226)] = 7835,
-  [SMALL_STATE(227)] = 7855,
-  [SMALL_STATE(228)] = 7875,
-  [SMALL_STATE(229)] = 7913,
-  [SMALL_STATE(230)] = 7933,
-  [SMALL_STATE(231)] = 7953,
-  [SMALL_STATE(232)] = 7973,
-  [SMALL_STATE(233)] = 7993,
-  [SMALL_STATE(234)] = 8013,
-  [SMALL_STATE(235)] = 8051,
-  [SMALL_STATE(236)] = 8071,
-  [SMALL_STATE(237)] = 8091,
-  [SMALL_STATE(238)] = 8116,
-  [SMALL_STATE(239)] = 8147,
-  [SMALL_STATE(240)] = 8178,
-  [SMALL_STATE(241)] = 8213,
-  [SMALL_STATE(242)] = 8244,
-  [SMALL_STATE(243)] = 8275,
-  [SMALL_STATE(244)] = 8305,
-  [SMALL_STATE(245)] = 8331,
-  [SMALL_STATE(246)] = 8361,
-  [SMALL_STATE(247)] = 8391,
-  [SMALL_STATE(248)] = 8421,
-  [SMALL_STATE(249)] = 8444,
-  [SMALL_STATE(250)] = 8461,
-  [SMALL_STATE(251)] = 8478,
-  [SMALL_STATE(252)] = 8495,
-  [SMALL_STATE(253)] = 8512,
-  [SMALL_STATE(254)] = 8529,
-  [SMALL_STATE(255)] = 8556,
-  [SMALL_STATE(256)] = 8573,
-  [SMALL_STATE(257)] = 8590,
-  [SMALL_STATE(258)] = 8607,
-  [SMALL_STATE(259)] = 8624,
-  [SMALL_STATE(260)] = 8641,
-  [SMALL_STATE(261)] = 8658,
-  [SMALL_STATE(262)] = 8681,
-  [SMALL_STATE(263)] = 8708,
-  [SMALL_STATE(264)] = 8725,
-  [SMALL_STATE(265)] = 8742,
-  [SMALL_STATE(266)] = 8759,
-  [SMALL_STATE(267)] = 8776,
-  [SMALL_STATE(268)] = 8803,
-  [SMALL_STATE(269)] = 8820,
-  [SMALL_STATE(270)] = 8847,
-  [SMALL_STATE(271)] = 8870,
-  [SMALL_STATE(272)] = 8887,
-  [SMALL_STATE(273)] = 8904,
-  [SMALL_STATE(274)] = 8927,
-  [SMALL_STATE(275)] = 8951,
-  [SMALL_STATE(276)] = 8975,
-  [SMALL_STATE(277)] = 9001,
-  [SMALL_STATE(278)] = 9019,
-  [SMALL_STATE(279)] = 9043,
-  [SMALL_STATE(280)] = 9062,
-  [SMALL_STATE(281)] = 9089,
-  [SMALL_STATE(282)] = 9110,
-  [SMALL_STATE(283)] = 9129,
-  [SMALL_STATE(284)] = 9151,
-  [SMALL_STATE(285)] = 9169,
-  [SMALL_STATE(286)] = 9191,
-  [SMALL_STATE(287)] = 9213,
-  [SMALL_STATE(288)] = 9235,
-  [SMALL_STATE(289)] = 9248,
-  [SMALL_STATE(290)] = 9269,
-  [SMALL_STATE(291)] = 9292,
-  [SMALL_STATE(292)] = 9315,
-  [SMALL_STATE(293)] = 9338,
-  [SMALL_STATE(294)] = 9356,
-  [SMALL_STATE(295)] = 9374,
-  [SMALL_STATE(296)] = 9392,
-  [SMALL_STATE(297)] = 9410,
-  [SMALL_STATE(298)] = 9428,
-  [SMALL_STATE(299)] = 9446,
-  [SMALL_STATE(300)] = 9464,
-  [SMALL_STATE(301)] = 9482,
-  [SMALL_STATE(302)] = 9502,
-  [SMALL_STATE(303)] = 9520,
-  [SMALL_STATE(304)] = 9542,
-  [SMALL_STATE(305)] = 9562,
-  [SMALL_STATE(306)] = 9580,
-  [SMALL_STATE(307)] = 9600,
-  [SMALL_STATE(308)] = 9618,
-  [SMALL_STATE(309)] = 9636,
-  [SMALL_STATE(310)] = 9656,
-  [SMALL_STATE(311)] = 9674,
-  [SMALL_STATE(312)] = 9689,
-  [SMALL_STATE(313)] = 9700,
-  [SMALL_STATE(314)] = 9715,
-  [SMALL_STATE(315)] = 9730,
-  [SMALL_STATE(316)] = 9745,
-  [SMALL_STATE(317)] = 9760,
-  [SMALL_STATE(318)] = 9775,
-  [SMALL_STATE(319)] = 9792,
-  [SMALL_STATE(320)] = 9807,
-  [SMALL_STATE(321)] = 9824,
-  [SMALL_STATE(322)] = 9839,
-  [SMALL_STATE(323)] = 9853,
-  [SMALL_STATE(324)] = 9867,
-  [SMALL_STATE(325)] = 9881,
-  [SMALL_STATE(326)] = 9895,
-  [SMALL_STATE(327)] = 9909,
-  [SMALL_STATE(328)] = 9923,
-  [SMALL_STATE(329)] = 9937,
-  [SMALL_STATE(330)] = 9951,
-  [SMALL_STATE(331)] = 9965,
-  [SMALL_STATE(332)] = 9979,
-  [SMALL_STATE(333)] = 9993,
-  [SMALL_STATE(334)] = 10007,
-  [SMALL_STATE(335)] = 10021,
-  [SMALL_STATE(336)] = 10035,
-  [SMALL_STATE(337)] = 10049,
-  [SMALL_STATE(338)] = 10063,
-  [SMALL_STATE(339)] = 10077,
-  [SMALL_STATE(340)] = 10093,
-  [SMALL_STATE(341)] = 10107,
-  [SMALL_STATE(342)] = 10121,
-  [SMALL_STATE(343)] = 10135,
-  [SMALL_STATE(344)] = 10149,
-  [SMALL_STATE(345)] = 10163,
-  [SMALL_STATE(346)] = 10177,
-  [SMALL_STATE(347)] = 10191,
-  [SMALL_STATE(348)] = 10205,
-  [SMALL_STATE(349)] = 10219,
-  [SMALL_STATE(350)] = 10235,
-  [SMALL_STATE(351)] = 10249,
-  [SMALL_STATE(352)] = 10263,
-  [SMALL_STATE(353)] = 10277,
-  [SMALL_STATE(354)] = 10291,
-  [SMALL_STATE(355)] = 10305,
-  [SMALL_STATE(356)] = 10319,
-  [SMALL_STATE(357)] = 10333,
-  [SMALL_STATE(358)] = 10347,
-  [SMALL_STATE(359)] = 10363,
-  [SMALL_STATE(360)] = 10377,
-  [SMALL_STATE(361)] = 10391,
-  [SMALL_STATE(362)] = 10403,
-  [SMALL_STATE(363)] = 10417,
-  [SMALL_STATE(364)] = 10433,
-  [SMALL_STATE(365)] = 10447,
-  [SMALL_STATE(366)] = 10461,
-  [SMALL_STATE(367)] = 10475,
-  [SMALL_STATE(368)] = 10489,
-  [SMALL_STATE(369)] = 10502,
-  [SMALL_STATE(370)] = 10515,
-  [SMALL_STATE(371)] = 10528,
-  [SMALL_STATE(372)] = 10541,
-  [SMALL_STATE(373)] = 10552,
-  [SMALL_STATE(374)] = 10565,
-  [SMALL_STATE(375)] = 10576,
-  [SMALL_STATE(376)] = 10589,
-  [SMALL_STATE(377)] = 10602,
-  [SMALL_STATE(378)] = 10613,
-  [SMALL_STATE(379)] = 10626,
-  [SMALL_STATE(380)] = 10639,
-  [SMALL_STATE(381)] = 10652,
-  [SMALL_STATE(382)] = 10665,
-  [SMALL_STATE(383)] = 10678,
-  [SMALL_STATE(384)] = 10691,
-  [SMALL_STATE(385)] = 10700,
-  [SMALL_STATE(386)] = 10711,
-  [SMALL_STATE(387)] = 10724,
-  [SMALL_STATE(388)] = 10737,
-  [SMALL_STATE(389)] = 10750,
-  [SMALL_STATE(390)] = 10763,
-  [SMALL_STATE(391)] = 10776,
-  [SMALL_STATE(392)] = 10789,
-  [SMALL_STATE(393)] = 10802,
-  [SMALL_STATE(394)] = 10815,
-  [SMALL_STATE(395)] = 10828,
-  [SMALL_STATE(396)] = 10839,
-  [SMALL_STATE(397)] = 10852,
-  [SMALL_STATE(398)] = 10865,
-  [SMALL_STATE(399)] = 10876,
-  [SMALL_STATE(400)] = 10885,
-  [SMALL_STATE(401)] = 10898,
-  [SMALL_STATE(402)] = 10911,
-  [SMALL_STATE(403)] = 10924,
-  [SMALL_STATE(404)] = 10937,
-  [SMALL_STATE(405)] = 10950,
-  [SMALL_STATE(406)] = 10963,
-  [SMALL_STATE(407)] = 10976,
-  [SMALL_STATE(408)] = 10987,
-  [SMALL_STATE(409)] = 10998,
-  [SMALL_STATE(410)] = 11011,
-  [SMALL_STATE(411)] = 11024,
-  [SMALL_STATE(412)] = 11037,
-  [SMALL_STATE(413)] = 11050,
-  [SMALL_STATE(414)] = 11063,
-  [SMALL_STATE(415)] = 11076,
-  [SMALL_STATE(416)] = 11089,
-  [SMALL_STATE(417)] = 11100,
-  [SMALL_STATE(418)] = 11108,
-  [SMALL_STATE(419)] = 11118,
-  [SMALL_STATE(420)] = 11126,
-  [SMALL_STATE(421)] = 11134,
-  [SMALL_STATE(422)] = 11142,
-  [SMALL_STATE(423)] = 11152,
-  [SMALL_STATE(424)] = 11162,
-  [SMALL_STATE(425)] = 11170,
-  [SMALL_STATE(426)] = 11180,
-  [SMALL_STATE(427)] = 11190,
-  [SMALL_STATE(428)] = 11198,
-  [SMALL_STATE(429)] = 11206,
-  [SMALL_STATE(430)] = 11216,
-  [SMALL_STATE(431)] = 11226,
-  [SMALL_STATE(432)] = 11236,
-  [SMALL_STATE(433)] = 11246,
-  [SMALL_STATE(434)] = 11254,
-  [SMALL_STATE(435)] = 11262,
-  [SMALL_STATE(436)] = 11272,
-  [SMALL_STATE(437)] = 11282,
-  [SMALL_STATE(438)] = 11290,
-  [SMALL_STATE(439)] = 11300,
-  [SMALL_STATE(440)] = 11308,
-  [SMALL_STATE(441)] = 11316,
-  [SMALL_STATE(442)] = 11324,
-  [SMALL_STATE(443)] = 11332,
-  [SMALL_STATE(444)] = 11340,
-  [SMALL_STATE(445)] = 11348,
-  [SMALL_STATE(446)] = 11358,
-  [SMALL_STATE(447)] = 11366,
-  [SMALL_STATE(448)] = 11374,
-  [SMALL_STATE(449)] = 11382,
-  [SMALL_STATE(450)] = 11390,
-  [SMALL_STATE(451)] = 11398,
-  [SMALL_STATE(452)] = 11406,
-  [SMALL_STATE(453)] = 11414,
-  [SMALL_STATE(454)] = 11424,
-  [SMALL_STATE(455)] = 11432,
-  [SMALL_STATE(456)] = 11440,
-  [SMALL_STATE(457)] = 11448,
-  [SMALL_STATE(458)] = 11456,
-  [SMALL_STATE(459)] = 11466,
-  [SMALL_STATE(460)] = 11474,
-  [SMALL_STATE(461)] = 11482,
-  [SMALL_STATE(462)] = 11492,
-  [SMALL_STATE(463)] = 11502,
-  [SMALL_STATE(464)] = 11512,
-  [SMALL_STATE(465)] = 11519,
-  [SMALL_STATE(466)] = 11526,
-  [SMALL_STATE(467)] = 11533,
-  [SMALL_STATE(468)] = 11540,
-  [SMALL_STATE(469)] = 11547,
-  [SMALL_STATE(470)] = 11554,
-  [SMALL_STATE(471)] = 11561,
-  [SMALL_STATE(472)] = 11568,
-  [SMALL_STATE(473)] = 11575,
-  [SMALL_STATE(474)] = 11582,
-  [SMALL_STATE(475)] = 11589,
-  [SMALL_STATE(476)] = 11596,
-  [SMALL_STATE(477)] = 11603,
-  [SMALL_STATE(478)] = 11610,
-  [SMALL_STATE(479)] = 11617,
-  [SMALL_STATE(480)] = 11624,
-  [SMALL_STATE(481)] = 11631,
-  [SMALL_STATE(482)] = 11638,
-  [SMALL_STATE(483)] = 11645,
-  [SMALL_STATE(484)] = 11652,
-  [SMALL_STATE(485)] = 11659,
-  [SMALL_STATE(486)] = 11666,
-  [SMALL_STATE(487)] = 11673,
-  [SMALL_STATE(488)] = 11680,
-  [SMALL_STATE(489)] = 11687,
-  [SMALL_STATE(490)] = 11694,
-  [SMALL_STATE(491)] = 11701,
-  [SMALL_STATE(492)] = 11708,
-  [SMALL_STATE(493)] = 11715,
-  [SMALL_STATE(494)] = 11722,
-  [SMALL_STATE(495)] = 11729,
-  [SMALL_STATE(496)] = 11736,
-  [SMALL_STATE(497)] = 11743,
-  [SMALL_STATE(498)] = 11750,
-  [SMALL_STATE(499)] = 11757,
-  [SMALL_STATE(500)] = 11764,
-  [SMALL_STATE(501)] = 11771,
-  [SMALL_STATE(502)] = 11778,
-  [SMALL_STATE(503)] = 11785,
-  [SMALL_STATE(504)] = 11792,
-  [SMALL_STATE(505)] = 11799,
-  [SMALL_STATE(506)] = 11806,
-  [SMALL_STATE(507)] = 11813,
-  [SMALL_STATE(508)] = 11820,
-  [SMALL_STATE(509)] = 11827,
-  [SMALL_STATE(510)] = 11834,
-  [SMALL_STATE(511)] = 11841,
-  [SMALL_STATE(512)] = 11848,
-  [SMALL_STATE(513)] = 11855,
-  [SMALL_STATE(514)] = 11862,
-  [SMALL_STATE(515)] = 11869,
-  [SMALL_STATE(516)] = 11876,
-  [SMALL_STATE(517)] = 11883,
-  [SMALL_STATE(518)] = 11890,
-  [SMALL_STATE(519)] = 11897,
-  [SMALL_STATE(520)] = 11904,
-  [SMALL_STATE(521)] = 11911,
-  [SMALL_STATE(522)] = 11918,
+  [SMALL_STATE(23)] = 932,
+  [SMALL_STATE(24)] = 967,
+  [SMALL_STATE(25)] = 1002,
+  [SMALL_STATE(26)] = 1050,
+  [SMALL_STATE(27)] = 1086,
+  [SMALL_STATE(28)] = 1142,
+  [SMALL_STATE(29)] = 1182,
+  [SMALL_STATE(30)] = 1218,
+  [SMALL_STATE(31)] = 1258,
+  [SMALL_STATE(32)] = 1291,
+  [SMALL_STATE(33)] = 1324,
+  [SMALL_STATE(34)] = 1357,
+  [SMALL_STATE(35)] = 1398,
+  [SMALL_STATE(36)] = 1431,
+  [SMALL_STATE(37)] = 1464,
+  [SMALL_STATE(38)] = 1497,
+  [SMALL_STATE(39)] = 1530,
+  [SMALL_STATE(40)] = 1563,
+  [SMALL_STATE(41)] = 1596,
+  [SMALL_STATE(42)] = 1633,
+  [SMALL_STATE(43)] = 1670,
+  [SMALL_STATE(44)] = 1707,
+  [SMALL_STATE(45)] = 1740,
+  [SMALL_STATE(46)] = 1773,
+  [SMALL_STATE(47)] = 1810,
+  [SMALL_STATE(48)] = 1843,
+  [SMALL_STATE(49)] = 1876,
+  [SMALL_STATE(50)] = 1909,
+  [SMALL_STATE(51)] = 1942,
+  [SMALL_STATE(52)] = 1975,
+  [SMALL_STATE(53)] = 2007,
+  [SMALL_STATE(54)] = 2063,
+  [SMALL_STATE(55)] = 2119,
+  [SMALL_STATE(56)] = 2153,
+  [SMALL_STATE(57)] = 2187,
+  [SMALL_STATE(58)] = 2237,
+  [SMALL_STATE(59)] = 2271,
+  [SMALL_STATE(60)] = 2305,
+  [SMALL_STATE(61)] = 2339,
+  [SMALL_STATE(62)] = 2395,
+  [SMALL_STATE(63)] = 2429,
+  [SMALL_STATE(64)] = 2475,
+  [SMALL_STATE(65)] = 2525,
+  [SMALL_STATE(66)] = 2556,
+  [SMALL_STATE(67)] = 2587,
+  [SMALL_STATE(68)] = 2626,
+  [SMALL_STATE(69)] = 2657,
+  [SMALL_STATE(70)] = 2688,
+  [SMALL_STATE(71)] = 2719,
+  [SMALL_STATE(72)] = 2750,
+  [SMALL_STATE(73)] = 2781,
+  [SMALL_STATE(74)] = 2812,
+  [SMALL_STATE(75)] = 2851,
+  [SMALL_STATE(76)] = 2882,
+  [SMALL_STATE(77)] = 2913,
+  [SMALL_STATE(78)] = 2944,
+  [SMALL_STATE(79)] = 2975,
+  [SMALL_STATE(80)] = 3020,
+  [SMALL_STATE(81)] = 3067,
+  [SMALL_STATE(82)] = 3097,
+  [SMALL_STATE(83)] = 3131,
+  [SMALL_STATE(84)] = 3175,
+  [SMALL_STATE(85)] = 3213,
+  [SMALL_STATE(86)] = 3249,
+  [SMALL_STATE(87)] = 3279,
+  [SMALL_STATE(88)] = 3317,
+  [SMALL_STATE(89)] = 3361,
+  [SMALL_STATE(90)] = 3405,
+  [SMALL_STATE(91)] = 3449,
+  [SMALL_STATE(92)] = 3482,
+  [SMALL_STATE(93)] = 3533,
+  [SMALL_STATE(94)] = 3566,
+  [SMALL_STATE(95)] = 3599,
+  [SMALL_STATE(96)] = 3632,
+  [SMALL_STATE(97)] = 3673,
+  [SMALL_STATE(98)] = 3714,
+  [SMALL_STATE(99)] = 3765,
+  [SMALL_STATE(100)] = 3804,
+  [SMALL_STATE(101)] = 3833,
+  [SMALL_STATE(102)] = 3861,
+  [SMALL_STATE(103)] = 3895,
+  [SMALL_STATE(104)] = 3927,
+  [SMALL_STATE(105)] = 3957,
+  [SMALL_STATE(106)] = 3989,
+  [SMALL_STATE(107)] = 4021,
+  [SMALL_STATE(108)] = 4053,
+  [SMALL_STATE(109)] = 4085,
+  [SMALL_STATE(110)] = 4117,
+  [SMALL_STATE(111)] = 4149,
+  [SMALL_STATE(112)] = 4197,
+  [SMALL_STATE(113)] = 4235,
+  [SMALL_STATE(114)] = 4273,
+  [SMALL_STATE(115)] = 4301,
+  [SMALL_STATE(116)] = 4333,
+  [SMALL_STATE(117)] = 4365,
+  [SMALL_STATE(118)] = 4397,
+  [SMALL_STATE(119)] = 4429,
+  [SMALL_STATE(120)] = 4461,
+  [SMALL_STATE(121)] = 4493,
+  [SMALL_STATE(122)] = 4531,
+  [SMALL_STATE(123)] = 4569,
+  [SMALL_STATE(124)] = 4607,
+  [SMALL_STATE(125)] = 4655,
+  [SMALL_STATE(126)] = 4683,
+  [SMALL_STATE(127)] = 4715,
+  [SMALL_STATE(128)] = 4747,
+  [SMALL_STATE(129)] = 4775,
+  [SMALL_STATE(130)] = 4807,
+  [SMALL_STATE(131)] = 4839,
+  [SMALL_STATE(132)] = 4873,
+  [SMALL_STATE(133)] = 4921,
+  [SMALL_STATE(134)] = 4959,
+  [SMALL_STATE(135)] = 4997,
+  [SMALL_STATE(136)] = 5025,
+  [SMALL_STATE(137)] = 5063,
+  [SMALL_STATE(138)] = 5101,
+  [SMALL_STATE(139)] = 5135,
+  [SMALL_STATE(140)] = 5173,
+  [SMALL_STATE(141)] = 5207,
+  [SMALL_STATE(142)] = 5245,
+  [SMALL_STATE(143)] = 5274,
+  [SMALL_STATE(144)] = 5301,
+  [SMALL_STATE(145)] = 5328,
+  [SMALL_STATE(146)] = 5355,
+  [SMALL_STATE(147)] = 5382,
+  [SMALL_STATE(148)] = 5413,
+  [SMALL_STATE(149)] = 5444,
+  [SMALL_STATE(150)] = 5471,
+  [SMALL_STATE(151)] = 5498,
+  [SMALL_STATE(152)] = 5525,
+  [SMALL_STATE(153)] = 5552,
+  [SMALL_STATE(154)] = 5579,
+  [SMALL_STATE(155)] = 5610,
+  [SMALL_STATE(156)] = 5637,
+  [SMALL_STATE(157)] = 5664,
+  [SMALL_STATE(158)] = 5691,
+  [SMALL_STATE(159)] = 5718,
+  [SMALL_STATE(160)] = 5745,
+  [SMALL_STATE(161)] = 5771,
+  [SMALL_STATE(162)] = 5801,
+  [SMALL_STATE(163)] = 5827,
+  [SMALL_STATE(164)] = 5857,
+  [SMALL_STATE(165)] = 5897,
+  [SMALL_STATE(166)] = 5923,
+  [SMALL_STATE(167)] = 5949,
+  [SMALL_STATE(168)] = 5975,
+  [SMALL_STATE(169)] = 6001,
+  [SMALL_STATE(170)] = 6031,
+  [SMALL_STATE(171)] = 6057,
+  [SMALL_STATE(172)] = 6087,
+  [SMALL_STATE(173)] = 6113,
+  [SMALL_STATE(174)] = 6139,
+  [SMALL_STATE(175)] = 6165,
+  [SMALL_STATE(176)] = 6191,
+  [SMALL_STATE(177)] = 6217,
+  [SMALL_STATE(178)] = 6247,
+  [SMALL_STATE(179)] = 6275,
+  [SMALL_STATE(180)] = 6301,
+  [SMALL_STATE(181)] = 6332,
+  [SMALL_STATE(182)] = 6361,
+  [SMALL_STATE(183)] = 6386,
+  [SMALL_STATE(184)] = 6415,
+  [SMALL_STATE(185)] = 6446,
+  [SMALL_STATE(186)] = 6489,
+  [SMALL_STATE(187)] = 6530,
+  [SMALL_STATE(188)] = 6559,
+  [SMALL_STATE(189)] = 6590,
+  [SMALL_STATE(190)] = 6633,
+  [SMALL_STATE(191)] = 6661,
+  [SMALL_STATE(192)] = 6699,
+  [SMALL_STATE(193)] = 6727,
+  [SMALL_STATE(194)] = 6751,
+  [SMALL_STATE(195)] = 6779,
+  [SMALL_STATE(196)] = 6807,
+  [SMALL_STATE(197)] = 6835,
+  [SMALL_STATE(198)] = 6863,
+  [SMALL_STATE(199)] = 6887,
+  [SMALL_STATE(200)] = 6915,
+  [SMALL_STATE(201)] = 6943,
+  [SMALL_STATE(202)] = 6971,
+  [SMALL_STATE(203)] = 6999,
+  [SMALL_STATE(204)] = 7027,
+  [SMALL_STATE(205)] = 7055,
+  [SMALL_STATE(206)] = 7083,
+  [SMALL_STATE(207)] = 7111,
+  [SMALL_STATE(208)] = 7139,
+  [SMALL_STATE(209)] = 7167,
+  [SMALL_STATE(210)] = 7195,
+  [SMALL_STATE(211)] = 7223,
+  [SMALL_STATE(212)] = 7251,
+  [SMALL_STATE(213)] = 7279,
+  [SMALL_STATE(214)] = 7301,
+  [SMALL_STATE(215)] = 7323,
+  [SMALL_STATE(216)] = 7347,
+  [SMALL_STATE(217)] = 7385,
+  [SMALL_STATE(218)] = 7409,
+  [SMALL_STATE(219)] = 7447,
+  [SMALL_STATE(220)] = 7485,
+  [SMALL_STATE(221)] = 7509,
+  [SMALL_STATE(222)] = 7533,
+  [SMALL_STATE(223)] = 7557,
+  [SMALL_STATE(224)] = 7581,
+  [SMALL_STATE(225)] = 7605,
+  [SMALL_STATE(226)] = 7640,
+  [SMALL_STATE(227)] = 7659,
+  [SMALL_STATE(228)] = 7684,
+  [SMALL_STATE(229)] = 7703,
+  [SMALL_STATE(230)] = 7734,
+  [SMALL_STATE(231)] = 7765,
+  [SMALL_STATE(232)] = 7796,
+  [SMALL_STATE(233)] = 7827,
+  [SMALL_STATE(234)] = 7845,
+  [SMALL_STATE(235)] = 7863,
+  [SMALL_STATE(236)] = 7881,
+  [SMALL_STATE(237)] = 7899,
+  [SMALL_STATE(238)] = 7929,
+  [SMALL_STATE(239)] = 7947,
+  [SMALL_STATE(240)] = 7965,
+  [SMALL_STATE(241)] = 7983,
+  [SMALL_STATE(242)] = 8001,
+  [SMALL_STATE(243)] = 8019,
+  [SMALL_STATE(244)] = 8037,
+  [SMALL_STATE(245)] = 8055,
+  [SMALL_STATE(246)] = 8081,
+  [SMALL_STATE(247)] = 8099,
+  [SMALL_STATE(248)] = 8129,
+  [SMALL_STATE(249)] = 8147,
+  [SMALL_STATE(250)] = 8177,
+  [SMALL_STATE(251)] = 8207,
+  [SMALL_STATE(252)] = 8225,
+  [SMALL_STATE(253)] = 8248,
+  [SMALL_STATE(254)] = 8275,
+  [SMALL_STATE(255)] = 8292,
+  [SMALL_STATE(256)] = 8309,
+  [SMALL_STATE(257)] = 8326,
+  [SMALL_STATE(258)] = 8343,
+  [SMALL_STATE(259)] = 8360,
+  [SMALL_STATE(260)] = 8377,
+  [SMALL_STATE(261)] = 8394,
+  [SMALL_STATE(262)] = 8417,
+  [SMALL_STATE(263)] = 8440,
+  [SMALL_STATE(264)] = 8467,
+  [SMALL_STATE(265)] = 8484,
+  [SMALL_STATE(266)] = 8501,
+  [SMALL_STATE(267)] = 8518,
+  [SMALL_STATE(268)] = 8535,
+  [SMALL_STATE(269)] = 8552,
+  [SMALL_STATE(270)] = 8569,
+  [SMALL_STATE(271)] = 8592,
+  [SMALL_STATE(272)] = 8609,
+  [SMALL_STATE(273)] = 8626,
+  [SMALL_STATE(274)] = 8653,
+  [SMALL_STATE(275)] = 8680,
+  [SMALL_STATE(276)] = 8697,
+  [SMALL_STATE(277)] = 8714,
+  [SMALL_STATE(278)] = 8731,
+  [SMALL_STATE(279)] = 8757,
+  [SMALL_STATE(280)] = 8781,
+  [SMALL_STATE(281)] = 8805,
+  [SMALL_STATE(282)] = 8829,
+  [SMALL_STATE(283)] = 8847,
+  [SMALL_STATE(284)] = 8868,
+  [SMALL_STATE(285)] = 8887,
+  [SMALL_STATE(286)] = 8914,
+  [SMALL_STATE(287)] = 8933,
+  [SMALL_STATE(288)] = 8955,
+  [SMALL_STATE(289)] = 8977,
+  [SMALL_STATE(290)] = 8999,
+  [SMALL_STATE(291)] = 9021,
+  [SMALL_STATE(292)] = 9039,
+  [SMALL_STATE(293)] = 9062,
+  [SMALL_STATE(294)] = 9085,
+  [SMALL_STATE(295)] = 9106,
+  [SMALL_STATE(296)] = 9129,
+  [SMALL_STATE(297)] = 9142,
+  [SMALL_STATE(298)] = 9160,
+  [SMALL_STATE(299)] = 9178,
+  [SMALL_STATE(300)] = 9196,
+  [SMALL_STATE(301)] = 9214,
+  [SMALL_STATE(302)] = 9232,
+  [SMALL_STATE(303)] = 9250,
+  [SMALL_STATE(304)] = 9268,
+  [SMALL_STATE(305)] = 9288,
+  [SMALL_STATE(306)] = 9306,
+  [SMALL_STATE(307)] = 9326,
+  [SMALL_STATE(308)] = 9344,
+  [SMALL_STATE(309)] = 9362,
+  [SMALL_STATE(310)] = 9380,
+  [SMALL_STATE(311)] = 9402,
+  [SMALL_STATE(312)] = 9420,
+  [SMALL_STATE(313)] = 9438,
+  [SMALL_STATE(314)] = 9458,
+  [SMALL_STATE(315)] = 9478,
+  [SMALL_STATE(316)] = 9493,
+  [SMALL_STATE(317)] = 9508,
+  [SMALL_STATE(318)] = 9523,
+  [SMALL_STATE(319)] = 9538,
+  [SMALL_STATE(320)] = 9555,
+  [SMALL_STATE(321)] = 9570,
+  [SMALL_STATE(322)] = 9585,
+  [SMALL_STATE(323)] = 9600,
+  [SMALL_STATE(324)] = 9617,
+  [SMALL_STATE(325)] = 9628,
+  [SMALL_STATE(326)] = 9642,
+  [SMALL_STATE(327)] = 9656,
+  [SMALL_STATE(328)] = 9672,
+  [SMALL_STATE(329)] = 9686,
+  [SMALL_STATE(330)] = 9700,
+  [SMALL_STATE(331)] = 9716,
+  [SMALL_STATE(332)] = 9730,
+  [SMALL_STATE(333)] = 9744,
+  [SMALL_STATE(334)] = 9758,
+  [SMALL_STATE(335)] = 9772,
+  [SMALL_STATE(336)] = 9786,
+  [SMALL_STATE(337)] = 9800,
+  [SMALL_STATE(338)] = 9814,
+  [SMALL_STATE(339)] = 9828,
+  [SMALL_STATE(340)] = 9842,
+  [SMALL_STATE(341)] = 9858,
+  [SMALL_STATE(342)] = 9872,
+  [SMALL_STATE(343)] = 9886,
+  [SMALL_STATE(344)] = 9902,
+  [SMALL_STATE(345)] = 9916,
+  [SMALL_STATE(346)] = 9930,
+  [SMALL_STATE(347)] = 9944,
+  [SMALL_STATE(348)] = 9958,
+  [SMALL_STATE(349)] = 9972,
+  [SMALL_STATE(350)] = 9986,
+  [SMALL_STATE(351)] = 10000,
+  [SMALL_STATE(352)] = 10014,
+  [SMALL_STATE(353)] = 10028,
+  [SMALL_STATE(354)] = 10042,
+  [SMALL_STATE(355)] = 10056,
+  [SMALL_STATE(356)] = 10070,
+  [SMALL_STATE(357)] = 10084,
+  [SMALL_STATE(358)] = 10098,
+  [SMALL_STATE(359)] = 10112,
+  [SMALL_STATE(360)] = 10126,
+  [SMALL_STATE(361)] = 10140,
+  [SMALL_STATE(362)] = 10154,
+  [SMALL_STATE(363)] = 10168,
+  [SMALL_STATE(364)] = 10182,
+  [SMALL_STATE(365)] = 10194,
+  [SMALL_STATE(366)] = 10208,
+  [SMALL_STATE(367)] = 10222,
+  [SMALL_STATE(368)] = 10236,
+  [SMALL_STATE(369)] = 10250,
+  [SMALL_STATE(370)] = 10264,
+  [SMALL_STATE(371)] = 10277,
+  [SMALL_STATE(372)] = 10290,
+  [SMALL_STATE(373)] = 10303,
+  [SMALL_STATE(374)] = 10316,
+  [SMALL_STATE(375)] = 10329,
+  [SMALL_STATE(376)] = 10342,
+  [SMALL_STATE(377)] = 10355,
+  [SMALL_STATE(378)] = 10368,
+  [SMALL_STATE(379)] = 10379,
+  [SMALL_STATE(380)] = 10392,
+  [SMALL_STATE(381)] = 10405,
+  [SMALL_STATE(382)] = 10418,
+  [SMALL_STATE(383)] = 10431,
+  [SMALL_STATE(384)] = 10442,
+  [SMALL_STATE(385)] = 10455,
+  [SMALL_STATE(386)] = 10468,
+  [SMALL_STATE(387)] = 10481,
+  [SMALL_STATE(388)] = 10494,
+  [SMALL_STATE(389)] = 10505,
+  [SMALL_STATE(390)] = 10518,
+  [SMALL_STATE(391)] = 10531,
+  [SMALL_STATE(392)] = 10544,
+  [SMALL_STATE(393)] = 10557,
+  [SMALL_STATE(394)] = 10570,
+  [SMALL_STATE(395)] = 10583,
+  [SMALL_STATE(396)] = 10594,
+  [SMALL_STATE(397)] = 10607,
+  [SMALL_STATE(398)] = 10618,
+  [SMALL_STATE(399)] = 10629,
+  [SMALL_STATE(400)] = 10642,
+  [SMALL_STATE(401)] = 10655,
+  [SMALL_STATE(402)] = 10668,
+  [SMALL_STATE(403)] = 10681,
+  [SMALL_STATE(404)] = 10694,
+  [SMALL_STATE(405)] = 10705,
+  [SMALL_STATE(406)] = 10714,
+  [SMALL_STATE(407)] = 10723,
+  [SMALL_STATE(408)] = 10736,
+  [SMALL_STATE(409)] = 10749,
+  [SMALL_STATE(410)] = 10760,
+  [SMALL_STATE(411)] = 10773,
+  [SMALL_STATE(412)] = 10786,
+  [SMALL_STATE(413)] = 10799,
+  [SMALL_STATE(414)] = 10812,
+  [SMALL_STATE(415)] = 10825,
+  [SMALL_STATE(416)] = 10836,
+  [SMALL_STATE(417)] = 10849,
+  [SMALL_STATE(418)] = 10862,
+  [SMALL_STATE(419)] = 10875,
+  [SMALL_STATE(420)] = 10885,
+  [SMALL_STATE(421)] = 10895,
+  [SMALL_STATE(422)] = 10905,
+  [SMALL_STATE(423)] = 10913,
+  [SMALL_STATE(424)] = 10921,
+  [SMALL_STATE(425)] = 10931,
+  [SMALL_STATE(426)] = 10939,
+  [SMALL_STATE(427)] = 10947,
+  [SMALL_STATE(428)] = 10955,
+  [SMALL_STATE(429)] = 10965,
+  [SMALL_STATE(430)] = 10975,
+  [SMALL_STATE(431)] = 10983,
+  [SMALL_STATE(432)] = 10991,
+  [SMALL_STATE(433)] = 10999,
+  [SMALL_STATE(434)] = 11007,
+  [SMALL_STATE(435)] = 11015,
+  [SMALL_STATE(436)] = 11023,
+  [SMALL_STATE(437)] = 11031,
+  [SMALL_STATE(438)] = 11041,
+  [SMALL_STATE(439)] = 11049,
+  [SMALL_STATE(440)] = 11059,
+  [SMALL_STATE(441)] = 11069,
+  [SMALL_STATE(442)] = 11077,
+  [SMALL_STATE(443)] = 11087,
+  [SMALL_STATE(444)] = 11095,
+  [SMALL_STATE(445)] = 11105,
+  [SMALL_STATE(446)] = 11113,
+  [SMALL_STATE(447)] = 11121,
+  [SMALL_STATE(448)] = 11129,
+  [SMALL_STATE(449)] = 11139,
+  [SMALL_STATE(450)] = 11149,
+  [SMALL_STATE(451)] = 11157,
+  [SMALL_STATE(452)] = 11165,
+  [SMALL_STATE(453)] = 11173,
+  [SMALL_STATE(454)] = 11181,
+  [SMALL_STATE(455)] = 11189,
+  [SMALL_STATE(456)] = 11197,
+  [SMALL_STATE(457)] = 11207,
+  [SMALL_STATE(458)] = 11215,
+  [SMALL_STATE(459)] = 11225,
+  [SMALL_STATE(460)] = 11235,
+  [SMALL_STATE(461)] = 11243,
+  [SMALL_STATE(462)] = 11253,
+  [SMALL_STATE(463)] = 11263,
+  [SMALL_STATE(464)] = 11271,
+  [SMALL_STATE(465)] = 11279,
+  [SMALL_STATE(466)] = 11289,
+  [SMALL_STATE(467)] = 11296,
+  [SMALL_STATE(468)] = 11303,
+  [SMALL_STATE(469)] = 11310,
+  [SMALL_STATE(470)] = 11317,
+  [SMALL_STATE(471)] = 11324,
+  [SMALL_STATE(472)] = 11331,
+  [SMALL_STATE(473)] = 11338,
+  [SMALL_STATE(474)] = 11345,
+  [SMALL_STATE(475)] = 11352,
+  [SMALL_STATE(476)] = 11359,
+  [SMALL_STATE(477)] = 11366,
+  [SMALL_STATE(478)] = 11373,
+  [SMALL_STATE(479)] = 11380,
+  [SMALL_STATE(480)] = 11387,
+  [SMALL_STATE(481)] = 11394,
+  [SMALL_STATE(482)] = 11401,
+  [SMALL_STATE(483)] = 11408,
+  [SMALL_STATE(484)] = 11415,
+  [SMALL_STATE(485)] = 11422,
+  [SMALL_STATE(486)] = 11429,
+  [SMALL_STATE(487)] = 11436,
+  [SMALL_STATE(488)] = 11443,
+  [SMALL_STATE(489)] = 11450,
+  [SMALL_STATE(490)] = 11457,
+  [SMALL_STATE(491)] = 11464,
+  [SMALL_STATE(492)] = 11471,
+  [SMALL_STATE(493)] = 11478,
+  [SMALL_STATE(494)] = 11485,
+  [SMALL_STATE(495)] = 11492,
+  [SMALL_STATE(496)] = 11499,
+  [SMALL_STATE(497)] = 11506,
+  [SMALL_STATE(498)] = 11513,
+  [SMALL_STATE(499)] = 11520,
+  [SMALL_STATE(500)] = 11527,
+  [SMALL_STATE(501)] = 11534,
+  [SMALL_STATE(502)] = 11541,
+  [SMALL_STATE(503)] = 11548,
+  [SMALL_STATE(504)] = 11555,
+  [SMALL_STATE(505)] = 11562,
+  [SMALL_STATE(506)] = 11569,
+  [SMALL_STATE(507)] = 11576,
+  [SMALL_STATE(508)] = 11583,
+  [SMALL_STATE(509)] = 11590,
+  [SMALL_STATE(510)] = 11597,
+  [SMALL_STATE(511)] = 11604,
+  [SMALL_STATE(512)] = 11611,
+  [SMALL_STATE(513)] = 11618,
+  [SMALL_STATE(514)] = 11625,
+  [SMALL_STATE(515)] = 11632,
+  [SMALL_STATE(516)] = 11639,
+  [SMALL_STATE(517)] = 11646,
+  [SMALL_STATE(518)] = 11653,
+  [SMALL_STATE(519)] = 11660,
+  [SMALL_STATE(520)] = 11667,
+  [SMALL_STATE(521)] = 11674,
+  [SMALL_STATE(522)] = 11681,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -18824,16 +18582,16 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(509),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(448),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
   [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
   [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
   [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
@@ -18841,686 +18599,676 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
   [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
   [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 30),
-  [41] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
-  [45] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
-  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(204),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(144),
-  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
-  [57] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(470),
-  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
+  [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
+  [47] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
+  [51] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
+  [53] = {.entry = {.count = 1, .reusable = false}}, SHIFT(186),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [57] = {.entry = {.count = 1, .reusable = false}}, SHIFT(178),
+  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
   [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
   [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
-  [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
-  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
-  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
-  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
-  [79] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
-  [91] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
-  [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
+  [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
+  [69] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
+  [71] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
+  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [83] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
+  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
   [95] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
-  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [99] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
-  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
-  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
-  [105] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [107] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
-  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
-  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
-  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
-  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
-  [125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
-  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
-  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
-  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
-  [135] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
-  [137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
-  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
-  [141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
-  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
-  [149] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
-  [152] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [154] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(438),
-  [157] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
-  [160] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
-  [163] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(467),
-  [166] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(360),
-  [169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(455),
-  [172] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(508),
-  [175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(399),
-  [178] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(513),
-  [181] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(287),
-  [184] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(372),
-  [187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
-  [189] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
-  [191] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
-  [193] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [195] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
-  [199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
-  [201] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
-  [203] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
-  [207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
-  [209] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 43),
-  [211] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
-  [213] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
-  [215] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
-  [217] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
-  [219] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
-  [221] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
-  [223] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
-  [225] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
-  [227] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
-  [229] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
-  [231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52),
-  [233] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52), SHIFT_REPEAT(341),
-  [236] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
-  [238] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
-  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
-  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
-  [246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
-  [250] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
-  [252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 67),
-  [254] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
-  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
-  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
-  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 43),
-  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 80),
-  [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
-  [266] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [270] = {.entry = {.count = 1, .reusable = false}}, SHIFT(310),
-  [272] = {.entry = {.count = 1, .reusable = false}}, SHIFT(469),
-  [274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
-  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
-  [278] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
-  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 48),
-  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
-  [286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
-  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
-  [290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
-  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
-  [294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
-  [298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
-  [300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
-  [302] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
-  [304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
-  [306] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
-  [308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(498),
-  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
-  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 66),
-  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
-  [318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 79),
-  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 56),
-  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 87),
-  [326] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [330] = {.entry = {.count = 1, .reusable = false}}, SHIFT(488),
-  [332] = {.entry = {.count = 1, .reusable = false}}, SHIFT(496),
-  [334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
-  [338] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
-  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 92),
-  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 93),
-  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 94),
-  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
-  [354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
-  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
-  [360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
-  [362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 44),
-  [366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [368] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
-  [370] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
-  [372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
-  [374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [378] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(498),
-  [381] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
-  [384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [386] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
-  [389] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
-  [392] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(467),
-  [395] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(360),
-  [398] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(455),
-  [401] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(508),
-  [404] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(399),
-  [407] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(513),
-  [410] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(285),
-  [413] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [415] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
-  [417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
-  [419] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [421] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
-  [425] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
-  [429] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
-  [431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
-  [433] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [435] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
-  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 57),
-  [439] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [441] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 68),
-  [443] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 81),
-  [445] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
-  [447] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
-  [449] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
-  [451] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [453] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(76),
-  [456] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(354),
-  [459] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
-  [462] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(357),
-  [465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [467] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(300),
-  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
-  [472] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
-  [474] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
-  [476] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(204),
-  [479] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
-  [481] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [483] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
-  [485] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
-  [487] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [489] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [491] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(298),
-  [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [496] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(413),
-  [499] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [501] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [503] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(418),
-  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [508] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(334),
-  [511] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [513] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [515] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [517] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [519] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
-  [521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
-  [523] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [525] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
-  [527] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [529] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [531] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [533] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [535] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [537] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [539] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [541] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [543] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
-  [547] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [549] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [551] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [553] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
-  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [557] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [559] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
-  [561] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [563] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
-  [566] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(426),
-  [569] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(475),
-  [572] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
-  [575] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(435),
-  [578] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(464),
-  [581] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(499),
-  [584] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(478),
-  [587] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(432),
-  [590] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(377),
-  [593] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
-  [595] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
-  [597] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
-  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
-  [601] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [603] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(383),
-  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
-  [608] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
-  [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [612] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [614] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [616] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
-  [618] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [620] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [622] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [624] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
-  [626] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
-  [628] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(276),
-  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
-  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [637] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
-  [639] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
-  [641] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
+  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
+  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
+  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [113] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
+  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
+  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
+  [119] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [121] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [123] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [127] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [129] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [131] = {.entry = {.count = 1, .reusable = false}}, SHIFT(302),
+  [133] = {.entry = {.count = 1, .reusable = false}}, SHIFT(521),
+  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
+  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
+  [141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
+  [143] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
+  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
+  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
+  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
+  [155] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 52),
+  [157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
+  [163] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
+  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
+  [169] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
+  [171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
+  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
+  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
+  [177] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 41),
+  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
+  [181] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51),
+  [185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51), SHIFT_REPEAT(363),
+  [188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
+  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
+  [192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
+  [194] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 63),
+  [196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
+  [198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
+  [200] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
+  [202] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 66),
+  [204] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 73),
+  [206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
+  [210] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 42),
+  [212] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 79),
+  [214] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
+  [216] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
+  [218] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
+  [220] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 47),
+  [222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
+  [224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
+  [226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(492),
+  [228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
+  [230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
+  [232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
+  [234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
+  [236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
+  [238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
+  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
+  [242] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
+  [245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [247] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(465),
+  [250] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(492),
+  [253] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
+  [256] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(485),
+  [259] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(493),
+  [262] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
+  [265] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
+  [268] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(289),
+  [271] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(409),
+  [274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
+  [276] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
+  [278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
+  [280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
+  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
+  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
+  [286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
+  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 84),
+  [290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
+  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 88),
+  [294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
+  [296] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
+  [300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
+  [302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 92),
+  [304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
+  [306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
+  [310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
+  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
+  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
+  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
+  [318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
+  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 93),
+  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
+  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
+  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
+  [332] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [336] = {.entry = {.count = 1, .reusable = false}}, SHIFT(477),
+  [338] = {.entry = {.count = 1, .reusable = false}}, SHIFT(482),
+  [340] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
+  [346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
+  [352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
+  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
+  [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [358] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(497),
+  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
+  [363] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
+  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
+  [369] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 43),
+  [371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
+  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
+  [375] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 56),
+  [379] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 80),
+  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [385] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(300),
+  [388] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 67),
+  [390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
+  [394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
+  [396] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 45),
+  [398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
+  [400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
+  [402] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [404] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
+  [407] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(428),
+  [410] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(476),
+  [413] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(486),
+  [416] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(439),
+  [419] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(509),
+  [422] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(517),
+  [425] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(504),
+  [428] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(448),
+  [431] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(388),
+  [434] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
+  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
+  [444] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(186),
+  [447] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [449] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
+  [451] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
+  [455] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [457] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
+  [459] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
+  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [463] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
+  [465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [467] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [471] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
+  [473] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
+  [475] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
+  [477] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [479] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [481] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [483] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
+  [485] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [487] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [489] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [491] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
+  [493] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [495] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [497] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(305),
+  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [502] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(385),
+  [505] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [507] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(424),
+  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [512] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(338),
+  [515] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
+  [517] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
+  [519] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
+  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [524] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(492),
+  [527] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
+  [530] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(485),
+  [533] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(493),
+  [536] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
+  [539] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
+  [542] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(287),
+  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [547] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
+  [549] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
+  [551] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 8, 0, 26),
+  [553] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
+  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [557] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(80),
+  [560] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(355),
+  [563] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(16),
+  [566] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(356),
+  [569] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [571] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
+  [573] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [575] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
+  [577] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [579] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [581] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [583] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [585] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
+  [587] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
+  [589] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
+  [591] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [593] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(381),
+  [596] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [598] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
+  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
+  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [608] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
+  [610] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(278),
+  [613] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [615] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [617] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
+  [619] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [621] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [623] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [625] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
+  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
+  [631] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
+  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [637] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
+  [639] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
+  [641] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
+  [643] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
   [645] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
-  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
-  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
-  [661] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
-  [665] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
-  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [669] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [671] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 40),
-  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
-  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
-  [679] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
-  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
-  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
-  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 73),
-  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 47),
-  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
-  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [693] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(324),
-  [696] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 51),
-  [698] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
-  [700] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
-  [702] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 84),
-  [704] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
-  [706] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
-  [708] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
-  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 88),
-  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
-  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 63),
-  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [718] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
-  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [724] = {.entry = {.count = 1, .reusable = false}}, SHIFT(237),
-  [726] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
-  [728] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
-  [730] = {.entry = {.count = 1, .reusable = false}}, SHIFT(349),
-  [732] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
-  [734] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [736] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
-  [738] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [740] = {.entry = {.count = 1, .reusable = false}}, SHIFT(379),
-  [742] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
-  [744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [746] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [748] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [750] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [752] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
-  [754] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
-  [756] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
-  [758] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [760] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [762] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [764] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(395),
-  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [769] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [771] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_metadata, 5, 0, 39),
-  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
-  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [777] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [779] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_log, 2, 0, 0),
-  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
-  [783] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
-  [785] = {.entry = {.count = 1, .reusable = false}}, SHIFT(427),
-  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
-  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
-  [791] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [793] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [795] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
-  [797] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [799] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
-  [801] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [803] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
-  [805] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [807] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [809] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
-  [811] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [813] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [815] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [817] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(237),
-  [820] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [822] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
-  [824] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
-  [826] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
-  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
-  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
-  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
-  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
-  [838] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
-  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
-  [846] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
-  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
-  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
-  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
-  [856] = {.entry = {.count = 1, .reusable = false}}, SHIFT(254),
-  [858] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
-  [860] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [862] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
+  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [649] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [653] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 57),
+  [659] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [661] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
+  [663] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
+  [665] = {.entry = {.count = 1, .reusable = false}}, SHIFT(327),
+  [667] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [669] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
+  [673] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
+  [675] = {.entry = {.count = 1, .reusable = false}}, SHIFT(413),
+  [677] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
+  [679] = {.entry = {.count = 1, .reusable = false}}, SHIFT(227),
+  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [683] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(332),
+  [686] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 48),
+  [688] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [690] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [692] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 39),
+  [694] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
+  [696] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
+  [698] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [700] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
+  [702] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
+  [704] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [706] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
+  [708] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
+  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
+  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
+  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
+  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 68),
+  [718] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
+  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
+  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
+  [724] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
+  [726] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 81),
+  [728] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
+  [730] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
+  [732] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 87),
+  [734] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_authentication, 2, 0, 0),
+  [736] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [738] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [740] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(404),
+  [743] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
+  [745] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
+  [747] = {.entry = {.count = 1, .reusable = false}}, SHIFT(445),
+  [749] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
+  [751] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
+  [753] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [755] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
+  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
+  [763] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
+  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
+  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [769] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [771] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [777] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(227),
+  [780] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [782] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [784] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
+  [786] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [788] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
+  [790] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
+  [792] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
+  [794] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [796] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
+  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [800] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
+  [802] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [804] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [806] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [808] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
+  [810] = {.entry = {.count = 1, .reusable = false}}, SHIFT(263),
+  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
+  [814] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [816] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [818] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [820] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [822] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [824] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [826] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
+  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
+  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
+  [832] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
+  [838] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
+  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [846] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
+  [848] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
+  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
+  [852] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [854] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [856] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [858] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
+  [860] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [862] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
   [864] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [866] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [868] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [870] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
-  [872] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [874] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
-  [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
-  [878] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [880] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
-  [882] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [884] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
-  [886] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [888] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
-  [890] = {.entry = {.count = 1, .reusable = true}}, SHIFT(450),
-  [892] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
-  [894] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
-  [896] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
-  [898] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [900] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [902] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
-  [904] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
-  [906] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [908] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [910] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
-  [912] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(282),
-  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [917] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
-  [919] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
-  [921] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
-  [923] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [925] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
-  [927] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
-  [929] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
-  [931] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [933] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [935] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [937] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(279),
-  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [942] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
-  [944] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
-  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
-  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
-  [950] = {.entry = {.count = 1, .reusable = false}}, SHIFT(384),
-  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
-  [954] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
-  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
-  [958] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [960] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
-  [962] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
-  [964] = {.entry = {.count = 1, .reusable = true}}, SHIFT(442),
-  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
-  [968] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
-  [970] = {.entry = {.count = 1, .reusable = false}}, SHIFT(510),
-  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
-  [974] = {.entry = {.count = 1, .reusable = false}}, SHIFT(312),
-  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
-  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
-  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
-  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
-  [984] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
-  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
-  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
-  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
-  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
-  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
-  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
-  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
-  [1000] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
-  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
-  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
-  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
-  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
-  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
-  [1016] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
-  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
-  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
-  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
-  [1028] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
-  [1032] = {.entry = {.count = 1, .reusable = false}}, SHIFT(358),
-  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
-  [1036] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
-  [1038] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [1040] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
-  [1042] = {.entry = {.count = 1, .reusable = true}}, SHIFT(446),
-  [1044] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
-  [1046] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [1048] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [1050] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(512),
-  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
-  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
-  [1057] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(510),
-  [1060] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [1062] = {.entry = {.count = 1, .reusable = false}}, SHIFT(497),
-  [1064] = {.entry = {.count = 1, .reusable = false}}, SHIFT(53),
-  [1066] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [1068] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [1070] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [1072] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
-  [1074] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
-  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [1078] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [1080] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
-  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
-  [1084] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [1086] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [1088] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
-  [1090] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
-  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
-  [1096] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
-  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(181),
-  [1100] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
-  [1102] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [1104] = {.entry = {.count = 1, .reusable = false}}, SHIFT(11),
-  [1106] = {.entry = {.count = 1, .reusable = false}}, SHIFT(277),
-  [1108] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [1110] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [1112] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [1114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [1116] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
-  [1118] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
-  [1120] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
-  [1122] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
-  [1124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [1126] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
-  [1128] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
-  [1130] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
-  [1132] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
-  [1134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [1136] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
-  [1138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
-  [1140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
-  [1142] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(362),
-  [1145] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
-  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
-  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
-  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
-  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
-  [1159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
-  [1161] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(311),
-  [1164] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [1166] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [1168] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
-  [1170] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
-  [1172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
-  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
-  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
-  [1182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [1184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
-  [1186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
-  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [1190] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(374),
-  [1193] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [1195] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [1197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [1199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
-  [1201] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [1203] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
-  [1205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
-  [1207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(460),
-  [1209] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(461),
-  [1212] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [1214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
-  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [1218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
-  [1220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
-  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
-  [1224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
-  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
-  [1228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
-  [1230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [1232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
-  [1234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
-  [1236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
-  [1240] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
-  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
-  [1244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
-  [1246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
-  [1248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
-  [1250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
-  [1252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
-  [1254] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(240),
-  [1257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [1259] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(281),
-  [1262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [1264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
-  [1266] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
-  [1268] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
-  [1270] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(267),
-  [1273] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [1275] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(304),
-  [1278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [1280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
-  [1282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
-  [1284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
-  [1286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
-  [1288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(290),
-  [1290] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1292] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [1294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
-  [1296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 45),
-  [1298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
-  [1300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
-  [1302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
+  [866] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
+  [868] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
+  [870] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
+  [872] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
+  [874] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
+  [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
+  [878] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
+  [880] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [882] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [884] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
+  [886] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(286),
+  [889] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [891] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [893] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
+  [895] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
+  [897] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
+  [899] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [901] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
+  [903] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
+  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
+  [909] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
+  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [917] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [919] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [921] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [923] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(284),
+  [926] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
+  [928] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
+  [930] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
+  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
+  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [936] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
+  [938] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
+  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
+  [942] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
+  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
+  [946] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
+  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
+  [950] = {.entry = {.count = 1, .reusable = false}}, SHIFT(405),
+  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
+  [954] = {.entry = {.count = 1, .reusable = false}}, SHIFT(510),
+  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
+  [958] = {.entry = {.count = 1, .reusable = false}}, SHIFT(324),
+  [960] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
+  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
+  [964] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
+  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
+  [968] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [970] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
+  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(451),
+  [974] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
+  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
+  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
+  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
+  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
+  [984] = {.entry = {.count = 1, .reusable = false}}, SHIFT(340),
+  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
+  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
+  [990] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
+  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
+  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
+  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
+  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
+  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
+  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
+  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
+  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
+  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
+  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
+  [1014] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [1016] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
+  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
+  [1020] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
+  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
+  [1028] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
+  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
+  [1032] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [1034] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [1036] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(512),
+  [1039] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
+  [1043] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
+  [1045] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
+  [1047] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [1049] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [1051] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
+  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
+  [1057] = {.entry = {.count = 1, .reusable = false}}, SHIFT(470),
+  [1059] = {.entry = {.count = 1, .reusable = false}}, SHIFT(31),
+  [1061] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(510),
+  [1064] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [1066] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
+  [1068] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
+  [1070] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [1072] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [1074] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
+  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [1078] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
+  [1080] = {.entry = {.count = 1, .reusable = false}}, SHIFT(282),
+  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
+  [1084] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
+  [1086] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [1088] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
+  [1090] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
+  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [1096] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
+  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
+  [1100] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [1102] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [1104] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [1106] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
+  [1108] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
+  [1110] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [1112] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [1114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [1116] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
+  [1118] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
+  [1120] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [1122] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(365),
+  [1125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
+  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
+  [1133] = {.entry = {.count = 1, .reusable = false}}, SHIFT(18),
+  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
+  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
+  [1139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
+  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
+  [1143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
+  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
+  [1149] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(383),
+  [1152] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1154] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
+  [1156] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
+  [1158] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(444),
+  [1161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [1163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
+  [1165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [1167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
+  [1169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [1171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
+  [1173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
+  [1175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
+  [1177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [1179] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [1181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
+  [1183] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
+  [1185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(283),
+  [1188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
+  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
+  [1194] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(274),
+  [1197] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [1201] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
+  [1203] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
+  [1205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(446),
+  [1207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
+  [1209] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [1211] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
+  [1213] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
+  [1215] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
+  [1217] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
+  [1219] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [1221] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [1223] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(225),
+  [1226] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
+  [1230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [1232] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1234] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
+  [1236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
+  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [1240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
+  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [1244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
+  [1246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
+  [1248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
+  [1250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
+  [1252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
+  [1254] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(322),
+  [1257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [1259] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
+  [1261] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
+  [1263] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(304),
+  [1266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [1268] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
+  [1270] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
+  [1272] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [1274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
+  [1276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [1278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
+  [1280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
+  [1282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
+  [1284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
+  [1286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
+  [1288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
+  [1290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
+  [1292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
+  [1294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
+  [1296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
+  [1298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 44),
+  [1302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 40),
   [1304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1306] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [1308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
-  [1310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
-  [1312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
-  [1314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
-  [1316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
-  [1318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
-  [1322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
-  [1324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
-  [1326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
-  [1328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1330] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1332] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 41),
-  [1336] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
-  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
-  [1340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
-  [1342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
-  [1344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [1348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(509),
-  [1350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [1352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
-  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(466),
-  [1356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
-  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [1364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
-  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
-  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
-  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
-  [1372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
-  [1374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
-  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [1378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [1380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
-  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
-  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
-  [1400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [1402] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
-  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
-  [1408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
-  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
-  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [1414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
-  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
-  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [1306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
+  [1310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1312] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
+  [1316] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1318] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
+  [1320] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
+  [1324] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
+  [1326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
+  [1328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
+  [1330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [1332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [1334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [1336] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
+  [1340] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [1342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
+  [1344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [1346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [1348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
+  [1350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
+  [1352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
+  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [1356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
+  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [1364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
+  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
+  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [1372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
+  [1374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
+  [1378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [1380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
+  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
+  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
+  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
+  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
+  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
+  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
+  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [1400] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
+  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [1408] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
+  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
+  [1414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
+  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
   [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
-  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
-  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
-  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
-  [1432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
-  [1436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [1438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [1440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
-  [1442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
-  [1444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
-  [1446] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [1448] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [1450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [1452] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [1454] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [1456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
-  [1458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
-  [1460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
+  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
+  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
+  [1432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [1434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [1436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
 };
 
 #ifdef __cplusplus

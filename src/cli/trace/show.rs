@@ -12,7 +12,7 @@ use netpolc::diag::render::{self, Snippet, SnippetKind};
 use netpolc::flow::{
     Answer, Decider, FlowVerdict, Missed, NearMiss, PolicyRef, Proxy, Side, SideVerdict,
 };
-use netpolc::ir::{Direction, EndpointSpec, FlowProtocol, FlowSpec, Request, Verdict};
+use netpolc::ir::{AuthMode, Direction, EndpointSpec, FlowProtocol, FlowSpec, Request, Verdict};
 use netpolc::source::{SourceMap, Span};
 
 /// One traced flow, ready to print.
@@ -196,6 +196,15 @@ fn side(trace: &Trace<'_>, direction: Direction, out: &mut Vec<Snippet>) {
             "note: redirected to the {} proxy",
             proxy_name(side.proxy)
         ));
+    }
+    match side.authentication {
+        Some(AuthMode::Required) => notes.push(
+            "note: mutual authentication required: the agent holds the traffic until both identities have authenticated each other".to_owned(),
+        ),
+        Some(AuthMode::TestAlwaysFail) => notes.push(
+            "note: authentication `test-always-fail`: the agent's authentication of this traffic always fails".to_owned(),
+        ),
+        Some(AuthMode::Disabled) | None => {}
     }
     match side.l7_allowed {
         Some(true) => notes.push(format!(
@@ -554,6 +563,8 @@ struct JsonSide {
     deciders: Vec<JsonDecider>,
     proxy: &'static str,
     l7_allowed: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    authentication: Option<&'static str>,
     enforcing: Vec<JsonPolicy>,
     fqdn_rules: Vec<JsonPolicy>,
     near_misses: Vec<JsonNearMiss>,
@@ -599,6 +610,7 @@ fn json_side(trace: &Trace<'_>, direction: Direction) -> JsonSide {
             .collect(),
         proxy: side.proxy.as_str(),
         l7_allowed: side.l7_allowed,
+        authentication: side.authentication.map(AuthMode::as_str),
         enforcing: side
             .enforcing
             .iter()

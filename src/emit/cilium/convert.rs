@@ -1,7 +1,7 @@
 //! From the IR to the CRD structs: one total conversion per IR type.
 
 use super::{
-    CidrRule, DefaultDenyConfig, EgressRule, FqdnSelector, IcmpField, IcmpKind, IcmpRule,
+    Authentication, CidrRule, DefaultDenyConfig, EgressRule, FqdnSelector, IcmpField, IcmpKind, IcmpRule,
     IngressRule, K8sServiceNamespace, L7Rules, Label, LabelSelector, LabelSelectorRequirement,
     LogConfig, PortProtocol, PortRule, PortRuleHttp, PortRuleKafka, Rule, Service, ServiceSelector,
 };
@@ -92,10 +92,13 @@ impl<'a> LabelSelectorRequirement<'a> {
 
 impl<'a> IngressRule<'a> {
     /// The rule in an `ingress` or `ingressDeny` list.
-    fn from_ir<L: ir::L7Slot>(rule: &'a ir::Rule<ir::IngressPeer, L>) -> IngressRule<'a> {
+    fn from_ir<L: ir::L7Slot, A: ir::AuthSlot>(
+        rule: &'a ir::Rule<ir::IngressPeer, L, A>,
+    ) -> IngressRule<'a> {
         let mut out = IngressRule {
             to_ports: port_rules(&rule.ports, rule.l7.get()),
             icmps: icmp_rules(&rule.icmps),
+            authentication: authentication(rule.authentication.get()),
             ..IngressRule::default()
         };
         match &rule.peer {
@@ -123,10 +126,13 @@ impl<'a> EgressRule<'a> {
     /// The rule in an `egress` or `egressDeny` list. Every peer kind has an
     /// egress field, so the common view serves both lists (an `egressDeny`
     /// rule's type has no FQDN peer and no L7 rules to give it).
-    fn from_ir<P: ir::PeerKind, L: ir::L7Slot>(rule: &'a ir::Rule<P, L>) -> EgressRule<'a> {
+    fn from_ir<P: ir::PeerKind, L: ir::L7Slot, A: ir::AuthSlot>(
+        rule: &'a ir::Rule<P, L, A>,
+    ) -> EgressRule<'a> {
         let mut out = EgressRule {
             to_ports: port_rules(&rule.ports, rule.l7.get()),
             icmps: icmp_rules(&rule.icmps),
+            authentication: authentication(rule.authentication.get()),
             ..EgressRule::default()
         };
         match rule.peer.view() {
@@ -238,6 +244,13 @@ fn entity_names(entities: &[ir::Entity]) -> Vec<&'static str> {
     entities.iter().map(|entity| entity.as_str()).collect()
 }
 
+/// `authentication`: an allow rule's mode.
+fn authentication(mode: Option<ir::AuthMode>) -> Option<Authentication> {
+    mode.map(|mode| Authentication {
+        mode: mode.as_str(),
+    })
+}
+
 /// `toPorts`: one port rule with the ports and the L7 rules or the server
 /// names (an allow rule's); nothing when the rule has neither.
 fn port_rules<'a>(ports: &'a [ir::PortSpec], l7: Option<&'a ir::L7>) -> Option<Vec<PortRule<'a>>> {
@@ -290,6 +303,8 @@ impl<'a> PortProtocol<'a> {
                 ir::Protocol::Udp => "UDP",
                 ir::Protocol::Sctp => "SCTP",
                 ir::Protocol::Any => "ANY",
+                ir::Protocol::Vrrp => "VRRP",
+                ir::Protocol::Igmp => "IGMP",
             },
         }
     }

@@ -428,7 +428,7 @@ impl Generator {
         }
     }
 
-    fn rule<P, L>(&mut self, peer: P, l7: L) -> ir::Rule<P, L> {
+    fn rule<P, L, A>(&mut self, peer: P, l7: L, authentication: A) -> ir::Rule<P, L, A> {
         ir::Rule {
             origin: ir::RuleOrigin {
                 span: Span::new(FileId(0), 0, 0),
@@ -438,6 +438,7 @@ impl Generator {
             ports: self.ports(),
             icmps: self.icmps(),
             l7,
+            authentication,
         }
     }
 
@@ -495,26 +496,30 @@ impl Generator {
                 .map(|_| {
                     let peer = self.ingress_peer();
                     let l7 = self.l7();
-                    self.rule(peer, l7)
+                    let authentication =
+                        self.optional(|generator| *generator.random.pick(&ir::AuthMode::ALL));
+                    self.rule(peer, l7, authentication)
                 })
                 .collect(),
             ingress_deny: (0..self.count(2))
                 .map(|_| {
                     let peer = self.ingress_peer();
-                    self.rule(peer, ir::NoL7)
+                    self.rule(peer, ir::NoL7, ir::NoAuth)
                 })
                 .collect(),
             egress: (0..self.count(2))
                 .map(|_| {
                     let peer = self.egress_peer();
                     let l7 = self.l7();
-                    self.rule(peer, l7)
+                    let authentication =
+                        self.optional(|generator| *generator.random.pick(&ir::AuthMode::ALL));
+                    self.rule(peer, l7, authentication)
                 })
                 .collect(),
             egress_deny: (0..self.count(2))
                 .map(|_| {
                     let peer = self.egress_deny_peer();
-                    self.rule(peer, ir::NoL7)
+                    self.rule(peer, ir::NoL7, ir::NoAuth)
                 })
                 .collect(),
             labels: (0..self.count(3))

@@ -17,7 +17,7 @@ fn labels(pairs: &[(&str, &str)]) -> ir::Selector {
     }
 }
 
-fn rule<P, L: Default>(peer: P) -> ir::Rule<P, L> {
+fn rule<P, L: Default, A: Default>(peer: P) -> ir::Rule<P, L, A> {
     let origin = ir::RuleOrigin {
         span: Span::new(FileId(0), 0, 0),
         categories: Vec::new(),
@@ -28,6 +28,7 @@ fn rule<P, L: Default>(peer: P) -> ir::Rule<P, L> {
         ports: Vec::new(),
         icmps: Vec::new(),
         l7: L::default(),
+        authentication: A::default(),
     }
 }
 

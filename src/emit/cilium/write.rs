@@ -3,8 +3,8 @@
 //! structs' docs say, straight into the text through [`yaml::Node`].
 
 use super::{
-    CidrGroupSpec, CidrRule, DefaultDenyConfig, EgressRule, FqdnSelector, IcmpField, IcmpKind,
-    IcmpRule, IngressRule, K8sServiceNamespace, L7Rules, Label, LabelSelector,
+    Authentication, CidrGroupSpec, CidrRule, DefaultDenyConfig, EgressRule, FqdnSelector,
+    IcmpField, IcmpKind, IcmpRule, IngressRule, K8sServiceNamespace, L7Rules, Label, LabelSelector,
     LabelSelectorRequirement, PortProtocol, PortRule, PortRuleHttp, PortRuleKafka, Rule, Service,
     ServiceSelector,
 };
@@ -129,6 +129,7 @@ impl Write for IngressRule<'_> {
         optional(&mut map, "fromNodes", self.from_nodes.as_ref());
         optional(&mut map, "toPorts", self.to_ports.as_ref());
         optional(&mut map, "icmps", self.icmps.as_ref());
+        optional(&mut map, "authentication", self.authentication.as_ref());
     }
 }
 
@@ -144,6 +145,7 @@ impl Write for EgressRule<'_> {
         optional(&mut map, "toNodes", self.to_nodes.as_ref());
         optional(&mut map, "toPorts", self.to_ports.as_ref());
         optional(&mut map, "icmps", self.icmps.as_ref());
+        optional(&mut map, "authentication", self.authentication.as_ref());
     }
 }
 
@@ -203,6 +205,12 @@ impl Write for PortRule<'_> {
         non_empty(&mut map, "ports", &self.ports);
         non_empty(&mut map, "serverNames", &self.server_names);
         optional(&mut map, "rules", self.rules.as_ref());
+    }
+}
+
+impl Write for Authentication {
+    fn write(&self, node: Node<'_>) {
+        node.mapping().str("mode", self.mode);
     }
 }
 

@@ -154,11 +154,26 @@ fn a_rule_offers_peers_then_clauses() {
     );
     assert_eq!(
         one("namespace shop {\n  allow from pods app=web |\n}\n"),
-        ["icmp", "in", "port"]
+        ["authentication", "icmp", "in", "port"]
     );
     assert_eq!(
         one("namespace shop {\n  allow from pods app=web port 80/tcp |\n}\n"),
-        ["dns", "grpc", "http", "kafka", "sni"]
+        ["authentication", "dns", "grpc", "http", "kafka", "sni"]
+    );
+    // A deny rule has no authentication (E0220).
+    assert_eq!(
+        one("namespace shop {\n  deny from pods app=web |\n}\n"),
+        ["icmp", "in", "port"]
+    );
+    assert_eq!(
+        one("namespace shop {\n  allow from pods app=web port 80/tcp authentication |\n}\n"),
+        ["disabled", "required", "test-always-fail"]
+    );
+    assert_eq!(
+        one(
+            "namespace shop {\n  allow from pods app=web port 80/tcp authentication required |\n}\n"
+        ),
+        ["dns", "grpc", "http", "kafka"]
     );
     assert_eq!(
         one("namespace shop {\n  allow from pods app=web port 443/tcp sni |\n}\n"),
@@ -168,7 +183,7 @@ fn a_rule_offers_peers_then_clauses() {
         one(
             "namespace shop {\n  allow from pods app=web port 443/tcp sni \"a.example.com\" |\n}\n"
         ),
-        Vec::<String>::new()
+        ["authentication"]
     );
     assert_eq!(
         one("namespace shop {\n  allow from pods app=web in |\n}\n"),
@@ -184,7 +199,7 @@ fn a_rule_offers_peers_then_clauses() {
 fn protocols_after_a_port_and_slash() {
     assert_eq!(
         one("namespace shop {\n  allow from pods app=web port 80/|\n}\n"),
-        ["any", "sctp", "tcp", "udp"]
+        ["any", "igmp", "sctp", "tcp", "udp", "vrrp"]
     );
     assert_eq!(
         one("namespace shop {\n  allow to cidr 10.0.0.0/|\n}\n"),

@@ -65,6 +65,7 @@ pub(super) const KEYWORDS: &[&str] = &[
     "metadata",
     "annotation",
     "log",
+    "authentication",
     "notin",
     "sentence",
     "cilium",

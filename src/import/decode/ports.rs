@@ -2,31 +2,54 @@
 //! names and ICMP types.
 //!
 //! A `.netpol` rule has one port list with one set of L7 rules, and one ICMP
-//! list; a Cilium rule with several `toPorts` or `icmps` entries is refused
-//! (E0701) rather than split, because splitting would change the rule list
-//! that is compared.
+//! list. A Cilium rule with several `toPorts` entries becomes one `.netpol`
+//! rule per entry, each with the rule's peer: the agent makes the policy map
+//! entries of each entry on its own (its ports, with its L7 rules, for the
+//! rule's peers), and entries for the same port merge alike whether they
+//! come from one rule or from several, so the split rules allow exactly what
+//! the one rule did (tests/it/equivalence.rs, normalisation 14). A rule with
+//! several `icmps` entries is refused (E0701).
 
 use serde_json::{Map, Value};
 
 use super::field::{Doc, describe};
 use super::rule::dns_selector;
-use crate::import::model::{Http, Icmp, Kafka, L7, Port, Rule};
+use crate::import::model::{Http, Icmp, Kafka, L7, Port};
 use crate::ir::IcmpFamily;
 
-pub fn port_rules(ctx: &mut Doc<'_>, path: &str, value: &Value, rule: &mut Rule) {
+/// One `toPorts` entry: its ports, and its L7 rules or server names.
+#[derive(Clone, Debug, Default)]
+pub struct PortEntry {
+    /// `ports`.
+    pub ports: Vec<Port>,
+    /// `rules`, or `serverNames`.
+    pub l7: Option<L7>,
+}
+
+/// `toPorts`: each entry, in order (an empty list is refused).
+pub fn port_rules(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<PortEntry> {
     let Some(items) = ctx.list(path, value) else {
-        return;
+        return Vec::new();
     };
-    let [entry] = items else {
+    if items.is_empty() {
         ctx.cannot_say(
             path,
-            format!("the rule has {} `toPorts` entries, and a `.netpol` rule has one port list with one set of L7 rules; write one rule per entry", items.len()),
+            "the list is empty, and `.netpol` has no way to write an empty `toPorts`",
         );
-        return;
-    };
-    let path = format!("{path}[0]");
-    let Some(map) = ctx.object(&path, entry) else {
-        return;
+        return Vec::new();
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| port_rule(ctx, &format!("{path}[{index}]"), entry))
+        .collect()
+}
+
+/// One `toPorts` entry.
+fn port_rule(ctx: &mut Doc<'_>, path: &str, entry: &Value) -> PortEntry {
+    let mut rule = PortEntry::default();
+    let Some(map) = ctx.object(path, entry) else {
+        return rule;
     };
     let tls = "`.netpol` has no way to write TLS interception";
     let mut server_names = None;
@@ -39,7 +62,7 @@ pub fn port_rules(ctx: &mut Doc<'_>, path: &str, value: &Value, rule: &mut Rule)
         ),
     ];
     ctx.fields(
-        &path,
+        path,
         map,
         &["ports", "rules", "serverNames"],
         &unsayable,
@@ -52,7 +75,7 @@ pub fn port_rules(ctx: &mut Doc<'_>, path: &str, value: &Value, rule: &mut Rule)
     if let Some(names) = server_names {
         if rule.l7.is_some() {
             ctx.invalid(
-                &path,
+                path,
                 "Cilium refuses `serverNames` together with L7 `rules` unless the proxy terminates TLS (`terminatingTLS`)",
             );
         } else {
@@ -61,10 +84,11 @@ pub fn port_rules(ctx: &mut Doc<'_>, path: &str, value: &Value, rule: &mut Rule)
     }
     if rule.ports.is_empty() && rule.l7.is_none() && !ctx.failed {
         ctx.cannot_say(
-            &path,
+            path,
             "the port rule is empty, and `.netpol` has no way to write it",
         );
     }
+    rule
 }
 
 fn ports(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<Port> {
@@ -86,14 +110,29 @@ fn ports(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<Port> {
                 port.end_port = number.as_u64().and_then(|n| u32::try_from(n).ok());
             }
             ("protocol", Value::String(text)) => match text.as_str() {
-                "TCP" | "UDP" | "SCTP" => port.protocol = Some(text.to_ascii_lowercase()),
+                "TCP" | "UDP" | "SCTP" | "VRRP" | "IGMP" => port.protocol = Some(text.to_ascii_lowercase()),
                 "ANY" => {}
-                "VRRP" | "IGMP" => ctx.cannot_say(field, format!("`.netpol` has no way to write the protocol `{text}`")),
                 _ => ctx.invalid(field, "the protocol is one of `TCP`, `UDP`, `SCTP`, `VRRP`, `IGMP` and `ANY`, in upper case"),
             },
             (_, other) => ctx.invalid(field, format!("unexpected {} here", describe(other))),
         });
         if ctx.failed {
+            continue;
+        }
+        // VRRP and IGMP carry no ports: Cilium takes `"0"`, or no port
+        // (with `enable-extended-ip-protocols`), for the whole protocol;
+        // `.netpol` writes `0/vrrp` (tests/it/equivalence.rs,
+        // normalisation 15).
+        if matches!(port.protocol.as_deref(), Some("vrrp" | "igmp")) {
+            if (port.port.is_empty() || port.port == "0") && port.end_port.is_none() {
+                port.port = "0".to_owned();
+                out.push(port);
+            } else {
+                ctx.invalid(
+                    &field,
+                    "Cilium refuses VRRP and IGMP with a port other than \"0\" or empty",
+                );
+            }
             continue;
         }
         let numeric = !port.port.is_empty() && port.port.bytes().all(|b| b.is_ascii_digit());

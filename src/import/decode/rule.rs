@@ -31,10 +31,6 @@ const UNSAYABLE: &[(&str, &str)] = &[
         "toGroups",
         "`.netpol` has no peer for cloud provider groups",
     ),
-    (
-        "authentication",
-        "`.netpol` has no way to ask for mutual authentication",
-    ),
 ];
 
 /// The rules of one section (`ingress`, `egressDeny`, ...).
@@ -54,8 +50,8 @@ pub fn section(
         ctx.cannot_say(path, "the list is empty, and `.netpol` has no way to write an empty section (Cilium ignores it, or rejects the rule when no section has a rule)");
     }
     for (index, item) in items.iter().enumerate() {
-        if let Some(rule) = rule(ctx, &format!("{path}[{index}]"), item, section, deny, kind) {
-            out.push(rule);
+        if let Some(rules) = rule(ctx, &format!("{path}[{index}]"), item, section, deny, kind) {
+            out.extend(rules);
         }
     }
     out
@@ -68,20 +64,21 @@ fn rule(
     section: Section,
     deny: bool,
     kind: Kind,
-) -> Option<Rule> {
+) -> Option<Vec<Rule>> {
     let map = ctx.object(path, value)?;
     let mut rule = Rule {
         peer: Peer::Anywhere,
         ports: Vec::new(),
         icmps: Vec::new(),
         l7: None,
+        authentication: None,
     };
     // An allow rule made only of an empty endpoint list is the empty rule
     // (docs/cilium-semantics.md §5.2): it selects, allows nothing and flips the direction.
     if !deny && map.len() == 1 {
         if let Some((key, Value::Array(items))) = map.iter().next() {
             if items.is_empty() && (key == "fromEndpoints" || key == "toEndpoints") {
-                return Some(rule);
+                return Some(vec![rule]);
             }
         }
     }
@@ -107,15 +104,22 @@ fn rule(
             "icmps",
         ],
     };
+    // Deny rules have no `authentication`: there it is an unknown field.
+    let mut known = known.to_vec();
+    if !deny {
+        known.push("authentication");
+    }
     let mut peers: Vec<String> = Vec::new();
+    let mut port_entries = Vec::new();
     let errors = ctx.diags.len();
     ctx.fields(
         path,
         map,
-        known,
+        &known,
         UNSAYABLE,
         |ctx, key, field, value| match key {
-            "toPorts" => ports::port_rules(ctx, field, value, &mut rule),
+            "toPorts" => port_entries = ports::port_rules(ctx, field, value),
+            "authentication" => rule.authentication = authentication(ctx, field, value),
             "icmps" => rule.icmps = ports::icmps(ctx, field, value).unwrap_or_default(),
             _ => {
                 peers.push(format!("`{key}`"));
@@ -134,7 +138,47 @@ fn rule(
             ),
         );
     }
-    (ctx.diags.len() == errors).then_some(rule)
+    if ctx.diags.len() != errors {
+        return None;
+    }
+    // One `.netpol` rule per `toPorts` entry, each with the rule's peer
+    // (see `ports`).
+    if port_entries.is_empty() {
+        return Some(vec![rule]);
+    }
+    Some(
+        port_entries
+            .into_iter()
+            .map(|entry| Rule {
+                ports: entry.ports,
+                l7: entry.l7,
+                ..rule.clone()
+            })
+            .collect(),
+    )
+}
+
+/// `authentication`: `{mode: required|disabled|test-always-fail}`.
+fn authentication(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<String> {
+    let map = ctx.object(path, value)?;
+    let mut mode = None;
+    ctx.fields(path, map, &["mode"], &[], |ctx, _, field, value| {
+        let text = ctx.text(field, value);
+        match text {
+            Some(text) if ["required", "disabled", "test-always-fail"].contains(&text.as_str()) => {
+                mode = Some(text);
+            }
+            Some(text) => ctx.invalid(
+                field,
+                format!("`{text}` is not an authentication mode; Cilium knows `required`, `disabled` and `test-always-fail`"),
+            ),
+            None => {}
+        }
+    });
+    if mode.is_none() && !ctx.failed {
+        ctx.invalid(path, "Cilium needs a `mode` (`required: [mode]`)");
+    }
+    mode
 }
 
 fn peer(ctx: &mut Doc<'_>, key: &str, path: &str, value: &Value, kind: Kind) -> Option<Peer> {

@@ -16,6 +16,7 @@ impl Cx {
         let mut ports = None;
         let mut icmps = None;
         let mut sni = None;
+        let mut authentication = None;
         let mut l7 = Vec::new();
         for child in children(pair.into_inner()) {
             let child_span = self.span(&child);
@@ -40,6 +41,13 @@ impl Cx {
                         .map(|value| self.value(value))
                         .collect();
                     sni = Some(Spanned::new(values, child_span));
+                }
+                R::authentication => {
+                    let mode = children(child.into_inner())
+                        .next()
+                        .map(|mode| Spanned::new(mode.as_str().to_owned(), self.span(&mode)))
+                        .unwrap_or_else(|| unreachable!("grammar: authentication has a mode"));
+                    authentication = Some(Spanned::new(mode, child_span));
                 }
                 R::icmps => {
                     let items = children(child.into_inner())
@@ -75,6 +83,7 @@ impl Cx {
             ports,
             sni,
             icmps,
+            authentication,
             l7,
             span,
         }

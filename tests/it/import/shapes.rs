@@ -472,12 +472,26 @@ spec:
   - toFQDNs: [{matchName: a.example.com, matchPattern: "*.example.com"}]
   - toEndpoints: [{matchExpressions: [{key: app, operator: In}]}]
   - tooPorts: []
+  - toEndpoints: [{}]
+    authentication: {mode: mutual}
+  egressDeny:
+  - toEndpoints: [{}]
+    authentication: {mode: required}
 ---
 apiVersion: cilium.io/v1
 kind: CiliumClusterwideNetworkPolicy
 metadata: {name: old, namespace: x}
 spec:
   endpointSelector: {}
+---
+apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: vrrp-port}
+spec:
+  nodeSelector: {}
+  egress:
+  - toPorts:
+    - ports: [{port: "112", protocol: VRRP}]
 ---
 kind: CiliumNetworkPolicy
 metadata: {}
