@@ -1,9 +1,10 @@
 //! From the IR to the CRD structs: one total conversion per IR type.
 
 use super::{
-    Authentication, CidrRule, DefaultDenyConfig, EgressRule, FqdnSelector, IcmpField, IcmpKind, IcmpRule,
-    IngressRule, K8sServiceNamespace, L7Rules, Label, LabelSelector, LabelSelectorRequirement,
-    LogConfig, PortProtocol, PortRule, PortRuleHttp, PortRuleKafka, Rule, Service, ServiceSelector,
+    Authentication, CidrRule, DefaultDenyConfig, EgressRule, FqdnSelector, IcmpField, IcmpKind,
+    IcmpRule, IngressRule, K8sServiceNamespace, L7Rules, Label, LabelSelector,
+    LabelSelectorRequirement, LogConfig, PortProtocol, PortRule, PortRuleHttp, PortRuleKafka, Rule,
+    Service, ServiceSelector,
 };
 use crate::ir;
 

@@ -777,6 +777,8 @@ fn labelled_cidr_groups_and_group_selectors_round_trip() {
             && refused.contains("every entry of its CIDR set"),
         "{refused}"
     );
+}
+
 /// The object's labels and annotations become `metadata` statements; only
 /// `kubectl apply`'s own record is left out.
 #[test]
