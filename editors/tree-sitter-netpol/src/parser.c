@@ -15,16 +15,16 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 523
+#define STATE_COUNT 559
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 225
+#define SYMBOL_COUNT 236
 #define ALIAS_COUNT 4
-#define TOKEN_COUNT 100
+#define TOKEN_COUNT 103
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 30
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 94
+#define PRODUCTION_ID_COUNT 95
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
@@ -43,219 +43,230 @@ enum ts_symbol_identifiers {
   anon_sym_const = 13,
   anon_sym_EQ = 14,
   anon_sym_group = 15,
-  anon_sym_category = 16,
-  anon_sym_sentence = 17,
-  anon_sym_LPAREN = 18,
-  anon_sym_RPAREN = 19,
-  anon_sym_COLON = 20,
-  anon_sym_cidrs = 21,
-  anon_sym_ports = 22,
-  anon_sym_port = 23,
-  anon_sym_strings = 24,
-  anon_sym_string = 25,
-  anon_sym_selector = 26,
-  anon_sym_system = 27,
-  anon_sym_namespace = 28,
-  anon_sym_policy = 29,
-  anon_sym_use = 30,
-  anon_sym_description = 31,
-  anon_sym_label = 32,
-  anon_sym_default = 33,
-  anon_sym_deny = 34,
-  anon_sym_no = 35,
-  anon_sym_ingress = 36,
-  anon_sym_egress = 37,
-  anon_sym_select = 38,
-  anon_sym_pods = 39,
-  anon_sym_all = 40,
-  anon_sym_nodes = 41,
-  anon_sym_everything = 42,
-  anon_sym_in = 43,
-  anon_sym_except = 44,
-  anon_sym_with = 45,
-  anon_sym_allow = 46,
-  sym_sentence_word = 47,
-  anon_sym_from = 48,
-  anon_sym_to = 49,
-  anon_sym_anywhere = 50,
-  anon_sym_entity = 51,
-  anon_sym_LBRACK = 52,
-  anon_sym_RBRACK = 53,
-  anon_sym_fqdn = 54,
-  anon_sym_service = 55,
-  anon_sym_services = 56,
-  anon_sym_sni = 57,
-  anon_sym_authentication = 58,
-  anon_sym_icmp = 59,
-  anon_sym_ipv4 = 60,
-  anon_sym_ipv6 = 61,
-  sym_icmp_type = 62,
-  anon_sym_http = 63,
-  anon_sym_method = 64,
-  anon_sym_host = 65,
-  anon_sym_header = 66,
-  sym_http_method = 67,
-  anon_sym_grpc = 68,
-  anon_sym_kafka = 69,
-  anon_sym_produce = 70,
-  anon_sym_consume = 71,
-  anon_sym_apikey = 72,
-  anon_sym_topic = 73,
-  anon_sym_client = 74,
-  anon_sym_version = 75,
-  anon_sym_dns = 76,
-  anon_sym_expect = 77,
-  anon_sym_account = 78,
-  anon_sym_node = 79,
-  anon_sym_BANG_EQ = 80,
-  anon_sym_notin = 81,
-  anon_sym_BANG = 82,
-  sym_label_key = 83,
-  sym_label_value = 84,
-  anon_sym_DASH = 85,
-  anon_sym_SLASH = 86,
-  sym_port_number = 87,
-  sym__port_number_immediate = 88,
-  sym_protocol = 89,
-  sym_cidr = 90,
-  sym_number = 91,
-  anon_sym_DQUOTE = 92,
-  aux_sym_string_token1 = 93,
-  anon_sym_DQUOTE2 = 94,
-  sym_escape_sequence = 95,
-  sym_const_ref = 96,
-  sym_identifier = 97,
-  sym__name_token = 98,
-  sym_comment = 99,
-  sym_source_file = 100,
-  sym__item = 101,
-  sym_silence = 102,
-  sym_inventory = 103,
-  sym_inventory_entry = 104,
-  sym_cidr_groups = 105,
-  sym_cilium = 106,
-  sym_import = 107,
-  sym_const_definition = 108,
-  sym_category = 109,
-  sym_sentence_declaration = 110,
-  sym_sentence_declaration_clause = 111,
-  sym_parameters = 112,
-  sym_parameter = 113,
-  sym_type = 114,
-  sym_namespace = 115,
-  sym_cluster_policy = 116,
-  sym_body = 117,
-  sym_policy = 118,
-  sym_policy_body = 119,
-  sym__policy_item = 120,
-  sym_use = 121,
-  sym_arguments = 122,
-  sym_argument = 123,
-  sym_description = 124,
-  sym_label = 125,
-  sym_default_deny = 126,
-  sym_no_default_deny = 127,
-  sym_direction = 128,
-  sym_select = 129,
-  sym_subject_pods = 130,
-  sym_subject_all_nodes = 131,
-  sym_subject_nodes = 132,
-  sym_subject_everything = 133,
-  sym_scope = 134,
-  sym_scope_all = 135,
-  sym_scope_labelled = 136,
-  sym_scope_named = 137,
-  sym__name_list = 138,
-  sym_rule = 139,
-  sym_verb = 140,
-  sym_sentence = 141,
-  sym_sentence_clause = 142,
-  sym__sentence_keyword = 143,
-  sym_sentence_values = 144,
-  sym__sentence_value = 145,
-  sym_way = 146,
-  sym__peer = 147,
-  sym_peer_pods = 148,
-  sym_peer_namespace = 149,
-  sym_peer_namespaces = 150,
-  sym_peer_entity = 151,
-  sym_entity = 152,
-  sym_peer_cidr = 153,
-  sym_cidr_item = 154,
-  sym_cidr_list = 155,
-  sym_peer_fqdn = 156,
-  sym_peer_service = 157,
-  sym_peer_services = 158,
-  sym_ports = 159,
-  sym_sni = 160,
-  sym_authentication = 161,
-  sym_icmps = 162,
-  sym_icmp_item = 163,
-  sym__l7 = 164,
-  sym_http = 165,
-  sym_grpc = 166,
-  sym_kafka = 167,
-  sym_dns = 168,
-  sym_expect = 169,
-  sym_flow = 170,
-  sym__endpoint = 171,
-  sym_endpoint_pods = 172,
-  sym_endpoint_namespace = 173,
-  sym_endpoint_node = 174,
-  sym_endpoint_entity = 175,
-  sym_endpoint_cidr = 176,
-  sym_endpoint_fqdn = 177,
-  sym_flow_port = 178,
-  sym_flow_icmp = 179,
-  sym_flow_http = 180,
-  sym_flow_dns = 181,
-  sym__selector = 182,
-  sym_selector = 183,
-  sym_selector_eq = 184,
-  sym_selector_ne = 185,
-  sym_selector_in = 186,
-  sym_selector_notin = 187,
-  sym_selector_exists = 188,
-  sym_selector_not_exists = 189,
-  sym__label_value = 190,
-  sym__value = 191,
-  sym_list = 192,
-  sym__cidr_or_ref = 193,
-  sym__string_or_ref = 194,
-  sym_port = 195,
-  sym_string = 196,
-  sym_name = 197,
-  aux_sym_source_file_repeat1 = 198,
-  aux_sym_silence_repeat1 = 199,
-  aux_sym_inventory_repeat1 = 200,
-  aux_sym_inventory_entry_repeat1 = 201,
-  aux_sym_sentence_declaration_repeat1 = 202,
-  aux_sym_sentence_declaration_clause_repeat1 = 203,
-  aux_sym_parameters_repeat1 = 204,
-  aux_sym_body_repeat1 = 205,
-  aux_sym_policy_body_repeat1 = 206,
-  aux_sym_arguments_repeat1 = 207,
-  aux_sym_default_deny_repeat1 = 208,
-  aux_sym__name_list_repeat1 = 209,
-  aux_sym_rule_repeat1 = 210,
-  aux_sym_sentence_repeat1 = 211,
-  aux_sym_sentence_values_repeat1 = 212,
-  aux_sym_peer_pods_repeat1 = 213,
-  aux_sym_peer_entity_repeat1 = 214,
-  aux_sym_peer_cidr_repeat1 = 215,
-  aux_sym_cidr_list_repeat1 = 216,
-  aux_sym_peer_fqdn_repeat1 = 217,
-  aux_sym_ports_repeat1 = 218,
-  aux_sym_icmps_repeat1 = 219,
-  aux_sym_http_repeat1 = 220,
-  aux_sym_selector_repeat1 = 221,
-  aux_sym_selector_in_repeat1 = 222,
-  aux_sym_list_repeat1 = 223,
-  aux_sym_string_repeat1 = 224,
-  alias_sym_kafka_apikey = 225,
-  alias_sym_namespace_name = 226,
-  alias_sym_sentence_value = 227,
-  alias_sym_service_name = 228,
+  anon_sym_label = 16,
+  anon_sym_category = 17,
+  anon_sym_sentence = 18,
+  anon_sym_LPAREN = 19,
+  anon_sym_RPAREN = 20,
+  anon_sym_COLON = 21,
+  anon_sym_cidrs = 22,
+  anon_sym_ports = 23,
+  anon_sym_port = 24,
+  anon_sym_strings = 25,
+  anon_sym_string = 26,
+  anon_sym_selector = 27,
+  anon_sym_system = 28,
+  anon_sym_namespace = 29,
+  anon_sym_policy = 30,
+  anon_sym_use = 31,
+  anon_sym_description = 32,
+  anon_sym_log = 33,
+  anon_sym_metadata = 34,
+  anon_sym_annotation = 35,
+  anon_sym_default = 36,
+  anon_sym_deny = 37,
+  anon_sym_no = 38,
+  anon_sym_ingress = 39,
+  anon_sym_egress = 40,
+  anon_sym_select = 41,
+  anon_sym_pods = 42,
+  anon_sym_all = 43,
+  anon_sym_nodes = 44,
+  anon_sym_everything = 45,
+  anon_sym_in = 46,
+  anon_sym_except = 47,
+  anon_sym_with = 48,
+  anon_sym_allow = 49,
+  sym_sentence_word = 50,
+  anon_sym_from = 51,
+  anon_sym_to = 52,
+  anon_sym_anywhere = 53,
+  anon_sym_entity = 54,
+  anon_sym_LBRACK = 55,
+  anon_sym_RBRACK = 56,
+  anon_sym_fqdn = 57,
+  anon_sym_service = 58,
+  anon_sym_services = 59,
+  anon_sym_sni = 60,
+  anon_sym_authentication = 61,
+  anon_sym_icmp = 62,
+  anon_sym_ipv4 = 63,
+  anon_sym_ipv6 = 64,
+  sym_icmp_type = 65,
+  anon_sym_http = 66,
+  anon_sym_method = 67,
+  anon_sym_host = 68,
+  anon_sym_header = 69,
+  sym_http_method = 70,
+  anon_sym_grpc = 71,
+  anon_sym_kafka = 72,
+  anon_sym_produce = 73,
+  anon_sym_consume = 74,
+  anon_sym_apikey = 75,
+  anon_sym_topic = 76,
+  anon_sym_client = 77,
+  anon_sym_version = 78,
+  anon_sym_dns = 79,
+  anon_sym_expect = 80,
+  anon_sym_account = 81,
+  anon_sym_node = 82,
+  anon_sym_BANG_EQ = 83,
+  anon_sym_notin = 84,
+  anon_sym_BANG = 85,
+  sym_label_key = 86,
+  sym_label_value = 87,
+  anon_sym_DASH = 88,
+  anon_sym_SLASH = 89,
+  sym_port_number = 90,
+  sym__port_number_immediate = 91,
+  sym_protocol = 92,
+  sym_cidr = 93,
+  sym_number = 94,
+  anon_sym_DQUOTE = 95,
+  aux_sym_string_token1 = 96,
+  anon_sym_DQUOTE2 = 97,
+  sym_escape_sequence = 98,
+  sym_const_ref = 99,
+  sym_identifier = 100,
+  sym__name_token = 101,
+  sym_comment = 102,
+  sym_source_file = 103,
+  sym__item = 104,
+  sym_silence = 105,
+  sym_inventory = 106,
+  sym_inventory_entry = 107,
+  sym_cidr_groups = 108,
+  sym_cilium = 109,
+  sym_import = 110,
+  sym_const_definition = 111,
+  sym_group_labels = 112,
+  sym_category = 113,
+  sym_sentence_declaration = 114,
+  sym_sentence_declaration_clause = 115,
+  sym_parameters = 116,
+  sym_parameter = 117,
+  sym_type = 118,
+  sym_namespace = 119,
+  sym_cluster_policy = 120,
+  sym_body = 121,
+  sym_policy = 122,
+  sym_policy_body = 123,
+  sym__policy_item = 124,
+  sym_use = 125,
+  sym_arguments = 126,
+  sym_argument = 127,
+  sym_description = 128,
+  sym_label = 129,
+  sym_log = 130,
+  sym_metadata = 131,
+  sym_default_deny = 132,
+  sym_no_default_deny = 133,
+  sym_direction = 134,
+  sym_select = 135,
+  sym_subject_pods = 136,
+  sym_subject_all_nodes = 137,
+  sym_subject_nodes = 138,
+  sym_subject_everything = 139,
+  sym_scope = 140,
+  sym_scope_all = 141,
+  sym_scope_labelled = 142,
+  sym_scope_named = 143,
+  sym__name_list = 144,
+  sym_rule = 145,
+  sym_verb = 146,
+  sym_sentence = 147,
+  sym_sentence_clause = 148,
+  sym__sentence_keyword = 149,
+  sym_sentence_values = 150,
+  sym__sentence_value = 151,
+  sym_way = 152,
+  sym__peer = 153,
+  sym_peer_pods = 154,
+  sym_peer_namespace = 155,
+  sym_peer_namespaces = 156,
+  sym_peer_entity = 157,
+  sym_entity = 158,
+  sym_peer_cidr = 159,
+  sym_cidr_item = 160,
+  sym_cidr_list = 161,
+  sym_peer_fqdn = 162,
+  sym_peer_service = 163,
+  sym_peer_services = 164,
+  sym_peer_service_list = 165,
+  sym_peer_cidr_groups = 166,
+  sym_peer_nodes = 167,
+  sym_ports = 168,
+  sym_sni = 169,
+  sym_authentication = 170,
+  sym_icmps = 171,
+  sym_icmp_item = 172,
+  sym__l7 = 173,
+  sym_http = 174,
+  sym_grpc = 175,
+  sym_kafka = 176,
+  sym_dns = 177,
+  sym_expect = 178,
+  sym_flow = 179,
+  sym__endpoint = 180,
+  sym_endpoint_pods = 181,
+  sym_endpoint_namespace = 182,
+  sym_endpoint_node = 183,
+  sym_endpoint_entity = 184,
+  sym_endpoint_cidr = 185,
+  sym_endpoint_fqdn = 186,
+  sym_flow_port = 187,
+  sym_flow_icmp = 188,
+  sym_flow_http = 189,
+  sym_flow_dns = 190,
+  sym__selector = 191,
+  sym_selector = 192,
+  sym_selector_eq = 193,
+  sym_selector_ne = 194,
+  sym_selector_in = 195,
+  sym_selector_notin = 196,
+  sym_selector_exists = 197,
+  sym_selector_not_exists = 198,
+  sym__label_value = 199,
+  sym__value = 200,
+  sym_list = 201,
+  sym__cidr_or_ref = 202,
+  sym__string_or_ref = 203,
+  sym_port = 204,
+  sym_string = 205,
+  sym_name = 206,
+  aux_sym_source_file_repeat1 = 207,
+  aux_sym_silence_repeat1 = 208,
+  aux_sym_inventory_repeat1 = 209,
+  aux_sym_inventory_entry_repeat1 = 210,
+  aux_sym_group_labels_repeat1 = 211,
+  aux_sym_sentence_declaration_repeat1 = 212,
+  aux_sym_sentence_declaration_clause_repeat1 = 213,
+  aux_sym_parameters_repeat1 = 214,
+  aux_sym_body_repeat1 = 215,
+  aux_sym_policy_body_repeat1 = 216,
+  aux_sym_arguments_repeat1 = 217,
+  aux_sym_default_deny_repeat1 = 218,
+  aux_sym__name_list_repeat1 = 219,
+  aux_sym_rule_repeat1 = 220,
+  aux_sym_sentence_repeat1 = 221,
+  aux_sym_sentence_values_repeat1 = 222,
+  aux_sym_peer_pods_repeat1 = 223,
+  aux_sym_peer_entity_repeat1 = 224,
+  aux_sym_peer_cidr_repeat1 = 225,
+  aux_sym_cidr_list_repeat1 = 226,
+  aux_sym_peer_fqdn_repeat1 = 227,
+  aux_sym_peer_service_list_repeat1 = 228,
+  aux_sym_ports_repeat1 = 229,
+  aux_sym_icmps_repeat1 = 230,
+  aux_sym_http_repeat1 = 231,
+  aux_sym_selector_repeat1 = 232,
+  aux_sym_selector_in_repeat1 = 233,
+  aux_sym_list_repeat1 = 234,
+  aux_sym_string_repeat1 = 235,
+  alias_sym_kafka_apikey = 236,
+  alias_sym_namespace_name = 237,
+  alias_sym_sentence_value = 238,
+  alias_sym_service_name = 239,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -275,6 +286,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_const] = "const",
   [anon_sym_EQ] = "=",
   [anon_sym_group] = "group",
+  [anon_sym_label] = "label",
   [anon_sym_category] = "category",
   [anon_sym_sentence] = "sentence",
   [anon_sym_LPAREN] = "(",
@@ -291,7 +303,9 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_policy] = "policy",
   [anon_sym_use] = "use",
   [anon_sym_description] = "description",
-  [anon_sym_label] = "label",
+  [anon_sym_log] = "log",
+  [anon_sym_metadata] = "metadata",
+  [anon_sym_annotation] = "annotation",
   [anon_sym_default] = "default",
   [anon_sym_deny] = "deny",
   [anon_sym_no] = "no",
@@ -368,6 +382,7 @@ static const char * const ts_symbol_names[] = {
   [sym_cilium] = "cilium",
   [sym_import] = "import",
   [sym_const_definition] = "const_definition",
+  [sym_group_labels] = "group_labels",
   [sym_category] = "category",
   [sym_sentence_declaration] = "sentence_declaration",
   [sym_sentence_declaration_clause] = "sentence_declaration_clause",
@@ -385,6 +400,8 @@ static const char * const ts_symbol_names[] = {
   [sym_argument] = "argument",
   [sym_description] = "description",
   [sym_label] = "label",
+  [sym_log] = "log",
+  [sym_metadata] = "metadata",
   [sym_default_deny] = "default_deny",
   [sym_no_default_deny] = "no_default_deny",
   [sym_direction] = "direction",
@@ -418,6 +435,9 @@ static const char * const ts_symbol_names[] = {
   [sym_peer_fqdn] = "peer_fqdn",
   [sym_peer_service] = "peer_service",
   [sym_peer_services] = "peer_services",
+  [sym_peer_service_list] = "peer_service_list",
+  [sym_peer_cidr_groups] = "peer_cidr_groups",
+  [sym_peer_nodes] = "peer_nodes",
   [sym_ports] = "ports",
   [sym_sni] = "sni",
   [sym_authentication] = "authentication",
@@ -461,6 +481,7 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_silence_repeat1] = "silence_repeat1",
   [aux_sym_inventory_repeat1] = "inventory_repeat1",
   [aux_sym_inventory_entry_repeat1] = "inventory_entry_repeat1",
+  [aux_sym_group_labels_repeat1] = "group_labels_repeat1",
   [aux_sym_sentence_declaration_repeat1] = "sentence_declaration_repeat1",
   [aux_sym_sentence_declaration_clause_repeat1] = "sentence_declaration_clause_repeat1",
   [aux_sym_parameters_repeat1] = "parameters_repeat1",
@@ -477,6 +498,7 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_peer_cidr_repeat1] = "peer_cidr_repeat1",
   [aux_sym_cidr_list_repeat1] = "cidr_list_repeat1",
   [aux_sym_peer_fqdn_repeat1] = "peer_fqdn_repeat1",
+  [aux_sym_peer_service_list_repeat1] = "peer_service_list_repeat1",
   [aux_sym_ports_repeat1] = "ports_repeat1",
   [aux_sym_icmps_repeat1] = "icmps_repeat1",
   [aux_sym_http_repeat1] = "http_repeat1",
@@ -507,6 +529,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_const] = anon_sym_const,
   [anon_sym_EQ] = anon_sym_EQ,
   [anon_sym_group] = anon_sym_group,
+  [anon_sym_label] = anon_sym_label,
   [anon_sym_category] = anon_sym_category,
   [anon_sym_sentence] = anon_sym_sentence,
   [anon_sym_LPAREN] = anon_sym_LPAREN,
@@ -523,7 +546,9 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_policy] = anon_sym_policy,
   [anon_sym_use] = anon_sym_use,
   [anon_sym_description] = anon_sym_description,
-  [anon_sym_label] = anon_sym_label,
+  [anon_sym_log] = anon_sym_log,
+  [anon_sym_metadata] = anon_sym_metadata,
+  [anon_sym_annotation] = anon_sym_annotation,
   [anon_sym_default] = anon_sym_default,
   [anon_sym_deny] = anon_sym_deny,
   [anon_sym_no] = anon_sym_no,
@@ -600,6 +625,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_cilium] = sym_cilium,
   [sym_import] = sym_import,
   [sym_const_definition] = sym_const_definition,
+  [sym_group_labels] = sym_group_labels,
   [sym_category] = sym_category,
   [sym_sentence_declaration] = sym_sentence_declaration,
   [sym_sentence_declaration_clause] = sym_sentence_declaration_clause,
@@ -617,6 +643,8 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_argument] = sym_argument,
   [sym_description] = sym_description,
   [sym_label] = sym_label,
+  [sym_log] = sym_log,
+  [sym_metadata] = sym_metadata,
   [sym_default_deny] = sym_default_deny,
   [sym_no_default_deny] = sym_no_default_deny,
   [sym_direction] = sym_direction,
@@ -650,6 +678,9 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_peer_fqdn] = sym_peer_fqdn,
   [sym_peer_service] = sym_peer_service,
   [sym_peer_services] = sym_peer_services,
+  [sym_peer_service_list] = sym_peer_service_list,
+  [sym_peer_cidr_groups] = sym_peer_cidr_groups,
+  [sym_peer_nodes] = sym_peer_nodes,
   [sym_ports] = sym_ports,
   [sym_sni] = sym_sni,
   [sym_authentication] = sym_authentication,
@@ -693,6 +724,7 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_silence_repeat1] = aux_sym_silence_repeat1,
   [aux_sym_inventory_repeat1] = aux_sym_inventory_repeat1,
   [aux_sym_inventory_entry_repeat1] = aux_sym_inventory_entry_repeat1,
+  [aux_sym_group_labels_repeat1] = aux_sym_group_labels_repeat1,
   [aux_sym_sentence_declaration_repeat1] = aux_sym_sentence_declaration_repeat1,
   [aux_sym_sentence_declaration_clause_repeat1] = aux_sym_sentence_declaration_clause_repeat1,
   [aux_sym_parameters_repeat1] = aux_sym_parameters_repeat1,
@@ -709,6 +741,7 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_peer_cidr_repeat1] = aux_sym_peer_cidr_repeat1,
   [aux_sym_cidr_list_repeat1] = aux_sym_cidr_list_repeat1,
   [aux_sym_peer_fqdn_repeat1] = aux_sym_peer_fqdn_repeat1,
+  [aux_sym_peer_service_list_repeat1] = aux_sym_peer_service_list_repeat1,
   [aux_sym_ports_repeat1] = aux_sym_ports_repeat1,
   [aux_sym_icmps_repeat1] = aux_sym_icmps_repeat1,
   [aux_sym_http_repeat1] = aux_sym_http_repeat1,
@@ -787,6 +820,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
+  [anon_sym_label] = {
+    .visible = true,
+    .named = false,
+  },
   [anon_sym_category] = {
     .visible = true,
     .named = false,
@@ -851,7 +888,15 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
-  [anon_sym_label] = {
+  [anon_sym_log] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_metadata] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_annotation] = {
     .visible = true,
     .named = false,
   },
@@ -1159,6 +1204,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
+  [sym_group_labels] = {
+    .visible = true,
+    .named = true,
+  },
   [sym_category] = {
     .visible = true,
     .named = true,
@@ -1224,6 +1273,14 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_label] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_log] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_metadata] = {
     .visible = true,
     .named = true,
   },
@@ -1356,6 +1413,18 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_peer_services] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_peer_service_list] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_peer_cidr_groups] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_peer_nodes] = {
     .visible = true,
     .named = true,
   },
@@ -1531,6 +1600,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = false,
     .named = false,
   },
+  [aux_sym_group_labels_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
   [aux_sym_sentence_declaration_repeat1] = {
     .visible = false,
     .named = false,
@@ -1592,6 +1665,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [aux_sym_peer_fqdn_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_peer_service_list_repeat1] = {
     .visible = false,
     .named = false,
   },
@@ -1737,64 +1814,65 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [28] = {.index = 47, .length = 2},
   [29] = {.index = 49, .length = 2},
   [30] = {.index = 51, .length = 2},
-  [31] = {.index = 53, .length = 1},
-  [32] = {.index = 54, .length = 2},
+  [31] = {.index = 53, .length = 2},
+  [32] = {.index = 55, .length = 1},
   [33] = {.index = 56, .length = 1},
   [36] = {.index = 57, .length = 1},
   [38] = {.index = 58, .length = 1},
-  [39] = {.index = 59, .length = 1},
-  [40] = {.index = 60, .length = 3},
-  [42] = {.index = 63, .length = 1},
-  [43] = {.index = 64, .length = 1},
-  [44] = {.index = 65, .length = 2},
-  [45] = {.index = 67, .length = 1},
-  [46] = {.index = 68, .length = 1},
-  [47] = {.index = 69, .length = 1},
-  [48] = {.index = 70, .length = 1},
-  [49] = {.index = 71, .length = 1},
-  [50] = {.index = 72, .length = 2},
+  [39] = {.index = 59, .length = 2},
+  [40] = {.index = 61, .length = 1},
+  [41] = {.index = 62, .length = 3},
+  [43] = {.index = 65, .length = 1},
+  [44] = {.index = 66, .length = 1},
+  [45] = {.index = 67, .length = 2},
+  [46] = {.index = 69, .length = 1},
+  [47] = {.index = 70, .length = 1},
+  [48] = {.index = 71, .length = 1},
+  [49] = {.index = 72, .length = 1},
+  [50] = {.index = 73, .length = 1},
   [51] = {.index = 74, .length = 2},
-  [53] = {.index = 76, .length = 1},
-  [54] = {.index = 77, .length = 1},
-  [55] = {.index = 78, .length = 1},
-  [56] = {.index = 79, .length = 2},
+  [52] = {.index = 76, .length = 2},
+  [54] = {.index = 78, .length = 1},
+  [55] = {.index = 79, .length = 1},
+  [56] = {.index = 80, .length = 1},
   [57] = {.index = 81, .length = 2},
   [58] = {.index = 83, .length = 2},
   [59] = {.index = 85, .length = 2},
-  [60] = {.index = 87, .length = 1},
-  [61] = {.index = 88, .length = 2},
+  [60] = {.index = 87, .length = 2},
+  [61] = {.index = 89, .length = 1},
   [62] = {.index = 90, .length = 2},
-  [63] = {.index = 92, .length = 1},
-  [64] = {.index = 93, .length = 1},
-  [65] = {.index = 94, .length = 1},
-  [66] = {.index = 58, .length = 1},
-  [67] = {.index = 95, .length = 2},
+  [63] = {.index = 92, .length = 2},
+  [64] = {.index = 94, .length = 1},
+  [65] = {.index = 95, .length = 1},
+  [66] = {.index = 96, .length = 1},
+  [67] = {.index = 58, .length = 1},
   [68] = {.index = 97, .length = 2},
-  [69] = {.index = 99, .length = 3},
-  [70] = {.index = 102, .length = 2},
+  [69] = {.index = 99, .length = 2},
+  [70] = {.index = 101, .length = 3},
   [71] = {.index = 104, .length = 2},
-  [72] = {.index = 106, .length = 3},
-  [73] = {.index = 109, .length = 1},
-  [74] = {.index = 110, .length = 1},
-  [75] = {.index = 111, .length = 1},
-  [76] = {.index = 112, .length = 2},
+  [72] = {.index = 106, .length = 2},
+  [73] = {.index = 108, .length = 3},
+  [74] = {.index = 111, .length = 1},
+  [75] = {.index = 112, .length = 1},
+  [76] = {.index = 113, .length = 1},
   [77] = {.index = 114, .length = 2},
   [78] = {.index = 116, .length = 2},
-  [79] = {.index = 63, .length = 1},
-  [80] = {.index = 118, .length = 3},
-  [81] = {.index = 121, .length = 3},
-  [82] = {.index = 124, .length = 3},
-  [83] = {.index = 127, .length = 3},
-  [84] = {.index = 130, .length = 2},
+  [79] = {.index = 118, .length = 2},
+  [80] = {.index = 65, .length = 1},
+  [81] = {.index = 120, .length = 3},
+  [82] = {.index = 123, .length = 3},
+  [83] = {.index = 126, .length = 3},
+  [84] = {.index = 129, .length = 3},
   [85] = {.index = 132, .length = 2},
   [86] = {.index = 134, .length = 2},
-  [87] = {.index = 136, .length = 4},
-  [88] = {.index = 140, .length = 2},
+  [87] = {.index = 136, .length = 2},
+  [88] = {.index = 138, .length = 4},
   [89] = {.index = 142, .length = 2},
   [90] = {.index = 144, .length = 2},
-  [91] = {.index = 146, .length = 3},
-  [92] = {.index = 149, .length = 3},
-  [93] = {.index = 152, .length = 3},
+  [91] = {.index = 146, .length = 2},
+  [92] = {.index = 148, .length = 3},
+  [93] = {.index = 151, .length = 3},
+  [94] = {.index = 154, .length = 3},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -1880,10 +1958,10 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
     {field_key, 0},
     {field_value, 2},
   [53] =
-    {field_value, 0},
-  [54] =
     {field_key, 1},
     {field_value, 3},
+  [55] =
+    {field_value, 0},
   [56] =
     {field_values, 1},
   [57] =
@@ -1891,149 +1969,152 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
   [58] =
     {field_account, 3},
   [59] =
+    {field_key, 2},
+    {field_value, 4},
+  [61] =
     {field_header, 1, .inherited = true},
-  [60] =
+  [62] =
     {field_default, 4},
     {field_name, 0},
     {field_type, 2},
-  [63] =
-    {field_account, 4},
-  [64] =
-    {field_request, 1},
   [65] =
+    {field_account, 4},
+  [66] =
+    {field_request, 1},
+  [67] =
     {field_name, 0},
     {field_value, 2},
-  [67] =
-    {field_method, 2},
-  [68] =
-    {field_host, 2},
   [69] =
-    {field_header, 1},
+    {field_method, 2},
   [70] =
-    {field_path, 2},
+    {field_host, 2},
   [71] =
-    {field_header, 2, .inherited = true},
+    {field_header, 1},
   [72] =
+    {field_path, 2},
+  [73] =
+    {field_header, 2, .inherited = true},
+  [74] =
     {field_header, 2, .inherited = true},
     {field_path, 1},
-  [74] =
+  [76] =
     {field_header, 0, .inherited = true},
     {field_header, 1, .inherited = true},
-  [76] =
-    {field_topic, 2},
-  [77] =
-    {field_client, 2},
   [78] =
-    {field_version, 2},
+    {field_topic, 2},
   [79] =
+    {field_client, 2},
+  [80] =
+    {field_version, 2},
+  [81] =
     {field_header, 2, .inherited = true},
     {field_request, 1},
-  [81] =
+  [83] =
     {field_method, 2},
     {field_path, 3},
-  [83] =
-    {field_header, 3, .inherited = true},
-    {field_method, 2},
   [85] =
     {field_header, 3, .inherited = true},
-    {field_host, 2},
+    {field_method, 2},
   [87] =
+    {field_header, 3, .inherited = true},
+    {field_host, 2},
+  [89] =
     {field_host, 3},
-  [88] =
+  [90] =
     {field_header, 3, .inherited = true},
     {field_path, 2},
-  [90] =
+  [92] =
     {field_host, 3},
     {field_path, 1},
-  [92] =
-    {field_topic, 3},
-  [93] =
-    {field_client, 3},
   [94] =
-    {field_version, 3},
+    {field_topic, 3},
   [95] =
+    {field_client, 3},
+  [96] =
+    {field_version, 3},
+  [97] =
     {field_host, 3},
     {field_request, 1},
-  [97] =
+  [99] =
     {field_host, 4},
     {field_method, 2},
-  [99] =
+  [101] =
     {field_header, 4, .inherited = true},
     {field_method, 2},
     {field_path, 3},
-  [102] =
+  [104] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
-  [104] =
+  [106] =
     {field_host, 4},
     {field_path, 2},
-  [106] =
+  [108] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_path, 1},
-  [109] =
-    {field_topic, 4},
-  [110] =
-    {field_client, 4},
   [111] =
-    {field_version, 4},
+    {field_topic, 4},
   [112] =
     {field_client, 4},
-    {field_topic, 2},
-  [114] =
-    {field_topic, 2},
+  [113] =
     {field_version, 4},
+  [114] =
+    {field_client, 4},
+    {field_topic, 2},
   [116] =
-    {field_client, 2},
+    {field_topic, 2},
     {field_version, 4},
   [118] =
+    {field_client, 2},
+    {field_version, 4},
+  [120] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_request, 1},
-  [121] =
+  [123] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_method, 2},
-  [124] =
+  [126] =
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [127] =
+  [129] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_path, 2},
-  [130] =
+  [132] =
     {field_client, 5},
     {field_topic, 3},
-  [132] =
+  [134] =
     {field_topic, 3},
     {field_version, 5},
-  [134] =
+  [136] =
     {field_client, 3},
     {field_version, 5},
-  [136] =
+  [138] =
     {field_header, 6, .inherited = true},
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [140] =
+  [142] =
     {field_client, 6},
     {field_topic, 4},
-  [142] =
-    {field_topic, 4},
-    {field_version, 6},
   [144] =
-    {field_client, 4},
+    {field_topic, 4},
     {field_version, 6},
   [146] =
     {field_client, 4},
+    {field_version, 6},
+  [148] =
+    {field_client, 4},
     {field_topic, 2},
     {field_version, 6},
-  [149] =
+  [151] =
     {field_client, 5},
     {field_topic, 3},
     {field_version, 7},
-  [152] =
+  [154] =
     {field_client, 6},
     {field_topic, 4},
     {field_version, 8},
@@ -2056,17 +2137,14 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [37] = {
     [3] = alias_sym_namespace_name,
   },
-  [41] = {
+  [42] = {
     [4] = alias_sym_namespace_name,
   },
-  [52] = {
+  [53] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [66] = {
+  [67] = {
     [6] = alias_sym_namespace_name,
-  },
-  [73] = {
-    [2] = alias_sym_kafka_apikey,
   },
   [74] = {
     [2] = alias_sym_kafka_apikey,
@@ -2074,11 +2152,11 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [75] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [79] = {
-    [7] = alias_sym_namespace_name,
-  },
-  [88] = {
+  [76] = {
     [2] = alias_sym_kafka_apikey,
+  },
+  [80] = {
+    [7] = alias_sym_namespace_name,
   },
   [89] = {
     [2] = alias_sym_kafka_apikey,
@@ -2086,7 +2164,10 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [90] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [93] = {
+  [91] = {
+    [2] = alias_sym_kafka_apikey,
+  },
+  [94] = {
     [2] = alias_sym_kafka_apikey,
   },
 };
@@ -2114,11 +2195,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [11] = 11,
   [12] = 12,
   [13] = 13,
-  [14] = 14,
+  [14] = 10,
   [15] = 15,
   [16] = 16,
   [17] = 17,
-  [18] = 10,
+  [18] = 18,
   [19] = 19,
   [20] = 20,
   [21] = 21,
@@ -2156,14 +2237,14 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [53] = 53,
   [54] = 54,
   [55] = 55,
-  [56] = 56,
+  [56] = 25,
   [57] = 57,
   [58] = 58,
   [59] = 59,
   [60] = 60,
   [61] = 61,
   [62] = 62,
-  [63] = 25,
+  [63] = 63,
   [64] = 64,
   [65] = 65,
   [66] = 66,
@@ -2189,7 +2270,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [86] = 86,
   [87] = 87,
   [88] = 88,
-  [89] = 79,
+  [89] = 89,
   [90] = 90,
   [91] = 91,
   [92] = 92,
@@ -2223,7 +2304,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [120] = 120,
   [121] = 121,
   [122] = 122,
-  [123] = 99,
+  [123] = 123,
   [124] = 124,
   [125] = 125,
   [126] = 126,
@@ -2243,18 +2324,18 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [140] = 140,
   [141] = 141,
   [142] = 142,
-  [143] = 143,
+  [143] = 65,
   [144] = 144,
-  [145] = 145,
-  [146] = 146,
+  [145] = 137,
+  [146] = 138,
   [147] = 147,
-  [148] = 148,
+  [148] = 130,
   [149] = 149,
-  [150] = 150,
+  [150] = 147,
   [151] = 151,
   [152] = 152,
   [153] = 153,
-  [154] = 154,
+  [154] = 117,
   [155] = 155,
   [156] = 156,
   [157] = 157,
@@ -2280,7 +2361,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [177] = 177,
   [178] = 178,
   [179] = 179,
-  [180] = 180,
+  [180] = 163,
   [181] = 181,
   [182] = 182,
   [183] = 183,
@@ -2289,10 +2370,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [186] = 186,
   [187] = 187,
   [188] = 188,
-  [189] = 185,
+  [189] = 189,
   [190] = 190,
-  [191] = 164,
-  [192] = 192,
+  [191] = 191,
+  [192] = 94,
   [193] = 193,
   [194] = 194,
   [195] = 195,
@@ -2318,7 +2399,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [215] = 215,
   [216] = 216,
   [217] = 217,
-  [218] = 218,
+  [218] = 186,
   [219] = 219,
   [220] = 220,
   [221] = 221,
@@ -2331,8 +2412,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [228] = 228,
   [229] = 229,
   [230] = 230,
-  [231] = 230,
-  [232] = 229,
+  [231] = 231,
+  [232] = 232,
   [233] = 233,
   [234] = 234,
   [235] = 235,
@@ -2360,13 +2441,13 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [257] = 257,
   [258] = 258,
   [259] = 259,
-  [260] = 260,
+  [260] = 256,
   [261] = 261,
   [262] = 262,
   [263] = 263,
   [264] = 264,
   [265] = 265,
-  [266] = 266,
+  [266] = 265,
   [267] = 267,
   [268] = 268,
   [269] = 269,
@@ -2384,17 +2465,17 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [281] = 281,
   [282] = 282,
   [283] = 283,
-  [284] = 227,
-  [285] = 79,
+  [284] = 284,
+  [285] = 285,
   [286] = 286,
   [287] = 287,
   [288] = 288,
-  [289] = 287,
+  [289] = 289,
   [290] = 290,
   [291] = 291,
   [292] = 292,
   [293] = 293,
-  [294] = 99,
+  [294] = 294,
   [295] = 295,
   [296] = 296,
   [297] = 297,
@@ -2405,17 +2486,17 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [302] = 302,
   [303] = 303,
   [304] = 304,
-  [305] = 305,
-  [306] = 306,
+  [305] = 263,
+  [306] = 65,
   [307] = 307,
   [308] = 308,
   [309] = 309,
-  [310] = 310,
+  [310] = 308,
   [311] = 311,
   [312] = 312,
-  [313] = 67,
-  [314] = 74,
-  [315] = 315,
+  [313] = 313,
+  [314] = 314,
+  [315] = 94,
   [316] = 316,
   [317] = 317,
   [318] = 318,
@@ -2423,8 +2504,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [320] = 320,
   [321] = 321,
   [322] = 322,
-  [323] = 82,
-  [324] = 12,
+  [323] = 323,
+  [324] = 324,
   [325] = 325,
   [326] = 326,
   [327] = 327,
@@ -2434,20 +2515,20 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [331] = 331,
   [332] = 332,
   [333] = 333,
-  [334] = 334,
+  [334] = 319,
   [335] = 335,
-  [336] = 336,
-  [337] = 337,
+  [336] = 68,
+  [337] = 69,
   [338] = 338,
   [339] = 339,
   [340] = 340,
   [341] = 341,
   [342] = 342,
   [343] = 343,
-  [344] = 344,
+  [344] = 12,
   [345] = 345,
   [346] = 346,
-  [347] = 347,
+  [347] = 88,
   [348] = 348,
   [349] = 349,
   [350] = 350,
@@ -2464,17 +2545,17 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [361] = 361,
   [362] = 362,
   [363] = 363,
-  [364] = 100,
+  [364] = 364,
   [365] = 365,
-  [366] = 353,
-  [367] = 329,
-  [368] = 341,
+  [366] = 366,
+  [367] = 367,
+  [368] = 368,
   [369] = 369,
   [370] = 370,
   [371] = 371,
   [372] = 372,
   [373] = 373,
-  [374] = 374,
+  [374] = 359,
   [375] = 375,
   [376] = 376,
   [377] = 377,
@@ -2491,13 +2572,13 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [388] = 388,
   [389] = 389,
   [390] = 390,
-  [391] = 391,
+  [391] = 97,
   [392] = 392,
-  [393] = 393,
+  [393] = 352,
   [394] = 394,
-  [395] = 395,
-  [396] = 396,
-  [397] = 397,
+  [395] = 360,
+  [396] = 354,
+  [397] = 394,
   [398] = 398,
   [399] = 399,
   [400] = 400,
@@ -2509,7 +2590,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [406] = 406,
   [407] = 407,
   [408] = 408,
-  [409] = 388,
+  [409] = 409,
   [410] = 410,
   [411] = 411,
   [412] = 412,
@@ -2520,7 +2601,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [417] = 417,
   [418] = 418,
   [419] = 419,
-  [420] = 420,
+  [420] = 404,
   [421] = 421,
   [422] = 422,
   [423] = 423,
@@ -2548,18 +2629,18 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [445] = 445,
   [446] = 446,
   [447] = 447,
-  [448] = 448,
+  [448] = 2,
   [449] = 449,
-  [450] = 159,
+  [450] = 450,
   [451] = 451,
-  [452] = 2,
+  [452] = 452,
   [453] = 453,
-  [454] = 146,
-  [455] = 3,
+  [454] = 454,
+  [455] = 455,
   [456] = 456,
   [457] = 457,
   [458] = 458,
-  [459] = 420,
+  [459] = 459,
   [460] = 460,
   [461] = 461,
   [462] = 462,
@@ -2580,12 +2661,12 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [477] = 477,
   [478] = 478,
   [479] = 479,
-  [480] = 480,
+  [480] = 161,
   [481] = 481,
   [482] = 482,
-  [483] = 483,
+  [483] = 178,
   [484] = 484,
-  [485] = 485,
+  [485] = 3,
   [486] = 486,
   [487] = 487,
   [488] = 488,
@@ -2595,7 +2676,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [492] = 492,
   [493] = 493,
   [494] = 494,
-  [495] = 495,
+  [495] = 466,
   [496] = 496,
   [497] = 497,
   [498] = 498,
@@ -2606,23 +2687,59 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [503] = 503,
   [504] = 504,
   [505] = 505,
-  [506] = 406,
-  [507] = 406,
+  [506] = 506,
+  [507] = 507,
   [508] = 508,
   [509] = 509,
-  [510] = 501,
+  [510] = 510,
   [511] = 511,
-  [512] = 497,
+  [512] = 512,
   [513] = 513,
   [514] = 514,
   [515] = 515,
   [516] = 516,
   [517] = 517,
-  [518] = 466,
+  [518] = 518,
   [519] = 519,
   [520] = 520,
   [521] = 521,
   [522] = 522,
+  [523] = 523,
+  [524] = 524,
+  [525] = 525,
+  [526] = 429,
+  [527] = 527,
+  [528] = 528,
+  [529] = 529,
+  [530] = 530,
+  [531] = 531,
+  [532] = 532,
+  [533] = 533,
+  [534] = 534,
+  [535] = 535,
+  [536] = 536,
+  [537] = 537,
+  [538] = 538,
+  [539] = 429,
+  [540] = 540,
+  [541] = 541,
+  [542] = 498,
+  [543] = 543,
+  [544] = 544,
+  [545] = 545,
+  [546] = 546,
+  [547] = 547,
+  [548] = 548,
+  [549] = 549,
+  [550] = 550,
+  [551] = 551,
+  [552] = 499,
+  [553] = 553,
+  [554] = 513,
+  [555] = 555,
+  [556] = 556,
+  [557] = 557,
+  [558] = 544,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2630,74 +2747,74 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(333);
+      if (eof) ADVANCE(347);
       ADVANCE_MAP(
-        '!', 462,
-        '"', 631,
-        '#', 807,
-        '$', 325,
-        '(', 360,
-        ')', 361,
-        ',', 337,
-        '-', 601,
-        '/', 602,
-        ':', 362,
-        '=', 355,
-        '[', 419,
-        '\\', 317,
-        ']', 420,
-        'a', 648,
-        'c', 640,
-        'd', 666,
-        'e', 690,
-        'f', 747,
-        'g', 749,
-        'h', 671,
-        'i', 649,
-        'k', 638,
-        'l', 639,
-        'm', 683,
-        'n', 642,
-        'p', 731,
-        's', 667,
-        't', 730,
-        'u', 762,
-        'v', 676,
-        'w', 711,
-        '{', 342,
-        '}', 343,
+        '!', 481,
+        '"', 658,
+        '#', 839,
+        '$', 339,
+        '(', 376,
+        ')', 377,
+        ',', 351,
+        '-', 628,
+        '/', 629,
+        ':', 378,
+        '=', 369,
+        '[', 438,
+        '\\', 331,
+        ']', 439,
+        'a', 677,
+        'c', 667,
+        'd', 696,
+        'e', 720,
+        'f', 778,
+        'g', 780,
+        'h', 699,
+        'i', 678,
+        'k', 665,
+        'l', 666,
+        'm', 709,
+        'n', 669,
+        'p', 761,
+        's', 697,
+        't', 760,
+        'u', 793,
+        'v', 706,
+        'w', 739,
+        '{', 356,
+        '}', 357,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(326);
+          lookahead == ' ') SKIP(340);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(626);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(798);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(653);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(830);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(25);
-      if (lookahead == '"') ADVANCE(631);
-      if (lookahead == '#') ADVANCE(630);
-      if (lookahead == '\\') ADVANCE(317);
+      if (lookahead == '"') ADVANCE(658);
+      if (lookahead == '#') ADVANCE(657);
+      if (lookahead == '\\') ADVANCE(331);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(629);
-      if (lookahead != 0) ADVANCE(630);
+          lookahead == ' ') ADVANCE(656);
+      if (lookahead != 0) ADVANCE(657);
       END_STATE();
     case 2:
       ADVANCE_MAP(
         '!', 45,
-        '#', 807,
-        ',', 337,
-        '=', 355,
-        'a', 165,
-        'c', 143,
-        'e', 194,
-        'f', 227,
-        'i', 180,
-        'n', 57,
-        'p', 215,
-        's', 98,
-        '}', 343,
+        '#', 839,
+        ',', 351,
+        '=', 369,
+        'a', 173,
+        'c', 152,
+        'e', 203,
+        'f', 238,
+        'i', 188,
+        'n', 62,
+        'p', 227,
+        's', 104,
+        '}', 357,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
@@ -2705,46 +2822,46 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 461,
-        '"', 628,
-        '#', 807,
-        '$', 325,
-        ',', 337,
-        '[', 419,
-        '{', 342,
-        '}', 343,
+        '!', 480,
+        '"', 655,
+        '#', 839,
+        '$', 339,
+        ',', 351,
+        '[', 438,
+        '{', 356,
+        '}', 357,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '"', 628,
-        '#', 807,
-        '$', 325,
-        ')', 361,
-        ':', 620,
-        '[', 419,
-        '_', 799,
-        '{', 342,
+        '"', 655,
+        '#', 839,
+        '$', 339,
+        ')', 377,
+        ':', 647,
+        '[', 438,
+        '_', 831,
+        '{', 356,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(630);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(635);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(662);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(636);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(663);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(628);
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == '$') ADVANCE(325);
-      if (lookahead == ')') ADVANCE(361);
+      if (lookahead == '"') ADVANCE(655);
+      if (lookahead == '#') ADVANCE(839);
+      if (lookahead == '$') ADVANCE(339);
+      if (lookahead == ')') ADVANCE(377);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2752,5004 +2869,5191 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(600);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(627);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(628);
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == '$') ADVANCE(325);
-      if (lookahead == ':') ADVANCE(620);
-      if (lookahead == '[') ADVANCE(419);
-      if (lookahead == ']') ADVANCE(420);
-      if (lookahead == '{') ADVANCE(342);
+      if (lookahead == '"') ADVANCE(655);
+      if (lookahead == '#') ADVANCE(839);
+      if (lookahead == '$') ADVANCE(339);
+      if (lookahead == ':') ADVANCE(647);
+      if (lookahead == '[') ADVANCE(438);
+      if (lookahead == ']') ADVANCE(439);
+      if (lookahead == '{') ADVANCE(356);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(630);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(604);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(631);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(637);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(628);
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == '$') ADVANCE(325);
-      if (lookahead == ':') ADVANCE(620);
-      if (lookahead == '[') ADVANCE(419);
-      if (lookahead == 'g') ADVANCE(607);
-      if (lookahead == '{') ADVANCE(342);
+      if (lookahead == '"') ADVANCE(655);
+      if (lookahead == '#') ADVANCE(839);
+      if (lookahead == '$') ADVANCE(339);
+      if (lookahead == ':') ADVANCE(647);
+      if (lookahead == '[') ADVANCE(438);
+      if (lookahead == 'g') ADVANCE(634);
+      if (lookahead == '{') ADVANCE(356);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(630);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(604);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(631);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(637);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 628,
-        '#', 807,
-        '$', 325,
-        '[', 419,
-        'a', 523,
-        'd', 489,
-        'e', 595,
-        'f', 564,
-        'i', 533,
-        'l', 463,
-        'n', 464,
-        'p', 541,
-        's', 497,
-        't', 542,
-        'u', 570,
-        '{', 342,
-        '}', 343,
+        '"', 655,
+        '#', 839,
+        '$', 339,
+        '[', 438,
+        'a', 548,
+        'd', 512,
+        'e', 622,
+        'f', 589,
+        'i', 558,
+        'l', 482,
+        'm', 513,
+        'n', 483,
+        'p', 566,
+        's', 521,
+        't', 567,
+        'u', 596,
+        '{', 356,
+        '}', 357,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 628,
-        '#', 807,
-        '$', 325,
-        '[', 419,
-        'a', 523,
-        'd', 489,
-        'f', 564,
-        'i', 533,
-        'l', 463,
-        'n', 464,
-        'p', 544,
-        's', 497,
-        't', 542,
-        'u', 570,
-        '{', 342,
-        '}', 343,
+        '"', 655,
+        '#', 839,
+        '$', 339,
+        '[', 438,
+        'a', 548,
+        'd', 512,
+        'f', 589,
+        'i', 558,
+        'l', 482,
+        'm', 513,
+        'n', 483,
+        'p', 569,
+        's', 521,
+        't', 567,
+        'u', 596,
+        '{', 356,
+        '}', 357,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 628,
-        '#', 807,
-        '$', 325,
-        '[', 419,
-        'f', 564,
-        'i', 533,
-        'n', 465,
-        'p', 544,
-        't', 542,
-        '{', 342,
+        '"', 655,
+        '#', 839,
+        '$', 339,
+        '[', 438,
+        'f', 589,
+        'i', 558,
+        'n', 484,
+        'p', 569,
+        't', 567,
+        '{', 356,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 11:
-      if (lookahead == '"') ADVANCE(628);
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == '"') ADVANCE(655);
+      if (lookahead == '#') ADVANCE(839);
+      if (lookahead == '$') ADVANCE(339);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(628);
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == ',') ADVANCE(337);
-      if (lookahead == 's') ADVANCE(803);
-      if (lookahead == '}') ADVANCE(343);
+      if (lookahead == '"') ADVANCE(655);
+      if (lookahead == '#') ADVANCE(839);
+      if (lookahead == ',') ADVANCE(351);
+      if (lookahead == 's') ADVANCE(835);
+      if (lookahead == '}') ADVANCE(357);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
     case 13:
       ADVANCE_MAP(
-        '#', 807,
-        '$', 325,
-        'a', 523,
-        'd', 489,
-        'e', 595,
-        'i', 533,
-        'l', 463,
-        'n', 540,
-        'p', 550,
-        's', 497,
-        'u', 570,
-        '{', 342,
-        '}', 343,
+        '#', 839,
+        '$', 339,
+        'a', 548,
+        'd', 512,
+        'e', 622,
+        'i', 558,
+        'l', 482,
+        'm', 513,
+        'n', 565,
+        'p', 575,
+        's', 521,
+        'u', 596,
+        '{', 356,
+        '}', 357,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 14:
       ADVANCE_MAP(
-        '#', 807,
-        '$', 325,
-        'a', 523,
-        'd', 489,
-        'i', 533,
-        'l', 463,
-        'n', 540,
-        's', 497,
-        'u', 570,
-        '{', 342,
-        '}', 343,
+        '#', 839,
+        '$', 339,
+        'a', 548,
+        'd', 512,
+        'i', 558,
+        'l', 482,
+        'm', 513,
+        'n', 565,
+        's', 521,
+        'u', 596,
+        '{', 356,
+        '}', 357,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 807,
-        '$', 325,
-        'a', 523,
-        'd', 488,
-        'e', 595,
-        'h', 585,
-        'i', 479,
-        'k', 467,
-        'l', 463,
-        'n', 540,
-        'p', 545,
-        's', 497,
-        'u', 570,
-        'w', 516,
-        '{', 342,
-        '}', 343,
+        '#', 839,
+        '$', 339,
+        'a', 548,
+        'd', 511,
+        'e', 622,
+        'h', 612,
+        'i', 501,
+        'k', 488,
+        'l', 482,
+        'm', 513,
+        'n', 565,
+        'p', 570,
+        's', 521,
+        'u', 596,
+        'w', 541,
+        '{', 356,
+        '}', 357,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 16:
       ADVANCE_MAP(
-        '#', 807,
-        '$', 325,
-        'a', 523,
-        'd', 488,
-        'e', 595,
-        'h', 585,
-        'i', 480,
-        'k', 467,
-        'l', 463,
-        'n', 540,
-        'p', 545,
-        's', 497,
-        'u', 570,
-        '{', 342,
-        '}', 343,
+        '#', 839,
+        '$', 339,
+        'a', 548,
+        'd', 511,
+        'e', 622,
+        'h', 612,
+        'i', 502,
+        'k', 488,
+        'l', 482,
+        'm', 513,
+        'n', 565,
+        'p', 570,
+        's', 521,
+        'u', 596,
+        '{', 356,
+        '}', 357,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 17:
       ADVANCE_MAP(
-        '#', 807,
-        '$', 325,
-        'a', 522,
-        'd', 488,
-        'e', 595,
-        'g', 566,
-        'h', 585,
-        'i', 479,
-        'k', 467,
-        'l', 463,
-        'n', 540,
-        'p', 545,
-        's', 496,
-        'u', 570,
-        '{', 342,
-        '}', 343,
+        '#', 839,
+        '$', 339,
+        'a', 547,
+        'd', 511,
+        'e', 622,
+        'g', 591,
+        'h', 612,
+        'i', 501,
+        'k', 488,
+        'l', 482,
+        'm', 513,
+        'n', 565,
+        'p', 570,
+        's', 520,
+        'u', 596,
+        '{', 356,
+        '}', 357,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 18:
       ADVANCE_MAP(
-        '#', 807,
-        '$', 325,
-        'a', 522,
-        'd', 488,
-        'g', 566,
-        'h', 585,
-        'i', 479,
-        'k', 467,
-        'l', 463,
-        'n', 540,
-        'p', 548,
-        's', 496,
-        'u', 570,
-        '{', 342,
-        '}', 343,
+        '#', 839,
+        '$', 339,
+        'a', 547,
+        'd', 511,
+        'g', 591,
+        'h', 612,
+        'i', 501,
+        'k', 488,
+        'l', 482,
+        'm', 513,
+        'n', 565,
+        'p', 573,
+        's', 520,
+        'u', 596,
+        '{', 356,
+        '}', 357,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == '$') ADVANCE(325);
-      if (lookahead == 'i') ADVANCE(533);
-      if (lookahead == 't') ADVANCE(542);
-      if (lookahead == 'w') ADVANCE(516);
-      if (lookahead == '{') ADVANCE(342);
+      if (lookahead == '#') ADVANCE(839);
+      if (lookahead == '$') ADVANCE(339);
+      if (lookahead == 'i') ADVANCE(558);
+      if (lookahead == 't') ADVANCE(567);
+      if (lookahead == 'w') ADVANCE(541);
+      if (lookahead == '{') ADVANCE(356);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(19);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == '$') ADVANCE(325);
-      if (lookahead == 't') ADVANCE(542);
-      if (lookahead == '{') ADVANCE(342);
+      if (lookahead == '#') ADVANCE(839);
+      if (lookahead == '$') ADVANCE(339);
+      if (lookahead == 't') ADVANCE(567);
+      if (lookahead == '{') ADVANCE(356);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == '#') ADVANCE(839);
+      if (lookahead == '$') ADVANCE(339);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(636);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(637);
       END_STATE();
     case 22:
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == 'c') ADVANCE(146);
-      if (lookahead == 'e') ADVANCE(193);
-      if (lookahead == 'f') ADVANCE(227);
-      if (lookahead == 'n') ADVANCE(52);
-      if (lookahead == 'p') ADVANCE(210);
+      if (lookahead == '#') ADVANCE(839);
+      if (lookahead == 'c') ADVANCE(155);
+      if (lookahead == 'e') ADVANCE(202);
+      if (lookahead == 'f') ADVANCE(238);
+      if (lookahead == 'n') ADVANCE(53);
+      if (lookahead == 'p') ADVANCE(225);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == 'f') ADVANCE(409);
-      if (lookahead == 't') ADVANCE(407);
+      if (lookahead == '#') ADVANCE(839);
+      if (lookahead == 'f') ADVANCE(428);
+      if (lookahead == 't') ADVANCE(426);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(23);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
       END_STATE();
     case 24:
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == 'i') ADVANCE(433);
+      if (lookahead == '#') ADVANCE(839);
+      if (lookahead == 'i') ADVANCE(452);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(24);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(435);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(454);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(455);
       END_STATE();
     case 25:
-      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '#') ADVANCE(839);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
       END_STATE();
     case 26:
-      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '#') ADVANCE(839);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(611);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(638);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(639);
       END_STATE();
     case 27:
-      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '#') ADVANCE(839);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(27);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(435);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(352);
       END_STATE();
     case 28:
-      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '#') ADVANCE(839);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(28);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(338);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
       END_STATE();
     case 29:
-      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '#') ADVANCE(839);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(29);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(454);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(455);
       END_STATE();
     case 30:
-      if (lookahead == '.') ADVANCE(318);
+      if (lookahead == '.') ADVANCE(332);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == '.') ADVANCE(321);
-      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == '.') ADVANCE(335);
+      if (lookahead == ':') ADVANCE(647);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 32:
-      if (lookahead == '.') ADVANCE(322);
+      if (lookahead == '.') ADVANCE(336);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 33:
-      if (lookahead == '.') ADVANCE(324);
+      if (lookahead == '.') ADVANCE(338);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 34:
-      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == ':') ADVANCE(647);
       if (lookahead == 'a') ADVANCE(41);
-      if (lookahead == 'i') ADVANCE(79);
-      if (lookahead == 'l') ADVANCE(144);
-      if (lookahead == 'o') ADVANCE(190);
+      if (lookahead == 'i') ADVANCE(84);
+      if (lookahead == 'l') ADVANCE(150);
+      if (lookahead == 'o') ADVANCE(198);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 35:
-      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == ':') ADVANCE(647);
       if (lookahead == 'a') ADVANCE(42);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 36:
-      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == ':') ADVANCE(647);
       if (lookahead == 'e') ADVANCE(37);
-      if (lookahead == 'n') ADVANCE(245);
+      if (lookahead == 'n') ADVANCE(255);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 37:
-      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == ':') ADVANCE(647);
       if (lookahead == 'f') ADVANCE(35);
-      if (lookahead == 'n') ADVANCE(300);
-      if (lookahead == 's') ADVANCE(65);
+      if (lookahead == 'n') ADVANCE(314);
+      if (lookahead == 's') ADVANCE(70);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'e')) ADVANCE(44);
       END_STATE();
     case 38:
-      if (lookahead == ':') ADVANCE(620);
-      if (lookahead == 'g') ADVANCE(241);
-      if (lookahead == 'x') ADVANCE(221);
+      if (lookahead == ':') ADVANCE(647);
+      if (lookahead == 'g') ADVANCE(251);
+      if (lookahead == 'x') ADVANCE(231);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 39:
-      if (lookahead == ':') ADVANCE(620);
-      if (lookahead == 'l') ADVANCE(164);
-      if (lookahead == 'p') ADVANCE(141);
+      if (lookahead == ':') ADVANCE(647);
+      if (lookahead == 'l') ADVANCE(172);
+      if (lookahead == 'p') ADVANCE(148);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(316);
+          lookahead == 'n') ADVANCE(330);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 40:
-      if (lookahead == ':') ADVANCE(620);
-      if (lookahead == 'l') ADVANCE(164);
-      if (lookahead == 'p') ADVANCE(141);
+      if (lookahead == ':') ADVANCE(647);
+      if (lookahead == 'l') ADVANCE(172);
+      if (lookahead == 'p') ADVANCE(148);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 41:
-      if (lookahead == ':') ADVANCE(620);
-      if (lookahead == 't') ADVANCE(92);
+      if (lookahead == ':') ADVANCE(647);
+      if (lookahead == 't') ADVANCE(109);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 42:
-      if (lookahead == ':') ADVANCE(620);
-      if (lookahead == 'u') ADVANCE(167);
+      if (lookahead == ':') ADVANCE(647);
+      if (lookahead == 'u') ADVANCE(175);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 43:
-      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == ':') ADVANCE(647);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(316);
+          lookahead == 'n') ADVANCE(330);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 44:
-      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == ':') ADVANCE(647);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 45:
-      if (lookahead == '=') ADVANCE(459);
+      if (lookahead == '=') ADVANCE(478);
       END_STATE();
     case 46:
-      if (lookahead == 'a') ADVANCE(129);
+      if (lookahead == 'a') ADVANCE(136);
       END_STATE();
     case 47:
-      if (lookahead == 'a') ADVANCE(58);
+      if (lookahead == 'a') ADVANCE(63);
+      if (lookahead == 'o') ADVANCE(138);
       END_STATE();
     case 48:
-      if (lookahead == 'a') ADVANCE(88);
+      if (lookahead == 'a') ADVANCE(93);
       END_STATE();
     case 49:
-      if (lookahead == 'a') ADVANCE(445);
+      if (lookahead == 'a') ADVANCE(464);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(280);
-      if (lookahead == 'i') ADVANCE(79);
-      if (lookahead == 'l') ADVANCE(144);
-      if (lookahead == 'o') ADVANCE(196);
+      if (lookahead == 'a') ADVANCE(400);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(177);
-      if (lookahead == 'o') ADVANCE(388);
+      if (lookahead == 'a') ADVANCE(291);
+      if (lookahead == 'i') ADVANCE(84);
+      if (lookahead == 'l') ADVANCE(150);
+      if (lookahead == 'o') ADVANCE(205);
       END_STATE();
     case 52:
-      if (lookahead == 'a') ADVANCE(177);
-      if (lookahead == 'o') ADVANCE(87);
+      if (lookahead == 'a') ADVANCE(185);
+      if (lookahead == 'o') ADVANCE(407);
       END_STATE();
     case 53:
-      if (lookahead == 'a') ADVANCE(291);
+      if (lookahead == 'a') ADVANCE(185);
+      if (lookahead == 'o') ADVANCE(92);
       END_STATE();
     case 54:
-      if (lookahead == 'a') ADVANCE(72);
+      if (lookahead == 'a') ADVANCE(94);
       END_STATE();
     case 55:
-      if (lookahead == 'a') ADVANCE(76);
+      if (lookahead == 'a') ADVANCE(94);
+      if (lookahead == 'h') ADVANCE(213);
       END_STATE();
     case 56:
-      if (lookahead == 'a') ADVANCE(289);
+      if (lookahead == 'a') ADVANCE(305);
       END_STATE();
     case 57:
-      if (lookahead == 'a') ADVANCE(179);
-      if (lookahead == 'o') ADVANCE(86);
+      if (lookahead == 'a') ADVANCE(299);
       END_STATE();
     case 58:
-      if (lookahead == 'b') ADVANCE(107);
+      if (lookahead == 'a') ADVANCE(293);
       END_STATE();
     case 59:
-      if (lookahead == 'c') ADVANCE(64);
-      if (lookahead == 'l') ADVANCE(164);
-      if (lookahead == 'u') ADVANCE(263);
+      if (lookahead == 'a') ADVANCE(77);
       END_STATE();
     case 60:
-      if (lookahead == 'c') ADVANCE(176);
-      if (lookahead == 'm') ADVANCE(220);
-      if (lookahead == 'n') ADVANCE(399);
+      if (lookahead == 'a') ADVANCE(79);
       END_STATE();
     case 61:
-      if (lookahead == 'c') ADVANCE(443);
+      if (lookahead == 'a') ADVANCE(303);
       END_STATE();
     case 62:
-      if (lookahead == 'c') ADVANCE(450);
+      if (lookahead == 'a') ADVANCE(187);
+      if (lookahead == 'o') ADVANCE(91);
       END_STATE();
     case 63:
-      if (lookahead == 'c') ADVANCE(301);
+      if (lookahead == 'b') ADVANCE(112);
       END_STATE();
     case 64:
-      if (lookahead == 'c') ADVANCE(201);
+      if (lookahead == 'c') ADVANCE(69);
+      if (lookahead == 'l') ADVANCE(172);
+      if (lookahead == 'n') ADVANCE(197);
+      if (lookahead == 'u') ADVANCE(273);
       END_STATE();
     case 65:
-      if (lookahead == 'c') ADVANCE(237);
+      if (lookahead == 'c') ADVANCE(184);
+      if (lookahead == 'm') ADVANCE(232);
+      if (lookahead == 'n') ADVANCE(418);
       END_STATE();
     case 66:
-      if (lookahead == 'c') ADVANCE(110);
-      if (lookahead == 'p') ADVANCE(109);
+      if (lookahead == 'c') ADVANCE(462);
       END_STATE();
     case 67:
-      if (lookahead == 'c') ADVANCE(56);
+      if (lookahead == 'c') ADVANCE(469);
       END_STATE();
     case 68:
-      if (lookahead == 'c') ADVANCE(270);
+      if (lookahead == 'c') ADVANCE(315);
       END_STATE();
     case 69:
-      if (lookahead == 'c') ADVANCE(93);
+      if (lookahead == 'c') ADVANCE(211);
       END_STATE();
     case 70:
-      if (lookahead == 'c') ADVANCE(272);
+      if (lookahead == 'c') ADVANCE(248);
       END_STATE();
     case 71:
-      if (lookahead == 'c') ADVANCE(94);
+      if (lookahead == 'c') ADVANCE(117);
+      if (lookahead == 'p') ADVANCE(114);
       END_STATE();
     case 72:
-      if (lookahead == 'c') ADVANCE(95);
+      if (lookahead == 'c') ADVANCE(98);
       END_STATE();
     case 73:
-      if (lookahead == 'c') ADVANCE(97);
+      if (lookahead == 'c') ADVANCE(281);
       END_STATE();
     case 74:
       if (lookahead == 'c') ADVANCE(99);
       END_STATE();
     case 75:
-      if (lookahead == 'c') ADVANCE(284);
+      if (lookahead == 'c') ADVANCE(100);
       END_STATE();
     case 76:
-      if (lookahead == 'c') ADVANCE(101);
+      if (lookahead == 'c') ADVANCE(283);
       END_STATE();
     case 77:
-      if (lookahead == 'd') ADVANCE(439);
+      if (lookahead == 'c') ADVANCE(101);
       END_STATE();
     case 78:
-      if (lookahead == 'd') ADVANCE(229);
+      if (lookahead == 'c') ADVANCE(103);
       END_STATE();
     case 79:
-      if (lookahead == 'd') ADVANCE(229);
-      if (lookahead == 'l') ADVANCE(142);
+      if (lookahead == 'c') ADVANCE(106);
       END_STATE();
     case 80:
-      if (lookahead == 'd') ADVANCE(246);
+      if (lookahead == 'c') ADVANCE(297);
       END_STATE();
     case 81:
-      if (lookahead == 'd') ADVANCE(246);
-      if (lookahead == 'l') ADVANCE(145);
-      if (lookahead == 'r') ADVANCE(265);
+      if (lookahead == 'c') ADVANCE(61);
       END_STATE();
     case 82:
-      if (lookahead == 'd') ADVANCE(246);
-      if (lookahead == 'l') ADVANCE(145);
-      if (lookahead == 'r') ADVANCE(275);
+      if (lookahead == 'd') ADVANCE(458);
       END_STATE();
     case 83:
-      if (lookahead == 'd') ADVANCE(295);
+      if (lookahead == 'd') ADVANCE(240);
       END_STATE();
     case 84:
-      if (lookahead == 'd') ADVANCE(184);
+      if (lookahead == 'd') ADVANCE(240);
+      if (lookahead == 'l') ADVANCE(149);
       END_STATE();
     case 85:
-      if (lookahead == 'd') ADVANCE(232);
+      if (lookahead == 'd') ADVANCE(256);
       END_STATE();
     case 86:
-      if (lookahead == 'd') ADVANCE(118);
-      if (lookahead == 't') ADVANCE(150);
+      if (lookahead == 'd') ADVANCE(256);
+      if (lookahead == 'l') ADVANCE(151);
+      if (lookahead == 'r') ADVANCE(276);
       END_STATE();
     case 87:
-      if (lookahead == 'd') ADVANCE(102);
+      if (lookahead == 'd') ADVANCE(256);
+      if (lookahead == 'l') ADVANCE(151);
+      if (lookahead == 'r') ADVANCE(286);
       END_STATE();
     case 88:
-      if (lookahead == 'd') ADVANCE(113);
+      if (lookahead == 'd') ADVANCE(309);
       END_STATE();
     case 89:
-      if (lookahead == 'e') ADVANCE(130);
-      if (lookahead == 'n') ADVANCE(245);
+      if (lookahead == 'd') ADVANCE(193);
       END_STATE();
     case 90:
-      if (lookahead == 'e') ADVANCE(169);
-      if (lookahead == 'i') ADVANCE(166);
-      if (lookahead == 'n') ADVANCE(140);
-      if (lookahead == 'y') ADVANCE(261);
+      if (lookahead == 'd') ADVANCE(243);
       END_STATE();
     case 91:
-      if (lookahead == 'e') ADVANCE(378);
+      if (lookahead == 'd') ADVANCE(125);
+      if (lookahead == 't') ADVANCE(159);
       END_STATE();
     case 92:
-      if (lookahead == 'e') ADVANCE(133);
+      if (lookahead == 'd') ADVANCE(107);
       END_STATE();
     case 93:
-      if (lookahead == 'e') ADVANCE(334);
+      if (lookahead == 'd') ADVANCE(120);
       END_STATE();
     case 94:
-      if (lookahead == 'e') ADVANCE(359);
+      if (lookahead == 'd') ADVANCE(58);
       END_STATE();
     case 95:
-      if (lookahead == 'e') ADVANCE(373);
+      if (lookahead == 'e') ADVANCE(137);
+      if (lookahead == 'n') ADVANCE(255);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(448);
+      if (lookahead == 'e') ADVANCE(177);
+      if (lookahead == 'i') ADVANCE(174);
+      if (lookahead == 'n') ADVANCE(147);
+      if (lookahead == 'y') ADVANCE(271);
       END_STATE();
     case 97:
-      if (lookahead == 'e') ADVANCE(447);
+      if (lookahead == 'e') ADVANCE(394);
       END_STATE();
     case 98:
-      if (lookahead == 'e') ADVANCE(170);
-      if (lookahead == 't') ADVANCE(243);
+      if (lookahead == 'e') ADVANCE(441);
       END_STATE();
     case 99:
-      if (lookahead == 'e') ADVANCE(422);
+      if (lookahead == 'e') ADVANCE(348);
       END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(417);
+      if (lookahead == 'e') ADVANCE(375);
       END_STATE();
     case 101:
-      if (lookahead == 'e') ADVANCE(374);
+      if (lookahead == 'e') ADVANCE(389);
       END_STATE();
     case 102:
-      if (lookahead == 'e') ADVANCE(458);
+      if (lookahead == 'e') ADVANCE(467);
       END_STATE();
     case 103:
-      if (lookahead == 'e') ADVANCE(189);
+      if (lookahead == 'e') ADVANCE(466);
       END_STATE();
     case 104:
-      if (lookahead == 'e') ADVANCE(236);
+      if (lookahead == 'e') ADVANCE(178);
+      if (lookahead == 't') ADVANCE(253);
       END_STATE();
     case 105:
-      if (lookahead == 'e') ADVANCE(236);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(313);
+      if (lookahead == 'e') ADVANCE(436);
       END_STATE();
     case 106:
-      if (lookahead == 'e') ADVANCE(48);
-      if (lookahead == 'o') ADVANCE(254);
-      if (lookahead == 't') ADVANCE(276);
+      if (lookahead == 'e') ADVANCE(390);
       END_STATE();
     case 107:
-      if (lookahead == 'e') ADVANCE(161);
+      if (lookahead == 'e') ADVANCE(477);
       END_STATE();
     case 108:
-      if (lookahead == 'e') ADVANCE(188);
+      if (lookahead == 'e') ADVANCE(48);
+      if (lookahead == 'o') ADVANCE(265);
+      if (lookahead == 't') ADVANCE(287);
       END_STATE();
     case 109:
-      if (lookahead == 'e') ADVANCE(68);
+      if (lookahead == 'e') ADVANCE(141);
       END_STATE();
     case 110:
-      if (lookahead == 'e') ADVANCE(223);
+      if (lookahead == 'e') ADVANCE(247);
       END_STATE();
     case 111:
-      if (lookahead == 'e') ADVANCE(303);
+      if (lookahead == 'e') ADVANCE(247);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(327);
       END_STATE();
     case 112:
-      if (lookahead == 'e') ADVANCE(175);
+      if (lookahead == 'e') ADVANCE(169);
       END_STATE();
     case 113:
-      if (lookahead == 'e') ADVANCE(230);
+      if (lookahead == 'e') ADVANCE(199);
       END_STATE();
     case 114:
-      if (lookahead == 'e') ADVANCE(257);
+      if (lookahead == 'e') ADVANCE(73);
       END_STATE();
     case 115:
-      if (lookahead == 'e') ADVANCE(231);
+      if (lookahead == 'e') ADVANCE(204);
       END_STATE();
     case 116:
-      if (lookahead == 'e') ADVANCE(259);
+      if (lookahead == 'e') ADVANCE(274);
       END_STATE();
     case 117:
-      if (lookahead == 'e') ADVANCE(238);
+      if (lookahead == 'e') ADVANCE(234);
       END_STATE();
     case 118:
-      if (lookahead == 'e') ADVANCE(251);
+      if (lookahead == 'e') ADVANCE(317);
       END_STATE();
     case 119:
-      if (lookahead == 'e') ADVANCE(277);
+      if (lookahead == 'e') ADVANCE(183);
       END_STATE();
     case 120:
-      if (lookahead == 'e') ADVANCE(168);
-      if (lookahead == 'i') ADVANCE(166);
-      if (lookahead == 'y') ADVANCE(261);
+      if (lookahead == 'e') ADVANCE(241);
       END_STATE();
     case 121:
-      if (lookahead == 'e') ADVANCE(168);
-      if (lookahead == 'i') ADVANCE(166);
-      if (lookahead == 'y') ADVANCE(261);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(315);
+      if (lookahead == 'e') ADVANCE(266);
       END_STATE();
     case 122:
-      if (lookahead == 'e') ADVANCE(70);
-      END_STATE();
-    case 123:
-      if (lookahead == 'e') ADVANCE(260);
-      END_STATE();
-    case 124:
       if (lookahead == 'e') ADVANCE(242);
       END_STATE();
+    case 123:
+      if (lookahead == 'e') ADVANCE(269);
+      END_STATE();
+    case 124:
+      if (lookahead == 'e') ADVANCE(249);
+      END_STATE();
     case 125:
-      if (lookahead == 'e') ADVANCE(192);
+      if (lookahead == 'e') ADVANCE(261);
       END_STATE();
     case 126:
-      if (lookahead == 'e') ADVANCE(75);
+      if (lookahead == 'e') ADVANCE(295);
       END_STATE();
     case 127:
-      if (lookahead == 'e') ADVANCE(195);
+      if (lookahead == 'e') ADVANCE(176);
+      if (lookahead == 'i') ADVANCE(174);
+      if (lookahead == 'y') ADVANCE(271);
       END_STATE();
     case 128:
-      if (lookahead == 'e') ADVANCE(262);
+      if (lookahead == 'e') ADVANCE(176);
+      if (lookahead == 'i') ADVANCE(174);
+      if (lookahead == 'y') ADVANCE(271);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(329);
       END_STATE();
     case 129:
-      if (lookahead == 'f') ADVANCE(159);
+      if (lookahead == 'e') ADVANCE(76);
       END_STATE();
     case 130:
-      if (lookahead == 'f') ADVANCE(53);
-      if (lookahead == 'n') ADVANCE(300);
-      if (lookahead == 's') ADVANCE(65);
+      if (lookahead == 'e') ADVANCE(252);
       END_STATE();
     case 131:
-      if (lookahead == 'g') ADVANCE(369);
+      if (lookahead == 'e') ADVANCE(270);
       END_STATE();
     case 132:
-      if (lookahead == 'g') ADVANCE(398);
+      if (lookahead == 'e') ADVANCE(201);
       END_STATE();
     case 133:
-      if (lookahead == 'g') ADVANCE(211);
+      if (lookahead == 'e') ADVANCE(80);
       END_STATE();
     case 134:
-      if (lookahead == 'g') ADVANCE(244);
+      if (lookahead == 'e') ADVANCE(206);
       END_STATE();
     case 135:
-      if (lookahead == 'h') ADVANCE(402);
+      if (lookahead == 'e') ADVANCE(272);
       END_STATE();
     case 136:
-      if (lookahead == 'h') ADVANCE(202);
+      if (lookahead == 'f') ADVANCE(167);
       END_STATE();
     case 137:
-      if (lookahead == 'h') ADVANCE(125);
+      if (lookahead == 'f') ADVANCE(56);
+      if (lookahead == 'n') ADVANCE(314);
+      if (lookahead == 's') ADVANCE(70);
       END_STATE();
     case 138:
-      if (lookahead == 'h') ADVANCE(154);
+      if (lookahead == 'g') ADVANCE(398);
       END_STATE();
     case 139:
-      if (lookahead == 'h') ADVANCE(124);
+      if (lookahead == 'g') ADVANCE(385);
       END_STATE();
     case 140:
-      if (lookahead == 'i') ADVANCE(424);
+      if (lookahead == 'g') ADVANCE(417);
       END_STATE();
     case 141:
-      if (lookahead == 'i') ADVANCE(160);
+      if (lookahead == 'g') ADVANCE(221);
       END_STATE();
     case 142:
-      if (lookahead == 'i') ADVANCE(292);
+      if (lookahead == 'g') ADVANCE(254);
       END_STATE();
     case 143:
-      if (lookahead == 'i') ADVANCE(85);
+      if (lookahead == 'h') ADVANCE(421);
       END_STATE();
     case 144:
-      if (lookahead == 'i') ADVANCE(103);
-      if (lookahead == 'u') ADVANCE(256);
+      if (lookahead == 'h') ADVANCE(132);
       END_STATE();
     case 145:
-      if (lookahead == 'i') ADVANCE(63);
+      if (lookahead == 'h') ADVANCE(163);
       END_STATE();
     case 146:
-      if (lookahead == 'i') ADVANCE(78);
+      if (lookahead == 'h') ADVANCE(130);
       END_STATE();
     case 147:
-      if (lookahead == 'i') ADVANCE(67);
+      if (lookahead == 'i') ADVANCE(443);
       END_STATE();
     case 148:
-      if (lookahead == 'i') ADVANCE(62);
+      if (lookahead == 'i') ADVANCE(168);
       END_STATE();
     case 149:
-      if (lookahead == 'i') ADVANCE(205);
+      if (lookahead == 'i') ADVANCE(306);
       END_STATE();
     case 150:
-      if (lookahead == 'i') ADVANCE(185);
+      if (lookahead == 'i') ADVANCE(113);
+      if (lookahead == 'u') ADVANCE(267);
       END_STATE();
     case 151:
-      if (lookahead == 'i') ADVANCE(207);
+      if (lookahead == 'i') ADVANCE(68);
       END_STATE();
     case 152:
-      if (lookahead == 'i') ADVANCE(186);
+      if (lookahead == 'i') ADVANCE(90);
       END_STATE();
     case 153:
-      if (lookahead == 'i') ADVANCE(209);
+      if (lookahead == 'i') ADVANCE(72);
       END_STATE();
     case 154:
-      if (lookahead == 'i') ADVANCE(187);
+      if (lookahead == 'i') ADVANCE(81);
       END_STATE();
     case 155:
-      if (lookahead == 'i') ADVANCE(282);
+      if (lookahead == 'i') ADVANCE(83);
       END_STATE();
     case 156:
-      if (lookahead == 'i') ADVANCE(224);
+      if (lookahead == 'i') ADVANCE(67);
       END_STATE();
     case 157:
-      if (lookahead == 'i') ADVANCE(279);
+      if (lookahead == 'i') ADVANCE(216);
       END_STATE();
     case 158:
-      if (lookahead == 'i') ADVANCE(74);
+      if (lookahead == 'i') ADVANCE(218);
       END_STATE();
     case 159:
-      if (lookahead == 'k') ADVANCE(49);
+      if (lookahead == 'i') ADVANCE(194);
       END_STATE();
     case 160:
-      if (lookahead == 'k') ADVANCE(111);
+      if (lookahead == 'i') ADVANCE(219);
       END_STATE();
     case 161:
-      if (lookahead == 'l') ADVANCE(382);
+      if (lookahead == 'i') ADVANCE(195);
       END_STATE();
     case 162:
-      if (lookahead == 'l') ADVANCE(396);
+      if (lookahead == 'i') ADVANCE(222);
       END_STATE();
     case 163:
-      if (lookahead == 'l') ADVANCE(145);
+      if (lookahead == 'i') ADVANCE(196);
       END_STATE();
     case 164:
-      if (lookahead == 'l') ADVANCE(200);
+      if (lookahead == 'i') ADVANCE(294);
       END_STATE();
     case 165:
-      if (lookahead == 'l') ADVANCE(162);
-      if (lookahead == 'n') ADVANCE(305);
+      if (lookahead == 'i') ADVANCE(288);
       END_STATE();
     case 166:
-      if (lookahead == 'l') ADVANCE(108);
+      if (lookahead == 'i') ADVANCE(237);
       END_STATE();
     case 167:
-      if (lookahead == 'l') ADVANCE(274);
+      if (lookahead == 'k') ADVANCE(49);
       END_STATE();
     case 168:
-      if (lookahead == 'l') ADVANCE(122);
+      if (lookahead == 'k') ADVANCE(118);
       END_STATE();
     case 169:
-      if (lookahead == 'l') ADVANCE(122);
-      if (lookahead == 'n') ADVANCE(290);
+      if (lookahead == 'l') ADVANCE(371);
       END_STATE();
     case 170:
-      if (lookahead == 'l') ADVANCE(126);
-      if (lookahead == 'r') ADVANCE(296);
+      if (lookahead == 'l') ADVANCE(415);
       END_STATE();
     case 171:
-      if (lookahead == 'm') ADVANCE(220);
-      if (lookahead == 'n') ADVANCE(134);
+      if (lookahead == 'l') ADVANCE(151);
       END_STATE();
     case 172:
-      if (lookahead == 'm') ADVANCE(220);
-      if (lookahead == 'n') ADVANCE(134);
-      if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(311);
+      if (lookahead == 'l') ADVANCE(210);
       END_STATE();
     case 173:
-      if (lookahead == 'm') ADVANCE(411);
+      if (lookahead == 'l') ADVANCE(170);
+      if (lookahead == 'n') ADVANCE(319);
       END_STATE();
     case 174:
-      if (lookahead == 'm') ADVANCE(348);
+      if (lookahead == 'l') ADVANCE(115);
       END_STATE();
     case 175:
-      if (lookahead == 'm') ADVANCE(371);
+      if (lookahead == 'l') ADVANCE(285);
       END_STATE();
     case 176:
-      if (lookahead == 'm') ADVANCE(217);
+      if (lookahead == 'l') ADVANCE(129);
       END_STATE();
     case 177:
-      if (lookahead == 'm') ADVANCE(114);
+      if (lookahead == 'l') ADVANCE(129);
+      if (lookahead == 'n') ADVANCE(304);
+      if (lookahead == 'r') ADVANCE(310);
       END_STATE();
     case 178:
-      if (lookahead == 'm') ADVANCE(96);
+      if (lookahead == 'l') ADVANCE(133);
+      if (lookahead == 'r') ADVANCE(310);
       END_STATE();
     case 179:
-      if (lookahead == 'm') ADVANCE(128);
+      if (lookahead == 'm') ADVANCE(232);
+      if (lookahead == 'n') ADVANCE(142);
       END_STATE();
     case 180:
-      if (lookahead == 'n') ADVANCE(399);
+      if (lookahead == 'm') ADVANCE(232);
+      if (lookahead == 'n') ADVANCE(142);
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(325);
       END_STATE();
     case 181:
-      if (lookahead == 'n') ADVANCE(452);
+      if (lookahead == 'm') ADVANCE(430);
       END_STATE();
     case 182:
-      if (lookahead == 'n') ADVANCE(380);
+      if (lookahead == 'm') ADVANCE(362);
       END_STATE();
     case 183:
-      if (lookahead == 'n') ADVANCE(426);
+      if (lookahead == 'm') ADVANCE(387);
       END_STATE();
     case 184:
-      if (lookahead == 'n') ADVANCE(421);
+      if (lookahead == 'm') ADVANCE(229);
       END_STATE();
     case 185:
-      if (lookahead == 'n') ADVANCE(460);
+      if (lookahead == 'm') ADVANCE(121);
       END_STATE();
     case 186:
-      if (lookahead == 'n') ADVANCE(131);
+      if (lookahead == 'm') ADVANCE(102);
       END_STATE();
     case 187:
-      if (lookahead == 'n') ADVANCE(132);
+      if (lookahead == 'm') ADVANCE(135);
       END_STATE();
     case 188:
-      if (lookahead == 'n') ADVANCE(69);
+      if (lookahead == 'n') ADVANCE(418);
       END_STATE();
     case 189:
-      if (lookahead == 'n') ADVANCE(268);
+      if (lookahead == 'n') ADVANCE(471);
       END_STATE();
     case 190:
-      if (lookahead == 'n') ADVANCE(248);
+      if (lookahead == 'n') ADVANCE(402);
       END_STATE();
     case 191:
-      if (lookahead == 'n') ADVANCE(273);
+      if (lookahead == 'n') ADVANCE(396);
       END_STATE();
     case 192:
-      if (lookahead == 'n') ADVANCE(286);
+      if (lookahead == 'n') ADVANCE(445);
       END_STATE();
     case 193:
-      if (lookahead == 'n') ADVANCE(285);
+      if (lookahead == 'n') ADVANCE(440);
       END_STATE();
     case 194:
-      if (lookahead == 'n') ADVANCE(285);
-      if (lookahead == 'v') ADVANCE(117);
+      if (lookahead == 'n') ADVANCE(479);
       END_STATE();
     case 195:
-      if (lookahead == 'n') ADVANCE(71);
+      if (lookahead == 'n') ADVANCE(139);
       END_STATE();
     case 196:
-      if (lookahead == 'n') ADVANCE(258);
+      if (lookahead == 'n') ADVANCE(140);
       END_STATE();
     case 197:
-      if (lookahead == 'o') ADVANCE(81);
+      if (lookahead == 'n') ADVANCE(220);
       END_STATE();
     case 198:
-      if (lookahead == 'o') ADVANCE(414);
+      if (lookahead == 'n') ADVANCE(258);
       END_STATE();
     case 199:
-      if (lookahead == 'o') ADVANCE(293);
-      if (lookahead == 'p') ADVANCE(61);
+      if (lookahead == 'n') ADVANCE(279);
       END_STATE();
     case 200:
-      if (lookahead == 'o') ADVANCE(297);
+      if (lookahead == 'n') ADVANCE(284);
       END_STATE();
     case 201:
-      if (lookahead == 'o') ADVANCE(294);
+      if (lookahead == 'n') ADVANCE(301);
       END_STATE();
     case 202:
-      if (lookahead == 'o') ADVANCE(77);
+      if (lookahead == 'n') ADVANCE(298);
       END_STATE();
     case 203:
-      if (lookahead == 'o') ADVANCE(173);
+      if (lookahead == 'n') ADVANCE(298);
+      if (lookahead == 'v') ADVANCE(124);
       END_STATE();
     case 204:
-      if (lookahead == 'o') ADVANCE(83);
+      if (lookahead == 'n') ADVANCE(74);
       END_STATE();
     case 205:
-      if (lookahead == 'o') ADVANCE(181);
+      if (lookahead == 'n') ADVANCE(268);
       END_STATE();
     case 206:
-      if (lookahead == 'o') ADVANCE(163);
-      if (lookahead == 'r') ADVANCE(204);
+      if (lookahead == 'n') ADVANCE(75);
       END_STATE();
     case 207:
-      if (lookahead == 'o') ADVANCE(182);
+      if (lookahead == 'o') ADVANCE(86);
       END_STATE();
     case 208:
-      if (lookahead == 'o') ADVANCE(240);
+      if (lookahead == 'o') ADVANCE(433);
       END_STATE();
     case 209:
-      if (lookahead == 'o') ADVANCE(183);
+      if (lookahead == 'o') ADVANCE(307);
+      if (lookahead == 'p') ADVANCE(66);
       END_STATE();
     case 210:
-      if (lookahead == 'o') ADVANCE(80);
+      if (lookahead == 'o') ADVANCE(311);
       END_STATE();
     case 211:
-      if (lookahead == 'o') ADVANCE(235);
+      if (lookahead == 'o') ADVANCE(308);
       END_STATE();
     case 212:
-      if (lookahead == 'o') ADVANCE(225);
+      if (lookahead == 'o') ADVANCE(181);
       END_STATE();
     case 213:
-      if (lookahead == 'o') ADVANCE(225);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(312);
-      END_STATE();
-    case 214:
-      if (lookahead == 'o') ADVANCE(233);
-      END_STATE();
-    case 215:
       if (lookahead == 'o') ADVANCE(82);
       END_STATE();
+    case 214:
+      if (lookahead == 'o') ADVANCE(88);
+      END_STATE();
+    case 215:
+      if (lookahead == 'o') ADVANCE(171);
+      if (lookahead == 'r') ADVANCE(214);
+      END_STATE();
     case 216:
-      if (lookahead == 'p') ADVANCE(437);
+      if (lookahead == 'o') ADVANCE(189);
       END_STATE();
     case 217:
-      if (lookahead == 'p') ADVANCE(428);
+      if (lookahead == 'o') ADVANCE(250);
       END_STATE();
     case 218:
-      if (lookahead == 'p') ADVANCE(61);
+      if (lookahead == 'o') ADVANCE(190);
       END_STATE();
     case 219:
-      if (lookahead == 'p') ADVANCE(54);
+      if (lookahead == 'o') ADVANCE(191);
       END_STATE();
     case 220:
-      if (lookahead == 'p') ADVANCE(208);
+      if (lookahead == 'o') ADVANCE(292);
       END_STATE();
     case 221:
-      if (lookahead == 'p') ADVANCE(109);
+      if (lookahead == 'o') ADVANCE(246);
       END_STATE();
     case 222:
-      if (lookahead == 'p') ADVANCE(247);
+      if (lookahead == 'o') ADVANCE(192);
       END_STATE();
     case 223:
-      if (lookahead == 'p') ADVANCE(269);
+      if (lookahead == 'o') ADVANCE(235);
       END_STATE();
     case 224:
-      if (lookahead == 'p') ADVANCE(287);
+      if (lookahead == 'o') ADVANCE(235);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(326);
       END_STATE();
     case 225:
-      if (lookahead == 'p') ADVANCE(148);
+      if (lookahead == 'o') ADVANCE(85);
       END_STATE();
     case 226:
-      if (lookahead == 'p') ADVANCE(55);
+      if (lookahead == 'o') ADVANCE(244);
       END_STATE();
     case 227:
-      if (lookahead == 'q') ADVANCE(84);
+      if (lookahead == 'o') ADVANCE(87);
       END_STATE();
     case 228:
-      if (lookahead == 'r') ADVANCE(199);
+      if (lookahead == 'p') ADVANCE(456);
       END_STATE();
     case 229:
-      if (lookahead == 'r') ADVANCE(344);
+      if (lookahead == 'p') ADVANCE(447);
       END_STATE();
     case 230:
-      if (lookahead == 'r') ADVANCE(441);
+      if (lookahead == 'p') ADVANCE(59);
       END_STATE();
     case 231:
-      if (lookahead == 'r') ADVANCE(339);
+      if (lookahead == 'p') ADVANCE(114);
       END_STATE();
     case 232:
-      if (lookahead == 'r') ADVANCE(345);
+      if (lookahead == 'p') ADVANCE(217);
       END_STATE();
     case 233:
-      if (lookahead == 'r') ADVANCE(370);
+      if (lookahead == 'p') ADVANCE(257);
       END_STATE();
     case 234:
-      if (lookahead == 'r') ADVANCE(203);
+      if (lookahead == 'p') ADVANCE(280);
       END_STATE();
     case 235:
-      if (lookahead == 'r') ADVANCE(302);
+      if (lookahead == 'p') ADVANCE(156);
       END_STATE();
     case 236:
-      if (lookahead == 'r') ADVANCE(255);
+      if (lookahead == 'p') ADVANCE(60);
       END_STATE();
     case 237:
-      if (lookahead == 'r') ADVANCE(156);
+      if (lookahead == 'p') ADVANCE(302);
       END_STATE();
     case 238:
-      if (lookahead == 'r') ADVANCE(306);
+      if (lookahead == 'q') ADVANCE(89);
       END_STATE();
     case 239:
-      if (lookahead == 'r') ADVANCE(218);
+      if (lookahead == 'r') ADVANCE(209);
       END_STATE();
     case 240:
-      if (lookahead == 'r') ADVANCE(271);
+      if (lookahead == 'r') ADVANCE(358);
       END_STATE();
     case 241:
-      if (lookahead == 'r') ADVANCE(116);
+      if (lookahead == 'r') ADVANCE(460);
       END_STATE();
     case 242:
-      if (lookahead == 'r') ADVANCE(100);
+      if (lookahead == 'r') ADVANCE(353);
       END_STATE();
     case 243:
-      if (lookahead == 'r') ADVANCE(152);
+      if (lookahead == 'r') ADVANCE(359);
       END_STATE();
     case 244:
-      if (lookahead == 'r') ADVANCE(123);
+      if (lookahead == 'r') ADVANCE(386);
       END_STATE();
     case 245:
-      if (lookahead == 's') ADVANCE(453);
+      if (lookahead == 'r') ADVANCE(212);
       END_STATE();
     case 246:
-      if (lookahead == 's') ADVANCE(394);
+      if (lookahead == 'r') ADVANCE(316);
       END_STATE();
     case 247:
-      if (lookahead == 's') ADVANCE(347);
+      if (lookahead == 'r') ADVANCE(264);
       END_STATE();
     case 248:
-      if (lookahead == 's') ADVANCE(267);
+      if (lookahead == 'r') ADVANCE(166);
       END_STATE();
     case 249:
-      if (lookahead == 's') ADVANCE(391);
+      if (lookahead == 'r') ADVANCE(320);
       END_STATE();
     case 250:
-      if (lookahead == 's') ADVANCE(390);
+      if (lookahead == 'r') ADVANCE(282);
       END_STATE();
     case 251:
-      if (lookahead == 's') ADVANCE(397);
+      if (lookahead == 'r') ADVANCE(123);
       END_STATE();
     case 252:
-      if (lookahead == 's') ADVANCE(91);
+      if (lookahead == 'r') ADVANCE(105);
       END_STATE();
     case 253:
-      if (lookahead == 's') ADVANCE(91);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(312);
+      if (lookahead == 'r') ADVANCE(161);
       END_STATE();
     case 254:
-      if (lookahead == 's') ADVANCE(264);
+      if (lookahead == 'r') ADVANCE(131);
       END_STATE();
     case 255:
-      if (lookahead == 's') ADVANCE(149);
+      if (lookahead == 's') ADVANCE(472);
       END_STATE();
     case 256:
-      if (lookahead == 's') ADVANCE(288);
+      if (lookahead == 's') ADVANCE(413);
       END_STATE();
     case 257:
-      if (lookahead == 's') ADVANCE(219);
+      if (lookahead == 's') ADVANCE(361);
       END_STATE();
     case 258:
-      if (lookahead == 's') ADVANCE(266);
+      if (lookahead == 's') ADVANCE(278);
       END_STATE();
     case 259:
-      if (lookahead == 's') ADVANCE(249);
+      if (lookahead == 's') ADVANCE(410);
       END_STATE();
     case 260:
-      if (lookahead == 's') ADVANCE(250);
+      if (lookahead == 's') ADVANCE(409);
       END_STATE();
     case 261:
-      if (lookahead == 's') ADVANCE(283);
+      if (lookahead == 's') ADVANCE(416);
       END_STATE();
     case 262:
-      if (lookahead == 's') ADVANCE(226);
+      if (lookahead == 's') ADVANCE(97);
       END_STATE();
     case 263:
-      if (lookahead == 't') ADVANCE(137);
+      if (lookahead == 's') ADVANCE(97);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(326);
       END_STATE();
     case 264:
-      if (lookahead == 't') ADVANCE(440);
+      if (lookahead == 's') ADVANCE(157);
       END_STATE();
     case 265:
-      if (lookahead == 't') ADVANCE(365);
+      if (lookahead == 's') ADVANCE(275);
       END_STATE();
     case 266:
-      if (lookahead == 't') ADVANCE(353);
+      if (lookahead == 's') ADVANCE(230);
       END_STATE();
     case 267:
-      if (lookahead == 't') ADVANCE(353);
-      if (lookahead == 'u') ADVANCE(178);
+      if (lookahead == 's') ADVANCE(300);
       END_STATE();
     case 268:
-      if (lookahead == 't') ADVANCE(451);
+      if (lookahead == 's') ADVANCE(277);
       END_STATE();
     case 269:
-      if (lookahead == 't') ADVANCE(401);
+      if (lookahead == 's') ADVANCE(259);
       END_STATE();
     case 270:
-      if (lookahead == 't') ADVANCE(455);
+      if (lookahead == 's') ADVANCE(260);
       END_STATE();
     case 271:
-      if (lookahead == 't') ADVANCE(351);
+      if (lookahead == 's') ADVANCE(296);
       END_STATE();
     case 272:
-      if (lookahead == 't') ADVANCE(392);
+      if (lookahead == 's') ADVANCE(236);
       END_STATE();
     case 273:
-      if (lookahead == 't') ADVANCE(457);
+      if (lookahead == 't') ADVANCE(144);
       END_STATE();
     case 274:
-      if (lookahead == 't') ADVANCE(384);
+      if (lookahead == 't') ADVANCE(55);
       END_STATE();
     case 275:
-      if (lookahead == 't') ADVANCE(366);
+      if (lookahead == 't') ADVANCE(459);
       END_STATE();
     case 276:
-      if (lookahead == 't') ADVANCE(216);
+      if (lookahead == 't') ADVANCE(381);
       END_STATE();
     case 277:
-      if (lookahead == 't') ADVANCE(136);
+      if (lookahead == 't') ADVANCE(367);
       END_STATE();
     case 278:
-      if (lookahead == 't') ADVANCE(276);
+      if (lookahead == 't') ADVANCE(367);
+      if (lookahead == 'u') ADVANCE(186);
       END_STATE();
     case 279:
-      if (lookahead == 't') ADVANCE(135);
+      if (lookahead == 't') ADVANCE(470);
       END_STATE();
     case 280:
-      if (lookahead == 't') ADVANCE(92);
+      if (lookahead == 't') ADVANCE(420);
       END_STATE();
     case 281:
-      if (lookahead == 't') ADVANCE(138);
+      if (lookahead == 't') ADVANCE(474);
       END_STATE();
     case 282:
-      if (lookahead == 't') ADVANCE(304);
+      if (lookahead == 't') ADVANCE(365);
       END_STATE();
     case 283:
-      if (lookahead == 't') ADVANCE(112);
+      if (lookahead == 't') ADVANCE(411);
       END_STATE();
     case 284:
-      if (lookahead == 't') ADVANCE(214);
+      if (lookahead == 't') ADVANCE(476);
       END_STATE();
     case 285:
-      if (lookahead == 't') ADVANCE(155);
+      if (lookahead == 't') ADVANCE(403);
       END_STATE();
     case 286:
-      if (lookahead == 't') ADVANCE(147);
+      if (lookahead == 't') ADVANCE(382);
       END_STATE();
     case 287:
-      if (lookahead == 't') ADVANCE(151);
+      if (lookahead == 't') ADVANCE(228);
       END_STATE();
     case 288:
-      if (lookahead == 't') ADVANCE(115);
+      if (lookahead == 't') ADVANCE(143);
       END_STATE();
     case 289:
-      if (lookahead == 't') ADVANCE(153);
+      if (lookahead == 't') ADVANCE(287);
       END_STATE();
     case 290:
-      if (lookahead == 't') ADVANCE(127);
+      if (lookahead == 't') ADVANCE(145);
       END_STATE();
     case 291:
-      if (lookahead == 'u') ADVANCE(167);
+      if (lookahead == 't') ADVANCE(109);
       END_STATE();
     case 292:
-      if (lookahead == 'u') ADVANCE(174);
+      if (lookahead == 't') ADVANCE(57);
       END_STATE();
     case 293:
-      if (lookahead == 'u') ADVANCE(222);
+      if (lookahead == 't') ADVANCE(50);
       END_STATE();
     case 294:
-      if (lookahead == 'u') ADVANCE(191);
+      if (lookahead == 't') ADVANCE(318);
       END_STATE();
     case 295:
-      if (lookahead == 'u') ADVANCE(73);
+      if (lookahead == 't') ADVANCE(54);
       END_STATE();
     case 296:
-      if (lookahead == 'v') ADVANCE(158);
+      if (lookahead == 't') ADVANCE(119);
       END_STATE();
     case 297:
-      if (lookahead == 'w') ADVANCE(404);
+      if (lookahead == 't') ADVANCE(226);
       END_STATE();
     case 298:
-      if (lookahead == 'w') ADVANCE(139);
+      if (lookahead == 't') ADVANCE(164);
       END_STATE();
     case 299:
-      if (lookahead == 'x') ADVANCE(66);
+      if (lookahead == 't') ADVANCE(158);
       END_STATE();
     case 300:
-      if (lookahead == 'y') ADVANCE(386);
+      if (lookahead == 't') ADVANCE(122);
       END_STATE();
     case 301:
-      if (lookahead == 'y') ADVANCE(376);
+      if (lookahead == 't') ADVANCE(154);
       END_STATE();
     case 302:
-      if (lookahead == 'y') ADVANCE(357);
+      if (lookahead == 't') ADVANCE(160);
       END_STATE();
     case 303:
-      if (lookahead == 'y') ADVANCE(449);
+      if (lookahead == 't') ADVANCE(162);
       END_STATE();
     case 304:
-      if (lookahead == 'y') ADVANCE(418);
+      if (lookahead == 't') ADVANCE(134);
       END_STATE();
     case 305:
-      if (lookahead == 'y') ADVANCE(298);
+      if (lookahead == 'u') ADVANCE(175);
       END_STATE();
     case 306:
-      if (lookahead == 'y') ADVANCE(281);
+      if (lookahead == 'u') ADVANCE(182);
       END_STATE();
     case 307:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(315);
+      if (lookahead == 'u') ADVANCE(233);
       END_STATE();
     case 308:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(312);
+      if (lookahead == 'u') ADVANCE(200);
       END_STATE();
     case 309:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(312);
+      if (lookahead == 'u') ADVANCE(78);
       END_STATE();
     case 310:
-      if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(311);
+      if (lookahead == 'v') ADVANCE(153);
       END_STATE();
     case 311:
-      if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(312);
+      if (lookahead == 'w') ADVANCE(423);
       END_STATE();
     case 312:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(613);
+      if (lookahead == 'w') ADVANCE(146);
       END_STATE();
     case 313:
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(312);
+      if (lookahead == 'x') ADVANCE(71);
       END_STATE();
     case 314:
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(313);
+      if (lookahead == 'y') ADVANCE(405);
       END_STATE();
     case 315:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(312);
+      if (lookahead == 'y') ADVANCE(392);
       END_STATE();
     case 316:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(613);
+      if (lookahead == 'y') ADVANCE(373);
       END_STATE();
     case 317:
+      if (lookahead == 'y') ADVANCE(468);
+      END_STATE();
+    case 318:
+      if (lookahead == 'y') ADVANCE(437);
+      END_STATE();
+    case 319:
+      if (lookahead == 'y') ADVANCE(312);
+      END_STATE();
+    case 320:
+      if (lookahead == 'y') ADVANCE(290);
+      END_STATE();
+    case 321:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(329);
+      END_STATE();
+    case 322:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(326);
+      END_STATE();
+    case 323:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(326);
+      END_STATE();
+    case 324:
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(325);
+      END_STATE();
+    case 325:
+      if (lookahead == 'M' ||
+          lookahead == 'm') ADVANCE(326);
+      END_STATE();
+    case 326:
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(640);
+      END_STATE();
+    case 327:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(326);
+      END_STATE();
+    case 328:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(327);
+      END_STATE();
+    case 329:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(326);
+      END_STATE();
+    case 330:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(640);
+      END_STATE();
+    case 331:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(632);
+          lookahead == 't') ADVANCE(659);
       END_STATE();
-    case 318:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(350);
+    case 332:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(364);
       END_STATE();
-    case 319:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(623);
+    case 333:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(650);
       END_STATE();
-    case 320:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(625);
+    case 334:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(652);
       END_STATE();
-    case 321:
+    case 335:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
-    case 322:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(624);
+    case 336:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(651);
       END_STATE();
-    case 323:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
+    case 337:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(649);
       END_STATE();
-    case 324:
+    case 338:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
-    case 325:
+    case 339:
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(633);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(660);
       END_STATE();
-    case 326:
-      if (eof) ADVANCE(333);
+    case 340:
+      if (eof) ADVANCE(347);
       ADVANCE_MAP(
-        '!', 462,
-        '"', 628,
-        '#', 807,
-        '$', 325,
-        '(', 360,
-        ')', 361,
-        ',', 337,
-        ':', 362,
-        '=', 355,
-        '[', 419,
-        ']', 420,
-        'a', 648,
-        'c', 640,
-        'd', 666,
-        'e', 690,
-        'f', 747,
-        'g', 749,
-        'h', 671,
-        'i', 649,
-        'k', 638,
-        'l', 639,
-        'm', 683,
-        'n', 642,
-        'p', 731,
-        's', 667,
-        't', 730,
-        'u', 762,
-        'v', 676,
-        'w', 711,
-        '{', 342,
-        '}', 343,
+        '!', 481,
+        '"', 655,
+        '#', 839,
+        '$', 339,
+        '(', 376,
+        ')', 377,
+        ',', 351,
+        ':', 378,
+        '=', 369,
+        '[', 438,
+        ']', 439,
+        'a', 677,
+        'c', 667,
+        'd', 696,
+        'e', 720,
+        'f', 778,
+        'g', 780,
+        'h', 699,
+        'i', 678,
+        'k', 665,
+        'l', 666,
+        'm', 709,
+        'n', 669,
+        'p', 761,
+        's', 697,
+        't', 760,
+        'u', 793,
+        'v', 706,
+        'w', 739,
+        '{', 356,
+        '}', 357,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(326);
+          lookahead == ' ') SKIP(340);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(626);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(798);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(653);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(830);
       END_STATE();
-    case 327:
-      if (eof) ADVANCE(333);
+    case 341:
+      if (eof) ADVANCE(347);
       ADVANCE_MAP(
-        '"', 628,
-        '#', 807,
-        '$', 325,
-        '(', 360,
-        ')', 361,
-        ',', 337,
-        '-', 601,
-        '/', 602,
-        '=', 355,
-        ']', 420,
-        'a', 59,
-        'c', 50,
-        'd', 89,
-        'e', 299,
-        'f', 234,
-        'g', 228,
-        'h', 106,
-        'i', 60,
+        '"', 655,
+        '#', 839,
+        '$', 339,
+        '(', 376,
+        ')', 377,
+        ',', 351,
+        '-', 628,
+        '/', 629,
+        '=', 369,
+        ']', 439,
+        'a', 64,
+        'c', 51,
+        'd', 95,
+        'e', 313,
+        'f', 245,
+        'g', 239,
+        'h', 108,
+        'i', 65,
         'k', 46,
         'l', 47,
-        'm', 119,
-        'n', 51,
-        'p', 197,
-        's', 90,
-        't', 198,
-        'u', 252,
-        'v', 104,
-        'w', 157,
-        '{', 342,
-        '}', 343,
+        'm', 116,
+        'n', 52,
+        'p', 207,
+        's', 96,
+        't', 208,
+        'u', 262,
+        'v', 110,
+        'w', 165,
+        '{', 356,
+        '}', 357,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(328);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(627);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(442);
+          lookahead == ' ') SKIP(342);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(654);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(461);
       END_STATE();
-    case 328:
-      if (eof) ADVANCE(333);
+    case 342:
+      if (eof) ADVANCE(347);
       ADVANCE_MAP(
-        '"', 628,
-        '#', 807,
-        '$', 325,
-        '(', 360,
-        ')', 361,
-        ',', 337,
-        '=', 355,
-        ']', 420,
-        'a', 59,
-        'c', 50,
-        'd', 89,
-        'e', 299,
-        'f', 234,
-        'g', 228,
-        'h', 106,
-        'i', 60,
+        '"', 655,
+        '#', 839,
+        '$', 339,
+        '(', 376,
+        ')', 377,
+        ',', 351,
+        '=', 369,
+        ']', 439,
+        'a', 64,
+        'c', 51,
+        'd', 95,
+        'e', 313,
+        'f', 245,
+        'g', 239,
+        'h', 108,
+        'i', 65,
         'k', 46,
         'l', 47,
-        'm', 119,
-        'n', 51,
-        'p', 197,
-        's', 90,
-        't', 198,
-        'u', 252,
-        'v', 104,
-        'w', 157,
-        '{', 342,
-        '}', 343,
+        'm', 116,
+        'n', 52,
+        'p', 207,
+        's', 96,
+        't', 208,
+        'u', 262,
+        'v', 110,
+        'w', 165,
+        '{', 356,
+        '}', 357,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(328);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(627);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(442);
+          lookahead == ' ') SKIP(342);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(654);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(461);
       END_STATE();
-    case 329:
-      if (eof) ADVANCE(333);
+    case 343:
+      if (eof) ADVANCE(347);
       ADVANCE_MAP(
-        '#', 807,
-        '$', 325,
-        ':', 620,
+        '#', 839,
+        '$', 339,
+        ':', 647,
         'A', 43,
-        'I', 310,
-        'S', 307,
-        'T', 308,
-        'U', 309,
-        'V', 314,
-        '[', 419,
-        ']', 420,
+        'I', 324,
+        'S', 321,
+        'T', 322,
+        'U', 323,
+        'V', 328,
+        '[', 438,
+        ']', 439,
         'a', 39,
         'c', 34,
         'd', 36,
         'e', 38,
         'g', 239,
-        'h', 278,
-        'i', 172,
+        'h', 289,
+        'i', 180,
         'k', 46,
         'l', 47,
-        'n', 51,
-        'p', 206,
-        's', 121,
-        't', 213,
-        'u', 253,
-        'v', 105,
-        '}', 343,
+        'm', 126,
+        'n', 52,
+        'p', 215,
+        's', 128,
+        't', 224,
+        'u', 263,
+        'v', 111,
+        '}', 357,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(330);
+          lookahead == ' ') SKIP(344);
       if (('B' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 330:
-      if (eof) ADVANCE(333);
+    case 344:
+      if (eof) ADVANCE(347);
       ADVANCE_MAP(
-        '#', 807,
-        '$', 325,
-        ':', 620,
-        '[', 419,
-        ']', 420,
+        '#', 839,
+        '$', 339,
+        ':', 647,
+        '[', 438,
+        ']', 439,
         'a', 40,
         'c', 34,
         'd', 36,
         'e', 38,
         'g', 239,
-        'h', 278,
-        'i', 171,
+        'h', 289,
+        'i', 179,
         'k', 46,
         'l', 47,
-        'n', 51,
-        'p', 206,
-        's', 120,
-        't', 212,
-        'u', 252,
-        'v', 104,
-        '}', 343,
+        'm', 126,
+        'n', 52,
+        'p', 215,
+        's', 127,
+        't', 223,
+        'u', 262,
+        'v', 110,
+        '}', 357,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(330);
+          lookahead == ' ') SKIP(344);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 331:
-      if (eof) ADVANCE(333);
+    case 345:
+      if (eof) ADVANCE(347);
       ADVANCE_MAP(
-        '#', 807,
-        '$', 325,
-        'c', 469,
-        'd', 536,
-        'e', 595,
-        'h', 585,
-        'i', 477,
-        'k', 467,
-        'n', 465,
-        'p', 548,
-        's', 517,
-        'w', 516,
-        '{', 342,
+        '#', 839,
+        '$', 339,
+        'c', 490,
+        'd', 561,
+        'e', 622,
+        'h', 612,
+        'i', 499,
+        'k', 488,
+        'n', 484,
+        'p', 573,
+        's', 542,
+        'w', 541,
+        '{', 356,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(331);
+          lookahead == ' ') SKIP(345);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
-    case 332:
-      if (eof) ADVANCE(333);
+    case 346:
+      if (eof) ADVANCE(347);
       ADVANCE_MAP(
-        '#', 807,
-        '$', 325,
-        'c', 469,
-        'd', 536,
-        'e', 595,
-        'h', 585,
-        'i', 478,
-        'k', 467,
-        'n', 465,
-        'p', 548,
-        's', 517,
-        '{', 342,
+        '#', 839,
+        '$', 339,
+        'c', 490,
+        'd', 561,
+        'e', 622,
+        'h', 612,
+        'i', 500,
+        'k', 488,
+        'n', 484,
+        'p', 573,
+        's', 542,
+        '{', 356,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(332);
+          lookahead == ' ') SKIP(346);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
-    case 333:
+    case 347:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 334:
+    case 348:
       ACCEPT_TOKEN(anon_sym_silence);
       END_STATE();
-    case 335:
+    case 349:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
-    case 336:
+    case 350:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
-    case 337:
+    case 351:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 338:
+    case 352:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(338);
-      END_STATE();
-    case 339:
-      ACCEPT_TOKEN(anon_sym_cluster);
-      END_STATE();
-    case 340:
-      ACCEPT_TOKEN(anon_sym_cluster);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 341:
-      ACCEPT_TOKEN(anon_sym_namespaces);
-      END_STATE();
-    case 342:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
-      END_STATE();
-    case 343:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
-      END_STATE();
-    case 344:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      END_STATE();
-    case 345:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(363);
-      END_STATE();
-    case 346:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 347:
-      ACCEPT_TOKEN(anon_sym_groups);
-      END_STATE();
-    case 348:
-      ACCEPT_TOKEN(anon_sym_cilium);
-      END_STATE();
-    case 349:
-      ACCEPT_TOKEN(anon_sym_cilium);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 350:
-      ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(350);
-      END_STATE();
-    case 351:
-      ACCEPT_TOKEN(anon_sym_import);
-      END_STATE();
-    case 352:
-      ACCEPT_TOKEN(anon_sym_import);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(352);
       END_STATE();
     case 353:
-      ACCEPT_TOKEN(anon_sym_const);
+      ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
     case 354:
+      ACCEPT_TOKEN(anon_sym_cluster);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 355:
+      ACCEPT_TOKEN(anon_sym_namespaces);
+      END_STATE();
+    case 356:
+      ACCEPT_TOKEN(anon_sym_LBRACE);
+      END_STATE();
+    case 357:
+      ACCEPT_TOKEN(anon_sym_RBRACE);
+      END_STATE();
+    case 358:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      END_STATE();
+    case 359:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (lookahead == 's') ADVANCE(379);
+      END_STATE();
+    case 360:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 361:
+      ACCEPT_TOKEN(anon_sym_groups);
+      END_STATE();
+    case 362:
+      ACCEPT_TOKEN(anon_sym_cilium);
+      END_STATE();
+    case 363:
+      ACCEPT_TOKEN(anon_sym_cilium);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 364:
+      ACCEPT_TOKEN(sym_cilium_version);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(364);
+      END_STATE();
+    case 365:
+      ACCEPT_TOKEN(anon_sym_import);
+      END_STATE();
+    case 366:
+      ACCEPT_TOKEN(anon_sym_import);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 367:
+      ACCEPT_TOKEN(anon_sym_const);
+      END_STATE();
+    case 368:
       ACCEPT_TOKEN(anon_sym_const);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
-    case 355:
+    case 369:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 356:
+    case 370:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 357:
-      ACCEPT_TOKEN(anon_sym_category);
-      END_STATE();
-    case 358:
-      ACCEPT_TOKEN(anon_sym_category);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 359:
-      ACCEPT_TOKEN(anon_sym_sentence);
-      END_STATE();
-    case 360:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
-      END_STATE();
-    case 361:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
-      END_STATE();
-    case 362:
-      ACCEPT_TOKEN(anon_sym_COLON);
-      END_STATE();
-    case 363:
-      ACCEPT_TOKEN(anon_sym_cidrs);
-      END_STATE();
-    case 364:
-      ACCEPT_TOKEN(anon_sym_ports);
-      END_STATE();
-    case 365:
-      ACCEPT_TOKEN(anon_sym_port);
-      END_STATE();
-    case 366:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(364);
-      END_STATE();
-    case 367:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 368:
-      ACCEPT_TOKEN(anon_sym_strings);
-      END_STATE();
-    case 369:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(368);
-      END_STATE();
-    case 370:
-      ACCEPT_TOKEN(anon_sym_selector);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(637);
       END_STATE();
     case 371:
-      ACCEPT_TOKEN(anon_sym_system);
+      ACCEPT_TOKEN(anon_sym_label);
       END_STATE();
     case 372:
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 373:
+      ACCEPT_TOKEN(anon_sym_category);
+      END_STATE();
+    case 374:
+      ACCEPT_TOKEN(anon_sym_category);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 375:
+      ACCEPT_TOKEN(anon_sym_sentence);
+      END_STATE();
+    case 376:
+      ACCEPT_TOKEN(anon_sym_LPAREN);
+      END_STATE();
+    case 377:
+      ACCEPT_TOKEN(anon_sym_RPAREN);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(anon_sym_COLON);
+      END_STATE();
+    case 379:
+      ACCEPT_TOKEN(anon_sym_cidrs);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(anon_sym_ports);
+      END_STATE();
+    case 381:
+      ACCEPT_TOKEN(anon_sym_port);
+      END_STATE();
+    case 382:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(380);
+      END_STATE();
+    case 383:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 384:
+      ACCEPT_TOKEN(anon_sym_strings);
+      END_STATE();
+    case 385:
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(384);
+      END_STATE();
+    case 386:
+      ACCEPT_TOKEN(anon_sym_selector);
+      END_STATE();
+    case 387:
+      ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 388:
       ACCEPT_TOKEN(anon_sym_system);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 373:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      END_STATE();
-    case 374:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(341);
-      END_STATE();
-    case 375:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 376:
-      ACCEPT_TOKEN(anon_sym_policy);
-      END_STATE();
-    case 377:
-      ACCEPT_TOKEN(anon_sym_policy);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 378:
-      ACCEPT_TOKEN(anon_sym_use);
-      END_STATE();
-    case 379:
-      ACCEPT_TOKEN(anon_sym_use);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 380:
-      ACCEPT_TOKEN(anon_sym_description);
-      END_STATE();
-    case 381:
-      ACCEPT_TOKEN(anon_sym_description);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 382:
-      ACCEPT_TOKEN(anon_sym_label);
-      END_STATE();
-    case 383:
-      ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 384:
-      ACCEPT_TOKEN(anon_sym_default);
-      END_STATE();
-    case 385:
-      ACCEPT_TOKEN(anon_sym_default);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 386:
-      ACCEPT_TOKEN(anon_sym_deny);
-      END_STATE();
-    case 387:
-      ACCEPT_TOKEN(anon_sym_deny);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 388:
-      ACCEPT_TOKEN(anon_sym_no);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 389:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      END_STATE();
+    case 390:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(355);
+      END_STATE();
+    case 391:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 392:
+      ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 393:
+      ACCEPT_TOKEN(anon_sym_policy);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 394:
+      ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 395:
+      ACCEPT_TOKEN(anon_sym_use);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 396:
+      ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 397:
+      ACCEPT_TOKEN(anon_sym_description);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 398:
+      ACCEPT_TOKEN(anon_sym_log);
+      END_STATE();
+    case 399:
+      ACCEPT_TOKEN(anon_sym_log);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 400:
+      ACCEPT_TOKEN(anon_sym_metadata);
+      END_STATE();
+    case 401:
+      ACCEPT_TOKEN(anon_sym_metadata);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 402:
+      ACCEPT_TOKEN(anon_sym_annotation);
+      END_STATE();
+    case 403:
+      ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 404:
+      ACCEPT_TOKEN(anon_sym_default);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 405:
+      ACCEPT_TOKEN(anon_sym_deny);
+      END_STATE();
+    case 406:
+      ACCEPT_TOKEN(anon_sym_deny);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 407:
+      ACCEPT_TOKEN(anon_sym_no);
+      END_STATE();
+    case 408:
       ACCEPT_TOKEN(anon_sym_no);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 390:
-      ACCEPT_TOKEN(anon_sym_ingress);
-      END_STATE();
-    case 391:
-      ACCEPT_TOKEN(anon_sym_egress);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(anon_sym_select);
-      END_STATE();
-    case 393:
-      ACCEPT_TOKEN(anon_sym_select);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 394:
-      ACCEPT_TOKEN(anon_sym_pods);
-      END_STATE();
-    case 395:
-      ACCEPT_TOKEN(anon_sym_pods);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 396:
-      ACCEPT_TOKEN(anon_sym_all);
-      END_STATE();
-    case 397:
-      ACCEPT_TOKEN(anon_sym_nodes);
-      END_STATE();
-    case 398:
-      ACCEPT_TOKEN(anon_sym_everything);
-      END_STATE();
-    case 399:
-      ACCEPT_TOKEN(anon_sym_in);
-      END_STATE();
-    case 400:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 401:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 402:
-      ACCEPT_TOKEN(anon_sym_with);
-      END_STATE();
-    case 403:
-      ACCEPT_TOKEN(anon_sym_with);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 404:
-      ACCEPT_TOKEN(anon_sym_allow);
-      END_STATE();
-    case 405:
-      ACCEPT_TOKEN(anon_sym_allow);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 406:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'm') ADVANCE(412);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
-      END_STATE();
-    case 407:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(415);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
-      END_STATE();
-    case 408:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(406);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 409:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'r') ADVANCE(408);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+      ACCEPT_TOKEN(anon_sym_ingress);
       END_STATE();
     case 410:
+      ACCEPT_TOKEN(anon_sym_egress);
+      END_STATE();
+    case 411:
+      ACCEPT_TOKEN(anon_sym_select);
+      END_STATE();
+    case 412:
+      ACCEPT_TOKEN(anon_sym_select);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 413:
+      ACCEPT_TOKEN(anon_sym_pods);
+      END_STATE();
+    case 414:
+      ACCEPT_TOKEN(anon_sym_pods);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 415:
+      ACCEPT_TOKEN(anon_sym_all);
+      END_STATE();
+    case 416:
+      ACCEPT_TOKEN(anon_sym_nodes);
+      END_STATE();
+    case 417:
+      ACCEPT_TOKEN(anon_sym_everything);
+      END_STATE();
+    case 418:
+      ACCEPT_TOKEN(anon_sym_in);
+      END_STATE();
+    case 419:
+      ACCEPT_TOKEN(anon_sym_in);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 420:
+      ACCEPT_TOKEN(anon_sym_except);
+      END_STATE();
+    case 421:
+      ACCEPT_TOKEN(anon_sym_with);
+      END_STATE();
+    case 422:
+      ACCEPT_TOKEN(anon_sym_with);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 423:
+      ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 424:
+      ACCEPT_TOKEN(anon_sym_allow);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 425:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'm') ADVANCE(431);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
+      END_STATE();
+    case 426:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(434);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
+      END_STATE();
+    case 427:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(425);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
+      END_STATE();
+    case 428:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'r') ADVANCE(427);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
+      END_STATE();
+    case 429:
       ACCEPT_TOKEN(sym_sentence_word);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
-      END_STATE();
-    case 411:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 412:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
-      END_STATE();
-    case 413:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 414:
-      ACCEPT_TOKEN(anon_sym_to);
-      END_STATE();
-    case 415:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
-      END_STATE();
-    case 416:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 417:
-      ACCEPT_TOKEN(anon_sym_anywhere);
-      END_STATE();
-    case 418:
-      ACCEPT_TOKEN(anon_sym_entity);
-      END_STATE();
-    case 419:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
-      END_STATE();
-    case 420:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
-      END_STATE();
-    case 421:
-      ACCEPT_TOKEN(anon_sym_fqdn);
-      END_STATE();
-    case 422:
-      ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(423);
-      END_STATE();
-    case 423:
-      ACCEPT_TOKEN(anon_sym_services);
-      END_STATE();
-    case 424:
-      ACCEPT_TOKEN(anon_sym_sni);
-      END_STATE();
-    case 425:
-      ACCEPT_TOKEN(anon_sym_sni);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 426:
-      ACCEPT_TOKEN(anon_sym_authentication);
-      END_STATE();
-    case 427:
-      ACCEPT_TOKEN(anon_sym_authentication);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 428:
-      ACCEPT_TOKEN(anon_sym_icmp);
-      END_STATE();
-    case 429:
-      ACCEPT_TOKEN(anon_sym_icmp);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
       END_STATE();
     case 430:
+      ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 431:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
+      END_STATE();
+    case 432:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 433:
+      ACCEPT_TOKEN(anon_sym_to);
+      END_STATE();
+    case 434:
+      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
+      END_STATE();
+    case 435:
+      ACCEPT_TOKEN(anon_sym_to);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 436:
+      ACCEPT_TOKEN(anon_sym_anywhere);
+      END_STATE();
+    case 437:
+      ACCEPT_TOKEN(anon_sym_entity);
+      END_STATE();
+    case 438:
+      ACCEPT_TOKEN(anon_sym_LBRACK);
+      END_STATE();
+    case 439:
+      ACCEPT_TOKEN(anon_sym_RBRACK);
+      END_STATE();
+    case 440:
+      ACCEPT_TOKEN(anon_sym_fqdn);
+      END_STATE();
+    case 441:
+      ACCEPT_TOKEN(anon_sym_service);
+      if (lookahead == 's') ADVANCE(442);
+      END_STATE();
+    case 442:
+      ACCEPT_TOKEN(anon_sym_services);
+      END_STATE();
+    case 443:
+      ACCEPT_TOKEN(anon_sym_sni);
+      END_STATE();
+    case 444:
+      ACCEPT_TOKEN(anon_sym_sni);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 445:
+      ACCEPT_TOKEN(anon_sym_authentication);
+      END_STATE();
+    case 446:
+      ACCEPT_TOKEN(anon_sym_authentication);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 447:
+      ACCEPT_TOKEN(anon_sym_icmp);
+      END_STATE();
+    case 448:
+      ACCEPT_TOKEN(anon_sym_icmp);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 449:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(455);
       END_STATE();
-    case 431:
+    case 450:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
-      END_STATE();
-    case 432:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(430);
-      if (lookahead == '6') ADVANCE(431);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
-      END_STATE();
-    case 433:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(434);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
-      END_STATE();
-    case 434:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(432);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
-      END_STATE();
-    case 435:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(435);
-      END_STATE();
-    case 436:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
-      END_STATE();
-    case 437:
-      ACCEPT_TOKEN(anon_sym_http);
-      END_STATE();
-    case 438:
-      ACCEPT_TOKEN(anon_sym_http);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 439:
-      ACCEPT_TOKEN(anon_sym_method);
-      END_STATE();
-    case 440:
-      ACCEPT_TOKEN(anon_sym_host);
-      END_STATE();
-    case 441:
-      ACCEPT_TOKEN(anon_sym_header);
-      END_STATE();
-    case 442:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(442);
-      END_STATE();
-    case 443:
-      ACCEPT_TOKEN(anon_sym_grpc);
-      END_STATE();
-    case 444:
-      ACCEPT_TOKEN(anon_sym_grpc);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 445:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      END_STATE();
-    case 446:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 447:
-      ACCEPT_TOKEN(anon_sym_produce);
-      END_STATE();
-    case 448:
-      ACCEPT_TOKEN(anon_sym_consume);
-      END_STATE();
-    case 449:
-      ACCEPT_TOKEN(anon_sym_apikey);
-      END_STATE();
-    case 450:
-      ACCEPT_TOKEN(anon_sym_topic);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(455);
       END_STATE();
     case 451:
-      ACCEPT_TOKEN(anon_sym_client);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == '4') ADVANCE(449);
+      if (lookahead == '6') ADVANCE(450);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(455);
       END_STATE();
     case 452:
-      ACCEPT_TOKEN(anon_sym_version);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'p') ADVANCE(453);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(455);
       END_STATE();
     case 453:
-      ACCEPT_TOKEN(anon_sym_dns);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'v') ADVANCE(451);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(455);
       END_STATE();
     case 454:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(454);
+      END_STATE();
+    case 455:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(455);
+      END_STATE();
+    case 456:
+      ACCEPT_TOKEN(anon_sym_http);
+      END_STATE();
+    case 457:
+      ACCEPT_TOKEN(anon_sym_http);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 458:
+      ACCEPT_TOKEN(anon_sym_method);
+      END_STATE();
+    case 459:
+      ACCEPT_TOKEN(anon_sym_host);
+      END_STATE();
+    case 460:
+      ACCEPT_TOKEN(anon_sym_header);
+      END_STATE();
+    case 461:
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(461);
+      END_STATE();
+    case 462:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      END_STATE();
+    case 463:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 464:
+      ACCEPT_TOKEN(anon_sym_kafka);
+      END_STATE();
+    case 465:
+      ACCEPT_TOKEN(anon_sym_kafka);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 466:
+      ACCEPT_TOKEN(anon_sym_produce);
+      END_STATE();
+    case 467:
+      ACCEPT_TOKEN(anon_sym_consume);
+      END_STATE();
+    case 468:
+      ACCEPT_TOKEN(anon_sym_apikey);
+      END_STATE();
+    case 469:
+      ACCEPT_TOKEN(anon_sym_topic);
+      END_STATE();
+    case 470:
+      ACCEPT_TOKEN(anon_sym_client);
+      END_STATE();
+    case 471:
+      ACCEPT_TOKEN(anon_sym_version);
+      END_STATE();
+    case 472:
+      ACCEPT_TOKEN(anon_sym_dns);
+      END_STATE();
+    case 473:
       ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 455:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 456:
-      ACCEPT_TOKEN(anon_sym_expect);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 457:
-      ACCEPT_TOKEN(anon_sym_account);
-      END_STATE();
-    case 458:
-      ACCEPT_TOKEN(anon_sym_node);
-      END_STATE();
-    case 459:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
-      END_STATE();
-    case 460:
-      ACCEPT_TOKEN(anon_sym_notin);
-      END_STATE();
-    case 461:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      END_STATE();
-    case 462:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(459);
-      END_STATE();
-    case 463:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(472);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 464:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(531);
-      if (lookahead == 'o') ADVANCE(389);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 465:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(531);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 466:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(592);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 467:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(504);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 468:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(446);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 469:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(586);
-      if (lookahead == 'i') ADVANCE(487);
-      if (lookahead == 'l') ADVANCE(593);
-      if (lookahead == 'o') ADVANCE(539);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 470:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(484);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 471:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(590);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 472:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(499);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 473:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(444);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 474:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(563);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 475:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(597);
+      ACCEPT_TOKEN(anon_sym_expect);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 476:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(576);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      ACCEPT_TOKEN(anon_sym_account);
       END_STATE();
     case 477:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(532);
-      if (lookahead == 'm') ADVANCE(559);
-      if (lookahead == 'n') ADVANCE(400);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      ACCEPT_TOKEN(anon_sym_node);
       END_STATE();
     case 478:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(532);
-      if (lookahead == 'm') ADVANCE(559);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 479:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(532);
-      if (lookahead == 'n') ADVANCE(400);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
     case 480:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(532);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
     case 481:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(577);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(478);
       END_STATE();
     case 482:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(471);
+      if (lookahead == 'a') ADVANCE(494);
+      if (lookahead == 'o') ADVANCE(530);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 483:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(491);
+      if (lookahead == 'a') ADVANCE(556);
+      if (lookahead == 'o') ADVANCE(408);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 484:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(492);
+      if (lookahead == 'a') ADVANCE(556);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 485:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(568);
-      if (lookahead == 'l') ADVANCE(511);
-      if (lookahead == 'r') ADVANCE(575);
+      if (lookahead == 'a') ADVANCE(619);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 486:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(568);
-      if (lookahead == 'r') ADVANCE(575);
+      if (lookahead == 'a') ADVANCE(509);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 487:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(561);
-      if (lookahead == 'l') ADVANCE(512);
+      if (lookahead == 'a') ADVANCE(401);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 488:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(505);
-      if (lookahead == 'n') ADVANCE(569);
+      if (lookahead == 'a') ADVANCE(529);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 489:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(505);
+      if (lookahead == 'a') ADVANCE(465);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 490:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(379);
+      if (lookahead == 'a') ADVANCE(613);
+      if (lookahead == 'i') ADVANCE(510);
+      if (lookahead == 'l') ADVANCE(620);
+      if (lookahead == 'o') ADVANCE(564);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 491:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(336);
+      if (lookahead == 'a') ADVANCE(611);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 492:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(375);
+      if (lookahead == 'a') ADVANCE(506);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 493:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(506);
+      if (lookahead == 'a') ADVANCE(617);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 494:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(537);
+      if (lookahead == 'b') ADVANCE(523);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 495:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(476);
+      if (lookahead == 'c') ADVANCE(463);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 496:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(527);
-      if (lookahead == 'i') ADVANCE(526);
-      if (lookahead == 'n') ADVANCE(509);
+      if (lookahead == 'c') ADVANCE(588);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 497:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(527);
-      if (lookahead == 'i') ADVANCE(526);
+      if (lookahead == 'c') ADVANCE(624);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 498:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(571);
+      if (lookahead == 'c') ADVANCE(601);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 499:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(521);
+      if (lookahead == 'c') ADVANCE(557);
+      if (lookahead == 'm') ADVANCE(584);
+      if (lookahead == 'n') ADVANCE(419);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 500:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(538);
+      if (lookahead == 'c') ADVANCE(557);
+      if (lookahead == 'm') ADVANCE(584);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 501:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(530);
+      if (lookahead == 'c') ADVANCE(557);
+      if (lookahead == 'n') ADVANCE(419);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 502:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(557);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 503:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(602);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 504:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(515);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 505:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(493);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 506:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(516);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 507:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(593);
+      if (lookahead == 'l') ADVANCE(536);
+      if (lookahead == 'r') ADVANCE(600);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 508:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(593);
+      if (lookahead == 'r') ADVANCE(600);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 509:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(491);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 510:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(585);
+      if (lookahead == 'l') ADVANCE(537);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 511:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(528);
+      if (lookahead == 'n') ADVANCE(594);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 512:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(528);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 513:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(607);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 514:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(395);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 515:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(350);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 516:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(391);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 517:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'e') ADVANCE(562);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 503:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(481);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 504:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(518);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 505:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(466);
-      if (lookahead == 'n') ADVANCE(596);
-      if (lookahead == 's') ADVANCE(474);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 506:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(552);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 507:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(403);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 508:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(500);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 509:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(425);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 510:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(558);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 511:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(475);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 512:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(591);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 513:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(547);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 514:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(482);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 515:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(549);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 516:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(582);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 517:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(526);
-      if (lookahead == 'y') ADVANCE(572);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 518:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(468);
+      if (lookahead == 'e') ADVANCE(531);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 519:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(511);
-      if (lookahead == 'r') ADVANCE(575);
+      if (lookahead == 'e') ADVANCE(498);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 520:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(511);
+      if (lookahead == 'e') ADVANCE(552);
+      if (lookahead == 'i') ADVANCE(551);
+      if (lookahead == 'n') ADVANCE(534);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 521:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(383);
+      if (lookahead == 'e') ADVANCE(552);
+      if (lookahead == 'i') ADVANCE(551);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 522:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(524);
-      if (lookahead == 'u') ADVANCE(579);
+      if (lookahead == 'e') ADVANCE(595);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 523:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(524);
+      if (lookahead == 'e') ADVANCE(546);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 524:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(543);
+      if (lookahead == 'e') ADVANCE(563);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 525:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(578);
+      if (lookahead == 'e') ADVANCE(555);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 526:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(494);
+      if (lookahead == 'e') ADVANCE(586);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 527:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(503);
+      if (lookahead == 'e') ADVANCE(503);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 528:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(413);
+      if (lookahead == 'f') ADVANCE(485);
+      if (lookahead == 'n') ADVANCE(623);
+      if (lookahead == 's') ADVANCE(496);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 529:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(349);
+      if (lookahead == 'f') ADVANCE(543);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 530:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(372);
+      if (lookahead == 'g') ADVANCE(399);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 531:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(498);
+      if (lookahead == 'g') ADVANCE(577);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 532:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(554);
+      if (lookahead == 'h') ADVANCE(422);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 533:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(400);
+      if (lookahead == 'h') ADVANCE(524);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 534:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(381);
+      if (lookahead == 'i') ADVANCE(444);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 535:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(427);
+      if (lookahead == 'i') ADVANCE(583);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 536:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(569);
+      if (lookahead == 'i') ADVANCE(497);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 537:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(483);
+      if (lookahead == 'i') ADVANCE(618);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 538:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(589);
+      if (lookahead == 'i') ADVANCE(572);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 539:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(574);
+      if (lookahead == 'i') ADVANCE(505);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 540:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(389);
+      if (lookahead == 'i') ADVANCE(574);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 541:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(485);
+      if (lookahead == 'i') ADVANCE(608);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 542:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(416);
+      if (lookahead == 'i') ADVANCE(551);
+      if (lookahead == 'y') ADVANCE(597);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 543:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(594);
+      if (lookahead == 'k') ADVANCE(489);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 544:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(486);
+      if (lookahead == 'l') ADVANCE(536);
+      if (lookahead == 'r') ADVANCE(600);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 545:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(519);
+      if (lookahead == 'l') ADVANCE(536);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 546:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(528);
+      if (lookahead == 'l') ADVANCE(372);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 547:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(534);
+      if (lookahead == 'l') ADVANCE(549);
+      if (lookahead == 'u') ADVANCE(604);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 548:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(549);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 549:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(568);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 550:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(603);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 551:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(517);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 552:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(527);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 553:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(432);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 554:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(363);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 555:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(388);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 556:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(522);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 557:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(579);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 558:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(419);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 559:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(397);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 560:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(446);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 561:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(594);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 562:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(504);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 563:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(616);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 564:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(599);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 565:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(408);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 566:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(507);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 567:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(435);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 568:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(621);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 569:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(508);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 570:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(544);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 571:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(553);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 572:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(559);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 573:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(587);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 574:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(560);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
-    case 549:
+    case 575:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(535);
+      if (lookahead == 'o') ADVANCE(545);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
-    case 550:
+    case 576:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(520);
+      if (lookahead == 'o') ADVANCE(592);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
-    case 551:
+    case 577:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(567);
+      if (lookahead == 'o') ADVANCE(590);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
-    case 552:
+    case 578:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(565);
+      if (lookahead == 'p') ADVANCE(457);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
-    case 553:
+    case 579:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(438);
+      if (lookahead == 'p') ADVANCE(448);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
-    case 554:
+    case 580:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(429);
+      if (lookahead == 'p') ADVANCE(519);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
-    case 555:
+    case 581:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(492);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 582:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'p') ADVANCE(495);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 556:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(470);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 557:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(473);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 558:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(583);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 559:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(551);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 560:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(575);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 561:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(346);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 562:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(340);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 563:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(510);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 564:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(546);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 565:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(598);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 566:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(557);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 567:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(581);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 568:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(395);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 569:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(454);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 570:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(490);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 571:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(556);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 572:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(587);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 573:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(588);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 574:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(580);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 575:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(367);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 576:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(456);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 577:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(393);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 578:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(385);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 579:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(508);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 580:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(354);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 581:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(352);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 582:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(507);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 583:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(513);
+      if (lookahead == 'p') ADVANCE(609);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 584:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(553);
+      if (lookahead == 'p') ADVANCE(576);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 585:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(584);
+      if (lookahead == 'r') ADVANCE(360);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 586:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(493);
+      if (lookahead == 'r') ADVANCE(354);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 587:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(501);
+      if (lookahead == 'r') ADVANCE(600);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 588:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(502);
+      if (lookahead == 'r') ADVANCE(535);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 589:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(514);
+      if (lookahead == 'r') ADVANCE(571);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 590:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(515);
+      if (lookahead == 'r') ADVANCE(625);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 591:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(529);
+      if (lookahead == 'r') ADVANCE(582);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 592:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(525);
+      if (lookahead == 'r') ADVANCE(606);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 593:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(573);
+      if (lookahead == 's') ADVANCE(414);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 594:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(405);
+      if (lookahead == 's') ADVANCE(473);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 595:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'x') ADVANCE(555);
+      if (lookahead == 's') ADVANCE(581);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 596:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(387);
+      if (lookahead == 's') ADVANCE(514);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 597:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(377);
+      if (lookahead == 's') ADVANCE(614);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 598:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(358);
+      if (lookahead == 's') ADVANCE(615);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
     case 599:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(605);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 600:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(383);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 601:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(475);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 602:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(412);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 603:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(404);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 604:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(533);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 605:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(368);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 606:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(366);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 607:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(486);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 608:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(532);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 609:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(538);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 610:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(578);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 611:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(487);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 612:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(610);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 613:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(518);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 614:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(525);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 615:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(526);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 616:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(539);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 617:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(540);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 618:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(554);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 619:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(550);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 620:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(598);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 621:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'w') ADVANCE(424);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 622:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'x') ADVANCE(580);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 623:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(406);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 624:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(393);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 625:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(374);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      END_STATE();
+    case 626:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
       END_STATE();
-    case 600:
+    case 627:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(600);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(627);
       END_STATE();
-    case 601:
+    case 628:
       ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
-    case 602:
+    case 629:
       ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
-    case 603:
+    case 630:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(321);
-      if (lookahead == ':') ADVANCE(620);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
+      if (lookahead == '.') ADVANCE(335);
+      if (lookahead == ':') ADVANCE(647);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(630);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
-    case 604:
+    case 631:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == ':') ADVANCE(647);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(604);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(631);
       if (lookahead == '-' ||
           ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(637);
       END_STATE();
-    case 605:
+    case 632:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(608);
+      if (lookahead == 'o') ADVANCE(635);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(637);
       END_STATE();
-    case 606:
+    case 633:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(356);
+      if (lookahead == 'p') ADVANCE(370);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(637);
       END_STATE();
-    case 607:
+    case 634:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(605);
+      if (lookahead == 'r') ADVANCE(632);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(637);
       END_STATE();
-    case 608:
+    case 635:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(606);
+      if (lookahead == 'u') ADVANCE(633);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(637);
       END_STATE();
-    case 609:
+    case 636:
       ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(636);
       END_STATE();
-    case 610:
+    case 637:
       ACCEPT_TOKEN(sym_port_number);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(637);
       END_STATE();
-    case 611:
+    case 638:
       ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(611);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(638);
       END_STATE();
-    case 612:
+    case 639:
       ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(639);
       END_STATE();
-    case 613:
+    case 640:
       ACCEPT_TOKEN(sym_protocol);
       END_STATE();
-    case 614:
+    case 641:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(621);
+      if (lookahead == '.') ADVANCE(333);
+      if (lookahead == '/') ADVANCE(334);
+      if (lookahead == ':') ADVANCE(648);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(614);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(641);
       END_STATE();
-    case 615:
+    case 642:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(614);
+      if (lookahead == '.') ADVANCE(333);
+      if (lookahead == '/') ADVANCE(334);
+      if (lookahead == ':') ADVANCE(641);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(615);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(642);
       END_STATE();
-    case 616:
+    case 643:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(615);
+      if (lookahead == '.') ADVANCE(333);
+      if (lookahead == '/') ADVANCE(334);
+      if (lookahead == ':') ADVANCE(642);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(616);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(643);
       END_STATE();
-    case 617:
+    case 644:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == '.') ADVANCE(333);
+      if (lookahead == '/') ADVANCE(334);
+      if (lookahead == ':') ADVANCE(643);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(617);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(644);
       END_STATE();
-    case 618:
+    case 645:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(617);
+      if (lookahead == '.') ADVANCE(333);
+      if (lookahead == '/') ADVANCE(334);
+      if (lookahead == ':') ADVANCE(644);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(645);
       END_STATE();
-    case 619:
+    case 646:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(618);
+      if (lookahead == '.') ADVANCE(333);
+      if (lookahead == '/') ADVANCE(334);
+      if (lookahead == ':') ADVANCE(645);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(619);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(646);
       END_STATE();
-    case 620:
+    case 647:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(619);
+      if (lookahead == '.') ADVANCE(333);
+      if (lookahead == '/') ADVANCE(334);
+      if (lookahead == ':') ADVANCE(646);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(620);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(647);
       END_STATE();
-    case 621:
+    case 648:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == '.') ADVANCE(333);
+      if (lookahead == '/') ADVANCE(334);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(621);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(648);
       END_STATE();
-    case 622:
+    case 649:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(322);
-      if (lookahead == '/') ADVANCE(320);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
+      if (lookahead == '.') ADVANCE(336);
+      if (lookahead == '/') ADVANCE(334);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(649);
       END_STATE();
-    case 623:
+    case 650:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(323);
-      if (lookahead == '/') ADVANCE(320);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(623);
+      if (lookahead == '.') ADVANCE(337);
+      if (lookahead == '/') ADVANCE(334);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(650);
       END_STATE();
-    case 624:
+    case 651:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(320);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(624);
+      if (lookahead == '/') ADVANCE(334);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(651);
       END_STATE();
-    case 625:
+    case 652:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(625);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(652);
       END_STATE();
-    case 626:
+    case 653:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(318);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(626);
+      if (lookahead == '.') ADVANCE(332);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(653);
       END_STATE();
-    case 627:
+    case 654:
       ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(627);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(654);
       END_STATE();
-    case 628:
+    case 655:
       ACCEPT_TOKEN(anon_sym_DQUOTE);
       END_STATE();
-    case 629:
+    case 656:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(630);
+      if (lookahead == '#') ADVANCE(657);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(629);
+          lookahead == ' ') ADVANCE(656);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(630);
+          lookahead != '\\') ADVANCE(657);
       END_STATE();
-    case 630:
+    case 657:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(630);
+          lookahead != '\\') ADVANCE(657);
       END_STATE();
-    case 631:
+    case 658:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 632:
+    case 659:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 633:
+    case 660:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(633);
-      END_STATE();
-    case 634:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '4') ADVANCE(799);
-      if (lookahead == '6') ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 635:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(635);
-      if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(636);
-      END_STATE();
-    case 636:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(636);
-      END_STATE();
-    case 637:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 638:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(687);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 639:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(646);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 640:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(776);
-      if (lookahead == 'i') ADVANCE(662);
-      if (lookahead == 'l') ADVANCE(702);
-      if (lookahead == 'o') ADVANCE(726);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 641:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(664);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 642:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(722);
-      if (lookahead == 'o') ADVANCE(778);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 643:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(789);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 644:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(657);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 645:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(779);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 646:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(672);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 647:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 648:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(652);
-      if (lookahead == 'l') ADVANCE(715);
-      if (lookahead == 'n') ADVANCE(796);
-      if (lookahead == 'p') ADVANCE(699);
-      if (lookahead == 'u') ADVANCE(770);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 649:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(720);
-      if (lookahead == 'm') ADVANCE(744);
-      if (lookahead == 'n') ADVANCE(799);
-      if (lookahead == 'p') ADVANCE(791);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 650:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(795);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 651:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(665);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 652:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(735);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 653:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(769);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 654:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(645);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 655:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(675);
-      if (lookahead == 'p') ADVANCE(677);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 656:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(785);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 657:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(669);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 658:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 659:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 660:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(759);
-      if (lookahead == 'l') ADVANCE(703);
-      if (lookahead == 'r') ADVANCE(771);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(660);
       END_STATE();
     case 661:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(723);
+      if (lookahead == '4') ADVANCE(831);
+      if (lookahead == '6') ADVANCE(831);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 662:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(750);
-      if (lookahead == 'l') ADVANCE(701);
+      if (lookahead == '_') ADVANCE(831);
       if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(662);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(663);
       END_STATE();
     case 663:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(790);
+      if (lookahead == '_') ADVANCE(831);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(663);
       END_STATE();
     case 664:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(681);
+      if (lookahead == 'a') ADVANCE(831);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 665:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(799);
+      if (lookahead == 'a') ADVANCE(717);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 666:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(688);
-      if (lookahead == 'n') ADVANCE(759);
+      if (lookahead == 'a') ADVANCE(675);
+      if (lookahead == 'o') ADVANCE(719);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 667:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(718);
-      if (lookahead == 'i') ADVANCE(717);
-      if (lookahead == 'n') ADVANCE(698);
-      if (lookahead == 't') ADVANCE(757);
-      if (lookahead == 'y') ADVANCE(767);
+      if (lookahead == 'a') ADVANCE(809);
+      if (lookahead == 'i') ADVANCE(691);
+      if (lookahead == 'l') ADVANCE(731);
+      if (lookahead == 'o') ADVANCE(755);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 668:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(692);
+      if (lookahead == 'a') ADVANCE(694);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 669:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(759);
+      if (lookahead == 'a') ADVANCE(751);
+      if (lookahead == 'o') ADVANCE(811);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 670:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(795);
+      if (lookahead == 'a') ADVANCE(693);
+      if (lookahead == 'h') ADVANCE(768);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 671:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(641);
-      if (lookahead == 'o') ADVANCE(764);
-      if (lookahead == 't') ADVANCE(773);
+      if (lookahead == 'a') ADVANCE(822);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 672:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(714);
+      if (lookahead == 'a') ADVANCE(686);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 673:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(728);
+      if (lookahead == 'a') ADVANCE(812);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 674:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(719);
+      if (lookahead == 'a') ADVANCE(808);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 675:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(745);
+      if (lookahead == 'b') ADVANCE(702);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 676:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(755);
+      if (lookahead == 'c') ADVANCE(831);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 677:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(653);
+      if (lookahead == 'c') ADVANCE(681);
+      if (lookahead == 'l') ADVANCE(744);
+      if (lookahead == 'n') ADVANCE(756);
+      if (lookahead == 'p') ADVANCE(728);
+      if (lookahead == 'u') ADVANCE(801);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 678:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(727);
+      if (lookahead == 'c') ADVANCE(749);
+      if (lookahead == 'm') ADVANCE(775);
+      if (lookahead == 'n') ADVANCE(831);
+      if (lookahead == 'p') ADVANCE(824);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 679:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(753);
+      if (lookahead == 'c') ADVANCE(828);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 680:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(761);
+      if (lookahead == 'c') ADVANCE(695);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 681:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(765);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 682:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(673);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 683:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(705);
+      if (lookahead == 'p') ADVANCE(707);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 684:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(800);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 685:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(814);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 686:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(700);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 687:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(789);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 688:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(831);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 689:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(790);
+      if (lookahead == 'l') ADVANCE(732);
+      if (lookahead == 'r') ADVANCE(804);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 690:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(752);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 691:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(782);
+      if (lookahead == 'l') ADVANCE(730);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 692:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(823);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 693:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(674);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 694:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(712);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 695:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(831);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 696:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(718);
+      if (lookahead == 'n') ADVANCE(790);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 697:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(747);
+      if (lookahead == 'i') ADVANCE(746);
+      if (lookahead == 'n') ADVANCE(727);
+      if (lookahead == 't') ADVANCE(787);
+      if (lookahead == 'y') ADVANCE(798);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 698:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(828);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 699:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(668);
+      if (lookahead == 'o') ADVANCE(795);
+      if (lookahead == 't') ADVANCE(805);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 700:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(790);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 701:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(722);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 702:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(743);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 703:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(758);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 704:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(748);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 682:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(763);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 683:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(774);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 684:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(752);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 685:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(729);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 686:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(656);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 687:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(712);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 688:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(643);
-      if (lookahead == 'n') ADVANCE(795);
-      if (lookahead == 's') ADVANCE(658);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 689:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 690:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(754);
-      if (lookahead == 'n') ADVANCE(783);
-      if (lookahead == 'v') ADVANCE(679);
-      if (lookahead == 'x') ADVANCE(655);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 691:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(759);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 692:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(741);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 693:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 694:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(705);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 695:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(684);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 696:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(738);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 697:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(685);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 698:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 699:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(713);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 700:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(723);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 701:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(788);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 702:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(673);
-      if (lookahead == 'u') ADVANCE(765);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 703:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(650);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 704:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(724);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 705:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(725);
+      if (lookahead == 'e') ADVANCE(776);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 706:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(733);
+      if (lookahead == 'e') ADVANCE(786);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 707:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(657);
+      if (lookahead == 'e') ADVANCE(684);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 708:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(654);
+      if (lookahead == 'e') ADVANCE(757);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 709:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(772);
+      if (lookahead == 'e') ADVANCE(803);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 710:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(746);
+      if (lookahead == 'e') ADVANCE(783);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 711:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(775);
+      if (lookahead == 'e') ADVANCE(792);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 712:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(637);
+      if (lookahead == 'e') ADVANCE(779);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 713:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(670);
+      if (lookahead == 'e') ADVANCE(794);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 714:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(799);
+      if (lookahead == 'e') ADVANCE(784);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 715:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(734);
+      if (lookahead == 'e') ADVANCE(759);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 716:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(769);
+      if (lookahead == 'e') ADVANCE(685);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 717:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(678);
+      if (lookahead == 'f') ADVANCE(741);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 718:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(686);
-      if (lookahead == 'n') ADVANCE(780);
-      if (lookahead == 'r') ADVANCE(792);
+      if (lookahead == 'f') ADVANCE(671);
+      if (lookahead == 'n') ADVANCE(828);
+      if (lookahead == 's') ADVANCE(687);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 719:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(799);
+      if (lookahead == 'g') ADVANCE(831);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 720:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(742);
+      if (lookahead == 'g') ADVANCE(785);
+      if (lookahead == 'n') ADVANCE(817);
+      if (lookahead == 'v') ADVANCE(710);
+      if (lookahead == 'x') ADVANCE(683);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 721:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(665);
+      if (lookahead == 'g') ADVANCE(790);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 722:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(682);
+      if (lookahead == 'g') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 723:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(799);
+      if (lookahead == 'h') ADVANCE(831);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 724:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(691);
+      if (lookahead == 'h') ADVANCE(734);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 725:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(689);
+      if (lookahead == 'h') ADVANCE(714);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 726:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(760);
+      if (lookahead == 'h') ADVANCE(715);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 727:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(651);
+      if (lookahead == 'i') ADVANCE(831);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 728:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(769);
+      if (lookahead == 'i') ADVANCE(742);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 729:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(781);
+      if (lookahead == 'i') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 730:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(799);
+      if (lookahead == 'i') ADVANCE(821);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 731:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(660);
-      if (lookahead == 'r') ADVANCE(736);
+      if (lookahead == 'i') ADVANCE(703);
+      if (lookahead == 'u') ADVANCE(797);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 732:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(786);
-      if (lookahead == 'p') ADVANCE(647);
+      if (lookahead == 'i') ADVANCE(679);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 733:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(723);
+      if (lookahead == 'i') ADVANCE(754);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 734:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(793);
+      if (lookahead == 'i') ADVANCE(753);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 735:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(787);
+      if (lookahead == 'i') ADVANCE(686);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 736:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(663);
+      if (lookahead == 'i') ADVANCE(682);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 737:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(719);
+      if (lookahead == 'i') ADVANCE(763);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 738:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(659);
+      if (lookahead == 'i') ADVANCE(802);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 739:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(756);
+      if (lookahead == 'i') ADVANCE(806);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
     case 740:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(777);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 741:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(664);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 742:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(698);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 743:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(831);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 744:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(764);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 745:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(800);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 746:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(708);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 747:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(716);
+      if (lookahead == 'n') ADVANCE(813);
+      if (lookahead == 'r') ADVANCE(825);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 748:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(831);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 749:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(773);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 750:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(695);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 751:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(713);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 752:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(831);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 753:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(719);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 754:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(721);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 755:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(791);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 756:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(772);
+      if (lookahead == 'y') ADVANCE(827);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 757:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(680);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 758:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(800);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 759:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(815);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 760:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(831);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 761:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(689);
+      if (lookahead == 'r') ADVANCE(766);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 762:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(819);
+      if (lookahead == 'p') ADVANCE(676);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 763:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(752);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 764:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(826);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 765:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(820);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 766:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(692);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 767:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'o') ADVANCE(748);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 741:
+    case 768:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(751);
+      if (lookahead == 'o') ADVANCE(688);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 742:
+    case 769:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(799);
+      if (lookahead == 'o') ADVANCE(788);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 743:
+    case 770:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(644);
+      if (lookahead == 'o') ADVANCE(779);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 744:
+    case 771:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(739);
+      if (lookahead == 'o') ADVANCE(781);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 745:
+    case 772:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(810);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 773:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(831);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 774:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(672);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 775:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'p') ADVANCE(769);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 746:
+    case 776:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(779);
+      if (lookahead == 'p') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 747:
+    case 777:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'q') ADVANCE(661);
-      if (lookahead == 'r') ADVANCE(737);
+      if (lookahead == 'p') ADVANCE(812);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 748:
+    case 778:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(799);
+      if (lookahead == 'q') ADVANCE(690);
+      if (lookahead == 'r') ADVANCE(767);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 749:
+    case 779:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(732);
+      if (lookahead == 'r') ADVANCE(831);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 750:
+    case 780:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(759);
+      if (lookahead == 'r') ADVANCE(762);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 751:
+    case 781:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(795);
+      if (lookahead == 'r') ADVANCE(828);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 752:
+    case 782:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(665);
+      if (lookahead == 'r') ADVANCE(790);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 753:
+    case 783:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(797);
+      if (lookahead == 'r') ADVANCE(829);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 754:
+    case 784:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(680);
+      if (lookahead == 'r') ADVANCE(695);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 755:
+    case 785:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(766);
+      if (lookahead == 'r') ADVANCE(711);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 756:
+    case 786:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(769);
+      if (lookahead == 'r') ADVANCE(796);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 757:
+    case 787:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(704);
+      if (lookahead == 'r') ADVANCE(733);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 758:
+    case 788:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(710);
+      if (lookahead == 'r') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 759:
+    case 789:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(740);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 790:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(831);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+      END_STATE();
+    case 791:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 's') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 760:
+    case 792:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(768);
+      if (lookahead == 's') ADVANCE(790);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 761:
+    case 793:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(759);
+      if (lookahead == 's') ADVANCE(695);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 762:
+    case 794:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(665);
+      if (lookahead == 's') ADVANCE(774);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 763:
+    case 795:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(743);
+      if (lookahead == 's') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 764:
+    case 796:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(769);
+      if (lookahead == 's') ADVANCE(737);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 765:
+    case 797:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(784);
+      if (lookahead == 's') ADVANCE(818);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 766:
+    case 798:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(706);
+      if (lookahead == 's') ADVANCE(816);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 767:
+    case 799:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(782);
+      if (lookahead == 't') ADVANCE(831);
+      if (lookahead == 'u') ADVANCE(750);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 768:
+    case 800:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(799);
-      if (lookahead == 'u') ADVANCE(721);
+      if (lookahead == 't') ADVANCE(831);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 769:
+    case 801:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(799);
+      if (lookahead == 't') ADVANCE(726);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 770:
+    case 802:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(697);
+      if (lookahead == 't') ADVANCE(828);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 771:
+    case 803:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(759);
+      if (lookahead == 't') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 772:
+    case 804:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(795);
+      if (lookahead == 't') ADVANCE(790);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 773:
+    case 805:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(742);
+      if (lookahead == 't') ADVANCE(773);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 774:
+    case 806:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(696);
+      if (lookahead == 't') ADVANCE(723);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 775:
+    case 807:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(693);
+      if (lookahead == 't') ADVANCE(724);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 776:
+    case 808:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(668);
+      if (lookahead == 't') ADVANCE(664);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 777:
+    case 809:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(694);
+      if (lookahead == 't') ADVANCE(701);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 778:
+    case 810:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(700);
+      if (lookahead == 't') ADVANCE(673);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 779:
+    case 811:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(706);
+      if (lookahead == 't') ADVANCE(729);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 780:
+    case 812:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(678);
+      if (lookahead == 't') ADVANCE(737);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 781:
+    case 813:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(708);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 782:
+    case 814:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(674);
+      if (lookahead == 't') ADVANCE(770);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 783:
+    case 815:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(709);
+      if (lookahead == 't') ADVANCE(736);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 784:
+    case 816:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(681);
+      if (lookahead == 't') ADVANCE(704);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 785:
+    case 817:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(740);
+      if (lookahead == 't') ADVANCE(738);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 786:
+    case 818:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(742);
+      if (lookahead == 't') ADVANCE(712);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 787:
+    case 819:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(728);
+      if (lookahead == 'u') ADVANCE(773);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 788:
+    case 820:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(719);
+      if (lookahead == 'u') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 789:
+    case 821:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(716);
+      if (lookahead == 'u') ADVANCE(748);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 790:
+    case 822:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(651);
+      if (lookahead == 'u') ADVANCE(745);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 791:
+    case 823:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(634);
+      if (lookahead == 'u') ADVANCE(680);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 792:
+    case 824:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(707);
+      if (lookahead == 'v') ADVANCE(661);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 793:
+    case 825:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(799);
+      if (lookahead == 'v') ADVANCE(735);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 794:
+    case 826:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(695);
+      if (lookahead == 'w') ADVANCE(831);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 795:
+    case 827:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(799);
+      if (lookahead == 'w') ADVANCE(725);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 796:
+    case 828:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(794);
+      if (lookahead == 'y') ADVANCE(831);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 797:
+    case 829:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(777);
+      if (lookahead == 'y') ADVANCE(807);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 798:
+    case 830:
       ACCEPT_TOKEN(sym_identifier);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(798);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(830);
       if (('0' <= lookahead && lookahead <= '9') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 799:
+    case 831:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
       END_STATE();
-    case 800:
+    case 832:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(802);
+      if (lookahead == 'c') ADVANCE(834);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
-    case 801:
+    case 833:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(805);
+      if (lookahead == 'e') ADVANCE(837);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
-    case 802:
+    case 834:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(335);
+      if (lookahead == 'e') ADVANCE(349);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
-    case 803:
+    case 835:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(804);
+      if (lookahead == 'i') ADVANCE(836);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
-    case 804:
+    case 836:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(801);
+      if (lookahead == 'l') ADVANCE(833);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
-    case 805:
+    case 837:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(800);
+      if (lookahead == 'n') ADVANCE(832);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
-    case 806:
+    case 838:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
       END_STATE();
-    case 807:
+    case 839:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(807);
+          lookahead != '\n') ADVANCE(839);
       END_STATE();
     default:
       return false;
@@ -7758,528 +8062,564 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 327},
-  [2] = {.lex_state = 327},
-  [3] = {.lex_state = 327},
-  [4] = {.lex_state = 327},
-  [5] = {.lex_state = 327},
-  [6] = {.lex_state = 327},
-  [7] = {.lex_state = 327},
-  [8] = {.lex_state = 327},
-  [9] = {.lex_state = 327},
+  [1] = {.lex_state = 341},
+  [2] = {.lex_state = 341},
+  [3] = {.lex_state = 341},
+  [4] = {.lex_state = 341},
+  [5] = {.lex_state = 341},
+  [6] = {.lex_state = 341},
+  [7] = {.lex_state = 341},
+  [8] = {.lex_state = 341},
+  [9] = {.lex_state = 341},
   [10] = {.lex_state = 8},
-  [11] = {.lex_state = 327},
-  [12] = {.lex_state = 327},
-  [13] = {.lex_state = 327},
-  [14] = {.lex_state = 327},
-  [15] = {.lex_state = 327},
-  [16] = {.lex_state = 329},
-  [17] = {.lex_state = 327},
-  [18] = {.lex_state = 9},
-  [19] = {.lex_state = 327},
-  [20] = {.lex_state = 327},
-  [21] = {.lex_state = 327},
-  [22] = {.lex_state = 327},
-  [23] = {.lex_state = 327},
-  [24] = {.lex_state = 327},
+  [11] = {.lex_state = 341},
+  [12] = {.lex_state = 341},
+  [13] = {.lex_state = 341},
+  [14] = {.lex_state = 9},
+  [15] = {.lex_state = 341},
+  [16] = {.lex_state = 343},
+  [17] = {.lex_state = 341},
+  [18] = {.lex_state = 341},
+  [19] = {.lex_state = 341},
+  [20] = {.lex_state = 341},
+  [21] = {.lex_state = 341},
+  [22] = {.lex_state = 341},
+  [23] = {.lex_state = 341},
+  [24] = {.lex_state = 341},
   [25] = {.lex_state = 17},
-  [26] = {.lex_state = 327},
-  [27] = {.lex_state = 327},
-  [28] = {.lex_state = 329},
-  [29] = {.lex_state = 327},
-  [30] = {.lex_state = 329},
-  [31] = {.lex_state = 327},
-  [32] = {.lex_state = 327},
-  [33] = {.lex_state = 327},
-  [34] = {.lex_state = 327},
-  [35] = {.lex_state = 327},
-  [36] = {.lex_state = 327},
-  [37] = {.lex_state = 327},
-  [38] = {.lex_state = 327},
-  [39] = {.lex_state = 327},
-  [40] = {.lex_state = 327},
-  [41] = {.lex_state = 327},
-  [42] = {.lex_state = 327},
-  [43] = {.lex_state = 327},
-  [44] = {.lex_state = 327},
-  [45] = {.lex_state = 327},
-  [46] = {.lex_state = 327},
-  [47] = {.lex_state = 327},
-  [48] = {.lex_state = 327},
-  [49] = {.lex_state = 327},
-  [50] = {.lex_state = 327},
-  [51] = {.lex_state = 327},
-  [52] = {.lex_state = 327},
-  [53] = {.lex_state = 327},
-  [54] = {.lex_state = 327},
-  [55] = {.lex_state = 327},
-  [56] = {.lex_state = 327},
-  [57] = {.lex_state = 327},
-  [58] = {.lex_state = 327},
-  [59] = {.lex_state = 327},
-  [60] = {.lex_state = 327},
-  [61] = {.lex_state = 327},
-  [62] = {.lex_state = 327},
-  [63] = {.lex_state = 18},
-  [64] = {.lex_state = 327},
-  [65] = {.lex_state = 327},
-  [66] = {.lex_state = 327},
-  [67] = {.lex_state = 327},
-  [68] = {.lex_state = 327},
-  [69] = {.lex_state = 327},
-  [70] = {.lex_state = 327},
-  [71] = {.lex_state = 327},
-  [72] = {.lex_state = 327},
-  [73] = {.lex_state = 327},
-  [74] = {.lex_state = 327},
-  [75] = {.lex_state = 327},
-  [76] = {.lex_state = 327},
-  [77] = {.lex_state = 327},
-  [78] = {.lex_state = 327},
-  [79] = {.lex_state = 15},
-  [80] = {.lex_state = 327},
-  [81] = {.lex_state = 327},
-  [82] = {.lex_state = 327},
-  [83] = {.lex_state = 327},
-  [84] = {.lex_state = 327},
-  [85] = {.lex_state = 327},
-  [86] = {.lex_state = 327},
-  [87] = {.lex_state = 327},
-  [88] = {.lex_state = 327},
-  [89] = {.lex_state = 331},
-  [90] = {.lex_state = 327},
-  [91] = {.lex_state = 327},
-  [92] = {.lex_state = 327},
-  [93] = {.lex_state = 327},
-  [94] = {.lex_state = 327},
-  [95] = {.lex_state = 327},
-  [96] = {.lex_state = 327},
-  [97] = {.lex_state = 327},
-  [98] = {.lex_state = 327},
-  [99] = {.lex_state = 16},
-  [100] = {.lex_state = 327},
-  [101] = {.lex_state = 327},
-  [102] = {.lex_state = 327},
-  [103] = {.lex_state = 327},
-  [104] = {.lex_state = 327},
-  [105] = {.lex_state = 327},
-  [106] = {.lex_state = 327},
-  [107] = {.lex_state = 327},
-  [108] = {.lex_state = 327},
-  [109] = {.lex_state = 327},
-  [110] = {.lex_state = 327},
-  [111] = {.lex_state = 327},
-  [112] = {.lex_state = 327},
-  [113] = {.lex_state = 327},
-  [114] = {.lex_state = 327},
-  [115] = {.lex_state = 327},
-  [116] = {.lex_state = 327},
-  [117] = {.lex_state = 327},
-  [118] = {.lex_state = 327},
-  [119] = {.lex_state = 327},
-  [120] = {.lex_state = 327},
-  [121] = {.lex_state = 327},
-  [122] = {.lex_state = 327},
-  [123] = {.lex_state = 332},
-  [124] = {.lex_state = 327},
-  [125] = {.lex_state = 327},
-  [126] = {.lex_state = 327},
-  [127] = {.lex_state = 327},
-  [128] = {.lex_state = 327},
-  [129] = {.lex_state = 327},
-  [130] = {.lex_state = 327},
-  [131] = {.lex_state = 327},
-  [132] = {.lex_state = 327},
-  [133] = {.lex_state = 327},
-  [134] = {.lex_state = 327},
-  [135] = {.lex_state = 327},
-  [136] = {.lex_state = 327},
-  [137] = {.lex_state = 327},
-  [138] = {.lex_state = 327},
-  [139] = {.lex_state = 327},
-  [140] = {.lex_state = 327},
-  [141] = {.lex_state = 327},
-  [142] = {.lex_state = 327},
-  [143] = {.lex_state = 327},
-  [144] = {.lex_state = 327},
-  [145] = {.lex_state = 327},
-  [146] = {.lex_state = 327},
-  [147] = {.lex_state = 327},
-  [148] = {.lex_state = 327},
-  [149] = {.lex_state = 327},
-  [150] = {.lex_state = 327},
-  [151] = {.lex_state = 327},
-  [152] = {.lex_state = 327},
-  [153] = {.lex_state = 327},
-  [154] = {.lex_state = 327},
-  [155] = {.lex_state = 327},
-  [156] = {.lex_state = 327},
-  [157] = {.lex_state = 327},
-  [158] = {.lex_state = 327},
-  [159] = {.lex_state = 327},
-  [160] = {.lex_state = 327},
-  [161] = {.lex_state = 327},
-  [162] = {.lex_state = 327},
-  [163] = {.lex_state = 327},
-  [164] = {.lex_state = 13},
-  [165] = {.lex_state = 327},
-  [166] = {.lex_state = 327},
-  [167] = {.lex_state = 327},
-  [168] = {.lex_state = 327},
-  [169] = {.lex_state = 327},
-  [170] = {.lex_state = 327},
-  [171] = {.lex_state = 327},
-  [172] = {.lex_state = 327},
-  [173] = {.lex_state = 327},
-  [174] = {.lex_state = 327},
-  [175] = {.lex_state = 327},
-  [176] = {.lex_state = 327},
-  [177] = {.lex_state = 327},
-  [178] = {.lex_state = 327},
-  [179] = {.lex_state = 327},
-  [180] = {.lex_state = 327},
-  [181] = {.lex_state = 327},
-  [182] = {.lex_state = 327},
-  [183] = {.lex_state = 327},
-  [184] = {.lex_state = 327},
-  [185] = {.lex_state = 2},
-  [186] = {.lex_state = 10},
-  [187] = {.lex_state = 327},
-  [188] = {.lex_state = 327},
-  [189] = {.lex_state = 2},
-  [190] = {.lex_state = 327},
-  [191] = {.lex_state = 14},
-  [192] = {.lex_state = 327},
-  [193] = {.lex_state = 327},
-  [194] = {.lex_state = 327},
-  [195] = {.lex_state = 327},
-  [196] = {.lex_state = 327},
-  [197] = {.lex_state = 327},
-  [198] = {.lex_state = 327},
-  [199] = {.lex_state = 327},
-  [200] = {.lex_state = 327},
-  [201] = {.lex_state = 327},
-  [202] = {.lex_state = 327},
-  [203] = {.lex_state = 327},
-  [204] = {.lex_state = 327},
-  [205] = {.lex_state = 327},
-  [206] = {.lex_state = 327},
-  [207] = {.lex_state = 327},
-  [208] = {.lex_state = 327},
-  [209] = {.lex_state = 327},
-  [210] = {.lex_state = 327},
-  [211] = {.lex_state = 327},
-  [212] = {.lex_state = 327},
-  [213] = {.lex_state = 327},
-  [214] = {.lex_state = 327},
-  [215] = {.lex_state = 327},
-  [216] = {.lex_state = 4},
-  [217] = {.lex_state = 327},
-  [218] = {.lex_state = 4},
-  [219] = {.lex_state = 4},
-  [220] = {.lex_state = 327},
-  [221] = {.lex_state = 327},
-  [222] = {.lex_state = 327},
-  [223] = {.lex_state = 327},
-  [224] = {.lex_state = 327},
-  [225] = {.lex_state = 4},
-  [226] = {.lex_state = 327},
-  [227] = {.lex_state = 10},
-  [228] = {.lex_state = 327},
-  [229] = {.lex_state = 22},
-  [230] = {.lex_state = 22},
-  [231] = {.lex_state = 22},
-  [232] = {.lex_state = 22},
-  [233] = {.lex_state = 327},
-  [234] = {.lex_state = 327},
-  [235] = {.lex_state = 327},
-  [236] = {.lex_state = 327},
-  [237] = {.lex_state = 7},
-  [238] = {.lex_state = 327},
-  [239] = {.lex_state = 327},
-  [240] = {.lex_state = 327},
-  [241] = {.lex_state = 327},
-  [242] = {.lex_state = 327},
-  [243] = {.lex_state = 327},
-  [244] = {.lex_state = 327},
-  [245] = {.lex_state = 327},
-  [246] = {.lex_state = 327},
-  [247] = {.lex_state = 6},
-  [248] = {.lex_state = 327},
-  [249] = {.lex_state = 6},
-  [250] = {.lex_state = 6},
-  [251] = {.lex_state = 327},
-  [252] = {.lex_state = 327},
-  [253] = {.lex_state = 6},
-  [254] = {.lex_state = 327},
-  [255] = {.lex_state = 327},
-  [256] = {.lex_state = 327},
-  [257] = {.lex_state = 327},
-  [258] = {.lex_state = 327},
-  [259] = {.lex_state = 327},
-  [260] = {.lex_state = 327},
-  [261] = {.lex_state = 327},
-  [262] = {.lex_state = 327},
-  [263] = {.lex_state = 6},
-  [264] = {.lex_state = 327},
-  [265] = {.lex_state = 327},
-  [266] = {.lex_state = 327},
-  [267] = {.lex_state = 327},
-  [268] = {.lex_state = 327},
-  [269] = {.lex_state = 327},
-  [270] = {.lex_state = 327},
-  [271] = {.lex_state = 327},
-  [272] = {.lex_state = 327},
-  [273] = {.lex_state = 6},
+  [26] = {.lex_state = 341},
+  [27] = {.lex_state = 341},
+  [28] = {.lex_state = 341},
+  [29] = {.lex_state = 343},
+  [30] = {.lex_state = 341},
+  [31] = {.lex_state = 343},
+  [32] = {.lex_state = 341},
+  [33] = {.lex_state = 341},
+  [34] = {.lex_state = 341},
+  [35] = {.lex_state = 341},
+  [36] = {.lex_state = 341},
+  [37] = {.lex_state = 341},
+  [38] = {.lex_state = 341},
+  [39] = {.lex_state = 341},
+  [40] = {.lex_state = 341},
+  [41] = {.lex_state = 341},
+  [42] = {.lex_state = 341},
+  [43] = {.lex_state = 341},
+  [44] = {.lex_state = 341},
+  [45] = {.lex_state = 341},
+  [46] = {.lex_state = 341},
+  [47] = {.lex_state = 341},
+  [48] = {.lex_state = 341},
+  [49] = {.lex_state = 341},
+  [50] = {.lex_state = 341},
+  [51] = {.lex_state = 341},
+  [52] = {.lex_state = 341},
+  [53] = {.lex_state = 341},
+  [54] = {.lex_state = 341},
+  [55] = {.lex_state = 341},
+  [56] = {.lex_state = 18},
+  [57] = {.lex_state = 341},
+  [58] = {.lex_state = 341},
+  [59] = {.lex_state = 341},
+  [60] = {.lex_state = 341},
+  [61] = {.lex_state = 341},
+  [62] = {.lex_state = 341},
+  [63] = {.lex_state = 341},
+  [64] = {.lex_state = 341},
+  [65] = {.lex_state = 15},
+  [66] = {.lex_state = 341},
+  [67] = {.lex_state = 341},
+  [68] = {.lex_state = 341},
+  [69] = {.lex_state = 341},
+  [70] = {.lex_state = 341},
+  [71] = {.lex_state = 341},
+  [72] = {.lex_state = 341},
+  [73] = {.lex_state = 341},
+  [74] = {.lex_state = 341},
+  [75] = {.lex_state = 341},
+  [76] = {.lex_state = 341},
+  [77] = {.lex_state = 341},
+  [78] = {.lex_state = 341},
+  [79] = {.lex_state = 341},
+  [80] = {.lex_state = 341},
+  [81] = {.lex_state = 341},
+  [82] = {.lex_state = 341},
+  [83] = {.lex_state = 341},
+  [84] = {.lex_state = 341},
+  [85] = {.lex_state = 341},
+  [86] = {.lex_state = 341},
+  [87] = {.lex_state = 341},
+  [88] = {.lex_state = 341},
+  [89] = {.lex_state = 341},
+  [90] = {.lex_state = 341},
+  [91] = {.lex_state = 341},
+  [92] = {.lex_state = 341},
+  [93] = {.lex_state = 341},
+  [94] = {.lex_state = 16},
+  [95] = {.lex_state = 341},
+  [96] = {.lex_state = 341},
+  [97] = {.lex_state = 341},
+  [98] = {.lex_state = 341},
+  [99] = {.lex_state = 341},
+  [100] = {.lex_state = 341},
+  [101] = {.lex_state = 341},
+  [102] = {.lex_state = 341},
+  [103] = {.lex_state = 341},
+  [104] = {.lex_state = 341},
+  [105] = {.lex_state = 341},
+  [106] = {.lex_state = 341},
+  [107] = {.lex_state = 341},
+  [108] = {.lex_state = 341},
+  [109] = {.lex_state = 341},
+  [110] = {.lex_state = 341},
+  [111] = {.lex_state = 341},
+  [112] = {.lex_state = 341},
+  [113] = {.lex_state = 341},
+  [114] = {.lex_state = 341},
+  [115] = {.lex_state = 341},
+  [116] = {.lex_state = 341},
+  [117] = {.lex_state = 341},
+  [118] = {.lex_state = 341},
+  [119] = {.lex_state = 341},
+  [120] = {.lex_state = 341},
+  [121] = {.lex_state = 341},
+  [122] = {.lex_state = 341},
+  [123] = {.lex_state = 341},
+  [124] = {.lex_state = 341},
+  [125] = {.lex_state = 341},
+  [126] = {.lex_state = 341},
+  [127] = {.lex_state = 341},
+  [128] = {.lex_state = 341},
+  [129] = {.lex_state = 341},
+  [130] = {.lex_state = 341},
+  [131] = {.lex_state = 341},
+  [132] = {.lex_state = 341},
+  [133] = {.lex_state = 341},
+  [134] = {.lex_state = 341},
+  [135] = {.lex_state = 341},
+  [136] = {.lex_state = 341},
+  [137] = {.lex_state = 341},
+  [138] = {.lex_state = 341},
+  [139] = {.lex_state = 341},
+  [140] = {.lex_state = 341},
+  [141] = {.lex_state = 341},
+  [142] = {.lex_state = 341},
+  [143] = {.lex_state = 345},
+  [144] = {.lex_state = 341},
+  [145] = {.lex_state = 341},
+  [146] = {.lex_state = 341},
+  [147] = {.lex_state = 341},
+  [148] = {.lex_state = 341},
+  [149] = {.lex_state = 341},
+  [150] = {.lex_state = 341},
+  [151] = {.lex_state = 341},
+  [152] = {.lex_state = 341},
+  [153] = {.lex_state = 341},
+  [154] = {.lex_state = 341},
+  [155] = {.lex_state = 341},
+  [156] = {.lex_state = 341},
+  [157] = {.lex_state = 341},
+  [158] = {.lex_state = 341},
+  [159] = {.lex_state = 341},
+  [160] = {.lex_state = 341},
+  [161] = {.lex_state = 341},
+  [162] = {.lex_state = 341},
+  [163] = {.lex_state = 2},
+  [164] = {.lex_state = 341},
+  [165] = {.lex_state = 341},
+  [166] = {.lex_state = 341},
+  [167] = {.lex_state = 341},
+  [168] = {.lex_state = 341},
+  [169] = {.lex_state = 341},
+  [170] = {.lex_state = 341},
+  [171] = {.lex_state = 341},
+  [172] = {.lex_state = 341},
+  [173] = {.lex_state = 341},
+  [174] = {.lex_state = 341},
+  [175] = {.lex_state = 341},
+  [176] = {.lex_state = 341},
+  [177] = {.lex_state = 341},
+  [178] = {.lex_state = 341},
+  [179] = {.lex_state = 341},
+  [180] = {.lex_state = 2},
+  [181] = {.lex_state = 341},
+  [182] = {.lex_state = 341},
+  [183] = {.lex_state = 341},
+  [184] = {.lex_state = 341},
+  [185] = {.lex_state = 341},
+  [186] = {.lex_state = 13},
+  [187] = {.lex_state = 341},
+  [188] = {.lex_state = 341},
+  [189] = {.lex_state = 341},
+  [190] = {.lex_state = 341},
+  [191] = {.lex_state = 341},
+  [192] = {.lex_state = 346},
+  [193] = {.lex_state = 341},
+  [194] = {.lex_state = 341},
+  [195] = {.lex_state = 341},
+  [196] = {.lex_state = 341},
+  [197] = {.lex_state = 341},
+  [198] = {.lex_state = 341},
+  [199] = {.lex_state = 341},
+  [200] = {.lex_state = 341},
+  [201] = {.lex_state = 341},
+  [202] = {.lex_state = 341},
+  [203] = {.lex_state = 341},
+  [204] = {.lex_state = 341},
+  [205] = {.lex_state = 341},
+  [206] = {.lex_state = 341},
+  [207] = {.lex_state = 341},
+  [208] = {.lex_state = 341},
+  [209] = {.lex_state = 341},
+  [210] = {.lex_state = 341},
+  [211] = {.lex_state = 341},
+  [212] = {.lex_state = 341},
+  [213] = {.lex_state = 341},
+  [214] = {.lex_state = 341},
+  [215] = {.lex_state = 341},
+  [216] = {.lex_state = 341},
+  [217] = {.lex_state = 341},
+  [218] = {.lex_state = 14},
+  [219] = {.lex_state = 341},
+  [220] = {.lex_state = 341},
+  [221] = {.lex_state = 341},
+  [222] = {.lex_state = 341},
+  [223] = {.lex_state = 341},
+  [224] = {.lex_state = 341},
+  [225] = {.lex_state = 10},
+  [226] = {.lex_state = 341},
+  [227] = {.lex_state = 341},
+  [228] = {.lex_state = 341},
+  [229] = {.lex_state = 341},
+  [230] = {.lex_state = 341},
+  [231] = {.lex_state = 341},
+  [232] = {.lex_state = 341},
+  [233] = {.lex_state = 341},
+  [234] = {.lex_state = 341},
+  [235] = {.lex_state = 341},
+  [236] = {.lex_state = 341},
+  [237] = {.lex_state = 341},
+  [238] = {.lex_state = 341},
+  [239] = {.lex_state = 341},
+  [240] = {.lex_state = 341},
+  [241] = {.lex_state = 341},
+  [242] = {.lex_state = 341},
+  [243] = {.lex_state = 4},
+  [244] = {.lex_state = 4},
+  [245] = {.lex_state = 341},
+  [246] = {.lex_state = 341},
+  [247] = {.lex_state = 341},
+  [248] = {.lex_state = 341},
+  [249] = {.lex_state = 341},
+  [250] = {.lex_state = 341},
+  [251] = {.lex_state = 4},
+  [252] = {.lex_state = 341},
+  [253] = {.lex_state = 341},
+  [254] = {.lex_state = 341},
+  [255] = {.lex_state = 341},
+  [256] = {.lex_state = 22},
+  [257] = {.lex_state = 4},
+  [258] = {.lex_state = 341},
+  [259] = {.lex_state = 341},
+  [260] = {.lex_state = 22},
+  [261] = {.lex_state = 341},
+  [262] = {.lex_state = 341},
+  [263] = {.lex_state = 10},
+  [264] = {.lex_state = 341},
+  [265] = {.lex_state = 22},
+  [266] = {.lex_state = 22},
+  [267] = {.lex_state = 6},
+  [268] = {.lex_state = 6},
+  [269] = {.lex_state = 341},
+  [270] = {.lex_state = 7},
+  [271] = {.lex_state = 6},
+  [272] = {.lex_state = 341},
+  [273] = {.lex_state = 341},
   [274] = {.lex_state = 6},
-  [275] = {.lex_state = 327},
-  [276] = {.lex_state = 327},
-  [277] = {.lex_state = 327},
-  [278] = {.lex_state = 3},
-  [279] = {.lex_state = 3},
-  [280] = {.lex_state = 3},
-  [281] = {.lex_state = 3},
-  [282] = {.lex_state = 2},
-  [283] = {.lex_state = 3},
-  [284] = {.lex_state = 327},
-  [285] = {.lex_state = 19},
-  [286] = {.lex_state = 327},
-  [287] = {.lex_state = 2},
-  [288] = {.lex_state = 3},
-  [289] = {.lex_state = 2},
-  [290] = {.lex_state = 3},
-  [291] = {.lex_state = 2},
-  [292] = {.lex_state = 12},
-  [293] = {.lex_state = 12},
-  [294] = {.lex_state = 20},
-  [295] = {.lex_state = 12},
-  [296] = {.lex_state = 327},
-  [297] = {.lex_state = 11},
-  [298] = {.lex_state = 3},
-  [299] = {.lex_state = 5},
+  [275] = {.lex_state = 341},
+  [276] = {.lex_state = 341},
+  [277] = {.lex_state = 341},
+  [278] = {.lex_state = 341},
+  [279] = {.lex_state = 341},
+  [280] = {.lex_state = 341},
+  [281] = {.lex_state = 341},
+  [282] = {.lex_state = 341},
+  [283] = {.lex_state = 341},
+  [284] = {.lex_state = 341},
+  [285] = {.lex_state = 341},
+  [286] = {.lex_state = 341},
+  [287] = {.lex_state = 341},
+  [288] = {.lex_state = 341},
+  [289] = {.lex_state = 341},
+  [290] = {.lex_state = 6},
+  [291] = {.lex_state = 341},
+  [292] = {.lex_state = 341},
+  [293] = {.lex_state = 341},
+  [294] = {.lex_state = 341},
+  [295] = {.lex_state = 6},
+  [296] = {.lex_state = 2},
+  [297] = {.lex_state = 341},
+  [298] = {.lex_state = 341},
+  [299] = {.lex_state = 6},
   [300] = {.lex_state = 3},
-  [301] = {.lex_state = 329},
-  [302] = {.lex_state = 2},
-  [303] = {.lex_state = 5},
-  [304] = {.lex_state = 12},
-  [305] = {.lex_state = 329},
-  [306] = {.lex_state = 2},
-  [307] = {.lex_state = 5},
-  [308] = {.lex_state = 3},
-  [309] = {.lex_state = 3},
-  [310] = {.lex_state = 327},
+  [301] = {.lex_state = 3},
+  [302] = {.lex_state = 3},
+  [303] = {.lex_state = 3},
+  [304] = {.lex_state = 341},
+  [305] = {.lex_state = 341},
+  [306] = {.lex_state = 19},
+  [307] = {.lex_state = 3},
+  [308] = {.lex_state = 2},
+  [309] = {.lex_state = 2},
+  [310] = {.lex_state = 2},
   [311] = {.lex_state = 3},
-  [312] = {.lex_state = 5},
+  [312] = {.lex_state = 3},
   [313] = {.lex_state = 12},
   [314] = {.lex_state = 12},
-  [315] = {.lex_state = 5},
-  [316] = {.lex_state = 5},
-  [317] = {.lex_state = 5},
-  [318] = {.lex_state = 5},
-  [319] = {.lex_state = 12},
-  [320] = {.lex_state = 329},
-  [321] = {.lex_state = 5},
-  [322] = {.lex_state = 5},
-  [323] = {.lex_state = 12},
-  [324] = {.lex_state = 3},
-  [325] = {.lex_state = 327},
-  [326] = {.lex_state = 327},
-  [327] = {.lex_state = 11},
-  [328] = {.lex_state = 327},
-  [329] = {.lex_state = 1},
-  [330] = {.lex_state = 11},
-  [331] = {.lex_state = 329},
-  [332] = {.lex_state = 24},
-  [333] = {.lex_state = 12},
-  [334] = {.lex_state = 327},
-  [335] = {.lex_state = 327},
-  [336] = {.lex_state = 327},
-  [337] = {.lex_state = 327},
-  [338] = {.lex_state = 327},
-  [339] = {.lex_state = 327},
-  [340] = {.lex_state = 11},
-  [341] = {.lex_state = 23},
-  [342] = {.lex_state = 329},
-  [343] = {.lex_state = 327},
-  [344] = {.lex_state = 327},
-  [345] = {.lex_state = 327},
-  [346] = {.lex_state = 327},
-  [347] = {.lex_state = 327},
-  [348] = {.lex_state = 327},
-  [349] = {.lex_state = 327},
-  [350] = {.lex_state = 327},
-  [351] = {.lex_state = 327},
-  [352] = {.lex_state = 24},
-  [353] = {.lex_state = 1},
-  [354] = {.lex_state = 327},
-  [355] = {.lex_state = 327},
-  [356] = {.lex_state = 327},
-  [357] = {.lex_state = 327},
-  [358] = {.lex_state = 327},
-  [359] = {.lex_state = 24},
-  [360] = {.lex_state = 327},
-  [361] = {.lex_state = 327},
-  [362] = {.lex_state = 327},
-  [363] = {.lex_state = 327},
-  [364] = {.lex_state = 12},
-  [365] = {.lex_state = 1},
-  [366] = {.lex_state = 1},
-  [367] = {.lex_state = 1},
-  [368] = {.lex_state = 23},
-  [369] = {.lex_state = 329},
-  [370] = {.lex_state = 0},
-  [371] = {.lex_state = 0},
-  [372] = {.lex_state = 0},
-  [373] = {.lex_state = 0},
-  [374] = {.lex_state = 4},
-  [375] = {.lex_state = 0},
-  [376] = {.lex_state = 11},
-  [377] = {.lex_state = 11},
-  [378] = {.lex_state = 329},
-  [379] = {.lex_state = 0},
-  [380] = {.lex_state = 0},
-  [381] = {.lex_state = 21},
-  [382] = {.lex_state = 11},
-  [383] = {.lex_state = 329},
-  [384] = {.lex_state = 21},
-  [385] = {.lex_state = 11},
-  [386] = {.lex_state = 0},
-  [387] = {.lex_state = 0},
-  [388] = {.lex_state = 327},
-  [389] = {.lex_state = 0},
-  [390] = {.lex_state = 0},
-  [391] = {.lex_state = 0},
-  [392] = {.lex_state = 0},
-  [393] = {.lex_state = 4},
-  [394] = {.lex_state = 4},
-  [395] = {.lex_state = 329},
-  [396] = {.lex_state = 0},
-  [397] = {.lex_state = 327},
-  [398] = {.lex_state = 329},
+  [315] = {.lex_state = 20},
+  [316] = {.lex_state = 12},
+  [317] = {.lex_state = 343},
+  [318] = {.lex_state = 341},
+  [319] = {.lex_state = 2},
+  [320] = {.lex_state = 3},
+  [321] = {.lex_state = 11},
+  [322] = {.lex_state = 12},
+  [323] = {.lex_state = 343},
+  [324] = {.lex_state = 5},
+  [325] = {.lex_state = 3},
+  [326] = {.lex_state = 2},
+  [327] = {.lex_state = 5},
+  [328] = {.lex_state = 5},
+  [329] = {.lex_state = 5},
+  [330] = {.lex_state = 3},
+  [331] = {.lex_state = 3},
+  [332] = {.lex_state = 341},
+  [333] = {.lex_state = 3},
+  [334] = {.lex_state = 2},
+  [335] = {.lex_state = 3},
+  [336] = {.lex_state = 12},
+  [337] = {.lex_state = 12},
+  [338] = {.lex_state = 3},
+  [339] = {.lex_state = 343},
+  [340] = {.lex_state = 5},
+  [341] = {.lex_state = 5},
+  [342] = {.lex_state = 5},
+  [343] = {.lex_state = 5},
+  [344] = {.lex_state = 3},
+  [345] = {.lex_state = 12},
+  [346] = {.lex_state = 5},
+  [347] = {.lex_state = 12},
+  [348] = {.lex_state = 5},
+  [349] = {.lex_state = 5},
+  [350] = {.lex_state = 341},
+  [351] = {.lex_state = 341},
+  [352] = {.lex_state = 11},
+  [353] = {.lex_state = 343},
+  [354] = {.lex_state = 1},
+  [355] = {.lex_state = 24},
+  [356] = {.lex_state = 341},
+  [357] = {.lex_state = 341},
+  [358] = {.lex_state = 341},
+  [359] = {.lex_state = 11},
+  [360] = {.lex_state = 1},
+  [361] = {.lex_state = 341},
+  [362] = {.lex_state = 341},
+  [363] = {.lex_state = 341},
+  [364] = {.lex_state = 343},
+  [365] = {.lex_state = 343},
+  [366] = {.lex_state = 341},
+  [367] = {.lex_state = 341},
+  [368] = {.lex_state = 11},
+  [369] = {.lex_state = 341},
+  [370] = {.lex_state = 341},
+  [371] = {.lex_state = 1},
+  [372] = {.lex_state = 341},
+  [373] = {.lex_state = 341},
+  [374] = {.lex_state = 11},
+  [375] = {.lex_state = 341},
+  [376] = {.lex_state = 341},
+  [377] = {.lex_state = 24},
+  [378] = {.lex_state = 341},
+  [379] = {.lex_state = 341},
+  [380] = {.lex_state = 341},
+  [381] = {.lex_state = 341},
+  [382] = {.lex_state = 341},
+  [383] = {.lex_state = 341},
+  [384] = {.lex_state = 341},
+  [385] = {.lex_state = 341},
+  [386] = {.lex_state = 341},
+  [387] = {.lex_state = 24},
+  [388] = {.lex_state = 341},
+  [389] = {.lex_state = 341},
+  [390] = {.lex_state = 12},
+  [391] = {.lex_state = 12},
+  [392] = {.lex_state = 341},
+  [393] = {.lex_state = 11},
+  [394] = {.lex_state = 23},
+  [395] = {.lex_state = 1},
+  [396] = {.lex_state = 1},
+  [397] = {.lex_state = 23},
+  [398] = {.lex_state = 341},
   [399] = {.lex_state = 11},
-  [400] = {.lex_state = 11},
-  [401] = {.lex_state = 21},
+  [400] = {.lex_state = 0},
+  [401] = {.lex_state = 343},
   [402] = {.lex_state = 0},
-  [403] = {.lex_state = 0},
-  [404] = {.lex_state = 329},
+  [403] = {.lex_state = 21},
+  [404] = {.lex_state = 341},
   [405] = {.lex_state = 0},
-  [406] = {.lex_state = 23},
-  [407] = {.lex_state = 0},
-  [408] = {.lex_state = 11},
-  [409] = {.lex_state = 327},
-  [410] = {.lex_state = 11},
-  [411] = {.lex_state = 0},
-  [412] = {.lex_state = 0},
-  [413] = {.lex_state = 11},
+  [406] = {.lex_state = 0},
+  [407] = {.lex_state = 11},
+  [408] = {.lex_state = 0},
+  [409] = {.lex_state = 343},
+  [410] = {.lex_state = 0},
+  [411] = {.lex_state = 11},
+  [412] = {.lex_state = 11},
+  [413] = {.lex_state = 343},
   [414] = {.lex_state = 0},
   [415] = {.lex_state = 0},
   [416] = {.lex_state = 0},
-  [417] = {.lex_state = 0},
-  [418] = {.lex_state = 0},
-  [419] = {.lex_state = 0},
-  [420] = {.lex_state = 327},
-  [421] = {.lex_state = 0},
+  [417] = {.lex_state = 11},
+  [418] = {.lex_state = 11},
+  [419] = {.lex_state = 11},
+  [420] = {.lex_state = 341},
+  [421] = {.lex_state = 21},
   [422] = {.lex_state = 0},
-  [423] = {.lex_state = 0},
-  [424] = {.lex_state = 11},
-  [425] = {.lex_state = 0},
+  [423] = {.lex_state = 343},
+  [424] = {.lex_state = 0},
+  [425] = {.lex_state = 11},
   [426] = {.lex_state = 0},
-  [427] = {.lex_state = 0},
-  [428] = {.lex_state = 2},
-  [429] = {.lex_state = 11},
+  [427] = {.lex_state = 4},
+  [428] = {.lex_state = 0},
+  [429] = {.lex_state = 23},
   [430] = {.lex_state = 0},
   [431] = {.lex_state = 0},
   [432] = {.lex_state = 0},
-  [433] = {.lex_state = 327},
+  [433] = {.lex_state = 343},
   [434] = {.lex_state = 0},
   [435] = {.lex_state = 0},
   [436] = {.lex_state = 0},
-  [437] = {.lex_state = 11},
+  [437] = {.lex_state = 21},
   [438] = {.lex_state = 0},
-  [439] = {.lex_state = 327},
-  [440] = {.lex_state = 11},
-  [441] = {.lex_state = 327},
+  [439] = {.lex_state = 11},
+  [440] = {.lex_state = 0},
+  [441] = {.lex_state = 0},
   [442] = {.lex_state = 0},
-  [443] = {.lex_state = 327},
-  [444] = {.lex_state = 4},
-  [445] = {.lex_state = 0},
-  [446] = {.lex_state = 327},
+  [443] = {.lex_state = 4},
+  [444] = {.lex_state = 341},
+  [445] = {.lex_state = 4},
+  [446] = {.lex_state = 0},
   [447] = {.lex_state = 0},
-  [448] = {.lex_state = 11},
-  [449] = {.lex_state = 11},
-  [450] = {.lex_state = 12},
-  [451] = {.lex_state = 0},
-  [452] = {.lex_state = 12},
+  [448] = {.lex_state = 12},
+  [449] = {.lex_state = 0},
+  [450] = {.lex_state = 2},
+  [451] = {.lex_state = 11},
+  [452] = {.lex_state = 0},
   [453] = {.lex_state = 0},
-  [454] = {.lex_state = 12},
-  [455] = {.lex_state = 12},
-  [456] = {.lex_state = 11},
-  [457] = {.lex_state = 0},
+  [454] = {.lex_state = 0},
+  [455] = {.lex_state = 341},
+  [456] = {.lex_state = 0},
+  [457] = {.lex_state = 341},
   [458] = {.lex_state = 0},
-  [459] = {.lex_state = 327},
-  [460] = {.lex_state = 0},
+  [459] = {.lex_state = 11},
+  [460] = {.lex_state = 3},
   [461] = {.lex_state = 0},
   [462] = {.lex_state = 0},
   [463] = {.lex_state = 0},
-  [464] = {.lex_state = 0},
+  [464] = {.lex_state = 3},
   [465] = {.lex_state = 11},
-  [466] = {.lex_state = 327},
-  [467] = {.lex_state = 327},
-  [468] = {.lex_state = 327},
-  [469] = {.lex_state = 327},
-  [470] = {.lex_state = 27},
-  [471] = {.lex_state = 0},
-  [472] = {.lex_state = 26},
-  [473] = {.lex_state = 0},
+  [466] = {.lex_state = 341},
+  [467] = {.lex_state = 0},
+  [468] = {.lex_state = 0},
+  [469] = {.lex_state = 11},
+  [470] = {.lex_state = 0},
+  [471] = {.lex_state = 341},
+  [472] = {.lex_state = 0},
+  [473] = {.lex_state = 341},
   [474] = {.lex_state = 0},
   [475] = {.lex_state = 0},
-  [476] = {.lex_state = 327},
-  [477] = {.lex_state = 327},
-  [478] = {.lex_state = 3},
-  [479] = {.lex_state = 327},
-  [480] = {.lex_state = 327},
-  [481] = {.lex_state = 327},
-  [482] = {.lex_state = 327},
-  [483] = {.lex_state = 327},
-  [484] = {.lex_state = 11},
-  [485] = {.lex_state = 3},
-  [486] = {.lex_state = 2},
-  [487] = {.lex_state = 327},
-  [488] = {.lex_state = 327},
-  [489] = {.lex_state = 327},
-  [490] = {.lex_state = 327},
-  [491] = {.lex_state = 329},
-  [492] = {.lex_state = 4},
-  [493] = {.lex_state = 327},
-  [494] = {.lex_state = 0},
-  [495] = {.lex_state = 327},
-  [496] = {.lex_state = 2},
-  [497] = {.lex_state = 28},
-  [498] = {.lex_state = 29},
-  [499] = {.lex_state = 0},
-  [500] = {.lex_state = 327},
-  [501] = {.lex_state = 28},
-  [502] = {.lex_state = 0},
-  [503] = {.lex_state = 327},
-  [504] = {.lex_state = 327},
-  [505] = {.lex_state = 327},
-  [506] = {.lex_state = 327},
-  [507] = {.lex_state = 29},
-  [508] = {.lex_state = 327},
-  [509] = {.lex_state = 4},
-  [510] = {.lex_state = 28},
-  [511] = {.lex_state = 2},
-  [512] = {.lex_state = 28},
-  [513] = {.lex_state = 327},
-  [514] = {.lex_state = 327},
-  [515] = {.lex_state = 327},
-  [516] = {.lex_state = 329},
-  [517] = {.lex_state = 4},
-  [518] = {.lex_state = 327},
-  [519] = {.lex_state = 327},
+  [476] = {.lex_state = 0},
+  [477] = {.lex_state = 0},
+  [478] = {.lex_state = 11},
+  [479] = {.lex_state = 0},
+  [480] = {.lex_state = 12},
+  [481] = {.lex_state = 11},
+  [482] = {.lex_state = 11},
+  [483] = {.lex_state = 12},
+  [484] = {.lex_state = 0},
+  [485] = {.lex_state = 12},
+  [486] = {.lex_state = 0},
+  [487] = {.lex_state = 0},
+  [488] = {.lex_state = 0},
+  [489] = {.lex_state = 11},
+  [490] = {.lex_state = 0},
+  [491] = {.lex_state = 341},
+  [492] = {.lex_state = 0},
+  [493] = {.lex_state = 0},
+  [494] = {.lex_state = 341},
+  [495] = {.lex_state = 341},
+  [496] = {.lex_state = 0},
+  [497] = {.lex_state = 4},
+  [498] = {.lex_state = 27},
+  [499] = {.lex_state = 341},
+  [500] = {.lex_state = 341},
+  [501] = {.lex_state = 0},
+  [502] = {.lex_state = 343},
+  [503] = {.lex_state = 0},
+  [504] = {.lex_state = 0},
+  [505] = {.lex_state = 341},
+  [506] = {.lex_state = 341},
+  [507] = {.lex_state = 341},
+  [508] = {.lex_state = 341},
+  [509] = {.lex_state = 0},
+  [510] = {.lex_state = 341},
+  [511] = {.lex_state = 341},
+  [512] = {.lex_state = 341},
+  [513] = {.lex_state = 2},
+  [514] = {.lex_state = 341},
+  [515] = {.lex_state = 341},
+  [516] = {.lex_state = 341},
+  [517] = {.lex_state = 2},
+  [518] = {.lex_state = 26},
+  [519] = {.lex_state = 3},
   [520] = {.lex_state = 0},
-  [521] = {.lex_state = 0},
-  [522] = {.lex_state = 327},
+  [521] = {.lex_state = 11},
+  [522] = {.lex_state = 341},
+  [523] = {.lex_state = 341},
+  [524] = {.lex_state = 29},
+  [525] = {.lex_state = 4},
+  [526] = {.lex_state = 341},
+  [527] = {.lex_state = 341},
+  [528] = {.lex_state = 341},
+  [529] = {.lex_state = 341},
+  [530] = {.lex_state = 341},
+  [531] = {.lex_state = 341},
+  [532] = {.lex_state = 341},
+  [533] = {.lex_state = 4},
+  [534] = {.lex_state = 0},
+  [535] = {.lex_state = 341},
+  [536] = {.lex_state = 0},
+  [537] = {.lex_state = 341},
+  [538] = {.lex_state = 341},
+  [539] = {.lex_state = 28},
+  [540] = {.lex_state = 341},
+  [541] = {.lex_state = 341},
+  [542] = {.lex_state = 27},
+  [543] = {.lex_state = 341},
+  [544] = {.lex_state = 27},
+  [545] = {.lex_state = 2},
+  [546] = {.lex_state = 0},
+  [547] = {.lex_state = 341},
+  [548] = {.lex_state = 341},
+  [549] = {.lex_state = 28},
+  [550] = {.lex_state = 3},
+  [551] = {.lex_state = 3},
+  [552] = {.lex_state = 341},
+  [553] = {.lex_state = 0},
+  [554] = {.lex_state = 2},
+  [555] = {.lex_state = 0},
+  [556] = {.lex_state = 343},
+  [557] = {.lex_state = 4},
+  [558] = {.lex_state = 27},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -8298,6 +8638,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_const] = ACTIONS(1),
     [anon_sym_EQ] = ACTIONS(1),
     [anon_sym_group] = ACTIONS(1),
+    [anon_sym_label] = ACTIONS(1),
     [anon_sym_category] = ACTIONS(1),
     [anon_sym_sentence] = ACTIONS(1),
     [anon_sym_LPAREN] = ACTIONS(1),
@@ -8314,7 +8655,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_policy] = ACTIONS(1),
     [anon_sym_use] = ACTIONS(1),
     [anon_sym_description] = ACTIONS(1),
-    [anon_sym_label] = ACTIONS(1),
+    [anon_sym_log] = ACTIONS(1),
+    [anon_sym_metadata] = ACTIONS(1),
+    [anon_sym_annotation] = ACTIONS(1),
     [anon_sym_default] = ACTIONS(1),
     [anon_sym_deny] = ACTIONS(1),
     [anon_sym_no] = ACTIONS(1),
@@ -8370,19 +8713,19 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(502),
-    [sym__item] = STATE(92),
-    [sym_silence] = STATE(92),
-    [sym_inventory] = STATE(92),
-    [sym_cidr_groups] = STATE(92),
-    [sym_cilium] = STATE(92),
-    [sym_import] = STATE(92),
-    [sym_const_definition] = STATE(92),
-    [sym_category] = STATE(92),
-    [sym_namespace] = STATE(92),
-    [sym_cluster_policy] = STATE(92),
-    [sym_expect] = STATE(92),
-    [aux_sym_source_file_repeat1] = STATE(92),
+    [sym_source_file] = STATE(509),
+    [sym__item] = STATE(156),
+    [sym_silence] = STATE(156),
+    [sym_inventory] = STATE(156),
+    [sym_cidr_groups] = STATE(156),
+    [sym_cilium] = STATE(156),
+    [sym_import] = STATE(156),
+    [sym_const_definition] = STATE(156),
+    [sym_category] = STATE(156),
+    [sym_namespace] = STATE(156),
+    [sym_cluster_policy] = STATE(156),
+    [sym_expect] = STATE(156),
+    [aux_sym_source_file_repeat1] = STATE(156),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_silence] = ACTIONS(7),
     [anon_sym_cluster] = ACTIONS(9),
@@ -8402,7 +8745,7 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(27), 43,
+    ACTIONS(27), 45,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8412,6 +8755,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8420,7 +8764,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8446,10 +8791,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [49] = 2,
+  [51] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 43,
+    ACTIONS(29), 45,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8459,6 +8804,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8467,7 +8813,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8493,10 +8840,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [98] = 2,
+  [102] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(31), 37,
+    ACTIONS(31), 39,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8506,6 +8853,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8514,7 +8862,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8534,10 +8883,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [141] = 2,
+  [147] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(33), 37,
+    ACTIONS(33), 39,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8547,6 +8896,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8555,7 +8905,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8575,10 +8926,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [184] = 2,
+  [192] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(35), 37,
+    ACTIONS(35), 39,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8588,6 +8939,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8596,7 +8948,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8616,10 +8969,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [227] = 2,
+  [237] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(37), 37,
+    ACTIONS(37), 39,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8629,6 +8982,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8637,7 +8991,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8657,10 +9012,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [270] = 2,
+  [282] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 35,
+    ACTIONS(39), 37,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8670,6 +9025,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -8677,7 +9033,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8696,14 +9053,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [311] = 4,
+  [325] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_DASH,
     ACTIONS(45), 1,
       anon_sym_SLASH,
-    ACTIONS(41), 31,
+    ACTIONS(41), 33,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8713,6 +9070,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -8720,7 +9078,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8735,7 +9094,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [354] = 13,
+  [370] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -8750,15 +9109,179 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(61), 1,
       sym_const_ref,
-    STATE(138), 1,
+    STATE(109), 1,
       sym_sentence_values,
-    STATE(140), 2,
+    STATE(110), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(186), 2,
+    STATE(225), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(177), 5,
+    STATE(190), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+    ACTIONS(53), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(47), 13,
+      anon_sym_silence,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [433] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(65), 1,
+      anon_sym_SLASH,
+    ACTIONS(63), 33,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [475] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(67), 34,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [515] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(69), 33,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [554] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(51), 1,
+      anon_sym_RBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(57), 1,
+      sym_label_key,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(61), 1,
+      sym_const_ref,
+    STATE(109), 1,
+      sym_sentence_values,
+    STATE(110), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(225), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    STATE(190), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
@@ -8773,160 +9296,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
     ACTIONS(47), 11,
       anon_sym_silence,
-      anon_sym_policy,
+      anon_sym_label,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_expect,
-  [415] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(65), 1,
-      anon_sym_SLASH,
-    ACTIONS(63), 31,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [455] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(67), 32,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [493] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(69), 31,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [530] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(63), 31,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [567] = 9,
+  [615] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(73), 1,
@@ -8939,14 +9319,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
     ACTIONS(81), 1,
       anon_sym_dns,
-    STATE(34), 2,
+    STATE(54), 2,
       sym_flow_port,
       sym_flow_icmp,
-    STATE(155), 3,
+    STATE(162), 3,
       sym_kafka,
       sym_flow_http,
       sym_flow_dns,
-    ACTIONS(71), 21,
+    ACTIONS(71), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -8955,20 +9335,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [618] = 7,
+  [668] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(87), 1,
@@ -8982,7 +9364,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(85), 2,
       anon_sym_produce,
       anon_sym_consume,
-    ACTIONS(83), 25,
+    ACTIONS(83), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -8991,13 +9373,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9008,10 +9392,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [665] = 2,
+  [717] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(95), 31,
+    ACTIONS(95), 33,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9021,6 +9405,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -9028,7 +9413,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9043,53 +9429,44 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [702] = 13,
+  [756] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(51), 1,
-      anon_sym_RBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(57), 1,
-      sym_label_key,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(61), 1,
-      sym_const_ref,
-    STATE(138), 1,
-      sym_sentence_values,
-    STATE(140), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(186), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    STATE(177), 5,
-      sym__sentence_value,
-      sym_selector,
-      sym_selector_eq,
-      sym_list,
-      sym_string,
-    ACTIONS(53), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(47), 9,
+    ACTIONS(63), 33,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [761] = 15,
+      anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [795] = 15,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
@@ -9108,42 +9485,114 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
     ACTIONS(111), 1,
       anon_sym_dns,
-    STATE(27), 1,
+    STATE(26), 1,
       sym_ports,
-    STATE(64), 1,
+    STATE(57), 1,
       sym_sni,
     STATE(90), 1,
       sym_icmps,
-    STATE(112), 1,
+    STATE(121), 1,
       sym_authentication,
-    STATE(113), 6,
+    STATE(123), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(97), 12,
+    ACTIONS(97), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [823] = 4,
+  [859] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(115), 1,
+    ACTIONS(113), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
       anon_sym_in,
-    ACTIONS(117), 1,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [896] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(115), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [933] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(119), 1,
+      anon_sym_in,
+    ACTIONS(121), 1,
       anon_sym_with,
-    ACTIONS(113), 27,
+    ACTIONS(117), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9152,6 +9601,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9159,7 +9609,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9171,10 +9622,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [862] = 2,
+  [974] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(119), 29,
+    ACTIONS(123), 31,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9184,6 +9635,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -9192,7 +9644,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9204,10 +9657,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [897] = 2,
+  [1011] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(121), 29,
+    ACTIONS(125), 31,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9217,6 +9670,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -9225,7 +9679,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9237,73 +9692,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [932] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(123), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [967] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(125), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [1002] = 9,
+  [1048] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -9316,19 +9705,21 @@ static const uint16_t ts_small_parse_table[] = {
       sym_label_key,
     ACTIONS(135), 1,
       sym_const_ref,
-    STATE(170), 1,
+    STATE(194), 1,
       sym_scope,
-    STATE(87), 3,
+    STATE(85), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(127), 19,
+    ACTIONS(127), 21,
       anon_sym_silence,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9342,40 +9733,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1050] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(139), 1,
-      anon_sym_in,
-    ACTIONS(137), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1086] = 13,
+  [1098] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
@@ -9392,73 +9750,40 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
     ACTIONS(111), 1,
       anon_sym_dns,
-    STATE(57), 1,
+    STATE(58), 1,
       sym_sni,
-    STATE(88), 1,
+    STATE(82), 1,
       sym_icmps,
-    STATE(121), 1,
+    STATE(105), 1,
       sym_authentication,
-    STATE(122), 6,
+    STATE(106), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(141), 12,
+    ACTIONS(137), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [1142] = 5,
+  [1156] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(145), 1,
-      anon_sym_topic,
-    ACTIONS(147), 1,
-      anon_sym_client,
-    ACTIONS(149), 1,
-      anon_sym_version,
-    ACTIONS(143), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1182] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(153), 1,
+    ACTIONS(141), 1,
       anon_sym_in,
-    ACTIONS(151), 27,
+    ACTIONS(139), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9467,6 +9792,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9474,7 +9800,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9486,106 +9813,63 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1218] = 5,
+  [1194] = 16,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(143), 1,
+      anon_sym_RBRACE,
+    ACTIONS(145), 1,
+      anon_sym_label,
+    ACTIONS(147), 1,
+      anon_sym_policy,
+    ACTIONS(149), 1,
+      anon_sym_use,
+    ACTIONS(151), 1,
+      anon_sym_description,
+    ACTIONS(153), 1,
+      anon_sym_log,
+    ACTIONS(155), 1,
+      anon_sym_metadata,
     ACTIONS(157), 1,
-      anon_sym_topic,
-    ACTIONS(159), 1,
-      anon_sym_client,
+      anon_sym_default,
     ACTIONS(161), 1,
+      anon_sym_no,
+    ACTIONS(163), 1,
+      anon_sym_select,
+    ACTIONS(165), 1,
+      anon_sym_expect,
+    STATE(394), 1,
+      sym_verb,
+    ACTIONS(159), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(32), 15,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1258] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(169), 1,
+      anon_sym_topic,
+    ACTIONS(171), 1,
+      anon_sym_client,
+    ACTIONS(173), 1,
       anon_sym_version,
-    ACTIONS(155), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1258] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(163), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1291] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(165), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1324] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(167), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
@@ -9595,6 +9879,40 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1300] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(177), 1,
+      anon_sym_in,
+    ACTIONS(175), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9602,7 +9920,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9614,168 +9933,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1357] = 6,
+  [1338] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
-      anon_sym_http,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(81), 1,
-      anon_sym_dns,
-    STATE(151), 3,
-      sym_kafka,
-      sym_flow_http,
-      sym_flow_dns,
-    ACTIONS(169), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [1398] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(171), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1431] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(173), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1464] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(175), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1497] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(177), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1530] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(181), 1,
+      anon_sym_topic,
+    ACTIONS(183), 1,
+      anon_sym_client,
+    ACTIONS(185), 1,
+      anon_sym_version,
     ACTIONS(179), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
@@ -9785,6 +9951,134 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1380] = 16,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(145), 1,
+      anon_sym_label,
+    ACTIONS(147), 1,
+      anon_sym_policy,
+    ACTIONS(149), 1,
+      anon_sym_use,
+    ACTIONS(151), 1,
+      anon_sym_description,
+    ACTIONS(153), 1,
+      anon_sym_log,
+    ACTIONS(155), 1,
+      anon_sym_metadata,
+    ACTIONS(157), 1,
+      anon_sym_default,
+    ACTIONS(161), 1,
+      anon_sym_no,
+    ACTIONS(163), 1,
+      anon_sym_select,
+    ACTIONS(165), 1,
+      anon_sym_expect,
+    ACTIONS(187), 1,
+      anon_sym_RBRACE,
+    STATE(394), 1,
+      sym_verb,
+    ACTIONS(159), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(33), 15,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1444] = 16,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(189), 1,
+      anon_sym_silence,
+    ACTIONS(192), 1,
+      anon_sym_RBRACE,
+    ACTIONS(194), 1,
+      anon_sym_label,
+    ACTIONS(197), 1,
+      anon_sym_policy,
+    ACTIONS(200), 1,
+      anon_sym_use,
+    ACTIONS(203), 1,
+      anon_sym_description,
+    ACTIONS(206), 1,
+      anon_sym_log,
+    ACTIONS(209), 1,
+      anon_sym_metadata,
+    ACTIONS(212), 1,
+      anon_sym_default,
+    ACTIONS(218), 1,
+      anon_sym_no,
+    ACTIONS(221), 1,
+      anon_sym_select,
+    ACTIONS(224), 1,
+      anon_sym_expect,
+    STATE(394), 1,
+      sym_verb,
+    ACTIONS(215), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(33), 15,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1508] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(227), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9792,7 +10086,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9804,10 +10099,109 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1563] = 2,
+  [1543] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(181), 27,
+    ACTIONS(229), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1578] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(231), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1613] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(233), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1648] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(235), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9817,13 +10211,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9835,14 +10231,179 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1596] = 4,
+  [1683] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(185), 1,
+    ACTIONS(237), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1718] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(239), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1753] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(241), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1788] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(243), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1823] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(245), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1858] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(249), 1,
       anon_sym_header,
-    STATE(41), 1,
+    STATE(44), 1,
       aux_sym_http_repeat1,
-    ACTIONS(183), 25,
+    ACTIONS(247), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9851,13 +10412,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9868,14 +10431,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1633] = 4,
+  [1897] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(190), 1,
-      anon_sym_client,
-    ACTIONS(192), 1,
-      anon_sym_version,
-    ACTIONS(188), 25,
+    ACTIONS(252), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9884,68 +10443,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
       anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1670] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(196), 1,
-      anon_sym_client,
-    ACTIONS(198), 1,
-      anon_sym_version,
-    ACTIONS(194), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1707] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(200), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9953,7 +10451,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9965,345 +10464,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1740] = 2,
+  [1932] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(202), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1773] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(206), 1,
-      anon_sym_client,
-    ACTIONS(208), 1,
-      anon_sym_version,
-    ACTIONS(204), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1810] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(210), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1843] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(212), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1876] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(214), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1909] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(216), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1942] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(218), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1975] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(220), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_header,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2007] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(222), 1,
-      anon_sym_RBRACE,
-    ACTIONS(224), 1,
-      anon_sym_policy,
-    ACTIONS(226), 1,
-      anon_sym_use,
-    ACTIONS(228), 1,
-      anon_sym_description,
-    ACTIONS(230), 1,
-      anon_sym_label,
-    ACTIONS(232), 1,
-      anon_sym_default,
-    ACTIONS(236), 1,
-      anon_sym_no,
-    ACTIONS(238), 1,
-      anon_sym_select,
-    ACTIONS(240), 1,
-      anon_sym_expect,
-    STATE(341), 1,
-      sym_verb,
-    ACTIONS(234), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(61), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [2063] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(242), 1,
-      anon_sym_silence,
-    ACTIONS(245), 1,
-      anon_sym_RBRACE,
-    ACTIONS(247), 1,
-      anon_sym_policy,
-    ACTIONS(250), 1,
-      anon_sym_use,
-    ACTIONS(253), 1,
-      anon_sym_description,
     ACTIONS(256), 1,
-      anon_sym_label,
-    ACTIONS(259), 1,
-      anon_sym_default,
-    ACTIONS(265), 1,
-      anon_sym_no,
-    ACTIONS(268), 1,
-      anon_sym_select,
-    ACTIONS(271), 1,
-      anon_sym_expect,
-    STATE(341), 1,
-      sym_verb,
-    ACTIONS(262), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(54), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [2119] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(276), 1,
+      anon_sym_client,
+    ACTIONS(258), 1,
       anon_sym_version,
-    ACTIONS(274), 25,
+    ACTIONS(254), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10312,13 +10480,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10329,12 +10499,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2153] = 3,
+  [1971] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(280), 1,
+    ACTIONS(262), 1,
+      anon_sym_client,
+    ACTIONS(264), 1,
       anon_sym_version,
-    ACTIONS(278), 25,
+    ACTIONS(260), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10343,13 +10515,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10360,51 +10534,249 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2187] = 11,
+  [2010] = 2,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(266), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2045] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(268), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2080] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(272), 1,
+      anon_sym_client,
+    ACTIONS(274), 1,
+      anon_sym_version,
+    ACTIONS(270), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2119] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(276), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2154] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(278), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2189] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(280), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2224] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(77), 1,
+      anon_sym_http,
     ACTIONS(79), 1,
       anon_sym_kafka,
-    ACTIONS(103), 1,
-      anon_sym_authentication,
-    ACTIONS(105), 1,
-      anon_sym_icmp,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
+    ACTIONS(81), 1,
       anon_sym_dns,
-    STATE(83), 1,
-      sym_icmps,
-    STATE(133), 1,
-      sym_authentication,
-    STATE(134), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
+    STATE(176), 3,
       sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(282), 12,
+      sym_flow_http,
+      sym_flow_dns,
+    ACTIONS(282), 23,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [2237] = 3,
+  [2267] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(286), 1,
       anon_sym_version,
-    ACTIONS(284), 25,
+    ACTIONS(284), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10413,13 +10785,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10430,142 +10804,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2271] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(290), 1,
-      anon_sym_version,
-    ACTIONS(288), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2305] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(294), 1,
-      anon_sym_version,
-    ACTIONS(292), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2339] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(224), 1,
-      anon_sym_policy,
-    ACTIONS(226), 1,
-      anon_sym_use,
-    ACTIONS(228), 1,
-      anon_sym_description,
-    ACTIONS(230), 1,
-      anon_sym_label,
-    ACTIONS(232), 1,
-      anon_sym_default,
-    ACTIONS(236), 1,
-      anon_sym_no,
-    ACTIONS(238), 1,
-      anon_sym_select,
-    ACTIONS(240), 1,
-      anon_sym_expect,
-    ACTIONS(296), 1,
-      anon_sym_RBRACE,
-    STATE(341), 1,
-      sym_verb,
-    ACTIONS(234), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(54), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [2395] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(300), 1,
-      anon_sym_version,
-    ACTIONS(298), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2429] = 9,
+  [2303] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -10578,18 +10817,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_label_key,
     ACTIONS(135), 1,
       sym_const_ref,
-    STATE(170), 1,
+    STATE(194), 1,
       sym_scope,
-    STATE(87), 3,
+    STATE(85), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(127), 17,
+    ACTIONS(127), 19,
       anon_sym_silence,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10602,7 +10843,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2475] = 11,
+  [2351] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
@@ -10617,34 +10858,77 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
     ACTIONS(111), 1,
       anon_sym_dns,
-    STATE(88), 1,
+    STATE(82), 1,
       sym_icmps,
-    STATE(121), 1,
+    STATE(105), 1,
       sym_authentication,
-    STATE(122), 6,
+    STATE(106), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(141), 12,
+    ACTIONS(137), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [2525] = 2,
+  [2403] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(302), 25,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(105), 1,
+      anon_sym_icmp,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(86), 1,
+      sym_icmps,
+    STATE(122), 1,
+      sym_authentication,
+    STATE(104), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(288), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2455] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(290), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10653,13 +10937,49 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2489] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(294), 1,
+      anon_sym_version,
+    ACTIONS(292), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
       anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10670,10 +10990,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2556] = 2,
+  [2525] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(304), 25,
+    ACTIONS(298), 1,
+      anon_sym_version,
+    ACTIONS(296), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10682,13 +11004,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10699,58 +11023,203 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2587] = 6,
+  [2561] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(302), 1,
+      anon_sym_version,
+    ACTIONS(300), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2597] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(306), 1,
+      anon_sym_version,
+    ACTIONS(304), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2633] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(310), 1,
+      anon_sym_version,
+    ACTIONS(308), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2669] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(133), 1,
+      sym_label_key,
+    ACTIONS(314), 1,
+      anon_sym_RBRACE,
+    ACTIONS(316), 1,
+      anon_sym_in,
+    ACTIONS(318), 1,
+      anon_sym_with,
+    ACTIONS(320), 1,
+      sym_const_ref,
+    STATE(22), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(312), 18,
+      anon_sym_silence,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2716] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(322), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2749] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(308), 1,
-      anon_sym_COMMA,
-    STATE(74), 1,
-      aux_sym_silence_repeat1,
-    STATE(159), 1,
+    ACTIONS(326), 1,
+      anon_sym_method,
+    ACTIONS(328), 1,
+      anon_sym_host,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    ACTIONS(332), 1,
+      sym_http_method,
+    ACTIONS(334), 1,
+      sym_const_ref,
+    STATE(221), 1,
+      aux_sym_http_repeat1,
+    STATE(201), 2,
+      sym__string_or_ref,
       sym_string,
-    ACTIONS(306), 21,
-      ts_builtin_sym_end,
+    ACTIONS(324), 18,
       anon_sym_silence,
-      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2626] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(310), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10761,163 +11230,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2657] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(312), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2688] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(314), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2719] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2750] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(318), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2781] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(320), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2812] = 6,
+  [2798] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(308), 1,
+    ACTIONS(338), 1,
       anon_sym_COMMA,
-    STATE(82), 1,
+    STATE(88), 1,
       aux_sym_silence_repeat1,
-    STATE(146), 1,
+    STATE(178), 1,
       sym_string,
-    ACTIONS(322), 21,
+    ACTIONS(336), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10926,23 +11250,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [2851] = 2,
+  [2839] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(324), 25,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(338), 1,
+      anon_sym_COMMA,
+    STATE(68), 1,
+      aux_sym_silence_repeat1,
+    STATE(161), 1,
+      sym_string,
+    ACTIONS(340), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10951,27 +11285,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [2882] = 2,
+  [2880] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(326), 25,
+    ACTIONS(342), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10980,13 +11312,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11000,7 +11334,7 @@ static const uint16_t ts_small_parse_table[] = {
   [2913] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(328), 25,
+    ACTIONS(344), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11009,13 +11343,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11026,10 +11362,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2944] = 2,
+  [2946] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(330), 25,
+    ACTIONS(346), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11038,13 +11374,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11055,32 +11393,739 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2975] = 9,
+  [2979] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3012] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(350), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3045] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3078] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(354), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3111] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(356), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3144] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(358), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3177] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(360), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3210] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(362), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3243] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(364), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3275] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(122), 1,
+      sym_authentication,
+    STATE(104), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(288), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3321] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(366), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3353] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    ACTIONS(370), 1,
+      anon_sym_host,
+    STATE(98), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(368), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3391] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(374), 1,
+      anon_sym_COMMA,
+    ACTIONS(376), 1,
+      anon_sym_in,
+    STATE(91), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(188), 1,
+      sym_scope,
+    ACTIONS(372), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3431] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(129), 1,
+      sym_authentication,
+    STATE(128), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(378), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3477] = 14,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(380), 1,
+      anon_sym_silence,
+    ACTIONS(383), 1,
+      anon_sym_RBRACE,
+    ACTIONS(385), 1,
+      anon_sym_label,
+    ACTIONS(388), 1,
+      anon_sym_use,
+    ACTIONS(391), 1,
+      anon_sym_description,
+    ACTIONS(394), 1,
+      anon_sym_log,
+    ACTIONS(397), 1,
+      anon_sym_metadata,
+    ACTIONS(400), 1,
+      anon_sym_default,
+    ACTIONS(406), 1,
+      anon_sym_no,
+    ACTIONS(409), 1,
+      anon_sym_select,
+    STATE(397), 1,
+      sym_verb,
+    ACTIONS(403), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(87), 13,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3533] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(414), 1,
+      anon_sym_COMMA,
+    STATE(88), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(412), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [3569] = 14,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(145), 1,
+      anon_sym_label,
+    ACTIONS(149), 1,
+      anon_sym_use,
+    ACTIONS(151), 1,
+      anon_sym_description,
+    ACTIONS(153), 1,
+      anon_sym_log,
+    ACTIONS(155), 1,
+      anon_sym_metadata,
+    ACTIONS(157), 1,
+      anon_sym_default,
+    ACTIONS(161), 1,
+      anon_sym_no,
+    ACTIONS(417), 1,
+      anon_sym_RBRACE,
+    ACTIONS(419), 1,
+      anon_sym_select,
+    STATE(397), 1,
+      sym_verb,
+    ACTIONS(159), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(87), 13,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3625] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(105), 1,
+      sym_authentication,
+    STATE(106), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(137), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3671] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(374), 1,
+      anon_sym_COMMA,
+    ACTIONS(376), 1,
+      anon_sym_in,
+    STATE(93), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(187), 1,
+      sym_scope,
+    ACTIONS(421), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3711] = 14,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(145), 1,
+      anon_sym_label,
+    ACTIONS(149), 1,
+      anon_sym_use,
+    ACTIONS(151), 1,
+      anon_sym_description,
+    ACTIONS(153), 1,
+      anon_sym_log,
+    ACTIONS(155), 1,
+      anon_sym_metadata,
+    ACTIONS(157), 1,
+      anon_sym_default,
+    ACTIONS(161), 1,
+      anon_sym_no,
+    ACTIONS(419), 1,
+      anon_sym_select,
+    ACTIONS(423), 1,
+      anon_sym_RBRACE,
+    STATE(397), 1,
+      sym_verb,
+    ACTIONS(159), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(89), 13,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3767] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(427), 1,
+      anon_sym_COMMA,
+    STATE(93), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(425), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3802] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
     ACTIONS(133), 1,
       sym_label_key,
-    ACTIONS(334), 1,
+    ACTIONS(432), 1,
       anon_sym_RBRACE,
-    ACTIONS(336), 1,
-      anon_sym_in,
-    ACTIONS(338), 1,
-      anon_sym_with,
-    ACTIONS(340), 1,
+    ACTIONS(434), 1,
       sym_const_ref,
-    STATE(20), 3,
+    STATE(51), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(332), 16,
+    ACTIONS(430), 18,
       anon_sym_silence,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11091,33 +12136,62 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3020] = 10,
+  [3843] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(438), 1,
+      anon_sym_in,
+    STATE(169), 1,
+      sym_scope,
+    ACTIONS(436), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3878] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(344), 1,
-      anon_sym_method,
-    ACTIONS(346), 1,
-      anon_sym_host,
-    ACTIONS(348), 1,
+    ACTIONS(330), 1,
       anon_sym_header,
-    ACTIONS(350), 1,
-      sym_http_method,
-    ACTIONS(352), 1,
+    ACTIONS(442), 1,
+      anon_sym_host,
+    ACTIONS(444), 1,
       sym_const_ref,
-    STATE(190), 1,
+    STATE(215), 1,
       aux_sym_http_repeat1,
-    STATE(180), 2,
+    STATE(199), 2,
       sym__string_or_ref,
       sym_string,
-    ACTIONS(342), 16,
+    ACTIONS(440), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11128,57 +12202,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3067] = 2,
+  [3921] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(354), 24,
+    ACTIONS(412), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3097] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(358), 1,
       anon_sym_COMMA,
-    STATE(82), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(356), 22,
-      ts_builtin_sym_end,
-      anon_sym_silence,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11186,83 +12231,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_expect,
       anon_sym_DQUOTE,
-  [3131] = 9,
+  [3952] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(103), 1,
-      anon_sym_authentication,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(137), 1,
-      sym_authentication,
-    STATE(136), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(361), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3175] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(365), 1,
-      anon_sym_COMMA,
-    ACTIONS(367), 1,
-      anon_sym_in,
-    STATE(94), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(167), 1,
-      sym_scope,
-    ACTIONS(363), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3213] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
+    ACTIONS(330), 1,
       anon_sym_header,
-    ACTIONS(371), 1,
-      anon_sym_host,
-    STATE(91), 1,
+    STATE(44), 1,
       aux_sym_http_repeat1,
-    ACTIONS(369), 21,
+    ACTIONS(446), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11271,23 +12247,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3249] = 2,
+  [3987] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(373), 24,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(100), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(448), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11296,41 +12278,70 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [3279] = 6,
+  [4022] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(365), 1,
-      anon_sym_COMMA,
-    ACTIONS(367), 1,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(44), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(450), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4057] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(438), 1,
       anon_sym_in,
-    STATE(84), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(173), 1,
+    STATE(165), 1,
       sym_scope,
-    ACTIONS(375), 20,
+    ACTIONS(452), 23,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11344,61 +12355,1284 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3317] = 9,
+  [4092] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(438), 1,
+      anon_sym_in,
+    STATE(168), 1,
+      sym_scope,
+    ACTIONS(454), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4127] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    ACTIONS(458), 1,
+      anon_sym_host,
+    ACTIONS(460), 1,
+      sym_const_ref,
+    STATE(210), 1,
+      aux_sym_http_repeat1,
+    STATE(196), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(456), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4170] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_kafka,
-    ACTIONS(103), 1,
-      anon_sym_authentication,
     ACTIONS(107), 1,
       anon_sym_http,
     ACTIONS(109), 1,
       anon_sym_grpc,
     ACTIONS(111), 1,
       anon_sym_dns,
-    STATE(133), 1,
-      sym_authentication,
-    STATE(134), 6,
+    STATE(107), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(282), 12,
+    ACTIONS(378), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3361] = 9,
+  [4210] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(104), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(288), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4250] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(107), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(288), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4290] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(464), 1,
+      anon_sym_http,
+    ACTIONS(467), 1,
+      anon_sym_grpc,
+    ACTIONS(470), 1,
+      anon_sym_kafka,
+    ACTIONS(473), 1,
+      anon_sym_dns,
+    STATE(107), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(462), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4330] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(478), 1,
+      anon_sym_COMMA,
+    STATE(108), 1,
+      aux_sym_peer_service_list_repeat1,
+    ACTIONS(476), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4364] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(127), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(225), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(483), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(481), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4400] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(132), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(225), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(483), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(485), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4436] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(489), 1,
+      anon_sym_COMMA,
+    STATE(149), 1,
+      aux_sym_peer_service_list_repeat1,
+    ACTIONS(487), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4470] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(374), 1,
+      anon_sym_COMMA,
+    STATE(125), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(491), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4504] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(493), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4534] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(497), 1,
+      anon_sym_COMMA,
+    STATE(114), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(495), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4568] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(502), 1,
+      anon_sym_COMMA,
+    STATE(115), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(500), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4602] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(425), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4632] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(507), 1,
+      anon_sym_except,
+    ACTIONS(505), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4664] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(511), 1,
+      anon_sym_COMMA,
+    STATE(114), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(509), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4698] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(515), 1,
+      anon_sym_COMMA,
+    STATE(119), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(513), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4732] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(520), 1,
+      anon_sym_COMMA,
+    STATE(120), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(518), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4766] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(106), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(137), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4806] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(128), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(378), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4846] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(107), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(137), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4886] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(523), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4916] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(374), 1,
+      anon_sym_COMMA,
+    STATE(93), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(525), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4950] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(527), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4980] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(132), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(225), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(483), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(529), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5016] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(107), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(531), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5056] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(135), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(531), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5096] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(535), 1,
+      anon_sym_COMMA,
+    STATE(115), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(533), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5130] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(537), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5160] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(132), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(225), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(541), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(539), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5196] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(511), 1,
+      anon_sym_COMMA,
+    STATE(118), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(544), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5230] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(548), 1,
+      anon_sym_except,
+    ACTIONS(546), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5262] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(107), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(550), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5302] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(374), 1,
+      anon_sym_COMMA,
+    STATE(93), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(552), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5336] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(535), 1,
+      anon_sym_COMMA,
+    STATE(150), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(554), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5370] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(535), 1,
+      anon_sym_COMMA,
+    STATE(130), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(556), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5404] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(374), 1,
+      anon_sym_COMMA,
+    STATE(136), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(558), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5438] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(562), 1,
+      anon_sym_COMMA,
+    STATE(142), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(560), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5472] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(566), 1,
+      anon_sym_COMMA,
+    STATE(144), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(564), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5506] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(562), 1,
+      anon_sym_COMMA,
+    STATE(119), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(568), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5540] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
     ACTIONS(133), 1,
       sym_label_key,
-    ACTIONS(334), 1,
+    ACTIONS(314), 1,
       ts_builtin_sym_end,
-    ACTIONS(336), 1,
+    ACTIONS(316), 1,
       anon_sym_in,
-    ACTIONS(338), 1,
+    ACTIONS(318), 1,
       anon_sym_with,
-    ACTIONS(340), 1,
+    ACTIONS(320), 1,
       sym_const_ref,
-    STATE(20), 3,
+    STATE(22), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(332), 15,
+    ACTIONS(312), 15,
       anon_sym_silence,
       anon_sym_cluster,
       anon_sym_cidr,
@@ -11414,49 +13648,247 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3405] = 9,
+  [5584] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(103), 1,
-      anon_sym_authentication,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(121), 1,
-      sym_authentication,
-    STATE(122), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(141), 12,
+    ACTIONS(566), 1,
+      anon_sym_COMMA,
+    STATE(120), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(570), 22,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [3449] = 4,
+  [5618] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(377), 21,
+    ACTIONS(572), 1,
+      anon_sym_COMMA,
+    STATE(147), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(554), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5652] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(575), 1,
+      anon_sym_COMMA,
+    STATE(148), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(556), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5686] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(580), 1,
+      anon_sym_COMMA,
+    STATE(115), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(578), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5720] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(583), 1,
+      anon_sym_COMMA,
+    STATE(115), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(533), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5754] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(489), 1,
+      anon_sym_COMMA,
+    STATE(108), 1,
+      aux_sym_peer_service_list_repeat1,
+    ACTIONS(586), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5788] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(535), 1,
+      anon_sym_COMMA,
+    STATE(115), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(578), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5822] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(513), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5851] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(588), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11465,20 +13897,106 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3482] = 13,
+  [5880] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(592), 1,
+      anon_sym_COMMA,
+    STATE(153), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(590), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5913] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(595), 1,
+      anon_sym_except,
+    ACTIONS(505), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5944] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(495), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5973] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -11501,9 +14019,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_namespace,
     ACTIONS(25), 1,
       anon_sym_expect,
-    ACTIONS(379), 1,
+    ACTIONS(597), 1,
       ts_builtin_sym_end,
-    STATE(98), 12,
+    STATE(172), 12,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -11516,55 +14034,24 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [3533] = 4,
+  [6024] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(381), 21,
-      ts_builtin_sym_end,
+    ACTIONS(599), 23,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3566] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(385), 1,
       anon_sym_COMMA,
-    STATE(94), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(383), 21,
-      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_in,
       anon_sym_allow,
       anon_sym_sni,
       anon_sym_authentication,
@@ -11574,14 +14061,64 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3599] = 4,
+  [6053] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(93), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(388), 21,
+    ACTIONS(500), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6082] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(601), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6111] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(603), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11590,111 +14127,357 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3632] = 8,
+  [6140] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    ACTIONS(392), 1,
-      anon_sym_host,
-    ACTIONS(394), 1,
-      sym_const_ref,
-    STATE(196), 1,
-      aux_sym_http_repeat1,
-    STATE(188), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(390), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3673] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    ACTIONS(398), 1,
-      anon_sym_host,
-    ACTIONS(400), 1,
-      sym_const_ref,
-    STATE(199), 1,
-      aux_sym_http_repeat1,
-    STATE(184), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(396), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3714] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(402), 1,
+    ACTIONS(605), 23,
       ts_builtin_sym_end,
-    ACTIONS(404), 1,
       anon_sym_silence,
-    ACTIONS(407), 1,
       anon_sym_cluster,
-    ACTIONS(410), 1,
+      anon_sym_RBRACE,
       anon_sym_cidr,
-    ACTIONS(413), 1,
       anon_sym_cilium,
-    ACTIONS(416), 1,
       anon_sym_import,
-    ACTIONS(419), 1,
       anon_sym_const,
-    ACTIONS(422), 1,
+      anon_sym_label,
       anon_sym_category,
-    ACTIONS(425), 1,
       anon_sym_system,
-    ACTIONS(428), 1,
       anon_sym_namespace,
-    ACTIONS(431), 1,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-    STATE(98), 12,
+  [6169] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(282), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [6198] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(607), 1,
+      anon_sym_namespaces,
+    ACTIONS(609), 1,
+      anon_sym_cidr,
+    ACTIONS(611), 1,
+      anon_sym_namespace,
+    ACTIONS(613), 1,
+      anon_sym_pods,
+    ACTIONS(615), 1,
+      anon_sym_nodes,
+    ACTIONS(619), 1,
+      anon_sym_entity,
+    ACTIONS(621), 1,
+      anon_sym_fqdn,
+    ACTIONS(623), 1,
+      anon_sym_service,
+    ACTIONS(625), 1,
+      anon_sym_services,
+    ACTIONS(617), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(111), 2,
+      sym_peer_service,
+      sym_peer_services,
+    STATE(19), 10,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service_list,
+      sym_peer_cidr_groups,
+      sym_peer_nodes,
+  [6249] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(476), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6278] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(627), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6307] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(518), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6336] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(629), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [6365] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(631), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6394] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(633), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6423] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(637), 1,
+      anon_sym_COMMA,
+    STATE(153), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(635), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6456] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(639), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6485] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(641), 1,
+      ts_builtin_sym_end,
+    ACTIONS(643), 1,
+      anon_sym_silence,
+    ACTIONS(646), 1,
+      anon_sym_cluster,
+    ACTIONS(649), 1,
+      anon_sym_cidr,
+    ACTIONS(652), 1,
+      anon_sym_cilium,
+    ACTIONS(655), 1,
+      anon_sym_import,
+    ACTIONS(658), 1,
+      anon_sym_const,
+    ACTIONS(661), 1,
+      anon_sym_category,
+    ACTIONS(664), 1,
+      anon_sym_system,
+    ACTIONS(667), 1,
+      anon_sym_namespace,
+    ACTIONS(670), 1,
+      anon_sym_expect,
+    STATE(172), 12,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -11707,1403 +14490,22 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [3765] = 7,
+  [6536] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(133), 1,
-      sym_label_key,
-    ACTIONS(436), 1,
-      anon_sym_RBRACE,
-    ACTIONS(438), 1,
-      sym_const_ref,
-    STATE(39), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(434), 16,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3804] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(356), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
+    ACTIONS(637), 1,
       anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-      anon_sym_DQUOTE,
-  [3833] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(440), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3861] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(102), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(186), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(444), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(442), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3895] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(449), 1,
-      anon_sym_COMMA,
-    STATE(115), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(447), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3927] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(453), 1,
-      anon_sym_except,
-    ACTIONS(451), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3957] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(457), 1,
-      anon_sym_COMMA,
-    STATE(116), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(455), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3989] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(457), 1,
-      anon_sym_COMMA,
-    STATE(117), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(459), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4021] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(463), 1,
-      anon_sym_COMMA,
-    STATE(118), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(461), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4053] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(467), 1,
-      anon_sym_COMMA,
-    STATE(119), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(465), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4085] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(367), 1,
-      anon_sym_in,
-    STATE(175), 1,
-      sym_scope,
-    ACTIONS(469), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4117] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(367), 1,
-      anon_sym_in,
-    STATE(176), 1,
-      sym_scope,
-    ACTIONS(471), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4149] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(226), 1,
-      anon_sym_use,
-    ACTIONS(228), 1,
-      anon_sym_description,
-    ACTIONS(230), 1,
-      anon_sym_label,
-    ACTIONS(232), 1,
-      anon_sym_default,
-    ACTIONS(236), 1,
-      anon_sym_no,
-    ACTIONS(473), 1,
-      anon_sym_RBRACE,
-    ACTIONS(475), 1,
-      anon_sym_select,
-    STATE(368), 1,
-      sym_verb,
-    ACTIONS(234), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(132), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [4197] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(122), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(141), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4235] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(141), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(141), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4273] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(477), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4301] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(449), 1,
-      anon_sym_COMMA,
-    STATE(126), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(479), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4333] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(457), 1,
-      anon_sym_COMMA,
-    STATE(127), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(481), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4365] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(457), 1,
-      anon_sym_COMMA,
-    STATE(127), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(483), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4397] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(463), 1,
-      anon_sym_COMMA,
-    STATE(129), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(485), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4429] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(467), 1,
-      anon_sym_COMMA,
-    STATE(130), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(487), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4461] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(367), 1,
-      anon_sym_in,
-    STATE(160), 1,
-      sym_scope,
-    ACTIONS(489), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4493] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(134), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(282), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4531] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(141), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(282), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4569] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(133), 1,
-      sym_label_key,
-    ACTIONS(436), 1,
-      ts_builtin_sym_end,
-    ACTIONS(438), 1,
-      sym_const_ref,
-    STATE(39), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(434), 15,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4607] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(226), 1,
-      anon_sym_use,
-    ACTIONS(228), 1,
-      anon_sym_description,
-    ACTIONS(230), 1,
-      anon_sym_label,
-    ACTIONS(232), 1,
-      anon_sym_default,
-    ACTIONS(236), 1,
-      anon_sym_no,
-    ACTIONS(475), 1,
-      anon_sym_select,
-    ACTIONS(491), 1,
-      anon_sym_RBRACE,
-    STATE(368), 1,
-      sym_verb,
-    ACTIONS(234), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(111), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [4655] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(493), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4683] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(497), 1,
-      anon_sym_COMMA,
-    STATE(126), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(495), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4715] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(502), 1,
-      anon_sym_COMMA,
-    STATE(127), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(500), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4747] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(383), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4775] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(507), 1,
-      anon_sym_COMMA,
-    STATE(129), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(505), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4807] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(512), 1,
-      anon_sym_COMMA,
-    STATE(130), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(510), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4839] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(102), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(186), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(517), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(515), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4873] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(519), 1,
-      anon_sym_silence,
-    ACTIONS(522), 1,
-      anon_sym_RBRACE,
-    ACTIONS(524), 1,
-      anon_sym_use,
-    ACTIONS(527), 1,
-      anon_sym_description,
-    ACTIONS(530), 1,
-      anon_sym_label,
-    ACTIONS(533), 1,
-      anon_sym_default,
-    ACTIONS(539), 1,
-      anon_sym_no,
-    ACTIONS(542), 1,
-      anon_sym_select,
-    STATE(368), 1,
-      sym_verb,
-    ACTIONS(536), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(132), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [4921] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(136), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(361), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4959] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(141), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(361), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4997] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(545), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5025] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(141), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(547), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5063] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(139), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(547), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5101] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(131), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(186), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(517), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(549), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5135] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(141), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(551), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5173] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(102), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(186), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(517), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(553), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5207] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(557), 1,
-      anon_sym_http,
-    ACTIONS(560), 1,
-      anon_sym_grpc,
-    ACTIONS(563), 1,
-      anon_sym_kafka,
-    ACTIONS(566), 1,
-      anon_sym_dns,
-    STATE(141), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(555), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5245] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(571), 1,
-      anon_sym_except,
-    ACTIONS(569), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5274] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(505), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5301] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(573), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5328] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(510), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5355] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(575), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5382] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(579), 1,
-      anon_sym_COMMA,
-    STATE(148), 1,
+    STATE(170), 1,
       aux_sym_ports_repeat1,
-    ACTIONS(577), 19,
+    ACTIONS(673), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13117,20 +14519,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5413] = 4,
+  [6569] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(579), 1,
+    ACTIONS(675), 23,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(154), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(581), 19,
-      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13144,10 +14546,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5444] = 2,
+  [6598] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(583), 21,
+    ACTIONS(677), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -13156,23 +14558,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5471] = 2,
+  [6627] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(585), 21,
+    ACTIONS(679), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -13181,23 +14585,52 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5498] = 2,
+  [6656] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(587), 21,
+    ACTIONS(681), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6685] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(683), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -13206,311 +14639,104 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5525] = 2,
+  [6714] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(589), 21,
-      ts_builtin_sym_end,
+    ACTIONS(685), 23,
       anon_sym_silence,
-      anon_sym_cluster,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6743] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(607), 1,
+      anon_sym_namespaces,
+    ACTIONS(609), 1,
       anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
+    ACTIONS(611), 1,
       anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5552] = 2,
+    ACTIONS(615), 1,
+      anon_sym_nodes,
+    ACTIONS(619), 1,
+      anon_sym_entity,
+    ACTIONS(621), 1,
+      anon_sym_fqdn,
+    ACTIONS(623), 1,
+      anon_sym_service,
+    ACTIONS(625), 1,
+      anon_sym_services,
+    ACTIONS(687), 1,
+      anon_sym_pods,
+    ACTIONS(617), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(111), 2,
+      sym_peer_service,
+      sym_peer_services,
+    STATE(19), 10,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service_list,
+      sym_peer_cidr_groups,
+      sym_peer_nodes,
+  [6794] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(495), 21,
-      anon_sym_silence,
+    ACTIONS(691), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5579] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(593), 1,
-      anon_sym_COMMA,
-    STATE(154), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(591), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5610] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(169), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5637] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(596), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5664] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(500), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5691] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(598), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5718] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(600), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5745] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(602), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5771] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(467), 1,
-      anon_sym_COMMA,
-    STATE(169), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(604), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5801] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(606), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5827] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(610), 1,
-      anon_sym_COMMA,
-    STATE(163), 1,
+    STATE(181), 1,
       aux_sym_sentence_values_repeat1,
-    ACTIONS(608), 18,
+    ACTIONS(689), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13521,7 +14747,114 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [5857] = 9,
+  [6826] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(694), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6854] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(590), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6882] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(698), 1,
+      anon_sym_EQ,
+    ACTIONS(696), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6912] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(702), 1,
+      anon_sym_COMMA,
+    STATE(181), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(700), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6944] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -13530,39 +14863,43 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
     ACTIONS(133), 1,
       sym_label_key,
-    ACTIONS(615), 1,
+    ACTIONS(706), 1,
       anon_sym_RBRACE,
-    ACTIONS(617), 1,
+    ACTIONS(708), 1,
       sym_const_ref,
-    STATE(238), 1,
+    STATE(237), 1,
       sym_scope,
-    STATE(217), 3,
+    STATE(232), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(613), 11,
+    ACTIONS(704), 13,
       anon_sym_silence,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5897] = 2,
+  [6986] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(619), 20,
+    ACTIONS(710), 22,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13576,17 +14913,19 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5923] = 2,
+  [7014] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(621), 20,
+    ACTIONS(421), 22,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13600,68 +14939,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5949] = 2,
+  [7042] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(623), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5975] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(625), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6001] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(467), 1,
+    ACTIONS(566), 1,
       anon_sym_COMMA,
-    STATE(130), 1,
+    STATE(191), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(627), 18,
+    ACTIONS(712), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13674,46 +14967,24 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6031] = 2,
+  [7074] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(375), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6057] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(631), 1,
+    ACTIONS(702), 1,
       anon_sym_COMMA,
-    STATE(163), 1,
+    STATE(185), 1,
       aux_sym_sentence_values_repeat1,
-    ACTIONS(629), 18,
+    ACTIONS(714), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13724,23 +14995,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [6087] = 2,
+  [7106] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(633), 20,
+    ACTIONS(566), 1,
+      anon_sym_COMMA,
+    STATE(120), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(716), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
       anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
@@ -13748,335 +15023,879 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6113] = 2,
+  [7138] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(363), 20,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(133), 1,
+      sym_label_key,
+    ACTIONS(432), 1,
+      ts_builtin_sym_end,
+    ACTIONS(434), 1,
+      sym_const_ref,
+    STATE(51), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(430), 15,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6139] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(591), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6165] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(635), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6191] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(637), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6217] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(631), 1,
-      anon_sym_COMMA,
-    STATE(171), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(639), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6247] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(643), 1,
-      anon_sym_EQ,
-    ACTIONS(641), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6275] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(645), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6301] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    ACTIONS(649), 1,
-      anon_sym_host,
-    STATE(192), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(647), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6332] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(653), 1,
-      anon_sym_COMMA,
-    STATE(183), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(651), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6361] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(608), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6386] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(653), 1,
-      anon_sym_COMMA,
-    STATE(187), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(655), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6415] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    ACTIONS(659), 1,
-      anon_sym_host,
-    STATE(205), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(657), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6446] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(661), 1,
-      anon_sym_namespaces,
-    ACTIONS(663), 1,
+      anon_sym_cluster,
       anon_sym_cidr,
-    ACTIONS(665), 1,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
       anon_sym_namespace,
-    ACTIONS(667), 1,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7176] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(718), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7204] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(372), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7232] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(722), 1,
+      anon_sym_COMMA,
+    STATE(195), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(720), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7263] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    ACTIONS(727), 1,
+      anon_sym_host,
+    STATE(220), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(725), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7296] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(689), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
       anon_sym_pods,
-    ACTIONS(671), 1,
-      anon_sym_entity,
-    ACTIONS(673), 1,
-      anon_sym_fqdn,
-    ACTIONS(675), 1,
-      anon_sym_service,
-    ACTIONS(677), 1,
-      anon_sym_services,
-    ACTIONS(669), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(19), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [6489] = 10,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [7323] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(731), 1,
+      anon_sym_COMMA,
+    STATE(200), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(729), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7354] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    ACTIONS(735), 1,
+      anon_sym_host,
+    STATE(214), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(733), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7387] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(731), 1,
+      anon_sym_COMMA,
+    STATE(195), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(737), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7418] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    ACTIONS(741), 1,
+      anon_sym_host,
+    STATE(216), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(739), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7451] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(743), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [7477] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(209), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(745), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7507] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(44), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(747), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7537] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(204), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(749), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7567] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(720), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7593] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(44), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(751), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7623] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(224), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(753), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7653] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(44), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(755), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7683] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(44), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(757), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7713] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(44), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(759), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7743] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(222), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(761), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7773] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(211), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(763), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7803] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(44), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(765), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7833] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(44), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(767), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7863] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(44), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(769), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7893] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(207), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(771), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7923] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(131), 1,
+      anon_sym_in,
+    ACTIONS(133), 1,
+      sym_label_key,
+    ACTIONS(706), 1,
+      anon_sym_RBRACE,
+    ACTIONS(708), 1,
+      sym_const_ref,
+    STATE(237), 1,
+      sym_scope,
+    STATE(232), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(704), 11,
+      anon_sym_silence,
+      anon_sym_label,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [7963] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(566), 1,
+      anon_sym_COMMA,
+    STATE(120), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(773), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7993] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(44), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(775), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8023] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(44), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(777), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8053] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(44), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(779), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8083] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(566), 1,
+      anon_sym_COMMA,
+    STATE(219), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(781), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8113] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(44), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(783), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8143] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -14089,922 +15908,369 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(61), 1,
       sym_const_ref,
-    STATE(193), 1,
+    STATE(202), 1,
       sym_sentence_values,
-    STATE(227), 2,
+    STATE(263), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(177), 5,
+    STATE(190), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-    ACTIONS(679), 6,
+    ACTIONS(785), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [6530] = 4,
+  [8184] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(683), 1,
+    ACTIONS(787), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8208] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(789), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8232] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(793), 1,
       anon_sym_COMMA,
-    STATE(187), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(681), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6559] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    ACTIONS(688), 1,
-      anon_sym_host,
-    STATE(202), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(686), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6590] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(661), 1,
-      anon_sym_namespaces,
-    ACTIONS(663), 1,
-      anon_sym_cidr,
-    ACTIONS(665), 1,
-      anon_sym_namespace,
-    ACTIONS(671), 1,
-      anon_sym_entity,
-    ACTIONS(673), 1,
-      anon_sym_fqdn,
-    ACTIONS(675), 1,
-      anon_sym_service,
-    ACTIONS(677), 1,
-      anon_sym_services,
-    ACTIONS(690), 1,
-      anon_sym_pods,
-    ACTIONS(669), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(19), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [6633] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(692), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6661] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(131), 1,
-      anon_sym_in,
-    ACTIONS(133), 1,
-      sym_label_key,
-    ACTIONS(615), 1,
-      anon_sym_RBRACE,
-    ACTIONS(617), 1,
-      sym_const_ref,
-    STATE(238), 1,
-      sym_scope,
-    STATE(217), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(613), 9,
-      anon_sym_silence,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [6699] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(694), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6727] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(696), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6751] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(467), 1,
-      anon_sym_COMMA,
-    STATE(197), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(698), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6779] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(200), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(700), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6807] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(702), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6835] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(467), 1,
-      anon_sym_COMMA,
-    STATE(130), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(704), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6863] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(681), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6887] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(706), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6915] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(708), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6943] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(206), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(710), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6971] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(712), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6999] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(208), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(714), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7027] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(209), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(716), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7055] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(718), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7083] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(720), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7111] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(211), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(722), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7139] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(724), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7167] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(726), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7195] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(212), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(728), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7223] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(730), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7251] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(732), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7279] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(734), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7301] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(736), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7323] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(740), 1,
-      anon_sym_COMMA,
-    STATE(215), 1,
+    STATE(230), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(738), 12,
+    ACTIONS(791), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7347] = 11,
+  [8258] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(743), 1,
-      anon_sym_RPAREN,
-    ACTIONS(745), 1,
-      sym_port_number,
-    ACTIONS(747), 1,
-      sym_cidr,
-    ACTIONS(749), 1,
-      sym_const_ref,
-    ACTIONS(751), 1,
-      sym_identifier,
-    STATE(436), 1,
-      sym_argument,
-    STATE(445), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7385] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(367), 1,
-      anon_sym_in,
-    STATE(234), 1,
-      sym_scope,
-    ACTIONS(753), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7409] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(745), 1,
-      sym_port_number,
-    ACTIONS(747), 1,
-      sym_cidr,
-    ACTIONS(749), 1,
-      sym_const_ref,
-    ACTIONS(751), 1,
-      sym_identifier,
-    ACTIONS(755), 1,
-      anon_sym_RPAREN,
-    STATE(436), 1,
-      sym_argument,
-    STATE(445), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7447] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(745), 1,
-      sym_port_number,
-    ACTIONS(747), 1,
-      sym_cidr,
-    ACTIONS(749), 1,
-      sym_const_ref,
-    ACTIONS(751), 1,
-      sym_identifier,
-    ACTIONS(757), 1,
-      anon_sym_RPAREN,
-    STATE(403), 1,
-      sym_argument,
-    STATE(445), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7485] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(761), 1,
+    ACTIONS(793), 1,
       anon_sym_COMMA,
-    STATE(215), 1,
+    STATE(228), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(759), 12,
+    ACTIONS(795), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7509] = 4,
+  [8284] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(765), 1,
+    ACTIONS(799), 1,
+      anon_sym_COMMA,
+    STATE(230), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(797), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8310] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(793), 1,
+      anon_sym_COMMA,
+    STATE(230), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(802), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8336] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(376), 1,
+      anon_sym_in,
+    STATE(249), 1,
+      sym_scope,
+    ACTIONS(804), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8362] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(808), 1,
       anon_sym_LPAREN,
-    STATE(236), 1,
+    STATE(252), 1,
       sym_arguments,
-    ACTIONS(763), 12,
+    ACTIONS(806), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7533] = 4,
+  [8388] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(761), 1,
+    ACTIONS(793), 1,
       anon_sym_COMMA,
-    STATE(223), 1,
+    STATE(231), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(767), 12,
+    ACTIONS(810), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7557] = 4,
+  [8414] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(761), 1,
-      anon_sym_COMMA,
-    STATE(215), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(769), 12,
+    ACTIONS(812), 15,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7581] = 4,
+  [8435] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(761), 1,
-      anon_sym_COMMA,
-    STATE(220), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(771), 12,
+    ACTIONS(797), 15,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7605] = 10,
+  [8456] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(804), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8476] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(814), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8496] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(816), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8516] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(818), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8536] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(820), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8556] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(822), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8576] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -15013,403 +16279,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(745), 1,
-      sym_port_number,
-    ACTIONS(747), 1,
-      sym_cidr,
-    ACTIONS(749), 1,
-      sym_const_ref,
-    ACTIONS(751), 1,
-      sym_identifier,
-    STATE(436), 1,
-      sym_argument,
-    STATE(445), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7640] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(773), 13,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7659] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(780), 1,
-      sym_label_key,
-    STATE(227), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(775), 4,
-      anon_sym_LBRACE,
-      anon_sym_LBRACK,
-      anon_sym_DQUOTE,
-      sym_const_ref,
-    ACTIONS(777), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [7684] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(738), 13,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7703] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(782), 1,
-      anon_sym_cidr,
-    ACTIONS(784), 1,
-      anon_sym_namespace,
-    ACTIONS(786), 1,
-      anon_sym_pods,
-    ACTIONS(788), 1,
-      anon_sym_entity,
-    ACTIONS(790), 1,
-      anon_sym_fqdn,
-    ACTIONS(792), 1,
-      anon_sym_node,
-    STATE(15), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7734] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(782), 1,
-      anon_sym_cidr,
-    ACTIONS(784), 1,
-      anon_sym_namespace,
-    ACTIONS(788), 1,
-      anon_sym_entity,
-    ACTIONS(790), 1,
-      anon_sym_fqdn,
-    ACTIONS(794), 1,
-      anon_sym_pods,
-    ACTIONS(796), 1,
-      anon_sym_node,
-    STATE(518), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7765] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(782), 1,
-      anon_sym_cidr,
-    ACTIONS(784), 1,
-      anon_sym_namespace,
-    ACTIONS(788), 1,
-      anon_sym_entity,
-    ACTIONS(790), 1,
-      anon_sym_fqdn,
-    ACTIONS(794), 1,
-      anon_sym_pods,
-    ACTIONS(796), 1,
-      anon_sym_node,
-    STATE(466), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7796] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(782), 1,
-      anon_sym_cidr,
-    ACTIONS(784), 1,
-      anon_sym_namespace,
-    ACTIONS(788), 1,
-      anon_sym_entity,
-    ACTIONS(790), 1,
-      anon_sym_fqdn,
-    ACTIONS(798), 1,
-      anon_sym_pods,
-    ACTIONS(800), 1,
-      anon_sym_node,
-    STATE(15), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7827] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(802), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7845] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(804), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7863] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(806), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7881] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(808), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7899] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(745), 1,
-      sym_port_number,
-    ACTIONS(810), 1,
-      anon_sym_group,
-    ACTIONS(812), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(275), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7929] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(753), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7947] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(814), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7965] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(816), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7983] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(818), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8001] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(820), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8019] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(822), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8037] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(824), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8055] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(824), 1,
+      anon_sym_RPAREN,
     ACTIONS(826), 1,
-      anon_sym_LBRACE,
+      sym_port_number,
+    ACTIONS(828), 1,
+      sym_cidr,
     ACTIONS(830), 1,
       sym_const_ref,
-    STATE(262), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(286), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(828), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8081] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(832), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8099] = 8,
+    ACTIONS(832), 1,
+      sym_identifier,
+    STATE(479), 1,
+      sym_argument,
+    STATE(467), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8614] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -15418,36 +16306,133 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(745), 1,
+    ACTIONS(826), 1,
       sym_port_number,
+    ACTIONS(828), 1,
+      sym_cidr,
+    ACTIONS(830), 1,
+      sym_const_ref,
+    ACTIONS(832), 1,
+      sym_identifier,
     ACTIONS(834), 1,
-      anon_sym_RBRACK,
-    ACTIONS(836), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(435), 5,
+      anon_sym_RPAREN,
+    STATE(479), 1,
+      sym_argument,
+    STATE(467), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8129] = 2,
+  [8652] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(838), 12,
+    ACTIONS(836), 14,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8147] = 8,
+  [8672] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(838), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8692] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(840), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8712] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(842), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8732] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(844), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8752] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(846), 14,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8772] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -15456,237 +16441,329 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(745), 1,
+    ACTIONS(826), 1,
       sym_port_number,
-    ACTIONS(840), 1,
-      anon_sym_RBRACK,
-    ACTIONS(842), 2,
+    ACTIONS(828), 1,
       sym_cidr,
+    ACTIONS(830), 1,
       sym_const_ref,
-    STATE(371), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8177] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(745), 1,
-      sym_port_number,
-    ACTIONS(844), 1,
-      anon_sym_RBRACK,
-    ACTIONS(836), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(435), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8207] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(846), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8225] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(832), 1,
+      sym_identifier,
     ACTIONS(848), 1,
-      anon_sym_LBRACE,
-    STATE(270), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(286), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(828), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8248] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(745), 1,
-      sym_port_number,
-    ACTIONS(850), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(438), 5,
+      anon_sym_RPAREN,
+    STATE(440), 1,
+      sym_argument,
+    STATE(467), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8275] = 2,
+  [8810] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(852), 11,
-      ts_builtin_sym_end,
+    ACTIONS(850), 14,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-  [8292] = 2,
+  [8830] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(854), 11,
-      ts_builtin_sym_end,
+    ACTIONS(852), 14,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-  [8309] = 2,
+  [8850] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(856), 11,
-      ts_builtin_sym_end,
+    ACTIONS(854), 14,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-  [8326] = 2,
+  [8870] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(858), 11,
-      ts_builtin_sym_end,
+    ACTIONS(856), 14,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-  [8343] = 2,
+  [8890] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(860), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
+    ACTIONS(858), 1,
       anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
+    ACTIONS(860), 1,
       anon_sym_namespace,
-      anon_sym_expect,
-  [8360] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(862), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8377] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(864), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8394] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(862), 1,
+      anon_sym_pods,
+    ACTIONS(864), 1,
+      anon_sym_entity,
     ACTIONS(866), 1,
-      anon_sym_LBRACE,
-    STATE(252), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(286), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(828), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8417] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
+      anon_sym_fqdn,
     ACTIONS(868), 1,
+      anon_sym_node,
+    STATE(552), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8921] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    STATE(270), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(286), 2,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(826), 1,
+      sym_port_number,
+    ACTIONS(828), 1,
+      sym_cidr,
+    ACTIONS(830), 1,
+      sym_const_ref,
+    ACTIONS(832), 1,
+      sym_identifier,
+    STATE(479), 1,
+      sym_argument,
+    STATE(467), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8956] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(872), 1,
+      anon_sym_COMMA,
+    STATE(258), 1,
+      aux_sym_group_labels_repeat1,
+    ACTIONS(870), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8979] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(877), 1,
+      anon_sym_label,
+    STATE(287), 1,
+      sym_group_labels,
+    ACTIONS(875), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9002] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(858), 1,
+      anon_sym_cidr,
+    ACTIONS(860), 1,
+      anon_sym_namespace,
+    ACTIONS(862), 1,
+      anon_sym_pods,
+    ACTIONS(864), 1,
+      anon_sym_entity,
+    ACTIONS(866), 1,
+      anon_sym_fqdn,
+    ACTIONS(868), 1,
+      anon_sym_node,
+    STATE(499), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [9033] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(881), 1,
+      anon_sym_COMMA,
+    STATE(258), 1,
+      aux_sym_group_labels_repeat1,
+    ACTIONS(879), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9056] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(881), 1,
+      anon_sym_COMMA,
+    STATE(261), 1,
+      aux_sym_group_labels_repeat1,
+    ACTIONS(883), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9079] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(890), 1,
+      sym_label_key,
+    STATE(263), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(828), 6,
+    ACTIONS(885), 4,
+      anon_sym_LBRACE,
+      anon_sym_LBRACK,
+      anon_sym_DQUOTE,
+      sym_const_ref,
+    ACTIONS(887), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8440] = 7,
+  [9104] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(877), 1,
+      anon_sym_label,
+    STATE(286), 1,
+      sym_group_labels,
+    ACTIONS(892), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9127] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(858), 1,
+      anon_sym_cidr,
+    ACTIONS(860), 1,
+      anon_sym_namespace,
+    ACTIONS(864), 1,
+      anon_sym_entity,
+    ACTIONS(866), 1,
+      anon_sym_fqdn,
+    ACTIONS(894), 1,
+      anon_sym_pods,
+    ACTIONS(896), 1,
+      anon_sym_node,
+    STATE(15), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [9158] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(858), 1,
+      anon_sym_cidr,
+    ACTIONS(860), 1,
+      anon_sym_namespace,
+    ACTIONS(864), 1,
+      anon_sym_entity,
+    ACTIONS(866), 1,
+      anon_sym_fqdn,
+    ACTIONS(898), 1,
+      anon_sym_pods,
+    ACTIONS(900), 1,
+      anon_sym_node,
+    STATE(15), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [9189] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -15695,156 +16772,62 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(745), 1,
+    ACTIONS(826), 1,
       sym_port_number,
-    ACTIONS(870), 2,
+    ACTIONS(902), 1,
+      anon_sym_RBRACK,
+    ACTIONS(904), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(265), 5,
+    STATE(456), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8467] = 2,
+  [9219] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(872), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8484] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(874), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8501] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(876), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8518] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(878), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8535] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(880), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8552] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(882), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8569] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(884), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    STATE(270), 2,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(826), 1,
+      sym_port_number,
+    ACTIONS(906), 1,
+      anon_sym_RBRACK,
+    ACTIONS(904), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(456), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [9249] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(908), 1,
+      anon_sym_LBRACE,
+    ACTIONS(912), 1,
+      sym_const_ref,
+    STATE(283), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(286), 2,
+    STATE(304), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(886), 6,
+    ACTIONS(910), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8592] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(889), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8609] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(891), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8626] = 7,
+  [9275] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -15853,18 +16836,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(745), 1,
+    ACTIONS(826), 1,
       sym_port_number,
-    ACTIONS(893), 2,
+    ACTIONS(914), 1,
+      anon_sym_group,
+    ACTIONS(916), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(434), 5,
+    STATE(259), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8653] = 7,
+  [9305] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -15873,21 +16858,39 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(745), 1,
+    ACTIONS(826), 1,
       sym_port_number,
-    ACTIONS(836), 2,
+    ACTIONS(918), 1,
+      anon_sym_RBRACK,
+    ACTIONS(920), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(435), 5,
+    STATE(424), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8680] = 2,
+  [9335] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(895), 11,
+    ACTIONS(870), 12,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9353] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(922), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15899,37 +16902,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8697] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(897), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8714] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(899), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8731] = 7,
+  [9370] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -15938,295 +16911,718 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(901), 1,
-      sym_label_key,
-    ACTIONS(903), 1,
+    ACTIONS(826), 1,
+      sym_port_number,
+    ACTIONS(924), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(182), 5,
-      sym__sentence_value,
+    STATE(476), 5,
       sym_selector,
-      sym_selector_eq,
+      sym__value,
       sym_list,
+      sym_port,
       sym_string,
-  [8757] = 6,
+  [9397] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(905), 1,
-      anon_sym_RBRACE,
-    ACTIONS(907), 1,
-      anon_sym_BANG,
-    ACTIONS(909), 1,
-      sym_label_key,
-    ACTIONS(911), 1,
+    ACTIONS(926), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9414] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(928), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9431] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(930), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9448] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(932), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9465] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(934), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9482] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(936), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9499] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(938), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9516] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(940), 1,
+      anon_sym_LBRACE,
+    STATE(289), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(304), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(910), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9539] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(942), 1,
+      anon_sym_LBRACE,
+    STATE(291), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(304), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(910), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9562] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(944), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9579] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(946), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9596] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(948), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9613] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(950), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9630] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(952), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9647] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(954), 1,
+      anon_sym_LBRACE,
+    STATE(291), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(304), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(910), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9670] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(826), 1,
+      sym_port_number,
+    ACTIONS(956), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(426), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [8781] = 6,
+    STATE(264), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [9697] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(907), 1,
-      anon_sym_BANG,
-    ACTIONS(909), 1,
-      sym_label_key,
-    ACTIONS(913), 1,
-      anon_sym_RBRACE,
-    ACTIONS(915), 1,
+    ACTIONS(958), 1,
+      anon_sym_LBRACE,
+    STATE(291), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(304), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(960), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9720] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(963), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9737] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(965), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9754] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(967), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9771] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(826), 1,
+      sym_port_number,
+    ACTIONS(969), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(407), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [8805] = 6,
+    STATE(472), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [9798] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(907), 1,
-      anon_sym_BANG,
-    ACTIONS(909), 1,
-      sym_label_key,
-    ACTIONS(911), 1,
-      sym_const_ref,
-    ACTIONS(917), 1,
-      anon_sym_RBRACE,
-    STATE(426), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [8829] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(921), 2,
+    ACTIONS(973), 2,
       anon_sym_namespace,
       anon_sym_service,
-    ACTIONS(919), 8,
+    ACTIONS(971), 9,
       anon_sym_namespaces,
       anon_sym_cidr,
       anon_sym_pods,
+      anon_sym_nodes,
       anon_sym_everything,
       anon_sym_anywhere,
       anon_sym_entity,
       anon_sym_fqdn,
       anon_sym_services,
-  [8847] = 5,
+  [9817] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(907), 1,
-      anon_sym_BANG,
-    ACTIONS(909), 1,
-      sym_label_key,
-    ACTIONS(911), 1,
+    ACTIONS(975), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9834] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(977), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9851] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(826), 1,
+      sym_port_number,
+    ACTIONS(904), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(426), 6,
+    STATE(456), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [9878] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(979), 1,
+      anon_sym_RBRACE,
+    ACTIONS(981), 1,
+      anon_sym_BANG,
+    ACTIONS(983), 1,
+      sym_label_key,
+    ACTIONS(985), 1,
+      sym_const_ref,
+    STATE(453), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [8868] = 4,
+  [9902] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(775), 1,
+    ACTIONS(981), 1,
+      anon_sym_BANG,
+    ACTIONS(983), 1,
+      sym_label_key,
+    ACTIONS(985), 1,
       sym_const_ref,
-    STATE(284), 2,
+    ACTIONS(987), 1,
+      anon_sym_RBRACE,
+    STATE(453), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [9926] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(989), 1,
+      sym_label_key,
+    ACTIONS(991), 1,
+      sym_const_ref,
+    STATE(197), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+  [9952] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(981), 1,
+      anon_sym_BANG,
+    ACTIONS(983), 1,
+      sym_label_key,
+    ACTIONS(993), 1,
+      anon_sym_RBRACE,
+    ACTIONS(995), 1,
+      sym_const_ref,
+    STATE(416), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [9976] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(999), 1,
+      sym_const_ref,
+    STATE(305), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(923), 6,
+    ACTIONS(997), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8887] = 8,
+  [9995] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(885), 1,
+      sym_const_ref,
+    STATE(305), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(1001), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [10014] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
     ACTIONS(133), 1,
       sym_label_key,
-    ACTIONS(332), 1,
+    ACTIONS(312), 1,
       anon_sym_to,
-    ACTIONS(336), 1,
+    ACTIONS(316), 1,
       anon_sym_in,
-    ACTIONS(338), 1,
+    ACTIONS(318), 1,
       anon_sym_with,
-    ACTIONS(340), 1,
+    ACTIONS(320), 1,
       sym_const_ref,
-    STATE(20), 3,
+    STATE(22), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [8914] = 4,
+  [10041] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(928), 1,
+    ACTIONS(981), 1,
+      anon_sym_BANG,
+    ACTIONS(983), 1,
+      sym_label_key,
+    ACTIONS(985), 1,
       sym_const_ref,
-    STATE(284), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(926), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8933] = 6,
+    STATE(453), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [10062] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(930), 1,
+    ACTIONS(1004), 1,
       anon_sym_pods,
-    ACTIONS(932), 1,
+    ACTIONS(1006), 1,
       anon_sym_all,
-    ACTIONS(934), 1,
+    ACTIONS(1008), 1,
       anon_sym_nodes,
-    ACTIONS(936), 1,
+    ACTIONS(1010), 1,
       anon_sym_everything,
-    STATE(243), 4,
+    STATE(241), 4,
       sym_subject_pods,
       sym_subject_all_nodes,
       sym_subject_nodes,
       sym_subject_everything,
-  [8955] = 6,
+  [10084] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(940), 1,
-      sym_label_key,
-    ACTIONS(942), 1,
-      sym_const_ref,
-    ACTIONS(938), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(422), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [8977] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(932), 1,
-      anon_sym_all,
-    ACTIONS(934), 1,
-      anon_sym_nodes,
-    ACTIONS(936), 1,
-      anon_sym_everything,
-    ACTIONS(944), 1,
-      anon_sym_pods,
-    STATE(243), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [8999] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(940), 1,
-      sym_label_key,
-    ACTIONS(948), 1,
-      sym_const_ref,
-    ACTIONS(946), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(425), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9021] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(415), 1,
+    STATE(436), 1,
       sym_type,
-    ACTIONS(950), 3,
+    ACTIONS(1012), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(952), 4,
+    ACTIONS(1014), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [9039] = 7,
+  [10102] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(954), 1,
-      anon_sym_silence,
-    ACTIONS(956), 1,
-      anon_sym_RBRACE,
-    ACTIONS(958), 1,
-      sym__name_token,
-    STATE(288), 1,
-      sym_name,
-    STATE(460), 1,
-      sym_inventory_entry,
-    STATE(319), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9062] = 7,
+    ACTIONS(1006), 1,
+      anon_sym_all,
+    ACTIONS(1008), 1,
+      anon_sym_nodes,
+    ACTIONS(1010), 1,
+      anon_sym_everything,
+    ACTIONS(1016), 1,
+      anon_sym_pods,
+    STATE(241), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [10124] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(954), 1,
-      anon_sym_silence,
-    ACTIONS(958), 1,
-      sym__name_token,
-    ACTIONS(960), 1,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1020), 1,
+      sym_label_key,
+    ACTIONS(1022), 1,
+      sym_const_ref,
+    ACTIONS(1018), 2,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
-    STATE(288), 1,
+    STATE(487), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10146] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1020), 1,
+      sym_label_key,
+    ACTIONS(1026), 1,
+      sym_const_ref,
+    ACTIONS(1024), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(462), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10168] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1028), 1,
+      anon_sym_silence,
+    ACTIONS(1030), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1032), 1,
+      sym__name_token,
+    STATE(312), 1,
       sym_name,
-    STATE(460), 1,
+    STATE(430), 1,
       sym_inventory_entry,
-    STATE(319), 2,
+    STATE(345), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [9085] = 6,
+  [10191] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1028), 1,
+      anon_sym_silence,
+    ACTIONS(1032), 1,
+      sym__name_token,
+    ACTIONS(1034), 1,
+      anon_sym_RBRACE,
+    STATE(312), 1,
+      sym_name,
+    STATE(477), 1,
+      sym_inventory_entry,
+    STATE(345), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [10214] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
     ACTIONS(133), 1,
       sym_label_key,
-    ACTIONS(434), 1,
+    ACTIONS(430), 1,
       anon_sym_to,
-    ACTIONS(438), 1,
+    ACTIONS(434), 1,
       sym_const_ref,
-    STATE(39), 3,
+    STATE(51), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9106] = 7,
+  [10235] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(954), 1,
+    ACTIONS(1028), 1,
       anon_sym_silence,
-    ACTIONS(958), 1,
+    ACTIONS(1032), 1,
       sym__name_token,
-    ACTIONS(962), 1,
+    ACTIONS(1036), 1,
       anon_sym_RBRACE,
-    STATE(288), 1,
+    STATE(312), 1,
       sym_name,
-    STATE(392), 1,
+    STATE(477), 1,
       sym_inventory_entry,
-    STATE(319), 2,
+    STATE(345), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [9129] = 2,
+  [10258] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(964), 7,
+    ACTIONS(1038), 1,
+      anon_sym_groups,
+    ACTIONS(1040), 1,
+      anon_sym_LBRACK,
+    STATE(133), 1,
+      sym_cidr_item,
+    ACTIONS(1042), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(134), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [10279] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1044), 7,
       anon_sym_LBRACE,
       anon_sym_port,
       anon_sym_namespace,
@@ -16234,348 +17630,328 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [9142] = 5,
+  [10292] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(966), 1,
-      sym_const_ref,
-    ACTIONS(968), 1,
-      sym__name_token,
-    STATE(36), 3,
-      sym__string_or_ref,
-      sym_string,
-      sym_name,
-  [9160] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(940), 1,
-      sym_label_key,
-    ACTIONS(970), 1,
-      sym_const_ref,
-    STATE(166), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9178] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(972), 1,
-      anon_sym_RPAREN,
-    ACTIONS(974), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(453), 2,
-      sym__label_value,
-      sym_string,
-  [9196] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(940), 1,
-      sym_label_key,
-    ACTIONS(976), 1,
-      sym_const_ref,
-    STATE(128), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9214] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(978), 1,
-      anon_sym_LBRACK,
-    STATE(103), 1,
-      sym_cidr_item,
-    ACTIONS(980), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(104), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9232] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(982), 1,
+    ACTIONS(1046), 1,
       anon_sym_namespaces,
-    ACTIONS(984), 1,
+    ACTIONS(1048), 1,
       anon_sym_namespace,
-    ACTIONS(986), 1,
+    ACTIONS(1050), 1,
       anon_sym_all,
-    STATE(179), 3,
+    STATE(174), 3,
       sym_scope_all,
       sym_scope_labelled,
       sym_scope_named,
-  [9250] = 5,
+  [10310] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1020), 1,
+      sym_label_key,
+    ACTIONS(1052), 1,
+      sym_const_ref,
+    STATE(112), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10328] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(988), 1,
-      anon_sym_RPAREN,
-    ACTIONS(974), 2,
-      sym_label_value,
+    ACTIONS(1054), 1,
       sym_const_ref,
-    STATE(453), 2,
-      sym__label_value,
+    ACTIONS(1056), 1,
+      sym__name_token,
+    STATE(37), 3,
+      sym__string_or_ref,
       sym_string,
-  [9268] = 6,
+      sym_name,
+  [10346] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(954), 1,
+    ACTIONS(1028), 1,
       anon_sym_silence,
-    ACTIONS(958), 1,
+    ACTIONS(1032), 1,
       sym__name_token,
-    STATE(288), 1,
+    STATE(312), 1,
       sym_name,
-    STATE(460), 1,
+    STATE(477), 1,
       sym_inventory_entry,
-    STATE(319), 2,
+    STATE(345), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [9288] = 5,
+  [10366] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(978), 1,
+    ACTIONS(1040), 1,
       anon_sym_LBRACK,
-    STATE(153), 1,
+    STATE(155), 1,
       sym_cidr_item,
-    ACTIONS(980), 2,
+    ACTIONS(1042), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(104), 2,
+    STATE(134), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [9306] = 6,
+  [10384] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(643), 1,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1058), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1060), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(486), 2,
+      sym__label_value,
+      sym_string,
+  [10402] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1020), 1,
+      sym_label_key,
+    ACTIONS(1062), 1,
+      sym_const_ref,
+    STATE(139), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10420] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(698), 1,
       anon_sym_EQ,
-    ACTIONS(992), 1,
+    ACTIONS(1066), 1,
       anon_sym_in,
-    ACTIONS(994), 1,
+    ACTIONS(1068), 1,
       anon_sym_BANG_EQ,
-    ACTIONS(996), 1,
+    ACTIONS(1070), 1,
       anon_sym_notin,
-    ACTIONS(990), 2,
+    ACTIONS(1064), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [9326] = 5,
+  [10440] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(998), 1,
+    ACTIONS(1072), 1,
       anon_sym_RPAREN,
-    ACTIONS(974), 2,
+    ACTIONS(1060), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(453), 2,
+    STATE(486), 2,
       sym__label_value,
       sym_string,
-  [9344] = 5,
+  [10458] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1074), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1060), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(486), 2,
+      sym__label_value,
+      sym_string,
+  [10476] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1076), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1060), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(486), 2,
+      sym__label_value,
+      sym_string,
+  [10494] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(940), 1,
+    ACTIONS(1020), 1,
       sym_label_key,
-    ACTIONS(1000), 1,
+    ACTIONS(1078), 1,
       sym_const_ref,
-    STATE(162), 3,
+    STATE(182), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9362] = 5,
+  [10512] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(940), 1,
+    ACTIONS(1020), 1,
       sym_label_key,
-    ACTIONS(1002), 1,
+    ACTIONS(1080), 1,
       sym_const_ref,
-    STATE(242), 3,
+    STATE(255), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9380] = 7,
+  [10530] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1004), 1,
+    ACTIONS(1082), 1,
       anon_sym_LBRACE,
-    ACTIONS(1006), 1,
+    ACTIONS(1084), 1,
       anon_sym_sentence,
-    ACTIONS(1008), 1,
+    ACTIONS(1086), 1,
       anon_sym_LPAREN,
-    STATE(268), 1,
+    STATE(293), 1,
       sym_body,
-    STATE(343), 1,
+    STATE(392), 1,
       sym_parameters,
-    STATE(461), 1,
+    STATE(496), 1,
       sym_sentence_declaration,
-  [9402] = 5,
+  [10552] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(940), 1,
+    ACTIONS(1020), 1,
       sym_label_key,
-    ACTIONS(1010), 1,
+    ACTIONS(1088), 1,
       sym_const_ref,
-    STATE(120), 3,
+    STATE(116), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9420] = 5,
+  [10570] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1012), 1,
-      anon_sym_RPAREN,
-    ACTIONS(974), 2,
-      sym_label_value,
+    ACTIONS(1046), 1,
+      anon_sym_namespaces,
+    ACTIONS(1090), 1,
+      anon_sym_namespace,
+    ACTIONS(1092), 1,
+      anon_sym_all,
+    STATE(174), 3,
+      sym_scope_all,
+      sym_scope_labelled,
+      sym_scope_named,
+  [10588] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1020), 1,
+      sym_label_key,
+    ACTIONS(1094), 1,
       sym_const_ref,
-    STATE(453), 2,
-      sym__label_value,
-      sym_string,
-  [9438] = 6,
+    STATE(95), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10606] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1016), 1,
+    ACTIONS(1098), 1,
       anon_sym_COMMA,
-    ACTIONS(1018), 1,
+    ACTIONS(1100), 1,
       anon_sym_DQUOTE,
-    STATE(314), 1,
+    STATE(347), 1,
       aux_sym_silence_repeat1,
-    STATE(450), 1,
+    STATE(483), 1,
       sym_string,
-    ACTIONS(1014), 2,
+    ACTIONS(1096), 2,
       anon_sym_silence,
       sym__name_token,
-  [9458] = 6,
+  [10626] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1016), 1,
+    ACTIONS(1098), 1,
       anon_sym_COMMA,
-    ACTIONS(1018), 1,
+    ACTIONS(1100), 1,
       anon_sym_DQUOTE,
-    STATE(323), 1,
+    STATE(336), 1,
       aux_sym_silence_repeat1,
-    STATE(454), 1,
+    STATE(480), 1,
       sym_string,
-    ACTIONS(1020), 2,
+    ACTIONS(1102), 2,
       anon_sym_silence,
       sym__name_token,
-  [9478] = 4,
+  [10646] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1022), 2,
-      sym_label_value,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1020), 1,
+      sym_label_key,
+    ACTIONS(1104), 1,
       sym_const_ref,
-    STATE(251), 2,
-      sym__label_value,
-      sym_string,
-  [9493] = 4,
+    STATE(179), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10664] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1024), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(423), 2,
-      sym__label_value,
-      sym_string,
-  [9508] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1026), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(411), 2,
-      sym__label_value,
-      sym_string,
-  [9523] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1028), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(412), 2,
-      sym__label_value,
-      sym_string,
-  [9538] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(954), 1,
-      anon_sym_silence,
-    ACTIONS(958), 1,
-      sym__name_token,
-    STATE(290), 1,
-      sym_name,
-    STATE(333), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9555] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(978), 1,
+    ACTIONS(1040), 1,
       anon_sym_LBRACK,
-    ACTIONS(1030), 2,
+    ACTIONS(1106), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(156), 2,
+    STATE(157), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [9570] = 4,
+  [10679] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1032), 2,
+    ACTIONS(1108), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(8), 2,
+    STATE(247), 2,
       sym__label_value,
       sym_string,
-  [9585] = 4,
+  [10694] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(974), 2,
+    ACTIONS(1110), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(453), 2,
+    STATE(426), 2,
       sym__label_value,
       sym_string,
-  [9600] = 5,
+  [10709] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(356), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1036), 1,
-      anon_sym_COMMA,
-    STATE(323), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(1034), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9617] = 2,
+    ACTIONS(1112), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(428), 2,
+      sym__label_value,
+      sym_string,
+  [10724] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1114), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(246), 2,
+      sym__label_value,
+      sym_string,
+  [10739] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(67), 5,
@@ -16584,1997 +17960,2172 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
       sym_label_key,
       sym_const_ref,
-  [9628] = 4,
+  [10750] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1039), 1,
-      sym_const_ref,
-    STATE(239), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9642] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1041), 1,
-      sym_const_ref,
-    STATE(58), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9656] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1043), 1,
-      sym_const_ref,
-    STATE(106), 1,
-      sym_name,
-    STATE(165), 1,
-      sym__name_list,
-  [9672] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1045), 1,
-      sym_const_ref,
-    STATE(108), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9686] = 4,
-    ACTIONS(1049), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(1051), 1,
-      sym_comment,
-    STATE(365), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1047), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9700] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1043), 1,
-      sym_const_ref,
-    STATE(106), 1,
-      sym_name,
-    STATE(172), 1,
-      sym__name_list,
-  [9716] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1053), 1,
-      anon_sym_RBRACK,
-    STATE(464), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1055), 2,
-      sym_cidr,
-      sym_const_ref,
-  [9730] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1059), 1,
-      sym_icmp_type,
-    STATE(198), 1,
-      sym_icmp_item,
-    ACTIONS(1057), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [9744] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1061), 1,
+    ACTIONS(1028), 1,
       anon_sym_silence,
-    ACTIONS(1064), 1,
+    ACTIONS(1032), 1,
       sym__name_token,
-    STATE(333), 2,
+    STATE(311), 1,
+      sym_name,
+    STATE(390), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [9758] = 4,
+  [10767] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1066), 1,
+    ACTIONS(1060), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(201), 2,
-      sym__string_or_ref,
+    STATE(486), 2,
+      sym__label_value,
       sym_string,
-  [9772] = 4,
+  [10782] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
+    ACTIONS(412), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1068), 1,
-      sym_const_ref,
-    STATE(203), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9786] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1070), 1,
-      sym_const_ref,
-    STATE(43), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9800] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1072), 1,
-      sym_const_ref,
-    STATE(62), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9814] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1074), 1,
-      sym_const_ref,
-    STATE(145), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9828] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1076), 1,
-      sym_const_ref,
-    STATE(95), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9842] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
+    ACTIONS(1118), 1,
+      anon_sym_COMMA,
+    STATE(347), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(1116), 2,
+      anon_sym_silence,
       sym__name_token,
-    ACTIONS(1043), 1,
+  [10799] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1121), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(106), 1,
+    STATE(8), 2,
+      sym__label_value,
+      sym_string,
+  [10814] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1123), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(449), 2,
+      sym__label_value,
+      sym_string,
+  [10829] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1125), 1,
+      sym_const_ref,
+    STATE(61), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10843] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1127), 1,
+      sym_const_ref,
+    STATE(166), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10857] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1056), 1,
+      sym__name_token,
+    ACTIONS(1129), 1,
+      sym_const_ref,
+    STATE(138), 1,
       sym_name,
-    STATE(168), 1,
+    STATE(177), 1,
       sym__name_list,
-  [9858] = 4,
+  [10873] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1078), 1,
-      sym_sentence_word,
-    STATE(185), 1,
-      sym_way,
-    ACTIONS(1080), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [9872] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1082), 1,
+    ACTIONS(1131), 1,
       anon_sym_RBRACK,
-    STATE(464), 1,
+    STATE(493), 1,
       sym__cidr_or_ref,
-    ACTIONS(1055), 2,
+    ACTIONS(1133), 2,
       sym_cidr,
       sym_const_ref,
-  [9886] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1004), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1006), 1,
-      anon_sym_sentence,
-    STATE(266), 1,
-      sym_body,
-    STATE(462), 1,
-      sym_sentence_declaration,
-  [9902] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1084), 1,
-      sym_const_ref,
-    STATE(204), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9916] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1086), 1,
-      sym_const_ref,
-    STATE(42), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9930] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1088), 1,
-      sym_const_ref,
-    STATE(207), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9944] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1090), 1,
-      sym_const_ref,
-    STATE(46), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9958] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1092), 1,
-      sym_const_ref,
-    STATE(55), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9972] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1094), 1,
-      sym_const_ref,
-    STATE(56), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9986] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1096), 1,
-      sym_const_ref,
-    STATE(210), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10000] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1098), 1,
-      sym_const_ref,
-    STATE(161), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10014] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1059), 1,
-      sym_icmp_type,
-    STATE(181), 1,
-      sym_icmp_item,
-    ACTIONS(1057), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [10028] = 4,
-    ACTIONS(1051), 1,
-      sym_comment,
-    ACTIONS(1102), 1,
+  [10887] = 4,
+    ACTIONS(1137), 1,
       anon_sym_DQUOTE2,
-    STATE(329), 1,
+    ACTIONS(1139), 1,
+      sym_comment,
+    STATE(371), 1,
       aux_sym_string_repeat1,
-    ACTIONS(1100), 2,
+    ACTIONS(1135), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [10042] = 4,
+  [10901] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1143), 1,
+      sym_icmp_type,
+    STATE(206), 1,
+      sym_icmp_item,
+    ACTIONS(1141), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10915] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1104), 1,
+    ACTIONS(1145), 1,
+      sym_const_ref,
+    STATE(212), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10929] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1147), 1,
+      sym_const_ref,
+    STATE(205), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10943] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1149), 1,
+      sym_const_ref,
+    STATE(47), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10957] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1056), 1,
+      sym__name_token,
+    ACTIONS(1129), 1,
+      sym_const_ref,
+    STATE(138), 1,
+      sym_name,
+    STATE(171), 1,
+      sym__name_list,
+  [10973] = 4,
+    ACTIONS(1139), 1,
+      sym_comment,
+    ACTIONS(1153), 1,
+      anon_sym_DQUOTE2,
+    STATE(354), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1151), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10987] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1155), 1,
+      sym_const_ref,
+    STATE(99), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11001] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1157), 1,
+      sym_const_ref,
+    STATE(103), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11015] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1159), 1,
+      sym_const_ref,
+    STATE(213), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11029] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1161), 1,
+      anon_sym_RBRACK,
+    STATE(493), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1133), 2,
+      sym_cidr,
+      sym_const_ref,
+  [11043] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1163), 1,
+      anon_sym_RBRACK,
+    STATE(410), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1165), 2,
+      sym_cidr,
+      sym_const_ref,
+  [11057] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1167), 1,
       sym_const_ref,
     STATE(59), 2,
       sym__string_or_ref,
       sym_string,
-  [10056] = 4,
+  [11071] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1106), 1,
+    ACTIONS(1169), 1,
       sym_const_ref,
-    STATE(214), 2,
+    STATE(217), 2,
       sym__string_or_ref,
       sym_string,
-  [10070] = 4,
+  [11085] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1056), 1,
+      sym__name_token,
+    ACTIONS(1129), 1,
+      sym_const_ref,
+    STATE(138), 1,
+      sym_name,
+    STATE(193), 1,
+      sym__name_list,
+  [11101] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1108), 1,
+    ACTIONS(1171), 1,
       sym_const_ref,
-    STATE(194), 2,
+    STATE(46), 2,
       sym__string_or_ref,
       sym_string,
-  [10084] = 4,
+  [11115] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1110), 1,
+    ACTIONS(1173), 1,
       sym_const_ref,
-    STATE(97), 2,
+    STATE(203), 2,
       sym__string_or_ref,
       sym_string,
-  [10098] = 4,
+  [11129] = 4,
+    ACTIONS(1139), 1,
+      sym_comment,
+    ACTIONS(1178), 1,
+      anon_sym_DQUOTE2,
+    STATE(371), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1175), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [11143] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1112), 1,
+    ACTIONS(1180), 1,
+      sym_const_ref,
+    STATE(50), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11157] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1182), 1,
+      sym_const_ref,
+    STATE(55), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11171] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1056), 1,
+      sym__name_token,
+    ACTIONS(1184), 1,
+      sym_const_ref,
+    STATE(146), 1,
+      sym_name,
+    STATE(171), 1,
+      sym__name_list,
+  [11187] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1186), 1,
       sym_const_ref,
     STATE(60), 2,
       sym__string_or_ref,
       sym_string,
-  [10112] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1059), 1,
-      sym_icmp_type,
-    STATE(86), 1,
-      sym_icmp_item,
-    ACTIONS(1057), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [10126] = 4,
+  [11201] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1114), 1,
+    ACTIONS(1188), 1,
       sym_const_ref,
-    STATE(85), 2,
+    STATE(189), 2,
       sym__string_or_ref,
       sym_string,
-  [10140] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1116), 1,
-      sym_const_ref,
-    STATE(150), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10154] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1118), 1,
-      sym_const_ref,
-    STATE(195), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10168] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1120), 1,
-      sym_const_ref,
-    STATE(52), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10182] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(356), 2,
-      anon_sym_COMMA,
-      anon_sym_DQUOTE,
-    ACTIONS(1034), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [10194] = 4,
-    ACTIONS(1051), 1,
-      sym_comment,
-    ACTIONS(1125), 1,
-      anon_sym_DQUOTE2,
-    STATE(365), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1122), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10208] = 4,
-    ACTIONS(1051), 1,
-      sym_comment,
-    ACTIONS(1129), 1,
-      anon_sym_DQUOTE2,
-    STATE(367), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1127), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10222] = 4,
-    ACTIONS(1051), 1,
-      sym_comment,
-    ACTIONS(1131), 1,
-      anon_sym_DQUOTE2,
-    STATE(365), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1047), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10236] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1133), 1,
-      sym_sentence_word,
-    STATE(189), 1,
-      sym_way,
-    ACTIONS(1080), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [10250] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1135), 1,
-      anon_sym_RBRACK,
-    STATE(396), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1137), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10264] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1139), 1,
-      anon_sym_COMMA,
-    ACTIONS(1141), 1,
-      anon_sym_RPAREN,
-    STATE(418), 1,
-      aux_sym_parameters_repeat1,
-  [10277] = 4,
+  [11215] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1143), 1,
-      anon_sym_COMMA,
-    ACTIONS(1145), 1,
-      anon_sym_RBRACK,
-    STATE(380), 1,
-      aux_sym_list_repeat1,
-  [10290] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1053), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1147), 1,
-      anon_sym_COMMA,
-    STATE(373), 1,
-      aux_sym_cidr_list_repeat1,
-  [10303] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1149), 1,
-      anon_sym_COMMA,
-    ACTIONS(1152), 1,
-      anon_sym_RBRACK,
-    STATE(373), 1,
-      aux_sym_cidr_list_repeat1,
-  [10316] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1154), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1156), 1,
-      sym_identifier,
-    STATE(447), 1,
-      sym_parameter,
-  [10329] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1158), 1,
-      anon_sym_COMMA,
-    ACTIONS(1161), 1,
-      anon_sym_RPAREN,
-    STATE(375), 1,
-      aux_sym_parameters_repeat1,
-  [10342] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1163), 1,
-      sym_const_ref,
-    STATE(32), 1,
-      sym_name,
-  [10355] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1165), 1,
-      sym_const_ref,
-    STATE(26), 1,
-      sym_name,
-  [10368] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(222), 1,
-      sym_direction,
-    ACTIONS(1167), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10379] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(956), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1169), 1,
-      anon_sym_COMMA,
-    STATE(416), 1,
-      aux_sym_inventory_repeat1,
-  [10392] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(844), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1171), 1,
-      anon_sym_COMMA,
-    STATE(390), 1,
-      aux_sym_list_repeat1,
-  [10405] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1173), 1,
-      sym_port_number,
-    ACTIONS(1175), 1,
-      sym_const_ref,
-    STATE(174), 1,
-      sym_port,
-  [10418] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1177), 1,
-      sym_const_ref,
-    STATE(48), 1,
-      sym_name,
-  [10431] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(464), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1055), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10442] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1173), 1,
-      sym_port_number,
-    ACTIONS(1179), 1,
-      sym_const_ref,
-    STATE(147), 1,
-      sym_port,
-  [10455] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1181), 1,
-      sym_const_ref,
-    STATE(158), 1,
-      sym_name,
-  [10468] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(905), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1183), 1,
-      anon_sym_COMMA,
-    STATE(387), 1,
-      aux_sym_selector_repeat1,
-  [10481] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1185), 1,
-      anon_sym_COMMA,
-    ACTIONS(1188), 1,
-      anon_sym_RBRACE,
-    STATE(387), 1,
-      aux_sym_selector_repeat1,
-  [10494] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(459), 1,
-      sym_verb,
-    ACTIONS(1190), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10505] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(972), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1192), 1,
-      anon_sym_COMMA,
-    STATE(414), 1,
-      aux_sym_selector_in_repeat1,
-  [10518] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1194), 1,
-      anon_sym_COMMA,
-    ACTIONS(1197), 1,
-      anon_sym_RBRACK,
-    STATE(390), 1,
-      aux_sym_list_repeat1,
-  [10531] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(988), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1199), 1,
-      anon_sym_COMMA,
-    STATE(414), 1,
-      aux_sym_selector_in_repeat1,
-  [10544] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1201), 1,
-      anon_sym_COMMA,
-    ACTIONS(1203), 1,
-      anon_sym_RBRACE,
-    STATE(379), 1,
-      aux_sym_inventory_repeat1,
-  [10557] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1156), 1,
-      sym_identifier,
-    ACTIONS(1205), 1,
-      anon_sym_RPAREN,
-    STATE(447), 1,
-      sym_parameter,
-  [10570] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1156), 1,
-      sym_identifier,
-    ACTIONS(1207), 1,
-      anon_sym_RPAREN,
-    STATE(370), 1,
-      sym_parameter,
-  [10583] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(224), 1,
-      sym_direction,
-    ACTIONS(1167), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10594] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1209), 1,
-      anon_sym_COMMA,
-    ACTIONS(1211), 1,
-      anon_sym_RBRACK,
-    STATE(372), 1,
-      aux_sym_cidr_list_repeat1,
-  [10607] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(498), 1,
-      sym_verb,
-    ACTIONS(1213), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10618] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(49), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1215), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10629] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1217), 1,
-      sym_const_ref,
-    STATE(38), 1,
-      sym_name,
-  [10642] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1219), 1,
-      sym_const_ref,
-    STATE(29), 1,
-      sym_name,
-  [10655] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1173), 1,
-      sym_port_number,
-    ACTIONS(1221), 1,
-      sym_const_ref,
-    STATE(81), 1,
-      sym_port,
-  [10668] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1223), 1,
-      anon_sym_COMMA,
-    ACTIONS(1226), 1,
-      anon_sym_RPAREN,
-    STATE(402), 1,
-      aux_sym_arguments_repeat1,
-  [10681] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1228), 1,
-      anon_sym_COMMA,
-    ACTIONS(1230), 1,
-      anon_sym_RPAREN,
-    STATE(417), 1,
-      aux_sym_arguments_repeat1,
-  [10694] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(228), 1,
-      sym_direction,
-    ACTIONS(1167), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10705] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1232), 3,
-      anon_sym_COMMA,
-      anon_sym_EQ,
-      anon_sym_RPAREN,
-  [10714] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1234), 3,
-      sym_sentence_word,
-      anon_sym_from,
-      anon_sym_to,
-  [10723] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1236), 1,
-      anon_sym_COMMA,
-    ACTIONS(1238), 1,
-      anon_sym_RBRACE,
-    STATE(386), 1,
-      aux_sym_selector_repeat1,
-  [10736] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1240), 1,
-      sym_const_ref,
-    STATE(45), 1,
-      sym_name,
-  [10749] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(420), 1,
-      sym_verb,
-    ACTIONS(1190), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10760] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1242), 1,
-      sym_const_ref,
-    STATE(33), 1,
-      sym_name,
-  [10773] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1244), 1,
-      anon_sym_COMMA,
-    ACTIONS(1246), 1,
-      anon_sym_RPAREN,
-    STATE(389), 1,
-      aux_sym_selector_in_repeat1,
-  [10786] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1248), 1,
-      anon_sym_COMMA,
-    ACTIONS(1250), 1,
-      anon_sym_RPAREN,
-    STATE(391), 1,
-      aux_sym_selector_in_repeat1,
-  [10799] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1252), 1,
-      sym_const_ref,
-    STATE(110), 1,
-      sym_name,
-  [10812] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1254), 1,
-      anon_sym_COMMA,
-    ACTIONS(1257), 1,
-      anon_sym_RPAREN,
-    STATE(414), 1,
-      aux_sym_selector_in_repeat1,
-  [10825] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1261), 1,
-      anon_sym_EQ,
-    ACTIONS(1259), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10836] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1263), 1,
-      anon_sym_COMMA,
-    ACTIONS(1266), 1,
-      anon_sym_RBRACE,
-    STATE(416), 1,
-      aux_sym_inventory_repeat1,
-  [10849] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(755), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1268), 1,
-      anon_sym_COMMA,
-    STATE(402), 1,
-      aux_sym_arguments_repeat1,
-  [10862] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1205), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1270), 1,
-      anon_sym_COMMA,
-    STATE(375), 1,
-      aux_sym_parameters_repeat1,
-  [10875] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1004), 1,
-      anon_sym_LBRACE,
-    STATE(267), 1,
-      sym_body,
-  [10885] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1272), 1,
-      anon_sym_from,
-    STATE(152), 1,
-      sym_flow,
-  [10895] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1274), 1,
-      anon_sym_LBRACE,
-    STATE(235), 1,
-      sym_policy_body,
-  [10905] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1276), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10913] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1278), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10921] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1280), 1,
-      sym__name_token,
-    STATE(143), 1,
-      sym_entity,
-  [10931] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1282), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10939] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1188), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10947] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1284), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10955] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1286), 1,
-      anon_sym_namespaces,
-    ACTIONS(1288), 1,
-      anon_sym_policy,
-  [10965] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1290), 1,
-      sym__name_token,
-    STATE(442), 1,
-      sym_name,
-  [10975] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1292), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10983] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1294), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10991] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1296), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10999] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1298), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11007] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1300), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11015] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1197), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [11023] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1226), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11031] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    STATE(213), 1,
-      sym_name,
-  [11041] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1302), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11049] = 3,
+      sym_icmp_type,
+    STATE(198), 1,
+      sym_icmp_item,
+    ACTIONS(1141), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [11229] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    STATE(272), 1,
+    ACTIONS(1190), 1,
+      sym_const_ref,
+    STATE(226), 2,
+      sym__string_or_ref,
       sym_string,
-  [11059] = 3,
+  [11243] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1280), 1,
-      sym__name_token,
-    STATE(107), 1,
-      sym_entity,
-  [11069] = 2,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1192), 1,
+      sym_const_ref,
+    STATE(208), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11257] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1304), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11077] = 3,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1194), 1,
+      sym_const_ref,
+    STATE(223), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11271] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1274), 1,
-      anon_sym_LBRACE,
-    STATE(257), 1,
-      sym_policy_body,
-  [11087] = 2,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1196), 1,
+      sym_const_ref,
+    STATE(63), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11285] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1306), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11095] = 3,
+    ACTIONS(623), 1,
+      anon_sym_service,
+    ACTIONS(625), 1,
+      anon_sym_services,
+    STATE(164), 2,
+      sym_peer_service,
+      sym_peer_services,
+  [11299] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1156), 1,
-      sym_identifier,
-    STATE(447), 1,
-      sym_parameter,
-  [11105] = 2,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1198), 1,
+      sym_const_ref,
+    STATE(141), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11313] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1308), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11113] = 2,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1200), 1,
+      sym_const_ref,
+    STATE(253), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11327] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1310), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11121] = 2,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1202), 1,
+      sym_const_ref,
+    STATE(254), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11341] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1161), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11129] = 3,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1204), 1,
+      sym_const_ref,
+    STATE(64), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11355] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1290), 1,
-      sym__name_token,
-    STATE(458), 1,
-      sym_name,
-  [11139] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1290), 1,
-      sym__name_token,
-    STATE(419), 1,
-      sym_name,
-  [11149] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1312), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11157] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1314), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11165] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1316), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11173] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1257), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11181] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1318), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11189] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1320), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11197] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1280), 1,
-      sym__name_token,
-    STATE(35), 1,
-      sym_entity,
-  [11207] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1322), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11215] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1004), 1,
-      anon_sym_LBRACE,
-    STATE(269), 1,
-      sym_body,
-  [11225] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1324), 1,
-      anon_sym_from,
-    STATE(152), 1,
-      sym_flow,
-  [11235] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1266), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11243] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1004), 1,
-      anon_sym_LBRACE,
-    STATE(264), 1,
-      sym_body,
-  [11253] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1004), 1,
-      anon_sym_LBRACE,
-    STATE(276), 1,
-      sym_body,
-  [11263] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1326), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11271] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1152), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [11279] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1290), 1,
-      sym__name_token,
-    STATE(421), 1,
-      sym_name,
-  [11289] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1328), 1,
-      anon_sym_to,
-  [11296] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1330), 1,
-      sym_number,
-  [11303] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1332), 1,
-      sym_number,
-  [11310] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1334), 1,
-      sym_number,
-  [11317] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1336), 1,
+    ACTIONS(1143), 1,
       sym_icmp_type,
-  [11324] = 2,
+    STATE(81), 1,
+      sym_icmp_item,
+    ACTIONS(1141), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [11369] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1338), 1,
-      anon_sym_COLON,
-  [11331] = 2,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1206), 1,
+      sym_const_ref,
+    STATE(84), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11383] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1340), 1,
-      sym__port_number_immediate,
-  [11338] = 2,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1208), 1,
+      sym_const_ref,
+    STATE(175), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11397] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1342), 1,
-      anon_sym_EQ,
-  [11345] = 2,
+    ACTIONS(1210), 1,
+      anon_sym_silence,
+    ACTIONS(1213), 1,
+      sym__name_token,
+    STATE(390), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [11411] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1344), 1,
+    ACTIONS(412), 2,
+      anon_sym_COMMA,
+      anon_sym_DQUOTE,
+    ACTIONS(1116), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11423] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1082), 1,
       anon_sym_LBRACE,
-  [11352] = 2,
+    ACTIONS(1084), 1,
+      anon_sym_sentence,
+    STATE(279), 1,
+      sym_body,
+    STATE(470), 1,
+      sym_sentence_declaration,
+  [11439] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1346), 1,
+    ACTIONS(1056), 1,
+      sym__name_token,
+    ACTIONS(1184), 1,
+      sym_const_ref,
+    STATE(146), 1,
+      sym_name,
+    STATE(177), 1,
+      sym__name_list,
+  [11455] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1215), 1,
+      sym_sentence_word,
+    STATE(163), 1,
+      sym_way,
+    ACTIONS(1217), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [11469] = 4,
+    ACTIONS(1139), 1,
+      sym_comment,
+    ACTIONS(1221), 1,
+      anon_sym_DQUOTE2,
+    STATE(396), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1219), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [11483] = 4,
+    ACTIONS(1139), 1,
+      sym_comment,
+    ACTIONS(1223), 1,
+      anon_sym_DQUOTE2,
+    STATE(371), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1135), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [11497] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1225), 1,
+      sym_sentence_word,
+    STATE(180), 1,
+      sym_way,
+    ACTIONS(1217), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [11511] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1227), 1,
+      sym_const_ref,
+    STATE(62), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11525] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1056), 1,
+      sym__name_token,
+    ACTIONS(1229), 1,
+      sym_const_ref,
+    STATE(53), 1,
+      sym_name,
+  [11538] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1058), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1231), 1,
+      anon_sym_COMMA,
+    STATE(415), 1,
+      aux_sym_selector_in_repeat1,
+  [11551] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(236), 1,
+      sym_direction,
+    ACTIONS(1233), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [11562] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1072), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1235), 1,
+      anon_sym_COMMA,
+    STATE(415), 1,
+      aux_sym_selector_in_repeat1,
+  [11575] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1237), 1,
+      sym_port_number,
+    ACTIONS(1239), 1,
+      sym_const_ref,
+    STATE(173), 1,
+      sym_port,
+  [11588] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(495), 1,
+      sym_verb,
+    ACTIONS(1241), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [11599] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1243), 1,
+      anon_sym_COMMA,
+    ACTIONS(1245), 1,
+      anon_sym_RPAREN,
+    STATE(408), 1,
+      aux_sym_parameters_repeat1,
+  [11612] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1131), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1247), 1,
+      anon_sym_COMMA,
+    STATE(422), 1,
+      aux_sym_cidr_list_repeat1,
+  [11625] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1056), 1,
+      sym__name_token,
+    ACTIONS(1249), 1,
+      sym_const_ref,
+    STATE(36), 1,
+      sym_name,
+  [11638] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1251), 1,
+      anon_sym_COMMA,
+    ACTIONS(1253), 1,
+      anon_sym_RPAREN,
+    STATE(446), 1,
+      aux_sym_parameters_repeat1,
+  [11651] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(493), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1133), 2,
+      sym_cidr,
+      sym_const_ref,
+  [11662] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1255), 1,
+      anon_sym_COMMA,
+    ACTIONS(1257), 1,
+      anon_sym_RBRACK,
+    STATE(406), 1,
+      aux_sym_cidr_list_repeat1,
+  [11675] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1056), 1,
+      sym__name_token,
+    ACTIONS(1259), 1,
+      sym_const_ref,
+    STATE(34), 1,
+      sym_name,
+  [11688] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1056), 1,
+      sym__name_token,
+    ACTIONS(1261), 1,
+      sym_const_ref,
+    STATE(159), 1,
+      sym_name,
+  [11701] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(234), 1,
+      sym_direction,
+    ACTIONS(1233), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [11712] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1036), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1263), 1,
+      anon_sym_COMMA,
+    STATE(434), 1,
+      aux_sym_inventory_repeat1,
+  [11725] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1265), 1,
+      anon_sym_COMMA,
+    ACTIONS(1268), 1,
+      anon_sym_RPAREN,
+    STATE(415), 1,
+      aux_sym_selector_in_repeat1,
+  [11738] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1270), 1,
+      anon_sym_COMMA,
+    ACTIONS(1272), 1,
+      anon_sym_RBRACE,
+    STATE(442), 1,
+      aux_sym_selector_repeat1,
+  [11751] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1056), 1,
+      sym__name_token,
+    ACTIONS(1274), 1,
+      sym_const_ref,
+    STATE(45), 1,
+      sym_name,
+  [11764] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1056), 1,
+      sym__name_token,
+    ACTIONS(1276), 1,
+      sym_const_ref,
+    STATE(41), 1,
+      sym_name,
+  [11777] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1056), 1,
+      sym__name_token,
+    ACTIONS(1278), 1,
+      sym_const_ref,
+    STATE(30), 1,
+      sym_name,
+  [11790] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(466), 1,
+      sym_verb,
+    ACTIONS(1241), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [11801] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1237), 1,
+      sym_port_number,
+    ACTIONS(1280), 1,
+      sym_const_ref,
+    STATE(83), 1,
+      sym_port,
+  [11814] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1282), 1,
+      anon_sym_COMMA,
+    ACTIONS(1285), 1,
+      anon_sym_RBRACK,
+    STATE(422), 1,
+      aux_sym_cidr_list_repeat1,
+  [11827] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(229), 1,
+      sym_direction,
+    ACTIONS(1233), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [11838] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1287), 1,
+      anon_sym_COMMA,
+    ACTIONS(1289), 1,
+      anon_sym_RBRACK,
+    STATE(431), 1,
+      aux_sym_list_repeat1,
+  [11851] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1056), 1,
+      sym__name_token,
+    ACTIONS(1291), 1,
+      sym_const_ref,
+    STATE(102), 1,
+      sym_name,
+  [11864] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1293), 1,
+      anon_sym_COMMA,
+    ACTIONS(1295), 1,
+      anon_sym_RPAREN,
+    STATE(400), 1,
+      aux_sym_selector_in_repeat1,
+  [11877] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1297), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1299), 1,
+      sym_identifier,
+    STATE(405), 1,
+      sym_parameter,
+  [11890] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1301), 1,
+      anon_sym_COMMA,
+    ACTIONS(1303), 1,
+      anon_sym_RPAREN,
+    STATE(402), 1,
+      aux_sym_selector_in_repeat1,
+  [11903] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1305), 3,
+      sym_sentence_word,
+      anon_sym_from,
+      anon_sym_to,
+  [11912] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1307), 1,
+      anon_sym_COMMA,
+    ACTIONS(1309), 1,
+      anon_sym_RBRACE,
+    STATE(414), 1,
+      aux_sym_inventory_repeat1,
+  [11925] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(906), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1311), 1,
+      anon_sym_COMMA,
+    STATE(432), 1,
+      aux_sym_list_repeat1,
+  [11938] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1313), 1,
+      anon_sym_COMMA,
+    ACTIONS(1316), 1,
+      anon_sym_RBRACK,
+    STATE(432), 1,
+      aux_sym_list_repeat1,
+  [11951] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(39), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1318), 2,
+      sym_cidr,
+      sym_const_ref,
+  [11962] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1320), 1,
+      anon_sym_COMMA,
+    ACTIONS(1323), 1,
+      anon_sym_RBRACE,
+    STATE(434), 1,
+      aux_sym_inventory_repeat1,
+  [11975] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1325), 3,
+      anon_sym_COMMA,
       anon_sym_EQ,
-  [11359] = 2,
+      anon_sym_RPAREN,
+  [11984] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1348), 1,
-      anon_sym_groups,
-  [11366] = 2,
+    ACTIONS(1329), 1,
+      anon_sym_EQ,
+    ACTIONS(1327), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11995] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(1237), 1,
+      sym_port_number,
+    ACTIONS(1331), 1,
+      sym_const_ref,
+    STATE(183), 1,
+      sym_port,
+  [12008] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(834), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1333), 1,
+      anon_sym_COMMA,
+    STATE(441), 1,
+      aux_sym_arguments_repeat1,
+  [12021] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1056), 1,
+      sym__name_token,
+    ACTIONS(1335), 1,
+      sym_const_ref,
+    STATE(27), 1,
+      sym_name,
+  [12034] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1337), 1,
+      anon_sym_COMMA,
+    ACTIONS(1339), 1,
+      anon_sym_RPAREN,
+    STATE(438), 1,
+      aux_sym_arguments_repeat1,
+  [12047] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1341), 1,
+      anon_sym_COMMA,
+    ACTIONS(1344), 1,
+      anon_sym_RPAREN,
+    STATE(441), 1,
+      aux_sym_arguments_repeat1,
+  [12060] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(979), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1346), 1,
+      anon_sym_COMMA,
+    STATE(447), 1,
+      aux_sym_selector_repeat1,
+  [12073] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1253), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1299), 1,
+      sym_identifier,
+    STATE(458), 1,
+      sym_parameter,
+  [12086] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(549), 1,
+      sym_verb,
+    ACTIONS(1348), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [12097] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1299), 1,
+      sym_identifier,
     ACTIONS(1350), 1,
-      anon_sym_namespace,
-  [11373] = 2,
+      anon_sym_RPAREN,
+    STATE(458), 1,
+      sym_parameter,
+  [12110] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1352), 1,
-      sym_label_key,
-  [11380] = 2,
+      anon_sym_COMMA,
+    ACTIONS(1355), 1,
+      anon_sym_RPAREN,
+    STATE(446), 1,
+      aux_sym_parameters_repeat1,
+  [12123] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1354), 1,
-      sym_number,
-  [11387] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1356), 1,
-      sym_number,
-  [11394] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1358), 1,
-      sym_number,
-  [11401] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(1357), 1,
+      anon_sym_COMMA,
     ACTIONS(1360), 1,
-      anon_sym_account,
-  [11408] = 2,
+      anon_sym_RBRACE,
+    STATE(447), 1,
+      aux_sym_selector_repeat1,
+  [12136] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1362), 1,
-      sym_number,
-  [11415] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1364), 1,
+    ACTIONS(1362), 2,
+      anon_sym_silence,
       sym__name_token,
-  [11422] = 2,
+  [12144] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1364), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12152] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1366), 1,
-      sym_label_key,
-  [11429] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+      anon_sym_namespaces,
     ACTIONS(1368), 1,
-      sym_cilium_version,
-  [11436] = 2,
+      anon_sym_policy,
+  [12162] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1370), 1,
-      anon_sym_with,
-  [11443] = 2,
+      sym__name_token,
+    STATE(452), 1,
+      sym_name,
+  [12172] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1372), 1,
-      anon_sym_with,
-  [11450] = 2,
+    ACTIONS(1082), 1,
+      anon_sym_LBRACE,
+    STATE(280), 1,
+      sym_body,
+  [12182] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1374), 1,
-      sym_number,
-  [11457] = 2,
+    ACTIONS(1360), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12190] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1376), 1,
-      anon_sym_namespace,
-  [11464] = 2,
+    ACTIONS(1082), 1,
+      anon_sym_LBRACE,
+    STATE(294), 1,
+      sym_body,
+  [12200] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1378), 1,
-      sym_protocol,
-  [11471] = 2,
+    ACTIONS(1372), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [12208] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1380), 1,
-      sym_identifier,
-  [11478] = 2,
+    ACTIONS(1316), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [12216] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1374), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [12224] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1355), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [12232] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1056), 1,
+      sym__name_token,
+    STATE(227), 1,
+      sym_name,
+  [12242] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1020), 1,
+      sym_label_key,
+    STATE(272), 1,
+      sym_selector_eq,
+  [12252] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1376), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12260] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1378), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12268] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1380), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12276] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1020), 1,
+      sym_label_key,
+    STATE(262), 1,
+      sym_selector_eq,
+  [12286] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1370), 1,
+      sym__name_token,
+    STATE(492), 1,
+      sym_name,
+  [12296] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1382), 1,
-      anon_sym_deny,
-  [11485] = 2,
+      anon_sym_from,
+    STATE(160), 1,
+      sym_flow,
+  [12306] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1384), 1,
-      anon_sym_COLON,
-  [11492] = 2,
+    ACTIONS(1384), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [12314] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1386), 1,
-      anon_sym_with,
-  [11499] = 2,
+    ACTIONS(1386), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12322] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1388), 1,
-      anon_sym_nodes,
-  [11506] = 2,
+    ACTIONS(1370), 1,
+      sym__name_token,
+    STATE(475), 1,
+      sym_name,
+  [12332] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1390), 1,
-      sym_lint_code,
-  [11513] = 2,
+    ACTIONS(1082), 1,
+      anon_sym_LBRACE,
+    STATE(273), 1,
+      sym_body,
+  [12342] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1392), 1,
-      sym_sentence_word,
-  [11520] = 2,
+    ACTIONS(1388), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [12350] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1394), 1,
-      anon_sym_LPAREN,
-  [11527] = 2,
+    ACTIONS(1390), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [12358] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1392), 2,
+      anon_sym_label,
+      anon_sym_annotation,
+  [12366] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1394), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12374] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1396), 1,
-      anon_sym_default,
-  [11534] = 2,
+      anon_sym_LBRACE,
+    STATE(250), 1,
+      sym_policy_body,
+  [12384] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1398), 1,
-      sym_lint_code,
-  [11541] = 2,
+    ACTIONS(1398), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [12392] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1323), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12400] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1400), 1,
-      ts_builtin_sym_end,
-  [11548] = 2,
+      sym__name_token,
+    STATE(140), 1,
+      sym_entity,
+  [12410] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1402), 1,
-      anon_sym_namespace,
-  [11555] = 2,
+    ACTIONS(1344), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [12418] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1404), 1,
-      anon_sym_namespace,
-  [11562] = 2,
+    ACTIONS(1402), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [12426] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1406), 1,
-      sym_number,
-  [11569] = 2,
+    ACTIONS(1400), 1,
+      sym__name_token,
+    STATE(35), 1,
+      sym_entity,
+  [12436] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1408), 1,
-      anon_sym_from,
-  [11576] = 2,
+    ACTIONS(1400), 1,
+      sym__name_token,
+    STATE(151), 1,
+      sym_entity,
+  [12446] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1408), 1,
-      sym_sentence_word,
-  [11583] = 2,
+    ACTIONS(1404), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [12454] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1410), 1,
-      anon_sym_namespace,
-  [11590] = 2,
+    ACTIONS(1406), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12462] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1412), 1,
-      sym_identifier,
-  [11597] = 2,
+    ACTIONS(1408), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [12470] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1414), 1,
-      sym_lint_code,
-  [11604] = 2,
+    ACTIONS(1268), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [12478] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1416), 1,
-      anon_sym_namespaces,
-  [11611] = 2,
+    ACTIONS(1410), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12486] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1412), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12494] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1370), 1,
+      sym__name_token,
+    STATE(454), 1,
+      sym_name,
+  [12504] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1414), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12512] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    STATE(276), 1,
+      sym_string,
+  [12522] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1396), 1,
+      anon_sym_LBRACE,
+    STATE(285), 1,
+      sym_policy_body,
+  [12532] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1285), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [12540] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1416), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [12548] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1418), 1,
-      sym_lint_code,
-  [11618] = 2,
+      anon_sym_from,
+    STATE(160), 1,
+      sym_flow,
+  [12558] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1082), 1,
+      anon_sym_LBRACE,
+    STATE(277), 1,
+      sym_body,
+  [12568] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1299), 1,
+      sym_identifier,
+    STATE(458), 1,
+      sym_parameter,
+  [12578] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1420), 1,
-      anon_sym_account,
-  [11625] = 2,
+      sym_lint_code,
+  [12585] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1422), 1,
-      sym_number,
-  [11632] = 2,
+      anon_sym_to,
+  [12592] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1424), 1,
       sym_number,
-  [11639] = 2,
+  [12599] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1426), 1,
-      sym_protocol,
-  [11646] = 2,
+      anon_sym_EQ,
+  [12606] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1428), 1,
-      sym_identifier,
-  [11653] = 2,
+      sym_protocol,
+  [12613] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1430), 1,
-      anon_sym_to,
-  [11660] = 2,
+      anon_sym_EQ,
+  [12620] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1432), 1,
-      sym_number,
-  [11667] = 2,
+      anon_sym_COLON,
+  [12627] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1434), 1,
-      anon_sym_LPAREN,
-  [11674] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(643), 1,
-      anon_sym_EQ,
-  [11681] = 2,
+      sym_number,
+  [12634] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1436), 1,
+      sym_number,
+  [12641] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1438), 1,
+      sym_number,
+  [12648] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1440), 1,
+      sym_number,
+  [12655] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1442), 1,
+      ts_builtin_sym_end,
+  [12662] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1444), 1,
+      sym_number,
+  [12669] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1446), 1,
+      anon_sym_with,
+  [12676] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1448), 1,
+      anon_sym_namespace,
+  [12683] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1450), 1,
+      anon_sym_namespaces,
+  [12690] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1452), 1,
+      sym_number,
+  [12697] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1454), 1,
+      anon_sym_groups,
+  [12704] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1456), 1,
+      sym_number,
+  [12711] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1458), 1,
+      sym_cilium_version,
+  [12718] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1460), 1,
+      sym__port_number_immediate,
+  [12725] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1462), 1,
+      sym_label_key,
+  [12732] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1464), 1,
+      anon_sym_COLON,
+  [12739] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1466), 1,
+      sym__name_token,
+  [12746] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1468), 1,
+      anon_sym_namespace,
+  [12753] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1470), 1,
+      sym_number,
+  [12760] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1472), 1,
+      sym_icmp_type,
+  [12767] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1474), 1,
+      sym_identifier,
+  [12774] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1476), 1,
+      anon_sym_from,
+  [12781] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1478), 1,
+      sym_number,
+  [12788] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1480), 1,
+      sym_number,
+  [12795] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1482), 1,
+      anon_sym_namespace,
+  [12802] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1484), 1,
+      sym_number,
+  [12809] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1486), 1,
       anon_sym_deny,
+  [12816] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1488), 1,
+      anon_sym_default,
+  [12823] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1490), 1,
+      sym_identifier,
+  [12830] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1492), 1,
+      anon_sym_LPAREN,
+  [12837] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1494), 1,
+      anon_sym_with,
+  [12844] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1496), 1,
+      anon_sym_LPAREN,
+  [12851] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1498), 1,
+      anon_sym_namespace,
+  [12858] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1500), 1,
+      anon_sym_account,
+  [12865] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1476), 1,
+      sym_sentence_word,
+  [12872] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1502), 1,
+      anon_sym_account,
+  [12879] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1504), 1,
+      anon_sym_deny,
+  [12886] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1506), 1,
+      sym_lint_code,
+  [12893] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1508), 1,
+      anon_sym_with,
+  [12900] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1510), 1,
+      sym_lint_code,
+  [12907] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1512), 1,
+      anon_sym_nodes,
+  [12914] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1514), 1,
+      anon_sym_EQ,
+  [12921] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1516), 1,
+      anon_sym_with,
+  [12928] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1518), 1,
+      anon_sym_namespace,
+  [12935] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1520), 1,
+      sym_sentence_word,
+  [12942] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1522), 1,
+      sym_label_key,
+  [12949] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1524), 1,
+      sym_label_key,
+  [12956] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1526), 1,
+      anon_sym_to,
+  [12963] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(698), 1,
+      anon_sym_EQ,
+  [12970] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1528), 1,
+      anon_sym_namespaces,
+  [12977] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1530), 1,
+      anon_sym_LBRACE,
+  [12984] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1532), 1,
+      sym_protocol,
+  [12991] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1534), 1,
+      sym_identifier,
+  [12998] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1536), 1,
+      sym_lint_code,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 49,
-  [SMALL_STATE(4)] = 98,
-  [SMALL_STATE(5)] = 141,
-  [SMALL_STATE(6)] = 184,
-  [SMALL_STATE(7)] = 227,
-  [SMALL_STATE(8)] = 270,
-  [SMALL_STATE(9)] = 311,
-  [SMALL_STATE(10)] = 354,
-  [SMALL_STATE(11)] = 415,
-  [SMALL_STATE(12)] = 455,
-  [SMALL_STATE(13)] = 493,
-  [SMALL_STATE(14)] = 530,
-  [SMALL_STATE(15)] = 567,
-  [SMALL_STATE(16)] = 618,
-  [SMALL_STATE(17)] = 665,
-  [SMALL_STATE(18)] = 702,
-  [SMALL_STATE(19)] = 761,
-  [SMALL_STATE(20)] = 823,
-  [SMALL_STATE(21)] = 862,
-  [SMALL_STATE(22)] = 897,
-  [SMALL_STATE(23)] = 932,
-  [SMALL_STATE(24)] = 967,
-  [SMALL_STATE(25)] = 1002,
-  [SMALL_STATE(26)] = 1050,
-  [SMALL_STATE(27)] = 1086,
-  [SMALL_STATE(28)] = 1142,
-  [SMALL_STATE(29)] = 1182,
-  [SMALL_STATE(30)] = 1218,
-  [SMALL_STATE(31)] = 1258,
-  [SMALL_STATE(32)] = 1291,
-  [SMALL_STATE(33)] = 1324,
-  [SMALL_STATE(34)] = 1357,
-  [SMALL_STATE(35)] = 1398,
-  [SMALL_STATE(36)] = 1431,
-  [SMALL_STATE(37)] = 1464,
-  [SMALL_STATE(38)] = 1497,
-  [SMALL_STATE(39)] = 1530,
-  [SMALL_STATE(40)] = 1563,
-  [SMALL_STATE(41)] = 1596,
-  [SMALL_STATE(42)] = 1633,
-  [SMALL_STATE(43)] = 1670,
-  [SMALL_STATE(44)] = 1707,
-  [SMALL_STATE(45)] = 1740,
-  [SMALL_STATE(46)] = 1773,
-  [SMALL_STATE(47)] = 1810,
-  [SMALL_STATE(48)] = 1843,
-  [SMALL_STATE(49)] = 1876,
-  [SMALL_STATE(50)] = 1909,
-  [SMALL_STATE(51)] = 1942,
-  [SMALL_STATE(52)] = 1975,
-  [SMALL_STATE(53)] = 2007,
-  [SMALL_STATE(54)] = 2063,
-  [SMALL_STATE(55)] = 2119,
-  [SMALL_STATE(56)] = 2153,
-  [SMALL_STATE(57)] = 2187,
-  [SMALL_STATE(58)] = 2237,
-  [SMALL_STATE(59)] = 2271,
-  [SMALL_STATE(60)] = 2305,
-  [SMALL_STATE(61)] = 2339,
-  [SMALL_STATE(62)] = 2395,
-  [SMALL_STATE(63)] = 2429,
-  [SMALL_STATE(64)] = 2475,
-  [SMALL_STATE(65)] = 2525,
-  [SMALL_STATE(66)] = 2556,
-  [SMALL_STATE(67)] = 2587,
-  [SMALL_STATE(68)] = 2626,
-  [SMALL_STATE(69)] = 2657,
-  [SMALL_STATE(70)] = 2688,
-  [SMALL_STATE(71)] = 2719,
-  [SMALL_STATE(72)] = 2750,
-  [SMALL_STATE(73)] = 2781,
-  [SMALL_STATE(74)] = 2812,
-  [SMALL_STATE(75)] = 2851,
-  [SMALL_STATE(76)] = 2882,
-  [SMALL_STATE(77)] = 2913,
-  [SMALL_STATE(78)] = 2944,
-  [SMALL_STATE(79)] = 2975,
-  [SMALL_STATE(80)] = 3020,
-  [SMALL_STATE(81)] = 3067,
-  [SMALL_STATE(82)] = 3097,
-  [SMALL_STATE(83)] = 3131,
-  [SMALL_STATE(84)] = 3175,
-  [SMALL_STATE(85)] = 3213,
-  [SMALL_STATE(86)] = 3249,
-  [SMALL_STATE(87)] = 3279,
-  [SMALL_STATE(88)] = 3317,
-  [SMALL_STATE(89)] = 3361,
-  [SMALL_STATE(90)] = 3405,
-  [SMALL_STATE(91)] = 3449,
-  [SMALL_STATE(92)] = 3482,
-  [SMALL_STATE(93)] = 3533,
-  [SMALL_STATE(94)] = 3566,
-  [SMALL_STATE(95)] = 3599,
-  [SMALL_STATE(96)] = 3632,
-  [SMALL_STATE(97)] = 3673,
-  [SMALL_STATE(98)] = 3714,
-  [SMALL_STATE(99)] = 3765,
-  [SMALL_STATE(100)] = 3804,
-  [SMALL_STATE(101)] = 3833,
-  [SMALL_STATE(102)] = 3861,
-  [SMALL_STATE(103)] = 3895,
-  [SMALL_STATE(104)] = 3927,
-  [SMALL_STATE(105)] = 3957,
-  [SMALL_STATE(106)] = 3989,
-  [SMALL_STATE(107)] = 4021,
-  [SMALL_STATE(108)] = 4053,
-  [SMALL_STATE(109)] = 4085,
-  [SMALL_STATE(110)] = 4117,
-  [SMALL_STATE(111)] = 4149,
-  [SMALL_STATE(112)] = 4197,
-  [SMALL_STATE(113)] = 4235,
-  [SMALL_STATE(114)] = 4273,
-  [SMALL_STATE(115)] = 4301,
-  [SMALL_STATE(116)] = 4333,
-  [SMALL_STATE(117)] = 4365,
-  [SMALL_STATE(118)] = 4397,
-  [SMALL_STATE(119)] = 4429,
-  [SMALL_STATE(120)] = 4461,
-  [SMALL_STATE(121)] = 4493,
-  [SMALL_STATE(122)] = 4531,
-  [SMALL_STATE(123)] = 4569,
-  [SMALL_STATE(124)] = 4607,
-  [SMALL_STATE(125)] = 4655,
-  [SMALL_STATE(126)] = 4683,
-  [SMALL_STATE(127)] = 4715,
-  [SMALL_STATE(128)] = 4747,
-  [SMALL_STATE(129)] = 4775,
-  [SMALL_STATE(130)] = 4807,
-  [SMALL_STATE(131)] = 4839,
-  [SMALL_STATE(132)] = 4873,
-  [SMALL_STATE(133)] = 4921,
-  [SMALL_STATE(134)] = 4959,
-  [SMALL_STATE(135)] = 4997,
-  [SMALL_STATE(136)] = 5025,
-  [SMALL_STATE(137)] = 5063,
-  [SMALL_STATE(138)] = 5101,
-  [SMALL_STATE(139)] = 5135,
-  [SMALL_STATE(140)] = 5173,
-  [SMALL_STATE(141)] = 5207,
-  [SMALL_STATE(142)] = 5245,
-  [SMALL_STATE(143)] = 5274,
-  [SMALL_STATE(144)] = 5301,
-  [SMALL_STATE(145)] = 5328,
-  [SMALL_STATE(146)] = 5355,
-  [SMALL_STATE(147)] = 5382,
-  [SMALL_STATE(148)] = 5413,
-  [SMALL_STATE(149)] = 5444,
-  [SMALL_STATE(150)] = 5471,
-  [SMALL_STATE(151)] = 5498,
-  [SMALL_STATE(152)] = 5525,
-  [SMALL_STATE(153)] = 5552,
-  [SMALL_STATE(154)] = 5579,
-  [SMALL_STATE(155)] = 5610,
-  [SMALL_STATE(156)] = 5637,
-  [SMALL_STATE(157)] = 5664,
-  [SMALL_STATE(158)] = 5691,
-  [SMALL_STATE(159)] = 5718,
-  [SMALL_STATE(160)] = 5745,
-  [SMALL_STATE(161)] = 5771,
-  [SMALL_STATE(162)] = 5801,
-  [SMALL_STATE(163)] = 5827,
-  [SMALL_STATE(164)] = 5857,
-  [SMALL_STATE(165)] = 5897,
-  [SMALL_STATE(166)] = 5923,
-  [SMALL_STATE(167)] = 5949,
-  [SMALL_STATE(168)] = 5975,
-  [SMALL_STATE(169)] = 6001,
-  [SMALL_STATE(170)] = 6031,
-  [SMALL_STATE(171)] = 6057,
-  [SMALL_STATE(172)] = 6087,
-  [SMALL_STATE(173)] = 6113,
-  [SMALL_STATE(174)] = 6139,
-  [SMALL_STATE(175)] = 6165,
-  [SMALL_STATE(176)] = 6191,
-  [SMALL_STATE(177)] = 6217,
-  [SMALL_STATE(178)] = 6247,
-  [SMALL_STATE(179)] = 6275,
-  [SMALL_STATE(180)] = 6301,
-  [SMALL_STATE(181)] = 6332,
-  [SMALL_STATE(182)] = 6361,
-  [SMALL_STATE(183)] = 6386,
-  [SMALL_STATE(184)] = 6415,
-  [SMALL_STATE(185)] = 6446,
-  [SMALL_STATE(186)] = 6489,
-  [SMALL_STATE(187)] = 6530,
-  [SMALL_STATE(188)] = 6559,
-  [SMALL_STATE(189)] = 6590,
-  [SMALL_STATE(190)] = 6633,
-  [SMALL_STATE(191)] = 6661,
-  [SMALL_STATE(192)] = 6699,
-  [SMALL_STATE(193)] = 6727,
-  [SMALL_STATE(194)] = 6751,
-  [SMALL_STATE(195)] = 6779,
-  [SMALL_STATE(196)] = 6807,
-  [SMALL_STATE(197)] = 6835,
-  [SMALL_STATE(198)] = 6863,
-  [SMALL_STATE(199)] = 6887,
-  [SMALL_STATE(200)] = 6915,
-  [SMALL_STATE(201)] = 6943,
-  [SMALL_STATE(202)] = 6971,
-  [SMALL_STATE(203)] = 6999,
-  [SMALL_STATE(204)] = 7027,
-  [SMALL_STATE(205)] = 7055,
-  [SMALL_STATE(206)] = 7083,
-  [SMALL_STATE(207)] = 7111,
-  [SMALL_STATE(208)] = 7139,
-  [SMALL_STATE(209)] = 7167,
-  [SMALL_STATE(210)] = 7195,
-  [SMALL_STATE(211)] = 7223,
-  [SMALL_STATE(212)] = 7251,
-  [SMALL_STATE(213)] = 7279,
-  [SMALL_STATE(214)] = 7301,
-  [SMALL_STATE(215)] = 7323,
-  [SMALL_STATE(216)] = 7347,
-  [SMALL_STATE(217)] = 7385,
-  [SMALL_STATE(218)] = 7409,
-  [SMALL_STATE(219)] = 7447,
-  [SMALL_STATE(220)] = 7485,
-  [SMALL_STATE(221)] = 7509,
-  [SMALL_STATE(222)] = 7533,
-  [SMALL_STATE(223)] = 7557,
-  [SMALL_STATE(224)] = 7581,
-  [SMALL_STATE(225)] = 7605,
-  [SMALL_STATE(226)] = 7640,
-  [SMALL_STATE(227)] = 7659,
-  [SMALL_STATE(228)] = 7684,
-  [SMALL_STATE(229)] = 7703,
-  [SMALL_STATE(230)] = 7734,
-  [SMALL_STATE(231)] = 7765,
-  [SMALL_STATE(232)] = 7796,
-  [SMALL_STATE(233)] = 7827,
-  [SMALL_STATE(234)] = 7845,
-  [SMALL_STATE(235)] = 7863,
-  [SMALL_STATE(236)] = 7881,
-  [SMALL_STATE(237)] = 7899,
-  [SMALL_STATE(238)] = 7929,
-  [SMALL_STATE(239)] = 7947,
-  [SMALL_STATE(240)] = 7965,
-  [SMALL_STATE(241)] = 7983,
-  [SMALL_STATE(242)] = 8001,
-  [SMALL_STATE(243)] = 8019,
-  [SMALL_STATE(244)] = 8037,
-  [SMALL_STATE(245)] = 8055,
-  [SMALL_STATE(246)] = 8081,
-  [SMALL_STATE(247)] = 8099,
-  [SMALL_STATE(248)] = 8129,
-  [SMALL_STATE(249)] = 8147,
-  [SMALL_STATE(250)] = 8177,
-  [SMALL_STATE(251)] = 8207,
-  [SMALL_STATE(252)] = 8225,
-  [SMALL_STATE(253)] = 8248,
-  [SMALL_STATE(254)] = 8275,
-  [SMALL_STATE(255)] = 8292,
-  [SMALL_STATE(256)] = 8309,
-  [SMALL_STATE(257)] = 8326,
-  [SMALL_STATE(258)] = 8343,
-  [SMALL_STATE(259)] = 8360,
-  [SMALL_STATE(260)] = 8377,
-  [SMALL_STATE(261)] = 8394,
-  [SMALL_STATE(262)] = 8417,
-  [SMALL_STATE(263)] = 8440,
-  [SMALL_STATE(264)] = 8467,
-  [SMALL_STATE(265)] = 8484,
-  [SMALL_STATE(266)] = 8501,
-  [SMALL_STATE(267)] = 8518,
-  [SMALL_STATE(268)] = 8535,
-  [SMALL_STATE(269)] = 8552,
-  [SMALL_STATE(270)] = 8569,
-  [SMALL_STATE(271)] = 8592,
-  [SMALL_STATE(272)] = 8609,
-  [SMALL_STATE(273)] = 8626,
-  [SMALL_STATE(274)] = 8653,
-  [SMALL_STATE(275)] = 8680,
-  [SMALL_STATE(276)] = 8697,
-  [SMALL_STATE(277)] = 8714,
-  [SMALL_STATE(278)] = 8731,
-  [SMALL_STATE(279)] = 8757,
-  [SMALL_STATE(280)] = 8781,
-  [SMALL_STATE(281)] = 8805,
-  [SMALL_STATE(282)] = 8829,
-  [SMALL_STATE(283)] = 8847,
-  [SMALL_STATE(284)] = 8868,
-  [SMALL_STATE(285)] = 8887,
-  [SMALL_STATE(286)] = 8914,
-  [SMALL_STATE(287)] = 8933,
-  [SMALL_STATE(288)] = 8955,
-  [SMALL_STATE(289)] = 8977,
-  [SMALL_STATE(290)] = 8999,
-  [SMALL_STATE(291)] = 9021,
-  [SMALL_STATE(292)] = 9039,
-  [SMALL_STATE(293)] = 9062,
-  [SMALL_STATE(294)] = 9085,
-  [SMALL_STATE(295)] = 9106,
-  [SMALL_STATE(296)] = 9129,
-  [SMALL_STATE(297)] = 9142,
-  [SMALL_STATE(298)] = 9160,
-  [SMALL_STATE(299)] = 9178,
-  [SMALL_STATE(300)] = 9196,
-  [SMALL_STATE(301)] = 9214,
-  [SMALL_STATE(302)] = 9232,
-  [SMALL_STATE(303)] = 9250,
-  [SMALL_STATE(304)] = 9268,
-  [SMALL_STATE(305)] = 9288,
-  [SMALL_STATE(306)] = 9306,
-  [SMALL_STATE(307)] = 9326,
-  [SMALL_STATE(308)] = 9344,
-  [SMALL_STATE(309)] = 9362,
-  [SMALL_STATE(310)] = 9380,
-  [SMALL_STATE(311)] = 9402,
-  [SMALL_STATE(312)] = 9420,
-  [SMALL_STATE(313)] = 9438,
-  [SMALL_STATE(314)] = 9458,
-  [SMALL_STATE(315)] = 9478,
-  [SMALL_STATE(316)] = 9493,
-  [SMALL_STATE(317)] = 9508,
-  [SMALL_STATE(318)] = 9523,
-  [SMALL_STATE(319)] = 9538,
-  [SMALL_STATE(320)] = 9555,
-  [SMALL_STATE(321)] = 9570,
-  [SMALL_STATE(322)] = 9585,
-  [SMALL_STATE(323)] = 9600,
-  [SMALL_STATE(324)] = 9617,
-  [SMALL_STATE(325)] = 9628,
-  [SMALL_STATE(326)] = 9642,
-  [SMALL_STATE(327)] = 9656,
-  [SMALL_STATE(328)] = 9672,
-  [SMALL_STATE(329)] = 9686,
-  [SMALL_STATE(330)] = 9700,
-  [SMALL_STATE(331)] = 9716,
-  [SMALL_STATE(332)] = 9730,
-  [SMALL_STATE(333)] = 9744,
-  [SMALL_STATE(334)] = 9758,
-  [SMALL_STATE(335)] = 9772,
-  [SMALL_STATE(336)] = 9786,
-  [SMALL_STATE(337)] = 9800,
-  [SMALL_STATE(338)] = 9814,
-  [SMALL_STATE(339)] = 9828,
-  [SMALL_STATE(340)] = 9842,
-  [SMALL_STATE(341)] = 9858,
-  [SMALL_STATE(342)] = 9872,
-  [SMALL_STATE(343)] = 9886,
-  [SMALL_STATE(344)] = 9902,
-  [SMALL_STATE(345)] = 9916,
-  [SMALL_STATE(346)] = 9930,
-  [SMALL_STATE(347)] = 9944,
-  [SMALL_STATE(348)] = 9958,
-  [SMALL_STATE(349)] = 9972,
-  [SMALL_STATE(350)] = 9986,
-  [SMALL_STATE(351)] = 10000,
-  [SMALL_STATE(352)] = 10014,
-  [SMALL_STATE(353)] = 10028,
-  [SMALL_STATE(354)] = 10042,
-  [SMALL_STATE(355)] = 10056,
-  [SMALL_STATE(356)] = 10070,
-  [SMALL_STATE(357)] = 10084,
-  [SMALL_STATE(358)] = 10098,
-  [SMALL_STATE(359)] = 10112,
-  [SMALL_STATE(360)] = 10126,
-  [SMALL_STATE(361)] = 10140,
-  [SMALL_STATE(362)] = 10154,
-  [SMALL_STATE(363)] = 10168,
-  [SMALL_STATE(364)] = 10182,
-  [SMALL_STATE(365)] = 10194,
-  [SMALL_STATE(366)] = 10208,
-  [SMALL_STATE(367)] = 10222,
-  [SMALL_STATE(368)] = 10236,
-  [SMALL_STATE(369)] = 10250,
-  [SMALL_STATE(370)] = 10264,
-  [SMALL_STATE(371)] = 10277,
-  [SMALL_STATE(372)] = 10290,
-  [SMALL_STATE(373)] = 10303,
-  [SMALL_STATE(374)] = 10316,
-  [SMALL_STATE(375)] = 10329,
-  [SMALL_STATE(376)] = 10342,
-  [SMALL_STATE(377)] = 10355,
-  [SMALL_STATE(378)] = 10368,
-  [SMALL_STATE(379)] = 10379,
-  [SMALL_STATE(380)] = 10392,
-  [SMALL_STATE(381)] = 10405,
-  [SMALL_STATE(382)] = 10418,
-  [SMALL_STATE(383)] = 10431,
-  [SMALL_STATE(384)] = 10442,
-  [SMALL_STATE(385)] = 10455,
-  [SMALL_STATE(386)] = 10468,
-  [SMALL_STATE(387)] = 10481,
-  [SMALL_STATE(388)] = 10494,
-  [SMALL_STATE(389)] = 10505,
-  [SMALL_STATE(390)] = 10518,
-  [SMALL_STATE(391)] = 10531,
-  [SMALL_STATE(392)] = 10544,
-  [SMALL_STATE(393)] = 10557,
-  [SMALL_STATE(394)] = 10570,
-  [SMALL_STATE(395)] = 10583,
-  [SMALL_STATE(396)] = 10594,
-  [SMALL_STATE(397)] = 10607,
-  [SMALL_STATE(398)] = 10618,
-  [SMALL_STATE(399)] = 10629,
-  [SMALL_STATE(400)] = 10642,
-  [SMALL_STATE(401)] = 10655,
-  [SMALL_STATE(402)] = 10668,
-  [SMALL_STATE(403)] = 10681,
-  [SMALL_STATE(404)] = 10694,
-  [SMALL_STATE(405)] = 10705,
-  [SMALL_STATE(406)] = 10714,
-  [SMALL_STATE(407)] = 10723,
-  [SMALL_STATE(408)] = 10736,
-  [SMALL_STATE(409)] = 10749,
-  [SMALL_STATE(410)] = 10760,
-  [SMALL_STATE(411)] = 10773,
-  [SMALL_STATE(412)] = 10786,
-  [SMALL_STATE(413)] = 10799,
-  [SMALL_STATE(414)] = 10812,
-  [SMALL_STATE(415)] = 10825,
-  [SMALL_STATE(416)] = 10836,
-  [SMALL_STATE(417)] = 10849,
-  [SMALL_STATE(418)] = 10862,
-  [SMALL_STATE(419)] = 10875,
-  [SMALL_STATE(420)] = 10885,
-  [SMALL_STATE(421)] = 10895,
-  [SMALL_STATE(422)] = 10905,
-  [SMALL_STATE(423)] = 10913,
-  [SMALL_STATE(424)] = 10921,
-  [SMALL_STATE(425)] = 10931,
-  [SMALL_STATE(426)] = 10939,
-  [SMALL_STATE(427)] = 10947,
-  [SMALL_STATE(428)] = 10955,
-  [SMALL_STATE(429)] = 10965,
-  [SMALL_STATE(430)] = 10975,
-  [SMALL_STATE(431)] = 10983,
-  [SMALL_STATE(432)] = 10991,
-  [SMALL_STATE(433)] = 10999,
-  [SMALL_STATE(434)] = 11007,
-  [SMALL_STATE(435)] = 11015,
-  [SMALL_STATE(436)] = 11023,
-  [SMALL_STATE(437)] = 11031,
-  [SMALL_STATE(438)] = 11041,
-  [SMALL_STATE(439)] = 11049,
-  [SMALL_STATE(440)] = 11059,
-  [SMALL_STATE(441)] = 11069,
-  [SMALL_STATE(442)] = 11077,
-  [SMALL_STATE(443)] = 11087,
-  [SMALL_STATE(444)] = 11095,
-  [SMALL_STATE(445)] = 11105,
-  [SMALL_STATE(446)] = 11113,
-  [SMALL_STATE(447)] = 11121,
-  [SMALL_STATE(448)] = 11129,
-  [SMALL_STATE(449)] = 11139,
-  [SMALL_STATE(450)] = 11149,
-  [SMALL_STATE(451)] = 11157,
-  [SMALL_STATE(452)] = 11165,
-  [SMALL_STATE(453)] = 11173,
-  [SMALL_STATE(454)] = 11181,
-  [SMALL_STATE(455)] = 11189,
-  [SMALL_STATE(456)] = 11197,
-  [SMALL_STATE(457)] = 11207,
-  [SMALL_STATE(458)] = 11215,
-  [SMALL_STATE(459)] = 11225,
-  [SMALL_STATE(460)] = 11235,
-  [SMALL_STATE(461)] = 11243,
-  [SMALL_STATE(462)] = 11253,
-  [SMALL_STATE(463)] = 11263,
-  [SMALL_STATE(464)] = 11271,
-  [SMALL_STATE(465)] = 11279,
-  [SMALL_STATE(466)] = 11289,
-  [SMALL_STATE(467)] = 11296,
-  [SMALL_STATE(468)] = 11303,
-  [SMALL_STATE(469)] = 11310,
-  [SMALL_STATE(470)] = 11317,
-  [SMALL_STATE(471)] = 11324,
-  [SMALL_STATE(472)] = 11331,
-  [SMALL_STATE(473)] = 11338,
-  [SMALL_STATE(474)] = 11345,
-  [SMALL_STATE(475)] = 11352,
-  [SMALL_STATE(476)] = 11359,
-  [SMALL_STATE(477)] = 11366,
-  [SMALL_STATE(478)] = 11373,
-  [SMALL_STATE(479)] = 11380,
-  [SMALL_STATE(480)] = 11387,
-  [SMALL_STATE(481)] = 11394,
-  [SMALL_STATE(482)] = 11401,
-  [SMALL_STATE(483)] = 11408,
-  [SMALL_STATE(484)] = 11415,
-  [SMALL_STATE(485)] = 11422,
-  [SMALL_STATE(486)] = 11429,
-  [SMALL_STATE(487)] = 11436,
-  [SMALL_STATE(488)] = 11443,
-  [SMALL_STATE(489)] = 11450,
-  [SMALL_STATE(490)] = 11457,
-  [SMALL_STATE(491)] = 11464,
-  [SMALL_STATE(492)] = 11471,
-  [SMALL_STATE(493)] = 11478,
-  [SMALL_STATE(494)] = 11485,
-  [SMALL_STATE(495)] = 11492,
-  [SMALL_STATE(496)] = 11499,
-  [SMALL_STATE(497)] = 11506,
-  [SMALL_STATE(498)] = 11513,
-  [SMALL_STATE(499)] = 11520,
-  [SMALL_STATE(500)] = 11527,
-  [SMALL_STATE(501)] = 11534,
-  [SMALL_STATE(502)] = 11541,
-  [SMALL_STATE(503)] = 11548,
-  [SMALL_STATE(504)] = 11555,
-  [SMALL_STATE(505)] = 11562,
-  [SMALL_STATE(506)] = 11569,
-  [SMALL_STATE(507)] = 11576,
-  [SMALL_STATE(508)] = 11583,
-  [SMALL_STATE(509)] = 11590,
-  [SMALL_STATE(510)] = 11597,
-  [SMALL_STATE(511)] = 11604,
-  [SMALL_STATE(512)] = 11611,
-  [SMALL_STATE(513)] = 11618,
-  [SMALL_STATE(514)] = 11625,
-  [SMALL_STATE(515)] = 11632,
-  [SMALL_STATE(516)] = 11639,
-  [SMALL_STATE(517)] = 11646,
-  [SMALL_STATE(518)] = 11653,
-  [SMALL_STATE(519)] = 11660,
-  [SMALL_STATE(520)] = 11667,
-  [SMALL_STATE(521)] = 11674,
-  [SMALL_STATE(522)] = 11681,
+  [SMALL_STATE(3)] = 51,
+  [SMALL_STATE(4)] = 102,
+  [SMALL_STATE(5)] = 147,
+  [SMALL_STATE(6)] = 192,
+  [SMALL_STATE(7)] = 237,
+  [SMALL_STATE(8)] = 282,
+  [SMALL_STATE(9)] = 325,
+  [SMALL_STATE(10)] = 370,
+  [SMALL_STATE(11)] = 433,
+  [SMALL_STATE(12)] = 475,
+  [SMALL_STATE(13)] = 515,
+  [SMALL_STATE(14)] = 554,
+  [SMALL_STATE(15)] = 615,
+  [SMALL_STATE(16)] = 668,
+  [SMALL_STATE(17)] = 717,
+  [SMALL_STATE(18)] = 756,
+  [SMALL_STATE(19)] = 795,
+  [SMALL_STATE(20)] = 859,
+  [SMALL_STATE(21)] = 896,
+  [SMALL_STATE(22)] = 933,
+  [SMALL_STATE(23)] = 974,
+  [SMALL_STATE(24)] = 1011,
+  [SMALL_STATE(25)] = 1048,
+  [SMALL_STATE(26)] = 1098,
+  [SMALL_STATE(27)] = 1156,
+  [SMALL_STATE(28)] = 1194,
+  [SMALL_STATE(29)] = 1258,
+  [SMALL_STATE(30)] = 1300,
+  [SMALL_STATE(31)] = 1338,
+  [SMALL_STATE(32)] = 1380,
+  [SMALL_STATE(33)] = 1444,
+  [SMALL_STATE(34)] = 1508,
+  [SMALL_STATE(35)] = 1543,
+  [SMALL_STATE(36)] = 1578,
+  [SMALL_STATE(37)] = 1613,
+  [SMALL_STATE(38)] = 1648,
+  [SMALL_STATE(39)] = 1683,
+  [SMALL_STATE(40)] = 1718,
+  [SMALL_STATE(41)] = 1753,
+  [SMALL_STATE(42)] = 1788,
+  [SMALL_STATE(43)] = 1823,
+  [SMALL_STATE(44)] = 1858,
+  [SMALL_STATE(45)] = 1897,
+  [SMALL_STATE(46)] = 1932,
+  [SMALL_STATE(47)] = 1971,
+  [SMALL_STATE(48)] = 2010,
+  [SMALL_STATE(49)] = 2045,
+  [SMALL_STATE(50)] = 2080,
+  [SMALL_STATE(51)] = 2119,
+  [SMALL_STATE(52)] = 2154,
+  [SMALL_STATE(53)] = 2189,
+  [SMALL_STATE(54)] = 2224,
+  [SMALL_STATE(55)] = 2267,
+  [SMALL_STATE(56)] = 2303,
+  [SMALL_STATE(57)] = 2351,
+  [SMALL_STATE(58)] = 2403,
+  [SMALL_STATE(59)] = 2455,
+  [SMALL_STATE(60)] = 2489,
+  [SMALL_STATE(61)] = 2525,
+  [SMALL_STATE(62)] = 2561,
+  [SMALL_STATE(63)] = 2597,
+  [SMALL_STATE(64)] = 2633,
+  [SMALL_STATE(65)] = 2669,
+  [SMALL_STATE(66)] = 2716,
+  [SMALL_STATE(67)] = 2749,
+  [SMALL_STATE(68)] = 2798,
+  [SMALL_STATE(69)] = 2839,
+  [SMALL_STATE(70)] = 2880,
+  [SMALL_STATE(71)] = 2913,
+  [SMALL_STATE(72)] = 2946,
+  [SMALL_STATE(73)] = 2979,
+  [SMALL_STATE(74)] = 3012,
+  [SMALL_STATE(75)] = 3045,
+  [SMALL_STATE(76)] = 3078,
+  [SMALL_STATE(77)] = 3111,
+  [SMALL_STATE(78)] = 3144,
+  [SMALL_STATE(79)] = 3177,
+  [SMALL_STATE(80)] = 3210,
+  [SMALL_STATE(81)] = 3243,
+  [SMALL_STATE(82)] = 3275,
+  [SMALL_STATE(83)] = 3321,
+  [SMALL_STATE(84)] = 3353,
+  [SMALL_STATE(85)] = 3391,
+  [SMALL_STATE(86)] = 3431,
+  [SMALL_STATE(87)] = 3477,
+  [SMALL_STATE(88)] = 3533,
+  [SMALL_STATE(89)] = 3569,
+  [SMALL_STATE(90)] = 3625,
+  [SMALL_STATE(91)] = 3671,
+  [SMALL_STATE(92)] = 3711,
+  [SMALL_STATE(93)] = 3767,
+  [SMALL_STATE(94)] = 3802,
+  [SMALL_STATE(95)] = 3843,
+  [SMALL_STATE(96)] = 3878,
+  [SMALL_STATE(97)] = 3921,
+  [SMALL_STATE(98)] = 3952,
+  [SMALL_STATE(99)] = 3987,
+  [SMALL_STATE(100)] = 4022,
+  [SMALL_STATE(101)] = 4057,
+  [SMALL_STATE(102)] = 4092,
+  [SMALL_STATE(103)] = 4127,
+  [SMALL_STATE(104)] = 4170,
+  [SMALL_STATE(105)] = 4210,
+  [SMALL_STATE(106)] = 4250,
+  [SMALL_STATE(107)] = 4290,
+  [SMALL_STATE(108)] = 4330,
+  [SMALL_STATE(109)] = 4364,
+  [SMALL_STATE(110)] = 4400,
+  [SMALL_STATE(111)] = 4436,
+  [SMALL_STATE(112)] = 4470,
+  [SMALL_STATE(113)] = 4504,
+  [SMALL_STATE(114)] = 4534,
+  [SMALL_STATE(115)] = 4568,
+  [SMALL_STATE(116)] = 4602,
+  [SMALL_STATE(117)] = 4632,
+  [SMALL_STATE(118)] = 4664,
+  [SMALL_STATE(119)] = 4698,
+  [SMALL_STATE(120)] = 4732,
+  [SMALL_STATE(121)] = 4766,
+  [SMALL_STATE(122)] = 4806,
+  [SMALL_STATE(123)] = 4846,
+  [SMALL_STATE(124)] = 4886,
+  [SMALL_STATE(125)] = 4916,
+  [SMALL_STATE(126)] = 4950,
+  [SMALL_STATE(127)] = 4980,
+  [SMALL_STATE(128)] = 5016,
+  [SMALL_STATE(129)] = 5056,
+  [SMALL_STATE(130)] = 5096,
+  [SMALL_STATE(131)] = 5130,
+  [SMALL_STATE(132)] = 5160,
+  [SMALL_STATE(133)] = 5196,
+  [SMALL_STATE(134)] = 5230,
+  [SMALL_STATE(135)] = 5262,
+  [SMALL_STATE(136)] = 5302,
+  [SMALL_STATE(137)] = 5336,
+  [SMALL_STATE(138)] = 5370,
+  [SMALL_STATE(139)] = 5404,
+  [SMALL_STATE(140)] = 5438,
+  [SMALL_STATE(141)] = 5472,
+  [SMALL_STATE(142)] = 5506,
+  [SMALL_STATE(143)] = 5540,
+  [SMALL_STATE(144)] = 5584,
+  [SMALL_STATE(145)] = 5618,
+  [SMALL_STATE(146)] = 5652,
+  [SMALL_STATE(147)] = 5686,
+  [SMALL_STATE(148)] = 5720,
+  [SMALL_STATE(149)] = 5754,
+  [SMALL_STATE(150)] = 5788,
+  [SMALL_STATE(151)] = 5822,
+  [SMALL_STATE(152)] = 5851,
+  [SMALL_STATE(153)] = 5880,
+  [SMALL_STATE(154)] = 5913,
+  [SMALL_STATE(155)] = 5944,
+  [SMALL_STATE(156)] = 5973,
+  [SMALL_STATE(157)] = 6024,
+  [SMALL_STATE(158)] = 6053,
+  [SMALL_STATE(159)] = 6082,
+  [SMALL_STATE(160)] = 6111,
+  [SMALL_STATE(161)] = 6140,
+  [SMALL_STATE(162)] = 6169,
+  [SMALL_STATE(163)] = 6198,
+  [SMALL_STATE(164)] = 6249,
+  [SMALL_STATE(165)] = 6278,
+  [SMALL_STATE(166)] = 6307,
+  [SMALL_STATE(167)] = 6336,
+  [SMALL_STATE(168)] = 6365,
+  [SMALL_STATE(169)] = 6394,
+  [SMALL_STATE(170)] = 6423,
+  [SMALL_STATE(171)] = 6456,
+  [SMALL_STATE(172)] = 6485,
+  [SMALL_STATE(173)] = 6536,
+  [SMALL_STATE(174)] = 6569,
+  [SMALL_STATE(175)] = 6598,
+  [SMALL_STATE(176)] = 6627,
+  [SMALL_STATE(177)] = 6656,
+  [SMALL_STATE(178)] = 6685,
+  [SMALL_STATE(179)] = 6714,
+  [SMALL_STATE(180)] = 6743,
+  [SMALL_STATE(181)] = 6794,
+  [SMALL_STATE(182)] = 6826,
+  [SMALL_STATE(183)] = 6854,
+  [SMALL_STATE(184)] = 6882,
+  [SMALL_STATE(185)] = 6912,
+  [SMALL_STATE(186)] = 6944,
+  [SMALL_STATE(187)] = 6986,
+  [SMALL_STATE(188)] = 7014,
+  [SMALL_STATE(189)] = 7042,
+  [SMALL_STATE(190)] = 7074,
+  [SMALL_STATE(191)] = 7106,
+  [SMALL_STATE(192)] = 7138,
+  [SMALL_STATE(193)] = 7176,
+  [SMALL_STATE(194)] = 7204,
+  [SMALL_STATE(195)] = 7232,
+  [SMALL_STATE(196)] = 7263,
+  [SMALL_STATE(197)] = 7296,
+  [SMALL_STATE(198)] = 7323,
+  [SMALL_STATE(199)] = 7354,
+  [SMALL_STATE(200)] = 7387,
+  [SMALL_STATE(201)] = 7418,
+  [SMALL_STATE(202)] = 7451,
+  [SMALL_STATE(203)] = 7477,
+  [SMALL_STATE(204)] = 7507,
+  [SMALL_STATE(205)] = 7537,
+  [SMALL_STATE(206)] = 7567,
+  [SMALL_STATE(207)] = 7593,
+  [SMALL_STATE(208)] = 7623,
+  [SMALL_STATE(209)] = 7653,
+  [SMALL_STATE(210)] = 7683,
+  [SMALL_STATE(211)] = 7713,
+  [SMALL_STATE(212)] = 7743,
+  [SMALL_STATE(213)] = 7773,
+  [SMALL_STATE(214)] = 7803,
+  [SMALL_STATE(215)] = 7833,
+  [SMALL_STATE(216)] = 7863,
+  [SMALL_STATE(217)] = 7893,
+  [SMALL_STATE(218)] = 7923,
+  [SMALL_STATE(219)] = 7963,
+  [SMALL_STATE(220)] = 7993,
+  [SMALL_STATE(221)] = 8023,
+  [SMALL_STATE(222)] = 8053,
+  [SMALL_STATE(223)] = 8083,
+  [SMALL_STATE(224)] = 8113,
+  [SMALL_STATE(225)] = 8143,
+  [SMALL_STATE(226)] = 8184,
+  [SMALL_STATE(227)] = 8208,
+  [SMALL_STATE(228)] = 8232,
+  [SMALL_STATE(229)] = 8258,
+  [SMALL_STATE(230)] = 8284,
+  [SMALL_STATE(231)] = 8310,
+  [SMALL_STATE(232)] = 8336,
+  [SMALL_STATE(233)] = 8362,
+  [SMALL_STATE(234)] = 8388,
+  [SMALL_STATE(235)] = 8414,
+  [SMALL_STATE(236)] = 8435,
+  [SMALL_STATE(237)] = 8456,
+  [SMALL_STATE(238)] = 8476,
+  [SMALL_STATE(239)] = 8496,
+  [SMALL_STATE(240)] = 8516,
+  [SMALL_STATE(241)] = 8536,
+  [SMALL_STATE(242)] = 8556,
+  [SMALL_STATE(243)] = 8576,
+  [SMALL_STATE(244)] = 8614,
+  [SMALL_STATE(245)] = 8652,
+  [SMALL_STATE(246)] = 8672,
+  [SMALL_STATE(247)] = 8692,
+  [SMALL_STATE(248)] = 8712,
+  [SMALL_STATE(249)] = 8732,
+  [SMALL_STATE(250)] = 8752,
+  [SMALL_STATE(251)] = 8772,
+  [SMALL_STATE(252)] = 8810,
+  [SMALL_STATE(253)] = 8830,
+  [SMALL_STATE(254)] = 8850,
+  [SMALL_STATE(255)] = 8870,
+  [SMALL_STATE(256)] = 8890,
+  [SMALL_STATE(257)] = 8921,
+  [SMALL_STATE(258)] = 8956,
+  [SMALL_STATE(259)] = 8979,
+  [SMALL_STATE(260)] = 9002,
+  [SMALL_STATE(261)] = 9033,
+  [SMALL_STATE(262)] = 9056,
+  [SMALL_STATE(263)] = 9079,
+  [SMALL_STATE(264)] = 9104,
+  [SMALL_STATE(265)] = 9127,
+  [SMALL_STATE(266)] = 9158,
+  [SMALL_STATE(267)] = 9189,
+  [SMALL_STATE(268)] = 9219,
+  [SMALL_STATE(269)] = 9249,
+  [SMALL_STATE(270)] = 9275,
+  [SMALL_STATE(271)] = 9305,
+  [SMALL_STATE(272)] = 9335,
+  [SMALL_STATE(273)] = 9353,
+  [SMALL_STATE(274)] = 9370,
+  [SMALL_STATE(275)] = 9397,
+  [SMALL_STATE(276)] = 9414,
+  [SMALL_STATE(277)] = 9431,
+  [SMALL_STATE(278)] = 9448,
+  [SMALL_STATE(279)] = 9465,
+  [SMALL_STATE(280)] = 9482,
+  [SMALL_STATE(281)] = 9499,
+  [SMALL_STATE(282)] = 9516,
+  [SMALL_STATE(283)] = 9539,
+  [SMALL_STATE(284)] = 9562,
+  [SMALL_STATE(285)] = 9579,
+  [SMALL_STATE(286)] = 9596,
+  [SMALL_STATE(287)] = 9613,
+  [SMALL_STATE(288)] = 9630,
+  [SMALL_STATE(289)] = 9647,
+  [SMALL_STATE(290)] = 9670,
+  [SMALL_STATE(291)] = 9697,
+  [SMALL_STATE(292)] = 9720,
+  [SMALL_STATE(293)] = 9737,
+  [SMALL_STATE(294)] = 9754,
+  [SMALL_STATE(295)] = 9771,
+  [SMALL_STATE(296)] = 9798,
+  [SMALL_STATE(297)] = 9817,
+  [SMALL_STATE(298)] = 9834,
+  [SMALL_STATE(299)] = 9851,
+  [SMALL_STATE(300)] = 9878,
+  [SMALL_STATE(301)] = 9902,
+  [SMALL_STATE(302)] = 9926,
+  [SMALL_STATE(303)] = 9952,
+  [SMALL_STATE(304)] = 9976,
+  [SMALL_STATE(305)] = 9995,
+  [SMALL_STATE(306)] = 10014,
+  [SMALL_STATE(307)] = 10041,
+  [SMALL_STATE(308)] = 10062,
+  [SMALL_STATE(309)] = 10084,
+  [SMALL_STATE(310)] = 10102,
+  [SMALL_STATE(311)] = 10124,
+  [SMALL_STATE(312)] = 10146,
+  [SMALL_STATE(313)] = 10168,
+  [SMALL_STATE(314)] = 10191,
+  [SMALL_STATE(315)] = 10214,
+  [SMALL_STATE(316)] = 10235,
+  [SMALL_STATE(317)] = 10258,
+  [SMALL_STATE(318)] = 10279,
+  [SMALL_STATE(319)] = 10292,
+  [SMALL_STATE(320)] = 10310,
+  [SMALL_STATE(321)] = 10328,
+  [SMALL_STATE(322)] = 10346,
+  [SMALL_STATE(323)] = 10366,
+  [SMALL_STATE(324)] = 10384,
+  [SMALL_STATE(325)] = 10402,
+  [SMALL_STATE(326)] = 10420,
+  [SMALL_STATE(327)] = 10440,
+  [SMALL_STATE(328)] = 10458,
+  [SMALL_STATE(329)] = 10476,
+  [SMALL_STATE(330)] = 10494,
+  [SMALL_STATE(331)] = 10512,
+  [SMALL_STATE(332)] = 10530,
+  [SMALL_STATE(333)] = 10552,
+  [SMALL_STATE(334)] = 10570,
+  [SMALL_STATE(335)] = 10588,
+  [SMALL_STATE(336)] = 10606,
+  [SMALL_STATE(337)] = 10626,
+  [SMALL_STATE(338)] = 10646,
+  [SMALL_STATE(339)] = 10664,
+  [SMALL_STATE(340)] = 10679,
+  [SMALL_STATE(341)] = 10694,
+  [SMALL_STATE(342)] = 10709,
+  [SMALL_STATE(343)] = 10724,
+  [SMALL_STATE(344)] = 10739,
+  [SMALL_STATE(345)] = 10750,
+  [SMALL_STATE(346)] = 10767,
+  [SMALL_STATE(347)] = 10782,
+  [SMALL_STATE(348)] = 10799,
+  [SMALL_STATE(349)] = 10814,
+  [SMALL_STATE(350)] = 10829,
+  [SMALL_STATE(351)] = 10843,
+  [SMALL_STATE(352)] = 10857,
+  [SMALL_STATE(353)] = 10873,
+  [SMALL_STATE(354)] = 10887,
+  [SMALL_STATE(355)] = 10901,
+  [SMALL_STATE(356)] = 10915,
+  [SMALL_STATE(357)] = 10929,
+  [SMALL_STATE(358)] = 10943,
+  [SMALL_STATE(359)] = 10957,
+  [SMALL_STATE(360)] = 10973,
+  [SMALL_STATE(361)] = 10987,
+  [SMALL_STATE(362)] = 11001,
+  [SMALL_STATE(363)] = 11015,
+  [SMALL_STATE(364)] = 11029,
+  [SMALL_STATE(365)] = 11043,
+  [SMALL_STATE(366)] = 11057,
+  [SMALL_STATE(367)] = 11071,
+  [SMALL_STATE(368)] = 11085,
+  [SMALL_STATE(369)] = 11101,
+  [SMALL_STATE(370)] = 11115,
+  [SMALL_STATE(371)] = 11129,
+  [SMALL_STATE(372)] = 11143,
+  [SMALL_STATE(373)] = 11157,
+  [SMALL_STATE(374)] = 11171,
+  [SMALL_STATE(375)] = 11187,
+  [SMALL_STATE(376)] = 11201,
+  [SMALL_STATE(377)] = 11215,
+  [SMALL_STATE(378)] = 11229,
+  [SMALL_STATE(379)] = 11243,
+  [SMALL_STATE(380)] = 11257,
+  [SMALL_STATE(381)] = 11271,
+  [SMALL_STATE(382)] = 11285,
+  [SMALL_STATE(383)] = 11299,
+  [SMALL_STATE(384)] = 11313,
+  [SMALL_STATE(385)] = 11327,
+  [SMALL_STATE(386)] = 11341,
+  [SMALL_STATE(387)] = 11355,
+  [SMALL_STATE(388)] = 11369,
+  [SMALL_STATE(389)] = 11383,
+  [SMALL_STATE(390)] = 11397,
+  [SMALL_STATE(391)] = 11411,
+  [SMALL_STATE(392)] = 11423,
+  [SMALL_STATE(393)] = 11439,
+  [SMALL_STATE(394)] = 11455,
+  [SMALL_STATE(395)] = 11469,
+  [SMALL_STATE(396)] = 11483,
+  [SMALL_STATE(397)] = 11497,
+  [SMALL_STATE(398)] = 11511,
+  [SMALL_STATE(399)] = 11525,
+  [SMALL_STATE(400)] = 11538,
+  [SMALL_STATE(401)] = 11551,
+  [SMALL_STATE(402)] = 11562,
+  [SMALL_STATE(403)] = 11575,
+  [SMALL_STATE(404)] = 11588,
+  [SMALL_STATE(405)] = 11599,
+  [SMALL_STATE(406)] = 11612,
+  [SMALL_STATE(407)] = 11625,
+  [SMALL_STATE(408)] = 11638,
+  [SMALL_STATE(409)] = 11651,
+  [SMALL_STATE(410)] = 11662,
+  [SMALL_STATE(411)] = 11675,
+  [SMALL_STATE(412)] = 11688,
+  [SMALL_STATE(413)] = 11701,
+  [SMALL_STATE(414)] = 11712,
+  [SMALL_STATE(415)] = 11725,
+  [SMALL_STATE(416)] = 11738,
+  [SMALL_STATE(417)] = 11751,
+  [SMALL_STATE(418)] = 11764,
+  [SMALL_STATE(419)] = 11777,
+  [SMALL_STATE(420)] = 11790,
+  [SMALL_STATE(421)] = 11801,
+  [SMALL_STATE(422)] = 11814,
+  [SMALL_STATE(423)] = 11827,
+  [SMALL_STATE(424)] = 11838,
+  [SMALL_STATE(425)] = 11851,
+  [SMALL_STATE(426)] = 11864,
+  [SMALL_STATE(427)] = 11877,
+  [SMALL_STATE(428)] = 11890,
+  [SMALL_STATE(429)] = 11903,
+  [SMALL_STATE(430)] = 11912,
+  [SMALL_STATE(431)] = 11925,
+  [SMALL_STATE(432)] = 11938,
+  [SMALL_STATE(433)] = 11951,
+  [SMALL_STATE(434)] = 11962,
+  [SMALL_STATE(435)] = 11975,
+  [SMALL_STATE(436)] = 11984,
+  [SMALL_STATE(437)] = 11995,
+  [SMALL_STATE(438)] = 12008,
+  [SMALL_STATE(439)] = 12021,
+  [SMALL_STATE(440)] = 12034,
+  [SMALL_STATE(441)] = 12047,
+  [SMALL_STATE(442)] = 12060,
+  [SMALL_STATE(443)] = 12073,
+  [SMALL_STATE(444)] = 12086,
+  [SMALL_STATE(445)] = 12097,
+  [SMALL_STATE(446)] = 12110,
+  [SMALL_STATE(447)] = 12123,
+  [SMALL_STATE(448)] = 12136,
+  [SMALL_STATE(449)] = 12144,
+  [SMALL_STATE(450)] = 12152,
+  [SMALL_STATE(451)] = 12162,
+  [SMALL_STATE(452)] = 12172,
+  [SMALL_STATE(453)] = 12182,
+  [SMALL_STATE(454)] = 12190,
+  [SMALL_STATE(455)] = 12200,
+  [SMALL_STATE(456)] = 12208,
+  [SMALL_STATE(457)] = 12216,
+  [SMALL_STATE(458)] = 12224,
+  [SMALL_STATE(459)] = 12232,
+  [SMALL_STATE(460)] = 12242,
+  [SMALL_STATE(461)] = 12252,
+  [SMALL_STATE(462)] = 12260,
+  [SMALL_STATE(463)] = 12268,
+  [SMALL_STATE(464)] = 12276,
+  [SMALL_STATE(465)] = 12286,
+  [SMALL_STATE(466)] = 12296,
+  [SMALL_STATE(467)] = 12306,
+  [SMALL_STATE(468)] = 12314,
+  [SMALL_STATE(469)] = 12322,
+  [SMALL_STATE(470)] = 12332,
+  [SMALL_STATE(471)] = 12342,
+  [SMALL_STATE(472)] = 12350,
+  [SMALL_STATE(473)] = 12358,
+  [SMALL_STATE(474)] = 12366,
+  [SMALL_STATE(475)] = 12374,
+  [SMALL_STATE(476)] = 12384,
+  [SMALL_STATE(477)] = 12392,
+  [SMALL_STATE(478)] = 12400,
+  [SMALL_STATE(479)] = 12410,
+  [SMALL_STATE(480)] = 12418,
+  [SMALL_STATE(481)] = 12426,
+  [SMALL_STATE(482)] = 12436,
+  [SMALL_STATE(483)] = 12446,
+  [SMALL_STATE(484)] = 12454,
+  [SMALL_STATE(485)] = 12462,
+  [SMALL_STATE(486)] = 12470,
+  [SMALL_STATE(487)] = 12478,
+  [SMALL_STATE(488)] = 12486,
+  [SMALL_STATE(489)] = 12494,
+  [SMALL_STATE(490)] = 12504,
+  [SMALL_STATE(491)] = 12512,
+  [SMALL_STATE(492)] = 12522,
+  [SMALL_STATE(493)] = 12532,
+  [SMALL_STATE(494)] = 12540,
+  [SMALL_STATE(495)] = 12548,
+  [SMALL_STATE(496)] = 12558,
+  [SMALL_STATE(497)] = 12568,
+  [SMALL_STATE(498)] = 12578,
+  [SMALL_STATE(499)] = 12585,
+  [SMALL_STATE(500)] = 12592,
+  [SMALL_STATE(501)] = 12599,
+  [SMALL_STATE(502)] = 12606,
+  [SMALL_STATE(503)] = 12613,
+  [SMALL_STATE(504)] = 12620,
+  [SMALL_STATE(505)] = 12627,
+  [SMALL_STATE(506)] = 12634,
+  [SMALL_STATE(507)] = 12641,
+  [SMALL_STATE(508)] = 12648,
+  [SMALL_STATE(509)] = 12655,
+  [SMALL_STATE(510)] = 12662,
+  [SMALL_STATE(511)] = 12669,
+  [SMALL_STATE(512)] = 12676,
+  [SMALL_STATE(513)] = 12683,
+  [SMALL_STATE(514)] = 12690,
+  [SMALL_STATE(515)] = 12697,
+  [SMALL_STATE(516)] = 12704,
+  [SMALL_STATE(517)] = 12711,
+  [SMALL_STATE(518)] = 12718,
+  [SMALL_STATE(519)] = 12725,
+  [SMALL_STATE(520)] = 12732,
+  [SMALL_STATE(521)] = 12739,
+  [SMALL_STATE(522)] = 12746,
+  [SMALL_STATE(523)] = 12753,
+  [SMALL_STATE(524)] = 12760,
+  [SMALL_STATE(525)] = 12767,
+  [SMALL_STATE(526)] = 12774,
+  [SMALL_STATE(527)] = 12781,
+  [SMALL_STATE(528)] = 12788,
+  [SMALL_STATE(529)] = 12795,
+  [SMALL_STATE(530)] = 12802,
+  [SMALL_STATE(531)] = 12809,
+  [SMALL_STATE(532)] = 12816,
+  [SMALL_STATE(533)] = 12823,
+  [SMALL_STATE(534)] = 12830,
+  [SMALL_STATE(535)] = 12837,
+  [SMALL_STATE(536)] = 12844,
+  [SMALL_STATE(537)] = 12851,
+  [SMALL_STATE(538)] = 12858,
+  [SMALL_STATE(539)] = 12865,
+  [SMALL_STATE(540)] = 12872,
+  [SMALL_STATE(541)] = 12879,
+  [SMALL_STATE(542)] = 12886,
+  [SMALL_STATE(543)] = 12893,
+  [SMALL_STATE(544)] = 12900,
+  [SMALL_STATE(545)] = 12907,
+  [SMALL_STATE(546)] = 12914,
+  [SMALL_STATE(547)] = 12921,
+  [SMALL_STATE(548)] = 12928,
+  [SMALL_STATE(549)] = 12935,
+  [SMALL_STATE(550)] = 12942,
+  [SMALL_STATE(551)] = 12949,
+  [SMALL_STATE(552)] = 12956,
+  [SMALL_STATE(553)] = 12963,
+  [SMALL_STATE(554)] = 12970,
+  [SMALL_STATE(555)] = 12977,
+  [SMALL_STATE(556)] = 12984,
+  [SMALL_STATE(557)] = 12991,
+  [SMALL_STATE(558)] = 12998,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -18582,693 +20133,738 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(509),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(448),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(498),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(450),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(525),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(533),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(548),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
   [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
   [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
-  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
+  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
+  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
   [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
   [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
   [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 30),
   [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
-  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(518),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
   [47] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
   [51] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
-  [53] = {.entry = {.count = 1, .reusable = false}}, SHIFT(186),
-  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [57] = {.entry = {.count = 1, .reusable = false}}, SHIFT(178),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
-  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
+  [53] = {.entry = {.count = 1, .reusable = false}}, SHIFT(225),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
+  [57] = {.entry = {.count = 1, .reusable = false}}, SHIFT(184),
+  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
   [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
+  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(556),
   [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
   [69] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
   [71] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
-  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
+  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
   [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
   [83] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
-  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
-  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
+  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
+  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
   [95] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
   [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
-  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
-  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
-  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
-  [113] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
-  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
-  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
-  [119] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [121] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
+  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
+  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
+  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
+  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
+  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
+  [113] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [115] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [117] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
+  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(529),
+  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(540),
   [123] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
   [125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
   [127] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
   [129] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [131] = {.entry = {.count = 1, .reusable = false}}, SHIFT(302),
-  [133] = {.entry = {.count = 1, .reusable = false}}, SHIFT(521),
-  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
-  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
-  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
-  [141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
-  [143] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
-  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
-  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
-  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
-  [155] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 52),
-  [157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
-  [163] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
-  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
-  [169] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
-  [171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
-  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
-  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
-  [177] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 41),
-  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
-  [181] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51),
-  [185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51), SHIFT_REPEAT(363),
-  [188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
-  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
-  [192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
-  [194] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 63),
-  [196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
-  [198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
-  [200] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
-  [202] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 66),
-  [204] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 73),
-  [206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
-  [208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
-  [210] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 42),
-  [212] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 79),
-  [214] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
-  [216] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
-  [218] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
-  [220] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 47),
-  [222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
-  [224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
-  [226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(492),
-  [228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
-  [232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
-  [234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
-  [236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
-  [238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
-  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
-  [242] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
-  [245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [247] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(465),
-  [250] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(492),
-  [253] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
-  [256] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(485),
-  [259] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(493),
-  [262] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
-  [265] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
-  [268] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(289),
-  [271] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(409),
-  [274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
-  [276] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
-  [278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
-  [280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
-  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
-  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
-  [286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
-  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 84),
-  [290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
-  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 88),
-  [294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
-  [296] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
-  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
-  [300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
-  [302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 92),
-  [304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
-  [306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
-  [310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
-  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
-  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
-  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
-  [318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
-  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
-  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 93),
-  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
-  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
-  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
-  [332] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [336] = {.entry = {.count = 1, .reusable = false}}, SHIFT(477),
-  [338] = {.entry = {.count = 1, .reusable = false}}, SHIFT(482),
-  [340] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
-  [346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
-  [352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
-  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
-  [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [358] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(497),
-  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
-  [363] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
-  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
-  [369] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 43),
-  [371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
-  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
-  [375] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 56),
-  [379] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 80),
-  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [385] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(300),
-  [388] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 67),
-  [390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
-  [396] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 45),
-  [398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
-  [402] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [404] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
-  [407] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(428),
-  [410] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(476),
-  [413] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(486),
-  [416] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(439),
-  [419] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(509),
-  [422] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(517),
-  [425] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(504),
-  [428] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(448),
-  [431] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(388),
-  [434] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
-  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
-  [444] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(186),
-  [447] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [449] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [451] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
-  [455] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [457] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
-  [459] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
-  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [463] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
-  [465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [467] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [471] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
-  [473] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
-  [475] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
-  [477] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [479] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [481] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [483] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
-  [485] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [487] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [489] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [491] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
+  [131] = {.entry = {.count = 1, .reusable = false}}, SHIFT(334),
+  [133] = {.entry = {.count = 1, .reusable = false}}, SHIFT(553),
+  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
+  [139] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
+  [141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
+  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
+  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(550),
+  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
+  [149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(557),
+  [151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
+  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
+  [155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
+  [157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(531),
+  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
+  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(532),
+  [163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
+  [165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
+  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
+  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 43),
+  [177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
+  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
+  [181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
+  [183] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
+  [185] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
+  [187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
+  [189] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(498),
+  [192] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [194] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(550),
+  [197] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(469),
+  [200] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(557),
+  [203] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(384),
+  [206] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(385),
+  [209] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(473),
+  [212] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(531),
+  [215] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(429),
+  [218] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(532),
+  [221] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(308),
+  [224] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(404),
+  [227] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 67),
+  [229] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
+  [231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
+  [233] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
+  [235] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [237] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
+  [239] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
+  [241] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
+  [243] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
+  [245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52),
+  [249] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52), SHIFT_REPEAT(366),
+  [252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
+  [254] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
+  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(523),
+  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
+  [262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(528),
+  [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
+  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
+  [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
+  [272] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
+  [274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
+  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
+  [278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 43),
+  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 80),
+  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
+  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
+  [286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
+  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
+  [290] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 48),
+  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
+  [294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(527),
+  [296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
+  [298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(530),
+  [300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
+  [302] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
+  [304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
+  [306] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
+  [308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
+  [310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
+  [312] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [316] = {.entry = {.count = 1, .reusable = false}}, SHIFT(537),
+  [318] = {.entry = {.count = 1, .reusable = false}}, SHIFT(538),
+  [320] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 66),
+  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
+  [332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
+  [334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
+  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(558),
+  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 56),
+  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
+  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 92),
+  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
+  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 79),
+  [352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 93),
+  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
+  [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 87),
+  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
+  [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
+  [362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 94),
+  [364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
+  [366] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
+  [368] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 44),
+  [370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
+  [376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
+  [378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
+  [380] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(498),
+  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [385] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(550),
+  [388] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(557),
+  [391] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(384),
+  [394] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(385),
+  [397] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(473),
+  [400] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(531),
+  [403] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(429),
+  [406] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(532),
+  [409] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(310),
+  [412] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [414] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(558),
+  [417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
+  [419] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
+  [421] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
+  [425] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [427] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(333),
+  [430] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
+  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
+  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
+  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 57),
+  [448] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 68),
+  [450] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 81),
+  [452] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [454] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
+  [456] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
+  [458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
+  [462] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [464] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(67),
+  [467] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(378),
+  [470] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(16),
+  [473] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(380),
+  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0),
+  [478] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0), SHIFT_REPEAT(382),
+  [481] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
+  [483] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
+  [485] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
+  [487] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__peer, 1, 0, 0),
+  [489] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
+  [491] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr_groups, 4, 0, 0),
   [493] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
   [495] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [497] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(305),
+  [497] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(323),
   [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [502] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(385),
-  [505] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [507] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(424),
-  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [512] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(338),
-  [515] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
-  [517] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
-  [519] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
-  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [524] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(492),
-  [527] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
-  [530] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(485),
-  [533] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(493),
-  [536] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
-  [539] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
-  [542] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(287),
-  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [547] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
-  [549] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
-  [551] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 8, 0, 26),
-  [553] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
-  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [557] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(80),
-  [560] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(355),
-  [563] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(16),
-  [566] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(356),
-  [569] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [571] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
-  [573] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [575] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
-  [577] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [579] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
-  [581] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [583] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [585] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
-  [587] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
-  [589] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
-  [591] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [593] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(381),
-  [596] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [598] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
-  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
-  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [608] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
-  [610] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(278),
-  [613] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [615] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [617] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
-  [619] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [621] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [623] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [625] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
-  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
-  [631] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
-  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [637] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
-  [639] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
-  [641] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
-  [643] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
-  [645] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [649] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
-  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [653] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 57),
-  [659] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [661] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
-  [663] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
-  [665] = {.entry = {.count = 1, .reusable = false}}, SHIFT(327),
-  [667] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [669] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
-  [673] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
-  [675] = {.entry = {.count = 1, .reusable = false}}, SHIFT(413),
-  [677] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
-  [679] = {.entry = {.count = 1, .reusable = false}}, SHIFT(227),
-  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [683] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(332),
-  [686] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 48),
-  [688] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [690] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [692] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 39),
-  [694] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
-  [696] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
-  [698] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [700] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
-  [702] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
-  [704] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [706] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
-  [708] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
-  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
-  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
-  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
-  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 68),
-  [718] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
-  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
-  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
-  [724] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
-  [726] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 81),
-  [728] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
-  [730] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
-  [732] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 87),
-  [734] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_authentication, 2, 0, 0),
-  [736] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [738] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [740] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(404),
-  [743] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
-  [745] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
-  [747] = {.entry = {.count = 1, .reusable = false}}, SHIFT(445),
-  [749] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
-  [751] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
-  [753] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [755] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
-  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
-  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
-  [763] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
-  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
-  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [769] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [771] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [777] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(227),
-  [780] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [782] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [784] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
-  [786] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [788] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
-  [790] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
-  [792] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
-  [794] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [796] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
-  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [800] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
-  [802] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [804] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [806] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [808] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
-  [810] = {.entry = {.count = 1, .reusable = false}}, SHIFT(263),
-  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
-  [814] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [816] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
-  [818] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [820] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [822] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [824] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [826] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
-  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
-  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
-  [832] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
-  [838] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
-  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [846] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
-  [848] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
-  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
-  [852] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [854] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [856] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [858] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
-  [860] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [862] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [864] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [866] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
-  [868] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
-  [870] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [872] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
-  [874] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
-  [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
-  [878] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
-  [880] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [882] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [884] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
-  [886] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(286),
-  [889] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [891] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [893] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
-  [895] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
-  [897] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
-  [899] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [901] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
-  [903] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
-  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
-  [909] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
-  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
-  [917] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [919] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [921] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [923] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(284),
-  [926] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
-  [928] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [930] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
-  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
-  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [936] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
-  [938] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
-  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
-  [942] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
-  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
-  [946] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
-  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
-  [950] = {.entry = {.count = 1, .reusable = false}}, SHIFT(405),
-  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
-  [954] = {.entry = {.count = 1, .reusable = false}}, SHIFT(510),
-  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
-  [958] = {.entry = {.count = 1, .reusable = false}}, SHIFT(324),
-  [960] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
-  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
-  [964] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
-  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
-  [968] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [970] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
-  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(451),
-  [974] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
-  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
-  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
-  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
-  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
-  [984] = {.entry = {.count = 1, .reusable = false}}, SHIFT(340),
-  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
-  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
-  [990] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
-  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
-  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
-  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
-  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
-  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
-  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
-  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
-  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
-  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
-  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
-  [1014] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [1016] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
-  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [1020] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
-  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
-  [1028] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
-  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
-  [1032] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [1034] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [1036] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(512),
-  [1039] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
-  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [1043] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
-  [1045] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
-  [1047] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
-  [1049] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [1051] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
-  [1057] = {.entry = {.count = 1, .reusable = false}}, SHIFT(470),
-  [1059] = {.entry = {.count = 1, .reusable = false}}, SHIFT(31),
-  [1061] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(510),
-  [1064] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [1066] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
-  [1068] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
-  [1070] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [1072] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [1074] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
-  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
-  [1078] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
-  [1080] = {.entry = {.count = 1, .reusable = false}}, SHIFT(282),
-  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
-  [1084] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
-  [1086] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
-  [1088] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
-  [1090] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
-  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [1096] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
-  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
-  [1100] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [1102] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [1104] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [1106] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
-  [1108] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
-  [1110] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
-  [1112] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [1114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [1116] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
-  [1118] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
-  [1120] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [1122] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(365),
-  [1125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
-  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
-  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
-  [1133] = {.entry = {.count = 1, .reusable = false}}, SHIFT(18),
-  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
-  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
-  [1139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
-  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
-  [1143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
-  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
-  [1149] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(383),
-  [1152] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [1154] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
-  [1156] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
-  [1158] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(444),
-  [1161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [1163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
-  [1165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [1167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
-  [1169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [1171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
-  [1173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
-  [1175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
-  [1177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [1179] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [1181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [1183] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
-  [1185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(283),
-  [1188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
-  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
-  [1194] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(274),
-  [1197] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [1199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
-  [1201] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
-  [1203] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
-  [1205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(446),
-  [1207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
-  [1209] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
-  [1211] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
-  [1213] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
-  [1215] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
-  [1217] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
-  [1219] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [1221] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [1223] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(225),
-  [1226] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [1228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [1230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [1232] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [1234] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
-  [1236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [1240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
-  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [1244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
-  [1246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
-  [1248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
-  [1250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
-  [1252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
-  [1254] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(322),
-  [1257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [1259] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
-  [1261] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
-  [1263] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(304),
-  [1266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [1268] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
-  [1270] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
-  [1272] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
-  [1274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
-  [1276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
-  [1278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
-  [1280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
-  [1282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
-  [1284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
-  [1286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
-  [1288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
-  [1290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
-  [1292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
-  [1294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
-  [1296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
-  [1298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 44),
-  [1302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 40),
-  [1304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
-  [1310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1312] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
-  [1316] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1318] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
-  [1320] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
-  [1324] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
-  [1326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
-  [1328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
-  [1330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [1332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [1334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [1336] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
-  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
-  [1340] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [1342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
-  [1344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [1346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [1348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
-  [1350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
-  [1352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
-  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [1356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
-  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [1364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
-  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
-  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
-  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [1372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
-  [1374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
-  [1378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [1380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
-  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
-  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
-  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
-  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
-  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
-  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
-  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [1400] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
-  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [1408] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
-  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
-  [1414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
-  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
-  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
-  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
-  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
-  [1432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [1434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
-  [1436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
+  [502] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(412),
+  [505] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [507] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
+  [509] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
+  [513] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [515] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(482),
+  [518] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [520] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(351),
+  [523] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [525] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr_groups, 5, 0, 0),
+  [527] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [529] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
+  [531] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
+  [533] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
+  [535] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
+  [537] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [539] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
+  [541] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(225),
+  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [548] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
+  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 8, 0, 26),
+  [552] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 3, 0, 0),
+  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
+  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 2, 0, 0),
+  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [562] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
+  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [566] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [572] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0), SHIFT(412),
+  [575] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34), SHIFT(412),
+  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [580] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0), SHIFT(412),
+  [583] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34), SHIFT(412),
+  [586] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service_list, 2, 0, 0),
+  [588] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [592] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(437),
+  [595] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [597] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [601] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
+  [603] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
+  [605] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [607] = {.entry = {.count = 1, .reusable = true}}, SHIFT(543),
+  [609] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [611] = {.entry = {.count = 1, .reusable = false}}, SHIFT(368),
+  [613] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [615] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
+  [617] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [619] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
+  [621] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
+  [623] = {.entry = {.count = 1, .reusable = false}}, SHIFT(425),
+  [625] = {.entry = {.count = 1, .reusable = true}}, SHIFT(535),
+  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
+  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [637] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
+  [639] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [641] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [643] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(498),
+  [646] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(450),
+  [649] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(515),
+  [652] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(517),
+  [655] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(491),
+  [658] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(525),
+  [661] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(533),
+  [664] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(548),
+  [667] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(489),
+  [670] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(420),
+  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [675] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
+  [679] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
+  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
+  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [687] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
+  [691] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(302),
+  [694] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [696] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
+  [698] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [700] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
+  [702] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
+  [704] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [706] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [708] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
+  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
+  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
+  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
+  [718] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [722] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(355),
+  [725] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
+  [727] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
+  [729] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [731] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [733] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
+  [735] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
+  [737] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [739] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [741] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
+  [743] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
+  [745] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
+  [747] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 73),
+  [749] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 63),
+  [751] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
+  [753] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
+  [755] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 84),
+  [757] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
+  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
+  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
+  [763] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 47),
+  [765] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
+  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
+  [769] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 51),
+  [771] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
+  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
+  [777] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 40),
+  [779] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
+  [781] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [783] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 88),
+  [785] = {.entry = {.count = 1, .reusable = false}}, SHIFT(263),
+  [787] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [789] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_authentication, 2, 0, 0),
+  [791] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [793] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [795] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [797] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [799] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(401),
+  [802] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [804] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [806] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
+  [808] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [810] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [812] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [814] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [816] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [818] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [820] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [822] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [824] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [826] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
+  [828] = {.entry = {.count = 1, .reusable = false}}, SHIFT(467),
+  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
+  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
+  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [836] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [838] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_metadata, 5, 0, 39),
+  [840] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 31),
+  [842] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [844] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [846] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [850] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
+  [852] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [854] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_log, 2, 0, 0),
+  [856] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [858] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
+  [860] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [862] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [864] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
+  [866] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
+  [868] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [870] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0),
+  [872] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0), SHIFT_REPEAT(460),
+  [875] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
+  [877] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
+  [879] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 3, 0, 0),
+  [881] = {.entry = {.count = 1, .reusable = true}}, SHIFT(460),
+  [883] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 2, 0, 0),
+  [885] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [887] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(263),
+  [890] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [892] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
+  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
+  [896] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
+  [898] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [900] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
+  [902] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [904] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
+  [906] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [908] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
+  [910] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
+  [912] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
+  [914] = {.entry = {.count = 1, .reusable = false}}, SHIFT(290),
+  [916] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
+  [918] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [920] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
+  [922] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
+  [924] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
+  [926] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [928] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [930] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
+  [932] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [934] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
+  [936] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
+  [938] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [940] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
+  [942] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
+  [944] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [946] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
+  [948] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 6, 0, 15),
+  [950] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 9),
+  [952] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [954] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
+  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
+  [958] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
+  [960] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(304),
+  [963] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [965] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [967] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [969] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
+  [971] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [973] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [975] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [977] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [979] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [981] = {.entry = {.count = 1, .reusable = true}}, SHIFT(551),
+  [983] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [985] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
+  [987] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [989] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
+  [991] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
+  [993] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [995] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
+  [997] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
+  [999] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
+  [1001] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(305),
+  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
+  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(545),
+  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
+  [1012] = {.entry = {.count = 1, .reusable = false}}, SHIFT(435),
+  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
+  [1016] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
+  [1018] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
+  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(553),
+  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
+  [1024] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
+  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
+  [1028] = {.entry = {.count = 1, .reusable = false}}, SHIFT(542),
+  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
+  [1032] = {.entry = {.count = 1, .reusable = false}}, SHIFT(344),
+  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
+  [1036] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [1038] = {.entry = {.count = 1, .reusable = true}}, SHIFT(547),
+  [1040] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [1042] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
+  [1044] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
+  [1046] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
+  [1048] = {.entry = {.count = 1, .reusable = false}}, SHIFT(374),
+  [1050] = {.entry = {.count = 1, .reusable = true}}, SHIFT(554),
+  [1052] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
+  [1054] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
+  [1056] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [1058] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
+  [1060] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
+  [1062] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
+  [1064] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
+  [1066] = {.entry = {.count = 1, .reusable = true}}, SHIFT(534),
+  [1068] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
+  [1070] = {.entry = {.count = 1, .reusable = true}}, SHIFT(536),
+  [1072] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
+  [1074] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
+  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
+  [1078] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
+  [1080] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
+  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [1084] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
+  [1086] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
+  [1088] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
+  [1090] = {.entry = {.count = 1, .reusable = false}}, SHIFT(359),
+  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
+  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [1096] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(544),
+  [1100] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
+  [1102] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [1104] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
+  [1106] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
+  [1108] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
+  [1110] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
+  [1112] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
+  [1114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [1116] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [1118] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(544),
+  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
+  [1125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
+  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
+  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
+  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
+  [1133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
+  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
+  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [1139] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [1141] = {.entry = {.count = 1, .reusable = false}}, SHIFT(524),
+  [1143] = {.entry = {.count = 1, .reusable = false}}, SHIFT(38),
+  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
+  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
+  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
+  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
+  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
+  [1159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
+  [1161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
+  [1163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
+  [1165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
+  [1167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [1169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
+  [1171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
+  [1173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
+  [1175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(371),
+  [1178] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [1182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [1184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
+  [1186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(189),
+  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
+  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
+  [1194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
+  [1196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [1198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
+  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
+  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
+  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
+  [1210] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(542),
+  [1213] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [1215] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
+  [1217] = {.entry = {.count = 1, .reusable = false}}, SHIFT(296),
+  [1219] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
+  [1221] = {.entry = {.count = 1, .reusable = true}}, SHIFT(448),
+  [1223] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
+  [1225] = {.entry = {.count = 1, .reusable = false}}, SHIFT(14),
+  [1227] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [1229] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [1231] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
+  [1233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
+  [1235] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [1237] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
+  [1239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
+  [1241] = {.entry = {.count = 1, .reusable = true}}, SHIFT(526),
+  [1243] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
+  [1245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
+  [1247] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [1249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
+  [1251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
+  [1253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
+  [1255] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
+  [1257] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
+  [1259] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
+  [1261] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
+  [1263] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
+  [1265] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(346),
+  [1268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [1270] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
+  [1272] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [1274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [1276] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [1278] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [1280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
+  [1282] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(409),
+  [1285] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1287] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
+  [1289] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [1291] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
+  [1293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
+  [1295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
+  [1297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
+  [1299] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
+  [1301] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
+  [1303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
+  [1305] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
+  [1307] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
+  [1309] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
+  [1311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(267),
+  [1313] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(299),
+  [1316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1318] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
+  [1320] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(322),
+  [1323] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [1325] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
+  [1329] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [1331] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
+  [1333] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
+  [1335] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [1337] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
+  [1339] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [1341] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(257),
+  [1344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
+  [1348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(539),
+  [1350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
+  [1352] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(497),
+  [1355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [1357] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(307),
+  [1360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1362] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
+  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(555),
+  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
+  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
+  [1372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
+  [1378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [1380] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
+  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
+  [1384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 32),
+  [1386] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
+  [1388] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 41),
+  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
+  [1394] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
+  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
+  [1398] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 45),
+  [1400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
+  [1402] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1404] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
+  [1406] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
+  [1408] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1410] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
+  [1412] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
+  [1414] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
+  [1416] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
+  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
+  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
+  [1432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [1434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [1436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [1438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [1440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [1442] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [1446] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [1448] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
+  [1450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
+  [1452] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [1454] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
+  [1456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [1458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
+  [1460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [1462] = {.entry = {.count = 1, .reusable = true}}, SHIFT(546),
+  [1464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
+  [1466] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
+  [1468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [1470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [1472] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [1474] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
+  [1476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1478] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [1480] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [1482] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
+  [1484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [1486] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
+  [1488] = {.entry = {.count = 1, .reusable = true}}, SHIFT(541),
+  [1490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [1492] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
+  [1494] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [1496] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
+  [1498] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
+  [1500] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
+  [1502] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
+  [1504] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
+  [1506] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [1508] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
+  [1510] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
+  [1512] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
+  [1514] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
+  [1516] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
+  [1518] = {.entry = {.count = 1, .reusable = true}}, SHIFT(451),
+  [1520] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
+  [1522] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
+  [1524] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
+  [1526] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
+  [1528] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
+  [1530] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [1532] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [1534] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
+  [1536] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
 };
 
 #ifdef __cplusplus
