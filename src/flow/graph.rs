@@ -11,7 +11,10 @@
 //!   Entities (`entity world`, `entity host`, ...), blocks of outside
 //!   addresses (the universe's address atoms, `10.0.0.0/16`) and FQDNs are
 //!   nodes of their own, shown only when an edge reaches them; namespaces
-//!   and pod classes are always shown.
+//!   and pod classes are always shown. To the universe's pod classes the
+//!   graph adds, per namespace, the pod that carries the labels of two of
+//!   them at once, where they do not clash ([`with_combined_pods`]): a
+//!   connection often needs a pod that two selectors match together.
 //! - **Edges.** An edge `A → B` exists iff some flow of the universe from
 //!   an endpoint class of `A` to one of `B` is allowed
 //!   ([`FlowVerdict::Allowed`]); its label is the union of the ports of
@@ -161,10 +164,10 @@ struct Key {
 type Allowed = BTreeMap<(usize, usize), BTreeSet<usize>>;
 
 fn build(old: Option<&Program>, new: &Program, level: Level) -> Graph {
-    let universe = match old {
+    let universe = with_combined_pods(match old {
         Some(old) => Universe::of(&[old, new]),
         None => Universe::of(&[new]),
-    };
+    });
     // Each end's node: namespaces and pod classes by name, the others one
     // node per end.
     let mut nodes: Vec<Node> = Vec::new();
@@ -293,6 +296,96 @@ fn build(old: Option<&Program>, new: &Program, level: Level) -> Graph {
         nodes: kept,
         edges,
     }
+}
+
+/// The most pod classes of one namespace whose pairs
+/// [`with_combined_pods`] combines.
+const MOST_COMBINED: usize = 32;
+
+/// `universe` with, in each namespace, one more pod class per pair of its
+/// pod classes whose labels can be on one pod (no key with two values, at
+/// most one service account): the pod that carries both. The universe
+/// represents only the label sets selectors name, and a connection often
+/// needs a pod that two selectors match at once (`app=catalog-api` in its
+/// own policy and `app.kubernetes.io/component=api` in a client's egress).
+/// Pairs only, and only in a namespace with at most [`MOST_COMBINED`]
+/// classes.
+fn with_combined_pods(mut universe: Universe) -> Universe {
+    let mut by_namespace: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut existing: BTreeSet<(String, BTreeMap<String, String>, String)> = BTreeSet::new();
+    for end in &universe.ends {
+        if let EndpointId::Pod(at) = end.id {
+            if let Some(pod) = universe.world.pods.get(at) {
+                by_namespace
+                    .entry(pod.namespace.clone())
+                    .or_default()
+                    .push(at);
+                existing.insert((
+                    pod.namespace.clone(),
+                    pod.labels.clone(),
+                    pod.service_account.clone(),
+                ));
+            }
+        }
+    }
+    let mut combined: Vec<super::Pod> = Vec::new();
+    for (namespace, pods) in &by_namespace {
+        if pods.len() > MOST_COMBINED {
+            continue;
+        }
+        for (at, first) in pods.iter().enumerate() {
+            for second in pods.iter().skip(at + 1) {
+                let (Some(a), Some(b)) = (
+                    universe.world.pods.get(*first),
+                    universe.world.pods.get(*second),
+                ) else {
+                    continue;
+                };
+                let account = match (a.service_account.as_str(), b.service_account.as_str()) {
+                    ("", other) | (other, "") => other.to_owned(),
+                    (one, other) if one == other => one.to_owned(),
+                    _ => continue,
+                };
+                let clash = a
+                    .labels
+                    .iter()
+                    .any(|(key, value)| b.labels.get(key).is_some_and(|other| other != value));
+                if clash {
+                    continue;
+                }
+                let mut labels = a.labels.clone();
+                labels.extend(
+                    b.labels
+                        .iter()
+                        .map(|(key, value)| (key.clone(), value.clone())),
+                );
+                if !existing.insert((namespace.clone(), labels.clone(), account.clone())) {
+                    continue;
+                }
+                let shown: Vec<String> = labels
+                    .iter()
+                    .map(|(key, value)| format!("{key}={value}"))
+                    .chain((!account.is_empty()).then(|| format!("sa={account}")))
+                    .collect();
+                combined.push(super::Pod {
+                    name: format!("{namespace}/{{{}}}", shown.join(",")),
+                    namespace: namespace.clone(),
+                    labels,
+                    service_account: account,
+                    named_ports: BTreeMap::new(),
+                });
+            }
+        }
+    }
+    for pod in combined {
+        universe.ends.push(super::End {
+            id: EndpointId::Pod(universe.world.pods.len()),
+            name: pod.name.clone(),
+            namespace: Some(pod.namespace.clone()),
+        });
+        universe.world.pods.push(pod);
+    }
+    universe
 }
 
 /// Merges the entities, address blocks and FQDNs of one kind that have the
@@ -780,7 +873,10 @@ pub fn svg(graph: &Graph) -> String {
     use layout::std_shapes::shapes::{Arrow, Element, LineEndKind, ShapeKind};
     use layout::topo::layout::VisualGraph;
 
-    const FONT: usize = 14;
+    // The size of the labels layout-rs draws itself, so that the SVG has
+    // one font class (it keeps them in a hash map: two would come out in
+    // any order).
+    const FONT: usize = 15;
     if graph.nodes.is_empty() {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n<svg width=\"10\" height=\"10\" viewBox=\"0 0 10 10\" xmlns=\"http://www.w3.org/2000/svg\"></svg>\n".to_owned();
     }
