@@ -290,7 +290,7 @@ fn build(old: Option<&Program>, new: &Program, level: Level) -> Graph {
             Some(edge)
         })
         .collect();
-    edges.sort_by(|a, b| (a.from, a.to, a.change).cmp(&(b.from, b.to, b.change)));
+    edges.sort_by_key(|edge| (edge.from, edge.to, edge.change));
     Graph {
         level,
         nodes: kept,
@@ -656,6 +656,28 @@ fn unique_id(kind: NodeKind, label: &str, taken: &mut BTreeSet<String>) -> Strin
     candidate
 }
 
+/// The pod class nodes by namespace, each namespace with an id of its own
+/// (for a Mermaid subgraph or a DOT cluster).
+fn pods_by_namespace(graph: &Graph) -> Vec<(String, &str, Vec<&Node>)> {
+    let mut namespaces: BTreeMap<&str, Vec<&Node>> = BTreeMap::new();
+    for node in &graph.nodes {
+        if let (NodeKind::Pods, Some(namespace)) = (&node.kind, &node.namespace) {
+            namespaces.entry(namespace).or_default().push(node);
+        }
+    }
+    let mut taken: BTreeSet<String> = graph.nodes.iter().map(|node| node.id.clone()).collect();
+    namespaces
+        .into_iter()
+        .map(|(namespace, members)| {
+            (
+                unique_id(NodeKind::Namespace, namespace, &mut taken),
+                namespace,
+                members,
+            )
+        })
+        .collect()
+}
+
 /// The colour of an added edge.
 const GREEN: &str = "#1a7f37";
 /// The colour of a removed edge.
@@ -677,18 +699,7 @@ pub fn mermaid(graph: &Graph) -> String {
             NodeKind::Fqdn => format!("{}{{{{\"{label}\"}}}}", node.id),
         }
     };
-    let mut namespaces: BTreeMap<&str, Vec<&Node>> = BTreeMap::new();
-    for node in &graph.nodes {
-        match (&node.kind, &node.namespace) {
-            (NodeKind::Pods, Some(namespace)) => {
-                namespaces.entry(namespace).or_default().push(node);
-            }
-            _ => {}
-        }
-    }
-    let mut taken: BTreeSet<String> = graph.nodes.iter().map(|node| node.id.clone()).collect();
-    for (namespace, members) in &namespaces {
-        let id = unique_id(NodeKind::Namespace, namespace, &mut taken);
+    for (id, namespace, members) in pods_by_namespace(graph) {
         let _ = writeln!(out, "  subgraph {id}[\"{}\"]", mermaid_text(namespace));
         for node in members {
             let _ = writeln!(out, "    {}", node_line(node));
@@ -799,15 +810,7 @@ pub fn dot(graph: &Graph) -> String {
             dot_text(&node.label)
         )
     };
-    let mut namespaces: BTreeMap<&str, Vec<&Node>> = BTreeMap::new();
-    for node in &graph.nodes {
-        if let (NodeKind::Pods, Some(namespace)) = (&node.kind, &node.namespace) {
-            namespaces.entry(namespace).or_default().push(node);
-        }
-    }
-    let mut taken: BTreeSet<String> = graph.nodes.iter().map(|node| node.id.clone()).collect();
-    for (namespace, members) in &namespaces {
-        let id = unique_id(NodeKind::Namespace, namespace, &mut taken);
+    for (id, namespace, members) in pods_by_namespace(graph) {
         let _ = writeln!(
             out,
             "  subgraph \"cluster_{id}\" {{\n    label=\"{}\";",
@@ -984,6 +987,24 @@ mod tests {
         assert_eq!(label(&[1, 6]), "53/tcp, 53/udp");
         assert_eq!(label(&[5, 6, 7, 9]), "all udp, icmp 8");
         assert_eq!(label(&[10]), "icmp other");
+        let with_sctp = ports(&[
+            (Tcp, 1, 52),
+            (Tcp, 53, 53),
+            (Tcp, 54, 65535),
+            (Udp, 1, 52),
+            (Udp, 53, 53),
+            (Udp, 54, 65535),
+            (Sctp, 1, 52),
+            (Sctp, 53, 53),
+            (Sctp, 54, 65535),
+            (Icmp, 0, 0),
+            (Icmpv6, 0, 0),
+        ]);
+        let label = |classes: &[usize]| merge(&with_sctp, &classes.iter().copied().collect()).1;
+        assert_eq!(label(&[1, 4, 7]), "53/any");
+        assert_eq!(label(&[1, 4]), "53/tcp, 53/udp");
+        // The one ICMP class is every type.
+        assert_eq!(label(&[1, 4, 7, 9]), "all icmp, 53/any");
         assert_eq!(label(&(0..12).collect::<Vec<_>>()), "all");
     }
 
