@@ -678,6 +678,9 @@ fn pods_by_namespace(graph: &Graph) -> Vec<(String, &str, Vec<&Node>)> {
         .collect()
 }
 
+/// The most edges [`svg`] lays out with layout-rs's optimizers.
+const MOST_OPTIMIZED_EDGES: usize = 200;
+
 /// The colour of an added edge.
 const GREEN: &str = "#1a7f37";
 /// The colour of a removed edge.
@@ -938,7 +941,10 @@ pub fn svg(graph: &Graph) -> String {
         visual.add_edge(arrow, *from, *to);
     }
     let mut writer = SVGWriter::new();
-    visual.do_it(false, false, false, &mut writer);
+    // layout-rs's rank and crossing optimizers take minutes on a few
+    // hundred edges; a bigger graph is laid out without them.
+    let quick = graph.edges.len() > MOST_OPTIMIZED_EDGES;
+    visual.do_it(false, quick, false, &mut writer);
     let mut text = writer.finalize();
     text.push('\n');
     text
