@@ -132,7 +132,9 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// The connections `program` allows.
+    /// The connections `program` allows. Decides every flow of the
+    /// universe: for a large repository's pull-request picture, draw the
+    /// flow diff instead ([`of_diff`]).
     pub fn of(program: &Program, level: Level) -> Graph {
         build(None, program, level)
     }
@@ -168,38 +170,7 @@ fn build(old: Option<&Program>, new: &Program, level: Level) -> Graph {
         Some(old) => Universe::of(&[old, new]),
         None => Universe::of(&[new]),
     });
-    // Each end's node: namespaces and pod classes by name, the others one
-    // node per end.
-    let mut nodes: Vec<Node> = Vec::new();
-    let mut by_name: BTreeMap<(NodeKind, String), usize> = BTreeMap::new();
-    let mut node_of: Vec<usize> = Vec::with_capacity(universe.ends.len());
-    let mut keys: Vec<Key> = Vec::new();
-    for (order, end) in universe.ends.iter().enumerate() {
-        let (kind, label) = match (&end.id, &end.namespace, level) {
-            (EndpointId::Pod(_), Some(namespace), Level::Namespaces) => {
-                (NodeKind::Namespace, namespace.clone())
-            }
-            (EndpointId::Pod(_), _, _) => (NodeKind::Pods, end.name.clone()),
-            (EndpointId::Entity(_) | EndpointId::Node(_), _, _) => {
-                (NodeKind::Entity, end.name.clone())
-            }
-            (EndpointId::Address(_), _, _) => match end.name.strip_prefix("fqdn ") {
-                Some(_) => (NodeKind::Fqdn, end.name.clone()),
-                None => (NodeKind::Address, end.name.clone()),
-            },
-        };
-        let at = *by_name.entry((kind, label.clone())).or_insert_with(|| {
-            nodes.push(Node {
-                id: String::new(),
-                label,
-                kind,
-                namespace: end.namespace.clone(),
-            });
-            keys.push(Key { kind, order });
-            nodes.len() - 1
-        });
-        node_of.push(at);
-    }
+    let (nodes, keys, node_of) = nodes_of(&universe, level);
     let pods: Vec<bool> = universe
         .ends
         .iter()
@@ -245,6 +216,50 @@ fn build(old: Option<&Program>, new: &Program, level: Level) -> Graph {
             });
         }
     }
+    finish(nodes, keys, edges, level)
+}
+
+/// The nodes of `universe`'s ends at `level` (namespaces and pod classes by
+/// name, the others one node per end), their sort keys, and each end's node.
+fn nodes_of(universe: &Universe, level: Level) -> (Vec<Node>, Vec<Key>, Vec<usize>) {
+    // Each end's node: namespaces and pod classes by name, the others one
+    // node per end.
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut by_name: BTreeMap<(NodeKind, String), usize> = BTreeMap::new();
+    let mut node_of: Vec<usize> = Vec::with_capacity(universe.ends.len());
+    let mut keys: Vec<Key> = Vec::new();
+    for (order, end) in universe.ends.iter().enumerate() {
+        let (kind, label) = match (&end.id, &end.namespace, level) {
+            (EndpointId::Pod(_), Some(namespace), Level::Namespaces) => {
+                (NodeKind::Namespace, namespace.clone())
+            }
+            (EndpointId::Pod(_), _, _) => (NodeKind::Pods, end.name.clone()),
+            (EndpointId::Entity(_) | EndpointId::Node(_), _, _) => {
+                (NodeKind::Entity, end.name.clone())
+            }
+            (EndpointId::Address(_), _, _) => match end.name.strip_prefix("fqdn ") {
+                Some(_) => (NodeKind::Fqdn, end.name.clone()),
+                None => (NodeKind::Address, end.name.clone()),
+            },
+        };
+        let at = *by_name.entry((kind, label.clone())).or_insert_with(|| {
+            nodes.push(Node {
+                id: String::new(),
+                label,
+                kind,
+                namespace: end.namespace.clone(),
+            });
+            keys.push(Key { kind, order });
+            nodes.len() - 1
+        });
+        node_of.push(at);
+    }
+    (nodes, keys, node_of)
+}
+
+/// Merges alike nodes, drops the nodes no edge reaches (but namespaces and
+/// pod classes), sorts and names the rest.
+fn finish(nodes: Vec<Node>, keys: Vec<Key>, edges: Vec<Edge>, level: Level) -> Graph {
     let (nodes, keys, edges) = merge_alike(nodes, keys, edges);
     // Keep namespaces and pod classes, and the other nodes an edge reaches;
     // order them by kind, then as the universe orders its ends.
@@ -296,6 +311,50 @@ fn build(old: Option<&Program>, new: &Program, level: Level) -> Graph {
         nodes: kept,
         edges,
     }
+}
+
+/// The picture of a flow diff ([`super::flow_diff`]): only its added and
+/// removed connections, as [`EdgeChange::Added`] and
+/// [`EdgeChange::Removed`] edges between the nodes of its universe at
+/// `level`; nothing is decided again, so it costs what the diff's changes
+/// cost.
+pub fn of_diff(diff: &super::FlowDiff, level: Level) -> Graph {
+    let (nodes, keys, node_of) = nodes_of(&diff.universe, level);
+    let mut sets: BTreeMap<(usize, usize, EdgeChange), BTreeSet<usize>> = BTreeMap::new();
+    for (change, list) in [
+        (EdgeChange::Added, &diff.added),
+        (EdgeChange::Removed, &diff.removed),
+    ] {
+        for connection in list {
+            let class = diff
+                .universe
+                .ports
+                .iter()
+                .position(|ports| *ports == connection.ports);
+            let (Some(from), Some(to), Some(class)) = (
+                node_of.get(connection.from),
+                node_of.get(connection.to),
+                class,
+            ) else {
+                continue;
+            };
+            sets.entry((*from, *to, change)).or_default().insert(class);
+        }
+    }
+    let edges = sets
+        .into_iter()
+        .map(|((from, to, change), classes)| {
+            let (ports, label) = merge(&diff.universe.ports, &classes);
+            Edge {
+                from,
+                to,
+                change,
+                ports,
+                label,
+            }
+        })
+        .collect();
+    finish(nodes, keys, edges, level)
 }
 
 /// The most pod classes of one namespace whose pairs

@@ -7,7 +7,7 @@
 use std::fs;
 use std::path::Path;
 
-use netpolc::flow::graph::{EdgeChange, Graph, Level, dot, mermaid, mermaid_block, svg};
+use netpolc::flow::graph::{EdgeChange, Graph, Level, dot, mermaid, mermaid_block, of_diff, svg};
 use netpolc::ir::Program;
 use netpolc::source::SourceMap;
 
@@ -181,6 +181,33 @@ fn small_repository_against_its_base() {
     assert_eq!(forth, backward);
     // A program against itself changes nothing.
     assert!(!Graph::between(&one_file(NEW), &one_file(NEW), Level::Pods).changed());
+}
+
+/// The picture of a flow diff draws only what changed, with the same
+/// added and removed edges as the comparison of the two graphs.
+#[test]
+fn the_picture_of_a_flow_diff_is_its_changes() {
+    let (old, new) = (one_file(OLD), one_file(NEW));
+    let diff = netpolc::flow::flow_diff(&old, &new);
+    let graph = of_diff(&diff, Level::Pods);
+    assert_eq!(
+        edges(&graph),
+        [
+            "shop/{app=web} -> data/{app=db}: 5433/tcp (Added)",
+            "shop/{app=web} -> data/{app=db}: 5432/tcp (Removed)",
+            "shop/{app=web} -> 203.0.113.0/24: 443/tcp (Added)",
+        ]
+    );
+    let namespaces = of_diff(&diff, Level::Namespaces);
+    assert_eq!(
+        edges(&namespaces),
+        [
+            "shop -> data: 5433/tcp (Added)",
+            "shop -> data: 5432/tcp (Removed)",
+            "shop -> 203.0.113.0/24: 443/tcp (Added)",
+        ]
+    );
+    assert!(mermaid_block(&namespaces).starts_with("```mermaid\nflowchart LR\n"));
 }
 
 /// The `g` elements of an SVG with `class="node KIND"`, by `data-node`.
