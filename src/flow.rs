@@ -23,6 +23,7 @@
 mod answer;
 mod decide;
 mod expect;
+pub mod graph;
 mod identity;
 mod l7;
 mod ports;

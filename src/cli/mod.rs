@@ -21,6 +21,7 @@ mod diff;
 mod explain;
 mod fmt;
 mod fs;
+mod graph;
 pub mod ice;
 mod import;
 mod lint;
@@ -210,6 +211,32 @@ pub enum Command {
     /// Run the language server on stdin and stdout, for editors: errors as
     /// you type, hover, go to definition, rename, formatting, completion.
     Lsp,
+    /// Draw who may talk to whom: an edge A -> B when the policies of REPO
+    /// allow some pod of A (or entity, address block, FQDN) to open a
+    /// connection to B, labelled with the ports; decided by the flow
+    /// engine, like `trace`. Writes the picture to stdout (or `-o FILE`).
+    Graph {
+        /// The policy repository to draw.
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+        /// One node per pod class (`shop/{app=web}`) instead of per namespace.
+        #[arg(long)]
+        pods: bool,
+        /// `mermaid` (renders in GitHub and GitLab Markdown), `dot`
+        /// (Graphviz) or `svg` (drawn by netpolc).
+        #[arg(long, value_enum, default_value_t = graph::Format::Mermaid, value_name = "FORMAT")]
+        format: graph::Format,
+        /// Write the picture to FILE instead of stdout.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Compare with the old revision's repository in DIR: added edges
+        /// green, removed edges red and dashed.
+        #[arg(long, value_name = "DIR", conflicts_with = "base")]
+        base_dir: Option<PathBuf>,
+        /// Compare with the git revision REV of REPO, like --base-dir.
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
+    },
 }
 
 /// The `--color` values.
@@ -315,6 +342,27 @@ pub fn run() -> ExitCode {
         ),
         Command::Test { repo } => test::run(repo, &reporter, stdout_color),
         Command::Lsp => lsp::run(reporter.options),
+        Command::Graph {
+            repo,
+            pods,
+            format,
+            output,
+            base_dir,
+            base,
+        } => graph::run(
+            &graph::Args {
+                repo,
+                pods: *pods,
+                format: *format,
+                output: output.as_deref(),
+                base: match (base_dir, base) {
+                    (Some(dir), _) => Some(graph::Base::Dir(dir)),
+                    (None, Some(rev)) => Some(graph::Base::Rev(rev)),
+                    (None, None) => None,
+                },
+            },
+            &reporter,
+        ),
         Command::Man => {
             let command = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();

@@ -142,6 +142,7 @@ codes! {
     E0812: "`--yaml` together with a repository",
     E0813: "more than one L7 request in a trace",
     E0814: "no `expect` statement to test",
+    E0821: "`graph --base` is not available yet",
     E0901: "refusing to touch a file netpolc did not generate",
     E0902: "cannot read input",
     E0903: "cannot write output",

@@ -8,8 +8,8 @@
 //!   `from/toEndpoints` peers, in CNPs and CCNPs) names a set of labels: its
 //!   `matchLabels`, plus one value for each `In` (the first) and `Exists`
 //!   expression. Each such set is one representative pod, in the namespace
-//!   the selector can reach: its policy's namespace, the namespace it names
-//!   (`io.kubernetes.pod.namespace`), or every namespace for a CCNP or a
+//!   the selector can reach: its policy's namespace, the namespaces it names
+//!   (`io.kubernetes.pod.namespace`, each of an `In`), or every namespace for a CCNP or a
 //!   selector on namespace labels. Each namespace also gets a pod with no
 //!   labels ("matched by no selector but the empty one"). Namespaces are
 //!   those of either program's world ([`World::for_program`]) and those
@@ -386,11 +386,26 @@ impl Classes {
         if let Some(name) = named_namespace {
             reach = Reach::Namespace(name);
         }
+        // A namespace key `In` several namespaces reaches each of them, not
+        // only the first.
+        let more_namespaces = selector
+            .match_expressions
+            .iter()
+            .filter(|expression| {
+                expression.operator == Operator::In && split_key(&expression.key).1 == NAMESPACE_KEY
+            })
+            .flat_map(|expression| expression.values.iter().skip(1));
         match reach {
             Reach::Everywhere => {
                 self.global.insert(set);
             }
             Reach::Namespace(name) => {
+                for other in more_namespaces {
+                    self.namespaced
+                        .entry(other.as_str().to_owned())
+                        .or_default()
+                        .insert(set.clone());
+                }
                 self.namespaced.entry(name).or_default().insert(set);
             }
         }

@@ -24,6 +24,7 @@ mod expectations;
 mod flow_diff;
 mod flow_properties;
 mod fmt;
+mod graph;
 mod hostile_repo;
 mod import;
 mod json_diagnostics;

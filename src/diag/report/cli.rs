@@ -262,3 +262,14 @@ pub fn no_expectations(repo: &dyn fmt::Display) -> Diagnostic {
     .note("`netpolc test` runs the expectations of the repository; with none it would pass while testing nothing")
     .help("write one, such as `expect allow from pods app=web in namespace shop to pods app=api in namespace shop port 8080/tcp`")
 }
+
+/// `E0821`: `netpolc graph --base REV` before the git revision reader is
+/// wired in.
+pub fn graph_base_unavailable(rev: &dyn fmt::Display) -> Diagnostic {
+    Diagnostic::without_span(
+        Code::E0821,
+        format!("`netpolc graph --base {rev}` is not available yet"),
+    )
+    .note("this build cannot read a git revision for `graph`; it can compare with a directory")
+    .help("check the revision out into another directory (`git worktree add /tmp/base REV`) and pass `--base-dir /tmp/base`")
+}
