@@ -22,6 +22,7 @@ mod error_codes;
 mod examples;
 mod expectations;
 mod flow_diff;
+mod flow_diff_git;
 mod flow_properties;
 mod fmt;
 mod hostile_repo;
