@@ -23,6 +23,7 @@ mod examples;
 mod expectations;
 mod flow_diff;
 mod flow_diff_git;
+mod flow_diff_output;
 mod flow_diff_properties;
 mod flow_properties;
 mod fmt;
