@@ -251,3 +251,62 @@ fn a_symbolic_link_in_the_revision_is_not_followed() {
         run.stderr
     );
 }
+
+/// The README's Markdown flow diff is what netpolc prints for the change
+/// it describes, in a clone where `origin/main` is the example as it is.
+#[test]
+fn the_readme_shows_real_output() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let files = crate::examples::repo_files(&root.join("examples/platform"));
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in &files {
+        let path = dir.path().join("examples/platform").join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["config", "user.name", "netpolc tests"]);
+    git(
+        dir.path(),
+        &["config", "user.email", "tests@netpolc.invalid"],
+    );
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "main"]);
+    git(
+        dir.path(),
+        &["update-ref", "refs/remotes/origin/main", "HEAD"],
+    );
+    let constants = dir.path().join("examples/platform/constants.netpol");
+    let text = std::fs::read_to_string(&constants).unwrap();
+    assert!(text.contains("10.20.0.11"));
+    std::fs::write(&constants, text.replace("10.20.0.11", "10.20.0.99")).unwrap();
+    let run = netpolc(
+        dir.path(),
+        &[
+            "diff",
+            "--flows",
+            "--base",
+            "origin/main",
+            "--format",
+            "markdown",
+            "examples/platform",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let quoted: String = run
+        .stdout
+        .lines()
+        .map(|line| {
+            if line.is_empty() {
+                ">\n".to_owned()
+            } else {
+                format!("> {line}\n")
+            }
+        })
+        .collect();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    assert!(
+        readme.contains(&quoted),
+        "README.md should quote this output:\n{quoted}"
+    );
+}
