@@ -230,8 +230,8 @@ pub fn group(diff: &FlowDiff, old: &Loaded, new: &Loaded) -> Grouped {
             classes.entry(namespace.as_str()).or_default().insert(at);
         }
     }
-    let items = whole_namespaces(items, &classes, true);
-    let items = whole_namespaces(items, &classes, false);
+    let items = whole_namespaces(items, &diff.universe.ends, &classes, true);
+    let items = whole_namespaces(items, &diff.universe.ends, &classes, false);
     let items = port_lists(items);
     let ends = &diff.universe.ends;
     let name = |label: &Label| match label {
@@ -292,6 +292,7 @@ pub fn group(diff: &FlowDiff, old: &Loaded, new: &Loaded) -> Grouped {
 /// there.
 fn whole_namespaces(
     items: Vec<Item>,
+    ends: &[netpolc::flow::End],
     classes: &BTreeMap<&str, BTreeSet<usize>>,
     source: bool,
 ) -> Vec<Item> {
@@ -306,14 +307,25 @@ fn whole_namespaces(
     }
     let mut out = Vec::new();
     for ((sign, other, ports, allowed, denied), mut labels) in alike {
-        for (namespace, members) in classes {
+        // Only the namespaces of the group's own ends can be whole.
+        let present: BTreeSet<&str> = labels
+            .iter()
+            .filter_map(|label| match label {
+                Label::End(at) => ends.get(*at)?.namespace.as_deref(),
+                Label::Namespace(_) => None,
+            })
+            .collect();
+        for (namespace, members) in present
+            .iter()
+            .filter_map(|namespace| Some((*namespace, classes.get(namespace)?)))
+        {
             let all = members.iter().all(|at| labels.contains(&Label::End(*at)));
             if all && !members.is_empty() {
                 labels.retain(|label| match label {
                     Label::End(at) => !members.contains(at),
                     Label::Namespace(_) => true,
                 });
-                labels.insert(Label::Namespace((*namespace).to_owned()));
+                labels.insert(Label::Namespace(namespace.to_owned()));
             }
         }
         for label in labels {
