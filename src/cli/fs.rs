@@ -124,7 +124,11 @@ pub fn read_text(
     shown: &str,
     kind: Kind,
 ) -> Result<String, Box<Diagnostic>> {
-    let bytes = read_bytes(root, path, shown, kind)?;
+    utf8(read_bytes(root, path, shown, kind)?, shown)
+}
+
+/// The bytes of the file `shown` as UTF-8 text; E0003 when they are not.
+pub fn utf8(bytes: Vec<u8>, shown: &str) -> Result<String, Box<Diagnostic>> {
     String::from_utf8(bytes).map_err(|error| {
         let offset = error.utf8_error().valid_up_to();
         let before = error.as_bytes().get(..offset).unwrap_or_default();
@@ -207,7 +211,7 @@ fn read_bytes(
 }
 
 /// E0905.
-fn not_regular(shown: &str, kind: Kind, what: &str) -> Diagnostic {
+pub fn not_regular(shown: &str, kind: Kind, what: &str) -> Diagnostic {
     let (root, help) = match kind {
         Kind::Source => (
             "the repository",
@@ -226,7 +230,7 @@ fn not_regular(shown: &str, kind: Kind, what: &str) -> Diagnostic {
 }
 
 /// E0004.
-fn too_large(shown: &str, kind: Kind) -> Diagnostic {
+pub fn too_large(shown: &str, kind: Kind) -> Diagnostic {
     match kind {
         Kind::Source => {
             report::source_too_large(None, report::SourceTooLarge::File { path: &shown })
@@ -366,6 +370,50 @@ pub struct Search<'a> {
     pub skip: Option<PathBuf>,
 }
 
+impl Search<'_> {
+    /// Whether the walk enters the directory `name`, at `rel` below its
+    /// start. Hidden names are skipped before this is asked.
+    pub fn enters(&self, name: &std::ffi::OsStr, rel: &Path) -> bool {
+        !((self.skip_target && name == "target") || self.skip.as_deref() == Some(rel))
+    }
+
+    /// Whether a file named `name` is wanted: its extension is one of
+    /// [`Search::extensions`].
+    pub fn wants(&self, name: &std::ffi::OsStr) -> bool {
+        Path::new(name)
+            .extension()
+            .and_then(|ext| ext.to_str())
+            .is_some_and(|ext| self.extensions.contains(&ext))
+    }
+
+    /// Whether the file at `rel` (a path below the start, `/`-separated,
+    /// as a tree such as a git revision lists it) is one [`walk`] would
+    /// find: no component hidden, no directory skipped, a wanted name.
+    pub fn finds(&self, rel: &str) -> bool {
+        let mut at = PathBuf::new();
+        let mut parts = rel.split('/').peekable();
+        while let Some(part) = parts.next() {
+            if part.is_empty() || is_hidden(std::ffi::OsStr::new(part)) {
+                return false;
+            }
+            at.push(part);
+            if parts.peek().is_some() {
+                if !self.enters(std::ffi::OsStr::new(part), &at) {
+                    return false;
+                }
+            } else {
+                return self.wants(std::ffi::OsStr::new(part));
+            }
+        }
+        false
+    }
+}
+
+/// Whether a name is hidden (starts with `.`): the walk skips it.
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().starts_with(b".")
+}
+
 /// A file [`walk`] found.
 pub struct Found {
     /// The path to open: the start directory joined with the path below it
@@ -445,21 +493,15 @@ impl Walker<'_> {
         }
         children.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         for (name, file_type) in children {
-            if name.as_encoded_bytes().starts_with(b".") {
+            if is_hidden(&name) {
                 continue;
             }
             rel.push(&name);
             if file_type.is_dir() {
-                let skipped = (self.search.skip_target && name == "target")
-                    || self.search.skip.as_deref() == Some(rel.as_path());
-                if !skipped {
+                if self.search.enters(&name, rel) {
                     self.dir(&dir.join(&name), rel);
                 }
-            } else if Path::new(&name)
-                .extension()
-                .and_then(|ext| ext.to_str())
-                .is_some_and(|ext| self.search.extensions.contains(&ext))
-            {
+            } else if self.search.wants(&name) {
                 // Links (to files or directories), FIFOs, sockets and devices
                 // are found too: the reader refuses them with E0905.
                 self.out.matched += 1;

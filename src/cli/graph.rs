@@ -18,6 +18,7 @@ use netpolc::source::SourceMap;
 
 use super::fs::{Durability, Mode, Refused, write_file};
 use super::report::{Reporter, describe_io};
+use super::revision::load_revision;
 use super::trace::{Loaded, load_repo};
 
 /// The `--format` values of `graph`.
@@ -92,17 +93,7 @@ pub fn run(args: &Args<'_>, reporter: &Reporter) -> ExitCode {
 fn load_base(repo: &Path, base: Base<'_>, reporter: &Reporter) -> Option<Loaded> {
     match base {
         Base::Dir(dir) => load_repo(dir, reporter),
-        Base::Rev(rev) => {
-            // WIRE `--base REV` HERE once src/cli/revision.rs is merged:
-            //     Base::Rev(rev) => super::revision::load_revision(repo, rev, reporter),
-            // then delete this arm, E0821 (codes.rs, report/cli.rs,
-            // explain/E0821.md, CLI_CODES) and its test in tests/it/graph.rs.
-            let _ = repo;
-            let diags = [report::graph_base_unavailable(&rev)];
-            reporter.diagnostics(&diags, &SourceMap::new());
-            reporter.failure("graph", &diags);
-            None
-        }
+        Base::Rev(rev) => load_revision(repo, rev, reporter),
     }
 }
 

@@ -41,11 +41,7 @@ pub fn load(repo: &Path, out: &Path) -> (SourceMap, Vec<Diagnostic>) {
                 Ok(root) => root,
                 Err(error) => return (sources, vec![cannot_read(&error)]),
             };
-            let search = Search {
-                extensions: &["netpol"],
-                skip_target: true,
-                skip: output_inside(repo, out),
-            };
+            let search = search(output_inside(repo, out));
             let walked = walk(repo, &search, false);
             diags.extend(walked.diags);
             for found in walked.files {
@@ -66,6 +62,17 @@ pub fn load(repo: &Path, out: &Path) -> (SourceMap, Vec<Diagnostic>) {
         Err(error) => diags.push(cannot_read(&error)),
     }
     (sources, diags)
+}
+
+/// What a repository's sources are: the `.netpol` files, outside `target`
+/// directories and `skip` (the output directory, relative to the
+/// repository). A git revision is read by the same rules (`revision.rs`).
+pub fn search(skip: Option<PathBuf>) -> Search<'static> {
+    Search {
+        extensions: &["netpol"],
+        skip_target: true,
+        skip,
+    }
 }
 
 /// The output directory relative to the repository, when it lies strictly

@@ -28,6 +28,7 @@ mod lint;
 mod load;
 mod lsp;
 mod report;
+mod revision;
 mod test;
 mod trace;
 mod write;
@@ -107,6 +108,7 @@ pub enum Command {
     },
     /// Show what `build` would change in the output directory, as a unified
     /// diff on stdout; exit 0 whether or not there are differences.
+    #[command(group(clap::ArgGroup::new("flow_base").multiple(true)))]
     Diff {
         /// The policy repository to compile.
         #[arg(default_value = ".")]
@@ -118,12 +120,24 @@ pub enum Command {
         #[arg(long, conflicts_with = "flows")]
         stat: bool,
         /// Compare connections instead of YAML: the flows REPO allows that
-        /// the --base-dir repository denies (+) and the reverse (-).
-        #[arg(long, requires = "base_dir", conflicts_with = "out")]
+        /// the old revision (--base or --base-dir) denies (+) and the reverse (-).
+        #[arg(long, requires = "flow_base", conflicts_with = "out")]
         flows: bool,
         /// The old revision's policy repository, for --flows.
-        #[arg(long, value_name = "DIR", requires = "flows")]
+        #[arg(long, value_name = "DIR", requires = "flows", group = "flow_base")]
         base_dir: Option<PathBuf>,
+        /// The old revision, for --flows: a git revision (`origin/main`,
+        /// `HEAD~1`) of the repository that holds REPO, read through git.
+        #[arg(long, value_name = "REV", requires = "flows", group = "flow_base")]
+        base: Option<String>,
+        /// With --flows, compare two directories of CiliumNetworkPolicy and
+        /// CiliumClusterwideNetworkPolicy YAML (--base-dir OLD, REPO the new).
+        #[arg(long, requires = "flows", conflicts_with = "base")]
+        yaml: bool,
+        /// With --flows, how to print the connections: `human`, `markdown`
+        /// (a pull-request comment) or `json`.
+        #[arg(long, value_enum, requires = "flows", default_value_t = diff::flows::Output::Human, value_name = "FORMAT")]
+        format: diff::flows::Output,
         /// With --flows, exit 1 when a connection changed (like `git diff --exit-code`).
         #[arg(long, requires = "flows")]
         exit_code: bool,
@@ -299,10 +313,25 @@ pub fn run() -> ExitCode {
         Command::Check { repo, out } => check::run(repo, out.as_deref(), &reporter, stdout_color),
         Command::Diff {
             repo,
-            base_dir: Some(base),
+            flows: true,
+            base_dir,
+            base,
+            yaml,
+            format,
             exit_code,
             ..
-        } => diff::flows::run(repo, base, *exit_code, &reporter, stdout_color),
+        } => diff::flows::run(
+            &diff::flows::Args {
+                repo,
+                base_dir: base_dir.as_deref(),
+                base: base.as_deref(),
+                yaml: *yaml,
+                format: *format,
+                exit_code: *exit_code,
+            },
+            &reporter,
+            stdout_color,
+        ),
         Command::Diff {
             repo, out, stat, ..
         } => diff::run(repo, out.as_deref(), *stat, &reporter, stdout_color),

@@ -155,14 +155,25 @@ fn check_args(args: &Args<'_>, repo: Option<&Path>) -> Vec<Diagnostic> {
 /// (E0801) to `netpolc test`: tracing is how one finds out why they fail.
 pub fn load_repo(repo: &Path, reporter: &Reporter) -> Option<Loaded> {
     let out = build::output_dir(repo, None);
-    let (sources, mut diags) = load::load(repo, &out);
-    let (program, _, checked) = netpolc::check(&sources, &reporter.options);
+    let (sources, diags) = load::load(repo, &out);
+    let shown = build::display_paths(&sources, repo);
+    check_sources(&sources, shown, diags, reporter)
+}
+
+/// Checks loaded sources (`shown` names them for the user) after the
+/// diagnostics of loading them, as [`load_repo`] does.
+pub fn check_sources(
+    sources: &SourceMap,
+    shown: SourceMap,
+    mut diags: Vec<Diagnostic>,
+    reporter: &Reporter,
+) -> Option<Loaded> {
+    let (program, _, checked) = netpolc::check(sources, &reporter.options);
     diags.extend(
         checked
             .into_iter()
             .filter(|diag| !is_unmet_expectation(diag)),
     );
-    let shown = build::display_paths(&sources, repo);
     diags.retain(Diagnostic::is_error);
     if !diags.is_empty() {
         reporter.diagnostics(&diags, &shown);
@@ -184,7 +195,7 @@ pub fn is_unmet_expectation(diag: &Diagnostic) -> bool {
 /// Imports CNP and CCNP YAML in memory (nothing is written) and checks the
 /// imported program; the deciding rules then point into the imported
 /// `.netpol` text, and each is shown with its Cilium name.
-fn load_yaml(paths: &[PathBuf], reporter: &Reporter) -> Option<Loaded> {
+pub fn load_yaml(paths: &[PathBuf], reporter: &Reporter) -> Option<Loaded> {
     let mut inputs = Vec::new();
     let mut diags = Vec::new();
     for path in paths {

@@ -11,7 +11,7 @@
 //!   the selector can reach: its policy's namespace, the namespaces it names
 //!   (`io.kubernetes.pod.namespace`, each of an `In`), or every namespace for a CCNP or a
 //!   selector on namespace labels. Each namespace also gets a pod with no
-//!   labels ("matched by no selector but the empty one"). Namespaces are
+//!   labels ("matched by no selector but the empty one"), shown `ns/{}`. Namespaces are
 //!   those of either program's world ([`World::for_program`]) and those
 //!   selectors name; their labels are the new program's inventory, else the
 //!   old one's. Representatives come from the selectors' own label sets,
@@ -92,7 +92,8 @@ const ENTITIES: [Entity; 8] = [
 pub struct End {
     /// Its representative in [`Universe::world`].
     pub id: EndpointId,
-    /// The class as people read it: `shop/{app=web}`, `shop/*`,
+    /// The class as people read it: `shop/{app=web}`, `shop/{}` (no
+    /// label a selector names),
     /// `entity world`, `10.20.0.10/32`, `10.0.0.0-10.20.0.9`,
     /// `fqdn api.example.com`.
     pub name: String,
@@ -172,8 +173,10 @@ impl Universe {
                     .map(|(key, value)| format!("{key}={value}"))
                     .chain(set.account.iter().map(|account| format!("sa={account}")))
                     .collect();
+                // `ns/*` is left for every pod of the namespace, which
+                // `diff --flows` prints when all its classes agree.
                 let name = if shown.is_empty() {
-                    format!("{namespace}/*")
+                    format!("{namespace}/{{}}")
                 } else {
                     format!("{namespace}/{{{}}}", shown.join(","))
                 };
@@ -1073,7 +1076,7 @@ namespace shop {
             .filter(|end| matches!(end.id, EndpointId::Pod(_)))
             .map(|end| end.name.as_str())
             .collect();
-        assert_eq!(pods, ["shop/*", "shop/{app=api}", "shop/{app=web}"]);
+        assert_eq!(pods, ["shop/{}", "shop/{app=api}", "shop/{app=web}"]);
         assert_eq!(universe.ends.len(), 3 + ENTITIES.len() + 6);
     }
 

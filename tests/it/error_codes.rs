@@ -17,8 +17,8 @@ use crate::ui;
 const CLI_CODES: &[&str] = &[
     "E0003", "E0004", "E0701", "E0702", "E0703", "E0704", "E0705", "E0708", "E0901", "E0902",
     "E0903", "E0904", "E0905", "E0906", "E0907", "W0120", // netpolc trace and netpolc test
-    "E0811", "E0812", "E0813", "E0814", // netpolc graph
-    "E0821",
+    "E0811", "E0812", "E0813", "E0814", // netpolc diff --flows --base
+    "E0815", "E0816", "E0817", "E0818", "E0819",
 ];
 
 /// The fenced blocks of a Markdown text with their info strings.
@@ -110,6 +110,7 @@ fn every_code_is_tested() {
         "tests/it/hostile_repo.rs",
         "tests/it/output_safety.rs",
         "tests/it/graph.rs",
+        "tests/it/flow_diff_git.rs",
     ]
     .iter()
     .map(|path| ui::read_text(&Path::new(env!("CARGO_MANIFEST_DIR")).join(path)))

@@ -336,17 +336,6 @@ fn cli_compares_with_a_base_directory() {
     assert!(run.stdout.contains("linkStyle"), "{}", run.stdout);
 }
 
-/// `--base REV` is declared but not wired to a git reader yet: E0821,
-/// exit 1, nothing on stdout.
-#[test]
-fn cli_base_revision_is_refused_with_a_code_until_wired() {
-    let dir = repo(&[("policy.netpol", NEW.as_bytes())]);
-    let run = netpolc(dir.path(), &["graph", "--base", "origin/main"]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("error[E0821]"), "{}", run.stderr);
-    assert!(run.stdout.is_empty());
-}
-
 #[test]
 fn cli_refuses_a_broken_repository() {
     let dir = repo(&[("policy.netpol", crate::cli::SYNTAX_ERROR.as_bytes())]);

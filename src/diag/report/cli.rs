@@ -263,13 +263,46 @@ pub fn no_expectations(repo: &dyn fmt::Display) -> Diagnostic {
     .help("write one, such as `expect allow from pods app=web in namespace shop to pods app=api in namespace shop port 8080/tcp`")
 }
 
-/// `E0821`: `netpolc graph --base REV` before the git revision reader is
-/// wired in.
-pub fn graph_base_unavailable(rev: &dyn fmt::Display) -> Diagnostic {
+/// `E0815`: git cannot be run.
+pub fn git_missing(error: &dyn fmt::Display) -> Diagnostic {
+    Diagnostic::without_span(Code::E0815, format!("cannot run `git`: {error}"))
+        .note("`--base REV` reads the old revision through the git command line")
+        .help("install git and put it on the PATH, or check the old revision out elsewhere and pass it with `--base-dir DIR`")
+}
+
+/// `E0816`: the repository is not inside a git work tree.
+pub fn not_a_git_repository(repo: &dyn fmt::Display) -> Diagnostic {
     Diagnostic::without_span(
-        Code::E0821,
-        format!("`netpolc graph --base {rev}` is not available yet"),
+        Code::E0816,
+        format!("`{repo}` is not inside a git work tree"),
     )
-    .note("this build cannot read a git revision for `graph`; it can compare with a directory")
-    .help("check the revision out into another directory (`git worktree add /tmp/base REV`) and pass `--base-dir /tmp/base`")
+    .note("`--base REV` reads the old revision from the git repository that holds the policy repository")
+    .help("run it inside a clone, or pass the old revision's directory with `--base-dir DIR`")
+}
+
+/// `E0817`: a revision git does not know.
+pub fn unknown_revision(rev: &dyn fmt::Display) -> Diagnostic {
+    Diagnostic::without_span(
+        Code::E0817,
+        format!("`{rev}` is not a revision of this git repository"),
+    )
+    .note("a CI checkout is often shallow and holds no other branch")
+    .help("fetch it first (`git fetch origin main`, or `fetch-depth: 0` in actions/checkout), or name a commit, branch or tag that exists")
+}
+
+/// `E0818`: both `--base` and `--base-dir`.
+pub fn two_bases() -> Diagnostic {
+    Diagnostic::without_span(Code::E0818, "`--base` and `--base-dir` in one diff")
+        .note("the old revision comes either from git (`--base REV`) or from a directory (`--base-dir DIR`)")
+        .help("keep one of them")
+}
+
+/// `E0819`: git failed reading a revision.
+pub fn git_failed(rev: &dyn fmt::Display, what: &dyn fmt::Display) -> Diagnostic {
+    Diagnostic::without_span(
+        Code::E0819,
+        format!("git failed reading revision `{rev}`: {what}"),
+    )
+    .note("netpolc ran `git ls-tree` and `git cat-file` and could not use their answer")
+    .help("check that `git -C REPO ls-tree -r REV` works; else pass the old revision's directory with `--base-dir DIR`")
 }
