@@ -56,11 +56,35 @@ pub mod ide;
 pub mod import;
 pub mod ir;
 pub mod lint;
+mod par;
 pub mod sema;
 pub mod source;
 pub mod stdlib;
 pub mod syntax;
 pub mod version;
+
+/// Hooks for the test suite, only in a build with the `test-hooks` cargo
+/// feature (what the test command builds; never a release binary).
+#[cfg(feature = "test-hooks")]
+pub mod test_hooks {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    /// When set, printing a namespace in [`crate::emit::emit`] panics, on
+    /// the worker thread that prints it, so the suite can check that a
+    /// panic in a worker is an internal error report and writes nothing.
+    pub static PANIC_IN_EMIT_WORKER: AtomicBool = AtomicBool::new(false);
+
+    /// Panics when [`PANIC_IN_EMIT_WORKER`] is set.
+    #[expect(
+        clippy::panic,
+        reason = "the worker panic test needs a panic on purpose"
+    )]
+    pub(crate) fn emit_worker() {
+        if PANIC_IN_EMIT_WORKER.load(Ordering::Relaxed) {
+            panic!("forced in an emit worker by the test hook");
+        }
+    }
+}
 
 use diag::Diagnostic;
 use source::SourceMap;
@@ -96,15 +120,27 @@ impl Compilation {
 }
 
 /// Compiles every file of the source map (user files and stdlib).
+///
+/// Once the whole program is checked, the lints and expectations run (in
+/// parallel groups, [`lint::lint`]); then the syntax trees and the name
+/// index, which only they read, are dropped before the namespaces are
+/// printed in parallel ([`emit::emit`]), so the syntax trees and the output
+/// are never in memory together. The result does not depend on the number
+/// of threads.
 pub fn compile(sources: &SourceMap, options: &Options) -> Compilation {
-    let (program, _, diagnostics) = check(sources, options);
-    let files = if diag::has_errors(&diagnostics) {
+    let (program, index, files, mut diagnostics) = analyze(sources, options);
+    if !diag::has_errors(&diagnostics) {
+        diagnostics.extend(later_checks(&program, &index, &files, sources));
+    }
+    drop((files, index));
+    let out = if diag::has_errors(&diagnostics) {
         Vec::new()
     } else {
         emit::emit(&program)
     };
+    sort_diagnostics(sources, &mut diagnostics);
     Compilation {
-        files,
+        files: out,
         diagnostics,
         cilium_version: program.cilium_version,
     }
@@ -127,6 +163,21 @@ pub(crate) fn check_with_syntax(
     sources: &SourceMap,
     options: &Options,
 ) -> (ir::Program, sema::Index, Vec<ast::File>, Vec<Diagnostic>) {
+    let (program, index, files, mut diagnostics) = analyze(sources, options);
+    // Warnings never follow from errors: the lints run on a clean program.
+    if !diag::has_errors(&diagnostics) {
+        diagnostics.extend(later_checks(&program, &index, &files, sources));
+    }
+    sort_diagnostics(sources, &mut diagnostics);
+    (program, index, files, diagnostics)
+}
+
+/// Parsing and sema, with the unused-silence check: the program, its index,
+/// the syntax trees and the diagnostics, not yet sorted.
+fn analyze(
+    sources: &SourceMap,
+    options: &Options,
+) -> (ir::Program, sema::Index, Vec<ast::File>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut files = Vec::with_capacity(sources.len());
     for (file, diags) in parse_all(sources) {
@@ -136,14 +187,20 @@ pub(crate) fn check_with_syntax(
     let (program, index, diags) = sema::analyze(sources, &mut files, options);
     diagnostics.extend(diags);
     diagnostics.extend(lint::check_silences(&files));
-    // Warnings never follow from errors: the lints run on a clean program.
-    if !diag::has_errors(&diagnostics) {
-        diagnostics.extend(lint::lint(&program, &index, &files, sources));
-        // Expectations are decided over a program without errors only.
-        diagnostics.extend(flow::check_expectations(&program));
-    }
-    sort_diagnostics(sources, &mut diagnostics);
     (program, index, files, diagnostics)
+}
+
+/// The checks that run on a program without errors only: the lints, then
+/// the expectations (E0801).
+fn later_checks(
+    program: &ir::Program,
+    index: &sema::Index,
+    files: &[ast::File],
+    sources: &SourceMap,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = lint::lint(program, index, files, sources);
+    diagnostics.extend(flow::check_expectations(program));
+    diagnostics
 }
 
 /// Parses every file, on as many threads as the machine has cores when
@@ -152,36 +209,7 @@ pub(crate) fn check_with_syntax(
 fn parse_all(sources: &SourceMap) -> Vec<(ast::File, Vec<Diagnostic>)> {
     const FILES_PER_THREAD: usize = 256;
     let ids: Vec<source::FileId> = sources.iter().map(|(id, _)| id).collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(ids.len() / FILES_PER_THREAD)
-        .max(1);
-    if threads == 1 {
-        return ids.iter().map(|id| syntax::parse(sources, *id)).collect();
-    }
-    let chunk = ids.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = ids
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|id| syntax::parse(sources, *id))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        let mut out = Vec::with_capacity(ids.len());
-        for (handle, part) in handles.into_iter().zip(ids.chunks(chunk)) {
-            match handle.join() {
-                Ok(parsed) => out.extend(parsed),
-                // A panic on a worker is a bug; parse the part again on this
-                // thread so the panic hook reports it as usual.
-                Err(_) => out.extend(part.iter().map(|id| syntax::parse(sources, *id))),
-            }
-        }
-        out
-    })
+    par::map(&ids, FILES_PER_THREAD, |id| syntax::parse(sources, *id))
 }
 
 /// Orders diagnostics by file path, then position, then code, so output does

@@ -24,12 +24,23 @@ pub fn install() {
     panic::set_hook(Box::new(report));
 }
 
-/// Panics when [`FORCE_ICE_VAR`] is set, for the ICE test.
+/// The environment variable that makes the library panic on a worker
+/// thread of `emit` ([`netpolc::test_hooks::PANIC_IN_EMIT_WORKER`]), so the
+/// suite can check that a worker's panic is the same report and writes
+/// nothing. Read only with the `test-hooks` feature, like [`FORCE_ICE_VAR`].
+#[cfg(feature = "test-hooks")]
+const WORKER_PANIC_VAR: &str = "NETPOLC_TEST_PANIC_IN_WORKER";
+
+/// Panics when [`FORCE_ICE_VAR`] is set, for the ICE test; arms the
+/// library's worker panic when [`WORKER_PANIC_VAR`] is set.
 #[cfg(feature = "test-hooks")]
 #[expect(clippy::panic, reason = "the ICE test needs a panic on purpose")]
 pub fn test_hook() {
     if std::env::var_os(FORCE_ICE_VAR).is_some() {
         panic!("forced by {FORCE_ICE_VAR}");
+    }
+    if std::env::var_os(WORKER_PANIC_VAR).is_some() {
+        netpolc::test_hooks::PANIC_IN_EMIT_WORKER.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

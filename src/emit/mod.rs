@@ -127,25 +127,35 @@ pub fn is_generated(text: &str) -> bool {
 
 /// Prints the program: one file per namespace with policies plus
 /// [`CLUSTER_FILE`] when there are cluster-wide policies, sorted by path.
+///
+/// The namespaces are printed in parallel, each thread taking a run of them
+/// with its own [`SpecCache`] (a spec shared across runs is printed once in
+/// each, to the same text), and put back in order: the files do not depend
+/// on the number of threads.
 pub fn emit(program: &ir::Program) -> Vec<OutputFile> {
+    /// Fewer namespaces than this a thread are not worth a thread.
+    const NAMESPACES_PER_THREAD: usize = 128;
+    let namespaces: Vec<&ir::Namespace> = program
+        .namespaces
+        .values()
+        .filter(|namespace| !namespace.policies.is_empty())
+        .collect();
+    let mut files = Vec::with_capacity(namespaces.len() + 2);
     let mut specs = SpecCache::default();
-    let mut files = Vec::with_capacity(program.namespaces.len() + 1);
-    for namespace in program.namespaces.values() {
-        if namespace.policies.is_empty() {
-            continue;
-        }
-        let contents = print_file(
-            &namespace.sources,
-            &namespace.policies,
-            cilium::Kind::Cnp,
-            Some(&namespace.name),
-            &mut specs,
-        );
-        files.push(OutputFile {
-            path: format!("{}.yaml", namespace.name),
-            contents,
-        });
-    }
+    let runs = crate::par::threads_for(namespaces.len(), NAMESPACES_PER_THREAD);
+    let printed = crate::par::map(
+        &namespaces
+            .chunks(namespaces.len().div_ceil(runs).max(1))
+            .collect::<Vec<_>>(),
+        1,
+        |run| {
+            let mut specs = SpecCache::default();
+            run.iter()
+                .map(|namespace| print_namespace(namespace, &mut specs))
+                .collect::<Vec<_>>()
+        },
+    );
+    files.extend(printed.into_iter().flatten());
     if !program.cluster.is_empty() {
         let contents = print_file(
             &program.cluster_sources,
@@ -174,6 +184,22 @@ pub fn emit(program: &ir::Program) -> Vec<OutputFile> {
     // Namespace order is not path order: `a-b.yaml` sorts before `a.yaml`.
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
+}
+
+/// The file of one namespace with policies, `<namespace>.yaml`.
+fn print_namespace(namespace: &ir::Namespace, specs: &mut SpecCache) -> OutputFile {
+    #[cfg(feature = "test-hooks")]
+    crate::test_hooks::emit_worker();
+    OutputFile {
+        path: format!("{}.yaml", namespace.name),
+        contents: print_file(
+            &namespace.sources,
+            &namespace.policies,
+            cilium::Kind::Cnp,
+            Some(&namespace.name),
+            specs,
+        ),
+    }
 }
 
 /// Bytes of a document besides its spec, name and namespace, rounded up.

@@ -75,23 +75,36 @@ pub fn lint(
 ) -> Vec<Diagnostic> {
     let repo = repo::Repo::new(program, index, files, sources);
     let silences = silence::Silences::new(files);
-    let mut diags = Vec::new();
-    fqdn::check(&repo, &mut diags);
-    deny::check(&repo, &mut diags);
-    system::check(&repo, &mut diags);
-    proxy::check(&repo, &mut diags);
-    infra::check(&repo, &mut diags);
-    literals::check(&repo, &silences, &mut diags);
-    cidrs::check(&repo, &mut diags);
-    duplicates::check(&repo, &mut diags);
-    unused::check(&repo, &mut diags);
-    labels::check(&repo, &mut diags);
-    mapsize::check(&repo, &mut diags);
-    inventory::check(&repo, &mut diags);
-    invisible::check(&repo, sources, &mut diags);
-    flows::check(&repo, &mut diags);
-    shadowed::check(&repo, &mut diags);
-    nothing::check(&repo, &mut diags);
+    // Two groups of checks, the flow lints (the largest) on a new thread
+    // and the rest on this one (the silences are not shared across threads);
+    // their warnings are put together in the order of one thread.
+    let (flow_diags, mut diags) = crate::par::join(
+        || {
+            let mut diags = Vec::new();
+            flows::check(&repo, &mut diags);
+            shadowed::check(&repo, &mut diags);
+            nothing::check(&repo, &mut diags);
+            diags
+        },
+        || {
+            let mut diags = Vec::new();
+            fqdn::check(&repo, &mut diags);
+            deny::check(&repo, &mut diags);
+            system::check(&repo, &mut diags);
+            proxy::check(&repo, &mut diags);
+            infra::check(&repo, &mut diags);
+            literals::check(&repo, &silences, &mut diags);
+            cidrs::check(&repo, &mut diags);
+            duplicates::check(&repo, &mut diags);
+            unused::check(&repo, &mut diags);
+            labels::check(&repo, &mut diags);
+            mapsize::check(&repo, &mut diags);
+            inventory::check(&repo, &mut diags);
+            invisible::check(&repo, sources, &mut diags);
+            diags
+        },
+    );
+    diags.extend(flow_diags);
     groups::check(&repo, &mut diags);
     // A rule of a category used in many places is checked in each; say it once.
     let mut seen = HashSet::new();

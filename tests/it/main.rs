@@ -34,6 +34,7 @@ mod json_diagnostics;
 mod lint_cli;
 mod lsp;
 mod output_safety;
+mod parallel;
 mod platform_postures;
 mod regexp;
 mod robustness;
