@@ -319,14 +319,24 @@ fn graph_base_reads_the_revision_like_base_dir() {
     let dir = committed();
     let from_git = netpolc(
         dir.path(),
-        &["graph", "--base", "HEAD", "policies", "--format", "dot"],
+        &[
+            "graph", "--pods", "--base", "HEAD", "policies", "--format", "dot",
+        ],
     );
     assert_eq!(from_git.code, 0, "{}", from_git.stderr);
     let old = repo(&[("shop.netpol", OLD.as_bytes())]);
     let old_dir = old.path().to_str().unwrap();
     let from_dir = netpolc(
         dir.path(),
-        &["graph", "--base-dir", old_dir, "policies", "--format", "dot"],
+        &[
+            "graph",
+            "--pods",
+            "--base-dir",
+            old_dir,
+            "policies",
+            "--format",
+            "dot",
+        ],
     );
     assert_eq!(from_dir.code, 0, "{}", from_dir.stderr);
     assert_eq!(from_git.stdout, from_dir.stdout);
