@@ -313,7 +313,7 @@ fn the_readme_shows_real_output() {
 
 /// `netpolc graph --base REV` reads the old revision through the same
 /// reader: its picture equals the one drawn against a directory holding
-/// that revision, and it shows the new port as an added edge.
+/// that revision, and it shows the new port as an added edge (green, `#1a7f37`).
 #[test]
 fn graph_base_reads_the_revision_like_base_dir() {
     let dir = committed();
@@ -344,7 +344,7 @@ fn graph_base_reads_the_revision_like_base_dir() {
         from_git
             .stdout
             .lines()
-            .any(|line| line.contains("8443/tcp") && line.contains("green")),
+            .any(|line| line.contains("8443/tcp") && line.contains("#1a7f37")),
         "{}",
         from_git.stdout
     );
