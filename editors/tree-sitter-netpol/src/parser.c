@@ -15,11 +15,11 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 523
+#define STATE_COUNT 525
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 228
+#define SYMBOL_COUNT 230
 #define ALIAS_COUNT 4
-#define TOKEN_COUNT 102
+#define TOKEN_COUNT 103
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 30
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
@@ -61,204 +61,206 @@ enum ts_symbol_identifiers {
   anon_sym_description = 31,
   anon_sym_label = 32,
   anon_sym_log = 33,
-  anon_sym_metadata = 34,
-  anon_sym_annotation = 35,
-  anon_sym_default = 36,
-  anon_sym_deny = 37,
-  anon_sym_no = 38,
-  anon_sym_ingress = 39,
-  anon_sym_egress = 40,
-  anon_sym_select = 41,
-  anon_sym_pods = 42,
-  anon_sym_all = 43,
-  anon_sym_nodes = 44,
-  anon_sym_everything = 45,
-  anon_sym_in = 46,
-  anon_sym_except = 47,
-  anon_sym_with = 48,
-  anon_sym_allow = 49,
-  sym_sentence_word = 50,
-  anon_sym_from = 51,
-  anon_sym_to = 52,
-  anon_sym_anywhere = 53,
-  anon_sym_entity = 54,
-  anon_sym_LBRACK = 55,
-  anon_sym_RBRACK = 56,
-  anon_sym_fqdn = 57,
-  anon_sym_service = 58,
-  anon_sym_services = 59,
-  anon_sym_sni = 60,
-  anon_sym_icmp = 61,
-  anon_sym_ipv4 = 62,
-  anon_sym_ipv6 = 63,
-  sym_icmp_type = 64,
-  anon_sym_http = 65,
-  anon_sym_method = 66,
-  anon_sym_host = 67,
-  anon_sym_header = 68,
-  sym_http_method = 69,
-  anon_sym_grpc = 70,
-  anon_sym_kafka = 71,
-  anon_sym_produce = 72,
-  anon_sym_consume = 73,
-  anon_sym_apikey = 74,
-  anon_sym_topic = 75,
-  anon_sym_client = 76,
-  anon_sym_version = 77,
-  anon_sym_dns = 78,
-  anon_sym_expect = 79,
-  anon_sym_account = 80,
-  anon_sym_node = 81,
-  anon_sym_BANG_EQ = 82,
-  anon_sym_notin = 83,
-  anon_sym_BANG = 84,
-  sym_label_key = 85,
-  sym_label_value = 86,
-  anon_sym_DASH = 87,
-  anon_sym_SLASH = 88,
-  sym_port_number = 89,
-  sym__port_number_immediate = 90,
-  sym_protocol = 91,
-  sym_cidr = 92,
-  sym_number = 93,
-  anon_sym_DQUOTE = 94,
-  aux_sym_string_token1 = 95,
-  anon_sym_DQUOTE2 = 96,
-  sym_escape_sequence = 97,
-  sym_const_ref = 98,
-  sym_identifier = 99,
-  sym__name_token = 100,
-  sym_comment = 101,
-  sym_source_file = 102,
-  sym__item = 103,
-  sym_silence = 104,
-  sym_inventory = 105,
-  sym_inventory_entry = 106,
-  sym_cidr_groups = 107,
-  sym_cilium = 108,
-  sym_import = 109,
-  sym_const_definition = 110,
-  sym_category = 111,
-  sym_sentence_declaration = 112,
-  sym_sentence_declaration_clause = 113,
-  sym_parameters = 114,
-  sym_parameter = 115,
-  sym_type = 116,
-  sym_namespace = 117,
-  sym_cluster_policy = 118,
-  sym_body = 119,
-  sym_policy = 120,
-  sym_policy_body = 121,
-  sym__policy_item = 122,
-  sym_use = 123,
-  sym_arguments = 124,
-  sym_argument = 125,
-  sym_description = 126,
-  sym_label = 127,
-  sym_log = 128,
-  sym_metadata = 129,
-  sym_default_deny = 130,
-  sym_no_default_deny = 131,
-  sym_direction = 132,
-  sym_select = 133,
-  sym_subject_pods = 134,
-  sym_subject_all_nodes = 135,
-  sym_subject_nodes = 136,
-  sym_subject_everything = 137,
-  sym_scope = 138,
-  sym_scope_all = 139,
-  sym_scope_labelled = 140,
-  sym_scope_named = 141,
-  sym__name_list = 142,
-  sym_rule = 143,
-  sym_verb = 144,
-  sym_sentence = 145,
-  sym_sentence_clause = 146,
-  sym__sentence_keyword = 147,
-  sym_sentence_values = 148,
-  sym__sentence_value = 149,
-  sym_way = 150,
-  sym__peer = 151,
-  sym_peer_pods = 152,
-  sym_peer_namespace = 153,
-  sym_peer_namespaces = 154,
-  sym_peer_entity = 155,
-  sym_entity = 156,
-  sym_peer_cidr = 157,
-  sym_cidr_item = 158,
-  sym_cidr_list = 159,
-  sym_peer_fqdn = 160,
-  sym_peer_service = 161,
-  sym_peer_services = 162,
-  sym_ports = 163,
-  sym_sni = 164,
-  sym_icmps = 165,
-  sym_icmp_item = 166,
-  sym__l7 = 167,
-  sym_http = 168,
-  sym_grpc = 169,
-  sym_kafka = 170,
-  sym_dns = 171,
-  sym_expect = 172,
-  sym_flow = 173,
-  sym__endpoint = 174,
-  sym_endpoint_pods = 175,
-  sym_endpoint_namespace = 176,
-  sym_endpoint_node = 177,
-  sym_endpoint_entity = 178,
-  sym_endpoint_cidr = 179,
-  sym_endpoint_fqdn = 180,
-  sym_flow_port = 181,
-  sym_flow_icmp = 182,
-  sym_flow_http = 183,
-  sym_flow_dns = 184,
-  sym__selector = 185,
-  sym_selector = 186,
-  sym_selector_eq = 187,
-  sym_selector_ne = 188,
-  sym_selector_in = 189,
-  sym_selector_notin = 190,
-  sym_selector_exists = 191,
-  sym_selector_not_exists = 192,
-  sym__label_value = 193,
-  sym__value = 194,
-  sym_list = 195,
-  sym__cidr_or_ref = 196,
-  sym__string_or_ref = 197,
-  sym_port = 198,
-  sym_string = 199,
-  sym_name = 200,
-  aux_sym_source_file_repeat1 = 201,
-  aux_sym_silence_repeat1 = 202,
-  aux_sym_inventory_repeat1 = 203,
-  aux_sym_inventory_entry_repeat1 = 204,
-  aux_sym_sentence_declaration_repeat1 = 205,
-  aux_sym_sentence_declaration_clause_repeat1 = 206,
-  aux_sym_parameters_repeat1 = 207,
-  aux_sym_body_repeat1 = 208,
-  aux_sym_policy_body_repeat1 = 209,
-  aux_sym_arguments_repeat1 = 210,
-  aux_sym_default_deny_repeat1 = 211,
-  aux_sym__name_list_repeat1 = 212,
-  aux_sym_rule_repeat1 = 213,
-  aux_sym_sentence_repeat1 = 214,
-  aux_sym_sentence_values_repeat1 = 215,
-  aux_sym_peer_pods_repeat1 = 216,
-  aux_sym_peer_entity_repeat1 = 217,
-  aux_sym_peer_cidr_repeat1 = 218,
-  aux_sym_cidr_list_repeat1 = 219,
-  aux_sym_peer_fqdn_repeat1 = 220,
-  aux_sym_ports_repeat1 = 221,
-  aux_sym_icmps_repeat1 = 222,
-  aux_sym_http_repeat1 = 223,
-  aux_sym_selector_repeat1 = 224,
-  aux_sym_selector_in_repeat1 = 225,
-  aux_sym_list_repeat1 = 226,
-  aux_sym_string_repeat1 = 227,
-  alias_sym_kafka_apikey = 228,
-  alias_sym_namespace_name = 229,
-  alias_sym_sentence_value = 230,
-  alias_sym_service_name = 231,
+  anon_sym_spec = 34,
+  anon_sym_metadata = 35,
+  anon_sym_annotation = 36,
+  anon_sym_default = 37,
+  anon_sym_deny = 38,
+  anon_sym_no = 39,
+  anon_sym_ingress = 40,
+  anon_sym_egress = 41,
+  anon_sym_select = 42,
+  anon_sym_pods = 43,
+  anon_sym_all = 44,
+  anon_sym_nodes = 45,
+  anon_sym_everything = 46,
+  anon_sym_in = 47,
+  anon_sym_except = 48,
+  anon_sym_with = 49,
+  anon_sym_allow = 50,
+  sym_sentence_word = 51,
+  anon_sym_from = 52,
+  anon_sym_to = 53,
+  anon_sym_anywhere = 54,
+  anon_sym_entity = 55,
+  anon_sym_LBRACK = 56,
+  anon_sym_RBRACK = 57,
+  anon_sym_fqdn = 58,
+  anon_sym_service = 59,
+  anon_sym_services = 60,
+  anon_sym_sni = 61,
+  anon_sym_icmp = 62,
+  anon_sym_ipv4 = 63,
+  anon_sym_ipv6 = 64,
+  sym_icmp_type = 65,
+  anon_sym_http = 66,
+  anon_sym_method = 67,
+  anon_sym_host = 68,
+  anon_sym_header = 69,
+  sym_http_method = 70,
+  anon_sym_grpc = 71,
+  anon_sym_kafka = 72,
+  anon_sym_produce = 73,
+  anon_sym_consume = 74,
+  anon_sym_apikey = 75,
+  anon_sym_topic = 76,
+  anon_sym_client = 77,
+  anon_sym_version = 78,
+  anon_sym_dns = 79,
+  anon_sym_expect = 80,
+  anon_sym_account = 81,
+  anon_sym_node = 82,
+  anon_sym_BANG_EQ = 83,
+  anon_sym_notin = 84,
+  anon_sym_BANG = 85,
+  sym_label_key = 86,
+  sym_label_value = 87,
+  anon_sym_DASH = 88,
+  anon_sym_SLASH = 89,
+  sym_port_number = 90,
+  sym__port_number_immediate = 91,
+  sym_protocol = 92,
+  sym_cidr = 93,
+  sym_number = 94,
+  anon_sym_DQUOTE = 95,
+  aux_sym_string_token1 = 96,
+  anon_sym_DQUOTE2 = 97,
+  sym_escape_sequence = 98,
+  sym_const_ref = 99,
+  sym_identifier = 100,
+  sym__name_token = 101,
+  sym_comment = 102,
+  sym_source_file = 103,
+  sym__item = 104,
+  sym_silence = 105,
+  sym_inventory = 106,
+  sym_inventory_entry = 107,
+  sym_cidr_groups = 108,
+  sym_cilium = 109,
+  sym_import = 110,
+  sym_const_definition = 111,
+  sym_category = 112,
+  sym_sentence_declaration = 113,
+  sym_sentence_declaration_clause = 114,
+  sym_parameters = 115,
+  sym_parameter = 116,
+  sym_type = 117,
+  sym_namespace = 118,
+  sym_cluster_policy = 119,
+  sym_body = 120,
+  sym_policy = 121,
+  sym_policy_body = 122,
+  sym__policy_item = 123,
+  sym_use = 124,
+  sym_arguments = 125,
+  sym_argument = 126,
+  sym_description = 127,
+  sym_label = 128,
+  sym_log = 129,
+  sym_spec = 130,
+  sym_metadata = 131,
+  sym_default_deny = 132,
+  sym_no_default_deny = 133,
+  sym_direction = 134,
+  sym_select = 135,
+  sym_subject_pods = 136,
+  sym_subject_all_nodes = 137,
+  sym_subject_nodes = 138,
+  sym_subject_everything = 139,
+  sym_scope = 140,
+  sym_scope_all = 141,
+  sym_scope_labelled = 142,
+  sym_scope_named = 143,
+  sym__name_list = 144,
+  sym_rule = 145,
+  sym_verb = 146,
+  sym_sentence = 147,
+  sym_sentence_clause = 148,
+  sym__sentence_keyword = 149,
+  sym_sentence_values = 150,
+  sym__sentence_value = 151,
+  sym_way = 152,
+  sym__peer = 153,
+  sym_peer_pods = 154,
+  sym_peer_namespace = 155,
+  sym_peer_namespaces = 156,
+  sym_peer_entity = 157,
+  sym_entity = 158,
+  sym_peer_cidr = 159,
+  sym_cidr_item = 160,
+  sym_cidr_list = 161,
+  sym_peer_fqdn = 162,
+  sym_peer_service = 163,
+  sym_peer_services = 164,
+  sym_ports = 165,
+  sym_sni = 166,
+  sym_icmps = 167,
+  sym_icmp_item = 168,
+  sym__l7 = 169,
+  sym_http = 170,
+  sym_grpc = 171,
+  sym_kafka = 172,
+  sym_dns = 173,
+  sym_expect = 174,
+  sym_flow = 175,
+  sym__endpoint = 176,
+  sym_endpoint_pods = 177,
+  sym_endpoint_namespace = 178,
+  sym_endpoint_node = 179,
+  sym_endpoint_entity = 180,
+  sym_endpoint_cidr = 181,
+  sym_endpoint_fqdn = 182,
+  sym_flow_port = 183,
+  sym_flow_icmp = 184,
+  sym_flow_http = 185,
+  sym_flow_dns = 186,
+  sym__selector = 187,
+  sym_selector = 188,
+  sym_selector_eq = 189,
+  sym_selector_ne = 190,
+  sym_selector_in = 191,
+  sym_selector_notin = 192,
+  sym_selector_exists = 193,
+  sym_selector_not_exists = 194,
+  sym__label_value = 195,
+  sym__value = 196,
+  sym_list = 197,
+  sym__cidr_or_ref = 198,
+  sym__string_or_ref = 199,
+  sym_port = 200,
+  sym_string = 201,
+  sym_name = 202,
+  aux_sym_source_file_repeat1 = 203,
+  aux_sym_silence_repeat1 = 204,
+  aux_sym_inventory_repeat1 = 205,
+  aux_sym_inventory_entry_repeat1 = 206,
+  aux_sym_sentence_declaration_repeat1 = 207,
+  aux_sym_sentence_declaration_clause_repeat1 = 208,
+  aux_sym_parameters_repeat1 = 209,
+  aux_sym_body_repeat1 = 210,
+  aux_sym_policy_body_repeat1 = 211,
+  aux_sym_arguments_repeat1 = 212,
+  aux_sym_default_deny_repeat1 = 213,
+  aux_sym__name_list_repeat1 = 214,
+  aux_sym_rule_repeat1 = 215,
+  aux_sym_sentence_repeat1 = 216,
+  aux_sym_sentence_values_repeat1 = 217,
+  aux_sym_peer_pods_repeat1 = 218,
+  aux_sym_peer_entity_repeat1 = 219,
+  aux_sym_peer_cidr_repeat1 = 220,
+  aux_sym_cidr_list_repeat1 = 221,
+  aux_sym_peer_fqdn_repeat1 = 222,
+  aux_sym_ports_repeat1 = 223,
+  aux_sym_icmps_repeat1 = 224,
+  aux_sym_http_repeat1 = 225,
+  aux_sym_selector_repeat1 = 226,
+  aux_sym_selector_in_repeat1 = 227,
+  aux_sym_list_repeat1 = 228,
+  aux_sym_string_repeat1 = 229,
+  alias_sym_kafka_apikey = 230,
+  alias_sym_namespace_name = 231,
+  alias_sym_sentence_value = 232,
+  alias_sym_service_name = 233,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -296,6 +298,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_description] = "description",
   [anon_sym_label] = "label",
   [anon_sym_log] = "log",
+  [anon_sym_spec] = "spec",
   [anon_sym_metadata] = "metadata",
   [anon_sym_annotation] = "annotation",
   [anon_sym_default] = "default",
@@ -391,6 +394,7 @@ static const char * const ts_symbol_names[] = {
   [sym_description] = "description",
   [sym_label] = "label",
   [sym_log] = "log",
+  [sym_spec] = "spec",
   [sym_metadata] = "metadata",
   [sym_default_deny] = "default_deny",
   [sym_no_default_deny] = "no_default_deny",
@@ -531,6 +535,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_description] = anon_sym_description,
   [anon_sym_label] = anon_sym_label,
   [anon_sym_log] = anon_sym_log,
+  [anon_sym_spec] = anon_sym_spec,
   [anon_sym_metadata] = anon_sym_metadata,
   [anon_sym_annotation] = anon_sym_annotation,
   [anon_sym_default] = anon_sym_default,
@@ -626,6 +631,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_description] = sym_description,
   [sym_label] = sym_label,
   [sym_log] = sym_log,
+  [sym_spec] = sym_spec,
   [sym_metadata] = sym_metadata,
   [sym_default_deny] = sym_default_deny,
   [sym_no_default_deny] = sym_no_default_deny,
@@ -865,6 +871,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_log] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_spec] = {
     .visible = true,
     .named = false,
   },
@@ -1245,6 +1255,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_log] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_spec] = {
     .visible = true,
     .named = true,
   },
@@ -2203,9 +2217,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [75] = 75,
   [76] = 76,
   [77] = 77,
-  [78] = 51,
+  [78] = 78,
   [79] = 79,
-  [80] = 80,
+  [80] = 34,
   [81] = 81,
   [82] = 82,
   [83] = 83,
@@ -2235,7 +2249,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [107] = 107,
   [108] = 108,
   [109] = 109,
-  [110] = 70,
+  [110] = 110,
   [111] = 111,
   [112] = 112,
   [113] = 113,
@@ -2264,7 +2278,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [136] = 136,
   [137] = 137,
   [138] = 138,
-  [139] = 139,
+  [139] = 81,
   [140] = 140,
   [141] = 141,
   [142] = 142,
@@ -2282,7 +2296,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [154] = 154,
   [155] = 155,
   [156] = 156,
-  [157] = 90,
+  [157] = 157,
   [158] = 158,
   [159] = 159,
   [160] = 160,
@@ -2299,13 +2313,13 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [171] = 171,
   [172] = 172,
   [173] = 173,
-  [174] = 174,
+  [174] = 95,
   [175] = 175,
   [176] = 176,
   [177] = 177,
   [178] = 178,
   [179] = 179,
-  [180] = 180,
+  [180] = 147,
   [181] = 181,
   [182] = 182,
   [183] = 183,
@@ -2326,13 +2340,13 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [198] = 198,
   [199] = 199,
   [200] = 200,
-  [201] = 154,
+  [201] = 201,
   [202] = 202,
   [203] = 203,
   [204] = 204,
   [205] = 205,
   [206] = 206,
-  [207] = 206,
+  [207] = 205,
   [208] = 208,
   [209] = 209,
   [210] = 210,
@@ -2366,9 +2380,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [238] = 238,
   [239] = 239,
   [240] = 240,
-  [241] = 239,
-  [242] = 238,
-  [243] = 243,
+  [241] = 241,
+  [242] = 241,
+  [243] = 239,
   [244] = 244,
   [245] = 245,
   [246] = 246,
@@ -2404,17 +2418,17 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [276] = 276,
   [277] = 277,
   [278] = 278,
-  [279] = 237,
-  [280] = 70,
-  [281] = 281,
-  [282] = 282,
+  [279] = 279,
+  [280] = 280,
+  [281] = 238,
+  [282] = 81,
   [283] = 283,
   [284] = 284,
   [285] = 285,
   [286] = 286,
-  [287] = 285,
-  [288] = 288,
-  [289] = 90,
+  [287] = 287,
+  [288] = 287,
+  [289] = 95,
   [290] = 290,
   [291] = 291,
   [292] = 292,
@@ -2428,24 +2442,24 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [300] = 300,
   [301] = 301,
   [302] = 302,
-  [303] = 303,
+  [303] = 66,
   [304] = 304,
-  [305] = 305,
-  [306] = 68,
+  [305] = 65,
+  [306] = 306,
   [307] = 307,
   [308] = 308,
-  [309] = 62,
+  [309] = 309,
   [310] = 310,
   [311] = 311,
-  [312] = 15,
+  [312] = 312,
   [313] = 313,
   [314] = 314,
   [315] = 315,
   [316] = 316,
   [317] = 317,
-  [318] = 318,
-  [319] = 319,
-  [320] = 85,
+  [318] = 15,
+  [319] = 87,
+  [320] = 320,
   [321] = 321,
   [322] = 322,
   [323] = 323,
@@ -2478,20 +2492,20 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [350] = 350,
   [351] = 351,
   [352] = 352,
-  [353] = 353,
+  [353] = 91,
   [354] = 354,
-  [355] = 342,
+  [355] = 355,
   [356] = 356,
   [357] = 357,
   [358] = 358,
   [359] = 359,
   [360] = 360,
-  [361] = 89,
-  [362] = 362,
+  [361] = 334,
+  [362] = 337,
   [363] = 363,
-  [364] = 364,
-  [365] = 333,
-  [366] = 325,
+  [364] = 339,
+  [365] = 365,
+  [366] = 366,
   [367] = 367,
   [368] = 368,
   [369] = 369,
@@ -2502,7 +2516,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [374] = 374,
   [375] = 375,
   [376] = 376,
-  [377] = 372,
+  [377] = 377,
   [378] = 378,
   [379] = 379,
   [380] = 380,
@@ -2541,8 +2555,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [413] = 413,
   [414] = 414,
   [415] = 415,
-  [416] = 416,
-  [417] = 3,
+  [416] = 414,
+  [417] = 417,
   [418] = 418,
   [419] = 419,
   [420] = 420,
@@ -2573,23 +2587,23 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [445] = 445,
   [446] = 446,
   [447] = 447,
-  [448] = 140,
-  [449] = 2,
+  [448] = 448,
+  [449] = 449,
   [450] = 450,
-  [451] = 125,
+  [451] = 118,
   [452] = 452,
-  [453] = 453,
+  [453] = 2,
   [454] = 454,
-  [455] = 455,
+  [455] = 132,
   [456] = 456,
-  [457] = 457,
+  [457] = 3,
   [458] = 458,
   [459] = 459,
   [460] = 460,
   [461] = 461,
-  [462] = 431,
+  [462] = 462,
   [463] = 463,
-  [464] = 464,
+  [464] = 452,
   [465] = 465,
   [466] = 466,
   [467] = 467,
@@ -2612,7 +2626,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [484] = 484,
   [485] = 485,
   [486] = 486,
-  [487] = 487,
+  [487] = 406,
   [488] = 488,
   [489] = 489,
   [490] = 490,
@@ -2632,22 +2646,24 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [504] = 504,
   [505] = 505,
   [506] = 506,
-  [507] = 399,
+  [507] = 507,
   [508] = 508,
-  [509] = 509,
-  [510] = 502,
-  [511] = 399,
-  [512] = 498,
+  [509] = 406,
+  [510] = 510,
+  [511] = 511,
+  [512] = 480,
   [513] = 513,
-  [514] = 514,
+  [514] = 497,
   [515] = 515,
   [516] = 516,
   [517] = 517,
-  [518] = 505,
+  [518] = 518,
   [519] = 519,
-  [520] = 520,
+  [520] = 478,
   [521] = 521,
   [522] = 522,
+  [523] = 523,
+  [524] = 524,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2655,74 +2671,74 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(331);
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '!', 463,
-        '"', 627,
-        '#', 801,
-        '$', 323,
-        '(', 358,
-        ')', 359,
-        ',', 335,
-        '-', 597,
-        '/', 598,
-        ':', 360,
-        '=', 353,
-        '[', 422,
-        '\\', 315,
-        ']', 423,
-        'a', 646,
-        'c', 634,
-        'd', 664,
-        'e', 687,
-        'f', 742,
-        'g', 744,
-        'h', 667,
-        'i', 647,
-        'k', 635,
-        'l', 636,
-        'm', 676,
-        'n', 638,
-        'p', 725,
-        's', 665,
-        't', 724,
-        'u', 757,
-        'v', 674,
-        'w', 700,
-        '{', 340,
-        '}', 341,
+        '!', 467,
+        '"', 633,
+        '#', 808,
+        '$', 325,
+        '(', 360,
+        ')', 361,
+        ',', 337,
+        '-', 603,
+        '/', 604,
+        ':', 362,
+        '=', 355,
+        '[', 426,
+        '\\', 317,
+        ']', 427,
+        'a', 652,
+        'c', 640,
+        'd', 670,
+        'e', 694,
+        'f', 749,
+        'g', 751,
+        'h', 673,
+        'i', 653,
+        'k', 641,
+        'l', 642,
+        'm', 683,
+        'n', 644,
+        'p', 732,
+        's', 671,
+        't', 731,
+        'u', 764,
+        'v', 681,
+        'w', 707,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(324);
+          lookahead == ' ') SKIP(326);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(792);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(628);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(799);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(25);
-      if (lookahead == '"') ADVANCE(627);
-      if (lookahead == '#') ADVANCE(626);
-      if (lookahead == '\\') ADVANCE(315);
+      if (lookahead == '"') ADVANCE(633);
+      if (lookahead == '#') ADVANCE(632);
+      if (lookahead == '\\') ADVANCE(317);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(625);
-      if (lookahead != 0) ADVANCE(626);
+          lookahead == ' ') ADVANCE(631);
+      if (lookahead != 0) ADVANCE(632);
       END_STATE();
     case 2:
       ADVANCE_MAP(
         '!', 45,
-        '#', 801,
-        ',', 335,
-        '=', 353,
-        'a', 166,
+        '#', 808,
+        ',', 337,
+        '=', 355,
+        'a', 168,
         'c', 148,
-        'e', 194,
-        'f', 228,
-        'i', 180,
+        'e', 196,
+        'f', 230,
+        'i', 182,
         'n', 61,
-        'p', 216,
-        's', 101,
-        '}', 341,
+        'p', 218,
+        's', 102,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
@@ -2730,46 +2746,46 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 462,
-        '"', 624,
-        '#', 801,
-        '$', 323,
-        ',', 335,
-        '[', 422,
-        '{', 340,
-        '}', 341,
+        '!', 466,
+        '"', 630,
+        '#', 808,
+        '$', 325,
+        ',', 337,
+        '[', 426,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '"', 624,
-        '#', 801,
-        '$', 323,
-        ')', 359,
-        ':', 616,
-        '[', 422,
-        '_', 793,
-        '{', 340,
+        '"', 630,
+        '#', 808,
+        '$', 325,
+        ')', 361,
+        ':', 622,
+        '[', 426,
+        '_', 800,
+        '{', 342,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(599);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(631);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(637);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(632);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(638);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(624);
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(323);
-      if (lookahead == ')') ADVANCE(359);
+      if (lookahead == '"') ADVANCE(630);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == ')') ADVANCE(361);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2777,4958 +2793,5004 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(596);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(602);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(624);
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(323);
-      if (lookahead == ':') ADVANCE(616);
-      if (lookahead == '[') ADVANCE(422);
-      if (lookahead == ']') ADVANCE(423);
-      if (lookahead == '{') ADVANCE(340);
+      if (lookahead == '"') ADVANCE(630);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == '[') ADVANCE(426);
+      if (lookahead == ']') ADVANCE(427);
+      if (lookahead == '{') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(599);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(600);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(606);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(612);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(624);
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(323);
-      if (lookahead == ':') ADVANCE(616);
-      if (lookahead == '[') ADVANCE(422);
-      if (lookahead == 'g') ADVANCE(603);
-      if (lookahead == '{') ADVANCE(340);
+      if (lookahead == '"') ADVANCE(630);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == '[') ADVANCE(426);
+      if (lookahead == 'g') ADVANCE(609);
+      if (lookahead == '{') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(599);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(600);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(606);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(612);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 624,
-        '#', 801,
-        '$', 323,
-        '[', 422,
-        'a', 523,
-        'd', 492,
-        'e', 591,
-        'f', 561,
-        'i', 533,
-        'l', 464,
-        'm', 493,
-        'n', 465,
-        'p', 539,
-        's', 501,
-        't', 540,
-        'u', 568,
-        '{', 340,
-        '}', 341,
+        '"', 630,
+        '#', 808,
+        '$', 325,
+        '[', 426,
+        'a', 529,
+        'd', 497,
+        'e', 597,
+        'f', 567,
+        'i', 539,
+        'l', 468,
+        'm', 498,
+        'n', 469,
+        'p', 545,
+        's', 506,
+        't', 546,
+        'u', 574,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 624,
-        '#', 801,
-        '$', 323,
-        '[', 422,
-        'a', 523,
-        'd', 492,
-        'f', 561,
-        'i', 533,
-        'l', 464,
-        'm', 493,
-        'n', 465,
-        'p', 542,
-        's', 501,
-        't', 540,
-        'u', 568,
-        '{', 340,
-        '}', 341,
+        '"', 630,
+        '#', 808,
+        '$', 325,
+        '[', 426,
+        'a', 529,
+        'd', 497,
+        'f', 567,
+        'i', 539,
+        'l', 468,
+        'm', 498,
+        'n', 469,
+        'p', 548,
+        's', 506,
+        't', 546,
+        'u', 574,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 624,
-        '#', 801,
-        '$', 323,
-        '[', 422,
-        'f', 561,
-        'i', 533,
-        'n', 466,
-        'p', 542,
-        't', 540,
-        '{', 340,
+        '"', 630,
+        '#', 808,
+        '$', 325,
+        '[', 426,
+        'f', 567,
+        'i', 539,
+        'n', 470,
+        'p', 548,
+        't', 546,
+        '{', 342,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 11:
-      if (lookahead == '"') ADVANCE(624);
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(323);
+      if (lookahead == '"') ADVANCE(630);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == '$') ADVANCE(325);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(624);
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == ',') ADVANCE(335);
-      if (lookahead == 's') ADVANCE(797);
-      if (lookahead == '}') ADVANCE(341);
+      if (lookahead == '"') ADVANCE(630);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == ',') ADVANCE(337);
+      if (lookahead == 's') ADVANCE(804);
+      if (lookahead == '}') ADVANCE(343);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
       END_STATE();
     case 13:
       ADVANCE_MAP(
-        '#', 801,
-        '$', 323,
-        'a', 523,
-        'd', 492,
-        'e', 591,
-        'i', 533,
-        'l', 464,
-        'm', 493,
-        'n', 538,
-        'p', 547,
-        's', 501,
-        'u', 568,
-        '{', 340,
-        '}', 341,
+        '#', 808,
+        '$', 325,
+        'a', 529,
+        'd', 497,
+        'e', 597,
+        'i', 539,
+        'l', 468,
+        'm', 498,
+        'n', 544,
+        'p', 553,
+        's', 506,
+        'u', 574,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 14:
       ADVANCE_MAP(
-        '#', 801,
-        '$', 323,
-        'a', 523,
-        'd', 492,
-        'i', 533,
-        'l', 464,
-        'm', 493,
-        'n', 538,
-        's', 501,
-        'u', 568,
-        '{', 340,
-        '}', 341,
+        '#', 808,
+        '$', 325,
+        'a', 529,
+        'd', 497,
+        'i', 539,
+        'l', 468,
+        'm', 498,
+        'n', 544,
+        's', 506,
+        'u', 574,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 801,
-        '$', 323,
-        'a', 523,
-        'd', 491,
-        'e', 591,
-        'g', 563,
-        'h', 583,
-        'i', 482,
-        'k', 470,
-        'l', 464,
-        'm', 493,
-        'n', 538,
-        'p', 543,
-        's', 500,
-        'u', 568,
-        '{', 340,
-        '}', 341,
+        '#', 808,
+        '$', 325,
+        'a', 529,
+        'd', 496,
+        'e', 597,
+        'g', 569,
+        'h', 589,
+        'i', 487,
+        'k', 474,
+        'l', 468,
+        'm', 498,
+        'n', 544,
+        'p', 549,
+        's', 505,
+        'u', 574,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 16:
       ADVANCE_MAP(
-        '#', 801,
-        '$', 323,
-        'a', 523,
-        'd', 491,
-        'e', 591,
-        'h', 583,
-        'i', 482,
-        'k', 470,
-        'l', 464,
-        'm', 493,
-        'n', 538,
-        'p', 543,
-        's', 501,
-        'u', 568,
-        'w', 517,
-        '{', 340,
-        '}', 341,
+        '#', 808,
+        '$', 325,
+        'a', 529,
+        'd', 496,
+        'e', 597,
+        'h', 589,
+        'i', 487,
+        'k', 474,
+        'l', 468,
+        'm', 498,
+        'n', 544,
+        'p', 549,
+        's', 506,
+        'u', 574,
+        'w', 523,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 17:
       ADVANCE_MAP(
-        '#', 801,
-        '$', 323,
-        'a', 523,
-        'd', 491,
-        'e', 591,
-        'h', 583,
-        'i', 483,
-        'k', 470,
-        'l', 464,
-        'm', 493,
-        'n', 538,
-        'p', 543,
-        's', 501,
-        'u', 568,
-        '{', 340,
-        '}', 341,
+        '#', 808,
+        '$', 325,
+        'a', 529,
+        'd', 496,
+        'e', 597,
+        'h', 589,
+        'i', 488,
+        'k', 474,
+        'l', 468,
+        'm', 498,
+        'n', 544,
+        'p', 549,
+        's', 506,
+        'u', 574,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 18:
       ADVANCE_MAP(
-        '#', 801,
-        '$', 323,
-        'a', 523,
-        'd', 491,
-        'g', 563,
-        'h', 583,
-        'i', 482,
-        'k', 470,
-        'l', 464,
-        'm', 493,
-        'n', 538,
-        'p', 546,
-        's', 500,
-        'u', 568,
-        '{', 340,
-        '}', 341,
+        '#', 808,
+        '$', 325,
+        'a', 529,
+        'd', 496,
+        'g', 569,
+        'h', 589,
+        'i', 487,
+        'k', 474,
+        'l', 468,
+        'm', 498,
+        'n', 544,
+        'p', 552,
+        's', 505,
+        'u', 574,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(323);
-      if (lookahead == 'i') ADVANCE(533);
-      if (lookahead == 't') ADVANCE(540);
-      if (lookahead == 'w') ADVANCE(517);
-      if (lookahead == '{') ADVANCE(340);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == 'i') ADVANCE(539);
+      if (lookahead == 't') ADVANCE(546);
+      if (lookahead == 'w') ADVANCE(523);
+      if (lookahead == '{') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(19);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(323);
-      if (lookahead == 't') ADVANCE(540);
-      if (lookahead == '{') ADVANCE(340);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == 't') ADVANCE(546);
+      if (lookahead == '{') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == '$') ADVANCE(323);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == '$') ADVANCE(325);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(611);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
       END_STATE();
     case 22:
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == 'c') ADVANCE(150);
-      if (lookahead == 'e') ADVANCE(193);
-      if (lookahead == 'f') ADVANCE(228);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == 'c') ADVANCE(151);
+      if (lookahead == 'e') ADVANCE(195);
+      if (lookahead == 'f') ADVANCE(230);
       if (lookahead == 'n') ADVANCE(53);
-      if (lookahead == 'p') ADVANCE(212);
+      if (lookahead == 'p') ADVANCE(214);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == 'f') ADVANCE(412);
-      if (lookahead == 't') ADVANCE(410);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == 'f') ADVANCE(416);
+      if (lookahead == 't') ADVANCE(414);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(23);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
       END_STATE();
     case 24:
-      if (lookahead == '#') ADVANCE(801);
-      if (lookahead == 'i') ADVANCE(434);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == 'i') ADVANCE(438);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(24);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(436);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(440);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
       END_STATE();
     case 25:
-      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '#') ADVANCE(808);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
       END_STATE();
     case 26:
-      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '#') ADVANCE(808);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(607);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(614);
       END_STATE();
     case 27:
-      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '#') ADVANCE(808);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(27);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(338);
       END_STATE();
     case 28:
-      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '#') ADVANCE(808);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(28);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(436);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
       END_STATE();
     case 29:
-      if (lookahead == '#') ADVANCE(801);
+      if (lookahead == '#') ADVANCE(808);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(29);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(440);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(336);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
       END_STATE();
     case 30:
-      if (lookahead == '.') ADVANCE(316);
+      if (lookahead == '.') ADVANCE(318);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == '.') ADVANCE(321);
+      if (lookahead == ':') ADVANCE(622);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 32:
-      if (lookahead == '.') ADVANCE(320);
+      if (lookahead == '.') ADVANCE(322);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 33:
-      if (lookahead == '.') ADVANCE(322);
+      if (lookahead == '.') ADVANCE(324);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 34:
-      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == ':') ADVANCE(622);
       if (lookahead == 'a') ADVANCE(41);
-      if (lookahead == 'i') ADVANCE(82);
-      if (lookahead == 'l') ADVANCE(146);
-      if (lookahead == 'o') ADVANCE(190);
+      if (lookahead == 'i') ADVANCE(83);
+      if (lookahead == 'l') ADVANCE(149);
+      if (lookahead == 'o') ADVANCE(192);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 35:
-      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == ':') ADVANCE(622);
       if (lookahead == 'a') ADVANCE(42);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 36:
-      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == ':') ADVANCE(622);
       if (lookahead == 'e') ADVANCE(37);
-      if (lookahead == 'n') ADVANCE(246);
+      if (lookahead == 'n') ADVANCE(248);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 37:
-      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == ':') ADVANCE(622);
       if (lookahead == 'f') ADVANCE(35);
-      if (lookahead == 'n') ADVANCE(302);
-      if (lookahead == 's') ADVANCE(69);
+      if (lookahead == 'n') ADVANCE(304);
+      if (lookahead == 's') ADVANCE(70);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'e')) ADVANCE(44);
       END_STATE();
     case 38:
-      if (lookahead == ':') ADVANCE(616);
-      if (lookahead == 'g') ADVANCE(242);
-      if (lookahead == 'x') ADVANCE(221);
+      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == 'g') ADVANCE(244);
+      if (lookahead == 'x') ADVANCE(226);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 39:
-      if (lookahead == ':') ADVANCE(616);
-      if (lookahead == 'l') ADVANCE(165);
-      if (lookahead == 'p') ADVANCE(143);
+      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == 'l') ADVANCE(167);
+      if (lookahead == 'p') ADVANCE(145);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(314);
+          lookahead == 'n') ADVANCE(316);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 40:
-      if (lookahead == ':') ADVANCE(616);
-      if (lookahead == 'l') ADVANCE(165);
-      if (lookahead == 'p') ADVANCE(143);
+      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == 'l') ADVANCE(167);
+      if (lookahead == 'p') ADVANCE(145);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 41:
-      if (lookahead == ':') ADVANCE(616);
-      if (lookahead == 't') ADVANCE(107);
+      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == 't') ADVANCE(108);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 42:
-      if (lookahead == ':') ADVANCE(616);
-      if (lookahead == 'u') ADVANCE(168);
+      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == 'u') ADVANCE(170);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 43:
-      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == ':') ADVANCE(622);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(314);
+          lookahead == 'n') ADVANCE(316);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 44:
-      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == ':') ADVANCE(622);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 45:
-      if (lookahead == '=') ADVANCE(460);
+      if (lookahead == '=') ADVANCE(464);
       END_STATE();
     case 46:
-      if (lookahead == 'a') ADVANCE(281);
-      if (lookahead == 'i') ADVANCE(82);
-      if (lookahead == 'l') ADVANCE(146);
-      if (lookahead == 'o') ADVANCE(195);
+      if (lookahead == 'a') ADVANCE(284);
+      if (lookahead == 'i') ADVANCE(83);
+      if (lookahead == 'l') ADVANCE(149);
+      if (lookahead == 'o') ADVANCE(197);
       END_STATE();
     case 47:
-      if (lookahead == 'a') ADVANCE(132);
+      if (lookahead == 'a') ADVANCE(134);
       END_STATE();
     case 48:
       if (lookahead == 'a') ADVANCE(62);
-      if (lookahead == 'o') ADVANCE(134);
+      if (lookahead == 'o') ADVANCE(136);
       END_STATE();
     case 49:
-      if (lookahead == 'a') ADVANCE(91);
+      if (lookahead == 'a') ADVANCE(92);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(446);
+      if (lookahead == 'a') ADVANCE(450);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(384);
+      if (lookahead == 'a') ADVANCE(388);
       END_STATE();
     case 52:
-      if (lookahead == 'a') ADVANCE(177);
-      if (lookahead == 'o') ADVANCE(391);
+      if (lookahead == 'a') ADVANCE(179);
+      if (lookahead == 'o') ADVANCE(395);
       END_STATE();
     case 53:
-      if (lookahead == 'a') ADVANCE(177);
-      if (lookahead == 'o') ADVANCE(90);
+      if (lookahead == 'a') ADVANCE(179);
+      if (lookahead == 'o') ADVANCE(91);
       END_STATE();
     case 54:
-      if (lookahead == 'a') ADVANCE(92);
+      if (lookahead == 'a') ADVANCE(93);
       END_STATE();
     case 55:
-      if (lookahead == 'a') ADVANCE(92);
-      if (lookahead == 'h') ADVANCE(203);
+      if (lookahead == 'a') ADVANCE(93);
+      if (lookahead == 'h') ADVANCE(205);
       END_STATE();
     case 56:
-      if (lookahead == 'a') ADVANCE(293);
+      if (lookahead == 'a') ADVANCE(295);
       END_STATE();
     case 57:
-      if (lookahead == 'a') ADVANCE(289);
+      if (lookahead == 'a') ADVANCE(291);
       END_STATE();
     case 58:
-      if (lookahead == 'a') ADVANCE(283);
+      if (lookahead == 'a') ADVANCE(285);
       END_STATE();
     case 59:
-      if (lookahead == 'a') ADVANCE(75);
+      if (lookahead == 'a') ADVANCE(76);
       END_STATE();
     case 60:
-      if (lookahead == 'a') ADVANCE(78);
+      if (lookahead == 'a') ADVANCE(79);
       END_STATE();
     case 61:
-      if (lookahead == 'a') ADVANCE(179);
-      if (lookahead == 'o') ADVANCE(89);
+      if (lookahead == 'a') ADVANCE(181);
+      if (lookahead == 'o') ADVANCE(90);
       END_STATE();
     case 62:
-      if (lookahead == 'b') ADVANCE(109);
+      if (lookahead == 'b') ADVANCE(110);
       END_STATE();
     case 63:
-      if (lookahead == 'c') ADVANCE(68);
-      if (lookahead == 'l') ADVANCE(165);
-      if (lookahead == 'n') ADVANCE(188);
+      if (lookahead == 'c') ADVANCE(69);
+      if (lookahead == 'l') ADVANCE(167);
+      if (lookahead == 'n') ADVANCE(190);
       END_STATE();
     case 64:
-      if (lookahead == 'c') ADVANCE(176);
-      if (lookahead == 'm') ADVANCE(222);
-      if (lookahead == 'n') ADVANCE(402);
+      if (lookahead == 'c') ADVANCE(178);
+      if (lookahead == 'm') ADVANCE(223);
+      if (lookahead == 'n') ADVANCE(406);
       END_STATE();
     case 65:
-      if (lookahead == 'c') ADVANCE(444);
+      if (lookahead == 'c') ADVANCE(448);
       END_STATE();
     case 66:
-      if (lookahead == 'c') ADVANCE(451);
+      if (lookahead == 'c') ADVANCE(386);
       END_STATE();
     case 67:
-      if (lookahead == 'c') ADVANCE(303);
+      if (lookahead == 'c') ADVANCE(455);
       END_STATE();
     case 68:
-      if (lookahead == 'c') ADVANCE(201);
+      if (lookahead == 'c') ADVANCE(305);
       END_STATE();
     case 69:
-      if (lookahead == 'c') ADVANCE(238);
+      if (lookahead == 'c') ADVANCE(203);
       END_STATE();
     case 70:
-      if (lookahead == 'c') ADVANCE(114);
-      if (lookahead == 'p') ADVANCE(112);
+      if (lookahead == 'c') ADVANCE(240);
       END_STATE();
     case 71:
-      if (lookahead == 'c') ADVANCE(272);
+      if (lookahead == 'c') ADVANCE(115);
+      if (lookahead == 'p') ADVANCE(117);
       END_STATE();
     case 72:
-      if (lookahead == 'c') ADVANCE(96);
+      if (lookahead == 'c') ADVANCE(274);
       END_STATE();
     case 73:
       if (lookahead == 'c') ADVANCE(97);
       END_STATE();
     case 74:
-      if (lookahead == 'c') ADVANCE(274);
-      END_STATE();
-    case 75:
       if (lookahead == 'c') ADVANCE(98);
       END_STATE();
+    case 75:
+      if (lookahead == 'c') ADVANCE(276);
+      END_STATE();
     case 76:
-      if (lookahead == 'c') ADVANCE(100);
+      if (lookahead == 'c') ADVANCE(99);
       END_STATE();
     case 77:
-      if (lookahead == 'c') ADVANCE(102);
+      if (lookahead == 'c') ADVANCE(101);
       END_STATE();
     case 78:
-      if (lookahead == 'c') ADVANCE(104);
+      if (lookahead == 'c') ADVANCE(103);
       END_STATE();
     case 79:
-      if (lookahead == 'c') ADVANCE(287);
+      if (lookahead == 'c') ADVANCE(105);
       END_STATE();
     case 80:
-      if (lookahead == 'd') ADVANCE(440);
+      if (lookahead == 'c') ADVANCE(289);
       END_STATE();
     case 81:
-      if (lookahead == 'd') ADVANCE(230);
+      if (lookahead == 'd') ADVANCE(444);
       END_STATE();
     case 82:
-      if (lookahead == 'd') ADVANCE(230);
-      if (lookahead == 'l') ADVANCE(144);
+      if (lookahead == 'd') ADVANCE(232);
       END_STATE();
     case 83:
-      if (lookahead == 'd') ADVANCE(247);
+      if (lookahead == 'd') ADVANCE(232);
+      if (lookahead == 'l') ADVANCE(146);
       END_STATE();
     case 84:
-      if (lookahead == 'd') ADVANCE(247);
-      if (lookahead == 'l') ADVANCE(147);
-      if (lookahead == 'r') ADVANCE(267);
+      if (lookahead == 'd') ADVANCE(249);
       END_STATE();
     case 85:
-      if (lookahead == 'd') ADVANCE(247);
-      if (lookahead == 'l') ADVANCE(147);
-      if (lookahead == 'r') ADVANCE(277);
+      if (lookahead == 'd') ADVANCE(249);
+      if (lookahead == 'l') ADVANCE(150);
+      if (lookahead == 'r') ADVANCE(269);
       END_STATE();
     case 86:
-      if (lookahead == 'd') ADVANCE(297);
+      if (lookahead == 'd') ADVANCE(249);
+      if (lookahead == 'l') ADVANCE(150);
+      if (lookahead == 'r') ADVANCE(279);
       END_STATE();
     case 87:
-      if (lookahead == 'd') ADVANCE(184);
+      if (lookahead == 'd') ADVANCE(299);
       END_STATE();
     case 88:
-      if (lookahead == 'd') ADVANCE(233);
+      if (lookahead == 'd') ADVANCE(186);
       END_STATE();
     case 89:
-      if (lookahead == 'd') ADVANCE(122);
-      if (lookahead == 't') ADVANCE(152);
+      if (lookahead == 'd') ADVANCE(235);
       END_STATE();
     case 90:
-      if (lookahead == 'd') ADVANCE(105);
+      if (lookahead == 'd') ADVANCE(124);
+      if (lookahead == 't') ADVANCE(154);
       END_STATE();
     case 91:
-      if (lookahead == 'd') ADVANCE(117);
+      if (lookahead == 'd') ADVANCE(106);
       END_STATE();
     case 92:
-      if (lookahead == 'd') ADVANCE(58);
+      if (lookahead == 'd') ADVANCE(119);
       END_STATE();
     case 93:
-      if (lookahead == 'e') ADVANCE(133);
-      if (lookahead == 'n') ADVANCE(246);
+      if (lookahead == 'd') ADVANCE(58);
       END_STATE();
     case 94:
-      if (lookahead == 'e') ADVANCE(170);
-      if (lookahead == 'i') ADVANCE(167);
-      if (lookahead == 'n') ADVANCE(142);
-      if (lookahead == 'y') ADVANCE(261);
+      if (lookahead == 'e') ADVANCE(135);
+      if (lookahead == 'n') ADVANCE(248);
       END_STATE();
     case 95:
-      if (lookahead == 'e') ADVANCE(376);
+      if (lookahead == 'e') ADVANCE(172);
+      if (lookahead == 'i') ADVANCE(169);
+      if (lookahead == 'n') ADVANCE(144);
+      if (lookahead == 'p') ADVANCE(113);
+      if (lookahead == 'y') ADVANCE(263);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(332);
+      if (lookahead == 'e') ADVANCE(378);
       END_STATE();
     case 97:
-      if (lookahead == 'e') ADVANCE(357);
+      if (lookahead == 'e') ADVANCE(334);
       END_STATE();
     case 98:
-      if (lookahead == 'e') ADVANCE(371);
+      if (lookahead == 'e') ADVANCE(359);
       END_STATE();
     case 99:
-      if (lookahead == 'e') ADVANCE(449);
+      if (lookahead == 'e') ADVANCE(373);
       END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(448);
+      if (lookahead == 'e') ADVANCE(453);
       END_STATE();
     case 101:
-      if (lookahead == 'e') ADVANCE(171);
-      if (lookahead == 't') ADVANCE(244);
+      if (lookahead == 'e') ADVANCE(452);
       END_STATE();
     case 102:
-      if (lookahead == 'e') ADVANCE(425);
+      if (lookahead == 'e') ADVANCE(173);
+      if (lookahead == 't') ADVANCE(246);
       END_STATE();
     case 103:
-      if (lookahead == 'e') ADVANCE(420);
+      if (lookahead == 'e') ADVANCE(429);
       END_STATE();
     case 104:
-      if (lookahead == 'e') ADVANCE(372);
+      if (lookahead == 'e') ADVANCE(424);
       END_STATE();
     case 105:
-      if (lookahead == 'e') ADVANCE(459);
+      if (lookahead == 'e') ADVANCE(374);
       END_STATE();
     case 106:
-      if (lookahead == 'e') ADVANCE(49);
-      if (lookahead == 'o') ADVANCE(256);
-      if (lookahead == 't') ADVANCE(279);
+      if (lookahead == 'e') ADVANCE(463);
       END_STATE();
     case 107:
-      if (lookahead == 'e') ADVANCE(137);
+      if (lookahead == 'e') ADVANCE(49);
+      if (lookahead == 'o') ADVANCE(258);
+      if (lookahead == 't') ADVANCE(281);
       END_STATE();
     case 108:
-      if (lookahead == 'e') ADVANCE(237);
+      if (lookahead == 'e') ADVANCE(139);
       END_STATE();
     case 109:
-      if (lookahead == 'e') ADVANCE(162);
+      if (lookahead == 'e') ADVANCE(239);
       END_STATE();
     case 110:
-      if (lookahead == 'e') ADVANCE(191);
+      if (lookahead == 'e') ADVANCE(164);
       END_STATE();
     case 111:
-      if (lookahead == 'e') ADVANCE(264);
+      if (lookahead == 'e') ADVANCE(193);
       END_STATE();
     case 112:
-      if (lookahead == 'e') ADVANCE(71);
+      if (lookahead == 'e') ADVANCE(266);
       END_STATE();
     case 113:
-      if (lookahead == 'e') ADVANCE(189);
+      if (lookahead == 'e') ADVANCE(66);
       END_STATE();
     case 114:
-      if (lookahead == 'e') ADVANCE(224);
+      if (lookahead == 'e') ADVANCE(191);
       END_STATE();
     case 115:
-      if (lookahead == 'e') ADVANCE(305);
+      if (lookahead == 'e') ADVANCE(225);
       END_STATE();
     case 116:
-      if (lookahead == 'e') ADVANCE(175);
+      if (lookahead == 'e') ADVANCE(307);
       END_STATE();
     case 117:
-      if (lookahead == 'e') ADVANCE(231);
+      if (lookahead == 'e') ADVANCE(72);
       END_STATE();
     case 118:
-      if (lookahead == 'e') ADVANCE(257);
+      if (lookahead == 'e') ADVANCE(177);
       END_STATE();
     case 119:
-      if (lookahead == 'e') ADVANCE(232);
+      if (lookahead == 'e') ADVANCE(233);
       END_STATE();
     case 120:
       if (lookahead == 'e') ADVANCE(259);
       END_STATE();
     case 121:
-      if (lookahead == 'e') ADVANCE(239);
+      if (lookahead == 'e') ADVANCE(234);
       END_STATE();
     case 122:
-      if (lookahead == 'e') ADVANCE(252);
+      if (lookahead == 'e') ADVANCE(261);
       END_STATE();
     case 123:
-      if (lookahead == 'e') ADVANCE(285);
+      if (lookahead == 'e') ADVANCE(241);
       END_STATE();
     case 124:
-      if (lookahead == 'e') ADVANCE(169);
-      if (lookahead == 'i') ADVANCE(167);
-      if (lookahead == 'y') ADVANCE(261);
+      if (lookahead == 'e') ADVANCE(254);
       END_STATE();
     case 125:
-      if (lookahead == 'e') ADVANCE(169);
-      if (lookahead == 'i') ADVANCE(167);
-      if (lookahead == 'y') ADVANCE(261);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(313);
+      if (lookahead == 'e') ADVANCE(287);
       END_STATE();
     case 126:
-      if (lookahead == 'e') ADVANCE(74);
+      if (lookahead == 'e') ADVANCE(171);
+      if (lookahead == 'i') ADVANCE(169);
+      if (lookahead == 'p') ADVANCE(113);
+      if (lookahead == 'y') ADVANCE(263);
       END_STATE();
     case 127:
-      if (lookahead == 'e') ADVANCE(260);
+      if (lookahead == 'e') ADVANCE(171);
+      if (lookahead == 'i') ADVANCE(169);
+      if (lookahead == 'p') ADVANCE(113);
+      if (lookahead == 'y') ADVANCE(263);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(315);
       END_STATE();
     case 128:
-      if (lookahead == 'e') ADVANCE(243);
+      if (lookahead == 'e') ADVANCE(75);
       END_STATE();
     case 129:
-      if (lookahead == 'e') ADVANCE(79);
+      if (lookahead == 'e') ADVANCE(262);
       END_STATE();
     case 130:
-      if (lookahead == 'e') ADVANCE(196);
+      if (lookahead == 'e') ADVANCE(245);
       END_STATE();
     case 131:
-      if (lookahead == 'e') ADVANCE(263);
+      if (lookahead == 'e') ADVANCE(80);
       END_STATE();
     case 132:
-      if (lookahead == 'f') ADVANCE(160);
+      if (lookahead == 'e') ADVANCE(198);
       END_STATE();
     case 133:
-      if (lookahead == 'f') ADVANCE(56);
-      if (lookahead == 'n') ADVANCE(302);
-      if (lookahead == 's') ADVANCE(69);
+      if (lookahead == 'e') ADVANCE(265);
       END_STATE();
     case 134:
-      if (lookahead == 'g') ADVANCE(382);
+      if (lookahead == 'f') ADVANCE(162);
       END_STATE();
     case 135:
-      if (lookahead == 'g') ADVANCE(367);
+      if (lookahead == 'f') ADVANCE(56);
+      if (lookahead == 'n') ADVANCE(304);
+      if (lookahead == 's') ADVANCE(70);
       END_STATE();
     case 136:
-      if (lookahead == 'g') ADVANCE(401);
+      if (lookahead == 'g') ADVANCE(384);
       END_STATE();
     case 137:
-      if (lookahead == 'g') ADVANCE(211);
+      if (lookahead == 'g') ADVANCE(369);
       END_STATE();
     case 138:
-      if (lookahead == 'g') ADVANCE(245);
+      if (lookahead == 'g') ADVANCE(405);
       END_STATE();
     case 139:
-      if (lookahead == 'h') ADVANCE(405);
+      if (lookahead == 'g') ADVANCE(213);
       END_STATE();
     case 140:
-      if (lookahead == 'h') ADVANCE(156);
+      if (lookahead == 'g') ADVANCE(247);
       END_STATE();
     case 141:
-      if (lookahead == 'h') ADVANCE(128);
+      if (lookahead == 'h') ADVANCE(409);
       END_STATE();
     case 142:
-      if (lookahead == 'i') ADVANCE(427);
+      if (lookahead == 'h') ADVANCE(158);
       END_STATE();
     case 143:
-      if (lookahead == 'i') ADVANCE(161);
+      if (lookahead == 'h') ADVANCE(130);
       END_STATE();
     case 144:
-      if (lookahead == 'i') ADVANCE(294);
+      if (lookahead == 'i') ADVANCE(431);
       END_STATE();
     case 145:
-      if (lookahead == 'i') ADVANCE(265);
+      if (lookahead == 'i') ADVANCE(163);
       END_STATE();
     case 146:
-      if (lookahead == 'i') ADVANCE(110);
-      if (lookahead == 'u') ADVANCE(262);
+      if (lookahead == 'i') ADVANCE(296);
       END_STATE();
     case 147:
-      if (lookahead == 'i') ADVANCE(67);
+      if (lookahead == 'i') ADVANCE(267);
       END_STATE();
     case 148:
-      if (lookahead == 'i') ADVANCE(88);
+      if (lookahead == 'i') ADVANCE(89);
       END_STATE();
     case 149:
-      if (lookahead == 'i') ADVANCE(66);
+      if (lookahead == 'i') ADVANCE(111);
+      if (lookahead == 'u') ADVANCE(264);
       END_STATE();
     case 150:
-      if (lookahead == 'i') ADVANCE(81);
+      if (lookahead == 'i') ADVANCE(68);
       END_STATE();
     case 151:
-      if (lookahead == 'i') ADVANCE(206);
+      if (lookahead == 'i') ADVANCE(82);
       END_STATE();
     case 152:
-      if (lookahead == 'i') ADVANCE(185);
+      if (lookahead == 'i') ADVANCE(67);
       END_STATE();
     case 153:
       if (lookahead == 'i') ADVANCE(208);
       END_STATE();
     case 154:
-      if (lookahead == 'i') ADVANCE(186);
-      END_STATE();
-    case 155:
-      if (lookahead == 'i') ADVANCE(209);
-      END_STATE();
-    case 156:
       if (lookahead == 'i') ADVANCE(187);
       END_STATE();
+    case 155:
+      if (lookahead == 'i') ADVANCE(210);
+      END_STATE();
+    case 156:
+      if (lookahead == 'i') ADVANCE(188);
+      END_STATE();
     case 157:
-      if (lookahead == 'i') ADVANCE(284);
+      if (lookahead == 'i') ADVANCE(211);
       END_STATE();
     case 158:
-      if (lookahead == 'i') ADVANCE(227);
+      if (lookahead == 'i') ADVANCE(189);
       END_STATE();
     case 159:
-      if (lookahead == 'i') ADVANCE(77);
+      if (lookahead == 'i') ADVANCE(286);
       END_STATE();
     case 160:
-      if (lookahead == 'k') ADVANCE(50);
+      if (lookahead == 'i') ADVANCE(229);
       END_STATE();
     case 161:
-      if (lookahead == 'k') ADVANCE(115);
+      if (lookahead == 'i') ADVANCE(78);
       END_STATE();
     case 162:
-      if (lookahead == 'l') ADVANCE(380);
+      if (lookahead == 'k') ADVANCE(50);
       END_STATE();
     case 163:
-      if (lookahead == 'l') ADVANCE(399);
+      if (lookahead == 'k') ADVANCE(116);
       END_STATE();
     case 164:
-      if (lookahead == 'l') ADVANCE(147);
+      if (lookahead == 'l') ADVANCE(382);
       END_STATE();
     case 165:
-      if (lookahead == 'l') ADVANCE(200);
+      if (lookahead == 'l') ADVANCE(403);
       END_STATE();
     case 166:
-      if (lookahead == 'l') ADVANCE(163);
-      if (lookahead == 'n') ADVANCE(307);
+      if (lookahead == 'l') ADVANCE(150);
       END_STATE();
     case 167:
-      if (lookahead == 'l') ADVANCE(113);
+      if (lookahead == 'l') ADVANCE(202);
       END_STATE();
     case 168:
-      if (lookahead == 'l') ADVANCE(276);
+      if (lookahead == 'l') ADVANCE(165);
+      if (lookahead == 'n') ADVANCE(309);
       END_STATE();
     case 169:
-      if (lookahead == 'l') ADVANCE(126);
+      if (lookahead == 'l') ADVANCE(114);
       END_STATE();
     case 170:
-      if (lookahead == 'l') ADVANCE(126);
-      if (lookahead == 'n') ADVANCE(292);
+      if (lookahead == 'l') ADVANCE(278);
       END_STATE();
     case 171:
-      if (lookahead == 'l') ADVANCE(129);
-      if (lookahead == 'r') ADVANCE(298);
+      if (lookahead == 'l') ADVANCE(128);
       END_STATE();
     case 172:
-      if (lookahead == 'm') ADVANCE(222);
-      if (lookahead == 'n') ADVANCE(138);
+      if (lookahead == 'l') ADVANCE(128);
+      if (lookahead == 'n') ADVANCE(294);
       END_STATE();
     case 173:
-      if (lookahead == 'm') ADVANCE(414);
+      if (lookahead == 'l') ADVANCE(131);
+      if (lookahead == 'r') ADVANCE(300);
       END_STATE();
     case 174:
-      if (lookahead == 'm') ADVANCE(346);
+      if (lookahead == 'm') ADVANCE(223);
+      if (lookahead == 'n') ADVANCE(140);
       END_STATE();
     case 175:
-      if (lookahead == 'm') ADVANCE(369);
+      if (lookahead == 'm') ADVANCE(418);
       END_STATE();
     case 176:
-      if (lookahead == 'm') ADVANCE(218);
+      if (lookahead == 'm') ADVANCE(348);
       END_STATE();
     case 177:
-      if (lookahead == 'm') ADVANCE(118);
+      if (lookahead == 'm') ADVANCE(371);
       END_STATE();
     case 178:
-      if (lookahead == 'm') ADVANCE(99);
+      if (lookahead == 'm') ADVANCE(220);
       END_STATE();
     case 179:
-      if (lookahead == 'm') ADVANCE(131);
+      if (lookahead == 'm') ADVANCE(120);
       END_STATE();
     case 180:
-      if (lookahead == 'n') ADVANCE(402);
+      if (lookahead == 'm') ADVANCE(100);
       END_STATE();
     case 181:
-      if (lookahead == 'n') ADVANCE(453);
+      if (lookahead == 'm') ADVANCE(133);
       END_STATE();
     case 182:
-      if (lookahead == 'n') ADVANCE(386);
+      if (lookahead == 'n') ADVANCE(406);
       END_STATE();
     case 183:
-      if (lookahead == 'n') ADVANCE(378);
+      if (lookahead == 'n') ADVANCE(457);
       END_STATE();
     case 184:
-      if (lookahead == 'n') ADVANCE(424);
+      if (lookahead == 'n') ADVANCE(390);
       END_STATE();
     case 185:
-      if (lookahead == 'n') ADVANCE(461);
+      if (lookahead == 'n') ADVANCE(380);
       END_STATE();
     case 186:
-      if (lookahead == 'n') ADVANCE(135);
+      if (lookahead == 'n') ADVANCE(428);
       END_STATE();
     case 187:
-      if (lookahead == 'n') ADVANCE(136);
+      if (lookahead == 'n') ADVANCE(465);
       END_STATE();
     case 188:
-      if (lookahead == 'n') ADVANCE(210);
+      if (lookahead == 'n') ADVANCE(137);
       END_STATE();
     case 189:
-      if (lookahead == 'n') ADVANCE(72);
+      if (lookahead == 'n') ADVANCE(138);
       END_STATE();
     case 190:
-      if (lookahead == 'n') ADVANCE(249);
+      if (lookahead == 'n') ADVANCE(212);
       END_STATE();
     case 191:
-      if (lookahead == 'n') ADVANCE(270);
-      END_STATE();
-    case 192:
-      if (lookahead == 'n') ADVANCE(275);
-      END_STATE();
-    case 193:
-      if (lookahead == 'n') ADVANCE(288);
-      END_STATE();
-    case 194:
-      if (lookahead == 'n') ADVANCE(288);
-      if (lookahead == 'v') ADVANCE(121);
-      END_STATE();
-    case 195:
-      if (lookahead == 'n') ADVANCE(258);
-      END_STATE();
-    case 196:
       if (lookahead == 'n') ADVANCE(73);
       END_STATE();
+    case 192:
+      if (lookahead == 'n') ADVANCE(251);
+      END_STATE();
+    case 193:
+      if (lookahead == 'n') ADVANCE(272);
+      END_STATE();
+    case 194:
+      if (lookahead == 'n') ADVANCE(277);
+      END_STATE();
+    case 195:
+      if (lookahead == 'n') ADVANCE(290);
+      END_STATE();
+    case 196:
+      if (lookahead == 'n') ADVANCE(290);
+      if (lookahead == 'v') ADVANCE(123);
+      END_STATE();
     case 197:
-      if (lookahead == 'o') ADVANCE(84);
+      if (lookahead == 'n') ADVANCE(260);
       END_STATE();
     case 198:
-      if (lookahead == 'o') ADVANCE(417);
+      if (lookahead == 'n') ADVANCE(74);
       END_STATE();
     case 199:
-      if (lookahead == 'o') ADVANCE(295);
-      if (lookahead == 'p') ADVANCE(65);
-      END_STATE();
-    case 200:
-      if (lookahead == 'o') ADVANCE(299);
-      END_STATE();
-    case 201:
-      if (lookahead == 'o') ADVANCE(296);
-      END_STATE();
-    case 202:
-      if (lookahead == 'o') ADVANCE(173);
-      END_STATE();
-    case 203:
-      if (lookahead == 'o') ADVANCE(80);
-      END_STATE();
-    case 204:
-      if (lookahead == 'o') ADVANCE(86);
-      END_STATE();
-    case 205:
-      if (lookahead == 'o') ADVANCE(164);
-      if (lookahead == 'r') ADVANCE(204);
-      END_STATE();
-    case 206:
-      if (lookahead == 'o') ADVANCE(181);
-      END_STATE();
-    case 207:
-      if (lookahead == 'o') ADVANCE(241);
-      END_STATE();
-    case 208:
-      if (lookahead == 'o') ADVANCE(182);
-      END_STATE();
-    case 209:
-      if (lookahead == 'o') ADVANCE(183);
-      END_STATE();
-    case 210:
-      if (lookahead == 'o') ADVANCE(282);
-      END_STATE();
-    case 211:
-      if (lookahead == 'o') ADVANCE(236);
-      END_STATE();
-    case 212:
-      if (lookahead == 'o') ADVANCE(83);
-      END_STATE();
-    case 213:
-      if (lookahead == 'o') ADVANCE(225);
-      END_STATE();
-    case 214:
-      if (lookahead == 'o') ADVANCE(225);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(312);
-      END_STATE();
-    case 215:
-      if (lookahead == 'o') ADVANCE(234);
-      END_STATE();
-    case 216:
       if (lookahead == 'o') ADVANCE(85);
       END_STATE();
-    case 217:
-      if (lookahead == 'p') ADVANCE(438);
+    case 200:
+      if (lookahead == 'o') ADVANCE(421);
       END_STATE();
-    case 218:
-      if (lookahead == 'p') ADVANCE(429);
-      END_STATE();
-    case 219:
+    case 201:
+      if (lookahead == 'o') ADVANCE(297);
       if (lookahead == 'p') ADVANCE(65);
       END_STATE();
+    case 202:
+      if (lookahead == 'o') ADVANCE(301);
+      END_STATE();
+    case 203:
+      if (lookahead == 'o') ADVANCE(298);
+      END_STATE();
+    case 204:
+      if (lookahead == 'o') ADVANCE(175);
+      END_STATE();
+    case 205:
+      if (lookahead == 'o') ADVANCE(81);
+      END_STATE();
+    case 206:
+      if (lookahead == 'o') ADVANCE(87);
+      END_STATE();
+    case 207:
+      if (lookahead == 'o') ADVANCE(166);
+      if (lookahead == 'r') ADVANCE(206);
+      END_STATE();
+    case 208:
+      if (lookahead == 'o') ADVANCE(183);
+      END_STATE();
+    case 209:
+      if (lookahead == 'o') ADVANCE(243);
+      END_STATE();
+    case 210:
+      if (lookahead == 'o') ADVANCE(184);
+      END_STATE();
+    case 211:
+      if (lookahead == 'o') ADVANCE(185);
+      END_STATE();
+    case 212:
+      if (lookahead == 'o') ADVANCE(283);
+      END_STATE();
+    case 213:
+      if (lookahead == 'o') ADVANCE(238);
+      END_STATE();
+    case 214:
+      if (lookahead == 'o') ADVANCE(84);
+      END_STATE();
+    case 215:
+      if (lookahead == 'o') ADVANCE(227);
+      END_STATE();
+    case 216:
+      if (lookahead == 'o') ADVANCE(227);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(314);
+      END_STATE();
+    case 217:
+      if (lookahead == 'o') ADVANCE(236);
+      END_STATE();
+    case 218:
+      if (lookahead == 'o') ADVANCE(86);
+      END_STATE();
+    case 219:
+      if (lookahead == 'p') ADVANCE(442);
+      END_STATE();
     case 220:
-      if (lookahead == 'p') ADVANCE(59);
+      if (lookahead == 'p') ADVANCE(433);
       END_STATE();
     case 221:
-      if (lookahead == 'p') ADVANCE(112);
+      if (lookahead == 'p') ADVANCE(65);
       END_STATE();
     case 222:
-      if (lookahead == 'p') ADVANCE(207);
+      if (lookahead == 'p') ADVANCE(59);
       END_STATE();
     case 223:
-      if (lookahead == 'p') ADVANCE(248);
+      if (lookahead == 'p') ADVANCE(209);
       END_STATE();
     case 224:
-      if (lookahead == 'p') ADVANCE(271);
+      if (lookahead == 'p') ADVANCE(250);
       END_STATE();
     case 225:
-      if (lookahead == 'p') ADVANCE(149);
+      if (lookahead == 'p') ADVANCE(273);
       END_STATE();
     case 226:
-      if (lookahead == 'p') ADVANCE(60);
+      if (lookahead == 'p') ADVANCE(117);
       END_STATE();
     case 227:
-      if (lookahead == 'p') ADVANCE(291);
+      if (lookahead == 'p') ADVANCE(152);
       END_STATE();
     case 228:
-      if (lookahead == 'q') ADVANCE(87);
+      if (lookahead == 'p') ADVANCE(60);
       END_STATE();
     case 229:
-      if (lookahead == 'r') ADVANCE(199);
+      if (lookahead == 'p') ADVANCE(293);
       END_STATE();
     case 230:
-      if (lookahead == 'r') ADVANCE(342);
+      if (lookahead == 'q') ADVANCE(88);
       END_STATE();
     case 231:
-      if (lookahead == 'r') ADVANCE(442);
+      if (lookahead == 'r') ADVANCE(201);
       END_STATE();
     case 232:
-      if (lookahead == 'r') ADVANCE(337);
+      if (lookahead == 'r') ADVANCE(344);
       END_STATE();
     case 233:
-      if (lookahead == 'r') ADVANCE(343);
+      if (lookahead == 'r') ADVANCE(446);
       END_STATE();
     case 234:
-      if (lookahead == 'r') ADVANCE(368);
+      if (lookahead == 'r') ADVANCE(339);
       END_STATE();
     case 235:
-      if (lookahead == 'r') ADVANCE(202);
+      if (lookahead == 'r') ADVANCE(345);
       END_STATE();
     case 236:
-      if (lookahead == 'r') ADVANCE(304);
+      if (lookahead == 'r') ADVANCE(370);
       END_STATE();
     case 237:
-      if (lookahead == 'r') ADVANCE(255);
+      if (lookahead == 'r') ADVANCE(204);
       END_STATE();
     case 238:
-      if (lookahead == 'r') ADVANCE(158);
+      if (lookahead == 'r') ADVANCE(306);
       END_STATE();
     case 239:
-      if (lookahead == 'r') ADVANCE(308);
+      if (lookahead == 'r') ADVANCE(257);
       END_STATE();
     case 240:
-      if (lookahead == 'r') ADVANCE(219);
+      if (lookahead == 'r') ADVANCE(160);
       END_STATE();
     case 241:
-      if (lookahead == 'r') ADVANCE(273);
+      if (lookahead == 'r') ADVANCE(310);
       END_STATE();
     case 242:
-      if (lookahead == 'r') ADVANCE(120);
+      if (lookahead == 'r') ADVANCE(221);
       END_STATE();
     case 243:
-      if (lookahead == 'r') ADVANCE(103);
+      if (lookahead == 'r') ADVANCE(275);
       END_STATE();
     case 244:
-      if (lookahead == 'r') ADVANCE(154);
+      if (lookahead == 'r') ADVANCE(122);
       END_STATE();
     case 245:
-      if (lookahead == 'r') ADVANCE(127);
+      if (lookahead == 'r') ADVANCE(104);
       END_STATE();
     case 246:
-      if (lookahead == 's') ADVANCE(454);
+      if (lookahead == 'r') ADVANCE(156);
       END_STATE();
     case 247:
-      if (lookahead == 's') ADVANCE(397);
+      if (lookahead == 'r') ADVANCE(129);
       END_STATE();
     case 248:
-      if (lookahead == 's') ADVANCE(345);
+      if (lookahead == 's') ADVANCE(458);
       END_STATE();
     case 249:
-      if (lookahead == 's') ADVANCE(269);
+      if (lookahead == 's') ADVANCE(401);
       END_STATE();
     case 250:
-      if (lookahead == 's') ADVANCE(394);
+      if (lookahead == 's') ADVANCE(347);
       END_STATE();
     case 251:
-      if (lookahead == 's') ADVANCE(393);
+      if (lookahead == 's') ADVANCE(271);
       END_STATE();
     case 252:
-      if (lookahead == 's') ADVANCE(400);
+      if (lookahead == 's') ADVANCE(398);
       END_STATE();
     case 253:
-      if (lookahead == 's') ADVANCE(95);
+      if (lookahead == 's') ADVANCE(397);
       END_STATE();
     case 254:
-      if (lookahead == 's') ADVANCE(95);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(312);
+      if (lookahead == 's') ADVANCE(404);
       END_STATE();
     case 255:
-      if (lookahead == 's') ADVANCE(151);
+      if (lookahead == 's') ADVANCE(96);
       END_STATE();
     case 256:
-      if (lookahead == 's') ADVANCE(266);
+      if (lookahead == 's') ADVANCE(96);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(314);
       END_STATE();
     case 257:
-      if (lookahead == 's') ADVANCE(220);
+      if (lookahead == 's') ADVANCE(153);
       END_STATE();
     case 258:
       if (lookahead == 's') ADVANCE(268);
       END_STATE();
     case 259:
-      if (lookahead == 's') ADVANCE(250);
+      if (lookahead == 's') ADVANCE(222);
       END_STATE();
     case 260:
-      if (lookahead == 's') ADVANCE(251);
+      if (lookahead == 's') ADVANCE(270);
       END_STATE();
     case 261:
-      if (lookahead == 's') ADVANCE(286);
+      if (lookahead == 's') ADVANCE(252);
       END_STATE();
     case 262:
-      if (lookahead == 's') ADVANCE(290);
+      if (lookahead == 's') ADVANCE(253);
       END_STATE();
     case 263:
-      if (lookahead == 's') ADVANCE(226);
+      if (lookahead == 's') ADVANCE(288);
       END_STATE();
     case 264:
-      if (lookahead == 't') ADVANCE(55);
+      if (lookahead == 's') ADVANCE(292);
       END_STATE();
     case 265:
-      if (lookahead == 't') ADVANCE(139);
+      if (lookahead == 's') ADVANCE(228);
       END_STATE();
     case 266:
-      if (lookahead == 't') ADVANCE(441);
+      if (lookahead == 't') ADVANCE(55);
       END_STATE();
     case 267:
-      if (lookahead == 't') ADVANCE(363);
+      if (lookahead == 't') ADVANCE(141);
       END_STATE();
     case 268:
-      if (lookahead == 't') ADVANCE(351);
+      if (lookahead == 't') ADVANCE(445);
       END_STATE();
     case 269:
-      if (lookahead == 't') ADVANCE(351);
-      if (lookahead == 'u') ADVANCE(178);
+      if (lookahead == 't') ADVANCE(365);
       END_STATE();
     case 270:
-      if (lookahead == 't') ADVANCE(452);
+      if (lookahead == 't') ADVANCE(353);
       END_STATE();
     case 271:
-      if (lookahead == 't') ADVANCE(404);
+      if (lookahead == 't') ADVANCE(353);
+      if (lookahead == 'u') ADVANCE(180);
       END_STATE();
     case 272:
       if (lookahead == 't') ADVANCE(456);
       END_STATE();
     case 273:
-      if (lookahead == 't') ADVANCE(349);
+      if (lookahead == 't') ADVANCE(408);
       END_STATE();
     case 274:
-      if (lookahead == 't') ADVANCE(395);
+      if (lookahead == 't') ADVANCE(460);
       END_STATE();
     case 275:
-      if (lookahead == 't') ADVANCE(458);
+      if (lookahead == 't') ADVANCE(351);
       END_STATE();
     case 276:
-      if (lookahead == 't') ADVANCE(387);
+      if (lookahead == 't') ADVANCE(399);
       END_STATE();
     case 277:
-      if (lookahead == 't') ADVANCE(364);
+      if (lookahead == 't') ADVANCE(462);
       END_STATE();
     case 278:
-      if (lookahead == 't') ADVANCE(279);
+      if (lookahead == 't') ADVANCE(391);
       END_STATE();
     case 279:
-      if (lookahead == 't') ADVANCE(217);
+      if (lookahead == 't') ADVANCE(366);
       END_STATE();
     case 280:
-      if (lookahead == 't') ADVANCE(140);
+      if (lookahead == 't') ADVANCE(281);
       END_STATE();
     case 281:
-      if (lookahead == 't') ADVANCE(107);
+      if (lookahead == 't') ADVANCE(219);
       END_STATE();
     case 282:
-      if (lookahead == 't') ADVANCE(57);
+      if (lookahead == 't') ADVANCE(142);
       END_STATE();
     case 283:
-      if (lookahead == 't') ADVANCE(51);
+      if (lookahead == 't') ADVANCE(57);
       END_STATE();
     case 284:
-      if (lookahead == 't') ADVANCE(306);
+      if (lookahead == 't') ADVANCE(108);
       END_STATE();
     case 285:
-      if (lookahead == 't') ADVANCE(54);
+      if (lookahead == 't') ADVANCE(51);
       END_STATE();
     case 286:
-      if (lookahead == 't') ADVANCE(116);
+      if (lookahead == 't') ADVANCE(308);
       END_STATE();
     case 287:
-      if (lookahead == 't') ADVANCE(215);
+      if (lookahead == 't') ADVANCE(54);
       END_STATE();
     case 288:
-      if (lookahead == 't') ADVANCE(157);
+      if (lookahead == 't') ADVANCE(118);
       END_STATE();
     case 289:
-      if (lookahead == 't') ADVANCE(153);
+      if (lookahead == 't') ADVANCE(217);
       END_STATE();
     case 290:
-      if (lookahead == 't') ADVANCE(119);
+      if (lookahead == 't') ADVANCE(159);
       END_STATE();
     case 291:
       if (lookahead == 't') ADVANCE(155);
       END_STATE();
     case 292:
-      if (lookahead == 't') ADVANCE(130);
+      if (lookahead == 't') ADVANCE(121);
       END_STATE();
     case 293:
-      if (lookahead == 'u') ADVANCE(168);
+      if (lookahead == 't') ADVANCE(157);
       END_STATE();
     case 294:
-      if (lookahead == 'u') ADVANCE(174);
+      if (lookahead == 't') ADVANCE(132);
       END_STATE();
     case 295:
-      if (lookahead == 'u') ADVANCE(223);
+      if (lookahead == 'u') ADVANCE(170);
       END_STATE();
     case 296:
-      if (lookahead == 'u') ADVANCE(192);
+      if (lookahead == 'u') ADVANCE(176);
       END_STATE();
     case 297:
-      if (lookahead == 'u') ADVANCE(76);
+      if (lookahead == 'u') ADVANCE(224);
       END_STATE();
     case 298:
-      if (lookahead == 'v') ADVANCE(159);
+      if (lookahead == 'u') ADVANCE(194);
       END_STATE();
     case 299:
-      if (lookahead == 'w') ADVANCE(407);
+      if (lookahead == 'u') ADVANCE(77);
       END_STATE();
     case 300:
-      if (lookahead == 'w') ADVANCE(141);
+      if (lookahead == 'v') ADVANCE(161);
       END_STATE();
     case 301:
-      if (lookahead == 'x') ADVANCE(70);
+      if (lookahead == 'w') ADVANCE(411);
       END_STATE();
     case 302:
-      if (lookahead == 'y') ADVANCE(389);
+      if (lookahead == 'w') ADVANCE(143);
       END_STATE();
     case 303:
-      if (lookahead == 'y') ADVANCE(374);
+      if (lookahead == 'x') ADVANCE(71);
       END_STATE();
     case 304:
-      if (lookahead == 'y') ADVANCE(355);
+      if (lookahead == 'y') ADVANCE(393);
       END_STATE();
     case 305:
-      if (lookahead == 'y') ADVANCE(450);
+      if (lookahead == 'y') ADVANCE(376);
       END_STATE();
     case 306:
-      if (lookahead == 'y') ADVANCE(421);
+      if (lookahead == 'y') ADVANCE(357);
       END_STATE();
     case 307:
-      if (lookahead == 'y') ADVANCE(300);
+      if (lookahead == 'y') ADVANCE(454);
       END_STATE();
     case 308:
-      if (lookahead == 'y') ADVANCE(280);
+      if (lookahead == 'y') ADVANCE(425);
       END_STATE();
     case 309:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(313);
+      if (lookahead == 'y') ADVANCE(302);
       END_STATE();
     case 310:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(312);
+      if (lookahead == 'y') ADVANCE(282);
       END_STATE();
     case 311:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(312);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(315);
       END_STATE();
     case 312:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(609);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(314);
       END_STATE();
     case 313:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(312);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(314);
       END_STATE();
     case 314:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(609);
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(615);
       END_STATE();
     case 315:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(314);
+      END_STATE();
+    case 316:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(615);
+      END_STATE();
+    case 317:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(628);
-      END_STATE();
-    case 316:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(348);
-      END_STATE();
-    case 317:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(619);
+          lookahead == 't') ADVANCE(634);
       END_STATE();
     case 318:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(621);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(350);
       END_STATE();
     case 319:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(625);
       END_STATE();
     case 320:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(620);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(627);
       END_STATE();
     case 321:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 322:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(626);
       END_STATE();
     case 323:
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(624);
       END_STATE();
     case 324:
-      if (eof) ADVANCE(331);
-      ADVANCE_MAP(
-        '!', 463,
-        '"', 624,
-        '#', 801,
-        '$', 323,
-        '(', 358,
-        ')', 359,
-        ',', 335,
-        ':', 360,
-        '=', 353,
-        '[', 422,
-        ']', 423,
-        'a', 646,
-        'c', 634,
-        'd', 664,
-        'e', 687,
-        'f', 742,
-        'g', 744,
-        'h', 667,
-        'i', 647,
-        'k', 635,
-        'l', 636,
-        'm', 676,
-        'n', 638,
-        'p', 725,
-        's', 665,
-        't', 724,
-        'u', 757,
-        'v', 674,
-        'w', 700,
-        '{', 340,
-        '}', 341,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(324);
-      if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(792);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 325:
-      if (eof) ADVANCE(331);
-      ADVANCE_MAP(
-        '"', 624,
-        '#', 801,
-        '$', 323,
-        '(', 358,
-        ')', 359,
-        ',', 335,
-        '-', 597,
-        '/', 598,
-        '=', 353,
-        ']', 423,
-        'a', 63,
-        'c', 46,
-        'd', 93,
-        'e', 301,
-        'f', 235,
-        'g', 229,
-        'h', 106,
-        'i', 64,
-        'k', 47,
-        'l', 48,
-        'm', 111,
-        'n', 52,
-        'p', 197,
-        's', 94,
-        't', 198,
-        'u', 253,
-        'v', 108,
-        'w', 145,
-        '{', 340,
-        '}', 341,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(326);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(623);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(443);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(635);
       END_STATE();
     case 326:
-      if (eof) ADVANCE(331);
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '"', 624,
-        '#', 801,
-        '$', 323,
-        '(', 358,
-        ')', 359,
-        ',', 335,
-        '=', 353,
-        ']', 423,
-        'a', 63,
-        'c', 46,
-        'd', 93,
-        'e', 301,
-        'f', 235,
-        'g', 229,
-        'h', 106,
-        'i', 64,
-        'k', 47,
-        'l', 48,
-        'm', 111,
-        'n', 52,
-        'p', 197,
-        's', 94,
-        't', 198,
-        'u', 253,
-        'v', 108,
-        'w', 145,
-        '{', 340,
-        '}', 341,
+        '!', 467,
+        '"', 630,
+        '#', 808,
+        '$', 325,
+        '(', 360,
+        ')', 361,
+        ',', 337,
+        ':', 362,
+        '=', 355,
+        '[', 426,
+        ']', 427,
+        'a', 652,
+        'c', 640,
+        'd', 670,
+        'e', 694,
+        'f', 749,
+        'g', 751,
+        'h', 673,
+        'i', 653,
+        'k', 641,
+        'l', 642,
+        'm', 683,
+        'n', 644,
+        'p', 732,
+        's', 671,
+        't', 731,
+        'u', 764,
+        'v', 681,
+        'w', 707,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(326);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(623);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(443);
+      if (lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(628);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(799);
       END_STATE();
     case 327:
-      if (eof) ADVANCE(331);
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '#', 801,
-        '$', 323,
-        ':', 616,
+        '"', 630,
+        '#', 808,
+        '$', 325,
+        '(', 360,
+        ')', 361,
+        ',', 337,
+        '-', 603,
+        '/', 604,
+        '=', 355,
+        ']', 427,
+        'a', 63,
+        'c', 46,
+        'd', 94,
+        'e', 303,
+        'f', 237,
+        'g', 231,
+        'h', 107,
+        'i', 64,
+        'k', 47,
+        'l', 48,
+        'm', 112,
+        'n', 52,
+        'p', 199,
+        's', 95,
+        't', 200,
+        'u', 255,
+        'v', 109,
+        'w', 147,
+        '{', 342,
+        '}', 343,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(328);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(629);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(447);
+      END_STATE();
+    case 328:
+      if (eof) ADVANCE(333);
+      ADVANCE_MAP(
+        '"', 630,
+        '#', 808,
+        '$', 325,
+        '(', 360,
+        ')', 361,
+        ',', 337,
+        '=', 355,
+        ']', 427,
+        'a', 63,
+        'c', 46,
+        'd', 94,
+        'e', 303,
+        'f', 237,
+        'g', 231,
+        'h', 107,
+        'i', 64,
+        'k', 47,
+        'l', 48,
+        'm', 112,
+        'n', 52,
+        'p', 199,
+        's', 95,
+        't', 200,
+        'u', 255,
+        'v', 109,
+        'w', 147,
+        '{', 342,
+        '}', 343,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(328);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(629);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(447);
+      END_STATE();
+    case 329:
+      if (eof) ADVANCE(333);
+      ADVANCE_MAP(
+        '#', 808,
+        '$', 325,
+        ':', 622,
         'A', 43,
-        'S', 309,
-        'T', 310,
-        'U', 311,
-        '[', 422,
-        ']', 423,
+        'S', 311,
+        'T', 312,
+        'U', 313,
+        '[', 426,
+        ']', 427,
         'a', 39,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 240,
-        'h', 278,
-        'i', 172,
+        'g', 242,
+        'h', 280,
+        'i', 174,
         'k', 47,
         'l', 48,
-        'm', 123,
+        'm', 125,
         'n', 52,
-        'p', 205,
-        's', 125,
-        't', 214,
-        'u', 254,
-        'v', 108,
-        '}', 341,
+        'p', 207,
+        's', 127,
+        't', 216,
+        'u', 256,
+        'v', 109,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(328);
+          lookahead == ' ') SKIP(330);
       if (('B' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 328:
-      if (eof) ADVANCE(331);
+    case 330:
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '#', 801,
-        '$', 323,
-        ':', 616,
-        '[', 422,
-        ']', 423,
+        '#', 808,
+        '$', 325,
+        ':', 622,
+        '[', 426,
+        ']', 427,
         'a', 40,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 240,
-        'h', 278,
-        'i', 172,
+        'g', 242,
+        'h', 280,
+        'i', 174,
         'k', 47,
         'l', 48,
-        'm', 123,
+        'm', 125,
         'n', 52,
-        'p', 205,
-        's', 124,
-        't', 213,
-        'u', 253,
-        'v', 108,
-        '}', 341,
+        'p', 207,
+        's', 126,
+        't', 215,
+        'u', 255,
+        'v', 109,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(328);
+          lookahead == ' ') SKIP(330);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 329:
-      if (eof) ADVANCE(331);
-      ADVANCE_MAP(
-        '#', 801,
-        '$', 323,
-        'c', 472,
-        'd', 535,
-        'e', 591,
-        'h', 583,
-        'i', 480,
-        'k', 470,
-        'n', 466,
-        'p', 546,
-        's', 518,
-        'w', 517,
-        '{', 340,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(329);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 330:
-      if (eof) ADVANCE(331);
-      ADVANCE_MAP(
-        '#', 801,
-        '$', 323,
-        'c', 472,
-        'd', 535,
-        'e', 591,
-        'h', 583,
-        'i', 481,
-        'k', 470,
-        'n', 466,
-        'p', 546,
-        's', 518,
-        '{', 340,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(330);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
     case 331:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      if (eof) ADVANCE(333);
+      ADVANCE_MAP(
+        '#', 808,
+        '$', 325,
+        'c', 476,
+        'd', 541,
+        'e', 597,
+        'h', 589,
+        'i', 485,
+        'k', 474,
+        'n', 470,
+        'p', 552,
+        's', 524,
+        'w', 523,
+        '{', 342,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(331);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 332:
-      ACCEPT_TOKEN(anon_sym_silence);
+      if (eof) ADVANCE(333);
+      ADVANCE_MAP(
+        '#', 808,
+        '$', 325,
+        'c', 476,
+        'd', 541,
+        'e', 597,
+        'h', 589,
+        'i', 486,
+        'k', 474,
+        'n', 470,
+        'p', 552,
+        's', 524,
+        '{', 342,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(332);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 333:
+      ACCEPT_TOKEN(ts_builtin_sym_end);
+      END_STATE();
+    case 334:
+      ACCEPT_TOKEN(anon_sym_silence);
+      END_STATE();
+    case 335:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
       END_STATE();
-    case 334:
+    case 336:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 335:
+    case 337:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 336:
+    case 338:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(336);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(338);
       END_STATE();
-    case 337:
+    case 339:
       ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
-    case 338:
+    case 340:
       ACCEPT_TOKEN(anon_sym_cluster);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 339:
-      ACCEPT_TOKEN(anon_sym_namespaces);
-      END_STATE();
-    case 340:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 341:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
+      ACCEPT_TOKEN(anon_sym_namespaces);
       END_STATE();
     case 342:
-      ACCEPT_TOKEN(anon_sym_cidr);
+      ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
     case 343:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(361);
+      ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
     case 344:
       ACCEPT_TOKEN(anon_sym_cidr);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 345:
-      ACCEPT_TOKEN(anon_sym_groups);
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (lookahead == 's') ADVANCE(363);
       END_STATE();
     case 346:
-      ACCEPT_TOKEN(anon_sym_cilium);
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 347:
+      ACCEPT_TOKEN(anon_sym_groups);
+      END_STATE();
+    case 348:
+      ACCEPT_TOKEN(anon_sym_cilium);
+      END_STATE();
+    case 349:
       ACCEPT_TOKEN(anon_sym_cilium);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 348:
-      ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(348);
-      END_STATE();
-    case 349:
-      ACCEPT_TOKEN(anon_sym_import);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 350:
+      ACCEPT_TOKEN(sym_cilium_version);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(350);
+      END_STATE();
+    case 351:
+      ACCEPT_TOKEN(anon_sym_import);
+      END_STATE();
+    case 352:
       ACCEPT_TOKEN(anon_sym_import);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 351:
+    case 353:
       ACCEPT_TOKEN(anon_sym_const);
       END_STATE();
-    case 352:
+    case 354:
       ACCEPT_TOKEN(anon_sym_const);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 353:
+    case 355:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 354:
+    case 356:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
       END_STATE();
-    case 355:
+    case 357:
       ACCEPT_TOKEN(anon_sym_category);
       END_STATE();
-    case 356:
+    case 358:
       ACCEPT_TOKEN(anon_sym_category);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 357:
-      ACCEPT_TOKEN(anon_sym_sentence);
-      END_STATE();
-    case 358:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 359:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
+      ACCEPT_TOKEN(anon_sym_sentence);
       END_STATE();
     case 360:
-      ACCEPT_TOKEN(anon_sym_COLON);
+      ACCEPT_TOKEN(anon_sym_LPAREN);
       END_STATE();
     case 361:
-      ACCEPT_TOKEN(anon_sym_cidrs);
+      ACCEPT_TOKEN(anon_sym_RPAREN);
       END_STATE();
     case 362:
-      ACCEPT_TOKEN(anon_sym_ports);
+      ACCEPT_TOKEN(anon_sym_COLON);
       END_STATE();
     case 363:
-      ACCEPT_TOKEN(anon_sym_port);
+      ACCEPT_TOKEN(anon_sym_cidrs);
       END_STATE();
     case 364:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(362);
+      ACCEPT_TOKEN(anon_sym_ports);
       END_STATE();
     case 365:
       ACCEPT_TOKEN(anon_sym_port);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 366:
-      ACCEPT_TOKEN(anon_sym_strings);
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(364);
       END_STATE();
     case 367:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(366);
+      ACCEPT_TOKEN(anon_sym_port);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 368:
-      ACCEPT_TOKEN(anon_sym_selector);
+      ACCEPT_TOKEN(anon_sym_strings);
       END_STATE();
     case 369:
-      ACCEPT_TOKEN(anon_sym_system);
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(368);
       END_STATE();
     case 370:
+      ACCEPT_TOKEN(anon_sym_selector);
+      END_STATE();
+    case 371:
+      ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 372:
       ACCEPT_TOKEN(anon_sym_system);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 371:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      END_STATE();
-    case 372:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(339);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 373:
       ACCEPT_TOKEN(anon_sym_namespace);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
       END_STATE();
     case 374:
-      ACCEPT_TOKEN(anon_sym_policy);
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(341);
       END_STATE();
     case 375:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 376:
+      ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 377:
       ACCEPT_TOKEN(anon_sym_policy);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 376:
-      ACCEPT_TOKEN(anon_sym_use);
-      END_STATE();
-    case 377:
-      ACCEPT_TOKEN(anon_sym_use);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 378:
-      ACCEPT_TOKEN(anon_sym_description);
+      ACCEPT_TOKEN(anon_sym_use);
       END_STATE();
     case 379:
+      ACCEPT_TOKEN(anon_sym_use);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 381:
       ACCEPT_TOKEN(anon_sym_description);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 380:
-      ACCEPT_TOKEN(anon_sym_label);
-      END_STATE();
-    case 381:
-      ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 382:
-      ACCEPT_TOKEN(anon_sym_log);
+      ACCEPT_TOKEN(anon_sym_label);
       END_STATE();
     case 383:
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 384:
+      ACCEPT_TOKEN(anon_sym_log);
+      END_STATE();
+    case 385:
       ACCEPT_TOKEN(anon_sym_log);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 384:
-      ACCEPT_TOKEN(anon_sym_metadata);
-      END_STATE();
-    case 385:
-      ACCEPT_TOKEN(anon_sym_metadata);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 386:
-      ACCEPT_TOKEN(anon_sym_annotation);
+      ACCEPT_TOKEN(anon_sym_spec);
       END_STATE();
     case 387:
-      ACCEPT_TOKEN(anon_sym_default);
+      ACCEPT_TOKEN(anon_sym_spec);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 388:
+      ACCEPT_TOKEN(anon_sym_metadata);
+      END_STATE();
+    case 389:
+      ACCEPT_TOKEN(anon_sym_metadata);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 390:
+      ACCEPT_TOKEN(anon_sym_annotation);
+      END_STATE();
+    case 391:
+      ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 392:
       ACCEPT_TOKEN(anon_sym_default);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 389:
-      ACCEPT_TOKEN(anon_sym_deny);
-      END_STATE();
-    case 390:
-      ACCEPT_TOKEN(anon_sym_deny);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 391:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 393:
-      ACCEPT_TOKEN(anon_sym_ingress);
+      ACCEPT_TOKEN(anon_sym_deny);
       END_STATE();
     case 394:
-      ACCEPT_TOKEN(anon_sym_egress);
+      ACCEPT_TOKEN(anon_sym_deny);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 395:
-      ACCEPT_TOKEN(anon_sym_select);
+      ACCEPT_TOKEN(anon_sym_no);
       END_STATE();
     case 396:
+      ACCEPT_TOKEN(anon_sym_no);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 397:
+      ACCEPT_TOKEN(anon_sym_ingress);
+      END_STATE();
+    case 398:
+      ACCEPT_TOKEN(anon_sym_egress);
+      END_STATE();
+    case 399:
+      ACCEPT_TOKEN(anon_sym_select);
+      END_STATE();
+    case 400:
       ACCEPT_TOKEN(anon_sym_select);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 397:
-      ACCEPT_TOKEN(anon_sym_pods);
-      END_STATE();
-    case 398:
-      ACCEPT_TOKEN(anon_sym_pods);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 399:
-      ACCEPT_TOKEN(anon_sym_all);
-      END_STATE();
-    case 400:
-      ACCEPT_TOKEN(anon_sym_nodes);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 401:
-      ACCEPT_TOKEN(anon_sym_everything);
+      ACCEPT_TOKEN(anon_sym_pods);
       END_STATE();
     case 402:
-      ACCEPT_TOKEN(anon_sym_in);
+      ACCEPT_TOKEN(anon_sym_pods);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 403:
+      ACCEPT_TOKEN(anon_sym_all);
+      END_STATE();
+    case 404:
+      ACCEPT_TOKEN(anon_sym_nodes);
+      END_STATE();
+    case 405:
+      ACCEPT_TOKEN(anon_sym_everything);
+      END_STATE();
+    case 406:
+      ACCEPT_TOKEN(anon_sym_in);
+      END_STATE();
+    case 407:
       ACCEPT_TOKEN(anon_sym_in);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 404:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 405:
-      ACCEPT_TOKEN(anon_sym_with);
-      END_STATE();
-    case 406:
-      ACCEPT_TOKEN(anon_sym_with);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 407:
-      ACCEPT_TOKEN(anon_sym_allow);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 408:
+      ACCEPT_TOKEN(anon_sym_except);
+      END_STATE();
+    case 409:
+      ACCEPT_TOKEN(anon_sym_with);
+      END_STATE();
+    case 410:
+      ACCEPT_TOKEN(anon_sym_with);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 411:
+      ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 412:
       ACCEPT_TOKEN(anon_sym_allow);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 409:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'm') ADVANCE(415);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
-      END_STATE();
-    case 410:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(418);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
-      END_STATE();
-    case 411:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(409);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
-      END_STATE();
-    case 412:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'r') ADVANCE(411);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 413:
       ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'm') ADVANCE(419);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
       END_STATE();
     case 414:
-      ACCEPT_TOKEN(anon_sym_from);
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(422);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
       END_STATE();
     case 415:
-      ACCEPT_TOKEN(anon_sym_from);
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(413);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
       END_STATE();
     case 416:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'r') ADVANCE(415);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
+      END_STATE();
+    case 417:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
+      END_STATE();
+    case 418:
+      ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 419:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
+      END_STATE();
+    case 420:
       ACCEPT_TOKEN(anon_sym_from);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 417:
+    case 421:
       ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
-    case 418:
+    case 422:
       ACCEPT_TOKEN(anon_sym_to);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(413);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
       END_STATE();
-    case 419:
+    case 423:
       ACCEPT_TOKEN(anon_sym_to);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 420:
-      ACCEPT_TOKEN(anon_sym_anywhere);
-      END_STATE();
-    case 421:
-      ACCEPT_TOKEN(anon_sym_entity);
-      END_STATE();
-    case 422:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
-      END_STATE();
-    case 423:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 424:
-      ACCEPT_TOKEN(anon_sym_fqdn);
+      ACCEPT_TOKEN(anon_sym_anywhere);
       END_STATE();
     case 425:
-      ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(426);
+      ACCEPT_TOKEN(anon_sym_entity);
       END_STATE();
     case 426:
-      ACCEPT_TOKEN(anon_sym_services);
+      ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
     case 427:
-      ACCEPT_TOKEN(anon_sym_sni);
+      ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
     case 428:
+      ACCEPT_TOKEN(anon_sym_fqdn);
+      END_STATE();
+    case 429:
+      ACCEPT_TOKEN(anon_sym_service);
+      if (lookahead == 's') ADVANCE(430);
+      END_STATE();
+    case 430:
+      ACCEPT_TOKEN(anon_sym_services);
+      END_STATE();
+    case 431:
+      ACCEPT_TOKEN(anon_sym_sni);
+      END_STATE();
+    case 432:
       ACCEPT_TOKEN(anon_sym_sni);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 429:
+    case 433:
       ACCEPT_TOKEN(anon_sym_icmp);
       END_STATE();
-    case 430:
+    case 434:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 431:
+    case 435:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
       END_STATE();
-    case 432:
+    case 436:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
-      END_STATE();
-    case 433:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(431);
-      if (lookahead == '6') ADVANCE(432);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
-      END_STATE();
-    case 434:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(435);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
-      END_STATE();
-    case 435:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(433);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
-      END_STATE();
-    case 436:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(436);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
       END_STATE();
     case 437:
       ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == '4') ADVANCE(435);
+      if (lookahead == '6') ADVANCE(436);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(437);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
       END_STATE();
     case 438:
-      ACCEPT_TOKEN(anon_sym_http);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'p') ADVANCE(439);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
       END_STATE();
     case 439:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'v') ADVANCE(437);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
+      END_STATE();
+    case 440:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(440);
+      END_STATE();
+    case 441:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
+      END_STATE();
+    case 442:
+      ACCEPT_TOKEN(anon_sym_http);
+      END_STATE();
+    case 443:
       ACCEPT_TOKEN(anon_sym_http);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 440:
-      ACCEPT_TOKEN(anon_sym_method);
-      END_STATE();
-    case 441:
-      ACCEPT_TOKEN(anon_sym_host);
-      END_STATE();
-    case 442:
-      ACCEPT_TOKEN(anon_sym_header);
-      END_STATE();
-    case 443:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(443);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 444:
-      ACCEPT_TOKEN(anon_sym_grpc);
+      ACCEPT_TOKEN(anon_sym_method);
       END_STATE();
     case 445:
+      ACCEPT_TOKEN(anon_sym_host);
+      END_STATE();
+    case 446:
+      ACCEPT_TOKEN(anon_sym_header);
+      END_STATE();
+    case 447:
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(447);
+      END_STATE();
+    case 448:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      END_STATE();
+    case 449:
       ACCEPT_TOKEN(anon_sym_grpc);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 446:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      END_STATE();
-    case 447:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 448:
-      ACCEPT_TOKEN(anon_sym_produce);
-      END_STATE();
-    case 449:
-      ACCEPT_TOKEN(anon_sym_consume);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 450:
-      ACCEPT_TOKEN(anon_sym_apikey);
+      ACCEPT_TOKEN(anon_sym_kafka);
       END_STATE();
     case 451:
-      ACCEPT_TOKEN(anon_sym_topic);
+      ACCEPT_TOKEN(anon_sym_kafka);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 452:
-      ACCEPT_TOKEN(anon_sym_client);
+      ACCEPT_TOKEN(anon_sym_produce);
       END_STATE();
     case 453:
-      ACCEPT_TOKEN(anon_sym_version);
+      ACCEPT_TOKEN(anon_sym_consume);
       END_STATE();
     case 454:
-      ACCEPT_TOKEN(anon_sym_dns);
+      ACCEPT_TOKEN(anon_sym_apikey);
       END_STATE();
     case 455:
+      ACCEPT_TOKEN(anon_sym_topic);
+      END_STATE();
+    case 456:
+      ACCEPT_TOKEN(anon_sym_client);
+      END_STATE();
+    case 457:
+      ACCEPT_TOKEN(anon_sym_version);
+      END_STATE();
+    case 458:
+      ACCEPT_TOKEN(anon_sym_dns);
+      END_STATE();
+    case 459:
       ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 456:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 457:
-      ACCEPT_TOKEN(anon_sym_expect);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 458:
-      ACCEPT_TOKEN(anon_sym_account);
-      END_STATE();
-    case 459:
-      ACCEPT_TOKEN(anon_sym_node);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 460:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 461:
-      ACCEPT_TOKEN(anon_sym_notin);
+      ACCEPT_TOKEN(anon_sym_expect);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 462:
-      ACCEPT_TOKEN(anon_sym_BANG);
+      ACCEPT_TOKEN(anon_sym_account);
       END_STATE();
     case 463:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(460);
+      ACCEPT_TOKEN(anon_sym_node);
       END_STATE();
     case 464:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(475);
-      if (lookahead == 'o') ADVANCE(509);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 465:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(531);
-      if (lookahead == 'o') ADVANCE(392);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+      ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
     case 466:
+      ACCEPT_TOKEN(anon_sym_BANG);
+      END_STATE();
+    case 467:
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(464);
+      END_STATE();
+    case 468:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(531);
+      if (lookahead == 'a') ADVANCE(479);
+      if (lookahead == 'o') ADVANCE(515);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 467:
+    case 469:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(538);
+      if (lookahead == 'o') ADVANCE(396);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 470:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(538);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 471:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(594);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 472:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(494);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 473:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(389);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 474:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(514);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 475:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(451);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 476:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(590);
+      if (lookahead == 'i') ADVANCE(495);
+      if (lookahead == 'l') ADVANCE(595);
+      if (lookahead == 'o') ADVANCE(543);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 477:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'a') ADVANCE(588);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 468:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(489);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 469:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(385);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 470:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(508);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 471:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(447);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 472:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(584);
-      if (lookahead == 'i') ADVANCE(490);
-      if (lookahead == 'l') ADVANCE(589);
-      if (lookahead == 'o') ADVANCE(537);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 473:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(582);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 474:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(486);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 475:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(503);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 476:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(445);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 477:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(560);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 478:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(593);
+      if (lookahead == 'a') ADVANCE(491);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 479:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(573);
+      if (lookahead == 'b') ADVANCE(509);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 480:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(532);
-      if (lookahead == 'm') ADVANCE(556);
-      if (lookahead == 'n') ADVANCE(403);
+      if (lookahead == 'c') ADVANCE(387);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 481:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(532);
-      if (lookahead == 'm') ADVANCE(556);
+      if (lookahead == 'c') ADVANCE(449);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 482:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(532);
-      if (lookahead == 'n') ADVANCE(403);
+      if (lookahead == 'c') ADVANCE(566);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 483:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(532);
+      if (lookahead == 'c') ADVANCE(599);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 484:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(574);
+      if (lookahead == 'c') ADVANCE(579);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 485:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(495);
+      if (lookahead == 'c') ADVANCE(537);
+      if (lookahead == 'm') ADVANCE(562);
+      if (lookahead == 'n') ADVANCE(407);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 486:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(496);
+      if (lookahead == 'c') ADVANCE(537);
+      if (lookahead == 'm') ADVANCE(562);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 487:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(565);
-      if (lookahead == 'l') ADVANCE(514);
-      if (lookahead == 'r') ADVANCE(572);
+      if (lookahead == 'c') ADVANCE(537);
+      if (lookahead == 'n') ADVANCE(407);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 488:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(565);
-      if (lookahead == 'r') ADVANCE(572);
+      if (lookahead == 'c') ADVANCE(537);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 489:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(473);
+      if (lookahead == 'c') ADVANCE(580);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 490:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(557);
-      if (lookahead == 'l') ADVANCE(515);
+      if (lookahead == 'c') ADVANCE(500);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 491:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(507);
-      if (lookahead == 'n') ADVANCE(566);
+      if (lookahead == 'c') ADVANCE(501);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 492:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(507);
+      if (lookahead == 'd') ADVANCE(571);
+      if (lookahead == 'l') ADVANCE(521);
+      if (lookahead == 'r') ADVANCE(578);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 493:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(579);
+      if (lookahead == 'd') ADVANCE(571);
+      if (lookahead == 'r') ADVANCE(578);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 494:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(377);
+      if (lookahead == 'd') ADVANCE(477);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 495:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(334);
+      if (lookahead == 'd') ADVANCE(563);
+      if (lookahead == 'l') ADVANCE(520);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 496:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(373);
+      if (lookahead == 'e') ADVANCE(513);
+      if (lookahead == 'n') ADVANCE(572);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 497:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(536);
+      if (lookahead == 'e') ADVANCE(513);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 498:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(510);
+      if (lookahead == 'e') ADVANCE(585);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 499:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(479);
+      if (lookahead == 'e') ADVANCE(379);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 500:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(527);
-      if (lookahead == 'i') ADVANCE(526);
-      if (lookahead == 'n') ADVANCE(512);
+      if (lookahead == 'e') ADVANCE(336);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 501:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(527);
-      if (lookahead == 'i') ADVANCE(526);
+      if (lookahead == 'e') ADVANCE(375);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 502:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(567);
+      if (lookahead == 'e') ADVANCE(542);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 503:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(522);
+      if (lookahead == 'e') ADVANCE(516);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 504:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(530);
+      if (lookahead == 'e') ADVANCE(480);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 505:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(558);
+      if (lookahead == 'e') ADVANCE(532);
+      if (lookahead == 'i') ADVANCE(533);
+      if (lookahead == 'n') ADVANCE(518);
+      if (lookahead == 'p') ADVANCE(504);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 506:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(532);
+      if (lookahead == 'i') ADVANCE(533);
+      if (lookahead == 'p') ADVANCE(504);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 507:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(573);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 508:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'e') ADVANCE(484);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 507:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(467);
-      if (lookahead == 'n') ADVANCE(592);
-      if (lookahead == 's') ADVANCE(477);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 508:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(519);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 509:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(383);
+      if (lookahead == 'e') ADVANCE(528);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 510:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(549);
+      if (lookahead == 'e') ADVANCE(536);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 511:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(406);
+      if (lookahead == 'e') ADVANCE(489);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 512:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(428);
+      if (lookahead == 'e') ADVANCE(564);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 513:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(555);
+      if (lookahead == 'f') ADVANCE(471);
+      if (lookahead == 'n') ADVANCE(598);
+      if (lookahead == 's') ADVANCE(482);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 514:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(478);
+      if (lookahead == 'f') ADVANCE(525);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 515:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(587);
+      if (lookahead == 'g') ADVANCE(385);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 516:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(545);
+      if (lookahead == 'g') ADVANCE(555);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 517:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(576);
+      if (lookahead == 'h') ADVANCE(410);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 518:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(526);
-      if (lookahead == 'y') ADVANCE(569);
+      if (lookahead == 'i') ADVANCE(432);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 519:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(471);
+      if (lookahead == 'i') ADVANCE(560);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 520:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(514);
-      if (lookahead == 'r') ADVANCE(572);
+      if (lookahead == 'i') ADVANCE(593);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 521:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(514);
+      if (lookahead == 'i') ADVANCE(483);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 522:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(381);
+      if (lookahead == 'i') ADVANCE(551);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 523:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(524);
+      if (lookahead == 'i') ADVANCE(582);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 524:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(541);
+      if (lookahead == 'i') ADVANCE(533);
+      if (lookahead == 'y') ADVANCE(576);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 525:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(575);
+      if (lookahead == 'k') ADVANCE(475);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 526:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(497);
+      if (lookahead == 'l') ADVANCE(521);
+      if (lookahead == 'r') ADVANCE(578);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 527:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(506);
+      if (lookahead == 'l') ADVANCE(521);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 528:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(416);
+      if (lookahead == 'l') ADVANCE(383);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 529:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(347);
+      if (lookahead == 'l') ADVANCE(530);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 530:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(370);
+      if (lookahead == 'l') ADVANCE(547);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 531:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(502);
+      if (lookahead == 'l') ADVANCE(581);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 532:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(551);
+      if (lookahead == 'l') ADVANCE(511);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 533:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(403);
+      if (lookahead == 'l') ADVANCE(502);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 534:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(379);
+      if (lookahead == 'm') ADVANCE(420);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 535:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(566);
+      if (lookahead == 'm') ADVANCE(349);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 536:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(485);
+      if (lookahead == 'm') ADVANCE(372);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 537:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(571);
+      if (lookahead == 'm') ADVANCE(557);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 538:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(392);
+      if (lookahead == 'm') ADVANCE(507);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 539:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(487);
+      if (lookahead == 'n') ADVANCE(407);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 540:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(419);
+      if (lookahead == 'n') ADVANCE(381);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 541:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(590);
+      if (lookahead == 'n') ADVANCE(572);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 542:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(488);
+      if (lookahead == 'n') ADVANCE(490);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 543:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(520);
+      if (lookahead == 'n') ADVANCE(575);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 544:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(528);
+      if (lookahead == 'o') ADVANCE(396);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 545:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(492);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 546:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(423);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 547:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(596);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 548:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(493);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 549:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(526);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 550:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(534);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 546:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(559);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 547:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(521);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 548:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(564);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 549:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(562);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 550:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(439);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 551:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(430);
+      if (lookahead == 'o') ADVANCE(540);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 552:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(499);
+      if (lookahead == 'o') ADVANCE(565);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 553:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(474);
+      if (lookahead == 'o') ADVANCE(527);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 554:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(476);
+      if (lookahead == 'o') ADVANCE(570);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 555:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(580);
+      if (lookahead == 'o') ADVANCE(568);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 556:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(548);
+      if (lookahead == 'p') ADVANCE(443);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 557:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(344);
+      if (lookahead == 'p') ADVANCE(434);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 558:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(338);
+      if (lookahead == 'p') ADVANCE(478);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 559:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(572);
+      if (lookahead == 'p') ADVANCE(508);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 560:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(513);
+      if (lookahead == 'p') ADVANCE(586);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 561:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(544);
+      if (lookahead == 'p') ADVANCE(481);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 562:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(594);
+      if (lookahead == 'p') ADVANCE(554);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 563:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(554);
+      if (lookahead == 'r') ADVANCE(346);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 564:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(340);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 565:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'r') ADVANCE(578);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 565:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(398);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 566:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(455);
+      if (lookahead == 'r') ADVANCE(519);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 567:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(553);
+      if (lookahead == 'r') ADVANCE(550);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 568:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(494);
+      if (lookahead == 'r') ADVANCE(600);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 569:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(585);
+      if (lookahead == 'r') ADVANCE(561);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 570:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(586);
+      if (lookahead == 'r') ADVANCE(584);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 571:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(577);
+      if (lookahead == 's') ADVANCE(402);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 572:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(365);
+      if (lookahead == 's') ADVANCE(459);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 573:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(457);
+      if (lookahead == 's') ADVANCE(558);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 574:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(396);
+      if (lookahead == 's') ADVANCE(499);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 575:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(388);
+      if (lookahead == 's') ADVANCE(583);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 576:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(511);
+      if (lookahead == 's') ADVANCE(591);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 577:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(592);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 578:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(367);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 579:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(461);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 580:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(400);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 581:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(392);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 582:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(517);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 583:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(354);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 584:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 't') ADVANCE(352);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 578:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(350);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 579:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(468);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 580:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(516);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 581:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(550);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 582:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(469);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 583:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(581);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
-      END_STATE();
-    case 584:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(498);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 585:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(504);
+      if (lookahead == 't') ADVANCE(472);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 586:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(505);
+      if (lookahead == 't') ADVANCE(522);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 587:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(529);
+      if (lookahead == 't') ADVANCE(556);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 588:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(525);
+      if (lookahead == 't') ADVANCE(473);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 589:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(570);
+      if (lookahead == 't') ADVANCE(587);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 590:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(408);
+      if (lookahead == 't') ADVANCE(503);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 591:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'x') ADVANCE(552);
+      if (lookahead == 't') ADVANCE(510);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 592:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(390);
+      if (lookahead == 't') ADVANCE(512);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 593:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(375);
+      if (lookahead == 'u') ADVANCE(535);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 594:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(356);
+      if (lookahead == 'u') ADVANCE(531);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 595:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(577);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 596:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'w') ADVANCE(412);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 597:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'x') ADVANCE(559);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 598:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(394);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 599:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(377);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 600:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(358);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 601:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 596:
+    case 602:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(596);
-      END_STATE();
-    case 597:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      END_STATE();
-    case 598:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      END_STATE();
-    case 599:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == ':') ADVANCE(616);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(599);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
-      END_STATE();
-    case 600:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(616);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(600);
-      if (lookahead == '-' ||
-          ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(606);
-      END_STATE();
-    case 601:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(604);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
-      END_STATE();
-    case 602:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(354);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(602);
       END_STATE();
     case 603:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(601);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+      ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
     case 604:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(602);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+      ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
     case 605:
       ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == '.') ADVANCE(321);
+      if (lookahead == ':') ADVANCE(622);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 606:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == ':') ADVANCE(622);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(606);
+      if (lookahead == '-' ||
+          ('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(612);
+      END_STATE();
+    case 607:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'o') ADVANCE(610);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
+      END_STATE();
+    case 608:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'p') ADVANCE(356);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
+      END_STATE();
+    case 609:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'r') ADVANCE(607);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
+      END_STATE();
+    case 610:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'u') ADVANCE(608);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
+      END_STATE();
+    case 611:
+      ACCEPT_TOKEN(sym_port_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(611);
+      END_STATE();
+    case 612:
       ACCEPT_TOKEN(sym_port_number);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(606);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
       END_STATE();
-    case 607:
+    case 613:
       ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(607);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       END_STATE();
-    case 608:
+    case 614:
       ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(608);
-      END_STATE();
-    case 609:
-      ACCEPT_TOKEN(sym_protocol);
-      END_STATE();
-    case 610:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(317);
-      if (lookahead == '/') ADVANCE(318);
-      if (lookahead == ':') ADVANCE(617);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(610);
-      END_STATE();
-    case 611:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(317);
-      if (lookahead == '/') ADVANCE(318);
-      if (lookahead == ':') ADVANCE(610);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(611);
-      END_STATE();
-    case 612:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(317);
-      if (lookahead == '/') ADVANCE(318);
-      if (lookahead == ':') ADVANCE(611);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(612);
-      END_STATE();
-    case 613:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(317);
-      if (lookahead == '/') ADVANCE(318);
-      if (lookahead == ':') ADVANCE(612);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(613);
-      END_STATE();
-    case 614:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(317);
-      if (lookahead == '/') ADVANCE(318);
-      if (lookahead == ':') ADVANCE(613);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(614);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(614);
       END_STATE();
     case 615:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(317);
-      if (lookahead == '/') ADVANCE(318);
-      if (lookahead == ':') ADVANCE(614);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(615);
+      ACCEPT_TOKEN(sym_protocol);
       END_STATE();
     case 616:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(317);
-      if (lookahead == '/') ADVANCE(318);
-      if (lookahead == ':') ADVANCE(615);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(623);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(616);
       END_STATE();
     case 617:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(317);
-      if (lookahead == '/') ADVANCE(318);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(616);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(617);
       END_STATE();
     case 618:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(320);
-      if (lookahead == '/') ADVANCE(318);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(618);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(617);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(618);
       END_STATE();
     case 619:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(321);
-      if (lookahead == '/') ADVANCE(318);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(619);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(618);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(619);
       END_STATE();
     case 620:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(318);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(620);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(619);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(620);
       END_STATE();
     case 621:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(621);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(620);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(621);
       END_STATE();
     case 622:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(316);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(621);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(622);
       END_STATE();
     case 623:
-      ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(623);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(623);
       END_STATE();
     case 624:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(322);
+      if (lookahead == '/') ADVANCE(320);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(624);
       END_STATE();
     case 625:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(323);
+      if (lookahead == '/') ADVANCE(320);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(625);
+      END_STATE();
+    case 626:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '/') ADVANCE(320);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(626);
+      END_STATE();
+    case 627:
+      ACCEPT_TOKEN(sym_cidr);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(627);
+      END_STATE();
+    case 628:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(318);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(628);
+      END_STATE();
+    case 629:
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(629);
+      END_STATE();
+    case 630:
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      END_STATE();
+    case 631:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(626);
+      if (lookahead == '#') ADVANCE(632);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(625);
+          lookahead == ' ') ADVANCE(631);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(626);
+          lookahead != '\\') ADVANCE(632);
       END_STATE();
-    case 626:
+    case 632:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(626);
+          lookahead != '\\') ADVANCE(632);
       END_STATE();
-    case 627:
+    case 633:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 628:
+    case 634:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 629:
+    case 635:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
-      END_STATE();
-    case 630:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '4') ADVANCE(793);
-      if (lookahead == '6') ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 631:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(631);
-      if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(632);
-      END_STATE();
-    case 632:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(632);
-      END_STATE();
-    case 633:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 634:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(772);
-      if (lookahead == 'i') ADVANCE(659);
-      if (lookahead == 'l') ADVANCE(697);
-      if (lookahead == 'o') ADVANCE(720);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 635:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(684);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(635);
       END_STATE();
     case 636:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(644);
-      if (lookahead == 'o') ADVANCE(686);
+      if (lookahead == '4') ADVANCE(800);
+      if (lookahead == '6') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 637:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(662);
+      if (lookahead == '_') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(637);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(638);
       END_STATE();
     case 638:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(716);
-      if (lookahead == 'o') ADVANCE(774);
+      if (lookahead == '_') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(638);
       END_STATE();
     case 639:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(661);
-      if (lookahead == 'h') ADVANCE(732);
+      if (lookahead == 'a') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 640:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(784);
+      if (lookahead == 'a') ADVANCE(780);
+      if (lookahead == 'i') ADVANCE(665);
+      if (lookahead == 'l') ADVANCE(706);
+      if (lookahead == 'o') ADVANCE(727);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 641:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(654);
+      if (lookahead == 'a') ADVANCE(691);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 642:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(775);
+      if (lookahead == 'a') ADVANCE(650);
+      if (lookahead == 'o') ADVANCE(693);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 643:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(771);
+      if (lookahead == 'a') ADVANCE(668);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 644:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(670);
+      if (lookahead == 'a') ADVANCE(723);
+      if (lookahead == 'o') ADVANCE(781);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 645:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(793);
+      if (lookahead == 'a') ADVANCE(667);
+      if (lookahead == 'h') ADVANCE(739);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 646:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(650);
-      if (lookahead == 'l') ADVANCE(709);
-      if (lookahead == 'n') ADVANCE(721);
-      if (lookahead == 'p') ADVANCE(694);
+      if (lookahead == 'a') ADVANCE(791);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 647:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(714);
-      if (lookahead == 'm') ADVANCE(739);
-      if (lookahead == 'n') ADVANCE(793);
-      if (lookahead == 'p') ADVANCE(786);
+      if (lookahead == 'a') ADVANCE(660);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 648:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(790);
+      if (lookahead == 'a') ADVANCE(782);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 649:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(663);
+      if (lookahead == 'a') ADVANCE(778);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 650:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(729);
+      if (lookahead == 'b') ADVANCE(677);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 651:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(673);
-      if (lookahead == 'p') ADVANCE(675);
+      if (lookahead == 'c') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 652:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(764);
+      if (lookahead == 'c') ADVANCE(656);
+      if (lookahead == 'l') ADVANCE(716);
+      if (lookahead == 'n') ADVANCE(728);
+      if (lookahead == 'p') ADVANCE(701);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 653:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(777);
+      if (lookahead == 'c') ADVANCE(721);
+      if (lookahead == 'm') ADVANCE(746);
+      if (lookahead == 'n') ADVANCE(800);
+      if (lookahead == 'p') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 654:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(668);
+      if (lookahead == 'c') ADVANCE(797);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 655:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(753);
+      if (lookahead == 'c') ADVANCE(669);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 656:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(793);
+      if (lookahead == 'c') ADVANCE(736);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 657:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(754);
-      if (lookahead == 'l') ADVANCE(698);
-      if (lookahead == 'r') ADVANCE(768);
+      if (lookahead == 'c') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 658:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(717);
+      if (lookahead == 'c') ADVANCE(680);
+      if (lookahead == 'p') ADVANCE(682);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 659:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(746);
-      if (lookahead == 'l') ADVANCE(696);
+      if (lookahead == 'c') ADVANCE(784);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 660:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(785);
+      if (lookahead == 'c') ADVANCE(674);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 661:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(643);
+      if (lookahead == 'c') ADVANCE(760);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 662:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(680);
+      if (lookahead == 'd') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 663:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(793);
+      if (lookahead == 'd') ADVANCE(761);
+      if (lookahead == 'l') ADVANCE(704);
+      if (lookahead == 'r') ADVANCE(775);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 664:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(685);
-      if (lookahead == 'n') ADVANCE(754);
+      if (lookahead == 'd') ADVANCE(724);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 665:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(712);
-      if (lookahead == 'i') ADVANCE(711);
-      if (lookahead == 'n') ADVANCE(693);
-      if (lookahead == 't') ADVANCE(751);
-      if (lookahead == 'y') ADVANCE(761);
+      if (lookahead == 'd') ADVANCE(753);
+      if (lookahead == 'l') ADVANCE(703);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 666:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(790);
+      if (lookahead == 'd') ADVANCE(792);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 667:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(637);
-      if (lookahead == 'o') ADVANCE(759);
-      if (lookahead == 't') ADVANCE(769);
+      if (lookahead == 'd') ADVANCE(649);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 668:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(754);
+      if (lookahead == 'd') ADVANCE(687);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 669:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(689);
+      if (lookahead == 'e') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 670:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(708);
+      if (lookahead == 'e') ADVANCE(692);
+      if (lookahead == 'n') ADVANCE(761);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 671:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(723);
+      if (lookahead == 'e') ADVANCE(719);
+      if (lookahead == 'i') ADVANCE(718);
+      if (lookahead == 'n') ADVANCE(700);
+      if (lookahead == 'p') ADVANCE(676);
+      if (lookahead == 't') ADVANCE(758);
+      if (lookahead == 'y') ADVANCE(768);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 672:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(713);
+      if (lookahead == 'e') ADVANCE(797);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 673:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(740);
+      if (lookahead == 'e') ADVANCE(643);
+      if (lookahead == 'o') ADVANCE(766);
+      if (lookahead == 't') ADVANCE(776);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 674:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(750);
+      if (lookahead == 'e') ADVANCE(761);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 675:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(652);
+      if (lookahead == 'e') ADVANCE(696);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 676:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(766);
+      if (lookahead == 'e') ADVANCE(651);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 677:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(722);
+      if (lookahead == 'e') ADVANCE(715);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 678:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(730);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 679:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(720);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 680:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(747);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 679:
+    case 681:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 680:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(743);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 681:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 682:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(748);
+      if (lookahead == 'e') ADVANCE(657);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 683:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(653);
+      if (lookahead == 'e') ADVANCE(773);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 684:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(706);
+      if (lookahead == 'e') ADVANCE(729);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 685:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(640);
-      if (lookahead == 'n') ADVANCE(790);
-      if (lookahead == 's') ADVANCE(655);
+      if (lookahead == 'e') ADVANCE(754);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 686:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(793);
+      if (lookahead == 'e') ADVANCE(763);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 687:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(749);
-      if (lookahead == 'n') ADVANCE(779);
-      if (lookahead == 'v') ADVANCE(678);
-      if (lookahead == 'x') ADVANCE(651);
+      if (lookahead == 'e') ADVANCE(750);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 688:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(754);
+      if (lookahead == 'e') ADVANCE(765);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 689:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(735);
+      if (lookahead == 'e') ADVANCE(755);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 690:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(793);
+      if (lookahead == 'e') ADVANCE(659);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 691:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(701);
+      if (lookahead == 'f') ADVANCE(713);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 692:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(682);
+      if (lookahead == 'f') ADVANCE(646);
+      if (lookahead == 'n') ADVANCE(797);
+      if (lookahead == 's') ADVANCE(661);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 693:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(793);
+      if (lookahead == 'g') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 694:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(707);
+      if (lookahead == 'g') ADVANCE(757);
+      if (lookahead == 'n') ADVANCE(786);
+      if (lookahead == 'v') ADVANCE(685);
+      if (lookahead == 'x') ADVANCE(658);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 695:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(717);
+      if (lookahead == 'g') ADVANCE(761);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 696:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(783);
+      if (lookahead == 'g') ADVANCE(742);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 697:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(671);
-      if (lookahead == 'u') ADVANCE(762);
+      if (lookahead == 'h') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 698:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(648);
+      if (lookahead == 'h') ADVANCE(708);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 699:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(719);
+      if (lookahead == 'h') ADVANCE(689);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 700:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(767);
+      if (lookahead == 'i') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 701:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(718);
+      if (lookahead == 'i') ADVANCE(714);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 702:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(724);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 703:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(790);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 704:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'i') ADVANCE(654);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 703:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(727);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 704:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(765);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 705:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(741);
+      if (lookahead == 'i') ADVANCE(726);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 706:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(633);
+      if (lookahead == 'i') ADVANCE(678);
+      if (lookahead == 'u') ADVANCE(769);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 707:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(666);
+      if (lookahead == 'i') ADVANCE(774);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 708:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(793);
+      if (lookahead == 'i') ADVANCE(725);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 709:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(728);
+      if (lookahead == 'i') ADVANCE(660);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 710:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(764);
+      if (lookahead == 'i') ADVANCE(734);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 711:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(677);
+      if (lookahead == 'i') ADVANCE(772);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 712:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(683);
-      if (lookahead == 'n') ADVANCE(776);
-      if (lookahead == 'r') ADVANCE(787);
+      if (lookahead == 'i') ADVANCE(748);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 713:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(793);
+      if (lookahead == 'k') ADVANCE(639);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 714:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(737);
+      if (lookahead == 'k') ADVANCE(672);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 715:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(663);
+      if (lookahead == 'l') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 716:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(681);
+      if (lookahead == 'l') ADVANCE(735);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 717:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(793);
+      if (lookahead == 'l') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 718:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(686);
+      if (lookahead == 'l') ADVANCE(684);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 719:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(688);
+      if (lookahead == 'l') ADVANCE(690);
+      if (lookahead == 'n') ADVANCE(783);
+      if (lookahead == 'r') ADVANCE(794);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 720:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(755);
+      if (lookahead == 'm') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 721:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(736);
-      if (lookahead == 'y') ADVANCE(789);
+      if (lookahead == 'm') ADVANCE(744);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 722:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(649);
+      if (lookahead == 'm') ADVANCE(669);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 723:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(764);
+      if (lookahead == 'm') ADVANCE(688);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 724:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(793);
+      if (lookahead == 'n') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 725:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(657);
-      if (lookahead == 'r') ADVANCE(730);
+      if (lookahead == 'n') ADVANCE(693);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 726:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(781);
-      if (lookahead == 'p') ADVANCE(645);
+      if (lookahead == 'n') ADVANCE(695);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 727:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(717);
+      if (lookahead == 'n') ADVANCE(762);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 728:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(788);
+      if (lookahead == 'n') ADVANCE(743);
+      if (lookahead == 'y') ADVANCE(796);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 729:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(782);
+      if (lookahead == 'n') ADVANCE(655);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 730:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(660);
+      if (lookahead == 'n') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 731:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(713);
+      if (lookahead == 'o') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 732:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(656);
+      if (lookahead == 'o') ADVANCE(663);
+      if (lookahead == 'r') ADVANCE(737);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 733:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(788);
+      if (lookahead == 'p') ADVANCE(651);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 734:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(724);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 735:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(795);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 736:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(789);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 737:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(666);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 738:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(720);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 739:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(662);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 740:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(759);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 741:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(750);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 742:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'o') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 734:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(743);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 735:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(745);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 736:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(773);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 737:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 738:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(641);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 739:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(733);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 740:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(764);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 741:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(775);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 742:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'q') ADVANCE(658);
-      if (lookahead == 'r') ADVANCE(731);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 743:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(793);
+      if (lookahead == 'o') ADVANCE(779);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 744:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(726);
+      if (lookahead == 'p') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 745:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(790);
+      if (lookahead == 'p') ADVANCE(647);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 746:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(754);
+      if (lookahead == 'p') ADVANCE(740);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 747:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(791);
+      if (lookahead == 'p') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 748:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(663);
+      if (lookahead == 'p') ADVANCE(782);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 749:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(679);
+      if (lookahead == 'q') ADVANCE(664);
+      if (lookahead == 'r') ADVANCE(738);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 750:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(760);
+      if (lookahead == 'r') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 751:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(699);
+      if (lookahead == 'r') ADVANCE(733);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 752:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(764);
+      if (lookahead == 'r') ADVANCE(797);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 753:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(761);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 754:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(798);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 755:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(669);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 756:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(767);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 757:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(686);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 758:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'r') ADVANCE(705);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 754:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 755:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(763);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 756:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(754);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 757:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(663);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 758:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(738);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 759:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(764);
+      if (lookahead == 'r') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 760:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(703);
+      if (lookahead == 'r') ADVANCE(712);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 761:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(778);
+      if (lookahead == 's') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 762:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(780);
+      if (lookahead == 's') ADVANCE(770);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 763:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(793);
-      if (lookahead == 'u') ADVANCE(715);
+      if (lookahead == 's') ADVANCE(761);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 764:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(793);
+      if (lookahead == 's') ADVANCE(669);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 765:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(790);
+      if (lookahead == 's') ADVANCE(745);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 766:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(771);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 767:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(710);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 768:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(785);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 769:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(787);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 770:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(800);
+      if (lookahead == 'u') ADVANCE(722);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 771:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(800);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 772:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(797);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 773:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(645);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 774:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(697);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 775:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(761);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 776:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(744);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 777:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(698);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 778:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(639);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 767:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(690);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 768:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(754);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 769:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(737);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 770:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(691);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 771:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(633);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 772:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(669);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 773:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(642);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 774:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(695);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 775:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(703);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 776:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(677);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 777:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(734);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 778:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(672);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 779:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(704);
+      if (lookahead == 't') ADVANCE(648);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 780:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(680);
+      if (lookahead == 't') ADVANCE(675);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 781:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(737);
+      if (lookahead == 't') ADVANCE(702);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 782:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(723);
+      if (lookahead == 't') ADVANCE(710);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 783:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(713);
+      if (lookahead == 't') ADVANCE(684);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 784:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(710);
+      if (lookahead == 't') ADVANCE(741);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 785:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(649);
+      if (lookahead == 't') ADVANCE(679);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 786:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(630);
+      if (lookahead == 't') ADVANCE(711);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 787:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(702);
+      if (lookahead == 't') ADVANCE(687);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 788:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(793);
+      if (lookahead == 'u') ADVANCE(744);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 789:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(692);
+      if (lookahead == 'u') ADVANCE(730);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 790:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(793);
+      if (lookahead == 'u') ADVANCE(720);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 791:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(770);
+      if (lookahead == 'u') ADVANCE(717);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 792:
       ACCEPT_TOKEN(sym_identifier);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(792);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
-      END_STATE();
-    case 793:
-      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(655);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(793);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 793:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'v') ADVANCE(636);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 794:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(796);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'v') ADVANCE(709);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 795:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(799);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(800);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 796:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(333);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(699);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 797:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(798);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(800);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 798:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(795);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(777);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 799:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(794);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
+      ACCEPT_TOKEN(sym_identifier);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(799);
+      if (('0' <= lookahead && lookahead <= '9') ||
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 800:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym_identifier);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 801:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'c') ADVANCE(803);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
+      END_STATE();
+    case 802:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'e') ADVANCE(806);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
+      END_STATE();
+    case 803:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'e') ADVANCE(335);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
+      END_STATE();
+    case 804:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'i') ADVANCE(805);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
+      END_STATE();
+    case 805:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'l') ADVANCE(802);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
+      END_STATE();
+    case 806:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'n') ADVANCE(801);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
+      END_STATE();
+    case 807:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
+      END_STATE();
+    case 808:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(801);
+          lookahead != '\n') ADVANCE(808);
       END_STATE();
     default:
       return false;
@@ -7737,528 +7799,530 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 325},
-  [2] = {.lex_state = 325},
-  [3] = {.lex_state = 325},
-  [4] = {.lex_state = 325},
-  [5] = {.lex_state = 325},
-  [6] = {.lex_state = 325},
-  [7] = {.lex_state = 325},
-  [8] = {.lex_state = 325},
+  [1] = {.lex_state = 327},
+  [2] = {.lex_state = 327},
+  [3] = {.lex_state = 327},
+  [4] = {.lex_state = 327},
+  [5] = {.lex_state = 327},
+  [6] = {.lex_state = 327},
+  [7] = {.lex_state = 327},
+  [8] = {.lex_state = 327},
   [9] = {.lex_state = 8},
-  [10] = {.lex_state = 325},
+  [10] = {.lex_state = 327},
   [11] = {.lex_state = 9},
-  [12] = {.lex_state = 325},
-  [13] = {.lex_state = 325},
-  [14] = {.lex_state = 327},
-  [15] = {.lex_state = 325},
-  [16] = {.lex_state = 325},
-  [17] = {.lex_state = 325},
-  [18] = {.lex_state = 325},
-  [19] = {.lex_state = 325},
-  [20] = {.lex_state = 325},
-  [21] = {.lex_state = 325},
-  [22] = {.lex_state = 325},
-  [23] = {.lex_state = 325},
-  [24] = {.lex_state = 325},
-  [25] = {.lex_state = 325},
-  [26] = {.lex_state = 325},
-  [27] = {.lex_state = 325},
-  [28] = {.lex_state = 325},
-  [29] = {.lex_state = 327},
+  [12] = {.lex_state = 327},
+  [13] = {.lex_state = 327},
+  [14] = {.lex_state = 329},
+  [15] = {.lex_state = 327},
+  [16] = {.lex_state = 327},
+  [17] = {.lex_state = 327},
+  [18] = {.lex_state = 327},
+  [19] = {.lex_state = 327},
+  [20] = {.lex_state = 327},
+  [21] = {.lex_state = 327},
+  [22] = {.lex_state = 327},
+  [23] = {.lex_state = 327},
+  [24] = {.lex_state = 327},
+  [25] = {.lex_state = 327},
+  [26] = {.lex_state = 327},
+  [27] = {.lex_state = 327},
+  [28] = {.lex_state = 327},
+  [29] = {.lex_state = 329},
   [30] = {.lex_state = 327},
-  [31] = {.lex_state = 325},
-  [32] = {.lex_state = 325},
-  [33] = {.lex_state = 325},
-  [34] = {.lex_state = 325},
-  [35] = {.lex_state = 325},
-  [36] = {.lex_state = 325},
-  [37] = {.lex_state = 325},
-  [38] = {.lex_state = 325},
-  [39] = {.lex_state = 325},
-  [40] = {.lex_state = 325},
-  [41] = {.lex_state = 325},
-  [42] = {.lex_state = 325},
-  [43] = {.lex_state = 325},
-  [44] = {.lex_state = 325},
-  [45] = {.lex_state = 325},
-  [46] = {.lex_state = 325},
-  [47] = {.lex_state = 325},
-  [48] = {.lex_state = 325},
-  [49] = {.lex_state = 325},
-  [50] = {.lex_state = 325},
-  [51] = {.lex_state = 15},
-  [52] = {.lex_state = 325},
-  [53] = {.lex_state = 325},
-  [54] = {.lex_state = 325},
-  [55] = {.lex_state = 325},
-  [56] = {.lex_state = 325},
-  [57] = {.lex_state = 325},
-  [58] = {.lex_state = 325},
-  [59] = {.lex_state = 325},
-  [60] = {.lex_state = 325},
-  [61] = {.lex_state = 325},
-  [62] = {.lex_state = 325},
-  [63] = {.lex_state = 325},
-  [64] = {.lex_state = 325},
-  [65] = {.lex_state = 325},
-  [66] = {.lex_state = 325},
-  [67] = {.lex_state = 325},
-  [68] = {.lex_state = 325},
-  [69] = {.lex_state = 325},
-  [70] = {.lex_state = 16},
-  [71] = {.lex_state = 325},
-  [72] = {.lex_state = 325},
-  [73] = {.lex_state = 325},
-  [74] = {.lex_state = 325},
-  [75] = {.lex_state = 325},
-  [76] = {.lex_state = 325},
-  [77] = {.lex_state = 325},
-  [78] = {.lex_state = 18},
-  [79] = {.lex_state = 325},
-  [80] = {.lex_state = 325},
-  [81] = {.lex_state = 325},
-  [82] = {.lex_state = 325},
-  [83] = {.lex_state = 325},
-  [84] = {.lex_state = 325},
-  [85] = {.lex_state = 325},
-  [86] = {.lex_state = 325},
-  [87] = {.lex_state = 325},
-  [88] = {.lex_state = 325},
-  [89] = {.lex_state = 325},
-  [90] = {.lex_state = 17},
-  [91] = {.lex_state = 325},
-  [92] = {.lex_state = 325},
-  [93] = {.lex_state = 325},
-  [94] = {.lex_state = 325},
-  [95] = {.lex_state = 325},
-  [96] = {.lex_state = 325},
-  [97] = {.lex_state = 325},
-  [98] = {.lex_state = 325},
-  [99] = {.lex_state = 325},
-  [100] = {.lex_state = 325},
-  [101] = {.lex_state = 325},
-  [102] = {.lex_state = 325},
-  [103] = {.lex_state = 325},
-  [104] = {.lex_state = 325},
-  [105] = {.lex_state = 325},
-  [106] = {.lex_state = 325},
-  [107] = {.lex_state = 325},
-  [108] = {.lex_state = 325},
-  [109] = {.lex_state = 325},
-  [110] = {.lex_state = 329},
-  [111] = {.lex_state = 325},
-  [112] = {.lex_state = 325},
-  [113] = {.lex_state = 325},
-  [114] = {.lex_state = 325},
-  [115] = {.lex_state = 325},
-  [116] = {.lex_state = 325},
-  [117] = {.lex_state = 325},
-  [118] = {.lex_state = 325},
-  [119] = {.lex_state = 325},
-  [120] = {.lex_state = 325},
-  [121] = {.lex_state = 325},
-  [122] = {.lex_state = 325},
-  [123] = {.lex_state = 325},
-  [124] = {.lex_state = 325},
-  [125] = {.lex_state = 325},
-  [126] = {.lex_state = 325},
-  [127] = {.lex_state = 325},
-  [128] = {.lex_state = 325},
-  [129] = {.lex_state = 325},
-  [130] = {.lex_state = 325},
-  [131] = {.lex_state = 325},
-  [132] = {.lex_state = 325},
-  [133] = {.lex_state = 325},
-  [134] = {.lex_state = 325},
-  [135] = {.lex_state = 325},
-  [136] = {.lex_state = 325},
-  [137] = {.lex_state = 325},
-  [138] = {.lex_state = 325},
-  [139] = {.lex_state = 325},
-  [140] = {.lex_state = 325},
-  [141] = {.lex_state = 325},
-  [142] = {.lex_state = 325},
-  [143] = {.lex_state = 325},
-  [144] = {.lex_state = 325},
-  [145] = {.lex_state = 325},
-  [146] = {.lex_state = 325},
-  [147] = {.lex_state = 325},
-  [148] = {.lex_state = 325},
-  [149] = {.lex_state = 325},
-  [150] = {.lex_state = 325},
-  [151] = {.lex_state = 325},
-  [152] = {.lex_state = 325},
-  [153] = {.lex_state = 325},
-  [154] = {.lex_state = 13},
-  [155] = {.lex_state = 325},
-  [156] = {.lex_state = 325},
-  [157] = {.lex_state = 330},
-  [158] = {.lex_state = 325},
-  [159] = {.lex_state = 325},
-  [160] = {.lex_state = 325},
-  [161] = {.lex_state = 325},
-  [162] = {.lex_state = 325},
-  [163] = {.lex_state = 325},
-  [164] = {.lex_state = 325},
-  [165] = {.lex_state = 325},
-  [166] = {.lex_state = 325},
-  [167] = {.lex_state = 325},
-  [168] = {.lex_state = 325},
-  [169] = {.lex_state = 325},
-  [170] = {.lex_state = 325},
-  [171] = {.lex_state = 325},
-  [172] = {.lex_state = 325},
-  [173] = {.lex_state = 325},
-  [174] = {.lex_state = 325},
-  [175] = {.lex_state = 325},
-  [176] = {.lex_state = 325},
-  [177] = {.lex_state = 325},
-  [178] = {.lex_state = 325},
-  [179] = {.lex_state = 325},
-  [180] = {.lex_state = 325},
-  [181] = {.lex_state = 325},
-  [182] = {.lex_state = 325},
-  [183] = {.lex_state = 325},
-  [184] = {.lex_state = 325},
-  [185] = {.lex_state = 325},
-  [186] = {.lex_state = 325},
-  [187] = {.lex_state = 325},
-  [188] = {.lex_state = 325},
-  [189] = {.lex_state = 325},
-  [190] = {.lex_state = 325},
-  [191] = {.lex_state = 325},
-  [192] = {.lex_state = 325},
-  [193] = {.lex_state = 325},
-  [194] = {.lex_state = 325},
-  [195] = {.lex_state = 325},
-  [196] = {.lex_state = 325},
-  [197] = {.lex_state = 325},
-  [198] = {.lex_state = 325},
-  [199] = {.lex_state = 325},
-  [200] = {.lex_state = 325},
-  [201] = {.lex_state = 14},
-  [202] = {.lex_state = 325},
-  [203] = {.lex_state = 325},
-  [204] = {.lex_state = 10},
-  [205] = {.lex_state = 325},
-  [206] = {.lex_state = 2},
+  [31] = {.lex_state = 329},
+  [32] = {.lex_state = 327},
+  [33] = {.lex_state = 327},
+  [34] = {.lex_state = 15},
+  [35] = {.lex_state = 327},
+  [36] = {.lex_state = 327},
+  [37] = {.lex_state = 327},
+  [38] = {.lex_state = 327},
+  [39] = {.lex_state = 327},
+  [40] = {.lex_state = 327},
+  [41] = {.lex_state = 327},
+  [42] = {.lex_state = 327},
+  [43] = {.lex_state = 327},
+  [44] = {.lex_state = 327},
+  [45] = {.lex_state = 327},
+  [46] = {.lex_state = 327},
+  [47] = {.lex_state = 327},
+  [48] = {.lex_state = 327},
+  [49] = {.lex_state = 327},
+  [50] = {.lex_state = 327},
+  [51] = {.lex_state = 327},
+  [52] = {.lex_state = 327},
+  [53] = {.lex_state = 327},
+  [54] = {.lex_state = 327},
+  [55] = {.lex_state = 327},
+  [56] = {.lex_state = 327},
+  [57] = {.lex_state = 327},
+  [58] = {.lex_state = 327},
+  [59] = {.lex_state = 327},
+  [60] = {.lex_state = 327},
+  [61] = {.lex_state = 327},
+  [62] = {.lex_state = 327},
+  [63] = {.lex_state = 327},
+  [64] = {.lex_state = 327},
+  [65] = {.lex_state = 327},
+  [66] = {.lex_state = 327},
+  [67] = {.lex_state = 327},
+  [68] = {.lex_state = 327},
+  [69] = {.lex_state = 327},
+  [70] = {.lex_state = 327},
+  [71] = {.lex_state = 327},
+  [72] = {.lex_state = 327},
+  [73] = {.lex_state = 327},
+  [74] = {.lex_state = 327},
+  [75] = {.lex_state = 327},
+  [76] = {.lex_state = 327},
+  [77] = {.lex_state = 327},
+  [78] = {.lex_state = 327},
+  [79] = {.lex_state = 327},
+  [80] = {.lex_state = 18},
+  [81] = {.lex_state = 16},
+  [82] = {.lex_state = 327},
+  [83] = {.lex_state = 327},
+  [84] = {.lex_state = 327},
+  [85] = {.lex_state = 327},
+  [86] = {.lex_state = 327},
+  [87] = {.lex_state = 327},
+  [88] = {.lex_state = 327},
+  [89] = {.lex_state = 327},
+  [90] = {.lex_state = 327},
+  [91] = {.lex_state = 327},
+  [92] = {.lex_state = 327},
+  [93] = {.lex_state = 327},
+  [94] = {.lex_state = 327},
+  [95] = {.lex_state = 17},
+  [96] = {.lex_state = 327},
+  [97] = {.lex_state = 327},
+  [98] = {.lex_state = 327},
+  [99] = {.lex_state = 327},
+  [100] = {.lex_state = 327},
+  [101] = {.lex_state = 327},
+  [102] = {.lex_state = 327},
+  [103] = {.lex_state = 327},
+  [104] = {.lex_state = 327},
+  [105] = {.lex_state = 327},
+  [106] = {.lex_state = 327},
+  [107] = {.lex_state = 327},
+  [108] = {.lex_state = 327},
+  [109] = {.lex_state = 327},
+  [110] = {.lex_state = 327},
+  [111] = {.lex_state = 327},
+  [112] = {.lex_state = 327},
+  [113] = {.lex_state = 327},
+  [114] = {.lex_state = 327},
+  [115] = {.lex_state = 327},
+  [116] = {.lex_state = 327},
+  [117] = {.lex_state = 327},
+  [118] = {.lex_state = 327},
+  [119] = {.lex_state = 327},
+  [120] = {.lex_state = 327},
+  [121] = {.lex_state = 327},
+  [122] = {.lex_state = 327},
+  [123] = {.lex_state = 327},
+  [124] = {.lex_state = 327},
+  [125] = {.lex_state = 327},
+  [126] = {.lex_state = 327},
+  [127] = {.lex_state = 327},
+  [128] = {.lex_state = 327},
+  [129] = {.lex_state = 327},
+  [130] = {.lex_state = 327},
+  [131] = {.lex_state = 327},
+  [132] = {.lex_state = 327},
+  [133] = {.lex_state = 327},
+  [134] = {.lex_state = 327},
+  [135] = {.lex_state = 327},
+  [136] = {.lex_state = 327},
+  [137] = {.lex_state = 327},
+  [138] = {.lex_state = 327},
+  [139] = {.lex_state = 331},
+  [140] = {.lex_state = 327},
+  [141] = {.lex_state = 327},
+  [142] = {.lex_state = 327},
+  [143] = {.lex_state = 327},
+  [144] = {.lex_state = 327},
+  [145] = {.lex_state = 327},
+  [146] = {.lex_state = 327},
+  [147] = {.lex_state = 13},
+  [148] = {.lex_state = 327},
+  [149] = {.lex_state = 327},
+  [150] = {.lex_state = 327},
+  [151] = {.lex_state = 327},
+  [152] = {.lex_state = 327},
+  [153] = {.lex_state = 327},
+  [154] = {.lex_state = 327},
+  [155] = {.lex_state = 327},
+  [156] = {.lex_state = 327},
+  [157] = {.lex_state = 327},
+  [158] = {.lex_state = 327},
+  [159] = {.lex_state = 327},
+  [160] = {.lex_state = 327},
+  [161] = {.lex_state = 327},
+  [162] = {.lex_state = 327},
+  [163] = {.lex_state = 327},
+  [164] = {.lex_state = 327},
+  [165] = {.lex_state = 327},
+  [166] = {.lex_state = 327},
+  [167] = {.lex_state = 327},
+  [168] = {.lex_state = 327},
+  [169] = {.lex_state = 327},
+  [170] = {.lex_state = 327},
+  [171] = {.lex_state = 327},
+  [172] = {.lex_state = 327},
+  [173] = {.lex_state = 327},
+  [174] = {.lex_state = 332},
+  [175] = {.lex_state = 327},
+  [176] = {.lex_state = 327},
+  [177] = {.lex_state = 327},
+  [178] = {.lex_state = 327},
+  [179] = {.lex_state = 327},
+  [180] = {.lex_state = 14},
+  [181] = {.lex_state = 327},
+  [182] = {.lex_state = 327},
+  [183] = {.lex_state = 327},
+  [184] = {.lex_state = 327},
+  [185] = {.lex_state = 327},
+  [186] = {.lex_state = 327},
+  [187] = {.lex_state = 327},
+  [188] = {.lex_state = 327},
+  [189] = {.lex_state = 327},
+  [190] = {.lex_state = 327},
+  [191] = {.lex_state = 327},
+  [192] = {.lex_state = 327},
+  [193] = {.lex_state = 327},
+  [194] = {.lex_state = 327},
+  [195] = {.lex_state = 327},
+  [196] = {.lex_state = 327},
+  [197] = {.lex_state = 327},
+  [198] = {.lex_state = 327},
+  [199] = {.lex_state = 327},
+  [200] = {.lex_state = 327},
+  [201] = {.lex_state = 327},
+  [202] = {.lex_state = 327},
+  [203] = {.lex_state = 327},
+  [204] = {.lex_state = 327},
+  [205] = {.lex_state = 2},
+  [206] = {.lex_state = 10},
   [207] = {.lex_state = 2},
-  [208] = {.lex_state = 325},
-  [209] = {.lex_state = 325},
-  [210] = {.lex_state = 325},
-  [211] = {.lex_state = 325},
-  [212] = {.lex_state = 325},
-  [213] = {.lex_state = 325},
-  [214] = {.lex_state = 325},
-  [215] = {.lex_state = 325},
-  [216] = {.lex_state = 325},
-  [217] = {.lex_state = 325},
-  [218] = {.lex_state = 325},
-  [219] = {.lex_state = 325},
-  [220] = {.lex_state = 325},
-  [221] = {.lex_state = 325},
-  [222] = {.lex_state = 325},
-  [223] = {.lex_state = 4},
-  [224] = {.lex_state = 325},
-  [225] = {.lex_state = 325},
-  [226] = {.lex_state = 325},
-  [227] = {.lex_state = 325},
-  [228] = {.lex_state = 4},
-  [229] = {.lex_state = 325},
-  [230] = {.lex_state = 325},
-  [231] = {.lex_state = 325},
-  [232] = {.lex_state = 325},
-  [233] = {.lex_state = 325},
-  [234] = {.lex_state = 4},
-  [235] = {.lex_state = 325},
-  [236] = {.lex_state = 325},
-  [237] = {.lex_state = 10},
-  [238] = {.lex_state = 22},
+  [208] = {.lex_state = 327},
+  [209] = {.lex_state = 327},
+  [210] = {.lex_state = 327},
+  [211] = {.lex_state = 327},
+  [212] = {.lex_state = 327},
+  [213] = {.lex_state = 327},
+  [214] = {.lex_state = 327},
+  [215] = {.lex_state = 327},
+  [216] = {.lex_state = 327},
+  [217] = {.lex_state = 327},
+  [218] = {.lex_state = 327},
+  [219] = {.lex_state = 327},
+  [220] = {.lex_state = 327},
+  [221] = {.lex_state = 327},
+  [222] = {.lex_state = 327},
+  [223] = {.lex_state = 327},
+  [224] = {.lex_state = 327},
+  [225] = {.lex_state = 327},
+  [226] = {.lex_state = 327},
+  [227] = {.lex_state = 327},
+  [228] = {.lex_state = 327},
+  [229] = {.lex_state = 327},
+  [230] = {.lex_state = 327},
+  [231] = {.lex_state = 327},
+  [232] = {.lex_state = 327},
+  [233] = {.lex_state = 327},
+  [234] = {.lex_state = 327},
+  [235] = {.lex_state = 4},
+  [236] = {.lex_state = 4},
+  [237] = {.lex_state = 4},
+  [238] = {.lex_state = 10},
   [239] = {.lex_state = 22},
   [240] = {.lex_state = 4},
   [241] = {.lex_state = 22},
   [242] = {.lex_state = 22},
-  [243] = {.lex_state = 6},
-  [244] = {.lex_state = 325},
+  [243] = {.lex_state = 22},
+  [244] = {.lex_state = 6},
   [245] = {.lex_state = 6},
   [246] = {.lex_state = 7},
-  [247] = {.lex_state = 6},
-  [248] = {.lex_state = 325},
-  [249] = {.lex_state = 325},
-  [250] = {.lex_state = 325},
-  [251] = {.lex_state = 325},
-  [252] = {.lex_state = 325},
-  [253] = {.lex_state = 325},
-  [254] = {.lex_state = 6},
-  [255] = {.lex_state = 325},
-  [256] = {.lex_state = 325},
-  [257] = {.lex_state = 325},
-  [258] = {.lex_state = 325},
-  [259] = {.lex_state = 325},
-  [260] = {.lex_state = 325},
-  [261] = {.lex_state = 325},
-  [262] = {.lex_state = 6},
-  [263] = {.lex_state = 325},
-  [264] = {.lex_state = 325},
-  [265] = {.lex_state = 325},
-  [266] = {.lex_state = 325},
-  [267] = {.lex_state = 6},
-  [268] = {.lex_state = 325},
+  [247] = {.lex_state = 327},
+  [248] = {.lex_state = 6},
+  [249] = {.lex_state = 327},
+  [250] = {.lex_state = 327},
+  [251] = {.lex_state = 327},
+  [252] = {.lex_state = 327},
+  [253] = {.lex_state = 327},
+  [254] = {.lex_state = 327},
+  [255] = {.lex_state = 327},
+  [256] = {.lex_state = 327},
+  [257] = {.lex_state = 327},
+  [258] = {.lex_state = 327},
+  [259] = {.lex_state = 327},
+  [260] = {.lex_state = 327},
+  [261] = {.lex_state = 6},
+  [262] = {.lex_state = 327},
+  [263] = {.lex_state = 327},
+  [264] = {.lex_state = 327},
+  [265] = {.lex_state = 327},
+  [266] = {.lex_state = 327},
+  [267] = {.lex_state = 327},
+  [268] = {.lex_state = 6},
   [269] = {.lex_state = 6},
-  [270] = {.lex_state = 325},
-  [271] = {.lex_state = 325},
-  [272] = {.lex_state = 325},
-  [273] = {.lex_state = 325},
-  [274] = {.lex_state = 3},
+  [270] = {.lex_state = 6},
+  [271] = {.lex_state = 327},
+  [272] = {.lex_state = 327},
+  [273] = {.lex_state = 327},
+  [274] = {.lex_state = 327},
   [275] = {.lex_state = 3},
   [276] = {.lex_state = 3},
-  [277] = {.lex_state = 2},
-  [278] = {.lex_state = 3},
-  [279] = {.lex_state = 325},
-  [280] = {.lex_state = 19},
-  [281] = {.lex_state = 3},
-  [282] = {.lex_state = 325},
+  [277] = {.lex_state = 3},
+  [278] = {.lex_state = 2},
+  [279] = {.lex_state = 3},
+  [280] = {.lex_state = 327},
+  [281] = {.lex_state = 327},
+  [282] = {.lex_state = 19},
   [283] = {.lex_state = 3},
-  [284] = {.lex_state = 2},
+  [284] = {.lex_state = 3},
   [285] = {.lex_state = 2},
   [286] = {.lex_state = 3},
   [287] = {.lex_state = 2},
-  [288] = {.lex_state = 325},
+  [288] = {.lex_state = 2},
   [289] = {.lex_state = 20},
   [290] = {.lex_state = 12},
   [291] = {.lex_state = 12},
   [292] = {.lex_state = 12},
-  [293] = {.lex_state = 3},
-  [294] = {.lex_state = 3},
-  [295] = {.lex_state = 5},
+  [293] = {.lex_state = 327},
+  [294] = {.lex_state = 329},
+  [295] = {.lex_state = 3},
   [296] = {.lex_state = 5},
   [297] = {.lex_state = 5},
-  [298] = {.lex_state = 327},
+  [298] = {.lex_state = 3},
   [299] = {.lex_state = 3},
-  [300] = {.lex_state = 3},
-  [301] = {.lex_state = 2},
-  [302] = {.lex_state = 327},
-  [303] = {.lex_state = 325},
-  [304] = {.lex_state = 12},
-  [305] = {.lex_state = 3},
-  [306] = {.lex_state = 12},
-  [307] = {.lex_state = 11},
-  [308] = {.lex_state = 5},
-  [309] = {.lex_state = 12},
-  [310] = {.lex_state = 2},
-  [311] = {.lex_state = 5},
-  [312] = {.lex_state = 3},
-  [313] = {.lex_state = 327},
+  [300] = {.lex_state = 5},
+  [301] = {.lex_state = 329},
+  [302] = {.lex_state = 12},
+  [303] = {.lex_state = 12},
+  [304] = {.lex_state = 2},
+  [305] = {.lex_state = 12},
+  [306] = {.lex_state = 327},
+  [307] = {.lex_state = 2},
+  [308] = {.lex_state = 3},
+  [309] = {.lex_state = 5},
+  [310] = {.lex_state = 11},
+  [311] = {.lex_state = 3},
+  [312] = {.lex_state = 5},
+  [313] = {.lex_state = 5},
   [314] = {.lex_state = 5},
   [315] = {.lex_state = 5},
   [316] = {.lex_state = 5},
   [317] = {.lex_state = 5},
-  [318] = {.lex_state = 12},
-  [319] = {.lex_state = 5},
-  [320] = {.lex_state = 12},
-  [321] = {.lex_state = 5},
-  [322] = {.lex_state = 325},
-  [323] = {.lex_state = 12},
-  [324] = {.lex_state = 24},
+  [318] = {.lex_state = 3},
+  [319] = {.lex_state = 12},
+  [320] = {.lex_state = 5},
+  [321] = {.lex_state = 12},
+  [322] = {.lex_state = 329},
+  [323] = {.lex_state = 327},
+  [324] = {.lex_state = 327},
   [325] = {.lex_state = 1},
-  [326] = {.lex_state = 325},
-  [327] = {.lex_state = 325},
-  [328] = {.lex_state = 325},
-  [329] = {.lex_state = 24},
-  [330] = {.lex_state = 325},
-  [331] = {.lex_state = 325},
-  [332] = {.lex_state = 325},
-  [333] = {.lex_state = 1},
-  [334] = {.lex_state = 325},
-  [335] = {.lex_state = 325},
+  [326] = {.lex_state = 11},
+  [327] = {.lex_state = 327},
+  [328] = {.lex_state = 329},
+  [329] = {.lex_state = 327},
+  [330] = {.lex_state = 327},
+  [331] = {.lex_state = 24},
+  [332] = {.lex_state = 327},
+  [333] = {.lex_state = 327},
+  [334] = {.lex_state = 1},
+  [335] = {.lex_state = 12},
   [336] = {.lex_state = 327},
-  [337] = {.lex_state = 325},
-  [338] = {.lex_state = 325},
-  [339] = {.lex_state = 325},
-  [340] = {.lex_state = 325},
-  [341] = {.lex_state = 325},
-  [342] = {.lex_state = 23},
-  [343] = {.lex_state = 325},
-  [344] = {.lex_state = 325},
-  [345] = {.lex_state = 325},
-  [346] = {.lex_state = 325},
-  [347] = {.lex_state = 325},
-  [348] = {.lex_state = 24},
+  [337] = {.lex_state = 1},
+  [338] = {.lex_state = 327},
+  [339] = {.lex_state = 23},
+  [340] = {.lex_state = 327},
+  [341] = {.lex_state = 11},
+  [342] = {.lex_state = 329},
+  [343] = {.lex_state = 327},
+  [344] = {.lex_state = 327},
+  [345] = {.lex_state = 327},
+  [346] = {.lex_state = 327},
+  [347] = {.lex_state = 327},
+  [348] = {.lex_state = 327},
   [349] = {.lex_state = 11},
-  [350] = {.lex_state = 325},
-  [351] = {.lex_state = 325},
-  [352] = {.lex_state = 325},
-  [353] = {.lex_state = 327},
-  [354] = {.lex_state = 325},
-  [355] = {.lex_state = 23},
-  [356] = {.lex_state = 325},
-  [357] = {.lex_state = 325},
-  [358] = {.lex_state = 11},
-  [359] = {.lex_state = 325},
-  [360] = {.lex_state = 325},
-  [361] = {.lex_state = 12},
+  [350] = {.lex_state = 329},
+  [351] = {.lex_state = 24},
+  [352] = {.lex_state = 327},
+  [353] = {.lex_state = 12},
+  [354] = {.lex_state = 327},
+  [355] = {.lex_state = 327},
+  [356] = {.lex_state = 327},
+  [357] = {.lex_state = 327},
+  [358] = {.lex_state = 327},
+  [359] = {.lex_state = 327},
+  [360] = {.lex_state = 327},
+  [361] = {.lex_state = 1},
   [362] = {.lex_state = 1},
-  [363] = {.lex_state = 11},
-  [364] = {.lex_state = 327},
-  [365] = {.lex_state = 1},
-  [366] = {.lex_state = 1},
-  [367] = {.lex_state = 325},
-  [368] = {.lex_state = 4},
+  [363] = {.lex_state = 327},
+  [364] = {.lex_state = 23},
+  [365] = {.lex_state = 327},
+  [366] = {.lex_state = 24},
+  [367] = {.lex_state = 327},
+  [368] = {.lex_state = 327},
   [369] = {.lex_state = 0},
-  [370] = {.lex_state = 21},
-  [371] = {.lex_state = 11},
-  [372] = {.lex_state = 325},
-  [373] = {.lex_state = 11},
-  [374] = {.lex_state = 327},
-  [375] = {.lex_state = 0},
-  [376] = {.lex_state = 11},
-  [377] = {.lex_state = 325},
+  [370] = {.lex_state = 0},
+  [371] = {.lex_state = 329},
+  [372] = {.lex_state = 21},
+  [373] = {.lex_state = 0},
+  [374] = {.lex_state = 0},
+  [375] = {.lex_state = 11},
+  [376] = {.lex_state = 4},
+  [377] = {.lex_state = 0},
   [378] = {.lex_state = 0},
-  [379] = {.lex_state = 11},
-  [380] = {.lex_state = 21},
-  [381] = {.lex_state = 0},
+  [379] = {.lex_state = 0},
+  [380] = {.lex_state = 0},
+  [381] = {.lex_state = 11},
   [382] = {.lex_state = 0},
-  [383] = {.lex_state = 21},
+  [383] = {.lex_state = 0},
   [384] = {.lex_state = 0},
-  [385] = {.lex_state = 0},
-  [386] = {.lex_state = 4},
-  [387] = {.lex_state = 0},
-  [388] = {.lex_state = 11},
-  [389] = {.lex_state = 11},
-  [390] = {.lex_state = 0},
+  [385] = {.lex_state = 11},
+  [386] = {.lex_state = 329},
+  [387] = {.lex_state = 11},
+  [388] = {.lex_state = 0},
+  [389] = {.lex_state = 0},
+  [390] = {.lex_state = 21},
   [391] = {.lex_state = 0},
-  [392] = {.lex_state = 11},
+  [392] = {.lex_state = 0},
   [393] = {.lex_state = 0},
-  [394] = {.lex_state = 0},
-  [395] = {.lex_state = 327},
-  [396] = {.lex_state = 0},
-  [397] = {.lex_state = 0},
-  [398] = {.lex_state = 325},
-  [399] = {.lex_state = 23},
+  [394] = {.lex_state = 11},
+  [395] = {.lex_state = 329},
+  [396] = {.lex_state = 4},
+  [397] = {.lex_state = 329},
+  [398] = {.lex_state = 11},
+  [399] = {.lex_state = 11},
   [400] = {.lex_state = 0},
-  [401] = {.lex_state = 11},
+  [401] = {.lex_state = 0},
   [402] = {.lex_state = 0},
   [403] = {.lex_state = 0},
-  [404] = {.lex_state = 0},
-  [405] = {.lex_state = 0},
-  [406] = {.lex_state = 0},
-  [407] = {.lex_state = 327},
-  [408] = {.lex_state = 327},
-  [409] = {.lex_state = 0},
+  [404] = {.lex_state = 329},
+  [405] = {.lex_state = 11},
+  [406] = {.lex_state = 23},
+  [407] = {.lex_state = 11},
+  [408] = {.lex_state = 0},
+  [409] = {.lex_state = 21},
   [410] = {.lex_state = 0},
-  [411] = {.lex_state = 4},
-  [412] = {.lex_state = 0},
-  [413] = {.lex_state = 11},
-  [414] = {.lex_state = 0},
+  [411] = {.lex_state = 327},
+  [412] = {.lex_state = 4},
+  [413] = {.lex_state = 0},
+  [414] = {.lex_state = 327},
   [415] = {.lex_state = 0},
   [416] = {.lex_state = 327},
-  [417] = {.lex_state = 12},
-  [418] = {.lex_state = 11},
+  [417] = {.lex_state = 0},
+  [418] = {.lex_state = 327},
   [419] = {.lex_state = 0},
   [420] = {.lex_state = 0},
-  [421] = {.lex_state = 0},
+  [421] = {.lex_state = 327},
   [422] = {.lex_state = 0},
-  [423] = {.lex_state = 0},
-  [424] = {.lex_state = 0},
-  [425] = {.lex_state = 11},
-  [426] = {.lex_state = 2},
-  [427] = {.lex_state = 0},
-  [428] = {.lex_state = 325},
+  [423] = {.lex_state = 11},
+  [424] = {.lex_state = 11},
+  [425] = {.lex_state = 327},
+  [426] = {.lex_state = 0},
+  [427] = {.lex_state = 327},
+  [428] = {.lex_state = 0},
   [429] = {.lex_state = 0},
-  [430] = {.lex_state = 0},
-  [431] = {.lex_state = 325},
+  [430] = {.lex_state = 11},
+  [431] = {.lex_state = 0},
   [432] = {.lex_state = 11},
   [433] = {.lex_state = 0},
   [434] = {.lex_state = 0},
-  [435] = {.lex_state = 325},
+  [435] = {.lex_state = 0},
   [436] = {.lex_state = 0},
   [437] = {.lex_state = 0},
-  [438] = {.lex_state = 11},
+  [438] = {.lex_state = 0},
   [439] = {.lex_state = 0},
-  [440] = {.lex_state = 325},
+  [440] = {.lex_state = 0},
   [441] = {.lex_state = 0},
   [442] = {.lex_state = 0},
-  [443] = {.lex_state = 0},
-  [444] = {.lex_state = 0},
-  [445] = {.lex_state = 11},
+  [443] = {.lex_state = 2},
+  [444] = {.lex_state = 11},
+  [445] = {.lex_state = 4},
   [446] = {.lex_state = 0},
-  [447] = {.lex_state = 325},
-  [448] = {.lex_state = 12},
-  [449] = {.lex_state = 12},
+  [447] = {.lex_state = 0},
+  [448] = {.lex_state = 0},
+  [449] = {.lex_state = 327},
   [450] = {.lex_state = 0},
   [451] = {.lex_state = 12},
-  [452] = {.lex_state = 0},
-  [453] = {.lex_state = 11},
+  [452] = {.lex_state = 327},
+  [453] = {.lex_state = 12},
   [454] = {.lex_state = 0},
-  [455] = {.lex_state = 325},
-  [456] = {.lex_state = 0},
-  [457] = {.lex_state = 0},
+  [455] = {.lex_state = 12},
+  [456] = {.lex_state = 11},
+  [457] = {.lex_state = 12},
   [458] = {.lex_state = 0},
   [459] = {.lex_state = 0},
-  [460] = {.lex_state = 325},
-  [461] = {.lex_state = 4},
-  [462] = {.lex_state = 325},
+  [460] = {.lex_state = 0},
+  [461] = {.lex_state = 0},
+  [462] = {.lex_state = 0},
   [463] = {.lex_state = 11},
-  [464] = {.lex_state = 4},
-  [465] = {.lex_state = 325},
-  [466] = {.lex_state = 0},
-  [467] = {.lex_state = 3},
-  [468] = {.lex_state = 3},
-  [469] = {.lex_state = 0},
-  [470] = {.lex_state = 26},
-  [471] = {.lex_state = 325},
-  [472] = {.lex_state = 325},
-  [473] = {.lex_state = 0},
-  [474] = {.lex_state = 11},
-  [475] = {.lex_state = 325},
-  [476] = {.lex_state = 325},
-  [477] = {.lex_state = 325},
-  [478] = {.lex_state = 325},
-  [479] = {.lex_state = 325},
-  [480] = {.lex_state = 325},
-  [481] = {.lex_state = 325},
-  [482] = {.lex_state = 0},
-  [483] = {.lex_state = 325},
-  [484] = {.lex_state = 327},
-  [485] = {.lex_state = 325},
-  [486] = {.lex_state = 0},
-  [487] = {.lex_state = 325},
-  [488] = {.lex_state = 325},
-  [489] = {.lex_state = 325},
-  [490] = {.lex_state = 27},
-  [491] = {.lex_state = 325},
-  [492] = {.lex_state = 0},
-  [493] = {.lex_state = 325},
+  [464] = {.lex_state = 327},
+  [465] = {.lex_state = 327},
+  [466] = {.lex_state = 2},
+  [467] = {.lex_state = 0},
+  [468] = {.lex_state = 4},
+  [469] = {.lex_state = 327},
+  [470] = {.lex_state = 327},
+  [471] = {.lex_state = 327},
+  [472] = {.lex_state = 327},
+  [473] = {.lex_state = 327},
+  [474] = {.lex_state = 0},
+  [475] = {.lex_state = 3},
+  [476] = {.lex_state = 327},
+  [477] = {.lex_state = 4},
+  [478] = {.lex_state = 327},
+  [479] = {.lex_state = 327},
+  [480] = {.lex_state = 27},
+  [481] = {.lex_state = 327},
+  [482] = {.lex_state = 327},
+  [483] = {.lex_state = 327},
+  [484] = {.lex_state = 329},
+  [485] = {.lex_state = 327},
+  [486] = {.lex_state = 327},
+  [487] = {.lex_state = 327},
+  [488] = {.lex_state = 0},
+  [489] = {.lex_state = 26},
+  [490] = {.lex_state = 329},
+  [491] = {.lex_state = 327},
+  [492] = {.lex_state = 327},
+  [493] = {.lex_state = 0},
   [494] = {.lex_state = 0},
-  [495] = {.lex_state = 0},
-  [496] = {.lex_state = 325},
-  [497] = {.lex_state = 28},
-  [498] = {.lex_state = 29},
-  [499] = {.lex_state = 4},
-  [500] = {.lex_state = 325},
-  [501] = {.lex_state = 2},
-  [502] = {.lex_state = 29},
-  [503] = {.lex_state = 2},
-  [504] = {.lex_state = 325},
-  [505] = {.lex_state = 325},
-  [506] = {.lex_state = 0},
-  [507] = {.lex_state = 27},
-  [508] = {.lex_state = 325},
-  [509] = {.lex_state = 0},
-  [510] = {.lex_state = 29},
-  [511] = {.lex_state = 325},
-  [512] = {.lex_state = 29},
-  [513] = {.lex_state = 325},
-  [514] = {.lex_state = 4},
-  [515] = {.lex_state = 325},
-  [516] = {.lex_state = 327},
-  [517] = {.lex_state = 325},
-  [518] = {.lex_state = 325},
-  [519] = {.lex_state = 325},
-  [520] = {.lex_state = 325},
-  [521] = {.lex_state = 3},
-  [522] = {.lex_state = 2},
+  [495] = {.lex_state = 327},
+  [496] = {.lex_state = 2},
+  [497] = {.lex_state = 27},
+  [498] = {.lex_state = 0},
+  [499] = {.lex_state = 327},
+  [500] = {.lex_state = 4},
+  [501] = {.lex_state = 0},
+  [502] = {.lex_state = 3},
+  [503] = {.lex_state = 327},
+  [504] = {.lex_state = 29},
+  [505] = {.lex_state = 327},
+  [506] = {.lex_state = 2},
+  [507] = {.lex_state = 327},
+  [508] = {.lex_state = 0},
+  [509] = {.lex_state = 28},
+  [510] = {.lex_state = 327},
+  [511] = {.lex_state = 11},
+  [512] = {.lex_state = 27},
+  [513] = {.lex_state = 327},
+  [514] = {.lex_state = 27},
+  [515] = {.lex_state = 327},
+  [516] = {.lex_state = 3},
+  [517] = {.lex_state = 327},
+  [518] = {.lex_state = 327},
+  [519] = {.lex_state = 0},
+  [520] = {.lex_state = 327},
+  [521] = {.lex_state = 327},
+  [522] = {.lex_state = 327},
+  [523] = {.lex_state = 0},
+  [524] = {.lex_state = 28},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -8295,6 +8359,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_description] = ACTIONS(1),
     [anon_sym_label] = ACTIONS(1),
     [anon_sym_log] = ACTIONS(1),
+    [anon_sym_spec] = ACTIONS(1),
     [anon_sym_metadata] = ACTIONS(1),
     [anon_sym_annotation] = ACTIONS(1),
     [anon_sym_default] = ACTIONS(1),
@@ -8351,19 +8416,19 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(492),
-    [sym__item] = STATE(111),
-    [sym_silence] = STATE(111),
-    [sym_inventory] = STATE(111),
-    [sym_cidr_groups] = STATE(111),
-    [sym_cilium] = STATE(111),
-    [sym_import] = STATE(111),
-    [sym_const_definition] = STATE(111),
-    [sym_category] = STATE(111),
-    [sym_namespace] = STATE(111),
-    [sym_cluster_policy] = STATE(111),
-    [sym_expect] = STATE(111),
-    [aux_sym_source_file_repeat1] = STATE(111),
+    [sym_source_file] = STATE(474),
+    [sym__item] = STATE(150),
+    [sym_silence] = STATE(150),
+    [sym_inventory] = STATE(150),
+    [sym_cidr_groups] = STATE(150),
+    [sym_cilium] = STATE(150),
+    [sym_import] = STATE(150),
+    [sym_const_definition] = STATE(150),
+    [sym_category] = STATE(150),
+    [sym_namespace] = STATE(150),
+    [sym_cluster_policy] = STATE(150),
+    [sym_expect] = STATE(150),
+    [aux_sym_source_file_repeat1] = STATE(150),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_silence] = ACTIONS(7),
     [anon_sym_cluster] = ACTIONS(9),
@@ -8383,7 +8448,7 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(27), 44,
+    ACTIONS(27), 45,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8403,6 +8468,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8428,10 +8494,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [50] = 2,
+  [51] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 44,
+    ACTIONS(29), 45,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8451,6 +8517,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8476,10 +8543,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [100] = 2,
+  [102] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(31), 38,
+    ACTIONS(31), 39,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8499,6 +8566,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8518,10 +8586,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [144] = 2,
+  [147] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(33), 38,
+    ACTIONS(33), 39,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8541,6 +8609,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8560,10 +8629,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [188] = 2,
+  [192] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(35), 38,
+    ACTIONS(35), 39,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8583,6 +8652,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8602,10 +8672,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [232] = 2,
+  [237] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(37), 38,
+    ACTIONS(37), 39,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8625,6 +8695,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8644,10 +8715,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [276] = 2,
+  [282] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 36,
+    ACTIONS(39), 37,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8666,6 +8737,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8684,7 +8756,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [318] = 13,
+  [325] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -8699,15 +8771,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(98), 1,
+    STATE(104), 1,
       sym_sentence_values,
-    STATE(99), 2,
+    STATE(100), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(204), 2,
+    STATE(206), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(159), 5,
+    STATE(149), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
@@ -8720,13 +8792,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(41), 13,
+    ACTIONS(41), 14,
       anon_sym_silence,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8734,14 +8807,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [381] = 4,
+  [389] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DASH,
     ACTIONS(61), 1,
       anon_sym_SLASH,
-    ACTIONS(57), 32,
+    ACTIONS(57), 33,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8760,6 +8833,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8774,7 +8848,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [425] = 13,
+  [434] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -8789,15 +8863,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(98), 1,
+    STATE(104), 1,
       sym_sentence_values,
-    STATE(99), 2,
+    STATE(100), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(204), 2,
+    STATE(206), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(159), 5,
+    STATE(149), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
@@ -8810,24 +8884,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(41), 11,
+    ACTIONS(41), 12,
       anon_sym_silence,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [486] = 3,
+  [496] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(65), 1,
       anon_sym_SLASH,
-    ACTIONS(63), 32,
+    ACTIONS(63), 33,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8846,6 +8921,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8860,7 +8936,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [527] = 9,
+  [538] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(69), 1,
@@ -8873,14 +8949,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
     ACTIONS(77), 1,
       anon_sym_dns,
-    STATE(35), 2,
+    STATE(33), 2,
       sym_flow_port,
       sym_flow_icmp,
-    STATE(112), 3,
+    STATE(125), 3,
       sym_kafka,
       sym_flow_http,
       sym_flow_dns,
-    ACTIONS(67), 23,
+    ACTIONS(67), 24,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -8897,6 +8973,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8904,7 +8981,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [580] = 7,
+  [592] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(83), 1,
@@ -8918,7 +8995,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(81), 2,
       anon_sym_produce,
       anon_sym_consume,
-    ACTIONS(79), 27,
+    ACTIONS(79), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -8935,6 +9012,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8946,10 +9024,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [629] = 2,
+  [642] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(91), 33,
+    ACTIONS(91), 34,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8968,6 +9046,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8983,10 +9062,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [668] = 2,
+  [682] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(93), 32,
+    ACTIONS(93), 33,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9005,6 +9084,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9019,10 +9099,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [706] = 2,
+  [721] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(63), 32,
+    ACTIONS(63), 33,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9041,6 +9121,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9055,10 +9136,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [744] = 2,
+  [760] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(95), 32,
+    ACTIONS(95), 33,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9077,6 +9158,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9091,10 +9173,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [782] = 2,
+  [799] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(97), 31,
+    ACTIONS(97), 32,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9114,6 +9196,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9126,181 +9209,41 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [819] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(101), 1,
-      anon_sym_in,
-    ACTIONS(103), 1,
-      anon_sym_with,
-    ACTIONS(99), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [860] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(105), 31,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [897] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(107), 31,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [934] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(109), 31,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [971] = 16,
+  [837] = 17,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(111), 1,
+    ACTIONS(99), 1,
       anon_sym_RBRACE,
-    ACTIONS(113), 1,
+    ACTIONS(101), 1,
       anon_sym_policy,
-    ACTIONS(115), 1,
+    ACTIONS(103), 1,
       anon_sym_use,
-    ACTIONS(117), 1,
+    ACTIONS(105), 1,
       anon_sym_description,
-    ACTIONS(119), 1,
+    ACTIONS(107), 1,
       anon_sym_label,
-    ACTIONS(121), 1,
+    ACTIONS(109), 1,
       anon_sym_log,
-    ACTIONS(123), 1,
+    ACTIONS(111), 1,
+      anon_sym_spec,
+    ACTIONS(113), 1,
       anon_sym_metadata,
-    ACTIONS(125), 1,
+    ACTIONS(115), 1,
       anon_sym_default,
-    ACTIONS(129), 1,
+    ACTIONS(119), 1,
       anon_sym_no,
-    ACTIONS(131), 1,
+    ACTIONS(121), 1,
       anon_sym_select,
-    ACTIONS(133), 1,
+    ACTIONS(123), 1,
       anon_sym_expect,
-    STATE(355), 1,
+    STATE(339), 1,
       sym_verb,
-    ACTIONS(127), 2,
+    ACTIONS(117), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(27), 15,
+    STATE(23), 16,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -9308,6 +9251,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_description,
       sym_label,
       sym_log,
+      sym_spec,
       sym_metadata,
       sym_default_deny,
       sym_no_default_deny,
@@ -9316,37 +9260,285 @@ static const uint16_t ts_small_parse_table[] = {
       sym_sentence,
       sym_expect,
       aux_sym_body_repeat1,
-  [1035] = 13,
+  [905] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(125), 32,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [943] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(129), 1,
+      anon_sym_in,
+    ACTIONS(131), 1,
+      anon_sym_with,
+    ACTIONS(127), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [985] = 17,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(101), 1,
+      anon_sym_policy,
+    ACTIONS(103), 1,
+      anon_sym_use,
+    ACTIONS(105), 1,
+      anon_sym_description,
+    ACTIONS(107), 1,
+      anon_sym_label,
+    ACTIONS(109), 1,
+      anon_sym_log,
+    ACTIONS(111), 1,
+      anon_sym_spec,
+    ACTIONS(113), 1,
+      anon_sym_metadata,
+    ACTIONS(115), 1,
+      anon_sym_default,
+    ACTIONS(119), 1,
+      anon_sym_no,
+    ACTIONS(121), 1,
+      anon_sym_select,
+    ACTIONS(123), 1,
+      anon_sym_expect,
+    ACTIONS(133), 1,
+      anon_sym_RBRACE,
+    STATE(339), 1,
+      sym_verb,
+    ACTIONS(117), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(25), 16,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_spec,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1053] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(135), 32,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [1091] = 17,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(137), 1,
+      anon_sym_silence,
+    ACTIONS(140), 1,
+      anon_sym_RBRACE,
+    ACTIONS(142), 1,
+      anon_sym_policy,
+    ACTIONS(145), 1,
+      anon_sym_use,
+    ACTIONS(148), 1,
+      anon_sym_description,
+    ACTIONS(151), 1,
+      anon_sym_label,
+    ACTIONS(154), 1,
+      anon_sym_log,
+    ACTIONS(157), 1,
+      anon_sym_spec,
+    ACTIONS(160), 1,
+      anon_sym_metadata,
+    ACTIONS(163), 1,
+      anon_sym_default,
+    ACTIONS(169), 1,
+      anon_sym_no,
+    ACTIONS(172), 1,
+      anon_sym_select,
+    ACTIONS(175), 1,
+      anon_sym_expect,
+    STATE(339), 1,
+      sym_verb,
+    ACTIONS(166), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(25), 16,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_spec,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1159] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(178), 32,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [1197] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(75), 1,
       anon_sym_kafka,
-    ACTIONS(137), 1,
+    ACTIONS(182), 1,
       anon_sym_port,
-    ACTIONS(139), 1,
+    ACTIONS(184), 1,
       anon_sym_sni,
-    ACTIONS(141), 1,
+    ACTIONS(186), 1,
       anon_sym_icmp,
-    ACTIONS(143), 1,
+    ACTIONS(188), 1,
       anon_sym_http,
-    ACTIONS(145), 1,
+    ACTIONS(190), 1,
       anon_sym_grpc,
-    ACTIONS(147), 1,
+    ACTIONS(192), 1,
       anon_sym_dns,
-    STATE(57), 1,
+    STATE(55), 1,
       sym_ports,
-    STATE(87), 1,
+    STATE(82), 1,
       sym_sni,
-    STATE(108), 1,
+    STATE(101), 1,
       sym_icmps,
-    STATE(109), 6,
+    STATE(105), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(135), 14,
+    ACTIONS(180), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -9354,6 +9546,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9361,108 +9554,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [1093] = 16,
+  [1256] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(149), 1,
-      anon_sym_silence,
-    ACTIONS(152), 1,
-      anon_sym_RBRACE,
-    ACTIONS(154), 1,
-      anon_sym_policy,
-    ACTIONS(157), 1,
-      anon_sym_use,
-    ACTIONS(160), 1,
-      anon_sym_description,
-    ACTIONS(163), 1,
-      anon_sym_label,
-    ACTIONS(166), 1,
-      anon_sym_log,
-    ACTIONS(169), 1,
-      anon_sym_metadata,
-    ACTIONS(172), 1,
-      anon_sym_default,
-    ACTIONS(178), 1,
-      anon_sym_no,
-    ACTIONS(181), 1,
-      anon_sym_select,
-    ACTIONS(184), 1,
-      anon_sym_expect,
-    STATE(355), 1,
-      sym_verb,
-    ACTIONS(175), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(26), 15,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [1157] = 16,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(113), 1,
-      anon_sym_policy,
-    ACTIONS(115), 1,
-      anon_sym_use,
-    ACTIONS(117), 1,
-      anon_sym_description,
-    ACTIONS(119), 1,
-      anon_sym_label,
-    ACTIONS(121), 1,
-      anon_sym_log,
-    ACTIONS(123), 1,
-      anon_sym_metadata,
-    ACTIONS(125), 1,
-      anon_sym_default,
-    ACTIONS(129), 1,
-      anon_sym_no,
-    ACTIONS(131), 1,
-      anon_sym_select,
-    ACTIONS(133), 1,
-      anon_sym_expect,
-    ACTIONS(187), 1,
-      anon_sym_RBRACE,
-    STATE(355), 1,
-      sym_verb,
-    ACTIONS(127), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(26), 15,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [1221] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(191), 1,
+    ACTIONS(196), 1,
       anon_sym_in,
-    ACTIONS(189), 29,
+    ACTIONS(194), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9480,6 +9577,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9492,16 +9590,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1259] = 5,
+  [1295] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(195), 1,
+    ACTIONS(200), 1,
       anon_sym_topic,
-    ACTIONS(197), 1,
+    ACTIONS(202), 1,
       anon_sym_client,
-    ACTIONS(199), 1,
+    ACTIONS(204), 1,
       anon_sym_version,
-    ACTIONS(193), 27,
+    ACTIONS(198), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9518,6 +9616,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9529,16 +9628,52 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1301] = 5,
+  [1338] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(203), 1,
+    ACTIONS(208), 1,
+      anon_sym_in,
+    ACTIONS(206), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1377] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(212), 1,
       anon_sym_topic,
-    ACTIONS(205), 1,
+    ACTIONS(214), 1,
       anon_sym_client,
-    ACTIONS(207), 1,
+    ACTIONS(216), 1,
       anon_sym_version,
-    ACTIONS(201), 27,
+    ACTIONS(210), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9555,6 +9690,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9566,12 +9702,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1343] = 3,
+  [1420] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(211), 1,
-      anon_sym_in,
-    ACTIONS(209), 29,
+    ACTIONS(218), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9589,6 +9723,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9601,106 +9736,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1381] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(213), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1416] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(215), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1451] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(217), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1486] = 6,
+  [1456] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(73), 1,
@@ -9709,11 +9745,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
     ACTIONS(77), 1,
       anon_sym_dns,
-    STATE(114), 3,
+    STATE(141), 3,
       sym_kafka,
       sym_flow_http,
       sym_flow_dns,
-    ACTIONS(219), 23,
+    ACTIONS(220), 24,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9730,6 +9766,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9737,210 +9774,51 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [1529] = 2,
+  [1500] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(221), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(224), 1,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
+    ACTIONS(226), 1,
+      anon_sym_in,
+    ACTIONS(228), 1,
+      sym_label_key,
+    ACTIONS(230), 1,
+      sym_const_ref,
+    STATE(169), 1,
+      sym_scope,
+    STATE(92), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(222), 21,
+      anon_sym_silence,
       anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_to,
+      anon_sym_sni,
       anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1564] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(223), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1599] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(225), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1634] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(227), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1669] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(229), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1704] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(233), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(231), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1743] = 2,
+  [1550] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(236), 29,
+    ACTIONS(232), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9958,6 +9836,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9970,14 +9849,220 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1778] = 4,
+  [1586] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(234), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1622] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(236), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1658] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(240), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(238), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1698] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(243), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1734] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(245), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1770] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(247), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1806] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(251), 1,
       anon_sym_client,
-    ACTIONS(242), 1,
+    ACTIONS(253), 1,
       anon_sym_version,
-    ACTIONS(238), 27,
+    ACTIONS(249), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9994,6 +10079,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10005,14 +10091,48 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1817] = 4,
+  [1846] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(246), 1,
+    ACTIONS(255), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1882] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(259), 1,
       anon_sym_client,
-    ACTIONS(248), 1,
+    ACTIONS(261), 1,
       anon_sym_version,
-    ACTIONS(244), 27,
+    ACTIONS(257), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10029,6 +10149,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10040,10 +10161,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1856] = 2,
+  [1922] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(250), 29,
+    ACTIONS(263), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10061,6 +10182,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10073,10 +10195,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1891] = 2,
+  [1958] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(252), 29,
+    ACTIONS(265), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10094,6 +10216,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10106,14 +10229,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1926] = 4,
+  [1994] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(256), 1,
+    ACTIONS(269), 1,
       anon_sym_client,
-    ACTIONS(258), 1,
+    ACTIONS(271), 1,
       anon_sym_version,
-    ACTIONS(254), 27,
+    ACTIONS(267), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10130,6 +10253,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10141,10 +10265,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1965] = 2,
+  [2034] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(260), 29,
+    ACTIONS(273), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10162,6 +10286,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10174,10 +10299,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2000] = 2,
+  [2070] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(262), 29,
+    ACTIONS(275), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10195,6 +10320,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10207,10 +10333,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2035] = 2,
+  [2106] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(264), 29,
+    ACTIONS(277), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10228,6 +10354,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10240,52 +10367,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2070] = 9,
+  [2142] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(268), 1,
-      anon_sym_RBRACE,
-    ACTIONS(270), 1,
-      anon_sym_in,
-    ACTIONS(272), 1,
-      sym_label_key,
-    ACTIONS(274), 1,
-      sym_const_ref,
-    STATE(164), 1,
-      sym_scope,
-    STATE(94), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(266), 20,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2119] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(278), 1,
-      anon_sym_version,
-    ACTIONS(276), 27,
+    ACTIONS(279), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10295,6 +10380,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
+      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
@@ -10302,21 +10388,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2155] = 2,
+  [2178] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(280), 28,
+    ACTIONS(281), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -10334,6 +10422,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10345,10 +10434,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2189] = 2,
+  [2213] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(282), 28,
+    ACTIONS(283), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10365,6 +10454,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10377,14 +10467,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2223] = 3,
+  [2248] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(286), 1,
-      anon_sym_version,
-    ACTIONS(284), 27,
+    ACTIONS(285), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
@@ -10399,6 +10488,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10410,66 +10500,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2259] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(290), 1,
-      anon_sym_version,
-    ACTIONS(288), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2295] = 11,
+  [2283] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(75), 1,
       anon_sym_kafka,
-    ACTIONS(139), 1,
+    ACTIONS(184), 1,
       anon_sym_sni,
-    ACTIONS(141), 1,
+    ACTIONS(186), 1,
       anon_sym_icmp,
-    ACTIONS(143), 1,
+    ACTIONS(188), 1,
       anon_sym_http,
-    ACTIONS(145), 1,
+    ACTIONS(190), 1,
       anon_sym_grpc,
-    ACTIONS(147), 1,
+    ACTIONS(192), 1,
       anon_sym_dns,
     STATE(83), 1,
       sym_sni,
-    STATE(101), 1,
+    STATE(106), 1,
       sym_icmps,
-    STATE(97), 6,
+    STATE(108), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(292), 14,
+    ACTIONS(287), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -10477,6 +10534,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10484,44 +10542,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [2347] = 2,
+  [2336] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(294), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2381] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(298), 1,
+    ACTIONS(291), 1,
       anon_sym_version,
-    ACTIONS(296), 27,
+    ACTIONS(289), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10538,6 +10564,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10549,12 +10576,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2417] = 3,
+  [2373] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(302), 1,
+    ACTIONS(295), 1,
       anon_sym_version,
-    ACTIONS(300), 27,
+    ACTIONS(293), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10571,6 +10598,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10582,12 +10610,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2453] = 3,
+  [2410] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(306), 1,
+    ACTIONS(299), 1,
       anon_sym_version,
-    ACTIONS(304), 27,
+    ACTIONS(297), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10604,6 +10632,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10615,18 +10644,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2489] = 6,
+  [2447] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(310), 1,
-      anon_sym_COMMA,
-    STATE(85), 1,
-      aux_sym_silence_repeat1,
-    STATE(125), 1,
-      sym_string,
-    ACTIONS(308), 23,
+    ACTIONS(303), 1,
+      anon_sym_version,
+    ACTIONS(301), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10643,33 +10666,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2530] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(312), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10681,10 +10678,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2563] = 2,
+  [2484] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(314), 27,
+    ACTIONS(307), 1,
+      anon_sym_version,
+    ACTIONS(305), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10701,6 +10700,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10712,10 +10712,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2596] = 2,
+  [2521] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(316), 27,
+    ACTIONS(311), 1,
+      anon_sym_version,
+    ACTIONS(309), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10732,6 +10734,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10743,10 +10746,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2629] = 2,
+  [2558] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(318), 27,
+    ACTIONS(313), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10763,6 +10766,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10774,317 +10778,541 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2662] = 2,
+  [2592] = 15,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(320), 27,
-      ts_builtin_sym_end,
+    ACTIONS(7), 1,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
+    ACTIONS(103), 1,
       anon_sym_use,
+    ACTIONS(105), 1,
       anon_sym_description,
+    ACTIONS(107), 1,
       anon_sym_label,
+    ACTIONS(109), 1,
       anon_sym_log,
+    ACTIONS(111), 1,
+      anon_sym_spec,
+    ACTIONS(113), 1,
       anon_sym_metadata,
+    ACTIONS(115), 1,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(119), 1,
       anon_sym_no,
+    ACTIONS(315), 1,
+      anon_sym_RBRACE,
+    ACTIONS(317), 1,
       anon_sym_select,
+    STATE(364), 1,
+      sym_verb,
+    ACTIONS(117), 2,
+      anon_sym_deny,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2695] = 6,
+    STATE(79), 14,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_spec,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [2652] = 15,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(310), 1,
-      anon_sym_COMMA,
-    STATE(62), 1,
-      aux_sym_silence_repeat1,
-    STATE(140), 1,
-      sym_string,
-    ACTIONS(322), 23,
-      ts_builtin_sym_end,
+    ACTIONS(319), 1,
       anon_sym_silence,
-      anon_sym_cluster,
+    ACTIONS(322), 1,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
+    ACTIONS(324), 1,
       anon_sym_use,
+    ACTIONS(327), 1,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2736] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(324), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2769] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(272), 1,
-      sym_label_key,
-    ACTIONS(328), 1,
-      anon_sym_RBRACE,
     ACTIONS(330), 1,
-      anon_sym_in,
-    ACTIONS(332), 1,
-      anon_sym_with,
-    ACTIONS(334), 1,
-      sym_const_ref,
-    STATE(20), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(326), 18,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
       anon_sym_label,
+    ACTIONS(333), 1,
       anon_sym_log,
+    ACTIONS(336), 1,
+      anon_sym_spec,
+    ACTIONS(339), 1,
       anon_sym_metadata,
+    ACTIONS(342), 1,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(348), 1,
       anon_sym_no,
+    ACTIONS(351), 1,
       anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2816] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(336), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
+    STATE(364), 1,
+      sym_verb,
+    ACTIONS(345), 2,
       anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2849] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(338), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2882] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(340), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2915] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(342), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2948] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(344), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2981] = 10,
+    STATE(64), 14,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_spec,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [2712] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(348), 1,
-      anon_sym_method,
-    ACTIONS(350), 1,
-      anon_sym_host,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    ACTIONS(354), 1,
-      sym_http_method,
     ACTIONS(356), 1,
+      anon_sym_COMMA,
+    STATE(87), 1,
+      aux_sym_silence_repeat1,
+    STATE(132), 1,
+      sym_string,
+    ACTIONS(354), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2754] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(356), 1,
+      anon_sym_COMMA,
+    STATE(65), 1,
+      aux_sym_silence_repeat1,
+    STATE(118), 1,
+      sym_string,
+    ACTIONS(358), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2796] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(360), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2830] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(362), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2864] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(364), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2898] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(366), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2932] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(368), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2966] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(370), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3000] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(372), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3034] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(374), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3068] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(376), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3102] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(378), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3136] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(380), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3170] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(384), 1,
+      anon_sym_method,
+    ACTIONS(386), 1,
+      anon_sym_host,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    ACTIONS(390), 1,
+      sym_http_method,
+    ACTIONS(392), 1,
       sym_const_ref,
-    STATE(179), 1,
+    STATE(183), 1,
       aux_sym_http_repeat1,
-    STATE(160), 2,
+    STATE(166), 2,
       sym__string_or_ref,
       sym_string,
-    ACTIONS(346), 18,
+    ACTIONS(382), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -11092,6 +11320,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11103,63 +11332,78 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3030] = 2,
+  [3220] = 15,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(358), 27,
-      ts_builtin_sym_end,
+    ACTIONS(7), 1,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
+    ACTIONS(103), 1,
       anon_sym_use,
+    ACTIONS(105), 1,
       anon_sym_description,
+    ACTIONS(107), 1,
       anon_sym_label,
+    ACTIONS(109), 1,
       anon_sym_log,
+    ACTIONS(111), 1,
+      anon_sym_spec,
+    ACTIONS(113), 1,
       anon_sym_metadata,
+    ACTIONS(115), 1,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(119), 1,
       anon_sym_no,
+    ACTIONS(317), 1,
       anon_sym_select,
+    ACTIONS(394), 1,
+      anon_sym_RBRACE,
+    STATE(364), 1,
+      sym_verb,
+    ACTIONS(117), 2,
+      anon_sym_deny,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3063] = 9,
+    STATE(64), 14,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_spec,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3280] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(268), 1,
+    ACTIONS(224), 1,
       anon_sym_RBRACE,
-    ACTIONS(270), 1,
+    ACTIONS(226), 1,
       anon_sym_in,
-    ACTIONS(272), 1,
+    ACTIONS(228), 1,
       sym_label_key,
-    ACTIONS(274), 1,
+    ACTIONS(230), 1,
       sym_const_ref,
-    STATE(164), 1,
+    STATE(169), 1,
       sym_scope,
-    STATE(94), 3,
+    STATE(92), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(266), 18,
+    ACTIONS(222), 19,
       anon_sym_silence,
       anon_sym_port,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11172,164 +11416,68 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [3110] = 14,
+  [3328] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(115), 1,
-      anon_sym_use,
-    ACTIONS(117), 1,
-      anon_sym_description,
-    ACTIONS(119), 1,
-      anon_sym_label,
-    ACTIONS(121), 1,
-      anon_sym_log,
-    ACTIONS(123), 1,
-      anon_sym_metadata,
-    ACTIONS(125), 1,
-      anon_sym_default,
-    ACTIONS(129), 1,
-      anon_sym_no,
-    ACTIONS(360), 1,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(228), 1,
+      sym_label_key,
+    ACTIONS(398), 1,
       anon_sym_RBRACE,
-    ACTIONS(362), 1,
-      anon_sym_select,
-    STATE(342), 1,
-      sym_verb,
-    ACTIONS(127), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(84), 13,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3166] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    ACTIONS(366), 1,
-      anon_sym_host,
-    STATE(93), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(364), 23,
-      ts_builtin_sym_end,
+    ACTIONS(400), 1,
+      anon_sym_in,
+    ACTIONS(402), 1,
+      anon_sym_with,
+    ACTIONS(404), 1,
+      sym_const_ref,
+    STATE(22), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(396), 19,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_expect,
-  [3204] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(368), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3236] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(370), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3268] = 9,
+  [3376] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(75), 1,
       anon_sym_kafka,
-    ACTIONS(141), 1,
+    ACTIONS(186), 1,
       anon_sym_icmp,
-    ACTIONS(143), 1,
+    ACTIONS(188), 1,
       anon_sym_http,
-    ACTIONS(145), 1,
+    ACTIONS(190), 1,
       anon_sym_grpc,
-    ACTIONS(147), 1,
+    ACTIONS(192), 1,
       anon_sym_dns,
-    STATE(104), 1,
+    STATE(106), 1,
       sym_icmps,
-    STATE(103), 6,
+    STATE(108), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(372), 14,
+    ACTIONS(287), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -11337,6 +11485,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11344,56 +11493,48 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3314] = 14,
+  [3423] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(186), 1,
+      anon_sym_icmp,
+    ACTIONS(188), 1,
+      anon_sym_http,
+    ACTIONS(190), 1,
+      anon_sym_grpc,
+    ACTIONS(192), 1,
+      anon_sym_dns,
+    STATE(109), 1,
+      sym_icmps,
+    STATE(98), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(406), 15,
       anon_sym_silence,
-    ACTIONS(115), 1,
-      anon_sym_use,
-    ACTIONS(117), 1,
-      anon_sym_description,
-    ACTIONS(119), 1,
-      anon_sym_label,
-    ACTIONS(121), 1,
-      anon_sym_log,
-    ACTIONS(123), 1,
-      anon_sym_metadata,
-    ACTIONS(125), 1,
-      anon_sym_default,
-    ACTIONS(129), 1,
-      anon_sym_no,
-    ACTIONS(362), 1,
-      anon_sym_select,
-    ACTIONS(374), 1,
       anon_sym_RBRACE,
-    STATE(342), 1,
-      sym_verb,
-    ACTIONS(127), 2,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
       anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
       anon_sym_allow,
-    STATE(86), 13,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3370] = 4,
+      anon_sym_expect,
+  [3470] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(378), 1,
-      anon_sym_COMMA,
-    STATE(85), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(376), 24,
+    ACTIONS(408), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11410,6 +11551,107 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3503] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(410), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3536] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    ACTIONS(414), 1,
+      anon_sym_host,
+    STATE(90), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(412), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3575] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(418), 1,
+      anon_sym_COMMA,
+    STATE(87), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(416), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11418,102 +11660,288 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_expect,
       anon_sym_DQUOTE,
-  [3406] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(381), 1,
-      anon_sym_silence,
-    ACTIONS(384), 1,
-      anon_sym_RBRACE,
-    ACTIONS(386), 1,
-      anon_sym_use,
-    ACTIONS(389), 1,
-      anon_sym_description,
-    ACTIONS(392), 1,
-      anon_sym_label,
-    ACTIONS(395), 1,
-      anon_sym_log,
-    ACTIONS(398), 1,
-      anon_sym_metadata,
-    ACTIONS(401), 1,
-      anon_sym_default,
-    ACTIONS(407), 1,
-      anon_sym_no,
-    ACTIONS(410), 1,
-      anon_sym_select,
-    STATE(342), 1,
-      sym_verb,
-    ACTIONS(404), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(86), 13,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3462] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(141), 1,
-      anon_sym_icmp,
-    ACTIONS(143), 1,
-      anon_sym_http,
-    ACTIONS(145), 1,
-      anon_sym_grpc,
-    ACTIONS(147), 1,
-      anon_sym_dns,
-    STATE(101), 1,
-      sym_icmps,
-    STATE(97), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(292), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3508] = 8,
+  [3612] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(352), 1,
+    ACTIONS(388), 1,
       anon_sym_header,
-    ACTIONS(415), 1,
+    ACTIONS(423), 1,
       anon_sym_host,
-    ACTIONS(417), 1,
+    ACTIONS(425), 1,
+      sym_const_ref,
+    STATE(190), 1,
+      aux_sym_http_repeat1,
+    STATE(159), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(421), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3656] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(93), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(427), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3692] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(429), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3728] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(416), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [3760] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(433), 1,
+      anon_sym_COMMA,
+    ACTIONS(435), 1,
+      anon_sym_in,
+    STATE(94), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(162), 1,
+      sym_scope,
+    ACTIONS(431), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3800] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(437), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3836] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(433), 1,
+      anon_sym_COMMA,
+    ACTIONS(435), 1,
+      anon_sym_in,
+    STATE(103), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(172), 1,
+      sym_scope,
+    ACTIONS(439), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3876] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(228), 1,
+      sym_label_key,
+    ACTIONS(443), 1,
+      anon_sym_RBRACE,
+    ACTIONS(445), 1,
+      sym_const_ref,
+    STATE(36), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(441), 19,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3918] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    ACTIONS(449), 1,
+      anon_sym_host,
+    ACTIONS(451), 1,
       sym_const_ref,
     STATE(187), 1,
       aux_sym_http_repeat1,
-    STATE(175), 2,
+    STATE(165), 2,
       sym__string_or_ref,
       sym_string,
-    ACTIONS(413), 18,
+    ACTIONS(447), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -11521,6 +11949,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11532,282 +11961,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3551] = 2,
+  [3962] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(376), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-      anon_sym_DQUOTE,
-  [3582] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(272), 1,
-      sym_label_key,
-    ACTIONS(421), 1,
-      anon_sym_RBRACE,
-    ACTIONS(423), 1,
-      sym_const_ref,
-    STATE(38), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(419), 18,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
+    ACTIONS(455), 1,
       anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3623] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(427), 1,
-      anon_sym_COMMA,
-    ACTIONS(429), 1,
-      anon_sym_in,
-    STATE(102), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(174), 1,
-      sym_scope,
-    ACTIONS(425), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
+    ACTIONS(458), 1,
       anon_sym_grpc,
+    ACTIONS(461), 1,
       anon_sym_kafka,
+    ACTIONS(464), 1,
       anon_sym_dns,
-      anon_sym_expect,
-  [3662] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    ACTIONS(433), 1,
-      anon_sym_host,
-    ACTIONS(435), 1,
-      sym_const_ref,
-    STATE(193), 1,
-      aux_sym_http_repeat1,
-    STATE(161), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(431), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3705] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(437), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3740] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(427), 1,
-      anon_sym_COMMA,
-    ACTIONS(429), 1,
-      anon_sym_in,
-    STATE(91), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(173), 1,
-      sym_scope,
-    ACTIONS(439), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3779] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(96), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(441), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3814] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(443), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3849] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(143), 1,
-      anon_sym_http,
-    ACTIONS(145), 1,
-      anon_sym_grpc,
-    ACTIONS(147), 1,
-      anon_sym_dns,
-    STATE(100), 6,
+    STATE(97), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(372), 14,
+    ACTIONS(453), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -11815,6 +11987,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11822,23 +11995,57 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3889] = 5,
+  [4003] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(107), 2,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(188), 1,
+      anon_sym_http,
+    ACTIONS(190), 1,
+      anon_sym_grpc,
+    ACTIONS(192), 1,
+      anon_sym_dns,
+    STATE(97), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(467), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4044] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(99), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(204), 2,
+    STATE(206), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(447), 6,
+    ACTIONS(471), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(445), 14,
+    ACTIONS(469), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -11846,6 +12053,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11853,239 +12061,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3925] = 5,
+  [4081] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(106), 2,
+    STATE(99), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(204), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(447), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(449), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3961] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(453), 1,
-      anon_sym_http,
-    ACTIONS(456), 1,
-      anon_sym_grpc,
-    ACTIONS(459), 1,
-      anon_sym_kafka,
-    ACTIONS(462), 1,
-      anon_sym_dns,
-    STATE(100), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(451), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4001] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(143), 1,
-      anon_sym_http,
-    ACTIONS(145), 1,
-      anon_sym_grpc,
-    ACTIONS(147), 1,
-      anon_sym_dns,
-    STATE(103), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(372), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4041] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(467), 1,
-      anon_sym_COMMA,
-    STATE(102), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(465), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4075] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(143), 1,
-      anon_sym_http,
-    ACTIONS(145), 1,
-      anon_sym_grpc,
-    ACTIONS(147), 1,
-      anon_sym_dns,
-    STATE(100), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(470), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4115] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(143), 1,
-      anon_sym_http,
-    ACTIONS(145), 1,
-      anon_sym_grpc,
-    ACTIONS(147), 1,
-      anon_sym_dns,
-    STATE(105), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(470), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4155] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(143), 1,
-      anon_sym_http,
-    ACTIONS(145), 1,
-      anon_sym_grpc,
-    ACTIONS(147), 1,
-      anon_sym_dns,
-    STATE(100), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(472), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4195] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(106), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(204), 2,
+    STATE(206), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
     ACTIONS(476), 6,
@@ -12095,7 +12077,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(474), 14,
+    ACTIONS(474), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -12103,6 +12085,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12110,47 +12093,50 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4231] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(106), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(204), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(447), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(479), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4267] = 7,
+  [4118] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(75), 1,
       anon_sym_kafka,
-    ACTIONS(143), 1,
+    ACTIONS(188), 1,
       anon_sym_http,
-    ACTIONS(145), 1,
+    ACTIONS(190), 1,
       anon_sym_grpc,
-    ACTIONS(147), 1,
+    ACTIONS(192), 1,
+      anon_sym_dns,
+    STATE(108), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(287), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4159] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(188), 1,
+      anon_sym_http,
+    ACTIONS(190), 1,
+      anon_sym_grpc,
+    ACTIONS(192), 1,
       anon_sym_dns,
     STATE(97), 6,
       sym__l7,
@@ -12159,7 +12145,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(292), 14,
+    ACTIONS(478), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -12167,6 +12153,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12174,25 +12161,88 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4307] = 7,
+  [4200] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(482), 1,
+      anon_sym_COMMA,
+    STATE(103), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(480), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4235] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(107), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(206), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(476), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(485), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4272] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(75), 1,
       anon_sym_kafka,
-    ACTIONS(143), 1,
+    ACTIONS(188), 1,
       anon_sym_http,
-    ACTIONS(145), 1,
+    ACTIONS(190), 1,
       anon_sym_grpc,
-    ACTIONS(147), 1,
+    ACTIONS(192), 1,
       anon_sym_dns,
-    STATE(100), 6,
+    STATE(97), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(292), 14,
+    ACTIONS(287), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -12200,6 +12250,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12207,26 +12258,1007 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4347] = 9,
+  [4313] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(188), 1,
+      anon_sym_http,
+    ACTIONS(190), 1,
+      anon_sym_grpc,
+    ACTIONS(192), 1,
+      anon_sym_dns,
+    STATE(98), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(406), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4354] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(99), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(206), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(476), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(487), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4391] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(188), 1,
+      anon_sym_http,
+    ACTIONS(190), 1,
+      anon_sym_grpc,
+    ACTIONS(192), 1,
+      anon_sym_dns,
+    STATE(97), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(406), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4432] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(188), 1,
+      anon_sym_http,
+    ACTIONS(190), 1,
+      anon_sym_grpc,
+    ACTIONS(192), 1,
+      anon_sym_dns,
+    STATE(102), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(467), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4473] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(489), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4503] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(491), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4533] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(495), 1,
+      anon_sym_COMMA,
+    STATE(112), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(493), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4567] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(500), 1,
+      anon_sym_COMMA,
+    STATE(113), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(498), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4601] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(480), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4631] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(505), 1,
+      anon_sym_COMMA,
+    STATE(113), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(503), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4665] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(509), 1,
+      anon_sym_COMMA,
+    STATE(116), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(507), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4699] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(514), 1,
+      anon_sym_COMMA,
+    STATE(117), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(512), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4733] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(517), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4763] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(505), 1,
+      anon_sym_COMMA,
+    STATE(113), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(519), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4797] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(521), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4827] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(525), 1,
+      anon_sym_COMMA,
+    STATE(116), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(523), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4861] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(529), 1,
+      anon_sym_COMMA,
+    STATE(117), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(527), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4895] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(435), 1,
+      anon_sym_in,
+    STATE(175), 1,
+      sym_scope,
+    ACTIONS(531), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4929] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(533), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4959] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(220), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4989] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(537), 1,
+      anon_sym_COMMA,
+    STATE(138), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(535), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5023] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(541), 1,
+      anon_sym_except,
+    ACTIONS(539), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5055] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(543), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5085] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(505), 1,
+      anon_sym_COMMA,
+    STATE(115), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(545), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5119] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(505), 1,
+      anon_sym_COMMA,
+    STATE(119), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(547), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5153] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(549), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5183] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(551), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5213] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(525), 1,
+      anon_sym_COMMA,
+    STATE(121), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(553), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5247] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(529), 1,
+      anon_sym_COMMA,
+    STATE(122), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(555), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5281] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(435), 1,
+      anon_sym_in,
+    STATE(168), 1,
+      sym_scope,
+    ACTIONS(557), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5315] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(435), 1,
+      anon_sym_in,
+    STATE(171), 1,
+      sym_scope,
+    ACTIONS(559), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5349] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(561), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5379] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(537), 1,
+      anon_sym_COMMA,
+    STATE(112), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(563), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5413] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(272), 1,
+    ACTIONS(228), 1,
       sym_label_key,
-    ACTIONS(328), 1,
+    ACTIONS(398), 1,
       ts_builtin_sym_end,
-    ACTIONS(330), 1,
+    ACTIONS(400), 1,
       anon_sym_in,
-    ACTIONS(332), 1,
+    ACTIONS(402), 1,
       anon_sym_with,
-    ACTIONS(334), 1,
+    ACTIONS(404), 1,
       sym_const_ref,
-    STATE(20), 3,
+    STATE(22), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(326), 15,
+    ACTIONS(396), 15,
       anon_sym_silence,
       anon_sym_cluster,
       anon_sym_cidr,
@@ -12242,7 +13274,296 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4391] = 13,
+  [5457] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(565), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5487] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(567), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5517] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(498), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5546] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(571), 1,
+      anon_sym_COMMA,
+    STATE(143), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(569), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5579] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(576), 1,
+      anon_sym_COMMA,
+    STATE(156), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(574), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [5612] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(580), 1,
+      anon_sym_COMMA,
+    STATE(146), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(578), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5645] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(580), 1,
+      anon_sym_COMMA,
+    STATE(143), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(582), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5678] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(226), 1,
+      anon_sym_in,
+    ACTIONS(228), 1,
+      sym_label_key,
+    ACTIONS(586), 1,
+      anon_sym_RBRACE,
+    ACTIONS(588), 1,
+      sym_const_ref,
+    STATE(231), 1,
+      sym_scope,
+    STATE(215), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(584), 14,
+      anon_sym_silence,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5721] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(590), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5750] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(576), 1,
+      anon_sym_COMMA,
+    STATE(144), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(592), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [5783] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -12265,9 +13586,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_namespace,
     ACTIONS(25), 1,
       anon_sym_expect,
-    ACTIONS(481), 1,
+    ACTIONS(594), 1,
       ts_builtin_sym_end,
-    STATE(142), 12,
+    STATE(157), 12,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -12280,91 +13601,10 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [4442] = 2,
+  [5834] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(219), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4471] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(483), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4500] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(485), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4529] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(487), 23,
+    ACTIONS(507), 23,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -12374,36 +13614,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4558] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(491), 1,
-      anon_sym_COMMA,
-    STATE(116), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(489), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12417,785 +13628,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4591] = 4,
+  [5863] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(496), 1,
-      anon_sym_COMMA,
-    STATE(117), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(494), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4624] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(465), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4653] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(499), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4682] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(503), 1,
-      anon_sym_COMMA,
-    STATE(120), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(501), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4715] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(508), 1,
-      anon_sym_COMMA,
-    STATE(121), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(506), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4748] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(511), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4777] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(515), 1,
-      anon_sym_COMMA,
-    STATE(116), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(513), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4810] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(519), 1,
-      anon_sym_COMMA,
-    STATE(117), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(517), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4843] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(521), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4872] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(525), 1,
-      anon_sym_COMMA,
-    STATE(120), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(523), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4905] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(527), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4934] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(531), 1,
-      anon_sym_COMMA,
-    STATE(121), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(529), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4967] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(429), 1,
-      anon_sym_in,
-    STATE(166), 1,
-      sym_scope,
-    ACTIONS(533), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5000] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(535), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5029] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(515), 1,
-      anon_sym_COMMA,
-    STATE(123), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(537), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5062] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(541), 1,
-      anon_sym_except,
-    ACTIONS(539), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5093] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(519), 1,
-      anon_sym_COMMA,
-    STATE(124), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(543), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5126] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(519), 1,
-      anon_sym_COMMA,
-    STATE(143), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(545), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5159] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(525), 1,
-      anon_sym_COMMA,
-    STATE(126), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(547), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5192] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(531), 1,
-      anon_sym_COMMA,
-    STATE(128), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(549), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5225] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(429), 1,
-      anon_sym_in,
-    STATE(171), 1,
-      sym_scope,
-    ACTIONS(551), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5258] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(429), 1,
-      anon_sym_in,
-    STATE(172), 1,
-      sym_scope,
-    ACTIONS(553), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5291] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(555), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5320] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(557), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5349] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(559), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5378] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(561), 1,
-      ts_builtin_sym_end,
-    ACTIONS(563), 1,
-      anon_sym_silence,
-    ACTIONS(566), 1,
-      anon_sym_cluster,
-    ACTIONS(569), 1,
-      anon_sym_cidr,
-    ACTIONS(572), 1,
-      anon_sym_cilium,
-    ACTIONS(575), 1,
-      anon_sym_import,
-    ACTIONS(578), 1,
-      anon_sym_const,
-    ACTIONS(581), 1,
-      anon_sym_category,
-    ACTIONS(584), 1,
-      anon_sym_system,
-    ACTIONS(587), 1,
-      anon_sym_namespace,
-    ACTIONS(590), 1,
-      anon_sym_expect,
-    STATE(142), 12,
-      sym__item,
-      sym_silence,
-      sym_inventory,
-      sym_cidr_groups,
-      sym_cilium,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      sym_expect,
-      aux_sym_source_file_repeat1,
-  [5429] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(519), 1,
-      anon_sym_COMMA,
-    STATE(117), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(593), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5462] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(597), 1,
+    ACTIONS(598), 1,
       anon_sym_EQ,
-    ACTIONS(595), 21,
+    ACTIONS(596), 22,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13206,6 +13644,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -13217,10 +13656,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [5492] = 2,
+  [5894] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(599), 22,
+    ACTIONS(600), 23,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13230,6 +13669,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -13243,68 +13683,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5520] = 4,
+  [5923] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(603), 1,
-      anon_sym_COMMA,
-    STATE(146), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(601), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5552] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(608), 1,
-      anon_sym_COMMA,
-    STATE(155), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(606), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [5584] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(612), 1,
+    ACTIONS(604), 1,
       anon_sym_except,
-    ACTIONS(610), 21,
+    ACTIONS(602), 22,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -13313,6 +13697,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -13326,10 +13711,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5614] = 2,
+  [5954] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(501), 22,
+    ACTIONS(512), 23,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13339,6 +13724,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -13352,266 +13738,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5642] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(506), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5670] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(616), 1,
-      anon_sym_COMMA,
-    STATE(152), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(614), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5702] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(616), 1,
-      anon_sym_COMMA,
-    STATE(146), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(618), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5734] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(489), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5762] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(270), 1,
-      anon_sym_in,
-    ACTIONS(272), 1,
-      sym_label_key,
-    ACTIONS(622), 1,
-      anon_sym_RBRACE,
-    ACTIONS(624), 1,
-      sym_const_ref,
-    STATE(232), 1,
-      sym_scope,
-    STATE(209), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(620), 13,
-      anon_sym_silence,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5804] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(628), 1,
-      anon_sym_COMMA,
-    STATE(155), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(626), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [5836] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(631), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5864] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(272), 1,
-      sym_label_key,
-    ACTIONS(421), 1,
-      ts_builtin_sym_end,
-    ACTIONS(423), 1,
-      sym_const_ref,
-    STATE(38), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(419), 15,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5902] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(494), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5930] = 4,
+  [5983] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(608), 1,
       anon_sym_COMMA,
-    STATE(147), 1,
+    STATE(156), 1,
       aux_sym_sentence_values_repeat1,
-    ACTIONS(633), 20,
+    ACTIONS(606), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -13621,6 +13755,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -13632,219 +13767,50 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [5962] = 5,
+  [6016] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
+    ACTIONS(611), 1,
+      ts_builtin_sym_end,
+    ACTIONS(613), 1,
+      anon_sym_silence,
+    ACTIONS(616), 1,
+      anon_sym_cluster,
+    ACTIONS(619), 1,
+      anon_sym_cidr,
+    ACTIONS(622), 1,
+      anon_sym_cilium,
+    ACTIONS(625), 1,
+      anon_sym_import,
+    ACTIONS(628), 1,
+      anon_sym_const,
+    ACTIONS(631), 1,
+      anon_sym_category,
+    ACTIONS(634), 1,
+      anon_sym_system,
     ACTIONS(637), 1,
-      anon_sym_host,
-    STATE(189), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(635), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5995] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    ACTIONS(641), 1,
-      anon_sym_host,
-    STATE(182), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(639), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6028] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(643), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6055] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(626), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
       anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
+    ACTIONS(640), 1,
       anon_sym_expect,
-  [6082] = 2,
+    STATE(157), 12,
+      sym__item,
+      sym_silence,
+      sym_inventory,
+      sym_cidr_groups,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      sym_expect,
+      aux_sym_source_file_repeat1,
+  [6067] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(439), 21,
+    ACTIONS(493), 23,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6109] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(645), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6136] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(647), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6163] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(531), 1,
       anon_sym_COMMA,
-    STATE(169), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(649), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6194] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(651), 21,
-      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
@@ -13852,6 +13818,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -13865,581 +13832,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6221] = 4,
+  [6096] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(531), 1,
-      anon_sym_COMMA,
-    STATE(121), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(653), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6252] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(655), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6279] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(657), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6306] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(659), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6333] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(425), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6360] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(661), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6387] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
+    ACTIONS(388), 1,
       anon_sym_header,
-    ACTIONS(665), 1,
+    ACTIONS(645), 1,
       anon_sym_host,
-    STATE(197), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(663), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6420] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(601), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6447] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(667), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6474] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(669), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6501] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(671), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6531] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(675), 1,
-      anon_sym_COMMA,
-    STATE(188), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(673), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6561] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(190), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(677), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6591] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(679), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6621] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(681), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6651] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(192), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(683), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6681] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(685), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6711] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(194), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(687), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6741] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(689), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6771] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(693), 1,
-      anon_sym_COMMA,
-    STATE(188), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(691), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6801] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(696), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6831] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(698), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6861] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
     STATE(196), 1,
       aux_sym_http_repeat1,
-    ACTIONS(700), 18,
+    ACTIONS(643), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14447,6 +13849,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14458,14 +13861,148 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6891] = 4,
+  [6130] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(352), 1,
+    ACTIONS(529), 1,
+      anon_sym_COMMA,
+    STATE(117), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(647), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6162] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(649), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6190] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(439), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6218] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(651), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6246] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(653), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6274] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
       anon_sym_header,
-    STATE(41), 1,
+    ACTIONS(657), 1,
+      anon_sym_host,
+    STATE(193), 1,
       aux_sym_http_repeat1,
-    ACTIONS(702), 18,
+    ACTIONS(655), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14473,6 +14010,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14484,14 +14022,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6921] = 4,
+  [6308] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(352), 1,
+    ACTIONS(388), 1,
       anon_sym_header,
-    STATE(41), 1,
+    ACTIONS(661), 1,
+      anon_sym_host,
+    STATE(203), 1,
       aux_sym_http_repeat1,
-    ACTIONS(704), 18,
+    ACTIONS(659), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14499,6 +14039,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14510,14 +14051,333 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6951] = 4,
+  [6342] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(352), 1,
+    ACTIONS(606), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6370] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(663), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6398] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(431), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6426] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(665), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6454] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(667), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6482] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(669), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6510] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(671), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6538] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(228), 1,
+      sym_label_key,
+    ACTIONS(443), 1,
+      ts_builtin_sym_end,
+    ACTIONS(445), 1,
+      sym_const_ref,
+    STATE(36), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(441), 15,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6576] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(673), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6604] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(569), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6632] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(675), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6660] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(529), 1,
+      anon_sym_COMMA,
+    STATE(160), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(677), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6692] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
       anon_sym_header,
-    STATE(41), 1,
+    STATE(38), 1,
       aux_sym_http_repeat1,
-    ACTIONS(706), 18,
+    ACTIONS(679), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14525,6 +14385,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14536,92 +14397,71 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6981] = 4,
+  [6723] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(183), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(708), 18,
-      anon_sym_silence,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(226), 1,
+      anon_sym_in,
+    ACTIONS(228), 1,
+      sym_label_key,
+    ACTIONS(586), 1,
       anon_sym_RBRACE,
-      anon_sym_policy,
+    ACTIONS(588), 1,
+      sym_const_ref,
+    STATE(231), 1,
+      sym_scope,
+    STATE(215), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(584), 12,
+      anon_sym_silence,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7011] = 4,
+  [6764] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(710), 18,
+    ACTIONS(681), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
+      anon_sym_from,
+      anon_sym_to,
       anon_sym_expect,
-  [7041] = 4,
+  [6791] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(712), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7071] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 1,
-      anon_sym_header,
+    ACTIONS(685), 1,
+      anon_sym_COMMA,
     STATE(185), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(714), 18,
+      aux_sym_icmps_repeat1,
+    ACTIONS(683), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14629,6 +14469,250 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6822] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(687), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6853] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(529), 1,
+      anon_sym_COMMA,
+    STATE(188), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(689), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6884] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(685), 1,
+      anon_sym_COMMA,
+    STATE(189), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(691), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6915] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(191), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(693), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6946] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(695), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6977] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(529), 1,
+      anon_sym_COMMA,
+    STATE(117), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(697), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7008] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(701), 1,
+      anon_sym_COMMA,
+    STATE(189), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(699), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7039] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(704), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7070] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(706), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14643,11 +14727,11 @@ static const uint16_t ts_small_parse_table[] = {
   [7101] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(675), 1,
-      anon_sym_COMMA,
-    STATE(180), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(716), 18,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(197), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(708), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14655,6 +14739,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14666,14 +14751,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7131] = 4,
+  [7132] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(531), 1,
-      anon_sym_COMMA,
-    STATE(203), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(718), 18,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(710), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14681,6 +14766,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14692,88 +14778,333 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7161] = 9,
+  [7163] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(270), 1,
-      anon_sym_in,
-    ACTIONS(272), 1,
-      sym_label_key,
-    ACTIONS(622), 1,
-      anon_sym_RBRACE,
-    ACTIONS(624), 1,
-      sym_const_ref,
-    STATE(232), 1,
-      sym_scope,
-    STATE(209), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(620), 11,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(179), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(712), 19,
       anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [7201] = 2,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7194] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(720), 20,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(199), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(714), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7225] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(716), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7256] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(718), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7287] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(201), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(720), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7318] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(722), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7349] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(202), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(724), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7380] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(726), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7411] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(728), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7442] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(730), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7473] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(699), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7499] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(732), 1,
+      anon_sym_namespaces,
+    ACTIONS(734), 1,
+      anon_sym_cidr,
+    ACTIONS(736), 1,
       anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
+    ACTIONS(738), 1,
       anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [7227] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(531), 1,
-      anon_sym_COMMA,
-    STATE(121), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(722), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7257] = 10,
+    ACTIONS(742), 1,
+      anon_sym_entity,
+    ACTIONS(744), 1,
+      anon_sym_fqdn,
+    ACTIONS(746), 1,
+      anon_sym_service,
+    ACTIONS(748), 1,
+      anon_sym_services,
+    ACTIONS(740), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(27), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [7542] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -14786,102 +15117,47 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(202), 1,
+    STATE(181), 1,
       sym_sentence_values,
-    STATE(237), 2,
+    STATE(238), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(159), 5,
+    STATE(149), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-    ACTIONS(724), 6,
+    ACTIONS(750), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [7298] = 2,
+  [7583] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(691), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7323] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(726), 1,
-      anon_sym_namespaces,
-    ACTIONS(728), 1,
-      anon_sym_cidr,
-    ACTIONS(730), 1,
-      anon_sym_namespace,
     ACTIONS(732), 1,
-      anon_sym_pods,
-    ACTIONS(736), 1,
-      anon_sym_entity,
-    ACTIONS(738), 1,
-      anon_sym_fqdn,
-    ACTIONS(740), 1,
-      anon_sym_service,
-    ACTIONS(742), 1,
-      anon_sym_services,
-    ACTIONS(734), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(25), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [7366] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(726), 1,
       anon_sym_namespaces,
-    ACTIONS(728), 1,
+    ACTIONS(734), 1,
       anon_sym_cidr,
-    ACTIONS(730), 1,
-      anon_sym_namespace,
     ACTIONS(736), 1,
-      anon_sym_entity,
-    ACTIONS(738), 1,
-      anon_sym_fqdn,
-    ACTIONS(740), 1,
-      anon_sym_service,
+      anon_sym_namespace,
     ACTIONS(742), 1,
-      anon_sym_services,
+      anon_sym_entity,
     ACTIONS(744), 1,
+      anon_sym_fqdn,
+    ACTIONS(746), 1,
+      anon_sym_service,
+    ACTIONS(748), 1,
+      anon_sym_services,
+    ACTIONS(752), 1,
       anon_sym_pods,
-    ACTIONS(734), 2,
+    ACTIONS(740), 2,
       anon_sym_everything,
       anon_sym_anywhere,
-    STATE(25), 9,
+    STATE(27), 9,
       sym__peer,
       sym_peer_pods,
       sym_peer_namespace,
@@ -14891,10 +15167,10 @@ static const uint16_t ts_small_parse_table[] = {
       sym_peer_fqdn,
       sym_peer_service,
       sym_peer_services,
-  [7409] = 2,
+  [7626] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(746), 18,
+    ACTIONS(754), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14902,6 +15178,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14913,36 +15190,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7433] = 4,
+  [7651] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(429), 1,
-      anon_sym_in,
-    STATE(220), 1,
-      sym_scope,
-    ACTIONS(748), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7459] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(752), 1,
+    ACTIONS(758), 1,
       anon_sym_COMMA,
-    STATE(214), 1,
+    STATE(213), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(750), 14,
+    ACTIONS(756), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14950,6 +15205,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14957,36 +15213,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7485] = 4,
+  [7678] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(756), 1,
-      anon_sym_LPAREN,
-    STATE(230), 1,
-      sym_arguments,
-    ACTIONS(754), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7511] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(752), 1,
+    ACTIONS(758), 1,
       anon_sym_COMMA,
-    STATE(214), 1,
+    STATE(213), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(758), 14,
+    ACTIONS(760), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14994,6 +15228,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -15001,36 +15236,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7537] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(752), 1,
-      anon_sym_COMMA,
-    STATE(212), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(760), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7563] = 4,
+  [7705] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(764), 1,
-      anon_sym_COMMA,
-    STATE(214), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(762), 14,
+      anon_sym_LPAREN,
+    STATE(228), 1,
+      sym_arguments,
+    ACTIONS(762), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -15038,6 +15251,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -15045,14 +15259,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7589] = 4,
+  [7732] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(752), 1,
+    ACTIONS(758), 1,
       anon_sym_COMMA,
     STATE(210), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(767), 14,
+    ACTIONS(766), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -15060,6 +15274,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -15067,10 +15282,79 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7615] = 2,
+  [7759] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(762), 15,
+    ACTIONS(770), 1,
+      anon_sym_COMMA,
+    STATE(213), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(768), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7786] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(758), 1,
+      anon_sym_COMMA,
+    STATE(209), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(773), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7813] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(435), 1,
+      anon_sym_in,
+    STATE(226), 1,
+      sym_scope,
+    ACTIONS(775), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7840] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(777), 16,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -15079,6 +15363,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -15086,10 +15371,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7636] = 2,
+  [7862] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(769), 15,
+    ACTIONS(768), 16,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -15098,6 +15383,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -15105,10 +15391,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7657] = 2,
+  [7884] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(771), 14,
+    ACTIONS(779), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -15116,6 +15402,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -15123,10 +15410,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7677] = 2,
+  [7905] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(773), 14,
+    ACTIONS(781), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -15134,6 +15421,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -15141,10 +15429,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7697] = 2,
+  [7926] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(775), 14,
+    ACTIONS(783), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -15152,6 +15440,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -15159,10 +15448,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7717] = 2,
+  [7947] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(777), 14,
+    ACTIONS(785), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -15170,6 +15459,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -15177,10 +15467,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7737] = 2,
+  [7968] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(779), 14,
+    ACTIONS(787), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -15188,6 +15478,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_description,
       anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -15195,7 +15486,235 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7757] = 11,
+  [7989] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(789), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8010] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(791), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8031] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(793), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8052] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(795), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8073] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(797), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8094] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(799), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8115] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(801), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8136] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(803), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8157] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(775), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8178] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(805), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8199] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(807), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8220] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(809), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8241] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15204,97 +15723,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(781), 1,
+    ACTIONS(811), 1,
       anon_sym_RPAREN,
-    ACTIONS(783), 1,
+    ACTIONS(813), 1,
       sym_port_number,
-    ACTIONS(785), 1,
+    ACTIONS(815), 1,
       sym_cidr,
-    ACTIONS(787), 1,
+    ACTIONS(817), 1,
       sym_const_ref,
-    ACTIONS(789), 1,
+    ACTIONS(819), 1,
       sym_identifier,
-    STATE(424), 1,
+    STATE(460), 1,
       sym_argument,
-    STATE(427), 5,
+    STATE(435), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [7795] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(791), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7815] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(793), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7835] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(795), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7855] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(797), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7875] = 11,
+  [8279] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15303,115 +15750,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(783), 1,
+    ACTIONS(813), 1,
       sym_port_number,
-    ACTIONS(785), 1,
+    ACTIONS(815), 1,
       sym_cidr,
-    ACTIONS(787), 1,
+    ACTIONS(817), 1,
       sym_const_ref,
-    ACTIONS(789), 1,
+    ACTIONS(819), 1,
       sym_identifier,
-    ACTIONS(799), 1,
+    ACTIONS(821), 1,
       anon_sym_RPAREN,
-    STATE(424), 1,
+    STATE(460), 1,
       sym_argument,
-    STATE(427), 5,
+    STATE(435), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [7913] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(801), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7933] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(803), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7953] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(805), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7973] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(748), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7993] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(807), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8013] = 11,
+  [8317] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15420,188 +15777,58 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(783), 1,
+    ACTIONS(813), 1,
       sym_port_number,
-    ACTIONS(785), 1,
+    ACTIONS(815), 1,
       sym_cidr,
-    ACTIONS(787), 1,
+    ACTIONS(817), 1,
       sym_const_ref,
-    ACTIONS(789), 1,
+    ACTIONS(819), 1,
       sym_identifier,
-    ACTIONS(809), 1,
+    ACTIONS(823), 1,
       anon_sym_RPAREN,
-    STATE(406), 1,
+    STATE(393), 1,
       sym_argument,
-    STATE(427), 5,
+    STATE(435), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8051] = 2,
+  [8355] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(811), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8071] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(813), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8091] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(820), 1,
+    ACTIONS(830), 1,
       sym_label_key,
-    STATE(237), 2,
+    STATE(238), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(815), 4,
+    ACTIONS(825), 4,
       anon_sym_LBRACE,
       anon_sym_LBRACK,
       anon_sym_DQUOTE,
       sym_const_ref,
-    ACTIONS(817), 6,
+    ACTIONS(827), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8116] = 8,
+  [8380] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(822), 1,
-      anon_sym_cidr,
-    ACTIONS(824), 1,
-      anon_sym_namespace,
-    ACTIONS(826), 1,
-      anon_sym_pods,
-    ACTIONS(828), 1,
-      anon_sym_entity,
-    ACTIONS(830), 1,
-      anon_sym_fqdn,
     ACTIONS(832), 1,
-      anon_sym_node,
-    STATE(13), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [8147] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(822), 1,
       anon_sym_cidr,
-    ACTIONS(824), 1,
-      anon_sym_namespace,
-    ACTIONS(828), 1,
-      anon_sym_entity,
-    ACTIONS(830), 1,
-      anon_sym_fqdn,
     ACTIONS(834), 1,
-      anon_sym_pods,
-    ACTIONS(836), 1,
-      anon_sym_node,
-    STATE(505), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [8178] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(783), 1,
-      sym_port_number,
-    ACTIONS(785), 1,
-      sym_cidr,
-    ACTIONS(787), 1,
-      sym_const_ref,
-    ACTIONS(789), 1,
-      sym_identifier,
-    STATE(424), 1,
-      sym_argument,
-    STATE(427), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8213] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(822), 1,
-      anon_sym_cidr,
-    ACTIONS(824), 1,
       anon_sym_namespace,
-    ACTIONS(828), 1,
-      anon_sym_entity,
-    ACTIONS(830), 1,
-      anon_sym_fqdn,
-    ACTIONS(834), 1,
-      anon_sym_pods,
     ACTIONS(836), 1,
-      anon_sym_node,
-    STATE(518), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [8244] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(822), 1,
-      anon_sym_cidr,
-    ACTIONS(824), 1,
-      anon_sym_namespace,
-    ACTIONS(828), 1,
-      anon_sym_entity,
-    ACTIONS(830), 1,
-      anon_sym_fqdn,
+      anon_sym_pods,
     ACTIONS(838), 1,
-      anon_sym_pods,
+      anon_sym_entity,
     ACTIONS(840), 1,
+      anon_sym_fqdn,
+    ACTIONS(842), 1,
       anon_sym_node,
     STATE(13), 7,
       sym__endpoint,
@@ -15611,7 +15838,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_endpoint_entity,
       sym_endpoint_cidr,
       sym_endpoint_fqdn,
-  [8275] = 8,
+  [8411] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15620,40 +15847,92 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(783), 1,
+    ACTIONS(813), 1,
       sym_port_number,
-    ACTIONS(842), 1,
-      anon_sym_RBRACK,
-    ACTIONS(844), 2,
+    ACTIONS(815), 1,
       sym_cidr,
+    ACTIONS(817), 1,
       sym_const_ref,
-    STATE(382), 5,
+    ACTIONS(819), 1,
+      sym_identifier,
+    STATE(460), 1,
+      sym_argument,
+    STATE(435), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8305] = 6,
+  [8446] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(846), 1,
-      anon_sym_LBRACE,
-    ACTIONS(850), 1,
-      sym_const_ref,
-    STATE(270), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(282), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(848), 6,
-      anon_sym_port,
+    ACTIONS(832), 1,
+      anon_sym_cidr,
+    ACTIONS(834), 1,
       anon_sym_namespace,
+    ACTIONS(838), 1,
+      anon_sym_entity,
+    ACTIONS(840), 1,
+      anon_sym_fqdn,
+    ACTIONS(844), 1,
       anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8331] = 8,
+    ACTIONS(846), 1,
+      anon_sym_node,
+    STATE(478), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8477] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(832), 1,
+      anon_sym_cidr,
+    ACTIONS(834), 1,
+      anon_sym_namespace,
+    ACTIONS(838), 1,
+      anon_sym_entity,
+    ACTIONS(840), 1,
+      anon_sym_fqdn,
+    ACTIONS(844), 1,
+      anon_sym_pods,
+    ACTIONS(846), 1,
+      anon_sym_node,
+    STATE(520), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8508] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(832), 1,
+      anon_sym_cidr,
+    ACTIONS(834), 1,
+      anon_sym_namespace,
+    ACTIONS(838), 1,
+      anon_sym_entity,
+    ACTIONS(840), 1,
+      anon_sym_fqdn,
+    ACTIONS(848), 1,
+      anon_sym_pods,
+    ACTIONS(850), 1,
+      anon_sym_node,
+    STATE(13), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8539] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15662,20 +15941,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(783), 1,
+    ACTIONS(813), 1,
       sym_port_number,
     ACTIONS(852), 1,
       anon_sym_RBRACK,
     ACTIONS(854), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(454), 5,
+    STATE(403), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8361] = 8,
+  [8569] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15684,20 +15963,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(783), 1,
+    ACTIONS(813), 1,
       sym_port_number,
     ACTIONS(856), 1,
-      anon_sym_group,
+      anon_sym_RBRACK,
     ACTIONS(858), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(257), 5,
+    STATE(422), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8391] = 8,
+  [8599] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15706,98 +15985,62 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(783), 1,
+    ACTIONS(813), 1,
       sym_port_number,
     ACTIONS(860), 1,
-      anon_sym_RBRACK,
-    ACTIONS(854), 2,
+      anon_sym_group,
+    ACTIONS(862), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(454), 5,
+    STATE(263), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8421] = 5,
+  [8629] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(862), 1,
+    ACTIONS(864), 1,
       anon_sym_LBRACE,
-    STATE(261), 2,
+    ACTIONS(868), 1,
+      sym_const_ref,
+    STATE(253), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(282), 2,
+    STATE(280), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(848), 6,
+    ACTIONS(866), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8444] = 2,
+  [8655] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(864), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8461] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(866), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8478] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(868), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8495] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(870), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8512] = 2,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(813), 1,
+      sym_port_number,
+    ACTIONS(870), 1,
+      anon_sym_RBRACK,
+    ACTIONS(858), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(422), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8685] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(872), 11,
@@ -15812,30 +16055,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8529] = 7,
+  [8702] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(783), 1,
-      sym_port_number,
-    ACTIONS(874), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(252), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8556] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(876), 11,
+    ACTIONS(874), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15847,7 +16070,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8573] = 2,
+  [8719] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(876), 1,
+      anon_sym_LBRACE,
+    STATE(266), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(280), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(866), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8742] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(878), 11,
@@ -15862,22 +16103,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8590] = 2,
+  [8759] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(880), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
+    ACTIONS(880), 1,
+      anon_sym_LBRACE,
+    STATE(267), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(280), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(866), 6,
+      anon_sym_port,
       anon_sym_namespace,
-      anon_sym_expect,
-  [8607] = 2,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8782] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(882), 11,
@@ -15892,7 +16136,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8624] = 2,
+  [8799] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(884), 11,
@@ -15907,7 +16151,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8641] = 2,
+  [8816] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(886), 11,
@@ -15922,45 +16166,37 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8658] = 5,
+  [8833] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(888), 1,
-      anon_sym_LBRACE,
-    STATE(273), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(282), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(848), 6,
-      anon_sym_port,
+    ACTIONS(888), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8681] = 7,
+      anon_sym_expect,
+  [8850] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(783), 1,
-      sym_port_number,
-    ACTIONS(890), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(450), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8708] = 2,
+    ACTIONS(890), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8867] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(892), 11,
@@ -15975,7 +16211,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8725] = 2,
+  [8884] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(894), 11,
@@ -15990,22 +16226,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8742] = 2,
+  [8901] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(896), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8759] = 2,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(813), 1,
+      sym_port_number,
+    ACTIONS(896), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(249), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8928] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(898), 11,
@@ -16020,27 +16261,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8776] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(783), 1,
-      sym_port_number,
-    ACTIONS(854), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(454), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8803] = 2,
+  [8945] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(900), 11,
@@ -16055,7 +16276,73 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8820] = 7,
+  [8962] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(902), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8979] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(904), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8996] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(906), 1,
+      anon_sym_LBRACE,
+    STATE(267), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(280), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(866), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9019] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(908), 1,
+      anon_sym_LBRACE,
+    STATE(267), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(280), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(910), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9042] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -16064,120 +16351,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(783), 1,
+    ACTIONS(813), 1,
       sym_port_number,
-    ACTIONS(902), 2,
+    ACTIONS(913), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(421), 5,
+    STATE(447), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8847] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(904), 1,
-      anon_sym_LBRACE,
-    STATE(273), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(282), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(848), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8870] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(906), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8887] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(908), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8904] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(910), 1,
-      anon_sym_LBRACE,
-    STATE(273), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(282), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(912), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8927] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(915), 1,
-      anon_sym_RBRACE,
-    ACTIONS(917), 1,
-      anon_sym_BANG,
-    ACTIONS(919), 1,
-      sym_label_key,
-    ACTIONS(921), 1,
-      sym_const_ref,
-    STATE(452), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [8951] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(917), 1,
-      anon_sym_BANG,
-    ACTIONS(919), 1,
-      sym_label_key,
-    ACTIONS(923), 1,
-      anon_sym_RBRACE,
-    ACTIONS(925), 1,
-      sym_const_ref,
-    STATE(375), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [8975] = 7,
+  [9069] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -16186,23 +16371,159 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(927), 1,
-      sym_label_key,
-    ACTIONS(929), 1,
+    ACTIONS(813), 1,
+      sym_port_number,
+    ACTIONS(858), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(163), 5,
+    STATE(422), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [9096] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(813), 1,
+      sym_port_number,
+    ACTIONS(915), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(459), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [9123] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(917), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9140] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(919), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9157] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(921), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9174] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(923), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9191] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(925), 1,
+      anon_sym_RBRACE,
+    ACTIONS(927), 1,
+      anon_sym_BANG,
+    ACTIONS(929), 1,
+      sym_label_key,
+    ACTIONS(931), 1,
+      sym_const_ref,
+    STATE(402), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [9215] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(933), 1,
+      sym_label_key,
+    ACTIONS(935), 1,
+      sym_const_ref,
+    STATE(167), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-  [9001] = 3,
+  [9241] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(933), 2,
+    ACTIONS(927), 1,
+      anon_sym_BANG,
+    ACTIONS(929), 1,
+      sym_label_key,
+    ACTIONS(937), 1,
+      anon_sym_RBRACE,
+    ACTIONS(939), 1,
+      sym_const_ref,
+    STATE(441), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [9265] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(943), 2,
       anon_sym_namespace,
       anon_sym_service,
-    ACTIONS(931), 8,
+    ACTIONS(941), 8,
       anon_sym_namespaces,
       anon_sym_cidr,
       anon_sym_pods,
@@ -16211,171 +16532,234 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_entity,
       anon_sym_fqdn,
       anon_sym_services,
-  [9019] = 6,
+  [9283] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(917), 1,
+    ACTIONS(927), 1,
       anon_sym_BANG,
-    ACTIONS(919), 1,
+    ACTIONS(929), 1,
       sym_label_key,
-    ACTIONS(921), 1,
+    ACTIONS(939), 1,
       sym_const_ref,
-    ACTIONS(935), 1,
+    ACTIONS(945), 1,
       anon_sym_RBRACE,
-    STATE(452), 6,
+    STATE(441), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [9043] = 4,
+  [9307] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(815), 1,
+    ACTIONS(949), 1,
       sym_const_ref,
-    STATE(279), 2,
+    STATE(281), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(937), 6,
+    ACTIONS(947), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [9062] = 8,
+  [9326] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(825), 1,
+      sym_const_ref,
+    STATE(281), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(951), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9345] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(272), 1,
+    ACTIONS(228), 1,
       sym_label_key,
-    ACTIONS(326), 1,
+    ACTIONS(396), 1,
       anon_sym_to,
-    ACTIONS(330), 1,
+    ACTIONS(400), 1,
       anon_sym_in,
-    ACTIONS(332), 1,
+    ACTIONS(402), 1,
       anon_sym_with,
-    ACTIONS(334), 1,
+    ACTIONS(404), 1,
       sym_const_ref,
-    STATE(20), 3,
+    STATE(22), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9089] = 5,
+  [9372] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(917), 1,
+    ACTIONS(927), 1,
       anon_sym_BANG,
-    ACTIONS(919), 1,
+    ACTIONS(929), 1,
       sym_label_key,
-    ACTIONS(921), 1,
+    ACTIONS(939), 1,
       sym_const_ref,
-    STATE(452), 6,
+    STATE(441), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [9110] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(942), 1,
-      sym_const_ref,
-    STATE(279), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(940), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [9129] = 6,
+  [9393] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(946), 1,
+    ACTIONS(956), 1,
       sym_label_key,
-    ACTIONS(948), 1,
+    ACTIONS(958), 1,
       sym_const_ref,
-    ACTIONS(944), 2,
+    ACTIONS(954), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-    STATE(443), 3,
+    STATE(431), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9151] = 4,
+  [9415] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(385), 1,
+    STATE(382), 1,
       sym_type,
-    ACTIONS(950), 3,
+    ACTIONS(960), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(952), 4,
+    ACTIONS(962), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [9169] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(954), 1,
-      anon_sym_pods,
-    ACTIONS(956), 1,
-      anon_sym_all,
-    ACTIONS(958), 1,
-      anon_sym_nodes,
-    ACTIONS(960), 1,
-      anon_sym_everything,
-    STATE(221), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [9191] = 6,
+  [9433] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(946), 1,
+    ACTIONS(956), 1,
       sym_label_key,
-    ACTIONS(964), 1,
+    ACTIONS(966), 1,
       sym_const_ref,
-    ACTIONS(962), 2,
+    ACTIONS(964), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-    STATE(442), 3,
+    STATE(429), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9213] = 6,
+  [9455] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(956), 1,
-      anon_sym_all,
-    ACTIONS(958), 1,
-      anon_sym_nodes,
-    ACTIONS(960), 1,
-      anon_sym_everything,
-    ACTIONS(966), 1,
+    ACTIONS(968), 1,
       anon_sym_pods,
-    STATE(221), 4,
+    ACTIONS(970), 1,
+      anon_sym_all,
+    ACTIONS(972), 1,
+      anon_sym_nodes,
+    ACTIONS(974), 1,
+      anon_sym_everything,
+    STATE(224), 4,
       sym_subject_pods,
       sym_subject_all_nodes,
       sym_subject_nodes,
       sym_subject_everything,
-  [9235] = 2,
+  [9477] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(968), 7,
+    ACTIONS(970), 1,
+      anon_sym_all,
+    ACTIONS(972), 1,
+      anon_sym_nodes,
+    ACTIONS(974), 1,
+      anon_sym_everything,
+    ACTIONS(976), 1,
+      anon_sym_pods,
+    STATE(224), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [9499] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(228), 1,
+      sym_label_key,
+    ACTIONS(441), 1,
+      anon_sym_to,
+    ACTIONS(445), 1,
+      sym_const_ref,
+    STATE(36), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9520] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(978), 1,
+      anon_sym_silence,
+    ACTIONS(980), 1,
+      anon_sym_RBRACE,
+    ACTIONS(982), 1,
+      sym__name_token,
+    STATE(286), 1,
+      sym_name,
+    STATE(428), 1,
+      sym_inventory_entry,
+    STATE(321), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9543] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(978), 1,
+      anon_sym_silence,
+    ACTIONS(982), 1,
+      sym__name_token,
+    ACTIONS(984), 1,
+      anon_sym_RBRACE,
+    STATE(286), 1,
+      sym_name,
+    STATE(428), 1,
+      sym_inventory_entry,
+    STATE(321), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9566] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(978), 1,
+      anon_sym_silence,
+    ACTIONS(982), 1,
+      sym__name_token,
+    ACTIONS(986), 1,
+      anon_sym_RBRACE,
+    STATE(286), 1,
+      sym_name,
+    STATE(373), 1,
+      sym_inventory_entry,
+    STATE(321), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9589] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(988), 7,
       anon_sym_LBRACE,
       anon_sym_port,
       anon_sym_namespace,
@@ -16383,321 +16767,313 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [9248] = 6,
+  [9602] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(990), 1,
+      anon_sym_LBRACK,
+    STATE(158), 1,
+      sym_cidr_item,
+    ACTIONS(992), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(127), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9620] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(272), 1,
+    ACTIONS(956), 1,
       sym_label_key,
-    ACTIONS(419), 1,
-      anon_sym_to,
-    ACTIONS(423), 1,
+    ACTIONS(994), 1,
       sym_const_ref,
-    STATE(38), 3,
+    STATE(123), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9269] = 7,
+  [9638] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(970), 1,
-      anon_sym_silence,
-    ACTIONS(972), 1,
-      anon_sym_RBRACE,
-    ACTIONS(974), 1,
-      sym__name_token,
-    STATE(283), 1,
-      sym_name,
-    STATE(439), 1,
-      sym_inventory_entry,
-    STATE(318), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9292] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(970), 1,
-      anon_sym_silence,
-    ACTIONS(974), 1,
-      sym__name_token,
-    ACTIONS(976), 1,
-      anon_sym_RBRACE,
-    STATE(283), 1,
-      sym_name,
-    STATE(439), 1,
-      sym_inventory_entry,
-    STATE(318), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9315] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(970), 1,
-      anon_sym_silence,
-    ACTIONS(974), 1,
-      sym__name_token,
-    ACTIONS(978), 1,
-      anon_sym_RBRACE,
-    STATE(283), 1,
-      sym_name,
-    STATE(394), 1,
-      sym_inventory_entry,
-    STATE(318), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9338] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(946), 1,
-      sym_label_key,
-    ACTIONS(980), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(996), 1,
+      anon_sym_RPAREN,
+    ACTIONS(998), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(178), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9356] = 5,
+    STATE(462), 2,
+      sym__label_value,
+      sym_string,
+  [9656] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1000), 1,
+      anon_sym_RPAREN,
+    ACTIONS(998), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(462), 2,
+      sym__label_value,
+      sym_string,
+  [9674] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(946), 1,
+    ACTIONS(956), 1,
       sym_label_key,
-    ACTIONS(982), 1,
+    ACTIONS(1002), 1,
       sym_const_ref,
     STATE(170), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9374] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(984), 1,
-      anon_sym_RPAREN,
-    ACTIONS(986), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(457), 2,
-      sym__label_value,
-      sym_string,
-  [9392] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(988), 1,
-      anon_sym_RPAREN,
-    ACTIONS(986), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(457), 2,
-      sym__label_value,
-      sym_string,
-  [9410] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(990), 1,
-      anon_sym_RPAREN,
-    ACTIONS(986), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(457), 2,
-      sym__label_value,
-      sym_string,
-  [9428] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(992), 1,
-      anon_sym_LBRACK,
-    STATE(153), 1,
-      sym_cidr_item,
-    ACTIONS(994), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(132), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9446] = 5,
+  [9692] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(946), 1,
+    ACTIONS(956), 1,
       sym_label_key,
-    ACTIONS(996), 1,
-      sym_const_ref,
-    STATE(129), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9464] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(946), 1,
-      sym_label_key,
-    ACTIONS(998), 1,
-      sym_const_ref,
-    STATE(118), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9482] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(597), 1,
-      anon_sym_EQ,
-    ACTIONS(1002), 1,
-      anon_sym_in,
     ACTIONS(1004), 1,
-      anon_sym_BANG_EQ,
-    ACTIONS(1006), 1,
-      anon_sym_notin,
-    ACTIONS(1000), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [9502] = 5,
+      sym_const_ref,
+    STATE(233), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9710] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(992), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1006), 1,
+      anon_sym_RPAREN,
+    ACTIONS(998), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(462), 2,
+      sym__label_value,
+      sym_string,
+  [9728] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(990), 1,
       anon_sym_LBRACK,
-    STATE(131), 1,
+    STATE(126), 1,
       sym_cidr_item,
-    ACTIONS(994), 2,
+    ACTIONS(992), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(132), 2,
+    STATE(127), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [9520] = 7,
+  [9746] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1008), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1010), 1,
-      anon_sym_sentence,
-    ACTIONS(1012), 1,
-      anon_sym_LPAREN,
-    STATE(266), 1,
-      sym_body,
-    STATE(339), 1,
-      sym_parameters,
-    STATE(422), 1,
-      sym_sentence_declaration,
-  [9542] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(970), 1,
+    ACTIONS(978), 1,
       anon_sym_silence,
-    ACTIONS(974), 1,
+    ACTIONS(982), 1,
       sym__name_token,
-    STATE(283), 1,
+    STATE(286), 1,
       sym_name,
-    STATE(439), 1,
+    STATE(428), 1,
       sym_inventory_entry,
-    STATE(318), 2,
+    STATE(321), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [9562] = 5,
+  [9766] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(946), 1,
-      sym_label_key,
-    ACTIONS(1014), 1,
-      sym_const_ref,
-    STATE(236), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9580] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1018), 1,
+    ACTIONS(1010), 1,
       anon_sym_COMMA,
-    ACTIONS(1020), 1,
+    ACTIONS(1012), 1,
       anon_sym_DQUOTE,
-    STATE(309), 1,
-      aux_sym_silence_repeat1,
-    STATE(448), 1,
-      sym_string,
-    ACTIONS(1016), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9600] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1022), 1,
-      sym_const_ref,
-    ACTIONS(1024), 1,
-      sym__name_token,
-    STATE(33), 3,
-      sym__string_or_ref,
-      sym_string,
-      sym_name,
-  [9618] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1026), 1,
-      anon_sym_RPAREN,
-    ACTIONS(986), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(457), 2,
-      sym__label_value,
-      sym_string,
-  [9636] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1018), 1,
-      anon_sym_COMMA,
-    ACTIONS(1020), 1,
-      anon_sym_DQUOTE,
-    STATE(320), 1,
+    STATE(305), 1,
       aux_sym_silence_repeat1,
     STATE(451), 1,
       sym_string,
-    ACTIONS(1028), 2,
+    ACTIONS(1008), 2,
       anon_sym_silence,
       sym__name_token,
-  [9656] = 5,
+  [9786] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1030), 1,
+    ACTIONS(1014), 1,
       anon_sym_namespaces,
-    ACTIONS(1032), 1,
+    ACTIONS(1016), 1,
       anon_sym_namespace,
-    ACTIONS(1034), 1,
+    ACTIONS(1018), 1,
       anon_sym_all,
-    STATE(165), 3,
+    STATE(161), 3,
       sym_scope_all,
       sym_scope_labelled,
       sym_scope_named,
-  [9674] = 4,
+  [9804] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1010), 1,
+      anon_sym_COMMA,
+    ACTIONS(1012), 1,
+      anon_sym_DQUOTE,
+    STATE(319), 1,
+      aux_sym_silence_repeat1,
+    STATE(455), 1,
+      sym_string,
+    ACTIONS(1020), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9824] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1022), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1024), 1,
+      anon_sym_sentence,
+    ACTIONS(1026), 1,
+      anon_sym_LPAREN,
+    STATE(271), 1,
+      sym_body,
+    STATE(354), 1,
+      sym_parameters,
+    STATE(439), 1,
+      sym_sentence_declaration,
+  [9846] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(598), 1,
+      anon_sym_EQ,
+    ACTIONS(1030), 1,
+      anon_sym_in,
+    ACTIONS(1032), 1,
+      anon_sym_BANG_EQ,
+    ACTIONS(1034), 1,
+      anon_sym_notin,
+    ACTIONS(1028), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [9866] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(956), 1,
+      sym_label_key,
+    ACTIONS(1036), 1,
+      sym_const_ref,
+    STATE(177), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9884] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(986), 2,
+    ACTIONS(1038), 1,
+      anon_sym_RPAREN,
+    ACTIONS(998), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(457), 2,
+    STATE(462), 2,
       sym__label_value,
       sym_string,
-  [9689] = 2,
+  [9902] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1040), 1,
+      sym_const_ref,
+    ACTIONS(1042), 1,
+      sym__name_token,
+    STATE(35), 3,
+      sym__string_or_ref,
+      sym_string,
+      sym_name,
+  [9920] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(956), 1,
+      sym_label_key,
+    ACTIONS(1044), 1,
+      sym_const_ref,
+    STATE(114), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9938] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(998), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(462), 2,
+      sym__label_value,
+      sym_string,
+  [9953] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1046), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(225), 2,
+      sym__label_value,
+      sym_string,
+  [9968] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1048), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(420), 2,
+      sym__label_value,
+      sym_string,
+  [9983] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1050), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(417), 2,
+      sym__label_value,
+      sym_string,
+  [9998] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1052), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(370), 2,
+      sym__label_value,
+      sym_string,
+  [10013] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1054), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(229), 2,
+      sym__label_value,
+      sym_string,
+  [10028] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(91), 5,
@@ -16706,2117 +17082,2071 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
       sym_label_key,
       sym_const_ref,
-  [9700] = 4,
+  [10039] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(992), 1,
-      anon_sym_LBRACK,
-    ACTIONS(1036), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(156), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9715] = 4,
+    ACTIONS(416), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1058), 1,
+      anon_sym_COMMA,
+    STATE(319), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(1056), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [10056] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1038), 2,
+    ACTIONS(1061), 2,
       sym_label_value,
       sym_const_ref,
     STATE(8), 2,
       sym__label_value,
       sym_string,
-  [9730] = 4,
+  [10071] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1040), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(378), 2,
-      sym__label_value,
-      sym_string,
-  [9745] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1042), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(446), 2,
-      sym__label_value,
-      sym_string,
-  [9760] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1044), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(403), 2,
-      sym__label_value,
-      sym_string,
-  [9775] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(970), 1,
+    ACTIONS(978), 1,
       anon_sym_silence,
-    ACTIONS(974), 1,
+    ACTIONS(982), 1,
       sym__name_token,
-    STATE(286), 1,
+    STATE(284), 1,
       sym_name,
-    STATE(323), 2,
+    STATE(335), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [9792] = 4,
+  [10088] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(990), 1,
+      anon_sym_LBRACK,
+    ACTIONS(1063), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(153), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [10103] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1046), 2,
-      sym_label_value,
+    ACTIONS(1065), 1,
       sym_const_ref,
-    STATE(218), 2,
-      sym__label_value,
-      sym_string,
-  [9807] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(376), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1050), 1,
-      anon_sym_COMMA,
-    STATE(320), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(1048), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9824] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1053), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(219), 2,
-      sym__label_value,
-      sym_string,
-  [9839] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1055), 1,
-      sym_const_ref,
-    STATE(44), 2,
+    STATE(208), 2,
       sym__string_or_ref,
       sym_string,
-  [9853] = 4,
+  [10117] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1057), 1,
-      anon_sym_silence,
-    ACTIONS(1060), 1,
-      sym__name_token,
-    STATE(323), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9867] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1064), 1,
-      sym_icmp_type,
-    STATE(205), 1,
-      sym_icmp_item,
-    ACTIONS(1062), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [9881] = 4,
-    ACTIONS(1068), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1067), 1,
+      sym_const_ref,
+    STATE(59), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10131] = 4,
+    ACTIONS(1072), 1,
       anon_sym_DQUOTE2,
-    ACTIONS(1070), 1,
+    ACTIONS(1074), 1,
       sym_comment,
-    STATE(362), 1,
+    STATE(325), 1,
       aux_sym_string_repeat1,
-    ACTIONS(1066), 2,
+    ACTIONS(1069), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [9895] = 4,
+  [10145] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1072), 1,
-      sym_const_ref,
-    STATE(195), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9909] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1074), 1,
-      sym_const_ref,
-    STATE(198), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9923] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
+    ACTIONS(1042), 1,
+      sym__name_token,
     ACTIONS(1076), 1,
       sym_const_ref,
-    STATE(55), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9937] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1064), 1,
-      sym_icmp_type,
-    STATE(82), 1,
-      sym_icmp_item,
-    ACTIONS(1062), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [9951] = 4,
+    STATE(130), 1,
+      sym_name,
+    STATE(173), 1,
+      sym__name_list,
+  [10161] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1078), 1,
       sym_const_ref,
-    STATE(80), 2,
+    STATE(192), 2,
       sym__string_or_ref,
       sym_string,
-  [9965] = 4,
+  [10175] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
     ACTIONS(1080), 1,
-      sym_const_ref,
-    STATE(113), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9979] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1082), 1,
-      sym_const_ref,
-    STATE(95), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9993] = 4,
-    ACTIONS(1070), 1,
-      sym_comment,
-    ACTIONS(1086), 1,
-      anon_sym_DQUOTE2,
-    STATE(325), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1084), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10007] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1088), 1,
-      sym_const_ref,
-    STATE(150), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10021] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1090), 1,
-      sym_const_ref,
-    STATE(167), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10035] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1092), 1,
       anon_sym_RBRACK,
     STATE(419), 1,
       sym__cidr_or_ref,
-    ACTIONS(1094), 2,
+    ACTIONS(1082), 2,
       sym_cidr,
       sym_const_ref,
-  [10049] = 4,
+  [10189] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1096), 1,
-      sym_const_ref,
-    STATE(92), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10063] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1098), 1,
-      sym_const_ref,
-    STATE(181), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10077] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1008), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1010), 1,
-      anon_sym_sentence,
-    STATE(264), 1,
-      sym_body,
-    STATE(423), 1,
-      sym_sentence_declaration,
-  [10093] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1100), 1,
-      sym_const_ref,
-    STATE(186), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10107] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1102), 1,
-      sym_const_ref,
-    STATE(54), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10121] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1104), 1,
-      sym_sentence_word,
-    STATE(207), 1,
-      sym_way,
-    ACTIONS(1106), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [10135] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1108), 1,
-      sym_const_ref,
-    STATE(43), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10149] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1110), 1,
-      sym_const_ref,
-    STATE(47), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10163] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1112), 1,
-      sym_const_ref,
-    STATE(56), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10177] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1114), 1,
-      sym_const_ref,
-    STATE(59), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10191] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1116), 1,
-      sym_const_ref,
-    STATE(61), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10205] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1064), 1,
-      sym_icmp_type,
-    STATE(199), 1,
-      sym_icmp_item,
-    ACTIONS(1062), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [10219] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
-    ACTIONS(1118), 1,
-      sym_const_ref,
-    STATE(134), 1,
-      sym_name,
-    STATE(162), 1,
-      sym__name_list,
-  [10235] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1120), 1,
-      sym_const_ref,
-    STATE(191), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10249] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1122), 1,
-      sym_const_ref,
-    STATE(136), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10263] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1124), 1,
-      sym_const_ref,
-    STATE(52), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10277] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1126), 1,
-      anon_sym_RBRACK,
-    STATE(391), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1128), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10291] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1130), 1,
-      sym_const_ref,
-    STATE(208), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10305] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1132), 1,
-      sym_sentence_word,
-    STATE(206), 1,
-      sym_way,
-    ACTIONS(1106), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [10319] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1134), 1,
-      sym_const_ref,
-    STATE(60), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10333] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1136), 1,
+    ACTIONS(1084), 1,
       sym_const_ref,
     STATE(200), 2,
       sym__string_or_ref,
       sym_string,
-  [10347] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
-    ACTIONS(1118), 1,
-      sym_const_ref,
-    STATE(134), 1,
-      sym_name,
-    STATE(168), 1,
-      sym__name_list,
-  [10363] = 4,
+  [10203] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1138), 1,
+    ACTIONS(1086), 1,
       sym_const_ref,
-    STATE(225), 2,
+    STATE(194), 2,
       sym__string_or_ref,
       sym_string,
-  [10377] = 4,
+  [10217] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1090), 1,
+      sym_icmp_type,
+    STATE(85), 1,
+      sym_icmp_item,
+    ACTIONS(1088), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10231] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1140), 1,
+    ACTIONS(1092), 1,
       sym_const_ref,
-    STATE(222), 2,
+    STATE(86), 2,
       sym__string_or_ref,
       sym_string,
-  [10391] = 3,
+  [10245] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(376), 2,
-      anon_sym_COMMA,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1048), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [10403] = 4,
-    ACTIONS(1070), 1,
+    ACTIONS(1094), 1,
+      sym_const_ref,
+    STATE(60), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10259] = 4,
+    ACTIONS(1074), 1,
       sym_comment,
-    ACTIONS(1145), 1,
+    ACTIONS(1098), 1,
       anon_sym_DQUOTE2,
-    STATE(362), 1,
+    STATE(337), 1,
       aux_sym_string_repeat1,
-    ACTIONS(1142), 2,
+    ACTIONS(1096), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [10417] = 5,
+  [10273] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1024), 1,
+    ACTIONS(1100), 1,
+      anon_sym_silence,
+    ACTIONS(1103), 1,
       sym__name_token,
-    ACTIONS(1118), 1,
-      sym_const_ref,
-    STATE(134), 1,
-      sym_name,
-    STATE(177), 1,
-      sym__name_list,
-  [10433] = 4,
+    STATE(335), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [10287] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1147), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1105), 1,
+      sym_const_ref,
+    STATE(140), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10301] = 4,
+    ACTIONS(1074), 1,
+      sym_comment,
+    ACTIONS(1109), 1,
+      anon_sym_DQUOTE2,
+    STATE(325), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1107), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10315] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1111), 1,
+      sym_const_ref,
+    STATE(44), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10329] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1113), 1,
+      sym_sentence_word,
+    STATE(207), 1,
+      sym_way,
+    ACTIONS(1115), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [10343] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1117), 1,
+      sym_const_ref,
+    STATE(58), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10357] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1042), 1,
+      sym__name_token,
+    ACTIONS(1076), 1,
+      sym_const_ref,
+    STATE(130), 1,
+      sym_name,
+    STATE(164), 1,
+      sym__name_list,
+  [10373] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1119), 1,
+      anon_sym_RBRACK,
+    STATE(380), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1121), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10387] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1123), 1,
+      sym_const_ref,
+    STATE(57), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10401] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1125), 1,
+      sym_const_ref,
+    STATE(61), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10415] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1127), 1,
+      sym_const_ref,
+    STATE(134), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10429] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1129), 1,
+      sym_const_ref,
+    STATE(88), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10443] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1131), 1,
+      sym_const_ref,
+    STATE(186), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10457] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1133), 1,
+      sym_const_ref,
+    STATE(178), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10471] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1042), 1,
+      sym__name_token,
+    ACTIONS(1076), 1,
+      sym_const_ref,
+    STATE(130), 1,
+      sym_name,
+    STATE(163), 1,
+      sym__name_list,
+  [10487] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1135), 1,
       anon_sym_RBRACK,
     STATE(419), 1,
       sym__cidr_or_ref,
-    ACTIONS(1094), 2,
+    ACTIONS(1082), 2,
       sym_cidr,
       sym_const_ref,
-  [10447] = 4,
-    ACTIONS(1070), 1,
+  [10501] = 4,
+    ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1151), 1,
-      anon_sym_DQUOTE2,
-    STATE(366), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1149), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10461] = 4,
-    ACTIONS(1070), 1,
+    ACTIONS(1090), 1,
+      sym_icmp_type,
+    STATE(182), 1,
+      sym_icmp_item,
+    ACTIONS(1088), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10515] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1137), 1,
+      sym_const_ref,
+    STATE(42), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10529] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(416), 2,
+      anon_sym_COMMA,
+      anon_sym_DQUOTE,
+    ACTIONS(1056), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [10541] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1022), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1024), 1,
+      anon_sym_sentence,
+    STATE(273), 1,
+      sym_body,
+    STATE(442), 1,
+      sym_sentence_declaration,
+  [10557] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1139), 1,
+      sym_const_ref,
+    STATE(195), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10571] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1141), 1,
+      sym_const_ref,
+    STATE(56), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10585] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1143), 1,
+      sym_const_ref,
+    STATE(184), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10599] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1145), 1,
+      sym_const_ref,
+    STATE(220), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10613] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1147), 1,
+      sym_const_ref,
+    STATE(219), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10627] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1149), 1,
+      sym_const_ref,
+    STATE(198), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10641] = 4,
+    ACTIONS(1074), 1,
       sym_comment,
     ACTIONS(1153), 1,
       anon_sym_DQUOTE2,
     STATE(362), 1,
       aux_sym_string_repeat1,
-    ACTIONS(1066), 2,
+    ACTIONS(1151), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [10475] = 4,
+  [10655] = 4,
+    ACTIONS(1074), 1,
+      sym_comment,
+    ACTIONS(1155), 1,
+      anon_sym_DQUOTE2,
+    STATE(325), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1107), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10669] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1155), 1,
+    ACTIONS(1157), 1,
       sym_const_ref,
-    STATE(184), 2,
+    STATE(53), 2,
       sym__string_or_ref,
       sym_string,
-  [10489] = 4,
+  [10683] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1157), 1,
-      anon_sym_RPAREN,
     ACTIONS(1159), 1,
-      sym_identifier,
-    STATE(441), 1,
-      sym_parameter,
-  [10502] = 4,
+      sym_sentence_word,
+    STATE(205), 1,
+      sym_way,
+    ACTIONS(1115), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [10697] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
     ACTIONS(1161), 1,
+      sym_const_ref,
+    STATE(155), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10711] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1090), 1,
+      sym_icmp_type,
+    STATE(204), 1,
+      sym_icmp_item,
+    ACTIONS(1088), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10725] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1163), 1,
+      sym_const_ref,
+    STATE(47), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10739] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1165), 1,
+      sym_const_ref,
+    STATE(89), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10753] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1167), 1,
       anon_sym_COMMA,
-    ACTIONS(1164), 1,
+    ACTIONS(1170), 1,
       anon_sym_RPAREN,
     STATE(369), 1,
-      aux_sym_selector_in_repeat1,
-  [10515] = 4,
+      aux_sym_parameters_repeat1,
+  [10766] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1166), 1,
-      sym_port_number,
-    ACTIONS(1168), 1,
-      sym_const_ref,
-    STATE(151), 1,
-      sym_port,
-  [10528] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
-    ACTIONS(1170), 1,
-      sym_const_ref,
-    STATE(49), 1,
-      sym_name,
-  [10541] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(462), 1,
-      sym_verb,
-    ACTIONS(1172), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10552] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
-    ACTIONS(1174), 1,
-      sym_const_ref,
-    STATE(37), 1,
-      sym_name,
-  [10565] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(419), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1094), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10576] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1176), 1,
+    ACTIONS(1172), 1,
       anon_sym_COMMA,
-    ACTIONS(1178), 1,
-      anon_sym_RBRACE,
-    STATE(390), 1,
-      aux_sym_selector_repeat1,
-  [10589] = 4,
+    ACTIONS(1174), 1,
+      anon_sym_RPAREN,
+    STATE(410), 1,
+      aux_sym_selector_in_repeat1,
+  [10779] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
+    STATE(214), 1,
+      sym_direction,
+    ACTIONS(1176), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [10790] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1178), 1,
+      sym_port_number,
     ACTIONS(1180), 1,
       sym_const_ref,
-    STATE(31), 1,
-      sym_name,
-  [10602] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(431), 1,
-      sym_verb,
-    ACTIONS(1172), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10613] = 4,
+    STATE(176), 1,
+      sym_port,
+  [10803] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1182), 1,
       anon_sym_COMMA,
     ACTIONS(1184), 1,
+      anon_sym_RBRACE,
+    STATE(391), 1,
+      aux_sym_inventory_repeat1,
+  [10816] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(811), 1,
       anon_sym_RPAREN,
-    STATE(397), 1,
-      aux_sym_selector_in_repeat1,
-  [10626] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
     ACTIONS(1186), 1,
-      sym_const_ref,
-    STATE(138), 1,
-      sym_name,
-  [10639] = 4,
+      anon_sym_COMMA,
+    STATE(413), 1,
+      aux_sym_arguments_repeat1,
+  [10829] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1166), 1,
-      sym_port_number,
+    ACTIONS(1042), 1,
+      sym__name_token,
     ACTIONS(1188), 1,
       sym_const_ref,
-    STATE(81), 1,
-      sym_port,
-  [10652] = 4,
+    STATE(136), 1,
+      sym_name,
+  [10842] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1190), 1,
-      anon_sym_COMMA,
-    ACTIONS(1193), 1,
-      anon_sym_RBRACK,
-    STATE(381), 1,
-      aux_sym_cidr_list_repeat1,
-  [10665] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1195), 1,
-      anon_sym_COMMA,
-    ACTIONS(1197), 1,
-      anon_sym_RBRACK,
-    STATE(396), 1,
-      aux_sym_list_repeat1,
-  [10678] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1166), 1,
-      sym_port_number,
-    ACTIONS(1199), 1,
-      sym_const_ref,
-    STATE(176), 1,
-      sym_port,
-  [10691] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1201), 3,
-      anon_sym_COMMA,
-      anon_sym_EQ,
       anon_sym_RPAREN,
-  [10700] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1205), 1,
-      anon_sym_EQ,
-    ACTIONS(1203), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10711] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1159), 1,
+    ACTIONS(1192), 1,
       sym_identifier,
-    ACTIONS(1207), 1,
-      anon_sym_RPAREN,
-    STATE(441), 1,
+    STATE(426), 1,
       sym_parameter,
-  [10724] = 4,
+  [10855] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1209), 1,
+    ACTIONS(1194), 3,
       anon_sym_COMMA,
-    ACTIONS(1212), 1,
+      anon_sym_EQ,
       anon_sym_RPAREN,
-    STATE(387), 1,
+  [10864] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1190), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1196), 1,
+      anon_sym_COMMA,
+    STATE(369), 1,
       aux_sym_parameters_repeat1,
-  [10737] = 4,
+  [10877] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
-    ACTIONS(1214), 1,
-      sym_const_ref,
-    STATE(34), 1,
-      sym_name,
-  [10750] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
-    ACTIONS(1216), 1,
-      sym_const_ref,
-    STATE(28), 1,
-      sym_name,
-  [10763] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(915), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1218), 1,
+    ACTIONS(1198), 1,
       anon_sym_COMMA,
-    STATE(405), 1,
-      aux_sym_selector_repeat1,
-  [10776] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1220), 1,
-      anon_sym_COMMA,
-    ACTIONS(1222), 1,
-      anon_sym_RBRACK,
-    STATE(412), 1,
-      aux_sym_cidr_list_repeat1,
-  [10789] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
-    ACTIONS(1224), 1,
-      sym_const_ref,
-    STATE(40), 1,
-      sym_name,
-  [10802] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(781), 1,
+    ACTIONS(1200), 1,
       anon_sym_RPAREN,
-    ACTIONS(1226), 1,
+    STATE(378), 1,
+      aux_sym_parameters_repeat1,
+  [10890] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1202), 1,
       anon_sym_COMMA,
-    STATE(404), 1,
-      aux_sym_arguments_repeat1,
-  [10815] = 4,
+    ACTIONS(1204), 1,
+      anon_sym_RBRACK,
+    STATE(415), 1,
+      aux_sym_cidr_list_repeat1,
+  [10903] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1042), 1,
+      sym__name_token,
+    ACTIONS(1206), 1,
+      sym_const_ref,
+    STATE(43), 1,
+      sym_name,
+  [10916] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1210), 1,
+      anon_sym_EQ,
+    ACTIONS(1208), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [10927] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1212), 1,
+      anon_sym_COMMA,
+    ACTIONS(1215), 1,
+      anon_sym_RBRACE,
+    STATE(383), 1,
+      aux_sym_selector_repeat1,
+  [10940] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1217), 1,
+      anon_sym_COMMA,
+    ACTIONS(1220), 1,
+      anon_sym_RPAREN,
+    STATE(384), 1,
+      aux_sym_selector_in_repeat1,
+  [10953] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1042), 1,
+      sym__name_token,
+    ACTIONS(1222), 1,
+      sym_const_ref,
+    STATE(148), 1,
+      sym_name,
+  [10966] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(48), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1224), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10977] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1042), 1,
+      sym__name_token,
+    ACTIONS(1226), 1,
+      sym_const_ref,
+    STATE(32), 1,
+      sym_name,
+  [10990] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1228), 1,
       anon_sym_COMMA,
-    ACTIONS(1230), 1,
-      anon_sym_RBRACE,
-    STATE(415), 1,
-      aux_sym_inventory_repeat1,
-  [10828] = 3,
+    ACTIONS(1231), 1,
+      anon_sym_RBRACK,
+    STATE(388), 1,
+      aux_sym_cidr_list_repeat1,
+  [11003] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(216), 1,
+    ACTIONS(1233), 1,
+      anon_sym_COMMA,
+    ACTIONS(1236), 1,
+      anon_sym_RBRACK,
+    STATE(389), 1,
+      aux_sym_list_repeat1,
+  [11016] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1178), 1,
+      sym_port_number,
+    ACTIONS(1238), 1,
+      sym_const_ref,
+    STATE(145), 1,
+      sym_port,
+  [11029] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(980), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1240), 1,
+      anon_sym_COMMA,
+    STATE(392), 1,
+      aux_sym_inventory_repeat1,
+  [11042] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1242), 1,
+      anon_sym_COMMA,
+    ACTIONS(1245), 1,
+      anon_sym_RBRACE,
+    STATE(392), 1,
+      aux_sym_inventory_repeat1,
+  [11055] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1247), 1,
+      anon_sym_COMMA,
+    ACTIONS(1249), 1,
+      anon_sym_RPAREN,
+    STATE(374), 1,
+      aux_sym_arguments_repeat1,
+  [11068] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1042), 1,
+      sym__name_token,
+    ACTIONS(1251), 1,
+      sym_const_ref,
+    STATE(49), 1,
+      sym_name,
+  [11081] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(419), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1082), 2,
+      sym_cidr,
+      sym_const_ref,
+  [11092] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1192), 1,
+      sym_identifier,
+    ACTIONS(1253), 1,
+      anon_sym_RPAREN,
+    STATE(426), 1,
+      sym_parameter,
+  [11105] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(217), 1,
       sym_direction,
-    ACTIONS(1232), 2,
+    ACTIONS(1176), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [10839] = 4,
+  [11116] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(852), 1,
+    ACTIONS(1042), 1,
+      sym__name_token,
+    ACTIONS(1255), 1,
+      sym_const_ref,
+    STATE(39), 1,
+      sym_name,
+  [11129] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1042), 1,
+      sym__name_token,
+    ACTIONS(1257), 1,
+      sym_const_ref,
+    STATE(28), 1,
+      sym_name,
+  [11142] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(937), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1259), 1,
+      anon_sym_COMMA,
+    STATE(383), 1,
+      aux_sym_selector_repeat1,
+  [11155] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(856), 1,
       anon_sym_RBRACK,
-    ACTIONS(1234), 1,
+    ACTIONS(1261), 1,
       anon_sym_COMMA,
-    STATE(409), 1,
+    STATE(389), 1,
       aux_sym_list_repeat1,
-  [10852] = 4,
+  [11168] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(988), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1236), 1,
+    ACTIONS(1263), 1,
       anon_sym_COMMA,
-    STATE(369), 1,
-      aux_sym_selector_in_repeat1,
-  [10865] = 3,
+    ACTIONS(1265), 1,
+      anon_sym_RBRACE,
+    STATE(400), 1,
+      aux_sym_selector_repeat1,
+  [11181] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(490), 1,
-      sym_verb,
-    ACTIONS(1238), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10876] = 2,
+    ACTIONS(1267), 1,
+      anon_sym_COMMA,
+    ACTIONS(1269), 1,
+      anon_sym_RBRACK,
+    STATE(401), 1,
+      aux_sym_list_repeat1,
+  [11194] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1240), 3,
+    STATE(212), 1,
+      sym_direction,
+    ACTIONS(1176), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [11205] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1042), 1,
+      sym__name_token,
+    ACTIONS(1271), 1,
+      sym_const_ref,
+    STATE(40), 1,
+      sym_name,
+  [11218] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1273), 3,
       sym_sentence_word,
       anon_sym_from,
       anon_sym_to,
-  [10885] = 4,
+  [11227] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(990), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1242), 1,
-      anon_sym_COMMA,
-    STATE(369), 1,
-      aux_sym_selector_in_repeat1,
-  [10898] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1024), 1,
+    ACTIONS(1042), 1,
       sym__name_token,
-    ACTIONS(1244), 1,
-      sym_const_ref,
-    STATE(46), 1,
-      sym_name,
-  [10911] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1246), 1,
-      anon_sym_COMMA,
-    ACTIONS(1248), 1,
-      anon_sym_RPAREN,
-    STATE(414), 1,
-      aux_sym_parameters_repeat1,
-  [10924] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1250), 1,
-      anon_sym_COMMA,
-    ACTIONS(1252), 1,
-      anon_sym_RPAREN,
-    STATE(400), 1,
-      aux_sym_selector_in_repeat1,
-  [10937] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1254), 1,
-      anon_sym_COMMA,
-    ACTIONS(1257), 1,
-      anon_sym_RPAREN,
-    STATE(404), 1,
-      aux_sym_arguments_repeat1,
-  [10950] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1259), 1,
-      anon_sym_COMMA,
-    ACTIONS(1262), 1,
-      anon_sym_RBRACE,
-    STATE(405), 1,
-      aux_sym_selector_repeat1,
-  [10963] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1264), 1,
-      anon_sym_COMMA,
-    ACTIONS(1266), 1,
-      anon_sym_RPAREN,
-    STATE(393), 1,
-      aux_sym_arguments_repeat1,
-  [10976] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(39), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1268), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10987] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(213), 1,
-      sym_direction,
-    ACTIONS(1232), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10998] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1270), 1,
-      anon_sym_COMMA,
-    ACTIONS(1273), 1,
-      anon_sym_RBRACK,
-    STATE(409), 1,
-      aux_sym_list_repeat1,
-  [11011] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(1275), 1,
-      anon_sym_COMMA,
-    ACTIONS(1278), 1,
-      anon_sym_RBRACE,
-    STATE(410), 1,
-      aux_sym_inventory_repeat1,
-  [11024] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1159), 1,
-      sym_identifier,
-    ACTIONS(1280), 1,
-      anon_sym_RPAREN,
-    STATE(402), 1,
-      sym_parameter,
-  [11037] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1147), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1282), 1,
-      anon_sym_COMMA,
-    STATE(381), 1,
-      aux_sym_cidr_list_repeat1,
-  [11050] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1024), 1,
-      sym__name_token,
-    ACTIONS(1284), 1,
       sym_const_ref,
-    STATE(145), 1,
+    STATE(30), 1,
       sym_name,
-  [11063] = 4,
+  [11240] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1157), 1,
+    ACTIONS(1038), 1,
       anon_sym_RPAREN,
-    ACTIONS(1286), 1,
+    ACTIONS(1277), 1,
       anon_sym_COMMA,
-    STATE(387), 1,
-      aux_sym_parameters_repeat1,
-  [11076] = 4,
+    STATE(384), 1,
+      aux_sym_selector_in_repeat1,
+  [11253] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(976), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1288), 1,
+    ACTIONS(1178), 1,
+      sym_port_number,
+    ACTIONS(1279), 1,
+      sym_const_ref,
+    STATE(84), 1,
+      sym_port,
+  [11266] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1006), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1281), 1,
       anon_sym_COMMA,
-    STATE(410), 1,
-      aux_sym_inventory_repeat1,
-  [11089] = 3,
+    STATE(384), 1,
+      aux_sym_selector_in_repeat1,
+  [11279] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(215), 1,
-      sym_direction,
-    ACTIONS(1232), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [11100] = 2,
+    STATE(524), 1,
+      sym_verb,
+    ACTIONS(1283), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [11290] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1290), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11108] = 3,
+    ACTIONS(1192), 1,
+      sym_identifier,
+    ACTIONS(1285), 1,
+      anon_sym_RPAREN,
+    STATE(379), 1,
+      sym_parameter,
+  [11303] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1292), 1,
-      sym__name_token,
-    STATE(149), 1,
-      sym_entity,
-  [11118] = 2,
+    ACTIONS(1287), 1,
+      anon_sym_COMMA,
+    ACTIONS(1290), 1,
+      anon_sym_RPAREN,
+    STATE(413), 1,
+      aux_sym_arguments_repeat1,
+  [11316] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1193), 2,
+    STATE(452), 1,
+      sym_verb,
+    ACTIONS(1292), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [11327] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1080), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1294), 1,
+      anon_sym_COMMA,
+    STATE(388), 1,
+      aux_sym_cidr_list_repeat1,
+  [11340] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(464), 1,
+      sym_verb,
+    ACTIONS(1292), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [11351] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1296), 1,
+      anon_sym_COMMA,
+    ACTIONS(1298), 1,
+      anon_sym_RPAREN,
+    STATE(408), 1,
+      aux_sym_selector_in_repeat1,
+  [11364] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1300), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11372] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1231), 2,
       anon_sym_COMMA,
       anon_sym_RBRACK,
-  [11126] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1294), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11134] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1296), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11142] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1008), 1,
-      anon_sym_LBRACE,
-    STATE(263), 1,
-      sym_body,
-  [11152] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1008), 1,
-      anon_sym_LBRACE,
-    STATE(259), 1,
-      sym_body,
-  [11162] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1257), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11170] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1292), 1,
-      sym__name_token,
-    STATE(36), 1,
-      sym_entity,
-  [11180] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1298), 1,
-      anon_sym_namespaces,
-    ACTIONS(1300), 1,
-      anon_sym_policy,
-  [11190] = 2,
+  [11380] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1302), 2,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11198] = 2,
+      anon_sym_RBRACE,
+  [11388] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1304), 2,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    STATE(255), 1,
+      sym_string,
+  [11398] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1236), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [11406] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1304), 1,
+      sym__name_token,
+    STATE(51), 1,
+      sym_entity,
+  [11416] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1304), 1,
+      sym__name_token,
+    STATE(151), 1,
+      sym_entity,
+  [11426] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1306), 2,
       anon_sym_LBRACE,
       anon_sym_sentence,
-  [11206] = 3,
+  [11434] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1008), 1,
+    ACTIONS(1170), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11442] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1308), 2,
       anon_sym_LBRACE,
-    STATE(265), 1,
-      sym_body,
-  [11216] = 3,
+      anon_sym_sentence,
+  [11450] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1306), 1,
-      anon_sym_LBRACE,
-    STATE(233), 1,
-      sym_policy_body,
-  [11226] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1308), 1,
-      anon_sym_from,
-    STATE(141), 1,
-      sym_flow,
-  [11236] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1310), 1,
-      sym__name_token,
-    STATE(458), 1,
-      sym_name,
-  [11246] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1312), 2,
+    ACTIONS(1245), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11254] = 2,
+  [11458] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1310), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11466] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1312), 1,
+      sym__name_token,
+    STATE(433), 1,
+      sym_name,
+  [11476] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1314), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11262] = 3,
+  [11484] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    STATE(253), 1,
-      sym_string,
-  [11272] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1306), 1,
-      anon_sym_LBRACE,
-    STATE(255), 1,
-      sym_policy_body,
-  [11282] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1316), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11290] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1310), 1,
+    ACTIONS(1312), 1,
       sym__name_token,
-    STATE(430), 1,
+    STATE(450), 1,
       sym_name,
-  [11300] = 2,
+  [11494] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1278), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11308] = 2,
+    ACTIONS(1316), 1,
+      anon_sym_LBRACE,
+    STATE(260), 1,
+      sym_policy_body,
+  [11504] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1318), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11316] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1212), 2,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11324] = 2,
+      anon_sym_RBRACE,
+  [11512] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1320), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11332] = 2,
+      anon_sym_RPAREN,
+  [11520] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1322), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11340] = 2,
+  [11528] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1324), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11348] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1310), 1,
-      sym__name_token,
-    STATE(436), 1,
-      sym_name,
-  [11358] = 2,
+  [11536] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1326), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11366] = 2,
+  [11544] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1328), 2,
+    ACTIONS(1022), 1,
       anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11374] = 2,
+    STATE(272), 1,
+      sym_body,
+  [11554] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1330), 2,
-      anon_sym_silence,
+    ACTIONS(1022), 1,
+      anon_sym_LBRACE,
+    STATE(250), 1,
+      sym_body,
+  [11564] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1215), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11572] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1022), 1,
+      anon_sym_LBRACE,
+    STATE(262), 1,
+      sym_body,
+  [11582] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1328), 1,
+      anon_sym_namespaces,
+    ACTIONS(1330), 1,
+      anon_sym_policy,
+  [11592] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1312), 1,
       sym__name_token,
-  [11382] = 2,
+    STATE(448), 1,
+      sym_name,
+  [11602] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1192), 1,
+      sym_identifier,
+    STATE(426), 1,
+      sym_parameter,
+  [11612] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1316), 1,
+      anon_sym_LBRACE,
+    STATE(223), 1,
+      sym_policy_body,
+  [11622] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1332), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11390] = 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11630] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1022), 1,
+      anon_sym_LBRACE,
+    STATE(257), 1,
+      sym_body,
+  [11640] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1334), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11398] = 2,
+      anon_sym_label,
+      anon_sym_annotation,
+  [11648] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1316), 1,
+      anon_sym_LBRACE,
+    STATE(227), 1,
+      sym_policy_body,
+  [11658] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1336), 2,
       anon_sym_silence,
       sym__name_token,
-  [11406] = 2,
+  [11666] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1262), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11414] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1310), 1,
-      sym__name_token,
-    STATE(429), 1,
-      sym_name,
-  [11424] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1273), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [11432] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1338), 2,
-      anon_sym_label,
-      anon_sym_annotation,
-  [11440] = 2,
+    ACTIONS(1338), 1,
+      anon_sym_from,
+    STATE(110), 1,
+      sym_flow,
+  [11676] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1340), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11448] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1164), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11456] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1008), 1,
-      anon_sym_LBRACE,
-    STATE(268), 1,
-      sym_body,
-  [11466] = 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11684] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1342), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11474] = 2,
+  [11692] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1344), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11482] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1159), 1,
-      sym_identifier,
-    STATE(441), 1,
-      sym_parameter,
-  [11492] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1346), 1,
-      anon_sym_from,
-    STATE(141), 1,
-      sym_flow,
-  [11502] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1292), 1,
+      anon_sym_silence,
       sym__name_token,
-    STATE(135), 1,
+  [11700] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1304), 1,
+      sym__name_token,
+    STATE(133), 1,
       sym_entity,
-  [11512] = 2,
+  [11710] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1348), 1,
-      sym_identifier,
-  [11519] = 2,
+    ACTIONS(1346), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11718] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1350), 1,
-      sym_number,
-  [11526] = 2,
+    ACTIONS(1348), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11726] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1352), 1,
-      anon_sym_EQ,
-  [11533] = 2,
+    ACTIONS(1350), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11734] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1290), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11742] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1352), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11750] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1220), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11758] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1312), 1,
+      sym__name_token,
+    STATE(440), 1,
+      sym_name,
+  [11768] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1354), 1,
-      sym_label_key,
-  [11540] = 2,
+      anon_sym_from,
+    STATE(110), 1,
+      sym_flow,
+  [11778] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1356), 1,
-      sym_label_key,
-  [11547] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(597), 1,
-      anon_sym_EQ,
-  [11554] = 2,
+    ACTIONS(1356), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11786] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1358), 1,
-      sym__port_number_immediate,
-  [11561] = 2,
+      anon_sym_namespaces,
+  [11793] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1360), 1,
-      sym_number,
-  [11568] = 2,
+      anon_sym_COLON,
+  [11800] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1362), 1,
-      sym_number,
-  [11575] = 2,
+      sym_identifier,
+  [11807] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1364), 1,
-      anon_sym_COLON,
-  [11582] = 2,
+      sym_number,
+  [11814] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1366), 1,
-      sym__name_token,
-  [11589] = 2,
+      sym_number,
+  [11821] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1368), 1,
-      anon_sym_groups,
-  [11596] = 2,
+      anon_sym_with,
+  [11828] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1370), 1,
-      anon_sym_namespace,
-  [11603] = 2,
+      sym_number,
+  [11835] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1372), 1,
-      anon_sym_account,
-  [11610] = 2,
+      sym_number,
+  [11842] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1374), 1,
-      anon_sym_namespace,
-  [11617] = 2,
+      ts_builtin_sym_end,
+  [11849] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1376), 1,
-      sym_number,
-  [11624] = 2,
+      sym_label_key,
+  [11856] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1378), 1,
-      sym_number,
-  [11631] = 2,
+      anon_sym_with,
+  [11863] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1380), 1,
-      sym_number,
-  [11638] = 2,
+      sym_identifier,
+  [11870] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1382), 1,
-      anon_sym_LPAREN,
-  [11645] = 2,
+      anon_sym_to,
+  [11877] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1384), 1,
-      sym_number,
-  [11652] = 2,
+      anon_sym_namespace,
+  [11884] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1386), 1,
-      sym_protocol,
-  [11659] = 2,
+      sym_lint_code,
+  [11891] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1388), 1,
       sym_number,
-  [11666] = 2,
+  [11898] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1390), 1,
-      anon_sym_LPAREN,
-  [11673] = 2,
+      sym_number,
+  [11905] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1392), 1,
-      anon_sym_deny,
-  [11680] = 2,
+      sym_number,
+  [11912] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1394), 1,
-      anon_sym_namespace,
-  [11687] = 2,
+      sym_protocol,
+  [11919] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1396), 1,
       sym_number,
-  [11694] = 2,
+  [11926] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1398), 1,
-      sym_sentence_word,
-  [11701] = 2,
+      anon_sym_deny,
+  [11933] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1400), 1,
-      sym_number,
-  [11708] = 2,
+      anon_sym_from,
+  [11940] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1402), 1,
-      ts_builtin_sym_end,
-  [11715] = 2,
+      anon_sym_EQ,
+  [11947] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1404), 1,
-      anon_sym_with,
-  [11722] = 2,
+      sym__port_number_immediate,
+  [11954] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1406), 1,
-      anon_sym_LBRACE,
-  [11729] = 2,
+      sym_protocol,
+  [11961] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1408), 1,
-      anon_sym_COLON,
-  [11736] = 2,
+      sym_number,
+  [11968] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1410), 1,
-      anon_sym_account,
-  [11743] = 2,
+      anon_sym_namespace,
+  [11975] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1412), 1,
-      sym_icmp_type,
-  [11750] = 2,
+      anon_sym_LBRACE,
+  [11982] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1414), 1,
-      sym_lint_code,
-  [11757] = 2,
+      anon_sym_EQ,
+  [11989] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1416), 1,
-      sym_identifier,
-  [11764] = 2,
+      anon_sym_account,
+  [11996] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1418), 1,
-      anon_sym_namespace,
-  [11771] = 2,
+      sym_cilium_version,
+  [12003] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1420), 1,
-      sym_cilium_version,
-  [11778] = 2,
+      sym_lint_code,
+  [12010] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(598), 1,
+      anon_sym_EQ,
+  [12017] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1422), 1,
-      sym_lint_code,
-  [11785] = 2,
+      anon_sym_namespace,
+  [12024] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1424), 1,
-      anon_sym_namespaces,
-  [11792] = 2,
+      sym_identifier,
+  [12031] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1426), 1,
-      anon_sym_namespace,
-  [11799] = 2,
+      anon_sym_COLON,
+  [12038] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1428), 1,
-      anon_sym_to,
-  [11806] = 2,
+      sym_label_key,
+  [12045] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1430), 1,
-      anon_sym_EQ,
-  [11813] = 2,
+      anon_sym_namespace,
+  [12052] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1432), 1,
-      sym_sentence_word,
-  [11820] = 2,
+      sym_icmp_type,
+  [12059] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1434), 1,
-      anon_sym_deny,
-  [11827] = 2,
+      anon_sym_with,
+  [12066] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1436), 1,
-      anon_sym_EQ,
-  [11834] = 2,
+      anon_sym_nodes,
+  [12073] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1438), 1,
-      sym_lint_code,
-  [11841] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1432), 1,
-      anon_sym_from,
-  [11848] = 2,
+      anon_sym_namespace,
+  [12080] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1440), 1,
-      sym_lint_code,
-  [11855] = 2,
+      anon_sym_LPAREN,
+  [12087] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1400), 1,
+      sym_sentence_word,
+  [12094] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1442), 1,
-      anon_sym_default,
-  [11862] = 2,
+      anon_sym_groups,
+  [12101] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1444), 1,
-      sym_identifier,
-  [11869] = 2,
+      sym__name_token,
+  [12108] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1446), 1,
-      anon_sym_with,
-  [11876] = 2,
+      sym_lint_code,
+  [12115] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1448), 1,
-      sym_protocol,
-  [11883] = 2,
+      anon_sym_deny,
+  [12122] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1450), 1,
-      sym_number,
-  [11890] = 2,
+      sym_lint_code,
+  [12129] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1452), 1,
-      anon_sym_to,
-  [11897] = 2,
+      sym_number,
+  [12136] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1454), 1,
-      sym_number,
-  [11904] = 2,
+      sym_label_key,
+  [12143] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1456), 1,
-      anon_sym_with,
-  [11911] = 2,
+      anon_sym_default,
+  [12150] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1458), 1,
-      sym_label_key,
-  [11918] = 2,
+      anon_sym_account,
+  [12157] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1460), 1,
-      anon_sym_nodes,
+      anon_sym_EQ,
+  [12164] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1462), 1,
+      anon_sym_to,
+  [12171] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1464), 1,
+      sym_number,
+  [12178] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1466), 1,
+      sym_number,
+  [12185] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1468), 1,
+      anon_sym_LPAREN,
+  [12192] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1470), 1,
+      sym_sentence_word,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 50,
-  [SMALL_STATE(4)] = 100,
-  [SMALL_STATE(5)] = 144,
-  [SMALL_STATE(6)] = 188,
-  [SMALL_STATE(7)] = 232,
-  [SMALL_STATE(8)] = 276,
-  [SMALL_STATE(9)] = 318,
-  [SMALL_STATE(10)] = 381,
-  [SMALL_STATE(11)] = 425,
-  [SMALL_STATE(12)] = 486,
-  [SMALL_STATE(13)] = 527,
-  [SMALL_STATE(14)] = 580,
-  [SMALL_STATE(15)] = 629,
-  [SMALL_STATE(16)] = 668,
-  [SMALL_STATE(17)] = 706,
-  [SMALL_STATE(18)] = 744,
-  [SMALL_STATE(19)] = 782,
-  [SMALL_STATE(20)] = 819,
-  [SMALL_STATE(21)] = 860,
-  [SMALL_STATE(22)] = 897,
-  [SMALL_STATE(23)] = 934,
-  [SMALL_STATE(24)] = 971,
-  [SMALL_STATE(25)] = 1035,
-  [SMALL_STATE(26)] = 1093,
-  [SMALL_STATE(27)] = 1157,
-  [SMALL_STATE(28)] = 1221,
-  [SMALL_STATE(29)] = 1259,
-  [SMALL_STATE(30)] = 1301,
-  [SMALL_STATE(31)] = 1343,
-  [SMALL_STATE(32)] = 1381,
-  [SMALL_STATE(33)] = 1416,
-  [SMALL_STATE(34)] = 1451,
-  [SMALL_STATE(35)] = 1486,
-  [SMALL_STATE(36)] = 1529,
-  [SMALL_STATE(37)] = 1564,
-  [SMALL_STATE(38)] = 1599,
-  [SMALL_STATE(39)] = 1634,
-  [SMALL_STATE(40)] = 1669,
-  [SMALL_STATE(41)] = 1704,
-  [SMALL_STATE(42)] = 1743,
-  [SMALL_STATE(43)] = 1778,
-  [SMALL_STATE(44)] = 1817,
-  [SMALL_STATE(45)] = 1856,
-  [SMALL_STATE(46)] = 1891,
-  [SMALL_STATE(47)] = 1926,
-  [SMALL_STATE(48)] = 1965,
-  [SMALL_STATE(49)] = 2000,
-  [SMALL_STATE(50)] = 2035,
-  [SMALL_STATE(51)] = 2070,
-  [SMALL_STATE(52)] = 2119,
-  [SMALL_STATE(53)] = 2155,
-  [SMALL_STATE(54)] = 2189,
-  [SMALL_STATE(55)] = 2223,
-  [SMALL_STATE(56)] = 2259,
-  [SMALL_STATE(57)] = 2295,
-  [SMALL_STATE(58)] = 2347,
-  [SMALL_STATE(59)] = 2381,
-  [SMALL_STATE(60)] = 2417,
-  [SMALL_STATE(61)] = 2453,
-  [SMALL_STATE(62)] = 2489,
-  [SMALL_STATE(63)] = 2530,
-  [SMALL_STATE(64)] = 2563,
-  [SMALL_STATE(65)] = 2596,
-  [SMALL_STATE(66)] = 2629,
-  [SMALL_STATE(67)] = 2662,
-  [SMALL_STATE(68)] = 2695,
-  [SMALL_STATE(69)] = 2736,
-  [SMALL_STATE(70)] = 2769,
-  [SMALL_STATE(71)] = 2816,
-  [SMALL_STATE(72)] = 2849,
-  [SMALL_STATE(73)] = 2882,
-  [SMALL_STATE(74)] = 2915,
-  [SMALL_STATE(75)] = 2948,
-  [SMALL_STATE(76)] = 2981,
-  [SMALL_STATE(77)] = 3030,
-  [SMALL_STATE(78)] = 3063,
-  [SMALL_STATE(79)] = 3110,
-  [SMALL_STATE(80)] = 3166,
-  [SMALL_STATE(81)] = 3204,
-  [SMALL_STATE(82)] = 3236,
-  [SMALL_STATE(83)] = 3268,
-  [SMALL_STATE(84)] = 3314,
-  [SMALL_STATE(85)] = 3370,
-  [SMALL_STATE(86)] = 3406,
-  [SMALL_STATE(87)] = 3462,
-  [SMALL_STATE(88)] = 3508,
-  [SMALL_STATE(89)] = 3551,
-  [SMALL_STATE(90)] = 3582,
-  [SMALL_STATE(91)] = 3623,
-  [SMALL_STATE(92)] = 3662,
-  [SMALL_STATE(93)] = 3705,
-  [SMALL_STATE(94)] = 3740,
-  [SMALL_STATE(95)] = 3779,
-  [SMALL_STATE(96)] = 3814,
-  [SMALL_STATE(97)] = 3849,
-  [SMALL_STATE(98)] = 3889,
-  [SMALL_STATE(99)] = 3925,
-  [SMALL_STATE(100)] = 3961,
-  [SMALL_STATE(101)] = 4001,
-  [SMALL_STATE(102)] = 4041,
-  [SMALL_STATE(103)] = 4075,
-  [SMALL_STATE(104)] = 4115,
-  [SMALL_STATE(105)] = 4155,
-  [SMALL_STATE(106)] = 4195,
-  [SMALL_STATE(107)] = 4231,
-  [SMALL_STATE(108)] = 4267,
-  [SMALL_STATE(109)] = 4307,
-  [SMALL_STATE(110)] = 4347,
-  [SMALL_STATE(111)] = 4391,
-  [SMALL_STATE(112)] = 4442,
-  [SMALL_STATE(113)] = 4471,
-  [SMALL_STATE(114)] = 4500,
-  [SMALL_STATE(115)] = 4529,
-  [SMALL_STATE(116)] = 4558,
-  [SMALL_STATE(117)] = 4591,
-  [SMALL_STATE(118)] = 4624,
-  [SMALL_STATE(119)] = 4653,
-  [SMALL_STATE(120)] = 4682,
-  [SMALL_STATE(121)] = 4715,
-  [SMALL_STATE(122)] = 4748,
-  [SMALL_STATE(123)] = 4777,
-  [SMALL_STATE(124)] = 4810,
-  [SMALL_STATE(125)] = 4843,
-  [SMALL_STATE(126)] = 4872,
-  [SMALL_STATE(127)] = 4905,
-  [SMALL_STATE(128)] = 4934,
-  [SMALL_STATE(129)] = 4967,
-  [SMALL_STATE(130)] = 5000,
-  [SMALL_STATE(131)] = 5029,
-  [SMALL_STATE(132)] = 5062,
-  [SMALL_STATE(133)] = 5093,
-  [SMALL_STATE(134)] = 5126,
-  [SMALL_STATE(135)] = 5159,
-  [SMALL_STATE(136)] = 5192,
-  [SMALL_STATE(137)] = 5225,
-  [SMALL_STATE(138)] = 5258,
-  [SMALL_STATE(139)] = 5291,
-  [SMALL_STATE(140)] = 5320,
-  [SMALL_STATE(141)] = 5349,
-  [SMALL_STATE(142)] = 5378,
-  [SMALL_STATE(143)] = 5429,
-  [SMALL_STATE(144)] = 5462,
-  [SMALL_STATE(145)] = 5492,
-  [SMALL_STATE(146)] = 5520,
-  [SMALL_STATE(147)] = 5552,
-  [SMALL_STATE(148)] = 5584,
-  [SMALL_STATE(149)] = 5614,
-  [SMALL_STATE(150)] = 5642,
-  [SMALL_STATE(151)] = 5670,
-  [SMALL_STATE(152)] = 5702,
-  [SMALL_STATE(153)] = 5734,
-  [SMALL_STATE(154)] = 5762,
-  [SMALL_STATE(155)] = 5804,
-  [SMALL_STATE(156)] = 5836,
-  [SMALL_STATE(157)] = 5864,
-  [SMALL_STATE(158)] = 5902,
-  [SMALL_STATE(159)] = 5930,
-  [SMALL_STATE(160)] = 5962,
-  [SMALL_STATE(161)] = 5995,
-  [SMALL_STATE(162)] = 6028,
-  [SMALL_STATE(163)] = 6055,
-  [SMALL_STATE(164)] = 6082,
-  [SMALL_STATE(165)] = 6109,
-  [SMALL_STATE(166)] = 6136,
-  [SMALL_STATE(167)] = 6163,
-  [SMALL_STATE(168)] = 6194,
-  [SMALL_STATE(169)] = 6221,
-  [SMALL_STATE(170)] = 6252,
-  [SMALL_STATE(171)] = 6279,
-  [SMALL_STATE(172)] = 6306,
-  [SMALL_STATE(173)] = 6333,
-  [SMALL_STATE(174)] = 6360,
-  [SMALL_STATE(175)] = 6387,
-  [SMALL_STATE(176)] = 6420,
-  [SMALL_STATE(177)] = 6447,
-  [SMALL_STATE(178)] = 6474,
-  [SMALL_STATE(179)] = 6501,
-  [SMALL_STATE(180)] = 6531,
-  [SMALL_STATE(181)] = 6561,
-  [SMALL_STATE(182)] = 6591,
-  [SMALL_STATE(183)] = 6621,
-  [SMALL_STATE(184)] = 6651,
-  [SMALL_STATE(185)] = 6681,
-  [SMALL_STATE(186)] = 6711,
-  [SMALL_STATE(187)] = 6741,
-  [SMALL_STATE(188)] = 6771,
-  [SMALL_STATE(189)] = 6801,
-  [SMALL_STATE(190)] = 6831,
-  [SMALL_STATE(191)] = 6861,
-  [SMALL_STATE(192)] = 6891,
-  [SMALL_STATE(193)] = 6921,
-  [SMALL_STATE(194)] = 6951,
-  [SMALL_STATE(195)] = 6981,
-  [SMALL_STATE(196)] = 7011,
-  [SMALL_STATE(197)] = 7041,
-  [SMALL_STATE(198)] = 7071,
-  [SMALL_STATE(199)] = 7101,
-  [SMALL_STATE(200)] = 7131,
-  [SMALL_STATE(201)] = 7161,
-  [SMALL_STATE(202)] = 7201,
-  [SMALL_STATE(203)] = 7227,
-  [SMALL_STATE(204)] = 7257,
-  [SMALL_STATE(205)] = 7298,
-  [SMALL_STATE(206)] = 7323,
-  [SMALL_STATE(207)] = 7366,
-  [SMALL_STATE(208)] = 7409,
-  [SMALL_STATE(209)] = 7433,
-  [SMALL_STATE(210)] = 7459,
-  [SMALL_STATE(211)] = 7485,
-  [SMALL_STATE(212)] = 7511,
-  [SMALL_STATE(213)] = 7537,
-  [SMALL_STATE(214)] = 7563,
-  [SMALL_STATE(215)] = 7589,
-  [SMALL_STATE(216)] = 7615,
-  [SMALL_STATE(217)] = 7636,
-  [SMALL_STATE(218)] = 7657,
-  [SMALL_STATE(219)] = 7677,
-  [SMALL_STATE(220)] = 7697,
-  [SMALL_STATE(221)] = 7717,
-  [SMALL_STATE(222)] = 7737,
-  [SMALL_STATE(223)] = 7757,
-  [SMALL_STATE(224)] = 7795,
-  [SMALL_STATE(225)] = 7815,
-  [SMALL_STATE(226)] = 7835,
-  [SMALL_STATE(227)] = 7855,
-  [SMALL_STATE(228)] = 7875,
-  [SMALL_STATE(229)] = 7913,
-  [SMALL_STATE(230)] = 7933,
-  [SMALL_STATE(231)] = 7953,
-  [SMALL_STATE(232)] = 7973,
-  [SMALL_STATE(233)] = 7993,
-  [SMALL_STATE(234)] = 8013,
-  [SMALL_STATE(235)] = 8051,
-  [SMALL_STATE(236)] = 8071,
-  [SMALL_STATE(237)] = 8091,
-  [SMALL_STATE(238)] = 8116,
-  [SMALL_STATE(239)] = 8147,
-  [SMALL_STATE(240)] = 8178,
-  [SMALL_STATE(241)] = 8213,
-  [SMALL_STATE(242)] = 8244,
-  [SMALL_STATE(243)] = 8275,
-  [SMALL_STATE(244)] = 8305,
-  [SMALL_STATE(245)] = 8331,
-  [SMALL_STATE(246)] = 8361,
-  [SMALL_STATE(247)] = 8391,
-  [SMALL_STATE(248)] = 8421,
-  [SMALL_STATE(249)] = 8444,
-  [SMALL_STATE(250)] = 8461,
-  [SMALL_STATE(251)] = 8478,
-  [SMALL_STATE(252)] = 8495,
-  [SMALL_STATE(253)] = 8512,
-  [SMALL_STATE(254)] = 8529,
-  [SMALL_STATE(255)] = 8556,
-  [SMALL_STATE(256)] = 8573,
-  [SMALL_STATE(257)] = 8590,
-  [SMALL_STATE(258)] = 8607,
-  [SMALL_STATE(259)] = 8624,
-  [SMALL_STATE(260)] = 8641,
-  [SMALL_STATE(261)] = 8658,
-  [SMALL_STATE(262)] = 8681,
-  [SMALL_STATE(263)] = 8708,
-  [SMALL_STATE(264)] = 8725,
-  [SMALL_STATE(265)] = 8742,
-  [SMALL_STATE(266)] = 8759,
-  [SMALL_STATE(267)] = 8776,
-  [SMALL_STATE(268)] = 8803,
-  [SMALL_STATE(269)] = 8820,
-  [SMALL_STATE(270)] = 8847,
-  [SMALL_STATE(271)] = 8870,
-  [SMALL_STATE(272)] = 8887,
-  [SMALL_STATE(273)] = 8904,
-  [SMALL_STATE(274)] = 8927,
-  [SMALL_STATE(275)] = 8951,
-  [SMALL_STATE(276)] = 8975,
-  [SMALL_STATE(277)] = 9001,
-  [SMALL_STATE(278)] = 9019,
-  [SMALL_STATE(279)] = 9043,
-  [SMALL_STATE(280)] = 9062,
-  [SMALL_STATE(281)] = 9089,
-  [SMALL_STATE(282)] = 9110,
-  [SMALL_STATE(283)] = 9129,
-  [SMALL_STATE(284)] = 9151,
-  [SMALL_STATE(285)] = 9169,
-  [SMALL_STATE(286)] = 9191,
-  [SMALL_STATE(287)] = 9213,
-  [SMALL_STATE(288)] = 9235,
-  [SMALL_STATE(289)] = 9248,
-  [SMALL_STATE(290)] = 9269,
-  [SMALL_STATE(291)] = 9292,
-  [SMALL_STATE(292)] = 9315,
-  [SMALL_STATE(293)] = 9338,
-  [SMALL_STATE(294)] = 9356,
-  [SMALL_STATE(295)] = 9374,
-  [SMALL_STATE(296)] = 9392,
-  [SMALL_STATE(297)] = 9410,
-  [SMALL_STATE(298)] = 9428,
-  [SMALL_STATE(299)] = 9446,
-  [SMALL_STATE(300)] = 9464,
-  [SMALL_STATE(301)] = 9482,
-  [SMALL_STATE(302)] = 9502,
-  [SMALL_STATE(303)] = 9520,
-  [SMALL_STATE(304)] = 9542,
-  [SMALL_STATE(305)] = 9562,
-  [SMALL_STATE(306)] = 9580,
-  [SMALL_STATE(307)] = 9600,
-  [SMALL_STATE(308)] = 9618,
-  [SMALL_STATE(309)] = 9636,
-  [SMALL_STATE(310)] = 9656,
-  [SMALL_STATE(311)] = 9674,
-  [SMALL_STATE(312)] = 9689,
-  [SMALL_STATE(313)] = 9700,
-  [SMALL_STATE(314)] = 9715,
-  [SMALL_STATE(315)] = 9730,
-  [SMALL_STATE(316)] = 9745,
-  [SMALL_STATE(317)] = 9760,
-  [SMALL_STATE(318)] = 9775,
-  [SMALL_STATE(319)] = 9792,
-  [SMALL_STATE(320)] = 9807,
-  [SMALL_STATE(321)] = 9824,
-  [SMALL_STATE(322)] = 9839,
-  [SMALL_STATE(323)] = 9853,
-  [SMALL_STATE(324)] = 9867,
-  [SMALL_STATE(325)] = 9881,
-  [SMALL_STATE(326)] = 9895,
-  [SMALL_STATE(327)] = 9909,
-  [SMALL_STATE(328)] = 9923,
-  [SMALL_STATE(329)] = 9937,
-  [SMALL_STATE(330)] = 9951,
-  [SMALL_STATE(331)] = 9965,
-  [SMALL_STATE(332)] = 9979,
-  [SMALL_STATE(333)] = 9993,
-  [SMALL_STATE(334)] = 10007,
-  [SMALL_STATE(335)] = 10021,
-  [SMALL_STATE(336)] = 10035,
-  [SMALL_STATE(337)] = 10049,
-  [SMALL_STATE(338)] = 10063,
-  [SMALL_STATE(339)] = 10077,
-  [SMALL_STATE(340)] = 10093,
-  [SMALL_STATE(341)] = 10107,
-  [SMALL_STATE(342)] = 10121,
-  [SMALL_STATE(343)] = 10135,
-  [SMALL_STATE(344)] = 10149,
-  [SMALL_STATE(345)] = 10163,
-  [SMALL_STATE(346)] = 10177,
-  [SMALL_STATE(347)] = 10191,
-  [SMALL_STATE(348)] = 10205,
-  [SMALL_STATE(349)] = 10219,
-  [SMALL_STATE(350)] = 10235,
-  [SMALL_STATE(351)] = 10249,
-  [SMALL_STATE(352)] = 10263,
-  [SMALL_STATE(353)] = 10277,
-  [SMALL_STATE(354)] = 10291,
-  [SMALL_STATE(355)] = 10305,
-  [SMALL_STATE(356)] = 10319,
-  [SMALL_STATE(357)] = 10333,
-  [SMALL_STATE(358)] = 10347,
-  [SMALL_STATE(359)] = 10363,
-  [SMALL_STATE(360)] = 10377,
-  [SMALL_STATE(361)] = 10391,
-  [SMALL_STATE(362)] = 10403,
-  [SMALL_STATE(363)] = 10417,
-  [SMALL_STATE(364)] = 10433,
-  [SMALL_STATE(365)] = 10447,
-  [SMALL_STATE(366)] = 10461,
-  [SMALL_STATE(367)] = 10475,
-  [SMALL_STATE(368)] = 10489,
-  [SMALL_STATE(369)] = 10502,
-  [SMALL_STATE(370)] = 10515,
-  [SMALL_STATE(371)] = 10528,
-  [SMALL_STATE(372)] = 10541,
-  [SMALL_STATE(373)] = 10552,
-  [SMALL_STATE(374)] = 10565,
-  [SMALL_STATE(375)] = 10576,
-  [SMALL_STATE(376)] = 10589,
-  [SMALL_STATE(377)] = 10602,
-  [SMALL_STATE(378)] = 10613,
-  [SMALL_STATE(379)] = 10626,
-  [SMALL_STATE(380)] = 10639,
-  [SMALL_STATE(381)] = 10652,
-  [SMALL_STATE(382)] = 10665,
-  [SMALL_STATE(383)] = 10678,
-  [SMALL_STATE(384)] = 10691,
-  [SMALL_STATE(385)] = 10700,
-  [SMALL_STATE(386)] = 10711,
-  [SMALL_STATE(387)] = 10724,
-  [SMALL_STATE(388)] = 10737,
-  [SMALL_STATE(389)] = 10750,
-  [SMALL_STATE(390)] = 10763,
-  [SMALL_STATE(391)] = 10776,
-  [SMALL_STATE(392)] = 10789,
-  [SMALL_STATE(393)] = 10802,
-  [SMALL_STATE(394)] = 10815,
-  [SMALL_STATE(395)] = 10828,
-  [SMALL_STATE(396)] = 10839,
-  [SMALL_STATE(397)] = 10852,
-  [SMALL_STATE(398)] = 10865,
-  [SMALL_STATE(399)] = 10876,
-  [SMALL_STATE(400)] = 10885,
-  [SMALL_STATE(401)] = 10898,
-  [SMALL_STATE(402)] = 10911,
-  [SMALL_STATE(403)] = 10924,
-  [SMALL_STATE(404)] = 10937,
-  [SMALL_STATE(405)] = 10950,
-  [SMALL_STATE(406)] = 10963,
-  [SMALL_STATE(407)] = 10976,
-  [SMALL_STATE(408)] = 10987,
-  [SMALL_STATE(409)] = 10998,
-  [SMALL_STATE(410)] = 11011,
-  [SMALL_STATE(411)] = 11024,
-  [SMALL_STATE(412)] = 11037,
-  [SMALL_STATE(413)] = 11050,
-  [SMALL_STATE(414)] = 11063,
-  [SMALL_STATE(415)] = 11076,
-  [SMALL_STATE(416)] = 11089,
-  [SMALL_STATE(417)] = 11100,
-  [SMALL_STATE(418)] = 11108,
-  [SMALL_STATE(419)] = 11118,
-  [SMALL_STATE(420)] = 11126,
-  [SMALL_STATE(421)] = 11134,
-  [SMALL_STATE(422)] = 11142,
-  [SMALL_STATE(423)] = 11152,
-  [SMALL_STATE(424)] = 11162,
-  [SMALL_STATE(425)] = 11170,
-  [SMALL_STATE(426)] = 11180,
-  [SMALL_STATE(427)] = 11190,
-  [SMALL_STATE(428)] = 11198,
-  [SMALL_STATE(429)] = 11206,
-  [SMALL_STATE(430)] = 11216,
-  [SMALL_STATE(431)] = 11226,
-  [SMALL_STATE(432)] = 11236,
-  [SMALL_STATE(433)] = 11246,
-  [SMALL_STATE(434)] = 11254,
-  [SMALL_STATE(435)] = 11262,
-  [SMALL_STATE(436)] = 11272,
-  [SMALL_STATE(437)] = 11282,
-  [SMALL_STATE(438)] = 11290,
-  [SMALL_STATE(439)] = 11300,
-  [SMALL_STATE(440)] = 11308,
-  [SMALL_STATE(441)] = 11316,
-  [SMALL_STATE(442)] = 11324,
-  [SMALL_STATE(443)] = 11332,
-  [SMALL_STATE(444)] = 11340,
-  [SMALL_STATE(445)] = 11348,
-  [SMALL_STATE(446)] = 11358,
-  [SMALL_STATE(447)] = 11366,
-  [SMALL_STATE(448)] = 11374,
-  [SMALL_STATE(449)] = 11382,
-  [SMALL_STATE(450)] = 11390,
-  [SMALL_STATE(451)] = 11398,
-  [SMALL_STATE(452)] = 11406,
-  [SMALL_STATE(453)] = 11414,
-  [SMALL_STATE(454)] = 11424,
-  [SMALL_STATE(455)] = 11432,
-  [SMALL_STATE(456)] = 11440,
-  [SMALL_STATE(457)] = 11448,
-  [SMALL_STATE(458)] = 11456,
-  [SMALL_STATE(459)] = 11466,
-  [SMALL_STATE(460)] = 11474,
-  [SMALL_STATE(461)] = 11482,
-  [SMALL_STATE(462)] = 11492,
-  [SMALL_STATE(463)] = 11502,
-  [SMALL_STATE(464)] = 11512,
-  [SMALL_STATE(465)] = 11519,
-  [SMALL_STATE(466)] = 11526,
-  [SMALL_STATE(467)] = 11533,
-  [SMALL_STATE(468)] = 11540,
-  [SMALL_STATE(469)] = 11547,
-  [SMALL_STATE(470)] = 11554,
-  [SMALL_STATE(471)] = 11561,
-  [SMALL_STATE(472)] = 11568,
-  [SMALL_STATE(473)] = 11575,
-  [SMALL_STATE(474)] = 11582,
-  [SMALL_STATE(475)] = 11589,
-  [SMALL_STATE(476)] = 11596,
-  [SMALL_STATE(477)] = 11603,
-  [SMALL_STATE(478)] = 11610,
-  [SMALL_STATE(479)] = 11617,
-  [SMALL_STATE(480)] = 11624,
-  [SMALL_STATE(481)] = 11631,
-  [SMALL_STATE(482)] = 11638,
-  [SMALL_STATE(483)] = 11645,
-  [SMALL_STATE(484)] = 11652,
-  [SMALL_STATE(485)] = 11659,
-  [SMALL_STATE(486)] = 11666,
-  [SMALL_STATE(487)] = 11673,
-  [SMALL_STATE(488)] = 11680,
-  [SMALL_STATE(489)] = 11687,
-  [SMALL_STATE(490)] = 11694,
-  [SMALL_STATE(491)] = 11701,
-  [SMALL_STATE(492)] = 11708,
-  [SMALL_STATE(493)] = 11715,
-  [SMALL_STATE(494)] = 11722,
-  [SMALL_STATE(495)] = 11729,
-  [SMALL_STATE(496)] = 11736,
-  [SMALL_STATE(497)] = 11743,
-  [SMALL_STATE(498)] = 11750,
-  [SMALL_STATE(499)] = 11757,
-  [SMALL_STATE(500)] = 11764,
-  [SMALL_STATE(501)] = 11771,
-  [SMALL_STATE(502)] = 11778,
-  [SMALL_STATE(503)] = 11785,
-  [SMALL_STATE(504)] = 11792,
-  [SMALL_STATE(505)] = 11799,
-  [SMALL_STATE(506)] = 11806,
-  [SMALL_STATE(507)] = 11813,
-  [SMALL_STATE(508)] = 11820,
-  [SMALL_STATE(509)] = 11827,
-  [SMALL_STATE(510)] = 11834,
-  [SMALL_STATE(511)] = 11841,
-  [SMALL_STATE(512)] = 11848,
-  [SMALL_STATE(513)] = 11855,
-  [SMALL_STATE(514)] = 11862,
-  [SMALL_STATE(515)] = 11869,
-  [SMALL_STATE(516)] = 11876,
-  [SMALL_STATE(517)] = 11883,
-  [SMALL_STATE(518)] = 11890,
-  [SMALL_STATE(519)] = 11897,
-  [SMALL_STATE(520)] = 11904,
-  [SMALL_STATE(521)] = 11911,
-  [SMALL_STATE(522)] = 11918,
+  [SMALL_STATE(3)] = 51,
+  [SMALL_STATE(4)] = 102,
+  [SMALL_STATE(5)] = 147,
+  [SMALL_STATE(6)] = 192,
+  [SMALL_STATE(7)] = 237,
+  [SMALL_STATE(8)] = 282,
+  [SMALL_STATE(9)] = 325,
+  [SMALL_STATE(10)] = 389,
+  [SMALL_STATE(11)] = 434,
+  [SMALL_STATE(12)] = 496,
+  [SMALL_STATE(13)] = 538,
+  [SMALL_STATE(14)] = 592,
+  [SMALL_STATE(15)] = 642,
+  [SMALL_STATE(16)] = 682,
+  [SMALL_STATE(17)] = 721,
+  [SMALL_STATE(18)] = 760,
+  [SMALL_STATE(19)] = 799,
+  [SMALL_STATE(20)] = 837,
+  [SMALL_STATE(21)] = 905,
+  [SMALL_STATE(22)] = 943,
+  [SMALL_STATE(23)] = 985,
+  [SMALL_STATE(24)] = 1053,
+  [SMALL_STATE(25)] = 1091,
+  [SMALL_STATE(26)] = 1159,
+  [SMALL_STATE(27)] = 1197,
+  [SMALL_STATE(28)] = 1256,
+  [SMALL_STATE(29)] = 1295,
+  [SMALL_STATE(30)] = 1338,
+  [SMALL_STATE(31)] = 1377,
+  [SMALL_STATE(32)] = 1420,
+  [SMALL_STATE(33)] = 1456,
+  [SMALL_STATE(34)] = 1500,
+  [SMALL_STATE(35)] = 1550,
+  [SMALL_STATE(36)] = 1586,
+  [SMALL_STATE(37)] = 1622,
+  [SMALL_STATE(38)] = 1658,
+  [SMALL_STATE(39)] = 1698,
+  [SMALL_STATE(40)] = 1734,
+  [SMALL_STATE(41)] = 1770,
+  [SMALL_STATE(42)] = 1806,
+  [SMALL_STATE(43)] = 1846,
+  [SMALL_STATE(44)] = 1882,
+  [SMALL_STATE(45)] = 1922,
+  [SMALL_STATE(46)] = 1958,
+  [SMALL_STATE(47)] = 1994,
+  [SMALL_STATE(48)] = 2034,
+  [SMALL_STATE(49)] = 2070,
+  [SMALL_STATE(50)] = 2106,
+  [SMALL_STATE(51)] = 2142,
+  [SMALL_STATE(52)] = 2178,
+  [SMALL_STATE(53)] = 2213,
+  [SMALL_STATE(54)] = 2248,
+  [SMALL_STATE(55)] = 2283,
+  [SMALL_STATE(56)] = 2336,
+  [SMALL_STATE(57)] = 2373,
+  [SMALL_STATE(58)] = 2410,
+  [SMALL_STATE(59)] = 2447,
+  [SMALL_STATE(60)] = 2484,
+  [SMALL_STATE(61)] = 2521,
+  [SMALL_STATE(62)] = 2558,
+  [SMALL_STATE(63)] = 2592,
+  [SMALL_STATE(64)] = 2652,
+  [SMALL_STATE(65)] = 2712,
+  [SMALL_STATE(66)] = 2754,
+  [SMALL_STATE(67)] = 2796,
+  [SMALL_STATE(68)] = 2830,
+  [SMALL_STATE(69)] = 2864,
+  [SMALL_STATE(70)] = 2898,
+  [SMALL_STATE(71)] = 2932,
+  [SMALL_STATE(72)] = 2966,
+  [SMALL_STATE(73)] = 3000,
+  [SMALL_STATE(74)] = 3034,
+  [SMALL_STATE(75)] = 3068,
+  [SMALL_STATE(76)] = 3102,
+  [SMALL_STATE(77)] = 3136,
+  [SMALL_STATE(78)] = 3170,
+  [SMALL_STATE(79)] = 3220,
+  [SMALL_STATE(80)] = 3280,
+  [SMALL_STATE(81)] = 3328,
+  [SMALL_STATE(82)] = 3376,
+  [SMALL_STATE(83)] = 3423,
+  [SMALL_STATE(84)] = 3470,
+  [SMALL_STATE(85)] = 3503,
+  [SMALL_STATE(86)] = 3536,
+  [SMALL_STATE(87)] = 3575,
+  [SMALL_STATE(88)] = 3612,
+  [SMALL_STATE(89)] = 3656,
+  [SMALL_STATE(90)] = 3692,
+  [SMALL_STATE(91)] = 3728,
+  [SMALL_STATE(92)] = 3760,
+  [SMALL_STATE(93)] = 3800,
+  [SMALL_STATE(94)] = 3836,
+  [SMALL_STATE(95)] = 3876,
+  [SMALL_STATE(96)] = 3918,
+  [SMALL_STATE(97)] = 3962,
+  [SMALL_STATE(98)] = 4003,
+  [SMALL_STATE(99)] = 4044,
+  [SMALL_STATE(100)] = 4081,
+  [SMALL_STATE(101)] = 4118,
+  [SMALL_STATE(102)] = 4159,
+  [SMALL_STATE(103)] = 4200,
+  [SMALL_STATE(104)] = 4235,
+  [SMALL_STATE(105)] = 4272,
+  [SMALL_STATE(106)] = 4313,
+  [SMALL_STATE(107)] = 4354,
+  [SMALL_STATE(108)] = 4391,
+  [SMALL_STATE(109)] = 4432,
+  [SMALL_STATE(110)] = 4473,
+  [SMALL_STATE(111)] = 4503,
+  [SMALL_STATE(112)] = 4533,
+  [SMALL_STATE(113)] = 4567,
+  [SMALL_STATE(114)] = 4601,
+  [SMALL_STATE(115)] = 4631,
+  [SMALL_STATE(116)] = 4665,
+  [SMALL_STATE(117)] = 4699,
+  [SMALL_STATE(118)] = 4733,
+  [SMALL_STATE(119)] = 4763,
+  [SMALL_STATE(120)] = 4797,
+  [SMALL_STATE(121)] = 4827,
+  [SMALL_STATE(122)] = 4861,
+  [SMALL_STATE(123)] = 4895,
+  [SMALL_STATE(124)] = 4929,
+  [SMALL_STATE(125)] = 4959,
+  [SMALL_STATE(126)] = 4989,
+  [SMALL_STATE(127)] = 5023,
+  [SMALL_STATE(128)] = 5055,
+  [SMALL_STATE(129)] = 5085,
+  [SMALL_STATE(130)] = 5119,
+  [SMALL_STATE(131)] = 5153,
+  [SMALL_STATE(132)] = 5183,
+  [SMALL_STATE(133)] = 5213,
+  [SMALL_STATE(134)] = 5247,
+  [SMALL_STATE(135)] = 5281,
+  [SMALL_STATE(136)] = 5315,
+  [SMALL_STATE(137)] = 5349,
+  [SMALL_STATE(138)] = 5379,
+  [SMALL_STATE(139)] = 5413,
+  [SMALL_STATE(140)] = 5457,
+  [SMALL_STATE(141)] = 5487,
+  [SMALL_STATE(142)] = 5517,
+  [SMALL_STATE(143)] = 5546,
+  [SMALL_STATE(144)] = 5579,
+  [SMALL_STATE(145)] = 5612,
+  [SMALL_STATE(146)] = 5645,
+  [SMALL_STATE(147)] = 5678,
+  [SMALL_STATE(148)] = 5721,
+  [SMALL_STATE(149)] = 5750,
+  [SMALL_STATE(150)] = 5783,
+  [SMALL_STATE(151)] = 5834,
+  [SMALL_STATE(152)] = 5863,
+  [SMALL_STATE(153)] = 5894,
+  [SMALL_STATE(154)] = 5923,
+  [SMALL_STATE(155)] = 5954,
+  [SMALL_STATE(156)] = 5983,
+  [SMALL_STATE(157)] = 6016,
+  [SMALL_STATE(158)] = 6067,
+  [SMALL_STATE(159)] = 6096,
+  [SMALL_STATE(160)] = 6130,
+  [SMALL_STATE(161)] = 6162,
+  [SMALL_STATE(162)] = 6190,
+  [SMALL_STATE(163)] = 6218,
+  [SMALL_STATE(164)] = 6246,
+  [SMALL_STATE(165)] = 6274,
+  [SMALL_STATE(166)] = 6308,
+  [SMALL_STATE(167)] = 6342,
+  [SMALL_STATE(168)] = 6370,
+  [SMALL_STATE(169)] = 6398,
+  [SMALL_STATE(170)] = 6426,
+  [SMALL_STATE(171)] = 6454,
+  [SMALL_STATE(172)] = 6482,
+  [SMALL_STATE(173)] = 6510,
+  [SMALL_STATE(174)] = 6538,
+  [SMALL_STATE(175)] = 6576,
+  [SMALL_STATE(176)] = 6604,
+  [SMALL_STATE(177)] = 6632,
+  [SMALL_STATE(178)] = 6660,
+  [SMALL_STATE(179)] = 6692,
+  [SMALL_STATE(180)] = 6723,
+  [SMALL_STATE(181)] = 6764,
+  [SMALL_STATE(182)] = 6791,
+  [SMALL_STATE(183)] = 6822,
+  [SMALL_STATE(184)] = 6853,
+  [SMALL_STATE(185)] = 6884,
+  [SMALL_STATE(186)] = 6915,
+  [SMALL_STATE(187)] = 6946,
+  [SMALL_STATE(188)] = 6977,
+  [SMALL_STATE(189)] = 7008,
+  [SMALL_STATE(190)] = 7039,
+  [SMALL_STATE(191)] = 7070,
+  [SMALL_STATE(192)] = 7101,
+  [SMALL_STATE(193)] = 7132,
+  [SMALL_STATE(194)] = 7163,
+  [SMALL_STATE(195)] = 7194,
+  [SMALL_STATE(196)] = 7225,
+  [SMALL_STATE(197)] = 7256,
+  [SMALL_STATE(198)] = 7287,
+  [SMALL_STATE(199)] = 7318,
+  [SMALL_STATE(200)] = 7349,
+  [SMALL_STATE(201)] = 7380,
+  [SMALL_STATE(202)] = 7411,
+  [SMALL_STATE(203)] = 7442,
+  [SMALL_STATE(204)] = 7473,
+  [SMALL_STATE(205)] = 7499,
+  [SMALL_STATE(206)] = 7542,
+  [SMALL_STATE(207)] = 7583,
+  [SMALL_STATE(208)] = 7626,
+  [SMALL_STATE(209)] = 7651,
+  [SMALL_STATE(210)] = 7678,
+  [SMALL_STATE(211)] = 7705,
+  [SMALL_STATE(212)] = 7732,
+  [SMALL_STATE(213)] = 7759,
+  [SMALL_STATE(214)] = 7786,
+  [SMALL_STATE(215)] = 7813,
+  [SMALL_STATE(216)] = 7840,
+  [SMALL_STATE(217)] = 7862,
+  [SMALL_STATE(218)] = 7884,
+  [SMALL_STATE(219)] = 7905,
+  [SMALL_STATE(220)] = 7926,
+  [SMALL_STATE(221)] = 7947,
+  [SMALL_STATE(222)] = 7968,
+  [SMALL_STATE(223)] = 7989,
+  [SMALL_STATE(224)] = 8010,
+  [SMALL_STATE(225)] = 8031,
+  [SMALL_STATE(226)] = 8052,
+  [SMALL_STATE(227)] = 8073,
+  [SMALL_STATE(228)] = 8094,
+  [SMALL_STATE(229)] = 8115,
+  [SMALL_STATE(230)] = 8136,
+  [SMALL_STATE(231)] = 8157,
+  [SMALL_STATE(232)] = 8178,
+  [SMALL_STATE(233)] = 8199,
+  [SMALL_STATE(234)] = 8220,
+  [SMALL_STATE(235)] = 8241,
+  [SMALL_STATE(236)] = 8279,
+  [SMALL_STATE(237)] = 8317,
+  [SMALL_STATE(238)] = 8355,
+  [SMALL_STATE(239)] = 8380,
+  [SMALL_STATE(240)] = 8411,
+  [SMALL_STATE(241)] = 8446,
+  [SMALL_STATE(242)] = 8477,
+  [SMALL_STATE(243)] = 8508,
+  [SMALL_STATE(244)] = 8539,
+  [SMALL_STATE(245)] = 8569,
+  [SMALL_STATE(246)] = 8599,
+  [SMALL_STATE(247)] = 8629,
+  [SMALL_STATE(248)] = 8655,
+  [SMALL_STATE(249)] = 8685,
+  [SMALL_STATE(250)] = 8702,
+  [SMALL_STATE(251)] = 8719,
+  [SMALL_STATE(252)] = 8742,
+  [SMALL_STATE(253)] = 8759,
+  [SMALL_STATE(254)] = 8782,
+  [SMALL_STATE(255)] = 8799,
+  [SMALL_STATE(256)] = 8816,
+  [SMALL_STATE(257)] = 8833,
+  [SMALL_STATE(258)] = 8850,
+  [SMALL_STATE(259)] = 8867,
+  [SMALL_STATE(260)] = 8884,
+  [SMALL_STATE(261)] = 8901,
+  [SMALL_STATE(262)] = 8928,
+  [SMALL_STATE(263)] = 8945,
+  [SMALL_STATE(264)] = 8962,
+  [SMALL_STATE(265)] = 8979,
+  [SMALL_STATE(266)] = 8996,
+  [SMALL_STATE(267)] = 9019,
+  [SMALL_STATE(268)] = 9042,
+  [SMALL_STATE(269)] = 9069,
+  [SMALL_STATE(270)] = 9096,
+  [SMALL_STATE(271)] = 9123,
+  [SMALL_STATE(272)] = 9140,
+  [SMALL_STATE(273)] = 9157,
+  [SMALL_STATE(274)] = 9174,
+  [SMALL_STATE(275)] = 9191,
+  [SMALL_STATE(276)] = 9215,
+  [SMALL_STATE(277)] = 9241,
+  [SMALL_STATE(278)] = 9265,
+  [SMALL_STATE(279)] = 9283,
+  [SMALL_STATE(280)] = 9307,
+  [SMALL_STATE(281)] = 9326,
+  [SMALL_STATE(282)] = 9345,
+  [SMALL_STATE(283)] = 9372,
+  [SMALL_STATE(284)] = 9393,
+  [SMALL_STATE(285)] = 9415,
+  [SMALL_STATE(286)] = 9433,
+  [SMALL_STATE(287)] = 9455,
+  [SMALL_STATE(288)] = 9477,
+  [SMALL_STATE(289)] = 9499,
+  [SMALL_STATE(290)] = 9520,
+  [SMALL_STATE(291)] = 9543,
+  [SMALL_STATE(292)] = 9566,
+  [SMALL_STATE(293)] = 9589,
+  [SMALL_STATE(294)] = 9602,
+  [SMALL_STATE(295)] = 9620,
+  [SMALL_STATE(296)] = 9638,
+  [SMALL_STATE(297)] = 9656,
+  [SMALL_STATE(298)] = 9674,
+  [SMALL_STATE(299)] = 9692,
+  [SMALL_STATE(300)] = 9710,
+  [SMALL_STATE(301)] = 9728,
+  [SMALL_STATE(302)] = 9746,
+  [SMALL_STATE(303)] = 9766,
+  [SMALL_STATE(304)] = 9786,
+  [SMALL_STATE(305)] = 9804,
+  [SMALL_STATE(306)] = 9824,
+  [SMALL_STATE(307)] = 9846,
+  [SMALL_STATE(308)] = 9866,
+  [SMALL_STATE(309)] = 9884,
+  [SMALL_STATE(310)] = 9902,
+  [SMALL_STATE(311)] = 9920,
+  [SMALL_STATE(312)] = 9938,
+  [SMALL_STATE(313)] = 9953,
+  [SMALL_STATE(314)] = 9968,
+  [SMALL_STATE(315)] = 9983,
+  [SMALL_STATE(316)] = 9998,
+  [SMALL_STATE(317)] = 10013,
+  [SMALL_STATE(318)] = 10028,
+  [SMALL_STATE(319)] = 10039,
+  [SMALL_STATE(320)] = 10056,
+  [SMALL_STATE(321)] = 10071,
+  [SMALL_STATE(322)] = 10088,
+  [SMALL_STATE(323)] = 10103,
+  [SMALL_STATE(324)] = 10117,
+  [SMALL_STATE(325)] = 10131,
+  [SMALL_STATE(326)] = 10145,
+  [SMALL_STATE(327)] = 10161,
+  [SMALL_STATE(328)] = 10175,
+  [SMALL_STATE(329)] = 10189,
+  [SMALL_STATE(330)] = 10203,
+  [SMALL_STATE(331)] = 10217,
+  [SMALL_STATE(332)] = 10231,
+  [SMALL_STATE(333)] = 10245,
+  [SMALL_STATE(334)] = 10259,
+  [SMALL_STATE(335)] = 10273,
+  [SMALL_STATE(336)] = 10287,
+  [SMALL_STATE(337)] = 10301,
+  [SMALL_STATE(338)] = 10315,
+  [SMALL_STATE(339)] = 10329,
+  [SMALL_STATE(340)] = 10343,
+  [SMALL_STATE(341)] = 10357,
+  [SMALL_STATE(342)] = 10373,
+  [SMALL_STATE(343)] = 10387,
+  [SMALL_STATE(344)] = 10401,
+  [SMALL_STATE(345)] = 10415,
+  [SMALL_STATE(346)] = 10429,
+  [SMALL_STATE(347)] = 10443,
+  [SMALL_STATE(348)] = 10457,
+  [SMALL_STATE(349)] = 10471,
+  [SMALL_STATE(350)] = 10487,
+  [SMALL_STATE(351)] = 10501,
+  [SMALL_STATE(352)] = 10515,
+  [SMALL_STATE(353)] = 10529,
+  [SMALL_STATE(354)] = 10541,
+  [SMALL_STATE(355)] = 10557,
+  [SMALL_STATE(356)] = 10571,
+  [SMALL_STATE(357)] = 10585,
+  [SMALL_STATE(358)] = 10599,
+  [SMALL_STATE(359)] = 10613,
+  [SMALL_STATE(360)] = 10627,
+  [SMALL_STATE(361)] = 10641,
+  [SMALL_STATE(362)] = 10655,
+  [SMALL_STATE(363)] = 10669,
+  [SMALL_STATE(364)] = 10683,
+  [SMALL_STATE(365)] = 10697,
+  [SMALL_STATE(366)] = 10711,
+  [SMALL_STATE(367)] = 10725,
+  [SMALL_STATE(368)] = 10739,
+  [SMALL_STATE(369)] = 10753,
+  [SMALL_STATE(370)] = 10766,
+  [SMALL_STATE(371)] = 10779,
+  [SMALL_STATE(372)] = 10790,
+  [SMALL_STATE(373)] = 10803,
+  [SMALL_STATE(374)] = 10816,
+  [SMALL_STATE(375)] = 10829,
+  [SMALL_STATE(376)] = 10842,
+  [SMALL_STATE(377)] = 10855,
+  [SMALL_STATE(378)] = 10864,
+  [SMALL_STATE(379)] = 10877,
+  [SMALL_STATE(380)] = 10890,
+  [SMALL_STATE(381)] = 10903,
+  [SMALL_STATE(382)] = 10916,
+  [SMALL_STATE(383)] = 10927,
+  [SMALL_STATE(384)] = 10940,
+  [SMALL_STATE(385)] = 10953,
+  [SMALL_STATE(386)] = 10966,
+  [SMALL_STATE(387)] = 10977,
+  [SMALL_STATE(388)] = 10990,
+  [SMALL_STATE(389)] = 11003,
+  [SMALL_STATE(390)] = 11016,
+  [SMALL_STATE(391)] = 11029,
+  [SMALL_STATE(392)] = 11042,
+  [SMALL_STATE(393)] = 11055,
+  [SMALL_STATE(394)] = 11068,
+  [SMALL_STATE(395)] = 11081,
+  [SMALL_STATE(396)] = 11092,
+  [SMALL_STATE(397)] = 11105,
+  [SMALL_STATE(398)] = 11116,
+  [SMALL_STATE(399)] = 11129,
+  [SMALL_STATE(400)] = 11142,
+  [SMALL_STATE(401)] = 11155,
+  [SMALL_STATE(402)] = 11168,
+  [SMALL_STATE(403)] = 11181,
+  [SMALL_STATE(404)] = 11194,
+  [SMALL_STATE(405)] = 11205,
+  [SMALL_STATE(406)] = 11218,
+  [SMALL_STATE(407)] = 11227,
+  [SMALL_STATE(408)] = 11240,
+  [SMALL_STATE(409)] = 11253,
+  [SMALL_STATE(410)] = 11266,
+  [SMALL_STATE(411)] = 11279,
+  [SMALL_STATE(412)] = 11290,
+  [SMALL_STATE(413)] = 11303,
+  [SMALL_STATE(414)] = 11316,
+  [SMALL_STATE(415)] = 11327,
+  [SMALL_STATE(416)] = 11340,
+  [SMALL_STATE(417)] = 11351,
+  [SMALL_STATE(418)] = 11364,
+  [SMALL_STATE(419)] = 11372,
+  [SMALL_STATE(420)] = 11380,
+  [SMALL_STATE(421)] = 11388,
+  [SMALL_STATE(422)] = 11398,
+  [SMALL_STATE(423)] = 11406,
+  [SMALL_STATE(424)] = 11416,
+  [SMALL_STATE(425)] = 11426,
+  [SMALL_STATE(426)] = 11434,
+  [SMALL_STATE(427)] = 11442,
+  [SMALL_STATE(428)] = 11450,
+  [SMALL_STATE(429)] = 11458,
+  [SMALL_STATE(430)] = 11466,
+  [SMALL_STATE(431)] = 11476,
+  [SMALL_STATE(432)] = 11484,
+  [SMALL_STATE(433)] = 11494,
+  [SMALL_STATE(434)] = 11504,
+  [SMALL_STATE(435)] = 11512,
+  [SMALL_STATE(436)] = 11520,
+  [SMALL_STATE(437)] = 11528,
+  [SMALL_STATE(438)] = 11536,
+  [SMALL_STATE(439)] = 11544,
+  [SMALL_STATE(440)] = 11554,
+  [SMALL_STATE(441)] = 11564,
+  [SMALL_STATE(442)] = 11572,
+  [SMALL_STATE(443)] = 11582,
+  [SMALL_STATE(444)] = 11592,
+  [SMALL_STATE(445)] = 11602,
+  [SMALL_STATE(446)] = 11612,
+  [SMALL_STATE(447)] = 11622,
+  [SMALL_STATE(448)] = 11630,
+  [SMALL_STATE(449)] = 11640,
+  [SMALL_STATE(450)] = 11648,
+  [SMALL_STATE(451)] = 11658,
+  [SMALL_STATE(452)] = 11666,
+  [SMALL_STATE(453)] = 11676,
+  [SMALL_STATE(454)] = 11684,
+  [SMALL_STATE(455)] = 11692,
+  [SMALL_STATE(456)] = 11700,
+  [SMALL_STATE(457)] = 11710,
+  [SMALL_STATE(458)] = 11718,
+  [SMALL_STATE(459)] = 11726,
+  [SMALL_STATE(460)] = 11734,
+  [SMALL_STATE(461)] = 11742,
+  [SMALL_STATE(462)] = 11750,
+  [SMALL_STATE(463)] = 11758,
+  [SMALL_STATE(464)] = 11768,
+  [SMALL_STATE(465)] = 11778,
+  [SMALL_STATE(466)] = 11786,
+  [SMALL_STATE(467)] = 11793,
+  [SMALL_STATE(468)] = 11800,
+  [SMALL_STATE(469)] = 11807,
+  [SMALL_STATE(470)] = 11814,
+  [SMALL_STATE(471)] = 11821,
+  [SMALL_STATE(472)] = 11828,
+  [SMALL_STATE(473)] = 11835,
+  [SMALL_STATE(474)] = 11842,
+  [SMALL_STATE(475)] = 11849,
+  [SMALL_STATE(476)] = 11856,
+  [SMALL_STATE(477)] = 11863,
+  [SMALL_STATE(478)] = 11870,
+  [SMALL_STATE(479)] = 11877,
+  [SMALL_STATE(480)] = 11884,
+  [SMALL_STATE(481)] = 11891,
+  [SMALL_STATE(482)] = 11898,
+  [SMALL_STATE(483)] = 11905,
+  [SMALL_STATE(484)] = 11912,
+  [SMALL_STATE(485)] = 11919,
+  [SMALL_STATE(486)] = 11926,
+  [SMALL_STATE(487)] = 11933,
+  [SMALL_STATE(488)] = 11940,
+  [SMALL_STATE(489)] = 11947,
+  [SMALL_STATE(490)] = 11954,
+  [SMALL_STATE(491)] = 11961,
+  [SMALL_STATE(492)] = 11968,
+  [SMALL_STATE(493)] = 11975,
+  [SMALL_STATE(494)] = 11982,
+  [SMALL_STATE(495)] = 11989,
+  [SMALL_STATE(496)] = 11996,
+  [SMALL_STATE(497)] = 12003,
+  [SMALL_STATE(498)] = 12010,
+  [SMALL_STATE(499)] = 12017,
+  [SMALL_STATE(500)] = 12024,
+  [SMALL_STATE(501)] = 12031,
+  [SMALL_STATE(502)] = 12038,
+  [SMALL_STATE(503)] = 12045,
+  [SMALL_STATE(504)] = 12052,
+  [SMALL_STATE(505)] = 12059,
+  [SMALL_STATE(506)] = 12066,
+  [SMALL_STATE(507)] = 12073,
+  [SMALL_STATE(508)] = 12080,
+  [SMALL_STATE(509)] = 12087,
+  [SMALL_STATE(510)] = 12094,
+  [SMALL_STATE(511)] = 12101,
+  [SMALL_STATE(512)] = 12108,
+  [SMALL_STATE(513)] = 12115,
+  [SMALL_STATE(514)] = 12122,
+  [SMALL_STATE(515)] = 12129,
+  [SMALL_STATE(516)] = 12136,
+  [SMALL_STATE(517)] = 12143,
+  [SMALL_STATE(518)] = 12150,
+  [SMALL_STATE(519)] = 12157,
+  [SMALL_STATE(520)] = 12164,
+  [SMALL_STATE(521)] = 12171,
+  [SMALL_STATE(522)] = 12178,
+  [SMALL_STATE(523)] = 12185,
+  [SMALL_STATE(524)] = 12192,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -18824,703 +19154,707 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(414),
   [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
   [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
-  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
-  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
-  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
+  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
+  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
+  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
   [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 30),
   [41] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
   [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
   [45] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
-  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(204),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(144),
-  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
+  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(206),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
+  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(152),
+  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
   [57] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(470),
-  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
+  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
   [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
+  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
   [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
-  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
-  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
+  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
+  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
   [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
   [79] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
   [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
+  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(470),
   [91] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
   [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
   [95] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
-  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [99] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
-  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
-  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
-  [105] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [107] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
-  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
-  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
-  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
-  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
-  [125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
-  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
-  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
-  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
-  [135] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
-  [137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
-  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
-  [141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
-  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
-  [149] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
-  [152] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [154] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(438),
-  [157] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
-  [160] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
-  [163] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(467),
-  [166] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(360),
-  [169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(455),
-  [172] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(508),
-  [175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(399),
-  [178] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(513),
-  [181] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(287),
-  [184] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(372),
-  [187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
-  [189] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
-  [191] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
-  [193] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [195] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
-  [199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
-  [201] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
-  [203] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
-  [207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
-  [209] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 43),
-  [211] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
-  [213] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
-  [215] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
-  [217] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
-  [219] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
-  [221] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
-  [223] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
-  [225] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
-  [227] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
-  [229] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
-  [231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52),
-  [233] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52), SHIFT_REPEAT(341),
+  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
+  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
+  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
+  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
+  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
+  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(446),
+  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
+  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
+  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
+  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
+  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
+  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
+  [125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [127] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
+  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(518),
+  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
+  [135] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [137] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(480),
+  [140] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [142] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(432),
+  [145] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
+  [148] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(358),
+  [151] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
+  [154] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
+  [157] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(446),
+  [160] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(449),
+  [163] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(486),
+  [166] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
+  [169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(517),
+  [172] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(287),
+  [175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(416),
+  [178] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [180] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
+  [182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
+  [184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
+  [192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
+  [194] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
+  [196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
+  [198] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
+  [204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
+  [206] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 43),
+  [208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
+  [210] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
+  [212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
+  [216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
+  [218] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
+  [220] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
+  [222] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [224] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [226] = {.entry = {.count = 1, .reusable = false}}, SHIFT(304),
+  [228] = {.entry = {.count = 1, .reusable = false}}, SHIFT(498),
+  [230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
+  [232] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
+  [234] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
   [236] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
-  [238] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
-  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
-  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
-  [246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
-  [250] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
-  [252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 67),
-  [254] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
-  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
-  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
-  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 43),
-  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 80),
-  [264] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
-  [266] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [270] = {.entry = {.count = 1, .reusable = false}}, SHIFT(310),
-  [272] = {.entry = {.count = 1, .reusable = false}}, SHIFT(469),
-  [274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
-  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
-  [278] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
-  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 48),
-  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
-  [286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
-  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
-  [290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
-  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
-  [294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
-  [298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
-  [300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
-  [302] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
-  [304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
-  [306] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
-  [308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(498),
-  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
-  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 66),
-  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
-  [318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 79),
-  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 56),
-  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 87),
-  [326] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [330] = {.entry = {.count = 1, .reusable = false}}, SHIFT(488),
-  [332] = {.entry = {.count = 1, .reusable = false}}, SHIFT(496),
-  [334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
-  [338] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
-  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 92),
-  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 93),
-  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 94),
-  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
-  [354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
-  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
-  [360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
-  [362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 44),
-  [366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [368] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
-  [370] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
-  [372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
-  [374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [378] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(498),
-  [381] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
-  [384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [386] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
-  [389] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
-  [392] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(467),
-  [395] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(360),
-  [398] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(455),
-  [401] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(508),
-  [404] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(399),
-  [407] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(513),
-  [410] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(285),
-  [413] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [415] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
-  [417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
-  [419] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [421] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
-  [425] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
-  [429] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
-  [431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
-  [433] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [435] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
-  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 57),
-  [439] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [441] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 68),
-  [443] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 81),
-  [445] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
-  [447] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
-  [449] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
-  [451] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [453] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(76),
-  [456] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(354),
-  [459] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
-  [462] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(357),
-  [465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [467] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(300),
-  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
-  [472] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
-  [474] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
-  [476] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(204),
-  [479] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
-  [481] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [483] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
-  [485] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
-  [487] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [489] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [491] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(298),
-  [494] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [496] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(413),
-  [499] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [501] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [503] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(418),
-  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [508] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(334),
-  [511] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [513] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [515] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [517] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [519] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
-  [521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
+  [238] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52),
+  [240] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52), SHIFT_REPEAT(363),
+  [243] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
+  [245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
+  [247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
+  [249] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
+  [251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
+  [253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
+  [255] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 67),
+  [257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
+  [259] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
+  [261] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
+  [263] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 43),
+  [265] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
+  [267] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
+  [269] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
+  [271] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
+  [273] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
+  [275] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 80),
+  [277] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
+  [279] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
+  [281] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [283] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 48),
+  [285] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [287] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
+  [289] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
+  [291] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
+  [293] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
+  [295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
+  [297] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
+  [299] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
+  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
+  [303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
+  [305] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
+  [307] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
+  [309] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
+  [311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
+  [313] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
+  [315] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
+  [317] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
+  [319] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(480),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [324] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
+  [327] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(358),
+  [330] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
+  [333] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
+  [336] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(446),
+  [339] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(449),
+  [342] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(486),
+  [345] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
+  [348] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(517),
+  [351] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(288),
+  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
+  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 56),
+  [362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 66),
+  [364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
+  [366] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
+  [368] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 79),
+  [370] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
+  [372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 87),
+  [374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
+  [376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 92),
+  [378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 93),
+  [380] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 94),
+  [382] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
+  [392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
+  [394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
+  [396] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [398] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [400] = {.entry = {.count = 1, .reusable = false}}, SHIFT(492),
+  [402] = {.entry = {.count = 1, .reusable = false}}, SHIFT(495),
+  [404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [406] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
+  [408] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
+  [410] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
+  [412] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 44),
+  [414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
+  [416] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [418] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(497),
+  [421] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
+  [423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [425] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
+  [427] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 68),
+  [429] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 57),
+  [431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [433] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
+  [435] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
+  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 81),
+  [439] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [441] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [443] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [445] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
+  [447] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [449] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
+  [451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
+  [453] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [455] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(78),
+  [458] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(323),
+  [461] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
+  [464] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(357),
+  [467] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
+  [469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
+  [471] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(206),
+  [474] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
+  [476] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
+  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
+  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [482] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(311),
+  [485] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
+  [487] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
+  [489] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
+  [491] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [493] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [495] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(294),
+  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [500] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(385),
+  [503] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [505] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
+  [507] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [509] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(424),
+  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [514] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(365),
+  [517] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [519] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
+  [521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
   [523] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [525] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
-  [527] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [529] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [531] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [533] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [535] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [537] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [525] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
+  [527] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [529] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [531] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [533] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [535] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [537] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
   [539] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [541] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [543] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
-  [547] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [549] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [551] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [553] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
-  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [557] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [559] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
-  [561] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [563] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
-  [566] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(426),
-  [569] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(475),
-  [572] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
-  [575] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(435),
-  [578] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(464),
-  [581] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(499),
-  [584] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(478),
-  [587] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(432),
-  [590] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(377),
-  [593] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
-  [595] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
-  [597] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
-  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
-  [601] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [603] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(383),
-  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
-  [608] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
-  [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [612] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [614] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [616] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
-  [618] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [620] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [622] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [624] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
-  [626] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
-  [628] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(276),
-  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
-  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [637] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
-  [639] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
-  [641] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [645] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
-  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
-  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
-  [661] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
-  [665] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
-  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [669] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [671] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 40),
-  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
-  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
-  [679] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
-  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
-  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
-  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 73),
-  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 47),
-  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
-  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [693] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(324),
-  [696] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 51),
-  [698] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
-  [700] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
-  [702] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 84),
+  [541] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [543] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [547] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
+  [549] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [551] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
+  [553] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [557] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [559] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
+  [561] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [563] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [565] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
+  [567] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
+  [569] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [571] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(372),
+  [574] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
+  [576] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
+  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [580] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
+  [582] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [584] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [586] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [588] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
+  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
+  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
+  [594] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [596] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
+  [598] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
+  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [604] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
+  [608] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(276),
+  [611] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [613] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(480),
+  [616] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(443),
+  [619] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(510),
+  [622] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(496),
+  [625] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(421),
+  [628] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(468),
+  [631] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(477),
+  [634] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(499),
+  [637] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(444),
+  [640] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(414),
+  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
+  [645] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
+  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
+  [657] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [661] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
+  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [665] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
+  [669] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [671] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [675] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
+  [679] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 73),
+  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
+  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [685] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
+  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 40),
+  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [693] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 47),
+  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
+  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [701] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(366),
   [704] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
   [706] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
   [708] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
-  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 88),
-  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
-  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 63),
-  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [718] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
-  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [724] = {.entry = {.count = 1, .reusable = false}}, SHIFT(237),
-  [726] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
-  [728] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
-  [730] = {.entry = {.count = 1, .reusable = false}}, SHIFT(349),
-  [732] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
-  [734] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [736] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
-  [738] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [740] = {.entry = {.count = 1, .reusable = false}}, SHIFT(379),
-  [742] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
-  [744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [746] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [748] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [750] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [752] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
-  [754] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
-  [756] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
-  [758] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [760] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [762] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [764] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(395),
-  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [769] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [771] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_metadata, 5, 0, 39),
-  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
-  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [777] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [779] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_log, 2, 0, 0),
-  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
-  [783] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
-  [785] = {.entry = {.count = 1, .reusable = false}}, SHIFT(427),
-  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
-  [789] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
-  [791] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [793] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [795] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
-  [797] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [799] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
-  [801] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [803] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
-  [805] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [807] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [809] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
-  [811] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [813] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [815] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [817] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(237),
-  [820] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [822] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
-  [824] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
-  [826] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
-  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
-  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
-  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
-  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
-  [838] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
-  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
-  [846] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
-  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
-  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
-  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
-  [856] = {.entry = {.count = 1, .reusable = false}}, SHIFT(254),
-  [858] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
-  [860] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [862] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
-  [864] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [866] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [868] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [870] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
-  [872] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [874] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
-  [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
-  [878] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [880] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
-  [882] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [884] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
-  [886] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [888] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
-  [890] = {.entry = {.count = 1, .reusable = true}}, SHIFT(450),
-  [892] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
-  [894] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
-  [896] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
-  [898] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [900] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [902] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
-  [904] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
-  [906] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [908] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [910] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
-  [912] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(282),
-  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [917] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
-  [919] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
-  [921] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
-  [923] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [925] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
-  [927] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
-  [929] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
-  [931] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [933] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [935] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [937] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(279),
-  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [942] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
-  [944] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
-  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
-  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
-  [950] = {.entry = {.count = 1, .reusable = false}}, SHIFT(384),
-  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
-  [954] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
-  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
-  [958] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [960] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
-  [962] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
-  [964] = {.entry = {.count = 1, .reusable = true}}, SHIFT(442),
-  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
-  [968] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
-  [970] = {.entry = {.count = 1, .reusable = false}}, SHIFT(510),
-  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
-  [974] = {.entry = {.count = 1, .reusable = false}}, SHIFT(312),
-  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
-  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
-  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
-  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
-  [984] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
-  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
-  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
-  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
-  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
-  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
-  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
-  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
-  [1000] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
-  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
-  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
-  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
-  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
-  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
-  [1016] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
-  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
-  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
-  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
-  [1028] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
-  [1032] = {.entry = {.count = 1, .reusable = false}}, SHIFT(358),
-  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
-  [1036] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
-  [1038] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [1040] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
-  [1042] = {.entry = {.count = 1, .reusable = true}}, SHIFT(446),
-  [1044] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
-  [1046] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [1048] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [1050] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(512),
-  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
-  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
-  [1057] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(510),
-  [1060] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [1062] = {.entry = {.count = 1, .reusable = false}}, SHIFT(497),
-  [1064] = {.entry = {.count = 1, .reusable = false}}, SHIFT(53),
-  [1066] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [1068] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [1070] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [1072] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
-  [1074] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
-  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [1078] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [1080] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
-  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
-  [1084] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [1086] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [1088] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
-  [1090] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
-  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
-  [1096] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
-  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(181),
-  [1100] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
-  [1102] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [1104] = {.entry = {.count = 1, .reusable = false}}, SHIFT(11),
-  [1106] = {.entry = {.count = 1, .reusable = false}}, SHIFT(277),
-  [1108] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [1110] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [1112] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [1114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [1116] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
-  [1118] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
-  [1120] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
-  [1122] = {.entry = {.count = 1, .reusable = true}}, SHIFT(136),
-  [1124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [1126] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
-  [1128] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
-  [1130] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
-  [1132] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
-  [1134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [1136] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
-  [1138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
-  [1140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
-  [1142] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(362),
-  [1145] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
-  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
-  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
-  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
-  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
-  [1159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
-  [1161] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(311),
-  [1164] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [1166] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [1168] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
-  [1170] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
-  [1172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
-  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
-  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
-  [1182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [1184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
-  [1186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
-  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [1190] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(374),
-  [1193] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [1195] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [1197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [1199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
-  [1201] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [1203] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
-  [1205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
-  [1207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(460),
-  [1209] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(461),
-  [1212] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [1214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
-  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [1218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
-  [1220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
-  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
-  [1224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
-  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
-  [1228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
-  [1230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [1232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
-  [1234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
-  [1236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
-  [1240] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
-  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
-  [1244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
-  [1246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
-  [1248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
-  [1250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
-  [1252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
-  [1254] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(240),
-  [1257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [1259] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(281),
-  [1262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [1264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
-  [1266] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
-  [1268] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
-  [1270] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(267),
-  [1273] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [1275] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(304),
-  [1278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [1280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
-  [1282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
-  [1284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
-  [1286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
-  [1288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(290),
-  [1290] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1292] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [1294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
-  [1296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 45),
-  [1298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
-  [1300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
-  [1302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
-  [1304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1306] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [1308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
-  [1310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
-  [1312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
-  [1314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
-  [1316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
-  [1318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
-  [1322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
+  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 63),
+  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
+  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
+  [718] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
+  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
+  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
+  [724] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
+  [726] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 84),
+  [728] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 88),
+  [730] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 51),
+  [732] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
+  [734] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
+  [736] = {.entry = {.count = 1, .reusable = false}}, SHIFT(349),
+  [738] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [740] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [742] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
+  [744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
+  [746] = {.entry = {.count = 1, .reusable = false}}, SHIFT(375),
+  [748] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
+  [750] = {.entry = {.count = 1, .reusable = false}}, SHIFT(238),
+  [752] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
+  [754] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [756] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [758] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
+  [760] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [762] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
+  [764] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
+  [766] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [768] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [770] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(397),
+  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [777] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [779] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [781] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_log, 2, 0, 0),
+  [783] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [785] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [787] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [789] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_spec, 2, 0, 0),
+  [791] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [793] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_metadata, 5, 0, 39),
+  [795] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [797] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [799] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
+  [801] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
+  [803] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [805] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [807] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [809] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [811] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
+  [813] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
+  [815] = {.entry = {.count = 1, .reusable = false}}, SHIFT(435),
+  [817] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
+  [819] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
+  [821] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
+  [823] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
+  [825] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [827] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(238),
+  [830] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
+  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
+  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
+  [838] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
+  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
+  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
+  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
+  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
+  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
+  [856] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [858] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
+  [860] = {.entry = {.count = 1, .reusable = false}}, SHIFT(261),
+  [862] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
+  [864] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
+  [866] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
+  [868] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [870] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [872] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
+  [874] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
+  [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
+  [878] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [880] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
+  [882] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [884] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [886] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [888] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [890] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [892] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [894] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
+  [896] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [898] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
+  [900] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
+  [902] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [904] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [906] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
+  [908] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
+  [910] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(280),
+  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
+  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
+  [917] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [919] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
+  [921] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
+  [923] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [925] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [927] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
+  [929] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [931] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
+  [933] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
+  [935] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
+  [937] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [939] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
+  [941] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [943] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [945] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [947] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
+  [949] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [951] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(281),
+  [954] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
+  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(498),
+  [958] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
+  [960] = {.entry = {.count = 1, .reusable = false}}, SHIFT(377),
+  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
+  [964] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
+  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
+  [968] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [970] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
+  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
+  [974] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
+  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
+  [978] = {.entry = {.count = 1, .reusable = false}}, SHIFT(512),
+  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
+  [982] = {.entry = {.count = 1, .reusable = false}}, SHIFT(318),
+  [984] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
+  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [988] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
+  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
+  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
+  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
+  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
+  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
+  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
+  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
+  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
+  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
+  [1008] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
+  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
+  [1016] = {.entry = {.count = 1, .reusable = false}}, SHIFT(341),
+  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(466),
+  [1020] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
+  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
+  [1028] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
+  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
+  [1032] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
+  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(523),
+  [1036] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
+  [1038] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
+  [1040] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
+  [1042] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [1044] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
+  [1046] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
+  [1048] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
+  [1050] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
+  [1052] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
+  [1054] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
+  [1056] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [1058] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
+  [1061] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [1063] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
+  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
+  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [1069] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
+  [1072] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [1074] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
+  [1078] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
+  [1080] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
+  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
+  [1084] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
+  [1086] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
+  [1088] = {.entry = {.count = 1, .reusable = false}}, SHIFT(504),
+  [1090] = {.entry = {.count = 1, .reusable = false}}, SHIFT(54),
+  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
+  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [1096] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [1100] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(512),
+  [1103] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
+  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
+  [1109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [1111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
+  [1113] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
+  [1115] = {.entry = {.count = 1, .reusable = false}}, SHIFT(278),
+  [1117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
+  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
+  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
+  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [1125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
+  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
+  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
+  [1133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
+  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
+  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [1139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
+  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [1143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
+  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
+  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
+  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
+  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
+  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
+  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
+  [1159] = {.entry = {.count = 1, .reusable = false}}, SHIFT(11),
+  [1161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
+  [1163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [1165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [1167] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(445),
+  [1170] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [1172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
+  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(458),
+  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
+  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
+  [1182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(290),
+  [1184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
+  [1186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
+  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
+  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
+  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
+  [1194] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
+  [1198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
+  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
+  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
+  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
+  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
+  [1208] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
+  [1210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
+  [1212] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(283),
+  [1215] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1217] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(312),
+  [1220] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
+  [1224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
+  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [1228] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(395),
+  [1231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1233] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(269),
+  [1236] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
+  [1240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
+  [1242] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(302),
+  [1245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [1247] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
+  [1249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
+  [1251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
+  [1253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
+  [1255] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
+  [1257] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [1259] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
+  [1261] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [1263] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
+  [1265] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [1267] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [1269] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [1271] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
+  [1273] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
+  [1275] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [1277] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
+  [1279] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [1281] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
+  [1283] = {.entry = {.count = 1, .reusable = true}}, SHIFT(509),
+  [1285] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
+  [1287] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(240),
+  [1290] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1292] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
+  [1294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [1296] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [1298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
+  [1300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
+  [1304] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
+  [1306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [1312] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
+  [1314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
+  [1316] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [1318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
+  [1320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
+  [1322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
   [1324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
-  [1326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
-  [1328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1330] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1332] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 41),
-  [1336] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
-  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
-  [1340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
-  [1342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
-  [1344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [1348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(509),
-  [1350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [1352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
-  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(466),
-  [1356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
-  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [1364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
-  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
-  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
-  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
-  [1372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
-  [1374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
-  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [1378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [1380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
-  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
-  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
-  [1400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [1402] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
-  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
-  [1408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
-  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
-  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [1414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
-  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
-  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(148),
-  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
-  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
-  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
-  [1432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
-  [1436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [1438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [1440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
-  [1442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
-  [1444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
-  [1446] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [1448] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [1450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [1452] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [1454] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [1456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
-  [1458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
-  [1460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
+  [1326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
+  [1328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
+  [1330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
+  [1332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 41),
+  [1334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
+  [1336] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [1340] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
+  [1344] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
+  [1346] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
+  [1350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 45),
+  [1352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
+  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [1356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
+  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
+  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
+  [1364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
+  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [1372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [1374] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
+  [1378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [1380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
+  [1400] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [1408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
+  [1414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
+  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
+  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
+  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
+  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
+  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
+  [1432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [1434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [1436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [1438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
+  [1440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [1442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
+  [1444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
+  [1446] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
+  [1448] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
+  [1450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
+  [1452] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [1454] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
+  [1456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
+  [1458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [1460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [1462] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
+  [1464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [1466] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [1468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
+  [1470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
 };
 
 #ifdef __cplusplus

@@ -385,6 +385,17 @@ fn stmt_span(stmt: &ast::Stmt) -> Span {
         | ast::Stmt::NoDefaultDeny(_, span) => *span,
         ast::Stmt::Rule(rule) => rule.span,
         ast::Stmt::Metadata(metadata) => metadata.span,
+        ast::Stmt::Spec(block) => block.span,
+    }
+}
+
+/// A statement, then the statements of a `spec` block, innermost last.
+fn visit_stmt<'a>(stmt: &'a ast::Stmt, visit: &mut dyn FnMut(&'a ast::Stmt)) {
+    visit(stmt);
+    if let ast::Stmt::Spec(block) = stmt {
+        for inner in &block.body {
+            visit_stmt(inner, visit);
+        }
     }
 }
 
@@ -394,8 +405,12 @@ fn walk<'a>(file: &'a ast::File, visit: &mut impl FnMut(&'a ast::Stmt)) {
     let body = |items: &'a [ast::BodyItem], visit: &mut dyn FnMut(&'a ast::Stmt)| {
         for item in items {
             match item {
-                ast::BodyItem::Policy(policy) => policy.body.iter().for_each(&mut *visit),
-                ast::BodyItem::Stmt(stmt) => visit(stmt),
+                ast::BodyItem::Policy(policy) => {
+                    for stmt in &policy.body {
+                        visit_stmt(stmt, visit);
+                    }
+                }
+                ast::BodyItem::Stmt(stmt) => visit_stmt(stmt, visit),
                 ast::BodyItem::Expect(_) => {}
             }
         }
@@ -404,7 +419,11 @@ fn walk<'a>(file: &'a ast::File, visit: &mut impl FnMut(&'a ast::Stmt)) {
         match item {
             ast::Item::Namespace(decl) => body(&decl.body, visit),
             ast::Item::Category(category) => body(&category.body, visit),
-            ast::Item::ClusterPolicy(policy) => policy.body.iter().for_each(&mut *visit),
+            ast::Item::ClusterPolicy(policy) => {
+                for stmt in &policy.body {
+                    visit_stmt(stmt, visit);
+                }
+            }
             _ => {}
         }
     }

@@ -65,6 +65,7 @@ pub(super) const KEYWORDS: &[&str] = &[
     "metadata",
     "annotation",
     "log",
+    "spec",
     "notin",
     "sentence",
     "cilium",
