@@ -338,7 +338,7 @@ fn corpus_round_trips() {
             count("refused by import (not an allowed reason)"),
             count("refused by the compiler (not an allowed reason)"),
         ),
-        (183, 1, 1, 41, 21, 0),
+        (189, 1, 1, 41, 15, 0),
         "{report}"
     );
 }
