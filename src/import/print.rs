@@ -72,7 +72,7 @@ fn metadata(out: &mut String, inner: &str, spec: &Spec) {
     for (key, value) in &spec.metadata_labels {
         push_line(
             out,
-            &inner,
+            inner,
             &format!("metadata label {key}={}", label_value(value)),
         );
     }
@@ -109,7 +109,7 @@ fn rule_set(
     }
     push_line(
         out,
-        &inner,
+        inner,
         &format!("select {}", subject(&spec.subject, policy.kind)),
     );
     let no_default: Vec<&str> = [
@@ -123,7 +123,7 @@ fn rule_set(
     if !no_default.is_empty() {
         push_line(
             out,
-            &inner,
+            inner,
             &format!("no default deny {}", no_default.join(", ")),
         );
     }
@@ -131,16 +131,16 @@ fn rule_set(
     let empty_egress = spec.egress.iter().filter(|rule| rule.is_empty()).count();
     let both = empty_ingress.min(empty_egress);
     for _ in 0..both {
-        push_line(out, &inner, "default deny ingress, egress");
+        push_line(out, inner, "default deny ingress, egress");
     }
     for _ in both..empty_ingress {
-        push_line(out, &inner, "default deny ingress");
+        push_line(out, inner, "default deny ingress");
     }
     for _ in both..empty_egress {
-        push_line(out, &inner, "default deny egress");
+        push_line(out, inner, "default deny egress");
     }
     for statement in policy.uses {
-        push_line(out, &inner, &use_statement(statement, consts));
+        push_line(out, inner, &use_statement(statement, consts));
     }
     let sections = [
         (&spec.ingress, "allow from"),
