@@ -20,7 +20,7 @@ pub use items::{
 };
 pub use policies::{
     Arg, BodyItem, Direction, Metadata, MetadataKind, NamespaceDecl, PolicyDecl, Scope, ScopeKind,
-    Select, Stmt, Subject, Use,
+    Select, SpecBlock, Stmt, Subject, Use,
 };
 pub use rules::{
     CidrItem, Http, IcmpFamily, IcmpItem, Kafka, KafkaRole, L7, Method, Peer, PeerKind, Rule, Verb,

@@ -151,6 +151,11 @@ pub struct PolicySpec {
     pub metadata: ObjectMetadata,
     /// `log.value`: the text Hubble copies into the flows the rule decides.
     pub log: Option<LogValue>,
+    /// `specs`: the object's rule sets, when the policy is written with
+    /// `spec` blocks. When not empty, the object holds `specs:` and no
+    /// `spec:`: this spec's own subject, rule lists and rule fields are
+    /// unused (left at their defaults) and only `metadata` counts here.
+    pub specs: Vec<PolicySpec>,
 }
 
 /// What the object carries in `metadata` besides its name and namespace.
@@ -172,6 +177,16 @@ impl ObjectMetadata {
 }
 
 impl PolicySpec {
+    /// The rule sets Cilium reads from the object: the `specs` entries when
+    /// there are any, else this spec alone.
+    pub fn rule_sets(&self) -> &[PolicySpec] {
+        if self.specs.is_empty() {
+            std::slice::from_ref(self)
+        } else {
+            &self.specs
+        }
+    }
+
     /// Every rule of the four lists, in print order (`ingress`,
     /// `ingressDeny`, `egress`, `egressDeny`), as one view.
     pub fn rules(&self) -> impl Iterator<Item = RuleRef<'_>> {

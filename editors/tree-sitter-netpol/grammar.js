@@ -117,7 +117,7 @@ module.exports = grammar({
     policy_body: ($) => seq('{', repeat(choice($.silence, $._policy_item)), '}'),
 
     _policy_item: ($) =>
-      choice($.use, $.select, $.description, $.label, $.default_deny, $.no_default_deny, $.rule, $.sentence, $.metadata, $.log),
+      choice($.use, $.select, $.description, $.label, $.default_deny, $.no_default_deny, $.rule, $.sentence, $.metadata, $.log, $.spec),
 
     // `use NAME` or `use NAME(arg: value, ...)`.
     use: ($) => seq('use', field('category', $.identifier), optional(field('arguments', $.arguments))),
@@ -135,6 +135,8 @@ module.exports = grammar({
     label: ($) => seq('label', field('key', $.label_key), '=', field('value', $._label_value)),
     // `log "text"`: the rule's `log.value`.
     log: ($) => seq('log', $._string_or_ref),
+    // `spec { ... }`: one rule set of the object's `specs`.
+    spec: ($) => seq('spec', $.policy_body),
 
     // `metadata label key=value`, `metadata annotation key="text"`.
     metadata: ($) =>

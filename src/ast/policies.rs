@@ -63,6 +63,18 @@ pub enum Stmt {
     Metadata(Metadata),
     /// `log "text"`.
     Log(Value, Span),
+    /// `spec { ... }`: one rule set of the object's `specs`.
+    Spec(SpecBlock),
+}
+
+/// `spec { statements }`: one entry of the object's `specs` list, with its
+/// own subject, description, labels, default-deny switches and rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpecBlock {
+    /// Statements in order.
+    pub body: Vec<Stmt>,
+    /// The whole block.
+    pub span: Span,
 }
 
 /// `metadata label key=value` or `metadata annotation key="text"`: one entry

@@ -496,10 +496,28 @@ pub struct Label<'a> {
 }
 
 /// Prints a spec as the lines under `spec:`, indented by 2.
+#[cfg(test)]
 pub fn spec_text(spec: &ir::PolicySpec) -> String {
     // Most specs fit; growing from empty would copy the text several times.
     let mut out = String::with_capacity(SPEC_CAPACITY);
     Rule::from_ir(spec).write(yaml::Node::top(&mut out, 2));
+    out
+}
+
+/// Prints what goes under the object's header: `spec:` and the spec's
+/// lines, or, for a policy written with `spec` blocks, `specs:` and one
+/// list item per rule set.
+pub fn body_text(spec: &ir::PolicySpec) -> String {
+    if spec.specs.is_empty() {
+        let mut out = String::with_capacity(SPEC_CAPACITY + "spec:\n".len());
+        out.push_str("spec:\n");
+        Rule::from_ir(spec).write(yaml::Node::top(&mut out, 2));
+        return out;
+    }
+    let mut out = String::with_capacity(SPEC_CAPACITY * spec.specs.len());
+    out.push_str("specs:\n");
+    let rules: Vec<Rule<'_>> = spec.specs.iter().map(Rule::from_ir).collect();
+    rules.write(yaml::Node::top(&mut out, 0));
     out
 }
 
@@ -515,12 +533,12 @@ pub struct CidrGroupSpec {
     pub external_cidrs: Vec<String>,
 }
 
-/// The text under `spec:` for a CIDR group.
+/// `spec:` and the text under it for a CIDR group.
 pub fn cidr_group_spec_text(group: &ir::CidrGroup) -> String {
     let spec = CidrGroupSpec {
         external_cidrs: group.cidrs.iter().map(ToString::to_string).collect(),
     };
-    let mut out = String::new();
+    let mut out = String::from("spec:\n");
     spec.write(yaml::Node::top(&mut out, 2));
     out
 }
@@ -566,14 +584,15 @@ pub fn api_version(kind: Kind, version: crate::CiliumVersion) -> &'static str {
 }
 
 /// Appends one document: `---`, the object header and `metadata`, then
-/// `spec:` followed by `spec_text`. A CCNP has no namespace.
+/// `body` (`spec:` or `specs:` and the lines under it, [`body_text`]). A
+/// CCNP has no namespace.
 pub fn push_document(
     out: &mut String,
     (kind, api_version): (Kind, &str),
     name: &str,
     namespace: Option<&str>,
     metadata: Option<&ir::ObjectMetadata>,
-    spec_text: &str,
+    body: &str,
 ) {
     out.push_str("---\napiVersion: ");
     out.push_str(api_version);
@@ -589,8 +608,7 @@ pub fn push_document(
     if let Some(metadata) = metadata {
         push_metadata(out, metadata);
     }
-    out.push_str("spec:\n");
-    out.push_str(spec_text);
+    out.push_str(body);
 }
 
 /// Appends `labels:` and `annotations:` under `metadata:`, each only when

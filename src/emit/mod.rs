@@ -211,11 +211,12 @@ const DOCUMENT_OVERHEAD: usize = 128;
 struct SpecCache(HashMap<*const ir::PolicySpec, String>);
 
 impl SpecCache {
-    /// The text under `spec:` for a shared spec, printed on first use.
+    /// `spec:` or `specs:` and the text under it for a shared spec, printed
+    /// on first use.
     fn text(&mut self, spec: &Arc<ir::PolicySpec>) -> &str {
         self.0
             .entry(Arc::as_ptr(spec))
-            .or_insert_with(|| cilium::spec_text(spec))
+            .or_insert_with(|| cilium::body_text(spec))
     }
 }
 

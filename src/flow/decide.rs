@@ -20,10 +20,12 @@ use crate::ir::{
 /// At most this many near misses per side.
 const NEAR_MISSES: usize = 3;
 
-/// A policy that selects the endpoint.
+/// A rule set of a policy that selects the endpoint: the policy's spec, or
+/// one of its `specs` (Cilium reads each as a rule of its own).
 pub(crate) struct Selecting<'p> {
     pub namespace: Option<&'p NamespaceName>,
     pub instance: &'p PolicyInstance,
+    pub spec: &'p PolicySpec,
 }
 
 impl Selecting<'_> {
@@ -36,7 +38,7 @@ impl Selecting<'_> {
     }
 
     fn spec(&self) -> &PolicySpec {
-        &self.instance.spec
+        self.spec
     }
 
     fn scope(&self) -> Scope<'_> {
@@ -64,19 +66,29 @@ pub(crate) fn selecting<'p>(
     if let Kind::Pod(pod) = subject.kind {
         if let Some(namespace) = program.namespaces.get(pod.namespace.as_str()) {
             for instance in &namespace.policies {
-                if let Subject::Pods(selector) = &instance.spec.subject {
-                    if select::selector_matches(selector, &subject.labels) {
-                        found.push(Selecting {
-                            namespace: Some(&namespace.name),
-                            instance,
-                        });
+                for spec in instance.spec.rule_sets() {
+                    if let Subject::Pods(selector) = &spec.subject {
+                        if select::selector_matches(selector, &subject.labels) {
+                            found.push(Selecting {
+                                namespace: Some(&namespace.name),
+                                instance,
+                                spec,
+                            });
+                        }
                     }
                 }
             }
         }
     }
-    for instance in &program.cluster {
-        let selects = match (&instance.spec.subject, subject.kind) {
+    let rule_sets = program.cluster.iter().flat_map(|instance| {
+        instance
+            .spec
+            .rule_sets()
+            .iter()
+            .map(move |spec| (instance, spec))
+    });
+    for (instance, spec) in rule_sets {
+        let selects = match (&spec.subject, subject.kind) {
             (Subject::Pods(selector), Kind::Pod(_) | Kind::Reserved(_)) => {
                 subject.enforces() && select::selector_matches(selector, &subject.labels)
             }
@@ -89,6 +101,7 @@ pub(crate) fn selecting<'p>(
             found.push(Selecting {
                 namespace: None,
                 instance,
+                spec,
             });
         }
     }

@@ -1518,6 +1518,29 @@ namespace app {
   policy storage {
     select pods app=api
     allow to cidr groups with { tier=storage, zone notin (b) }, { tier=web, !zone } port 2049/tcp
+/// `specs` entries are rules of their own (SEMANTICS §1): the same rows as
+/// `no_default_deny_adds_allow_any_only_when_every_selecting_rule_says_so`
+/// with its three policies as the three rule sets of one object.
+#[test]
+fn each_spec_block_is_a_rule_of_its_own() {
+    let lab = Lab::new(
+        r#"
+namespace web {
+  policy tiers {
+    spec {
+      select pods app=web
+      no default deny ingress
+      deny from pods role=bad
+    }
+    spec {
+      select pods app=web2
+      no default deny ingress
+      allow from pods role=good port 80/tcp
+    }
+    spec {
+      select pods app=web2
+      allow from pods role=good port 443/tcp
+    }
   }
 }
 "#,
@@ -1548,4 +1571,31 @@ namespace app {
         "denied",
     );
     lab.row("api", "a", "22/tcp", "default-deny", "no-policy", "denied");
+    .pod("web", "web", "app=web")
+    .pod("web2", "web", "app=web2")
+    .pod("good", "web", "role=good")
+    .pod("bad", "web", "role=bad")
+    .pod("other", "web", "role=other");
+    lab.row("other", "web", "80/tcp", "no-policy", "allow", "allowed");
+    lab.deciders("other", "web", "80/tcp", &[], &["<allow-any-ingress>"]);
+    lab.row("bad", "web", "80/tcp", "no-policy", "deny", "denied");
+    lab.deciders("bad", "web", "80/tcp", &[], &["CNP web/tiers"]);
+    lab.row(
+        "other",
+        "web2",
+        "80/tcp",
+        "no-policy",
+        "default-deny",
+        "denied",
+    );
+    lab.row("good", "web2", "80/tcp", "no-policy", "allow", "allowed");
+    lab.row("good", "web2", "443/tcp", "no-policy", "allow", "allowed");
+    lab.row(
+        "good",
+        "web2",
+        "8443/tcp",
+        "no-policy",
+        "default-deny",
+        "denied",
+    );
 }

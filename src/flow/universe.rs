@@ -265,11 +265,15 @@ impl Classes {
     fn collect(&mut self, program: &Program) {
         for namespace in program.namespaces.values() {
             for instance in &namespace.policies {
-                self.policy(&instance.spec, Some(namespace.name.as_str()));
+                for spec in instance.spec.rule_sets() {
+                    self.policy(spec, Some(namespace.name.as_str()));
+                }
             }
         }
         for instance in &program.cluster {
-            self.policy(&instance.spec, None);
+            for spec in instance.spec.rule_sets() {
+                self.policy(spec, None);
+            }
         }
         for group in program.cidr_groups.values() {
             self.cidrs.extend(group.cidrs.iter().copied());
@@ -861,6 +865,12 @@ fn changes(
             };
             if std::sync::Arc::ptr_eq(was, is) {
                 continue;
+            }
+            if !was.specs.is_empty() || !is.specs.is_empty() {
+                // Several rule sets: the pruning below compares one; take
+                // both directions as changed wholly.
+                reach = [Reachable::everything(), Reachable::everything()];
+                break;
             }
             for (at, direction) in [Direction::Egress, Direction::Ingress]
                 .into_iter()

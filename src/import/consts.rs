@@ -111,15 +111,17 @@ impl<'a> Literals<'a> {
     }
 }
 
-/// Every literal of a spec and its `use` statements.
+/// Every literal of a spec (its further rules, `rest`, included) and its
+/// `use` statements.
 pub fn literals<'a>(spec: &'a Spec, uses: &'a [Use]) -> Literals<'a> {
     let mut out = Literals::default();
-    let rules = spec
-        .ingress
-        .iter()
-        .chain(&spec.ingress_deny)
-        .chain(&spec.egress)
-        .chain(&spec.egress_deny);
+    let rules = std::iter::once(spec).chain(&spec.rest).flat_map(|spec| {
+        spec.ingress
+            .iter()
+            .chain(&spec.ingress_deny)
+            .chain(&spec.egress)
+            .chain(&spec.egress_deny)
+    });
     for rule in rules {
         match &rule.peer {
             Peer::Cidrs(cidrs)

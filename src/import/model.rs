@@ -51,7 +51,8 @@ pub struct Policy {
     pub name: String,
     /// `metadata.namespace` of a CNP; `None` when the document has none.
     pub namespace: Option<String>,
-    /// The one rule (`spec`, or the only entry of `specs`).
+    /// The first rule (`spec`, or the first entry of `specs`), holding the
+    /// object's metadata and the other rules in `rest`.
     pub spec: Spec,
 }
 
@@ -83,6 +84,11 @@ pub struct Spec {
     /// The object's `metadata.annotations` but `kubectl apply`'s own record,
     /// as key and value.
     pub annotations: Vec<(String, String)>,
+    /// The object's further rules, when it holds several (`spec` and
+    /// `specs` together, or `specs` with two entries or more): printed as
+    /// `spec` blocks, this spec's own rule first. Their own `rest`,
+    /// metadata and annotations are empty.
+    pub rest: Vec<Spec>,
 }
 
 /// What a rule applies to.

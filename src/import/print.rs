@@ -45,32 +45,71 @@ pub fn policy(out: &mut String, indent: usize, policy: &PolicyText<'_>, consts: 
     push_line(out, &pad, &format!("{} {} {{", policy.keyword, policy.name));
     let inner = format!("{pad}  ");
     let spec = policy.spec;
-    if let Some(description) = &spec.description {
-        push_line(out, &inner, &format!("description {}", quote(description)));
+    if spec.rest.is_empty() {
+        rule_set(out, &inner, spec, policy, consts, true);
+    } else {
+        // Several rules: the metadata, then one `spec` block per rule.
+        metadata(out, &inner, spec);
+        let deeper = format!("{inner}  ");
+        push_line(out, &inner, "spec {");
+        rule_set(out, &deeper, spec, policy, consts, false);
+        push_line(out, &inner, "}");
+        let more = PolicyText {
+            uses: &[],
+            ..*policy
+        };
+        for other in &spec.rest {
+            push_line(out, &inner, "spec {");
+            rule_set(out, &deeper, other, &more, consts, false);
+            push_line(out, &inner, "}");
+        }
     }
-    for (key, value) in &spec.labels {
-        push_line(out, &inner, &format!("label {key}={}", label_value(value)));
-    }
-    if let Some(log) = &spec.log {
-        push_line(out, &inner, &format!("log {}", quote(log)));
-    }
+    push_line(out, &pad, "}");
+}
+
+/// The object's `metadata label` and `metadata annotation` statements.
+fn metadata(out: &mut String, inner: &str, spec: &Spec) {
     for (key, value) in &spec.metadata_labels {
         push_line(
             out,
-            &inner,
+            inner,
             &format!("metadata label {key}={}", label_value(value)),
         );
     }
     for (key, value) in &spec.annotations {
         push_line(
             out,
-            &inner,
+            inner,
             &format!("metadata annotation {key}={}", quote(value)),
         );
     }
+}
+
+/// The statements of one rule, at `inner`: with its object's metadata
+/// when `with_metadata`, with the `use` statements of `policy`.
+fn rule_set(
+    out: &mut String,
+    inner: &str,
+    spec: &Spec,
+    policy: &PolicyText<'_>,
+    consts: &Consts,
+    with_metadata: bool,
+) {
+    if let Some(description) = &spec.description {
+        push_line(out, inner, &format!("description {}", quote(description)));
+    }
+    for (key, value) in &spec.labels {
+        push_line(out, inner, &format!("label {key}={}", label_value(value)));
+    }
+    if let Some(log) = &spec.log {
+        push_line(out, inner, &format!("log {}", quote(log)));
+    }
+    if with_metadata {
+        metadata(out, inner, spec);
+    }
     push_line(
         out,
-        &inner,
+        inner,
         &format!("select {}", subject(&spec.subject, policy.kind)),
     );
     let no_default: Vec<&str> = [
@@ -84,7 +123,7 @@ pub fn policy(out: &mut String, indent: usize, policy: &PolicyText<'_>, consts: 
     if !no_default.is_empty() {
         push_line(
             out,
-            &inner,
+            inner,
             &format!("no default deny {}", no_default.join(", ")),
         );
     }
@@ -92,16 +131,16 @@ pub fn policy(out: &mut String, indent: usize, policy: &PolicyText<'_>, consts: 
     let empty_egress = spec.egress.iter().filter(|rule| rule.is_empty()).count();
     let both = empty_ingress.min(empty_egress);
     for _ in 0..both {
-        push_line(out, &inner, "default deny ingress, egress");
+        push_line(out, inner, "default deny ingress, egress");
     }
     for _ in both..empty_ingress {
-        push_line(out, &inner, "default deny ingress");
+        push_line(out, inner, "default deny ingress");
     }
     for _ in both..empty_egress {
-        push_line(out, &inner, "default deny egress");
+        push_line(out, inner, "default deny egress");
     }
     for statement in policy.uses {
-        push_line(out, &inner, &use_statement(statement, consts));
+        push_line(out, inner, &use_statement(statement, consts));
     }
     let sections = [
         (&spec.ingress, "allow from"),
@@ -111,10 +150,9 @@ pub fn policy(out: &mut String, indent: usize, policy: &PolicyText<'_>, consts: 
     ];
     for (rules, verb) in sections {
         for rule in rules.iter().filter(|rule| !rule.is_empty()) {
-            print_rule(out, &inner, verb, rule, policy.kind, consts);
+            print_rule(out, inner, verb, rule, policy.kind, consts);
         }
     }
-    push_line(out, &pad, "}");
 }
 
 fn push_line(out: &mut String, pad: &str, text: &str) {

@@ -71,9 +71,10 @@ pub struct Prepared {
 impl Prepared {
     /// True when a rule names a CIDR group, a constant.
     pub fn names_group(&self) -> bool {
-        let spec = &self.spec;
-        spec.ingress.iter().chain(&spec.ingress_deny).chain(&spec.egress).chain(&spec.egress_deny).any(|rule| {
-            matches!(&rule.peer, Peer::Cidrs(cidrs) if cidrs.iter().any(|cidr| cidr.group))
+        std::iter::once(&self.spec).chain(&self.spec.rest).any(|spec| {
+            spec.ingress.iter().chain(&spec.ingress_deny).chain(&spec.egress).chain(&spec.egress_deny).any(|rule| {
+                matches!(&rule.peer, Peer::Cidrs(cidrs) if cidrs.iter().any(|cidr| cidr.group))
+            })
         })
     }
 

@@ -17,7 +17,7 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
     // Specs are shared between namespaces; look at each once.
     let mut seen: HashSet<*const ir::PolicySpec> = HashSet::new();
     for inst in &repo.instances {
-        if !seen.insert(std::sync::Arc::as_ptr(&inst.policy.spec)) {
+        if !seen.insert(std::ptr::from_ref(inst.spec())) {
             continue;
         }
         let spec = inst.spec();

@@ -57,13 +57,14 @@ const DNS_LABEL: (&str, &str) = ("k8s-app", "kube-dns");
 pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
     let engine = Engine::new(repo.program);
     let has_rules = |direction: ir::Direction| {
-        repo.program.cluster.iter().any(|policy| {
-            matches!(policy.spec.subject, ir::Subject::Pods(_))
-                && policy
-                    .spec
-                    .rules()
-                    .any(|rule| rule.kind.direction == direction)
-        })
+        repo.program
+            .cluster
+            .iter()
+            .flat_map(|policy| policy.spec.rule_sets())
+            .any(|spec| {
+                matches!(spec.subject, ir::Subject::Pods(_))
+                    && spec.rules().any(|rule| rule.kind.direction == direction)
+            })
     };
     let ctx = Ctx {
         repo,
@@ -366,12 +367,10 @@ impl Ctx<'_, '_> {
                 .namespaces
                 .get(namespace)
                 .is_some_and(|own| {
-                    own.policies.iter().any(|policy| {
-                        policy
-                            .spec
-                            .rules()
-                            .any(|rule| rule.kind.direction == direction)
-                    })
+                    own.policies
+                        .iter()
+                        .flat_map(|policy| policy.spec.rule_sets())
+                        .any(|spec| spec.rules().any(|rule| rule.kind.direction == direction))
                 })
     }
 

@@ -67,7 +67,7 @@ pub fn dns_sees(repo: &Repo<'_>, inst: &Inst<'_>, name: &ir::FqdnSelector) -> bo
 /// answer is yes, as the other lints assume the best.
 fn namespaces_covered(repo: &Repo<'_>, inst: &Inst<'_>, pods: &Pods<'_>, other: &Inst<'_>) -> bool {
     let (ir::Subject::Pods(own), ir::Subject::Pods(theirs)) =
-        (&inst.policy.spec.subject, &other.policy.spec.subject)
+        (&inst.spec().subject, &other.spec().subject)
     else {
         return false;
     };

@@ -74,7 +74,7 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
                 .iter()
                 .map(|other| entries(repo, other.spec()))
                 .sum::<u64>();
-        let key = std::sync::Arc::as_ptr(&inst.policy.spec);
+        let key = std::ptr::from_ref(inst.spec());
         let slot = worst.entry(key).or_insert_with(|| {
             order.push(key);
             (0, 0, inst, Vec::new())

@@ -45,13 +45,13 @@ pub fn check<'a>(repo: &'a Repo<'a>, diags: &mut Vec<Diagnostic>) {
     let mut found: Vec<(Span, &ir::Selector, bool)> = Vec::new();
     for inst in &repo.instances {
         if inst.namespace.is_none() {
-            if let ir::Subject::Pods(subject) = &inst.policy.spec.subject {
+            if let ir::Subject::Pods(subject) = &inst.spec().subject {
                 if empty(subject) {
                     found.push((inst.name_span, subject, true));
                 }
             }
         }
-        let spec: &'a ir::PolicySpec = &inst.policy.spec;
+        let spec: &'a ir::PolicySpec = inst.spec();
         for rule in spec.rules() {
             let PeerRef::Endpoints(selectors) = rule.peer else {
                 continue;

@@ -12,18 +12,21 @@ use crate::ir;
 use crate::sema::Index;
 use crate::source::{FileId, Origin, SourceMap, Span};
 
-/// One emitted policy with where it lives.
+/// One rule set of an emitted policy with where it lives: the policy's
+/// spec, or one of its `specs` (each a rule of its own to Cilium).
 #[derive(Clone, Copy, Debug)]
 pub struct Inst<'a> {
     /// The namespace of a CiliumNetworkPolicy; `None` for a cluster-wide one.
     pub namespace: Option<&'a str>,
     /// The policy.
     pub policy: &'a ir::PolicyInstance,
+    /// The rule set.
+    pub rule_set: &'a ir::PolicySpec,
     /// Where to point at the policy: its name, or the `use` that made it.
     pub name_span: Span,
 }
 
-impl Inst<'_> {
+impl<'a> Inst<'a> {
     /// `policy `x` of namespace `y``, or `cluster policy `x``.
     pub fn describe(&self) -> String {
         match self.namespace {
@@ -32,9 +35,9 @@ impl Inst<'_> {
         }
     }
 
-    /// The policy's spec.
-    pub fn spec(&self) -> &ir::PolicySpec {
-        &self.policy.spec
+    /// The rule set.
+    pub fn spec(&self) -> &'a ir::PolicySpec {
+        self.rule_set
     }
 }
 
@@ -85,22 +88,28 @@ impl<'a> Repo<'a> {
         let mut by_namespace = HashMap::new();
         for (name, namespace) in &program.namespaces {
             let start = instances.len();
-            by_namespace.insert(name.as_str(), start..start + namespace.policies.len());
             for policy in &namespace.policies {
-                instances.push(Inst {
-                    namespace: Some(name.as_str()),
-                    policy,
-                    name_span: name_span(index, Some(name), policy),
-                });
+                for rule_set in policy.spec.rule_sets() {
+                    instances.push(Inst {
+                        namespace: Some(name.as_str()),
+                        policy,
+                        rule_set,
+                        name_span: name_span(index, Some(name), policy),
+                    });
+                }
             }
+            by_namespace.insert(name.as_str(), start..instances.len());
         }
         let cluster_start = instances.len();
         for policy in &program.cluster {
-            instances.push(Inst {
-                namespace: None,
-                policy,
-                name_span: name_span(index, None, policy),
-            });
+            for rule_set in policy.spec.rule_sets() {
+                instances.push(Inst {
+                    namespace: None,
+                    policy,
+                    rule_set,
+                    name_span: name_span(index, None, policy),
+                });
+            }
         }
         Repo {
             program,

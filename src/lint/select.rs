@@ -177,7 +177,7 @@ pub struct Pods<'a> {
 impl<'a> Pods<'a> {
     /// The endpoints of a policy.
     pub fn of(repo: &Repo<'a>, inst: &Inst<'a>) -> Pods<'a> {
-        let (nodes, selector) = match &inst.policy.spec.subject {
+        let (nodes, selector) = match &inst.spec().subject {
             ir::Subject::Pods(selector) => (false, selector),
             ir::Subject::Nodes(selector) => (true, selector),
         };
@@ -210,7 +210,7 @@ impl<'a> Pods<'a> {
 
     /// Whether `other` selects every one of these endpoints.
     pub fn covered_by(&self, other: &Inst<'_>) -> Tri {
-        let (nodes, selector) = match &other.policy.spec.subject {
+        let (nodes, selector) = match &other.spec().subject {
             ir::Subject::Pods(selector) => (false, selector),
             ir::Subject::Nodes(selector) => (true, selector),
         };

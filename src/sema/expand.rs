@@ -331,6 +331,18 @@ impl<'a> Expander<'a, '_> {
 
     fn policy(&mut self, decl: &'a ast::PolicyDecl, env: Env<'_>, ctx: &Ctx) -> Option<Named> {
         let name = validate::policy_name(&decl.name.node, decl.name.span, self.diags);
+        if let Some(first) = decl.body.iter().find_map(|stmt| match stmt {
+            ast::Stmt::Spec(block) => Some(spec_keyword(block)),
+            _ => None,
+        }) {
+            let (spec, entries) = self.spec_blocks(decl, first, env, ctx)?;
+            return Some(Named {
+                name: name?,
+                span: decl.span,
+                spec: Arc::new(spec),
+                entries,
+            });
+        }
         let mut parts = Parts::default();
         for stmt in &decl.body {
             self.stmt(stmt, env, ctx, &mut parts);
@@ -349,6 +361,99 @@ impl<'a> Expander<'a, '_> {
             spec: Arc::new(spec),
             entries,
         })
+    }
+
+    /// A policy written with `spec` blocks: its `metadata` statements, then
+    /// one checked rule set per block; `first` is the first block. Any
+    /// other statement outside the blocks is E0243.
+    fn spec_blocks(
+        &mut self,
+        decl: &'a ast::PolicyDecl,
+        first: Span,
+        env: Env<'_>,
+        ctx: &Ctx,
+    ) -> Option<(ir::PolicySpec, usize)> {
+        let mut outer = Parts::default();
+        let mut specs = Vec::new();
+        let mut entries = 0;
+        let mut broken = false;
+        for stmt in &decl.body {
+            match stmt {
+                ast::Stmt::Spec(block) => match self.spec_block(block, env, ctx) {
+                    Some((spec, count)) => {
+                        specs.push(spec);
+                        entries += count;
+                    }
+                    None => broken = true,
+                },
+                ast::Stmt::Metadata(_) => self.stmt(stmt, env, ctx, &mut outer),
+                other => {
+                    self.diags.push(report::statement_beside_specs(
+                        stmt_span(other),
+                        stmt_name(other),
+                        first,
+                    ));
+                    broken = true;
+                }
+            }
+        }
+        if broken || outer.broken || self.spent {
+            return None;
+        }
+        let spec = ir::PolicySpec {
+            metadata: outer.metadata,
+            specs,
+            ..ir::PolicySpec::default()
+        };
+        Some((spec, entries))
+    }
+
+    /// One `spec` block: checked as the body of a policy of its own.
+    fn spec_block(
+        &mut self,
+        block: &'a ast::SpecBlock,
+        env: Env<'_>,
+        ctx: &Ctx,
+    ) -> Option<(ir::PolicySpec, usize)> {
+        if block.body.is_empty() {
+            self.diags.push(report::empty_spec(block.span));
+            return None;
+        }
+        let mut parts = Parts::default();
+        let mut refused = false;
+        for stmt in &block.body {
+            match stmt {
+                ast::Stmt::Spec(inner) => {
+                    self.diags.push(report::misplaced_spec(
+                        spec_keyword(inner),
+                        report::Misplaced::SpecInSpec,
+                        Some(spec_keyword(block)),
+                    ));
+                    refused = true;
+                }
+                ast::Stmt::Metadata(metadata) => {
+                    self.diags.push(report::misplaced_spec(
+                        metadata.span,
+                        report::Misplaced::MetadataInSpec,
+                        Some(spec_keyword(block)),
+                    ));
+                    refused = true;
+                }
+                _ => self.stmt(stmt, env, ctx, &mut parts),
+            }
+        }
+        let brought = std::mem::take(&mut parts.expects);
+        let namespace = match ctx {
+            Ctx::Namespace(name) => Some(name),
+            Ctx::Cluster => None,
+        };
+        self.settle(&brought, namespace);
+        if refused {
+            return None;
+        }
+        let entries = parts.entries;
+        let spec = self.finish(parts, ctx, spec_keyword(block))?;
+        Some((spec, entries))
     }
 
     /// Applies one statement to a policy under construction.
@@ -486,6 +591,16 @@ impl<'a> Expander<'a, '_> {
                     parts.no_deny_said.at(direction.node).get_or_insert(*span);
                 }
             }
+            ast::Stmt::Spec(block) => {
+                // `policy` and `spec_block` take the blocks of a `policy`;
+                // this is one in a category's or a namespace's own
+                // statements.
+                self.diags.push(report::misplaced_spec(
+                    block.span,
+                    report::Misplaced::SpecOutsidePolicy,
+                    None,
+                ));
+            }
             ast::Stmt::Rule(rule) => {
                 let before = self.namespace_used;
                 let built = rules::rule(
@@ -556,8 +671,50 @@ impl<'a> Expander<'a, '_> {
             labels: parts.labels,
             metadata: parts.metadata,
             log: parts.log.map(|(log, _)| log),
+            specs: Vec::new(),
         };
         cilium::check_not_empty(&spec, name_span, self.diags)?;
         Some(spec)
+    }
+}
+
+/// The span of a statement.
+fn stmt_span(stmt: &ast::Stmt) -> Span {
+    match stmt {
+        ast::Stmt::Use(use_stmt) => use_stmt.span,
+        ast::Stmt::Select(select) => select.span,
+        ast::Stmt::Description(_, span)
+        | ast::Stmt::Log(_, span)
+        | ast::Stmt::Label(_, _, span)
+        | ast::Stmt::DefaultDeny(_, span)
+        | ast::Stmt::NoDefaultDeny(_, span) => *span,
+        ast::Stmt::Rule(rule) => rule.span,
+        ast::Stmt::Metadata(metadata) => metadata.span,
+        ast::Stmt::Spec(block) => block.span,
+    }
+}
+
+/// A statement as an error message names it.
+fn stmt_name(stmt: &ast::Stmt) -> &'static str {
+    match stmt {
+        ast::Stmt::Use(use_stmt) if use_stmt.sentence.is_some() => "a rule sentence",
+        ast::Stmt::Use(_) => "`use`",
+        ast::Stmt::Select(_) => "`select`",
+        ast::Stmt::Description(..) => "`description`",
+        ast::Stmt::Log(..) => "`log`",
+        ast::Stmt::Label(..) => "`label`",
+        ast::Stmt::DefaultDeny(..) => "`default deny`",
+        ast::Stmt::NoDefaultDeny(..) => "`no default deny`",
+        ast::Stmt::Rule(_) => "a rule",
+        ast::Stmt::Metadata(_) => "`metadata`",
+        ast::Stmt::Spec(_) => "a `spec` block",
+    }
+}
+
+/// The `spec` keyword of a block: where to point at the block as a whole.
+fn spec_keyword(block: &ast::SpecBlock) -> Span {
+    Span {
+        end: block.span.start.saturating_add(4).min(block.span.end),
+        ..block.span
     }
 }

@@ -243,7 +243,7 @@ pub fn known_namespaces(program: &ir::Program) -> (BTreeSet<&str>, bool) {
         .values()
         .flat_map(|namespace| &namespace.policies)
         .chain(&program.cluster)
-        .map(|policy| &*policy.spec);
+        .flat_map(|policy| policy.spec.rule_sets());
     for spec in specs {
         if let ir::Subject::Pods(selector) = &spec.subject {
             named_namespaces(selector, &mut known);

@@ -179,6 +179,11 @@ fn statement<'a>(stmt: &'a ast::Stmt, outer: &Place<'a>, visitor: &mut impl Visi
         }
         ast::Stmt::DefaultDeny(..) | ast::Stmt::NoDefaultDeny(..) => {}
         ast::Stmt::Rule(rule) => self::rule(rule, &at(rule.span, Slot::Other), visitor),
+        ast::Stmt::Spec(block) => {
+            for inner in &block.body {
+                statement(inner, outer, visitor);
+            }
+        }
     }
 }
 

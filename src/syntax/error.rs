@@ -35,6 +35,7 @@ pub fn describe(kind: Rule) -> &'static str {
         Rule::metadata | Rule::kw_metadata => "`metadata`",
         Rule::kw_annotation => "`annotation`",
         Rule::log | Rule::kw_log => "`log`",
+        Rule::spec_block | Rule::kw_spec => "`spec`",
         Rule::default_deny | Rule::kw_default => "`default deny`",
         Rule::no_default_deny | Rule::kw_no => "`no default deny`",
         Rule::silence | Rule::kw_silence => "`silence`",

@@ -136,6 +136,7 @@ fn is_keyword(kind: R) -> bool {
             | R::kw_annotation
             | R::kw_log
             | R::kw_authentication
+            | R::kw_spec
             | R::kw_notin
             | R::kw_sentence
             | R::kw_expect

@@ -16,7 +16,7 @@
   "with" "except" "entity" "fqdn" "services" "service" "anywhere"
   "everything" "icmp" "ipv4" "ipv6" "http" "method" "host"
   "header" "grpc" "kafka" "produce" "consume" "apikey" "topic" "client"
-  "version" "dns" "sni" "metadata" "annotation" "log" "notin" "cilium" "group" "groups" "silence" "sentence"
+  "version" "dns" "sni" "metadata" "annotation" "log" "spec" "notin" "cilium" "group" "groups" "silence" "sentence"
   "expect" "account" "node" "authentication"
 ] @keyword
 

@@ -15,9 +15,9 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 559
+#define STATE_COUNT 525
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 236
+#define SYMBOL_COUNT 230
 #define ALIAS_COUNT 4
 #define TOKEN_COUNT 103
 #define EXTERNAL_TOKEN_COUNT 0
@@ -43,52 +43,52 @@ enum ts_symbol_identifiers {
   anon_sym_const = 13,
   anon_sym_EQ = 14,
   anon_sym_group = 15,
-  anon_sym_label = 16,
-  anon_sym_category = 17,
-  anon_sym_sentence = 18,
-  anon_sym_LPAREN = 19,
-  anon_sym_RPAREN = 20,
-  anon_sym_COLON = 21,
-  anon_sym_cidrs = 22,
-  anon_sym_ports = 23,
-  anon_sym_port = 24,
-  anon_sym_strings = 25,
-  anon_sym_string = 26,
-  anon_sym_selector = 27,
-  anon_sym_system = 28,
-  anon_sym_namespace = 29,
-  anon_sym_policy = 30,
-  anon_sym_use = 31,
-  anon_sym_description = 32,
+  anon_sym_category = 16,
+  anon_sym_sentence = 17,
+  anon_sym_LPAREN = 18,
+  anon_sym_RPAREN = 19,
+  anon_sym_COLON = 20,
+  anon_sym_cidrs = 21,
+  anon_sym_ports = 22,
+  anon_sym_port = 23,
+  anon_sym_strings = 24,
+  anon_sym_string = 25,
+  anon_sym_selector = 26,
+  anon_sym_system = 27,
+  anon_sym_namespace = 28,
+  anon_sym_policy = 29,
+  anon_sym_use = 30,
+  anon_sym_description = 31,
+  anon_sym_label = 32,
   anon_sym_log = 33,
-  anon_sym_metadata = 34,
-  anon_sym_annotation = 35,
-  anon_sym_default = 36,
-  anon_sym_deny = 37,
-  anon_sym_no = 38,
-  anon_sym_ingress = 39,
-  anon_sym_egress = 40,
-  anon_sym_select = 41,
-  anon_sym_pods = 42,
-  anon_sym_all = 43,
-  anon_sym_nodes = 44,
-  anon_sym_everything = 45,
-  anon_sym_in = 46,
-  anon_sym_except = 47,
-  anon_sym_with = 48,
-  anon_sym_allow = 49,
-  sym_sentence_word = 50,
-  anon_sym_from = 51,
-  anon_sym_to = 52,
-  anon_sym_anywhere = 53,
-  anon_sym_entity = 54,
-  anon_sym_LBRACK = 55,
-  anon_sym_RBRACK = 56,
-  anon_sym_fqdn = 57,
-  anon_sym_service = 58,
-  anon_sym_services = 59,
-  anon_sym_sni = 60,
-  anon_sym_authentication = 61,
+  anon_sym_spec = 34,
+  anon_sym_metadata = 35,
+  anon_sym_annotation = 36,
+  anon_sym_default = 37,
+  anon_sym_deny = 38,
+  anon_sym_no = 39,
+  anon_sym_ingress = 40,
+  anon_sym_egress = 41,
+  anon_sym_select = 42,
+  anon_sym_pods = 43,
+  anon_sym_all = 44,
+  anon_sym_nodes = 45,
+  anon_sym_everything = 46,
+  anon_sym_in = 47,
+  anon_sym_except = 48,
+  anon_sym_with = 49,
+  anon_sym_allow = 50,
+  sym_sentence_word = 51,
+  anon_sym_from = 52,
+  anon_sym_to = 53,
+  anon_sym_anywhere = 54,
+  anon_sym_entity = 55,
+  anon_sym_LBRACK = 56,
+  anon_sym_RBRACK = 57,
+  anon_sym_fqdn = 58,
+  anon_sym_service = 59,
+  anon_sym_services = 60,
+  anon_sym_sni = 61,
   anon_sym_icmp = 62,
   anon_sym_ipv4 = 63,
   anon_sym_ipv6 = 64,
@@ -139,25 +139,25 @@ enum ts_symbol_identifiers {
   sym_cilium = 109,
   sym_import = 110,
   sym_const_definition = 111,
-  sym_group_labels = 112,
-  sym_category = 113,
-  sym_sentence_declaration = 114,
-  sym_sentence_declaration_clause = 115,
-  sym_parameters = 116,
-  sym_parameter = 117,
-  sym_type = 118,
-  sym_namespace = 119,
-  sym_cluster_policy = 120,
-  sym_body = 121,
-  sym_policy = 122,
-  sym_policy_body = 123,
-  sym__policy_item = 124,
-  sym_use = 125,
-  sym_arguments = 126,
-  sym_argument = 127,
-  sym_description = 128,
-  sym_label = 129,
-  sym_log = 130,
+  sym_category = 112,
+  sym_sentence_declaration = 113,
+  sym_sentence_declaration_clause = 114,
+  sym_parameters = 115,
+  sym_parameter = 116,
+  sym_type = 117,
+  sym_namespace = 118,
+  sym_cluster_policy = 119,
+  sym_body = 120,
+  sym_policy = 121,
+  sym_policy_body = 122,
+  sym__policy_item = 123,
+  sym_use = 124,
+  sym_arguments = 125,
+  sym_argument = 126,
+  sym_description = 127,
+  sym_label = 128,
+  sym_log = 129,
+  sym_spec = 130,
   sym_metadata = 131,
   sym_default_deny = 132,
   sym_no_default_deny = 133,
@@ -192,81 +192,75 @@ enum ts_symbol_identifiers {
   sym_peer_fqdn = 162,
   sym_peer_service = 163,
   sym_peer_services = 164,
-  sym_peer_service_list = 165,
-  sym_peer_cidr_groups = 166,
-  sym_peer_nodes = 167,
-  sym_ports = 168,
-  sym_sni = 169,
-  sym_authentication = 170,
-  sym_icmps = 171,
-  sym_icmp_item = 172,
-  sym__l7 = 173,
-  sym_http = 174,
-  sym_grpc = 175,
-  sym_kafka = 176,
-  sym_dns = 177,
-  sym_expect = 178,
-  sym_flow = 179,
-  sym__endpoint = 180,
-  sym_endpoint_pods = 181,
-  sym_endpoint_namespace = 182,
-  sym_endpoint_node = 183,
-  sym_endpoint_entity = 184,
-  sym_endpoint_cidr = 185,
-  sym_endpoint_fqdn = 186,
-  sym_flow_port = 187,
-  sym_flow_icmp = 188,
-  sym_flow_http = 189,
-  sym_flow_dns = 190,
-  sym__selector = 191,
-  sym_selector = 192,
-  sym_selector_eq = 193,
-  sym_selector_ne = 194,
-  sym_selector_in = 195,
-  sym_selector_notin = 196,
-  sym_selector_exists = 197,
-  sym_selector_not_exists = 198,
-  sym__label_value = 199,
-  sym__value = 200,
-  sym_list = 201,
-  sym__cidr_or_ref = 202,
-  sym__string_or_ref = 203,
-  sym_port = 204,
-  sym_string = 205,
-  sym_name = 206,
-  aux_sym_source_file_repeat1 = 207,
-  aux_sym_silence_repeat1 = 208,
-  aux_sym_inventory_repeat1 = 209,
-  aux_sym_inventory_entry_repeat1 = 210,
-  aux_sym_group_labels_repeat1 = 211,
-  aux_sym_sentence_declaration_repeat1 = 212,
-  aux_sym_sentence_declaration_clause_repeat1 = 213,
-  aux_sym_parameters_repeat1 = 214,
-  aux_sym_body_repeat1 = 215,
-  aux_sym_policy_body_repeat1 = 216,
-  aux_sym_arguments_repeat1 = 217,
-  aux_sym_default_deny_repeat1 = 218,
-  aux_sym__name_list_repeat1 = 219,
-  aux_sym_rule_repeat1 = 220,
-  aux_sym_sentence_repeat1 = 221,
-  aux_sym_sentence_values_repeat1 = 222,
-  aux_sym_peer_pods_repeat1 = 223,
-  aux_sym_peer_entity_repeat1 = 224,
-  aux_sym_peer_cidr_repeat1 = 225,
-  aux_sym_cidr_list_repeat1 = 226,
-  aux_sym_peer_fqdn_repeat1 = 227,
-  aux_sym_peer_service_list_repeat1 = 228,
-  aux_sym_ports_repeat1 = 229,
-  aux_sym_icmps_repeat1 = 230,
-  aux_sym_http_repeat1 = 231,
-  aux_sym_selector_repeat1 = 232,
-  aux_sym_selector_in_repeat1 = 233,
-  aux_sym_list_repeat1 = 234,
-  aux_sym_string_repeat1 = 235,
-  alias_sym_kafka_apikey = 236,
-  alias_sym_namespace_name = 237,
-  alias_sym_sentence_value = 238,
-  alias_sym_service_name = 239,
+  sym_ports = 165,
+  sym_sni = 166,
+  sym_icmps = 167,
+  sym_icmp_item = 168,
+  sym__l7 = 169,
+  sym_http = 170,
+  sym_grpc = 171,
+  sym_kafka = 172,
+  sym_dns = 173,
+  sym_expect = 174,
+  sym_flow = 175,
+  sym__endpoint = 176,
+  sym_endpoint_pods = 177,
+  sym_endpoint_namespace = 178,
+  sym_endpoint_node = 179,
+  sym_endpoint_entity = 180,
+  sym_endpoint_cidr = 181,
+  sym_endpoint_fqdn = 182,
+  sym_flow_port = 183,
+  sym_flow_icmp = 184,
+  sym_flow_http = 185,
+  sym_flow_dns = 186,
+  sym__selector = 187,
+  sym_selector = 188,
+  sym_selector_eq = 189,
+  sym_selector_ne = 190,
+  sym_selector_in = 191,
+  sym_selector_notin = 192,
+  sym_selector_exists = 193,
+  sym_selector_not_exists = 194,
+  sym__label_value = 195,
+  sym__value = 196,
+  sym_list = 197,
+  sym__cidr_or_ref = 198,
+  sym__string_or_ref = 199,
+  sym_port = 200,
+  sym_string = 201,
+  sym_name = 202,
+  aux_sym_source_file_repeat1 = 203,
+  aux_sym_silence_repeat1 = 204,
+  aux_sym_inventory_repeat1 = 205,
+  aux_sym_inventory_entry_repeat1 = 206,
+  aux_sym_sentence_declaration_repeat1 = 207,
+  aux_sym_sentence_declaration_clause_repeat1 = 208,
+  aux_sym_parameters_repeat1 = 209,
+  aux_sym_body_repeat1 = 210,
+  aux_sym_policy_body_repeat1 = 211,
+  aux_sym_arguments_repeat1 = 212,
+  aux_sym_default_deny_repeat1 = 213,
+  aux_sym__name_list_repeat1 = 214,
+  aux_sym_rule_repeat1 = 215,
+  aux_sym_sentence_repeat1 = 216,
+  aux_sym_sentence_values_repeat1 = 217,
+  aux_sym_peer_pods_repeat1 = 218,
+  aux_sym_peer_entity_repeat1 = 219,
+  aux_sym_peer_cidr_repeat1 = 220,
+  aux_sym_cidr_list_repeat1 = 221,
+  aux_sym_peer_fqdn_repeat1 = 222,
+  aux_sym_ports_repeat1 = 223,
+  aux_sym_icmps_repeat1 = 224,
+  aux_sym_http_repeat1 = 225,
+  aux_sym_selector_repeat1 = 226,
+  aux_sym_selector_in_repeat1 = 227,
+  aux_sym_list_repeat1 = 228,
+  aux_sym_string_repeat1 = 229,
+  alias_sym_kafka_apikey = 230,
+  alias_sym_namespace_name = 231,
+  alias_sym_sentence_value = 232,
+  alias_sym_service_name = 233,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -286,7 +280,6 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_const] = "const",
   [anon_sym_EQ] = "=",
   [anon_sym_group] = "group",
-  [anon_sym_label] = "label",
   [anon_sym_category] = "category",
   [anon_sym_sentence] = "sentence",
   [anon_sym_LPAREN] = "(",
@@ -303,7 +296,9 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_policy] = "policy",
   [anon_sym_use] = "use",
   [anon_sym_description] = "description",
+  [anon_sym_label] = "label",
   [anon_sym_log] = "log",
+  [anon_sym_spec] = "spec",
   [anon_sym_metadata] = "metadata",
   [anon_sym_annotation] = "annotation",
   [anon_sym_default] = "default",
@@ -331,7 +326,6 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_service] = "service",
   [anon_sym_services] = "services",
   [anon_sym_sni] = "sni",
-  [anon_sym_authentication] = "authentication",
   [anon_sym_icmp] = "icmp",
   [anon_sym_ipv4] = "ipv4",
   [anon_sym_ipv6] = "ipv6",
@@ -382,7 +376,6 @@ static const char * const ts_symbol_names[] = {
   [sym_cilium] = "cilium",
   [sym_import] = "import",
   [sym_const_definition] = "const_definition",
-  [sym_group_labels] = "group_labels",
   [sym_category] = "category",
   [sym_sentence_declaration] = "sentence_declaration",
   [sym_sentence_declaration_clause] = "sentence_declaration_clause",
@@ -401,6 +394,7 @@ static const char * const ts_symbol_names[] = {
   [sym_description] = "description",
   [sym_label] = "label",
   [sym_log] = "log",
+  [sym_spec] = "spec",
   [sym_metadata] = "metadata",
   [sym_default_deny] = "default_deny",
   [sym_no_default_deny] = "no_default_deny",
@@ -435,12 +429,8 @@ static const char * const ts_symbol_names[] = {
   [sym_peer_fqdn] = "peer_fqdn",
   [sym_peer_service] = "peer_service",
   [sym_peer_services] = "peer_services",
-  [sym_peer_service_list] = "peer_service_list",
-  [sym_peer_cidr_groups] = "peer_cidr_groups",
-  [sym_peer_nodes] = "peer_nodes",
   [sym_ports] = "ports",
   [sym_sni] = "sni",
-  [sym_authentication] = "authentication",
   [sym_icmps] = "icmps",
   [sym_icmp_item] = "icmp_item",
   [sym__l7] = "_l7",
@@ -481,7 +471,6 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_silence_repeat1] = "silence_repeat1",
   [aux_sym_inventory_repeat1] = "inventory_repeat1",
   [aux_sym_inventory_entry_repeat1] = "inventory_entry_repeat1",
-  [aux_sym_group_labels_repeat1] = "group_labels_repeat1",
   [aux_sym_sentence_declaration_repeat1] = "sentence_declaration_repeat1",
   [aux_sym_sentence_declaration_clause_repeat1] = "sentence_declaration_clause_repeat1",
   [aux_sym_parameters_repeat1] = "parameters_repeat1",
@@ -498,7 +487,6 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_peer_cidr_repeat1] = "peer_cidr_repeat1",
   [aux_sym_cidr_list_repeat1] = "cidr_list_repeat1",
   [aux_sym_peer_fqdn_repeat1] = "peer_fqdn_repeat1",
-  [aux_sym_peer_service_list_repeat1] = "peer_service_list_repeat1",
   [aux_sym_ports_repeat1] = "ports_repeat1",
   [aux_sym_icmps_repeat1] = "icmps_repeat1",
   [aux_sym_http_repeat1] = "http_repeat1",
@@ -529,7 +517,6 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_const] = anon_sym_const,
   [anon_sym_EQ] = anon_sym_EQ,
   [anon_sym_group] = anon_sym_group,
-  [anon_sym_label] = anon_sym_label,
   [anon_sym_category] = anon_sym_category,
   [anon_sym_sentence] = anon_sym_sentence,
   [anon_sym_LPAREN] = anon_sym_LPAREN,
@@ -546,7 +533,9 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_policy] = anon_sym_policy,
   [anon_sym_use] = anon_sym_use,
   [anon_sym_description] = anon_sym_description,
+  [anon_sym_label] = anon_sym_label,
   [anon_sym_log] = anon_sym_log,
+  [anon_sym_spec] = anon_sym_spec,
   [anon_sym_metadata] = anon_sym_metadata,
   [anon_sym_annotation] = anon_sym_annotation,
   [anon_sym_default] = anon_sym_default,
@@ -574,7 +563,6 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_service] = anon_sym_service,
   [anon_sym_services] = anon_sym_services,
   [anon_sym_sni] = anon_sym_sni,
-  [anon_sym_authentication] = anon_sym_authentication,
   [anon_sym_icmp] = anon_sym_icmp,
   [anon_sym_ipv4] = anon_sym_ipv4,
   [anon_sym_ipv6] = anon_sym_ipv6,
@@ -625,7 +613,6 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_cilium] = sym_cilium,
   [sym_import] = sym_import,
   [sym_const_definition] = sym_const_definition,
-  [sym_group_labels] = sym_group_labels,
   [sym_category] = sym_category,
   [sym_sentence_declaration] = sym_sentence_declaration,
   [sym_sentence_declaration_clause] = sym_sentence_declaration_clause,
@@ -644,6 +631,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_description] = sym_description,
   [sym_label] = sym_label,
   [sym_log] = sym_log,
+  [sym_spec] = sym_spec,
   [sym_metadata] = sym_metadata,
   [sym_default_deny] = sym_default_deny,
   [sym_no_default_deny] = sym_no_default_deny,
@@ -678,12 +666,8 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_peer_fqdn] = sym_peer_fqdn,
   [sym_peer_service] = sym_peer_service,
   [sym_peer_services] = sym_peer_services,
-  [sym_peer_service_list] = sym_peer_service_list,
-  [sym_peer_cidr_groups] = sym_peer_cidr_groups,
-  [sym_peer_nodes] = sym_peer_nodes,
   [sym_ports] = sym_ports,
   [sym_sni] = sym_sni,
-  [sym_authentication] = sym_authentication,
   [sym_icmps] = sym_icmps,
   [sym_icmp_item] = sym_icmp_item,
   [sym__l7] = sym__l7,
@@ -724,7 +708,6 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_silence_repeat1] = aux_sym_silence_repeat1,
   [aux_sym_inventory_repeat1] = aux_sym_inventory_repeat1,
   [aux_sym_inventory_entry_repeat1] = aux_sym_inventory_entry_repeat1,
-  [aux_sym_group_labels_repeat1] = aux_sym_group_labels_repeat1,
   [aux_sym_sentence_declaration_repeat1] = aux_sym_sentence_declaration_repeat1,
   [aux_sym_sentence_declaration_clause_repeat1] = aux_sym_sentence_declaration_clause_repeat1,
   [aux_sym_parameters_repeat1] = aux_sym_parameters_repeat1,
@@ -741,7 +724,6 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_peer_cidr_repeat1] = aux_sym_peer_cidr_repeat1,
   [aux_sym_cidr_list_repeat1] = aux_sym_cidr_list_repeat1,
   [aux_sym_peer_fqdn_repeat1] = aux_sym_peer_fqdn_repeat1,
-  [aux_sym_peer_service_list_repeat1] = aux_sym_peer_service_list_repeat1,
   [aux_sym_ports_repeat1] = aux_sym_ports_repeat1,
   [aux_sym_icmps_repeat1] = aux_sym_icmps_repeat1,
   [aux_sym_http_repeat1] = aux_sym_http_repeat1,
@@ -820,10 +802,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
-  [anon_sym_label] = {
-    .visible = true,
-    .named = false,
-  },
   [anon_sym_category] = {
     .visible = true,
     .named = false,
@@ -888,7 +866,15 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
+  [anon_sym_label] = {
+    .visible = true,
+    .named = false,
+  },
   [anon_sym_log] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_spec] = {
     .visible = true,
     .named = false,
   },
@@ -997,10 +983,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_sni] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_authentication] = {
     .visible = true,
     .named = false,
   },
@@ -1204,10 +1186,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
-  [sym_group_labels] = {
-    .visible = true,
-    .named = true,
-  },
   [sym_category] = {
     .visible = true,
     .named = true,
@@ -1277,6 +1255,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_log] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_spec] = {
     .visible = true,
     .named = true,
   },
@@ -1416,27 +1398,11 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
-  [sym_peer_service_list] = {
-    .visible = true,
-    .named = true,
-  },
-  [sym_peer_cidr_groups] = {
-    .visible = true,
-    .named = true,
-  },
-  [sym_peer_nodes] = {
-    .visible = true,
-    .named = true,
-  },
   [sym_ports] = {
     .visible = true,
     .named = true,
   },
   [sym_sni] = {
-    .visible = true,
-    .named = true,
-  },
-  [sym_authentication] = {
     .visible = true,
     .named = true,
   },
@@ -1600,10 +1566,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = false,
     .named = false,
   },
-  [aux_sym_group_labels_repeat1] = {
-    .visible = false,
-    .named = false,
-  },
   [aux_sym_sentence_declaration_repeat1] = {
     .visible = false,
     .named = false,
@@ -1665,10 +1627,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [aux_sym_peer_fqdn_repeat1] = {
-    .visible = false,
-    .named = false,
-  },
-  [aux_sym_peer_service_list_repeat1] = {
     .visible = false,
     .named = false,
   },
@@ -1814,8 +1772,8 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [28] = {.index = 47, .length = 2},
   [29] = {.index = 49, .length = 2},
   [30] = {.index = 51, .length = 2},
-  [31] = {.index = 53, .length = 2},
-  [32] = {.index = 55, .length = 1},
+  [31] = {.index = 53, .length = 1},
+  [32] = {.index = 54, .length = 2},
   [33] = {.index = 56, .length = 1},
   [36] = {.index = 57, .length = 1},
   [38] = {.index = 58, .length = 1},
@@ -1958,10 +1916,10 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
     {field_key, 0},
     {field_value, 2},
   [53] =
+    {field_value, 0},
+  [54] =
     {field_key, 1},
     {field_value, 3},
-  [55] =
-    {field_value, 0},
   [56] =
     {field_values, 1},
   [57] =
@@ -2192,10 +2150,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [8] = 8,
   [9] = 9,
   [10] = 10,
-  [11] = 11,
+  [11] = 9,
   [12] = 12,
   [13] = 13,
-  [14] = 10,
+  [14] = 14,
   [15] = 15,
   [16] = 16,
   [17] = 17,
@@ -2237,7 +2195,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [53] = 53,
   [54] = 54,
   [55] = 55,
-  [56] = 25,
+  [56] = 56,
   [57] = 57,
   [58] = 58,
   [59] = 59,
@@ -2261,7 +2219,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [77] = 77,
   [78] = 78,
   [79] = 79,
-  [80] = 80,
+  [80] = 34,
   [81] = 81,
   [82] = 82,
   [83] = 83,
@@ -2320,22 +2278,22 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [136] = 136,
   [137] = 137,
   [138] = 138,
-  [139] = 139,
+  [139] = 81,
   [140] = 140,
   [141] = 141,
   [142] = 142,
-  [143] = 65,
+  [143] = 143,
   [144] = 144,
-  [145] = 137,
-  [146] = 138,
+  [145] = 145,
+  [146] = 146,
   [147] = 147,
-  [148] = 130,
+  [148] = 148,
   [149] = 149,
-  [150] = 147,
+  [150] = 150,
   [151] = 151,
   [152] = 152,
   [153] = 153,
-  [154] = 117,
+  [154] = 154,
   [155] = 155,
   [156] = 156,
   [157] = 157,
@@ -2355,13 +2313,13 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [171] = 171,
   [172] = 172,
   [173] = 173,
-  [174] = 174,
+  [174] = 95,
   [175] = 175,
   [176] = 176,
   [177] = 177,
   [178] = 178,
   [179] = 179,
-  [180] = 163,
+  [180] = 147,
   [181] = 181,
   [182] = 182,
   [183] = 183,
@@ -2373,7 +2331,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [189] = 189,
   [190] = 190,
   [191] = 191,
-  [192] = 94,
+  [192] = 192,
   [193] = 193,
   [194] = 194,
   [195] = 195,
@@ -2388,7 +2346,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [204] = 204,
   [205] = 205,
   [206] = 206,
-  [207] = 207,
+  [207] = 205,
   [208] = 208,
   [209] = 209,
   [210] = 210,
@@ -2399,7 +2357,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [215] = 215,
   [216] = 216,
   [217] = 217,
-  [218] = 186,
+  [218] = 218,
   [219] = 219,
   [220] = 220,
   [221] = 221,
@@ -2423,8 +2381,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [239] = 239,
   [240] = 240,
   [241] = 241,
-  [242] = 242,
-  [243] = 243,
+  [242] = 241,
+  [243] = 239,
   [244] = 244,
   [245] = 245,
   [246] = 246,
@@ -2441,13 +2399,13 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [257] = 257,
   [258] = 258,
   [259] = 259,
-  [260] = 256,
+  [260] = 260,
   [261] = 261,
   [262] = 262,
   [263] = 263,
   [264] = 264,
   [265] = 265,
-  [266] = 265,
+  [266] = 266,
   [267] = 267,
   [268] = 268,
   [269] = 269,
@@ -2462,15 +2420,15 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [278] = 278,
   [279] = 279,
   [280] = 280,
-  [281] = 281,
-  [282] = 282,
+  [281] = 238,
+  [282] = 81,
   [283] = 283,
   [284] = 284,
   [285] = 285,
   [286] = 286,
   [287] = 287,
-  [288] = 288,
-  [289] = 289,
+  [288] = 287,
+  [289] = 95,
   [290] = 290,
   [291] = 291,
   [292] = 292,
@@ -2484,23 +2442,23 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [300] = 300,
   [301] = 301,
   [302] = 302,
-  [303] = 303,
+  [303] = 66,
   [304] = 304,
-  [305] = 263,
-  [306] = 65,
+  [305] = 65,
+  [306] = 306,
   [307] = 307,
   [308] = 308,
   [309] = 309,
-  [310] = 308,
+  [310] = 310,
   [311] = 311,
   [312] = 312,
   [313] = 313,
   [314] = 314,
-  [315] = 94,
+  [315] = 315,
   [316] = 316,
   [317] = 317,
-  [318] = 318,
-  [319] = 319,
+  [318] = 15,
+  [319] = 87,
   [320] = 320,
   [321] = 321,
   [322] = 322,
@@ -2515,26 +2473,26 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [331] = 331,
   [332] = 332,
   [333] = 333,
-  [334] = 319,
+  [334] = 334,
   [335] = 335,
-  [336] = 68,
-  [337] = 69,
+  [336] = 336,
+  [337] = 337,
   [338] = 338,
   [339] = 339,
   [340] = 340,
   [341] = 341,
   [342] = 342,
   [343] = 343,
-  [344] = 12,
+  [344] = 344,
   [345] = 345,
   [346] = 346,
-  [347] = 88,
+  [347] = 347,
   [348] = 348,
   [349] = 349,
   [350] = 350,
   [351] = 351,
   [352] = 352,
-  [353] = 353,
+  [353] = 91,
   [354] = 354,
   [355] = 355,
   [356] = 356,
@@ -2542,10 +2500,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [358] = 358,
   [359] = 359,
   [360] = 360,
-  [361] = 361,
-  [362] = 362,
+  [361] = 334,
+  [362] = 337,
   [363] = 363,
-  [364] = 364,
+  [364] = 339,
   [365] = 365,
   [366] = 366,
   [367] = 367,
@@ -2555,7 +2513,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [371] = 371,
   [372] = 372,
   [373] = 373,
-  [374] = 359,
+  [374] = 374,
   [375] = 375,
   [376] = 376,
   [377] = 377,
@@ -2572,13 +2530,13 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [388] = 388,
   [389] = 389,
   [390] = 390,
-  [391] = 97,
+  [391] = 391,
   [392] = 392,
-  [393] = 352,
+  [393] = 393,
   [394] = 394,
-  [395] = 360,
-  [396] = 354,
-  [397] = 394,
+  [395] = 395,
+  [396] = 396,
+  [397] = 397,
   [398] = 398,
   [399] = 399,
   [400] = 400,
@@ -2597,11 +2555,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [413] = 413,
   [414] = 414,
   [415] = 415,
-  [416] = 416,
+  [416] = 414,
   [417] = 417,
   [418] = 418,
   [419] = 419,
-  [420] = 404,
+  [420] = 420,
   [421] = 421,
   [422] = 422,
   [423] = 423,
@@ -2629,23 +2587,23 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [445] = 445,
   [446] = 446,
   [447] = 447,
-  [448] = 2,
+  [448] = 448,
   [449] = 449,
   [450] = 450,
-  [451] = 451,
+  [451] = 118,
   [452] = 452,
-  [453] = 453,
+  [453] = 2,
   [454] = 454,
-  [455] = 455,
+  [455] = 132,
   [456] = 456,
-  [457] = 457,
+  [457] = 3,
   [458] = 458,
   [459] = 459,
   [460] = 460,
   [461] = 461,
   [462] = 462,
   [463] = 463,
-  [464] = 464,
+  [464] = 452,
   [465] = 465,
   [466] = 466,
   [467] = 467,
@@ -2661,14 +2619,14 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [477] = 477,
   [478] = 478,
   [479] = 479,
-  [480] = 161,
+  [480] = 480,
   [481] = 481,
   [482] = 482,
-  [483] = 178,
+  [483] = 483,
   [484] = 484,
-  [485] = 3,
+  [485] = 485,
   [486] = 486,
-  [487] = 487,
+  [487] = 406,
   [488] = 488,
   [489] = 489,
   [490] = 490,
@@ -2676,7 +2634,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [492] = 492,
   [493] = 493,
   [494] = 494,
-  [495] = 466,
+  [495] = 495,
   [496] = 496,
   [497] = 497,
   [498] = 498,
@@ -2690,56 +2648,22 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [506] = 506,
   [507] = 507,
   [508] = 508,
-  [509] = 509,
+  [509] = 406,
   [510] = 510,
   [511] = 511,
-  [512] = 512,
+  [512] = 480,
   [513] = 513,
-  [514] = 514,
+  [514] = 497,
   [515] = 515,
   [516] = 516,
   [517] = 517,
   [518] = 518,
   [519] = 519,
-  [520] = 520,
+  [520] = 478,
   [521] = 521,
   [522] = 522,
   [523] = 523,
   [524] = 524,
-  [525] = 525,
-  [526] = 429,
-  [527] = 527,
-  [528] = 528,
-  [529] = 529,
-  [530] = 530,
-  [531] = 531,
-  [532] = 532,
-  [533] = 533,
-  [534] = 534,
-  [535] = 535,
-  [536] = 536,
-  [537] = 537,
-  [538] = 538,
-  [539] = 429,
-  [540] = 540,
-  [541] = 541,
-  [542] = 498,
-  [543] = 543,
-  [544] = 544,
-  [545] = 545,
-  [546] = 546,
-  [547] = 547,
-  [548] = 548,
-  [549] = 549,
-  [550] = 550,
-  [551] = 551,
-  [552] = 499,
-  [553] = 553,
-  [554] = 513,
-  [555] = 555,
-  [556] = 556,
-  [557] = 557,
-  [558] = 544,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2747,74 +2671,74 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(347);
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '!', 481,
-        '"', 658,
-        '#', 839,
-        '$', 339,
-        '(', 376,
-        ')', 377,
-        ',', 351,
-        '-', 628,
-        '/', 629,
-        ':', 378,
-        '=', 369,
-        '[', 438,
-        '\\', 331,
-        ']', 439,
-        'a', 677,
-        'c', 667,
-        'd', 696,
-        'e', 720,
-        'f', 778,
-        'g', 780,
-        'h', 699,
-        'i', 678,
-        'k', 665,
-        'l', 666,
-        'm', 709,
-        'n', 669,
-        'p', 761,
-        's', 697,
-        't', 760,
-        'u', 793,
-        'v', 706,
-        'w', 739,
-        '{', 356,
-        '}', 357,
+        '!', 467,
+        '"', 633,
+        '#', 808,
+        '$', 325,
+        '(', 360,
+        ')', 361,
+        ',', 337,
+        '-', 603,
+        '/', 604,
+        ':', 362,
+        '=', 355,
+        '[', 426,
+        '\\', 317,
+        ']', 427,
+        'a', 652,
+        'c', 640,
+        'd', 670,
+        'e', 694,
+        'f', 749,
+        'g', 751,
+        'h', 673,
+        'i', 653,
+        'k', 641,
+        'l', 642,
+        'm', 683,
+        'n', 644,
+        'p', 732,
+        's', 671,
+        't', 731,
+        'u', 764,
+        'v', 681,
+        'w', 707,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(340);
+          lookahead == ' ') SKIP(326);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(653);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(830);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(628);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(799);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(25);
-      if (lookahead == '"') ADVANCE(658);
-      if (lookahead == '#') ADVANCE(657);
-      if (lookahead == '\\') ADVANCE(331);
+      if (lookahead == '"') ADVANCE(633);
+      if (lookahead == '#') ADVANCE(632);
+      if (lookahead == '\\') ADVANCE(317);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(656);
-      if (lookahead != 0) ADVANCE(657);
+          lookahead == ' ') ADVANCE(631);
+      if (lookahead != 0) ADVANCE(632);
       END_STATE();
     case 2:
       ADVANCE_MAP(
         '!', 45,
-        '#', 839,
-        ',', 351,
-        '=', 369,
-        'a', 173,
-        'c', 152,
-        'e', 203,
-        'f', 238,
-        'i', 188,
-        'n', 62,
-        'p', 227,
-        's', 104,
-        '}', 357,
+        '#', 808,
+        ',', 337,
+        '=', 355,
+        'a', 168,
+        'c', 148,
+        'e', 196,
+        'f', 230,
+        'i', 182,
+        'n', 61,
+        'p', 218,
+        's', 102,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
@@ -2822,46 +2746,46 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 480,
-        '"', 655,
-        '#', 839,
-        '$', 339,
-        ',', 351,
-        '[', 438,
-        '{', 356,
-        '}', 357,
+        '!', 466,
+        '"', 630,
+        '#', 808,
+        '$', 325,
+        ',', 337,
+        '[', 426,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '"', 655,
-        '#', 839,
-        '$', 339,
-        ')', 377,
-        ':', 647,
-        '[', 438,
-        '_', 831,
-        '{', 356,
+        '"', 630,
+        '#', 808,
+        '$', 325,
+        ')', 361,
+        ':', 622,
+        '[', 426,
+        '_', 800,
+        '{', 342,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(630);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(662);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(637);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(663);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(638);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(655);
-      if (lookahead == '#') ADVANCE(839);
-      if (lookahead == '$') ADVANCE(339);
-      if (lookahead == ')') ADVANCE(377);
+      if (lookahead == '"') ADVANCE(630);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == ')') ADVANCE(361);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2869,603 +2793,602 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(627);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(602);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(655);
-      if (lookahead == '#') ADVANCE(839);
-      if (lookahead == '$') ADVANCE(339);
-      if (lookahead == ':') ADVANCE(647);
-      if (lookahead == '[') ADVANCE(438);
-      if (lookahead == ']') ADVANCE(439);
-      if (lookahead == '{') ADVANCE(356);
+      if (lookahead == '"') ADVANCE(630);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == '[') ADVANCE(426);
+      if (lookahead == ']') ADVANCE(427);
+      if (lookahead == '{') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(630);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(631);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(606);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(637);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(612);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(655);
-      if (lookahead == '#') ADVANCE(839);
-      if (lookahead == '$') ADVANCE(339);
-      if (lookahead == ':') ADVANCE(647);
-      if (lookahead == '[') ADVANCE(438);
-      if (lookahead == 'g') ADVANCE(634);
-      if (lookahead == '{') ADVANCE(356);
+      if (lookahead == '"') ADVANCE(630);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == '[') ADVANCE(426);
+      if (lookahead == 'g') ADVANCE(609);
+      if (lookahead == '{') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(630);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(631);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(606);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(637);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(612);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 655,
-        '#', 839,
-        '$', 339,
-        '[', 438,
-        'a', 548,
-        'd', 512,
-        'e', 622,
-        'f', 589,
-        'i', 558,
-        'l', 482,
-        'm', 513,
-        'n', 483,
-        'p', 566,
-        's', 521,
-        't', 567,
-        'u', 596,
-        '{', 356,
-        '}', 357,
+        '"', 630,
+        '#', 808,
+        '$', 325,
+        '[', 426,
+        'a', 529,
+        'd', 497,
+        'e', 597,
+        'f', 567,
+        'i', 539,
+        'l', 468,
+        'm', 498,
+        'n', 469,
+        'p', 545,
+        's', 506,
+        't', 546,
+        'u', 574,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 655,
-        '#', 839,
-        '$', 339,
-        '[', 438,
-        'a', 548,
-        'd', 512,
-        'f', 589,
-        'i', 558,
-        'l', 482,
-        'm', 513,
-        'n', 483,
-        'p', 569,
-        's', 521,
-        't', 567,
-        'u', 596,
-        '{', 356,
-        '}', 357,
+        '"', 630,
+        '#', 808,
+        '$', 325,
+        '[', 426,
+        'a', 529,
+        'd', 497,
+        'f', 567,
+        'i', 539,
+        'l', 468,
+        'm', 498,
+        'n', 469,
+        'p', 548,
+        's', 506,
+        't', 546,
+        'u', 574,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 655,
-        '#', 839,
-        '$', 339,
-        '[', 438,
-        'f', 589,
-        'i', 558,
-        'n', 484,
-        'p', 569,
-        't', 567,
-        '{', 356,
+        '"', 630,
+        '#', 808,
+        '$', 325,
+        '[', 426,
+        'f', 567,
+        'i', 539,
+        'n', 470,
+        'p', 548,
+        't', 546,
+        '{', 342,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 11:
-      if (lookahead == '"') ADVANCE(655);
-      if (lookahead == '#') ADVANCE(839);
-      if (lookahead == '$') ADVANCE(339);
+      if (lookahead == '"') ADVANCE(630);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == '$') ADVANCE(325);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(655);
-      if (lookahead == '#') ADVANCE(839);
-      if (lookahead == ',') ADVANCE(351);
-      if (lookahead == 's') ADVANCE(835);
-      if (lookahead == '}') ADVANCE(357);
+      if (lookahead == '"') ADVANCE(630);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == ',') ADVANCE(337);
+      if (lookahead == 's') ADVANCE(804);
+      if (lookahead == '}') ADVANCE(343);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
       END_STATE();
     case 13:
       ADVANCE_MAP(
-        '#', 839,
-        '$', 339,
-        'a', 548,
-        'd', 512,
-        'e', 622,
-        'i', 558,
-        'l', 482,
-        'm', 513,
-        'n', 565,
-        'p', 575,
-        's', 521,
-        'u', 596,
-        '{', 356,
-        '}', 357,
+        '#', 808,
+        '$', 325,
+        'a', 529,
+        'd', 497,
+        'e', 597,
+        'i', 539,
+        'l', 468,
+        'm', 498,
+        'n', 544,
+        'p', 553,
+        's', 506,
+        'u', 574,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 14:
       ADVANCE_MAP(
-        '#', 839,
-        '$', 339,
-        'a', 548,
-        'd', 512,
-        'i', 558,
-        'l', 482,
-        'm', 513,
-        'n', 565,
-        's', 521,
-        'u', 596,
-        '{', 356,
-        '}', 357,
+        '#', 808,
+        '$', 325,
+        'a', 529,
+        'd', 497,
+        'i', 539,
+        'l', 468,
+        'm', 498,
+        'n', 544,
+        's', 506,
+        'u', 574,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 839,
-        '$', 339,
-        'a', 548,
-        'd', 511,
-        'e', 622,
-        'h', 612,
-        'i', 501,
-        'k', 488,
-        'l', 482,
-        'm', 513,
-        'n', 565,
-        'p', 570,
-        's', 521,
-        'u', 596,
-        'w', 541,
-        '{', 356,
-        '}', 357,
+        '#', 808,
+        '$', 325,
+        'a', 529,
+        'd', 496,
+        'e', 597,
+        'g', 569,
+        'h', 589,
+        'i', 487,
+        'k', 474,
+        'l', 468,
+        'm', 498,
+        'n', 544,
+        'p', 549,
+        's', 505,
+        'u', 574,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 16:
       ADVANCE_MAP(
-        '#', 839,
-        '$', 339,
-        'a', 548,
-        'd', 511,
-        'e', 622,
-        'h', 612,
-        'i', 502,
-        'k', 488,
-        'l', 482,
-        'm', 513,
-        'n', 565,
-        'p', 570,
-        's', 521,
-        'u', 596,
-        '{', 356,
-        '}', 357,
+        '#', 808,
+        '$', 325,
+        'a', 529,
+        'd', 496,
+        'e', 597,
+        'h', 589,
+        'i', 487,
+        'k', 474,
+        'l', 468,
+        'm', 498,
+        'n', 544,
+        'p', 549,
+        's', 506,
+        'u', 574,
+        'w', 523,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 17:
       ADVANCE_MAP(
-        '#', 839,
-        '$', 339,
-        'a', 547,
-        'd', 511,
-        'e', 622,
-        'g', 591,
-        'h', 612,
-        'i', 501,
-        'k', 488,
-        'l', 482,
-        'm', 513,
-        'n', 565,
-        'p', 570,
-        's', 520,
-        'u', 596,
-        '{', 356,
-        '}', 357,
+        '#', 808,
+        '$', 325,
+        'a', 529,
+        'd', 496,
+        'e', 597,
+        'h', 589,
+        'i', 488,
+        'k', 474,
+        'l', 468,
+        'm', 498,
+        'n', 544,
+        'p', 549,
+        's', 506,
+        'u', 574,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 18:
       ADVANCE_MAP(
-        '#', 839,
-        '$', 339,
-        'a', 547,
-        'd', 511,
-        'g', 591,
-        'h', 612,
-        'i', 501,
-        'k', 488,
-        'l', 482,
-        'm', 513,
-        'n', 565,
-        'p', 573,
-        's', 520,
-        'u', 596,
-        '{', 356,
-        '}', 357,
+        '#', 808,
+        '$', 325,
+        'a', 529,
+        'd', 496,
+        'g', 569,
+        'h', 589,
+        'i', 487,
+        'k', 474,
+        'l', 468,
+        'm', 498,
+        'n', 544,
+        'p', 552,
+        's', 505,
+        'u', 574,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(839);
-      if (lookahead == '$') ADVANCE(339);
-      if (lookahead == 'i') ADVANCE(558);
-      if (lookahead == 't') ADVANCE(567);
-      if (lookahead == 'w') ADVANCE(541);
-      if (lookahead == '{') ADVANCE(356);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == 'i') ADVANCE(539);
+      if (lookahead == 't') ADVANCE(546);
+      if (lookahead == 'w') ADVANCE(523);
+      if (lookahead == '{') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(19);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(839);
-      if (lookahead == '$') ADVANCE(339);
-      if (lookahead == 't') ADVANCE(567);
-      if (lookahead == '{') ADVANCE(356);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == 't') ADVANCE(546);
+      if (lookahead == '{') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(839);
-      if (lookahead == '$') ADVANCE(339);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == '$') ADVANCE(325);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(636);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(611);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(637);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
       END_STATE();
     case 22:
-      if (lookahead == '#') ADVANCE(839);
-      if (lookahead == 'c') ADVANCE(155);
-      if (lookahead == 'e') ADVANCE(202);
-      if (lookahead == 'f') ADVANCE(238);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == 'c') ADVANCE(151);
+      if (lookahead == 'e') ADVANCE(195);
+      if (lookahead == 'f') ADVANCE(230);
       if (lookahead == 'n') ADVANCE(53);
-      if (lookahead == 'p') ADVANCE(225);
+      if (lookahead == 'p') ADVANCE(214);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '#') ADVANCE(839);
-      if (lookahead == 'f') ADVANCE(428);
-      if (lookahead == 't') ADVANCE(426);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == 'f') ADVANCE(416);
+      if (lookahead == 't') ADVANCE(414);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(23);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
       END_STATE();
     case 24:
-      if (lookahead == '#') ADVANCE(839);
-      if (lookahead == 'i') ADVANCE(452);
+      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == 'i') ADVANCE(438);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(24);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(454);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(440);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(455);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
       END_STATE();
     case 25:
-      if (lookahead == '#') ADVANCE(839);
+      if (lookahead == '#') ADVANCE(808);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
       END_STATE();
     case 26:
-      if (lookahead == '#') ADVANCE(839);
+      if (lookahead == '#') ADVANCE(808);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(638);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(639);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(614);
       END_STATE();
     case 27:
-      if (lookahead == '#') ADVANCE(839);
+      if (lookahead == '#') ADVANCE(808);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(27);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(352);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(338);
       END_STATE();
     case 28:
-      if (lookahead == '#') ADVANCE(839);
+      if (lookahead == '#') ADVANCE(808);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(28);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
       END_STATE();
     case 29:
-      if (lookahead == '#') ADVANCE(839);
+      if (lookahead == '#') ADVANCE(808);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(29);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(454);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(440);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(455);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
       END_STATE();
     case 30:
-      if (lookahead == '.') ADVANCE(332);
+      if (lookahead == '.') ADVANCE(318);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == '.') ADVANCE(335);
-      if (lookahead == ':') ADVANCE(647);
+      if (lookahead == '.') ADVANCE(321);
+      if (lookahead == ':') ADVANCE(622);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 32:
-      if (lookahead == '.') ADVANCE(336);
+      if (lookahead == '.') ADVANCE(322);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 33:
-      if (lookahead == '.') ADVANCE(338);
+      if (lookahead == '.') ADVANCE(324);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 34:
-      if (lookahead == ':') ADVANCE(647);
+      if (lookahead == ':') ADVANCE(622);
       if (lookahead == 'a') ADVANCE(41);
-      if (lookahead == 'i') ADVANCE(84);
-      if (lookahead == 'l') ADVANCE(150);
-      if (lookahead == 'o') ADVANCE(198);
+      if (lookahead == 'i') ADVANCE(83);
+      if (lookahead == 'l') ADVANCE(149);
+      if (lookahead == 'o') ADVANCE(192);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 35:
-      if (lookahead == ':') ADVANCE(647);
+      if (lookahead == ':') ADVANCE(622);
       if (lookahead == 'a') ADVANCE(42);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 36:
-      if (lookahead == ':') ADVANCE(647);
+      if (lookahead == ':') ADVANCE(622);
       if (lookahead == 'e') ADVANCE(37);
-      if (lookahead == 'n') ADVANCE(255);
+      if (lookahead == 'n') ADVANCE(248);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 37:
-      if (lookahead == ':') ADVANCE(647);
+      if (lookahead == ':') ADVANCE(622);
       if (lookahead == 'f') ADVANCE(35);
-      if (lookahead == 'n') ADVANCE(314);
+      if (lookahead == 'n') ADVANCE(304);
       if (lookahead == 's') ADVANCE(70);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'e')) ADVANCE(44);
       END_STATE();
     case 38:
-      if (lookahead == ':') ADVANCE(647);
-      if (lookahead == 'g') ADVANCE(251);
-      if (lookahead == 'x') ADVANCE(231);
+      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == 'g') ADVANCE(244);
+      if (lookahead == 'x') ADVANCE(226);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 39:
-      if (lookahead == ':') ADVANCE(647);
-      if (lookahead == 'l') ADVANCE(172);
-      if (lookahead == 'p') ADVANCE(148);
+      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == 'l') ADVANCE(167);
+      if (lookahead == 'p') ADVANCE(145);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(330);
+          lookahead == 'n') ADVANCE(316);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 40:
-      if (lookahead == ':') ADVANCE(647);
-      if (lookahead == 'l') ADVANCE(172);
-      if (lookahead == 'p') ADVANCE(148);
+      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == 'l') ADVANCE(167);
+      if (lookahead == 'p') ADVANCE(145);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 41:
-      if (lookahead == ':') ADVANCE(647);
-      if (lookahead == 't') ADVANCE(109);
+      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == 't') ADVANCE(108);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 42:
-      if (lookahead == ':') ADVANCE(647);
-      if (lookahead == 'u') ADVANCE(175);
+      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == 'u') ADVANCE(170);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 43:
-      if (lookahead == ':') ADVANCE(647);
+      if (lookahead == ':') ADVANCE(622);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(330);
+          lookahead == 'n') ADVANCE(316);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 44:
-      if (lookahead == ':') ADVANCE(647);
+      if (lookahead == ':') ADVANCE(622);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 45:
-      if (lookahead == '=') ADVANCE(478);
+      if (lookahead == '=') ADVANCE(464);
       END_STATE();
     case 46:
-      if (lookahead == 'a') ADVANCE(136);
+      if (lookahead == 'a') ADVANCE(284);
+      if (lookahead == 'i') ADVANCE(83);
+      if (lookahead == 'l') ADVANCE(149);
+      if (lookahead == 'o') ADVANCE(197);
       END_STATE();
     case 47:
-      if (lookahead == 'a') ADVANCE(63);
-      if (lookahead == 'o') ADVANCE(138);
+      if (lookahead == 'a') ADVANCE(134);
       END_STATE();
     case 48:
-      if (lookahead == 'a') ADVANCE(93);
+      if (lookahead == 'a') ADVANCE(62);
+      if (lookahead == 'o') ADVANCE(136);
       END_STATE();
     case 49:
-      if (lookahead == 'a') ADVANCE(464);
+      if (lookahead == 'a') ADVANCE(92);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(400);
+      if (lookahead == 'a') ADVANCE(450);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(291);
-      if (lookahead == 'i') ADVANCE(84);
-      if (lookahead == 'l') ADVANCE(150);
-      if (lookahead == 'o') ADVANCE(205);
+      if (lookahead == 'a') ADVANCE(388);
       END_STATE();
     case 52:
-      if (lookahead == 'a') ADVANCE(185);
-      if (lookahead == 'o') ADVANCE(407);
+      if (lookahead == 'a') ADVANCE(179);
+      if (lookahead == 'o') ADVANCE(395);
       END_STATE();
     case 53:
-      if (lookahead == 'a') ADVANCE(185);
-      if (lookahead == 'o') ADVANCE(92);
+      if (lookahead == 'a') ADVANCE(179);
+      if (lookahead == 'o') ADVANCE(91);
       END_STATE();
     case 54:
-      if (lookahead == 'a') ADVANCE(94);
+      if (lookahead == 'a') ADVANCE(93);
       END_STATE();
     case 55:
-      if (lookahead == 'a') ADVANCE(94);
-      if (lookahead == 'h') ADVANCE(213);
+      if (lookahead == 'a') ADVANCE(93);
+      if (lookahead == 'h') ADVANCE(205);
       END_STATE();
     case 56:
-      if (lookahead == 'a') ADVANCE(305);
+      if (lookahead == 'a') ADVANCE(295);
       END_STATE();
     case 57:
-      if (lookahead == 'a') ADVANCE(299);
+      if (lookahead == 'a') ADVANCE(291);
       END_STATE();
     case 58:
-      if (lookahead == 'a') ADVANCE(293);
+      if (lookahead == 'a') ADVANCE(285);
       END_STATE();
     case 59:
-      if (lookahead == 'a') ADVANCE(77);
+      if (lookahead == 'a') ADVANCE(76);
       END_STATE();
     case 60:
       if (lookahead == 'a') ADVANCE(79);
       END_STATE();
     case 61:
-      if (lookahead == 'a') ADVANCE(303);
+      if (lookahead == 'a') ADVANCE(181);
+      if (lookahead == 'o') ADVANCE(90);
       END_STATE();
     case 62:
-      if (lookahead == 'a') ADVANCE(187);
-      if (lookahead == 'o') ADVANCE(91);
+      if (lookahead == 'b') ADVANCE(110);
       END_STATE();
     case 63:
-      if (lookahead == 'b') ADVANCE(112);
+      if (lookahead == 'c') ADVANCE(69);
+      if (lookahead == 'l') ADVANCE(167);
+      if (lookahead == 'n') ADVANCE(190);
       END_STATE();
     case 64:
-      if (lookahead == 'c') ADVANCE(69);
-      if (lookahead == 'l') ADVANCE(172);
-      if (lookahead == 'n') ADVANCE(197);
-      if (lookahead == 'u') ADVANCE(273);
+      if (lookahead == 'c') ADVANCE(178);
+      if (lookahead == 'm') ADVANCE(223);
+      if (lookahead == 'n') ADVANCE(406);
       END_STATE();
     case 65:
-      if (lookahead == 'c') ADVANCE(184);
-      if (lookahead == 'm') ADVANCE(232);
-      if (lookahead == 'n') ADVANCE(418);
+      if (lookahead == 'c') ADVANCE(448);
       END_STATE();
     case 66:
-      if (lookahead == 'c') ADVANCE(462);
+      if (lookahead == 'c') ADVANCE(386);
       END_STATE();
     case 67:
-      if (lookahead == 'c') ADVANCE(469);
+      if (lookahead == 'c') ADVANCE(455);
       END_STATE();
     case 68:
-      if (lookahead == 'c') ADVANCE(315);
+      if (lookahead == 'c') ADVANCE(305);
       END_STATE();
     case 69:
-      if (lookahead == 'c') ADVANCE(211);
+      if (lookahead == 'c') ADVANCE(203);
       END_STATE();
     case 70:
-      if (lookahead == 'c') ADVANCE(248);
+      if (lookahead == 'c') ADVANCE(240);
       END_STATE();
     case 71:
-      if (lookahead == 'c') ADVANCE(117);
-      if (lookahead == 'p') ADVANCE(114);
+      if (lookahead == 'c') ADVANCE(115);
+      if (lookahead == 'p') ADVANCE(117);
       END_STATE();
     case 72:
-      if (lookahead == 'c') ADVANCE(98);
+      if (lookahead == 'c') ADVANCE(274);
       END_STATE();
     case 73:
-      if (lookahead == 'c') ADVANCE(281);
+      if (lookahead == 'c') ADVANCE(97);
       END_STATE();
     case 74:
-      if (lookahead == 'c') ADVANCE(99);
+      if (lookahead == 'c') ADVANCE(98);
       END_STATE();
     case 75:
-      if (lookahead == 'c') ADVANCE(100);
+      if (lookahead == 'c') ADVANCE(276);
       END_STATE();
     case 76:
-      if (lookahead == 'c') ADVANCE(283);
+      if (lookahead == 'c') ADVANCE(99);
       END_STATE();
     case 77:
       if (lookahead == 'c') ADVANCE(101);
@@ -3474,4586 +3397,4400 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == 'c') ADVANCE(103);
       END_STATE();
     case 79:
-      if (lookahead == 'c') ADVANCE(106);
+      if (lookahead == 'c') ADVANCE(105);
       END_STATE();
     case 80:
-      if (lookahead == 'c') ADVANCE(297);
+      if (lookahead == 'c') ADVANCE(289);
       END_STATE();
     case 81:
-      if (lookahead == 'c') ADVANCE(61);
+      if (lookahead == 'd') ADVANCE(444);
       END_STATE();
     case 82:
-      if (lookahead == 'd') ADVANCE(458);
+      if (lookahead == 'd') ADVANCE(232);
       END_STATE();
     case 83:
-      if (lookahead == 'd') ADVANCE(240);
+      if (lookahead == 'd') ADVANCE(232);
+      if (lookahead == 'l') ADVANCE(146);
       END_STATE();
     case 84:
-      if (lookahead == 'd') ADVANCE(240);
-      if (lookahead == 'l') ADVANCE(149);
+      if (lookahead == 'd') ADVANCE(249);
       END_STATE();
     case 85:
-      if (lookahead == 'd') ADVANCE(256);
+      if (lookahead == 'd') ADVANCE(249);
+      if (lookahead == 'l') ADVANCE(150);
+      if (lookahead == 'r') ADVANCE(269);
       END_STATE();
     case 86:
-      if (lookahead == 'd') ADVANCE(256);
-      if (lookahead == 'l') ADVANCE(151);
-      if (lookahead == 'r') ADVANCE(276);
+      if (lookahead == 'd') ADVANCE(249);
+      if (lookahead == 'l') ADVANCE(150);
+      if (lookahead == 'r') ADVANCE(279);
       END_STATE();
     case 87:
-      if (lookahead == 'd') ADVANCE(256);
-      if (lookahead == 'l') ADVANCE(151);
-      if (lookahead == 'r') ADVANCE(286);
+      if (lookahead == 'd') ADVANCE(299);
       END_STATE();
     case 88:
-      if (lookahead == 'd') ADVANCE(309);
+      if (lookahead == 'd') ADVANCE(186);
       END_STATE();
     case 89:
-      if (lookahead == 'd') ADVANCE(193);
+      if (lookahead == 'd') ADVANCE(235);
       END_STATE();
     case 90:
-      if (lookahead == 'd') ADVANCE(243);
-      END_STATE();
-    case 91:
-      if (lookahead == 'd') ADVANCE(125);
-      if (lookahead == 't') ADVANCE(159);
-      END_STATE();
-    case 92:
-      if (lookahead == 'd') ADVANCE(107);
-      END_STATE();
-    case 93:
-      if (lookahead == 'd') ADVANCE(120);
-      END_STATE();
-    case 94:
-      if (lookahead == 'd') ADVANCE(58);
-      END_STATE();
-    case 95:
-      if (lookahead == 'e') ADVANCE(137);
-      if (lookahead == 'n') ADVANCE(255);
-      END_STATE();
-    case 96:
-      if (lookahead == 'e') ADVANCE(177);
-      if (lookahead == 'i') ADVANCE(174);
-      if (lookahead == 'n') ADVANCE(147);
-      if (lookahead == 'y') ADVANCE(271);
-      END_STATE();
-    case 97:
-      if (lookahead == 'e') ADVANCE(394);
-      END_STATE();
-    case 98:
-      if (lookahead == 'e') ADVANCE(441);
-      END_STATE();
-    case 99:
-      if (lookahead == 'e') ADVANCE(348);
-      END_STATE();
-    case 100:
-      if (lookahead == 'e') ADVANCE(375);
-      END_STATE();
-    case 101:
-      if (lookahead == 'e') ADVANCE(389);
-      END_STATE();
-    case 102:
-      if (lookahead == 'e') ADVANCE(467);
-      END_STATE();
-    case 103:
-      if (lookahead == 'e') ADVANCE(466);
-      END_STATE();
-    case 104:
-      if (lookahead == 'e') ADVANCE(178);
-      if (lookahead == 't') ADVANCE(253);
-      END_STATE();
-    case 105:
-      if (lookahead == 'e') ADVANCE(436);
-      END_STATE();
-    case 106:
-      if (lookahead == 'e') ADVANCE(390);
-      END_STATE();
-    case 107:
-      if (lookahead == 'e') ADVANCE(477);
-      END_STATE();
-    case 108:
-      if (lookahead == 'e') ADVANCE(48);
-      if (lookahead == 'o') ADVANCE(265);
-      if (lookahead == 't') ADVANCE(287);
-      END_STATE();
-    case 109:
-      if (lookahead == 'e') ADVANCE(141);
-      END_STATE();
-    case 110:
-      if (lookahead == 'e') ADVANCE(247);
-      END_STATE();
-    case 111:
-      if (lookahead == 'e') ADVANCE(247);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(327);
-      END_STATE();
-    case 112:
-      if (lookahead == 'e') ADVANCE(169);
-      END_STATE();
-    case 113:
-      if (lookahead == 'e') ADVANCE(199);
-      END_STATE();
-    case 114:
-      if (lookahead == 'e') ADVANCE(73);
-      END_STATE();
-    case 115:
-      if (lookahead == 'e') ADVANCE(204);
-      END_STATE();
-    case 116:
-      if (lookahead == 'e') ADVANCE(274);
-      END_STATE();
-    case 117:
-      if (lookahead == 'e') ADVANCE(234);
-      END_STATE();
-    case 118:
-      if (lookahead == 'e') ADVANCE(317);
-      END_STATE();
-    case 119:
-      if (lookahead == 'e') ADVANCE(183);
-      END_STATE();
-    case 120:
-      if (lookahead == 'e') ADVANCE(241);
-      END_STATE();
-    case 121:
-      if (lookahead == 'e') ADVANCE(266);
-      END_STATE();
-    case 122:
-      if (lookahead == 'e') ADVANCE(242);
-      END_STATE();
-    case 123:
-      if (lookahead == 'e') ADVANCE(269);
-      END_STATE();
-    case 124:
-      if (lookahead == 'e') ADVANCE(249);
-      END_STATE();
-    case 125:
-      if (lookahead == 'e') ADVANCE(261);
-      END_STATE();
-    case 126:
-      if (lookahead == 'e') ADVANCE(295);
-      END_STATE();
-    case 127:
-      if (lookahead == 'e') ADVANCE(176);
-      if (lookahead == 'i') ADVANCE(174);
-      if (lookahead == 'y') ADVANCE(271);
-      END_STATE();
-    case 128:
-      if (lookahead == 'e') ADVANCE(176);
-      if (lookahead == 'i') ADVANCE(174);
-      if (lookahead == 'y') ADVANCE(271);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(329);
-      END_STATE();
-    case 129:
-      if (lookahead == 'e') ADVANCE(76);
-      END_STATE();
-    case 130:
-      if (lookahead == 'e') ADVANCE(252);
-      END_STATE();
-    case 131:
-      if (lookahead == 'e') ADVANCE(270);
-      END_STATE();
-    case 132:
-      if (lookahead == 'e') ADVANCE(201);
-      END_STATE();
-    case 133:
-      if (lookahead == 'e') ADVANCE(80);
-      END_STATE();
-    case 134:
-      if (lookahead == 'e') ADVANCE(206);
-      END_STATE();
-    case 135:
-      if (lookahead == 'e') ADVANCE(272);
-      END_STATE();
-    case 136:
-      if (lookahead == 'f') ADVANCE(167);
-      END_STATE();
-    case 137:
-      if (lookahead == 'f') ADVANCE(56);
-      if (lookahead == 'n') ADVANCE(314);
-      if (lookahead == 's') ADVANCE(70);
-      END_STATE();
-    case 138:
-      if (lookahead == 'g') ADVANCE(398);
-      END_STATE();
-    case 139:
-      if (lookahead == 'g') ADVANCE(385);
-      END_STATE();
-    case 140:
-      if (lookahead == 'g') ADVANCE(417);
-      END_STATE();
-    case 141:
-      if (lookahead == 'g') ADVANCE(221);
-      END_STATE();
-    case 142:
-      if (lookahead == 'g') ADVANCE(254);
-      END_STATE();
-    case 143:
-      if (lookahead == 'h') ADVANCE(421);
-      END_STATE();
-    case 144:
-      if (lookahead == 'h') ADVANCE(132);
-      END_STATE();
-    case 145:
-      if (lookahead == 'h') ADVANCE(163);
-      END_STATE();
-    case 146:
-      if (lookahead == 'h') ADVANCE(130);
-      END_STATE();
-    case 147:
-      if (lookahead == 'i') ADVANCE(443);
-      END_STATE();
-    case 148:
-      if (lookahead == 'i') ADVANCE(168);
-      END_STATE();
-    case 149:
-      if (lookahead == 'i') ADVANCE(306);
-      END_STATE();
-    case 150:
-      if (lookahead == 'i') ADVANCE(113);
-      if (lookahead == 'u') ADVANCE(267);
-      END_STATE();
-    case 151:
-      if (lookahead == 'i') ADVANCE(68);
-      END_STATE();
-    case 152:
-      if (lookahead == 'i') ADVANCE(90);
-      END_STATE();
-    case 153:
-      if (lookahead == 'i') ADVANCE(72);
-      END_STATE();
-    case 154:
-      if (lookahead == 'i') ADVANCE(81);
-      END_STATE();
-    case 155:
-      if (lookahead == 'i') ADVANCE(83);
-      END_STATE();
-    case 156:
-      if (lookahead == 'i') ADVANCE(67);
-      END_STATE();
-    case 157:
-      if (lookahead == 'i') ADVANCE(216);
-      END_STATE();
-    case 158:
-      if (lookahead == 'i') ADVANCE(218);
-      END_STATE();
-    case 159:
-      if (lookahead == 'i') ADVANCE(194);
-      END_STATE();
-    case 160:
-      if (lookahead == 'i') ADVANCE(219);
-      END_STATE();
-    case 161:
-      if (lookahead == 'i') ADVANCE(195);
-      END_STATE();
-    case 162:
-      if (lookahead == 'i') ADVANCE(222);
-      END_STATE();
-    case 163:
-      if (lookahead == 'i') ADVANCE(196);
-      END_STATE();
-    case 164:
-      if (lookahead == 'i') ADVANCE(294);
-      END_STATE();
-    case 165:
-      if (lookahead == 'i') ADVANCE(288);
-      END_STATE();
-    case 166:
-      if (lookahead == 'i') ADVANCE(237);
-      END_STATE();
-    case 167:
-      if (lookahead == 'k') ADVANCE(49);
-      END_STATE();
-    case 168:
-      if (lookahead == 'k') ADVANCE(118);
-      END_STATE();
-    case 169:
-      if (lookahead == 'l') ADVANCE(371);
-      END_STATE();
-    case 170:
-      if (lookahead == 'l') ADVANCE(415);
-      END_STATE();
-    case 171:
-      if (lookahead == 'l') ADVANCE(151);
-      END_STATE();
-    case 172:
-      if (lookahead == 'l') ADVANCE(210);
-      END_STATE();
-    case 173:
-      if (lookahead == 'l') ADVANCE(170);
-      if (lookahead == 'n') ADVANCE(319);
-      END_STATE();
-    case 174:
-      if (lookahead == 'l') ADVANCE(115);
-      END_STATE();
-    case 175:
-      if (lookahead == 'l') ADVANCE(285);
-      END_STATE();
-    case 176:
-      if (lookahead == 'l') ADVANCE(129);
-      END_STATE();
-    case 177:
-      if (lookahead == 'l') ADVANCE(129);
-      if (lookahead == 'n') ADVANCE(304);
-      if (lookahead == 'r') ADVANCE(310);
-      END_STATE();
-    case 178:
-      if (lookahead == 'l') ADVANCE(133);
-      if (lookahead == 'r') ADVANCE(310);
-      END_STATE();
-    case 179:
-      if (lookahead == 'm') ADVANCE(232);
-      if (lookahead == 'n') ADVANCE(142);
-      END_STATE();
-    case 180:
-      if (lookahead == 'm') ADVANCE(232);
-      if (lookahead == 'n') ADVANCE(142);
-      if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(325);
-      END_STATE();
-    case 181:
-      if (lookahead == 'm') ADVANCE(430);
-      END_STATE();
-    case 182:
-      if (lookahead == 'm') ADVANCE(362);
-      END_STATE();
-    case 183:
-      if (lookahead == 'm') ADVANCE(387);
-      END_STATE();
-    case 184:
-      if (lookahead == 'm') ADVANCE(229);
-      END_STATE();
-    case 185:
-      if (lookahead == 'm') ADVANCE(121);
-      END_STATE();
-    case 186:
-      if (lookahead == 'm') ADVANCE(102);
-      END_STATE();
-    case 187:
-      if (lookahead == 'm') ADVANCE(135);
-      END_STATE();
-    case 188:
-      if (lookahead == 'n') ADVANCE(418);
-      END_STATE();
-    case 189:
-      if (lookahead == 'n') ADVANCE(471);
-      END_STATE();
-    case 190:
-      if (lookahead == 'n') ADVANCE(402);
-      END_STATE();
-    case 191:
-      if (lookahead == 'n') ADVANCE(396);
-      END_STATE();
-    case 192:
-      if (lookahead == 'n') ADVANCE(445);
-      END_STATE();
-    case 193:
-      if (lookahead == 'n') ADVANCE(440);
-      END_STATE();
-    case 194:
-      if (lookahead == 'n') ADVANCE(479);
-      END_STATE();
-    case 195:
-      if (lookahead == 'n') ADVANCE(139);
-      END_STATE();
-    case 196:
-      if (lookahead == 'n') ADVANCE(140);
-      END_STATE();
-    case 197:
-      if (lookahead == 'n') ADVANCE(220);
-      END_STATE();
-    case 198:
-      if (lookahead == 'n') ADVANCE(258);
-      END_STATE();
-    case 199:
-      if (lookahead == 'n') ADVANCE(279);
-      END_STATE();
-    case 200:
-      if (lookahead == 'n') ADVANCE(284);
-      END_STATE();
-    case 201:
-      if (lookahead == 'n') ADVANCE(301);
-      END_STATE();
-    case 202:
-      if (lookahead == 'n') ADVANCE(298);
-      END_STATE();
-    case 203:
-      if (lookahead == 'n') ADVANCE(298);
-      if (lookahead == 'v') ADVANCE(124);
-      END_STATE();
-    case 204:
-      if (lookahead == 'n') ADVANCE(74);
-      END_STATE();
-    case 205:
-      if (lookahead == 'n') ADVANCE(268);
-      END_STATE();
-    case 206:
-      if (lookahead == 'n') ADVANCE(75);
-      END_STATE();
-    case 207:
-      if (lookahead == 'o') ADVANCE(86);
-      END_STATE();
-    case 208:
-      if (lookahead == 'o') ADVANCE(433);
-      END_STATE();
-    case 209:
-      if (lookahead == 'o') ADVANCE(307);
-      if (lookahead == 'p') ADVANCE(66);
-      END_STATE();
-    case 210:
-      if (lookahead == 'o') ADVANCE(311);
-      END_STATE();
-    case 211:
-      if (lookahead == 'o') ADVANCE(308);
-      END_STATE();
-    case 212:
-      if (lookahead == 'o') ADVANCE(181);
-      END_STATE();
-    case 213:
-      if (lookahead == 'o') ADVANCE(82);
-      END_STATE();
-    case 214:
-      if (lookahead == 'o') ADVANCE(88);
-      END_STATE();
-    case 215:
-      if (lookahead == 'o') ADVANCE(171);
-      if (lookahead == 'r') ADVANCE(214);
-      END_STATE();
-    case 216:
-      if (lookahead == 'o') ADVANCE(189);
-      END_STATE();
-    case 217:
-      if (lookahead == 'o') ADVANCE(250);
-      END_STATE();
-    case 218:
-      if (lookahead == 'o') ADVANCE(190);
-      END_STATE();
-    case 219:
-      if (lookahead == 'o') ADVANCE(191);
-      END_STATE();
-    case 220:
-      if (lookahead == 'o') ADVANCE(292);
-      END_STATE();
-    case 221:
-      if (lookahead == 'o') ADVANCE(246);
-      END_STATE();
-    case 222:
-      if (lookahead == 'o') ADVANCE(192);
-      END_STATE();
-    case 223:
-      if (lookahead == 'o') ADVANCE(235);
-      END_STATE();
-    case 224:
-      if (lookahead == 'o') ADVANCE(235);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(326);
-      END_STATE();
-    case 225:
-      if (lookahead == 'o') ADVANCE(85);
-      END_STATE();
-    case 226:
-      if (lookahead == 'o') ADVANCE(244);
-      END_STATE();
-    case 227:
-      if (lookahead == 'o') ADVANCE(87);
-      END_STATE();
-    case 228:
-      if (lookahead == 'p') ADVANCE(456);
-      END_STATE();
-    case 229:
-      if (lookahead == 'p') ADVANCE(447);
-      END_STATE();
-    case 230:
-      if (lookahead == 'p') ADVANCE(59);
-      END_STATE();
-    case 231:
-      if (lookahead == 'p') ADVANCE(114);
-      END_STATE();
-    case 232:
-      if (lookahead == 'p') ADVANCE(217);
-      END_STATE();
-    case 233:
-      if (lookahead == 'p') ADVANCE(257);
-      END_STATE();
-    case 234:
-      if (lookahead == 'p') ADVANCE(280);
-      END_STATE();
-    case 235:
-      if (lookahead == 'p') ADVANCE(156);
-      END_STATE();
-    case 236:
-      if (lookahead == 'p') ADVANCE(60);
-      END_STATE();
-    case 237:
-      if (lookahead == 'p') ADVANCE(302);
-      END_STATE();
-    case 238:
-      if (lookahead == 'q') ADVANCE(89);
-      END_STATE();
-    case 239:
-      if (lookahead == 'r') ADVANCE(209);
-      END_STATE();
-    case 240:
-      if (lookahead == 'r') ADVANCE(358);
-      END_STATE();
-    case 241:
-      if (lookahead == 'r') ADVANCE(460);
-      END_STATE();
-    case 242:
-      if (lookahead == 'r') ADVANCE(353);
-      END_STATE();
-    case 243:
-      if (lookahead == 'r') ADVANCE(359);
-      END_STATE();
-    case 244:
-      if (lookahead == 'r') ADVANCE(386);
-      END_STATE();
-    case 245:
-      if (lookahead == 'r') ADVANCE(212);
-      END_STATE();
-    case 246:
-      if (lookahead == 'r') ADVANCE(316);
-      END_STATE();
-    case 247:
-      if (lookahead == 'r') ADVANCE(264);
-      END_STATE();
-    case 248:
-      if (lookahead == 'r') ADVANCE(166);
-      END_STATE();
-    case 249:
-      if (lookahead == 'r') ADVANCE(320);
-      END_STATE();
-    case 250:
-      if (lookahead == 'r') ADVANCE(282);
-      END_STATE();
-    case 251:
-      if (lookahead == 'r') ADVANCE(123);
-      END_STATE();
-    case 252:
-      if (lookahead == 'r') ADVANCE(105);
-      END_STATE();
-    case 253:
-      if (lookahead == 'r') ADVANCE(161);
-      END_STATE();
-    case 254:
-      if (lookahead == 'r') ADVANCE(131);
-      END_STATE();
-    case 255:
-      if (lookahead == 's') ADVANCE(472);
-      END_STATE();
-    case 256:
-      if (lookahead == 's') ADVANCE(413);
-      END_STATE();
-    case 257:
-      if (lookahead == 's') ADVANCE(361);
-      END_STATE();
-    case 258:
-      if (lookahead == 's') ADVANCE(278);
-      END_STATE();
-    case 259:
-      if (lookahead == 's') ADVANCE(410);
-      END_STATE();
-    case 260:
-      if (lookahead == 's') ADVANCE(409);
-      END_STATE();
-    case 261:
-      if (lookahead == 's') ADVANCE(416);
-      END_STATE();
-    case 262:
-      if (lookahead == 's') ADVANCE(97);
-      END_STATE();
-    case 263:
-      if (lookahead == 's') ADVANCE(97);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(326);
-      END_STATE();
-    case 264:
-      if (lookahead == 's') ADVANCE(157);
-      END_STATE();
-    case 265:
-      if (lookahead == 's') ADVANCE(275);
-      END_STATE();
-    case 266:
-      if (lookahead == 's') ADVANCE(230);
-      END_STATE();
-    case 267:
-      if (lookahead == 's') ADVANCE(300);
-      END_STATE();
-    case 268:
-      if (lookahead == 's') ADVANCE(277);
-      END_STATE();
-    case 269:
-      if (lookahead == 's') ADVANCE(259);
-      END_STATE();
-    case 270:
-      if (lookahead == 's') ADVANCE(260);
-      END_STATE();
-    case 271:
-      if (lookahead == 's') ADVANCE(296);
-      END_STATE();
-    case 272:
-      if (lookahead == 's') ADVANCE(236);
-      END_STATE();
-    case 273:
-      if (lookahead == 't') ADVANCE(144);
-      END_STATE();
-    case 274:
-      if (lookahead == 't') ADVANCE(55);
-      END_STATE();
-    case 275:
-      if (lookahead == 't') ADVANCE(459);
-      END_STATE();
-    case 276:
-      if (lookahead == 't') ADVANCE(381);
-      END_STATE();
-    case 277:
-      if (lookahead == 't') ADVANCE(367);
-      END_STATE();
-    case 278:
-      if (lookahead == 't') ADVANCE(367);
-      if (lookahead == 'u') ADVANCE(186);
-      END_STATE();
-    case 279:
-      if (lookahead == 't') ADVANCE(470);
-      END_STATE();
-    case 280:
-      if (lookahead == 't') ADVANCE(420);
-      END_STATE();
-    case 281:
-      if (lookahead == 't') ADVANCE(474);
-      END_STATE();
-    case 282:
-      if (lookahead == 't') ADVANCE(365);
-      END_STATE();
-    case 283:
-      if (lookahead == 't') ADVANCE(411);
-      END_STATE();
-    case 284:
-      if (lookahead == 't') ADVANCE(476);
-      END_STATE();
-    case 285:
-      if (lookahead == 't') ADVANCE(403);
-      END_STATE();
-    case 286:
-      if (lookahead == 't') ADVANCE(382);
-      END_STATE();
-    case 287:
-      if (lookahead == 't') ADVANCE(228);
-      END_STATE();
-    case 288:
-      if (lookahead == 't') ADVANCE(143);
-      END_STATE();
-    case 289:
-      if (lookahead == 't') ADVANCE(287);
-      END_STATE();
-    case 290:
-      if (lookahead == 't') ADVANCE(145);
-      END_STATE();
-    case 291:
-      if (lookahead == 't') ADVANCE(109);
-      END_STATE();
-    case 292:
-      if (lookahead == 't') ADVANCE(57);
-      END_STATE();
-    case 293:
-      if (lookahead == 't') ADVANCE(50);
-      END_STATE();
-    case 294:
-      if (lookahead == 't') ADVANCE(318);
-      END_STATE();
-    case 295:
-      if (lookahead == 't') ADVANCE(54);
-      END_STATE();
-    case 296:
-      if (lookahead == 't') ADVANCE(119);
-      END_STATE();
-    case 297:
-      if (lookahead == 't') ADVANCE(226);
-      END_STATE();
-    case 298:
-      if (lookahead == 't') ADVANCE(164);
-      END_STATE();
-    case 299:
-      if (lookahead == 't') ADVANCE(158);
-      END_STATE();
-    case 300:
-      if (lookahead == 't') ADVANCE(122);
-      END_STATE();
-    case 301:
+      if (lookahead == 'd') ADVANCE(124);
       if (lookahead == 't') ADVANCE(154);
       END_STATE();
+    case 91:
+      if (lookahead == 'd') ADVANCE(106);
+      END_STATE();
+    case 92:
+      if (lookahead == 'd') ADVANCE(119);
+      END_STATE();
+    case 93:
+      if (lookahead == 'd') ADVANCE(58);
+      END_STATE();
+    case 94:
+      if (lookahead == 'e') ADVANCE(135);
+      if (lookahead == 'n') ADVANCE(248);
+      END_STATE();
+    case 95:
+      if (lookahead == 'e') ADVANCE(172);
+      if (lookahead == 'i') ADVANCE(169);
+      if (lookahead == 'n') ADVANCE(144);
+      if (lookahead == 'p') ADVANCE(113);
+      if (lookahead == 'y') ADVANCE(263);
+      END_STATE();
+    case 96:
+      if (lookahead == 'e') ADVANCE(378);
+      END_STATE();
+    case 97:
+      if (lookahead == 'e') ADVANCE(334);
+      END_STATE();
+    case 98:
+      if (lookahead == 'e') ADVANCE(359);
+      END_STATE();
+    case 99:
+      if (lookahead == 'e') ADVANCE(373);
+      END_STATE();
+    case 100:
+      if (lookahead == 'e') ADVANCE(453);
+      END_STATE();
+    case 101:
+      if (lookahead == 'e') ADVANCE(452);
+      END_STATE();
+    case 102:
+      if (lookahead == 'e') ADVANCE(173);
+      if (lookahead == 't') ADVANCE(246);
+      END_STATE();
+    case 103:
+      if (lookahead == 'e') ADVANCE(429);
+      END_STATE();
+    case 104:
+      if (lookahead == 'e') ADVANCE(424);
+      END_STATE();
+    case 105:
+      if (lookahead == 'e') ADVANCE(374);
+      END_STATE();
+    case 106:
+      if (lookahead == 'e') ADVANCE(463);
+      END_STATE();
+    case 107:
+      if (lookahead == 'e') ADVANCE(49);
+      if (lookahead == 'o') ADVANCE(258);
+      if (lookahead == 't') ADVANCE(281);
+      END_STATE();
+    case 108:
+      if (lookahead == 'e') ADVANCE(139);
+      END_STATE();
+    case 109:
+      if (lookahead == 'e') ADVANCE(239);
+      END_STATE();
+    case 110:
+      if (lookahead == 'e') ADVANCE(164);
+      END_STATE();
+    case 111:
+      if (lookahead == 'e') ADVANCE(193);
+      END_STATE();
+    case 112:
+      if (lookahead == 'e') ADVANCE(266);
+      END_STATE();
+    case 113:
+      if (lookahead == 'e') ADVANCE(66);
+      END_STATE();
+    case 114:
+      if (lookahead == 'e') ADVANCE(191);
+      END_STATE();
+    case 115:
+      if (lookahead == 'e') ADVANCE(225);
+      END_STATE();
+    case 116:
+      if (lookahead == 'e') ADVANCE(307);
+      END_STATE();
+    case 117:
+      if (lookahead == 'e') ADVANCE(72);
+      END_STATE();
+    case 118:
+      if (lookahead == 'e') ADVANCE(177);
+      END_STATE();
+    case 119:
+      if (lookahead == 'e') ADVANCE(233);
+      END_STATE();
+    case 120:
+      if (lookahead == 'e') ADVANCE(259);
+      END_STATE();
+    case 121:
+      if (lookahead == 'e') ADVANCE(234);
+      END_STATE();
+    case 122:
+      if (lookahead == 'e') ADVANCE(261);
+      END_STATE();
+    case 123:
+      if (lookahead == 'e') ADVANCE(241);
+      END_STATE();
+    case 124:
+      if (lookahead == 'e') ADVANCE(254);
+      END_STATE();
+    case 125:
+      if (lookahead == 'e') ADVANCE(287);
+      END_STATE();
+    case 126:
+      if (lookahead == 'e') ADVANCE(171);
+      if (lookahead == 'i') ADVANCE(169);
+      if (lookahead == 'p') ADVANCE(113);
+      if (lookahead == 'y') ADVANCE(263);
+      END_STATE();
+    case 127:
+      if (lookahead == 'e') ADVANCE(171);
+      if (lookahead == 'i') ADVANCE(169);
+      if (lookahead == 'p') ADVANCE(113);
+      if (lookahead == 'y') ADVANCE(263);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(315);
+      END_STATE();
+    case 128:
+      if (lookahead == 'e') ADVANCE(75);
+      END_STATE();
+    case 129:
+      if (lookahead == 'e') ADVANCE(262);
+      END_STATE();
+    case 130:
+      if (lookahead == 'e') ADVANCE(245);
+      END_STATE();
+    case 131:
+      if (lookahead == 'e') ADVANCE(80);
+      END_STATE();
+    case 132:
+      if (lookahead == 'e') ADVANCE(198);
+      END_STATE();
+    case 133:
+      if (lookahead == 'e') ADVANCE(265);
+      END_STATE();
+    case 134:
+      if (lookahead == 'f') ADVANCE(162);
+      END_STATE();
+    case 135:
+      if (lookahead == 'f') ADVANCE(56);
+      if (lookahead == 'n') ADVANCE(304);
+      if (lookahead == 's') ADVANCE(70);
+      END_STATE();
+    case 136:
+      if (lookahead == 'g') ADVANCE(384);
+      END_STATE();
+    case 137:
+      if (lookahead == 'g') ADVANCE(369);
+      END_STATE();
+    case 138:
+      if (lookahead == 'g') ADVANCE(405);
+      END_STATE();
+    case 139:
+      if (lookahead == 'g') ADVANCE(213);
+      END_STATE();
+    case 140:
+      if (lookahead == 'g') ADVANCE(247);
+      END_STATE();
+    case 141:
+      if (lookahead == 'h') ADVANCE(409);
+      END_STATE();
+    case 142:
+      if (lookahead == 'h') ADVANCE(158);
+      END_STATE();
+    case 143:
+      if (lookahead == 'h') ADVANCE(130);
+      END_STATE();
+    case 144:
+      if (lookahead == 'i') ADVANCE(431);
+      END_STATE();
+    case 145:
+      if (lookahead == 'i') ADVANCE(163);
+      END_STATE();
+    case 146:
+      if (lookahead == 'i') ADVANCE(296);
+      END_STATE();
+    case 147:
+      if (lookahead == 'i') ADVANCE(267);
+      END_STATE();
+    case 148:
+      if (lookahead == 'i') ADVANCE(89);
+      END_STATE();
+    case 149:
+      if (lookahead == 'i') ADVANCE(111);
+      if (lookahead == 'u') ADVANCE(264);
+      END_STATE();
+    case 150:
+      if (lookahead == 'i') ADVANCE(68);
+      END_STATE();
+    case 151:
+      if (lookahead == 'i') ADVANCE(82);
+      END_STATE();
+    case 152:
+      if (lookahead == 'i') ADVANCE(67);
+      END_STATE();
+    case 153:
+      if (lookahead == 'i') ADVANCE(208);
+      END_STATE();
+    case 154:
+      if (lookahead == 'i') ADVANCE(187);
+      END_STATE();
+    case 155:
+      if (lookahead == 'i') ADVANCE(210);
+      END_STATE();
+    case 156:
+      if (lookahead == 'i') ADVANCE(188);
+      END_STATE();
+    case 157:
+      if (lookahead == 'i') ADVANCE(211);
+      END_STATE();
+    case 158:
+      if (lookahead == 'i') ADVANCE(189);
+      END_STATE();
+    case 159:
+      if (lookahead == 'i') ADVANCE(286);
+      END_STATE();
+    case 160:
+      if (lookahead == 'i') ADVANCE(229);
+      END_STATE();
+    case 161:
+      if (lookahead == 'i') ADVANCE(78);
+      END_STATE();
+    case 162:
+      if (lookahead == 'k') ADVANCE(50);
+      END_STATE();
+    case 163:
+      if (lookahead == 'k') ADVANCE(116);
+      END_STATE();
+    case 164:
+      if (lookahead == 'l') ADVANCE(382);
+      END_STATE();
+    case 165:
+      if (lookahead == 'l') ADVANCE(403);
+      END_STATE();
+    case 166:
+      if (lookahead == 'l') ADVANCE(150);
+      END_STATE();
+    case 167:
+      if (lookahead == 'l') ADVANCE(202);
+      END_STATE();
+    case 168:
+      if (lookahead == 'l') ADVANCE(165);
+      if (lookahead == 'n') ADVANCE(309);
+      END_STATE();
+    case 169:
+      if (lookahead == 'l') ADVANCE(114);
+      END_STATE();
+    case 170:
+      if (lookahead == 'l') ADVANCE(278);
+      END_STATE();
+    case 171:
+      if (lookahead == 'l') ADVANCE(128);
+      END_STATE();
+    case 172:
+      if (lookahead == 'l') ADVANCE(128);
+      if (lookahead == 'n') ADVANCE(294);
+      END_STATE();
+    case 173:
+      if (lookahead == 'l') ADVANCE(131);
+      if (lookahead == 'r') ADVANCE(300);
+      END_STATE();
+    case 174:
+      if (lookahead == 'm') ADVANCE(223);
+      if (lookahead == 'n') ADVANCE(140);
+      END_STATE();
+    case 175:
+      if (lookahead == 'm') ADVANCE(418);
+      END_STATE();
+    case 176:
+      if (lookahead == 'm') ADVANCE(348);
+      END_STATE();
+    case 177:
+      if (lookahead == 'm') ADVANCE(371);
+      END_STATE();
+    case 178:
+      if (lookahead == 'm') ADVANCE(220);
+      END_STATE();
+    case 179:
+      if (lookahead == 'm') ADVANCE(120);
+      END_STATE();
+    case 180:
+      if (lookahead == 'm') ADVANCE(100);
+      END_STATE();
+    case 181:
+      if (lookahead == 'm') ADVANCE(133);
+      END_STATE();
+    case 182:
+      if (lookahead == 'n') ADVANCE(406);
+      END_STATE();
+    case 183:
+      if (lookahead == 'n') ADVANCE(457);
+      END_STATE();
+    case 184:
+      if (lookahead == 'n') ADVANCE(390);
+      END_STATE();
+    case 185:
+      if (lookahead == 'n') ADVANCE(380);
+      END_STATE();
+    case 186:
+      if (lookahead == 'n') ADVANCE(428);
+      END_STATE();
+    case 187:
+      if (lookahead == 'n') ADVANCE(465);
+      END_STATE();
+    case 188:
+      if (lookahead == 'n') ADVANCE(137);
+      END_STATE();
+    case 189:
+      if (lookahead == 'n') ADVANCE(138);
+      END_STATE();
+    case 190:
+      if (lookahead == 'n') ADVANCE(212);
+      END_STATE();
+    case 191:
+      if (lookahead == 'n') ADVANCE(73);
+      END_STATE();
+    case 192:
+      if (lookahead == 'n') ADVANCE(251);
+      END_STATE();
+    case 193:
+      if (lookahead == 'n') ADVANCE(272);
+      END_STATE();
+    case 194:
+      if (lookahead == 'n') ADVANCE(277);
+      END_STATE();
+    case 195:
+      if (lookahead == 'n') ADVANCE(290);
+      END_STATE();
+    case 196:
+      if (lookahead == 'n') ADVANCE(290);
+      if (lookahead == 'v') ADVANCE(123);
+      END_STATE();
+    case 197:
+      if (lookahead == 'n') ADVANCE(260);
+      END_STATE();
+    case 198:
+      if (lookahead == 'n') ADVANCE(74);
+      END_STATE();
+    case 199:
+      if (lookahead == 'o') ADVANCE(85);
+      END_STATE();
+    case 200:
+      if (lookahead == 'o') ADVANCE(421);
+      END_STATE();
+    case 201:
+      if (lookahead == 'o') ADVANCE(297);
+      if (lookahead == 'p') ADVANCE(65);
+      END_STATE();
+    case 202:
+      if (lookahead == 'o') ADVANCE(301);
+      END_STATE();
+    case 203:
+      if (lookahead == 'o') ADVANCE(298);
+      END_STATE();
+    case 204:
+      if (lookahead == 'o') ADVANCE(175);
+      END_STATE();
+    case 205:
+      if (lookahead == 'o') ADVANCE(81);
+      END_STATE();
+    case 206:
+      if (lookahead == 'o') ADVANCE(87);
+      END_STATE();
+    case 207:
+      if (lookahead == 'o') ADVANCE(166);
+      if (lookahead == 'r') ADVANCE(206);
+      END_STATE();
+    case 208:
+      if (lookahead == 'o') ADVANCE(183);
+      END_STATE();
+    case 209:
+      if (lookahead == 'o') ADVANCE(243);
+      END_STATE();
+    case 210:
+      if (lookahead == 'o') ADVANCE(184);
+      END_STATE();
+    case 211:
+      if (lookahead == 'o') ADVANCE(185);
+      END_STATE();
+    case 212:
+      if (lookahead == 'o') ADVANCE(283);
+      END_STATE();
+    case 213:
+      if (lookahead == 'o') ADVANCE(238);
+      END_STATE();
+    case 214:
+      if (lookahead == 'o') ADVANCE(84);
+      END_STATE();
+    case 215:
+      if (lookahead == 'o') ADVANCE(227);
+      END_STATE();
+    case 216:
+      if (lookahead == 'o') ADVANCE(227);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(314);
+      END_STATE();
+    case 217:
+      if (lookahead == 'o') ADVANCE(236);
+      END_STATE();
+    case 218:
+      if (lookahead == 'o') ADVANCE(86);
+      END_STATE();
+    case 219:
+      if (lookahead == 'p') ADVANCE(442);
+      END_STATE();
+    case 220:
+      if (lookahead == 'p') ADVANCE(433);
+      END_STATE();
+    case 221:
+      if (lookahead == 'p') ADVANCE(65);
+      END_STATE();
+    case 222:
+      if (lookahead == 'p') ADVANCE(59);
+      END_STATE();
+    case 223:
+      if (lookahead == 'p') ADVANCE(209);
+      END_STATE();
+    case 224:
+      if (lookahead == 'p') ADVANCE(250);
+      END_STATE();
+    case 225:
+      if (lookahead == 'p') ADVANCE(273);
+      END_STATE();
+    case 226:
+      if (lookahead == 'p') ADVANCE(117);
+      END_STATE();
+    case 227:
+      if (lookahead == 'p') ADVANCE(152);
+      END_STATE();
+    case 228:
+      if (lookahead == 'p') ADVANCE(60);
+      END_STATE();
+    case 229:
+      if (lookahead == 'p') ADVANCE(293);
+      END_STATE();
+    case 230:
+      if (lookahead == 'q') ADVANCE(88);
+      END_STATE();
+    case 231:
+      if (lookahead == 'r') ADVANCE(201);
+      END_STATE();
+    case 232:
+      if (lookahead == 'r') ADVANCE(344);
+      END_STATE();
+    case 233:
+      if (lookahead == 'r') ADVANCE(446);
+      END_STATE();
+    case 234:
+      if (lookahead == 'r') ADVANCE(339);
+      END_STATE();
+    case 235:
+      if (lookahead == 'r') ADVANCE(345);
+      END_STATE();
+    case 236:
+      if (lookahead == 'r') ADVANCE(370);
+      END_STATE();
+    case 237:
+      if (lookahead == 'r') ADVANCE(204);
+      END_STATE();
+    case 238:
+      if (lookahead == 'r') ADVANCE(306);
+      END_STATE();
+    case 239:
+      if (lookahead == 'r') ADVANCE(257);
+      END_STATE();
+    case 240:
+      if (lookahead == 'r') ADVANCE(160);
+      END_STATE();
+    case 241:
+      if (lookahead == 'r') ADVANCE(310);
+      END_STATE();
+    case 242:
+      if (lookahead == 'r') ADVANCE(221);
+      END_STATE();
+    case 243:
+      if (lookahead == 'r') ADVANCE(275);
+      END_STATE();
+    case 244:
+      if (lookahead == 'r') ADVANCE(122);
+      END_STATE();
+    case 245:
+      if (lookahead == 'r') ADVANCE(104);
+      END_STATE();
+    case 246:
+      if (lookahead == 'r') ADVANCE(156);
+      END_STATE();
+    case 247:
+      if (lookahead == 'r') ADVANCE(129);
+      END_STATE();
+    case 248:
+      if (lookahead == 's') ADVANCE(458);
+      END_STATE();
+    case 249:
+      if (lookahead == 's') ADVANCE(401);
+      END_STATE();
+    case 250:
+      if (lookahead == 's') ADVANCE(347);
+      END_STATE();
+    case 251:
+      if (lookahead == 's') ADVANCE(271);
+      END_STATE();
+    case 252:
+      if (lookahead == 's') ADVANCE(398);
+      END_STATE();
+    case 253:
+      if (lookahead == 's') ADVANCE(397);
+      END_STATE();
+    case 254:
+      if (lookahead == 's') ADVANCE(404);
+      END_STATE();
+    case 255:
+      if (lookahead == 's') ADVANCE(96);
+      END_STATE();
+    case 256:
+      if (lookahead == 's') ADVANCE(96);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(314);
+      END_STATE();
+    case 257:
+      if (lookahead == 's') ADVANCE(153);
+      END_STATE();
+    case 258:
+      if (lookahead == 's') ADVANCE(268);
+      END_STATE();
+    case 259:
+      if (lookahead == 's') ADVANCE(222);
+      END_STATE();
+    case 260:
+      if (lookahead == 's') ADVANCE(270);
+      END_STATE();
+    case 261:
+      if (lookahead == 's') ADVANCE(252);
+      END_STATE();
+    case 262:
+      if (lookahead == 's') ADVANCE(253);
+      END_STATE();
+    case 263:
+      if (lookahead == 's') ADVANCE(288);
+      END_STATE();
+    case 264:
+      if (lookahead == 's') ADVANCE(292);
+      END_STATE();
+    case 265:
+      if (lookahead == 's') ADVANCE(228);
+      END_STATE();
+    case 266:
+      if (lookahead == 't') ADVANCE(55);
+      END_STATE();
+    case 267:
+      if (lookahead == 't') ADVANCE(141);
+      END_STATE();
+    case 268:
+      if (lookahead == 't') ADVANCE(445);
+      END_STATE();
+    case 269:
+      if (lookahead == 't') ADVANCE(365);
+      END_STATE();
+    case 270:
+      if (lookahead == 't') ADVANCE(353);
+      END_STATE();
+    case 271:
+      if (lookahead == 't') ADVANCE(353);
+      if (lookahead == 'u') ADVANCE(180);
+      END_STATE();
+    case 272:
+      if (lookahead == 't') ADVANCE(456);
+      END_STATE();
+    case 273:
+      if (lookahead == 't') ADVANCE(408);
+      END_STATE();
+    case 274:
+      if (lookahead == 't') ADVANCE(460);
+      END_STATE();
+    case 275:
+      if (lookahead == 't') ADVANCE(351);
+      END_STATE();
+    case 276:
+      if (lookahead == 't') ADVANCE(399);
+      END_STATE();
+    case 277:
+      if (lookahead == 't') ADVANCE(462);
+      END_STATE();
+    case 278:
+      if (lookahead == 't') ADVANCE(391);
+      END_STATE();
+    case 279:
+      if (lookahead == 't') ADVANCE(366);
+      END_STATE();
+    case 280:
+      if (lookahead == 't') ADVANCE(281);
+      END_STATE();
+    case 281:
+      if (lookahead == 't') ADVANCE(219);
+      END_STATE();
+    case 282:
+      if (lookahead == 't') ADVANCE(142);
+      END_STATE();
+    case 283:
+      if (lookahead == 't') ADVANCE(57);
+      END_STATE();
+    case 284:
+      if (lookahead == 't') ADVANCE(108);
+      END_STATE();
+    case 285:
+      if (lookahead == 't') ADVANCE(51);
+      END_STATE();
+    case 286:
+      if (lookahead == 't') ADVANCE(308);
+      END_STATE();
+    case 287:
+      if (lookahead == 't') ADVANCE(54);
+      END_STATE();
+    case 288:
+      if (lookahead == 't') ADVANCE(118);
+      END_STATE();
+    case 289:
+      if (lookahead == 't') ADVANCE(217);
+      END_STATE();
+    case 290:
+      if (lookahead == 't') ADVANCE(159);
+      END_STATE();
+    case 291:
+      if (lookahead == 't') ADVANCE(155);
+      END_STATE();
+    case 292:
+      if (lookahead == 't') ADVANCE(121);
+      END_STATE();
+    case 293:
+      if (lookahead == 't') ADVANCE(157);
+      END_STATE();
+    case 294:
+      if (lookahead == 't') ADVANCE(132);
+      END_STATE();
+    case 295:
+      if (lookahead == 'u') ADVANCE(170);
+      END_STATE();
+    case 296:
+      if (lookahead == 'u') ADVANCE(176);
+      END_STATE();
+    case 297:
+      if (lookahead == 'u') ADVANCE(224);
+      END_STATE();
+    case 298:
+      if (lookahead == 'u') ADVANCE(194);
+      END_STATE();
+    case 299:
+      if (lookahead == 'u') ADVANCE(77);
+      END_STATE();
+    case 300:
+      if (lookahead == 'v') ADVANCE(161);
+      END_STATE();
+    case 301:
+      if (lookahead == 'w') ADVANCE(411);
+      END_STATE();
     case 302:
-      if (lookahead == 't') ADVANCE(160);
+      if (lookahead == 'w') ADVANCE(143);
       END_STATE();
     case 303:
-      if (lookahead == 't') ADVANCE(162);
-      END_STATE();
-    case 304:
-      if (lookahead == 't') ADVANCE(134);
-      END_STATE();
-    case 305:
-      if (lookahead == 'u') ADVANCE(175);
-      END_STATE();
-    case 306:
-      if (lookahead == 'u') ADVANCE(182);
-      END_STATE();
-    case 307:
-      if (lookahead == 'u') ADVANCE(233);
-      END_STATE();
-    case 308:
-      if (lookahead == 'u') ADVANCE(200);
-      END_STATE();
-    case 309:
-      if (lookahead == 'u') ADVANCE(78);
-      END_STATE();
-    case 310:
-      if (lookahead == 'v') ADVANCE(153);
-      END_STATE();
-    case 311:
-      if (lookahead == 'w') ADVANCE(423);
-      END_STATE();
-    case 312:
-      if (lookahead == 'w') ADVANCE(146);
-      END_STATE();
-    case 313:
       if (lookahead == 'x') ADVANCE(71);
       END_STATE();
+    case 304:
+      if (lookahead == 'y') ADVANCE(393);
+      END_STATE();
+    case 305:
+      if (lookahead == 'y') ADVANCE(376);
+      END_STATE();
+    case 306:
+      if (lookahead == 'y') ADVANCE(357);
+      END_STATE();
+    case 307:
+      if (lookahead == 'y') ADVANCE(454);
+      END_STATE();
+    case 308:
+      if (lookahead == 'y') ADVANCE(425);
+      END_STATE();
+    case 309:
+      if (lookahead == 'y') ADVANCE(302);
+      END_STATE();
+    case 310:
+      if (lookahead == 'y') ADVANCE(282);
+      END_STATE();
+    case 311:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(315);
+      END_STATE();
+    case 312:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(314);
+      END_STATE();
+    case 313:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(314);
+      END_STATE();
     case 314:
-      if (lookahead == 'y') ADVANCE(405);
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(615);
       END_STATE();
     case 315:
-      if (lookahead == 'y') ADVANCE(392);
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(314);
       END_STATE();
     case 316:
-      if (lookahead == 'y') ADVANCE(373);
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(615);
       END_STATE();
     case 317:
-      if (lookahead == 'y') ADVANCE(468);
-      END_STATE();
-    case 318:
-      if (lookahead == 'y') ADVANCE(437);
-      END_STATE();
-    case 319:
-      if (lookahead == 'y') ADVANCE(312);
-      END_STATE();
-    case 320:
-      if (lookahead == 'y') ADVANCE(290);
-      END_STATE();
-    case 321:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(329);
-      END_STATE();
-    case 322:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(326);
-      END_STATE();
-    case 323:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(326);
-      END_STATE();
-    case 324:
-      if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(325);
-      END_STATE();
-    case 325:
-      if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(326);
-      END_STATE();
-    case 326:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(640);
-      END_STATE();
-    case 327:
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(326);
-      END_STATE();
-    case 328:
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(327);
-      END_STATE();
-    case 329:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(326);
-      END_STATE();
-    case 330:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(640);
-      END_STATE();
-    case 331:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(659);
+          lookahead == 't') ADVANCE(634);
       END_STATE();
-    case 332:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(364);
+    case 318:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(350);
       END_STATE();
-    case 333:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(650);
+    case 319:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(625);
       END_STATE();
-    case 334:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(652);
+    case 320:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(627);
       END_STATE();
-    case 335:
+    case 321:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
-    case 336:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(651);
+    case 322:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(626);
       END_STATE();
-    case 337:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(649);
+    case 323:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(624);
       END_STATE();
-    case 338:
+    case 324:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
-    case 339:
+    case 325:
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(660);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(635);
       END_STATE();
-    case 340:
-      if (eof) ADVANCE(347);
+    case 326:
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '!', 481,
-        '"', 655,
-        '#', 839,
-        '$', 339,
-        '(', 376,
-        ')', 377,
-        ',', 351,
-        ':', 378,
-        '=', 369,
-        '[', 438,
-        ']', 439,
-        'a', 677,
-        'c', 667,
-        'd', 696,
-        'e', 720,
-        'f', 778,
-        'g', 780,
-        'h', 699,
-        'i', 678,
-        'k', 665,
-        'l', 666,
-        'm', 709,
-        'n', 669,
-        'p', 761,
-        's', 697,
-        't', 760,
-        'u', 793,
-        'v', 706,
-        'w', 739,
-        '{', 356,
-        '}', 357,
+        '!', 467,
+        '"', 630,
+        '#', 808,
+        '$', 325,
+        '(', 360,
+        ')', 361,
+        ',', 337,
+        ':', 362,
+        '=', 355,
+        '[', 426,
+        ']', 427,
+        'a', 652,
+        'c', 640,
+        'd', 670,
+        'e', 694,
+        'f', 749,
+        'g', 751,
+        'h', 673,
+        'i', 653,
+        'k', 641,
+        'l', 642,
+        'm', 683,
+        'n', 644,
+        'p', 732,
+        's', 671,
+        't', 731,
+        'u', 764,
+        'v', 681,
+        'w', 707,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(340);
+          lookahead == ' ') SKIP(326);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(653);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(830);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(628);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(799);
       END_STATE();
-    case 341:
-      if (eof) ADVANCE(347);
+    case 327:
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '"', 655,
-        '#', 839,
-        '$', 339,
-        '(', 376,
-        ')', 377,
-        ',', 351,
-        '-', 628,
-        '/', 629,
-        '=', 369,
-        ']', 439,
-        'a', 64,
-        'c', 51,
-        'd', 95,
-        'e', 313,
-        'f', 245,
-        'g', 239,
-        'h', 108,
-        'i', 65,
-        'k', 46,
-        'l', 47,
-        'm', 116,
+        '"', 630,
+        '#', 808,
+        '$', 325,
+        '(', 360,
+        ')', 361,
+        ',', 337,
+        '-', 603,
+        '/', 604,
+        '=', 355,
+        ']', 427,
+        'a', 63,
+        'c', 46,
+        'd', 94,
+        'e', 303,
+        'f', 237,
+        'g', 231,
+        'h', 107,
+        'i', 64,
+        'k', 47,
+        'l', 48,
+        'm', 112,
         'n', 52,
-        'p', 207,
-        's', 96,
-        't', 208,
-        'u', 262,
-        'v', 110,
-        'w', 165,
-        '{', 356,
-        '}', 357,
+        'p', 199,
+        's', 95,
+        't', 200,
+        'u', 255,
+        'v', 109,
+        'w', 147,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(342);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(654);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(461);
+          lookahead == ' ') SKIP(328);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(629);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(447);
       END_STATE();
-    case 342:
-      if (eof) ADVANCE(347);
+    case 328:
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '"', 655,
-        '#', 839,
-        '$', 339,
-        '(', 376,
-        ')', 377,
-        ',', 351,
-        '=', 369,
-        ']', 439,
-        'a', 64,
-        'c', 51,
-        'd', 95,
-        'e', 313,
-        'f', 245,
-        'g', 239,
-        'h', 108,
-        'i', 65,
-        'k', 46,
-        'l', 47,
-        'm', 116,
+        '"', 630,
+        '#', 808,
+        '$', 325,
+        '(', 360,
+        ')', 361,
+        ',', 337,
+        '=', 355,
+        ']', 427,
+        'a', 63,
+        'c', 46,
+        'd', 94,
+        'e', 303,
+        'f', 237,
+        'g', 231,
+        'h', 107,
+        'i', 64,
+        'k', 47,
+        'l', 48,
+        'm', 112,
         'n', 52,
-        'p', 207,
-        's', 96,
-        't', 208,
-        'u', 262,
-        'v', 110,
-        'w', 165,
-        '{', 356,
-        '}', 357,
+        'p', 199,
+        's', 95,
+        't', 200,
+        'u', 255,
+        'v', 109,
+        'w', 147,
+        '{', 342,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(342);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(654);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(461);
+          lookahead == ' ') SKIP(328);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(629);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(447);
       END_STATE();
-    case 343:
-      if (eof) ADVANCE(347);
+    case 329:
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '#', 839,
-        '$', 339,
-        ':', 647,
+        '#', 808,
+        '$', 325,
+        ':', 622,
         'A', 43,
-        'I', 324,
-        'S', 321,
-        'T', 322,
-        'U', 323,
-        'V', 328,
-        '[', 438,
-        ']', 439,
+        'S', 311,
+        'T', 312,
+        'U', 313,
+        '[', 426,
+        ']', 427,
         'a', 39,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 239,
-        'h', 289,
-        'i', 180,
-        'k', 46,
-        'l', 47,
-        'm', 126,
+        'g', 242,
+        'h', 280,
+        'i', 174,
+        'k', 47,
+        'l', 48,
+        'm', 125,
         'n', 52,
-        'p', 215,
-        's', 128,
-        't', 224,
-        'u', 263,
-        'v', 111,
-        '}', 357,
+        'p', 207,
+        's', 127,
+        't', 216,
+        'u', 256,
+        'v', 109,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(344);
+          lookahead == ' ') SKIP(330);
       if (('B' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 344:
-      if (eof) ADVANCE(347);
+    case 330:
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '#', 839,
-        '$', 339,
-        ':', 647,
-        '[', 438,
-        ']', 439,
+        '#', 808,
+        '$', 325,
+        ':', 622,
+        '[', 426,
+        ']', 427,
         'a', 40,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 239,
-        'h', 289,
-        'i', 179,
-        'k', 46,
-        'l', 47,
-        'm', 126,
+        'g', 242,
+        'h', 280,
+        'i', 174,
+        'k', 47,
+        'l', 48,
+        'm', 125,
         'n', 52,
-        'p', 215,
-        's', 127,
-        't', 223,
-        'u', 262,
-        'v', 110,
-        '}', 357,
+        'p', 207,
+        's', 126,
+        't', 215,
+        'u', 255,
+        'v', 109,
+        '}', 343,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(344);
+          lookahead == ' ') SKIP(330);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 345:
-      if (eof) ADVANCE(347);
+    case 331:
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '#', 839,
-        '$', 339,
-        'c', 490,
-        'd', 561,
-        'e', 622,
-        'h', 612,
-        'i', 499,
-        'k', 488,
-        'n', 484,
-        'p', 573,
-        's', 542,
-        'w', 541,
-        '{', 356,
+        '#', 808,
+        '$', 325,
+        'c', 476,
+        'd', 541,
+        'e', 597,
+        'h', 589,
+        'i', 485,
+        'k', 474,
+        'n', 470,
+        'p', 552,
+        's', 524,
+        'w', 523,
+        '{', 342,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(345);
+          lookahead == ' ') SKIP(331);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 346:
-      if (eof) ADVANCE(347);
+    case 332:
+      if (eof) ADVANCE(333);
       ADVANCE_MAP(
-        '#', 839,
-        '$', 339,
-        'c', 490,
-        'd', 561,
-        'e', 622,
-        'h', 612,
-        'i', 500,
-        'k', 488,
-        'n', 484,
-        'p', 573,
-        's', 542,
-        '{', 356,
+        '#', 808,
+        '$', 325,
+        'c', 476,
+        'd', 541,
+        'e', 597,
+        'h', 589,
+        'i', 486,
+        'k', 474,
+        'n', 470,
+        'p', 552,
+        's', 524,
+        '{', 342,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(346);
+          lookahead == ' ') SKIP(332);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 347:
+    case 333:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 348:
+    case 334:
       ACCEPT_TOKEN(anon_sym_silence);
       END_STATE();
-    case 349:
+    case 335:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
       END_STATE();
-    case 350:
+    case 336:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 351:
+    case 337:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 352:
+    case 338:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(352);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(338);
       END_STATE();
-    case 353:
+    case 339:
       ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
-    case 354:
+    case 340:
       ACCEPT_TOKEN(anon_sym_cluster);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 355:
+    case 341:
       ACCEPT_TOKEN(anon_sym_namespaces);
       END_STATE();
-    case 356:
+    case 342:
       ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
-    case 357:
+    case 343:
       ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
-    case 358:
+    case 344:
       ACCEPT_TOKEN(anon_sym_cidr);
       END_STATE();
-    case 359:
+    case 345:
       ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(379);
+      if (lookahead == 's') ADVANCE(363);
       END_STATE();
-    case 360:
+    case 346:
       ACCEPT_TOKEN(anon_sym_cidr);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 361:
+    case 347:
       ACCEPT_TOKEN(anon_sym_groups);
       END_STATE();
-    case 362:
+    case 348:
       ACCEPT_TOKEN(anon_sym_cilium);
       END_STATE();
-    case 363:
+    case 349:
       ACCEPT_TOKEN(anon_sym_cilium);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 364:
+    case 350:
       ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(364);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(350);
       END_STATE();
-    case 365:
+    case 351:
       ACCEPT_TOKEN(anon_sym_import);
       END_STATE();
-    case 366:
+    case 352:
       ACCEPT_TOKEN(anon_sym_import);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 367:
+    case 353:
       ACCEPT_TOKEN(anon_sym_const);
       END_STATE();
-    case 368:
+    case 354:
       ACCEPT_TOKEN(anon_sym_const);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 369:
+    case 355:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 370:
+    case 356:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(637);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
       END_STATE();
-    case 371:
-      ACCEPT_TOKEN(anon_sym_label);
-      END_STATE();
-    case 372:
-      ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 373:
+    case 357:
       ACCEPT_TOKEN(anon_sym_category);
       END_STATE();
-    case 374:
+    case 358:
       ACCEPT_TOKEN(anon_sym_category);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 375:
+    case 359:
       ACCEPT_TOKEN(anon_sym_sentence);
       END_STATE();
-    case 376:
+    case 360:
       ACCEPT_TOKEN(anon_sym_LPAREN);
       END_STATE();
-    case 377:
+    case 361:
       ACCEPT_TOKEN(anon_sym_RPAREN);
       END_STATE();
-    case 378:
+    case 362:
       ACCEPT_TOKEN(anon_sym_COLON);
       END_STATE();
-    case 379:
+    case 363:
       ACCEPT_TOKEN(anon_sym_cidrs);
       END_STATE();
-    case 380:
+    case 364:
       ACCEPT_TOKEN(anon_sym_ports);
       END_STATE();
-    case 381:
+    case 365:
       ACCEPT_TOKEN(anon_sym_port);
       END_STATE();
-    case 382:
+    case 366:
       ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(380);
+      if (lookahead == 's') ADVANCE(364);
       END_STATE();
-    case 383:
+    case 367:
       ACCEPT_TOKEN(anon_sym_port);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 384:
+    case 368:
       ACCEPT_TOKEN(anon_sym_strings);
       END_STATE();
-    case 385:
+    case 369:
       ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(384);
+      if (lookahead == 's') ADVANCE(368);
       END_STATE();
-    case 386:
+    case 370:
       ACCEPT_TOKEN(anon_sym_selector);
       END_STATE();
-    case 387:
+    case 371:
       ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 372:
+      ACCEPT_TOKEN(anon_sym_system);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 373:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      END_STATE();
+    case 374:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(341);
+      END_STATE();
+    case 375:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 376:
+      ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 377:
+      ACCEPT_TOKEN(anon_sym_policy);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 379:
+      ACCEPT_TOKEN(anon_sym_use);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 381:
+      ACCEPT_TOKEN(anon_sym_description);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 382:
+      ACCEPT_TOKEN(anon_sym_label);
+      END_STATE();
+    case 383:
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 384:
+      ACCEPT_TOKEN(anon_sym_log);
+      END_STATE();
+    case 385:
+      ACCEPT_TOKEN(anon_sym_log);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 386:
+      ACCEPT_TOKEN(anon_sym_spec);
+      END_STATE();
+    case 387:
+      ACCEPT_TOKEN(anon_sym_spec);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 388:
-      ACCEPT_TOKEN(anon_sym_system);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+      ACCEPT_TOKEN(anon_sym_metadata);
       END_STATE();
     case 389:
-      ACCEPT_TOKEN(anon_sym_namespace);
+      ACCEPT_TOKEN(anon_sym_metadata);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 390:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(355);
-      END_STATE();
-    case 391:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(anon_sym_policy);
-      END_STATE();
-    case 393:
-      ACCEPT_TOKEN(anon_sym_policy);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 394:
-      ACCEPT_TOKEN(anon_sym_use);
-      END_STATE();
-    case 395:
-      ACCEPT_TOKEN(anon_sym_use);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 396:
-      ACCEPT_TOKEN(anon_sym_description);
-      END_STATE();
-    case 397:
-      ACCEPT_TOKEN(anon_sym_description);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 398:
-      ACCEPT_TOKEN(anon_sym_log);
-      END_STATE();
-    case 399:
-      ACCEPT_TOKEN(anon_sym_log);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 400:
-      ACCEPT_TOKEN(anon_sym_metadata);
-      END_STATE();
-    case 401:
-      ACCEPT_TOKEN(anon_sym_metadata);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 402:
       ACCEPT_TOKEN(anon_sym_annotation);
       END_STATE();
-    case 403:
+    case 391:
       ACCEPT_TOKEN(anon_sym_default);
       END_STATE();
-    case 404:
+    case 392:
       ACCEPT_TOKEN(anon_sym_default);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 405:
+    case 393:
       ACCEPT_TOKEN(anon_sym_deny);
       END_STATE();
-    case 406:
+    case 394:
       ACCEPT_TOKEN(anon_sym_deny);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 407:
+    case 395:
       ACCEPT_TOKEN(anon_sym_no);
       END_STATE();
-    case 408:
+    case 396:
       ACCEPT_TOKEN(anon_sym_no);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 409:
+    case 397:
       ACCEPT_TOKEN(anon_sym_ingress);
       END_STATE();
-    case 410:
+    case 398:
       ACCEPT_TOKEN(anon_sym_egress);
       END_STATE();
-    case 411:
+    case 399:
       ACCEPT_TOKEN(anon_sym_select);
       END_STATE();
-    case 412:
+    case 400:
       ACCEPT_TOKEN(anon_sym_select);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 413:
+    case 401:
       ACCEPT_TOKEN(anon_sym_pods);
       END_STATE();
-    case 414:
+    case 402:
       ACCEPT_TOKEN(anon_sym_pods);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 415:
+    case 403:
       ACCEPT_TOKEN(anon_sym_all);
       END_STATE();
-    case 416:
+    case 404:
       ACCEPT_TOKEN(anon_sym_nodes);
       END_STATE();
-    case 417:
+    case 405:
       ACCEPT_TOKEN(anon_sym_everything);
       END_STATE();
-    case 418:
+    case 406:
       ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
-    case 419:
+    case 407:
       ACCEPT_TOKEN(anon_sym_in);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 420:
+    case 408:
       ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
-    case 421:
+    case 409:
       ACCEPT_TOKEN(anon_sym_with);
+      END_STATE();
+    case 410:
+      ACCEPT_TOKEN(anon_sym_with);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 411:
+      ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 412:
+      ACCEPT_TOKEN(anon_sym_allow);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 413:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'm') ADVANCE(419);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
+      END_STATE();
+    case 414:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(422);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
+      END_STATE();
+    case 415:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(413);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
+      END_STATE();
+    case 416:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'r') ADVANCE(415);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
+      END_STATE();
+    case 417:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
+      END_STATE();
+    case 418:
+      ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 419:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
+      END_STATE();
+    case 420:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 421:
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 422:
-      ACCEPT_TOKEN(anon_sym_with);
-      if (('-' <= lookahead && lookahead <= ':') ||
+      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
       END_STATE();
     case 423:
-      ACCEPT_TOKEN(anon_sym_allow);
+      ACCEPT_TOKEN(anon_sym_to);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 424:
-      ACCEPT_TOKEN(anon_sym_allow);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 425:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'm') ADVANCE(431);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
-      END_STATE();
-    case 426:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(434);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
-      END_STATE();
-    case 427:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(425);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
-      END_STATE();
-    case 428:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'r') ADVANCE(427);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
-      END_STATE();
-    case 429:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
-      END_STATE();
-    case 430:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 431:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
-      END_STATE();
-    case 432:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 433:
-      ACCEPT_TOKEN(anon_sym_to);
-      END_STATE();
-    case 434:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(429);
-      END_STATE();
-    case 435:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 436:
       ACCEPT_TOKEN(anon_sym_anywhere);
       END_STATE();
-    case 437:
+    case 425:
       ACCEPT_TOKEN(anon_sym_entity);
       END_STATE();
-    case 438:
+    case 426:
       ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
-    case 439:
+    case 427:
       ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
-    case 440:
+    case 428:
       ACCEPT_TOKEN(anon_sym_fqdn);
       END_STATE();
-    case 441:
+    case 429:
       ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(442);
+      if (lookahead == 's') ADVANCE(430);
       END_STATE();
-    case 442:
+    case 430:
       ACCEPT_TOKEN(anon_sym_services);
       END_STATE();
-    case 443:
+    case 431:
       ACCEPT_TOKEN(anon_sym_sni);
       END_STATE();
-    case 444:
+    case 432:
       ACCEPT_TOKEN(anon_sym_sni);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 445:
-      ACCEPT_TOKEN(anon_sym_authentication);
-      END_STATE();
-    case 446:
-      ACCEPT_TOKEN(anon_sym_authentication);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 447:
+    case 433:
       ACCEPT_TOKEN(anon_sym_icmp);
       END_STATE();
-    case 448:
+    case 434:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 449:
+    case 435:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(455);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
       END_STATE();
-    case 450:
+    case 436:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(455);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
       END_STATE();
-    case 451:
+    case 437:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(449);
-      if (lookahead == '6') ADVANCE(450);
+      if (lookahead == '4') ADVANCE(435);
+      if (lookahead == '6') ADVANCE(436);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(455);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
       END_STATE();
-    case 452:
+    case 438:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(453);
+      if (lookahead == 'p') ADVANCE(439);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(455);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
       END_STATE();
-    case 453:
+    case 439:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(451);
+      if (lookahead == 'v') ADVANCE(437);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(455);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
       END_STATE();
-    case 454:
+    case 440:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(454);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(440);
       END_STATE();
-    case 455:
+    case 441:
       ACCEPT_TOKEN(sym_icmp_type);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(455);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
       END_STATE();
-    case 456:
+    case 442:
       ACCEPT_TOKEN(anon_sym_http);
       END_STATE();
-    case 457:
+    case 443:
       ACCEPT_TOKEN(anon_sym_http);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 458:
+    case 444:
       ACCEPT_TOKEN(anon_sym_method);
       END_STATE();
-    case 459:
+    case 445:
       ACCEPT_TOKEN(anon_sym_host);
       END_STATE();
-    case 460:
+    case 446:
       ACCEPT_TOKEN(anon_sym_header);
       END_STATE();
-    case 461:
+    case 447:
       ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(461);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(447);
       END_STATE();
-    case 462:
+    case 448:
       ACCEPT_TOKEN(anon_sym_grpc);
       END_STATE();
-    case 463:
+    case 449:
       ACCEPT_TOKEN(anon_sym_grpc);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 464:
+    case 450:
       ACCEPT_TOKEN(anon_sym_kafka);
       END_STATE();
-    case 465:
+    case 451:
       ACCEPT_TOKEN(anon_sym_kafka);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 466:
+    case 452:
       ACCEPT_TOKEN(anon_sym_produce);
       END_STATE();
-    case 467:
+    case 453:
       ACCEPT_TOKEN(anon_sym_consume);
       END_STATE();
-    case 468:
+    case 454:
       ACCEPT_TOKEN(anon_sym_apikey);
       END_STATE();
-    case 469:
+    case 455:
       ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
-    case 470:
+    case 456:
       ACCEPT_TOKEN(anon_sym_client);
       END_STATE();
-    case 471:
+    case 457:
       ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
-    case 472:
+    case 458:
       ACCEPT_TOKEN(anon_sym_dns);
       END_STATE();
-    case 473:
+    case 459:
       ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 474:
+    case 460:
       ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
-    case 475:
+    case 461:
       ACCEPT_TOKEN(anon_sym_expect);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
-    case 476:
+    case 462:
       ACCEPT_TOKEN(anon_sym_account);
       END_STATE();
-    case 477:
+    case 463:
       ACCEPT_TOKEN(anon_sym_node);
       END_STATE();
-    case 478:
+    case 464:
       ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
-    case 479:
+    case 465:
       ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
-    case 480:
+    case 466:
       ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
-    case 481:
+    case 467:
       ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(478);
+      if (lookahead == '=') ADVANCE(464);
+      END_STATE();
+    case 468:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(479);
+      if (lookahead == 'o') ADVANCE(515);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 469:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(538);
+      if (lookahead == 'o') ADVANCE(396);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 470:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(538);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 471:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(594);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 472:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(494);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 473:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(389);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 474:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(514);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 475:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(451);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 476:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(590);
+      if (lookahead == 'i') ADVANCE(495);
+      if (lookahead == 'l') ADVANCE(595);
+      if (lookahead == 'o') ADVANCE(543);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 477:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(588);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 478:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(491);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 479:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'b') ADVANCE(509);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 480:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(387);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 481:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(449);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 482:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(494);
-      if (lookahead == 'o') ADVANCE(530);
+      if (lookahead == 'c') ADVANCE(566);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 483:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(556);
-      if (lookahead == 'o') ADVANCE(408);
+      if (lookahead == 'c') ADVANCE(599);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 484:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(556);
+      if (lookahead == 'c') ADVANCE(579);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 485:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(619);
+      if (lookahead == 'c') ADVANCE(537);
+      if (lookahead == 'm') ADVANCE(562);
+      if (lookahead == 'n') ADVANCE(407);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 486:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(509);
+      if (lookahead == 'c') ADVANCE(537);
+      if (lookahead == 'm') ADVANCE(562);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 487:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(401);
+      if (lookahead == 'c') ADVANCE(537);
+      if (lookahead == 'n') ADVANCE(407);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 488:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(529);
+      if (lookahead == 'c') ADVANCE(537);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 489:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(465);
+      if (lookahead == 'c') ADVANCE(580);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 490:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(613);
-      if (lookahead == 'i') ADVANCE(510);
-      if (lookahead == 'l') ADVANCE(620);
-      if (lookahead == 'o') ADVANCE(564);
+      if (lookahead == 'c') ADVANCE(500);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 491:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(611);
+      if (lookahead == 'c') ADVANCE(501);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 492:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(506);
+      if (lookahead == 'd') ADVANCE(571);
+      if (lookahead == 'l') ADVANCE(521);
+      if (lookahead == 'r') ADVANCE(578);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 493:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(617);
+      if (lookahead == 'd') ADVANCE(571);
+      if (lookahead == 'r') ADVANCE(578);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 494:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(523);
+      if (lookahead == 'd') ADVANCE(477);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 495:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(463);
+      if (lookahead == 'd') ADVANCE(563);
+      if (lookahead == 'l') ADVANCE(520);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 496:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(588);
+      if (lookahead == 'e') ADVANCE(513);
+      if (lookahead == 'n') ADVANCE(572);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 497:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(624);
+      if (lookahead == 'e') ADVANCE(513);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 498:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(601);
+      if (lookahead == 'e') ADVANCE(585);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 499:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(557);
-      if (lookahead == 'm') ADVANCE(584);
-      if (lookahead == 'n') ADVANCE(419);
+      if (lookahead == 'e') ADVANCE(379);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 500:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(557);
-      if (lookahead == 'm') ADVANCE(584);
+      if (lookahead == 'e') ADVANCE(336);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 501:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(557);
-      if (lookahead == 'n') ADVANCE(419);
+      if (lookahead == 'e') ADVANCE(375);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 502:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(557);
+      if (lookahead == 'e') ADVANCE(542);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 503:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(602);
+      if (lookahead == 'e') ADVANCE(516);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 504:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(515);
+      if (lookahead == 'e') ADVANCE(480);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 505:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(493);
+      if (lookahead == 'e') ADVANCE(532);
+      if (lookahead == 'i') ADVANCE(533);
+      if (lookahead == 'n') ADVANCE(518);
+      if (lookahead == 'p') ADVANCE(504);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 506:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(516);
+      if (lookahead == 'e') ADVANCE(532);
+      if (lookahead == 'i') ADVANCE(533);
+      if (lookahead == 'p') ADVANCE(504);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 507:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(593);
-      if (lookahead == 'l') ADVANCE(536);
-      if (lookahead == 'r') ADVANCE(600);
+      if (lookahead == 'e') ADVANCE(573);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 508:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(593);
-      if (lookahead == 'r') ADVANCE(600);
+      if (lookahead == 'e') ADVANCE(484);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 509:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(491);
+      if (lookahead == 'e') ADVANCE(528);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 510:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(585);
-      if (lookahead == 'l') ADVANCE(537);
+      if (lookahead == 'e') ADVANCE(536);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 511:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(528);
-      if (lookahead == 'n') ADVANCE(594);
+      if (lookahead == 'e') ADVANCE(489);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 512:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(528);
+      if (lookahead == 'e') ADVANCE(564);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 513:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(607);
+      if (lookahead == 'f') ADVANCE(471);
+      if (lookahead == 'n') ADVANCE(598);
+      if (lookahead == 's') ADVANCE(482);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 514:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(395);
+      if (lookahead == 'f') ADVANCE(525);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 515:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(350);
+      if (lookahead == 'g') ADVANCE(385);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 516:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(391);
+      if (lookahead == 'g') ADVANCE(555);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 517:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(562);
+      if (lookahead == 'h') ADVANCE(410);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 518:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(531);
+      if (lookahead == 'i') ADVANCE(432);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 519:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(498);
+      if (lookahead == 'i') ADVANCE(560);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 520:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(552);
-      if (lookahead == 'i') ADVANCE(551);
-      if (lookahead == 'n') ADVANCE(534);
+      if (lookahead == 'i') ADVANCE(593);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 521:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(552);
-      if (lookahead == 'i') ADVANCE(551);
+      if (lookahead == 'i') ADVANCE(483);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 522:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(595);
+      if (lookahead == 'i') ADVANCE(551);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 523:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(546);
+      if (lookahead == 'i') ADVANCE(582);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 524:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(563);
+      if (lookahead == 'i') ADVANCE(533);
+      if (lookahead == 'y') ADVANCE(576);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 525:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(555);
+      if (lookahead == 'k') ADVANCE(475);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 526:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(586);
+      if (lookahead == 'l') ADVANCE(521);
+      if (lookahead == 'r') ADVANCE(578);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 527:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(503);
+      if (lookahead == 'l') ADVANCE(521);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 528:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(485);
-      if (lookahead == 'n') ADVANCE(623);
-      if (lookahead == 's') ADVANCE(496);
+      if (lookahead == 'l') ADVANCE(383);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 529:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(543);
+      if (lookahead == 'l') ADVANCE(530);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 530:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(399);
+      if (lookahead == 'l') ADVANCE(547);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 531:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(577);
+      if (lookahead == 'l') ADVANCE(581);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 532:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(422);
+      if (lookahead == 'l') ADVANCE(511);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 533:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(524);
+      if (lookahead == 'l') ADVANCE(502);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 534:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(444);
+      if (lookahead == 'm') ADVANCE(420);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 535:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(583);
+      if (lookahead == 'm') ADVANCE(349);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 536:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(497);
+      if (lookahead == 'm') ADVANCE(372);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 537:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(618);
+      if (lookahead == 'm') ADVANCE(557);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 538:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(572);
+      if (lookahead == 'm') ADVANCE(507);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 539:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(505);
+      if (lookahead == 'n') ADVANCE(407);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 540:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(574);
+      if (lookahead == 'n') ADVANCE(381);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 541:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(608);
+      if (lookahead == 'n') ADVANCE(572);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 542:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(551);
-      if (lookahead == 'y') ADVANCE(597);
+      if (lookahead == 'n') ADVANCE(490);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 543:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(489);
+      if (lookahead == 'n') ADVANCE(575);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 544:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(536);
-      if (lookahead == 'r') ADVANCE(600);
+      if (lookahead == 'o') ADVANCE(396);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 545:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(536);
+      if (lookahead == 'o') ADVANCE(492);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 546:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(372);
+      if (lookahead == 'o') ADVANCE(423);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 547:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(549);
-      if (lookahead == 'u') ADVANCE(604);
+      if (lookahead == 'o') ADVANCE(596);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 548:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(549);
+      if (lookahead == 'o') ADVANCE(493);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 549:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(568);
+      if (lookahead == 'o') ADVANCE(526);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 550:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(603);
+      if (lookahead == 'o') ADVANCE(534);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 551:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(517);
+      if (lookahead == 'o') ADVANCE(540);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 552:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(527);
+      if (lookahead == 'o') ADVANCE(565);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 553:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(432);
+      if (lookahead == 'o') ADVANCE(527);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 554:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(363);
+      if (lookahead == 'o') ADVANCE(570);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 555:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(388);
+      if (lookahead == 'o') ADVANCE(568);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 556:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(522);
+      if (lookahead == 'p') ADVANCE(443);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 557:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(579);
+      if (lookahead == 'p') ADVANCE(434);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 558:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(419);
+      if (lookahead == 'p') ADVANCE(478);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 559:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(397);
+      if (lookahead == 'p') ADVANCE(508);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 560:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(446);
+      if (lookahead == 'p') ADVANCE(586);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 561:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(594);
+      if (lookahead == 'p') ADVANCE(481);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 562:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(504);
+      if (lookahead == 'p') ADVANCE(554);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 563:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(616);
+      if (lookahead == 'r') ADVANCE(346);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 564:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(599);
+      if (lookahead == 'r') ADVANCE(340);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 565:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(408);
+      if (lookahead == 'r') ADVANCE(578);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 566:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(507);
+      if (lookahead == 'r') ADVANCE(519);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 567:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(435);
+      if (lookahead == 'r') ADVANCE(550);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 568:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(621);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 569:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(508);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 570:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(544);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 571:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(553);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 572:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(559);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 573:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(587);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 574:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(560);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 575:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(545);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 576:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(592);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 577:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(590);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 578:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(457);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 579:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(448);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 580:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(519);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 581:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(492);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 582:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(495);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 583:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(609);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 584:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(576);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 585:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(360);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 586:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(354);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 587:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'r') ADVANCE(600);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 569:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(561);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 570:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(584);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 571:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(402);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 572:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(459);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 573:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(558);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 574:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(499);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 575:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(583);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 576:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(591);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 577:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(592);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 578:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(367);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 579:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(461);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 580:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(400);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 581:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(392);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 582:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(517);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 583:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(354);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 584:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(352);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 585:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(472);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 586:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(522);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      END_STATE();
+    case 587:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(556);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 588:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(535);
+      if (lookahead == 't') ADVANCE(473);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 589:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(571);
+      if (lookahead == 't') ADVANCE(587);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 590:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(625);
+      if (lookahead == 't') ADVANCE(503);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 591:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(582);
+      if (lookahead == 't') ADVANCE(510);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 592:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(606);
+      if (lookahead == 't') ADVANCE(512);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 593:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(414);
+      if (lookahead == 'u') ADVANCE(535);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 594:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(473);
+      if (lookahead == 'u') ADVANCE(531);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 595:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(581);
+      if (lookahead == 'u') ADVANCE(577);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 596:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(514);
+      if (lookahead == 'w') ADVANCE(412);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 597:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(614);
+      if (lookahead == 'x') ADVANCE(559);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 598:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(615);
+      if (lookahead == 'y') ADVANCE(394);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 599:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(605);
+      if (lookahead == 'y') ADVANCE(377);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 600:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(383);
+      if (lookahead == 'y') ADVANCE(358);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 601:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(475);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
       END_STATE();
     case 602:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(412);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 603:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(404);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 604:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(533);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 605:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(368);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 606:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(366);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 607:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(486);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 608:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(532);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 609:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(538);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 610:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(578);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 611:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(487);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 612:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(610);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 613:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(518);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 614:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(525);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 615:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(526);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 616:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(539);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 617:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(540);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 618:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(554);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 619:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(550);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 620:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(598);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 621:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(424);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 622:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'x') ADVANCE(580);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 623:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(406);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 624:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(393);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 625:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(374);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 626:
-      ACCEPT_TOKEN(sym_label_key);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(626);
-      END_STATE();
-    case 627:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(627);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(602);
       END_STATE();
-    case 628:
+    case 603:
       ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
-    case 629:
+    case 604:
       ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
-    case 630:
+    case 605:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(335);
-      if (lookahead == ':') ADVANCE(647);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(630);
+      if (lookahead == '.') ADVANCE(321);
+      if (lookahead == ':') ADVANCE(622);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
-    case 631:
+    case 606:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(647);
+      if (lookahead == ':') ADVANCE(622);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(631);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(606);
       if (lookahead == '-' ||
           ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(637);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(612);
       END_STATE();
-    case 632:
+    case 607:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(635);
+      if (lookahead == 'o') ADVANCE(610);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(637);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
       END_STATE();
-    case 633:
+    case 608:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(370);
+      if (lookahead == 'p') ADVANCE(356);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(637);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
       END_STATE();
-    case 634:
+    case 609:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(632);
+      if (lookahead == 'r') ADVANCE(607);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(637);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
       END_STATE();
-    case 635:
+    case 610:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(633);
+      if (lookahead == 'u') ADVANCE(608);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(637);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
       END_STATE();
-    case 636:
+    case 611:
       ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(636);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(611);
       END_STATE();
-    case 637:
+    case 612:
       ACCEPT_TOKEN(sym_port_number);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(637);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
       END_STATE();
-    case 638:
+    case 613:
       ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(638);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
       END_STATE();
-    case 639:
+    case 614:
       ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(639);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(614);
       END_STATE();
-    case 640:
+    case 615:
       ACCEPT_TOKEN(sym_protocol);
       END_STATE();
-    case 641:
+    case 616:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(333);
-      if (lookahead == '/') ADVANCE(334);
-      if (lookahead == ':') ADVANCE(648);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(623);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(641);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(616);
       END_STATE();
-    case 642:
+    case 617:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(333);
-      if (lookahead == '/') ADVANCE(334);
-      if (lookahead == ':') ADVANCE(641);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(616);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(642);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(617);
       END_STATE();
-    case 643:
+    case 618:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(333);
-      if (lookahead == '/') ADVANCE(334);
-      if (lookahead == ':') ADVANCE(642);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(617);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(643);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(618);
       END_STATE();
-    case 644:
+    case 619:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(333);
-      if (lookahead == '/') ADVANCE(334);
-      if (lookahead == ':') ADVANCE(643);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(618);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(644);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(619);
       END_STATE();
-    case 645:
+    case 620:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(333);
-      if (lookahead == '/') ADVANCE(334);
-      if (lookahead == ':') ADVANCE(644);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(619);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(645);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(620);
       END_STATE();
-    case 646:
+    case 621:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(333);
-      if (lookahead == '/') ADVANCE(334);
-      if (lookahead == ':') ADVANCE(645);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(620);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(646);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(621);
       END_STATE();
-    case 647:
+    case 622:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(333);
-      if (lookahead == '/') ADVANCE(334);
-      if (lookahead == ':') ADVANCE(646);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == ':') ADVANCE(621);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(647);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(622);
       END_STATE();
-    case 648:
+    case 623:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(333);
-      if (lookahead == '/') ADVANCE(334);
+      if (lookahead == '.') ADVANCE(319);
+      if (lookahead == '/') ADVANCE(320);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(648);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(623);
       END_STATE();
-    case 649:
+    case 624:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(336);
-      if (lookahead == '/') ADVANCE(334);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(649);
+      if (lookahead == '.') ADVANCE(322);
+      if (lookahead == '/') ADVANCE(320);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(624);
       END_STATE();
-    case 650:
+    case 625:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(337);
-      if (lookahead == '/') ADVANCE(334);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(650);
+      if (lookahead == '.') ADVANCE(323);
+      if (lookahead == '/') ADVANCE(320);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(625);
       END_STATE();
-    case 651:
+    case 626:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(334);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(651);
+      if (lookahead == '/') ADVANCE(320);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(626);
       END_STATE();
-    case 652:
+    case 627:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(652);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(627);
       END_STATE();
-    case 653:
+    case 628:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(332);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(653);
+      if (lookahead == '.') ADVANCE(318);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(628);
       END_STATE();
-    case 654:
+    case 629:
       ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(654);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(629);
       END_STATE();
-    case 655:
+    case 630:
       ACCEPT_TOKEN(anon_sym_DQUOTE);
       END_STATE();
-    case 656:
+    case 631:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(657);
+      if (lookahead == '#') ADVANCE(632);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(656);
+          lookahead == ' ') ADVANCE(631);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(657);
+          lookahead != '\\') ADVANCE(632);
       END_STATE();
-    case 657:
+    case 632:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(657);
+          lookahead != '\\') ADVANCE(632);
       END_STATE();
-    case 658:
+    case 633:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 659:
+    case 634:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 660:
+    case 635:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(660);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(635);
       END_STATE();
-    case 661:
+    case 636:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '4') ADVANCE(831);
-      if (lookahead == '6') ADVANCE(831);
+      if (lookahead == '4') ADVANCE(800);
+      if (lookahead == '6') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 662:
+    case 637:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(831);
+      if (lookahead == '_') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(662);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(637);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(663);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(638);
       END_STATE();
-    case 663:
+    case 638:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(831);
+      if (lookahead == '_') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(663);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(638);
       END_STATE();
-    case 664:
+    case 639:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(831);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 665:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(717);
+      if (lookahead == 'a') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 666:
+    case 640:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(675);
-      if (lookahead == 'o') ADVANCE(719);
+      if (lookahead == 'a') ADVANCE(780);
+      if (lookahead == 'i') ADVANCE(665);
+      if (lookahead == 'l') ADVANCE(706);
+      if (lookahead == 'o') ADVANCE(727);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 667:
+    case 641:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(809);
-      if (lookahead == 'i') ADVANCE(691);
-      if (lookahead == 'l') ADVANCE(731);
-      if (lookahead == 'o') ADVANCE(755);
+      if (lookahead == 'a') ADVANCE(691);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 668:
+    case 642:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(694);
+      if (lookahead == 'a') ADVANCE(650);
+      if (lookahead == 'o') ADVANCE(693);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 669:
+    case 643:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(751);
-      if (lookahead == 'o') ADVANCE(811);
+      if (lookahead == 'a') ADVANCE(668);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 670:
+    case 644:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(693);
-      if (lookahead == 'h') ADVANCE(768);
+      if (lookahead == 'a') ADVANCE(723);
+      if (lookahead == 'o') ADVANCE(781);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 671:
+    case 645:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(822);
+      if (lookahead == 'a') ADVANCE(667);
+      if (lookahead == 'h') ADVANCE(739);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 672:
+    case 646:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(686);
+      if (lookahead == 'a') ADVANCE(791);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 673:
+    case 647:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(812);
+      if (lookahead == 'a') ADVANCE(660);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 674:
+    case 648:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(808);
+      if (lookahead == 'a') ADVANCE(782);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 675:
+    case 649:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(702);
+      if (lookahead == 'a') ADVANCE(778);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 676:
+    case 650:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(831);
+      if (lookahead == 'b') ADVANCE(677);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 677:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(681);
-      if (lookahead == 'l') ADVANCE(744);
-      if (lookahead == 'n') ADVANCE(756);
-      if (lookahead == 'p') ADVANCE(728);
-      if (lookahead == 'u') ADVANCE(801);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 678:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(749);
-      if (lookahead == 'm') ADVANCE(775);
-      if (lookahead == 'n') ADVANCE(831);
-      if (lookahead == 'p') ADVANCE(824);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 679:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(828);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 680:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(695);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 681:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(765);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 682:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(673);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 683:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(705);
-      if (lookahead == 'p') ADVANCE(707);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 684:
+    case 651:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'c') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 652:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(656);
+      if (lookahead == 'l') ADVANCE(716);
+      if (lookahead == 'n') ADVANCE(728);
+      if (lookahead == 'p') ADVANCE(701);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 653:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(721);
+      if (lookahead == 'm') ADVANCE(746);
+      if (lookahead == 'n') ADVANCE(800);
+      if (lookahead == 'p') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 654:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(797);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 655:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(669);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 656:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(736);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 657:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(771);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 658:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(680);
+      if (lookahead == 'p') ADVANCE(682);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 659:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(784);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 660:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(674);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 661:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(760);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 662:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(800);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 663:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(761);
+      if (lookahead == 'l') ADVANCE(704);
+      if (lookahead == 'r') ADVANCE(775);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 664:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(724);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 665:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(753);
+      if (lookahead == 'l') ADVANCE(703);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 666:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(792);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 667:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(649);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 668:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(687);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 669:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(800);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 670:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(692);
+      if (lookahead == 'n') ADVANCE(761);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 671:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(719);
+      if (lookahead == 'i') ADVANCE(718);
+      if (lookahead == 'n') ADVANCE(700);
+      if (lookahead == 'p') ADVANCE(676);
+      if (lookahead == 't') ADVANCE(758);
+      if (lookahead == 'y') ADVANCE(768);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 672:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(797);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 673:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(643);
+      if (lookahead == 'o') ADVANCE(766);
+      if (lookahead == 't') ADVANCE(776);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 674:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(761);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 675:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(696);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 676:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(651);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 677:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(715);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 678:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(730);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 679:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(720);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 680:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(747);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 681:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(756);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 682:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(657);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 683:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(773);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 684:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(729);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 685:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(814);
+      if (lookahead == 'e') ADVANCE(754);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 686:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(700);
+      if (lookahead == 'e') ADVANCE(763);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 687:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(789);
+      if (lookahead == 'e') ADVANCE(750);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 688:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(831);
+      if (lookahead == 'e') ADVANCE(765);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 689:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(790);
-      if (lookahead == 'l') ADVANCE(732);
-      if (lookahead == 'r') ADVANCE(804);
+      if (lookahead == 'e') ADVANCE(755);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 690:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(752);
+      if (lookahead == 'e') ADVANCE(659);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 691:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(782);
-      if (lookahead == 'l') ADVANCE(730);
+      if (lookahead == 'f') ADVANCE(713);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 692:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(823);
+      if (lookahead == 'f') ADVANCE(646);
+      if (lookahead == 'n') ADVANCE(797);
+      if (lookahead == 's') ADVANCE(661);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 693:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(674);
+      if (lookahead == 'g') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 694:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(712);
+      if (lookahead == 'g') ADVANCE(757);
+      if (lookahead == 'n') ADVANCE(786);
+      if (lookahead == 'v') ADVANCE(685);
+      if (lookahead == 'x') ADVANCE(658);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 695:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(831);
+      if (lookahead == 'g') ADVANCE(761);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 696:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(718);
-      if (lookahead == 'n') ADVANCE(790);
+      if (lookahead == 'g') ADVANCE(742);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 697:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(747);
-      if (lookahead == 'i') ADVANCE(746);
-      if (lookahead == 'n') ADVANCE(727);
-      if (lookahead == 't') ADVANCE(787);
-      if (lookahead == 'y') ADVANCE(798);
+      if (lookahead == 'h') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 698:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(828);
+      if (lookahead == 'h') ADVANCE(708);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 699:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(668);
-      if (lookahead == 'o') ADVANCE(795);
-      if (lookahead == 't') ADVANCE(805);
+      if (lookahead == 'h') ADVANCE(689);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 700:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(790);
+      if (lookahead == 'i') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 701:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(722);
+      if (lookahead == 'i') ADVANCE(714);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 702:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(743);
+      if (lookahead == 'i') ADVANCE(724);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 703:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(758);
+      if (lookahead == 'i') ADVANCE(790);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 704:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(748);
+      if (lookahead == 'i') ADVANCE(654);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 705:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(776);
+      if (lookahead == 'i') ADVANCE(726);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 706:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(786);
+      if (lookahead == 'i') ADVANCE(678);
+      if (lookahead == 'u') ADVANCE(769);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 707:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(684);
+      if (lookahead == 'i') ADVANCE(774);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 708:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(757);
+      if (lookahead == 'i') ADVANCE(725);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 709:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(803);
+      if (lookahead == 'i') ADVANCE(660);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 710:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(783);
+      if (lookahead == 'i') ADVANCE(734);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 711:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(792);
+      if (lookahead == 'i') ADVANCE(772);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 712:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(779);
+      if (lookahead == 'i') ADVANCE(748);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 713:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(794);
+      if (lookahead == 'k') ADVANCE(639);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 714:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(784);
+      if (lookahead == 'k') ADVANCE(672);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 715:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(759);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 716:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(685);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 717:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(741);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 718:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(671);
-      if (lookahead == 'n') ADVANCE(828);
-      if (lookahead == 's') ADVANCE(687);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 719:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(831);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 720:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(785);
-      if (lookahead == 'n') ADVANCE(817);
-      if (lookahead == 'v') ADVANCE(710);
-      if (lookahead == 'x') ADVANCE(683);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 721:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(790);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 722:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(771);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 723:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(831);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 724:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(734);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 725:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(714);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 726:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(715);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 727:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(831);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 728:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(742);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 729:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(752);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 730:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(821);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 731:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(703);
-      if (lookahead == 'u') ADVANCE(797);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 732:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(679);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 733:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(754);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 734:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(753);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 735:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(686);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 736:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(682);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 737:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(763);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 738:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(802);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 739:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(806);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 740:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(777);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 741:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(664);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 742:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(698);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 743:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(831);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 744:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(764);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 745:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'l') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 746:
+    case 716:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(708);
+      if (lookahead == 'l') ADVANCE(735);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 747:
+    case 717:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(716);
-      if (lookahead == 'n') ADVANCE(813);
-      if (lookahead == 'r') ADVANCE(825);
+      if (lookahead == 'l') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 748:
+    case 718:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(831);
+      if (lookahead == 'l') ADVANCE(684);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 749:
+    case 719:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(773);
+      if (lookahead == 'l') ADVANCE(690);
+      if (lookahead == 'n') ADVANCE(783);
+      if (lookahead == 'r') ADVANCE(794);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 750:
+    case 720:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(695);
+      if (lookahead == 'm') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 751:
+    case 721:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(713);
+      if (lookahead == 'm') ADVANCE(744);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 752:
+    case 722:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(831);
+      if (lookahead == 'm') ADVANCE(669);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 753:
+    case 723:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(719);
+      if (lookahead == 'm') ADVANCE(688);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 754:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(721);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 755:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(791);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 756:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(772);
-      if (lookahead == 'y') ADVANCE(827);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 757:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(680);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 758:
+    case 724:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'n') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 759:
+    case 725:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(815);
+      if (lookahead == 'n') ADVANCE(693);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 760:
+    case 726:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(831);
+      if (lookahead == 'n') ADVANCE(695);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 761:
+    case 727:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(689);
-      if (lookahead == 'r') ADVANCE(766);
+      if (lookahead == 'n') ADVANCE(762);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 762:
+    case 728:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(819);
-      if (lookahead == 'p') ADVANCE(676);
+      if (lookahead == 'n') ADVANCE(743);
+      if (lookahead == 'y') ADVANCE(796);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 763:
+    case 729:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(655);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 730:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(771);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 731:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(800);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 732:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(663);
+      if (lookahead == 'r') ADVANCE(737);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 733:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(788);
+      if (lookahead == 'p') ADVANCE(651);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 734:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(724);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 735:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(795);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 736:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(789);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 737:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(666);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 738:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(720);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 739:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(662);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 740:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(759);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 741:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(750);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 742:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'o') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 764:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(826);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 765:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(820);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 766:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(692);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 767:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(748);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 768:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(688);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 769:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(788);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 770:
+    case 743:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'o') ADVANCE(779);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 771:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(781);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 772:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(810);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 773:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(831);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 774:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(672);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 775:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(769);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 776:
+    case 744:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'p') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 777:
+    case 745:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(812);
+      if (lookahead == 'p') ADVANCE(647);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 778:
+    case 746:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'q') ADVANCE(690);
-      if (lookahead == 'r') ADVANCE(767);
+      if (lookahead == 'p') ADVANCE(740);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 779:
+    case 747:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(831);
+      if (lookahead == 'p') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 780:
+    case 748:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(762);
+      if (lookahead == 'p') ADVANCE(782);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 781:
+    case 749:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(828);
+      if (lookahead == 'q') ADVANCE(664);
+      if (lookahead == 'r') ADVANCE(738);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 782:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(790);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 783:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(829);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 784:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(695);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 785:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(711);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 786:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(796);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 787:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(733);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 788:
+    case 750:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'r') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 789:
+    case 751:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(740);
+      if (lookahead == 'r') ADVANCE(733);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 790:
+    case 752:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(831);
+      if (lookahead == 'r') ADVANCE(797);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 791:
+    case 753:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(799);
+      if (lookahead == 'r') ADVANCE(761);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 792:
+    case 754:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(790);
+      if (lookahead == 'r') ADVANCE(798);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 793:
+    case 755:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(695);
+      if (lookahead == 'r') ADVANCE(669);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 794:
+    case 756:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(774);
+      if (lookahead == 'r') ADVANCE(767);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
-    case 795:
+    case 757:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(686);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 758:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(705);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 759:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(771);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 760:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(712);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 761:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 's') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 762:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(770);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 763:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(761);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 764:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(669);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 765:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(745);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 766:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(771);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 767:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(710);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 768:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(785);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 769:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(787);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 770:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(800);
+      if (lookahead == 'u') ADVANCE(722);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 771:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(800);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 772:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(797);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 773:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(645);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 774:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(697);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 775:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(761);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 776:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(744);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 777:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(698);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 778:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(639);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 779:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(648);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 780:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(675);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 781:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(702);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 782:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(710);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 783:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(684);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 784:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(741);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 785:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(679);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 786:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(711);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 787:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(687);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 788:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(744);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 789:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(730);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 790:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(720);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 791:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(717);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 792:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(655);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 793:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'v') ADVANCE(636);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 794:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'v') ADVANCE(709);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+      END_STATE();
+    case 795:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(800);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 796:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(737);
+      if (lookahead == 'w') ADVANCE(699);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 797:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(818);
+      if (lookahead == 'y') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 798:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(816);
+      if (lookahead == 'y') ADVANCE(777);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 799:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(831);
-      if (lookahead == 'u') ADVANCE(750);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 800:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(831);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
       END_STATE();
     case 801:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(726);
-      if (('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'c') ADVANCE(803);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
       END_STATE();
     case 802:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(828);
-      if (('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'e') ADVANCE(806);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
       END_STATE();
     case 803:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(670);
-      if (('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'e') ADVANCE(335);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
       END_STATE();
     case 804:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(790);
-      if (('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'i') ADVANCE(805);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
       END_STATE();
     case 805:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(773);
-      if (('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'l') ADVANCE(802);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
       END_STATE();
     case 806:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(723);
-      if (('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'n') ADVANCE(801);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
       END_STATE();
     case 807:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(724);
-      if (('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
       END_STATE();
     case 808:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(664);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 809:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(701);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 810:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(673);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 811:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(729);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 812:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(737);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 813:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(708);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 814:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(770);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 815:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(736);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 816:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(704);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 817:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(738);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 818:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(712);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 819:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(773);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 820:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 821:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(748);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 822:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(745);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 823:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(680);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 824:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(661);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 825:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(735);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 826:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(831);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 827:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(725);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 828:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(831);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 829:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(807);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 830:
-      ACCEPT_TOKEN(sym_identifier);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(830);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 831:
-      ACCEPT_TOKEN(sym_identifier);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(831);
-      END_STATE();
-    case 832:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(834);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
-      END_STATE();
-    case 833:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(837);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
-      END_STATE();
-    case 834:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(349);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
-      END_STATE();
-    case 835:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(836);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
-      END_STATE();
-    case 836:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(833);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
-      END_STATE();
-    case 837:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(832);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
-      END_STATE();
-    case 838:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(838);
-      END_STATE();
-    case 839:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(839);
+          lookahead != '\n') ADVANCE(808);
       END_STATE();
     default:
       return false;
@@ -8062,564 +7799,530 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 341},
-  [2] = {.lex_state = 341},
-  [3] = {.lex_state = 341},
-  [4] = {.lex_state = 341},
-  [5] = {.lex_state = 341},
-  [6] = {.lex_state = 341},
-  [7] = {.lex_state = 341},
-  [8] = {.lex_state = 341},
-  [9] = {.lex_state = 341},
-  [10] = {.lex_state = 8},
-  [11] = {.lex_state = 341},
-  [12] = {.lex_state = 341},
-  [13] = {.lex_state = 341},
-  [14] = {.lex_state = 9},
-  [15] = {.lex_state = 341},
-  [16] = {.lex_state = 343},
-  [17] = {.lex_state = 341},
-  [18] = {.lex_state = 341},
-  [19] = {.lex_state = 341},
-  [20] = {.lex_state = 341},
-  [21] = {.lex_state = 341},
-  [22] = {.lex_state = 341},
-  [23] = {.lex_state = 341},
-  [24] = {.lex_state = 341},
-  [25] = {.lex_state = 17},
-  [26] = {.lex_state = 341},
-  [27] = {.lex_state = 341},
-  [28] = {.lex_state = 341},
-  [29] = {.lex_state = 343},
-  [30] = {.lex_state = 341},
-  [31] = {.lex_state = 343},
-  [32] = {.lex_state = 341},
-  [33] = {.lex_state = 341},
-  [34] = {.lex_state = 341},
-  [35] = {.lex_state = 341},
-  [36] = {.lex_state = 341},
-  [37] = {.lex_state = 341},
-  [38] = {.lex_state = 341},
-  [39] = {.lex_state = 341},
-  [40] = {.lex_state = 341},
-  [41] = {.lex_state = 341},
-  [42] = {.lex_state = 341},
-  [43] = {.lex_state = 341},
-  [44] = {.lex_state = 341},
-  [45] = {.lex_state = 341},
-  [46] = {.lex_state = 341},
-  [47] = {.lex_state = 341},
-  [48] = {.lex_state = 341},
-  [49] = {.lex_state = 341},
-  [50] = {.lex_state = 341},
-  [51] = {.lex_state = 341},
-  [52] = {.lex_state = 341},
-  [53] = {.lex_state = 341},
-  [54] = {.lex_state = 341},
-  [55] = {.lex_state = 341},
-  [56] = {.lex_state = 18},
-  [57] = {.lex_state = 341},
-  [58] = {.lex_state = 341},
-  [59] = {.lex_state = 341},
-  [60] = {.lex_state = 341},
-  [61] = {.lex_state = 341},
-  [62] = {.lex_state = 341},
-  [63] = {.lex_state = 341},
-  [64] = {.lex_state = 341},
-  [65] = {.lex_state = 15},
-  [66] = {.lex_state = 341},
-  [67] = {.lex_state = 341},
-  [68] = {.lex_state = 341},
-  [69] = {.lex_state = 341},
-  [70] = {.lex_state = 341},
-  [71] = {.lex_state = 341},
-  [72] = {.lex_state = 341},
-  [73] = {.lex_state = 341},
-  [74] = {.lex_state = 341},
-  [75] = {.lex_state = 341},
-  [76] = {.lex_state = 341},
-  [77] = {.lex_state = 341},
-  [78] = {.lex_state = 341},
-  [79] = {.lex_state = 341},
-  [80] = {.lex_state = 341},
-  [81] = {.lex_state = 341},
-  [82] = {.lex_state = 341},
-  [83] = {.lex_state = 341},
-  [84] = {.lex_state = 341},
-  [85] = {.lex_state = 341},
-  [86] = {.lex_state = 341},
-  [87] = {.lex_state = 341},
-  [88] = {.lex_state = 341},
-  [89] = {.lex_state = 341},
-  [90] = {.lex_state = 341},
-  [91] = {.lex_state = 341},
-  [92] = {.lex_state = 341},
-  [93] = {.lex_state = 341},
-  [94] = {.lex_state = 16},
-  [95] = {.lex_state = 341},
-  [96] = {.lex_state = 341},
-  [97] = {.lex_state = 341},
-  [98] = {.lex_state = 341},
-  [99] = {.lex_state = 341},
-  [100] = {.lex_state = 341},
-  [101] = {.lex_state = 341},
-  [102] = {.lex_state = 341},
-  [103] = {.lex_state = 341},
-  [104] = {.lex_state = 341},
-  [105] = {.lex_state = 341},
-  [106] = {.lex_state = 341},
-  [107] = {.lex_state = 341},
-  [108] = {.lex_state = 341},
-  [109] = {.lex_state = 341},
-  [110] = {.lex_state = 341},
-  [111] = {.lex_state = 341},
-  [112] = {.lex_state = 341},
-  [113] = {.lex_state = 341},
-  [114] = {.lex_state = 341},
-  [115] = {.lex_state = 341},
-  [116] = {.lex_state = 341},
-  [117] = {.lex_state = 341},
-  [118] = {.lex_state = 341},
-  [119] = {.lex_state = 341},
-  [120] = {.lex_state = 341},
-  [121] = {.lex_state = 341},
-  [122] = {.lex_state = 341},
-  [123] = {.lex_state = 341},
-  [124] = {.lex_state = 341},
-  [125] = {.lex_state = 341},
-  [126] = {.lex_state = 341},
-  [127] = {.lex_state = 341},
-  [128] = {.lex_state = 341},
-  [129] = {.lex_state = 341},
-  [130] = {.lex_state = 341},
-  [131] = {.lex_state = 341},
-  [132] = {.lex_state = 341},
-  [133] = {.lex_state = 341},
-  [134] = {.lex_state = 341},
-  [135] = {.lex_state = 341},
-  [136] = {.lex_state = 341},
-  [137] = {.lex_state = 341},
-  [138] = {.lex_state = 341},
-  [139] = {.lex_state = 341},
-  [140] = {.lex_state = 341},
-  [141] = {.lex_state = 341},
-  [142] = {.lex_state = 341},
-  [143] = {.lex_state = 345},
-  [144] = {.lex_state = 341},
-  [145] = {.lex_state = 341},
-  [146] = {.lex_state = 341},
-  [147] = {.lex_state = 341},
-  [148] = {.lex_state = 341},
-  [149] = {.lex_state = 341},
-  [150] = {.lex_state = 341},
-  [151] = {.lex_state = 341},
-  [152] = {.lex_state = 341},
-  [153] = {.lex_state = 341},
-  [154] = {.lex_state = 341},
-  [155] = {.lex_state = 341},
-  [156] = {.lex_state = 341},
-  [157] = {.lex_state = 341},
-  [158] = {.lex_state = 341},
-  [159] = {.lex_state = 341},
-  [160] = {.lex_state = 341},
-  [161] = {.lex_state = 341},
-  [162] = {.lex_state = 341},
-  [163] = {.lex_state = 2},
-  [164] = {.lex_state = 341},
-  [165] = {.lex_state = 341},
-  [166] = {.lex_state = 341},
-  [167] = {.lex_state = 341},
-  [168] = {.lex_state = 341},
-  [169] = {.lex_state = 341},
-  [170] = {.lex_state = 341},
-  [171] = {.lex_state = 341},
-  [172] = {.lex_state = 341},
-  [173] = {.lex_state = 341},
-  [174] = {.lex_state = 341},
-  [175] = {.lex_state = 341},
-  [176] = {.lex_state = 341},
-  [177] = {.lex_state = 341},
-  [178] = {.lex_state = 341},
-  [179] = {.lex_state = 341},
-  [180] = {.lex_state = 2},
-  [181] = {.lex_state = 341},
-  [182] = {.lex_state = 341},
-  [183] = {.lex_state = 341},
-  [184] = {.lex_state = 341},
-  [185] = {.lex_state = 341},
-  [186] = {.lex_state = 13},
-  [187] = {.lex_state = 341},
-  [188] = {.lex_state = 341},
-  [189] = {.lex_state = 341},
-  [190] = {.lex_state = 341},
-  [191] = {.lex_state = 341},
-  [192] = {.lex_state = 346},
-  [193] = {.lex_state = 341},
-  [194] = {.lex_state = 341},
-  [195] = {.lex_state = 341},
-  [196] = {.lex_state = 341},
-  [197] = {.lex_state = 341},
-  [198] = {.lex_state = 341},
-  [199] = {.lex_state = 341},
-  [200] = {.lex_state = 341},
-  [201] = {.lex_state = 341},
-  [202] = {.lex_state = 341},
-  [203] = {.lex_state = 341},
-  [204] = {.lex_state = 341},
-  [205] = {.lex_state = 341},
-  [206] = {.lex_state = 341},
-  [207] = {.lex_state = 341},
-  [208] = {.lex_state = 341},
-  [209] = {.lex_state = 341},
-  [210] = {.lex_state = 341},
-  [211] = {.lex_state = 341},
-  [212] = {.lex_state = 341},
-  [213] = {.lex_state = 341},
-  [214] = {.lex_state = 341},
-  [215] = {.lex_state = 341},
-  [216] = {.lex_state = 341},
-  [217] = {.lex_state = 341},
-  [218] = {.lex_state = 14},
-  [219] = {.lex_state = 341},
-  [220] = {.lex_state = 341},
-  [221] = {.lex_state = 341},
-  [222] = {.lex_state = 341},
-  [223] = {.lex_state = 341},
-  [224] = {.lex_state = 341},
-  [225] = {.lex_state = 10},
-  [226] = {.lex_state = 341},
-  [227] = {.lex_state = 341},
-  [228] = {.lex_state = 341},
-  [229] = {.lex_state = 341},
-  [230] = {.lex_state = 341},
-  [231] = {.lex_state = 341},
-  [232] = {.lex_state = 341},
-  [233] = {.lex_state = 341},
-  [234] = {.lex_state = 341},
-  [235] = {.lex_state = 341},
-  [236] = {.lex_state = 341},
-  [237] = {.lex_state = 341},
-  [238] = {.lex_state = 341},
-  [239] = {.lex_state = 341},
-  [240] = {.lex_state = 341},
-  [241] = {.lex_state = 341},
-  [242] = {.lex_state = 341},
-  [243] = {.lex_state = 4},
-  [244] = {.lex_state = 4},
-  [245] = {.lex_state = 341},
-  [246] = {.lex_state = 341},
-  [247] = {.lex_state = 341},
-  [248] = {.lex_state = 341},
-  [249] = {.lex_state = 341},
-  [250] = {.lex_state = 341},
-  [251] = {.lex_state = 4},
-  [252] = {.lex_state = 341},
-  [253] = {.lex_state = 341},
-  [254] = {.lex_state = 341},
-  [255] = {.lex_state = 341},
-  [256] = {.lex_state = 22},
-  [257] = {.lex_state = 4},
-  [258] = {.lex_state = 341},
-  [259] = {.lex_state = 341},
-  [260] = {.lex_state = 22},
-  [261] = {.lex_state = 341},
-  [262] = {.lex_state = 341},
-  [263] = {.lex_state = 10},
-  [264] = {.lex_state = 341},
-  [265] = {.lex_state = 22},
-  [266] = {.lex_state = 22},
-  [267] = {.lex_state = 6},
+  [1] = {.lex_state = 327},
+  [2] = {.lex_state = 327},
+  [3] = {.lex_state = 327},
+  [4] = {.lex_state = 327},
+  [5] = {.lex_state = 327},
+  [6] = {.lex_state = 327},
+  [7] = {.lex_state = 327},
+  [8] = {.lex_state = 327},
+  [9] = {.lex_state = 8},
+  [10] = {.lex_state = 327},
+  [11] = {.lex_state = 9},
+  [12] = {.lex_state = 327},
+  [13] = {.lex_state = 327},
+  [14] = {.lex_state = 329},
+  [15] = {.lex_state = 327},
+  [16] = {.lex_state = 327},
+  [17] = {.lex_state = 327},
+  [18] = {.lex_state = 327},
+  [19] = {.lex_state = 327},
+  [20] = {.lex_state = 327},
+  [21] = {.lex_state = 327},
+  [22] = {.lex_state = 327},
+  [23] = {.lex_state = 327},
+  [24] = {.lex_state = 327},
+  [25] = {.lex_state = 327},
+  [26] = {.lex_state = 327},
+  [27] = {.lex_state = 327},
+  [28] = {.lex_state = 327},
+  [29] = {.lex_state = 329},
+  [30] = {.lex_state = 327},
+  [31] = {.lex_state = 329},
+  [32] = {.lex_state = 327},
+  [33] = {.lex_state = 327},
+  [34] = {.lex_state = 15},
+  [35] = {.lex_state = 327},
+  [36] = {.lex_state = 327},
+  [37] = {.lex_state = 327},
+  [38] = {.lex_state = 327},
+  [39] = {.lex_state = 327},
+  [40] = {.lex_state = 327},
+  [41] = {.lex_state = 327},
+  [42] = {.lex_state = 327},
+  [43] = {.lex_state = 327},
+  [44] = {.lex_state = 327},
+  [45] = {.lex_state = 327},
+  [46] = {.lex_state = 327},
+  [47] = {.lex_state = 327},
+  [48] = {.lex_state = 327},
+  [49] = {.lex_state = 327},
+  [50] = {.lex_state = 327},
+  [51] = {.lex_state = 327},
+  [52] = {.lex_state = 327},
+  [53] = {.lex_state = 327},
+  [54] = {.lex_state = 327},
+  [55] = {.lex_state = 327},
+  [56] = {.lex_state = 327},
+  [57] = {.lex_state = 327},
+  [58] = {.lex_state = 327},
+  [59] = {.lex_state = 327},
+  [60] = {.lex_state = 327},
+  [61] = {.lex_state = 327},
+  [62] = {.lex_state = 327},
+  [63] = {.lex_state = 327},
+  [64] = {.lex_state = 327},
+  [65] = {.lex_state = 327},
+  [66] = {.lex_state = 327},
+  [67] = {.lex_state = 327},
+  [68] = {.lex_state = 327},
+  [69] = {.lex_state = 327},
+  [70] = {.lex_state = 327},
+  [71] = {.lex_state = 327},
+  [72] = {.lex_state = 327},
+  [73] = {.lex_state = 327},
+  [74] = {.lex_state = 327},
+  [75] = {.lex_state = 327},
+  [76] = {.lex_state = 327},
+  [77] = {.lex_state = 327},
+  [78] = {.lex_state = 327},
+  [79] = {.lex_state = 327},
+  [80] = {.lex_state = 18},
+  [81] = {.lex_state = 16},
+  [82] = {.lex_state = 327},
+  [83] = {.lex_state = 327},
+  [84] = {.lex_state = 327},
+  [85] = {.lex_state = 327},
+  [86] = {.lex_state = 327},
+  [87] = {.lex_state = 327},
+  [88] = {.lex_state = 327},
+  [89] = {.lex_state = 327},
+  [90] = {.lex_state = 327},
+  [91] = {.lex_state = 327},
+  [92] = {.lex_state = 327},
+  [93] = {.lex_state = 327},
+  [94] = {.lex_state = 327},
+  [95] = {.lex_state = 17},
+  [96] = {.lex_state = 327},
+  [97] = {.lex_state = 327},
+  [98] = {.lex_state = 327},
+  [99] = {.lex_state = 327},
+  [100] = {.lex_state = 327},
+  [101] = {.lex_state = 327},
+  [102] = {.lex_state = 327},
+  [103] = {.lex_state = 327},
+  [104] = {.lex_state = 327},
+  [105] = {.lex_state = 327},
+  [106] = {.lex_state = 327},
+  [107] = {.lex_state = 327},
+  [108] = {.lex_state = 327},
+  [109] = {.lex_state = 327},
+  [110] = {.lex_state = 327},
+  [111] = {.lex_state = 327},
+  [112] = {.lex_state = 327},
+  [113] = {.lex_state = 327},
+  [114] = {.lex_state = 327},
+  [115] = {.lex_state = 327},
+  [116] = {.lex_state = 327},
+  [117] = {.lex_state = 327},
+  [118] = {.lex_state = 327},
+  [119] = {.lex_state = 327},
+  [120] = {.lex_state = 327},
+  [121] = {.lex_state = 327},
+  [122] = {.lex_state = 327},
+  [123] = {.lex_state = 327},
+  [124] = {.lex_state = 327},
+  [125] = {.lex_state = 327},
+  [126] = {.lex_state = 327},
+  [127] = {.lex_state = 327},
+  [128] = {.lex_state = 327},
+  [129] = {.lex_state = 327},
+  [130] = {.lex_state = 327},
+  [131] = {.lex_state = 327},
+  [132] = {.lex_state = 327},
+  [133] = {.lex_state = 327},
+  [134] = {.lex_state = 327},
+  [135] = {.lex_state = 327},
+  [136] = {.lex_state = 327},
+  [137] = {.lex_state = 327},
+  [138] = {.lex_state = 327},
+  [139] = {.lex_state = 331},
+  [140] = {.lex_state = 327},
+  [141] = {.lex_state = 327},
+  [142] = {.lex_state = 327},
+  [143] = {.lex_state = 327},
+  [144] = {.lex_state = 327},
+  [145] = {.lex_state = 327},
+  [146] = {.lex_state = 327},
+  [147] = {.lex_state = 13},
+  [148] = {.lex_state = 327},
+  [149] = {.lex_state = 327},
+  [150] = {.lex_state = 327},
+  [151] = {.lex_state = 327},
+  [152] = {.lex_state = 327},
+  [153] = {.lex_state = 327},
+  [154] = {.lex_state = 327},
+  [155] = {.lex_state = 327},
+  [156] = {.lex_state = 327},
+  [157] = {.lex_state = 327},
+  [158] = {.lex_state = 327},
+  [159] = {.lex_state = 327},
+  [160] = {.lex_state = 327},
+  [161] = {.lex_state = 327},
+  [162] = {.lex_state = 327},
+  [163] = {.lex_state = 327},
+  [164] = {.lex_state = 327},
+  [165] = {.lex_state = 327},
+  [166] = {.lex_state = 327},
+  [167] = {.lex_state = 327},
+  [168] = {.lex_state = 327},
+  [169] = {.lex_state = 327},
+  [170] = {.lex_state = 327},
+  [171] = {.lex_state = 327},
+  [172] = {.lex_state = 327},
+  [173] = {.lex_state = 327},
+  [174] = {.lex_state = 332},
+  [175] = {.lex_state = 327},
+  [176] = {.lex_state = 327},
+  [177] = {.lex_state = 327},
+  [178] = {.lex_state = 327},
+  [179] = {.lex_state = 327},
+  [180] = {.lex_state = 14},
+  [181] = {.lex_state = 327},
+  [182] = {.lex_state = 327},
+  [183] = {.lex_state = 327},
+  [184] = {.lex_state = 327},
+  [185] = {.lex_state = 327},
+  [186] = {.lex_state = 327},
+  [187] = {.lex_state = 327},
+  [188] = {.lex_state = 327},
+  [189] = {.lex_state = 327},
+  [190] = {.lex_state = 327},
+  [191] = {.lex_state = 327},
+  [192] = {.lex_state = 327},
+  [193] = {.lex_state = 327},
+  [194] = {.lex_state = 327},
+  [195] = {.lex_state = 327},
+  [196] = {.lex_state = 327},
+  [197] = {.lex_state = 327},
+  [198] = {.lex_state = 327},
+  [199] = {.lex_state = 327},
+  [200] = {.lex_state = 327},
+  [201] = {.lex_state = 327},
+  [202] = {.lex_state = 327},
+  [203] = {.lex_state = 327},
+  [204] = {.lex_state = 327},
+  [205] = {.lex_state = 2},
+  [206] = {.lex_state = 10},
+  [207] = {.lex_state = 2},
+  [208] = {.lex_state = 327},
+  [209] = {.lex_state = 327},
+  [210] = {.lex_state = 327},
+  [211] = {.lex_state = 327},
+  [212] = {.lex_state = 327},
+  [213] = {.lex_state = 327},
+  [214] = {.lex_state = 327},
+  [215] = {.lex_state = 327},
+  [216] = {.lex_state = 327},
+  [217] = {.lex_state = 327},
+  [218] = {.lex_state = 327},
+  [219] = {.lex_state = 327},
+  [220] = {.lex_state = 327},
+  [221] = {.lex_state = 327},
+  [222] = {.lex_state = 327},
+  [223] = {.lex_state = 327},
+  [224] = {.lex_state = 327},
+  [225] = {.lex_state = 327},
+  [226] = {.lex_state = 327},
+  [227] = {.lex_state = 327},
+  [228] = {.lex_state = 327},
+  [229] = {.lex_state = 327},
+  [230] = {.lex_state = 327},
+  [231] = {.lex_state = 327},
+  [232] = {.lex_state = 327},
+  [233] = {.lex_state = 327},
+  [234] = {.lex_state = 327},
+  [235] = {.lex_state = 4},
+  [236] = {.lex_state = 4},
+  [237] = {.lex_state = 4},
+  [238] = {.lex_state = 10},
+  [239] = {.lex_state = 22},
+  [240] = {.lex_state = 4},
+  [241] = {.lex_state = 22},
+  [242] = {.lex_state = 22},
+  [243] = {.lex_state = 22},
+  [244] = {.lex_state = 6},
+  [245] = {.lex_state = 6},
+  [246] = {.lex_state = 7},
+  [247] = {.lex_state = 327},
+  [248] = {.lex_state = 6},
+  [249] = {.lex_state = 327},
+  [250] = {.lex_state = 327},
+  [251] = {.lex_state = 327},
+  [252] = {.lex_state = 327},
+  [253] = {.lex_state = 327},
+  [254] = {.lex_state = 327},
+  [255] = {.lex_state = 327},
+  [256] = {.lex_state = 327},
+  [257] = {.lex_state = 327},
+  [258] = {.lex_state = 327},
+  [259] = {.lex_state = 327},
+  [260] = {.lex_state = 327},
+  [261] = {.lex_state = 6},
+  [262] = {.lex_state = 327},
+  [263] = {.lex_state = 327},
+  [264] = {.lex_state = 327},
+  [265] = {.lex_state = 327},
+  [266] = {.lex_state = 327},
+  [267] = {.lex_state = 327},
   [268] = {.lex_state = 6},
-  [269] = {.lex_state = 341},
-  [270] = {.lex_state = 7},
-  [271] = {.lex_state = 6},
-  [272] = {.lex_state = 341},
-  [273] = {.lex_state = 341},
-  [274] = {.lex_state = 6},
-  [275] = {.lex_state = 341},
-  [276] = {.lex_state = 341},
-  [277] = {.lex_state = 341},
-  [278] = {.lex_state = 341},
-  [279] = {.lex_state = 341},
-  [280] = {.lex_state = 341},
-  [281] = {.lex_state = 341},
-  [282] = {.lex_state = 341},
-  [283] = {.lex_state = 341},
-  [284] = {.lex_state = 341},
-  [285] = {.lex_state = 341},
-  [286] = {.lex_state = 341},
-  [287] = {.lex_state = 341},
-  [288] = {.lex_state = 341},
-  [289] = {.lex_state = 341},
-  [290] = {.lex_state = 6},
-  [291] = {.lex_state = 341},
-  [292] = {.lex_state = 341},
-  [293] = {.lex_state = 341},
-  [294] = {.lex_state = 341},
-  [295] = {.lex_state = 6},
-  [296] = {.lex_state = 2},
-  [297] = {.lex_state = 341},
-  [298] = {.lex_state = 341},
-  [299] = {.lex_state = 6},
-  [300] = {.lex_state = 3},
-  [301] = {.lex_state = 3},
-  [302] = {.lex_state = 3},
-  [303] = {.lex_state = 3},
-  [304] = {.lex_state = 341},
-  [305] = {.lex_state = 341},
-  [306] = {.lex_state = 19},
-  [307] = {.lex_state = 3},
-  [308] = {.lex_state = 2},
-  [309] = {.lex_state = 2},
-  [310] = {.lex_state = 2},
+  [269] = {.lex_state = 6},
+  [270] = {.lex_state = 6},
+  [271] = {.lex_state = 327},
+  [272] = {.lex_state = 327},
+  [273] = {.lex_state = 327},
+  [274] = {.lex_state = 327},
+  [275] = {.lex_state = 3},
+  [276] = {.lex_state = 3},
+  [277] = {.lex_state = 3},
+  [278] = {.lex_state = 2},
+  [279] = {.lex_state = 3},
+  [280] = {.lex_state = 327},
+  [281] = {.lex_state = 327},
+  [282] = {.lex_state = 19},
+  [283] = {.lex_state = 3},
+  [284] = {.lex_state = 3},
+  [285] = {.lex_state = 2},
+  [286] = {.lex_state = 3},
+  [287] = {.lex_state = 2},
+  [288] = {.lex_state = 2},
+  [289] = {.lex_state = 20},
+  [290] = {.lex_state = 12},
+  [291] = {.lex_state = 12},
+  [292] = {.lex_state = 12},
+  [293] = {.lex_state = 327},
+  [294] = {.lex_state = 329},
+  [295] = {.lex_state = 3},
+  [296] = {.lex_state = 5},
+  [297] = {.lex_state = 5},
+  [298] = {.lex_state = 3},
+  [299] = {.lex_state = 3},
+  [300] = {.lex_state = 5},
+  [301] = {.lex_state = 329},
+  [302] = {.lex_state = 12},
+  [303] = {.lex_state = 12},
+  [304] = {.lex_state = 2},
+  [305] = {.lex_state = 12},
+  [306] = {.lex_state = 327},
+  [307] = {.lex_state = 2},
+  [308] = {.lex_state = 3},
+  [309] = {.lex_state = 5},
+  [310] = {.lex_state = 11},
   [311] = {.lex_state = 3},
-  [312] = {.lex_state = 3},
-  [313] = {.lex_state = 12},
-  [314] = {.lex_state = 12},
-  [315] = {.lex_state = 20},
-  [316] = {.lex_state = 12},
-  [317] = {.lex_state = 343},
-  [318] = {.lex_state = 341},
-  [319] = {.lex_state = 2},
-  [320] = {.lex_state = 3},
-  [321] = {.lex_state = 11},
-  [322] = {.lex_state = 12},
-  [323] = {.lex_state = 343},
-  [324] = {.lex_state = 5},
-  [325] = {.lex_state = 3},
-  [326] = {.lex_state = 2},
-  [327] = {.lex_state = 5},
-  [328] = {.lex_state = 5},
-  [329] = {.lex_state = 5},
-  [330] = {.lex_state = 3},
-  [331] = {.lex_state = 3},
-  [332] = {.lex_state = 341},
-  [333] = {.lex_state = 3},
-  [334] = {.lex_state = 2},
-  [335] = {.lex_state = 3},
-  [336] = {.lex_state = 12},
-  [337] = {.lex_state = 12},
-  [338] = {.lex_state = 3},
-  [339] = {.lex_state = 343},
-  [340] = {.lex_state = 5},
-  [341] = {.lex_state = 5},
-  [342] = {.lex_state = 5},
-  [343] = {.lex_state = 5},
-  [344] = {.lex_state = 3},
-  [345] = {.lex_state = 12},
-  [346] = {.lex_state = 5},
-  [347] = {.lex_state = 12},
-  [348] = {.lex_state = 5},
-  [349] = {.lex_state = 5},
-  [350] = {.lex_state = 341},
-  [351] = {.lex_state = 341},
-  [352] = {.lex_state = 11},
-  [353] = {.lex_state = 343},
-  [354] = {.lex_state = 1},
-  [355] = {.lex_state = 24},
-  [356] = {.lex_state = 341},
-  [357] = {.lex_state = 341},
-  [358] = {.lex_state = 341},
-  [359] = {.lex_state = 11},
-  [360] = {.lex_state = 1},
-  [361] = {.lex_state = 341},
-  [362] = {.lex_state = 341},
-  [363] = {.lex_state = 341},
-  [364] = {.lex_state = 343},
-  [365] = {.lex_state = 343},
-  [366] = {.lex_state = 341},
-  [367] = {.lex_state = 341},
-  [368] = {.lex_state = 11},
-  [369] = {.lex_state = 341},
-  [370] = {.lex_state = 341},
-  [371] = {.lex_state = 1},
-  [372] = {.lex_state = 341},
-  [373] = {.lex_state = 341},
-  [374] = {.lex_state = 11},
-  [375] = {.lex_state = 341},
-  [376] = {.lex_state = 341},
-  [377] = {.lex_state = 24},
-  [378] = {.lex_state = 341},
-  [379] = {.lex_state = 341},
-  [380] = {.lex_state = 341},
-  [381] = {.lex_state = 341},
-  [382] = {.lex_state = 341},
-  [383] = {.lex_state = 341},
-  [384] = {.lex_state = 341},
-  [385] = {.lex_state = 341},
-  [386] = {.lex_state = 341},
-  [387] = {.lex_state = 24},
-  [388] = {.lex_state = 341},
-  [389] = {.lex_state = 341},
-  [390] = {.lex_state = 12},
-  [391] = {.lex_state = 12},
-  [392] = {.lex_state = 341},
-  [393] = {.lex_state = 11},
-  [394] = {.lex_state = 23},
-  [395] = {.lex_state = 1},
-  [396] = {.lex_state = 1},
-  [397] = {.lex_state = 23},
-  [398] = {.lex_state = 341},
+  [312] = {.lex_state = 5},
+  [313] = {.lex_state = 5},
+  [314] = {.lex_state = 5},
+  [315] = {.lex_state = 5},
+  [316] = {.lex_state = 5},
+  [317] = {.lex_state = 5},
+  [318] = {.lex_state = 3},
+  [319] = {.lex_state = 12},
+  [320] = {.lex_state = 5},
+  [321] = {.lex_state = 12},
+  [322] = {.lex_state = 329},
+  [323] = {.lex_state = 327},
+  [324] = {.lex_state = 327},
+  [325] = {.lex_state = 1},
+  [326] = {.lex_state = 11},
+  [327] = {.lex_state = 327},
+  [328] = {.lex_state = 329},
+  [329] = {.lex_state = 327},
+  [330] = {.lex_state = 327},
+  [331] = {.lex_state = 24},
+  [332] = {.lex_state = 327},
+  [333] = {.lex_state = 327},
+  [334] = {.lex_state = 1},
+  [335] = {.lex_state = 12},
+  [336] = {.lex_state = 327},
+  [337] = {.lex_state = 1},
+  [338] = {.lex_state = 327},
+  [339] = {.lex_state = 23},
+  [340] = {.lex_state = 327},
+  [341] = {.lex_state = 11},
+  [342] = {.lex_state = 329},
+  [343] = {.lex_state = 327},
+  [344] = {.lex_state = 327},
+  [345] = {.lex_state = 327},
+  [346] = {.lex_state = 327},
+  [347] = {.lex_state = 327},
+  [348] = {.lex_state = 327},
+  [349] = {.lex_state = 11},
+  [350] = {.lex_state = 329},
+  [351] = {.lex_state = 24},
+  [352] = {.lex_state = 327},
+  [353] = {.lex_state = 12},
+  [354] = {.lex_state = 327},
+  [355] = {.lex_state = 327},
+  [356] = {.lex_state = 327},
+  [357] = {.lex_state = 327},
+  [358] = {.lex_state = 327},
+  [359] = {.lex_state = 327},
+  [360] = {.lex_state = 327},
+  [361] = {.lex_state = 1},
+  [362] = {.lex_state = 1},
+  [363] = {.lex_state = 327},
+  [364] = {.lex_state = 23},
+  [365] = {.lex_state = 327},
+  [366] = {.lex_state = 24},
+  [367] = {.lex_state = 327},
+  [368] = {.lex_state = 327},
+  [369] = {.lex_state = 0},
+  [370] = {.lex_state = 0},
+  [371] = {.lex_state = 329},
+  [372] = {.lex_state = 21},
+  [373] = {.lex_state = 0},
+  [374] = {.lex_state = 0},
+  [375] = {.lex_state = 11},
+  [376] = {.lex_state = 4},
+  [377] = {.lex_state = 0},
+  [378] = {.lex_state = 0},
+  [379] = {.lex_state = 0},
+  [380] = {.lex_state = 0},
+  [381] = {.lex_state = 11},
+  [382] = {.lex_state = 0},
+  [383] = {.lex_state = 0},
+  [384] = {.lex_state = 0},
+  [385] = {.lex_state = 11},
+  [386] = {.lex_state = 329},
+  [387] = {.lex_state = 11},
+  [388] = {.lex_state = 0},
+  [389] = {.lex_state = 0},
+  [390] = {.lex_state = 21},
+  [391] = {.lex_state = 0},
+  [392] = {.lex_state = 0},
+  [393] = {.lex_state = 0},
+  [394] = {.lex_state = 11},
+  [395] = {.lex_state = 329},
+  [396] = {.lex_state = 4},
+  [397] = {.lex_state = 329},
+  [398] = {.lex_state = 11},
   [399] = {.lex_state = 11},
   [400] = {.lex_state = 0},
-  [401] = {.lex_state = 343},
+  [401] = {.lex_state = 0},
   [402] = {.lex_state = 0},
-  [403] = {.lex_state = 21},
-  [404] = {.lex_state = 341},
-  [405] = {.lex_state = 0},
-  [406] = {.lex_state = 0},
+  [403] = {.lex_state = 0},
+  [404] = {.lex_state = 329},
+  [405] = {.lex_state = 11},
+  [406] = {.lex_state = 23},
   [407] = {.lex_state = 11},
   [408] = {.lex_state = 0},
-  [409] = {.lex_state = 343},
+  [409] = {.lex_state = 21},
   [410] = {.lex_state = 0},
-  [411] = {.lex_state = 11},
-  [412] = {.lex_state = 11},
-  [413] = {.lex_state = 343},
-  [414] = {.lex_state = 0},
+  [411] = {.lex_state = 327},
+  [412] = {.lex_state = 4},
+  [413] = {.lex_state = 0},
+  [414] = {.lex_state = 327},
   [415] = {.lex_state = 0},
-  [416] = {.lex_state = 0},
-  [417] = {.lex_state = 11},
-  [418] = {.lex_state = 11},
-  [419] = {.lex_state = 11},
-  [420] = {.lex_state = 341},
-  [421] = {.lex_state = 21},
+  [416] = {.lex_state = 327},
+  [417] = {.lex_state = 0},
+  [418] = {.lex_state = 327},
+  [419] = {.lex_state = 0},
+  [420] = {.lex_state = 0},
+  [421] = {.lex_state = 327},
   [422] = {.lex_state = 0},
-  [423] = {.lex_state = 343},
-  [424] = {.lex_state = 0},
-  [425] = {.lex_state = 11},
+  [423] = {.lex_state = 11},
+  [424] = {.lex_state = 11},
+  [425] = {.lex_state = 327},
   [426] = {.lex_state = 0},
-  [427] = {.lex_state = 4},
+  [427] = {.lex_state = 327},
   [428] = {.lex_state = 0},
-  [429] = {.lex_state = 23},
-  [430] = {.lex_state = 0},
+  [429] = {.lex_state = 0},
+  [430] = {.lex_state = 11},
   [431] = {.lex_state = 0},
-  [432] = {.lex_state = 0},
-  [433] = {.lex_state = 343},
+  [432] = {.lex_state = 11},
+  [433] = {.lex_state = 0},
   [434] = {.lex_state = 0},
   [435] = {.lex_state = 0},
   [436] = {.lex_state = 0},
-  [437] = {.lex_state = 21},
+  [437] = {.lex_state = 0},
   [438] = {.lex_state = 0},
-  [439] = {.lex_state = 11},
+  [439] = {.lex_state = 0},
   [440] = {.lex_state = 0},
   [441] = {.lex_state = 0},
   [442] = {.lex_state = 0},
-  [443] = {.lex_state = 4},
-  [444] = {.lex_state = 341},
+  [443] = {.lex_state = 2},
+  [444] = {.lex_state = 11},
   [445] = {.lex_state = 4},
   [446] = {.lex_state = 0},
   [447] = {.lex_state = 0},
-  [448] = {.lex_state = 12},
-  [449] = {.lex_state = 0},
-  [450] = {.lex_state = 2},
-  [451] = {.lex_state = 11},
-  [452] = {.lex_state = 0},
-  [453] = {.lex_state = 0},
+  [448] = {.lex_state = 0},
+  [449] = {.lex_state = 327},
+  [450] = {.lex_state = 0},
+  [451] = {.lex_state = 12},
+  [452] = {.lex_state = 327},
+  [453] = {.lex_state = 12},
   [454] = {.lex_state = 0},
-  [455] = {.lex_state = 341},
-  [456] = {.lex_state = 0},
-  [457] = {.lex_state = 341},
+  [455] = {.lex_state = 12},
+  [456] = {.lex_state = 11},
+  [457] = {.lex_state = 12},
   [458] = {.lex_state = 0},
-  [459] = {.lex_state = 11},
-  [460] = {.lex_state = 3},
+  [459] = {.lex_state = 0},
+  [460] = {.lex_state = 0},
   [461] = {.lex_state = 0},
   [462] = {.lex_state = 0},
-  [463] = {.lex_state = 0},
-  [464] = {.lex_state = 3},
-  [465] = {.lex_state = 11},
-  [466] = {.lex_state = 341},
+  [463] = {.lex_state = 11},
+  [464] = {.lex_state = 327},
+  [465] = {.lex_state = 327},
+  [466] = {.lex_state = 2},
   [467] = {.lex_state = 0},
-  [468] = {.lex_state = 0},
-  [469] = {.lex_state = 11},
-  [470] = {.lex_state = 0},
-  [471] = {.lex_state = 341},
-  [472] = {.lex_state = 0},
-  [473] = {.lex_state = 341},
+  [468] = {.lex_state = 4},
+  [469] = {.lex_state = 327},
+  [470] = {.lex_state = 327},
+  [471] = {.lex_state = 327},
+  [472] = {.lex_state = 327},
+  [473] = {.lex_state = 327},
   [474] = {.lex_state = 0},
-  [475] = {.lex_state = 0},
-  [476] = {.lex_state = 0},
-  [477] = {.lex_state = 0},
-  [478] = {.lex_state = 11},
-  [479] = {.lex_state = 0},
-  [480] = {.lex_state = 12},
-  [481] = {.lex_state = 11},
-  [482] = {.lex_state = 11},
-  [483] = {.lex_state = 12},
-  [484] = {.lex_state = 0},
-  [485] = {.lex_state = 12},
-  [486] = {.lex_state = 0},
-  [487] = {.lex_state = 0},
+  [475] = {.lex_state = 3},
+  [476] = {.lex_state = 327},
+  [477] = {.lex_state = 4},
+  [478] = {.lex_state = 327},
+  [479] = {.lex_state = 327},
+  [480] = {.lex_state = 27},
+  [481] = {.lex_state = 327},
+  [482] = {.lex_state = 327},
+  [483] = {.lex_state = 327},
+  [484] = {.lex_state = 329},
+  [485] = {.lex_state = 327},
+  [486] = {.lex_state = 327},
+  [487] = {.lex_state = 327},
   [488] = {.lex_state = 0},
-  [489] = {.lex_state = 11},
-  [490] = {.lex_state = 0},
-  [491] = {.lex_state = 341},
-  [492] = {.lex_state = 0},
+  [489] = {.lex_state = 26},
+  [490] = {.lex_state = 329},
+  [491] = {.lex_state = 327},
+  [492] = {.lex_state = 327},
   [493] = {.lex_state = 0},
-  [494] = {.lex_state = 341},
-  [495] = {.lex_state = 341},
-  [496] = {.lex_state = 0},
-  [497] = {.lex_state = 4},
-  [498] = {.lex_state = 27},
-  [499] = {.lex_state = 341},
-  [500] = {.lex_state = 341},
+  [494] = {.lex_state = 0},
+  [495] = {.lex_state = 327},
+  [496] = {.lex_state = 2},
+  [497] = {.lex_state = 27},
+  [498] = {.lex_state = 0},
+  [499] = {.lex_state = 327},
+  [500] = {.lex_state = 4},
   [501] = {.lex_state = 0},
-  [502] = {.lex_state = 343},
-  [503] = {.lex_state = 0},
-  [504] = {.lex_state = 0},
-  [505] = {.lex_state = 341},
-  [506] = {.lex_state = 341},
-  [507] = {.lex_state = 341},
-  [508] = {.lex_state = 341},
-  [509] = {.lex_state = 0},
-  [510] = {.lex_state = 341},
-  [511] = {.lex_state = 341},
-  [512] = {.lex_state = 341},
-  [513] = {.lex_state = 2},
-  [514] = {.lex_state = 341},
-  [515] = {.lex_state = 341},
-  [516] = {.lex_state = 341},
-  [517] = {.lex_state = 2},
-  [518] = {.lex_state = 26},
-  [519] = {.lex_state = 3},
-  [520] = {.lex_state = 0},
-  [521] = {.lex_state = 11},
-  [522] = {.lex_state = 341},
-  [523] = {.lex_state = 341},
-  [524] = {.lex_state = 29},
-  [525] = {.lex_state = 4},
-  [526] = {.lex_state = 341},
-  [527] = {.lex_state = 341},
-  [528] = {.lex_state = 341},
-  [529] = {.lex_state = 341},
-  [530] = {.lex_state = 341},
-  [531] = {.lex_state = 341},
-  [532] = {.lex_state = 341},
-  [533] = {.lex_state = 4},
-  [534] = {.lex_state = 0},
-  [535] = {.lex_state = 341},
-  [536] = {.lex_state = 0},
-  [537] = {.lex_state = 341},
-  [538] = {.lex_state = 341},
-  [539] = {.lex_state = 28},
-  [540] = {.lex_state = 341},
-  [541] = {.lex_state = 341},
-  [542] = {.lex_state = 27},
-  [543] = {.lex_state = 341},
-  [544] = {.lex_state = 27},
-  [545] = {.lex_state = 2},
-  [546] = {.lex_state = 0},
-  [547] = {.lex_state = 341},
-  [548] = {.lex_state = 341},
-  [549] = {.lex_state = 28},
-  [550] = {.lex_state = 3},
-  [551] = {.lex_state = 3},
-  [552] = {.lex_state = 341},
-  [553] = {.lex_state = 0},
-  [554] = {.lex_state = 2},
-  [555] = {.lex_state = 0},
-  [556] = {.lex_state = 343},
-  [557] = {.lex_state = 4},
-  [558] = {.lex_state = 27},
+  [502] = {.lex_state = 3},
+  [503] = {.lex_state = 327},
+  [504] = {.lex_state = 29},
+  [505] = {.lex_state = 327},
+  [506] = {.lex_state = 2},
+  [507] = {.lex_state = 327},
+  [508] = {.lex_state = 0},
+  [509] = {.lex_state = 28},
+  [510] = {.lex_state = 327},
+  [511] = {.lex_state = 11},
+  [512] = {.lex_state = 27},
+  [513] = {.lex_state = 327},
+  [514] = {.lex_state = 27},
+  [515] = {.lex_state = 327},
+  [516] = {.lex_state = 3},
+  [517] = {.lex_state = 327},
+  [518] = {.lex_state = 327},
+  [519] = {.lex_state = 0},
+  [520] = {.lex_state = 327},
+  [521] = {.lex_state = 327},
+  [522] = {.lex_state = 327},
+  [523] = {.lex_state = 0},
+  [524] = {.lex_state = 28},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -8638,7 +8341,6 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_const] = ACTIONS(1),
     [anon_sym_EQ] = ACTIONS(1),
     [anon_sym_group] = ACTIONS(1),
-    [anon_sym_label] = ACTIONS(1),
     [anon_sym_category] = ACTIONS(1),
     [anon_sym_sentence] = ACTIONS(1),
     [anon_sym_LPAREN] = ACTIONS(1),
@@ -8655,7 +8357,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_policy] = ACTIONS(1),
     [anon_sym_use] = ACTIONS(1),
     [anon_sym_description] = ACTIONS(1),
+    [anon_sym_label] = ACTIONS(1),
     [anon_sym_log] = ACTIONS(1),
+    [anon_sym_spec] = ACTIONS(1),
     [anon_sym_metadata] = ACTIONS(1),
     [anon_sym_annotation] = ACTIONS(1),
     [anon_sym_default] = ACTIONS(1),
@@ -8680,7 +8384,6 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_service] = ACTIONS(1),
     [anon_sym_services] = ACTIONS(1),
     [anon_sym_sni] = ACTIONS(1),
-    [anon_sym_authentication] = ACTIONS(1),
     [anon_sym_icmp] = ACTIONS(1),
     [anon_sym_ipv4] = ACTIONS(1),
     [anon_sym_ipv6] = ACTIONS(1),
@@ -8713,19 +8416,19 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(509),
-    [sym__item] = STATE(156),
-    [sym_silence] = STATE(156),
-    [sym_inventory] = STATE(156),
-    [sym_cidr_groups] = STATE(156),
-    [sym_cilium] = STATE(156),
-    [sym_import] = STATE(156),
-    [sym_const_definition] = STATE(156),
-    [sym_category] = STATE(156),
-    [sym_namespace] = STATE(156),
-    [sym_cluster_policy] = STATE(156),
-    [sym_expect] = STATE(156),
-    [aux_sym_source_file_repeat1] = STATE(156),
+    [sym_source_file] = STATE(474),
+    [sym__item] = STATE(150),
+    [sym_silence] = STATE(150),
+    [sym_inventory] = STATE(150),
+    [sym_cidr_groups] = STATE(150),
+    [sym_cilium] = STATE(150),
+    [sym_import] = STATE(150),
+    [sym_const_definition] = STATE(150),
+    [sym_category] = STATE(150),
+    [sym_namespace] = STATE(150),
+    [sym_cluster_policy] = STATE(150),
+    [sym_expect] = STATE(150),
+    [aux_sym_source_file_repeat1] = STATE(150),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_silence] = ACTIONS(7),
     [anon_sym_cluster] = ACTIONS(9),
@@ -8755,7 +8458,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8764,7 +8466,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8778,7 +8482,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_host,
@@ -8804,7 +8507,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8813,7 +8515,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8827,7 +8531,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_host,
@@ -8853,7 +8556,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8862,7 +8564,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8876,7 +8580,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
@@ -8896,7 +8599,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8905,7 +8607,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8919,7 +8623,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
@@ -8939,7 +8642,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8948,7 +8650,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -8962,7 +8666,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
@@ -8982,7 +8685,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8991,7 +8693,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9005,7 +8709,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
@@ -9025,7 +8728,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9033,7 +8735,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9046,21 +8750,71 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [325] = 4,
+  [325] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
-      anon_sym_DASH,
+      anon_sym_LBRACE,
     ACTIONS(45), 1,
+      anon_sym_RBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(51), 1,
+      sym_label_key,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(55), 1,
+      sym_const_ref,
+    STATE(104), 1,
+      sym_sentence_values,
+    STATE(100), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(206), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    STATE(149), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+    ACTIONS(47), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(41), 14,
+      anon_sym_silence,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [389] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DASH,
+    ACTIONS(61), 1,
       anon_sym_SLASH,
-    ACTIONS(41), 33,
+    ACTIONS(57), 33,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9070,7 +8824,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -9078,7 +8831,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9087,64 +8842,62 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_RBRACK,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [370] = 13,
+  [434] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(51), 1,
+    ACTIONS(45), 1,
       anon_sym_RBRACE,
-    ACTIONS(55), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACK,
-    ACTIONS(57), 1,
+    ACTIONS(51), 1,
       sym_label_key,
-    ACTIONS(59), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(61), 1,
+    ACTIONS(55), 1,
       sym_const_ref,
-    STATE(109), 1,
+    STATE(104), 1,
       sym_sentence_values,
-    STATE(110), 2,
+    STATE(100), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(225), 2,
+    STATE(206), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(190), 5,
+    STATE(149), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-    ACTIONS(53), 6,
+    ACTIONS(47), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(47), 13,
+    ACTIONS(41), 12,
       anon_sym_silence,
-      anon_sym_label,
-      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_expect,
-  [433] = 3,
+  [496] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(65), 1,
@@ -9159,7 +8912,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -9167,7 +8919,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9176,157 +8930,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_RBRACK,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [475] = 2,
+  [538] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(67), 34,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
+    ACTIONS(69), 1,
       anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_sni,
-      anon_sym_authentication,
+    ACTIONS(71), 1,
       anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [515] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(69), 33,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [554] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(51), 1,
-      anon_sym_RBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(57), 1,
-      sym_label_key,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(61), 1,
-      sym_const_ref,
-    STATE(109), 1,
-      sym_sentence_values,
-    STATE(110), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(225), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    STATE(190), 5,
-      sym__sentence_value,
-      sym_selector,
-      sym_selector_eq,
-      sym_list,
-      sym_string,
-    ACTIONS(53), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(47), 11,
-      anon_sym_silence,
-      anon_sym_label,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [615] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(73), 1,
-      anon_sym_port,
-    ACTIONS(75), 1,
-      anon_sym_icmp,
-    ACTIONS(77), 1,
       anon_sym_http,
-    ACTIONS(79), 1,
+    ACTIONS(75), 1,
       anon_sym_kafka,
-    ACTIONS(81), 1,
+    ACTIONS(77), 1,
       anon_sym_dns,
-    STATE(54), 2,
+    STATE(33), 2,
       sym_flow_port,
       sym_flow_icmp,
-    STATE(162), 3,
+    STATE(125), 3,
       sym_kafka,
       sym_flow_http,
       sym_flow_dns,
-    ACTIONS(71), 23,
+    ACTIONS(67), 24,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9335,14 +8965,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9350,21 +8981,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [668] = 7,
+  [592] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(87), 1,
+    ACTIONS(83), 1,
       anon_sym_apikey,
-    ACTIONS(89), 1,
+    ACTIONS(85), 1,
       anon_sym_topic,
-    ACTIONS(91), 1,
+    ACTIONS(87), 1,
       anon_sym_client,
-    ACTIONS(93), 1,
+    ACTIONS(89), 1,
       anon_sym_version,
-    ACTIONS(85), 2,
+    ACTIONS(81), 2,
       anon_sym_produce,
       anon_sym_consume,
-    ACTIONS(83), 27,
+    ACTIONS(79), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9373,14 +9004,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9392,10 +9024,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [717] = 2,
+  [642] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(95), 33,
+    ACTIONS(91), 34,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9405,31 +9037,69 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
-      anon_sym_RPAREN,
+      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_in,
       anon_sym_allow,
-      anon_sym_RBRACK,
+      anon_sym_to,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [756] = 2,
+  [682] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(93), 33,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [721] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(63), 33,
@@ -9442,7 +9112,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -9450,7 +9119,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9459,173 +9130,140 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_RBRACK,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [795] = 15,
+  [760] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(95), 33,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
       anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [799] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(97), 32,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [837] = 17,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
     ACTIONS(99), 1,
-      anon_sym_port,
+      anon_sym_RBRACE,
     ACTIONS(101), 1,
-      anon_sym_sni,
+      anon_sym_policy,
     ACTIONS(103), 1,
-      anon_sym_authentication,
+      anon_sym_use,
     ACTIONS(105), 1,
-      anon_sym_icmp,
+      anon_sym_description,
     ACTIONS(107), 1,
-      anon_sym_http,
+      anon_sym_label,
     ACTIONS(109), 1,
-      anon_sym_grpc,
+      anon_sym_log,
     ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(26), 1,
-      sym_ports,
-    STATE(57), 1,
-      sym_sni,
-    STATE(90), 1,
-      sym_icmps,
-    STATE(121), 1,
-      sym_authentication,
-    STATE(123), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(97), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
+      anon_sym_spec,
+    ACTIONS(113), 1,
       anon_sym_metadata,
+    ACTIONS(115), 1,
       anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [859] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(113), 31,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [896] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(115), 31,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [933] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(119), 1,
-      anon_sym_in,
+      anon_sym_no,
     ACTIONS(121), 1,
-      anon_sym_with,
-    ACTIONS(117), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
       anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
+    ACTIONS(123), 1,
       anon_sym_expect,
-  [974] = 2,
+    STATE(339), 1,
+      sym_verb,
+    ACTIONS(117), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(23), 16,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_spec,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [905] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(123), 31,
+    ACTIONS(125), 32,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9635,7 +9273,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -9644,7 +9281,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9657,120 +9296,257 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [1011] = 2,
+  [943] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(125), 31,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [1048] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
     ACTIONS(129), 1,
-      anon_sym_RBRACE,
-    ACTIONS(131), 1,
       anon_sym_in,
-    ACTIONS(133), 1,
-      sym_label_key,
-    ACTIONS(135), 1,
-      sym_const_ref,
-    STATE(194), 1,
-      sym_scope,
-    STATE(85), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(127), 21,
+    ACTIONS(131), 1,
+      anon_sym_with,
+    ACTIONS(127), 30,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_label,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
       anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
+      anon_sym_to,
       anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1098] = 13,
+  [985] = 17,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
+    ACTIONS(7), 1,
+      anon_sym_silence,
     ACTIONS(101), 1,
-      anon_sym_sni,
+      anon_sym_policy,
     ACTIONS(103), 1,
-      anon_sym_authentication,
+      anon_sym_use,
     ACTIONS(105), 1,
-      anon_sym_icmp,
+      anon_sym_description,
     ACTIONS(107), 1,
-      anon_sym_http,
+      anon_sym_label,
     ACTIONS(109), 1,
-      anon_sym_grpc,
+      anon_sym_log,
     ACTIONS(111), 1,
+      anon_sym_spec,
+    ACTIONS(113), 1,
+      anon_sym_metadata,
+    ACTIONS(115), 1,
+      anon_sym_default,
+    ACTIONS(119), 1,
+      anon_sym_no,
+    ACTIONS(121), 1,
+      anon_sym_select,
+    ACTIONS(123), 1,
+      anon_sym_expect,
+    ACTIONS(133), 1,
+      anon_sym_RBRACE,
+    STATE(339), 1,
+      sym_verb,
+    ACTIONS(117), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(25), 16,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_spec,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1053] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(135), 32,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [1091] = 17,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(137), 1,
+      anon_sym_silence,
+    ACTIONS(140), 1,
+      anon_sym_RBRACE,
+    ACTIONS(142), 1,
+      anon_sym_policy,
+    ACTIONS(145), 1,
+      anon_sym_use,
+    ACTIONS(148), 1,
+      anon_sym_description,
+    ACTIONS(151), 1,
+      anon_sym_label,
+    ACTIONS(154), 1,
+      anon_sym_log,
+    ACTIONS(157), 1,
+      anon_sym_spec,
+    ACTIONS(160), 1,
+      anon_sym_metadata,
+    ACTIONS(163), 1,
+      anon_sym_default,
+    ACTIONS(169), 1,
+      anon_sym_no,
+    ACTIONS(172), 1,
+      anon_sym_select,
+    ACTIONS(175), 1,
+      anon_sym_expect,
+    STATE(339), 1,
+      sym_verb,
+    ACTIONS(166), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(25), 16,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_spec,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1159] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(178), 32,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [1197] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(182), 1,
+      anon_sym_port,
+    ACTIONS(184), 1,
+      anon_sym_sni,
+    ACTIONS(186), 1,
+      anon_sym_icmp,
+    ACTIONS(188), 1,
+      anon_sym_http,
+    ACTIONS(190), 1,
+      anon_sym_grpc,
+    ACTIONS(192), 1,
       anon_sym_dns,
-    STATE(58), 1,
-      sym_sni,
+    STATE(55), 1,
+      sym_ports,
     STATE(82), 1,
+      sym_sni,
+    STATE(101), 1,
       sym_icmps,
-    STATE(105), 1,
-      sym_authentication,
-    STATE(106), 6,
+    STATE(105), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(137), 14,
+    ACTIONS(180), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9778,12 +9554,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [1156] = 3,
+  [1256] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(141), 1,
+    ACTIONS(196), 1,
       anon_sym_in,
-    ACTIONS(139), 29,
+    ACTIONS(194), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9792,7 +9568,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9800,7 +9575,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -9813,665 +9590,90 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1194] = 16,
+  [1295] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(143), 1,
-      anon_sym_RBRACE,
-    ACTIONS(145), 1,
-      anon_sym_label,
-    ACTIONS(147), 1,
-      anon_sym_policy,
-    ACTIONS(149), 1,
-      anon_sym_use,
-    ACTIONS(151), 1,
-      anon_sym_description,
-    ACTIONS(153), 1,
-      anon_sym_log,
-    ACTIONS(155), 1,
-      anon_sym_metadata,
-    ACTIONS(157), 1,
-      anon_sym_default,
-    ACTIONS(161), 1,
-      anon_sym_no,
-    ACTIONS(163), 1,
-      anon_sym_select,
-    ACTIONS(165), 1,
-      anon_sym_expect,
-    STATE(394), 1,
-      sym_verb,
-    ACTIONS(159), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(32), 15,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [1258] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(169), 1,
-      anon_sym_topic,
-    ACTIONS(171), 1,
-      anon_sym_client,
-    ACTIONS(173), 1,
-      anon_sym_version,
-    ACTIONS(167), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1300] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(177), 1,
-      anon_sym_in,
-    ACTIONS(175), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1338] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(181), 1,
-      anon_sym_topic,
-    ACTIONS(183), 1,
-      anon_sym_client,
-    ACTIONS(185), 1,
-      anon_sym_version,
-    ACTIONS(179), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1380] = 16,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(145), 1,
-      anon_sym_label,
-    ACTIONS(147), 1,
-      anon_sym_policy,
-    ACTIONS(149), 1,
-      anon_sym_use,
-    ACTIONS(151), 1,
-      anon_sym_description,
-    ACTIONS(153), 1,
-      anon_sym_log,
-    ACTIONS(155), 1,
-      anon_sym_metadata,
-    ACTIONS(157), 1,
-      anon_sym_default,
-    ACTIONS(161), 1,
-      anon_sym_no,
-    ACTIONS(163), 1,
-      anon_sym_select,
-    ACTIONS(165), 1,
-      anon_sym_expect,
-    ACTIONS(187), 1,
-      anon_sym_RBRACE,
-    STATE(394), 1,
-      sym_verb,
-    ACTIONS(159), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(33), 15,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [1444] = 16,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(189), 1,
-      anon_sym_silence,
-    ACTIONS(192), 1,
-      anon_sym_RBRACE,
-    ACTIONS(194), 1,
-      anon_sym_label,
-    ACTIONS(197), 1,
-      anon_sym_policy,
     ACTIONS(200), 1,
+      anon_sym_topic,
+    ACTIONS(202), 1,
+      anon_sym_client,
+    ACTIONS(204), 1,
+      anon_sym_version,
+    ACTIONS(198), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
       anon_sym_use,
-    ACTIONS(203), 1,
       anon_sym_description,
-    ACTIONS(206), 1,
+      anon_sym_label,
       anon_sym_log,
-    ACTIONS(209), 1,
+      anon_sym_spec,
       anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1338] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(208), 1,
+      anon_sym_in,
+    ACTIONS(206), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1377] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(212), 1,
-      anon_sym_default,
-    ACTIONS(218), 1,
-      anon_sym_no,
-    ACTIONS(221), 1,
-      anon_sym_select,
-    ACTIONS(224), 1,
-      anon_sym_expect,
-    STATE(394), 1,
-      sym_verb,
-    ACTIONS(215), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(33), 15,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [1508] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(227), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1543] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(229), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1578] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(231), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1613] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(233), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1648] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(235), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1683] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(237), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1718] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(239), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1753] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(241), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1788] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(243), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1823] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(245), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1858] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(249), 1,
-      anon_sym_header,
-    STATE(44), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(247), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1897] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(252), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1932] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(256), 1,
+      anon_sym_topic,
+    ACTIONS(214), 1,
       anon_sym_client,
-    ACTIONS(258), 1,
+    ACTIONS(216), 1,
       anon_sym_version,
-    ACTIONS(254), 27,
+    ACTIONS(210), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10480,14 +9682,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10499,14 +9702,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1971] = 4,
+  [1420] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(262), 1,
-      anon_sym_client,
-    ACTIONS(264), 1,
-      anon_sym_version,
-    ACTIONS(260), 27,
+    ACTIONS(218), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10515,38 +9714,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2010] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(266), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -10554,7 +9721,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10567,187 +9736,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2045] = 2,
+  [1456] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(268), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
+    ACTIONS(73), 1,
       anon_sym_http,
+    ACTIONS(75), 1,
       anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2080] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(272), 1,
-      anon_sym_client,
-    ACTIONS(274), 1,
-      anon_sym_version,
-    ACTIONS(270), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2119] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(276), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2154] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(278), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2189] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(280), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2224] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(77), 1,
-      anon_sym_http,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(81), 1,
       anon_sym_dns,
-    STATE(176), 3,
+    STATE(141), 3,
       sym_kafka,
       sym_flow_http,
       sym_flow_dns,
-    ACTIONS(282), 23,
+    ACTIONS(220), 24,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10756,14 +9758,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10771,65 +9774,34 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [2267] = 3,
+  [1500] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(286), 1,
-      anon_sym_version,
-    ACTIONS(284), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2303] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(129), 1,
+    ACTIONS(224), 1,
       anon_sym_RBRACE,
-    ACTIONS(131), 1,
+    ACTIONS(226), 1,
       anon_sym_in,
-    ACTIONS(133), 1,
+    ACTIONS(228), 1,
       sym_label_key,
-    ACTIONS(135), 1,
+    ACTIONS(230), 1,
       sym_const_ref,
-    STATE(194), 1,
+    STATE(169), 1,
       sym_scope,
-    STATE(85), 3,
+    STATE(92), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(127), 19,
+    ACTIONS(222), 21,
       anon_sym_silence,
-      anon_sym_label,
       anon_sym_port,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -10837,98 +9809,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2351] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(103), 1,
-      anon_sym_authentication,
-    ACTIONS(105), 1,
-      anon_sym_icmp,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(82), 1,
-      sym_icmps,
-    STATE(105), 1,
-      sym_authentication,
-    STATE(106), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(137), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
       anon_sym_expect,
-  [2403] = 11,
+  [1550] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(103), 1,
-      anon_sym_authentication,
-    ACTIONS(105), 1,
-      anon_sym_icmp,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(86), 1,
-      sym_icmps,
-    STATE(122), 1,
-      sym_authentication,
-    STATE(104), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(288), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2455] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(290), 28,
+    ACTIONS(232), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10937,233 +9827,32 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_header,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2489] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(294), 1,
-      anon_sym_version,
-    ACTIONS(292), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2525] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(298), 1,
-      anon_sym_version,
-    ACTIONS(296), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2561] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(302), 1,
-      anon_sym_version,
-    ACTIONS(300), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2597] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(306), 1,
-      anon_sym_version,
-    ACTIONS(304), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2633] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(310), 1,
-      anon_sym_version,
-    ACTIONS(308), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2669] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(133), 1,
-      sym_label_key,
-    ACTIONS(314), 1,
-      anon_sym_RBRACE,
-    ACTIONS(316), 1,
-      anon_sym_in,
-    ACTIONS(318), 1,
-      anon_sym_with,
-    ACTIONS(320), 1,
-      sym_const_ref,
-    STATE(22), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(312), 18,
-      anon_sym_silence,
-      anon_sym_label,
       anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_to,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2716] = 2,
+  [1586] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(322), 27,
+    ACTIONS(234), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11172,669 +9861,680 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2749] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(326), 1,
-      anon_sym_method,
-    ACTIONS(328), 1,
-      anon_sym_host,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    ACTIONS(332), 1,
-      sym_http_method,
-    ACTIONS(334), 1,
-      sym_const_ref,
-    STATE(221), 1,
-      aux_sym_http_repeat1,
-    STATE(201), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(324), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2798] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(338), 1,
-      anon_sym_COMMA,
-    STATE(88), 1,
-      aux_sym_silence_repeat1,
-    STATE(178), 1,
-      sym_string,
-    ACTIONS(336), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2839] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(338), 1,
-      anon_sym_COMMA,
-    STATE(68), 1,
-      aux_sym_silence_repeat1,
-    STATE(161), 1,
-      sym_string,
-    ACTIONS(340), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2880] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(342), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2913] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(344), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2946] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(346), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2979] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3012] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(350), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3045] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3078] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(354), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3111] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(356), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3144] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(358), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3177] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(360), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3210] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(362), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3243] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(364), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3275] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(103), 1,
-      anon_sym_authentication,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(122), 1,
-      sym_authentication,
-    STATE(104), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(288), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3321] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(366), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3353] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    ACTIONS(370), 1,
-      anon_sym_host,
-    STATE(98), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(368), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3391] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(374), 1,
-      anon_sym_COMMA,
-    ACTIONS(376), 1,
-      anon_sym_in,
-    STATE(91), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(188), 1,
-      sym_scope,
-    ACTIONS(372), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1622] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(236), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1658] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(240), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(238), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1698] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(243), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1734] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(245), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1770] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(247), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1806] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(251), 1,
+      anon_sym_client,
+    ACTIONS(253), 1,
+      anon_sym_version,
+    ACTIONS(249), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1846] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(255), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1882] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(259), 1,
+      anon_sym_client,
+    ACTIONS(261), 1,
+      anon_sym_version,
+    ACTIONS(257), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1922] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(263), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1958] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(265), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1994] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(269), 1,
+      anon_sym_client,
+    ACTIONS(271), 1,
+      anon_sym_version,
+    ACTIONS(267), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2034] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(273), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2070] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(275), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2106] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(277), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2142] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(279), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2178] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(281), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2213] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(283), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2248] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(285), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2283] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(184), 1,
       anon_sym_sni,
-      anon_sym_authentication,
+    ACTIONS(186), 1,
       anon_sym_icmp,
+    ACTIONS(188), 1,
       anon_sym_http,
+    ACTIONS(190), 1,
       anon_sym_grpc,
-      anon_sym_kafka,
+    ACTIONS(192), 1,
       anon_sym_dns,
-      anon_sym_expect,
-  [3431] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(103), 1,
-      anon_sym_authentication,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(129), 1,
-      sym_authentication,
-    STATE(128), 6,
+    STATE(83), 1,
+      sym_sni,
+    STATE(106), 1,
+      sym_icmps,
+    STATE(108), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(378), 14,
+    ACTIONS(287), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11842,41 +10542,280 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3477] = 14,
+  [2336] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(380), 1,
+    ACTIONS(291), 1,
+      anon_sym_version,
+    ACTIONS(289), 28,
+      ts_builtin_sym_end,
       anon_sym_silence,
-    ACTIONS(383), 1,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-    ACTIONS(385), 1,
-      anon_sym_label,
-    ACTIONS(388), 1,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
       anon_sym_use,
-    ACTIONS(391), 1,
       anon_sym_description,
-    ACTIONS(394), 1,
+      anon_sym_label,
       anon_sym_log,
-    ACTIONS(397), 1,
+      anon_sym_spec,
       anon_sym_metadata,
-    ACTIONS(400), 1,
       anon_sym_default,
-    ACTIONS(406), 1,
+      anon_sym_deny,
       anon_sym_no,
-    ACTIONS(409), 1,
       anon_sym_select,
-    STATE(397), 1,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2373] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(295), 1,
+      anon_sym_version,
+    ACTIONS(293), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2410] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(299), 1,
+      anon_sym_version,
+    ACTIONS(297), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2447] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(303), 1,
+      anon_sym_version,
+    ACTIONS(301), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2484] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(307), 1,
+      anon_sym_version,
+    ACTIONS(305), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2521] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(311), 1,
+      anon_sym_version,
+    ACTIONS(309), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2558] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(313), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2592] = 15,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(103), 1,
+      anon_sym_use,
+    ACTIONS(105), 1,
+      anon_sym_description,
+    ACTIONS(107), 1,
+      anon_sym_label,
+    ACTIONS(109), 1,
+      anon_sym_log,
+    ACTIONS(111), 1,
+      anon_sym_spec,
+    ACTIONS(113), 1,
+      anon_sym_metadata,
+    ACTIONS(115), 1,
+      anon_sym_default,
+    ACTIONS(119), 1,
+      anon_sym_no,
+    ACTIONS(315), 1,
+      anon_sym_RBRACE,
+    ACTIONS(317), 1,
+      anon_sym_select,
+    STATE(364), 1,
       sym_verb,
-    ACTIONS(403), 2,
+    ACTIONS(117), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(87), 13,
+    STATE(79), 14,
       sym_silence,
       sym__policy_item,
       sym_use,
       sym_description,
       sym_label,
       sym_log,
+      sym_spec,
       sym_metadata,
       sym_default_deny,
       sym_no_default_deny,
@@ -11884,13 +10823,785 @@ static const uint16_t ts_small_parse_table[] = {
       sym_rule,
       sym_sentence,
       aux_sym_policy_body_repeat1,
-  [3533] = 4,
+  [2652] = 15,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(414), 1,
+    ACTIONS(319), 1,
+      anon_sym_silence,
+    ACTIONS(322), 1,
+      anon_sym_RBRACE,
+    ACTIONS(324), 1,
+      anon_sym_use,
+    ACTIONS(327), 1,
+      anon_sym_description,
+    ACTIONS(330), 1,
+      anon_sym_label,
+    ACTIONS(333), 1,
+      anon_sym_log,
+    ACTIONS(336), 1,
+      anon_sym_spec,
+    ACTIONS(339), 1,
+      anon_sym_metadata,
+    ACTIONS(342), 1,
+      anon_sym_default,
+    ACTIONS(348), 1,
+      anon_sym_no,
+    ACTIONS(351), 1,
+      anon_sym_select,
+    STATE(364), 1,
+      sym_verb,
+    ACTIONS(345), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(64), 14,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_spec,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [2712] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(356), 1,
       anon_sym_COMMA,
-    STATE(88), 1,
+    STATE(87), 1,
       aux_sym_silence_repeat1,
+    STATE(132), 1,
+      sym_string,
+    ACTIONS(354), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2754] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(356), 1,
+      anon_sym_COMMA,
+    STATE(65), 1,
+      aux_sym_silence_repeat1,
+    STATE(118), 1,
+      sym_string,
+    ACTIONS(358), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2796] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(360), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2830] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(362), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2864] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(364), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2898] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(366), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2932] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(368), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2966] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(370), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3000] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(372), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3034] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(374), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3068] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(376), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3102] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(378), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3136] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(380), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3170] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(384), 1,
+      anon_sym_method,
+    ACTIONS(386), 1,
+      anon_sym_host,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    ACTIONS(390), 1,
+      sym_http_method,
+    ACTIONS(392), 1,
+      sym_const_ref,
+    STATE(183), 1,
+      aux_sym_http_repeat1,
+    STATE(166), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(382), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3220] = 15,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(103), 1,
+      anon_sym_use,
+    ACTIONS(105), 1,
+      anon_sym_description,
+    ACTIONS(107), 1,
+      anon_sym_label,
+    ACTIONS(109), 1,
+      anon_sym_log,
+    ACTIONS(111), 1,
+      anon_sym_spec,
+    ACTIONS(113), 1,
+      anon_sym_metadata,
+    ACTIONS(115), 1,
+      anon_sym_default,
+    ACTIONS(119), 1,
+      anon_sym_no,
+    ACTIONS(317), 1,
+      anon_sym_select,
+    ACTIONS(394), 1,
+      anon_sym_RBRACE,
+    STATE(364), 1,
+      sym_verb,
+    ACTIONS(117), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(64), 14,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_spec,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3280] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(224), 1,
+      anon_sym_RBRACE,
+    ACTIONS(226), 1,
+      anon_sym_in,
+    ACTIONS(228), 1,
+      sym_label_key,
+    ACTIONS(230), 1,
+      sym_const_ref,
+    STATE(169), 1,
+      sym_scope,
+    STATE(92), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(222), 19,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3328] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(228), 1,
+      sym_label_key,
+    ACTIONS(398), 1,
+      anon_sym_RBRACE,
+    ACTIONS(400), 1,
+      anon_sym_in,
+    ACTIONS(402), 1,
+      anon_sym_with,
+    ACTIONS(404), 1,
+      sym_const_ref,
+    STATE(22), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(396), 19,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3376] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(186), 1,
+      anon_sym_icmp,
+    ACTIONS(188), 1,
+      anon_sym_http,
+    ACTIONS(190), 1,
+      anon_sym_grpc,
+    ACTIONS(192), 1,
+      anon_sym_dns,
+    STATE(106), 1,
+      sym_icmps,
+    STATE(108), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(287), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3423] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(186), 1,
+      anon_sym_icmp,
+    ACTIONS(188), 1,
+      anon_sym_http,
+    ACTIONS(190), 1,
+      anon_sym_grpc,
+    ACTIONS(192), 1,
+      anon_sym_dns,
+    STATE(109), 1,
+      sym_icmps,
+    STATE(98), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(406), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3470] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(408), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3503] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(410), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3536] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    ACTIONS(414), 1,
+      anon_sym_host,
+    STATE(90), 1,
+      aux_sym_http_repeat1,
     ACTIONS(412), 24,
       ts_builtin_sym_end,
       anon_sym_silence,
@@ -11900,14 +11611,47 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3575] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(418), 1,
+      anon_sym_COMMA,
+    STATE(87), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(416), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -11916,215 +11660,260 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_expect,
       anon_sym_DQUOTE,
-  [3569] = 14,
+  [3612] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(145), 1,
-      anon_sym_label,
-    ACTIONS(149), 1,
-      anon_sym_use,
-    ACTIONS(151), 1,
-      anon_sym_description,
-    ACTIONS(153), 1,
-      anon_sym_log,
-    ACTIONS(155), 1,
-      anon_sym_metadata,
-    ACTIONS(157), 1,
-      anon_sym_default,
-    ACTIONS(161), 1,
-      anon_sym_no,
-    ACTIONS(417), 1,
-      anon_sym_RBRACE,
-    ACTIONS(419), 1,
-      anon_sym_select,
-    STATE(397), 1,
-      sym_verb,
-    ACTIONS(159), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(87), 13,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3625] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(103), 1,
-      anon_sym_authentication,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(105), 1,
-      sym_authentication,
-    STATE(106), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(137), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3671] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(374), 1,
-      anon_sym_COMMA,
-    ACTIONS(376), 1,
-      anon_sym_in,
-    STATE(93), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(187), 1,
-      sym_scope,
-    ACTIONS(421), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3711] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(145), 1,
-      anon_sym_label,
-    ACTIONS(149), 1,
-      anon_sym_use,
-    ACTIONS(151), 1,
-      anon_sym_description,
-    ACTIONS(153), 1,
-      anon_sym_log,
-    ACTIONS(155), 1,
-      anon_sym_metadata,
-    ACTIONS(157), 1,
-      anon_sym_default,
-    ACTIONS(161), 1,
-      anon_sym_no,
-    ACTIONS(419), 1,
-      anon_sym_select,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(388), 1,
+      anon_sym_header,
     ACTIONS(423), 1,
-      anon_sym_RBRACE,
-    STATE(397), 1,
-      sym_verb,
-    ACTIONS(159), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(89), 13,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3767] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(427), 1,
-      anon_sym_COMMA,
-    STATE(93), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(425), 23,
+      anon_sym_host,
+    ACTIONS(425), 1,
+      sym_const_ref,
+    STATE(190), 1,
+      aux_sym_http_repeat1,
+    STATE(159), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(421), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3656] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(93), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(427), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3692] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(429), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3728] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(416), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [3760] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(433), 1,
+      anon_sym_COMMA,
+    ACTIONS(435), 1,
       anon_sym_in,
+    STATE(94), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(162), 1,
+      sym_scope,
+    ACTIONS(431), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3802] = 7,
+  [3800] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(133), 1,
-      sym_label_key,
-    ACTIONS(432), 1,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(437), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-    ACTIONS(434), 1,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3836] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(433), 1,
+      anon_sym_COMMA,
+    ACTIONS(435), 1,
+      anon_sym_in,
+    STATE(103), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(172), 1,
+      sym_scope,
+    ACTIONS(439), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3876] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(228), 1,
+      sym_label_key,
+    ACTIONS(443), 1,
+      anon_sym_RBRACE,
+    ACTIONS(445), 1,
       sym_const_ref,
-    STATE(51), 3,
+    STATE(36), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(430), 18,
+    ACTIONS(441), 19,
       anon_sym_silence,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12136,61 +11925,31 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3843] = 4,
+  [3918] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(438), 1,
-      anon_sym_in,
-    STATE(169), 1,
-      sym_scope,
-    ACTIONS(436), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3878] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(330), 1,
+    ACTIONS(388), 1,
       anon_sym_header,
-    ACTIONS(442), 1,
+    ACTIONS(449), 1,
       anon_sym_host,
-    ACTIONS(444), 1,
+    ACTIONS(451), 1,
       sym_const_ref,
-    STATE(215), 1,
+    STATE(187), 1,
       aux_sym_http_repeat1,
-    STATE(199), 2,
+    STATE(165), 2,
       sym__string_or_ref,
       sym_string,
-    ACTIONS(440), 18,
+    ACTIONS(447), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12202,27 +11961,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3921] = 2,
+  [3962] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(412), 25,
-      ts_builtin_sym_end,
+    ACTIONS(455), 1,
+      anon_sym_http,
+    ACTIONS(458), 1,
+      anon_sym_grpc,
+    ACTIONS(461), 1,
+      anon_sym_kafka,
+    ACTIONS(464), 1,
+      anon_sym_dns,
+    STATE(97), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(453), 15,
       anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12230,31 +11995,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-      anon_sym_DQUOTE,
-  [3952] = 4,
+  [4003] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(44), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(446), 23,
-      ts_builtin_sym_end,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(188), 1,
+      anon_sym_http,
+    ACTIONS(190), 1,
+      anon_sym_grpc,
+    ACTIONS(192), 1,
+      anon_sym_dns,
+    STATE(97), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(467), 15,
       anon_sym_silence,
-      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12262,85 +12029,442 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3987] = 4,
+  [4044] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(100), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(448), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
+    STATE(99), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(206), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(471), 6,
+      anon_sym_port,
       anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4022] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(44), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(450), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4057] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(438), 1,
+      anon_sym_pods,
       anon_sym_in,
-    STATE(165), 1,
-      sym_scope,
-    ACTIONS(452), 23,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(469), 15,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
       anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4081] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(99), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(206), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(476), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(474), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4118] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(188), 1,
+      anon_sym_http,
+    ACTIONS(190), 1,
+      anon_sym_grpc,
+    ACTIONS(192), 1,
+      anon_sym_dns,
+    STATE(108), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(287), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4159] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(188), 1,
+      anon_sym_http,
+    ACTIONS(190), 1,
+      anon_sym_grpc,
+    ACTIONS(192), 1,
+      anon_sym_dns,
+    STATE(97), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(478), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4200] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(482), 1,
+      anon_sym_COMMA,
+    STATE(103), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(480), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4235] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(107), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(206), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(476), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(485), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4272] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(188), 1,
+      anon_sym_http,
+    ACTIONS(190), 1,
+      anon_sym_grpc,
+    ACTIONS(192), 1,
+      anon_sym_dns,
+    STATE(97), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(287), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4313] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(188), 1,
+      anon_sym_http,
+    ACTIONS(190), 1,
+      anon_sym_grpc,
+    ACTIONS(192), 1,
+      anon_sym_dns,
+    STATE(98), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(406), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4354] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(99), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(206), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(476), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(487), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4391] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(188), 1,
+      anon_sym_http,
+    ACTIONS(190), 1,
+      anon_sym_grpc,
+    ACTIONS(192), 1,
+      anon_sym_dns,
+    STATE(97), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(406), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4432] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(188), 1,
+      anon_sym_http,
+    ACTIONS(190), 1,
+      anon_sym_grpc,
+    ACTIONS(192), 1,
+      anon_sym_dns,
+    STATE(102), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(467), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4473] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(489), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4503] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(491), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4533] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(495), 1,
+      anon_sym_COMMA,
+    STATE(112), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(493), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12348,30 +12472,672 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4092] = 4,
+  [4567] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(438), 1,
+    ACTIONS(500), 1,
+      anon_sym_COMMA,
+    STATE(113), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(498), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4601] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(480), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4631] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(505), 1,
+      anon_sym_COMMA,
+    STATE(113), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(503), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4665] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(509), 1,
+      anon_sym_COMMA,
+    STATE(116), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(507), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4699] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(514), 1,
+      anon_sym_COMMA,
+    STATE(117), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(512), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4733] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(517), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4763] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(505), 1,
+      anon_sym_COMMA,
+    STATE(113), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(519), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4797] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(521), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4827] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(525), 1,
+      anon_sym_COMMA,
+    STATE(116), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(523), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4861] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(529), 1,
+      anon_sym_COMMA,
+    STATE(117), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(527), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4895] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(435), 1,
+      anon_sym_in,
+    STATE(175), 1,
+      sym_scope,
+    ACTIONS(531), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4929] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(533), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4959] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(220), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4989] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(537), 1,
+      anon_sym_COMMA,
+    STATE(138), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(535), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5023] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(541), 1,
+      anon_sym_except,
+    ACTIONS(539), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5055] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(543), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5085] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(505), 1,
+      anon_sym_COMMA,
+    STATE(115), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(545), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5119] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(505), 1,
+      anon_sym_COMMA,
+    STATE(119), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(547), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5153] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(549), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5183] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(551), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5213] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(525), 1,
+      anon_sym_COMMA,
+    STATE(121), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(553), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5247] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(529), 1,
+      anon_sym_COMMA,
+    STATE(122), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(555), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5281] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(435), 1,
       anon_sym_in,
     STATE(168), 1,
       sym_scope,
-    ACTIONS(454), 23,
+    ACTIONS(557), 22,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12379,288 +13145,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4127] = 8,
+  [5315] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    ACTIONS(458), 1,
-      anon_sym_host,
-    ACTIONS(460), 1,
-      sym_const_ref,
-    STATE(210), 1,
-      aux_sym_http_repeat1,
-    STATE(196), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(456), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4170] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(107), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(378), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4210] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(104), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(288), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4250] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(107), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(288), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4290] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(464), 1,
-      anon_sym_http,
-    ACTIONS(467), 1,
-      anon_sym_grpc,
-    ACTIONS(470), 1,
-      anon_sym_kafka,
-    ACTIONS(473), 1,
-      anon_sym_dns,
-    STATE(107), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(462), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4330] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(478), 1,
-      anon_sym_COMMA,
-    STATE(108), 1,
-      aux_sym_peer_service_list_repeat1,
-    ACTIONS(476), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4364] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(127), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(225), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(483), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
+    ACTIONS(435), 1,
       anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(481), 14,
+    STATE(171), 1,
+      sym_scope,
+    ACTIONS(559), 22,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4400] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(132), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(225), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(483), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(485), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4436] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(489), 1,
-      anon_sym_COMMA,
-    STATE(149), 1,
-      aux_sym_peer_service_list_repeat1,
-    ACTIONS(487), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12668,56 +13175,26 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4470] = 4,
+  [5349] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(374), 1,
-      anon_sym_COMMA,
-    STATE(125), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(491), 22,
+    ACTIONS(561), 24,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4504] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(493), 24,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
       anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12726,29 +13203,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_except,
       anon_sym_allow,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4534] = 4,
+  [5379] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(497), 1,
+    ACTIONS(537), 1,
       anon_sym_COMMA,
-    STATE(114), 1,
+    STATE(112), 1,
       aux_sym_peer_cidr_repeat1,
-    ACTIONS(495), 22,
+    ACTIONS(563), 22,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -12756,883 +13233,32 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4568] = 4,
+  [5413] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(502), 1,
-      anon_sym_COMMA,
-    STATE(115), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(500), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4602] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(425), 24,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4632] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(507), 1,
-      anon_sym_except,
-    ACTIONS(505), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4664] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(511), 1,
-      anon_sym_COMMA,
-    STATE(114), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(509), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4698] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(515), 1,
-      anon_sym_COMMA,
-    STATE(119), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(513), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4732] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(520), 1,
-      anon_sym_COMMA,
-    STATE(120), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(518), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4766] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(106), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(137), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4806] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(128), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(378), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4846] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(107), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(137), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4886] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(523), 24,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4916] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(374), 1,
-      anon_sym_COMMA,
-    STATE(93), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(525), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4950] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(527), 24,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4980] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(132), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(225), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(483), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(529), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5016] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(107), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(531), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5056] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(135), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(531), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5096] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(535), 1,
-      anon_sym_COMMA,
-    STATE(115), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(533), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5130] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(537), 24,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5160] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(132), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(225), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(541), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(539), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5196] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(511), 1,
-      anon_sym_COMMA,
-    STATE(118), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(544), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5230] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(548), 1,
-      anon_sym_except,
-    ACTIONS(546), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5262] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(107), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(550), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5302] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(374), 1,
-      anon_sym_COMMA,
-    STATE(93), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(552), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5336] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(535), 1,
-      anon_sym_COMMA,
-    STATE(150), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(554), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5370] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(535), 1,
-      anon_sym_COMMA,
-    STATE(130), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(556), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5404] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(374), 1,
-      anon_sym_COMMA,
-    STATE(136), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(558), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5438] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(562), 1,
-      anon_sym_COMMA,
-    STATE(142), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(560), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5472] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(566), 1,
-      anon_sym_COMMA,
-    STATE(144), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(564), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5506] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(562), 1,
-      anon_sym_COMMA,
-    STATE(119), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(568), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5540] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(133), 1,
+    ACTIONS(228), 1,
       sym_label_key,
-    ACTIONS(314), 1,
+    ACTIONS(398), 1,
       ts_builtin_sym_end,
-    ACTIONS(316), 1,
+    ACTIONS(400), 1,
       anon_sym_in,
-    ACTIONS(318), 1,
+    ACTIONS(402), 1,
       anon_sym_with,
-    ACTIONS(320), 1,
+    ACTIONS(404), 1,
       sym_const_ref,
     STATE(22), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(312), 15,
+    ACTIONS(396), 15,
       anon_sym_silence,
       anon_sym_cluster,
       anon_sym_cidr,
@@ -13648,247 +13274,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5584] = 4,
+  [5457] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(566), 1,
-      anon_sym_COMMA,
-    STATE(120), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(570), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5618] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(572), 1,
-      anon_sym_COMMA,
-    STATE(147), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(554), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5652] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(575), 1,
-      anon_sym_COMMA,
-    STATE(148), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(556), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5686] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(580), 1,
-      anon_sym_COMMA,
-    STATE(115), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(578), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5720] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(583), 1,
-      anon_sym_COMMA,
-    STATE(115), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(533), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5754] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(489), 1,
-      anon_sym_COMMA,
-    STATE(108), 1,
-      aux_sym_peer_service_list_repeat1,
-    ACTIONS(586), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5788] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(535), 1,
-      anon_sym_COMMA,
-    STATE(115), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(578), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5822] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(513), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5851] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(588), 23,
+    ACTIONS(565), 24,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -13897,14 +13286,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -13912,21 +13302,77 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5880] = 4,
+  [5487] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(592), 1,
+    ACTIONS(567), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5517] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(498), 23,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(153), 1,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5546] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(571), 1,
+      anon_sym_COMMA,
+    STATE(143), 1,
       aux_sym_ports_repeat1,
-    ACTIONS(590), 21,
+    ACTIONS(569), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -13934,27 +13380,57 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5913] = 3,
+  [5579] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(595), 1,
-      anon_sym_except,
-    ACTIONS(505), 22,
+    ACTIONS(576), 1,
+      anon_sym_COMMA,
+    STATE(156), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(574), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [5612] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(580), 1,
+      anon_sym_COMMA,
+    STATE(146), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(578), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -13962,26 +13438,89 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5944] = 2,
+  [5645] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(495), 23,
+    ACTIONS(580), 1,
+      anon_sym_COMMA,
+    STATE(143), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(582), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5678] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(226), 1,
+      anon_sym_in,
+    ACTIONS(228), 1,
+      sym_label_key,
+    ACTIONS(586), 1,
+      anon_sym_RBRACE,
+    ACTIONS(588), 1,
+      sym_const_ref,
+    STATE(231), 1,
+      sym_scope,
+    STATE(215), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(584), 14,
+      anon_sym_silence,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5721] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(590), 23,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -13989,14 +13528,42 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5973] = 13,
+  [5750] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(576), 1,
+      anon_sym_COMMA,
+    STATE(144), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(592), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [5783] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -14019,9 +13586,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_namespace,
     ACTIONS(25), 1,
       anon_sym_expect,
-    ACTIONS(597), 1,
+    ACTIONS(594), 1,
       ts_builtin_sym_end,
-    STATE(172), 12,
+    STATE(157), 12,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -14034,19 +13601,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [6024] = 2,
+  [5834] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(599), 23,
+    ACTIONS(507), 23,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14054,767 +13622,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6053] = 2,
+  [5863] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(500), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6082] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(601), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6111] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(603), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [6140] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(605), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [6169] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(282), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [6198] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(607), 1,
-      anon_sym_namespaces,
-    ACTIONS(609), 1,
-      anon_sym_cidr,
-    ACTIONS(611), 1,
-      anon_sym_namespace,
-    ACTIONS(613), 1,
-      anon_sym_pods,
-    ACTIONS(615), 1,
-      anon_sym_nodes,
-    ACTIONS(619), 1,
-      anon_sym_entity,
-    ACTIONS(621), 1,
-      anon_sym_fqdn,
-    ACTIONS(623), 1,
-      anon_sym_service,
-    ACTIONS(625), 1,
-      anon_sym_services,
-    ACTIONS(617), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(111), 2,
-      sym_peer_service,
-      sym_peer_services,
-    STATE(19), 10,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service_list,
-      sym_peer_cidr_groups,
-      sym_peer_nodes,
-  [6249] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(476), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6278] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(627), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6307] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(518), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6336] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(629), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [6365] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(631), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6394] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(633), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6423] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(637), 1,
-      anon_sym_COMMA,
-    STATE(153), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(635), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6456] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(639), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6485] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(641), 1,
-      ts_builtin_sym_end,
-    ACTIONS(643), 1,
-      anon_sym_silence,
-    ACTIONS(646), 1,
-      anon_sym_cluster,
-    ACTIONS(649), 1,
-      anon_sym_cidr,
-    ACTIONS(652), 1,
-      anon_sym_cilium,
-    ACTIONS(655), 1,
-      anon_sym_import,
-    ACTIONS(658), 1,
-      anon_sym_const,
-    ACTIONS(661), 1,
-      anon_sym_category,
-    ACTIONS(664), 1,
-      anon_sym_system,
-    ACTIONS(667), 1,
-      anon_sym_namespace,
-    ACTIONS(670), 1,
-      anon_sym_expect,
-    STATE(172), 12,
-      sym__item,
-      sym_silence,
-      sym_inventory,
-      sym_cidr_groups,
-      sym_cilium,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      sym_expect,
-      aux_sym_source_file_repeat1,
-  [6536] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(637), 1,
-      anon_sym_COMMA,
-    STATE(170), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(673), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6569] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(675), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6598] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(677), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [6627] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(679), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [6656] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(681), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6685] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(683), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [6714] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(685), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6743] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(607), 1,
-      anon_sym_namespaces,
-    ACTIONS(609), 1,
-      anon_sym_cidr,
-    ACTIONS(611), 1,
-      anon_sym_namespace,
-    ACTIONS(615), 1,
-      anon_sym_nodes,
-    ACTIONS(619), 1,
-      anon_sym_entity,
-    ACTIONS(621), 1,
-      anon_sym_fqdn,
-    ACTIONS(623), 1,
-      anon_sym_service,
-    ACTIONS(625), 1,
-      anon_sym_services,
-    ACTIONS(687), 1,
-      anon_sym_pods,
-    ACTIONS(617), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(111), 2,
-      sym_peer_service,
-      sym_peer_services,
-    STATE(19), 10,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service_list,
-      sym_peer_cidr_groups,
-      sym_peer_nodes,
-  [6794] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(691), 1,
-      anon_sym_COMMA,
-    STATE(181), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(689), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6826] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(694), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6854] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(590), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6882] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(698), 1,
+    ACTIONS(598), 1,
       anon_sym_EQ,
-    ACTIONS(696), 21,
+    ACTIONS(596), 22,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14826,23 +13656,106 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [6912] = 4,
+  [5894] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(702), 1,
+    ACTIONS(600), 23,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(181), 1,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5923] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(604), 1,
+      anon_sym_except,
+    ACTIONS(602), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5954] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(512), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5983] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(608), 1,
+      anon_sym_COMMA,
+    STATE(156), 1,
       aux_sym_sentence_values_repeat1,
-    ACTIONS(700), 20,
+    ACTIONS(606), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14854,51 +13767,516 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [6944] = 9,
+  [6016] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(131), 1,
-      anon_sym_in,
-    ACTIONS(133), 1,
-      sym_label_key,
-    ACTIONS(706), 1,
+    ACTIONS(611), 1,
+      ts_builtin_sym_end,
+    ACTIONS(613), 1,
+      anon_sym_silence,
+    ACTIONS(616), 1,
+      anon_sym_cluster,
+    ACTIONS(619), 1,
+      anon_sym_cidr,
+    ACTIONS(622), 1,
+      anon_sym_cilium,
+    ACTIONS(625), 1,
+      anon_sym_import,
+    ACTIONS(628), 1,
+      anon_sym_const,
+    ACTIONS(631), 1,
+      anon_sym_category,
+    ACTIONS(634), 1,
+      anon_sym_system,
+    ACTIONS(637), 1,
+      anon_sym_namespace,
+    ACTIONS(640), 1,
+      anon_sym_expect,
+    STATE(157), 12,
+      sym__item,
+      sym_silence,
+      sym_inventory,
+      sym_cidr_groups,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      sym_expect,
+      aux_sym_source_file_repeat1,
+  [6067] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(493), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
-    ACTIONS(708), 1,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6096] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    ACTIONS(645), 1,
+      anon_sym_host,
+    STATE(196), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(643), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6130] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(529), 1,
+      anon_sym_COMMA,
+    STATE(117), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(647), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6162] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(649), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6190] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(439), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6218] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(651), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6246] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(653), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6274] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    ACTIONS(657), 1,
+      anon_sym_host,
+    STATE(193), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(655), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6308] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    ACTIONS(661), 1,
+      anon_sym_host,
+    STATE(203), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(659), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6342] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(606), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6370] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(663), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6398] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(431), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6426] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(665), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6454] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(667), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6482] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(669), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6510] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(671), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6538] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(228), 1,
+      sym_label_key,
+    ACTIONS(443), 1,
+      ts_builtin_sym_end,
+    ACTIONS(445), 1,
       sym_const_ref,
-    STATE(237), 1,
-      sym_scope,
-    STATE(232), 3,
+    STATE(36), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(704), 13,
+    ACTIONS(441), 15,
       anon_sym_silence,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [6986] = 2,
+  [6576] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(710), 22,
+    ACTIONS(673), 22,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -14906,250 +14284,651 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7014] = 2,
+  [6604] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(421), 22,
+    ACTIONS(569), 22,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7042] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(566), 1,
       anon_sym_COMMA,
-    STATE(191), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(712), 20,
-      anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_authentication,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7074] = 4,
+  [6632] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(702), 1,
+    ACTIONS(675), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6660] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(529), 1,
+      anon_sym_COMMA,
+    STATE(160), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(677), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6692] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(679), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6723] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(226), 1,
+      anon_sym_in,
+    ACTIONS(228), 1,
+      sym_label_key,
+    ACTIONS(586), 1,
+      anon_sym_RBRACE,
+    ACTIONS(588), 1,
+      sym_const_ref,
+    STATE(231), 1,
+      sym_scope,
+    STATE(215), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(584), 12,
+      anon_sym_silence,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [6764] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(681), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6791] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(685), 1,
       anon_sym_COMMA,
     STATE(185), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(714), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [7106] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(566), 1,
-      anon_sym_COMMA,
-    STATE(120), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(716), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7138] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(133), 1,
-      sym_label_key,
-    ACTIONS(432), 1,
-      ts_builtin_sym_end,
-    ACTIONS(434), 1,
-      sym_const_ref,
-    STATE(51), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(430), 15,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7176] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(718), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7204] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(372), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7232] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(722), 1,
-      anon_sym_COMMA,
-    STATE(195), 1,
       aux_sym_icmps_repeat1,
+    ACTIONS(683), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6822] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(687), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6853] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(529), 1,
+      anon_sym_COMMA,
+    STATE(188), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(689), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6884] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(685), 1,
+      anon_sym_COMMA,
+    STATE(189), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(691), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6915] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(191), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(693), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6946] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(695), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6977] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(529), 1,
+      anon_sym_COMMA,
+    STATE(117), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(697), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7008] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(701), 1,
+      anon_sym_COMMA,
+    STATE(189), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(699), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7039] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(704), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7070] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(706), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7101] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(197), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(708), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7132] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(710), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7163] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(179), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(712), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7194] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(199), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(714), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7225] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(716), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7256] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(718), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7287] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(201), 1,
+      aux_sym_http_repeat1,
     ACTIONS(720), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_authentication,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7263] = 5,
+  [7318] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(330), 1,
+    ACTIONS(388), 1,
       anon_sym_header,
-    ACTIONS(727), 1,
-      anon_sym_host,
-    STATE(220), 1,
+    STATE(38), 1,
       aux_sym_http_repeat1,
-    ACTIONS(725), 18,
+    ACTIONS(722), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -15161,782 +14940,245 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7296] = 2,
+  [7349] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(689), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [7323] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(731), 1,
-      anon_sym_COMMA,
-    STATE(200), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(729), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7354] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
+    ACTIONS(388), 1,
       anon_sym_header,
-    ACTIONS(735), 1,
-      anon_sym_host,
-    STATE(214), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(733), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7387] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(731), 1,
-      anon_sym_COMMA,
-    STATE(195), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(737), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7418] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    ACTIONS(741), 1,
-      anon_sym_host,
-    STATE(216), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(739), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7451] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(743), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [7477] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(209), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(745), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7507] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(44), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(747), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7537] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(204), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(749), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7567] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(720), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7593] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(44), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(751), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7623] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(224), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(753), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7653] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(44), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(755), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7683] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(44), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(757), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7713] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(44), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(759), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7743] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(222), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(761), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7773] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(211), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(763), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7803] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(44), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(765), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7833] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(44), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(767), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7863] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(44), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(769), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7893] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(207), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(771), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7923] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(131), 1,
-      anon_sym_in,
-    ACTIONS(133), 1,
-      sym_label_key,
-    ACTIONS(706), 1,
-      anon_sym_RBRACE,
-    ACTIONS(708), 1,
-      sym_const_ref,
-    STATE(237), 1,
-      sym_scope,
-    STATE(232), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(704), 11,
-      anon_sym_silence,
-      anon_sym_label,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [7963] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(566), 1,
-      anon_sym_COMMA,
-    STATE(120), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(773), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7993] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(44), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(775), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [8023] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(44), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(777), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [8053] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(44), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(779), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [8083] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(566), 1,
-      anon_sym_COMMA,
-    STATE(219), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(781), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [8113] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(44), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(783), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [8143] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(57), 1,
-      sym_label_key,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(61), 1,
-      sym_const_ref,
     STATE(202), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(724), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7380] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(726), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7411] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(728), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7442] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(388), 1,
+      anon_sym_header,
+    STATE(38), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(730), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7473] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(699), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7499] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(732), 1,
+      anon_sym_namespaces,
+    ACTIONS(734), 1,
+      anon_sym_cidr,
+    ACTIONS(736), 1,
+      anon_sym_namespace,
+    ACTIONS(738), 1,
+      anon_sym_pods,
+    ACTIONS(742), 1,
+      anon_sym_entity,
+    ACTIONS(744), 1,
+      anon_sym_fqdn,
+    ACTIONS(746), 1,
+      anon_sym_service,
+    ACTIONS(748), 1,
+      anon_sym_services,
+    ACTIONS(740), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(27), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [7542] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(51), 1,
+      sym_label_key,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(55), 1,
+      sym_const_ref,
+    STATE(181), 1,
       sym_sentence_values,
-    STATE(263), 2,
+    STATE(238), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(190), 5,
+    STATE(149), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-    ACTIONS(785), 6,
+    ACTIONS(750), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8184] = 2,
+  [7583] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(787), 18,
+    ACTIONS(732), 1,
+      anon_sym_namespaces,
+    ACTIONS(734), 1,
+      anon_sym_cidr,
+    ACTIONS(736), 1,
+      anon_sym_namespace,
+    ACTIONS(742), 1,
+      anon_sym_entity,
+    ACTIONS(744), 1,
+      anon_sym_fqdn,
+    ACTIONS(746), 1,
+      anon_sym_service,
+    ACTIONS(748), 1,
+      anon_sym_services,
+    ACTIONS(752), 1,
+      anon_sym_pods,
+    ACTIONS(740), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(27), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [7626] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(754), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -15948,43 +15190,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [8208] = 2,
+  [7651] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(789), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [8232] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(793), 1,
+    ACTIONS(758), 1,
       anon_sym_COMMA,
-    STATE(230), 1,
+    STATE(213), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(791), 14,
+    ACTIONS(756), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -15992,21 +15213,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8258] = 4,
+  [7678] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(793), 1,
+    ACTIONS(758), 1,
       anon_sym_COMMA,
-    STATE(228), 1,
+    STATE(213), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(795), 14,
+    ACTIONS(760), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -16014,87 +15236,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8284] = 4,
+  [7705] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(799), 1,
-      anon_sym_COMMA,
-    STATE(230), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(797), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8310] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(793), 1,
-      anon_sym_COMMA,
-    STATE(230), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(802), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8336] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(376), 1,
-      anon_sym_in,
-    STATE(249), 1,
-      sym_scope,
-    ACTIONS(804), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8362] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(808), 1,
+    ACTIONS(764), 1,
       anon_sym_LPAREN,
-    STATE(252), 1,
+    STATE(228), 1,
       sym_arguments,
-    ACTIONS(806), 14,
+    ACTIONS(762), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -16102,21 +15259,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8388] = 4,
+  [7732] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(793), 1,
+    ACTIONS(758), 1,
       anon_sym_COMMA,
-    STATE(231), 1,
+    STATE(210), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(810), 14,
+    ACTIONS(766), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -16124,18 +15282,88 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8414] = 2,
+  [7759] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(812), 15,
+    ACTIONS(770), 1,
+      anon_sym_COMMA,
+    STATE(213), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(768), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7786] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(758), 1,
+      anon_sym_COMMA,
+    STATE(209), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(773), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7813] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(435), 1,
+      anon_sym_in,
+    STATE(226), 1,
+      sym_scope,
+    ACTIONS(775), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7840] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(777), 16,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -16143,18 +15371,209 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8435] = 2,
+  [7862] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(768), 16,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7884] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(779), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7905] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(781), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7926] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(783), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7947] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(785), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7968] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(787), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7989] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(789), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8010] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(791), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8031] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(793), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8052] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(795), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8073] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(797), 15,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -16162,17 +15581,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8456] = 2,
+  [8094] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(804), 14,
+    ACTIONS(799), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -16180,17 +15600,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8476] = 2,
+  [8115] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(814), 14,
+    ACTIONS(801), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -16198,17 +15619,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8496] = 2,
+  [8136] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(816), 14,
+    ACTIONS(803), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -16216,17 +15638,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8516] = 2,
+  [8157] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(818), 14,
+    ACTIONS(775), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -16234,17 +15657,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8536] = 2,
+  [8178] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(820), 14,
+    ACTIONS(805), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -16252,17 +15676,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8556] = 2,
+  [8199] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(822), 14,
+    ACTIONS(807), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_log,
+      anon_sym_spec,
       anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
@@ -16270,441 +15695,510 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8576] = 11,
+  [8220] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(809), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8241] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(55), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACK,
-    ACTIONS(59), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(824), 1,
+    ACTIONS(811), 1,
       anon_sym_RPAREN,
-    ACTIONS(826), 1,
+    ACTIONS(813), 1,
       sym_port_number,
-    ACTIONS(828), 1,
+    ACTIONS(815), 1,
       sym_cidr,
-    ACTIONS(830), 1,
+    ACTIONS(817), 1,
       sym_const_ref,
-    ACTIONS(832), 1,
+    ACTIONS(819), 1,
       sym_identifier,
-    STATE(479), 1,
+    STATE(460), 1,
       sym_argument,
-    STATE(467), 5,
+    STATE(435), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8614] = 11,
+  [8279] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(55), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACK,
-    ACTIONS(59), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(826), 1,
+    ACTIONS(813), 1,
       sym_port_number,
-    ACTIONS(828), 1,
+    ACTIONS(815), 1,
       sym_cidr,
-    ACTIONS(830), 1,
+    ACTIONS(817), 1,
       sym_const_ref,
-    ACTIONS(832), 1,
+    ACTIONS(819), 1,
       sym_identifier,
-    ACTIONS(834), 1,
+    ACTIONS(821), 1,
       anon_sym_RPAREN,
-    STATE(479), 1,
+    STATE(460), 1,
       sym_argument,
-    STATE(467), 5,
+    STATE(435), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8652] = 2,
+  [8317] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(836), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8672] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(838), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8692] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(840), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8712] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(842), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8732] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(844), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8752] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(846), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8772] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(55), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACK,
-    ACTIONS(59), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(826), 1,
+    ACTIONS(813), 1,
       sym_port_number,
-    ACTIONS(828), 1,
+    ACTIONS(815), 1,
       sym_cidr,
-    ACTIONS(830), 1,
+    ACTIONS(817), 1,
       sym_const_ref,
-    ACTIONS(832), 1,
+    ACTIONS(819), 1,
       sym_identifier,
-    ACTIONS(848), 1,
+    ACTIONS(823), 1,
       anon_sym_RPAREN,
-    STATE(440), 1,
+    STATE(393), 1,
       sym_argument,
-    STATE(467), 5,
+    STATE(435), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8810] = 2,
+  [8355] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(850), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8830] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(852), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8850] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(854), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8870] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(856), 14,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8890] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(858), 1,
-      anon_sym_cidr,
-    ACTIONS(860), 1,
-      anon_sym_namespace,
-    ACTIONS(862), 1,
-      anon_sym_pods,
-    ACTIONS(864), 1,
-      anon_sym_entity,
-    ACTIONS(866), 1,
-      anon_sym_fqdn,
-    ACTIONS(868), 1,
-      anon_sym_node,
-    STATE(552), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [8921] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(826), 1,
-      sym_port_number,
-    ACTIONS(828), 1,
-      sym_cidr,
     ACTIONS(830), 1,
-      sym_const_ref,
-    ACTIONS(832), 1,
-      sym_identifier,
-    STATE(479), 1,
-      sym_argument,
-    STATE(467), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8956] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(872), 1,
-      anon_sym_COMMA,
-    STATE(258), 1,
-      aux_sym_group_labels_repeat1,
-    ACTIONS(870), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8979] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(877), 1,
-      anon_sym_label,
-    STATE(287), 1,
-      sym_group_labels,
-    ACTIONS(875), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9002] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(858), 1,
-      anon_sym_cidr,
-    ACTIONS(860), 1,
-      anon_sym_namespace,
-    ACTIONS(862), 1,
-      anon_sym_pods,
-    ACTIONS(864), 1,
-      anon_sym_entity,
-    ACTIONS(866), 1,
-      anon_sym_fqdn,
-    ACTIONS(868), 1,
-      anon_sym_node,
-    STATE(499), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [9033] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(881), 1,
-      anon_sym_COMMA,
-    STATE(258), 1,
-      aux_sym_group_labels_repeat1,
-    ACTIONS(879), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9056] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(881), 1,
-      anon_sym_COMMA,
-    STATE(261), 1,
-      aux_sym_group_labels_repeat1,
-    ACTIONS(883), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9079] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(890), 1,
       sym_label_key,
-    STATE(263), 2,
+    STATE(238), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(885), 4,
+    ACTIONS(825), 4,
       anon_sym_LBRACE,
       anon_sym_LBRACK,
       anon_sym_DQUOTE,
       sym_const_ref,
-    ACTIONS(887), 6,
+    ACTIONS(827), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [9104] = 4,
+  [8380] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(877), 1,
-      anon_sym_label,
-    STATE(286), 1,
-      sym_group_labels,
+    ACTIONS(832), 1,
+      anon_sym_cidr,
+    ACTIONS(834), 1,
+      anon_sym_namespace,
+    ACTIONS(836), 1,
+      anon_sym_pods,
+    ACTIONS(838), 1,
+      anon_sym_entity,
+    ACTIONS(840), 1,
+      anon_sym_fqdn,
+    ACTIONS(842), 1,
+      anon_sym_node,
+    STATE(13), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8411] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(813), 1,
+      sym_port_number,
+    ACTIONS(815), 1,
+      sym_cidr,
+    ACTIONS(817), 1,
+      sym_const_ref,
+    ACTIONS(819), 1,
+      sym_identifier,
+    STATE(460), 1,
+      sym_argument,
+    STATE(435), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8446] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(832), 1,
+      anon_sym_cidr,
+    ACTIONS(834), 1,
+      anon_sym_namespace,
+    ACTIONS(838), 1,
+      anon_sym_entity,
+    ACTIONS(840), 1,
+      anon_sym_fqdn,
+    ACTIONS(844), 1,
+      anon_sym_pods,
+    ACTIONS(846), 1,
+      anon_sym_node,
+    STATE(478), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8477] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(832), 1,
+      anon_sym_cidr,
+    ACTIONS(834), 1,
+      anon_sym_namespace,
+    ACTIONS(838), 1,
+      anon_sym_entity,
+    ACTIONS(840), 1,
+      anon_sym_fqdn,
+    ACTIONS(844), 1,
+      anon_sym_pods,
+    ACTIONS(846), 1,
+      anon_sym_node,
+    STATE(520), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8508] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(832), 1,
+      anon_sym_cidr,
+    ACTIONS(834), 1,
+      anon_sym_namespace,
+    ACTIONS(838), 1,
+      anon_sym_entity,
+    ACTIONS(840), 1,
+      anon_sym_fqdn,
+    ACTIONS(848), 1,
+      anon_sym_pods,
+    ACTIONS(850), 1,
+      anon_sym_node,
+    STATE(13), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8539] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(813), 1,
+      sym_port_number,
+    ACTIONS(852), 1,
+      anon_sym_RBRACK,
+    ACTIONS(854), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(403), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8569] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(813), 1,
+      sym_port_number,
+    ACTIONS(856), 1,
+      anon_sym_RBRACK,
+    ACTIONS(858), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(422), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8599] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(813), 1,
+      sym_port_number,
+    ACTIONS(860), 1,
+      anon_sym_group,
+    ACTIONS(862), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(263), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8629] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(864), 1,
+      anon_sym_LBRACE,
+    ACTIONS(868), 1,
+      sym_const_ref,
+    STATE(253), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(280), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(866), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8655] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(813), 1,
+      sym_port_number,
+    ACTIONS(870), 1,
+      anon_sym_RBRACK,
+    ACTIONS(858), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(422), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8685] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(872), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8702] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(874), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8719] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(876), 1,
+      anon_sym_LBRACE,
+    STATE(266), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(280), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(866), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8742] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(878), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8759] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(880), 1,
+      anon_sym_LBRACE,
+    STATE(267), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(280), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(866), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8782] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(882), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8799] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(884), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8816] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(886), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8833] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(888), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8850] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(890), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8867] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(892), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
@@ -16717,107 +16211,128 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [9127] = 8,
+  [8884] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(858), 1,
+    ACTIONS(894), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_cidr,
-    ACTIONS(860), 1,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
-    ACTIONS(864), 1,
-      anon_sym_entity,
-    ACTIONS(866), 1,
-      anon_sym_fqdn,
-    ACTIONS(894), 1,
-      anon_sym_pods,
-    ACTIONS(896), 1,
-      anon_sym_node,
-    STATE(15), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [9158] = 8,
+      anon_sym_expect,
+  [8901] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(858), 1,
-      anon_sym_cidr,
-    ACTIONS(860), 1,
-      anon_sym_namespace,
-    ACTIONS(864), 1,
-      anon_sym_entity,
-    ACTIONS(866), 1,
-      anon_sym_fqdn,
-    ACTIONS(898), 1,
-      anon_sym_pods,
-    ACTIONS(900), 1,
-      anon_sym_node,
-    STATE(15), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [9189] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(55), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACK,
-    ACTIONS(59), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(826), 1,
+    ACTIONS(813), 1,
       sym_port_number,
-    ACTIONS(902), 1,
-      anon_sym_RBRACK,
-    ACTIONS(904), 2,
+    ACTIONS(896), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(456), 5,
+    STATE(249), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [9219] = 8,
+  [8928] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(826), 1,
-      sym_port_number,
+    ACTIONS(898), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8945] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(900), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8962] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(902), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8979] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(904), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8996] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(906), 1,
-      anon_sym_RBRACK,
-    ACTIONS(904), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(456), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [9249] = 6,
+      anon_sym_LBRACE,
+    STATE(267), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(280), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(866), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9019] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(908), 1,
       anon_sym_LBRACE,
-    ACTIONS(912), 1,
-      sym_const_ref,
-    STATE(283), 2,
+    STATE(267), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(304), 2,
+    STATE(280), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
     ACTIONS(910), 6,
@@ -16827,105 +16342,70 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [9275] = 8,
+  [9042] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(55), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACK,
-    ACTIONS(59), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(826), 1,
+    ACTIONS(813), 1,
       sym_port_number,
-    ACTIONS(914), 1,
-      anon_sym_group,
-    ACTIONS(916), 2,
+    ACTIONS(913), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(259), 5,
+    STATE(447), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [9305] = 8,
+  [9069] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(55), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACK,
-    ACTIONS(59), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(826), 1,
+    ACTIONS(813), 1,
       sym_port_number,
-    ACTIONS(918), 1,
-      anon_sym_RBRACK,
-    ACTIONS(920), 2,
+    ACTIONS(858), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(424), 5,
+    STATE(422), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [9335] = 2,
+  [9096] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(870), 12,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9353] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(922), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9370] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(55), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACK,
-    ACTIONS(59), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(826), 1,
+    ACTIONS(813), 1,
       sym_port_number,
-    ACTIONS(924), 2,
+    ACTIONS(915), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(476), 5,
+    STATE(459), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [9397] = 2,
+  [9123] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(926), 11,
+    ACTIONS(917), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -16937,10 +16417,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [9414] = 2,
+  [9140] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(928), 11,
+    ACTIONS(919), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -16952,10 +16432,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [9431] = 2,
+  [9157] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(930), 11,
+    ACTIONS(921), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -16967,10 +16447,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [9448] = 2,
+  [9174] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(932), 11,
+    ACTIONS(923), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -16982,647 +16462,304 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [9465] = 2,
+  [9191] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(934), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9482] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(936), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9499] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(938), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9516] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(940), 1,
-      anon_sym_LBRACE,
-    STATE(289), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(304), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(910), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [9539] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(942), 1,
-      anon_sym_LBRACE,
-    STATE(291), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(304), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(910), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [9562] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(944), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9579] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(946), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9596] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(948), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9613] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(950), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9630] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(952), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9647] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(954), 1,
-      anon_sym_LBRACE,
-    STATE(291), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(304), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(910), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [9670] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(826), 1,
-      sym_port_number,
-    ACTIONS(956), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(264), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [9697] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(958), 1,
-      anon_sym_LBRACE,
-    STATE(291), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(304), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(960), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [9720] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(963), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9737] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(965), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9754] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(967), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9771] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(826), 1,
-      sym_port_number,
-    ACTIONS(969), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(472), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [9798] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(973), 2,
-      anon_sym_namespace,
-      anon_sym_service,
-    ACTIONS(971), 9,
-      anon_sym_namespaces,
-      anon_sym_cidr,
-      anon_sym_pods,
-      anon_sym_nodes,
-      anon_sym_everything,
-      anon_sym_anywhere,
-      anon_sym_entity,
-      anon_sym_fqdn,
-      anon_sym_services,
-  [9817] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(975), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9834] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(977), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9851] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(826), 1,
-      sym_port_number,
-    ACTIONS(904), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(456), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [9878] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(979), 1,
+    ACTIONS(925), 1,
       anon_sym_RBRACE,
-    ACTIONS(981), 1,
+    ACTIONS(927), 1,
       anon_sym_BANG,
-    ACTIONS(983), 1,
+    ACTIONS(929), 1,
       sym_label_key,
-    ACTIONS(985), 1,
+    ACTIONS(931), 1,
       sym_const_ref,
-    STATE(453), 6,
+    STATE(402), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [9902] = 6,
+  [9215] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(981), 1,
-      anon_sym_BANG,
-    ACTIONS(983), 1,
-      sym_label_key,
-    ACTIONS(985), 1,
-      sym_const_ref,
-    ACTIONS(987), 1,
-      anon_sym_RBRACE,
-    STATE(453), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [9926] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(55), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACK,
-    ACTIONS(59), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(989), 1,
+    ACTIONS(933), 1,
       sym_label_key,
-    ACTIONS(991), 1,
+    ACTIONS(935), 1,
       sym_const_ref,
-    STATE(197), 5,
+    STATE(167), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-  [9952] = 6,
+  [9241] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(981), 1,
+    ACTIONS(927), 1,
       anon_sym_BANG,
-    ACTIONS(983), 1,
+    ACTIONS(929), 1,
       sym_label_key,
-    ACTIONS(993), 1,
+    ACTIONS(937), 1,
       anon_sym_RBRACE,
-    ACTIONS(995), 1,
+    ACTIONS(939), 1,
       sym_const_ref,
-    STATE(416), 6,
+    STATE(441), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [9976] = 4,
+  [9265] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(999), 1,
-      sym_const_ref,
-    STATE(305), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(997), 6,
-      anon_sym_port,
+    ACTIONS(943), 2,
       anon_sym_namespace,
+      anon_sym_service,
+    ACTIONS(941), 8,
+      anon_sym_namespaces,
+      anon_sym_cidr,
       anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [9995] = 4,
+      anon_sym_everything,
+      anon_sym_anywhere,
+      anon_sym_entity,
+      anon_sym_fqdn,
+      anon_sym_services,
+  [9283] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(885), 1,
-      sym_const_ref,
-    STATE(305), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(1001), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [10014] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(133), 1,
+    ACTIONS(927), 1,
+      anon_sym_BANG,
+    ACTIONS(929), 1,
       sym_label_key,
-    ACTIONS(312), 1,
-      anon_sym_to,
-    ACTIONS(316), 1,
+    ACTIONS(939), 1,
+      sym_const_ref,
+    ACTIONS(945), 1,
+      anon_sym_RBRACE,
+    STATE(441), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [9307] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(949), 1,
+      sym_const_ref,
+    STATE(281), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(947), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
       anon_sym_in,
-    ACTIONS(318), 1,
+      anon_sym_from,
+      anon_sym_to,
+  [9326] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(825), 1,
+      sym_const_ref,
+    STATE(281), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(951), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9345] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(228), 1,
+      sym_label_key,
+    ACTIONS(396), 1,
+      anon_sym_to,
+    ACTIONS(400), 1,
+      anon_sym_in,
+    ACTIONS(402), 1,
       anon_sym_with,
-    ACTIONS(320), 1,
+    ACTIONS(404), 1,
       sym_const_ref,
     STATE(22), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [10041] = 5,
+  [9372] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(981), 1,
+    ACTIONS(927), 1,
       anon_sym_BANG,
-    ACTIONS(983), 1,
+    ACTIONS(929), 1,
       sym_label_key,
-    ACTIONS(985), 1,
+    ACTIONS(939), 1,
       sym_const_ref,
-    STATE(453), 6,
+    STATE(441), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [10062] = 6,
+  [9393] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1004), 1,
-      anon_sym_pods,
-    ACTIONS(1006), 1,
-      anon_sym_all,
-    ACTIONS(1008), 1,
-      anon_sym_nodes,
-    ACTIONS(1010), 1,
-      anon_sym_everything,
-    STATE(241), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [10084] = 4,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(956), 1,
+      sym_label_key,
+    ACTIONS(958), 1,
+      sym_const_ref,
+    ACTIONS(954), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(431), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9415] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(436), 1,
+    STATE(382), 1,
       sym_type,
-    ACTIONS(1012), 3,
+    ACTIONS(960), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(1014), 4,
+    ACTIONS(962), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [10102] = 6,
+  [9433] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1006), 1,
-      anon_sym_all,
-    ACTIONS(1008), 1,
-      anon_sym_nodes,
-    ACTIONS(1010), 1,
-      anon_sym_everything,
-    ACTIONS(1016), 1,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(956), 1,
+      sym_label_key,
+    ACTIONS(966), 1,
+      sym_const_ref,
+    ACTIONS(964), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(429), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9455] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(968), 1,
       anon_sym_pods,
-    STATE(241), 4,
+    ACTIONS(970), 1,
+      anon_sym_all,
+    ACTIONS(972), 1,
+      anon_sym_nodes,
+    ACTIONS(974), 1,
+      anon_sym_everything,
+    STATE(224), 4,
       sym_subject_pods,
       sym_subject_all_nodes,
       sym_subject_nodes,
       sym_subject_everything,
-  [10124] = 6,
+  [9477] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
+    ACTIONS(970), 1,
+      anon_sym_all,
+    ACTIONS(972), 1,
+      anon_sym_nodes,
+    ACTIONS(974), 1,
+      anon_sym_everything,
+    ACTIONS(976), 1,
+      anon_sym_pods,
+    STATE(224), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [9499] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(1020), 1,
+    ACTIONS(228), 1,
       sym_label_key,
-    ACTIONS(1022), 1,
-      sym_const_ref,
-    ACTIONS(1018), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(487), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [10146] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1020), 1,
-      sym_label_key,
-    ACTIONS(1026), 1,
-      sym_const_ref,
-    ACTIONS(1024), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(462), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [10168] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1028), 1,
-      anon_sym_silence,
-    ACTIONS(1030), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1032), 1,
-      sym__name_token,
-    STATE(312), 1,
-      sym_name,
-    STATE(430), 1,
-      sym_inventory_entry,
-    STATE(345), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [10191] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1028), 1,
-      anon_sym_silence,
-    ACTIONS(1032), 1,
-      sym__name_token,
-    ACTIONS(1034), 1,
-      anon_sym_RBRACE,
-    STATE(312), 1,
-      sym_name,
-    STATE(477), 1,
-      sym_inventory_entry,
-    STATE(345), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [10214] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(133), 1,
-      sym_label_key,
-    ACTIONS(430), 1,
+    ACTIONS(441), 1,
       anon_sym_to,
-    ACTIONS(434), 1,
+    ACTIONS(445), 1,
       sym_const_ref,
-    STATE(51), 3,
+    STATE(36), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [10235] = 7,
+  [9520] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1028), 1,
+    ACTIONS(978), 1,
       anon_sym_silence,
-    ACTIONS(1032), 1,
-      sym__name_token,
-    ACTIONS(1036), 1,
+    ACTIONS(980), 1,
       anon_sym_RBRACE,
-    STATE(312), 1,
+    ACTIONS(982), 1,
+      sym__name_token,
+    STATE(286), 1,
       sym_name,
-    STATE(477), 1,
+    STATE(428), 1,
       sym_inventory_entry,
-    STATE(345), 2,
+    STATE(321), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [10258] = 6,
+  [9543] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1038), 1,
-      anon_sym_groups,
-    ACTIONS(1040), 1,
-      anon_sym_LBRACK,
-    STATE(133), 1,
-      sym_cidr_item,
-    ACTIONS(1042), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(134), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [10279] = 2,
+    ACTIONS(978), 1,
+      anon_sym_silence,
+    ACTIONS(982), 1,
+      sym__name_token,
+    ACTIONS(984), 1,
+      anon_sym_RBRACE,
+    STATE(286), 1,
+      sym_name,
+    STATE(428), 1,
+      sym_inventory_entry,
+    STATE(321), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9566] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1044), 7,
+    ACTIONS(978), 1,
+      anon_sym_silence,
+    ACTIONS(982), 1,
+      sym__name_token,
+    ACTIONS(986), 1,
+      anon_sym_RBRACE,
+    STATE(286), 1,
+      sym_name,
+    STATE(373), 1,
+      sym_inventory_entry,
+    STATE(321), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9589] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(988), 7,
       anon_sym_LBRACE,
       anon_sym_port,
       anon_sym_namespace,
@@ -17630,1942 +16767,1860 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [10292] = 5,
+  [9602] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1046), 1,
-      anon_sym_namespaces,
-    ACTIONS(1048), 1,
-      anon_sym_namespace,
-    ACTIONS(1050), 1,
-      anon_sym_all,
-    STATE(174), 3,
-      sym_scope_all,
-      sym_scope_labelled,
-      sym_scope_named,
-  [10310] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1020), 1,
-      sym_label_key,
-    ACTIONS(1052), 1,
+    ACTIONS(990), 1,
+      anon_sym_LBRACK,
+    STATE(158), 1,
+      sym_cidr_item,
+    ACTIONS(992), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(112), 3,
+    STATE(127), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9620] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(956), 1,
+      sym_label_key,
+    ACTIONS(994), 1,
+      sym_const_ref,
+    STATE(123), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [10328] = 5,
+  [9638] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1054), 1,
+    ACTIONS(996), 1,
+      anon_sym_RPAREN,
+    ACTIONS(998), 2,
+      sym_label_value,
       sym_const_ref,
-    ACTIONS(1056), 1,
+    STATE(462), 2,
+      sym__label_value,
+      sym_string,
+  [9656] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1000), 1,
+      anon_sym_RPAREN,
+    ACTIONS(998), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(462), 2,
+      sym__label_value,
+      sym_string,
+  [9674] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(956), 1,
+      sym_label_key,
+    ACTIONS(1002), 1,
+      sym_const_ref,
+    STATE(170), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9692] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(956), 1,
+      sym_label_key,
+    ACTIONS(1004), 1,
+      sym_const_ref,
+    STATE(233), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9710] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1006), 1,
+      anon_sym_RPAREN,
+    ACTIONS(998), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(462), 2,
+      sym__label_value,
+      sym_string,
+  [9728] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(990), 1,
+      anon_sym_LBRACK,
+    STATE(126), 1,
+      sym_cidr_item,
+    ACTIONS(992), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(127), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9746] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(978), 1,
+      anon_sym_silence,
+    ACTIONS(982), 1,
       sym__name_token,
-    STATE(37), 3,
+    STATE(286), 1,
+      sym_name,
+    STATE(428), 1,
+      sym_inventory_entry,
+    STATE(321), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9766] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1010), 1,
+      anon_sym_COMMA,
+    ACTIONS(1012), 1,
+      anon_sym_DQUOTE,
+    STATE(305), 1,
+      aux_sym_silence_repeat1,
+    STATE(451), 1,
+      sym_string,
+    ACTIONS(1008), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9786] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1014), 1,
+      anon_sym_namespaces,
+    ACTIONS(1016), 1,
+      anon_sym_namespace,
+    ACTIONS(1018), 1,
+      anon_sym_all,
+    STATE(161), 3,
+      sym_scope_all,
+      sym_scope_labelled,
+      sym_scope_named,
+  [9804] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1010), 1,
+      anon_sym_COMMA,
+    ACTIONS(1012), 1,
+      anon_sym_DQUOTE,
+    STATE(319), 1,
+      aux_sym_silence_repeat1,
+    STATE(455), 1,
+      sym_string,
+    ACTIONS(1020), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9824] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1022), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1024), 1,
+      anon_sym_sentence,
+    ACTIONS(1026), 1,
+      anon_sym_LPAREN,
+    STATE(271), 1,
+      sym_body,
+    STATE(354), 1,
+      sym_parameters,
+    STATE(439), 1,
+      sym_sentence_declaration,
+  [9846] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(598), 1,
+      anon_sym_EQ,
+    ACTIONS(1030), 1,
+      anon_sym_in,
+    ACTIONS(1032), 1,
+      anon_sym_BANG_EQ,
+    ACTIONS(1034), 1,
+      anon_sym_notin,
+    ACTIONS(1028), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [9866] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(956), 1,
+      sym_label_key,
+    ACTIONS(1036), 1,
+      sym_const_ref,
+    STATE(177), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9884] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1038), 1,
+      anon_sym_RPAREN,
+    ACTIONS(998), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(462), 2,
+      sym__label_value,
+      sym_string,
+  [9902] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1040), 1,
+      sym_const_ref,
+    ACTIONS(1042), 1,
+      sym__name_token,
+    STATE(35), 3,
       sym__string_or_ref,
       sym_string,
       sym_name,
-  [10346] = 6,
+  [9920] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1028), 1,
-      anon_sym_silence,
-    ACTIONS(1032), 1,
-      sym__name_token,
-    STATE(312), 1,
-      sym_name,
-    STATE(477), 1,
-      sym_inventory_entry,
-    STATE(345), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [10366] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1040), 1,
-      anon_sym_LBRACK,
-    STATE(155), 1,
-      sym_cidr_item,
-    ACTIONS(1042), 2,
-      sym_cidr,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(956), 1,
+      sym_label_key,
+    ACTIONS(1044), 1,
       sym_const_ref,
-    STATE(134), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [10384] = 5,
+    STATE(114), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9938] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(998), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(462), 2,
+      sym__label_value,
+      sym_string,
+  [9953] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1046), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(225), 2,
+      sym__label_value,
+      sym_string,
+  [9968] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1048), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(420), 2,
+      sym__label_value,
+      sym_string,
+  [9983] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1050), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(417), 2,
+      sym__label_value,
+      sym_string,
+  [9998] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1052), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(370), 2,
+      sym__label_value,
+      sym_string,
+  [10013] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1054), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(229), 2,
+      sym__label_value,
+      sym_string,
+  [10028] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(91), 5,
+      anon_sym_COMMA,
+      anon_sym_LBRACE,
+      anon_sym_RBRACE,
+      sym_label_key,
+      sym_const_ref,
+  [10039] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(416), 1,
       anon_sym_DQUOTE,
     ACTIONS(1058), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1060), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(486), 2,
-      sym__label_value,
-      sym_string,
-  [10402] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1020), 1,
-      sym_label_key,
-    ACTIONS(1062), 1,
-      sym_const_ref,
-    STATE(139), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [10420] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(698), 1,
-      anon_sym_EQ,
-    ACTIONS(1066), 1,
-      anon_sym_in,
-    ACTIONS(1068), 1,
-      anon_sym_BANG_EQ,
-    ACTIONS(1070), 1,
-      anon_sym_notin,
-    ACTIONS(1064), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10440] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1072), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1060), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(486), 2,
-      sym__label_value,
-      sym_string,
-  [10458] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1074), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1060), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(486), 2,
-      sym__label_value,
-      sym_string,
-  [10476] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1076), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1060), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(486), 2,
-      sym__label_value,
-      sym_string,
-  [10494] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1020), 1,
-      sym_label_key,
-    ACTIONS(1078), 1,
-      sym_const_ref,
-    STATE(182), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [10512] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1020), 1,
-      sym_label_key,
-    ACTIONS(1080), 1,
-      sym_const_ref,
-    STATE(255), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [10530] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1082), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1084), 1,
-      anon_sym_sentence,
-    ACTIONS(1086), 1,
-      anon_sym_LPAREN,
-    STATE(293), 1,
-      sym_body,
-    STATE(392), 1,
-      sym_parameters,
-    STATE(496), 1,
-      sym_sentence_declaration,
-  [10552] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1020), 1,
-      sym_label_key,
-    ACTIONS(1088), 1,
-      sym_const_ref,
-    STATE(116), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [10570] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1046), 1,
-      anon_sym_namespaces,
-    ACTIONS(1090), 1,
-      anon_sym_namespace,
-    ACTIONS(1092), 1,
-      anon_sym_all,
-    STATE(174), 3,
-      sym_scope_all,
-      sym_scope_labelled,
-      sym_scope_named,
-  [10588] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1020), 1,
-      sym_label_key,
-    ACTIONS(1094), 1,
-      sym_const_ref,
-    STATE(95), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [10606] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1098), 1,
-      anon_sym_COMMA,
-    ACTIONS(1100), 1,
-      anon_sym_DQUOTE,
-    STATE(347), 1,
+    STATE(319), 1,
       aux_sym_silence_repeat1,
-    STATE(483), 1,
-      sym_string,
-    ACTIONS(1096), 2,
+    ACTIONS(1056), 2,
       anon_sym_silence,
       sym__name_token,
-  [10626] = 6,
+  [10056] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1098), 1,
-      anon_sym_COMMA,
-    ACTIONS(1100), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    STATE(336), 1,
-      aux_sym_silence_repeat1,
-    STATE(480), 1,
-      sym_string,
-    ACTIONS(1102), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [10646] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1020), 1,
-      sym_label_key,
-    ACTIONS(1104), 1,
-      sym_const_ref,
-    STATE(179), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [10664] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1040), 1,
-      anon_sym_LBRACK,
-    ACTIONS(1106), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(157), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [10679] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1108), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(247), 2,
-      sym__label_value,
-      sym_string,
-  [10694] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1110), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(426), 2,
-      sym__label_value,
-      sym_string,
-  [10709] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1112), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(428), 2,
-      sym__label_value,
-      sym_string,
-  [10724] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1114), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(246), 2,
-      sym__label_value,
-      sym_string,
-  [10739] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(67), 5,
-      anon_sym_COMMA,
-      anon_sym_LBRACE,
-      anon_sym_RBRACE,
-      sym_label_key,
-      sym_const_ref,
-  [10750] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1028), 1,
-      anon_sym_silence,
-    ACTIONS(1032), 1,
-      sym__name_token,
-    STATE(311), 1,
-      sym_name,
-    STATE(390), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [10767] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1060), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(486), 2,
-      sym__label_value,
-      sym_string,
-  [10782] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(412), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1118), 1,
-      anon_sym_COMMA,
-    STATE(347), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(1116), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [10799] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1121), 2,
+    ACTIONS(1061), 2,
       sym_label_value,
       sym_const_ref,
     STATE(8), 2,
       sym__label_value,
       sym_string,
-  [10814] = 4,
+  [10071] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1123), 2,
-      sym_label_value,
+    ACTIONS(978), 1,
+      anon_sym_silence,
+    ACTIONS(982), 1,
+      sym__name_token,
+    STATE(284), 1,
+      sym_name,
+    STATE(335), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [10088] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(990), 1,
+      anon_sym_LBRACK,
+    ACTIONS(1063), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(449), 2,
-      sym__label_value,
-      sym_string,
-  [10829] = 4,
+    STATE(153), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [10103] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1065), 1,
+      sym_const_ref,
+    STATE(208), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10117] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1067), 1,
+      sym_const_ref,
+    STATE(59), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10131] = 4,
+    ACTIONS(1072), 1,
+      anon_sym_DQUOTE2,
+    ACTIONS(1074), 1,
+      sym_comment,
+    STATE(325), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1069), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10145] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1042), 1,
+      sym__name_token,
+    ACTIONS(1076), 1,
+      sym_const_ref,
+    STATE(130), 1,
+      sym_name,
+    STATE(173), 1,
+      sym__name_list,
+  [10161] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1078), 1,
+      sym_const_ref,
+    STATE(192), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10175] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1080), 1,
+      anon_sym_RBRACK,
+    STATE(419), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1082), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10189] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1084), 1,
+      sym_const_ref,
+    STATE(200), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10203] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1086), 1,
+      sym_const_ref,
+    STATE(194), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10217] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1090), 1,
+      sym_icmp_type,
+    STATE(85), 1,
+      sym_icmp_item,
+    ACTIONS(1088), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10231] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1092), 1,
+      sym_const_ref,
+    STATE(86), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10245] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1094), 1,
+      sym_const_ref,
+    STATE(60), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10259] = 4,
+    ACTIONS(1074), 1,
+      sym_comment,
+    ACTIONS(1098), 1,
+      anon_sym_DQUOTE2,
+    STATE(337), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1096), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10273] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1100), 1,
+      anon_sym_silence,
+    ACTIONS(1103), 1,
+      sym__name_token,
+    STATE(335), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [10287] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1105), 1,
+      sym_const_ref,
+    STATE(140), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10301] = 4,
+    ACTIONS(1074), 1,
+      sym_comment,
+    ACTIONS(1109), 1,
+      anon_sym_DQUOTE2,
+    STATE(325), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1107), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10315] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1111), 1,
+      sym_const_ref,
+    STATE(44), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10329] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1113), 1,
+      sym_sentence_word,
+    STATE(207), 1,
+      sym_way,
+    ACTIONS(1115), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [10343] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1117), 1,
+      sym_const_ref,
+    STATE(58), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10357] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1042), 1,
+      sym__name_token,
+    ACTIONS(1076), 1,
+      sym_const_ref,
+    STATE(130), 1,
+      sym_name,
+    STATE(164), 1,
+      sym__name_list,
+  [10373] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1119), 1,
+      anon_sym_RBRACK,
+    STATE(380), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1121), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10387] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1123), 1,
+      sym_const_ref,
+    STATE(57), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10401] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1125), 1,
       sym_const_ref,
     STATE(61), 2,
       sym__string_or_ref,
       sym_string,
-  [10843] = 4,
+  [10415] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1127), 1,
       sym_const_ref,
-    STATE(166), 2,
+    STATE(134), 2,
       sym__string_or_ref,
       sym_string,
-  [10857] = 5,
+  [10429] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1056), 1,
-      sym__name_token,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
     ACTIONS(1129), 1,
       sym_const_ref,
-    STATE(138), 1,
-      sym_name,
-    STATE(177), 1,
-      sym__name_list,
-  [10873] = 4,
+    STATE(88), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10443] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
     ACTIONS(1131), 1,
+      sym_const_ref,
+    STATE(186), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10457] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1133), 1,
+      sym_const_ref,
+    STATE(178), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10471] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1042), 1,
+      sym__name_token,
+    ACTIONS(1076), 1,
+      sym_const_ref,
+    STATE(130), 1,
+      sym_name,
+    STATE(163), 1,
+      sym__name_list,
+  [10487] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1135), 1,
       anon_sym_RBRACK,
-    STATE(493), 1,
+    STATE(419), 1,
       sym__cidr_or_ref,
-    ACTIONS(1133), 2,
+    ACTIONS(1082), 2,
       sym_cidr,
       sym_const_ref,
-  [10887] = 4,
-    ACTIONS(1137), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(1139), 1,
-      sym_comment,
-    STATE(371), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1135), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10901] = 4,
+  [10501] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1143), 1,
+    ACTIONS(1090), 1,
       sym_icmp_type,
-    STATE(206), 1,
+    STATE(182), 1,
       sym_icmp_item,
-    ACTIONS(1141), 2,
+    ACTIONS(1088), 2,
       anon_sym_ipv4,
       anon_sym_ipv6,
-  [10915] = 4,
+  [10515] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1137), 1,
+      sym_const_ref,
+    STATE(42), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10529] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(416), 2,
+      anon_sym_COMMA,
+      anon_sym_DQUOTE,
+    ACTIONS(1056), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [10541] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1022), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1024), 1,
+      anon_sym_sentence,
+    STATE(273), 1,
+      sym_body,
+    STATE(442), 1,
+      sym_sentence_declaration,
+  [10557] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1139), 1,
+      sym_const_ref,
+    STATE(195), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10571] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1141), 1,
+      sym_const_ref,
+    STATE(56), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10585] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1143), 1,
+      sym_const_ref,
+    STATE(184), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10599] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1145), 1,
       sym_const_ref,
-    STATE(212), 2,
+    STATE(220), 2,
       sym__string_or_ref,
       sym_string,
-  [10929] = 4,
+  [10613] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1147), 1,
       sym_const_ref,
-    STATE(205), 2,
+    STATE(219), 2,
       sym__string_or_ref,
       sym_string,
-  [10943] = 4,
+  [10627] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1149), 1,
       sym_const_ref,
-    STATE(47), 2,
+    STATE(198), 2,
       sym__string_or_ref,
       sym_string,
-  [10957] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1056), 1,
-      sym__name_token,
-    ACTIONS(1129), 1,
-      sym_const_ref,
-    STATE(138), 1,
-      sym_name,
-    STATE(171), 1,
-      sym__name_list,
-  [10973] = 4,
-    ACTIONS(1139), 1,
+  [10641] = 4,
+    ACTIONS(1074), 1,
       sym_comment,
     ACTIONS(1153), 1,
       anon_sym_DQUOTE2,
-    STATE(354), 1,
+    STATE(362), 1,
       aux_sym_string_repeat1,
     ACTIONS(1151), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [10987] = 4,
-    ACTIONS(3), 1,
+  [10655] = 4,
+    ACTIONS(1074), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
     ACTIONS(1155), 1,
-      sym_const_ref,
-    STATE(99), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11001] = 4,
+      anon_sym_DQUOTE2,
+    STATE(325), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1107), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10669] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
     ACTIONS(1157), 1,
       sym_const_ref,
-    STATE(103), 2,
+    STATE(53), 2,
       sym__string_or_ref,
       sym_string,
-  [11015] = 4,
+  [10683] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
     ACTIONS(1159), 1,
-      sym_const_ref,
-    STATE(213), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11029] = 4,
+      sym_sentence_word,
+    STATE(205), 1,
+      sym_way,
+    ACTIONS(1115), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [10697] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
     ACTIONS(1161), 1,
-      anon_sym_RBRACK,
-    STATE(493), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1133), 2,
-      sym_cidr,
       sym_const_ref,
-  [11043] = 4,
+    STATE(155), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10711] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(1090), 1,
+      sym_icmp_type,
+    STATE(204), 1,
+      sym_icmp_item,
+    ACTIONS(1088), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10725] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
     ACTIONS(1163), 1,
-      anon_sym_RBRACK,
-    STATE(410), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1165), 2,
-      sym_cidr,
       sym_const_ref,
-  [11057] = 4,
+    STATE(47), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10739] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
+    ACTIONS(1165), 1,
+      sym_const_ref,
+    STATE(89), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10753] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(1167), 1,
-      sym_const_ref,
-    STATE(59), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11071] = 4,
+      anon_sym_COMMA,
+    ACTIONS(1170), 1,
+      anon_sym_RPAREN,
+    STATE(369), 1,
+      aux_sym_parameters_repeat1,
+  [10766] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1169), 1,
-      sym_const_ref,
-    STATE(217), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11085] = 5,
+    ACTIONS(1172), 1,
+      anon_sym_COMMA,
+    ACTIONS(1174), 1,
+      anon_sym_RPAREN,
+    STATE(410), 1,
+      aux_sym_selector_in_repeat1,
+  [10779] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1056), 1,
-      sym__name_token,
-    ACTIONS(1129), 1,
-      sym_const_ref,
-    STATE(138), 1,
-      sym_name,
-    STATE(193), 1,
-      sym__name_list,
-  [11101] = 4,
+    STATE(214), 1,
+      sym_direction,
+    ACTIONS(1176), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [10790] = 4,
     ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1171), 1,
-      sym_const_ref,
-    STATE(46), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11115] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1173), 1,
-      sym_const_ref,
-    STATE(203), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11129] = 4,
-    ACTIONS(1139), 1,
       sym_comment,
     ACTIONS(1178), 1,
-      anon_sym_DQUOTE2,
-    STATE(371), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1175), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [11143] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
+      sym_port_number,
     ACTIONS(1180), 1,
       sym_const_ref,
-    STATE(50), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11157] = 4,
+    STATE(176), 1,
+      sym_port,
+  [10803] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
     ACTIONS(1182), 1,
-      sym_const_ref,
-    STATE(55), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11171] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1056), 1,
-      sym__name_token,
+      anon_sym_COMMA,
     ACTIONS(1184), 1,
-      sym_const_ref,
-    STATE(146), 1,
-      sym_name,
-    STATE(171), 1,
-      sym__name_list,
-  [11187] = 4,
+      anon_sym_RBRACE,
+    STATE(391), 1,
+      aux_sym_inventory_repeat1,
+  [10816] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
+    ACTIONS(811), 1,
+      anon_sym_RPAREN,
     ACTIONS(1186), 1,
-      sym_const_ref,
-    STATE(60), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11201] = 4,
+      anon_sym_COMMA,
+    STATE(413), 1,
+      aux_sym_arguments_repeat1,
+  [10829] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
+    ACTIONS(1042), 1,
+      sym__name_token,
     ACTIONS(1188), 1,
       sym_const_ref,
-    STATE(189), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11215] = 4,
+    STATE(136), 1,
+      sym_name,
+  [10842] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1143), 1,
-      sym_icmp_type,
-    STATE(198), 1,
-      sym_icmp_item,
-    ACTIONS(1141), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [11229] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
     ACTIONS(1190), 1,
-      sym_const_ref,
-    STATE(226), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11243] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
+      anon_sym_RPAREN,
     ACTIONS(1192), 1,
-      sym_const_ref,
-    STATE(208), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11257] = 4,
+      sym_identifier,
+    STATE(426), 1,
+      sym_parameter,
+  [10855] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1194), 1,
-      sym_const_ref,
-    STATE(223), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11271] = 4,
+    ACTIONS(1194), 3,
+      anon_sym_COMMA,
+      anon_sym_EQ,
+      anon_sym_RPAREN,
+  [10864] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
+    ACTIONS(1190), 1,
+      anon_sym_RPAREN,
     ACTIONS(1196), 1,
-      sym_const_ref,
-    STATE(63), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11285] = 4,
+      anon_sym_COMMA,
+    STATE(369), 1,
+      aux_sym_parameters_repeat1,
+  [10877] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(623), 1,
-      anon_sym_service,
-    ACTIONS(625), 1,
-      anon_sym_services,
-    STATE(164), 2,
-      sym_peer_service,
-      sym_peer_services,
-  [11299] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
     ACTIONS(1198), 1,
-      sym_const_ref,
-    STATE(141), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11313] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
+      anon_sym_COMMA,
     ACTIONS(1200), 1,
-      sym_const_ref,
-    STATE(253), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11327] = 4,
+      anon_sym_RPAREN,
+    STATE(378), 1,
+      aux_sym_parameters_repeat1,
+  [10890] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
     ACTIONS(1202), 1,
-      sym_const_ref,
-    STATE(254), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11341] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
+      anon_sym_COMMA,
     ACTIONS(1204), 1,
-      sym_const_ref,
-    STATE(64), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11355] = 4,
+      anon_sym_RBRACK,
+    STATE(415), 1,
+      aux_sym_cidr_list_repeat1,
+  [10903] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1143), 1,
-      sym_icmp_type,
-    STATE(81), 1,
-      sym_icmp_item,
-    ACTIONS(1141), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [11369] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
+    ACTIONS(1042), 1,
+      sym__name_token,
     ACTIONS(1206), 1,
       sym_const_ref,
-    STATE(84), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11383] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1208), 1,
-      sym_const_ref,
-    STATE(175), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11397] = 4,
+    STATE(43), 1,
+      sym_name,
+  [10916] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1210), 1,
-      anon_sym_silence,
-    ACTIONS(1213), 1,
-      sym__name_token,
-    STATE(390), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [11411] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(412), 2,
+      anon_sym_EQ,
+    ACTIONS(1208), 2,
       anon_sym_COMMA,
-      anon_sym_DQUOTE,
-    ACTIONS(1116), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11423] = 5,
+      anon_sym_RPAREN,
+  [10927] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1082), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1084), 1,
-      anon_sym_sentence,
-    STATE(279), 1,
-      sym_body,
-    STATE(470), 1,
-      sym_sentence_declaration,
-  [11439] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1056), 1,
-      sym__name_token,
-    ACTIONS(1184), 1,
-      sym_const_ref,
-    STATE(146), 1,
-      sym_name,
-    STATE(177), 1,
-      sym__name_list,
-  [11455] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(1212), 1,
+      anon_sym_COMMA,
     ACTIONS(1215), 1,
-      sym_sentence_word,
-    STATE(163), 1,
-      sym_way,
-    ACTIONS(1217), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [11469] = 4,
-    ACTIONS(1139), 1,
-      sym_comment,
-    ACTIONS(1221), 1,
-      anon_sym_DQUOTE2,
-    STATE(396), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1219), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [11483] = 4,
-    ACTIONS(1139), 1,
-      sym_comment,
-    ACTIONS(1223), 1,
-      anon_sym_DQUOTE2,
-    STATE(371), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1135), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [11497] = 4,
+      anon_sym_RBRACE,
+    STATE(383), 1,
+      aux_sym_selector_repeat1,
+  [10940] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1225), 1,
-      sym_sentence_word,
-    STATE(180), 1,
-      sym_way,
-    ACTIONS(1217), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [11511] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1227), 1,
-      sym_const_ref,
-    STATE(62), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11525] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1056), 1,
-      sym__name_token,
-    ACTIONS(1229), 1,
-      sym_const_ref,
-    STATE(53), 1,
-      sym_name,
-  [11538] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1058), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1231), 1,
+    ACTIONS(1217), 1,
       anon_sym_COMMA,
-    STATE(415), 1,
+    ACTIONS(1220), 1,
+      anon_sym_RPAREN,
+    STATE(384), 1,
       aux_sym_selector_in_repeat1,
-  [11551] = 3,
+  [10953] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(236), 1,
-      sym_direction,
-    ACTIONS(1233), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [11562] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1072), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1235), 1,
-      anon_sym_COMMA,
-    STATE(415), 1,
-      aux_sym_selector_in_repeat1,
-  [11575] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1237), 1,
-      sym_port_number,
-    ACTIONS(1239), 1,
-      sym_const_ref,
-    STATE(173), 1,
-      sym_port,
-  [11588] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(495), 1,
-      sym_verb,
-    ACTIONS(1241), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [11599] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1243), 1,
-      anon_sym_COMMA,
-    ACTIONS(1245), 1,
-      anon_sym_RPAREN,
-    STATE(408), 1,
-      aux_sym_parameters_repeat1,
-  [11612] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1131), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1247), 1,
-      anon_sym_COMMA,
-    STATE(422), 1,
-      aux_sym_cidr_list_repeat1,
-  [11625] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1056), 1,
+    ACTIONS(1042), 1,
       sym__name_token,
-    ACTIONS(1249), 1,
+    ACTIONS(1222), 1,
       sym_const_ref,
-    STATE(36), 1,
+    STATE(148), 1,
       sym_name,
-  [11638] = 4,
+  [10966] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1251), 1,
-      anon_sym_COMMA,
-    ACTIONS(1253), 1,
-      anon_sym_RPAREN,
-    STATE(446), 1,
-      aux_sym_parameters_repeat1,
-  [11651] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(493), 1,
+    STATE(48), 1,
       sym__cidr_or_ref,
-    ACTIONS(1133), 2,
+    ACTIONS(1224), 2,
       sym_cidr,
       sym_const_ref,
-  [11662] = 4,
+  [10977] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1255), 1,
+    ACTIONS(1042), 1,
+      sym__name_token,
+    ACTIONS(1226), 1,
+      sym_const_ref,
+    STATE(32), 1,
+      sym_name,
+  [10990] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1228), 1,
       anon_sym_COMMA,
-    ACTIONS(1257), 1,
+    ACTIONS(1231), 1,
       anon_sym_RBRACK,
-    STATE(406), 1,
+    STATE(388), 1,
       aux_sym_cidr_list_repeat1,
-  [11675] = 4,
+  [11003] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1056), 1,
-      sym__name_token,
-    ACTIONS(1259), 1,
+    ACTIONS(1233), 1,
+      anon_sym_COMMA,
+    ACTIONS(1236), 1,
+      anon_sym_RBRACK,
+    STATE(389), 1,
+      aux_sym_list_repeat1,
+  [11016] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1178), 1,
+      sym_port_number,
+    ACTIONS(1238), 1,
       sym_const_ref,
-    STATE(34), 1,
-      sym_name,
-  [11688] = 4,
+    STATE(145), 1,
+      sym_port,
+  [11029] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1056), 1,
+    ACTIONS(980), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1240), 1,
+      anon_sym_COMMA,
+    STATE(392), 1,
+      aux_sym_inventory_repeat1,
+  [11042] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1242), 1,
+      anon_sym_COMMA,
+    ACTIONS(1245), 1,
+      anon_sym_RBRACE,
+    STATE(392), 1,
+      aux_sym_inventory_repeat1,
+  [11055] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1247), 1,
+      anon_sym_COMMA,
+    ACTIONS(1249), 1,
+      anon_sym_RPAREN,
+    STATE(374), 1,
+      aux_sym_arguments_repeat1,
+  [11068] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1042), 1,
       sym__name_token,
-    ACTIONS(1261), 1,
+    ACTIONS(1251), 1,
       sym_const_ref,
-    STATE(159), 1,
+    STATE(49), 1,
       sym_name,
-  [11701] = 3,
+  [11081] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(234), 1,
+    STATE(419), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1082), 2,
+      sym_cidr,
+      sym_const_ref,
+  [11092] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1192), 1,
+      sym_identifier,
+    ACTIONS(1253), 1,
+      anon_sym_RPAREN,
+    STATE(426), 1,
+      sym_parameter,
+  [11105] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(217), 1,
       sym_direction,
-    ACTIONS(1233), 2,
+    ACTIONS(1176), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [11712] = 4,
+  [11116] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1036), 1,
+    ACTIONS(1042), 1,
+      sym__name_token,
+    ACTIONS(1255), 1,
+      sym_const_ref,
+    STATE(39), 1,
+      sym_name,
+  [11129] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1042), 1,
+      sym__name_token,
+    ACTIONS(1257), 1,
+      sym_const_ref,
+    STATE(28), 1,
+      sym_name,
+  [11142] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(937), 1,
       anon_sym_RBRACE,
+    ACTIONS(1259), 1,
+      anon_sym_COMMA,
+    STATE(383), 1,
+      aux_sym_selector_repeat1,
+  [11155] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(856), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1261), 1,
+      anon_sym_COMMA,
+    STATE(389), 1,
+      aux_sym_list_repeat1,
+  [11168] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(1263), 1,
       anon_sym_COMMA,
-    STATE(434), 1,
-      aux_sym_inventory_repeat1,
-  [11725] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(1265), 1,
-      anon_sym_COMMA,
-    ACTIONS(1268), 1,
-      anon_sym_RPAREN,
-    STATE(415), 1,
-      aux_sym_selector_in_repeat1,
-  [11738] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1270), 1,
-      anon_sym_COMMA,
-    ACTIONS(1272), 1,
       anon_sym_RBRACE,
-    STATE(442), 1,
+    STATE(400), 1,
       aux_sym_selector_repeat1,
-  [11751] = 4,
+  [11181] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1056), 1,
+    ACTIONS(1267), 1,
+      anon_sym_COMMA,
+    ACTIONS(1269), 1,
+      anon_sym_RBRACK,
+    STATE(401), 1,
+      aux_sym_list_repeat1,
+  [11194] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(212), 1,
+      sym_direction,
+    ACTIONS(1176), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [11205] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1042), 1,
       sym__name_token,
-    ACTIONS(1274), 1,
+    ACTIONS(1271), 1,
       sym_const_ref,
-    STATE(45), 1,
+    STATE(40), 1,
       sym_name,
-  [11764] = 4,
+  [11218] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1056), 1,
-      sym__name_token,
-    ACTIONS(1276), 1,
-      sym_const_ref,
-    STATE(41), 1,
-      sym_name,
-  [11777] = 4,
+    ACTIONS(1273), 3,
+      sym_sentence_word,
+      anon_sym_from,
+      anon_sym_to,
+  [11227] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1056), 1,
+    ACTIONS(1042), 1,
       sym__name_token,
-    ACTIONS(1278), 1,
+    ACTIONS(1275), 1,
       sym_const_ref,
     STATE(30), 1,
       sym_name,
-  [11790] = 3,
+  [11240] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(466), 1,
+    ACTIONS(1038), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1277), 1,
+      anon_sym_COMMA,
+    STATE(384), 1,
+      aux_sym_selector_in_repeat1,
+  [11253] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1178), 1,
+      sym_port_number,
+    ACTIONS(1279), 1,
+      sym_const_ref,
+    STATE(84), 1,
+      sym_port,
+  [11266] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1006), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1281), 1,
+      anon_sym_COMMA,
+    STATE(384), 1,
+      aux_sym_selector_in_repeat1,
+  [11279] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(524), 1,
       sym_verb,
-    ACTIONS(1241), 2,
+    ACTIONS(1283), 2,
       anon_sym_deny,
       anon_sym_allow,
-  [11801] = 4,
+  [11290] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1237), 1,
-      sym_port_number,
-    ACTIONS(1280), 1,
-      sym_const_ref,
-    STATE(83), 1,
-      sym_port,
-  [11814] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1282), 1,
-      anon_sym_COMMA,
+    ACTIONS(1192), 1,
+      sym_identifier,
     ACTIONS(1285), 1,
-      anon_sym_RBRACK,
-    STATE(422), 1,
-      aux_sym_cidr_list_repeat1,
-  [11827] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(229), 1,
-      sym_direction,
-    ACTIONS(1233), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [11838] = 4,
+      anon_sym_RPAREN,
+    STATE(379), 1,
+      sym_parameter,
+  [11303] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1287), 1,
       anon_sym_COMMA,
-    ACTIONS(1289), 1,
-      anon_sym_RBRACK,
-    STATE(431), 1,
-      aux_sym_list_repeat1,
-  [11851] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1056), 1,
-      sym__name_token,
-    ACTIONS(1291), 1,
-      sym_const_ref,
-    STATE(102), 1,
-      sym_name,
-  [11864] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1293), 1,
-      anon_sym_COMMA,
-    ACTIONS(1295), 1,
+    ACTIONS(1290), 1,
       anon_sym_RPAREN,
-    STATE(400), 1,
-      aux_sym_selector_in_repeat1,
-  [11877] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1297), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1299), 1,
-      sym_identifier,
-    STATE(405), 1,
-      sym_parameter,
-  [11890] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1301), 1,
-      anon_sym_COMMA,
-    ACTIONS(1303), 1,
-      anon_sym_RPAREN,
-    STATE(402), 1,
-      aux_sym_selector_in_repeat1,
-  [11903] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1305), 3,
-      sym_sentence_word,
-      anon_sym_from,
-      anon_sym_to,
-  [11912] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1307), 1,
-      anon_sym_COMMA,
-    ACTIONS(1309), 1,
-      anon_sym_RBRACE,
-    STATE(414), 1,
-      aux_sym_inventory_repeat1,
-  [11925] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(906), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1311), 1,
-      anon_sym_COMMA,
-    STATE(432), 1,
-      aux_sym_list_repeat1,
-  [11938] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1313), 1,
-      anon_sym_COMMA,
-    ACTIONS(1316), 1,
-      anon_sym_RBRACK,
-    STATE(432), 1,
-      aux_sym_list_repeat1,
-  [11951] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(39), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1318), 2,
-      sym_cidr,
-      sym_const_ref,
-  [11962] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1320), 1,
-      anon_sym_COMMA,
-    ACTIONS(1323), 1,
-      anon_sym_RBRACE,
-    STATE(434), 1,
-      aux_sym_inventory_repeat1,
-  [11975] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1325), 3,
-      anon_sym_COMMA,
-      anon_sym_EQ,
-      anon_sym_RPAREN,
-  [11984] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1329), 1,
-      anon_sym_EQ,
-    ACTIONS(1327), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11995] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1237), 1,
-      sym_port_number,
-    ACTIONS(1331), 1,
-      sym_const_ref,
-    STATE(183), 1,
-      sym_port,
-  [12008] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(834), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1333), 1,
-      anon_sym_COMMA,
-    STATE(441), 1,
+    STATE(413), 1,
       aux_sym_arguments_repeat1,
-  [12021] = 4,
+  [11316] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1056), 1,
-      sym__name_token,
-    ACTIONS(1335), 1,
-      sym_const_ref,
-    STATE(27), 1,
-      sym_name,
-  [12034] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1337), 1,
-      anon_sym_COMMA,
-    ACTIONS(1339), 1,
-      anon_sym_RPAREN,
-    STATE(438), 1,
-      aux_sym_arguments_repeat1,
-  [12047] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1341), 1,
-      anon_sym_COMMA,
-    ACTIONS(1344), 1,
-      anon_sym_RPAREN,
-    STATE(441), 1,
-      aux_sym_arguments_repeat1,
-  [12060] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(979), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1346), 1,
-      anon_sym_COMMA,
-    STATE(447), 1,
-      aux_sym_selector_repeat1,
-  [12073] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1253), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1299), 1,
-      sym_identifier,
-    STATE(458), 1,
-      sym_parameter,
-  [12086] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(549), 1,
+    STATE(452), 1,
       sym_verb,
-    ACTIONS(1348), 2,
+    ACTIONS(1292), 2,
       anon_sym_deny,
       anon_sym_allow,
-  [12097] = 4,
+  [11327] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1299), 1,
-      sym_identifier,
-    ACTIONS(1350), 1,
+    ACTIONS(1080), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1294), 1,
+      anon_sym_COMMA,
+    STATE(388), 1,
+      aux_sym_cidr_list_repeat1,
+  [11340] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(464), 1,
+      sym_verb,
+    ACTIONS(1292), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [11351] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1296), 1,
+      anon_sym_COMMA,
+    ACTIONS(1298), 1,
       anon_sym_RPAREN,
-    STATE(458), 1,
-      sym_parameter,
-  [12110] = 4,
+    STATE(408), 1,
+      aux_sym_selector_in_repeat1,
+  [11364] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1352), 1,
-      anon_sym_COMMA,
-    ACTIONS(1355), 1,
-      anon_sym_RPAREN,
-    STATE(446), 1,
-      aux_sym_parameters_repeat1,
-  [12123] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1357), 1,
-      anon_sym_COMMA,
-    ACTIONS(1360), 1,
-      anon_sym_RBRACE,
-    STATE(447), 1,
-      aux_sym_selector_repeat1,
-  [12136] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1362), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [12144] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1364), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12152] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1366), 1,
-      anon_sym_namespaces,
-    ACTIONS(1368), 1,
-      anon_sym_policy,
-  [12162] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1370), 1,
-      sym__name_token,
-    STATE(452), 1,
-      sym_name,
-  [12172] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1082), 1,
-      anon_sym_LBRACE,
-    STATE(280), 1,
-      sym_body,
-  [12182] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1360), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12190] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1082), 1,
-      anon_sym_LBRACE,
-    STATE(294), 1,
-      sym_body,
-  [12200] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1372), 2,
+    ACTIONS(1300), 2,
       anon_sym_LBRACE,
       anon_sym_sentence,
-  [12208] = 2,
+  [11372] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1316), 2,
+    ACTIONS(1231), 2,
       anon_sym_COMMA,
       anon_sym_RBRACK,
-  [12216] = 2,
+  [11380] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1374), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [12224] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1355), 2,
+    ACTIONS(1302), 2,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [12232] = 3,
+      anon_sym_RBRACE,
+  [11388] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1056), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    STATE(255), 1,
+      sym_string,
+  [11398] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1236), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [11406] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1304), 1,
       sym__name_token,
-    STATE(227), 1,
-      sym_name,
-  [12242] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1020), 1,
-      sym_label_key,
-    STATE(272), 1,
-      sym_selector_eq,
-  [12252] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1376), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12260] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1378), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12268] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1380), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12276] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1020), 1,
-      sym_label_key,
-    STATE(262), 1,
-      sym_selector_eq,
-  [12286] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1370), 1,
-      sym__name_token,
-    STATE(492), 1,
-      sym_name,
-  [12296] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1382), 1,
-      anon_sym_from,
-    STATE(160), 1,
-      sym_flow,
-  [12306] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1384), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [12314] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1386), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12322] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1370), 1,
-      sym__name_token,
-    STATE(475), 1,
-      sym_name,
-  [12332] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1082), 1,
-      anon_sym_LBRACE,
-    STATE(273), 1,
-      sym_body,
-  [12342] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1388), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [12350] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1390), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [12358] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1392), 2,
-      anon_sym_label,
-      anon_sym_annotation,
-  [12366] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1394), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12374] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1396), 1,
-      anon_sym_LBRACE,
-    STATE(250), 1,
-      sym_policy_body,
-  [12384] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1398), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [12392] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1323), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12400] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1400), 1,
-      sym__name_token,
-    STATE(140), 1,
+    STATE(51), 1,
       sym_entity,
-  [12410] = 2,
+  [11416] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1344), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [12418] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1402), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [12426] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1400), 1,
-      sym__name_token,
-    STATE(35), 1,
-      sym_entity,
-  [12436] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1400), 1,
+    ACTIONS(1304), 1,
       sym__name_token,
     STATE(151), 1,
       sym_entity,
-  [12446] = 2,
+  [11426] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1404), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [12454] = 2,
+    ACTIONS(1306), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11434] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1406), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12462] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1408), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [12470] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1268), 2,
+    ACTIONS(1170), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [12478] = 2,
+  [11442] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1410), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12486] = 2,
+    ACTIONS(1308), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11450] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1412), 2,
+    ACTIONS(1245), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [12494] = 3,
+  [11458] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1310), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11466] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1312), 1,
+      sym__name_token,
+    STATE(433), 1,
+      sym_name,
+  [11476] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1314), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11484] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1312), 1,
+      sym__name_token,
+    STATE(450), 1,
+      sym_name,
+  [11494] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1316), 1,
+      anon_sym_LBRACE,
+    STATE(260), 1,
+      sym_policy_body,
+  [11504] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1318), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11512] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1320), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11520] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1322), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11528] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1324), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11536] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1326), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11544] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1022), 1,
+      anon_sym_LBRACE,
+    STATE(272), 1,
+      sym_body,
+  [11554] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1022), 1,
+      anon_sym_LBRACE,
+    STATE(250), 1,
+      sym_body,
+  [11564] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1215), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11572] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1022), 1,
+      anon_sym_LBRACE,
+    STATE(262), 1,
+      sym_body,
+  [11582] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1328), 1,
+      anon_sym_namespaces,
+    ACTIONS(1330), 1,
+      anon_sym_policy,
+  [11592] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1312), 1,
+      sym__name_token,
+    STATE(448), 1,
+      sym_name,
+  [11602] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1192), 1,
+      sym_identifier,
+    STATE(426), 1,
+      sym_parameter,
+  [11612] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1316), 1,
+      anon_sym_LBRACE,
+    STATE(223), 1,
+      sym_policy_body,
+  [11622] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1332), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11630] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1022), 1,
+      anon_sym_LBRACE,
+    STATE(257), 1,
+      sym_body,
+  [11640] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1334), 2,
+      anon_sym_label,
+      anon_sym_annotation,
+  [11648] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1316), 1,
+      anon_sym_LBRACE,
+    STATE(227), 1,
+      sym_policy_body,
+  [11658] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1336), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11666] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1338), 1,
+      anon_sym_from,
+    STATE(110), 1,
+      sym_flow,
+  [11676] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1340), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11684] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1342), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11692] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1344), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11700] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1304), 1,
+      sym__name_token,
+    STATE(133), 1,
+      sym_entity,
+  [11710] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1346), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11718] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1348), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11726] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1350), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11734] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1290), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11742] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1352), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11750] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1220), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11758] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1312), 1,
+      sym__name_token,
+    STATE(440), 1,
+      sym_name,
+  [11768] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1354), 1,
+      anon_sym_from,
+    STATE(110), 1,
+      sym_flow,
+  [11778] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1356), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11786] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1358), 1,
+      anon_sym_namespaces,
+  [11793] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1360), 1,
+      anon_sym_COLON,
+  [11800] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1362), 1,
+      sym_identifier,
+  [11807] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1364), 1,
+      sym_number,
+  [11814] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1366), 1,
+      sym_number,
+  [11821] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1368), 1,
+      anon_sym_with,
+  [11828] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1370), 1,
-      sym__name_token,
-    STATE(454), 1,
-      sym_name,
-  [12504] = 2,
+      sym_number,
+  [11835] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1414), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12512] = 3,
+    ACTIONS(1372), 1,
+      sym_number,
+  [11842] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    STATE(276), 1,
-      sym_string,
-  [12522] = 3,
+    ACTIONS(1374), 1,
+      ts_builtin_sym_end,
+  [11849] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1376), 1,
+      sym_label_key,
+  [11856] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1378), 1,
+      anon_sym_with,
+  [11863] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1380), 1,
+      sym_identifier,
+  [11870] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1382), 1,
+      anon_sym_to,
+  [11877] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1384), 1,
+      anon_sym_namespace,
+  [11884] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1386), 1,
+      sym_lint_code,
+  [11891] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1388), 1,
+      sym_number,
+  [11898] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1390), 1,
+      sym_number,
+  [11905] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1392), 1,
+      sym_number,
+  [11912] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1394), 1,
+      sym_protocol,
+  [11919] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1396), 1,
-      anon_sym_LBRACE,
-    STATE(285), 1,
-      sym_policy_body,
-  [12532] = 2,
+      sym_number,
+  [11926] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1285), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [12540] = 2,
+    ACTIONS(1398), 1,
+      anon_sym_deny,
+  [11933] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1416), 2,
+    ACTIONS(1400), 1,
+      anon_sym_from,
+  [11940] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1402), 1,
+      anon_sym_EQ,
+  [11947] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1404), 1,
+      sym__port_number_immediate,
+  [11954] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1406), 1,
+      sym_protocol,
+  [11961] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1408), 1,
+      sym_number,
+  [11968] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1410), 1,
+      anon_sym_namespace,
+  [11975] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1412), 1,
       anon_sym_LBRACE,
-      anon_sym_sentence,
-  [12548] = 3,
+  [11982] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1414), 1,
+      anon_sym_EQ,
+  [11989] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1416), 1,
+      anon_sym_account,
+  [11996] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1418), 1,
-      anon_sym_from,
-    STATE(160), 1,
-      sym_flow,
-  [12558] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1082), 1,
-      anon_sym_LBRACE,
-    STATE(277), 1,
-      sym_body,
-  [12568] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1299), 1,
-      sym_identifier,
-    STATE(458), 1,
-      sym_parameter,
-  [12578] = 2,
+      sym_cilium_version,
+  [12003] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1420), 1,
       sym_lint_code,
-  [12585] = 2,
+  [12010] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(598), 1,
+      anon_sym_EQ,
+  [12017] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1422), 1,
-      anon_sym_to,
-  [12592] = 2,
+      anon_sym_namespace,
+  [12024] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1424), 1,
-      sym_number,
-  [12599] = 2,
+      sym_identifier,
+  [12031] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1426), 1,
-      anon_sym_EQ,
-  [12606] = 2,
+      anon_sym_COLON,
+  [12038] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1428), 1,
-      sym_protocol,
-  [12613] = 2,
+      sym_label_key,
+  [12045] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1430), 1,
-      anon_sym_EQ,
-  [12620] = 2,
+      anon_sym_namespace,
+  [12052] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1432), 1,
-      anon_sym_COLON,
-  [12627] = 2,
+      sym_icmp_type,
+  [12059] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1434), 1,
-      sym_number,
-  [12634] = 2,
+      anon_sym_with,
+  [12066] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1436), 1,
-      sym_number,
-  [12641] = 2,
+      anon_sym_nodes,
+  [12073] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1438), 1,
-      sym_number,
-  [12648] = 2,
+      anon_sym_namespace,
+  [12080] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1440), 1,
-      sym_number,
-  [12655] = 2,
+      anon_sym_LPAREN,
+  [12087] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1400), 1,
+      sym_sentence_word,
+  [12094] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1442), 1,
-      ts_builtin_sym_end,
-  [12662] = 2,
+      anon_sym_groups,
+  [12101] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1444), 1,
-      sym_number,
-  [12669] = 2,
+      sym__name_token,
+  [12108] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1446), 1,
-      anon_sym_with,
-  [12676] = 2,
+      sym_lint_code,
+  [12115] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1448), 1,
-      anon_sym_namespace,
-  [12683] = 2,
+      anon_sym_deny,
+  [12122] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1450), 1,
-      anon_sym_namespaces,
-  [12690] = 2,
+      sym_lint_code,
+  [12129] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1452), 1,
       sym_number,
-  [12697] = 2,
+  [12136] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1454), 1,
-      anon_sym_groups,
-  [12704] = 2,
+      sym_label_key,
+  [12143] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1456), 1,
-      sym_number,
-  [12711] = 2,
+      anon_sym_default,
+  [12150] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1458), 1,
-      sym_cilium_version,
-  [12718] = 2,
+      anon_sym_account,
+  [12157] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1460), 1,
-      sym__port_number_immediate,
-  [12725] = 2,
+      anon_sym_EQ,
+  [12164] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1462), 1,
-      sym_label_key,
-  [12732] = 2,
+      anon_sym_to,
+  [12171] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1464), 1,
-      anon_sym_COLON,
-  [12739] = 2,
+      sym_number,
+  [12178] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1466), 1,
-      sym__name_token,
-  [12746] = 2,
+      sym_number,
+  [12185] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1468), 1,
-      anon_sym_namespace,
-  [12753] = 2,
+      anon_sym_LPAREN,
+  [12192] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1470), 1,
-      sym_number,
-  [12760] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1472), 1,
-      sym_icmp_type,
-  [12767] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1474), 1,
-      sym_identifier,
-  [12774] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1476), 1,
-      anon_sym_from,
-  [12781] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1478), 1,
-      sym_number,
-  [12788] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1480), 1,
-      sym_number,
-  [12795] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1482), 1,
-      anon_sym_namespace,
-  [12802] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1484), 1,
-      sym_number,
-  [12809] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1486), 1,
-      anon_sym_deny,
-  [12816] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1488), 1,
-      anon_sym_default,
-  [12823] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1490), 1,
-      sym_identifier,
-  [12830] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1492), 1,
-      anon_sym_LPAREN,
-  [12837] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1494), 1,
-      anon_sym_with,
-  [12844] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1496), 1,
-      anon_sym_LPAREN,
-  [12851] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1498), 1,
-      anon_sym_namespace,
-  [12858] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1500), 1,
-      anon_sym_account,
-  [12865] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1476), 1,
       sym_sentence_word,
-  [12872] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1502), 1,
-      anon_sym_account,
-  [12879] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1504), 1,
-      anon_sym_deny,
-  [12886] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1506), 1,
-      sym_lint_code,
-  [12893] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1508), 1,
-      anon_sym_with,
-  [12900] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1510), 1,
-      sym_lint_code,
-  [12907] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1512), 1,
-      anon_sym_nodes,
-  [12914] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1514), 1,
-      anon_sym_EQ,
-  [12921] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1516), 1,
-      anon_sym_with,
-  [12928] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1518), 1,
-      anon_sym_namespace,
-  [12935] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1520), 1,
-      sym_sentence_word,
-  [12942] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1522), 1,
-      sym_label_key,
-  [12949] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1524), 1,
-      sym_label_key,
-  [12956] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1526), 1,
-      anon_sym_to,
-  [12963] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(698), 1,
-      anon_sym_EQ,
-  [12970] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1528), 1,
-      anon_sym_namespaces,
-  [12977] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1530), 1,
-      anon_sym_LBRACE,
-  [12984] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1532), 1,
-      sym_protocol,
-  [12991] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1534), 1,
-      sym_identifier,
-  [12998] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1536), 1,
-      sym_lint_code,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
@@ -19577,555 +18632,521 @@ static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(7)] = 237,
   [SMALL_STATE(8)] = 282,
   [SMALL_STATE(9)] = 325,
-  [SMALL_STATE(10)] = 370,
-  [SMALL_STATE(11)] = 433,
-  [SMALL_STATE(12)] = 475,
-  [SMALL_STATE(13)] = 515,
-  [SMALL_STATE(14)] = 554,
-  [SMALL_STATE(15)] = 615,
-  [SMALL_STATE(16)] = 668,
-  [SMALL_STATE(17)] = 717,
-  [SMALL_STATE(18)] = 756,
-  [SMALL_STATE(19)] = 795,
-  [SMALL_STATE(20)] = 859,
-  [SMALL_STATE(21)] = 896,
-  [SMALL_STATE(22)] = 933,
-  [SMALL_STATE(23)] = 974,
-  [SMALL_STATE(24)] = 1011,
-  [SMALL_STATE(25)] = 1048,
-  [SMALL_STATE(26)] = 1098,
-  [SMALL_STATE(27)] = 1156,
-  [SMALL_STATE(28)] = 1194,
-  [SMALL_STATE(29)] = 1258,
-  [SMALL_STATE(30)] = 1300,
-  [SMALL_STATE(31)] = 1338,
-  [SMALL_STATE(32)] = 1380,
-  [SMALL_STATE(33)] = 1444,
-  [SMALL_STATE(34)] = 1508,
-  [SMALL_STATE(35)] = 1543,
-  [SMALL_STATE(36)] = 1578,
-  [SMALL_STATE(37)] = 1613,
-  [SMALL_STATE(38)] = 1648,
-  [SMALL_STATE(39)] = 1683,
-  [SMALL_STATE(40)] = 1718,
-  [SMALL_STATE(41)] = 1753,
-  [SMALL_STATE(42)] = 1788,
-  [SMALL_STATE(43)] = 1823,
-  [SMALL_STATE(44)] = 1858,
-  [SMALL_STATE(45)] = 1897,
-  [SMALL_STATE(46)] = 1932,
-  [SMALL_STATE(47)] = 1971,
-  [SMALL_STATE(48)] = 2010,
-  [SMALL_STATE(49)] = 2045,
-  [SMALL_STATE(50)] = 2080,
-  [SMALL_STATE(51)] = 2119,
-  [SMALL_STATE(52)] = 2154,
-  [SMALL_STATE(53)] = 2189,
-  [SMALL_STATE(54)] = 2224,
-  [SMALL_STATE(55)] = 2267,
-  [SMALL_STATE(56)] = 2303,
-  [SMALL_STATE(57)] = 2351,
-  [SMALL_STATE(58)] = 2403,
-  [SMALL_STATE(59)] = 2455,
-  [SMALL_STATE(60)] = 2489,
-  [SMALL_STATE(61)] = 2525,
-  [SMALL_STATE(62)] = 2561,
-  [SMALL_STATE(63)] = 2597,
-  [SMALL_STATE(64)] = 2633,
-  [SMALL_STATE(65)] = 2669,
-  [SMALL_STATE(66)] = 2716,
-  [SMALL_STATE(67)] = 2749,
-  [SMALL_STATE(68)] = 2798,
-  [SMALL_STATE(69)] = 2839,
-  [SMALL_STATE(70)] = 2880,
-  [SMALL_STATE(71)] = 2913,
-  [SMALL_STATE(72)] = 2946,
-  [SMALL_STATE(73)] = 2979,
-  [SMALL_STATE(74)] = 3012,
-  [SMALL_STATE(75)] = 3045,
-  [SMALL_STATE(76)] = 3078,
-  [SMALL_STATE(77)] = 3111,
-  [SMALL_STATE(78)] = 3144,
-  [SMALL_STATE(79)] = 3177,
-  [SMALL_STATE(80)] = 3210,
-  [SMALL_STATE(81)] = 3243,
-  [SMALL_STATE(82)] = 3275,
-  [SMALL_STATE(83)] = 3321,
-  [SMALL_STATE(84)] = 3353,
-  [SMALL_STATE(85)] = 3391,
-  [SMALL_STATE(86)] = 3431,
-  [SMALL_STATE(87)] = 3477,
-  [SMALL_STATE(88)] = 3533,
-  [SMALL_STATE(89)] = 3569,
-  [SMALL_STATE(90)] = 3625,
-  [SMALL_STATE(91)] = 3671,
-  [SMALL_STATE(92)] = 3711,
-  [SMALL_STATE(93)] = 3767,
-  [SMALL_STATE(94)] = 3802,
-  [SMALL_STATE(95)] = 3843,
-  [SMALL_STATE(96)] = 3878,
-  [SMALL_STATE(97)] = 3921,
-  [SMALL_STATE(98)] = 3952,
-  [SMALL_STATE(99)] = 3987,
-  [SMALL_STATE(100)] = 4022,
-  [SMALL_STATE(101)] = 4057,
-  [SMALL_STATE(102)] = 4092,
-  [SMALL_STATE(103)] = 4127,
-  [SMALL_STATE(104)] = 4170,
-  [SMALL_STATE(105)] = 4210,
-  [SMALL_STATE(106)] = 4250,
-  [SMALL_STATE(107)] = 4290,
-  [SMALL_STATE(108)] = 4330,
-  [SMALL_STATE(109)] = 4364,
-  [SMALL_STATE(110)] = 4400,
-  [SMALL_STATE(111)] = 4436,
-  [SMALL_STATE(112)] = 4470,
-  [SMALL_STATE(113)] = 4504,
-  [SMALL_STATE(114)] = 4534,
-  [SMALL_STATE(115)] = 4568,
-  [SMALL_STATE(116)] = 4602,
-  [SMALL_STATE(117)] = 4632,
-  [SMALL_STATE(118)] = 4664,
-  [SMALL_STATE(119)] = 4698,
-  [SMALL_STATE(120)] = 4732,
-  [SMALL_STATE(121)] = 4766,
-  [SMALL_STATE(122)] = 4806,
-  [SMALL_STATE(123)] = 4846,
-  [SMALL_STATE(124)] = 4886,
-  [SMALL_STATE(125)] = 4916,
-  [SMALL_STATE(126)] = 4950,
-  [SMALL_STATE(127)] = 4980,
-  [SMALL_STATE(128)] = 5016,
-  [SMALL_STATE(129)] = 5056,
-  [SMALL_STATE(130)] = 5096,
-  [SMALL_STATE(131)] = 5130,
-  [SMALL_STATE(132)] = 5160,
-  [SMALL_STATE(133)] = 5196,
-  [SMALL_STATE(134)] = 5230,
-  [SMALL_STATE(135)] = 5262,
-  [SMALL_STATE(136)] = 5302,
-  [SMALL_STATE(137)] = 5336,
-  [SMALL_STATE(138)] = 5370,
-  [SMALL_STATE(139)] = 5404,
-  [SMALL_STATE(140)] = 5438,
-  [SMALL_STATE(141)] = 5472,
-  [SMALL_STATE(142)] = 5506,
-  [SMALL_STATE(143)] = 5540,
-  [SMALL_STATE(144)] = 5584,
-  [SMALL_STATE(145)] = 5618,
-  [SMALL_STATE(146)] = 5652,
-  [SMALL_STATE(147)] = 5686,
-  [SMALL_STATE(148)] = 5720,
-  [SMALL_STATE(149)] = 5754,
-  [SMALL_STATE(150)] = 5788,
-  [SMALL_STATE(151)] = 5822,
-  [SMALL_STATE(152)] = 5851,
-  [SMALL_STATE(153)] = 5880,
-  [SMALL_STATE(154)] = 5913,
-  [SMALL_STATE(155)] = 5944,
-  [SMALL_STATE(156)] = 5973,
-  [SMALL_STATE(157)] = 6024,
-  [SMALL_STATE(158)] = 6053,
-  [SMALL_STATE(159)] = 6082,
-  [SMALL_STATE(160)] = 6111,
-  [SMALL_STATE(161)] = 6140,
-  [SMALL_STATE(162)] = 6169,
-  [SMALL_STATE(163)] = 6198,
-  [SMALL_STATE(164)] = 6249,
-  [SMALL_STATE(165)] = 6278,
-  [SMALL_STATE(166)] = 6307,
-  [SMALL_STATE(167)] = 6336,
-  [SMALL_STATE(168)] = 6365,
-  [SMALL_STATE(169)] = 6394,
-  [SMALL_STATE(170)] = 6423,
-  [SMALL_STATE(171)] = 6456,
-  [SMALL_STATE(172)] = 6485,
-  [SMALL_STATE(173)] = 6536,
-  [SMALL_STATE(174)] = 6569,
-  [SMALL_STATE(175)] = 6598,
-  [SMALL_STATE(176)] = 6627,
-  [SMALL_STATE(177)] = 6656,
-  [SMALL_STATE(178)] = 6685,
-  [SMALL_STATE(179)] = 6714,
-  [SMALL_STATE(180)] = 6743,
-  [SMALL_STATE(181)] = 6794,
-  [SMALL_STATE(182)] = 6826,
-  [SMALL_STATE(183)] = 6854,
-  [SMALL_STATE(184)] = 6882,
-  [SMALL_STATE(185)] = 6912,
-  [SMALL_STATE(186)] = 6944,
-  [SMALL_STATE(187)] = 6986,
-  [SMALL_STATE(188)] = 7014,
-  [SMALL_STATE(189)] = 7042,
-  [SMALL_STATE(190)] = 7074,
-  [SMALL_STATE(191)] = 7106,
-  [SMALL_STATE(192)] = 7138,
-  [SMALL_STATE(193)] = 7176,
-  [SMALL_STATE(194)] = 7204,
-  [SMALL_STATE(195)] = 7232,
-  [SMALL_STATE(196)] = 7263,
-  [SMALL_STATE(197)] = 7296,
-  [SMALL_STATE(198)] = 7323,
-  [SMALL_STATE(199)] = 7354,
-  [SMALL_STATE(200)] = 7387,
-  [SMALL_STATE(201)] = 7418,
-  [SMALL_STATE(202)] = 7451,
-  [SMALL_STATE(203)] = 7477,
-  [SMALL_STATE(204)] = 7507,
-  [SMALL_STATE(205)] = 7537,
-  [SMALL_STATE(206)] = 7567,
-  [SMALL_STATE(207)] = 7593,
-  [SMALL_STATE(208)] = 7623,
-  [SMALL_STATE(209)] = 7653,
-  [SMALL_STATE(210)] = 7683,
-  [SMALL_STATE(211)] = 7713,
-  [SMALL_STATE(212)] = 7743,
-  [SMALL_STATE(213)] = 7773,
-  [SMALL_STATE(214)] = 7803,
-  [SMALL_STATE(215)] = 7833,
-  [SMALL_STATE(216)] = 7863,
-  [SMALL_STATE(217)] = 7893,
-  [SMALL_STATE(218)] = 7923,
-  [SMALL_STATE(219)] = 7963,
-  [SMALL_STATE(220)] = 7993,
-  [SMALL_STATE(221)] = 8023,
-  [SMALL_STATE(222)] = 8053,
-  [SMALL_STATE(223)] = 8083,
-  [SMALL_STATE(224)] = 8113,
-  [SMALL_STATE(225)] = 8143,
-  [SMALL_STATE(226)] = 8184,
-  [SMALL_STATE(227)] = 8208,
-  [SMALL_STATE(228)] = 8232,
-  [SMALL_STATE(229)] = 8258,
-  [SMALL_STATE(230)] = 8284,
-  [SMALL_STATE(231)] = 8310,
-  [SMALL_STATE(232)] = 8336,
-  [SMALL_STATE(233)] = 8362,
-  [SMALL_STATE(234)] = 8388,
-  [SMALL_STATE(235)] = 8414,
-  [SMALL_STATE(236)] = 8435,
-  [SMALL_STATE(237)] = 8456,
-  [SMALL_STATE(238)] = 8476,
-  [SMALL_STATE(239)] = 8496,
-  [SMALL_STATE(240)] = 8516,
-  [SMALL_STATE(241)] = 8536,
-  [SMALL_STATE(242)] = 8556,
-  [SMALL_STATE(243)] = 8576,
-  [SMALL_STATE(244)] = 8614,
-  [SMALL_STATE(245)] = 8652,
-  [SMALL_STATE(246)] = 8672,
-  [SMALL_STATE(247)] = 8692,
-  [SMALL_STATE(248)] = 8712,
-  [SMALL_STATE(249)] = 8732,
-  [SMALL_STATE(250)] = 8752,
-  [SMALL_STATE(251)] = 8772,
-  [SMALL_STATE(252)] = 8810,
-  [SMALL_STATE(253)] = 8830,
-  [SMALL_STATE(254)] = 8850,
-  [SMALL_STATE(255)] = 8870,
-  [SMALL_STATE(256)] = 8890,
-  [SMALL_STATE(257)] = 8921,
-  [SMALL_STATE(258)] = 8956,
-  [SMALL_STATE(259)] = 8979,
-  [SMALL_STATE(260)] = 9002,
-  [SMALL_STATE(261)] = 9033,
-  [SMALL_STATE(262)] = 9056,
-  [SMALL_STATE(263)] = 9079,
-  [SMALL_STATE(264)] = 9104,
-  [SMALL_STATE(265)] = 9127,
-  [SMALL_STATE(266)] = 9158,
-  [SMALL_STATE(267)] = 9189,
-  [SMALL_STATE(268)] = 9219,
-  [SMALL_STATE(269)] = 9249,
-  [SMALL_STATE(270)] = 9275,
-  [SMALL_STATE(271)] = 9305,
-  [SMALL_STATE(272)] = 9335,
-  [SMALL_STATE(273)] = 9353,
-  [SMALL_STATE(274)] = 9370,
-  [SMALL_STATE(275)] = 9397,
-  [SMALL_STATE(276)] = 9414,
-  [SMALL_STATE(277)] = 9431,
-  [SMALL_STATE(278)] = 9448,
-  [SMALL_STATE(279)] = 9465,
-  [SMALL_STATE(280)] = 9482,
-  [SMALL_STATE(281)] = 9499,
-  [SMALL_STATE(282)] = 9516,
-  [SMALL_STATE(283)] = 9539,
-  [SMALL_STATE(284)] = 9562,
-  [SMALL_STATE(285)] = 9579,
-  [SMALL_STATE(286)] = 9596,
-  [SMALL_STATE(287)] = 9613,
-  [SMALL_STATE(288)] = 9630,
-  [SMALL_STATE(289)] = 9647,
-  [SMALL_STATE(290)] = 9670,
-  [SMALL_STATE(291)] = 9697,
-  [SMALL_STATE(292)] = 9720,
-  [SMALL_STATE(293)] = 9737,
-  [SMALL_STATE(294)] = 9754,
-  [SMALL_STATE(295)] = 9771,
-  [SMALL_STATE(296)] = 9798,
-  [SMALL_STATE(297)] = 9817,
-  [SMALL_STATE(298)] = 9834,
-  [SMALL_STATE(299)] = 9851,
-  [SMALL_STATE(300)] = 9878,
-  [SMALL_STATE(301)] = 9902,
-  [SMALL_STATE(302)] = 9926,
-  [SMALL_STATE(303)] = 9952,
-  [SMALL_STATE(304)] = 9976,
-  [SMALL_STATE(305)] = 9995,
-  [SMALL_STATE(306)] = 10014,
-  [SMALL_STATE(307)] = 10041,
-  [SMALL_STATE(308)] = 10062,
-  [SMALL_STATE(309)] = 10084,
-  [SMALL_STATE(310)] = 10102,
-  [SMALL_STATE(311)] = 10124,
-  [SMALL_STATE(312)] = 10146,
-  [SMALL_STATE(313)] = 10168,
-  [SMALL_STATE(314)] = 10191,
-  [SMALL_STATE(315)] = 10214,
-  [SMALL_STATE(316)] = 10235,
-  [SMALL_STATE(317)] = 10258,
-  [SMALL_STATE(318)] = 10279,
-  [SMALL_STATE(319)] = 10292,
-  [SMALL_STATE(320)] = 10310,
-  [SMALL_STATE(321)] = 10328,
-  [SMALL_STATE(322)] = 10346,
-  [SMALL_STATE(323)] = 10366,
-  [SMALL_STATE(324)] = 10384,
-  [SMALL_STATE(325)] = 10402,
-  [SMALL_STATE(326)] = 10420,
-  [SMALL_STATE(327)] = 10440,
-  [SMALL_STATE(328)] = 10458,
-  [SMALL_STATE(329)] = 10476,
-  [SMALL_STATE(330)] = 10494,
-  [SMALL_STATE(331)] = 10512,
-  [SMALL_STATE(332)] = 10530,
-  [SMALL_STATE(333)] = 10552,
-  [SMALL_STATE(334)] = 10570,
-  [SMALL_STATE(335)] = 10588,
-  [SMALL_STATE(336)] = 10606,
-  [SMALL_STATE(337)] = 10626,
-  [SMALL_STATE(338)] = 10646,
-  [SMALL_STATE(339)] = 10664,
-  [SMALL_STATE(340)] = 10679,
-  [SMALL_STATE(341)] = 10694,
-  [SMALL_STATE(342)] = 10709,
-  [SMALL_STATE(343)] = 10724,
-  [SMALL_STATE(344)] = 10739,
-  [SMALL_STATE(345)] = 10750,
-  [SMALL_STATE(346)] = 10767,
-  [SMALL_STATE(347)] = 10782,
-  [SMALL_STATE(348)] = 10799,
-  [SMALL_STATE(349)] = 10814,
-  [SMALL_STATE(350)] = 10829,
-  [SMALL_STATE(351)] = 10843,
-  [SMALL_STATE(352)] = 10857,
-  [SMALL_STATE(353)] = 10873,
-  [SMALL_STATE(354)] = 10887,
-  [SMALL_STATE(355)] = 10901,
-  [SMALL_STATE(356)] = 10915,
-  [SMALL_STATE(357)] = 10929,
-  [SMALL_STATE(358)] = 10943,
-  [SMALL_STATE(359)] = 10957,
-  [SMALL_STATE(360)] = 10973,
-  [SMALL_STATE(361)] = 10987,
-  [SMALL_STATE(362)] = 11001,
-  [SMALL_STATE(363)] = 11015,
-  [SMALL_STATE(364)] = 11029,
-  [SMALL_STATE(365)] = 11043,
-  [SMALL_STATE(366)] = 11057,
-  [SMALL_STATE(367)] = 11071,
-  [SMALL_STATE(368)] = 11085,
-  [SMALL_STATE(369)] = 11101,
-  [SMALL_STATE(370)] = 11115,
-  [SMALL_STATE(371)] = 11129,
-  [SMALL_STATE(372)] = 11143,
-  [SMALL_STATE(373)] = 11157,
-  [SMALL_STATE(374)] = 11171,
-  [SMALL_STATE(375)] = 11187,
-  [SMALL_STATE(376)] = 11201,
-  [SMALL_STATE(377)] = 11215,
-  [SMALL_STATE(378)] = 11229,
-  [SMALL_STATE(379)] = 11243,
-  [SMALL_STATE(380)] = 11257,
-  [SMALL_STATE(381)] = 11271,
-  [SMALL_STATE(382)] = 11285,
-  [SMALL_STATE(383)] = 11299,
-  [SMALL_STATE(384)] = 11313,
-  [SMALL_STATE(385)] = 11327,
-  [SMALL_STATE(386)] = 11341,
-  [SMALL_STATE(387)] = 11355,
-  [SMALL_STATE(388)] = 11369,
-  [SMALL_STATE(389)] = 11383,
-  [SMALL_STATE(390)] = 11397,
-  [SMALL_STATE(391)] = 11411,
-  [SMALL_STATE(392)] = 11423,
-  [SMALL_STATE(393)] = 11439,
-  [SMALL_STATE(394)] = 11455,
-  [SMALL_STATE(395)] = 11469,
-  [SMALL_STATE(396)] = 11483,
-  [SMALL_STATE(397)] = 11497,
-  [SMALL_STATE(398)] = 11511,
-  [SMALL_STATE(399)] = 11525,
-  [SMALL_STATE(400)] = 11538,
-  [SMALL_STATE(401)] = 11551,
-  [SMALL_STATE(402)] = 11562,
-  [SMALL_STATE(403)] = 11575,
-  [SMALL_STATE(404)] = 11588,
-  [SMALL_STATE(405)] = 11599,
-  [SMALL_STATE(406)] = 11612,
-  [SMALL_STATE(407)] = 11625,
-  [SMALL_STATE(408)] = 11638,
-  [SMALL_STATE(409)] = 11651,
-  [SMALL_STATE(410)] = 11662,
-  [SMALL_STATE(411)] = 11675,
-  [SMALL_STATE(412)] = 11688,
-  [SMALL_STATE(413)] = 11701,
-  [SMALL_STATE(414)] = 11712,
-  [SMALL_STATE(415)] = 11725,
-  [SMALL_STATE(416)] = 11738,
-  [SMALL_STATE(417)] = 11751,
-  [SMALL_STATE(418)] = 11764,
-  [SMALL_STATE(419)] = 11777,
-  [SMALL_STATE(420)] = 11790,
-  [SMALL_STATE(421)] = 11801,
-  [SMALL_STATE(422)] = 11814,
-  [SMALL_STATE(423)] = 11827,
-  [SMALL_STATE(424)] = 11838,
-  [SMALL_STATE(425)] = 11851,
-  [SMALL_STATE(426)] = 11864,
-  [SMALL_STATE(427)] = 11877,
-  [SMALL_STATE(428)] = 11890,
-  [SMALL_STATE(429)] = 11903,
-  [SMALL_STATE(430)] = 11912,
-  [SMALL_STATE(431)] = 11925,
-  [SMALL_STATE(432)] = 11938,
-  [SMALL_STATE(433)] = 11951,
-  [SMALL_STATE(434)] = 11962,
-  [SMALL_STATE(435)] = 11975,
-  [SMALL_STATE(436)] = 11984,
-  [SMALL_STATE(437)] = 11995,
-  [SMALL_STATE(438)] = 12008,
-  [SMALL_STATE(439)] = 12021,
-  [SMALL_STATE(440)] = 12034,
-  [SMALL_STATE(441)] = 12047,
-  [SMALL_STATE(442)] = 12060,
-  [SMALL_STATE(443)] = 12073,
-  [SMALL_STATE(444)] = 12086,
-  [SMALL_STATE(445)] = 12097,
-  [SMALL_STATE(446)] = 12110,
-  [SMALL_STATE(447)] = 12123,
-  [SMALL_STATE(448)] = 12136,
-  [SMALL_STATE(449)] = 12144,
-  [SMALL_STATE(450)] = 12152,
-  [SMALL_STATE(451)] = 12162,
-  [SMALL_STATE(452)] = 12172,
-  [SMALL_STATE(453)] = 12182,
-  [SMALL_STATE(454)] = 12190,
-  [SMALL_STATE(455)] = 12200,
-  [SMALL_STATE(456)] = 12208,
-  [SMALL_STATE(457)] = 12216,
-  [SMALL_STATE(458)] = 12224,
-  [SMALL_STATE(459)] = 12232,
-  [SMALL_STATE(460)] = 12242,
-  [SMALL_STATE(461)] = 12252,
-  [SMALL_STATE(462)] = 12260,
-  [SMALL_STATE(463)] = 12268,
-  [SMALL_STATE(464)] = 12276,
-  [SMALL_STATE(465)] = 12286,
-  [SMALL_STATE(466)] = 12296,
-  [SMALL_STATE(467)] = 12306,
-  [SMALL_STATE(468)] = 12314,
-  [SMALL_STATE(469)] = 12322,
-  [SMALL_STATE(470)] = 12332,
-  [SMALL_STATE(471)] = 12342,
-  [SMALL_STATE(472)] = 12350,
-  [SMALL_STATE(473)] = 12358,
-  [SMALL_STATE(474)] = 12366,
-  [SMALL_STATE(475)] = 12374,
-  [SMALL_STATE(476)] = 12384,
-  [SMALL_STATE(477)] = 12392,
-  [SMALL_STATE(478)] = 12400,
-  [SMALL_STATE(479)] = 12410,
-  [SMALL_STATE(480)] = 12418,
-  [SMALL_STATE(481)] = 12426,
-  [SMALL_STATE(482)] = 12436,
-  [SMALL_STATE(483)] = 12446,
-  [SMALL_STATE(484)] = 12454,
-  [SMALL_STATE(485)] = 12462,
-  [SMALL_STATE(486)] = 12470,
-  [SMALL_STATE(487)] = 12478,
-  [SMALL_STATE(488)] = 12486,
-  [SMALL_STATE(489)] = 12494,
-  [SMALL_STATE(490)] = 12504,
-  [SMALL_STATE(491)] = 12512,
-  [SMALL_STATE(492)] = 12522,
-  [SMALL_STATE(493)] = 12532,
-  [SMALL_STATE(494)] = 12540,
-  [SMALL_STATE(495)] = 12548,
-  [SMALL_STATE(496)] = 12558,
-  [SMALL_STATE(497)] = 12568,
-  [SMALL_STATE(498)] = 12578,
-  [SMALL_STATE(499)] = 12585,
-  [SMALL_STATE(500)] = 12592,
-  [SMALL_STATE(501)] = 12599,
-  [SMALL_STATE(502)] = 12606,
-  [SMALL_STATE(503)] = 12613,
-  [SMALL_STATE(504)] = 12620,
-  [SMALL_STATE(505)] = 12627,
-  [SMALL_STATE(506)] = 12634,
-  [SMALL_STATE(507)] = 12641,
-  [SMALL_STATE(508)] = 12648,
-  [SMALL_STATE(509)] = 12655,
-  [SMALL_STATE(510)] = 12662,
-  [SMALL_STATE(511)] = 12669,
-  [SMALL_STATE(512)] = 12676,
-  [SMALL_STATE(513)] = 12683,
-  [SMALL_STATE(514)] = 12690,
-  [SMALL_STATE(515)] = 12697,
-  [SMALL_STATE(516)] = 12704,
-  [SMALL_STATE(517)] = 12711,
-  [SMALL_STATE(518)] = 12718,
-  [SMALL_STATE(519)] = 12725,
-  [SMALL_STATE(520)] = 12732,
-  [SMALL_STATE(521)] = 12739,
-  [SMALL_STATE(522)] = 12746,
-  [SMALL_STATE(523)] = 12753,
-  [SMALL_STATE(524)] = 12760,
-  [SMALL_STATE(525)] = 12767,
-  [SMALL_STATE(526)] = 12774,
-  [SMALL_STATE(527)] = 12781,
-  [SMALL_STATE(528)] = 12788,
-  [SMALL_STATE(529)] = 12795,
-  [SMALL_STATE(530)] = 12802,
-  [SMALL_STATE(531)] = 12809,
-  [SMALL_STATE(532)] = 12816,
-  [SMALL_STATE(533)] = 12823,
-  [SMALL_STATE(534)] = 12830,
-  [SMALL_STATE(535)] = 12837,
-  [SMALL_STATE(536)] = 12844,
-  [SMALL_STATE(537)] = 12851,
-  [SMALL_STATE(538)] = 12858,
-  [SMALL_STATE(539)] = 12865,
-  [SMALL_STATE(540)] = 12872,
-  [SMALL_STATE(541)] = 12879,
-  [SMALL_STATE(542)] = 12886,
-  [SMALL_STATE(543)] = 12893,
-  [SMALL_STATE(544)] = 12900,
-  [SMALL_STATE(545)] = 12907,
-  [SMALL_STATE(546)] = 12914,
-  [SMALL_STATE(547)] = 12921,
-  [SMALL_STATE(548)] = 12928,
-  [SMALL_STATE(549)] = 12935,
-  [SMALL_STATE(550)] = 12942,
-  [SMALL_STATE(551)] = 12949,
-  [SMALL_STATE(552)] = 12956,
-  [SMALL_STATE(553)] = 12963,
-  [SMALL_STATE(554)] = 12970,
-  [SMALL_STATE(555)] = 12977,
-  [SMALL_STATE(556)] = 12984,
-  [SMALL_STATE(557)] = 12991,
-  [SMALL_STATE(558)] = 12998,
+  [SMALL_STATE(10)] = 389,
+  [SMALL_STATE(11)] = 434,
+  [SMALL_STATE(12)] = 496,
+  [SMALL_STATE(13)] = 538,
+  [SMALL_STATE(14)] = 592,
+  [SMALL_STATE(15)] = 642,
+  [SMALL_STATE(16)] = 682,
+  [SMALL_STATE(17)] = 721,
+  [SMALL_STATE(18)] = 760,
+  [SMALL_STATE(19)] = 799,
+  [SMALL_STATE(20)] = 837,
+  [SMALL_STATE(21)] = 905,
+  [SMALL_STATE(22)] = 943,
+  [SMALL_STATE(23)] = 985,
+  [SMALL_STATE(24)] = 1053,
+  [SMALL_STATE(25)] = 1091,
+  [SMALL_STATE(26)] = 1159,
+  [SMALL_STATE(27)] = 1197,
+  [SMALL_STATE(28)] = 1256,
+  [SMALL_STATE(29)] = 1295,
+  [SMALL_STATE(30)] = 1338,
+  [SMALL_STATE(31)] = 1377,
+  [SMALL_STATE(32)] = 1420,
+  [SMALL_STATE(33)] = 1456,
+  [SMALL_STATE(34)] = 1500,
+  [SMALL_STATE(35)] = 1550,
+  [SMALL_STATE(36)] = 1586,
+  [SMALL_STATE(37)] = 1622,
+  [SMALL_STATE(38)] = 1658,
+  [SMALL_STATE(39)] = 1698,
+  [SMALL_STATE(40)] = 1734,
+  [SMALL_STATE(41)] = 1770,
+  [SMALL_STATE(42)] = 1806,
+  [SMALL_STATE(43)] = 1846,
+  [SMALL_STATE(44)] = 1882,
+  [SMALL_STATE(45)] = 1922,
+  [SMALL_STATE(46)] = 1958,
+  [SMALL_STATE(47)] = 1994,
+  [SMALL_STATE(48)] = 2034,
+  [SMALL_STATE(49)] = 2070,
+  [SMALL_STATE(50)] = 2106,
+  [SMALL_STATE(51)] = 2142,
+  [SMALL_STATE(52)] = 2178,
+  [SMALL_STATE(53)] = 2213,
+  [SMALL_STATE(54)] = 2248,
+  [SMALL_STATE(55)] = 2283,
+  [SMALL_STATE(56)] = 2336,
+  [SMALL_STATE(57)] = 2373,
+  [SMALL_STATE(58)] = 2410,
+  [SMALL_STATE(59)] = 2447,
+  [SMALL_STATE(60)] = 2484,
+  [SMALL_STATE(61)] = 2521,
+  [SMALL_STATE(62)] = 2558,
+  [SMALL_STATE(63)] = 2592,
+  [SMALL_STATE(64)] = 2652,
+  [SMALL_STATE(65)] = 2712,
+  [SMALL_STATE(66)] = 2754,
+  [SMALL_STATE(67)] = 2796,
+  [SMALL_STATE(68)] = 2830,
+  [SMALL_STATE(69)] = 2864,
+  [SMALL_STATE(70)] = 2898,
+  [SMALL_STATE(71)] = 2932,
+  [SMALL_STATE(72)] = 2966,
+  [SMALL_STATE(73)] = 3000,
+  [SMALL_STATE(74)] = 3034,
+  [SMALL_STATE(75)] = 3068,
+  [SMALL_STATE(76)] = 3102,
+  [SMALL_STATE(77)] = 3136,
+  [SMALL_STATE(78)] = 3170,
+  [SMALL_STATE(79)] = 3220,
+  [SMALL_STATE(80)] = 3280,
+  [SMALL_STATE(81)] = 3328,
+  [SMALL_STATE(82)] = 3376,
+  [SMALL_STATE(83)] = 3423,
+  [SMALL_STATE(84)] = 3470,
+  [SMALL_STATE(85)] = 3503,
+  [SMALL_STATE(86)] = 3536,
+  [SMALL_STATE(87)] = 3575,
+  [SMALL_STATE(88)] = 3612,
+  [SMALL_STATE(89)] = 3656,
+  [SMALL_STATE(90)] = 3692,
+  [SMALL_STATE(91)] = 3728,
+  [SMALL_STATE(92)] = 3760,
+  [SMALL_STATE(93)] = 3800,
+  [SMALL_STATE(94)] = 3836,
+  [SMALL_STATE(95)] = 3876,
+  [SMALL_STATE(96)] = 3918,
+  [SMALL_STATE(97)] = 3962,
+  [SMALL_STATE(98)] = 4003,
+  [SMALL_STATE(99)] = 4044,
+  [SMALL_STATE(100)] = 4081,
+  [SMALL_STATE(101)] = 4118,
+  [SMALL_STATE(102)] = 4159,
+  [SMALL_STATE(103)] = 4200,
+  [SMALL_STATE(104)] = 4235,
+  [SMALL_STATE(105)] = 4272,
+  [SMALL_STATE(106)] = 4313,
+  [SMALL_STATE(107)] = 4354,
+  [SMALL_STATE(108)] = 4391,
+  [SMALL_STATE(109)] = 4432,
+  [SMALL_STATE(110)] = 4473,
+  [SMALL_STATE(111)] = 4503,
+  [SMALL_STATE(112)] = 4533,
+  [SMALL_STATE(113)] = 4567,
+  [SMALL_STATE(114)] = 4601,
+  [SMALL_STATE(115)] = 4631,
+  [SMALL_STATE(116)] = 4665,
+  [SMALL_STATE(117)] = 4699,
+  [SMALL_STATE(118)] = 4733,
+  [SMALL_STATE(119)] = 4763,
+  [SMALL_STATE(120)] = 4797,
+  [SMALL_STATE(121)] = 4827,
+  [SMALL_STATE(122)] = 4861,
+  [SMALL_STATE(123)] = 4895,
+  [SMALL_STATE(124)] = 4929,
+  [SMALL_STATE(125)] = 4959,
+  [SMALL_STATE(126)] = 4989,
+  [SMALL_STATE(127)] = 5023,
+  [SMALL_STATE(128)] = 5055,
+  [SMALL_STATE(129)] = 5085,
+  [SMALL_STATE(130)] = 5119,
+  [SMALL_STATE(131)] = 5153,
+  [SMALL_STATE(132)] = 5183,
+  [SMALL_STATE(133)] = 5213,
+  [SMALL_STATE(134)] = 5247,
+  [SMALL_STATE(135)] = 5281,
+  [SMALL_STATE(136)] = 5315,
+  [SMALL_STATE(137)] = 5349,
+  [SMALL_STATE(138)] = 5379,
+  [SMALL_STATE(139)] = 5413,
+  [SMALL_STATE(140)] = 5457,
+  [SMALL_STATE(141)] = 5487,
+  [SMALL_STATE(142)] = 5517,
+  [SMALL_STATE(143)] = 5546,
+  [SMALL_STATE(144)] = 5579,
+  [SMALL_STATE(145)] = 5612,
+  [SMALL_STATE(146)] = 5645,
+  [SMALL_STATE(147)] = 5678,
+  [SMALL_STATE(148)] = 5721,
+  [SMALL_STATE(149)] = 5750,
+  [SMALL_STATE(150)] = 5783,
+  [SMALL_STATE(151)] = 5834,
+  [SMALL_STATE(152)] = 5863,
+  [SMALL_STATE(153)] = 5894,
+  [SMALL_STATE(154)] = 5923,
+  [SMALL_STATE(155)] = 5954,
+  [SMALL_STATE(156)] = 5983,
+  [SMALL_STATE(157)] = 6016,
+  [SMALL_STATE(158)] = 6067,
+  [SMALL_STATE(159)] = 6096,
+  [SMALL_STATE(160)] = 6130,
+  [SMALL_STATE(161)] = 6162,
+  [SMALL_STATE(162)] = 6190,
+  [SMALL_STATE(163)] = 6218,
+  [SMALL_STATE(164)] = 6246,
+  [SMALL_STATE(165)] = 6274,
+  [SMALL_STATE(166)] = 6308,
+  [SMALL_STATE(167)] = 6342,
+  [SMALL_STATE(168)] = 6370,
+  [SMALL_STATE(169)] = 6398,
+  [SMALL_STATE(170)] = 6426,
+  [SMALL_STATE(171)] = 6454,
+  [SMALL_STATE(172)] = 6482,
+  [SMALL_STATE(173)] = 6510,
+  [SMALL_STATE(174)] = 6538,
+  [SMALL_STATE(175)] = 6576,
+  [SMALL_STATE(176)] = 6604,
+  [SMALL_STATE(177)] = 6632,
+  [SMALL_STATE(178)] = 6660,
+  [SMALL_STATE(179)] = 6692,
+  [SMALL_STATE(180)] = 6723,
+  [SMALL_STATE(181)] = 6764,
+  [SMALL_STATE(182)] = 6791,
+  [SMALL_STATE(183)] = 6822,
+  [SMALL_STATE(184)] = 6853,
+  [SMALL_STATE(185)] = 6884,
+  [SMALL_STATE(186)] = 6915,
+  [SMALL_STATE(187)] = 6946,
+  [SMALL_STATE(188)] = 6977,
+  [SMALL_STATE(189)] = 7008,
+  [SMALL_STATE(190)] = 7039,
+  [SMALL_STATE(191)] = 7070,
+  [SMALL_STATE(192)] = 7101,
+  [SMALL_STATE(193)] = 7132,
+  [SMALL_STATE(194)] = 7163,
+  [SMALL_STATE(195)] = 7194,
+  [SMALL_STATE(196)] = 7225,
+  [SMALL_STATE(197)] = 7256,
+  [SMALL_STATE(198)] = 7287,
+  [SMALL_STATE(199)] = 7318,
+  [SMALL_STATE(200)] = 7349,
+  [SMALL_STATE(201)] = 7380,
+  [SMALL_STATE(202)] = 7411,
+  [SMALL_STATE(203)] = 7442,
+  [SMALL_STATE(204)] = 7473,
+  [SMALL_STATE(205)] = 7499,
+  [SMALL_STATE(206)] = 7542,
+  [SMALL_STATE(207)] = 7583,
+  [SMALL_STATE(208)] = 7626,
+  [SMALL_STATE(209)] = 7651,
+  [SMALL_STATE(210)] = 7678,
+  [SMALL_STATE(211)] = 7705,
+  [SMALL_STATE(212)] = 7732,
+  [SMALL_STATE(213)] = 7759,
+  [SMALL_STATE(214)] = 7786,
+  [SMALL_STATE(215)] = 7813,
+  [SMALL_STATE(216)] = 7840,
+  [SMALL_STATE(217)] = 7862,
+  [SMALL_STATE(218)] = 7884,
+  [SMALL_STATE(219)] = 7905,
+  [SMALL_STATE(220)] = 7926,
+  [SMALL_STATE(221)] = 7947,
+  [SMALL_STATE(222)] = 7968,
+  [SMALL_STATE(223)] = 7989,
+  [SMALL_STATE(224)] = 8010,
+  [SMALL_STATE(225)] = 8031,
+  [SMALL_STATE(226)] = 8052,
+  [SMALL_STATE(227)] = 8073,
+  [SMALL_STATE(228)] = 8094,
+  [SMALL_STATE(229)] = 8115,
+  [SMALL_STATE(230)] = 8136,
+  [SMALL_STATE(231)] = 8157,
+  [SMALL_STATE(232)] = 8178,
+  [SMALL_STATE(233)] = 8199,
+  [SMALL_STATE(234)] = 8220,
+  [SMALL_STATE(235)] = 8241,
+  [SMALL_STATE(236)] = 8279,
+  [SMALL_STATE(237)] = 8317,
+  [SMALL_STATE(238)] = 8355,
+  [SMALL_STATE(239)] = 8380,
+  [SMALL_STATE(240)] = 8411,
+  [SMALL_STATE(241)] = 8446,
+  [SMALL_STATE(242)] = 8477,
+  [SMALL_STATE(243)] = 8508,
+  [SMALL_STATE(244)] = 8539,
+  [SMALL_STATE(245)] = 8569,
+  [SMALL_STATE(246)] = 8599,
+  [SMALL_STATE(247)] = 8629,
+  [SMALL_STATE(248)] = 8655,
+  [SMALL_STATE(249)] = 8685,
+  [SMALL_STATE(250)] = 8702,
+  [SMALL_STATE(251)] = 8719,
+  [SMALL_STATE(252)] = 8742,
+  [SMALL_STATE(253)] = 8759,
+  [SMALL_STATE(254)] = 8782,
+  [SMALL_STATE(255)] = 8799,
+  [SMALL_STATE(256)] = 8816,
+  [SMALL_STATE(257)] = 8833,
+  [SMALL_STATE(258)] = 8850,
+  [SMALL_STATE(259)] = 8867,
+  [SMALL_STATE(260)] = 8884,
+  [SMALL_STATE(261)] = 8901,
+  [SMALL_STATE(262)] = 8928,
+  [SMALL_STATE(263)] = 8945,
+  [SMALL_STATE(264)] = 8962,
+  [SMALL_STATE(265)] = 8979,
+  [SMALL_STATE(266)] = 8996,
+  [SMALL_STATE(267)] = 9019,
+  [SMALL_STATE(268)] = 9042,
+  [SMALL_STATE(269)] = 9069,
+  [SMALL_STATE(270)] = 9096,
+  [SMALL_STATE(271)] = 9123,
+  [SMALL_STATE(272)] = 9140,
+  [SMALL_STATE(273)] = 9157,
+  [SMALL_STATE(274)] = 9174,
+  [SMALL_STATE(275)] = 9191,
+  [SMALL_STATE(276)] = 9215,
+  [SMALL_STATE(277)] = 9241,
+  [SMALL_STATE(278)] = 9265,
+  [SMALL_STATE(279)] = 9283,
+  [SMALL_STATE(280)] = 9307,
+  [SMALL_STATE(281)] = 9326,
+  [SMALL_STATE(282)] = 9345,
+  [SMALL_STATE(283)] = 9372,
+  [SMALL_STATE(284)] = 9393,
+  [SMALL_STATE(285)] = 9415,
+  [SMALL_STATE(286)] = 9433,
+  [SMALL_STATE(287)] = 9455,
+  [SMALL_STATE(288)] = 9477,
+  [SMALL_STATE(289)] = 9499,
+  [SMALL_STATE(290)] = 9520,
+  [SMALL_STATE(291)] = 9543,
+  [SMALL_STATE(292)] = 9566,
+  [SMALL_STATE(293)] = 9589,
+  [SMALL_STATE(294)] = 9602,
+  [SMALL_STATE(295)] = 9620,
+  [SMALL_STATE(296)] = 9638,
+  [SMALL_STATE(297)] = 9656,
+  [SMALL_STATE(298)] = 9674,
+  [SMALL_STATE(299)] = 9692,
+  [SMALL_STATE(300)] = 9710,
+  [SMALL_STATE(301)] = 9728,
+  [SMALL_STATE(302)] = 9746,
+  [SMALL_STATE(303)] = 9766,
+  [SMALL_STATE(304)] = 9786,
+  [SMALL_STATE(305)] = 9804,
+  [SMALL_STATE(306)] = 9824,
+  [SMALL_STATE(307)] = 9846,
+  [SMALL_STATE(308)] = 9866,
+  [SMALL_STATE(309)] = 9884,
+  [SMALL_STATE(310)] = 9902,
+  [SMALL_STATE(311)] = 9920,
+  [SMALL_STATE(312)] = 9938,
+  [SMALL_STATE(313)] = 9953,
+  [SMALL_STATE(314)] = 9968,
+  [SMALL_STATE(315)] = 9983,
+  [SMALL_STATE(316)] = 9998,
+  [SMALL_STATE(317)] = 10013,
+  [SMALL_STATE(318)] = 10028,
+  [SMALL_STATE(319)] = 10039,
+  [SMALL_STATE(320)] = 10056,
+  [SMALL_STATE(321)] = 10071,
+  [SMALL_STATE(322)] = 10088,
+  [SMALL_STATE(323)] = 10103,
+  [SMALL_STATE(324)] = 10117,
+  [SMALL_STATE(325)] = 10131,
+  [SMALL_STATE(326)] = 10145,
+  [SMALL_STATE(327)] = 10161,
+  [SMALL_STATE(328)] = 10175,
+  [SMALL_STATE(329)] = 10189,
+  [SMALL_STATE(330)] = 10203,
+  [SMALL_STATE(331)] = 10217,
+  [SMALL_STATE(332)] = 10231,
+  [SMALL_STATE(333)] = 10245,
+  [SMALL_STATE(334)] = 10259,
+  [SMALL_STATE(335)] = 10273,
+  [SMALL_STATE(336)] = 10287,
+  [SMALL_STATE(337)] = 10301,
+  [SMALL_STATE(338)] = 10315,
+  [SMALL_STATE(339)] = 10329,
+  [SMALL_STATE(340)] = 10343,
+  [SMALL_STATE(341)] = 10357,
+  [SMALL_STATE(342)] = 10373,
+  [SMALL_STATE(343)] = 10387,
+  [SMALL_STATE(344)] = 10401,
+  [SMALL_STATE(345)] = 10415,
+  [SMALL_STATE(346)] = 10429,
+  [SMALL_STATE(347)] = 10443,
+  [SMALL_STATE(348)] = 10457,
+  [SMALL_STATE(349)] = 10471,
+  [SMALL_STATE(350)] = 10487,
+  [SMALL_STATE(351)] = 10501,
+  [SMALL_STATE(352)] = 10515,
+  [SMALL_STATE(353)] = 10529,
+  [SMALL_STATE(354)] = 10541,
+  [SMALL_STATE(355)] = 10557,
+  [SMALL_STATE(356)] = 10571,
+  [SMALL_STATE(357)] = 10585,
+  [SMALL_STATE(358)] = 10599,
+  [SMALL_STATE(359)] = 10613,
+  [SMALL_STATE(360)] = 10627,
+  [SMALL_STATE(361)] = 10641,
+  [SMALL_STATE(362)] = 10655,
+  [SMALL_STATE(363)] = 10669,
+  [SMALL_STATE(364)] = 10683,
+  [SMALL_STATE(365)] = 10697,
+  [SMALL_STATE(366)] = 10711,
+  [SMALL_STATE(367)] = 10725,
+  [SMALL_STATE(368)] = 10739,
+  [SMALL_STATE(369)] = 10753,
+  [SMALL_STATE(370)] = 10766,
+  [SMALL_STATE(371)] = 10779,
+  [SMALL_STATE(372)] = 10790,
+  [SMALL_STATE(373)] = 10803,
+  [SMALL_STATE(374)] = 10816,
+  [SMALL_STATE(375)] = 10829,
+  [SMALL_STATE(376)] = 10842,
+  [SMALL_STATE(377)] = 10855,
+  [SMALL_STATE(378)] = 10864,
+  [SMALL_STATE(379)] = 10877,
+  [SMALL_STATE(380)] = 10890,
+  [SMALL_STATE(381)] = 10903,
+  [SMALL_STATE(382)] = 10916,
+  [SMALL_STATE(383)] = 10927,
+  [SMALL_STATE(384)] = 10940,
+  [SMALL_STATE(385)] = 10953,
+  [SMALL_STATE(386)] = 10966,
+  [SMALL_STATE(387)] = 10977,
+  [SMALL_STATE(388)] = 10990,
+  [SMALL_STATE(389)] = 11003,
+  [SMALL_STATE(390)] = 11016,
+  [SMALL_STATE(391)] = 11029,
+  [SMALL_STATE(392)] = 11042,
+  [SMALL_STATE(393)] = 11055,
+  [SMALL_STATE(394)] = 11068,
+  [SMALL_STATE(395)] = 11081,
+  [SMALL_STATE(396)] = 11092,
+  [SMALL_STATE(397)] = 11105,
+  [SMALL_STATE(398)] = 11116,
+  [SMALL_STATE(399)] = 11129,
+  [SMALL_STATE(400)] = 11142,
+  [SMALL_STATE(401)] = 11155,
+  [SMALL_STATE(402)] = 11168,
+  [SMALL_STATE(403)] = 11181,
+  [SMALL_STATE(404)] = 11194,
+  [SMALL_STATE(405)] = 11205,
+  [SMALL_STATE(406)] = 11218,
+  [SMALL_STATE(407)] = 11227,
+  [SMALL_STATE(408)] = 11240,
+  [SMALL_STATE(409)] = 11253,
+  [SMALL_STATE(410)] = 11266,
+  [SMALL_STATE(411)] = 11279,
+  [SMALL_STATE(412)] = 11290,
+  [SMALL_STATE(413)] = 11303,
+  [SMALL_STATE(414)] = 11316,
+  [SMALL_STATE(415)] = 11327,
+  [SMALL_STATE(416)] = 11340,
+  [SMALL_STATE(417)] = 11351,
+  [SMALL_STATE(418)] = 11364,
+  [SMALL_STATE(419)] = 11372,
+  [SMALL_STATE(420)] = 11380,
+  [SMALL_STATE(421)] = 11388,
+  [SMALL_STATE(422)] = 11398,
+  [SMALL_STATE(423)] = 11406,
+  [SMALL_STATE(424)] = 11416,
+  [SMALL_STATE(425)] = 11426,
+  [SMALL_STATE(426)] = 11434,
+  [SMALL_STATE(427)] = 11442,
+  [SMALL_STATE(428)] = 11450,
+  [SMALL_STATE(429)] = 11458,
+  [SMALL_STATE(430)] = 11466,
+  [SMALL_STATE(431)] = 11476,
+  [SMALL_STATE(432)] = 11484,
+  [SMALL_STATE(433)] = 11494,
+  [SMALL_STATE(434)] = 11504,
+  [SMALL_STATE(435)] = 11512,
+  [SMALL_STATE(436)] = 11520,
+  [SMALL_STATE(437)] = 11528,
+  [SMALL_STATE(438)] = 11536,
+  [SMALL_STATE(439)] = 11544,
+  [SMALL_STATE(440)] = 11554,
+  [SMALL_STATE(441)] = 11564,
+  [SMALL_STATE(442)] = 11572,
+  [SMALL_STATE(443)] = 11582,
+  [SMALL_STATE(444)] = 11592,
+  [SMALL_STATE(445)] = 11602,
+  [SMALL_STATE(446)] = 11612,
+  [SMALL_STATE(447)] = 11622,
+  [SMALL_STATE(448)] = 11630,
+  [SMALL_STATE(449)] = 11640,
+  [SMALL_STATE(450)] = 11648,
+  [SMALL_STATE(451)] = 11658,
+  [SMALL_STATE(452)] = 11666,
+  [SMALL_STATE(453)] = 11676,
+  [SMALL_STATE(454)] = 11684,
+  [SMALL_STATE(455)] = 11692,
+  [SMALL_STATE(456)] = 11700,
+  [SMALL_STATE(457)] = 11710,
+  [SMALL_STATE(458)] = 11718,
+  [SMALL_STATE(459)] = 11726,
+  [SMALL_STATE(460)] = 11734,
+  [SMALL_STATE(461)] = 11742,
+  [SMALL_STATE(462)] = 11750,
+  [SMALL_STATE(463)] = 11758,
+  [SMALL_STATE(464)] = 11768,
+  [SMALL_STATE(465)] = 11778,
+  [SMALL_STATE(466)] = 11786,
+  [SMALL_STATE(467)] = 11793,
+  [SMALL_STATE(468)] = 11800,
+  [SMALL_STATE(469)] = 11807,
+  [SMALL_STATE(470)] = 11814,
+  [SMALL_STATE(471)] = 11821,
+  [SMALL_STATE(472)] = 11828,
+  [SMALL_STATE(473)] = 11835,
+  [SMALL_STATE(474)] = 11842,
+  [SMALL_STATE(475)] = 11849,
+  [SMALL_STATE(476)] = 11856,
+  [SMALL_STATE(477)] = 11863,
+  [SMALL_STATE(478)] = 11870,
+  [SMALL_STATE(479)] = 11877,
+  [SMALL_STATE(480)] = 11884,
+  [SMALL_STATE(481)] = 11891,
+  [SMALL_STATE(482)] = 11898,
+  [SMALL_STATE(483)] = 11905,
+  [SMALL_STATE(484)] = 11912,
+  [SMALL_STATE(485)] = 11919,
+  [SMALL_STATE(486)] = 11926,
+  [SMALL_STATE(487)] = 11933,
+  [SMALL_STATE(488)] = 11940,
+  [SMALL_STATE(489)] = 11947,
+  [SMALL_STATE(490)] = 11954,
+  [SMALL_STATE(491)] = 11961,
+  [SMALL_STATE(492)] = 11968,
+  [SMALL_STATE(493)] = 11975,
+  [SMALL_STATE(494)] = 11982,
+  [SMALL_STATE(495)] = 11989,
+  [SMALL_STATE(496)] = 11996,
+  [SMALL_STATE(497)] = 12003,
+  [SMALL_STATE(498)] = 12010,
+  [SMALL_STATE(499)] = 12017,
+  [SMALL_STATE(500)] = 12024,
+  [SMALL_STATE(501)] = 12031,
+  [SMALL_STATE(502)] = 12038,
+  [SMALL_STATE(503)] = 12045,
+  [SMALL_STATE(504)] = 12052,
+  [SMALL_STATE(505)] = 12059,
+  [SMALL_STATE(506)] = 12066,
+  [SMALL_STATE(507)] = 12073,
+  [SMALL_STATE(508)] = 12080,
+  [SMALL_STATE(509)] = 12087,
+  [SMALL_STATE(510)] = 12094,
+  [SMALL_STATE(511)] = 12101,
+  [SMALL_STATE(512)] = 12108,
+  [SMALL_STATE(513)] = 12115,
+  [SMALL_STATE(514)] = 12122,
+  [SMALL_STATE(515)] = 12129,
+  [SMALL_STATE(516)] = 12136,
+  [SMALL_STATE(517)] = 12143,
+  [SMALL_STATE(518)] = 12150,
+  [SMALL_STATE(519)] = 12157,
+  [SMALL_STATE(520)] = 12164,
+  [SMALL_STATE(521)] = 12171,
+  [SMALL_STATE(522)] = 12178,
+  [SMALL_STATE(523)] = 12185,
+  [SMALL_STATE(524)] = 12192,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -20133,738 +19154,707 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(498),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(450),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(525),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(533),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(548),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(414),
   [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
   [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
   [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
   [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
-  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
-  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
+  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
+  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
   [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 30),
-  [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(518),
-  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
-  [47] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
-  [51] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
-  [53] = {.entry = {.count = 1, .reusable = false}}, SHIFT(225),
-  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
-  [57] = {.entry = {.count = 1, .reusable = false}}, SHIFT(184),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
+  [41] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
+  [45] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
+  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(206),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
+  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(152),
+  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
+  [57] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
+  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
   [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(556),
-  [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
-  [69] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
-  [71] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
-  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
-  [83] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
-  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
-  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
+  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
+  [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
+  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
+  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
+  [79] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
+  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(470),
+  [91] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
+  [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
   [95] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
-  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
-  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
-  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
-  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
-  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
-  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
-  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
-  [113] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [115] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [117] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
-  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(529),
-  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(540),
-  [123] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [127] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [129] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [131] = {.entry = {.count = 1, .reusable = false}}, SHIFT(334),
-  [133] = {.entry = {.count = 1, .reusable = false}}, SHIFT(553),
-  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
-  [139] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
-  [141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
-  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
-  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(550),
-  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
-  [149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(557),
-  [151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
-  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
-  [155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
-  [157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(531),
-  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
-  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(532),
-  [163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
-  [165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
-  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
-  [171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
-  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 43),
-  [177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
-  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
-  [181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
-  [183] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
-  [185] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
-  [187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
-  [189] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(498),
-  [192] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [194] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(550),
-  [197] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(469),
-  [200] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(557),
-  [203] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(384),
-  [206] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(385),
-  [209] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(473),
-  [212] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(531),
-  [215] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(429),
-  [218] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(532),
-  [221] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(308),
-  [224] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(404),
-  [227] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 67),
-  [229] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
-  [231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
-  [233] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
-  [235] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [237] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
-  [239] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
-  [241] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
-  [243] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
-  [245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52),
-  [249] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52), SHIFT_REPEAT(366),
-  [252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
-  [254] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
-  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(523),
-  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
-  [262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
-  [264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(528),
-  [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
-  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
-  [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
-  [272] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
-  [274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
-  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
-  [278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 43),
-  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 80),
-  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
-  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
-  [286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
-  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
-  [290] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 48),
-  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
-  [294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(527),
-  [296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
-  [298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(530),
-  [300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
-  [302] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
-  [304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
-  [306] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
-  [308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
-  [310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
-  [312] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [316] = {.entry = {.count = 1, .reusable = false}}, SHIFT(537),
-  [318] = {.entry = {.count = 1, .reusable = false}}, SHIFT(538),
-  [320] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 66),
-  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
-  [334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
-  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(558),
-  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 56),
-  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
-  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 92),
-  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
-  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 79),
-  [352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 93),
-  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
-  [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 87),
-  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
-  [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
-  [362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 94),
-  [364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
-  [366] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
-  [368] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 44),
-  [370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
-  [372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
-  [380] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(498),
-  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [385] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(550),
-  [388] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(557),
-  [391] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(384),
-  [394] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(385),
-  [397] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(473),
-  [400] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(531),
-  [403] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(429),
-  [406] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(532),
-  [409] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(310),
-  [412] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [414] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(558),
-  [417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
-  [419] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
-  [421] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
-  [425] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [427] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(333),
-  [430] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
-  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
-  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
-  [444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
-  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 57),
-  [448] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 68),
-  [450] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 81),
-  [452] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [454] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
-  [456] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
-  [458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
-  [460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
-  [462] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [464] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(67),
-  [467] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(378),
-  [470] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(16),
-  [473] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(380),
-  [476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0),
-  [478] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0), SHIFT_REPEAT(382),
-  [481] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
-  [483] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
-  [485] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
-  [487] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__peer, 1, 0, 0),
-  [489] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
-  [491] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr_groups, 4, 0, 0),
-  [493] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [495] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [497] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(323),
-  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [502] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(412),
-  [505] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [507] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
-  [509] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
-  [513] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [515] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(482),
-  [518] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [520] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(351),
-  [523] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [525] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr_groups, 5, 0, 0),
-  [527] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [529] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
-  [531] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
-  [533] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
-  [535] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
-  [537] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [539] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
-  [541] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(225),
-  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [548] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
-  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 8, 0, 26),
-  [552] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 3, 0, 0),
-  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
-  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 2, 0, 0),
-  [560] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [562] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
-  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [566] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [572] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0), SHIFT(412),
-  [575] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34), SHIFT(412),
-  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [580] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0), SHIFT(412),
-  [583] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34), SHIFT(412),
-  [586] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service_list, 2, 0, 0),
-  [588] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [592] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(437),
-  [595] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [597] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [601] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
-  [603] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
-  [605] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [607] = {.entry = {.count = 1, .reusable = true}}, SHIFT(543),
-  [609] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
-  [611] = {.entry = {.count = 1, .reusable = false}}, SHIFT(368),
-  [613] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [615] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [617] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [619] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
-  [621] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
-  [623] = {.entry = {.count = 1, .reusable = false}}, SHIFT(425),
-  [625] = {.entry = {.count = 1, .reusable = true}}, SHIFT(535),
-  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
-  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [637] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
-  [639] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [641] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [643] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(498),
-  [646] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(450),
-  [649] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(515),
-  [652] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(517),
-  [655] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(491),
-  [658] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(525),
-  [661] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(533),
-  [664] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(548),
-  [667] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(489),
-  [670] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(420),
-  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [675] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
-  [679] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
-  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
-  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [687] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
-  [691] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(302),
-  [694] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [696] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
-  [698] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [700] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
-  [702] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
-  [704] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [706] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [708] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
-  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
-  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
-  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
-  [718] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [722] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(355),
-  [725] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
-  [727] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
-  [729] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [731] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [733] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
-  [735] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
-  [737] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [739] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [741] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
-  [743] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
-  [745] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
-  [747] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 73),
-  [749] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 63),
-  [751] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
-  [753] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
-  [755] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 84),
-  [757] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
-  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
-  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
-  [763] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 47),
-  [765] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
-  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
-  [769] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 51),
-  [771] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
-  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
-  [777] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 40),
-  [779] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
-  [781] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [783] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 88),
-  [785] = {.entry = {.count = 1, .reusable = false}}, SHIFT(263),
-  [787] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [789] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_authentication, 2, 0, 0),
-  [791] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [793] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
-  [795] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [797] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [799] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(401),
-  [802] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [804] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [806] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
-  [808] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [810] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [812] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [814] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [816] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [818] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
-  [820] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [822] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [824] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
-  [826] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
-  [828] = {.entry = {.count = 1, .reusable = false}}, SHIFT(467),
-  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
-  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
-  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [836] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [838] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_metadata, 5, 0, 39),
-  [840] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 31),
-  [842] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [844] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [846] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
-  [850] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
-  [852] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [854] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_log, 2, 0, 0),
-  [856] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [858] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
-  [860] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
-  [862] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [864] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
-  [866] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
-  [868] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [870] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0),
-  [872] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0), SHIFT_REPEAT(460),
-  [875] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
-  [877] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
-  [879] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 3, 0, 0),
-  [881] = {.entry = {.count = 1, .reusable = true}}, SHIFT(460),
-  [883] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 2, 0, 0),
-  [885] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [887] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(263),
-  [890] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [892] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
-  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
-  [896] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
-  [898] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [900] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
-  [902] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [904] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
-  [906] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [908] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
-  [910] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
-  [912] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
-  [914] = {.entry = {.count = 1, .reusable = false}}, SHIFT(290),
-  [916] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
-  [918] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [920] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
-  [922] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
-  [924] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
-  [926] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [928] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [930] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
-  [932] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [934] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
-  [936] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
-  [938] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [940] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
-  [942] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
-  [944] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [946] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
-  [948] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 6, 0, 15),
-  [950] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 9),
-  [952] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [954] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
-  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
-  [958] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
-  [960] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(304),
-  [963] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [965] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [967] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [969] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
-  [971] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [973] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [975] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [977] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [979] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [981] = {.entry = {.count = 1, .reusable = true}}, SHIFT(551),
-  [983] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
-  [985] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
-  [987] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [989] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
-  [991] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
-  [993] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [995] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
-  [997] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [999] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
-  [1001] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(305),
-  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
-  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(545),
-  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
-  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
-  [1012] = {.entry = {.count = 1, .reusable = false}}, SHIFT(435),
-  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
-  [1016] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [1018] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
-  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(553),
-  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
-  [1024] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
-  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
-  [1028] = {.entry = {.count = 1, .reusable = false}}, SHIFT(542),
-  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
-  [1032] = {.entry = {.count = 1, .reusable = false}}, SHIFT(344),
-  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
-  [1036] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [1038] = {.entry = {.count = 1, .reusable = true}}, SHIFT(547),
-  [1040] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
-  [1042] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
-  [1044] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
-  [1046] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
-  [1048] = {.entry = {.count = 1, .reusable = false}}, SHIFT(374),
-  [1050] = {.entry = {.count = 1, .reusable = true}}, SHIFT(554),
-  [1052] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
-  [1054] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
-  [1056] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [1058] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
-  [1060] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
-  [1062] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [1064] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
-  [1066] = {.entry = {.count = 1, .reusable = true}}, SHIFT(534),
-  [1068] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
-  [1070] = {.entry = {.count = 1, .reusable = true}}, SHIFT(536),
-  [1072] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
-  [1074] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
-  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
-  [1078] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
-  [1080] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
-  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [1084] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
-  [1086] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
-  [1088] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
-  [1090] = {.entry = {.count = 1, .reusable = false}}, SHIFT(359),
-  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
-  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
-  [1096] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(544),
-  [1100] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
-  [1102] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [1104] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
-  [1106] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [1108] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
-  [1110] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
-  [1112] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
-  [1114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [1116] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [1118] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(544),
-  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
+  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
+  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
+  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
+  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
+  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
+  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(446),
+  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
+  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
+  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
+  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
+  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
+  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
+  [125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [127] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
+  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(518),
+  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
+  [135] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [137] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(480),
+  [140] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [142] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(432),
+  [145] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
+  [148] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(358),
+  [151] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
+  [154] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
+  [157] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(446),
+  [160] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(449),
+  [163] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(486),
+  [166] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
+  [169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(517),
+  [172] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(287),
+  [175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(416),
+  [178] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [180] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
+  [182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
+  [184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
+  [192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
+  [194] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
+  [196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
+  [198] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
+  [204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
+  [206] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 43),
+  [208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
+  [210] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
+  [212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
+  [216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
+  [218] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
+  [220] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
+  [222] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [224] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [226] = {.entry = {.count = 1, .reusable = false}}, SHIFT(304),
+  [228] = {.entry = {.count = 1, .reusable = false}}, SHIFT(498),
+  [230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
+  [232] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
+  [234] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
+  [236] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
+  [238] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52),
+  [240] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52), SHIFT_REPEAT(363),
+  [243] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
+  [245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
+  [247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
+  [249] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
+  [251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
+  [253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
+  [255] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 67),
+  [257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
+  [259] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
+  [261] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
+  [263] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 43),
+  [265] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
+  [267] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
+  [269] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
+  [271] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
+  [273] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
+  [275] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 80),
+  [277] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
+  [279] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
+  [281] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [283] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 48),
+  [285] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [287] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
+  [289] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
+  [291] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
+  [293] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
+  [295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
+  [297] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
+  [299] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
+  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
+  [303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
+  [305] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
+  [307] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
+  [309] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
+  [311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
+  [313] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
+  [315] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
+  [317] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
+  [319] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(480),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [324] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
+  [327] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(358),
+  [330] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
+  [333] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
+  [336] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(446),
+  [339] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(449),
+  [342] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(486),
+  [345] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
+  [348] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(517),
+  [351] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(288),
+  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
+  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 56),
+  [362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 66),
+  [364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
+  [366] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
+  [368] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 79),
+  [370] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
+  [372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 87),
+  [374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
+  [376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 92),
+  [378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 93),
+  [380] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 94),
+  [382] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
+  [392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
+  [394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
+  [396] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [398] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [400] = {.entry = {.count = 1, .reusable = false}}, SHIFT(492),
+  [402] = {.entry = {.count = 1, .reusable = false}}, SHIFT(495),
+  [404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [406] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
+  [408] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
+  [410] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
+  [412] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 44),
+  [414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
+  [416] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [418] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(497),
+  [421] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
+  [423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [425] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
+  [427] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 68),
+  [429] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 57),
+  [431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [433] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
+  [435] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
+  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 81),
+  [439] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [441] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [443] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [445] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
+  [447] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [449] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
+  [451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
+  [453] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [455] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(78),
+  [458] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(323),
+  [461] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
+  [464] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(357),
+  [467] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
+  [469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
+  [471] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(206),
+  [474] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
+  [476] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
+  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
+  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [482] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(311),
+  [485] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
+  [487] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
+  [489] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
+  [491] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [493] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [495] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(294),
+  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [500] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(385),
+  [503] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [505] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
+  [507] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [509] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(424),
+  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [514] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(365),
+  [517] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [519] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
+  [521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [523] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [525] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
+  [527] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [529] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [531] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [533] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [535] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [537] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
+  [539] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [541] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [543] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [547] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
+  [549] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [551] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
+  [553] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [557] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [559] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
+  [561] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [563] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [565] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
+  [567] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
+  [569] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [571] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(372),
+  [574] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
+  [576] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
+  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [580] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
+  [582] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [584] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [586] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [588] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
+  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
+  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
+  [594] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [596] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
+  [598] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
+  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [604] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
+  [608] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(276),
+  [611] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [613] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(480),
+  [616] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(443),
+  [619] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(510),
+  [622] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(496),
+  [625] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(421),
+  [628] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(468),
+  [631] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(477),
+  [634] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(499),
+  [637] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(444),
+  [640] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(414),
+  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
+  [645] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
+  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
+  [657] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [661] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
+  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [665] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
+  [669] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [671] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [675] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
+  [679] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 73),
+  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
+  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [685] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
+  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 40),
+  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [693] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 47),
+  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
+  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [701] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(366),
+  [704] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
+  [706] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
+  [708] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
+  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
+  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 63),
+  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
+  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
+  [718] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
+  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
+  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
+  [724] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
+  [726] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 84),
+  [728] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 88),
+  [730] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 51),
+  [732] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
+  [734] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
+  [736] = {.entry = {.count = 1, .reusable = false}}, SHIFT(349),
+  [738] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [740] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [742] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
+  [744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
+  [746] = {.entry = {.count = 1, .reusable = false}}, SHIFT(375),
+  [748] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
+  [750] = {.entry = {.count = 1, .reusable = false}}, SHIFT(238),
+  [752] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
+  [754] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [756] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [758] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
+  [760] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [762] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
+  [764] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
+  [766] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [768] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [770] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(397),
+  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [777] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [779] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [781] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_log, 2, 0, 0),
+  [783] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [785] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [787] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [789] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_spec, 2, 0, 0),
+  [791] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [793] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_metadata, 5, 0, 39),
+  [795] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [797] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [799] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
+  [801] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
+  [803] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [805] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [807] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [809] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [811] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
+  [813] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
+  [815] = {.entry = {.count = 1, .reusable = false}}, SHIFT(435),
+  [817] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
+  [819] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
+  [821] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
+  [823] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
+  [825] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [827] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(238),
+  [830] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
+  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
+  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
+  [838] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
+  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
+  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
+  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
+  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
+  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
+  [856] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [858] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
+  [860] = {.entry = {.count = 1, .reusable = false}}, SHIFT(261),
+  [862] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
+  [864] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
+  [866] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
+  [868] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [870] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [872] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
+  [874] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
+  [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
+  [878] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [880] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
+  [882] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [884] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [886] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [888] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [890] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [892] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [894] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
+  [896] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [898] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
+  [900] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
+  [902] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [904] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [906] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
+  [908] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
+  [910] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(280),
+  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
+  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
+  [917] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [919] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
+  [921] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
+  [923] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [925] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [927] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
+  [929] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [931] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
+  [933] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
+  [935] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
+  [937] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [939] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
+  [941] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [943] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [945] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [947] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
+  [949] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [951] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(281),
+  [954] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
+  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(498),
+  [958] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
+  [960] = {.entry = {.count = 1, .reusable = false}}, SHIFT(377),
+  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
+  [964] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
+  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
+  [968] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [970] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
+  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
+  [974] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
+  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
+  [978] = {.entry = {.count = 1, .reusable = false}}, SHIFT(512),
+  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
+  [982] = {.entry = {.count = 1, .reusable = false}}, SHIFT(318),
+  [984] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
+  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [988] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
+  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
+  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
+  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
+  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
+  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
+  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
+  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
+  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
+  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
+  [1008] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
+  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
+  [1016] = {.entry = {.count = 1, .reusable = false}}, SHIFT(341),
+  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(466),
+  [1020] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
+  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
+  [1028] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
+  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
+  [1032] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
+  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(523),
+  [1036] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
+  [1038] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
+  [1040] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
+  [1042] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [1044] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
+  [1046] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
+  [1048] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
+  [1050] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
+  [1052] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
+  [1054] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
+  [1056] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [1058] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
+  [1061] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [1063] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
+  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
+  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [1069] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
+  [1072] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [1074] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
+  [1078] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
+  [1080] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
+  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
+  [1084] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
+  [1086] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
+  [1088] = {.entry = {.count = 1, .reusable = false}}, SHIFT(504),
+  [1090] = {.entry = {.count = 1, .reusable = false}}, SHIFT(54),
+  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
+  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [1096] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [1100] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(512),
+  [1103] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
+  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
+  [1109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [1111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
+  [1113] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
+  [1115] = {.entry = {.count = 1, .reusable = false}}, SHIFT(278),
+  [1117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
+  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
+  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
+  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
   [1125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
-  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
-  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
-  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(126),
-  [1133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
-  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
-  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [1139] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [1141] = {.entry = {.count = 1, .reusable = false}}, SHIFT(524),
-  [1143] = {.entry = {.count = 1, .reusable = false}}, SHIFT(38),
-  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
-  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
-  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
-  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
-  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
-  [1159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
-  [1161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
-  [1163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
-  [1165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
-  [1167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [1169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
-  [1171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
-  [1173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
-  [1175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(371),
-  [1178] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [1182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [1184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
-  [1186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(189),
-  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
-  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
-  [1194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
-  [1196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [1198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(141),
-  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
-  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
-  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
-  [1210] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(542),
-  [1213] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [1215] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
-  [1217] = {.entry = {.count = 1, .reusable = false}}, SHIFT(296),
-  [1219] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
-  [1221] = {.entry = {.count = 1, .reusable = true}}, SHIFT(448),
-  [1223] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
-  [1225] = {.entry = {.count = 1, .reusable = false}}, SHIFT(14),
-  [1227] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [1229] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [1231] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
-  [1233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
-  [1235] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [1237] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
-  [1239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
-  [1241] = {.entry = {.count = 1, .reusable = true}}, SHIFT(526),
-  [1243] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
-  [1245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
-  [1247] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
-  [1249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
-  [1251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
-  [1253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
-  [1255] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
-  [1257] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
-  [1259] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
-  [1261] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
-  [1263] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
-  [1265] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(346),
-  [1268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [1270] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
-  [1272] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [1274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
-  [1276] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
-  [1278] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
-  [1280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
-  [1282] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(409),
-  [1285] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [1287] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
-  [1289] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [1291] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
-  [1293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
-  [1295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
-  [1297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
-  [1299] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
-  [1301] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
-  [1303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
-  [1305] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
-  [1307] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
-  [1309] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
-  [1311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(267),
-  [1313] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(299),
-  [1316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [1318] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
-  [1320] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(322),
-  [1323] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [1325] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [1327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
-  [1329] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [1331] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
-  [1333] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [1335] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [1337] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
-  [1339] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [1341] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(257),
-  [1344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [1346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
-  [1348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(539),
-  [1350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
-  [1352] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(497),
-  [1355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [1357] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(307),
-  [1360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [1362] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
-  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(555),
-  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
-  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [1372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
-  [1378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
-  [1380] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
-  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
-  [1384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 32),
-  [1386] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
-  [1388] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 41),
-  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
-  [1394] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
-  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
-  [1398] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 45),
-  [1400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
-  [1402] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1404] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
-  [1406] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
-  [1408] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1410] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
-  [1412] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
-  [1414] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
-  [1416] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
-  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
-  [1432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [1434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [1436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [1438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [1440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [1442] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [1446] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [1448] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
-  [1450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
-  [1452] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [1454] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
-  [1456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [1458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
-  [1460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [1462] = {.entry = {.count = 1, .reusable = true}}, SHIFT(546),
-  [1464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
-  [1466] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
-  [1468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [1470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [1472] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [1474] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
-  [1476] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1478] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [1480] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [1482] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
-  [1484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [1486] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
-  [1488] = {.entry = {.count = 1, .reusable = true}}, SHIFT(541),
-  [1490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [1492] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
-  [1494] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
-  [1496] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
-  [1498] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
-  [1500] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
-  [1502] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
-  [1504] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
-  [1506] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [1508] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
-  [1510] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
-  [1512] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
-  [1514] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
-  [1516] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
-  [1518] = {.entry = {.count = 1, .reusable = true}}, SHIFT(451),
-  [1520] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
-  [1522] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
-  [1524] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
-  [1526] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
-  [1528] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
-  [1530] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [1532] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [1534] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
-  [1536] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
+  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
+  [1133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
+  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
+  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [1139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
+  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [1143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
+  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
+  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
+  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
+  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
+  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
+  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
+  [1159] = {.entry = {.count = 1, .reusable = false}}, SHIFT(11),
+  [1161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
+  [1163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [1165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
+  [1167] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(445),
+  [1170] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [1172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
+  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(458),
+  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
+  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
+  [1182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(290),
+  [1184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
+  [1186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
+  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
+  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
+  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
+  [1194] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
+  [1198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
+  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
+  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
+  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
+  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
+  [1208] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
+  [1210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
+  [1212] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(283),
+  [1215] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1217] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(312),
+  [1220] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
+  [1224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
+  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [1228] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(395),
+  [1231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1233] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(269),
+  [1236] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
+  [1240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
+  [1242] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(302),
+  [1245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [1247] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
+  [1249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
+  [1251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
+  [1253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
+  [1255] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
+  [1257] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [1259] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
+  [1261] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [1263] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
+  [1265] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [1267] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [1269] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [1271] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
+  [1273] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
+  [1275] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [1277] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
+  [1279] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [1281] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
+  [1283] = {.entry = {.count = 1, .reusable = true}}, SHIFT(509),
+  [1285] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
+  [1287] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(240),
+  [1290] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1292] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
+  [1294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [1296] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [1298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
+  [1300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
+  [1304] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
+  [1306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [1312] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
+  [1314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
+  [1316] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [1318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
+  [1320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
+  [1322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
+  [1324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
+  [1326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
+  [1328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
+  [1330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
+  [1332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 41),
+  [1334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
+  [1336] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [1340] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
+  [1344] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
+  [1346] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
+  [1350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 45),
+  [1352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
+  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [1356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
+  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
+  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
+  [1364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
+  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [1372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [1374] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
+  [1378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [1380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
+  [1400] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [1408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
+  [1414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
+  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
+  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
+  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
+  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
+  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
+  [1432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [1434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [1436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [1438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
+  [1440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [1442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
+  [1444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
+  [1446] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
+  [1448] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
+  [1450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
+  [1452] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [1454] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
+  [1456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
+  [1458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [1460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [1462] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
+  [1464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [1466] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [1468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
+  [1470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
 };
 
 #ifdef __cplusplus

@@ -17,7 +17,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Rule, spec_text};
+use super::{Rule, body_text, spec_text};
 use crate::emit::yaml::Node;
 use crate::emit::yaml::reference::{self, Mapping, Value};
 use crate::ir;
@@ -532,6 +532,7 @@ impl Generator {
             // Printed under `metadata`, not under `spec` (see `push_metadata`).
             metadata: ir::ObjectMetadata::default(),
             log: self.optional(|generator| generator.text().as_str().into()),
+            specs: Vec::new(),
         }
     }
 }
@@ -557,6 +558,36 @@ fn printed_specs_read_back_as_the_crd_structs() {
         let text = format!("spec:\n{}", spec_text(&spec));
         let read = reference::parse(&text);
         assert_eq!(read, Ok(expected_value(&spec)), "seed {seed}:\n{text}");
+    }
+}
+
+/// A policy with `spec` blocks prints `specs:`, a list of the rule sets,
+/// and no `spec:`; each item reads back as the CRD struct of its rule set.
+#[test]
+fn printed_spec_lists_read_back_as_lists_of_crd_structs() {
+    for seed in 0..CASES / 10 {
+        let mut generator = Generator {
+            random: Random(seed),
+            safe: false,
+        };
+        let specs: Vec<ir::PolicySpec> = (0..1 + seed % 3).map(|_| generator.spec()).collect();
+        let mut expected = Mapping::new();
+        expected.insert(
+            Value::from("specs"),
+            Value::Sequence(
+                specs
+                    .iter()
+                    .map(|spec| reference::value(&Rule::from_ir(spec)))
+                    .collect(),
+            ),
+        );
+        let object = ir::PolicySpec {
+            specs,
+            ..ir::PolicySpec::default()
+        };
+        let text = body_text(&object);
+        let read = reference::parse(&text);
+        assert_eq!(read, Ok(Value::Mapping(expected)), "seed {seed}:\n{text}");
     }
 }
 

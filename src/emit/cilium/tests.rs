@@ -503,7 +503,7 @@ fn metadata_labels_and_annotations_sit_under_metadata() {
         "api",
         Some("shop"),
         Some(&metadata),
-        "  endpointSelector: {}\n",
+        "spec:\n  endpointSelector: {}\n",
     );
     insta::assert_snapshot!(out, @r"
     ---
@@ -531,7 +531,7 @@ fn metadata_labels_and_annotations_sit_under_metadata() {
         "api",
         Some("shop"),
         Some(&ir::ObjectMetadata::default()),
-        "  endpointSelector: {}\n",
+        "spec:\n  endpointSelector: {}\n",
     );
     assert!(bare.contains("  namespace: shop\nspec:\n"), "{bare}");
 }

@@ -57,6 +57,7 @@ const BODY: &[&str] = &[
     "policy",
     "select",
     "silence",
+    "spec",
     "use",
 ];
 

@@ -273,9 +273,19 @@ fn statement(analysis: &Analysis, file: FileId, offset: usize) -> Option<(Span, 
                 (ast::Verb::Deny, ast::Direction::Ingress) => "ingressDeny",
                 (ast::Verb::Deny, ast::Direction::Egress) => "egressDeny",
             };
-            let mut text = format!("This rule is in `spec.{list}` of ");
+            let mut text = match spec_index(syntax, rule.span) {
+                Some(at) => format!("This rule is in `specs[{at}].{list}` of "),
+                None => format!("This rule is in `spec.{list}` of "),
+            };
             text.push_str(&policy(analysis, namespace.as_deref(), &policy_name));
             Some((rule.span, text))
+        }
+        ast::Stmt::Spec(block) => {
+            let (namespace, policy_name) = policy_at(analysis, syntax, block.span)?;
+            let at = spec_index(syntax, block.span)?;
+            let mut text = format!("This block is the rule set `specs[{at}]` of ");
+            text.push_str(&policy(analysis, namespace.as_deref(), &policy_name));
+            Some((block.span, text))
         }
         ast::Stmt::Metadata(metadata) => {
             let (namespace, policy_name) = policy_at(analysis, syntax, metadata.span)?;
@@ -385,6 +395,44 @@ fn stmt_span(stmt: &ast::Stmt) -> Span {
         | ast::Stmt::NoDefaultDeny(_, span) => *span,
         ast::Stmt::Rule(rule) => rule.span,
         ast::Stmt::Metadata(metadata) => metadata.span,
+        ast::Stmt::Spec(block) => block.span,
+    }
+}
+
+/// The position in `specs` of the `spec` block of a policy that holds
+/// `span`; `None` outside every `spec` block.
+fn spec_index(syntax: &ast::File, span: Span) -> Option<usize> {
+    let within = |outer: Span| outer.start <= span.start && span.end <= outer.end;
+    let in_policy = |policy: &ast::PolicyDecl| {
+        policy
+            .body
+            .iter()
+            .filter_map(|stmt| match stmt {
+                ast::Stmt::Spec(block) => Some(block.span),
+                _ => None,
+            })
+            .position(within)
+    };
+    syntax.items.iter().find_map(|item| match item {
+        ast::Item::ClusterPolicy(policy) => in_policy(policy),
+        ast::Item::Namespace(ast::NamespaceDecl { body, .. })
+        | ast::Item::Category(ast::Category { body, .. }) => {
+            body.iter().find_map(|item| match item {
+                ast::BodyItem::Policy(policy) => in_policy(policy),
+                _ => None,
+            })
+        }
+        _ => None,
+    })
+}
+
+/// A statement, then the statements of a `spec` block, innermost last.
+fn visit_stmt<'a>(stmt: &'a ast::Stmt, visit: &mut dyn FnMut(&'a ast::Stmt)) {
+    visit(stmt);
+    if let ast::Stmt::Spec(block) = stmt {
+        for inner in &block.body {
+            visit_stmt(inner, visit);
+        }
     }
 }
 
@@ -394,8 +442,12 @@ fn walk<'a>(file: &'a ast::File, visit: &mut impl FnMut(&'a ast::Stmt)) {
     let body = |items: &'a [ast::BodyItem], visit: &mut dyn FnMut(&'a ast::Stmt)| {
         for item in items {
             match item {
-                ast::BodyItem::Policy(policy) => policy.body.iter().for_each(&mut *visit),
-                ast::BodyItem::Stmt(stmt) => visit(stmt),
+                ast::BodyItem::Policy(policy) => {
+                    for stmt in &policy.body {
+                        visit_stmt(stmt, visit);
+                    }
+                }
+                ast::BodyItem::Stmt(stmt) => visit_stmt(stmt, visit),
                 ast::BodyItem::Expect(_) => {}
             }
         }
@@ -404,7 +456,11 @@ fn walk<'a>(file: &'a ast::File, visit: &mut impl FnMut(&'a ast::Stmt)) {
         match item {
             ast::Item::Namespace(decl) => body(&decl.body, visit),
             ast::Item::Category(category) => body(&category.body, visit),
-            ast::Item::ClusterPolicy(policy) => policy.body.iter().for_each(&mut *visit),
+            ast::Item::ClusterPolicy(policy) => {
+                for stmt in &policy.body {
+                    visit_stmt(stmt, visit);
+                }
+            }
             _ => {}
         }
     }

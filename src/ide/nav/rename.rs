@@ -66,6 +66,7 @@ pub(super) const KEYWORDS: &[&str] = &[
     "annotation",
     "log",
     "authentication",
+    "spec",
     "notin",
     "sentence",
     "cilium",

@@ -790,3 +790,28 @@ fn hover_on_a_metadata_statement_names_its_map_and_key() {
         "{markdown}"
     );
 }
+
+#[test]
+fn hover_in_a_spec_block_names_its_place_in_specs() {
+    let analysis = analysis(&[(
+        "shop.netpol",
+        "namespace shop {\n  policy tiers {\n    spec {\n      select pods app=web\n      allow from pods app=lb\n    }\n    spec {\n      select pods app=db\n      allow from pods app=web\n    }\n  }\n}\n",
+    )]);
+    assert!(!crate::diag::has_errors(&analysis.diagnostics));
+    let (span, markdown) = hover_at(&analysis, "shop.netpol", "allow from pods app=web", 0, 2);
+    assert_eq!(span, "shop.netpol:9:7 allow from pods app=web");
+    assert!(
+        markdown.starts_with("This rule is in `specs[1].ingress` of "),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("specs:\n- endpointSelector:"),
+        "{markdown}"
+    );
+    let (span, markdown) = hover_at(&analysis, "shop.netpol", "spec {", 1, 1);
+    assert!(span.starts_with("shop.netpol:7:5 spec {"), "{span}");
+    assert!(
+        markdown.starts_with("This block is the rule set `specs[1]` of "),
+        "{markdown}"
+    );
+}

@@ -197,24 +197,22 @@ fn policy(ctx: &mut Doc<'_>, path: &str, map: &Map<String, Value>, kind: Kind) -
             return None;
         }
     };
-    let spec = match rules.as_slice() {
-        [(field, value)] => spec(ctx, field, value, kind),
-        [] => {
-            ctx.invalid(
-                &field::join(path, "spec"),
-                "Cilium rejects a policy with neither `spec` nor `specs`",
-            );
-            None
-        }
-        [_, (second, _), ..] => {
-            ctx.cannot_say(
-                second,
-                format!("the policy holds {} rules (`spec` and `specs` together); a `.netpol` policy is one rule, and splitting it would change the policy's name", rules.len()),
-            );
-            None
-        }
-    };
-    let mut spec = spec?;
+    let mut decoded = Vec::new();
+    for (field, value) in &rules {
+        decoded.extend(spec(ctx, field, value, kind));
+    }
+    if rules.is_empty() {
+        ctx.invalid(
+            &field::join(path, "spec"),
+            "Cilium rejects a policy with neither `spec` nor `specs`",
+        );
+    }
+    if ctx.failed || decoded.len() != rules.len() {
+        return None;
+    }
+    let mut decoded = decoded.into_iter();
+    let mut spec = decoded.next()?;
+    spec.rest = decoded.collect();
     spec.metadata_labels = object.labels;
     spec.annotations = object.annotations;
     (!ctx.failed).then(|| Policy {

@@ -107,6 +107,12 @@ impl Cx {
             R::default_deny => ast::Stmt::DefaultDeny(self.directions(pair), span),
             R::no_default_deny => ast::Stmt::NoDefaultDeny(self.directions(pair), span),
             R::rule => ast::Stmt::Rule(Box::new(self.rule(pair))),
+            R::spec_block => {
+                let body = children(pair.into_inner())
+                    .map(|stmt| self.stmt(stmt))
+                    .collect();
+                ast::Stmt::Spec(ast::SpecBlock { body, span })
+            }
             other => unreachable!("grammar: unexpected statement {other:?}"),
         }
     }

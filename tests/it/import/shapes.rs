@@ -825,3 +825,48 @@ spec:
     )]);
     insta::assert_snapshot!(text);
 }
+
+/// `spec` and `specs` together are the object's rules: one `spec` block
+/// each, `spec` first, the object's metadata beside them; a host rule keeps
+/// its `nodeSelector` in its own block.
+#[test]
+fn several_rules_become_spec_blocks() {
+    let text = round_trip(&[(
+        "several.yaml",
+        r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: tiers
+  namespace: shop
+  labels: {team: shop}
+spec:
+  description: web tier
+  endpointSelector: {matchLabels: {app: web}}
+  ingress:
+  - fromEndpoints: [{matchLabels: {app: lb}}]
+specs:
+- endpointSelector: {matchLabels: {app: db}}
+  labels: [{key: tier, value: db}]
+  enableDefaultDeny: {egress: false}
+  ingress:
+  - fromEndpoints: [{matchLabels: {app: web}}]
+    toPorts: [{ports: [{port: "5432", protocol: TCP}]}]
+- endpointSelector: {}
+  egressDeny:
+  - toCIDR: [169.254.169.254/32]
+---
+apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata: {name: hosts}
+specs:
+- nodeSelector: {}
+  ingress:
+  - fromEntities: [cluster]
+- endpointSelector: {matchLabels: {"k8s:io.kubernetes.pod.namespace": monitoring}}
+  ingress:
+  - fromEntities: [cluster]
+"#,
+    )]);
+    insta::assert_snapshot!(text);
+}
