@@ -86,6 +86,8 @@ codes! {
     E0219: "TLS server names where Cilium has no place for them",
     E0230: "node selector naming a label no node has",
     E0231: "invalid CIDR group labels",
+    E0232: "AWS group that selects no security group and no label",
+    E0233: "AWS group labels that are not plain `key=value` pairs",
     E0301: "missing argument",
     E0302: "unknown argument",
     E0303: "category with policies used inside a policy",

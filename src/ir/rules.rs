@@ -3,8 +3,12 @@
 
 use ipnet::IpNet;
 
-use super::{CidrGroupName, Entity, FqdnSelector, IcmpType, L7, PortSpec, Selector, ServiceRef};
+use super::{
+    CidrGroupName, Entity, FqdnSelector, IcmpType, L7, LabelKey, LabelValue, PortSpec, Selector,
+    ServiceRef,
+};
 use crate::source::Span;
+use std::collections::BTreeMap;
 
 /// Which list a rule sits in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -168,6 +172,8 @@ pub enum IngressPeer {
     CidrGroups(CidrGroupPeer),
     /// `fromNodes`: nodes by their labels.
     Nodes(Vec<Selector>),
+    /// `fromGroups`: AWS groups.
+    Groups(Vec<AwsGroup>),
 }
 
 /// The peer of an egress allow rule.
@@ -189,6 +195,8 @@ pub enum EgressPeer {
     Services(Vec<ServiceRef>),
     /// `toNodes`: nodes by their labels.
     Nodes(Vec<Selector>),
+    /// `toGroups`: AWS groups.
+    Groups(Vec<AwsGroup>),
 }
 
 /// The peer of an egress deny rule: no FQDN peers, since Cilium learns a
@@ -209,6 +217,8 @@ pub enum EgressDenyPeer {
     Services(Vec<ServiceRef>),
     /// `toNodes`: nodes by their labels.
     Nodes(Vec<Selector>),
+    /// `toGroups`: AWS groups.
+    Groups(Vec<AwsGroup>),
 }
 
 /// Any peer, borrowed.
@@ -230,6 +240,24 @@ pub enum PeerRef<'a> {
     Services(&'a [ServiceRef]),
     /// `from/toNodes`: nodes by their labels.
     Nodes(&'a [Selector]),
+    /// `from/toGroups`: AWS groups.
+    Groups(&'a [AwsGroup]),
+}
+
+/// One `aws:` entry of `fromGroups`/`toGroups`: the addresses of the AWS
+/// network interfaces in any of the security groups (ids or names) and with
+/// every label. Cilium resolves it to CIDRs; at least one of ids, names and
+/// labels is set (sema refuses an empty group).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AwsGroup {
+    /// `securityGroupsIds`.
+    pub ids: Vec<String>,
+    /// `securityGroupsNames`.
+    pub names: Vec<String>,
+    /// `labels`.
+    pub labels: BTreeMap<LabelKey, LabelValue>,
+    /// `region` (unused from Cilium 1.20 on).
+    pub region: Option<String>,
 }
 
 impl PeerKind for IngressPeer {
@@ -241,6 +269,7 @@ impl PeerKind for IngressPeer {
             IngressPeer::Cidrs(list) => PeerRef::Cidrs(list),
             IngressPeer::CidrGroups(peer) => PeerRef::CidrGroups(peer),
             IngressPeer::Nodes(list) => PeerRef::Nodes(list),
+            IngressPeer::Groups(list) => PeerRef::Groups(list),
         }
     }
 }
@@ -256,6 +285,7 @@ impl PeerKind for EgressPeer {
             EgressPeer::Fqdns(list) => PeerRef::Fqdns(list),
             EgressPeer::Services(list) => PeerRef::Services(list),
             EgressPeer::Nodes(list) => PeerRef::Nodes(list),
+            EgressPeer::Groups(list) => PeerRef::Groups(list),
         }
     }
 }
@@ -270,6 +300,7 @@ impl PeerKind for EgressDenyPeer {
             EgressDenyPeer::CidrGroups(peer) => PeerRef::CidrGroups(peer),
             EgressDenyPeer::Services(list) => PeerRef::Services(list),
             EgressDenyPeer::Nodes(list) => PeerRef::Nodes(list),
+            EgressDenyPeer::Groups(list) => PeerRef::Groups(list),
         }
     }
 }
