@@ -84,6 +84,10 @@
 //!     only, so a selector that requires any other label matches pods only, and every pod has
 //!     the label). netpolc's `select pods X in all namespaces` writes the term, so `import`
 //!     needs this for a cluster-wide subject without a namespace.
+//! 14. **In a `from/toGroups` entry's `aws`, an empty `securityGroupsIds`,
+//!     `securityGroupsNames` or `labels` equals an absent one** (Cilium's `AWSGroup`: the
+//!     ids are ORed, the names ORed, the labels ANDed, so an empty one adds no filter);
+//!     netpolc writes none of them empty.
 //!
 //! Not normalised, on purpose (they are reported as differences): merging or splitting rules or
 //! peer lists (`[{fromEntities: [a, b]}]` versus two rules), the namespace a CNP's agent
@@ -351,6 +355,7 @@ fn normalise_peer_rule(rule: &Value, allow: bool, add_exists: bool) -> Value {
             "toFQDNs" => map_array(value, normalise_fqdn),
             "icmps" => map_array(value, normalise_icmp_rule),
             "fromCIDRSet" | "toCIDRSet" => map_array(value, normalise_cidr_rule),
+            "fromGroups" | "toGroups" => map_array(value, normalise_group),
             _ => value.clone(),
         };
         out.insert(key.clone(), value);
@@ -1168,4 +1173,24 @@ spec:
             &["family"],
         );
     }
+}
+
+/// Normalisation 14: in a `from/toGroups` entry's `aws`, an empty
+/// `securityGroupsIds`, `securityGroupsNames` or `labels` is the same as an
+/// absent one (the agent ORs the ids, ORs the names and ANDs the labels, so
+/// an empty list or map adds nothing).
+fn normalise_group(group: &Value) -> Value {
+    let Some(Value::Object(aws)) = group.get("aws") else {
+        return group.clone();
+    };
+    let kept: Map<String, Value> = aws
+        .iter()
+        .filter(|(_, value)| match value {
+            Value::Array(items) => !items.is_empty(),
+            Value::Object(map) => !map.is_empty(),
+            _ => true,
+        })
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    json!({ "aws": kept })
 }
