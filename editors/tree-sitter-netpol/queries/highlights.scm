@@ -17,6 +17,7 @@
   "everything" "icmp" "ipv4" "ipv6" "http" "method" "host"
   "header" "grpc" "kafka" "produce" "consume" "apikey" "topic" "client"
   "version" "dns" "sni" "notin" "cilium" "group" "groups" "silence" "sentence"
+  "aws" "named" "region"
   "expect" "account" "node"
 ] @keyword
 

@@ -15,11 +15,11 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 545
+#define STATE_COUNT 583
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 229
+#define SYMBOL_COUNT 238
 #define ALIAS_COUNT 4
-#define TOKEN_COUNT 99
+#define TOKEN_COUNT 102
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 30
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
@@ -84,182 +84,191 @@ enum ts_symbol_identifiers {
   anon_sym_fqdn = 54,
   anon_sym_service = 55,
   anon_sym_services = 56,
-  anon_sym_sni = 57,
-  anon_sym_icmp = 58,
-  anon_sym_ipv4 = 59,
-  anon_sym_ipv6 = 60,
-  sym_icmp_type = 61,
-  anon_sym_http = 62,
-  anon_sym_method = 63,
-  anon_sym_host = 64,
-  anon_sym_header = 65,
-  sym_http_method = 66,
-  anon_sym_grpc = 67,
-  anon_sym_kafka = 68,
-  anon_sym_produce = 69,
-  anon_sym_consume = 70,
-  anon_sym_apikey = 71,
-  anon_sym_topic = 72,
-  anon_sym_client = 73,
-  anon_sym_version = 74,
-  anon_sym_dns = 75,
-  anon_sym_expect = 76,
-  anon_sym_account = 77,
-  anon_sym_node = 78,
-  anon_sym_BANG_EQ = 79,
-  anon_sym_notin = 80,
-  anon_sym_BANG = 81,
-  sym_label_key = 82,
-  sym_label_value = 83,
-  anon_sym_DASH = 84,
-  anon_sym_SLASH = 85,
-  sym_port_number = 86,
-  sym__port_number_immediate = 87,
-  sym_protocol = 88,
-  sym_cidr = 89,
-  sym_number = 90,
-  anon_sym_DQUOTE = 91,
-  aux_sym_string_token1 = 92,
-  anon_sym_DQUOTE2 = 93,
-  sym_escape_sequence = 94,
-  sym_const_ref = 95,
-  sym_identifier = 96,
-  sym__name_token = 97,
-  sym_comment = 98,
-  sym_source_file = 99,
-  sym__item = 100,
-  sym_silence = 101,
-  sym_inventory = 102,
-  sym_inventory_entry = 103,
-  sym_cidr_groups = 104,
-  sym_cilium = 105,
-  sym_import = 106,
-  sym_const_definition = 107,
-  sym_group_labels = 108,
-  sym_category = 109,
-  sym_sentence_declaration = 110,
-  sym_sentence_declaration_clause = 111,
-  sym_parameters = 112,
-  sym_parameter = 113,
-  sym_type = 114,
-  sym_namespace = 115,
-  sym_cluster_policy = 116,
-  sym_body = 117,
-  sym_policy = 118,
-  sym_policy_body = 119,
-  sym__policy_item = 120,
-  sym_use = 121,
-  sym_arguments = 122,
-  sym_argument = 123,
-  sym_description = 124,
-  sym_label = 125,
-  sym_default_deny = 126,
-  sym_no_default_deny = 127,
-  sym_direction = 128,
-  sym_select = 129,
-  sym_subject_pods = 130,
-  sym_subject_all_nodes = 131,
-  sym_subject_nodes = 132,
-  sym_subject_everything = 133,
-  sym_scope = 134,
-  sym_scope_all = 135,
-  sym_scope_labelled = 136,
-  sym_scope_named = 137,
-  sym__name_list = 138,
-  sym_rule = 139,
-  sym_verb = 140,
-  sym_sentence = 141,
-  sym_sentence_clause = 142,
-  sym__sentence_keyword = 143,
-  sym_sentence_values = 144,
-  sym__sentence_value = 145,
-  sym_way = 146,
-  sym__peer = 147,
-  sym_peer_pods = 148,
-  sym_peer_namespace = 149,
-  sym_peer_namespaces = 150,
-  sym_peer_entity = 151,
-  sym_entity = 152,
-  sym_peer_cidr = 153,
-  sym_cidr_item = 154,
-  sym_cidr_list = 155,
-  sym_peer_fqdn = 156,
-  sym_peer_service = 157,
-  sym_peer_services = 158,
-  sym_peer_service_list = 159,
-  sym_peer_cidr_groups = 160,
-  sym_peer_nodes = 161,
-  sym_ports = 162,
-  sym_sni = 163,
-  sym_icmps = 164,
-  sym_icmp_item = 165,
-  sym__l7 = 166,
-  sym_http = 167,
-  sym_grpc = 168,
-  sym_kafka = 169,
-  sym_dns = 170,
-  sym_expect = 171,
-  sym_flow = 172,
-  sym__endpoint = 173,
-  sym_endpoint_pods = 174,
-  sym_endpoint_namespace = 175,
-  sym_endpoint_node = 176,
-  sym_endpoint_entity = 177,
-  sym_endpoint_cidr = 178,
-  sym_endpoint_fqdn = 179,
-  sym_flow_port = 180,
-  sym_flow_icmp = 181,
-  sym_flow_http = 182,
-  sym_flow_dns = 183,
-  sym__selector = 184,
-  sym_selector = 185,
-  sym_selector_eq = 186,
-  sym_selector_ne = 187,
-  sym_selector_in = 188,
-  sym_selector_notin = 189,
-  sym_selector_exists = 190,
-  sym_selector_not_exists = 191,
-  sym__label_value = 192,
-  sym__value = 193,
-  sym_list = 194,
-  sym__cidr_or_ref = 195,
-  sym__string_or_ref = 196,
-  sym_port = 197,
-  sym_string = 198,
-  sym_name = 199,
-  aux_sym_source_file_repeat1 = 200,
-  aux_sym_silence_repeat1 = 201,
-  aux_sym_inventory_repeat1 = 202,
-  aux_sym_inventory_entry_repeat1 = 203,
-  aux_sym_group_labels_repeat1 = 204,
-  aux_sym_sentence_declaration_repeat1 = 205,
-  aux_sym_sentence_declaration_clause_repeat1 = 206,
-  aux_sym_parameters_repeat1 = 207,
-  aux_sym_body_repeat1 = 208,
-  aux_sym_policy_body_repeat1 = 209,
-  aux_sym_arguments_repeat1 = 210,
-  aux_sym_default_deny_repeat1 = 211,
-  aux_sym__name_list_repeat1 = 212,
-  aux_sym_rule_repeat1 = 213,
-  aux_sym_sentence_repeat1 = 214,
-  aux_sym_sentence_values_repeat1 = 215,
-  aux_sym_peer_pods_repeat1 = 216,
-  aux_sym_peer_entity_repeat1 = 217,
-  aux_sym_peer_cidr_repeat1 = 218,
-  aux_sym_cidr_list_repeat1 = 219,
-  aux_sym_peer_fqdn_repeat1 = 220,
-  aux_sym_peer_service_list_repeat1 = 221,
-  aux_sym_ports_repeat1 = 222,
-  aux_sym_icmps_repeat1 = 223,
-  aux_sym_http_repeat1 = 224,
-  aux_sym_selector_repeat1 = 225,
-  aux_sym_selector_in_repeat1 = 226,
-  aux_sym_list_repeat1 = 227,
-  aux_sym_string_repeat1 = 228,
-  alias_sym_kafka_apikey = 229,
-  alias_sym_namespace_name = 230,
-  alias_sym_sentence_value = 231,
-  alias_sym_service_name = 232,
+  anon_sym_aws = 57,
+  anon_sym_region = 58,
+  anon_sym_named = 59,
+  anon_sym_sni = 60,
+  anon_sym_icmp = 61,
+  anon_sym_ipv4 = 62,
+  anon_sym_ipv6 = 63,
+  sym_icmp_type = 64,
+  anon_sym_http = 65,
+  anon_sym_method = 66,
+  anon_sym_host = 67,
+  anon_sym_header = 68,
+  sym_http_method = 69,
+  anon_sym_grpc = 70,
+  anon_sym_kafka = 71,
+  anon_sym_produce = 72,
+  anon_sym_consume = 73,
+  anon_sym_apikey = 74,
+  anon_sym_topic = 75,
+  anon_sym_client = 76,
+  anon_sym_version = 77,
+  anon_sym_dns = 78,
+  anon_sym_expect = 79,
+  anon_sym_account = 80,
+  anon_sym_node = 81,
+  anon_sym_BANG_EQ = 82,
+  anon_sym_notin = 83,
+  anon_sym_BANG = 84,
+  sym_label_key = 85,
+  sym_label_value = 86,
+  anon_sym_DASH = 87,
+  anon_sym_SLASH = 88,
+  sym_port_number = 89,
+  sym__port_number_immediate = 90,
+  sym_protocol = 91,
+  sym_cidr = 92,
+  sym_number = 93,
+  anon_sym_DQUOTE = 94,
+  aux_sym_string_token1 = 95,
+  anon_sym_DQUOTE2 = 96,
+  sym_escape_sequence = 97,
+  sym_const_ref = 98,
+  sym_identifier = 99,
+  sym__name_token = 100,
+  sym_comment = 101,
+  sym_source_file = 102,
+  sym__item = 103,
+  sym_silence = 104,
+  sym_inventory = 105,
+  sym_inventory_entry = 106,
+  sym_cidr_groups = 107,
+  sym_cilium = 108,
+  sym_import = 109,
+  sym_const_definition = 110,
+  sym_group_labels = 111,
+  sym_category = 112,
+  sym_sentence_declaration = 113,
+  sym_sentence_declaration_clause = 114,
+  sym_parameters = 115,
+  sym_parameter = 116,
+  sym_type = 117,
+  sym_namespace = 118,
+  sym_cluster_policy = 119,
+  sym_body = 120,
+  sym_policy = 121,
+  sym_policy_body = 122,
+  sym__policy_item = 123,
+  sym_use = 124,
+  sym_arguments = 125,
+  sym_argument = 126,
+  sym_description = 127,
+  sym_label = 128,
+  sym_default_deny = 129,
+  sym_no_default_deny = 130,
+  sym_direction = 131,
+  sym_select = 132,
+  sym_subject_pods = 133,
+  sym_subject_all_nodes = 134,
+  sym_subject_nodes = 135,
+  sym_subject_everything = 136,
+  sym_scope = 137,
+  sym_scope_all = 138,
+  sym_scope_labelled = 139,
+  sym_scope_named = 140,
+  sym__name_list = 141,
+  sym_rule = 142,
+  sym_verb = 143,
+  sym_sentence = 144,
+  sym_sentence_clause = 145,
+  sym__sentence_keyword = 146,
+  sym_sentence_values = 147,
+  sym__sentence_value = 148,
+  sym_way = 149,
+  sym__peer = 150,
+  sym_peer_pods = 151,
+  sym_peer_namespace = 152,
+  sym_peer_namespaces = 153,
+  sym_peer_entity = 154,
+  sym_entity = 155,
+  sym_peer_cidr = 156,
+  sym_cidr_item = 157,
+  sym_cidr_list = 158,
+  sym_peer_fqdn = 159,
+  sym_peer_service = 160,
+  sym_peer_services = 161,
+  sym_peer_service_list = 162,
+  sym_peer_cidr_groups = 163,
+  sym_peer_nodes = 164,
+  sym_peer_aws = 165,
+  sym_aws_group = 166,
+  sym_aws_ids = 167,
+  sym_aws_names = 168,
+  sym__aws_strings = 169,
+  sym_ports = 170,
+  sym_sni = 171,
+  sym_icmps = 172,
+  sym_icmp_item = 173,
+  sym__l7 = 174,
+  sym_http = 175,
+  sym_grpc = 176,
+  sym_kafka = 177,
+  sym_dns = 178,
+  sym_expect = 179,
+  sym_flow = 180,
+  sym__endpoint = 181,
+  sym_endpoint_pods = 182,
+  sym_endpoint_namespace = 183,
+  sym_endpoint_node = 184,
+  sym_endpoint_entity = 185,
+  sym_endpoint_cidr = 186,
+  sym_endpoint_fqdn = 187,
+  sym_flow_port = 188,
+  sym_flow_icmp = 189,
+  sym_flow_http = 190,
+  sym_flow_dns = 191,
+  sym__selector = 192,
+  sym_selector = 193,
+  sym_selector_eq = 194,
+  sym_selector_ne = 195,
+  sym_selector_in = 196,
+  sym_selector_notin = 197,
+  sym_selector_exists = 198,
+  sym_selector_not_exists = 199,
+  sym__label_value = 200,
+  sym__value = 201,
+  sym_list = 202,
+  sym__cidr_or_ref = 203,
+  sym__string_or_ref = 204,
+  sym_port = 205,
+  sym_string = 206,
+  sym_name = 207,
+  aux_sym_source_file_repeat1 = 208,
+  aux_sym_silence_repeat1 = 209,
+  aux_sym_inventory_repeat1 = 210,
+  aux_sym_inventory_entry_repeat1 = 211,
+  aux_sym_group_labels_repeat1 = 212,
+  aux_sym_sentence_declaration_repeat1 = 213,
+  aux_sym_sentence_declaration_clause_repeat1 = 214,
+  aux_sym_parameters_repeat1 = 215,
+  aux_sym_body_repeat1 = 216,
+  aux_sym_policy_body_repeat1 = 217,
+  aux_sym_arguments_repeat1 = 218,
+  aux_sym_default_deny_repeat1 = 219,
+  aux_sym__name_list_repeat1 = 220,
+  aux_sym_rule_repeat1 = 221,
+  aux_sym_sentence_repeat1 = 222,
+  aux_sym_sentence_values_repeat1 = 223,
+  aux_sym_peer_pods_repeat1 = 224,
+  aux_sym_peer_entity_repeat1 = 225,
+  aux_sym_peer_cidr_repeat1 = 226,
+  aux_sym_cidr_list_repeat1 = 227,
+  aux_sym_peer_fqdn_repeat1 = 228,
+  aux_sym_peer_service_list_repeat1 = 229,
+  aux_sym_peer_aws_repeat1 = 230,
+  aux_sym_ports_repeat1 = 231,
+  aux_sym_icmps_repeat1 = 232,
+  aux_sym_http_repeat1 = 233,
+  aux_sym_selector_repeat1 = 234,
+  aux_sym_selector_in_repeat1 = 235,
+  aux_sym_list_repeat1 = 236,
+  aux_sym_string_repeat1 = 237,
+  alias_sym_kafka_apikey = 238,
+  alias_sym_namespace_name = 239,
+  alias_sym_sentence_value = 240,
+  alias_sym_service_name = 241,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -320,6 +329,9 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_fqdn] = "fqdn",
   [anon_sym_service] = "service",
   [anon_sym_services] = "services",
+  [anon_sym_aws] = "aws",
+  [anon_sym_region] = "region",
+  [anon_sym_named] = "named",
   [anon_sym_sni] = "sni",
   [anon_sym_icmp] = "icmp",
   [anon_sym_ipv4] = "ipv4",
@@ -425,6 +437,11 @@ static const char * const ts_symbol_names[] = {
   [sym_peer_service_list] = "peer_service_list",
   [sym_peer_cidr_groups] = "peer_cidr_groups",
   [sym_peer_nodes] = "peer_nodes",
+  [sym_peer_aws] = "peer_aws",
+  [sym_aws_group] = "aws_group",
+  [sym_aws_ids] = "aws_ids",
+  [sym_aws_names] = "aws_names",
+  [sym__aws_strings] = "_aws_strings",
   [sym_ports] = "ports",
   [sym_sni] = "sni",
   [sym_icmps] = "icmps",
@@ -485,6 +502,7 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_cidr_list_repeat1] = "cidr_list_repeat1",
   [aux_sym_peer_fqdn_repeat1] = "peer_fqdn_repeat1",
   [aux_sym_peer_service_list_repeat1] = "peer_service_list_repeat1",
+  [aux_sym_peer_aws_repeat1] = "peer_aws_repeat1",
   [aux_sym_ports_repeat1] = "ports_repeat1",
   [aux_sym_icmps_repeat1] = "icmps_repeat1",
   [aux_sym_http_repeat1] = "http_repeat1",
@@ -556,6 +574,9 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_fqdn] = anon_sym_fqdn,
   [anon_sym_service] = anon_sym_service,
   [anon_sym_services] = anon_sym_services,
+  [anon_sym_aws] = anon_sym_aws,
+  [anon_sym_region] = anon_sym_region,
+  [anon_sym_named] = anon_sym_named,
   [anon_sym_sni] = anon_sym_sni,
   [anon_sym_icmp] = anon_sym_icmp,
   [anon_sym_ipv4] = anon_sym_ipv4,
@@ -661,6 +682,11 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_peer_service_list] = sym_peer_service_list,
   [sym_peer_cidr_groups] = sym_peer_cidr_groups,
   [sym_peer_nodes] = sym_peer_nodes,
+  [sym_peer_aws] = sym_peer_aws,
+  [sym_aws_group] = sym_aws_group,
+  [sym_aws_ids] = sym_aws_ids,
+  [sym_aws_names] = sym_aws_names,
+  [sym__aws_strings] = sym__aws_strings,
   [sym_ports] = sym_ports,
   [sym_sni] = sym_sni,
   [sym_icmps] = sym_icmps,
@@ -721,6 +747,7 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_cidr_list_repeat1] = aux_sym_cidr_list_repeat1,
   [aux_sym_peer_fqdn_repeat1] = aux_sym_peer_fqdn_repeat1,
   [aux_sym_peer_service_list_repeat1] = aux_sym_peer_service_list_repeat1,
+  [aux_sym_peer_aws_repeat1] = aux_sym_peer_aws_repeat1,
   [aux_sym_ports_repeat1] = aux_sym_ports_repeat1,
   [aux_sym_icmps_repeat1] = aux_sym_icmps_repeat1,
   [aux_sym_http_repeat1] = aux_sym_http_repeat1,
@@ -960,6 +987,18 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_services] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_aws] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_region] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_named] = {
     .visible = true,
     .named = false,
   },
@@ -1383,6 +1422,26 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
+  [sym_peer_aws] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_aws_group] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_aws_ids] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_aws_names] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym__aws_strings] = {
+    .visible = false,
+    .named = true,
+  },
   [sym_ports] = {
     .visible = true,
     .named = true,
@@ -1620,6 +1679,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [aux_sym_peer_service_list_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_peer_aws_repeat1] = {
     .visible = false,
     .named = false,
   },
@@ -2139,9 +2202,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [8] = 8,
   [9] = 9,
   [10] = 10,
-  [11] = 11,
+  [11] = 9,
   [12] = 12,
-  [13] = 9,
+  [13] = 13,
   [14] = 14,
   [15] = 15,
   [16] = 16,
@@ -2186,7 +2249,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [55] = 55,
   [56] = 56,
   [57] = 57,
-  [58] = 58,
+  [58] = 52,
   [59] = 59,
   [60] = 60,
   [61] = 61,
@@ -2205,30 +2268,30 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [74] = 74,
   [75] = 75,
   [76] = 76,
-  [77] = 30,
+  [77] = 77,
   [78] = 78,
-  [79] = 79,
+  [79] = 36,
   [80] = 80,
   [81] = 81,
   [82] = 82,
   [83] = 83,
   [84] = 84,
-  [85] = 63,
+  [85] = 85,
   [86] = 86,
   [87] = 87,
   [88] = 88,
   [89] = 89,
   [90] = 90,
-  [91] = 91,
+  [91] = 80,
   [92] = 92,
   [93] = 93,
   [94] = 94,
   [95] = 95,
   [96] = 96,
-  [97] = 87,
+  [97] = 97,
   [98] = 98,
   [99] = 99,
-  [100] = 98,
+  [100] = 100,
   [101] = 101,
   [102] = 102,
   [103] = 103,
@@ -2236,7 +2299,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [105] = 105,
   [106] = 106,
   [107] = 107,
-  [108] = 108,
+  [108] = 107,
   [109] = 109,
   [110] = 110,
   [111] = 111,
@@ -2281,10 +2344,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [150] = 150,
   [151] = 151,
   [152] = 152,
-  [153] = 152,
-  [154] = 120,
-  [155] = 130,
-  [156] = 131,
+  [153] = 153,
+  [154] = 154,
+  [155] = 155,
+  [156] = 156,
   [157] = 157,
   [158] = 158,
   [159] = 159,
@@ -2296,16 +2359,16 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [165] = 165,
   [166] = 166,
   [167] = 167,
-  [168] = 168,
-  [169] = 169,
-  [170] = 170,
-  [171] = 171,
+  [168] = 149,
+  [169] = 139,
+  [170] = 133,
+  [171] = 134,
   [172] = 172,
   [173] = 173,
   [174] = 174,
   [175] = 175,
   [176] = 176,
-  [177] = 157,
+  [177] = 177,
   [178] = 178,
   [179] = 179,
   [180] = 180,
@@ -2314,7 +2377,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [183] = 183,
   [184] = 184,
   [185] = 185,
-  [186] = 186,
+  [186] = 172,
   [187] = 187,
   [188] = 188,
   [189] = 189,
@@ -2324,7 +2387,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [193] = 193,
   [194] = 194,
   [195] = 195,
-  [196] = 169,
+  [196] = 196,
   [197] = 197,
   [198] = 198,
   [199] = 199,
@@ -2367,11 +2430,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [236] = 236,
   [237] = 237,
   [238] = 238,
-  [239] = 239,
-  [240] = 233,
+  [239] = 201,
+  [240] = 240,
   [241] = 241,
   [242] = 242,
-  [243] = 239,
+  [243] = 243,
   [244] = 244,
   [245] = 245,
   [246] = 246,
@@ -2391,8 +2454,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [260] = 260,
   [261] = 261,
   [262] = 262,
-  [263] = 263,
-  [264] = 264,
+  [263] = 261,
+  [264] = 256,
   [265] = 265,
   [266] = 266,
   [267] = 267,
@@ -2424,19 +2487,19 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [293] = 293,
   [294] = 294,
   [295] = 295,
-  [296] = 63,
+  [296] = 296,
   [297] = 297,
   [298] = 298,
-  [299] = 234,
+  [299] = 299,
   [300] = 300,
   [301] = 301,
   [302] = 302,
   [303] = 303,
-  [304] = 303,
+  [304] = 304,
   [305] = 305,
   [306] = 306,
   [307] = 307,
-  [308] = 98,
+  [308] = 308,
   [309] = 309,
   [310] = 310,
   [311] = 311,
@@ -2445,34 +2508,34 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [314] = 314,
   [315] = 315,
   [316] = 316,
-  [317] = 317,
-  [318] = 318,
+  [317] = 80,
+  [318] = 260,
   [319] = 319,
   [320] = 320,
   [321] = 321,
-  [322] = 322,
+  [322] = 321,
   [323] = 323,
   [324] = 324,
   [325] = 325,
   [326] = 326,
-  [327] = 327,
-  [328] = 316,
-  [329] = 66,
-  [330] = 65,
+  [327] = 107,
+  [328] = 328,
+  [329] = 329,
+  [330] = 330,
   [331] = 331,
   [332] = 332,
   [333] = 333,
   [334] = 334,
   [335] = 335,
   [336] = 336,
-  [337] = 15,
+  [337] = 337,
   [338] = 338,
-  [339] = 79,
+  [339] = 339,
   [340] = 340,
   [341] = 341,
-  [342] = 342,
+  [342] = 66,
   [343] = 343,
-  [344] = 344,
+  [344] = 72,
   [345] = 345,
   [346] = 346,
   [347] = 347,
@@ -2481,17 +2544,17 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [350] = 350,
   [351] = 351,
   [352] = 352,
-  [353] = 353,
+  [353] = 338,
   [354] = 354,
   [355] = 355,
-  [356] = 356,
+  [356] = 90,
   [357] = 357,
   [358] = 358,
   [359] = 359,
   [360] = 360,
   [361] = 361,
   [362] = 362,
-  [363] = 363,
+  [363] = 15,
   [364] = 364,
   [365] = 365,
   [366] = 366,
@@ -2506,20 +2569,20 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [375] = 375,
   [376] = 376,
   [377] = 377,
-  [378] = 95,
+  [378] = 378,
   [379] = 379,
   [380] = 380,
   [381] = 381,
-  [382] = 377,
-  [383] = 342,
-  [384] = 344,
-  [385] = 381,
+  [382] = 382,
+  [383] = 383,
+  [384] = 384,
+  [385] = 385,
   [386] = 386,
-  [387] = 361,
+  [387] = 387,
   [388] = 388,
   [389] = 389,
   [390] = 390,
-  [391] = 391,
+  [391] = 369,
   [392] = 392,
   [393] = 393,
   [394] = 394,
@@ -2537,15 +2600,15 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [406] = 406,
   [407] = 407,
   [408] = 408,
-  [409] = 409,
+  [409] = 106,
   [410] = 410,
   [411] = 411,
   [412] = 412,
-  [413] = 389,
-  [414] = 414,
-  [415] = 415,
+  [413] = 373,
+  [414] = 388,
+  [415] = 370,
   [416] = 416,
-  [417] = 417,
+  [417] = 371,
   [418] = 418,
   [419] = 419,
   [420] = 420,
@@ -2586,7 +2649,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [455] = 455,
   [456] = 456,
   [457] = 457,
-  [458] = 458,
+  [458] = 421,
   [459] = 459,
   [460] = 460,
   [461] = 461,
@@ -2594,12 +2657,12 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [463] = 463,
   [464] = 464,
   [465] = 465,
-  [466] = 126,
+  [466] = 466,
   [467] = 467,
-  [468] = 2,
+  [468] = 468,
   [469] = 469,
-  [470] = 119,
-  [471] = 3,
+  [470] = 470,
+  [471] = 471,
   [472] = 472,
   [473] = 473,
   [474] = 474,
@@ -2611,7 +2674,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [480] = 480,
   [481] = 481,
   [482] = 482,
-  [483] = 446,
+  [483] = 483,
   [484] = 484,
   [485] = 485,
   [486] = 486,
@@ -2626,11 +2689,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [495] = 495,
   [496] = 496,
   [497] = 497,
-  [498] = 498,
-  [499] = 499,
-  [500] = 500,
+  [498] = 165,
+  [499] = 2,
+  [500] = 156,
   [501] = 501,
-  [502] = 502,
+  [502] = 3,
   [503] = 503,
   [504] = 504,
   [505] = 505,
@@ -2641,9 +2704,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [510] = 510,
   [511] = 511,
   [512] = 512,
-  [513] = 426,
+  [513] = 513,
   [514] = 514,
-  [515] = 515,
+  [515] = 475,
   [516] = 516,
   [517] = 517,
   [518] = 518,
@@ -2653,12 +2716,12 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [522] = 522,
   [523] = 523,
   [524] = 524,
-  [525] = 426,
+  [525] = 525,
   [526] = 526,
   [527] = 527,
-  [528] = 504,
+  [528] = 528,
   [529] = 529,
-  [530] = 510,
+  [530] = 530,
   [531] = 531,
   [532] = 532,
   [533] = 533,
@@ -2666,13 +2729,51 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [535] = 535,
   [536] = 536,
   [537] = 537,
-  [538] = 506,
+  [538] = 538,
   [539] = 539,
-  [540] = 487,
+  [540] = 540,
   [541] = 541,
   [542] = 542,
-  [543] = 543,
+  [543] = 461,
   [544] = 544,
+  [545] = 545,
+  [546] = 546,
+  [547] = 547,
+  [548] = 548,
+  [549] = 549,
+  [550] = 550,
+  [551] = 551,
+  [552] = 552,
+  [553] = 553,
+  [554] = 554,
+  [555] = 555,
+  [556] = 556,
+  [557] = 557,
+  [558] = 558,
+  [559] = 559,
+  [560] = 560,
+  [561] = 561,
+  [562] = 562,
+  [563] = 461,
+  [564] = 564,
+  [565] = 565,
+  [566] = 542,
+  [567] = 567,
+  [568] = 526,
+  [569] = 569,
+  [570] = 570,
+  [571] = 571,
+  [572] = 572,
+  [573] = 573,
+  [574] = 574,
+  [575] = 575,
+  [576] = 521,
+  [577] = 577,
+  [578] = 518,
+  [579] = 579,
+  [580] = 580,
+  [581] = 581,
+  [582] = 582,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2680,74 +2781,75 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(313);
+      if (eof) ADVANCE(323);
       ADVANCE_MAP(
-        '!', 440,
-        '"', 596,
-        '#', 764,
-        '$', 305,
-        '(', 342,
-        ')', 343,
-        ',', 317,
-        '-', 566,
-        '/', 567,
-        ':', 344,
-        '=', 335,
-        '[', 399,
-        '\\', 297,
-        ']', 400,
-        'a', 612,
-        'c', 603,
-        'd', 629,
-        'e', 652,
-        'f', 706,
-        'g', 708,
-        'h', 634,
-        'i', 613,
-        'k', 604,
-        'l', 605,
-        'm', 641,
-        'n', 607,
-        'p', 690,
-        's', 630,
-        't', 689,
-        'u', 721,
-        'v', 639,
-        'w', 666,
-        '{', 322,
-        '}', 323,
+        '!', 453,
+        '"', 609,
+        '#', 779,
+        '$', 315,
+        '(', 352,
+        ')', 353,
+        ',', 327,
+        '-', 579,
+        '/', 580,
+        ':', 354,
+        '=', 345,
+        '[', 409,
+        '\\', 307,
+        ']', 410,
+        'a', 625,
+        'c', 616,
+        'd', 643,
+        'e', 667,
+        'f', 722,
+        'g', 724,
+        'h', 650,
+        'i', 626,
+        'k', 617,
+        'l', 618,
+        'm', 657,
+        'n', 620,
+        'p', 706,
+        'r', 644,
+        's', 645,
+        't', 705,
+        'u', 737,
+        'v', 655,
+        'w', 682,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(306);
+          lookahead == ' ') SKIP(316);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(591);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(755);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(604);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(770);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(25);
-      if (lookahead == '"') ADVANCE(596);
-      if (lookahead == '#') ADVANCE(595);
-      if (lookahead == '\\') ADVANCE(297);
+      if (lookahead == '"') ADVANCE(609);
+      if (lookahead == '#') ADVANCE(608);
+      if (lookahead == '\\') ADVANCE(307);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(594);
-      if (lookahead != 0) ADVANCE(595);
+          lookahead == ' ') ADVANCE(607);
+      if (lookahead != 0) ADVANCE(608);
       END_STATE();
     case 2:
       ADVANCE_MAP(
         '!', 45,
-        '#', 764,
-        ',', 317,
-        '=', 335,
-        'a', 158,
-        'c', 139,
-        'e', 183,
-        'f', 215,
-        'i', 172,
-        'n', 56,
-        'p', 204,
-        's', 97,
-        '}', 323,
+        '#', 779,
+        ',', 327,
+        '=', 345,
+        'a', 164,
+        'c', 144,
+        'e', 191,
+        'f', 224,
+        'i', 179,
+        'n', 57,
+        'p', 213,
+        's', 100,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
@@ -2755,46 +2857,46 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 439,
-        '"', 593,
-        '#', 764,
-        '$', 305,
-        ',', 317,
-        '[', 399,
-        '{', 322,
-        '}', 323,
+        '!', 452,
+        '"', 606,
+        '#', 779,
+        '$', 315,
+        ',', 327,
+        '[', 409,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '"', 593,
-        '#', 764,
-        '$', 305,
-        ')', 343,
-        ':', 585,
-        '[', 399,
-        '_', 756,
-        '{', 322,
+        '"', 606,
+        '#', 779,
+        '$', 315,
+        ')', 353,
+        ':', 598,
+        '[', 409,
+        '_', 771,
+        '{', 332,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(568);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(581);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(600);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(613);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(614);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(593);
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == '$') ADVANCE(305);
-      if (lookahead == ')') ADVANCE(343);
+      if (lookahead == '"') ADVANCE(606);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == '$') ADVANCE(315);
+      if (lookahead == ')') ADVANCE(353);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2802,4753 +2904,4817 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(565);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(578);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(593);
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == '$') ADVANCE(305);
-      if (lookahead == ':') ADVANCE(585);
-      if (lookahead == '[') ADVANCE(399);
-      if (lookahead == ']') ADVANCE(400);
-      if (lookahead == '{') ADVANCE(322);
+      if (lookahead == '"') ADVANCE(606);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == '$') ADVANCE(315);
+      if (lookahead == ':') ADVANCE(598);
+      if (lookahead == '[') ADVANCE(409);
+      if (lookahead == ']') ADVANCE(410);
+      if (lookahead == '{') ADVANCE(332);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(568);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(581);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(569);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(582);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(575);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(588);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(593);
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == '$') ADVANCE(305);
-      if (lookahead == ':') ADVANCE(585);
-      if (lookahead == '[') ADVANCE(399);
-      if (lookahead == 'g') ADVANCE(572);
-      if (lookahead == '{') ADVANCE(322);
+      if (lookahead == '"') ADVANCE(606);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == '$') ADVANCE(315);
+      if (lookahead == ':') ADVANCE(598);
+      if (lookahead == '[') ADVANCE(409);
+      if (lookahead == 'g') ADVANCE(585);
+      if (lookahead == '{') ADVANCE(332);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(568);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(581);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(569);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(582);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(575);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(588);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 593,
-        '#', 764,
-        '$', 305,
-        '[', 399,
-        'a', 494,
-        'd', 465,
-        'e', 560,
-        'f', 532,
-        'i', 504,
-        'l', 441,
-        'n', 442,
-        'p', 510,
-        's', 473,
-        't', 511,
-        'u', 538,
-        '{', 322,
-        '}', 323,
+        '"', 606,
+        '#', 779,
+        '$', 315,
+        '[', 409,
+        'a', 507,
+        'd', 478,
+        'e', 573,
+        'f', 545,
+        'i', 517,
+        'l', 454,
+        'n', 455,
+        'p', 523,
+        's', 486,
+        't', 524,
+        'u', 551,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 593,
-        '#', 764,
-        '$', 305,
-        '[', 399,
-        'a', 494,
-        'd', 465,
-        'f', 532,
-        'i', 504,
-        'l', 441,
-        'n', 442,
-        'p', 513,
-        's', 473,
-        't', 511,
-        'u', 538,
-        '{', 322,
-        '}', 323,
+        '"', 606,
+        '#', 779,
+        '$', 315,
+        '[', 409,
+        'a', 507,
+        'd', 478,
+        'f', 545,
+        'i', 517,
+        'l', 454,
+        'n', 455,
+        'p', 526,
+        's', 486,
+        't', 524,
+        'u', 551,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 593,
-        '#', 764,
-        '$', 305,
-        '[', 399,
-        'f', 532,
-        'i', 504,
-        'n', 443,
-        'p', 513,
-        't', 511,
-        '{', 322,
+        '"', 606,
+        '#', 779,
+        '$', 315,
+        '[', 409,
+        'f', 545,
+        'i', 517,
+        'n', 456,
+        'p', 526,
+        't', 524,
+        '{', 332,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 11:
-      if (lookahead == '"') ADVANCE(593);
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == '$') ADVANCE(305);
+      if (lookahead == '"') ADVANCE(606);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == '$') ADVANCE(315);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(593);
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == ',') ADVANCE(317);
-      if (lookahead == 's') ADVANCE(760);
-      if (lookahead == '}') ADVANCE(323);
+      if (lookahead == '"') ADVANCE(606);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == ',') ADVANCE(327);
+      if (lookahead == 's') ADVANCE(775);
+      if (lookahead == '}') ADVANCE(333);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
       END_STATE();
     case 13:
       ADVANCE_MAP(
-        '#', 764,
-        '$', 305,
-        'a', 494,
-        'd', 465,
-        'e', 560,
-        'i', 504,
-        'l', 441,
-        'n', 509,
-        'p', 518,
-        's', 473,
-        'u', 538,
-        '{', 322,
-        '}', 323,
+        '#', 779,
+        '$', 315,
+        'a', 507,
+        'd', 478,
+        'e', 573,
+        'i', 517,
+        'l', 454,
+        'n', 522,
+        'p', 531,
+        's', 486,
+        'u', 551,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 14:
       ADVANCE_MAP(
-        '#', 764,
-        '$', 305,
-        'a', 494,
-        'd', 465,
-        'i', 504,
-        'l', 441,
-        'n', 509,
-        's', 473,
-        'u', 538,
-        '{', 322,
-        '}', 323,
+        '#', 779,
+        '$', 315,
+        'a', 507,
+        'd', 478,
+        'i', 517,
+        'l', 454,
+        'n', 522,
+        's', 486,
+        'u', 551,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 764,
-        '$', 305,
-        'a', 494,
-        'd', 464,
-        'e', 560,
-        'g', 534,
-        'h', 552,
-        'i', 456,
-        'k', 445,
-        'l', 441,
-        'n', 509,
-        'p', 514,
-        's', 472,
-        'u', 538,
-        '{', 322,
-        '}', 323,
+        '#', 779,
+        '$', 315,
+        'a', 507,
+        'd', 477,
+        'e', 573,
+        'g', 547,
+        'h', 565,
+        'i', 469,
+        'k', 458,
+        'l', 454,
+        'n', 522,
+        'p', 527,
+        's', 485,
+        'u', 551,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 16:
       ADVANCE_MAP(
-        '#', 764,
-        '$', 305,
-        'a', 494,
-        'd', 464,
-        'e', 560,
-        'h', 552,
-        'i', 456,
-        'k', 445,
-        'l', 441,
-        'n', 509,
-        'p', 514,
-        's', 473,
-        'u', 538,
-        'w', 488,
-        '{', 322,
-        '}', 323,
+        '#', 779,
+        '$', 315,
+        'a', 507,
+        'd', 477,
+        'e', 573,
+        'h', 565,
+        'i', 469,
+        'k', 458,
+        'l', 454,
+        'n', 522,
+        'p', 527,
+        's', 486,
+        'u', 551,
+        'w', 501,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 17:
       ADVANCE_MAP(
-        '#', 764,
-        '$', 305,
-        'a', 494,
-        'd', 464,
-        'e', 560,
-        'h', 552,
-        'i', 457,
-        'k', 445,
-        'l', 441,
-        'n', 509,
-        'p', 514,
-        's', 473,
-        'u', 538,
-        '{', 322,
-        '}', 323,
+        '#', 779,
+        '$', 315,
+        'a', 507,
+        'd', 477,
+        'e', 573,
+        'h', 565,
+        'i', 470,
+        'k', 458,
+        'l', 454,
+        'n', 522,
+        'p', 527,
+        's', 486,
+        'u', 551,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 18:
       ADVANCE_MAP(
-        '#', 764,
-        '$', 305,
-        'a', 494,
-        'd', 464,
-        'g', 534,
-        'h', 552,
-        'i', 456,
-        'k', 445,
-        'l', 441,
-        'n', 509,
-        'p', 517,
-        's', 472,
-        'u', 538,
-        '{', 322,
-        '}', 323,
+        '#', 779,
+        '$', 315,
+        'a', 507,
+        'd', 477,
+        'g', 547,
+        'h', 565,
+        'i', 469,
+        'k', 458,
+        'l', 454,
+        'n', 522,
+        'p', 530,
+        's', 485,
+        'u', 551,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == '$') ADVANCE(305);
-      if (lookahead == 'i') ADVANCE(504);
-      if (lookahead == 't') ADVANCE(511);
-      if (lookahead == 'w') ADVANCE(488);
-      if (lookahead == '{') ADVANCE(322);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == '$') ADVANCE(315);
+      if (lookahead == 'i') ADVANCE(517);
+      if (lookahead == 't') ADVANCE(524);
+      if (lookahead == 'w') ADVANCE(501);
+      if (lookahead == '{') ADVANCE(332);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(19);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == '$') ADVANCE(305);
-      if (lookahead == 't') ADVANCE(511);
-      if (lookahead == '{') ADVANCE(322);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == '$') ADVANCE(315);
+      if (lookahead == 't') ADVANCE(524);
+      if (lookahead == '{') ADVANCE(332);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == '$') ADVANCE(305);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == '$') ADVANCE(315);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(574);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(587);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
       END_STATE();
     case 22:
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == 'c') ADVANCE(143);
-      if (lookahead == 'e') ADVANCE(182);
-      if (lookahead == 'f') ADVANCE(215);
-      if (lookahead == 'n') ADVANCE(52);
-      if (lookahead == 'p') ADVANCE(199);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == 'c') ADVANCE(148);
+      if (lookahead == 'e') ADVANCE(190);
+      if (lookahead == 'f') ADVANCE(224);
+      if (lookahead == 'n') ADVANCE(54);
+      if (lookahead == 'p') ADVANCE(208);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == 'f') ADVANCE(389);
-      if (lookahead == 't') ADVANCE(387);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == 'f') ADVANCE(399);
+      if (lookahead == 't') ADVANCE(397);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(23);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
       END_STATE();
     case 24:
-      if (lookahead == '#') ADVANCE(764);
-      if (lookahead == 'i') ADVANCE(411);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == 'i') ADVANCE(424);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(24);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(413);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
     case 25:
-      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == '#') ADVANCE(779);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
       END_STATE();
     case 26:
-      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == '#') ADVANCE(779);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(576);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(590);
       END_STATE();
     case 27:
-      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == '#') ADVANCE(779);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(27);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(318);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(328);
       END_STATE();
     case 28:
-      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == '#') ADVANCE(779);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(28);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(413);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
       END_STATE();
     case 29:
-      if (lookahead == '#') ADVANCE(764);
+      if (lookahead == '#') ADVANCE(779);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(29);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
     case 30:
-      if (lookahead == '.') ADVANCE(298);
+      if (lookahead == '.') ADVANCE(308);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == '.') ADVANCE(311);
+      if (lookahead == ':') ADVANCE(598);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 32:
-      if (lookahead == '.') ADVANCE(302);
+      if (lookahead == '.') ADVANCE(312);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 33:
-      if (lookahead == '.') ADVANCE(304);
+      if (lookahead == '.') ADVANCE(314);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 34:
-      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == ':') ADVANCE(598);
       if (lookahead == 'a') ADVANCE(41);
-      if (lookahead == 'i') ADVANCE(77);
-      if (lookahead == 'l') ADVANCE(140);
-      if (lookahead == 'o') ADVANCE(180);
+      if (lookahead == 'i') ADVANCE(79);
+      if (lookahead == 'l') ADVANCE(146);
+      if (lookahead == 'o') ADVANCE(188);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 35:
-      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == ':') ADVANCE(598);
       if (lookahead == 'a') ADVANCE(42);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 36:
-      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == ':') ADVANCE(598);
       if (lookahead == 'e') ADVANCE(37);
-      if (lookahead == 'n') ADVANCE(232);
+      if (lookahead == 'n') ADVANCE(242);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 37:
-      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == ':') ADVANCE(598);
       if (lookahead == 'f') ADVANCE(35);
-      if (lookahead == 'n') ADVANCE(284);
-      if (lookahead == 's') ADVANCE(64);
+      if (lookahead == 'n') ADVANCE(294);
+      if (lookahead == 's') ADVANCE(65);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'e')) ADVANCE(44);
       END_STATE();
     case 38:
-      if (lookahead == ':') ADVANCE(585);
-      if (lookahead == 'g') ADVANCE(229);
-      if (lookahead == 'x') ADVANCE(209);
+      if (lookahead == ':') ADVANCE(598);
+      if (lookahead == 'g') ADVANCE(237);
+      if (lookahead == 'x') ADVANCE(218);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 39:
-      if (lookahead == ':') ADVANCE(585);
-      if (lookahead == 'l') ADVANCE(157);
-      if (lookahead == 'p') ADVANCE(136);
+      if (lookahead == ':') ADVANCE(598);
+      if (lookahead == 'l') ADVANCE(163);
+      if (lookahead == 'p') ADVANCE(141);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(296);
+          lookahead == 'n') ADVANCE(306);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 40:
-      if (lookahead == ':') ADVANCE(585);
-      if (lookahead == 'l') ADVANCE(157);
-      if (lookahead == 'p') ADVANCE(136);
+      if (lookahead == ':') ADVANCE(598);
+      if (lookahead == 'l') ADVANCE(163);
+      if (lookahead == 'p') ADVANCE(141);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 41:
-      if (lookahead == ':') ADVANCE(585);
-      if (lookahead == 't') ADVANCE(90);
+      if (lookahead == ':') ADVANCE(598);
+      if (lookahead == 't') ADVANCE(105);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 42:
-      if (lookahead == ':') ADVANCE(585);
-      if (lookahead == 'u') ADVANCE(160);
+      if (lookahead == ':') ADVANCE(598);
+      if (lookahead == 'u') ADVANCE(166);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 43:
-      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == ':') ADVANCE(598);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(296);
+          lookahead == 'n') ADVANCE(306);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 44:
-      if (lookahead == ':') ADVANCE(585);
+      if (lookahead == ':') ADVANCE(598);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 45:
-      if (lookahead == '=') ADVANCE(437);
+      if (lookahead == '=') ADVANCE(450);
       END_STATE();
     case 46:
-      if (lookahead == 'a') ADVANCE(266);
-      if (lookahead == 'i') ADVANCE(77);
-      if (lookahead == 'l') ADVANCE(140);
-      if (lookahead == 'o') ADVANCE(184);
+      if (lookahead == 'a') ADVANCE(277);
+      if (lookahead == 'i') ADVANCE(79);
+      if (lookahead == 'l') ADVANCE(146);
+      if (lookahead == 'o') ADVANCE(192);
       END_STATE();
     case 47:
-      if (lookahead == 'a') ADVANCE(125);
+      if (lookahead == 'a') ADVANCE(129);
       END_STATE();
     case 48:
-      if (lookahead == 'a') ADVANCE(57);
+      if (lookahead == 'a') ADVANCE(58);
       END_STATE();
     case 49:
       if (lookahead == 'a') ADVANCE(86);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(423);
+      if (lookahead == 'a') ADVANCE(436);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(169);
-      if (lookahead == 'o') ADVANCE(368);
+      if (lookahead == 'a') ADVANCE(175);
+      if (lookahead == 'o') ADVANCE(378);
       END_STATE();
     case 52:
-      if (lookahead == 'a') ADVANCE(169);
-      if (lookahead == 'o') ADVANCE(85);
+      if (lookahead == 'a') ADVANCE(285);
       END_STATE();
     case 53:
-      if (lookahead == 'a') ADVANCE(275);
+      if (lookahead == 'a') ADVANCE(176);
+      if (lookahead == 'o') ADVANCE(378);
       END_STATE();
     case 54:
-      if (lookahead == 'a') ADVANCE(71);
+      if (lookahead == 'a') ADVANCE(176);
+      if (lookahead == 'o') ADVANCE(88);
       END_STATE();
     case 55:
-      if (lookahead == 'a') ADVANCE(74);
+      if (lookahead == 'a') ADVANCE(72);
       END_STATE();
     case 56:
-      if (lookahead == 'a') ADVANCE(171);
-      if (lookahead == 'o') ADVANCE(84);
+      if (lookahead == 'a') ADVANCE(75);
       END_STATE();
     case 57:
-      if (lookahead == 'b') ADVANCE(104);
+      if (lookahead == 'a') ADVANCE(178);
+      if (lookahead == 'o') ADVANCE(87);
       END_STATE();
     case 58:
-      if (lookahead == 'c') ADVANCE(63);
-      if (lookahead == 'l') ADVANCE(157);
+      if (lookahead == 'b') ADVANCE(108);
       END_STATE();
     case 59:
-      if (lookahead == 'c') ADVANCE(168);
-      if (lookahead == 'm') ADVANCE(208);
-      if (lookahead == 'n') ADVANCE(379);
+      if (lookahead == 'c') ADVANCE(64);
+      if (lookahead == 'l') ADVANCE(163);
+      if (lookahead == 'w') ADVANCE(241);
       END_STATE();
     case 60:
-      if (lookahead == 'c') ADVANCE(421);
+      if (lookahead == 'c') ADVANCE(174);
+      if (lookahead == 'm') ADVANCE(217);
+      if (lookahead == 'n') ADVANCE(389);
       END_STATE();
     case 61:
-      if (lookahead == 'c') ADVANCE(428);
+      if (lookahead == 'c') ADVANCE(434);
       END_STATE();
     case 62:
-      if (lookahead == 'c') ADVANCE(285);
+      if (lookahead == 'c') ADVANCE(441);
       END_STATE();
     case 63:
-      if (lookahead == 'c') ADVANCE(191);
+      if (lookahead == 'c') ADVANCE(295);
       END_STATE();
     case 64:
-      if (lookahead == 'c') ADVANCE(225);
+      if (lookahead == 'c') ADVANCE(199);
       END_STATE();
     case 65:
-      if (lookahead == 'c') ADVANCE(108);
-      if (lookahead == 'p') ADVANCE(107);
+      if (lookahead == 'c') ADVANCE(233);
       END_STATE();
     case 66:
-      if (lookahead == 'c') ADVANCE(257);
+      if (lookahead == 'c') ADVANCE(112);
+      if (lookahead == 'p') ADVANCE(111);
       END_STATE();
     case 67:
-      if (lookahead == 'c') ADVANCE(91);
+      if (lookahead == 'c') ADVANCE(267);
       END_STATE();
     case 68:
-      if (lookahead == 'c') ADVANCE(259);
+      if (lookahead == 'c') ADVANCE(269);
       END_STATE();
     case 69:
-      if (lookahead == 'c') ADVANCE(92);
-      END_STATE();
-    case 70:
-      if (lookahead == 'c') ADVANCE(93);
-      END_STATE();
-    case 71:
       if (lookahead == 'c') ADVANCE(94);
       END_STATE();
-    case 72:
+    case 70:
+      if (lookahead == 'c') ADVANCE(95);
+      END_STATE();
+    case 71:
       if (lookahead == 'c') ADVANCE(96);
       END_STATE();
+    case 72:
+      if (lookahead == 'c') ADVANCE(97);
+      END_STATE();
     case 73:
-      if (lookahead == 'c') ADVANCE(270);
+      if (lookahead == 'c') ADVANCE(281);
       END_STATE();
     case 74:
       if (lookahead == 'c') ADVANCE(99);
       END_STATE();
     case 75:
-      if (lookahead == 'd') ADVANCE(417);
+      if (lookahead == 'c') ADVANCE(102);
       END_STATE();
     case 76:
-      if (lookahead == 'd') ADVANCE(217);
+      if (lookahead == 'd') ADVANCE(416);
+      if (lookahead == 's') ADVANCE(216);
       END_STATE();
     case 77:
-      if (lookahead == 'd') ADVANCE(217);
-      if (lookahead == 'l') ADVANCE(137);
+      if (lookahead == 'd') ADVANCE(430);
       END_STATE();
     case 78:
-      if (lookahead == 'd') ADVANCE(233);
+      if (lookahead == 'd') ADVANCE(226);
       END_STATE();
     case 79:
-      if (lookahead == 'd') ADVANCE(233);
-      if (lookahead == 'l') ADVANCE(141);
-      if (lookahead == 'r') ADVANCE(252);
+      if (lookahead == 'd') ADVANCE(226);
+      if (lookahead == 'l') ADVANCE(142);
       END_STATE();
     case 80:
-      if (lookahead == 'd') ADVANCE(233);
-      if (lookahead == 'l') ADVANCE(141);
-      if (lookahead == 'r') ADVANCE(262);
+      if (lookahead == 'd') ADVANCE(289);
       END_STATE();
     case 81:
-      if (lookahead == 'd') ADVANCE(279);
+      if (lookahead == 'd') ADVANCE(243);
       END_STATE();
     case 82:
-      if (lookahead == 'd') ADVANCE(175);
+      if (lookahead == 'd') ADVANCE(243);
+      if (lookahead == 'l') ADVANCE(145);
+      if (lookahead == 'r') ADVANCE(262);
       END_STATE();
     case 83:
-      if (lookahead == 'd') ADVANCE(220);
+      if (lookahead == 'd') ADVANCE(243);
+      if (lookahead == 'l') ADVANCE(145);
+      if (lookahead == 'r') ADVANCE(272);
       END_STATE();
     case 84:
-      if (lookahead == 'd') ADVANCE(116);
-      if (lookahead == 't') ADVANCE(145);
+      if (lookahead == 'd') ADVANCE(183);
       END_STATE();
     case 85:
-      if (lookahead == 'd') ADVANCE(100);
+      if (lookahead == 'd') ADVANCE(229);
       END_STATE();
     case 86:
-      if (lookahead == 'd') ADVANCE(111);
+      if (lookahead == 'd') ADVANCE(115);
       END_STATE();
     case 87:
-      if (lookahead == 'e') ADVANCE(126);
-      if (lookahead == 'n') ADVANCE(232);
+      if (lookahead == 'd') ADVANCE(120);
+      if (lookahead == 't') ADVANCE(151);
       END_STATE();
     case 88:
-      if (lookahead == 'e') ADVANCE(162);
-      if (lookahead == 'i') ADVANCE(159);
-      if (lookahead == 'n') ADVANCE(135);
-      if (lookahead == 'y') ADVANCE(247);
+      if (lookahead == 'd') ADVANCE(103);
       END_STATE();
     case 89:
-      if (lookahead == 'e') ADVANCE(360);
+      if (lookahead == 'e') ADVANCE(130);
+      if (lookahead == 'n') ADVANCE(242);
       END_STATE();
     case 90:
-      if (lookahead == 'e') ADVANCE(129);
+      if (lookahead == 'e') ADVANCE(133);
       END_STATE();
     case 91:
-      if (lookahead == 'e') ADVANCE(402);
+      if (lookahead == 'e') ADVANCE(168);
+      if (lookahead == 'i') ADVANCE(165);
+      if (lookahead == 'n') ADVANCE(140);
+      if (lookahead == 'y') ADVANCE(257);
       END_STATE();
     case 92:
-      if (lookahead == 'e') ADVANCE(314);
+      if (lookahead == 'e') ADVANCE(370);
       END_STATE();
     case 93:
-      if (lookahead == 'e') ADVANCE(341);
+      if (lookahead == 'e') ADVANCE(76);
       END_STATE();
     case 94:
-      if (lookahead == 'e') ADVANCE(355);
+      if (lookahead == 'e') ADVANCE(412);
       END_STATE();
     case 95:
-      if (lookahead == 'e') ADVANCE(426);
+      if (lookahead == 'e') ADVANCE(324);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(425);
+      if (lookahead == 'e') ADVANCE(351);
       END_STATE();
     case 97:
-      if (lookahead == 'e') ADVANCE(163);
-      if (lookahead == 't') ADVANCE(227);
+      if (lookahead == 'e') ADVANCE(365);
       END_STATE();
     case 98:
-      if (lookahead == 'e') ADVANCE(397);
+      if (lookahead == 'e') ADVANCE(439);
       END_STATE();
     case 99:
-      if (lookahead == 'e') ADVANCE(356);
+      if (lookahead == 'e') ADVANCE(438);
       END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(436);
+      if (lookahead == 'e') ADVANCE(169);
+      if (lookahead == 't') ADVANCE(239);
       END_STATE();
     case 101:
-      if (lookahead == 'e') ADVANCE(179);
+      if (lookahead == 'e') ADVANCE(407);
       END_STATE();
     case 102:
-      if (lookahead == 'e') ADVANCE(224);
+      if (lookahead == 'e') ADVANCE(366);
       END_STATE();
     case 103:
-      if (lookahead == 'e') ADVANCE(49);
-      if (lookahead == 'o') ADVANCE(242);
-      if (lookahead == 't') ADVANCE(264);
+      if (lookahead == 'e') ADVANCE(449);
       END_STATE();
     case 104:
-      if (lookahead == 'e') ADVANCE(154);
+      if (lookahead == 'e') ADVANCE(187);
       END_STATE();
     case 105:
-      if (lookahead == 'e') ADVANCE(250);
+      if (lookahead == 'e') ADVANCE(134);
       END_STATE();
     case 106:
-      if (lookahead == 'e') ADVANCE(185);
+      if (lookahead == 'e') ADVANCE(235);
       END_STATE();
     case 107:
-      if (lookahead == 'e') ADVANCE(66);
+      if (lookahead == 'e') ADVANCE(49);
+      if (lookahead == 'o') ADVANCE(251);
+      if (lookahead == 't') ADVANCE(274);
       END_STATE();
     case 108:
-      if (lookahead == 'e') ADVANCE(211);
+      if (lookahead == 'e') ADVANCE(160);
       END_STATE();
     case 109:
-      if (lookahead == 'e') ADVANCE(287);
+      if (lookahead == 'e') ADVANCE(260);
       END_STATE();
     case 110:
-      if (lookahead == 'e') ADVANCE(167);
+      if (lookahead == 'e') ADVANCE(193);
       END_STATE();
     case 111:
-      if (lookahead == 'e') ADVANCE(218);
+      if (lookahead == 'e') ADVANCE(67);
       END_STATE();
     case 112:
-      if (lookahead == 'e') ADVANCE(243);
+      if (lookahead == 'e') ADVANCE(220);
       END_STATE();
     case 113:
-      if (lookahead == 'e') ADVANCE(219);
+      if (lookahead == 'e') ADVANCE(297);
       END_STATE();
     case 114:
-      if (lookahead == 'e') ADVANCE(245);
+      if (lookahead == 'e') ADVANCE(173);
       END_STATE();
     case 115:
-      if (lookahead == 'e') ADVANCE(226);
+      if (lookahead == 'e') ADVANCE(227);
       END_STATE();
     case 116:
-      if (lookahead == 'e') ADVANCE(238);
+      if (lookahead == 'e') ADVANCE(228);
       END_STATE();
     case 117:
-      if (lookahead == 'e') ADVANCE(161);
-      if (lookahead == 'i') ADVANCE(159);
-      if (lookahead == 'y') ADVANCE(247);
+      if (lookahead == 'e') ADVANCE(254);
       END_STATE();
     case 118:
-      if (lookahead == 'e') ADVANCE(161);
-      if (lookahead == 'i') ADVANCE(159);
-      if (lookahead == 'y') ADVANCE(247);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(295);
+      if (lookahead == 'e') ADVANCE(252);
       END_STATE();
     case 119:
-      if (lookahead == 'e') ADVANCE(68);
+      if (lookahead == 'e') ADVANCE(234);
       END_STATE();
     case 120:
-      if (lookahead == 'e') ADVANCE(230);
+      if (lookahead == 'e') ADVANCE(248);
       END_STATE();
     case 121:
-      if (lookahead == 'e') ADVANCE(246);
+      if (lookahead == 'e') ADVANCE(167);
+      if (lookahead == 'i') ADVANCE(165);
+      if (lookahead == 'y') ADVANCE(257);
       END_STATE();
     case 122:
-      if (lookahead == 'e') ADVANCE(73);
+      if (lookahead == 'e') ADVANCE(167);
+      if (lookahead == 'i') ADVANCE(165);
+      if (lookahead == 'y') ADVANCE(257);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(305);
       END_STATE();
     case 123:
-      if (lookahead == 'e') ADVANCE(186);
+      if (lookahead == 'e') ADVANCE(68);
       END_STATE();
     case 124:
-      if (lookahead == 'e') ADVANCE(249);
+      if (lookahead == 'e') ADVANCE(238);
       END_STATE();
     case 125:
-      if (lookahead == 'f') ADVANCE(152);
+      if (lookahead == 'e') ADVANCE(255);
       END_STATE();
     case 126:
-      if (lookahead == 'f') ADVANCE(53);
-      if (lookahead == 'n') ADVANCE(284);
-      if (lookahead == 's') ADVANCE(64);
+      if (lookahead == 'e') ADVANCE(73);
       END_STATE();
     case 127:
-      if (lookahead == 'g') ADVANCE(351);
+      if (lookahead == 'e') ADVANCE(194);
       END_STATE();
     case 128:
-      if (lookahead == 'g') ADVANCE(378);
+      if (lookahead == 'e') ADVANCE(259);
       END_STATE();
     case 129:
-      if (lookahead == 'g') ADVANCE(200);
+      if (lookahead == 'f') ADVANCE(158);
       END_STATE();
     case 130:
-      if (lookahead == 'g') ADVANCE(231);
+      if (lookahead == 'f') ADVANCE(52);
+      if (lookahead == 'n') ADVANCE(294);
+      if (lookahead == 's') ADVANCE(65);
       END_STATE();
     case 131:
-      if (lookahead == 'h') ADVANCE(382);
+      if (lookahead == 'g') ADVANCE(361);
       END_STATE();
     case 132:
-      if (lookahead == 'h') ADVANCE(192);
+      if (lookahead == 'g') ADVANCE(388);
       END_STATE();
     case 133:
-      if (lookahead == 'h') ADVANCE(149);
+      if (lookahead == 'g') ADVANCE(150);
       END_STATE();
     case 134:
-      if (lookahead == 'h') ADVANCE(120);
+      if (lookahead == 'g') ADVANCE(209);
       END_STATE();
     case 135:
-      if (lookahead == 'i') ADVANCE(404);
+      if (lookahead == 'g') ADVANCE(240);
       END_STATE();
     case 136:
-      if (lookahead == 'i') ADVANCE(153);
+      if (lookahead == 'h') ADVANCE(392);
       END_STATE();
     case 137:
-      if (lookahead == 'i') ADVANCE(276);
+      if (lookahead == 'h') ADVANCE(200);
       END_STATE();
     case 138:
-      if (lookahead == 'i') ADVANCE(265);
+      if (lookahead == 'h') ADVANCE(124);
       END_STATE();
     case 139:
-      if (lookahead == 'i') ADVANCE(83);
+      if (lookahead == 'h') ADVANCE(155);
       END_STATE();
     case 140:
-      if (lookahead == 'i') ADVANCE(101);
-      if (lookahead == 'u') ADVANCE(248);
+      if (lookahead == 'i') ADVANCE(417);
       END_STATE();
     case 141:
-      if (lookahead == 'i') ADVANCE(62);
+      if (lookahead == 'i') ADVANCE(159);
       END_STATE();
     case 142:
-      if (lookahead == 'i') ADVANCE(67);
+      if (lookahead == 'i') ADVANCE(286);
       END_STATE();
     case 143:
-      if (lookahead == 'i') ADVANCE(76);
+      if (lookahead == 'i') ADVANCE(275);
       END_STATE();
     case 144:
-      if (lookahead == 'i') ADVANCE(61);
+      if (lookahead == 'i') ADVANCE(85);
       END_STATE();
     case 145:
-      if (lookahead == 'i') ADVANCE(176);
+      if (lookahead == 'i') ADVANCE(63);
       END_STATE();
     case 146:
-      if (lookahead == 'i') ADVANCE(195);
+      if (lookahead == 'i') ADVANCE(104);
+      if (lookahead == 'u') ADVANCE(258);
       END_STATE();
     case 147:
-      if (lookahead == 'i') ADVANCE(177);
+      if (lookahead == 'i') ADVANCE(69);
       END_STATE();
     case 148:
-      if (lookahead == 'i') ADVANCE(197);
+      if (lookahead == 'i') ADVANCE(78);
       END_STATE();
     case 149:
-      if (lookahead == 'i') ADVANCE(178);
+      if (lookahead == 'i') ADVANCE(62);
       END_STATE();
     case 150:
-      if (lookahead == 'i') ADVANCE(268);
+      if (lookahead == 'i') ADVANCE(203);
       END_STATE();
     case 151:
-      if (lookahead == 'i') ADVANCE(212);
+      if (lookahead == 'i') ADVANCE(184);
       END_STATE();
     case 152:
-      if (lookahead == 'k') ADVANCE(50);
+      if (lookahead == 'i') ADVANCE(205);
       END_STATE();
     case 153:
-      if (lookahead == 'k') ADVANCE(109);
+      if (lookahead == 'i') ADVANCE(185);
       END_STATE();
     case 154:
-      if (lookahead == 'l') ADVANCE(337);
+      if (lookahead == 'i') ADVANCE(207);
       END_STATE();
     case 155:
-      if (lookahead == 'l') ADVANCE(376);
+      if (lookahead == 'i') ADVANCE(186);
       END_STATE();
     case 156:
-      if (lookahead == 'l') ADVANCE(141);
+      if (lookahead == 'i') ADVANCE(278);
       END_STATE();
     case 157:
-      if (lookahead == 'l') ADVANCE(190);
+      if (lookahead == 'i') ADVANCE(221);
       END_STATE();
     case 158:
-      if (lookahead == 'l') ADVANCE(155);
-      if (lookahead == 'n') ADVANCE(289);
+      if (lookahead == 'k') ADVANCE(50);
       END_STATE();
     case 159:
-      if (lookahead == 'l') ADVANCE(106);
+      if (lookahead == 'k') ADVANCE(113);
       END_STATE();
     case 160:
-      if (lookahead == 'l') ADVANCE(261);
+      if (lookahead == 'l') ADVANCE(347);
       END_STATE();
     case 161:
-      if (lookahead == 'l') ADVANCE(119);
+      if (lookahead == 'l') ADVANCE(386);
       END_STATE();
     case 162:
-      if (lookahead == 'l') ADVANCE(119);
-      if (lookahead == 'n') ADVANCE(274);
-      if (lookahead == 'r') ADVANCE(280);
+      if (lookahead == 'l') ADVANCE(145);
       END_STATE();
     case 163:
-      if (lookahead == 'l') ADVANCE(122);
-      if (lookahead == 'r') ADVANCE(280);
+      if (lookahead == 'l') ADVANCE(198);
       END_STATE();
     case 164:
-      if (lookahead == 'm') ADVANCE(208);
-      if (lookahead == 'n') ADVANCE(130);
+      if (lookahead == 'l') ADVANCE(161);
+      if (lookahead == 'n') ADVANCE(299);
+      if (lookahead == 'w') ADVANCE(241);
       END_STATE();
     case 165:
-      if (lookahead == 'm') ADVANCE(391);
+      if (lookahead == 'l') ADVANCE(110);
       END_STATE();
     case 166:
-      if (lookahead == 'm') ADVANCE(328);
+      if (lookahead == 'l') ADVANCE(271);
       END_STATE();
     case 167:
-      if (lookahead == 'm') ADVANCE(353);
+      if (lookahead == 'l') ADVANCE(123);
       END_STATE();
     case 168:
-      if (lookahead == 'm') ADVANCE(206);
-      END_STATE();
-    case 169:
-      if (lookahead == 'm') ADVANCE(112);
-      END_STATE();
-    case 170:
-      if (lookahead == 'm') ADVANCE(95);
-      END_STATE();
-    case 171:
-      if (lookahead == 'm') ADVANCE(124);
-      END_STATE();
-    case 172:
-      if (lookahead == 'n') ADVANCE(379);
-      END_STATE();
-    case 173:
-      if (lookahead == 'n') ADVANCE(430);
-      END_STATE();
-    case 174:
-      if (lookahead == 'n') ADVANCE(362);
-      END_STATE();
-    case 175:
-      if (lookahead == 'n') ADVANCE(401);
-      END_STATE();
-    case 176:
-      if (lookahead == 'n') ADVANCE(438);
-      END_STATE();
-    case 177:
-      if (lookahead == 'n') ADVANCE(127);
-      END_STATE();
-    case 178:
-      if (lookahead == 'n') ADVANCE(128);
-      END_STATE();
-    case 179:
-      if (lookahead == 'n') ADVANCE(255);
-      END_STATE();
-    case 180:
-      if (lookahead == 'n') ADVANCE(235);
-      END_STATE();
-    case 181:
-      if (lookahead == 'n') ADVANCE(260);
-      END_STATE();
-    case 182:
-      if (lookahead == 'n') ADVANCE(271);
-      END_STATE();
-    case 183:
-      if (lookahead == 'n') ADVANCE(271);
-      if (lookahead == 'v') ADVANCE(115);
-      END_STATE();
-    case 184:
-      if (lookahead == 'n') ADVANCE(244);
-      END_STATE();
-    case 185:
-      if (lookahead == 'n') ADVANCE(69);
-      END_STATE();
-    case 186:
-      if (lookahead == 'n') ADVANCE(70);
-      END_STATE();
-    case 187:
-      if (lookahead == 'o') ADVANCE(79);
-      END_STATE();
-    case 188:
-      if (lookahead == 'o') ADVANCE(394);
-      END_STATE();
-    case 189:
-      if (lookahead == 'o') ADVANCE(277);
-      if (lookahead == 'p') ADVANCE(60);
-      END_STATE();
-    case 190:
-      if (lookahead == 'o') ADVANCE(281);
-      END_STATE();
-    case 191:
-      if (lookahead == 'o') ADVANCE(278);
-      END_STATE();
-    case 192:
-      if (lookahead == 'o') ADVANCE(75);
-      END_STATE();
-    case 193:
-      if (lookahead == 'o') ADVANCE(165);
-      END_STATE();
-    case 194:
-      if (lookahead == 'o') ADVANCE(81);
-      END_STATE();
-    case 195:
-      if (lookahead == 'o') ADVANCE(173);
-      END_STATE();
-    case 196:
-      if (lookahead == 'o') ADVANCE(156);
-      if (lookahead == 'r') ADVANCE(194);
-      END_STATE();
-    case 197:
-      if (lookahead == 'o') ADVANCE(174);
-      END_STATE();
-    case 198:
-      if (lookahead == 'o') ADVANCE(228);
-      END_STATE();
-    case 199:
-      if (lookahead == 'o') ADVANCE(78);
-      END_STATE();
-    case 200:
-      if (lookahead == 'o') ADVANCE(223);
-      END_STATE();
-    case 201:
-      if (lookahead == 'o') ADVANCE(213);
-      END_STATE();
-    case 202:
-      if (lookahead == 'o') ADVANCE(213);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(294);
-      END_STATE();
-    case 203:
-      if (lookahead == 'o') ADVANCE(221);
-      END_STATE();
-    case 204:
-      if (lookahead == 'o') ADVANCE(80);
-      END_STATE();
-    case 205:
-      if (lookahead == 'p') ADVANCE(415);
-      END_STATE();
-    case 206:
-      if (lookahead == 'p') ADVANCE(406);
-      END_STATE();
-    case 207:
-      if (lookahead == 'p') ADVANCE(54);
-      END_STATE();
-    case 208:
-      if (lookahead == 'p') ADVANCE(198);
-      END_STATE();
-    case 209:
-      if (lookahead == 'p') ADVANCE(107);
-      END_STATE();
-    case 210:
-      if (lookahead == 'p') ADVANCE(234);
-      END_STATE();
-    case 211:
-      if (lookahead == 'p') ADVANCE(256);
-      END_STATE();
-    case 212:
-      if (lookahead == 'p') ADVANCE(272);
-      END_STATE();
-    case 213:
-      if (lookahead == 'p') ADVANCE(144);
-      END_STATE();
-    case 214:
-      if (lookahead == 'p') ADVANCE(55);
-      END_STATE();
-    case 215:
-      if (lookahead == 'q') ADVANCE(82);
-      END_STATE();
-    case 216:
-      if (lookahead == 'r') ADVANCE(189);
-      END_STATE();
-    case 217:
-      if (lookahead == 'r') ADVANCE(324);
-      END_STATE();
-    case 218:
-      if (lookahead == 'r') ADVANCE(419);
-      END_STATE();
-    case 219:
-      if (lookahead == 'r') ADVANCE(319);
-      END_STATE();
-    case 220:
-      if (lookahead == 'r') ADVANCE(325);
-      END_STATE();
-    case 221:
-      if (lookahead == 'r') ADVANCE(352);
-      END_STATE();
-    case 222:
-      if (lookahead == 'r') ADVANCE(193);
-      END_STATE();
-    case 223:
-      if (lookahead == 'r') ADVANCE(286);
-      END_STATE();
-    case 224:
-      if (lookahead == 'r') ADVANCE(241);
-      END_STATE();
-    case 225:
-      if (lookahead == 'r') ADVANCE(151);
-      END_STATE();
-    case 226:
+      if (lookahead == 'l') ADVANCE(123);
+      if (lookahead == 'n') ADVANCE(284);
       if (lookahead == 'r') ADVANCE(290);
       END_STATE();
+    case 169:
+      if (lookahead == 'l') ADVANCE(126);
+      if (lookahead == 'r') ADVANCE(290);
+      END_STATE();
+    case 170:
+      if (lookahead == 'm') ADVANCE(217);
+      if (lookahead == 'n') ADVANCE(135);
+      END_STATE();
+    case 171:
+      if (lookahead == 'm') ADVANCE(401);
+      END_STATE();
+    case 172:
+      if (lookahead == 'm') ADVANCE(338);
+      END_STATE();
+    case 173:
+      if (lookahead == 'm') ADVANCE(363);
+      END_STATE();
+    case 174:
+      if (lookahead == 'm') ADVANCE(215);
+      END_STATE();
+    case 175:
+      if (lookahead == 'm') ADVANCE(93);
+      END_STATE();
+    case 176:
+      if (lookahead == 'm') ADVANCE(118);
+      END_STATE();
+    case 177:
+      if (lookahead == 'm') ADVANCE(98);
+      END_STATE();
+    case 178:
+      if (lookahead == 'm') ADVANCE(128);
+      END_STATE();
+    case 179:
+      if (lookahead == 'n') ADVANCE(389);
+      END_STATE();
+    case 180:
+      if (lookahead == 'n') ADVANCE(415);
+      END_STATE();
+    case 181:
+      if (lookahead == 'n') ADVANCE(443);
+      END_STATE();
+    case 182:
+      if (lookahead == 'n') ADVANCE(372);
+      END_STATE();
+    case 183:
+      if (lookahead == 'n') ADVANCE(411);
+      END_STATE();
+    case 184:
+      if (lookahead == 'n') ADVANCE(451);
+      END_STATE();
+    case 185:
+      if (lookahead == 'n') ADVANCE(131);
+      END_STATE();
+    case 186:
+      if (lookahead == 'n') ADVANCE(132);
+      END_STATE();
+    case 187:
+      if (lookahead == 'n') ADVANCE(265);
+      END_STATE();
+    case 188:
+      if (lookahead == 'n') ADVANCE(245);
+      END_STATE();
+    case 189:
+      if (lookahead == 'n') ADVANCE(270);
+      END_STATE();
+    case 190:
+      if (lookahead == 'n') ADVANCE(282);
+      END_STATE();
+    case 191:
+      if (lookahead == 'n') ADVANCE(282);
+      if (lookahead == 'v') ADVANCE(119);
+      END_STATE();
+    case 192:
+      if (lookahead == 'n') ADVANCE(253);
+      END_STATE();
+    case 193:
+      if (lookahead == 'n') ADVANCE(70);
+      END_STATE();
+    case 194:
+      if (lookahead == 'n') ADVANCE(71);
+      END_STATE();
+    case 195:
+      if (lookahead == 'o') ADVANCE(82);
+      END_STATE();
+    case 196:
+      if (lookahead == 'o') ADVANCE(404);
+      END_STATE();
+    case 197:
+      if (lookahead == 'o') ADVANCE(287);
+      if (lookahead == 'p') ADVANCE(61);
+      END_STATE();
+    case 198:
+      if (lookahead == 'o') ADVANCE(291);
+      END_STATE();
+    case 199:
+      if (lookahead == 'o') ADVANCE(288);
+      END_STATE();
+    case 200:
+      if (lookahead == 'o') ADVANCE(77);
+      END_STATE();
+    case 201:
+      if (lookahead == 'o') ADVANCE(171);
+      END_STATE();
+    case 202:
+      if (lookahead == 'o') ADVANCE(80);
+      END_STATE();
+    case 203:
+      if (lookahead == 'o') ADVANCE(180);
+      END_STATE();
+    case 204:
+      if (lookahead == 'o') ADVANCE(162);
+      if (lookahead == 'r') ADVANCE(202);
+      END_STATE();
+    case 205:
+      if (lookahead == 'o') ADVANCE(181);
+      END_STATE();
+    case 206:
+      if (lookahead == 'o') ADVANCE(236);
+      END_STATE();
+    case 207:
+      if (lookahead == 'o') ADVANCE(182);
+      END_STATE();
+    case 208:
+      if (lookahead == 'o') ADVANCE(81);
+      END_STATE();
+    case 209:
+      if (lookahead == 'o') ADVANCE(232);
+      END_STATE();
+    case 210:
+      if (lookahead == 'o') ADVANCE(222);
+      END_STATE();
+    case 211:
+      if (lookahead == 'o') ADVANCE(222);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(304);
+      END_STATE();
+    case 212:
+      if (lookahead == 'o') ADVANCE(230);
+      END_STATE();
+    case 213:
+      if (lookahead == 'o') ADVANCE(83);
+      END_STATE();
+    case 214:
+      if (lookahead == 'p') ADVANCE(428);
+      END_STATE();
+    case 215:
+      if (lookahead == 'p') ADVANCE(419);
+      END_STATE();
+    case 216:
+      if (lookahead == 'p') ADVANCE(55);
+      END_STATE();
+    case 217:
+      if (lookahead == 'p') ADVANCE(206);
+      END_STATE();
+    case 218:
+      if (lookahead == 'p') ADVANCE(111);
+      END_STATE();
+    case 219:
+      if (lookahead == 'p') ADVANCE(244);
+      END_STATE();
+    case 220:
+      if (lookahead == 'p') ADVANCE(266);
+      END_STATE();
+    case 221:
+      if (lookahead == 'p') ADVANCE(283);
+      END_STATE();
+    case 222:
+      if (lookahead == 'p') ADVANCE(149);
+      END_STATE();
+    case 223:
+      if (lookahead == 'p') ADVANCE(56);
+      END_STATE();
+    case 224:
+      if (lookahead == 'q') ADVANCE(84);
+      END_STATE();
+    case 225:
+      if (lookahead == 'r') ADVANCE(197);
+      END_STATE();
+    case 226:
+      if (lookahead == 'r') ADVANCE(334);
+      END_STATE();
     case 227:
-      if (lookahead == 'r') ADVANCE(147);
+      if (lookahead == 'r') ADVANCE(432);
       END_STATE();
     case 228:
-      if (lookahead == 'r') ADVANCE(258);
+      if (lookahead == 'r') ADVANCE(329);
       END_STATE();
     case 229:
-      if (lookahead == 'r') ADVANCE(114);
+      if (lookahead == 'r') ADVANCE(335);
       END_STATE();
     case 230:
-      if (lookahead == 'r') ADVANCE(98);
+      if (lookahead == 'r') ADVANCE(362);
       END_STATE();
     case 231:
-      if (lookahead == 'r') ADVANCE(121);
+      if (lookahead == 'r') ADVANCE(201);
       END_STATE();
     case 232:
-      if (lookahead == 's') ADVANCE(431);
+      if (lookahead == 'r') ADVANCE(296);
       END_STATE();
     case 233:
-      if (lookahead == 's') ADVANCE(374);
+      if (lookahead == 'r') ADVANCE(157);
       END_STATE();
     case 234:
-      if (lookahead == 's') ADVANCE(327);
+      if (lookahead == 'r') ADVANCE(300);
       END_STATE();
     case 235:
-      if (lookahead == 's') ADVANCE(254);
+      if (lookahead == 'r') ADVANCE(256);
       END_STATE();
     case 236:
-      if (lookahead == 's') ADVANCE(371);
+      if (lookahead == 'r') ADVANCE(268);
       END_STATE();
     case 237:
-      if (lookahead == 's') ADVANCE(370);
+      if (lookahead == 'r') ADVANCE(117);
       END_STATE();
     case 238:
-      if (lookahead == 's') ADVANCE(377);
+      if (lookahead == 'r') ADVANCE(101);
       END_STATE();
     case 239:
-      if (lookahead == 's') ADVANCE(89);
+      if (lookahead == 'r') ADVANCE(153);
       END_STATE();
     case 240:
-      if (lookahead == 's') ADVANCE(89);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(294);
+      if (lookahead == 'r') ADVANCE(125);
       END_STATE();
     case 241:
-      if (lookahead == 's') ADVANCE(146);
+      if (lookahead == 's') ADVANCE(414);
       END_STATE();
     case 242:
-      if (lookahead == 's') ADVANCE(251);
+      if (lookahead == 's') ADVANCE(444);
       END_STATE();
     case 243:
-      if (lookahead == 's') ADVANCE(207);
+      if (lookahead == 's') ADVANCE(384);
       END_STATE();
     case 244:
-      if (lookahead == 's') ADVANCE(253);
+      if (lookahead == 's') ADVANCE(337);
       END_STATE();
     case 245:
-      if (lookahead == 's') ADVANCE(236);
+      if (lookahead == 's') ADVANCE(264);
       END_STATE();
     case 246:
-      if (lookahead == 's') ADVANCE(237);
+      if (lookahead == 's') ADVANCE(381);
       END_STATE();
     case 247:
-      if (lookahead == 's') ADVANCE(269);
+      if (lookahead == 's') ADVANCE(380);
       END_STATE();
     case 248:
-      if (lookahead == 's') ADVANCE(273);
+      if (lookahead == 's') ADVANCE(387);
       END_STATE();
     case 249:
-      if (lookahead == 's') ADVANCE(214);
+      if (lookahead == 's') ADVANCE(92);
       END_STATE();
     case 250:
-      if (lookahead == 't') ADVANCE(132);
+      if (lookahead == 's') ADVANCE(92);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(304);
       END_STATE();
     case 251:
-      if (lookahead == 't') ADVANCE(418);
+      if (lookahead == 's') ADVANCE(261);
       END_STATE();
     case 252:
-      if (lookahead == 't') ADVANCE(347);
+      if (lookahead == 's') ADVANCE(216);
       END_STATE();
     case 253:
-      if (lookahead == 't') ADVANCE(333);
+      if (lookahead == 's') ADVANCE(263);
       END_STATE();
     case 254:
-      if (lookahead == 't') ADVANCE(333);
-      if (lookahead == 'u') ADVANCE(170);
+      if (lookahead == 's') ADVANCE(246);
       END_STATE();
     case 255:
-      if (lookahead == 't') ADVANCE(429);
+      if (lookahead == 's') ADVANCE(247);
       END_STATE();
     case 256:
-      if (lookahead == 't') ADVANCE(381);
+      if (lookahead == 's') ADVANCE(152);
       END_STATE();
     case 257:
-      if (lookahead == 't') ADVANCE(433);
+      if (lookahead == 's') ADVANCE(279);
       END_STATE();
     case 258:
-      if (lookahead == 't') ADVANCE(331);
+      if (lookahead == 's') ADVANCE(280);
       END_STATE();
     case 259:
-      if (lookahead == 't') ADVANCE(372);
+      if (lookahead == 's') ADVANCE(223);
       END_STATE();
     case 260:
-      if (lookahead == 't') ADVANCE(435);
+      if (lookahead == 't') ADVANCE(137);
       END_STATE();
     case 261:
-      if (lookahead == 't') ADVANCE(364);
+      if (lookahead == 't') ADVANCE(431);
       END_STATE();
     case 262:
-      if (lookahead == 't') ADVANCE(348);
+      if (lookahead == 't') ADVANCE(357);
       END_STATE();
     case 263:
-      if (lookahead == 't') ADVANCE(264);
+      if (lookahead == 't') ADVANCE(343);
       END_STATE();
     case 264:
-      if (lookahead == 't') ADVANCE(205);
+      if (lookahead == 't') ADVANCE(343);
+      if (lookahead == 'u') ADVANCE(177);
       END_STATE();
     case 265:
-      if (lookahead == 't') ADVANCE(131);
+      if (lookahead == 't') ADVANCE(442);
       END_STATE();
     case 266:
-      if (lookahead == 't') ADVANCE(90);
+      if (lookahead == 't') ADVANCE(391);
       END_STATE();
     case 267:
-      if (lookahead == 't') ADVANCE(133);
+      if (lookahead == 't') ADVANCE(446);
       END_STATE();
     case 268:
-      if (lookahead == 't') ADVANCE(288);
+      if (lookahead == 't') ADVANCE(341);
       END_STATE();
     case 269:
-      if (lookahead == 't') ADVANCE(110);
+      if (lookahead == 't') ADVANCE(382);
       END_STATE();
     case 270:
-      if (lookahead == 't') ADVANCE(203);
+      if (lookahead == 't') ADVANCE(448);
       END_STATE();
     case 271:
-      if (lookahead == 't') ADVANCE(150);
+      if (lookahead == 't') ADVANCE(374);
       END_STATE();
     case 272:
-      if (lookahead == 't') ADVANCE(148);
+      if (lookahead == 't') ADVANCE(358);
       END_STATE();
     case 273:
-      if (lookahead == 't') ADVANCE(113);
+      if (lookahead == 't') ADVANCE(274);
       END_STATE();
     case 274:
-      if (lookahead == 't') ADVANCE(123);
+      if (lookahead == 't') ADVANCE(214);
       END_STATE();
     case 275:
-      if (lookahead == 'u') ADVANCE(160);
+      if (lookahead == 't') ADVANCE(136);
       END_STATE();
     case 276:
-      if (lookahead == 'u') ADVANCE(166);
+      if (lookahead == 't') ADVANCE(139);
       END_STATE();
     case 277:
-      if (lookahead == 'u') ADVANCE(210);
+      if (lookahead == 't') ADVANCE(105);
       END_STATE();
     case 278:
-      if (lookahead == 'u') ADVANCE(181);
+      if (lookahead == 't') ADVANCE(298);
       END_STATE();
     case 279:
-      if (lookahead == 'u') ADVANCE(72);
+      if (lookahead == 't') ADVANCE(114);
       END_STATE();
     case 280:
-      if (lookahead == 'v') ADVANCE(142);
+      if (lookahead == 't') ADVANCE(116);
       END_STATE();
     case 281:
-      if (lookahead == 'w') ADVANCE(384);
+      if (lookahead == 't') ADVANCE(212);
       END_STATE();
     case 282:
-      if (lookahead == 'w') ADVANCE(134);
+      if (lookahead == 't') ADVANCE(156);
       END_STATE();
     case 283:
-      if (lookahead == 'x') ADVANCE(65);
+      if (lookahead == 't') ADVANCE(154);
       END_STATE();
     case 284:
-      if (lookahead == 'y') ADVANCE(366);
+      if (lookahead == 't') ADVANCE(127);
       END_STATE();
     case 285:
-      if (lookahead == 'y') ADVANCE(358);
+      if (lookahead == 'u') ADVANCE(166);
       END_STATE();
     case 286:
-      if (lookahead == 'y') ADVANCE(339);
+      if (lookahead == 'u') ADVANCE(172);
       END_STATE();
     case 287:
-      if (lookahead == 'y') ADVANCE(427);
+      if (lookahead == 'u') ADVANCE(219);
       END_STATE();
     case 288:
-      if (lookahead == 'y') ADVANCE(398);
+      if (lookahead == 'u') ADVANCE(189);
       END_STATE();
     case 289:
-      if (lookahead == 'y') ADVANCE(282);
+      if (lookahead == 'u') ADVANCE(74);
       END_STATE();
     case 290:
-      if (lookahead == 'y') ADVANCE(267);
+      if (lookahead == 'v') ADVANCE(147);
       END_STATE();
     case 291:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(295);
+      if (lookahead == 'w') ADVANCE(394);
       END_STATE();
     case 292:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(294);
+      if (lookahead == 'w') ADVANCE(138);
       END_STATE();
     case 293:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(294);
+      if (lookahead == 'x') ADVANCE(66);
       END_STATE();
     case 294:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(578);
+      if (lookahead == 'y') ADVANCE(376);
       END_STATE();
     case 295:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(294);
+      if (lookahead == 'y') ADVANCE(368);
       END_STATE();
     case 296:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(578);
+      if (lookahead == 'y') ADVANCE(349);
       END_STATE();
     case 297:
+      if (lookahead == 'y') ADVANCE(440);
+      END_STATE();
+    case 298:
+      if (lookahead == 'y') ADVANCE(408);
+      END_STATE();
+    case 299:
+      if (lookahead == 'y') ADVANCE(292);
+      END_STATE();
+    case 300:
+      if (lookahead == 'y') ADVANCE(276);
+      END_STATE();
+    case 301:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(305);
+      END_STATE();
+    case 302:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(304);
+      END_STATE();
+    case 303:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(304);
+      END_STATE();
+    case 304:
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(591);
+      END_STATE();
+    case 305:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(304);
+      END_STATE();
+    case 306:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(591);
+      END_STATE();
+    case 307:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(597);
-      END_STATE();
-    case 298:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(330);
-      END_STATE();
-    case 299:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(588);
-      END_STATE();
-    case 300:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(590);
-      END_STATE();
-    case 301:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
-      END_STATE();
-    case 302:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
-      END_STATE();
-    case 303:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(587);
-      END_STATE();
-    case 304:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
-      END_STATE();
-    case 305:
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(598);
-      END_STATE();
-    case 306:
-      if (eof) ADVANCE(313);
-      ADVANCE_MAP(
-        '!', 440,
-        '"', 593,
-        '#', 764,
-        '$', 305,
-        '(', 342,
-        ')', 343,
-        ',', 317,
-        ':', 344,
-        '=', 335,
-        '[', 399,
-        ']', 400,
-        'a', 612,
-        'c', 603,
-        'd', 629,
-        'e', 652,
-        'f', 706,
-        'g', 708,
-        'h', 634,
-        'i', 613,
-        'k', 604,
-        'l', 605,
-        'm', 641,
-        'n', 607,
-        'p', 690,
-        's', 630,
-        't', 689,
-        'u', 721,
-        'v', 639,
-        'w', 666,
-        '{', 322,
-        '}', 323,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(306);
-      if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(591);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(755);
-      END_STATE();
-    case 307:
-      if (eof) ADVANCE(313);
-      ADVANCE_MAP(
-        '"', 593,
-        '#', 764,
-        '$', 305,
-        '(', 342,
-        ')', 343,
-        ',', 317,
-        '-', 566,
-        '/', 567,
-        '=', 335,
-        ']', 400,
-        'a', 58,
-        'c', 46,
-        'd', 87,
-        'e', 283,
-        'f', 222,
-        'g', 216,
-        'h', 103,
-        'i', 59,
-        'k', 47,
-        'l', 48,
-        'm', 105,
-        'n', 51,
-        'p', 187,
-        's', 88,
-        't', 188,
-        'u', 239,
-        'v', 102,
-        'w', 138,
-        '{', 322,
-        '}', 323,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(308);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(592);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(420);
+          lookahead == 't') ADVANCE(610);
       END_STATE();
     case 308:
-      if (eof) ADVANCE(313);
-      ADVANCE_MAP(
-        '"', 593,
-        '#', 764,
-        '$', 305,
-        '(', 342,
-        ')', 343,
-        ',', 317,
-        '=', 335,
-        ']', 400,
-        'a', 58,
-        'c', 46,
-        'd', 87,
-        'e', 283,
-        'f', 222,
-        'g', 216,
-        'h', 103,
-        'i', 59,
-        'k', 47,
-        'l', 48,
-        'm', 105,
-        'n', 51,
-        'p', 187,
-        's', 88,
-        't', 188,
-        'u', 239,
-        'v', 102,
-        'w', 138,
-        '{', 322,
-        '}', 323,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(308);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(592);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(420);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(340);
       END_STATE();
     case 309:
-      if (eof) ADVANCE(313);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(601);
+      END_STATE();
+    case 310:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
+      END_STATE();
+    case 311:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
+      END_STATE();
+    case 312:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(602);
+      END_STATE();
+    case 313:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(600);
+      END_STATE();
+    case 314:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
+      END_STATE();
+    case 315:
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(611);
+      END_STATE();
+    case 316:
+      if (eof) ADVANCE(323);
       ADVANCE_MAP(
-        '#', 764,
-        '$', 305,
-        ':', 585,
+        '!', 453,
+        '"', 606,
+        '#', 779,
+        '$', 315,
+        '(', 352,
+        ')', 353,
+        ',', 327,
+        ':', 354,
+        '=', 345,
+        '[', 409,
+        ']', 410,
+        'a', 625,
+        'c', 616,
+        'd', 643,
+        'e', 667,
+        'f', 722,
+        'g', 724,
+        'h', 650,
+        'i', 626,
+        'k', 617,
+        'l', 618,
+        'm', 657,
+        'n', 620,
+        'p', 706,
+        'r', 644,
+        's', 645,
+        't', 705,
+        'u', 737,
+        'v', 655,
+        'w', 682,
+        '{', 332,
+        '}', 333,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(316);
+      if (lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(604);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(770);
+      END_STATE();
+    case 317:
+      if (eof) ADVANCE(323);
+      ADVANCE_MAP(
+        '"', 606,
+        '#', 779,
+        '$', 315,
+        '(', 352,
+        ')', 353,
+        ',', 327,
+        '-', 579,
+        '/', 580,
+        '=', 345,
+        ']', 410,
+        'a', 59,
+        'c', 46,
+        'd', 89,
+        'e', 293,
+        'f', 231,
+        'g', 225,
+        'h', 107,
+        'i', 60,
+        'k', 47,
+        'l', 48,
+        'm', 109,
+        'n', 51,
+        'p', 195,
+        'r', 90,
+        's', 91,
+        't', 196,
+        'u', 249,
+        'v', 106,
+        'w', 143,
+        '{', 332,
+        '}', 333,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(318);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(433);
+      END_STATE();
+    case 318:
+      if (eof) ADVANCE(323);
+      ADVANCE_MAP(
+        '"', 606,
+        '#', 779,
+        '$', 315,
+        '(', 352,
+        ')', 353,
+        ',', 327,
+        '=', 345,
+        ']', 410,
+        'a', 59,
+        'c', 46,
+        'd', 89,
+        'e', 293,
+        'f', 231,
+        'g', 225,
+        'h', 107,
+        'i', 60,
+        'k', 47,
+        'l', 48,
+        'm', 109,
+        'n', 51,
+        'p', 195,
+        'r', 90,
+        's', 91,
+        't', 196,
+        'u', 249,
+        'v', 106,
+        'w', 143,
+        '{', 332,
+        '}', 333,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(318);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(433);
+      END_STATE();
+    case 319:
+      if (eof) ADVANCE(323);
+      ADVANCE_MAP(
+        '#', 779,
+        '$', 315,
+        ':', 598,
         'A', 43,
-        'S', 291,
-        'T', 292,
-        'U', 293,
-        '[', 399,
-        ']', 400,
+        'S', 301,
+        'T', 302,
+        'U', 303,
+        '[', 409,
+        ']', 410,
         'a', 39,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 216,
-        'h', 263,
-        'i', 164,
+        'g', 225,
+        'h', 273,
+        'i', 170,
         'k', 47,
         'l', 48,
-        'n', 51,
-        'p', 196,
-        's', 118,
-        't', 202,
-        'u', 240,
-        'v', 102,
-        '}', 323,
+        'n', 53,
+        'p', 204,
+        's', 122,
+        't', 211,
+        'u', 250,
+        'v', 106,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(310);
+          lookahead == ' ') SKIP(320);
       if (('B' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 310:
-      if (eof) ADVANCE(313);
+    case 320:
+      if (eof) ADVANCE(323);
       ADVANCE_MAP(
-        '#', 764,
-        '$', 305,
-        ':', 585,
-        '[', 399,
-        ']', 400,
+        '#', 779,
+        '$', 315,
+        ':', 598,
+        '[', 409,
+        ']', 410,
         'a', 40,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 216,
-        'h', 263,
-        'i', 164,
+        'g', 225,
+        'h', 273,
+        'i', 170,
         'k', 47,
         'l', 48,
-        'n', 51,
-        'p', 196,
-        's', 117,
-        't', 201,
-        'u', 239,
-        'v', 102,
-        '}', 323,
+        'n', 53,
+        'p', 204,
+        's', 121,
+        't', 210,
+        'u', 249,
+        'v', 106,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(310);
+          lookahead == ' ') SKIP(320);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 311:
-      if (eof) ADVANCE(313);
+    case 321:
+      if (eof) ADVANCE(323);
       ADVANCE_MAP(
-        '#', 764,
-        '$', 305,
-        'c', 447,
-        'd', 506,
-        'e', 560,
-        'h', 552,
-        'i', 454,
-        'k', 445,
-        'n', 443,
-        'p', 517,
-        's', 489,
-        'w', 488,
-        '{', 322,
+        '#', 779,
+        '$', 315,
+        'c', 460,
+        'd', 519,
+        'e', 573,
+        'h', 565,
+        'i', 467,
+        'k', 458,
+        'n', 456,
+        'p', 530,
+        's', 502,
+        'w', 501,
+        '{', 332,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(311);
+          lookahead == ' ') SKIP(321);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 312:
-      if (eof) ADVANCE(313);
+    case 322:
+      if (eof) ADVANCE(323);
       ADVANCE_MAP(
-        '#', 764,
-        '$', 305,
-        'c', 447,
-        'd', 506,
-        'e', 560,
-        'h', 552,
-        'i', 455,
-        'k', 445,
-        'n', 443,
-        'p', 517,
-        's', 489,
-        '{', 322,
+        '#', 779,
+        '$', 315,
+        'c', 460,
+        'd', 519,
+        'e', 573,
+        'h', 565,
+        'i', 468,
+        'k', 458,
+        'n', 456,
+        'p', 530,
+        's', 502,
+        '{', 332,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(312);
+          lookahead == ' ') SKIP(322);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 313:
+    case 323:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 314:
+    case 324:
       ACCEPT_TOKEN(anon_sym_silence);
       END_STATE();
-    case 315:
+    case 325:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
       END_STATE();
-    case 316:
+    case 326:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 317:
+    case 327:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 318:
+    case 328:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(318);
-      END_STATE();
-    case 319:
-      ACCEPT_TOKEN(anon_sym_cluster);
-      END_STATE();
-    case 320:
-      ACCEPT_TOKEN(anon_sym_cluster);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 321:
-      ACCEPT_TOKEN(anon_sym_namespaces);
-      END_STATE();
-    case 322:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
-      END_STATE();
-    case 323:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
-      END_STATE();
-    case 324:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      END_STATE();
-    case 325:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(345);
-      END_STATE();
-    case 326:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 327:
-      ACCEPT_TOKEN(anon_sym_groups);
-      END_STATE();
-    case 328:
-      ACCEPT_TOKEN(anon_sym_cilium);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(328);
       END_STATE();
     case 329:
+      ACCEPT_TOKEN(anon_sym_cluster);
+      END_STATE();
+    case 330:
+      ACCEPT_TOKEN(anon_sym_cluster);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 331:
+      ACCEPT_TOKEN(anon_sym_namespaces);
+      END_STATE();
+    case 332:
+      ACCEPT_TOKEN(anon_sym_LBRACE);
+      END_STATE();
+    case 333:
+      ACCEPT_TOKEN(anon_sym_RBRACE);
+      END_STATE();
+    case 334:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      END_STATE();
+    case 335:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (lookahead == 's') ADVANCE(355);
+      END_STATE();
+    case 336:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 337:
+      ACCEPT_TOKEN(anon_sym_groups);
+      END_STATE();
+    case 338:
+      ACCEPT_TOKEN(anon_sym_cilium);
+      END_STATE();
+    case 339:
       ACCEPT_TOKEN(anon_sym_cilium);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 330:
+    case 340:
       ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(330);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(340);
       END_STATE();
-    case 331:
+    case 341:
       ACCEPT_TOKEN(anon_sym_import);
       END_STATE();
-    case 332:
+    case 342:
       ACCEPT_TOKEN(anon_sym_import);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 333:
+    case 343:
       ACCEPT_TOKEN(anon_sym_const);
       END_STATE();
-    case 334:
+    case 344:
       ACCEPT_TOKEN(anon_sym_const);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 335:
+    case 345:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 336:
+    case 346:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
-      END_STATE();
-    case 337:
-      ACCEPT_TOKEN(anon_sym_label);
-      END_STATE();
-    case 338:
-      ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 339:
-      ACCEPT_TOKEN(anon_sym_category);
-      END_STATE();
-    case 340:
-      ACCEPT_TOKEN(anon_sym_category);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 341:
-      ACCEPT_TOKEN(anon_sym_sentence);
-      END_STATE();
-    case 342:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
-      END_STATE();
-    case 343:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
-      END_STATE();
-    case 344:
-      ACCEPT_TOKEN(anon_sym_COLON);
-      END_STATE();
-    case 345:
-      ACCEPT_TOKEN(anon_sym_cidrs);
-      END_STATE();
-    case 346:
-      ACCEPT_TOKEN(anon_sym_ports);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
       END_STATE();
     case 347:
-      ACCEPT_TOKEN(anon_sym_port);
+      ACCEPT_TOKEN(anon_sym_label);
       END_STATE();
     case 348:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(346);
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 349:
+      ACCEPT_TOKEN(anon_sym_category);
+      END_STATE();
+    case 350:
+      ACCEPT_TOKEN(anon_sym_category);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 351:
+      ACCEPT_TOKEN(anon_sym_sentence);
+      END_STATE();
+    case 352:
+      ACCEPT_TOKEN(anon_sym_LPAREN);
+      END_STATE();
+    case 353:
+      ACCEPT_TOKEN(anon_sym_RPAREN);
+      END_STATE();
+    case 354:
+      ACCEPT_TOKEN(anon_sym_COLON);
+      END_STATE();
+    case 355:
+      ACCEPT_TOKEN(anon_sym_cidrs);
+      END_STATE();
+    case 356:
+      ACCEPT_TOKEN(anon_sym_ports);
+      END_STATE();
+    case 357:
+      ACCEPT_TOKEN(anon_sym_port);
+      END_STATE();
+    case 358:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(356);
+      END_STATE();
+    case 359:
       ACCEPT_TOKEN(anon_sym_port);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 350:
-      ACCEPT_TOKEN(anon_sym_strings);
-      END_STATE();
-    case 351:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(350);
-      END_STATE();
-    case 352:
-      ACCEPT_TOKEN(anon_sym_selector);
-      END_STATE();
-    case 353:
-      ACCEPT_TOKEN(anon_sym_system);
-      END_STATE();
-    case 354:
-      ACCEPT_TOKEN(anon_sym_system);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 355:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      END_STATE();
-    case 356:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(321);
-      END_STATE();
-    case 357:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 358:
-      ACCEPT_TOKEN(anon_sym_policy);
-      END_STATE();
-    case 359:
-      ACCEPT_TOKEN(anon_sym_policy);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 360:
-      ACCEPT_TOKEN(anon_sym_use);
+      ACCEPT_TOKEN(anon_sym_strings);
       END_STATE();
     case 361:
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(360);
+      END_STATE();
+    case 362:
+      ACCEPT_TOKEN(anon_sym_selector);
+      END_STATE();
+    case 363:
+      ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 364:
+      ACCEPT_TOKEN(anon_sym_system);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 365:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      END_STATE();
+    case 366:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(331);
+      END_STATE();
+    case 367:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 368:
+      ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 369:
+      ACCEPT_TOKEN(anon_sym_policy);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 370:
+      ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 371:
       ACCEPT_TOKEN(anon_sym_use);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 362:
-      ACCEPT_TOKEN(anon_sym_description);
-      END_STATE();
-    case 363:
-      ACCEPT_TOKEN(anon_sym_description);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 364:
-      ACCEPT_TOKEN(anon_sym_default);
-      END_STATE();
-    case 365:
-      ACCEPT_TOKEN(anon_sym_default);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 366:
-      ACCEPT_TOKEN(anon_sym_deny);
-      END_STATE();
-    case 367:
-      ACCEPT_TOKEN(anon_sym_deny);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 368:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 369:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 370:
-      ACCEPT_TOKEN(anon_sym_ingress);
-      END_STATE();
-    case 371:
-      ACCEPT_TOKEN(anon_sym_egress);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 372:
-      ACCEPT_TOKEN(anon_sym_select);
+      ACCEPT_TOKEN(anon_sym_description);
       END_STATE();
     case 373:
+      ACCEPT_TOKEN(anon_sym_description);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 374:
+      ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 375:
+      ACCEPT_TOKEN(anon_sym_default);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 376:
+      ACCEPT_TOKEN(anon_sym_deny);
+      END_STATE();
+    case 377:
+      ACCEPT_TOKEN(anon_sym_deny);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(anon_sym_no);
+      END_STATE();
+    case 379:
+      ACCEPT_TOKEN(anon_sym_no);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(anon_sym_ingress);
+      END_STATE();
+    case 381:
+      ACCEPT_TOKEN(anon_sym_egress);
+      END_STATE();
+    case 382:
+      ACCEPT_TOKEN(anon_sym_select);
+      END_STATE();
+    case 383:
       ACCEPT_TOKEN(anon_sym_select);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 374:
-      ACCEPT_TOKEN(anon_sym_pods);
-      END_STATE();
-    case 375:
-      ACCEPT_TOKEN(anon_sym_pods);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 376:
-      ACCEPT_TOKEN(anon_sym_all);
-      END_STATE();
-    case 377:
-      ACCEPT_TOKEN(anon_sym_nodes);
-      END_STATE();
-    case 378:
-      ACCEPT_TOKEN(anon_sym_everything);
-      END_STATE();
-    case 379:
-      ACCEPT_TOKEN(anon_sym_in);
-      END_STATE();
-    case 380:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 381:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 382:
-      ACCEPT_TOKEN(anon_sym_with);
-      END_STATE();
-    case 383:
-      ACCEPT_TOKEN(anon_sym_with);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 384:
-      ACCEPT_TOKEN(anon_sym_allow);
+      ACCEPT_TOKEN(anon_sym_pods);
       END_STATE();
     case 385:
+      ACCEPT_TOKEN(anon_sym_pods);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 386:
+      ACCEPT_TOKEN(anon_sym_all);
+      END_STATE();
+    case 387:
+      ACCEPT_TOKEN(anon_sym_nodes);
+      END_STATE();
+    case 388:
+      ACCEPT_TOKEN(anon_sym_everything);
+      END_STATE();
+    case 389:
+      ACCEPT_TOKEN(anon_sym_in);
+      END_STATE();
+    case 390:
+      ACCEPT_TOKEN(anon_sym_in);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 391:
+      ACCEPT_TOKEN(anon_sym_except);
+      END_STATE();
+    case 392:
+      ACCEPT_TOKEN(anon_sym_with);
+      END_STATE();
+    case 393:
+      ACCEPT_TOKEN(anon_sym_with);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 394:
+      ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 395:
       ACCEPT_TOKEN(anon_sym_allow);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 386:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'm') ADVANCE(392);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
-      END_STATE();
-    case 387:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(395);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
-      END_STATE();
-    case 388:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(386);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
-      END_STATE();
-    case 389:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'r') ADVANCE(388);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
-      END_STATE();
-    case 390:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
-      END_STATE();
-    case 391:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
-      END_STATE();
-    case 393:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 394:
-      ACCEPT_TOKEN(anon_sym_to);
-      END_STATE();
-    case 395:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(390);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 396:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'm') ADVANCE(402);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
+      END_STATE();
+    case 397:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(405);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
+      END_STATE();
+    case 398:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(396);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
+      END_STATE();
+    case 399:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'r') ADVANCE(398);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
+      END_STATE();
+    case 400:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
+      END_STATE();
+    case 401:
+      ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 402:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
+      END_STATE();
+    case 403:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 404:
+      ACCEPT_TOKEN(anon_sym_to);
+      END_STATE();
+    case 405:
+      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
+      END_STATE();
+    case 406:
       ACCEPT_TOKEN(anon_sym_to);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 397:
-      ACCEPT_TOKEN(anon_sym_anywhere);
-      END_STATE();
-    case 398:
-      ACCEPT_TOKEN(anon_sym_entity);
-      END_STATE();
-    case 399:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
-      END_STATE();
-    case 400:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
-      END_STATE();
-    case 401:
-      ACCEPT_TOKEN(anon_sym_fqdn);
-      END_STATE();
-    case 402:
-      ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(403);
-      END_STATE();
-    case 403:
-      ACCEPT_TOKEN(anon_sym_services);
-      END_STATE();
-    case 404:
-      ACCEPT_TOKEN(anon_sym_sni);
-      END_STATE();
-    case 405:
-      ACCEPT_TOKEN(anon_sym_sni);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 406:
-      ACCEPT_TOKEN(anon_sym_icmp);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 407:
+      ACCEPT_TOKEN(anon_sym_anywhere);
+      END_STATE();
+    case 408:
+      ACCEPT_TOKEN(anon_sym_entity);
+      END_STATE();
+    case 409:
+      ACCEPT_TOKEN(anon_sym_LBRACK);
+      END_STATE();
+    case 410:
+      ACCEPT_TOKEN(anon_sym_RBRACK);
+      END_STATE();
+    case 411:
+      ACCEPT_TOKEN(anon_sym_fqdn);
+      END_STATE();
+    case 412:
+      ACCEPT_TOKEN(anon_sym_service);
+      if (lookahead == 's') ADVANCE(413);
+      END_STATE();
+    case 413:
+      ACCEPT_TOKEN(anon_sym_services);
+      END_STATE();
+    case 414:
+      ACCEPT_TOKEN(anon_sym_aws);
+      END_STATE();
+    case 415:
+      ACCEPT_TOKEN(anon_sym_region);
+      END_STATE();
+    case 416:
+      ACCEPT_TOKEN(anon_sym_named);
+      END_STATE();
+    case 417:
+      ACCEPT_TOKEN(anon_sym_sni);
+      END_STATE();
+    case 418:
+      ACCEPT_TOKEN(anon_sym_sni);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 419:
+      ACCEPT_TOKEN(anon_sym_icmp);
+      END_STATE();
+    case 420:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 408:
+    case 421:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
-    case 409:
+    case 422:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
-      END_STATE();
-    case 410:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(408);
-      if (lookahead == '6') ADVANCE(409);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
-      END_STATE();
-    case 411:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(412);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
-      END_STATE();
-    case 412:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(410);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
-      END_STATE();
-    case 413:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(413);
-      END_STATE();
-    case 414:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(414);
-      END_STATE();
-    case 415:
-      ACCEPT_TOKEN(anon_sym_http);
-      END_STATE();
-    case 416:
-      ACCEPT_TOKEN(anon_sym_http);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 417:
-      ACCEPT_TOKEN(anon_sym_method);
-      END_STATE();
-    case 418:
-      ACCEPT_TOKEN(anon_sym_host);
-      END_STATE();
-    case 419:
-      ACCEPT_TOKEN(anon_sym_header);
-      END_STATE();
-    case 420:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(420);
-      END_STATE();
-    case 421:
-      ACCEPT_TOKEN(anon_sym_grpc);
-      END_STATE();
-    case 422:
-      ACCEPT_TOKEN(anon_sym_grpc);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
     case 423:
-      ACCEPT_TOKEN(anon_sym_kafka);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == '4') ADVANCE(421);
+      if (lookahead == '6') ADVANCE(422);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
     case 424:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'p') ADVANCE(425);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
+      END_STATE();
+    case 425:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'v') ADVANCE(423);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
+      END_STATE();
+    case 426:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
+      END_STATE();
+    case 427:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
+      END_STATE();
+    case 428:
+      ACCEPT_TOKEN(anon_sym_http);
+      END_STATE();
+    case 429:
+      ACCEPT_TOKEN(anon_sym_http);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 430:
+      ACCEPT_TOKEN(anon_sym_method);
+      END_STATE();
+    case 431:
+      ACCEPT_TOKEN(anon_sym_host);
+      END_STATE();
+    case 432:
+      ACCEPT_TOKEN(anon_sym_header);
+      END_STATE();
+    case 433:
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(433);
+      END_STATE();
+    case 434:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      END_STATE();
+    case 435:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 436:
+      ACCEPT_TOKEN(anon_sym_kafka);
+      END_STATE();
+    case 437:
       ACCEPT_TOKEN(anon_sym_kafka);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 425:
-      ACCEPT_TOKEN(anon_sym_produce);
-      END_STATE();
-    case 426:
-      ACCEPT_TOKEN(anon_sym_consume);
-      END_STATE();
-    case 427:
-      ACCEPT_TOKEN(anon_sym_apikey);
-      END_STATE();
-    case 428:
-      ACCEPT_TOKEN(anon_sym_topic);
-      END_STATE();
-    case 429:
-      ACCEPT_TOKEN(anon_sym_client);
-      END_STATE();
-    case 430:
-      ACCEPT_TOKEN(anon_sym_version);
-      END_STATE();
-    case 431:
-      ACCEPT_TOKEN(anon_sym_dns);
-      END_STATE();
-    case 432:
-      ACCEPT_TOKEN(anon_sym_dns);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 433:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 434:
-      ACCEPT_TOKEN(anon_sym_expect);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 435:
-      ACCEPT_TOKEN(anon_sym_account);
-      END_STATE();
-    case 436:
-      ACCEPT_TOKEN(anon_sym_node);
-      END_STATE();
-    case 437:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 438:
-      ACCEPT_TOKEN(anon_sym_notin);
+      ACCEPT_TOKEN(anon_sym_produce);
       END_STATE();
     case 439:
-      ACCEPT_TOKEN(anon_sym_BANG);
+      ACCEPT_TOKEN(anon_sym_consume);
       END_STATE();
     case 440:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(437);
+      ACCEPT_TOKEN(anon_sym_apikey);
       END_STATE();
     case 441:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(449);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
     case 442:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(502);
-      if (lookahead == 'o') ADVANCE(369);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      ACCEPT_TOKEN(anon_sym_client);
       END_STATE();
     case 443:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(502);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 444:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(557);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      ACCEPT_TOKEN(anon_sym_dns);
       END_STATE();
     case 445:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(479);
+      ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 446:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(424);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 447:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(553);
-      if (lookahead == 'i') ADVANCE(463);
-      if (lookahead == 'l') ADVANCE(558);
-      if (lookahead == 'o') ADVANCE(508);
+      ACCEPT_TOKEN(anon_sym_expect);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 448:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(460);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      ACCEPT_TOKEN(anon_sym_account);
       END_STATE();
     case 449:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(475);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      ACCEPT_TOKEN(anon_sym_node);
       END_STATE();
     case 450:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(422);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 451:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(531);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+      ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
     case 452:
+      ACCEPT_TOKEN(anon_sym_BANG);
+      END_STATE();
+    case 453:
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(450);
+      END_STATE();
+    case 454:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(562);
+      if (lookahead == 'a') ADVANCE(462);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 453:
+    case 455:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(515);
+      if (lookahead == 'o') ADVANCE(379);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 456:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(515);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 457:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(570);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 458:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(492);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 459:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(437);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 460:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(566);
+      if (lookahead == 'i') ADVANCE(476);
+      if (lookahead == 'l') ADVANCE(571);
+      if (lookahead == 'o') ADVANCE(521);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 461:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(473);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 462:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'b') ADVANCE(488);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 463:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(435);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 464:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'c') ADVANCE(544);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 454:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(503);
-      if (lookahead == 'm') ADVANCE(527);
-      if (lookahead == 'n') ADVANCE(380);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 455:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(503);
-      if (lookahead == 'm') ADVANCE(527);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 456:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(503);
-      if (lookahead == 'n') ADVANCE(380);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 457:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(503);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 458:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(545);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 459:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(467);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 460:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(468);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 461:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(536);
-      if (lookahead == 'l') ADVANCE(485);
-      if (lookahead == 'r') ADVANCE(543);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 462:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(536);
-      if (lookahead == 'r') ADVANCE(543);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 463:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(529);
-      if (lookahead == 'l') ADVANCE(486);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 464:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(480);
-      if (lookahead == 'n') ADVANCE(537);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 465:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(480);
+      if (lookahead == 'c') ADVANCE(575);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 466:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(361);
+      if (lookahead == 'c') ADVANCE(557);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 467:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(316);
+      if (lookahead == 'c') ADVANCE(516);
+      if (lookahead == 'm') ADVANCE(540);
+      if (lookahead == 'n') ADVANCE(390);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 468:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(357);
+      if (lookahead == 'c') ADVANCE(516);
+      if (lookahead == 'm') ADVANCE(540);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 469:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(481);
+      if (lookahead == 'c') ADVANCE(516);
+      if (lookahead == 'n') ADVANCE(390);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 470:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(507);
+      if (lookahead == 'c') ADVANCE(516);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 471:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(453);
+      if (lookahead == 'c') ADVANCE(558);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 472:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(498);
-      if (lookahead == 'i') ADVANCE(497);
-      if (lookahead == 'n') ADVANCE(483);
+      if (lookahead == 'c') ADVANCE(480);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 473:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(498);
-      if (lookahead == 'i') ADVANCE(497);
+      if (lookahead == 'c') ADVANCE(481);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 474:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(539);
+      if (lookahead == 'd') ADVANCE(549);
+      if (lookahead == 'l') ADVANCE(498);
+      if (lookahead == 'r') ADVANCE(556);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 475:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(549);
+      if (lookahead == 'r') ADVANCE(556);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 476:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(542);
+      if (lookahead == 'l') ADVANCE(499);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 477:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(493);
+      if (lookahead == 'n') ADVANCE(550);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 478:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'e') ADVANCE(493);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 476:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(501);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 477:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(530);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 478:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(458);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 479:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(490);
+      if (lookahead == 'e') ADVANCE(371);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 480:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(444);
-      if (lookahead == 'n') ADVANCE(561);
-      if (lookahead == 's') ADVANCE(451);
+      if (lookahead == 'e') ADVANCE(326);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 481:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(520);
+      if (lookahead == 'e') ADVANCE(367);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 482:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(383);
+      if (lookahead == 'e') ADVANCE(494);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 483:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(405);
+      if (lookahead == 'e') ADVANCE(520);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 484:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(526);
+      if (lookahead == 'e') ADVANCE(466);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 485:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(452);
+      if (lookahead == 'e') ADVANCE(511);
+      if (lookahead == 'i') ADVANCE(510);
+      if (lookahead == 'n') ADVANCE(496);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 486:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(556);
+      if (lookahead == 'e') ADVANCE(511);
+      if (lookahead == 'i') ADVANCE(510);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 487:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(516);
+      if (lookahead == 'e') ADVANCE(552);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 488:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(547);
+      if (lookahead == 'e') ADVANCE(506);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 489:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(497);
-      if (lookahead == 'y') ADVANCE(540);
+      if (lookahead == 'e') ADVANCE(514);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 490:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(446);
+      if (lookahead == 'e') ADVANCE(543);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 491:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(485);
-      if (lookahead == 'r') ADVANCE(543);
+      if (lookahead == 'e') ADVANCE(471);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 492:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(485);
+      if (lookahead == 'f') ADVANCE(503);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 493:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(338);
+      if (lookahead == 'f') ADVANCE(457);
+      if (lookahead == 'n') ADVANCE(574);
+      if (lookahead == 's') ADVANCE(464);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 494:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(495);
+      if (lookahead == 'g') ADVANCE(533);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 495:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(512);
+      if (lookahead == 'h') ADVANCE(393);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 496:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(546);
+      if (lookahead == 'i') ADVANCE(418);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 497:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(470);
+      if (lookahead == 'i') ADVANCE(539);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 498:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(478);
+      if (lookahead == 'i') ADVANCE(465);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 499:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(393);
+      if (lookahead == 'i') ADVANCE(569);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 500:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(329);
+      if (lookahead == 'i') ADVANCE(529);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 501:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(354);
+      if (lookahead == 'i') ADVANCE(560);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 502:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(474);
+      if (lookahead == 'i') ADVANCE(510);
+      if (lookahead == 'y') ADVANCE(553);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 503:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(522);
+      if (lookahead == 'k') ADVANCE(459);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 504:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(380);
+      if (lookahead == 'l') ADVANCE(498);
+      if (lookahead == 'r') ADVANCE(556);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 505:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(363);
+      if (lookahead == 'l') ADVANCE(498);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 506:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(537);
+      if (lookahead == 'l') ADVANCE(348);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 507:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(459);
+      if (lookahead == 'l') ADVANCE(508);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 508:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(542);
+      if (lookahead == 'l') ADVANCE(525);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 509:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(369);
+      if (lookahead == 'l') ADVANCE(559);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 510:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(461);
+      if (lookahead == 'l') ADVANCE(483);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 511:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(396);
+      if (lookahead == 'l') ADVANCE(491);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 512:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(559);
+      if (lookahead == 'm') ADVANCE(403);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 513:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(462);
+      if (lookahead == 'm') ADVANCE(339);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 514:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(491);
+      if (lookahead == 'm') ADVANCE(364);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 515:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(499);
+      if (lookahead == 'm') ADVANCE(487);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 516:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(535);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 517:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(390);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 518:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(373);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 519:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(550);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 520:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(472);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 521:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(555);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 522:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(379);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 523:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(474);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 524:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(406);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 525:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(572);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 526:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(475);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 527:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(504);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 528:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(512);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 529:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(518);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 530:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(541);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 531:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(505);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 517:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(528);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 518:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(492);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 519:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(535);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 520:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(533);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 521:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(416);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 522:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(407);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 523:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(471);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 524:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(448);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 525:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(450);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 526:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(550);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 527:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(519);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 528:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(543);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 529:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(326);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 530:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(320);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 531:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(484);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 532:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(515);
+      if (lookahead == 'o') ADVANCE(548);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 533:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(563);
+      if (lookahead == 'o') ADVANCE(546);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 534:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(525);
+      if (lookahead == 'p') ADVANCE(429);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 535:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(549);
+      if (lookahead == 'p') ADVANCE(420);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 536:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(375);
+      if (lookahead == 'p') ADVANCE(484);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 537:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(432);
+      if (lookahead == 'p') ADVANCE(461);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 538:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(466);
+      if (lookahead == 'p') ADVANCE(463);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 539:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(524);
+      if (lookahead == 'p') ADVANCE(563);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 540:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(554);
+      if (lookahead == 'p') ADVANCE(532);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 541:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(555);
+      if (lookahead == 'r') ADVANCE(556);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 542:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(548);
+      if (lookahead == 'r') ADVANCE(336);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 543:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(349);
+      if (lookahead == 'r') ADVANCE(330);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 544:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(434);
+      if (lookahead == 'r') ADVANCE(497);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 545:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(373);
+      if (lookahead == 'r') ADVANCE(528);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 546:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(365);
+      if (lookahead == 'r') ADVANCE(576);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 547:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(538);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 548:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(562);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 549:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(385);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 550:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(445);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 551:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(479);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 552:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(537);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 553:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(567);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 554:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(568);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 555:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(561);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 556:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(359);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 557:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(447);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 558:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(383);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 559:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(375);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 560:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(495);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 561:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(344);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 562:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(342);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 563:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(500);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 564:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(534);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 565:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(564);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 566:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 't') ADVANCE(482);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 548:
+    case 567:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(334);
+      if (lookahead == 't') ADVANCE(489);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 549:
+    case 568:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(332);
+      if (lookahead == 't') ADVANCE(490);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 550:
+    case 569:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(487);
+      if (lookahead == 'u') ADVANCE(513);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 551:
+    case 570:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(521);
+      if (lookahead == 'u') ADVANCE(509);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 552:
+    case 571:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(551);
+      if (lookahead == 'u') ADVANCE(554);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 553:
+    case 572:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(469);
+      if (lookahead == 'w') ADVANCE(395);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 554:
+    case 573:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(476);
+      if (lookahead == 'x') ADVANCE(536);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 555:
+    case 574:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(477);
+      if (lookahead == 'y') ADVANCE(377);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 556:
+    case 575:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(500);
+      if (lookahead == 'y') ADVANCE(369);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 557:
+    case 576:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(496);
+      if (lookahead == 'y') ADVANCE(350);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 558:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(541);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 559:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(385);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 560:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'x') ADVANCE(523);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 561:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(367);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 562:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(359);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 563:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(340);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
-      END_STATE();
-    case 564:
+    case 577:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(564);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 565:
+    case 578:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(565);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(578);
       END_STATE();
-    case 566:
+    case 579:
       ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
-    case 567:
+    case 580:
       ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
-    case 568:
+    case 581:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(301);
-      if (lookahead == ':') ADVANCE(585);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(568);
+      if (lookahead == '.') ADVANCE(311);
+      if (lookahead == ':') ADVANCE(598);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(581);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
-    case 569:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(585);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(569);
-      if (lookahead == '-' ||
-          ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(575);
-      END_STATE();
-    case 570:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(573);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
-      END_STATE();
-    case 571:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(336);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
-      END_STATE();
-    case 572:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(570);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
-      END_STATE();
-    case 573:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(571);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
-      END_STATE();
-    case 574:
-      ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(574);
-      END_STATE();
-    case 575:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(575);
-      END_STATE();
-    case 576:
-      ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(576);
-      END_STATE();
-    case 577:
-      ACCEPT_TOKEN(sym__port_number_immediate);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 578:
-      ACCEPT_TOKEN(sym_protocol);
-      END_STATE();
-    case 579:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(299);
-      if (lookahead == '/') ADVANCE(300);
-      if (lookahead == ':') ADVANCE(586);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(579);
-      END_STATE();
-    case 580:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(299);
-      if (lookahead == '/') ADVANCE(300);
-      if (lookahead == ':') ADVANCE(579);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(580);
-      END_STATE();
-    case 581:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(299);
-      if (lookahead == '/') ADVANCE(300);
-      if (lookahead == ':') ADVANCE(580);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(581);
-      END_STATE();
     case 582:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(299);
-      if (lookahead == '/') ADVANCE(300);
-      if (lookahead == ':') ADVANCE(581);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == ':') ADVANCE(598);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(582);
+      if (lookahead == '-' ||
+          ('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(588);
       END_STATE();
     case 583:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(299);
-      if (lookahead == '/') ADVANCE(300);
-      if (lookahead == ':') ADVANCE(582);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(583);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'o') ADVANCE(586);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
       END_STATE();
     case 584:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(299);
-      if (lookahead == '/') ADVANCE(300);
-      if (lookahead == ':') ADVANCE(583);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(584);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'p') ADVANCE(346);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
       END_STATE();
     case 585:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(299);
-      if (lookahead == '/') ADVANCE(300);
-      if (lookahead == ':') ADVANCE(584);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(585);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'r') ADVANCE(583);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
       END_STATE();
     case 586:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(299);
-      if (lookahead == '/') ADVANCE(300);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(586);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'u') ADVANCE(584);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
       END_STATE();
     case 587:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(302);
-      if (lookahead == '/') ADVANCE(300);
+      ACCEPT_TOKEN(sym_port_number);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(587);
       END_STATE();
     case 588:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(303);
-      if (lookahead == '/') ADVANCE(300);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(588);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
       END_STATE();
     case 589:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(300);
+      ACCEPT_TOKEN(sym__port_number_immediate);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
       END_STATE();
     case 590:
-      ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(590);
+      ACCEPT_TOKEN(sym__port_number_immediate);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(590);
       END_STATE();
     case 591:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(298);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(591);
+      ACCEPT_TOKEN(sym_protocol);
       END_STATE();
     case 592:
-      ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(592);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(309);
+      if (lookahead == '/') ADVANCE(310);
+      if (lookahead == ':') ADVANCE(599);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(592);
       END_STATE();
     case 593:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(309);
+      if (lookahead == '/') ADVANCE(310);
+      if (lookahead == ':') ADVANCE(592);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(593);
       END_STATE();
     case 594:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(309);
+      if (lookahead == '/') ADVANCE(310);
+      if (lookahead == ':') ADVANCE(593);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(594);
+      END_STATE();
+    case 595:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(309);
+      if (lookahead == '/') ADVANCE(310);
+      if (lookahead == ':') ADVANCE(594);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(595);
+      END_STATE();
+    case 596:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(309);
+      if (lookahead == '/') ADVANCE(310);
+      if (lookahead == ':') ADVANCE(595);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(596);
+      END_STATE();
+    case 597:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(309);
+      if (lookahead == '/') ADVANCE(310);
+      if (lookahead == ':') ADVANCE(596);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(597);
+      END_STATE();
+    case 598:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(309);
+      if (lookahead == '/') ADVANCE(310);
+      if (lookahead == ':') ADVANCE(597);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(598);
+      END_STATE();
+    case 599:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(309);
+      if (lookahead == '/') ADVANCE(310);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(599);
+      END_STATE();
+    case 600:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(312);
+      if (lookahead == '/') ADVANCE(310);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(600);
+      END_STATE();
+    case 601:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(313);
+      if (lookahead == '/') ADVANCE(310);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(601);
+      END_STATE();
+    case 602:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '/') ADVANCE(310);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(602);
+      END_STATE();
+    case 603:
+      ACCEPT_TOKEN(sym_cidr);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
+      END_STATE();
+    case 604:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(308);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(604);
+      END_STATE();
+    case 605:
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
+      END_STATE();
+    case 606:
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      END_STATE();
+    case 607:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(595);
+      if (lookahead == '#') ADVANCE(608);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(594);
+          lookahead == ' ') ADVANCE(607);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(595);
+          lookahead != '\\') ADVANCE(608);
       END_STATE();
-    case 595:
+    case 608:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(595);
+          lookahead != '\\') ADVANCE(608);
       END_STATE();
-    case 596:
+    case 609:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 597:
+    case 610:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 598:
+    case 611:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(598);
-      END_STATE();
-    case 599:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '4') ADVANCE(756);
-      if (lookahead == '6') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 600:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(600);
-      if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 601:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 602:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 603:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(734);
-      if (lookahead == 'i') ADVANCE(625);
-      if (lookahead == 'l') ADVANCE(663);
-      if (lookahead == 'o') ADVANCE(686);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 604:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(649);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 605:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(610);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 606:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(627);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 607:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(682);
-      if (lookahead == 'o') ADVANCE(736);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 608:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(746);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 609:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(620);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 610:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(635);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 611:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(611);
       END_STATE();
     case 612:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(616);
-      if (lookahead == 'l') ADVANCE(675);
-      if (lookahead == 'n') ADVANCE(753);
-      if (lookahead == 'p') ADVANCE(660);
+      if (lookahead == '4') ADVANCE(771);
+      if (lookahead == '6') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 613:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(680);
-      if (lookahead == 'm') ADVANCE(703);
-      if (lookahead == 'n') ADVANCE(756);
-      if (lookahead == 'p') ADVANCE(748);
+      if (lookahead == '_') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(613);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(614);
       END_STATE();
     case 614:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(752);
+      if (lookahead == '_') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(614);
       END_STATE();
     case 615:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(628);
+      if (lookahead == 'a') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 616:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(694);
+      if (lookahead == 'a') ADVANCE(750);
+      if (lookahead == 'i') ADVANCE(639);
+      if (lookahead == 'l') ADVANCE(681);
+      if (lookahead == 'o') ADVANCE(702);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 617:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(638);
-      if (lookahead == 'p') ADVANCE(640);
+      if (lookahead == 'a') ADVANCE(664);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 618:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(728);
+      if (lookahead == 'a') ADVANCE(623);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 619:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(742);
+      if (lookahead == 'a') ADVANCE(641);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 620:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(632);
+      if (lookahead == 'a') ADVANCE(698);
+      if (lookahead == 'o') ADVANCE(751);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 621:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(717);
+      if (lookahead == 'a') ADVANCE(761);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 622:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(756);
+      if (lookahead == 'a') ADVANCE(633);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 623:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(718);
-      if (lookahead == 'l') ADVANCE(664);
-      if (lookahead == 'r') ADVANCE(730);
+      if (lookahead == 'b') ADVANCE(651);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 624:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(683);
+      if (lookahead == 'c') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 625:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(709);
-      if (lookahead == 'l') ADVANCE(662);
+      if (lookahead == 'c') ADVANCE(629);
+      if (lookahead == 'l') ADVANCE(691);
+      if (lookahead == 'n') ADVANCE(768);
+      if (lookahead == 'p') ADVANCE(676);
+      if (lookahead == 'w') ADVANCE(734);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 626:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(747);
+      if (lookahead == 'c') ADVANCE(696);
+      if (lookahead == 'm') ADVANCE(719);
+      if (lookahead == 'n') ADVANCE(771);
+      if (lookahead == 'p') ADVANCE(763);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 627:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(645);
+      if (lookahead == 'c') ADVANCE(767);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 628:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(756);
+      if (lookahead == 'c') ADVANCE(642);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 629:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(650);
-      if (lookahead == 'n') ADVANCE(718);
+      if (lookahead == 'c') ADVANCE(710);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 630:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(678);
-      if (lookahead == 'i') ADVANCE(677);
-      if (lookahead == 'n') ADVANCE(659);
-      if (lookahead == 't') ADVANCE(715);
-      if (lookahead == 'y') ADVANCE(725);
+      if (lookahead == 'c') ADVANCE(743);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 631:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(654);
+      if (lookahead == 'c') ADVANCE(654);
+      if (lookahead == 'p') ADVANCE(656);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 632:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(718);
+      if (lookahead == 'c') ADVANCE(757);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 633:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(752);
+      if (lookahead == 'c') ADVANCE(647);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 634:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(606);
-      if (lookahead == 'o') ADVANCE(723);
-      if (lookahead == 't') ADVANCE(732);
+      if (lookahead == 'c') ADVANCE(733);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 635:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(674);
+      if (lookahead == 'd') ADVANCE(771);
+      if (lookahead == 's') ADVANCE(718);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 636:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(688);
+      if (lookahead == 'd') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 637:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(679);
+      if (lookahead == 'd') ADVANCE(734);
+      if (lookahead == 'l') ADVANCE(679);
+      if (lookahead == 'r') ADVANCE(745);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 638:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(699);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 639:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(725);
+      if (lookahead == 'l') ADVANCE(678);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 640:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(762);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 641:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(661);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 642:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(771);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 643:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(665);
+      if (lookahead == 'n') ADVANCE(734);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 644:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(669);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 645:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(694);
+      if (lookahead == 'i') ADVANCE(693);
+      if (lookahead == 'n') ADVANCE(675);
+      if (lookahead == 't') ADVANCE(732);
+      if (lookahead == 'y') ADVANCE(740);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 646:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(635);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 647:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(734);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 648:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(767);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 649:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(670);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 650:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(619);
+      if (lookahead == 'o') ADVANCE(739);
+      if (lookahead == 't') ADVANCE(747);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 651:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(690);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 652:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(704);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 639:
+    case 653:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(714);
+      if (lookahead == 'e') ADVANCE(695);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 640:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(618);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 641:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(729);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 642:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(687);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 643:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(712);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 644:
+    case 654:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(720);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 645:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(707);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 646:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(722);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 647:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(711);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 648:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(619);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 649:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(672);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 650:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(608);
-      if (lookahead == 'n') ADVANCE(752);
-      if (lookahead == 's') ADVANCE(621);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 651:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 652:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(713);
-      if (lookahead == 'n') ADVANCE(740);
-      if (lookahead == 'v') ADVANCE(643);
-      if (lookahead == 'x') ADVANCE(617);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 653:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(718);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 654:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(700);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 655:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(756);
+      if (lookahead == 'e') ADVANCE(729);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 656:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(667);
+      if (lookahead == 'e') ADVANCE(630);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 657:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(647);
+      if (lookahead == 'e') ADVANCE(744);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 658:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(697);
+      if (lookahead == 'e') ADVANCE(703);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 659:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(756);
+      if (lookahead == 'e') ADVANCE(727);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 660:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(673);
+      if (lookahead == 'e') ADVANCE(736);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 661:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(683);
+      if (lookahead == 'e') ADVANCE(723);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 662:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(745);
+      if (lookahead == 'e') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 663:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(636);
-      if (lookahead == 'u') ADVANCE(726);
+      if (lookahead == 'e') ADVANCE(632);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 664:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(614);
+      if (lookahead == 'f') ADVANCE(688);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 665:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(684);
+      if (lookahead == 'f') ADVANCE(621);
+      if (lookahead == 'n') ADVANCE(767);
+      if (lookahead == 's') ADVANCE(634);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 666:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(733);
+      if (lookahead == 'g') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 667:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(685);
+      if (lookahead == 'g') ADVANCE(730);
+      if (lookahead == 'n') ADVANCE(755);
+      if (lookahead == 'v') ADVANCE(659);
+      if (lookahead == 'x') ADVANCE(631);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 668:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(692);
+      if (lookahead == 'g') ADVANCE(734);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 669:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(620);
+      if (lookahead == 'g') ADVANCE(684);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 670:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(731);
+      if (lookahead == 'g') ADVANCE(716);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 671:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(705);
+      if (lookahead == 'h') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 672:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(602);
+      if (lookahead == 'h') ADVANCE(683);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 673:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(633);
+      if (lookahead == 'h') ADVANCE(662);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 674:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(756);
+      if (lookahead == 'h') ADVANCE(713);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 675:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(693);
+      if (lookahead == 'i') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 676:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(728);
+      if (lookahead == 'i') ADVANCE(689);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 677:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(642);
+      if (lookahead == 'i') ADVANCE(699);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 678:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(648);
-      if (lookahead == 'n') ADVANCE(738);
-      if (lookahead == 'r') ADVANCE(749);
+      if (lookahead == 'i') ADVANCE(760);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 679:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(756);
+      if (lookahead == 'i') ADVANCE(627);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 680:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(701);
+      if (lookahead == 'i') ADVANCE(700);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 681:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(628);
+      if (lookahead == 'i') ADVANCE(652);
+      if (lookahead == 'u') ADVANCE(741);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 682:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(748);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 683:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(701);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 684:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(708);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 685:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(633);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 686:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(746);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 687:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(721);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 688:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(615);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 689:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(648);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 690:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(771);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 691:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(709);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 692:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(743);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 693:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(658);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 694:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(663);
+      if (lookahead == 'n') ADVANCE(753);
+      if (lookahead == 'r') ADVANCE(764);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 695:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(771);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 696:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(717);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 697:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(642);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 698:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'm') ADVANCE(646);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 683:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 684:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(653);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 685:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(651);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 686:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(719);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 687:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(615);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 688:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(728);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 689:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 690:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(623);
-      if (lookahead == 'r') ADVANCE(695);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 691:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(743);
-      if (lookahead == 'p') ADVANCE(611);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 692:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(683);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 693:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(750);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 694:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(744);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 695:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(626);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 696:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(679);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 697:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(622);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 698:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(716);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 699:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(707);
+      if (lookahead == 'n') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 700:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(710);
+      if (lookahead == 'n') ADVANCE(668);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 701:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(756);
+      if (lookahead == 'n') ADVANCE(666);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 702:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(609);
+      if (lookahead == 'n') ADVANCE(735);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 703:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(698);
+      if (lookahead == 'n') ADVANCE(628);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 704:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(728);
+      if (lookahead == 'n') ADVANCE(743);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 705:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(737);
+      if (lookahead == 'o') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 706:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'q') ADVANCE(624);
-      if (lookahead == 'r') ADVANCE(696);
+      if (lookahead == 'o') ADVANCE(637);
+      if (lookahead == 'r') ADVANCE(711);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 707:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(756);
+      if (lookahead == 'o') ADVANCE(758);
+      if (lookahead == 'p') ADVANCE(624);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 708:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(691);
+      if (lookahead == 'o') ADVANCE(699);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 709:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(718);
+      if (lookahead == 'o') ADVANCE(765);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 710:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(752);
+      if (lookahead == 'o') ADVANCE(759);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 711:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(628);
+      if (lookahead == 'o') ADVANCE(640);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 712:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(754);
+      if (lookahead == 'o') ADVANCE(695);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 713:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(644);
+      if (lookahead == 'o') ADVANCE(636);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 714:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(724);
+      if (lookahead == 'o') ADVANCE(731);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 715:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(665);
+      if (lookahead == 'o') ADVANCE(723);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 716:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(728);
+      if (lookahead == 'o') ADVANCE(726);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 717:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(671);
+      if (lookahead == 'p') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 718:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(622);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 719:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(714);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 720:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(743);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 721:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'p') ADVANCE(752);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 722:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'q') ADVANCE(638);
+      if (lookahead == 'r') ADVANCE(712);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 723:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(771);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 724:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(707);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 725:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(734);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 726:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(767);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 727:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(769);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 728:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(642);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 729:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(738);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 730:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(660);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 731:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(743);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 732:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(680);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 733:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(687);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 734:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(771);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 735:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(742);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 736:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(734);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 737:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(642);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 738:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(684);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 739:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(743);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 740:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(754);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 741:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 's') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 719:
+    case 742:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(727);
+      if (lookahead == 't') ADVANCE(771);
+      if (lookahead == 'u') ADVANCE(697);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 720:
+    case 743:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(718);
+      if (lookahead == 't') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 721:
+    case 744:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(628);
+      if (lookahead == 't') ADVANCE(674);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 722:
+    case 745:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(702);
+      if (lookahead == 't') ADVANCE(734);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 723:
+    case 746:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(728);
+      if (lookahead == 't') ADVANCE(767);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 724:
+    case 747:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(668);
+      if (lookahead == 't') ADVANCE(717);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 725:
+    case 748:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(739);
+      if (lookahead == 't') ADVANCE(671);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 726:
+    case 749:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(741);
+      if (lookahead == 't') ADVANCE(672);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 727:
+    case 750:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(756);
-      if (lookahead == 'u') ADVANCE(681);
+      if (lookahead == 't') ADVANCE(649);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 728:
+    case 751:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(756);
+      if (lookahead == 't') ADVANCE(677);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 729:
+    case 752:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(684);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 753:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(658);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 730:
+    case 754:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(718);
+      if (lookahead == 't') ADVANCE(653);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 731:
+    case 755:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(752);
+      if (lookahead == 't') ADVANCE(686);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 732:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(701);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 733:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(655);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 734:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(631);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 735:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(656);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 736:
+    case 756:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(661);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 737:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(668);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 738:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(642);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 739:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(637);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 740:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(670);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 741:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(645);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 742:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(699);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 743:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(701);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 744:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(688);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 745:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(679);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 746:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(676);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 747:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(615);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 748:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(599);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 749:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(669);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 750:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 751:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(657);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 752:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 753:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(751);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 754:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(735);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 755:
-      ACCEPT_TOKEN(sym_identifier);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(755);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
-      END_STATE();
-    case 756:
-      ACCEPT_TOKEN(sym_identifier);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(756);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 757:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(759);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(715);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 758:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(762);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(717);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 759:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(315);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(704);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 760:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(761);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(695);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 761:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(758);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(692);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 762:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(757);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(628);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
     case 763:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'v') ADVANCE(612);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 764:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'v') ADVANCE(685);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 765:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(771);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 766:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(673);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 767:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(771);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 768:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(766);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 769:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(749);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 770:
+      ACCEPT_TOKEN(sym_identifier);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(770);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 771:
+      ACCEPT_TOKEN(sym_identifier);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 772:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'c') ADVANCE(774);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
+      END_STATE();
+    case 773:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'e') ADVANCE(777);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
+      END_STATE();
+    case 774:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'e') ADVANCE(325);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
+      END_STATE();
+    case 775:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'i') ADVANCE(776);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
+      END_STATE();
+    case 776:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'l') ADVANCE(773);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
+      END_STATE();
+    case 777:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'n') ADVANCE(772);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
+      END_STATE();
+    case 778:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(763);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
       END_STATE();
-    case 764:
+    case 779:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(764);
+          lookahead != '\n') ADVANCE(779);
       END_STATE();
     default:
       return false;
@@ -7557,550 +7723,588 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 307},
-  [2] = {.lex_state = 307},
-  [3] = {.lex_state = 307},
-  [4] = {.lex_state = 307},
-  [5] = {.lex_state = 307},
-  [6] = {.lex_state = 307},
-  [7] = {.lex_state = 307},
-  [8] = {.lex_state = 307},
+  [1] = {.lex_state = 317},
+  [2] = {.lex_state = 317},
+  [3] = {.lex_state = 317},
+  [4] = {.lex_state = 317},
+  [5] = {.lex_state = 317},
+  [6] = {.lex_state = 317},
+  [7] = {.lex_state = 317},
+  [8] = {.lex_state = 317},
   [9] = {.lex_state = 8},
-  [10] = {.lex_state = 307},
-  [11] = {.lex_state = 307},
-  [12] = {.lex_state = 307},
-  [13] = {.lex_state = 9},
-  [14] = {.lex_state = 309},
-  [15] = {.lex_state = 307},
-  [16] = {.lex_state = 307},
-  [17] = {.lex_state = 307},
-  [18] = {.lex_state = 307},
-  [19] = {.lex_state = 307},
-  [20] = {.lex_state = 307},
-  [21] = {.lex_state = 307},
-  [22] = {.lex_state = 307},
-  [23] = {.lex_state = 307},
-  [24] = {.lex_state = 307},
-  [25] = {.lex_state = 307},
-  [26] = {.lex_state = 309},
-  [27] = {.lex_state = 307},
-  [28] = {.lex_state = 309},
-  [29] = {.lex_state = 307},
-  [30] = {.lex_state = 15},
-  [31] = {.lex_state = 307},
-  [32] = {.lex_state = 307},
-  [33] = {.lex_state = 307},
-  [34] = {.lex_state = 307},
-  [35] = {.lex_state = 307},
-  [36] = {.lex_state = 307},
-  [37] = {.lex_state = 307},
-  [38] = {.lex_state = 307},
-  [39] = {.lex_state = 307},
-  [40] = {.lex_state = 307},
-  [41] = {.lex_state = 307},
-  [42] = {.lex_state = 307},
-  [43] = {.lex_state = 307},
-  [44] = {.lex_state = 307},
-  [45] = {.lex_state = 307},
-  [46] = {.lex_state = 307},
-  [47] = {.lex_state = 307},
-  [48] = {.lex_state = 307},
-  [49] = {.lex_state = 307},
-  [50] = {.lex_state = 307},
-  [51] = {.lex_state = 307},
-  [52] = {.lex_state = 307},
-  [53] = {.lex_state = 307},
-  [54] = {.lex_state = 307},
-  [55] = {.lex_state = 307},
-  [56] = {.lex_state = 307},
-  [57] = {.lex_state = 307},
-  [58] = {.lex_state = 307},
-  [59] = {.lex_state = 307},
-  [60] = {.lex_state = 307},
-  [61] = {.lex_state = 307},
-  [62] = {.lex_state = 307},
-  [63] = {.lex_state = 16},
-  [64] = {.lex_state = 307},
-  [65] = {.lex_state = 307},
-  [66] = {.lex_state = 307},
-  [67] = {.lex_state = 307},
-  [68] = {.lex_state = 307},
-  [69] = {.lex_state = 307},
-  [70] = {.lex_state = 307},
-  [71] = {.lex_state = 307},
-  [72] = {.lex_state = 307},
-  [73] = {.lex_state = 307},
-  [74] = {.lex_state = 307},
-  [75] = {.lex_state = 307},
-  [76] = {.lex_state = 307},
-  [77] = {.lex_state = 18},
-  [78] = {.lex_state = 307},
-  [79] = {.lex_state = 307},
-  [80] = {.lex_state = 307},
-  [81] = {.lex_state = 307},
-  [82] = {.lex_state = 307},
-  [83] = {.lex_state = 307},
-  [84] = {.lex_state = 307},
-  [85] = {.lex_state = 311},
-  [86] = {.lex_state = 307},
-  [87] = {.lex_state = 2},
-  [88] = {.lex_state = 307},
-  [89] = {.lex_state = 307},
-  [90] = {.lex_state = 307},
-  [91] = {.lex_state = 307},
-  [92] = {.lex_state = 307},
-  [93] = {.lex_state = 307},
-  [94] = {.lex_state = 307},
-  [95] = {.lex_state = 307},
-  [96] = {.lex_state = 307},
-  [97] = {.lex_state = 2},
-  [98] = {.lex_state = 17},
-  [99] = {.lex_state = 307},
-  [100] = {.lex_state = 312},
-  [101] = {.lex_state = 307},
-  [102] = {.lex_state = 307},
-  [103] = {.lex_state = 307},
-  [104] = {.lex_state = 307},
-  [105] = {.lex_state = 307},
-  [106] = {.lex_state = 307},
-  [107] = {.lex_state = 307},
-  [108] = {.lex_state = 307},
-  [109] = {.lex_state = 307},
-  [110] = {.lex_state = 307},
-  [111] = {.lex_state = 307},
-  [112] = {.lex_state = 307},
-  [113] = {.lex_state = 307},
-  [114] = {.lex_state = 307},
-  [115] = {.lex_state = 307},
-  [116] = {.lex_state = 307},
-  [117] = {.lex_state = 307},
-  [118] = {.lex_state = 307},
-  [119] = {.lex_state = 307},
-  [120] = {.lex_state = 307},
-  [121] = {.lex_state = 307},
-  [122] = {.lex_state = 307},
-  [123] = {.lex_state = 307},
-  [124] = {.lex_state = 307},
-  [125] = {.lex_state = 307},
-  [126] = {.lex_state = 307},
-  [127] = {.lex_state = 307},
-  [128] = {.lex_state = 307},
-  [129] = {.lex_state = 307},
-  [130] = {.lex_state = 307},
-  [131] = {.lex_state = 307},
-  [132] = {.lex_state = 307},
-  [133] = {.lex_state = 307},
-  [134] = {.lex_state = 307},
-  [135] = {.lex_state = 307},
-  [136] = {.lex_state = 307},
-  [137] = {.lex_state = 307},
-  [138] = {.lex_state = 307},
-  [139] = {.lex_state = 307},
-  [140] = {.lex_state = 307},
-  [141] = {.lex_state = 307},
-  [142] = {.lex_state = 307},
-  [143] = {.lex_state = 307},
-  [144] = {.lex_state = 307},
-  [145] = {.lex_state = 307},
-  [146] = {.lex_state = 307},
-  [147] = {.lex_state = 307},
-  [148] = {.lex_state = 307},
-  [149] = {.lex_state = 307},
-  [150] = {.lex_state = 307},
-  [151] = {.lex_state = 307},
-  [152] = {.lex_state = 307},
-  [153] = {.lex_state = 307},
-  [154] = {.lex_state = 307},
-  [155] = {.lex_state = 307},
-  [156] = {.lex_state = 307},
-  [157] = {.lex_state = 307},
-  [158] = {.lex_state = 307},
-  [159] = {.lex_state = 307},
-  [160] = {.lex_state = 307},
-  [161] = {.lex_state = 307},
-  [162] = {.lex_state = 307},
-  [163] = {.lex_state = 307},
-  [164] = {.lex_state = 307},
-  [165] = {.lex_state = 307},
-  [166] = {.lex_state = 307},
-  [167] = {.lex_state = 307},
-  [168] = {.lex_state = 307},
-  [169] = {.lex_state = 13},
-  [170] = {.lex_state = 307},
-  [171] = {.lex_state = 307},
-  [172] = {.lex_state = 307},
-  [173] = {.lex_state = 307},
-  [174] = {.lex_state = 307},
-  [175] = {.lex_state = 307},
-  [176] = {.lex_state = 307},
-  [177] = {.lex_state = 307},
-  [178] = {.lex_state = 307},
-  [179] = {.lex_state = 307},
-  [180] = {.lex_state = 307},
-  [181] = {.lex_state = 307},
-  [182] = {.lex_state = 307},
-  [183] = {.lex_state = 307},
-  [184] = {.lex_state = 307},
-  [185] = {.lex_state = 10},
-  [186] = {.lex_state = 307},
-  [187] = {.lex_state = 307},
-  [188] = {.lex_state = 307},
-  [189] = {.lex_state = 307},
-  [190] = {.lex_state = 307},
-  [191] = {.lex_state = 307},
-  [192] = {.lex_state = 307},
-  [193] = {.lex_state = 307},
-  [194] = {.lex_state = 307},
-  [195] = {.lex_state = 307},
-  [196] = {.lex_state = 14},
-  [197] = {.lex_state = 307},
-  [198] = {.lex_state = 307},
-  [199] = {.lex_state = 307},
-  [200] = {.lex_state = 307},
-  [201] = {.lex_state = 307},
-  [202] = {.lex_state = 307},
-  [203] = {.lex_state = 307},
-  [204] = {.lex_state = 307},
-  [205] = {.lex_state = 307},
-  [206] = {.lex_state = 307},
-  [207] = {.lex_state = 307},
-  [208] = {.lex_state = 307},
-  [209] = {.lex_state = 307},
-  [210] = {.lex_state = 307},
-  [211] = {.lex_state = 307},
-  [212] = {.lex_state = 307},
-  [213] = {.lex_state = 307},
-  [214] = {.lex_state = 307},
-  [215] = {.lex_state = 307},
-  [216] = {.lex_state = 307},
-  [217] = {.lex_state = 307},
-  [218] = {.lex_state = 307},
-  [219] = {.lex_state = 307},
-  [220] = {.lex_state = 307},
-  [221] = {.lex_state = 307},
-  [222] = {.lex_state = 4},
-  [223] = {.lex_state = 307},
-  [224] = {.lex_state = 4},
-  [225] = {.lex_state = 307},
-  [226] = {.lex_state = 307},
-  [227] = {.lex_state = 307},
-  [228] = {.lex_state = 4},
-  [229] = {.lex_state = 307},
-  [230] = {.lex_state = 307},
-  [231] = {.lex_state = 307},
-  [232] = {.lex_state = 307},
-  [233] = {.lex_state = 22},
-  [234] = {.lex_state = 10},
-  [235] = {.lex_state = 307},
-  [236] = {.lex_state = 307},
-  [237] = {.lex_state = 4},
-  [238] = {.lex_state = 307},
-  [239] = {.lex_state = 22},
-  [240] = {.lex_state = 22},
-  [241] = {.lex_state = 307},
-  [242] = {.lex_state = 307},
-  [243] = {.lex_state = 22},
-  [244] = {.lex_state = 307},
-  [245] = {.lex_state = 307},
-  [246] = {.lex_state = 6},
-  [247] = {.lex_state = 307},
-  [248] = {.lex_state = 307},
-  [249] = {.lex_state = 307},
-  [250] = {.lex_state = 307},
-  [251] = {.lex_state = 307},
-  [252] = {.lex_state = 7},
-  [253] = {.lex_state = 307},
-  [254] = {.lex_state = 307},
-  [255] = {.lex_state = 307},
-  [256] = {.lex_state = 307},
-  [257] = {.lex_state = 307},
-  [258] = {.lex_state = 307},
-  [259] = {.lex_state = 6},
-  [260] = {.lex_state = 307},
-  [261] = {.lex_state = 307},
-  [262] = {.lex_state = 307},
-  [263] = {.lex_state = 307},
-  [264] = {.lex_state = 6},
-  [265] = {.lex_state = 307},
-  [266] = {.lex_state = 307},
-  [267] = {.lex_state = 307},
-  [268] = {.lex_state = 307},
-  [269] = {.lex_state = 307},
-  [270] = {.lex_state = 307},
-  [271] = {.lex_state = 307},
-  [272] = {.lex_state = 307},
-  [273] = {.lex_state = 307},
-  [274] = {.lex_state = 307},
-  [275] = {.lex_state = 307},
-  [276] = {.lex_state = 307},
-  [277] = {.lex_state = 307},
-  [278] = {.lex_state = 307},
-  [279] = {.lex_state = 307},
-  [280] = {.lex_state = 307},
-  [281] = {.lex_state = 307},
-  [282] = {.lex_state = 307},
-  [283] = {.lex_state = 6},
+  [10] = {.lex_state = 317},
+  [11] = {.lex_state = 9},
+  [12] = {.lex_state = 317},
+  [13] = {.lex_state = 317},
+  [14] = {.lex_state = 319},
+  [15] = {.lex_state = 317},
+  [16] = {.lex_state = 317},
+  [17] = {.lex_state = 317},
+  [18] = {.lex_state = 317},
+  [19] = {.lex_state = 317},
+  [20] = {.lex_state = 317},
+  [21] = {.lex_state = 317},
+  [22] = {.lex_state = 317},
+  [23] = {.lex_state = 317},
+  [24] = {.lex_state = 317},
+  [25] = {.lex_state = 317},
+  [26] = {.lex_state = 319},
+  [27] = {.lex_state = 317},
+  [28] = {.lex_state = 319},
+  [29] = {.lex_state = 317},
+  [30] = {.lex_state = 317},
+  [31] = {.lex_state = 317},
+  [32] = {.lex_state = 317},
+  [33] = {.lex_state = 317},
+  [34] = {.lex_state = 317},
+  [35] = {.lex_state = 317},
+  [36] = {.lex_state = 15},
+  [37] = {.lex_state = 317},
+  [38] = {.lex_state = 317},
+  [39] = {.lex_state = 317},
+  [40] = {.lex_state = 317},
+  [41] = {.lex_state = 317},
+  [42] = {.lex_state = 317},
+  [43] = {.lex_state = 317},
+  [44] = {.lex_state = 317},
+  [45] = {.lex_state = 317},
+  [46] = {.lex_state = 317},
+  [47] = {.lex_state = 317},
+  [48] = {.lex_state = 317},
+  [49] = {.lex_state = 317},
+  [50] = {.lex_state = 317},
+  [51] = {.lex_state = 317},
+  [52] = {.lex_state = 2},
+  [53] = {.lex_state = 317},
+  [54] = {.lex_state = 317},
+  [55] = {.lex_state = 317},
+  [56] = {.lex_state = 317},
+  [57] = {.lex_state = 317},
+  [58] = {.lex_state = 2},
+  [59] = {.lex_state = 317},
+  [60] = {.lex_state = 317},
+  [61] = {.lex_state = 317},
+  [62] = {.lex_state = 317},
+  [63] = {.lex_state = 317},
+  [64] = {.lex_state = 317},
+  [65] = {.lex_state = 317},
+  [66] = {.lex_state = 317},
+  [67] = {.lex_state = 317},
+  [68] = {.lex_state = 317},
+  [69] = {.lex_state = 317},
+  [70] = {.lex_state = 317},
+  [71] = {.lex_state = 317},
+  [72] = {.lex_state = 317},
+  [73] = {.lex_state = 317},
+  [74] = {.lex_state = 317},
+  [75] = {.lex_state = 317},
+  [76] = {.lex_state = 317},
+  [77] = {.lex_state = 317},
+  [78] = {.lex_state = 317},
+  [79] = {.lex_state = 18},
+  [80] = {.lex_state = 16},
+  [81] = {.lex_state = 317},
+  [82] = {.lex_state = 317},
+  [83] = {.lex_state = 317},
+  [84] = {.lex_state = 317},
+  [85] = {.lex_state = 317},
+  [86] = {.lex_state = 317},
+  [87] = {.lex_state = 317},
+  [88] = {.lex_state = 317},
+  [89] = {.lex_state = 317},
+  [90] = {.lex_state = 317},
+  [91] = {.lex_state = 321},
+  [92] = {.lex_state = 317},
+  [93] = {.lex_state = 317},
+  [94] = {.lex_state = 317},
+  [95] = {.lex_state = 317},
+  [96] = {.lex_state = 317},
+  [97] = {.lex_state = 317},
+  [98] = {.lex_state = 317},
+  [99] = {.lex_state = 317},
+  [100] = {.lex_state = 317},
+  [101] = {.lex_state = 317},
+  [102] = {.lex_state = 317},
+  [103] = {.lex_state = 317},
+  [104] = {.lex_state = 317},
+  [105] = {.lex_state = 317},
+  [106] = {.lex_state = 317},
+  [107] = {.lex_state = 17},
+  [108] = {.lex_state = 322},
+  [109] = {.lex_state = 317},
+  [110] = {.lex_state = 317},
+  [111] = {.lex_state = 317},
+  [112] = {.lex_state = 317},
+  [113] = {.lex_state = 317},
+  [114] = {.lex_state = 317},
+  [115] = {.lex_state = 317},
+  [116] = {.lex_state = 317},
+  [117] = {.lex_state = 317},
+  [118] = {.lex_state = 317},
+  [119] = {.lex_state = 317},
+  [120] = {.lex_state = 317},
+  [121] = {.lex_state = 317},
+  [122] = {.lex_state = 317},
+  [123] = {.lex_state = 317},
+  [124] = {.lex_state = 317},
+  [125] = {.lex_state = 317},
+  [126] = {.lex_state = 317},
+  [127] = {.lex_state = 317},
+  [128] = {.lex_state = 317},
+  [129] = {.lex_state = 317},
+  [130] = {.lex_state = 317},
+  [131] = {.lex_state = 317},
+  [132] = {.lex_state = 317},
+  [133] = {.lex_state = 317},
+  [134] = {.lex_state = 317},
+  [135] = {.lex_state = 317},
+  [136] = {.lex_state = 317},
+  [137] = {.lex_state = 317},
+  [138] = {.lex_state = 317},
+  [139] = {.lex_state = 317},
+  [140] = {.lex_state = 317},
+  [141] = {.lex_state = 317},
+  [142] = {.lex_state = 317},
+  [143] = {.lex_state = 317},
+  [144] = {.lex_state = 317},
+  [145] = {.lex_state = 317},
+  [146] = {.lex_state = 317},
+  [147] = {.lex_state = 317},
+  [148] = {.lex_state = 317},
+  [149] = {.lex_state = 317},
+  [150] = {.lex_state = 317},
+  [151] = {.lex_state = 317},
+  [152] = {.lex_state = 317},
+  [153] = {.lex_state = 317},
+  [154] = {.lex_state = 317},
+  [155] = {.lex_state = 317},
+  [156] = {.lex_state = 317},
+  [157] = {.lex_state = 317},
+  [158] = {.lex_state = 317},
+  [159] = {.lex_state = 317},
+  [160] = {.lex_state = 317},
+  [161] = {.lex_state = 317},
+  [162] = {.lex_state = 317},
+  [163] = {.lex_state = 317},
+  [164] = {.lex_state = 317},
+  [165] = {.lex_state = 317},
+  [166] = {.lex_state = 317},
+  [167] = {.lex_state = 317},
+  [168] = {.lex_state = 317},
+  [169] = {.lex_state = 317},
+  [170] = {.lex_state = 317},
+  [171] = {.lex_state = 317},
+  [172] = {.lex_state = 317},
+  [173] = {.lex_state = 317},
+  [174] = {.lex_state = 317},
+  [175] = {.lex_state = 317},
+  [176] = {.lex_state = 317},
+  [177] = {.lex_state = 317},
+  [178] = {.lex_state = 317},
+  [179] = {.lex_state = 317},
+  [180] = {.lex_state = 317},
+  [181] = {.lex_state = 317},
+  [182] = {.lex_state = 317},
+  [183] = {.lex_state = 317},
+  [184] = {.lex_state = 317},
+  [185] = {.lex_state = 317},
+  [186] = {.lex_state = 317},
+  [187] = {.lex_state = 317},
+  [188] = {.lex_state = 317},
+  [189] = {.lex_state = 317},
+  [190] = {.lex_state = 317},
+  [191] = {.lex_state = 317},
+  [192] = {.lex_state = 317},
+  [193] = {.lex_state = 317},
+  [194] = {.lex_state = 317},
+  [195] = {.lex_state = 317},
+  [196] = {.lex_state = 317},
+  [197] = {.lex_state = 317},
+  [198] = {.lex_state = 317},
+  [199] = {.lex_state = 317},
+  [200] = {.lex_state = 317},
+  [201] = {.lex_state = 13},
+  [202] = {.lex_state = 317},
+  [203] = {.lex_state = 317},
+  [204] = {.lex_state = 317},
+  [205] = {.lex_state = 317},
+  [206] = {.lex_state = 317},
+  [207] = {.lex_state = 317},
+  [208] = {.lex_state = 10},
+  [209] = {.lex_state = 317},
+  [210] = {.lex_state = 317},
+  [211] = {.lex_state = 317},
+  [212] = {.lex_state = 317},
+  [213] = {.lex_state = 317},
+  [214] = {.lex_state = 317},
+  [215] = {.lex_state = 317},
+  [216] = {.lex_state = 317},
+  [217] = {.lex_state = 317},
+  [218] = {.lex_state = 317},
+  [219] = {.lex_state = 317},
+  [220] = {.lex_state = 317},
+  [221] = {.lex_state = 317},
+  [222] = {.lex_state = 317},
+  [223] = {.lex_state = 317},
+  [224] = {.lex_state = 317},
+  [225] = {.lex_state = 317},
+  [226] = {.lex_state = 317},
+  [227] = {.lex_state = 317},
+  [228] = {.lex_state = 317},
+  [229] = {.lex_state = 317},
+  [230] = {.lex_state = 317},
+  [231] = {.lex_state = 317},
+  [232] = {.lex_state = 317},
+  [233] = {.lex_state = 317},
+  [234] = {.lex_state = 317},
+  [235] = {.lex_state = 317},
+  [236] = {.lex_state = 317},
+  [237] = {.lex_state = 317},
+  [238] = {.lex_state = 317},
+  [239] = {.lex_state = 14},
+  [240] = {.lex_state = 317},
+  [241] = {.lex_state = 317},
+  [242] = {.lex_state = 317},
+  [243] = {.lex_state = 317},
+  [244] = {.lex_state = 4},
+  [245] = {.lex_state = 4},
+  [246] = {.lex_state = 4},
+  [247] = {.lex_state = 317},
+  [248] = {.lex_state = 317},
+  [249] = {.lex_state = 317},
+  [250] = {.lex_state = 317},
+  [251] = {.lex_state = 317},
+  [252] = {.lex_state = 317},
+  [253] = {.lex_state = 317},
+  [254] = {.lex_state = 317},
+  [255] = {.lex_state = 317},
+  [256] = {.lex_state = 22},
+  [257] = {.lex_state = 317},
+  [258] = {.lex_state = 317},
+  [259] = {.lex_state = 4},
+  [260] = {.lex_state = 10},
+  [261] = {.lex_state = 22},
+  [262] = {.lex_state = 317},
+  [263] = {.lex_state = 22},
+  [264] = {.lex_state = 22},
+  [265] = {.lex_state = 317},
+  [266] = {.lex_state = 317},
+  [267] = {.lex_state = 317},
+  [268] = {.lex_state = 317},
+  [269] = {.lex_state = 317},
+  [270] = {.lex_state = 317},
+  [271] = {.lex_state = 2},
+  [272] = {.lex_state = 317},
+  [273] = {.lex_state = 7},
+  [274] = {.lex_state = 317},
+  [275] = {.lex_state = 317},
+  [276] = {.lex_state = 317},
+  [277] = {.lex_state = 317},
+  [278] = {.lex_state = 6},
+  [279] = {.lex_state = 317},
+  [280] = {.lex_state = 317},
+  [281] = {.lex_state = 6},
+  [282] = {.lex_state = 317},
+  [283] = {.lex_state = 317},
   [284] = {.lex_state = 6},
-  [285] = {.lex_state = 307},
-  [286] = {.lex_state = 307},
-  [287] = {.lex_state = 6},
-  [288] = {.lex_state = 307},
-  [289] = {.lex_state = 2},
-  [290] = {.lex_state = 307},
-  [291] = {.lex_state = 6},
-  [292] = {.lex_state = 3},
-  [293] = {.lex_state = 3},
-  [294] = {.lex_state = 3},
-  [295] = {.lex_state = 3},
-  [296] = {.lex_state = 19},
-  [297] = {.lex_state = 3},
-  [298] = {.lex_state = 307},
-  [299] = {.lex_state = 307},
-  [300] = {.lex_state = 3},
-  [301] = {.lex_state = 3},
-  [302] = {.lex_state = 2},
-  [303] = {.lex_state = 2},
-  [304] = {.lex_state = 2},
-  [305] = {.lex_state = 12},
-  [306] = {.lex_state = 309},
-  [307] = {.lex_state = 12},
-  [308] = {.lex_state = 20},
-  [309] = {.lex_state = 307},
-  [310] = {.lex_state = 12},
-  [311] = {.lex_state = 3},
+  [285] = {.lex_state = 317},
+  [286] = {.lex_state = 317},
+  [287] = {.lex_state = 317},
+  [288] = {.lex_state = 317},
+  [289] = {.lex_state = 317},
+  [290] = {.lex_state = 317},
+  [291] = {.lex_state = 317},
+  [292] = {.lex_state = 6},
+  [293] = {.lex_state = 317},
+  [294] = {.lex_state = 317},
+  [295] = {.lex_state = 317},
+  [296] = {.lex_state = 317},
+  [297] = {.lex_state = 317},
+  [298] = {.lex_state = 6},
+  [299] = {.lex_state = 317},
+  [300] = {.lex_state = 317},
+  [301] = {.lex_state = 317},
+  [302] = {.lex_state = 317},
+  [303] = {.lex_state = 317},
+  [304] = {.lex_state = 317},
+  [305] = {.lex_state = 317},
+  [306] = {.lex_state = 317},
+  [307] = {.lex_state = 317},
+  [308] = {.lex_state = 317},
+  [309] = {.lex_state = 317},
+  [310] = {.lex_state = 6},
+  [311] = {.lex_state = 6},
   [312] = {.lex_state = 3},
-  [313] = {.lex_state = 309},
-  [314] = {.lex_state = 11},
+  [313] = {.lex_state = 3},
+  [314] = {.lex_state = 3},
   [315] = {.lex_state = 3},
-  [316] = {.lex_state = 2},
-  [317] = {.lex_state = 3},
-  [318] = {.lex_state = 5},
-  [319] = {.lex_state = 5},
-  [320] = {.lex_state = 2},
-  [321] = {.lex_state = 5},
-  [322] = {.lex_state = 3},
-  [323] = {.lex_state = 3},
-  [324] = {.lex_state = 12},
-  [325] = {.lex_state = 3},
-  [326] = {.lex_state = 307},
-  [327] = {.lex_state = 5},
-  [328] = {.lex_state = 2},
+  [316] = {.lex_state = 3},
+  [317] = {.lex_state = 19},
+  [318] = {.lex_state = 317},
+  [319] = {.lex_state = 317},
+  [320] = {.lex_state = 3},
+  [321] = {.lex_state = 2},
+  [322] = {.lex_state = 2},
+  [323] = {.lex_state = 2},
+  [324] = {.lex_state = 3},
+  [325] = {.lex_state = 12},
+  [326] = {.lex_state = 12},
+  [327] = {.lex_state = 20},
+  [328] = {.lex_state = 317},
   [329] = {.lex_state = 12},
-  [330] = {.lex_state = 12},
-  [331] = {.lex_state = 5},
+  [330] = {.lex_state = 319},
+  [331] = {.lex_state = 11},
   [332] = {.lex_state = 5},
-  [333] = {.lex_state = 5},
-  [334] = {.lex_state = 5},
-  [335] = {.lex_state = 309},
-  [336] = {.lex_state = 12},
-  [337] = {.lex_state = 3},
-  [338] = {.lex_state = 5},
-  [339] = {.lex_state = 12},
-  [340] = {.lex_state = 5},
-  [341] = {.lex_state = 307},
-  [342] = {.lex_state = 1},
-  [343] = {.lex_state = 307},
-  [344] = {.lex_state = 1},
-  [345] = {.lex_state = 11},
-  [346] = {.lex_state = 307},
-  [347] = {.lex_state = 307},
-  [348] = {.lex_state = 309},
-  [349] = {.lex_state = 309},
-  [350] = {.lex_state = 307},
-  [351] = {.lex_state = 24},
-  [352] = {.lex_state = 307},
-  [353] = {.lex_state = 307},
-  [354] = {.lex_state = 1},
-  [355] = {.lex_state = 307},
-  [356] = {.lex_state = 307},
-  [357] = {.lex_state = 307},
-  [358] = {.lex_state = 307},
-  [359] = {.lex_state = 307},
-  [360] = {.lex_state = 307},
-  [361] = {.lex_state = 11},
-  [362] = {.lex_state = 307},
-  [363] = {.lex_state = 307},
-  [364] = {.lex_state = 307},
-  [365] = {.lex_state = 307},
-  [366] = {.lex_state = 307},
-  [367] = {.lex_state = 307},
-  [368] = {.lex_state = 12},
-  [369] = {.lex_state = 307},
-  [370] = {.lex_state = 307},
-  [371] = {.lex_state = 307},
-  [372] = {.lex_state = 24},
-  [373] = {.lex_state = 307},
-  [374] = {.lex_state = 307},
-  [375] = {.lex_state = 307},
-  [376] = {.lex_state = 307},
-  [377] = {.lex_state = 11},
-  [378] = {.lex_state = 12},
-  [379] = {.lex_state = 307},
-  [380] = {.lex_state = 307},
-  [381] = {.lex_state = 23},
-  [382] = {.lex_state = 11},
-  [383] = {.lex_state = 1},
-  [384] = {.lex_state = 1},
-  [385] = {.lex_state = 23},
-  [386] = {.lex_state = 309},
-  [387] = {.lex_state = 11},
-  [388] = {.lex_state = 24},
-  [389] = {.lex_state = 307},
-  [390] = {.lex_state = 0},
-  [391] = {.lex_state = 21},
-  [392] = {.lex_state = 0},
-  [393] = {.lex_state = 309},
-  [394] = {.lex_state = 4},
-  [395] = {.lex_state = 11},
-  [396] = {.lex_state = 309},
-  [397] = {.lex_state = 309},
-  [398] = {.lex_state = 11},
-  [399] = {.lex_state = 11},
-  [400] = {.lex_state = 0},
-  [401] = {.lex_state = 11},
-  [402] = {.lex_state = 0},
-  [403] = {.lex_state = 0},
-  [404] = {.lex_state = 307},
-  [405] = {.lex_state = 0},
-  [406] = {.lex_state = 4},
-  [407] = {.lex_state = 0},
-  [408] = {.lex_state = 0},
-  [409] = {.lex_state = 4},
-  [410] = {.lex_state = 21},
-  [411] = {.lex_state = 0},
-  [412] = {.lex_state = 11},
-  [413] = {.lex_state = 307},
-  [414] = {.lex_state = 309},
-  [415] = {.lex_state = 0},
-  [416] = {.lex_state = 0},
-  [417] = {.lex_state = 11},
-  [418] = {.lex_state = 11},
-  [419] = {.lex_state = 11},
-  [420] = {.lex_state = 11},
-  [421] = {.lex_state = 0},
-  [422] = {.lex_state = 21},
+  [333] = {.lex_state = 2},
+  [334] = {.lex_state = 317},
+  [335] = {.lex_state = 5},
+  [336] = {.lex_state = 319},
+  [337] = {.lex_state = 317},
+  [338] = {.lex_state = 2},
+  [339] = {.lex_state = 5},
+  [340] = {.lex_state = 3},
+  [341] = {.lex_state = 3},
+  [342] = {.lex_state = 12},
+  [343] = {.lex_state = 3},
+  [344] = {.lex_state = 12},
+  [345] = {.lex_state = 12},
+  [346] = {.lex_state = 3},
+  [347] = {.lex_state = 3},
+  [348] = {.lex_state = 3},
+  [349] = {.lex_state = 3},
+  [350] = {.lex_state = 3},
+  [351] = {.lex_state = 3},
+  [352] = {.lex_state = 3},
+  [353] = {.lex_state = 2},
+  [354] = {.lex_state = 5},
+  [355] = {.lex_state = 5},
+  [356] = {.lex_state = 12},
+  [357] = {.lex_state = 12},
+  [358] = {.lex_state = 317},
+  [359] = {.lex_state = 5},
+  [360] = {.lex_state = 5},
+  [361] = {.lex_state = 5},
+  [362] = {.lex_state = 319},
+  [363] = {.lex_state = 3},
+  [364] = {.lex_state = 317},
+  [365] = {.lex_state = 5},
+  [366] = {.lex_state = 5},
+  [367] = {.lex_state = 317},
+  [368] = {.lex_state = 317},
+  [369] = {.lex_state = 11},
+  [370] = {.lex_state = 1},
+  [371] = {.lex_state = 23},
+  [372] = {.lex_state = 319},
+  [373] = {.lex_state = 11},
+  [374] = {.lex_state = 319},
+  [375] = {.lex_state = 317},
+  [376] = {.lex_state = 24},
+  [377] = {.lex_state = 317},
+  [378] = {.lex_state = 317},
+  [379] = {.lex_state = 317},
+  [380] = {.lex_state = 317},
+  [381] = {.lex_state = 24},
+  [382] = {.lex_state = 317},
+  [383] = {.lex_state = 317},
+  [384] = {.lex_state = 317},
+  [385] = {.lex_state = 317},
+  [386] = {.lex_state = 317},
+  [387] = {.lex_state = 12},
+  [388] = {.lex_state = 1},
+  [389] = {.lex_state = 317},
+  [390] = {.lex_state = 24},
+  [391] = {.lex_state = 11},
+  [392] = {.lex_state = 319},
+  [393] = {.lex_state = 317},
+  [394] = {.lex_state = 317},
+  [395] = {.lex_state = 317},
+  [396] = {.lex_state = 11},
+  [397] = {.lex_state = 317},
+  [398] = {.lex_state = 317},
+  [399] = {.lex_state = 317},
+  [400] = {.lex_state = 317},
+  [401] = {.lex_state = 317},
+  [402] = {.lex_state = 317},
+  [403] = {.lex_state = 317},
+  [404] = {.lex_state = 317},
+  [405] = {.lex_state = 317},
+  [406] = {.lex_state = 1},
+  [407] = {.lex_state = 317},
+  [408] = {.lex_state = 317},
+  [409] = {.lex_state = 12},
+  [410] = {.lex_state = 317},
+  [411] = {.lex_state = 317},
+  [412] = {.lex_state = 317},
+  [413] = {.lex_state = 11},
+  [414] = {.lex_state = 1},
+  [415] = {.lex_state = 1},
+  [416] = {.lex_state = 317},
+  [417] = {.lex_state = 23},
+  [418] = {.lex_state = 317},
+  [419] = {.lex_state = 317},
+  [420] = {.lex_state = 0},
+  [421] = {.lex_state = 317},
+  [422] = {.lex_state = 0},
   [423] = {.lex_state = 0},
   [424] = {.lex_state = 0},
-  [425] = {.lex_state = 0},
-  [426] = {.lex_state = 23},
-  [427] = {.lex_state = 0},
-  [428] = {.lex_state = 0},
-  [429] = {.lex_state = 309},
-  [430] = {.lex_state = 0},
-  [431] = {.lex_state = 0},
+  [425] = {.lex_state = 319},
+  [426] = {.lex_state = 319},
+  [427] = {.lex_state = 11},
+  [428] = {.lex_state = 11},
+  [429] = {.lex_state = 0},
+  [430] = {.lex_state = 11},
+  [431] = {.lex_state = 21},
   [432] = {.lex_state = 0},
   [433] = {.lex_state = 0},
   [434] = {.lex_state = 0},
   [435] = {.lex_state = 0},
   [436] = {.lex_state = 0},
   [437] = {.lex_state = 0},
-  [438] = {.lex_state = 11},
+  [438] = {.lex_state = 0},
   [439] = {.lex_state = 0},
-  [440] = {.lex_state = 11},
+  [440] = {.lex_state = 0},
   [441] = {.lex_state = 0},
   [442] = {.lex_state = 0},
-  [443] = {.lex_state = 0},
-  [444] = {.lex_state = 307},
-  [445] = {.lex_state = 3},
-  [446] = {.lex_state = 307},
-  [447] = {.lex_state = 307},
+  [443] = {.lex_state = 11},
+  [444] = {.lex_state = 11},
+  [445] = {.lex_state = 319},
+  [446] = {.lex_state = 319},
+  [447] = {.lex_state = 317},
   [448] = {.lex_state = 0},
   [449] = {.lex_state = 0},
-  [450] = {.lex_state = 0},
+  [450] = {.lex_state = 4},
   [451] = {.lex_state = 0},
-  [452] = {.lex_state = 0},
-  [453] = {.lex_state = 11},
+  [452] = {.lex_state = 11},
+  [453] = {.lex_state = 4},
   [454] = {.lex_state = 0},
-  [455] = {.lex_state = 0},
+  [455] = {.lex_state = 11},
   [456] = {.lex_state = 11},
-  [457] = {.lex_state = 0},
-  [458] = {.lex_state = 307},
-  [459] = {.lex_state = 4},
+  [457] = {.lex_state = 319},
+  [458] = {.lex_state = 317},
+  [459] = {.lex_state = 11},
   [460] = {.lex_state = 0},
-  [461] = {.lex_state = 0},
+  [461] = {.lex_state = 23},
   [462] = {.lex_state = 0},
-  [463] = {.lex_state = 11},
-  [464] = {.lex_state = 0},
-  [465] = {.lex_state = 0},
-  [466] = {.lex_state = 12},
-  [467] = {.lex_state = 11},
-  [468] = {.lex_state = 12},
-  [469] = {.lex_state = 307},
-  [470] = {.lex_state = 12},
-  [471] = {.lex_state = 12},
+  [463] = {.lex_state = 0},
+  [464] = {.lex_state = 4},
+  [465] = {.lex_state = 21},
+  [466] = {.lex_state = 0},
+  [467] = {.lex_state = 0},
+  [468] = {.lex_state = 21},
+  [469] = {.lex_state = 0},
+  [470] = {.lex_state = 0},
+  [471] = {.lex_state = 0},
   [472] = {.lex_state = 0},
-  [473] = {.lex_state = 11},
+  [473] = {.lex_state = 0},
   [474] = {.lex_state = 0},
-  [475] = {.lex_state = 0},
+  [475] = {.lex_state = 317},
   [476] = {.lex_state = 0},
-  [477] = {.lex_state = 0},
+  [477] = {.lex_state = 317},
   [478] = {.lex_state = 0},
-  [479] = {.lex_state = 307},
-  [480] = {.lex_state = 0},
-  [481] = {.lex_state = 0},
+  [479] = {.lex_state = 317},
+  [480] = {.lex_state = 317},
+  [481] = {.lex_state = 4},
   [482] = {.lex_state = 0},
-  [483] = {.lex_state = 307},
-  [484] = {.lex_state = 3},
-  [485] = {.lex_state = 2},
-  [486] = {.lex_state = 307},
-  [487] = {.lex_state = 2},
-  [488] = {.lex_state = 307},
-  [489] = {.lex_state = 307},
-  [490] = {.lex_state = 2},
-  [491] = {.lex_state = 2},
-  [492] = {.lex_state = 307},
-  [493] = {.lex_state = 307},
-  [494] = {.lex_state = 307},
-  [495] = {.lex_state = 307},
-  [496] = {.lex_state = 307},
-  [497] = {.lex_state = 307},
-  [498] = {.lex_state = 0},
-  [499] = {.lex_state = 307},
-  [500] = {.lex_state = 11},
-  [501] = {.lex_state = 3},
-  [502] = {.lex_state = 307},
-  [503] = {.lex_state = 309},
-  [504] = {.lex_state = 27},
-  [505] = {.lex_state = 4},
-  [506] = {.lex_state = 307},
-  [507] = {.lex_state = 307},
-  [508] = {.lex_state = 307},
-  [509] = {.lex_state = 28},
-  [510] = {.lex_state = 27},
-  [511] = {.lex_state = 307},
+  [483] = {.lex_state = 0},
+  [484] = {.lex_state = 317},
+  [485] = {.lex_state = 11},
+  [486] = {.lex_state = 2},
+  [487] = {.lex_state = 11},
+  [488] = {.lex_state = 0},
+  [489] = {.lex_state = 0},
+  [490] = {.lex_state = 11},
+  [491] = {.lex_state = 3},
+  [492] = {.lex_state = 11},
+  [493] = {.lex_state = 0},
+  [494] = {.lex_state = 0},
+  [495] = {.lex_state = 0},
+  [496] = {.lex_state = 0},
+  [497] = {.lex_state = 11},
+  [498] = {.lex_state = 12},
+  [499] = {.lex_state = 12},
+  [500] = {.lex_state = 12},
+  [501] = {.lex_state = 0},
+  [502] = {.lex_state = 12},
+  [503] = {.lex_state = 11},
+  [504] = {.lex_state = 0},
+  [505] = {.lex_state = 0},
+  [506] = {.lex_state = 317},
+  [507] = {.lex_state = 11},
+  [508] = {.lex_state = 3},
+  [509] = {.lex_state = 0},
+  [510] = {.lex_state = 317},
+  [511] = {.lex_state = 0},
   [512] = {.lex_state = 0},
-  [513] = {.lex_state = 307},
-  [514] = {.lex_state = 307},
-  [515] = {.lex_state = 307},
+  [513] = {.lex_state = 0},
+  [514] = {.lex_state = 0},
+  [515] = {.lex_state = 317},
   [516] = {.lex_state = 0},
-  [517] = {.lex_state = 307},
-  [518] = {.lex_state = 0},
-  [519] = {.lex_state = 307},
-  [520] = {.lex_state = 0},
-  [521] = {.lex_state = 307},
-  [522] = {.lex_state = 4},
-  [523] = {.lex_state = 307},
-  [524] = {.lex_state = 307},
-  [525] = {.lex_state = 29},
-  [526] = {.lex_state = 307},
-  [527] = {.lex_state = 29},
-  [528] = {.lex_state = 27},
-  [529] = {.lex_state = 307},
-  [530] = {.lex_state = 27},
-  [531] = {.lex_state = 0},
-  [532] = {.lex_state = 3},
-  [533] = {.lex_state = 307},
-  [534] = {.lex_state = 0},
+  [517] = {.lex_state = 0},
+  [518] = {.lex_state = 2},
+  [519] = {.lex_state = 317},
+  [520] = {.lex_state = 317},
+  [521] = {.lex_state = 317},
+  [522] = {.lex_state = 317},
+  [523] = {.lex_state = 0},
+  [524] = {.lex_state = 317},
+  [525] = {.lex_state = 317},
+  [526] = {.lex_state = 27},
+  [527] = {.lex_state = 317},
+  [528] = {.lex_state = 0},
+  [529] = {.lex_state = 317},
+  [530] = {.lex_state = 317},
+  [531] = {.lex_state = 317},
+  [532] = {.lex_state = 317},
+  [533] = {.lex_state = 2},
+  [534] = {.lex_state = 317},
   [535] = {.lex_state = 0},
-  [536] = {.lex_state = 4},
-  [537] = {.lex_state = 0},
-  [538] = {.lex_state = 307},
-  [539] = {.lex_state = 26},
-  [540] = {.lex_state = 2},
-  [541] = {.lex_state = 309},
-  [542] = {.lex_state = 307},
-  [543] = {.lex_state = 307},
-  [544] = {.lex_state = 307},
+  [536] = {.lex_state = 317},
+  [537] = {.lex_state = 28},
+  [538] = {.lex_state = 317},
+  [539] = {.lex_state = 317},
+  [540] = {.lex_state = 317},
+  [541] = {.lex_state = 3},
+  [542] = {.lex_state = 27},
+  [543] = {.lex_state = 317},
+  [544] = {.lex_state = 317},
+  [545] = {.lex_state = 26},
+  [546] = {.lex_state = 3},
+  [547] = {.lex_state = 319},
+  [548] = {.lex_state = 317},
+  [549] = {.lex_state = 317},
+  [550] = {.lex_state = 317},
+  [551] = {.lex_state = 317},
+  [552] = {.lex_state = 29},
+  [553] = {.lex_state = 0},
+  [554] = {.lex_state = 317},
+  [555] = {.lex_state = 4},
+  [556] = {.lex_state = 317},
+  [557] = {.lex_state = 4},
+  [558] = {.lex_state = 319},
+  [559] = {.lex_state = 317},
+  [560] = {.lex_state = 317},
+  [561] = {.lex_state = 0},
+  [562] = {.lex_state = 0},
+  [563] = {.lex_state = 28},
+  [564] = {.lex_state = 0},
+  [565] = {.lex_state = 11},
+  [566] = {.lex_state = 27},
+  [567] = {.lex_state = 317},
+  [568] = {.lex_state = 27},
+  [569] = {.lex_state = 317},
+  [570] = {.lex_state = 317},
+  [571] = {.lex_state = 317},
+  [572] = {.lex_state = 317},
+  [573] = {.lex_state = 317},
+  [574] = {.lex_state = 4},
+  [575] = {.lex_state = 0},
+  [576] = {.lex_state = 317},
+  [577] = {.lex_state = 0},
+  [578] = {.lex_state = 2},
+  [579] = {.lex_state = 317},
+  [580] = {.lex_state = 317},
+  [581] = {.lex_state = 317},
+  [582] = {.lex_state = 2},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -8157,6 +8361,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_fqdn] = ACTIONS(1),
     [anon_sym_service] = ACTIONS(1),
     [anon_sym_services] = ACTIONS(1),
+    [anon_sym_aws] = ACTIONS(1),
+    [anon_sym_region] = ACTIONS(1),
+    [anon_sym_named] = ACTIONS(1),
     [anon_sym_sni] = ACTIONS(1),
     [anon_sym_icmp] = ACTIONS(1),
     [anon_sym_ipv4] = ACTIONS(1),
@@ -8191,18 +8398,18 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
   },
   [STATE(1)] = {
     [sym_source_file] = STATE(535),
-    [sym__item] = STATE(91),
-    [sym_silence] = STATE(91),
-    [sym_inventory] = STATE(91),
-    [sym_cidr_groups] = STATE(91),
-    [sym_cilium] = STATE(91),
-    [sym_import] = STATE(91),
-    [sym_const_definition] = STATE(91),
-    [sym_category] = STATE(91),
-    [sym_namespace] = STATE(91),
-    [sym_cluster_policy] = STATE(91),
-    [sym_expect] = STATE(91),
-    [aux_sym_source_file_repeat1] = STATE(91),
+    [sym__item] = STATE(102),
+    [sym_silence] = STATE(102),
+    [sym_inventory] = STATE(102),
+    [sym_cidr_groups] = STATE(102),
+    [sym_cilium] = STATE(102),
+    [sym_import] = STATE(102),
+    [sym_const_definition] = STATE(102),
+    [sym_category] = STATE(102),
+    [sym_namespace] = STATE(102),
+    [sym_cluster_policy] = STATE(102),
+    [sym_expect] = STATE(102),
+    [aux_sym_source_file_repeat1] = STATE(102),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_silence] = ACTIONS(7),
     [anon_sym_cluster] = ACTIONS(9),
@@ -8222,13 +8429,14 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(27), 42,
+    ACTIONS(27), 43,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
+      anon_sym_groups,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
@@ -8265,16 +8473,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [48] = 2,
+  [49] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 42,
+    ACTIONS(29), 43,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
+      anon_sym_groups,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
@@ -8311,7 +8520,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [96] = 2,
+  [98] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(31), 36,
@@ -8351,7 +8560,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [138] = 2,
+  [140] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(33), 36,
@@ -8391,7 +8600,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [180] = 2,
+  [182] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(35), 36,
@@ -8431,7 +8640,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [222] = 2,
+  [224] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(37), 36,
@@ -8471,7 +8680,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [264] = 2,
+  [266] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(39), 34,
@@ -8509,7 +8718,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [304] = 13,
+  [306] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -8524,15 +8733,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(117), 1,
+    STATE(128), 1,
       sym_sentence_values,
-    STATE(118), 2,
+    STATE(109), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(185), 2,
+    STATE(208), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(175), 5,
+    STATE(197), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
@@ -8557,7 +8766,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [365] = 4,
+  [367] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
@@ -8595,7 +8804,53 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [407] = 3,
+  [409] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(45), 1,
+      anon_sym_RBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(51), 1,
+      sym_label_key,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(55), 1,
+      sym_const_ref,
+    STATE(128), 1,
+      sym_sentence_values,
+    STATE(109), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(208), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    STATE(197), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+    ACTIONS(47), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(41), 9,
+      anon_sym_silence,
+      anon_sym_label,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [468] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(65), 1,
@@ -8631,7 +8886,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [446] = 9,
+  [507] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(69), 1,
@@ -8644,10 +8899,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
     ACTIONS(77), 1,
       anon_sym_dns,
-    STATE(34), 2,
+    STATE(33), 2,
       sym_flow_port,
       sym_flow_icmp,
-    STATE(127), 3,
+    STATE(130), 3,
       sym_kafka,
       sym_flow_http,
       sym_flow_dns,
@@ -8673,53 +8928,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [497] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_RBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(51), 1,
-      sym_label_key,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(55), 1,
-      sym_const_ref,
-    STATE(117), 1,
-      sym_sentence_values,
-    STATE(118), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(185), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    STATE(175), 5,
-      sym__sentence_value,
-      sym_selector,
-      sym_selector_eq,
-      sym_list,
-      sym_string,
-    ACTIONS(47), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(41), 9,
-      anon_sym_silence,
-      anon_sym_label,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [556] = 7,
+  [558] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(83), 1,
@@ -8759,7 +8968,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [603] = 2,
+  [605] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(91), 31,
@@ -8794,7 +9003,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [640] = 2,
+  [642] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(93), 30,
@@ -8828,41 +9037,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [676] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(95), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [712] = 2,
+  [678] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(63), 30,
@@ -8896,10 +9071,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [748] = 2,
+  [714] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(97), 29,
+    ACTIONS(95), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8912,7 +9087,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
-      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
@@ -8922,87 +9096,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
       anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [783] = 2,
+  [750] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(99), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
+    ACTIONS(99), 1,
       anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [818] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(101), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [853] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(105), 1,
-      anon_sym_in,
-    ACTIONS(107), 1,
+    ACTIONS(101), 1,
       anon_sym_with,
-    ACTIONS(103), 27,
+    ACTIONS(97), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9030,7 +9140,106 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [892] = 2,
+  [789] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [824] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(105), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [859] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(107), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [894] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(109), 29,
@@ -9063,7 +9272,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [927] = 13,
+  [929] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(75), 1,
@@ -9080,13 +9289,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
     ACTIONS(123), 1,
       anon_sym_dns,
-    STATE(61), 1,
+    STATE(63), 1,
       sym_ports,
-    STATE(80), 1,
+    STATE(87), 1,
       sym_sni,
-    STATE(106), 1,
+    STATE(114), 1,
       sym_icmps,
-    STATE(107), 6,
+    STATE(115), 6,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -9106,7 +9315,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [983] = 3,
+  [985] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(127), 1,
@@ -9139,7 +9348,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1019] = 5,
+  [1021] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(131), 1,
@@ -9174,7 +9383,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1059] = 3,
+  [1061] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(139), 1,
@@ -9207,7 +9416,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1095] = 5,
+  [1097] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(143), 1,
@@ -9242,7 +9451,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1135] = 2,
+  [1137] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(149), 27,
@@ -9273,29 +9482,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1168] = 9,
+  [1170] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(153), 1,
-      anon_sym_RBRACE,
-    ACTIONS(155), 1,
-      anon_sym_in,
-    ACTIONS(157), 1,
-      sym_label_key,
-    ACTIONS(159), 1,
-      sym_const_ref,
-    STATE(183), 1,
-      sym_scope,
-    STATE(94), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(151), 18,
+    ACTIONS(151), 27,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
       anon_sym_label,
+      anon_sym_category,
       anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -9304,14 +9507,141 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
+      anon_sym_to,
       anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1215] = 2,
+  [1203] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(153), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1236] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(155), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1269] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(73), 1,
+      anon_sym_http,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(77), 1,
+      anon_sym_dns,
+    STATE(145), 3,
+      sym_kafka,
+      sym_flow_http,
+      sym_flow_dns,
+    ACTIONS(157), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [1310] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(159), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1343] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(161), 27,
@@ -9342,23 +9672,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1248] = 2,
+  [1376] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(163), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(165), 1,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
+    ACTIONS(167), 1,
+      anon_sym_in,
+    ACTIONS(169), 1,
+      sym_label_key,
+    ACTIONS(171), 1,
+      sym_const_ref,
+    STATE(205), 1,
+      sym_scope,
+    STATE(98), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(163), 18,
+      anon_sym_silence,
       anon_sym_label,
-      anon_sym_category,
       anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -9367,141 +9703,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_to,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
+      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1281] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(165), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1314] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(73), 1,
-      anon_sym_http,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(77), 1,
-      anon_sym_dns,
-    STATE(138), 3,
-      sym_kafka,
-      sym_flow_http,
-      sym_flow_dns,
-    ACTIONS(167), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [1355] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(169), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1388] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(171), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1421] = 2,
+  [1423] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(173), 27,
@@ -9532,7 +9741,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1454] = 2,
+  [1456] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(175), 27,
@@ -9563,45 +9772,299 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1487] = 2,
+  [1489] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(177), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1520] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(179), 1,
+      anon_sym_client,
     ACTIONS(181), 1,
+      anon_sym_version,
+    ACTIONS(177), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1526] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(185), 1,
+      anon_sym_client,
+    ACTIONS(187), 1,
+      anon_sym_version,
+    ACTIONS(183), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1563] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(189), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1596] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(191), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1629] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(195), 1,
+      anon_sym_client,
+    ACTIONS(197), 1,
+      anon_sym_version,
+    ACTIONS(193), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1666] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(199), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1699] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(201), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1732] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(203), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1765] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(205), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1798] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(209), 1,
       anon_sym_header,
-    STATE(40), 1,
+    STATE(48), 1,
       aux_sym_http_repeat1,
-    ACTIONS(179), 25,
+    ACTIONS(207), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9627,45 +10090,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1557] = 2,
+  [1835] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(184), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1590] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(188), 1,
-      anon_sym_client,
-    ACTIONS(190), 1,
+    ACTIONS(214), 1,
       anon_sym_version,
-    ACTIONS(186), 25,
+    ACTIONS(212), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9691,16 +10121,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1627] = 4,
+  [1869] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(194), 1,
-      anon_sym_client,
-    ACTIONS(196), 1,
-      anon_sym_version,
-    ACTIONS(192), 25,
+    ACTIONS(216), 26,
       ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
@@ -9724,264 +10151,109 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1664] = 2,
+  [1901] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(198), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1697] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(202), 1,
-      anon_sym_client,
-    ACTIONS(204), 1,
-      anon_sym_version,
-    ACTIONS(200), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1734] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(206), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1767] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(208), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1800] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(210), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1833] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(212), 1,
-      anon_sym_silence,
-    ACTIONS(215), 1,
-      anon_sym_RBRACE,
-    ACTIONS(217), 1,
-      anon_sym_label,
     ACTIONS(220), 1,
+      anon_sym_version,
+    ACTIONS(218), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
-    ACTIONS(223), 1,
       anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1935] = 15,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(222), 1,
+      anon_sym_namespaces,
+    ACTIONS(224), 1,
+      anon_sym_cidr,
     ACTIONS(226), 1,
-      anon_sym_description,
-    ACTIONS(229), 1,
-      anon_sym_default,
-    ACTIONS(235), 1,
-      anon_sym_no,
+      anon_sym_namespace,
+    ACTIONS(228), 1,
+      anon_sym_pods,
+    ACTIONS(230), 1,
+      anon_sym_nodes,
+    ACTIONS(234), 1,
+      anon_sym_entity,
+    ACTIONS(236), 1,
+      anon_sym_fqdn,
     ACTIONS(238), 1,
-      anon_sym_select,
-    ACTIONS(241), 1,
-      anon_sym_expect,
-    STATE(381), 1,
-      sym_verb,
+      anon_sym_service,
+    ACTIONS(240), 1,
+      anon_sym_services,
+    ACTIONS(242), 1,
+      anon_sym_aws,
+    STATE(173), 1,
+      sym_aws_group,
     ACTIONS(232), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(49), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [1889] = 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(129), 2,
+      sym_peer_service,
+      sym_peer_services,
+    STATE(24), 11,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service_list,
+      sym_peer_cidr_groups,
+      sym_peer_nodes,
+      sym_peer_aws,
+  [1993] = 14,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(244), 26,
-      ts_builtin_sym_end,
+    ACTIONS(244), 1,
       anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
+    ACTIONS(247), 1,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
+    ACTIONS(249), 1,
       anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1921] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(246), 1,
-      anon_sym_RBRACE,
-    ACTIONS(248), 1,
-      anon_sym_label,
-    ACTIONS(250), 1,
-      anon_sym_policy,
     ACTIONS(252), 1,
+      anon_sym_policy,
+    ACTIONS(255), 1,
       anon_sym_use,
-    ACTIONS(254), 1,
+    ACTIONS(258), 1,
       anon_sym_description,
-    ACTIONS(256), 1,
+    ACTIONS(261), 1,
       anon_sym_default,
-    ACTIONS(260), 1,
+    ACTIONS(267), 1,
       anon_sym_no,
-    ACTIONS(262), 1,
+    ACTIONS(270), 1,
       anon_sym_select,
-    ACTIONS(264), 1,
+    ACTIONS(273), 1,
       anon_sym_expect,
-    STATE(381), 1,
+    STATE(371), 1,
       sym_verb,
-    ACTIONS(258), 2,
+    ACTIONS(264), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(49), 13,
+    STATE(53), 13,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -9995,10 +10267,10 @@ static const uint16_t ts_small_parse_table[] = {
       sym_sentence,
       sym_expect,
       aux_sym_body_repeat1,
-  [1977] = 2,
+  [2049] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(266), 26,
+    ACTIONS(276), 26,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -10025,10 +10297,72 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2009] = 2,
+  [2081] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(268), 26,
+    ACTIONS(280), 1,
+      anon_sym_version,
+    ACTIONS(278), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2115] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(284), 1,
+      anon_sym_version,
+    ACTIONS(282), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2149] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(286), 26,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10055,12 +10389,55 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2041] = 3,
+  [2181] = 15,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(272), 1,
+    ACTIONS(222), 1,
+      anon_sym_namespaces,
+    ACTIONS(224), 1,
+      anon_sym_cidr,
+    ACTIONS(226), 1,
+      anon_sym_namespace,
+    ACTIONS(230), 1,
+      anon_sym_nodes,
+    ACTIONS(234), 1,
+      anon_sym_entity,
+    ACTIONS(236), 1,
+      anon_sym_fqdn,
+    ACTIONS(238), 1,
+      anon_sym_service,
+    ACTIONS(240), 1,
+      anon_sym_services,
+    ACTIONS(242), 1,
+      anon_sym_aws,
+    ACTIONS(288), 1,
+      anon_sym_pods,
+    STATE(173), 1,
+      sym_aws_group,
+    ACTIONS(232), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(129), 2,
+      sym_peer_service,
+      sym_peer_services,
+    STATE(24), 11,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service_list,
+      sym_peer_cidr_groups,
+      sym_peer_nodes,
+      sym_peer_aws,
+  [2239] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(292), 1,
       anon_sym_version,
-    ACTIONS(270), 25,
+    ACTIONS(290), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10086,35 +10463,66 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2075] = 14,
+  [2273] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(296), 1,
+      anon_sym_version,
+    ACTIONS(294), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2307] = 14,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(248), 1,
-      anon_sym_label,
-    ACTIONS(250), 1,
-      anon_sym_policy,
-    ACTIONS(252), 1,
-      anon_sym_use,
-    ACTIONS(254), 1,
-      anon_sym_description,
-    ACTIONS(256), 1,
-      anon_sym_default,
-    ACTIONS(260), 1,
-      anon_sym_no,
-    ACTIONS(262), 1,
-      anon_sym_select,
-    ACTIONS(264), 1,
-      anon_sym_expect,
-    ACTIONS(274), 1,
+    ACTIONS(298), 1,
       anon_sym_RBRACE,
-    STATE(381), 1,
+    ACTIONS(300), 1,
+      anon_sym_label,
+    ACTIONS(302), 1,
+      anon_sym_policy,
+    ACTIONS(304), 1,
+      anon_sym_use,
+    ACTIONS(306), 1,
+      anon_sym_description,
+    ACTIONS(308), 1,
+      anon_sym_default,
+    ACTIONS(312), 1,
+      anon_sym_no,
+    ACTIONS(314), 1,
+      anon_sym_select,
+    ACTIONS(316), 1,
+      anon_sym_expect,
+    STATE(371), 1,
       sym_verb,
-    ACTIONS(258), 2,
+    ACTIONS(310), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(51), 13,
+    STATE(62), 13,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -10128,162 +10536,49 @@ static const uint16_t ts_small_parse_table[] = {
       sym_sentence,
       sym_expect,
       aux_sym_body_repeat1,
-  [2131] = 3,
+  [2363] = 14,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(278), 1,
-      anon_sym_version,
-    ACTIONS(276), 25,
-      ts_builtin_sym_end,
+    ACTIONS(7), 1,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
+    ACTIONS(300), 1,
       anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+    ACTIONS(302), 1,
       anon_sym_policy,
+    ACTIONS(304), 1,
       anon_sym_use,
+    ACTIONS(306), 1,
       anon_sym_description,
+    ACTIONS(308), 1,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(312), 1,
       anon_sym_no,
+    ACTIONS(314), 1,
       anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
+    ACTIONS(316), 1,
       anon_sym_expect,
-  [2165] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(282), 1,
-      anon_sym_version,
-    ACTIONS(280), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
+    ACTIONS(318), 1,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
+    STATE(371), 1,
+      sym_verb,
+    ACTIONS(310), 2,
       anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2199] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(286), 1,
-      anon_sym_version,
-    ACTIONS(284), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2233] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(290), 1,
-      anon_sym_version,
-    ACTIONS(288), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2267] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(294), 1,
-      anon_sym_version,
-    ACTIONS(292), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2301] = 11,
+    STATE(53), 13,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [2419] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(75), 1,
@@ -10298,18 +10593,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
     ACTIONS(123), 1,
       anon_sym_dns,
-    STATE(81), 1,
+    STATE(82), 1,
       sym_sni,
-    STATE(109), 1,
+    STATE(119), 1,
       sym_icmps,
-    STATE(110), 6,
+    STATE(120), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(296), 12,
+    ACTIONS(320), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -10322,10 +10617,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [2351] = 2,
+  [2469] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(298), 25,
+    ACTIONS(322), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10351,63 +10646,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2382] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(157), 1,
-      sym_label_key,
-    ACTIONS(302), 1,
-      anon_sym_RBRACE,
-    ACTIONS(304), 1,
-      anon_sym_in,
-    ACTIONS(306), 1,
-      anon_sym_with,
-    ACTIONS(308), 1,
-      sym_const_ref,
-    STATE(22), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(300), 16,
-      anon_sym_silence,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2427] = 10,
+  [2500] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(312), 1,
+    ACTIONS(326), 1,
       anon_sym_method,
-    ACTIONS(314), 1,
+    ACTIONS(328), 1,
       anon_sym_host,
-    ACTIONS(316), 1,
+    ACTIONS(330), 1,
       anon_sym_header,
-    ACTIONS(318), 1,
+    ACTIONS(332), 1,
       sym_http_method,
-    ACTIONS(320), 1,
+    ACTIONS(334), 1,
       sym_const_ref,
-    STATE(219), 1,
+    STATE(216), 1,
       aux_sym_http_repeat1,
-    STATE(191), 2,
+    STATE(204), 2,
       sym__string_or_ref,
       sym_string,
-    ACTIONS(310), 16,
+    ACTIONS(324), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -10424,18 +10683,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2474] = 6,
+  [2547] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(324), 1,
+    ACTIONS(338), 1,
       anon_sym_COMMA,
-    STATE(79), 1,
+    STATE(72), 1,
       aux_sym_silence_repeat1,
-    STATE(119), 1,
+    STATE(165), 1,
       sym_string,
-    ACTIONS(322), 21,
+    ACTIONS(336), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10457,214 +10716,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [2513] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(324), 1,
-      anon_sym_COMMA,
-    STATE(65), 1,
-      aux_sym_silence_repeat1,
-    STATE(126), 1,
-      sym_string,
-    ACTIONS(326), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2552] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(328), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2583] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2614] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(332), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2645] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(334), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2676] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(336), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2707] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(338), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2738] = 2,
+  [2586] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(340), 25,
@@ -10693,7 +10745,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2769] = 2,
+  [2617] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(342), 25,
@@ -10722,7 +10774,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2800] = 2,
+  [2648] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(344), 25,
@@ -10751,7 +10803,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2831] = 2,
+  [2679] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(346), 25,
@@ -10780,43 +10832,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2862] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(153), 1,
-      anon_sym_RBRACE,
-    ACTIONS(155), 1,
-      anon_sym_in,
-    ACTIONS(157), 1,
-      sym_label_key,
-    ACTIONS(159), 1,
-      sym_const_ref,
-    STATE(183), 1,
-      sym_scope,
-    STATE(94), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(151), 16,
-      anon_sym_silence,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2907] = 2,
+  [2710] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(348), 25,
@@ -10845,14 +10861,578 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2938] = 4,
+  [2741] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(352), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(338), 1,
       anon_sym_COMMA,
-    STATE(79), 1,
+    STATE(90), 1,
       aux_sym_silence_repeat1,
-    ACTIONS(350), 22,
+    STATE(156), 1,
+      sym_string,
+    ACTIONS(350), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2780] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(352), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2811] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(354), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2842] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(356), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2873] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(358), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2904] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(360), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2935] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(362), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2966] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(165), 1,
+      anon_sym_RBRACE,
+    ACTIONS(167), 1,
+      anon_sym_in,
+    ACTIONS(169), 1,
+      sym_label_key,
+    ACTIONS(171), 1,
+      sym_const_ref,
+    STATE(205), 1,
+      sym_scope,
+    STATE(98), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(163), 16,
+      anon_sym_silence,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3011] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(169), 1,
+      sym_label_key,
+    ACTIONS(366), 1,
+      anon_sym_RBRACE,
+    ACTIONS(368), 1,
+      anon_sym_in,
+    ACTIONS(370), 1,
+      anon_sym_with,
+    ACTIONS(372), 1,
+      sym_const_ref,
+    STATE(19), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(364), 16,
+      anon_sym_silence,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3056] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(376), 1,
+      anon_sym_groups,
+    ACTIONS(378), 1,
+      anon_sym_in,
+    ACTIONS(380), 1,
+      anon_sym_with,
+    STATE(89), 1,
+      sym_aws_ids,
+    STATE(92), 1,
+      sym_aws_names,
+    ACTIONS(374), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3097] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(117), 1,
+      anon_sym_icmp,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(123), 1,
+      sym_icmps,
+    STATE(124), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(382), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3141] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(384), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3171] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    ACTIONS(388), 1,
+      anon_sym_host,
+    STATE(101), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(386), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3207] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(392), 1,
+      anon_sym_COMMA,
+    STATE(86), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(390), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3241] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(397), 1,
+      anon_sym_COMMA,
+    STATE(86), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(395), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3275] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(117), 1,
+      anon_sym_icmp,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(119), 1,
+      sym_icmps,
+    STATE(120), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(320), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3319] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(402), 1,
+      anon_sym_COMMA,
+    STATE(85), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(400), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3353] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(407), 1,
+      anon_sym_groups,
+    ACTIONS(409), 1,
+      anon_sym_in,
+    ACTIONS(411), 1,
+      anon_sym_with,
+    STATE(118), 1,
+      sym_aws_names,
+    ACTIONS(405), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3391] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(415), 1,
+      anon_sym_COMMA,
+    STATE(90), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(413), 22,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10875,183 +11455,26 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_expect,
       anon_sym_DQUOTE,
-  [2972] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(117), 1,
-      anon_sym_icmp,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(109), 1,
-      sym_icmps,
-    STATE(110), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(296), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3016] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(117), 1,
-      anon_sym_icmp,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(114), 1,
-      sym_icmps,
-    STATE(115), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(355), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3060] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(357), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3090] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    ACTIONS(361), 1,
-      anon_sym_host,
-    STATE(86), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(359), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3126] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(363), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3156] = 9,
+  [3425] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(157), 1,
+    ACTIONS(169), 1,
       sym_label_key,
-    ACTIONS(302), 1,
+    ACTIONS(366), 1,
       ts_builtin_sym_end,
-    ACTIONS(304), 1,
+    ACTIONS(368), 1,
       anon_sym_in,
-    ACTIONS(306), 1,
+    ACTIONS(370), 1,
       anon_sym_with,
-    ACTIONS(308), 1,
+    ACTIONS(372), 1,
       sym_const_ref,
-    STATE(22), 3,
+    STATE(19), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(300), 15,
+    ACTIONS(364), 15,
       anon_sym_silence,
       anon_sym_cluster,
       anon_sym_cidr,
@@ -11067,114 +11490,194 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3200] = 4,
+  [3469] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(365), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3233] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(367), 1,
-      anon_sym_namespaces,
-    ACTIONS(369), 1,
-      anon_sym_cidr,
-    ACTIONS(371), 1,
-      anon_sym_namespace,
-    ACTIONS(373), 1,
-      anon_sym_pods,
-    ACTIONS(375), 1,
-      anon_sym_nodes,
-    ACTIONS(379), 1,
-      anon_sym_entity,
-    ACTIONS(381), 1,
-      anon_sym_fqdn,
-    ACTIONS(383), 1,
-      anon_sym_service,
-    ACTIONS(385), 1,
-      anon_sym_services,
-    ACTIONS(377), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(150), 2,
-      sym_peer_service,
-      sym_peer_services,
-    STATE(24), 10,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service_list,
-      sym_peer_cidr_groups,
-      sym_peer_nodes,
-  [3284] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(92), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(387), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3317] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(391), 1,
-      anon_sym_COMMA,
-    ACTIONS(393), 1,
+    ACTIONS(409), 1,
       anon_sym_in,
-    STATE(113), 1,
+    ACTIONS(411), 1,
+      anon_sym_with,
+    ACTIONS(418), 1,
+      anon_sym_groups,
+    STATE(118), 1,
+      sym_aws_ids,
+    ACTIONS(405), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3507] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(420), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3537] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(422), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3566] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(395), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3595] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(424), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3628] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    ACTIONS(428), 1,
+      anon_sym_host,
+    ACTIONS(430), 1,
+      sym_const_ref,
+    STATE(226), 1,
+      aux_sym_http_repeat1,
+    STATE(202), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(426), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3669] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(434), 1,
+      anon_sym_COMMA,
+    ACTIONS(436), 1,
+      anon_sym_in,
+    STATE(99), 1,
       aux_sym_peer_pods_repeat1,
-    STATE(193), 1,
+    STATE(211), 1,
       sym_scope,
-    ACTIONS(389), 19,
+    ACTIONS(432), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -11194,26 +11697,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3354] = 8,
+  [3706] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    ACTIONS(397), 1,
-      anon_sym_host,
-    ACTIONS(399), 1,
-      sym_const_ref,
-    STATE(195), 1,
-      aux_sym_http_repeat1,
-    STATE(188), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(395), 16,
+    ACTIONS(434), 1,
+      anon_sym_COMMA,
+    ACTIONS(436), 1,
+      anon_sym_in,
+    STATE(122), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(214), 1,
+      sym_scope,
+    ACTIONS(438), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -11222,12 +11721,70 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3395] = 13,
+  [3743] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(440), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3772] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(442), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3805] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -11250,9 +11807,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_namespace,
     ACTIONS(25), 1,
       anon_sym_expect,
-    ACTIONS(401), 1,
+    ACTIONS(444), 1,
       ts_builtin_sym_end,
-    STATE(93), 12,
+    STATE(103), 12,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -11265,61 +11822,32 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [3446] = 4,
+  [3856] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(403), 21,
+    ACTIONS(446), 1,
       ts_builtin_sym_end,
+    ACTIONS(448), 1,
       anon_sym_silence,
+    ACTIONS(451), 1,
       anon_sym_cluster,
-      anon_sym_RBRACE,
+    ACTIONS(454), 1,
       anon_sym_cidr,
+    ACTIONS(457), 1,
       anon_sym_cilium,
+    ACTIONS(460), 1,
       anon_sym_import,
+    ACTIONS(463), 1,
       anon_sym_const,
-      anon_sym_label,
+    ACTIONS(466), 1,
       anon_sym_category,
+    ACTIONS(469), 1,
       anon_sym_system,
+    ACTIONS(472), 1,
       anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+    ACTIONS(475), 1,
       anon_sym_expect,
-  [3479] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(405), 1,
-      ts_builtin_sym_end,
-    ACTIONS(407), 1,
-      anon_sym_silence,
-    ACTIONS(410), 1,
-      anon_sym_cluster,
-    ACTIONS(413), 1,
-      anon_sym_cidr,
-    ACTIONS(416), 1,
-      anon_sym_cilium,
-    ACTIONS(419), 1,
-      anon_sym_import,
-    ACTIONS(422), 1,
-      anon_sym_const,
-    ACTIONS(425), 1,
-      anon_sym_category,
-    ACTIONS(428), 1,
-      anon_sym_system,
-    ACTIONS(431), 1,
-      anon_sym_namespace,
-    ACTIONS(434), 1,
-      anon_sym_expect,
-    STATE(93), 12,
+    STATE(103), 12,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -11332,81 +11860,23 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [3530] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(391), 1,
-      anon_sym_COMMA,
-    ACTIONS(393), 1,
-      anon_sym_in,
-    STATE(89), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(189), 1,
-      sym_scope,
-    ACTIONS(437), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3567] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(350), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-      anon_sym_DQUOTE,
-  [3596] = 8,
+  [3907] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(316), 1,
+    ACTIONS(330), 1,
       anon_sym_header,
-    ACTIONS(441), 1,
+    ACTIONS(480), 1,
       anon_sym_host,
-    ACTIONS(443), 1,
+    ACTIONS(482), 1,
       sym_const_ref,
-    STATE(204), 1,
+    STATE(220), 1,
       aux_sym_http_repeat1,
-    STATE(190), 2,
+    STATE(206), 2,
       sym__string_or_ref,
       sym_string,
-    ACTIONS(439), 16,
+    ACTIONS(478), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -11423,60 +11893,78 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3637] = 13,
+  [3948] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(367), 1,
-      anon_sym_namespaces,
-    ACTIONS(369), 1,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(96), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(484), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
       anon_sym_cidr,
-    ACTIONS(371), 1,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
-    ACTIONS(375), 1,
-      anon_sym_nodes,
-    ACTIONS(379), 1,
-      anon_sym_entity,
-    ACTIONS(381), 1,
-      anon_sym_fqdn,
-    ACTIONS(383), 1,
-      anon_sym_service,
-    ACTIONS(385), 1,
-      anon_sym_services,
-    ACTIONS(445), 1,
-      anon_sym_pods,
-    ACTIONS(377), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(150), 2,
-      sym_peer_service,
-      sym_peer_services,
-    STATE(24), 10,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service_list,
-      sym_peer_cidr_groups,
-      sym_peer_nodes,
-  [3688] = 7,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3981] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(413), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [4010] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(157), 1,
+    ACTIONS(169), 1,
       sym_label_key,
-    ACTIONS(449), 1,
+    ACTIONS(488), 1,
       anon_sym_RBRACE,
-    ACTIONS(451), 1,
+    ACTIONS(490), 1,
       sym_const_ref,
-    STATE(48), 3,
+    STATE(30), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(447), 16,
+    ACTIONS(486), 16,
       anon_sym_silence,
       anon_sym_label,
       anon_sym_port,
@@ -11493,58 +11981,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3727] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(248), 1,
-      anon_sym_label,
-    ACTIONS(252), 1,
-      anon_sym_use,
-    ACTIONS(254), 1,
-      anon_sym_description,
-    ACTIONS(256), 1,
-      anon_sym_default,
-    ACTIONS(260), 1,
-      anon_sym_no,
-    ACTIONS(453), 1,
-      anon_sym_RBRACE,
-    ACTIONS(455), 1,
-      anon_sym_select,
-    STATE(385), 1,
-      sym_verb,
-    ACTIONS(258), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(105), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3775] = 7,
+  [4049] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(157), 1,
+    ACTIONS(169), 1,
       sym_label_key,
-    ACTIONS(449), 1,
+    ACTIONS(488), 1,
       ts_builtin_sym_end,
-    ACTIONS(451), 1,
+    ACTIONS(490), 1,
       sym_const_ref,
-    STATE(48), 3,
+    STATE(30), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(447), 15,
+    ACTIONS(486), 15,
       anon_sym_silence,
       anon_sym_cluster,
       anon_sym_cidr,
@@ -11560,23 +12012,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3813] = 5,
+  [4087] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(102), 2,
+    STATE(111), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(185), 2,
+    STATE(208), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(459), 6,
+    ACTIONS(494), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(457), 12,
+    ACTIONS(492), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -11589,23 +12041,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3847] = 5,
+  [4121] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(102), 2,
+    STATE(111), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(185), 2,
+    STATE(208), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(463), 6,
+    ACTIONS(494), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(461), 12,
+    ACTIONS(496), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -11618,117 +12070,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3881] = 4,
+  [4155] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(468), 1,
-      anon_sym_in,
-    STATE(161), 1,
-      sym_scope,
-    ACTIONS(466), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
+    STATE(111), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(208), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(500), 6,
       anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3913] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(468), 1,
+      anon_sym_namespace,
+      anon_sym_pods,
       anon_sym_in,
-    STATE(164), 1,
-      sym_scope,
-    ACTIONS(470), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3945] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(472), 1,
-      anon_sym_silence,
-    ACTIONS(475), 1,
-      anon_sym_RBRACE,
-    ACTIONS(477), 1,
-      anon_sym_label,
-    ACTIONS(480), 1,
-      anon_sym_use,
-    ACTIONS(483), 1,
-      anon_sym_description,
-    ACTIONS(486), 1,
-      anon_sym_default,
-    ACTIONS(492), 1,
-      anon_sym_no,
-    ACTIONS(495), 1,
-      anon_sym_select,
-    STATE(385), 1,
-      sym_verb,
-    ACTIONS(489), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(105), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3993] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(110), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(296), 12,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(498), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -11741,146 +12099,81 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4031] = 7,
+  [4189] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(111), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(296), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4069] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(468), 1,
-      anon_sym_in,
-    STATE(167), 1,
-      sym_scope,
-    ACTIONS(498), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4101] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(115), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(355), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4139] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(111), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(355), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4177] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(502), 1,
-      anon_sym_http,
     ACTIONS(505), 1,
+      anon_sym_in,
+    STATE(188), 1,
+      sym_scope,
+    ACTIONS(503), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
       anon_sym_grpc,
-    ACTIONS(508), 1,
       anon_sym_kafka,
-    ACTIONS(511), 1,
       anon_sym_dns,
-    STATE(111), 6,
+      anon_sym_expect,
+  [4221] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(505), 1,
+      anon_sym_in,
+    STATE(189), 1,
+      sym_scope,
+    ACTIONS(507), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4253] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(120), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(500), 12,
+    ACTIONS(320), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -11893,31 +12186,62 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4215] = 12,
+  [4291] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(121), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(320), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4329] = 12,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(248), 1,
+    ACTIONS(300), 1,
       anon_sym_label,
-    ACTIONS(252), 1,
+    ACTIONS(304), 1,
       anon_sym_use,
-    ACTIONS(254), 1,
+    ACTIONS(306), 1,
       anon_sym_description,
-    ACTIONS(256), 1,
+    ACTIONS(308), 1,
       anon_sym_default,
-    ACTIONS(260), 1,
+    ACTIONS(312), 1,
       anon_sym_no,
-    ACTIONS(455), 1,
-      anon_sym_select,
-    ACTIONS(514), 1,
+    ACTIONS(509), 1,
       anon_sym_RBRACE,
-    STATE(385), 1,
+    ACTIONS(511), 1,
+      anon_sym_select,
+    STATE(417), 1,
       sym_verb,
-    ACTIONS(258), 2,
+    ACTIONS(310), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(99), 11,
+    STATE(125), 11,
       sym_silence,
       sym__policy_item,
       sym_use,
@@ -11929,15 +12253,16 @@ static const uint16_t ts_small_parse_table[] = {
       sym_rule,
       sym_sentence,
       aux_sym_policy_body_repeat1,
-  [4263] = 4,
+  [4377] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(518), 1,
-      anon_sym_COMMA,
-    STATE(113), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(516), 20,
+    ACTIONS(505), 1,
+      anon_sym_in,
+    STATE(176), 1,
+      sym_scope,
+    ACTIONS(513), 20,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_label,
       anon_sym_port,
@@ -11948,7 +12273,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_in,
       anon_sym_allow,
       anon_sym_sni,
       anon_sym_icmp,
@@ -11957,7 +12281,35 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4295] = 7,
+  [4409] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(517), 1,
+      anon_sym_in,
+    ACTIONS(519), 1,
+      anon_sym_with,
+    ACTIONS(515), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4441] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(75), 1,
@@ -11968,7 +12320,69 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
     ACTIONS(123), 1,
       anon_sym_dns,
-    STATE(116), 6,
+    STATE(124), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(382), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4479] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(121), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(382), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4517] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(523), 1,
+      anon_sym_http,
+    ACTIONS(526), 1,
+      anon_sym_grpc,
+    ACTIONS(529), 1,
+      anon_sym_kafka,
+    ACTIONS(532), 1,
+      anon_sym_dns,
+    STATE(121), 6,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -11988,186 +12402,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4333] = 7,
+  [4555] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(111), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(521), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4371] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(111), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(523), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4409] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(101), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(185), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(459), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(525), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4443] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(102), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(185), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(459), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(527), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4477] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(529), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4504] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(533), 1,
+    ACTIONS(537), 1,
       anon_sym_COMMA,
-    STATE(131), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(531), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4535] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(391), 1,
-      anon_sym_COMMA,
-    STATE(132), 1,
+    STATE(122), 1,
       aux_sym_peer_pods_repeat1,
-    ACTIONS(535), 19,
+    ACTIONS(535), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -12179,6 +12421,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_in,
       anon_sym_allow,
       anon_sym_sni,
       anon_sym_icmp,
@@ -12187,18 +12430,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4566] = 4,
+  [4587] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(539), 1,
-      anon_sym_COMMA,
-    STATE(133), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(537), 19,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(126), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(540), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -12207,25 +12460,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [4597] = 4,
+  [4625] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(543), 1,
-      anon_sym_COMMA,
-    STATE(134), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(541), 19,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(121), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(540), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -12234,29 +12491,130 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [4628] = 2,
+  [4663] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(545), 21,
-      ts_builtin_sym_end,
+    ACTIONS(542), 1,
       anon_sym_silence,
-      anon_sym_cluster,
+    ACTIONS(545), 1,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
+    ACTIONS(547), 1,
       anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
+    ACTIONS(550), 1,
+      anon_sym_use,
+    ACTIONS(553), 1,
+      anon_sym_description,
+    ACTIONS(556), 1,
+      anon_sym_default,
+    ACTIONS(562), 1,
+      anon_sym_no,
+    ACTIONS(565), 1,
+      anon_sym_select,
+    STATE(417), 1,
+      sym_verb,
+    ACTIONS(559), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(125), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [4711] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(121), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(568), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4749] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(300), 1,
+      anon_sym_label,
+    ACTIONS(304), 1,
+      anon_sym_use,
+    ACTIONS(306), 1,
+      anon_sym_description,
+    ACTIONS(308), 1,
+      anon_sym_default,
+    ACTIONS(312), 1,
+      anon_sym_no,
+    ACTIONS(511), 1,
+      anon_sym_select,
+    ACTIONS(570), 1,
+      anon_sym_RBRACE,
+    STATE(417), 1,
+      sym_verb,
+    ACTIONS(310), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(116), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [4797] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(110), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(208), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(494), 6,
+      anon_sym_port,
       anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(572), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -12266,14 +12624,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4655] = 4,
+  [4831] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(549), 1,
+    ACTIONS(576), 1,
       anon_sym_COMMA,
-    STATE(136), 1,
+    STATE(163), 1,
       aux_sym_peer_service_list_repeat1,
-    ACTIONS(547), 19,
+    ACTIONS(574), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -12293,10 +12651,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4686] = 2,
+  [4862] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(551), 21,
+    ACTIONS(157), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -12318,35 +12676,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4713] = 2,
+  [4889] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(167), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4740] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(553), 21,
+    ACTIONS(578), 21,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -12368,277 +12701,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4767] = 4,
+  [4916] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(557), 1,
+    ACTIONS(582), 1,
       anon_sym_COMMA,
-    STATE(140), 1,
+    STATE(148), 1,
       aux_sym_peer_cidr_repeat1,
-    ACTIONS(555), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4798] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(533), 1,
-      anon_sym_COMMA,
-    STATE(141), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(559), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4829] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(533), 1,
-      anon_sym_COMMA,
-    STATE(141), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(561), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4860] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(391), 1,
-      anon_sym_COMMA,
-    STATE(113), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(563), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4891] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(539), 1,
-      anon_sym_COMMA,
-    STATE(143), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(565), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4922] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(543), 1,
-      anon_sym_COMMA,
-    STATE(144), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(567), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4953] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(569), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4980] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(573), 1,
-      anon_sym_COMMA,
-    STATE(136), 1,
-      aux_sym_peer_service_list_repeat1,
-    ACTIONS(571), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5011] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(576), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5038] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(578), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5065] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(391), 1,
-      anon_sym_COMMA,
-    STATE(145), 1,
-      aux_sym_peer_pods_repeat1,
     ACTIONS(580), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -12659,41 +12728,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5096] = 4,
+  [4947] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(584), 1,
+    ACTIONS(586), 1,
       anon_sym_COMMA,
-    STATE(140), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(582), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5127] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(589), 1,
-      anon_sym_COMMA,
-    STATE(141), 1,
+    STATE(150), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(587), 19,
+    ACTIONS(584), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -12713,12 +12755,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5158] = 2,
+  [4978] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(516), 21,
-      anon_sym_silence,
+    ACTIONS(586), 1,
       anon_sym_COMMA,
+    STATE(150), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(588), 19,
+      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
       anon_sym_port,
@@ -12729,7 +12774,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_in,
       anon_sym_allow,
       anon_sym_sni,
       anon_sym_icmp,
@@ -12738,12 +12782,39 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5185] = 4,
+  [5009] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(434), 1,
+      anon_sym_COMMA,
+    STATE(122), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(590), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5040] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(594), 1,
       anon_sym_COMMA,
-    STATE(143), 1,
+    STATE(153), 1,
       aux_sym_peer_entity_repeat1,
     ACTIONS(592), 19,
       anon_sym_silence,
@@ -12765,14 +12836,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5216] = 4,
+  [5071] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(599), 1,
+    ACTIONS(598), 1,
       anon_sym_COMMA,
-    STATE(144), 1,
+    STATE(86), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(597), 19,
+    ACTIONS(596), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -12792,12 +12863,65 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5247] = 4,
+  [5102] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(391), 1,
+    ACTIONS(517), 1,
+      anon_sym_in,
+    ACTIONS(515), 20,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(113), 1,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5131] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(586), 1,
+      anon_sym_COMMA,
+    STATE(134), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(600), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5162] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(434), 1,
+      anon_sym_COMMA,
+    STATE(135), 1,
       aux_sym_peer_pods_repeat1,
     ACTIONS(602), 19,
       anon_sym_silence,
@@ -12819,64 +12943,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5278] = 2,
+  [5193] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(604), 21,
-      anon_sym_silence,
+    ACTIONS(594), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5305] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(606), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5332] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(557), 1,
-      anon_sym_COMMA,
-    STATE(129), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(608), 19,
+    STATE(136), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(604), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -12896,40 +12970,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5363] = 3,
+  [5224] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(612), 1,
-      anon_sym_except,
-    ACTIONS(610), 20,
-      anon_sym_silence,
+    ACTIONS(608), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5392] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(549), 1,
-      anon_sym_COMMA,
-    STATE(125), 1,
+    STATE(142), 1,
       aux_sym_peer_service_list_repeat1,
-    ACTIONS(614), 19,
+    ACTIONS(606), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -12949,7 +12997,34 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5423] = 2,
+  [5255] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(613), 1,
+      anon_sym_COMMA,
+    STATE(143), 1,
+      aux_sym_peer_aws_repeat1,
+    ACTIONS(611), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5286] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(616), 21,
@@ -12974,14 +13049,39 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5450] = 4,
+  [5313] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(533), 1,
+    ACTIONS(618), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5340] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(434), 1,
       anon_sym_COMMA,
-    STATE(130), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(618), 19,
+    STATE(157), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(620), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -13001,15 +13101,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5481] = 4,
+  [5371] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(620), 1,
-      anon_sym_COMMA,
-    STATE(155), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(618), 19,
+    ACTIONS(622), 21,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_label,
       anon_sym_port,
@@ -13020,6 +13117,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_except,
       anon_sym_allow,
       anon_sym_sni,
       anon_sym_icmp,
@@ -13028,41 +13126,41 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5512] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(623), 1,
-      anon_sym_COMMA,
-    STATE(156), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(531), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5543] = 4,
+  [5398] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(626), 1,
       anon_sym_COMMA,
-    STATE(141), 1,
+    STATE(148), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(624), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5429] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(586), 1,
+      anon_sym_COMMA,
+    STATE(133), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(559), 19,
+    ACTIONS(629), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -13082,14 +13180,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5574] = 4,
+  [5460] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(629), 1,
+    ACTIONS(633), 1,
       anon_sym_COMMA,
-    STATE(141), 1,
+    STATE(150), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(561), 19,
+    ACTIONS(631), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -13109,12 +13207,116 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5605] = 3,
+  [5491] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(634), 1,
-      anon_sym_except,
-    ACTIONS(632), 20,
+    ACTIONS(535), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5518] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(598), 1,
+      anon_sym_COMMA,
+    STATE(137), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(636), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5549] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(640), 1,
+      anon_sym_COMMA,
+    STATE(153), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(638), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5580] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(643), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5607] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(647), 1,
+      anon_sym_in,
+    ACTIONS(645), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13135,10 +13337,62 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5634] = 2,
+  [5636] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(636), 21,
+    ACTIONS(649), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5663] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(434), 1,
+      anon_sym_COMMA,
+    STATE(122), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(651), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5694] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(653), 21,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13160,7 +13414,425 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5661] = 2,
+  [5721] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(657), 1,
+      anon_sym_in,
+    ACTIONS(655), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5750] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(659), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5777] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(582), 1,
+      anon_sym_COMMA,
+    STATE(132), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(661), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5808] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(665), 1,
+      anon_sym_except,
+    ACTIONS(663), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5837] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(576), 1,
+      anon_sym_COMMA,
+    STATE(142), 1,
+      aux_sym_peer_service_list_repeat1,
+    ACTIONS(667), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5868] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(669), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5895] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(671), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5922] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(675), 1,
+      anon_sym_COMMA,
+    STATE(143), 1,
+      aux_sym_peer_aws_repeat1,
+    ACTIONS(673), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5953] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(677), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5980] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(679), 1,
+      anon_sym_COMMA,
+    STATE(170), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(629), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6011] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(682), 1,
+      anon_sym_COMMA,
+    STATE(171), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(600), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6042] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(685), 1,
+      anon_sym_COMMA,
+    STATE(150), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(584), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6073] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(688), 1,
+      anon_sym_COMMA,
+    STATE(150), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(588), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6104] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(693), 1,
+      anon_sym_except,
+    ACTIONS(691), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6133] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(675), 1,
+      anon_sym_COMMA,
+    STATE(166), 1,
+      aux_sym_peer_aws_repeat1,
+    ACTIONS(695), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6164] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(631), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6190] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(638), 20,
@@ -13184,10 +13856,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5687] = 2,
+  [6216] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(640), 20,
+    ACTIONS(697), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13208,10 +13880,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5713] = 2,
+  [6242] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(642), 20,
+    ACTIONS(645), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13232,14 +13904,64 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5739] = 4,
+  [6268] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(646), 1,
+    ACTIONS(701), 1,
       anon_sym_COMMA,
-    STATE(180), 1,
+    STATE(187), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(699), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6298] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(606), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6324] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(705), 1,
+      anon_sym_COMMA,
+    STATE(196), 1,
       aux_sym_sentence_values_repeat1,
-    ACTIONS(644), 18,
+    ACTIONS(703), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -13258,10 +13980,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [5769] = 2,
+  [6354] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(592), 20,
+    ACTIONS(707), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13282,10 +14004,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5795] = 2,
+  [6380] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(648), 20,
+    ACTIONS(709), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13306,10 +14028,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5821] = 2,
+  [6406] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(597), 20,
+    ACTIONS(711), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13330,36 +14052,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5847] = 4,
+  [6432] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(652), 1,
-      anon_sym_COMMA,
-    STATE(168), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(650), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5877] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(654), 20,
+    ACTIONS(611), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13380,67 +14076,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5903] = 4,
+  [6458] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(652), 1,
-      anon_sym_COMMA,
-    STATE(172), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(656), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5933] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(155), 1,
-      anon_sym_in,
-    ACTIONS(157), 1,
-      sym_label_key,
-    ACTIONS(660), 1,
-      anon_sym_RBRACE,
-    ACTIONS(662), 1,
-      sym_const_ref,
-    STATE(248), 1,
-      sym_scope,
-    STATE(231), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(658), 11,
-      anon_sym_silence,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5973] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(664), 20,
+    ACTIONS(655), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13461,161 +14100,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5999] = 2,
+  [6484] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(666), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6025] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(670), 1,
-      anon_sym_COMMA,
-    STATE(172), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(668), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6055] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(675), 1,
-      anon_sym_EQ,
-    ACTIONS(673), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6083] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(677), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6109] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(646), 1,
-      anon_sym_COMMA,
-    STATE(162), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(679), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6139] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(571), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6165] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(681), 1,
+    ACTIONS(713), 1,
       anon_sym_except,
-    ACTIONS(632), 19,
+    ACTIONS(691), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -13635,10 +14125,36 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6193] = 2,
+  [6512] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(587), 20,
+    ACTIONS(717), 1,
+      anon_sym_COMMA,
+    STATE(187), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(715), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6542] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(720), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13659,10 +14175,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6219] = 2,
+  [6568] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(683), 20,
+    ACTIONS(722), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13683,14 +14199,185 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6245] = 4,
+  [6594] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(687), 1,
+    ACTIONS(724), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6620] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(726), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6646] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(624), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6672] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(728), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6698] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(730), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6724] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(734), 1,
+      anon_sym_EQ,
+    ACTIONS(732), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6752] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(738), 1,
+      anon_sym_COMMA,
+    STATE(196), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(736), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6782] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(705), 1,
       anon_sym_COMMA,
     STATE(180), 1,
       aux_sym_sentence_values_repeat1,
-    ACTIONS(685), 18,
+    ACTIONS(741), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -13709,10 +14396,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [6275] = 2,
+  [6812] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(582), 20,
+    ACTIONS(743), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13733,16 +14420,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6301] = 2,
+  [6838] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(685), 19,
-      anon_sym_silence,
+    ACTIONS(701), 1,
       anon_sym_COMMA,
+    STATE(178), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(745), 18,
+      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
-      anon_sym_port,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -13750,17 +14438,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [6326] = 2,
+  [6868] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(437), 19,
+    ACTIONS(747), 20,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_label,
       anon_sym_port,
@@ -13779,343 +14470,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6351] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(543), 1,
-      anon_sym_COMMA,
-    STATE(186), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(690), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6380] = 10,
+  [6894] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(51), 1,
-      sym_label_key,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(55), 1,
-      sym_const_ref,
-    STATE(201), 1,
-      sym_sentence_values,
-    STATE(234), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    STATE(175), 5,
-      sym__sentence_value,
-      sym_selector,
-      sym_selector_eq,
-      sym_list,
-      sym_string,
-    ACTIONS(692), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
+    ACTIONS(167), 1,
       anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [6421] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(543), 1,
-      anon_sym_COMMA,
-    STATE(144), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(694), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6450] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(668), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6475] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    ACTIONS(698), 1,
-      anon_sym_host,
-    STATE(207), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(696), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6506] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(389), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6531] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    ACTIONS(702), 1,
-      anon_sym_host,
-    STATE(210), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(700), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6562] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    ACTIONS(706), 1,
-      anon_sym_host,
-    STATE(199), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(704), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6593] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(708), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6618] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(710), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6643] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(712), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6668] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(714), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6696] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(155), 1,
-      anon_sym_in,
-    ACTIONS(157), 1,
+    ACTIONS(169), 1,
       sym_label_key,
-    ACTIONS(660), 1,
+    ACTIONS(751), 1,
       anon_sym_RBRACE,
-    ACTIONS(662), 1,
+    ACTIONS(753), 1,
       sym_const_ref,
-    STATE(248), 1,
+    STATE(274), 1,
       sym_scope,
-    STATE(231), 3,
+    STATE(249), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(658), 9,
+    ACTIONS(749), 11,
       anon_sym_silence,
-      anon_sym_label,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [6734] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(718), 1,
-      anon_sym_COMMA,
-    STATE(203), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(716), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
       anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
@@ -14125,400 +14500,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [6762] = 4,
+  [6934] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(316), 1,
+    ACTIONS(330), 1,
       anon_sym_header,
-    STATE(205), 1,
+    ACTIONS(757), 1,
+      anon_sym_host,
+    STATE(232), 1,
       aux_sym_http_repeat1,
-    ACTIONS(720), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6790] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(722), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6818] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(543), 1,
-      anon_sym_COMMA,
-    STATE(144), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(724), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6846] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(726), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6870] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(718), 1,
-      anon_sym_COMMA,
-    STATE(197), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(728), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6898] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(732), 1,
-      anon_sym_COMMA,
-    STATE(203), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(730), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6926] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(735), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6954] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(737), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6982] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(211), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(739), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7010] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(741), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7038] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(213), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(743), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7066] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(215), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(745), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7094] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(747), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7122] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(749), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7150] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(217), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(751), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7178] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(753), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7206] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(543), 1,
-      anon_sym_COMMA,
-    STATE(200), 1,
-      aux_sym_peer_fqdn_repeat1,
     ACTIONS(755), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -14536,14 +14527,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7234] = 4,
+  [6965] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(757), 16,
+    ACTIONS(598), 1,
+      anon_sym_COMMA,
+    STATE(86), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(759), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -14555,41 +14546,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7262] = 4,
+  [6994] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(316), 1,
+    ACTIONS(330), 1,
       anon_sym_header,
-    STATE(218), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(759), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7290] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
+    ACTIONS(763), 1,
+      anon_sym_host,
+    STATE(221), 1,
       aux_sym_http_repeat1,
     ACTIONS(761), 16,
       anon_sym_silence,
@@ -14608,17 +14578,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7318] = 4,
+  [7025] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(316), 1,
-      anon_sym_header,
-    STATE(40), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(763), 16,
+    ACTIONS(432), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -14627,17 +14594,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7346] = 4,
+  [7050] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(316), 1,
+    ACTIONS(330), 1,
       anon_sym_header,
-    STATE(40), 1,
+    ACTIONS(767), 1,
+      anon_sym_host,
+    STATE(229), 1,
       aux_sym_http_repeat1,
     ACTIONS(765), 16,
       anon_sym_silence,
@@ -14656,14 +14627,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7374] = 2,
+  [7081] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(730), 17,
+    ACTIONS(769), 19,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_label,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -14672,318 +14643,142 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7397] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(767), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7419] = 11,
+  [7106] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
     ACTIONS(49), 1,
       anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(769), 1,
-      anon_sym_RPAREN,
-    ACTIONS(771), 1,
-      sym_port_number,
-    ACTIONS(773), 1,
-      sym_cidr,
-    ACTIONS(775), 1,
-      sym_const_ref,
-    ACTIONS(777), 1,
-      sym_identifier,
-    STATE(457), 1,
-      sym_argument,
-    STATE(481), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7457] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(781), 1,
-      anon_sym_LPAREN,
-    STATE(263), 1,
-      sym_arguments,
-    ACTIONS(779), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7481] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(771), 1,
-      sym_port_number,
-    ACTIONS(773), 1,
-      sym_cidr,
-    ACTIONS(775), 1,
-      sym_const_ref,
-    ACTIONS(777), 1,
-      sym_identifier,
-    ACTIONS(783), 1,
-      anon_sym_RPAREN,
-    STATE(457), 1,
-      sym_argument,
-    STATE(481), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7519] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(787), 1,
-      anon_sym_COMMA,
-    STATE(229), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(785), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7543] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(787), 1,
-      anon_sym_COMMA,
-    STATE(227), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(789), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7567] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(793), 1,
-      anon_sym_COMMA,
-    STATE(227), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(791), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7591] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(771), 1,
-      sym_port_number,
-    ACTIONS(773), 1,
-      sym_cidr,
-    ACTIONS(775), 1,
-      sym_const_ref,
-    ACTIONS(777), 1,
-      sym_identifier,
-    ACTIONS(796), 1,
-      anon_sym_RPAREN,
-    STATE(392), 1,
-      sym_argument,
-    STATE(481), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7629] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(787), 1,
-      anon_sym_COMMA,
-    STATE(227), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(798), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7653] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(787), 1,
-      anon_sym_COMMA,
-    STATE(226), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(800), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7677] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(393), 1,
-      anon_sym_in,
-    STATE(262), 1,
-      sym_scope,
-    ACTIONS(802), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7701] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(806), 1,
-      anon_sym_label,
-    STATE(272), 1,
-      sym_group_labels,
-    ACTIONS(804), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [7724] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(808), 1,
-      anon_sym_cidr,
-    ACTIONS(810), 1,
-      anon_sym_namespace,
-    ACTIONS(812), 1,
-      anon_sym_pods,
-    ACTIONS(814), 1,
-      anon_sym_entity,
-    ACTIONS(816), 1,
-      anon_sym_fqdn,
-    ACTIONS(818), 1,
-      anon_sym_node,
-    STATE(538), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7755] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(825), 1,
+    ACTIONS(51), 1,
       sym_label_key,
-    STATE(234), 2,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(55), 1,
+      sym_const_ref,
+    STATE(223), 1,
+      sym_sentence_values,
+    STATE(260), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(820), 4,
-      anon_sym_LBRACE,
-      anon_sym_LBRACK,
-      anon_sym_DQUOTE,
-      sym_const_ref,
-    ACTIONS(822), 6,
+    STATE(197), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+    ACTIONS(771), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [7780] = 2,
+  [7147] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(827), 13,
+    ACTIONS(773), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7172] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(736), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [7197] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(438), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7222] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(598), 1,
+      anon_sym_COMMA,
+    STATE(203), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(775), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7251] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(715), 19,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -14996,13 +14791,45 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [7799] = 2,
+  [7276] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(791), 13,
+    ACTIONS(777), 19,
       anon_sym_silence,
-      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7301] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(779), 16,
+      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
       anon_sym_policy,
@@ -15013,181 +14840,639 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [7818] = 10,
+  [7329] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(771), 1,
-      sym_port_number,
-    ACTIONS(773), 1,
-      sym_cidr,
-    ACTIONS(775), 1,
-      sym_const_ref,
-    ACTIONS(777), 1,
-      sym_identifier,
-    STATE(457), 1,
-      sym_argument,
-    STATE(481), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7853] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(831), 1,
-      anon_sym_COMMA,
-    STATE(241), 1,
-      aux_sym_group_labels_repeat1,
-    ACTIONS(829), 11,
-      ts_builtin_sym_end,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(781), 16,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [7876] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(808), 1,
-      anon_sym_cidr,
-    ACTIONS(810), 1,
-      anon_sym_namespace,
-    ACTIONS(814), 1,
-      anon_sym_entity,
-    ACTIONS(816), 1,
-      anon_sym_fqdn,
-    ACTIONS(833), 1,
-      anon_sym_pods,
-    ACTIONS(835), 1,
-      anon_sym_node,
-    STATE(12), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7907] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(808), 1,
-      anon_sym_cidr,
-    ACTIONS(810), 1,
-      anon_sym_namespace,
-    ACTIONS(812), 1,
-      anon_sym_pods,
-    ACTIONS(814), 1,
-      anon_sym_entity,
-    ACTIONS(816), 1,
-      anon_sym_fqdn,
-    ACTIONS(818), 1,
-      anon_sym_node,
-    STATE(506), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7938] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(839), 1,
-      anon_sym_COMMA,
-    STATE(241), 1,
-      aux_sym_group_labels_repeat1,
-    ACTIONS(837), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [7961] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(806), 1,
+      anon_sym_RBRACE,
       anon_sym_label,
-    STATE(268), 1,
-      sym_group_labels,
-    ACTIONS(842), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [7984] = 8,
+  [7357] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(808), 1,
-      anon_sym_cidr,
-    ACTIONS(810), 1,
-      anon_sym_namespace,
-    ACTIONS(814), 1,
-      anon_sym_entity,
-    ACTIONS(816), 1,
-      anon_sym_fqdn,
-    ACTIONS(844), 1,
-      anon_sym_pods,
-    ACTIONS(846), 1,
-      anon_sym_node,
-    STATE(12), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [8015] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(831), 1,
+    ACTIONS(598), 1,
       anon_sym_COMMA,
+    STATE(222), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(783), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7385] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(787), 1,
+      anon_sym_COMMA,
+    STATE(225), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(785), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7413] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(227), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(789), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7441] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(791), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7469] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(793), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7497] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(598), 1,
+      anon_sym_COMMA,
+    STATE(86), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(795), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7525] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(797), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [7549] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(787), 1,
+      anon_sym_COMMA,
+    STATE(218), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(799), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7577] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(803), 1,
+      anon_sym_COMMA,
+    STATE(225), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(801), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7605] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(806), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7633] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(808), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7661] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(233), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(810), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7689] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(812), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7717] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(235), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(814), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7745] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(236), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(816), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7773] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(818), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7801] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(820), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7829] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(215), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(822), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7857] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(824), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7885] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(826), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7913] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
     STATE(238), 1,
-      aux_sym_group_labels_repeat1,
-    ACTIONS(848), 11,
-      ts_builtin_sym_end,
+      aux_sym_http_repeat1,
+    ACTIONS(828), 16,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [8038] = 2,
+  [7941] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(850), 12,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(830), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7969] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(167), 1,
+      anon_sym_in,
+    ACTIONS(169), 1,
+      sym_label_key,
+    ACTIONS(751), 1,
+      anon_sym_RBRACE,
+    ACTIONS(753), 1,
+      sym_const_ref,
+    STATE(274), 1,
+      sym_scope,
+    STATE(249), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(749), 9,
+      anon_sym_silence,
+      anon_sym_label,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [8007] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(801), 17,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8030] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(832), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8052] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(836), 1,
+      anon_sym_COMMA,
+    STATE(243), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(834), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -15200,7 +15485,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8056] = 8,
+  [8076] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(836), 1,
+      anon_sym_COMMA,
+    STATE(248), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(838), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8100] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15209,22 +15514,105 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(771), 1,
+    ACTIONS(840), 1,
+      anon_sym_RPAREN,
+    ACTIONS(842), 1,
       sym_port_number,
-    ACTIONS(852), 1,
-      anon_sym_RBRACK,
-    ACTIONS(854), 2,
+    ACTIONS(844), 1,
       sym_cidr,
+    ACTIONS(846), 1,
       sym_const_ref,
-    STATE(433), 5,
+    ACTIONS(848), 1,
+      sym_identifier,
+    STATE(467), 1,
+      sym_argument,
+    STATE(514), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8086] = 2,
+  [8138] = 11,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(842), 1,
+      sym_port_number,
+    ACTIONS(844), 1,
+      sym_cidr,
+    ACTIONS(846), 1,
+      sym_const_ref,
+    ACTIONS(848), 1,
+      sym_identifier,
+    ACTIONS(850), 1,
+      anon_sym_RPAREN,
+    STATE(474), 1,
+      sym_argument,
+    STATE(514), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8176] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(842), 1,
+      sym_port_number,
+    ACTIONS(844), 1,
+      sym_cidr,
+    ACTIONS(846), 1,
+      sym_const_ref,
+    ACTIONS(848), 1,
+      sym_identifier,
+    ACTIONS(852), 1,
+      anon_sym_RPAREN,
+    STATE(474), 1,
+      sym_argument,
+    STATE(514), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8214] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(836), 1,
+      anon_sym_COMMA,
+    STATE(250), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(854), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8238] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(858), 1,
+      anon_sym_COMMA,
+    STATE(248), 1,
+      aux_sym_default_deny_repeat1,
     ACTIONS(856), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -15238,10 +15626,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8104] = 2,
+  [8262] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(802), 12,
+    ACTIONS(436), 1,
+      anon_sym_in,
+    STATE(280), 1,
+      sym_scope,
+    ACTIONS(861), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -15254,10 +15646,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8122] = 2,
+  [8286] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(858), 12,
+    ACTIONS(836), 1,
+      anon_sym_COMMA,
+    STATE(248), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(863), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -15270,10 +15666,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8140] = 2,
+  [8310] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(860), 12,
+    ACTIONS(867), 1,
+      anon_sym_LPAREN,
+    STATE(270), 1,
+      sym_arguments,
+    ACTIONS(865), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -15286,11 +15686,50 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8158] = 2,
+  [8334] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(862), 12,
+    ACTIONS(871), 1,
+      anon_sym_COMMA,
+    STATE(253), 1,
+      aux_sym_group_labels_repeat1,
+    ACTIONS(869), 11,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8357] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(875), 1,
+      anon_sym_COMMA,
+    STATE(253), 1,
+      aux_sym_group_labels_repeat1,
+    ACTIONS(873), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8380] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(856), 13,
+      anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_label,
       anon_sym_policy,
@@ -15302,7 +15741,85 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8176] = 8,
+  [8399] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(871), 1,
+      anon_sym_COMMA,
+    STATE(252), 1,
+      aux_sym_group_labels_repeat1,
+    ACTIONS(878), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8422] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(880), 1,
+      anon_sym_cidr,
+    ACTIONS(882), 1,
+      anon_sym_namespace,
+    ACTIONS(884), 1,
+      anon_sym_pods,
+    ACTIONS(886), 1,
+      anon_sym_entity,
+    ACTIONS(888), 1,
+      anon_sym_fqdn,
+    ACTIONS(890), 1,
+      anon_sym_node,
+    STATE(13), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8453] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(894), 1,
+      anon_sym_label,
+    STATE(297), 1,
+      sym_group_labels,
+    ACTIONS(892), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8476] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(896), 13,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8495] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15311,145 +15828,134 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(771), 1,
+    ACTIONS(842), 1,
       sym_port_number,
-    ACTIONS(864), 1,
-      anon_sym_group,
-    ACTIONS(866), 2,
+    ACTIONS(844), 1,
       sym_cidr,
+    ACTIONS(846), 1,
       sym_const_ref,
-    STATE(232), 5,
+    ACTIONS(848), 1,
+      sym_identifier,
+    STATE(474), 1,
+      sym_argument,
+    STATE(514), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8206] = 6,
+  [8530] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(868), 1,
-      anon_sym_LBRACE,
-    ACTIONS(872), 1,
-      sym_const_ref,
-    STATE(285), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(298), 2,
+    ACTIONS(903), 1,
+      sym_label_key,
+    STATE(260), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(870), 6,
+    ACTIONS(898), 4,
+      anon_sym_LBRACE,
+      anon_sym_LBRACK,
+      anon_sym_DQUOTE,
+      sym_const_ref,
+    ACTIONS(900), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8232] = 2,
+  [8555] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(874), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
+    ACTIONS(880), 1,
+      anon_sym_cidr,
+    ACTIONS(882), 1,
+      anon_sym_namespace,
+    ACTIONS(886), 1,
+      anon_sym_entity,
+    ACTIONS(888), 1,
+      anon_sym_fqdn,
+    ACTIONS(905), 1,
+      anon_sym_pods,
+    ACTIONS(907), 1,
+      anon_sym_node,
+    STATE(576), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8586] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(894), 1,
       anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8250] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(876), 12,
+    STATE(294), 1,
+      sym_group_labels,
+    ACTIONS(909), 11,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_expect,
-  [8268] = 2,
+  [8609] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(878), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8286] = 2,
+    ACTIONS(880), 1,
+      anon_sym_cidr,
+    ACTIONS(882), 1,
+      anon_sym_namespace,
+    ACTIONS(886), 1,
+      anon_sym_entity,
+    ACTIONS(888), 1,
+      anon_sym_fqdn,
+    ACTIONS(905), 1,
+      anon_sym_pods,
+    ACTIONS(907), 1,
+      anon_sym_node,
+    STATE(521), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8640] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(880), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8304] = 2,
+    ACTIONS(880), 1,
+      anon_sym_cidr,
+    ACTIONS(882), 1,
+      anon_sym_namespace,
+    ACTIONS(886), 1,
+      anon_sym_entity,
+    ACTIONS(888), 1,
+      anon_sym_fqdn,
+    ACTIONS(911), 1,
+      anon_sym_pods,
+    ACTIONS(913), 1,
+      anon_sym_node,
+    STATE(13), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8671] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(882), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8322] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(771), 1,
-      sym_port_number,
-    ACTIONS(884), 1,
-      anon_sym_RBRACK,
-    ACTIONS(886), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(441), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8352] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(837), 12,
+    ACTIONS(873), 12,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -15462,10 +15968,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8370] = 2,
+  [8689] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(888), 12,
+    ACTIONS(915), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -15478,10 +15984,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8388] = 2,
+  [8707] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(890), 12,
+    ACTIONS(917), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -15494,10 +16000,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8406] = 2,
+  [8725] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(892), 12,
+    ACTIONS(919), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -15510,419 +16016,45 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8424] = 8,
+  [8743] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(771), 1,
-      sym_port_number,
-    ACTIONS(894), 1,
-      anon_sym_RBRACK,
-    ACTIONS(886), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(441), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8454] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(896), 11,
-      ts_builtin_sym_end,
+    ACTIONS(921), 12,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-  [8471] = 2,
+  [8761] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(898), 11,
-      ts_builtin_sym_end,
+    ACTIONS(923), 12,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-  [8488] = 2,
+  [8779] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(900), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8505] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(902), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8522] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(904), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8539] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(906), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8556] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(908), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8573] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(910), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8590] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(912), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8607] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(914), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8624] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(916), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8641] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(918), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8658] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(920), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8675] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(922), 1,
-      anon_sym_LBRACE,
-    STATE(290), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(298), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(870), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8698] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(924), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8715] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(926), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8732] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(928), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8749] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(930), 1,
-      anon_sym_LBRACE,
-    STATE(278), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(298), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(870), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8772] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(771), 1,
-      sym_port_number,
-    ACTIONS(932), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(455), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8799] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(771), 1,
-      sym_port_number,
-    ACTIONS(886), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(441), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8826] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(934), 1,
-      anon_sym_LBRACE,
-    STATE(290), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(298), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(870), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8849] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(936), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8866] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(771), 1,
-      sym_port_number,
-    ACTIONS(938), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(242), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8893] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(940), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8910] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(944), 2,
+    ACTIONS(927), 2,
       anon_sym_namespace,
       anon_sym_service,
-    ACTIONS(942), 9,
+    ACTIONS(925), 10,
       anon_sym_namespaces,
       anon_sym_cidr,
       anon_sym_pods,
@@ -15932,25 +16064,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_entity,
       anon_sym_fqdn,
       anon_sym_services,
-  [8929] = 5,
+      anon_sym_aws,
+  [8799] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(946), 1,
+    ACTIONS(929), 1,
       anon_sym_LBRACE,
-    STATE(290), 2,
+    ACTIONS(933), 1,
+      sym_const_ref,
+    STATE(289), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(298), 2,
+    STATE(319), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(948), 6,
+    ACTIONS(931), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8952] = 7,
+  [8825] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15959,9 +16094,205 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(771), 1,
+    ACTIONS(842), 1,
       sym_port_number,
-    ACTIONS(951), 2,
+    ACTIONS(935), 1,
+      anon_sym_group,
+    ACTIONS(937), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(262), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8855] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(861), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8873] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(939), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8891] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(941), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8909] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(943), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8927] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(842), 1,
+      sym_port_number,
+    ACTIONS(945), 1,
+      anon_sym_RBRACK,
+    ACTIONS(947), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(501), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8957] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(949), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8975] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(951), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8993] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(842), 1,
+      sym_port_number,
+    ACTIONS(953), 1,
+      anon_sym_RBRACK,
+    ACTIONS(947), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(501), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [9023] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(955), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9041] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(957), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9059] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(842), 1,
+      sym_port_number,
+    ACTIONS(959), 1,
+      anon_sym_RBRACK,
+    ACTIONS(961), 2,
       sym_cidr,
       sym_const_ref,
     STATE(439), 5,
@@ -15970,25 +16301,116 @@ static const uint16_t ts_small_parse_table[] = {
       sym_list,
       sym_port,
       sym_string,
-  [8979] = 6,
+  [9089] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(953), 1,
+    ACTIONS(963), 12,
+      anon_sym_silence,
       anon_sym_RBRACE,
-    ACTIONS(955), 1,
-      anon_sym_BANG,
-    ACTIONS(957), 1,
-      sym_label_key,
-    ACTIONS(959), 1,
-      sym_const_ref,
-    STATE(480), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [9003] = 7,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9107] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(965), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9124] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(967), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9141] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(969), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9158] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(971), 1,
+      anon_sym_LBRACE,
+    STATE(308), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(319), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(931), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9181] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(973), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9198] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(975), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9215] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15997,261 +16419,593 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(961), 1,
-      sym_label_key,
-    ACTIONS(963), 1,
+    ACTIONS(842), 1,
+      sym_port_number,
+    ACTIONS(947), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(182), 5,
+    STATE(501), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [9242] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(977), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9259] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(979), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9276] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(981), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9293] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(983), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9310] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(985), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9327] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(842), 1,
+      sym_port_number,
+    ACTIONS(987), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(489), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [9354] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(989), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9371] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(991), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9388] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(993), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9405] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(995), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9422] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(997), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9439] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(999), 1,
+      anon_sym_LBRACE,
+    STATE(305), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(319), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(931), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9462] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1001), 1,
+      anon_sym_LBRACE,
+    STATE(308), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(319), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(931), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9485] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1003), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9502] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1005), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9519] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1007), 1,
+      anon_sym_LBRACE,
+    STATE(308), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(319), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(1009), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9542] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1012), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9559] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(842), 1,
+      sym_port_number,
+    ACTIONS(1014), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(257), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [9586] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(842), 1,
+      sym_port_number,
+    ACTIONS(1016), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(478), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [9613] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1018), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1020), 1,
+      anon_sym_BANG,
+    ACTIONS(1022), 1,
+      sym_label_key,
+    ACTIONS(1024), 1,
+      sym_const_ref,
+    STATE(495), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [9637] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1026), 1,
+      sym_label_key,
+    ACTIONS(1028), 1,
+      sym_const_ref,
+    STATE(210), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-  [9029] = 6,
+  [9663] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(955), 1,
+    ACTIONS(1020), 1,
       anon_sym_BANG,
-    ACTIONS(957), 1,
+    ACTIONS(1022), 1,
       sym_label_key,
-    ACTIONS(965), 1,
+    ACTIONS(1030), 1,
       anon_sym_RBRACE,
-    ACTIONS(967), 1,
+    ACTIONS(1032), 1,
       sym_const_ref,
-    STATE(428), 6,
+    STATE(435), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [9053] = 6,
+  [9687] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(955), 1,
+    ACTIONS(1020), 1,
       anon_sym_BANG,
-    ACTIONS(957), 1,
+    ACTIONS(1022), 1,
       sym_label_key,
-    ACTIONS(959), 1,
+    ACTIONS(1024), 1,
       sym_const_ref,
-    ACTIONS(969), 1,
+    ACTIONS(1034), 1,
       anon_sym_RBRACE,
-    STATE(480), 6,
+    STATE(495), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [9077] = 8,
+  [9711] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1020), 1,
+      anon_sym_BANG,
+    ACTIONS(1022), 1,
+      sym_label_key,
+    ACTIONS(1024), 1,
+      sym_const_ref,
+    STATE(495), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [9732] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(157), 1,
+    ACTIONS(169), 1,
       sym_label_key,
-    ACTIONS(300), 1,
+    ACTIONS(364), 1,
       anon_sym_to,
-    ACTIONS(304), 1,
+    ACTIONS(368), 1,
       anon_sym_in,
-    ACTIONS(306), 1,
+    ACTIONS(370), 1,
       anon_sym_with,
-    ACTIONS(308), 1,
+    ACTIONS(372), 1,
       sym_const_ref,
-    STATE(22), 3,
+    STATE(19), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9104] = 5,
+  [9759] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(955), 1,
-      anon_sym_BANG,
-    ACTIONS(957), 1,
-      sym_label_key,
-    ACTIONS(959), 1,
+    ACTIONS(898), 1,
       sym_const_ref,
-    STATE(480), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [9125] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(973), 1,
-      sym_const_ref,
-    STATE(299), 2,
+    STATE(318), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(971), 6,
+    ACTIONS(1036), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [9144] = 4,
+  [9778] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(820), 1,
+    ACTIONS(1041), 1,
       sym_const_ref,
-    STATE(299), 2,
+    STATE(318), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(975), 6,
+    ACTIONS(1039), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [9163] = 6,
+  [9797] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(980), 1,
+    ACTIONS(1045), 1,
       sym_label_key,
-    ACTIONS(982), 1,
+    ACTIONS(1047), 1,
       sym_const_ref,
-    ACTIONS(978), 2,
+    ACTIONS(1043), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-    STATE(472), 3,
+    STATE(471), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9185] = 6,
+  [9819] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(980), 1,
-      sym_label_key,
-    ACTIONS(986), 1,
-      sym_const_ref,
-    ACTIONS(984), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(464), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9207] = 4,
+    ACTIONS(1049), 1,
+      anon_sym_pods,
+    ACTIONS(1051), 1,
+      anon_sym_all,
+    ACTIONS(1053), 1,
+      anon_sym_nodes,
+    ACTIONS(1055), 1,
+      anon_sym_everything,
+    STATE(268), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [9841] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(408), 1,
+    ACTIONS(1051), 1,
+      anon_sym_all,
+    ACTIONS(1053), 1,
+      anon_sym_nodes,
+    ACTIONS(1055), 1,
+      anon_sym_everything,
+    ACTIONS(1057), 1,
+      anon_sym_pods,
+    STATE(268), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [9863] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(451), 1,
       sym_type,
-    ACTIONS(988), 3,
+    ACTIONS(1059), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(990), 4,
+    ACTIONS(1061), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [9225] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(992), 1,
-      anon_sym_pods,
-    ACTIONS(994), 1,
-      anon_sym_all,
-    ACTIONS(996), 1,
-      anon_sym_nodes,
-    ACTIONS(998), 1,
-      anon_sym_everything,
-    STATE(261), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [9247] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(994), 1,
-      anon_sym_all,
-    ACTIONS(996), 1,
-      anon_sym_nodes,
-    ACTIONS(998), 1,
-      anon_sym_everything,
-    ACTIONS(1000), 1,
-      anon_sym_pods,
-    STATE(261), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [9269] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1002), 1,
-      anon_sym_silence,
-    ACTIONS(1004), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1006), 1,
-      sym__name_token,
-    STATE(301), 1,
-      sym_name,
-    STATE(403), 1,
-      sym_inventory_entry,
-    STATE(336), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9292] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1008), 1,
-      anon_sym_groups,
-    ACTIONS(1010), 1,
-      anon_sym_LBRACK,
-    STATE(148), 1,
-      sym_cidr_item,
-    ACTIONS(1012), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(149), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9313] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1002), 1,
-      anon_sym_silence,
-    ACTIONS(1006), 1,
-      sym__name_token,
-    ACTIONS(1014), 1,
-      anon_sym_RBRACE,
-    STATE(301), 1,
-      sym_name,
-    STATE(460), 1,
-      sym_inventory_entry,
-    STATE(336), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9336] = 6,
+  [9881] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(157), 1,
+    ACTIONS(1045), 1,
       sym_label_key,
-    ACTIONS(447), 1,
-      anon_sym_to,
-    ACTIONS(451), 1,
+    ACTIONS(1065), 1,
       sym_const_ref,
-    STATE(48), 3,
+    ACTIONS(1063), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(473), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9357] = 2,
+  [9903] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1016), 7,
+    ACTIONS(1067), 1,
+      anon_sym_silence,
+    ACTIONS(1069), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1071), 1,
+      sym__name_token,
+    STATE(320), 1,
+      sym_name,
+    STATE(438), 1,
+      sym_inventory_entry,
+    STATE(357), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9926] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1067), 1,
+      anon_sym_silence,
+    ACTIONS(1071), 1,
+      sym__name_token,
+    ACTIONS(1073), 1,
+      anon_sym_RBRACE,
+    STATE(320), 1,
+      sym_name,
+    STATE(517), 1,
+      sym_inventory_entry,
+    STATE(357), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9949] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(169), 1,
+      sym_label_key,
+    ACTIONS(486), 1,
+      anon_sym_to,
+    ACTIONS(490), 1,
+      sym_const_ref,
+    STATE(30), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9970] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1075), 7,
       anon_sym_LBRACE,
       anon_sym_port,
       anon_sym_namespace,
@@ -16259,356 +17013,448 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [9370] = 7,
+  [9983] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1002), 1,
+    ACTIONS(1067), 1,
       anon_sym_silence,
-    ACTIONS(1006), 1,
+    ACTIONS(1071), 1,
       sym__name_token,
-    ACTIONS(1018), 1,
+    ACTIONS(1077), 1,
       anon_sym_RBRACE,
-    STATE(301), 1,
+    STATE(320), 1,
       sym_name,
-    STATE(460), 1,
+    STATE(517), 1,
       sym_inventory_entry,
-    STATE(336), 2,
+    STATE(357), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [9393] = 5,
+  [10006] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(980), 1,
-      sym_label_key,
-    ACTIONS(1020), 1,
-      sym_const_ref,
-    STATE(142), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9411] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(980), 1,
-      sym_label_key,
-    ACTIONS(1022), 1,
-      sym_const_ref,
-    STATE(179), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9429] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1010), 1,
+    ACTIONS(1079), 1,
+      anon_sym_groups,
+    ACTIONS(1081), 1,
       anon_sym_LBRACK,
-    STATE(181), 1,
+    STATE(161), 1,
       sym_cidr_item,
-    ACTIONS(1012), 2,
+    ACTIONS(1083), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(149), 2,
+    STATE(162), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [9447] = 5,
+  [10027] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1024), 1,
+    ACTIONS(1085), 1,
       sym_const_ref,
-    ACTIONS(1026), 1,
+    ACTIONS(1087), 1,
       sym__name_token,
-    STATE(33), 3,
+    STATE(47), 3,
       sym__string_or_ref,
       sym_string,
       sym_name,
-  [9465] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(980), 1,
-      sym_label_key,
-    ACTIONS(1028), 1,
-      sym_const_ref,
-    STATE(139), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9483] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1030), 1,
-      anon_sym_namespaces,
-    ACTIONS(1032), 1,
-      anon_sym_namespace,
-    ACTIONS(1034), 1,
-      anon_sym_all,
-    STATE(174), 3,
-      sym_scope_all,
-      sym_scope_labelled,
-      sym_scope_named,
-  [9501] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(980), 1,
-      sym_label_key,
-    ACTIONS(1036), 1,
-      sym_const_ref,
-    STATE(121), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9519] = 5,
+  [10045] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1038), 1,
+    ACTIONS(1089), 1,
       anon_sym_RPAREN,
-    ACTIONS(1040), 2,
+    ACTIONS(1091), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(462), 2,
+    STATE(504), 2,
       sym__label_value,
       sym_string,
-  [9537] = 5,
+  [10063] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1042), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1040), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(462), 2,
-      sym__label_value,
-      sym_string,
-  [9555] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(675), 1,
+    ACTIONS(734), 1,
       anon_sym_EQ,
-    ACTIONS(1046), 1,
+    ACTIONS(1095), 1,
       anon_sym_in,
-    ACTIONS(1048), 1,
+    ACTIONS(1097), 1,
       anon_sym_BANG_EQ,
-    ACTIONS(1050), 1,
+    ACTIONS(1099), 1,
       anon_sym_notin,
-    ACTIONS(1044), 2,
+    ACTIONS(1093), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [9575] = 5,
+  [10083] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1052), 1,
+    ACTIONS(1101), 1,
+      anon_sym_named,
+    ACTIONS(1103), 1,
+      sym_const_ref,
+    STATE(100), 1,
+      sym__aws_strings,
+    STATE(88), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10103] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1105), 1,
       anon_sym_RPAREN,
-    ACTIONS(1040), 2,
+    ACTIONS(1091), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(462), 2,
+    STATE(504), 2,
       sym__label_value,
       sym_string,
-  [9593] = 5,
+  [10121] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(980), 1,
-      sym_label_key,
-    ACTIONS(1054), 1,
+    ACTIONS(1081), 1,
+      anon_sym_LBRACK,
+    STATE(192), 1,
+      sym_cidr_item,
+    ACTIONS(1083), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(255), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9611] = 5,
+    STATE(162), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [10139] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(1107), 1,
       anon_sym_LBRACE,
-    ACTIONS(980), 1,
-      sym_label_key,
-    ACTIONS(1056), 1,
-      sym_const_ref,
-    STATE(194), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9629] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1002), 1,
-      anon_sym_silence,
-    ACTIONS(1006), 1,
-      sym__name_token,
-    STATE(301), 1,
-      sym_name,
-    STATE(460), 1,
-      sym_inventory_entry,
-    STATE(336), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9649] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(980), 1,
-      sym_label_key,
-    ACTIONS(1058), 1,
-      sym_const_ref,
-    STATE(108), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9667] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1060), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1062), 1,
+    ACTIONS(1109), 1,
       anon_sym_sentence,
-    ACTIONS(1064), 1,
+    ACTIONS(1111), 1,
       anon_sym_LPAREN,
-    STATE(274), 1,
+    STATE(296), 1,
       sym_body,
-    STATE(370), 1,
+    STATE(378), 1,
       sym_parameters,
-    STATE(482), 1,
+    STATE(505), 1,
       sym_sentence_declaration,
-  [9689] = 5,
+  [10161] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1066), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1040), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(462), 2,
-      sym__label_value,
-      sym_string,
-  [9707] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1030), 1,
+    ACTIONS(1113), 1,
       anon_sym_namespaces,
-    ACTIONS(1068), 1,
+    ACTIONS(1115), 1,
       anon_sym_namespace,
-    ACTIONS(1070), 1,
+    ACTIONS(1117), 1,
       anon_sym_all,
-    STATE(174), 3,
+    STATE(181), 3,
       sym_scope_all,
       sym_scope_labelled,
       sym_scope_named,
-  [9725] = 6,
+  [10179] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1074), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1119), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1091), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(504), 2,
+      sym__label_value,
+      sym_string,
+  [10197] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    ACTIONS(1121), 1,
+      sym_const_ref,
+    STATE(207), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10215] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    ACTIONS(1123), 1,
+      sym_const_ref,
+    STATE(277), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10233] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1127), 1,
       anon_sym_COMMA,
-    ACTIONS(1076), 1,
+    ACTIONS(1129), 1,
       anon_sym_DQUOTE,
-    STATE(330), 1,
+    STATE(344), 1,
       aux_sym_silence_repeat1,
-    STATE(466), 1,
+    STATE(498), 1,
       sym_string,
-    ACTIONS(1072), 2,
+    ACTIONS(1125), 2,
       anon_sym_silence,
       sym__name_token,
-  [9745] = 6,
+  [10253] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1074), 1,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    ACTIONS(1131), 1,
+      sym_const_ref,
+    STATE(146), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10271] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1127), 1,
       anon_sym_COMMA,
-    ACTIONS(1076), 1,
+    ACTIONS(1129), 1,
       anon_sym_DQUOTE,
-    STATE(339), 1,
+    STATE(356), 1,
       aux_sym_silence_repeat1,
-    STATE(470), 1,
+    STATE(500), 1,
       sym_string,
-    ACTIONS(1078), 2,
+    ACTIONS(1133), 2,
       anon_sym_silence,
       sym__name_token,
-  [9765] = 4,
+  [10291] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1080), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(8), 2,
-      sym__label_value,
-      sym_string,
-  [9780] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1082), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(477), 2,
-      sym__label_value,
-      sym_string,
-  [9795] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1084), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(424), 2,
-      sym__label_value,
-      sym_string,
-  [9810] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1086), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(425), 2,
-      sym__label_value,
-      sym_string,
-  [9825] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1010), 1,
-      anon_sym_LBRACK,
-    ACTIONS(1088), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(170), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9840] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1002), 1,
+    ACTIONS(1067), 1,
       anon_sym_silence,
-    ACTIONS(1006), 1,
+    ACTIONS(1071), 1,
       sym__name_token,
-    STATE(300), 1,
+    STATE(320), 1,
       sym_name,
-    STATE(368), 2,
+    STATE(517), 1,
+      sym_inventory_entry,
+    STATE(357), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [9857] = 2,
+  [10311] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    ACTIONS(1135), 1,
+      sym_const_ref,
+    STATE(159), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10329] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    ACTIONS(1137), 1,
+      sym_const_ref,
+    STATE(190), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10347] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    ACTIONS(1139), 1,
+      sym_const_ref,
+    STATE(155), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10365] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    ACTIONS(1141), 1,
+      sym_const_ref,
+    STATE(117), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10383] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    ACTIONS(1143), 1,
+      sym_const_ref,
+    STATE(151), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10401] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    ACTIONS(1145), 1,
+      sym_const_ref,
+    STATE(140), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10419] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    ACTIONS(1147), 1,
+      sym_const_ref,
+    STATE(138), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10437] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1113), 1,
+      anon_sym_namespaces,
+    ACTIONS(1149), 1,
+      anon_sym_namespace,
+    ACTIONS(1151), 1,
+      anon_sym_all,
+    STATE(181), 3,
+      sym_scope_all,
+      sym_scope_labelled,
+      sym_scope_named,
+  [10455] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1153), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1091), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(504), 2,
+      sym__label_value,
+      sym_string,
+  [10473] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1155), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(437), 2,
+      sym__label_value,
+      sym_string,
+  [10488] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(413), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1159), 1,
+      anon_sym_COMMA,
+    STATE(356), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(1157), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [10505] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1067), 1,
+      anon_sym_silence,
+    ACTIONS(1071), 1,
+      sym__name_token,
+    STATE(324), 1,
+      sym_name,
+    STATE(387), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [10522] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1103), 1,
+      sym_const_ref,
+    STATE(94), 1,
+      sym__aws_strings,
+    STATE(88), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10539] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1162), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(436), 2,
+      sym__label_value,
+      sym_string,
+  [10554] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1164), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(469), 2,
+      sym__label_value,
+      sym_string,
+  [10569] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1091), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(504), 2,
+      sym__label_value,
+      sym_string,
+  [10584] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1081), 1,
+      anon_sym_LBRACK,
+    ACTIONS(1166), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(198), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [10599] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(91), 5,
@@ -16617,2102 +17463,2227 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
       sym_label_key,
       sym_const_ref,
-  [9868] = 4,
+  [10610] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1040), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(462), 2,
-      sym__label_value,
-      sym_string,
-  [9883] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(350), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1092), 1,
-      anon_sym_COMMA,
-    STATE(339), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(1090), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9900] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1095), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(251), 2,
-      sym__label_value,
-      sym_string,
-  [9915] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1097), 1,
-      sym_const_ref,
-    STATE(216), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9929] = 4,
-    ACTIONS(1101), 1,
-      anon_sym_DQUOTE2,
     ACTIONS(1103), 1,
-      sym_comment,
-    STATE(344), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1099), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9943] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1105), 1,
       sym_const_ref,
+    STATE(100), 1,
+      sym__aws_strings,
     STATE(88), 2,
       sym__string_or_ref,
       sym_string,
-  [9957] = 4,
-    ACTIONS(1103), 1,
-      sym_comment,
-    ACTIONS(1109), 1,
-      anon_sym_DQUOTE2,
-    STATE(354), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1107), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9971] = 5,
+  [10627] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1026), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1168), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(283), 2,
+      sym__label_value,
+      sym_string,
+  [10642] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1170), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(8), 2,
+      sym__label_value,
+      sym_string,
+  [10657] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1172), 1,
+      sym_const_ref,
+    STATE(84), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10671] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1174), 1,
+      sym_const_ref,
+    STATE(282), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10685] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
       sym__name_token,
-    ACTIONS(1111), 1,
+    ACTIONS(1176), 1,
       sym_const_ref,
-    STATE(120), 1,
+    STATE(139), 1,
       sym_name,
-    STATE(192), 1,
+    STATE(183), 1,
       sym__name_list,
-  [9987] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1113), 1,
-      sym_const_ref,
-    STATE(53), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10001] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1115), 1,
-      sym_const_ref,
-    STATE(42), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10015] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1117), 1,
-      anon_sym_RBRACK,
-    STATE(478), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1119), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10029] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1121), 1,
-      anon_sym_RBRACK,
-    STATE(430), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1123), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10043] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1125), 1,
-      sym_const_ref,
-    STATE(54), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10057] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1129), 1,
-      sym_icmp_type,
-    STATE(220), 1,
-      sym_icmp_item,
-    ACTIONS(1127), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [10071] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1131), 1,
-      sym_const_ref,
-    STATE(209), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10085] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1133), 1,
-      sym_const_ref,
-    STATE(206), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10099] = 4,
-    ACTIONS(1103), 1,
-      sym_comment,
-    ACTIONS(1138), 1,
+  [10701] = 4,
+    ACTIONS(1180), 1,
       anon_sym_DQUOTE2,
-    STATE(354), 1,
+    ACTIONS(1182), 1,
+      sym_comment,
+    STATE(406), 1,
       aux_sym_string_repeat1,
-    ACTIONS(1135), 2,
+    ACTIONS(1178), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [10113] = 4,
+  [10715] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1184), 1,
+      sym_sentence_word,
+    STATE(52), 1,
+      sym_way,
+    ACTIONS(1186), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [10729] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1188), 1,
+      anon_sym_RBRACK,
+    STATE(448), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1190), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10743] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1176), 1,
+      sym_const_ref,
+    STATE(139), 1,
+      sym_name,
+    STATE(182), 1,
+      sym__name_list,
+  [10759] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1192), 1,
+      anon_sym_RBRACK,
+    STATE(476), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1194), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10773] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1140), 1,
+    ACTIONS(1196), 1,
       sym_const_ref,
     STATE(212), 2,
       sym__string_or_ref,
       sym_string,
-  [10127] = 4,
+  [10787] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1142), 1,
-      sym_const_ref,
-    STATE(45), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10141] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1144), 1,
-      sym_const_ref,
-    STATE(57), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10155] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1146), 1,
-      sym_const_ref,
-    STATE(56), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10169] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1148), 1,
-      sym_const_ref,
-    STATE(123), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10183] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1150), 1,
-      sym_const_ref,
-    STATE(184), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10197] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1111), 1,
-      sym_const_ref,
-    STATE(120), 1,
-      sym_name,
-    STATE(171), 1,
-      sym__name_list,
-  [10213] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1152), 1,
-      sym_const_ref,
-    STATE(208), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10227] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1154), 1,
-      sym_const_ref,
-    STATE(221), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10241] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1156), 1,
-      sym_const_ref,
-    STATE(198), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10255] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1158), 1,
-      sym_const_ref,
-    STATE(214), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10269] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1160), 1,
-      sym_const_ref,
-    STATE(59), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10283] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(383), 1,
-      anon_sym_service,
-    ACTIONS(385), 1,
-      anon_sym_services,
-    STATE(176), 2,
-      sym_peer_service,
-      sym_peer_services,
-  [10297] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1162), 1,
-      anon_sym_silence,
-    ACTIONS(1165), 1,
-      sym__name_token,
-    STATE(368), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [10311] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1167), 1,
-      sym_const_ref,
-    STATE(257), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10325] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1060), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1062), 1,
-      anon_sym_sentence,
-    STATE(267), 1,
-      sym_body,
-    STATE(449), 1,
-      sym_sentence_declaration,
-  [10341] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1169), 1,
-      sym_const_ref,
-    STATE(60), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10355] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1129), 1,
+    ACTIONS(1200), 1,
       sym_icmp_type,
-    STATE(82), 1,
+    STATE(224), 1,
       sym_icmp_item,
-    ACTIONS(1127), 2,
+    ACTIONS(1198), 2,
       anon_sym_ipv4,
       anon_sym_ipv6,
-  [10369] = 4,
+  [10801] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1171), 1,
+    ACTIONS(1202), 1,
       sym_const_ref,
-    STATE(83), 2,
+    STATE(185), 2,
       sym__string_or_ref,
       sym_string,
-  [10383] = 4,
+  [10815] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1107), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1109), 1,
+      anon_sym_sentence,
+    STATE(291), 1,
+      sym_body,
+    STATE(509), 1,
+      sym_sentence_declaration,
+  [10831] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1173), 1,
+    ACTIONS(1204), 1,
       sym_const_ref,
-    STATE(137), 2,
+    STATE(241), 2,
       sym__string_or_ref,
       sym_string,
-  [10397] = 4,
+  [10845] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1175), 1,
+    ACTIONS(1206), 1,
       sym_const_ref,
-    STATE(165), 2,
+    STATE(217), 2,
       sym__string_or_ref,
       sym_string,
-  [10411] = 4,
+  [10859] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1200), 1,
+      sym_icmp_type,
+    STATE(240), 1,
+      sym_icmp_item,
+    ACTIONS(1198), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10873] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(238), 1,
+      anon_sym_service,
+    ACTIONS(240), 1,
+      anon_sym_services,
+    STATE(179), 2,
+      sym_peer_service,
+      sym_peer_services,
+  [10887] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1177), 1,
+    ACTIONS(1208), 1,
       sym_const_ref,
-    STATE(96), 2,
+    STATE(228), 2,
       sym__string_or_ref,
       sym_string,
-  [10425] = 5,
+  [10901] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1111), 1,
-      sym_const_ref,
-    STATE(120), 1,
-      sym_name,
-    STATE(159), 1,
-      sym__name_list,
-  [10441] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(350), 2,
-      anon_sym_COMMA,
+    ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1090), 2,
+    ACTIONS(1210), 1,
+      sym_const_ref,
+    STATE(230), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10915] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1212), 1,
+      sym_const_ref,
+    STATE(40), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10929] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1214), 1,
+      sym_const_ref,
+    STATE(51), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10943] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1216), 1,
       anon_sym_silence,
+    ACTIONS(1219), 1,
       sym__name_token,
-  [10453] = 4,
+    STATE(387), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [10957] = 4,
+    ACTIONS(1182), 1,
+      sym_comment,
+    ACTIONS(1223), 1,
+      anon_sym_DQUOTE2,
+    STATE(370), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1221), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10971] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1179), 1,
+    ACTIONS(1225), 1,
+      sym_const_ref,
+    STATE(105), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10985] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1200), 1,
+      sym_icmp_type,
+    STATE(83), 1,
+      sym_icmp_item,
+    ACTIONS(1198), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10999] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1227), 1,
+      sym_const_ref,
+    STATE(169), 1,
+      sym_name,
+    STATE(183), 1,
+      sym__name_list,
+  [11015] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1229), 1,
+      anon_sym_RBRACK,
+    STATE(476), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1194), 2,
+      sym_cidr,
+      sym_const_ref,
+  [11029] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1231), 1,
+      sym_const_ref,
+    STATE(191), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11043] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1233), 1,
+      sym_const_ref,
+    STATE(231), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11057] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1235), 1,
+      sym_const_ref,
+    STATE(234), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11071] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1176), 1,
+      sym_const_ref,
+    STATE(139), 1,
+      sym_name,
+    STATE(209), 1,
+      sym__name_list,
+  [11087] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1237), 1,
       sym_const_ref,
     STATE(43), 2,
       sym__string_or_ref,
       sym_string,
-  [10467] = 4,
+  [11101] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1181), 1,
+    ACTIONS(1239), 1,
       sym_const_ref,
-    STATE(58), 2,
+    STATE(55), 2,
       sym__string_or_ref,
       sym_string,
-  [10481] = 4,
+  [11115] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1183), 1,
-      sym_sentence_word,
-    STATE(87), 1,
-      sym_way,
-    ACTIONS(1185), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [10495] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1187), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1241), 1,
       sym_const_ref,
-    STATE(154), 1,
-      sym_name,
-    STATE(159), 1,
-      sym__name_list,
-  [10511] = 4,
-    ACTIONS(1103), 1,
-      sym_comment,
-    ACTIONS(1191), 1,
-      anon_sym_DQUOTE2,
-    STATE(384), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1189), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10525] = 4,
-    ACTIONS(1103), 1,
-      sym_comment,
-    ACTIONS(1193), 1,
-      anon_sym_DQUOTE2,
-    STATE(354), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1107), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10539] = 4,
+    STATE(56), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11129] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1195), 1,
-      sym_sentence_word,
-    STATE(97), 1,
-      sym_way,
-    ACTIONS(1185), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [10553] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1197), 1,
-      anon_sym_RBRACK,
-    STATE(478), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1119), 2,
-      sym_cidr,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1243), 1,
       sym_const_ref,
-  [10567] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1187), 1,
-      sym_const_ref,
-    STATE(154), 1,
-      sym_name,
-    STATE(171), 1,
-      sym__name_list,
-  [10583] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1129), 1,
-      sym_icmp_type,
-    STATE(202), 1,
-      sym_icmp_item,
-    ACTIONS(1127), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [10597] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(446), 1,
-      sym_verb,
-    ACTIONS(1199), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10608] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1201), 1,
-      anon_sym_COMMA,
-    ACTIONS(1204), 1,
-      anon_sym_RBRACK,
-    STATE(390), 1,
-      aux_sym_list_repeat1,
-  [10621] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1206), 1,
-      sym_port_number,
-    ACTIONS(1208), 1,
-      sym_const_ref,
-    STATE(187), 1,
-      sym_port,
-  [10634] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1210), 1,
-      anon_sym_COMMA,
-    ACTIONS(1212), 1,
-      anon_sym_RPAREN,
-    STATE(432), 1,
-      aux_sym_arguments_repeat1,
-  [10647] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(236), 1,
-      sym_direction,
-    ACTIONS(1214), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10658] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1216), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1218), 1,
-      sym_identifier,
-    STATE(436), 1,
-      sym_parameter,
-  [10671] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1220), 1,
-      sym_const_ref,
-    STATE(160), 1,
-      sym_name,
-  [10684] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(36), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1222), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10695] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(230), 1,
-      sym_direction,
-    ACTIONS(1214), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10706] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1224), 1,
-      sym_const_ref,
-    STATE(38), 1,
-      sym_name,
-  [10719] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1226), 1,
-      sym_const_ref,
-    STATE(44), 1,
-      sym_name,
-  [10732] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1228), 1,
-      anon_sym_COMMA,
-    ACTIONS(1231), 1,
-      anon_sym_RPAREN,
-    STATE(400), 1,
-      aux_sym_selector_in_repeat1,
-  [10745] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1233), 1,
-      sym_const_ref,
-    STATE(104), 1,
-      sym_name,
-  [10758] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1235), 1,
-      anon_sym_COMMA,
-    ACTIONS(1238), 1,
-      anon_sym_RBRACK,
-    STATE(402), 1,
-      aux_sym_cidr_list_repeat1,
-  [10771] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1240), 1,
-      anon_sym_COMMA,
-    ACTIONS(1242), 1,
-      anon_sym_RBRACE,
-    STATE(437), 1,
-      aux_sym_inventory_repeat1,
-  [10784] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(527), 1,
-      sym_verb,
-    ACTIONS(1244), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10795] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1246), 3,
-      anon_sym_COMMA,
-      anon_sym_EQ,
-      anon_sym_RPAREN,
-  [10804] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1218), 1,
-      sym_identifier,
-    ACTIONS(1248), 1,
-      anon_sym_RPAREN,
-    STATE(448), 1,
-      sym_parameter,
-  [10817] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1248), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1250), 1,
-      anon_sym_COMMA,
-    STATE(411), 1,
-      aux_sym_parameters_repeat1,
-  [10830] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1254), 1,
-      anon_sym_EQ,
-    ACTIONS(1252), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10841] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1218), 1,
-      sym_identifier,
-    ACTIONS(1256), 1,
-      anon_sym_RPAREN,
-    STATE(448), 1,
-      sym_parameter,
-  [10854] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1206), 1,
-      sym_port_number,
-    ACTIONS(1258), 1,
-      sym_const_ref,
-    STATE(166), 1,
-      sym_port,
-  [10867] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1260), 1,
-      anon_sym_COMMA,
-    ACTIONS(1263), 1,
-      anon_sym_RPAREN,
-    STATE(411), 1,
-      aux_sym_parameters_repeat1,
-  [10880] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1265), 1,
-      sym_const_ref,
-    STATE(41), 1,
-      sym_name,
-  [10893] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(483), 1,
-      sym_verb,
-    ACTIONS(1199), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10904] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(478), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1119), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10915] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1038), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1267), 1,
-      anon_sym_COMMA,
-    STATE(400), 1,
-      aux_sym_selector_in_repeat1,
-  [10928] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1042), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1269), 1,
-      anon_sym_COMMA,
-    STATE(400), 1,
-      aux_sym_selector_in_repeat1,
-  [10941] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1271), 1,
-      sym_const_ref,
-    STATE(32), 1,
-      sym_name,
-  [10954] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1273), 1,
-      sym_const_ref,
-    STATE(25), 1,
-      sym_name,
-  [10967] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1275), 1,
-      sym_const_ref,
-    STATE(39), 1,
-      sym_name,
-  [10980] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1026), 1,
-      sym__name_token,
-    ACTIONS(1277), 1,
-      sym_const_ref,
-    STATE(27), 1,
-      sym_name,
-  [10993] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1279), 1,
-      anon_sym_COMMA,
-    ACTIONS(1282), 1,
-      anon_sym_RPAREN,
-    STATE(421), 1,
-      aux_sym_arguments_repeat1,
-  [11006] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1206), 1,
-      sym_port_number,
-    ACTIONS(1284), 1,
-      sym_const_ref,
-    STATE(84), 1,
-      sym_port,
-  [11019] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1286), 1,
-      anon_sym_COMMA,
-    ACTIONS(1289), 1,
-      anon_sym_RBRACE,
-    STATE(423), 1,
-      aux_sym_inventory_repeat1,
-  [11032] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1291), 1,
-      anon_sym_COMMA,
-    ACTIONS(1293), 1,
-      anon_sym_RPAREN,
-    STATE(415), 1,
-      aux_sym_selector_in_repeat1,
-  [11045] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1295), 1,
-      anon_sym_COMMA,
-    ACTIONS(1297), 1,
-      anon_sym_RPAREN,
-    STATE(416), 1,
-      aux_sym_selector_in_repeat1,
-  [11058] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1299), 3,
-      sym_sentence_word,
-      anon_sym_from,
-      anon_sym_to,
-  [11067] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1197), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1301), 1,
-      anon_sym_COMMA,
-    STATE(402), 1,
-      aux_sym_cidr_list_repeat1,
-  [11080] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1303), 1,
-      anon_sym_COMMA,
-    ACTIONS(1305), 1,
-      anon_sym_RBRACE,
-    STATE(431), 1,
-      aux_sym_selector_repeat1,
-  [11093] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(225), 1,
-      sym_direction,
-    ACTIONS(1214), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [11104] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1307), 1,
-      anon_sym_COMMA,
-    ACTIONS(1309), 1,
-      anon_sym_RBRACK,
-    STATE(427), 1,
-      aux_sym_cidr_list_repeat1,
-  [11117] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(953), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1311), 1,
-      anon_sym_COMMA,
-    STATE(434), 1,
-      aux_sym_selector_repeat1,
-  [11130] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(783), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1313), 1,
-      anon_sym_COMMA,
-    STATE(421), 1,
-      aux_sym_arguments_repeat1,
+    STATE(152), 2,
+      sym__string_or_ref,
+      sym_string,
   [11143] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1315), 1,
-      anon_sym_COMMA,
-    ACTIONS(1317), 1,
-      anon_sym_RBRACK,
-    STATE(435), 1,
-      aux_sym_list_repeat1,
-  [11156] = 4,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1245), 1,
+      sym_const_ref,
+    STATE(193), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11157] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1319), 1,
-      anon_sym_COMMA,
-    ACTIONS(1322), 1,
-      anon_sym_RBRACE,
-    STATE(434), 1,
-      aux_sym_selector_repeat1,
-  [11169] = 4,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1247), 1,
+      sym_const_ref,
+    STATE(237), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11171] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(884), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1324), 1,
-      anon_sym_COMMA,
-    STATE(390), 1,
-      aux_sym_list_repeat1,
-  [11182] = 4,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1249), 1,
+      sym_const_ref,
+    STATE(59), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11185] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1326), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1251), 1,
+      sym_const_ref,
+    STATE(194), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11199] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1253), 1,
+      sym_const_ref,
+    STATE(95), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11213] = 4,
+    ACTIONS(1182), 1,
+      sym_comment,
+    ACTIONS(1258), 1,
+      anon_sym_DQUOTE2,
+    STATE(406), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1255), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [11227] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1260), 1,
+      sym_const_ref,
+    STATE(60), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11241] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1262), 1,
+      sym_const_ref,
+    STATE(177), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11255] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(413), 2,
       anon_sym_COMMA,
-    ACTIONS(1328), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1157), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11267] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1264), 1,
+      sym_const_ref,
+    STATE(97), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11281] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1266), 1,
+      sym_const_ref,
+    STATE(219), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11295] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1268), 1,
+      sym_const_ref,
+    STATE(57), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11309] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1227), 1,
+      sym_const_ref,
+    STATE(169), 1,
+      sym_name,
+    STATE(182), 1,
+      sym__name_list,
+  [11325] = 4,
+    ACTIONS(1182), 1,
+      sym_comment,
+    ACTIONS(1272), 1,
+      anon_sym_DQUOTE2,
+    STATE(415), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1270), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [11339] = 4,
+    ACTIONS(1182), 1,
+      sym_comment,
+    ACTIONS(1274), 1,
+      anon_sym_DQUOTE2,
+    STATE(406), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1178), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [11353] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1276), 1,
+      sym_const_ref,
+    STATE(39), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11367] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1278), 1,
+      sym_sentence_word,
+    STATE(58), 1,
+      sym_way,
+    ACTIONS(1186), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [11381] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1280), 1,
+      sym_const_ref,
+    STATE(49), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11395] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1282), 1,
+      sym_const_ref,
+    STATE(144), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11409] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1119), 1,
       anon_sym_RPAREN,
-    STATE(407), 1,
-      aux_sym_parameters_repeat1,
-  [11195] = 4,
+    ACTIONS(1284), 1,
+      anon_sym_COMMA,
+    STATE(429), 1,
+      aux_sym_selector_in_repeat1,
+  [11422] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1014), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1330), 1,
+    STATE(515), 1,
+      sym_verb,
+    ACTIONS(1286), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [11433] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(953), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1288), 1,
       anon_sym_COMMA,
+    STATE(462), 1,
+      aux_sym_list_repeat1,
+  [11446] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1077), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1290), 1,
+      anon_sym_COMMA,
+    STATE(442), 1,
+      aux_sym_inventory_repeat1,
+  [11459] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1105), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1292), 1,
+      anon_sym_COMMA,
+    STATE(429), 1,
+      aux_sym_selector_in_repeat1,
+  [11472] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(254), 1,
+      sym_direction,
+    ACTIONS(1294), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [11483] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(242), 1,
+      sym_direction,
+    ACTIONS(1294), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [11494] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1296), 1,
+      sym_const_ref,
+    STATE(42), 1,
+      sym_name,
+  [11507] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1298), 1,
+      sym_const_ref,
+    STATE(37), 1,
+      sym_name,
+  [11520] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1300), 1,
+      anon_sym_COMMA,
+    ACTIONS(1303), 1,
+      anon_sym_RPAREN,
+    STATE(429), 1,
+      aux_sym_selector_in_repeat1,
+  [11533] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1305), 1,
+      sym_const_ref,
+    STATE(27), 1,
+      sym_name,
+  [11546] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1307), 1,
+      sym_port_number,
+    ACTIONS(1309), 1,
+      sym_const_ref,
+    STATE(93), 1,
+      sym_port,
+  [11559] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1311), 1,
+      anon_sym_COMMA,
+    ACTIONS(1314), 1,
+      anon_sym_RPAREN,
+    STATE(432), 1,
+      aux_sym_arguments_repeat1,
+  [11572] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1316), 1,
+      anon_sym_COMMA,
+    ACTIONS(1319), 1,
+      anon_sym_RBRACK,
+    STATE(433), 1,
+      aux_sym_cidr_list_repeat1,
+  [11585] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1321), 1,
+      anon_sym_COMMA,
+    ACTIONS(1323), 1,
+      anon_sym_RPAREN,
+    STATE(466), 1,
+      aux_sym_parameters_repeat1,
+  [11598] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1325), 1,
+      anon_sym_COMMA,
+    ACTIONS(1327), 1,
+      anon_sym_RBRACE,
+    STATE(463), 1,
+      aux_sym_selector_repeat1,
+  [11611] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1329), 1,
+      anon_sym_COMMA,
+    ACTIONS(1331), 1,
+      anon_sym_RPAREN,
+    STATE(424), 1,
+      aux_sym_selector_in_repeat1,
+  [11624] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1333), 1,
+      anon_sym_COMMA,
+    ACTIONS(1335), 1,
+      anon_sym_RPAREN,
+    STATE(420), 1,
+      aux_sym_selector_in_repeat1,
+  [11637] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1337), 1,
+      anon_sym_COMMA,
+    ACTIONS(1339), 1,
+      anon_sym_RBRACE,
     STATE(423), 1,
       aux_sym_inventory_repeat1,
-  [11208] = 3,
+  [11650] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1332), 1,
+    ACTIONS(1341), 1,
+      anon_sym_COMMA,
+    ACTIONS(1343), 1,
+      anon_sym_RBRACK,
+    STATE(422), 1,
+      aux_sym_list_repeat1,
+  [11663] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(850), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1345), 1,
+      anon_sym_COMMA,
+    STATE(432), 1,
+      aux_sym_arguments_repeat1,
+  [11676] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1192), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1347), 1,
+      anon_sym_COMMA,
+    STATE(433), 1,
+      aux_sym_cidr_list_repeat1,
+  [11689] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1349), 1,
+      anon_sym_COMMA,
+    ACTIONS(1352), 1,
+      anon_sym_RBRACE,
+    STATE(442), 1,
+      aux_sym_inventory_repeat1,
+  [11702] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
       sym__name_token,
-    STATE(163), 1,
-      sym_entity,
-  [11218] = 2,
+    ACTIONS(1354), 1,
+      sym_const_ref,
+    STATE(113), 1,
+      sym_name,
+  [11715] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1334), 2,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1356), 1,
+      sym_const_ref,
+    STATE(45), 1,
+      sym_name,
+  [11728] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(476), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1194), 2,
+      sym_cidr,
+      sym_const_ref,
+  [11739] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(247), 1,
+      sym_direction,
+    ACTIONS(1294), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [11750] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(537), 1,
+      sym_verb,
+    ACTIONS(1358), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [11761] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1360), 1,
+      anon_sym_COMMA,
+    ACTIONS(1362), 1,
+      anon_sym_RBRACK,
+    STATE(441), 1,
+      aux_sym_cidr_list_repeat1,
+  [11774] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1364), 3,
+      anon_sym_COMMA,
+      anon_sym_EQ,
+      anon_sym_RPAREN,
+  [11783] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1366), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1368), 1,
+      sym_identifier,
+    STATE(434), 1,
+      sym_parameter,
+  [11796] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1372), 1,
+      anon_sym_EQ,
+    ACTIONS(1370), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [11226] = 3,
+  [11807] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1336), 1,
+    ACTIONS(1087), 1,
       sym__name_token,
-    STATE(475), 1,
+    ACTIONS(1374), 1,
+      sym_const_ref,
+    STATE(200), 1,
       sym_name,
-  [11236] = 2,
+  [11820] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1204), 2,
+    ACTIONS(1368), 1,
+      sym_identifier,
+    ACTIONS(1376), 1,
+      anon_sym_RPAREN,
+    STATE(482), 1,
+      sym_parameter,
+  [11833] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1378), 1,
+      anon_sym_COMMA,
+    ACTIONS(1381), 1,
+      anon_sym_RPAREN,
+    STATE(454), 1,
+      aux_sym_parameters_repeat1,
+  [11846] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1383), 1,
+      sym_const_ref,
+    STATE(32), 1,
+      sym_name,
+  [11859] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1385), 1,
+      sym_const_ref,
+    STATE(25), 1,
+      sym_name,
+  [11872] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(34), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1387), 2,
+      sym_cidr,
+      sym_const_ref,
+  [11883] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(475), 1,
+      sym_verb,
+    ACTIONS(1286), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [11894] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1389), 1,
+      sym_const_ref,
+    STATE(38), 1,
+      sym_name,
+  [11907] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1391), 1,
+      anon_sym_COMMA,
+    ACTIONS(1394), 1,
+      anon_sym_RBRACE,
+    STATE(460), 1,
+      aux_sym_selector_repeat1,
+  [11920] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1396), 3,
+      sym_sentence_word,
+      anon_sym_from,
+      anon_sym_to,
+  [11929] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1398), 1,
+      anon_sym_COMMA,
+    ACTIONS(1401), 1,
+      anon_sym_RBRACK,
+    STATE(462), 1,
+      aux_sym_list_repeat1,
+  [11942] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1034), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1403), 1,
+      anon_sym_COMMA,
+    STATE(460), 1,
+      aux_sym_selector_repeat1,
+  [11955] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1368), 1,
+      sym_identifier,
+    ACTIONS(1405), 1,
+      anon_sym_RPAREN,
+    STATE(482), 1,
+      sym_parameter,
+  [11968] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1307), 1,
+      sym_port_number,
+    ACTIONS(1407), 1,
+      sym_const_ref,
+    STATE(199), 1,
+      sym_port,
+  [11981] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1405), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1409), 1,
+      anon_sym_COMMA,
+    STATE(454), 1,
+      aux_sym_parameters_repeat1,
+  [11994] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1411), 1,
+      anon_sym_COMMA,
+    ACTIONS(1413), 1,
+      anon_sym_RPAREN,
+    STATE(440), 1,
+      aux_sym_arguments_repeat1,
+  [12007] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1307), 1,
+      sym_port_number,
+    ACTIONS(1415), 1,
+      sym_const_ref,
+    STATE(213), 1,
+      sym_port,
+  [12020] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1417), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12028] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1419), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12036] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1421), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12044] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1423), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12052] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1425), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12060] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1314), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [12068] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1427), 1,
+      anon_sym_from,
+    STATE(154), 1,
+      sym_flow,
+  [12078] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1319), 2,
       anon_sym_COMMA,
       anon_sym_RBRACK,
-  [11244] = 3,
+  [12086] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1060), 1,
-      anon_sym_LBRACE,
-    STATE(277), 1,
-      sym_body,
-  [11254] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1338), 1,
-      anon_sym_LBRACE,
-    STATE(247), 1,
-      sym_policy_body,
-  [11264] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1340), 2,
+    ACTIONS(1429), 2,
       anon_sym_LBRACE,
       anon_sym_sentence,
-  [11272] = 3,
+  [12094] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(980), 1,
-      sym_label_key,
-    STATE(244), 1,
-      sym_selector_eq,
-  [11282] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1342), 1,
-      anon_sym_from,
-    STATE(151), 1,
-      sym_flow,
-  [11292] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1344), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11300] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1263), 2,
+    ACTIONS(1431), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [11308] = 3,
+  [12102] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1060), 1,
+    ACTIONS(1433), 2,
       anon_sym_LBRACE,
-    STATE(269), 1,
-      sym_body,
-  [11318] = 2,
+      anon_sym_sentence,
+  [12110] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1346), 2,
+    ACTIONS(1435), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [12118] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1368), 1,
+      sym_identifier,
+    STATE(482), 1,
+      sym_parameter,
+  [12128] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1381), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [12136] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1437), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11326] = 2,
+  [12144] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1348), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11334] = 2,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    STATE(290), 1,
+      sym_string,
+  [12154] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1350), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11342] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1336), 1,
+    ACTIONS(1439), 1,
       sym__name_token,
-    STATE(476), 1,
+    STATE(511), 1,
       sym_name,
-  [11352] = 2,
+  [12164] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1441), 1,
+      anon_sym_namespaces,
+    ACTIONS(1443), 1,
+      anon_sym_policy,
+  [12174] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1445), 1,
+      sym__name_token,
+    STATE(175), 1,
+      sym_entity,
+  [12184] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1447), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12192] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1449), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [12200] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1439), 1,
+      sym__name_token,
+    STATE(493), 1,
+      sym_name,
+  [12210] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    STATE(255), 1,
+      sym_selector_eq,
+  [12220] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1439), 1,
+      sym__name_token,
+    STATE(494), 1,
+      sym_name,
+  [12230] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1107), 1,
+      anon_sym_LBRACE,
+    STATE(301), 1,
+      sym_body,
+  [12240] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1451), 1,
+      anon_sym_LBRACE,
+    STATE(299), 1,
+      sym_policy_body,
+  [12250] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1394), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12258] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1453), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12266] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1445), 1,
+      sym__name_token,
+    STATE(141), 1,
+      sym_entity,
+  [12276] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1455), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [12284] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1457), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [12292] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1459), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [12300] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1401), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [12308] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1461), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [12316] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1439), 1,
+      sym__name_token,
+    STATE(513), 1,
+      sym_name,
+  [12326] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1303), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [12334] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1107), 1,
+      anon_sym_LBRACE,
+    STATE(302), 1,
+      sym_body,
+  [12344] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(242), 1,
+      anon_sym_aws,
+    STATE(184), 1,
+      sym_aws_group,
+  [12354] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1445), 1,
+      sym__name_token,
+    STATE(46), 1,
+      sym_entity,
+  [12364] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    STATE(265), 1,
+      sym_selector_eq,
+  [12374] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1107), 1,
+      anon_sym_LBRACE,
+    STATE(295), 1,
+      sym_body,
+  [12384] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1463), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [12392] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1107), 1,
+      anon_sym_LBRACE,
+    STATE(288), 1,
+      sym_body,
+  [12402] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1465), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12410] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1451), 1,
+      anon_sym_LBRACE,
+    STATE(266), 1,
+      sym_policy_body,
+  [12420] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1467), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [12428] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1469), 1,
+      anon_sym_from,
+    STATE(154), 1,
+      sym_flow,
+  [12438] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1471), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12446] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1352), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11360] = 2,
+  [12454] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1354), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11368] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1336), 1,
-      sym__name_token,
-    STATE(443), 1,
-      sym_name,
-  [11378] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1282), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11386] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1356), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11394] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1218), 1,
-      sym_identifier,
-    STATE(448), 1,
-      sym_parameter,
-  [11404] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1289), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11412] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1358), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11420] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1231), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11428] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1332), 1,
-      sym__name_token,
-    STATE(122), 1,
-      sym_entity,
-  [11438] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1360), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11446] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1362), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11454] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1364), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11462] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1332), 1,
-      sym__name_token,
-    STATE(35), 1,
-      sym_entity,
-  [11472] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1366), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11480] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    STATE(280), 1,
-      sym_string,
-  [11490] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1368), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11498] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1370), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11506] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1372), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11514] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1336), 1,
-      sym__name_token,
-    STATE(442), 1,
-      sym_name,
-  [11524] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1374), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11532] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1060), 1,
-      anon_sym_LBRACE,
-    STATE(275), 1,
-      sym_body,
-  [11542] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1338), 1,
-      anon_sym_LBRACE,
-    STATE(286), 1,
-      sym_policy_body,
-  [11552] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1376), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11560] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1238), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [11568] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1378), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11576] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1322), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11584] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1380), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11592] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1060), 1,
-      anon_sym_LBRACE,
-    STATE(266), 1,
-      sym_body,
-  [11602] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1382), 1,
-      anon_sym_from,
-    STATE(151), 1,
-      sym_flow,
-  [11612] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(980), 1,
-      sym_label_key,
-    STATE(260), 1,
-      sym_selector_eq,
-  [11622] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1384), 1,
+    ACTIONS(1473), 1,
       anon_sym_namespaces,
-    ACTIONS(1386), 1,
-      anon_sym_policy,
-  [11632] = 2,
+  [12461] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1388), 1,
+    ACTIONS(1475), 1,
       anon_sym_namespace,
-  [11639] = 2,
+  [12468] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1390), 1,
-      anon_sym_namespaces,
-  [11646] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1392), 1,
-      anon_sym_namespace,
-  [11653] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1394), 1,
+    ACTIONS(1477), 1,
       sym_number,
-  [11660] = 2,
+  [12475] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1396), 1,
-      anon_sym_nodes,
-  [11667] = 2,
+    ACTIONS(1479), 1,
+      anon_sym_to,
+  [12482] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1398), 1,
+    ACTIONS(1481), 1,
+      anon_sym_account,
+  [12489] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1483), 1,
+      anon_sym_LPAREN,
+  [12496] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1485), 1,
+      anon_sym_namespace,
+  [12503] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1487), 1,
+      anon_sym_region,
+  [12510] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1489), 1,
+      sym_lint_code,
+  [12517] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1491), 1,
+      anon_sym_with,
+  [12524] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1493), 1,
+      anon_sym_LPAREN,
+  [12531] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1495), 1,
+      sym_number,
+  [12538] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1497), 1,
+      sym_number,
+  [12545] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1499), 1,
+      sym_number,
+  [12552] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1501), 1,
+      sym_number,
+  [12559] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1503), 1,
       sym_cilium_version,
-  [11674] = 2,
+  [12566] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1400), 1,
+    ACTIONS(1505), 1,
       sym_number,
-  [11681] = 2,
+  [12573] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1402), 1,
-      sym_number,
-  [11688] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1404), 1,
-      sym_number,
-  [11695] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1406), 1,
-      anon_sym_groups,
-  [11702] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1408), 1,
-      sym_number,
-  [11709] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1410), 1,
-      anon_sym_namespace,
-  [11716] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(675), 1,
-      anon_sym_EQ,
-  [11723] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1412), 1,
-      anon_sym_account,
-  [11730] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1414), 1,
-      sym__name_token,
-  [11737] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1416), 1,
-      sym_label_key,
-  [11744] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1418), 1,
-      sym_number,
-  [11751] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1420), 1,
-      sym_protocol,
-  [11758] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1422), 1,
-      sym_lint_code,
-  [11765] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1424), 1,
-      sym_identifier,
-  [11772] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1426), 1,
-      anon_sym_to,
-  [11779] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1428), 1,
-      sym_number,
-  [11786] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1430), 1,
-      anon_sym_deny,
-  [11793] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1432), 1,
-      sym_icmp_type,
-  [11800] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1434), 1,
-      sym_lint_code,
-  [11807] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1436), 1,
-      anon_sym_namespace,
-  [11814] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1438), 1,
-      anon_sym_EQ,
-  [11821] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1440), 1,
-      anon_sym_from,
-  [11828] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1442), 1,
-      anon_sym_deny,
-  [11835] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1444), 1,
-      anon_sym_default,
-  [11842] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1446), 1,
-      anon_sym_EQ,
-  [11849] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1448), 1,
-      sym_number,
-  [11856] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1450), 1,
-      anon_sym_LPAREN,
-  [11863] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1452), 1,
-      sym_number,
-  [11870] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1454), 1,
-      anon_sym_LPAREN,
-  [11877] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1456), 1,
-      anon_sym_with,
-  [11884] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1458), 1,
-      sym_identifier,
-  [11891] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1460), 1,
-      anon_sym_with,
-  [11898] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1462), 1,
-      anon_sym_namespace,
-  [11905] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1440), 1,
-      sym_sentence_word,
-  [11912] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1464), 1,
-      sym_number,
-  [11919] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1466), 1,
-      sym_sentence_word,
-  [11926] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1468), 1,
-      sym_lint_code,
-  [11933] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1470), 1,
-      anon_sym_with,
-  [11940] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1472), 1,
-      sym_lint_code,
-  [11947] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1474), 1,
-      anon_sym_LBRACE,
-  [11954] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1476), 1,
-      sym_label_key,
-  [11961] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1478), 1,
-      sym_number,
-  [11968] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1480), 1,
-      anon_sym_COLON,
-  [11975] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1482), 1,
+    ACTIONS(1507), 1,
       ts_builtin_sym_end,
-  [11982] = 2,
+  [12580] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1484), 1,
-      sym_identifier,
-  [11989] = 2,
+    ACTIONS(1509), 1,
+      anon_sym_namespace,
+  [12587] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1486), 1,
-      anon_sym_COLON,
-  [11996] = 2,
+    ACTIONS(1511), 1,
+      sym_sentence_word,
+  [12594] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1488), 1,
-      anon_sym_to,
-  [12003] = 2,
+    ACTIONS(1101), 1,
+      anon_sym_named,
+  [12601] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1490), 1,
-      sym__port_number_immediate,
-  [12010] = 2,
+    ACTIONS(1513), 1,
+      anon_sym_region,
+  [12608] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1492), 1,
-      anon_sym_namespaces,
-  [12017] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1494), 1,
-      sym_protocol,
-  [12024] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1496), 1,
+    ACTIONS(1515), 1,
       sym_number,
-  [12031] = 2,
+  [12615] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1498), 1,
+    ACTIONS(1517), 1,
+      sym_label_key,
+  [12622] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1519), 1,
+      sym_lint_code,
+  [12629] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1521), 1,
+      anon_sym_from,
+  [12636] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1523), 1,
+      anon_sym_namespace,
+  [12643] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1525), 1,
+      sym__port_number_immediate,
+  [12650] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1527), 1,
+      sym_label_key,
+  [12657] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1529), 1,
+      sym_protocol,
+  [12664] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1531), 1,
+      anon_sym_region,
+  [12671] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1533), 1,
+      anon_sym_region,
+  [12678] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1535), 1,
+      anon_sym_deny,
+  [12685] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1537), 1,
       anon_sym_with,
-  [12038] = 2,
+  [12692] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1500), 1,
+    ACTIONS(1539), 1,
+      sym_icmp_type,
+  [12699] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1541), 1,
+      anon_sym_COLON,
+  [12706] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1543), 1,
+      sym_number,
+  [12713] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1545), 1,
+      sym_identifier,
+  [12720] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1547), 1,
+      anon_sym_deny,
+  [12727] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1549), 1,
+      sym_identifier,
+  [12734] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1551), 1,
+      sym_protocol,
+  [12741] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1553), 1,
+      sym_number,
+  [12748] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1555), 1,
+      sym_number,
+  [12755] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1557), 1,
+      anon_sym_EQ,
+  [12762] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1559), 1,
+      anon_sym_EQ,
+  [12769] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1521), 1,
+      sym_sentence_word,
+  [12776] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(734), 1,
+      anon_sym_EQ,
+  [12783] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1561), 1,
+      sym__name_token,
+  [12790] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1563), 1,
+      sym_lint_code,
+  [12797] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1565), 1,
+      anon_sym_default,
+  [12804] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1567), 1,
+      sym_lint_code,
+  [12811] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1569), 1,
+      anon_sym_namespace,
+  [12818] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1571), 1,
+      anon_sym_region,
+  [12825] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1573), 1,
       anon_sym_account,
+  [12832] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1575), 1,
+      anon_sym_with,
+  [12839] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1577), 1,
+      sym_number,
+  [12846] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1579), 1,
+      sym_identifier,
+  [12853] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1581), 1,
+      anon_sym_COLON,
+  [12860] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1583), 1,
+      anon_sym_to,
+  [12867] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1585), 1,
+      anon_sym_LBRACE,
+  [12874] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1587), 1,
+      anon_sym_namespaces,
+  [12881] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1589), 1,
+      anon_sym_groups,
+  [12888] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1591), 1,
+      sym_number,
+  [12895] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1593), 1,
+      anon_sym_with,
+  [12902] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1595), 1,
+      anon_sym_nodes,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 48,
-  [SMALL_STATE(4)] = 96,
-  [SMALL_STATE(5)] = 138,
-  [SMALL_STATE(6)] = 180,
-  [SMALL_STATE(7)] = 222,
-  [SMALL_STATE(8)] = 264,
-  [SMALL_STATE(9)] = 304,
-  [SMALL_STATE(10)] = 365,
-  [SMALL_STATE(11)] = 407,
-  [SMALL_STATE(12)] = 446,
-  [SMALL_STATE(13)] = 497,
-  [SMALL_STATE(14)] = 556,
-  [SMALL_STATE(15)] = 603,
-  [SMALL_STATE(16)] = 640,
-  [SMALL_STATE(17)] = 676,
-  [SMALL_STATE(18)] = 712,
-  [SMALL_STATE(19)] = 748,
-  [SMALL_STATE(20)] = 783,
-  [SMALL_STATE(21)] = 818,
-  [SMALL_STATE(22)] = 853,
-  [SMALL_STATE(23)] = 892,
-  [SMALL_STATE(24)] = 927,
-  [SMALL_STATE(25)] = 983,
-  [SMALL_STATE(26)] = 1019,
-  [SMALL_STATE(27)] = 1059,
-  [SMALL_STATE(28)] = 1095,
-  [SMALL_STATE(29)] = 1135,
-  [SMALL_STATE(30)] = 1168,
-  [SMALL_STATE(31)] = 1215,
-  [SMALL_STATE(32)] = 1248,
-  [SMALL_STATE(33)] = 1281,
-  [SMALL_STATE(34)] = 1314,
-  [SMALL_STATE(35)] = 1355,
-  [SMALL_STATE(36)] = 1388,
-  [SMALL_STATE(37)] = 1421,
-  [SMALL_STATE(38)] = 1454,
-  [SMALL_STATE(39)] = 1487,
-  [SMALL_STATE(40)] = 1520,
-  [SMALL_STATE(41)] = 1557,
-  [SMALL_STATE(42)] = 1590,
-  [SMALL_STATE(43)] = 1627,
-  [SMALL_STATE(44)] = 1664,
-  [SMALL_STATE(45)] = 1697,
-  [SMALL_STATE(46)] = 1734,
-  [SMALL_STATE(47)] = 1767,
-  [SMALL_STATE(48)] = 1800,
-  [SMALL_STATE(49)] = 1833,
-  [SMALL_STATE(50)] = 1889,
-  [SMALL_STATE(51)] = 1921,
-  [SMALL_STATE(52)] = 1977,
-  [SMALL_STATE(53)] = 2009,
-  [SMALL_STATE(54)] = 2041,
-  [SMALL_STATE(55)] = 2075,
-  [SMALL_STATE(56)] = 2131,
-  [SMALL_STATE(57)] = 2165,
-  [SMALL_STATE(58)] = 2199,
-  [SMALL_STATE(59)] = 2233,
-  [SMALL_STATE(60)] = 2267,
-  [SMALL_STATE(61)] = 2301,
-  [SMALL_STATE(62)] = 2351,
-  [SMALL_STATE(63)] = 2382,
-  [SMALL_STATE(64)] = 2427,
-  [SMALL_STATE(65)] = 2474,
-  [SMALL_STATE(66)] = 2513,
-  [SMALL_STATE(67)] = 2552,
-  [SMALL_STATE(68)] = 2583,
-  [SMALL_STATE(69)] = 2614,
-  [SMALL_STATE(70)] = 2645,
-  [SMALL_STATE(71)] = 2676,
-  [SMALL_STATE(72)] = 2707,
-  [SMALL_STATE(73)] = 2738,
-  [SMALL_STATE(74)] = 2769,
-  [SMALL_STATE(75)] = 2800,
-  [SMALL_STATE(76)] = 2831,
-  [SMALL_STATE(77)] = 2862,
-  [SMALL_STATE(78)] = 2907,
-  [SMALL_STATE(79)] = 2938,
-  [SMALL_STATE(80)] = 2972,
-  [SMALL_STATE(81)] = 3016,
-  [SMALL_STATE(82)] = 3060,
-  [SMALL_STATE(83)] = 3090,
-  [SMALL_STATE(84)] = 3126,
-  [SMALL_STATE(85)] = 3156,
-  [SMALL_STATE(86)] = 3200,
-  [SMALL_STATE(87)] = 3233,
-  [SMALL_STATE(88)] = 3284,
-  [SMALL_STATE(89)] = 3317,
-  [SMALL_STATE(90)] = 3354,
-  [SMALL_STATE(91)] = 3395,
-  [SMALL_STATE(92)] = 3446,
-  [SMALL_STATE(93)] = 3479,
-  [SMALL_STATE(94)] = 3530,
-  [SMALL_STATE(95)] = 3567,
-  [SMALL_STATE(96)] = 3596,
-  [SMALL_STATE(97)] = 3637,
-  [SMALL_STATE(98)] = 3688,
-  [SMALL_STATE(99)] = 3727,
-  [SMALL_STATE(100)] = 3775,
-  [SMALL_STATE(101)] = 3813,
-  [SMALL_STATE(102)] = 3847,
-  [SMALL_STATE(103)] = 3881,
-  [SMALL_STATE(104)] = 3913,
-  [SMALL_STATE(105)] = 3945,
-  [SMALL_STATE(106)] = 3993,
-  [SMALL_STATE(107)] = 4031,
-  [SMALL_STATE(108)] = 4069,
-  [SMALL_STATE(109)] = 4101,
-  [SMALL_STATE(110)] = 4139,
-  [SMALL_STATE(111)] = 4177,
-  [SMALL_STATE(112)] = 4215,
-  [SMALL_STATE(113)] = 4263,
-  [SMALL_STATE(114)] = 4295,
-  [SMALL_STATE(115)] = 4333,
-  [SMALL_STATE(116)] = 4371,
-  [SMALL_STATE(117)] = 4409,
-  [SMALL_STATE(118)] = 4443,
-  [SMALL_STATE(119)] = 4477,
-  [SMALL_STATE(120)] = 4504,
-  [SMALL_STATE(121)] = 4535,
-  [SMALL_STATE(122)] = 4566,
-  [SMALL_STATE(123)] = 4597,
-  [SMALL_STATE(124)] = 4628,
-  [SMALL_STATE(125)] = 4655,
-  [SMALL_STATE(126)] = 4686,
-  [SMALL_STATE(127)] = 4713,
-  [SMALL_STATE(128)] = 4740,
-  [SMALL_STATE(129)] = 4767,
-  [SMALL_STATE(130)] = 4798,
-  [SMALL_STATE(131)] = 4829,
-  [SMALL_STATE(132)] = 4860,
-  [SMALL_STATE(133)] = 4891,
-  [SMALL_STATE(134)] = 4922,
-  [SMALL_STATE(135)] = 4953,
-  [SMALL_STATE(136)] = 4980,
-  [SMALL_STATE(137)] = 5011,
-  [SMALL_STATE(138)] = 5038,
-  [SMALL_STATE(139)] = 5065,
-  [SMALL_STATE(140)] = 5096,
-  [SMALL_STATE(141)] = 5127,
-  [SMALL_STATE(142)] = 5158,
-  [SMALL_STATE(143)] = 5185,
-  [SMALL_STATE(144)] = 5216,
-  [SMALL_STATE(145)] = 5247,
-  [SMALL_STATE(146)] = 5278,
-  [SMALL_STATE(147)] = 5305,
-  [SMALL_STATE(148)] = 5332,
-  [SMALL_STATE(149)] = 5363,
-  [SMALL_STATE(150)] = 5392,
-  [SMALL_STATE(151)] = 5423,
-  [SMALL_STATE(152)] = 5450,
-  [SMALL_STATE(153)] = 5481,
-  [SMALL_STATE(154)] = 5512,
-  [SMALL_STATE(155)] = 5543,
-  [SMALL_STATE(156)] = 5574,
-  [SMALL_STATE(157)] = 5605,
-  [SMALL_STATE(158)] = 5634,
-  [SMALL_STATE(159)] = 5661,
-  [SMALL_STATE(160)] = 5687,
-  [SMALL_STATE(161)] = 5713,
-  [SMALL_STATE(162)] = 5739,
-  [SMALL_STATE(163)] = 5769,
-  [SMALL_STATE(164)] = 5795,
-  [SMALL_STATE(165)] = 5821,
-  [SMALL_STATE(166)] = 5847,
-  [SMALL_STATE(167)] = 5877,
-  [SMALL_STATE(168)] = 5903,
-  [SMALL_STATE(169)] = 5933,
-  [SMALL_STATE(170)] = 5973,
-  [SMALL_STATE(171)] = 5999,
-  [SMALL_STATE(172)] = 6025,
-  [SMALL_STATE(173)] = 6055,
-  [SMALL_STATE(174)] = 6083,
-  [SMALL_STATE(175)] = 6109,
-  [SMALL_STATE(176)] = 6139,
-  [SMALL_STATE(177)] = 6165,
-  [SMALL_STATE(178)] = 6193,
-  [SMALL_STATE(179)] = 6219,
-  [SMALL_STATE(180)] = 6245,
-  [SMALL_STATE(181)] = 6275,
-  [SMALL_STATE(182)] = 6301,
-  [SMALL_STATE(183)] = 6326,
-  [SMALL_STATE(184)] = 6351,
-  [SMALL_STATE(185)] = 6380,
-  [SMALL_STATE(186)] = 6421,
-  [SMALL_STATE(187)] = 6450,
-  [SMALL_STATE(188)] = 6475,
-  [SMALL_STATE(189)] = 6506,
-  [SMALL_STATE(190)] = 6531,
-  [SMALL_STATE(191)] = 6562,
-  [SMALL_STATE(192)] = 6593,
-  [SMALL_STATE(193)] = 6618,
-  [SMALL_STATE(194)] = 6643,
-  [SMALL_STATE(195)] = 6668,
-  [SMALL_STATE(196)] = 6696,
-  [SMALL_STATE(197)] = 6734,
-  [SMALL_STATE(198)] = 6762,
-  [SMALL_STATE(199)] = 6790,
-  [SMALL_STATE(200)] = 6818,
-  [SMALL_STATE(201)] = 6846,
-  [SMALL_STATE(202)] = 6870,
-  [SMALL_STATE(203)] = 6898,
-  [SMALL_STATE(204)] = 6926,
-  [SMALL_STATE(205)] = 6954,
-  [SMALL_STATE(206)] = 6982,
-  [SMALL_STATE(207)] = 7010,
-  [SMALL_STATE(208)] = 7038,
-  [SMALL_STATE(209)] = 7066,
-  [SMALL_STATE(210)] = 7094,
-  [SMALL_STATE(211)] = 7122,
-  [SMALL_STATE(212)] = 7150,
-  [SMALL_STATE(213)] = 7178,
-  [SMALL_STATE(214)] = 7206,
-  [SMALL_STATE(215)] = 7234,
-  [SMALL_STATE(216)] = 7262,
-  [SMALL_STATE(217)] = 7290,
-  [SMALL_STATE(218)] = 7318,
-  [SMALL_STATE(219)] = 7346,
-  [SMALL_STATE(220)] = 7374,
-  [SMALL_STATE(221)] = 7397,
-  [SMALL_STATE(222)] = 7419,
-  [SMALL_STATE(223)] = 7457,
-  [SMALL_STATE(224)] = 7481,
-  [SMALL_STATE(225)] = 7519,
-  [SMALL_STATE(226)] = 7543,
-  [SMALL_STATE(227)] = 7567,
-  [SMALL_STATE(228)] = 7591,
-  [SMALL_STATE(229)] = 7629,
-  [SMALL_STATE(230)] = 7653,
-  [SMALL_STATE(231)] = 7677,
-  [SMALL_STATE(232)] = 7701,
-  [SMALL_STATE(233)] = 7724,
-  [SMALL_STATE(234)] = 7755,
-  [SMALL_STATE(235)] = 7780,
-  [SMALL_STATE(236)] = 7799,
-  [SMALL_STATE(237)] = 7818,
-  [SMALL_STATE(238)] = 7853,
-  [SMALL_STATE(239)] = 7876,
-  [SMALL_STATE(240)] = 7907,
-  [SMALL_STATE(241)] = 7938,
-  [SMALL_STATE(242)] = 7961,
-  [SMALL_STATE(243)] = 7984,
-  [SMALL_STATE(244)] = 8015,
-  [SMALL_STATE(245)] = 8038,
-  [SMALL_STATE(246)] = 8056,
-  [SMALL_STATE(247)] = 8086,
-  [SMALL_STATE(248)] = 8104,
-  [SMALL_STATE(249)] = 8122,
-  [SMALL_STATE(250)] = 8140,
-  [SMALL_STATE(251)] = 8158,
-  [SMALL_STATE(252)] = 8176,
-  [SMALL_STATE(253)] = 8206,
-  [SMALL_STATE(254)] = 8232,
-  [SMALL_STATE(255)] = 8250,
-  [SMALL_STATE(256)] = 8268,
-  [SMALL_STATE(257)] = 8286,
-  [SMALL_STATE(258)] = 8304,
-  [SMALL_STATE(259)] = 8322,
-  [SMALL_STATE(260)] = 8352,
-  [SMALL_STATE(261)] = 8370,
-  [SMALL_STATE(262)] = 8388,
-  [SMALL_STATE(263)] = 8406,
-  [SMALL_STATE(264)] = 8424,
-  [SMALL_STATE(265)] = 8454,
-  [SMALL_STATE(266)] = 8471,
-  [SMALL_STATE(267)] = 8488,
-  [SMALL_STATE(268)] = 8505,
-  [SMALL_STATE(269)] = 8522,
-  [SMALL_STATE(270)] = 8539,
-  [SMALL_STATE(271)] = 8556,
-  [SMALL_STATE(272)] = 8573,
-  [SMALL_STATE(273)] = 8590,
-  [SMALL_STATE(274)] = 8607,
-  [SMALL_STATE(275)] = 8624,
-  [SMALL_STATE(276)] = 8641,
-  [SMALL_STATE(277)] = 8658,
-  [SMALL_STATE(278)] = 8675,
-  [SMALL_STATE(279)] = 8698,
-  [SMALL_STATE(280)] = 8715,
-  [SMALL_STATE(281)] = 8732,
-  [SMALL_STATE(282)] = 8749,
-  [SMALL_STATE(283)] = 8772,
-  [SMALL_STATE(284)] = 8799,
-  [SMALL_STATE(285)] = 8826,
-  [SMALL_STATE(286)] = 8849,
-  [SMALL_STATE(287)] = 8866,
-  [SMALL_STATE(288)] = 8893,
-  [SMALL_STATE(289)] = 8910,
-  [SMALL_STATE(290)] = 8929,
-  [SMALL_STATE(291)] = 8952,
-  [SMALL_STATE(292)] = 8979,
-  [SMALL_STATE(293)] = 9003,
-  [SMALL_STATE(294)] = 9029,
-  [SMALL_STATE(295)] = 9053,
-  [SMALL_STATE(296)] = 9077,
-  [SMALL_STATE(297)] = 9104,
-  [SMALL_STATE(298)] = 9125,
-  [SMALL_STATE(299)] = 9144,
-  [SMALL_STATE(300)] = 9163,
-  [SMALL_STATE(301)] = 9185,
-  [SMALL_STATE(302)] = 9207,
-  [SMALL_STATE(303)] = 9225,
-  [SMALL_STATE(304)] = 9247,
-  [SMALL_STATE(305)] = 9269,
-  [SMALL_STATE(306)] = 9292,
-  [SMALL_STATE(307)] = 9313,
-  [SMALL_STATE(308)] = 9336,
-  [SMALL_STATE(309)] = 9357,
-  [SMALL_STATE(310)] = 9370,
-  [SMALL_STATE(311)] = 9393,
-  [SMALL_STATE(312)] = 9411,
-  [SMALL_STATE(313)] = 9429,
-  [SMALL_STATE(314)] = 9447,
-  [SMALL_STATE(315)] = 9465,
-  [SMALL_STATE(316)] = 9483,
-  [SMALL_STATE(317)] = 9501,
-  [SMALL_STATE(318)] = 9519,
-  [SMALL_STATE(319)] = 9537,
-  [SMALL_STATE(320)] = 9555,
-  [SMALL_STATE(321)] = 9575,
-  [SMALL_STATE(322)] = 9593,
-  [SMALL_STATE(323)] = 9611,
-  [SMALL_STATE(324)] = 9629,
-  [SMALL_STATE(325)] = 9649,
-  [SMALL_STATE(326)] = 9667,
-  [SMALL_STATE(327)] = 9689,
-  [SMALL_STATE(328)] = 9707,
-  [SMALL_STATE(329)] = 9725,
-  [SMALL_STATE(330)] = 9745,
-  [SMALL_STATE(331)] = 9765,
-  [SMALL_STATE(332)] = 9780,
-  [SMALL_STATE(333)] = 9795,
-  [SMALL_STATE(334)] = 9810,
-  [SMALL_STATE(335)] = 9825,
-  [SMALL_STATE(336)] = 9840,
-  [SMALL_STATE(337)] = 9857,
-  [SMALL_STATE(338)] = 9868,
-  [SMALL_STATE(339)] = 9883,
-  [SMALL_STATE(340)] = 9900,
-  [SMALL_STATE(341)] = 9915,
-  [SMALL_STATE(342)] = 9929,
-  [SMALL_STATE(343)] = 9943,
-  [SMALL_STATE(344)] = 9957,
-  [SMALL_STATE(345)] = 9971,
-  [SMALL_STATE(346)] = 9987,
-  [SMALL_STATE(347)] = 10001,
-  [SMALL_STATE(348)] = 10015,
-  [SMALL_STATE(349)] = 10029,
-  [SMALL_STATE(350)] = 10043,
-  [SMALL_STATE(351)] = 10057,
-  [SMALL_STATE(352)] = 10071,
-  [SMALL_STATE(353)] = 10085,
-  [SMALL_STATE(354)] = 10099,
-  [SMALL_STATE(355)] = 10113,
-  [SMALL_STATE(356)] = 10127,
-  [SMALL_STATE(357)] = 10141,
-  [SMALL_STATE(358)] = 10155,
-  [SMALL_STATE(359)] = 10169,
-  [SMALL_STATE(360)] = 10183,
-  [SMALL_STATE(361)] = 10197,
-  [SMALL_STATE(362)] = 10213,
-  [SMALL_STATE(363)] = 10227,
-  [SMALL_STATE(364)] = 10241,
-  [SMALL_STATE(365)] = 10255,
-  [SMALL_STATE(366)] = 10269,
-  [SMALL_STATE(367)] = 10283,
-  [SMALL_STATE(368)] = 10297,
-  [SMALL_STATE(369)] = 10311,
-  [SMALL_STATE(370)] = 10325,
-  [SMALL_STATE(371)] = 10341,
-  [SMALL_STATE(372)] = 10355,
-  [SMALL_STATE(373)] = 10369,
-  [SMALL_STATE(374)] = 10383,
-  [SMALL_STATE(375)] = 10397,
-  [SMALL_STATE(376)] = 10411,
-  [SMALL_STATE(377)] = 10425,
-  [SMALL_STATE(378)] = 10441,
-  [SMALL_STATE(379)] = 10453,
-  [SMALL_STATE(380)] = 10467,
-  [SMALL_STATE(381)] = 10481,
-  [SMALL_STATE(382)] = 10495,
-  [SMALL_STATE(383)] = 10511,
-  [SMALL_STATE(384)] = 10525,
-  [SMALL_STATE(385)] = 10539,
-  [SMALL_STATE(386)] = 10553,
-  [SMALL_STATE(387)] = 10567,
-  [SMALL_STATE(388)] = 10583,
-  [SMALL_STATE(389)] = 10597,
-  [SMALL_STATE(390)] = 10608,
-  [SMALL_STATE(391)] = 10621,
-  [SMALL_STATE(392)] = 10634,
-  [SMALL_STATE(393)] = 10647,
-  [SMALL_STATE(394)] = 10658,
-  [SMALL_STATE(395)] = 10671,
-  [SMALL_STATE(396)] = 10684,
-  [SMALL_STATE(397)] = 10695,
-  [SMALL_STATE(398)] = 10706,
-  [SMALL_STATE(399)] = 10719,
-  [SMALL_STATE(400)] = 10732,
-  [SMALL_STATE(401)] = 10745,
-  [SMALL_STATE(402)] = 10758,
-  [SMALL_STATE(403)] = 10771,
-  [SMALL_STATE(404)] = 10784,
-  [SMALL_STATE(405)] = 10795,
-  [SMALL_STATE(406)] = 10804,
-  [SMALL_STATE(407)] = 10817,
-  [SMALL_STATE(408)] = 10830,
-  [SMALL_STATE(409)] = 10841,
-  [SMALL_STATE(410)] = 10854,
-  [SMALL_STATE(411)] = 10867,
-  [SMALL_STATE(412)] = 10880,
-  [SMALL_STATE(413)] = 10893,
-  [SMALL_STATE(414)] = 10904,
-  [SMALL_STATE(415)] = 10915,
-  [SMALL_STATE(416)] = 10928,
-  [SMALL_STATE(417)] = 10941,
-  [SMALL_STATE(418)] = 10954,
-  [SMALL_STATE(419)] = 10967,
-  [SMALL_STATE(420)] = 10980,
-  [SMALL_STATE(421)] = 10993,
-  [SMALL_STATE(422)] = 11006,
-  [SMALL_STATE(423)] = 11019,
-  [SMALL_STATE(424)] = 11032,
-  [SMALL_STATE(425)] = 11045,
-  [SMALL_STATE(426)] = 11058,
-  [SMALL_STATE(427)] = 11067,
-  [SMALL_STATE(428)] = 11080,
-  [SMALL_STATE(429)] = 11093,
-  [SMALL_STATE(430)] = 11104,
-  [SMALL_STATE(431)] = 11117,
-  [SMALL_STATE(432)] = 11130,
-  [SMALL_STATE(433)] = 11143,
-  [SMALL_STATE(434)] = 11156,
-  [SMALL_STATE(435)] = 11169,
-  [SMALL_STATE(436)] = 11182,
-  [SMALL_STATE(437)] = 11195,
-  [SMALL_STATE(438)] = 11208,
-  [SMALL_STATE(439)] = 11218,
-  [SMALL_STATE(440)] = 11226,
-  [SMALL_STATE(441)] = 11236,
-  [SMALL_STATE(442)] = 11244,
-  [SMALL_STATE(443)] = 11254,
-  [SMALL_STATE(444)] = 11264,
-  [SMALL_STATE(445)] = 11272,
-  [SMALL_STATE(446)] = 11282,
-  [SMALL_STATE(447)] = 11292,
-  [SMALL_STATE(448)] = 11300,
-  [SMALL_STATE(449)] = 11308,
-  [SMALL_STATE(450)] = 11318,
-  [SMALL_STATE(451)] = 11326,
-  [SMALL_STATE(452)] = 11334,
-  [SMALL_STATE(453)] = 11342,
-  [SMALL_STATE(454)] = 11352,
-  [SMALL_STATE(455)] = 11360,
-  [SMALL_STATE(456)] = 11368,
-  [SMALL_STATE(457)] = 11378,
-  [SMALL_STATE(458)] = 11386,
-  [SMALL_STATE(459)] = 11394,
-  [SMALL_STATE(460)] = 11404,
-  [SMALL_STATE(461)] = 11412,
-  [SMALL_STATE(462)] = 11420,
-  [SMALL_STATE(463)] = 11428,
-  [SMALL_STATE(464)] = 11438,
-  [SMALL_STATE(465)] = 11446,
-  [SMALL_STATE(466)] = 11454,
-  [SMALL_STATE(467)] = 11462,
-  [SMALL_STATE(468)] = 11472,
-  [SMALL_STATE(469)] = 11480,
-  [SMALL_STATE(470)] = 11490,
-  [SMALL_STATE(471)] = 11498,
-  [SMALL_STATE(472)] = 11506,
-  [SMALL_STATE(473)] = 11514,
-  [SMALL_STATE(474)] = 11524,
-  [SMALL_STATE(475)] = 11532,
-  [SMALL_STATE(476)] = 11542,
-  [SMALL_STATE(477)] = 11552,
-  [SMALL_STATE(478)] = 11560,
-  [SMALL_STATE(479)] = 11568,
-  [SMALL_STATE(480)] = 11576,
-  [SMALL_STATE(481)] = 11584,
-  [SMALL_STATE(482)] = 11592,
-  [SMALL_STATE(483)] = 11602,
-  [SMALL_STATE(484)] = 11612,
-  [SMALL_STATE(485)] = 11622,
-  [SMALL_STATE(486)] = 11632,
-  [SMALL_STATE(487)] = 11639,
-  [SMALL_STATE(488)] = 11646,
-  [SMALL_STATE(489)] = 11653,
-  [SMALL_STATE(490)] = 11660,
-  [SMALL_STATE(491)] = 11667,
-  [SMALL_STATE(492)] = 11674,
-  [SMALL_STATE(493)] = 11681,
-  [SMALL_STATE(494)] = 11688,
-  [SMALL_STATE(495)] = 11695,
-  [SMALL_STATE(496)] = 11702,
-  [SMALL_STATE(497)] = 11709,
-  [SMALL_STATE(498)] = 11716,
-  [SMALL_STATE(499)] = 11723,
-  [SMALL_STATE(500)] = 11730,
-  [SMALL_STATE(501)] = 11737,
-  [SMALL_STATE(502)] = 11744,
-  [SMALL_STATE(503)] = 11751,
-  [SMALL_STATE(504)] = 11758,
-  [SMALL_STATE(505)] = 11765,
-  [SMALL_STATE(506)] = 11772,
-  [SMALL_STATE(507)] = 11779,
-  [SMALL_STATE(508)] = 11786,
-  [SMALL_STATE(509)] = 11793,
-  [SMALL_STATE(510)] = 11800,
-  [SMALL_STATE(511)] = 11807,
-  [SMALL_STATE(512)] = 11814,
-  [SMALL_STATE(513)] = 11821,
-  [SMALL_STATE(514)] = 11828,
-  [SMALL_STATE(515)] = 11835,
-  [SMALL_STATE(516)] = 11842,
-  [SMALL_STATE(517)] = 11849,
-  [SMALL_STATE(518)] = 11856,
-  [SMALL_STATE(519)] = 11863,
-  [SMALL_STATE(520)] = 11870,
-  [SMALL_STATE(521)] = 11877,
-  [SMALL_STATE(522)] = 11884,
-  [SMALL_STATE(523)] = 11891,
-  [SMALL_STATE(524)] = 11898,
-  [SMALL_STATE(525)] = 11905,
-  [SMALL_STATE(526)] = 11912,
-  [SMALL_STATE(527)] = 11919,
-  [SMALL_STATE(528)] = 11926,
-  [SMALL_STATE(529)] = 11933,
-  [SMALL_STATE(530)] = 11940,
-  [SMALL_STATE(531)] = 11947,
-  [SMALL_STATE(532)] = 11954,
-  [SMALL_STATE(533)] = 11961,
-  [SMALL_STATE(534)] = 11968,
-  [SMALL_STATE(535)] = 11975,
-  [SMALL_STATE(536)] = 11982,
-  [SMALL_STATE(537)] = 11989,
-  [SMALL_STATE(538)] = 11996,
-  [SMALL_STATE(539)] = 12003,
-  [SMALL_STATE(540)] = 12010,
-  [SMALL_STATE(541)] = 12017,
-  [SMALL_STATE(542)] = 12024,
-  [SMALL_STATE(543)] = 12031,
-  [SMALL_STATE(544)] = 12038,
+  [SMALL_STATE(3)] = 49,
+  [SMALL_STATE(4)] = 98,
+  [SMALL_STATE(5)] = 140,
+  [SMALL_STATE(6)] = 182,
+  [SMALL_STATE(7)] = 224,
+  [SMALL_STATE(8)] = 266,
+  [SMALL_STATE(9)] = 306,
+  [SMALL_STATE(10)] = 367,
+  [SMALL_STATE(11)] = 409,
+  [SMALL_STATE(12)] = 468,
+  [SMALL_STATE(13)] = 507,
+  [SMALL_STATE(14)] = 558,
+  [SMALL_STATE(15)] = 605,
+  [SMALL_STATE(16)] = 642,
+  [SMALL_STATE(17)] = 678,
+  [SMALL_STATE(18)] = 714,
+  [SMALL_STATE(19)] = 750,
+  [SMALL_STATE(20)] = 789,
+  [SMALL_STATE(21)] = 824,
+  [SMALL_STATE(22)] = 859,
+  [SMALL_STATE(23)] = 894,
+  [SMALL_STATE(24)] = 929,
+  [SMALL_STATE(25)] = 985,
+  [SMALL_STATE(26)] = 1021,
+  [SMALL_STATE(27)] = 1061,
+  [SMALL_STATE(28)] = 1097,
+  [SMALL_STATE(29)] = 1137,
+  [SMALL_STATE(30)] = 1170,
+  [SMALL_STATE(31)] = 1203,
+  [SMALL_STATE(32)] = 1236,
+  [SMALL_STATE(33)] = 1269,
+  [SMALL_STATE(34)] = 1310,
+  [SMALL_STATE(35)] = 1343,
+  [SMALL_STATE(36)] = 1376,
+  [SMALL_STATE(37)] = 1423,
+  [SMALL_STATE(38)] = 1456,
+  [SMALL_STATE(39)] = 1489,
+  [SMALL_STATE(40)] = 1526,
+  [SMALL_STATE(41)] = 1563,
+  [SMALL_STATE(42)] = 1596,
+  [SMALL_STATE(43)] = 1629,
+  [SMALL_STATE(44)] = 1666,
+  [SMALL_STATE(45)] = 1699,
+  [SMALL_STATE(46)] = 1732,
+  [SMALL_STATE(47)] = 1765,
+  [SMALL_STATE(48)] = 1798,
+  [SMALL_STATE(49)] = 1835,
+  [SMALL_STATE(50)] = 1869,
+  [SMALL_STATE(51)] = 1901,
+  [SMALL_STATE(52)] = 1935,
+  [SMALL_STATE(53)] = 1993,
+  [SMALL_STATE(54)] = 2049,
+  [SMALL_STATE(55)] = 2081,
+  [SMALL_STATE(56)] = 2115,
+  [SMALL_STATE(57)] = 2149,
+  [SMALL_STATE(58)] = 2181,
+  [SMALL_STATE(59)] = 2239,
+  [SMALL_STATE(60)] = 2273,
+  [SMALL_STATE(61)] = 2307,
+  [SMALL_STATE(62)] = 2363,
+  [SMALL_STATE(63)] = 2419,
+  [SMALL_STATE(64)] = 2469,
+  [SMALL_STATE(65)] = 2500,
+  [SMALL_STATE(66)] = 2547,
+  [SMALL_STATE(67)] = 2586,
+  [SMALL_STATE(68)] = 2617,
+  [SMALL_STATE(69)] = 2648,
+  [SMALL_STATE(70)] = 2679,
+  [SMALL_STATE(71)] = 2710,
+  [SMALL_STATE(72)] = 2741,
+  [SMALL_STATE(73)] = 2780,
+  [SMALL_STATE(74)] = 2811,
+  [SMALL_STATE(75)] = 2842,
+  [SMALL_STATE(76)] = 2873,
+  [SMALL_STATE(77)] = 2904,
+  [SMALL_STATE(78)] = 2935,
+  [SMALL_STATE(79)] = 2966,
+  [SMALL_STATE(80)] = 3011,
+  [SMALL_STATE(81)] = 3056,
+  [SMALL_STATE(82)] = 3097,
+  [SMALL_STATE(83)] = 3141,
+  [SMALL_STATE(84)] = 3171,
+  [SMALL_STATE(85)] = 3207,
+  [SMALL_STATE(86)] = 3241,
+  [SMALL_STATE(87)] = 3275,
+  [SMALL_STATE(88)] = 3319,
+  [SMALL_STATE(89)] = 3353,
+  [SMALL_STATE(90)] = 3391,
+  [SMALL_STATE(91)] = 3425,
+  [SMALL_STATE(92)] = 3469,
+  [SMALL_STATE(93)] = 3507,
+  [SMALL_STATE(94)] = 3537,
+  [SMALL_STATE(95)] = 3566,
+  [SMALL_STATE(96)] = 3595,
+  [SMALL_STATE(97)] = 3628,
+  [SMALL_STATE(98)] = 3669,
+  [SMALL_STATE(99)] = 3706,
+  [SMALL_STATE(100)] = 3743,
+  [SMALL_STATE(101)] = 3772,
+  [SMALL_STATE(102)] = 3805,
+  [SMALL_STATE(103)] = 3856,
+  [SMALL_STATE(104)] = 3907,
+  [SMALL_STATE(105)] = 3948,
+  [SMALL_STATE(106)] = 3981,
+  [SMALL_STATE(107)] = 4010,
+  [SMALL_STATE(108)] = 4049,
+  [SMALL_STATE(109)] = 4087,
+  [SMALL_STATE(110)] = 4121,
+  [SMALL_STATE(111)] = 4155,
+  [SMALL_STATE(112)] = 4189,
+  [SMALL_STATE(113)] = 4221,
+  [SMALL_STATE(114)] = 4253,
+  [SMALL_STATE(115)] = 4291,
+  [SMALL_STATE(116)] = 4329,
+  [SMALL_STATE(117)] = 4377,
+  [SMALL_STATE(118)] = 4409,
+  [SMALL_STATE(119)] = 4441,
+  [SMALL_STATE(120)] = 4479,
+  [SMALL_STATE(121)] = 4517,
+  [SMALL_STATE(122)] = 4555,
+  [SMALL_STATE(123)] = 4587,
+  [SMALL_STATE(124)] = 4625,
+  [SMALL_STATE(125)] = 4663,
+  [SMALL_STATE(126)] = 4711,
+  [SMALL_STATE(127)] = 4749,
+  [SMALL_STATE(128)] = 4797,
+  [SMALL_STATE(129)] = 4831,
+  [SMALL_STATE(130)] = 4862,
+  [SMALL_STATE(131)] = 4889,
+  [SMALL_STATE(132)] = 4916,
+  [SMALL_STATE(133)] = 4947,
+  [SMALL_STATE(134)] = 4978,
+  [SMALL_STATE(135)] = 5009,
+  [SMALL_STATE(136)] = 5040,
+  [SMALL_STATE(137)] = 5071,
+  [SMALL_STATE(138)] = 5102,
+  [SMALL_STATE(139)] = 5131,
+  [SMALL_STATE(140)] = 5162,
+  [SMALL_STATE(141)] = 5193,
+  [SMALL_STATE(142)] = 5224,
+  [SMALL_STATE(143)] = 5255,
+  [SMALL_STATE(144)] = 5286,
+  [SMALL_STATE(145)] = 5313,
+  [SMALL_STATE(146)] = 5340,
+  [SMALL_STATE(147)] = 5371,
+  [SMALL_STATE(148)] = 5398,
+  [SMALL_STATE(149)] = 5429,
+  [SMALL_STATE(150)] = 5460,
+  [SMALL_STATE(151)] = 5491,
+  [SMALL_STATE(152)] = 5518,
+  [SMALL_STATE(153)] = 5549,
+  [SMALL_STATE(154)] = 5580,
+  [SMALL_STATE(155)] = 5607,
+  [SMALL_STATE(156)] = 5636,
+  [SMALL_STATE(157)] = 5663,
+  [SMALL_STATE(158)] = 5694,
+  [SMALL_STATE(159)] = 5721,
+  [SMALL_STATE(160)] = 5750,
+  [SMALL_STATE(161)] = 5777,
+  [SMALL_STATE(162)] = 5808,
+  [SMALL_STATE(163)] = 5837,
+  [SMALL_STATE(164)] = 5868,
+  [SMALL_STATE(165)] = 5895,
+  [SMALL_STATE(166)] = 5922,
+  [SMALL_STATE(167)] = 5953,
+  [SMALL_STATE(168)] = 5980,
+  [SMALL_STATE(169)] = 6011,
+  [SMALL_STATE(170)] = 6042,
+  [SMALL_STATE(171)] = 6073,
+  [SMALL_STATE(172)] = 6104,
+  [SMALL_STATE(173)] = 6133,
+  [SMALL_STATE(174)] = 6164,
+  [SMALL_STATE(175)] = 6190,
+  [SMALL_STATE(176)] = 6216,
+  [SMALL_STATE(177)] = 6242,
+  [SMALL_STATE(178)] = 6268,
+  [SMALL_STATE(179)] = 6298,
+  [SMALL_STATE(180)] = 6324,
+  [SMALL_STATE(181)] = 6354,
+  [SMALL_STATE(182)] = 6380,
+  [SMALL_STATE(183)] = 6406,
+  [SMALL_STATE(184)] = 6432,
+  [SMALL_STATE(185)] = 6458,
+  [SMALL_STATE(186)] = 6484,
+  [SMALL_STATE(187)] = 6512,
+  [SMALL_STATE(188)] = 6542,
+  [SMALL_STATE(189)] = 6568,
+  [SMALL_STATE(190)] = 6594,
+  [SMALL_STATE(191)] = 6620,
+  [SMALL_STATE(192)] = 6646,
+  [SMALL_STATE(193)] = 6672,
+  [SMALL_STATE(194)] = 6698,
+  [SMALL_STATE(195)] = 6724,
+  [SMALL_STATE(196)] = 6752,
+  [SMALL_STATE(197)] = 6782,
+  [SMALL_STATE(198)] = 6812,
+  [SMALL_STATE(199)] = 6838,
+  [SMALL_STATE(200)] = 6868,
+  [SMALL_STATE(201)] = 6894,
+  [SMALL_STATE(202)] = 6934,
+  [SMALL_STATE(203)] = 6965,
+  [SMALL_STATE(204)] = 6994,
+  [SMALL_STATE(205)] = 7025,
+  [SMALL_STATE(206)] = 7050,
+  [SMALL_STATE(207)] = 7081,
+  [SMALL_STATE(208)] = 7106,
+  [SMALL_STATE(209)] = 7147,
+  [SMALL_STATE(210)] = 7172,
+  [SMALL_STATE(211)] = 7197,
+  [SMALL_STATE(212)] = 7222,
+  [SMALL_STATE(213)] = 7251,
+  [SMALL_STATE(214)] = 7276,
+  [SMALL_STATE(215)] = 7301,
+  [SMALL_STATE(216)] = 7329,
+  [SMALL_STATE(217)] = 7357,
+  [SMALL_STATE(218)] = 7385,
+  [SMALL_STATE(219)] = 7413,
+  [SMALL_STATE(220)] = 7441,
+  [SMALL_STATE(221)] = 7469,
+  [SMALL_STATE(222)] = 7497,
+  [SMALL_STATE(223)] = 7525,
+  [SMALL_STATE(224)] = 7549,
+  [SMALL_STATE(225)] = 7577,
+  [SMALL_STATE(226)] = 7605,
+  [SMALL_STATE(227)] = 7633,
+  [SMALL_STATE(228)] = 7661,
+  [SMALL_STATE(229)] = 7689,
+  [SMALL_STATE(230)] = 7717,
+  [SMALL_STATE(231)] = 7745,
+  [SMALL_STATE(232)] = 7773,
+  [SMALL_STATE(233)] = 7801,
+  [SMALL_STATE(234)] = 7829,
+  [SMALL_STATE(235)] = 7857,
+  [SMALL_STATE(236)] = 7885,
+  [SMALL_STATE(237)] = 7913,
+  [SMALL_STATE(238)] = 7941,
+  [SMALL_STATE(239)] = 7969,
+  [SMALL_STATE(240)] = 8007,
+  [SMALL_STATE(241)] = 8030,
+  [SMALL_STATE(242)] = 8052,
+  [SMALL_STATE(243)] = 8076,
+  [SMALL_STATE(244)] = 8100,
+  [SMALL_STATE(245)] = 8138,
+  [SMALL_STATE(246)] = 8176,
+  [SMALL_STATE(247)] = 8214,
+  [SMALL_STATE(248)] = 8238,
+  [SMALL_STATE(249)] = 8262,
+  [SMALL_STATE(250)] = 8286,
+  [SMALL_STATE(251)] = 8310,
+  [SMALL_STATE(252)] = 8334,
+  [SMALL_STATE(253)] = 8357,
+  [SMALL_STATE(254)] = 8380,
+  [SMALL_STATE(255)] = 8399,
+  [SMALL_STATE(256)] = 8422,
+  [SMALL_STATE(257)] = 8453,
+  [SMALL_STATE(258)] = 8476,
+  [SMALL_STATE(259)] = 8495,
+  [SMALL_STATE(260)] = 8530,
+  [SMALL_STATE(261)] = 8555,
+  [SMALL_STATE(262)] = 8586,
+  [SMALL_STATE(263)] = 8609,
+  [SMALL_STATE(264)] = 8640,
+  [SMALL_STATE(265)] = 8671,
+  [SMALL_STATE(266)] = 8689,
+  [SMALL_STATE(267)] = 8707,
+  [SMALL_STATE(268)] = 8725,
+  [SMALL_STATE(269)] = 8743,
+  [SMALL_STATE(270)] = 8761,
+  [SMALL_STATE(271)] = 8779,
+  [SMALL_STATE(272)] = 8799,
+  [SMALL_STATE(273)] = 8825,
+  [SMALL_STATE(274)] = 8855,
+  [SMALL_STATE(275)] = 8873,
+  [SMALL_STATE(276)] = 8891,
+  [SMALL_STATE(277)] = 8909,
+  [SMALL_STATE(278)] = 8927,
+  [SMALL_STATE(279)] = 8957,
+  [SMALL_STATE(280)] = 8975,
+  [SMALL_STATE(281)] = 8993,
+  [SMALL_STATE(282)] = 9023,
+  [SMALL_STATE(283)] = 9041,
+  [SMALL_STATE(284)] = 9059,
+  [SMALL_STATE(285)] = 9089,
+  [SMALL_STATE(286)] = 9107,
+  [SMALL_STATE(287)] = 9124,
+  [SMALL_STATE(288)] = 9141,
+  [SMALL_STATE(289)] = 9158,
+  [SMALL_STATE(290)] = 9181,
+  [SMALL_STATE(291)] = 9198,
+  [SMALL_STATE(292)] = 9215,
+  [SMALL_STATE(293)] = 9242,
+  [SMALL_STATE(294)] = 9259,
+  [SMALL_STATE(295)] = 9276,
+  [SMALL_STATE(296)] = 9293,
+  [SMALL_STATE(297)] = 9310,
+  [SMALL_STATE(298)] = 9327,
+  [SMALL_STATE(299)] = 9354,
+  [SMALL_STATE(300)] = 9371,
+  [SMALL_STATE(301)] = 9388,
+  [SMALL_STATE(302)] = 9405,
+  [SMALL_STATE(303)] = 9422,
+  [SMALL_STATE(304)] = 9439,
+  [SMALL_STATE(305)] = 9462,
+  [SMALL_STATE(306)] = 9485,
+  [SMALL_STATE(307)] = 9502,
+  [SMALL_STATE(308)] = 9519,
+  [SMALL_STATE(309)] = 9542,
+  [SMALL_STATE(310)] = 9559,
+  [SMALL_STATE(311)] = 9586,
+  [SMALL_STATE(312)] = 9613,
+  [SMALL_STATE(313)] = 9637,
+  [SMALL_STATE(314)] = 9663,
+  [SMALL_STATE(315)] = 9687,
+  [SMALL_STATE(316)] = 9711,
+  [SMALL_STATE(317)] = 9732,
+  [SMALL_STATE(318)] = 9759,
+  [SMALL_STATE(319)] = 9778,
+  [SMALL_STATE(320)] = 9797,
+  [SMALL_STATE(321)] = 9819,
+  [SMALL_STATE(322)] = 9841,
+  [SMALL_STATE(323)] = 9863,
+  [SMALL_STATE(324)] = 9881,
+  [SMALL_STATE(325)] = 9903,
+  [SMALL_STATE(326)] = 9926,
+  [SMALL_STATE(327)] = 9949,
+  [SMALL_STATE(328)] = 9970,
+  [SMALL_STATE(329)] = 9983,
+  [SMALL_STATE(330)] = 10006,
+  [SMALL_STATE(331)] = 10027,
+  [SMALL_STATE(332)] = 10045,
+  [SMALL_STATE(333)] = 10063,
+  [SMALL_STATE(334)] = 10083,
+  [SMALL_STATE(335)] = 10103,
+  [SMALL_STATE(336)] = 10121,
+  [SMALL_STATE(337)] = 10139,
+  [SMALL_STATE(338)] = 10161,
+  [SMALL_STATE(339)] = 10179,
+  [SMALL_STATE(340)] = 10197,
+  [SMALL_STATE(341)] = 10215,
+  [SMALL_STATE(342)] = 10233,
+  [SMALL_STATE(343)] = 10253,
+  [SMALL_STATE(344)] = 10271,
+  [SMALL_STATE(345)] = 10291,
+  [SMALL_STATE(346)] = 10311,
+  [SMALL_STATE(347)] = 10329,
+  [SMALL_STATE(348)] = 10347,
+  [SMALL_STATE(349)] = 10365,
+  [SMALL_STATE(350)] = 10383,
+  [SMALL_STATE(351)] = 10401,
+  [SMALL_STATE(352)] = 10419,
+  [SMALL_STATE(353)] = 10437,
+  [SMALL_STATE(354)] = 10455,
+  [SMALL_STATE(355)] = 10473,
+  [SMALL_STATE(356)] = 10488,
+  [SMALL_STATE(357)] = 10505,
+  [SMALL_STATE(358)] = 10522,
+  [SMALL_STATE(359)] = 10539,
+  [SMALL_STATE(360)] = 10554,
+  [SMALL_STATE(361)] = 10569,
+  [SMALL_STATE(362)] = 10584,
+  [SMALL_STATE(363)] = 10599,
+  [SMALL_STATE(364)] = 10610,
+  [SMALL_STATE(365)] = 10627,
+  [SMALL_STATE(366)] = 10642,
+  [SMALL_STATE(367)] = 10657,
+  [SMALL_STATE(368)] = 10671,
+  [SMALL_STATE(369)] = 10685,
+  [SMALL_STATE(370)] = 10701,
+  [SMALL_STATE(371)] = 10715,
+  [SMALL_STATE(372)] = 10729,
+  [SMALL_STATE(373)] = 10743,
+  [SMALL_STATE(374)] = 10759,
+  [SMALL_STATE(375)] = 10773,
+  [SMALL_STATE(376)] = 10787,
+  [SMALL_STATE(377)] = 10801,
+  [SMALL_STATE(378)] = 10815,
+  [SMALL_STATE(379)] = 10831,
+  [SMALL_STATE(380)] = 10845,
+  [SMALL_STATE(381)] = 10859,
+  [SMALL_STATE(382)] = 10873,
+  [SMALL_STATE(383)] = 10887,
+  [SMALL_STATE(384)] = 10901,
+  [SMALL_STATE(385)] = 10915,
+  [SMALL_STATE(386)] = 10929,
+  [SMALL_STATE(387)] = 10943,
+  [SMALL_STATE(388)] = 10957,
+  [SMALL_STATE(389)] = 10971,
+  [SMALL_STATE(390)] = 10985,
+  [SMALL_STATE(391)] = 10999,
+  [SMALL_STATE(392)] = 11015,
+  [SMALL_STATE(393)] = 11029,
+  [SMALL_STATE(394)] = 11043,
+  [SMALL_STATE(395)] = 11057,
+  [SMALL_STATE(396)] = 11071,
+  [SMALL_STATE(397)] = 11087,
+  [SMALL_STATE(398)] = 11101,
+  [SMALL_STATE(399)] = 11115,
+  [SMALL_STATE(400)] = 11129,
+  [SMALL_STATE(401)] = 11143,
+  [SMALL_STATE(402)] = 11157,
+  [SMALL_STATE(403)] = 11171,
+  [SMALL_STATE(404)] = 11185,
+  [SMALL_STATE(405)] = 11199,
+  [SMALL_STATE(406)] = 11213,
+  [SMALL_STATE(407)] = 11227,
+  [SMALL_STATE(408)] = 11241,
+  [SMALL_STATE(409)] = 11255,
+  [SMALL_STATE(410)] = 11267,
+  [SMALL_STATE(411)] = 11281,
+  [SMALL_STATE(412)] = 11295,
+  [SMALL_STATE(413)] = 11309,
+  [SMALL_STATE(414)] = 11325,
+  [SMALL_STATE(415)] = 11339,
+  [SMALL_STATE(416)] = 11353,
+  [SMALL_STATE(417)] = 11367,
+  [SMALL_STATE(418)] = 11381,
+  [SMALL_STATE(419)] = 11395,
+  [SMALL_STATE(420)] = 11409,
+  [SMALL_STATE(421)] = 11422,
+  [SMALL_STATE(422)] = 11433,
+  [SMALL_STATE(423)] = 11446,
+  [SMALL_STATE(424)] = 11459,
+  [SMALL_STATE(425)] = 11472,
+  [SMALL_STATE(426)] = 11483,
+  [SMALL_STATE(427)] = 11494,
+  [SMALL_STATE(428)] = 11507,
+  [SMALL_STATE(429)] = 11520,
+  [SMALL_STATE(430)] = 11533,
+  [SMALL_STATE(431)] = 11546,
+  [SMALL_STATE(432)] = 11559,
+  [SMALL_STATE(433)] = 11572,
+  [SMALL_STATE(434)] = 11585,
+  [SMALL_STATE(435)] = 11598,
+  [SMALL_STATE(436)] = 11611,
+  [SMALL_STATE(437)] = 11624,
+  [SMALL_STATE(438)] = 11637,
+  [SMALL_STATE(439)] = 11650,
+  [SMALL_STATE(440)] = 11663,
+  [SMALL_STATE(441)] = 11676,
+  [SMALL_STATE(442)] = 11689,
+  [SMALL_STATE(443)] = 11702,
+  [SMALL_STATE(444)] = 11715,
+  [SMALL_STATE(445)] = 11728,
+  [SMALL_STATE(446)] = 11739,
+  [SMALL_STATE(447)] = 11750,
+  [SMALL_STATE(448)] = 11761,
+  [SMALL_STATE(449)] = 11774,
+  [SMALL_STATE(450)] = 11783,
+  [SMALL_STATE(451)] = 11796,
+  [SMALL_STATE(452)] = 11807,
+  [SMALL_STATE(453)] = 11820,
+  [SMALL_STATE(454)] = 11833,
+  [SMALL_STATE(455)] = 11846,
+  [SMALL_STATE(456)] = 11859,
+  [SMALL_STATE(457)] = 11872,
+  [SMALL_STATE(458)] = 11883,
+  [SMALL_STATE(459)] = 11894,
+  [SMALL_STATE(460)] = 11907,
+  [SMALL_STATE(461)] = 11920,
+  [SMALL_STATE(462)] = 11929,
+  [SMALL_STATE(463)] = 11942,
+  [SMALL_STATE(464)] = 11955,
+  [SMALL_STATE(465)] = 11968,
+  [SMALL_STATE(466)] = 11981,
+  [SMALL_STATE(467)] = 11994,
+  [SMALL_STATE(468)] = 12007,
+  [SMALL_STATE(469)] = 12020,
+  [SMALL_STATE(470)] = 12028,
+  [SMALL_STATE(471)] = 12036,
+  [SMALL_STATE(472)] = 12044,
+  [SMALL_STATE(473)] = 12052,
+  [SMALL_STATE(474)] = 12060,
+  [SMALL_STATE(475)] = 12068,
+  [SMALL_STATE(476)] = 12078,
+  [SMALL_STATE(477)] = 12086,
+  [SMALL_STATE(478)] = 12094,
+  [SMALL_STATE(479)] = 12102,
+  [SMALL_STATE(480)] = 12110,
+  [SMALL_STATE(481)] = 12118,
+  [SMALL_STATE(482)] = 12128,
+  [SMALL_STATE(483)] = 12136,
+  [SMALL_STATE(484)] = 12144,
+  [SMALL_STATE(485)] = 12154,
+  [SMALL_STATE(486)] = 12164,
+  [SMALL_STATE(487)] = 12174,
+  [SMALL_STATE(488)] = 12184,
+  [SMALL_STATE(489)] = 12192,
+  [SMALL_STATE(490)] = 12200,
+  [SMALL_STATE(491)] = 12210,
+  [SMALL_STATE(492)] = 12220,
+  [SMALL_STATE(493)] = 12230,
+  [SMALL_STATE(494)] = 12240,
+  [SMALL_STATE(495)] = 12250,
+  [SMALL_STATE(496)] = 12258,
+  [SMALL_STATE(497)] = 12266,
+  [SMALL_STATE(498)] = 12276,
+  [SMALL_STATE(499)] = 12284,
+  [SMALL_STATE(500)] = 12292,
+  [SMALL_STATE(501)] = 12300,
+  [SMALL_STATE(502)] = 12308,
+  [SMALL_STATE(503)] = 12316,
+  [SMALL_STATE(504)] = 12326,
+  [SMALL_STATE(505)] = 12334,
+  [SMALL_STATE(506)] = 12344,
+  [SMALL_STATE(507)] = 12354,
+  [SMALL_STATE(508)] = 12364,
+  [SMALL_STATE(509)] = 12374,
+  [SMALL_STATE(510)] = 12384,
+  [SMALL_STATE(511)] = 12392,
+  [SMALL_STATE(512)] = 12402,
+  [SMALL_STATE(513)] = 12410,
+  [SMALL_STATE(514)] = 12420,
+  [SMALL_STATE(515)] = 12428,
+  [SMALL_STATE(516)] = 12438,
+  [SMALL_STATE(517)] = 12446,
+  [SMALL_STATE(518)] = 12454,
+  [SMALL_STATE(519)] = 12461,
+  [SMALL_STATE(520)] = 12468,
+  [SMALL_STATE(521)] = 12475,
+  [SMALL_STATE(522)] = 12482,
+  [SMALL_STATE(523)] = 12489,
+  [SMALL_STATE(524)] = 12496,
+  [SMALL_STATE(525)] = 12503,
+  [SMALL_STATE(526)] = 12510,
+  [SMALL_STATE(527)] = 12517,
+  [SMALL_STATE(528)] = 12524,
+  [SMALL_STATE(529)] = 12531,
+  [SMALL_STATE(530)] = 12538,
+  [SMALL_STATE(531)] = 12545,
+  [SMALL_STATE(532)] = 12552,
+  [SMALL_STATE(533)] = 12559,
+  [SMALL_STATE(534)] = 12566,
+  [SMALL_STATE(535)] = 12573,
+  [SMALL_STATE(536)] = 12580,
+  [SMALL_STATE(537)] = 12587,
+  [SMALL_STATE(538)] = 12594,
+  [SMALL_STATE(539)] = 12601,
+  [SMALL_STATE(540)] = 12608,
+  [SMALL_STATE(541)] = 12615,
+  [SMALL_STATE(542)] = 12622,
+  [SMALL_STATE(543)] = 12629,
+  [SMALL_STATE(544)] = 12636,
+  [SMALL_STATE(545)] = 12643,
+  [SMALL_STATE(546)] = 12650,
+  [SMALL_STATE(547)] = 12657,
+  [SMALL_STATE(548)] = 12664,
+  [SMALL_STATE(549)] = 12671,
+  [SMALL_STATE(550)] = 12678,
+  [SMALL_STATE(551)] = 12685,
+  [SMALL_STATE(552)] = 12692,
+  [SMALL_STATE(553)] = 12699,
+  [SMALL_STATE(554)] = 12706,
+  [SMALL_STATE(555)] = 12713,
+  [SMALL_STATE(556)] = 12720,
+  [SMALL_STATE(557)] = 12727,
+  [SMALL_STATE(558)] = 12734,
+  [SMALL_STATE(559)] = 12741,
+  [SMALL_STATE(560)] = 12748,
+  [SMALL_STATE(561)] = 12755,
+  [SMALL_STATE(562)] = 12762,
+  [SMALL_STATE(563)] = 12769,
+  [SMALL_STATE(564)] = 12776,
+  [SMALL_STATE(565)] = 12783,
+  [SMALL_STATE(566)] = 12790,
+  [SMALL_STATE(567)] = 12797,
+  [SMALL_STATE(568)] = 12804,
+  [SMALL_STATE(569)] = 12811,
+  [SMALL_STATE(570)] = 12818,
+  [SMALL_STATE(571)] = 12825,
+  [SMALL_STATE(572)] = 12832,
+  [SMALL_STATE(573)] = 12839,
+  [SMALL_STATE(574)] = 12846,
+  [SMALL_STATE(575)] = 12853,
+  [SMALL_STATE(576)] = 12860,
+  [SMALL_STATE(577)] = 12867,
+  [SMALL_STATE(578)] = 12874,
+  [SMALL_STATE(579)] = 12881,
+  [SMALL_STATE(580)] = 12888,
+  [SMALL_STATE(581)] = 12895,
+  [SMALL_STATE(582)] = 12902,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -18720,722 +19691,768 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(542),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(579),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(533),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(555),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(557),
   [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(524),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(458),
   [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
   [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
-  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
   [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
   [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
   [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 30),
   [41] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
   [45] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
-  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(185),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(173),
-  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
-  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
+  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(208),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
+  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(195),
+  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
   [57] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(539),
-  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
+  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(545),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(547),
   [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(541),
+  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(558),
   [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
-  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
-  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
+  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
+  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
   [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
   [79] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
   [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
+  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(565),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
+  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(573),
   [91] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
   [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
   [95] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
-  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [99] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [101] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [103] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
-  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
-  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
-  [109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
+  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
+  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
+  [103] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [105] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [107] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
   [111] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
-  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
-  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
+  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
+  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
+  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
+  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
   [125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
-  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
+  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(544),
   [129] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
-  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
-  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(542),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
+  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
+  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(532),
   [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
-  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
+  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(536),
   [141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 52),
-  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
-  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
-  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
+  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
+  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(580),
   [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
-  [151] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [153] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [155] = {.entry = {.count = 1, .reusable = false}}, SHIFT(316),
-  [157] = {.entry = {.count = 1, .reusable = false}}, SHIFT(498),
-  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
-  [161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
-  [163] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
-  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
-  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
-  [169] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
-  [171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
-  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
+  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
+  [153] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
+  [155] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
+  [157] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
+  [159] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
+  [161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
+  [163] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [167] = {.entry = {.count = 1, .reusable = false}}, SHIFT(338),
+  [169] = {.entry = {.count = 1, .reusable = false}}, SHIFT(564),
+  [171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
+  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 41),
   [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
-  [177] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 41),
-  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51),
-  [181] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51), SHIFT_REPEAT(346),
-  [184] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 79),
-  [186] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
-  [188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
-  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(526),
-  [192] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 63),
-  [194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
-  [198] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 66),
-  [200] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 73),
-  [202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
-  [204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(492),
-  [206] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
-  [208] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 42),
-  [210] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
-  [212] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(504),
-  [215] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [217] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(532),
-  [220] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(456),
-  [223] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(536),
-  [226] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
-  [229] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
-  [232] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(426),
-  [235] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(515),
-  [238] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(303),
-  [241] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(413),
-  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
-  [248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(532),
-  [250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
-  [252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(536),
-  [254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
-  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
-  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
-  [260] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
-  [262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
-  [264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
-  [266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 47),
-  [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
-  [272] = {.entry = {.count = 1, .reusable = true}}, SHIFT(533),
-  [274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
-  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
-  [278] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
-  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
-  [282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
-  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
-  [286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
-  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 84),
-  [290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
-  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 88),
-  [294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
-  [296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
-  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
-  [300] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [304] = {.entry = {.count = 1, .reusable = false}}, SHIFT(486),
-  [306] = {.entry = {.count = 1, .reusable = false}}, SHIFT(544),
-  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [312] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
-  [314] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
-  [316] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [318] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
-  [320] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
-  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [324] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
-  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
-  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
-  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
-  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
-  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
-  [338] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
-  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
-  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
-  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 92),
-  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 93),
-  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
-  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [352] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(510),
-  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
-  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
-  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 43),
-  [361] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
-  [363] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
-  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 56),
-  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(529),
-  [369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [371] = {.entry = {.count = 1, .reusable = false}}, SHIFT(345),
-  [373] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
-  [375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
-  [377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
-  [381] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [383] = {.entry = {.count = 1, .reusable = false}}, SHIFT(401),
-  [385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
-  [387] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 67),
-  [389] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [391] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
-  [393] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
-  [395] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [397] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
-  [399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
-  [401] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [403] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 80),
-  [405] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [407] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(504),
-  [410] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(485),
-  [413] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(495),
-  [416] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(491),
-  [419] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(469),
-  [422] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(505),
-  [425] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(522),
-  [428] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(524),
-  [431] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(473),
-  [434] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(389),
-  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [439] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 45),
-  [441] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [443] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
-  [445] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [447] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [449] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
-  [453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
-  [455] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
-  [457] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
-  [459] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
-  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
-  [463] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(185),
-  [466] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
-  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
-  [472] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(504),
-  [475] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [477] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(532),
-  [480] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(536),
-  [483] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(369),
-  [486] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
-  [489] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(426),
-  [492] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(515),
-  [495] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(304),
-  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [502] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(64),
-  [505] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(363),
-  [508] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
-  [511] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(365),
-  [514] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [518] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(311),
-  [521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
-  [523] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
-  [525] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
-  [527] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
-  [529] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
-  [531] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
-  [533] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
-  [535] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 2, 0, 0),
-  [537] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [539] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
-  [541] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [543] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
-  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [547] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service_list, 2, 0, 0),
-  [549] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
-  [551] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [553] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [557] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [559] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [561] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
-  [563] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 3, 0, 0),
-  [565] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [567] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [569] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [571] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0),
-  [573] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0), SHIFT_REPEAT(367),
-  [576] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
-  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
-  [580] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr_groups, 4, 0, 0),
-  [582] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [584] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(313),
-  [587] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [589] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(395),
-  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [594] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(438),
-  [597] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [599] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(375),
-  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr_groups, 5, 0, 0),
-  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [608] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [612] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
-  [614] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__peer, 1, 0, 0),
-  [616] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
-  [618] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [620] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0), SHIFT(395),
-  [623] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34), SHIFT(395),
-  [626] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0), SHIFT(395),
-  [629] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34), SHIFT(395),
-  [632] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [634] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
-  [636] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [638] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [640] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
-  [642] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [644] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
-  [646] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [648] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
-  [650] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [652] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
-  [654] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [656] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [658] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [660] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [662] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
-  [664] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [666] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [668] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [670] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(391),
-  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
-  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
-  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [679] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
-  [681] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
-  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
-  [687] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(293),
-  [690] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
-  [692] = {.entry = {.count = 1, .reusable = false}}, SHIFT(234),
-  [694] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
-  [696] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 48),
-  [698] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [700] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 57),
-  [702] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
-  [704] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [706] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [708] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
-  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [718] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
-  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
-  [724] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [726] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
-  [728] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [730] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [732] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(351),
-  [735] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
-  [737] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
-  [739] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
-  [741] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
-  [743] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
-  [745] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 68),
-  [747] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
-  [749] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
-  [751] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
-  [753] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
-  [755] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [757] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 81),
-  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
-  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
-  [763] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 87),
-  [765] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 39),
-  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [771] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
-  [773] = {.entry = {.count = 1, .reusable = false}}, SHIFT(481),
-  [775] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
-  [777] = {.entry = {.count = 1, .reusable = true}}, SHIFT(537),
-  [779] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
-  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
-  [783] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [785] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
-  [789] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [791] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [793] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(393),
-  [796] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
-  [798] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [800] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [802] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [804] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
-  [806] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
-  [808] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
-  [810] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
-  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
-  [818] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
-  [820] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [822] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(234),
-  [825] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [827] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [829] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 3, 0, 0),
-  [831] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
-  [833] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [835] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
-  [837] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0),
-  [839] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0), SHIFT_REPEAT(484),
-  [842] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
-  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
-  [848] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 2, 0, 0),
-  [850] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
-  [856] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [858] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [860] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [862] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 31),
-  [864] = {.entry = {.count = 1, .reusable = false}}, SHIFT(287),
-  [866] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
-  [868] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
-  [870] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [872] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
-  [874] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [878] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [880] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [882] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
-  [884] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [886] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
-  [888] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [890] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [892] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
-  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [896] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [898] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
-  [900] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
-  [902] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 6, 0, 15),
-  [904] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
-  [906] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [908] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [910] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 9),
-  [912] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [914] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [916] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
-  [918] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [920] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [922] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
-  [924] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [926] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [928] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [930] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
-  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
-  [934] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
-  [936] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
-  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [940] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [942] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [944] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [946] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
-  [948] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(298),
-  [951] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
-  [953] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [955] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
-  [957] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
-  [959] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
-  [961] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
-  [963] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
-  [965] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [967] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
-  [969] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [971] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
-  [973] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [975] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(299),
-  [978] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
-  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(498),
-  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
-  [984] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
-  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
-  [988] = {.entry = {.count = 1, .reusable = false}}, SHIFT(405),
-  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
-  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
-  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
-  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
-  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
-  [1002] = {.entry = {.count = 1, .reusable = false}}, SHIFT(528),
-  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
-  [1006] = {.entry = {.count = 1, .reusable = false}}, SHIFT(337),
-  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(523),
-  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
-  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
-  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
-  [1016] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
-  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
-  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
-  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
-  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
-  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [1028] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(543),
-  [1032] = {.entry = {.count = 1, .reusable = false}}, SHIFT(361),
-  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
-  [1036] = {.entry = {.count = 1, .reusable = true}}, SHIFT(121),
-  [1038] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
-  [1040] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
-  [1042] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
-  [1044] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
-  [1046] = {.entry = {.count = 1, .reusable = true}}, SHIFT(518),
-  [1048] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [1050] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
-  [1052] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
-  [1054] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
-  [1056] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
-  [1058] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
-  [1060] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [1062] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
-  [1064] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
-  [1066] = {.entry = {.count = 1, .reusable = true}}, SHIFT(450),
-  [1068] = {.entry = {.count = 1, .reusable = false}}, SHIFT(387),
-  [1070] = {.entry = {.count = 1, .reusable = true}}, SHIFT(540),
-  [1072] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [1074] = {.entry = {.count = 1, .reusable = true}}, SHIFT(530),
-  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
-  [1078] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [1080] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
-  [1084] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
-  [1086] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
-  [1088] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
-  [1090] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [1092] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(530),
-  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
-  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [1103] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
-  [1109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [1111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
-  [1113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
-  [1115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
-  [1117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
-  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
-  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
-  [1125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [1127] = {.entry = {.count = 1, .reusable = false}}, SHIFT(509),
-  [1129] = {.entry = {.count = 1, .reusable = false}}, SHIFT(50),
-  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
-  [1133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
-  [1135] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(354),
-  [1138] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [1140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
-  [1142] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
-  [1144] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [1146] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [1148] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
-  [1150] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
-  [1152] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
-  [1154] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
-  [1156] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
-  [1158] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
-  [1160] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [1162] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(528),
-  [1165] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [1167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
-  [1169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [1171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
-  [1173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
-  [1175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
-  [1177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
-  [1179] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [1181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [1183] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
-  [1185] = {.entry = {.count = 1, .reusable = false}}, SHIFT(289),
-  [1187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
-  [1189] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
-  [1191] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
-  [1193] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
-  [1195] = {.entry = {.count = 1, .reusable = false}}, SHIFT(13),
-  [1197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
-  [1199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
-  [1201] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(284),
-  [1204] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(187),
-  [1210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
-  [1212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
-  [1214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
-  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
-  [1218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(534),
-  [1220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
-  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
-  [1224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
-  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
-  [1228] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(338),
-  [1231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [1233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
-  [1235] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(414),
-  [1238] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [1240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
-  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [1244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(525),
-  [1246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [1248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
-  [1250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
-  [1252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
-  [1254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
-  [1256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(458),
-  [1258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
-  [1260] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(459),
-  [1263] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [1265] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [1267] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
-  [1269] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
-  [1271] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
-  [1273] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [1275] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [1277] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [1279] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(237),
-  [1282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [1284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [1286] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(324),
-  [1289] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [1291] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
-  [1293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(451),
-  [1295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
-  [1297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
-  [1299] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
-  [1301] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [1303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
-  [1305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [1307] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
-  [1309] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
-  [1311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [1313] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
-  [1315] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
-  [1317] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [1319] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(297),
-  [1322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [1324] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
-  [1326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
-  [1328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
-  [1330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
-  [1332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [1334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 40),
-  [1336] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
-  [1340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
-  [1344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
-  [1348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
-  [1350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
-  [1352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
-  [1354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 44),
-  [1356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
-  [1360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
-  [1362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
-  [1364] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1366] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1368] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
-  [1370] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
-  [1374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
-  [1376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
-  [1378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1380] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 32),
-  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
-  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(531),
-  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
-  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
-  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
-  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
-  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
-  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
-  [1400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [1402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [1408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
-  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
-  [1414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
-  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
-  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
-  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
-  [1432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [1434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
-  [1436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [1438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
-  [1440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
-  [1444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
-  [1446] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [1448] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [1450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [1452] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [1454] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [1456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [1458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
-  [1460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [1462] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
-  [1464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [1466] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
-  [1468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [1470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
-  [1472] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
-  [1474] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [1476] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
-  [1478] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [1480] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
-  [1482] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1484] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
-  [1486] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
-  [1488] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [1490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [1492] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [1494] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [1496] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [1498] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
-  [1500] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
+  [177] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
+  [179] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(554),
+  [183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 63),
+  [185] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
+  [187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(559),
+  [189] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
+  [191] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 66),
+  [193] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 73),
+  [195] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(529),
+  [199] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 42),
+  [201] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 79),
+  [203] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
+  [205] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
+  [207] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51),
+  [209] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51), SHIFT_REPEAT(412),
+  [212] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
+  [214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
+  [216] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [218] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
+  [220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(560),
+  [222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(551),
+  [224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
+  [226] = {.entry = {.count = 1, .reusable = false}}, SHIFT(396),
+  [228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
+  [230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
+  [236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [238] = {.entry = {.count = 1, .reusable = false}}, SHIFT(443),
+  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(527),
+  [242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [244] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(542),
+  [247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [249] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(546),
+  [252] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(503),
+  [255] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(574),
+  [258] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(368),
+  [261] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(556),
+  [264] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(461),
+  [267] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(567),
+  [270] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(321),
+  [273] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(421),
+  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
+  [280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(530),
+  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
+  [284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(531),
+  [286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 47),
+  [288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [290] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 84),
+  [292] = {.entry = {.count = 1, .reusable = true}}, SHIFT(534),
+  [294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 88),
+  [296] = {.entry = {.count = 1, .reusable = true}}, SHIFT(540),
+  [298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(546),
+  [302] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
+  [304] = {.entry = {.count = 1, .reusable = true}}, SHIFT(574),
+  [306] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
+  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(556),
+  [310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
+  [312] = {.entry = {.count = 1, .reusable = true}}, SHIFT(567),
+  [314] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
+  [316] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
+  [318] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
+  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
+  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
+  [328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
+  [330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
+  [332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
+  [334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
+  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(526),
+  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
+  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
+  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
+  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
+  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
+  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
+  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 92),
+  [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 93),
+  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
+  [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
+  [362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
+  [364] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [366] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [368] = {.entry = {.count = 1, .reusable = false}}, SHIFT(569),
+  [370] = {.entry = {.count = 1, .reusable = false}}, SHIFT(571),
+  [372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 1, 0, 0),
+  [376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
+  [378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(548),
+  [380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [382] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
+  [384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
+  [386] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 43),
+  [388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
+  [390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__aws_strings, 2, 0, 0),
+  [392] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__aws_strings, 2, 0, 0), SHIFT(405),
+  [395] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [397] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(405),
+  [400] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__aws_strings, 1, 0, 0),
+  [402] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__aws_strings, 1, 0, 0), SHIFT(405),
+  [405] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 2, 0, 0),
+  [407] = {.entry = {.count = 1, .reusable = true}}, SHIFT(538),
+  [409] = {.entry = {.count = 1, .reusable = true}}, SHIFT(539),
+  [411] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [413] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [415] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(526),
+  [418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [420] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
+  [422] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_names, 3, 0, 0),
+  [424] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 80),
+  [426] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 45),
+  [428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
+  [430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
+  [432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_ids, 2, 0, 0),
+  [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 56),
+  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [448] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(542),
+  [451] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(486),
+  [454] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(579),
+  [457] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(533),
+  [460] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(484),
+  [463] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(555),
+  [466] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(557),
+  [469] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(524),
+  [472] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(490),
+  [475] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(458),
+  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [480] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
+  [482] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
+  [484] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 67),
+  [486] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
+  [494] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
+  [496] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
+  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
+  [500] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(208),
+  [503] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [505] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
+  [507] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
+  [509] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
+  [511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [513] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [515] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 3, 0, 0),
+  [517] = {.entry = {.count = 1, .reusable = true}}, SHIFT(570),
+  [519] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [523] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(65),
+  [526] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(379),
+  [529] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
+  [532] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(380),
+  [535] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [537] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(350),
+  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
+  [542] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(542),
+  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [547] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(546),
+  [550] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(574),
+  [553] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(368),
+  [556] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(556),
+  [559] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(461),
+  [562] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(567),
+  [565] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(322),
+  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
+  [570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
+  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
+  [574] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__peer, 1, 0, 0),
+  [576] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
+  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [580] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [582] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
+  [584] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [586] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
+  [588] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
+  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 3, 0, 0),
+  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [594] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
+  [596] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [598] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
+  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
+  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 2, 0, 0),
+  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0),
+  [608] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0), SHIFT_REPEAT(382),
+  [611] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_aws_repeat1, 2, 0, 0),
+  [613] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_aws_repeat1, 2, 0, 0), SHIFT_REPEAT(506),
+  [616] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
+  [618] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
+  [620] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr_groups, 4, 0, 0),
+  [622] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [624] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [626] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(336),
+  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [633] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(452),
+  [636] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [638] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [640] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(487),
+  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
+  [645] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 4, 0, 0),
+  [647] = {.entry = {.count = 1, .reusable = true}}, SHIFT(525),
+  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
+  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr_groups, 5, 0, 0),
+  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 5, 0, 0),
+  [657] = {.entry = {.count = 1, .reusable = true}}, SHIFT(549),
+  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [661] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [665] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service_list, 2, 0, 0),
+  [669] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [671] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_aws, 2, 0, 0),
+  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
+  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [679] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0), SHIFT(452),
+  [682] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34), SHIFT(452),
+  [685] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0), SHIFT(452),
+  [688] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34), SHIFT(452),
+  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [693] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
+  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_aws, 1, 0, 0),
+  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [701] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
+  [703] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
+  [705] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [707] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [709] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [711] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [713] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
+  [715] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [717] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(468),
+  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
+  [724] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [726] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 6, 0, 0),
+  [728] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 7, 0, 0),
+  [730] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 8, 0, 0),
+  [732] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
+  [734] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
+  [736] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
+  [738] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(313),
+  [741] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
+  [743] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [745] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [747] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
+  [749] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [751] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [755] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 57),
+  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
+  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
+  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
+  [765] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 48),
+  [767] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
+  [769] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [771] = {.entry = {.count = 1, .reusable = false}}, SHIFT(260),
+  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
+  [777] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [779] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
+  [781] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 39),
+  [783] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [785] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [789] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
+  [791] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
+  [793] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
+  [795] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [797] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
+  [799] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [801] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [803] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(381),
+  [806] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
+  [808] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
+  [810] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
+  [812] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
+  [814] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
+  [816] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 68),
+  [818] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
+  [820] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
+  [822] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
+  [824] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
+  [826] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 81),
+  [828] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
+  [830] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 87),
+  [832] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [834] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
+  [838] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
+  [842] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
+  [844] = {.entry = {.count = 1, .reusable = false}}, SHIFT(514),
+  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
+  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(575),
+  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
+  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
+  [854] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [856] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [858] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(425),
+  [861] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [863] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [865] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
+  [867] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
+  [869] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 3, 0, 0),
+  [871] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
+  [873] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0),
+  [875] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0), SHIFT_REPEAT(508),
+  [878] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 2, 0, 0),
+  [880] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
+  [882] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
+  [884] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
+  [886] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
+  [888] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [890] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
+  [892] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
+  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
+  [896] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [898] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [900] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(260),
+  [903] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
+  [909] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
+  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
+  [915] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [917] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [919] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [921] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [923] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
+  [925] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [927] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [929] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
+  [931] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
+  [933] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
+  [935] = {.entry = {.count = 1, .reusable = false}}, SHIFT(310),
+  [937] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
+  [939] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [941] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [943] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [945] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [947] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
+  [949] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [951] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [953] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [955] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [957] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 31),
+  [959] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [961] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
+  [963] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [965] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [967] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [969] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
+  [971] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
+  [973] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [975] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
+  [977] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [979] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 9),
+  [981] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
+  [983] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [985] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 6, 0, 15),
+  [987] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
+  [989] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
+  [991] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [993] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [995] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
+  [997] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [999] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
+  [1001] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
+  [1003] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [1005] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [1007] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
+  [1009] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(319),
+  [1012] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
+  [1016] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
+  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(541),
+  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
+  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
+  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
+  [1028] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
+  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [1032] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
+  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [1036] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(318),
+  [1039] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
+  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
+  [1043] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
+  [1045] = {.entry = {.count = 1, .reusable = true}}, SHIFT(564),
+  [1047] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
+  [1049] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
+  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(582),
+  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
+  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(267),
+  [1057] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [1059] = {.entry = {.count = 1, .reusable = false}}, SHIFT(449),
+  [1061] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
+  [1063] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
+  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
+  [1067] = {.entry = {.count = 1, .reusable = false}}, SHIFT(566),
+  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [1071] = {.entry = {.count = 1, .reusable = false}}, SHIFT(363),
+  [1073] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
+  [1075] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
+  [1077] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [1079] = {.entry = {.count = 1, .reusable = true}}, SHIFT(581),
+  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
+  [1083] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
+  [1085] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
+  [1091] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
+  [1093] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
+  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(523),
+  [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(528),
+  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [1103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
+  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
+  [1109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
+  [1111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(450),
+  [1113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(572),
+  [1115] = {.entry = {.count = 1, .reusable = false}}, SHIFT(369),
+  [1117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(518),
+  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
+  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
+  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
+  [1125] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(568),
+  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(414),
+  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
+  [1133] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
+  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
+  [1139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
+  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
+  [1143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
+  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
+  [1149] = {.entry = {.count = 1, .reusable = false}}, SHIFT(391),
+  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(578),
+  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(470),
+  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
+  [1157] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [1159] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(568),
+  [1162] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
+  [1164] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
+  [1166] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
+  [1168] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
+  [1170] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [1172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
+  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
+  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
+  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [1182] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [1184] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
+  [1186] = {.entry = {.count = 1, .reusable = false}}, SHIFT(271),
+  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
+  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(448),
+  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
+  [1194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
+  [1196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
+  [1198] = {.entry = {.count = 1, .reusable = false}}, SHIFT(552),
+  [1200] = {.entry = {.count = 1, .reusable = false}}, SHIFT(50),
+  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
+  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
+  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
+  [1210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [1212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [1214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
+  [1216] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(566),
+  [1219] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [1221] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
+  [1223] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [1225] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
+  [1227] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
+  [1229] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
+  [1231] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
+  [1233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
+  [1235] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
+  [1237] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [1239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [1241] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [1243] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
+  [1245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(193),
+  [1247] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
+  [1249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [1251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
+  [1253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [1255] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
+  [1258] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [1260] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [1262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
+  [1264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [1266] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
+  [1268] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [1270] = {.entry = {.count = 1, .reusable = true}}, SHIFT(415),
+  [1272] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
+  [1274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
+  [1276] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
+  [1278] = {.entry = {.count = 1, .reusable = false}}, SHIFT(11),
+  [1280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
+  [1282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
+  [1284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
+  [1286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(543),
+  [1288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
+  [1290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [1292] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [1294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
+  [1296] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
+  [1298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [1300] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(361),
+  [1303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [1305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [1307] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [1309] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
+  [1311] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(259),
+  [1314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1316] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(445),
+  [1319] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1321] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
+  [1323] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
+  [1325] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [1327] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [1329] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [1331] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
+  [1333] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
+  [1335] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
+  [1337] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [1339] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
+  [1341] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
+  [1343] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [1345] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [1347] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
+  [1349] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(345),
+  [1352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
+  [1356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
+  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(563),
+  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
+  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [1364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
+  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(553),
+  [1370] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
+  [1372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [1374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
+  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
+  [1378] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(481),
+  [1381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [1383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
+  [1385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [1387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
+  [1389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
+  [1391] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(316),
+  [1394] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1396] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
+  [1398] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(292),
+  [1401] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1403] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
+  [1405] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
+  [1407] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
+  [1409] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
+  [1411] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [1413] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [1415] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
+  [1417] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
+  [1419] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
+  [1421] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [1423] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
+  [1425] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
+  [1427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
+  [1429] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 44),
+  [1433] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1435] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
+  [1439] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [1441] = {.entry = {.count = 1, .reusable = true}}, SHIFT(577),
+  [1443] = {.entry = {.count = 1, .reusable = true}}, SHIFT(492),
+  [1445] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
+  [1447] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
+  [1449] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 40),
+  [1451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
+  [1453] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
+  [1455] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1457] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1459] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
+  [1461] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1463] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
+  [1467] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 32),
+  [1469] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
+  [1471] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
+  [1473] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
+  [1475] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
+  [1477] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [1479] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [1481] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
+  [1483] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
+  [1485] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
+  [1487] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [1489] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
+  [1491] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
+  [1493] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [1495] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [1497] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [1499] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [1501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [1503] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
+  [1505] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [1507] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1509] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
+  [1511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
+  [1513] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
+  [1515] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [1517] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
+  [1519] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [1521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1523] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
+  [1525] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [1527] = {.entry = {.count = 1, .reusable = true}}, SHIFT(561),
+  [1529] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [1531] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
+  [1533] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
+  [1535] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
+  [1537] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
+  [1539] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [1541] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
+  [1543] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [1545] = {.entry = {.count = 1, .reusable = true}}, SHIFT(562),
+  [1547] = {.entry = {.count = 1, .reusable = true}}, SHIFT(446),
+  [1549] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [1551] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [1553] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [1555] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [1557] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [1559] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
+  [1561] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [1563] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
+  [1565] = {.entry = {.count = 1, .reusable = true}}, SHIFT(550),
+  [1567] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
+  [1569] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
+  [1571] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
+  [1573] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
+  [1575] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [1577] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [1579] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [1581] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
+  [1583] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
+  [1585] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
+  [1587] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
+  [1589] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [1591] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [1593] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
+  [1595] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
 };
 
 #ifdef __cplusplus

@@ -137,6 +137,7 @@ fn a_rule_offers_peers_then_clauses() {
         one("namespace shop {\n  allow from |\n}\n"),
         [
             "anywhere",
+            "aws",
             "cidr",
             "entity",
             "everything",

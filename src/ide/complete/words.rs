@@ -58,6 +58,7 @@ pub(super) const PEERS: &[&str] = &[
     "anywhere",
     "everything",
     "nodes",
+    "aws",
 ];
 /// What an end of an `expect`'s flow starts with.
 pub(super) const ENDPOINTS: &[&str] = &["pods", "namespace", "node", "entity", "cidr", "fqdn"];
