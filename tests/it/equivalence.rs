@@ -381,6 +381,26 @@ fn normalise_peer_rule(rule: &Value, allow: bool, add_exists: bool) -> Value {
     Value::Object(out)
 }
 
+/// Normalisation 14: in a `from/toGroups` entry's `aws`, an empty
+/// `securityGroupsIds`, `securityGroupsNames` or `labels` is the same as an
+/// absent one (the agent ORs the ids, ORs the names and ANDs the labels, so
+/// an empty list or map adds nothing).
+fn normalise_group(group: &Value) -> Value {
+    let Some(Value::Object(aws)) = group.get("aws") else {
+        return group.clone();
+    };
+    let kept: Map<String, Value> = aws
+        .iter()
+        .filter(|(_, value)| match value {
+            Value::Array(items) => !items.is_empty(),
+            Value::Object(map) => !map.is_empty(),
+            _ => true,
+        })
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    json!({ "aws": kept })
+}
+
 /// Normalises a PortRule (allow) or PortDenyRule: its `ports` entries.
 fn normalise_port_rule(port_rule: &Value) -> Value {
     let Some(obj) = port_rule.as_object() else {
@@ -1173,24 +1193,4 @@ spec:
             &["family"],
         );
     }
-}
-
-/// Normalisation 14: in a `from/toGroups` entry's `aws`, an empty
-/// `securityGroupsIds`, `securityGroupsNames` or `labels` is the same as an
-/// absent one (the agent ORs the ids, ORs the names and ANDs the labels, so
-/// an empty list or map adds nothing).
-fn normalise_group(group: &Value) -> Value {
-    let Some(Value::Object(aws)) = group.get("aws") else {
-        return group.clone();
-    };
-    let kept: Map<String, Value> = aws
-        .iter()
-        .filter(|(_, value)| match value {
-            Value::Array(items) => !items.is_empty(),
-            Value::Object(map) => !map.is_empty(),
-            _ => true,
-        })
-        .map(|(key, value)| (key.clone(), value.clone()))
-        .collect();
-    json!({ "aws": kept })
 }
