@@ -612,3 +612,15 @@ fn fix_other_misspelt_words() {
     );
     assert!(text.starts_with("silence W0102 "), "{text}");
 }
+
+#[test]
+fn aws_names_and_regions_need_a_value_not_a_keyword() {
+    assert_eq!(
+        one("namespace shop {\n  allow to aws groups named |\n}\n"),
+        [] as [&str; 0]
+    );
+    assert_eq!(
+        one("namespace shop {\n  allow to aws with team=db in region |\n}\n"),
+        [] as [&str; 0]
+    );
+}
