@@ -49,6 +49,8 @@ impl CiliumVersion {
     pub const CIDR_GROUP_SELECTOR: CiliumVersion = CiliumVersion { minor: 17 };
     /// The first version whose CRD has `fromNodes` and `toNodes`.
     pub const NODE_PEERS: CiliumVersion = CiliumVersion { minor: 16 };
+    /// The first version whose CRD has `fromGroups` (`toGroups` is older).
+    pub const INGRESS_GROUPS: CiliumVersion = CiliumVersion { minor: 16 };
 
     /// Parses `1.19`; `None` for other text or an unknown version.
     pub fn parse(text: &str) -> Option<CiliumVersion> {

@@ -23,7 +23,7 @@ module.exports = grammar({
 
   // `service a in namespace x, services with ...`: a `,` after a namespace
   // continues the name list or starts the next service; the next token decides.
-  conflicts: ($) => [[$._name_list]],
+  conflicts: ($) => [[$._name_list], [$._aws_strings]],
 
   rules: {
     // A whole `.netpol` file.
@@ -238,6 +238,7 @@ module.exports = grammar({
         $.peer_services,
         $.peer_service_list,
         $.peer_nodes,
+        $.peer_aws,
         'anywhere',
         'everything',
       ),
@@ -278,6 +279,31 @@ module.exports = grammar({
 
     // `nodes SELECTOR, ...`: nodes by their labels.
     peer_nodes: ($) => seq('nodes', commaSep1($._selector)),
+
+    // `aws groups "sg-1", aws groups named "web" with team=db in region "r"`:
+    // AWS groups (`fromGroups`/`toGroups`), one `aws` entry per group.
+    peer_aws: ($) => seq($.aws_group, repeat(seq(',', $.aws_group))),
+
+    aws_group: ($) =>
+      seq(
+        'aws',
+        optional(
+          choice(
+            seq($.aws_ids, optional($.aws_names)),
+            seq($.aws_names, optional($.aws_ids)),
+          ),
+        ),
+        optional(seq('with', $._selector)),
+        optional(seq('in', 'region', $._string_or_ref)),
+      ),
+
+    aws_ids: ($) => seq('groups', $._aws_strings),
+
+    aws_names: ($) => seq('groups', 'named', $._aws_strings),
+
+    // A `,` after a string continues the list or starts the next `aws`
+    // entry; the next token decides (a conflict below).
+    _aws_strings: ($) => seq($._string_or_ref, repeat(seq(',', $._string_or_ref))),
 
     // `anywhere` (no peer restriction) and `everything` (the `all` entity) are
     // keywords of `_peer`, with no node of their own.

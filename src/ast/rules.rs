@@ -101,6 +101,23 @@ pub enum PeerKind {
     /// `service a, services with ...`: several service peers (each a
     /// [`PeerKind::Service`] or [`PeerKind::Services`]) in one rule.
     ServiceList(Vec<Peer>),
+    /// `aws groups ..., aws ...`: AWS groups (`fromGroups`/`toGroups`).
+    Aws(Vec<AwsGroup>),
+}
+
+/// One `aws ...` entry of an AWS group peer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AwsGroup {
+    /// `groups "sg-1", ...`: security group ids.
+    pub ids: Vec<Value>,
+    /// `groups named "web", ...`: security group names.
+    pub names: Vec<Value>,
+    /// `with SELECTOR`: ENI labels (equality only).
+    pub labels: Option<Selector>,
+    /// `in region "..."`.
+    pub region: Option<Value>,
+    /// The whole entry.
+    pub span: Span,
 }
 
 /// One CIDR (or CIDR constant) with its exceptions.

@@ -89,6 +89,8 @@ codes! {
     E0222: "a port on VRRP or IGMP",
     E0230: "node selector naming a label no node has",
     E0231: "invalid CIDR group labels",
+    E0232: "AWS group that selects no security group and no label",
+    E0233: "AWS group labels that are not plain `key=value` pairs",
     E0240: "invalid metadata label or annotation key",
     E0241: "one metadata key with two values",
     E0242: "invalid log value",

@@ -191,6 +191,12 @@ pub struct IngressRule<'a> {
         serde(rename = "fromNodes", skip_serializing_if = "Option::is_none")
     )]
     pub from_nodes: Option<Vec<LabelSelector<'a>>>,
+    /// `fromGroups`.
+    #[cfg_attr(
+        test,
+        serde(rename = "fromGroups", skip_serializing_if = "Option::is_none")
+    )]
+    pub from_groups: Option<Vec<Group<'a>>>,
     /// `toPorts`.
     #[cfg_attr(
         test,
@@ -252,6 +258,12 @@ pub struct EgressRule<'a> {
         serde(rename = "toNodes", skip_serializing_if = "Option::is_none")
     )]
     pub to_nodes: Option<Vec<LabelSelector<'a>>>,
+    /// `toGroups`.
+    #[cfg_attr(
+        test,
+        serde(rename = "toGroups", skip_serializing_if = "Option::is_none")
+    )]
+    pub to_groups: Option<Vec<Group<'a>>>,
     /// `toPorts`.
     #[cfg_attr(
         test,
@@ -325,6 +337,41 @@ pub struct Service<'a> {
         serde(rename = "k8sServiceSelector", skip_serializing_if = "Option::is_none")
     )]
     pub k8s_service_selector: Option<ServiceSelector<'a>>,
+}
+
+/// A `fromGroups`/`toGroups` entry.
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
+pub struct Group<'a> {
+    /// `aws`.
+    pub aws: AwsGroup<'a>,
+}
+
+/// `aws`: in the order of Cilium's `AWSGroup`.
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
+pub struct AwsGroup<'a> {
+    /// `labels`, in key order.
+    #[cfg_attr(
+        test,
+        serde(skip_serializing_if = "Vec::is_empty", serialize_with = "as_map")
+    )]
+    pub labels: Vec<(&'a str, &'a str)>,
+    /// `securityGroupsIds`.
+    #[cfg_attr(
+        test,
+        serde(rename = "securityGroupsIds", skip_serializing_if = "Vec::is_empty")
+    )]
+    pub security_groups_ids: Vec<&'a str>,
+    /// `securityGroupsNames`.
+    #[cfg_attr(
+        test,
+        serde(rename = "securityGroupsNames", skip_serializing_if = "Vec::is_empty")
+    )]
+    pub security_groups_names: Vec<&'a str>,
+    /// `region`.
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    pub region: Option<&'a str>,
 }
 
 /// `k8sService`.

@@ -233,6 +233,12 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
         if rules.any(|rule| matches!(rule.peer, PeerRef::Services(_))) {
             unsupported.push(format!("toServices ({})", policy.reference()));
         }
+        if rules_of(policy.spec(), direction).any(|rule| matches!(rule.peer, PeerRef::Groups(_))) {
+            unsupported.push(format!(
+                "from/toGroups ({}): AWS groups, resolved by the agent from AWS; the flow world knows no AWS interface, so they match nothing here",
+                policy.reference()
+            ));
+        }
         if rules_of(policy.spec(), direction).any(|rule| matches!(rule.peer, PeerRef::Nodes(_))) {
             side.agent_flags.push(format!(
                 "the `nodes` peers of {} are decided as with the agent flag `enable-node-selector-labels`, which is off by default (without it the agent refuses the policy)",

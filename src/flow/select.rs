@@ -267,6 +267,9 @@ pub(crate) fn peer_matches(
         }
         PeerRef::Services(_) => false,
         PeerRef::Nodes(selectors) => node_matches(selectors, peer),
+        // AWS groups are resolved by the agent from AWS; the world knows no
+        // AWS network interface, so a group peer selects nothing here.
+        PeerRef::Groups(_) => false,
     }
 }
 

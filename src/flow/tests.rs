@@ -1599,3 +1599,42 @@ namespace web {
         "denied",
     );
 }
+
+#[test]
+fn aws_groups_match_nothing_and_the_answer_says_they_are_not_modelled() {
+    let lab = Lab::new(
+        r#"
+namespace app {
+  policy db {
+    select pods app=api
+    allow to aws groups "sg-0a1b2c3d4e5f60718" port 5432/tcp
+    allow to cidr 10.60.0.0/24 port 443/tcp
+  }
+}
+"#,
+    )
+    .pod("api", "app", "app=api")
+    .pod("web", "app", "app=web")
+    .address("rds", "10.50.0.5", &[]);
+    // The world has no AWS interfaces: the group selects no address.
+    lab.row(
+        "api",
+        "rds",
+        "5432/tcp",
+        "default-deny",
+        "no-policy",
+        "denied",
+    );
+    let answer = lab.decide("api", "rds", "5432/tcp");
+    assert_eq!(answer.unsupported.len(), 1, "{:?}", answer.unsupported);
+    assert!(
+        answer
+            .unsupported
+            .iter()
+            .all(|why| why.starts_with("from/toGroups (") && why.contains("AWS groups")),
+        "{:?}",
+        answer.unsupported
+    );
+    // A pod the policy does not select: nothing to flag.
+    assert!(lab.decide("web", "rds", "5432/tcp").unsupported.is_empty());
+}

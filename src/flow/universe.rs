@@ -311,7 +311,8 @@ impl Classes {
                 PeerRef::Anywhere
                 | PeerRef::Entities(_)
                 | PeerRef::Services(_)
-                | PeerRef::Nodes(_) => {}
+                | PeerRef::Nodes(_)
+                | PeerRef::Groups(_) => {}
             }
             for spec in rule.ports {
                 let protocols: &[FlowProtocol] = match spec.protocol() {
@@ -696,7 +697,7 @@ impl Reachable {
                     self.addresses = true;
                 }
             }
-            PeerRef::Cidrs(_) | PeerRef::CidrGroups(_) => {
+            PeerRef::Cidrs(_) | PeerRef::CidrGroups(_) | PeerRef::Groups(_) => {
                 self.addresses = true;
                 self.entities = true;
             }

@@ -187,6 +187,8 @@ pub enum Peer {
     CidrGroupSelectors(Vec<Selector>),
     /// `from/toNodes`: node label selectors, as written.
     Nodes(Vec<Selector>),
+    /// `from/toGroups`: AWS groups, as written.
+    Groups(Vec<AwsGroup>),
 }
 
 /// A CIDR with its exceptions, as written, or a CiliumCIDRGroup reference.
@@ -301,4 +303,17 @@ pub struct Kafka {
     pub client_id: Option<String>,
     /// `topic`.
     pub topic: Option<String>,
+}
+
+/// One `aws:` entry of `fromGroups`/`toGroups`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct AwsGroup {
+    /// `securityGroupsIds`.
+    pub ids: Vec<String>,
+    /// `securityGroupsNames`.
+    pub names: Vec<String>,
+    /// `labels`, in the document's order.
+    pub labels: Vec<(String, String)>,
+    /// `region`.
+    pub region: Option<String>,
 }

@@ -9,7 +9,9 @@ use std::fmt::Write as _;
 
 use super::consts::Consts;
 use super::idioms::Use;
-use super::model::{Cidr, CidrGroup, Http, Icmp, Kafka, Kind, L7, Peer, Port, Rule, Service, Spec};
+use super::model::{
+    AwsGroup, Cidr, CidrGroup, Http, Icmp, Kafka, Kind, L7, Peer, Port, Rule, Service, Spec,
+};
 use super::selectors::{self, endpoints, label_value, subject};
 use crate::ir::{Entity, IcmpFamily};
 pub use crate::syntax::quote;
@@ -243,7 +245,38 @@ fn peer(peer: &Peer, kind: Kind, consts: &Consts) -> String {
             let items: Vec<String> = list.iter().map(selectors::selector).collect();
             format!("nodes {}", items.join(", "))
         }
+        Peer::Groups(groups) => {
+            let items: Vec<String> = groups.iter().map(aws_group).collect();
+            items.join(", ")
+        }
     }
+}
+
+/// One `aws:` entry as an `aws ...` peer.
+fn aws_group(group: &AwsGroup) -> String {
+    let quoted = |list: &[String]| {
+        let items: Vec<String> = list.iter().map(|item| quote(item)).collect();
+        items.join(", ")
+    };
+    let mut text = "aws".to_owned();
+    if !group.ids.is_empty() {
+        let _ = write!(text, " groups {}", quoted(&group.ids));
+    }
+    if !group.names.is_empty() {
+        let _ = write!(text, " groups named {}", quoted(&group.names));
+    }
+    if !group.labels.is_empty() {
+        let labels: Vec<String> = group
+            .labels
+            .iter()
+            .map(|(key, value)| format!("{key}={}", label_value(value)))
+            .collect();
+        let _ = write!(text, " with {{{}}}", labels.join(", "));
+    }
+    if let Some(region) = &group.region {
+        let _ = write!(text, " in region {}", quote(region));
+    }
+    text
 }
 
 /// One `toServices` entry as a `service` or `services with` peer.

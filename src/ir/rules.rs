@@ -4,9 +4,10 @@
 use ipnet::IpNet;
 
 use super::{
-    AuthMode, CidrGroupName, Entity, FqdnSelector, IcmpType, L7, PortSpec, Selector, ServiceRef,
+    AuthMode, CidrGroupName, Entity, FqdnSelector, IcmpType, L7, LabelKey, LabelValue, PortSpec, Selector, ServiceRef,
 };
 use crate::source::Span;
+use std::collections::BTreeMap;
 
 /// Which list a rule sits in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -199,6 +200,8 @@ pub enum IngressPeer {
     CidrGroups(CidrGroupPeer),
     /// `fromNodes`: nodes by their labels.
     Nodes(Vec<Selector>),
+    /// `fromGroups`: AWS groups.
+    Groups(Vec<AwsGroup>),
 }
 
 /// The peer of an egress allow rule.
@@ -220,6 +223,8 @@ pub enum EgressPeer {
     Services(Vec<ServiceRef>),
     /// `toNodes`: nodes by their labels.
     Nodes(Vec<Selector>),
+    /// `toGroups`: AWS groups.
+    Groups(Vec<AwsGroup>),
 }
 
 /// The peer of an egress deny rule: no FQDN peers, since Cilium learns a
@@ -240,6 +245,8 @@ pub enum EgressDenyPeer {
     Services(Vec<ServiceRef>),
     /// `toNodes`: nodes by their labels.
     Nodes(Vec<Selector>),
+    /// `toGroups`: AWS groups.
+    Groups(Vec<AwsGroup>),
 }
 
 /// Any peer, borrowed.
@@ -261,6 +268,24 @@ pub enum PeerRef<'a> {
     Services(&'a [ServiceRef]),
     /// `from/toNodes`: nodes by their labels.
     Nodes(&'a [Selector]),
+    /// `from/toGroups`: AWS groups.
+    Groups(&'a [AwsGroup]),
+}
+
+/// One `aws:` entry of `fromGroups`/`toGroups`: the addresses of the AWS
+/// network interfaces in any of the security groups (ids or names) and with
+/// every label. Cilium resolves it to CIDRs; at least one of ids, names and
+/// labels is set (sema refuses an empty group).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AwsGroup {
+    /// `securityGroupsIds`.
+    pub ids: Vec<String>,
+    /// `securityGroupsNames`.
+    pub names: Vec<String>,
+    /// `labels`.
+    pub labels: BTreeMap<LabelKey, LabelValue>,
+    /// `region` (unused from Cilium 1.20 on).
+    pub region: Option<String>,
 }
 
 impl PeerKind for IngressPeer {
@@ -272,6 +297,7 @@ impl PeerKind for IngressPeer {
             IngressPeer::Cidrs(list) => PeerRef::Cidrs(list),
             IngressPeer::CidrGroups(peer) => PeerRef::CidrGroups(peer),
             IngressPeer::Nodes(list) => PeerRef::Nodes(list),
+            IngressPeer::Groups(list) => PeerRef::Groups(list),
         }
     }
 }
@@ -287,6 +313,7 @@ impl PeerKind for EgressPeer {
             EgressPeer::Fqdns(list) => PeerRef::Fqdns(list),
             EgressPeer::Services(list) => PeerRef::Services(list),
             EgressPeer::Nodes(list) => PeerRef::Nodes(list),
+            EgressPeer::Groups(list) => PeerRef::Groups(list),
         }
     }
 }
@@ -301,6 +328,7 @@ impl PeerKind for EgressDenyPeer {
             EgressDenyPeer::CidrGroups(peer) => PeerRef::CidrGroups(peer),
             EgressDenyPeer::Services(list) => PeerRef::Services(list),
             EgressDenyPeer::Nodes(list) => PeerRef::Nodes(list),
+            EgressDenyPeer::Groups(list) => PeerRef::Groups(list),
         }
     }
 }

@@ -208,6 +208,9 @@ fn identities(repo: &Repo<'_>, peer: ir::PeerRef<'_>) -> u64 {
         ir::PeerRef::Endpoints(selectors) => selectors.iter().map(selector_identities).sum(),
         // One identity per node at most: the local host and each remote node.
         ir::PeerRef::Nodes(selectors) => u64::try_from(selectors.len()).unwrap_or(0),
+        // The agent turns each AWS group into CIDRs it learns at run time:
+        // counted as one identity per group, the least it can be.
+        ir::PeerRef::Groups(groups) => u64::try_from(groups.len()).unwrap_or(0),
     }
 }
 

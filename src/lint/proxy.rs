@@ -88,6 +88,9 @@ fn broad_peer(repo: &Repo<'_>, peer: ir::PeerRef<'_>) -> Option<String> {
             .iter()
             .any(select::selects_all_namespaces)
             .then(|| "every pod of every namespace".to_owned()),
-        ir::PeerRef::Fqdns(_) | ir::PeerRef::Services(_) | ir::PeerRef::Nodes(_) => None,
+        ir::PeerRef::Fqdns(_)
+        | ir::PeerRef::Services(_)
+        | ir::PeerRef::Nodes(_)
+        | ir::PeerRef::Groups(_) => None,
     }
 }

@@ -151,6 +151,7 @@ fn ingress_peer(peer: Peer) -> Option<ir::IngressPeer> {
         Peer::Cidrs(list) => ir::IngressPeer::Cidrs(list),
         Peer::CidrGroups(peer) => ir::IngressPeer::CidrGroups(peer),
         Peer::Nodes(list) => ir::IngressPeer::Nodes(list),
+        Peer::Groups(list) => ir::IngressPeer::Groups(list),
         Peer::Fqdns(_) | Peer::Services(_) => return None,
     })
 }
@@ -166,6 +167,7 @@ fn egress_peer(peer: Peer) -> ir::EgressPeer {
         Peer::Fqdns(list) => ir::EgressPeer::Fqdns(list),
         Peer::Services(list) => ir::EgressPeer::Services(list),
         Peer::Nodes(list) => ir::EgressPeer::Nodes(list),
+        Peer::Groups(list) => ir::EgressPeer::Groups(list),
     }
 }
 
@@ -179,6 +181,7 @@ fn egress_deny_peer(peer: Peer) -> Option<ir::EgressDenyPeer> {
         Peer::CidrGroups(peer) => ir::EgressDenyPeer::CidrGroups(peer),
         Peer::Services(list) => ir::EgressDenyPeer::Services(list),
         Peer::Nodes(list) => ir::EgressDenyPeer::Nodes(list),
+        Peer::Groups(list) => ir::EgressDenyPeer::Groups(list),
         Peer::Fqdns(_) => return None,
     })
 }

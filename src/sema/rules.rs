@@ -14,6 +14,7 @@ use crate::diag::Diagnostic;
 use crate::diag::report;
 use crate::ir;
 use crate::source::Span;
+use std::collections::BTreeMap;
 
 /// The label Cilium gives every pod with its namespace.
 pub const NAMESPACE_KEY: &str = "k8s:io.kubernetes.pod.namespace";
@@ -300,6 +301,8 @@ pub enum Peer {
     Services(Vec<ir::ServiceRef>),
     /// `from/toNodes`.
     Nodes(Vec<ir::Selector>),
+    /// `from/toGroups`.
+    Groups(Vec<ir::AwsGroup>),
 }
 
 /// Lowers one rule, checks it and places it in its list.
@@ -493,6 +496,13 @@ fn peer(
             }
             Some(Peer::Nodes(out))
         }
+        ast::PeerKind::Aws(groups) => {
+            let mut out = Vec::new();
+            for group in groups {
+                out.push(aws_group(eval, group, env, diags)?);
+            }
+            Some(Peer::Groups(out))
+        }
         ast::PeerKind::Anywhere => Some(Peer::Anywhere),
         ast::PeerKind::Cidr(items) => {
             let mut out = Vec::new();
@@ -667,4 +677,47 @@ fn service_scope_error(scope: Option<&ast::Scope>, diags: &mut Vec<Diagnostic>) 
             report::StatementNotAllowed::ServiceNamespace,
         ));
     }
+}
+
+/// One `aws ...` entry: its strings evaluated, its labels plain pairs, and
+/// at least one of ids, names and labels.
+fn aws_group(
+    eval: &mut Evaluator<'_>,
+    group: &ast::AwsGroup,
+    env: Env<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::AwsGroup> {
+    let mut ids = Vec::new();
+    for value in &group.ids {
+        ids.extend(eval.strings(value, env, diags)?);
+    }
+    let mut names = Vec::new();
+    for value in &group.names {
+        names.extend(eval.strings(value, env, diags)?);
+    }
+    let labels = match &group.labels {
+        Some(selector) => {
+            let lowered = eval.selector(selector, env, diags)?;
+            if !lowered.match_expressions.is_empty() {
+                diags.push(report::aws_labels_not_equality(selector.span));
+                return None;
+            }
+            lowered.match_labels
+        }
+        None => BTreeMap::new(),
+    };
+    let region = match &group.region {
+        Some(value) => Some(eval.string(value, env, diags)?),
+        None => None,
+    };
+    if ids.is_empty() && names.is_empty() && labels.is_empty() {
+        diags.push(report::empty_aws_group(group.span));
+        return None;
+    }
+    Some(ir::AwsGroup {
+        ids,
+        names,
+        labels,
+        region,
+    })
 }

@@ -71,6 +71,7 @@ pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>
         Peer::Fqdns(list) => list.is_empty(),
         Peer::Services(list) => list.is_empty(),
         Peer::Nodes(list) => list.is_empty(),
+        Peer::Groups(list) => list.is_empty(),
     };
     if !empty_peer {
         return;

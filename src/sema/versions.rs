@@ -13,6 +13,8 @@
 //!   the numbers: not an error);
 //! - `cidrGroupSelector` (`cidr groups with ...`) exists in the CRD from 1.17 on;
 //! - `fromNodes`/`toNodes` (`nodes` peers) exist in the CRD from 1.16 on;
+//! - `fromGroups` (`aws` peers on ingress) exists in the CRD from 1.16 on
+//!   (`toGroups` in every supported line);
 //! - CiliumCIDRGroup is served as `cilium.io/v2` from 1.18 on (before,
 //!   netpolc writes `cilium.io/v2alpha1`: not an error).
 //!
@@ -145,6 +147,17 @@ pub fn check_rule(
             rule.peer.span,
             "a node peer (`fromNodes`/`toNodes`)",
             CiliumVersion::NODE_PEERS,
+            version,
+        ));
+    }
+    if version < CiliumVersion::INGRESS_GROUPS
+        && rule.direction.node == ast::Direction::Ingress
+        && matches!(built.peer, ir::PeerRef::Groups(_))
+    {
+        diags.push(too_old(
+            rule.peer.span,
+            "an AWS group peer on ingress (`fromGroups`)",
+            CiliumVersion::INGRESS_GROUPS,
             version,
         ));
     }

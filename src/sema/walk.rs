@@ -222,6 +222,18 @@ fn peer<'a>(peer: &'a ast::Peer, place: &Place<'a>, visitor: &mut impl Visitor<'
                 selector(nodes, place, visitor);
             }
         }
+        ast::PeerKind::Aws(groups) => {
+            for group in groups {
+                values(&group.ids, place, visitor);
+                values(&group.names, place, visitor);
+                if let Some(labels) = &group.labels {
+                    selector(labels, place, visitor);
+                }
+                if let Some(region) = &group.region {
+                    value(region, place, visitor);
+                }
+            }
+        }
         ast::PeerKind::Service {
             name,
             scope: namespaces,

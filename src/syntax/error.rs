@@ -68,9 +68,16 @@ pub fn describe(kind: Rule) -> &'static str {
         | Rule::peer_everything
         | Rule::peer_nodes
         | Rule::peer_service_list
-        | Rule::peer_cidr_groups => {
-            "a peer (`pods`, `namespace`, `namespaces`, `entity`, `cidr`, `fqdn`, `service`, `services`, `nodes`, `anywhere` or `everything`)"
+        | Rule::peer_cidr_groups
+        | Rule::peer_aws
+        | Rule::kw_aws => {
+            "a peer (`pods`, `namespace`, `namespaces`, `entity`, `cidr`, `fqdn`, `service`, `services`, `nodes`, `aws`, `anywhere` or `everything`)"
         }
+        Rule::aws_group => "an AWS group (`aws groups \"sg-...\"`)",
+        Rule::aws_ids => "`groups` (security group ids)",
+        Rule::aws_names | Rule::kw_named => "`groups named` (security group names)",
+        Rule::aws_labels => "`with` (ENI labels)",
+        Rule::aws_region | Rule::kw_region => "`in region`",
         Rule::ports | Rule::kw_port => "`port`",
         Rule::icmps | Rule::kw_icmp => "`icmp`",
         Rule::icmp_item | Rule::icmp_type => "an ICMP type such as `EchoRequest` or `8`",

@@ -103,6 +103,9 @@ fn is_keyword(kind: R) -> bool {
             | R::kw_to
             | R::kw_pods
             | R::kw_nodes
+            | R::kw_aws
+            | R::kw_named
+            | R::kw_region
             | R::kw_all
             | R::kw_in
             | R::kw_with

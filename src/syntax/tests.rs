@@ -84,7 +84,7 @@ fn syntax_error_names_what_was_expected() {
     let (file, rendered) = parse("namespace shop {\n  allow from\n}\n");
     assert!(file.items.is_empty());
     insta::assert_snapshot!(rendered, @"
-    error[E0001]: expected a peer (`pods`, `namespace`, `namespaces`, `entity`, `cidr`, `fqdn`, `service`, `services`, `nodes`, `anywhere` or `everything`), found `}`
+    error[E0001]: expected a peer (`pods`, `namespace`, `namespaces`, `entity`, `cidr`, `fqdn`, `service`, `services`, `nodes`, `aws`, `anywhere` or `everything`), found `}`
       ┌─ test.netpol:3:1
       │
     3 │ }

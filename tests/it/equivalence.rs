@@ -84,6 +84,10 @@
 //!     only, so a selector that requires any other label matches pods only, and every pod has
 //!     the label). netpolc's `select pods X in all namespaces` writes the term, so `import`
 //!     needs this for a cluster-wide subject without a namespace.
+//! 14. **In a `from/toGroups` entry's `aws`, an empty `securityGroupsIds`,
+//!     `securityGroupsNames` or `labels` equals an absent one** (Cilium's `AWSGroup`: the
+//!     ids are ORed, the names ORed, the labels ANDed, so an empty one adds no filter);
+//!     netpolc writes none of them empty.
 //!
 //! 14. **A rule with several `toPorts` entries equals one rule per entry, each with the
 //!     rule's other fields** (§2, §3.4: the agent makes the policy map entries of each
@@ -388,6 +392,7 @@ fn normalise_peer_rule(rule: &Value, allow: bool, add_exists: bool) -> Value {
             "toFQDNs" => map_array(value, normalise_fqdn),
             "icmps" => map_array(value, normalise_icmp_rule),
             "fromCIDRSet" | "toCIDRSet" => map_array(value, normalise_cidr_rule),
+            "fromGroups" | "toGroups" => map_array(value, normalise_group),
             _ => value.clone(),
         };
         out.insert(key.clone(), value);
@@ -411,6 +416,26 @@ fn normalise_peer_rule(rule: &Value, allow: bool, add_exists: bool) -> Value {
         out.insert(set.into(), Value::Array(entries));
     }
     Value::Object(out)
+}
+
+/// Normalisation 14: in a `from/toGroups` entry's `aws`, an empty
+/// `securityGroupsIds`, `securityGroupsNames` or `labels` is the same as an
+/// absent one (the agent ORs the ids, ORs the names and ANDs the labels, so
+/// an empty list or map adds nothing).
+fn normalise_group(group: &Value) -> Value {
+    let Some(Value::Object(aws)) = group.get("aws") else {
+        return group.clone();
+    };
+    let kept: Map<String, Value> = aws
+        .iter()
+        .filter(|(_, value)| match value {
+            Value::Array(items) => !items.is_empty(),
+            Value::Object(map) => !map.is_empty(),
+            _ => true,
+        })
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    json!({ "aws": kept })
 }
 
 /// Normalises a PortRule (allow) or PortDenyRule: its `ports` entries.

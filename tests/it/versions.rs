@@ -164,6 +164,17 @@ const CONSTRUCTS: &[Construct] = &[
         20,
         "CIDR group selector (`cidrGroupSelector`)",
     ),
+    construct(
+        "AWS groups, egress",
+        "namespace shop {\n  allow to aws groups \"sg-0a1b2c3d4e5f60718\" groups named \"db\" with team=db in region \"us-east-1\" port 5432/tcp\n  deny to aws groups named \"legacy\"\n}\n",
+    ),
+    gated(
+        "AWS groups, ingress",
+        "namespace shop {\n  allow from aws groups \"sg-0a1b2c3d4e5f60718\" port 8443/tcp\n}\n",
+        16,
+        20,
+        "AWS group peer on ingress (`fromGroups`)",
+    ),
     gated(
         "node peers",
         "namespace shop {\n  allow from nodes node-role.kubernetes.io/control-plane=\"\"\n  allow to nodes { kubernetes.io/os=linux } port 10250/tcp\n}\n",

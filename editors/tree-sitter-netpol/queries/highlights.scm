@@ -18,6 +18,7 @@
   "header" "grpc" "kafka" "produce" "consume" "apikey" "topic" "client"
   "version" "dns" "sni" "metadata" "annotation" "log" "spec" "notin" "cilium" "group" "groups" "silence" "sentence"
   "expect" "account" "node" "authentication"
+  "aws" "named" "region"
 ] @keyword
 
 (endpoint_cidr "cidr" @keyword)

@@ -15,16 +15,16 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 525
+#define STATE_COUNT 583
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 230
+#define SYMBOL_COUNT 238
 #define ALIAS_COUNT 4
-#define TOKEN_COUNT 103
+#define TOKEN_COUNT 102
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 30
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 95
+#define PRODUCTION_ID_COUNT 94
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
@@ -43,102 +43,102 @@ enum ts_symbol_identifiers {
   anon_sym_const = 13,
   anon_sym_EQ = 14,
   anon_sym_group = 15,
-  anon_sym_category = 16,
-  anon_sym_sentence = 17,
-  anon_sym_LPAREN = 18,
-  anon_sym_RPAREN = 19,
-  anon_sym_COLON = 20,
-  anon_sym_cidrs = 21,
-  anon_sym_ports = 22,
-  anon_sym_port = 23,
-  anon_sym_strings = 24,
-  anon_sym_string = 25,
-  anon_sym_selector = 26,
-  anon_sym_system = 27,
-  anon_sym_namespace = 28,
-  anon_sym_policy = 29,
-  anon_sym_use = 30,
-  anon_sym_description = 31,
-  anon_sym_label = 32,
-  anon_sym_log = 33,
-  anon_sym_spec = 34,
-  anon_sym_metadata = 35,
-  anon_sym_annotation = 36,
-  anon_sym_default = 37,
-  anon_sym_deny = 38,
-  anon_sym_no = 39,
-  anon_sym_ingress = 40,
-  anon_sym_egress = 41,
-  anon_sym_select = 42,
-  anon_sym_pods = 43,
-  anon_sym_all = 44,
-  anon_sym_nodes = 45,
-  anon_sym_everything = 46,
-  anon_sym_in = 47,
-  anon_sym_except = 48,
-  anon_sym_with = 49,
-  anon_sym_allow = 50,
-  sym_sentence_word = 51,
-  anon_sym_from = 52,
-  anon_sym_to = 53,
-  anon_sym_anywhere = 54,
-  anon_sym_entity = 55,
-  anon_sym_LBRACK = 56,
-  anon_sym_RBRACK = 57,
-  anon_sym_fqdn = 58,
-  anon_sym_service = 59,
-  anon_sym_services = 60,
-  anon_sym_sni = 61,
-  anon_sym_icmp = 62,
-  anon_sym_ipv4 = 63,
-  anon_sym_ipv6 = 64,
-  sym_icmp_type = 65,
-  anon_sym_http = 66,
-  anon_sym_method = 67,
-  anon_sym_host = 68,
-  anon_sym_header = 69,
-  sym_http_method = 70,
-  anon_sym_grpc = 71,
-  anon_sym_kafka = 72,
-  anon_sym_produce = 73,
-  anon_sym_consume = 74,
-  anon_sym_apikey = 75,
-  anon_sym_topic = 76,
-  anon_sym_client = 77,
-  anon_sym_version = 78,
-  anon_sym_dns = 79,
-  anon_sym_expect = 80,
-  anon_sym_account = 81,
-  anon_sym_node = 82,
-  anon_sym_BANG_EQ = 83,
-  anon_sym_notin = 84,
-  anon_sym_BANG = 85,
-  sym_label_key = 86,
-  sym_label_value = 87,
-  anon_sym_DASH = 88,
-  anon_sym_SLASH = 89,
-  sym_port_number = 90,
-  sym__port_number_immediate = 91,
-  sym_protocol = 92,
-  sym_cidr = 93,
-  sym_number = 94,
-  anon_sym_DQUOTE = 95,
-  aux_sym_string_token1 = 96,
-  anon_sym_DQUOTE2 = 97,
-  sym_escape_sequence = 98,
-  sym_const_ref = 99,
-  sym_identifier = 100,
-  sym__name_token = 101,
-  sym_comment = 102,
-  sym_source_file = 103,
-  sym__item = 104,
-  sym_silence = 105,
-  sym_inventory = 106,
-  sym_inventory_entry = 107,
-  sym_cidr_groups = 108,
-  sym_cilium = 109,
-  sym_import = 110,
-  sym_const_definition = 111,
+  anon_sym_label = 16,
+  anon_sym_category = 17,
+  anon_sym_sentence = 18,
+  anon_sym_LPAREN = 19,
+  anon_sym_RPAREN = 20,
+  anon_sym_COLON = 21,
+  anon_sym_cidrs = 22,
+  anon_sym_ports = 23,
+  anon_sym_port = 24,
+  anon_sym_strings = 25,
+  anon_sym_string = 26,
+  anon_sym_selector = 27,
+  anon_sym_system = 28,
+  anon_sym_namespace = 29,
+  anon_sym_policy = 30,
+  anon_sym_use = 31,
+  anon_sym_description = 32,
+  anon_sym_default = 33,
+  anon_sym_deny = 34,
+  anon_sym_no = 35,
+  anon_sym_ingress = 36,
+  anon_sym_egress = 37,
+  anon_sym_select = 38,
+  anon_sym_pods = 39,
+  anon_sym_all = 40,
+  anon_sym_nodes = 41,
+  anon_sym_everything = 42,
+  anon_sym_in = 43,
+  anon_sym_except = 44,
+  anon_sym_with = 45,
+  anon_sym_allow = 46,
+  sym_sentence_word = 47,
+  anon_sym_from = 48,
+  anon_sym_to = 49,
+  anon_sym_anywhere = 50,
+  anon_sym_entity = 51,
+  anon_sym_LBRACK = 52,
+  anon_sym_RBRACK = 53,
+  anon_sym_fqdn = 54,
+  anon_sym_service = 55,
+  anon_sym_services = 56,
+  anon_sym_aws = 57,
+  anon_sym_region = 58,
+  anon_sym_named = 59,
+  anon_sym_sni = 60,
+  anon_sym_icmp = 61,
+  anon_sym_ipv4 = 62,
+  anon_sym_ipv6 = 63,
+  sym_icmp_type = 64,
+  anon_sym_http = 65,
+  anon_sym_method = 66,
+  anon_sym_host = 67,
+  anon_sym_header = 68,
+  sym_http_method = 69,
+  anon_sym_grpc = 70,
+  anon_sym_kafka = 71,
+  anon_sym_produce = 72,
+  anon_sym_consume = 73,
+  anon_sym_apikey = 74,
+  anon_sym_topic = 75,
+  anon_sym_client = 76,
+  anon_sym_version = 77,
+  anon_sym_dns = 78,
+  anon_sym_expect = 79,
+  anon_sym_account = 80,
+  anon_sym_node = 81,
+  anon_sym_BANG_EQ = 82,
+  anon_sym_notin = 83,
+  anon_sym_BANG = 84,
+  sym_label_key = 85,
+  sym_label_value = 86,
+  anon_sym_DASH = 87,
+  anon_sym_SLASH = 88,
+  sym_port_number = 89,
+  sym__port_number_immediate = 90,
+  sym_protocol = 91,
+  sym_cidr = 92,
+  sym_number = 93,
+  anon_sym_DQUOTE = 94,
+  aux_sym_string_token1 = 95,
+  anon_sym_DQUOTE2 = 96,
+  sym_escape_sequence = 97,
+  sym_const_ref = 98,
+  sym_identifier = 99,
+  sym__name_token = 100,
+  sym_comment = 101,
+  sym_source_file = 102,
+  sym__item = 103,
+  sym_silence = 104,
+  sym_inventory = 105,
+  sym_inventory_entry = 106,
+  sym_cidr_groups = 107,
+  sym_cilium = 108,
+  sym_import = 109,
+  sym_const_definition = 110,
+  sym_group_labels = 111,
   sym_category = 112,
   sym_sentence_declaration = 113,
   sym_sentence_declaration_clause = 114,
@@ -156,111 +156,119 @@ enum ts_symbol_identifiers {
   sym_argument = 126,
   sym_description = 127,
   sym_label = 128,
-  sym_log = 129,
-  sym_spec = 130,
-  sym_metadata = 131,
-  sym_default_deny = 132,
-  sym_no_default_deny = 133,
-  sym_direction = 134,
-  sym_select = 135,
-  sym_subject_pods = 136,
-  sym_subject_all_nodes = 137,
-  sym_subject_nodes = 138,
-  sym_subject_everything = 139,
-  sym_scope = 140,
-  sym_scope_all = 141,
-  sym_scope_labelled = 142,
-  sym_scope_named = 143,
-  sym__name_list = 144,
-  sym_rule = 145,
-  sym_verb = 146,
-  sym_sentence = 147,
-  sym_sentence_clause = 148,
-  sym__sentence_keyword = 149,
-  sym_sentence_values = 150,
-  sym__sentence_value = 151,
-  sym_way = 152,
-  sym__peer = 153,
-  sym_peer_pods = 154,
-  sym_peer_namespace = 155,
-  sym_peer_namespaces = 156,
-  sym_peer_entity = 157,
-  sym_entity = 158,
-  sym_peer_cidr = 159,
-  sym_cidr_item = 160,
-  sym_cidr_list = 161,
-  sym_peer_fqdn = 162,
-  sym_peer_service = 163,
-  sym_peer_services = 164,
-  sym_ports = 165,
-  sym_sni = 166,
-  sym_icmps = 167,
-  sym_icmp_item = 168,
-  sym__l7 = 169,
-  sym_http = 170,
-  sym_grpc = 171,
-  sym_kafka = 172,
-  sym_dns = 173,
-  sym_expect = 174,
-  sym_flow = 175,
-  sym__endpoint = 176,
-  sym_endpoint_pods = 177,
-  sym_endpoint_namespace = 178,
-  sym_endpoint_node = 179,
-  sym_endpoint_entity = 180,
-  sym_endpoint_cidr = 181,
-  sym_endpoint_fqdn = 182,
-  sym_flow_port = 183,
-  sym_flow_icmp = 184,
-  sym_flow_http = 185,
-  sym_flow_dns = 186,
-  sym__selector = 187,
-  sym_selector = 188,
-  sym_selector_eq = 189,
-  sym_selector_ne = 190,
-  sym_selector_in = 191,
-  sym_selector_notin = 192,
-  sym_selector_exists = 193,
-  sym_selector_not_exists = 194,
-  sym__label_value = 195,
-  sym__value = 196,
-  sym_list = 197,
-  sym__cidr_or_ref = 198,
-  sym__string_or_ref = 199,
-  sym_port = 200,
-  sym_string = 201,
-  sym_name = 202,
-  aux_sym_source_file_repeat1 = 203,
-  aux_sym_silence_repeat1 = 204,
-  aux_sym_inventory_repeat1 = 205,
-  aux_sym_inventory_entry_repeat1 = 206,
-  aux_sym_sentence_declaration_repeat1 = 207,
-  aux_sym_sentence_declaration_clause_repeat1 = 208,
-  aux_sym_parameters_repeat1 = 209,
-  aux_sym_body_repeat1 = 210,
-  aux_sym_policy_body_repeat1 = 211,
-  aux_sym_arguments_repeat1 = 212,
-  aux_sym_default_deny_repeat1 = 213,
-  aux_sym__name_list_repeat1 = 214,
-  aux_sym_rule_repeat1 = 215,
-  aux_sym_sentence_repeat1 = 216,
-  aux_sym_sentence_values_repeat1 = 217,
-  aux_sym_peer_pods_repeat1 = 218,
-  aux_sym_peer_entity_repeat1 = 219,
-  aux_sym_peer_cidr_repeat1 = 220,
-  aux_sym_cidr_list_repeat1 = 221,
-  aux_sym_peer_fqdn_repeat1 = 222,
-  aux_sym_ports_repeat1 = 223,
-  aux_sym_icmps_repeat1 = 224,
-  aux_sym_http_repeat1 = 225,
-  aux_sym_selector_repeat1 = 226,
-  aux_sym_selector_in_repeat1 = 227,
-  aux_sym_list_repeat1 = 228,
-  aux_sym_string_repeat1 = 229,
-  alias_sym_kafka_apikey = 230,
-  alias_sym_namespace_name = 231,
-  alias_sym_sentence_value = 232,
-  alias_sym_service_name = 233,
+  sym_default_deny = 129,
+  sym_no_default_deny = 130,
+  sym_direction = 131,
+  sym_select = 132,
+  sym_subject_pods = 133,
+  sym_subject_all_nodes = 134,
+  sym_subject_nodes = 135,
+  sym_subject_everything = 136,
+  sym_scope = 137,
+  sym_scope_all = 138,
+  sym_scope_labelled = 139,
+  sym_scope_named = 140,
+  sym__name_list = 141,
+  sym_rule = 142,
+  sym_verb = 143,
+  sym_sentence = 144,
+  sym_sentence_clause = 145,
+  sym__sentence_keyword = 146,
+  sym_sentence_values = 147,
+  sym__sentence_value = 148,
+  sym_way = 149,
+  sym__peer = 150,
+  sym_peer_pods = 151,
+  sym_peer_namespace = 152,
+  sym_peer_namespaces = 153,
+  sym_peer_entity = 154,
+  sym_entity = 155,
+  sym_peer_cidr = 156,
+  sym_cidr_item = 157,
+  sym_cidr_list = 158,
+  sym_peer_fqdn = 159,
+  sym_peer_service = 160,
+  sym_peer_services = 161,
+  sym_peer_service_list = 162,
+  sym_peer_cidr_groups = 163,
+  sym_peer_nodes = 164,
+  sym_peer_aws = 165,
+  sym_aws_group = 166,
+  sym_aws_ids = 167,
+  sym_aws_names = 168,
+  sym__aws_strings = 169,
+  sym_ports = 170,
+  sym_sni = 171,
+  sym_icmps = 172,
+  sym_icmp_item = 173,
+  sym__l7 = 174,
+  sym_http = 175,
+  sym_grpc = 176,
+  sym_kafka = 177,
+  sym_dns = 178,
+  sym_expect = 179,
+  sym_flow = 180,
+  sym__endpoint = 181,
+  sym_endpoint_pods = 182,
+  sym_endpoint_namespace = 183,
+  sym_endpoint_node = 184,
+  sym_endpoint_entity = 185,
+  sym_endpoint_cidr = 186,
+  sym_endpoint_fqdn = 187,
+  sym_flow_port = 188,
+  sym_flow_icmp = 189,
+  sym_flow_http = 190,
+  sym_flow_dns = 191,
+  sym__selector = 192,
+  sym_selector = 193,
+  sym_selector_eq = 194,
+  sym_selector_ne = 195,
+  sym_selector_in = 196,
+  sym_selector_notin = 197,
+  sym_selector_exists = 198,
+  sym_selector_not_exists = 199,
+  sym__label_value = 200,
+  sym__value = 201,
+  sym_list = 202,
+  sym__cidr_or_ref = 203,
+  sym__string_or_ref = 204,
+  sym_port = 205,
+  sym_string = 206,
+  sym_name = 207,
+  aux_sym_source_file_repeat1 = 208,
+  aux_sym_silence_repeat1 = 209,
+  aux_sym_inventory_repeat1 = 210,
+  aux_sym_inventory_entry_repeat1 = 211,
+  aux_sym_group_labels_repeat1 = 212,
+  aux_sym_sentence_declaration_repeat1 = 213,
+  aux_sym_sentence_declaration_clause_repeat1 = 214,
+  aux_sym_parameters_repeat1 = 215,
+  aux_sym_body_repeat1 = 216,
+  aux_sym_policy_body_repeat1 = 217,
+  aux_sym_arguments_repeat1 = 218,
+  aux_sym_default_deny_repeat1 = 219,
+  aux_sym__name_list_repeat1 = 220,
+  aux_sym_rule_repeat1 = 221,
+  aux_sym_sentence_repeat1 = 222,
+  aux_sym_sentence_values_repeat1 = 223,
+  aux_sym_peer_pods_repeat1 = 224,
+  aux_sym_peer_entity_repeat1 = 225,
+  aux_sym_peer_cidr_repeat1 = 226,
+  aux_sym_cidr_list_repeat1 = 227,
+  aux_sym_peer_fqdn_repeat1 = 228,
+  aux_sym_peer_service_list_repeat1 = 229,
+  aux_sym_peer_aws_repeat1 = 230,
+  aux_sym_ports_repeat1 = 231,
+  aux_sym_icmps_repeat1 = 232,
+  aux_sym_http_repeat1 = 233,
+  aux_sym_selector_repeat1 = 234,
+  aux_sym_selector_in_repeat1 = 235,
+  aux_sym_list_repeat1 = 236,
+  aux_sym_string_repeat1 = 237,
+  alias_sym_kafka_apikey = 238,
+  alias_sym_namespace_name = 239,
+  alias_sym_sentence_value = 240,
+  alias_sym_service_name = 241,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -280,6 +288,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_const] = "const",
   [anon_sym_EQ] = "=",
   [anon_sym_group] = "group",
+  [anon_sym_label] = "label",
   [anon_sym_category] = "category",
   [anon_sym_sentence] = "sentence",
   [anon_sym_LPAREN] = "(",
@@ -296,11 +305,6 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_policy] = "policy",
   [anon_sym_use] = "use",
   [anon_sym_description] = "description",
-  [anon_sym_label] = "label",
-  [anon_sym_log] = "log",
-  [anon_sym_spec] = "spec",
-  [anon_sym_metadata] = "metadata",
-  [anon_sym_annotation] = "annotation",
   [anon_sym_default] = "default",
   [anon_sym_deny] = "deny",
   [anon_sym_no] = "no",
@@ -325,6 +329,9 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_fqdn] = "fqdn",
   [anon_sym_service] = "service",
   [anon_sym_services] = "services",
+  [anon_sym_aws] = "aws",
+  [anon_sym_region] = "region",
+  [anon_sym_named] = "named",
   [anon_sym_sni] = "sni",
   [anon_sym_icmp] = "icmp",
   [anon_sym_ipv4] = "ipv4",
@@ -376,6 +383,7 @@ static const char * const ts_symbol_names[] = {
   [sym_cilium] = "cilium",
   [sym_import] = "import",
   [sym_const_definition] = "const_definition",
+  [sym_group_labels] = "group_labels",
   [sym_category] = "category",
   [sym_sentence_declaration] = "sentence_declaration",
   [sym_sentence_declaration_clause] = "sentence_declaration_clause",
@@ -393,9 +401,6 @@ static const char * const ts_symbol_names[] = {
   [sym_argument] = "argument",
   [sym_description] = "description",
   [sym_label] = "label",
-  [sym_log] = "log",
-  [sym_spec] = "spec",
-  [sym_metadata] = "metadata",
   [sym_default_deny] = "default_deny",
   [sym_no_default_deny] = "no_default_deny",
   [sym_direction] = "direction",
@@ -429,6 +434,14 @@ static const char * const ts_symbol_names[] = {
   [sym_peer_fqdn] = "peer_fqdn",
   [sym_peer_service] = "peer_service",
   [sym_peer_services] = "peer_services",
+  [sym_peer_service_list] = "peer_service_list",
+  [sym_peer_cidr_groups] = "peer_cidr_groups",
+  [sym_peer_nodes] = "peer_nodes",
+  [sym_peer_aws] = "peer_aws",
+  [sym_aws_group] = "aws_group",
+  [sym_aws_ids] = "aws_ids",
+  [sym_aws_names] = "aws_names",
+  [sym__aws_strings] = "_aws_strings",
   [sym_ports] = "ports",
   [sym_sni] = "sni",
   [sym_icmps] = "icmps",
@@ -471,6 +484,7 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_silence_repeat1] = "silence_repeat1",
   [aux_sym_inventory_repeat1] = "inventory_repeat1",
   [aux_sym_inventory_entry_repeat1] = "inventory_entry_repeat1",
+  [aux_sym_group_labels_repeat1] = "group_labels_repeat1",
   [aux_sym_sentence_declaration_repeat1] = "sentence_declaration_repeat1",
   [aux_sym_sentence_declaration_clause_repeat1] = "sentence_declaration_clause_repeat1",
   [aux_sym_parameters_repeat1] = "parameters_repeat1",
@@ -487,6 +501,8 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_peer_cidr_repeat1] = "peer_cidr_repeat1",
   [aux_sym_cidr_list_repeat1] = "cidr_list_repeat1",
   [aux_sym_peer_fqdn_repeat1] = "peer_fqdn_repeat1",
+  [aux_sym_peer_service_list_repeat1] = "peer_service_list_repeat1",
+  [aux_sym_peer_aws_repeat1] = "peer_aws_repeat1",
   [aux_sym_ports_repeat1] = "ports_repeat1",
   [aux_sym_icmps_repeat1] = "icmps_repeat1",
   [aux_sym_http_repeat1] = "http_repeat1",
@@ -517,6 +533,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_const] = anon_sym_const,
   [anon_sym_EQ] = anon_sym_EQ,
   [anon_sym_group] = anon_sym_group,
+  [anon_sym_label] = anon_sym_label,
   [anon_sym_category] = anon_sym_category,
   [anon_sym_sentence] = anon_sym_sentence,
   [anon_sym_LPAREN] = anon_sym_LPAREN,
@@ -533,11 +550,6 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_policy] = anon_sym_policy,
   [anon_sym_use] = anon_sym_use,
   [anon_sym_description] = anon_sym_description,
-  [anon_sym_label] = anon_sym_label,
-  [anon_sym_log] = anon_sym_log,
-  [anon_sym_spec] = anon_sym_spec,
-  [anon_sym_metadata] = anon_sym_metadata,
-  [anon_sym_annotation] = anon_sym_annotation,
   [anon_sym_default] = anon_sym_default,
   [anon_sym_deny] = anon_sym_deny,
   [anon_sym_no] = anon_sym_no,
@@ -562,6 +574,9 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_fqdn] = anon_sym_fqdn,
   [anon_sym_service] = anon_sym_service,
   [anon_sym_services] = anon_sym_services,
+  [anon_sym_aws] = anon_sym_aws,
+  [anon_sym_region] = anon_sym_region,
+  [anon_sym_named] = anon_sym_named,
   [anon_sym_sni] = anon_sym_sni,
   [anon_sym_icmp] = anon_sym_icmp,
   [anon_sym_ipv4] = anon_sym_ipv4,
@@ -613,6 +628,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_cilium] = sym_cilium,
   [sym_import] = sym_import,
   [sym_const_definition] = sym_const_definition,
+  [sym_group_labels] = sym_group_labels,
   [sym_category] = sym_category,
   [sym_sentence_declaration] = sym_sentence_declaration,
   [sym_sentence_declaration_clause] = sym_sentence_declaration_clause,
@@ -630,9 +646,6 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_argument] = sym_argument,
   [sym_description] = sym_description,
   [sym_label] = sym_label,
-  [sym_log] = sym_log,
-  [sym_spec] = sym_spec,
-  [sym_metadata] = sym_metadata,
   [sym_default_deny] = sym_default_deny,
   [sym_no_default_deny] = sym_no_default_deny,
   [sym_direction] = sym_direction,
@@ -666,6 +679,14 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_peer_fqdn] = sym_peer_fqdn,
   [sym_peer_service] = sym_peer_service,
   [sym_peer_services] = sym_peer_services,
+  [sym_peer_service_list] = sym_peer_service_list,
+  [sym_peer_cidr_groups] = sym_peer_cidr_groups,
+  [sym_peer_nodes] = sym_peer_nodes,
+  [sym_peer_aws] = sym_peer_aws,
+  [sym_aws_group] = sym_aws_group,
+  [sym_aws_ids] = sym_aws_ids,
+  [sym_aws_names] = sym_aws_names,
+  [sym__aws_strings] = sym__aws_strings,
   [sym_ports] = sym_ports,
   [sym_sni] = sym_sni,
   [sym_icmps] = sym_icmps,
@@ -708,6 +729,7 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_silence_repeat1] = aux_sym_silence_repeat1,
   [aux_sym_inventory_repeat1] = aux_sym_inventory_repeat1,
   [aux_sym_inventory_entry_repeat1] = aux_sym_inventory_entry_repeat1,
+  [aux_sym_group_labels_repeat1] = aux_sym_group_labels_repeat1,
   [aux_sym_sentence_declaration_repeat1] = aux_sym_sentence_declaration_repeat1,
   [aux_sym_sentence_declaration_clause_repeat1] = aux_sym_sentence_declaration_clause_repeat1,
   [aux_sym_parameters_repeat1] = aux_sym_parameters_repeat1,
@@ -724,6 +746,8 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_peer_cidr_repeat1] = aux_sym_peer_cidr_repeat1,
   [aux_sym_cidr_list_repeat1] = aux_sym_cidr_list_repeat1,
   [aux_sym_peer_fqdn_repeat1] = aux_sym_peer_fqdn_repeat1,
+  [aux_sym_peer_service_list_repeat1] = aux_sym_peer_service_list_repeat1,
+  [aux_sym_peer_aws_repeat1] = aux_sym_peer_aws_repeat1,
   [aux_sym_ports_repeat1] = aux_sym_ports_repeat1,
   [aux_sym_icmps_repeat1] = aux_sym_icmps_repeat1,
   [aux_sym_http_repeat1] = aux_sym_http_repeat1,
@@ -802,6 +826,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
+  [anon_sym_label] = {
+    .visible = true,
+    .named = false,
+  },
   [anon_sym_category] = {
     .visible = true,
     .named = false,
@@ -863,26 +891,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_description] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_label] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_log] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_spec] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_metadata] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_annotation] = {
     .visible = true,
     .named = false,
   },
@@ -979,6 +987,18 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_services] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_aws] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_region] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_named] = {
     .visible = true,
     .named = false,
   },
@@ -1186,6 +1206,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
+  [sym_group_labels] = {
+    .visible = true,
+    .named = true,
+  },
   [sym_category] = {
     .visible = true,
     .named = true,
@@ -1251,18 +1275,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_label] = {
-    .visible = true,
-    .named = true,
-  },
-  [sym_log] = {
-    .visible = true,
-    .named = true,
-  },
-  [sym_spec] = {
-    .visible = true,
-    .named = true,
-  },
-  [sym_metadata] = {
     .visible = true,
     .named = true,
   },
@@ -1396,6 +1408,38 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
   },
   [sym_peer_services] = {
     .visible = true,
+    .named = true,
+  },
+  [sym_peer_service_list] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_peer_cidr_groups] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_peer_nodes] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_peer_aws] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_aws_group] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_aws_ids] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_aws_names] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym__aws_strings] = {
+    .visible = false,
     .named = true,
   },
   [sym_ports] = {
@@ -1566,6 +1610,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = false,
     .named = false,
   },
+  [aux_sym_group_labels_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
   [aux_sym_sentence_declaration_repeat1] = {
     .visible = false,
     .named = false,
@@ -1627,6 +1675,14 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [aux_sym_peer_fqdn_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_peer_service_list_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_peer_aws_repeat1] = {
     .visible = false,
     .named = false,
   },
@@ -1772,65 +1828,64 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [28] = {.index = 47, .length = 2},
   [29] = {.index = 49, .length = 2},
   [30] = {.index = 51, .length = 2},
-  [31] = {.index = 53, .length = 1},
-  [32] = {.index = 54, .length = 2},
+  [31] = {.index = 53, .length = 2},
+  [32] = {.index = 55, .length = 1},
   [33] = {.index = 56, .length = 1},
   [36] = {.index = 57, .length = 1},
   [38] = {.index = 58, .length = 1},
-  [39] = {.index = 59, .length = 2},
-  [40] = {.index = 61, .length = 1},
-  [41] = {.index = 62, .length = 3},
-  [43] = {.index = 65, .length = 1},
-  [44] = {.index = 66, .length = 1},
-  [45] = {.index = 67, .length = 2},
-  [46] = {.index = 69, .length = 1},
-  [47] = {.index = 70, .length = 1},
-  [48] = {.index = 71, .length = 1},
-  [49] = {.index = 72, .length = 1},
-  [50] = {.index = 73, .length = 1},
+  [39] = {.index = 59, .length = 1},
+  [40] = {.index = 60, .length = 3},
+  [42] = {.index = 63, .length = 1},
+  [43] = {.index = 64, .length = 1},
+  [44] = {.index = 65, .length = 2},
+  [45] = {.index = 67, .length = 1},
+  [46] = {.index = 68, .length = 1},
+  [47] = {.index = 69, .length = 1},
+  [48] = {.index = 70, .length = 1},
+  [49] = {.index = 71, .length = 1},
+  [50] = {.index = 72, .length = 2},
   [51] = {.index = 74, .length = 2},
-  [52] = {.index = 76, .length = 2},
-  [54] = {.index = 78, .length = 1},
-  [55] = {.index = 79, .length = 1},
-  [56] = {.index = 80, .length = 1},
+  [53] = {.index = 76, .length = 1},
+  [54] = {.index = 77, .length = 1},
+  [55] = {.index = 78, .length = 1},
+  [56] = {.index = 79, .length = 2},
   [57] = {.index = 81, .length = 2},
   [58] = {.index = 83, .length = 2},
   [59] = {.index = 85, .length = 2},
-  [60] = {.index = 87, .length = 2},
-  [61] = {.index = 89, .length = 1},
+  [60] = {.index = 87, .length = 1},
+  [61] = {.index = 88, .length = 2},
   [62] = {.index = 90, .length = 2},
-  [63] = {.index = 92, .length = 2},
-  [64] = {.index = 94, .length = 1},
-  [65] = {.index = 95, .length = 1},
-  [66] = {.index = 96, .length = 1},
-  [67] = {.index = 58, .length = 1},
+  [63] = {.index = 92, .length = 1},
+  [64] = {.index = 93, .length = 1},
+  [65] = {.index = 94, .length = 1},
+  [66] = {.index = 58, .length = 1},
+  [67] = {.index = 95, .length = 2},
   [68] = {.index = 97, .length = 2},
-  [69] = {.index = 99, .length = 2},
-  [70] = {.index = 101, .length = 3},
+  [69] = {.index = 99, .length = 3},
+  [70] = {.index = 102, .length = 2},
   [71] = {.index = 104, .length = 2},
-  [72] = {.index = 106, .length = 2},
-  [73] = {.index = 108, .length = 3},
-  [74] = {.index = 111, .length = 1},
-  [75] = {.index = 112, .length = 1},
-  [76] = {.index = 113, .length = 1},
+  [72] = {.index = 106, .length = 3},
+  [73] = {.index = 109, .length = 1},
+  [74] = {.index = 110, .length = 1},
+  [75] = {.index = 111, .length = 1},
+  [76] = {.index = 112, .length = 2},
   [77] = {.index = 114, .length = 2},
   [78] = {.index = 116, .length = 2},
-  [79] = {.index = 118, .length = 2},
-  [80] = {.index = 65, .length = 1},
-  [81] = {.index = 120, .length = 3},
-  [82] = {.index = 123, .length = 3},
-  [83] = {.index = 126, .length = 3},
-  [84] = {.index = 129, .length = 3},
+  [79] = {.index = 63, .length = 1},
+  [80] = {.index = 118, .length = 3},
+  [81] = {.index = 121, .length = 3},
+  [82] = {.index = 124, .length = 3},
+  [83] = {.index = 127, .length = 3},
+  [84] = {.index = 130, .length = 2},
   [85] = {.index = 132, .length = 2},
   [86] = {.index = 134, .length = 2},
-  [87] = {.index = 136, .length = 2},
-  [88] = {.index = 138, .length = 4},
+  [87] = {.index = 136, .length = 4},
+  [88] = {.index = 140, .length = 2},
   [89] = {.index = 142, .length = 2},
   [90] = {.index = 144, .length = 2},
-  [91] = {.index = 146, .length = 2},
-  [92] = {.index = 148, .length = 3},
-  [93] = {.index = 151, .length = 3},
-  [94] = {.index = 154, .length = 3},
+  [91] = {.index = 146, .length = 3},
+  [92] = {.index = 149, .length = 3},
+  [93] = {.index = 152, .length = 3},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -1916,10 +1971,10 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
     {field_key, 0},
     {field_value, 2},
   [53] =
-    {field_value, 0},
-  [54] =
     {field_key, 1},
     {field_value, 3},
+  [55] =
+    {field_value, 0},
   [56] =
     {field_values, 1},
   [57] =
@@ -1927,152 +1982,149 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
   [58] =
     {field_account, 3},
   [59] =
-    {field_key, 2},
-    {field_value, 4},
-  [61] =
     {field_header, 1, .inherited = true},
-  [62] =
+  [60] =
     {field_default, 4},
     {field_name, 0},
     {field_type, 2},
-  [65] =
+  [63] =
     {field_account, 4},
-  [66] =
+  [64] =
     {field_request, 1},
-  [67] =
+  [65] =
     {field_name, 0},
     {field_value, 2},
-  [69] =
+  [67] =
     {field_method, 2},
-  [70] =
+  [68] =
     {field_host, 2},
-  [71] =
+  [69] =
     {field_header, 1},
-  [72] =
+  [70] =
     {field_path, 2},
-  [73] =
+  [71] =
     {field_header, 2, .inherited = true},
-  [74] =
+  [72] =
     {field_header, 2, .inherited = true},
     {field_path, 1},
-  [76] =
+  [74] =
     {field_header, 0, .inherited = true},
     {field_header, 1, .inherited = true},
-  [78] =
+  [76] =
     {field_topic, 2},
-  [79] =
+  [77] =
     {field_client, 2},
-  [80] =
+  [78] =
     {field_version, 2},
-  [81] =
+  [79] =
     {field_header, 2, .inherited = true},
     {field_request, 1},
-  [83] =
+  [81] =
     {field_method, 2},
     {field_path, 3},
+  [83] =
+    {field_header, 3, .inherited = true},
+    {field_method, 2},
   [85] =
     {field_header, 3, .inherited = true},
-    {field_method, 2},
-  [87] =
-    {field_header, 3, .inherited = true},
     {field_host, 2},
-  [89] =
+  [87] =
     {field_host, 3},
-  [90] =
+  [88] =
     {field_header, 3, .inherited = true},
     {field_path, 2},
-  [92] =
+  [90] =
     {field_host, 3},
     {field_path, 1},
-  [94] =
+  [92] =
     {field_topic, 3},
-  [95] =
+  [93] =
     {field_client, 3},
-  [96] =
+  [94] =
     {field_version, 3},
-  [97] =
+  [95] =
     {field_host, 3},
     {field_request, 1},
-  [99] =
+  [97] =
     {field_host, 4},
     {field_method, 2},
-  [101] =
+  [99] =
     {field_header, 4, .inherited = true},
     {field_method, 2},
     {field_path, 3},
-  [104] =
+  [102] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
-  [106] =
+  [104] =
     {field_host, 4},
     {field_path, 2},
-  [108] =
+  [106] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_path, 1},
-  [111] =
+  [109] =
     {field_topic, 4},
+  [110] =
+    {field_client, 4},
+  [111] =
+    {field_version, 4},
   [112] =
     {field_client, 4},
-  [113] =
-    {field_version, 4},
+    {field_topic, 2},
   [114] =
-    {field_client, 4},
-    {field_topic, 2},
-  [116] =
     {field_topic, 2},
     {field_version, 4},
-  [118] =
+  [116] =
     {field_client, 2},
     {field_version, 4},
-  [120] =
+  [118] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_request, 1},
-  [123] =
+  [121] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_method, 2},
-  [126] =
+  [124] =
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [129] =
+  [127] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_path, 2},
-  [132] =
+  [130] =
     {field_client, 5},
     {field_topic, 3},
-  [134] =
+  [132] =
     {field_topic, 3},
     {field_version, 5},
-  [136] =
+  [134] =
     {field_client, 3},
     {field_version, 5},
-  [138] =
+  [136] =
     {field_header, 6, .inherited = true},
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [142] =
+  [140] =
     {field_client, 6},
     {field_topic, 4},
-  [144] =
+  [142] =
     {field_topic, 4},
+    {field_version, 6},
+  [144] =
+    {field_client, 4},
     {field_version, 6},
   [146] =
     {field_client, 4},
-    {field_version, 6},
-  [148] =
-    {field_client, 4},
     {field_topic, 2},
     {field_version, 6},
-  [151] =
+  [149] =
     {field_client, 5},
     {field_topic, 3},
     {field_version, 7},
-  [154] =
+  [152] =
     {field_client, 6},
     {field_topic, 4},
     {field_version, 8},
@@ -2095,14 +2147,17 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [37] = {
     [3] = alias_sym_namespace_name,
   },
-  [42] = {
+  [41] = {
     [4] = alias_sym_namespace_name,
   },
-  [53] = {
+  [52] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [67] = {
+  [66] = {
     [6] = alias_sym_namespace_name,
+  },
+  [73] = {
+    [2] = alias_sym_kafka_apikey,
   },
   [74] = {
     [2] = alias_sym_kafka_apikey,
@@ -2110,11 +2165,11 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [75] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [76] = {
-    [2] = alias_sym_kafka_apikey,
-  },
-  [80] = {
+  [79] = {
     [7] = alias_sym_namespace_name,
+  },
+  [88] = {
+    [2] = alias_sym_kafka_apikey,
   },
   [89] = {
     [2] = alias_sym_kafka_apikey,
@@ -2122,10 +2177,7 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [90] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [91] = {
-    [2] = alias_sym_kafka_apikey,
-  },
-  [94] = {
+  [93] = {
     [2] = alias_sym_kafka_apikey,
   },
 };
@@ -2197,7 +2249,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [55] = 55,
   [56] = 56,
   [57] = 57,
-  [58] = 58,
+  [58] = 52,
   [59] = 59,
   [60] = 60,
   [61] = 61,
@@ -2218,8 +2270,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [76] = 76,
   [77] = 77,
   [78] = 78,
-  [79] = 79,
-  [80] = 34,
+  [79] = 36,
+  [80] = 80,
   [81] = 81,
   [82] = 82,
   [83] = 83,
@@ -2230,7 +2282,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [88] = 88,
   [89] = 89,
   [90] = 90,
-  [91] = 91,
+  [91] = 80,
   [92] = 92,
   [93] = 93,
   [94] = 94,
@@ -2247,7 +2299,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [105] = 105,
   [106] = 106,
   [107] = 107,
-  [108] = 108,
+  [108] = 107,
   [109] = 109,
   [110] = 110,
   [111] = 111,
@@ -2278,7 +2330,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [136] = 136,
   [137] = 137,
   [138] = 138,
-  [139] = 81,
+  [139] = 139,
   [140] = 140,
   [141] = 141,
   [142] = 142,
@@ -2307,25 +2359,25 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [165] = 165,
   [166] = 166,
   [167] = 167,
-  [168] = 168,
-  [169] = 169,
-  [170] = 170,
-  [171] = 171,
+  [168] = 149,
+  [169] = 139,
+  [170] = 133,
+  [171] = 134,
   [172] = 172,
   [173] = 173,
-  [174] = 95,
+  [174] = 174,
   [175] = 175,
   [176] = 176,
   [177] = 177,
   [178] = 178,
   [179] = 179,
-  [180] = 147,
+  [180] = 180,
   [181] = 181,
   [182] = 182,
   [183] = 183,
   [184] = 184,
   [185] = 185,
-  [186] = 186,
+  [186] = 172,
   [187] = 187,
   [188] = 188,
   [189] = 189,
@@ -2346,7 +2398,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [204] = 204,
   [205] = 205,
   [206] = 206,
-  [207] = 205,
+  [207] = 207,
   [208] = 208,
   [209] = 209,
   [210] = 210,
@@ -2378,11 +2430,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [236] = 236,
   [237] = 237,
   [238] = 238,
-  [239] = 239,
+  [239] = 201,
   [240] = 240,
   [241] = 241,
-  [242] = 241,
-  [243] = 239,
+  [242] = 242,
+  [243] = 243,
   [244] = 244,
   [245] = 245,
   [246] = 246,
@@ -2402,8 +2454,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [260] = 260,
   [261] = 261,
   [262] = 262,
-  [263] = 263,
-  [264] = 264,
+  [263] = 261,
+  [264] = 256,
   [265] = 265,
   [266] = 266,
   [267] = 267,
@@ -2420,15 +2472,15 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [278] = 278,
   [279] = 279,
   [280] = 280,
-  [281] = 238,
-  [282] = 81,
+  [281] = 281,
+  [282] = 282,
   [283] = 283,
   [284] = 284,
   [285] = 285,
   [286] = 286,
   [287] = 287,
-  [288] = 287,
-  [289] = 95,
+  [288] = 288,
+  [289] = 289,
   [290] = 290,
   [291] = 291,
   [292] = 292,
@@ -2442,9 +2494,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [300] = 300,
   [301] = 301,
   [302] = 302,
-  [303] = 66,
+  [303] = 303,
   [304] = 304,
-  [305] = 65,
+  [305] = 305,
   [306] = 306,
   [307] = 307,
   [308] = 308,
@@ -2456,17 +2508,17 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [314] = 314,
   [315] = 315,
   [316] = 316,
-  [317] = 317,
-  [318] = 15,
-  [319] = 87,
+  [317] = 80,
+  [318] = 260,
+  [319] = 319,
   [320] = 320,
   [321] = 321,
-  [322] = 322,
+  [322] = 321,
   [323] = 323,
   [324] = 324,
   [325] = 325,
   [326] = 326,
-  [327] = 327,
+  [327] = 107,
   [328] = 328,
   [329] = 329,
   [330] = 330,
@@ -2481,9 +2533,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [339] = 339,
   [340] = 340,
   [341] = 341,
-  [342] = 342,
+  [342] = 66,
   [343] = 343,
-  [344] = 344,
+  [344] = 72,
   [345] = 345,
   [346] = 346,
   [347] = 347,
@@ -2492,18 +2544,18 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [350] = 350,
   [351] = 351,
   [352] = 352,
-  [353] = 91,
+  [353] = 338,
   [354] = 354,
   [355] = 355,
-  [356] = 356,
+  [356] = 90,
   [357] = 357,
   [358] = 358,
   [359] = 359,
   [360] = 360,
-  [361] = 334,
-  [362] = 337,
-  [363] = 363,
-  [364] = 339,
+  [361] = 361,
+  [362] = 362,
+  [363] = 15,
+  [364] = 364,
   [365] = 365,
   [366] = 366,
   [367] = 367,
@@ -2530,7 +2582,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [388] = 388,
   [389] = 389,
   [390] = 390,
-  [391] = 391,
+  [391] = 369,
   [392] = 392,
   [393] = 393,
   [394] = 394,
@@ -2548,15 +2600,15 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [406] = 406,
   [407] = 407,
   [408] = 408,
-  [409] = 409,
+  [409] = 106,
   [410] = 410,
   [411] = 411,
   [412] = 412,
-  [413] = 413,
-  [414] = 414,
-  [415] = 415,
-  [416] = 414,
-  [417] = 417,
+  [413] = 373,
+  [414] = 388,
+  [415] = 370,
+  [416] = 416,
+  [417] = 371,
   [418] = 418,
   [419] = 419,
   [420] = 420,
@@ -2590,20 +2642,20 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [448] = 448,
   [449] = 449,
   [450] = 450,
-  [451] = 118,
+  [451] = 451,
   [452] = 452,
-  [453] = 2,
+  [453] = 453,
   [454] = 454,
-  [455] = 132,
+  [455] = 455,
   [456] = 456,
-  [457] = 3,
-  [458] = 458,
+  [457] = 457,
+  [458] = 421,
   [459] = 459,
   [460] = 460,
   [461] = 461,
   [462] = 462,
   [463] = 463,
-  [464] = 452,
+  [464] = 464,
   [465] = 465,
   [466] = 466,
   [467] = 467,
@@ -2626,7 +2678,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [484] = 484,
   [485] = 485,
   [486] = 486,
-  [487] = 406,
+  [487] = 487,
   [488] = 488,
   [489] = 489,
   [490] = 490,
@@ -2637,33 +2689,91 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [495] = 495,
   [496] = 496,
   [497] = 497,
-  [498] = 498,
-  [499] = 499,
-  [500] = 500,
+  [498] = 165,
+  [499] = 2,
+  [500] = 156,
   [501] = 501,
-  [502] = 502,
+  [502] = 3,
   [503] = 503,
   [504] = 504,
   [505] = 505,
   [506] = 506,
   [507] = 507,
   [508] = 508,
-  [509] = 406,
+  [509] = 509,
   [510] = 510,
   [511] = 511,
-  [512] = 480,
+  [512] = 512,
   [513] = 513,
-  [514] = 497,
-  [515] = 515,
+  [514] = 514,
+  [515] = 475,
   [516] = 516,
   [517] = 517,
   [518] = 518,
   [519] = 519,
-  [520] = 478,
+  [520] = 520,
   [521] = 521,
   [522] = 522,
   [523] = 523,
   [524] = 524,
+  [525] = 525,
+  [526] = 526,
+  [527] = 527,
+  [528] = 528,
+  [529] = 529,
+  [530] = 530,
+  [531] = 531,
+  [532] = 532,
+  [533] = 533,
+  [534] = 534,
+  [535] = 535,
+  [536] = 536,
+  [537] = 537,
+  [538] = 538,
+  [539] = 539,
+  [540] = 540,
+  [541] = 541,
+  [542] = 542,
+  [543] = 461,
+  [544] = 544,
+  [545] = 545,
+  [546] = 546,
+  [547] = 547,
+  [548] = 548,
+  [549] = 549,
+  [550] = 550,
+  [551] = 551,
+  [552] = 552,
+  [553] = 553,
+  [554] = 554,
+  [555] = 555,
+  [556] = 556,
+  [557] = 557,
+  [558] = 558,
+  [559] = 559,
+  [560] = 560,
+  [561] = 561,
+  [562] = 562,
+  [563] = 461,
+  [564] = 564,
+  [565] = 565,
+  [566] = 542,
+  [567] = 567,
+  [568] = 526,
+  [569] = 569,
+  [570] = 570,
+  [571] = 571,
+  [572] = 572,
+  [573] = 573,
+  [574] = 574,
+  [575] = 575,
+  [576] = 521,
+  [577] = 577,
+  [578] = 518,
+  [579] = 579,
+  [580] = 580,
+  [581] = 581,
+  [582] = 582,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2671,74 +2781,75 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(333);
+      if (eof) ADVANCE(323);
       ADVANCE_MAP(
-        '!', 467,
-        '"', 633,
-        '#', 808,
-        '$', 325,
-        '(', 360,
-        ')', 361,
-        ',', 337,
-        '-', 603,
-        '/', 604,
-        ':', 362,
-        '=', 355,
-        '[', 426,
-        '\\', 317,
-        ']', 427,
-        'a', 652,
-        'c', 640,
-        'd', 670,
-        'e', 694,
-        'f', 749,
-        'g', 751,
-        'h', 673,
-        'i', 653,
-        'k', 641,
-        'l', 642,
-        'm', 683,
-        'n', 644,
-        'p', 732,
-        's', 671,
-        't', 731,
-        'u', 764,
-        'v', 681,
-        'w', 707,
-        '{', 342,
-        '}', 343,
+        '!', 453,
+        '"', 609,
+        '#', 779,
+        '$', 315,
+        '(', 352,
+        ')', 353,
+        ',', 327,
+        '-', 579,
+        '/', 580,
+        ':', 354,
+        '=', 345,
+        '[', 409,
+        '\\', 307,
+        ']', 410,
+        'a', 625,
+        'c', 616,
+        'd', 643,
+        'e', 667,
+        'f', 722,
+        'g', 724,
+        'h', 650,
+        'i', 626,
+        'k', 617,
+        'l', 618,
+        'm', 657,
+        'n', 620,
+        'p', 706,
+        'r', 644,
+        's', 645,
+        't', 705,
+        'u', 737,
+        'v', 655,
+        'w', 682,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(326);
+          lookahead == ' ') SKIP(316);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(628);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(604);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(770);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(25);
-      if (lookahead == '"') ADVANCE(633);
-      if (lookahead == '#') ADVANCE(632);
-      if (lookahead == '\\') ADVANCE(317);
+      if (lookahead == '"') ADVANCE(609);
+      if (lookahead == '#') ADVANCE(608);
+      if (lookahead == '\\') ADVANCE(307);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(631);
-      if (lookahead != 0) ADVANCE(632);
+          lookahead == ' ') ADVANCE(607);
+      if (lookahead != 0) ADVANCE(608);
       END_STATE();
     case 2:
       ADVANCE_MAP(
         '!', 45,
-        '#', 808,
-        ',', 337,
-        '=', 355,
-        'a', 168,
-        'c', 148,
-        'e', 196,
-        'f', 230,
-        'i', 182,
-        'n', 61,
-        'p', 218,
-        's', 102,
-        '}', 343,
+        '#', 779,
+        ',', 327,
+        '=', 345,
+        'a', 164,
+        'c', 144,
+        'e', 191,
+        'f', 224,
+        'i', 179,
+        'n', 57,
+        'p', 213,
+        's', 100,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
@@ -2746,46 +2857,46 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 466,
-        '"', 630,
-        '#', 808,
-        '$', 325,
-        ',', 337,
-        '[', 426,
-        '{', 342,
-        '}', 343,
+        '!', 452,
+        '"', 606,
+        '#', 779,
+        '$', 315,
+        ',', 327,
+        '[', 409,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '"', 630,
-        '#', 808,
-        '$', 325,
-        ')', 361,
-        ':', 622,
-        '[', 426,
-        '_', 800,
-        '{', 342,
+        '"', 606,
+        '#', 779,
+        '$', 315,
+        ')', 353,
+        ':', 598,
+        '[', 409,
+        '_', 771,
+        '{', 332,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(581);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(637);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(613);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(638);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(614);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(630);
-      if (lookahead == '#') ADVANCE(808);
-      if (lookahead == '$') ADVANCE(325);
-      if (lookahead == ')') ADVANCE(361);
+      if (lookahead == '"') ADVANCE(606);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == '$') ADVANCE(315);
+      if (lookahead == ')') ADVANCE(353);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2793,5004 +2904,4817 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(602);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(578);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(630);
-      if (lookahead == '#') ADVANCE(808);
-      if (lookahead == '$') ADVANCE(325);
-      if (lookahead == ':') ADVANCE(622);
-      if (lookahead == '[') ADVANCE(426);
-      if (lookahead == ']') ADVANCE(427);
-      if (lookahead == '{') ADVANCE(342);
+      if (lookahead == '"') ADVANCE(606);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == '$') ADVANCE(315);
+      if (lookahead == ':') ADVANCE(598);
+      if (lookahead == '[') ADVANCE(409);
+      if (lookahead == ']') ADVANCE(410);
+      if (lookahead == '{') ADVANCE(332);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(581);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(606);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(582);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(612);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(588);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(630);
-      if (lookahead == '#') ADVANCE(808);
-      if (lookahead == '$') ADVANCE(325);
-      if (lookahead == ':') ADVANCE(622);
-      if (lookahead == '[') ADVANCE(426);
-      if (lookahead == 'g') ADVANCE(609);
-      if (lookahead == '{') ADVANCE(342);
+      if (lookahead == '"') ADVANCE(606);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == '$') ADVANCE(315);
+      if (lookahead == ':') ADVANCE(598);
+      if (lookahead == '[') ADVANCE(409);
+      if (lookahead == 'g') ADVANCE(585);
+      if (lookahead == '{') ADVANCE(332);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(581);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(606);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(582);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(612);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(588);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 630,
-        '#', 808,
-        '$', 325,
-        '[', 426,
-        'a', 529,
-        'd', 497,
-        'e', 597,
-        'f', 567,
-        'i', 539,
-        'l', 468,
-        'm', 498,
-        'n', 469,
-        'p', 545,
-        's', 506,
-        't', 546,
-        'u', 574,
-        '{', 342,
-        '}', 343,
+        '"', 606,
+        '#', 779,
+        '$', 315,
+        '[', 409,
+        'a', 507,
+        'd', 478,
+        'e', 573,
+        'f', 545,
+        'i', 517,
+        'l', 454,
+        'n', 455,
+        'p', 523,
+        's', 486,
+        't', 524,
+        'u', 551,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 630,
-        '#', 808,
-        '$', 325,
-        '[', 426,
-        'a', 529,
-        'd', 497,
-        'f', 567,
-        'i', 539,
-        'l', 468,
-        'm', 498,
-        'n', 469,
-        'p', 548,
-        's', 506,
-        't', 546,
-        'u', 574,
-        '{', 342,
-        '}', 343,
+        '"', 606,
+        '#', 779,
+        '$', 315,
+        '[', 409,
+        'a', 507,
+        'd', 478,
+        'f', 545,
+        'i', 517,
+        'l', 454,
+        'n', 455,
+        'p', 526,
+        's', 486,
+        't', 524,
+        'u', 551,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 630,
-        '#', 808,
-        '$', 325,
-        '[', 426,
-        'f', 567,
-        'i', 539,
-        'n', 470,
-        'p', 548,
-        't', 546,
-        '{', 342,
+        '"', 606,
+        '#', 779,
+        '$', 315,
+        '[', 409,
+        'f', 545,
+        'i', 517,
+        'n', 456,
+        'p', 526,
+        't', 524,
+        '{', 332,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 11:
-      if (lookahead == '"') ADVANCE(630);
-      if (lookahead == '#') ADVANCE(808);
-      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == '"') ADVANCE(606);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == '$') ADVANCE(315);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(630);
-      if (lookahead == '#') ADVANCE(808);
-      if (lookahead == ',') ADVANCE(337);
-      if (lookahead == 's') ADVANCE(804);
-      if (lookahead == '}') ADVANCE(343);
+      if (lookahead == '"') ADVANCE(606);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == ',') ADVANCE(327);
+      if (lookahead == 's') ADVANCE(775);
+      if (lookahead == '}') ADVANCE(333);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
       END_STATE();
     case 13:
       ADVANCE_MAP(
-        '#', 808,
-        '$', 325,
-        'a', 529,
-        'd', 497,
-        'e', 597,
-        'i', 539,
-        'l', 468,
-        'm', 498,
-        'n', 544,
-        'p', 553,
-        's', 506,
-        'u', 574,
-        '{', 342,
-        '}', 343,
+        '#', 779,
+        '$', 315,
+        'a', 507,
+        'd', 478,
+        'e', 573,
+        'i', 517,
+        'l', 454,
+        'n', 522,
+        'p', 531,
+        's', 486,
+        'u', 551,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 14:
       ADVANCE_MAP(
-        '#', 808,
-        '$', 325,
-        'a', 529,
-        'd', 497,
-        'i', 539,
-        'l', 468,
-        'm', 498,
-        'n', 544,
-        's', 506,
-        'u', 574,
-        '{', 342,
-        '}', 343,
+        '#', 779,
+        '$', 315,
+        'a', 507,
+        'd', 478,
+        'i', 517,
+        'l', 454,
+        'n', 522,
+        's', 486,
+        'u', 551,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 808,
-        '$', 325,
-        'a', 529,
-        'd', 496,
-        'e', 597,
-        'g', 569,
-        'h', 589,
-        'i', 487,
-        'k', 474,
-        'l', 468,
-        'm', 498,
-        'n', 544,
-        'p', 549,
-        's', 505,
-        'u', 574,
-        '{', 342,
-        '}', 343,
+        '#', 779,
+        '$', 315,
+        'a', 507,
+        'd', 477,
+        'e', 573,
+        'g', 547,
+        'h', 565,
+        'i', 469,
+        'k', 458,
+        'l', 454,
+        'n', 522,
+        'p', 527,
+        's', 485,
+        'u', 551,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 16:
       ADVANCE_MAP(
-        '#', 808,
-        '$', 325,
-        'a', 529,
-        'd', 496,
-        'e', 597,
-        'h', 589,
-        'i', 487,
-        'k', 474,
-        'l', 468,
-        'm', 498,
-        'n', 544,
-        'p', 549,
-        's', 506,
-        'u', 574,
-        'w', 523,
-        '{', 342,
-        '}', 343,
+        '#', 779,
+        '$', 315,
+        'a', 507,
+        'd', 477,
+        'e', 573,
+        'h', 565,
+        'i', 469,
+        'k', 458,
+        'l', 454,
+        'n', 522,
+        'p', 527,
+        's', 486,
+        'u', 551,
+        'w', 501,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 17:
       ADVANCE_MAP(
-        '#', 808,
-        '$', 325,
-        'a', 529,
-        'd', 496,
-        'e', 597,
-        'h', 589,
-        'i', 488,
-        'k', 474,
-        'l', 468,
-        'm', 498,
-        'n', 544,
-        'p', 549,
-        's', 506,
-        'u', 574,
-        '{', 342,
-        '}', 343,
+        '#', 779,
+        '$', 315,
+        'a', 507,
+        'd', 477,
+        'e', 573,
+        'h', 565,
+        'i', 470,
+        'k', 458,
+        'l', 454,
+        'n', 522,
+        'p', 527,
+        's', 486,
+        'u', 551,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 18:
       ADVANCE_MAP(
-        '#', 808,
-        '$', 325,
-        'a', 529,
-        'd', 496,
-        'g', 569,
-        'h', 589,
-        'i', 487,
-        'k', 474,
-        'l', 468,
-        'm', 498,
-        'n', 544,
-        'p', 552,
-        's', 505,
-        'u', 574,
-        '{', 342,
-        '}', 343,
+        '#', 779,
+        '$', 315,
+        'a', 507,
+        'd', 477,
+        'g', 547,
+        'h', 565,
+        'i', 469,
+        'k', 458,
+        'l', 454,
+        'n', 522,
+        'p', 530,
+        's', 485,
+        'u', 551,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(808);
-      if (lookahead == '$') ADVANCE(325);
-      if (lookahead == 'i') ADVANCE(539);
-      if (lookahead == 't') ADVANCE(546);
-      if (lookahead == 'w') ADVANCE(523);
-      if (lookahead == '{') ADVANCE(342);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == '$') ADVANCE(315);
+      if (lookahead == 'i') ADVANCE(517);
+      if (lookahead == 't') ADVANCE(524);
+      if (lookahead == 'w') ADVANCE(501);
+      if (lookahead == '{') ADVANCE(332);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(19);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(808);
-      if (lookahead == '$') ADVANCE(325);
-      if (lookahead == 't') ADVANCE(546);
-      if (lookahead == '{') ADVANCE(342);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == '$') ADVANCE(315);
+      if (lookahead == 't') ADVANCE(524);
+      if (lookahead == '{') ADVANCE(332);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(808);
-      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == '$') ADVANCE(315);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(611);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(587);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
       END_STATE();
     case 22:
-      if (lookahead == '#') ADVANCE(808);
-      if (lookahead == 'c') ADVANCE(151);
-      if (lookahead == 'e') ADVANCE(195);
-      if (lookahead == 'f') ADVANCE(230);
-      if (lookahead == 'n') ADVANCE(53);
-      if (lookahead == 'p') ADVANCE(214);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == 'c') ADVANCE(148);
+      if (lookahead == 'e') ADVANCE(190);
+      if (lookahead == 'f') ADVANCE(224);
+      if (lookahead == 'n') ADVANCE(54);
+      if (lookahead == 'p') ADVANCE(208);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '#') ADVANCE(808);
-      if (lookahead == 'f') ADVANCE(416);
-      if (lookahead == 't') ADVANCE(414);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == 'f') ADVANCE(399);
+      if (lookahead == 't') ADVANCE(397);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(23);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
       END_STATE();
     case 24:
-      if (lookahead == '#') ADVANCE(808);
-      if (lookahead == 'i') ADVANCE(438);
+      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == 'i') ADVANCE(424);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(24);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(440);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
     case 25:
-      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == '#') ADVANCE(779);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
       END_STATE();
     case 26:
-      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == '#') ADVANCE(779);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(614);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(590);
       END_STATE();
     case 27:
-      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == '#') ADVANCE(779);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(27);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(338);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(328);
       END_STATE();
     case 28:
-      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == '#') ADVANCE(779);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(28);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
       END_STATE();
     case 29:
-      if (lookahead == '#') ADVANCE(808);
+      if (lookahead == '#') ADVANCE(779);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(29);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(440);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
     case 30:
-      if (lookahead == '.') ADVANCE(318);
+      if (lookahead == '.') ADVANCE(308);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == '.') ADVANCE(321);
-      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == '.') ADVANCE(311);
+      if (lookahead == ':') ADVANCE(598);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 32:
-      if (lookahead == '.') ADVANCE(322);
+      if (lookahead == '.') ADVANCE(312);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 33:
-      if (lookahead == '.') ADVANCE(324);
+      if (lookahead == '.') ADVANCE(314);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 34:
-      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == ':') ADVANCE(598);
       if (lookahead == 'a') ADVANCE(41);
-      if (lookahead == 'i') ADVANCE(83);
-      if (lookahead == 'l') ADVANCE(149);
-      if (lookahead == 'o') ADVANCE(192);
+      if (lookahead == 'i') ADVANCE(79);
+      if (lookahead == 'l') ADVANCE(146);
+      if (lookahead == 'o') ADVANCE(188);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 35:
-      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == ':') ADVANCE(598);
       if (lookahead == 'a') ADVANCE(42);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 36:
-      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == ':') ADVANCE(598);
       if (lookahead == 'e') ADVANCE(37);
-      if (lookahead == 'n') ADVANCE(248);
+      if (lookahead == 'n') ADVANCE(242);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 37:
-      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == ':') ADVANCE(598);
       if (lookahead == 'f') ADVANCE(35);
-      if (lookahead == 'n') ADVANCE(304);
-      if (lookahead == 's') ADVANCE(70);
+      if (lookahead == 'n') ADVANCE(294);
+      if (lookahead == 's') ADVANCE(65);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'e')) ADVANCE(44);
       END_STATE();
     case 38:
-      if (lookahead == ':') ADVANCE(622);
-      if (lookahead == 'g') ADVANCE(244);
-      if (lookahead == 'x') ADVANCE(226);
+      if (lookahead == ':') ADVANCE(598);
+      if (lookahead == 'g') ADVANCE(237);
+      if (lookahead == 'x') ADVANCE(218);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 39:
-      if (lookahead == ':') ADVANCE(622);
-      if (lookahead == 'l') ADVANCE(167);
-      if (lookahead == 'p') ADVANCE(145);
+      if (lookahead == ':') ADVANCE(598);
+      if (lookahead == 'l') ADVANCE(163);
+      if (lookahead == 'p') ADVANCE(141);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(316);
+          lookahead == 'n') ADVANCE(306);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 40:
-      if (lookahead == ':') ADVANCE(622);
-      if (lookahead == 'l') ADVANCE(167);
-      if (lookahead == 'p') ADVANCE(145);
+      if (lookahead == ':') ADVANCE(598);
+      if (lookahead == 'l') ADVANCE(163);
+      if (lookahead == 'p') ADVANCE(141);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 41:
-      if (lookahead == ':') ADVANCE(622);
-      if (lookahead == 't') ADVANCE(108);
+      if (lookahead == ':') ADVANCE(598);
+      if (lookahead == 't') ADVANCE(105);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 42:
-      if (lookahead == ':') ADVANCE(622);
-      if (lookahead == 'u') ADVANCE(170);
+      if (lookahead == ':') ADVANCE(598);
+      if (lookahead == 'u') ADVANCE(166);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 43:
-      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == ':') ADVANCE(598);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(316);
+          lookahead == 'n') ADVANCE(306);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 44:
-      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == ':') ADVANCE(598);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 45:
-      if (lookahead == '=') ADVANCE(464);
+      if (lookahead == '=') ADVANCE(450);
       END_STATE();
     case 46:
-      if (lookahead == 'a') ADVANCE(284);
-      if (lookahead == 'i') ADVANCE(83);
-      if (lookahead == 'l') ADVANCE(149);
-      if (lookahead == 'o') ADVANCE(197);
+      if (lookahead == 'a') ADVANCE(277);
+      if (lookahead == 'i') ADVANCE(79);
+      if (lookahead == 'l') ADVANCE(146);
+      if (lookahead == 'o') ADVANCE(192);
       END_STATE();
     case 47:
-      if (lookahead == 'a') ADVANCE(134);
+      if (lookahead == 'a') ADVANCE(129);
       END_STATE();
     case 48:
-      if (lookahead == 'a') ADVANCE(62);
-      if (lookahead == 'o') ADVANCE(136);
+      if (lookahead == 'a') ADVANCE(58);
       END_STATE();
     case 49:
-      if (lookahead == 'a') ADVANCE(92);
+      if (lookahead == 'a') ADVANCE(86);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(450);
+      if (lookahead == 'a') ADVANCE(436);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(388);
+      if (lookahead == 'a') ADVANCE(175);
+      if (lookahead == 'o') ADVANCE(378);
       END_STATE();
     case 52:
-      if (lookahead == 'a') ADVANCE(179);
-      if (lookahead == 'o') ADVANCE(395);
-      END_STATE();
-    case 53:
-      if (lookahead == 'a') ADVANCE(179);
-      if (lookahead == 'o') ADVANCE(91);
-      END_STATE();
-    case 54:
-      if (lookahead == 'a') ADVANCE(93);
-      END_STATE();
-    case 55:
-      if (lookahead == 'a') ADVANCE(93);
-      if (lookahead == 'h') ADVANCE(205);
-      END_STATE();
-    case 56:
-      if (lookahead == 'a') ADVANCE(295);
-      END_STATE();
-    case 57:
-      if (lookahead == 'a') ADVANCE(291);
-      END_STATE();
-    case 58:
       if (lookahead == 'a') ADVANCE(285);
       END_STATE();
+    case 53:
+      if (lookahead == 'a') ADVANCE(176);
+      if (lookahead == 'o') ADVANCE(378);
+      END_STATE();
+    case 54:
+      if (lookahead == 'a') ADVANCE(176);
+      if (lookahead == 'o') ADVANCE(88);
+      END_STATE();
+    case 55:
+      if (lookahead == 'a') ADVANCE(72);
+      END_STATE();
+    case 56:
+      if (lookahead == 'a') ADVANCE(75);
+      END_STATE();
+    case 57:
+      if (lookahead == 'a') ADVANCE(178);
+      if (lookahead == 'o') ADVANCE(87);
+      END_STATE();
+    case 58:
+      if (lookahead == 'b') ADVANCE(108);
+      END_STATE();
     case 59:
-      if (lookahead == 'a') ADVANCE(76);
+      if (lookahead == 'c') ADVANCE(64);
+      if (lookahead == 'l') ADVANCE(163);
+      if (lookahead == 'w') ADVANCE(241);
       END_STATE();
     case 60:
-      if (lookahead == 'a') ADVANCE(79);
+      if (lookahead == 'c') ADVANCE(174);
+      if (lookahead == 'm') ADVANCE(217);
+      if (lookahead == 'n') ADVANCE(389);
       END_STATE();
     case 61:
-      if (lookahead == 'a') ADVANCE(181);
-      if (lookahead == 'o') ADVANCE(90);
+      if (lookahead == 'c') ADVANCE(434);
       END_STATE();
     case 62:
-      if (lookahead == 'b') ADVANCE(110);
+      if (lookahead == 'c') ADVANCE(441);
       END_STATE();
     case 63:
-      if (lookahead == 'c') ADVANCE(69);
-      if (lookahead == 'l') ADVANCE(167);
-      if (lookahead == 'n') ADVANCE(190);
+      if (lookahead == 'c') ADVANCE(295);
       END_STATE();
     case 64:
-      if (lookahead == 'c') ADVANCE(178);
-      if (lookahead == 'm') ADVANCE(223);
-      if (lookahead == 'n') ADVANCE(406);
+      if (lookahead == 'c') ADVANCE(199);
       END_STATE();
     case 65:
-      if (lookahead == 'c') ADVANCE(448);
+      if (lookahead == 'c') ADVANCE(233);
       END_STATE();
     case 66:
-      if (lookahead == 'c') ADVANCE(386);
+      if (lookahead == 'c') ADVANCE(112);
+      if (lookahead == 'p') ADVANCE(111);
       END_STATE();
     case 67:
-      if (lookahead == 'c') ADVANCE(455);
+      if (lookahead == 'c') ADVANCE(267);
       END_STATE();
     case 68:
-      if (lookahead == 'c') ADVANCE(305);
+      if (lookahead == 'c') ADVANCE(269);
       END_STATE();
     case 69:
-      if (lookahead == 'c') ADVANCE(203);
+      if (lookahead == 'c') ADVANCE(94);
       END_STATE();
     case 70:
-      if (lookahead == 'c') ADVANCE(240);
+      if (lookahead == 'c') ADVANCE(95);
       END_STATE();
     case 71:
-      if (lookahead == 'c') ADVANCE(115);
-      if (lookahead == 'p') ADVANCE(117);
+      if (lookahead == 'c') ADVANCE(96);
       END_STATE();
     case 72:
-      if (lookahead == 'c') ADVANCE(274);
-      END_STATE();
-    case 73:
       if (lookahead == 'c') ADVANCE(97);
       END_STATE();
+    case 73:
+      if (lookahead == 'c') ADVANCE(281);
+      END_STATE();
     case 74:
-      if (lookahead == 'c') ADVANCE(98);
-      END_STATE();
-    case 75:
-      if (lookahead == 'c') ADVANCE(276);
-      END_STATE();
-    case 76:
       if (lookahead == 'c') ADVANCE(99);
       END_STATE();
+    case 75:
+      if (lookahead == 'c') ADVANCE(102);
+      END_STATE();
+    case 76:
+      if (lookahead == 'd') ADVANCE(416);
+      if (lookahead == 's') ADVANCE(216);
+      END_STATE();
     case 77:
-      if (lookahead == 'c') ADVANCE(101);
+      if (lookahead == 'd') ADVANCE(430);
       END_STATE();
     case 78:
-      if (lookahead == 'c') ADVANCE(103);
+      if (lookahead == 'd') ADVANCE(226);
       END_STATE();
     case 79:
-      if (lookahead == 'c') ADVANCE(105);
+      if (lookahead == 'd') ADVANCE(226);
+      if (lookahead == 'l') ADVANCE(142);
       END_STATE();
     case 80:
-      if (lookahead == 'c') ADVANCE(289);
+      if (lookahead == 'd') ADVANCE(289);
       END_STATE();
     case 81:
-      if (lookahead == 'd') ADVANCE(444);
+      if (lookahead == 'd') ADVANCE(243);
       END_STATE();
     case 82:
-      if (lookahead == 'd') ADVANCE(232);
+      if (lookahead == 'd') ADVANCE(243);
+      if (lookahead == 'l') ADVANCE(145);
+      if (lookahead == 'r') ADVANCE(262);
       END_STATE();
     case 83:
-      if (lookahead == 'd') ADVANCE(232);
-      if (lookahead == 'l') ADVANCE(146);
+      if (lookahead == 'd') ADVANCE(243);
+      if (lookahead == 'l') ADVANCE(145);
+      if (lookahead == 'r') ADVANCE(272);
       END_STATE();
     case 84:
-      if (lookahead == 'd') ADVANCE(249);
+      if (lookahead == 'd') ADVANCE(183);
       END_STATE();
     case 85:
-      if (lookahead == 'd') ADVANCE(249);
-      if (lookahead == 'l') ADVANCE(150);
-      if (lookahead == 'r') ADVANCE(269);
+      if (lookahead == 'd') ADVANCE(229);
       END_STATE();
     case 86:
-      if (lookahead == 'd') ADVANCE(249);
-      if (lookahead == 'l') ADVANCE(150);
-      if (lookahead == 'r') ADVANCE(279);
+      if (lookahead == 'd') ADVANCE(115);
       END_STATE();
     case 87:
-      if (lookahead == 'd') ADVANCE(299);
+      if (lookahead == 'd') ADVANCE(120);
+      if (lookahead == 't') ADVANCE(151);
       END_STATE();
     case 88:
-      if (lookahead == 'd') ADVANCE(186);
+      if (lookahead == 'd') ADVANCE(103);
       END_STATE();
     case 89:
-      if (lookahead == 'd') ADVANCE(235);
+      if (lookahead == 'e') ADVANCE(130);
+      if (lookahead == 'n') ADVANCE(242);
       END_STATE();
     case 90:
-      if (lookahead == 'd') ADVANCE(124);
-      if (lookahead == 't') ADVANCE(154);
+      if (lookahead == 'e') ADVANCE(133);
       END_STATE();
     case 91:
-      if (lookahead == 'd') ADVANCE(106);
+      if (lookahead == 'e') ADVANCE(168);
+      if (lookahead == 'i') ADVANCE(165);
+      if (lookahead == 'n') ADVANCE(140);
+      if (lookahead == 'y') ADVANCE(257);
       END_STATE();
     case 92:
-      if (lookahead == 'd') ADVANCE(119);
+      if (lookahead == 'e') ADVANCE(370);
       END_STATE();
     case 93:
-      if (lookahead == 'd') ADVANCE(58);
+      if (lookahead == 'e') ADVANCE(76);
       END_STATE();
     case 94:
-      if (lookahead == 'e') ADVANCE(135);
-      if (lookahead == 'n') ADVANCE(248);
+      if (lookahead == 'e') ADVANCE(412);
       END_STATE();
     case 95:
-      if (lookahead == 'e') ADVANCE(172);
-      if (lookahead == 'i') ADVANCE(169);
-      if (lookahead == 'n') ADVANCE(144);
-      if (lookahead == 'p') ADVANCE(113);
-      if (lookahead == 'y') ADVANCE(263);
+      if (lookahead == 'e') ADVANCE(324);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(378);
+      if (lookahead == 'e') ADVANCE(351);
       END_STATE();
     case 97:
-      if (lookahead == 'e') ADVANCE(334);
+      if (lookahead == 'e') ADVANCE(365);
       END_STATE();
     case 98:
-      if (lookahead == 'e') ADVANCE(359);
+      if (lookahead == 'e') ADVANCE(439);
       END_STATE();
     case 99:
-      if (lookahead == 'e') ADVANCE(373);
+      if (lookahead == 'e') ADVANCE(438);
       END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(453);
+      if (lookahead == 'e') ADVANCE(169);
+      if (lookahead == 't') ADVANCE(239);
       END_STATE();
     case 101:
-      if (lookahead == 'e') ADVANCE(452);
+      if (lookahead == 'e') ADVANCE(407);
       END_STATE();
     case 102:
-      if (lookahead == 'e') ADVANCE(173);
-      if (lookahead == 't') ADVANCE(246);
+      if (lookahead == 'e') ADVANCE(366);
       END_STATE();
     case 103:
-      if (lookahead == 'e') ADVANCE(429);
+      if (lookahead == 'e') ADVANCE(449);
       END_STATE();
     case 104:
-      if (lookahead == 'e') ADVANCE(424);
+      if (lookahead == 'e') ADVANCE(187);
       END_STATE();
     case 105:
-      if (lookahead == 'e') ADVANCE(374);
+      if (lookahead == 'e') ADVANCE(134);
       END_STATE();
     case 106:
-      if (lookahead == 'e') ADVANCE(463);
+      if (lookahead == 'e') ADVANCE(235);
       END_STATE();
     case 107:
       if (lookahead == 'e') ADVANCE(49);
-      if (lookahead == 'o') ADVANCE(258);
-      if (lookahead == 't') ADVANCE(281);
+      if (lookahead == 'o') ADVANCE(251);
+      if (lookahead == 't') ADVANCE(274);
       END_STATE();
     case 108:
-      if (lookahead == 'e') ADVANCE(139);
+      if (lookahead == 'e') ADVANCE(160);
       END_STATE();
     case 109:
-      if (lookahead == 'e') ADVANCE(239);
+      if (lookahead == 'e') ADVANCE(260);
       END_STATE();
     case 110:
-      if (lookahead == 'e') ADVANCE(164);
-      END_STATE();
-    case 111:
       if (lookahead == 'e') ADVANCE(193);
       END_STATE();
+    case 111:
+      if (lookahead == 'e') ADVANCE(67);
+      END_STATE();
     case 112:
-      if (lookahead == 'e') ADVANCE(266);
+      if (lookahead == 'e') ADVANCE(220);
       END_STATE();
     case 113:
-      if (lookahead == 'e') ADVANCE(66);
+      if (lookahead == 'e') ADVANCE(297);
       END_STATE();
     case 114:
-      if (lookahead == 'e') ADVANCE(191);
+      if (lookahead == 'e') ADVANCE(173);
       END_STATE();
     case 115:
-      if (lookahead == 'e') ADVANCE(225);
+      if (lookahead == 'e') ADVANCE(227);
       END_STATE();
     case 116:
-      if (lookahead == 'e') ADVANCE(307);
+      if (lookahead == 'e') ADVANCE(228);
       END_STATE();
     case 117:
-      if (lookahead == 'e') ADVANCE(72);
-      END_STATE();
-    case 118:
-      if (lookahead == 'e') ADVANCE(177);
-      END_STATE();
-    case 119:
-      if (lookahead == 'e') ADVANCE(233);
-      END_STATE();
-    case 120:
-      if (lookahead == 'e') ADVANCE(259);
-      END_STATE();
-    case 121:
-      if (lookahead == 'e') ADVANCE(234);
-      END_STATE();
-    case 122:
-      if (lookahead == 'e') ADVANCE(261);
-      END_STATE();
-    case 123:
-      if (lookahead == 'e') ADVANCE(241);
-      END_STATE();
-    case 124:
       if (lookahead == 'e') ADVANCE(254);
       END_STATE();
+    case 118:
+      if (lookahead == 'e') ADVANCE(252);
+      END_STATE();
+    case 119:
+      if (lookahead == 'e') ADVANCE(234);
+      END_STATE();
+    case 120:
+      if (lookahead == 'e') ADVANCE(248);
+      END_STATE();
+    case 121:
+      if (lookahead == 'e') ADVANCE(167);
+      if (lookahead == 'i') ADVANCE(165);
+      if (lookahead == 'y') ADVANCE(257);
+      END_STATE();
+    case 122:
+      if (lookahead == 'e') ADVANCE(167);
+      if (lookahead == 'i') ADVANCE(165);
+      if (lookahead == 'y') ADVANCE(257);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(305);
+      END_STATE();
+    case 123:
+      if (lookahead == 'e') ADVANCE(68);
+      END_STATE();
+    case 124:
+      if (lookahead == 'e') ADVANCE(238);
+      END_STATE();
     case 125:
-      if (lookahead == 'e') ADVANCE(287);
+      if (lookahead == 'e') ADVANCE(255);
       END_STATE();
     case 126:
-      if (lookahead == 'e') ADVANCE(171);
-      if (lookahead == 'i') ADVANCE(169);
-      if (lookahead == 'p') ADVANCE(113);
-      if (lookahead == 'y') ADVANCE(263);
+      if (lookahead == 'e') ADVANCE(73);
       END_STATE();
     case 127:
-      if (lookahead == 'e') ADVANCE(171);
-      if (lookahead == 'i') ADVANCE(169);
-      if (lookahead == 'p') ADVANCE(113);
-      if (lookahead == 'y') ADVANCE(263);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(315);
+      if (lookahead == 'e') ADVANCE(194);
       END_STATE();
     case 128:
-      if (lookahead == 'e') ADVANCE(75);
+      if (lookahead == 'e') ADVANCE(259);
       END_STATE();
     case 129:
-      if (lookahead == 'e') ADVANCE(262);
+      if (lookahead == 'f') ADVANCE(158);
       END_STATE();
     case 130:
-      if (lookahead == 'e') ADVANCE(245);
+      if (lookahead == 'f') ADVANCE(52);
+      if (lookahead == 'n') ADVANCE(294);
+      if (lookahead == 's') ADVANCE(65);
       END_STATE();
     case 131:
-      if (lookahead == 'e') ADVANCE(80);
+      if (lookahead == 'g') ADVANCE(361);
       END_STATE();
     case 132:
-      if (lookahead == 'e') ADVANCE(198);
+      if (lookahead == 'g') ADVANCE(388);
       END_STATE();
     case 133:
-      if (lookahead == 'e') ADVANCE(265);
+      if (lookahead == 'g') ADVANCE(150);
       END_STATE();
     case 134:
-      if (lookahead == 'f') ADVANCE(162);
+      if (lookahead == 'g') ADVANCE(209);
       END_STATE();
     case 135:
-      if (lookahead == 'f') ADVANCE(56);
-      if (lookahead == 'n') ADVANCE(304);
-      if (lookahead == 's') ADVANCE(70);
+      if (lookahead == 'g') ADVANCE(240);
       END_STATE();
     case 136:
-      if (lookahead == 'g') ADVANCE(384);
+      if (lookahead == 'h') ADVANCE(392);
       END_STATE();
     case 137:
-      if (lookahead == 'g') ADVANCE(369);
+      if (lookahead == 'h') ADVANCE(200);
       END_STATE();
     case 138:
-      if (lookahead == 'g') ADVANCE(405);
+      if (lookahead == 'h') ADVANCE(124);
       END_STATE();
     case 139:
-      if (lookahead == 'g') ADVANCE(213);
+      if (lookahead == 'h') ADVANCE(155);
       END_STATE();
     case 140:
-      if (lookahead == 'g') ADVANCE(247);
+      if (lookahead == 'i') ADVANCE(417);
       END_STATE();
     case 141:
-      if (lookahead == 'h') ADVANCE(409);
+      if (lookahead == 'i') ADVANCE(159);
       END_STATE();
     case 142:
-      if (lookahead == 'h') ADVANCE(158);
-      END_STATE();
-    case 143:
-      if (lookahead == 'h') ADVANCE(130);
-      END_STATE();
-    case 144:
-      if (lookahead == 'i') ADVANCE(431);
-      END_STATE();
-    case 145:
-      if (lookahead == 'i') ADVANCE(163);
-      END_STATE();
-    case 146:
-      if (lookahead == 'i') ADVANCE(296);
-      END_STATE();
-    case 147:
-      if (lookahead == 'i') ADVANCE(267);
-      END_STATE();
-    case 148:
-      if (lookahead == 'i') ADVANCE(89);
-      END_STATE();
-    case 149:
-      if (lookahead == 'i') ADVANCE(111);
-      if (lookahead == 'u') ADVANCE(264);
-      END_STATE();
-    case 150:
-      if (lookahead == 'i') ADVANCE(68);
-      END_STATE();
-    case 151:
-      if (lookahead == 'i') ADVANCE(82);
-      END_STATE();
-    case 152:
-      if (lookahead == 'i') ADVANCE(67);
-      END_STATE();
-    case 153:
-      if (lookahead == 'i') ADVANCE(208);
-      END_STATE();
-    case 154:
-      if (lookahead == 'i') ADVANCE(187);
-      END_STATE();
-    case 155:
-      if (lookahead == 'i') ADVANCE(210);
-      END_STATE();
-    case 156:
-      if (lookahead == 'i') ADVANCE(188);
-      END_STATE();
-    case 157:
-      if (lookahead == 'i') ADVANCE(211);
-      END_STATE();
-    case 158:
-      if (lookahead == 'i') ADVANCE(189);
-      END_STATE();
-    case 159:
       if (lookahead == 'i') ADVANCE(286);
       END_STATE();
-    case 160:
-      if (lookahead == 'i') ADVANCE(229);
+    case 143:
+      if (lookahead == 'i') ADVANCE(275);
       END_STATE();
-    case 161:
+    case 144:
+      if (lookahead == 'i') ADVANCE(85);
+      END_STATE();
+    case 145:
+      if (lookahead == 'i') ADVANCE(63);
+      END_STATE();
+    case 146:
+      if (lookahead == 'i') ADVANCE(104);
+      if (lookahead == 'u') ADVANCE(258);
+      END_STATE();
+    case 147:
+      if (lookahead == 'i') ADVANCE(69);
+      END_STATE();
+    case 148:
       if (lookahead == 'i') ADVANCE(78);
       END_STATE();
-    case 162:
+    case 149:
+      if (lookahead == 'i') ADVANCE(62);
+      END_STATE();
+    case 150:
+      if (lookahead == 'i') ADVANCE(203);
+      END_STATE();
+    case 151:
+      if (lookahead == 'i') ADVANCE(184);
+      END_STATE();
+    case 152:
+      if (lookahead == 'i') ADVANCE(205);
+      END_STATE();
+    case 153:
+      if (lookahead == 'i') ADVANCE(185);
+      END_STATE();
+    case 154:
+      if (lookahead == 'i') ADVANCE(207);
+      END_STATE();
+    case 155:
+      if (lookahead == 'i') ADVANCE(186);
+      END_STATE();
+    case 156:
+      if (lookahead == 'i') ADVANCE(278);
+      END_STATE();
+    case 157:
+      if (lookahead == 'i') ADVANCE(221);
+      END_STATE();
+    case 158:
       if (lookahead == 'k') ADVANCE(50);
       END_STATE();
+    case 159:
+      if (lookahead == 'k') ADVANCE(113);
+      END_STATE();
+    case 160:
+      if (lookahead == 'l') ADVANCE(347);
+      END_STATE();
+    case 161:
+      if (lookahead == 'l') ADVANCE(386);
+      END_STATE();
+    case 162:
+      if (lookahead == 'l') ADVANCE(145);
+      END_STATE();
     case 163:
-      if (lookahead == 'k') ADVANCE(116);
+      if (lookahead == 'l') ADVANCE(198);
       END_STATE();
     case 164:
-      if (lookahead == 'l') ADVANCE(382);
+      if (lookahead == 'l') ADVANCE(161);
+      if (lookahead == 'n') ADVANCE(299);
+      if (lookahead == 'w') ADVANCE(241);
       END_STATE();
     case 165:
-      if (lookahead == 'l') ADVANCE(403);
+      if (lookahead == 'l') ADVANCE(110);
       END_STATE();
     case 166:
-      if (lookahead == 'l') ADVANCE(150);
+      if (lookahead == 'l') ADVANCE(271);
       END_STATE();
     case 167:
-      if (lookahead == 'l') ADVANCE(202);
+      if (lookahead == 'l') ADVANCE(123);
       END_STATE();
     case 168:
-      if (lookahead == 'l') ADVANCE(165);
-      if (lookahead == 'n') ADVANCE(309);
+      if (lookahead == 'l') ADVANCE(123);
+      if (lookahead == 'n') ADVANCE(284);
+      if (lookahead == 'r') ADVANCE(290);
       END_STATE();
     case 169:
-      if (lookahead == 'l') ADVANCE(114);
+      if (lookahead == 'l') ADVANCE(126);
+      if (lookahead == 'r') ADVANCE(290);
       END_STATE();
     case 170:
-      if (lookahead == 'l') ADVANCE(278);
+      if (lookahead == 'm') ADVANCE(217);
+      if (lookahead == 'n') ADVANCE(135);
       END_STATE();
     case 171:
-      if (lookahead == 'l') ADVANCE(128);
+      if (lookahead == 'm') ADVANCE(401);
       END_STATE();
     case 172:
-      if (lookahead == 'l') ADVANCE(128);
-      if (lookahead == 'n') ADVANCE(294);
+      if (lookahead == 'm') ADVANCE(338);
       END_STATE();
     case 173:
-      if (lookahead == 'l') ADVANCE(131);
-      if (lookahead == 'r') ADVANCE(300);
+      if (lookahead == 'm') ADVANCE(363);
       END_STATE();
     case 174:
-      if (lookahead == 'm') ADVANCE(223);
-      if (lookahead == 'n') ADVANCE(140);
+      if (lookahead == 'm') ADVANCE(215);
       END_STATE();
     case 175:
-      if (lookahead == 'm') ADVANCE(418);
+      if (lookahead == 'm') ADVANCE(93);
       END_STATE();
     case 176:
-      if (lookahead == 'm') ADVANCE(348);
+      if (lookahead == 'm') ADVANCE(118);
       END_STATE();
     case 177:
-      if (lookahead == 'm') ADVANCE(371);
+      if (lookahead == 'm') ADVANCE(98);
       END_STATE();
     case 178:
-      if (lookahead == 'm') ADVANCE(220);
+      if (lookahead == 'm') ADVANCE(128);
       END_STATE();
     case 179:
-      if (lookahead == 'm') ADVANCE(120);
+      if (lookahead == 'n') ADVANCE(389);
       END_STATE();
     case 180:
-      if (lookahead == 'm') ADVANCE(100);
+      if (lookahead == 'n') ADVANCE(415);
       END_STATE();
     case 181:
-      if (lookahead == 'm') ADVANCE(133);
+      if (lookahead == 'n') ADVANCE(443);
       END_STATE();
     case 182:
-      if (lookahead == 'n') ADVANCE(406);
+      if (lookahead == 'n') ADVANCE(372);
       END_STATE();
     case 183:
-      if (lookahead == 'n') ADVANCE(457);
+      if (lookahead == 'n') ADVANCE(411);
       END_STATE();
     case 184:
-      if (lookahead == 'n') ADVANCE(390);
+      if (lookahead == 'n') ADVANCE(451);
       END_STATE();
     case 185:
-      if (lookahead == 'n') ADVANCE(380);
+      if (lookahead == 'n') ADVANCE(131);
       END_STATE();
     case 186:
-      if (lookahead == 'n') ADVANCE(428);
+      if (lookahead == 'n') ADVANCE(132);
       END_STATE();
     case 187:
-      if (lookahead == 'n') ADVANCE(465);
+      if (lookahead == 'n') ADVANCE(265);
       END_STATE();
     case 188:
-      if (lookahead == 'n') ADVANCE(137);
+      if (lookahead == 'n') ADVANCE(245);
       END_STATE();
     case 189:
-      if (lookahead == 'n') ADVANCE(138);
+      if (lookahead == 'n') ADVANCE(270);
       END_STATE();
     case 190:
-      if (lookahead == 'n') ADVANCE(212);
+      if (lookahead == 'n') ADVANCE(282);
       END_STATE();
     case 191:
-      if (lookahead == 'n') ADVANCE(73);
+      if (lookahead == 'n') ADVANCE(282);
+      if (lookahead == 'v') ADVANCE(119);
       END_STATE();
     case 192:
-      if (lookahead == 'n') ADVANCE(251);
+      if (lookahead == 'n') ADVANCE(253);
       END_STATE();
     case 193:
-      if (lookahead == 'n') ADVANCE(272);
+      if (lookahead == 'n') ADVANCE(70);
       END_STATE();
     case 194:
-      if (lookahead == 'n') ADVANCE(277);
+      if (lookahead == 'n') ADVANCE(71);
       END_STATE();
     case 195:
-      if (lookahead == 'n') ADVANCE(290);
+      if (lookahead == 'o') ADVANCE(82);
       END_STATE();
     case 196:
-      if (lookahead == 'n') ADVANCE(290);
-      if (lookahead == 'v') ADVANCE(123);
+      if (lookahead == 'o') ADVANCE(404);
       END_STATE();
     case 197:
-      if (lookahead == 'n') ADVANCE(260);
+      if (lookahead == 'o') ADVANCE(287);
+      if (lookahead == 'p') ADVANCE(61);
       END_STATE();
     case 198:
-      if (lookahead == 'n') ADVANCE(74);
+      if (lookahead == 'o') ADVANCE(291);
       END_STATE();
     case 199:
-      if (lookahead == 'o') ADVANCE(85);
+      if (lookahead == 'o') ADVANCE(288);
       END_STATE();
     case 200:
-      if (lookahead == 'o') ADVANCE(421);
+      if (lookahead == 'o') ADVANCE(77);
       END_STATE();
     case 201:
-      if (lookahead == 'o') ADVANCE(297);
-      if (lookahead == 'p') ADVANCE(65);
+      if (lookahead == 'o') ADVANCE(171);
       END_STATE();
     case 202:
-      if (lookahead == 'o') ADVANCE(301);
+      if (lookahead == 'o') ADVANCE(80);
       END_STATE();
     case 203:
-      if (lookahead == 'o') ADVANCE(298);
+      if (lookahead == 'o') ADVANCE(180);
       END_STATE();
     case 204:
-      if (lookahead == 'o') ADVANCE(175);
+      if (lookahead == 'o') ADVANCE(162);
+      if (lookahead == 'r') ADVANCE(202);
       END_STATE();
     case 205:
-      if (lookahead == 'o') ADVANCE(81);
+      if (lookahead == 'o') ADVANCE(181);
       END_STATE();
     case 206:
-      if (lookahead == 'o') ADVANCE(87);
-      END_STATE();
-    case 207:
-      if (lookahead == 'o') ADVANCE(166);
-      if (lookahead == 'r') ADVANCE(206);
-      END_STATE();
-    case 208:
-      if (lookahead == 'o') ADVANCE(183);
-      END_STATE();
-    case 209:
-      if (lookahead == 'o') ADVANCE(243);
-      END_STATE();
-    case 210:
-      if (lookahead == 'o') ADVANCE(184);
-      END_STATE();
-    case 211:
-      if (lookahead == 'o') ADVANCE(185);
-      END_STATE();
-    case 212:
-      if (lookahead == 'o') ADVANCE(283);
-      END_STATE();
-    case 213:
-      if (lookahead == 'o') ADVANCE(238);
-      END_STATE();
-    case 214:
-      if (lookahead == 'o') ADVANCE(84);
-      END_STATE();
-    case 215:
-      if (lookahead == 'o') ADVANCE(227);
-      END_STATE();
-    case 216:
-      if (lookahead == 'o') ADVANCE(227);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(314);
-      END_STATE();
-    case 217:
       if (lookahead == 'o') ADVANCE(236);
       END_STATE();
+    case 207:
+      if (lookahead == 'o') ADVANCE(182);
+      END_STATE();
+    case 208:
+      if (lookahead == 'o') ADVANCE(81);
+      END_STATE();
+    case 209:
+      if (lookahead == 'o') ADVANCE(232);
+      END_STATE();
+    case 210:
+      if (lookahead == 'o') ADVANCE(222);
+      END_STATE();
+    case 211:
+      if (lookahead == 'o') ADVANCE(222);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(304);
+      END_STATE();
+    case 212:
+      if (lookahead == 'o') ADVANCE(230);
+      END_STATE();
+    case 213:
+      if (lookahead == 'o') ADVANCE(83);
+      END_STATE();
+    case 214:
+      if (lookahead == 'p') ADVANCE(428);
+      END_STATE();
+    case 215:
+      if (lookahead == 'p') ADVANCE(419);
+      END_STATE();
+    case 216:
+      if (lookahead == 'p') ADVANCE(55);
+      END_STATE();
+    case 217:
+      if (lookahead == 'p') ADVANCE(206);
+      END_STATE();
     case 218:
-      if (lookahead == 'o') ADVANCE(86);
+      if (lookahead == 'p') ADVANCE(111);
       END_STATE();
     case 219:
-      if (lookahead == 'p') ADVANCE(442);
+      if (lookahead == 'p') ADVANCE(244);
       END_STATE();
     case 220:
-      if (lookahead == 'p') ADVANCE(433);
+      if (lookahead == 'p') ADVANCE(266);
       END_STATE();
     case 221:
-      if (lookahead == 'p') ADVANCE(65);
+      if (lookahead == 'p') ADVANCE(283);
       END_STATE();
     case 222:
-      if (lookahead == 'p') ADVANCE(59);
+      if (lookahead == 'p') ADVANCE(149);
       END_STATE();
     case 223:
-      if (lookahead == 'p') ADVANCE(209);
+      if (lookahead == 'p') ADVANCE(56);
       END_STATE();
     case 224:
-      if (lookahead == 'p') ADVANCE(250);
+      if (lookahead == 'q') ADVANCE(84);
       END_STATE();
     case 225:
-      if (lookahead == 'p') ADVANCE(273);
+      if (lookahead == 'r') ADVANCE(197);
       END_STATE();
     case 226:
-      if (lookahead == 'p') ADVANCE(117);
+      if (lookahead == 'r') ADVANCE(334);
       END_STATE();
     case 227:
-      if (lookahead == 'p') ADVANCE(152);
+      if (lookahead == 'r') ADVANCE(432);
       END_STATE();
     case 228:
-      if (lookahead == 'p') ADVANCE(60);
+      if (lookahead == 'r') ADVANCE(329);
       END_STATE();
     case 229:
-      if (lookahead == 'p') ADVANCE(293);
+      if (lookahead == 'r') ADVANCE(335);
       END_STATE();
     case 230:
-      if (lookahead == 'q') ADVANCE(88);
+      if (lookahead == 'r') ADVANCE(362);
       END_STATE();
     case 231:
       if (lookahead == 'r') ADVANCE(201);
       END_STATE();
     case 232:
-      if (lookahead == 'r') ADVANCE(344);
+      if (lookahead == 'r') ADVANCE(296);
       END_STATE();
     case 233:
-      if (lookahead == 'r') ADVANCE(446);
+      if (lookahead == 'r') ADVANCE(157);
       END_STATE();
     case 234:
-      if (lookahead == 'r') ADVANCE(339);
+      if (lookahead == 'r') ADVANCE(300);
       END_STATE();
     case 235:
-      if (lookahead == 'r') ADVANCE(345);
+      if (lookahead == 'r') ADVANCE(256);
       END_STATE();
     case 236:
-      if (lookahead == 'r') ADVANCE(370);
+      if (lookahead == 'r') ADVANCE(268);
       END_STATE();
     case 237:
-      if (lookahead == 'r') ADVANCE(204);
+      if (lookahead == 'r') ADVANCE(117);
       END_STATE();
     case 238:
-      if (lookahead == 'r') ADVANCE(306);
+      if (lookahead == 'r') ADVANCE(101);
       END_STATE();
     case 239:
-      if (lookahead == 'r') ADVANCE(257);
+      if (lookahead == 'r') ADVANCE(153);
       END_STATE();
     case 240:
-      if (lookahead == 'r') ADVANCE(160);
+      if (lookahead == 'r') ADVANCE(125);
       END_STATE();
     case 241:
-      if (lookahead == 'r') ADVANCE(310);
+      if (lookahead == 's') ADVANCE(414);
       END_STATE();
     case 242:
-      if (lookahead == 'r') ADVANCE(221);
+      if (lookahead == 's') ADVANCE(444);
       END_STATE();
     case 243:
-      if (lookahead == 'r') ADVANCE(275);
+      if (lookahead == 's') ADVANCE(384);
       END_STATE();
     case 244:
-      if (lookahead == 'r') ADVANCE(122);
+      if (lookahead == 's') ADVANCE(337);
       END_STATE();
     case 245:
-      if (lookahead == 'r') ADVANCE(104);
+      if (lookahead == 's') ADVANCE(264);
       END_STATE();
     case 246:
-      if (lookahead == 'r') ADVANCE(156);
+      if (lookahead == 's') ADVANCE(381);
       END_STATE();
     case 247:
-      if (lookahead == 'r') ADVANCE(129);
+      if (lookahead == 's') ADVANCE(380);
       END_STATE();
     case 248:
-      if (lookahead == 's') ADVANCE(458);
+      if (lookahead == 's') ADVANCE(387);
       END_STATE();
     case 249:
-      if (lookahead == 's') ADVANCE(401);
+      if (lookahead == 's') ADVANCE(92);
       END_STATE();
     case 250:
-      if (lookahead == 's') ADVANCE(347);
+      if (lookahead == 's') ADVANCE(92);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(304);
       END_STATE();
     case 251:
-      if (lookahead == 's') ADVANCE(271);
+      if (lookahead == 's') ADVANCE(261);
       END_STATE();
     case 252:
-      if (lookahead == 's') ADVANCE(398);
+      if (lookahead == 's') ADVANCE(216);
       END_STATE();
     case 253:
-      if (lookahead == 's') ADVANCE(397);
+      if (lookahead == 's') ADVANCE(263);
       END_STATE();
     case 254:
-      if (lookahead == 's') ADVANCE(404);
+      if (lookahead == 's') ADVANCE(246);
       END_STATE();
     case 255:
-      if (lookahead == 's') ADVANCE(96);
+      if (lookahead == 's') ADVANCE(247);
       END_STATE();
     case 256:
-      if (lookahead == 's') ADVANCE(96);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(314);
+      if (lookahead == 's') ADVANCE(152);
       END_STATE();
     case 257:
-      if (lookahead == 's') ADVANCE(153);
+      if (lookahead == 's') ADVANCE(279);
       END_STATE();
     case 258:
-      if (lookahead == 's') ADVANCE(268);
+      if (lookahead == 's') ADVANCE(280);
       END_STATE();
     case 259:
-      if (lookahead == 's') ADVANCE(222);
+      if (lookahead == 's') ADVANCE(223);
       END_STATE();
     case 260:
-      if (lookahead == 's') ADVANCE(270);
+      if (lookahead == 't') ADVANCE(137);
       END_STATE();
     case 261:
-      if (lookahead == 's') ADVANCE(252);
+      if (lookahead == 't') ADVANCE(431);
       END_STATE();
     case 262:
-      if (lookahead == 's') ADVANCE(253);
+      if (lookahead == 't') ADVANCE(357);
       END_STATE();
     case 263:
-      if (lookahead == 's') ADVANCE(288);
+      if (lookahead == 't') ADVANCE(343);
       END_STATE();
     case 264:
-      if (lookahead == 's') ADVANCE(292);
+      if (lookahead == 't') ADVANCE(343);
+      if (lookahead == 'u') ADVANCE(177);
       END_STATE();
     case 265:
-      if (lookahead == 's') ADVANCE(228);
+      if (lookahead == 't') ADVANCE(442);
       END_STATE();
     case 266:
-      if (lookahead == 't') ADVANCE(55);
-      END_STATE();
-    case 267:
-      if (lookahead == 't') ADVANCE(141);
-      END_STATE();
-    case 268:
-      if (lookahead == 't') ADVANCE(445);
-      END_STATE();
-    case 269:
-      if (lookahead == 't') ADVANCE(365);
-      END_STATE();
-    case 270:
-      if (lookahead == 't') ADVANCE(353);
-      END_STATE();
-    case 271:
-      if (lookahead == 't') ADVANCE(353);
-      if (lookahead == 'u') ADVANCE(180);
-      END_STATE();
-    case 272:
-      if (lookahead == 't') ADVANCE(456);
-      END_STATE();
-    case 273:
-      if (lookahead == 't') ADVANCE(408);
-      END_STATE();
-    case 274:
-      if (lookahead == 't') ADVANCE(460);
-      END_STATE();
-    case 275:
-      if (lookahead == 't') ADVANCE(351);
-      END_STATE();
-    case 276:
-      if (lookahead == 't') ADVANCE(399);
-      END_STATE();
-    case 277:
-      if (lookahead == 't') ADVANCE(462);
-      END_STATE();
-    case 278:
       if (lookahead == 't') ADVANCE(391);
       END_STATE();
+    case 267:
+      if (lookahead == 't') ADVANCE(446);
+      END_STATE();
+    case 268:
+      if (lookahead == 't') ADVANCE(341);
+      END_STATE();
+    case 269:
+      if (lookahead == 't') ADVANCE(382);
+      END_STATE();
+    case 270:
+      if (lookahead == 't') ADVANCE(448);
+      END_STATE();
+    case 271:
+      if (lookahead == 't') ADVANCE(374);
+      END_STATE();
+    case 272:
+      if (lookahead == 't') ADVANCE(358);
+      END_STATE();
+    case 273:
+      if (lookahead == 't') ADVANCE(274);
+      END_STATE();
+    case 274:
+      if (lookahead == 't') ADVANCE(214);
+      END_STATE();
+    case 275:
+      if (lookahead == 't') ADVANCE(136);
+      END_STATE();
+    case 276:
+      if (lookahead == 't') ADVANCE(139);
+      END_STATE();
+    case 277:
+      if (lookahead == 't') ADVANCE(105);
+      END_STATE();
+    case 278:
+      if (lookahead == 't') ADVANCE(298);
+      END_STATE();
     case 279:
-      if (lookahead == 't') ADVANCE(366);
+      if (lookahead == 't') ADVANCE(114);
       END_STATE();
     case 280:
-      if (lookahead == 't') ADVANCE(281);
+      if (lookahead == 't') ADVANCE(116);
       END_STATE();
     case 281:
-      if (lookahead == 't') ADVANCE(219);
+      if (lookahead == 't') ADVANCE(212);
       END_STATE();
     case 282:
-      if (lookahead == 't') ADVANCE(142);
+      if (lookahead == 't') ADVANCE(156);
       END_STATE();
     case 283:
-      if (lookahead == 't') ADVANCE(57);
+      if (lookahead == 't') ADVANCE(154);
       END_STATE();
     case 284:
-      if (lookahead == 't') ADVANCE(108);
+      if (lookahead == 't') ADVANCE(127);
       END_STATE();
     case 285:
-      if (lookahead == 't') ADVANCE(51);
+      if (lookahead == 'u') ADVANCE(166);
       END_STATE();
     case 286:
-      if (lookahead == 't') ADVANCE(308);
+      if (lookahead == 'u') ADVANCE(172);
       END_STATE();
     case 287:
-      if (lookahead == 't') ADVANCE(54);
+      if (lookahead == 'u') ADVANCE(219);
       END_STATE();
     case 288:
-      if (lookahead == 't') ADVANCE(118);
+      if (lookahead == 'u') ADVANCE(189);
       END_STATE();
     case 289:
-      if (lookahead == 't') ADVANCE(217);
+      if (lookahead == 'u') ADVANCE(74);
       END_STATE();
     case 290:
-      if (lookahead == 't') ADVANCE(159);
+      if (lookahead == 'v') ADVANCE(147);
       END_STATE();
     case 291:
-      if (lookahead == 't') ADVANCE(155);
+      if (lookahead == 'w') ADVANCE(394);
       END_STATE();
     case 292:
-      if (lookahead == 't') ADVANCE(121);
+      if (lookahead == 'w') ADVANCE(138);
       END_STATE();
     case 293:
-      if (lookahead == 't') ADVANCE(157);
+      if (lookahead == 'x') ADVANCE(66);
       END_STATE();
     case 294:
-      if (lookahead == 't') ADVANCE(132);
-      END_STATE();
-    case 295:
-      if (lookahead == 'u') ADVANCE(170);
-      END_STATE();
-    case 296:
-      if (lookahead == 'u') ADVANCE(176);
-      END_STATE();
-    case 297:
-      if (lookahead == 'u') ADVANCE(224);
-      END_STATE();
-    case 298:
-      if (lookahead == 'u') ADVANCE(194);
-      END_STATE();
-    case 299:
-      if (lookahead == 'u') ADVANCE(77);
-      END_STATE();
-    case 300:
-      if (lookahead == 'v') ADVANCE(161);
-      END_STATE();
-    case 301:
-      if (lookahead == 'w') ADVANCE(411);
-      END_STATE();
-    case 302:
-      if (lookahead == 'w') ADVANCE(143);
-      END_STATE();
-    case 303:
-      if (lookahead == 'x') ADVANCE(71);
-      END_STATE();
-    case 304:
-      if (lookahead == 'y') ADVANCE(393);
-      END_STATE();
-    case 305:
       if (lookahead == 'y') ADVANCE(376);
       END_STATE();
+    case 295:
+      if (lookahead == 'y') ADVANCE(368);
+      END_STATE();
+    case 296:
+      if (lookahead == 'y') ADVANCE(349);
+      END_STATE();
+    case 297:
+      if (lookahead == 'y') ADVANCE(440);
+      END_STATE();
+    case 298:
+      if (lookahead == 'y') ADVANCE(408);
+      END_STATE();
+    case 299:
+      if (lookahead == 'y') ADVANCE(292);
+      END_STATE();
+    case 300:
+      if (lookahead == 'y') ADVANCE(276);
+      END_STATE();
+    case 301:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(305);
+      END_STATE();
+    case 302:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(304);
+      END_STATE();
+    case 303:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(304);
+      END_STATE();
+    case 304:
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(591);
+      END_STATE();
+    case 305:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(304);
+      END_STATE();
     case 306:
-      if (lookahead == 'y') ADVANCE(357);
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(591);
       END_STATE();
     case 307:
-      if (lookahead == 'y') ADVANCE(454);
-      END_STATE();
-    case 308:
-      if (lookahead == 'y') ADVANCE(425);
-      END_STATE();
-    case 309:
-      if (lookahead == 'y') ADVANCE(302);
-      END_STATE();
-    case 310:
-      if (lookahead == 'y') ADVANCE(282);
-      END_STATE();
-    case 311:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(315);
-      END_STATE();
-    case 312:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(314);
-      END_STATE();
-    case 313:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(314);
-      END_STATE();
-    case 314:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(615);
-      END_STATE();
-    case 315:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(314);
-      END_STATE();
-    case 316:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(615);
-      END_STATE();
-    case 317:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(634);
+          lookahead == 't') ADVANCE(610);
       END_STATE();
-    case 318:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(350);
+    case 308:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(340);
       END_STATE();
-    case 319:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(625);
+    case 309:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(601);
       END_STATE();
-    case 320:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(627);
+    case 310:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
       END_STATE();
-    case 321:
+    case 311:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
-    case 322:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(626);
+    case 312:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(602);
       END_STATE();
-    case 323:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(624);
+    case 313:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(600);
       END_STATE();
-    case 324:
+    case 314:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
-    case 325:
+    case 315:
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(635);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(611);
       END_STATE();
-    case 326:
-      if (eof) ADVANCE(333);
+    case 316:
+      if (eof) ADVANCE(323);
       ADVANCE_MAP(
-        '!', 467,
-        '"', 630,
-        '#', 808,
-        '$', 325,
-        '(', 360,
-        ')', 361,
-        ',', 337,
-        ':', 362,
-        '=', 355,
-        '[', 426,
-        ']', 427,
-        'a', 652,
-        'c', 640,
-        'd', 670,
-        'e', 694,
-        'f', 749,
-        'g', 751,
-        'h', 673,
-        'i', 653,
-        'k', 641,
-        'l', 642,
-        'm', 683,
-        'n', 644,
-        'p', 732,
-        's', 671,
-        't', 731,
-        'u', 764,
-        'v', 681,
-        'w', 707,
-        '{', 342,
-        '}', 343,
+        '!', 453,
+        '"', 606,
+        '#', 779,
+        '$', 315,
+        '(', 352,
+        ')', 353,
+        ',', 327,
+        ':', 354,
+        '=', 345,
+        '[', 409,
+        ']', 410,
+        'a', 625,
+        'c', 616,
+        'd', 643,
+        'e', 667,
+        'f', 722,
+        'g', 724,
+        'h', 650,
+        'i', 626,
+        'k', 617,
+        'l', 618,
+        'm', 657,
+        'n', 620,
+        'p', 706,
+        'r', 644,
+        's', 645,
+        't', 705,
+        'u', 737,
+        'v', 655,
+        'w', 682,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(326);
+          lookahead == ' ') SKIP(316);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(628);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(604);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(770);
       END_STATE();
-    case 327:
-      if (eof) ADVANCE(333);
+    case 317:
+      if (eof) ADVANCE(323);
       ADVANCE_MAP(
-        '"', 630,
-        '#', 808,
-        '$', 325,
-        '(', 360,
-        ')', 361,
-        ',', 337,
-        '-', 603,
-        '/', 604,
-        '=', 355,
-        ']', 427,
-        'a', 63,
+        '"', 606,
+        '#', 779,
+        '$', 315,
+        '(', 352,
+        ')', 353,
+        ',', 327,
+        '-', 579,
+        '/', 580,
+        '=', 345,
+        ']', 410,
+        'a', 59,
         'c', 46,
-        'd', 94,
-        'e', 303,
-        'f', 237,
-        'g', 231,
+        'd', 89,
+        'e', 293,
+        'f', 231,
+        'g', 225,
         'h', 107,
-        'i', 64,
+        'i', 60,
         'k', 47,
         'l', 48,
-        'm', 112,
-        'n', 52,
-        'p', 199,
-        's', 95,
-        't', 200,
-        'u', 255,
-        'v', 109,
-        'w', 147,
-        '{', 342,
-        '}', 343,
+        'm', 109,
+        'n', 51,
+        'p', 195,
+        'r', 90,
+        's', 91,
+        't', 196,
+        'u', 249,
+        'v', 106,
+        'w', 143,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(328);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(629);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(447);
+          lookahead == ' ') SKIP(318);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(433);
       END_STATE();
-    case 328:
-      if (eof) ADVANCE(333);
+    case 318:
+      if (eof) ADVANCE(323);
       ADVANCE_MAP(
-        '"', 630,
-        '#', 808,
-        '$', 325,
-        '(', 360,
-        ')', 361,
-        ',', 337,
-        '=', 355,
-        ']', 427,
-        'a', 63,
+        '"', 606,
+        '#', 779,
+        '$', 315,
+        '(', 352,
+        ')', 353,
+        ',', 327,
+        '=', 345,
+        ']', 410,
+        'a', 59,
         'c', 46,
-        'd', 94,
-        'e', 303,
-        'f', 237,
-        'g', 231,
+        'd', 89,
+        'e', 293,
+        'f', 231,
+        'g', 225,
         'h', 107,
-        'i', 64,
+        'i', 60,
         'k', 47,
         'l', 48,
-        'm', 112,
-        'n', 52,
-        'p', 199,
-        's', 95,
-        't', 200,
-        'u', 255,
-        'v', 109,
-        'w', 147,
-        '{', 342,
-        '}', 343,
+        'm', 109,
+        'n', 51,
+        'p', 195,
+        'r', 90,
+        's', 91,
+        't', 196,
+        'u', 249,
+        'v', 106,
+        'w', 143,
+        '{', 332,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(328);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(629);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(447);
+          lookahead == ' ') SKIP(318);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(433);
       END_STATE();
-    case 329:
-      if (eof) ADVANCE(333);
+    case 319:
+      if (eof) ADVANCE(323);
       ADVANCE_MAP(
-        '#', 808,
-        '$', 325,
-        ':', 622,
+        '#', 779,
+        '$', 315,
+        ':', 598,
         'A', 43,
-        'S', 311,
-        'T', 312,
-        'U', 313,
-        '[', 426,
-        ']', 427,
+        'S', 301,
+        'T', 302,
+        'U', 303,
+        '[', 409,
+        ']', 410,
         'a', 39,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 242,
-        'h', 280,
-        'i', 174,
+        'g', 225,
+        'h', 273,
+        'i', 170,
         'k', 47,
         'l', 48,
-        'm', 125,
-        'n', 52,
-        'p', 207,
-        's', 127,
-        't', 216,
-        'u', 256,
-        'v', 109,
-        '}', 343,
+        'n', 53,
+        'p', 204,
+        's', 122,
+        't', 211,
+        'u', 250,
+        'v', 106,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(330);
+          lookahead == ' ') SKIP(320);
       if (('B' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 330:
-      if (eof) ADVANCE(333);
+    case 320:
+      if (eof) ADVANCE(323);
       ADVANCE_MAP(
-        '#', 808,
-        '$', 325,
-        ':', 622,
-        '[', 426,
-        ']', 427,
+        '#', 779,
+        '$', 315,
+        ':', 598,
+        '[', 409,
+        ']', 410,
         'a', 40,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 242,
-        'h', 280,
-        'i', 174,
+        'g', 225,
+        'h', 273,
+        'i', 170,
         'k', 47,
         'l', 48,
-        'm', 125,
-        'n', 52,
-        'p', 207,
-        's', 126,
-        't', 215,
-        'u', 255,
-        'v', 109,
-        '}', 343,
+        'n', 53,
+        'p', 204,
+        's', 121,
+        't', 210,
+        'u', 249,
+        'v', 106,
+        '}', 333,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(330);
+          lookahead == ' ') SKIP(320);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 331:
-      if (eof) ADVANCE(333);
+    case 321:
+      if (eof) ADVANCE(323);
       ADVANCE_MAP(
-        '#', 808,
-        '$', 325,
-        'c', 476,
-        'd', 541,
-        'e', 597,
-        'h', 589,
-        'i', 485,
-        'k', 474,
-        'n', 470,
-        'p', 552,
-        's', 524,
-        'w', 523,
-        '{', 342,
+        '#', 779,
+        '$', 315,
+        'c', 460,
+        'd', 519,
+        'e', 573,
+        'h', 565,
+        'i', 467,
+        'k', 458,
+        'n', 456,
+        'p', 530,
+        's', 502,
+        'w', 501,
+        '{', 332,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(331);
+          lookahead == ' ') SKIP(321);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 332:
-      if (eof) ADVANCE(333);
+    case 322:
+      if (eof) ADVANCE(323);
       ADVANCE_MAP(
-        '#', 808,
-        '$', 325,
-        'c', 476,
-        'd', 541,
-        'e', 597,
-        'h', 589,
-        'i', 486,
-        'k', 474,
-        'n', 470,
-        'p', 552,
-        's', 524,
-        '{', 342,
+        '#', 779,
+        '$', 315,
+        'c', 460,
+        'd', 519,
+        'e', 573,
+        'h', 565,
+        'i', 468,
+        'k', 458,
+        'n', 456,
+        'p', 530,
+        's', 502,
+        '{', 332,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(332);
+          lookahead == ' ') SKIP(322);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 333:
+    case 323:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 334:
+    case 324:
       ACCEPT_TOKEN(anon_sym_silence);
       END_STATE();
-    case 335:
+    case 325:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
       END_STATE();
-    case 336:
+    case 326:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 337:
+    case 327:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 338:
+    case 328:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(338);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(328);
       END_STATE();
-    case 339:
+    case 329:
       ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
-    case 340:
+    case 330:
       ACCEPT_TOKEN(anon_sym_cluster);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 341:
+    case 331:
       ACCEPT_TOKEN(anon_sym_namespaces);
       END_STATE();
-    case 342:
+    case 332:
       ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
-    case 343:
+    case 333:
       ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
-    case 344:
+    case 334:
       ACCEPT_TOKEN(anon_sym_cidr);
       END_STATE();
-    case 345:
+    case 335:
       ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(363);
+      if (lookahead == 's') ADVANCE(355);
       END_STATE();
-    case 346:
+    case 336:
       ACCEPT_TOKEN(anon_sym_cidr);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 347:
+    case 337:
       ACCEPT_TOKEN(anon_sym_groups);
       END_STATE();
-    case 348:
+    case 338:
       ACCEPT_TOKEN(anon_sym_cilium);
       END_STATE();
-    case 349:
+    case 339:
       ACCEPT_TOKEN(anon_sym_cilium);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 350:
+    case 340:
       ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(350);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(340);
       END_STATE();
-    case 351:
+    case 341:
       ACCEPT_TOKEN(anon_sym_import);
       END_STATE();
-    case 352:
+    case 342:
       ACCEPT_TOKEN(anon_sym_import);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 353:
+    case 343:
       ACCEPT_TOKEN(anon_sym_const);
       END_STATE();
-    case 354:
+    case 344:
       ACCEPT_TOKEN(anon_sym_const);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 355:
+    case 345:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 356:
+    case 346:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
       END_STATE();
-    case 357:
+    case 347:
+      ACCEPT_TOKEN(anon_sym_label);
+      END_STATE();
+    case 348:
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 349:
       ACCEPT_TOKEN(anon_sym_category);
       END_STATE();
-    case 358:
+    case 350:
       ACCEPT_TOKEN(anon_sym_category);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 359:
+    case 351:
       ACCEPT_TOKEN(anon_sym_sentence);
       END_STATE();
-    case 360:
+    case 352:
       ACCEPT_TOKEN(anon_sym_LPAREN);
       END_STATE();
-    case 361:
+    case 353:
       ACCEPT_TOKEN(anon_sym_RPAREN);
       END_STATE();
-    case 362:
+    case 354:
       ACCEPT_TOKEN(anon_sym_COLON);
       END_STATE();
-    case 363:
+    case 355:
       ACCEPT_TOKEN(anon_sym_cidrs);
       END_STATE();
-    case 364:
+    case 356:
       ACCEPT_TOKEN(anon_sym_ports);
       END_STATE();
-    case 365:
+    case 357:
       ACCEPT_TOKEN(anon_sym_port);
       END_STATE();
-    case 366:
+    case 358:
       ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(364);
+      if (lookahead == 's') ADVANCE(356);
       END_STATE();
-    case 367:
+    case 359:
       ACCEPT_TOKEN(anon_sym_port);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 368:
+    case 360:
       ACCEPT_TOKEN(anon_sym_strings);
       END_STATE();
-    case 369:
+    case 361:
       ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(368);
+      if (lookahead == 's') ADVANCE(360);
       END_STATE();
-    case 370:
+    case 362:
       ACCEPT_TOKEN(anon_sym_selector);
       END_STATE();
-    case 371:
+    case 363:
       ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 364:
+      ACCEPT_TOKEN(anon_sym_system);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 365:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      END_STATE();
+    case 366:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(331);
+      END_STATE();
+    case 367:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 368:
+      ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 369:
+      ACCEPT_TOKEN(anon_sym_policy);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 370:
+      ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 371:
+      ACCEPT_TOKEN(anon_sym_use);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 372:
-      ACCEPT_TOKEN(anon_sym_system);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+      ACCEPT_TOKEN(anon_sym_description);
       END_STATE();
     case 373:
-      ACCEPT_TOKEN(anon_sym_namespace);
+      ACCEPT_TOKEN(anon_sym_description);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 374:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(341);
+      ACCEPT_TOKEN(anon_sym_default);
       END_STATE();
     case 375:
-      ACCEPT_TOKEN(anon_sym_namespace);
+      ACCEPT_TOKEN(anon_sym_default);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 376:
-      ACCEPT_TOKEN(anon_sym_policy);
+      ACCEPT_TOKEN(anon_sym_deny);
       END_STATE();
     case 377:
-      ACCEPT_TOKEN(anon_sym_policy);
+      ACCEPT_TOKEN(anon_sym_deny);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 378:
-      ACCEPT_TOKEN(anon_sym_use);
+      ACCEPT_TOKEN(anon_sym_no);
       END_STATE();
     case 379:
-      ACCEPT_TOKEN(anon_sym_use);
+      ACCEPT_TOKEN(anon_sym_no);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 380:
-      ACCEPT_TOKEN(anon_sym_description);
-      END_STATE();
-    case 381:
-      ACCEPT_TOKEN(anon_sym_description);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 382:
-      ACCEPT_TOKEN(anon_sym_label);
-      END_STATE();
-    case 383:
-      ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 384:
-      ACCEPT_TOKEN(anon_sym_log);
-      END_STATE();
-    case 385:
-      ACCEPT_TOKEN(anon_sym_log);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 386:
-      ACCEPT_TOKEN(anon_sym_spec);
-      END_STATE();
-    case 387:
-      ACCEPT_TOKEN(anon_sym_spec);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 388:
-      ACCEPT_TOKEN(anon_sym_metadata);
-      END_STATE();
-    case 389:
-      ACCEPT_TOKEN(anon_sym_metadata);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 390:
-      ACCEPT_TOKEN(anon_sym_annotation);
-      END_STATE();
-    case 391:
-      ACCEPT_TOKEN(anon_sym_default);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(anon_sym_default);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 393:
-      ACCEPT_TOKEN(anon_sym_deny);
-      END_STATE();
-    case 394:
-      ACCEPT_TOKEN(anon_sym_deny);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 395:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 396:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 397:
       ACCEPT_TOKEN(anon_sym_ingress);
       END_STATE();
-    case 398:
+    case 381:
       ACCEPT_TOKEN(anon_sym_egress);
       END_STATE();
-    case 399:
+    case 382:
       ACCEPT_TOKEN(anon_sym_select);
       END_STATE();
-    case 400:
+    case 383:
       ACCEPT_TOKEN(anon_sym_select);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 401:
+    case 384:
       ACCEPT_TOKEN(anon_sym_pods);
       END_STATE();
-    case 402:
+    case 385:
       ACCEPT_TOKEN(anon_sym_pods);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 403:
+    case 386:
       ACCEPT_TOKEN(anon_sym_all);
       END_STATE();
-    case 404:
+    case 387:
       ACCEPT_TOKEN(anon_sym_nodes);
       END_STATE();
-    case 405:
+    case 388:
       ACCEPT_TOKEN(anon_sym_everything);
       END_STATE();
-    case 406:
+    case 389:
       ACCEPT_TOKEN(anon_sym_in);
       END_STATE();
-    case 407:
+    case 390:
       ACCEPT_TOKEN(anon_sym_in);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 408:
+    case 391:
       ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
-    case 409:
+    case 392:
       ACCEPT_TOKEN(anon_sym_with);
       END_STATE();
-    case 410:
+    case 393:
       ACCEPT_TOKEN(anon_sym_with);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 411:
+    case 394:
       ACCEPT_TOKEN(anon_sym_allow);
       END_STATE();
-    case 412:
+    case 395:
       ACCEPT_TOKEN(anon_sym_allow);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 413:
+    case 396:
       ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'm') ADVANCE(419);
+      if (lookahead == 'm') ADVANCE(402);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
       END_STATE();
-    case 414:
+    case 397:
       ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(422);
+      if (lookahead == 'o') ADVANCE(405);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
       END_STATE();
-    case 415:
+    case 398:
       ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(413);
+      if (lookahead == 'o') ADVANCE(396);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
       END_STATE();
-    case 416:
+    case 399:
       ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'r') ADVANCE(415);
+      if (lookahead == 'r') ADVANCE(398);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
       END_STATE();
-    case 417:
+    case 400:
       ACCEPT_TOKEN(sym_sentence_word);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
       END_STATE();
-    case 418:
+    case 401:
       ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
-    case 419:
+    case 402:
       ACCEPT_TOKEN(anon_sym_from);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
       END_STATE();
-    case 420:
+    case 403:
       ACCEPT_TOKEN(anon_sym_from);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 421:
+    case 404:
       ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
-    case 422:
+    case 405:
       ACCEPT_TOKEN(anon_sym_to);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(417);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
       END_STATE();
-    case 423:
+    case 406:
       ACCEPT_TOKEN(anon_sym_to);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 424:
+    case 407:
       ACCEPT_TOKEN(anon_sym_anywhere);
       END_STATE();
-    case 425:
+    case 408:
       ACCEPT_TOKEN(anon_sym_entity);
       END_STATE();
-    case 426:
+    case 409:
       ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
-    case 427:
+    case 410:
       ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
-    case 428:
+    case 411:
       ACCEPT_TOKEN(anon_sym_fqdn);
       END_STATE();
-    case 429:
+    case 412:
       ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(430);
+      if (lookahead == 's') ADVANCE(413);
       END_STATE();
-    case 430:
+    case 413:
       ACCEPT_TOKEN(anon_sym_services);
       END_STATE();
-    case 431:
+    case 414:
+      ACCEPT_TOKEN(anon_sym_aws);
+      END_STATE();
+    case 415:
+      ACCEPT_TOKEN(anon_sym_region);
+      END_STATE();
+    case 416:
+      ACCEPT_TOKEN(anon_sym_named);
+      END_STATE();
+    case 417:
       ACCEPT_TOKEN(anon_sym_sni);
       END_STATE();
-    case 432:
+    case 418:
       ACCEPT_TOKEN(anon_sym_sni);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 433:
+    case 419:
       ACCEPT_TOKEN(anon_sym_icmp);
       END_STATE();
-    case 434:
+    case 420:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 435:
+    case 421:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
-    case 436:
+    case 422:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
-    case 437:
+    case 423:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(435);
-      if (lookahead == '6') ADVANCE(436);
+      if (lookahead == '4') ADVANCE(421);
+      if (lookahead == '6') ADVANCE(422);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
-    case 438:
+    case 424:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(439);
+      if (lookahead == 'p') ADVANCE(425);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
-    case 439:
+    case 425:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(437);
+      if (lookahead == 'v') ADVANCE(423);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
-    case 440:
+    case 426:
       ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(440);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
       END_STATE();
-    case 441:
+    case 427:
       ACCEPT_TOKEN(sym_icmp_type);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(441);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
-    case 442:
+    case 428:
       ACCEPT_TOKEN(anon_sym_http);
       END_STATE();
-    case 443:
+    case 429:
       ACCEPT_TOKEN(anon_sym_http);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 444:
+    case 430:
       ACCEPT_TOKEN(anon_sym_method);
       END_STATE();
-    case 445:
+    case 431:
       ACCEPT_TOKEN(anon_sym_host);
       END_STATE();
-    case 446:
+    case 432:
       ACCEPT_TOKEN(anon_sym_header);
       END_STATE();
-    case 447:
+    case 433:
       ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(447);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(433);
       END_STATE();
-    case 448:
+    case 434:
       ACCEPT_TOKEN(anon_sym_grpc);
       END_STATE();
-    case 449:
+    case 435:
       ACCEPT_TOKEN(anon_sym_grpc);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 450:
+    case 436:
       ACCEPT_TOKEN(anon_sym_kafka);
       END_STATE();
-    case 451:
+    case 437:
       ACCEPT_TOKEN(anon_sym_kafka);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 452:
+    case 438:
       ACCEPT_TOKEN(anon_sym_produce);
       END_STATE();
-    case 453:
+    case 439:
       ACCEPT_TOKEN(anon_sym_consume);
       END_STATE();
-    case 454:
+    case 440:
       ACCEPT_TOKEN(anon_sym_apikey);
       END_STATE();
-    case 455:
+    case 441:
       ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
-    case 456:
+    case 442:
       ACCEPT_TOKEN(anon_sym_client);
       END_STATE();
-    case 457:
+    case 443:
       ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
-    case 458:
+    case 444:
       ACCEPT_TOKEN(anon_sym_dns);
       END_STATE();
-    case 459:
+    case 445:
       ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 460:
+    case 446:
       ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
-    case 461:
+    case 447:
       ACCEPT_TOKEN(anon_sym_expect);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 462:
+    case 448:
       ACCEPT_TOKEN(anon_sym_account);
       END_STATE();
-    case 463:
+    case 449:
       ACCEPT_TOKEN(anon_sym_node);
       END_STATE();
-    case 464:
+    case 450:
       ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
-    case 465:
+    case 451:
       ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
-    case 466:
+    case 452:
       ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
-    case 467:
+    case 453:
       ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(464);
+      if (lookahead == '=') ADVANCE(450);
+      END_STATE();
+    case 454:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(462);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 455:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(515);
+      if (lookahead == 'o') ADVANCE(379);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 456:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(515);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 457:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(570);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 458:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(492);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 459:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(437);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 460:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(566);
+      if (lookahead == 'i') ADVANCE(476);
+      if (lookahead == 'l') ADVANCE(571);
+      if (lookahead == 'o') ADVANCE(521);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 461:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(473);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 462:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'b') ADVANCE(488);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 463:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(435);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 464:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(544);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 465:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(575);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 466:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(557);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 467:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(516);
+      if (lookahead == 'm') ADVANCE(540);
+      if (lookahead == 'n') ADVANCE(390);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 468:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(479);
-      if (lookahead == 'o') ADVANCE(515);
+      if (lookahead == 'c') ADVANCE(516);
+      if (lookahead == 'm') ADVANCE(540);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 469:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(538);
-      if (lookahead == 'o') ADVANCE(396);
+      if (lookahead == 'c') ADVANCE(516);
+      if (lookahead == 'n') ADVANCE(390);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 470:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(538);
+      if (lookahead == 'c') ADVANCE(516);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 471:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(594);
+      if (lookahead == 'c') ADVANCE(558);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 472:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(494);
+      if (lookahead == 'c') ADVANCE(480);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 473:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(389);
+      if (lookahead == 'c') ADVANCE(481);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 474:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(514);
+      if (lookahead == 'd') ADVANCE(549);
+      if (lookahead == 'l') ADVANCE(498);
+      if (lookahead == 'r') ADVANCE(556);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 475:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(451);
+      if (lookahead == 'd') ADVANCE(549);
+      if (lookahead == 'r') ADVANCE(556);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 476:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(590);
-      if (lookahead == 'i') ADVANCE(495);
-      if (lookahead == 'l') ADVANCE(595);
-      if (lookahead == 'o') ADVANCE(543);
+      if (lookahead == 'd') ADVANCE(542);
+      if (lookahead == 'l') ADVANCE(499);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 477:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(588);
+      if (lookahead == 'e') ADVANCE(493);
+      if (lookahead == 'n') ADVANCE(550);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 478:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(491);
+      if (lookahead == 'e') ADVANCE(493);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 479:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(509);
+      if (lookahead == 'e') ADVANCE(371);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 480:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(387);
+      if (lookahead == 'e') ADVANCE(326);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 481:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(449);
+      if (lookahead == 'e') ADVANCE(367);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 482:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(566);
+      if (lookahead == 'e') ADVANCE(494);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 483:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(599);
+      if (lookahead == 'e') ADVANCE(520);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 484:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(579);
+      if (lookahead == 'e') ADVANCE(466);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 485:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(537);
-      if (lookahead == 'm') ADVANCE(562);
-      if (lookahead == 'n') ADVANCE(407);
+      if (lookahead == 'e') ADVANCE(511);
+      if (lookahead == 'i') ADVANCE(510);
+      if (lookahead == 'n') ADVANCE(496);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 486:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(537);
-      if (lookahead == 'm') ADVANCE(562);
+      if (lookahead == 'e') ADVANCE(511);
+      if (lookahead == 'i') ADVANCE(510);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 487:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(537);
-      if (lookahead == 'n') ADVANCE(407);
+      if (lookahead == 'e') ADVANCE(552);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 488:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(537);
+      if (lookahead == 'e') ADVANCE(506);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 489:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(580);
+      if (lookahead == 'e') ADVANCE(514);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 490:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(500);
+      if (lookahead == 'e') ADVANCE(543);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 491:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(501);
+      if (lookahead == 'e') ADVANCE(471);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 492:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(571);
-      if (lookahead == 'l') ADVANCE(521);
-      if (lookahead == 'r') ADVANCE(578);
+      if (lookahead == 'f') ADVANCE(503);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 493:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(571);
-      if (lookahead == 'r') ADVANCE(578);
+      if (lookahead == 'f') ADVANCE(457);
+      if (lookahead == 'n') ADVANCE(574);
+      if (lookahead == 's') ADVANCE(464);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 494:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(477);
+      if (lookahead == 'g') ADVANCE(533);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 495:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(563);
-      if (lookahead == 'l') ADVANCE(520);
+      if (lookahead == 'h') ADVANCE(393);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 496:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(513);
-      if (lookahead == 'n') ADVANCE(572);
+      if (lookahead == 'i') ADVANCE(418);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 497:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(513);
+      if (lookahead == 'i') ADVANCE(539);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 498:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(585);
+      if (lookahead == 'i') ADVANCE(465);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 499:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(379);
+      if (lookahead == 'i') ADVANCE(569);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 500:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(336);
+      if (lookahead == 'i') ADVANCE(529);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 501:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(375);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 502:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(542);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 503:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(516);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 504:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(480);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 505:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(532);
-      if (lookahead == 'i') ADVANCE(533);
-      if (lookahead == 'n') ADVANCE(518);
-      if (lookahead == 'p') ADVANCE(504);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 506:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(532);
-      if (lookahead == 'i') ADVANCE(533);
-      if (lookahead == 'p') ADVANCE(504);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 507:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(573);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 508:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(484);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 509:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(528);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 510:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(536);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 511:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(489);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 512:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(564);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 513:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(471);
-      if (lookahead == 'n') ADVANCE(598);
-      if (lookahead == 's') ADVANCE(482);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 514:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(525);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 515:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(385);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 516:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(555);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 517:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(410);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 518:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(432);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 519:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'i') ADVANCE(560);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 502:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(510);
+      if (lookahead == 'y') ADVANCE(553);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 503:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'k') ADVANCE(459);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 504:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(498);
+      if (lookahead == 'r') ADVANCE(556);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 505:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(498);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 506:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(348);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 507:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(508);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 508:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(525);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 509:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(559);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 510:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(483);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 511:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(491);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 512:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(403);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 513:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(339);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 514:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(364);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 515:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(487);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 516:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(535);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 517:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(390);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 518:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(373);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 519:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(550);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 520:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(593);
+      if (lookahead == 'n') ADVANCE(472);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 521:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(483);
+      if (lookahead == 'n') ADVANCE(555);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 522:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(551);
+      if (lookahead == 'o') ADVANCE(379);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 523:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(582);
+      if (lookahead == 'o') ADVANCE(474);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 524:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(533);
-      if (lookahead == 'y') ADVANCE(576);
+      if (lookahead == 'o') ADVANCE(406);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 525:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(475);
+      if (lookahead == 'o') ADVANCE(572);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 526:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(521);
-      if (lookahead == 'r') ADVANCE(578);
+      if (lookahead == 'o') ADVANCE(475);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 527:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(521);
+      if (lookahead == 'o') ADVANCE(504);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 528:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(383);
+      if (lookahead == 'o') ADVANCE(512);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 529:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(530);
+      if (lookahead == 'o') ADVANCE(518);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 530:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(547);
+      if (lookahead == 'o') ADVANCE(541);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 531:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(581);
+      if (lookahead == 'o') ADVANCE(505);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 532:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(511);
+      if (lookahead == 'o') ADVANCE(548);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 533:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(502);
+      if (lookahead == 'o') ADVANCE(546);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 534:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(420);
+      if (lookahead == 'p') ADVANCE(429);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 535:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(349);
+      if (lookahead == 'p') ADVANCE(420);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 536:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(372);
+      if (lookahead == 'p') ADVANCE(484);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 537:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(557);
+      if (lookahead == 'p') ADVANCE(461);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 538:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(507);
+      if (lookahead == 'p') ADVANCE(463);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 539:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(407);
+      if (lookahead == 'p') ADVANCE(563);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 540:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(381);
+      if (lookahead == 'p') ADVANCE(532);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 541:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(572);
+      if (lookahead == 'r') ADVANCE(556);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 542:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(490);
+      if (lookahead == 'r') ADVANCE(336);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 543:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(575);
+      if (lookahead == 'r') ADVANCE(330);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 544:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(396);
+      if (lookahead == 'r') ADVANCE(497);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 545:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(492);
+      if (lookahead == 'r') ADVANCE(528);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 546:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(423);
+      if (lookahead == 'r') ADVANCE(576);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 547:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(596);
+      if (lookahead == 'r') ADVANCE(538);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 548:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(493);
+      if (lookahead == 'r') ADVANCE(562);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 549:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(526);
+      if (lookahead == 's') ADVANCE(385);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 550:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(534);
+      if (lookahead == 's') ADVANCE(445);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 551:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(540);
+      if (lookahead == 's') ADVANCE(479);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 552:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(565);
+      if (lookahead == 's') ADVANCE(537);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 553:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(527);
+      if (lookahead == 's') ADVANCE(567);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 554:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(570);
+      if (lookahead == 's') ADVANCE(568);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 555:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(568);
+      if (lookahead == 's') ADVANCE(561);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 556:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(443);
+      if (lookahead == 't') ADVANCE(359);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 557:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(434);
+      if (lookahead == 't') ADVANCE(447);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 558:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(478);
+      if (lookahead == 't') ADVANCE(383);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 559:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(508);
+      if (lookahead == 't') ADVANCE(375);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 560:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(586);
+      if (lookahead == 't') ADVANCE(495);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 561:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(481);
+      if (lookahead == 't') ADVANCE(344);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 562:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(554);
+      if (lookahead == 't') ADVANCE(342);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 563:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(346);
+      if (lookahead == 't') ADVANCE(500);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 564:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(340);
+      if (lookahead == 't') ADVANCE(534);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 565:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(578);
+      if (lookahead == 't') ADVANCE(564);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 566:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(519);
+      if (lookahead == 't') ADVANCE(482);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 567:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(550);
+      if (lookahead == 't') ADVANCE(489);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 568:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(600);
+      if (lookahead == 't') ADVANCE(490);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 569:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(561);
+      if (lookahead == 'u') ADVANCE(513);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 570:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(584);
+      if (lookahead == 'u') ADVANCE(509);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 571:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(402);
+      if (lookahead == 'u') ADVANCE(554);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 572:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(459);
+      if (lookahead == 'w') ADVANCE(395);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 573:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(558);
+      if (lookahead == 'x') ADVANCE(536);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
     case 574:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(499);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 575:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(583);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 576:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(591);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 577:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(592);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 578:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(367);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 579:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(461);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 580:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(400);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 581:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(392);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 582:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(517);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 583:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(354);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 584:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(352);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 585:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(472);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 586:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(522);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 587:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(556);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 588:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(473);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 589:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(587);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 590:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(503);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 591:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(510);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 592:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(512);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 593:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(535);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 594:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(531);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 595:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(577);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 596:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(412);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 597:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'x') ADVANCE(559);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 598:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(394);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
-      END_STATE();
-    case 599:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'y') ADVANCE(377);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 600:
+    case 575:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(358);
+      if (lookahead == 'y') ADVANCE(369);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 601:
+    case 576:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(350);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      END_STATE();
+    case 577:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(601);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
       END_STATE();
-    case 602:
+    case 578:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(602);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(578);
       END_STATE();
-    case 603:
+    case 579:
       ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
-    case 604:
+    case 580:
       ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
-    case 605:
+    case 581:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(321);
-      if (lookahead == ':') ADVANCE(622);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
+      if (lookahead == '.') ADVANCE(311);
+      if (lookahead == ':') ADVANCE(598);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(581);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
-    case 606:
+    case 582:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(622);
+      if (lookahead == ':') ADVANCE(598);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(606);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(582);
       if (lookahead == '-' ||
           ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(612);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(588);
       END_STATE();
-    case 607:
+    case 583:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(610);
+      if (lookahead == 'o') ADVANCE(586);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
       END_STATE();
-    case 608:
+    case 584:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(356);
+      if (lookahead == 'p') ADVANCE(346);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
       END_STATE();
-    case 609:
+    case 585:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(607);
+      if (lookahead == 'r') ADVANCE(583);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
       END_STATE();
-    case 610:
+    case 586:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(608);
+      if (lookahead == 'u') ADVANCE(584);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
       END_STATE();
-    case 611:
+    case 587:
       ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(611);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(587);
       END_STATE();
-    case 612:
+    case 588:
       ACCEPT_TOKEN(sym_port_number);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
       END_STATE();
-    case 613:
+    case 589:
       ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(613);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
       END_STATE();
-    case 614:
+    case 590:
       ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(614);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(590);
       END_STATE();
-    case 615:
+    case 591:
       ACCEPT_TOKEN(sym_protocol);
       END_STATE();
-    case 616:
+    case 592:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(623);
+      if (lookahead == '.') ADVANCE(309);
+      if (lookahead == '/') ADVANCE(310);
+      if (lookahead == ':') ADVANCE(599);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(616);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(592);
       END_STATE();
-    case 617:
+    case 593:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(616);
+      if (lookahead == '.') ADVANCE(309);
+      if (lookahead == '/') ADVANCE(310);
+      if (lookahead == ':') ADVANCE(592);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(617);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(593);
       END_STATE();
-    case 618:
+    case 594:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(617);
+      if (lookahead == '.') ADVANCE(309);
+      if (lookahead == '/') ADVANCE(310);
+      if (lookahead == ':') ADVANCE(593);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(594);
       END_STATE();
-    case 619:
+    case 595:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(618);
+      if (lookahead == '.') ADVANCE(309);
+      if (lookahead == '/') ADVANCE(310);
+      if (lookahead == ':') ADVANCE(594);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(619);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(595);
       END_STATE();
-    case 620:
+    case 596:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(619);
+      if (lookahead == '.') ADVANCE(309);
+      if (lookahead == '/') ADVANCE(310);
+      if (lookahead == ':') ADVANCE(595);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(620);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(596);
       END_STATE();
-    case 621:
+    case 597:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == '.') ADVANCE(309);
+      if (lookahead == '/') ADVANCE(310);
+      if (lookahead == ':') ADVANCE(596);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(621);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(597);
       END_STATE();
-    case 622:
+    case 598:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(621);
+      if (lookahead == '.') ADVANCE(309);
+      if (lookahead == '/') ADVANCE(310);
+      if (lookahead == ':') ADVANCE(597);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(622);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(598);
       END_STATE();
-    case 623:
+    case 599:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
+      if (lookahead == '.') ADVANCE(309);
+      if (lookahead == '/') ADVANCE(310);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(623);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(599);
       END_STATE();
-    case 624:
+    case 600:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(322);
-      if (lookahead == '/') ADVANCE(320);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(624);
+      if (lookahead == '.') ADVANCE(312);
+      if (lookahead == '/') ADVANCE(310);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(600);
       END_STATE();
-    case 625:
+    case 601:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(323);
-      if (lookahead == '/') ADVANCE(320);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(625);
+      if (lookahead == '.') ADVANCE(313);
+      if (lookahead == '/') ADVANCE(310);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(601);
       END_STATE();
-    case 626:
+    case 602:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(320);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(626);
+      if (lookahead == '/') ADVANCE(310);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(602);
       END_STATE();
-    case 627:
+    case 603:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(627);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
       END_STATE();
-    case 628:
+    case 604:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(318);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(628);
+      if (lookahead == '.') ADVANCE(308);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(604);
       END_STATE();
-    case 629:
+    case 605:
       ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(629);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
       END_STATE();
-    case 630:
+    case 606:
       ACCEPT_TOKEN(anon_sym_DQUOTE);
       END_STATE();
-    case 631:
+    case 607:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(632);
+      if (lookahead == '#') ADVANCE(608);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(631);
+          lookahead == ' ') ADVANCE(607);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(632);
+          lookahead != '\\') ADVANCE(608);
       END_STATE();
-    case 632:
+    case 608:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(632);
+          lookahead != '\\') ADVANCE(608);
       END_STATE();
-    case 633:
+    case 609:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 634:
+    case 610:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 635:
+    case 611:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(635);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(611);
       END_STATE();
-    case 636:
+    case 612:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '4') ADVANCE(800);
-      if (lookahead == '6') ADVANCE(800);
+      if (lookahead == '4') ADVANCE(771);
+      if (lookahead == '6') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 637:
+    case 613:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(800);
+      if (lookahead == '_') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(637);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(613);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(638);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(614);
       END_STATE();
-    case 638:
+    case 614:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(800);
+      if (lookahead == '_') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(638);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(614);
       END_STATE();
-    case 639:
+    case 615:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(800);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 640:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(780);
-      if (lookahead == 'i') ADVANCE(665);
-      if (lookahead == 'l') ADVANCE(706);
-      if (lookahead == 'o') ADVANCE(727);
+      if (lookahead == 'a') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 641:
+    case 616:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(691);
+      if (lookahead == 'a') ADVANCE(750);
+      if (lookahead == 'i') ADVANCE(639);
+      if (lookahead == 'l') ADVANCE(681);
+      if (lookahead == 'o') ADVANCE(702);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 642:
+    case 617:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(650);
-      if (lookahead == 'o') ADVANCE(693);
+      if (lookahead == 'a') ADVANCE(664);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 643:
+    case 618:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(668);
+      if (lookahead == 'a') ADVANCE(623);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 644:
+    case 619:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(723);
-      if (lookahead == 'o') ADVANCE(781);
+      if (lookahead == 'a') ADVANCE(641);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 645:
+    case 620:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(667);
-      if (lookahead == 'h') ADVANCE(739);
+      if (lookahead == 'a') ADVANCE(698);
+      if (lookahead == 'o') ADVANCE(751);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 646:
+    case 621:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(791);
+      if (lookahead == 'a') ADVANCE(761);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 647:
+    case 622:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(660);
+      if (lookahead == 'a') ADVANCE(633);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 648:
+    case 623:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(782);
+      if (lookahead == 'b') ADVANCE(651);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 649:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(778);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 650:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(677);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 651:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(800);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 652:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(656);
-      if (lookahead == 'l') ADVANCE(716);
-      if (lookahead == 'n') ADVANCE(728);
-      if (lookahead == 'p') ADVANCE(701);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 653:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(721);
-      if (lookahead == 'm') ADVANCE(746);
-      if (lookahead == 'n') ADVANCE(800);
-      if (lookahead == 'p') ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 654:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(797);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 655:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(669);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 656:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(736);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 657:
+    case 624:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'c') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 658:
+    case 625:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(680);
-      if (lookahead == 'p') ADVANCE(682);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 659:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(784);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 660:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(674);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 661:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(760);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 662:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(800);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 663:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(761);
-      if (lookahead == 'l') ADVANCE(704);
-      if (lookahead == 'r') ADVANCE(775);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 664:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(724);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 665:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(753);
-      if (lookahead == 'l') ADVANCE(703);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 666:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(792);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 667:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(649);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 668:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(687);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 669:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(800);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 670:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(692);
-      if (lookahead == 'n') ADVANCE(761);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 671:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(719);
-      if (lookahead == 'i') ADVANCE(718);
-      if (lookahead == 'n') ADVANCE(700);
+      if (lookahead == 'c') ADVANCE(629);
+      if (lookahead == 'l') ADVANCE(691);
+      if (lookahead == 'n') ADVANCE(768);
       if (lookahead == 'p') ADVANCE(676);
-      if (lookahead == 't') ADVANCE(758);
-      if (lookahead == 'y') ADVANCE(768);
+      if (lookahead == 'w') ADVANCE(734);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 672:
+    case 626:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(797);
+      if (lookahead == 'c') ADVANCE(696);
+      if (lookahead == 'm') ADVANCE(719);
+      if (lookahead == 'n') ADVANCE(771);
+      if (lookahead == 'p') ADVANCE(763);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 673:
+    case 627:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(643);
-      if (lookahead == 'o') ADVANCE(766);
-      if (lookahead == 't') ADVANCE(776);
+      if (lookahead == 'c') ADVANCE(767);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 674:
+    case 628:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(761);
+      if (lookahead == 'c') ADVANCE(642);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 675:
+    case 629:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(696);
+      if (lookahead == 'c') ADVANCE(710);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 676:
+    case 630:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(651);
+      if (lookahead == 'c') ADVANCE(743);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 677:
+    case 631:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(715);
+      if (lookahead == 'c') ADVANCE(654);
+      if (lookahead == 'p') ADVANCE(656);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 678:
+    case 632:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(730);
+      if (lookahead == 'c') ADVANCE(757);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 679:
+    case 633:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(647);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 634:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(733);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 635:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(771);
+      if (lookahead == 's') ADVANCE(718);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 636:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(771);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 637:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(734);
+      if (lookahead == 'l') ADVANCE(679);
+      if (lookahead == 'r') ADVANCE(745);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 638:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(699);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 639:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(725);
+      if (lookahead == 'l') ADVANCE(678);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 640:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(762);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 641:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'd') ADVANCE(661);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 642:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(771);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 643:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(665);
+      if (lookahead == 'n') ADVANCE(734);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 644:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(669);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 645:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(694);
+      if (lookahead == 'i') ADVANCE(693);
+      if (lookahead == 'n') ADVANCE(675);
+      if (lookahead == 't') ADVANCE(732);
+      if (lookahead == 'y') ADVANCE(740);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 646:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(635);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 647:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(734);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 648:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(767);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 649:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(670);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 650:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(619);
+      if (lookahead == 'o') ADVANCE(739);
+      if (lookahead == 't') ADVANCE(747);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 651:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(690);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 652:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(704);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 653:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(695);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 654:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(720);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 680:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(747);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 681:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 682:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(657);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 683:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(773);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 684:
+    case 655:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(729);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 685:
+    case 656:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(754);
+      if (lookahead == 'e') ADVANCE(630);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 686:
+    case 657:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(763);
+      if (lookahead == 'e') ADVANCE(744);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 687:
+    case 658:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(750);
+      if (lookahead == 'e') ADVANCE(703);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 688:
+    case 659:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(765);
+      if (lookahead == 'e') ADVANCE(727);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 689:
+    case 660:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(755);
+      if (lookahead == 'e') ADVANCE(736);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 690:
+    case 661:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(659);
+      if (lookahead == 'e') ADVANCE(723);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 691:
+    case 662:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(713);
+      if (lookahead == 'e') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 692:
+    case 663:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(646);
-      if (lookahead == 'n') ADVANCE(797);
-      if (lookahead == 's') ADVANCE(661);
+      if (lookahead == 'e') ADVANCE(632);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 693:
+    case 664:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(800);
+      if (lookahead == 'f') ADVANCE(688);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 694:
+    case 665:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(757);
-      if (lookahead == 'n') ADVANCE(786);
-      if (lookahead == 'v') ADVANCE(685);
-      if (lookahead == 'x') ADVANCE(658);
+      if (lookahead == 'f') ADVANCE(621);
+      if (lookahead == 'n') ADVANCE(767);
+      if (lookahead == 's') ADVANCE(634);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 695:
+    case 666:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(761);
+      if (lookahead == 'g') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 696:
+    case 667:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(742);
+      if (lookahead == 'g') ADVANCE(730);
+      if (lookahead == 'n') ADVANCE(755);
+      if (lookahead == 'v') ADVANCE(659);
+      if (lookahead == 'x') ADVANCE(631);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 697:
+    case 668:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(800);
+      if (lookahead == 'g') ADVANCE(734);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 698:
+    case 669:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(708);
+      if (lookahead == 'g') ADVANCE(684);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 699:
+    case 670:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(689);
+      if (lookahead == 'g') ADVANCE(716);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 700:
+    case 671:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(800);
+      if (lookahead == 'h') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 701:
+    case 672:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(714);
+      if (lookahead == 'h') ADVANCE(683);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 702:
+    case 673:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(724);
+      if (lookahead == 'h') ADVANCE(662);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 703:
+    case 674:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(790);
+      if (lookahead == 'h') ADVANCE(713);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 704:
+    case 675:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(654);
+      if (lookahead == 'i') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 705:
+    case 676:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(726);
+      if (lookahead == 'i') ADVANCE(689);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 706:
+    case 677:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(678);
-      if (lookahead == 'u') ADVANCE(769);
+      if (lookahead == 'i') ADVANCE(699);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 707:
+    case 678:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(774);
+      if (lookahead == 'i') ADVANCE(760);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 708:
+    case 679:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(725);
+      if (lookahead == 'i') ADVANCE(627);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 709:
+    case 680:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(660);
+      if (lookahead == 'i') ADVANCE(700);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 710:
+    case 681:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(734);
+      if (lookahead == 'i') ADVANCE(652);
+      if (lookahead == 'u') ADVANCE(741);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 711:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(772);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 712:
+    case 682:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'i') ADVANCE(748);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 713:
+    case 683:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(639);
+      if (lookahead == 'i') ADVANCE(701);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 714:
+    case 684:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(672);
+      if (lookahead == 'i') ADVANCE(708);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 715:
+    case 685:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(800);
+      if (lookahead == 'i') ADVANCE(633);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 716:
+    case 686:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(735);
+      if (lookahead == 'i') ADVANCE(746);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 717:
+    case 687:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(721);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 688:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(615);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 689:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(648);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 690:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'l') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 718:
+    case 691:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(684);
+      if (lookahead == 'l') ADVANCE(709);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 719:
+    case 692:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(690);
-      if (lookahead == 'n') ADVANCE(783);
-      if (lookahead == 'r') ADVANCE(794);
+      if (lookahead == 'l') ADVANCE(743);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 720:
+    case 693:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(800);
+      if (lookahead == 'l') ADVANCE(658);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 721:
+    case 694:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(744);
+      if (lookahead == 'l') ADVANCE(663);
+      if (lookahead == 'n') ADVANCE(753);
+      if (lookahead == 'r') ADVANCE(764);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 722:
+    case 695:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(669);
+      if (lookahead == 'm') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 723:
+    case 696:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(688);
+      if (lookahead == 'm') ADVANCE(717);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 724:
+    case 697:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(800);
+      if (lookahead == 'm') ADVANCE(642);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 725:
+    case 698:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(693);
+      if (lookahead == 'm') ADVANCE(646);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 726:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(695);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 727:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(762);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 728:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(743);
-      if (lookahead == 'y') ADVANCE(796);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 729:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(655);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 730:
+    case 699:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'n') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 731:
+    case 700:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(800);
+      if (lookahead == 'n') ADVANCE(668);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 732:
+    case 701:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(663);
-      if (lookahead == 'r') ADVANCE(737);
+      if (lookahead == 'n') ADVANCE(666);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 733:
+    case 702:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(788);
-      if (lookahead == 'p') ADVANCE(651);
+      if (lookahead == 'n') ADVANCE(735);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 734:
+    case 703:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(724);
+      if (lookahead == 'n') ADVANCE(628);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 735:
+    case 704:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(795);
+      if (lookahead == 'n') ADVANCE(743);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 736:
+    case 705:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(789);
+      if (lookahead == 'o') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 737:
+    case 706:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(666);
+      if (lookahead == 'o') ADVANCE(637);
+      if (lookahead == 'r') ADVANCE(711);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 738:
+    case 707:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(720);
+      if (lookahead == 'o') ADVANCE(758);
+      if (lookahead == 'p') ADVANCE(624);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 739:
+    case 708:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(662);
+      if (lookahead == 'o') ADVANCE(699);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 740:
+    case 709:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(765);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 710:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'o') ADVANCE(759);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 741:
+    case 711:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(750);
+      if (lookahead == 'o') ADVANCE(640);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 742:
+    case 712:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(752);
+      if (lookahead == 'o') ADVANCE(695);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 743:
+    case 713:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(779);
+      if (lookahead == 'o') ADVANCE(636);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 744:
+    case 714:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(800);
+      if (lookahead == 'o') ADVANCE(731);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 745:
+    case 715:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(647);
+      if (lookahead == 'o') ADVANCE(723);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 746:
+    case 716:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(740);
+      if (lookahead == 'o') ADVANCE(726);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 747:
+    case 717:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'p') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 748:
+    case 718:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(782);
+      if (lookahead == 'p') ADVANCE(622);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 749:
+    case 719:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'q') ADVANCE(664);
-      if (lookahead == 'r') ADVANCE(738);
+      if (lookahead == 'p') ADVANCE(714);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 750:
+    case 720:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(800);
+      if (lookahead == 'p') ADVANCE(743);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 751:
+    case 721:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(733);
+      if (lookahead == 'p') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 752:
+    case 722:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(797);
+      if (lookahead == 'q') ADVANCE(638);
+      if (lookahead == 'r') ADVANCE(712);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 753:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(761);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 754:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(798);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 755:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(669);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 756:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(767);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 757:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(686);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 758:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(705);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 759:
+    case 723:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'r') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 760:
+    case 724:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(712);
+      if (lookahead == 'r') ADVANCE(707);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 761:
+    case 725:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(800);
+      if (lookahead == 'r') ADVANCE(734);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 762:
+    case 726:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(770);
+      if (lookahead == 'r') ADVANCE(767);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 763:
+    case 727:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(761);
+      if (lookahead == 'r') ADVANCE(769);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 764:
+    case 728:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(669);
+      if (lookahead == 'r') ADVANCE(642);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 765:
+    case 729:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(745);
+      if (lookahead == 'r') ADVANCE(738);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 766:
+    case 730:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(660);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 731:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(743);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 732:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(680);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 733:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(687);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 734:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 's') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 767:
+    case 735:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(710);
+      if (lookahead == 's') ADVANCE(742);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 768:
+    case 736:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(785);
+      if (lookahead == 's') ADVANCE(734);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 769:
+    case 737:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(787);
+      if (lookahead == 's') ADVANCE(642);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 770:
+    case 738:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(800);
-      if (lookahead == 'u') ADVANCE(722);
+      if (lookahead == 's') ADVANCE(684);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 771:
+    case 739:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(800);
+      if (lookahead == 's') ADVANCE(743);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 772:
+    case 740:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(797);
+      if (lookahead == 's') ADVANCE(754);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 773:
+    case 741:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(645);
+      if (lookahead == 's') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 774:
+    case 742:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(697);
+      if (lookahead == 't') ADVANCE(771);
+      if (lookahead == 'u') ADVANCE(697);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 775:
+    case 743:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(761);
+      if (lookahead == 't') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 776:
+    case 744:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(744);
+      if (lookahead == 't') ADVANCE(674);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 777:
+    case 745:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(698);
+      if (lookahead == 't') ADVANCE(734);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 778:
+    case 746:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(639);
+      if (lookahead == 't') ADVANCE(767);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 779:
+    case 747:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(648);
+      if (lookahead == 't') ADVANCE(717);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 780:
+    case 748:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(675);
+      if (lookahead == 't') ADVANCE(671);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 781:
+    case 749:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(702);
+      if (lookahead == 't') ADVANCE(672);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 782:
+    case 750:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(710);
+      if (lookahead == 't') ADVANCE(649);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 783:
+    case 751:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(677);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 752:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(684);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 784:
+    case 753:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(741);
+      if (lookahead == 't') ADVANCE(658);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 785:
+    case 754:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(679);
+      if (lookahead == 't') ADVANCE(653);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 786:
+    case 755:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(711);
+      if (lookahead == 't') ADVANCE(686);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 787:
+    case 756:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(687);
+      if (lookahead == 't') ADVANCE(661);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 788:
+    case 757:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(744);
+      if (lookahead == 't') ADVANCE(715);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 789:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(730);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 790:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(720);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
-      END_STATE();
-    case 791:
+    case 758:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'u') ADVANCE(717);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 792:
+    case 759:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(655);
+      if (lookahead == 'u') ADVANCE(704);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 793:
+    case 760:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(636);
+      if (lookahead == 'u') ADVANCE(695);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 794:
+    case 761:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(709);
+      if (lookahead == 'u') ADVANCE(692);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 795:
+    case 762:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(800);
+      if (lookahead == 'u') ADVANCE(628);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 796:
+    case 763:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(699);
+      if (lookahead == 'v') ADVANCE(612);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 797:
+    case 764:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(800);
+      if (lookahead == 'v') ADVANCE(685);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 798:
+    case 765:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(777);
+      if (lookahead == 'w') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 799:
+    case 766:
       ACCEPT_TOKEN(sym_identifier);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(799);
+      if (lookahead == 'w') ADVANCE(673);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 767:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(771);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 768:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(766);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 769:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(749);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+      END_STATE();
+    case 770:
+      ACCEPT_TOKEN(sym_identifier);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(770);
       if (('0' <= lookahead && lookahead <= '9') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 800:
+    case 771:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(800);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
       END_STATE();
-    case 801:
+    case 772:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(803);
+      if (lookahead == 'c') ADVANCE(774);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
       END_STATE();
-    case 802:
+    case 773:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(806);
+      if (lookahead == 'e') ADVANCE(777);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
       END_STATE();
-    case 803:
+    case 774:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(335);
+      if (lookahead == 'e') ADVANCE(325);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
       END_STATE();
-    case 804:
+    case 775:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(805);
+      if (lookahead == 'i') ADVANCE(776);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
       END_STATE();
-    case 805:
+    case 776:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(802);
+      if (lookahead == 'l') ADVANCE(773);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
       END_STATE();
-    case 806:
+    case 777:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(801);
+      if (lookahead == 'n') ADVANCE(772);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
       END_STATE();
-    case 807:
+    case 778:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(807);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
       END_STATE();
-    case 808:
+    case 779:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(808);
+          lookahead != '\n') ADVANCE(779);
       END_STATE();
     default:
       return false;
@@ -7799,438 +7723,438 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 327},
-  [2] = {.lex_state = 327},
-  [3] = {.lex_state = 327},
-  [4] = {.lex_state = 327},
-  [5] = {.lex_state = 327},
-  [6] = {.lex_state = 327},
-  [7] = {.lex_state = 327},
-  [8] = {.lex_state = 327},
+  [1] = {.lex_state = 317},
+  [2] = {.lex_state = 317},
+  [3] = {.lex_state = 317},
+  [4] = {.lex_state = 317},
+  [5] = {.lex_state = 317},
+  [6] = {.lex_state = 317},
+  [7] = {.lex_state = 317},
+  [8] = {.lex_state = 317},
   [9] = {.lex_state = 8},
-  [10] = {.lex_state = 327},
+  [10] = {.lex_state = 317},
   [11] = {.lex_state = 9},
-  [12] = {.lex_state = 327},
-  [13] = {.lex_state = 327},
-  [14] = {.lex_state = 329},
-  [15] = {.lex_state = 327},
-  [16] = {.lex_state = 327},
-  [17] = {.lex_state = 327},
-  [18] = {.lex_state = 327},
-  [19] = {.lex_state = 327},
-  [20] = {.lex_state = 327},
-  [21] = {.lex_state = 327},
-  [22] = {.lex_state = 327},
-  [23] = {.lex_state = 327},
-  [24] = {.lex_state = 327},
-  [25] = {.lex_state = 327},
-  [26] = {.lex_state = 327},
-  [27] = {.lex_state = 327},
-  [28] = {.lex_state = 327},
-  [29] = {.lex_state = 329},
-  [30] = {.lex_state = 327},
-  [31] = {.lex_state = 329},
-  [32] = {.lex_state = 327},
-  [33] = {.lex_state = 327},
-  [34] = {.lex_state = 15},
-  [35] = {.lex_state = 327},
-  [36] = {.lex_state = 327},
-  [37] = {.lex_state = 327},
-  [38] = {.lex_state = 327},
-  [39] = {.lex_state = 327},
-  [40] = {.lex_state = 327},
-  [41] = {.lex_state = 327},
-  [42] = {.lex_state = 327},
-  [43] = {.lex_state = 327},
-  [44] = {.lex_state = 327},
-  [45] = {.lex_state = 327},
-  [46] = {.lex_state = 327},
-  [47] = {.lex_state = 327},
-  [48] = {.lex_state = 327},
-  [49] = {.lex_state = 327},
-  [50] = {.lex_state = 327},
-  [51] = {.lex_state = 327},
-  [52] = {.lex_state = 327},
-  [53] = {.lex_state = 327},
-  [54] = {.lex_state = 327},
-  [55] = {.lex_state = 327},
-  [56] = {.lex_state = 327},
-  [57] = {.lex_state = 327},
-  [58] = {.lex_state = 327},
-  [59] = {.lex_state = 327},
-  [60] = {.lex_state = 327},
-  [61] = {.lex_state = 327},
-  [62] = {.lex_state = 327},
-  [63] = {.lex_state = 327},
-  [64] = {.lex_state = 327},
-  [65] = {.lex_state = 327},
-  [66] = {.lex_state = 327},
-  [67] = {.lex_state = 327},
-  [68] = {.lex_state = 327},
-  [69] = {.lex_state = 327},
-  [70] = {.lex_state = 327},
-  [71] = {.lex_state = 327},
-  [72] = {.lex_state = 327},
-  [73] = {.lex_state = 327},
-  [74] = {.lex_state = 327},
-  [75] = {.lex_state = 327},
-  [76] = {.lex_state = 327},
-  [77] = {.lex_state = 327},
-  [78] = {.lex_state = 327},
-  [79] = {.lex_state = 327},
-  [80] = {.lex_state = 18},
-  [81] = {.lex_state = 16},
-  [82] = {.lex_state = 327},
-  [83] = {.lex_state = 327},
-  [84] = {.lex_state = 327},
-  [85] = {.lex_state = 327},
-  [86] = {.lex_state = 327},
-  [87] = {.lex_state = 327},
-  [88] = {.lex_state = 327},
-  [89] = {.lex_state = 327},
-  [90] = {.lex_state = 327},
-  [91] = {.lex_state = 327},
-  [92] = {.lex_state = 327},
-  [93] = {.lex_state = 327},
-  [94] = {.lex_state = 327},
-  [95] = {.lex_state = 17},
-  [96] = {.lex_state = 327},
-  [97] = {.lex_state = 327},
-  [98] = {.lex_state = 327},
-  [99] = {.lex_state = 327},
-  [100] = {.lex_state = 327},
-  [101] = {.lex_state = 327},
-  [102] = {.lex_state = 327},
-  [103] = {.lex_state = 327},
-  [104] = {.lex_state = 327},
-  [105] = {.lex_state = 327},
-  [106] = {.lex_state = 327},
-  [107] = {.lex_state = 327},
-  [108] = {.lex_state = 327},
-  [109] = {.lex_state = 327},
-  [110] = {.lex_state = 327},
-  [111] = {.lex_state = 327},
-  [112] = {.lex_state = 327},
-  [113] = {.lex_state = 327},
-  [114] = {.lex_state = 327},
-  [115] = {.lex_state = 327},
-  [116] = {.lex_state = 327},
-  [117] = {.lex_state = 327},
-  [118] = {.lex_state = 327},
-  [119] = {.lex_state = 327},
-  [120] = {.lex_state = 327},
-  [121] = {.lex_state = 327},
-  [122] = {.lex_state = 327},
-  [123] = {.lex_state = 327},
-  [124] = {.lex_state = 327},
-  [125] = {.lex_state = 327},
-  [126] = {.lex_state = 327},
-  [127] = {.lex_state = 327},
-  [128] = {.lex_state = 327},
-  [129] = {.lex_state = 327},
-  [130] = {.lex_state = 327},
-  [131] = {.lex_state = 327},
-  [132] = {.lex_state = 327},
-  [133] = {.lex_state = 327},
-  [134] = {.lex_state = 327},
-  [135] = {.lex_state = 327},
-  [136] = {.lex_state = 327},
-  [137] = {.lex_state = 327},
-  [138] = {.lex_state = 327},
-  [139] = {.lex_state = 331},
-  [140] = {.lex_state = 327},
-  [141] = {.lex_state = 327},
-  [142] = {.lex_state = 327},
-  [143] = {.lex_state = 327},
-  [144] = {.lex_state = 327},
-  [145] = {.lex_state = 327},
-  [146] = {.lex_state = 327},
-  [147] = {.lex_state = 13},
-  [148] = {.lex_state = 327},
-  [149] = {.lex_state = 327},
-  [150] = {.lex_state = 327},
-  [151] = {.lex_state = 327},
-  [152] = {.lex_state = 327},
-  [153] = {.lex_state = 327},
-  [154] = {.lex_state = 327},
-  [155] = {.lex_state = 327},
-  [156] = {.lex_state = 327},
-  [157] = {.lex_state = 327},
-  [158] = {.lex_state = 327},
-  [159] = {.lex_state = 327},
-  [160] = {.lex_state = 327},
-  [161] = {.lex_state = 327},
-  [162] = {.lex_state = 327},
-  [163] = {.lex_state = 327},
-  [164] = {.lex_state = 327},
-  [165] = {.lex_state = 327},
-  [166] = {.lex_state = 327},
-  [167] = {.lex_state = 327},
-  [168] = {.lex_state = 327},
-  [169] = {.lex_state = 327},
-  [170] = {.lex_state = 327},
-  [171] = {.lex_state = 327},
-  [172] = {.lex_state = 327},
-  [173] = {.lex_state = 327},
-  [174] = {.lex_state = 332},
-  [175] = {.lex_state = 327},
-  [176] = {.lex_state = 327},
-  [177] = {.lex_state = 327},
-  [178] = {.lex_state = 327},
-  [179] = {.lex_state = 327},
-  [180] = {.lex_state = 14},
-  [181] = {.lex_state = 327},
-  [182] = {.lex_state = 327},
-  [183] = {.lex_state = 327},
-  [184] = {.lex_state = 327},
-  [185] = {.lex_state = 327},
-  [186] = {.lex_state = 327},
-  [187] = {.lex_state = 327},
-  [188] = {.lex_state = 327},
-  [189] = {.lex_state = 327},
-  [190] = {.lex_state = 327},
-  [191] = {.lex_state = 327},
-  [192] = {.lex_state = 327},
-  [193] = {.lex_state = 327},
-  [194] = {.lex_state = 327},
-  [195] = {.lex_state = 327},
-  [196] = {.lex_state = 327},
-  [197] = {.lex_state = 327},
-  [198] = {.lex_state = 327},
-  [199] = {.lex_state = 327},
-  [200] = {.lex_state = 327},
-  [201] = {.lex_state = 327},
-  [202] = {.lex_state = 327},
-  [203] = {.lex_state = 327},
-  [204] = {.lex_state = 327},
-  [205] = {.lex_state = 2},
-  [206] = {.lex_state = 10},
-  [207] = {.lex_state = 2},
-  [208] = {.lex_state = 327},
-  [209] = {.lex_state = 327},
-  [210] = {.lex_state = 327},
-  [211] = {.lex_state = 327},
-  [212] = {.lex_state = 327},
-  [213] = {.lex_state = 327},
-  [214] = {.lex_state = 327},
-  [215] = {.lex_state = 327},
-  [216] = {.lex_state = 327},
-  [217] = {.lex_state = 327},
-  [218] = {.lex_state = 327},
-  [219] = {.lex_state = 327},
-  [220] = {.lex_state = 327},
-  [221] = {.lex_state = 327},
-  [222] = {.lex_state = 327},
-  [223] = {.lex_state = 327},
-  [224] = {.lex_state = 327},
-  [225] = {.lex_state = 327},
-  [226] = {.lex_state = 327},
-  [227] = {.lex_state = 327},
-  [228] = {.lex_state = 327},
-  [229] = {.lex_state = 327},
-  [230] = {.lex_state = 327},
-  [231] = {.lex_state = 327},
-  [232] = {.lex_state = 327},
-  [233] = {.lex_state = 327},
-  [234] = {.lex_state = 327},
-  [235] = {.lex_state = 4},
-  [236] = {.lex_state = 4},
-  [237] = {.lex_state = 4},
-  [238] = {.lex_state = 10},
-  [239] = {.lex_state = 22},
-  [240] = {.lex_state = 4},
-  [241] = {.lex_state = 22},
-  [242] = {.lex_state = 22},
-  [243] = {.lex_state = 22},
-  [244] = {.lex_state = 6},
-  [245] = {.lex_state = 6},
-  [246] = {.lex_state = 7},
-  [247] = {.lex_state = 327},
-  [248] = {.lex_state = 6},
-  [249] = {.lex_state = 327},
-  [250] = {.lex_state = 327},
-  [251] = {.lex_state = 327},
-  [252] = {.lex_state = 327},
-  [253] = {.lex_state = 327},
-  [254] = {.lex_state = 327},
-  [255] = {.lex_state = 327},
-  [256] = {.lex_state = 327},
-  [257] = {.lex_state = 327},
-  [258] = {.lex_state = 327},
-  [259] = {.lex_state = 327},
-  [260] = {.lex_state = 327},
-  [261] = {.lex_state = 6},
-  [262] = {.lex_state = 327},
-  [263] = {.lex_state = 327},
-  [264] = {.lex_state = 327},
-  [265] = {.lex_state = 327},
-  [266] = {.lex_state = 327},
-  [267] = {.lex_state = 327},
-  [268] = {.lex_state = 6},
-  [269] = {.lex_state = 6},
-  [270] = {.lex_state = 6},
-  [271] = {.lex_state = 327},
-  [272] = {.lex_state = 327},
-  [273] = {.lex_state = 327},
-  [274] = {.lex_state = 327},
-  [275] = {.lex_state = 3},
-  [276] = {.lex_state = 3},
-  [277] = {.lex_state = 3},
-  [278] = {.lex_state = 2},
-  [279] = {.lex_state = 3},
-  [280] = {.lex_state = 327},
-  [281] = {.lex_state = 327},
-  [282] = {.lex_state = 19},
-  [283] = {.lex_state = 3},
-  [284] = {.lex_state = 3},
-  [285] = {.lex_state = 2},
-  [286] = {.lex_state = 3},
-  [287] = {.lex_state = 2},
-  [288] = {.lex_state = 2},
-  [289] = {.lex_state = 20},
-  [290] = {.lex_state = 12},
-  [291] = {.lex_state = 12},
-  [292] = {.lex_state = 12},
-  [293] = {.lex_state = 327},
-  [294] = {.lex_state = 329},
-  [295] = {.lex_state = 3},
-  [296] = {.lex_state = 5},
-  [297] = {.lex_state = 5},
-  [298] = {.lex_state = 3},
-  [299] = {.lex_state = 3},
-  [300] = {.lex_state = 5},
-  [301] = {.lex_state = 329},
-  [302] = {.lex_state = 12},
-  [303] = {.lex_state = 12},
-  [304] = {.lex_state = 2},
-  [305] = {.lex_state = 12},
-  [306] = {.lex_state = 327},
-  [307] = {.lex_state = 2},
-  [308] = {.lex_state = 3},
-  [309] = {.lex_state = 5},
-  [310] = {.lex_state = 11},
-  [311] = {.lex_state = 3},
-  [312] = {.lex_state = 5},
-  [313] = {.lex_state = 5},
-  [314] = {.lex_state = 5},
-  [315] = {.lex_state = 5},
-  [316] = {.lex_state = 5},
-  [317] = {.lex_state = 5},
-  [318] = {.lex_state = 3},
-  [319] = {.lex_state = 12},
-  [320] = {.lex_state = 5},
-  [321] = {.lex_state = 12},
-  [322] = {.lex_state = 329},
-  [323] = {.lex_state = 327},
-  [324] = {.lex_state = 327},
-  [325] = {.lex_state = 1},
-  [326] = {.lex_state = 11},
-  [327] = {.lex_state = 327},
-  [328] = {.lex_state = 329},
-  [329] = {.lex_state = 327},
-  [330] = {.lex_state = 327},
-  [331] = {.lex_state = 24},
-  [332] = {.lex_state = 327},
-  [333] = {.lex_state = 327},
-  [334] = {.lex_state = 1},
-  [335] = {.lex_state = 12},
-  [336] = {.lex_state = 327},
-  [337] = {.lex_state = 1},
-  [338] = {.lex_state = 327},
-  [339] = {.lex_state = 23},
-  [340] = {.lex_state = 327},
-  [341] = {.lex_state = 11},
-  [342] = {.lex_state = 329},
-  [343] = {.lex_state = 327},
-  [344] = {.lex_state = 327},
-  [345] = {.lex_state = 327},
-  [346] = {.lex_state = 327},
-  [347] = {.lex_state = 327},
-  [348] = {.lex_state = 327},
-  [349] = {.lex_state = 11},
-  [350] = {.lex_state = 329},
-  [351] = {.lex_state = 24},
-  [352] = {.lex_state = 327},
-  [353] = {.lex_state = 12},
-  [354] = {.lex_state = 327},
-  [355] = {.lex_state = 327},
-  [356] = {.lex_state = 327},
-  [357] = {.lex_state = 327},
-  [358] = {.lex_state = 327},
-  [359] = {.lex_state = 327},
-  [360] = {.lex_state = 327},
-  [361] = {.lex_state = 1},
-  [362] = {.lex_state = 1},
-  [363] = {.lex_state = 327},
-  [364] = {.lex_state = 23},
-  [365] = {.lex_state = 327},
-  [366] = {.lex_state = 24},
-  [367] = {.lex_state = 327},
-  [368] = {.lex_state = 327},
-  [369] = {.lex_state = 0},
-  [370] = {.lex_state = 0},
-  [371] = {.lex_state = 329},
-  [372] = {.lex_state = 21},
-  [373] = {.lex_state = 0},
-  [374] = {.lex_state = 0},
-  [375] = {.lex_state = 11},
-  [376] = {.lex_state = 4},
-  [377] = {.lex_state = 0},
-  [378] = {.lex_state = 0},
-  [379] = {.lex_state = 0},
-  [380] = {.lex_state = 0},
-  [381] = {.lex_state = 11},
-  [382] = {.lex_state = 0},
-  [383] = {.lex_state = 0},
-  [384] = {.lex_state = 0},
-  [385] = {.lex_state = 11},
-  [386] = {.lex_state = 329},
-  [387] = {.lex_state = 11},
-  [388] = {.lex_state = 0},
-  [389] = {.lex_state = 0},
-  [390] = {.lex_state = 21},
-  [391] = {.lex_state = 0},
-  [392] = {.lex_state = 0},
-  [393] = {.lex_state = 0},
-  [394] = {.lex_state = 11},
-  [395] = {.lex_state = 329},
-  [396] = {.lex_state = 4},
-  [397] = {.lex_state = 329},
-  [398] = {.lex_state = 11},
-  [399] = {.lex_state = 11},
-  [400] = {.lex_state = 0},
-  [401] = {.lex_state = 0},
-  [402] = {.lex_state = 0},
-  [403] = {.lex_state = 0},
-  [404] = {.lex_state = 329},
-  [405] = {.lex_state = 11},
-  [406] = {.lex_state = 23},
-  [407] = {.lex_state = 11},
-  [408] = {.lex_state = 0},
-  [409] = {.lex_state = 21},
-  [410] = {.lex_state = 0},
-  [411] = {.lex_state = 327},
-  [412] = {.lex_state = 4},
-  [413] = {.lex_state = 0},
-  [414] = {.lex_state = 327},
-  [415] = {.lex_state = 0},
-  [416] = {.lex_state = 327},
-  [417] = {.lex_state = 0},
-  [418] = {.lex_state = 327},
-  [419] = {.lex_state = 0},
+  [12] = {.lex_state = 317},
+  [13] = {.lex_state = 317},
+  [14] = {.lex_state = 319},
+  [15] = {.lex_state = 317},
+  [16] = {.lex_state = 317},
+  [17] = {.lex_state = 317},
+  [18] = {.lex_state = 317},
+  [19] = {.lex_state = 317},
+  [20] = {.lex_state = 317},
+  [21] = {.lex_state = 317},
+  [22] = {.lex_state = 317},
+  [23] = {.lex_state = 317},
+  [24] = {.lex_state = 317},
+  [25] = {.lex_state = 317},
+  [26] = {.lex_state = 319},
+  [27] = {.lex_state = 317},
+  [28] = {.lex_state = 319},
+  [29] = {.lex_state = 317},
+  [30] = {.lex_state = 317},
+  [31] = {.lex_state = 317},
+  [32] = {.lex_state = 317},
+  [33] = {.lex_state = 317},
+  [34] = {.lex_state = 317},
+  [35] = {.lex_state = 317},
+  [36] = {.lex_state = 15},
+  [37] = {.lex_state = 317},
+  [38] = {.lex_state = 317},
+  [39] = {.lex_state = 317},
+  [40] = {.lex_state = 317},
+  [41] = {.lex_state = 317},
+  [42] = {.lex_state = 317},
+  [43] = {.lex_state = 317},
+  [44] = {.lex_state = 317},
+  [45] = {.lex_state = 317},
+  [46] = {.lex_state = 317},
+  [47] = {.lex_state = 317},
+  [48] = {.lex_state = 317},
+  [49] = {.lex_state = 317},
+  [50] = {.lex_state = 317},
+  [51] = {.lex_state = 317},
+  [52] = {.lex_state = 2},
+  [53] = {.lex_state = 317},
+  [54] = {.lex_state = 317},
+  [55] = {.lex_state = 317},
+  [56] = {.lex_state = 317},
+  [57] = {.lex_state = 317},
+  [58] = {.lex_state = 2},
+  [59] = {.lex_state = 317},
+  [60] = {.lex_state = 317},
+  [61] = {.lex_state = 317},
+  [62] = {.lex_state = 317},
+  [63] = {.lex_state = 317},
+  [64] = {.lex_state = 317},
+  [65] = {.lex_state = 317},
+  [66] = {.lex_state = 317},
+  [67] = {.lex_state = 317},
+  [68] = {.lex_state = 317},
+  [69] = {.lex_state = 317},
+  [70] = {.lex_state = 317},
+  [71] = {.lex_state = 317},
+  [72] = {.lex_state = 317},
+  [73] = {.lex_state = 317},
+  [74] = {.lex_state = 317},
+  [75] = {.lex_state = 317},
+  [76] = {.lex_state = 317},
+  [77] = {.lex_state = 317},
+  [78] = {.lex_state = 317},
+  [79] = {.lex_state = 18},
+  [80] = {.lex_state = 16},
+  [81] = {.lex_state = 317},
+  [82] = {.lex_state = 317},
+  [83] = {.lex_state = 317},
+  [84] = {.lex_state = 317},
+  [85] = {.lex_state = 317},
+  [86] = {.lex_state = 317},
+  [87] = {.lex_state = 317},
+  [88] = {.lex_state = 317},
+  [89] = {.lex_state = 317},
+  [90] = {.lex_state = 317},
+  [91] = {.lex_state = 321},
+  [92] = {.lex_state = 317},
+  [93] = {.lex_state = 317},
+  [94] = {.lex_state = 317},
+  [95] = {.lex_state = 317},
+  [96] = {.lex_state = 317},
+  [97] = {.lex_state = 317},
+  [98] = {.lex_state = 317},
+  [99] = {.lex_state = 317},
+  [100] = {.lex_state = 317},
+  [101] = {.lex_state = 317},
+  [102] = {.lex_state = 317},
+  [103] = {.lex_state = 317},
+  [104] = {.lex_state = 317},
+  [105] = {.lex_state = 317},
+  [106] = {.lex_state = 317},
+  [107] = {.lex_state = 17},
+  [108] = {.lex_state = 322},
+  [109] = {.lex_state = 317},
+  [110] = {.lex_state = 317},
+  [111] = {.lex_state = 317},
+  [112] = {.lex_state = 317},
+  [113] = {.lex_state = 317},
+  [114] = {.lex_state = 317},
+  [115] = {.lex_state = 317},
+  [116] = {.lex_state = 317},
+  [117] = {.lex_state = 317},
+  [118] = {.lex_state = 317},
+  [119] = {.lex_state = 317},
+  [120] = {.lex_state = 317},
+  [121] = {.lex_state = 317},
+  [122] = {.lex_state = 317},
+  [123] = {.lex_state = 317},
+  [124] = {.lex_state = 317},
+  [125] = {.lex_state = 317},
+  [126] = {.lex_state = 317},
+  [127] = {.lex_state = 317},
+  [128] = {.lex_state = 317},
+  [129] = {.lex_state = 317},
+  [130] = {.lex_state = 317},
+  [131] = {.lex_state = 317},
+  [132] = {.lex_state = 317},
+  [133] = {.lex_state = 317},
+  [134] = {.lex_state = 317},
+  [135] = {.lex_state = 317},
+  [136] = {.lex_state = 317},
+  [137] = {.lex_state = 317},
+  [138] = {.lex_state = 317},
+  [139] = {.lex_state = 317},
+  [140] = {.lex_state = 317},
+  [141] = {.lex_state = 317},
+  [142] = {.lex_state = 317},
+  [143] = {.lex_state = 317},
+  [144] = {.lex_state = 317},
+  [145] = {.lex_state = 317},
+  [146] = {.lex_state = 317},
+  [147] = {.lex_state = 317},
+  [148] = {.lex_state = 317},
+  [149] = {.lex_state = 317},
+  [150] = {.lex_state = 317},
+  [151] = {.lex_state = 317},
+  [152] = {.lex_state = 317},
+  [153] = {.lex_state = 317},
+  [154] = {.lex_state = 317},
+  [155] = {.lex_state = 317},
+  [156] = {.lex_state = 317},
+  [157] = {.lex_state = 317},
+  [158] = {.lex_state = 317},
+  [159] = {.lex_state = 317},
+  [160] = {.lex_state = 317},
+  [161] = {.lex_state = 317},
+  [162] = {.lex_state = 317},
+  [163] = {.lex_state = 317},
+  [164] = {.lex_state = 317},
+  [165] = {.lex_state = 317},
+  [166] = {.lex_state = 317},
+  [167] = {.lex_state = 317},
+  [168] = {.lex_state = 317},
+  [169] = {.lex_state = 317},
+  [170] = {.lex_state = 317},
+  [171] = {.lex_state = 317},
+  [172] = {.lex_state = 317},
+  [173] = {.lex_state = 317},
+  [174] = {.lex_state = 317},
+  [175] = {.lex_state = 317},
+  [176] = {.lex_state = 317},
+  [177] = {.lex_state = 317},
+  [178] = {.lex_state = 317},
+  [179] = {.lex_state = 317},
+  [180] = {.lex_state = 317},
+  [181] = {.lex_state = 317},
+  [182] = {.lex_state = 317},
+  [183] = {.lex_state = 317},
+  [184] = {.lex_state = 317},
+  [185] = {.lex_state = 317},
+  [186] = {.lex_state = 317},
+  [187] = {.lex_state = 317},
+  [188] = {.lex_state = 317},
+  [189] = {.lex_state = 317},
+  [190] = {.lex_state = 317},
+  [191] = {.lex_state = 317},
+  [192] = {.lex_state = 317},
+  [193] = {.lex_state = 317},
+  [194] = {.lex_state = 317},
+  [195] = {.lex_state = 317},
+  [196] = {.lex_state = 317},
+  [197] = {.lex_state = 317},
+  [198] = {.lex_state = 317},
+  [199] = {.lex_state = 317},
+  [200] = {.lex_state = 317},
+  [201] = {.lex_state = 13},
+  [202] = {.lex_state = 317},
+  [203] = {.lex_state = 317},
+  [204] = {.lex_state = 317},
+  [205] = {.lex_state = 317},
+  [206] = {.lex_state = 317},
+  [207] = {.lex_state = 317},
+  [208] = {.lex_state = 10},
+  [209] = {.lex_state = 317},
+  [210] = {.lex_state = 317},
+  [211] = {.lex_state = 317},
+  [212] = {.lex_state = 317},
+  [213] = {.lex_state = 317},
+  [214] = {.lex_state = 317},
+  [215] = {.lex_state = 317},
+  [216] = {.lex_state = 317},
+  [217] = {.lex_state = 317},
+  [218] = {.lex_state = 317},
+  [219] = {.lex_state = 317},
+  [220] = {.lex_state = 317},
+  [221] = {.lex_state = 317},
+  [222] = {.lex_state = 317},
+  [223] = {.lex_state = 317},
+  [224] = {.lex_state = 317},
+  [225] = {.lex_state = 317},
+  [226] = {.lex_state = 317},
+  [227] = {.lex_state = 317},
+  [228] = {.lex_state = 317},
+  [229] = {.lex_state = 317},
+  [230] = {.lex_state = 317},
+  [231] = {.lex_state = 317},
+  [232] = {.lex_state = 317},
+  [233] = {.lex_state = 317},
+  [234] = {.lex_state = 317},
+  [235] = {.lex_state = 317},
+  [236] = {.lex_state = 317},
+  [237] = {.lex_state = 317},
+  [238] = {.lex_state = 317},
+  [239] = {.lex_state = 14},
+  [240] = {.lex_state = 317},
+  [241] = {.lex_state = 317},
+  [242] = {.lex_state = 317},
+  [243] = {.lex_state = 317},
+  [244] = {.lex_state = 4},
+  [245] = {.lex_state = 4},
+  [246] = {.lex_state = 4},
+  [247] = {.lex_state = 317},
+  [248] = {.lex_state = 317},
+  [249] = {.lex_state = 317},
+  [250] = {.lex_state = 317},
+  [251] = {.lex_state = 317},
+  [252] = {.lex_state = 317},
+  [253] = {.lex_state = 317},
+  [254] = {.lex_state = 317},
+  [255] = {.lex_state = 317},
+  [256] = {.lex_state = 22},
+  [257] = {.lex_state = 317},
+  [258] = {.lex_state = 317},
+  [259] = {.lex_state = 4},
+  [260] = {.lex_state = 10},
+  [261] = {.lex_state = 22},
+  [262] = {.lex_state = 317},
+  [263] = {.lex_state = 22},
+  [264] = {.lex_state = 22},
+  [265] = {.lex_state = 317},
+  [266] = {.lex_state = 317},
+  [267] = {.lex_state = 317},
+  [268] = {.lex_state = 317},
+  [269] = {.lex_state = 317},
+  [270] = {.lex_state = 317},
+  [271] = {.lex_state = 2},
+  [272] = {.lex_state = 317},
+  [273] = {.lex_state = 7},
+  [274] = {.lex_state = 317},
+  [275] = {.lex_state = 317},
+  [276] = {.lex_state = 317},
+  [277] = {.lex_state = 317},
+  [278] = {.lex_state = 6},
+  [279] = {.lex_state = 317},
+  [280] = {.lex_state = 317},
+  [281] = {.lex_state = 6},
+  [282] = {.lex_state = 317},
+  [283] = {.lex_state = 317},
+  [284] = {.lex_state = 6},
+  [285] = {.lex_state = 317},
+  [286] = {.lex_state = 317},
+  [287] = {.lex_state = 317},
+  [288] = {.lex_state = 317},
+  [289] = {.lex_state = 317},
+  [290] = {.lex_state = 317},
+  [291] = {.lex_state = 317},
+  [292] = {.lex_state = 6},
+  [293] = {.lex_state = 317},
+  [294] = {.lex_state = 317},
+  [295] = {.lex_state = 317},
+  [296] = {.lex_state = 317},
+  [297] = {.lex_state = 317},
+  [298] = {.lex_state = 6},
+  [299] = {.lex_state = 317},
+  [300] = {.lex_state = 317},
+  [301] = {.lex_state = 317},
+  [302] = {.lex_state = 317},
+  [303] = {.lex_state = 317},
+  [304] = {.lex_state = 317},
+  [305] = {.lex_state = 317},
+  [306] = {.lex_state = 317},
+  [307] = {.lex_state = 317},
+  [308] = {.lex_state = 317},
+  [309] = {.lex_state = 317},
+  [310] = {.lex_state = 6},
+  [311] = {.lex_state = 6},
+  [312] = {.lex_state = 3},
+  [313] = {.lex_state = 3},
+  [314] = {.lex_state = 3},
+  [315] = {.lex_state = 3},
+  [316] = {.lex_state = 3},
+  [317] = {.lex_state = 19},
+  [318] = {.lex_state = 317},
+  [319] = {.lex_state = 317},
+  [320] = {.lex_state = 3},
+  [321] = {.lex_state = 2},
+  [322] = {.lex_state = 2},
+  [323] = {.lex_state = 2},
+  [324] = {.lex_state = 3},
+  [325] = {.lex_state = 12},
+  [326] = {.lex_state = 12},
+  [327] = {.lex_state = 20},
+  [328] = {.lex_state = 317},
+  [329] = {.lex_state = 12},
+  [330] = {.lex_state = 319},
+  [331] = {.lex_state = 11},
+  [332] = {.lex_state = 5},
+  [333] = {.lex_state = 2},
+  [334] = {.lex_state = 317},
+  [335] = {.lex_state = 5},
+  [336] = {.lex_state = 319},
+  [337] = {.lex_state = 317},
+  [338] = {.lex_state = 2},
+  [339] = {.lex_state = 5},
+  [340] = {.lex_state = 3},
+  [341] = {.lex_state = 3},
+  [342] = {.lex_state = 12},
+  [343] = {.lex_state = 3},
+  [344] = {.lex_state = 12},
+  [345] = {.lex_state = 12},
+  [346] = {.lex_state = 3},
+  [347] = {.lex_state = 3},
+  [348] = {.lex_state = 3},
+  [349] = {.lex_state = 3},
+  [350] = {.lex_state = 3},
+  [351] = {.lex_state = 3},
+  [352] = {.lex_state = 3},
+  [353] = {.lex_state = 2},
+  [354] = {.lex_state = 5},
+  [355] = {.lex_state = 5},
+  [356] = {.lex_state = 12},
+  [357] = {.lex_state = 12},
+  [358] = {.lex_state = 317},
+  [359] = {.lex_state = 5},
+  [360] = {.lex_state = 5},
+  [361] = {.lex_state = 5},
+  [362] = {.lex_state = 319},
+  [363] = {.lex_state = 3},
+  [364] = {.lex_state = 317},
+  [365] = {.lex_state = 5},
+  [366] = {.lex_state = 5},
+  [367] = {.lex_state = 317},
+  [368] = {.lex_state = 317},
+  [369] = {.lex_state = 11},
+  [370] = {.lex_state = 1},
+  [371] = {.lex_state = 23},
+  [372] = {.lex_state = 319},
+  [373] = {.lex_state = 11},
+  [374] = {.lex_state = 319},
+  [375] = {.lex_state = 317},
+  [376] = {.lex_state = 24},
+  [377] = {.lex_state = 317},
+  [378] = {.lex_state = 317},
+  [379] = {.lex_state = 317},
+  [380] = {.lex_state = 317},
+  [381] = {.lex_state = 24},
+  [382] = {.lex_state = 317},
+  [383] = {.lex_state = 317},
+  [384] = {.lex_state = 317},
+  [385] = {.lex_state = 317},
+  [386] = {.lex_state = 317},
+  [387] = {.lex_state = 12},
+  [388] = {.lex_state = 1},
+  [389] = {.lex_state = 317},
+  [390] = {.lex_state = 24},
+  [391] = {.lex_state = 11},
+  [392] = {.lex_state = 319},
+  [393] = {.lex_state = 317},
+  [394] = {.lex_state = 317},
+  [395] = {.lex_state = 317},
+  [396] = {.lex_state = 11},
+  [397] = {.lex_state = 317},
+  [398] = {.lex_state = 317},
+  [399] = {.lex_state = 317},
+  [400] = {.lex_state = 317},
+  [401] = {.lex_state = 317},
+  [402] = {.lex_state = 317},
+  [403] = {.lex_state = 317},
+  [404] = {.lex_state = 317},
+  [405] = {.lex_state = 317},
+  [406] = {.lex_state = 1},
+  [407] = {.lex_state = 317},
+  [408] = {.lex_state = 317},
+  [409] = {.lex_state = 12},
+  [410] = {.lex_state = 317},
+  [411] = {.lex_state = 317},
+  [412] = {.lex_state = 317},
+  [413] = {.lex_state = 11},
+  [414] = {.lex_state = 1},
+  [415] = {.lex_state = 1},
+  [416] = {.lex_state = 317},
+  [417] = {.lex_state = 23},
+  [418] = {.lex_state = 317},
+  [419] = {.lex_state = 317},
   [420] = {.lex_state = 0},
-  [421] = {.lex_state = 327},
+  [421] = {.lex_state = 317},
   [422] = {.lex_state = 0},
-  [423] = {.lex_state = 11},
-  [424] = {.lex_state = 11},
-  [425] = {.lex_state = 327},
-  [426] = {.lex_state = 0},
-  [427] = {.lex_state = 327},
-  [428] = {.lex_state = 0},
+  [423] = {.lex_state = 0},
+  [424] = {.lex_state = 0},
+  [425] = {.lex_state = 319},
+  [426] = {.lex_state = 319},
+  [427] = {.lex_state = 11},
+  [428] = {.lex_state = 11},
   [429] = {.lex_state = 0},
   [430] = {.lex_state = 11},
-  [431] = {.lex_state = 0},
-  [432] = {.lex_state = 11},
+  [431] = {.lex_state = 21},
+  [432] = {.lex_state = 0},
   [433] = {.lex_state = 0},
   [434] = {.lex_state = 0},
   [435] = {.lex_state = 0},
@@ -8241,88 +8165,146 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [440] = {.lex_state = 0},
   [441] = {.lex_state = 0},
   [442] = {.lex_state = 0},
-  [443] = {.lex_state = 2},
+  [443] = {.lex_state = 11},
   [444] = {.lex_state = 11},
-  [445] = {.lex_state = 4},
-  [446] = {.lex_state = 0},
-  [447] = {.lex_state = 0},
+  [445] = {.lex_state = 319},
+  [446] = {.lex_state = 319},
+  [447] = {.lex_state = 317},
   [448] = {.lex_state = 0},
-  [449] = {.lex_state = 327},
-  [450] = {.lex_state = 0},
-  [451] = {.lex_state = 12},
-  [452] = {.lex_state = 327},
-  [453] = {.lex_state = 12},
+  [449] = {.lex_state = 0},
+  [450] = {.lex_state = 4},
+  [451] = {.lex_state = 0},
+  [452] = {.lex_state = 11},
+  [453] = {.lex_state = 4},
   [454] = {.lex_state = 0},
-  [455] = {.lex_state = 12},
+  [455] = {.lex_state = 11},
   [456] = {.lex_state = 11},
-  [457] = {.lex_state = 12},
-  [458] = {.lex_state = 0},
-  [459] = {.lex_state = 0},
+  [457] = {.lex_state = 319},
+  [458] = {.lex_state = 317},
+  [459] = {.lex_state = 11},
   [460] = {.lex_state = 0},
-  [461] = {.lex_state = 0},
+  [461] = {.lex_state = 23},
   [462] = {.lex_state = 0},
-  [463] = {.lex_state = 11},
-  [464] = {.lex_state = 327},
-  [465] = {.lex_state = 327},
-  [466] = {.lex_state = 2},
+  [463] = {.lex_state = 0},
+  [464] = {.lex_state = 4},
+  [465] = {.lex_state = 21},
+  [466] = {.lex_state = 0},
   [467] = {.lex_state = 0},
-  [468] = {.lex_state = 4},
-  [469] = {.lex_state = 327},
-  [470] = {.lex_state = 327},
-  [471] = {.lex_state = 327},
-  [472] = {.lex_state = 327},
-  [473] = {.lex_state = 327},
+  [468] = {.lex_state = 21},
+  [469] = {.lex_state = 0},
+  [470] = {.lex_state = 0},
+  [471] = {.lex_state = 0},
+  [472] = {.lex_state = 0},
+  [473] = {.lex_state = 0},
   [474] = {.lex_state = 0},
-  [475] = {.lex_state = 3},
-  [476] = {.lex_state = 327},
-  [477] = {.lex_state = 4},
-  [478] = {.lex_state = 327},
-  [479] = {.lex_state = 327},
-  [480] = {.lex_state = 27},
-  [481] = {.lex_state = 327},
-  [482] = {.lex_state = 327},
-  [483] = {.lex_state = 327},
-  [484] = {.lex_state = 329},
-  [485] = {.lex_state = 327},
-  [486] = {.lex_state = 327},
-  [487] = {.lex_state = 327},
+  [475] = {.lex_state = 317},
+  [476] = {.lex_state = 0},
+  [477] = {.lex_state = 317},
+  [478] = {.lex_state = 0},
+  [479] = {.lex_state = 317},
+  [480] = {.lex_state = 317},
+  [481] = {.lex_state = 4},
+  [482] = {.lex_state = 0},
+  [483] = {.lex_state = 0},
+  [484] = {.lex_state = 317},
+  [485] = {.lex_state = 11},
+  [486] = {.lex_state = 2},
+  [487] = {.lex_state = 11},
   [488] = {.lex_state = 0},
-  [489] = {.lex_state = 26},
-  [490] = {.lex_state = 329},
-  [491] = {.lex_state = 327},
-  [492] = {.lex_state = 327},
+  [489] = {.lex_state = 0},
+  [490] = {.lex_state = 11},
+  [491] = {.lex_state = 3},
+  [492] = {.lex_state = 11},
   [493] = {.lex_state = 0},
   [494] = {.lex_state = 0},
-  [495] = {.lex_state = 327},
-  [496] = {.lex_state = 2},
-  [497] = {.lex_state = 27},
-  [498] = {.lex_state = 0},
-  [499] = {.lex_state = 327},
-  [500] = {.lex_state = 4},
+  [495] = {.lex_state = 0},
+  [496] = {.lex_state = 0},
+  [497] = {.lex_state = 11},
+  [498] = {.lex_state = 12},
+  [499] = {.lex_state = 12},
+  [500] = {.lex_state = 12},
   [501] = {.lex_state = 0},
-  [502] = {.lex_state = 3},
-  [503] = {.lex_state = 327},
-  [504] = {.lex_state = 29},
-  [505] = {.lex_state = 327},
-  [506] = {.lex_state = 2},
-  [507] = {.lex_state = 327},
-  [508] = {.lex_state = 0},
-  [509] = {.lex_state = 28},
-  [510] = {.lex_state = 327},
-  [511] = {.lex_state = 11},
-  [512] = {.lex_state = 27},
-  [513] = {.lex_state = 327},
-  [514] = {.lex_state = 27},
-  [515] = {.lex_state = 327},
-  [516] = {.lex_state = 3},
-  [517] = {.lex_state = 327},
-  [518] = {.lex_state = 327},
-  [519] = {.lex_state = 0},
-  [520] = {.lex_state = 327},
-  [521] = {.lex_state = 327},
-  [522] = {.lex_state = 327},
+  [502] = {.lex_state = 12},
+  [503] = {.lex_state = 11},
+  [504] = {.lex_state = 0},
+  [505] = {.lex_state = 0},
+  [506] = {.lex_state = 317},
+  [507] = {.lex_state = 11},
+  [508] = {.lex_state = 3},
+  [509] = {.lex_state = 0},
+  [510] = {.lex_state = 317},
+  [511] = {.lex_state = 0},
+  [512] = {.lex_state = 0},
+  [513] = {.lex_state = 0},
+  [514] = {.lex_state = 0},
+  [515] = {.lex_state = 317},
+  [516] = {.lex_state = 0},
+  [517] = {.lex_state = 0},
+  [518] = {.lex_state = 2},
+  [519] = {.lex_state = 317},
+  [520] = {.lex_state = 317},
+  [521] = {.lex_state = 317},
+  [522] = {.lex_state = 317},
   [523] = {.lex_state = 0},
-  [524] = {.lex_state = 28},
+  [524] = {.lex_state = 317},
+  [525] = {.lex_state = 317},
+  [526] = {.lex_state = 27},
+  [527] = {.lex_state = 317},
+  [528] = {.lex_state = 0},
+  [529] = {.lex_state = 317},
+  [530] = {.lex_state = 317},
+  [531] = {.lex_state = 317},
+  [532] = {.lex_state = 317},
+  [533] = {.lex_state = 2},
+  [534] = {.lex_state = 317},
+  [535] = {.lex_state = 0},
+  [536] = {.lex_state = 317},
+  [537] = {.lex_state = 28},
+  [538] = {.lex_state = 317},
+  [539] = {.lex_state = 317},
+  [540] = {.lex_state = 317},
+  [541] = {.lex_state = 3},
+  [542] = {.lex_state = 27},
+  [543] = {.lex_state = 317},
+  [544] = {.lex_state = 317},
+  [545] = {.lex_state = 26},
+  [546] = {.lex_state = 3},
+  [547] = {.lex_state = 319},
+  [548] = {.lex_state = 317},
+  [549] = {.lex_state = 317},
+  [550] = {.lex_state = 317},
+  [551] = {.lex_state = 317},
+  [552] = {.lex_state = 29},
+  [553] = {.lex_state = 0},
+  [554] = {.lex_state = 317},
+  [555] = {.lex_state = 4},
+  [556] = {.lex_state = 317},
+  [557] = {.lex_state = 4},
+  [558] = {.lex_state = 319},
+  [559] = {.lex_state = 317},
+  [560] = {.lex_state = 317},
+  [561] = {.lex_state = 0},
+  [562] = {.lex_state = 0},
+  [563] = {.lex_state = 28},
+  [564] = {.lex_state = 0},
+  [565] = {.lex_state = 11},
+  [566] = {.lex_state = 27},
+  [567] = {.lex_state = 317},
+  [568] = {.lex_state = 27},
+  [569] = {.lex_state = 317},
+  [570] = {.lex_state = 317},
+  [571] = {.lex_state = 317},
+  [572] = {.lex_state = 317},
+  [573] = {.lex_state = 317},
+  [574] = {.lex_state = 4},
+  [575] = {.lex_state = 0},
+  [576] = {.lex_state = 317},
+  [577] = {.lex_state = 0},
+  [578] = {.lex_state = 2},
+  [579] = {.lex_state = 317},
+  [580] = {.lex_state = 317},
+  [581] = {.lex_state = 317},
+  [582] = {.lex_state = 2},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -8341,6 +8323,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_const] = ACTIONS(1),
     [anon_sym_EQ] = ACTIONS(1),
     [anon_sym_group] = ACTIONS(1),
+    [anon_sym_label] = ACTIONS(1),
     [anon_sym_category] = ACTIONS(1),
     [anon_sym_sentence] = ACTIONS(1),
     [anon_sym_LPAREN] = ACTIONS(1),
@@ -8357,11 +8340,6 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_policy] = ACTIONS(1),
     [anon_sym_use] = ACTIONS(1),
     [anon_sym_description] = ACTIONS(1),
-    [anon_sym_label] = ACTIONS(1),
-    [anon_sym_log] = ACTIONS(1),
-    [anon_sym_spec] = ACTIONS(1),
-    [anon_sym_metadata] = ACTIONS(1),
-    [anon_sym_annotation] = ACTIONS(1),
     [anon_sym_default] = ACTIONS(1),
     [anon_sym_deny] = ACTIONS(1),
     [anon_sym_no] = ACTIONS(1),
@@ -8383,6 +8361,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_fqdn] = ACTIONS(1),
     [anon_sym_service] = ACTIONS(1),
     [anon_sym_services] = ACTIONS(1),
+    [anon_sym_aws] = ACTIONS(1),
+    [anon_sym_region] = ACTIONS(1),
+    [anon_sym_named] = ACTIONS(1),
     [anon_sym_sni] = ACTIONS(1),
     [anon_sym_icmp] = ACTIONS(1),
     [anon_sym_ipv4] = ACTIONS(1),
@@ -8416,19 +8397,19 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(474),
-    [sym__item] = STATE(150),
-    [sym_silence] = STATE(150),
-    [sym_inventory] = STATE(150),
-    [sym_cidr_groups] = STATE(150),
-    [sym_cilium] = STATE(150),
-    [sym_import] = STATE(150),
-    [sym_const_definition] = STATE(150),
-    [sym_category] = STATE(150),
-    [sym_namespace] = STATE(150),
-    [sym_cluster_policy] = STATE(150),
-    [sym_expect] = STATE(150),
-    [aux_sym_source_file_repeat1] = STATE(150),
+    [sym_source_file] = STATE(535),
+    [sym__item] = STATE(102),
+    [sym_silence] = STATE(102),
+    [sym_inventory] = STATE(102),
+    [sym_cidr_groups] = STATE(102),
+    [sym_cilium] = STATE(102),
+    [sym_import] = STATE(102),
+    [sym_const_definition] = STATE(102),
+    [sym_category] = STATE(102),
+    [sym_namespace] = STATE(102),
+    [sym_cluster_policy] = STATE(102),
+    [sym_expect] = STATE(102),
+    [aux_sym_source_file_repeat1] = STATE(102),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_silence] = ACTIONS(7),
     [anon_sym_cluster] = ACTIONS(9),
@@ -8448,16 +8429,18 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(27), 45,
+    ACTIONS(27), 43,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
+      anon_sym_groups,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8466,10 +8449,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8494,19 +8473,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [51] = 2,
+  [49] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 45,
+    ACTIONS(29), 43,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
+      anon_sym_groups,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8515,10 +8496,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8543,10 +8520,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [102] = 2,
+  [98] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(31), 39,
+    ACTIONS(31), 36,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8556,6 +8533,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8564,10 +8542,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8586,10 +8560,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [147] = 2,
+  [140] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(33), 39,
+    ACTIONS(33), 36,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8599,6 +8573,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8607,10 +8582,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8629,10 +8600,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [192] = 2,
+  [182] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(35), 39,
+    ACTIONS(35), 36,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8642,6 +8613,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8650,10 +8622,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8672,10 +8640,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [237] = 2,
+  [224] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(37), 39,
+    ACTIONS(37), 36,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8685,6 +8653,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8693,10 +8662,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8715,10 +8680,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [282] = 2,
+  [266] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 37,
+    ACTIONS(39), 34,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8728,6 +8693,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -8735,10 +8701,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8756,7 +8718,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [325] = 13,
+  [306] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -8771,15 +8733,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(104), 1,
+    STATE(128), 1,
       sym_sentence_values,
-    STATE(100), 2,
+    STATE(109), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(206), 2,
+    STATE(208), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(149), 5,
+    STATE(197), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
@@ -8792,29 +8754,26 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(41), 14,
+    ACTIONS(41), 11,
       anon_sym_silence,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [389] = 4,
+  [367] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DASH,
     ACTIONS(61), 1,
       anon_sym_SLASH,
-    ACTIONS(57), 33,
+    ACTIONS(57), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8824,6 +8783,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -8831,10 +8791,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8848,7 +8804,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [434] = 13,
+  [409] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -8863,15 +8819,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(104), 1,
+    STATE(128), 1,
       sym_sentence_values,
-    STATE(100), 2,
+    STATE(109), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(206), 2,
+    STATE(208), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(149), 5,
+    STATE(197), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
@@ -8884,25 +8840,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(41), 12,
+    ACTIONS(41), 9,
       anon_sym_silence,
+      anon_sym_label,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [496] = 3,
+  [468] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(65), 1,
       anon_sym_SLASH,
-    ACTIONS(63), 33,
+    ACTIONS(63), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8912,6 +8865,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -8919,10 +8873,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8936,7 +8886,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [538] = 9,
+  [507] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(69), 1,
@@ -8952,11 +8902,11 @@ static const uint16_t ts_small_parse_table[] = {
     STATE(33), 2,
       sym_flow_port,
       sym_flow_icmp,
-    STATE(125), 3,
+    STATE(130), 3,
       sym_kafka,
       sym_flow_http,
       sym_flow_dns,
-    ACTIONS(67), 24,
+    ACTIONS(67), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -8965,23 +8915,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [592] = 7,
+  [558] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(83), 1,
@@ -8995,7 +8942,7 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(81), 2,
       anon_sym_produce,
       anon_sym_consume,
-    ACTIONS(79), 28,
+    ACTIONS(79), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9004,21 +8951,53 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [605] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(91), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_sni,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
@@ -9027,7 +9006,7 @@ static const uint16_t ts_small_parse_table[] = {
   [642] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(91), 34,
+    ACTIONS(93), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9037,6 +9016,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9044,48 +9024,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [682] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 33,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9099,10 +9037,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [721] = 2,
+  [678] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(63), 33,
+    ACTIONS(63), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9112,6 +9050,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -9119,10 +9058,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9136,10 +9071,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [760] = 2,
+  [714] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(95), 33,
+    ACTIONS(95), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9149,6 +9084,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -9156,10 +9092,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9173,137 +9105,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [799] = 2,
+  [750] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(97), 32,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [837] = 17,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
     ACTIONS(99), 1,
-      anon_sym_RBRACE,
+      anon_sym_in,
     ACTIONS(101), 1,
-      anon_sym_policy,
-    ACTIONS(103), 1,
-      anon_sym_use,
-    ACTIONS(105), 1,
-      anon_sym_description,
-    ACTIONS(107), 1,
-      anon_sym_label,
-    ACTIONS(109), 1,
-      anon_sym_log,
-    ACTIONS(111), 1,
-      anon_sym_spec,
-    ACTIONS(113), 1,
-      anon_sym_metadata,
-    ACTIONS(115), 1,
-      anon_sym_default,
-    ACTIONS(119), 1,
-      anon_sym_no,
-    ACTIONS(121), 1,
-      anon_sym_select,
-    ACTIONS(123), 1,
-      anon_sym_expect,
-    STATE(339), 1,
-      sym_verb,
-    ACTIONS(117), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(23), 16,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_spec,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [905] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(125), 32,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [943] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(129), 1,
-      anon_sym_in,
-    ACTIONS(131), 1,
       anon_sym_with,
-    ACTIONS(127), 30,
+    ACTIONS(97), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9312,6 +9121,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9319,10 +9129,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9334,61 +9140,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [985] = 17,
+  [789] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(101), 1,
-      anon_sym_policy,
-    ACTIONS(103), 1,
-      anon_sym_use,
-    ACTIONS(105), 1,
-      anon_sym_description,
-    ACTIONS(107), 1,
-      anon_sym_label,
-    ACTIONS(109), 1,
-      anon_sym_log,
-    ACTIONS(111), 1,
-      anon_sym_spec,
-    ACTIONS(113), 1,
-      anon_sym_metadata,
-    ACTIONS(115), 1,
-      anon_sym_default,
-    ACTIONS(119), 1,
-      anon_sym_no,
-    ACTIONS(121), 1,
-      anon_sym_select,
-    ACTIONS(123), 1,
-      anon_sym_expect,
-    ACTIONS(133), 1,
-      anon_sym_RBRACE,
-    STATE(339), 1,
-      sym_verb,
-    ACTIONS(117), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(25), 16,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_spec,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [1053] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(135), 32,
+    ACTIONS(103), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9398,6 +9153,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -9406,10 +9162,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9421,61 +9173,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [1091] = 17,
+  [824] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(137), 1,
-      anon_sym_silence,
-    ACTIONS(140), 1,
-      anon_sym_RBRACE,
-    ACTIONS(142), 1,
-      anon_sym_policy,
-    ACTIONS(145), 1,
-      anon_sym_use,
-    ACTIONS(148), 1,
-      anon_sym_description,
-    ACTIONS(151), 1,
-      anon_sym_label,
-    ACTIONS(154), 1,
-      anon_sym_log,
-    ACTIONS(157), 1,
-      anon_sym_spec,
-    ACTIONS(160), 1,
-      anon_sym_metadata,
-    ACTIONS(163), 1,
-      anon_sym_default,
-    ACTIONS(169), 1,
-      anon_sym_no,
-    ACTIONS(172), 1,
-      anon_sym_select,
-    ACTIONS(175), 1,
-      anon_sym_expect,
-    STATE(339), 1,
-      sym_verb,
-    ACTIONS(166), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(25), 16,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_spec,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [1159] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(178), 32,
+    ACTIONS(105), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9485,6 +9186,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -9493,10 +9195,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9508,58 +9206,121 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [1197] = 13,
+  [859] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(107), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [894] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(109), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [929] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(75), 1,
       anon_sym_kafka,
-    ACTIONS(182), 1,
+    ACTIONS(113), 1,
       anon_sym_port,
-    ACTIONS(184), 1,
+    ACTIONS(115), 1,
       anon_sym_sni,
-    ACTIONS(186), 1,
+    ACTIONS(117), 1,
       anon_sym_icmp,
-    ACTIONS(188), 1,
+    ACTIONS(119), 1,
       anon_sym_http,
-    ACTIONS(190), 1,
+    ACTIONS(121), 1,
       anon_sym_grpc,
-    ACTIONS(192), 1,
+    ACTIONS(123), 1,
       anon_sym_dns,
-    STATE(55), 1,
+    STATE(63), 1,
       sym_ports,
-    STATE(82), 1,
+    STATE(87), 1,
       sym_sni,
-    STATE(101), 1,
+    STATE(114), 1,
       sym_icmps,
-    STATE(105), 6,
+    STATE(115), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(180), 15,
+    ACTIONS(111), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [1256] = 3,
+  [985] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(196), 1,
+    ACTIONS(127), 1,
       anon_sym_in,
-    ACTIONS(194), 30,
+    ACTIONS(125), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9568,6 +9329,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9575,10 +9337,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9590,16 +9348,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1295] = 5,
+  [1021] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(200), 1,
+    ACTIONS(131), 1,
       anon_sym_topic,
-    ACTIONS(202), 1,
+    ACTIONS(133), 1,
       anon_sym_client,
-    ACTIONS(204), 1,
+    ACTIONS(135), 1,
       anon_sym_version,
-    ACTIONS(198), 28,
+    ACTIONS(129), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9608,16 +9366,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9628,12 +9383,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1338] = 3,
+  [1061] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(208), 1,
+    ACTIONS(139), 1,
       anon_sym_in,
-    ACTIONS(206), 30,
+    ACTIONS(137), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9642,6 +9397,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9649,10 +9405,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9664,16 +9416,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1377] = 5,
+  [1097] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(212), 1,
+    ACTIONS(143), 1,
       anon_sym_topic,
-    ACTIONS(214), 1,
+    ACTIONS(145), 1,
       anon_sym_client,
-    ACTIONS(216), 1,
+    ACTIONS(147), 1,
       anon_sym_version,
-    ACTIONS(210), 28,
+    ACTIONS(141), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9682,16 +9434,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9702,10 +9451,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1420] = 2,
+  [1137] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(218), 30,
+    ACTIONS(149), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9714,6 +9463,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9721,10 +9471,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9736,7 +9482,100 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1456] = 6,
+  [1170] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(151), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1203] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(153), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1236] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(155), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1269] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(73), 1,
@@ -9745,11 +9584,11 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
     ACTIONS(77), 1,
       anon_sym_dns,
-    STATE(141), 3,
+    STATE(145), 3,
       sym_kafka,
       sym_flow_http,
       sym_flow_dns,
-    ACTIONS(220), 24,
+    ACTIONS(157), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9758,51 +9597,107 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [1500] = 9,
+  [1310] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(159), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1343] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(161), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1376] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(224), 1,
+    ACTIONS(165), 1,
       anon_sym_RBRACE,
-    ACTIONS(226), 1,
+    ACTIONS(167), 1,
       anon_sym_in,
-    ACTIONS(228), 1,
+    ACTIONS(169), 1,
       sym_label_key,
-    ACTIONS(230), 1,
+    ACTIONS(171), 1,
       sym_const_ref,
-    STATE(169), 1,
+    STATE(205), 1,
       sym_scope,
-    STATE(92), 3,
+    STATE(98), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(222), 21,
+    ACTIONS(163), 18,
       anon_sym_silence,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9815,10 +9710,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1550] = 2,
+  [1423] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(232), 30,
+    ACTIONS(173), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9827,6 +9722,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9834,10 +9730,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9849,10 +9741,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1586] = 2,
+  [1456] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(234), 30,
+    ACTIONS(175), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9861,6 +9753,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9868,10 +9761,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9883,10 +9772,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1622] = 2,
+  [1489] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(236), 30,
+    ACTIONS(179), 1,
+      anon_sym_client,
+    ACTIONS(181), 1,
+      anon_sym_version,
+    ACTIONS(177), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9895,6 +9788,69 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1526] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(185), 1,
+      anon_sym_client,
+    ACTIONS(187), 1,
+      anon_sym_version,
+    ACTIONS(183), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1563] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(189), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9902,10 +9858,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9917,494 +9869,408 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1658] = 4,
+  [1596] = 2,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(191), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1629] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(195), 1,
+      anon_sym_client,
+    ACTIONS(197), 1,
+      anon_sym_version,
+    ACTIONS(193), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1666] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(199), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1699] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(201), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1732] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(203), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1765] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(205), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1798] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(209), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(207), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1835] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(214), 1,
+      anon_sym_version,
+    ACTIONS(212), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1869] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(216), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1901] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(220), 1,
+      anon_sym_version,
+    ACTIONS(218), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1935] = 15,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(222), 1,
+      anon_sym_namespaces,
+    ACTIONS(224), 1,
+      anon_sym_cidr,
+    ACTIONS(226), 1,
+      anon_sym_namespace,
+    ACTIONS(228), 1,
+      anon_sym_pods,
+    ACTIONS(230), 1,
+      anon_sym_nodes,
+    ACTIONS(234), 1,
+      anon_sym_entity,
+    ACTIONS(236), 1,
+      anon_sym_fqdn,
+    ACTIONS(238), 1,
+      anon_sym_service,
     ACTIONS(240), 1,
-      anon_sym_header,
-    STATE(38), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(238), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1698] = 2,
+      anon_sym_services,
+    ACTIONS(242), 1,
+      anon_sym_aws,
+    STATE(173), 1,
+      sym_aws_group,
+    ACTIONS(232), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(129), 2,
+      sym_peer_service,
+      sym_peer_services,
+    STATE(24), 11,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service_list,
+      sym_peer_cidr_groups,
+      sym_peer_nodes,
+      sym_peer_aws,
+  [1993] = 14,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(243), 30,
-      ts_builtin_sym_end,
+    ACTIONS(244), 1,
       anon_sym_silence,
-      anon_sym_cluster,
+    ACTIONS(247), 1,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
+    ACTIONS(249), 1,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1734] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(245), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
+    ACTIONS(252), 1,
       anon_sym_policy,
+    ACTIONS(255), 1,
       anon_sym_use,
+    ACTIONS(258), 1,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1770] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(247), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1806] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(251), 1,
-      anon_sym_client,
-    ACTIONS(253), 1,
-      anon_sym_version,
-    ACTIONS(249), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1846] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(255), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1882] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(259), 1,
-      anon_sym_client,
     ACTIONS(261), 1,
-      anon_sym_version,
-    ACTIONS(257), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(267), 1,
       anon_sym_no,
+    ACTIONS(270), 1,
       anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
+    ACTIONS(273), 1,
       anon_sym_expect,
-  [1922] = 2,
+    STATE(371), 1,
+      sym_verb,
+    ACTIONS(264), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(53), 13,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [2049] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(263), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1958] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(265), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1994] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(269), 1,
-      anon_sym_client,
-    ACTIONS(271), 1,
-      anon_sym_version,
-    ACTIONS(267), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2034] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(273), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2070] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(275), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2106] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(277), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2142] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(279), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2178] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(281), 29,
+    ACTIONS(276), 26,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -10414,16 +10280,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10434,10 +10297,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2213] = 2,
+  [2081] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(283), 29,
+    ACTIONS(280), 1,
+      anon_sym_version,
+    ACTIONS(278), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10446,16 +10311,73 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2115] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(284), 1,
+      anon_sym_version,
+    ACTIONS(282), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2149] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(286), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10467,1935 +10389,55 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2248] = 2,
+  [2181] = 15,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(285), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2283] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(184), 1,
-      anon_sym_sni,
-    ACTIONS(186), 1,
-      anon_sym_icmp,
-    ACTIONS(188), 1,
-      anon_sym_http,
-    ACTIONS(190), 1,
-      anon_sym_grpc,
-    ACTIONS(192), 1,
-      anon_sym_dns,
-    STATE(83), 1,
-      sym_sni,
-    STATE(106), 1,
-      sym_icmps,
-    STATE(108), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(287), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2336] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(291), 1,
-      anon_sym_version,
-    ACTIONS(289), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2373] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(295), 1,
-      anon_sym_version,
-    ACTIONS(293), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2410] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(299), 1,
-      anon_sym_version,
-    ACTIONS(297), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2447] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(303), 1,
-      anon_sym_version,
-    ACTIONS(301), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2484] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(307), 1,
-      anon_sym_version,
-    ACTIONS(305), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2521] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(311), 1,
-      anon_sym_version,
-    ACTIONS(309), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2558] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(313), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2592] = 15,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(103), 1,
-      anon_sym_use,
-    ACTIONS(105), 1,
-      anon_sym_description,
-    ACTIONS(107), 1,
-      anon_sym_label,
-    ACTIONS(109), 1,
-      anon_sym_log,
-    ACTIONS(111), 1,
-      anon_sym_spec,
-    ACTIONS(113), 1,
-      anon_sym_metadata,
-    ACTIONS(115), 1,
-      anon_sym_default,
-    ACTIONS(119), 1,
-      anon_sym_no,
-    ACTIONS(315), 1,
-      anon_sym_RBRACE,
-    ACTIONS(317), 1,
-      anon_sym_select,
-    STATE(364), 1,
-      sym_verb,
-    ACTIONS(117), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(79), 14,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_spec,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [2652] = 15,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(319), 1,
-      anon_sym_silence,
-    ACTIONS(322), 1,
-      anon_sym_RBRACE,
-    ACTIONS(324), 1,
-      anon_sym_use,
-    ACTIONS(327), 1,
-      anon_sym_description,
-    ACTIONS(330), 1,
-      anon_sym_label,
-    ACTIONS(333), 1,
-      anon_sym_log,
-    ACTIONS(336), 1,
-      anon_sym_spec,
-    ACTIONS(339), 1,
-      anon_sym_metadata,
-    ACTIONS(342), 1,
-      anon_sym_default,
-    ACTIONS(348), 1,
-      anon_sym_no,
-    ACTIONS(351), 1,
-      anon_sym_select,
-    STATE(364), 1,
-      sym_verb,
-    ACTIONS(345), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(64), 14,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_spec,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [2712] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(356), 1,
-      anon_sym_COMMA,
-    STATE(87), 1,
-      aux_sym_silence_repeat1,
-    STATE(132), 1,
-      sym_string,
-    ACTIONS(354), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2754] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(356), 1,
-      anon_sym_COMMA,
-    STATE(65), 1,
-      aux_sym_silence_repeat1,
-    STATE(118), 1,
-      sym_string,
-    ACTIONS(358), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2796] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(360), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2830] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(362), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2864] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(364), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2898] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(366), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2932] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(368), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2966] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(370), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3000] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(372), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3034] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(374), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3068] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(376), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3102] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(378), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3136] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(380), 28,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3170] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(384), 1,
-      anon_sym_method,
-    ACTIONS(386), 1,
-      anon_sym_host,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    ACTIONS(390), 1,
-      sym_http_method,
-    ACTIONS(392), 1,
-      sym_const_ref,
-    STATE(183), 1,
-      aux_sym_http_repeat1,
-    STATE(166), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(382), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3220] = 15,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(103), 1,
-      anon_sym_use,
-    ACTIONS(105), 1,
-      anon_sym_description,
-    ACTIONS(107), 1,
-      anon_sym_label,
-    ACTIONS(109), 1,
-      anon_sym_log,
-    ACTIONS(111), 1,
-      anon_sym_spec,
-    ACTIONS(113), 1,
-      anon_sym_metadata,
-    ACTIONS(115), 1,
-      anon_sym_default,
-    ACTIONS(119), 1,
-      anon_sym_no,
-    ACTIONS(317), 1,
-      anon_sym_select,
-    ACTIONS(394), 1,
-      anon_sym_RBRACE,
-    STATE(364), 1,
-      sym_verb,
-    ACTIONS(117), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(64), 14,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_spec,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [3280] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
+    ACTIONS(222), 1,
+      anon_sym_namespaces,
     ACTIONS(224), 1,
-      anon_sym_RBRACE,
+      anon_sym_cidr,
     ACTIONS(226), 1,
-      anon_sym_in,
-    ACTIONS(228), 1,
-      sym_label_key,
+      anon_sym_namespace,
     ACTIONS(230), 1,
-      sym_const_ref,
-    STATE(169), 1,
-      sym_scope,
-    STATE(92), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(222), 19,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3328] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(228), 1,
-      sym_label_key,
-    ACTIONS(398), 1,
-      anon_sym_RBRACE,
-    ACTIONS(400), 1,
-      anon_sym_in,
-    ACTIONS(402), 1,
-      anon_sym_with,
-    ACTIONS(404), 1,
-      sym_const_ref,
-    STATE(22), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(396), 19,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3376] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(186), 1,
-      anon_sym_icmp,
-    ACTIONS(188), 1,
-      anon_sym_http,
-    ACTIONS(190), 1,
-      anon_sym_grpc,
-    ACTIONS(192), 1,
-      anon_sym_dns,
-    STATE(106), 1,
-      sym_icmps,
-    STATE(108), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(287), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3423] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(186), 1,
-      anon_sym_icmp,
-    ACTIONS(188), 1,
-      anon_sym_http,
-    ACTIONS(190), 1,
-      anon_sym_grpc,
-    ACTIONS(192), 1,
-      anon_sym_dns,
-    STATE(109), 1,
-      sym_icmps,
-    STATE(98), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(406), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3470] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(408), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3503] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(410), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3536] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    ACTIONS(414), 1,
-      anon_sym_host,
-    STATE(90), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(412), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3575] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(418), 1,
-      anon_sym_COMMA,
-    STATE(87), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(416), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-      anon_sym_DQUOTE,
-  [3612] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    ACTIONS(423), 1,
-      anon_sym_host,
-    ACTIONS(425), 1,
-      sym_const_ref,
-    STATE(190), 1,
-      aux_sym_http_repeat1,
-    STATE(159), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(421), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3656] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(93), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(427), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3692] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(38), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(429), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3728] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(416), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-      anon_sym_DQUOTE,
-  [3760] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(433), 1,
-      anon_sym_COMMA,
-    ACTIONS(435), 1,
-      anon_sym_in,
-    STATE(94), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(162), 1,
-      sym_scope,
-    ACTIONS(431), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3800] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(38), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(437), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3836] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(433), 1,
-      anon_sym_COMMA,
-    ACTIONS(435), 1,
-      anon_sym_in,
-    STATE(103), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(172), 1,
-      sym_scope,
-    ACTIONS(439), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3876] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(228), 1,
-      sym_label_key,
-    ACTIONS(443), 1,
-      anon_sym_RBRACE,
-    ACTIONS(445), 1,
-      sym_const_ref,
-    STATE(36), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(441), 19,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3918] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    ACTIONS(449), 1,
-      anon_sym_host,
-    ACTIONS(451), 1,
-      sym_const_ref,
-    STATE(187), 1,
-      aux_sym_http_repeat1,
-    STATE(165), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(447), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3962] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(455), 1,
-      anon_sym_http,
-    ACTIONS(458), 1,
-      anon_sym_grpc,
-    ACTIONS(461), 1,
-      anon_sym_kafka,
-    ACTIONS(464), 1,
-      anon_sym_dns,
-    STATE(97), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(453), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4003] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(188), 1,
-      anon_sym_http,
-    ACTIONS(190), 1,
-      anon_sym_grpc,
-    ACTIONS(192), 1,
-      anon_sym_dns,
-    STATE(97), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(467), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4044] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(99), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(206), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(471), 6,
-      anon_sym_port,
-      anon_sym_namespace,
+      anon_sym_nodes,
+    ACTIONS(234), 1,
+      anon_sym_entity,
+    ACTIONS(236), 1,
+      anon_sym_fqdn,
+    ACTIONS(238), 1,
+      anon_sym_service,
+    ACTIONS(240), 1,
+      anon_sym_services,
+    ACTIONS(242), 1,
+      anon_sym_aws,
+    ACTIONS(288), 1,
       anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(469), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4081] = 5,
+    STATE(173), 1,
+      sym_aws_group,
+    ACTIONS(232), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(129), 2,
+      sym_peer_service,
+      sym_peer_services,
+    STATE(24), 11,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service_list,
+      sym_peer_cidr_groups,
+      sym_peer_nodes,
+      sym_peer_aws,
+  [2239] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(99), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(206), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(476), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(474), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4118] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(188), 1,
-      anon_sym_http,
-    ACTIONS(190), 1,
-      anon_sym_grpc,
-    ACTIONS(192), 1,
-      anon_sym_dns,
-    STATE(108), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(287), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4159] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(188), 1,
-      anon_sym_http,
-    ACTIONS(190), 1,
-      anon_sym_grpc,
-    ACTIONS(192), 1,
-      anon_sym_dns,
-    STATE(97), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(478), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4200] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(482), 1,
-      anon_sym_COMMA,
-    STATE(103), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(480), 23,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4235] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(107), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(206), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(476), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(485), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4272] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(188), 1,
-      anon_sym_http,
-    ACTIONS(190), 1,
-      anon_sym_grpc,
-    ACTIONS(192), 1,
-      anon_sym_dns,
-    STATE(97), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(287), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4313] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(188), 1,
-      anon_sym_http,
-    ACTIONS(190), 1,
-      anon_sym_grpc,
-    ACTIONS(192), 1,
-      anon_sym_dns,
-    STATE(98), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(406), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4354] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(99), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(206), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(476), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(487), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4391] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(188), 1,
-      anon_sym_http,
-    ACTIONS(190), 1,
-      anon_sym_grpc,
-    ACTIONS(192), 1,
-      anon_sym_dns,
-    STATE(97), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(406), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4432] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(188), 1,
-      anon_sym_http,
-    ACTIONS(190), 1,
-      anon_sym_grpc,
-    ACTIONS(192), 1,
-      anon_sym_dns,
-    STATE(102), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(467), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4473] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(489), 24,
+    ACTIONS(292), 1,
+      anon_sym_version,
+    ACTIONS(290), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -12404,232 +10446,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_expect,
-  [4503] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(491), 24,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4533] = 4,
+  [2273] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(495), 1,
-      anon_sym_COMMA,
-    STATE(112), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(493), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4567] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(500), 1,
-      anon_sym_COMMA,
-    STATE(113), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(498), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4601] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(480), 24,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4631] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(505), 1,
-      anon_sym_COMMA,
-    STATE(113), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(503), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4665] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(509), 1,
-      anon_sym_COMMA,
-    STATE(116), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(507), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4699] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(514), 1,
-      anon_sym_COMMA,
-    STATE(117), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(512), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4733] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(517), 24,
+    ACTIONS(296), 1,
+      anon_sym_version,
+    ACTIONS(294), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -12638,377 +10477,150 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_expect,
-  [4763] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(505), 1,
-      anon_sym_COMMA,
-    STATE(113), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(519), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4797] = 2,
+  [2307] = 14,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(521), 24,
-      ts_builtin_sym_end,
+    ACTIONS(7), 1,
       anon_sym_silence,
-      anon_sym_cluster,
+    ACTIONS(298), 1,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
+    ACTIONS(300), 1,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
+    ACTIONS(302), 1,
+      anon_sym_policy,
+    ACTIONS(304), 1,
+      anon_sym_use,
+    ACTIONS(306), 1,
+      anon_sym_description,
+    ACTIONS(308), 1,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(312), 1,
       anon_sym_no,
+    ACTIONS(314), 1,
       anon_sym_select,
-      anon_sym_allow,
+    ACTIONS(316), 1,
       anon_sym_expect,
-  [4827] = 4,
+    STATE(371), 1,
+      sym_verb,
+    ACTIONS(310), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(62), 13,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [2363] = 14,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(525), 1,
-      anon_sym_COMMA,
-    STATE(116), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(523), 22,
+    ACTIONS(7), 1,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
+    ACTIONS(300), 1,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
+    ACTIONS(302), 1,
+      anon_sym_policy,
+    ACTIONS(304), 1,
+      anon_sym_use,
+    ACTIONS(306), 1,
+      anon_sym_description,
+    ACTIONS(308), 1,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(312), 1,
       anon_sym_no,
+    ACTIONS(314), 1,
       anon_sym_select,
+    ACTIONS(316), 1,
+      anon_sym_expect,
+    ACTIONS(318), 1,
+      anon_sym_RBRACE,
+    STATE(371), 1,
+      sym_verb,
+    ACTIONS(310), 2,
+      anon_sym_deny,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
+    STATE(53), 13,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [2419] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
       anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4861] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(529), 1,
-      anon_sym_COMMA,
-    STATE(117), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(527), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+    ACTIONS(115), 1,
       anon_sym_sni,
+    ACTIONS(117), 1,
       anon_sym_icmp,
+    ACTIONS(119), 1,
       anon_sym_http,
+    ACTIONS(121), 1,
       anon_sym_grpc,
-      anon_sym_kafka,
+    ACTIONS(123), 1,
       anon_sym_dns,
-      anon_sym_expect,
-  [4895] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(435), 1,
-      anon_sym_in,
-    STATE(175), 1,
-      sym_scope,
-    ACTIONS(531), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4929] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(533), 24,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4959] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(220), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4989] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(537), 1,
-      anon_sym_COMMA,
-    STATE(138), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(535), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5023] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(541), 1,
-      anon_sym_except,
-    ACTIONS(539), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5055] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(543), 24,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5085] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(505), 1,
-      anon_sym_COMMA,
-    STATE(115), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(545), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5119] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(505), 1,
-      anon_sym_COMMA,
+    STATE(82), 1,
+      sym_sni,
     STATE(119), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(547), 22,
+      sym_icmps,
+    STATE(120), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(320), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [5153] = 2,
+  [2469] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(549), 24,
+    ACTIONS(322), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -13017,267 +10629,72 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_expect,
-  [5183] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(551), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5213] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(525), 1,
-      anon_sym_COMMA,
-    STATE(121), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(553), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5247] = 4,
+  [2500] = 10,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(529), 1,
-      anon_sym_COMMA,
-    STATE(122), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(555), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5281] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(435), 1,
-      anon_sym_in,
-    STATE(168), 1,
-      sym_scope,
-    ACTIONS(557), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5315] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(435), 1,
-      anon_sym_in,
-    STATE(171), 1,
-      sym_scope,
-    ACTIONS(559), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5349] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(561), 24,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5379] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(537), 1,
-      anon_sym_COMMA,
-    STATE(112), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(563), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5413] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(228), 1,
-      sym_label_key,
-    ACTIONS(398), 1,
-      ts_builtin_sym_end,
-    ACTIONS(400), 1,
-      anon_sym_in,
-    ACTIONS(402), 1,
-      anon_sym_with,
-    ACTIONS(404), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(326), 1,
+      anon_sym_method,
+    ACTIONS(328), 1,
+      anon_sym_host,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    ACTIONS(332), 1,
+      sym_http_method,
+    ACTIONS(334), 1,
       sym_const_ref,
-    STATE(22), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(396), 15,
+    STATE(216), 1,
+      aux_sym_http_repeat1,
+    STATE(204), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(324), 16,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_http,
+      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5457] = 2,
+  [2547] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(565), 24,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(338), 1,
+      anon_sym_COMMA,
+    STATE(72), 1,
+      aux_sym_silence_repeat1,
+    STATE(165), 1,
+      sym_string,
+    ACTIONS(336), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -13286,26 +10703,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5487] = 2,
+  [2586] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(567), 24,
+    ACTIONS(340), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -13314,214 +10728,440 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_expect,
-  [5517] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(498), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5546] = 4,
+  [2617] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(571), 1,
-      anon_sym_COMMA,
-    STATE(143), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(569), 21,
+    ACTIONS(342), 25,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5579] = 4,
+  [2648] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(576), 1,
+    ACTIONS(344), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2679] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(346), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2710] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2741] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(338), 1,
       anon_sym_COMMA,
+    STATE(90), 1,
+      aux_sym_silence_repeat1,
     STATE(156), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(574), 21,
+      sym_string,
+    ACTIONS(350), 21,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
       anon_sym_expect,
-  [5612] = 4,
+  [2780] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(580), 1,
-      anon_sym_COMMA,
-    STATE(146), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(578), 21,
+    ACTIONS(352), 25,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5645] = 4,
+  [2811] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(580), 1,
-      anon_sym_COMMA,
-    STATE(143), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(582), 21,
+    ACTIONS(354), 25,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5678] = 9,
+  [2842] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(356), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2873] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(358), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2904] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(360), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2935] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(362), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2966] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(226), 1,
-      anon_sym_in,
-    ACTIONS(228), 1,
-      sym_label_key,
-    ACTIONS(586), 1,
+    ACTIONS(165), 1,
       anon_sym_RBRACE,
-    ACTIONS(588), 1,
+    ACTIONS(167), 1,
+      anon_sym_in,
+    ACTIONS(169), 1,
+      sym_label_key,
+    ACTIONS(171), 1,
       sym_const_ref,
-    STATE(231), 1,
+    STATE(205), 1,
       sym_scope,
-    STATE(215), 3,
+    STATE(98), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(584), 14,
+    ACTIONS(163), 16,
       anon_sym_silence,
-      anon_sym_policy,
+      anon_sym_label,
+      anon_sym_port,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_expect,
-  [5721] = 2,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [3011] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(590), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(169), 1,
+      sym_label_key,
+    ACTIONS(366), 1,
       anon_sym_RBRACE,
+    ACTIONS(368), 1,
+      anon_sym_in,
+    ACTIONS(370), 1,
+      anon_sym_with,
+    ACTIONS(372), 1,
+      sym_const_ref,
+    STATE(19), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(364), 16,
+      anon_sym_silence,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3056] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(376), 1,
+      anon_sym_groups,
+    ACTIONS(378), 1,
+      anon_sym_in,
+    ACTIONS(380), 1,
+      anon_sym_with,
+    STATE(89), 1,
+      sym_aws_ids,
+    STATE(92), 1,
+      sym_aws_names,
+    ACTIONS(374), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13534,36 +11174,617 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5750] = 4,
+  [3097] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(576), 1,
-      anon_sym_COMMA,
-    STATE(144), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(592), 21,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(117), 1,
+      anon_sym_icmp,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(123), 1,
+      sym_icmps,
+    STATE(124), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(382), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
       anon_sym_expect,
-  [5783] = 13,
+  [3141] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(384), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3171] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    ACTIONS(388), 1,
+      anon_sym_host,
+    STATE(101), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(386), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3207] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(392), 1,
+      anon_sym_COMMA,
+    STATE(86), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(390), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3241] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(397), 1,
+      anon_sym_COMMA,
+    STATE(86), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(395), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3275] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(117), 1,
+      anon_sym_icmp,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(119), 1,
+      sym_icmps,
+    STATE(120), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(320), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3319] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(402), 1,
+      anon_sym_COMMA,
+    STATE(85), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(400), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3353] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(407), 1,
+      anon_sym_groups,
+    ACTIONS(409), 1,
+      anon_sym_in,
+    ACTIONS(411), 1,
+      anon_sym_with,
+    STATE(118), 1,
+      sym_aws_names,
+    ACTIONS(405), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3391] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(415), 1,
+      anon_sym_COMMA,
+    STATE(90), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(413), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [3425] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(169), 1,
+      sym_label_key,
+    ACTIONS(366), 1,
+      ts_builtin_sym_end,
+    ACTIONS(368), 1,
+      anon_sym_in,
+    ACTIONS(370), 1,
+      anon_sym_with,
+    ACTIONS(372), 1,
+      sym_const_ref,
+    STATE(19), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(364), 15,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3469] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(409), 1,
+      anon_sym_in,
+    ACTIONS(411), 1,
+      anon_sym_with,
+    ACTIONS(418), 1,
+      anon_sym_groups,
+    STATE(118), 1,
+      sym_aws_ids,
+    ACTIONS(405), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3507] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(420), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3537] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(422), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3566] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(395), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3595] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(424), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3628] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    ACTIONS(428), 1,
+      anon_sym_host,
+    ACTIONS(430), 1,
+      sym_const_ref,
+    STATE(226), 1,
+      aux_sym_http_repeat1,
+    STATE(202), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(426), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3669] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(434), 1,
+      anon_sym_COMMA,
+    ACTIONS(436), 1,
+      anon_sym_in,
+    STATE(99), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(211), 1,
+      sym_scope,
+    ACTIONS(432), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3706] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(434), 1,
+      anon_sym_COMMA,
+    ACTIONS(436), 1,
+      anon_sym_in,
+    STATE(122), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(214), 1,
+      sym_scope,
+    ACTIONS(438), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3743] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(440), 23,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3772] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(442), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3805] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -13586,9 +11807,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_namespace,
     ACTIONS(25), 1,
       anon_sym_expect,
-    ACTIONS(594), 1,
+    ACTIONS(444), 1,
       ts_builtin_sym_end,
-    STATE(157), 12,
+    STATE(103), 12,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -13601,76 +11822,299 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [5834] = 2,
+  [3856] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(507), 23,
+    ACTIONS(446), 1,
+      ts_builtin_sym_end,
+    ACTIONS(448), 1,
       anon_sym_silence,
-      anon_sym_COMMA,
+    ACTIONS(451), 1,
+      anon_sym_cluster,
+    ACTIONS(454), 1,
+      anon_sym_cidr,
+    ACTIONS(457), 1,
+      anon_sym_cilium,
+    ACTIONS(460), 1,
+      anon_sym_import,
+    ACTIONS(463), 1,
+      anon_sym_const,
+    ACTIONS(466), 1,
+      anon_sym_category,
+    ACTIONS(469), 1,
+      anon_sym_system,
+    ACTIONS(472), 1,
+      anon_sym_namespace,
+    ACTIONS(475), 1,
+      anon_sym_expect,
+    STATE(103), 12,
+      sym__item,
+      sym_silence,
+      sym_inventory,
+      sym_cidr_groups,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      sym_expect,
+      aux_sym_source_file_repeat1,
+  [3907] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    ACTIONS(480), 1,
+      anon_sym_host,
+    ACTIONS(482), 1,
+      sym_const_ref,
+    STATE(220), 1,
+      aux_sym_http_repeat1,
+    STATE(206), 2,
+      sym__string_or_ref,
+      sym_string,
+    ACTIONS(478), 16,
+      anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5863] = 3,
+  [3948] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(598), 1,
-      anon_sym_EQ,
-    ACTIONS(596), 22,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(96), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(484), 21,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_COMMA,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3981] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(413), 23,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [4010] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(169), 1,
+      sym_label_key,
+    ACTIONS(488), 1,
+      anon_sym_RBRACE,
+    ACTIONS(490), 1,
+      sym_const_ref,
+    STATE(30), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(486), 16,
+      anon_sym_silence,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4049] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(169), 1,
+      sym_label_key,
+    ACTIONS(488), 1,
+      ts_builtin_sym_end,
+    ACTIONS(490), 1,
+      sym_const_ref,
+    STATE(30), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(486), 15,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4087] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(111), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(208), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(494), 6,
+      anon_sym_port,
+      anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
-      anon_sym_allow,
       anon_sym_from,
       anon_sym_to,
+    ACTIONS(492), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-  [5894] = 2,
+  [4121] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(600), 23,
+    STATE(111), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(208), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(494), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(496), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4155] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(111), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(208), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(500), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(498), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4189] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(505), 1,
+      anon_sym_in,
+    STATE(188), 1,
+      sym_scope,
+    ACTIONS(503), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13683,22 +12127,595 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5923] = 3,
+  [4221] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(604), 1,
+    ACTIONS(505), 1,
+      anon_sym_in,
+    STATE(189), 1,
+      sym_scope,
+    ACTIONS(507), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4253] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(120), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(320), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4291] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(121), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(320), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4329] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(300), 1,
+      anon_sym_label,
+    ACTIONS(304), 1,
+      anon_sym_use,
+    ACTIONS(306), 1,
+      anon_sym_description,
+    ACTIONS(308), 1,
+      anon_sym_default,
+    ACTIONS(312), 1,
+      anon_sym_no,
+    ACTIONS(509), 1,
+      anon_sym_RBRACE,
+    ACTIONS(511), 1,
+      anon_sym_select,
+    STATE(417), 1,
+      sym_verb,
+    ACTIONS(310), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(125), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [4377] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(505), 1,
+      anon_sym_in,
+    STATE(176), 1,
+      sym_scope,
+    ACTIONS(513), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4409] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(517), 1,
+      anon_sym_in,
+    ACTIONS(519), 1,
+      anon_sym_with,
+    ACTIONS(515), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4441] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(124), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(382), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4479] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(121), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(382), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4517] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(523), 1,
+      anon_sym_http,
+    ACTIONS(526), 1,
+      anon_sym_grpc,
+    ACTIONS(529), 1,
+      anon_sym_kafka,
+    ACTIONS(532), 1,
+      anon_sym_dns,
+    STATE(121), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(521), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4555] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(537), 1,
+      anon_sym_COMMA,
+    STATE(122), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(535), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4587] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(126), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(540), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4625] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(121), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(540), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4663] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(542), 1,
+      anon_sym_silence,
+    ACTIONS(545), 1,
+      anon_sym_RBRACE,
+    ACTIONS(547), 1,
+      anon_sym_label,
+    ACTIONS(550), 1,
+      anon_sym_use,
+    ACTIONS(553), 1,
+      anon_sym_description,
+    ACTIONS(556), 1,
+      anon_sym_default,
+    ACTIONS(562), 1,
+      anon_sym_no,
+    ACTIONS(565), 1,
+      anon_sym_select,
+    STATE(417), 1,
+      sym_verb,
+    ACTIONS(559), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(125), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [4711] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_kafka,
+    ACTIONS(119), 1,
+      anon_sym_http,
+    ACTIONS(121), 1,
+      anon_sym_grpc,
+    ACTIONS(123), 1,
+      anon_sym_dns,
+    STATE(121), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(568), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4749] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(300), 1,
+      anon_sym_label,
+    ACTIONS(304), 1,
+      anon_sym_use,
+    ACTIONS(306), 1,
+      anon_sym_description,
+    ACTIONS(308), 1,
+      anon_sym_default,
+    ACTIONS(312), 1,
+      anon_sym_no,
+    ACTIONS(511), 1,
+      anon_sym_select,
+    ACTIONS(570), 1,
+      anon_sym_RBRACE,
+    STATE(417), 1,
+      sym_verb,
+    ACTIONS(310), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(116), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [4797] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(110), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(208), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(494), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(572), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4831] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(576), 1,
+      anon_sym_COMMA,
+    STATE(163), 1,
+      aux_sym_peer_service_list_repeat1,
+    ACTIONS(574), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4862] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(157), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4889] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(578), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
       anon_sym_except,
-    ACTIONS(602), 22,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4916] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(582), 1,
+      anon_sym_COMMA,
+    STATE(148), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(580), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13711,21 +12728,155 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5954] = 2,
+  [4947] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(512), 23,
+    ACTIONS(586), 1,
+      anon_sym_COMMA,
+    STATE(150), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(584), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4978] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(586), 1,
+      anon_sym_COMMA,
+    STATE(150), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(588), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5009] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(434), 1,
+      anon_sym_COMMA,
+    STATE(122), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(590), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5040] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(594), 1,
+      anon_sym_COMMA,
+    STATE(153), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(592), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5071] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(598), 1,
+      anon_sym_COMMA,
+    STATE(86), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(596), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5102] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(517), 1,
+      anon_sym_in,
+    ACTIONS(515), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13738,88 +12889,102 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5983] = 4,
+  [5131] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(586), 1,
+      anon_sym_COMMA,
+    STATE(134), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(600), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5162] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(434), 1,
+      anon_sym_COMMA,
+    STATE(135), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(602), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5193] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(594), 1,
+      anon_sym_COMMA,
+    STATE(136), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(604), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5224] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(608), 1,
       anon_sym_COMMA,
-    STATE(156), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(606), 21,
+    STATE(142), 1,
+      aux_sym_peer_service_list_repeat1,
+    ACTIONS(606), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6016] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(611), 1,
-      ts_builtin_sym_end,
-    ACTIONS(613), 1,
-      anon_sym_silence,
-    ACTIONS(616), 1,
-      anon_sym_cluster,
-    ACTIONS(619), 1,
-      anon_sym_cidr,
-    ACTIONS(622), 1,
-      anon_sym_cilium,
-    ACTIONS(625), 1,
-      anon_sym_import,
-    ACTIONS(628), 1,
-      anon_sym_const,
-    ACTIONS(631), 1,
-      anon_sym_category,
-    ACTIONS(634), 1,
-      anon_sym_system,
-    ACTIONS(637), 1,
-      anon_sym_namespace,
-    ACTIONS(640), 1,
-      anon_sym_expect,
-    STATE(157), 12,
-      sym__item,
-      sym_silence,
-      sym_inventory,
-      sym_cidr_groups,
-      sym_cilium,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      sym_expect,
-      aux_sym_source_file_repeat1,
-  [6067] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(493), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13832,77 +12997,829 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6096] = 5,
+  [5255] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    ACTIONS(645), 1,
-      anon_sym_host,
-    STATE(196), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(643), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6130] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(529), 1,
+    ACTIONS(613), 1,
       anon_sym_COMMA,
-    STATE(117), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(647), 20,
+    STATE(143), 1,
+      aux_sym_peer_aws_repeat1,
+    ACTIONS(611), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6162] = 2,
+  [5286] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(649), 22,
+    ACTIONS(616), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5313] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(618), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5340] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(434), 1,
+      anon_sym_COMMA,
+    STATE(157), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(620), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5371] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(622), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5398] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(626), 1,
+      anon_sym_COMMA,
+    STATE(148), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(624), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5429] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(586), 1,
+      anon_sym_COMMA,
+    STATE(133), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(629), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5460] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(633), 1,
+      anon_sym_COMMA,
+    STATE(150), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(631), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5491] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(535), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5518] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(598), 1,
+      anon_sym_COMMA,
+    STATE(137), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(636), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5549] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(640), 1,
+      anon_sym_COMMA,
+    STATE(153), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(638), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5580] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(643), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5607] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(647), 1,
+      anon_sym_in,
+    ACTIONS(645), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5636] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(649), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5663] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(434), 1,
+      anon_sym_COMMA,
+    STATE(122), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(651), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5694] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(653), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5721] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(657), 1,
+      anon_sym_in,
+    ACTIONS(655), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5750] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(659), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5777] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(582), 1,
+      anon_sym_COMMA,
+    STATE(132), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(661), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5808] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(665), 1,
+      anon_sym_except,
+    ACTIONS(663), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5837] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(576), 1,
+      anon_sym_COMMA,
+    STATE(142), 1,
+      aux_sym_peer_service_list_repeat1,
+    ACTIONS(667), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5868] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(669), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5895] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(671), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5922] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(675), 1,
+      anon_sym_COMMA,
+    STATE(143), 1,
+      aux_sym_peer_aws_repeat1,
+    ACTIONS(673), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5953] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(677), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5980] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(679), 1,
+      anon_sym_COMMA,
+    STATE(170), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(629), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6011] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(682), 1,
+      anon_sym_COMMA,
+    STATE(171), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(600), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6042] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(685), 1,
+      anon_sym_COMMA,
+    STATE(150), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(584), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6073] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(688), 1,
+      anon_sym_COMMA,
+    STATE(150), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(588), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6104] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(693), 1,
+      anon_sym_except,
+    ACTIONS(691), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6133] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(675), 1,
+      anon_sym_COMMA,
+    STATE(166), 1,
+      aux_sym_peer_aws_repeat1,
+    ACTIONS(695), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6164] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(631), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13918,179 +13835,15 @@ static const uint16_t ts_small_parse_table[] = {
   [6190] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(439), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6218] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(651), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6246] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(653), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6274] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    ACTIONS(657), 1,
-      anon_sym_host,
-    STATE(193), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(655), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6308] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    ACTIONS(661), 1,
-      anon_sym_host,
-    STATE(203), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(659), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6342] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(606), 22,
+    ACTIONS(638), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6370] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(663), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14103,207 +13856,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6398] = 2,
+  [6216] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(431), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6426] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(665), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6454] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(667), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6482] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(669), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6510] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(671), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6538] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(228), 1,
-      sym_label_key,
-    ACTIONS(443), 1,
-      ts_builtin_sym_end,
-    ACTIONS(445), 1,
-      sym_const_ref,
-    STATE(36), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(441), 15,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6576] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(673), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6604] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(569), 22,
+    ACTIONS(697), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14316,20 +13880,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6632] = 2,
+  [6242] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(675), 22,
+    ACTIONS(645), 20,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14342,726 +13904,619 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6660] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(529), 1,
-      anon_sym_COMMA,
-    STATE(160), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(677), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6692] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(38), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(679), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6723] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(226), 1,
-      anon_sym_in,
-    ACTIONS(228), 1,
-      sym_label_key,
-    ACTIONS(586), 1,
-      anon_sym_RBRACE,
-    ACTIONS(588), 1,
-      sym_const_ref,
-    STATE(231), 1,
-      sym_scope,
-    STATE(215), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(584), 12,
-      anon_sym_silence,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [6764] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(681), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6791] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(685), 1,
-      anon_sym_COMMA,
-    STATE(185), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(683), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6822] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(38), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(687), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6853] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(529), 1,
-      anon_sym_COMMA,
-    STATE(188), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(689), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6884] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(685), 1,
-      anon_sym_COMMA,
-    STATE(189), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(691), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6915] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(191), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(693), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6946] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(38), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(695), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6977] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(529), 1,
-      anon_sym_COMMA,
-    STATE(117), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(697), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7008] = 4,
+  [6268] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(701), 1,
       anon_sym_COMMA,
-    STATE(189), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(699), 19,
+    STATE(187), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(699), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7039] = 4,
+  [6298] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(38), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(704), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7070] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(38), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(706), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7101] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(197), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(708), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7132] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(38), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(710), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7163] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(179), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(712), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7194] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(199), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(714), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7225] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(38), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(716), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7256] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(38), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(718), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7287] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(201), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(720), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7318] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(38), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(722), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7349] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(202), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(724), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7380] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(38), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(726), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7411] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(38), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(728), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7442] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(388), 1,
-      anon_sym_header,
-    STATE(38), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(730), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7473] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(699), 20,
+    ACTIONS(606), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6324] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(705), 1,
+      anon_sym_COMMA,
+    STATE(196), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(703), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6354] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(707), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6380] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(709), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6406] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(711), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6432] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(611), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6458] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(655), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6484] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(713), 1,
+      anon_sym_except,
+    ACTIONS(691), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6512] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(717), 1,
+      anon_sym_COMMA,
+    STATE(187), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(715), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6542] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(720), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6568] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(722), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6594] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(724), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6620] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(726), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6646] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(624), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6672] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(728), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6698] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(730), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6724] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(734), 1,
+      anon_sym_EQ,
+    ACTIONS(732), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6752] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(738), 1,
+      anon_sym_COMMA,
+    STATE(196), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(736), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6782] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(705), 1,
+      anon_sym_COMMA,
+    STATE(180), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(741), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6812] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(743), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6838] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(701), 1,
+      anon_sym_COMMA,
+    STATE(178), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(745), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6868] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(747), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6894] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(167), 1,
+      anon_sym_in,
+    ACTIONS(169), 1,
+      sym_label_key,
+    ACTIONS(751), 1,
+      anon_sym_RBRACE,
+    ACTIONS(753), 1,
+      sym_const_ref,
+    STATE(274), 1,
+      sym_scope,
+    STATE(249), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(749), 11,
+      anon_sym_silence,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [6934] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    ACTIONS(757), 1,
+      anon_sym_host,
+    STATE(232), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(755), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -15072,39 +14527,130 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7499] = 11,
+  [6965] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(732), 1,
-      anon_sym_namespaces,
-    ACTIONS(734), 1,
-      anon_sym_cidr,
-    ACTIONS(736), 1,
-      anon_sym_namespace,
-    ACTIONS(738), 1,
-      anon_sym_pods,
-    ACTIONS(742), 1,
-      anon_sym_entity,
-    ACTIONS(744), 1,
-      anon_sym_fqdn,
-    ACTIONS(746), 1,
-      anon_sym_service,
-    ACTIONS(748), 1,
-      anon_sym_services,
-    ACTIONS(740), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(27), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [7542] = 10,
+    ACTIONS(598), 1,
+      anon_sym_COMMA,
+    STATE(86), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(759), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6994] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    ACTIONS(763), 1,
+      anon_sym_host,
+    STATE(221), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(761), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7025] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(432), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7050] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    ACTIONS(767), 1,
+      anon_sym_host,
+    STATE(229), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(765), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7081] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(769), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7106] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15117,69 +14663,178 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(55), 1,
       sym_const_ref,
-    STATE(181), 1,
+    STATE(223), 1,
       sym_sentence_values,
-    STATE(238), 2,
+    STATE(260), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(149), 5,
+    STATE(197), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-    ACTIONS(750), 6,
+    ACTIONS(771), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [7583] = 11,
+  [7147] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(732), 1,
-      anon_sym_namespaces,
-    ACTIONS(734), 1,
-      anon_sym_cidr,
-    ACTIONS(736), 1,
-      anon_sym_namespace,
-    ACTIONS(742), 1,
-      anon_sym_entity,
-    ACTIONS(744), 1,
-      anon_sym_fqdn,
-    ACTIONS(746), 1,
-      anon_sym_service,
-    ACTIONS(748), 1,
-      anon_sym_services,
-    ACTIONS(752), 1,
-      anon_sym_pods,
-    ACTIONS(740), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(27), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [7626] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(754), 19,
+    ACTIONS(773), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7172] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(736), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
       anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [7197] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(438), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7222] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(598), 1,
+      anon_sym_COMMA,
+    STATE(203), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(775), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7251] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(715), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7276] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(777), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7301] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(779), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -15190,749 +14845,721 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7651] = 4,
+  [7329] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(758), 1,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(781), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7357] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(598), 1,
       anon_sym_COMMA,
-    STATE(213), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(756), 15,
+    STATE(222), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(783), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [7678] = 4,
+  [7385] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(758), 1,
+    ACTIONS(787), 1,
       anon_sym_COMMA,
-    STATE(213), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(760), 15,
+    STATE(225), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(785), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [7705] = 4,
+  [7413] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(764), 1,
-      anon_sym_LPAREN,
-    STATE(228), 1,
-      sym_arguments,
-    ACTIONS(762), 15,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(227), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(789), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [7732] = 4,
+  [7441] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(758), 1,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(791), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7469] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(793), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7497] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(598), 1,
       anon_sym_COMMA,
-    STATE(210), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(766), 15,
+    STATE(86), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(795), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [7759] = 4,
+  [7525] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(770), 1,
-      anon_sym_COMMA,
-    STATE(213), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(768), 15,
+    ACTIONS(797), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7786] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(758), 1,
-      anon_sym_COMMA,
-    STATE(209), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(773), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7813] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(435), 1,
+      anon_sym_pods,
       anon_sym_in,
-    STATE(226), 1,
-      sym_scope,
-    ACTIONS(775), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
       anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
       anon_sym_expect,
-  [7840] = 2,
+  [7549] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(777), 16,
-      anon_sym_silence,
+    ACTIONS(787), 1,
       anon_sym_COMMA,
+    STATE(218), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(799), 16,
+      anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [7862] = 2,
+  [7577] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(768), 16,
-      anon_sym_silence,
+    ACTIONS(803), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7884] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(779), 15,
+    STATE(225), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(801), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [7905] = 2,
+  [7605] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(781), 15,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(806), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [7926] = 2,
+  [7633] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(783), 15,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(808), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [7947] = 2,
+  [7661] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(785), 15,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(233), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(810), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [7968] = 2,
+  [7689] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(787), 15,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(812), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [7989] = 2,
+  [7717] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(789), 15,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(235), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(814), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [8010] = 2,
+  [7745] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(791), 15,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(236), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(816), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [8031] = 2,
+  [7773] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(793), 15,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(818), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [8052] = 2,
+  [7801] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(795), 15,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(820), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [8073] = 2,
+  [7829] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(797), 15,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(215), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(822), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [8094] = 2,
+  [7857] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(799), 15,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(824), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [8115] = 2,
+  [7885] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(801), 15,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(826), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [8136] = 2,
+  [7913] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(803), 15,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(238), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(828), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [8157] = 2,
+  [7941] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(775), 15,
+    ACTIONS(330), 1,
+      anon_sym_header,
+    STATE(48), 1,
+      aux_sym_http_repeat1,
+    ACTIONS(830), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [8178] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(805), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8199] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(807), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8220] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(809), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8241] = 11,
+  [7969] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(811), 1,
-      anon_sym_RPAREN,
-    ACTIONS(813), 1,
-      sym_port_number,
-    ACTIONS(815), 1,
-      sym_cidr,
-    ACTIONS(817), 1,
-      sym_const_ref,
-    ACTIONS(819), 1,
-      sym_identifier,
-    STATE(460), 1,
-      sym_argument,
-    STATE(435), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8279] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(813), 1,
-      sym_port_number,
-    ACTIONS(815), 1,
-      sym_cidr,
-    ACTIONS(817), 1,
-      sym_const_ref,
-    ACTIONS(819), 1,
-      sym_identifier,
-    ACTIONS(821), 1,
-      anon_sym_RPAREN,
-    STATE(460), 1,
-      sym_argument,
-    STATE(435), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8317] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(813), 1,
-      sym_port_number,
-    ACTIONS(815), 1,
-      sym_cidr,
-    ACTIONS(817), 1,
-      sym_const_ref,
-    ACTIONS(819), 1,
-      sym_identifier,
-    ACTIONS(823), 1,
-      anon_sym_RPAREN,
-    STATE(393), 1,
-      sym_argument,
-    STATE(435), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8355] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(830), 1,
+    ACTIONS(167), 1,
+      anon_sym_in,
+    ACTIONS(169), 1,
       sym_label_key,
-    STATE(238), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(825), 4,
-      anon_sym_LBRACE,
-      anon_sym_LBRACK,
-      anon_sym_DQUOTE,
+    ACTIONS(751), 1,
+      anon_sym_RBRACE,
+    ACTIONS(753), 1,
       sym_const_ref,
-    ACTIONS(827), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8380] = 8,
+    STATE(274), 1,
+      sym_scope,
+    STATE(249), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(749), 9,
+      anon_sym_silence,
+      anon_sym_label,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [8007] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(832), 1,
-      anon_sym_cidr,
-    ACTIONS(834), 1,
-      anon_sym_namespace,
+    ACTIONS(801), 17,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8030] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(832), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8052] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(836), 1,
-      anon_sym_pods,
-    ACTIONS(838), 1,
-      anon_sym_entity,
+      anon_sym_COMMA,
+    STATE(243), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(834), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8076] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(836), 1,
+      anon_sym_COMMA,
+    STATE(248), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(838), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8100] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
     ACTIONS(840), 1,
-      anon_sym_fqdn,
+      anon_sym_RPAREN,
     ACTIONS(842), 1,
-      anon_sym_node,
-    STATE(13), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [8411] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(813), 1,
       sym_port_number,
-    ACTIONS(815), 1,
+    ACTIONS(844), 1,
       sym_cidr,
-    ACTIONS(817), 1,
+    ACTIONS(846), 1,
       sym_const_ref,
-    ACTIONS(819), 1,
-      sym_identifier,
-    STATE(460), 1,
-      sym_argument,
-    STATE(435), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8446] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(832), 1,
-      anon_sym_cidr,
-    ACTIONS(834), 1,
-      anon_sym_namespace,
-    ACTIONS(838), 1,
-      anon_sym_entity,
-    ACTIONS(840), 1,
-      anon_sym_fqdn,
-    ACTIONS(844), 1,
-      anon_sym_pods,
-    ACTIONS(846), 1,
-      anon_sym_node,
-    STATE(478), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [8477] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(832), 1,
-      anon_sym_cidr,
-    ACTIONS(834), 1,
-      anon_sym_namespace,
-    ACTIONS(838), 1,
-      anon_sym_entity,
-    ACTIONS(840), 1,
-      anon_sym_fqdn,
-    ACTIONS(844), 1,
-      anon_sym_pods,
-    ACTIONS(846), 1,
-      anon_sym_node,
-    STATE(520), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [8508] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(832), 1,
-      anon_sym_cidr,
-    ACTIONS(834), 1,
-      anon_sym_namespace,
-    ACTIONS(838), 1,
-      anon_sym_entity,
-    ACTIONS(840), 1,
-      anon_sym_fqdn,
     ACTIONS(848), 1,
-      anon_sym_pods,
+      sym_identifier,
+    STATE(467), 1,
+      sym_argument,
+    STATE(514), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8138] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(842), 1,
+      sym_port_number,
+    ACTIONS(844), 1,
+      sym_cidr,
+    ACTIONS(846), 1,
+      sym_const_ref,
+    ACTIONS(848), 1,
+      sym_identifier,
     ACTIONS(850), 1,
-      anon_sym_node,
-    STATE(13), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [8539] = 8,
+      anon_sym_RPAREN,
+    STATE(474), 1,
+      sym_argument,
+    STATE(514), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8176] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -15941,109 +15568,132 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(813), 1,
+    ACTIONS(842), 1,
       sym_port_number,
+    ACTIONS(844), 1,
+      sym_cidr,
+    ACTIONS(846), 1,
+      sym_const_ref,
+    ACTIONS(848), 1,
+      sym_identifier,
     ACTIONS(852), 1,
-      anon_sym_RBRACK,
-    ACTIONS(854), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(403), 5,
+      anon_sym_RPAREN,
+    STATE(474), 1,
+      sym_argument,
+    STATE(514), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8569] = 8,
+  [8214] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(813), 1,
-      sym_port_number,
-    ACTIONS(856), 1,
-      anon_sym_RBRACK,
-    ACTIONS(858), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(422), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8599] = 8,
+    ACTIONS(836), 1,
+      anon_sym_COMMA,
+    STATE(250), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(854), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8238] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(813), 1,
-      sym_port_number,
-    ACTIONS(860), 1,
-      anon_sym_group,
-    ACTIONS(862), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(263), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8629] = 6,
+    ACTIONS(858), 1,
+      anon_sym_COMMA,
+    STATE(248), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(856), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8262] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(864), 1,
-      anon_sym_LBRACE,
-    ACTIONS(868), 1,
-      sym_const_ref,
-    STATE(253), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(280), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(866), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
+    ACTIONS(436), 1,
       anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8655] = 8,
+    STATE(280), 1,
+      sym_scope,
+    ACTIONS(861), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8286] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(813), 1,
-      sym_port_number,
-    ACTIONS(870), 1,
-      anon_sym_RBRACK,
-    ACTIONS(858), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(422), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8685] = 2,
+    ACTIONS(836), 1,
+      anon_sym_COMMA,
+    STATE(248), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(863), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8310] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(872), 11,
+    ACTIONS(867), 1,
+      anon_sym_LPAREN,
+    STATE(270), 1,
+      sym_arguments,
+    ACTIONS(865), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8334] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(871), 1,
+      anon_sym_COMMA,
+    STATE(253), 1,
+      aux_sym_group_labels_repeat1,
+    ACTIONS(869), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -16055,10 +15705,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8702] = 2,
+  [8357] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(874), 11,
+    ACTIONS(875), 1,
+      anon_sym_COMMA,
+    STATE(253), 1,
+      aux_sym_group_labels_repeat1,
+    ACTIONS(873), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -16070,27 +15724,30 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8719] = 5,
+  [8380] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(876), 1,
-      anon_sym_LBRACE,
-    STATE(266), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(280), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(866), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8742] = 2,
+    ACTIONS(856), 13,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8399] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(871), 1,
+      anon_sym_COMMA,
+    STATE(252), 1,
+      aux_sym_group_labels_repeat1,
     ACTIONS(878), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
@@ -16103,102 +15760,36 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8759] = 5,
+  [8422] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(880), 1,
-      anon_sym_LBRACE,
-    STATE(267), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(280), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(866), 6,
-      anon_sym_port,
+      anon_sym_cidr,
+    ACTIONS(882), 1,
       anon_sym_namespace,
+    ACTIONS(884), 1,
       anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8782] = 2,
+    ACTIONS(886), 1,
+      anon_sym_entity,
+    ACTIONS(888), 1,
+      anon_sym_fqdn,
+    ACTIONS(890), 1,
+      anon_sym_node,
+    STATE(13), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8453] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(882), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8799] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(884), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8816] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(886), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8833] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(888), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8850] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(890), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8867] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(894), 1,
+      anon_sym_label,
+    STATE(297), 1,
+      sym_group_labels,
     ACTIONS(892), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
@@ -16211,275 +15802,614 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8884] = 2,
+  [8476] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(894), 11,
-      ts_builtin_sym_end,
+    ACTIONS(896), 13,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8901] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(813), 1,
-      sym_port_number,
-    ACTIONS(896), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(249), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8928] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(898), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8945] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(900), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8962] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(902), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8979] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(904), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8996] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(906), 1,
-      anon_sym_LBRACE,
-    STATE(267), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(280), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(866), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [9019] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(908), 1,
-      anon_sym_LBRACE,
-    STATE(267), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(280), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(910), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [9042] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(813), 1,
-      sym_port_number,
-    ACTIONS(913), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(447), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [9069] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(813), 1,
-      sym_port_number,
-    ACTIONS(858), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(422), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [9096] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(813), 1,
-      sym_port_number,
-    ACTIONS(915), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(459), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [9123] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(917), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9140] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(919), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9157] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(921), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9174] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(923), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9191] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(925), 1,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
-    ACTIONS(927), 1,
-      anon_sym_BANG,
-    ACTIONS(929), 1,
-      sym_label_key,
-    ACTIONS(931), 1,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8495] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(842), 1,
+      sym_port_number,
+    ACTIONS(844), 1,
+      sym_cidr,
+    ACTIONS(846), 1,
       sym_const_ref,
-    STATE(402), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
+    ACTIONS(848), 1,
+      sym_identifier,
+    STATE(474), 1,
+      sym_argument,
+    STATE(514), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8530] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(903), 1,
+      sym_label_key,
+    STATE(260), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(898), 4,
+      anon_sym_LBRACE,
+      anon_sym_LBRACK,
+      anon_sym_DQUOTE,
+      sym_const_ref,
+    ACTIONS(900), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8555] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(880), 1,
+      anon_sym_cidr,
+    ACTIONS(882), 1,
+      anon_sym_namespace,
+    ACTIONS(886), 1,
+      anon_sym_entity,
+    ACTIONS(888), 1,
+      anon_sym_fqdn,
+    ACTIONS(905), 1,
+      anon_sym_pods,
+    ACTIONS(907), 1,
+      anon_sym_node,
+    STATE(576), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8586] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(894), 1,
+      anon_sym_label,
+    STATE(294), 1,
+      sym_group_labels,
+    ACTIONS(909), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8609] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(880), 1,
+      anon_sym_cidr,
+    ACTIONS(882), 1,
+      anon_sym_namespace,
+    ACTIONS(886), 1,
+      anon_sym_entity,
+    ACTIONS(888), 1,
+      anon_sym_fqdn,
+    ACTIONS(905), 1,
+      anon_sym_pods,
+    ACTIONS(907), 1,
+      anon_sym_node,
+    STATE(521), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8640] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(880), 1,
+      anon_sym_cidr,
+    ACTIONS(882), 1,
+      anon_sym_namespace,
+    ACTIONS(886), 1,
+      anon_sym_entity,
+    ACTIONS(888), 1,
+      anon_sym_fqdn,
+    ACTIONS(911), 1,
+      anon_sym_pods,
+    ACTIONS(913), 1,
+      anon_sym_node,
+    STATE(13), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8671] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(873), 12,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8689] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(915), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8707] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(917), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8725] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(919), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8743] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(921), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8761] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(923), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8779] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(927), 2,
+      anon_sym_namespace,
+      anon_sym_service,
+    ACTIONS(925), 10,
+      anon_sym_namespaces,
+      anon_sym_cidr,
+      anon_sym_pods,
+      anon_sym_nodes,
+      anon_sym_everything,
+      anon_sym_anywhere,
+      anon_sym_entity,
+      anon_sym_fqdn,
+      anon_sym_services,
+      anon_sym_aws,
+  [8799] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(929), 1,
+      anon_sym_LBRACE,
+    ACTIONS(933), 1,
+      sym_const_ref,
+    STATE(289), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(319), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(931), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8825] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(842), 1,
+      sym_port_number,
+    ACTIONS(935), 1,
+      anon_sym_group,
+    ACTIONS(937), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(262), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8855] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(861), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8873] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(939), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8891] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(941), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8909] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(943), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8927] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(842), 1,
+      sym_port_number,
+    ACTIONS(945), 1,
+      anon_sym_RBRACK,
+    ACTIONS(947), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(501), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8957] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(949), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8975] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(951), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8993] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(842), 1,
+      sym_port_number,
+    ACTIONS(953), 1,
+      anon_sym_RBRACK,
+    ACTIONS(947), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(501), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [9023] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(955), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9041] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(957), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9059] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(842), 1,
+      sym_port_number,
+    ACTIONS(959), 1,
+      anon_sym_RBRACK,
+    ACTIONS(961), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(439), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [9089] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(963), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9107] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(965), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9124] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(967), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9141] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(969), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9158] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(971), 1,
+      anon_sym_LBRACE,
+    STATE(308), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(319), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(931), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9181] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(973), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9198] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(975), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
   [9215] = 7,
     ACTIONS(3), 1,
       sym_comment,
@@ -16489,277 +16419,593 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(933), 1,
-      sym_label_key,
-    ACTIONS(935), 1,
+    ACTIONS(842), 1,
+      sym_port_number,
+    ACTIONS(947), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(167), 5,
+    STATE(501), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [9242] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(977), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9259] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(979), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9276] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(981), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9293] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(983), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9310] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(985), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9327] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(842), 1,
+      sym_port_number,
+    ACTIONS(987), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(489), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [9354] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(989), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9371] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(991), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9388] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(993), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9405] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(995), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9422] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(997), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9439] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(999), 1,
+      anon_sym_LBRACE,
+    STATE(305), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(319), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(931), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9462] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1001), 1,
+      anon_sym_LBRACE,
+    STATE(308), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(319), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(931), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9485] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1003), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9502] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1005), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9519] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1007), 1,
+      anon_sym_LBRACE,
+    STATE(308), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(319), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(1009), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9542] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1012), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [9559] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(842), 1,
+      sym_port_number,
+    ACTIONS(1014), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(257), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [9586] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(842), 1,
+      sym_port_number,
+    ACTIONS(1016), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(478), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [9613] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1018), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1020), 1,
+      anon_sym_BANG,
+    ACTIONS(1022), 1,
+      sym_label_key,
+    ACTIONS(1024), 1,
+      sym_const_ref,
+    STATE(495), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [9637] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(49), 1,
+      anon_sym_LBRACK,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1026), 1,
+      sym_label_key,
+    ACTIONS(1028), 1,
+      sym_const_ref,
+    STATE(210), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-  [9241] = 6,
+  [9663] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(927), 1,
+    ACTIONS(1020), 1,
       anon_sym_BANG,
-    ACTIONS(929), 1,
+    ACTIONS(1022), 1,
       sym_label_key,
-    ACTIONS(937), 1,
+    ACTIONS(1030), 1,
       anon_sym_RBRACE,
-    ACTIONS(939), 1,
+    ACTIONS(1032), 1,
       sym_const_ref,
-    STATE(441), 6,
+    STATE(435), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [9265] = 3,
+  [9687] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(943), 2,
-      anon_sym_namespace,
-      anon_sym_service,
-    ACTIONS(941), 8,
-      anon_sym_namespaces,
-      anon_sym_cidr,
-      anon_sym_pods,
-      anon_sym_everything,
-      anon_sym_anywhere,
-      anon_sym_entity,
-      anon_sym_fqdn,
-      anon_sym_services,
-  [9283] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(927), 1,
+    ACTIONS(1020), 1,
       anon_sym_BANG,
-    ACTIONS(929), 1,
+    ACTIONS(1022), 1,
       sym_label_key,
-    ACTIONS(939), 1,
+    ACTIONS(1024), 1,
       sym_const_ref,
-    ACTIONS(945), 1,
+    ACTIONS(1034), 1,
       anon_sym_RBRACE,
-    STATE(441), 6,
+    STATE(495), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [9307] = 4,
+  [9711] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(949), 1,
+    ACTIONS(1020), 1,
+      anon_sym_BANG,
+    ACTIONS(1022), 1,
+      sym_label_key,
+    ACTIONS(1024), 1,
       sym_const_ref,
-    STATE(281), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(947), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [9326] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(825), 1,
-      sym_const_ref,
-    STATE(281), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(951), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [9345] = 8,
+    STATE(495), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [9732] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(228), 1,
+    ACTIONS(169), 1,
       sym_label_key,
-    ACTIONS(396), 1,
+    ACTIONS(364), 1,
       anon_sym_to,
-    ACTIONS(400), 1,
+    ACTIONS(368), 1,
       anon_sym_in,
-    ACTIONS(402), 1,
+    ACTIONS(370), 1,
       anon_sym_with,
-    ACTIONS(404), 1,
+    ACTIONS(372), 1,
       sym_const_ref,
-    STATE(22), 3,
+    STATE(19), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9372] = 5,
+  [9759] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(927), 1,
-      anon_sym_BANG,
-    ACTIONS(929), 1,
-      sym_label_key,
-    ACTIONS(939), 1,
+    ACTIONS(898), 1,
       sym_const_ref,
-    STATE(441), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [9393] = 6,
+    STATE(318), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(1036), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9778] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1041), 1,
+      sym_const_ref,
+    STATE(318), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(1039), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9797] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(956), 1,
+    ACTIONS(1045), 1,
       sym_label_key,
-    ACTIONS(958), 1,
+    ACTIONS(1047), 1,
       sym_const_ref,
-    ACTIONS(954), 2,
+    ACTIONS(1043), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-    STATE(431), 3,
+    STATE(471), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9415] = 4,
+  [9819] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(382), 1,
+    ACTIONS(1049), 1,
+      anon_sym_pods,
+    ACTIONS(1051), 1,
+      anon_sym_all,
+    ACTIONS(1053), 1,
+      anon_sym_nodes,
+    ACTIONS(1055), 1,
+      anon_sym_everything,
+    STATE(268), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [9841] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1051), 1,
+      anon_sym_all,
+    ACTIONS(1053), 1,
+      anon_sym_nodes,
+    ACTIONS(1055), 1,
+      anon_sym_everything,
+    ACTIONS(1057), 1,
+      anon_sym_pods,
+    STATE(268), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [9863] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(451), 1,
       sym_type,
-    ACTIONS(960), 3,
+    ACTIONS(1059), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(962), 4,
+    ACTIONS(1061), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [9433] = 6,
+  [9881] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(956), 1,
+    ACTIONS(1045), 1,
       sym_label_key,
-    ACTIONS(966), 1,
+    ACTIONS(1065), 1,
       sym_const_ref,
-    ACTIONS(964), 2,
+    ACTIONS(1063), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-    STATE(429), 3,
+    STATE(473), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9455] = 6,
+  [9903] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(968), 1,
-      anon_sym_pods,
-    ACTIONS(970), 1,
-      anon_sym_all,
-    ACTIONS(972), 1,
-      anon_sym_nodes,
-    ACTIONS(974), 1,
-      anon_sym_everything,
-    STATE(224), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [9477] = 6,
+    ACTIONS(1067), 1,
+      anon_sym_silence,
+    ACTIONS(1069), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1071), 1,
+      sym__name_token,
+    STATE(320), 1,
+      sym_name,
+    STATE(438), 1,
+      sym_inventory_entry,
+    STATE(357), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9926] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(970), 1,
-      anon_sym_all,
-    ACTIONS(972), 1,
-      anon_sym_nodes,
-    ACTIONS(974), 1,
-      anon_sym_everything,
-    ACTIONS(976), 1,
-      anon_sym_pods,
-    STATE(224), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [9499] = 6,
+    ACTIONS(1067), 1,
+      anon_sym_silence,
+    ACTIONS(1071), 1,
+      sym__name_token,
+    ACTIONS(1073), 1,
+      anon_sym_RBRACE,
+    STATE(320), 1,
+      sym_name,
+    STATE(517), 1,
+      sym_inventory_entry,
+    STATE(357), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9949] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(228), 1,
+    ACTIONS(169), 1,
       sym_label_key,
-    ACTIONS(441), 1,
+    ACTIONS(486), 1,
       anon_sym_to,
-    ACTIONS(445), 1,
+    ACTIONS(490), 1,
       sym_const_ref,
-    STATE(36), 3,
+    STATE(30), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9520] = 7,
+  [9970] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(978), 1,
-      anon_sym_silence,
-    ACTIONS(980), 1,
-      anon_sym_RBRACE,
-    ACTIONS(982), 1,
-      sym__name_token,
-    STATE(286), 1,
-      sym_name,
-    STATE(428), 1,
-      sym_inventory_entry,
-    STATE(321), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9543] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(978), 1,
-      anon_sym_silence,
-    ACTIONS(982), 1,
-      sym__name_token,
-    ACTIONS(984), 1,
-      anon_sym_RBRACE,
-    STATE(286), 1,
-      sym_name,
-    STATE(428), 1,
-      sym_inventory_entry,
-    STATE(321), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9566] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(978), 1,
-      anon_sym_silence,
-    ACTIONS(982), 1,
-      sym__name_token,
-    ACTIONS(986), 1,
-      anon_sym_RBRACE,
-    STATE(286), 1,
-      sym_name,
-    STATE(373), 1,
-      sym_inventory_entry,
-    STATE(321), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9589] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(988), 7,
+    ACTIONS(1075), 7,
       anon_sym_LBRACE,
       anon_sym_port,
       anon_sym_namespace,
@@ -16767,313 +17013,448 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [9602] = 5,
+  [9983] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(990), 1,
-      anon_sym_LBRACK,
-    STATE(158), 1,
-      sym_cidr_item,
-    ACTIONS(992), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(127), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9620] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(956), 1,
-      sym_label_key,
-    ACTIONS(994), 1,
-      sym_const_ref,
-    STATE(123), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9638] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(996), 1,
-      anon_sym_RPAREN,
-    ACTIONS(998), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(462), 2,
-      sym__label_value,
-      sym_string,
-  [9656] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1000), 1,
-      anon_sym_RPAREN,
-    ACTIONS(998), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(462), 2,
-      sym__label_value,
-      sym_string,
-  [9674] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(956), 1,
-      sym_label_key,
-    ACTIONS(1002), 1,
-      sym_const_ref,
-    STATE(170), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9692] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(956), 1,
-      sym_label_key,
-    ACTIONS(1004), 1,
-      sym_const_ref,
-    STATE(233), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9710] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1006), 1,
-      anon_sym_RPAREN,
-    ACTIONS(998), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(462), 2,
-      sym__label_value,
-      sym_string,
-  [9728] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(990), 1,
-      anon_sym_LBRACK,
-    STATE(126), 1,
-      sym_cidr_item,
-    ACTIONS(992), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(127), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9746] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(978), 1,
+    ACTIONS(1067), 1,
       anon_sym_silence,
-    ACTIONS(982), 1,
+    ACTIONS(1071), 1,
       sym__name_token,
-    STATE(286), 1,
+    ACTIONS(1077), 1,
+      anon_sym_RBRACE,
+    STATE(320), 1,
       sym_name,
-    STATE(428), 1,
+    STATE(517), 1,
       sym_inventory_entry,
-    STATE(321), 2,
+    STATE(357), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [9766] = 6,
+  [10006] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1010), 1,
-      anon_sym_COMMA,
-    ACTIONS(1012), 1,
-      anon_sym_DQUOTE,
-    STATE(305), 1,
-      aux_sym_silence_repeat1,
-    STATE(451), 1,
-      sym_string,
-    ACTIONS(1008), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9786] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1014), 1,
-      anon_sym_namespaces,
-    ACTIONS(1016), 1,
-      anon_sym_namespace,
-    ACTIONS(1018), 1,
-      anon_sym_all,
-    STATE(161), 3,
-      sym_scope_all,
-      sym_scope_labelled,
-      sym_scope_named,
-  [9804] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1010), 1,
-      anon_sym_COMMA,
-    ACTIONS(1012), 1,
-      anon_sym_DQUOTE,
-    STATE(319), 1,
-      aux_sym_silence_repeat1,
-    STATE(455), 1,
-      sym_string,
-    ACTIONS(1020), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9824] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1022), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1024), 1,
-      anon_sym_sentence,
-    ACTIONS(1026), 1,
-      anon_sym_LPAREN,
-    STATE(271), 1,
-      sym_body,
-    STATE(354), 1,
-      sym_parameters,
-    STATE(439), 1,
-      sym_sentence_declaration,
-  [9846] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(598), 1,
-      anon_sym_EQ,
-    ACTIONS(1030), 1,
-      anon_sym_in,
-    ACTIONS(1032), 1,
-      anon_sym_BANG_EQ,
-    ACTIONS(1034), 1,
-      anon_sym_notin,
-    ACTIONS(1028), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [9866] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(956), 1,
-      sym_label_key,
-    ACTIONS(1036), 1,
+    ACTIONS(1079), 1,
+      anon_sym_groups,
+    ACTIONS(1081), 1,
+      anon_sym_LBRACK,
+    STATE(161), 1,
+      sym_cidr_item,
+    ACTIONS(1083), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(177), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9884] = 5,
+    STATE(162), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [10027] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1038), 1,
-      anon_sym_RPAREN,
-    ACTIONS(998), 2,
-      sym_label_value,
+    ACTIONS(1085), 1,
       sym_const_ref,
-    STATE(462), 2,
-      sym__label_value,
-      sym_string,
-  [9902] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1040), 1,
-      sym_const_ref,
-    ACTIONS(1042), 1,
+    ACTIONS(1087), 1,
       sym__name_token,
-    STATE(35), 3,
+    STATE(47), 3,
       sym__string_or_ref,
       sym_string,
       sym_name,
-  [9920] = 5,
+  [10045] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1089), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1091), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(504), 2,
+      sym__label_value,
+      sym_string,
+  [10063] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(734), 1,
+      anon_sym_EQ,
+    ACTIONS(1095), 1,
+      anon_sym_in,
+    ACTIONS(1097), 1,
+      anon_sym_BANG_EQ,
+    ACTIONS(1099), 1,
+      anon_sym_notin,
+    ACTIONS(1093), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [10083] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1101), 1,
+      anon_sym_named,
+    ACTIONS(1103), 1,
+      sym_const_ref,
+    STATE(100), 1,
+      sym__aws_strings,
+    STATE(88), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10103] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1105), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1091), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(504), 2,
+      sym__label_value,
+      sym_string,
+  [10121] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1081), 1,
+      anon_sym_LBRACK,
+    STATE(192), 1,
+      sym_cidr_item,
+    ACTIONS(1083), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(162), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [10139] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1107), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1109), 1,
+      anon_sym_sentence,
+    ACTIONS(1111), 1,
+      anon_sym_LPAREN,
+    STATE(296), 1,
+      sym_body,
+    STATE(378), 1,
+      sym_parameters,
+    STATE(505), 1,
+      sym_sentence_declaration,
+  [10161] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1113), 1,
+      anon_sym_namespaces,
+    ACTIONS(1115), 1,
+      anon_sym_namespace,
+    ACTIONS(1117), 1,
+      anon_sym_all,
+    STATE(181), 3,
+      sym_scope_all,
+      sym_scope_labelled,
+      sym_scope_named,
+  [10179] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1119), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1091), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(504), 2,
+      sym__label_value,
+      sym_string,
+  [10197] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_LBRACE,
-    ACTIONS(956), 1,
+    ACTIONS(1045), 1,
       sym_label_key,
-    ACTIONS(1044), 1,
+    ACTIONS(1121), 1,
       sym_const_ref,
-    STATE(114), 3,
+    STATE(207), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9938] = 4,
+  [10215] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    ACTIONS(1123), 1,
+      sym_const_ref,
+    STATE(277), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10233] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1127), 1,
+      anon_sym_COMMA,
+    ACTIONS(1129), 1,
+      anon_sym_DQUOTE,
+    STATE(344), 1,
+      aux_sym_silence_repeat1,
+    STATE(498), 1,
+      sym_string,
+    ACTIONS(1125), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [10253] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    ACTIONS(1131), 1,
+      sym_const_ref,
+    STATE(146), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10271] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1127), 1,
+      anon_sym_COMMA,
+    ACTIONS(1129), 1,
+      anon_sym_DQUOTE,
+    STATE(356), 1,
+      aux_sym_silence_repeat1,
+    STATE(500), 1,
+      sym_string,
+    ACTIONS(1133), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [10291] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1067), 1,
+      anon_sym_silence,
+    ACTIONS(1071), 1,
+      sym__name_token,
+    STATE(320), 1,
+      sym_name,
+    STATE(517), 1,
+      sym_inventory_entry,
+    STATE(357), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [10311] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    ACTIONS(1135), 1,
+      sym_const_ref,
+    STATE(159), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10329] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    ACTIONS(1137), 1,
+      sym_const_ref,
+    STATE(190), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10347] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    ACTIONS(1139), 1,
+      sym_const_ref,
+    STATE(155), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10365] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    ACTIONS(1141), 1,
+      sym_const_ref,
+    STATE(117), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10383] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    ACTIONS(1143), 1,
+      sym_const_ref,
+    STATE(151), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10401] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    ACTIONS(1145), 1,
+      sym_const_ref,
+    STATE(140), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10419] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(43), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    ACTIONS(1147), 1,
+      sym_const_ref,
+    STATE(138), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [10437] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1113), 1,
+      anon_sym_namespaces,
+    ACTIONS(1149), 1,
+      anon_sym_namespace,
+    ACTIONS(1151), 1,
+      anon_sym_all,
+    STATE(181), 3,
+      sym_scope_all,
+      sym_scope_labelled,
+      sym_scope_named,
+  [10455] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(998), 2,
+    ACTIONS(1153), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1091), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(462), 2,
+    STATE(504), 2,
       sym__label_value,
       sym_string,
-  [9953] = 4,
+  [10473] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1046), 2,
+    ACTIONS(1155), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(225), 2,
+    STATE(437), 2,
       sym__label_value,
       sym_string,
-  [9968] = 4,
+  [10488] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(413), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1159), 1,
+      anon_sym_COMMA,
+    STATE(356), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(1157), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [10505] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1067), 1,
+      anon_sym_silence,
+    ACTIONS(1071), 1,
+      sym__name_token,
+    STATE(324), 1,
+      sym_name,
+    STATE(387), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [10522] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1048), 2,
-      sym_label_value,
+    ACTIONS(1103), 1,
       sym_const_ref,
-    STATE(420), 2,
-      sym__label_value,
+    STATE(94), 1,
+      sym__aws_strings,
+    STATE(88), 2,
+      sym__string_or_ref,
       sym_string,
-  [9983] = 4,
+  [10539] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1050), 2,
+    ACTIONS(1162), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(417), 2,
+    STATE(436), 2,
       sym__label_value,
       sym_string,
-  [9998] = 4,
+  [10554] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1052), 2,
+    ACTIONS(1164), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(370), 2,
+    STATE(469), 2,
       sym__label_value,
       sym_string,
-  [10013] = 4,
+  [10569] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1054), 2,
+    ACTIONS(1091), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(229), 2,
+    STATE(504), 2,
       sym__label_value,
       sym_string,
-  [10028] = 2,
+  [10584] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1081), 1,
+      anon_sym_LBRACK,
+    ACTIONS(1166), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(198), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [10599] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(91), 5,
@@ -17082,423 +17463,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
       sym_label_key,
       sym_const_ref,
-  [10039] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(416), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1058), 1,
-      anon_sym_COMMA,
-    STATE(319), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(1056), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [10056] = 4,
+  [10610] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1061), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(8), 2,
-      sym__label_value,
-      sym_string,
-  [10071] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(978), 1,
-      anon_sym_silence,
-    ACTIONS(982), 1,
-      sym__name_token,
-    STATE(284), 1,
-      sym_name,
-    STATE(335), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [10088] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(990), 1,
-      anon_sym_LBRACK,
-    ACTIONS(1063), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(153), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [10103] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1065), 1,
-      sym_const_ref,
-    STATE(208), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10117] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1067), 1,
-      sym_const_ref,
-    STATE(59), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10131] = 4,
-    ACTIONS(1072), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(1074), 1,
-      sym_comment,
-    STATE(325), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1069), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10145] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1042), 1,
-      sym__name_token,
-    ACTIONS(1076), 1,
-      sym_const_ref,
-    STATE(130), 1,
-      sym_name,
-    STATE(173), 1,
-      sym__name_list,
-  [10161] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1078), 1,
-      sym_const_ref,
-    STATE(192), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10175] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1080), 1,
-      anon_sym_RBRACK,
-    STATE(419), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1082), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10189] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1084), 1,
-      sym_const_ref,
-    STATE(200), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10203] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1086), 1,
-      sym_const_ref,
-    STATE(194), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10217] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1090), 1,
-      sym_icmp_type,
-    STATE(85), 1,
-      sym_icmp_item,
-    ACTIONS(1088), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [10231] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1092), 1,
-      sym_const_ref,
-    STATE(86), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10245] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1094), 1,
-      sym_const_ref,
-    STATE(60), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10259] = 4,
-    ACTIONS(1074), 1,
-      sym_comment,
-    ACTIONS(1098), 1,
-      anon_sym_DQUOTE2,
-    STATE(337), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1096), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10273] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1100), 1,
-      anon_sym_silence,
     ACTIONS(1103), 1,
-      sym__name_token,
-    STATE(335), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [10287] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1105), 1,
       sym_const_ref,
-    STATE(140), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10301] = 4,
-    ACTIONS(1074), 1,
-      sym_comment,
-    ACTIONS(1109), 1,
-      anon_sym_DQUOTE2,
-    STATE(325), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1107), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10315] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1111), 1,
-      sym_const_ref,
-    STATE(44), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10329] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1113), 1,
-      sym_sentence_word,
-    STATE(207), 1,
-      sym_way,
-    ACTIONS(1115), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [10343] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1117), 1,
-      sym_const_ref,
-    STATE(58), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10357] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1042), 1,
-      sym__name_token,
-    ACTIONS(1076), 1,
-      sym_const_ref,
-    STATE(130), 1,
-      sym_name,
-    STATE(164), 1,
-      sym__name_list,
-  [10373] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1119), 1,
-      anon_sym_RBRACK,
-    STATE(380), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1121), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10387] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1123), 1,
-      sym_const_ref,
-    STATE(57), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10401] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1125), 1,
-      sym_const_ref,
-    STATE(61), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10415] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1127), 1,
-      sym_const_ref,
-    STATE(134), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10429] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1129), 1,
-      sym_const_ref,
+    STATE(100), 1,
+      sym__aws_strings,
     STATE(88), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10443] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1131), 1,
-      sym_const_ref,
-    STATE(186), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10457] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1133), 1,
-      sym_const_ref,
-    STATE(178), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10471] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1042), 1,
-      sym__name_token,
-    ACTIONS(1076), 1,
-      sym_const_ref,
-    STATE(130), 1,
-      sym_name,
-    STATE(163), 1,
-      sym__name_list,
-  [10487] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1135), 1,
-      anon_sym_RBRACK,
-    STATE(419), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1082), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10501] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1090), 1,
-      sym_icmp_type,
-    STATE(182), 1,
-      sym_icmp_item,
-    ACTIONS(1088), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [10515] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1137), 1,
-      sym_const_ref,
-    STATE(42), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10529] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(416), 2,
-      anon_sym_COMMA,
-      anon_sym_DQUOTE,
-    ACTIONS(1056), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [10541] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1022), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1024), 1,
-      anon_sym_sentence,
-    STATE(273), 1,
-      sym_body,
-    STATE(442), 1,
-      sym_sentence_declaration,
-  [10557] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1139), 1,
-      sym_const_ref,
-    STATE(195), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10571] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1141), 1,
-      sym_const_ref,
-    STATE(56), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10585] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1143), 1,
-      sym_const_ref,
-    STATE(184), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10599] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1145), 1,
-      sym_const_ref,
-    STATE(220), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10613] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1147), 1,
-      sym_const_ref,
-    STATE(219), 2,
       sym__string_or_ref,
       sym_string,
   [10627] = 4,
@@ -17506,1647 +17480,2210 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1149), 1,
+    ACTIONS(1168), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(198), 2,
-      sym__string_or_ref,
+    STATE(283), 2,
+      sym__label_value,
       sym_string,
-  [10641] = 4,
-    ACTIONS(1074), 1,
-      sym_comment,
-    ACTIONS(1153), 1,
-      anon_sym_DQUOTE2,
-    STATE(362), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1151), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10655] = 4,
-    ACTIONS(1074), 1,
-      sym_comment,
-    ACTIONS(1155), 1,
-      anon_sym_DQUOTE2,
-    STATE(325), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1107), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10669] = 4,
+  [10642] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1157), 1,
+    ACTIONS(1170), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(53), 2,
-      sym__string_or_ref,
+    STATE(8), 2,
+      sym__label_value,
       sym_string,
-  [10683] = 4,
+  [10657] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1159), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1172), 1,
+      sym_const_ref,
+    STATE(84), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10671] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1174), 1,
+      sym_const_ref,
+    STATE(282), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10685] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1176), 1,
+      sym_const_ref,
+    STATE(139), 1,
+      sym_name,
+    STATE(183), 1,
+      sym__name_list,
+  [10701] = 4,
+    ACTIONS(1180), 1,
+      anon_sym_DQUOTE2,
+    ACTIONS(1182), 1,
+      sym_comment,
+    STATE(406), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1178), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10715] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1184), 1,
       sym_sentence_word,
-    STATE(205), 1,
+    STATE(52), 1,
       sym_way,
-    ACTIONS(1115), 2,
+    ACTIONS(1186), 2,
       anon_sym_from,
       anon_sym_to,
-  [10697] = 4,
+  [10729] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1161), 1,
-      sym_const_ref,
-    STATE(155), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10711] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1090), 1,
-      sym_icmp_type,
-    STATE(204), 1,
-      sym_icmp_item,
-    ACTIONS(1088), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [10725] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1163), 1,
-      sym_const_ref,
-    STATE(47), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10739] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1165), 1,
-      sym_const_ref,
-    STATE(89), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10753] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1167), 1,
-      anon_sym_COMMA,
-    ACTIONS(1170), 1,
-      anon_sym_RPAREN,
-    STATE(369), 1,
-      aux_sym_parameters_repeat1,
-  [10766] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1172), 1,
-      anon_sym_COMMA,
-    ACTIONS(1174), 1,
-      anon_sym_RPAREN,
-    STATE(410), 1,
-      aux_sym_selector_in_repeat1,
-  [10779] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(214), 1,
-      sym_direction,
-    ACTIONS(1176), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10790] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1178), 1,
-      sym_port_number,
-    ACTIONS(1180), 1,
-      sym_const_ref,
-    STATE(176), 1,
-      sym_port,
-  [10803] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1182), 1,
-      anon_sym_COMMA,
-    ACTIONS(1184), 1,
-      anon_sym_RBRACE,
-    STATE(391), 1,
-      aux_sym_inventory_repeat1,
-  [10816] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(811), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1186), 1,
-      anon_sym_COMMA,
-    STATE(413), 1,
-      aux_sym_arguments_repeat1,
-  [10829] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1042), 1,
-      sym__name_token,
     ACTIONS(1188), 1,
-      sym_const_ref,
-    STATE(136), 1,
-      sym_name,
-  [10842] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1190), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1192), 1,
-      sym_identifier,
-    STATE(426), 1,
-      sym_parameter,
-  [10855] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1194), 3,
-      anon_sym_COMMA,
-      anon_sym_EQ,
-      anon_sym_RPAREN,
-  [10864] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1190), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1196), 1,
-      anon_sym_COMMA,
-    STATE(369), 1,
-      aux_sym_parameters_repeat1,
-  [10877] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1198), 1,
-      anon_sym_COMMA,
-    ACTIONS(1200), 1,
-      anon_sym_RPAREN,
-    STATE(378), 1,
-      aux_sym_parameters_repeat1,
-  [10890] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1202), 1,
-      anon_sym_COMMA,
-    ACTIONS(1204), 1,
       anon_sym_RBRACK,
-    STATE(415), 1,
-      aux_sym_cidr_list_repeat1,
-  [10903] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1042), 1,
-      sym__name_token,
-    ACTIONS(1206), 1,
-      sym_const_ref,
-    STATE(43), 1,
-      sym_name,
-  [10916] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1210), 1,
-      anon_sym_EQ,
-    ACTIONS(1208), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10927] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1212), 1,
-      anon_sym_COMMA,
-    ACTIONS(1215), 1,
-      anon_sym_RBRACE,
-    STATE(383), 1,
-      aux_sym_selector_repeat1,
-  [10940] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1217), 1,
-      anon_sym_COMMA,
-    ACTIONS(1220), 1,
-      anon_sym_RPAREN,
-    STATE(384), 1,
-      aux_sym_selector_in_repeat1,
-  [10953] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1042), 1,
-      sym__name_token,
-    ACTIONS(1222), 1,
-      sym_const_ref,
-    STATE(148), 1,
-      sym_name,
-  [10966] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(48), 1,
+    STATE(448), 1,
       sym__cidr_or_ref,
-    ACTIONS(1224), 2,
+    ACTIONS(1190), 2,
       sym_cidr,
       sym_const_ref,
-  [10977] = 4,
+  [10743] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1042), 1,
+    ACTIONS(1087), 1,
       sym__name_token,
-    ACTIONS(1226), 1,
+    ACTIONS(1176), 1,
       sym_const_ref,
-    STATE(32), 1,
+    STATE(139), 1,
       sym_name,
-  [10990] = 4,
+    STATE(182), 1,
+      sym__name_list,
+  [10759] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1228), 1,
-      anon_sym_COMMA,
-    ACTIONS(1231), 1,
+    ACTIONS(1192), 1,
       anon_sym_RBRACK,
-    STATE(388), 1,
-      aux_sym_cidr_list_repeat1,
-  [11003] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1233), 1,
-      anon_sym_COMMA,
-    ACTIONS(1236), 1,
-      anon_sym_RBRACK,
-    STATE(389), 1,
-      aux_sym_list_repeat1,
-  [11016] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1178), 1,
-      sym_port_number,
-    ACTIONS(1238), 1,
+    STATE(476), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1194), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(145), 1,
-      sym_port,
+  [10773] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1196), 1,
+      sym_const_ref,
+    STATE(212), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10787] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1200), 1,
+      sym_icmp_type,
+    STATE(224), 1,
+      sym_icmp_item,
+    ACTIONS(1198), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10801] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1202), 1,
+      sym_const_ref,
+    STATE(185), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10815] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1107), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1109), 1,
+      anon_sym_sentence,
+    STATE(291), 1,
+      sym_body,
+    STATE(509), 1,
+      sym_sentence_declaration,
+  [10831] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1204), 1,
+      sym_const_ref,
+    STATE(241), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10845] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1206), 1,
+      sym_const_ref,
+    STATE(217), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10859] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1200), 1,
+      sym_icmp_type,
+    STATE(240), 1,
+      sym_icmp_item,
+    ACTIONS(1198), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10873] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(238), 1,
+      anon_sym_service,
+    ACTIONS(240), 1,
+      anon_sym_services,
+    STATE(179), 2,
+      sym_peer_service,
+      sym_peer_services,
+  [10887] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1208), 1,
+      sym_const_ref,
+    STATE(228), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10901] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1210), 1,
+      sym_const_ref,
+    STATE(230), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10915] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1212), 1,
+      sym_const_ref,
+    STATE(40), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10929] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1214), 1,
+      sym_const_ref,
+    STATE(51), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10943] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1216), 1,
+      anon_sym_silence,
+    ACTIONS(1219), 1,
+      sym__name_token,
+    STATE(387), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [10957] = 4,
+    ACTIONS(1182), 1,
+      sym_comment,
+    ACTIONS(1223), 1,
+      anon_sym_DQUOTE2,
+    STATE(370), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1221), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10971] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1225), 1,
+      sym_const_ref,
+    STATE(105), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10985] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1200), 1,
+      sym_icmp_type,
+    STATE(83), 1,
+      sym_icmp_item,
+    ACTIONS(1198), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10999] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1227), 1,
+      sym_const_ref,
+    STATE(169), 1,
+      sym_name,
+    STATE(183), 1,
+      sym__name_list,
+  [11015] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1229), 1,
+      anon_sym_RBRACK,
+    STATE(476), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1194), 2,
+      sym_cidr,
+      sym_const_ref,
   [11029] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(980), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1240), 1,
-      anon_sym_COMMA,
-    STATE(392), 1,
-      aux_sym_inventory_repeat1,
-  [11042] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1242), 1,
-      anon_sym_COMMA,
-    ACTIONS(1245), 1,
-      anon_sym_RBRACE,
-    STATE(392), 1,
-      aux_sym_inventory_repeat1,
-  [11055] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1247), 1,
-      anon_sym_COMMA,
-    ACTIONS(1249), 1,
-      anon_sym_RPAREN,
-    STATE(374), 1,
-      aux_sym_arguments_repeat1,
-  [11068] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1042), 1,
-      sym__name_token,
-    ACTIONS(1251), 1,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1231), 1,
       sym_const_ref,
-    STATE(49), 1,
-      sym_name,
-  [11081] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(419), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1082), 2,
-      sym_cidr,
-      sym_const_ref,
-  [11092] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1192), 1,
-      sym_identifier,
-    ACTIONS(1253), 1,
-      anon_sym_RPAREN,
-    STATE(426), 1,
-      sym_parameter,
-  [11105] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(217), 1,
-      sym_direction,
-    ACTIONS(1176), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [11116] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1042), 1,
-      sym__name_token,
-    ACTIONS(1255), 1,
-      sym_const_ref,
-    STATE(39), 1,
-      sym_name,
-  [11129] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1042), 1,
-      sym__name_token,
-    ACTIONS(1257), 1,
-      sym_const_ref,
-    STATE(28), 1,
-      sym_name,
-  [11142] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(937), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1259), 1,
-      anon_sym_COMMA,
-    STATE(383), 1,
-      aux_sym_selector_repeat1,
-  [11155] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(856), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1261), 1,
-      anon_sym_COMMA,
-    STATE(389), 1,
-      aux_sym_list_repeat1,
-  [11168] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1263), 1,
-      anon_sym_COMMA,
-    ACTIONS(1265), 1,
-      anon_sym_RBRACE,
-    STATE(400), 1,
-      aux_sym_selector_repeat1,
-  [11181] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1267), 1,
-      anon_sym_COMMA,
-    ACTIONS(1269), 1,
-      anon_sym_RBRACK,
-    STATE(401), 1,
-      aux_sym_list_repeat1,
-  [11194] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(212), 1,
-      sym_direction,
-    ACTIONS(1176), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [11205] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1042), 1,
-      sym__name_token,
-    ACTIONS(1271), 1,
-      sym_const_ref,
-    STATE(40), 1,
-      sym_name,
-  [11218] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1273), 3,
-      sym_sentence_word,
-      anon_sym_from,
-      anon_sym_to,
-  [11227] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1042), 1,
-      sym__name_token,
-    ACTIONS(1275), 1,
-      sym_const_ref,
-    STATE(30), 1,
-      sym_name,
-  [11240] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1038), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1277), 1,
-      anon_sym_COMMA,
-    STATE(384), 1,
-      aux_sym_selector_in_repeat1,
-  [11253] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1178), 1,
-      sym_port_number,
-    ACTIONS(1279), 1,
-      sym_const_ref,
-    STATE(84), 1,
-      sym_port,
-  [11266] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1006), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1281), 1,
-      anon_sym_COMMA,
-    STATE(384), 1,
-      aux_sym_selector_in_repeat1,
-  [11279] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(524), 1,
-      sym_verb,
-    ACTIONS(1283), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [11290] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1192), 1,
-      sym_identifier,
-    ACTIONS(1285), 1,
-      anon_sym_RPAREN,
-    STATE(379), 1,
-      sym_parameter,
-  [11303] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1287), 1,
-      anon_sym_COMMA,
-    ACTIONS(1290), 1,
-      anon_sym_RPAREN,
-    STATE(413), 1,
-      aux_sym_arguments_repeat1,
-  [11316] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(452), 1,
-      sym_verb,
-    ACTIONS(1292), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [11327] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1080), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1294), 1,
-      anon_sym_COMMA,
-    STATE(388), 1,
-      aux_sym_cidr_list_repeat1,
-  [11340] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(464), 1,
-      sym_verb,
-    ACTIONS(1292), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [11351] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1296), 1,
-      anon_sym_COMMA,
-    ACTIONS(1298), 1,
-      anon_sym_RPAREN,
-    STATE(408), 1,
-      aux_sym_selector_in_repeat1,
-  [11364] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1300), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11372] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1231), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [11380] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1302), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11388] = 3,
+    STATE(191), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11043] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(53), 1,
       anon_sym_DQUOTE,
-    STATE(255), 1,
+    ACTIONS(1233), 1,
+      sym_const_ref,
+    STATE(231), 2,
+      sym__string_or_ref,
       sym_string,
-  [11398] = 2,
+  [11057] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1236), 2,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1235), 1,
+      sym_const_ref,
+    STATE(234), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11071] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1176), 1,
+      sym_const_ref,
+    STATE(139), 1,
+      sym_name,
+    STATE(209), 1,
+      sym__name_list,
+  [11087] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1237), 1,
+      sym_const_ref,
+    STATE(43), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11101] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1239), 1,
+      sym_const_ref,
+    STATE(55), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11115] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1241), 1,
+      sym_const_ref,
+    STATE(56), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11129] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1243), 1,
+      sym_const_ref,
+    STATE(152), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11143] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1245), 1,
+      sym_const_ref,
+    STATE(193), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11157] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1247), 1,
+      sym_const_ref,
+    STATE(237), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11171] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1249), 1,
+      sym_const_ref,
+    STATE(59), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11185] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1251), 1,
+      sym_const_ref,
+    STATE(194), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11199] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1253), 1,
+      sym_const_ref,
+    STATE(95), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11213] = 4,
+    ACTIONS(1182), 1,
+      sym_comment,
+    ACTIONS(1258), 1,
+      anon_sym_DQUOTE2,
+    STATE(406), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1255), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [11227] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1260), 1,
+      sym_const_ref,
+    STATE(60), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11241] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1262), 1,
+      sym_const_ref,
+    STATE(177), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11255] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(413), 2,
       anon_sym_COMMA,
+      anon_sym_DQUOTE,
+    ACTIONS(1157), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11267] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1264), 1,
+      sym_const_ref,
+    STATE(97), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11281] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1266), 1,
+      sym_const_ref,
+    STATE(219), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11295] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1268), 1,
+      sym_const_ref,
+    STATE(57), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11309] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1227), 1,
+      sym_const_ref,
+    STATE(169), 1,
+      sym_name,
+    STATE(182), 1,
+      sym__name_list,
+  [11325] = 4,
+    ACTIONS(1182), 1,
+      sym_comment,
+    ACTIONS(1272), 1,
+      anon_sym_DQUOTE2,
+    STATE(415), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1270), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [11339] = 4,
+    ACTIONS(1182), 1,
+      sym_comment,
+    ACTIONS(1274), 1,
+      anon_sym_DQUOTE2,
+    STATE(406), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1178), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [11353] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1276), 1,
+      sym_const_ref,
+    STATE(39), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11367] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1278), 1,
+      sym_sentence_word,
+    STATE(58), 1,
+      sym_way,
+    ACTIONS(1186), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [11381] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1280), 1,
+      sym_const_ref,
+    STATE(49), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11395] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1282), 1,
+      sym_const_ref,
+    STATE(144), 2,
+      sym__string_or_ref,
+      sym_string,
+  [11409] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1119), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1284), 1,
+      anon_sym_COMMA,
+    STATE(429), 1,
+      aux_sym_selector_in_repeat1,
+  [11422] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(515), 1,
+      sym_verb,
+    ACTIONS(1286), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [11433] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(953), 1,
       anon_sym_RBRACK,
-  [11406] = 3,
+    ACTIONS(1288), 1,
+      anon_sym_COMMA,
+    STATE(462), 1,
+      aux_sym_list_repeat1,
+  [11446] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1304), 1,
+    ACTIONS(1077), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1290), 1,
+      anon_sym_COMMA,
+    STATE(442), 1,
+      aux_sym_inventory_repeat1,
+  [11459] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1105), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1292), 1,
+      anon_sym_COMMA,
+    STATE(429), 1,
+      aux_sym_selector_in_repeat1,
+  [11472] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(254), 1,
+      sym_direction,
+    ACTIONS(1294), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [11483] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(242), 1,
+      sym_direction,
+    ACTIONS(1294), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [11494] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
       sym__name_token,
-    STATE(51), 1,
-      sym_entity,
-  [11416] = 3,
+    ACTIONS(1296), 1,
+      sym_const_ref,
+    STATE(42), 1,
+      sym_name,
+  [11507] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1304), 1,
+    ACTIONS(1087), 1,
       sym__name_token,
-    STATE(151), 1,
-      sym_entity,
-  [11426] = 2,
+    ACTIONS(1298), 1,
+      sym_const_ref,
+    STATE(37), 1,
+      sym_name,
+  [11520] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1306), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11434] = 2,
+    ACTIONS(1300), 1,
+      anon_sym_COMMA,
+    ACTIONS(1303), 1,
+      anon_sym_RPAREN,
+    STATE(429), 1,
+      aux_sym_selector_in_repeat1,
+  [11533] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1170), 2,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1305), 1,
+      sym_const_ref,
+    STATE(27), 1,
+      sym_name,
+  [11546] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1307), 1,
+      sym_port_number,
+    ACTIONS(1309), 1,
+      sym_const_ref,
+    STATE(93), 1,
+      sym_port,
+  [11559] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1311), 1,
+      anon_sym_COMMA,
+    ACTIONS(1314), 1,
+      anon_sym_RPAREN,
+    STATE(432), 1,
+      aux_sym_arguments_repeat1,
+  [11572] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1316), 1,
+      anon_sym_COMMA,
+    ACTIONS(1319), 1,
+      anon_sym_RBRACK,
+    STATE(433), 1,
+      aux_sym_cidr_list_repeat1,
+  [11585] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1321), 1,
+      anon_sym_COMMA,
+    ACTIONS(1323), 1,
+      anon_sym_RPAREN,
+    STATE(466), 1,
+      aux_sym_parameters_repeat1,
+  [11598] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1325), 1,
+      anon_sym_COMMA,
+    ACTIONS(1327), 1,
+      anon_sym_RBRACE,
+    STATE(463), 1,
+      aux_sym_selector_repeat1,
+  [11611] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1329), 1,
+      anon_sym_COMMA,
+    ACTIONS(1331), 1,
+      anon_sym_RPAREN,
+    STATE(424), 1,
+      aux_sym_selector_in_repeat1,
+  [11624] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1333), 1,
+      anon_sym_COMMA,
+    ACTIONS(1335), 1,
+      anon_sym_RPAREN,
+    STATE(420), 1,
+      aux_sym_selector_in_repeat1,
+  [11637] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1337), 1,
+      anon_sym_COMMA,
+    ACTIONS(1339), 1,
+      anon_sym_RBRACE,
+    STATE(423), 1,
+      aux_sym_inventory_repeat1,
+  [11650] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1341), 1,
+      anon_sym_COMMA,
+    ACTIONS(1343), 1,
+      anon_sym_RBRACK,
+    STATE(422), 1,
+      aux_sym_list_repeat1,
+  [11663] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(850), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1345), 1,
+      anon_sym_COMMA,
+    STATE(432), 1,
+      aux_sym_arguments_repeat1,
+  [11676] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1192), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1347), 1,
+      anon_sym_COMMA,
+    STATE(433), 1,
+      aux_sym_cidr_list_repeat1,
+  [11689] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1349), 1,
+      anon_sym_COMMA,
+    ACTIONS(1352), 1,
+      anon_sym_RBRACE,
+    STATE(442), 1,
+      aux_sym_inventory_repeat1,
+  [11702] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1354), 1,
+      sym_const_ref,
+    STATE(113), 1,
+      sym_name,
+  [11715] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1356), 1,
+      sym_const_ref,
+    STATE(45), 1,
+      sym_name,
+  [11728] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(476), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1194), 2,
+      sym_cidr,
+      sym_const_ref,
+  [11739] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(247), 1,
+      sym_direction,
+    ACTIONS(1294), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [11750] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(537), 1,
+      sym_verb,
+    ACTIONS(1358), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [11761] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1360), 1,
+      anon_sym_COMMA,
+    ACTIONS(1362), 1,
+      anon_sym_RBRACK,
+    STATE(441), 1,
+      aux_sym_cidr_list_repeat1,
+  [11774] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1364), 3,
+      anon_sym_COMMA,
+      anon_sym_EQ,
+      anon_sym_RPAREN,
+  [11783] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1366), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1368), 1,
+      sym_identifier,
+    STATE(434), 1,
+      sym_parameter,
+  [11796] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1372), 1,
+      anon_sym_EQ,
+    ACTIONS(1370), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [11442] = 2,
+  [11807] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1308), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11450] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1245), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11458] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1310), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11466] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1312), 1,
+    ACTIONS(1087), 1,
       sym__name_token,
-    STATE(433), 1,
+    ACTIONS(1374), 1,
+      sym_const_ref,
+    STATE(200), 1,
       sym_name,
-  [11476] = 2,
+  [11820] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1368), 1,
+      sym_identifier,
+    ACTIONS(1376), 1,
+      anon_sym_RPAREN,
+    STATE(482), 1,
+      sym_parameter,
+  [11833] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1378), 1,
+      anon_sym_COMMA,
+    ACTIONS(1381), 1,
+      anon_sym_RPAREN,
+    STATE(454), 1,
+      aux_sym_parameters_repeat1,
+  [11846] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1383), 1,
+      sym_const_ref,
+    STATE(32), 1,
+      sym_name,
+  [11859] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1385), 1,
+      sym_const_ref,
+    STATE(25), 1,
+      sym_name,
+  [11872] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(34), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1387), 2,
+      sym_cidr,
+      sym_const_ref,
+  [11883] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(475), 1,
+      sym_verb,
+    ACTIONS(1286), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [11894] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1087), 1,
+      sym__name_token,
+    ACTIONS(1389), 1,
+      sym_const_ref,
+    STATE(38), 1,
+      sym_name,
+  [11907] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1391), 1,
+      anon_sym_COMMA,
+    ACTIONS(1394), 1,
+      anon_sym_RBRACE,
+    STATE(460), 1,
+      aux_sym_selector_repeat1,
+  [11920] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1396), 3,
+      sym_sentence_word,
+      anon_sym_from,
+      anon_sym_to,
+  [11929] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1398), 1,
+      anon_sym_COMMA,
+    ACTIONS(1401), 1,
+      anon_sym_RBRACK,
+    STATE(462), 1,
+      aux_sym_list_repeat1,
+  [11942] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1034), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1403), 1,
+      anon_sym_COMMA,
+    STATE(460), 1,
+      aux_sym_selector_repeat1,
+  [11955] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1368), 1,
+      sym_identifier,
+    ACTIONS(1405), 1,
+      anon_sym_RPAREN,
+    STATE(482), 1,
+      sym_parameter,
+  [11968] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1307), 1,
+      sym_port_number,
+    ACTIONS(1407), 1,
+      sym_const_ref,
+    STATE(199), 1,
+      sym_port,
+  [11981] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1405), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1409), 1,
+      anon_sym_COMMA,
+    STATE(454), 1,
+      aux_sym_parameters_repeat1,
+  [11994] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1411), 1,
+      anon_sym_COMMA,
+    ACTIONS(1413), 1,
+      anon_sym_RPAREN,
+    STATE(440), 1,
+      aux_sym_arguments_repeat1,
+  [12007] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1307), 1,
+      sym_port_number,
+    ACTIONS(1415), 1,
+      sym_const_ref,
+    STATE(213), 1,
+      sym_port,
+  [12020] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1417), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12028] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1419), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12036] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1421), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12044] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1423), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12052] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1425), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12060] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1314), 2,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11484] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1312), 1,
-      sym__name_token,
-    STATE(450), 1,
-      sym_name,
-  [11494] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1316), 1,
-      anon_sym_LBRACE,
-    STATE(260), 1,
-      sym_policy_body,
-  [11504] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1318), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11512] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1320), 2,
-      anon_sym_COMMA,
       anon_sym_RPAREN,
-  [11520] = 2,
+  [12068] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1322), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11528] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1324), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11536] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1326), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11544] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1022), 1,
-      anon_sym_LBRACE,
-    STATE(272), 1,
-      sym_body,
-  [11554] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1022), 1,
-      anon_sym_LBRACE,
-    STATE(250), 1,
-      sym_body,
-  [11564] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1215), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11572] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1022), 1,
-      anon_sym_LBRACE,
-    STATE(262), 1,
-      sym_body,
-  [11582] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1328), 1,
-      anon_sym_namespaces,
-    ACTIONS(1330), 1,
-      anon_sym_policy,
-  [11592] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1312), 1,
-      sym__name_token,
-    STATE(448), 1,
-      sym_name,
-  [11602] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1192), 1,
-      sym_identifier,
-    STATE(426), 1,
-      sym_parameter,
-  [11612] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1316), 1,
-      anon_sym_LBRACE,
-    STATE(223), 1,
-      sym_policy_body,
-  [11622] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1332), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11630] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1022), 1,
-      anon_sym_LBRACE,
-    STATE(257), 1,
-      sym_body,
-  [11640] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1334), 2,
-      anon_sym_label,
-      anon_sym_annotation,
-  [11648] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1316), 1,
-      anon_sym_LBRACE,
-    STATE(227), 1,
-      sym_policy_body,
-  [11658] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1336), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11666] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1338), 1,
+    ACTIONS(1427), 1,
       anon_sym_from,
-    STATE(110), 1,
+    STATE(154), 1,
       sym_flow,
-  [11676] = 2,
+  [12078] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1340), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11684] = 2,
+    ACTIONS(1319), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [12086] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1342), 2,
+    ACTIONS(1429), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [12094] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1431), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [12102] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1433), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [12110] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1435), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [12118] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1368), 1,
+      sym_identifier,
+    STATE(482), 1,
+      sym_parameter,
+  [12128] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1381), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [12136] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1437), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11692] = 2,
+  [12144] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1344), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11700] = 3,
+    ACTIONS(53), 1,
+      anon_sym_DQUOTE,
+    STATE(290), 1,
+      sym_string,
+  [12154] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1304), 1,
+    ACTIONS(1439), 1,
       sym__name_token,
-    STATE(133), 1,
+    STATE(511), 1,
+      sym_name,
+  [12164] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1441), 1,
+      anon_sym_namespaces,
+    ACTIONS(1443), 1,
+      anon_sym_policy,
+  [12174] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1445), 1,
+      sym__name_token,
+    STATE(175), 1,
       sym_entity,
-  [11710] = 2,
+  [12184] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1346), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11718] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1348), 2,
+    ACTIONS(1447), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11726] = 2,
+  [12192] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1350), 2,
+    ACTIONS(1449), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [11734] = 2,
+  [12200] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1290), 2,
+    ACTIONS(1439), 1,
+      sym__name_token,
+    STATE(493), 1,
+      sym_name,
+  [12210] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    STATE(255), 1,
+      sym_selector_eq,
+  [12220] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1439), 1,
+      sym__name_token,
+    STATE(494), 1,
+      sym_name,
+  [12230] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1107), 1,
+      anon_sym_LBRACE,
+    STATE(301), 1,
+      sym_body,
+  [12240] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1451), 1,
+      anon_sym_LBRACE,
+    STATE(299), 1,
+      sym_policy_body,
+  [12250] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1394), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12258] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1453), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12266] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1445), 1,
+      sym__name_token,
+    STATE(141), 1,
+      sym_entity,
+  [12276] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1455), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [12284] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1457), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [12292] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1459), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [12300] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1401), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [12308] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1461), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [12316] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1439), 1,
+      sym__name_token,
+    STATE(513), 1,
+      sym_name,
+  [12326] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1303), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [11742] = 2,
+  [12334] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1107), 1,
+      anon_sym_LBRACE,
+    STATE(302), 1,
+      sym_body,
+  [12344] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(242), 1,
+      anon_sym_aws,
+    STATE(184), 1,
+      sym_aws_group,
+  [12354] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1445), 1,
+      sym__name_token,
+    STATE(46), 1,
+      sym_entity,
+  [12364] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1045), 1,
+      sym_label_key,
+    STATE(265), 1,
+      sym_selector_eq,
+  [12374] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1107), 1,
+      anon_sym_LBRACE,
+    STATE(295), 1,
+      sym_body,
+  [12384] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1463), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [12392] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1107), 1,
+      anon_sym_LBRACE,
+    STATE(288), 1,
+      sym_body,
+  [12402] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1465), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12410] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1451), 1,
+      anon_sym_LBRACE,
+    STATE(266), 1,
+      sym_policy_body,
+  [12420] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1467), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [12428] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1469), 1,
+      anon_sym_from,
+    STATE(154), 1,
+      sym_flow,
+  [12438] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1471), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [12446] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1352), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11750] = 2,
+  [12454] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1220), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11758] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1312), 1,
-      sym__name_token,
-    STATE(440), 1,
-      sym_name,
-  [11768] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1354), 1,
-      anon_sym_from,
-    STATE(110), 1,
-      sym_flow,
-  [11778] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1356), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11786] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1358), 1,
+    ACTIONS(1473), 1,
       anon_sym_namespaces,
-  [11793] = 2,
+  [12461] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1360), 1,
-      anon_sym_COLON,
-  [11800] = 2,
+    ACTIONS(1475), 1,
+      anon_sym_namespace,
+  [12468] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1362), 1,
-      sym_identifier,
-  [11807] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1364), 1,
+    ACTIONS(1477), 1,
       sym_number,
-  [11814] = 2,
+  [12475] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1366), 1,
-      sym_number,
-  [11821] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1368), 1,
-      anon_sym_with,
-  [11828] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1370), 1,
-      sym_number,
-  [11835] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1372), 1,
-      sym_number,
-  [11842] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1374), 1,
-      ts_builtin_sym_end,
-  [11849] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1376), 1,
-      sym_label_key,
-  [11856] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1378), 1,
-      anon_sym_with,
-  [11863] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1380), 1,
-      sym_identifier,
-  [11870] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1382), 1,
+    ACTIONS(1479), 1,
       anon_sym_to,
-  [11877] = 2,
+  [12482] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1384), 1,
-      anon_sym_namespace,
-  [11884] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1386), 1,
-      sym_lint_code,
-  [11891] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1388), 1,
-      sym_number,
-  [11898] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1390), 1,
-      sym_number,
-  [11905] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1392), 1,
-      sym_number,
-  [11912] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1394), 1,
-      sym_protocol,
-  [11919] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1396), 1,
-      sym_number,
-  [11926] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1398), 1,
-      anon_sym_deny,
-  [11933] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1400), 1,
-      anon_sym_from,
-  [11940] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1402), 1,
-      anon_sym_EQ,
-  [11947] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1404), 1,
-      sym__port_number_immediate,
-  [11954] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1406), 1,
-      sym_protocol,
-  [11961] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1408), 1,
-      sym_number,
-  [11968] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1410), 1,
-      anon_sym_namespace,
-  [11975] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1412), 1,
-      anon_sym_LBRACE,
-  [11982] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1414), 1,
-      anon_sym_EQ,
-  [11989] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1416), 1,
+    ACTIONS(1481), 1,
       anon_sym_account,
-  [11996] = 2,
+  [12489] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1418), 1,
+    ACTIONS(1483), 1,
+      anon_sym_LPAREN,
+  [12496] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1485), 1,
+      anon_sym_namespace,
+  [12503] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1487), 1,
+      anon_sym_region,
+  [12510] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1489), 1,
+      sym_lint_code,
+  [12517] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1491), 1,
+      anon_sym_with,
+  [12524] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1493), 1,
+      anon_sym_LPAREN,
+  [12531] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1495), 1,
+      sym_number,
+  [12538] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1497), 1,
+      sym_number,
+  [12545] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1499), 1,
+      sym_number,
+  [12552] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1501), 1,
+      sym_number,
+  [12559] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1503), 1,
       sym_cilium_version,
-  [12003] = 2,
+  [12566] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1420), 1,
-      sym_lint_code,
-  [12010] = 2,
+    ACTIONS(1505), 1,
+      sym_number,
+  [12573] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(598), 1,
-      anon_sym_EQ,
-  [12017] = 2,
+    ACTIONS(1507), 1,
+      ts_builtin_sym_end,
+  [12580] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1422), 1,
+    ACTIONS(1509), 1,
       anon_sym_namespace,
-  [12024] = 2,
+  [12587] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1424), 1,
-      sym_identifier,
-  [12031] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1426), 1,
-      anon_sym_COLON,
-  [12038] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1428), 1,
-      sym_label_key,
-  [12045] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1430), 1,
-      anon_sym_namespace,
-  [12052] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1432), 1,
-      sym_icmp_type,
-  [12059] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1434), 1,
-      anon_sym_with,
-  [12066] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1436), 1,
-      anon_sym_nodes,
-  [12073] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1438), 1,
-      anon_sym_namespace,
-  [12080] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1440), 1,
-      anon_sym_LPAREN,
-  [12087] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1400), 1,
+    ACTIONS(1511), 1,
       sym_sentence_word,
-  [12094] = 2,
+  [12594] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1442), 1,
-      anon_sym_groups,
-  [12101] = 2,
+    ACTIONS(1101), 1,
+      anon_sym_named,
+  [12601] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1444), 1,
-      sym__name_token,
-  [12108] = 2,
+    ACTIONS(1513), 1,
+      anon_sym_region,
+  [12608] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1446), 1,
+    ACTIONS(1515), 1,
+      sym_number,
+  [12615] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1517), 1,
+      sym_label_key,
+  [12622] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1519), 1,
       sym_lint_code,
-  [12115] = 2,
+  [12629] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1448), 1,
+    ACTIONS(1521), 1,
+      anon_sym_from,
+  [12636] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1523), 1,
+      anon_sym_namespace,
+  [12643] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1525), 1,
+      sym__port_number_immediate,
+  [12650] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1527), 1,
+      sym_label_key,
+  [12657] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1529), 1,
+      sym_protocol,
+  [12664] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1531), 1,
+      anon_sym_region,
+  [12671] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1533), 1,
+      anon_sym_region,
+  [12678] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1535), 1,
       anon_sym_deny,
-  [12122] = 2,
+  [12685] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1450), 1,
-      sym_lint_code,
-  [12129] = 2,
+    ACTIONS(1537), 1,
+      anon_sym_with,
+  [12692] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1452), 1,
+    ACTIONS(1539), 1,
+      sym_icmp_type,
+  [12699] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1541), 1,
+      anon_sym_COLON,
+  [12706] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1543), 1,
       sym_number,
-  [12136] = 2,
+  [12713] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1454), 1,
-      sym_label_key,
-  [12143] = 2,
+    ACTIONS(1545), 1,
+      sym_identifier,
+  [12720] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1456), 1,
-      anon_sym_default,
-  [12150] = 2,
+    ACTIONS(1547), 1,
+      anon_sym_deny,
+  [12727] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1458), 1,
-      anon_sym_account,
-  [12157] = 2,
+    ACTIONS(1549), 1,
+      sym_identifier,
+  [12734] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1460), 1,
+    ACTIONS(1551), 1,
+      sym_protocol,
+  [12741] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1553), 1,
+      sym_number,
+  [12748] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1555), 1,
+      sym_number,
+  [12755] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1557), 1,
       anon_sym_EQ,
-  [12164] = 2,
+  [12762] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1462), 1,
-      anon_sym_to,
-  [12171] = 2,
+    ACTIONS(1559), 1,
+      anon_sym_EQ,
+  [12769] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1464), 1,
-      sym_number,
-  [12178] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1466), 1,
-      sym_number,
-  [12185] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1468), 1,
-      anon_sym_LPAREN,
-  [12192] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1470), 1,
+    ACTIONS(1521), 1,
       sym_sentence_word,
+  [12776] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(734), 1,
+      anon_sym_EQ,
+  [12783] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1561), 1,
+      sym__name_token,
+  [12790] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1563), 1,
+      sym_lint_code,
+  [12797] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1565), 1,
+      anon_sym_default,
+  [12804] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1567), 1,
+      sym_lint_code,
+  [12811] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1569), 1,
+      anon_sym_namespace,
+  [12818] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1571), 1,
+      anon_sym_region,
+  [12825] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1573), 1,
+      anon_sym_account,
+  [12832] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1575), 1,
+      anon_sym_with,
+  [12839] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1577), 1,
+      sym_number,
+  [12846] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1579), 1,
+      sym_identifier,
+  [12853] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1581), 1,
+      anon_sym_COLON,
+  [12860] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1583), 1,
+      anon_sym_to,
+  [12867] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1585), 1,
+      anon_sym_LBRACE,
+  [12874] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1587), 1,
+      anon_sym_namespaces,
+  [12881] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1589), 1,
+      anon_sym_groups,
+  [12888] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1591), 1,
+      sym_number,
+  [12895] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1593), 1,
+      anon_sym_with,
+  [12902] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1595), 1,
+      anon_sym_nodes,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 51,
-  [SMALL_STATE(4)] = 102,
-  [SMALL_STATE(5)] = 147,
-  [SMALL_STATE(6)] = 192,
-  [SMALL_STATE(7)] = 237,
-  [SMALL_STATE(8)] = 282,
-  [SMALL_STATE(9)] = 325,
-  [SMALL_STATE(10)] = 389,
-  [SMALL_STATE(11)] = 434,
-  [SMALL_STATE(12)] = 496,
-  [SMALL_STATE(13)] = 538,
-  [SMALL_STATE(14)] = 592,
-  [SMALL_STATE(15)] = 642,
-  [SMALL_STATE(16)] = 682,
-  [SMALL_STATE(17)] = 721,
-  [SMALL_STATE(18)] = 760,
-  [SMALL_STATE(19)] = 799,
-  [SMALL_STATE(20)] = 837,
-  [SMALL_STATE(21)] = 905,
-  [SMALL_STATE(22)] = 943,
-  [SMALL_STATE(23)] = 985,
-  [SMALL_STATE(24)] = 1053,
-  [SMALL_STATE(25)] = 1091,
-  [SMALL_STATE(26)] = 1159,
-  [SMALL_STATE(27)] = 1197,
-  [SMALL_STATE(28)] = 1256,
-  [SMALL_STATE(29)] = 1295,
-  [SMALL_STATE(30)] = 1338,
-  [SMALL_STATE(31)] = 1377,
-  [SMALL_STATE(32)] = 1420,
-  [SMALL_STATE(33)] = 1456,
-  [SMALL_STATE(34)] = 1500,
-  [SMALL_STATE(35)] = 1550,
-  [SMALL_STATE(36)] = 1586,
-  [SMALL_STATE(37)] = 1622,
-  [SMALL_STATE(38)] = 1658,
-  [SMALL_STATE(39)] = 1698,
-  [SMALL_STATE(40)] = 1734,
-  [SMALL_STATE(41)] = 1770,
-  [SMALL_STATE(42)] = 1806,
-  [SMALL_STATE(43)] = 1846,
-  [SMALL_STATE(44)] = 1882,
-  [SMALL_STATE(45)] = 1922,
-  [SMALL_STATE(46)] = 1958,
-  [SMALL_STATE(47)] = 1994,
-  [SMALL_STATE(48)] = 2034,
-  [SMALL_STATE(49)] = 2070,
-  [SMALL_STATE(50)] = 2106,
-  [SMALL_STATE(51)] = 2142,
-  [SMALL_STATE(52)] = 2178,
-  [SMALL_STATE(53)] = 2213,
-  [SMALL_STATE(54)] = 2248,
-  [SMALL_STATE(55)] = 2283,
-  [SMALL_STATE(56)] = 2336,
-  [SMALL_STATE(57)] = 2373,
-  [SMALL_STATE(58)] = 2410,
-  [SMALL_STATE(59)] = 2447,
-  [SMALL_STATE(60)] = 2484,
-  [SMALL_STATE(61)] = 2521,
-  [SMALL_STATE(62)] = 2558,
-  [SMALL_STATE(63)] = 2592,
-  [SMALL_STATE(64)] = 2652,
-  [SMALL_STATE(65)] = 2712,
-  [SMALL_STATE(66)] = 2754,
-  [SMALL_STATE(67)] = 2796,
-  [SMALL_STATE(68)] = 2830,
-  [SMALL_STATE(69)] = 2864,
-  [SMALL_STATE(70)] = 2898,
-  [SMALL_STATE(71)] = 2932,
-  [SMALL_STATE(72)] = 2966,
-  [SMALL_STATE(73)] = 3000,
-  [SMALL_STATE(74)] = 3034,
-  [SMALL_STATE(75)] = 3068,
-  [SMALL_STATE(76)] = 3102,
-  [SMALL_STATE(77)] = 3136,
-  [SMALL_STATE(78)] = 3170,
-  [SMALL_STATE(79)] = 3220,
-  [SMALL_STATE(80)] = 3280,
-  [SMALL_STATE(81)] = 3328,
-  [SMALL_STATE(82)] = 3376,
-  [SMALL_STATE(83)] = 3423,
-  [SMALL_STATE(84)] = 3470,
-  [SMALL_STATE(85)] = 3503,
-  [SMALL_STATE(86)] = 3536,
-  [SMALL_STATE(87)] = 3575,
-  [SMALL_STATE(88)] = 3612,
-  [SMALL_STATE(89)] = 3656,
-  [SMALL_STATE(90)] = 3692,
-  [SMALL_STATE(91)] = 3728,
-  [SMALL_STATE(92)] = 3760,
-  [SMALL_STATE(93)] = 3800,
-  [SMALL_STATE(94)] = 3836,
-  [SMALL_STATE(95)] = 3876,
-  [SMALL_STATE(96)] = 3918,
-  [SMALL_STATE(97)] = 3962,
-  [SMALL_STATE(98)] = 4003,
-  [SMALL_STATE(99)] = 4044,
-  [SMALL_STATE(100)] = 4081,
-  [SMALL_STATE(101)] = 4118,
-  [SMALL_STATE(102)] = 4159,
-  [SMALL_STATE(103)] = 4200,
-  [SMALL_STATE(104)] = 4235,
-  [SMALL_STATE(105)] = 4272,
-  [SMALL_STATE(106)] = 4313,
-  [SMALL_STATE(107)] = 4354,
-  [SMALL_STATE(108)] = 4391,
-  [SMALL_STATE(109)] = 4432,
-  [SMALL_STATE(110)] = 4473,
-  [SMALL_STATE(111)] = 4503,
-  [SMALL_STATE(112)] = 4533,
-  [SMALL_STATE(113)] = 4567,
-  [SMALL_STATE(114)] = 4601,
-  [SMALL_STATE(115)] = 4631,
-  [SMALL_STATE(116)] = 4665,
-  [SMALL_STATE(117)] = 4699,
-  [SMALL_STATE(118)] = 4733,
-  [SMALL_STATE(119)] = 4763,
-  [SMALL_STATE(120)] = 4797,
-  [SMALL_STATE(121)] = 4827,
-  [SMALL_STATE(122)] = 4861,
-  [SMALL_STATE(123)] = 4895,
-  [SMALL_STATE(124)] = 4929,
-  [SMALL_STATE(125)] = 4959,
-  [SMALL_STATE(126)] = 4989,
-  [SMALL_STATE(127)] = 5023,
-  [SMALL_STATE(128)] = 5055,
-  [SMALL_STATE(129)] = 5085,
-  [SMALL_STATE(130)] = 5119,
-  [SMALL_STATE(131)] = 5153,
-  [SMALL_STATE(132)] = 5183,
-  [SMALL_STATE(133)] = 5213,
-  [SMALL_STATE(134)] = 5247,
-  [SMALL_STATE(135)] = 5281,
-  [SMALL_STATE(136)] = 5315,
-  [SMALL_STATE(137)] = 5349,
-  [SMALL_STATE(138)] = 5379,
-  [SMALL_STATE(139)] = 5413,
-  [SMALL_STATE(140)] = 5457,
-  [SMALL_STATE(141)] = 5487,
-  [SMALL_STATE(142)] = 5517,
-  [SMALL_STATE(143)] = 5546,
-  [SMALL_STATE(144)] = 5579,
-  [SMALL_STATE(145)] = 5612,
-  [SMALL_STATE(146)] = 5645,
-  [SMALL_STATE(147)] = 5678,
-  [SMALL_STATE(148)] = 5721,
-  [SMALL_STATE(149)] = 5750,
-  [SMALL_STATE(150)] = 5783,
-  [SMALL_STATE(151)] = 5834,
-  [SMALL_STATE(152)] = 5863,
-  [SMALL_STATE(153)] = 5894,
-  [SMALL_STATE(154)] = 5923,
-  [SMALL_STATE(155)] = 5954,
-  [SMALL_STATE(156)] = 5983,
-  [SMALL_STATE(157)] = 6016,
-  [SMALL_STATE(158)] = 6067,
-  [SMALL_STATE(159)] = 6096,
-  [SMALL_STATE(160)] = 6130,
-  [SMALL_STATE(161)] = 6162,
-  [SMALL_STATE(162)] = 6190,
-  [SMALL_STATE(163)] = 6218,
-  [SMALL_STATE(164)] = 6246,
-  [SMALL_STATE(165)] = 6274,
-  [SMALL_STATE(166)] = 6308,
-  [SMALL_STATE(167)] = 6342,
-  [SMALL_STATE(168)] = 6370,
-  [SMALL_STATE(169)] = 6398,
-  [SMALL_STATE(170)] = 6426,
-  [SMALL_STATE(171)] = 6454,
-  [SMALL_STATE(172)] = 6482,
-  [SMALL_STATE(173)] = 6510,
-  [SMALL_STATE(174)] = 6538,
-  [SMALL_STATE(175)] = 6576,
-  [SMALL_STATE(176)] = 6604,
-  [SMALL_STATE(177)] = 6632,
-  [SMALL_STATE(178)] = 6660,
-  [SMALL_STATE(179)] = 6692,
-  [SMALL_STATE(180)] = 6723,
-  [SMALL_STATE(181)] = 6764,
-  [SMALL_STATE(182)] = 6791,
-  [SMALL_STATE(183)] = 6822,
-  [SMALL_STATE(184)] = 6853,
-  [SMALL_STATE(185)] = 6884,
-  [SMALL_STATE(186)] = 6915,
-  [SMALL_STATE(187)] = 6946,
-  [SMALL_STATE(188)] = 6977,
-  [SMALL_STATE(189)] = 7008,
-  [SMALL_STATE(190)] = 7039,
-  [SMALL_STATE(191)] = 7070,
-  [SMALL_STATE(192)] = 7101,
-  [SMALL_STATE(193)] = 7132,
-  [SMALL_STATE(194)] = 7163,
-  [SMALL_STATE(195)] = 7194,
-  [SMALL_STATE(196)] = 7225,
-  [SMALL_STATE(197)] = 7256,
-  [SMALL_STATE(198)] = 7287,
-  [SMALL_STATE(199)] = 7318,
-  [SMALL_STATE(200)] = 7349,
-  [SMALL_STATE(201)] = 7380,
-  [SMALL_STATE(202)] = 7411,
-  [SMALL_STATE(203)] = 7442,
-  [SMALL_STATE(204)] = 7473,
-  [SMALL_STATE(205)] = 7499,
-  [SMALL_STATE(206)] = 7542,
-  [SMALL_STATE(207)] = 7583,
-  [SMALL_STATE(208)] = 7626,
-  [SMALL_STATE(209)] = 7651,
-  [SMALL_STATE(210)] = 7678,
-  [SMALL_STATE(211)] = 7705,
-  [SMALL_STATE(212)] = 7732,
-  [SMALL_STATE(213)] = 7759,
-  [SMALL_STATE(214)] = 7786,
-  [SMALL_STATE(215)] = 7813,
-  [SMALL_STATE(216)] = 7840,
-  [SMALL_STATE(217)] = 7862,
-  [SMALL_STATE(218)] = 7884,
-  [SMALL_STATE(219)] = 7905,
-  [SMALL_STATE(220)] = 7926,
-  [SMALL_STATE(221)] = 7947,
-  [SMALL_STATE(222)] = 7968,
-  [SMALL_STATE(223)] = 7989,
-  [SMALL_STATE(224)] = 8010,
-  [SMALL_STATE(225)] = 8031,
-  [SMALL_STATE(226)] = 8052,
-  [SMALL_STATE(227)] = 8073,
-  [SMALL_STATE(228)] = 8094,
-  [SMALL_STATE(229)] = 8115,
-  [SMALL_STATE(230)] = 8136,
-  [SMALL_STATE(231)] = 8157,
-  [SMALL_STATE(232)] = 8178,
-  [SMALL_STATE(233)] = 8199,
-  [SMALL_STATE(234)] = 8220,
-  [SMALL_STATE(235)] = 8241,
-  [SMALL_STATE(236)] = 8279,
-  [SMALL_STATE(237)] = 8317,
-  [SMALL_STATE(238)] = 8355,
-  [SMALL_STATE(239)] = 8380,
-  [SMALL_STATE(240)] = 8411,
-  [SMALL_STATE(241)] = 8446,
-  [SMALL_STATE(242)] = 8477,
-  [SMALL_STATE(243)] = 8508,
-  [SMALL_STATE(244)] = 8539,
-  [SMALL_STATE(245)] = 8569,
-  [SMALL_STATE(246)] = 8599,
-  [SMALL_STATE(247)] = 8629,
-  [SMALL_STATE(248)] = 8655,
-  [SMALL_STATE(249)] = 8685,
-  [SMALL_STATE(250)] = 8702,
-  [SMALL_STATE(251)] = 8719,
-  [SMALL_STATE(252)] = 8742,
-  [SMALL_STATE(253)] = 8759,
-  [SMALL_STATE(254)] = 8782,
-  [SMALL_STATE(255)] = 8799,
-  [SMALL_STATE(256)] = 8816,
-  [SMALL_STATE(257)] = 8833,
-  [SMALL_STATE(258)] = 8850,
-  [SMALL_STATE(259)] = 8867,
-  [SMALL_STATE(260)] = 8884,
-  [SMALL_STATE(261)] = 8901,
-  [SMALL_STATE(262)] = 8928,
-  [SMALL_STATE(263)] = 8945,
-  [SMALL_STATE(264)] = 8962,
-  [SMALL_STATE(265)] = 8979,
-  [SMALL_STATE(266)] = 8996,
-  [SMALL_STATE(267)] = 9019,
-  [SMALL_STATE(268)] = 9042,
-  [SMALL_STATE(269)] = 9069,
-  [SMALL_STATE(270)] = 9096,
-  [SMALL_STATE(271)] = 9123,
-  [SMALL_STATE(272)] = 9140,
-  [SMALL_STATE(273)] = 9157,
-  [SMALL_STATE(274)] = 9174,
-  [SMALL_STATE(275)] = 9191,
-  [SMALL_STATE(276)] = 9215,
-  [SMALL_STATE(277)] = 9241,
-  [SMALL_STATE(278)] = 9265,
-  [SMALL_STATE(279)] = 9283,
-  [SMALL_STATE(280)] = 9307,
-  [SMALL_STATE(281)] = 9326,
-  [SMALL_STATE(282)] = 9345,
-  [SMALL_STATE(283)] = 9372,
-  [SMALL_STATE(284)] = 9393,
-  [SMALL_STATE(285)] = 9415,
-  [SMALL_STATE(286)] = 9433,
-  [SMALL_STATE(287)] = 9455,
-  [SMALL_STATE(288)] = 9477,
-  [SMALL_STATE(289)] = 9499,
-  [SMALL_STATE(290)] = 9520,
-  [SMALL_STATE(291)] = 9543,
-  [SMALL_STATE(292)] = 9566,
-  [SMALL_STATE(293)] = 9589,
-  [SMALL_STATE(294)] = 9602,
-  [SMALL_STATE(295)] = 9620,
-  [SMALL_STATE(296)] = 9638,
-  [SMALL_STATE(297)] = 9656,
-  [SMALL_STATE(298)] = 9674,
-  [SMALL_STATE(299)] = 9692,
-  [SMALL_STATE(300)] = 9710,
-  [SMALL_STATE(301)] = 9728,
-  [SMALL_STATE(302)] = 9746,
-  [SMALL_STATE(303)] = 9766,
-  [SMALL_STATE(304)] = 9786,
-  [SMALL_STATE(305)] = 9804,
-  [SMALL_STATE(306)] = 9824,
-  [SMALL_STATE(307)] = 9846,
-  [SMALL_STATE(308)] = 9866,
-  [SMALL_STATE(309)] = 9884,
-  [SMALL_STATE(310)] = 9902,
-  [SMALL_STATE(311)] = 9920,
-  [SMALL_STATE(312)] = 9938,
-  [SMALL_STATE(313)] = 9953,
-  [SMALL_STATE(314)] = 9968,
-  [SMALL_STATE(315)] = 9983,
-  [SMALL_STATE(316)] = 9998,
-  [SMALL_STATE(317)] = 10013,
-  [SMALL_STATE(318)] = 10028,
-  [SMALL_STATE(319)] = 10039,
-  [SMALL_STATE(320)] = 10056,
-  [SMALL_STATE(321)] = 10071,
-  [SMALL_STATE(322)] = 10088,
-  [SMALL_STATE(323)] = 10103,
-  [SMALL_STATE(324)] = 10117,
-  [SMALL_STATE(325)] = 10131,
-  [SMALL_STATE(326)] = 10145,
-  [SMALL_STATE(327)] = 10161,
-  [SMALL_STATE(328)] = 10175,
-  [SMALL_STATE(329)] = 10189,
-  [SMALL_STATE(330)] = 10203,
-  [SMALL_STATE(331)] = 10217,
-  [SMALL_STATE(332)] = 10231,
-  [SMALL_STATE(333)] = 10245,
-  [SMALL_STATE(334)] = 10259,
-  [SMALL_STATE(335)] = 10273,
-  [SMALL_STATE(336)] = 10287,
-  [SMALL_STATE(337)] = 10301,
-  [SMALL_STATE(338)] = 10315,
-  [SMALL_STATE(339)] = 10329,
-  [SMALL_STATE(340)] = 10343,
-  [SMALL_STATE(341)] = 10357,
-  [SMALL_STATE(342)] = 10373,
-  [SMALL_STATE(343)] = 10387,
-  [SMALL_STATE(344)] = 10401,
-  [SMALL_STATE(345)] = 10415,
-  [SMALL_STATE(346)] = 10429,
-  [SMALL_STATE(347)] = 10443,
-  [SMALL_STATE(348)] = 10457,
-  [SMALL_STATE(349)] = 10471,
-  [SMALL_STATE(350)] = 10487,
-  [SMALL_STATE(351)] = 10501,
-  [SMALL_STATE(352)] = 10515,
-  [SMALL_STATE(353)] = 10529,
-  [SMALL_STATE(354)] = 10541,
-  [SMALL_STATE(355)] = 10557,
-  [SMALL_STATE(356)] = 10571,
-  [SMALL_STATE(357)] = 10585,
-  [SMALL_STATE(358)] = 10599,
-  [SMALL_STATE(359)] = 10613,
-  [SMALL_STATE(360)] = 10627,
-  [SMALL_STATE(361)] = 10641,
-  [SMALL_STATE(362)] = 10655,
-  [SMALL_STATE(363)] = 10669,
-  [SMALL_STATE(364)] = 10683,
-  [SMALL_STATE(365)] = 10697,
-  [SMALL_STATE(366)] = 10711,
-  [SMALL_STATE(367)] = 10725,
-  [SMALL_STATE(368)] = 10739,
-  [SMALL_STATE(369)] = 10753,
-  [SMALL_STATE(370)] = 10766,
-  [SMALL_STATE(371)] = 10779,
-  [SMALL_STATE(372)] = 10790,
-  [SMALL_STATE(373)] = 10803,
-  [SMALL_STATE(374)] = 10816,
-  [SMALL_STATE(375)] = 10829,
-  [SMALL_STATE(376)] = 10842,
-  [SMALL_STATE(377)] = 10855,
-  [SMALL_STATE(378)] = 10864,
-  [SMALL_STATE(379)] = 10877,
-  [SMALL_STATE(380)] = 10890,
-  [SMALL_STATE(381)] = 10903,
-  [SMALL_STATE(382)] = 10916,
-  [SMALL_STATE(383)] = 10927,
-  [SMALL_STATE(384)] = 10940,
-  [SMALL_STATE(385)] = 10953,
-  [SMALL_STATE(386)] = 10966,
-  [SMALL_STATE(387)] = 10977,
-  [SMALL_STATE(388)] = 10990,
-  [SMALL_STATE(389)] = 11003,
-  [SMALL_STATE(390)] = 11016,
-  [SMALL_STATE(391)] = 11029,
-  [SMALL_STATE(392)] = 11042,
-  [SMALL_STATE(393)] = 11055,
-  [SMALL_STATE(394)] = 11068,
-  [SMALL_STATE(395)] = 11081,
-  [SMALL_STATE(396)] = 11092,
-  [SMALL_STATE(397)] = 11105,
-  [SMALL_STATE(398)] = 11116,
-  [SMALL_STATE(399)] = 11129,
-  [SMALL_STATE(400)] = 11142,
-  [SMALL_STATE(401)] = 11155,
-  [SMALL_STATE(402)] = 11168,
-  [SMALL_STATE(403)] = 11181,
-  [SMALL_STATE(404)] = 11194,
-  [SMALL_STATE(405)] = 11205,
-  [SMALL_STATE(406)] = 11218,
+  [SMALL_STATE(3)] = 49,
+  [SMALL_STATE(4)] = 98,
+  [SMALL_STATE(5)] = 140,
+  [SMALL_STATE(6)] = 182,
+  [SMALL_STATE(7)] = 224,
+  [SMALL_STATE(8)] = 266,
+  [SMALL_STATE(9)] = 306,
+  [SMALL_STATE(10)] = 367,
+  [SMALL_STATE(11)] = 409,
+  [SMALL_STATE(12)] = 468,
+  [SMALL_STATE(13)] = 507,
+  [SMALL_STATE(14)] = 558,
+  [SMALL_STATE(15)] = 605,
+  [SMALL_STATE(16)] = 642,
+  [SMALL_STATE(17)] = 678,
+  [SMALL_STATE(18)] = 714,
+  [SMALL_STATE(19)] = 750,
+  [SMALL_STATE(20)] = 789,
+  [SMALL_STATE(21)] = 824,
+  [SMALL_STATE(22)] = 859,
+  [SMALL_STATE(23)] = 894,
+  [SMALL_STATE(24)] = 929,
+  [SMALL_STATE(25)] = 985,
+  [SMALL_STATE(26)] = 1021,
+  [SMALL_STATE(27)] = 1061,
+  [SMALL_STATE(28)] = 1097,
+  [SMALL_STATE(29)] = 1137,
+  [SMALL_STATE(30)] = 1170,
+  [SMALL_STATE(31)] = 1203,
+  [SMALL_STATE(32)] = 1236,
+  [SMALL_STATE(33)] = 1269,
+  [SMALL_STATE(34)] = 1310,
+  [SMALL_STATE(35)] = 1343,
+  [SMALL_STATE(36)] = 1376,
+  [SMALL_STATE(37)] = 1423,
+  [SMALL_STATE(38)] = 1456,
+  [SMALL_STATE(39)] = 1489,
+  [SMALL_STATE(40)] = 1526,
+  [SMALL_STATE(41)] = 1563,
+  [SMALL_STATE(42)] = 1596,
+  [SMALL_STATE(43)] = 1629,
+  [SMALL_STATE(44)] = 1666,
+  [SMALL_STATE(45)] = 1699,
+  [SMALL_STATE(46)] = 1732,
+  [SMALL_STATE(47)] = 1765,
+  [SMALL_STATE(48)] = 1798,
+  [SMALL_STATE(49)] = 1835,
+  [SMALL_STATE(50)] = 1869,
+  [SMALL_STATE(51)] = 1901,
+  [SMALL_STATE(52)] = 1935,
+  [SMALL_STATE(53)] = 1993,
+  [SMALL_STATE(54)] = 2049,
+  [SMALL_STATE(55)] = 2081,
+  [SMALL_STATE(56)] = 2115,
+  [SMALL_STATE(57)] = 2149,
+  [SMALL_STATE(58)] = 2181,
+  [SMALL_STATE(59)] = 2239,
+  [SMALL_STATE(60)] = 2273,
+  [SMALL_STATE(61)] = 2307,
+  [SMALL_STATE(62)] = 2363,
+  [SMALL_STATE(63)] = 2419,
+  [SMALL_STATE(64)] = 2469,
+  [SMALL_STATE(65)] = 2500,
+  [SMALL_STATE(66)] = 2547,
+  [SMALL_STATE(67)] = 2586,
+  [SMALL_STATE(68)] = 2617,
+  [SMALL_STATE(69)] = 2648,
+  [SMALL_STATE(70)] = 2679,
+  [SMALL_STATE(71)] = 2710,
+  [SMALL_STATE(72)] = 2741,
+  [SMALL_STATE(73)] = 2780,
+  [SMALL_STATE(74)] = 2811,
+  [SMALL_STATE(75)] = 2842,
+  [SMALL_STATE(76)] = 2873,
+  [SMALL_STATE(77)] = 2904,
+  [SMALL_STATE(78)] = 2935,
+  [SMALL_STATE(79)] = 2966,
+  [SMALL_STATE(80)] = 3011,
+  [SMALL_STATE(81)] = 3056,
+  [SMALL_STATE(82)] = 3097,
+  [SMALL_STATE(83)] = 3141,
+  [SMALL_STATE(84)] = 3171,
+  [SMALL_STATE(85)] = 3207,
+  [SMALL_STATE(86)] = 3241,
+  [SMALL_STATE(87)] = 3275,
+  [SMALL_STATE(88)] = 3319,
+  [SMALL_STATE(89)] = 3353,
+  [SMALL_STATE(90)] = 3391,
+  [SMALL_STATE(91)] = 3425,
+  [SMALL_STATE(92)] = 3469,
+  [SMALL_STATE(93)] = 3507,
+  [SMALL_STATE(94)] = 3537,
+  [SMALL_STATE(95)] = 3566,
+  [SMALL_STATE(96)] = 3595,
+  [SMALL_STATE(97)] = 3628,
+  [SMALL_STATE(98)] = 3669,
+  [SMALL_STATE(99)] = 3706,
+  [SMALL_STATE(100)] = 3743,
+  [SMALL_STATE(101)] = 3772,
+  [SMALL_STATE(102)] = 3805,
+  [SMALL_STATE(103)] = 3856,
+  [SMALL_STATE(104)] = 3907,
+  [SMALL_STATE(105)] = 3948,
+  [SMALL_STATE(106)] = 3981,
+  [SMALL_STATE(107)] = 4010,
+  [SMALL_STATE(108)] = 4049,
+  [SMALL_STATE(109)] = 4087,
+  [SMALL_STATE(110)] = 4121,
+  [SMALL_STATE(111)] = 4155,
+  [SMALL_STATE(112)] = 4189,
+  [SMALL_STATE(113)] = 4221,
+  [SMALL_STATE(114)] = 4253,
+  [SMALL_STATE(115)] = 4291,
+  [SMALL_STATE(116)] = 4329,
+  [SMALL_STATE(117)] = 4377,
+  [SMALL_STATE(118)] = 4409,
+  [SMALL_STATE(119)] = 4441,
+  [SMALL_STATE(120)] = 4479,
+  [SMALL_STATE(121)] = 4517,
+  [SMALL_STATE(122)] = 4555,
+  [SMALL_STATE(123)] = 4587,
+  [SMALL_STATE(124)] = 4625,
+  [SMALL_STATE(125)] = 4663,
+  [SMALL_STATE(126)] = 4711,
+  [SMALL_STATE(127)] = 4749,
+  [SMALL_STATE(128)] = 4797,
+  [SMALL_STATE(129)] = 4831,
+  [SMALL_STATE(130)] = 4862,
+  [SMALL_STATE(131)] = 4889,
+  [SMALL_STATE(132)] = 4916,
+  [SMALL_STATE(133)] = 4947,
+  [SMALL_STATE(134)] = 4978,
+  [SMALL_STATE(135)] = 5009,
+  [SMALL_STATE(136)] = 5040,
+  [SMALL_STATE(137)] = 5071,
+  [SMALL_STATE(138)] = 5102,
+  [SMALL_STATE(139)] = 5131,
+  [SMALL_STATE(140)] = 5162,
+  [SMALL_STATE(141)] = 5193,
+  [SMALL_STATE(142)] = 5224,
+  [SMALL_STATE(143)] = 5255,
+  [SMALL_STATE(144)] = 5286,
+  [SMALL_STATE(145)] = 5313,
+  [SMALL_STATE(146)] = 5340,
+  [SMALL_STATE(147)] = 5371,
+  [SMALL_STATE(148)] = 5398,
+  [SMALL_STATE(149)] = 5429,
+  [SMALL_STATE(150)] = 5460,
+  [SMALL_STATE(151)] = 5491,
+  [SMALL_STATE(152)] = 5518,
+  [SMALL_STATE(153)] = 5549,
+  [SMALL_STATE(154)] = 5580,
+  [SMALL_STATE(155)] = 5607,
+  [SMALL_STATE(156)] = 5636,
+  [SMALL_STATE(157)] = 5663,
+  [SMALL_STATE(158)] = 5694,
+  [SMALL_STATE(159)] = 5721,
+  [SMALL_STATE(160)] = 5750,
+  [SMALL_STATE(161)] = 5777,
+  [SMALL_STATE(162)] = 5808,
+  [SMALL_STATE(163)] = 5837,
+  [SMALL_STATE(164)] = 5868,
+  [SMALL_STATE(165)] = 5895,
+  [SMALL_STATE(166)] = 5922,
+  [SMALL_STATE(167)] = 5953,
+  [SMALL_STATE(168)] = 5980,
+  [SMALL_STATE(169)] = 6011,
+  [SMALL_STATE(170)] = 6042,
+  [SMALL_STATE(171)] = 6073,
+  [SMALL_STATE(172)] = 6104,
+  [SMALL_STATE(173)] = 6133,
+  [SMALL_STATE(174)] = 6164,
+  [SMALL_STATE(175)] = 6190,
+  [SMALL_STATE(176)] = 6216,
+  [SMALL_STATE(177)] = 6242,
+  [SMALL_STATE(178)] = 6268,
+  [SMALL_STATE(179)] = 6298,
+  [SMALL_STATE(180)] = 6324,
+  [SMALL_STATE(181)] = 6354,
+  [SMALL_STATE(182)] = 6380,
+  [SMALL_STATE(183)] = 6406,
+  [SMALL_STATE(184)] = 6432,
+  [SMALL_STATE(185)] = 6458,
+  [SMALL_STATE(186)] = 6484,
+  [SMALL_STATE(187)] = 6512,
+  [SMALL_STATE(188)] = 6542,
+  [SMALL_STATE(189)] = 6568,
+  [SMALL_STATE(190)] = 6594,
+  [SMALL_STATE(191)] = 6620,
+  [SMALL_STATE(192)] = 6646,
+  [SMALL_STATE(193)] = 6672,
+  [SMALL_STATE(194)] = 6698,
+  [SMALL_STATE(195)] = 6724,
+  [SMALL_STATE(196)] = 6752,
+  [SMALL_STATE(197)] = 6782,
+  [SMALL_STATE(198)] = 6812,
+  [SMALL_STATE(199)] = 6838,
+  [SMALL_STATE(200)] = 6868,
+  [SMALL_STATE(201)] = 6894,
+  [SMALL_STATE(202)] = 6934,
+  [SMALL_STATE(203)] = 6965,
+  [SMALL_STATE(204)] = 6994,
+  [SMALL_STATE(205)] = 7025,
+  [SMALL_STATE(206)] = 7050,
+  [SMALL_STATE(207)] = 7081,
+  [SMALL_STATE(208)] = 7106,
+  [SMALL_STATE(209)] = 7147,
+  [SMALL_STATE(210)] = 7172,
+  [SMALL_STATE(211)] = 7197,
+  [SMALL_STATE(212)] = 7222,
+  [SMALL_STATE(213)] = 7251,
+  [SMALL_STATE(214)] = 7276,
+  [SMALL_STATE(215)] = 7301,
+  [SMALL_STATE(216)] = 7329,
+  [SMALL_STATE(217)] = 7357,
+  [SMALL_STATE(218)] = 7385,
+  [SMALL_STATE(219)] = 7413,
+  [SMALL_STATE(220)] = 7441,
+  [SMALL_STATE(221)] = 7469,
+  [SMALL_STATE(222)] = 7497,
+  [SMALL_STATE(223)] = 7525,
+  [SMALL_STATE(224)] = 7549,
+  [SMALL_STATE(225)] = 7577,
+  [SMALL_STATE(226)] = 7605,
+  [SMALL_STATE(227)] = 7633,
+  [SMALL_STATE(228)] = 7661,
+  [SMALL_STATE(229)] = 7689,
+  [SMALL_STATE(230)] = 7717,
+  [SMALL_STATE(231)] = 7745,
+  [SMALL_STATE(232)] = 7773,
+  [SMALL_STATE(233)] = 7801,
+  [SMALL_STATE(234)] = 7829,
+  [SMALL_STATE(235)] = 7857,
+  [SMALL_STATE(236)] = 7885,
+  [SMALL_STATE(237)] = 7913,
+  [SMALL_STATE(238)] = 7941,
+  [SMALL_STATE(239)] = 7969,
+  [SMALL_STATE(240)] = 8007,
+  [SMALL_STATE(241)] = 8030,
+  [SMALL_STATE(242)] = 8052,
+  [SMALL_STATE(243)] = 8076,
+  [SMALL_STATE(244)] = 8100,
+  [SMALL_STATE(245)] = 8138,
+  [SMALL_STATE(246)] = 8176,
+  [SMALL_STATE(247)] = 8214,
+  [SMALL_STATE(248)] = 8238,
+  [SMALL_STATE(249)] = 8262,
+  [SMALL_STATE(250)] = 8286,
+  [SMALL_STATE(251)] = 8310,
+  [SMALL_STATE(252)] = 8334,
+  [SMALL_STATE(253)] = 8357,
+  [SMALL_STATE(254)] = 8380,
+  [SMALL_STATE(255)] = 8399,
+  [SMALL_STATE(256)] = 8422,
+  [SMALL_STATE(257)] = 8453,
+  [SMALL_STATE(258)] = 8476,
+  [SMALL_STATE(259)] = 8495,
+  [SMALL_STATE(260)] = 8530,
+  [SMALL_STATE(261)] = 8555,
+  [SMALL_STATE(262)] = 8586,
+  [SMALL_STATE(263)] = 8609,
+  [SMALL_STATE(264)] = 8640,
+  [SMALL_STATE(265)] = 8671,
+  [SMALL_STATE(266)] = 8689,
+  [SMALL_STATE(267)] = 8707,
+  [SMALL_STATE(268)] = 8725,
+  [SMALL_STATE(269)] = 8743,
+  [SMALL_STATE(270)] = 8761,
+  [SMALL_STATE(271)] = 8779,
+  [SMALL_STATE(272)] = 8799,
+  [SMALL_STATE(273)] = 8825,
+  [SMALL_STATE(274)] = 8855,
+  [SMALL_STATE(275)] = 8873,
+  [SMALL_STATE(276)] = 8891,
+  [SMALL_STATE(277)] = 8909,
+  [SMALL_STATE(278)] = 8927,
+  [SMALL_STATE(279)] = 8957,
+  [SMALL_STATE(280)] = 8975,
+  [SMALL_STATE(281)] = 8993,
+  [SMALL_STATE(282)] = 9023,
+  [SMALL_STATE(283)] = 9041,
+  [SMALL_STATE(284)] = 9059,
+  [SMALL_STATE(285)] = 9089,
+  [SMALL_STATE(286)] = 9107,
+  [SMALL_STATE(287)] = 9124,
+  [SMALL_STATE(288)] = 9141,
+  [SMALL_STATE(289)] = 9158,
+  [SMALL_STATE(290)] = 9181,
+  [SMALL_STATE(291)] = 9198,
+  [SMALL_STATE(292)] = 9215,
+  [SMALL_STATE(293)] = 9242,
+  [SMALL_STATE(294)] = 9259,
+  [SMALL_STATE(295)] = 9276,
+  [SMALL_STATE(296)] = 9293,
+  [SMALL_STATE(297)] = 9310,
+  [SMALL_STATE(298)] = 9327,
+  [SMALL_STATE(299)] = 9354,
+  [SMALL_STATE(300)] = 9371,
+  [SMALL_STATE(301)] = 9388,
+  [SMALL_STATE(302)] = 9405,
+  [SMALL_STATE(303)] = 9422,
+  [SMALL_STATE(304)] = 9439,
+  [SMALL_STATE(305)] = 9462,
+  [SMALL_STATE(306)] = 9485,
+  [SMALL_STATE(307)] = 9502,
+  [SMALL_STATE(308)] = 9519,
+  [SMALL_STATE(309)] = 9542,
+  [SMALL_STATE(310)] = 9559,
+  [SMALL_STATE(311)] = 9586,
+  [SMALL_STATE(312)] = 9613,
+  [SMALL_STATE(313)] = 9637,
+  [SMALL_STATE(314)] = 9663,
+  [SMALL_STATE(315)] = 9687,
+  [SMALL_STATE(316)] = 9711,
+  [SMALL_STATE(317)] = 9732,
+  [SMALL_STATE(318)] = 9759,
+  [SMALL_STATE(319)] = 9778,
+  [SMALL_STATE(320)] = 9797,
+  [SMALL_STATE(321)] = 9819,
+  [SMALL_STATE(322)] = 9841,
+  [SMALL_STATE(323)] = 9863,
+  [SMALL_STATE(324)] = 9881,
+  [SMALL_STATE(325)] = 9903,
+  [SMALL_STATE(326)] = 9926,
+  [SMALL_STATE(327)] = 9949,
+  [SMALL_STATE(328)] = 9970,
+  [SMALL_STATE(329)] = 9983,
+  [SMALL_STATE(330)] = 10006,
+  [SMALL_STATE(331)] = 10027,
+  [SMALL_STATE(332)] = 10045,
+  [SMALL_STATE(333)] = 10063,
+  [SMALL_STATE(334)] = 10083,
+  [SMALL_STATE(335)] = 10103,
+  [SMALL_STATE(336)] = 10121,
+  [SMALL_STATE(337)] = 10139,
+  [SMALL_STATE(338)] = 10161,
+  [SMALL_STATE(339)] = 10179,
+  [SMALL_STATE(340)] = 10197,
+  [SMALL_STATE(341)] = 10215,
+  [SMALL_STATE(342)] = 10233,
+  [SMALL_STATE(343)] = 10253,
+  [SMALL_STATE(344)] = 10271,
+  [SMALL_STATE(345)] = 10291,
+  [SMALL_STATE(346)] = 10311,
+  [SMALL_STATE(347)] = 10329,
+  [SMALL_STATE(348)] = 10347,
+  [SMALL_STATE(349)] = 10365,
+  [SMALL_STATE(350)] = 10383,
+  [SMALL_STATE(351)] = 10401,
+  [SMALL_STATE(352)] = 10419,
+  [SMALL_STATE(353)] = 10437,
+  [SMALL_STATE(354)] = 10455,
+  [SMALL_STATE(355)] = 10473,
+  [SMALL_STATE(356)] = 10488,
+  [SMALL_STATE(357)] = 10505,
+  [SMALL_STATE(358)] = 10522,
+  [SMALL_STATE(359)] = 10539,
+  [SMALL_STATE(360)] = 10554,
+  [SMALL_STATE(361)] = 10569,
+  [SMALL_STATE(362)] = 10584,
+  [SMALL_STATE(363)] = 10599,
+  [SMALL_STATE(364)] = 10610,
+  [SMALL_STATE(365)] = 10627,
+  [SMALL_STATE(366)] = 10642,
+  [SMALL_STATE(367)] = 10657,
+  [SMALL_STATE(368)] = 10671,
+  [SMALL_STATE(369)] = 10685,
+  [SMALL_STATE(370)] = 10701,
+  [SMALL_STATE(371)] = 10715,
+  [SMALL_STATE(372)] = 10729,
+  [SMALL_STATE(373)] = 10743,
+  [SMALL_STATE(374)] = 10759,
+  [SMALL_STATE(375)] = 10773,
+  [SMALL_STATE(376)] = 10787,
+  [SMALL_STATE(377)] = 10801,
+  [SMALL_STATE(378)] = 10815,
+  [SMALL_STATE(379)] = 10831,
+  [SMALL_STATE(380)] = 10845,
+  [SMALL_STATE(381)] = 10859,
+  [SMALL_STATE(382)] = 10873,
+  [SMALL_STATE(383)] = 10887,
+  [SMALL_STATE(384)] = 10901,
+  [SMALL_STATE(385)] = 10915,
+  [SMALL_STATE(386)] = 10929,
+  [SMALL_STATE(387)] = 10943,
+  [SMALL_STATE(388)] = 10957,
+  [SMALL_STATE(389)] = 10971,
+  [SMALL_STATE(390)] = 10985,
+  [SMALL_STATE(391)] = 10999,
+  [SMALL_STATE(392)] = 11015,
+  [SMALL_STATE(393)] = 11029,
+  [SMALL_STATE(394)] = 11043,
+  [SMALL_STATE(395)] = 11057,
+  [SMALL_STATE(396)] = 11071,
+  [SMALL_STATE(397)] = 11087,
+  [SMALL_STATE(398)] = 11101,
+  [SMALL_STATE(399)] = 11115,
+  [SMALL_STATE(400)] = 11129,
+  [SMALL_STATE(401)] = 11143,
+  [SMALL_STATE(402)] = 11157,
+  [SMALL_STATE(403)] = 11171,
+  [SMALL_STATE(404)] = 11185,
+  [SMALL_STATE(405)] = 11199,
+  [SMALL_STATE(406)] = 11213,
   [SMALL_STATE(407)] = 11227,
-  [SMALL_STATE(408)] = 11240,
-  [SMALL_STATE(409)] = 11253,
-  [SMALL_STATE(410)] = 11266,
-  [SMALL_STATE(411)] = 11279,
-  [SMALL_STATE(412)] = 11290,
-  [SMALL_STATE(413)] = 11303,
-  [SMALL_STATE(414)] = 11316,
-  [SMALL_STATE(415)] = 11327,
-  [SMALL_STATE(416)] = 11340,
-  [SMALL_STATE(417)] = 11351,
-  [SMALL_STATE(418)] = 11364,
-  [SMALL_STATE(419)] = 11372,
-  [SMALL_STATE(420)] = 11380,
-  [SMALL_STATE(421)] = 11388,
-  [SMALL_STATE(422)] = 11398,
-  [SMALL_STATE(423)] = 11406,
-  [SMALL_STATE(424)] = 11416,
-  [SMALL_STATE(425)] = 11426,
-  [SMALL_STATE(426)] = 11434,
-  [SMALL_STATE(427)] = 11442,
-  [SMALL_STATE(428)] = 11450,
-  [SMALL_STATE(429)] = 11458,
-  [SMALL_STATE(430)] = 11466,
-  [SMALL_STATE(431)] = 11476,
-  [SMALL_STATE(432)] = 11484,
-  [SMALL_STATE(433)] = 11494,
-  [SMALL_STATE(434)] = 11504,
-  [SMALL_STATE(435)] = 11512,
-  [SMALL_STATE(436)] = 11520,
-  [SMALL_STATE(437)] = 11528,
-  [SMALL_STATE(438)] = 11536,
-  [SMALL_STATE(439)] = 11544,
-  [SMALL_STATE(440)] = 11554,
-  [SMALL_STATE(441)] = 11564,
-  [SMALL_STATE(442)] = 11572,
-  [SMALL_STATE(443)] = 11582,
-  [SMALL_STATE(444)] = 11592,
-  [SMALL_STATE(445)] = 11602,
-  [SMALL_STATE(446)] = 11612,
-  [SMALL_STATE(447)] = 11622,
-  [SMALL_STATE(448)] = 11630,
-  [SMALL_STATE(449)] = 11640,
-  [SMALL_STATE(450)] = 11648,
-  [SMALL_STATE(451)] = 11658,
-  [SMALL_STATE(452)] = 11666,
-  [SMALL_STATE(453)] = 11676,
-  [SMALL_STATE(454)] = 11684,
-  [SMALL_STATE(455)] = 11692,
-  [SMALL_STATE(456)] = 11700,
-  [SMALL_STATE(457)] = 11710,
-  [SMALL_STATE(458)] = 11718,
-  [SMALL_STATE(459)] = 11726,
-  [SMALL_STATE(460)] = 11734,
-  [SMALL_STATE(461)] = 11742,
-  [SMALL_STATE(462)] = 11750,
-  [SMALL_STATE(463)] = 11758,
-  [SMALL_STATE(464)] = 11768,
-  [SMALL_STATE(465)] = 11778,
-  [SMALL_STATE(466)] = 11786,
-  [SMALL_STATE(467)] = 11793,
-  [SMALL_STATE(468)] = 11800,
-  [SMALL_STATE(469)] = 11807,
-  [SMALL_STATE(470)] = 11814,
-  [SMALL_STATE(471)] = 11821,
-  [SMALL_STATE(472)] = 11828,
-  [SMALL_STATE(473)] = 11835,
-  [SMALL_STATE(474)] = 11842,
-  [SMALL_STATE(475)] = 11849,
-  [SMALL_STATE(476)] = 11856,
-  [SMALL_STATE(477)] = 11863,
-  [SMALL_STATE(478)] = 11870,
-  [SMALL_STATE(479)] = 11877,
-  [SMALL_STATE(480)] = 11884,
-  [SMALL_STATE(481)] = 11891,
-  [SMALL_STATE(482)] = 11898,
-  [SMALL_STATE(483)] = 11905,
-  [SMALL_STATE(484)] = 11912,
-  [SMALL_STATE(485)] = 11919,
-  [SMALL_STATE(486)] = 11926,
-  [SMALL_STATE(487)] = 11933,
-  [SMALL_STATE(488)] = 11940,
-  [SMALL_STATE(489)] = 11947,
-  [SMALL_STATE(490)] = 11954,
-  [SMALL_STATE(491)] = 11961,
-  [SMALL_STATE(492)] = 11968,
-  [SMALL_STATE(493)] = 11975,
-  [SMALL_STATE(494)] = 11982,
-  [SMALL_STATE(495)] = 11989,
-  [SMALL_STATE(496)] = 11996,
-  [SMALL_STATE(497)] = 12003,
-  [SMALL_STATE(498)] = 12010,
-  [SMALL_STATE(499)] = 12017,
-  [SMALL_STATE(500)] = 12024,
-  [SMALL_STATE(501)] = 12031,
-  [SMALL_STATE(502)] = 12038,
-  [SMALL_STATE(503)] = 12045,
-  [SMALL_STATE(504)] = 12052,
-  [SMALL_STATE(505)] = 12059,
-  [SMALL_STATE(506)] = 12066,
-  [SMALL_STATE(507)] = 12073,
-  [SMALL_STATE(508)] = 12080,
-  [SMALL_STATE(509)] = 12087,
-  [SMALL_STATE(510)] = 12094,
-  [SMALL_STATE(511)] = 12101,
-  [SMALL_STATE(512)] = 12108,
-  [SMALL_STATE(513)] = 12115,
-  [SMALL_STATE(514)] = 12122,
-  [SMALL_STATE(515)] = 12129,
-  [SMALL_STATE(516)] = 12136,
-  [SMALL_STATE(517)] = 12143,
-  [SMALL_STATE(518)] = 12150,
-  [SMALL_STATE(519)] = 12157,
-  [SMALL_STATE(520)] = 12164,
-  [SMALL_STATE(521)] = 12171,
-  [SMALL_STATE(522)] = 12178,
-  [SMALL_STATE(523)] = 12185,
-  [SMALL_STATE(524)] = 12192,
+  [SMALL_STATE(408)] = 11241,
+  [SMALL_STATE(409)] = 11255,
+  [SMALL_STATE(410)] = 11267,
+  [SMALL_STATE(411)] = 11281,
+  [SMALL_STATE(412)] = 11295,
+  [SMALL_STATE(413)] = 11309,
+  [SMALL_STATE(414)] = 11325,
+  [SMALL_STATE(415)] = 11339,
+  [SMALL_STATE(416)] = 11353,
+  [SMALL_STATE(417)] = 11367,
+  [SMALL_STATE(418)] = 11381,
+  [SMALL_STATE(419)] = 11395,
+  [SMALL_STATE(420)] = 11409,
+  [SMALL_STATE(421)] = 11422,
+  [SMALL_STATE(422)] = 11433,
+  [SMALL_STATE(423)] = 11446,
+  [SMALL_STATE(424)] = 11459,
+  [SMALL_STATE(425)] = 11472,
+  [SMALL_STATE(426)] = 11483,
+  [SMALL_STATE(427)] = 11494,
+  [SMALL_STATE(428)] = 11507,
+  [SMALL_STATE(429)] = 11520,
+  [SMALL_STATE(430)] = 11533,
+  [SMALL_STATE(431)] = 11546,
+  [SMALL_STATE(432)] = 11559,
+  [SMALL_STATE(433)] = 11572,
+  [SMALL_STATE(434)] = 11585,
+  [SMALL_STATE(435)] = 11598,
+  [SMALL_STATE(436)] = 11611,
+  [SMALL_STATE(437)] = 11624,
+  [SMALL_STATE(438)] = 11637,
+  [SMALL_STATE(439)] = 11650,
+  [SMALL_STATE(440)] = 11663,
+  [SMALL_STATE(441)] = 11676,
+  [SMALL_STATE(442)] = 11689,
+  [SMALL_STATE(443)] = 11702,
+  [SMALL_STATE(444)] = 11715,
+  [SMALL_STATE(445)] = 11728,
+  [SMALL_STATE(446)] = 11739,
+  [SMALL_STATE(447)] = 11750,
+  [SMALL_STATE(448)] = 11761,
+  [SMALL_STATE(449)] = 11774,
+  [SMALL_STATE(450)] = 11783,
+  [SMALL_STATE(451)] = 11796,
+  [SMALL_STATE(452)] = 11807,
+  [SMALL_STATE(453)] = 11820,
+  [SMALL_STATE(454)] = 11833,
+  [SMALL_STATE(455)] = 11846,
+  [SMALL_STATE(456)] = 11859,
+  [SMALL_STATE(457)] = 11872,
+  [SMALL_STATE(458)] = 11883,
+  [SMALL_STATE(459)] = 11894,
+  [SMALL_STATE(460)] = 11907,
+  [SMALL_STATE(461)] = 11920,
+  [SMALL_STATE(462)] = 11929,
+  [SMALL_STATE(463)] = 11942,
+  [SMALL_STATE(464)] = 11955,
+  [SMALL_STATE(465)] = 11968,
+  [SMALL_STATE(466)] = 11981,
+  [SMALL_STATE(467)] = 11994,
+  [SMALL_STATE(468)] = 12007,
+  [SMALL_STATE(469)] = 12020,
+  [SMALL_STATE(470)] = 12028,
+  [SMALL_STATE(471)] = 12036,
+  [SMALL_STATE(472)] = 12044,
+  [SMALL_STATE(473)] = 12052,
+  [SMALL_STATE(474)] = 12060,
+  [SMALL_STATE(475)] = 12068,
+  [SMALL_STATE(476)] = 12078,
+  [SMALL_STATE(477)] = 12086,
+  [SMALL_STATE(478)] = 12094,
+  [SMALL_STATE(479)] = 12102,
+  [SMALL_STATE(480)] = 12110,
+  [SMALL_STATE(481)] = 12118,
+  [SMALL_STATE(482)] = 12128,
+  [SMALL_STATE(483)] = 12136,
+  [SMALL_STATE(484)] = 12144,
+  [SMALL_STATE(485)] = 12154,
+  [SMALL_STATE(486)] = 12164,
+  [SMALL_STATE(487)] = 12174,
+  [SMALL_STATE(488)] = 12184,
+  [SMALL_STATE(489)] = 12192,
+  [SMALL_STATE(490)] = 12200,
+  [SMALL_STATE(491)] = 12210,
+  [SMALL_STATE(492)] = 12220,
+  [SMALL_STATE(493)] = 12230,
+  [SMALL_STATE(494)] = 12240,
+  [SMALL_STATE(495)] = 12250,
+  [SMALL_STATE(496)] = 12258,
+  [SMALL_STATE(497)] = 12266,
+  [SMALL_STATE(498)] = 12276,
+  [SMALL_STATE(499)] = 12284,
+  [SMALL_STATE(500)] = 12292,
+  [SMALL_STATE(501)] = 12300,
+  [SMALL_STATE(502)] = 12308,
+  [SMALL_STATE(503)] = 12316,
+  [SMALL_STATE(504)] = 12326,
+  [SMALL_STATE(505)] = 12334,
+  [SMALL_STATE(506)] = 12344,
+  [SMALL_STATE(507)] = 12354,
+  [SMALL_STATE(508)] = 12364,
+  [SMALL_STATE(509)] = 12374,
+  [SMALL_STATE(510)] = 12384,
+  [SMALL_STATE(511)] = 12392,
+  [SMALL_STATE(512)] = 12402,
+  [SMALL_STATE(513)] = 12410,
+  [SMALL_STATE(514)] = 12420,
+  [SMALL_STATE(515)] = 12428,
+  [SMALL_STATE(516)] = 12438,
+  [SMALL_STATE(517)] = 12446,
+  [SMALL_STATE(518)] = 12454,
+  [SMALL_STATE(519)] = 12461,
+  [SMALL_STATE(520)] = 12468,
+  [SMALL_STATE(521)] = 12475,
+  [SMALL_STATE(522)] = 12482,
+  [SMALL_STATE(523)] = 12489,
+  [SMALL_STATE(524)] = 12496,
+  [SMALL_STATE(525)] = 12503,
+  [SMALL_STATE(526)] = 12510,
+  [SMALL_STATE(527)] = 12517,
+  [SMALL_STATE(528)] = 12524,
+  [SMALL_STATE(529)] = 12531,
+  [SMALL_STATE(530)] = 12538,
+  [SMALL_STATE(531)] = 12545,
+  [SMALL_STATE(532)] = 12552,
+  [SMALL_STATE(533)] = 12559,
+  [SMALL_STATE(534)] = 12566,
+  [SMALL_STATE(535)] = 12573,
+  [SMALL_STATE(536)] = 12580,
+  [SMALL_STATE(537)] = 12587,
+  [SMALL_STATE(538)] = 12594,
+  [SMALL_STATE(539)] = 12601,
+  [SMALL_STATE(540)] = 12608,
+  [SMALL_STATE(541)] = 12615,
+  [SMALL_STATE(542)] = 12622,
+  [SMALL_STATE(543)] = 12629,
+  [SMALL_STATE(544)] = 12636,
+  [SMALL_STATE(545)] = 12643,
+  [SMALL_STATE(546)] = 12650,
+  [SMALL_STATE(547)] = 12657,
+  [SMALL_STATE(548)] = 12664,
+  [SMALL_STATE(549)] = 12671,
+  [SMALL_STATE(550)] = 12678,
+  [SMALL_STATE(551)] = 12685,
+  [SMALL_STATE(552)] = 12692,
+  [SMALL_STATE(553)] = 12699,
+  [SMALL_STATE(554)] = 12706,
+  [SMALL_STATE(555)] = 12713,
+  [SMALL_STATE(556)] = 12720,
+  [SMALL_STATE(557)] = 12727,
+  [SMALL_STATE(558)] = 12734,
+  [SMALL_STATE(559)] = 12741,
+  [SMALL_STATE(560)] = 12748,
+  [SMALL_STATE(561)] = 12755,
+  [SMALL_STATE(562)] = 12762,
+  [SMALL_STATE(563)] = 12769,
+  [SMALL_STATE(564)] = 12776,
+  [SMALL_STATE(565)] = 12783,
+  [SMALL_STATE(566)] = 12790,
+  [SMALL_STATE(567)] = 12797,
+  [SMALL_STATE(568)] = 12804,
+  [SMALL_STATE(569)] = 12811,
+  [SMALL_STATE(570)] = 12818,
+  [SMALL_STATE(571)] = 12825,
+  [SMALL_STATE(572)] = 12832,
+  [SMALL_STATE(573)] = 12839,
+  [SMALL_STATE(574)] = 12846,
+  [SMALL_STATE(575)] = 12853,
+  [SMALL_STATE(576)] = 12860,
+  [SMALL_STATE(577)] = 12867,
+  [SMALL_STATE(578)] = 12874,
+  [SMALL_STATE(579)] = 12881,
+  [SMALL_STATE(580)] = 12888,
+  [SMALL_STATE(581)] = 12895,
+  [SMALL_STATE(582)] = 12902,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -19154,707 +19691,768 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(414),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(542),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(579),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(533),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(555),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(557),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(524),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(458),
   [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
   [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
-  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
   [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
   [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
   [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 30),
   [41] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
   [45] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
-  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(206),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
-  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(152),
-  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
+  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(208),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
+  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(195),
+  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
   [57] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
-  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
+  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(545),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(547),
   [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
+  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(558),
   [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
-  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
-  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
+  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
   [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
   [79] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(470),
+  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(565),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
+  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(573),
   [91] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
   [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
   [95] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
-  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
-  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
-  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
-  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
-  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
-  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(446),
-  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
-  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
-  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
-  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
-  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
-  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
-  [125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [127] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
-  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
-  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(518),
-  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
-  [135] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [137] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(480),
-  [140] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [142] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(432),
-  [145] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
-  [148] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(358),
-  [151] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
-  [154] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
-  [157] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(446),
-  [160] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(449),
-  [163] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(486),
-  [166] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
-  [169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(517),
-  [172] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(287),
-  [175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(416),
-  [178] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [180] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
-  [182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
-  [184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
-  [192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
-  [194] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
-  [196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
-  [198] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
-  [206] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 43),
-  [208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
-  [210] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
-  [212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
-  [214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
-  [216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
-  [218] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
-  [220] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
-  [222] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [224] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [226] = {.entry = {.count = 1, .reusable = false}}, SHIFT(304),
-  [228] = {.entry = {.count = 1, .reusable = false}}, SHIFT(498),
-  [230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
-  [232] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
-  [234] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
-  [236] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
-  [238] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52),
-  [240] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52), SHIFT_REPEAT(363),
-  [243] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
-  [245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
-  [247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
-  [249] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
-  [251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
-  [253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
-  [255] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 67),
-  [257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
-  [259] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [261] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
-  [263] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 43),
-  [265] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
-  [267] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
-  [269] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [271] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
-  [273] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
-  [275] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 80),
-  [277] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
-  [279] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
-  [281] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [283] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 48),
-  [285] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [287] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
-  [289] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
-  [291] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
-  [293] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
-  [295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
-  [297] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
-  [299] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
-  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
-  [303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
-  [305] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
-  [307] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
-  [309] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
-  [311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
-  [313] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
-  [315] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
-  [317] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
-  [319] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(480),
-  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [324] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
-  [327] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(358),
-  [330] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(502),
-  [333] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(359),
-  [336] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(446),
-  [339] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(449),
-  [342] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(486),
-  [345] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
-  [348] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(517),
-  [351] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(288),
-  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
-  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 56),
-  [362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 66),
-  [364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
-  [366] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
-  [368] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 79),
-  [370] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
-  [372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 87),
-  [374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
-  [376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 92),
-  [378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 93),
-  [380] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 94),
-  [382] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
-  [392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
-  [394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
-  [396] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [398] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [400] = {.entry = {.count = 1, .reusable = false}}, SHIFT(492),
-  [402] = {.entry = {.count = 1, .reusable = false}}, SHIFT(495),
-  [404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [406] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
-  [408] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
-  [410] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
-  [412] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 44),
-  [414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
-  [416] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [418] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(497),
-  [421] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
-  [423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [425] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
-  [427] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 68),
-  [429] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 57),
-  [431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [433] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
-  [435] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
-  [437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 81),
-  [439] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [441] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [443] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [445] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
-  [447] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [449] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
-  [451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
-  [453] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [455] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(78),
-  [458] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(323),
-  [461] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
-  [464] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(357),
-  [467] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
-  [469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
-  [471] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(206),
-  [474] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
-  [476] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
-  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
-  [480] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [482] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(311),
-  [485] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
-  [487] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
-  [489] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
-  [491] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [493] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [495] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(294),
-  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [500] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(385),
-  [503] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [505] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
-  [507] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [509] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(424),
-  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [514] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(365),
-  [517] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [519] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
-  [521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [523] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [525] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
-  [527] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [529] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
-  [531] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [533] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [535] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [537] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
-  [539] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [541] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [543] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [547] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
-  [549] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [551] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
-  [553] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [557] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [559] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
-  [561] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [563] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [565] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
-  [567] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
-  [569] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [571] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(372),
-  [574] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
-  [576] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
-  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [580] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
-  [582] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [584] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [586] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [588] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
-  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
-  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
-  [594] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [596] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
-  [598] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
-  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [604] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
-  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
-  [608] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(276),
-  [611] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [613] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(480),
-  [616] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(443),
-  [619] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(510),
-  [622] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(496),
-  [625] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(421),
-  [628] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(468),
-  [631] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(477),
-  [634] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(499),
-  [637] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(444),
-  [640] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(414),
-  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
-  [645] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
-  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
-  [657] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [661] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
-  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [665] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
-  [669] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [671] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [675] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
-  [679] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 73),
-  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
-  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [685] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 40),
-  [689] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [693] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 47),
-  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
-  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [701] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(366),
-  [704] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
-  [706] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
-  [708] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
-  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
-  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 63),
-  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
-  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
-  [718] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
-  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
-  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
-  [724] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
-  [726] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 84),
-  [728] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 88),
-  [730] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 51),
-  [732] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
-  [734] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
-  [736] = {.entry = {.count = 1, .reusable = false}}, SHIFT(349),
-  [738] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [740] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [742] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
-  [744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
-  [746] = {.entry = {.count = 1, .reusable = false}}, SHIFT(375),
-  [748] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
-  [750] = {.entry = {.count = 1, .reusable = false}}, SHIFT(238),
-  [752] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
-  [754] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [756] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [758] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
-  [760] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [762] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
-  [764] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
-  [766] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [768] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [770] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(397),
-  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [777] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [779] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
-  [781] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_log, 2, 0, 0),
-  [783] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [785] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [787] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [789] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_spec, 2, 0, 0),
-  [791] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [793] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_metadata, 5, 0, 39),
-  [795] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [797] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [799] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
-  [801] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
-  [803] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [805] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [807] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [809] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [811] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
-  [813] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
-  [815] = {.entry = {.count = 1, .reusable = false}}, SHIFT(435),
-  [817] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
-  [819] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
-  [821] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
-  [823] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
-  [825] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [827] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(238),
-  [830] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [832] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
-  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
-  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [838] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
-  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
-  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
-  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
-  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
-  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
-  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
-  [856] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [858] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
-  [860] = {.entry = {.count = 1, .reusable = false}}, SHIFT(261),
-  [862] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
-  [864] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
-  [866] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
-  [868] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [870] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [872] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
-  [874] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
-  [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
-  [878] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [880] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
-  [882] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [884] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [886] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [888] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [890] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [892] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [894] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
-  [896] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [898] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
-  [900] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
-  [902] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [904] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [906] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
-  [908] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
-  [910] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(280),
-  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
-  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
-  [917] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [919] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
-  [921] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
-  [923] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [925] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [927] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
-  [929] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
-  [931] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
-  [933] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
-  [935] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
-  [937] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [939] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
-  [941] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [943] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [945] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [947] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
-  [949] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [951] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(281),
-  [954] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
-  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(498),
-  [958] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
-  [960] = {.entry = {.count = 1, .reusable = false}}, SHIFT(377),
-  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
-  [964] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
-  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
-  [968] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [970] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
-  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
-  [974] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
-  [978] = {.entry = {.count = 1, .reusable = false}}, SHIFT(512),
-  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [982] = {.entry = {.count = 1, .reusable = false}}, SHIFT(318),
-  [984] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
-  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
-  [988] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
-  [990] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
-  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
-  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
-  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
-  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
-  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
-  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
-  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
-  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
-  [1008] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
-  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
-  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
-  [1016] = {.entry = {.count = 1, .reusable = false}}, SHIFT(341),
-  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(466),
-  [1020] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
-  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
-  [1028] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
-  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
-  [1032] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
-  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(523),
-  [1036] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
-  [1038] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
-  [1040] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
-  [1042] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [1044] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
-  [1046] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
-  [1048] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
-  [1050] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
-  [1052] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
-  [1054] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
-  [1056] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [1058] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
-  [1061] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [1063] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
-  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
-  [1067] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [1069] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
-  [1072] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [1074] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
-  [1078] = {.entry = {.count = 1, .reusable = true}}, SHIFT(192),
-  [1080] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
-  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
-  [1084] = {.entry = {.count = 1, .reusable = true}}, SHIFT(200),
-  [1086] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
-  [1088] = {.entry = {.count = 1, .reusable = false}}, SHIFT(504),
-  [1090] = {.entry = {.count = 1, .reusable = false}}, SHIFT(54),
-  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(86),
-  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [1096] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [1100] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(512),
-  [1103] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
-  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [1109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [1111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
-  [1113] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
-  [1115] = {.entry = {.count = 1, .reusable = false}}, SHIFT(278),
-  [1117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
-  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
-  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [1125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
-  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
-  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
-  [1133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
-  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
-  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
-  [1139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
-  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [1143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
-  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
-  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
-  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
-  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
-  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
-  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
-  [1159] = {.entry = {.count = 1, .reusable = false}}, SHIFT(11),
-  [1161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
-  [1163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [1165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [1167] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(445),
-  [1170] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [1172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
-  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(458),
-  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
-  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
-  [1182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(290),
-  [1184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
-  [1186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
-  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
-  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
-  [1194] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [1196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
-  [1198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
-  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
-  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
-  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(111),
-  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
-  [1208] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
-  [1210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
-  [1212] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(283),
-  [1215] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [1217] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(312),
-  [1220] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
-  [1224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
-  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [1228] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(395),
-  [1231] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [1233] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(269),
-  [1236] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
-  [1240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
-  [1242] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(302),
-  [1245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [1247] = {.entry = {.count = 1, .reusable = true}}, SHIFT(235),
-  [1249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
-  [1251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
-  [1253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
-  [1255] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
-  [1257] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [1259] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [1261] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
-  [1263] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
-  [1265] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [1267] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [1269] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [1271] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
-  [1273] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
-  [1275] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
-  [1277] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [1279] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [1281] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
-  [1283] = {.entry = {.count = 1, .reusable = true}}, SHIFT(509),
-  [1285] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
-  [1287] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(240),
-  [1290] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [1292] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
-  [1294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [1296] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [1298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
-  [1300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
-  [1304] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [1306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
-  [1312] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
-  [1314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
-  [1316] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [1318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
-  [1320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
-  [1322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
-  [1324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
-  [1326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
-  [1328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
-  [1330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
-  [1332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 41),
-  [1334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
-  [1336] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [1340] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
-  [1344] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
-  [1346] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
-  [1350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 45),
-  [1352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
-  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [1356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
-  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
-  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
-  [1364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
-  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [1372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [1374] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
-  [1378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [1380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
-  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
-  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
-  [1400] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [1408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
-  [1414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
-  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
-  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
-  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
-  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
-  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
-  [1432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [1434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [1436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
-  [1438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
-  [1440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [1442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
-  [1444] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
-  [1446] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
-  [1448] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
-  [1450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
-  [1452] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [1454] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
-  [1456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
-  [1458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
-  [1460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
-  [1462] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [1464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [1466] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [1468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
-  [1470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
+  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
+  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
+  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
+  [103] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [105] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [107] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [111] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
+  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
+  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
+  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
+  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
+  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
+  [125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
+  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(544),
+  [129] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
+  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
+  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(532),
+  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
+  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(536),
+  [141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 52),
+  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
+  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(580),
+  [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
+  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
+  [153] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
+  [155] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
+  [157] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
+  [159] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
+  [161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
+  [163] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [167] = {.entry = {.count = 1, .reusable = false}}, SHIFT(338),
+  [169] = {.entry = {.count = 1, .reusable = false}}, SHIFT(564),
+  [171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
+  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 41),
+  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
+  [177] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
+  [179] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(554),
+  [183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 63),
+  [185] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
+  [187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(559),
+  [189] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
+  [191] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 66),
+  [193] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 73),
+  [195] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(529),
+  [199] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 42),
+  [201] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 79),
+  [203] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
+  [205] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
+  [207] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51),
+  [209] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51), SHIFT_REPEAT(412),
+  [212] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
+  [214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
+  [216] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [218] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
+  [220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(560),
+  [222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(551),
+  [224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
+  [226] = {.entry = {.count = 1, .reusable = false}}, SHIFT(396),
+  [228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
+  [230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
+  [236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [238] = {.entry = {.count = 1, .reusable = false}}, SHIFT(443),
+  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(527),
+  [242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [244] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(542),
+  [247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [249] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(546),
+  [252] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(503),
+  [255] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(574),
+  [258] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(368),
+  [261] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(556),
+  [264] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(461),
+  [267] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(567),
+  [270] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(321),
+  [273] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(421),
+  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
+  [280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(530),
+  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
+  [284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(531),
+  [286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 47),
+  [288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [290] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 84),
+  [292] = {.entry = {.count = 1, .reusable = true}}, SHIFT(534),
+  [294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 88),
+  [296] = {.entry = {.count = 1, .reusable = true}}, SHIFT(540),
+  [298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(546),
+  [302] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
+  [304] = {.entry = {.count = 1, .reusable = true}}, SHIFT(574),
+  [306] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
+  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(556),
+  [310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
+  [312] = {.entry = {.count = 1, .reusable = true}}, SHIFT(567),
+  [314] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
+  [316] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
+  [318] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
+  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
+  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
+  [328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
+  [330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
+  [332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
+  [334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
+  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(526),
+  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
+  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
+  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
+  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
+  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
+  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
+  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 92),
+  [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 93),
+  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
+  [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
+  [362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
+  [364] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [366] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [368] = {.entry = {.count = 1, .reusable = false}}, SHIFT(569),
+  [370] = {.entry = {.count = 1, .reusable = false}}, SHIFT(571),
+  [372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 1, 0, 0),
+  [376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
+  [378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(548),
+  [380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [382] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
+  [384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
+  [386] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 43),
+  [388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
+  [390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__aws_strings, 2, 0, 0),
+  [392] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__aws_strings, 2, 0, 0), SHIFT(405),
+  [395] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [397] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(405),
+  [400] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__aws_strings, 1, 0, 0),
+  [402] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__aws_strings, 1, 0, 0), SHIFT(405),
+  [405] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 2, 0, 0),
+  [407] = {.entry = {.count = 1, .reusable = true}}, SHIFT(538),
+  [409] = {.entry = {.count = 1, .reusable = true}}, SHIFT(539),
+  [411] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [413] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [415] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(526),
+  [418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [420] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
+  [422] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_names, 3, 0, 0),
+  [424] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 80),
+  [426] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 45),
+  [428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
+  [430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
+  [432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_ids, 2, 0, 0),
+  [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 56),
+  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [448] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(542),
+  [451] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(486),
+  [454] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(579),
+  [457] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(533),
+  [460] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(484),
+  [463] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(555),
+  [466] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(557),
+  [469] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(524),
+  [472] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(490),
+  [475] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(458),
+  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [480] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
+  [482] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
+  [484] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 67),
+  [486] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
+  [494] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
+  [496] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
+  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
+  [500] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(208),
+  [503] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [505] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
+  [507] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
+  [509] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
+  [511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [513] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [515] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 3, 0, 0),
+  [517] = {.entry = {.count = 1, .reusable = true}}, SHIFT(570),
+  [519] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [523] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(65),
+  [526] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(379),
+  [529] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
+  [532] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(380),
+  [535] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [537] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(350),
+  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
+  [542] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(542),
+  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [547] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(546),
+  [550] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(574),
+  [553] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(368),
+  [556] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(556),
+  [559] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(461),
+  [562] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(567),
+  [565] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(322),
+  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
+  [570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
+  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
+  [574] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__peer, 1, 0, 0),
+  [576] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
+  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [580] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [582] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
+  [584] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [586] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
+  [588] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
+  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 3, 0, 0),
+  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [594] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
+  [596] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [598] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
+  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
+  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 2, 0, 0),
+  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0),
+  [608] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0), SHIFT_REPEAT(382),
+  [611] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_aws_repeat1, 2, 0, 0),
+  [613] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_aws_repeat1, 2, 0, 0), SHIFT_REPEAT(506),
+  [616] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
+  [618] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
+  [620] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr_groups, 4, 0, 0),
+  [622] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [624] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [626] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(336),
+  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [633] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(452),
+  [636] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [638] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [640] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(487),
+  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
+  [645] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 4, 0, 0),
+  [647] = {.entry = {.count = 1, .reusable = true}}, SHIFT(525),
+  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
+  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr_groups, 5, 0, 0),
+  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 5, 0, 0),
+  [657] = {.entry = {.count = 1, .reusable = true}}, SHIFT(549),
+  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [661] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [665] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service_list, 2, 0, 0),
+  [669] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [671] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_aws, 2, 0, 0),
+  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
+  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [679] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0), SHIFT(452),
+  [682] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34), SHIFT(452),
+  [685] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0), SHIFT(452),
+  [688] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34), SHIFT(452),
+  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [693] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
+  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_aws, 1, 0, 0),
+  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [701] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
+  [703] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
+  [705] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [707] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [709] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [711] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [713] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
+  [715] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [717] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(468),
+  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
+  [724] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [726] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 6, 0, 0),
+  [728] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 7, 0, 0),
+  [730] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 8, 0, 0),
+  [732] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
+  [734] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
+  [736] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
+  [738] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(313),
+  [741] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
+  [743] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [745] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [747] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
+  [749] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [751] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [755] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 57),
+  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
+  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
+  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
+  [765] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 48),
+  [767] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
+  [769] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [771] = {.entry = {.count = 1, .reusable = false}}, SHIFT(260),
+  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
+  [777] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [779] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
+  [781] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 39),
+  [783] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [785] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [789] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
+  [791] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
+  [793] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
+  [795] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [797] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
+  [799] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [801] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [803] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(381),
+  [806] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
+  [808] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
+  [810] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
+  [812] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
+  [814] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
+  [816] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 68),
+  [818] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
+  [820] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
+  [822] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
+  [824] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
+  [826] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 81),
+  [828] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
+  [830] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 87),
+  [832] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [834] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
+  [838] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
+  [842] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
+  [844] = {.entry = {.count = 1, .reusable = false}}, SHIFT(514),
+  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
+  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(575),
+  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
+  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
+  [854] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [856] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [858] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(425),
+  [861] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [863] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [865] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
+  [867] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
+  [869] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 3, 0, 0),
+  [871] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
+  [873] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0),
+  [875] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0), SHIFT_REPEAT(508),
+  [878] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 2, 0, 0),
+  [880] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
+  [882] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
+  [884] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
+  [886] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
+  [888] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [890] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
+  [892] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
+  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
+  [896] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [898] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [900] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(260),
+  [903] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
+  [909] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
+  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
+  [915] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [917] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [919] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [921] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [923] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
+  [925] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [927] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [929] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
+  [931] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
+  [933] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
+  [935] = {.entry = {.count = 1, .reusable = false}}, SHIFT(310),
+  [937] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
+  [939] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [941] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [943] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [945] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [947] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
+  [949] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [951] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [953] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [955] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [957] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 31),
+  [959] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [961] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
+  [963] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [965] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [967] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [969] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
+  [971] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
+  [973] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [975] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
+  [977] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [979] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 9),
+  [981] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
+  [983] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [985] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 6, 0, 15),
+  [987] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
+  [989] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
+  [991] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [993] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [995] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
+  [997] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [999] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
+  [1001] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
+  [1003] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [1005] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [1007] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
+  [1009] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(319),
+  [1012] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
+  [1016] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
+  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(541),
+  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
+  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
+  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
+  [1028] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
+  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [1032] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
+  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [1036] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(318),
+  [1039] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
+  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
+  [1043] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
+  [1045] = {.entry = {.count = 1, .reusable = true}}, SHIFT(564),
+  [1047] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
+  [1049] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
+  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(582),
+  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
+  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(267),
+  [1057] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [1059] = {.entry = {.count = 1, .reusable = false}}, SHIFT(449),
+  [1061] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
+  [1063] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
+  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
+  [1067] = {.entry = {.count = 1, .reusable = false}}, SHIFT(566),
+  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [1071] = {.entry = {.count = 1, .reusable = false}}, SHIFT(363),
+  [1073] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
+  [1075] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
+  [1077] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [1079] = {.entry = {.count = 1, .reusable = true}}, SHIFT(581),
+  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
+  [1083] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
+  [1085] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
+  [1091] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
+  [1093] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
+  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(523),
+  [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(528),
+  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [1103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
+  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
+  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
+  [1109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
+  [1111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(450),
+  [1113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(572),
+  [1115] = {.entry = {.count = 1, .reusable = false}}, SHIFT(369),
+  [1117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(518),
+  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
+  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
+  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
+  [1125] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(568),
+  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(414),
+  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
+  [1133] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
+  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
+  [1139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
+  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
+  [1143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
+  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
+  [1149] = {.entry = {.count = 1, .reusable = false}}, SHIFT(391),
+  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(578),
+  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(470),
+  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
+  [1157] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [1159] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(568),
+  [1162] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
+  [1164] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
+  [1166] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
+  [1168] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
+  [1170] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [1172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
+  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
+  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
+  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [1182] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [1184] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
+  [1186] = {.entry = {.count = 1, .reusable = false}}, SHIFT(271),
+  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
+  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(448),
+  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
+  [1194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
+  [1196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
+  [1198] = {.entry = {.count = 1, .reusable = false}}, SHIFT(552),
+  [1200] = {.entry = {.count = 1, .reusable = false}}, SHIFT(50),
+  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
+  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
+  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
+  [1210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [1212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [1214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
+  [1216] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(566),
+  [1219] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [1221] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
+  [1223] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [1225] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
+  [1227] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
+  [1229] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
+  [1231] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
+  [1233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
+  [1235] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
+  [1237] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [1239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [1241] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [1243] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
+  [1245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(193),
+  [1247] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
+  [1249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [1251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
+  [1253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [1255] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
+  [1258] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [1260] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [1262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
+  [1264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [1266] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
+  [1268] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [1270] = {.entry = {.count = 1, .reusable = true}}, SHIFT(415),
+  [1272] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
+  [1274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
+  [1276] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
+  [1278] = {.entry = {.count = 1, .reusable = false}}, SHIFT(11),
+  [1280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
+  [1282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
+  [1284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
+  [1286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(543),
+  [1288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
+  [1290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [1292] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [1294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
+  [1296] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
+  [1298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [1300] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(361),
+  [1303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [1305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [1307] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [1309] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
+  [1311] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(259),
+  [1314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1316] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(445),
+  [1319] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1321] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
+  [1323] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
+  [1325] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [1327] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [1329] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [1331] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
+  [1333] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
+  [1335] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
+  [1337] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [1339] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
+  [1341] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
+  [1343] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [1345] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [1347] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
+  [1349] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(345),
+  [1352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
+  [1356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
+  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(563),
+  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
+  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [1364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
+  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(553),
+  [1370] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
+  [1372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [1374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
+  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
+  [1378] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(481),
+  [1381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [1383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
+  [1385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [1387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
+  [1389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
+  [1391] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(316),
+  [1394] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1396] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
+  [1398] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(292),
+  [1401] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1403] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
+  [1405] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
+  [1407] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
+  [1409] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
+  [1411] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [1413] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [1415] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
+  [1417] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
+  [1419] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
+  [1421] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [1423] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
+  [1425] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
+  [1427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
+  [1429] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 44),
+  [1433] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1435] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
+  [1439] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [1441] = {.entry = {.count = 1, .reusable = true}}, SHIFT(577),
+  [1443] = {.entry = {.count = 1, .reusable = true}}, SHIFT(492),
+  [1445] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
+  [1447] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
+  [1449] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 40),
+  [1451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
+  [1453] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
+  [1455] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1457] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1459] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
+  [1461] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1463] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
+  [1467] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 32),
+  [1469] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
+  [1471] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
+  [1473] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
+  [1475] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
+  [1477] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [1479] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [1481] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
+  [1483] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
+  [1485] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
+  [1487] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [1489] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
+  [1491] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
+  [1493] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [1495] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [1497] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [1499] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [1501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [1503] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
+  [1505] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [1507] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1509] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
+  [1511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
+  [1513] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
+  [1515] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [1517] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
+  [1519] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [1521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1523] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
+  [1525] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [1527] = {.entry = {.count = 1, .reusable = true}}, SHIFT(561),
+  [1529] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [1531] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
+  [1533] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
+  [1535] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
+  [1537] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
+  [1539] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [1541] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
+  [1543] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [1545] = {.entry = {.count = 1, .reusable = true}}, SHIFT(562),
+  [1547] = {.entry = {.count = 1, .reusable = true}}, SHIFT(446),
+  [1549] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [1551] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [1553] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [1555] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [1557] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [1559] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
+  [1561] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [1563] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
+  [1565] = {.entry = {.count = 1, .reusable = true}}, SHIFT(550),
+  [1567] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
+  [1569] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
+  [1571] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
+  [1573] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
+  [1575] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [1577] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [1579] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [1581] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
+  [1583] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
+  [1585] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
+  [1587] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
+  [1589] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [1591] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [1593] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
+  [1595] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
 };
 
 #ifdef __cplusplus

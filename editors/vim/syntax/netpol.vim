@@ -26,6 +26,7 @@ syn keyword netpolKeyword anywhere everything ipv4 ipv6 method host header grpc 
 syn keyword netpolKeyword produce consume topic client version dns notin cilium group groups sni
 syn keyword netpolKeyword metadata annotation log spec
 syn keyword netpolKeyword authentication
+syn keyword netpolKeyword aws named region
 syn keyword netpolKeyword cidr cidrs ports strings string selector expect account node
 syn keyword netpolKeyword const nextgroup=netpolConstDef skipwhite skipnl
 syn keyword netpolKeyword category use nextgroup=netpolCategoryName skipwhite skipnl

@@ -1,4 +1,4 @@
-//! Node peers, CIDR group labels and selectors (E0230-E0239).
+//! Node peers, CIDR group labels and selectors, AWS groups (E0230-E0239).
 
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
@@ -65,4 +65,29 @@ pub fn unmatched_group_selector(span: Span, selector: &str) -> Diagnostic {
     .label("no `group` constant has these labels")
     .note("the rule selects only the CiliumCIDRGroups made elsewhere in the cluster, if any")
     .help("give a group the labels (`const NAME = group [...] label k=v`), fix the selector, or `silence W0127 \"reason\"` when the groups are made outside the repository")
+}
+
+/// `E0232`: an `aws` group with no security group id, no name and no label.
+pub fn empty_aws_group(span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::E0232,
+        span,
+        "this AWS group names no security group and no label",
+    )
+    .label("an `aws` entry with nothing to select by")
+    .note("Cilium resolves an AWS group (`fromGroups`/`toGroups`) by asking AWS for the network interfaces that match its security groups and labels; with none of them the group says nothing about which addresses it means")
+    .help("name the security groups (`aws groups \"sg-0123\"` or `aws groups named \"web\"`) or the ENI labels (`aws with team=db`)")
+}
+
+/// `E0233`: `aws with SELECTOR` using an expression (`in`, `notin`, `!key`,
+/// a bare key) where AWS labels are plain `key=value` pairs.
+pub fn aws_labels_not_equality(span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::E0233,
+        span,
+        "AWS group labels must be plain `key=value` pairs",
+    )
+    .label("an expression, not `key=value`")
+    .note("`aws.labels` in a CiliumNetworkPolicy is a map of label to value, all of which the network interface must carry; there is no `in`, `notin` or existence test")
+    .help("write each label as `key=value`, e.g. `aws with {team=db, env=prod}`")
 }

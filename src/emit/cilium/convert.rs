@@ -1,7 +1,7 @@
 //! From the IR to the CRD structs: one total conversion per IR type.
 
 use super::{
-    Authentication, CidrRule, DefaultDenyConfig, EgressRule, FqdnSelector, IcmpField, IcmpKind,
+    Authentication, AwsGroup, CidrRule, DefaultDenyConfig, EgressRule, FqdnSelector, Group, IcmpField, IcmpKind,
     IcmpRule, IngressRule, K8sServiceNamespace, L7Rules, Label, LabelSelector,
     LabelSelectorRequirement, LogConfig, PortProtocol, PortRule, PortRuleHttp, PortRuleKafka, Rule,
     Service, ServiceSelector,
@@ -118,6 +118,9 @@ impl<'a> IngressRule<'a> {
             ir::IngressPeer::Nodes(selectors) => {
                 out.from_nodes = Some(selectors.iter().map(LabelSelector::from_ir).collect());
             }
+            ir::IngressPeer::Groups(groups) => {
+                out.from_groups = Some(groups.iter().map(Group::from_ir).collect());
+            }
         }
         out
     }
@@ -156,8 +159,29 @@ impl<'a> EgressRule<'a> {
             ir::PeerRef::Nodes(selectors) => {
                 out.to_nodes = Some(selectors.iter().map(LabelSelector::from_ir).collect());
             }
+            ir::PeerRef::Groups(groups) => {
+                out.to_groups = Some(groups.iter().map(Group::from_ir).collect());
+            }
         }
         out
+    }
+}
+
+impl<'a> Group<'a> {
+    /// One `aws:` entry.
+    fn from_ir(group: &'a ir::AwsGroup) -> Group<'a> {
+        Group {
+            aws: AwsGroup {
+                labels: group
+                    .labels
+                    .iter()
+                    .map(|(key, value)| (key.as_str(), value.as_str()))
+                    .collect(),
+                security_groups_ids: group.ids.iter().map(String::as_str).collect(),
+                security_groups_names: group.names.iter().map(String::as_str).collect(),
+                region: group.region.as_deref(),
+            },
+        }
     }
 }
 

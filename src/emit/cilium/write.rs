@@ -3,7 +3,7 @@
 //! structs' docs say, straight into the text through [`yaml::Node`].
 
 use super::{
-    Authentication, CidrGroupSpec, CidrRule, DefaultDenyConfig, EgressRule, FqdnSelector,
+    Authentication, AwsGroup, CidrGroupSpec, CidrRule, DefaultDenyConfig, EgressRule, FqdnSelector, Group,
     IcmpField, IcmpKind, IcmpRule, IngressRule, K8sServiceNamespace, L7Rules, Label, LabelSelector,
     LabelSelectorRequirement, PortProtocol, PortRule, PortRuleHttp, PortRuleKafka, Rule, Service,
     ServiceSelector,
@@ -127,6 +127,7 @@ impl Write for IngressRule<'_> {
         optional(&mut map, "fromCIDR", self.from_cidr.as_ref());
         optional(&mut map, "fromCIDRSet", self.from_cidr_set.as_ref());
         optional(&mut map, "fromNodes", self.from_nodes.as_ref());
+        optional(&mut map, "fromGroups", self.from_groups.as_ref());
         optional(&mut map, "toPorts", self.to_ports.as_ref());
         optional(&mut map, "icmps", self.icmps.as_ref());
         optional(&mut map, "authentication", self.authentication.as_ref());
@@ -143,6 +144,7 @@ impl Write for EgressRule<'_> {
         optional(&mut map, "toFQDNs", self.to_fqdns.as_ref());
         optional(&mut map, "toServices", self.to_services.as_ref());
         optional(&mut map, "toNodes", self.to_nodes.as_ref());
+        optional(&mut map, "toGroups", self.to_groups.as_ref());
         optional(&mut map, "toPorts", self.to_ports.as_ref());
         optional(&mut map, "icmps", self.icmps.as_ref());
         optional(&mut map, "authentication", self.authentication.as_ref());
@@ -180,6 +182,28 @@ impl Write for Service<'_> {
             "k8sServiceSelector",
             self.k8s_service_selector.as_ref(),
         );
+    }
+}
+
+impl Write for Group<'_> {
+    fn write(&self, node: Node<'_>) {
+        let mut map = node.mapping();
+        self.aws.write(map.field("aws"));
+    }
+}
+
+impl Write for AwsGroup<'_> {
+    fn write(&self, node: Node<'_>) {
+        let mut map = node.mapping();
+        if !self.labels.is_empty() {
+            let mut labels = map.field("labels").mapping();
+            for (key, value) in &self.labels {
+                labels.key(key).str(value);
+            }
+        }
+        non_empty(&mut map, "securityGroupsIds", &self.security_groups_ids);
+        non_empty(&mut map, "securityGroupsNames", &self.security_groups_names);
+        map.opt_str("region", self.region);
     }
 }
 

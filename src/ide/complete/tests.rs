@@ -141,6 +141,7 @@ fn a_rule_offers_peers_then_clauses() {
         one("namespace shop {\n  allow from |\n}\n"),
         [
             "anywhere",
+            "aws",
             "cidr",
             "entity",
             "everything",
@@ -629,4 +630,16 @@ fn fix_other_misspelt_words() {
         "Replace with `W0102`",
     );
     assert!(text.starts_with("silence W0102 "), "{text}");
+}
+
+#[test]
+fn aws_names_and_regions_need_a_value_not_a_keyword() {
+    assert_eq!(
+        one("namespace shop {\n  allow to aws groups named |\n}\n"),
+        [] as [&str; 0]
+    );
+    assert_eq!(
+        one("namespace shop {\n  allow to aws with team=db in region |\n}\n"),
+        [] as [&str; 0]
+    );
 }

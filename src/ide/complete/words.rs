@@ -65,6 +65,7 @@ pub(super) const PEERS: &[&str] = &[
     "anywhere",
     "everything",
     "nodes",
+    "aws",
 ];
 /// What an end of an `expect`'s flow starts with.
 pub(super) const ENDPOINTS: &[&str] = &["pods", "namespace", "node", "entity", "cidr", "fqdn"];
@@ -85,7 +86,7 @@ pub(super) const KAFKA: &[&str] = &["produce", "consume", "apikey", "topic", "cl
 /// Words after which a rule needs a value, not another keyword.
 pub(super) const NEEDS_VALUE: &[&str] = &[
     "port", "cidr", "fqdn", "service", "http", "grpc", "dns", "sni", "topic", "client", "version",
-    "method", "host", "header", "apikey", "except", "with", "ipv4", "ipv6",
+    "method", "host", "header", "apikey", "except", "with", "ipv4", "ipv6", "named", "region",
 ];
 /// The words of sentence clauses.
 pub(super) const CLAUSE_WORDS: &[&str] = &["from", "to", "port", "pods", "in", "namespace"];

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::field::Doc;
 use super::ports;
 use super::selector::selector;
-use crate::import::model::{Cidr, Kind, Peer, Rule, Selector, Service};
+use crate::import::model::{AwsGroup, Cidr, Kind, Peer, Rule, Selector, Service};
 use crate::import::scope;
 use crate::ir::Entity;
 
@@ -21,17 +21,8 @@ pub enum Section {
     Egress,
 }
 
-/// Why `.netpol` cannot say a rule field.
-const UNSAYABLE: &[(&str, &str)] = &[
-    (
-        "fromGroups",
-        "`.netpol` has no peer for cloud provider groups",
-    ),
-    (
-        "toGroups",
-        "`.netpol` has no peer for cloud provider groups",
-    ),
-];
+/// Why `.netpol` cannot say a rule field: every rule field has a form.
+const UNSAYABLE: &[(&str, &str)] = &[];
 
 /// The rules of one section (`ingress`, `egressDeny`, ...).
 pub fn section(
@@ -89,6 +80,7 @@ fn rule(
             "fromCIDRSet",
             "fromEntities",
             "fromNodes",
+            "fromGroups",
             "toPorts",
             "icmps",
         ],
@@ -100,6 +92,7 @@ fn rule(
             "toServices",
             "toFQDNs",
             "toNodes",
+            "toGroups",
             "toPorts",
             "icmps",
         ],
@@ -276,6 +269,17 @@ fn peer(ctx: &mut Doc<'_>, key: &str, path: &str, value: &Value, kind: Kind) -> 
                 .into_iter()
                 .collect::<Option<Vec<_>>>()
                 .map(Peer::Nodes)
+        }
+        "fromGroups" | "toGroups" => {
+            let groups: Vec<Option<AwsGroup>> = items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| group(ctx, &at(index), item))
+                .collect();
+            groups
+                .into_iter()
+                .collect::<Option<Vec<_>>>()
+                .map(Peer::Groups)
         }
         _ => {
             let services: Vec<Option<Service>> = items
@@ -483,4 +487,67 @@ fn service(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Service> {
             None
         }
     }
+}
+
+/// One `fromGroups`/`toGroups` entry: `{aws: {...}}`.
+fn group(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<AwsGroup> {
+    let map = ctx.object(path, value)?;
+    let mut out = None;
+    let ok = ctx.fields(path, map, &["aws"], &[], |ctx, _, field, value| {
+        out = aws(ctx, field, value);
+    });
+    if ok && !map.contains_key("aws") {
+        ctx.cannot_say(
+            path,
+            "the group names no provider, so it selects nothing; `.netpol` writes AWS groups only (`aws ...`)",
+        );
+    }
+    out.filter(|_| ok)
+}
+
+/// `aws: {securityGroupsIds, securityGroupsNames, labels, region}`.
+fn aws(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<AwsGroup> {
+    let map = ctx.object(path, value)?;
+    let errors = ctx.diags.len();
+    let mut group = AwsGroup::default();
+    ctx.fields(
+        path,
+        map,
+        &[
+            "securityGroupsIds",
+            "securityGroupsNames",
+            "labels",
+            "region",
+        ],
+        &[],
+        |ctx, key, field, value| match key {
+            "securityGroupsIds" => group.ids = ctx.texts(field, value).unwrap_or_default(),
+            "securityGroupsNames" => group.names = ctx.texts(field, value).unwrap_or_default(),
+            "region" => group.region = ctx.text(field, value),
+            _ => {
+                let Some(labels) = ctx.object(field, value) else {
+                    return;
+                };
+                for (key, text) in labels {
+                    let path = format!("{field}.{key}");
+                    if !super::field::is_word(key, true) {
+                        ctx.invalid(&path, format!("`{key}` is not a valid label key"));
+                    } else if let Some(text) = ctx.text(&path, text) {
+                        group.labels.push((key.clone(), text));
+                    }
+                }
+            }
+        },
+    );
+    if ctx.diags.len() != errors {
+        return None;
+    }
+    if group.ids.is_empty() && group.names.is_empty() && group.labels.is_empty() {
+        ctx.cannot_say(
+            path,
+            "the AWS group names no security group and no label, and netpolc refuses such a group (E0232)",
+        );
+        return None;
+    }
+    Some(group)
 }

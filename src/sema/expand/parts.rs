@@ -214,6 +214,10 @@ pub fn rule_entries(rule: ir::RuleRef<'_>) -> usize {
         }
         ir::PeerRef::Fqdns(names) => names.len(),
         ir::PeerRef::Nodes(selectors) => selectors.iter().map(|one| 1 + selector(one)).sum(),
+        ir::PeerRef::Groups(groups) => groups
+            .iter()
+            .map(|group| 1 + group.ids.len() + group.names.len() + group.labels.len())
+            .sum(),
         ir::PeerRef::Services(services) => services
             .iter()
             .map(|service| match service {

@@ -184,6 +184,11 @@ impl Cx {
                     .map(|selector| self.selector(selector))
                     .collect(),
             ),
+            R::peer_aws => ast::PeerKind::Aws(
+                children(inner.into_inner())
+                    .map(|group| self.aws_group(group))
+                    .collect(),
+            ),
             other => unreachable!("grammar: unexpected peer {other:?}"),
         };
         ast::Peer { kind, span }
@@ -306,5 +311,30 @@ impl Cx {
             }
         }
         kafka
+    }
+
+    /// One `aws ...` entry.
+    fn aws_group(&self, pair: Pair<'_, R>) -> ast::AwsGroup {
+        let mut group = ast::AwsGroup {
+            ids: Vec::new(),
+            names: Vec::new(),
+            labels: None,
+            region: None,
+            span: self.span(&pair),
+        };
+        for part in children(pair.into_inner()) {
+            let kind = part.as_rule();
+            // `groups` is not among the tokens `children` drops.
+            let mut values =
+                children(part.into_inner()).filter(|value| value.as_rule() != R::kw_groups);
+            match kind {
+                R::aws_ids => group.ids.extend(values.map(|value| self.value(value))),
+                R::aws_names => group.names.extend(values.map(|value| self.value(value))),
+                R::aws_labels => group.labels = values.next().map(|value| self.selector(value)),
+                R::aws_region => group.region = values.next().map(|value| self.value(value)),
+                other => unreachable!("grammar: unexpected aws part {other:?}"),
+            }
+        }
+        group
     }
 }

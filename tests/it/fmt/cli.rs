@@ -149,7 +149,7 @@ fn a_syntax_error_is_reported_and_its_file_left_alone() {
     assert_eq!(
         run.stderr,
         "broken.netpol:1:31: error[E0001]: expected a peer (`pods`, `namespace`, `namespaces`, \
-         `entity`, `cidr`, `fqdn`, `service`, `services`, `nodes`, `anywhere` or `everything`), found `}`\n\
+         `entity`, `cidr`, `fqdn`, `service`, `services`, `nodes`, `aws`, `anywhere` or `everything`), found `}`\n\
          formatted 1 file, 0 already formatted\n\
          error: could not format every file: 1 error\n"
     );

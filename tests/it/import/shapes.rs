@@ -870,3 +870,59 @@ specs:
     )]);
     insta::assert_snapshot!(text);
 }
+
+const AWS_GROUPS: &str = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: api
+  namespace: shop
+spec:
+  endpointSelector:
+    matchLabels: {app: api}
+  ingress:
+  - fromGroups:
+    - aws:
+        securityGroupsNames: [bastion]
+    toPorts:
+    - ports: [{port: "22", protocol: TCP}]
+  egress:
+  - toGroups:
+    - aws:
+        securityGroupsIds: [sg-0a1b2c3d4e5f60718, sg-1b2c3d4e5f6071829]
+        region: us-east-1
+    - aws:
+        labels: {team: db, zone: ""}
+        securityGroupsNames: [cache]
+    toPorts:
+    - ports: [{port: "5432", protocol: TCP}]
+  egressDeny:
+  - toGroups:
+    - aws:
+        labels: {env: legacy}
+"#;
+
+/// `fromGroups`/`toGroups` become `aws` peers, one per entry, with ids,
+/// names, labels and region; a group with none of ids, names and labels is
+/// refused.
+#[test]
+fn aws_groups_round_trip() {
+    let text = round_trip(&[("aws.yaml", AWS_GROUPS)]);
+    assert!(
+        text.contains("allow from aws groups named \"bastion\" port 22/tcp\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("allow to aws groups \"sg-0a1b2c3d4e5f60718\", \"sg-1b2c3d4e5f6071829\" in region \"us-east-1\", aws groups named \"cache\" with { team=db, zone=\"\" } port 5432/tcp\n"),
+        "{text}"
+    );
+    assert!(text.contains("deny to aws with { env=legacy }\n"), "{text}");
+    let refused = refusals(&[(
+        "aws.yaml",
+        "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: a, namespace: shop}\nspec:\n  endpointSelector: {}\n  egress:\n  - toGroups: [{aws: {region: us-east-1, securityGroupsIds: []}}]\n",
+    )]);
+    assert!(
+        refused.contains("spec.egress[0].toGroups[0].aws") && refused.contains("E0232"),
+        "{refused}"
+    );
+}
