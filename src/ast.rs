@@ -23,6 +23,7 @@ pub use policies::{
     Use,
 };
 pub use rules::{
-    CidrItem, Http, IcmpFamily, IcmpItem, Kafka, KafkaRole, L7, Method, Peer, PeerKind, Rule, Verb,
+    CidrItem, HeaderMatch, Http, IcmpFamily, IcmpItem, Kafka, KafkaRole, L7, Method, Peer,
+    PeerKind, Rule, Verb,
 };
 pub use values::{PortLit, Selector, SelectorKind, Term, Value};

@@ -268,7 +268,26 @@ module.exports = grammar({
         optional(choice($.http_method, seq('method', field('method', $._string_or_ref)))),
         optional(field('path', $._string_or_ref)),
         optional(seq('host', field('host', $._string_or_ref))),
-        repeat(seq('header', field('header', $._string_or_ref))),
+        repeat(choice($.header_match, seq('header', field('header', $._string_or_ref)))),
+      ),
+
+    // `header "Name" = "v" | secret "ns/name" [mismatch ACTION]`, or
+    // `header "Name" mismatch ACTION`: a header match (`headerMatches`).
+    header_match: ($) =>
+      prec(
+        1,
+        seq(
+          'header',
+          field('name', $._string_or_ref),
+          choice(
+            seq(
+              '=',
+              choice(seq('secret', field('secret', $._string_or_ref)), field('value', $._string_or_ref)),
+              optional(seq('mismatch', field('mismatch', $.name))),
+            ),
+            seq('mismatch', field('mismatch', $.name)),
+          ),
+        ),
       ),
 
     http_method: (_) => /[A-Z]+/,

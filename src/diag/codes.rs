@@ -87,6 +87,8 @@ codes! {
     E0220: "authentication on a deny rule",
     E0221: "unknown authentication mode",
     E0222: "a port on VRRP or IGMP",
+    E0223: "unknown header mismatch action",
+    E0224: "invalid secret reference",
     E0301: "missing argument",
     E0302: "unknown argument",
     E0303: "category with policies used inside a policy",

@@ -1123,6 +1123,44 @@ fn http(method: &str, path: &str, host: Option<&str>, headers: &[(&str, &str)]) 
 }
 
 #[test]
+fn header_matches_refuse_a_differing_header_unless_they_have_a_mismatch_action() {
+    let lab = Lab::new(
+        r#"
+namespace shop {
+  policy api {
+    select pods app=api
+    allow from pods app=web port 8080/tcp
+      http GET "/env" header "X-Env" = "prod"
+      http GET "/token" header "Authorization" = secret "api-token"
+      http GET "/logged" header "X-Env" = "prod" mismatch log
+  }
+}
+"#,
+    )
+    .pod("api", "shop", "app=api")
+    .pod("web", "shop", "app=web");
+    let engine = Engine::new(&lab.program);
+    let rows = [
+        (http("GET", "/env", None, &[("x-env", "prod")]), true),
+        (http("GET", "/env", None, &[("X-Env", "dev")]), false),
+        (http("GET", "/env", None, &[]), false),
+        // A secret's value is unknown: the header must be there.
+        (http("GET", "/token", None, &[("Authorization", "x")]), true),
+        (http("GET", "/token", None, &[]), false),
+        // With `mismatch log` the proxy logs and lets the request through.
+        (http("GET", "/logged", None, &[("X-Env", "dev")]), true),
+        (http("GET", "/logged", None, &[]), true),
+    ];
+    for (request, want) in rows {
+        let answer = engine.decide(
+            &lab.world,
+            &lab.flow("web", "api", "8080/tcp", Some(request.clone())),
+        );
+        assert_eq!(answer.ingress.l7_allowed, Some(want), "{request:?}");
+    }
+}
+
+#[test]
 fn l7_requests_are_judged_by_the_rules_of_the_deciding_entry() {
     let lab = Lab::new(
         r#"

@@ -18,6 +18,7 @@
   "header" "grpc" "kafka" "produce" "consume" "apikey" "topic" "client"
   "version" "dns" "sni" "notin" "cilium" "group" "groups" "silence" "sentence"
   "expect" "account" "node" "authentication"
+  "secret" "mismatch"
 ] @keyword
 
 (endpoint_cidr "cidr" @keyword)

@@ -15,16 +15,16 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 523
+#define STATE_COUNT 536
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 225
+#define SYMBOL_COUNT 229
 #define ALIAS_COUNT 4
-#define TOKEN_COUNT 100
+#define TOKEN_COUNT 102
 #define EXTERNAL_TOKEN_COUNT 0
-#define FIELD_COUNT 30
+#define FIELD_COUNT 32
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 94
+#define PRODUCTION_ID_COUNT 98
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
@@ -94,168 +94,172 @@ enum ts_symbol_identifiers {
   anon_sym_method = 64,
   anon_sym_host = 65,
   anon_sym_header = 66,
-  sym_http_method = 67,
-  anon_sym_grpc = 68,
-  anon_sym_kafka = 69,
-  anon_sym_produce = 70,
-  anon_sym_consume = 71,
-  anon_sym_apikey = 72,
-  anon_sym_topic = 73,
-  anon_sym_client = 74,
-  anon_sym_version = 75,
-  anon_sym_dns = 76,
-  anon_sym_expect = 77,
-  anon_sym_account = 78,
-  anon_sym_node = 79,
-  anon_sym_BANG_EQ = 80,
-  anon_sym_notin = 81,
-  anon_sym_BANG = 82,
-  sym_label_key = 83,
-  sym_label_value = 84,
-  anon_sym_DASH = 85,
-  anon_sym_SLASH = 86,
-  sym_port_number = 87,
-  sym__port_number_immediate = 88,
-  sym_protocol = 89,
-  sym_cidr = 90,
-  sym_number = 91,
-  anon_sym_DQUOTE = 92,
-  aux_sym_string_token1 = 93,
-  anon_sym_DQUOTE2 = 94,
-  sym_escape_sequence = 95,
-  sym_const_ref = 96,
-  sym_identifier = 97,
-  sym__name_token = 98,
-  sym_comment = 99,
-  sym_source_file = 100,
-  sym__item = 101,
-  sym_silence = 102,
-  sym_inventory = 103,
-  sym_inventory_entry = 104,
-  sym_cidr_groups = 105,
-  sym_cilium = 106,
-  sym_import = 107,
-  sym_const_definition = 108,
-  sym_category = 109,
-  sym_sentence_declaration = 110,
-  sym_sentence_declaration_clause = 111,
-  sym_parameters = 112,
-  sym_parameter = 113,
-  sym_type = 114,
-  sym_namespace = 115,
-  sym_cluster_policy = 116,
-  sym_body = 117,
-  sym_policy = 118,
-  sym_policy_body = 119,
-  sym__policy_item = 120,
-  sym_use = 121,
-  sym_arguments = 122,
-  sym_argument = 123,
-  sym_description = 124,
-  sym_label = 125,
-  sym_default_deny = 126,
-  sym_no_default_deny = 127,
-  sym_direction = 128,
-  sym_select = 129,
-  sym_subject_pods = 130,
-  sym_subject_all_nodes = 131,
-  sym_subject_nodes = 132,
-  sym_subject_everything = 133,
-  sym_scope = 134,
-  sym_scope_all = 135,
-  sym_scope_labelled = 136,
-  sym_scope_named = 137,
-  sym__name_list = 138,
-  sym_rule = 139,
-  sym_verb = 140,
-  sym_sentence = 141,
-  sym_sentence_clause = 142,
-  sym__sentence_keyword = 143,
-  sym_sentence_values = 144,
-  sym__sentence_value = 145,
-  sym_way = 146,
-  sym__peer = 147,
-  sym_peer_pods = 148,
-  sym_peer_namespace = 149,
-  sym_peer_namespaces = 150,
-  sym_peer_entity = 151,
-  sym_entity = 152,
-  sym_peer_cidr = 153,
-  sym_cidr_item = 154,
-  sym_cidr_list = 155,
-  sym_peer_fqdn = 156,
-  sym_peer_service = 157,
-  sym_peer_services = 158,
-  sym_ports = 159,
-  sym_sni = 160,
-  sym_authentication = 161,
-  sym_icmps = 162,
-  sym_icmp_item = 163,
-  sym__l7 = 164,
-  sym_http = 165,
-  sym_grpc = 166,
-  sym_kafka = 167,
-  sym_dns = 168,
-  sym_expect = 169,
-  sym_flow = 170,
-  sym__endpoint = 171,
-  sym_endpoint_pods = 172,
-  sym_endpoint_namespace = 173,
-  sym_endpoint_node = 174,
-  sym_endpoint_entity = 175,
-  sym_endpoint_cidr = 176,
-  sym_endpoint_fqdn = 177,
-  sym_flow_port = 178,
-  sym_flow_icmp = 179,
-  sym_flow_http = 180,
-  sym_flow_dns = 181,
-  sym__selector = 182,
-  sym_selector = 183,
-  sym_selector_eq = 184,
-  sym_selector_ne = 185,
-  sym_selector_in = 186,
-  sym_selector_notin = 187,
-  sym_selector_exists = 188,
-  sym_selector_not_exists = 189,
-  sym__label_value = 190,
-  sym__value = 191,
-  sym_list = 192,
-  sym__cidr_or_ref = 193,
-  sym__string_or_ref = 194,
-  sym_port = 195,
-  sym_string = 196,
-  sym_name = 197,
-  aux_sym_source_file_repeat1 = 198,
-  aux_sym_silence_repeat1 = 199,
-  aux_sym_inventory_repeat1 = 200,
-  aux_sym_inventory_entry_repeat1 = 201,
-  aux_sym_sentence_declaration_repeat1 = 202,
-  aux_sym_sentence_declaration_clause_repeat1 = 203,
-  aux_sym_parameters_repeat1 = 204,
-  aux_sym_body_repeat1 = 205,
-  aux_sym_policy_body_repeat1 = 206,
-  aux_sym_arguments_repeat1 = 207,
-  aux_sym_default_deny_repeat1 = 208,
-  aux_sym__name_list_repeat1 = 209,
-  aux_sym_rule_repeat1 = 210,
-  aux_sym_sentence_repeat1 = 211,
-  aux_sym_sentence_values_repeat1 = 212,
-  aux_sym_peer_pods_repeat1 = 213,
-  aux_sym_peer_entity_repeat1 = 214,
-  aux_sym_peer_cidr_repeat1 = 215,
-  aux_sym_cidr_list_repeat1 = 216,
-  aux_sym_peer_fqdn_repeat1 = 217,
-  aux_sym_ports_repeat1 = 218,
-  aux_sym_icmps_repeat1 = 219,
-  aux_sym_http_repeat1 = 220,
-  aux_sym_selector_repeat1 = 221,
-  aux_sym_selector_in_repeat1 = 222,
-  aux_sym_list_repeat1 = 223,
-  aux_sym_string_repeat1 = 224,
-  alias_sym_kafka_apikey = 225,
-  alias_sym_namespace_name = 226,
-  alias_sym_sentence_value = 227,
-  alias_sym_service_name = 228,
+  anon_sym_secret = 67,
+  anon_sym_mismatch = 68,
+  sym_http_method = 69,
+  anon_sym_grpc = 70,
+  anon_sym_kafka = 71,
+  anon_sym_produce = 72,
+  anon_sym_consume = 73,
+  anon_sym_apikey = 74,
+  anon_sym_topic = 75,
+  anon_sym_client = 76,
+  anon_sym_version = 77,
+  anon_sym_dns = 78,
+  anon_sym_expect = 79,
+  anon_sym_account = 80,
+  anon_sym_node = 81,
+  anon_sym_BANG_EQ = 82,
+  anon_sym_notin = 83,
+  anon_sym_BANG = 84,
+  sym_label_key = 85,
+  sym_label_value = 86,
+  anon_sym_DASH = 87,
+  anon_sym_SLASH = 88,
+  sym_port_number = 89,
+  sym__port_number_immediate = 90,
+  sym_protocol = 91,
+  sym_cidr = 92,
+  sym_number = 93,
+  anon_sym_DQUOTE = 94,
+  aux_sym_string_token1 = 95,
+  anon_sym_DQUOTE2 = 96,
+  sym_escape_sequence = 97,
+  sym_const_ref = 98,
+  sym_identifier = 99,
+  sym__name_token = 100,
+  sym_comment = 101,
+  sym_source_file = 102,
+  sym__item = 103,
+  sym_silence = 104,
+  sym_inventory = 105,
+  sym_inventory_entry = 106,
+  sym_cidr_groups = 107,
+  sym_cilium = 108,
+  sym_import = 109,
+  sym_const_definition = 110,
+  sym_category = 111,
+  sym_sentence_declaration = 112,
+  sym_sentence_declaration_clause = 113,
+  sym_parameters = 114,
+  sym_parameter = 115,
+  sym_type = 116,
+  sym_namespace = 117,
+  sym_cluster_policy = 118,
+  sym_body = 119,
+  sym_policy = 120,
+  sym_policy_body = 121,
+  sym__policy_item = 122,
+  sym_use = 123,
+  sym_arguments = 124,
+  sym_argument = 125,
+  sym_description = 126,
+  sym_label = 127,
+  sym_default_deny = 128,
+  sym_no_default_deny = 129,
+  sym_direction = 130,
+  sym_select = 131,
+  sym_subject_pods = 132,
+  sym_subject_all_nodes = 133,
+  sym_subject_nodes = 134,
+  sym_subject_everything = 135,
+  sym_scope = 136,
+  sym_scope_all = 137,
+  sym_scope_labelled = 138,
+  sym_scope_named = 139,
+  sym__name_list = 140,
+  sym_rule = 141,
+  sym_verb = 142,
+  sym_sentence = 143,
+  sym_sentence_clause = 144,
+  sym__sentence_keyword = 145,
+  sym_sentence_values = 146,
+  sym__sentence_value = 147,
+  sym_way = 148,
+  sym__peer = 149,
+  sym_peer_pods = 150,
+  sym_peer_namespace = 151,
+  sym_peer_namespaces = 152,
+  sym_peer_entity = 153,
+  sym_entity = 154,
+  sym_peer_cidr = 155,
+  sym_cidr_item = 156,
+  sym_cidr_list = 157,
+  sym_peer_fqdn = 158,
+  sym_peer_service = 159,
+  sym_peer_services = 160,
+  sym_ports = 161,
+  sym_sni = 162,
+  sym_authentication = 163,
+  sym_icmps = 164,
+  sym_icmp_item = 165,
+  sym__l7 = 166,
+  sym_http = 167,
+  sym_header_match = 168,
+  sym_grpc = 169,
+  sym_kafka = 170,
+  sym_dns = 171,
+  sym_expect = 172,
+  sym_flow = 173,
+  sym__endpoint = 174,
+  sym_endpoint_pods = 175,
+  sym_endpoint_namespace = 176,
+  sym_endpoint_node = 177,
+  sym_endpoint_entity = 178,
+  sym_endpoint_cidr = 179,
+  sym_endpoint_fqdn = 180,
+  sym_flow_port = 181,
+  sym_flow_icmp = 182,
+  sym_flow_http = 183,
+  sym_flow_dns = 184,
+  sym__selector = 185,
+  sym_selector = 186,
+  sym_selector_eq = 187,
+  sym_selector_ne = 188,
+  sym_selector_in = 189,
+  sym_selector_notin = 190,
+  sym_selector_exists = 191,
+  sym_selector_not_exists = 192,
+  sym__label_value = 193,
+  sym__value = 194,
+  sym_list = 195,
+  sym__cidr_or_ref = 196,
+  sym__string_or_ref = 197,
+  sym_port = 198,
+  sym_string = 199,
+  sym_name = 200,
+  aux_sym_source_file_repeat1 = 201,
+  aux_sym_silence_repeat1 = 202,
+  aux_sym_inventory_repeat1 = 203,
+  aux_sym_inventory_entry_repeat1 = 204,
+  aux_sym_sentence_declaration_repeat1 = 205,
+  aux_sym_sentence_declaration_clause_repeat1 = 206,
+  aux_sym_parameters_repeat1 = 207,
+  aux_sym_body_repeat1 = 208,
+  aux_sym_policy_body_repeat1 = 209,
+  aux_sym_arguments_repeat1 = 210,
+  aux_sym_default_deny_repeat1 = 211,
+  aux_sym__name_list_repeat1 = 212,
+  aux_sym_rule_repeat1 = 213,
+  aux_sym_sentence_repeat1 = 214,
+  aux_sym_sentence_values_repeat1 = 215,
+  aux_sym_peer_pods_repeat1 = 216,
+  aux_sym_peer_entity_repeat1 = 217,
+  aux_sym_peer_cidr_repeat1 = 218,
+  aux_sym_cidr_list_repeat1 = 219,
+  aux_sym_peer_fqdn_repeat1 = 220,
+  aux_sym_ports_repeat1 = 221,
+  aux_sym_icmps_repeat1 = 222,
+  aux_sym_http_repeat1 = 223,
+  aux_sym_flow_http_repeat1 = 224,
+  aux_sym_selector_repeat1 = 225,
+  aux_sym_selector_in_repeat1 = 226,
+  aux_sym_list_repeat1 = 227,
+  aux_sym_string_repeat1 = 228,
+  alias_sym_kafka_apikey = 229,
+  alias_sym_namespace_name = 230,
+  alias_sym_sentence_value = 231,
+  alias_sym_service_name = 232,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -326,6 +330,8 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_method] = "method",
   [anon_sym_host] = "host",
   [anon_sym_header] = "header",
+  [anon_sym_secret] = "secret",
+  [anon_sym_mismatch] = "mismatch",
   [sym_http_method] = "http_method",
   [anon_sym_grpc] = "grpc",
   [anon_sym_kafka] = "kafka",
@@ -425,6 +431,7 @@ static const char * const ts_symbol_names[] = {
   [sym_icmp_item] = "icmp_item",
   [sym__l7] = "_l7",
   [sym_http] = "http",
+  [sym_header_match] = "header_match",
   [sym_grpc] = "grpc",
   [sym_kafka] = "kafka",
   [sym_dns] = "dns",
@@ -480,6 +487,7 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_ports_repeat1] = "ports_repeat1",
   [aux_sym_icmps_repeat1] = "icmps_repeat1",
   [aux_sym_http_repeat1] = "http_repeat1",
+  [aux_sym_flow_http_repeat1] = "flow_http_repeat1",
   [aux_sym_selector_repeat1] = "selector_repeat1",
   [aux_sym_selector_in_repeat1] = "selector_in_repeat1",
   [aux_sym_list_repeat1] = "list_repeat1",
@@ -558,6 +566,8 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_method] = anon_sym_method,
   [anon_sym_host] = anon_sym_host,
   [anon_sym_header] = anon_sym_header,
+  [anon_sym_secret] = anon_sym_secret,
+  [anon_sym_mismatch] = anon_sym_mismatch,
   [sym_http_method] = sym_http_method,
   [anon_sym_grpc] = anon_sym_grpc,
   [anon_sym_kafka] = anon_sym_kafka,
@@ -657,6 +667,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_icmp_item] = sym_icmp_item,
   [sym__l7] = sym__l7,
   [sym_http] = sym_http,
+  [sym_header_match] = sym_header_match,
   [sym_grpc] = sym_grpc,
   [sym_kafka] = sym_kafka,
   [sym_dns] = sym_dns,
@@ -712,6 +723,7 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_ports_repeat1] = aux_sym_ports_repeat1,
   [aux_sym_icmps_repeat1] = aux_sym_icmps_repeat1,
   [aux_sym_http_repeat1] = aux_sym_http_repeat1,
+  [aux_sym_flow_http_repeat1] = aux_sym_flow_http_repeat1,
   [aux_sym_selector_repeat1] = aux_sym_selector_repeat1,
   [aux_sym_selector_in_repeat1] = aux_sym_selector_in_repeat1,
   [aux_sym_list_repeat1] = aux_sym_list_repeat1,
@@ -988,6 +1000,14 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_header] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_secret] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_mismatch] = {
     .visible = true,
     .named = false,
   },
@@ -1387,6 +1407,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
+  [sym_header_match] = {
+    .visible = true,
+    .named = true,
+  },
   [sym_grpc] = {
     .visible = true,
     .named = true,
@@ -1607,6 +1631,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = false,
     .named = false,
   },
+  [aux_sym_flow_http_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
   [aux_sym_selector_repeat1] = {
     .visible = false,
     .named = false,
@@ -1654,24 +1682,26 @@ enum ts_field_identifiers {
   field_key = 10,
   field_labels = 11,
   field_method = 12,
-  field_name = 13,
-  field_parameter = 14,
-  field_parameters = 15,
-  field_path = 16,
-  field_peer = 17,
-  field_reason = 18,
-  field_request = 19,
-  field_sentence = 20,
-  field_slot = 21,
-  field_to = 22,
-  field_topic = 23,
-  field_type = 24,
-  field_value = 25,
-  field_values = 26,
-  field_verb = 27,
-  field_version = 28,
-  field_way = 29,
-  field_word = 30,
+  field_mismatch = 13,
+  field_name = 14,
+  field_parameter = 15,
+  field_parameters = 16,
+  field_path = 17,
+  field_peer = 18,
+  field_reason = 19,
+  field_request = 20,
+  field_secret = 21,
+  field_sentence = 22,
+  field_slot = 23,
+  field_to = 24,
+  field_topic = 25,
+  field_type = 26,
+  field_value = 27,
+  field_values = 28,
+  field_verb = 29,
+  field_version = 30,
+  field_way = 31,
+  field_word = 32,
 };
 
 static const char * const ts_field_names[] = {
@@ -1688,6 +1718,7 @@ static const char * const ts_field_names[] = {
   [field_key] = "key",
   [field_labels] = "labels",
   [field_method] = "method",
+  [field_mismatch] = "mismatch",
   [field_name] = "name",
   [field_parameter] = "parameter",
   [field_parameters] = "parameters",
@@ -1695,6 +1726,7 @@ static const char * const ts_field_names[] = {
   [field_peer] = "peer",
   [field_reason] = "reason",
   [field_request] = "request",
+  [field_secret] = "secret",
   [field_sentence] = "sentence",
   [field_slot] = "slot",
   [field_to] = "to",
@@ -1773,28 +1805,32 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [69] = {.index = 99, .length = 3},
   [70] = {.index = 102, .length = 2},
   [71] = {.index = 104, .length = 2},
-  [72] = {.index = 106, .length = 3},
-  [73] = {.index = 109, .length = 1},
-  [74] = {.index = 110, .length = 1},
-  [75] = {.index = 111, .length = 1},
-  [76] = {.index = 112, .length = 2},
+  [72] = {.index = 106, .length = 2},
+  [73] = {.index = 108, .length = 3},
+  [74] = {.index = 111, .length = 1},
+  [75] = {.index = 112, .length = 1},
+  [76] = {.index = 113, .length = 1},
   [77] = {.index = 114, .length = 2},
   [78] = {.index = 116, .length = 2},
-  [79] = {.index = 63, .length = 1},
-  [80] = {.index = 118, .length = 3},
-  [81] = {.index = 121, .length = 3},
-  [82] = {.index = 124, .length = 3},
-  [83] = {.index = 127, .length = 3},
-  [84] = {.index = 130, .length = 2},
-  [85] = {.index = 132, .length = 2},
+  [79] = {.index = 118, .length = 2},
+  [80] = {.index = 63, .length = 1},
+  [81] = {.index = 120, .length = 3},
+  [82] = {.index = 123, .length = 3},
+  [83] = {.index = 126, .length = 3},
+  [84] = {.index = 129, .length = 2},
+  [85] = {.index = 131, .length = 3},
   [86] = {.index = 134, .length = 2},
-  [87] = {.index = 136, .length = 4},
-  [88] = {.index = 140, .length = 2},
-  [89] = {.index = 142, .length = 2},
-  [90] = {.index = 144, .length = 2},
-  [91] = {.index = 146, .length = 3},
-  [92] = {.index = 149, .length = 3},
-  [93] = {.index = 152, .length = 3},
+  [87] = {.index = 136, .length = 2},
+  [88] = {.index = 138, .length = 2},
+  [89] = {.index = 140, .length = 4},
+  [90] = {.index = 144, .length = 3},
+  [91] = {.index = 147, .length = 2},
+  [92] = {.index = 149, .length = 2},
+  [93] = {.index = 151, .length = 2},
+  [94] = {.index = 153, .length = 3},
+  [95] = {.index = 156, .length = 3},
+  [96] = {.index = 159, .length = 3},
+  [97] = {.index = 162, .length = 3},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -1962,78 +1998,92 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
     {field_method, 2},
     {field_path, 3},
   [102] =
+    {field_mismatch, 3},
+    {field_name, 1},
+  [104] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
-  [104] =
+  [106] =
     {field_host, 4},
     {field_path, 2},
-  [106] =
+  [108] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_path, 1},
-  [109] =
-    {field_topic, 4},
-  [110] =
-    {field_client, 4},
   [111] =
-    {field_version, 4},
+    {field_topic, 4},
   [112] =
     {field_client, 4},
-    {field_topic, 2},
-  [114] =
-    {field_topic, 2},
+  [113] =
     {field_version, 4},
+  [114] =
+    {field_client, 4},
+    {field_topic, 2},
   [116] =
-    {field_client, 2},
+    {field_topic, 2},
     {field_version, 4},
   [118] =
+    {field_client, 2},
+    {field_version, 4},
+  [120] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_request, 1},
-  [121] =
+  [123] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_method, 2},
-  [124] =
+  [126] =
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [127] =
+  [129] =
+    {field_name, 1},
+    {field_secret, 4},
+  [131] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_path, 2},
-  [130] =
+  [134] =
     {field_client, 5},
     {field_topic, 3},
-  [132] =
+  [136] =
     {field_topic, 3},
     {field_version, 5},
-  [134] =
+  [138] =
     {field_client, 3},
     {field_version, 5},
-  [136] =
+  [140] =
     {field_header, 6, .inherited = true},
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [140] =
+  [144] =
+    {field_mismatch, 5},
+    {field_name, 1},
+    {field_value, 3},
+  [147] =
     {field_client, 6},
     {field_topic, 4},
-  [142] =
+  [149] =
     {field_topic, 4},
     {field_version, 6},
-  [144] =
+  [151] =
     {field_client, 4},
     {field_version, 6},
-  [146] =
+  [153] =
     {field_client, 4},
     {field_topic, 2},
     {field_version, 6},
-  [149] =
+  [156] =
+    {field_mismatch, 6},
+    {field_name, 1},
+    {field_secret, 4},
+  [159] =
     {field_client, 5},
     {field_topic, 3},
     {field_version, 7},
-  [152] =
+  [162] =
     {field_client, 6},
     {field_topic, 4},
     {field_version, 8},
@@ -2065,28 +2115,28 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [66] = {
     [6] = alias_sym_namespace_name,
   },
-  [73] = {
-    [2] = alias_sym_kafka_apikey,
-  },
   [74] = {
     [2] = alias_sym_kafka_apikey,
   },
   [75] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [79] = {
+  [76] = {
+    [2] = alias_sym_kafka_apikey,
+  },
+  [80] = {
     [7] = alias_sym_namespace_name,
   },
-  [88] = {
+  [91] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [89] = {
-    [2] = alias_sym_kafka_apikey,
-  },
-  [90] = {
+  [92] = {
     [2] = alias_sym_kafka_apikey,
   },
   [93] = {
+    [2] = alias_sym_kafka_apikey,
+  },
+  [97] = {
     [2] = alias_sym_kafka_apikey,
   },
 };
@@ -2113,12 +2163,12 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [10] = 10,
   [11] = 11,
   [12] = 12,
-  [13] = 13,
+  [13] = 10,
   [14] = 14,
   [15] = 15,
   [16] = 16,
   [17] = 17,
-  [18] = 10,
+  [18] = 18,
   [19] = 19,
   [20] = 20,
   [21] = 21,
@@ -2154,7 +2204,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [51] = 51,
   [52] = 52,
   [53] = 53,
-  [54] = 54,
+  [54] = 28,
   [55] = 55,
   [56] = 56,
   [57] = 57,
@@ -2163,7 +2213,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [60] = 60,
   [61] = 61,
   [62] = 62,
-  [63] = 25,
+  [63] = 63,
   [64] = 64,
   [65] = 65,
   [66] = 66,
@@ -2179,7 +2229,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [76] = 76,
   [77] = 77,
   [78] = 78,
-  [79] = 79,
+  [79] = 78,
   [80] = 80,
   [81] = 81,
   [82] = 82,
@@ -2189,7 +2239,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [86] = 86,
   [87] = 87,
   [88] = 88,
-  [89] = 79,
+  [89] = 89,
   [90] = 90,
   [91] = 91,
   [92] = 92,
@@ -2223,7 +2273,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [120] = 120,
   [121] = 121,
   [122] = 122,
-  [123] = 99,
+  [123] = 123,
   [124] = 124,
   [125] = 125,
   [126] = 126,
@@ -2239,7 +2289,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [136] = 136,
   [137] = 137,
   [138] = 138,
-  [139] = 139,
+  [139] = 91,
   [140] = 140,
   [141] = 141,
   [142] = 142,
@@ -2289,9 +2339,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [186] = 186,
   [187] = 187,
   [188] = 188,
-  [189] = 185,
+  [189] = 189,
   [190] = 190,
-  [191] = 164,
+  [191] = 191,
   [192] = 192,
   [193] = 193,
   [194] = 194,
@@ -2300,7 +2350,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [197] = 197,
   [198] = 198,
   [199] = 199,
-  [200] = 200,
+  [200] = 196,
   [201] = 201,
   [202] = 202,
   [203] = 203,
@@ -2313,7 +2363,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [210] = 210,
   [211] = 211,
   [212] = 212,
-  [213] = 213,
+  [213] = 172,
   [214] = 214,
   [215] = 215,
   [216] = 216,
@@ -2331,15 +2381,15 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [228] = 228,
   [229] = 229,
   [230] = 230,
-  [231] = 230,
-  [232] = 229,
+  [231] = 231,
+  [232] = 232,
   [233] = 233,
-  [234] = 234,
+  [234] = 233,
   [235] = 235,
   [236] = 236,
   [237] = 237,
   [238] = 238,
-  [239] = 239,
+  [239] = 236,
   [240] = 240,
   [241] = 241,
   [242] = 242,
@@ -2384,24 +2434,24 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [281] = 281,
   [282] = 282,
   [283] = 283,
-  [284] = 227,
-  [285] = 79,
+  [284] = 284,
+  [285] = 285,
   [286] = 286,
   [287] = 287,
   [288] = 288,
-  [289] = 287,
-  [290] = 290,
+  [289] = 289,
+  [290] = 78,
   [291] = 291,
   [292] = 292,
-  [293] = 293,
-  [294] = 99,
+  [293] = 237,
+  [294] = 294,
   [295] = 295,
   [296] = 296,
   [297] = 297,
-  [298] = 298,
+  [298] = 295,
   [299] = 299,
   [300] = 300,
-  [301] = 301,
+  [301] = 91,
   [302] = 302,
   [303] = 303,
   [304] = 304,
@@ -2413,25 +2463,25 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [310] = 310,
   [311] = 311,
   [312] = 312,
-  [313] = 67,
-  [314] = 74,
+  [313] = 313,
+  [314] = 314,
   [315] = 315,
   [316] = 316,
   [317] = 317,
-  [318] = 318,
+  [318] = 68,
   [319] = 319,
-  [320] = 320,
+  [320] = 65,
   [321] = 321,
   [322] = 322,
-  [323] = 82,
-  [324] = 12,
+  [323] = 323,
+  [324] = 324,
   [325] = 325,
-  [326] = 326,
+  [326] = 11,
   [327] = 327,
   [328] = 328,
   [329] = 329,
   [330] = 330,
-  [331] = 331,
+  [331] = 89,
   [332] = 332,
   [333] = 333,
   [334] = 334,
@@ -2464,21 +2514,21 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [361] = 361,
   [362] = 362,
   [363] = 363,
-  [364] = 100,
+  [364] = 364,
   [365] = 365,
-  [366] = 353,
-  [367] = 329,
-  [368] = 341,
+  [366] = 366,
+  [367] = 367,
+  [368] = 368,
   [369] = 369,
   [370] = 370,
   [371] = 371,
   [372] = 372,
   [373] = 373,
   [374] = 374,
-  [375] = 375,
-  [376] = 376,
-  [377] = 377,
-  [378] = 378,
+  [375] = 97,
+  [376] = 353,
+  [377] = 333,
+  [378] = 350,
   [379] = 379,
   [380] = 380,
   [381] = 381,
@@ -2509,7 +2559,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [406] = 406,
   [407] = 407,
   [408] = 408,
-  [409] = 388,
+  [409] = 409,
   [410] = 410,
   [411] = 411,
   [412] = 412,
@@ -2527,7 +2577,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [424] = 424,
   [425] = 425,
   [426] = 426,
-  [427] = 427,
+  [427] = 380,
   [428] = 428,
   [429] = 429,
   [430] = 430,
@@ -2550,24 +2600,24 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [447] = 447,
   [448] = 448,
   [449] = 449,
-  [450] = 159,
+  [450] = 450,
   [451] = 451,
-  [452] = 2,
+  [452] = 452,
   [453] = 453,
-  [454] = 146,
-  [455] = 3,
+  [454] = 454,
+  [455] = 455,
   [456] = 456,
   [457] = 457,
   [458] = 458,
-  [459] = 420,
+  [459] = 459,
   [460] = 460,
   [461] = 461,
   [462] = 462,
   [463] = 463,
-  [464] = 464,
-  [465] = 465,
-  [466] = 466,
-  [467] = 467,
+  [464] = 157,
+  [465] = 3,
+  [466] = 142,
+  [467] = 2,
   [468] = 468,
   [469] = 469,
   [470] = 470,
@@ -2577,7 +2627,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [474] = 474,
   [475] = 475,
   [476] = 476,
-  [477] = 477,
+  [477] = 449,
   [478] = 478,
   [479] = 479,
   [480] = 480,
@@ -2599,30 +2649,43 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [496] = 496,
   [497] = 497,
   [498] = 498,
-  [499] = 499,
+  [499] = 413,
   [500] = 500,
   [501] = 501,
   [502] = 502,
   [503] = 503,
   [504] = 504,
   [505] = 505,
-  [506] = 406,
-  [507] = 406,
+  [506] = 506,
+  [507] = 507,
   [508] = 508,
   [509] = 509,
-  [510] = 501,
+  [510] = 510,
   [511] = 511,
-  [512] = 497,
+  [512] = 512,
   [513] = 513,
   [514] = 514,
   [515] = 515,
   [516] = 516,
   [517] = 517,
-  [518] = 466,
+  [518] = 518,
   [519] = 519,
-  [520] = 520,
+  [520] = 413,
   [521] = 521,
   [522] = 522,
+  [523] = 493,
+  [524] = 524,
+  [525] = 518,
+  [526] = 526,
+  [527] = 527,
+  [528] = 528,
+  [529] = 529,
+  [530] = 530,
+  [531] = 531,
+  [532] = 532,
+  [533] = 531,
+  [534] = 534,
+  [535] = 535,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2630,74 +2693,74 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(333);
+      if (eof) ADVANCE(342);
       ADVANCE_MAP(
-        '!', 462,
-        '"', 631,
-        '#', 807,
-        '$', 325,
-        '(', 360,
-        ')', 361,
-        ',', 337,
-        '-', 601,
-        '/', 602,
-        ':', 362,
-        '=', 355,
-        '[', 419,
-        '\\', 317,
-        ']', 420,
-        'a', 648,
-        'c', 640,
-        'd', 666,
-        'e', 690,
-        'f', 747,
-        'g', 749,
-        'h', 671,
-        'i', 649,
-        'k', 638,
-        'l', 639,
-        'm', 683,
-        'n', 642,
-        'p', 731,
-        's', 667,
-        't', 730,
-        'u', 762,
-        'v', 676,
-        'w', 711,
-        '{', 342,
-        '}', 343,
+        '!', 473,
+        '"', 642,
+        '#', 825,
+        '$', 334,
+        '(', 369,
+        ')', 370,
+        ',', 346,
+        '-', 612,
+        '/', 613,
+        ':', 371,
+        '=', 364,
+        '[', 428,
+        '\\', 326,
+        ']', 429,
+        'a', 660,
+        'c', 651,
+        'd', 680,
+        'e', 705,
+        'f', 762,
+        'g', 764,
+        'h', 685,
+        'i', 661,
+        'k', 649,
+        'l', 650,
+        'm', 698,
+        'n', 653,
+        'p', 746,
+        's', 681,
+        't', 745,
+        'u', 778,
+        'v', 690,
+        'w', 726,
+        '{', 351,
+        '}', 352,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(326);
+          lookahead == ' ') SKIP(335);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(626);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(798);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(637);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(816);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(25);
-      if (lookahead == '"') ADVANCE(631);
-      if (lookahead == '#') ADVANCE(630);
-      if (lookahead == '\\') ADVANCE(317);
+      if (lookahead == '"') ADVANCE(642);
+      if (lookahead == '#') ADVANCE(641);
+      if (lookahead == '\\') ADVANCE(326);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(629);
-      if (lookahead != 0) ADVANCE(630);
+          lookahead == ' ') ADVANCE(640);
+      if (lookahead != 0) ADVANCE(641);
       END_STATE();
     case 2:
       ADVANCE_MAP(
         '!', 45,
-        '#', 807,
-        ',', 337,
-        '=', 355,
-        'a', 165,
-        'c', 143,
-        'e', 194,
-        'f', 227,
-        'i', 180,
-        'n', 57,
-        'p', 215,
-        's', 98,
-        '}', 343,
+        '#', 825,
+        ',', 346,
+        '=', 364,
+        'a', 170,
+        'c', 149,
+        'e', 199,
+        'f', 232,
+        'i', 185,
+        'n', 58,
+        'p', 220,
+        's', 101,
+        '}', 352,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
@@ -2705,46 +2768,46 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 461,
-        '"', 628,
-        '#', 807,
-        '$', 325,
-        ',', 337,
-        '[', 419,
-        '{', 342,
-        '}', 343,
+        '!', 472,
+        '"', 639,
+        '#', 825,
+        '$', 334,
+        ',', 346,
+        '[', 428,
+        '{', 351,
+        '}', 352,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '"', 628,
-        '#', 807,
-        '$', 325,
-        ')', 361,
-        ':', 620,
-        '[', 419,
-        '_', 799,
-        '{', 342,
+        '"', 639,
+        '#', 825,
+        '$', 334,
+        ')', 370,
+        ':', 631,
+        '[', 428,
+        '_', 817,
+        '{', 351,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(614);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(635);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(646);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(636);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(647);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(628);
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == '$') ADVANCE(325);
-      if (lookahead == ')') ADVANCE(361);
+      if (lookahead == '"') ADVANCE(639);
+      if (lookahead == '#') ADVANCE(825);
+      if (lookahead == '$') ADVANCE(334);
+      if (lookahead == ')') ADVANCE(370);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2752,5004 +2815,5097 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(600);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(611);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(628);
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == '$') ADVANCE(325);
-      if (lookahead == ':') ADVANCE(620);
-      if (lookahead == '[') ADVANCE(419);
-      if (lookahead == ']') ADVANCE(420);
-      if (lookahead == '{') ADVANCE(342);
+      if (lookahead == '"') ADVANCE(639);
+      if (lookahead == '#') ADVANCE(825);
+      if (lookahead == '$') ADVANCE(334);
+      if (lookahead == ':') ADVANCE(631);
+      if (lookahead == '[') ADVANCE(428);
+      if (lookahead == ']') ADVANCE(429);
+      if (lookahead == '{') ADVANCE(351);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(614);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(604);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(615);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(621);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(628);
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == '$') ADVANCE(325);
-      if (lookahead == ':') ADVANCE(620);
-      if (lookahead == '[') ADVANCE(419);
-      if (lookahead == 'g') ADVANCE(607);
-      if (lookahead == '{') ADVANCE(342);
+      if (lookahead == '"') ADVANCE(639);
+      if (lookahead == '#') ADVANCE(825);
+      if (lookahead == '$') ADVANCE(334);
+      if (lookahead == ':') ADVANCE(631);
+      if (lookahead == '[') ADVANCE(428);
+      if (lookahead == 'g') ADVANCE(618);
+      if (lookahead == '{') ADVANCE(351);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(614);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(604);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(615);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(621);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 628,
-        '#', 807,
-        '$', 325,
-        '[', 419,
-        'a', 523,
-        'd', 489,
-        'e', 595,
-        'f', 564,
-        'i', 533,
-        'l', 463,
-        'n', 464,
-        'p', 541,
-        's', 497,
-        't', 542,
-        'u', 570,
-        '{', 342,
-        '}', 343,
+        '"', 639,
+        '#', 825,
+        '$', 334,
+        '[', 428,
+        'a', 534,
+        'd', 500,
+        'e', 606,
+        'f', 575,
+        'i', 544,
+        'l', 474,
+        'n', 475,
+        'p', 552,
+        's', 508,
+        't', 553,
+        'u', 581,
+        '{', 351,
+        '}', 352,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 628,
-        '#', 807,
-        '$', 325,
-        '[', 419,
-        'a', 523,
-        'd', 489,
-        'f', 564,
-        'i', 533,
-        'l', 463,
-        'n', 464,
-        'p', 544,
-        's', 497,
-        't', 542,
-        'u', 570,
-        '{', 342,
-        '}', 343,
+        '"', 639,
+        '#', 825,
+        '$', 334,
+        '[', 428,
+        'a', 534,
+        'd', 500,
+        'f', 575,
+        'i', 544,
+        'l', 474,
+        'n', 475,
+        'p', 555,
+        's', 508,
+        't', 553,
+        'u', 581,
+        '{', 351,
+        '}', 352,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 628,
-        '#', 807,
-        '$', 325,
-        '[', 419,
-        'f', 564,
-        'i', 533,
-        'n', 465,
-        'p', 544,
-        't', 542,
-        '{', 342,
+        '"', 639,
+        '#', 825,
+        '$', 334,
+        '[', 428,
+        'f', 575,
+        'i', 544,
+        'n', 476,
+        'p', 555,
+        't', 553,
+        '{', 351,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 11:
-      if (lookahead == '"') ADVANCE(628);
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == '$') ADVANCE(325);
+      if (lookahead == '"') ADVANCE(639);
+      if (lookahead == '#') ADVANCE(825);
+      if (lookahead == '$') ADVANCE(334);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(824);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(628);
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == ',') ADVANCE(337);
-      if (lookahead == 's') ADVANCE(803);
-      if (lookahead == '}') ADVANCE(343);
+      if (lookahead == '"') ADVANCE(639);
+      if (lookahead == '#') ADVANCE(825);
+      if (lookahead == ',') ADVANCE(346);
+      if (lookahead == 's') ADVANCE(821);
+      if (lookahead == '}') ADVANCE(352);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(824);
       END_STATE();
     case 13:
       ADVANCE_MAP(
-        '#', 807,
-        '$', 325,
-        'a', 523,
-        'd', 489,
-        'e', 595,
-        'i', 533,
-        'l', 463,
-        'n', 540,
-        'p', 550,
-        's', 497,
-        'u', 570,
-        '{', 342,
-        '}', 343,
+        '#', 825,
+        '$', 334,
+        'a', 534,
+        'd', 500,
+        'e', 606,
+        'i', 544,
+        'l', 474,
+        'n', 551,
+        'p', 561,
+        's', 508,
+        'u', 581,
+        '{', 351,
+        '}', 352,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 14:
       ADVANCE_MAP(
-        '#', 807,
-        '$', 325,
-        'a', 523,
-        'd', 489,
-        'i', 533,
-        'l', 463,
-        'n', 540,
-        's', 497,
-        'u', 570,
-        '{', 342,
-        '}', 343,
+        '#', 825,
+        '$', 334,
+        'a', 534,
+        'd', 500,
+        'i', 544,
+        'l', 474,
+        'n', 551,
+        's', 508,
+        'u', 581,
+        '{', 351,
+        '}', 352,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 807,
-        '$', 325,
-        'a', 523,
-        'd', 488,
-        'e', 595,
-        'h', 585,
-        'i', 479,
-        'k', 467,
-        'l', 463,
-        'n', 540,
-        'p', 545,
-        's', 497,
-        'u', 570,
-        'w', 516,
-        '{', 342,
-        '}', 343,
+        '#', 825,
+        '$', 334,
+        'a', 534,
+        'd', 499,
+        'e', 606,
+        'h', 596,
+        'i', 490,
+        'k', 478,
+        'l', 474,
+        'n', 551,
+        'p', 556,
+        's', 508,
+        'u', 581,
+        'w', 527,
+        '{', 351,
+        '}', 352,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 16:
       ADVANCE_MAP(
-        '#', 807,
-        '$', 325,
-        'a', 523,
-        'd', 488,
-        'e', 595,
-        'h', 585,
-        'i', 480,
-        'k', 467,
-        'l', 463,
-        'n', 540,
-        'p', 545,
-        's', 497,
-        'u', 570,
-        '{', 342,
-        '}', 343,
+        '#', 825,
+        '$', 334,
+        'a', 534,
+        'd', 499,
+        'e', 606,
+        'h', 596,
+        'i', 491,
+        'k', 478,
+        'l', 474,
+        'n', 551,
+        'p', 556,
+        's', 508,
+        'u', 581,
+        '{', 351,
+        '}', 352,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 17:
       ADVANCE_MAP(
-        '#', 807,
-        '$', 325,
-        'a', 522,
-        'd', 488,
-        'e', 595,
-        'g', 566,
-        'h', 585,
-        'i', 479,
-        'k', 467,
-        'l', 463,
-        'n', 540,
-        'p', 545,
-        's', 496,
-        'u', 570,
-        '{', 342,
-        '}', 343,
+        '#', 825,
+        '$', 334,
+        'a', 533,
+        'd', 499,
+        'e', 606,
+        'g', 577,
+        'h', 596,
+        'i', 490,
+        'k', 478,
+        'l', 474,
+        'n', 551,
+        'p', 556,
+        's', 507,
+        'u', 581,
+        '{', 351,
+        '}', 352,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 18:
       ADVANCE_MAP(
-        '#', 807,
-        '$', 325,
-        'a', 522,
-        'd', 488,
-        'g', 566,
-        'h', 585,
-        'i', 479,
-        'k', 467,
-        'l', 463,
-        'n', 540,
-        'p', 548,
-        's', 496,
-        'u', 570,
-        '{', 342,
-        '}', 343,
+        '#', 825,
+        '$', 334,
+        'a', 533,
+        'd', 499,
+        'g', 577,
+        'h', 596,
+        'i', 490,
+        'k', 478,
+        'l', 474,
+        'n', 551,
+        'p', 559,
+        's', 507,
+        'u', 581,
+        '{', 351,
+        '}', 352,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == '$') ADVANCE(325);
-      if (lookahead == 'i') ADVANCE(533);
-      if (lookahead == 't') ADVANCE(542);
-      if (lookahead == 'w') ADVANCE(516);
-      if (lookahead == '{') ADVANCE(342);
+      if (lookahead == '#') ADVANCE(825);
+      if (lookahead == '$') ADVANCE(334);
+      if (lookahead == 'i') ADVANCE(544);
+      if (lookahead == 't') ADVANCE(553);
+      if (lookahead == 'w') ADVANCE(527);
+      if (lookahead == '{') ADVANCE(351);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(19);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == '$') ADVANCE(325);
-      if (lookahead == 't') ADVANCE(542);
-      if (lookahead == '{') ADVANCE(342);
+      if (lookahead == '#') ADVANCE(825);
+      if (lookahead == '$') ADVANCE(334);
+      if (lookahead == 't') ADVANCE(553);
+      if (lookahead == '{') ADVANCE(351);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 21:
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == '$') ADVANCE(325);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
+    case 21:
+      if (lookahead == '#') ADVANCE(825);
+      if (lookahead == '$') ADVANCE(334);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(21);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(620);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(621);
+      END_STATE();
     case 22:
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == 'c') ADVANCE(146);
-      if (lookahead == 'e') ADVANCE(193);
-      if (lookahead == 'f') ADVANCE(227);
+      if (lookahead == '#') ADVANCE(825);
+      if (lookahead == 'c') ADVANCE(151);
+      if (lookahead == 'e') ADVANCE(198);
+      if (lookahead == 'f') ADVANCE(232);
       if (lookahead == 'n') ADVANCE(52);
-      if (lookahead == 'p') ADVANCE(210);
+      if (lookahead == 'p') ADVANCE(215);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == 'f') ADVANCE(409);
-      if (lookahead == 't') ADVANCE(407);
+      if (lookahead == '#') ADVANCE(825);
+      if (lookahead == 'f') ADVANCE(418);
+      if (lookahead == 't') ADVANCE(416);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(23);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(419);
       END_STATE();
     case 24:
-      if (lookahead == '#') ADVANCE(807);
-      if (lookahead == 'i') ADVANCE(433);
+      if (lookahead == '#') ADVANCE(825);
+      if (lookahead == 'i') ADVANCE(442);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(24);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(435);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(444);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(445);
       END_STATE();
     case 25:
-      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '#') ADVANCE(825);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
       END_STATE();
     case 26:
-      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '#') ADVANCE(825);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(611);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(623);
       END_STATE();
     case 27:
-      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '#') ADVANCE(825);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(27);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(435);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(419);
       END_STATE();
     case 28:
-      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '#') ADVANCE(825);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(28);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(444);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(338);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(445);
       END_STATE();
     case 29:
-      if (lookahead == '#') ADVANCE(807);
+      if (lookahead == '#') ADVANCE(825);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(29);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(347);
       END_STATE();
     case 30:
-      if (lookahead == '.') ADVANCE(318);
+      if (lookahead == '.') ADVANCE(327);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == '.') ADVANCE(321);
-      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == '.') ADVANCE(330);
+      if (lookahead == ':') ADVANCE(631);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 32:
-      if (lookahead == '.') ADVANCE(322);
+      if (lookahead == '.') ADVANCE(331);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 33:
-      if (lookahead == '.') ADVANCE(324);
+      if (lookahead == '.') ADVANCE(333);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 34:
-      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == ':') ADVANCE(631);
       if (lookahead == 'a') ADVANCE(41);
-      if (lookahead == 'i') ADVANCE(79);
-      if (lookahead == 'l') ADVANCE(144);
-      if (lookahead == 'o') ADVANCE(190);
+      if (lookahead == 'i') ADVANCE(82);
+      if (lookahead == 'l') ADVANCE(148);
+      if (lookahead == 'o') ADVANCE(195);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 35:
-      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == ':') ADVANCE(631);
       if (lookahead == 'a') ADVANCE(42);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 36:
-      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == ':') ADVANCE(631);
       if (lookahead == 'e') ADVANCE(37);
-      if (lookahead == 'n') ADVANCE(245);
+      if (lookahead == 'n') ADVANCE(251);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 37:
-      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == ':') ADVANCE(631);
       if (lookahead == 'f') ADVANCE(35);
-      if (lookahead == 'n') ADVANCE(300);
-      if (lookahead == 's') ADVANCE(65);
+      if (lookahead == 'n') ADVANCE(309);
+      if (lookahead == 's') ADVANCE(69);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'e')) ADVANCE(44);
       END_STATE();
     case 38:
-      if (lookahead == ':') ADVANCE(620);
-      if (lookahead == 'g') ADVANCE(241);
-      if (lookahead == 'x') ADVANCE(221);
+      if (lookahead == ':') ADVANCE(631);
+      if (lookahead == 'g') ADVANCE(247);
+      if (lookahead == 'x') ADVANCE(225);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 39:
-      if (lookahead == ':') ADVANCE(620);
-      if (lookahead == 'l') ADVANCE(164);
-      if (lookahead == 'p') ADVANCE(141);
+      if (lookahead == ':') ADVANCE(631);
+      if (lookahead == 'l') ADVANCE(169);
+      if (lookahead == 'p') ADVANCE(146);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(316);
+          lookahead == 'n') ADVANCE(325);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 40:
-      if (lookahead == ':') ADVANCE(620);
-      if (lookahead == 'l') ADVANCE(164);
-      if (lookahead == 'p') ADVANCE(141);
+      if (lookahead == ':') ADVANCE(631);
+      if (lookahead == 'l') ADVANCE(169);
+      if (lookahead == 'p') ADVANCE(146);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 41:
-      if (lookahead == ':') ADVANCE(620);
-      if (lookahead == 't') ADVANCE(92);
+      if (lookahead == ':') ADVANCE(631);
+      if (lookahead == 't') ADVANCE(95);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 42:
-      if (lookahead == ':') ADVANCE(620);
-      if (lookahead == 'u') ADVANCE(167);
+      if (lookahead == ':') ADVANCE(631);
+      if (lookahead == 'u') ADVANCE(172);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 43:
-      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == ':') ADVANCE(631);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(316);
+          lookahead == 'n') ADVANCE(325);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 44:
-      if (lookahead == ':') ADVANCE(620);
+      if (lookahead == ':') ADVANCE(631);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
     case 45:
-      if (lookahead == '=') ADVANCE(459);
+      if (lookahead == '=') ADVANCE(470);
       END_STATE();
     case 46:
-      if (lookahead == 'a') ADVANCE(129);
+      if (lookahead == 'a') ADVANCE(133);
       END_STATE();
     case 47:
-      if (lookahead == 'a') ADVANCE(58);
+      if (lookahead == 'a') ADVANCE(59);
       END_STATE();
     case 48:
-      if (lookahead == 'a') ADVANCE(88);
+      if (lookahead == 'a') ADVANCE(91);
       END_STATE();
     case 49:
-      if (lookahead == 'a') ADVANCE(445);
+      if (lookahead == 'a') ADVANCE(456);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(280);
-      if (lookahead == 'i') ADVANCE(79);
-      if (lookahead == 'l') ADVANCE(144);
-      if (lookahead == 'o') ADVANCE(196);
+      if (lookahead == 'a') ADVANCE(286);
+      if (lookahead == 'i') ADVANCE(82);
+      if (lookahead == 'l') ADVANCE(148);
+      if (lookahead == 'o') ADVANCE(201);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(177);
-      if (lookahead == 'o') ADVANCE(388);
+      if (lookahead == 'a') ADVANCE(182);
+      if (lookahead == 'o') ADVANCE(397);
       END_STATE();
     case 52:
-      if (lookahead == 'a') ADVANCE(177);
-      if (lookahead == 'o') ADVANCE(87);
+      if (lookahead == 'a') ADVANCE(182);
+      if (lookahead == 'o') ADVANCE(90);
       END_STATE();
     case 53:
-      if (lookahead == 'a') ADVANCE(291);
+      if (lookahead == 'a') ADVANCE(300);
       END_STATE();
     case 54:
-      if (lookahead == 'a') ADVANCE(72);
+      if (lookahead == 'a') ADVANCE(290);
       END_STATE();
     case 55:
-      if (lookahead == 'a') ADVANCE(76);
+      if (lookahead == 'a') ADVANCE(73);
       END_STATE();
     case 56:
-      if (lookahead == 'a') ADVANCE(289);
+      if (lookahead == 'a') ADVANCE(77);
       END_STATE();
     case 57:
-      if (lookahead == 'a') ADVANCE(179);
-      if (lookahead == 'o') ADVANCE(86);
+      if (lookahead == 'a') ADVANCE(297);
       END_STATE();
     case 58:
-      if (lookahead == 'b') ADVANCE(107);
+      if (lookahead == 'a') ADVANCE(184);
+      if (lookahead == 'o') ADVANCE(89);
       END_STATE();
     case 59:
-      if (lookahead == 'c') ADVANCE(64);
-      if (lookahead == 'l') ADVANCE(164);
-      if (lookahead == 'u') ADVANCE(263);
+      if (lookahead == 'b') ADVANCE(110);
       END_STATE();
     case 60:
-      if (lookahead == 'c') ADVANCE(176);
-      if (lookahead == 'm') ADVANCE(220);
-      if (lookahead == 'n') ADVANCE(399);
+      if (lookahead == 'c') ADVANCE(65);
+      if (lookahead == 'l') ADVANCE(169);
+      if (lookahead == 'u') ADVANCE(270);
       END_STATE();
     case 61:
-      if (lookahead == 'c') ADVANCE(443);
+      if (lookahead == 'c') ADVANCE(180);
+      if (lookahead == 'm') ADVANCE(224);
+      if (lookahead == 'n') ADVANCE(408);
       END_STATE();
     case 62:
-      if (lookahead == 'c') ADVANCE(450);
+      if (lookahead == 'c') ADVANCE(454);
       END_STATE();
     case 63:
-      if (lookahead == 'c') ADVANCE(301);
+      if (lookahead == 'c') ADVANCE(461);
       END_STATE();
     case 64:
-      if (lookahead == 'c') ADVANCE(201);
+      if (lookahead == 'c') ADVANCE(310);
       END_STATE();
     case 65:
-      if (lookahead == 'c') ADVANCE(237);
+      if (lookahead == 'c') ADVANCE(206);
       END_STATE();
     case 66:
-      if (lookahead == 'c') ADVANCE(110);
-      if (lookahead == 'p') ADVANCE(109);
+      if (lookahead == 'c') ADVANCE(140);
       END_STATE();
     case 67:
-      if (lookahead == 'c') ADVANCE(56);
+      if (lookahead == 'c') ADVANCE(245);
+      if (lookahead == 'l') ADVANCE(126);
+      if (lookahead == 'n') ADVANCE(299);
       END_STATE();
     case 68:
-      if (lookahead == 'c') ADVANCE(270);
+      if (lookahead == 'c') ADVANCE(113);
+      if (lookahead == 'p') ADVANCE(112);
       END_STATE();
     case 69:
-      if (lookahead == 'c') ADVANCE(93);
+      if (lookahead == 'c') ADVANCE(241);
       END_STATE();
     case 70:
-      if (lookahead == 'c') ADVANCE(272);
+      if (lookahead == 'c') ADVANCE(277);
       END_STATE();
     case 71:
-      if (lookahead == 'c') ADVANCE(94);
+      if (lookahead == 'c') ADVANCE(96);
       END_STATE();
     case 72:
-      if (lookahead == 'c') ADVANCE(95);
-      END_STATE();
-    case 73:
       if (lookahead == 'c') ADVANCE(97);
       END_STATE();
+    case 73:
+      if (lookahead == 'c') ADVANCE(98);
+      END_STATE();
     case 74:
-      if (lookahead == 'c') ADVANCE(99);
+      if (lookahead == 'c') ADVANCE(280);
       END_STATE();
     case 75:
-      if (lookahead == 'c') ADVANCE(284);
+      if (lookahead == 'c') ADVANCE(100);
       END_STATE();
     case 76:
-      if (lookahead == 'c') ADVANCE(101);
+      if (lookahead == 'c') ADVANCE(102);
       END_STATE();
     case 77:
-      if (lookahead == 'd') ADVANCE(439);
+      if (lookahead == 'c') ADVANCE(104);
       END_STATE();
     case 78:
-      if (lookahead == 'd') ADVANCE(229);
+      if (lookahead == 'c') ADVANCE(298);
       END_STATE();
     case 79:
-      if (lookahead == 'd') ADVANCE(229);
-      if (lookahead == 'l') ADVANCE(142);
+      if (lookahead == 'c') ADVANCE(57);
       END_STATE();
     case 80:
-      if (lookahead == 'd') ADVANCE(246);
+      if (lookahead == 'd') ADVANCE(448);
       END_STATE();
     case 81:
-      if (lookahead == 'd') ADVANCE(246);
-      if (lookahead == 'l') ADVANCE(145);
-      if (lookahead == 'r') ADVANCE(265);
+      if (lookahead == 'd') ADVANCE(234);
       END_STATE();
     case 82:
-      if (lookahead == 'd') ADVANCE(246);
-      if (lookahead == 'l') ADVANCE(145);
-      if (lookahead == 'r') ADVANCE(275);
+      if (lookahead == 'd') ADVANCE(234);
+      if (lookahead == 'l') ADVANCE(147);
       END_STATE();
     case 83:
-      if (lookahead == 'd') ADVANCE(295);
+      if (lookahead == 'd') ADVANCE(304);
       END_STATE();
     case 84:
-      if (lookahead == 'd') ADVANCE(184);
+      if (lookahead == 'd') ADVANCE(252);
       END_STATE();
     case 85:
-      if (lookahead == 'd') ADVANCE(232);
+      if (lookahead == 'd') ADVANCE(252);
+      if (lookahead == 'l') ADVANCE(150);
+      if (lookahead == 'r') ADVANCE(272);
       END_STATE();
     case 86:
-      if (lookahead == 'd') ADVANCE(118);
-      if (lookahead == 't') ADVANCE(150);
+      if (lookahead == 'd') ADVANCE(252);
+      if (lookahead == 'l') ADVANCE(150);
+      if (lookahead == 'r') ADVANCE(283);
       END_STATE();
     case 87:
-      if (lookahead == 'd') ADVANCE(102);
+      if (lookahead == 'd') ADVANCE(189);
       END_STATE();
     case 88:
-      if (lookahead == 'd') ADVANCE(113);
+      if (lookahead == 'd') ADVANCE(237);
       END_STATE();
     case 89:
-      if (lookahead == 'e') ADVANCE(130);
-      if (lookahead == 'n') ADVANCE(245);
+      if (lookahead == 'd') ADVANCE(122);
+      if (lookahead == 't') ADVANCE(156);
       END_STATE();
     case 90:
-      if (lookahead == 'e') ADVANCE(169);
-      if (lookahead == 'i') ADVANCE(166);
-      if (lookahead == 'n') ADVANCE(140);
-      if (lookahead == 'y') ADVANCE(261);
+      if (lookahead == 'd') ADVANCE(105);
       END_STATE();
     case 91:
-      if (lookahead == 'e') ADVANCE(378);
+      if (lookahead == 'd') ADVANCE(116);
       END_STATE();
     case 92:
-      if (lookahead == 'e') ADVANCE(133);
+      if (lookahead == 'e') ADVANCE(134);
+      if (lookahead == 'n') ADVANCE(251);
       END_STATE();
     case 93:
-      if (lookahead == 'e') ADVANCE(334);
+      if (lookahead == 'e') ADVANCE(67);
+      if (lookahead == 'i') ADVANCE(171);
+      if (lookahead == 'n') ADVANCE(145);
+      if (lookahead == 'y') ADVANCE(268);
       END_STATE();
     case 94:
-      if (lookahead == 'e') ADVANCE(359);
+      if (lookahead == 'e') ADVANCE(387);
       END_STATE();
     case 95:
-      if (lookahead == 'e') ADVANCE(373);
+      if (lookahead == 'e') ADVANCE(137);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(448);
+      if (lookahead == 'e') ADVANCE(343);
       END_STATE();
     case 97:
-      if (lookahead == 'e') ADVANCE(447);
+      if (lookahead == 'e') ADVANCE(368);
       END_STATE();
     case 98:
-      if (lookahead == 'e') ADVANCE(170);
-      if (lookahead == 't') ADVANCE(243);
+      if (lookahead == 'e') ADVANCE(382);
       END_STATE();
     case 99:
-      if (lookahead == 'e') ADVANCE(422);
+      if (lookahead == 'e') ADVANCE(459);
       END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(417);
-      END_STATE();
-    case 101:
-      if (lookahead == 'e') ADVANCE(374);
-      END_STATE();
-    case 102:
       if (lookahead == 'e') ADVANCE(458);
       END_STATE();
+    case 101:
+      if (lookahead == 'e') ADVANCE(174);
+      if (lookahead == 't') ADVANCE(249);
+      END_STATE();
+    case 102:
+      if (lookahead == 'e') ADVANCE(431);
+      END_STATE();
     case 103:
-      if (lookahead == 'e') ADVANCE(189);
+      if (lookahead == 'e') ADVANCE(426);
       END_STATE();
     case 104:
-      if (lookahead == 'e') ADVANCE(236);
+      if (lookahead == 'e') ADVANCE(383);
       END_STATE();
     case 105:
-      if (lookahead == 'e') ADVANCE(236);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(313);
+      if (lookahead == 'e') ADVANCE(469);
       END_STATE();
     case 106:
-      if (lookahead == 'e') ADVANCE(48);
-      if (lookahead == 'o') ADVANCE(254);
-      if (lookahead == 't') ADVANCE(276);
+      if (lookahead == 'e') ADVANCE(194);
       END_STATE();
     case 107:
-      if (lookahead == 'e') ADVANCE(161);
+      if (lookahead == 'e') ADVANCE(243);
       END_STATE();
     case 108:
-      if (lookahead == 'e') ADVANCE(188);
+      if (lookahead == 'e') ADVANCE(243);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(322);
       END_STATE();
     case 109:
-      if (lookahead == 'e') ADVANCE(68);
+      if (lookahead == 'e') ADVANCE(48);
+      if (lookahead == 'o') ADVANCE(260);
+      if (lookahead == 't') ADVANCE(284);
       END_STATE();
     case 110:
-      if (lookahead == 'e') ADVANCE(223);
+      if (lookahead == 'e') ADVANCE(166);
       END_STATE();
     case 111:
-      if (lookahead == 'e') ADVANCE(303);
+      if (lookahead == 'e') ADVANCE(193);
       END_STATE();
     case 112:
-      if (lookahead == 'e') ADVANCE(175);
-      END_STATE();
-    case 113:
-      if (lookahead == 'e') ADVANCE(230);
-      END_STATE();
-    case 114:
-      if (lookahead == 'e') ADVANCE(257);
-      END_STATE();
-    case 115:
-      if (lookahead == 'e') ADVANCE(231);
-      END_STATE();
-    case 116:
-      if (lookahead == 'e') ADVANCE(259);
-      END_STATE();
-    case 117:
-      if (lookahead == 'e') ADVANCE(238);
-      END_STATE();
-    case 118:
-      if (lookahead == 'e') ADVANCE(251);
-      END_STATE();
-    case 119:
-      if (lookahead == 'e') ADVANCE(277);
-      END_STATE();
-    case 120:
-      if (lookahead == 'e') ADVANCE(168);
-      if (lookahead == 'i') ADVANCE(166);
-      if (lookahead == 'y') ADVANCE(261);
-      END_STATE();
-    case 121:
-      if (lookahead == 'e') ADVANCE(168);
-      if (lookahead == 'i') ADVANCE(166);
-      if (lookahead == 'y') ADVANCE(261);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(315);
-      END_STATE();
-    case 122:
       if (lookahead == 'e') ADVANCE(70);
       END_STATE();
-    case 123:
-      if (lookahead == 'e') ADVANCE(260);
+    case 113:
+      if (lookahead == 'e') ADVANCE(228);
       END_STATE();
-    case 124:
+    case 114:
+      if (lookahead == 'e') ADVANCE(312);
+      END_STATE();
+    case 115:
+      if (lookahead == 'e') ADVANCE(179);
+      END_STATE();
+    case 116:
+      if (lookahead == 'e') ADVANCE(235);
+      END_STATE();
+    case 117:
+      if (lookahead == 'e') ADVANCE(264);
+      END_STATE();
+    case 118:
+      if (lookahead == 'e') ADVANCE(236);
+      END_STATE();
+    case 119:
+      if (lookahead == 'e') ADVANCE(266);
+      END_STATE();
+    case 120:
       if (lookahead == 'e') ADVANCE(242);
       END_STATE();
+    case 121:
+      if (lookahead == 'e') ADVANCE(279);
+      END_STATE();
+    case 122:
+      if (lookahead == 'e') ADVANCE(257);
+      END_STATE();
+    case 123:
+      if (lookahead == 'e') ADVANCE(285);
+      if (lookahead == 'i') ADVANCE(261);
+      END_STATE();
+    case 124:
+      if (lookahead == 'e') ADVANCE(173);
+      if (lookahead == 'i') ADVANCE(171);
+      if (lookahead == 'y') ADVANCE(268);
+      END_STATE();
     case 125:
-      if (lookahead == 'e') ADVANCE(192);
+      if (lookahead == 'e') ADVANCE(173);
+      if (lookahead == 'i') ADVANCE(171);
+      if (lookahead == 'y') ADVANCE(268);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(324);
       END_STATE();
     case 126:
-      if (lookahead == 'e') ADVANCE(75);
+      if (lookahead == 'e') ADVANCE(74);
       END_STATE();
     case 127:
-      if (lookahead == 'e') ADVANCE(195);
+      if (lookahead == 'e') ADVANCE(267);
       END_STATE();
     case 128:
-      if (lookahead == 'e') ADVANCE(262);
+      if (lookahead == 'e') ADVANCE(197);
       END_STATE();
     case 129:
-      if (lookahead == 'f') ADVANCE(159);
+      if (lookahead == 'e') ADVANCE(78);
       END_STATE();
     case 130:
-      if (lookahead == 'f') ADVANCE(53);
-      if (lookahead == 'n') ADVANCE(300);
-      if (lookahead == 's') ADVANCE(65);
+      if (lookahead == 'e') ADVANCE(248);
       END_STATE();
     case 131:
-      if (lookahead == 'g') ADVANCE(369);
+      if (lookahead == 'e') ADVANCE(200);
       END_STATE();
     case 132:
-      if (lookahead == 'g') ADVANCE(398);
+      if (lookahead == 'e') ADVANCE(269);
       END_STATE();
     case 133:
-      if (lookahead == 'g') ADVANCE(211);
+      if (lookahead == 'f') ADVANCE(164);
       END_STATE();
     case 134:
-      if (lookahead == 'g') ADVANCE(244);
+      if (lookahead == 'f') ADVANCE(53);
+      if (lookahead == 'n') ADVANCE(309);
+      if (lookahead == 's') ADVANCE(69);
       END_STATE();
     case 135:
-      if (lookahead == 'h') ADVANCE(402);
+      if (lookahead == 'g') ADVANCE(378);
       END_STATE();
     case 136:
-      if (lookahead == 'h') ADVANCE(202);
+      if (lookahead == 'g') ADVANCE(407);
       END_STATE();
     case 137:
-      if (lookahead == 'h') ADVANCE(125);
+      if (lookahead == 'g') ADVANCE(216);
       END_STATE();
     case 138:
-      if (lookahead == 'h') ADVANCE(154);
+      if (lookahead == 'g') ADVANCE(250);
       END_STATE();
     case 139:
-      if (lookahead == 'h') ADVANCE(124);
+      if (lookahead == 'h') ADVANCE(411);
       END_STATE();
     case 140:
-      if (lookahead == 'i') ADVANCE(424);
+      if (lookahead == 'h') ADVANCE(452);
       END_STATE();
     case 141:
-      if (lookahead == 'i') ADVANCE(160);
+      if (lookahead == 'h') ADVANCE(207);
       END_STATE();
     case 142:
-      if (lookahead == 'i') ADVANCE(292);
+      if (lookahead == 'h') ADVANCE(128);
       END_STATE();
     case 143:
-      if (lookahead == 'i') ADVANCE(85);
+      if (lookahead == 'h') ADVANCE(159);
       END_STATE();
     case 144:
-      if (lookahead == 'i') ADVANCE(103);
-      if (lookahead == 'u') ADVANCE(256);
+      if (lookahead == 'h') ADVANCE(130);
       END_STATE();
     case 145:
-      if (lookahead == 'i') ADVANCE(63);
+      if (lookahead == 'i') ADVANCE(433);
       END_STATE();
     case 146:
-      if (lookahead == 'i') ADVANCE(78);
+      if (lookahead == 'i') ADVANCE(165);
       END_STATE();
     case 147:
-      if (lookahead == 'i') ADVANCE(67);
+      if (lookahead == 'i') ADVANCE(301);
       END_STATE();
     case 148:
-      if (lookahead == 'i') ADVANCE(62);
+      if (lookahead == 'i') ADVANCE(106);
+      if (lookahead == 'u') ADVANCE(263);
       END_STATE();
     case 149:
-      if (lookahead == 'i') ADVANCE(205);
+      if (lookahead == 'i') ADVANCE(88);
       END_STATE();
     case 150:
-      if (lookahead == 'i') ADVANCE(185);
+      if (lookahead == 'i') ADVANCE(64);
       END_STATE();
     case 151:
-      if (lookahead == 'i') ADVANCE(207);
+      if (lookahead == 'i') ADVANCE(81);
       END_STATE();
     case 152:
-      if (lookahead == 'i') ADVANCE(186);
+      if (lookahead == 'i') ADVANCE(210);
       END_STATE();
     case 153:
-      if (lookahead == 'i') ADVANCE(209);
+      if (lookahead == 'i') ADVANCE(79);
       END_STATE();
     case 154:
-      if (lookahead == 'i') ADVANCE(187);
+      if (lookahead == 'i') ADVANCE(212);
       END_STATE();
     case 155:
-      if (lookahead == 'i') ADVANCE(282);
+      if (lookahead == 'i') ADVANCE(63);
       END_STATE();
     case 156:
-      if (lookahead == 'i') ADVANCE(224);
+      if (lookahead == 'i') ADVANCE(190);
       END_STATE();
     case 157:
-      if (lookahead == 'i') ADVANCE(279);
+      if (lookahead == 'i') ADVANCE(213);
       END_STATE();
     case 158:
-      if (lookahead == 'i') ADVANCE(74);
+      if (lookahead == 'i') ADVANCE(191);
       END_STATE();
     case 159:
-      if (lookahead == 'k') ADVANCE(49);
+      if (lookahead == 'i') ADVANCE(192);
       END_STATE();
     case 160:
-      if (lookahead == 'k') ADVANCE(111);
+      if (lookahead == 'i') ADVANCE(291);
       END_STATE();
     case 161:
-      if (lookahead == 'l') ADVANCE(382);
+      if (lookahead == 'i') ADVANCE(229);
       END_STATE();
     case 162:
-      if (lookahead == 'l') ADVANCE(396);
+      if (lookahead == 'i') ADVANCE(288);
       END_STATE();
     case 163:
-      if (lookahead == 'l') ADVANCE(145);
+      if (lookahead == 'i') ADVANCE(76);
       END_STATE();
     case 164:
-      if (lookahead == 'l') ADVANCE(200);
+      if (lookahead == 'k') ADVANCE(49);
       END_STATE();
     case 165:
-      if (lookahead == 'l') ADVANCE(162);
-      if (lookahead == 'n') ADVANCE(305);
+      if (lookahead == 'k') ADVANCE(114);
       END_STATE();
     case 166:
-      if (lookahead == 'l') ADVANCE(108);
+      if (lookahead == 'l') ADVANCE(391);
       END_STATE();
     case 167:
-      if (lookahead == 'l') ADVANCE(274);
+      if (lookahead == 'l') ADVANCE(405);
       END_STATE();
     case 168:
-      if (lookahead == 'l') ADVANCE(122);
+      if (lookahead == 'l') ADVANCE(150);
       END_STATE();
     case 169:
-      if (lookahead == 'l') ADVANCE(122);
-      if (lookahead == 'n') ADVANCE(290);
+      if (lookahead == 'l') ADVANCE(205);
       END_STATE();
     case 170:
-      if (lookahead == 'l') ADVANCE(126);
-      if (lookahead == 'r') ADVANCE(296);
+      if (lookahead == 'l') ADVANCE(167);
+      if (lookahead == 'n') ADVANCE(314);
       END_STATE();
     case 171:
-      if (lookahead == 'm') ADVANCE(220);
-      if (lookahead == 'n') ADVANCE(134);
+      if (lookahead == 'l') ADVANCE(111);
       END_STATE();
     case 172:
-      if (lookahead == 'm') ADVANCE(220);
-      if (lookahead == 'n') ADVANCE(134);
-      if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(311);
+      if (lookahead == 'l') ADVANCE(282);
       END_STATE();
     case 173:
-      if (lookahead == 'm') ADVANCE(411);
+      if (lookahead == 'l') ADVANCE(126);
       END_STATE();
     case 174:
-      if (lookahead == 'm') ADVANCE(348);
+      if (lookahead == 'l') ADVANCE(129);
+      if (lookahead == 'r') ADVANCE(305);
       END_STATE();
     case 175:
-      if (lookahead == 'm') ADVANCE(371);
+      if (lookahead == 'm') ADVANCE(224);
+      if (lookahead == 'n') ADVANCE(138);
       END_STATE();
     case 176:
-      if (lookahead == 'm') ADVANCE(217);
+      if (lookahead == 'm') ADVANCE(224);
+      if (lookahead == 'n') ADVANCE(138);
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(320);
       END_STATE();
     case 177:
-      if (lookahead == 'm') ADVANCE(114);
+      if (lookahead == 'm') ADVANCE(420);
       END_STATE();
     case 178:
-      if (lookahead == 'm') ADVANCE(96);
+      if (lookahead == 'm') ADVANCE(357);
       END_STATE();
     case 179:
-      if (lookahead == 'm') ADVANCE(128);
+      if (lookahead == 'm') ADVANCE(380);
       END_STATE();
     case 180:
-      if (lookahead == 'n') ADVANCE(399);
+      if (lookahead == 'm') ADVANCE(222);
       END_STATE();
     case 181:
-      if (lookahead == 'n') ADVANCE(452);
+      if (lookahead == 'm') ADVANCE(54);
       END_STATE();
     case 182:
-      if (lookahead == 'n') ADVANCE(380);
+      if (lookahead == 'm') ADVANCE(117);
       END_STATE();
     case 183:
-      if (lookahead == 'n') ADVANCE(426);
+      if (lookahead == 'm') ADVANCE(99);
       END_STATE();
     case 184:
-      if (lookahead == 'n') ADVANCE(421);
+      if (lookahead == 'm') ADVANCE(132);
       END_STATE();
     case 185:
-      if (lookahead == 'n') ADVANCE(460);
+      if (lookahead == 'n') ADVANCE(408);
       END_STATE();
     case 186:
-      if (lookahead == 'n') ADVANCE(131);
+      if (lookahead == 'n') ADVANCE(463);
       END_STATE();
     case 187:
-      if (lookahead == 'n') ADVANCE(132);
+      if (lookahead == 'n') ADVANCE(389);
       END_STATE();
     case 188:
-      if (lookahead == 'n') ADVANCE(69);
+      if (lookahead == 'n') ADVANCE(435);
       END_STATE();
     case 189:
-      if (lookahead == 'n') ADVANCE(268);
+      if (lookahead == 'n') ADVANCE(430);
       END_STATE();
     case 190:
-      if (lookahead == 'n') ADVANCE(248);
+      if (lookahead == 'n') ADVANCE(471);
       END_STATE();
     case 191:
-      if (lookahead == 'n') ADVANCE(273);
+      if (lookahead == 'n') ADVANCE(135);
       END_STATE();
     case 192:
-      if (lookahead == 'n') ADVANCE(286);
+      if (lookahead == 'n') ADVANCE(136);
       END_STATE();
     case 193:
-      if (lookahead == 'n') ADVANCE(285);
-      END_STATE();
-    case 194:
-      if (lookahead == 'n') ADVANCE(285);
-      if (lookahead == 'v') ADVANCE(117);
-      END_STATE();
-    case 195:
       if (lookahead == 'n') ADVANCE(71);
       END_STATE();
+    case 194:
+      if (lookahead == 'n') ADVANCE(275);
+      END_STATE();
+    case 195:
+      if (lookahead == 'n') ADVANCE(254);
+      END_STATE();
     case 196:
-      if (lookahead == 'n') ADVANCE(258);
+      if (lookahead == 'n') ADVANCE(281);
       END_STATE();
     case 197:
-      if (lookahead == 'o') ADVANCE(81);
+      if (lookahead == 'n') ADVANCE(294);
       END_STATE();
     case 198:
-      if (lookahead == 'o') ADVANCE(414);
+      if (lookahead == 'n') ADVANCE(293);
       END_STATE();
     case 199:
-      if (lookahead == 'o') ADVANCE(293);
-      if (lookahead == 'p') ADVANCE(61);
+      if (lookahead == 'n') ADVANCE(293);
+      if (lookahead == 'v') ADVANCE(120);
       END_STATE();
     case 200:
-      if (lookahead == 'o') ADVANCE(297);
+      if (lookahead == 'n') ADVANCE(72);
       END_STATE();
     case 201:
-      if (lookahead == 'o') ADVANCE(294);
+      if (lookahead == 'n') ADVANCE(265);
       END_STATE();
     case 202:
-      if (lookahead == 'o') ADVANCE(77);
+      if (lookahead == 'o') ADVANCE(85);
       END_STATE();
     case 203:
-      if (lookahead == 'o') ADVANCE(173);
+      if (lookahead == 'o') ADVANCE(423);
       END_STATE();
     case 204:
-      if (lookahead == 'o') ADVANCE(83);
+      if (lookahead == 'o') ADVANCE(302);
+      if (lookahead == 'p') ADVANCE(62);
       END_STATE();
     case 205:
-      if (lookahead == 'o') ADVANCE(181);
+      if (lookahead == 'o') ADVANCE(306);
       END_STATE();
     case 206:
-      if (lookahead == 'o') ADVANCE(163);
-      if (lookahead == 'r') ADVANCE(204);
+      if (lookahead == 'o') ADVANCE(303);
       END_STATE();
     case 207:
-      if (lookahead == 'o') ADVANCE(182);
-      END_STATE();
-    case 208:
-      if (lookahead == 'o') ADVANCE(240);
-      END_STATE();
-    case 209:
-      if (lookahead == 'o') ADVANCE(183);
-      END_STATE();
-    case 210:
       if (lookahead == 'o') ADVANCE(80);
       END_STATE();
+    case 208:
+      if (lookahead == 'o') ADVANCE(177);
+      END_STATE();
+    case 209:
+      if (lookahead == 'o') ADVANCE(83);
+      END_STATE();
+    case 210:
+      if (lookahead == 'o') ADVANCE(186);
+      END_STATE();
     case 211:
-      if (lookahead == 'o') ADVANCE(235);
+      if (lookahead == 'o') ADVANCE(168);
+      if (lookahead == 'r') ADVANCE(209);
       END_STATE();
     case 212:
-      if (lookahead == 'o') ADVANCE(225);
+      if (lookahead == 'o') ADVANCE(187);
       END_STATE();
     case 213:
-      if (lookahead == 'o') ADVANCE(225);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(312);
+      if (lookahead == 'o') ADVANCE(188);
       END_STATE();
     case 214:
-      if (lookahead == 'o') ADVANCE(233);
+      if (lookahead == 'o') ADVANCE(246);
       END_STATE();
     case 215:
-      if (lookahead == 'o') ADVANCE(82);
+      if (lookahead == 'o') ADVANCE(84);
       END_STATE();
     case 216:
-      if (lookahead == 'p') ADVANCE(437);
+      if (lookahead == 'o') ADVANCE(240);
       END_STATE();
     case 217:
-      if (lookahead == 'p') ADVANCE(428);
+      if (lookahead == 'o') ADVANCE(230);
       END_STATE();
     case 218:
-      if (lookahead == 'p') ADVANCE(61);
+      if (lookahead == 'o') ADVANCE(230);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(321);
       END_STATE();
     case 219:
-      if (lookahead == 'p') ADVANCE(54);
+      if (lookahead == 'o') ADVANCE(238);
       END_STATE();
     case 220:
-      if (lookahead == 'p') ADVANCE(208);
+      if (lookahead == 'o') ADVANCE(86);
       END_STATE();
     case 221:
-      if (lookahead == 'p') ADVANCE(109);
+      if (lookahead == 'p') ADVANCE(446);
       END_STATE();
     case 222:
-      if (lookahead == 'p') ADVANCE(247);
+      if (lookahead == 'p') ADVANCE(437);
       END_STATE();
     case 223:
-      if (lookahead == 'p') ADVANCE(269);
+      if (lookahead == 'p') ADVANCE(62);
       END_STATE();
     case 224:
-      if (lookahead == 'p') ADVANCE(287);
+      if (lookahead == 'p') ADVANCE(214);
       END_STATE();
     case 225:
-      if (lookahead == 'p') ADVANCE(148);
+      if (lookahead == 'p') ADVANCE(112);
       END_STATE();
     case 226:
       if (lookahead == 'p') ADVANCE(55);
       END_STATE();
     case 227:
-      if (lookahead == 'q') ADVANCE(84);
+      if (lookahead == 'p') ADVANCE(253);
       END_STATE();
     case 228:
-      if (lookahead == 'r') ADVANCE(199);
+      if (lookahead == 'p') ADVANCE(276);
       END_STATE();
     case 229:
-      if (lookahead == 'r') ADVANCE(344);
+      if (lookahead == 'p') ADVANCE(295);
       END_STATE();
     case 230:
-      if (lookahead == 'r') ADVANCE(441);
+      if (lookahead == 'p') ADVANCE(155);
       END_STATE();
     case 231:
-      if (lookahead == 'r') ADVANCE(339);
+      if (lookahead == 'p') ADVANCE(56);
       END_STATE();
     case 232:
-      if (lookahead == 'r') ADVANCE(345);
+      if (lookahead == 'q') ADVANCE(87);
       END_STATE();
     case 233:
-      if (lookahead == 'r') ADVANCE(370);
+      if (lookahead == 'r') ADVANCE(204);
       END_STATE();
     case 234:
-      if (lookahead == 'r') ADVANCE(203);
+      if (lookahead == 'r') ADVANCE(353);
       END_STATE();
     case 235:
-      if (lookahead == 'r') ADVANCE(302);
+      if (lookahead == 'r') ADVANCE(450);
       END_STATE();
     case 236:
-      if (lookahead == 'r') ADVANCE(255);
+      if (lookahead == 'r') ADVANCE(348);
       END_STATE();
     case 237:
-      if (lookahead == 'r') ADVANCE(156);
+      if (lookahead == 'r') ADVANCE(354);
       END_STATE();
     case 238:
-      if (lookahead == 'r') ADVANCE(306);
+      if (lookahead == 'r') ADVANCE(379);
       END_STATE();
     case 239:
-      if (lookahead == 'r') ADVANCE(218);
+      if (lookahead == 'r') ADVANCE(208);
       END_STATE();
     case 240:
-      if (lookahead == 'r') ADVANCE(271);
+      if (lookahead == 'r') ADVANCE(311);
       END_STATE();
     case 241:
-      if (lookahead == 'r') ADVANCE(116);
+      if (lookahead == 'r') ADVANCE(161);
       END_STATE();
     case 242:
-      if (lookahead == 'r') ADVANCE(100);
+      if (lookahead == 'r') ADVANCE(315);
       END_STATE();
     case 243:
-      if (lookahead == 'r') ADVANCE(152);
+      if (lookahead == 'r') ADVANCE(262);
       END_STATE();
     case 244:
-      if (lookahead == 'r') ADVANCE(123);
+      if (lookahead == 'r') ADVANCE(223);
       END_STATE();
     case 245:
-      if (lookahead == 's') ADVANCE(453);
+      if (lookahead == 'r') ADVANCE(121);
       END_STATE();
     case 246:
-      if (lookahead == 's') ADVANCE(394);
+      if (lookahead == 'r') ADVANCE(278);
       END_STATE();
     case 247:
-      if (lookahead == 's') ADVANCE(347);
+      if (lookahead == 'r') ADVANCE(119);
       END_STATE();
     case 248:
-      if (lookahead == 's') ADVANCE(267);
+      if (lookahead == 'r') ADVANCE(103);
       END_STATE();
     case 249:
-      if (lookahead == 's') ADVANCE(391);
+      if (lookahead == 'r') ADVANCE(158);
       END_STATE();
     case 250:
-      if (lookahead == 's') ADVANCE(390);
+      if (lookahead == 'r') ADVANCE(127);
       END_STATE();
     case 251:
-      if (lookahead == 's') ADVANCE(397);
+      if (lookahead == 's') ADVANCE(464);
       END_STATE();
     case 252:
-      if (lookahead == 's') ADVANCE(91);
+      if (lookahead == 's') ADVANCE(403);
       END_STATE();
     case 253:
-      if (lookahead == 's') ADVANCE(91);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(312);
+      if (lookahead == 's') ADVANCE(356);
       END_STATE();
     case 254:
-      if (lookahead == 's') ADVANCE(264);
+      if (lookahead == 's') ADVANCE(274);
       END_STATE();
     case 255:
-      if (lookahead == 's') ADVANCE(149);
+      if (lookahead == 's') ADVANCE(400);
       END_STATE();
     case 256:
-      if (lookahead == 's') ADVANCE(288);
+      if (lookahead == 's') ADVANCE(399);
       END_STATE();
     case 257:
-      if (lookahead == 's') ADVANCE(219);
+      if (lookahead == 's') ADVANCE(406);
       END_STATE();
     case 258:
-      if (lookahead == 's') ADVANCE(266);
+      if (lookahead == 's') ADVANCE(94);
       END_STATE();
     case 259:
-      if (lookahead == 's') ADVANCE(249);
+      if (lookahead == 's') ADVANCE(94);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(321);
       END_STATE();
     case 260:
-      if (lookahead == 's') ADVANCE(250);
+      if (lookahead == 's') ADVANCE(271);
       END_STATE();
     case 261:
-      if (lookahead == 's') ADVANCE(283);
+      if (lookahead == 's') ADVANCE(181);
       END_STATE();
     case 262:
-      if (lookahead == 's') ADVANCE(226);
+      if (lookahead == 's') ADVANCE(152);
       END_STATE();
     case 263:
-      if (lookahead == 't') ADVANCE(137);
+      if (lookahead == 's') ADVANCE(296);
       END_STATE();
     case 264:
-      if (lookahead == 't') ADVANCE(440);
+      if (lookahead == 's') ADVANCE(226);
       END_STATE();
     case 265:
-      if (lookahead == 't') ADVANCE(365);
+      if (lookahead == 's') ADVANCE(273);
       END_STATE();
     case 266:
-      if (lookahead == 't') ADVANCE(353);
+      if (lookahead == 's') ADVANCE(255);
       END_STATE();
     case 267:
-      if (lookahead == 't') ADVANCE(353);
-      if (lookahead == 'u') ADVANCE(178);
+      if (lookahead == 's') ADVANCE(256);
       END_STATE();
     case 268:
-      if (lookahead == 't') ADVANCE(451);
+      if (lookahead == 's') ADVANCE(292);
       END_STATE();
     case 269:
-      if (lookahead == 't') ADVANCE(401);
+      if (lookahead == 's') ADVANCE(231);
       END_STATE();
     case 270:
-      if (lookahead == 't') ADVANCE(455);
+      if (lookahead == 't') ADVANCE(142);
       END_STATE();
     case 271:
-      if (lookahead == 't') ADVANCE(351);
+      if (lookahead == 't') ADVANCE(449);
       END_STATE();
     case 272:
-      if (lookahead == 't') ADVANCE(392);
+      if (lookahead == 't') ADVANCE(374);
       END_STATE();
     case 273:
-      if (lookahead == 't') ADVANCE(457);
+      if (lookahead == 't') ADVANCE(362);
       END_STATE();
     case 274:
-      if (lookahead == 't') ADVANCE(384);
+      if (lookahead == 't') ADVANCE(362);
+      if (lookahead == 'u') ADVANCE(183);
       END_STATE();
     case 275:
-      if (lookahead == 't') ADVANCE(366);
+      if (lookahead == 't') ADVANCE(462);
       END_STATE();
     case 276:
-      if (lookahead == 't') ADVANCE(216);
+      if (lookahead == 't') ADVANCE(410);
       END_STATE();
     case 277:
-      if (lookahead == 't') ADVANCE(136);
+      if (lookahead == 't') ADVANCE(466);
       END_STATE();
     case 278:
-      if (lookahead == 't') ADVANCE(276);
+      if (lookahead == 't') ADVANCE(360);
       END_STATE();
     case 279:
-      if (lookahead == 't') ADVANCE(135);
+      if (lookahead == 't') ADVANCE(451);
       END_STATE();
     case 280:
-      if (lookahead == 't') ADVANCE(92);
+      if (lookahead == 't') ADVANCE(401);
       END_STATE();
     case 281:
-      if (lookahead == 't') ADVANCE(138);
+      if (lookahead == 't') ADVANCE(468);
       END_STATE();
     case 282:
-      if (lookahead == 't') ADVANCE(304);
+      if (lookahead == 't') ADVANCE(393);
       END_STATE();
     case 283:
-      if (lookahead == 't') ADVANCE(112);
+      if (lookahead == 't') ADVANCE(375);
       END_STATE();
     case 284:
-      if (lookahead == 't') ADVANCE(214);
+      if (lookahead == 't') ADVANCE(221);
       END_STATE();
     case 285:
-      if (lookahead == 't') ADVANCE(155);
+      if (lookahead == 't') ADVANCE(141);
       END_STATE();
     case 286:
-      if (lookahead == 't') ADVANCE(147);
+      if (lookahead == 't') ADVANCE(95);
       END_STATE();
     case 287:
-      if (lookahead == 't') ADVANCE(151);
+      if (lookahead == 't') ADVANCE(284);
       END_STATE();
     case 288:
-      if (lookahead == 't') ADVANCE(115);
+      if (lookahead == 't') ADVANCE(139);
       END_STATE();
     case 289:
-      if (lookahead == 't') ADVANCE(153);
+      if (lookahead == 't') ADVANCE(143);
       END_STATE();
     case 290:
-      if (lookahead == 't') ADVANCE(127);
+      if (lookahead == 't') ADVANCE(66);
       END_STATE();
     case 291:
-      if (lookahead == 'u') ADVANCE(167);
+      if (lookahead == 't') ADVANCE(313);
       END_STATE();
     case 292:
-      if (lookahead == 'u') ADVANCE(174);
+      if (lookahead == 't') ADVANCE(115);
       END_STATE();
     case 293:
-      if (lookahead == 'u') ADVANCE(222);
+      if (lookahead == 't') ADVANCE(160);
       END_STATE();
     case 294:
-      if (lookahead == 'u') ADVANCE(191);
+      if (lookahead == 't') ADVANCE(153);
       END_STATE();
     case 295:
-      if (lookahead == 'u') ADVANCE(73);
+      if (lookahead == 't') ADVANCE(154);
       END_STATE();
     case 296:
-      if (lookahead == 'v') ADVANCE(158);
+      if (lookahead == 't') ADVANCE(118);
       END_STATE();
     case 297:
-      if (lookahead == 'w') ADVANCE(404);
+      if (lookahead == 't') ADVANCE(157);
       END_STATE();
     case 298:
-      if (lookahead == 'w') ADVANCE(139);
+      if (lookahead == 't') ADVANCE(219);
       END_STATE();
     case 299:
-      if (lookahead == 'x') ADVANCE(66);
+      if (lookahead == 't') ADVANCE(131);
       END_STATE();
     case 300:
-      if (lookahead == 'y') ADVANCE(386);
+      if (lookahead == 'u') ADVANCE(172);
       END_STATE();
     case 301:
-      if (lookahead == 'y') ADVANCE(376);
+      if (lookahead == 'u') ADVANCE(178);
       END_STATE();
     case 302:
-      if (lookahead == 'y') ADVANCE(357);
+      if (lookahead == 'u') ADVANCE(227);
       END_STATE();
     case 303:
-      if (lookahead == 'y') ADVANCE(449);
+      if (lookahead == 'u') ADVANCE(196);
       END_STATE();
     case 304:
-      if (lookahead == 'y') ADVANCE(418);
+      if (lookahead == 'u') ADVANCE(75);
       END_STATE();
     case 305:
-      if (lookahead == 'y') ADVANCE(298);
+      if (lookahead == 'v') ADVANCE(163);
       END_STATE();
     case 306:
-      if (lookahead == 'y') ADVANCE(281);
+      if (lookahead == 'w') ADVANCE(413);
       END_STATE();
     case 307:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(315);
+      if (lookahead == 'w') ADVANCE(144);
       END_STATE();
     case 308:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(312);
+      if (lookahead == 'x') ADVANCE(68);
       END_STATE();
     case 309:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(312);
+      if (lookahead == 'y') ADVANCE(395);
       END_STATE();
     case 310:
-      if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(311);
+      if (lookahead == 'y') ADVANCE(385);
       END_STATE();
     case 311:
-      if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(312);
+      if (lookahead == 'y') ADVANCE(366);
       END_STATE();
     case 312:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(613);
+      if (lookahead == 'y') ADVANCE(460);
       END_STATE();
     case 313:
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(312);
+      if (lookahead == 'y') ADVANCE(427);
       END_STATE();
     case 314:
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(313);
+      if (lookahead == 'y') ADVANCE(307);
       END_STATE();
     case 315:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(312);
+      if (lookahead == 'y') ADVANCE(289);
       END_STATE();
     case 316:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(613);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(324);
       END_STATE();
     case 317:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(321);
+      END_STATE();
+    case 318:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(321);
+      END_STATE();
+    case 319:
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(320);
+      END_STATE();
+    case 320:
+      if (lookahead == 'M' ||
+          lookahead == 'm') ADVANCE(321);
+      END_STATE();
+    case 321:
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(624);
+      END_STATE();
+    case 322:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(321);
+      END_STATE();
+    case 323:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(322);
+      END_STATE();
+    case 324:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(321);
+      END_STATE();
+    case 325:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(624);
+      END_STATE();
+    case 326:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(632);
-      END_STATE();
-    case 318:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(350);
-      END_STATE();
-    case 319:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(623);
-      END_STATE();
-    case 320:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(625);
-      END_STATE();
-    case 321:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
-      END_STATE();
-    case 322:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(624);
-      END_STATE();
-    case 323:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
-      END_STATE();
-    case 324:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
-      END_STATE();
-    case 325:
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(633);
-      END_STATE();
-    case 326:
-      if (eof) ADVANCE(333);
-      ADVANCE_MAP(
-        '!', 462,
-        '"', 628,
-        '#', 807,
-        '$', 325,
-        '(', 360,
-        ')', 361,
-        ',', 337,
-        ':', 362,
-        '=', 355,
-        '[', 419,
-        ']', 420,
-        'a', 648,
-        'c', 640,
-        'd', 666,
-        'e', 690,
-        'f', 747,
-        'g', 749,
-        'h', 671,
-        'i', 649,
-        'k', 638,
-        'l', 639,
-        'm', 683,
-        'n', 642,
-        'p', 731,
-        's', 667,
-        't', 730,
-        'u', 762,
-        'v', 676,
-        'w', 711,
-        '{', 342,
-        '}', 343,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(326);
-      if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(626);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(798);
+          lookahead == 't') ADVANCE(643);
       END_STATE();
     case 327:
-      if (eof) ADVANCE(333);
-      ADVANCE_MAP(
-        '"', 628,
-        '#', 807,
-        '$', 325,
-        '(', 360,
-        ')', 361,
-        ',', 337,
-        '-', 601,
-        '/', 602,
-        '=', 355,
-        ']', 420,
-        'a', 59,
-        'c', 50,
-        'd', 89,
-        'e', 299,
-        'f', 234,
-        'g', 228,
-        'h', 106,
-        'i', 60,
-        'k', 46,
-        'l', 47,
-        'm', 119,
-        'n', 51,
-        'p', 197,
-        's', 90,
-        't', 198,
-        'u', 252,
-        'v', 104,
-        'w', 157,
-        '{', 342,
-        '}', 343,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(328);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(627);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(442);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(359);
       END_STATE();
     case 328:
-      if (eof) ADVANCE(333);
-      ADVANCE_MAP(
-        '"', 628,
-        '#', 807,
-        '$', 325,
-        '(', 360,
-        ')', 361,
-        ',', 337,
-        '=', 355,
-        ']', 420,
-        'a', 59,
-        'c', 50,
-        'd', 89,
-        'e', 299,
-        'f', 234,
-        'g', 228,
-        'h', 106,
-        'i', 60,
-        'k', 46,
-        'l', 47,
-        'm', 119,
-        'n', 51,
-        'p', 197,
-        's', 90,
-        't', 198,
-        'u', 252,
-        'v', 104,
-        'w', 157,
-        '{', 342,
-        '}', 343,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(328);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(627);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(442);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(634);
       END_STATE();
     case 329:
-      if (eof) ADVANCE(333);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(636);
+      END_STATE();
+    case 330:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
+      END_STATE();
+    case 331:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(635);
+      END_STATE();
+    case 332:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(633);
+      END_STATE();
+    case 333:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
+      END_STATE();
+    case 334:
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(644);
+      END_STATE();
+    case 335:
+      if (eof) ADVANCE(342);
       ADVANCE_MAP(
-        '#', 807,
-        '$', 325,
-        ':', 620,
+        '!', 473,
+        '"', 639,
+        '#', 825,
+        '$', 334,
+        '(', 369,
+        ')', 370,
+        ',', 346,
+        ':', 371,
+        '=', 364,
+        '[', 428,
+        ']', 429,
+        'a', 660,
+        'c', 651,
+        'd', 680,
+        'e', 705,
+        'f', 762,
+        'g', 764,
+        'h', 685,
+        'i', 661,
+        'k', 649,
+        'l', 650,
+        'm', 698,
+        'n', 653,
+        'p', 746,
+        's', 681,
+        't', 745,
+        'u', 778,
+        'v', 690,
+        'w', 726,
+        '{', 351,
+        '}', 352,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(335);
+      if (lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(637);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(816);
+      END_STATE();
+    case 336:
+      if (eof) ADVANCE(342);
+      ADVANCE_MAP(
+        '"', 639,
+        '#', 825,
+        '$', 334,
+        '(', 369,
+        ')', 370,
+        ',', 346,
+        '-', 612,
+        '/', 613,
+        '=', 364,
+        ']', 429,
+        'a', 60,
+        'c', 50,
+        'd', 92,
+        'e', 308,
+        'f', 239,
+        'g', 233,
+        'h', 109,
+        'i', 61,
+        'k', 46,
+        'l', 47,
+        'm', 123,
+        'n', 51,
+        'p', 202,
+        's', 93,
+        't', 203,
+        'u', 258,
+        'v', 107,
+        'w', 162,
+        '{', 351,
+        '}', 352,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(337);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(638);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(453);
+      END_STATE();
+    case 337:
+      if (eof) ADVANCE(342);
+      ADVANCE_MAP(
+        '"', 639,
+        '#', 825,
+        '$', 334,
+        '(', 369,
+        ')', 370,
+        ',', 346,
+        '=', 364,
+        ']', 429,
+        'a', 60,
+        'c', 50,
+        'd', 92,
+        'e', 308,
+        'f', 239,
+        'g', 233,
+        'h', 109,
+        'i', 61,
+        'k', 46,
+        'l', 47,
+        'm', 123,
+        'n', 51,
+        'p', 202,
+        's', 93,
+        't', 203,
+        'u', 258,
+        'v', 107,
+        'w', 162,
+        '{', 351,
+        '}', 352,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(337);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(638);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(453);
+      END_STATE();
+    case 338:
+      if (eof) ADVANCE(342);
+      ADVANCE_MAP(
+        '#', 825,
+        '$', 334,
+        ':', 631,
         'A', 43,
-        'I', 310,
-        'S', 307,
-        'T', 308,
-        'U', 309,
-        'V', 314,
-        '[', 419,
-        ']', 420,
+        'I', 319,
+        'S', 316,
+        'T', 317,
+        'U', 318,
+        'V', 323,
+        '[', 428,
+        ']', 429,
         'a', 39,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 239,
-        'h', 278,
-        'i', 172,
+        'g', 244,
+        'h', 287,
+        'i', 176,
         'k', 46,
         'l', 47,
         'n', 51,
-        'p', 206,
-        's', 121,
-        't', 213,
-        'u', 253,
-        'v', 105,
-        '}', 343,
+        'p', 211,
+        's', 125,
+        't', 218,
+        'u', 259,
+        'v', 108,
+        '}', 352,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(330);
+          lookahead == ' ') SKIP(339);
       if (('B' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 330:
-      if (eof) ADVANCE(333);
+    case 339:
+      if (eof) ADVANCE(342);
       ADVANCE_MAP(
-        '#', 807,
-        '$', 325,
-        ':', 620,
-        '[', 419,
-        ']', 420,
+        '#', 825,
+        '$', 334,
+        ':', 631,
+        '[', 428,
+        ']', 429,
         'a', 40,
         'c', 34,
         'd', 36,
         'e', 38,
-        'g', 239,
-        'h', 278,
-        'i', 171,
+        'g', 244,
+        'h', 287,
+        'i', 175,
         'k', 46,
         'l', 47,
         'n', 51,
-        'p', 206,
-        's', 120,
-        't', 212,
-        'u', 252,
-        'v', 104,
-        '}', 343,
+        'p', 211,
+        's', 124,
+        't', 217,
+        'u', 258,
+        'v', 107,
+        '}', 352,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(330);
+          lookahead == ' ') SKIP(339);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 331:
-      if (eof) ADVANCE(333);
+    case 340:
+      if (eof) ADVANCE(342);
       ADVANCE_MAP(
-        '#', 807,
-        '$', 325,
-        'c', 469,
-        'd', 536,
-        'e', 595,
-        'h', 585,
-        'i', 477,
-        'k', 467,
-        'n', 465,
-        'p', 548,
-        's', 517,
-        'w', 516,
-        '{', 342,
+        '#', 825,
+        '$', 334,
+        'c', 480,
+        'd', 547,
+        'e', 606,
+        'h', 596,
+        'i', 488,
+        'k', 478,
+        'n', 476,
+        'p', 559,
+        's', 528,
+        'w', 527,
+        '{', 351,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(331);
+          lookahead == ' ') SKIP(340);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
-    case 332:
-      if (eof) ADVANCE(333);
+    case 341:
+      if (eof) ADVANCE(342);
       ADVANCE_MAP(
-        '#', 807,
-        '$', 325,
-        'c', 469,
-        'd', 536,
-        'e', 595,
-        'h', 585,
-        'i', 478,
-        'k', 467,
-        'n', 465,
-        'p', 548,
-        's', 517,
-        '{', 342,
+        '#', 825,
+        '$', 334,
+        'c', 480,
+        'd', 547,
+        'e', 606,
+        'h', 596,
+        'i', 489,
+        'k', 478,
+        'n', 476,
+        'p', 559,
+        's', 528,
+        '{', 351,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(332);
+          lookahead == ' ') SKIP(341);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
-    case 333:
+    case 342:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 334:
+    case 343:
       ACCEPT_TOKEN(anon_sym_silence);
       END_STATE();
-    case 335:
+    case 344:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(824);
       END_STATE();
-    case 336:
+    case 345:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
-    case 337:
+    case 346:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 338:
+    case 347:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(338);
-      END_STATE();
-    case 339:
-      ACCEPT_TOKEN(anon_sym_cluster);
-      END_STATE();
-    case 340:
-      ACCEPT_TOKEN(anon_sym_cluster);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 341:
-      ACCEPT_TOKEN(anon_sym_namespaces);
-      END_STATE();
-    case 342:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
-      END_STATE();
-    case 343:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
-      END_STATE();
-    case 344:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      END_STATE();
-    case 345:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(363);
-      END_STATE();
-    case 346:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 347:
-      ACCEPT_TOKEN(anon_sym_groups);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(347);
       END_STATE();
     case 348:
-      ACCEPT_TOKEN(anon_sym_cilium);
+      ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
     case 349:
+      ACCEPT_TOKEN(anon_sym_cluster);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 350:
+      ACCEPT_TOKEN(anon_sym_namespaces);
+      END_STATE();
+    case 351:
+      ACCEPT_TOKEN(anon_sym_LBRACE);
+      END_STATE();
+    case 352:
+      ACCEPT_TOKEN(anon_sym_RBRACE);
+      END_STATE();
+    case 353:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      END_STATE();
+    case 354:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (lookahead == 's') ADVANCE(372);
+      END_STATE();
+    case 355:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 356:
+      ACCEPT_TOKEN(anon_sym_groups);
+      END_STATE();
+    case 357:
+      ACCEPT_TOKEN(anon_sym_cilium);
+      END_STATE();
+    case 358:
       ACCEPT_TOKEN(anon_sym_cilium);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
-    case 350:
+    case 359:
       ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(350);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(359);
       END_STATE();
-    case 351:
+    case 360:
       ACCEPT_TOKEN(anon_sym_import);
       END_STATE();
-    case 352:
+    case 361:
       ACCEPT_TOKEN(anon_sym_import);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
-    case 353:
+    case 362:
       ACCEPT_TOKEN(anon_sym_const);
       END_STATE();
-    case 354:
+    case 363:
       ACCEPT_TOKEN(anon_sym_const);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
-    case 355:
+    case 364:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 356:
+    case 365:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 357:
-      ACCEPT_TOKEN(anon_sym_category);
-      END_STATE();
-    case 358:
-      ACCEPT_TOKEN(anon_sym_category);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 359:
-      ACCEPT_TOKEN(anon_sym_sentence);
-      END_STATE();
-    case 360:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
-      END_STATE();
-    case 361:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
-      END_STATE();
-    case 362:
-      ACCEPT_TOKEN(anon_sym_COLON);
-      END_STATE();
-    case 363:
-      ACCEPT_TOKEN(anon_sym_cidrs);
-      END_STATE();
-    case 364:
-      ACCEPT_TOKEN(anon_sym_ports);
-      END_STATE();
-    case 365:
-      ACCEPT_TOKEN(anon_sym_port);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(621);
       END_STATE();
     case 366:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(364);
+      ACCEPT_TOKEN(anon_sym_category);
       END_STATE();
     case 367:
+      ACCEPT_TOKEN(anon_sym_category);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 368:
+      ACCEPT_TOKEN(anon_sym_sentence);
+      END_STATE();
+    case 369:
+      ACCEPT_TOKEN(anon_sym_LPAREN);
+      END_STATE();
+    case 370:
+      ACCEPT_TOKEN(anon_sym_RPAREN);
+      END_STATE();
+    case 371:
+      ACCEPT_TOKEN(anon_sym_COLON);
+      END_STATE();
+    case 372:
+      ACCEPT_TOKEN(anon_sym_cidrs);
+      END_STATE();
+    case 373:
+      ACCEPT_TOKEN(anon_sym_ports);
+      END_STATE();
+    case 374:
+      ACCEPT_TOKEN(anon_sym_port);
+      END_STATE();
+    case 375:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(373);
+      END_STATE();
+    case 376:
       ACCEPT_TOKEN(anon_sym_port);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 368:
-      ACCEPT_TOKEN(anon_sym_strings);
-      END_STATE();
-    case 369:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(368);
-      END_STATE();
-    case 370:
-      ACCEPT_TOKEN(anon_sym_selector);
-      END_STATE();
-    case 371:
-      ACCEPT_TOKEN(anon_sym_system);
-      END_STATE();
-    case 372:
-      ACCEPT_TOKEN(anon_sym_system);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 373:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      END_STATE();
-    case 374:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(341);
-      END_STATE();
-    case 375:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 376:
-      ACCEPT_TOKEN(anon_sym_policy);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 377:
+      ACCEPT_TOKEN(anon_sym_strings);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(377);
+      END_STATE();
+    case 379:
+      ACCEPT_TOKEN(anon_sym_selector);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 381:
+      ACCEPT_TOKEN(anon_sym_system);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 382:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      END_STATE();
+    case 383:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(350);
+      END_STATE();
+    case 384:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 385:
+      ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 386:
       ACCEPT_TOKEN(anon_sym_policy);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 378:
-      ACCEPT_TOKEN(anon_sym_use);
-      END_STATE();
-    case 379:
-      ACCEPT_TOKEN(anon_sym_use);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 380:
-      ACCEPT_TOKEN(anon_sym_description);
-      END_STATE();
-    case 381:
-      ACCEPT_TOKEN(anon_sym_description);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 382:
-      ACCEPT_TOKEN(anon_sym_label);
-      END_STATE();
-    case 383:
-      ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 384:
-      ACCEPT_TOKEN(anon_sym_default);
-      END_STATE();
-    case 385:
-      ACCEPT_TOKEN(anon_sym_default);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 386:
-      ACCEPT_TOKEN(anon_sym_deny);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 387:
+      ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 388:
+      ACCEPT_TOKEN(anon_sym_use);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 389:
+      ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 390:
+      ACCEPT_TOKEN(anon_sym_description);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 391:
+      ACCEPT_TOKEN(anon_sym_label);
+      END_STATE();
+    case 392:
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 393:
+      ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 394:
+      ACCEPT_TOKEN(anon_sym_default);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 395:
+      ACCEPT_TOKEN(anon_sym_deny);
+      END_STATE();
+    case 396:
       ACCEPT_TOKEN(anon_sym_deny);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 388:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 389:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 390:
-      ACCEPT_TOKEN(anon_sym_ingress);
-      END_STATE();
-    case 391:
-      ACCEPT_TOKEN(anon_sym_egress);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(anon_sym_select);
-      END_STATE();
-    case 393:
-      ACCEPT_TOKEN(anon_sym_select);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 394:
-      ACCEPT_TOKEN(anon_sym_pods);
-      END_STATE();
-    case 395:
-      ACCEPT_TOKEN(anon_sym_pods);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 396:
-      ACCEPT_TOKEN(anon_sym_all);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 397:
-      ACCEPT_TOKEN(anon_sym_nodes);
+      ACCEPT_TOKEN(anon_sym_no);
       END_STATE();
     case 398:
-      ACCEPT_TOKEN(anon_sym_everything);
+      ACCEPT_TOKEN(anon_sym_no);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 399:
-      ACCEPT_TOKEN(anon_sym_in);
+      ACCEPT_TOKEN(anon_sym_ingress);
       END_STATE();
     case 400:
+      ACCEPT_TOKEN(anon_sym_egress);
+      END_STATE();
+    case 401:
+      ACCEPT_TOKEN(anon_sym_select);
+      END_STATE();
+    case 402:
+      ACCEPT_TOKEN(anon_sym_select);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 403:
+      ACCEPT_TOKEN(anon_sym_pods);
+      END_STATE();
+    case 404:
+      ACCEPT_TOKEN(anon_sym_pods);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 405:
+      ACCEPT_TOKEN(anon_sym_all);
+      END_STATE();
+    case 406:
+      ACCEPT_TOKEN(anon_sym_nodes);
+      END_STATE();
+    case 407:
+      ACCEPT_TOKEN(anon_sym_everything);
+      END_STATE();
+    case 408:
+      ACCEPT_TOKEN(anon_sym_in);
+      END_STATE();
+    case 409:
       ACCEPT_TOKEN(anon_sym_in);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
-    case 401:
+    case 410:
       ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
-    case 402:
+    case 411:
       ACCEPT_TOKEN(anon_sym_with);
       END_STATE();
-    case 403:
+    case 412:
       ACCEPT_TOKEN(anon_sym_with);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
-    case 404:
+    case 413:
       ACCEPT_TOKEN(anon_sym_allow);
       END_STATE();
-    case 405:
+    case 414:
       ACCEPT_TOKEN(anon_sym_allow);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
-    case 406:
+    case 415:
       ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'm') ADVANCE(412);
+      if (lookahead == 'm') ADVANCE(421);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(419);
       END_STATE();
-    case 407:
+    case 416:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(424);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(419);
+      END_STATE();
+    case 417:
       ACCEPT_TOKEN(sym_sentence_word);
       if (lookahead == 'o') ADVANCE(415);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
-      END_STATE();
-    case 408:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(406);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
-      END_STATE();
-    case 409:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'r') ADVANCE(408);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
-      END_STATE();
-    case 410:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
-      END_STATE();
-    case 411:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 412:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
-      END_STATE();
-    case 413:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 414:
-      ACCEPT_TOKEN(anon_sym_to);
-      END_STATE();
-    case 415:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(410);
-      END_STATE();
-    case 416:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 417:
-      ACCEPT_TOKEN(anon_sym_anywhere);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(419);
       END_STATE();
     case 418:
-      ACCEPT_TOKEN(anon_sym_entity);
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'r') ADVANCE(417);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(419);
       END_STATE();
     case 419:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(419);
       END_STATE();
     case 420:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
     case 421:
-      ACCEPT_TOKEN(anon_sym_fqdn);
+      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(419);
       END_STATE();
     case 422:
-      ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(423);
+      ACCEPT_TOKEN(anon_sym_from);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 423:
-      ACCEPT_TOKEN(anon_sym_services);
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 424:
-      ACCEPT_TOKEN(anon_sym_sni);
+      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(419);
       END_STATE();
     case 425:
+      ACCEPT_TOKEN(anon_sym_to);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 426:
+      ACCEPT_TOKEN(anon_sym_anywhere);
+      END_STATE();
+    case 427:
+      ACCEPT_TOKEN(anon_sym_entity);
+      END_STATE();
+    case 428:
+      ACCEPT_TOKEN(anon_sym_LBRACK);
+      END_STATE();
+    case 429:
+      ACCEPT_TOKEN(anon_sym_RBRACK);
+      END_STATE();
+    case 430:
+      ACCEPT_TOKEN(anon_sym_fqdn);
+      END_STATE();
+    case 431:
+      ACCEPT_TOKEN(anon_sym_service);
+      if (lookahead == 's') ADVANCE(432);
+      END_STATE();
+    case 432:
+      ACCEPT_TOKEN(anon_sym_services);
+      END_STATE();
+    case 433:
+      ACCEPT_TOKEN(anon_sym_sni);
+      END_STATE();
+    case 434:
       ACCEPT_TOKEN(anon_sym_sni);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
-    case 426:
+    case 435:
       ACCEPT_TOKEN(anon_sym_authentication);
       END_STATE();
-    case 427:
+    case 436:
       ACCEPT_TOKEN(anon_sym_authentication);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
-    case 428:
+    case 437:
       ACCEPT_TOKEN(anon_sym_icmp);
       END_STATE();
-    case 429:
+    case 438:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
-    case 430:
+    case 439:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(445);
       END_STATE();
-    case 431:
+    case 440:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
-      END_STATE();
-    case 432:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(430);
-      if (lookahead == '6') ADVANCE(431);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
-      END_STATE();
-    case 433:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(434);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
-      END_STATE();
-    case 434:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(432);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
-      END_STATE();
-    case 435:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(435);
-      END_STATE();
-    case 436:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(436);
-      END_STATE();
-    case 437:
-      ACCEPT_TOKEN(anon_sym_http);
-      END_STATE();
-    case 438:
-      ACCEPT_TOKEN(anon_sym_http);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 439:
-      ACCEPT_TOKEN(anon_sym_method);
-      END_STATE();
-    case 440:
-      ACCEPT_TOKEN(anon_sym_host);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(445);
       END_STATE();
     case 441:
-      ACCEPT_TOKEN(anon_sym_header);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == '4') ADVANCE(439);
+      if (lookahead == '6') ADVANCE(440);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(445);
       END_STATE();
     case 442:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(442);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'p') ADVANCE(443);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(445);
       END_STATE();
     case 443:
-      ACCEPT_TOKEN(anon_sym_grpc);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'v') ADVANCE(441);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(445);
       END_STATE();
     case 444:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(444);
+      END_STATE();
+    case 445:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(445);
+      END_STATE();
+    case 446:
+      ACCEPT_TOKEN(anon_sym_http);
+      END_STATE();
+    case 447:
+      ACCEPT_TOKEN(anon_sym_http);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 448:
+      ACCEPT_TOKEN(anon_sym_method);
+      END_STATE();
+    case 449:
+      ACCEPT_TOKEN(anon_sym_host);
+      END_STATE();
+    case 450:
+      ACCEPT_TOKEN(anon_sym_header);
+      END_STATE();
+    case 451:
+      ACCEPT_TOKEN(anon_sym_secret);
+      END_STATE();
+    case 452:
+      ACCEPT_TOKEN(anon_sym_mismatch);
+      END_STATE();
+    case 453:
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(453);
+      END_STATE();
+    case 454:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      END_STATE();
+    case 455:
       ACCEPT_TOKEN(anon_sym_grpc);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 445:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      END_STATE();
-    case 446:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 447:
-      ACCEPT_TOKEN(anon_sym_produce);
-      END_STATE();
-    case 448:
-      ACCEPT_TOKEN(anon_sym_consume);
-      END_STATE();
-    case 449:
-      ACCEPT_TOKEN(anon_sym_apikey);
-      END_STATE();
-    case 450:
-      ACCEPT_TOKEN(anon_sym_topic);
-      END_STATE();
-    case 451:
-      ACCEPT_TOKEN(anon_sym_client);
-      END_STATE();
-    case 452:
-      ACCEPT_TOKEN(anon_sym_version);
-      END_STATE();
-    case 453:
-      ACCEPT_TOKEN(anon_sym_dns);
-      END_STATE();
-    case 454:
-      ACCEPT_TOKEN(anon_sym_dns);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 455:
-      ACCEPT_TOKEN(anon_sym_expect);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 456:
+      ACCEPT_TOKEN(anon_sym_kafka);
+      END_STATE();
+    case 457:
+      ACCEPT_TOKEN(anon_sym_kafka);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 458:
+      ACCEPT_TOKEN(anon_sym_produce);
+      END_STATE();
+    case 459:
+      ACCEPT_TOKEN(anon_sym_consume);
+      END_STATE();
+    case 460:
+      ACCEPT_TOKEN(anon_sym_apikey);
+      END_STATE();
+    case 461:
+      ACCEPT_TOKEN(anon_sym_topic);
+      END_STATE();
+    case 462:
+      ACCEPT_TOKEN(anon_sym_client);
+      END_STATE();
+    case 463:
+      ACCEPT_TOKEN(anon_sym_version);
+      END_STATE();
+    case 464:
+      ACCEPT_TOKEN(anon_sym_dns);
+      END_STATE();
+    case 465:
+      ACCEPT_TOKEN(anon_sym_dns);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 466:
+      ACCEPT_TOKEN(anon_sym_expect);
+      END_STATE();
+    case 467:
       ACCEPT_TOKEN(anon_sym_expect);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 457:
-      ACCEPT_TOKEN(anon_sym_account);
-      END_STATE();
-    case 458:
-      ACCEPT_TOKEN(anon_sym_node);
-      END_STATE();
-    case 459:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
-      END_STATE();
-    case 460:
-      ACCEPT_TOKEN(anon_sym_notin);
-      END_STATE();
-    case 461:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      END_STATE();
-    case 462:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(459);
-      END_STATE();
-    case 463:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(472);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 464:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(531);
-      if (lookahead == 'o') ADVANCE(389);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 465:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(531);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 466:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(592);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 467:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(504);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 468:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(446);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      ACCEPT_TOKEN(anon_sym_account);
       END_STATE();
     case 469:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(586);
-      if (lookahead == 'i') ADVANCE(487);
-      if (lookahead == 'l') ADVANCE(593);
-      if (lookahead == 'o') ADVANCE(539);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      ACCEPT_TOKEN(anon_sym_node);
       END_STATE();
     case 470:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(484);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 471:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(590);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
     case 472:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(499);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
     case 473:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(444);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(470);
       END_STATE();
     case 474:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(563);
+      if (lookahead == 'a') ADVANCE(483);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 475:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(597);
+      if (lookahead == 'a') ADVANCE(542);
+      if (lookahead == 'o') ADVANCE(398);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 476:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(576);
+      if (lookahead == 'a') ADVANCE(542);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 477:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(532);
-      if (lookahead == 'm') ADVANCE(559);
-      if (lookahead == 'n') ADVANCE(400);
+      if (lookahead == 'a') ADVANCE(603);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 478:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(532);
-      if (lookahead == 'm') ADVANCE(559);
+      if (lookahead == 'a') ADVANCE(515);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 479:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(532);
-      if (lookahead == 'n') ADVANCE(400);
+      if (lookahead == 'a') ADVANCE(457);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 480:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(532);
+      if (lookahead == 'a') ADVANCE(597);
+      if (lookahead == 'i') ADVANCE(498);
+      if (lookahead == 'l') ADVANCE(604);
+      if (lookahead == 'o') ADVANCE(550);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 481:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(577);
+      if (lookahead == 'a') ADVANCE(495);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 482:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(471);
+      if (lookahead == 'a') ADVANCE(601);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 483:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(491);
+      if (lookahead == 'b') ADVANCE(510);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 484:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(492);
+      if (lookahead == 'c') ADVANCE(455);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 485:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(568);
-      if (lookahead == 'l') ADVANCE(511);
-      if (lookahead == 'r') ADVANCE(575);
+      if (lookahead == 'c') ADVANCE(574);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 486:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(568);
-      if (lookahead == 'r') ADVANCE(575);
+      if (lookahead == 'c') ADVANCE(608);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 487:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(561);
-      if (lookahead == 'l') ADVANCE(512);
+      if (lookahead == 'c') ADVANCE(587);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 488:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(505);
-      if (lookahead == 'n') ADVANCE(569);
+      if (lookahead == 'c') ADVANCE(543);
+      if (lookahead == 'm') ADVANCE(570);
+      if (lookahead == 'n') ADVANCE(409);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 489:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(505);
+      if (lookahead == 'c') ADVANCE(543);
+      if (lookahead == 'm') ADVANCE(570);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 490:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(379);
+      if (lookahead == 'c') ADVANCE(543);
+      if (lookahead == 'n') ADVANCE(409);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 491:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(336);
+      if (lookahead == 'c') ADVANCE(543);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 492:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(375);
+      if (lookahead == 'c') ADVANCE(588);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 493:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(506);
+      if (lookahead == 'c') ADVANCE(482);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 494:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(537);
+      if (lookahead == 'c') ADVANCE(502);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 495:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(476);
+      if (lookahead == 'c') ADVANCE(503);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 496:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(527);
-      if (lookahead == 'i') ADVANCE(526);
-      if (lookahead == 'n') ADVANCE(509);
+      if (lookahead == 'd') ADVANCE(579);
+      if (lookahead == 'l') ADVANCE(522);
+      if (lookahead == 'r') ADVANCE(586);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 497:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(527);
-      if (lookahead == 'i') ADVANCE(526);
+      if (lookahead == 'd') ADVANCE(579);
+      if (lookahead == 'r') ADVANCE(586);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 498:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(571);
+      if (lookahead == 'd') ADVANCE(572);
+      if (lookahead == 'l') ADVANCE(523);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 499:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(521);
+      if (lookahead == 'e') ADVANCE(516);
+      if (lookahead == 'n') ADVANCE(580);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 500:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(538);
+      if (lookahead == 'e') ADVANCE(516);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 501:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(530);
+      if (lookahead == 'e') ADVANCE(388);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 502:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(562);
+      if (lookahead == 'e') ADVANCE(345);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 503:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(481);
+      if (lookahead == 'e') ADVANCE(384);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 504:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(518);
+      if (lookahead == 'e') ADVANCE(517);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 505:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(466);
-      if (lookahead == 'n') ADVANCE(596);
-      if (lookahead == 's') ADVANCE(474);
+      if (lookahead == 'e') ADVANCE(548);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 506:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(552);
+      if (lookahead == 'e') ADVANCE(487);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 507:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(403);
+      if (lookahead == 'e') ADVANCE(538);
+      if (lookahead == 'i') ADVANCE(537);
+      if (lookahead == 'n') ADVANCE(520);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 508:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(500);
+      if (lookahead == 'e') ADVANCE(538);
+      if (lookahead == 'i') ADVANCE(537);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 509:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(425);
+      if (lookahead == 'e') ADVANCE(582);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 510:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(532);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 511:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(549);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 512:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(541);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 513:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(573);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 514:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(492);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 515:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'f') ADVANCE(529);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 516:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'f') ADVANCE(477);
+      if (lookahead == 'n') ADVANCE(607);
+      if (lookahead == 's') ADVANCE(485);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 517:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'g') ADVANCE(563);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 518:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'h') ADVANCE(412);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 519:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'h') ADVANCE(511);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 520:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(434);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 521:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(569);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 522:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(486);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 523:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(602);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 524:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'i') ADVANCE(558);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 511:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(475);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 512:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(591);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 513:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(547);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 514:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(482);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 515:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(549);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 516:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(582);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 517:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(526);
-      if (lookahead == 'y') ADVANCE(572);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 518:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(468);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 519:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(511);
-      if (lookahead == 'r') ADVANCE(575);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 520:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(511);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 521:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(383);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 522:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(524);
-      if (lookahead == 'u') ADVANCE(579);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 523:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(524);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 524:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(543);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 525:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(578);
+      if (lookahead == 'i') ADVANCE(493);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 526:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(494);
+      if (lookahead == 'i') ADVANCE(560);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 527:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(503);
+      if (lookahead == 'i') ADVANCE(593);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 528:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(413);
+      if (lookahead == 'i') ADVANCE(537);
+      if (lookahead == 'y') ADVANCE(583);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 529:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(349);
+      if (lookahead == 'k') ADVANCE(479);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 530:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(372);
+      if (lookahead == 'l') ADVANCE(522);
+      if (lookahead == 'r') ADVANCE(586);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 531:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(498);
+      if (lookahead == 'l') ADVANCE(522);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 532:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(554);
+      if (lookahead == 'l') ADVANCE(392);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 533:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(400);
+      if (lookahead == 'l') ADVANCE(535);
+      if (lookahead == 'u') ADVANCE(590);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 534:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(381);
+      if (lookahead == 'l') ADVANCE(535);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 535:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(427);
+      if (lookahead == 'l') ADVANCE(554);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 536:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(569);
+      if (lookahead == 'l') ADVANCE(589);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 537:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(483);
+      if (lookahead == 'l') ADVANCE(505);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 538:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(589);
+      if (lookahead == 'l') ADVANCE(514);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 539:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(574);
+      if (lookahead == 'm') ADVANCE(422);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 540:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(389);
+      if (lookahead == 'm') ADVANCE(358);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 541:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(485);
+      if (lookahead == 'm') ADVANCE(381);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 542:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(416);
+      if (lookahead == 'm') ADVANCE(509);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 543:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(594);
+      if (lookahead == 'm') ADVANCE(565);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 544:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(486);
+      if (lookahead == 'n') ADVANCE(409);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 545:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(519);
+      if (lookahead == 'n') ADVANCE(390);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 546:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(528);
+      if (lookahead == 'n') ADVANCE(436);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 547:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(534);
+      if (lookahead == 'n') ADVANCE(580);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 548:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(560);
+      if (lookahead == 'n') ADVANCE(494);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 549:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(535);
+      if (lookahead == 'n') ADVANCE(600);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 550:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(520);
+      if (lookahead == 'n') ADVANCE(585);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 551:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(567);
+      if (lookahead == 'o') ADVANCE(398);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 552:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(565);
+      if (lookahead == 'o') ADVANCE(496);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 553:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(425);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 554:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(605);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 555:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(497);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 556:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(530);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 557:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(539);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 558:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(545);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 559:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(571);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 560:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(546);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 561:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(531);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 562:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(578);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 563:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(576);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 564:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(447);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 565:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'p') ADVANCE(438);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 554:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(429);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 555:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(495);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 556:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(470);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 557:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(473);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 558:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(583);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 559:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(551);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 560:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(575);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 561:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(346);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 562:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(340);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 563:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(510);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 564:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(546);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 565:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(598);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 566:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(506);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 567:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(481);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 568:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(484);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 569:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(594);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 570:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(562);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 571:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(586);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 572:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(355);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 573:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(349);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 574:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(521);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 575:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'r') ADVANCE(557);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 567:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(581);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 568:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(395);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 569:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(454);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 570:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(490);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 571:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(556);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 572:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(587);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 573:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(588);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 574:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(580);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 575:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(367);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 576:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(456);
+      if (lookahead == 'r') ADVANCE(609);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 577:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(393);
+      if (lookahead == 'r') ADVANCE(568);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 578:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(385);
+      if (lookahead == 'r') ADVANCE(592);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 579:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(508);
+      if (lookahead == 's') ADVANCE(404);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 580:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(354);
+      if (lookahead == 's') ADVANCE(465);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 581:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(352);
+      if (lookahead == 's') ADVANCE(501);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 582:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(507);
+      if (lookahead == 's') ADVANCE(567);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 583:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(598);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 584:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(599);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 585:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(591);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 586:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(376);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 587:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(467);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 588:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(402);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 589:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(394);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 590:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(519);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 591:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(363);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 592:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(361);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 593:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(518);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 594:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(524);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 595:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(564);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 596:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(595);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 597:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(504);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 598:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(512);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 599:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 't') ADVANCE(513);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 584:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(553);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 585:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(584);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 586:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(493);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 587:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(501);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 588:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(502);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 589:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(514);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 590:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(515);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 591:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(529);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 592:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(525);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 593:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(573);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 594:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(405);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 595:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'x') ADVANCE(555);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 596:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(387);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 597:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(377);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 598:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(358);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
-      END_STATE();
-    case 599:
-      ACCEPT_TOKEN(sym_label_key);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
       END_STATE();
     case 600:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(525);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 601:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(526);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 602:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(540);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 603:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(536);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 604:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(584);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 605:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'w') ADVANCE(414);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 606:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'x') ADVANCE(566);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 607:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(396);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 608:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(386);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 609:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(367);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 610:
+      ACCEPT_TOKEN(sym_label_key);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      END_STATE();
+    case 611:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(600);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(611);
       END_STATE();
-    case 601:
+    case 612:
       ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
-    case 602:
+    case 613:
       ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
-    case 603:
+    case 614:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(321);
-      if (lookahead == ':') ADVANCE(620);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
+      if (lookahead == '.') ADVANCE(330);
+      if (lookahead == ':') ADVANCE(631);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(614);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
       END_STATE();
-    case 604:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(620);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(604);
-      if (lookahead == '-' ||
-          ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 605:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(608);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 606:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(356);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 607:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(605);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 608:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(606);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 609:
-      ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(609);
-      END_STATE();
-    case 610:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 611:
-      ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(611);
-      END_STATE();
-    case 612:
-      ACCEPT_TOKEN(sym__port_number_immediate);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(612);
-      END_STATE();
-    case 613:
-      ACCEPT_TOKEN(sym_protocol);
-      END_STATE();
-    case 614:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(621);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(614);
-      END_STATE();
     case 615:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(614);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == ':') ADVANCE(631);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(615);
+      if (lookahead == '-' ||
+          ('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(621);
       END_STATE();
     case 616:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(615);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(616);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'o') ADVANCE(619);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(621);
       END_STATE();
     case 617:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(616);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(617);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'p') ADVANCE(365);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(621);
       END_STATE();
     case 618:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(617);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(618);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'r') ADVANCE(616);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(621);
       END_STATE();
     case 619:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(618);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(619);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'u') ADVANCE(617);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(621);
       END_STATE();
     case 620:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (lookahead == ':') ADVANCE(619);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(620);
+      ACCEPT_TOKEN(sym_port_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(620);
       END_STATE();
     case 621:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(319);
-      if (lookahead == '/') ADVANCE(320);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(621);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(621);
       END_STATE();
     case 622:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(322);
-      if (lookahead == '/') ADVANCE(320);
+      ACCEPT_TOKEN(sym__port_number_immediate);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
       END_STATE();
     case 623:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(323);
-      if (lookahead == '/') ADVANCE(320);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(623);
+      ACCEPT_TOKEN(sym__port_number_immediate);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(623);
       END_STATE();
     case 624:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(320);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(624);
+      ACCEPT_TOKEN(sym_protocol);
       END_STATE();
     case 625:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(625);
+      if (lookahead == '.') ADVANCE(328);
+      if (lookahead == '/') ADVANCE(329);
+      if (lookahead == ':') ADVANCE(632);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(625);
       END_STATE();
     case 626:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(318);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(626);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(328);
+      if (lookahead == '/') ADVANCE(329);
+      if (lookahead == ':') ADVANCE(625);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(626);
       END_STATE();
     case 627:
-      ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(627);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(328);
+      if (lookahead == '/') ADVANCE(329);
+      if (lookahead == ':') ADVANCE(626);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(627);
       END_STATE();
     case 628:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(328);
+      if (lookahead == '/') ADVANCE(329);
+      if (lookahead == ':') ADVANCE(627);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(628);
       END_STATE();
     case 629:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(328);
+      if (lookahead == '/') ADVANCE(329);
+      if (lookahead == ':') ADVANCE(628);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(629);
+      END_STATE();
+    case 630:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(328);
+      if (lookahead == '/') ADVANCE(329);
+      if (lookahead == ':') ADVANCE(629);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(630);
+      END_STATE();
+    case 631:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(328);
+      if (lookahead == '/') ADVANCE(329);
+      if (lookahead == ':') ADVANCE(630);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(631);
+      END_STATE();
+    case 632:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(328);
+      if (lookahead == '/') ADVANCE(329);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(632);
+      END_STATE();
+    case 633:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(331);
+      if (lookahead == '/') ADVANCE(329);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(633);
+      END_STATE();
+    case 634:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(332);
+      if (lookahead == '/') ADVANCE(329);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(634);
+      END_STATE();
+    case 635:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '/') ADVANCE(329);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(635);
+      END_STATE();
+    case 636:
+      ACCEPT_TOKEN(sym_cidr);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(636);
+      END_STATE();
+    case 637:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(327);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(637);
+      END_STATE();
+    case 638:
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(638);
+      END_STATE();
+    case 639:
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      END_STATE();
+    case 640:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(630);
+      if (lookahead == '#') ADVANCE(641);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(629);
+          lookahead == ' ') ADVANCE(640);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(630);
+          lookahead != '\\') ADVANCE(641);
       END_STATE();
-    case 630:
+    case 641:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(630);
+          lookahead != '\\') ADVANCE(641);
       END_STATE();
-    case 631:
+    case 642:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 632:
+    case 643:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 633:
+    case 644:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(633);
-      END_STATE();
-    case 634:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '4') ADVANCE(799);
-      if (lookahead == '6') ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 635:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(635);
-      if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(636);
-      END_STATE();
-    case 636:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(636);
-      END_STATE();
-    case 637:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 638:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(687);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 639:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(646);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 640:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(776);
-      if (lookahead == 'i') ADVANCE(662);
-      if (lookahead == 'l') ADVANCE(702);
-      if (lookahead == 'o') ADVANCE(726);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 641:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(664);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 642:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(722);
-      if (lookahead == 'o') ADVANCE(778);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 643:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(789);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 644:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(657);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(644);
       END_STATE();
     case 645:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(779);
+      if (lookahead == '4') ADVANCE(817);
+      if (lookahead == '6') ADVANCE(817);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 646:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(672);
+      if (lookahead == '_') ADVANCE(817);
       if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(646);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(647);
       END_STATE();
     case 647:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(799);
+      if (lookahead == '_') ADVANCE(817);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(647);
       END_STATE();
     case 648:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(652);
-      if (lookahead == 'l') ADVANCE(715);
-      if (lookahead == 'n') ADVANCE(796);
-      if (lookahead == 'p') ADVANCE(699);
-      if (lookahead == 'u') ADVANCE(770);
+      if (lookahead == 'a') ADVANCE(817);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 649:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(720);
-      if (lookahead == 'm') ADVANCE(744);
-      if (lookahead == 'n') ADVANCE(799);
-      if (lookahead == 'p') ADVANCE(791);
+      if (lookahead == 'a') ADVANCE(702);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 650:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(795);
+      if (lookahead == 'a') ADVANCE(658);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 651:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(665);
+      if (lookahead == 'a') ADVANCE(792);
+      if (lookahead == 'i') ADVANCE(676);
+      if (lookahead == 'l') ADVANCE(717);
+      if (lookahead == 'o') ADVANCE(741);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 652:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(735);
+      if (lookahead == 'a') ADVANCE(678);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 653:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(769);
+      if (lookahead == 'a') ADVANCE(737);
+      if (lookahead == 'o') ADVANCE(794);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 654:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(645);
+      if (lookahead == 'a') ADVANCE(807);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 655:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(675);
-      if (lookahead == 'p') ADVANCE(677);
+      if (lookahead == 'a') ADVANCE(669);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 656:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(785);
+      if (lookahead == 'a') ADVANCE(796);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 657:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(669);
+      if (lookahead == 'a') ADVANCE(798);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 658:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(758);
+      if (lookahead == 'b') ADVANCE(686);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 659:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(799);
+      if (lookahead == 'c') ADVANCE(817);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 660:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(759);
-      if (lookahead == 'l') ADVANCE(703);
-      if (lookahead == 'r') ADVANCE(771);
+      if (lookahead == 'c') ADVANCE(665);
+      if (lookahead == 'l') ADVANCE(730);
+      if (lookahead == 'n') ADVANCE(814);
+      if (lookahead == 'p') ADVANCE(714);
+      if (lookahead == 'u') ADVANCE(787);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 661:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(723);
+      if (lookahead == 'c') ADVANCE(735);
+      if (lookahead == 'm') ADVANCE(758);
+      if (lookahead == 'n') ADVANCE(817);
+      if (lookahead == 'p') ADVANCE(809);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 662:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(750);
-      if (lookahead == 'l') ADVANCE(701);
+      if (lookahead == 'c') ADVANCE(679);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 663:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(790);
+      if (lookahead == 'c') ADVANCE(813);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 664:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(681);
+      if (lookahead == 'c') ADVANCE(708);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 665:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(799);
+      if (lookahead == 'c') ADVANCE(750);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 666:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(688);
-      if (lookahead == 'n') ADVANCE(759);
+      if (lookahead == 'c') ADVANCE(689);
+      if (lookahead == 'p') ADVANCE(691);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 667:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(718);
-      if (lookahead == 'i') ADVANCE(717);
-      if (lookahead == 'n') ADVANCE(698);
-      if (lookahead == 't') ADVANCE(757);
-      if (lookahead == 'y') ADVANCE(767);
+      if (lookahead == 'c') ADVANCE(786);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 668:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(692);
+      if (lookahead == 'c') ADVANCE(803);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 669:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(759);
+      if (lookahead == 'c') ADVANCE(683);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 670:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(795);
+      if (lookahead == 'c') ADVANCE(774);
+      if (lookahead == 'l') ADVANCE(700);
+      if (lookahead == 'n') ADVANCE(797);
+      if (lookahead == 'r') ADVANCE(810);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 671:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(641);
-      if (lookahead == 'o') ADVANCE(764);
-      if (lookahead == 't') ADVANCE(773);
+      if (lookahead == 'c') ADVANCE(773);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 672:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(714);
+      if (lookahead == 'c') ADVANCE(657);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 673:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(728);
+      if (lookahead == 'd') ADVANCE(817);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 674:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(719);
+      if (lookahead == 'd') ADVANCE(775);
+      if (lookahead == 'l') ADVANCE(718);
+      if (lookahead == 'r') ADVANCE(788);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 675:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(745);
+      if (lookahead == 'd') ADVANCE(738);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 676:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(755);
+      if (lookahead == 'd') ADVANCE(765);
+      if (lookahead == 'l') ADVANCE(716);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 677:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(653);
+      if (lookahead == 'd') ADVANCE(808);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 678:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(727);
+      if (lookahead == 'd') ADVANCE(695);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 679:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(753);
+      if (lookahead == 'e') ADVANCE(817);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 680:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(761);
+      if (lookahead == 'e') ADVANCE(703);
+      if (lookahead == 'n') ADVANCE(775);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 681:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(748);
+      if (lookahead == 'e') ADVANCE(670);
+      if (lookahead == 'i') ADVANCE(732);
+      if (lookahead == 'n') ADVANCE(713);
+      if (lookahead == 't') ADVANCE(772);
+      if (lookahead == 'y') ADVANCE(784);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 682:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(763);
+      if (lookahead == 'e') ADVANCE(707);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 683:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(774);
+      if (lookahead == 'e') ADVANCE(775);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 684:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(752);
+      if (lookahead == 'e') ADVANCE(813);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 685:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(652);
+      if (lookahead == 'o') ADVANCE(781);
+      if (lookahead == 't') ADVANCE(790);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 686:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(729);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 686:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(656);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 687:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(712);
+      if (lookahead == 'e') ADVANCE(743);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 688:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(643);
-      if (lookahead == 'n') ADVANCE(795);
-      if (lookahead == 's') ADVANCE(658);
+      if (lookahead == 'e') ADVANCE(733);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 689:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(799);
+      if (lookahead == 'e') ADVANCE(759);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 690:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(754);
-      if (lookahead == 'n') ADVANCE(783);
-      if (lookahead == 'v') ADVANCE(679);
-      if (lookahead == 'x') ADVANCE(655);
+      if (lookahead == 'e') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 691:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(759);
+      if (lookahead == 'e') ADVANCE(667);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 692:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(741);
+      if (lookahead == 'e') ADVANCE(742);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 693:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(799);
+      if (lookahead == 'e') ADVANCE(768);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 694:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(705);
+      if (lookahead == 'e') ADVANCE(786);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 695:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(684);
+      if (lookahead == 'e') ADVANCE(763);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 696:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(738);
+      if (lookahead == 'e') ADVANCE(777);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 697:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(685);
+      if (lookahead == 'e') ADVANCE(780);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 698:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(799);
+      if (lookahead == 'e') ADVANCE(791);
+      if (lookahead == 'i') ADVANCE(779);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 699:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(713);
+      if (lookahead == 'e') ADVANCE(744);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 700:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(723);
+      if (lookahead == 'e') ADVANCE(668);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 701:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(788);
+      if (lookahead == 'e') ADVANCE(766);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 702:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(673);
-      if (lookahead == 'u') ADVANCE(765);
+      if (lookahead == 'f') ADVANCE(727);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 703:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(650);
+      if (lookahead == 'f') ADVANCE(654);
+      if (lookahead == 'n') ADVANCE(813);
+      if (lookahead == 's') ADVANCE(671);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 704:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(724);
+      if (lookahead == 'g') ADVANCE(817);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 705:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(725);
+      if (lookahead == 'g') ADVANCE(769);
+      if (lookahead == 'n') ADVANCE(801);
+      if (lookahead == 'v') ADVANCE(693);
+      if (lookahead == 'x') ADVANCE(666);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 706:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(733);
+      if (lookahead == 'g') ADVANCE(775);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 707:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(657);
+      if (lookahead == 'g') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 708:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(654);
+      if (lookahead == 'h') ADVANCE(817);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 709:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(772);
+      if (lookahead == 'h') ADVANCE(720);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 710:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(746);
+      if (lookahead == 'h') ADVANCE(753);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 711:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(775);
+      if (lookahead == 'h') ADVANCE(699);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 712:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(637);
+      if (lookahead == 'h') ADVANCE(701);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 713:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(670);
+      if (lookahead == 'i') ADVANCE(817);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 714:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(799);
+      if (lookahead == 'i') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 715:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(734);
+      if (lookahead == 'i') ADVANCE(738);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 716:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(769);
+      if (lookahead == 'i') ADVANCE(806);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 717:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(678);
+      if (lookahead == 'i') ADVANCE(687);
+      if (lookahead == 'u') ADVANCE(782);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 718:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(686);
-      if (lookahead == 'n') ADVANCE(780);
-      if (lookahead == 'r') ADVANCE(792);
+      if (lookahead == 'i') ADVANCE(663);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 719:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(799);
+      if (lookahead == 'i') ADVANCE(739);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 720:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(742);
+      if (lookahead == 'i') ADVANCE(740);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 721:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(665);
+      if (lookahead == 'i') ADVANCE(748);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 722:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(682);
+      if (lookahead == 'i') ADVANCE(669);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 723:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(672);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 724:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(789);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 725:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(761);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 726:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 727:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(648);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 728:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(684);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 729:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(817);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 730:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(749);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 731:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(786);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 732:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(692);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 733:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(817);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 734:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(679);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 735:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(757);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 736:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(656);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 737:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(697);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 738:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(817);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 739:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(706);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 740:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(704);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 741:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(776);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 742:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(662);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 743:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(786);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 744:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'n') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 724:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(691);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 725:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(689);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 726:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(760);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 727:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(651);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 728:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(769);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 729:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(781);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 730:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 731:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(660);
-      if (lookahead == 'r') ADVANCE(736);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 732:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(786);
-      if (lookahead == 'p') ADVANCE(647);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 733:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(723);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 734:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 735:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(787);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 736:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(663);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 737:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(719);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 738:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(659);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 739:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(756);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 740:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(748);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 741:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(751);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 742:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 743:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(644);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 744:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(739);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 745:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(769);
+      if (lookahead == 'o') ADVANCE(817);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 746:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(779);
+      if (lookahead == 'o') ADVANCE(674);
+      if (lookahead == 'r') ADVANCE(751);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 747:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'q') ADVANCE(661);
-      if (lookahead == 'r') ADVANCE(737);
+      if (lookahead == 'o') ADVANCE(804);
+      if (lookahead == 'p') ADVANCE(659);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 748:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(799);
+      if (lookahead == 'o') ADVANCE(738);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 749:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(732);
+      if (lookahead == 'o') ADVANCE(811);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 750:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(759);
+      if (lookahead == 'o') ADVANCE(805);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 751:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(795);
+      if (lookahead == 'o') ADVANCE(677);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 752:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(665);
+      if (lookahead == 'o') ADVANCE(733);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 753:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(797);
+      if (lookahead == 'o') ADVANCE(673);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 754:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(680);
+      if (lookahead == 'o') ADVANCE(770);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 755:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(766);
+      if (lookahead == 'o') ADVANCE(763);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 756:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(769);
+      if (lookahead == 'o') ADVANCE(767);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 757:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(704);
+      if (lookahead == 'p') ADVANCE(817);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 758:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(710);
+      if (lookahead == 'p') ADVANCE(754);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 759:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(799);
+      if (lookahead == 'p') ADVANCE(786);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 760:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(768);
+      if (lookahead == 'p') ADVANCE(655);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 761:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(759);
+      if (lookahead == 'p') ADVANCE(798);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 762:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(665);
+      if (lookahead == 'q') ADVANCE(675);
+      if (lookahead == 'r') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 763:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(743);
+      if (lookahead == 'r') ADVANCE(817);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 764:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(769);
+      if (lookahead == 'r') ADVANCE(747);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 765:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(784);
+      if (lookahead == 'r') ADVANCE(775);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 766:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(706);
+      if (lookahead == 'r') ADVANCE(679);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 767:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(782);
+      if (lookahead == 'r') ADVANCE(813);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 768:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(799);
-      if (lookahead == 'u') ADVANCE(721);
+      if (lookahead == 'r') ADVANCE(815);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 769:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(799);
+      if (lookahead == 'r') ADVANCE(696);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 770:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(697);
+      if (lookahead == 'r') ADVANCE(786);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 771:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(759);
+      if (lookahead == 'r') ADVANCE(783);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 772:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(795);
+      if (lookahead == 'r') ADVANCE(719);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 773:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(742);
+      if (lookahead == 'r') ADVANCE(725);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 774:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(696);
+      if (lookahead == 'r') ADVANCE(694);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 775:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(693);
+      if (lookahead == 's') ADVANCE(817);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 776:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(668);
+      if (lookahead == 's') ADVANCE(785);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 777:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(694);
+      if (lookahead == 's') ADVANCE(775);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 778:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(700);
+      if (lookahead == 's') ADVANCE(679);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 779:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(706);
+      if (lookahead == 's') ADVANCE(736);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 780:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(678);
+      if (lookahead == 's') ADVANCE(760);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 781:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(786);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 782:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(802);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 783:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(721);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 784:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(800);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 785:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(817);
+      if (lookahead == 'u') ADVANCE(734);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 786:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(817);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 787:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(711);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 788:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(775);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 789:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(813);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 790:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(757);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 791:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(710);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 792:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(682);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 793:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(708);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
-    case 782:
+    case 794:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(674);
+      if (lookahead == 't') ADVANCE(715);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
-    case 783:
+    case 795:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(709);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 784:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(681);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 785:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(740);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 786:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(742);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 787:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(728);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 788:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(719);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 789:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(716);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 790:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(651);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 791:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(634);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 792:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(707);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 793:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 794:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(695);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 795:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(799);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 796:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(794);
+      if (lookahead == 't') ADVANCE(664);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 797:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(777);
+      if (lookahead == 't') ADVANCE(692);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 798:
       ACCEPT_TOKEN(sym_identifier);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(798);
+      if (lookahead == 't') ADVANCE(721);
       if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
     case 799:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(723);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 800:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(688);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 801:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(724);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 802:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(695);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 803:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(755);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 804:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(757);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 805:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(743);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 806:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(733);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 807:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(731);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 808:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(662);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 809:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'v') ADVANCE(645);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 810:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'v') ADVANCE(722);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 811:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(817);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 812:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(712);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 813:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(817);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 814:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(812);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 815:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(795);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 816:
+      ACCEPT_TOKEN(sym_identifier);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(816);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+      END_STATE();
+    case 817:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
       END_STATE();
-    case 800:
+    case 818:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(802);
+      if (lookahead == 'c') ADVANCE(820);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(824);
       END_STATE();
-    case 801:
+    case 819:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(805);
+      if (lookahead == 'e') ADVANCE(823);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(824);
       END_STATE();
-    case 802:
+    case 820:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(335);
+      if (lookahead == 'e') ADVANCE(344);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(824);
       END_STATE();
-    case 803:
+    case 821:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(804);
+      if (lookahead == 'i') ADVANCE(822);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(824);
       END_STATE();
-    case 804:
+    case 822:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(801);
+      if (lookahead == 'l') ADVANCE(819);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(824);
       END_STATE();
-    case 805:
+    case 823:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(800);
+      if (lookahead == 'n') ADVANCE(818);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(824);
       END_STATE();
-    case 806:
+    case 824:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(824);
       END_STATE();
-    case 807:
+    case 825:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(807);
+          lookahead != '\n') ADVANCE(825);
       END_STATE();
     default:
       return false;
@@ -7758,528 +7914,541 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 327},
-  [2] = {.lex_state = 327},
-  [3] = {.lex_state = 327},
-  [4] = {.lex_state = 327},
-  [5] = {.lex_state = 327},
-  [6] = {.lex_state = 327},
-  [7] = {.lex_state = 327},
-  [8] = {.lex_state = 327},
-  [9] = {.lex_state = 327},
+  [1] = {.lex_state = 336},
+  [2] = {.lex_state = 336},
+  [3] = {.lex_state = 336},
+  [4] = {.lex_state = 336},
+  [5] = {.lex_state = 336},
+  [6] = {.lex_state = 336},
+  [7] = {.lex_state = 336},
+  [8] = {.lex_state = 336},
+  [9] = {.lex_state = 336},
   [10] = {.lex_state = 8},
-  [11] = {.lex_state = 327},
-  [12] = {.lex_state = 327},
-  [13] = {.lex_state = 327},
-  [14] = {.lex_state = 327},
-  [15] = {.lex_state = 327},
-  [16] = {.lex_state = 329},
-  [17] = {.lex_state = 327},
-  [18] = {.lex_state = 9},
-  [19] = {.lex_state = 327},
-  [20] = {.lex_state = 327},
-  [21] = {.lex_state = 327},
-  [22] = {.lex_state = 327},
-  [23] = {.lex_state = 327},
-  [24] = {.lex_state = 327},
-  [25] = {.lex_state = 17},
-  [26] = {.lex_state = 327},
-  [27] = {.lex_state = 327},
-  [28] = {.lex_state = 329},
-  [29] = {.lex_state = 327},
-  [30] = {.lex_state = 329},
-  [31] = {.lex_state = 327},
-  [32] = {.lex_state = 327},
-  [33] = {.lex_state = 327},
-  [34] = {.lex_state = 327},
-  [35] = {.lex_state = 327},
-  [36] = {.lex_state = 327},
-  [37] = {.lex_state = 327},
-  [38] = {.lex_state = 327},
-  [39] = {.lex_state = 327},
-  [40] = {.lex_state = 327},
-  [41] = {.lex_state = 327},
-  [42] = {.lex_state = 327},
-  [43] = {.lex_state = 327},
-  [44] = {.lex_state = 327},
-  [45] = {.lex_state = 327},
-  [46] = {.lex_state = 327},
-  [47] = {.lex_state = 327},
-  [48] = {.lex_state = 327},
-  [49] = {.lex_state = 327},
-  [50] = {.lex_state = 327},
-  [51] = {.lex_state = 327},
-  [52] = {.lex_state = 327},
-  [53] = {.lex_state = 327},
-  [54] = {.lex_state = 327},
-  [55] = {.lex_state = 327},
-  [56] = {.lex_state = 327},
-  [57] = {.lex_state = 327},
-  [58] = {.lex_state = 327},
-  [59] = {.lex_state = 327},
-  [60] = {.lex_state = 327},
-  [61] = {.lex_state = 327},
-  [62] = {.lex_state = 327},
-  [63] = {.lex_state = 18},
-  [64] = {.lex_state = 327},
-  [65] = {.lex_state = 327},
-  [66] = {.lex_state = 327},
-  [67] = {.lex_state = 327},
-  [68] = {.lex_state = 327},
-  [69] = {.lex_state = 327},
-  [70] = {.lex_state = 327},
-  [71] = {.lex_state = 327},
-  [72] = {.lex_state = 327},
-  [73] = {.lex_state = 327},
-  [74] = {.lex_state = 327},
-  [75] = {.lex_state = 327},
-  [76] = {.lex_state = 327},
-  [77] = {.lex_state = 327},
-  [78] = {.lex_state = 327},
-  [79] = {.lex_state = 15},
-  [80] = {.lex_state = 327},
-  [81] = {.lex_state = 327},
-  [82] = {.lex_state = 327},
-  [83] = {.lex_state = 327},
-  [84] = {.lex_state = 327},
-  [85] = {.lex_state = 327},
-  [86] = {.lex_state = 327},
-  [87] = {.lex_state = 327},
-  [88] = {.lex_state = 327},
-  [89] = {.lex_state = 331},
-  [90] = {.lex_state = 327},
-  [91] = {.lex_state = 327},
-  [92] = {.lex_state = 327},
-  [93] = {.lex_state = 327},
-  [94] = {.lex_state = 327},
-  [95] = {.lex_state = 327},
-  [96] = {.lex_state = 327},
-  [97] = {.lex_state = 327},
-  [98] = {.lex_state = 327},
-  [99] = {.lex_state = 16},
-  [100] = {.lex_state = 327},
-  [101] = {.lex_state = 327},
-  [102] = {.lex_state = 327},
-  [103] = {.lex_state = 327},
-  [104] = {.lex_state = 327},
-  [105] = {.lex_state = 327},
-  [106] = {.lex_state = 327},
-  [107] = {.lex_state = 327},
-  [108] = {.lex_state = 327},
-  [109] = {.lex_state = 327},
-  [110] = {.lex_state = 327},
-  [111] = {.lex_state = 327},
-  [112] = {.lex_state = 327},
-  [113] = {.lex_state = 327},
-  [114] = {.lex_state = 327},
-  [115] = {.lex_state = 327},
-  [116] = {.lex_state = 327},
-  [117] = {.lex_state = 327},
-  [118] = {.lex_state = 327},
-  [119] = {.lex_state = 327},
-  [120] = {.lex_state = 327},
-  [121] = {.lex_state = 327},
-  [122] = {.lex_state = 327},
-  [123] = {.lex_state = 332},
-  [124] = {.lex_state = 327},
-  [125] = {.lex_state = 327},
-  [126] = {.lex_state = 327},
-  [127] = {.lex_state = 327},
-  [128] = {.lex_state = 327},
-  [129] = {.lex_state = 327},
-  [130] = {.lex_state = 327},
-  [131] = {.lex_state = 327},
-  [132] = {.lex_state = 327},
-  [133] = {.lex_state = 327},
-  [134] = {.lex_state = 327},
-  [135] = {.lex_state = 327},
-  [136] = {.lex_state = 327},
-  [137] = {.lex_state = 327},
-  [138] = {.lex_state = 327},
-  [139] = {.lex_state = 327},
-  [140] = {.lex_state = 327},
-  [141] = {.lex_state = 327},
-  [142] = {.lex_state = 327},
-  [143] = {.lex_state = 327},
-  [144] = {.lex_state = 327},
-  [145] = {.lex_state = 327},
-  [146] = {.lex_state = 327},
-  [147] = {.lex_state = 327},
-  [148] = {.lex_state = 327},
-  [149] = {.lex_state = 327},
-  [150] = {.lex_state = 327},
-  [151] = {.lex_state = 327},
-  [152] = {.lex_state = 327},
-  [153] = {.lex_state = 327},
-  [154] = {.lex_state = 327},
-  [155] = {.lex_state = 327},
-  [156] = {.lex_state = 327},
-  [157] = {.lex_state = 327},
-  [158] = {.lex_state = 327},
-  [159] = {.lex_state = 327},
-  [160] = {.lex_state = 327},
-  [161] = {.lex_state = 327},
-  [162] = {.lex_state = 327},
-  [163] = {.lex_state = 327},
-  [164] = {.lex_state = 13},
-  [165] = {.lex_state = 327},
-  [166] = {.lex_state = 327},
-  [167] = {.lex_state = 327},
-  [168] = {.lex_state = 327},
-  [169] = {.lex_state = 327},
-  [170] = {.lex_state = 327},
-  [171] = {.lex_state = 327},
-  [172] = {.lex_state = 327},
-  [173] = {.lex_state = 327},
-  [174] = {.lex_state = 327},
-  [175] = {.lex_state = 327},
-  [176] = {.lex_state = 327},
-  [177] = {.lex_state = 327},
-  [178] = {.lex_state = 327},
-  [179] = {.lex_state = 327},
-  [180] = {.lex_state = 327},
-  [181] = {.lex_state = 327},
-  [182] = {.lex_state = 327},
-  [183] = {.lex_state = 327},
-  [184] = {.lex_state = 327},
-  [185] = {.lex_state = 2},
-  [186] = {.lex_state = 10},
-  [187] = {.lex_state = 327},
-  [188] = {.lex_state = 327},
-  [189] = {.lex_state = 2},
-  [190] = {.lex_state = 327},
-  [191] = {.lex_state = 14},
-  [192] = {.lex_state = 327},
-  [193] = {.lex_state = 327},
-  [194] = {.lex_state = 327},
-  [195] = {.lex_state = 327},
-  [196] = {.lex_state = 327},
-  [197] = {.lex_state = 327},
-  [198] = {.lex_state = 327},
-  [199] = {.lex_state = 327},
-  [200] = {.lex_state = 327},
-  [201] = {.lex_state = 327},
-  [202] = {.lex_state = 327},
-  [203] = {.lex_state = 327},
-  [204] = {.lex_state = 327},
-  [205] = {.lex_state = 327},
-  [206] = {.lex_state = 327},
-  [207] = {.lex_state = 327},
-  [208] = {.lex_state = 327},
-  [209] = {.lex_state = 327},
-  [210] = {.lex_state = 327},
-  [211] = {.lex_state = 327},
-  [212] = {.lex_state = 327},
-  [213] = {.lex_state = 327},
-  [214] = {.lex_state = 327},
-  [215] = {.lex_state = 327},
-  [216] = {.lex_state = 4},
-  [217] = {.lex_state = 327},
-  [218] = {.lex_state = 4},
-  [219] = {.lex_state = 4},
-  [220] = {.lex_state = 327},
-  [221] = {.lex_state = 327},
-  [222] = {.lex_state = 327},
-  [223] = {.lex_state = 327},
-  [224] = {.lex_state = 327},
+  [11] = {.lex_state = 336},
+  [12] = {.lex_state = 336},
+  [13] = {.lex_state = 9},
+  [14] = {.lex_state = 336},
+  [15] = {.lex_state = 336},
+  [16] = {.lex_state = 338},
+  [17] = {.lex_state = 336},
+  [18] = {.lex_state = 336},
+  [19] = {.lex_state = 336},
+  [20] = {.lex_state = 336},
+  [21] = {.lex_state = 336},
+  [22] = {.lex_state = 336},
+  [23] = {.lex_state = 336},
+  [24] = {.lex_state = 336},
+  [25] = {.lex_state = 338},
+  [26] = {.lex_state = 336},
+  [27] = {.lex_state = 336},
+  [28] = {.lex_state = 17},
+  [29] = {.lex_state = 336},
+  [30] = {.lex_state = 338},
+  [31] = {.lex_state = 336},
+  [32] = {.lex_state = 336},
+  [33] = {.lex_state = 336},
+  [34] = {.lex_state = 336},
+  [35] = {.lex_state = 336},
+  [36] = {.lex_state = 336},
+  [37] = {.lex_state = 336},
+  [38] = {.lex_state = 336},
+  [39] = {.lex_state = 336},
+  [40] = {.lex_state = 336},
+  [41] = {.lex_state = 336},
+  [42] = {.lex_state = 336},
+  [43] = {.lex_state = 336},
+  [44] = {.lex_state = 336},
+  [45] = {.lex_state = 336},
+  [46] = {.lex_state = 336},
+  [47] = {.lex_state = 336},
+  [48] = {.lex_state = 336},
+  [49] = {.lex_state = 336},
+  [50] = {.lex_state = 336},
+  [51] = {.lex_state = 336},
+  [52] = {.lex_state = 336},
+  [53] = {.lex_state = 336},
+  [54] = {.lex_state = 18},
+  [55] = {.lex_state = 336},
+  [56] = {.lex_state = 336},
+  [57] = {.lex_state = 336},
+  [58] = {.lex_state = 336},
+  [59] = {.lex_state = 336},
+  [60] = {.lex_state = 336},
+  [61] = {.lex_state = 336},
+  [62] = {.lex_state = 336},
+  [63] = {.lex_state = 336},
+  [64] = {.lex_state = 336},
+  [65] = {.lex_state = 336},
+  [66] = {.lex_state = 336},
+  [67] = {.lex_state = 336},
+  [68] = {.lex_state = 336},
+  [69] = {.lex_state = 336},
+  [70] = {.lex_state = 336},
+  [71] = {.lex_state = 336},
+  [72] = {.lex_state = 336},
+  [73] = {.lex_state = 336},
+  [74] = {.lex_state = 336},
+  [75] = {.lex_state = 336},
+  [76] = {.lex_state = 336},
+  [77] = {.lex_state = 336},
+  [78] = {.lex_state = 15},
+  [79] = {.lex_state = 340},
+  [80] = {.lex_state = 336},
+  [81] = {.lex_state = 336},
+  [82] = {.lex_state = 336},
+  [83] = {.lex_state = 336},
+  [84] = {.lex_state = 336},
+  [85] = {.lex_state = 336},
+  [86] = {.lex_state = 336},
+  [87] = {.lex_state = 336},
+  [88] = {.lex_state = 336},
+  [89] = {.lex_state = 336},
+  [90] = {.lex_state = 336},
+  [91] = {.lex_state = 16},
+  [92] = {.lex_state = 336},
+  [93] = {.lex_state = 336},
+  [94] = {.lex_state = 336},
+  [95] = {.lex_state = 336},
+  [96] = {.lex_state = 336},
+  [97] = {.lex_state = 336},
+  [98] = {.lex_state = 336},
+  [99] = {.lex_state = 336},
+  [100] = {.lex_state = 336},
+  [101] = {.lex_state = 336},
+  [102] = {.lex_state = 336},
+  [103] = {.lex_state = 336},
+  [104] = {.lex_state = 336},
+  [105] = {.lex_state = 336},
+  [106] = {.lex_state = 336},
+  [107] = {.lex_state = 336},
+  [108] = {.lex_state = 336},
+  [109] = {.lex_state = 336},
+  [110] = {.lex_state = 336},
+  [111] = {.lex_state = 336},
+  [112] = {.lex_state = 336},
+  [113] = {.lex_state = 336},
+  [114] = {.lex_state = 336},
+  [115] = {.lex_state = 336},
+  [116] = {.lex_state = 336},
+  [117] = {.lex_state = 336},
+  [118] = {.lex_state = 336},
+  [119] = {.lex_state = 336},
+  [120] = {.lex_state = 336},
+  [121] = {.lex_state = 336},
+  [122] = {.lex_state = 336},
+  [123] = {.lex_state = 336},
+  [124] = {.lex_state = 336},
+  [125] = {.lex_state = 336},
+  [126] = {.lex_state = 336},
+  [127] = {.lex_state = 336},
+  [128] = {.lex_state = 336},
+  [129] = {.lex_state = 336},
+  [130] = {.lex_state = 336},
+  [131] = {.lex_state = 336},
+  [132] = {.lex_state = 336},
+  [133] = {.lex_state = 336},
+  [134] = {.lex_state = 336},
+  [135] = {.lex_state = 336},
+  [136] = {.lex_state = 336},
+  [137] = {.lex_state = 336},
+  [138] = {.lex_state = 336},
+  [139] = {.lex_state = 341},
+  [140] = {.lex_state = 336},
+  [141] = {.lex_state = 336},
+  [142] = {.lex_state = 336},
+  [143] = {.lex_state = 336},
+  [144] = {.lex_state = 336},
+  [145] = {.lex_state = 336},
+  [146] = {.lex_state = 336},
+  [147] = {.lex_state = 336},
+  [148] = {.lex_state = 336},
+  [149] = {.lex_state = 336},
+  [150] = {.lex_state = 336},
+  [151] = {.lex_state = 336},
+  [152] = {.lex_state = 336},
+  [153] = {.lex_state = 336},
+  [154] = {.lex_state = 336},
+  [155] = {.lex_state = 336},
+  [156] = {.lex_state = 336},
+  [157] = {.lex_state = 336},
+  [158] = {.lex_state = 336},
+  [159] = {.lex_state = 336},
+  [160] = {.lex_state = 336},
+  [161] = {.lex_state = 336},
+  [162] = {.lex_state = 336},
+  [163] = {.lex_state = 336},
+  [164] = {.lex_state = 336},
+  [165] = {.lex_state = 336},
+  [166] = {.lex_state = 336},
+  [167] = {.lex_state = 336},
+  [168] = {.lex_state = 336},
+  [169] = {.lex_state = 336},
+  [170] = {.lex_state = 336},
+  [171] = {.lex_state = 336},
+  [172] = {.lex_state = 13},
+  [173] = {.lex_state = 336},
+  [174] = {.lex_state = 336},
+  [175] = {.lex_state = 336},
+  [176] = {.lex_state = 336},
+  [177] = {.lex_state = 336},
+  [178] = {.lex_state = 336},
+  [179] = {.lex_state = 336},
+  [180] = {.lex_state = 336},
+  [181] = {.lex_state = 336},
+  [182] = {.lex_state = 336},
+  [183] = {.lex_state = 336},
+  [184] = {.lex_state = 336},
+  [185] = {.lex_state = 336},
+  [186] = {.lex_state = 336},
+  [187] = {.lex_state = 336},
+  [188] = {.lex_state = 336},
+  [189] = {.lex_state = 336},
+  [190] = {.lex_state = 336},
+  [191] = {.lex_state = 336},
+  [192] = {.lex_state = 336},
+  [193] = {.lex_state = 336},
+  [194] = {.lex_state = 336},
+  [195] = {.lex_state = 336},
+  [196] = {.lex_state = 2},
+  [197] = {.lex_state = 336},
+  [198] = {.lex_state = 336},
+  [199] = {.lex_state = 336},
+  [200] = {.lex_state = 2},
+  [201] = {.lex_state = 10},
+  [202] = {.lex_state = 336},
+  [203] = {.lex_state = 336},
+  [204] = {.lex_state = 336},
+  [205] = {.lex_state = 336},
+  [206] = {.lex_state = 336},
+  [207] = {.lex_state = 336},
+  [208] = {.lex_state = 336},
+  [209] = {.lex_state = 336},
+  [210] = {.lex_state = 336},
+  [211] = {.lex_state = 336},
+  [212] = {.lex_state = 336},
+  [213] = {.lex_state = 14},
+  [214] = {.lex_state = 336},
+  [215] = {.lex_state = 336},
+  [216] = {.lex_state = 336},
+  [217] = {.lex_state = 336},
+  [218] = {.lex_state = 336},
+  [219] = {.lex_state = 336},
+  [220] = {.lex_state = 336},
+  [221] = {.lex_state = 336},
+  [222] = {.lex_state = 336},
+  [223] = {.lex_state = 336},
+  [224] = {.lex_state = 336},
   [225] = {.lex_state = 4},
-  [226] = {.lex_state = 327},
-  [227] = {.lex_state = 10},
-  [228] = {.lex_state = 327},
-  [229] = {.lex_state = 22},
-  [230] = {.lex_state = 22},
-  [231] = {.lex_state = 22},
-  [232] = {.lex_state = 22},
-  [233] = {.lex_state = 327},
-  [234] = {.lex_state = 327},
-  [235] = {.lex_state = 327},
-  [236] = {.lex_state = 327},
-  [237] = {.lex_state = 7},
-  [238] = {.lex_state = 327},
-  [239] = {.lex_state = 327},
-  [240] = {.lex_state = 327},
-  [241] = {.lex_state = 327},
-  [242] = {.lex_state = 327},
-  [243] = {.lex_state = 327},
-  [244] = {.lex_state = 327},
-  [245] = {.lex_state = 327},
-  [246] = {.lex_state = 327},
-  [247] = {.lex_state = 6},
-  [248] = {.lex_state = 327},
-  [249] = {.lex_state = 6},
-  [250] = {.lex_state = 6},
-  [251] = {.lex_state = 327},
-  [252] = {.lex_state = 327},
-  [253] = {.lex_state = 6},
-  [254] = {.lex_state = 327},
-  [255] = {.lex_state = 327},
-  [256] = {.lex_state = 327},
-  [257] = {.lex_state = 327},
-  [258] = {.lex_state = 327},
-  [259] = {.lex_state = 327},
-  [260] = {.lex_state = 327},
-  [261] = {.lex_state = 327},
-  [262] = {.lex_state = 327},
-  [263] = {.lex_state = 6},
-  [264] = {.lex_state = 327},
-  [265] = {.lex_state = 327},
-  [266] = {.lex_state = 327},
-  [267] = {.lex_state = 327},
-  [268] = {.lex_state = 327},
-  [269] = {.lex_state = 327},
-  [270] = {.lex_state = 327},
-  [271] = {.lex_state = 327},
-  [272] = {.lex_state = 327},
-  [273] = {.lex_state = 6},
-  [274] = {.lex_state = 6},
-  [275] = {.lex_state = 327},
-  [276] = {.lex_state = 327},
-  [277] = {.lex_state = 327},
-  [278] = {.lex_state = 3},
-  [279] = {.lex_state = 3},
-  [280] = {.lex_state = 3},
-  [281] = {.lex_state = 3},
-  [282] = {.lex_state = 2},
-  [283] = {.lex_state = 3},
-  [284] = {.lex_state = 327},
-  [285] = {.lex_state = 19},
-  [286] = {.lex_state = 327},
+  [226] = {.lex_state = 336},
+  [227] = {.lex_state = 336},
+  [228] = {.lex_state = 4},
+  [229] = {.lex_state = 336},
+  [230] = {.lex_state = 336},
+  [231] = {.lex_state = 4},
+  [232] = {.lex_state = 336},
+  [233] = {.lex_state = 22},
+  [234] = {.lex_state = 22},
+  [235] = {.lex_state = 336},
+  [236] = {.lex_state = 22},
+  [237] = {.lex_state = 10},
+  [238] = {.lex_state = 4},
+  [239] = {.lex_state = 22},
+  [240] = {.lex_state = 336},
+  [241] = {.lex_state = 6},
+  [242] = {.lex_state = 336},
+  [243] = {.lex_state = 336},
+  [244] = {.lex_state = 336},
+  [245] = {.lex_state = 336},
+  [246] = {.lex_state = 336},
+  [247] = {.lex_state = 336},
+  [248] = {.lex_state = 6},
+  [249] = {.lex_state = 7},
+  [250] = {.lex_state = 336},
+  [251] = {.lex_state = 336},
+  [252] = {.lex_state = 336},
+  [253] = {.lex_state = 336},
+  [254] = {.lex_state = 6},
+  [255] = {.lex_state = 336},
+  [256] = {.lex_state = 336},
+  [257] = {.lex_state = 336},
+  [258] = {.lex_state = 336},
+  [259] = {.lex_state = 336},
+  [260] = {.lex_state = 336},
+  [261] = {.lex_state = 6},
+  [262] = {.lex_state = 336},
+  [263] = {.lex_state = 336},
+  [264] = {.lex_state = 336},
+  [265] = {.lex_state = 336},
+  [266] = {.lex_state = 336},
+  [267] = {.lex_state = 336},
+  [268] = {.lex_state = 336},
+  [269] = {.lex_state = 336},
+  [270] = {.lex_state = 336},
+  [271] = {.lex_state = 336},
+  [272] = {.lex_state = 6},
+  [273] = {.lex_state = 336},
+  [274] = {.lex_state = 336},
+  [275] = {.lex_state = 6},
+  [276] = {.lex_state = 336},
+  [277] = {.lex_state = 336},
+  [278] = {.lex_state = 336},
+  [279] = {.lex_state = 336},
+  [280] = {.lex_state = 6},
+  [281] = {.lex_state = 336},
+  [282] = {.lex_state = 336},
+  [283] = {.lex_state = 336},
+  [284] = {.lex_state = 336},
+  [285] = {.lex_state = 3},
+  [286] = {.lex_state = 3},
   [287] = {.lex_state = 2},
   [288] = {.lex_state = 3},
-  [289] = {.lex_state = 2},
-  [290] = {.lex_state = 3},
-  [291] = {.lex_state = 2},
-  [292] = {.lex_state = 12},
-  [293] = {.lex_state = 12},
-  [294] = {.lex_state = 20},
-  [295] = {.lex_state = 12},
-  [296] = {.lex_state = 327},
-  [297] = {.lex_state = 11},
-  [298] = {.lex_state = 3},
-  [299] = {.lex_state = 5},
-  [300] = {.lex_state = 3},
-  [301] = {.lex_state = 329},
-  [302] = {.lex_state = 2},
-  [303] = {.lex_state = 5},
-  [304] = {.lex_state = 12},
-  [305] = {.lex_state = 329},
+  [289] = {.lex_state = 3},
+  [290] = {.lex_state = 19},
+  [291] = {.lex_state = 336},
+  [292] = {.lex_state = 3},
+  [293] = {.lex_state = 336},
+  [294] = {.lex_state = 3},
+  [295] = {.lex_state = 2},
+  [296] = {.lex_state = 2},
+  [297] = {.lex_state = 3},
+  [298] = {.lex_state = 2},
+  [299] = {.lex_state = 12},
+  [300] = {.lex_state = 12},
+  [301] = {.lex_state = 20},
+  [302] = {.lex_state = 12},
+  [303] = {.lex_state = 336},
+  [304] = {.lex_state = 3},
+  [305] = {.lex_state = 3},
   [306] = {.lex_state = 2},
-  [307] = {.lex_state = 5},
-  [308] = {.lex_state = 3},
-  [309] = {.lex_state = 3},
-  [310] = {.lex_state = 327},
-  [311] = {.lex_state = 3},
+  [307] = {.lex_state = 338},
+  [308] = {.lex_state = 5},
+  [309] = {.lex_state = 5},
+  [310] = {.lex_state = 12},
+  [311] = {.lex_state = 2},
   [312] = {.lex_state = 5},
-  [313] = {.lex_state = 12},
-  [314] = {.lex_state = 12},
-  [315] = {.lex_state = 5},
-  [316] = {.lex_state = 5},
-  [317] = {.lex_state = 5},
-  [318] = {.lex_state = 5},
-  [319] = {.lex_state = 12},
-  [320] = {.lex_state = 329},
-  [321] = {.lex_state = 5},
+  [313] = {.lex_state = 5},
+  [314] = {.lex_state = 3},
+  [315] = {.lex_state = 338},
+  [316] = {.lex_state = 3},
+  [317] = {.lex_state = 336},
+  [318] = {.lex_state = 12},
+  [319] = {.lex_state = 11},
+  [320] = {.lex_state = 12},
+  [321] = {.lex_state = 3},
   [322] = {.lex_state = 5},
-  [323] = {.lex_state = 12},
-  [324] = {.lex_state = 3},
-  [325] = {.lex_state = 327},
-  [326] = {.lex_state = 327},
-  [327] = {.lex_state = 11},
-  [328] = {.lex_state = 327},
-  [329] = {.lex_state = 1},
-  [330] = {.lex_state = 11},
-  [331] = {.lex_state = 329},
-  [332] = {.lex_state = 24},
-  [333] = {.lex_state = 12},
-  [334] = {.lex_state = 327},
-  [335] = {.lex_state = 327},
-  [336] = {.lex_state = 327},
-  [337] = {.lex_state = 327},
-  [338] = {.lex_state = 327},
-  [339] = {.lex_state = 327},
-  [340] = {.lex_state = 11},
-  [341] = {.lex_state = 23},
-  [342] = {.lex_state = 329},
-  [343] = {.lex_state = 327},
-  [344] = {.lex_state = 327},
-  [345] = {.lex_state = 327},
-  [346] = {.lex_state = 327},
-  [347] = {.lex_state = 327},
-  [348] = {.lex_state = 327},
-  [349] = {.lex_state = 327},
-  [350] = {.lex_state = 327},
-  [351] = {.lex_state = 327},
-  [352] = {.lex_state = 24},
-  [353] = {.lex_state = 1},
-  [354] = {.lex_state = 327},
-  [355] = {.lex_state = 327},
-  [356] = {.lex_state = 327},
-  [357] = {.lex_state = 327},
-  [358] = {.lex_state = 327},
-  [359] = {.lex_state = 24},
-  [360] = {.lex_state = 327},
-  [361] = {.lex_state = 327},
-  [362] = {.lex_state = 327},
-  [363] = {.lex_state = 327},
-  [364] = {.lex_state = 12},
-  [365] = {.lex_state = 1},
+  [323] = {.lex_state = 5},
+  [324] = {.lex_state = 338},
+  [325] = {.lex_state = 5},
+  [326] = {.lex_state = 3},
+  [327] = {.lex_state = 336},
+  [328] = {.lex_state = 5},
+  [329] = {.lex_state = 12},
+  [330] = {.lex_state = 5},
+  [331] = {.lex_state = 12},
+  [332] = {.lex_state = 5},
+  [333] = {.lex_state = 1},
+  [334] = {.lex_state = 11},
+  [335] = {.lex_state = 338},
+  [336] = {.lex_state = 336},
+  [337] = {.lex_state = 336},
+  [338] = {.lex_state = 336},
+  [339] = {.lex_state = 24},
+  [340] = {.lex_state = 336},
+  [341] = {.lex_state = 336},
+  [342] = {.lex_state = 336},
+  [343] = {.lex_state = 336},
+  [344] = {.lex_state = 11},
+  [345] = {.lex_state = 336},
+  [346] = {.lex_state = 336},
+  [347] = {.lex_state = 336},
+  [348] = {.lex_state = 336},
+  [349] = {.lex_state = 338},
+  [350] = {.lex_state = 1},
+  [351] = {.lex_state = 338},
+  [352] = {.lex_state = 336},
+  [353] = {.lex_state = 23},
+  [354] = {.lex_state = 336},
+  [355] = {.lex_state = 336},
+  [356] = {.lex_state = 11},
+  [357] = {.lex_state = 336},
+  [358] = {.lex_state = 336},
+  [359] = {.lex_state = 336},
+  [360] = {.lex_state = 336},
+  [361] = {.lex_state = 336},
+  [362] = {.lex_state = 24},
+  [363] = {.lex_state = 336},
+  [364] = {.lex_state = 336},
+  [365] = {.lex_state = 336},
   [366] = {.lex_state = 1},
-  [367] = {.lex_state = 1},
-  [368] = {.lex_state = 23},
-  [369] = {.lex_state = 329},
-  [370] = {.lex_state = 0},
-  [371] = {.lex_state = 0},
-  [372] = {.lex_state = 0},
-  [373] = {.lex_state = 0},
-  [374] = {.lex_state = 4},
-  [375] = {.lex_state = 0},
-  [376] = {.lex_state = 11},
-  [377] = {.lex_state = 11},
-  [378] = {.lex_state = 329},
-  [379] = {.lex_state = 0},
-  [380] = {.lex_state = 0},
-  [381] = {.lex_state = 21},
-  [382] = {.lex_state = 11},
-  [383] = {.lex_state = 329},
+  [367] = {.lex_state = 336},
+  [368] = {.lex_state = 336},
+  [369] = {.lex_state = 24},
+  [370] = {.lex_state = 336},
+  [371] = {.lex_state = 336},
+  [372] = {.lex_state = 336},
+  [373] = {.lex_state = 336},
+  [374] = {.lex_state = 12},
+  [375] = {.lex_state = 12},
+  [376] = {.lex_state = 23},
+  [377] = {.lex_state = 1},
+  [378] = {.lex_state = 1},
+  [379] = {.lex_state = 336},
+  [380] = {.lex_state = 336},
+  [381] = {.lex_state = 11},
+  [382] = {.lex_state = 0},
+  [383] = {.lex_state = 21},
   [384] = {.lex_state = 21},
-  [385] = {.lex_state = 11},
-  [386] = {.lex_state = 0},
+  [385] = {.lex_state = 0},
+  [386] = {.lex_state = 11},
   [387] = {.lex_state = 0},
-  [388] = {.lex_state = 327},
-  [389] = {.lex_state = 0},
+  [388] = {.lex_state = 11},
+  [389] = {.lex_state = 11},
   [390] = {.lex_state = 0},
-  [391] = {.lex_state = 0},
-  [392] = {.lex_state = 0},
-  [393] = {.lex_state = 4},
-  [394] = {.lex_state = 4},
-  [395] = {.lex_state = 329},
+  [391] = {.lex_state = 338},
+  [392] = {.lex_state = 338},
+  [393] = {.lex_state = 0},
+  [394] = {.lex_state = 0},
+  [395] = {.lex_state = 0},
   [396] = {.lex_state = 0},
-  [397] = {.lex_state = 327},
-  [398] = {.lex_state = 329},
+  [397] = {.lex_state = 4},
+  [398] = {.lex_state = 11},
   [399] = {.lex_state = 11},
-  [400] = {.lex_state = 11},
-  [401] = {.lex_state = 21},
-  [402] = {.lex_state = 0},
+  [400] = {.lex_state = 21},
+  [401] = {.lex_state = 336},
+  [402] = {.lex_state = 11},
   [403] = {.lex_state = 0},
-  [404] = {.lex_state = 329},
+  [404] = {.lex_state = 0},
   [405] = {.lex_state = 0},
-  [406] = {.lex_state = 23},
+  [406] = {.lex_state = 338},
   [407] = {.lex_state = 0},
-  [408] = {.lex_state = 11},
-  [409] = {.lex_state = 327},
-  [410] = {.lex_state = 11},
+  [408] = {.lex_state = 338},
+  [409] = {.lex_state = 0},
+  [410] = {.lex_state = 0},
   [411] = {.lex_state = 0},
   [412] = {.lex_state = 0},
-  [413] = {.lex_state = 11},
-  [414] = {.lex_state = 0},
+  [413] = {.lex_state = 23},
+  [414] = {.lex_state = 11},
   [415] = {.lex_state = 0},
   [416] = {.lex_state = 0},
-  [417] = {.lex_state = 0},
+  [417] = {.lex_state = 338},
   [418] = {.lex_state = 0},
-  [419] = {.lex_state = 0},
-  [420] = {.lex_state = 327},
+  [419] = {.lex_state = 11},
+  [420] = {.lex_state = 0},
   [421] = {.lex_state = 0},
-  [422] = {.lex_state = 0},
+  [422] = {.lex_state = 4},
   [423] = {.lex_state = 0},
-  [424] = {.lex_state = 11},
+  [424] = {.lex_state = 0},
   [425] = {.lex_state = 0},
-  [426] = {.lex_state = 0},
-  [427] = {.lex_state = 0},
-  [428] = {.lex_state = 2},
-  [429] = {.lex_state = 11},
-  [430] = {.lex_state = 0},
-  [431] = {.lex_state = 0},
+  [426] = {.lex_state = 4},
+  [427] = {.lex_state = 336},
+  [428] = {.lex_state = 0},
+  [429] = {.lex_state = 336},
+  [430] = {.lex_state = 11},
+  [431] = {.lex_state = 336},
   [432] = {.lex_state = 0},
-  [433] = {.lex_state = 327},
+  [433] = {.lex_state = 11},
   [434] = {.lex_state = 0},
   [435] = {.lex_state = 0},
   [436] = {.lex_state = 0},
-  [437] = {.lex_state = 11},
-  [438] = {.lex_state = 0},
-  [439] = {.lex_state = 327},
-  [440] = {.lex_state = 11},
-  [441] = {.lex_state = 327},
+  [437] = {.lex_state = 0},
+  [438] = {.lex_state = 11},
+  [439] = {.lex_state = 11},
+  [440] = {.lex_state = 0},
+  [441] = {.lex_state = 336},
   [442] = {.lex_state = 0},
-  [443] = {.lex_state = 327},
-  [444] = {.lex_state = 4},
+  [443] = {.lex_state = 0},
+  [444] = {.lex_state = 0},
   [445] = {.lex_state = 0},
-  [446] = {.lex_state = 327},
+  [446] = {.lex_state = 0},
   [447] = {.lex_state = 0},
   [448] = {.lex_state = 11},
-  [449] = {.lex_state = 11},
-  [450] = {.lex_state = 12},
-  [451] = {.lex_state = 0},
-  [452] = {.lex_state = 12},
+  [449] = {.lex_state = 336},
+  [450] = {.lex_state = 336},
+  [451] = {.lex_state = 4},
+  [452] = {.lex_state = 11},
   [453] = {.lex_state = 0},
-  [454] = {.lex_state = 12},
-  [455] = {.lex_state = 12},
-  [456] = {.lex_state = 11},
-  [457] = {.lex_state = 0},
+  [454] = {.lex_state = 11},
+  [455] = {.lex_state = 11},
+  [456] = {.lex_state = 0},
+  [457] = {.lex_state = 11},
   [458] = {.lex_state = 0},
-  [459] = {.lex_state = 327},
+  [459] = {.lex_state = 0},
   [460] = {.lex_state = 0},
   [461] = {.lex_state = 0},
   [462] = {.lex_state = 0},
   [463] = {.lex_state = 0},
-  [464] = {.lex_state = 0},
-  [465] = {.lex_state = 11},
-  [466] = {.lex_state = 327},
-  [467] = {.lex_state = 327},
-  [468] = {.lex_state = 327},
-  [469] = {.lex_state = 327},
-  [470] = {.lex_state = 27},
+  [464] = {.lex_state = 12},
+  [465] = {.lex_state = 12},
+  [466] = {.lex_state = 12},
+  [467] = {.lex_state = 12},
+  [468] = {.lex_state = 0},
+  [469] = {.lex_state = 11},
+  [470] = {.lex_state = 0},
   [471] = {.lex_state = 0},
-  [472] = {.lex_state = 26},
-  [473] = {.lex_state = 0},
-  [474] = {.lex_state = 0},
+  [472] = {.lex_state = 0},
+  [473] = {.lex_state = 11},
+  [474] = {.lex_state = 2},
   [475] = {.lex_state = 0},
-  [476] = {.lex_state = 327},
-  [477] = {.lex_state = 327},
-  [478] = {.lex_state = 3},
-  [479] = {.lex_state = 327},
-  [480] = {.lex_state = 327},
-  [481] = {.lex_state = 327},
-  [482] = {.lex_state = 327},
-  [483] = {.lex_state = 327},
-  [484] = {.lex_state = 11},
-  [485] = {.lex_state = 3},
-  [486] = {.lex_state = 2},
-  [487] = {.lex_state = 327},
-  [488] = {.lex_state = 327},
-  [489] = {.lex_state = 327},
-  [490] = {.lex_state = 327},
-  [491] = {.lex_state = 329},
-  [492] = {.lex_state = 4},
-  [493] = {.lex_state = 327},
-  [494] = {.lex_state = 0},
-  [495] = {.lex_state = 327},
-  [496] = {.lex_state = 2},
-  [497] = {.lex_state = 28},
-  [498] = {.lex_state = 29},
-  [499] = {.lex_state = 0},
-  [500] = {.lex_state = 327},
-  [501] = {.lex_state = 28},
-  [502] = {.lex_state = 0},
-  [503] = {.lex_state = 327},
-  [504] = {.lex_state = 327},
-  [505] = {.lex_state = 327},
-  [506] = {.lex_state = 327},
-  [507] = {.lex_state = 29},
-  [508] = {.lex_state = 327},
-  [509] = {.lex_state = 4},
-  [510] = {.lex_state = 28},
-  [511] = {.lex_state = 2},
-  [512] = {.lex_state = 28},
-  [513] = {.lex_state = 327},
-  [514] = {.lex_state = 327},
-  [515] = {.lex_state = 327},
-  [516] = {.lex_state = 329},
-  [517] = {.lex_state = 4},
-  [518] = {.lex_state = 327},
-  [519] = {.lex_state = 327},
-  [520] = {.lex_state = 0},
-  [521] = {.lex_state = 0},
-  [522] = {.lex_state = 327},
+  [476] = {.lex_state = 336},
+  [477] = {.lex_state = 336},
+  [478] = {.lex_state = 0},
+  [479] = {.lex_state = 27},
+  [480] = {.lex_state = 338},
+  [481] = {.lex_state = 0},
+  [482] = {.lex_state = 336},
+  [483] = {.lex_state = 0},
+  [484] = {.lex_state = 28},
+  [485] = {.lex_state = 336},
+  [486] = {.lex_state = 3},
+  [487] = {.lex_state = 336},
+  [488] = {.lex_state = 336},
+  [489] = {.lex_state = 336},
+  [490] = {.lex_state = 336},
+  [491] = {.lex_state = 336},
+  [492] = {.lex_state = 0},
+  [493] = {.lex_state = 29},
+  [494] = {.lex_state = 336},
+  [495] = {.lex_state = 336},
+  [496] = {.lex_state = 336},
+  [497] = {.lex_state = 26},
+  [498] = {.lex_state = 336},
+  [499] = {.lex_state = 336},
+  [500] = {.lex_state = 336},
+  [501] = {.lex_state = 336},
+  [502] = {.lex_state = 336},
+  [503] = {.lex_state = 0},
+  [504] = {.lex_state = 0},
+  [505] = {.lex_state = 4},
+  [506] = {.lex_state = 336},
+  [507] = {.lex_state = 2},
+  [508] = {.lex_state = 336},
+  [509] = {.lex_state = 336},
+  [510] = {.lex_state = 336},
+  [511] = {.lex_state = 338},
+  [512] = {.lex_state = 2},
+  [513] = {.lex_state = 336},
+  [514] = {.lex_state = 0},
+  [515] = {.lex_state = 2},
+  [516] = {.lex_state = 0},
+  [517] = {.lex_state = 336},
+  [518] = {.lex_state = 29},
+  [519] = {.lex_state = 336},
+  [520] = {.lex_state = 27},
+  [521] = {.lex_state = 4},
+  [522] = {.lex_state = 0},
+  [523] = {.lex_state = 29},
+  [524] = {.lex_state = 336},
+  [525] = {.lex_state = 29},
+  [526] = {.lex_state = 336},
+  [527] = {.lex_state = 3},
+  [528] = {.lex_state = 336},
+  [529] = {.lex_state = 336},
+  [530] = {.lex_state = 11},
+  [531] = {.lex_state = 336},
+  [532] = {.lex_state = 4},
+  [533] = {.lex_state = 336},
+  [534] = {.lex_state = 0},
+  [535] = {.lex_state = 336},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -8345,6 +8514,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_method] = ACTIONS(1),
     [anon_sym_host] = ACTIONS(1),
     [anon_sym_header] = ACTIONS(1),
+    [anon_sym_secret] = ACTIONS(1),
+    [anon_sym_mismatch] = ACTIONS(1),
     [sym_http_method] = ACTIONS(1),
     [anon_sym_grpc] = ACTIONS(1),
     [anon_sym_kafka] = ACTIONS(1),
@@ -8370,7 +8541,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(502),
+    [sym_source_file] = STATE(503),
     [sym__item] = STATE(92),
     [sym_silence] = STATE(92),
     [sym_inventory] = STATE(92),
@@ -8402,7 +8573,7 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(27), 43,
+    ACTIONS(27), 45,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8412,6 +8583,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_EQ,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8438,6 +8610,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_http,
       anon_sym_host,
       anon_sym_header,
+      anon_sym_mismatch,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_client,
@@ -8446,10 +8619,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [49] = 2,
+  [51] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 43,
+    ACTIONS(29), 45,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8459,6 +8632,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_EQ,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8485,6 +8659,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_http,
       anon_sym_host,
       anon_sym_header,
+      anon_sym_mismatch,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_client,
@@ -8493,7 +8668,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [98] = 2,
+  [102] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(31), 37,
@@ -8534,7 +8709,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [141] = 2,
+  [145] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(33), 37,
@@ -8575,7 +8750,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [184] = 2,
+  [188] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(35), 37,
@@ -8616,7 +8791,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [227] = 2,
+  [231] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(37), 37,
@@ -8657,7 +8832,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [270] = 2,
+  [274] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(39), 35,
@@ -8696,7 +8871,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [311] = 4,
+  [315] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
@@ -8735,7 +8910,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [354] = 13,
+  [358] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -8750,15 +8925,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(61), 1,
       sym_const_ref,
-    STATE(138), 1,
+    STATE(134), 1,
       sym_sentence_values,
-    STATE(140), 2,
+    STATE(109), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(186), 2,
+    STATE(201), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(177), 5,
+    STATE(168), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
@@ -8783,12 +8958,49 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [415] = 3,
+  [419] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(65), 1,
+    ACTIONS(63), 33,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [458] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(67), 1,
       anon_sym_SLASH,
-    ACTIONS(63), 31,
+    ACTIONS(65), 31,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8820,24 +9032,44 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [455] = 2,
+  [498] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(67), 32,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(51), 1,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(57), 1,
+      sym_label_key,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(61), 1,
+      sym_const_ref,
+    STATE(134), 1,
+      sym_sentence_values,
+    STATE(109), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(201), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    STATE(168), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+    ACTIONS(53), 6,
       anon_sym_port,
-      anon_sym_system,
       anon_sym_namespace,
-      anon_sym_policy,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(47), 9,
+      anon_sym_silence,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -8845,18 +9077,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_to,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [493] = 2,
+  [557] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(69), 31,
@@ -8891,42 +9113,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [530] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(63), 31,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [567] = 9,
+  [594] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(73), 1,
@@ -8939,10 +9126,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
     ACTIONS(81), 1,
       anon_sym_dns,
-    STATE(34), 2,
+    STATE(37), 2,
       sym_flow_port,
       sym_flow_icmp,
-    STATE(155), 3,
+    STATE(146), 3,
       sym_kafka,
       sym_flow_http,
       sym_flow_dns,
@@ -8968,7 +9155,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [618] = 7,
+  [645] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(87), 1,
@@ -9008,7 +9195,42 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [665] = 2,
+  [692] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(65), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [729] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(95), 31,
@@ -9043,53 +9265,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [702] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(51), 1,
-      anon_sym_RBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(57), 1,
-      sym_label_key,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(61), 1,
-      sym_const_ref,
-    STATE(138), 1,
-      sym_sentence_values,
-    STATE(140), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(186), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    STATE(177), 5,
-      sym__sentence_value,
-      sym_selector,
-      sym_selector_eq,
-      sym_list,
-      sym_string,
-    ACTIONS(53), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(47), 9,
-      anon_sym_silence,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [761] = 15,
+  [766] = 15,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
@@ -9108,15 +9284,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
     ACTIONS(111), 1,
       anon_sym_dns,
-    STATE(27), 1,
+    STATE(26), 1,
       sym_ports,
-    STATE(64), 1,
+    STATE(53), 1,
       sym_sni,
-    STATE(90), 1,
+    STATE(80), 1,
       sym_icmps,
-    STATE(112), 1,
+    STATE(125), 1,
       sym_authentication,
-    STATE(113), 6,
+    STATE(131), 6,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -9136,45 +9312,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [823] = 4,
+  [828] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(115), 1,
-      anon_sym_in,
-    ACTIONS(117), 1,
-      anon_sym_with,
-    ACTIONS(113), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [862] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(119), 29,
+    ACTIONS(113), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9204,7 +9345,42 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [897] = 2,
+  [863] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(117), 1,
+      anon_sym_in,
+    ACTIONS(119), 1,
+      anon_sym_with,
+    ACTIONS(115), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [902] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(121), 29,
@@ -9237,7 +9413,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [932] = 2,
+  [937] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(123), 29,
@@ -9270,7 +9446,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [967] = 2,
+  [972] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(125), 29,
@@ -9303,28 +9479,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [1002] = 9,
+  [1007] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
     ACTIONS(129), 1,
-      anon_sym_RBRACE,
+      anon_sym_topic,
     ACTIONS(131), 1,
-      anon_sym_in,
+      anon_sym_client,
     ACTIONS(133), 1,
-      sym_label_key,
-    ACTIONS(135), 1,
-      sym_const_ref,
-    STATE(170), 1,
-      sym_scope,
-    STATE(87), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(127), 19,
+      anon_sym_version,
+    ACTIONS(127), 25,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_port,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -9334,15 +9509,55 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1050] = 3,
+  [1047] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(101), 1,
+      anon_sym_sni,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(105), 1,
+      anon_sym_icmp,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(51), 1,
+      sym_sni,
+    STATE(86), 1,
+      sym_icmps,
+    STATE(108), 1,
+      sym_authentication,
+    STATE(110), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(135), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [1103] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(139), 1,
@@ -9375,70 +9590,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1086] = 13,
+  [1139] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(101), 1,
-      anon_sym_sni,
-    ACTIONS(103), 1,
-      anon_sym_authentication,
-    ACTIONS(105), 1,
-      anon_sym_icmp,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(57), 1,
-      sym_sni,
-    STATE(88), 1,
-      sym_icmps,
-    STATE(121), 1,
-      sym_authentication,
-    STATE(122), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(141), 12,
-      anon_sym_silence,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(143), 1,
       anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [1142] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(145), 1,
-      anon_sym_topic,
+      anon_sym_in,
     ACTIONS(147), 1,
-      anon_sym_client,
+      sym_label_key,
     ACTIONS(149), 1,
-      anon_sym_version,
-    ACTIONS(143), 25,
-      ts_builtin_sym_end,
+      sym_const_ref,
+    STATE(178), 1,
+      sym_scope,
+    STATE(82), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(141), 19,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -9448,12 +9621,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1182] = 3,
+  [1187] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(153), 1,
@@ -9486,7 +9662,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1218] = 5,
+  [1223] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(157), 1,
@@ -9521,13 +9697,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1258] = 2,
+  [1263] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(163), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
@@ -9535,6 +9710,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
+      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
@@ -9546,13 +9722,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_authentication,
+      anon_sym_to,
+      anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1291] = 2,
+  [1296] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(165), 27,
@@ -9583,7 +9759,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1324] = 2,
+  [1329] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(167), 27,
@@ -9614,20 +9790,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1357] = 6,
+  [1362] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(77), 1,
-      anon_sym_http,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(81), 1,
-      anon_sym_dns,
-    STATE(151), 3,
-      sym_kafka,
-      sym_flow_http,
-      sym_flow_dns,
-    ACTIONS(169), 21,
+    ACTIONS(169), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9637,6 +9803,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
+      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
@@ -9648,8 +9815,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [1398] = 2,
+  [1395] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(171), 27,
@@ -9680,7 +9852,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1431] = 2,
+  [1428] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(173), 27,
@@ -9711,10 +9883,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1464] = 2,
+  [1461] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(175), 27,
+    ACTIONS(77), 1,
+      anon_sym_http,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(81), 1,
+      anon_sym_dns,
+    STATE(150), 3,
+      sym_kafka,
+      sym_flow_http,
+      sym_flow_dns,
+    ACTIONS(175), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9724,7 +9906,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
@@ -9736,13 +9917,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [1497] = 2,
+  [1502] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(177), 27,
@@ -9773,41 +9949,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1530] = 2,
+  [1535] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(179), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1563] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(181), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9835,109 +9980,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1596] = 4,
+  [1568] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(185), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(183), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1633] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(190), 1,
-      anon_sym_client,
-    ACTIONS(192), 1,
-      anon_sym_version,
-    ACTIONS(188), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1670] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(196), 1,
-      anon_sym_client,
-    ACTIONS(198), 1,
-      anon_sym_version,
-    ACTIONS(194), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1707] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(200), 27,
+    ACTIONS(181), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9965,47 +10011,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1740] = 2,
+  [1601] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(202), 27,
+    ACTIONS(183), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1773] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(206), 1,
-      anon_sym_client,
-    ACTIONS(208), 1,
-      anon_sym_version,
-    ACTIONS(204), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
@@ -10024,387 +10036,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1810] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(210), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1843] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(212), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1876] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(214), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1909] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(216), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1942] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(218), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1975] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(220), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_header,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2007] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(222), 1,
-      anon_sym_RBRACE,
-    ACTIONS(224), 1,
-      anon_sym_policy,
-    ACTIONS(226), 1,
-      anon_sym_use,
-    ACTIONS(228), 1,
-      anon_sym_description,
-    ACTIONS(230), 1,
-      anon_sym_label,
-    ACTIONS(232), 1,
-      anon_sym_default,
-    ACTIONS(236), 1,
-      anon_sym_no,
-    ACTIONS(238), 1,
-      anon_sym_select,
-    ACTIONS(240), 1,
-      anon_sym_expect,
-    STATE(341), 1,
-      sym_verb,
-    ACTIONS(234), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(61), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [2063] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(242), 1,
-      anon_sym_silence,
-    ACTIONS(245), 1,
-      anon_sym_RBRACE,
-    ACTIONS(247), 1,
-      anon_sym_policy,
-    ACTIONS(250), 1,
-      anon_sym_use,
-    ACTIONS(253), 1,
-      anon_sym_description,
-    ACTIONS(256), 1,
-      anon_sym_label,
-    ACTIONS(259), 1,
-      anon_sym_default,
-    ACTIONS(265), 1,
-      anon_sym_no,
-    ACTIONS(268), 1,
-      anon_sym_select,
-    ACTIONS(271), 1,
-      anon_sym_expect,
-    STATE(341), 1,
-      sym_verb,
-    ACTIONS(262), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(54), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [2119] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(276), 1,
-      anon_sym_version,
-    ACTIONS(274), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2153] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(280), 1,
-      anon_sym_version,
-    ACTIONS(278), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2187] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(103), 1,
       anon_sym_authentication,
-    ACTIONS(105), 1,
-      anon_sym_icmp,
-    ACTIONS(107), 1,
       anon_sym_http,
-    ACTIONS(109), 1,
       anon_sym_grpc,
-    ACTIONS(111), 1,
+      anon_sym_kafka,
       anon_sym_dns,
-    STATE(83), 1,
-      sym_icmps,
-    STATE(133), 1,
-      sym_authentication,
-    STATE(134), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(282), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
       anon_sym_expect,
-  [2237] = 3,
+  [1634] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(286), 1,
+    ACTIONS(187), 1,
+      anon_sym_client,
+    ACTIONS(189), 1,
       anon_sym_version,
-    ACTIONS(284), 25,
+    ACTIONS(185), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10430,12 +10075,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2271] = 3,
+  [1671] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(290), 1,
+    ACTIONS(193), 1,
+      anon_sym_client,
+    ACTIONS(195), 1,
       anon_sym_version,
-    ACTIONS(288), 25,
+    ACTIONS(191), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10461,12 +10108,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2305] = 3,
+  [1708] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(294), 1,
-      anon_sym_version,
-    ACTIONS(292), 25,
+    ACTIONS(197), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10476,117 +10121,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2339] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(224), 1,
-      anon_sym_policy,
-    ACTIONS(226), 1,
-      anon_sym_use,
-    ACTIONS(228), 1,
-      anon_sym_description,
-    ACTIONS(230), 1,
-      anon_sym_label,
-    ACTIONS(232), 1,
-      anon_sym_default,
-    ACTIONS(236), 1,
-      anon_sym_no,
-    ACTIONS(238), 1,
-      anon_sym_select,
-    ACTIONS(240), 1,
-      anon_sym_expect,
-    ACTIONS(296), 1,
-      anon_sym_RBRACE,
-    STATE(341), 1,
-      sym_verb,
-    ACTIONS(234), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(54), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [2395] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(300), 1,
-      anon_sym_version,
-    ACTIONS(298), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2429] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(129), 1,
-      anon_sym_RBRACE,
-    ACTIONS(131), 1,
-      anon_sym_in,
-    ACTIONS(133), 1,
-      sym_label_key,
-    ACTIONS(135), 1,
-      sym_const_ref,
-    STATE(170), 1,
-      sym_scope,
-    STATE(87), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(127), 17,
-      anon_sym_silence,
       anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -10595,14 +10133,201 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
+      anon_sym_to,
       anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1741] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(199), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1774] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(203), 1,
+      anon_sym_client,
+    ACTIONS(205), 1,
+      anon_sym_version,
+    ACTIONS(201), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-  [2475] = 11,
+      anon_sym_expect,
+  [1811] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(207), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1844] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(209), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1877] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(211), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1910] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(213), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1943] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
@@ -10619,16 +10344,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
     STATE(88), 1,
       sym_icmps,
-    STATE(121), 1,
+    STATE(124), 1,
       sym_authentication,
-    STATE(122), 6,
+    STATE(126), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(141), 12,
+    ACTIONS(215), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -10641,574 +10366,75 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [2525] = 2,
+  [1993] = 14,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(302), 25,
-      ts_builtin_sym_end,
+    ACTIONS(7), 1,
       anon_sym_silence,
-      anon_sym_cluster,
+    ACTIONS(217), 1,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+    ACTIONS(219), 1,
       anon_sym_policy,
+    ACTIONS(221), 1,
       anon_sym_use,
+    ACTIONS(223), 1,
       anon_sym_description,
+    ACTIONS(225), 1,
       anon_sym_label,
+    ACTIONS(227), 1,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(231), 1,
       anon_sym_no,
+    ACTIONS(233), 1,
       anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
+    ACTIONS(235), 1,
       anon_sym_expect,
-  [2556] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(304), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
+    STATE(376), 1,
+      sym_verb,
+    ACTIONS(229), 2,
       anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2587] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(308), 1,
-      anon_sym_COMMA,
-    STATE(74), 1,
-      aux_sym_silence_repeat1,
-    STATE(159), 1,
-      sym_string,
-    ACTIONS(306), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2626] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(310), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2657] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(312), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2688] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(314), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2719] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(316), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2750] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(318), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2781] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(320), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2812] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(308), 1,
-      anon_sym_COMMA,
-    STATE(82), 1,
-      aux_sym_silence_repeat1,
-    STATE(146), 1,
-      sym_string,
-    ACTIONS(322), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2851] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(324), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2882] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(326), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2913] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(328), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2944] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2975] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(133), 1,
-      sym_label_key,
-    ACTIONS(334), 1,
-      anon_sym_RBRACE,
-    ACTIONS(336), 1,
-      anon_sym_in,
-    ACTIONS(338), 1,
-      anon_sym_with,
-    ACTIONS(340), 1,
-      sym_const_ref,
-    STATE(20), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(332), 16,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3020] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(344), 1,
-      anon_sym_method,
-    ACTIONS(346), 1,
-      anon_sym_host,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    ACTIONS(350), 1,
-      sym_http_method,
-    ACTIONS(352), 1,
-      sym_const_ref,
-    STATE(190), 1,
-      aux_sym_http_repeat1,
-    STATE(180), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(342), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3067] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(354), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3097] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(358), 1,
-      anon_sym_COMMA,
-    STATE(82), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(356), 22,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-      anon_sym_DQUOTE,
-  [3131] = 9,
+    STATE(57), 13,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [2049] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
       anon_sym_kafka,
     ACTIONS(103), 1,
       anon_sym_authentication,
+    ACTIONS(105), 1,
+      anon_sym_icmp,
     ACTIONS(107), 1,
       anon_sym_http,
     ACTIONS(109), 1,
       anon_sym_grpc,
     ACTIONS(111), 1,
       anon_sym_dns,
-    STATE(137), 1,
+    STATE(86), 1,
+      sym_icmps,
+    STATE(108), 1,
       sym_authentication,
-    STATE(136), 6,
+    STATE(110), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(361), 12,
+    ACTIONS(135), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -11221,22 +10447,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3175] = 6,
+  [2099] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(365), 1,
-      anon_sym_COMMA,
-    ACTIONS(367), 1,
-      anon_sym_in,
-    STATE(94), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(167), 1,
-      sym_scope,
-    ACTIONS(363), 20,
-      anon_sym_silence,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(143), 1,
       anon_sym_RBRACE,
+    ACTIONS(145), 1,
+      anon_sym_in,
+    ACTIONS(147), 1,
+      sym_label_key,
+    ACTIONS(149), 1,
+      sym_const_ref,
+    STATE(178), 1,
+      sym_scope,
+    STATE(82), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(141), 17,
+      anon_sym_silence,
       anon_sym_port,
-      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
       anon_sym_label,
@@ -11252,17 +10484,355 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-      anon_sym_expect,
-  [3213] = 5,
+  [2145] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    ACTIONS(371), 1,
+    ACTIONS(239), 1,
+      anon_sym_version,
+    ACTIONS(237), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2179] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(243), 1,
+      anon_sym_version,
+    ACTIONS(241), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2213] = 14,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(219), 1,
+      anon_sym_policy,
+    ACTIONS(221), 1,
+      anon_sym_use,
+    ACTIONS(223), 1,
+      anon_sym_description,
+    ACTIONS(225), 1,
+      anon_sym_label,
+    ACTIONS(227), 1,
+      anon_sym_default,
+    ACTIONS(231), 1,
+      anon_sym_no,
+    ACTIONS(233), 1,
+      anon_sym_select,
+    ACTIONS(235), 1,
+      anon_sym_expect,
+    ACTIONS(245), 1,
+      anon_sym_RBRACE,
+    STATE(376), 1,
+      sym_verb,
+    ACTIONS(229), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(61), 13,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [2269] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(249), 1,
+      anon_sym_version,
+    ACTIONS(247), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2303] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(253), 1,
+      anon_sym_version,
+    ACTIONS(251), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2337] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(257), 1,
+      anon_sym_version,
+    ACTIONS(255), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2371] = 14,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(259), 1,
+      anon_sym_silence,
+    ACTIONS(262), 1,
+      anon_sym_RBRACE,
+    ACTIONS(264), 1,
+      anon_sym_policy,
+    ACTIONS(267), 1,
+      anon_sym_use,
+    ACTIONS(270), 1,
+      anon_sym_description,
+    ACTIONS(273), 1,
+      anon_sym_label,
+    ACTIONS(276), 1,
+      anon_sym_default,
+    ACTIONS(282), 1,
+      anon_sym_no,
+    ACTIONS(285), 1,
+      anon_sym_select,
+    ACTIONS(288), 1,
+      anon_sym_expect,
+    STATE(376), 1,
+      sym_verb,
+    ACTIONS(279), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(61), 13,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [2427] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(293), 1,
+      anon_sym_version,
+    ACTIONS(291), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2461] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(297), 1,
+      anon_sym_method,
+    ACTIONS(299), 1,
       anon_sym_host,
-    STATE(91), 1,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    ACTIONS(303), 1,
+      sym_http_method,
+    ACTIONS(305), 1,
+      sym_const_ref,
+    STATE(163), 2,
+      sym__string_or_ref,
+      sym_string,
+    STATE(207), 2,
+      sym_header_match,
       aux_sym_http_repeat1,
-    ACTIONS(369), 21,
+    ACTIONS(295), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2509] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(307), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2540] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(311), 1,
+      anon_sym_COMMA,
+    STATE(89), 1,
+      aux_sym_silence_repeat1,
+    STATE(142), 1,
+      sym_string,
+    ACTIONS(309), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11284,10 +10854,468 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3249] = 2,
+  [2579] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(373), 24,
+    ACTIONS(313), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2610] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(315), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2641] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(311), 1,
+      anon_sym_COMMA,
+    STATE(65), 1,
+      aux_sym_silence_repeat1,
+    STATE(157), 1,
+      sym_string,
+    ACTIONS(317), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2680] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(319), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2711] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(321), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2742] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(323), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2773] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(325), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2804] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(327), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2835] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(329), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2866] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(331), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2897] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(333), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2928] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(335), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2959] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(147), 1,
+      sym_label_key,
+    ACTIONS(339), 1,
+      anon_sym_RBRACE,
+    ACTIONS(341), 1,
+      anon_sym_in,
+    ACTIONS(343), 1,
+      anon_sym_with,
+    ACTIONS(345), 1,
+      sym_const_ref,
+    STATE(21), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(337), 16,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3004] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(147), 1,
+      sym_label_key,
+    ACTIONS(339), 1,
+      ts_builtin_sym_end,
+    ACTIONS(341), 1,
+      anon_sym_in,
+    ACTIONS(343), 1,
+      anon_sym_with,
+    ACTIONS(345), 1,
+      sym_const_ref,
+    STATE(21), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(337), 15,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3048] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(108), 1,
+      sym_authentication,
+    STATE(110), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(135), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3092] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(347), 24,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11312,18 +11340,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3279] = 6,
+  [3122] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(365), 1,
+    ACTIONS(351), 1,
       anon_sym_COMMA,
-    ACTIONS(367), 1,
+    ACTIONS(353), 1,
       anon_sym_in,
     STATE(84), 1,
       aux_sym_peer_pods_repeat1,
-    STATE(173), 1,
+    STATE(177), 1,
       sym_scope,
-    ACTIONS(375), 20,
+    ACTIONS(349), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -11344,7 +11372,101 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3317] = 9,
+  [3160] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(355), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3190] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(351), 1,
+      anon_sym_COMMA,
+    ACTIONS(353), 1,
+      anon_sym_in,
+    STATE(93), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(182), 1,
+      sym_scope,
+    ACTIONS(357), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3228] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    ACTIONS(361), 1,
+      anon_sym_host,
+    ACTIONS(363), 1,
+      sym_const_ref,
+    STATE(165), 2,
+      sym__string_or_ref,
+      sym_string,
+    STATE(192), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(359), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3270] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
@@ -11357,16 +11479,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
     ACTIONS(111), 1,
       anon_sym_dns,
-    STATE(133), 1,
+    STATE(124), 1,
       sym_authentication,
-    STATE(134), 6,
+    STATE(126), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(282), 12,
+    ACTIONS(215), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -11379,106 +11501,169 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3361] = 9,
+  [3314] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(133), 1,
-      sym_label_key,
-    ACTIONS(334), 1,
+    ACTIONS(367), 1,
+      anon_sym_host,
+    ACTIONS(369), 1,
+      anon_sym_header,
+    STATE(98), 1,
+      aux_sym_flow_http_repeat1,
+    ACTIONS(365), 21,
       ts_builtin_sym_end,
-    ACTIONS(336), 1,
-      anon_sym_in,
-    ACTIONS(338), 1,
-      anon_sym_with,
-    ACTIONS(340), 1,
-      sym_const_ref,
-    STATE(20), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(332), 15,
       anon_sym_silence,
       anon_sym_cluster,
+      anon_sym_RBRACE,
       anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3350] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(130), 1,
+      sym_authentication,
+    STATE(129), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(371), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3394] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(375), 1,
+      anon_sym_COMMA,
+    STATE(89), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(373), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [3428] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    ACTIONS(380), 1,
+      anon_sym_host,
+    ACTIONS(382), 1,
+      sym_const_ref,
+    STATE(170), 2,
+      sym__string_or_ref,
+      sym_string,
+    STATE(187), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(378), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3470] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(147), 1,
+      sym_label_key,
+    ACTIONS(386), 1,
+      anon_sym_RBRACE,
+    ACTIONS(388), 1,
+      sym_const_ref,
+    STATE(32), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(384), 16,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3405] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(103), 1,
-      anon_sym_authentication,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(121), 1,
-      sym_authentication,
-    STATE(122), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(141), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3449] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(377), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3482] = 13,
+  [3509] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -11501,9 +11686,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_namespace,
     ACTIONS(25), 1,
       anon_sym_expect,
-    ACTIONS(379), 1,
+    ACTIONS(390), 1,
       ts_builtin_sym_end,
-    STATE(98), 12,
+    STATE(94), 12,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -11516,43 +11701,14 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [3533] = 4,
+  [3560] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(381), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3566] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(385), 1,
+    ACTIONS(394), 1,
       anon_sym_COMMA,
-    STATE(94), 1,
+    STATE(93), 1,
       aux_sym_peer_pods_repeat1,
-    ACTIONS(383), 21,
+    ACTIONS(392), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -11574,127 +11730,32 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3599] = 4,
+  [3593] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(93), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(388), 21,
+    ACTIONS(397), 1,
       ts_builtin_sym_end,
+    ACTIONS(399), 1,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3632] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    ACTIONS(392), 1,
-      anon_sym_host,
-    ACTIONS(394), 1,
-      sym_const_ref,
-    STATE(196), 1,
-      aux_sym_http_repeat1,
-    STATE(188), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(390), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3673] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    ACTIONS(398), 1,
-      anon_sym_host,
-    ACTIONS(400), 1,
-      sym_const_ref,
-    STATE(199), 1,
-      aux_sym_http_repeat1,
-    STATE(184), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(396), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3714] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(402), 1,
-      ts_builtin_sym_end,
-    ACTIONS(404), 1,
-      anon_sym_silence,
-    ACTIONS(407), 1,
       anon_sym_cluster,
-    ACTIONS(410), 1,
+    ACTIONS(405), 1,
       anon_sym_cidr,
-    ACTIONS(413), 1,
+    ACTIONS(408), 1,
       anon_sym_cilium,
-    ACTIONS(416), 1,
+    ACTIONS(411), 1,
       anon_sym_import,
-    ACTIONS(419), 1,
+    ACTIONS(414), 1,
       anon_sym_const,
-    ACTIONS(422), 1,
+    ACTIONS(417), 1,
       anon_sym_category,
-    ACTIONS(425), 1,
+    ACTIONS(420), 1,
       anon_sym_system,
-    ACTIONS(428), 1,
+    ACTIONS(423), 1,
       anon_sym_namespace,
-    ACTIONS(431), 1,
+    ACTIONS(426), 1,
       anon_sym_expect,
-    STATE(98), 12,
+    STATE(94), 12,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -11707,24 +11768,25 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [3765] = 7,
+  [3644] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(133), 1,
-      sym_label_key,
-    ACTIONS(436), 1,
-      anon_sym_RBRACE,
-    ACTIONS(438), 1,
-      sym_const_ref,
-    STATE(39), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(434), 16,
+    ACTIONS(369), 1,
+      anon_sym_header,
+    STATE(99), 1,
+      aux_sym_flow_http_repeat1,
+    ACTIONS(429), 21,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_port,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -11734,15 +11796,40 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [3804] = 2,
+  [3677] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(356), 23,
+    ACTIONS(433), 1,
+      anon_sym_header,
+    STATE(96), 1,
+      aux_sym_flow_http_repeat1,
+    ACTIONS(431), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3710] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(373), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -11766,10 +11853,266 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_expect,
       anon_sym_DQUOTE,
-  [3833] = 2,
+  [3739] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(440), 22,
+    ACTIONS(369), 1,
+      anon_sym_header,
+    STATE(96), 1,
+      aux_sym_flow_http_repeat1,
+    ACTIONS(436), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3772] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(369), 1,
+      anon_sym_header,
+    STATE(96), 1,
+      aux_sym_flow_http_repeat1,
+    ACTIONS(438), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3805] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(442), 1,
+      anon_sym_COMMA,
+    STATE(101), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(440), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3837] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(442), 1,
+      anon_sym_COMMA,
+    STATE(117), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(444), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3869] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(442), 1,
+      anon_sym_COMMA,
+    STATE(117), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(446), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3901] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(450), 1,
+      anon_sym_COMMA,
+    STATE(120), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(448), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3933] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(454), 1,
+      anon_sym_COMMA,
+    STATE(141), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(452), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3965] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(458), 1,
+      anon_sym_COMMA,
+    STATE(121), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(456), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3997] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(353), 1,
+      anon_sym_in,
+    STATE(162), 1,
+      sym_scope,
+    ACTIONS(460), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4029] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(464), 1,
+      anon_sym_except,
+    ACTIONS(462), 21,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -11782,7 +12125,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_except,
       anon_sym_allow,
       anon_sym_sni,
       anon_sym_authentication,
@@ -11792,23 +12134,54 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3861] = 5,
+  [4059] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(102), 2,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(126), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(215), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4097] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(127), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(186), 2,
+    STATE(201), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(444), 6,
+    ACTIONS(468), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(442), 12,
+    ACTIONS(466), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -11821,44 +12194,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3895] = 4,
+  [4131] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(449), 1,
-      anon_sym_COMMA,
-    STATE(115), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(447), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
+    ACTIONS(79), 1,
       anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
       anon_sym_dns,
-      anon_sym_expect,
-  [3927] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(453), 1,
-      anon_sym_except,
-    ACTIONS(451), 21,
+    STATE(111), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(215), 12,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -11868,237 +12224,26 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [3957] = 4,
+  [4169] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(457), 1,
-      anon_sym_COMMA,
-    STATE(116), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(455), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
+    ACTIONS(472), 1,
       anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3989] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(457), 1,
-      anon_sym_COMMA,
-    STATE(117), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(459), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4021] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(463), 1,
-      anon_sym_COMMA,
-    STATE(118), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(461), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4053] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(467), 1,
-      anon_sym_COMMA,
-    STATE(119), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(465), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4085] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(367), 1,
-      anon_sym_in,
-    STATE(175), 1,
-      sym_scope,
-    ACTIONS(469), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4117] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(367), 1,
-      anon_sym_in,
-    STATE(176), 1,
-      sym_scope,
-    ACTIONS(471), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4149] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(226), 1,
-      anon_sym_use,
-    ACTIONS(228), 1,
-      anon_sym_description,
-    ACTIONS(230), 1,
-      anon_sym_label,
-    ACTIONS(232), 1,
-      anon_sym_default,
-    ACTIONS(236), 1,
-      anon_sym_no,
-    ACTIONS(473), 1,
-      anon_sym_RBRACE,
     ACTIONS(475), 1,
-      anon_sym_select,
-    STATE(368), 1,
-      sym_verb,
-    ACTIONS(234), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(132), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [4197] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
       anon_sym_grpc,
-    ACTIONS(111), 1,
+    ACTIONS(478), 1,
+      anon_sym_kafka,
+    ACTIONS(481), 1,
       anon_sym_dns,
-    STATE(122), 6,
+    STATE(111), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(141), 12,
+    ACTIONS(470), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -12111,25 +12256,51 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4235] = 7,
+  [4207] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
+    ACTIONS(442), 1,
+      anon_sym_COMMA,
+    STATE(102), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(484), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
       anon_sym_http,
-    ACTIONS(109), 1,
       anon_sym_grpc,
-    ACTIONS(111), 1,
+      anon_sym_kafka,
       anon_sym_dns,
-    STATE(141), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(141), 12,
+      anon_sym_expect,
+  [4239] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(127), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(201), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(468), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(486), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -12142,10 +12313,38 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4273] = 2,
+  [4273] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(477), 22,
+    ACTIONS(454), 1,
+      anon_sym_COMMA,
+    STATE(104), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(488), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4305] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(490), 22,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -12159,34 +12358,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4301] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(449), 1,
-      anon_sym_COMMA,
-    STATE(126), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(479), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
       anon_sym_authentication,
@@ -12199,11 +12370,11 @@ static const uint16_t ts_small_parse_table[] = {
   [4333] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(457), 1,
+    ACTIONS(494), 1,
       anon_sym_COMMA,
-    STATE(127), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(481), 20,
+    STATE(116), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(492), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12227,11 +12398,11 @@ static const uint16_t ts_small_parse_table[] = {
   [4365] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(457), 1,
+    ACTIONS(499), 1,
       anon_sym_COMMA,
-    STATE(127), 1,
+    STATE(117), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(483), 20,
+    ACTIONS(497), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12252,15 +12423,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4397] = 4,
+  [4397] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(463), 1,
+    ACTIONS(392), 22,
+      anon_sym_silence,
       anon_sym_COMMA,
-    STATE(129), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(485), 20,
-      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
@@ -12271,51 +12439,24 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4429] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(467), 1,
-      anon_sym_COMMA,
-    STATE(130), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(487), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4461] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(367), 1,
       anon_sym_in,
-    STATE(160), 1,
-      sym_scope,
-    ACTIONS(489), 20,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4425] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(458), 1,
+      anon_sym_COMMA,
+    STATE(105), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(502), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12336,169 +12477,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4493] = 7,
+  [4457] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(134), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(282), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4531] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(141), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(282), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4569] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(133), 1,
-      sym_label_key,
-    ACTIONS(436), 1,
-      ts_builtin_sym_end,
-    ACTIONS(438), 1,
-      sym_const_ref,
-    STATE(39), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(434), 15,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4607] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(226), 1,
-      anon_sym_use,
-    ACTIONS(228), 1,
-      anon_sym_description,
-    ACTIONS(230), 1,
-      anon_sym_label,
-    ACTIONS(232), 1,
-      anon_sym_default,
-    ACTIONS(236), 1,
-      anon_sym_no,
-    ACTIONS(475), 1,
-      anon_sym_select,
-    ACTIONS(491), 1,
-      anon_sym_RBRACE,
-    STATE(368), 1,
-      sym_verb,
-    ACTIONS(234), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(111), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [4655] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(493), 22,
-      anon_sym_silence,
+    ACTIONS(450), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4683] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(497), 1,
-      anon_sym_COMMA,
-    STATE(126), 1,
+    STATE(116), 1,
       aux_sym_peer_cidr_repeat1,
-    ACTIONS(495), 20,
+    ACTIONS(504), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12519,96 +12505,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4715] = 4,
+  [4489] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(502), 1,
+    ACTIONS(508), 1,
       anon_sym_COMMA,
-    STATE(127), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(500), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4747] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(383), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4775] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(507), 1,
-      anon_sym_COMMA,
-    STATE(129), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(505), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4807] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(512), 1,
-      anon_sym_COMMA,
-    STATE(130), 1,
+    STATE(121), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(510), 20,
+    ACTIONS(506), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -12629,13 +12533,162 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4839] = 5,
+  [4521] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(102), 2,
+    ACTIONS(353), 1,
+      anon_sym_in,
+    STATE(180), 1,
+      sym_scope,
+    ACTIONS(511), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4553] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(353), 1,
+      anon_sym_in,
+    STATE(181), 1,
+      sym_scope,
+    ACTIONS(513), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4585] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(129), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(371), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4623] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(110), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(135), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4661] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(111), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(371), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4699] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(127), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(186), 2,
+    STATE(201), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
     ACTIONS(517), 6,
@@ -12658,43 +12711,64 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4873] = 12,
+  [4733] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(519), 1,
+    ACTIONS(520), 22,
       anon_sym_silence,
-    ACTIONS(522), 1,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
-    ACTIONS(524), 1,
+      anon_sym_port,
+      anon_sym_policy,
       anon_sym_use,
-    ACTIONS(527), 1,
       anon_sym_description,
-    ACTIONS(530), 1,
       anon_sym_label,
-    ACTIONS(533), 1,
       anon_sym_default,
-    ACTIONS(539), 1,
-      anon_sym_no,
-    ACTIONS(542), 1,
-      anon_sym_select,
-    STATE(368), 1,
-      sym_verb,
-    ACTIONS(536), 2,
       anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
       anon_sym_allow,
-    STATE(132), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [4921] = 7,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4761] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(111), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(522), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4799] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
@@ -12712,7 +12786,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(361), 12,
+    ACTIONS(522), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -12725,7 +12799,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4959] = 7,
+  [4837] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
@@ -12736,14 +12810,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
     ACTIONS(111), 1,
       anon_sym_dns,
-    STATE(141), 6,
+    STATE(111), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(361), 12,
+    ACTIONS(135), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -12756,10 +12830,36 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4997] = 2,
+  [4875] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(545), 22,
+    ACTIONS(524), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_header,
+      anon_sym_expect,
+  [4903] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(526), 22,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -12782,85 +12882,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5025] = 7,
+  [4931] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(141), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(547), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5063] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(139), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(547), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5101] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(131), 2,
+    STATE(113), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(186), 2,
+    STATE(201), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(517), 6,
+    ACTIONS(468), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(549), 12,
+    ACTIONS(528), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -12873,7 +12911,43 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5135] = 7,
+  [4965] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(221), 1,
+      anon_sym_use,
+    ACTIONS(223), 1,
+      anon_sym_description,
+    ACTIONS(225), 1,
+      anon_sym_label,
+    ACTIONS(227), 1,
+      anon_sym_default,
+    ACTIONS(231), 1,
+      anon_sym_no,
+    ACTIONS(530), 1,
+      anon_sym_RBRACE,
+    ACTIONS(532), 1,
+      anon_sym_select,
+    STATE(353), 1,
+      sym_verb,
+    ACTIONS(229), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(137), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [5013] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
@@ -12884,14 +12958,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
     ACTIONS(111), 1,
       anon_sym_dns,
-    STATE(141), 6,
+    STATE(111), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(551), 12,
+    ACTIONS(534), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -12904,96 +12978,113 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5173] = 5,
+  [5051] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(102), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(186), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(517), 6,
+    ACTIONS(536), 1,
+      anon_sym_silence,
+    ACTIONS(539), 1,
+      anon_sym_RBRACE,
+    ACTIONS(541), 1,
+      anon_sym_use,
+    ACTIONS(544), 1,
+      anon_sym_description,
+    ACTIONS(547), 1,
+      anon_sym_label,
+    ACTIONS(550), 1,
+      anon_sym_default,
+    ACTIONS(556), 1,
+      anon_sym_no,
+    ACTIONS(559), 1,
+      anon_sym_select,
+    STATE(353), 1,
+      sym_verb,
+    ACTIONS(553), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(137), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [5099] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(221), 1,
+      anon_sym_use,
+    ACTIONS(223), 1,
+      anon_sym_description,
+    ACTIONS(225), 1,
+      anon_sym_label,
+    ACTIONS(227), 1,
+      anon_sym_default,
+    ACTIONS(231), 1,
+      anon_sym_no,
+    ACTIONS(532), 1,
+      anon_sym_select,
+    ACTIONS(562), 1,
+      anon_sym_RBRACE,
+    STATE(353), 1,
+      sym_verb,
+    ACTIONS(229), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(135), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [5147] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(147), 1,
+      sym_label_key,
+    ACTIONS(386), 1,
+      ts_builtin_sym_end,
+    ACTIONS(388), 1,
+      sym_const_ref,
+    STATE(32), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(384), 15,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
       anon_sym_port,
+      anon_sym_system,
       anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(553), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5207] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(557), 1,
-      anon_sym_http,
-    ACTIONS(560), 1,
-      anon_sym_grpc,
-    ACTIONS(563), 1,
-      anon_sym_kafka,
-    ACTIONS(566), 1,
-      anon_sym_dns,
-    STATE(141), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(555), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5245] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(571), 1,
-      anon_sym_except,
-    ACTIONS(569), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5274] = 2,
+  [5185] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(505), 21,
+    ACTIONS(564), 22,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13006,6 +13097,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_except,
       anon_sym_allow,
       anon_sym_sni,
       anon_sym_authentication,
@@ -13015,35 +13107,63 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5301] = 2,
+  [5213] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(568), 1,
+      anon_sym_COMMA,
+    STATE(141), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(566), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5245] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(571), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5272] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(573), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5328] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(510), 21,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13065,10 +13185,62 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5355] = 2,
+  [5299] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(575), 21,
+    ACTIONS(577), 1,
+      anon_sym_COMMA,
+    STATE(158), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(575), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5330] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(497), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5357] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(175), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -13090,16 +13262,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5382] = 4,
+  [5384] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(579), 1,
-      anon_sym_COMMA,
-    STATE(148), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(577), 19,
+    ACTIONS(579), 21,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -13117,16 +13287,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5413] = 4,
+  [5411] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(579), 1,
-      anon_sym_COMMA,
-    STATE(154), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(581), 19,
+    ACTIONS(581), 21,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -13136,15 +13311,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [5444] = 2,
+  [5438] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(583), 21,
@@ -13169,7 +13337,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5471] = 2,
+  [5465] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(585), 21,
@@ -13194,89 +13362,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5498] = 2,
+  [5492] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(587), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5525] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(589), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5552] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(495), 21,
-      anon_sym_silence,
+    ACTIONS(577), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5579] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(593), 1,
-      anon_sym_COMMA,
-    STATE(154), 1,
+    STATE(144), 1,
       aux_sym_ports_repeat1,
-    ACTIONS(591), 19,
+    ACTIONS(587), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -13296,10 +13389,61 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5610] = 2,
+  [5523] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(169), 21,
+    ACTIONS(492), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5550] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(591), 1,
+      anon_sym_except,
+    ACTIONS(589), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5579] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(593), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -13321,10 +13465,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5637] = 2,
+  [5606] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(596), 21,
+    ACTIONS(566), 21,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13346,14 +13490,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5664] = 2,
+  [5633] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(500), 21,
+    ACTIONS(595), 21,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_COMMA,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -13363,22 +13514,42 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [5691] = 2,
+  [5660] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(598), 21,
+    ACTIONS(597), 21,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_COMMA,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5687] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(601), 1,
+      anon_sym_COMMA,
+    STATE(158), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(599), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -13399,18 +13570,11 @@ static const uint16_t ts_small_parse_table[] = {
   [5718] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(600), 21,
-      ts_builtin_sym_end,
+    ACTIONS(506), 21,
       anon_sym_silence,
-      anon_sym_cluster,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -13420,11 +13584,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
   [5745] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(602), 20,
+    ACTIONS(604), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -13448,11 +13619,11 @@ static const uint16_t ts_small_parse_table[] = {
   [5771] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(467), 1,
+    ACTIONS(458), 1,
       anon_sym_COMMA,
-    STATE(169), 1,
+    STATE(164), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(604), 18,
+    ACTIONS(606), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -13474,7 +13645,7 @@ static const uint16_t ts_small_parse_table[] = {
   [5801] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(606), 20,
+    ACTIONS(608), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -13495,14 +13666,142 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5827] = 4,
+  [5827] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(610), 1,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    ACTIONS(612), 1,
+      anon_sym_host,
+    STATE(193), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(610), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5859] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(458), 1,
       anon_sym_COMMA,
-    STATE(163), 1,
+    STATE(121), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(614), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5889] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    ACTIONS(618), 1,
+      anon_sym_host,
+    STATE(183), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(616), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5921] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(620), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5947] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(622), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5973] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(626), 1,
+      anon_sym_COMMA,
+    STATE(179), 1,
       aux_sym_sentence_values_repeat1,
-    ACTIONS(608), 18,
+    ACTIONS(624), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -13521,26 +13820,102 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [5857] = 9,
+  [6003] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(599), 20,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6029] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    ACTIONS(630), 1,
+      anon_sym_host,
+    STATE(195), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(628), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6061] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(634), 1,
+      anon_sym_EQ,
+    ACTIONS(632), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6089] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(131), 1,
+    ACTIONS(145), 1,
       anon_sym_in,
-    ACTIONS(133), 1,
+    ACTIONS(147), 1,
       sym_label_key,
-    ACTIONS(615), 1,
+    ACTIONS(638), 1,
       anon_sym_RBRACE,
-    ACTIONS(617), 1,
+    ACTIONS(640), 1,
       sym_const_ref,
-    STATE(238), 1,
+    STATE(255), 1,
       sym_scope,
-    STATE(217), 3,
+    STATE(222), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(613), 11,
+    ACTIONS(636), 11,
       anon_sym_silence,
       anon_sym_policy,
       anon_sym_use,
@@ -13552,160 +13927,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5897] = 2,
+  [6129] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(619), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5923] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(621), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5949] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(623), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5975] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(625), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6001] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(467), 1,
+    ACTIONS(644), 1,
       anon_sym_COMMA,
-    STATE(130), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(627), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6031] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(375), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6057] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(631), 1,
-      anon_sym_COMMA,
-    STATE(163), 1,
+    STATE(173), 1,
       aux_sym_sentence_values_repeat1,
-    ACTIONS(629), 18,
+    ACTIONS(642), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -13724,10 +13953,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [6087] = 2,
+  [6159] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(633), 20,
+    ACTIONS(647), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -13748,10 +13977,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6113] = 2,
+  [6185] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(363), 20,
+    ACTIONS(649), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -13772,86 +14001,86 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6139] = 2,
+  [6211] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(591), 20,
+    ACTIONS(651), 20,
       anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6237] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(357), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6263] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(349), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6289] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(626), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6165] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(635), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6191] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(637), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6217] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(631), 1,
-      anon_sym_COMMA,
-    STATE(171), 1,
+    STATE(173), 1,
       aux_sym_sentence_values_repeat1,
-    ACTIONS(639), 18,
+    ACTIONS(653), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -13870,35 +14099,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [6247] = 3,
+  [6319] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(643), 1,
-      anon_sym_EQ,
-    ACTIONS(641), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6275] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(645), 20,
+    ACTIONS(655), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_port,
@@ -13919,18 +14123,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6301] = 5,
+  [6345] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    ACTIONS(649), 1,
-      anon_sym_host,
-    STATE(192), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(647), 16,
+    ACTIONS(657), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -13940,40 +14139,67 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6332] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(653), 1,
-      anon_sym_COMMA,
-    STATE(183), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(651), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_sni,
       anon_sym_authentication,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6361] = 2,
+  [6371] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(608), 19,
+    ACTIONS(659), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6397] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(661), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6426] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(642), 19,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13993,128 +14219,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [6386] = 4,
+  [6451] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(653), 1,
-      anon_sym_COMMA,
-    STATE(187), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(655), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6415] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    ACTIONS(659), 1,
-      anon_sym_host,
-    STATE(205), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(657), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6446] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(661), 1,
-      anon_sym_namespaces,
-    ACTIONS(663), 1,
-      anon_sym_cidr,
     ACTIONS(665), 1,
-      anon_sym_namespace,
-    ACTIONS(667), 1,
-      anon_sym_pods,
-    ACTIONS(671), 1,
-      anon_sym_entity,
-    ACTIONS(673), 1,
-      anon_sym_fqdn,
-    ACTIONS(675), 1,
-      anon_sym_service,
-    ACTIONS(677), 1,
-      anon_sym_services,
-    ACTIONS(669), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(19), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [6489] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(57), 1,
-      sym_label_key,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(61), 1,
-      sym_const_ref,
-    STATE(193), 1,
-      sym_sentence_values,
-    STATE(227), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    STATE(177), 5,
-      sym__sentence_value,
-      sym_selector,
-      sym_selector_eq,
-      sym_list,
-      sym_string,
-    ACTIONS(679), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [6530] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(683), 1,
       anon_sym_COMMA,
-    STATE(187), 1,
+    STATE(185), 1,
       aux_sym_icmps_repeat1,
-    ACTIONS(681), 17,
+    ACTIONS(663), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14132,14 +14244,188 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6559] = 5,
+  [6480] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(348), 1,
+    ACTIONS(301), 1,
       anon_sym_header,
-    ACTIONS(688), 1,
-      anon_sym_host,
-    STATE(202), 1,
+    STATE(188), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(668), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6509] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(670), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6538] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(672), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6567] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(209), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(674), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6596] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(678), 1,
+      anon_sym_EQ,
+    ACTIONS(680), 1,
+      anon_sym_mismatch,
+    ACTIONS(676), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6625] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(198), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(682), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6654] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(684), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6683] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
       aux_sym_http_repeat1,
     ACTIONS(686), 16,
       anon_sym_silence,
@@ -14158,26 +14444,76 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6590] = 11,
+  [6712] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(661), 1,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(202), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(688), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6741] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(690), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6770] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(692), 1,
       anon_sym_namespaces,
-    ACTIONS(663), 1,
+    ACTIONS(694), 1,
       anon_sym_cidr,
-    ACTIONS(665), 1,
+    ACTIONS(696), 1,
       anon_sym_namespace,
-    ACTIONS(671), 1,
-      anon_sym_entity,
-    ACTIONS(673), 1,
-      anon_sym_fqdn,
-    ACTIONS(675), 1,
-      anon_sym_service,
-    ACTIONS(677), 1,
-      anon_sym_services,
-    ACTIONS(690), 1,
+    ACTIONS(698), 1,
       anon_sym_pods,
-    ACTIONS(669), 2,
+    ACTIONS(702), 1,
+      anon_sym_entity,
+    ACTIONS(704), 1,
+      anon_sym_fqdn,
+    ACTIONS(706), 1,
+      anon_sym_service,
+    ACTIONS(708), 1,
+      anon_sym_services,
+    ACTIONS(700), 2,
       anon_sym_everything,
       anon_sym_anywhere,
     STATE(19), 9,
@@ -14190,277 +14526,13 @@ static const uint16_t ts_small_parse_table[] = {
       sym_peer_fqdn,
       sym_peer_service,
       sym_peer_services,
-  [6633] = 4,
+  [6813] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(348), 1,
+    ACTIONS(301), 1,
       anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(692), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6661] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(131), 1,
-      anon_sym_in,
-    ACTIONS(133), 1,
-      sym_label_key,
-    ACTIONS(615), 1,
-      anon_sym_RBRACE,
-    ACTIONS(617), 1,
-      sym_const_ref,
-    STATE(238), 1,
-      sym_scope,
-    STATE(217), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(613), 9,
-      anon_sym_silence,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [6699] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(694), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6727] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(696), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6751] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(467), 1,
-      anon_sym_COMMA,
-    STATE(197), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(698), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6779] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(200), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(700), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6807] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(702), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6835] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(467), 1,
-      anon_sym_COMMA,
-    STATE(130), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(704), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6863] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(681), 18,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6887] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(706), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6915] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(708), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6943] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(206), 1,
+    STATE(204), 2,
+      sym_header_match,
       aux_sym_http_repeat1,
     ACTIONS(710), 16,
       anon_sym_silence,
@@ -14479,12 +14551,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6971] = 4,
+  [6842] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(348), 1,
+    ACTIONS(301), 1,
       anon_sym_header,
-    STATE(41), 1,
+    STATE(199), 2,
+      sym_header_match,
       aux_sym_http_repeat1,
     ACTIONS(712), 16,
       anon_sym_silence,
@@ -14503,12 +14576,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6999] = 4,
+  [6871] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(348), 1,
+    ACTIONS(716), 1,
       anon_sym_header,
-    STATE(208), 1,
+    STATE(199), 2,
+      sym_header_match,
       aux_sym_http_repeat1,
     ACTIONS(714), 16,
       anon_sym_silence,
@@ -14527,317 +14601,78 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7027] = 4,
+  [6900] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(209), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(716), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7055] = 4,
+    ACTIONS(692), 1,
+      anon_sym_namespaces,
+    ACTIONS(694), 1,
+      anon_sym_cidr,
+    ACTIONS(696), 1,
+      anon_sym_namespace,
+    ACTIONS(702), 1,
+      anon_sym_entity,
+    ACTIONS(704), 1,
+      anon_sym_fqdn,
+    ACTIONS(706), 1,
+      anon_sym_service,
+    ACTIONS(708), 1,
+      anon_sym_services,
+    ACTIONS(719), 1,
+      anon_sym_pods,
+    ACTIONS(700), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(19), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [6943] = 10,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(718), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7083] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(720), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7111] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(211), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(722), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7139] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(724), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7167] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(726), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7195] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(57), 1,
+      sym_label_key,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(61), 1,
+      sym_const_ref,
     STATE(212), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(728), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7223] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(730), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7251] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 1,
-      anon_sym_header,
-    STATE(41), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(732), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7279] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(734), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7301] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(736), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7323] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(740), 1,
-      anon_sym_COMMA,
-    STATE(215), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(738), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7347] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(743), 1,
-      anon_sym_RPAREN,
-    ACTIONS(745), 1,
-      sym_port_number,
-    ACTIONS(747), 1,
-      sym_cidr,
-    ACTIONS(749), 1,
-      sym_const_ref,
-    ACTIONS(751), 1,
-      sym_identifier,
-    STATE(436), 1,
-      sym_argument,
-    STATE(445), 5,
+      sym_sentence_values,
+    STATE(237), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    STATE(168), 5,
+      sym__sentence_value,
       sym_selector,
-      sym__value,
+      sym_selector_eq,
       sym_list,
-      sym_port,
       sym_string,
-  [7385] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(367), 1,
+    ACTIONS(721), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
       anon_sym_in,
-    STATE(234), 1,
-      sym_scope,
-    ACTIONS(753), 12,
+      anon_sym_from,
+      anon_sym_to,
+  [6984] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(723), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14849,69 +14684,464 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [7409] = 11,
+  [7013] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(745), 1,
-      sym_port_number,
-    ACTIONS(747), 1,
-      sym_cidr,
-    ACTIONS(749), 1,
-      sym_const_ref,
-    ACTIONS(751), 1,
-      sym_identifier,
-    ACTIONS(755), 1,
-      anon_sym_RPAREN,
-    STATE(436), 1,
-      sym_argument,
-    STATE(445), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7447] = 11,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(205), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(725), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7042] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(745), 1,
-      sym_port_number,
-    ACTIONS(747), 1,
-      sym_cidr,
-    ACTIONS(749), 1,
-      sym_const_ref,
-    ACTIONS(751), 1,
-      sym_identifier,
-    ACTIONS(757), 1,
-      anon_sym_RPAREN,
-    STATE(403), 1,
-      sym_argument,
-    STATE(445), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7485] = 4,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(727), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7071] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(761), 1,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(729), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7100] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(733), 1,
       anon_sym_COMMA,
-    STATE(215), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(759), 12,
+    STATE(208), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(731), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7129] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(735), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7158] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(733), 1,
+      anon_sym_COMMA,
+    STATE(185), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(737), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7187] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(739), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7216] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(458), 1,
+      anon_sym_COMMA,
+    STATE(121), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(741), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7244] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(458), 1,
+      anon_sym_COMMA,
+    STATE(210), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(743), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7272] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(745), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [7296] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(145), 1,
+      anon_sym_in,
+    ACTIONS(147), 1,
+      sym_label_key,
+    ACTIONS(638), 1,
+      anon_sym_RBRACE,
+    ACTIONS(640), 1,
+      sym_const_ref,
+    STATE(255), 1,
+      sym_scope,
+    STATE(222), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(636), 9,
+      anon_sym_silence,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [7334] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(663), 18,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7358] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(749), 1,
+      anon_sym_mismatch,
+    ACTIONS(747), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7384] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(753), 1,
+      anon_sym_mismatch,
+    ACTIONS(751), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7410] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(755), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7433] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(757), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7456] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(759), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7479] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(761), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7501] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(763), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7523] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(353), 1,
+      anon_sym_in,
+    STATE(247), 1,
+      sym_scope,
+    ACTIONS(765), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14924,30 +15154,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7509] = 4,
+  [7547] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(765), 1,
-      anon_sym_LPAREN,
-    STATE(236), 1,
-      sym_arguments,
-    ACTIONS(763), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7533] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(761), 1,
+    ACTIONS(769), 1,
       anon_sym_COMMA,
     STATE(223), 1,
       aux_sym_default_deny_repeat1,
@@ -14964,14 +15174,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7557] = 4,
+  [7571] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(761), 1,
+    ACTIONS(774), 1,
       anon_sym_COMMA,
-    STATE(215), 1,
+    STATE(223), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(769), 12,
+    ACTIONS(772), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -14984,27 +15194,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7581] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(761), 1,
-      anon_sym_COMMA,
-    STATE(220), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(771), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7605] = 10,
+  [7595] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -15013,63 +15203,162 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(745), 1,
+    ACTIONS(776), 1,
+      anon_sym_RPAREN,
+    ACTIONS(778), 1,
       sym_port_number,
-    ACTIONS(747), 1,
-      sym_cidr,
-    ACTIONS(749), 1,
-      sym_const_ref,
-    ACTIONS(751), 1,
-      sym_identifier,
-    STATE(436), 1,
-      sym_argument,
-    STATE(445), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7640] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(773), 13,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7659] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(780), 1,
-      sym_label_key,
-    STATE(227), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(775), 4,
-      anon_sym_LBRACE,
-      anon_sym_LBRACK,
-      anon_sym_DQUOTE,
+      sym_cidr,
+    ACTIONS(782), 1,
       sym_const_ref,
-    ACTIONS(777), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [7684] = 2,
+    ACTIONS(784), 1,
+      sym_identifier,
+    STATE(396), 1,
+      sym_argument,
+    STATE(442), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7633] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(738), 13,
+    ACTIONS(774), 1,
+      anon_sym_COMMA,
+    STATE(227), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(786), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7657] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(774), 1,
+      anon_sym_COMMA,
+    STATE(223), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(788), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7681] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(780), 1,
+      sym_cidr,
+    ACTIONS(782), 1,
+      sym_const_ref,
+    ACTIONS(784), 1,
+      sym_identifier,
+    ACTIONS(790), 1,
+      anon_sym_RPAREN,
+    STATE(447), 1,
+      sym_argument,
+    STATE(442), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7719] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(774), 1,
+      anon_sym_COMMA,
+    STATE(224), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(792), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7743] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(796), 1,
+      anon_sym_LPAREN,
+    STATE(250), 1,
+      sym_arguments,
+    ACTIONS(794), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7767] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(780), 1,
+      sym_cidr,
+    ACTIONS(782), 1,
+      sym_const_ref,
+    ACTIONS(784), 1,
+      sym_identifier,
+    ACTIONS(798), 1,
+      anon_sym_RPAREN,
+    STATE(447), 1,
+      sym_argument,
+    STATE(442), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7805] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(800), 13,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -15083,188 +15372,346 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7703] = 8,
+  [7824] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(782), 1,
+    ACTIONS(802), 1,
       anon_sym_cidr,
-    ACTIONS(784), 1,
+    ACTIONS(804), 1,
       anon_sym_namespace,
-    ACTIONS(786), 1,
+    ACTIONS(806), 1,
       anon_sym_pods,
-    ACTIONS(788), 1,
+    ACTIONS(808), 1,
       anon_sym_entity,
-    ACTIONS(790), 1,
-      anon_sym_fqdn,
-    ACTIONS(792), 1,
-      anon_sym_node,
-    STATE(15), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7734] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(782), 1,
-      anon_sym_cidr,
-    ACTIONS(784), 1,
-      anon_sym_namespace,
-    ACTIONS(788), 1,
-      anon_sym_entity,
-    ACTIONS(790), 1,
-      anon_sym_fqdn,
-    ACTIONS(794), 1,
-      anon_sym_pods,
-    ACTIONS(796), 1,
-      anon_sym_node,
-    STATE(518), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7765] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(782), 1,
-      anon_sym_cidr,
-    ACTIONS(784), 1,
-      anon_sym_namespace,
-    ACTIONS(788), 1,
-      anon_sym_entity,
-    ACTIONS(790), 1,
-      anon_sym_fqdn,
-    ACTIONS(794), 1,
-      anon_sym_pods,
-    ACTIONS(796), 1,
-      anon_sym_node,
-    STATE(466), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7796] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(782), 1,
-      anon_sym_cidr,
-    ACTIONS(784), 1,
-      anon_sym_namespace,
-    ACTIONS(788), 1,
-      anon_sym_entity,
-    ACTIONS(790), 1,
-      anon_sym_fqdn,
-    ACTIONS(798), 1,
-      anon_sym_pods,
-    ACTIONS(800), 1,
-      anon_sym_node,
-    STATE(15), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7827] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(802), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7845] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(804), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7863] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(806), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7881] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(808), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7899] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(745), 1,
-      sym_port_number,
     ACTIONS(810), 1,
+      anon_sym_fqdn,
+    ACTIONS(812), 1,
+      anon_sym_node,
+    STATE(531), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7855] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(802), 1,
+      anon_sym_cidr,
+    ACTIONS(804), 1,
+      anon_sym_namespace,
+    ACTIONS(806), 1,
+      anon_sym_pods,
+    ACTIONS(808), 1,
+      anon_sym_entity,
+    ACTIONS(810), 1,
+      anon_sym_fqdn,
+    ACTIONS(812), 1,
+      anon_sym_node,
+    STATE(533), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7886] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(767), 13,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7905] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(802), 1,
+      anon_sym_cidr,
+    ACTIONS(804), 1,
+      anon_sym_namespace,
+    ACTIONS(808), 1,
+      anon_sym_entity,
+    ACTIONS(810), 1,
+      anon_sym_fqdn,
+    ACTIONS(814), 1,
+      anon_sym_pods,
+    ACTIONS(816), 1,
+      anon_sym_node,
+    STATE(15), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7936] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(823), 1,
+      sym_label_key,
+    STATE(237), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(818), 4,
+      anon_sym_LBRACE,
+      anon_sym_LBRACK,
+      anon_sym_DQUOTE,
+      sym_const_ref,
+    ACTIONS(820), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [7961] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(780), 1,
+      sym_cidr,
+    ACTIONS(782), 1,
+      sym_const_ref,
+    ACTIONS(784), 1,
+      sym_identifier,
+    STATE(447), 1,
+      sym_argument,
+    STATE(442), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7996] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(802), 1,
+      anon_sym_cidr,
+    ACTIONS(804), 1,
+      anon_sym_namespace,
+    ACTIONS(808), 1,
+      anon_sym_entity,
+    ACTIONS(810), 1,
+      anon_sym_fqdn,
+    ACTIONS(825), 1,
+      anon_sym_pods,
+    ACTIONS(827), 1,
+      anon_sym_node,
+    STATE(15), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [8027] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(829), 1,
+      anon_sym_LBRACE,
+    ACTIONS(833), 1,
+      sym_const_ref,
+    STATE(267), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(291), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(831), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8053] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(835), 1,
+      anon_sym_RBRACK,
+    ACTIONS(837), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(436), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8083] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(839), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8101] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(841), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8119] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(843), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8137] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(845), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8155] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(847), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8173] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(849), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8191] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(851), 1,
+      anon_sym_RBRACK,
+    ACTIONS(853), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(403), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8221] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(855), 1,
       anon_sym_group,
-    ACTIONS(812), 2,
+    ACTIONS(857), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(275), 5,
+    STATE(282), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [7929] = 2,
+  [8251] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(753), 12,
+    ACTIONS(859), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -15277,10 +15724,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7947] = 2,
+  [8269] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(814), 12,
+    ACTIONS(861), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -15293,10 +15740,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7965] = 2,
+  [8287] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(816), 12,
+    ACTIONS(863), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -15309,10 +15756,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7983] = 2,
+  [8305] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(818), 12,
+    ACTIONS(865), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -15325,91 +15772,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8001] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(820), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8019] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(822), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8037] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(824), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8055] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(826), 1,
-      anon_sym_LBRACE,
-    ACTIONS(830), 1,
-      sym_const_ref,
-    STATE(262), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(286), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(828), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8081] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(832), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8099] = 8,
+  [8323] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -15418,23 +15781,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(745), 1,
+    ACTIONS(778), 1,
       sym_port_number,
-    ACTIONS(834), 1,
+    ACTIONS(867), 1,
       anon_sym_RBRACK,
-    ACTIONS(836), 2,
+    ACTIONS(837), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(435), 5,
+    STATE(436), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8129] = 2,
+  [8353] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(838), 12,
+    ACTIONS(765), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -15447,54 +15810,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8147] = 8,
+  [8371] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(745), 1,
-      sym_port_number,
-    ACTIONS(840), 1,
-      anon_sym_RBRACK,
-    ACTIONS(842), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(371), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8177] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(745), 1,
-      sym_port_number,
-    ACTIONS(844), 1,
-      anon_sym_RBRACK,
-    ACTIONS(836), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(435), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8207] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(846), 12,
+    ACTIONS(869), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_policy,
@@ -15507,25 +15826,69 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8225] = 5,
+  [8389] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(848), 1,
-      anon_sym_LBRACE,
-    STATE(270), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(286), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(828), 6,
-      anon_sym_port,
+    ACTIONS(871), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8407] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(873), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8425] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(875), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8248] = 7,
+      anon_sym_expect,
+  [8442] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(877), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8459] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -15534,21 +15897,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(745), 1,
+    ACTIONS(778), 1,
       sym_port_number,
-    ACTIONS(850), 2,
+    ACTIONS(879), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(438), 5,
+    STATE(456), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8275] = 2,
+  [8486] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(852), 11,
+    ACTIONS(881), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15560,10 +15923,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8292] = 2,
+  [8503] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(854), 11,
+    ACTIONS(883), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15575,10 +15938,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8309] = 2,
+  [8520] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(856), 11,
+    ACTIONS(885), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15590,10 +15953,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8326] = 2,
+  [8537] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(858), 11,
+    ACTIONS(887), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15605,111 +15968,46 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8343] = 2,
+  [8554] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(860), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8360] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(862), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8377] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(864), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8394] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(866), 1,
+    ACTIONS(889), 1,
       anon_sym_LBRACE,
-    STATE(252), 2,
+    STATE(283), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(286), 2,
+    STATE(291), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(828), 6,
+    ACTIONS(831), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8417] = 5,
+  [8577] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(868), 1,
+    ACTIONS(891), 1,
       anon_sym_LBRACE,
-    STATE(270), 2,
+    STATE(284), 2,
       sym_sentence_declaration_clause,
       aux_sym_sentence_declaration_repeat1,
-    STATE(286), 2,
+    STATE(291), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(828), 6,
+    ACTIONS(831), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8440] = 7,
+  [8600] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(745), 1,
-      sym_port_number,
-    ACTIONS(870), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(265), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8467] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(872), 11,
+    ACTIONS(893), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15721,170 +16019,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8484] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(874), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8501] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(876), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8518] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(878), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8535] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(880), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8552] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(882), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8569] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(884), 1,
-      anon_sym_LBRACE,
-    STATE(270), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(286), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(886), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8592] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(889), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8609] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(891), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8626] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(745), 1,
-      sym_port_number,
-    ACTIONS(893), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(434), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8653] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(745), 1,
-      sym_port_number,
-    ACTIONS(836), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(435), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8680] = 2,
+  [8617] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(895), 11,
@@ -15899,7 +16034,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8697] = 2,
+  [8634] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(897), 11,
@@ -15914,7 +16049,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8714] = 2,
+  [8651] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(899), 11,
@@ -15929,7 +16064,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8731] = 7,
+  [8668] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -15938,77 +16073,256 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(901), 1,
-      sym_label_key,
-    ACTIONS(903), 1,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(837), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(182), 5,
-      sym__sentence_value,
+    STATE(436), 5,
       sym_selector,
-      sym_selector_eq,
+      sym__value,
       sym_list,
+      sym_port,
       sym_string,
-  [8757] = 6,
+  [8695] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(905), 1,
-      anon_sym_RBRACE,
-    ACTIONS(907), 1,
-      anon_sym_BANG,
-    ACTIONS(909), 1,
-      sym_label_key,
-    ACTIONS(911), 1,
+    ACTIONS(901), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8712] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(903), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8729] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(905), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(426), 6,
+    STATE(444), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8756] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(907), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8773] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(909), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8790] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(911), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8807] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(913), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8824] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(915), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(273), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8851] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(917), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8868] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(919), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8885] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(921), 1,
+      anon_sym_LBRACE,
+    STATE(284), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(291), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(831), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8908] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(923), 1,
+      anon_sym_LBRACE,
+    STATE(284), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(291), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(925), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8931] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(928), 1,
+      anon_sym_RBRACE,
+    ACTIONS(930), 1,
+      anon_sym_BANG,
+    ACTIONS(932), 1,
+      sym_label_key,
+    ACTIONS(934), 1,
+      sym_const_ref,
+    STATE(453), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [8781] = 6,
+  [8955] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(907), 1,
+    ACTIONS(930), 1,
       anon_sym_BANG,
-    ACTIONS(909), 1,
+    ACTIONS(932), 1,
       sym_label_key,
-    ACTIONS(913), 1,
+    ACTIONS(936), 1,
       anon_sym_RBRACE,
-    ACTIONS(915), 1,
+    ACTIONS(938), 1,
       sym_const_ref,
-    STATE(407), 6,
+    STATE(385), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [8805] = 6,
+  [8979] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(907), 1,
-      anon_sym_BANG,
-    ACTIONS(909), 1,
-      sym_label_key,
-    ACTIONS(911), 1,
-      sym_const_ref,
-    ACTIONS(917), 1,
-      anon_sym_RBRACE,
-    STATE(426), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [8829] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(921), 2,
+    ACTIONS(942), 2,
       anon_sym_namespace,
       anon_sym_service,
-    ACTIONS(919), 8,
+    ACTIONS(940), 8,
       anon_sym_namespaces,
       anon_sym_cidr,
       anon_sym_pods,
@@ -16017,216 +16331,253 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_entity,
       anon_sym_fqdn,
       anon_sym_services,
-  [8847] = 5,
+  [8997] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(907), 1,
-      anon_sym_BANG,
-    ACTIONS(909), 1,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(944), 1,
       sym_label_key,
-    ACTIONS(911), 1,
+    ACTIONS(946), 1,
       sym_const_ref,
-    STATE(426), 6,
+    STATE(184), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+  [9023] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(930), 1,
+      anon_sym_BANG,
+    ACTIONS(932), 1,
+      sym_label_key,
+    ACTIONS(934), 1,
+      sym_const_ref,
+    ACTIONS(948), 1,
+      anon_sym_RBRACE,
+    STATE(453), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [8868] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(775), 1,
-      sym_const_ref,
-    STATE(284), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(923), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8887] = 8,
+  [9047] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(133), 1,
+    ACTIONS(147), 1,
       sym_label_key,
-    ACTIONS(332), 1,
+    ACTIONS(337), 1,
       anon_sym_to,
-    ACTIONS(336), 1,
+    ACTIONS(341), 1,
       anon_sym_in,
-    ACTIONS(338), 1,
+    ACTIONS(343), 1,
       anon_sym_with,
-    ACTIONS(340), 1,
+    ACTIONS(345), 1,
       sym_const_ref,
-    STATE(20), 3,
+    STATE(21), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [8914] = 4,
+  [9074] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(928), 1,
+    ACTIONS(952), 1,
       sym_const_ref,
-    STATE(284), 2,
+    STATE(293), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(926), 6,
+    ACTIONS(950), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8933] = 6,
+  [9093] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(930), 1,
-      anon_sym_pods,
+      anon_sym_BANG,
     ACTIONS(932), 1,
-      anon_sym_all,
+      sym_label_key,
     ACTIONS(934), 1,
-      anon_sym_nodes,
-    ACTIONS(936), 1,
-      anon_sym_everything,
-    STATE(243), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [8955] = 6,
+      sym_const_ref,
+    STATE(453), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [9114] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(818), 1,
+      sym_const_ref,
+    STATE(293), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(954), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9133] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(940), 1,
+    ACTIONS(959), 1,
       sym_label_key,
-    ACTIONS(942), 1,
+    ACTIONS(961), 1,
       sym_const_ref,
-    ACTIONS(938), 2,
+    ACTIONS(957), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-    STATE(422), 3,
+    STATE(471), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [8977] = 6,
+  [9155] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(932), 1,
-      anon_sym_all,
-    ACTIONS(934), 1,
-      anon_sym_nodes,
-    ACTIONS(936), 1,
-      anon_sym_everything,
-    ACTIONS(944), 1,
+    ACTIONS(963), 1,
       anon_sym_pods,
-    STATE(243), 4,
+    ACTIONS(965), 1,
+      anon_sym_all,
+    ACTIONS(967), 1,
+      anon_sym_nodes,
+    ACTIONS(969), 1,
+      anon_sym_everything,
+    STATE(257), 4,
       sym_subject_pods,
       sym_subject_all_nodes,
       sym_subject_nodes,
       sym_subject_everything,
-  [8999] = 6,
+  [9177] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(940), 1,
-      sym_label_key,
-    ACTIONS(948), 1,
-      sym_const_ref,
-    ACTIONS(946), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(425), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9021] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(415), 1,
+    STATE(411), 1,
       sym_type,
-    ACTIONS(950), 3,
+    ACTIONS(971), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(952), 4,
+    ACTIONS(973), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [9039] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(954), 1,
-      anon_sym_silence,
-    ACTIONS(956), 1,
-      anon_sym_RBRACE,
-    ACTIONS(958), 1,
-      sym__name_token,
-    STATE(288), 1,
-      sym_name,
-    STATE(460), 1,
-      sym_inventory_entry,
-    STATE(319), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9062] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(954), 1,
-      anon_sym_silence,
-    ACTIONS(958), 1,
-      sym__name_token,
-    ACTIONS(960), 1,
-      anon_sym_RBRACE,
-    STATE(288), 1,
-      sym_name,
-    STATE(460), 1,
-      sym_inventory_entry,
-    STATE(319), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9085] = 6,
+  [9195] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(133), 1,
+    ACTIONS(959), 1,
       sym_label_key,
-    ACTIONS(434), 1,
-      anon_sym_to,
-    ACTIONS(438), 1,
+    ACTIONS(977), 1,
       sym_const_ref,
-    STATE(39), 3,
+    ACTIONS(975), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(461), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9106] = 7,
+  [9217] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(954), 1,
+    ACTIONS(965), 1,
+      anon_sym_all,
+    ACTIONS(967), 1,
+      anon_sym_nodes,
+    ACTIONS(969), 1,
+      anon_sym_everything,
+    ACTIONS(979), 1,
+      anon_sym_pods,
+    STATE(257), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [9239] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(981), 1,
       anon_sym_silence,
-    ACTIONS(958), 1,
-      sym__name_token,
-    ACTIONS(962), 1,
+    ACTIONS(983), 1,
       anon_sym_RBRACE,
-    STATE(288), 1,
+    ACTIONS(985), 1,
+      sym__name_token,
+    STATE(294), 1,
       sym_name,
-    STATE(392), 1,
+    STATE(428), 1,
       sym_inventory_entry,
-    STATE(319), 2,
+    STATE(329), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [9129] = 2,
+  [9262] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(964), 7,
+    ACTIONS(981), 1,
+      anon_sym_silence,
+    ACTIONS(985), 1,
+      sym__name_token,
+    ACTIONS(987), 1,
+      anon_sym_RBRACE,
+    STATE(294), 1,
+      sym_name,
+    STATE(458), 1,
+      sym_inventory_entry,
+    STATE(329), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9285] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(147), 1,
+      sym_label_key,
+    ACTIONS(384), 1,
+      anon_sym_to,
+    ACTIONS(388), 1,
+      sym_const_ref,
+    STATE(32), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9306] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(981), 1,
+      anon_sym_silence,
+    ACTIONS(985), 1,
+      sym__name_token,
+    ACTIONS(989), 1,
+      anon_sym_RBRACE,
+    STATE(294), 1,
+      sym_name,
+    STATE(458), 1,
+      sym_inventory_entry,
+    STATE(329), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9329] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(991), 7,
       anon_sym_LBRACE,
       anon_sym_port,
       anon_sym_namespace,
@@ -16234,2347 +16585,2413 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [9142] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(966), 1,
-      sym_const_ref,
-    ACTIONS(968), 1,
-      sym__name_token,
-    STATE(36), 3,
-      sym__string_or_ref,
-      sym_string,
-      sym_name,
-  [9160] = 5,
+  [9342] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(940), 1,
+    ACTIONS(959), 1,
       sym_label_key,
-    ACTIONS(970), 1,
+    ACTIONS(993), 1,
       sym_const_ref,
-    STATE(166), 3,
+    STATE(174), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9178] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(972), 1,
-      anon_sym_RPAREN,
-    ACTIONS(974), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(453), 2,
-      sym__label_value,
-      sym_string,
-  [9196] = 5,
+  [9360] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(940), 1,
+    ACTIONS(959), 1,
       sym_label_key,
-    ACTIONS(976), 1,
+    ACTIONS(995), 1,
       sym_const_ref,
-    STATE(128), 3,
+    STATE(118), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9214] = 5,
+  [9378] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(978), 1,
-      anon_sym_LBRACK,
-    STATE(103), 1,
-      sym_cidr_item,
-    ACTIONS(980), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(104), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9232] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(982), 1,
+    ACTIONS(997), 1,
       anon_sym_namespaces,
-    ACTIONS(984), 1,
+    ACTIONS(999), 1,
       anon_sym_namespace,
-    ACTIONS(986), 1,
+    ACTIONS(1001), 1,
       anon_sym_all,
-    STATE(179), 3,
+    STATE(160), 3,
       sym_scope_all,
       sym_scope_labelled,
       sym_scope_named,
-  [9250] = 5,
+  [9396] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(988), 1,
-      anon_sym_RPAREN,
-    ACTIONS(974), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(453), 2,
-      sym__label_value,
-      sym_string,
-  [9268] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(954), 1,
-      anon_sym_silence,
-    ACTIONS(958), 1,
-      sym__name_token,
-    STATE(288), 1,
-      sym_name,
-    STATE(460), 1,
-      sym_inventory_entry,
-    STATE(319), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9288] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(978), 1,
+    ACTIONS(1003), 1,
       anon_sym_LBRACK,
-    STATE(153), 1,
+    STATE(103), 1,
       sym_cidr_item,
-    ACTIONS(980), 2,
+    ACTIONS(1005), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(104), 2,
+    STATE(107), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [9306] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(643), 1,
-      anon_sym_EQ,
-    ACTIONS(992), 1,
-      anon_sym_in,
-    ACTIONS(994), 1,
-      anon_sym_BANG_EQ,
-    ACTIONS(996), 1,
-      anon_sym_notin,
-    ACTIONS(990), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [9326] = 5,
+  [9414] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(998), 1,
+    ACTIONS(1007), 1,
       anon_sym_RPAREN,
-    ACTIONS(974), 2,
+    ACTIONS(1009), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(453), 2,
+    STATE(460), 2,
       sym__label_value,
       sym_string,
-  [9344] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(940), 1,
-      sym_label_key,
-    ACTIONS(1000), 1,
-      sym_const_ref,
-    STATE(162), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9362] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(940), 1,
-      sym_label_key,
-    ACTIONS(1002), 1,
-      sym_const_ref,
-    STATE(242), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9380] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1004), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1006), 1,
-      anon_sym_sentence,
-    ACTIONS(1008), 1,
-      anon_sym_LPAREN,
-    STATE(268), 1,
-      sym_body,
-    STATE(343), 1,
-      sym_parameters,
-    STATE(461), 1,
-      sym_sentence_declaration,
-  [9402] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(940), 1,
-      sym_label_key,
-    ACTIONS(1010), 1,
-      sym_const_ref,
-    STATE(120), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9420] = 5,
+  [9432] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1012), 1,
+    ACTIONS(1011), 1,
       anon_sym_RPAREN,
-    ACTIONS(974), 2,
+    ACTIONS(1009), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(453), 2,
+    STATE(460), 2,
       sym__label_value,
       sym_string,
-  [9438] = 6,
+  [9450] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1016), 1,
-      anon_sym_COMMA,
-    ACTIONS(1018), 1,
-      anon_sym_DQUOTE,
-    STATE(314), 1,
-      aux_sym_silence_repeat1,
-    STATE(450), 1,
-      sym_string,
-    ACTIONS(1014), 2,
+    ACTIONS(981), 1,
       anon_sym_silence,
+    ACTIONS(985), 1,
       sym__name_token,
-  [9458] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1016), 1,
-      anon_sym_COMMA,
-    ACTIONS(1018), 1,
-      anon_sym_DQUOTE,
-    STATE(323), 1,
-      aux_sym_silence_repeat1,
-    STATE(454), 1,
-      sym_string,
-    ACTIONS(1020), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9478] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1022), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(251), 2,
-      sym__label_value,
-      sym_string,
-  [9493] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1024), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(423), 2,
-      sym__label_value,
-      sym_string,
-  [9508] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1026), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(411), 2,
-      sym__label_value,
-      sym_string,
-  [9523] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1028), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(412), 2,
-      sym__label_value,
-      sym_string,
-  [9538] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(954), 1,
-      anon_sym_silence,
-    ACTIONS(958), 1,
-      sym__name_token,
-    STATE(290), 1,
+    STATE(294), 1,
       sym_name,
-    STATE(333), 2,
+    STATE(458), 1,
+      sym_inventory_entry,
+    STATE(329), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [9555] = 4,
+  [9470] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(978), 1,
+    ACTIONS(634), 1,
+      anon_sym_EQ,
+    ACTIONS(1015), 1,
+      anon_sym_in,
+    ACTIONS(1017), 1,
+      anon_sym_BANG_EQ,
+    ACTIONS(1019), 1,
+      anon_sym_notin,
+    ACTIONS(1013), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [9490] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1021), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1009), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(460), 2,
+      sym__label_value,
+      sym_string,
+  [9508] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1023), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1009), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(460), 2,
+      sym__label_value,
+      sym_string,
+  [9526] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(959), 1,
+      sym_label_key,
+    ACTIONS(1025), 1,
+      sym_const_ref,
+    STATE(245), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9544] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1003), 1,
       anon_sym_LBRACK,
-    ACTIONS(1030), 2,
+    STATE(152), 1,
+      sym_cidr_item,
+    ACTIONS(1005), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(156), 2,
+    STATE(107), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [9570] = 4,
+  [9562] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1032), 2,
-      sym_label_value,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(959), 1,
+      sym_label_key,
+    ACTIONS(1027), 1,
       sym_const_ref,
-    STATE(8), 2,
-      sym__label_value,
-      sym_string,
-  [9585] = 4,
+    STATE(106), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9580] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(974), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(453), 2,
-      sym__label_value,
-      sym_string,
-  [9600] = 5,
+    ACTIONS(1029), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1031), 1,
+      anon_sym_sentence,
+    ACTIONS(1033), 1,
+      anon_sym_LPAREN,
+    STATE(269), 1,
+      sym_body,
+    STATE(336), 1,
+      sym_parameters,
+    STATE(470), 1,
+      sym_sentence_declaration,
+  [9602] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(356), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1036), 1,
+    ACTIONS(1037), 1,
       anon_sym_COMMA,
-    STATE(323), 1,
+    ACTIONS(1039), 1,
+      anon_sym_DQUOTE,
+    STATE(320), 1,
       aux_sym_silence_repeat1,
-    ACTIONS(1034), 2,
+    STATE(464), 1,
+      sym_string,
+    ACTIONS(1035), 2,
       anon_sym_silence,
       sym__name_token,
-  [9617] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(67), 5,
-      anon_sym_COMMA,
-      anon_sym_LBRACE,
-      anon_sym_RBRACE,
-      sym_label_key,
-      sym_const_ref,
-  [9628] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1039), 1,
-      sym_const_ref,
-    STATE(239), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9642] = 4,
+  [9622] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
     ACTIONS(1041), 1,
       sym_const_ref,
-    STATE(58), 2,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    STATE(33), 3,
       sym__string_or_ref,
       sym_string,
-  [9656] = 5,
+      sym_name,
+  [9640] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(968), 1,
+    ACTIONS(1037), 1,
+      anon_sym_COMMA,
+    ACTIONS(1039), 1,
+      anon_sym_DQUOTE,
+    STATE(331), 1,
+      aux_sym_silence_repeat1,
+    STATE(466), 1,
+      sym_string,
+    ACTIONS(1045), 2,
+      anon_sym_silence,
       sym__name_token,
-    ACTIONS(1043), 1,
+  [9660] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(959), 1,
+      sym_label_key,
+    ACTIONS(1047), 1,
       sym_const_ref,
-    STATE(106), 1,
-      sym_name,
-    STATE(165), 1,
-      sym__name_list,
-  [9672] = 4,
+    STATE(175), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9678] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1045), 1,
+    ACTIONS(1049), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(108), 2,
-      sym__string_or_ref,
+    STATE(407), 2,
+      sym__label_value,
       sym_string,
-  [9686] = 4,
-    ACTIONS(1049), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(1051), 1,
-      sym_comment,
-    STATE(365), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1047), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9700] = 5,
+  [9693] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1043), 1,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1051), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(106), 1,
-      sym_name,
-    STATE(172), 1,
-      sym__name_list,
-  [9716] = 4,
+    STATE(405), 2,
+      sym__label_value,
+      sym_string,
+  [9708] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1053), 1,
-      anon_sym_RBRACK,
-    STATE(464), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1055), 2,
+    ACTIONS(1003), 1,
+      anon_sym_LBRACK,
+    ACTIONS(1053), 2,
       sym_cidr,
       sym_const_ref,
-  [9730] = 4,
+    STATE(143), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [9723] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1059), 1,
-      sym_icmp_type,
-    STATE(198), 1,
-      sym_icmp_item,
-    ACTIONS(1057), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [9744] = 4,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1009), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(460), 2,
+      sym__label_value,
+      sym_string,
+  [9738] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1061), 1,
+    ACTIONS(63), 5,
+      anon_sym_COMMA,
+      anon_sym_LBRACE,
+      anon_sym_RBRACE,
+      sym_label_key,
+      sym_const_ref,
+  [9749] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1055), 1,
+      anon_sym_secret,
+    ACTIONS(1057), 1,
+      sym_const_ref,
+    STATE(215), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9766] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1059), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(244), 2,
+      sym__label_value,
+      sym_string,
+  [9781] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(981), 1,
       anon_sym_silence,
-    ACTIONS(1064), 1,
+    ACTIONS(985), 1,
       sym__name_token,
-    STATE(333), 2,
+    STATE(297), 1,
+      sym_name,
+    STATE(374), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [9758] = 4,
+  [9798] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1066), 1,
+    ACTIONS(1061), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(201), 2,
-      sym__string_or_ref,
+    STATE(8), 2,
+      sym__label_value,
       sym_string,
-  [9772] = 4,
+  [9813] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(373), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1065), 1,
+      anon_sym_COMMA,
+    STATE(331), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(1063), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9830] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1068), 1,
+    ACTIONS(1068), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(203), 2,
-      sym__string_or_ref,
+    STATE(475), 2,
+      sym__label_value,
       sym_string,
-  [9786] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1070), 1,
-      sym_const_ref,
-    STATE(43), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9800] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
+  [9845] = 4,
     ACTIONS(1072), 1,
-      sym_const_ref,
-    STATE(62), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9814] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
+      anon_sym_DQUOTE2,
     ACTIONS(1074), 1,
-      sym_const_ref,
-    STATE(145), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9828] = 4,
+      sym_comment,
+    STATE(350), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1070), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [9859] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
+    ACTIONS(1043), 1,
+      sym__name_token,
     ACTIONS(1076), 1,
       sym_const_ref,
-    STATE(95), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9842] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1043), 1,
-      sym_const_ref,
-    STATE(106), 1,
+    STATE(112), 1,
       sym_name,
-    STATE(168), 1,
+    STATE(167), 1,
       sym__name_list,
-  [9858] = 4,
+  [9875] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1078), 1,
-      sym_sentence_word,
-    STATE(185), 1,
-      sym_way,
-    ACTIONS(1080), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [9872] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1082), 1,
       anon_sym_RBRACK,
-    STATE(464), 1,
+    STATE(468), 1,
       sym__cidr_or_ref,
-    ACTIONS(1055), 2,
+    ACTIONS(1080), 2,
       sym_cidr,
       sym_const_ref,
-  [9886] = 5,
+  [9889] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1004), 1,
+    ACTIONS(1029), 1,
       anon_sym_LBRACE,
-    ACTIONS(1006), 1,
+    ACTIONS(1031), 1,
       anon_sym_sentence,
-    STATE(266), 1,
+    STATE(278), 1,
       sym_body,
-    STATE(462), 1,
+    STATE(432), 1,
       sym_sentence_declaration,
-  [9902] = 4,
+  [9905] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1082), 1,
+      sym_const_ref,
+    STATE(90), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9919] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
     ACTIONS(1084), 1,
       sym_const_ref,
-    STATE(204), 2,
+    STATE(186), 2,
       sym__string_or_ref,
       sym_string,
-  [9916] = 4,
+  [9933] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1086), 1,
-      sym_const_ref,
-    STATE(42), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9930] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
     ACTIONS(1088), 1,
-      sym_const_ref,
-    STATE(207), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9944] = 4,
+      sym_icmp_type,
+    STATE(214), 1,
+      sym_icmp_item,
+    ACTIONS(1086), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [9947] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
     ACTIONS(1090), 1,
       sym_const_ref,
-    STATE(46), 2,
+    STATE(189), 2,
       sym__string_or_ref,
       sym_string,
-  [9958] = 4,
+  [9961] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
     ACTIONS(1092), 1,
       sym_const_ref,
-    STATE(55), 2,
+    STATE(191), 2,
       sym__string_or_ref,
       sym_string,
-  [9972] = 4,
+  [9975] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
     ACTIONS(1094), 1,
       sym_const_ref,
-    STATE(56), 2,
+    STATE(43), 2,
       sym__string_or_ref,
       sym_string,
-  [9986] = 4,
+  [9989] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
     ACTIONS(1096), 1,
       sym_const_ref,
-    STATE(210), 2,
+    STATE(62), 2,
       sym__string_or_ref,
       sym_string,
-  [10000] = 4,
+  [10003] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    ACTIONS(1076), 1,
+      sym_const_ref,
+    STATE(112), 1,
+      sym_name,
+    STATE(166), 1,
+      sym__name_list,
+  [10019] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
     ACTIONS(1098), 1,
       sym_const_ref,
-    STATE(161), 2,
+    STATE(95), 2,
       sym__string_or_ref,
       sym_string,
-  [10014] = 4,
+  [10033] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1059), 1,
-      sym_icmp_type,
-    STATE(181), 1,
-      sym_icmp_item,
-    ACTIONS(1057), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [10028] = 4,
-    ACTIONS(1051), 1,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1100), 1,
+      sym_const_ref,
+    STATE(132), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10047] = 4,
+    ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
     ACTIONS(1102), 1,
-      anon_sym_DQUOTE2,
-    STATE(329), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1100), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10042] = 4,
+      sym_const_ref,
+    STATE(190), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10061] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
     ACTIONS(1104), 1,
       sym_const_ref,
-    STATE(59), 2,
+    STATE(159), 2,
       sym__string_or_ref,
       sym_string,
-  [10056] = 4,
+  [10075] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
     ACTIONS(1106), 1,
+      anon_sym_RBRACK,
+    STATE(468), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1080), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(214), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10070] = 4,
-    ACTIONS(3), 1,
+  [10089] = 4,
+    ACTIONS(1074), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1108), 1,
-      sym_const_ref,
-    STATE(194), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10084] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
     ACTIONS(1110), 1,
-      sym_const_ref,
-    STATE(97), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10098] = 4,
+      anon_sym_DQUOTE2,
+    STATE(366), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1108), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10103] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
     ACTIONS(1112), 1,
+      anon_sym_RBRACK,
+    STATE(425), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1114), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(60), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10112] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1059), 1,
-      sym_icmp_type,
-    STATE(86), 1,
-      sym_icmp_item,
-    ACTIONS(1057), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [10126] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1114), 1,
-      sym_const_ref,
-    STATE(85), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10140] = 4,
+  [10117] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
     ACTIONS(1116), 1,
       sym_const_ref,
-    STATE(150), 2,
+    STATE(42), 2,
       sym__string_or_ref,
       sym_string,
-  [10154] = 4,
+  [10131] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
     ACTIONS(1118), 1,
-      sym_const_ref,
-    STATE(195), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10168] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1120), 1,
-      sym_const_ref,
-    STATE(52), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10182] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(356), 2,
-      anon_sym_COMMA,
-      anon_sym_DQUOTE,
-    ACTIONS(1034), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [10194] = 4,
-    ACTIONS(1051), 1,
-      sym_comment,
-    ACTIONS(1125), 1,
-      anon_sym_DQUOTE2,
-    STATE(365), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1122), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10208] = 4,
-    ACTIONS(1051), 1,
-      sym_comment,
-    ACTIONS(1129), 1,
-      anon_sym_DQUOTE2,
-    STATE(367), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1127), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10222] = 4,
-    ACTIONS(1051), 1,
-      sym_comment,
-    ACTIONS(1131), 1,
-      anon_sym_DQUOTE2,
-    STATE(365), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1047), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10236] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1133), 1,
       sym_sentence_word,
-    STATE(189), 1,
+    STATE(196), 1,
       sym_way,
-    ACTIONS(1080), 2,
+    ACTIONS(1120), 2,
       anon_sym_from,
       anon_sym_to,
-  [10250] = 4,
+  [10145] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1135), 1,
-      anon_sym_RBRACK,
-    STATE(396), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1137), 2,
-      sym_cidr,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1122), 1,
       sym_const_ref,
-  [10264] = 4,
+    STATE(58), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10159] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1139), 1,
-      anon_sym_COMMA,
-    ACTIONS(1141), 1,
-      anon_sym_RPAREN,
-    STATE(418), 1,
-      aux_sym_parameters_repeat1,
-  [10277] = 4,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1124), 1,
+      sym_const_ref,
+    STATE(197), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10173] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1143), 1,
-      anon_sym_COMMA,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    ACTIONS(1076), 1,
+      sym_const_ref,
+    STATE(112), 1,
+      sym_name,
+    STATE(176), 1,
+      sym__name_list,
+  [10189] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1126), 1,
+      sym_const_ref,
+    STATE(46), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10203] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1128), 1,
+      sym_const_ref,
+    STATE(55), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10217] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1130), 1,
+      sym_const_ref,
+    STATE(56), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10231] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1132), 1,
+      sym_const_ref,
+    STATE(119), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10245] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1134), 1,
+      sym_const_ref,
+    STATE(161), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10259] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1088), 1,
+      sym_icmp_type,
+    STATE(206), 1,
+      sym_icmp_item,
+    ACTIONS(1086), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10273] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1136), 1,
+      sym_const_ref,
+    STATE(221), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10287] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1138), 1,
+      sym_const_ref,
+    STATE(211), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10301] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1140), 1,
+      sym_const_ref,
+    STATE(203), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10315] = 4,
+    ACTIONS(1074), 1,
+      sym_comment,
     ACTIONS(1145), 1,
-      anon_sym_RBRACK,
-    STATE(380), 1,
-      aux_sym_list_repeat1,
-  [10290] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1053), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1147), 1,
-      anon_sym_COMMA,
-    STATE(373), 1,
-      aux_sym_cidr_list_repeat1,
-  [10303] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1149), 1,
-      anon_sym_COMMA,
-    ACTIONS(1152), 1,
-      anon_sym_RBRACK,
-    STATE(373), 1,
-      aux_sym_cidr_list_repeat1,
-  [10316] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1154), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1156), 1,
-      sym_identifier,
-    STATE(447), 1,
-      sym_parameter,
+      anon_sym_DQUOTE2,
+    STATE(366), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1142), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
   [10329] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1158), 1,
-      anon_sym_COMMA,
-    ACTIONS(1161), 1,
-      anon_sym_RPAREN,
-    STATE(375), 1,
-      aux_sym_parameters_repeat1,
-  [10342] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1163), 1,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1147), 1,
       sym_const_ref,
-    STATE(32), 1,
-      sym_name,
-  [10355] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1165), 1,
-      sym_const_ref,
-    STATE(26), 1,
-      sym_name,
-  [10368] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(222), 1,
-      sym_direction,
-    ACTIONS(1167), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10379] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(956), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1169), 1,
-      anon_sym_COMMA,
-    STATE(416), 1,
-      aux_sym_inventory_repeat1,
-  [10392] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(844), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1171), 1,
-      anon_sym_COMMA,
-    STATE(390), 1,
-      aux_sym_list_repeat1,
-  [10405] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1173), 1,
-      sym_port_number,
-    ACTIONS(1175), 1,
-      sym_const_ref,
-    STATE(174), 1,
-      sym_port,
-  [10418] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1177), 1,
-      sym_const_ref,
-    STATE(48), 1,
-      sym_name,
-  [10431] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(464), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1055), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10442] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1173), 1,
-      sym_port_number,
-    ACTIONS(1179), 1,
-      sym_const_ref,
-    STATE(147), 1,
-      sym_port,
-  [10455] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1181), 1,
-      sym_const_ref,
-    STATE(158), 1,
-      sym_name,
-  [10468] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(905), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1183), 1,
-      anon_sym_COMMA,
-    STATE(387), 1,
-      aux_sym_selector_repeat1,
-  [10481] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1185), 1,
-      anon_sym_COMMA,
-    ACTIONS(1188), 1,
-      anon_sym_RBRACE,
-    STATE(387), 1,
-      aux_sym_selector_repeat1,
-  [10494] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(459), 1,
-      sym_verb,
-    ACTIONS(1190), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10505] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(972), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1192), 1,
-      anon_sym_COMMA,
-    STATE(414), 1,
-      aux_sym_selector_in_repeat1,
-  [10518] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1194), 1,
-      anon_sym_COMMA,
-    ACTIONS(1197), 1,
-      anon_sym_RBRACK,
-    STATE(390), 1,
-      aux_sym_list_repeat1,
-  [10531] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(988), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1199), 1,
-      anon_sym_COMMA,
-    STATE(414), 1,
-      aux_sym_selector_in_repeat1,
-  [10544] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1201), 1,
-      anon_sym_COMMA,
-    ACTIONS(1203), 1,
-      anon_sym_RBRACE,
-    STATE(379), 1,
-      aux_sym_inventory_repeat1,
-  [10557] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1156), 1,
-      sym_identifier,
-    ACTIONS(1205), 1,
-      anon_sym_RPAREN,
-    STATE(447), 1,
-      sym_parameter,
-  [10570] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1156), 1,
-      sym_identifier,
-    ACTIONS(1207), 1,
-      anon_sym_RPAREN,
-    STATE(370), 1,
-      sym_parameter,
-  [10583] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(224), 1,
-      sym_direction,
-    ACTIONS(1167), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10594] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1209), 1,
-      anon_sym_COMMA,
-    ACTIONS(1211), 1,
-      anon_sym_RBRACK,
-    STATE(372), 1,
-      aux_sym_cidr_list_repeat1,
-  [10607] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(498), 1,
-      sym_verb,
-    ACTIONS(1213), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10618] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(49), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1215), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10629] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1217), 1,
-      sym_const_ref,
-    STATE(38), 1,
-      sym_name,
-  [10642] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1219), 1,
-      sym_const_ref,
-    STATE(29), 1,
-      sym_name,
-  [10655] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1173), 1,
-      sym_port_number,
-    ACTIONS(1221), 1,
-      sym_const_ref,
-    STATE(81), 1,
-      sym_port,
-  [10668] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1223), 1,
-      anon_sym_COMMA,
-    ACTIONS(1226), 1,
-      anon_sym_RPAREN,
-    STATE(402), 1,
-      aux_sym_arguments_repeat1,
-  [10681] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1228), 1,
-      anon_sym_COMMA,
-    ACTIONS(1230), 1,
-      anon_sym_RPAREN,
-    STATE(417), 1,
-      aux_sym_arguments_repeat1,
-  [10694] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(228), 1,
-      sym_direction,
-    ACTIONS(1167), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10705] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1232), 3,
-      anon_sym_COMMA,
-      anon_sym_EQ,
-      anon_sym_RPAREN,
-  [10714] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1234), 3,
-      sym_sentence_word,
-      anon_sym_from,
-      anon_sym_to,
-  [10723] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1236), 1,
-      anon_sym_COMMA,
-    ACTIONS(1238), 1,
-      anon_sym_RBRACE,
-    STATE(386), 1,
-      aux_sym_selector_repeat1,
-  [10736] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1240), 1,
-      sym_const_ref,
-    STATE(45), 1,
-      sym_name,
-  [10749] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(420), 1,
-      sym_verb,
-    ACTIONS(1190), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10760] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1242), 1,
-      sym_const_ref,
-    STATE(33), 1,
-      sym_name,
-  [10773] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1244), 1,
-      anon_sym_COMMA,
-    ACTIONS(1246), 1,
-      anon_sym_RPAREN,
-    STATE(389), 1,
-      aux_sym_selector_in_repeat1,
-  [10786] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1248), 1,
-      anon_sym_COMMA,
-    ACTIONS(1250), 1,
-      anon_sym_RPAREN,
-    STATE(391), 1,
-      aux_sym_selector_in_repeat1,
-  [10799] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    ACTIONS(1252), 1,
-      sym_const_ref,
-    STATE(110), 1,
-      sym_name,
-  [10812] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1254), 1,
-      anon_sym_COMMA,
-    ACTIONS(1257), 1,
-      anon_sym_RPAREN,
-    STATE(414), 1,
-      aux_sym_selector_in_repeat1,
-  [10825] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1261), 1,
-      anon_sym_EQ,
-    ACTIONS(1259), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10836] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1263), 1,
-      anon_sym_COMMA,
-    ACTIONS(1266), 1,
-      anon_sym_RBRACE,
-    STATE(416), 1,
-      aux_sym_inventory_repeat1,
-  [10849] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(755), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1268), 1,
-      anon_sym_COMMA,
-    STATE(402), 1,
-      aux_sym_arguments_repeat1,
-  [10862] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1205), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1270), 1,
-      anon_sym_COMMA,
-    STATE(375), 1,
-      aux_sym_parameters_repeat1,
-  [10875] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1004), 1,
-      anon_sym_LBRACE,
-    STATE(267), 1,
-      sym_body,
-  [10885] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1272), 1,
-      anon_sym_from,
-    STATE(152), 1,
-      sym_flow,
-  [10895] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1274), 1,
-      anon_sym_LBRACE,
-    STATE(235), 1,
-      sym_policy_body,
-  [10905] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1276), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10913] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1278), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10921] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1280), 1,
-      sym__name_token,
-    STATE(143), 1,
-      sym_entity,
-  [10931] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1282), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10939] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1188), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10947] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1284), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10955] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1286), 1,
-      anon_sym_namespaces,
-    ACTIONS(1288), 1,
-      anon_sym_policy,
-  [10965] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1290), 1,
-      sym__name_token,
-    STATE(442), 1,
-      sym_name,
-  [10975] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1292), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10983] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1294), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10991] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1296), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [10999] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1298), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11007] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1300), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11015] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1197), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [11023] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1226), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11031] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(968), 1,
-      sym__name_token,
-    STATE(213), 1,
-      sym_name,
-  [11041] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1302), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11049] = 3,
+    STATE(216), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10343] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    STATE(272), 1,
+    ACTIONS(1149), 1,
+      sym_const_ref,
+    STATE(59), 2,
+      sym__string_or_ref,
       sym_string,
-  [11059] = 3,
+  [10357] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1280), 1,
+    ACTIONS(1088), 1,
+      sym_icmp_type,
+    STATE(83), 1,
+      sym_icmp_item,
+    ACTIONS(1086), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10371] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1151), 1,
+      sym_const_ref,
+    STATE(87), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10385] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1153), 1,
+      sym_const_ref,
+    STATE(156), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10399] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1155), 1,
+      sym_const_ref,
+    STATE(256), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10413] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1157), 1,
+      sym_const_ref,
+    STATE(60), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10427] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1159), 1,
+      anon_sym_silence,
+    ACTIONS(1162), 1,
       sym__name_token,
-    STATE(107), 1,
-      sym_entity,
-  [11069] = 2,
+    STATE(374), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [10441] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1304), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11077] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1274), 1,
-      anon_sym_LBRACE,
-    STATE(257), 1,
-      sym_policy_body,
-  [11087] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1306), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11095] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1156), 1,
-      sym_identifier,
-    STATE(447), 1,
-      sym_parameter,
-  [11105] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1308), 2,
+    ACTIONS(373), 2,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11113] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1310), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11121] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1161), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11129] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1290), 1,
-      sym__name_token,
-    STATE(458), 1,
-      sym_name,
-  [11139] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1290), 1,
-      sym__name_token,
-    STATE(419), 1,
-      sym_name,
-  [11149] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1312), 2,
+      anon_sym_DQUOTE,
+    ACTIONS(1063), 2,
       anon_sym_silence,
       sym__name_token,
-  [11157] = 2,
+  [10453] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1314), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11165] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1316), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11173] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1257), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11181] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1318), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11189] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1320), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11197] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1280), 1,
-      sym__name_token,
-    STATE(35), 1,
-      sym_entity,
-  [11207] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1322), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11215] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1004), 1,
-      anon_sym_LBRACE,
-    STATE(269), 1,
-      sym_body,
-  [11225] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1324), 1,
+    ACTIONS(1164), 1,
+      sym_sentence_word,
+    STATE(200), 1,
+      sym_way,
+    ACTIONS(1120), 2,
       anon_sym_from,
-    STATE(152), 1,
-      sym_flow,
-  [11235] = 2,
+      anon_sym_to,
+  [10467] = 4,
+    ACTIONS(1074), 1,
+      sym_comment,
+    ACTIONS(1168), 1,
+      anon_sym_DQUOTE2,
+    STATE(378), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1166), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10481] = 4,
+    ACTIONS(1074), 1,
+      sym_comment,
+    ACTIONS(1170), 1,
+      anon_sym_DQUOTE2,
+    STATE(366), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1108), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10495] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1266), 2,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1172), 1,
+      sym_const_ref,
+    STATE(194), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10509] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(449), 1,
+      sym_verb,
+    ACTIONS(1174), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10520] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    ACTIONS(1176), 1,
+      sym_const_ref,
+    STATE(45), 1,
+      sym_name,
+  [10533] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1178), 1,
+      anon_sym_COMMA,
+    ACTIONS(1181), 1,
+      anon_sym_RBRACE,
+    STATE(382), 1,
+      aux_sym_selector_repeat1,
+  [10546] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1183), 1,
+      sym_port_number,
+    ACTIONS(1185), 1,
+      sym_const_ref,
+    STATE(169), 1,
+      sym_port,
+  [10559] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1183), 1,
+      sym_port_number,
+    ACTIONS(1187), 1,
+      sym_const_ref,
+    STATE(151), 1,
+      sym_port,
+  [10572] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1189), 1,
+      anon_sym_COMMA,
+    ACTIONS(1191), 1,
+      anon_sym_RBRACE,
+    STATE(420), 1,
+      aux_sym_selector_repeat1,
+  [10585] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    ACTIONS(1193), 1,
+      sym_const_ref,
+    STATE(48), 1,
+      sym_name,
+  [10598] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1195), 1,
+      anon_sym_COMMA,
+    ACTIONS(1198), 1,
+      anon_sym_RPAREN,
+    STATE(387), 1,
+      aux_sym_selector_in_repeat1,
+  [10611] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    ACTIONS(1200), 1,
+      sym_const_ref,
+    STATE(27), 1,
+      sym_name,
+  [10624] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    ACTIONS(1202), 1,
+      sym_const_ref,
+    STATE(123), 1,
+      sym_name,
+  [10637] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1204), 1,
+      anon_sym_COMMA,
+    ACTIONS(1206), 1,
+      anon_sym_RPAREN,
+    STATE(395), 1,
+      aux_sym_parameters_repeat1,
+  [10650] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(468), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1080), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10661] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(229), 1,
+      sym_direction,
+    ACTIONS(1208), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [10672] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1210), 1,
+      anon_sym_COMMA,
+    ACTIONS(1213), 1,
+      anon_sym_RBRACK,
+    STATE(393), 1,
+      aux_sym_list_repeat1,
+  [10685] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1215), 1,
+      anon_sym_COMMA,
+    ACTIONS(1218), 1,
+      anon_sym_RBRACK,
+    STATE(394), 1,
+      aux_sym_cidr_list_repeat1,
+  [10698] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1220), 1,
+      anon_sym_COMMA,
+    ACTIONS(1223), 1,
+      anon_sym_RPAREN,
+    STATE(395), 1,
+      aux_sym_parameters_repeat1,
+  [10711] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1225), 1,
+      anon_sym_COMMA,
+    ACTIONS(1227), 1,
+      anon_sym_RPAREN,
+    STATE(412), 1,
+      aux_sym_arguments_repeat1,
+  [10724] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1229), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1231), 1,
+      sym_identifier,
+    STATE(415), 1,
+      sym_parameter,
+  [10737] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    ACTIONS(1233), 1,
+      sym_const_ref,
+    STATE(50), 1,
+      sym_name,
+  [10750] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    ACTIONS(1235), 1,
+      sym_const_ref,
+    STATE(29), 1,
+      sym_name,
+  [10763] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1183), 1,
+      sym_port_number,
+    ACTIONS(1237), 1,
+      sym_const_ref,
+    STATE(81), 1,
+      sym_port,
+  [10776] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(479), 1,
+      sym_verb,
+    ACTIONS(1239), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [10787] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    ACTIONS(1241), 1,
+      sym_const_ref,
+    STATE(31), 1,
+      sym_name,
+  [10800] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1243), 1,
+      anon_sym_COMMA,
+    ACTIONS(1245), 1,
+      anon_sym_RBRACK,
+    STATE(424), 1,
+      aux_sym_list_repeat1,
+  [10813] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1247), 1,
+      anon_sym_COMMA,
+    ACTIONS(1250), 1,
+      anon_sym_RPAREN,
+    STATE(404), 1,
+      aux_sym_arguments_repeat1,
+  [10826] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1252), 1,
+      anon_sym_COMMA,
+    ACTIONS(1254), 1,
+      anon_sym_RPAREN,
+    STATE(416), 1,
+      aux_sym_selector_in_repeat1,
+  [10839] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(235), 1,
+      sym_direction,
+    ACTIONS(1208), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [10850] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1256), 1,
+      anon_sym_COMMA,
+    ACTIONS(1258), 1,
+      anon_sym_RPAREN,
+    STATE(418), 1,
+      aux_sym_selector_in_repeat1,
+  [10863] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(226), 1,
+      sym_direction,
+    ACTIONS(1208), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [10874] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1260), 1,
+      anon_sym_COMMA,
+    ACTIONS(1263), 1,
+      anon_sym_RBRACE,
+    STATE(409), 1,
+      aux_sym_inventory_repeat1,
+  [10887] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1265), 3,
+      anon_sym_COMMA,
+      anon_sym_EQ,
+      anon_sym_RPAREN,
+  [10896] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1269), 1,
+      anon_sym_EQ,
+    ACTIONS(1267), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [10907] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(790), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1271), 1,
+      anon_sym_COMMA,
+    STATE(404), 1,
+      aux_sym_arguments_repeat1,
+  [10920] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1273), 3,
+      sym_sentence_word,
+      anon_sym_from,
+      anon_sym_to,
+  [10929] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    ACTIONS(1275), 1,
+      sym_const_ref,
+    STATE(147), 1,
+      sym_name,
+  [10942] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1277), 1,
+      anon_sym_COMMA,
+    ACTIONS(1279), 1,
+      anon_sym_RPAREN,
+    STATE(390), 1,
+      aux_sym_parameters_repeat1,
+  [10955] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1007), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1281), 1,
+      anon_sym_COMMA,
+    STATE(387), 1,
+      aux_sym_selector_in_repeat1,
+  [10968] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(38), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1283), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10979] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1011), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1285), 1,
+      anon_sym_COMMA,
+    STATE(387), 1,
+      aux_sym_selector_in_repeat1,
+  [10992] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    ACTIONS(1287), 1,
+      sym_const_ref,
+    STATE(35), 1,
+      sym_name,
+  [11005] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(928), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1289), 1,
+      anon_sym_COMMA,
+    STATE(382), 1,
+      aux_sym_selector_repeat1,
+  [11018] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(989), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1291), 1,
+      anon_sym_COMMA,
+    STATE(409), 1,
+      aux_sym_inventory_repeat1,
+  [11031] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1206), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1231), 1,
+      sym_identifier,
+    STATE(446), 1,
+      sym_parameter,
+  [11044] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1078), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1293), 1,
+      anon_sym_COMMA,
+    STATE(394), 1,
+      aux_sym_cidr_list_repeat1,
+  [11057] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(867), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1295), 1,
+      anon_sym_COMMA,
+    STATE(393), 1,
+      aux_sym_list_repeat1,
+  [11070] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1297), 1,
+      anon_sym_COMMA,
+    ACTIONS(1299), 1,
+      anon_sym_RBRACK,
+    STATE(423), 1,
+      aux_sym_cidr_list_repeat1,
+  [11083] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1231), 1,
+      sym_identifier,
+    ACTIONS(1301), 1,
+      anon_sym_RPAREN,
+    STATE(446), 1,
+      sym_parameter,
+  [11096] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(477), 1,
+      sym_verb,
+    ACTIONS(1174), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [11107] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1303), 1,
+      anon_sym_COMMA,
+    ACTIONS(1305), 1,
+      anon_sym_RBRACE,
+    STATE(421), 1,
+      aux_sym_inventory_repeat1,
+  [11120] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1307), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11128] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    STATE(218), 1,
+      sym_name,
+  [11138] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1309), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11146] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1029), 1,
+      anon_sym_LBRACE,
+    STATE(281), 1,
+      sym_body,
+  [11156] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1311), 1,
+      sym__name_token,
+    STATE(437), 1,
+      sym_name,
+  [11166] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1313), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [11243] = 3,
+  [11174] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1004), 1,
+    ACTIONS(1029), 1,
       anon_sym_LBRACE,
     STATE(264), 1,
       sym_body,
-  [11253] = 3,
+  [11184] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1004), 1,
-      anon_sym_LBRACE,
-    STATE(276), 1,
-      sym_body,
-  [11263] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1326), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11271] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1152), 2,
+    ACTIONS(1213), 2,
       anon_sym_COMMA,
       anon_sym_RBRACK,
-  [11279] = 3,
+  [11192] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1290), 1,
-      sym__name_token,
-    STATE(421), 1,
-      sym_name,
-  [11289] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1328), 1,
-      anon_sym_to,
-  [11296] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1330), 1,
-      sym_number,
-  [11303] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1332), 1,
-      sym_number,
-  [11310] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1334), 1,
-      sym_number,
-  [11317] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1336), 1,
-      sym_icmp_type,
-  [11324] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1338), 1,
-      anon_sym_COLON,
-  [11331] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1340), 1,
-      sym__port_number_immediate,
-  [11338] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1342), 1,
-      anon_sym_EQ,
-  [11345] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1344), 1,
+    ACTIONS(1029), 1,
       anon_sym_LBRACE,
-  [11352] = 2,
+    STATE(279), 1,
+      sym_body,
+  [11202] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1346), 1,
-      anon_sym_EQ,
-  [11359] = 2,
+    ACTIONS(1315), 1,
+      sym__name_token,
+    STATE(155), 1,
+      sym_entity,
+  [11212] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1348), 1,
-      anon_sym_groups,
-  [11366] = 2,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    STATE(220), 1,
+      sym_name,
+  [11222] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1350), 1,
-      anon_sym_namespace,
-  [11373] = 2,
+    ACTIONS(1317), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11230] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1352), 1,
-      sym_label_key,
+    ACTIONS(1319), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11238] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1321), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11246] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1323), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11254] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1325), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11262] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1327), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11270] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1223), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11278] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1250), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11286] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1315), 1,
+      sym__name_token,
+    STATE(114), 1,
+      sym_entity,
+  [11296] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1329), 1,
+      anon_sym_from,
+    STATE(148), 1,
+      sym_flow,
+  [11306] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1331), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11314] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1231), 1,
+      sym_identifier,
+    STATE(446), 1,
+      sym_parameter,
+  [11324] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1311), 1,
+      sym__name_token,
+    STATE(478), 1,
+      sym_name,
+  [11334] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1181), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11342] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1311), 1,
+      sym__name_token,
+    STATE(472), 1,
+      sym_name,
+  [11352] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    STATE(219), 1,
+      sym_name,
+  [11362] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1333), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11370] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    STATE(217), 1,
+      sym_name,
   [11380] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1354), 1,
-      sym_number,
-  [11387] = 2,
+    ACTIONS(1263), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11388] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1356), 1,
-      sym_number,
-  [11394] = 2,
+    ACTIONS(1335), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11396] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1358), 1,
-      sym_number,
-  [11401] = 2,
+    ACTIONS(1198), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11404] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1360), 1,
-      anon_sym_account,
-  [11408] = 2,
+    ACTIONS(1337), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11412] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1362), 1,
-      sym_number,
-  [11415] = 2,
+    ACTIONS(1339), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11420] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1364), 1,
+    ACTIONS(1341), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11428] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1343), 2,
+      anon_sym_silence,
       sym__name_token,
-  [11422] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1366), 1,
-      sym_label_key,
-  [11429] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1368), 1,
-      sym_cilium_version,
   [11436] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1370), 1,
-      anon_sym_with,
-  [11443] = 2,
+    ACTIONS(1345), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11444] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1372), 1,
-      anon_sym_with,
-  [11450] = 2,
+    ACTIONS(1347), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11452] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1374), 1,
-      sym_number,
-  [11457] = 2,
+    ACTIONS(1349), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11460] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1376), 1,
-      anon_sym_namespace,
-  [11464] = 2,
+    ACTIONS(1218), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [11468] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1378), 1,
-      sym_protocol,
-  [11471] = 2,
+    ACTIONS(1311), 1,
+      sym__name_token,
+    STATE(435), 1,
+      sym_name,
+  [11478] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1380), 1,
-      sym_identifier,
-  [11478] = 2,
+    ACTIONS(1029), 1,
+      anon_sym_LBRACE,
+    STATE(277), 1,
+      sym_body,
+  [11488] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1382), 1,
-      anon_sym_deny,
-  [11485] = 2,
+    ACTIONS(1351), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11496] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1384), 1,
-      anon_sym_COLON,
-  [11492] = 2,
+    ACTIONS(1353), 1,
+      anon_sym_LBRACE,
+    STATE(271), 1,
+      sym_policy_body,
+  [11506] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1386), 1,
-      anon_sym_with,
-  [11499] = 2,
+    ACTIONS(1315), 1,
+      sym__name_token,
+    STATE(36), 1,
+      sym_entity,
+  [11516] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1388), 1,
-      anon_sym_nodes,
-  [11506] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1390), 1,
-      sym_lint_code,
-  [11513] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1392), 1,
-      sym_sentence_word,
-  [11520] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1394), 1,
-      anon_sym_LPAREN,
-  [11527] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1396), 1,
-      anon_sym_default,
-  [11534] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1398), 1,
-      sym_lint_code,
-  [11541] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1400), 1,
-      ts_builtin_sym_end,
-  [11548] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1402), 1,
-      anon_sym_namespace,
-  [11555] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1404), 1,
-      anon_sym_namespace,
-  [11562] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1406), 1,
-      sym_number,
-  [11569] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1408), 1,
-      anon_sym_from,
-  [11576] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1408), 1,
-      sym_sentence_word,
-  [11583] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1410), 1,
-      anon_sym_namespace,
-  [11590] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1412), 1,
-      sym_identifier,
-  [11597] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1414), 1,
-      sym_lint_code,
-  [11604] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1416), 1,
+    ACTIONS(1355), 1,
       anon_sym_namespaces,
-  [11611] = 2,
+    ACTIONS(1357), 1,
+      anon_sym_policy,
+  [11526] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1418), 1,
-      sym_lint_code,
-  [11618] = 2,
+    ACTIONS(1359), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11534] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1420), 1,
-      anon_sym_account,
-  [11625] = 2,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    STATE(270), 1,
+      sym_string,
+  [11544] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1422), 1,
-      sym_number,
-  [11632] = 2,
+    ACTIONS(1361), 1,
+      anon_sym_from,
+    STATE(148), 1,
+      sym_flow,
+  [11554] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1424), 1,
-      sym_number,
-  [11639] = 2,
+    ACTIONS(1353), 1,
+      anon_sym_LBRACE,
+    STATE(253), 1,
+      sym_policy_body,
+  [11564] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1426), 1,
+    ACTIONS(1363), 1,
+      sym_sentence_word,
+  [11571] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1365), 1,
       sym_protocol,
-  [11646] = 2,
+  [11578] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1428), 1,
-      sym_identifier,
-  [11653] = 2,
+    ACTIONS(1367), 1,
+      anon_sym_LBRACE,
+  [11585] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1430), 1,
-      anon_sym_to,
-  [11660] = 2,
+    ACTIONS(1369), 1,
+      anon_sym_groups,
+  [11592] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1432), 1,
+    ACTIONS(1371), 1,
+      anon_sym_COLON,
+  [11599] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1373), 1,
+      sym_icmp_type,
+  [11606] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1375), 1,
+      anon_sym_namespace,
+  [11613] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1377), 1,
+      sym_label_key,
+  [11620] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1379), 1,
       sym_number,
-  [11667] = 2,
+  [11627] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1434), 1,
-      anon_sym_LPAREN,
-  [11674] = 2,
+    ACTIONS(1381), 1,
+      anon_sym_namespace,
+  [11634] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(643), 1,
+    ACTIONS(1383), 1,
+      sym_number,
+  [11641] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1385), 1,
+      sym_number,
+  [11648] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1387), 1,
+      sym_number,
+  [11655] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1389), 1,
       anon_sym_EQ,
-  [11681] = 2,
+  [11662] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1436), 1,
+    ACTIONS(1391), 1,
+      sym_lint_code,
+  [11669] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1393), 1,
+      sym_number,
+  [11676] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1395), 1,
+      sym_number,
+  [11683] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1397), 1,
+      sym_number,
+  [11690] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1399), 1,
+      sym__port_number_immediate,
+  [11697] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1401), 1,
+      anon_sym_with,
+  [11704] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1403), 1,
+      anon_sym_from,
+  [11711] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1405), 1,
       anon_sym_deny,
+  [11718] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1407), 1,
+      anon_sym_default,
+  [11725] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1409), 1,
+      sym_number,
+  [11732] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1411), 1,
+      ts_builtin_sym_end,
+  [11739] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(634), 1,
+      anon_sym_EQ,
+  [11746] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1413), 1,
+      sym_identifier,
+  [11753] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1415), 1,
+      anon_sym_namespace,
+  [11760] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1417), 1,
+      anon_sym_namespaces,
+  [11767] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1419), 1,
+      anon_sym_account,
+  [11774] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1421), 1,
+      anon_sym_account,
+  [11781] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1423), 1,
+      anon_sym_deny,
+  [11788] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1425), 1,
+      sym_protocol,
+  [11795] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1427), 1,
+      sym_cilium_version,
+  [11802] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1429), 1,
+      sym_number,
+  [11809] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1431), 1,
+      anon_sym_LPAREN,
+  [11816] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1433), 1,
+      anon_sym_nodes,
+  [11823] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1435), 1,
+      anon_sym_LPAREN,
+  [11830] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1437), 1,
+      sym_number,
+  [11837] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1439), 1,
+      sym_lint_code,
+  [11844] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1441), 1,
+      anon_sym_with,
+  [11851] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1403), 1,
+      sym_sentence_word,
+  [11858] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1443), 1,
+      sym_identifier,
+  [11865] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1445), 1,
+      anon_sym_COLON,
+  [11872] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1447), 1,
+      sym_lint_code,
+  [11879] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1449), 1,
+      sym_number,
+  [11886] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1451), 1,
+      sym_lint_code,
+  [11893] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1453), 1,
+      anon_sym_namespace,
+  [11900] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1455), 1,
+      sym_label_key,
+  [11907] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1457), 1,
+      anon_sym_with,
+  [11914] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1459), 1,
+      sym_number,
+  [11921] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1461), 1,
+      sym__name_token,
+  [11928] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1463), 1,
+      anon_sym_to,
+  [11935] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1465), 1,
+      sym_identifier,
+  [11942] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1467), 1,
+      anon_sym_to,
+  [11949] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1469), 1,
+      anon_sym_EQ,
+  [11956] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1471), 1,
+      anon_sym_namespace,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 49,
-  [SMALL_STATE(4)] = 98,
-  [SMALL_STATE(5)] = 141,
-  [SMALL_STATE(6)] = 184,
-  [SMALL_STATE(7)] = 227,
-  [SMALL_STATE(8)] = 270,
-  [SMALL_STATE(9)] = 311,
-  [SMALL_STATE(10)] = 354,
-  [SMALL_STATE(11)] = 415,
-  [SMALL_STATE(12)] = 455,
-  [SMALL_STATE(13)] = 493,
-  [SMALL_STATE(14)] = 530,
-  [SMALL_STATE(15)] = 567,
-  [SMALL_STATE(16)] = 618,
-  [SMALL_STATE(17)] = 665,
-  [SMALL_STATE(18)] = 702,
-  [SMALL_STATE(19)] = 761,
-  [SMALL_STATE(20)] = 823,
-  [SMALL_STATE(21)] = 862,
-  [SMALL_STATE(22)] = 897,
-  [SMALL_STATE(23)] = 932,
-  [SMALL_STATE(24)] = 967,
-  [SMALL_STATE(25)] = 1002,
-  [SMALL_STATE(26)] = 1050,
-  [SMALL_STATE(27)] = 1086,
-  [SMALL_STATE(28)] = 1142,
-  [SMALL_STATE(29)] = 1182,
-  [SMALL_STATE(30)] = 1218,
-  [SMALL_STATE(31)] = 1258,
-  [SMALL_STATE(32)] = 1291,
-  [SMALL_STATE(33)] = 1324,
-  [SMALL_STATE(34)] = 1357,
-  [SMALL_STATE(35)] = 1398,
-  [SMALL_STATE(36)] = 1431,
-  [SMALL_STATE(37)] = 1464,
-  [SMALL_STATE(38)] = 1497,
-  [SMALL_STATE(39)] = 1530,
-  [SMALL_STATE(40)] = 1563,
-  [SMALL_STATE(41)] = 1596,
-  [SMALL_STATE(42)] = 1633,
-  [SMALL_STATE(43)] = 1670,
-  [SMALL_STATE(44)] = 1707,
-  [SMALL_STATE(45)] = 1740,
-  [SMALL_STATE(46)] = 1773,
-  [SMALL_STATE(47)] = 1810,
-  [SMALL_STATE(48)] = 1843,
-  [SMALL_STATE(49)] = 1876,
-  [SMALL_STATE(50)] = 1909,
-  [SMALL_STATE(51)] = 1942,
-  [SMALL_STATE(52)] = 1975,
-  [SMALL_STATE(53)] = 2007,
-  [SMALL_STATE(54)] = 2063,
-  [SMALL_STATE(55)] = 2119,
-  [SMALL_STATE(56)] = 2153,
-  [SMALL_STATE(57)] = 2187,
-  [SMALL_STATE(58)] = 2237,
-  [SMALL_STATE(59)] = 2271,
-  [SMALL_STATE(60)] = 2305,
-  [SMALL_STATE(61)] = 2339,
-  [SMALL_STATE(62)] = 2395,
-  [SMALL_STATE(63)] = 2429,
-  [SMALL_STATE(64)] = 2475,
-  [SMALL_STATE(65)] = 2525,
-  [SMALL_STATE(66)] = 2556,
-  [SMALL_STATE(67)] = 2587,
-  [SMALL_STATE(68)] = 2626,
-  [SMALL_STATE(69)] = 2657,
-  [SMALL_STATE(70)] = 2688,
-  [SMALL_STATE(71)] = 2719,
-  [SMALL_STATE(72)] = 2750,
-  [SMALL_STATE(73)] = 2781,
-  [SMALL_STATE(74)] = 2812,
-  [SMALL_STATE(75)] = 2851,
-  [SMALL_STATE(76)] = 2882,
-  [SMALL_STATE(77)] = 2913,
-  [SMALL_STATE(78)] = 2944,
-  [SMALL_STATE(79)] = 2975,
-  [SMALL_STATE(80)] = 3020,
-  [SMALL_STATE(81)] = 3067,
-  [SMALL_STATE(82)] = 3097,
-  [SMALL_STATE(83)] = 3131,
-  [SMALL_STATE(84)] = 3175,
-  [SMALL_STATE(85)] = 3213,
-  [SMALL_STATE(86)] = 3249,
-  [SMALL_STATE(87)] = 3279,
-  [SMALL_STATE(88)] = 3317,
-  [SMALL_STATE(89)] = 3361,
-  [SMALL_STATE(90)] = 3405,
-  [SMALL_STATE(91)] = 3449,
-  [SMALL_STATE(92)] = 3482,
-  [SMALL_STATE(93)] = 3533,
-  [SMALL_STATE(94)] = 3566,
-  [SMALL_STATE(95)] = 3599,
-  [SMALL_STATE(96)] = 3632,
-  [SMALL_STATE(97)] = 3673,
-  [SMALL_STATE(98)] = 3714,
-  [SMALL_STATE(99)] = 3765,
-  [SMALL_STATE(100)] = 3804,
-  [SMALL_STATE(101)] = 3833,
-  [SMALL_STATE(102)] = 3861,
-  [SMALL_STATE(103)] = 3895,
-  [SMALL_STATE(104)] = 3927,
-  [SMALL_STATE(105)] = 3957,
-  [SMALL_STATE(106)] = 3989,
-  [SMALL_STATE(107)] = 4021,
-  [SMALL_STATE(108)] = 4053,
-  [SMALL_STATE(109)] = 4085,
-  [SMALL_STATE(110)] = 4117,
-  [SMALL_STATE(111)] = 4149,
-  [SMALL_STATE(112)] = 4197,
-  [SMALL_STATE(113)] = 4235,
+  [SMALL_STATE(3)] = 51,
+  [SMALL_STATE(4)] = 102,
+  [SMALL_STATE(5)] = 145,
+  [SMALL_STATE(6)] = 188,
+  [SMALL_STATE(7)] = 231,
+  [SMALL_STATE(8)] = 274,
+  [SMALL_STATE(9)] = 315,
+  [SMALL_STATE(10)] = 358,
+  [SMALL_STATE(11)] = 419,
+  [SMALL_STATE(12)] = 458,
+  [SMALL_STATE(13)] = 498,
+  [SMALL_STATE(14)] = 557,
+  [SMALL_STATE(15)] = 594,
+  [SMALL_STATE(16)] = 645,
+  [SMALL_STATE(17)] = 692,
+  [SMALL_STATE(18)] = 729,
+  [SMALL_STATE(19)] = 766,
+  [SMALL_STATE(20)] = 828,
+  [SMALL_STATE(21)] = 863,
+  [SMALL_STATE(22)] = 902,
+  [SMALL_STATE(23)] = 937,
+  [SMALL_STATE(24)] = 972,
+  [SMALL_STATE(25)] = 1007,
+  [SMALL_STATE(26)] = 1047,
+  [SMALL_STATE(27)] = 1103,
+  [SMALL_STATE(28)] = 1139,
+  [SMALL_STATE(29)] = 1187,
+  [SMALL_STATE(30)] = 1223,
+  [SMALL_STATE(31)] = 1263,
+  [SMALL_STATE(32)] = 1296,
+  [SMALL_STATE(33)] = 1329,
+  [SMALL_STATE(34)] = 1362,
+  [SMALL_STATE(35)] = 1395,
+  [SMALL_STATE(36)] = 1428,
+  [SMALL_STATE(37)] = 1461,
+  [SMALL_STATE(38)] = 1502,
+  [SMALL_STATE(39)] = 1535,
+  [SMALL_STATE(40)] = 1568,
+  [SMALL_STATE(41)] = 1601,
+  [SMALL_STATE(42)] = 1634,
+  [SMALL_STATE(43)] = 1671,
+  [SMALL_STATE(44)] = 1708,
+  [SMALL_STATE(45)] = 1741,
+  [SMALL_STATE(46)] = 1774,
+  [SMALL_STATE(47)] = 1811,
+  [SMALL_STATE(48)] = 1844,
+  [SMALL_STATE(49)] = 1877,
+  [SMALL_STATE(50)] = 1910,
+  [SMALL_STATE(51)] = 1943,
+  [SMALL_STATE(52)] = 1993,
+  [SMALL_STATE(53)] = 2049,
+  [SMALL_STATE(54)] = 2099,
+  [SMALL_STATE(55)] = 2145,
+  [SMALL_STATE(56)] = 2179,
+  [SMALL_STATE(57)] = 2213,
+  [SMALL_STATE(58)] = 2269,
+  [SMALL_STATE(59)] = 2303,
+  [SMALL_STATE(60)] = 2337,
+  [SMALL_STATE(61)] = 2371,
+  [SMALL_STATE(62)] = 2427,
+  [SMALL_STATE(63)] = 2461,
+  [SMALL_STATE(64)] = 2509,
+  [SMALL_STATE(65)] = 2540,
+  [SMALL_STATE(66)] = 2579,
+  [SMALL_STATE(67)] = 2610,
+  [SMALL_STATE(68)] = 2641,
+  [SMALL_STATE(69)] = 2680,
+  [SMALL_STATE(70)] = 2711,
+  [SMALL_STATE(71)] = 2742,
+  [SMALL_STATE(72)] = 2773,
+  [SMALL_STATE(73)] = 2804,
+  [SMALL_STATE(74)] = 2835,
+  [SMALL_STATE(75)] = 2866,
+  [SMALL_STATE(76)] = 2897,
+  [SMALL_STATE(77)] = 2928,
+  [SMALL_STATE(78)] = 2959,
+  [SMALL_STATE(79)] = 3004,
+  [SMALL_STATE(80)] = 3048,
+  [SMALL_STATE(81)] = 3092,
+  [SMALL_STATE(82)] = 3122,
+  [SMALL_STATE(83)] = 3160,
+  [SMALL_STATE(84)] = 3190,
+  [SMALL_STATE(85)] = 3228,
+  [SMALL_STATE(86)] = 3270,
+  [SMALL_STATE(87)] = 3314,
+  [SMALL_STATE(88)] = 3350,
+  [SMALL_STATE(89)] = 3394,
+  [SMALL_STATE(90)] = 3428,
+  [SMALL_STATE(91)] = 3470,
+  [SMALL_STATE(92)] = 3509,
+  [SMALL_STATE(93)] = 3560,
+  [SMALL_STATE(94)] = 3593,
+  [SMALL_STATE(95)] = 3644,
+  [SMALL_STATE(96)] = 3677,
+  [SMALL_STATE(97)] = 3710,
+  [SMALL_STATE(98)] = 3739,
+  [SMALL_STATE(99)] = 3772,
+  [SMALL_STATE(100)] = 3805,
+  [SMALL_STATE(101)] = 3837,
+  [SMALL_STATE(102)] = 3869,
+  [SMALL_STATE(103)] = 3901,
+  [SMALL_STATE(104)] = 3933,
+  [SMALL_STATE(105)] = 3965,
+  [SMALL_STATE(106)] = 3997,
+  [SMALL_STATE(107)] = 4029,
+  [SMALL_STATE(108)] = 4059,
+  [SMALL_STATE(109)] = 4097,
+  [SMALL_STATE(110)] = 4131,
+  [SMALL_STATE(111)] = 4169,
+  [SMALL_STATE(112)] = 4207,
+  [SMALL_STATE(113)] = 4239,
   [SMALL_STATE(114)] = 4273,
-  [SMALL_STATE(115)] = 4301,
+  [SMALL_STATE(115)] = 4305,
   [SMALL_STATE(116)] = 4333,
   [SMALL_STATE(117)] = 4365,
   [SMALL_STATE(118)] = 4397,
-  [SMALL_STATE(119)] = 4429,
-  [SMALL_STATE(120)] = 4461,
-  [SMALL_STATE(121)] = 4493,
-  [SMALL_STATE(122)] = 4531,
-  [SMALL_STATE(123)] = 4569,
-  [SMALL_STATE(124)] = 4607,
-  [SMALL_STATE(125)] = 4655,
-  [SMALL_STATE(126)] = 4683,
-  [SMALL_STATE(127)] = 4715,
-  [SMALL_STATE(128)] = 4747,
-  [SMALL_STATE(129)] = 4775,
-  [SMALL_STATE(130)] = 4807,
-  [SMALL_STATE(131)] = 4839,
-  [SMALL_STATE(132)] = 4873,
-  [SMALL_STATE(133)] = 4921,
-  [SMALL_STATE(134)] = 4959,
-  [SMALL_STATE(135)] = 4997,
-  [SMALL_STATE(136)] = 5025,
-  [SMALL_STATE(137)] = 5063,
-  [SMALL_STATE(138)] = 5101,
-  [SMALL_STATE(139)] = 5135,
-  [SMALL_STATE(140)] = 5173,
-  [SMALL_STATE(141)] = 5207,
+  [SMALL_STATE(119)] = 4425,
+  [SMALL_STATE(120)] = 4457,
+  [SMALL_STATE(121)] = 4489,
+  [SMALL_STATE(122)] = 4521,
+  [SMALL_STATE(123)] = 4553,
+  [SMALL_STATE(124)] = 4585,
+  [SMALL_STATE(125)] = 4623,
+  [SMALL_STATE(126)] = 4661,
+  [SMALL_STATE(127)] = 4699,
+  [SMALL_STATE(128)] = 4733,
+  [SMALL_STATE(129)] = 4761,
+  [SMALL_STATE(130)] = 4799,
+  [SMALL_STATE(131)] = 4837,
+  [SMALL_STATE(132)] = 4875,
+  [SMALL_STATE(133)] = 4903,
+  [SMALL_STATE(134)] = 4931,
+  [SMALL_STATE(135)] = 4965,
+  [SMALL_STATE(136)] = 5013,
+  [SMALL_STATE(137)] = 5051,
+  [SMALL_STATE(138)] = 5099,
+  [SMALL_STATE(139)] = 5147,
+  [SMALL_STATE(140)] = 5185,
+  [SMALL_STATE(141)] = 5213,
   [SMALL_STATE(142)] = 5245,
-  [SMALL_STATE(143)] = 5274,
-  [SMALL_STATE(144)] = 5301,
-  [SMALL_STATE(145)] = 5328,
-  [SMALL_STATE(146)] = 5355,
-  [SMALL_STATE(147)] = 5382,
-  [SMALL_STATE(148)] = 5413,
-  [SMALL_STATE(149)] = 5444,
-  [SMALL_STATE(150)] = 5471,
-  [SMALL_STATE(151)] = 5498,
-  [SMALL_STATE(152)] = 5525,
-  [SMALL_STATE(153)] = 5552,
+  [SMALL_STATE(143)] = 5272,
+  [SMALL_STATE(144)] = 5299,
+  [SMALL_STATE(145)] = 5330,
+  [SMALL_STATE(146)] = 5357,
+  [SMALL_STATE(147)] = 5384,
+  [SMALL_STATE(148)] = 5411,
+  [SMALL_STATE(149)] = 5438,
+  [SMALL_STATE(150)] = 5465,
+  [SMALL_STATE(151)] = 5492,
+  [SMALL_STATE(152)] = 5523,
+  [SMALL_STATE(153)] = 5550,
   [SMALL_STATE(154)] = 5579,
-  [SMALL_STATE(155)] = 5610,
-  [SMALL_STATE(156)] = 5637,
-  [SMALL_STATE(157)] = 5664,
-  [SMALL_STATE(158)] = 5691,
+  [SMALL_STATE(155)] = 5606,
+  [SMALL_STATE(156)] = 5633,
+  [SMALL_STATE(157)] = 5660,
+  [SMALL_STATE(158)] = 5687,
   [SMALL_STATE(159)] = 5718,
   [SMALL_STATE(160)] = 5745,
   [SMALL_STATE(161)] = 5771,
   [SMALL_STATE(162)] = 5801,
   [SMALL_STATE(163)] = 5827,
-  [SMALL_STATE(164)] = 5857,
-  [SMALL_STATE(165)] = 5897,
-  [SMALL_STATE(166)] = 5923,
-  [SMALL_STATE(167)] = 5949,
-  [SMALL_STATE(168)] = 5975,
-  [SMALL_STATE(169)] = 6001,
-  [SMALL_STATE(170)] = 6031,
-  [SMALL_STATE(171)] = 6057,
-  [SMALL_STATE(172)] = 6087,
-  [SMALL_STATE(173)] = 6113,
-  [SMALL_STATE(174)] = 6139,
-  [SMALL_STATE(175)] = 6165,
-  [SMALL_STATE(176)] = 6191,
-  [SMALL_STATE(177)] = 6217,
-  [SMALL_STATE(178)] = 6247,
-  [SMALL_STATE(179)] = 6275,
-  [SMALL_STATE(180)] = 6301,
-  [SMALL_STATE(181)] = 6332,
-  [SMALL_STATE(182)] = 6361,
-  [SMALL_STATE(183)] = 6386,
-  [SMALL_STATE(184)] = 6415,
-  [SMALL_STATE(185)] = 6446,
-  [SMALL_STATE(186)] = 6489,
-  [SMALL_STATE(187)] = 6530,
-  [SMALL_STATE(188)] = 6559,
-  [SMALL_STATE(189)] = 6590,
-  [SMALL_STATE(190)] = 6633,
-  [SMALL_STATE(191)] = 6661,
-  [SMALL_STATE(192)] = 6699,
-  [SMALL_STATE(193)] = 6727,
-  [SMALL_STATE(194)] = 6751,
-  [SMALL_STATE(195)] = 6779,
-  [SMALL_STATE(196)] = 6807,
-  [SMALL_STATE(197)] = 6835,
-  [SMALL_STATE(198)] = 6863,
-  [SMALL_STATE(199)] = 6887,
-  [SMALL_STATE(200)] = 6915,
+  [SMALL_STATE(164)] = 5859,
+  [SMALL_STATE(165)] = 5889,
+  [SMALL_STATE(166)] = 5921,
+  [SMALL_STATE(167)] = 5947,
+  [SMALL_STATE(168)] = 5973,
+  [SMALL_STATE(169)] = 6003,
+  [SMALL_STATE(170)] = 6029,
+  [SMALL_STATE(171)] = 6061,
+  [SMALL_STATE(172)] = 6089,
+  [SMALL_STATE(173)] = 6129,
+  [SMALL_STATE(174)] = 6159,
+  [SMALL_STATE(175)] = 6185,
+  [SMALL_STATE(176)] = 6211,
+  [SMALL_STATE(177)] = 6237,
+  [SMALL_STATE(178)] = 6263,
+  [SMALL_STATE(179)] = 6289,
+  [SMALL_STATE(180)] = 6319,
+  [SMALL_STATE(181)] = 6345,
+  [SMALL_STATE(182)] = 6371,
+  [SMALL_STATE(183)] = 6397,
+  [SMALL_STATE(184)] = 6426,
+  [SMALL_STATE(185)] = 6451,
+  [SMALL_STATE(186)] = 6480,
+  [SMALL_STATE(187)] = 6509,
+  [SMALL_STATE(188)] = 6538,
+  [SMALL_STATE(189)] = 6567,
+  [SMALL_STATE(190)] = 6596,
+  [SMALL_STATE(191)] = 6625,
+  [SMALL_STATE(192)] = 6654,
+  [SMALL_STATE(193)] = 6683,
+  [SMALL_STATE(194)] = 6712,
+  [SMALL_STATE(195)] = 6741,
+  [SMALL_STATE(196)] = 6770,
+  [SMALL_STATE(197)] = 6813,
+  [SMALL_STATE(198)] = 6842,
+  [SMALL_STATE(199)] = 6871,
+  [SMALL_STATE(200)] = 6900,
   [SMALL_STATE(201)] = 6943,
-  [SMALL_STATE(202)] = 6971,
-  [SMALL_STATE(203)] = 6999,
-  [SMALL_STATE(204)] = 7027,
-  [SMALL_STATE(205)] = 7055,
-  [SMALL_STATE(206)] = 7083,
-  [SMALL_STATE(207)] = 7111,
-  [SMALL_STATE(208)] = 7139,
-  [SMALL_STATE(209)] = 7167,
-  [SMALL_STATE(210)] = 7195,
-  [SMALL_STATE(211)] = 7223,
-  [SMALL_STATE(212)] = 7251,
-  [SMALL_STATE(213)] = 7279,
-  [SMALL_STATE(214)] = 7301,
-  [SMALL_STATE(215)] = 7323,
-  [SMALL_STATE(216)] = 7347,
-  [SMALL_STATE(217)] = 7385,
-  [SMALL_STATE(218)] = 7409,
-  [SMALL_STATE(219)] = 7447,
-  [SMALL_STATE(220)] = 7485,
-  [SMALL_STATE(221)] = 7509,
-  [SMALL_STATE(222)] = 7533,
-  [SMALL_STATE(223)] = 7557,
-  [SMALL_STATE(224)] = 7581,
-  [SMALL_STATE(225)] = 7605,
-  [SMALL_STATE(226)] = 7640,
-  [SMALL_STATE(227)] = 7659,
-  [SMALL_STATE(228)] = 7684,
-  [SMALL_STATE(229)] = 7703,
-  [SMALL_STATE(230)] = 7734,
-  [SMALL_STATE(231)] = 7765,
-  [SMALL_STATE(232)] = 7796,
-  [SMALL_STATE(233)] = 7827,
-  [SMALL_STATE(234)] = 7845,
-  [SMALL_STATE(235)] = 7863,
-  [SMALL_STATE(236)] = 7881,
-  [SMALL_STATE(237)] = 7899,
-  [SMALL_STATE(238)] = 7929,
-  [SMALL_STATE(239)] = 7947,
-  [SMALL_STATE(240)] = 7965,
-  [SMALL_STATE(241)] = 7983,
-  [SMALL_STATE(242)] = 8001,
-  [SMALL_STATE(243)] = 8019,
-  [SMALL_STATE(244)] = 8037,
-  [SMALL_STATE(245)] = 8055,
-  [SMALL_STATE(246)] = 8081,
-  [SMALL_STATE(247)] = 8099,
-  [SMALL_STATE(248)] = 8129,
-  [SMALL_STATE(249)] = 8147,
-  [SMALL_STATE(250)] = 8177,
-  [SMALL_STATE(251)] = 8207,
-  [SMALL_STATE(252)] = 8225,
-  [SMALL_STATE(253)] = 8248,
-  [SMALL_STATE(254)] = 8275,
-  [SMALL_STATE(255)] = 8292,
-  [SMALL_STATE(256)] = 8309,
-  [SMALL_STATE(257)] = 8326,
-  [SMALL_STATE(258)] = 8343,
-  [SMALL_STATE(259)] = 8360,
-  [SMALL_STATE(260)] = 8377,
-  [SMALL_STATE(261)] = 8394,
-  [SMALL_STATE(262)] = 8417,
-  [SMALL_STATE(263)] = 8440,
-  [SMALL_STATE(264)] = 8467,
-  [SMALL_STATE(265)] = 8484,
-  [SMALL_STATE(266)] = 8501,
-  [SMALL_STATE(267)] = 8518,
-  [SMALL_STATE(268)] = 8535,
-  [SMALL_STATE(269)] = 8552,
-  [SMALL_STATE(270)] = 8569,
-  [SMALL_STATE(271)] = 8592,
-  [SMALL_STATE(272)] = 8609,
-  [SMALL_STATE(273)] = 8626,
-  [SMALL_STATE(274)] = 8653,
-  [SMALL_STATE(275)] = 8680,
-  [SMALL_STATE(276)] = 8697,
-  [SMALL_STATE(277)] = 8714,
-  [SMALL_STATE(278)] = 8731,
-  [SMALL_STATE(279)] = 8757,
-  [SMALL_STATE(280)] = 8781,
-  [SMALL_STATE(281)] = 8805,
-  [SMALL_STATE(282)] = 8829,
-  [SMALL_STATE(283)] = 8847,
-  [SMALL_STATE(284)] = 8868,
-  [SMALL_STATE(285)] = 8887,
-  [SMALL_STATE(286)] = 8914,
-  [SMALL_STATE(287)] = 8933,
-  [SMALL_STATE(288)] = 8955,
-  [SMALL_STATE(289)] = 8977,
-  [SMALL_STATE(290)] = 8999,
-  [SMALL_STATE(291)] = 9021,
-  [SMALL_STATE(292)] = 9039,
-  [SMALL_STATE(293)] = 9062,
-  [SMALL_STATE(294)] = 9085,
-  [SMALL_STATE(295)] = 9106,
-  [SMALL_STATE(296)] = 9129,
-  [SMALL_STATE(297)] = 9142,
-  [SMALL_STATE(298)] = 9160,
-  [SMALL_STATE(299)] = 9178,
-  [SMALL_STATE(300)] = 9196,
-  [SMALL_STATE(301)] = 9214,
-  [SMALL_STATE(302)] = 9232,
-  [SMALL_STATE(303)] = 9250,
-  [SMALL_STATE(304)] = 9268,
-  [SMALL_STATE(305)] = 9288,
-  [SMALL_STATE(306)] = 9306,
-  [SMALL_STATE(307)] = 9326,
-  [SMALL_STATE(308)] = 9344,
-  [SMALL_STATE(309)] = 9362,
-  [SMALL_STATE(310)] = 9380,
-  [SMALL_STATE(311)] = 9402,
-  [SMALL_STATE(312)] = 9420,
-  [SMALL_STATE(313)] = 9438,
-  [SMALL_STATE(314)] = 9458,
-  [SMALL_STATE(315)] = 9478,
-  [SMALL_STATE(316)] = 9493,
-  [SMALL_STATE(317)] = 9508,
-  [SMALL_STATE(318)] = 9523,
-  [SMALL_STATE(319)] = 9538,
-  [SMALL_STATE(320)] = 9555,
-  [SMALL_STATE(321)] = 9570,
-  [SMALL_STATE(322)] = 9585,
-  [SMALL_STATE(323)] = 9600,
-  [SMALL_STATE(324)] = 9617,
-  [SMALL_STATE(325)] = 9628,
-  [SMALL_STATE(326)] = 9642,
-  [SMALL_STATE(327)] = 9656,
-  [SMALL_STATE(328)] = 9672,
-  [SMALL_STATE(329)] = 9686,
-  [SMALL_STATE(330)] = 9700,
-  [SMALL_STATE(331)] = 9716,
-  [SMALL_STATE(332)] = 9730,
-  [SMALL_STATE(333)] = 9744,
-  [SMALL_STATE(334)] = 9758,
-  [SMALL_STATE(335)] = 9772,
-  [SMALL_STATE(336)] = 9786,
-  [SMALL_STATE(337)] = 9800,
-  [SMALL_STATE(338)] = 9814,
-  [SMALL_STATE(339)] = 9828,
-  [SMALL_STATE(340)] = 9842,
-  [SMALL_STATE(341)] = 9858,
-  [SMALL_STATE(342)] = 9872,
-  [SMALL_STATE(343)] = 9886,
-  [SMALL_STATE(344)] = 9902,
-  [SMALL_STATE(345)] = 9916,
-  [SMALL_STATE(346)] = 9930,
-  [SMALL_STATE(347)] = 9944,
-  [SMALL_STATE(348)] = 9958,
-  [SMALL_STATE(349)] = 9972,
-  [SMALL_STATE(350)] = 9986,
-  [SMALL_STATE(351)] = 10000,
-  [SMALL_STATE(352)] = 10014,
-  [SMALL_STATE(353)] = 10028,
-  [SMALL_STATE(354)] = 10042,
-  [SMALL_STATE(355)] = 10056,
-  [SMALL_STATE(356)] = 10070,
-  [SMALL_STATE(357)] = 10084,
-  [SMALL_STATE(358)] = 10098,
-  [SMALL_STATE(359)] = 10112,
-  [SMALL_STATE(360)] = 10126,
-  [SMALL_STATE(361)] = 10140,
-  [SMALL_STATE(362)] = 10154,
-  [SMALL_STATE(363)] = 10168,
-  [SMALL_STATE(364)] = 10182,
-  [SMALL_STATE(365)] = 10194,
-  [SMALL_STATE(366)] = 10208,
-  [SMALL_STATE(367)] = 10222,
-  [SMALL_STATE(368)] = 10236,
-  [SMALL_STATE(369)] = 10250,
-  [SMALL_STATE(370)] = 10264,
-  [SMALL_STATE(371)] = 10277,
-  [SMALL_STATE(372)] = 10290,
-  [SMALL_STATE(373)] = 10303,
-  [SMALL_STATE(374)] = 10316,
-  [SMALL_STATE(375)] = 10329,
-  [SMALL_STATE(376)] = 10342,
-  [SMALL_STATE(377)] = 10355,
-  [SMALL_STATE(378)] = 10368,
-  [SMALL_STATE(379)] = 10379,
-  [SMALL_STATE(380)] = 10392,
-  [SMALL_STATE(381)] = 10405,
-  [SMALL_STATE(382)] = 10418,
-  [SMALL_STATE(383)] = 10431,
-  [SMALL_STATE(384)] = 10442,
-  [SMALL_STATE(385)] = 10455,
-  [SMALL_STATE(386)] = 10468,
-  [SMALL_STATE(387)] = 10481,
-  [SMALL_STATE(388)] = 10494,
-  [SMALL_STATE(389)] = 10505,
-  [SMALL_STATE(390)] = 10518,
-  [SMALL_STATE(391)] = 10531,
-  [SMALL_STATE(392)] = 10544,
-  [SMALL_STATE(393)] = 10557,
-  [SMALL_STATE(394)] = 10570,
-  [SMALL_STATE(395)] = 10583,
-  [SMALL_STATE(396)] = 10594,
-  [SMALL_STATE(397)] = 10607,
-  [SMALL_STATE(398)] = 10618,
-  [SMALL_STATE(399)] = 10629,
-  [SMALL_STATE(400)] = 10642,
-  [SMALL_STATE(401)] = 10655,
-  [SMALL_STATE(402)] = 10668,
-  [SMALL_STATE(403)] = 10681,
-  [SMALL_STATE(404)] = 10694,
-  [SMALL_STATE(405)] = 10705,
-  [SMALL_STATE(406)] = 10714,
-  [SMALL_STATE(407)] = 10723,
-  [SMALL_STATE(408)] = 10736,
-  [SMALL_STATE(409)] = 10749,
-  [SMALL_STATE(410)] = 10760,
-  [SMALL_STATE(411)] = 10773,
-  [SMALL_STATE(412)] = 10786,
-  [SMALL_STATE(413)] = 10799,
-  [SMALL_STATE(414)] = 10812,
-  [SMALL_STATE(415)] = 10825,
-  [SMALL_STATE(416)] = 10836,
-  [SMALL_STATE(417)] = 10849,
-  [SMALL_STATE(418)] = 10862,
-  [SMALL_STATE(419)] = 10875,
-  [SMALL_STATE(420)] = 10885,
-  [SMALL_STATE(421)] = 10895,
-  [SMALL_STATE(422)] = 10905,
-  [SMALL_STATE(423)] = 10913,
-  [SMALL_STATE(424)] = 10921,
-  [SMALL_STATE(425)] = 10931,
-  [SMALL_STATE(426)] = 10939,
-  [SMALL_STATE(427)] = 10947,
-  [SMALL_STATE(428)] = 10955,
-  [SMALL_STATE(429)] = 10965,
-  [SMALL_STATE(430)] = 10975,
-  [SMALL_STATE(431)] = 10983,
-  [SMALL_STATE(432)] = 10991,
-  [SMALL_STATE(433)] = 10999,
-  [SMALL_STATE(434)] = 11007,
-  [SMALL_STATE(435)] = 11015,
-  [SMALL_STATE(436)] = 11023,
-  [SMALL_STATE(437)] = 11031,
-  [SMALL_STATE(438)] = 11041,
-  [SMALL_STATE(439)] = 11049,
-  [SMALL_STATE(440)] = 11059,
-  [SMALL_STATE(441)] = 11069,
-  [SMALL_STATE(442)] = 11077,
-  [SMALL_STATE(443)] = 11087,
-  [SMALL_STATE(444)] = 11095,
-  [SMALL_STATE(445)] = 11105,
-  [SMALL_STATE(446)] = 11113,
-  [SMALL_STATE(447)] = 11121,
-  [SMALL_STATE(448)] = 11129,
-  [SMALL_STATE(449)] = 11139,
-  [SMALL_STATE(450)] = 11149,
-  [SMALL_STATE(451)] = 11157,
-  [SMALL_STATE(452)] = 11165,
-  [SMALL_STATE(453)] = 11173,
-  [SMALL_STATE(454)] = 11181,
-  [SMALL_STATE(455)] = 11189,
-  [SMALL_STATE(456)] = 11197,
-  [SMALL_STATE(457)] = 11207,
-  [SMALL_STATE(458)] = 11215,
-  [SMALL_STATE(459)] = 11225,
-  [SMALL_STATE(460)] = 11235,
-  [SMALL_STATE(461)] = 11243,
-  [SMALL_STATE(462)] = 11253,
-  [SMALL_STATE(463)] = 11263,
-  [SMALL_STATE(464)] = 11271,
-  [SMALL_STATE(465)] = 11279,
-  [SMALL_STATE(466)] = 11289,
-  [SMALL_STATE(467)] = 11296,
-  [SMALL_STATE(468)] = 11303,
-  [SMALL_STATE(469)] = 11310,
-  [SMALL_STATE(470)] = 11317,
-  [SMALL_STATE(471)] = 11324,
-  [SMALL_STATE(472)] = 11331,
-  [SMALL_STATE(473)] = 11338,
-  [SMALL_STATE(474)] = 11345,
-  [SMALL_STATE(475)] = 11352,
-  [SMALL_STATE(476)] = 11359,
-  [SMALL_STATE(477)] = 11366,
-  [SMALL_STATE(478)] = 11373,
-  [SMALL_STATE(479)] = 11380,
-  [SMALL_STATE(480)] = 11387,
-  [SMALL_STATE(481)] = 11394,
-  [SMALL_STATE(482)] = 11401,
-  [SMALL_STATE(483)] = 11408,
-  [SMALL_STATE(484)] = 11415,
-  [SMALL_STATE(485)] = 11422,
-  [SMALL_STATE(486)] = 11429,
-  [SMALL_STATE(487)] = 11436,
-  [SMALL_STATE(488)] = 11443,
-  [SMALL_STATE(489)] = 11450,
-  [SMALL_STATE(490)] = 11457,
-  [SMALL_STATE(491)] = 11464,
-  [SMALL_STATE(492)] = 11471,
-  [SMALL_STATE(493)] = 11478,
-  [SMALL_STATE(494)] = 11485,
-  [SMALL_STATE(495)] = 11492,
-  [SMALL_STATE(496)] = 11499,
-  [SMALL_STATE(497)] = 11506,
-  [SMALL_STATE(498)] = 11513,
-  [SMALL_STATE(499)] = 11520,
-  [SMALL_STATE(500)] = 11527,
-  [SMALL_STATE(501)] = 11534,
-  [SMALL_STATE(502)] = 11541,
-  [SMALL_STATE(503)] = 11548,
-  [SMALL_STATE(504)] = 11555,
-  [SMALL_STATE(505)] = 11562,
-  [SMALL_STATE(506)] = 11569,
-  [SMALL_STATE(507)] = 11576,
-  [SMALL_STATE(508)] = 11583,
-  [SMALL_STATE(509)] = 11590,
-  [SMALL_STATE(510)] = 11597,
-  [SMALL_STATE(511)] = 11604,
-  [SMALL_STATE(512)] = 11611,
-  [SMALL_STATE(513)] = 11618,
-  [SMALL_STATE(514)] = 11625,
-  [SMALL_STATE(515)] = 11632,
-  [SMALL_STATE(516)] = 11639,
-  [SMALL_STATE(517)] = 11646,
-  [SMALL_STATE(518)] = 11653,
-  [SMALL_STATE(519)] = 11660,
-  [SMALL_STATE(520)] = 11667,
-  [SMALL_STATE(521)] = 11674,
-  [SMALL_STATE(522)] = 11681,
+  [SMALL_STATE(202)] = 6984,
+  [SMALL_STATE(203)] = 7013,
+  [SMALL_STATE(204)] = 7042,
+  [SMALL_STATE(205)] = 7071,
+  [SMALL_STATE(206)] = 7100,
+  [SMALL_STATE(207)] = 7129,
+  [SMALL_STATE(208)] = 7158,
+  [SMALL_STATE(209)] = 7187,
+  [SMALL_STATE(210)] = 7216,
+  [SMALL_STATE(211)] = 7244,
+  [SMALL_STATE(212)] = 7272,
+  [SMALL_STATE(213)] = 7296,
+  [SMALL_STATE(214)] = 7334,
+  [SMALL_STATE(215)] = 7358,
+  [SMALL_STATE(216)] = 7384,
+  [SMALL_STATE(217)] = 7410,
+  [SMALL_STATE(218)] = 7433,
+  [SMALL_STATE(219)] = 7456,
+  [SMALL_STATE(220)] = 7479,
+  [SMALL_STATE(221)] = 7501,
+  [SMALL_STATE(222)] = 7523,
+  [SMALL_STATE(223)] = 7547,
+  [SMALL_STATE(224)] = 7571,
+  [SMALL_STATE(225)] = 7595,
+  [SMALL_STATE(226)] = 7633,
+  [SMALL_STATE(227)] = 7657,
+  [SMALL_STATE(228)] = 7681,
+  [SMALL_STATE(229)] = 7719,
+  [SMALL_STATE(230)] = 7743,
+  [SMALL_STATE(231)] = 7767,
+  [SMALL_STATE(232)] = 7805,
+  [SMALL_STATE(233)] = 7824,
+  [SMALL_STATE(234)] = 7855,
+  [SMALL_STATE(235)] = 7886,
+  [SMALL_STATE(236)] = 7905,
+  [SMALL_STATE(237)] = 7936,
+  [SMALL_STATE(238)] = 7961,
+  [SMALL_STATE(239)] = 7996,
+  [SMALL_STATE(240)] = 8027,
+  [SMALL_STATE(241)] = 8053,
+  [SMALL_STATE(242)] = 8083,
+  [SMALL_STATE(243)] = 8101,
+  [SMALL_STATE(244)] = 8119,
+  [SMALL_STATE(245)] = 8137,
+  [SMALL_STATE(246)] = 8155,
+  [SMALL_STATE(247)] = 8173,
+  [SMALL_STATE(248)] = 8191,
+  [SMALL_STATE(249)] = 8221,
+  [SMALL_STATE(250)] = 8251,
+  [SMALL_STATE(251)] = 8269,
+  [SMALL_STATE(252)] = 8287,
+  [SMALL_STATE(253)] = 8305,
+  [SMALL_STATE(254)] = 8323,
+  [SMALL_STATE(255)] = 8353,
+  [SMALL_STATE(256)] = 8371,
+  [SMALL_STATE(257)] = 8389,
+  [SMALL_STATE(258)] = 8407,
+  [SMALL_STATE(259)] = 8425,
+  [SMALL_STATE(260)] = 8442,
+  [SMALL_STATE(261)] = 8459,
+  [SMALL_STATE(262)] = 8486,
+  [SMALL_STATE(263)] = 8503,
+  [SMALL_STATE(264)] = 8520,
+  [SMALL_STATE(265)] = 8537,
+  [SMALL_STATE(266)] = 8554,
+  [SMALL_STATE(267)] = 8577,
+  [SMALL_STATE(268)] = 8600,
+  [SMALL_STATE(269)] = 8617,
+  [SMALL_STATE(270)] = 8634,
+  [SMALL_STATE(271)] = 8651,
+  [SMALL_STATE(272)] = 8668,
+  [SMALL_STATE(273)] = 8695,
+  [SMALL_STATE(274)] = 8712,
+  [SMALL_STATE(275)] = 8729,
+  [SMALL_STATE(276)] = 8756,
+  [SMALL_STATE(277)] = 8773,
+  [SMALL_STATE(278)] = 8790,
+  [SMALL_STATE(279)] = 8807,
+  [SMALL_STATE(280)] = 8824,
+  [SMALL_STATE(281)] = 8851,
+  [SMALL_STATE(282)] = 8868,
+  [SMALL_STATE(283)] = 8885,
+  [SMALL_STATE(284)] = 8908,
+  [SMALL_STATE(285)] = 8931,
+  [SMALL_STATE(286)] = 8955,
+  [SMALL_STATE(287)] = 8979,
+  [SMALL_STATE(288)] = 8997,
+  [SMALL_STATE(289)] = 9023,
+  [SMALL_STATE(290)] = 9047,
+  [SMALL_STATE(291)] = 9074,
+  [SMALL_STATE(292)] = 9093,
+  [SMALL_STATE(293)] = 9114,
+  [SMALL_STATE(294)] = 9133,
+  [SMALL_STATE(295)] = 9155,
+  [SMALL_STATE(296)] = 9177,
+  [SMALL_STATE(297)] = 9195,
+  [SMALL_STATE(298)] = 9217,
+  [SMALL_STATE(299)] = 9239,
+  [SMALL_STATE(300)] = 9262,
+  [SMALL_STATE(301)] = 9285,
+  [SMALL_STATE(302)] = 9306,
+  [SMALL_STATE(303)] = 9329,
+  [SMALL_STATE(304)] = 9342,
+  [SMALL_STATE(305)] = 9360,
+  [SMALL_STATE(306)] = 9378,
+  [SMALL_STATE(307)] = 9396,
+  [SMALL_STATE(308)] = 9414,
+  [SMALL_STATE(309)] = 9432,
+  [SMALL_STATE(310)] = 9450,
+  [SMALL_STATE(311)] = 9470,
+  [SMALL_STATE(312)] = 9490,
+  [SMALL_STATE(313)] = 9508,
+  [SMALL_STATE(314)] = 9526,
+  [SMALL_STATE(315)] = 9544,
+  [SMALL_STATE(316)] = 9562,
+  [SMALL_STATE(317)] = 9580,
+  [SMALL_STATE(318)] = 9602,
+  [SMALL_STATE(319)] = 9622,
+  [SMALL_STATE(320)] = 9640,
+  [SMALL_STATE(321)] = 9660,
+  [SMALL_STATE(322)] = 9678,
+  [SMALL_STATE(323)] = 9693,
+  [SMALL_STATE(324)] = 9708,
+  [SMALL_STATE(325)] = 9723,
+  [SMALL_STATE(326)] = 9738,
+  [SMALL_STATE(327)] = 9749,
+  [SMALL_STATE(328)] = 9766,
+  [SMALL_STATE(329)] = 9781,
+  [SMALL_STATE(330)] = 9798,
+  [SMALL_STATE(331)] = 9813,
+  [SMALL_STATE(332)] = 9830,
+  [SMALL_STATE(333)] = 9845,
+  [SMALL_STATE(334)] = 9859,
+  [SMALL_STATE(335)] = 9875,
+  [SMALL_STATE(336)] = 9889,
+  [SMALL_STATE(337)] = 9905,
+  [SMALL_STATE(338)] = 9919,
+  [SMALL_STATE(339)] = 9933,
+  [SMALL_STATE(340)] = 9947,
+  [SMALL_STATE(341)] = 9961,
+  [SMALL_STATE(342)] = 9975,
+  [SMALL_STATE(343)] = 9989,
+  [SMALL_STATE(344)] = 10003,
+  [SMALL_STATE(345)] = 10019,
+  [SMALL_STATE(346)] = 10033,
+  [SMALL_STATE(347)] = 10047,
+  [SMALL_STATE(348)] = 10061,
+  [SMALL_STATE(349)] = 10075,
+  [SMALL_STATE(350)] = 10089,
+  [SMALL_STATE(351)] = 10103,
+  [SMALL_STATE(352)] = 10117,
+  [SMALL_STATE(353)] = 10131,
+  [SMALL_STATE(354)] = 10145,
+  [SMALL_STATE(355)] = 10159,
+  [SMALL_STATE(356)] = 10173,
+  [SMALL_STATE(357)] = 10189,
+  [SMALL_STATE(358)] = 10203,
+  [SMALL_STATE(359)] = 10217,
+  [SMALL_STATE(360)] = 10231,
+  [SMALL_STATE(361)] = 10245,
+  [SMALL_STATE(362)] = 10259,
+  [SMALL_STATE(363)] = 10273,
+  [SMALL_STATE(364)] = 10287,
+  [SMALL_STATE(365)] = 10301,
+  [SMALL_STATE(366)] = 10315,
+  [SMALL_STATE(367)] = 10329,
+  [SMALL_STATE(368)] = 10343,
+  [SMALL_STATE(369)] = 10357,
+  [SMALL_STATE(370)] = 10371,
+  [SMALL_STATE(371)] = 10385,
+  [SMALL_STATE(372)] = 10399,
+  [SMALL_STATE(373)] = 10413,
+  [SMALL_STATE(374)] = 10427,
+  [SMALL_STATE(375)] = 10441,
+  [SMALL_STATE(376)] = 10453,
+  [SMALL_STATE(377)] = 10467,
+  [SMALL_STATE(378)] = 10481,
+  [SMALL_STATE(379)] = 10495,
+  [SMALL_STATE(380)] = 10509,
+  [SMALL_STATE(381)] = 10520,
+  [SMALL_STATE(382)] = 10533,
+  [SMALL_STATE(383)] = 10546,
+  [SMALL_STATE(384)] = 10559,
+  [SMALL_STATE(385)] = 10572,
+  [SMALL_STATE(386)] = 10585,
+  [SMALL_STATE(387)] = 10598,
+  [SMALL_STATE(388)] = 10611,
+  [SMALL_STATE(389)] = 10624,
+  [SMALL_STATE(390)] = 10637,
+  [SMALL_STATE(391)] = 10650,
+  [SMALL_STATE(392)] = 10661,
+  [SMALL_STATE(393)] = 10672,
+  [SMALL_STATE(394)] = 10685,
+  [SMALL_STATE(395)] = 10698,
+  [SMALL_STATE(396)] = 10711,
+  [SMALL_STATE(397)] = 10724,
+  [SMALL_STATE(398)] = 10737,
+  [SMALL_STATE(399)] = 10750,
+  [SMALL_STATE(400)] = 10763,
+  [SMALL_STATE(401)] = 10776,
+  [SMALL_STATE(402)] = 10787,
+  [SMALL_STATE(403)] = 10800,
+  [SMALL_STATE(404)] = 10813,
+  [SMALL_STATE(405)] = 10826,
+  [SMALL_STATE(406)] = 10839,
+  [SMALL_STATE(407)] = 10850,
+  [SMALL_STATE(408)] = 10863,
+  [SMALL_STATE(409)] = 10874,
+  [SMALL_STATE(410)] = 10887,
+  [SMALL_STATE(411)] = 10896,
+  [SMALL_STATE(412)] = 10907,
+  [SMALL_STATE(413)] = 10920,
+  [SMALL_STATE(414)] = 10929,
+  [SMALL_STATE(415)] = 10942,
+  [SMALL_STATE(416)] = 10955,
+  [SMALL_STATE(417)] = 10968,
+  [SMALL_STATE(418)] = 10979,
+  [SMALL_STATE(419)] = 10992,
+  [SMALL_STATE(420)] = 11005,
+  [SMALL_STATE(421)] = 11018,
+  [SMALL_STATE(422)] = 11031,
+  [SMALL_STATE(423)] = 11044,
+  [SMALL_STATE(424)] = 11057,
+  [SMALL_STATE(425)] = 11070,
+  [SMALL_STATE(426)] = 11083,
+  [SMALL_STATE(427)] = 11096,
+  [SMALL_STATE(428)] = 11107,
+  [SMALL_STATE(429)] = 11120,
+  [SMALL_STATE(430)] = 11128,
+  [SMALL_STATE(431)] = 11138,
+  [SMALL_STATE(432)] = 11146,
+  [SMALL_STATE(433)] = 11156,
+  [SMALL_STATE(434)] = 11166,
+  [SMALL_STATE(435)] = 11174,
+  [SMALL_STATE(436)] = 11184,
+  [SMALL_STATE(437)] = 11192,
+  [SMALL_STATE(438)] = 11202,
+  [SMALL_STATE(439)] = 11212,
+  [SMALL_STATE(440)] = 11222,
+  [SMALL_STATE(441)] = 11230,
+  [SMALL_STATE(442)] = 11238,
+  [SMALL_STATE(443)] = 11246,
+  [SMALL_STATE(444)] = 11254,
+  [SMALL_STATE(445)] = 11262,
+  [SMALL_STATE(446)] = 11270,
+  [SMALL_STATE(447)] = 11278,
+  [SMALL_STATE(448)] = 11286,
+  [SMALL_STATE(449)] = 11296,
+  [SMALL_STATE(450)] = 11306,
+  [SMALL_STATE(451)] = 11314,
+  [SMALL_STATE(452)] = 11324,
+  [SMALL_STATE(453)] = 11334,
+  [SMALL_STATE(454)] = 11342,
+  [SMALL_STATE(455)] = 11352,
+  [SMALL_STATE(456)] = 11362,
+  [SMALL_STATE(457)] = 11370,
+  [SMALL_STATE(458)] = 11380,
+  [SMALL_STATE(459)] = 11388,
+  [SMALL_STATE(460)] = 11396,
+  [SMALL_STATE(461)] = 11404,
+  [SMALL_STATE(462)] = 11412,
+  [SMALL_STATE(463)] = 11420,
+  [SMALL_STATE(464)] = 11428,
+  [SMALL_STATE(465)] = 11436,
+  [SMALL_STATE(466)] = 11444,
+  [SMALL_STATE(467)] = 11452,
+  [SMALL_STATE(468)] = 11460,
+  [SMALL_STATE(469)] = 11468,
+  [SMALL_STATE(470)] = 11478,
+  [SMALL_STATE(471)] = 11488,
+  [SMALL_STATE(472)] = 11496,
+  [SMALL_STATE(473)] = 11506,
+  [SMALL_STATE(474)] = 11516,
+  [SMALL_STATE(475)] = 11526,
+  [SMALL_STATE(476)] = 11534,
+  [SMALL_STATE(477)] = 11544,
+  [SMALL_STATE(478)] = 11554,
+  [SMALL_STATE(479)] = 11564,
+  [SMALL_STATE(480)] = 11571,
+  [SMALL_STATE(481)] = 11578,
+  [SMALL_STATE(482)] = 11585,
+  [SMALL_STATE(483)] = 11592,
+  [SMALL_STATE(484)] = 11599,
+  [SMALL_STATE(485)] = 11606,
+  [SMALL_STATE(486)] = 11613,
+  [SMALL_STATE(487)] = 11620,
+  [SMALL_STATE(488)] = 11627,
+  [SMALL_STATE(489)] = 11634,
+  [SMALL_STATE(490)] = 11641,
+  [SMALL_STATE(491)] = 11648,
+  [SMALL_STATE(492)] = 11655,
+  [SMALL_STATE(493)] = 11662,
+  [SMALL_STATE(494)] = 11669,
+  [SMALL_STATE(495)] = 11676,
+  [SMALL_STATE(496)] = 11683,
+  [SMALL_STATE(497)] = 11690,
+  [SMALL_STATE(498)] = 11697,
+  [SMALL_STATE(499)] = 11704,
+  [SMALL_STATE(500)] = 11711,
+  [SMALL_STATE(501)] = 11718,
+  [SMALL_STATE(502)] = 11725,
+  [SMALL_STATE(503)] = 11732,
+  [SMALL_STATE(504)] = 11739,
+  [SMALL_STATE(505)] = 11746,
+  [SMALL_STATE(506)] = 11753,
+  [SMALL_STATE(507)] = 11760,
+  [SMALL_STATE(508)] = 11767,
+  [SMALL_STATE(509)] = 11774,
+  [SMALL_STATE(510)] = 11781,
+  [SMALL_STATE(511)] = 11788,
+  [SMALL_STATE(512)] = 11795,
+  [SMALL_STATE(513)] = 11802,
+  [SMALL_STATE(514)] = 11809,
+  [SMALL_STATE(515)] = 11816,
+  [SMALL_STATE(516)] = 11823,
+  [SMALL_STATE(517)] = 11830,
+  [SMALL_STATE(518)] = 11837,
+  [SMALL_STATE(519)] = 11844,
+  [SMALL_STATE(520)] = 11851,
+  [SMALL_STATE(521)] = 11858,
+  [SMALL_STATE(522)] = 11865,
+  [SMALL_STATE(523)] = 11872,
+  [SMALL_STATE(524)] = 11879,
+  [SMALL_STATE(525)] = 11886,
+  [SMALL_STATE(526)] = 11893,
+  [SMALL_STATE(527)] = 11900,
+  [SMALL_STATE(528)] = 11907,
+  [SMALL_STATE(529)] = 11914,
+  [SMALL_STATE(530)] = 11921,
+  [SMALL_STATE(531)] = 11928,
+  [SMALL_STATE(532)] = 11935,
+  [SMALL_STATE(533)] = 11942,
+  [SMALL_STATE(534)] = 11949,
+  [SMALL_STATE(535)] = 11956,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -18582,693 +18999,710 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(509),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(448),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
-  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(526),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
+  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
   [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
   [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
-  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
-  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
+  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
+  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
   [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 30),
   [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
-  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
   [47] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
   [51] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
-  [53] = {.entry = {.count = 1, .reusable = false}}, SHIFT(186),
-  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [57] = {.entry = {.count = 1, .reusable = false}}, SHIFT(178),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
-  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
-  [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
-  [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
+  [53] = {.entry = {.count = 1, .reusable = false}}, SHIFT(201),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [57] = {.entry = {.count = 1, .reusable = false}}, SHIFT(171),
+  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
+  [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
+  [65] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
+  [67] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
   [69] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
   [71] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
-  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
   [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
   [83] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
-  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
-  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(530),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
+  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
   [95] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
   [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
   [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
-  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
-  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
-  [113] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
-  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
-  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
-  [119] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [121] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
+  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [113] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [115] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
+  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
+  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
+  [121] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
   [123] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
   [125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [127] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [129] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [131] = {.entry = {.count = 1, .reusable = false}}, SHIFT(302),
-  [133] = {.entry = {.count = 1, .reusable = false}}, SHIFT(521),
-  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [127] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
+  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
+  [135] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
   [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
-  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
-  [141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
-  [143] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
-  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
+  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
+  [141] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [143] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [145] = {.entry = {.count = 1, .reusable = false}}, SHIFT(306),
+  [147] = {.entry = {.count = 1, .reusable = false}}, SHIFT(504),
+  [149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
   [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
-  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
+  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
   [155] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 52),
-  [157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
-  [163] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
-  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
-  [169] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
-  [171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
-  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
-  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
-  [177] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 41),
-  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
-  [181] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51),
-  [185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51), SHIFT_REPEAT(363),
-  [188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
-  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
-  [192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
-  [194] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 63),
-  [196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
-  [198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
-  [200] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
-  [202] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 66),
-  [204] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 73),
-  [206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
-  [208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
-  [210] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 42),
-  [212] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 79),
-  [214] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
-  [216] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
-  [218] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
-  [220] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 47),
-  [222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
-  [224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
-  [226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(492),
-  [228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
-  [232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
-  [234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
-  [236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
-  [238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
-  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
-  [242] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
-  [245] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [247] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(465),
-  [250] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(492),
-  [253] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
-  [256] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(485),
+  [157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
+  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
+  [163] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
+  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
+  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
+  [169] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
+  [171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
+  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
+  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
+  [177] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
+  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [181] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
+  [183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [185] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
+  [187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
+  [189] = {.entry = {.count = 1, .reusable = true}}, SHIFT(524),
+  [191] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 63),
+  [193] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
+  [195] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
+  [197] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
+  [199] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 66),
+  [201] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
+  [203] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
+  [205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
+  [207] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 42),
+  [209] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 80),
+  [211] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
+  [213] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 41),
+  [215] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
+  [217] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
+  [219] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
+  [221] = {.entry = {.count = 1, .reusable = true}}, SHIFT(532),
+  [223] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
+  [225] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
+  [227] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
+  [229] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
+  [231] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
+  [233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [235] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
+  [237] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
+  [239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
+  [241] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
+  [243] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
+  [245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
+  [247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
+  [249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(529),
+  [251] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
+  [253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
+  [255] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
+  [257] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
   [259] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(493),
-  [262] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
-  [265] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
-  [268] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(289),
-  [271] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(409),
-  [274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
-  [276] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
-  [278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
-  [280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
-  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
-  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
-  [286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
-  [288] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 84),
-  [290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
-  [292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 88),
-  [294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
-  [296] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
-  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
-  [300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
-  [302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 92),
-  [304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
-  [306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
-  [310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
-  [312] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
-  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
-  [316] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
-  [318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
-  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
-  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 93),
-  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
-  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
-  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
-  [332] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [336] = {.entry = {.count = 1, .reusable = false}}, SHIFT(477),
-  [338] = {.entry = {.count = 1, .reusable = false}}, SHIFT(482),
-  [340] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
-  [346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
-  [352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
-  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
-  [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [358] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(497),
-  [361] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
-  [363] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
-  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
-  [369] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 43),
-  [371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
-  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
-  [375] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 56),
-  [379] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 80),
-  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [385] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(300),
-  [388] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 67),
-  [390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
-  [396] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 45),
-  [398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
-  [400] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
-  [402] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [404] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
-  [407] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(428),
-  [410] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(476),
-  [413] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(486),
-  [416] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(439),
-  [419] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(509),
-  [422] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(517),
-  [425] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(504),
-  [428] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(448),
-  [431] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(388),
-  [434] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
-  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
-  [444] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(186),
-  [447] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [449] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [451] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
-  [455] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [457] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
-  [459] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
-  [461] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [463] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
-  [465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [467] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [471] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
-  [473] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
-  [475] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
-  [477] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [479] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [481] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [483] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
-  [485] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [487] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [489] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [491] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
-  [493] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [495] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [497] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(305),
-  [500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [502] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(385),
-  [505] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [507] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(424),
-  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [512] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(338),
-  [515] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
-  [517] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
-  [519] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
-  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [524] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(492),
-  [527] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
-  [530] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(485),
-  [533] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(493),
-  [536] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
-  [539] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
-  [542] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(287),
-  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [547] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
-  [549] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
-  [551] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 8, 0, 26),
-  [553] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
-  [555] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [557] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(80),
-  [560] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(355),
-  [563] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(16),
-  [566] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(356),
-  [569] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [571] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
-  [573] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [575] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
-  [577] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [579] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
-  [581] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [583] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [585] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
-  [587] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
-  [589] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
-  [591] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [593] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(381),
-  [596] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [598] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
-  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
-  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [608] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
-  [610] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(278),
-  [613] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [615] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [617] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
-  [619] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [621] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [623] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [625] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
-  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
-  [631] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
-  [633] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [635] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [637] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
-  [639] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
-  [641] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
-  [643] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
-  [645] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [649] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
-  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [653] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 57),
-  [659] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [661] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
-  [663] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
-  [665] = {.entry = {.count = 1, .reusable = false}}, SHIFT(327),
-  [667] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [669] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
-  [673] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
-  [675] = {.entry = {.count = 1, .reusable = false}}, SHIFT(413),
-  [677] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
-  [679] = {.entry = {.count = 1, .reusable = false}}, SHIFT(227),
-  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [683] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(332),
-  [686] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 48),
-  [688] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [690] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [692] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 39),
-  [694] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
-  [696] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
-  [698] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [700] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
-  [702] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
-  [704] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [706] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
-  [708] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
-  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
-  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
-  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
-  [716] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 68),
-  [718] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
-  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
-  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
-  [724] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
-  [726] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 81),
-  [728] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
-  [730] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
-  [732] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 87),
-  [734] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_authentication, 2, 0, 0),
-  [736] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [738] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [740] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(404),
-  [743] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
-  [745] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
-  [747] = {.entry = {.count = 1, .reusable = false}}, SHIFT(445),
-  [749] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
-  [751] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
-  [753] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [755] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
-  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
-  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [761] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
-  [763] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
-  [765] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
-  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [769] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [771] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [777] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(227),
-  [780] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [782] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [784] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
-  [786] = {.entry = {.count = 1, .reusable = true}}, SHIFT(89),
-  [788] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
-  [790] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
-  [792] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
-  [794] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [796] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
-  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [800] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
-  [802] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [804] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [806] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [808] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
-  [810] = {.entry = {.count = 1, .reusable = false}}, SHIFT(263),
-  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
-  [814] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [816] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
-  [818] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [820] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [822] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [824] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [826] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
-  [828] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
-  [830] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
-  [832] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [834] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
-  [838] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [842] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
-  [844] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [846] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
-  [848] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
-  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
-  [852] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [854] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [856] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [858] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
-  [860] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [862] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [864] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [866] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
-  [868] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
-  [870] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [872] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
-  [874] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
-  [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
-  [878] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
-  [880] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [882] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [884] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
-  [886] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(286),
-  [889] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [891] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [893] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
-  [895] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
-  [897] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
-  [899] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [901] = {.entry = {.count = 1, .reusable = true}}, SHIFT(178),
-  [903] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
-  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
-  [909] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
-  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
-  [917] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [919] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [921] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [923] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(284),
-  [926] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
-  [928] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [930] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
-  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
-  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [936] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
-  [938] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
-  [940] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
-  [942] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
-  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
-  [946] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
-  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
-  [950] = {.entry = {.count = 1, .reusable = false}}, SHIFT(405),
-  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
-  [954] = {.entry = {.count = 1, .reusable = false}}, SHIFT(510),
-  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
-  [958] = {.entry = {.count = 1, .reusable = false}}, SHIFT(324),
-  [960] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
-  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
-  [964] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
-  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
-  [968] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [970] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
-  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(451),
-  [974] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
-  [976] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
-  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
-  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
-  [982] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
-  [984] = {.entry = {.count = 1, .reusable = false}}, SHIFT(340),
-  [986] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
-  [988] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
-  [990] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
-  [992] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
-  [994] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
-  [996] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
-  [998] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
-  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
-  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [1004] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
-  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
-  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
-  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(120),
-  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
-  [1014] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [1016] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
-  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [1020] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
-  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
-  [1028] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
-  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
-  [1032] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [1034] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [1036] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(512),
-  [1039] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
-  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [1043] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
-  [1045] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
-  [1047] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
-  [1049] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [1051] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
-  [1057] = {.entry = {.count = 1, .reusable = false}}, SHIFT(470),
-  [1059] = {.entry = {.count = 1, .reusable = false}}, SHIFT(31),
-  [1061] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(510),
-  [1064] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [1066] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
-  [1068] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
-  [1070] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [1072] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [1074] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
-  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
-  [1078] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
-  [1080] = {.entry = {.count = 1, .reusable = false}}, SHIFT(282),
-  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
-  [1084] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
-  [1086] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
-  [1088] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
-  [1090] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
-  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [1096] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
-  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
-  [1100] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [1102] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [1104] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [1106] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
-  [1108] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
-  [1110] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
-  [1112] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [1114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [1116] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
-  [1118] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
-  [1120] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [1122] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(365),
-  [1125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
-  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
-  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
-  [1133] = {.entry = {.count = 1, .reusable = false}}, SHIFT(18),
-  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(114),
-  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
-  [1139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
-  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
-  [1143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
-  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
-  [1149] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(383),
-  [1152] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [1154] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
-  [1156] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
-  [1158] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(444),
-  [1161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [1163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
-  [1165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [1167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
-  [1169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [1171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(247),
-  [1173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
-  [1175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
-  [1177] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [1179] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [1181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [1183] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
-  [1185] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(283),
-  [1188] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
-  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
-  [1194] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(274),
-  [1197] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [1199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
-  [1201] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
-  [1203] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
-  [1205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(446),
-  [1207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
-  [1209] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
-  [1211] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
-  [1213] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
-  [1215] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
-  [1217] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
-  [1219] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [1221] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [1223] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(225),
-  [1226] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [1228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [1230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [1232] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [1234] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
-  [1236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [1240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
-  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [1244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
-  [1246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
-  [1248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
-  [1250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
-  [1252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
-  [1254] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(322),
-  [1257] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [1259] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
-  [1261] = {.entry = {.count = 1, .reusable = true}}, SHIFT(253),
-  [1263] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(304),
-  [1266] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [1268] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
-  [1270] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
-  [1272] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
-  [1274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
-  [1276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
-  [1278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
-  [1280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
-  [1282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
-  [1284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
-  [1286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
-  [1288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
-  [1290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
-  [1292] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
-  [1294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
-  [1296] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
-  [1298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1300] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 44),
-  [1302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 40),
-  [1304] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1308] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
-  [1310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1312] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
-  [1316] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1318] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
-  [1320] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
-  [1324] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
-  [1326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
-  [1328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(229),
-  [1330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [1332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [1334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [1336] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
-  [1338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
-  [1340] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [1342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
-  [1344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [1346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [1348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
-  [1350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
-  [1352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
-  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [1356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
-  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [1364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
-  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
-  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
-  [1370] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [1372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
-  [1374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
-  [1378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [1380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
-  [1382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
-  [1384] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
-  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
-  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
-  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
-  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
-  [1398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [1400] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
-  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [1408] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
-  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
-  [1414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
-  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
-  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
-  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
-  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
-  [1432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [1434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
-  [1436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
+  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [264] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(452),
+  [267] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(532),
+  [270] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(372),
+  [273] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(486),
+  [276] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
+  [279] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(413),
+  [282] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
+  [285] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(298),
+  [288] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(427),
+  [291] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
+  [293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
+  [295] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [299] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [301] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
+  [307] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 88),
+  [309] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(518),
+  [313] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
+  [315] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 87),
+  [317] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [319] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
+  [321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 92),
+  [323] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 93),
+  [325] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 94),
+  [327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 96),
+  [329] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 97),
+  [331] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
+  [333] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 79),
+  [335] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
+  [337] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [341] = {.entry = {.count = 1, .reusable = false}}, SHIFT(535),
+  [343] = {.entry = {.count = 1, .reusable = false}}, SHIFT(509),
+  [345] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [347] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
+  [349] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [351] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
+  [353] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
+  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [361] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
+  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
+  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 43),
+  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
+  [369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [371] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
+  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [375] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(518),
+  [378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 45),
+  [380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
+  [382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
+  [384] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [386] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
+  [390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [392] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [394] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(305),
+  [397] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [399] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(493),
+  [402] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(474),
+  [405] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(482),
+  [408] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(512),
+  [411] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(476),
+  [414] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(505),
+  [417] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(521),
+  [420] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(526),
+  [423] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(469),
+  [426] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(380),
+  [429] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 67),
+  [431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_flow_http_repeat1, 2, 0, 51),
+  [433] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_flow_http_repeat1, 2, 0, 51), SHIFT_REPEAT(346),
+  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 56),
+  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 81),
+  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(414),
+  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
+  [448] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [452] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [454] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
+  [456] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [460] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [462] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
+  [466] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
+  [468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
+  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [472] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(63),
+  [475] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(363),
+  [478] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(16),
+  [481] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(364),
+  [484] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
+  [486] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
+  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [494] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(315),
+  [497] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [499] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(414),
+  [502] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [504] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [508] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(348),
+  [511] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [513] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
+  [515] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
+  [517] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(201),
+  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
+  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_flow_http_repeat1, 2, 0, 47),
+  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
+  [530] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
+  [532] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 8, 0, 26),
+  [536] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(493),
+  [539] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [541] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(532),
+  [544] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(372),
+  [547] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(486),
+  [550] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
+  [553] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(413),
+  [556] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
+  [559] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(295),
+  [562] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
+  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [568] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(438),
+  [571] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
+  [573] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [575] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [577] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
+  [579] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
+  [581] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
+  [583] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [585] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
+  [587] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [589] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [591] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
+  [593] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [595] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
+  [597] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [601] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(383),
+  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
+  [608] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [612] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
+  [614] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
+  [616] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 48),
+  [618] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [620] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [622] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [624] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
+  [626] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
+  [628] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 57),
+  [630] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [632] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
+  [634] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
+  [636] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [638] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [640] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
+  [642] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
+  [644] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(288),
+  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
+  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
+  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [661] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
+  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [665] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(339),
+  [668] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
+  [670] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
+  [672] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
+  [674] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
+  [676] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 47),
+  [678] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
+  [680] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
+  [682] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
+  [684] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
+  [686] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
+  [688] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 68),
+  [690] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
+  [692] = {.entry = {.count = 1, .reusable = true}}, SHIFT(528),
+  [694] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [696] = {.entry = {.count = 1, .reusable = false}}, SHIFT(356),
+  [698] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [700] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [702] = {.entry = {.count = 1, .reusable = true}}, SHIFT(448),
+  [704] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [706] = {.entry = {.count = 1, .reusable = false}}, SHIFT(389),
+  [708] = {.entry = {.count = 1, .reusable = true}}, SHIFT(498),
+  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
+  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 73),
+  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51),
+  [716] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51), SHIFT_REPEAT(347),
+  [719] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [721] = {.entry = {.count = 1, .reusable = false}}, SHIFT(237),
+  [723] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
+  [725] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
+  [727] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 85),
+  [729] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 89),
+  [731] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [733] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
+  [735] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 39),
+  [737] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [739] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
+  [741] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [743] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [745] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
+  [747] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 4, 0, 9),
+  [749] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
+  [751] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 5, 0, 84),
+  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
+  [755] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 7, 0, 95),
+  [757] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 4, 0, 70),
+  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 6, 0, 90),
+  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_authentication, 2, 0, 0),
+  [763] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [765] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [769] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
+  [772] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [774] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
+  [776] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [778] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
+  [780] = {.entry = {.count = 1, .reusable = false}}, SHIFT(442),
+  [782] = {.entry = {.count = 1, .reusable = true}}, SHIFT(442),
+  [784] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
+  [786] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [788] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [790] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
+  [792] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [794] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
+  [796] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
+  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
+  [800] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [802] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
+  [804] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
+  [806] = {.entry = {.count = 1, .reusable = true}}, SHIFT(290),
+  [808] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
+  [810] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
+  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
+  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
+  [818] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [820] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(237),
+  [823] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [825] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [827] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
+  [829] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
+  [831] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
+  [833] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
+  [835] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [837] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
+  [839] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [841] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [843] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
+  [845] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [847] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [849] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [851] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [853] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
+  [855] = {.entry = {.count = 1, .reusable = false}}, SHIFT(280),
+  [857] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
+  [859] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
+  [861] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [863] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [865] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [867] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [869] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [871] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [873] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [875] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [877] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [879] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
+  [881] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [883] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [885] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [887] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [889] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
+  [891] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
+  [893] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [895] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [897] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [899] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
+  [901] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
+  [903] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
+  [907] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [909] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
+  [911] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
+  [913] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
+  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
+  [917] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
+  [919] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
+  [921] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
+  [923] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
+  [925] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(291),
+  [928] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [930] = {.entry = {.count = 1, .reusable = true}}, SHIFT(527),
+  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
+  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
+  [936] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
+  [940] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [942] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
+  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
+  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [950] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
+  [954] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(293),
+  [957] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
+  [959] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
+  [961] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
+  [963] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
+  [965] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
+  [967] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
+  [969] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [971] = {.entry = {.count = 1, .reusable = false}}, SHIFT(410),
+  [973] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
+  [975] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
+  [977] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
+  [979] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
+  [981] = {.entry = {.count = 1, .reusable = false}}, SHIFT(523),
+  [983] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
+  [985] = {.entry = {.count = 1, .reusable = false}}, SHIFT(326),
+  [987] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
+  [989] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
+  [991] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
+  [993] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
+  [995] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
+  [997] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
+  [999] = {.entry = {.count = 1, .reusable = false}}, SHIFT(344),
+  [1001] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
+  [1003] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [1005] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
+  [1007] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
+  [1009] = {.entry = {.count = 1, .reusable = true}}, SHIFT(460),
+  [1011] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
+  [1013] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
+  [1015] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
+  [1017] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [1019] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
+  [1021] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
+  [1023] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
+  [1025] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [1027] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
+  [1029] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [1031] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [1033] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
+  [1035] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [1037] = {.entry = {.count = 1, .reusable = true}}, SHIFT(525),
+  [1039] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
+  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
+  [1043] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [1045] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [1047] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
+  [1049] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
+  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
+  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [1057] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
+  [1059] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
+  [1061] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [1063] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [1065] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(525),
+  [1068] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
+  [1070] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [1072] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [1074] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
+  [1078] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
+  [1080] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
+  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
+  [1084] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
+  [1086] = {.entry = {.count = 1, .reusable = false}}, SHIFT(484),
+  [1088] = {.entry = {.count = 1, .reusable = false}}, SHIFT(39),
+  [1090] = {.entry = {.count = 1, .reusable = true}}, SHIFT(189),
+  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
+  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [1096] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [1100] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
+  [1102] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
+  [1104] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
+  [1106] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
+  [1108] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
+  [1110] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [1112] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
+  [1114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
+  [1116] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [1118] = {.entry = {.count = 1, .reusable = false}}, SHIFT(13),
+  [1120] = {.entry = {.count = 1, .reusable = false}}, SHIFT(287),
+  [1122] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
+  [1124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
+  [1126] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
+  [1128] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [1130] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [1132] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
+  [1134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
+  [1136] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
+  [1138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
+  [1140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
+  [1142] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(366),
+  [1145] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
+  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
+  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [1159] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(523),
+  [1162] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [1164] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
+  [1166] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
+  [1168] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
+  [1170] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
+  [1172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
+  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
+  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
+  [1178] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(292),
+  [1181] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1183] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
+  [1185] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
+  [1187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [1189] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [1191] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [1193] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [1195] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
+  [1198] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
+  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
+  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
+  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
+  [1210] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(272),
+  [1213] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1215] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(391),
+  [1218] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1220] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(451),
+  [1223] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [1225] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
+  [1227] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
+  [1229] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
+  [1231] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
+  [1233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [1235] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [1237] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [1239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
+  [1241] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
+  [1243] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
+  [1245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [1247] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(238),
+  [1250] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
+  [1254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
+  [1256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [1258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
+  [1260] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(310),
+  [1263] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [1265] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1267] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
+  [1269] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
+  [1271] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
+  [1273] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
+  [1275] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
+  [1277] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
+  [1279] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
+  [1281] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
+  [1283] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
+  [1285] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [1287] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
+  [1289] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
+  [1291] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
+  [1293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
+  [1295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [1297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [1299] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
+  [1301] = {.entry = {.count = 1, .reusable = true}}, SHIFT(450),
+  [1303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
+  [1305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
+  [1307] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1309] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [1313] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
+  [1315] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [1317] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
+  [1319] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
+  [1323] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
+  [1325] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 44),
+  [1327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
+  [1329] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
+  [1331] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1333] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 40),
+  [1335] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
+  [1337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
+  [1339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
+  [1341] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
+  [1343] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1345] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1347] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
+  [1349] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1351] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [1353] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
+  [1355] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
+  [1357] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
+  [1359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
+  [1361] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
+  [1363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
+  [1365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [1367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
+  [1369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
+  [1371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
+  [1373] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
+  [1375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
+  [1377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(492),
+  [1379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [1381] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [1383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [1385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [1387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [1389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
+  [1391] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [1393] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [1395] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [1397] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [1399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [1401] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
+  [1403] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1405] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
+  [1407] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
+  [1409] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [1411] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1413] = {.entry = {.count = 1, .reusable = true}}, SHIFT(534),
+  [1415] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [1417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
+  [1419] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [1421] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
+  [1423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
+  [1425] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [1427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
+  [1429] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [1431] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
+  [1433] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [1435] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [1437] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [1439] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [1441] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
+  [1443] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [1445] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
+  [1447] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
+  [1449] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [1451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
+  [1453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
+  [1455] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
+  [1457] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
+  [1459] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [1461] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [1463] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [1465] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [1467] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
+  [1469] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [1471] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
 };
 
 #ifdef __cplusplus

@@ -25,6 +25,7 @@ syn keyword netpolKeyword ingress egress from to pods nodes all in with fqdn ser
 syn keyword netpolKeyword anywhere everything ipv4 ipv6 method host header grpc kafka
 syn keyword netpolKeyword produce consume topic client version dns notin cilium group groups sni
 syn keyword netpolKeyword authentication
+syn keyword netpolKeyword secret mismatch
 syn keyword netpolKeyword cidr cidrs ports strings string selector expect account node
 syn keyword netpolKeyword const nextgroup=netpolConstDef skipwhite skipnl
 syn keyword netpolKeyword category use nextgroup=netpolCategoryName skipwhite skipnl

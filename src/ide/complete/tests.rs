@@ -162,6 +162,18 @@ fn a_rule_offers_peers_then_clauses() {
         ["icmp", "in", "port"]
     );
     assert_eq!(
+        one(
+            "namespace shop {\n  allow to pods app=api port 80/tcp\n    http GET header \"X\" = \"v\" mismatch |\n}\n"
+        ),
+        ["add", "delete", "log", "replace"]
+    );
+    assert_eq!(
+        one(
+            "namespace shop {\n  allow to pods app=api port 80/tcp\n    http GET header \"X\" = secret |\n}\n"
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
         one("namespace shop {\n  allow from pods app=web port 80/tcp authentication |\n}\n"),
         ["disabled", "required", "test-always-fail"]
     );

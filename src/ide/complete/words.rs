@@ -77,7 +77,7 @@ pub(super) const KAFKA: &[&str] = &["produce", "consume", "apikey", "topic", "cl
 /// Words after which a rule needs a value, not another keyword.
 pub(super) const NEEDS_VALUE: &[&str] = &[
     "port", "cidr", "fqdn", "service", "http", "grpc", "dns", "sni", "topic", "client", "version",
-    "method", "host", "header", "apikey", "except", "with", "ipv4", "ipv6",
+    "method", "host", "header", "apikey", "except", "with", "ipv4", "ipv6", "secret",
 ];
 /// The words of sentence clauses.
 pub(super) const CLAUSE_WORDS: &[&str] = &["from", "to", "port", "pods", "in", "namespace"];

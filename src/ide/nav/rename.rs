@@ -63,6 +63,8 @@ pub(super) const KEYWORDS: &[&str] = &[
     "dns",
     "sni",
     "authentication",
+    "secret",
+    "mismatch",
     "notin",
     "sentence",
     "cilium",

@@ -474,6 +474,15 @@ spec:
   - tooPorts: []
   - toEndpoints: [{}]
     authentication: {mode: mutual}
+  - toPorts:
+    - ports: [{port: "80", protocol: TCP}]
+      rules:
+        http:
+        - headerMatches:
+          - {name: A, mismatch: REWRITE}
+          - {name: B, secret: {namespace: x}}
+          - {value: v}
+          - {name: C, value: v, secret: {name: s}}
   egressDeny:
   - toEndpoints: [{}]
     authentication: {mode: required}
@@ -694,4 +703,36 @@ fn input_names_cannot_add_statements_to_the_imported_repository() {
         1,
         "{text}"
     );
+}
+
+const HEADER_MATCHES: &str = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  egress:
+  - toEndpoints: [{matchLabels: {app: api}}]
+    toPorts:
+    - ports: [{port: "8080", protocol: TCP}]
+      rules:
+        http:
+        - method: POST
+          path: /auth
+          headerMatches:
+          - name: Authorization
+            mismatch: REPLACE
+            secret: {namespace: vault, name: api-token}
+          - {name: X-Present}
+        - method: GET
+          headers: ["X-A: b"]
+          headerMatches:
+          - {name: X-Env, value: prod}
+          - {name: X-Trace, mismatch: LOG}
+          - {name: X-Key, secret: {name: key}}
+"#;
+
+#[test]
+fn header_matches_round_trip() {
+    insta::assert_snapshot!(round_trip(&[("api.yaml", HEADER_MATCHES)]));
 }
